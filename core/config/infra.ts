@@ -1,0 +1,108 @@
+/**
+ * Infrastructure settings shared by `sst.config.ts` (AWS) and `local/` (the embedded stack).
+ *
+ * One source of truth: the local emulators are created with exactly the queue and table
+ * settings that `sst deploy` creates, so what the tests see is what production does.
+ * Plain data only (no imports): `sst.config.ts` loads this file with a dynamic import.
+ */
+
+const MINUTE = 60;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+/** Longest visibility timeout SQS accepts (12 h); longer waits go through the scheduler. */
+export const SQS_MAX_VISIBILITY_SECONDS = 12 * HOUR;
+/** Longest message retention SQS accepts (14 days). */
+export const SQS_MAX_RETENTION_SECONDS = 14 * DAY;
+
+export interface QueueSettings {
+  /** Logical name: the SST component name and, locally, the queue name. */
+  name: string;
+  visibilityTimeoutSeconds: number;
+  retentionSeconds: number;
+  /** Redrive to the DLQ after this many receives: a crash safety net, not the retry policy. */
+  maxReceiveCount: number;
+  dlq: { name: string; retentionSeconds: number };
+}
+
+export interface ConsumerSettings {
+  /** Lambda timeout; the queue's visibility timeout must be at least 6x this. */
+  timeoutSeconds: number;
+  memoryMb: number;
+  /** Records per invocation (Lambda SQS event source `batchSize`, 1-10 without a window). */
+  batchSize: number;
+  /** `maximumBatchingWindowInSeconds`: 0 delivers as soon as messages arrive. */
+  batchWindowSeconds: number;
+  /** Event source mapping `scalingConfig.maximumConcurrency` (2-1000). */
+  maxConcurrency: number;
+  /** Long-poll wait of the local event-source emulation. */
+  waitTimeSeconds: number;
+}
+
+export const table = {
+  name: "Webhooks",
+  partitionKey: "pk",
+  sortKey: "sk",
+  ttlAttribute: "expires_at",
+  /** Global secondary indexes; every access pattern is listed in core/store/keys.ts. */
+  globalIndexes: {
+    GSI1: { partitionKey: "gsi1pk", sortKey: "gsi1sk" },
+    GSI2: { partitionKey: "gsi2pk", sortKey: "gsi2sk" },
+  },
+} as const;
+
+export const queues = {
+  ingest: {
+    name: "IngestQueue",
+    visibilityTimeoutSeconds: 2 * MINUTE,
+    retentionSeconds: SQS_MAX_RETENTION_SECONDS,
+    maxReceiveCount: 5,
+    dlq: { name: "IngestDlq", retentionSeconds: SQS_MAX_RETENTION_SECONDS },
+  },
+  delivery: {
+    name: "DeliveryQueue",
+    visibilityTimeoutSeconds: 4 * MINUTE,
+    retentionSeconds: SQS_MAX_RETENTION_SECONDS,
+    // Attempts are counted by ApproximateReceiveCount and capped by max_retries (<= 10),
+    // so 11 receives is the most a healthy task needs; the margin absorbs crashed invocations.
+    maxReceiveCount: 16,
+    dlq: { name: "DeliveryDlq", retentionSeconds: SQS_MAX_RETENTION_SECONDS },
+  },
+} as const satisfies Record<string, QueueSettings>;
+
+export const functions = {
+  api: { timeoutSeconds: 29, memoryMb: 1024 },
+  ingest: {
+    timeoutSeconds: 20,
+    memoryMb: 512,
+    batchSize: 10,
+    batchWindowSeconds: 1,
+    maxConcurrency: 10,
+    waitTimeSeconds: 1,
+  },
+  // The longest endpoint timeout is 30 s and records of a batch are sent concurrently,
+  // so 40 s covers one batch with room for the writes that follow.
+  deliver: {
+    timeoutSeconds: 40,
+    memoryMb: 1024,
+    batchSize: 10,
+    batchWindowSeconds: 0,
+    maxConcurrency: 50,
+    waitTimeSeconds: 1,
+  },
+  scheduled: { timeoutSeconds: 60, memoryMb: 512 },
+} as const;
+
+export const retry = {
+  /** Delays after attempt 1, 2, 3, ...; the last one repeats (Standard Webhooks / Svix style). */
+  scheduleSeconds: [5, 5 * MINUTE, 30 * MINUTE, 2 * HOUR, 5 * HOUR, 10 * HOUR] as const,
+  jitter: 0.1,
+  maxRetriesLimit: 10,
+  defaultMaxRetries: 5,
+} as const;
+
+export const retention = {
+  eventDays: 30,
+  attemptDays: 30,
+  idempotencyHours: 24,
+} as const;

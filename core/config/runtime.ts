@@ -1,0 +1,138 @@
+/**
+ * Runtime configuration, read once from the environment at cold start.
+ *
+ * The same variables drive Lambda (set by `sst.config.ts`) and the local stack (set by
+ * `local/`). Everything has a production-safe default: private targets and plain-http
+ * localhost are off unless a deployment turns them on.
+ */
+import { z } from "zod";
+import { retention, retry } from "./infra.js";
+
+const flag = z
+  .enum(["true", "false", "1", "0"])
+  .optional()
+  .transform((v) => v === "true" || v === "1");
+
+const seconds = z
+  .string()
+  .optional()
+  .transform((v, ctx) => {
+    if (v === undefined || v === "") return undefined;
+    const list = v.split(",").map((s) => Number(s.trim()));
+    if (list.some((n) => !Number.isFinite(n) || n < 0)) {
+      ctx.addIssue({ code: "custom", message: "must be a comma-separated list of seconds" });
+      return z.NEVER;
+    }
+    return list;
+  });
+
+const envSchema = z.object({
+  AWS_REGION: z.string().default("us-east-1"),
+  TABLE_NAME: z.string().min(1),
+  INGEST_QUEUE_URL: z.string().min(1),
+  INGEST_DLQ_URL: z.string().min(1),
+  DELIVERY_QUEUE_URL: z.string().min(1),
+  DELIVERY_DLQ_URL: z.string().min(1),
+  /** Emulator endpoints; unset on AWS. */
+  DYNAMODB_ENDPOINT: z.string().optional(),
+  SQS_ENDPOINT: z.string().optional(),
+  /** `eventbridge` on AWS; `local` stores due items in DynamoDB and polls them. */
+  SCHEDULER_MODE: z.enum(["eventbridge", "local"]).default("eventbridge"),
+  SCHEDULE_GROUP: z.string().optional(),
+  SCHEDULER_ROLE_ARN: z.string().optional(),
+  INGEST_QUEUE_ARN: z.string().optional(),
+  DELIVERY_QUEUE_ARN: z.string().optional(),
+  MAINTENANCE_FUNCTION_ARN: z.string().optional(),
+  /** Allow delivery to private, loopback and link-local addresses (local development). */
+  ALLOW_PRIVATE_TARGETS: flag,
+  /** Accept `http://localhost` and `http://127.0.0.1` endpoint URLs. */
+  ALLOW_HTTP_LOCALHOST: flag,
+  /** Retry delays in seconds, comma separated; the last one repeats. */
+  RETRY_SCHEDULE: seconds,
+  /** Multiplies every delay: 0.001 turns a 5-day cycle into minutes for tests. */
+  RETRY_TIME_FACTOR: z.coerce.number().positive().default(1),
+  MAX_ENDPOINTS_PER_ORG: z.coerce.number().int().positive().default(20),
+  EVENT_RETENTION_DAYS: z.coerce.number().positive().default(retention.eventDays),
+  ATTEMPT_RETENTION_DAYS: z.coerce.number().positive().default(retention.attemptDays),
+  FAILING_AFTER_HOURS: z.coerce.number().nonnegative().default(24),
+  DISABLE_AFTER_DAYS: z.coerce.number().nonnegative().default(5),
+  SECRET_GRACE_HOURS: z.coerce.number().nonnegative().default(24),
+  ENDPOINT_CACHE_SECONDS: z.coerce.number().nonnegative().default(5),
+  /** Optional admin key created on first use for the `default` organization. */
+  BOOTSTRAP_API_KEY: z.string().optional(),
+  SERVICE_NAME: z.string().default("hookrelay"),
+});
+
+export interface Config {
+  region: string;
+  tableName: string;
+  queues: { ingest: string; ingestDlq: string; delivery: string; deliveryDlq: string };
+  endpoints: { dynamodb?: string; sqs?: string };
+  scheduler: {
+    mode: "eventbridge" | "local";
+    group?: string;
+    roleArn?: string;
+    ingestQueueArn?: string;
+    deliveryQueueArn?: string;
+    maintenanceFunctionArn?: string;
+  };
+  allowPrivateTargets: boolean;
+  allowHttpLocalhost: boolean;
+  retry: { scheduleSeconds: readonly number[]; timeFactor: number; jitter: number };
+  limits: { maxEndpointsPerOrg: number };
+  retention: { eventDays: number; attemptDays: number; idempotencyHours: number };
+  health: { failingAfterHours: number; disableAfterDays: number };
+  secretGraceHours: number;
+  endpointCacheSeconds: number;
+  bootstrapApiKey?: string;
+  serviceName: string;
+}
+
+export class ConfigError extends Error {}
+
+/** Parses the environment; throws a ConfigError naming every bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const names = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+    throw new ConfigError(`invalid configuration: ${names}`);
+  }
+  const e = parsed.data;
+  return {
+    region: e.AWS_REGION,
+    tableName: e.TABLE_NAME,
+    queues: {
+      ingest: e.INGEST_QUEUE_URL,
+      ingestDlq: e.INGEST_DLQ_URL,
+      delivery: e.DELIVERY_QUEUE_URL,
+      deliveryDlq: e.DELIVERY_DLQ_URL,
+    },
+    endpoints: { dynamodb: e.DYNAMODB_ENDPOINT, sqs: e.SQS_ENDPOINT },
+    scheduler: {
+      mode: e.SCHEDULER_MODE,
+      group: e.SCHEDULE_GROUP,
+      roleArn: e.SCHEDULER_ROLE_ARN,
+      ingestQueueArn: e.INGEST_QUEUE_ARN,
+      deliveryQueueArn: e.DELIVERY_QUEUE_ARN,
+      maintenanceFunctionArn: e.MAINTENANCE_FUNCTION_ARN,
+    },
+    allowPrivateTargets: e.ALLOW_PRIVATE_TARGETS,
+    allowHttpLocalhost: e.ALLOW_HTTP_LOCALHOST,
+    retry: {
+      scheduleSeconds: e.RETRY_SCHEDULE ?? retry.scheduleSeconds,
+      timeFactor: e.RETRY_TIME_FACTOR,
+      jitter: retry.jitter,
+    },
+    limits: { maxEndpointsPerOrg: e.MAX_ENDPOINTS_PER_ORG },
+    retention: {
+      eventDays: e.EVENT_RETENTION_DAYS,
+      attemptDays: e.ATTEMPT_RETENTION_DAYS,
+      idempotencyHours: retention.idempotencyHours,
+    },
+    health: { failingAfterHours: e.FAILING_AFTER_HOURS, disableAfterDays: e.DISABLE_AFTER_DAYS },
+    secretGraceHours: e.SECRET_GRACE_HOURS,
+    endpointCacheSeconds: e.ENDPOINT_CACHE_SECONDS,
+    bootstrapApiKey: e.BOOTSTRAP_API_KEY,
+    serviceName: e.SERVICE_NAME,
+  };
+}

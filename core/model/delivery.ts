@@ -1,0 +1,49 @@
+/**
+ * Delivery state per (message, endpoint) and the attempt log. Written by the delivery
+ * engine (and by ingest for skipped endpoints); read by the events and attempts routes.
+ */
+import { z } from "zod";
+
+export const deliveryStatus = z.enum([
+  "pending", // task enqueued, no attempt yet
+  "retrying", // at least one failed attempt, another is scheduled
+  "succeeded",
+  "failed", // retries exhausted; the task is in the delivery DLQ
+  "skipped", // endpoint disabled when the event arrived; recoverable
+  "abandoned", // endpoint deleted or disabled while retrying
+]);
+export type DeliveryStatus = z.infer<typeof deliveryStatus>;
+
+export const deliveryRecord = z.object({
+  org_id: z.string(),
+  msg_id: z.string(),
+  endpoint_id: z.string(),
+  event_type: z.string(),
+  status: deliveryStatus,
+  attempts: z.number().int(),
+  last_status_code: z.number().int().nullable(),
+  last_error: z.string().nullable(),
+  next_attempt_at: z.string().nullable(),
+  created_at: z.string(),
+  updated_at: z.string(),
+});
+export type DeliveryRecord = z.infer<typeof deliveryRecord>;
+
+export const attemptRecord = z.object({
+  id: z.string(),
+  org_id: z.string(),
+  msg_id: z.string(),
+  endpoint_id: z.string(),
+  event_type: z.string(),
+  attempt: z.number().int(),
+  /** Time the request started (ISO). */
+  timestamp: z.string(),
+  success: z.boolean(),
+  status_code: z.number().int().nullable(),
+  latency_ms: z.number().int(),
+  /** At most 4 KiB of the response body, for debugging. */
+  response_body: z.string().nullable(),
+  error: z.string().nullable(),
+  trigger: z.string(),
+});
+export type AttemptRecord = z.infer<typeof attemptRecord>;

@@ -1,0 +1,39 @@
+/**
+ * The stored webhook endpoint: written by the endpoints service, read by ingest (matching)
+ * and delivery (URL, secrets, limits). API bodies and responses live in core/api.
+ */
+import { z } from "zod";
+
+export const endpointStatus = z.enum(["active", "disabled", "failing"]);
+export type EndpointStatus = z.infer<typeof endpointStatus>;
+
+export const endpointRecord = z.object({
+  org_id: z.string(),
+  id: z.string(),
+  label: z.string().nullable(),
+  description: z.string().nullable(),
+  url: z.string(),
+  /** Exact names or patterns (`telephony.*`, `*`); empty = every event type. */
+  event_types: z.array(z.string()),
+  /** Only events with this agent_id are delivered; null = all agents. */
+  agent_id: z.string().nullable(),
+  status: endpointStatus,
+  max_retries: z.number().int(),
+  timeout_ms: z.number().int(),
+  headers: z.record(z.string(), z.string()),
+  /** Current signing secret (`whsec_…`); never returned by the API after creation/rotation. */
+  secret: z.string(),
+  /** The secret before the last rotation; still signs until `previous_secret_expires_at`. */
+  previous_secret: z.string().nullable(),
+  previous_secret_expires_at: z.string().nullable(),
+  signing_version: z.literal("v1"),
+  consecutive_failures: z.number().int(),
+  /** Start of the current run of failures; `failing` once it is older than the threshold. */
+  first_failure_at: z.string().nullable(),
+  failing_since: z.string().nullable(),
+  last_delivery_at: z.string().nullable(),
+  last_error: z.string().nullable(),
+  created_at: z.string(),
+  updated_at: z.string(),
+});
+export type EndpointRecord = z.infer<typeof endpointRecord>;

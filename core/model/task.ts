@@ -1,0 +1,25 @@
+/**
+ * The delivery task: one SQS message on the delivery queue per (message, endpoint).
+ * Its id is deterministic (`{msg_id}:{endpoint_id}`), so a re-sent task is recognisably
+ * the same delivery, and `webhook-id` (= msg_id) is the same on every attempt.
+ */
+import { z } from "zod";
+
+export const deliveryTask = z.object({
+  v: z.literal(1),
+  org_id: z.string(),
+  msg_id: z.string(),
+  endpoint_id: z.string(),
+  event_type: z.string(),
+  /** The message's creation time (ISO); `webhook-timestamp` is the time of each attempt. */
+  created_at: z.string(),
+  /** The exact JSON body to POST; absent for very large payloads, which are read from the table. */
+  body: z.string().optional(),
+  /** Attempts made before this SQS message existed (scheduler hand-over, resend); adds to ApproximateReceiveCount. */
+  attempt_base: z.number().int().nonnegative().default(0),
+  /** Why this task exists beyond the first fan-out: a manual resend or a bulk recovery. */
+  trigger: z.enum(["event", "resend", "recover", "test"]).default("event"),
+});
+export type DeliveryTask = z.infer<typeof deliveryTask>;
+
+export const taskId = (msgId: string, endpointId: string) => `${msgId}:${endpointId}`;

@@ -1,0 +1,79 @@
+/**
+ * Local scheduler adapter: entries are items in the table (see keys.ts), and
+ * `fireDueSchedules` (called by the local poller) sends the due ones to their queue.
+ */
+import { SendMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
+import { DeleteCommand, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import type { Config } from "../config/runtime.js";
+import type { Db } from "../store/db.js";
+import { keys } from "../store/keys.js";
+import type { ScheduleEntry, Scheduler, ScheduleTarget } from "./scheduler.js";
+
+interface StoredEntry {
+  pk: string;
+  sk: string;
+  target: ScheduleTarget;
+  body: string;
+  due_at: string;
+}
+
+export function localScheduler(db: Db): Scheduler {
+  return {
+    async schedule(entry: ScheduleEntry) {
+      const due = entry.at.toISOString();
+      await db.doc
+        .send(
+          new PutCommand({
+            TableName: db.table,
+            Item: {
+              ...keys.schedule(entry.name),
+              ...keys.scheduleDue(due, entry.name),
+              target: entry.target,
+              body: entry.body,
+              due_at: due,
+            },
+            ConditionExpression: "attribute_not_exists(pk)",
+          }),
+        )
+        .catch((err: unknown) => {
+          if ((err as { name?: string }).name !== "ConditionalCheckFailedException") throw err;
+        });
+    },
+    async cancel(name: string) {
+      await db.doc.send(new DeleteCommand({ TableName: db.table, Key: keys.schedule(name) }));
+    },
+  };
+}
+
+/** Runs a `maintenance` entry; locally that is the scheduled-work handler called in-process. */
+export type MaintenanceRunner = (event: unknown) => Promise<void>;
+
+/** Sends every entry due by `now` to its queue (or runs it), then deletes it. Returns how many fired. */
+export async function fireDueSchedules(
+  db: Db,
+  sqs: SQSClient,
+  config: Config,
+  now: Date,
+  runMaintenance: MaintenanceRunner,
+): Promise<number> {
+  const res = await db.doc.send(
+    new QueryCommand({
+      TableName: db.table,
+      IndexName: "GSI1",
+      KeyConditionExpression: "gsi1pk = :pk AND gsi1sk <= :now",
+      ExpressionAttributeValues: { ":pk": keys.scheduleDuePk, ":now": `${now.toISOString()}#\uffff` },
+      Limit: 100,
+    }),
+  );
+  const urls = { ingest: config.queues.ingest, delivery: config.queues.delivery };
+  let fired = 0;
+  for (const item of (res.Items ?? []) as StoredEntry[]) {
+    if (item.target === "maintenance") await runMaintenance(JSON.parse(item.body));
+    else await sqs.send(new SendMessageCommand({ QueueUrl: urls[item.target], MessageBody: item.body }));
+    // Conditional delete: an entry cancelled meanwhile is simply gone; the message is already sent
+    // (at-least-once), which consumers tolerate.
+    await db.doc.send(new DeleteCommand({ TableName: db.table, Key: { pk: item.pk, sk: item.sk } }));
+    fired++;
+  }
+  return fired;
+}

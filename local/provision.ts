@@ -1,0 +1,128 @@
+/**
+ * Creates the table and the queues on the emulators with the settings `sst deploy` uses
+ * (core/config/infra.ts), and returns the environment the functions read.
+ */
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  ResourceInUseException,
+  UpdateTimeToLiveCommand,
+} from "@aws-sdk/client-dynamodb";
+import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { type QueueSettings, queues, table } from "../core/config/infra.js";
+
+const credentials = { accessKeyId: "local", secretAccessKey: "local" };
+const region = "us-east-1";
+
+export interface ProvisionOptions {
+  dynamodbEndpoint: string;
+  sqsEndpoint: string;
+  /** Appended to every name so several stacks (test files) can share one emulator. */
+  suffix?: string;
+}
+
+/** The environment variables of core/config/runtime.ts that point at what was created. */
+export type StackEnv = Record<string, string>;
+
+export async function provision(opts: ProvisionOptions): Promise<StackEnv> {
+  const suffix = opts.suffix ? `-${opts.suffix}` : "";
+  const tableName = `${table.name}${suffix}`;
+  await createTable(opts.dynamodbEndpoint, tableName);
+
+  const sqs = new SQSClient({ endpoint: opts.sqsEndpoint, region, credentials });
+  try {
+    const ingest = await createQueueWithDlq(sqs, queues.ingest, suffix);
+    const delivery = await createQueueWithDlq(sqs, queues.delivery, suffix);
+    return {
+      AWS_REGION: region,
+      AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+      TABLE_NAME: tableName,
+      DYNAMODB_ENDPOINT: opts.dynamodbEndpoint,
+      SQS_ENDPOINT: opts.sqsEndpoint,
+      INGEST_QUEUE_URL: ingest.url,
+      INGEST_QUEUE_ARN: ingest.arn,
+      INGEST_DLQ_URL: ingest.dlqUrl,
+      DELIVERY_QUEUE_URL: delivery.url,
+      DELIVERY_QUEUE_ARN: delivery.arn,
+      DELIVERY_DLQ_URL: delivery.dlqUrl,
+      SCHEDULER_MODE: "local",
+      ALLOW_PRIVATE_TARGETS: "true",
+      ALLOW_HTTP_LOCALHOST: "true",
+    };
+  } finally {
+    sqs.destroy();
+  }
+}
+
+async function createTable(endpoint: string, name: string): Promise<void> {
+  const ddb = new DynamoDBClient({ endpoint, region, credentials });
+  const { partitionKey, sortKey, globalIndexes, ttlAttribute } = table;
+  const indexAttrs = Object.values(globalIndexes).flatMap((g) => [g.partitionKey, g.sortKey]);
+  try {
+    await ddb.send(
+      new CreateTableCommand({
+        TableName: name,
+        BillingMode: "PAY_PER_REQUEST",
+        AttributeDefinitions: [partitionKey, sortKey, ...indexAttrs].map((a) => ({
+          AttributeName: a,
+          AttributeType: "S",
+        })),
+        KeySchema: [
+          { AttributeName: partitionKey, KeyType: "HASH" },
+          { AttributeName: sortKey, KeyType: "RANGE" },
+        ],
+        GlobalSecondaryIndexes: Object.entries(globalIndexes).map(([indexName, g]) => ({
+          IndexName: indexName,
+          KeySchema: [
+            { AttributeName: g.partitionKey, KeyType: "HASH" },
+            { AttributeName: g.sortKey, KeyType: "RANGE" },
+          ],
+          Projection: { ProjectionType: "ALL" },
+        })),
+      }),
+    );
+    await ddb.send(
+      new UpdateTimeToLiveCommand({
+        TableName: name,
+        TimeToLiveSpecification: { AttributeName: ttlAttribute, Enabled: true },
+      }),
+    );
+  } catch (err) {
+    // `npm start` reuses the table persisted under .data/.
+    if (!(err instanceof ResourceInUseException)) throw err;
+    await ddb.send(new DescribeTableCommand({ TableName: name }));
+  } finally {
+    ddb.destroy();
+  }
+}
+
+async function createQueueWithDlq(sqs: SQSClient, settings: QueueSettings, suffix: string) {
+  const dlq = await sqs.send(
+    new CreateQueueCommand({
+      QueueName: `${settings.dlq.name}${suffix}`,
+      Attributes: { MessageRetentionPeriod: String(settings.dlq.retentionSeconds) },
+    }),
+  );
+  const dlqArn = await queueArn(sqs, dlq.QueueUrl!);
+  const queue = await sqs.send(
+    new CreateQueueCommand({
+      QueueName: `${settings.name}${suffix}`,
+      Attributes: {
+        VisibilityTimeout: String(settings.visibilityTimeoutSeconds),
+        MessageRetentionPeriod: String(settings.retentionSeconds),
+        RedrivePolicy: JSON.stringify({
+          deadLetterTargetArn: dlqArn,
+          maxReceiveCount: settings.maxReceiveCount,
+        }),
+      },
+    }),
+  );
+  return { url: queue.QueueUrl!, arn: await queueArn(sqs, queue.QueueUrl!), dlqUrl: dlq.QueueUrl! };
+}
+
+async function queueArn(sqs: SQSClient, url: string): Promise<string> {
+  const res = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ["QueueArn"] }));
+  return res.Attributes!.QueueArn!;
+}

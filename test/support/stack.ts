@@ -1,0 +1,32 @@
+/**
+ * A fresh, isolated stack for one test file: its own table and queues on the shared
+ * emulators, and `Deps` built from the same configuration loader Lambda uses.
+ */
+import { randomBytes } from "node:crypto";
+import { inject } from "vitest";
+import { type Config, loadConfig } from "../../core/config/runtime.js";
+import { createDeps, type Deps } from "../../core/deps.js";
+import { provision, type StackEnv } from "../../local/provision.js";
+
+export interface TestStack {
+  env: StackEnv;
+  config: Config;
+  deps: Deps;
+}
+
+/** `env` overrides any variable of core/config/runtime.ts (e.g. RETRY_TIME_FACTOR). */
+export async function createTestStack(env: Record<string, string> = {}): Promise<TestStack> {
+  const base = await provision({
+    dynamodbEndpoint: inject("dynamodbEndpoint"),
+    sqsEndpoint: inject("sqsEndpoint"),
+    suffix: randomBytes(4).toString("hex"),
+  });
+  const merged = { ...base, ...env };
+  const config = loadConfig(merged);
+  return { env: merged, config, deps: createDeps(config) };
+}
+
+/** A unique organization id per test, so tests never see each other's data. */
+export function uniqueOrg(): string {
+  return `org_test${randomBytes(6).toString("hex")}`;
+}
