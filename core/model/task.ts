@@ -13,8 +13,11 @@ export const deliveryTask = z.object({
   event_type: z.string(),
   /** The message's creation time (ISO); `webhook-timestamp` is the time of each attempt. */
   created_at: z.string(),
-  /** The exact JSON body to POST; absent for very large payloads, which are read from the table. */
-  body: z.string().optional(),
+  /**
+   * The exact JSON body to POST, carried in the task so a delivery needs no read. Data is
+   * capped at 256 KiB and SQS messages may be 1 MiB, so even a fully escaped body fits.
+   */
+  body: z.string(),
   /** Attempts made before this SQS message existed (scheduler hand-over, resend); adds to ApproximateReceiveCount. */
   attempt_base: z.number().int().nonnegative().default(0),
   /** Why this task exists beyond the first fan-out: a manual resend or a bulk recovery. */

@@ -1,0 +1,59 @@
+/**
+ * Events ("messages"): what producers publish, what is stored, and the body receivers get.
+ */
+import { z } from "zod";
+
+/** Largest serialized `data` accepted (bytes of UTF-8 JSON). */
+export const MAX_DATA_BYTES = 256 * 1024;
+
+/** Agent ids are UUIDs on some platforms and integers on others; both are kept as strings. */
+export const agentId = z
+  .union([z.string().min(1).max(128), z.number().int().nonnegative()])
+  .transform((v) => String(v));
+
+/** The ingest message: the body of an SQS message on the ingest queue and of `POST /v1/events`. */
+export const ingestMessage = z.strictObject({
+  org_id: z.string().min(1).max(64),
+  type: z.string().min(1).max(128),
+  data: z.record(z.string(), z.unknown()),
+  /** Producer's idempotency key: accepted once per organization within 24 h. */
+  id: z
+    .string()
+    .min(1)
+    .max(128)
+    .regex(/^[A-Za-z0-9._:-]+$/, "may contain letters, digits, '.', '_', ':' and '-'")
+    .optional(),
+  agent_id: agentId.optional(),
+  /** Future fan-out time (ISO 8601), at most 30 days ahead. */
+  deliver_at: z.iso.datetime({ offset: true }).optional(),
+});
+export type IngestMessage = z.infer<typeof ingestMessage>;
+
+export interface MessageRecord {
+  org_id: string;
+  id: string;
+  type: string;
+  agent_id: string | null;
+  data: Record<string, unknown>;
+  /** Producer's idempotency key, if one was given. */
+  producer_id: string | null;
+  created_at: string;
+  deliver_at: string | null;
+  /** Endpoints the message was fanned out to (matching and enabled at fan-out time). */
+  targets: string[];
+  /** Endpoints whose delivery task is on the queue; fan-out is complete when it covers `targets`. */
+  sent: string[];
+}
+
+/** The JSON body every receiver gets (DESIGN.md "Webhook request"). */
+export function webhookBody(
+  m: Pick<MessageRecord, "id" | "type" | "created_at" | "agent_id" | "data">,
+): string {
+  return JSON.stringify({
+    id: m.id,
+    type: m.type,
+    timestamp: m.created_at,
+    ...(m.agent_id !== null ? { agent_id: m.agent_id } : {}),
+    data: m.data,
+  });
+}

@@ -1,0 +1,15 @@
+/** Enqueues delivery tasks on the delivery queue. */
+import type { Deps } from "../deps.js";
+import { type DeliveryTask, taskId } from "../model/task.js";
+import { sendAll } from "./send.js";
+
+/** Sends the tasks; returns the endpoint ids whose task is on the queue. Throws SendError otherwise. */
+export async function enqueueTasks(deps: Deps, tasks: DeliveryTask[]): Promise<string[]> {
+  const byId = new Map(tasks.map((t) => [taskId(t.msg_id, t.endpoint_id), t]));
+  const sent = await sendAll(
+    deps.sqs,
+    deps.config.queues.delivery,
+    [...byId].map(([id, t]) => ({ id, body: JSON.stringify(t) })),
+  );
+  return sent.map((id) => byId.get(id)!.endpoint_id);
+}
