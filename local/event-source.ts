@@ -16,7 +16,7 @@ import {
 } from "@aws-sdk/client-sqs";
 import type { SQSBatchResponse, SQSEvent, SQSMessageAttributes, SQSRecord } from "aws-lambda";
 
-export type SqsHandler = (event: SQSEvent) => Promise<SQSBatchResponse | undefined | void>;
+export type SqsHandler = (event: SQSEvent) => Promise<SQSBatchResponse | undefined>;
 
 export interface EventSourceOptions {
   sqs: SQSClient;
@@ -78,7 +78,7 @@ export async function invokeBatch(opts: EventSourceOptions, messages: Message[])
   const event: SQSEvent = {
     Records: messages.map((m) => toRecord(m, opts.queueArn, opts.region ?? "us-east-1")),
   };
-  let response: SQSBatchResponse | undefined | void;
+  let response: SQSBatchResponse | undefined;
   try {
     response = await opts.handler(event);
   } catch (err) {

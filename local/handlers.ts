@@ -1,0 +1,43 @@
+/**
+ * The functions the local stack runs: exactly the handlers Lambda runs (functions/*.ts
+ * build the same ones from the environment).
+ */
+import { DescribeTableCommand } from "@aws-sdk/client-dynamodb";
+import { GetQueueAttributesCommand } from "@aws-sdk/client-sqs";
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import type { SqsHandler } from "./event-source.js";
+import { createApp } from "../core/api/app.js";
+import type { ApiEnv } from "../core/api/env.js";
+import { createDeliveryHandler } from "../core/delivery/handler.js";
+import { createMaintenanceHandler } from "../core/delivery/maintenance.js";
+import type { Deps } from "../core/deps.js";
+import { createIngestHandler } from "../core/events/ingest-handler.js";
+
+export interface HandlerSet {
+  app(health: () => Promise<Record<string, string>>): OpenAPIHono<ApiEnv>;
+  ingest: SqsHandler;
+  deliver: SqsHandler;
+  maintenance: (event: unknown) => Promise<void>;
+  /** DynamoDB and SQS reachability. */
+  health(): Promise<Record<string, string>>;
+}
+
+export function localHandlers(deps: Deps): HandlerSet {
+  const maintenance = createMaintenanceHandler(deps);
+  return {
+    app: (health) => createApp(deps, { health }),
+    ingest: createIngestHandler(deps),
+    deliver: createDeliveryHandler(deps),
+    maintenance: async (event) => {
+      await maintenance(event);
+    },
+    health: async () => ({
+      dynamodb: await deps.db.doc
+        .send(new DescribeTableCommand({ TableName: deps.db.table }))
+        .then(() => "ok", (e: Error) => `error: ${e.message}`),
+      sqs: await deps.sqs
+        .send(new GetQueueAttributesCommand({ QueueUrl: deps.config.queues.delivery, AttributeNames: ["QueueArn"] }))
+        .then(() => "ok", (e: Error) => `error: ${e.message}`),
+    }),
+  };
+}

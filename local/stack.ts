@@ -1,0 +1,127 @@
+/**
+ * The whole service on one machine: DynamoDB Local and fauxqs, the table and queues as
+ * `sst deploy` creates them, the Hono API on @hono/node-server, the ingest and delivery
+ * functions behind the Lambda event-source emulation, and the local scheduler.
+ *
+ * Used by `npm start`, the end-to-end tests and the benchmarks.
+ */
+import type { AddressInfo } from "node:net";
+import { serve } from "@hono/node-server";
+import { functions } from "../core/config/infra.js";
+import { loadConfig, type Config } from "../core/config/runtime.js";
+import { createDeps, type Deps } from "../core/deps.js";
+import { fireDueSchedules } from "../core/scheduler/local.js";
+import { startDynamo } from "./dynamodb.js";
+import { type EventSource, startEventSource } from "./event-source.js";
+import { type HandlerSet, localHandlers } from "./handlers.js";
+import { assertPortFree } from "./ports.js";
+import { provision } from "./provision.js";
+import { startSqs } from "./sqs.js";
+
+export interface LocalStackOptions {
+  /** Persist DynamoDB here (`npm start`); in memory when unset. */
+  dataDir?: string;
+  /** API port; 0 picks a free one. */
+  port?: number;
+  /** Extra configuration (any variable of core/config/runtime.ts). */
+  env?: Record<string, string>;
+  /** Reuse running emulators (tests) instead of starting new ones. */
+  emulators?: { dynamodbEndpoint: string; sqsEndpoint: string; suffix: string };
+  /** Replace the handlers the pollers invoke (fault injection in tests, counting in benchmarks). */
+  wrap?: (handlers: HandlerSet) => HandlerSet;
+}
+
+export interface LocalStack {
+  url: string;
+  config: Config;
+  deps: Deps;
+  env: Record<string, string>;
+  health(): Promise<Record<string, string>>;
+  stop(): Promise<void>;
+}
+
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  if (options.port) await assertPortFree(options.port, "API");
+  const stops: Array<() => Promise<void>> = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) await stop().catch(() => {});
+  };
+  try {
+    let emulators = options.emulators;
+    if (!emulators) {
+      const [dynamo, sqs] = await Promise.all([startDynamo({ dataDir: options.dataDir }), startSqs()]);
+      stops.push(dynamo.stop, sqs.stop);
+      emulators = { dynamodbEndpoint: dynamo.endpoint, sqsEndpoint: sqs.endpoint, suffix: "" };
+    }
+    const env = { ...(await provision(emulators)), ...options.env };
+    const config = loadConfig({ ...process.env, ...env });
+    const deps = createDeps(config);
+    const handlers = (options.wrap ?? ((h) => h))(localHandlers(deps));
+
+    const sources: Record<string, EventSource> = {
+      ingest: startEventSource({
+        sqs: deps.sqs,
+        queueUrl: config.queues.ingest,
+        queueArn: env.INGEST_QUEUE_ARN!,
+        handler: handlers.ingest,
+        batchSize: functions.ingest.batchSize,
+        concurrency: 2,
+        waitTimeSeconds: functions.ingest.waitTimeSeconds,
+      }),
+      delivery: startEventSource({
+        sqs: deps.sqs,
+        queueUrl: config.queues.delivery,
+        queueArn: env.DELIVERY_QUEUE_ARN!,
+        handler: handlers.deliver,
+        batchSize: functions.deliver.batchSize,
+        concurrency: 4,
+        waitTimeSeconds: functions.deliver.waitTimeSeconds,
+      }),
+    };
+    for (const s of Object.values(sources)) stops.push(() => s.stop());
+
+    const scheduler = startSchedulerPoller(deps, handlers);
+    stops.push(scheduler.stop);
+
+    const health = async (): Promise<Record<string, string>> => ({
+      ...(await handlers.health()),
+      ingest_poller: "ok",
+      delivery_poller: "ok",
+      scheduler: scheduler.lastError ?? "ok",
+    });
+    const app = handlers.app(health);
+    const server = serve({ fetch: app.fetch, port: options.port ?? 0, hostname: "127.0.0.1" });
+    await new Promise<void>((resolve, reject) => {
+      server.once("listening", resolve);
+      server.once("error", reject);
+    });
+    stops.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    const { port } = server.address() as AddressInfo;
+
+    return { url: `http://127.0.0.1:${port}`, config, deps, env, health, stop: stopAll };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}
+
+/** Polls the local scheduler's due entries once a second (EventBridge Scheduler's job on AWS). */
+function startSchedulerPoller(deps: Deps, handlers: HandlerSet) {
+  const state: { lastError?: string; stop: () => Promise<void> } = { stop: async () => {} };
+  let running: Promise<unknown> = Promise.resolve();
+  const timer = setInterval(() => {
+    running = fireDueSchedules(deps.db, deps.sqs, deps.config, deps.now(), handlers.maintenance).then(
+      () => {
+        state.lastError = undefined;
+      },
+      (err: Error) => {
+        state.lastError = `error: ${err.message}`;
+      },
+    );
+  }, 1000);
+  state.stop = async () => {
+    clearInterval(timer);
+    await running;
+  };
+  return state;
+}
