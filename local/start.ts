@@ -32,6 +32,8 @@ function localCredentials(): LocalCredentials {
 
 async function main() {
   const started = Date.now();
+  // Node 20 stays supported by the SDK releases we lock; its upgrade reminder is noise here.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
   try {
     mkdirSync(dataDir, { recursive: true });
     writeFileSync(join(dataDir, ".probe"), "");
