@@ -1,0 +1,382 @@
+/// <reference path="./.sst/platform/config.d.ts" />
+
+/**
+ * The whole service on AWS: `npx sst deploy --stage <name>`.
+ *
+ * Every queue, table and function setting comes from core/config/infra.ts, the same module the
+ * local stack (`npm start`, tests) is built from, so the emulators run with production's values.
+ * Function environments use the exact variable names read by core/config/runtime.ts.
+ *
+ * Type-checked offline against SST's platform types by `npm run check:infra` (infra/check.mjs).
+ * SST forbids top-level imports here: the settings module is loaded inside `run()`.
+ */
+export default $config({
+  app(input) {
+    const isProd = input?.stage === "production";
+    return {
+      name: "hookrelay",
+      home: "aws",
+      // Production keeps its data when the app is removed (DynamoDB table), and `sst remove`
+      // refuses to run at all. Queues and the scheduler pieces are kept by `retainOnDelete` below,
+      // because `removal: "retain"` does not cover them.
+      removal: isProd ? "retain" : "remove",
+      protect: isProd,
+      providers: { aws: { region: process.env.AWS_REGION ?? "us-east-1" } },
+    };
+  },
+
+  async run() {
+    const infra = await import("./core/config/infra.js");
+    const { queues, functions: fn, table: tableSettings } = infra;
+
+    const isProd = $app.stage === "production";
+    /** Pulumi resource options for things that hold in-flight work (messages, pending schedules). */
+    const keep = { retainOnDelete: isProd };
+    const seconds = (n: number) => `${n} seconds` as const;
+    const megabytes = (n: number) => `${n} MB` as const;
+
+    // ---- defaults for every function created below ----------------------------------------
+    // arm64 is ~20 % cheaper per GB-s than x86_64 and the code has no native modules.
+    // nodejs22.x matches the ES2023 target of the codebase (esbuild targets es2023 for it).
+    // `minify` must be set explicitly: SST's bundler treats "unset" as false (SST.md §0).
+    $transform(sst.aws.Function, (args) => {
+      args.runtime ??= "nodejs22.x";
+      args.architecture ??= "arm64";
+      args.logging ??= { retention: isProd ? "3 months" : "1 week", format: "json" };
+      args.nodejs ??= { minify: true };
+    });
+
+    // ---- secret -----------------------------------------------------------------------------
+    // The admin key of the `default` organization, accepted on first use (see docs/deploy.md):
+    //   npx sst secret set BootstrapApiKey sk_live_$(openssl rand -hex 24) --stage production
+    // The empty placeholder means "no bootstrap key": the variable is then left out entirely.
+    const bootstrapApiKey = new sst.Secret("BootstrapApiKey", "");
+
+    // ---- DynamoDB: one table, key design in core/store/keys.ts -----------------------------
+    const gsi1 = tableSettings.globalIndexes.GSI1;
+    const gsi2 = tableSettings.globalIndexes.GSI2;
+    const table = new sst.aws.Dynamo(tableSettings.name, {
+      fields: {
+        [tableSettings.partitionKey]: "string",
+        [tableSettings.sortKey]: "string",
+        [gsi1.partitionKey]: "string",
+        [gsi1.sortKey]: "string",
+        [gsi2.partitionKey]: "string",
+        [gsi2.sortKey]: "string",
+      },
+      primaryIndex: { hashKey: tableSettings.partitionKey, rangeKey: tableSettings.sortKey },
+      // Projection "all" (the default): both indexes serve list pages that return whole items.
+      globalIndexes: {
+        GSI1: { hashKey: gsi1.partitionKey, rangeKey: gsi1.sortKey },
+        GSI2: { hashKey: gsi2.partitionKey, rangeKey: gsi2.sortKey },
+      },
+      ttl: tableSettings.ttlAttribute,
+      deletionProtection: isProd,
+      // Billing is always on-demand with sst.aws.Dynamo; PITR is on by default, made explicit here.
+      transform: {
+        table: (args) => {
+          args.pointInTimeRecovery = { enabled: true, recoveryPeriodInDays: isProd ? 35 : 7 };
+        },
+      },
+    });
+
+    // ---- SQS: ingest and delivery queues, each with a DLQ ------------------------------------
+    // sst.aws.Queue has no retention prop: retention goes through `transform.queue`.
+    const ingestDlq = new sst.aws.Queue(
+      queues.ingest.dlq.name,
+      { transform: { queue: { messageRetentionSeconds: queues.ingest.dlq.retentionSeconds } } },
+      keep,
+    );
+    const ingestQueue = new sst.aws.Queue(
+      queues.ingest.name,
+      {
+        visibilityTimeout: seconds(queues.ingest.visibilityTimeoutSeconds),
+        dlq: { queue: ingestDlq.arn, retry: queues.ingest.maxReceiveCount },
+        transform: { queue: { messageRetentionSeconds: queues.ingest.retentionSeconds } },
+      },
+      keep,
+    );
+    const deliveryDlq = new sst.aws.Queue(
+      queues.delivery.dlq.name,
+      { transform: { queue: { messageRetentionSeconds: queues.delivery.dlq.retentionSeconds } } },
+      keep,
+    );
+    const deliveryQueue = new sst.aws.Queue(
+      queues.delivery.name,
+      {
+        visibilityTimeout: seconds(queues.delivery.visibilityTimeoutSeconds),
+        dlq: { queue: deliveryDlq.arn, retry: queues.delivery.maxReceiveCount },
+        transform: { queue: { messageRetentionSeconds: queues.delivery.retentionSeconds } },
+      },
+      keep,
+    );
+
+    // ---- EventBridge Scheduler: group + the role schedules run as -----------------------------
+    // Raw Pulumi (SST has no component for either). `namePrefix` lets Pulumi add a unique suffix,
+    // so a group retained in production never blocks a later deploy with a name clash.
+    const groupPrefix = `${$app.name}-${$app.stage}`.slice(0, 36); // + 1 + 26 generated <= 64
+    const scheduleGroup = new aws.scheduler.ScheduleGroup(
+      "ScheduleGroup",
+      { namePrefix: `${groupPrefix}-` },
+      keep,
+    );
+    const account = aws.getCallerIdentityOutput().accountId;
+    const schedulerRole = new aws.iam.Role(
+      "SchedulerRole",
+      {
+        description: "Assumed by EventBridge Scheduler to run the service's one-time schedules",
+        assumeRolePolicy: aws.iam.getPolicyDocumentOutput({
+          statements: [
+            {
+              actions: ["sts:AssumeRole"],
+              principals: [{ type: "Service", identifiers: ["scheduler.amazonaws.com"] }],
+              // Confused-deputy guard: only schedules of this account's group may assume it.
+              conditions: [
+                { test: "StringEquals", variable: "aws:SourceAccount", values: [account] },
+                { test: "ArnEquals", variable: "aws:SourceArn", values: [scheduleGroup.arn] },
+              ],
+            },
+          ],
+        }).json,
+        inlinePolicies: [
+          {
+            name: "send-to-service-queues",
+            policy: aws.iam.getPolicyDocumentOutput({
+              statements: [{ actions: ["sqs:SendMessage"], resources: [ingestQueue.arn, deliveryQueue.arn] }],
+            }).json,
+          },
+        ],
+      },
+      keep,
+    );
+    // arn:aws:scheduler:REGION:ACCOUNT:schedule-group/NAME -> arn:aws:scheduler:REGION:ACCOUNT:schedule/NAME/*
+    const schedulesInGroup = scheduleGroup.arn.apply(
+      (arn) => `${arn.replace(":schedule-group/", ":schedule/")}/*`,
+    );
+
+    // ---- what every function may do ---------------------------------------------------------
+    const permissions = [
+      {
+        // Data-plane only: no DescribeTable/UpdateTable/DeleteTable. Transactions need no extra action.
+        actions: [
+          "dynamodb:GetItem",
+          "dynamodb:BatchGetItem",
+          "dynamodb:Query",
+          "dynamodb:Scan",
+          "dynamodb:PutItem",
+          "dynamodb:UpdateItem",
+          "dynamodb:DeleteItem",
+          "dynamodb:BatchWriteItem",
+          "dynamodb:ConditionCheckItem",
+        ],
+        resources: [table.arn, $interpolate`${table.arn}/index/*`],
+      },
+      {
+        // Publish (SendMessageBatch is authorized as SendMessage) to the queues and their DLQs.
+        // Consumers additionally get Receive/Delete/ChangeMessageVisibility on their own queue
+        // from `subscribe()`.
+        actions: ["sqs:SendMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl"],
+        resources: [ingestQueue.arn, ingestDlq.arn, deliveryQueue.arn, deliveryDlq.arn],
+      },
+      {
+        actions: ["scheduler:CreateSchedule", "scheduler:DeleteSchedule"],
+        resources: [schedulesInGroup],
+      },
+      {
+        actions: ["iam:PassRole"],
+        resources: [schedulerRole.arn],
+        conditions: [
+          { test: "StringEquals", variable: "iam:PassedToService", values: ["scheduler.amazonaws.com"] },
+        ],
+      },
+    ];
+
+    // Names exactly as core/config/runtime.ts reads them. AWS_REGION is set by Lambda itself.
+    const environment: Record<string, $util.Input<string>> = {
+      TABLE_NAME: table.name,
+      INGEST_QUEUE_URL: ingestQueue.url,
+      INGEST_DLQ_URL: ingestDlq.url,
+      DELIVERY_QUEUE_URL: deliveryQueue.url,
+      DELIVERY_DLQ_URL: deliveryDlq.url,
+      INGEST_QUEUE_ARN: ingestQueue.arn,
+      DELIVERY_QUEUE_ARN: deliveryQueue.arn,
+      SCHEDULER_MODE: "eventbridge",
+      SCHEDULE_GROUP: scheduleGroup.name,
+      SCHEDULER_ROLE_ARN: schedulerRole.arn,
+      // Production-safe: no delivery to private addresses, no plain-http localhost endpoints.
+      ALLOW_PRIVATE_TARGETS: "false",
+      ALLOW_HTTP_LOCALHOST: "false",
+      SERVICE_NAME: $app.name,
+      LOG_LEVEL: isProd ? "INFO" : "DEBUG",
+    };
+
+    // ---- scheduled work: invoked by one-time schedules with a JSON event ----------------------
+    // 512 MB / 60 s: it runs rarely (deliver_at releases, the auto-disable timer) and may page
+    // through an endpoint's deliveries; it is not latency-sensitive.
+    const scheduled = new sst.aws.Function("Scheduled", {
+      handler: "functions/scheduled.handler",
+      description: "One-time schedules: deliver_at releases, endpoint auto-disable timers",
+      memory: megabytes(fn.scheduled.memoryMb),
+      timeout: seconds(fn.scheduled.timeoutSeconds),
+      environment,
+      permissions,
+    });
+    // Its own ARN (it may schedule further maintenance) can only be added after it exists.
+    scheduled.addEnvironment({ MAINTENANCE_FUNCTION_ARN: scheduled.arn });
+    // A separate policy, not inline on the role: the function's environment already depends on
+    // the role ARN, so an inline statement naming the function would be a dependency cycle.
+    new aws.iam.RolePolicy("SchedulerInvokeScheduled", {
+      role: schedulerRole.id,
+      policy: aws.iam.getPolicyDocumentOutput({
+        statements: [{ actions: ["lambda:InvokeFunction"], resources: [scheduled.arn] }],
+      }).json,
+    });
+
+    const withMaintenance = { ...environment, MAINTENANCE_FUNCTION_ARN: scheduled.arn };
+
+    // ---- HTTP API: Hono behind a catch-all route ----------------------------------------------
+    // 1024 MB: Lambda CPU scales with memory, and the API's cold start (zod schemas, OpenAPI) and
+    // p99 latency improve markedly up to ~1 GB; requests are short, so the GB-s cost stays small.
+    // 29 s: API Gateway HTTP APIs cut integrations at 30 s.
+    const api = new sst.aws.ApiGatewayV2("Api", {
+      // Bearer tokens, no cookies: any origin may call. `authorization` cannot be wildcarded.
+      cors: {
+        allowOrigins: ["*"],
+        allowMethods: ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
+        allowHeaders: ["authorization", "content-type", "idempotency-key"],
+        maxAge: "1 day",
+      },
+      accessLog: { retention: isProd ? "3 months" : "1 week" },
+    });
+    api.route("$default", {
+      handler: "functions/api.handler",
+      description: "HTTP API (Hono)",
+      memory: megabytes(fn.api.memoryMb),
+      timeout: seconds(fn.api.timeoutSeconds),
+      // The bootstrap key is added only when the secret has a value.
+      environment: bootstrapApiKey.value.apply((key) =>
+        key ? { ...withMaintenance, BOOTSTRAP_API_KEY: key } : withMaintenance,
+      ),
+      permissions,
+    });
+
+    // ---- ingest: validate, store, fan out one task per matching endpoint ----------------------
+    // 512 MB / 20 s: a batch of 10 small JSON messages needs a few DynamoDB calls and one
+    // SendMessageBatch per 10 tasks; the time limit only bounds a stuck batch.
+    ingestQueue.subscribe(
+      {
+        handler: "functions/ingest.handler",
+        description: "Ingest queue consumer: validate, store, fan out",
+        memory: megabytes(fn.ingest.memoryMb),
+        timeout: seconds(fn.ingest.timeoutSeconds),
+        environment: withMaintenance,
+        permissions,
+      },
+      {
+        batch: {
+          size: fn.ingest.batchSize,
+          window: seconds(fn.ingest.batchWindowSeconds),
+          partialResponses: true,
+        },
+        transform: {
+          eventSourceMapping: { scalingConfig: { maximumConcurrency: fn.ingest.maxConcurrency } },
+        },
+      },
+    );
+
+    // ---- delivery: sign and POST, retries held by SQS visibility ------------------------------
+    // 1024 MB: the records of a batch are sent concurrently, and TLS handshakes plus HMAC signing
+    // are CPU-bound, so more memory (= more CPU) shortens the billed time of I/O-heavy batches.
+    // 40 s: the longest endpoint timeout is 30 s, plus the writes that record the outcome.
+    const deliver = deliveryQueue.subscribe(
+      {
+        handler: "functions/deliver.handler",
+        description: "Delivery queue consumer: sign, send, record, retry",
+        memory: megabytes(fn.deliver.memoryMb),
+        timeout: seconds(fn.deliver.timeoutSeconds),
+        environment: withMaintenance,
+        permissions,
+      },
+      {
+        batch: {
+          size: fn.deliver.batchSize,
+          window: seconds(fn.deliver.batchWindowSeconds),
+          partialResponses: true,
+        },
+        transform: {
+          // Caps the load on receivers and on the account's Lambda concurrency.
+          eventSourceMapping: { scalingConfig: { maximumConcurrency: fn.deliver.maxConcurrency } },
+        },
+      },
+    );
+
+    // ---- publishing from other stacks -------------------------------------------------------
+    // Attach this managed policy to a producer's role to let it publish events.
+    const producerPolicy = new aws.iam.Policy("IngestProducerPolicy", {
+      description: $interpolate`Publish events to the ${$app.name} (${$app.stage}) ingest queue`,
+      policy: aws.iam.getPolicyDocumentOutput({
+        statements: [{ actions: ["sqs:SendMessage", "sqs:GetQueueUrl"], resources: [ingestQueue.arn] }],
+      }).json,
+    });
+
+    // ---- alarms -----------------------------------------------------------------------------
+    const alerts = new sst.aws.SnsTopic("Alerts");
+    if (process.env.ALERT_EMAIL) {
+      // The address receives a confirmation mail; alarms arrive only after it is confirmed.
+      new aws.sns.TopicSubscription("AlertsEmail", {
+        topic: alerts.arn,
+        protocol: "email",
+        endpoint: process.env.ALERT_EMAIL,
+      });
+    }
+    const dlqs = [
+      ["IngestDlqDepth", ingestDlq, "Ingest messages that could not be processed"],
+      ["DeliveryDlqDepth", deliveryDlq, "Deliveries that exhausted their retries or crashed repeatedly"],
+    ] as const;
+    for (const [id, dlq, what] of dlqs) {
+      new aws.cloudwatch.MetricAlarm(id, {
+        alarmDescription: $interpolate`${what}: messages in ${dlq.nodes.queue.name}`,
+        namespace: "AWS/SQS",
+        metricName: "ApproximateNumberOfMessagesVisible",
+        dimensions: { QueueName: dlq.nodes.queue.name },
+        statistic: "Maximum",
+        period: 300,
+        evaluationPeriods: 1,
+        threshold: 0,
+        comparisonOperator: "GreaterThanThreshold",
+        treatMissingData: "notBreaching",
+        alarmActions: [alerts.arn],
+        okActions: [alerts.arn],
+      });
+    }
+    // Failed webhooks are reported per record (partial batch responses), so Lambda `Errors` counts
+    // only crashes and timeouts of the delivery function itself: any is worth a look.
+    new aws.cloudwatch.MetricAlarm("DeliverFunctionErrors", {
+      alarmDescription: "The delivery function crashed or timed out",
+      namespace: "AWS/Lambda",
+      metricName: "Errors",
+      dimensions: { FunctionName: deliver.nodes.function.name },
+      statistic: "Sum",
+      period: 300,
+      evaluationPeriods: 1,
+      threshold: 0,
+      comparisonOperator: "GreaterThanThreshold",
+      treatMissingData: "notBreaching",
+      alarmActions: [alerts.arn],
+      okActions: [alerts.arn],
+    });
+
+    return {
+      api: api.url,
+      table: table.name,
+      ingestQueueUrl: ingestQueue.url,
+      ingestQueueArn: ingestQueue.arn,
+      ingestProducerPolicyArn: producerPolicy.arn,
+      deliveryQueueUrl: deliveryQueue.url,
+      deliveryDlqUrl: deliveryDlq.url,
+      ingestDlqUrl: ingestDlq.url,
+      scheduleGroup: scheduleGroup.name,
+      alertsTopicArn: alerts.arn,
+    };
+  },
+});
