@@ -1,0 +1,48 @@
+/**
+ * JSON Schema validation of event `data` against the catalog's schemas. Compiling is the
+ * expensive part (code generation), so validators are cached by schema text for the life
+ * of the process: a warm ingest function compiles each schema once.
+ */
+import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
+import addFormatsModule from "ajv-formats";
+
+// ajv-formats is CommonJS with `exports.default`; under NodeNext the default import is the
+// module object for TypeScript but the function at runtime. Accept both shapes.
+type FormatsPlugin = (ajv: Ajv) => Ajv;
+const addFormats: FormatsPlugin =
+  (addFormatsModule as unknown as { default?: FormatsPlugin }).default ??
+  (addFormatsModule as unknown as FormatsPlugin);
+
+// strict: false because schemas come from tenants and may carry annotations ajv does not know.
+const ajv = addFormats(new Ajv({ allErrors: true, strict: false }));
+
+const MAX_CACHED = 500;
+const validators = new Map<string, ValidateFunction>();
+
+/** The compiled validator for a schema; throws when the schema itself is invalid. */
+export function validatorFor(schema: Record<string, unknown>): ValidateFunction {
+  const key = JSON.stringify(schema);
+  let fn = validators.get(key);
+  if (!fn) {
+    fn = ajv.compile(schema);
+    // A crude bound: the catalog is small, so hitting it means churn, and starting over is fine.
+    if (validators.size >= MAX_CACHED) validators.clear();
+    validators.set(key, fn);
+  }
+  return fn;
+}
+
+export interface SchemaIssue {
+  path: string;
+  message: string;
+}
+
+/** Validation problems of `data`, or an empty list. */
+export function schemaIssues(schema: Record<string, unknown>, data: unknown): SchemaIssue[] {
+  const fn = validatorFor(schema);
+  if (fn(data)) return [];
+  return (fn.errors ?? []).slice(0, 20).map((e: ErrorObject) => ({
+    path: e.instancePath || "/",
+    message: e.message ?? "is invalid",
+  }));
+}

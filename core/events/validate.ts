@@ -1,0 +1,105 @@
+/**
+ * Validation of an ingest message: shape (zod), size, `deliver_at` window, catalog type and
+ * the type's JSON schema. Every rejection is a ServiceError, so the API answers 400/413 and
+ * the ingest function dead-letters the message with the error code as the reason.
+ */
+import type { Deps } from "../deps.js";
+import { payloadTooLarge, ServiceError, validationError } from "../model/errors.js";
+import { ingestMessage, MAX_DATA_BYTES } from "../model/message.js";
+import { catalogOf } from "./catalog.js";
+import type { EventTypeDef } from "./default-catalog.js";
+import { schemaIssues } from "./schema.js";
+
+/** Producers may schedule a fan-out at most this far ahead. */
+export const MAX_DELIVER_AHEAD_MS = 30 * 24 * 60 * 60 * 1000;
+
+export interface ValidEvent {
+  org_id: string;
+  type: string;
+  data: Record<string, unknown>;
+  producer_id: string | null;
+  agent_id: string | null;
+  /** Set only when the fan-out is in the future; a past or present time fans out now. */
+  deliver_at: Date | null;
+}
+
+export async function validateEvent(deps: Deps, input: unknown): Promise<ValidEvent> {
+  const parsed = ingestMessage.safeParse(input);
+  if (!parsed.success) {
+    throw validationError(
+      "invalid event",
+      parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })),
+    );
+  }
+  const m = parsed.data;
+
+  const size = Buffer.byteLength(JSON.stringify(m.data), "utf8");
+  if (size > MAX_DATA_BYTES) {
+    throw payloadTooLarge(`data is ${size} bytes; the limit is ${MAX_DATA_BYTES}`);
+  }
+
+  let deliverAt: Date | null = null;
+  if (m.deliver_at !== undefined) {
+    const at = new Date(m.deliver_at);
+    const now = deps.now().getTime();
+    if (at.getTime() - now > MAX_DELIVER_AHEAD_MS) {
+      throw new ServiceError(400, "invalid_deliver_at", "deliver_at may be at most 30 days ahead");
+    }
+    if (at.getTime() > now) deliverAt = at;
+  }
+
+  const def = await eventTypeOf(deps, m.org_id, m.type);
+  if (!def) {
+    throw new ServiceError(400, "unknown_event_type", `event type ${m.type} is not in the catalog`);
+  }
+  if (def.schema) {
+    let issues: ReturnType<typeof schemaIssues>;
+    try {
+      issues = schemaIssues(def.schema, m.data);
+    } catch {
+      throw new ServiceError(400, "invalid_event_schema", `the schema of ${m.type} cannot be compiled`);
+    }
+    if (issues.length > 0) {
+      throw new ServiceError(400, "schema_mismatch", `data does not match the schema of ${m.type}`, issues);
+    }
+  }
+
+  return {
+    org_id: m.org_id,
+    type: m.type,
+    data: m.data,
+    producer_id: m.id ?? null,
+    agent_id: m.agent_id ?? null,
+    deliver_at: deliverAt,
+  };
+}
+
+interface CatalogEntry {
+  at: number;
+  types: Promise<Map<string, EventTypeDef>>;
+}
+
+const catalogs = new WeakMap<Deps, Map<string, CatalogEntry>>();
+
+/**
+ * The type's definition from a briefly cached catalog (ENDPOINT_CACHE_SECONDS, like the
+ * endpoints), so a burst of events costs one query. A miss re-reads the catalog before
+ * rejecting: a type created a moment ago is accepted at once.
+ */
+async function eventTypeOf(deps: Deps, org: string, type: string): Promise<EventTypeDef | undefined> {
+  let perDeps = catalogs.get(deps);
+  if (!perDeps) {
+    perDeps = new Map();
+    catalogs.set(deps, perDeps);
+  }
+  const now = deps.now().getTime();
+  const hit = perDeps.get(org);
+  const fresh = hit !== undefined && now - hit.at < deps.config.endpointCacheSeconds * 1000;
+  const found = fresh ? (await hit.types).get(type) : undefined;
+  if (found) return found;
+  const types = catalogOf(deps, org).then((list) => new Map(list.map((t) => [t.name, t])));
+  const cache = perDeps;
+  cache.set(org, { at: now, types });
+  types.catch(() => cache.delete(org));
+  return (await types).get(type);
+}

@@ -1,0 +1,224 @@
+/**
+ * Message items (ORG#{org} / MSG#{msgId}) and idempotency items (ORG#{org} / IDEM#{producerId}).
+ *
+ * The first write of an event is one conditional request: a PutItem when it stands alone,
+ * or a TransactWriteItems when it must be atomic with the idempotency key (and with the
+ * "skipped" delivery records of disabled endpoints, which then cost no extra request).
+ */
+import type { AttributeValue, TransactionCanceledException } from "@aws-sdk/client-dynamodb";
+import {
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+  UpdateCommand,
+} from "@aws-sdk/lib-dynamodb";
+import type { MessageRecord } from "../model/message.js";
+import type { CursorKey } from "./cursor.js";
+import type { Db } from "./db.js";
+import { keys } from "./keys.js";
+
+/** The stored message: the model plus when its fan-out was decided (null while scheduled). */
+export interface StoredMessage extends MessageRecord {
+  fanout_at: string | null;
+}
+
+/** Items written atomically with the message (delivery records), keys included. */
+export type ExtraItem = Record<string, unknown>;
+
+export type CreateResult =
+  | { created: true }
+  /** The message item already exists (same derived id): a redelivered SQS message. */
+  | { created: false; reason: "exists"; msgId: string }
+  /** The producer id was used within the idempotency window: `msgId` is the first message. */
+  | { created: false; reason: "duplicate"; msgId: string };
+
+export interface CreateOptions {
+  expiresAt: number;
+  /** The producer's idempotency key, held until `expiresAt` (epoch seconds). */
+  idempotency?: { producerId: string; expiresAt: number; nowEpoch: number };
+  extra?: ExtraItem[];
+}
+
+function messageItem(m: StoredMessage, expiresAt: number): Record<string, unknown> {
+  const { fanout_at, ...rest } = m;
+  // A scheduled message has no fanout_at attribute: the fan-out claims it with attribute_not_exists.
+  return {
+    ...keys.message(m.org_id, m.id),
+    ...rest,
+    ...(fanout_at ? { fanout_at } : {}),
+    expires_at: expiresAt,
+  };
+}
+
+function toMessage(item: Record<string, unknown>): StoredMessage {
+  const { pk: _pk, sk: _sk, expires_at: _e, ...rest } = item;
+  const m = rest as unknown as StoredMessage;
+  return { ...m, fanout_at: m.fanout_at ?? null, targets: m.targets ?? [], sent: m.sent ?? [] };
+}
+
+const isCondFailed = (err: unknown) => (err as { name?: string }).name === "ConditionalCheckFailedException";
+
+export async function createMessage(db: Db, m: StoredMessage, opts: CreateOptions): Promise<CreateResult> {
+  const item = messageItem(m, opts.expiresAt);
+  const extra = opts.extra ?? [];
+  if (!opts.idempotency && extra.length === 0) {
+    try {
+      await db.doc.send(
+        new PutCommand({ TableName: db.table, Item: item, ConditionExpression: "attribute_not_exists(pk)" }),
+      );
+      return { created: true };
+    } catch (err) {
+      if (isCondFailed(err)) return { created: false, reason: "exists", msgId: m.id };
+      throw err;
+    }
+  }
+
+  const idem = opts.idempotency;
+  const items: NonNullable<TransactWriteCommandInput["TransactItems"]> = [
+    { Put: { TableName: db.table, Item: item, ConditionExpression: "attribute_not_exists(pk)" } },
+  ];
+  if (idem) {
+    items.push({
+      Put: {
+        TableName: db.table,
+        Item: { ...keys.idempotency(m.org_id, idem.producerId), msg_id: m.id, expires_at: idem.expiresAt },
+        // TTL deletes lazily (up to days later): an expired key counts as absent.
+        ConditionExpression: "attribute_not_exists(pk) OR expires_at < :now",
+        ExpressionAttributeValues: { ":now": idem.nowEpoch },
+        ReturnValuesOnConditionCheckFailure: "ALL_OLD",
+      },
+    });
+  }
+  for (const x of extra) items.push({ Put: { TableName: db.table, Item: x } });
+  try {
+    await db.doc.send(new TransactWriteCommand({ TransactItems: items }));
+    return { created: true };
+  } catch (err) {
+    if ((err as { name?: string }).name !== "TransactionCanceledException") throw err;
+    const reasons = (err as TransactionCanceledException).CancellationReasons ?? [];
+    if (idem && reasons[1]?.Code === "ConditionalCheckFailed") {
+      const first =
+        stringAttr(reasons[1].Item, "msg_id") ?? (await idempotentMessageId(db, m.org_id, idem.producerId));
+      if (first) return { created: false, reason: "duplicate", msgId: first };
+    }
+    if (reasons[0]?.Code === "ConditionalCheckFailed")
+      return { created: false, reason: "exists", msgId: m.id };
+    // Conflicts with a concurrent write of the same key: transient, the caller retries.
+    throw err;
+  }
+}
+
+function stringAttr(item: Record<string, AttributeValue> | undefined, name: string): string | undefined {
+  const v = item?.[name];
+  return v && "S" in v ? v.S : undefined;
+}
+
+async function idempotentMessageId(db: Db, org: string, producerId: string): Promise<string | undefined> {
+  const res = await db.doc.send(
+    new GetCommand({ TableName: db.table, Key: keys.idempotency(org, producerId), ConsistentRead: true }),
+  );
+  return res.Item?.msg_id as string | undefined;
+}
+
+export async function getMessage(db: Db, org: string, msgId: string): Promise<StoredMessage | undefined> {
+  const res = await db.doc.send(
+    new GetCommand({ TableName: db.table, Key: keys.message(org, msgId), ConsistentRead: true }),
+  );
+  return res.Item ? toMessage(res.Item) : undefined;
+}
+
+/** Records endpoints whose task is on the queue (one request per SendMessageBatch chunk). */
+export async function markSent(db: Db, org: string, msgId: string, endpointIds: string[]): Promise<void> {
+  if (endpointIds.length === 0) return;
+  await db.doc.send(
+    new UpdateCommand({
+      TableName: db.table,
+      Key: keys.message(org, msgId),
+      UpdateExpression: "SET sent = list_append(if_not_exists(sent, :empty), :ids)",
+      ExpressionAttributeValues: { ":empty": [], ":ids": endpointIds },
+    }),
+  );
+}
+
+/**
+ * Claims the fan-out of a scheduled message: sets its targets once. Returns false when
+ * another invocation claimed it first (the caller then re-reads the message).
+ */
+export async function claimFanout(
+  db: Db,
+  org: string,
+  msgId: string,
+  targets: string[],
+  fanoutAt: string,
+  extra: ExtraItem[] = [],
+): Promise<boolean> {
+  const update = {
+    TableName: db.table,
+    Key: keys.message(org, msgId),
+    UpdateExpression: "SET targets = :t, fanout_at = :f",
+    ConditionExpression: "attribute_exists(pk) AND attribute_not_exists(fanout_at)",
+    ExpressionAttributeValues: { ":t": targets, ":f": fanoutAt },
+  };
+  try {
+    if (extra.length === 0) {
+      await db.doc.send(new UpdateCommand(update));
+    } else {
+      await db.doc.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            { Update: update },
+            ...extra.map((x) => ({ Put: { TableName: db.table, Item: x } })),
+          ],
+        }),
+      );
+    }
+    return true;
+  } catch (err) {
+    if (isCondFailed(err)) return false;
+    if ((err as { name?: string }).name === "TransactionCanceledException") {
+      const reasons = (err as TransactionCanceledException).CancellationReasons ?? [];
+      if (reasons[0]?.Code === "ConditionalCheckFailed") return false;
+    }
+    throw err;
+  }
+}
+
+export interface MessagePage {
+  items: StoredMessage[];
+  lastKey: CursorKey | undefined;
+}
+
+/** Newest first; with `type`, only that type (a filter, so up to a few queries fill a page). */
+export async function listMessages(
+  db: Db,
+  org: string,
+  opts: { limit: number; type?: string; startKey?: CursorKey },
+): Promise<MessagePage> {
+  const items: StoredMessage[] = [];
+  let start: Record<string, unknown> | undefined = opts.startKey;
+  for (let round = 0; round < 5; round++) {
+    const res = await db.doc.send(
+      new QueryCommand({
+        TableName: db.table,
+        KeyConditionExpression: "pk = :pk AND begins_with(sk, :sk)",
+        ...(opts.type
+          ? { FilterExpression: "#type = :type", ExpressionAttributeNames: { "#type": "type" } }
+          : {}),
+        ExpressionAttributeValues: {
+          ":pk": keys.org(org).pk,
+          ":sk": keys.messagePrefix,
+          ...(opts.type ? { ":type": opts.type } : {}),
+        },
+        ScanIndexForward: false,
+        Limit: opts.limit - items.length,
+        ExclusiveStartKey: start,
+      }),
+    );
+    for (const item of res.Items ?? []) items.push(toMessage(item));
+    start = res.LastEvaluatedKey;
+    if (!start || items.length >= opts.limit) break;
+  }
+  return { items, lastKey: start as CursorKey | undefined };
+}
