@@ -1,0 +1,102 @@
+/**
+ * The HTTP API: one Hono app served by Lambda (functions/api.ts) and by the local stack.
+ *
+ * Everything under /v1 needs a Bearer API key. Every failure, from a zod validation issue
+ * to an unknown route, answers `{ "error": { "code", "message", "details"? } }`.
+ */
+
+import { swaggerUI } from "@hono/swagger-ui";
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { bodyLimit } from "hono/body-limit";
+import type { Deps } from "../deps.js";
+import { ServiceError } from "../model/errors.js";
+import { pingTable } from "../store/health.js";
+import { authMiddleware } from "./auth.js";
+import type { ApiEnv } from "./env.js";
+import { errorJson, toErrorResponse } from "./errors.js";
+import { validationHook } from "./router.js";
+import { apiKeysRoutes } from "./routes/api-keys.js";
+import { deliveriesRoutes } from "./routes/deliveries.js";
+import { endpointsRoutes } from "./routes/endpoints.js";
+import { eventTypesRoutes } from "./routes/event-types.js";
+import { eventsRoutes } from "./routes/events.js";
+
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+export interface AppOptions {
+  /** Reports each part's health ("ok" or a short problem); default: DynamoDB reachability. */
+  health?: () => Promise<Record<string, "ok" | string>>;
+}
+
+const healthBody = z
+  .object({ status: z.enum(["ok", "degraded"]), checks: z.record(z.string(), z.string()) })
+  .openapi("Health");
+
+const healthRoute = createRoute({
+  method: "get",
+  path: "/health",
+  tags: ["Health"],
+  summary: "Liveness and reachability of the service's parts (no authentication)",
+  security: [],
+  responses: {
+    200: { description: "Every part is reachable", content: { "application/json": { schema: healthBody } } },
+    503: { description: "A part is unreachable", content: { "application/json": { schema: healthBody } } },
+  },
+});
+
+export function createApp(deps: Deps, options: AppOptions = {}): OpenAPIHono<ApiEnv> {
+  const app = new OpenAPIHono<ApiEnv>({ defaultHook: validationHook });
+
+  app.onError((err, c) => toErrorResponse(err, c));
+  app.notFound((c) => c.json(errorJson("not_found", `no route for ${c.req.method} ${c.req.path}`), 404));
+
+  const health =
+    options.health ??
+    (async () => ({
+      dynamodb: await pingTable(deps.db).then(
+        () => "ok",
+        () => "unreachable",
+      ),
+    }));
+  app.openapi(healthRoute, async (c) => {
+    const checks = await health();
+    const ok = Object.values(checks).every((v) => v === "ok");
+    return ok
+      ? c.json({ status: "ok" as const, checks }, 200)
+      : c.json({ status: "degraded" as const, checks }, 503);
+  });
+
+  app.use("/v1/*", authMiddleware(deps));
+  app.use(
+    "/v1/*",
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () => {
+        throw new ServiceError(413, "payload_too_large", "request body exceeds 1 MiB");
+      },
+    }),
+  );
+
+  app.route("/v1", endpointsRoutes(deps));
+  app.route("/v1", eventTypesRoutes(deps));
+  app.route("/v1", apiKeysRoutes(deps));
+  app.route("/v1", eventsRoutes(deps));
+  app.route("/v1", deliveriesRoutes(deps));
+
+  app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
+    type: "http",
+    scheme: "bearer",
+    description: "An API key: `Authorization: Bearer sk_live_…` (or `sk_test_…`)",
+  });
+  app.doc31("/openapi.json", {
+    openapi: "3.1.0",
+    info: {
+      title: "hookrelay",
+      version: "1.0.0",
+      description: "Webhook delivery: manage endpoints, publish events, inspect and recover deliveries.",
+    },
+    security: [{ bearerAuth: [] }],
+  });
+  app.get("/docs", swaggerUI({ url: "/openapi.json" }));
+  return app;
+}

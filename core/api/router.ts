@@ -1,0 +1,18 @@
+/**
+ * `createRouter()`: an OpenAPIHono router whose request validation failures become
+ * `400 validation_error` with details. Mounted routers inherit the app's hook anyway; using
+ * this keeps a router correct when it is tested on its own.
+ */
+import { OpenAPIHono } from "@hono/zod-openapi";
+import type { ZodError } from "zod";
+import { validationError } from "../model/errors.js";
+import type { ApiEnv } from "./env.js";
+import { zodDetails } from "./errors.js";
+
+export function validationHook(result: { success: true } | { success: false; error: ZodError }): void {
+  if (!result.success) throw validationError("request is invalid", zodDetails(result.error));
+}
+
+export function createRouter(): OpenAPIHono<ApiEnv> {
+  return new OpenAPIHono<ApiEnv>({ defaultHook: validationHook });
+}

@@ -1,0 +1,118 @@
+/** API key management and authentication (the service behind /v1/api-keys and the auth middleware). */
+import { timingSafeEqual } from "node:crypto";
+import type { Principal, Role } from "../api/env.js";
+import type { Deps } from "../deps.js";
+import { notFound, ServiceError } from "../model/errors.js";
+import { newId } from "../model/ids.js";
+import {
+  type ApiKeyRecord,
+  getApiKey,
+  getApiKeyByHash,
+  type KeyMode,
+  listApiKeys,
+  putApiKey,
+  revokeApiKey,
+} from "../store/api-keys.js";
+import type { CursorKey } from "../store/cursor.js";
+import { API_KEY_PATTERN, displayPrefix, generateApiKey, hashApiKey, modeOf } from "./keys.js";
+
+const unauthorized = (message: string) => new ServiceError(401, "unauthorized", message);
+
+/** Resolves a raw key to its principal; 401 for malformed, unknown and revoked keys alike. */
+export async function authenticate(deps: Deps, raw: string): Promise<Principal> {
+  if (!API_KEY_PATTERN.test(raw)) throw unauthorized("malformed API key");
+  const hash = hashApiKey(raw);
+  const found = await getApiKeyByHash(deps.db, hash);
+  // The lookup is by hash already; the constant-time compare keeps this path free of
+  // early-exit string comparisons should the lookup ever become a prefix scan.
+  const ok =
+    found !== undefined &&
+    found.key_hash.length === hash.length &&
+    timingSafeEqual(Buffer.from(found.key_hash, "hex"), Buffer.from(hash, "hex"));
+  if (!found || !ok || found.revoked_at) throw unauthorized("unknown or revoked API key");
+  return { orgId: found.org_id, keyId: found.key_id, role: found.role };
+}
+
+export interface ApiKeyInfo {
+  id: string;
+  name: string | null;
+  role: Role;
+  mode: KeyMode;
+  prefix: string;
+  created_at: string;
+  revoked_at: string | null;
+}
+
+export function toApiKeyInfo(rec: ApiKeyRecord): ApiKeyInfo {
+  return {
+    id: rec.id,
+    name: rec.name,
+    role: rec.role,
+    mode: rec.mode,
+    prefix: rec.prefix,
+    created_at: rec.created_at,
+    revoked_at: rec.revoked_at,
+  };
+}
+
+export interface CreateKeyInput {
+  name?: string | null;
+  role: Role;
+  mode?: KeyMode;
+  /** An operator-chosen raw key (bootstrap); generated when absent. */
+  raw?: string;
+}
+
+/** Creates a key; the raw key is returned here once and never stored. */
+export async function createApiKey(
+  deps: Deps,
+  orgId: string,
+  input: CreateKeyInput,
+): Promise<{ key: ApiKeyInfo; raw: string }> {
+  const raw = input.raw ?? generateApiKey(input.mode ?? "live");
+  if (!API_KEY_PATTERN.test(raw)) {
+    throw new ServiceError(
+      400,
+      "validation_error",
+      "API key must be sk_live_… or sk_test_… (20+ characters)",
+    );
+  }
+  const now = deps.now();
+  const rec: ApiKeyRecord = {
+    org_id: orgId,
+    id: newId("key", now),
+    name: input.name ?? null,
+    role: input.role,
+    mode: modeOf(raw),
+    prefix: displayPrefix(raw),
+    key_hash: hashApiKey(raw),
+    created_at: now.toISOString(),
+    revoked_at: null,
+  };
+  if (!(await putApiKey(deps.db, rec))) throw new ServiceError(409, "conflict", "API key already exists");
+  return { key: toApiKeyInfo(rec), raw };
+}
+
+/** The key's listing record when `raw` is already registered (for idempotent bootstrap). */
+export async function findApiKey(deps: Deps, raw: string): Promise<ApiKeyRecord | undefined> {
+  if (!API_KEY_PATTERN.test(raw)) return undefined;
+  const found = await getApiKeyByHash(deps.db, hashApiKey(raw));
+  return found ? getApiKey(deps.db, found.org_id, found.key_id) : undefined;
+}
+
+export async function listKeys(
+  deps: Deps,
+  orgId: string,
+  limit: number,
+  cursor: CursorKey | undefined,
+): Promise<{ keys: ApiKeyInfo[]; last?: Record<string, unknown> }> {
+  const page = await listApiKeys(deps.db, orgId, limit, cursor);
+  return { keys: page.items.map(toApiKeyInfo), last: page.last };
+}
+
+/** Revokes a key (idempotent); 404 for ids of other organizations. */
+export async function revokeKey(deps: Deps, orgId: string, keyId: string): Promise<void> {
+  const rec = await getApiKey(deps.db, orgId, keyId);
+  if (!rec) throw notFound("API key");
+  await revokeApiKey(deps.db, rec, deps.now().toISOString());
+}

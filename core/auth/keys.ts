@@ -1,0 +1,26 @@
+/**
+ * Raw API keys: `sk_live_…` / `sk_test_…` + 32 random bytes (base64url). Only the SHA-256
+ * of a key is ever stored; the raw key exists in the response that creates it and nowhere else.
+ */
+import { createHash, randomBytes } from "node:crypto";
+import type { KeyMode } from "../store/api-keys.js";
+
+export const API_KEY_PATTERN = /^sk_(live|test)_[A-Za-z0-9_-]{20,128}$/;
+
+export function generateApiKey(mode: KeyMode): string {
+  return `sk_${mode}_${randomBytes(32).toString("base64url")}`;
+}
+
+export function hashApiKey(raw: string): string {
+  return createHash("sha256").update(raw, "utf8").digest("hex");
+}
+
+/** `sk_live_` plus four characters: enough to tell keys apart in a list, useless to an attacker. */
+export function displayPrefix(raw: string): string {
+  const m = /^sk_(live|test)_/.exec(raw);
+  return raw.slice(0, (m?.[0].length ?? 0) + 4);
+}
+
+export function modeOf(raw: string): KeyMode {
+  return raw.startsWith("sk_test_") ? "test" : "live";
+}

@@ -1,0 +1,139 @@
+/**
+ * API keys: a listing item under the organization (ORG#{org} / APIKEY#{id}) and a lookup
+ * item by hash (APIKEY#{sha256} / APIKEY), always written and removed together in one
+ * transaction so a key is either fully usable or not at all. Only hashes are stored.
+ */
+import { GetCommand, QueryCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
+import type { Role } from "../api/env.js";
+import { type CursorKey, cursorWithin } from "./cursor.js";
+import type { Db } from "./db.js";
+import { keys } from "./keys.js";
+
+export type KeyMode = "live" | "test";
+
+export interface ApiKeyRecord {
+  org_id: string;
+  id: string;
+  name: string | null;
+  role: Role;
+  mode: KeyMode;
+  /** The first characters of the raw key, to recognise it in a list (`sk_live_AbCd`). */
+  prefix: string;
+  /** SHA-256 (hex) of the raw key. */
+  key_hash: string;
+  created_at: string;
+  revoked_at: string | null;
+}
+
+/** What the lookup-by-hash item holds: enough to authenticate without a second read. */
+export interface ApiKeyLookup {
+  org_id: string;
+  key_id: string;
+  role: Role;
+  key_hash: string;
+  /** Set on revocation; the item stays so a revoked key can never be registered again. */
+  revoked_at?: string;
+}
+
+function strip(item: Record<string, unknown>): Record<string, unknown> {
+  const { pk: _pk, sk: _sk, ...rest } = item;
+  return rest;
+}
+
+/** Writes both items; returns false when a key with that hash already exists. */
+export async function putApiKey(db: Db, rec: ApiKeyRecord): Promise<boolean> {
+  const lookup: ApiKeyLookup = { org_id: rec.org_id, key_id: rec.id, role: rec.role, key_hash: rec.key_hash };
+  try {
+    await db.doc.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Put: {
+              TableName: db.table,
+              Item: { ...keys.apiKeyByHash(rec.key_hash), ...lookup },
+              ConditionExpression: "attribute_not_exists(pk)",
+            },
+          },
+          {
+            Put: {
+              TableName: db.table,
+              Item: { ...keys.apiKey(rec.org_id, rec.id), ...rec },
+              ConditionExpression: "attribute_not_exists(pk)",
+            },
+          },
+        ],
+      }),
+    );
+    return true;
+  } catch (err) {
+    if ((err as { name?: string }).name === "TransactionCanceledException") return false;
+    throw err;
+  }
+}
+
+export async function getApiKeyByHash(db: Db, hash: string): Promise<ApiKeyLookup | undefined> {
+  const res = await db.doc.send(
+    new GetCommand({ TableName: db.table, Key: keys.apiKeyByHash(hash), ConsistentRead: true }),
+  );
+  return res.Item ? (strip(res.Item) as unknown as ApiKeyLookup) : undefined;
+}
+
+export async function getApiKey(db: Db, org: string, id: string): Promise<ApiKeyRecord | undefined> {
+  const res = await db.doc.send(
+    new GetCommand({ TableName: db.table, Key: keys.apiKey(org, id), ConsistentRead: true }),
+  );
+  return res.Item ? (strip(res.Item) as unknown as ApiKeyRecord) : undefined;
+}
+
+export async function listApiKeys(
+  db: Db,
+  org: string,
+  limit: number,
+  cursor: CursorKey | undefined,
+): Promise<{ items: ApiKeyRecord[]; last?: Record<string, unknown> }> {
+  const pk = keys.org(org).pk;
+  const res = await db.doc.send(
+    new QueryCommand({
+      TableName: db.table,
+      KeyConditionExpression: "pk = :pk AND begins_with(sk, :sk)",
+      ExpressionAttributeValues: { ":pk": pk, ":sk": keys.apiKeyPrefix },
+      ExclusiveStartKey: cursorWithin(cursor, { pk }, { sk: keys.apiKeyPrefix }),
+      Limit: limit,
+    }),
+  );
+  return {
+    items: (res.Items ?? []).map((i) => strip(i) as unknown as ApiKeyRecord),
+    last: res.LastEvaluatedKey,
+  };
+}
+
+/**
+ * Marks both items revoked. The lookup item is kept (not deleted) so that re-running a
+ * bootstrap with a revoked key cannot bring it back.
+ */
+export async function revokeApiKey(db: Db, rec: ApiKeyRecord, at: string): Promise<void> {
+  await db.doc.send(
+    new TransactWriteCommand({
+      TransactItems: [
+        {
+          Update: {
+            TableName: db.table,
+            Key: keys.apiKeyByHash(rec.key_hash),
+            UpdateExpression: "SET revoked_at = if_not_exists(revoked_at, :at)",
+            ConditionExpression: "attribute_exists(pk)",
+            ExpressionAttributeValues: { ":at": at },
+          },
+        },
+        {
+          Update: {
+            TableName: db.table,
+            Key: keys.apiKey(rec.org_id, rec.id),
+            UpdateExpression: "SET revoked_at = if_not_exists(revoked_at, :at)",
+            ConditionExpression: "attribute_exists(pk)",
+            ExpressionAttributeValues: { ":at": at },
+          },
+        },
+      ],
+    }),
+  );
+}

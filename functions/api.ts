@@ -1,0 +1,32 @@
+/** Lambda entry of the HTTP API (API Gateway HTTP API → Hono). */
+import type { Context } from "aws-lambda";
+import { handle, type LambdaEvent } from "hono/aws-lambda";
+import { createApp } from "../core/api/app.js";
+import { loadConfig } from "../core/config/runtime.js";
+import { createDeps } from "../core/deps.js";
+import { logger } from "../core/log/logger.js";
+import { bootstrapOrg } from "../core/orgs/bootstrap.js";
+
+const deps = createDeps(loadConfig());
+const serve = handle(createApp(deps));
+
+/** BOOTSTRAP_API_KEY: registers an admin key for the `default` organization (idempotent). */
+let bootstrapped: Promise<void> | undefined;
+function bootstrap(): Promise<void> {
+  const apiKey = deps.config.bootstrapApiKey;
+  if (!apiKey) return Promise.resolve();
+  bootstrapped ??= bootstrapOrg(deps, { orgId: "default", name: "Default organization", apiKey }).then(
+    () => undefined,
+    (err: Error) => {
+      // Retried on the next invocation; the API still serves every other key meanwhile.
+      logger.error("bootstrap failed", { error: err.message });
+      bootstrapped = undefined;
+    },
+  );
+  return bootstrapped;
+}
+
+export const handler = async (event: LambdaEvent, context: Context) => {
+  await bootstrap();
+  return serve(event, context);
+};
