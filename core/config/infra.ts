@@ -54,7 +54,8 @@ export const table = {
 export const queues = {
   ingest: {
     name: "IngestQueue",
-    visibilityTimeoutSeconds: 2 * MINUTE,
+    // >= 6x the ingest function's timeout (20 s) + its batching window (1 s), as AWS advises.
+    visibilityTimeoutSeconds: 3 * MINUTE,
     retentionSeconds: SQS_MAX_RETENTION_SECONDS,
     maxReceiveCount: 5,
     dlq: { name: "IngestDlq", retentionSeconds: SQS_MAX_RETENTION_SECONDS },
