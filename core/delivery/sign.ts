@@ -1,0 +1,57 @@
+/**
+ * Standard Webhooks signing (DESIGN.md "Contracts"): `v1,<base64 HMAC-SHA256>` of
+ * `{msg_id}.{timestamp}.{body}`, keyed with the base64-decoded part of `whsec_…`.
+ * Receivers verify with the `standardwebhooks` or `svix` libraries.
+ */
+import { createHmac } from "node:crypto";
+import type { EndpointRecord } from "../model/endpoint.js";
+
+const PREFIX = "whsec_";
+
+/** The raw key bytes of a `whsec_…` secret (a bare base64 secret is accepted too). */
+export function secretKey(secret: string): Buffer {
+  return Buffer.from(secret.startsWith(PREFIX) ? secret.slice(PREFIX.length) : secret, "base64");
+}
+
+/** One `v1,<base64>` signature. */
+export function sign(secret: string, msgId: string, timestampSeconds: number, body: string): string {
+  const mac = createHmac("sha256", secretKey(secret))
+    .update(`${msgId}.${timestampSeconds}.${body}`)
+    .digest("base64");
+  return `v1,${mac}`;
+}
+
+/**
+ * The secrets that sign a request now: the current one, plus the previous one while its
+ * rotation grace period lasts, so receivers that have not switched yet keep verifying.
+ */
+export function signingSecrets(
+  endpoint: Pick<EndpointRecord, "secret" | "previous_secret" | "previous_secret_expires_at">,
+  now: Date,
+): string[] {
+  const { secret, previous_secret: previous, previous_secret_expires_at: expires } = endpoint;
+  if (previous && previous !== secret && expires && Date.parse(expires) > now.getTime()) {
+    return [secret, previous];
+  }
+  return [secret];
+}
+
+export interface WebhookHeaders {
+  "webhook-id": string;
+  "webhook-timestamp": string;
+  "webhook-signature": string;
+}
+
+/** The three Standard Webhooks headers of one attempt; several signatures are space-separated. */
+export function webhookHeaders(
+  msgId: string,
+  timestampSeconds: number,
+  body: string,
+  secrets: readonly string[],
+): WebhookHeaders {
+  return {
+    "webhook-id": msgId,
+    "webhook-timestamp": String(timestampSeconds),
+    "webhook-signature": secrets.map((s) => sign(s, msgId, timestampSeconds, body)).join(" "),
+  };
+}
