@@ -51,4 +51,3 @@ export async function publishEvents(
   const messages = events.map((e, i) => ({ id: String(i), body: toBody(e) }));
   await sendAll(sqs, queueUrl, messages);
 }
-

@@ -1,0 +1,39 @@
+/** Adding event types to an organization's catalog (POST /v1/event-types). */
+import type { Deps } from "../deps.js";
+import { conflict, validationError } from "../model/errors.js";
+import { putEventType, type StoredEventType } from "../store/event-types.js";
+import { DEFAULT_EVENT_TYPES } from "./default-catalog.js";
+import { validatorFor } from "./schema.js";
+
+export interface NewEventType {
+  name: string;
+  description: string;
+  schema?: Record<string, unknown>;
+}
+
+export async function createEventType(
+  deps: Deps,
+  org: string,
+  input: NewEventType,
+): Promise<StoredEventType> {
+  if (input.schema !== undefined) {
+    try {
+      // Compiling now means ingest never meets a schema it cannot use.
+      validatorFor(input.schema);
+    } catch (err) {
+      throw validationError("schema is not a valid JSON Schema", {
+        reason: (err as Error).message.slice(0, 500),
+      });
+    }
+  }
+  const taken = () => conflict("event_type_exists", `event type ${input.name} already exists`);
+  if (DEFAULT_EVENT_TYPES.some((t) => t.name === input.name)) throw taken();
+  const def: StoredEventType = {
+    name: input.name,
+    description: input.description,
+    ...(input.schema === undefined ? {} : { schema: input.schema }),
+    created_at: deps.now().toISOString(),
+  };
+  if (!(await putEventType(deps.db, org, def))) throw taken();
+  return def;
+}

@@ -1,0 +1,281 @@
+/**
+ * Publishing through the ingest queue (fauxqs): the handler runs as Lambda would run it,
+ * and the tasks are observed on the delivery queue.
+ */
+import { ReceiveMessageCommand } from "@aws-sdk/client-sqs";
+import { GetCommand } from "@aws-sdk/lib-dynamodb";
+import { beforeAll, describe, expect, it } from "vitest";
+import { createDeps } from "../../core/deps.js";
+import { createIngestHandler } from "../../core/events/ingest-handler.js";
+import { publishEvent, publishEvents } from "../../core/events/publish.js";
+import { webhookBody } from "../../core/model/message.js";
+import type { DeliveryTask } from "../../core/model/task.js";
+import { taskId } from "../../core/model/task.js";
+import { deliveriesOfMessage } from "../../core/store/deliveries.js";
+import { keys } from "../../core/store/keys.js";
+import { getMessage, listMessages } from "../../core/store/messages.js";
+import { createTestStack, type TestStack, uniqueOrg } from "../support/stack.js";
+import {
+  failCalls,
+  publishAndProcess,
+  putEndpoint,
+  type QueueCollector,
+  runBatch,
+  sqsEvent,
+  taskCollector,
+} from "./helpers.js";
+
+let stack: TestStack;
+let tasks: QueueCollector<DeliveryTask>;
+
+beforeAll(async () => {
+  stack = await createTestStack();
+  tasks = taskCollector(stack);
+});
+
+describe("ingest through SQS", () => {
+  it("stores the event and enqueues one task per matching endpoint", async () => {
+    const org = uniqueOrg();
+    const a = await putEndpoint(stack.deps, org);
+    const b = await putEndpoint(stack.deps, org, { event_types: ["telephony.complete"] });
+    const { response } = await publishAndProcess(stack, [
+      { org_id: org, type: "telephony.complete", agent_id: 7, data: { call_id: "c1" } },
+    ]);
+    expect(response.batchItemFailures).toEqual([]);
+
+    const got = await tasks.expect(org, 2);
+    expect(got.map((t) => t.endpoint_id).sort()).toEqual([a.id, b.id].sort());
+    const msgId = got[0]!.msg_id;
+    const stored = await getMessage(stack.deps.db, org, msgId);
+    expect(stored).toMatchObject({
+      org_id: org,
+      type: "telephony.complete",
+      agent_id: "7",
+      data: { call_id: "c1" },
+      producer_id: null,
+      deliver_at: null,
+    });
+    expect(stored!.targets.sort()).toEqual([a.id, b.id].sort());
+    expect(stored!.sent.sort()).toEqual([a.id, b.id].sort());
+    for (const t of got) {
+      expect(t).toMatchObject({ v: 1, msg_id: msgId, event_type: "telephony.complete", attempt_base: 0 });
+      expect(t.trigger).toBe("event");
+      expect(t.body).toBe(webhookBody(stored!));
+      expect(JSON.parse(t.body)).toEqual({
+        id: msgId,
+        type: "telephony.complete",
+        timestamp: stored!.created_at,
+        agent_id: "7",
+        data: { call_id: "c1" },
+      });
+    }
+    // Retention: TTL set on the message item.
+    const raw = await stack.deps.db.doc.send(
+      new GetCommand({ TableName: stack.deps.db.table, Key: keys.message(org, msgId) }),
+    );
+    const days = (raw.Item!.expires_at - Date.parse(stored!.created_at) / 1000) / 86400;
+    expect(days).toBeGreaterThan(29.9);
+    expect(days).toBeLessThan(30.1);
+  });
+
+  it("publishes with the producer helper (single and batch)", async () => {
+    const org = uniqueOrg();
+    await putEndpoint(stack.deps, org);
+    const one = await publishEvent(stack.deps.sqs, stack.config.queues.ingest, {
+      org_id: org,
+      type: "web.complete",
+      data: { n: 1 },
+    });
+    await publishEvents(stack.deps.sqs, stack.config.queues.ingest, [
+      { org_id: org, type: "web.complete", data: { n: 2 }, id: "batch-1" },
+      { org_id: org, type: "web.complete", data: { n: 3 }, deliver_at: new Date(Date.now() - 1000) },
+    ]);
+    await expect(
+      publishEvent(stack.deps.sqs, stack.config.queues.ingest, {
+        org_id: org,
+        type: "web.complete",
+        data: [] as unknown as Record<string, unknown>,
+      }),
+    ).rejects.toThrow();
+    expect(one).toBeTruthy();
+    // The three published messages are the only ones this org has on the queue.
+    const res = await stack.deps.sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: stack.config.queues.ingest,
+        MaxNumberOfMessages: 10,
+        WaitTimeSeconds: 1,
+        MessageSystemAttributeNames: ["All"],
+      }),
+    );
+    const messages = res.Messages ?? [];
+    expect(messages).toHaveLength(3);
+    await runBatch(stack, messages);
+    const got = await tasks.expect(org, 3);
+    expect(got.map((t) => JSON.parse(t.body).data.n).sort()).toEqual([1, 2, 3]);
+  });
+
+  it("matches exact types, patterns, empty subscriptions and the agent filter", async () => {
+    const org = uniqueOrg();
+    const all = await putEndpoint(stack.deps, org, { event_types: [] });
+    const star = await putEndpoint(stack.deps, org, { event_types: ["*"] });
+    const tel = await putEndpoint(stack.deps, org, { event_types: ["telephony.*"] });
+    const exact = await putEndpoint(stack.deps, org, { event_types: ["telephony.tool"] });
+    const other = await putEndpoint(stack.deps, org, { event_types: ["web.*", "chat.message.completed"] });
+    const agentA = await putEndpoint(stack.deps, org, { agent_id: "agent-a" });
+    const agentB = await putEndpoint(stack.deps, org, { agent_id: "agent-b", event_types: ["telephony.*"] });
+    const failing = await putEndpoint(stack.deps, org, {
+      status: "failing",
+      event_types: ["telephony.complete"],
+    });
+
+    const { response } = await publishAndProcess(stack, [
+      { org_id: org, type: "telephony.complete", agent_id: "agent-a", data: { i: 1 } },
+      { org_id: org, type: "chat.message.completed", data: { i: 2 } },
+    ]);
+    expect(response.batchItemFailures).toEqual([]);
+    const got = await tasks.expect(org, 8);
+    const byType = (type: string) =>
+      got
+        .filter((t) => t.event_type === type)
+        .map((t) => t.endpoint_id)
+        .sort();
+    expect(byType("telephony.complete")).toEqual([all.id, star.id, tel.id, agentA.id, failing.id].sort());
+    // No agent on the event: endpoints filtered to an agent do not get it.
+    expect(byType("chat.message.completed")).toEqual([all.id, star.id, other.id].sort());
+    expect(got.map((t) => t.endpoint_id)).not.toContain(exact.id);
+    expect(got.map((t) => t.endpoint_id)).not.toContain(agentB.id);
+  });
+
+  it("skips disabled endpoints and records the skip", async () => {
+    const org = uniqueOrg();
+    const active = await putEndpoint(stack.deps, org);
+    const disabled = await putEndpoint(stack.deps, org, { status: "disabled" });
+    const unrelated = await putEndpoint(stack.deps, org, { status: "disabled", event_types: ["web.*"] });
+    await publishAndProcess(stack, [{ org_id: org, type: "issue.reported", data: { x: 1 } }]);
+    const got = await tasks.expect(org, 1);
+    expect(got.map((t) => t.endpoint_id)).toEqual([active.id]);
+    const msgId = got[0]!.msg_id;
+    const deliveries = await deliveriesOfMessage(stack.deps.db, org, msgId);
+    expect(deliveries).toHaveLength(1);
+    expect(deliveries[0]).toMatchObject({
+      endpoint_id: disabled.id,
+      status: "skipped",
+      event_type: "issue.reported",
+      attempts: 0,
+    });
+    expect(deliveries.map((d) => d.endpoint_id)).not.toContain(unrelated.id);
+    // Recoverable: the sparse index keys are on the item.
+    const raw = await stack.deps.db.doc.send(
+      new GetCommand({ TableName: stack.deps.db.table, Key: keys.delivery(org, msgId, disabled.id) }),
+    );
+    expect(raw.Item!.gsi1pk).toBe(keys.recoverablePk(org, disabled.id));
+    const stored = await getMessage(stack.deps.db, org, msgId);
+    expect(stored!.targets).toEqual([active.id]);
+  });
+
+  it("accepts a producer id once: a duplicate is acknowledged without new tasks", async () => {
+    const org = uniqueOrg();
+    await putEndpoint(stack.deps, org);
+    await putEndpoint(stack.deps, org);
+    const event = { org_id: org, id: "call-123.completed", type: "telephony.complete", data: { v: 1 } };
+    const first = await publishAndProcess(stack, [event]);
+    expect(first.response.batchItemFailures).toEqual([]);
+    await tasks.expect(org, 2);
+    const second = await publishAndProcess(stack, [{ ...event, data: { v: 2 } }]);
+    expect(second.response.batchItemFailures).toEqual([]);
+    expect(await tasks.settled(org)).toHaveLength(2);
+    const page = await listMessages(stack.deps.db, org, { limit: 10 });
+    expect(page.items).toHaveLength(1);
+    expect(page.items[0]).toMatchObject({ producer_id: "call-123.completed", data: { v: 1 } });
+    // The same id in another organization is another event.
+    const org2 = uniqueOrg();
+    await putEndpoint(stack.deps, org2);
+    await publishAndProcess(stack, [{ ...event, org_id: org2 }]);
+    await tasks.expect(org2, 1);
+  });
+
+  it("recognises a redelivered SQS message without a producer id", async () => {
+    const org = uniqueOrg();
+    await putEndpoint(stack.deps, org);
+    const handler = createIngestHandler(stack.deps);
+    const event = sqsEvent([
+      { id: "5f0c1a2e-sqs-redelivered", body: { org_id: org, type: "web.tool", data: {} } },
+    ]);
+    expect(await handler(event)).toEqual({ batchItemFailures: [] });
+    expect(await handler(event)).toEqual({ batchItemFailures: [] });
+    expect(await tasks.settled(org)).toHaveLength(1);
+    expect((await listMessages(stack.deps.db, org, { limit: 10 })).items).toHaveLength(1);
+  });
+
+  it("completes a partially fanned-out event on redelivery without duplicating tasks", async () => {
+    const org = uniqueOrg();
+    const eps = await Promise.all(Array.from({ length: 23 }, () => putEndpoint(stack.deps, org)));
+    // A process whose second SendMessageBatch fails (after the SDK's own retries).
+    const flaky = createDeps(stack.config);
+    failCalls(flaky.sqs, "SendMessageBatchCommand", (n) => n === 2);
+    const body = { org_id: org, type: "call.graded", data: { score: 9 } };
+    const { response, messages } = await publishAndProcess(stack, [body], flaky);
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: messages[0]!.MessageId }]);
+
+    const partial = await tasks.settled(org);
+    expect(partial.length).toBeGreaterThan(0);
+    expect(partial.length).toBeLessThan(23);
+    const msgId = partial[0]!.msg_id;
+    const stored = await getMessage(stack.deps.db, org, msgId);
+    expect(stored!.targets).toHaveLength(23);
+    expect(stored!.sent.sort()).toEqual(partial.map((t) => t.endpoint_id).sort());
+
+    // SQS redelivers the same message (same message id) to a healthy invocation.
+    const handler = createIngestHandler(stack.deps);
+    const redelivered = sqsEvent([
+      {
+        id: messages[0]!.MessageId!,
+        body,
+        sentAt: Number(messages[0]!.Attributes!.SentTimestamp),
+      },
+    ]);
+    expect(await handler(redelivered)).toEqual({ batchItemFailures: [] });
+    const all = await tasks.expect(org, 23);
+    expect(all).toHaveLength(23);
+    expect(new Set(all.map((t) => taskId(t.msg_id, t.endpoint_id))).size).toBe(23);
+    expect(all.map((t) => t.endpoint_id).sort()).toEqual(eps.map((e) => e.id).sort());
+    const done = await getMessage(stack.deps.db, org, msgId);
+    expect(new Set(done!.sent).size).toBe(23);
+    // Once complete, another redelivery sends nothing.
+    expect(await handler(redelivered)).toEqual({ batchItemFailures: [] });
+    expect(await tasks.settled(org)).toHaveLength(23);
+  });
+
+  it("completes a partial fan-out of an event with a producer id when it is published again", async () => {
+    const org = uniqueOrg();
+    await Promise.all(Array.from({ length: 12 }, () => putEndpoint(stack.deps, org)));
+    const flaky = createDeps(stack.config);
+    failCalls(flaky.sqs, "SendMessageBatchCommand", (n) => n === 1);
+    const body = { org_id: org, id: "retry-me", type: "call.graded", data: {} };
+    const first = await publishAndProcess(stack, [body], flaky);
+    expect(first.response.batchItemFailures).toHaveLength(1);
+    // The producer publishes again (a new SQS message with the same producer id).
+    const second = await publishAndProcess(stack, [body]);
+    expect(second.response.batchItemFailures).toEqual([]);
+    const all = await tasks.expect(org, 12);
+    expect(new Set(all.map((t) => t.endpoint_id)).size).toBe(12);
+    expect(all).toHaveLength(12);
+  });
+
+  it("reports transient storage failures for retry and processes the rest", async () => {
+    const org = uniqueOrg();
+    await putEndpoint(stack.deps, org);
+    const flaky = createDeps(stack.config);
+    // The first write fails; the second record's write succeeds.
+    failCalls(flaky.db.doc, "PutItemCommand", (n) => n === 1);
+    const handler = createIngestHandler(flaky);
+    const res = await handler(
+      sqsEvent([
+        { id: "t-1", body: { org_id: org, type: "web.incoming", data: { k: 1 } } },
+        { id: "t-2", body: { org_id: org, type: "web.incoming", data: { k: 2 } } },
+      ]),
+    );
+    expect(res.batchItemFailures).toHaveLength(1);
+    expect(await tasks.expect(org, 1)).toHaveLength(1);
+  });
+});
