@@ -1,6 +1,12 @@
-/** Endpoint items (ORG#{org} / EP#{id}): reads used by every function. */
-import { GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+/**
+ * Endpoint items (ORG#{org} / EP#{id}): reads used by every function, and the writes of
+ * the endpoints service. Creates and deletes move the organization item's
+ * `endpoint_count` in the same transaction, which is what makes the per-org limit hold
+ * under concurrent creates.
+ */
+import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { EndpointRecord } from "../model/endpoint.js";
+import { type CursorKey, cursorWithin } from "./cursor.js";
 import type { Db } from "./db.js";
 import { keys } from "./keys.js";
 
@@ -34,4 +40,199 @@ export async function listAllEndpoints(db: Db, org: string): Promise<EndpointRec
     start = res.LastEvaluatedKey;
   } while (start);
   return out;
+}
+
+/** One page of an organization's endpoints, oldest first. */
+export async function listEndpointsPage(
+  db: Db,
+  org: string,
+  limit: number,
+  cursor: CursorKey | undefined,
+): Promise<{ items: EndpointRecord[]; last?: Record<string, unknown> }> {
+  const pk = keys.org(org).pk;
+  const res = await db.doc.send(
+    new QueryCommand({
+      TableName: db.table,
+      KeyConditionExpression: "pk = :pk AND begins_with(sk, :sk)",
+      ExpressionAttributeValues: { ":pk": pk, ":sk": keys.endpointPrefix },
+      ExclusiveStartKey: cursorWithin(cursor, { pk }, { sk: keys.endpointPrefix }),
+      Limit: limit,
+    }),
+  );
+  return { items: (res.Items ?? []).map(toEndpoint), last: res.LastEvaluatedKey };
+}
+
+const errorName = (err: unknown) => (err as { name?: string }).name;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Runs a transaction, retrying when DynamoDB cancels it for a conflicting concurrent
+ * transaction on the same items (the organization item under concurrent creates).
+ */
+async function transact(db: Db, cmd: () => TransactWriteCommand): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await db.doc.send(cmd());
+      return;
+    } catch (err) {
+      const reasons = (err as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
+      const conflict =
+        errorName(err) === "TransactionConflictException" ||
+        (errorName(err) === "TransactionCanceledException" &&
+          reasons.some((r) => r.Code === "TransactionConflict"));
+      if (!conflict || attempt >= 12) throw err;
+      await sleep(Math.min(500, 10 * 2 ** attempt) * (0.5 + Math.random()));
+    }
+  }
+}
+
+/** The first reason a cancelled transaction failed on a condition, by item index. */
+function failedCondition(err: unknown): number | undefined {
+  if (errorName(err) !== "TransactionCanceledException") return undefined;
+  const reasons = (err as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
+  const i = reasons.findIndex((r) => r.Code === "ConditionalCheckFailed");
+  return i >= 0 ? i : undefined;
+}
+
+/**
+ * Stores a new endpoint unless the organization already has `max`. Returns false when the
+ * limit is reached. The counter lives on the organization item (created if missing).
+ */
+export async function insertEndpoint(db: Db, rec: EndpointRecord, max: number): Promise<boolean> {
+  try {
+    await transact(
+      db,
+      () =>
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: db.table,
+                Key: keys.org(rec.org_id),
+                UpdateExpression: "SET endpoint_count = if_not_exists(endpoint_count, :zero) + :one",
+                ConditionExpression: "attribute_not_exists(endpoint_count) OR endpoint_count < :max",
+                ExpressionAttributeValues: { ":zero": 0, ":one": 1, ":max": max },
+              },
+            },
+            {
+              Put: {
+                TableName: db.table,
+                Item: { ...keys.endpoint(rec.org_id, rec.id), ...rec },
+                ConditionExpression: "attribute_not_exists(pk)",
+              },
+            },
+          ],
+        }),
+    );
+    return true;
+  } catch (err) {
+    if (failedCondition(err) === 0) return false;
+    throw err;
+  }
+}
+
+/** Deletes an endpoint and decrements the counter; false when it does not exist. */
+export async function removeEndpoint(db: Db, org: string, id: string): Promise<boolean> {
+  try {
+    await transact(
+      db,
+      () =>
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Delete: {
+                TableName: db.table,
+                Key: keys.endpoint(org, id),
+                ConditionExpression: "attribute_exists(pk)",
+              },
+            },
+            {
+              Update: {
+                TableName: db.table,
+                Key: keys.org(org),
+                UpdateExpression: "SET endpoint_count = if_not_exists(endpoint_count, :one) - :one",
+                ExpressionAttributeValues: { ":one": 1 },
+              },
+            },
+          ],
+        }),
+    );
+    return true;
+  } catch (err) {
+    if (failedCondition(err) === 0) return false;
+    throw err;
+  }
+}
+
+/**
+ * Sets only the given attributes, so concurrent health updates by the delivery function
+ * (consecutive_failures, last_error, …) are not overwritten. Undefined when it does not exist.
+ */
+export async function patchEndpoint(
+  db: Db,
+  org: string,
+  id: string,
+  set: Partial<EndpointRecord>,
+): Promise<EndpointRecord | undefined> {
+  const entries = Object.entries(set).filter(([k, v]) => v !== undefined && k !== "org_id" && k !== "id");
+  if (entries.length === 0) return getEndpoint(db, org, id);
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  const parts = entries.map(([k, v], i) => {
+    names[`#a${i}`] = k;
+    values[`:v${i}`] = v;
+    return `#a${i} = :v${i}`;
+  });
+  try {
+    const res = await db.doc.send(
+      new UpdateCommand({
+        TableName: db.table,
+        Key: keys.endpoint(org, id),
+        UpdateExpression: `SET ${parts.join(", ")}`,
+        ConditionExpression: "attribute_exists(pk)",
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+        ReturnValues: "ALL_NEW",
+      }),
+    );
+    return res.Attributes ? toEndpoint(res.Attributes) : undefined;
+  } catch (err) {
+    if (errorName(err) === "ConditionalCheckFailedException") return undefined;
+    throw err;
+  }
+}
+
+/**
+ * Replaces the signing secret; the current one becomes `previous_secret` until
+ * `previousUntil` (null: dropped at once). DynamoDB evaluates every SET against the item
+ * as it was before the update, so `previous_secret = secret` copies the old value.
+ */
+export async function replaceSecret(
+  db: Db,
+  org: string,
+  id: string,
+  secret: string,
+  previousUntil: string | null,
+  now: string,
+): Promise<EndpointRecord | undefined> {
+  try {
+    const res = await db.doc.send(
+      new UpdateCommand({
+        TableName: db.table,
+        Key: keys.endpoint(org, id),
+        UpdateExpression: previousUntil
+          ? "SET previous_secret = secret, previous_secret_expires_at = :until, secret = :s, updated_at = :now"
+          : "SET previous_secret = :null, previous_secret_expires_at = :null, secret = :s, updated_at = :now",
+        ConditionExpression: "attribute_exists(pk)",
+        ExpressionAttributeValues: previousUntil
+          ? { ":until": previousUntil, ":s": secret, ":now": now }
+          : { ":null": null, ":s": secret, ":now": now },
+        ReturnValues: "ALL_NEW",
+      }),
+    );
+    return res.Attributes ? toEndpoint(res.Attributes) : undefined;
+  } catch (err) {
+    if (errorName(err) === "ConditionalCheckFailedException") return undefined;
+    throw err;
+  }
 }

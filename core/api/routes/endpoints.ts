@@ -1,7 +1,145 @@
-/** /v1/webhook-endpoints (in progress). */
+/** /v1/webhook-endpoints: manage an organization's endpoints (reads: any role; writes: admin). */
+import { createRoute } from "@hono/zod-openapi";
 import type { Deps } from "../../deps.js";
+import {
+  createEndpoint,
+  deleteEndpoint,
+  getEndpointOf,
+  listEndpoints,
+  rotateSecret,
+  updateEndpoint,
+} from "../../endpoints/service.js";
+import { requireRole } from "../auth.js";
+import { errorResponses } from "../errors.js";
+import { decodeCursor, encodeCursor, pageOf, paginationQuery } from "../pagination.js";
 import { createRouter } from "../router.js";
+import {
+  createEndpointBody,
+  endpointIdParam,
+  endpointView,
+  endpointWithSecret,
+  toCreateInput,
+  toEndpointView,
+  toUpdateInput,
+  updateEndpointBody,
+} from "../schemas/endpoints.js";
 
-export function endpointsRoutes(_deps: Deps) {
-  return createRouter();
+const json = <T>(schema: T) => ({ "application/json": { schema } });
+const tags = ["Webhook endpoints"];
+
+const create = createRoute({
+  method: "post",
+  path: "/webhook-endpoints",
+  tags,
+  summary: "Create an endpoint (its secret is returned only in this response)",
+  middleware: [requireRole("admin")] as const,
+  request: { body: { required: true, content: json(createEndpointBody) } },
+  responses: {
+    201: { description: "Created", content: json(endpointWithSecret) },
+    ...errorResponses(400, 403, 413, 415),
+  },
+});
+
+const list = createRoute({
+  method: "get",
+  path: "/webhook-endpoints",
+  tags,
+  summary: "List endpoints, oldest first",
+  middleware: [requireRole("viewer")] as const,
+  request: { query: paginationQuery },
+  responses: {
+    200: { description: "A page of endpoints", content: json(pageOf(endpointView)) },
+    ...errorResponses(400, 403),
+  },
+});
+
+const get = createRoute({
+  method: "get",
+  path: "/webhook-endpoints/{id}",
+  tags,
+  summary: "Get an endpoint",
+  middleware: [requireRole("viewer")] as const,
+  request: { params: endpointIdParam },
+  responses: {
+    200: { description: "The endpoint", content: json(endpointView) },
+    ...errorResponses(403, 404),
+  },
+});
+
+const update = createRoute({
+  method: "patch",
+  path: "/webhook-endpoints/{id}",
+  tags,
+  summary: "Update an endpoint (status active or disabled; failing is set only by the service)",
+  middleware: [requireRole("admin")] as const,
+  request: { params: endpointIdParam, body: { required: true, content: json(updateEndpointBody) } },
+  responses: {
+    200: { description: "The updated endpoint", content: json(endpointView) },
+    ...errorResponses(400, 403, 404, 413, 415),
+  },
+});
+
+const remove = createRoute({
+  method: "delete",
+  path: "/webhook-endpoints/{id}",
+  tags,
+  summary: "Delete an endpoint; delivery stops and pending retries are abandoned",
+  middleware: [requireRole("admin")] as const,
+  request: { params: endpointIdParam },
+  responses: { 204: { description: "Deleted" }, ...errorResponses(403, 404) },
+});
+
+const rotate = createRoute({
+  method: "post",
+  path: "/webhook-endpoints/{id}/rotate-secret",
+  tags,
+  summary:
+    "Rotate the signing secret (new secret returned once; the old one signs too during the grace period)",
+  middleware: [requireRole("admin")] as const,
+  request: { params: endpointIdParam },
+  responses: {
+    200: { description: "The endpoint with its new secret", content: json(endpointWithSecret) },
+    ...errorResponses(403, 404),
+  },
+});
+
+export function endpointsRoutes(deps: Deps) {
+  const app = createRouter();
+  const org = (c: { get(k: "principal"): { orgId: string } }) => c.get("principal").orgId;
+
+  app.openapi(create, async (c) => {
+    const { endpoint, secret } = await createEndpoint(deps, org(c), toCreateInput(c.req.valid("json")));
+    return c.json({ ...toEndpointView(endpoint, deps.now()), secret }, 201);
+  });
+  app.openapi(list, async (c) => {
+    const q = c.req.valid("query");
+    const page = await listEndpoints(deps, org(c), q.limit, decodeCursor(q.cursor));
+    const now = deps.now();
+    return c.json(
+      { data: page.endpoints.map((e) => toEndpointView(e, now)), next_cursor: encodeCursor(page.last) },
+      200,
+    );
+  });
+  app.openapi(get, async (c) => {
+    const rec = await getEndpointOf(deps, org(c), c.req.valid("param").id);
+    return c.json(toEndpointView(rec, deps.now()), 200);
+  });
+  app.openapi(update, async (c) => {
+    const rec = await updateEndpoint(
+      deps,
+      org(c),
+      c.req.valid("param").id,
+      toUpdateInput(c.req.valid("json")),
+    );
+    return c.json(toEndpointView(rec, deps.now()), 200);
+  });
+  app.openapi(remove, async (c) => {
+    await deleteEndpoint(deps, org(c), c.req.valid("param").id);
+    return c.body(null, 204);
+  });
+  app.openapi(rotate, async (c) => {
+    const { endpoint, secret } = await rotateSecret(deps, org(c), c.req.valid("param").id);
+    return c.json({ ...toEndpointView(endpoint, deps.now()), secret }, 200);
+  });
+  return app;
 }

@@ -1,0 +1,192 @@
+/**
+ * Bodies and responses of /v1/webhook-endpoints, and the public view of a stored endpoint
+ * (which never includes a secret: only `secret_hint`).
+ */
+import { z } from "@hono/zod-openapi";
+import { RETRIES, TIMEOUT_MS } from "../../endpoints/rules.js";
+import { secretHint } from "../../endpoints/secrets.js";
+import type { CreateEndpointInput, UpdateEndpointInput } from "../../endpoints/service.js";
+import type { EndpointRecord } from "../../model/endpoint.js";
+import { validationError } from "../../model/errors.js";
+
+const eventTypes = z
+  .array(z.string().min(1).max(200))
+  .max(100)
+  .openapi({
+    description: "Exact event types or patterns (`telephony.*`, `*`); empty = every type",
+    example: ["chat.message.completed", "voice.call.ended"],
+  });
+
+const fields = {
+  url: z.string().min(1).max(2048).openapi({ example: "https://your-app.com/webhooks/hookrelay" }),
+  label: z.string().min(1).max(120).nullable().openapi({ description: "Display name, 1–120 chars" }),
+  description: z.string().max(1000).nullable(),
+  event_types: eventTypes,
+  events: eventTypes.openapi({ description: "Alias of `event_types` (accepted for compatibility)" }),
+  agent_id: z
+    .union([z.string().min(1).max(200), z.number().int()])
+    .nullable()
+    .openapi({ description: "Deliver only this agent's events; null = every agent. Stored as a string." }),
+  max_retries: z.number().int().min(RETRIES.min).max(RETRIES.max).openapi({ default: RETRIES.default }),
+  timeout_ms: z
+    .number()
+    .int()
+    .min(TIMEOUT_MS.min)
+    .max(TIMEOUT_MS.max)
+    .openapi({ default: TIMEOUT_MS.default }),
+  headers: z.record(z.string(), z.string()).openapi({
+    description: "Custom headers sent with every delivery (no hop-by-hop, signature or content headers)",
+    example: { "x-tenant": "acme" },
+  }),
+  status: z.enum(["active", "disabled"], {
+    error: "status must be active or disabled (failing is set only by the service)",
+  }),
+  enabled: z.boolean().openapi({ description: "Alias: true = status active, false = status disabled" }),
+};
+
+export const createEndpointBody = z
+  .strictObject({
+    url: fields.url,
+    label: fields.label.optional(),
+    description: fields.description.optional(),
+    event_types: fields.event_types.optional(),
+    events: fields.events.optional(),
+    agent_id: fields.agent_id.optional(),
+    max_retries: fields.max_retries.optional(),
+    timeout_ms: fields.timeout_ms.optional(),
+    headers: fields.headers.optional(),
+    status: fields.status.optional(),
+    enabled: fields.enabled.optional(),
+    secret: z
+      .string()
+      .max(200)
+      .optional()
+      .openapi({
+        description: "Your own signing secret: `whsec_` + base64 of 24–64 bytes. Generated when absent.",
+      }),
+  })
+  .openapi("CreateEndpoint");
+
+export const updateEndpointBody = z
+  .strictObject({
+    url: fields.url.optional(),
+    label: fields.label.optional(),
+    description: fields.description.optional(),
+    event_types: fields.event_types.optional(),
+    events: fields.events.optional(),
+    agent_id: fields.agent_id.optional(),
+    max_retries: fields.max_retries.optional(),
+    timeout_ms: fields.timeout_ms.optional(),
+    headers: fields.headers.optional(),
+    status: fields.status.optional(),
+    enabled: fields.enabled.optional(),
+  })
+  .openapi("UpdateEndpoint");
+
+type CreateBody = z.infer<typeof createEndpointBody>;
+type UpdateBody = z.infer<typeof updateEndpointBody>;
+
+/** Resolves the aliases (`events`, `enabled`) and the agent id's type; conflicting pairs are a 400. */
+function settingsOf(body: UpdateBody): UpdateEndpointInput {
+  const { events, enabled, event_types, agent_id, status, ...rest } = body;
+  if (events !== undefined && event_types !== undefined) {
+    throw validationError("give either event_types or events, not both");
+  }
+  const fromEnabled = enabled === undefined ? undefined : enabled ? "active" : "disabled";
+  if (fromEnabled !== undefined && status !== undefined && fromEnabled !== status) {
+    throw validationError("enabled and status disagree");
+  }
+  const out: UpdateEndpointInput = { ...rest };
+  const types = event_types ?? events;
+  if (types !== undefined) out.event_types = types;
+  if (agent_id !== undefined) out.agent_id = agent_id === null ? null : String(agent_id);
+  const st = status ?? fromEnabled;
+  if (st !== undefined) out.status = st;
+  return out;
+}
+
+export function toCreateInput(body: CreateBody): CreateEndpointInput {
+  const { secret, url, ...rest } = body;
+  return { ...settingsOf(rest), url, ...(secret === undefined ? {} : { secret }) };
+}
+
+export function toUpdateInput(body: UpdateBody): UpdateEndpointInput {
+  return settingsOf(body);
+}
+
+const ts = z.string().openapi({ format: "date-time", example: "2026-03-16T10:00:00.000Z" });
+
+export const endpointView = z
+  .object({
+    id: z.string().openapi({ example: "ep_01JQ3Z7Y8K4M2N6P9R1S3T5V7W" }),
+    label: z.string().nullable(),
+    description: z.string().nullable(),
+    url: z.string(),
+    event_types: z.array(z.string()),
+    agent_id: z.string().nullable(),
+    status: z.enum(["active", "disabled", "failing"]).openapi({
+      description: "active; disabled (paused by you or auto-disabled); failing (set after 24 h of failures)",
+    }),
+    enabled: z.boolean().openapi({ description: "status is not disabled" }),
+    secret_hint: z.string().openapi({ example: "whsec_…a1b2c3" }),
+    signing_version: z.literal("v1"),
+    previous_secret_expires_at: ts.nullable().openapi({
+      description: "Until then, the secret before the last rotation also signs deliveries",
+    }),
+    max_retries: z.number().int(),
+    timeout_ms: z.number().int(),
+    headers: z.record(z.string(), z.string()),
+    consecutive_failures: z.number().int(),
+    last_delivery_at: ts.nullable(),
+    last_error: z.string().nullable(),
+    failing_since: ts.nullable(),
+    created_at: ts,
+    updated_at: ts,
+  })
+  .openapi("Endpoint");
+export type EndpointView = z.infer<typeof endpointView>;
+
+export const endpointWithSecret = endpointView
+  .extend({
+    secret: z.string().openapi({
+      description: "The signing secret (`whsec_…`). Returned only here: store it now.",
+      example: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+    }),
+  })
+  .openapi("EndpointWithSecret");
+
+export const endpointIdParam = z.object({
+  id: z
+    .string()
+    .min(1)
+    .max(64)
+    .openapi({ param: { name: "id", in: "path" }, example: "ep_01JQ3Z7Y8K4M2N6P9R1S3T5V7W" }),
+});
+
+/** The public view: every field but the secrets (and the org id, which is the caller's own). */
+export function toEndpointView(rec: EndpointRecord, now: Date): EndpointView {
+  const graceOver =
+    !rec.previous_secret_expires_at || Date.parse(rec.previous_secret_expires_at) <= now.getTime();
+  return {
+    id: rec.id,
+    label: rec.label,
+    description: rec.description,
+    url: rec.url,
+    event_types: rec.event_types,
+    agent_id: rec.agent_id,
+    status: rec.status,
+    enabled: rec.status !== "disabled",
+    secret_hint: secretHint(rec.secret),
+    signing_version: rec.signing_version,
+    previous_secret_expires_at: graceOver ? null : rec.previous_secret_expires_at,
+    max_retries: rec.max_retries,
+    timeout_ms: rec.timeout_ms,
+    headers: rec.headers ?? {},
+    consecutive_failures: rec.consecutive_failures ?? 0,
+    last_delivery_at: rec.last_delivery_at ?? null,
+    last_error: rec.last_error ?? null,
+    failing_since: rec.failing_since ?? null,
+    created_at: rec.created_at,
+    updated_at: rec.updated_at,
+  };
+}

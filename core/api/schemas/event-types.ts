@@ -1,0 +1,32 @@
+/** Bodies and responses of /v1/event-types. */
+import { z } from "@hono/zod-openapi";
+
+export const eventTypeName = z
+  .string()
+  .min(1)
+  .max(100)
+  .regex(/^[a-z0-9][a-z0-9_-]*(\.[a-z0-9][a-z0-9_-]*)*$/, {
+    error: "name must be lowercase dot-separated segments of a-z, 0-9, _ and - (e.g. billing.invoice.paid)",
+  })
+  .openapi({ example: "billing.invoice.paid" });
+
+export const createEventTypeBody = z
+  .strictObject({
+    name: eventTypeName,
+    description: z.string().min(1).max(500),
+    schema: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .openapi({ description: "JSON Schema that every event's `data` of this type must match" }),
+  })
+  .openapi("CreateEventType");
+
+export const eventTypeView = z
+  .object({
+    name: z.string(),
+    description: z.string(),
+    schema: z.record(z.string(), z.unknown()).nullable(),
+    custom: z.boolean().openapi({ description: "false for the catalog's default types" }),
+    created_at: z.string().nullable().openapi({ format: "date-time" }),
+  })
+  .openapi("EventType");

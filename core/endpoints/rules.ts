@@ -1,0 +1,116 @@
+/**
+ * The rules an endpoint's settings must satisfy beyond their types: where it may point,
+ * which headers it may add, which event types it may subscribe to. Each failure is a 400.
+ */
+import type { Deps } from "../deps.js";
+import { catalogOf } from "../events/catalog.js";
+import { typeMatches } from "../events/match.js";
+import { ServiceError, validationError } from "../model/errors.js";
+
+export const MAX_URL_LENGTH = 2048;
+export const MAX_HEADERS = 20;
+export const MAX_HEADER_VALUE = 2048;
+export const RETRIES = { min: 0, max: 10, default: 5 } as const;
+export const TIMEOUT_MS = { min: 1000, max: 30_000, default: 10_000 } as const;
+
+const LOCAL_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
+
+const invalidUrl = (message: string) => new ServiceError(400, "invalid_url", message);
+
+/** HTTPS only (plain http to localhost when the deployment allows it); no credentials; ≤ 2048 chars. */
+export function checkUrl(raw: string, opts: { allowHttpLocalhost: boolean }): string {
+  if (raw.length > MAX_URL_LENGTH) throw invalidUrl(`url must be at most ${MAX_URL_LENGTH} characters`);
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw invalidUrl("url is not a valid absolute URL");
+  }
+  if (url.username || url.password) throw invalidUrl("url must not contain credentials");
+  if (!url.hostname) throw invalidUrl("url must have a host");
+  if (url.protocol === "https:") return raw;
+  if (url.protocol === "http:" && LOCAL_HOSTS.has(url.hostname)) {
+    if (opts.allowHttpLocalhost) return raw;
+    throw invalidUrl("url must use https (plain http to localhost is disabled on this deployment)");
+  }
+  throw invalidUrl("url must use https");
+}
+
+/** Headers the delivery itself sets or that only make sense hop by hop. */
+const RESERVED = new Set([
+  "connection",
+  "keep-alive",
+  "proxy-authenticate",
+  "proxy-authorization",
+  "proxy-connection",
+  "te",
+  "trailer",
+  "trailers",
+  "transfer-encoding",
+  "upgrade",
+  "host",
+  "content-length",
+  "content-type",
+  "content-encoding",
+  "user-agent",
+  "expect",
+]);
+const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}$/;
+
+function reservedHeader(lower: string): boolean {
+  return (
+    RESERVED.has(lower) ||
+    lower.startsWith("webhook-") ||
+    lower.startsWith("svix-") ||
+    lower.includes("signature")
+  );
+}
+
+export function checkHeaders(headers: Record<string, string>): Record<string, string> {
+  const names = Object.keys(headers);
+  if (names.length > MAX_HEADERS) throw validationError(`at most ${MAX_HEADERS} custom headers`);
+  const seen = new Set<string>();
+  for (const name of names) {
+    const lower = name.toLowerCase();
+    if (!TOKEN.test(name)) throw validationError(`header name "${name.slice(0, 100)}" is not a valid token`);
+    if (reservedHeader(lower)) {
+      throw validationError(`header "${name}" is reserved (hop-by-hop, signature or set by the service)`);
+    }
+    if (seen.has(lower)) throw validationError(`header "${name}" is given twice`);
+    seen.add(lower);
+    const value = headers[name] ?? "";
+    // Control characters would let a value split into extra headers.
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: matching them is the point.
+    if (value.length > MAX_HEADER_VALUE || /[\u0000-\u0008\u000a-\u001f\u007f]/.test(value)) {
+      throw validationError(
+        `header "${name}" has an invalid value (control characters or > ${MAX_HEADER_VALUE} chars)`,
+      );
+    }
+  }
+  return headers;
+}
+
+const PATTERN = /^(\*|[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*(\.\*)?)$/;
+
+/**
+ * Exact names must be in the organization's catalog; patterns (`telephony.*`, `*`) must
+ * match at least one type in it. Returns the list without duplicates, in the given order.
+ */
+export async function checkEventTypes(deps: Deps, org: string, list: readonly string[]): Promise<string[]> {
+  const unique = [...new Set(list)];
+  const malformed = unique.filter((p) => !PATTERN.test(p));
+  if (malformed.length > 0) {
+    throw new ServiceError(400, "invalid_event_types", `malformed event types: ${malformed.join(", ")}`, {
+      invalid: malformed,
+    });
+  }
+  if (unique.length === 0) return unique;
+  const names = (await catalogOf(deps, org)).map((t) => t.name);
+  const unknown = unique.filter((p) => !names.some((n) => typeMatches(p, n)));
+  if (unknown.length > 0) {
+    throw new ServiceError(400, "invalid_event_types", `unknown event types: ${unknown.join(", ")}`, {
+      unknown,
+    });
+  }
+  return unique;
+}

@@ -1,0 +1,171 @@
+/**
+ * The endpoints service: create, read, update, delete and rotate the secret of webhook
+ * endpoints, applying the rules (rules.ts) and the per-organization limit. Every read and
+ * write is keyed by the caller's organization, so another tenant's ids are simply not found.
+ */
+import type { Deps } from "../deps.js";
+import type { EndpointRecord } from "../model/endpoint.js";
+import { notFound, ServiceError } from "../model/errors.js";
+import { isId, newId } from "../model/ids.js";
+import type { CursorKey } from "../store/cursor.js";
+import {
+  getEndpoint,
+  insertEndpoint,
+  listEndpointsPage,
+  patchEndpoint,
+  removeEndpoint,
+  replaceSecret,
+} from "../store/endpoints.js";
+import { invalidateEndpoints } from "./cache.js";
+import { checkEventTypes, checkHeaders, checkUrl, RETRIES, TIMEOUT_MS } from "./rules.js";
+import { generateSecret, isValidSecret } from "./secrets.js";
+
+/** What a caller may set; `failing` is never settable: only delivery outcomes set it. */
+export interface EndpointSettings {
+  url: string;
+  label: string | null;
+  description: string | null;
+  event_types: string[];
+  agent_id: string | null;
+  max_retries: number;
+  timeout_ms: number;
+  headers: Record<string, string>;
+  status: "active" | "disabled";
+}
+
+export type CreateEndpointInput = Partial<EndpointSettings> & { url: string; secret?: string };
+export type UpdateEndpointInput = Partial<EndpointSettings>;
+
+export interface WithSecret {
+  endpoint: EndpointRecord;
+  /** The raw secret: returned to the caller once, never again. */
+  secret: string;
+}
+
+const endpointNotFound = () => notFound("endpoint");
+
+export async function createEndpoint(
+  deps: Deps,
+  org: string,
+  input: CreateEndpointInput,
+): Promise<WithSecret> {
+  const url = checkUrl(input.url, deps.config);
+  const headers = checkHeaders(input.headers ?? {});
+  const eventTypes = await checkEventTypes(deps, org, input.event_types ?? []);
+  if (input.secret !== undefined && !isValidSecret(input.secret)) {
+    throw new ServiceError(
+      400,
+      "invalid_secret",
+      "secret must be whsec_ followed by the base64 of 24 to 64 bytes",
+    );
+  }
+  const secret = input.secret ?? generateSecret();
+  const now = deps.now();
+  const at = now.toISOString();
+  const rec: EndpointRecord = {
+    org_id: org,
+    id: newId("ep", now),
+    label: input.label ?? null,
+    description: input.description ?? null,
+    url,
+    event_types: eventTypes,
+    agent_id: input.agent_id ?? null,
+    status: input.status ?? "active",
+    max_retries: input.max_retries ?? RETRIES.default,
+    timeout_ms: input.timeout_ms ?? TIMEOUT_MS.default,
+    headers,
+    secret,
+    previous_secret: null,
+    previous_secret_expires_at: null,
+    signing_version: "v1",
+    consecutive_failures: 0,
+    first_failure_at: null,
+    failing_since: null,
+    last_delivery_at: null,
+    last_error: null,
+    created_at: at,
+    updated_at: at,
+  };
+  const max = deps.config.limits.maxEndpointsPerOrg;
+  if (!(await insertEndpoint(deps.db, rec, max))) {
+    throw new ServiceError(
+      400,
+      "endpoint_limit_reached",
+      `an organization may have at most ${max} endpoints`,
+      {
+        limit: max,
+      },
+    );
+  }
+  invalidateEndpoints(deps, org);
+  return { endpoint: rec, secret };
+}
+
+export async function listEndpoints(
+  deps: Deps,
+  org: string,
+  limit: number,
+  cursor: CursorKey | undefined,
+): Promise<{ endpoints: EndpointRecord[]; last?: Record<string, unknown> }> {
+  const page = await listEndpointsPage(deps.db, org, limit, cursor);
+  return { endpoints: page.items, last: page.last };
+}
+
+export async function getEndpointOf(deps: Deps, org: string, id: string): Promise<EndpointRecord> {
+  // Ids that cannot be ours are 404 without a read.
+  const rec = isId("ep", id) ? await getEndpoint(deps.db, org, id) : undefined;
+  if (!rec) throw endpointNotFound();
+  return rec;
+}
+
+export async function updateEndpoint(
+  deps: Deps,
+  org: string,
+  id: string,
+  input: UpdateEndpointInput,
+): Promise<EndpointRecord> {
+  const current = await getEndpointOf(deps, org, id);
+  const set: Partial<EndpointRecord> = {};
+  if (input.url !== undefined) set.url = checkUrl(input.url, deps.config);
+  if (input.headers !== undefined) set.headers = checkHeaders(input.headers);
+  if (input.event_types !== undefined) set.event_types = await checkEventTypes(deps, org, input.event_types);
+  if (input.label !== undefined) set.label = input.label;
+  if (input.description !== undefined) set.description = input.description;
+  if (input.agent_id !== undefined) set.agent_id = input.agent_id;
+  if (input.max_retries !== undefined) set.max_retries = input.max_retries;
+  if (input.timeout_ms !== undefined) set.timeout_ms = input.timeout_ms;
+  if (input.status !== undefined) {
+    set.status = input.status;
+    // (Re)activating by hand starts health tracking afresh: the caller says the receiver is fixed.
+    if (input.status === "active" && current.status !== "active") {
+      Object.assign(set, { consecutive_failures: 0, first_failure_at: null, failing_since: null });
+    }
+  }
+  if (Object.keys(set).length === 0) return current;
+  set.updated_at = deps.now().toISOString();
+  const updated = await patchEndpoint(deps.db, org, id, set);
+  if (!updated) throw endpointNotFound();
+  invalidateEndpoints(deps, org);
+  return updated;
+}
+
+export async function deleteEndpoint(deps: Deps, org: string, id: string): Promise<void> {
+  if (!isId("ep", id) || !(await removeEndpoint(deps.db, org, id))) throw endpointNotFound();
+  invalidateEndpoints(deps, org);
+}
+
+/**
+ * New secret, returned once. The old one keeps signing (a second `v1,` signature) for
+ * SECRET_GRACE_HOURS, so receivers can switch without dropping deliveries.
+ */
+export async function rotateSecret(deps: Deps, org: string, id: string): Promise<WithSecret> {
+  if (!isId("ep", id)) throw endpointNotFound();
+  const now = deps.now();
+  const graceMs = deps.config.secretGraceHours * 3600_000;
+  const until = graceMs > 0 ? new Date(now.getTime() + graceMs).toISOString() : null;
+  const secret = generateSecret();
+  const updated = await replaceSecret(deps.db, org, id, secret, until, now.toISOString());
+  if (!updated) throw endpointNotFound();
+  invalidateEndpoints(deps, org);
+  return { endpoint: updated, secret };
+}
