@@ -1,0 +1,152 @@
+/**
+ * Cold start: each Lambda entry in functions/ bundled the way SST's Go bundler does it
+ * (pkg/runtime/node/build.go: esbuild, bundle, platform node, ESM, target from the runtime:
+ * nodejs22.x → es2023, keepNames, the ESM `require`/`__filename`/`__dirname` banner, and
+ * `minify: true` as sst.config.ts sets it), then the bundle's size and its module-init time
+ * (the dynamic `import()` of the bundle) in a fresh `node` process, median of several runs.
+ */
+import { execFile } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { promisify } from "node:util";
+import { build } from "esbuild";
+import { progress } from "./progress.js";
+import { median, round } from "./stats.js";
+
+const run = promisify(execFile);
+
+export const FUNCTIONS = ["api", "ingest", "deliver", "scheduled"] as const;
+
+const BANNER = [
+  "import { createRequire as topLevelCreateRequire } from 'module';",
+  "const require = topLevelCreateRequire(import.meta.url);",
+  "import { fileURLToPath as topLevelFileUrlToPath, URL as topLevelURL } from 'url';",
+  "const __filename = topLevelFileUrlToPath(import.meta.url);",
+  "const __dirname = topLevelFileUrlToPath(new topLevelURL('.', import.meta.url));",
+].join("\n");
+
+/** What the functions read at init (core/config/runtime.ts), set to dummy values. */
+const DUMMY_ENV: Record<string, string> = {
+  AWS_REGION: "us-east-1",
+  AWS_ACCESS_KEY_ID: "dummy",
+  AWS_SECRET_ACCESS_KEY: "dummy",
+  AWS_LAMBDA_FUNCTION_NAME: "bench",
+  TABLE_NAME: "Webhooks",
+  INGEST_QUEUE_URL: "https://sqs.us-east-1.amazonaws.com/000000000000/IngestQueue",
+  INGEST_DLQ_URL: "https://sqs.us-east-1.amazonaws.com/000000000000/IngestDlq",
+  DELIVERY_QUEUE_URL: "https://sqs.us-east-1.amazonaws.com/000000000000/DeliveryQueue",
+  DELIVERY_DLQ_URL: "https://sqs.us-east-1.amazonaws.com/000000000000/DeliveryDlq",
+  INGEST_QUEUE_ARN: "arn:aws:sqs:us-east-1:000000000000:IngestQueue",
+  DELIVERY_QUEUE_ARN: "arn:aws:sqs:us-east-1:000000000000:DeliveryQueue",
+  SCHEDULER_MODE: "eventbridge",
+  SCHEDULE_GROUP: "bench",
+  SCHEDULER_ROLE_ARN: "arn:aws:iam::000000000000:role/bench",
+  MAINTENANCE_FUNCTION_ARN: "arn:aws:lambda:us-east-1:000000000000:function:bench",
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+};
+
+export interface ColdStartResult {
+  name: string;
+  /** Missing entry file or failed build/import: why. */
+  error?: string;
+  bundleKb?: number;
+  /** Largest inputs of the bundle (KB after minification), for the explanation of a miss. */
+  topInputs?: { path: string; kb: number }[];
+  initMs?: number;
+  initRunsMs?: number[];
+}
+
+const INIT_SCRIPT = `
+const t = performance.now();
+const m = await import(process.argv[1]);
+const ms = performance.now() - t;
+if (typeof m.handler !== "function") throw new Error("no handler export");
+process.stdout.write(JSON.stringify({ ms }));
+`;
+
+export async function runColdStart(root: string, runs = 7): Promise<ColdStartResult[]> {
+  const out = mkdtempSync(join(tmpdir(), "bench-bundle-"));
+  const results: ColdStartResult[] = [];
+  try {
+    for (const name of FUNCTIONS) {
+      const entry = resolve(root, "functions", `${name}.ts`);
+      if (!existsSync(entry)) {
+        results.push({ name, error: `functions/${name}.ts does not exist` });
+        continue;
+      }
+      progress(`[cold start] bundling ${name}`, true);
+      const dir = join(out, name);
+      const outfile = join(dir, "bundle.mjs");
+      let topInputs: { path: string; kb: number }[] = [];
+      try {
+        const res = await build({
+          entryPoints: [entry],
+          outfile,
+          bundle: true,
+          platform: "node",
+          format: "esm",
+          target: "es2023",
+          minify: true,
+          keepNames: true,
+          splitting: false,
+          mainFields: ["module", "main"],
+          banner: { js: BANNER },
+          metafile: true,
+          logLevel: "silent",
+        });
+        const output = Object.values(res.metafile.outputs)[0];
+        topInputs = Object.entries(output?.inputs ?? {})
+          .map(([path, v]) => ({ path, kb: v.bytesInOutput / 1024 }))
+          .reduce<{ path: string; kb: number }[]>((acc, i) => {
+            // Group by package (node_modules/<pkg>) or by top folder of our code.
+            const m = i.path.match(/node_modules\/((?:@[^/]+\/)?[^/]+)/);
+            const key = m ? m[1]! : (i.path.split("/").slice(0, 2).join("/") ?? i.path);
+            const found = acc.find((a) => a.path === key);
+            if (found) found.kb += i.kb;
+            else acc.push({ path: key, kb: i.kb });
+            return acc;
+          }, [])
+          .sort((a, b) => b.kb - a.kb)
+          .slice(0, 6)
+          .map((i) => ({ path: i.path, kb: round(i.kb, 0) }));
+      } catch (err) {
+        results.push({ name, error: `build failed: ${(err as Error).message.split("\n")[0]}` });
+        continue;
+      }
+      const bundleKb = round(
+        readdirSync(dir)
+          .filter((f) => !f.endsWith(".map"))
+          .reduce((sum, f) => sum + statSync(join(dir, f)).size, 0) / 1024,
+        0,
+      );
+      const times: number[] = [];
+      let error: string | undefined;
+      for (let i = 0; i < runs && !error; i++) {
+        progress(`[cold start] ${name}: init run ${i + 1}/${runs}`, true);
+        try {
+          const { stdout } = await run(
+            process.execPath,
+            ["--input-type=module", "-e", INIT_SCRIPT, pathToFileURL(outfile).href],
+            { env: { PATH: process.env.PATH ?? "", ...DUMMY_ENV }, cwd: dir, timeout: 30_000 },
+          );
+          times.push((JSON.parse(stdout) as { ms: number }).ms);
+        } catch (err) {
+          error = `import failed: ${((err as { stderr?: string }).stderr || (err as Error).message).trim().split("\n").slice(-3).join(" ")}`;
+        }
+      }
+      results.push({
+        name,
+        bundleKb,
+        topInputs,
+        initMs: times.length ? round(median(times), 1) : undefined,
+        initRunsMs: times.map((t) => round(t, 1)),
+        ...(error ? { error } : {}),
+      });
+    }
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+  return results;
+}
