@@ -1,0 +1,48 @@
+/**
+ * One attempt of one task: sign for this moment, POST, and describe it as an AttemptRecord.
+ */
+import type { Deps } from "../deps.js";
+import type { AttemptRecord } from "../model/delivery.js";
+import type { EndpointRecord } from "../model/endpoint.js";
+import { newId } from "../model/ids.js";
+import type { DeliveryTask } from "../model/task.js";
+import { requestHeaders } from "./request.js";
+import { type SendOutcome, sendWebhook } from "./send.js";
+
+export interface AttemptResult {
+  outcome: SendOutcome;
+  record: AttemptRecord;
+  startedAt: Date;
+}
+
+export async function attemptDelivery(
+  deps: Deps,
+  endpoint: EndpointRecord,
+  task: DeliveryTask,
+  attempt: number,
+): Promise<AttemptResult> {
+  const startedAt = deps.now();
+  const outcome = await sendWebhook({
+    url: endpoint.url,
+    body: task.body,
+    headers: requestHeaders(endpoint, task, startedAt, deps.config.serviceName),
+    timeoutMs: endpoint.timeout_ms,
+    allowPrivateTargets: deps.config.allowPrivateTargets,
+  });
+  const record: AttemptRecord = {
+    id: newId("att", startedAt),
+    org_id: task.org_id,
+    msg_id: task.msg_id,
+    endpoint_id: task.endpoint_id,
+    event_type: task.event_type,
+    attempt,
+    timestamp: startedAt.toISOString(),
+    success: outcome.ok,
+    status_code: outcome.status,
+    latency_ms: outcome.latencyMs,
+    response_body: outcome.responseBody,
+    error: outcome.error,
+    trigger: task.trigger,
+  };
+  return { outcome, record, startedAt };
+}

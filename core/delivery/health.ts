@@ -1,0 +1,139 @@
+/**
+ * Endpoint health, coalesced: the handler calls `applyHealth` once per endpoint per batch
+ * with what that batch saw, and it writes only when something changed meaningfully.
+ *
+ * - Success on a healthy endpoint: no write, except refreshing `last_delivery_at` at most
+ *   once a minute per process (so it is accurate to about a minute, and the happy path
+ *   costs no per-record write).
+ * - Success on an unhealthy endpoint: one write resets the counters and returns a failing
+ *   endpoint to active.
+ * - Failures: one write adds the batch's count to `consecutive_failures`; at the start of a
+ *   run one more sets `first_failure_at`; when the run has lasted `failingAfterHours` one
+ *   more marks the endpoint failing and schedules the auto-disable check.
+ */
+import type { Deps } from "../deps.js";
+import { logger } from "../log/logger.js";
+import type { EndpointRecord } from "../model/endpoint.js";
+import { scheduleName } from "../scheduler/scheduler.js";
+import { markFailing, recordFailures, recordHealthy, startFailureRun } from "../store/endpoint-health.js";
+import type { AutoDisableEvent } from "./maintenance-event.js";
+
+export interface HealthObservation {
+  ok: boolean;
+  /** When the attempt started. */
+  at: Date;
+  error: string | null;
+}
+
+/** How stale `last_delivery_at` may get before a success refreshes it. */
+export const LAST_DELIVERY_REFRESH_MS = 60_000;
+
+interface Memo {
+  /** When this process last wrote a healthy state. */
+  healedAt?: number;
+  /** The last `last_delivery_at` this process wrote (ms). */
+  lastDeliveryAt?: number;
+}
+
+const memos = new WeakMap<Deps, Map<string, Memo>>();
+
+function memoOf(deps: Deps, endpoint: EndpointRecord): Memo {
+  let perDeps = memos.get(deps);
+  if (!perDeps) {
+    perDeps = new Map();
+    memos.set(deps, perDeps);
+  }
+  const key = `${endpoint.org_id}/${endpoint.id}`;
+  let memo = perDeps.get(key);
+  if (!memo) {
+    memo = {};
+    perDeps.set(key, memo);
+  }
+  return memo;
+}
+
+const unhealthy = (e: EndpointRecord) =>
+  e.status === "failing" ||
+  e.consecutive_failures > 0 ||
+  e.first_failure_at !== null ||
+  e.failing_since !== null;
+
+/** `endpoint` is the (cached) record the batch was delivered with. */
+export async function applyHealth(
+  deps: Deps,
+  endpoint: EndpointRecord,
+  observations: HealthObservation[],
+): Promise<void> {
+  if (observations.length === 0) return;
+  const memo = memoOf(deps, endpoint);
+  const now = deps.now().getTime();
+  const successes = observations.filter((o) => o.ok);
+
+  if (successes.length > 0) {
+    // The cache may still show the state from before our own reset: trust the memo for that long.
+    const cacheMs = deps.config.endpointCacheSeconds * 1000 + 1000;
+    const healedRecently = memo.healedAt !== undefined && now - memo.healedAt < cacheMs;
+    const stored = endpoint.last_delivery_at ? Date.parse(endpoint.last_delivery_at) : 0;
+    const lastKnown = Math.max(stored, memo.lastDeliveryAt ?? 0);
+    const latest = Math.max(...successes.map((o) => o.at.getTime()));
+    const stale = latest - lastKnown >= LAST_DELIVERY_REFRESH_MS;
+    if (!((unhealthy(endpoint) && !healedRecently) || stale)) return;
+    const at = new Date(Math.max(latest, lastKnown)).toISOString();
+    const written = await recordHealthy(deps.db, endpoint.org_id, endpoint.id, at);
+    if (written) {
+      memo.healedAt = now;
+      memo.lastDeliveryAt = Date.parse(at);
+      if (endpoint.status === "failing") {
+        logger.info("endpoint recovered", { org_id: endpoint.org_id, endpoint_id: endpoint.id });
+      }
+    }
+    return;
+  }
+
+  memo.healedAt = undefined;
+  const last = observations.reduce((a, b) => (b.at >= a.at ? b : a));
+  const updated = await recordFailures(
+    deps.db,
+    endpoint.org_id,
+    endpoint.id,
+    observations.length,
+    last.error ?? "delivery failed",
+  );
+  if (!updated) return; // deleted meanwhile
+  let firstFailureAt = updated.first_failure_at;
+  if (!firstFailureAt) {
+    const earliest = observations.reduce((a, b) => (b.at < a.at ? b : a));
+    const at = earliest.at.toISOString();
+    if (!(await startFailureRun(deps.db, endpoint.org_id, endpoint.id, at))) return; // another writer started it
+    firstFailureAt = at;
+  }
+  if (updated.status !== "active") return;
+  const failingAfterMs = deps.config.health.failingAfterHours * 3_600_000;
+  if (now - Date.parse(firstFailureAt) < failingAfterMs) return;
+
+  const since = new Date(now).toISOString();
+  if (!(await markFailing(deps.db, endpoint.org_id, endpoint.id, firstFailureAt, since))) return;
+  logger.warn("endpoint failing", {
+    org_id: endpoint.org_id,
+    endpoint_id: endpoint.id,
+    first_failure_at: firstFailureAt,
+    consecutive_failures: updated.consecutive_failures,
+  });
+  await scheduleAutoDisable(deps, endpoint, since);
+}
+
+export async function scheduleAutoDisable(deps: Deps, endpoint: EndpointRecord, failingSince: string) {
+  const event: AutoDisableEvent = {
+    kind: "endpoint.auto_disable",
+    org_id: endpoint.org_id,
+    endpoint_id: endpoint.id,
+    failing_since: failingSince,
+  };
+  const at = new Date(Date.parse(failingSince) + deps.config.health.disableAfterDays * 86_400_000);
+  await deps.scheduler.schedule({
+    name: scheduleName("disable", endpoint.id, String(Math.floor(Date.parse(failingSince) / 1000))),
+    at,
+    target: "maintenance",
+    body: JSON.stringify(event),
+  });
+}

@@ -1,0 +1,17 @@
+/**
+ * The events the delivery engine schedules for functions/scheduled.ts (target
+ * "maintenance"): the JSON body of the schedule entry is the Lambda event.
+ */
+import { z } from "zod";
+
+export const autoDisableEvent = z.object({
+  kind: z.literal("endpoint.auto_disable"),
+  org_id: z.string(),
+  endpoint_id: z.string(),
+  /** The failing run this timer belongs to: a recovery (or a new run) makes it a no-op. */
+  failing_since: z.string(),
+});
+export type AutoDisableEvent = z.infer<typeof autoDisableEvent>;
+
+export const maintenanceEvent = z.discriminatedUnion("kind", [autoDisableEvent]);
+export type MaintenanceEvent = z.infer<typeof maintenanceEvent>;

@@ -1,0 +1,38 @@
+/**
+ * Scheduled work of the delivery engine (functions/scheduled.ts): the auto-disable timer
+ * set when an endpoint became failing. It disables the endpoint only if it is still
+ * failing since that same time: a success in between (back to active) or a newer failing
+ * run (with its own timer) turns this one into a no-op, so stale timers need no cancel.
+ */
+import type { Deps } from "../deps.js";
+import { logger } from "../log/logger.js";
+import { autoDisable } from "../store/endpoint-health.js";
+import { maintenanceEvent } from "./maintenance-event.js";
+
+export type MaintenanceResult = { done: "disabled" | "unchanged" | "ignored" };
+
+export function createMaintenanceHandler(deps: Deps): (event: unknown) => Promise<MaintenanceResult> {
+  return async (event) => {
+    const parsed = maintenanceEvent.safeParse(typeof event === "string" ? safeJson(event) : event);
+    if (!parsed.success) {
+      logger.warn("maintenance: unknown event ignored", { issues: parsed.error.issues.length });
+      return { done: "ignored" };
+    }
+    const e = parsed.data;
+    const disabled = await autoDisable(deps.db, e.org_id, e.endpoint_id, e.failing_since);
+    logger.info(disabled ? "endpoint auto-disabled" : "auto-disable skipped: endpoint no longer failing", {
+      org_id: e.org_id,
+      endpoint_id: e.endpoint_id,
+      failing_since: e.failing_since,
+    });
+    return { done: disabled ? "disabled" : "unchanged" };
+  };
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

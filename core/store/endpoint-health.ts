@@ -1,0 +1,135 @@
+/**
+ * Health fields of endpoint items (ORG#{org} / EP#{id}), written by the delivery engine.
+ *
+ * Every write is conditional on the endpoint still existing (a delete must not be undone
+ * by a late health update) and on the state it transitions from, so concurrent delivery
+ * invocations and the user's own changes (disable) cannot be overwritten by stale reads.
+ * Health writes never touch `updated_at`: that is the endpoint's configuration time.
+ */
+import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import type { EndpointRecord } from "../model/endpoint.js";
+import type { Db } from "./db.js";
+import { toEndpoint } from "./endpoints.js";
+import { keys } from "./keys.js";
+
+const isCondFailed = (err: unknown) => (err as { name?: string }).name === "ConditionalCheckFailedException";
+
+async function conditional(run: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await run();
+    return true;
+  } catch (err) {
+    if (isCondFailed(err)) return false;
+    throw err;
+  }
+}
+
+/**
+ * A success: counters reset, a failing endpoint back to active. Skipped (false) when the
+ * endpoint is gone or disabled meanwhile: a success must not re-enable it.
+ */
+export function recordHealthy(db: Db, org: string, endpointId: string, lastDeliveryAt: string) {
+  return conditional(() =>
+    db.doc.send(
+      new UpdateCommand({
+        TableName: db.table,
+        Key: keys.endpoint(org, endpointId),
+        UpdateExpression:
+          "SET consecutive_failures = :zero, first_failure_at = :null, failing_since = :null, #status = :active, last_delivery_at = :at",
+        ConditionExpression: "attribute_exists(pk) AND #status IN (:active, :failing)",
+        ExpressionAttributeNames: { "#status": "status" },
+        ExpressionAttributeValues: {
+          ":zero": 0,
+          ":null": null,
+          ":active": "active",
+          ":failing": "failing",
+          ":at": lastDeliveryAt,
+        },
+      }),
+    ),
+  );
+}
+
+/** Failures: the counter grows atomically; returns the endpoint after the write (undefined if deleted). */
+export async function recordFailures(
+  db: Db,
+  org: string,
+  endpointId: string,
+  count: number,
+  lastError: string,
+): Promise<EndpointRecord | undefined> {
+  try {
+    const res = await db.doc.send(
+      new UpdateCommand({
+        TableName: db.table,
+        Key: keys.endpoint(org, endpointId),
+        UpdateExpression: "SET last_error = :e ADD consecutive_failures :n",
+        ConditionExpression: "attribute_exists(pk)",
+        ExpressionAttributeValues: { ":e": lastError, ":n": count },
+        ReturnValues: "ALL_NEW",
+      }),
+    );
+    return res.Attributes ? toEndpoint(res.Attributes) : undefined;
+  } catch (err) {
+    if (isCondFailed(err)) return undefined;
+    throw err;
+  }
+}
+
+/** Starts a run of failures, unless one is already running (first writer wins). */
+export function startFailureRun(db: Db, org: string, endpointId: string, at: string) {
+  return conditional(() =>
+    db.doc.send(
+      new UpdateCommand({
+        TableName: db.table,
+        Key: keys.endpoint(org, endpointId),
+        UpdateExpression: "SET first_failure_at = :at",
+        ConditionExpression:
+          "attribute_exists(pk) AND (attribute_not_exists(first_failure_at) OR attribute_type(first_failure_at, :nullType))",
+        ExpressionAttributeValues: { ":at": at, ":nullType": "NULL" },
+      }),
+    ),
+  );
+}
+
+/** active → failing, only if the same run of failures is still going on. */
+export function markFailing(db: Db, org: string, endpointId: string, firstFailureAt: string, since: string) {
+  return conditional(() =>
+    db.doc.send(
+      new UpdateCommand({
+        TableName: db.table,
+        Key: keys.endpoint(org, endpointId),
+        UpdateExpression: "SET #status = :failing, failing_since = :since",
+        ConditionExpression: "attribute_exists(pk) AND #status = :active AND first_failure_at = :ffa",
+        ExpressionAttributeNames: { "#status": "status" },
+        ExpressionAttributeValues: {
+          ":failing": "failing",
+          ":active": "active",
+          ":ffa": firstFailureAt,
+          ":since": since,
+        },
+      }),
+    ),
+  );
+}
+
+/** failing → disabled, only if it has been failing since that same time (no success in between). */
+export function autoDisable(db: Db, org: string, endpointId: string, failingSince: string) {
+  return conditional(() =>
+    db.doc.send(
+      new UpdateCommand({
+        TableName: db.table,
+        Key: keys.endpoint(org, endpointId),
+        // last_error keeps the endpoint's own last failure: that is what its owner must fix.
+        UpdateExpression: "SET #status = :disabled",
+        ConditionExpression: "attribute_exists(pk) AND #status = :failing AND failing_since = :since",
+        ExpressionAttributeNames: { "#status": "status" },
+        ExpressionAttributeValues: {
+          ":disabled": "disabled",
+          ":failing": "failing",
+          ":since": failingSince,
+        },
+      }),
+    ),
+  );
+}
