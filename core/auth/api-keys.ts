@@ -114,5 +114,6 @@ export async function listKeys(
 export async function revokeKey(deps: Deps, orgId: string, keyId: string): Promise<void> {
   const rec = await getApiKey(deps.db, orgId, keyId);
   if (!rec) throw notFound("API key");
+  if (rec.revoked_at) return;
   await revokeApiKey(deps.db, rec, deps.now().toISOString());
 }

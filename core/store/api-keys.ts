@@ -119,7 +119,7 @@ export async function revokeApiKey(db: Db, rec: ApiKeyRecord, at: string): Promi
           Update: {
             TableName: db.table,
             Key: keys.apiKeyByHash(rec.key_hash),
-            UpdateExpression: "SET revoked_at = if_not_exists(revoked_at, :at)",
+            UpdateExpression: "SET revoked_at = :at",
             ConditionExpression: "attribute_exists(pk)",
             ExpressionAttributeValues: { ":at": at },
           },
@@ -128,7 +128,7 @@ export async function revokeApiKey(db: Db, rec: ApiKeyRecord, at: string): Promi
           Update: {
             TableName: db.table,
             Key: keys.apiKey(rec.org_id, rec.id),
-            UpdateExpression: "SET revoked_at = if_not_exists(revoked_at, :at)",
+            UpdateExpression: "SET revoked_at = :at",
             ConditionExpression: "attribute_exists(pk)",
             ExpressionAttributeValues: { ":at": at },
           },
