@@ -83,8 +83,8 @@ async function deadLetter(
   // Ids and the reason only: the payload may hold personal data.
   logger.warn("invalid ingest message dead-lettered", {
     sqs_message_id: record.messageId,
-    org_id: typeof meta.org_id === "string" ? meta.org_id : undefined,
-    type: typeof meta.type === "string" ? meta.type : undefined,
+    org_id: typeof meta.org_id === "string" ? meta.org_id.slice(0, 128) : undefined,
+    type: typeof meta.type === "string" ? meta.type.slice(0, 128) : undefined,
     error_code: code,
     error_message: message,
     size: record.body.length,

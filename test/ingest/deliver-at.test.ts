@@ -1,0 +1,163 @@
+/**
+ * `deliver_at`: the message is stored now and fanned out when the scheduler fires (here the
+ * local scheduler: an entry in the table, fired with fireDueSchedules and a moved clock).
+ */
+import { ReceiveMessageCommand } from "@aws-sdk/client-sqs";
+import { GetCommand } from "@aws-sdk/lib-dynamodb";
+import { beforeAll, describe, expect, it } from "vitest";
+import { createDeps, type Deps } from "../../core/deps.js";
+import { fanoutCommandBody } from "../../core/events/fanout-command.js";
+import { ingestEvent } from "../../core/events/ingest.js";
+import { createIngestHandler } from "../../core/events/ingest-handler.js";
+import type { DeliveryTask } from "../../core/model/task.js";
+import { fireDueSchedules } from "../../core/scheduler/local.js";
+import { scheduleName } from "../../core/scheduler/scheduler.js";
+import { deliveriesOfMessage } from "../../core/store/deliveries.js";
+import { keys } from "../../core/store/keys.js";
+import { getMessage } from "../../core/store/messages.js";
+import { createTestStack, type TestStack, uniqueOrg } from "../support/stack.js";
+import {
+  putEndpoint,
+  type QueueCollector,
+  receiveIds,
+  runBatch,
+  sqsEvent,
+  taskCollector,
+} from "./helpers.js";
+
+let stack: TestStack;
+let tasks: QueueCollector<DeliveryTask>;
+let clock: Date;
+let deps: Deps;
+
+beforeAll(async () => {
+  stack = await createTestStack();
+  tasks = taskCollector(stack);
+  clock = new Date();
+  deps = createDeps(stack.config, { now: () => clock });
+});
+
+const HOUR = 3_600_000;
+
+async function scheduleEntry(msgId: string) {
+  const res = await deps.db.doc.send(
+    new GetCommand({ TableName: deps.db.table, Key: keys.schedule(scheduleName("fanout", msgId)) }),
+  );
+  return res.Item as { target: string; body: string; due_at: string } | undefined;
+}
+
+/** Fires what is due at the clock and runs the ingest handler on the resulting queue messages. */
+async function fireAndProcess(expected: number) {
+  const fired = await fireDueSchedules(deps.db, deps.sqs, deps.config, clock, async () => {});
+  expect(fired).toBe(expected);
+  if (fired === 0) return;
+  const res = await deps.sqs.send(
+    new ReceiveMessageCommand({
+      QueueUrl: deps.config.queues.ingest,
+      MaxNumberOfMessages: 10,
+      WaitTimeSeconds: 1,
+      MessageSystemAttributeNames: ["All"],
+    }),
+  );
+  const ids = new Set((res.Messages ?? []).map((m) => m.MessageId!));
+  const messages = [...(res.Messages ?? [])];
+  if (messages.length < expected) {
+    messages.push(...(await receiveIds(deps.sqs, deps.config.queues.ingest, ids)));
+  }
+  const response = await runBatch(stack, messages, deps);
+  expect(response.batchItemFailures).toEqual([]);
+}
+
+describe("deliver_at", () => {
+  it("stores the message now and fans out when the schedule fires", async () => {
+    const org = uniqueOrg();
+    const early = await putEndpoint(deps, org);
+    const at = new Date(clock.getTime() + 2 * HOUR);
+    const res = await ingestEvent(deps, {
+      org_id: org,
+      type: "telephony.complete",
+      data: { later: true },
+      deliver_at: at.toISOString(),
+    });
+    expect(res).toMatchObject({ duplicate: false, scheduled: true });
+
+    const stored = await getMessage(deps.db, org, res.id);
+    expect(stored).toMatchObject({ deliver_at: at.toISOString(), fanout_at: null, targets: [], sent: [] });
+    const entry = await scheduleEntry(res.id);
+    expect(entry).toMatchObject({ target: "ingest", due_at: at.toISOString() });
+    expect(JSON.parse(entry!.body)).toEqual({ hookrelay: "fanout", v: 1, org_id: org, msg_id: res.id });
+    expect(await tasks.settled(org)).toEqual([]);
+
+    // Endpoints are matched at delivery time: one created meanwhile gets it, one disabled is skipped.
+    const late = await putEndpoint(deps, org);
+    const off = await putEndpoint(deps, org, { status: "disabled" });
+    await fireAndProcess(0);
+    clock = new Date(at.getTime() + 1000);
+    await fireAndProcess(1);
+
+    const got = await tasks.expect(org, 2);
+    expect(got.map((t) => t.endpoint_id).sort()).toEqual([early.id, late.id].sort());
+    const after = await getMessage(deps.db, org, res.id);
+    expect(after!.fanout_at).not.toBeNull();
+    expect(after!.sent.sort()).toEqual([early.id, late.id].sort());
+    const dl = await deliveriesOfMessage(deps.db, org, res.id);
+    expect(dl.map((d) => [d.endpoint_id, d.status])).toEqual([[off.id, "skipped"]]);
+    expect(await scheduleEntry(res.id)).toBeUndefined();
+
+    // The command delivered twice (at-least-once) sends nothing more.
+    const handler = createIngestHandler(deps);
+    expect(await handler(sqsEvent([{ id: "again", body: fanoutCommandBody(org, res.id) }]))).toEqual({
+      batchItemFailures: [],
+    });
+    expect(await tasks.settled(org)).toHaveLength(2);
+  });
+
+  it("re-schedules a fan-out command that arrives early instead of obeying it", async () => {
+    const org = uniqueOrg();
+    await putEndpoint(deps, org);
+    const at = new Date(clock.getTime() + 5 * HOUR);
+    const res = await ingestEvent(deps, {
+      org_id: org,
+      type: "web.tool",
+      data: {},
+      deliver_at: at.toISOString(),
+    });
+    // As if the schedule had fired (entries are deleted after firing).
+    await deps.scheduler.cancel(scheduleName("fanout", res.id));
+    // Forged (or clock-skewed) command before the time: no tasks; the schedule is there again.
+    clock = new Date(at.getTime() - HOUR);
+    const handler = createIngestHandler(deps);
+    await handler(sqsEvent([{ id: "early", body: fanoutCommandBody(org, res.id) }]));
+    expect(await tasks.settled(org)).toEqual([]);
+    expect(await scheduleEntry(res.id)).toMatchObject({ due_at: at.toISOString() });
+    // A command for a message that does not exist is acknowledged and ignored.
+    const unknown = fanoutCommandBody(org, "msg_01J00000000000000000000000");
+    expect(await handler(sqsEvent([{ id: "unknown", body: unknown }]))).toEqual({ batchItemFailures: [] });
+  });
+
+  it("a deliver_at in the past fans out at once; a duplicate of a scheduled event keeps one schedule", async () => {
+    const org = uniqueOrg();
+    await putEndpoint(deps, org);
+    const past = await ingestEvent(deps, {
+      org_id: org,
+      type: "web.tool",
+      data: {},
+      deliver_at: new Date(clock.getTime() - 1000).toISOString(),
+    });
+    expect(past.scheduled).toBe(false);
+    await tasks.expect(org, 1);
+
+    const body = {
+      org_id: org,
+      id: "sched-1",
+      type: "web.tool",
+      data: {},
+      deliver_at: new Date(clock.getTime() + HOUR).toISOString(),
+    };
+    const first = await ingestEvent(deps, body);
+    const second = await ingestEvent(deps, body);
+    expect(second).toMatchObject({ id: first.id, duplicate: true });
+    expect(await scheduleEntry(first.id)).toBeDefined();
+    expect(await tasks.settled(org)).toHaveLength(1);
+  });
+});
