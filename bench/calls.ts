@@ -62,6 +62,10 @@ export interface CallSnapshot {
   /** Records handed to each handler, and invocations. */
   records: Record<string, number>;
   invocations: Record<string, number>;
+  /** Wall time spent in each handler (ms, summed over invocations). */
+  handlerMs: Record<string, number>;
+  /** "Service.Operation" → summed call latency (ms), every origin. */
+  opMs: Record<string, number>;
 }
 
 export class CallCounter {
@@ -69,7 +73,15 @@ export class CallCounter {
   private snap: CallSnapshot = CallCounter.empty();
 
   private static empty(): CallSnapshot {
-    return { calls: {}, capacity: {}, emptyReceives: {}, records: {}, invocations: {} };
+    return {
+      calls: {},
+      capacity: {},
+      emptyReceives: {},
+      records: {},
+      invocations: {},
+      handlerMs: {},
+      opMs: {},
+    };
   }
 
   /** Instruments a client (an SQSClient, a DynamoDBClient or DynamoDBDocumentClient). */
@@ -81,10 +93,13 @@ export class CallCounter {
         const byOp = this.snap.calls[origin] ?? {};
         this.snap.calls[origin] = byOp;
         byOp[`${service}.${op}`] = (byOp[`${service}.${op}`] ?? 0) + 1;
+        const started = performance.now();
         const ask = service === "DynamoDB" && CAPACITY_OPS.has(op) && !args.input.ReturnConsumedCapacity;
         const out = await next(
           ask ? { ...args, input: { ...args.input, ReturnConsumedCapacity: "TOTAL" } } : args,
         );
+        const name = `${service}.${op}`;
+        this.snap.opMs[name] = (this.snap.opMs[name] ?? 0) + (performance.now() - started);
         if (service === "DynamoDB") this.addCapacity(origin, op, out.output.ConsumedCapacity);
         if (op === "ReceiveMessage" && ((out.output.Messages as unknown[] | undefined)?.length ?? 0) === 0) {
           this.snap.emptyReceives[origin] = (this.snap.emptyReceives[origin] ?? 0) + 1;
@@ -120,7 +135,13 @@ export class CallCounter {
     return (event: E) => {
       this.snap.invocations[origin] = (this.snap.invocations[origin] ?? 0) + 1;
       this.snap.records[origin] = (this.snap.records[origin] ?? 0) + (event?.Records?.length ?? 0);
-      return this.als.run(origin, () => fn(event));
+      const started = performance.now();
+      const snap = this.snap;
+      return this.als.run(origin, () =>
+        fn(event).finally(() => {
+          snap.handlerMs[origin] = (snap.handlerMs[origin] ?? 0) + (performance.now() - started);
+        }),
+      );
     };
   }
 

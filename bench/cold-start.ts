@@ -6,7 +6,7 @@
  * (the dynamic `import()` of the bundle) in a fresh `node` process, median of several runs.
  */
 import { execFile } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -66,87 +66,118 @@ if (typeof m.handler !== "function") throw new Error("no handler export");
 process.stdout.write(JSON.stringify({ ms }));
 `;
 
-export async function runColdStart(root: string, runs = 7): Promise<ColdStartResult[]> {
-  const out = mkdtempSync(join(tmpdir(), "bench-bundle-"));
-  const results: ColdStartResult[] = [];
+interface Entry {
+  name: string;
+  /** A file, or TypeScript source bundled from the project root. */
+  file?: string;
+  source?: string;
+}
+
+async function measure(entry: Entry, out: string, root: string, runs: number): Promise<ColdStartResult> {
+  const { name } = entry;
+  progress(`[cold start] bundling ${name}`, true);
+  const dir = join(out, name.replace(/[^a-z0-9]+/gi, "_"));
+  const outfile = join(dir, "bundle.mjs");
+  let topInputs: { path: string; kb: number }[] = [];
   try {
-    for (const name of FUNCTIONS) {
-      const entry = resolve(root, "functions", `${name}.ts`);
-      if (!existsSync(entry)) {
-        results.push({ name, error: `functions/${name}.ts does not exist` });
-        continue;
-      }
-      progress(`[cold start] bundling ${name}`, true);
-      const dir = join(out, name);
-      const outfile = join(dir, "bundle.mjs");
-      let topInputs: { path: string; kb: number }[] = [];
-      try {
-        const res = await build({
-          entryPoints: [entry],
-          outfile,
-          bundle: true,
-          platform: "node",
-          format: "esm",
-          target: "es2023",
-          minify: true,
-          keepNames: true,
-          splitting: false,
-          mainFields: ["module", "main"],
-          banner: { js: BANNER },
-          metafile: true,
-          logLevel: "silent",
-        });
-        const output = Object.values(res.metafile.outputs)[0];
-        topInputs = Object.entries(output?.inputs ?? {})
-          .map(([path, v]) => ({ path, kb: v.bytesInOutput / 1024 }))
-          .reduce<{ path: string; kb: number }[]>((acc, i) => {
-            // Group by package (node_modules/<pkg>) or by top folder of our code.
-            const m = i.path.match(/node_modules\/((?:@[^/]+\/)?[^/]+)/);
-            const key = m ? m[1]! : (i.path.split("/").slice(0, 2).join("/") ?? i.path);
-            const found = acc.find((a) => a.path === key);
-            if (found) found.kb += i.kb;
-            else acc.push({ path: key, kb: i.kb });
-            return acc;
-          }, [])
-          .sort((a, b) => b.kb - a.kb)
-          .slice(0, 6)
-          .map((i) => ({ path: i.path, kb: round(i.kb, 0) }));
-      } catch (err) {
-        results.push({ name, error: `build failed: ${(err as Error).message.split("\n")[0]}` });
-        continue;
-      }
-      const bundleKb = round(
-        readdirSync(dir)
-          .filter((f) => !f.endsWith(".map"))
-          .reduce((sum, f) => sum + statSync(join(dir, f)).size, 0) / 1024,
-        0,
-      );
-      const times: number[] = [];
-      let error: string | undefined;
-      for (let i = 0; i < runs && !error; i++) {
-        progress(`[cold start] ${name}: init run ${i + 1}/${runs}`, true);
-        try {
-          const { stdout } = await run(
-            process.execPath,
-            ["--input-type=module", "-e", INIT_SCRIPT, pathToFileURL(outfile).href],
-            { env: { PATH: process.env.PATH ?? "", ...DUMMY_ENV }, cwd: dir, timeout: 30_000 },
-          );
-          times.push((JSON.parse(stdout) as { ms: number }).ms);
-        } catch (err) {
-          error = `import failed: ${((err as { stderr?: string }).stderr || (err as Error).message).trim().split("\n").slice(-3).join(" ")}`;
-        }
-      }
-      results.push({
-        name,
-        bundleKb,
-        topInputs,
-        initMs: times.length ? round(median(times), 1) : undefined,
-        initRunsMs: times.map((t) => round(t, 1)),
-        ...(error ? { error } : {}),
-      });
+    const res = await build({
+      ...(entry.file
+        ? { entryPoints: [entry.file] }
+        : { stdin: { contents: entry.source ?? "", resolveDir: root, loader: "ts" as const } }),
+      outfile,
+      bundle: true,
+      platform: "node",
+      format: "esm",
+      target: "es2023",
+      minify: true,
+      keepNames: true,
+      splitting: false,
+      mainFields: ["module", "main"],
+      banner: { js: BANNER },
+      metafile: true,
+      logLevel: "silent",
+    });
+    const output = Object.values(res.metafile.outputs)[0];
+    const byPackage = new Map<string, number>();
+    for (const [path, v] of Object.entries(output?.inputs ?? {})) {
+      // Grouped by package (node_modules/<pkg>), or by top folder of our own code.
+      const m = path.match(/node_modules\/((?:@[^/]+\/)?[^/]+)/);
+      const key = m ? m[1]! : path.split("/").slice(0, 2).join("/");
+      byPackage.set(key, (byPackage.get(key) ?? 0) + v.bytesInOutput / 1024);
     }
+    topInputs = [...byPackage]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 5)
+      .map(([path, kb]) => ({ path, kb: round(kb, 0) }));
+  } catch (err) {
+    return { name, error: `build failed: ${(err as Error).message.split("\n")[0]}` };
+  }
+  const bundleKb = round(statSync(outfile).size / 1024, 0);
+  const times: number[] = [];
+  let error: string | undefined;
+  for (let i = 0; i < runs && !error; i++) {
+    progress(`[cold start] ${name}: init run ${i + 1}/${runs}`, true);
+    try {
+      const { stdout } = await run(
+        process.execPath,
+        ["--input-type=module", "-e", INIT_SCRIPT, pathToFileURL(outfile).href],
+        { env: { PATH: process.env.PATH ?? "", ...DUMMY_ENV }, cwd: dir, timeout: 30_000 },
+      );
+      times.push((JSON.parse(stdout) as { ms: number }).ms);
+    } catch (err) {
+      const text = (err as { stderr?: string }).stderr || (err as Error).message;
+      error = `import failed: ${text.trim().split("\n").slice(-3).join(" ")}`;
+    }
+  }
+  return {
+    name,
+    bundleKb,
+    topInputs,
+    initMs: times.length ? round(median(times), 1) : undefined,
+    initRunsMs: times.map((t) => round(t, 1)),
+    ...(error ? { error } : {}),
+  };
+}
+
+/**
+ * The libraries the functions are built on, bundled and imported alone the same way, so a
+ * miss can be attributed by measurement rather than by guess.
+ */
+const COMPONENTS: Entry[] = [
+  { name: "zod (alone)", source: `import { z } from "zod"; export const handler = () => z.string();` },
+  {
+    name: "DynamoDB client + lib-dynamodb (alone)",
+    source: `import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+export const handler = () => DynamoDBDocumentClient.from(new DynamoDBClient({}));`,
+  },
+  {
+    name: "SQS client (alone)",
+    source: `import { SQSClient } from "@aws-sdk/client-sqs"; export const handler = () => new SQSClient({});`,
+  },
+  {
+    name: "@hono/zod-openapi (alone)",
+    source: `import { OpenAPIHono } from "@hono/zod-openapi"; export const handler = () => new OpenAPIHono();`,
+  },
+  { name: "empty module", source: `export const handler = () => 1;` },
+];
+
+export async function runColdStart(
+  root: string,
+  runs = 7,
+): Promise<{ functions: ColdStartResult[]; components: ColdStartResult[] }> {
+  const out = mkdtempSync(join(tmpdir(), "bench-bundle-"));
+  try {
+    const functions: ColdStartResult[] = [];
+    for (const name of FUNCTIONS) {
+      const file = resolve(root, "functions", `${name}.ts`);
+      if (!existsSync(file)) functions.push({ name, error: `functions/${name}.ts does not exist` });
+      else functions.push(await measure({ name, file }, out, root, runs));
+    }
+    const components: ColdStartResult[] = [];
+    for (const c of COMPONENTS) components.push(await measure(c, out, root, Math.min(runs, 5)));
+    return { functions, components };
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
-  return results;
 }
