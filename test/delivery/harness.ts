@@ -1,0 +1,194 @@
+/**
+ * Shared setup of the delivery integration tests: an isolated stack, the delivery handler
+ * driven by the Lambda SQS event-source emulation, and fixtures written straight to the
+ * table (no dependency on the endpoints or ingest services).
+ */
+import { randomBytes } from "node:crypto";
+import { type Message, ReceiveMessageCommand } from "@aws-sdk/client-sqs";
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { createDeliveryHandler, type DeliveryHandlerOptions } from "../../core/delivery/handler.js";
+import { createMaintenanceHandler } from "../../core/delivery/maintenance.js";
+import type { Deps } from "../../core/deps.js";
+import type { AttemptRecord, DeliveryRecord } from "../../core/model/delivery.js";
+import type { EndpointRecord } from "../../core/model/endpoint.js";
+import { newId } from "../../core/model/ids.js";
+import { webhookBody } from "../../core/model/message.js";
+import type { DeliveryTask } from "../../core/model/task.js";
+import { enqueueTasks } from "../../core/queue/tasks.js";
+import { fireDueSchedules } from "../../core/scheduler/local.js";
+import { attemptsOfEndpoint } from "../../core/store/attempts.js";
+import { deliveriesOfMessage } from "../../core/store/deliveries.js";
+import { getEndpoint } from "../../core/store/endpoints.js";
+import { keys } from "../../core/store/keys.js";
+import { type EventSource, type EventSourceOptions, startEventSource } from "../../local/event-source.js";
+import { createTestStack, type TestStack, uniqueOrg } from "../support/stack.js";
+import { waitFor } from "../support/wait.js";
+
+export const newSecret = () => `whsec_${randomBytes(32).toString("base64")}`;
+
+export interface Harness {
+  stack: TestStack;
+  deps: Deps;
+  source: EventSource;
+  eventSource: EventSourceOptions;
+  stop(): Promise<void>;
+}
+
+/** Defaults: 1 s retries, endpoint cache off (tests change endpoints between attempts). */
+export async function startHarness(
+  env: Record<string, string> = {},
+  options: DeliveryHandlerOptions = {},
+): Promise<Harness> {
+  const stack = await createTestStack({ RETRY_SCHEDULE: "1", ENDPOINT_CACHE_SECONDS: "0", ...env });
+  const deps = stack.deps;
+  const eventSource: EventSourceOptions = {
+    sqs: deps.sqs,
+    queueUrl: stack.config.queues.delivery,
+    queueArn: stack.env.DELIVERY_QUEUE_ARN!,
+    handler: createDeliveryHandler(deps, options),
+    batchSize: 10,
+    concurrency: 2,
+    waitTimeSeconds: 1,
+  };
+  const source = startEventSource(eventSource);
+  return { stack, deps, source, eventSource, stop: () => source.stop() };
+}
+
+export async function putEndpoint(
+  deps: Deps,
+  overrides: Partial<EndpointRecord> & { url: string },
+): Promise<EndpointRecord> {
+  const now = new Date().toISOString();
+  const ep: EndpointRecord = {
+    org_id: uniqueOrg(),
+    id: newId("ep"),
+    label: null,
+    description: null,
+    event_types: [],
+    agent_id: null,
+    status: "active",
+    max_retries: 5,
+    timeout_ms: 3000,
+    headers: {},
+    secret: newSecret(),
+    previous_secret: null,
+    previous_secret_expires_at: null,
+    signing_version: "v1",
+    consecutive_failures: 0,
+    first_failure_at: null,
+    failing_since: null,
+    last_delivery_at: null,
+    last_error: null,
+    created_at: now,
+    updated_at: now,
+    ...overrides,
+  };
+  await deps.db.doc.send(
+    new PutCommand({ TableName: deps.db.table, Item: { ...keys.endpoint(ep.org_id, ep.id), ...ep } }),
+  );
+  return ep;
+}
+
+export async function updateEndpointFields(deps: Deps, ep: EndpointRecord, fields: Partial<EndpointRecord>) {
+  const names = Object.keys(fields);
+  await deps.db.doc.send(
+    new UpdateCommand({
+      TableName: deps.db.table,
+      Key: keys.endpoint(ep.org_id, ep.id),
+      UpdateExpression: `SET ${names.map((_, i) => `#n${i} = :v${i}`).join(", ")}`,
+      ExpressionAttributeNames: Object.fromEntries(names.map((n, i) => [`#n${i}`, n])),
+      ExpressionAttributeValues: Object.fromEntries(
+        names.map((n, i) => [`:v${i}`, fields[n as keyof EndpointRecord]]),
+      ),
+    }),
+  );
+}
+
+export async function deleteEndpointItem(deps: Deps, ep: EndpointRecord) {
+  await deps.db.doc.send(
+    new DeleteCommand({ TableName: deps.db.table, Key: keys.endpoint(ep.org_id, ep.id) }),
+  );
+}
+
+export function taskFor(
+  ep: Pick<EndpointRecord, "org_id" | "id">,
+  data: Record<string, unknown> = { call_id: "c1" },
+): DeliveryTask {
+  const created = new Date().toISOString();
+  const id = newId("msg");
+  return {
+    v: 1,
+    org_id: ep.org_id,
+    msg_id: id,
+    endpoint_id: ep.id,
+    event_type: "call.ended",
+    created_at: created,
+    body: webhookBody({ id, type: "call.ended", created_at: created, agent_id: null, data }),
+    attempt_base: 0,
+    trigger: "event",
+  };
+}
+
+export async function enqueue(deps: Deps, ...tasks: DeliveryTask[]): Promise<void> {
+  await enqueueTasks(deps, tasks);
+}
+
+export async function deliveryOf(deps: Deps, t: DeliveryTask): Promise<DeliveryRecord | undefined> {
+  return (await deliveriesOfMessage(deps.db, t.org_id, t.msg_id)).find(
+    (d) => d.endpoint_id === t.endpoint_id,
+  );
+}
+
+/** Waits until the delivery record reaches one of `statuses`. */
+export function waitForDelivery(deps: Deps, t: DeliveryTask, ...statuses: DeliveryRecord["status"][]) {
+  return waitFor(
+    async () => {
+      const d = await deliveryOf(deps, t);
+      return d && statuses.includes(d.status) ? d : undefined;
+    },
+    { what: `delivery ${t.msg_id} to be ${statuses.join("|")}`, timeoutMs: 30_000 },
+  );
+}
+
+/** Attempts of the endpoint, oldest first. */
+export async function attemptsOf(
+  deps: Deps,
+  ep: Pick<EndpointRecord, "org_id" | "id">,
+): Promise<AttemptRecord[]> {
+  const page = await attemptsOfEndpoint(deps.db, ep.org_id, ep.id, { limit: 100 });
+  return page.attempts.reverse();
+}
+
+export const endpointNow = (deps: Deps, ep: EndpointRecord) => getEndpoint(deps.db, ep.org_id, ep.id);
+
+/** Raw item read (e.g. a delivery's GSI1 keys). */
+export async function rawItem(deps: Deps, key: { pk: string; sk: string }) {
+  return (await deps.db.doc.send(new GetCommand({ TableName: deps.db.table, Key: key }))).Item;
+}
+
+/** Reads DLQ messages until one matches (others are left invisible for a short while). */
+export async function dlqMessageFor(deps: Deps, t: DeliveryTask): Promise<Message> {
+  return waitFor(
+    async () => {
+      const res = await deps.sqs.send(
+        new ReceiveMessageCommand({
+          QueueUrl: deps.config.queues.deliveryDlq,
+          MaxNumberOfMessages: 10,
+          WaitTimeSeconds: 1,
+          VisibilityTimeout: 1,
+          MessageAttributeNames: ["All"],
+        }),
+      );
+      return (res.Messages ?? []).find((m) => (m.Body ?? "").includes(t.msg_id));
+    },
+    { what: `DLQ message for ${t.msg_id}`, timeoutMs: 30_000 },
+  );
+}
+
+/** Fires every scheduler entry due by `at` (maintenance runs in-process, as locally). */
+export function fireSchedules(deps: Deps, at: Date) {
+  const maintenance = createMaintenanceHandler(deps);
+  return fireDueSchedules(deps.db, deps.sqs, deps.config, at, async (e) => {
+    await maintenance(e);
+  });
+}
