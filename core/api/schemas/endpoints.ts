@@ -57,13 +57,9 @@ export const createEndpointBody = z
     headers: fields.headers.optional(),
     status: fields.status.optional(),
     enabled: fields.enabled.optional(),
-    secret: z
-      .string()
-      .max(200)
-      .optional()
-      .openapi({
-        description: "Your own signing secret: `whsec_` + base64 of 24–64 bytes. Generated when absent.",
-      }),
+    secret: z.string().max(200).optional().openapi({
+      description: "Your own signing secret: `whsec_` + base64 of 24–64 bytes. Generated when absent.",
+    }),
   })
   .openapi("CreateEndpoint");
 

@@ -1,0 +1,50 @@
+import { Validator } from "@seriousme/openapi-schema-validator";
+import { beforeAll, describe, expect, it } from "vitest";
+import { callApp, createTestOrg, type TestOrg } from "../support/api.js";
+import { createTestStack } from "../support/stack.js";
+
+let org: TestOrg;
+beforeAll(async () => {
+  org = await createTestOrg(await createTestStack());
+});
+
+describe("OpenAPI", () => {
+  it("serves an OpenAPI 3.1 document that validates", async () => {
+    const res = await callApp(org.app, "GET", "/openapi.json");
+    expect(res.status).toBe(200);
+    expect(res.body.openapi).toBe("3.1.0");
+    const validator = new Validator();
+    const result = await validator.validate(res.body);
+    expect(result.errors ?? []).toEqual([]);
+    expect(result.valid).toBe(true);
+  });
+
+  it("documents the routes, the bearer scheme and the error shape", async () => {
+    const doc = (await callApp(org.app, "GET", "/openapi.json")).body;
+    expect(doc.components.securitySchemes.bearerAuth).toMatchObject({ type: "http", scheme: "bearer" });
+    expect(doc.security).toEqual([{ bearerAuth: [] }]);
+    for (const path of [
+      "/v1/webhook-endpoints",
+      "/v1/webhook-endpoints/{id}",
+      "/v1/webhook-endpoints/{id}/rotate-secret",
+      "/v1/event-types",
+      "/v1/api-keys",
+      "/v1/api-keys/{id}",
+      "/health",
+    ]) {
+      expect(doc.paths[path], path).toBeDefined();
+    }
+    expect(Object.keys(doc.paths["/v1/webhook-endpoints/{id}"]).sort()).toEqual(["delete", "get", "patch"]);
+    expect(doc.paths["/health"].get.security).toEqual([]);
+    expect(doc.components.schemas.Error.properties.error.required).toEqual(["code", "message"]);
+    expect(doc.components.schemas.CreateEndpoint.additionalProperties).toBe(false);
+    expect(doc.components.schemas.UpdateEndpoint.properties.status.enum).toEqual(["active", "disabled"]);
+  });
+
+  it("renders the reference at /docs", async () => {
+    const res = await callApp(org.app, "GET", "/docs");
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toContain("text/html");
+    expect(res.text).toContain("/openapi.json");
+  });
+});
