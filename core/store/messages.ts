@@ -15,7 +15,7 @@ import {
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
 import type { MessageRecord } from "../model/message.js";
-import type { CursorKey } from "./cursor.js";
+import { type CursorKey, cursorWithin } from "./cursor.js";
 import type { Db } from "./db.js";
 import { keys } from "./keys.js";
 
@@ -197,7 +197,12 @@ export async function listMessages(
   opts: { limit: number; type?: string; startKey?: CursorKey },
 ): Promise<MessagePage> {
   const items: StoredMessage[] = [];
-  let start: Record<string, unknown> | undefined = opts.startKey;
+  // A client's cursor may only continue inside this organization's messages.
+  let start: Record<string, unknown> | undefined = cursorWithin(
+    opts.startKey,
+    { pk: keys.org(org).pk },
+    { sk: keys.messagePrefix },
+  );
   for (let round = 0; round < 5; round++) {
     const res = await db.doc.send(
       new QueryCommand({

@@ -1,8 +1,130 @@
-/** Placeholder: replaced by the events routes. */
-import { OpenAPIHono } from "@hono/zod-openapi";
+/**
+ * /v1/events: publish over HTTP (the same service as the ingest queue), list and inspect
+ * events; and the endpoint test routes, which send a `webhook.test` event the normal way.
+ */
+import { createRoute, z } from "@hono/zod-openapi";
 import type { Deps } from "../../deps.js";
+import { ingestEvent } from "../../events/ingest.js";
+import { getEventWithDeliveries, listEvents } from "../../events/query.js";
+import { sendTestEvent } from "../../events/test-event.js";
+import { requireRole } from "../auth.js";
 import type { ApiEnv } from "../env.js";
+import { errorResponses } from "../errors.js";
+import { decodeCursor, encodeCursor, pageOf, paginationQuery } from "../pagination.js";
+import { createRouter } from "../router.js";
+import {
+  eventIdParam,
+  eventView,
+  eventWithDeliveries,
+  publishEventBody,
+  publishedEvent,
+  testEndpointParam,
+  testEventResult,
+} from "../schemas/events.js";
 
-export function eventsRoutes(_deps: Deps): OpenAPIHono<ApiEnv> {
-  return new OpenAPIHono<ApiEnv>();
+const json = <T>(schema: T) => ({ "application/json": { schema } });
+const tags = ["Events"];
+
+const publish = createRoute({
+  method: "post",
+  path: "/events",
+  tags,
+  summary: "Publish an event to every matching endpoint of the organization",
+  middleware: [requireRole("member")] as const,
+  request: { body: { required: true, content: json(publishEventBody) } },
+  responses: {
+    202: { description: "Accepted (or a duplicate of an accepted event)", content: json(publishedEvent) },
+    ...errorResponses(400, 403, 413, 415),
+  },
+});
+
+const list = createRoute({
+  method: "get",
+  path: "/events",
+  tags,
+  summary: "List events, newest first",
+  middleware: [requireRole("viewer")] as const,
+  request: {
+    query: paginationQuery.extend({
+      type: z
+        .string()
+        .min(1)
+        .max(128)
+        .optional()
+        .openapi({ param: { name: "type", in: "query" }, description: "Only events of this type" }),
+    }),
+  },
+  responses: {
+    200: { description: "A page of events", content: json(pageOf(eventView)) },
+    ...errorResponses(400, 403),
+  },
+});
+
+const get = createRoute({
+  method: "get",
+  path: "/events/{id}",
+  tags,
+  summary: "Get an event with its delivery status at each endpoint",
+  middleware: [requireRole("viewer")] as const,
+  request: { params: eventIdParam },
+  responses: {
+    200: { description: "The event", content: json(eventWithDeliveries) },
+    ...errorResponses(403, 404),
+  },
+});
+
+const testOne = createRoute({
+  method: "post",
+  path: "/webhook-endpoints/{id}/test",
+  tags: ["Webhook endpoints"],
+  summary: "Send a webhook.test event to this endpoint (whatever its subscriptions)",
+  middleware: [requireRole("member")] as const,
+  request: { params: testEndpointParam },
+  responses: {
+    200: { description: "The test event was enqueued", content: json(testEventResult) },
+    ...errorResponses(403, 404, 409),
+  },
+});
+
+const testAll = createRoute({
+  method: "post",
+  path: "/webhook-endpoints/test",
+  tags: ["Webhook endpoints"],
+  summary: "Send a webhook.test event to every enabled endpoint of the organization",
+  middleware: [requireRole("member")] as const,
+  responses: {
+    200: { description: "The test event was enqueued", content: json(testEventResult) },
+    ...errorResponses(403),
+  },
+});
+
+export function eventsRoutes(deps: Deps) {
+  const app = createRouter();
+  const org = (c: { get(k: "principal"): ApiEnv["Variables"]["principal"] }) => c.get("principal").orgId;
+
+  app.openapi(publish, async (c) => {
+    const res = await ingestEvent(deps, { ...c.req.valid("json"), org_id: org(c) });
+    return c.json(res, 202);
+  });
+  app.openapi(list, async (c) => {
+    const q = c.req.valid("query");
+    const page = await listEvents(deps, org(c), {
+      limit: q.limit,
+      type: q.type,
+      cursor: decodeCursor(q.cursor),
+    });
+    return c.json({ data: page.events, next_cursor: encodeCursor(page.last) }, 200);
+  });
+  app.openapi(get, async (c) => {
+    return c.json(await getEventWithDeliveries(deps, org(c), c.req.valid("param").id), 200);
+  });
+  app.openapi(testAll, async (c) => {
+    const res = await sendTestEvent(deps, org(c));
+    return c.json({ success: res.endpoint_count > 0, ...res }, 200);
+  });
+  app.openapi(testOne, async (c) => {
+    const res = await sendTestEvent(deps, org(c), c.req.valid("param").id);
+    return c.json({ success: true, ...res }, 200);
+  });
+  return app;
 }

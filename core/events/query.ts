@@ -1,0 +1,101 @@
+/** Reading events back: the list, and one event with its state at each endpoint. */
+import type { Deps } from "../deps.js";
+import type { DeliveryStatus } from "../model/delivery.js";
+import { notFound } from "../model/errors.js";
+import { isId } from "../model/ids.js";
+import type { CursorKey } from "../store/cursor.js";
+import { deliveriesOfMessage } from "../store/deliveries.js";
+import { getMessage, listMessages, type StoredMessage } from "../store/messages.js";
+
+export type FanoutState = "scheduled" | "in_progress" | "complete";
+
+export interface EventView {
+  id: string;
+  type: string;
+  agent_id: string | null;
+  data: Record<string, unknown>;
+  producer_id: string | null;
+  created_at: string;
+  deliver_at: string | null;
+  fanout: FanoutState;
+}
+
+export interface EndpointDelivery {
+  endpoint_id: string;
+  status: DeliveryStatus;
+  attempts: number;
+  last_status_code: number | null;
+  last_error: string | null;
+  next_attempt_at: string | null;
+  updated_at: string | null;
+}
+
+export function toEventView(m: StoredMessage): EventView {
+  const sent = new Set(m.sent);
+  return {
+    id: m.id,
+    type: m.type,
+    agent_id: m.agent_id,
+    data: m.data,
+    producer_id: m.producer_id,
+    created_at: m.created_at,
+    deliver_at: m.deliver_at,
+    fanout:
+      m.fanout_at === null ? "scheduled" : m.targets.every((t) => sent.has(t)) ? "complete" : "in_progress",
+  };
+}
+
+export async function listEvents(
+  deps: Deps,
+  org: string,
+  opts: { limit: number; type?: string; cursor?: CursorKey },
+): Promise<{ events: EventView[]; last: CursorKey | undefined }> {
+  const page = await listMessages(deps.db, org, {
+    limit: opts.limit,
+    type: opts.type,
+    startKey: opts.cursor,
+  });
+  return { events: page.items.map(toEventView), last: page.lastKey };
+}
+
+/**
+ * The event and its status per endpoint: the delivery records the engine wrote, plus
+ * `pending` for targets that have none yet (task enqueued, no attempt finished).
+ */
+export async function getEventWithDeliveries(
+  deps: Deps,
+  org: string,
+  id: string,
+): Promise<EventView & { deliveries: EndpointDelivery[] }> {
+  // Ids that cannot be ours are 404 without a read.
+  const m = isId("msg", id) ? await getMessage(deps.db, org, id) : undefined;
+  if (!m) throw notFound("event");
+  const records = await deliveriesOfMessage(deps.db, org, id);
+  const byEndpoint = new Map(records.map((r) => [r.endpoint_id, r]));
+  const deliveries: EndpointDelivery[] = [];
+  for (const endpointId of new Set([...m.targets, ...byEndpoint.keys()])) {
+    const r = byEndpoint.get(endpointId);
+    deliveries.push(
+      r
+        ? {
+            endpoint_id: endpointId,
+            status: r.status,
+            attempts: r.attempts,
+            last_status_code: r.last_status_code,
+            last_error: r.last_error,
+            next_attempt_at: r.next_attempt_at,
+            updated_at: r.updated_at,
+          }
+        : {
+            endpoint_id: endpointId,
+            status: "pending",
+            attempts: 0,
+            last_status_code: null,
+            last_error: null,
+            next_attempt_at: null,
+            updated_at: null,
+          },
+    );
+  }
+  return { ...toEventView(m), deliveries };
+}

@@ -1,0 +1,46 @@
+/**
+ * Test events: a `webhook.test` event sent through the normal path (stored, fanned out,
+ * signed and delivered like any other) to one endpoint or to all enabled ones, whatever
+ * their subscriptions, so a customer can check a receiver end to end.
+ */
+import type { Deps } from "../deps.js";
+import { getEndpointOf } from "../endpoints/service.js";
+import type { EndpointRecord } from "../model/endpoint.js";
+import { conflict } from "../model/errors.js";
+import { listAllEndpoints } from "../store/endpoints.js";
+import { ingestEvent } from "./ingest.js";
+
+export const TEST_EVENT_TYPE = "webhook.test";
+
+export interface TestEventResult {
+  message_id: string;
+  /** Endpoints the test event was sent to. */
+  endpoint_count: number;
+}
+
+/** To one endpoint (404 unknown or another org's; 409 disabled) or, without an id, to every enabled one. */
+export async function sendTestEvent(deps: Deps, org: string, endpointId?: string): Promise<TestEventResult> {
+  let targets: EndpointRecord[];
+  if (endpointId !== undefined) {
+    // A fresh read, not the cache: testing an endpoint created a second ago must work.
+    const ep = await getEndpointOf(deps, org, endpointId);
+    if (ep.status === "disabled")
+      throw conflict("endpoint_disabled", "the endpoint is disabled; enable it first");
+    targets = [ep];
+  } else {
+    targets = (await listAllEndpoints(deps.db, org)).filter((e) => e.status !== "disabled");
+  }
+  const res = await ingestEvent(
+    deps,
+    {
+      org_id: org,
+      type: TEST_EVENT_TYPE,
+      data: {
+        message: "This is a test event: your endpoint received and can verify it.",
+        ...(endpointId !== undefined ? { endpoint_id: endpointId } : {}),
+      },
+    },
+    { only: targets },
+  );
+  return { message_id: res.id, endpoint_count: targets.length };
+}
