@@ -19,8 +19,9 @@ import { progress, progressDone } from "./progress.js";
 import type { BenchReceiver } from "./receiver.js";
 import { percentile, pool, round, sleep } from "./stats.js";
 
-/** Parallel delivery pollers of the local event source (local/stack.ts). */
+/** Parallel pollers of the local event sources (local/stack.ts). */
 export const DELIVERY_POLLERS = 4;
+export const INGEST_POLLERS = 2;
 
 export interface FloorResult {
   name: string;

@@ -1,0 +1,147 @@
+/**
+ * `npm run bench`: every benchmark of issue 7 on the local stack, in one run.
+ *
+ *   npm run bench                     # 2,000 events
+ *   npm run bench -- --events 500     # or BENCH_EVENTS=500
+ *   npm run bench -- --skip-cold-start
+ *
+ * Prints a progress line while it runs and, at the end, a markdown table (ready for the
+ * README); writes bench/results.json.
+ */
+import "./env.js";
+import { writeFileSync } from "node:fs";
+import { loadavg } from "node:os";
+import { fileURLToPath } from "node:url";
+import { SQSClient } from "@aws-sdk/client-sqs";
+import { clientOptions } from "../core/config/aws.js";
+import { loadConfig } from "../core/config/runtime.js";
+import { createDeliveryHandler } from "../core/delivery/handler.js";
+import { createDeps } from "../core/deps.js";
+import { startLocalStack } from "../local/stack.js";
+import { CallCounter } from "./calls.js";
+import { runColdStart } from "./cold-start.js";
+import { runHandlerCpu, runSignBench } from "./cpu.js";
+import { createEndpoints, type E2eContext, type E2eResult, runE2e } from "./e2e.js";
+import { startEmulators } from "./emulators.js";
+import { DELIVERY_POLLERS, INGEST_POLLERS, runPostFloor, runQueueFloor } from "./floor.js";
+import { progressDone } from "./progress.js";
+import { startBenchReceiver } from "./receiver.js";
+import { machine, round } from "./stats.js";
+import { evaluateAims, type Results, renderTable } from "./table.js";
+
+function option(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  const raw = i >= 0 ? process.argv[i + 1] : process.env[`BENCH_${name.toUpperCase().replace(/-/g, "_")}`];
+  const n = raw === undefined ? fallback : Number(raw);
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`--${name} must be a positive integer`);
+  return n;
+}
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const events = option("events", 2000);
+const retryEvents = option("retry-events", Math.min(events, 500));
+const skipColdStart = process.argv.includes("--skip-cold-start");
+const started = Date.now();
+
+const results: Results = {
+  command: `npm run bench${events !== 2000 ? ` -- --events ${events}` : ""}`,
+  machine: machine(),
+  startedAt: new Date(started).toISOString(),
+  durationSeconds: 0,
+  events,
+  retryEvents,
+  deliveryPollers: DELIVERY_POLLERS,
+  ingestPollers: INGEST_POLLERS,
+  loadAverage: { start: round(loadavg()[0]!, 1) },
+  e2e: [],
+};
+
+// 1. Cold start first, while nothing else competes for the CPU.
+if (!skipColdStart) results.coldStart = await runColdStart(root, 7);
+// 2. Signing: pure CPU.
+results.sign = runSignBench();
+
+// 3. The stack on emulators shared with the floor runs.
+const emulators = await startEmulators();
+const receiver = await startBenchReceiver();
+const counter = new CallCounter();
+let stack: Awaited<ReturnType<typeof startLocalStack>> | undefined;
+try {
+  stack = await startLocalStack({
+    port: 0,
+    emulators: {
+      dynamodbEndpoint: emulators.dynamodbEndpoint,
+      sqsEndpoint: emulators.sqsEndpoint,
+      suffix: "bench",
+    },
+    // One retry a second instead of 5 s, 5 min, ... so the retry case completes quickly.
+    env: { RETRY_SCHEDULE: "1" },
+    wrap: (h) => ({
+      ...h,
+      ingest: counter.wrap("ingest", h.ingest),
+      deliver: counter.wrap("deliver", h.deliver),
+      maintenance: (e) => counter.wrap("maintenance", async () => h.maintenance(e))({}),
+    }),
+  });
+  counter.instrument(stack.deps.sqs, "SQS");
+  counter.instrument(stack.deps.db.doc, "DynamoDB");
+  const producer = new SQSClient(clientOptions(stack.config, stack.config.endpoints.sqs));
+  counter.instrument(producer, "SQS", "producer");
+  const admin = new SQSClient(clientOptions(stack.config, stack.config.endpoints.sqs));
+  const ctx: E2eContext = { stack, receiver, counter, producer, admin };
+
+  // Warm-up (not reported): JIT, connection pools, endpoint caches of the code paths.
+  await runE2e(ctx, { name: "warm-up", events: Math.min(200, events), fanout: 1 });
+
+  results.floor = {
+    queue: await runQueueFloor(admin, receiver, events),
+    post: await runPostFloor(receiver, events),
+  };
+  const runs: E2eResult[] = [];
+  runs.push(await runE2e(ctx, { name: "fan-out 1", events, fanout: 1 }));
+  runs.push(await runE2e(ctx, { name: "fan-out 5", events, fanout: 5 }));
+  runs.push(
+    await runE2e(ctx, {
+      name: "one retry (fan-out 1, first attempt 500)",
+      events: retryEvents,
+      fanout: 1,
+      failFirst: true,
+    }),
+  );
+  results.e2e = runs;
+  results.maxRssMb = round(process.resourceUsage().maxRSS / 1024, 0);
+
+  // 4. The delivery handler alone, on synthetic SQSEvents, with the pollers stopped.
+  const fast = await createEndpoints(ctx, 1, { path: () => "/fast" });
+  const env = stack.env;
+  await stack.stop();
+  stack = undefined;
+  const deps = createDeps(loadConfig({ ...process.env, ...env }));
+  const handlerCounter = new CallCounter();
+  handlerCounter.instrument(deps.sqs, "SQS", "deliver");
+  handlerCounter.instrument(deps.db.doc, "DynamoDB", "deliver");
+  results.handlerCpu = {
+    ...(await runHandlerCpu({
+      handler: createDeliveryHandler(deps),
+      orgId: fast.orgId,
+      endpointId: fast.endpointIds[0]!,
+      queueArn: env.DELIVERY_QUEUE_ARN!,
+      records: 2000,
+      concurrency: DELIVERY_POLLERS,
+    })),
+    calls: handlerCounter.take(),
+  };
+  producer.destroy();
+  admin.destroy();
+} finally {
+  await stack?.stop();
+  await receiver.stop();
+  await emulators.stop();
+}
+
+results.loadAverage.end = round(loadavg()[0]!, 1);
+results.durationSeconds = round((Date.now() - started) / 1000, 0);
+progressDone(`done in ${results.durationSeconds} s`);
+results.aims = evaluateAims(results);
+writeFileSync(new URL("./results.json", import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
+process.stdout.write(`\n${renderTable(results)}\n`);
