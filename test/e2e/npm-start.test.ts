@@ -1,0 +1,105 @@
+/**
+ * `npm start` as a user runs it: prints a working API URL and key, reports every part
+ * healthy, and leaves no process (java) behind after Ctrl-C.
+ */
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { waitFor } from "../support/wait.js";
+
+const dataDir = mkdtempSync(join(tmpdir(), "hookrelay-start-"));
+let child: ChildProcess | undefined;
+
+afterAll(() => {
+  child?.kill("SIGKILL");
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+/** Processes whose command line mentions our data dir (DynamoDB Local's -dbPath). */
+function processesUsing(dir: string): string[] {
+  try {
+    return execFileSync("pgrep", ["-f", dir], { encoding: "utf8" }).trim().split("\n").filter(Boolean);
+  } catch {
+    return []; // pgrep exits 1 when nothing matches
+  }
+}
+
+function startOnce(): Promise<{ url: string; key: string; output: () => string }> {
+  let output = "";
+  child = spawn(process.execPath, ["--import", "tsx", "local/start.ts"], {
+    env: { ...process.env, DATA_DIR: dataDir, PORT: "0" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  child.stdout!.on("data", (d: Buffer) => {
+    output += d.toString();
+  });
+  child.stderr!.on("data", (d: Buffer) => {
+    output += d.toString();
+  });
+  return waitFor(
+    () => {
+      const url = /API\s+(http:\/\/\S+)\/v1/.exec(output)?.[1];
+      const key = /API key\s+(sk_test_\S+)/.exec(output)?.[1];
+      return url && key ? { url, key, output: () => output } : undefined;
+    },
+    { timeoutMs: 45_000, what: `npm start to print its URL and key (output so far: ${output})` },
+  );
+}
+
+async function stopAndWait(): Promise<number | null> {
+  const exited = new Promise<number | null>((r) => child!.once("exit", (code) => r(code)));
+  child!.kill("SIGINT");
+  return exited;
+}
+
+describe("npm start", () => {
+  it("serves a healthy API with a working key and stops cleanly", async () => {
+    const { url, key } = await startOnce();
+    const health = await fetch(`${url}/health`);
+    expect(health.status).toBe(200);
+    expect(JSON.stringify(await health.json())).not.toMatch(/error/);
+
+    const list = await fetch(`${url}/v1/webhook-endpoints`, { headers: { authorization: `Bearer ${key}` } });
+    expect(list.status).toBe(200);
+
+    expect(processesUsing(dataDir).length).toBeGreaterThan(0);
+    expect(await stopAndWait()).toBe(0);
+    await waitFor(() => processesUsing(dataDir).length === 0, { what: "no process left behind" });
+  });
+
+  it("reuses the organization and key on the next start", async () => {
+    const first = await startOnce();
+    await stopAndWait();
+    const second = await startOnce();
+    expect(second.key).toBe(first.key);
+    const list = await fetch(`${second.url}/v1/webhook-endpoints`, {
+      headers: { authorization: `Bearer ${second.key}` },
+    });
+    expect(list.status).toBe(200);
+    await stopAndWait();
+  });
+
+  it("fails with one clear line when the port is busy", async () => {
+    const { createServer } = await import("node:net");
+    const busy = createServer();
+    await new Promise<void>((r) => busy.listen(0, "127.0.0.1", r));
+    const port = (busy.address() as { port: number }).port;
+    const res = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      const p = spawn(process.execPath, ["--import", "tsx", "local/start.ts"], {
+        env: { ...process.env, DATA_DIR: dataDir, PORT: String(port) },
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      let stderr = "";
+      p.stderr.on("data", (d: Buffer) => {
+        stderr += d.toString();
+      });
+      p.once("exit", (code) => resolve({ code, stderr }));
+    });
+    busy.close();
+    expect(res.code).toBe(1);
+    expect(res.stderr.trim()).toMatch(/^error: port \d+ \(API\) is already in use/);
+    expect(res.stderr.trim().split("\n")).toHaveLength(1);
+  });
+});

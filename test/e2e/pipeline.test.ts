@@ -1,0 +1,96 @@
+/**
+ * The whole service as `npm start` runs it: API on a real port, ingest and delivery behind
+ * the event-source emulation, a real receiver on 127.0.0.1 verifying signatures with the
+ * Standard Webhooks reference library.
+ */
+import { randomBytes } from "node:crypto";
+import { createServer, type IncomingHttpHeaders } from "node:http";
+import type { AddressInfo } from "node:net";
+import { Webhook } from "standardwebhooks";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { bootstrapOrg } from "../../core/orgs/bootstrap.js";
+import { type LocalStack, startLocalStack } from "../../local/stack.js";
+import { waitFor } from "../support/wait.js";
+
+interface Received {
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+
+let stack: LocalStack;
+let receiverUrl: string;
+const received: Received[] = [];
+const receiver = createServer((req, res) => {
+  const chunks: Buffer[] = [];
+  req.on("data", (c: Buffer) => chunks.push(c));
+  req.on("end", () => {
+    received.push({ headers: req.headers, body: Buffer.concat(chunks).toString("utf8") });
+    res.writeHead(204).end();
+  });
+});
+
+beforeAll(async () => {
+  stack = await startLocalStack({
+    port: 0,
+    emulators: {
+      dynamodbEndpoint: inject("dynamodbEndpoint"),
+      sqsEndpoint: inject("sqsEndpoint"),
+      suffix: randomBytes(4).toString("hex"),
+    },
+  });
+  await new Promise<void>((r) => receiver.listen(0, "127.0.0.1", r));
+  receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+});
+
+afterAll(async () => {
+  await stack?.stop();
+  receiver.close();
+});
+
+describe("end to end", () => {
+  it("reports every part healthy", async () => {
+    const res = await fetch(`${stack.url}/health`);
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as Record<string, unknown>;
+    expect(JSON.stringify(body)).not.toMatch(/error/);
+  });
+
+  it("delivers a published event, signed, to a matching endpoint only", async () => {
+    const org = `org_e2e${randomBytes(4).toString("hex")}`;
+    const key = `sk_test_${randomBytes(24).toString("base64url")}`;
+    await bootstrapOrg(stack.deps, { orgId: org, name: "e2e", apiKey: key });
+    const api = (path: string, body?: unknown) =>
+      fetch(`${stack.url}/v1${path}`, {
+        method: body === undefined ? "GET" : "POST",
+        headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+
+    const created = await api("/webhook-endpoints", {
+      url: receiverUrl,
+      event_types: ["voice.call.ended"],
+      description: "e2e",
+    });
+    expect(created.status).toBe(201);
+    const { secret } = (await created.json()) as { secret: string };
+    // Subscribed elsewhere: must not receive the event.
+    expect((await api("/webhook-endpoints", { url: `${receiverUrl}?other`, event_types: ["chat.*"] })).status).toBe(
+      201,
+    );
+
+    const published = await api("/events", { type: "voice.call.ended", data: { call_id: "c_1", seconds: 42 } });
+    expect(published.status).toBe(202);
+    const { id } = (await published.json()) as { id: string };
+
+    const got = await waitFor(() => received.find((r) => r.headers["webhook-id"] === id), {
+      what: "the webhook",
+    });
+    const payload = new Webhook(secret.slice("whsec_".length)).verify(got.body, {
+      "webhook-id": String(got.headers["webhook-id"]),
+      "webhook-timestamp": String(got.headers["webhook-timestamp"]),
+      "webhook-signature": String(got.headers["webhook-signature"]),
+    }) as Record<string, unknown>;
+    expect(payload).toMatchObject({ id, type: "voice.call.ended", data: { call_id: "c_1", seconds: 42 } });
+    expect(received.filter((r) => r.headers["webhook-id"] === id)).toHaveLength(1);
+  });
+});
