@@ -108,14 +108,22 @@ const env = {
 delete env.SST_STAGE;
 const install = run(
   process.execPath,
-  [path.join(packageDir("sst"), "bin", "sst.mjs"), "install", "--stage", "check"],
+  [path.join(packageDir("sst"), "bin", "sst.mjs"), "install", "--stage", "check", "--print-logs"],
   env,
 );
 const configTypes = path.join(root, ".sst", "platform", "config.d.ts");
 if (install.status !== 0 || !existsSync(configTypes)) {
+  // --print-logs interleaves debug lines; the ERROR lines carry the cause (e.g. bun's registry error).
+  const output = `${install.stdout ?? ""}${install.stderr ?? ""}${install.error ? String(install.error) : ""}`;
+  const errors = output.split("\n").filter((line) => /level=ERROR|^error:|✕/.test(line));
   fail(
-    "`sst install` did not produce .sst/platform/config.d.ts (it needs the npm registry the first time)",
-    `${install.stdout ?? ""}${install.stderr ?? ""}${install.error ? String(install.error) : ""}`,
+    "`sst install` did not produce .sst/platform/config.d.ts (the first run needs the npm registry)",
+    (errors.length > 0 ? errors.join("\n") : output)
+      .replaceAll("\\n", "\n")
+      .split("\n")
+      .filter((line) => line.trim() !== "")
+      .slice(0, 20)
+      .join("\n"),
   );
 }
 
