@@ -15,11 +15,21 @@ export const TIMEOUT_MS = { min: 1000, max: 30_000, default: 10_000 } as const;
 
 const LOCAL_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
 
+function hasControlOrSpace(s: string): boolean {
+  for (const ch of s) {
+    const code = ch.codePointAt(0) ?? 0;
+    if (code <= 0x20 || code === 0x7f || /\s/u.test(ch)) return true;
+  }
+  return false;
+}
+
 const invalidUrl = (message: string) => new ServiceError(400, "invalid_url", message);
 
 /** HTTPS only (plain http to localhost when the deployment allows it); no credentials; ≤ 2048 chars. */
 export function checkUrl(raw: string, opts: { allowHttpLocalhost: boolean }): string {
   if (raw.length > MAX_URL_LENGTH) throw invalidUrl(`url must be at most ${MAX_URL_LENGTH} characters`);
+  // The URL parser would quietly trim or encode these; stored URLs must be exactly what is called.
+  if (hasControlOrSpace(raw)) throw invalidUrl("url must not contain whitespace or control characters");
   let url: URL;
   try {
     url = new URL(raw);
