@@ -5,7 +5,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { type Message, ReceiveMessageCommand } from "@aws-sdk/client-sqs";
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { createDeliveryHandler, type DeliveryHandlerOptions } from "../../core/delivery/handler.js";
 import { createMaintenanceHandler } from "../../core/delivery/maintenance.js";
 import type { Deps } from "../../core/deps.js";
@@ -183,6 +183,25 @@ export async function dlqMessageFor(deps: Deps, t: DeliveryTask): Promise<Messag
     },
     { what: `DLQ message for ${t.msg_id}`, timeoutMs: 30_000 },
   );
+}
+
+/** Local scheduler entries whose body mentions `text` (e.g. an endpoint id). */
+export async function scheduleEntriesWith(deps: Deps, text: string) {
+  const res = await deps.db.doc.send(
+    new QueryCommand({
+      TableName: deps.db.table,
+      KeyConditionExpression: "pk = :pk",
+      ExpressionAttributeValues: { ":pk": "SCHEDULE" },
+    }),
+  );
+  return (res.Items ?? [])
+    .filter((i) => String(i.body).includes(text))
+    .map((i) => ({
+      name: String(i.sk),
+      target: String(i.target),
+      body: String(i.body),
+      dueAt: String(i.due_at),
+    }));
 }
 
 /** Fires every scheduler entry due by `at` (maintenance runs in-process, as locally). */
