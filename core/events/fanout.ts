@@ -18,13 +18,27 @@ import { enqueueTasks } from "../queue/tasks.js";
 import { scheduleName } from "../scheduler/scheduler.js";
 import { deliveryItem, putDelivery } from "../store/deliveries.js";
 import { ttlAfter } from "../store/keys.js";
-import { claimFanout, type ExtraItem, getMessage, markSent, type StoredMessage } from "../store/messages.js";
+import {
+  acquireLease,
+  claimFanout,
+  type ExtraItem,
+  getMessage,
+  markSent,
+  releaseLease,
+  type StoredMessage,
+} from "../store/messages.js";
 import { fanoutCommandBody } from "./fanout-command.js";
 import { type Matched, matchEndpoints } from "./match.js";
 
 const CHUNK = 10;
 /** EventBridge Scheduler fires at or shortly after the time; earlier than this is not a real firing. */
 const EARLY_TOLERANCE_MS = 60_000;
+/**
+ * How long one invocation owns a message's sends (store/messages.ts acquireLease): longer
+ * than an ingest or API invocation runs, shorter than the ingest queue's visibility timeout,
+ * so a crashed invocation's redelivery always finds the lease lapsed.
+ */
+export const LEASE_MS = 30_000;
 /** Delivery records written in the message's transaction; DynamoDB allows 100 items. */
 const MAX_EXTRA_IN_TRANSACTION = 90;
 
@@ -132,35 +146,56 @@ export async function scheduleFanout(deps: Deps, m: Pick<StoredMessage, "org_id"
   });
 }
 
+const isComplete = (m: StoredMessage) => {
+  const sent = new Set(m.sent);
+  return m.targets.every((t) => sent.has(t));
+};
+
+/** Sends what is missing while holding the lease; gives the lease up if sending fails. */
+export async function sendUnderLease(deps: Deps, m: StoredMessage): Promise<void> {
+  try {
+    await sendPending(deps, m);
+  } catch (err) {
+    // Best effort: if this fails too, the lease lapses after LEASE_MS.
+    await releaseLease(deps.db, m.org_id, m.id).catch(() => undefined);
+    throw err;
+  }
+}
+
 /**
  * Brings a stored message's fan-out to completion: decides the targets of a scheduled
- * message once it is due (or re-schedules it when it is not), then sends what is missing.
+ * message once it is due (or re-schedules it when it is not), then sends what is missing,
+ * unless another invocation holds the send lease (it is sending right now).
  * Used by the scheduler's fan-out command and by repeated/redelivered events.
  */
 export async function completeFanout(deps: Deps, org: string, msgId: string): Promise<void> {
-  let m = await getMessage(deps.db, org, msgId);
+  const m = await getMessage(deps.db, org, msgId);
   if (!m) {
     // Expired or never stored (a forged or stale command): nothing to fan out.
     logger.warn("fan-out of an unknown message ignored", { org_id: org, msg_id: msgId });
     return;
   }
+  const now = deps.now().getTime();
   if (m.fanout_at === null) {
     const due = m.deliver_at ? Date.parse(m.deliver_at) : 0;
-    if (due - deps.now().getTime() > EARLY_TOLERANCE_MS) {
+    if (due - now > EARLY_TOLERANCE_MS) {
       await scheduleFanout(deps, m, new Date(due));
       return;
     }
     const matched = await selectEndpoints(deps, m);
     const targets = matched.targets.map((e) => e.id);
-    const fanoutAt = deps.now().toISOString();
+    const fanoutAt = new Date(now).toISOString();
     const skipped = skippedItems(deps, m, matched.skipped);
-    if (await claimFanout(deps.db, org, msgId, targets, fanoutAt, skipped.inline)) {
+    if (await claimFanout(deps.db, org, msgId, targets, fanoutAt, now + LEASE_MS, skipped.inline)) {
       await skipped.overflow();
-      m = { ...m, targets, fanout_at: fanoutAt };
-    } else {
-      m = await getMessage(deps.db, org, msgId);
-      if (!m) return;
+      await sendUnderLease(deps, { ...m, targets, fanout_at: fanoutAt });
+      return;
     }
+    // A concurrent copy claimed it: it holds the lease, the lease path below defers to it.
+  } else if (isComplete(m)) {
+    return;
   }
-  await sendPending(deps, m);
+  const fresh = await acquireLease(deps.db, org, msgId, now, now + LEASE_MS);
+  if (!fresh || isComplete(fresh)) return;
+  await sendUnderLease(deps, fresh);
 }

@@ -13,10 +13,11 @@ import { ttlAfter } from "../store/keys.js";
 import { createMessage, type StoredMessage } from "../store/messages.js";
 import {
   completeFanout,
+  LEASE_MS,
   messageExpiry,
   scheduleFanout,
   selectEndpoints,
-  sendPending,
+  sendUnderLease,
   skippedItems,
 } from "./fanout.js";
 import { messageIdFromSqs } from "./message-id.js";
@@ -72,6 +73,8 @@ export async function ingestEvent(
   const nowEpoch = Math.floor(now.getTime() / 1000);
   const res = await createMessage(deps.db, m, {
     expiresAt: messageExpiry(deps, m),
+    // This invocation sends the tasks; a concurrent duplicate must not send them too.
+    leaseUntil: m.targets.length > 0 ? now.getTime() + LEASE_MS : undefined,
     idempotency: ev.producer_id
       ? {
           producerId: ev.producer_id,
@@ -92,6 +95,6 @@ export async function ingestEvent(
     await scheduleFanout(deps, m, ev.deliver_at);
     return { id, duplicate: false, scheduled: true };
   }
-  await sendPending(deps, m);
+  await sendUnderLease(deps, m);
   return { id, duplicate: false, scheduled: false };
 }

@@ -36,24 +36,27 @@ export type CreateResult =
 
 export interface CreateOptions {
   expiresAt: number;
+  /** Epoch ms until which this writer alone sends the message's tasks (see acquireLease). */
+  leaseUntil?: number;
   /** The producer's idempotency key, held until `expiresAt` (epoch seconds). */
   idempotency?: { producerId: string; expiresAt: number; nowEpoch: number };
   extra?: ExtraItem[];
 }
 
-function messageItem(m: StoredMessage, expiresAt: number): Record<string, unknown> {
+function messageItem(m: StoredMessage, expiresAt: number, leaseUntil?: number): Record<string, unknown> {
   const { fanout_at, ...rest } = m;
   // A scheduled message has no fanout_at attribute: the fan-out claims it with attribute_not_exists.
   return {
     ...keys.message(m.org_id, m.id),
     ...rest,
     ...(fanout_at ? { fanout_at } : {}),
+    ...(leaseUntil ? { lease_until: leaseUntil } : {}),
     expires_at: expiresAt,
   };
 }
 
 function toMessage(item: Record<string, unknown>): StoredMessage {
-  const { pk: _pk, sk: _sk, expires_at: _e, ...rest } = item;
+  const { pk: _pk, sk: _sk, expires_at: _e, lease_until: _l, ...rest } = item;
   const m = rest as unknown as StoredMessage;
   return { ...m, fanout_at: m.fanout_at ?? null, targets: m.targets ?? [], sent: m.sent ?? [] };
 }
@@ -61,7 +64,7 @@ function toMessage(item: Record<string, unknown>): StoredMessage {
 const isCondFailed = (err: unknown) => (err as { name?: string }).name === "ConditionalCheckFailedException";
 
 export async function createMessage(db: Db, m: StoredMessage, opts: CreateOptions): Promise<CreateResult> {
-  const item = messageItem(m, opts.expiresAt);
+  const item = messageItem(m, opts.expiresAt, opts.leaseUntil);
   const extra = opts.extra ?? [];
   if (!opts.idempotency && extra.length === 0) {
     try {
@@ -92,21 +95,27 @@ export async function createMessage(db: Db, m: StoredMessage, opts: CreateOption
     });
   }
   for (const x of extra) items.push({ Put: { TableName: db.table, Item: x } });
-  try {
-    await db.doc.send(new TransactWriteCommand({ TransactItems: items }));
-    return { created: true };
-  } catch (err) {
-    if ((err as { name?: string }).name !== "TransactionCanceledException") throw err;
-    const reasons = (err as TransactionCanceledException).CancellationReasons ?? [];
-    if (idem && reasons[1]?.Code === "ConditionalCheckFailed") {
-      const first =
-        stringAttr(reasons[1].Item, "msg_id") ?? (await idempotentMessageId(db, m.org_id, idem.producerId));
-      if (first) return { created: false, reason: "duplicate", msgId: first };
+  // Two copies of one event written at the same instant conflict on the idempotency item;
+  // after a short pause the loser sees the winner's item and becomes a plain duplicate.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await db.doc.send(new TransactWriteCommand({ TransactItems: items }));
+      return { created: true };
+    } catch (err) {
+      if ((err as { name?: string }).name !== "TransactionCanceledException") throw err;
+      const reasons = (err as TransactionCanceledException).CancellationReasons ?? [];
+      if (idem && reasons[1]?.Code === "ConditionalCheckFailed") {
+        const first =
+          stringAttr(reasons[1].Item, "msg_id") ?? (await idempotentMessageId(db, m.org_id, idem.producerId));
+        if (first) return { created: false, reason: "duplicate", msgId: first };
+      }
+      if (reasons[0]?.Code === "ConditionalCheckFailed") {
+        return { created: false, reason: "exists", msgId: m.id };
+      }
+      const conflict = reasons.some((r) => r.Code === "TransactionConflict");
+      if (!conflict || attempt >= 3) throw err;
+      await new Promise((r) => setTimeout(r, 20 * attempt + Math.random() * 30));
     }
-    if (reasons[0]?.Code === "ConditionalCheckFailed")
-      return { created: false, reason: "exists", msgId: m.id };
-    // Conflicts with a concurrent write of the same key: transient, the caller retries.
-    throw err;
   }
 }
 
@@ -152,14 +161,15 @@ export async function claimFanout(
   msgId: string,
   targets: string[],
   fanoutAt: string,
+  leaseUntil: number,
   extra: ExtraItem[] = [],
 ): Promise<boolean> {
   const update = {
     TableName: db.table,
     Key: keys.message(org, msgId),
-    UpdateExpression: "SET targets = :t, fanout_at = :f",
+    UpdateExpression: "SET targets = :t, fanout_at = :f, lease_until = :l",
     ConditionExpression: "attribute_exists(pk) AND attribute_not_exists(fanout_at)",
-    ExpressionAttributeValues: { ":t": targets, ":f": fanoutAt },
+    ExpressionAttributeValues: { ":t": targets, ":f": fanoutAt, ":l": leaseUntil },
   };
   try {
     if (extra.length === 0) {
@@ -183,6 +193,51 @@ export async function claimFanout(
     }
     throw err;
   }
+}
+
+/**
+ * The send lease: whoever holds it sends the message's missing tasks. The first writer
+ * holds it from the start; a duplicate or redelivery that finds the fan-out incomplete
+ * takes it only once it has lapsed or been released, so two concurrent copies of one event
+ * never both send. Returns the message as it is now (fresh `sent`), or undefined when
+ * someone else holds the lease.
+ */
+export async function acquireLease(
+  db: Db,
+  org: string,
+  msgId: string,
+  nowMs: number,
+  untilMs: number,
+): Promise<StoredMessage | undefined> {
+  try {
+    const res = await db.doc.send(
+      new UpdateCommand({
+        TableName: db.table,
+        Key: keys.message(org, msgId),
+        UpdateExpression: "SET lease_until = :until",
+        ConditionExpression:
+          "attribute_exists(pk) AND (attribute_not_exists(lease_until) OR lease_until < :now)",
+        ExpressionAttributeValues: { ":until": untilMs, ":now": nowMs },
+        ReturnValues: "ALL_NEW",
+      }),
+    );
+    return res.Attributes ? toMessage(res.Attributes) : undefined;
+  } catch (err) {
+    if (isCondFailed(err)) return undefined;
+    throw err;
+  }
+}
+
+/** Gives the lease up after a failed send, so a retry can complete the fan-out at once. */
+export async function releaseLease(db: Db, org: string, msgId: string): Promise<void> {
+  await db.doc.send(
+    new UpdateCommand({
+      TableName: db.table,
+      Key: keys.message(org, msgId),
+      UpdateExpression: "REMOVE lease_until",
+      ConditionExpression: "attribute_exists(pk)",
+    }),
+  );
 }
 
 export interface MessagePage {

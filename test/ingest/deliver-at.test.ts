@@ -160,4 +160,18 @@ describe("deliver_at", () => {
     expect(await scheduleEntry(first.id)).toBeDefined();
     expect(await tasks.settled(org)).toHaveLength(1);
   });
+
+  it("accepts a producer id again once the 24 h window has passed", async () => {
+    const org = uniqueOrg();
+    await putEndpoint(deps, org);
+    const event = { org_id: org, id: "daily-report", type: "web.complete", data: {} };
+    const first = await ingestEvent(deps, event);
+    clock = new Date(clock.getTime() + 23 * HOUR);
+    expect(await ingestEvent(deps, event)).toMatchObject({ id: first.id, duplicate: true });
+    clock = new Date(clock.getTime() + 2 * HOUR);
+    const later = await ingestEvent(deps, event);
+    expect(later.duplicate).toBe(false);
+    expect(later.id).not.toBe(first.id);
+    expect(await tasks.expect(org, 2)).toHaveLength(2);
+  });
 });

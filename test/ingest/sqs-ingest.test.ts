@@ -6,6 +6,7 @@ import { ReceiveMessageCommand } from "@aws-sdk/client-sqs";
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createDeps } from "../../core/deps.js";
+import { ingestEvent } from "../../core/events/ingest.js";
 import { createIngestHandler } from "../../core/events/ingest-handler.js";
 import { publishEvent, publishEvents } from "../../core/events/publish.js";
 import { webhookBody } from "../../core/model/message.js";
@@ -277,5 +278,22 @@ describe("ingest through SQS", () => {
     );
     expect(res.batchItemFailures).toHaveLength(1);
     expect(await tasks.expect(org, 1)).toHaveLength(1);
+  });
+
+  it("sends one set of tasks when copies of an event arrive at the same time", async () => {
+    const org = uniqueOrg();
+    await Promise.all(Array.from({ length: 3 }, () => putEndpoint(stack.deps, org)));
+    const event = { org_id: org, id: "concurrent-1", type: "web.complete", data: {} };
+    const results = await Promise.all(Array.from({ length: 5 }, () => ingestEvent(stack.deps, event)));
+    expect(new Set(results.map((r) => r.id)).size).toBe(1);
+    expect(results.filter((r) => !r.duplicate)).toHaveLength(1);
+    // And one SQS message delivered to three invocations at once.
+    const handler = createIngestHandler(stack.deps);
+    const record = sqsEvent([{ id: "same-sqs-id", body: { org_id: org, type: "web.tool", data: {} } }]);
+    const responses = await Promise.all([handler(record), handler(record), handler(record)]);
+    expect(responses.flatMap((r) => r.batchItemFailures)).toEqual([]);
+    const got = await tasks.expect(org, 6);
+    expect(got).toHaveLength(6);
+    expect(new Set(got.map((t) => taskId(t.msg_id, t.endpoint_id))).size).toBe(6);
   });
 });
