@@ -5,13 +5,13 @@
 import { DescribeTableCommand } from "@aws-sdk/client-dynamodb";
 import { GetQueueAttributesCommand } from "@aws-sdk/client-sqs";
 import type { OpenAPIHono } from "@hono/zod-openapi";
-import type { SqsHandler } from "./event-source.js";
 import { createApp } from "../core/api/app.js";
 import type { ApiEnv } from "../core/api/env.js";
 import { createDeliveryHandler } from "../core/delivery/handler.js";
 import { createMaintenanceHandler } from "../core/delivery/maintenance.js";
 import type { Deps } from "../core/deps.js";
 import { createIngestHandler } from "../core/events/ingest-handler.js";
+import type { SqsHandler } from "./event-source.js";
 
 export interface HandlerSet {
   app(health: () => Promise<Record<string, string>>): OpenAPIHono<ApiEnv>;
@@ -32,12 +32,21 @@ export function localHandlers(deps: Deps): HandlerSet {
       await maintenance(event);
     },
     health: async () => ({
-      dynamodb: await deps.db.doc
-        .send(new DescribeTableCommand({ TableName: deps.db.table }))
-        .then(() => "ok", (e: Error) => `error: ${e.message}`),
+      dynamodb: await deps.db.doc.send(new DescribeTableCommand({ TableName: deps.db.table })).then(
+        () => "ok",
+        (e: Error) => `error: ${e.message}`,
+      ),
       sqs: await deps.sqs
-        .send(new GetQueueAttributesCommand({ QueueUrl: deps.config.queues.delivery, AttributeNames: ["QueueArn"] }))
-        .then(() => "ok", (e: Error) => `error: ${e.message}`),
+        .send(
+          new GetQueueAttributesCommand({
+            QueueUrl: deps.config.queues.delivery,
+            AttributeNames: ["QueueArn"],
+          }),
+        )
+        .then(
+          () => "ok",
+          (e: Error) => `error: ${e.message}`,
+        ),
     }),
   };
 }

@@ -35,7 +35,9 @@ const server = createServer((req, res) => {
 });
 
 server.on("error", (err: NodeJS.ErrnoException) => {
-  console.error(`error: ${err.code === "EADDRINUSE" ? `port ${port} is in use; set RECEIVER_PORT` : err.message}`);
+  console.error(
+    `error: ${err.code === "EADDRINUSE" ? `port ${port} is in use; set RECEIVER_PORT` : err.message}`,
+  );
   process.exit(1);
 });
 server.listen(port, "127.0.0.1", () => console.log(`receiver listening on http://127.0.0.1:${port}/`));

@@ -8,7 +8,7 @@
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { functions } from "../core/config/infra.js";
-import { loadConfig, type Config } from "../core/config/runtime.js";
+import { type Config, loadConfig } from "../core/config/runtime.js";
 import { createDeps, type Deps } from "../core/deps.js";
 import { fireDueSchedules } from "../core/scheduler/local.js";
 import { startDynamo } from "./dynamodb.js";

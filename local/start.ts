@@ -53,7 +53,11 @@ async function main() {
   process.on("SIGTERM", stop);
 
   const creds = localCredentials();
-  await bootstrapOrg(stack.deps, { orgId: creds.org_id, name: "Default organization", apiKey: creds.api_key });
+  await bootstrapOrg(stack.deps, {
+    orgId: creds.org_id,
+    name: "Default organization",
+    apiKey: creds.api_key,
+  });
   const health = await stack.health();
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   console.log(`

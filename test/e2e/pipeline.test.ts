@@ -74,11 +74,14 @@ describe("end to end", () => {
     expect(created.status).toBe(201);
     const { secret } = (await created.json()) as { secret: string };
     // Subscribed elsewhere: must not receive the event.
-    expect((await api("/webhook-endpoints", { url: `${receiverUrl}?other`, event_types: ["chat.*"] })).status).toBe(
-      201,
-    );
+    expect(
+      (await api("/webhook-endpoints", { url: `${receiverUrl}?other`, event_types: ["chat.*"] })).status,
+    ).toBe(201);
 
-    const published = await api("/events", { type: "voice.call.ended", data: { call_id: "c_1", seconds: 42 } });
+    const published = await api("/events", {
+      type: "voice.call.ended",
+      data: { call_id: "c_1", seconds: 42 },
+    });
     expect(published.status).toBe(202);
     const { id } = (await published.json()) as { id: string };
 
