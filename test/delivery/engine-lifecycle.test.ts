@@ -9,12 +9,10 @@ import { keys } from "../../core/store/keys.js";
 import { type Receiver, type ReceiverOptions, startReceiver } from "../support/receiver.js";
 import { waitFor } from "../support/wait.js";
 import {
-  attemptsOf,
   deleteEndpointItem,
   dlqMessageFor,
   endpointNow,
   enqueue,
-  fireSchedules,
   type Harness,
   putEndpoint,
   rawItem,

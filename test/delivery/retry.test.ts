@@ -26,7 +26,7 @@ describe("retry schedule", () => {
     fc.assert(
       fc.property(
         fc.integer({ min: 1, max: 12 }),
-        fc.double({ min: 0, max: 1, maxExcluded: true }),
+        fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }),
         (n, r) => {
           const d = retryDelaySeconds(defaults, n, () => r);
           const base = baseDelaySeconds(defaults, n);
