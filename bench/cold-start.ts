@@ -159,6 +159,19 @@ export const handler = () => DynamoDBDocumentClient.from(new DynamoDBClient({}))
     name: "@hono/zod-openapi (alone)",
     source: `import { OpenAPIHono } from "@hono/zod-openapi"; export const handler = () => new OpenAPIHono();`,
   },
+  {
+    name: "ajv + ajv-formats (alone)",
+    source: `import Ajv from "ajv"; import addFormats from "ajv-formats";
+export const handler = () => addFormats(new Ajv());`,
+  },
+  {
+    name: "undici (alone)",
+    source: `import { Agent } from "undici"; export const handler = () => new Agent();`,
+  },
+  {
+    name: "api modules without createApp()",
+    source: `import { createApp } from "./core/api/app.js"; export const handler = () => createApp;`,
+  },
   { name: "empty module", source: `export const handler = () => 1;` },
 ];
 

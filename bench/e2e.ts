@@ -24,6 +24,8 @@ export interface E2eOptions {
   failFirst?: boolean;
   /** SendMessageBatch calls in flight while publishing. */
   publishConcurrency?: number;
+  /** Publish at this many events per second instead of all at once. */
+  ratePerSecond?: number;
   timeoutMs?: number;
 }
 
@@ -32,6 +34,7 @@ export interface E2eResult {
   events: number;
   fanout: number;
   failFirst: boolean;
+  ratePerSecond?: number;
   expected: number;
   delivered: number;
   missing: number;
@@ -127,7 +130,9 @@ export async function runE2e(ctx: E2eContext, opts: E2eOptions): Promise<E2eResu
   for (let i = 0; i < opts.events; i += 10) {
     batches.push(Array.from({ length: Math.min(10, opts.events - i) }, (_, j) => i + j));
   }
+  const rate = opts.ratePerSecond;
   const publishing = pool(batches, opts.publishConcurrency ?? 4, async (seqs) => {
+    if (rate) await sleep(t0 + (seqs[0]! / rate) * 1000 - Date.now());
     const sentAt = Date.now();
     await publishEvents(
       ctx.producer,
@@ -197,6 +202,7 @@ export async function runE2e(ctx: E2eContext, opts: E2eOptions): Promise<E2eResu
     events: opts.events,
     fanout: opts.fanout,
     failFirst: opts.failFirst ?? false,
+    ratePerSecond: opts.ratePerSecond,
     expected,
     delivered,
     missing: expected - delivered,

@@ -11,9 +11,11 @@ import {
   type ReceiveMessageCommandOutput,
   type SQSClient,
 } from "@aws-sdk/client-sqs";
+import { PutCommand } from "@aws-sdk/lib-dynamodb";
 import { Agent, request } from "undici";
 import { functions, queues } from "../core/config/infra.js";
 import { sendAll } from "../core/queue/send.js";
+import type { Db } from "../core/store/db.js";
 import { EVENT_TYPE } from "./e2e.js";
 import { progress, progressDone } from "./progress.js";
 import type { BenchReceiver } from "./receiver.js";
@@ -169,4 +171,40 @@ export async function runPostFloor(receiver: BenchReceiver, deliveries: number):
   };
   progressDone(`[floor: raw POSTs] ${deliveries} in ${result.seconds} s: ${result.deliveriesPerSecond}/s`);
   return result;
+}
+
+export interface DynamoProbeResult {
+  puts: number;
+  concurrency: number;
+  putsPerSecond: number;
+  latencyMs: { p50: number; p99: number };
+}
+
+/**
+ * (c) The emulator itself: PutItem of a ~1 KB item, as many in flight as the ingest stage
+ * has records (pollers × batch), on the same DynamoDB Local. Not a floor of the design (it
+ * must store), but the measured speed of the storage the end-to-end numbers depend on.
+ */
+export async function runDynamoProbe(db: Db, puts = 400, concurrency = 20): Promise<DynamoProbeResult> {
+  const latencies: number[] = [];
+  const ids = Array.from({ length: puts }, (_, i) => i);
+  const t0 = performance.now();
+  await pool(ids, concurrency, async (i) => {
+    const s = performance.now();
+    await db.doc.send(
+      new PutCommand({
+        TableName: db.table,
+        Item: { pk: `BENCHPROBE#${i}`, sk: "probe", data: "x".repeat(900), expires_at: 0 },
+      }),
+    );
+    latencies.push(performance.now() - s);
+  });
+  const seconds = (performance.now() - t0) / 1000;
+  progressDone(`[DynamoDB Local probe] ${puts} PutItem in ${round(seconds, 2)} s`);
+  return {
+    puts,
+    concurrency,
+    putsPerSecond: round(puts / seconds, 0),
+    latencyMs: { p50: round(percentile(latencies, 50), 1), p99: round(percentile(latencies, 99), 1) },
+  };
 }

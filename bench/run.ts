@@ -17,13 +17,14 @@ import { clientOptions } from "../core/config/aws.js";
 import { loadConfig } from "../core/config/runtime.js";
 import { createDeliveryHandler } from "../core/delivery/handler.js";
 import { createDeps } from "../core/deps.js";
+import { createDb } from "../core/store/db.js";
 import { startLocalStack } from "../local/stack.js";
 import { CallCounter } from "./calls.js";
 import { runColdStart } from "./cold-start.js";
 import { runHandlerCpu, runSignBench } from "./cpu.js";
 import { createEndpoints, type E2eContext, type E2eResult, runE2e } from "./e2e.js";
 import { startEmulators } from "./emulators.js";
-import { DELIVERY_POLLERS, INGEST_POLLERS, runPostFloor, runQueueFloor } from "./floor.js";
+import { DELIVERY_POLLERS, INGEST_POLLERS, runDynamoProbe, runPostFloor, runQueueFloor } from "./floor.js";
 import { progressDone } from "./progress.js";
 import { startBenchReceiver } from "./receiver.js";
 import { machine, round } from "./stats.js";
@@ -96,10 +97,21 @@ try {
   results.floor = {
     queue: await runQueueFloor(admin, receiver, events),
     post: await runPostFloor(receiver, events),
+    dynamo: await runDynamoProbe(createDb(stack.config), 400, INGEST_POLLERS * 10),
   };
   const runs: E2eResult[] = [];
   runs.push(await runE2e(ctx, { name: "fan-out 1", events, fanout: 1 }));
   runs.push(await runE2e(ctx, { name: "fan-out 5", events, fanout: 5 }));
+  // Latency when not saturated: half the measured fan-out 1 throughput, for ~10 s.
+  const rate = Math.max(5, Math.min(200, Math.round(runs[0]!.deliveriesPerSecond / 2)));
+  runs.push(
+    await runE2e(ctx, {
+      name: `paced ${rate} events/s, fan-out 1`,
+      events: rate * 10,
+      fanout: 1,
+      ratePerSecond: rate,
+    }),
+  );
   runs.push(
     await runE2e(ctx, {
       name: "one retry (fan-out 1, first attempt 500)",
@@ -143,5 +155,7 @@ results.loadAverage.end = round(loadavg()[0]!, 1);
 results.durationSeconds = round((Date.now() - started) / 1000, 0);
 progressDone(`done in ${results.durationSeconds} s`);
 results.aims = evaluateAims(results);
+const table = renderTable(results);
 writeFileSync(new URL("./results.json", import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
-process.stdout.write(`\n${renderTable(results)}\n`);
+writeFileSync(new URL("./results.md", import.meta.url), `${table}\n`);
+process.stdout.write(`\n${table}\n`);
