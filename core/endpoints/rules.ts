@@ -2,6 +2,8 @@
  * The rules an endpoint's settings must satisfy beyond their types: where it may point,
  * which headers it may add, which event types it may subscribe to. Each failure is a 400.
  */
+import ipaddr from "ipaddr.js";
+import { classifyAddress } from "../delivery/ssrf.js";
 import type { Deps } from "../deps.js";
 import { catalogOf } from "../events/catalog.js";
 import { typeMatches } from "../events/match.js";
@@ -25,8 +27,30 @@ function hasControlOrSpace(s: string): boolean {
 
 const invalidUrl = (message: string) => new ServiceError(400, "invalid_url", message);
 
-/** HTTPS only (plain http to localhost when the deployment allows it); no credentials; ≤ 2048 chars. */
-export function checkUrl(raw: string, opts: { allowHttpLocalhost: boolean }): string {
+/**
+ * Why a URL's host is off limits when private targets are not allowed: a literal private or
+ * special address (any notation: the URL parser has normalised it) or a name RFC 6761
+ * reserves for loopback. Other names are checked on the resolved address at delivery time.
+ */
+function privateTarget(url: URL): string | undefined {
+  const host = url.hostname
+    .replace(/^\[|\]$/g, "")
+    .replace(/\.$/, "")
+    .toLowerCase();
+  if (host === "localhost" || host.endsWith(".localhost")) return `${host} is a loopback name`;
+  if (!ipaddr.isValid(host)) return undefined;
+  const verdict = classifyAddress(host);
+  return verdict.allowed ? undefined : `${verdict.address} is ${verdict.reason}`;
+}
+
+/**
+ * HTTPS only (plain http to localhost when the deployment allows it); no credentials; ≤ 2048
+ * chars; no private or special target unless `allowPrivateTargets` is true.
+ */
+export function checkUrl(
+  raw: string,
+  opts: { allowHttpLocalhost: boolean; allowPrivateTargets?: boolean },
+): string {
   if (raw.length > MAX_URL_LENGTH) throw invalidUrl(`url must be at most ${MAX_URL_LENGTH} characters`);
   // The URL parser would quietly trim or encode these; stored URLs must be exactly what is called.
   if (hasControlOrSpace(raw)) throw invalidUrl("url must not contain whitespace or control characters");
@@ -38,6 +62,10 @@ export function checkUrl(raw: string, opts: { allowHttpLocalhost: boolean }): st
   }
   if (url.username || url.password) throw invalidUrl("url must not contain credentials");
   if (!url.hostname) throw invalidUrl("url must have a host");
+  if (opts.allowPrivateTargets === false) {
+    const why = privateTarget(url);
+    if (why) throw invalidUrl(`url must not point at a private or special address (${why})`);
+  }
   if (url.protocol === "https:") return raw;
   if (url.protocol === "http:" && LOCAL_HOSTS.has(url.hostname)) {
     if (opts.allowHttpLocalhost) return raw;
