@@ -1,0 +1,306 @@
+/**
+ * Helpers shared by the reliability and security tests: endpoints written as items, delivery
+ * tasks, the delivery function behind the Lambda event-source emulation, queue inspection,
+ * whole-table snapshots (to prove "no partial write") and output capture (to scan logs).
+ */
+import { createHash, randomBytes } from "node:crypto";
+import {
+  GetQueueAttributesCommand,
+  type Message,
+  ReceiveMessageCommand,
+  SetQueueAttributesCommand,
+  type SQSClient,
+} from "@aws-sdk/client-sqs";
+import { PutCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
+import type { SQSEvent, SQSRecord } from "aws-lambda";
+import { createDeliveryHandler } from "../../core/delivery/handler.js";
+import type { Deps } from "../../core/deps.js";
+import type { AttemptRecord, DeliveryRecord } from "../../core/model/delivery.js";
+import type { EndpointRecord } from "../../core/model/endpoint.js";
+import { newId } from "../../core/model/ids.js";
+import { webhookBody } from "../../core/model/message.js";
+import type { DeliveryTask } from "../../core/model/task.js";
+import { enqueueTasks } from "../../core/queue/tasks.js";
+import { attemptsOfMessage } from "../../core/store/attempts.js";
+import { deliveriesOfMessage } from "../../core/store/deliveries.js";
+import { keys } from "../../core/store/keys.js";
+import { type EventSource, startEventSource } from "../../local/event-source.js";
+import type { TestStack } from "../support/stack.js";
+import { waitFor } from "../support/wait.js";
+
+export const newSecret = () => `whsec_${randomBytes(32).toString("base64")}`;
+
+/** An endpoint written straight to the table (bypasses the API's URL rules on purpose). */
+export async function putEndpointItem(
+  deps: Deps,
+  org: string,
+  over: Partial<EndpointRecord> & { url: string },
+): Promise<EndpointRecord> {
+  const now = new Date().toISOString();
+  const ep: EndpointRecord = {
+    org_id: org,
+    id: newId("ep"),
+    label: null,
+    description: null,
+    event_types: [],
+    agent_id: null,
+    status: "active",
+    max_retries: 0,
+    timeout_ms: 3000,
+    headers: {},
+    secret: newSecret(),
+    previous_secret: null,
+    previous_secret_expires_at: null,
+    signing_version: "v1",
+    consecutive_failures: 0,
+    first_failure_at: null,
+    failing_since: null,
+    last_delivery_at: null,
+    last_error: null,
+    created_at: now,
+    updated_at: now,
+    ...over,
+  };
+  await deps.db.doc.send(
+    new PutCommand({ TableName: deps.db.table, Item: { ...keys.endpoint(org, ep.id), ...ep } }),
+  );
+  return ep;
+}
+
+export function taskFor(
+  ep: Pick<EndpointRecord, "org_id" | "id">,
+  data: Record<string, unknown> = {},
+): DeliveryTask {
+  const created = new Date().toISOString();
+  const id = newId("msg");
+  return {
+    v: 1,
+    org_id: ep.org_id,
+    msg_id: id,
+    endpoint_id: ep.id,
+    event_type: "voice.call.ended",
+    created_at: created,
+    body: webhookBody({ id, type: "voice.call.ended", created_at: created, agent_id: null, data }),
+    attempt_base: 0,
+    trigger: "event",
+  };
+}
+
+export const enqueue = (deps: Deps, ...tasks: DeliveryTask[]) => enqueueTasks(deps, tasks);
+
+/** The delivery function polled from the stack's delivery queue, as Lambda would run it. */
+export function startDelivery(stack: TestStack, concurrency = 2): EventSource {
+  return startEventSource({
+    sqs: stack.deps.sqs,
+    queueUrl: stack.config.queues.delivery,
+    queueArn: stack.env.DELIVERY_QUEUE_ARN!,
+    handler: createDeliveryHandler(stack.deps),
+    batchSize: 10,
+    concurrency,
+    waitTimeSeconds: 1,
+  });
+}
+
+export async function deliveryOf(deps: Deps, t: DeliveryTask): Promise<DeliveryRecord | undefined> {
+  return (await deliveriesOfMessage(deps.db, t.org_id, t.msg_id)).find(
+    (d) => d.endpoint_id === t.endpoint_id,
+  );
+}
+
+export function waitForDelivery(deps: Deps, t: DeliveryTask, ...statuses: DeliveryRecord["status"][]) {
+  return waitFor(
+    async () => {
+      const d = await deliveryOf(deps, t);
+      return d && statuses.includes(d.status) ? d : undefined;
+    },
+    { what: `delivery ${t.msg_id} to be ${statuses.join("|")}`, timeoutMs: 45_000, intervalMs: 100 },
+  );
+}
+
+/** Attempts of one message (all endpoints), oldest first. */
+export async function attemptsOfMsg(deps: Deps, org: string, msgId: string): Promise<AttemptRecord[]> {
+  const page = await attemptsOfMessage(deps.db, org, msgId, { limit: 100 });
+  return page.attempts.sort((a, b) => a.attempt - b.attempt || a.id.localeCompare(b.id));
+}
+
+export async function queueCounts(
+  sqs: SQSClient,
+  url: string,
+): Promise<{ visible: number; inFlight: number; delayed: number }> {
+  const res = await sqs.send(
+    new GetQueueAttributesCommand({
+      QueueUrl: url,
+      AttributeNames: [
+        "ApproximateNumberOfMessages",
+        "ApproximateNumberOfMessagesNotVisible",
+        "ApproximateNumberOfMessagesDelayed",
+      ],
+    }),
+  );
+  const a = res.Attributes ?? {};
+  return {
+    visible: Number(a.ApproximateNumberOfMessages ?? 0),
+    inFlight: Number(a.ApproximateNumberOfMessagesNotVisible ?? 0),
+    delayed: Number(a.ApproximateNumberOfMessagesDelayed ?? 0),
+  };
+}
+
+/** Waits until a queue holds nothing at all (no visible, in-flight or delayed message). */
+export function waitForEmptyQueue(sqs: SQSClient, url: string, timeoutMs = 60_000) {
+  return waitFor(
+    async () => {
+      const c = await queueCounts(sqs, url);
+      return c.visible + c.inFlight + c.delayed === 0;
+    },
+    { what: `queue ${url} to drain`, timeoutMs, intervalMs: 200 },
+  );
+}
+
+/** Receives (and leaves to expire) every message on a queue that nobody else consumes. */
+export async function receiveAll(sqs: SQSClient, url: string, expected?: number): Promise<Message[]> {
+  const seen = new Map<string, Message>();
+  const read = async () => {
+    const res = await sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: url,
+        MaxNumberOfMessages: 10,
+        WaitTimeSeconds: 0,
+        VisibilityTimeout: 600,
+        MessageAttributeNames: ["All"],
+        MessageSystemAttributeNames: ["All"],
+      }),
+    );
+    for (const m of res.Messages ?? []) seen.set(m.MessageId!, m);
+    return (res.Messages ?? []).length;
+  };
+  if (expected !== undefined) {
+    await waitFor(async () => (await read()) >= 0 && seen.size >= expected, {
+      what: `${expected} message(s) on ${url} (got ${seen.size})`,
+      timeoutMs: 30_000,
+      intervalMs: 0,
+    });
+  }
+  while ((await read()) > 0) {
+    // keep reading until the queue answers empty
+  }
+  return [...seen.values()];
+}
+
+/** Shortens a queue's visibility timeout: a crashed invocation's records come back quickly. */
+export async function setVisibilityTimeout(sqs: SQSClient, url: string, seconds: number) {
+  await sqs.send(
+    new SetQueueAttributesCommand({ QueueUrl: url, Attributes: { VisibilityTimeout: String(seconds) } }),
+  );
+}
+
+/** Every item of the (test-private) table. */
+export async function scanAll(deps: Deps): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const res = await deps.db.doc.send(
+      new ScanCommand({ TableName: deps.db.table, ExclusiveStartKey: start, ConsistentRead: true }),
+    );
+    items.push(...(res.Items ?? []));
+    start = res.LastEvaluatedKey;
+  } while (start);
+  return items;
+}
+
+/** A digest of the whole table: equal digests = not a single byte written. */
+export async function tableDigest(deps: Deps): Promise<string> {
+  const items = await scanAll(deps);
+  const lines = items.map((i) => JSON.stringify(sortKeys(i))).sort();
+  return createHash("sha256").update(lines.join("\n")).digest("hex");
+}
+
+function sortKeys(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(sortKeys);
+  if (v instanceof Set) return [...v].map(sortKeys).sort();
+  if (v && typeof v === "object") {
+    return Object.fromEntries(
+      Object.keys(v)
+        .sort()
+        .map((k) => [k, sortKeys((v as Record<string, unknown>)[k])]),
+    );
+  }
+  return v;
+}
+
+/** A hand-built SQS event (for calling a handler directly). */
+export function sqsEvent(bodies: string[], receiveCount = 1): SQSEvent {
+  return {
+    Records: bodies.map(
+      (body): SQSRecord => ({
+        messageId: `m-${randomBytes(8).toString("hex")}`,
+        receiptHandle: `rh-${randomBytes(8).toString("hex")}`,
+        body,
+        attributes: {
+          ApproximateReceiveCount: String(receiveCount),
+          SentTimestamp: String(Date.now()),
+          SenderId: "000000000000",
+          ApproximateFirstReceiveTimestamp: String(Date.now()),
+        },
+        messageAttributes: {},
+        md5OfBody: "",
+        eventSource: "aws:sqs",
+        eventSourceARN: "arn:aws:sqs:us-east-1:000000000000:Queue",
+        awsRegion: "us-east-1",
+      }),
+    ),
+  };
+}
+
+export interface Capture {
+  text(): string;
+  stop(): void;
+}
+
+/**
+ * Records everything written to stdout/stderr and through `console` (the Powertools logger
+ * writes to the process streams) until `stop()`.
+ */
+export function captureOutput(): Capture {
+  const chunks: string[] = [];
+  const out = process.stdout.write.bind(process.stdout);
+  const err = process.stderr.write.bind(process.stderr);
+  const record = (chunk: unknown) => {
+    chunks.push(typeof chunk === "string" ? chunk : Buffer.from(chunk as Uint8Array).toString("utf8"));
+  };
+  process.stdout.write = ((chunk: unknown, ...rest: unknown[]) => {
+    record(chunk);
+    return (out as (...a: unknown[]) => boolean)(chunk, ...rest);
+  }) as typeof process.stdout.write;
+  process.stderr.write = ((chunk: unknown, ...rest: unknown[]) => {
+    record(chunk);
+    return (err as (...a: unknown[]) => boolean)(chunk, ...rest);
+  }) as typeof process.stderr.write;
+  const methods = ["log", "info", "warn", "error", "debug", "trace"] as const;
+  const saved = methods.map((m) => console[m]);
+  for (const m of methods) {
+    const original = console[m];
+    console[m] = (...args: unknown[]) => {
+      chunks.push(args.map((a) => (typeof a === "string" ? a : safeJson(a))).join(" "));
+      original(...args);
+    };
+  }
+  return {
+    text: () => chunks.join("\n"),
+    stop: () => {
+      process.stdout.write = out as typeof process.stdout.write;
+      process.stderr.write = err as typeof process.stderr.write;
+      methods.forEach((m, i) => {
+        console[m] = saved[i]!;
+      });
+    },
+  };
+}
+
+function safeJson(v: unknown): string {
+  try {
+    if (v instanceof Error) return `${v.name}: ${v.message}\n${v.stack ?? ""}`;
+    return JSON.stringify(v) ?? String(v);
+  } catch {
+    return String(v);
+  }
+}
