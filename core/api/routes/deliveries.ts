@@ -1,8 +1,116 @@
-/** Placeholder: replaced by the deliveries routes. */
-import { OpenAPIHono } from "@hono/zod-openapi";
+/**
+ * The attempt log and recovery: attempts per endpoint and per event (newest first,
+ * filterable by outcome), resend one delivery, recover an endpoint's failed deliveries.
+ * Reads: any role. Resend and recover: member or admin (they re-send events, as
+ * publishing does; they change no configuration).
+ */
+import { createRoute } from "@hono/zod-openapi";
+import { endpointAttempts, eventAttempts } from "../../delivery/attempt-log.js";
+import { recoverEndpoint, resendDelivery } from "../../delivery/recovery.js";
 import type { Deps } from "../../deps.js";
+import { requireRole } from "../auth.js";
 import type { ApiEnv } from "../env.js";
+import { errorResponses } from "../errors.js";
+import { decodeCursor, encodeCursor, pageOf } from "../pagination.js";
+import { createRouter } from "../router.js";
+import {
+  attemptsQuery,
+  attemptView,
+  endpointAttemptsParam,
+  eventAttemptsParam,
+  recoverBody,
+  recoverResult,
+  resendParam,
+  resendResult,
+  toAttemptView,
+} from "../schemas/deliveries.js";
 
-export function deliveriesRoutes(_deps: Deps): OpenAPIHono<ApiEnv> {
-  return new OpenAPIHono<ApiEnv>();
+const json = <T>(schema: T) => ({ "application/json": { schema } });
+
+const endpointAttemptsRoute = createRoute({
+  method: "get",
+  path: "/webhook-endpoints/{id}/attempts",
+  tags: ["Webhook endpoints"],
+  summary: "List the delivery attempts made to an endpoint, newest first",
+  middleware: [requireRole("viewer")] as const,
+  request: { params: endpointAttemptsParam, query: attemptsQuery },
+  responses: {
+    200: { description: "A page of attempts", content: json(pageOf(attemptView)) },
+    ...errorResponses(400, 403, 404),
+  },
+});
+
+const eventAttemptsRoute = createRoute({
+  method: "get",
+  path: "/events/{id}/attempts",
+  tags: ["Events"],
+  summary: "List the delivery attempts of an event across its endpoints, newest first",
+  middleware: [requireRole("viewer")] as const,
+  request: { params: eventAttemptsParam, query: attemptsQuery },
+  responses: {
+    200: { description: "A page of attempts", content: json(pageOf(attemptView)) },
+    ...errorResponses(400, 403, 404),
+  },
+});
+
+const resendRoute = createRoute({
+  method: "post",
+  path: "/events/{id}/endpoints/{endpoint_id}/resend",
+  tags: ["Events"],
+  summary: "Deliver an event to one of its endpoints again (a fresh retry cycle)",
+  middleware: [requireRole("member")] as const,
+  request: { params: resendParam },
+  responses: {
+    202: { description: "Enqueued", content: json(resendResult) },
+    ...errorResponses(403, 404, 409),
+  },
+});
+
+const recoverRoute = createRoute({
+  method: "post",
+  path: "/webhook-endpoints/{id}/recover",
+  tags: ["Webhook endpoints"],
+  summary: "Re-send every failed, skipped or abandoned delivery of this endpoint since a time",
+  middleware: [requireRole("member")] as const,
+  request: { params: endpointAttemptsParam, body: { required: true, content: json(recoverBody) } },
+  responses: {
+    202: { description: "Enqueued", content: json(recoverResult) },
+    ...errorResponses(400, 403, 404, 409, 413, 415),
+  },
+});
+
+export function deliveriesRoutes(deps: Deps) {
+  const app = createRouter();
+  const org = (c: { get(k: "principal"): ApiEnv["Variables"]["principal"] }) => c.get("principal").orgId;
+  const outcome = (s: "succeeded" | "failed" | undefined) =>
+    s === undefined ? undefined : s === "succeeded";
+
+  app.openapi(endpointAttemptsRoute, async (c) => {
+    const q = c.req.valid("query");
+    const page = await endpointAttempts(deps, org(c), c.req.valid("param").id, {
+      limit: q.limit,
+      cursor: decodeCursor(q.cursor),
+      success: outcome(q.status),
+    });
+    return c.json({ data: page.attempts.map(toAttemptView), next_cursor: encodeCursor(page.next) }, 200);
+  });
+  app.openapi(eventAttemptsRoute, async (c) => {
+    const q = c.req.valid("query");
+    const page = await eventAttempts(deps, org(c), c.req.valid("param").id, {
+      limit: q.limit,
+      cursor: decodeCursor(q.cursor),
+      success: outcome(q.status),
+    });
+    return c.json({ data: page.attempts.map(toAttemptView), next_cursor: encodeCursor(page.next) }, 200);
+  });
+  app.openapi(resendRoute, async (c) => {
+    const p = c.req.valid("param");
+    const res = await resendDelivery(deps, org(c), p.id, p.endpoint_id);
+    return c.json({ ...res, status: "pending" as const }, 202);
+  });
+  app.openapi(recoverRoute, async (c) => {
+    const res = await recoverEndpoint(deps, org(c), c.req.valid("param").id, c.req.valid("json").since);
+    return c.json(res, 202);
+  });
+  return app;
 }

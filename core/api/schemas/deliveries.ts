@@ -1,0 +1,92 @@
+/** Bodies and responses of the attempt log and recovery routes. */
+import { z } from "@hono/zod-openapi";
+import type { AttemptRecord } from "../../model/delivery.js";
+import { paginationQuery } from "../pagination.js";
+
+export const attemptView = z
+  .object({
+    id: z.string().openapi({ example: "att_01JQ3Z7Y8K4M2N6P9R1S3T5V7W" }),
+    msg_id: z.string(),
+    endpoint_id: z.string(),
+    event_type: z.string(),
+    attempt: z.number().int().openapi({ description: "1 for the first attempt, 2 for the first retry, …" }),
+    timestamp: z.string().openapi({ format: "date-time", description: "When the request started" }),
+    status: z.enum(["succeeded", "failed"]),
+    status_code: z.number().int().nullable().openapi({ description: "null when no response arrived" }),
+    latency_ms: z.number().int(),
+    response_body: z.string().nullable().openapi({ description: "At most 4 KiB of the response body" }),
+    error: z.string().nullable().openapi({
+      description: "Why the attempt failed: `HTTP 500`, `timed out after 5000 ms`, an SSRF refusal, …",
+    }),
+    trigger: z.string().openapi({ description: "event, resend, recover or test" }),
+  })
+  .openapi("Attempt");
+export type AttemptView = z.infer<typeof attemptView>;
+
+export function toAttemptView(a: AttemptRecord): AttemptView {
+  return {
+    id: a.id,
+    msg_id: a.msg_id,
+    endpoint_id: a.endpoint_id,
+    event_type: a.event_type,
+    attempt: a.attempt,
+    timestamp: a.timestamp,
+    status: a.success ? "succeeded" : "failed",
+    status_code: a.status_code,
+    latency_ms: a.latency_ms,
+    response_body: a.response_body,
+    error: a.error,
+    trigger: a.trigger,
+  };
+}
+
+export const attemptsQuery = paginationQuery.extend({
+  status: z
+    .enum(["succeeded", "failed"])
+    .optional()
+    .openapi({
+      param: { name: "status", in: "query" },
+      description: "Only successful or only failed attempts",
+    }),
+});
+
+const idParam = (example: string) =>
+  z
+    .string()
+    .min(1)
+    .max(64)
+    .openapi({ param: { name: "id", in: "path" }, example });
+
+export const endpointAttemptsParam = z.object({ id: idParam("ep_01JQ3Z7Y8K4M2N6P9R1S3T5V7W") });
+export const eventAttemptsParam = z.object({ id: idParam("msg_01JQ3Z7Y8K4M2N6P9R1S3T5V7W") });
+
+export const resendParam = z.object({
+  id: idParam("msg_01JQ3Z7Y8K4M2N6P9R1S3T5V7W"),
+  endpoint_id: z
+    .string()
+    .min(1)
+    .max(64)
+    .openapi({ param: { name: "endpoint_id", in: "path" }, example: "ep_01JQ3Z7Y8K4M2N6P9R1S3T5V7W" }),
+});
+
+export const resendResult = z
+  .object({ message_id: z.string(), endpoint_id: z.string(), status: z.literal("pending") })
+  .openapi("ResendResult");
+
+export const recoverBody = z
+  .strictObject({
+    since: z.iso.datetime({ offset: true }).openapi({
+      description:
+        "Re-send every failed, skipped or abandoned delivery of events created at or after this time",
+      example: "2025-01-01T00:00:00Z",
+    }),
+  })
+  .openapi("RecoverEndpoint");
+
+export const recoverResult = z
+  .object({
+    count: z.number().int().openapi({ description: "Deliveries re-enqueued" }),
+    expired: z.number().int().openapi({ description: "Recoverable deliveries whose event has expired" }),
+    more: z.boolean().openapi({ description: "true when more remain: call again with the same `since`" }),
+  })
+  .openapi("RecoverResult");
