@@ -10,12 +10,12 @@ import { bootstrapOrg } from "../core/orgs/bootstrap.js";
 const deps = createDeps(loadConfig());
 const serve = handle(createApp(deps));
 
-/** BOOTSTRAP_API_KEY: registers an admin key for the `default` organization (idempotent). */
+/** BOOTSTRAP_API_KEY: registers an admin key of the platform organization (idempotent). */
 let bootstrapped: Promise<void> | undefined;
 function bootstrap(): Promise<void> {
   const apiKey = deps.config.bootstrapApiKey;
   if (!apiKey) return Promise.resolve();
-  bootstrapped ??= bootstrapOrg(deps, { orgId: "default", name: "Default organization", apiKey }).then(
+  bootstrapped ??= bootstrapOrg(deps, { orgId: deps.config.platformOrgId, name: "Platform", apiKey }).then(
     () => undefined,
     (err: Error) => {
       // Retried on the next invocation; the API still serves every other key meanwhile.

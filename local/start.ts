@@ -20,11 +20,11 @@ interface LocalCredentials {
 }
 
 /** The default organization and its admin key: created on first start, reused afterwards. */
-function localCredentials(): LocalCredentials {
+function localCredentials(orgId: string): LocalCredentials {
   try {
     return JSON.parse(readFileSync(credentialsFile, "utf8")) as LocalCredentials;
   } catch {
-    const creds = { org_id: "default", api_key: `sk_test_${randomBytes(24).toString("base64url")}` };
+    const creds = { org_id: orgId, api_key: `sk_test_${randomBytes(24).toString("base64url")}` };
     writeFileSync(credentialsFile, `${JSON.stringify(creds, null, 2)}\n`, { mode: 0o600 });
     return creds;
   }
@@ -52,12 +52,8 @@ async function main() {
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
 
-  const creds = localCredentials();
-  await bootstrapOrg(stack.deps, {
-    orgId: creds.org_id,
-    name: "Default organization",
-    apiKey: creds.api_key,
-  });
+  const creds = localCredentials(stack.config.platformOrgId);
+  await bootstrapOrg(stack.deps, { orgId: creds.org_id, name: "Platform", apiKey: creds.api_key });
   const health = await stack.health();
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   console.log(`

@@ -20,6 +20,7 @@ import { deliveriesRoutes } from "./routes/deliveries.js";
 import { endpointsRoutes } from "./routes/endpoints.js";
 import { eventTypesRoutes } from "./routes/event-types.js";
 import { eventsRoutes } from "./routes/events.js";
+import { organizationsRoutes } from "./routes/organizations.js";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -82,6 +83,7 @@ export function createApp(deps: Deps, options: AppOptions = {}): OpenAPIHono<Api
   app.route("/v1", apiKeysRoutes(deps));
   app.route("/v1", eventsRoutes(deps));
   app.route("/v1", deliveriesRoutes(deps));
+  app.route("/v1", organizationsRoutes(deps));
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",

@@ -58,8 +58,10 @@ const envSchema = z.object({
   DISABLE_AFTER_DAYS: z.coerce.number().nonnegative().default(5),
   SECRET_GRACE_HOURS: z.coerce.number().nonnegative().default(24),
   ENDPOINT_CACHE_SECONDS: z.coerce.number().nonnegative().default(5),
-  /** Optional admin key created on first use for the `default` organization. */
+  /** Optional admin key created on first use for the platform organization. */
   BOOTSTRAP_API_KEY: z.string().optional(),
+  /** The operator's own organization: its admins may create and list organizations. */
+  PLATFORM_ORG_ID: z.string().min(1).default("default"),
   SERVICE_NAME: z.string().default("hookrelay"),
 });
 
@@ -85,6 +87,7 @@ export interface Config {
   secretGraceHours: number;
   endpointCacheSeconds: number;
   bootstrapApiKey?: string;
+  platformOrgId: string;
   serviceName: string;
 }
 
@@ -133,6 +136,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     secretGraceHours: e.SECRET_GRACE_HOURS,
     endpointCacheSeconds: e.ENDPOINT_CACHE_SECONDS,
     bootstrapApiKey: e.BOOTSTRAP_API_KEY,
+    platformOrgId: e.PLATFORM_ORG_ID,
     serviceName: e.SERVICE_NAME,
   };
 }

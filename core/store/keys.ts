@@ -3,7 +3,7 @@
  *
  * | item                     | pk                     | sk                   | index keys                                  |
  * |--------------------------|------------------------|----------------------|---------------------------------------------|
- * | organization             | ORG#{org}              | ORG                  |                                             |
+ * | organization             | ORG#{org}              | ORG                  | GSI1: ORGS / {createdAt}#{org}              |
  * | API key (listing)        | ORG#{org}              | APIKEY#{keyId}       |                                             |
  * | API key (lookup by hash) | APIKEY#{sha256}        | APIKEY               |                                             |
  * | webhook endpoint         | ORG#{org}              | EP#{endpointId}      |                                             |
@@ -27,6 +27,9 @@ export interface Key {
 
 export const keys = {
   org: (org: string): Key => ({ pk: `ORG#${org}`, sk: "ORG" }),
+  /** GSI1 keys listing every organization, oldest first (the platform operator's view). */
+  orgListing: (createdAt: string, org: string) => ({ gsi1pk: "ORGS", gsi1sk: `${createdAt}#${org}` }),
+  orgListingPk: "ORGS",
 
   apiKey: (org: string, keyId: string): Key => ({ pk: `ORG#${org}`, sk: `APIKEY#${keyId}` }),
   apiKeyPrefix: "APIKEY#",

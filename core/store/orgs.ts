@@ -1,5 +1,6 @@
 /** Organization items (ORG#{org} / ORG): name, creation time and the endpoint counter. */
-import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { type CursorKey, cursorWithin } from "./cursor.js";
 import type { Db } from "./db.js";
 import { keys } from "./keys.js";
 
@@ -17,7 +18,12 @@ export async function putOrgIfAbsent(db: Db, org: Omit<OrgRecord, "endpoint_coun
     await db.doc.send(
       new PutCommand({
         TableName: db.table,
-        Item: { ...keys.org(org.org_id), ...org, endpoint_count: 0 },
+        Item: {
+          ...keys.org(org.org_id),
+          ...keys.orgListing(org.created_at, org.org_id),
+          ...org,
+          endpoint_count: 0,
+        },
         ConditionExpression: "attribute_not_exists(pk)",
       }),
     );
@@ -32,7 +38,33 @@ export async function getOrg(db: Db, org: string): Promise<OrgRecord | undefined
   const res = await db.doc.send(
     new GetCommand({ TableName: db.table, Key: keys.org(org), ConsistentRead: true }),
   );
-  if (!res.Item) return undefined;
-  const { pk: _pk, sk: _sk, ...rest } = res.Item;
-  return rest as OrgRecord;
+  return res.Item ? toOrg(res.Item) : undefined;
+}
+
+function toOrg(item: Record<string, unknown>): OrgRecord {
+  const { pk: _pk, sk: _sk, gsi1pk: _g, gsi1sk: _s, ...rest } = item;
+  return rest as unknown as OrgRecord;
+}
+
+/** Every organization, oldest first, a page at a time. */
+export async function listOrgs(
+  db: Db,
+  limit: number,
+  cursor: CursorKey | undefined,
+): Promise<{ items: OrgRecord[]; last?: Record<string, unknown> }> {
+  const res = await db.doc.send(
+    new QueryCommand({
+      TableName: db.table,
+      IndexName: "GSI1",
+      KeyConditionExpression: "gsi1pk = :pk",
+      ExpressionAttributeValues: { ":pk": keys.orgListingPk },
+      Limit: limit,
+      ExclusiveStartKey: cursorWithin(
+        cursor,
+        { gsi1pk: keys.orgListingPk },
+        { gsi1sk: "", pk: "ORG#", sk: "ORG" },
+      ),
+    }),
+  );
+  return { items: (res.Items ?? []).map(toOrg), last: res.LastEvaluatedKey };
 }

@@ -1,0 +1,83 @@
+/**
+ * /v1/organizations: the platform operator creates tenants (each with a first admin key,
+ * returned once) and lists them. Only admins of the platform organization may call these.
+ */
+import { createRoute } from "@hono/zod-openapi";
+import type { Deps } from "../../deps.js";
+import {
+  assertPlatformAdmin,
+  createOrganization,
+  getOrganization,
+  listOrganizations,
+} from "../../orgs/service.js";
+import { requireRole } from "../auth.js";
+import { errorResponses } from "../errors.js";
+import { decodeCursor, encodeCursor, pageOf, paginationQuery } from "../pagination.js";
+import { createRouter } from "../router.js";
+import {
+  createdOrganization,
+  createOrganizationBody,
+  organization,
+  orgIdParam,
+} from "../schemas/organizations.js";
+
+const json = <T>(schema: T) => ({ "application/json": { schema } });
+
+const create = createRoute({
+  method: "post",
+  path: "/organizations",
+  tags: ["Organizations"],
+  summary: "Create an organization with its first admin key (platform admins only)",
+  middleware: [requireRole("admin")] as const,
+  request: { body: { required: true, content: json(createOrganizationBody) } },
+  responses: {
+    201: { description: "Created; `api_key.key` is shown only here", content: json(createdOrganization) },
+    ...errorResponses(400, 403, 409, 413, 415),
+  },
+});
+
+const list = createRoute({
+  method: "get",
+  path: "/organizations",
+  tags: ["Organizations"],
+  summary: "List organizations (platform admins only)",
+  middleware: [requireRole("admin")] as const,
+  request: { query: paginationQuery },
+  responses: {
+    200: { description: "A page of organizations", content: json(pageOf(organization)) },
+    ...errorResponses(400, 403),
+  },
+});
+
+const get = createRoute({
+  method: "get",
+  path: "/organizations/{id}",
+  tags: ["Organizations"],
+  summary: "Get an organization (platform admins only)",
+  middleware: [requireRole("admin")] as const,
+  request: { params: orgIdParam },
+  responses: {
+    200: { description: "The organization", content: json(organization) },
+    ...errorResponses(403, 404),
+  },
+});
+
+export function organizationsRoutes(deps: Deps) {
+  const app = createRouter();
+  app.openapi(create, async (c) => {
+    assertPlatformAdmin(deps, c.get("principal"));
+    const { organization: org, key, raw } = await createOrganization(deps, c.req.valid("json"));
+    return c.json({ ...org, api_key: { ...key, key: raw } }, 201);
+  });
+  app.openapi(list, async (c) => {
+    assertPlatformAdmin(deps, c.get("principal"));
+    const q = c.req.valid("query");
+    const page = await listOrganizations(deps, q.limit, decodeCursor(q.cursor));
+    return c.json({ data: page.organizations, next_cursor: encodeCursor(page.last) }, 200);
+  });
+  app.openapi(get, async (c) => {
+    assertPlatformAdmin(deps, c.get("principal"));
+    return c.json(await getOrganization(deps, c.req.valid("param").id), 200);
+  });
+  return app;
+}
