@@ -54,16 +54,21 @@ export interface ColdStartResult {
   bundleKb?: number;
   /** Largest inputs of the bundle (KB after minification), for the explanation of a miss. */
   topInputs?: { path: string; kb: number }[];
+  /** Wall time of the import (what Lambda reports as Init Duration), median. */
   initMs?: number;
   initRunsMs?: number[];
+  /** CPU time of the process during the import, median: less sensitive to a busy machine. */
+  initCpuMs?: number;
 }
 
 const INIT_SCRIPT = `
+const c = process.cpuUsage();
 const t = performance.now();
 const m = await import(process.argv[1]);
 const ms = performance.now() - t;
+const cpu = process.cpuUsage(c);
 if (typeof m.handler !== "function") throw new Error("no handler export");
-process.stdout.write(JSON.stringify({ ms }));
+process.stdout.write(JSON.stringify({ ms, cpuMs: (cpu.user + cpu.system) / 1000 }));
 `;
 
 interface Entry {
@@ -114,6 +119,7 @@ async function measure(entry: Entry, out: string, root: string, runs: number): P
   }
   const bundleKb = round(statSync(outfile).size / 1024, 0);
   const times: number[] = [];
+  const cpuTimes: number[] = [];
   let error: string | undefined;
   for (let i = 0; i < runs && !error; i++) {
     progress(`[cold start] ${name}: init run ${i + 1}/${runs}`, true);
@@ -123,7 +129,9 @@ async function measure(entry: Entry, out: string, root: string, runs: number): P
         ["--input-type=module", "-e", INIT_SCRIPT, pathToFileURL(outfile).href],
         { env: { PATH: process.env.PATH ?? "", ...DUMMY_ENV }, cwd: dir, timeout: 30_000 },
       );
-      times.push((JSON.parse(stdout) as { ms: number }).ms);
+      const measured = JSON.parse(stdout) as { ms: number; cpuMs: number };
+      times.push(measured.ms);
+      cpuTimes.push(measured.cpuMs);
     } catch (err) {
       const text = (err as { stderr?: string }).stderr || (err as Error).message;
       error = `import failed: ${text.trim().split("\n").slice(-3).join(" ")}`;
@@ -135,6 +143,7 @@ async function measure(entry: Entry, out: string, root: string, runs: number): P
     topInputs,
     initMs: times.length ? round(median(times), 1) : undefined,
     initRunsMs: times.map((t) => round(t, 1)),
+    initCpuMs: cpuTimes.length ? round(median(cpuTimes), 1) : undefined,
     ...(error ? { error } : {}),
   };
 }

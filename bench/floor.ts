@@ -59,6 +59,7 @@ export async function runQueueFloor(
   sqs: SQSClient,
   receiver: BenchReceiver,
   deliveries: number,
+  when = "before fan-out 1 and 5",
 ): Promise<FloorResult> {
   const { QueueUrl: queueUrl } = await sqs.send(
     new CreateQueueCommand({
@@ -134,7 +135,7 @@ export async function runQueueFloor(
   }
   const seconds = (last - t0) / 1000;
   const result: FloorResult = {
-    name: "floor (a): SQS receive → POST → delete",
+    name: `floor (a): SQS receive → POST → delete, ${when}`,
     deliveries: seen.size,
     seconds: round(seconds, 2),
     deliveriesPerSecond: round(seen.size / Math.max(seconds, 0.001), 0),

@@ -102,6 +102,7 @@ try {
   const runs: E2eResult[] = [];
   runs.push(await runE2e(ctx, { name: "fan-out 1", events, fanout: 1 }));
   runs.push(await runE2e(ctx, { name: "fan-out 5", events, fanout: 5 }));
+  results.floor.queueAfter = await runQueueFloor(admin, receiver, events, "after fan-out 1 and 5");
   // Latency when not saturated: half the measured fan-out 1 throughput, for ~10 s.
   const rate = Math.max(5, Math.min(200, Math.round(runs[0]!.deliveriesPerSecond / 2)));
   runs.push(

@@ -18,7 +18,8 @@ export interface Results {
   loadAverage: { start: number; end?: number };
   coldStart?: { functions: ColdStartResult[]; components: ColdStartResult[] };
   sign?: SignResult[];
-  floor?: { queue: FloorResult; post: FloorResult; dynamo?: DynamoProbeResult };
+  /** Floor (a) runs before and after the end-to-end runs (the machine's load drifts); ratios use their mean. */
+  floor?: { queue: FloorResult; queueAfter?: FloorResult; post: FloorResult; dynamo?: DynamoProbeResult };
   e2e: E2eResult[];
   handlerCpu?: HandlerCpuResult & { calls: CallSnapshot };
   maxRssMb?: number;
@@ -31,6 +32,12 @@ export interface Aim {
   met: boolean;
   /** Why it was missed, from the measurements. */
   cause?: string;
+}
+
+/** Floor (a) deliveries/s: the mean of its runs. */
+export function floorA(r: Results): number {
+  const runs = [r.floor?.queue, r.floor?.queueAfter].filter((f): f is FloorResult => f !== undefined);
+  return runs.reduce((sum, f) => sum + f.deliveriesPerSecond, 0) / Math.max(runs.length, 1);
 }
 
 /** Origins whose calls are billed to the account and made because of a delivery. */
@@ -123,14 +130,14 @@ export function evaluateAims(r: Results): Aim[] {
     r.e2e.find((e) => e.fanout === 5),
   ];
   if (f1 && r.floor) {
-    const ratio = f1.deliveriesPerSecond / r.floor.queue.deliveriesPerSecond;
+    const ratio = f1.deliveriesPerSecond / floorA(r);
     const cap = stageCapacity(f1, r.ingestPollers, r.deliveryPollers);
     const ingestOps = Object.entries(f1.calls.calls.ingest ?? {})
       .map(([op, n]) => `${op} ×${round(n / f1.events, 2)} (${fmt(opLatency(f1, op))} ms)`)
       .join(", ");
     aims.push({
       aim: "fan-out 1 throughput ≥ 0.5 × floor (a)",
-      measured: `${round(ratio, 2)} (${fmt(f1.deliveriesPerSecond)}/s vs ${fmt(r.floor.queue.deliveriesPerSecond)}/s)`,
+      measured: `${round(ratio, 2)} (${fmt(f1.deliveriesPerSecond)}/s vs ${fmt(floorA(r))}/s)`,
       met: ratio >= 0.5,
       cause:
         ratio >= 0.5
@@ -184,16 +191,24 @@ export function evaluateAims(r: Results): Aim[] {
     });
     const comps = (r.coldStart?.components ?? [])
       .filter((c) => c.initMs !== undefined)
-      .map((c) => `${c.name} ${fmt(c.initMs!)} ms / ${fmt(c.bundleKb ?? 0)} KB`)
+      .map(
+        (c) =>
+          `${c.name} ${fmt(c.initMs!)} ms (CPU ${fmt(c.initCpuMs ?? 0)} ms) / ${fmt(c.bundleKb ?? 0)} KB`,
+      )
       .join("; ");
     aims.push({
       aim: `${f.name} init ≤ 150 ms`,
-      measured: f.initMs === undefined ? "not measured" : `${fmt(f.initMs)} ms`,
+      measured:
+        f.initMs === undefined ? "not measured" : `${fmt(f.initMs)} ms (CPU ${fmt(f.initCpuMs ?? 0)} ms)`,
       met: f.initMs !== undefined && f.initMs <= 150,
       cause:
         f.initMs !== undefined && f.initMs <= 150
           ? undefined
-          : `${f.error ?? ""}libraries imported alone, same bundling: ${comps}`,
+          : `${f.error ?? ""}${
+              (f.initCpuMs ?? 0) <= 150
+                ? `CPU time ${fmt(f.initCpuMs ?? 0)} ms is within the aim: the wall time waited for a CPU (load average ${r.loadAverage.start}). `
+                : ""
+            }Imported alone, bundled the same way: ${comps}`,
     });
   }
   return aims;
@@ -239,9 +254,7 @@ export function renderTable(r: Results): string {
           fmt(e.duplicates),
           fmt(e.invalidSignatures),
           fmt(e.deliveriesPerSecond),
-          r.floor && !e.ratePerSecond
-            ? round(e.deliveriesPerSecond / r.floor.queue.deliveriesPerSecond, 2)
-            : "–",
+          r.floor && !e.ratePerSecond ? round(e.deliveriesPerSecond / floorA(r), 2) : "–",
           r.floor && !e.ratePerSecond
             ? round(e.deliveriesPerSecond / r.floor.post.deliveriesPerSecond, 2)
             : "–",
@@ -249,7 +262,8 @@ export function renderTable(r: Results): string {
         ]),
       );
     }
-    for (const f of r.floor ? [r.floor.queue, r.floor.post] : []) {
+    const floors = r.floor ? [r.floor.queue, r.floor.queueAfter, r.floor.post] : [];
+    for (const f of floors.filter((x): x is FloorResult => x !== undefined)) {
       out.push(
         row([
           `${f.name} (${f.concurrency})`,
@@ -346,8 +360,8 @@ export function renderTable(r: Results): string {
     out.push(
       "**Cold start** (bundled as SST does: esbuild, ESM, minified, es2023; module init = `import()` in a fresh `node`, median of 7)",
       "",
-      row(["function", "bundle", "init", "largest parts"]),
-      row(["---", "--:", "--:", "---"]),
+      row(["function", "bundle", "init (wall)", "init (CPU)", "largest parts"]),
+      row(["---", "--:", "--:", "--:", "---"]),
     );
     for (const f of [...r.coldStart.functions, ...r.coldStart.components]) {
       out.push(
@@ -355,6 +369,7 @@ export function renderTable(r: Results): string {
           f.name,
           f.bundleKb === undefined ? "–" : `${fmt(f.bundleKb)} KB`,
           f.initMs === undefined ? (f.error ?? "–") : `${fmt(f.initMs)} ms`,
+          f.initCpuMs === undefined ? "–" : `${fmt(f.initCpuMs)} ms`,
           (f.topInputs ?? []).map((i) => `${i.path} ${fmt(i.kb)} KB`).join(", "),
         ]),
       );
