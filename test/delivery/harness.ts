@@ -129,6 +129,30 @@ export function taskFor(
   };
 }
 
+/** Stores the message item a task was made from (what resend and recover read). */
+export async function putMessageOf(deps: Deps, t: DeliveryTask, targets: string[] = [t.endpoint_id]) {
+  const body = JSON.parse(t.body) as { data: Record<string, unknown> };
+  await deps.db.doc.send(
+    new PutCommand({
+      TableName: deps.db.table,
+      Item: {
+        ...keys.message(t.org_id, t.msg_id),
+        org_id: t.org_id,
+        id: t.msg_id,
+        type: t.event_type,
+        agent_id: null,
+        data: body.data,
+        producer_id: null,
+        created_at: t.created_at,
+        deliver_at: null,
+        targets,
+        sent: targets,
+        fanout_at: t.created_at,
+      },
+    }),
+  );
+}
+
 export async function enqueue(deps: Deps, ...tasks: DeliveryTask[]): Promise<void> {
   await enqueueTasks(deps, tasks);
 }

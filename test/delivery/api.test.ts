@@ -1,0 +1,205 @@
+/** The attempt log and recovery routes, through the real app, with deliveries made by the real engine. */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestOrg, type TestOrg } from "../support/api.js";
+import { type Receiver, type ReceiverOptions, startReceiver } from "../support/receiver.js";
+import { waitFor } from "../support/wait.js";
+import {
+  enqueue,
+  type Harness,
+  putEndpoint,
+  putMessageOf,
+  startHarness,
+  taskFor,
+  updateEndpointFields,
+  waitForDelivery,
+} from "./harness.js";
+
+let h: Harness;
+const receivers: Receiver[] = [];
+async function receiver(opts?: ReceiverOptions) {
+  const r = await startReceiver(opts);
+  receivers.push(r);
+  return r;
+}
+
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(async () => {
+  await h.stop();
+  await Promise.all(receivers.map((r) => r.close()));
+});
+
+/** An org with an endpoint (max_retries 0 unless given) and a stored event delivered to it. */
+async function deliveredEvent(org: TestOrg, r: Receiver, maxRetries = 0) {
+  const ep = await putEndpoint(h.deps, { org_id: org.orgId, url: r.url, max_retries: maxRetries });
+  const t = taskFor(ep);
+  await putMessageOf(h.deps, t);
+  await enqueue(h.deps, t);
+  return { ep, t };
+}
+
+describe.concurrent("attempt log and recovery API", () => {
+  it("lists attempts per endpoint and per event, newest first, filtered and paginated", async () => {
+    const org = await createTestOrg(h.stack);
+    const r = await receiver({ plan: [{ status: 500, body: "nope" }, { status: 502 }] });
+    const { ep, t } = await deliveredEvent(org, r, 5);
+    await waitForDelivery(h.deps, t, "succeeded");
+
+    const all = await org.request("GET", `/v1/webhook-endpoints/${ep.id}/attempts`);
+    expect(all.status).toBe(200);
+    expect(all.body.data.map((a: { attempt: number }) => a.attempt)).toEqual([3, 2, 1]);
+    expect(all.body.data[2]).toMatchObject({
+      msg_id: t.msg_id,
+      endpoint_id: ep.id,
+      status: "failed",
+      status_code: 500,
+      response_body: "nope",
+      error: "HTTP 500",
+      trigger: "event",
+    });
+    expect(all.body.data[0].org_id).toBeUndefined();
+    expect(all.body.next_cursor).toBeNull();
+
+    const failed = await org.request("GET", `/v1/webhook-endpoints/${ep.id}/attempts?status=failed`);
+    expect(failed.body.data.map((a: { attempt: number }) => a.attempt)).toEqual([2, 1]);
+    const ok = await org.request("GET", `/v1/events/${t.msg_id}/attempts?status=succeeded`);
+    expect(ok.body.data).toHaveLength(1);
+    expect(ok.body.data[0]).toMatchObject({ attempt: 3, status: "succeeded", status_code: 200 });
+
+    const page1 = await org.request("GET", `/v1/events/${t.msg_id}/attempts?limit=2`);
+    expect(page1.body.data.map((a: { attempt: number }) => a.attempt)).toEqual([3, 2]);
+    expect(page1.body.next_cursor).toEqual(expect.any(String));
+    const page2 = await org.request(
+      "GET",
+      `/v1/events/${t.msg_id}/attempts?limit=2&cursor=${page1.body.next_cursor}`,
+    );
+    expect(page2.body.data.map((a: { attempt: number }) => a.attempt)).toEqual([1]);
+    expect(page2.body.next_cursor).toBeNull();
+
+    const filteredPage = await org.request(
+      "GET",
+      `/v1/webhook-endpoints/${ep.id}/attempts?status=failed&limit=1`,
+    );
+    expect(filteredPage.body.data.map((a: { attempt: number }) => a.attempt)).toEqual([2]);
+    const filteredNext = await org.request(
+      "GET",
+      `/v1/webhook-endpoints/${ep.id}/attempts?status=failed&limit=1&cursor=${filteredPage.body.next_cursor}`,
+    );
+    expect(filteredNext.body.data.map((a: { attempt: number }) => a.attempt)).toEqual([1]);
+  });
+
+  it("answers 404 for another tenant's endpoint and event, 400 for a bad filter or cursor", async () => {
+    const owner = await createTestOrg(h.stack);
+    const other = await createTestOrg(h.stack, "viewer");
+    const r = await receiver();
+    const { ep, t } = await deliveredEvent(owner, r);
+    await waitForDelivery(h.deps, t, "succeeded");
+    expect((await other.request("GET", `/v1/webhook-endpoints/${ep.id}/attempts`)).status).toBe(404);
+    expect((await other.request("GET", `/v1/events/${t.msg_id}/attempts`)).status).toBe(404);
+    expect((await owner.request("GET", `/v1/events/${t.msg_id}/attempts?status=maybe`)).status).toBe(400);
+    // A cursor pointing into another partition is refused.
+    const forged = Buffer.from(JSON.stringify({ pk: "ATT#org_x#ep_y", sk: "att_z" })).toString("base64url");
+    const res = await owner.request("GET", `/v1/webhook-endpoints/${ep.id}/attempts?cursor=${forged}`);
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe("invalid_cursor");
+  });
+
+  it("resends one delivery with trigger resend", async () => {
+    const org = await createTestOrg(h.stack);
+    const r = await receiver({ plan: [{ status: 500 }] });
+    const { ep, t } = await deliveredEvent(org, r);
+    await waitForDelivery(h.deps, t, "failed");
+
+    const res = await org.request("POST", `/v1/events/${t.msg_id}/endpoints/${ep.id}/resend`);
+    expect(res.status).toBe(202);
+    expect(res.body).toEqual({ message_id: t.msg_id, endpoint_id: ep.id, status: "pending" });
+    const d = await waitForDelivery(h.deps, t, "succeeded");
+    expect(d.attempts).toBe(1);
+    const reqs = await r.waitForRequests(2);
+    expect(reqs[1]!.body).toBe(t.body);
+    expect(reqs[1]!.headers["webhook-id"]).toBe(t.msg_id);
+    const attempts = await org.request("GET", `/v1/events/${t.msg_id}/attempts`);
+    expect(attempts.body.data[0]).toMatchObject({ trigger: "resend", status: "succeeded", attempt: 1 });
+
+    expect((await org.request("POST", `/v1/events/msg_unknown/endpoints/${ep.id}/resend`)).status).toBe(404);
+    const viewer = await createTestOrg(h.stack, "viewer");
+    expect((await viewer.request("POST", `/v1/events/${t.msg_id}/endpoints/${ep.id}/resend`)).status).toBe(
+      403,
+    );
+  });
+
+  it("recovers every failed delivery of an endpoint since a time", async () => {
+    const org = await createTestOrg(h.stack);
+    const r = await receiver({ plan: [{ status: 500 }, { status: 500 }, { status: 500 }] });
+    const ep = await putEndpoint(h.deps, { org_id: org.orgId, url: r.url, max_retries: 0 });
+    const tasks = [taskFor(ep), taskFor(ep), taskFor(ep)];
+    for (const t of tasks) await putMessageOf(h.deps, t);
+    await enqueue(h.deps, ...tasks);
+    for (const t of tasks) await waitForDelivery(h.deps, t, "failed");
+
+    const future = await org.request("POST", `/v1/webhook-endpoints/${ep.id}/recover`, {
+      since: new Date(Date.now() + 60_000).toISOString(),
+    });
+    expect(future.body).toEqual({ count: 0, expired: 0, more: false });
+
+    const since = new Date(Date.now() - 60_000).toISOString();
+    const res = await org.request("POST", `/v1/webhook-endpoints/${ep.id}/recover`, { since });
+    expect(res.status).toBe(202);
+    expect(res.body).toEqual({ count: 3, expired: 0, more: false });
+    for (const t of tasks) await waitForDelivery(h.deps, t, "succeeded");
+    await r.waitForRequests(6);
+
+    // Recovered deliveries left the recovery index: a second call finds nothing.
+    const again = await org.request("POST", `/v1/webhook-endpoints/${ep.id}/recover`, { since });
+    expect(again.body.count).toBe(0);
+    const recovered = await org.request("GET", `/v1/webhook-endpoints/${ep.id}/attempts?status=succeeded`);
+    expect(recovered.body.data.map((a: { trigger: string }) => a.trigger)).toEqual([
+      "recover",
+      "recover",
+      "recover",
+    ]);
+
+    expect(
+      (await org.request("POST", `/v1/webhook-endpoints/${ep.id}/recover`, { since: "yesterday" })).status,
+    ).toBe(400);
+    expect((await org.request("POST", `/v1/webhook-endpoints/${ep.id}/recover`, {})).status).toBe(400);
+  });
+
+  it("refuses to recover a disabled endpoint (409) and someone else's (404)", async () => {
+    const org = await createTestOrg(h.stack);
+    const other = await createTestOrg(h.stack);
+    const ep = await putEndpoint(h.deps, {
+      org_id: org.orgId,
+      url: "http://127.0.0.1:1/",
+      status: "disabled",
+    });
+    const since = new Date(0).toISOString();
+    const res = await org.request("POST", `/v1/webhook-endpoints/${ep.id}/recover`, { since });
+    expect(res.status).toBe(409);
+    expect(res.body.error.code).toBe("endpoint_disabled");
+    expect((await other.request("POST", `/v1/webhook-endpoints/${ep.id}/recover`, { since })).status).toBe(
+      404,
+    );
+  });
+
+  it("recovers skipped and abandoned deliveries too", async () => {
+    const org = await createTestOrg(h.stack);
+    const r = await receiver();
+    const ep = await putEndpoint(h.deps, { org_id: org.orgId, url: r.url, status: "disabled" });
+    const t = taskFor(ep);
+    await putMessageOf(h.deps, t);
+    await enqueue(h.deps, t);
+    await waitForDelivery(h.deps, t, "abandoned");
+    expect(r.requests).toHaveLength(0);
+
+    // Re-enabled by its owner, then recovered.
+    await updateEndpointFields(h.deps, ep, { status: "active" });
+    const res = await org.request("POST", `/v1/webhook-endpoints/${ep.id}/recover`, {
+      since: new Date(Date.now() - 60_000).toISOString(),
+    });
+    expect(res.body.count).toBe(1);
+    await waitFor(() => r.requests.length === 1);
+    await waitForDelivery(h.deps, t, "succeeded");
+  });
+});
