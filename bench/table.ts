@@ -147,7 +147,10 @@ export function evaluateAims(r: Results): Aim[] {
             `(per event: ${ingestOps}; avg latency on the emulators), ${r.ingestPollers} pollers → ` +
             `~${fmt(cap.ingestEventsPerSecond)} events/s. Delivery: ${fmt(cap.deliverMsPerInvocation)} ms per invocation of ` +
             `${round(cap.deliverRecordsPerInvocation, 1)} records, ${r.deliveryPollers} pollers → ~${fmt(cap.deliverPerSecond)}/s ` +
-            `(BatchWriteItem ${fmt(opLatency(f1, "DynamoDB.BatchWriteItem"))} ms avg). Floor (a) makes no DynamoDB call.`,
+            `(BatchWriteItem ${fmt(opLatency(f1, "DynamoDB.BatchWriteItem"))} ms avg). Floor (a) makes no DynamoDB call` +
+            (r.floor.dynamo
+              ? `; DynamoDB Local alone sustains ${fmt(r.floor.dynamo.putsPerSecond)} PutItem/s at ${r.floor.dynamo.concurrency} in flight (p50 ${fmt(r.floor.dynamo.latencyMs.p50)} ms), and ingest writes twice per event.`
+              : "."),
     });
   }
   if (f1) {
