@@ -73,7 +73,8 @@ export function summarizeCalls(r: E2eResult): CallSummary {
       else notBilled += n;
       if (origin === "local-scheduler") continue;
       const billed = origin === "esm" && op === "SQS.ReceiveMessage" ? n - (c.emptyReceives.esm ?? 0) : n;
-      perDelivery[`${origin === "esm" ? "ESM" : origin} ${op}`] = billed / Math.max(r.delivered, 1);
+      perDelivery[`${origin === "esm" ? "ESM (billed, done by AWS)" : origin} ${op}`] =
+        billed / Math.max(r.delivered, 1);
     }
   }
   const emptyEsm = c.emptyReceives.esm ?? 0;
@@ -133,6 +134,7 @@ export function evaluateAims(r: Results): Aim[] {
     const ratio = f1.deliveriesPerSecond / floorA(r);
     const cap = stageCapacity(f1, r.ingestPollers, r.deliveryPollers);
     const ingestOps = Object.entries(f1.calls.calls.ingest ?? {})
+      .filter(([, n]) => n / f1.events >= 0.01)
       .map(([op, n]) => `${op} ×${round(n / f1.events, 2)} (${fmt(opLatency(f1, op))} ms)`)
       .join(", ");
     aims.push({
@@ -192,26 +194,27 @@ export function evaluateAims(r: Results): Aim[] {
       met: f.bundleKb <= 500,
       cause: f.bundleKb <= 500 ? undefined : `largest parts: ${parts}`,
     });
-    const comps = (r.coldStart?.components ?? [])
-      .filter((c) => c.initMs !== undefined)
-      .map(
-        (c) =>
-          `${c.name} ${fmt(c.initMs!)} ms (CPU ${fmt(c.initCpuMs ?? 0)} ms) / ${fmt(c.bundleKb ?? 0)} KB`,
+    const cpu = f.initCpuMs ?? 0;
+    const heaviest = (r.coldStart?.components ?? [])
+      .filter(
+        (c) => c.initCpuMs !== undefined && c.name !== "empty module" && !c.name.startsWith("api modules"),
       )
-      .join("; ");
+      .sort((a, b) => (b.initCpuMs ?? 0) - (a.initCpuMs ?? 0))
+      .slice(0, 4)
+      .map((c) => `${c.name} ${fmt(c.initCpuMs ?? 0)} ms`)
+      .join(", ");
+    const met = f.initMs !== undefined && f.initMs <= 150;
     aims.push({
       aim: `${f.name} init ≤ 150 ms`,
-      measured:
-        f.initMs === undefined ? "not measured" : `${fmt(f.initMs)} ms (CPU ${fmt(f.initCpuMs ?? 0)} ms)`,
-      met: f.initMs !== undefined && f.initMs <= 150,
-      cause:
-        f.initMs !== undefined && f.initMs <= 150
-          ? undefined
-          : `${f.error ?? ""}${
-              (f.initCpuMs ?? 0) <= 150
-                ? `CPU time ${fmt(f.initCpuMs ?? 0)} ms is within the aim: the wall time waited for a CPU (load average ${r.loadAverage.start}). `
-                : ""
-            }Imported alone, bundled the same way: ${comps}`,
+      measured: f.initMs === undefined ? "not measured" : `${fmt(f.initMs)} ms (CPU ${fmt(cpu)} ms)`,
+      met,
+      cause: met
+        ? undefined
+        : (f.error ?? "") +
+          (cpu <= 150
+            ? `CPU time ${fmt(cpu)} ms is within the aim; the other ${fmt((f.initMs ?? 0) - cpu)} ms of wall time were spent waiting (load average ${r.loadAverage.start} on ${r.machine.cores} cores).`
+            : `CPU time ${fmt(cpu)} ms. Init CPU of its libraries imported alone: ${heaviest} (node itself: ` +
+              `${fmt(r.coldStart?.components.find((c) => c.name === "empty module")?.initCpuMs ?? 0)} ms).`),
     });
   }
   return aims;
@@ -322,7 +325,7 @@ export function renderTable(r: Results): string {
         ...sums.map((s) => round(s.serviceOnlyPerDelivery, 2)),
       ]),
       row([
-        "DynamoDB write units per delivery (as DynamoDB Local reports)",
+        "DynamoDB write units per delivery (DynamoDB Local's ConsumedCapacity TOTAL: item size and index writes)",
         ...sums.map((s) => round(s.wruPerDelivery, 2)),
       ]),
       row(["DynamoDB read units per delivery", ...sums.map((s) => round(s.rruPerDelivery, 3))]),
