@@ -1,5 +1,6 @@
 /** The attempt log and recovery routes, through the real app, with deliveries made by the real engine. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createApiKey } from "../../core/auth/api-keys.js";
 import { createTestOrg, type TestOrg } from "../support/api.js";
 import { type Receiver, type ReceiverOptions, startReceiver } from "../support/receiver.js";
 import { waitFor } from "../support/wait.js";
@@ -123,10 +124,17 @@ describe.concurrent("attempt log and recovery API", () => {
     expect(attempts.body.data[0]).toMatchObject({ trigger: "resend", status: "succeeded", attempt: 1 });
 
     expect((await org.request("POST", `/v1/events/msg_unknown/endpoints/${ep.id}/resend`)).status).toBe(404);
-    const viewer = await createTestOrg(h.stack, "viewer");
-    expect((await viewer.request("POST", `/v1/events/${t.msg_id}/endpoints/${ep.id}/resend`)).status).toBe(
-      403,
+    // Resend is a write: admin only.
+    const { raw } = await createApiKey(h.deps, org.orgId, { name: "member", role: "member", mode: "test" });
+    const asMember = await org.request(
+      "POST",
+      `/v1/events/${t.msg_id}/endpoints/${ep.id}/resend`,
+      undefined,
+      {
+        authorization: `Bearer ${raw}`,
+      },
     );
+    expect(asMember.status).toBe(403);
   });
 
   it("recovers every failed delivery of an endpoint since a time", async () => {

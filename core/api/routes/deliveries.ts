@@ -1,8 +1,7 @@
 /**
  * The attempt log and recovery: attempts per endpoint and per event (newest first,
  * filterable by outcome), resend one delivery, recover an endpoint's failed deliveries.
- * Reads: any role. Resend and recover: member or admin (they re-send events, as
- * publishing does; they change no configuration).
+ * Reads: any role. Resend and recover: admin (DESIGN.md: writes need admin).
  */
 import { createRoute } from "@hono/zod-openapi";
 import { endpointAttempts, eventAttempts } from "../../delivery/attempt-log.js";
@@ -58,7 +57,7 @@ const resendRoute = createRoute({
   path: "/events/{id}/endpoints/{endpoint_id}/resend",
   tags: ["Events"],
   summary: "Deliver an event to one of its endpoints again (a fresh retry cycle)",
-  middleware: [requireRole("member")] as const,
+  middleware: [requireRole("admin")] as const,
   request: { params: resendParam },
   responses: {
     202: { description: "Enqueued", content: json(resendResult) },
@@ -71,7 +70,7 @@ const recoverRoute = createRoute({
   path: "/webhook-endpoints/{id}/recover",
   tags: ["Webhook endpoints"],
   summary: "Re-send every failed, skipped or abandoned delivery of this endpoint since a time",
-  middleware: [requireRole("member")] as const,
+  middleware: [requireRole("admin")] as const,
   request: { params: endpointAttemptsParam, body: { required: true, content: json(recoverBody) } },
   responses: {
     202: { description: "Enqueued", content: json(recoverResult) },
