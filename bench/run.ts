@@ -94,6 +94,8 @@ try {
   // Warm-up (not reported): JIT, connection pools, endpoint caches of the code paths.
   await runE2e(ctx, { name: "warm-up", events: Math.min(200, events), fanout: 1 });
 
+  // Floor warm-up (not reported): the first receive loop of a run is slower (JIT of fauxqs and undici).
+  await runQueueFloor(admin, receiver, Math.min(500, events), "warm-up");
   results.floor = {
     queue: await runQueueFloor(admin, receiver, events),
     post: await runPostFloor(receiver, events),

@@ -304,7 +304,7 @@ export function renderTable(r: Results): string {
     }
     out.push(
       "",
-      "Latency is publish → receipt. Except in the paced run, all events are published at once, so latency is mostly time queued behind the slowest stage; the paced run publishes at half the measured fan-out 1 throughput.",
+      "Latency is publish → receipt. Except in the paced run, all events are published at once, so latency is mostly time queued behind the slowest stage; the paced run publishes at half the measured fan-out 1 throughput. Floor (a) runs twice, before and after fan-out 1 and 5, because its speed drifts with the machine's load; the ratios use the mean of the two.",
       "",
     );
 
