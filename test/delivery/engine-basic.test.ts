@@ -6,6 +6,7 @@ import { Webhook as StandardWebhook } from "standardwebhooks";
 import { Webhook as SvixWebhook } from "svix";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Receiver, type ReceiverOptions, startReceiver } from "../support/receiver.js";
+import { waitFor } from "../support/wait.js";
 import {
   attemptsOf,
   endpointNow,
@@ -73,8 +74,10 @@ describe.concurrent("delivery engine", () => {
       msg_id: t.msg_id,
       trigger: "event",
     });
-    const after = await endpointNow(h.deps, ep);
-    expect(after?.last_delivery_at).not.toBeNull();
+    const after = await waitFor(async () => {
+      const e = await endpointNow(h.deps, ep);
+      return e?.last_delivery_at ? e : undefined;
+    });
     expect(after?.consecutive_failures).toBe(0);
   });
 
@@ -100,7 +103,11 @@ describe.concurrent("delivery engine", () => {
       [3, true, 200, null],
     ]);
     expect(attempts[0]!.response_body).toBe("boom");
-    const after = await endpointNow(h.deps, ep);
+    // Health is written alongside the log, not before it: wait for it.
+    const after = await waitFor(async () => {
+      const e = await endpointNow(h.deps, ep);
+      return e?.consecutive_failures === 0 && e;
+    });
     expect(after).toMatchObject({ consecutive_failures: 0, first_failure_at: null, status: "active" });
   });
 
@@ -126,8 +133,10 @@ describe.concurrent("delivery engine", () => {
     const d = await waitForDelivery(h.deps, t, "failed");
     expect(d).toMatchObject({ attempts: 2, last_status_code: null });
     expect(d.last_error).toBe(`connection refused by 127.0.0.1:${port} (ECONNREFUSED)`);
-    const after = await endpointNow(h.deps, ep);
-    expect(after?.consecutive_failures).toBe(2);
+    const after = await waitFor(async () => {
+      const e = await endpointNow(h.deps, ep);
+      return e?.consecutive_failures === 2 && e;
+    });
     expect(after?.last_error).toContain("ECONNREFUSED");
     expect(after?.first_failure_at).not.toBeNull();
   });

@@ -74,7 +74,8 @@ describe("SSRF guard in the engine", () => {
     const [attempt] = await attemptsOf(h.deps, ep);
     expect(attempt).toMatchObject({ success: false, status_code: null });
     expect(attempt!.error).toMatch(error);
-    expect((await endpointNow(h.deps, ep))?.last_error).toMatch(error);
+    const health = await waitFor(async () => (await endpointNow(h.deps, ep))?.last_error ?? undefined);
+    expect(health).toMatch(error);
     await dlqMessageFor(h.deps, t);
     expect(r.requests).toHaveLength(0);
   });

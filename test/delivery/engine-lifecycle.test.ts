@@ -159,7 +159,10 @@ describe.concurrent("delivery lifecycle", () => {
     const t = taskFor(ep);
     await enqueue(h.deps, t);
     await waitForDelivery(h.deps, t, "succeeded");
-    const [timer] = await scheduleEntriesWith(h.deps, ep.id);
+    const [timer] = await waitFor(async () => {
+      const found = await scheduleEntriesWith(h.deps, ep.id);
+      return found.length > 0 && found;
+    });
     await waitFor(async () => (await endpointNow(h.deps, ep))?.status === "active");
     expect(await createMaintenanceHandler(h.deps)(JSON.parse(timer!.body))).toEqual({ done: "unchanged" });
     expect((await endpointNow(h.deps, ep))?.status).toBe("active");
