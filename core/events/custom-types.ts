@@ -4,6 +4,7 @@ import { conflict, validationError } from "../model/errors.js";
 import { putEventType, type StoredEventType } from "../store/event-types.js";
 import { DEFAULT_EVENT_TYPES } from "./default-catalog.js";
 import { validatorFor } from "./schema.js";
+import { jsonShapeIssue, MAX_DATA_DEPTH } from "./validate.js";
 
 export interface NewEventType {
   name: string;
@@ -17,6 +18,8 @@ export async function createEventType(
   input: NewEventType,
 ): Promise<StoredEventType> {
   if (input.schema !== undefined) {
+    const shape = jsonShapeIssue(input.schema, MAX_DATA_DEPTH);
+    if (shape) throw validationError(`schema ${shape}`);
     try {
       // Compiling now means ingest never meets a schema it cannot use.
       validatorFor(input.schema);

@@ -10,6 +10,50 @@ import { catalogOf } from "./catalog.js";
 import type { EventTypeDef } from "./default-catalog.js";
 import { schemaIssues } from "./schema.js";
 
+/**
+ * Deepest nesting of objects/arrays accepted in `data` (itself level 1): DynamoDB stores at
+ * most 32 levels and the message item holds `data` one level down.
+ */
+export const MAX_DATA_DEPTH = 30;
+
+/**
+ * What is wrong with the shape of a parsed JSON value, if anything: nesting deeper than
+ * `maxDepth` (checked iteratively, so a 100,000-level document cannot overflow the stack),
+ * a number DynamoDB cannot store (`1e999` parses as Infinity, `5e-324` underflows), an
+ * empty key (DynamoDB refuses empty attribute names, nested ones included),
+ * or a reserved key: `__proto__` (parsers and validators turn it into a prototype, losing
+ * the key) and `constructor` (the DynamoDB marshaller reads `value.constructor.name` to pick
+ * an attribute type, so such an object fails to store or is stored as something else).
+ */
+export function jsonShapeIssue(value: unknown, maxDepth: number): string | undefined {
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    if (typeof v === "number" && !storableNumber(v)) return `holds the number ${v}, which cannot be stored`;
+    if (v === null || typeof v !== "object") continue;
+    if (depth > maxDepth) return `nests deeper than ${maxDepth} levels`;
+    if (Array.isArray(v)) {
+      for (const x of v) stack.push([x, depth + 1]);
+      continue;
+    }
+    const proto = Object.getPrototypeOf(v);
+    if ((proto !== Object.prototype && proto !== null) || Object.hasOwn(v, "__proto__")) {
+      return 'uses the reserved key "__proto__"';
+    }
+    if (Object.hasOwn(v, "constructor")) return 'uses the reserved key "constructor"';
+    if (Object.hasOwn(v, "")) return "uses an empty key";
+    for (const x of Object.values(v)) stack.push([x, depth + 1]);
+  }
+  return undefined;
+}
+
+/** DynamoDB numbers: finite, zero or of magnitude 1e-130 to below 1e126 (JSON allows 1e999, 5e-324). */
+function storableNumber(n: number): boolean {
+  if (!Number.isFinite(n)) return false;
+  const abs = Math.abs(n);
+  return abs === 0 || (abs >= 1e-130 && abs < 1e126);
+}
+
 /** Producers may schedule a fan-out at most this far ahead. */
 export const MAX_DELIVER_AHEAD_MS = 30 * 24 * 60 * 60 * 1000;
 
@@ -32,6 +76,11 @@ export async function validateEvent(deps: Deps, input: unknown): Promise<ValidEv
     );
   }
   const m = parsed.data;
+
+  // The raw `data` too: the schema's copy has already dropped a top-level `__proto__` key.
+  const raw = (input as { data?: unknown }).data;
+  const shape = jsonShapeIssue(raw, MAX_DATA_DEPTH) ?? jsonShapeIssue(m.data, MAX_DATA_DEPTH);
+  if (shape) throw validationError(`data ${shape}`, [{ path: "data", message: shape }]);
 
   const size = Buffer.byteLength(JSON.stringify(m.data), "utf8");
   if (size > MAX_DATA_BYTES) {
