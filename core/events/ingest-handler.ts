@@ -24,6 +24,18 @@ import { ingestEvent } from "./ingest.js";
 /** SQS attribute values are capped at the message size; keep reasons short and readable. */
 const MAX_REASON_CHARS = 1024;
 
+/**
+ * SQS refuses a whole message whose attributes hold characters outside its set (NUL, lone
+ * surrogates, U+FFFE…). Reasons quote the producer's input (`type`, zod messages) and the cut
+ * above may split a surrogate pair, so replace such characters rather than fail the
+ * dead-lettering, which would retry the record until the queue's redrive drops its reason.
+ * (Characters beyond U+FFFF are replaced too: SQS accepts them, the local emulator does not.)
+ */
+function sqsSafe(v: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: SQS's own character rule.
+  return v.replace(/[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd]/gu, "\ufffd");
+}
+
 export function createIngestHandler(deps: Deps): (event: SQSEvent) => Promise<SQSBatchResponse> {
   return async (event) => {
     const results = await Promise.allSettled(event.Records.map((r) => processRecord(deps, r)));
@@ -89,7 +101,7 @@ async function deadLetter(
     error_message: message,
     size: record.body.length,
   });
-  const attr = (v: string) => ({ DataType: "String", StringValue: v.slice(0, MAX_REASON_CHARS) });
+  const attr = (v: string) => ({ DataType: "String", StringValue: sqsSafe(v.slice(0, MAX_REASON_CHARS)) });
   await deps.sqs.send(
     new SendMessageCommand({
       QueueUrl: deps.config.queues.ingestDlq,
