@@ -45,7 +45,18 @@ export interface MessageRecord {
   sent: string[];
 }
 
-/** The JSON body every receiver gets (DESIGN.md "Webhook request"). */
+/**
+ * Characters SQS refuses in a message body (U+FFFE, U+FFFF) and, in the local emulator, any
+ * beyond U+FFFF (surrogate pairs). JSON.stringify leaves them raw; lone surrogates and
+ * control characters it already escapes.
+ */
+const QUEUE_UNSAFE = /[\ufffe\uffff]|[\ud800-\udbff][\udc00-\udfff]/g;
+
+/**
+ * The JSON body every receiver gets (DESIGN.md "Webhook request"). The delivery task carries
+ * it through SQS, so the characters above are written as JSON escapes (`\\uXXXX`): the same
+ * JSON value, but a body the queue accepts.
+ */
 export function webhookBody(
   m: Pick<MessageRecord, "id" | "type" | "created_at" | "agent_id" | "data">,
 ): string {
@@ -55,5 +66,9 @@ export function webhookBody(
     timestamp: m.created_at,
     ...(m.agent_id !== null ? { agent_id: m.agent_id } : {}),
     data: m.data,
-  });
+  }).replace(QUEUE_UNSAFE, (c) =>
+    Array.from({ length: c.length }, (_, i) => `\\u${c.charCodeAt(i).toString(16).padStart(4, "0")}`).join(
+      "",
+    ),
+  );
 }
