@@ -1,0 +1,115 @@
+/**
+ * The API's routes as the OpenAPI document lists them, so the access and fuzz tests cover a
+ * route the day it is added, plus the policy each route is expected to follow.
+ */
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import type { ApiEnv, Role } from "../../core/api/env.js";
+
+export interface Route {
+  method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+  /** OpenAPI form: `/v1/webhook-endpoints/{id}`. */
+  path: string;
+  /** Path parameter names in order. */
+  params: string[];
+  hasBody: boolean;
+  key: string;
+}
+
+export async function routesOf(app: OpenAPIHono<ApiEnv>): Promise<Route[]> {
+  const res = await app.request("/openapi.json");
+  const doc = (await res.json()) as {
+    paths: Record<string, Record<string, { requestBody?: unknown; security?: unknown[] }>>;
+  };
+  const routes: Route[] = [];
+  for (const [path, item] of Object.entries(doc.paths)) {
+    for (const method of ["get", "post", "put", "patch", "delete"] as const) {
+      const op = item[method];
+      if (!op) continue;
+      const params = [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
+      const m = method.toUpperCase() as Route["method"];
+      routes.push({ method: m, path, params, hasBody: op.requestBody !== undefined, key: `${m} ${path}` });
+    }
+  }
+  return routes;
+}
+
+/** Routes behind an API key (everything under /v1). */
+export const authenticated = (routes: Route[]) => routes.filter((r) => r.path.startsWith("/v1/"));
+
+/**
+ * The least role a route needs. Reads are open to viewers; members may also publish and
+ * (re)send; everything else needs an admin. A new write route is therefore expected to be
+ * admin-only until it is listed here on purpose.
+ */
+const MEMBER_WRITES = new Set([
+  "POST /v1/events",
+  "POST /v1/webhook-endpoints/test",
+  "POST /v1/webhook-endpoints/{id}/test",
+  "POST /v1/events/{id}/endpoints/{endpoint_id}/resend",
+  "POST /v1/webhook-endpoints/{id}/recover",
+]);
+
+/** Routes only the platform operator's admins may call (tenants get 403 whatever their role). */
+export const isPlatformRoute = (r: Route) => r.path.startsWith("/v1/organizations");
+
+export function leastRole(r: Route): Role {
+  if (r.method === "GET") return "viewer";
+  if (MEMBER_WRITES.has(r.key)) return "member";
+  return "admin";
+}
+
+export interface Ids {
+  endpoint: string;
+  event: string;
+  apiKey: string;
+  org: string;
+}
+
+/** Which fixture a path parameter names: by its name and the collection before it. */
+export function paramKind(r: Route, param: string): keyof Ids {
+  if (param === "endpoint_id") return "endpoint";
+  const segments = r.path.split("/");
+  const at = segments.indexOf(`{${param}}`);
+  const collection = segments[at - 1];
+  switch (collection) {
+    case "webhook-endpoints":
+      return "endpoint";
+    case "events":
+      return "event";
+    case "api-keys":
+      return "apiKey";
+    case "organizations":
+      return "org";
+    default:
+      throw new Error(`no fixture for {${param}} in ${r.key}: add one to test/security/routes.ts`);
+  }
+}
+
+export function concretePath(r: Route, ids: Ids): string {
+  return r.params.reduce(
+    (p, name) => p.replace(`{${name}}`, encodeURIComponent(ids[paramKind(r, name)])),
+    r.path,
+  );
+}
+
+/** A body that passes validation where one is needed (so a 404 comes from the lookup, not a 400). */
+export function validBody(r: Route): unknown {
+  switch (r.key) {
+    case "POST /v1/webhook-endpoints":
+      return { url: "https://example.com/hook", event_types: ["voice.call.ended"], description: "fixture" };
+    case "PATCH /v1/webhook-endpoints/{id}":
+      return { description: "changed by someone" };
+    case "POST /v1/api-keys":
+      return { name: "fixture", role: "viewer" };
+    case "POST /v1/event-types":
+      return { name: `fixture.t${Math.random().toString(36).slice(2, 8)}`, description: "fixture" };
+    case "POST /v1/events":
+      return { type: "voice.call.ended", data: { call_id: "c_1" } };
+    case "POST /v1/webhook-endpoints/{id}/recover":
+      return { since: new Date(Date.now() - 3600_000).toISOString() };
+    case "POST /v1/organizations":
+      return { name: "Fixture Inc" };
+    default:
+      return r.hasBody ? {} : undefined;
+  }
+}
