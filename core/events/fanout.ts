@@ -1,10 +1,12 @@
 /**
  * Fan-out: one delivery task per target endpoint on the delivery queue.
  *
- * Tasks go out 10 per SendMessageBatch, and after each successful chunk its endpoint ids
- * are appended to the message's `sent`. A redelivered or repeated event therefore only
- * sends what is missing; a crash between a send and its `sent` update can re-send that
- * chunk, which is the at-least-once contract (same task id, same webhook-id).
+ * Tasks go out 10 per SendMessageBatch (the tasks of several messages share calls), and
+ * then the endpoint ids that went out are recorded in the message's `sent`: all of them at
+ * once when the fan-out is complete, what did go out when some task failed. A redelivered
+ * or repeated event therefore only sends what is missing; a crash between a send and its
+ * `sent` record can re-send those tasks, which is the at-least-once contract (same task id,
+ * same webhook-id).
  */
 
 import type { Deps } from "../deps.js";
@@ -13,8 +15,8 @@ import { logger } from "../log/logger.js";
 import type { EndpointRecord } from "../model/endpoint.js";
 import { webhookBody } from "../model/message.js";
 import type { DeliveryTask } from "../model/task.js";
-import { SendError } from "../queue/send.js";
-import { enqueueTasks } from "../queue/tasks.js";
+import { taskId } from "../model/task.js";
+import { enqueueTasksOfMessages } from "../queue/tasks.js";
 import { scheduleName } from "../scheduler/scheduler.js";
 import { deliveryItem, putDelivery } from "../store/deliveries.js";
 import { ttlAfter } from "../store/keys.js";
@@ -23,6 +25,7 @@ import {
   claimFanout,
   type ExtraItem,
   getMessage,
+  markComplete,
   markSent,
   releaseLease,
   type StoredMessage,
@@ -30,7 +33,6 @@ import {
 import { fanoutCommandBody } from "./fanout-command.js";
 import { type Matched, matchEndpoints } from "./match.js";
 
-const CHUNK = 10;
 /** EventBridge Scheduler fires at or shortly after the time; earlier than this is not a real firing. */
 const EARLY_TOLERANCE_MS = 60_000;
 /**
@@ -92,14 +94,13 @@ export function skippedItems(
   };
 }
 
-/** Sends the tasks of targets not yet in `sent`; returns how many were sent now. */
-export async function sendPending(deps: Deps, m: StoredMessage): Promise<number> {
+function pendingTasks(m: StoredMessage): DeliveryTask[] {
   const done = new Set(m.sent);
   const pending = [...new Set(m.targets)].filter((id) => !done.has(id));
-  if (pending.length === 0) return 0;
+  if (pending.length === 0) return [];
   const body = webhookBody(m);
   const trigger = m.type === "webhook.test" ? "test" : "event";
-  const tasks: DeliveryTask[] = pending.map((endpointId) => ({
+  return pending.map((endpointId) => ({
     v: 1,
     org_id: m.org_id,
     msg_id: m.id,
@@ -110,31 +111,86 @@ export async function sendPending(deps: Deps, m: StoredMessage): Promise<number>
     attempt_base: 0,
     trigger,
   }));
-  const chunks: DeliveryTask[][] = [];
-  for (let i = 0; i < tasks.length; i += CHUNK) chunks.push(tasks.slice(i, i + CHUNK));
-  const results = await Promise.allSettled(chunks.map((chunk) => sendChunk(deps, m, chunk)));
-  const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
-  if (failed) throw failed.reason;
-  return pending.length;
 }
 
-async function sendChunk(deps: Deps, m: StoredMessage, chunk: DeliveryTask[]): Promise<void> {
-  try {
-    const sent = await enqueueTasks(deps, chunk);
-    await markSent(deps.db, m.org_id, m.id, sent);
-  } catch (err) {
-    if (err instanceof SendError && err.sentIds.length > 0) {
-      // Task ids are `{msg_id}:{endpoint_id}`: record what did go out before failing.
-      const prefix = `${m.id}:`;
-      await markSent(
-        deps.db,
-        m.org_id,
-        m.id,
-        err.sentIds.map((id) => id.slice(prefix.length)),
-      );
+/**
+ * Sends the missing tasks of messages whose send lease the caller holds, all together:
+ * SendMessageBatch calls of 10 mix the messages' tasks. Then, per message:
+ *
+ * - every task out: the fan-out is recorded complete (`sent` = `targets`, lease given up),
+ *   for all such messages together (store/messages.ts markComplete: one BatchWriteItem per
+ *   25 messages);
+ * - some task still refused after the retries: what did go out is appended to `sent` and
+ *   the lease is given up (one UpdateItem), and that message alone fails, so its retry
+ *   sends only the rest.
+ *
+ * A message with nothing missing costs nothing. Never throws; returns per message (in
+ * order) the error that failed it, if any.
+ */
+export async function sendUnderLeases(deps: Deps, ms: StoredMessage[]): Promise<(unknown | undefined)[]> {
+  const errors: (unknown | undefined)[] = ms.map(() => undefined);
+  const work: { i: number; m: StoredMessage; tasks: DeliveryTask[] }[] = [];
+  const seen = new Set<string>();
+  ms.forEach((m, i) => {
+    const key = `${m.org_id}\u0000${m.id}`;
+    if (seen.has(key)) {
+      // The same message twice (a caller's slip): one copy sends, the other waits on the lease.
+      errors[i] = new Error(`message ${m.id} appears twice in one send`);
+      return;
     }
-    throw err;
+    seen.add(key);
+    const tasks = pendingTasks(m);
+    if (tasks.length > 0) work.push({ i, m, tasks });
+  });
+  if (work.length === 0) return errors;
+
+  const report = await enqueueTasksOfMessages(
+    deps,
+    work.flatMap((w) => w.tasks),
+  );
+  const failed = new Set(report.failed);
+  const complete: typeof work = [];
+  const partial: { w: (typeof work)[number]; sent: string[] }[] = [];
+  for (const w of work) {
+    const sent = w.tasks
+      .filter((t) => !failed.has(taskId(t.msg_id, t.endpoint_id)))
+      .map((t) => t.endpoint_id);
+    if (sent.length === w.tasks.length) complete.push(w);
+    else partial.push({ w, sent });
   }
+  await Promise.all([
+    (async () => {
+      if (complete.length === 0) return;
+      const results = await markComplete(
+        deps.db,
+        complete.map((w) => ({ m: w.m, expiresAt: messageExpiry(deps, w.m) })),
+      );
+      await Promise.all(
+        complete.map(async (w, k) => {
+          if (results[k] === undefined) return;
+          errors[w.i] = results[k];
+          // Best effort: if this fails too, the lease lapses after LEASE_MS.
+          await releaseLease(deps.db, w.m.org_id, w.m.id).catch(() => undefined);
+        }),
+      );
+    })(),
+    ...partial.map(async ({ w, sent }) => {
+      const unsent = w.tasks.length - sent.length;
+      errors[w.i] = new Error(
+        `SQS refused ${unsent} of the ${w.tasks.length} tasks of ${w.m.id} after retries`,
+        {
+          cause: report.error,
+        },
+      );
+      try {
+        // Record what did go out before failing, so the retry sends only the rest.
+        await markSent(deps.db, w.m.org_id, w.m.id, sent, { release: true });
+      } catch {
+        await releaseLease(deps.db, w.m.org_id, w.m.id).catch(() => undefined);
+      }
+    }),
+  ]);
+  return errors;
 }
 
 export async function scheduleFanout(deps: Deps, m: Pick<StoredMessage, "org_id" | "id">, at: Date) {
@@ -153,13 +209,8 @@ const isComplete = (m: StoredMessage) => {
 
 /** Sends what is missing while holding the lease; gives the lease up if sending fails. */
 export async function sendUnderLease(deps: Deps, m: StoredMessage): Promise<void> {
-  try {
-    await sendPending(deps, m);
-  } catch (err) {
-    // Best effort: if this fails too, the lease lapses after LEASE_MS.
-    await releaseLease(deps.db, m.org_id, m.id).catch(() => undefined);
-    throw err;
-  }
+  const [err] = await sendUnderLeases(deps, [m]);
+  if (err !== undefined) throw err;
 }
 
 /**

@@ -1,6 +1,16 @@
 /**
  * The ingest function's SQS handler: each record is a producer's event or a scheduled
- * fan-out command. Records are processed concurrently and independently:
+ * fan-out command. The batch is processed in two steps:
+ *
+ * 1. every record concurrently: parse, validate, match and claim (the conditional write
+ *    that makes the producer id idempotent), or, off the fast path, the per-event code
+ *    (a duplicate or redelivery completes what its first attempt left undone, a scheduled
+ *    event is scheduled, a fan-out command fans out);
+ * 2. the tasks of all events claimed in step 1 go out together (SendMessageBatch calls mix
+ *    events) and their completion is recorded together (fanout.ts sendUnderLeases); a task
+ *    that finally fails fails only its own event's record.
+ *
+ * A record fails or succeeds on its own:
  *
  * - invalid input (bad JSON, schema, unknown type, too large, deliver_at too far) is a
  *   permanent failure: the original body goes to the ingest DLQ with `error_code` and
@@ -17,9 +27,10 @@ import type { SQSBatchItemFailure, SQSBatchResponse, SQSEvent, SQSRecord } from 
 import type { Deps } from "../deps.js";
 import { logger } from "../log/logger.js";
 import { ServiceError } from "../model/errors.js";
-import { completeFanout } from "./fanout.js";
+import type { StoredMessage } from "../store/messages.js";
+import { completeFanout, scheduleFanout, sendUnderLeases } from "./fanout.js";
 import { fanoutCommand } from "./fanout-command.js";
-import { ingestEvent } from "./ingest.js";
+import { type Claim, claimEvent } from "./ingest.js";
 
 /** SQS attribute values are capped at the message size; keep reasons short and readable. */
 const MAX_REASON_CHARS = 1024;
@@ -38,12 +49,29 @@ function sqsSafe(v: string): string {
 
 export function createIngestHandler(deps: Deps): (event: SQSEvent) => Promise<SQSBatchResponse> {
   return async (event) => {
-    const results = await Promise.allSettled(event.Records.map((r) => processRecord(deps, r)));
+    const claims = await Promise.allSettled(event.Records.map((r) => processRecord(deps, r)));
+    const outcomes: (unknown | undefined)[] = claims.map((c) =>
+      c.status === "rejected" ? c.reason : undefined,
+    );
+    // Events claimed now with targets: this invocation holds their send leases.
+    const toSend: number[] = [];
+    claims.forEach((c, i) => {
+      if (c.status === "fulfilled" && c.value) toSend.push(i);
+    });
+    if (toSend.length > 0) {
+      const sent = await sendUnderLeases(
+        deps,
+        toSend.map((i) => (claims[i] as PromiseFulfilledResult<StoredMessage>).value),
+      );
+      toSend.forEach((i, k) => {
+        outcomes[i] = sent[k];
+      });
+    }
     const batchItemFailures: SQSBatchItemFailure[] = [];
-    results.forEach((res, i) => {
-      if (res.status === "fulfilled") return;
+    outcomes.forEach((reason, i) => {
+      if (reason === undefined) return;
       const record = event.Records[i]!;
-      const err = res.reason as Error;
+      const err = reason as Error;
       logger.error("ingest record failed; SQS will retry it", {
         sqs_message_id: record.messageId,
         receive_count: record.attributes.ApproximateReceiveCount,
@@ -55,32 +83,47 @@ export function createIngestHandler(deps: Deps): (event: SQSEvent) => Promise<SQ
   };
 }
 
-async function processRecord(deps: Deps, record: SQSRecord): Promise<void> {
+/**
+ * Everything a record needs before its tasks go out. Returns the message when this
+ * invocation claimed it with targets to send now; otherwise the record is done.
+ */
+async function processRecord(deps: Deps, record: SQSRecord): Promise<StoredMessage | undefined> {
   let body: unknown;
   try {
     body = JSON.parse(record.body);
   } catch {
     await deadLetter(deps, record, undefined, "invalid_json", "message body is not valid JSON");
-    return;
+    return undefined;
   }
   const cmd = fanoutCommand.safeParse(body);
   if (cmd.success) {
     await completeFanout(deps, cmd.data.org_id, cmd.data.msg_id);
-    return;
+    return undefined;
   }
+  let claim: Claim;
   try {
     const sentAt = Number(record.attributes.SentTimestamp);
-    await ingestEvent(deps, body, {
+    claim = await claimEvent(deps, body, {
       sqsMessageId: record.messageId,
       sqsSentAt: Number.isFinite(sentAt) && sentAt > 0 ? new Date(sentAt) : undefined,
     });
   } catch (err) {
     if (err instanceof ServiceError && err.status < 500) {
       await deadLetter(deps, record, body, err.code, err.message, err.details);
-      return;
+      return undefined;
     }
     throw err;
   }
+  if (!claim.created) {
+    // Acknowledge, and finish whatever the first attempt left undone (sends, schedule).
+    await completeFanout(deps, claim.org_id, claim.id);
+    return undefined;
+  }
+  if (claim.deliverAt) {
+    await scheduleFanout(deps, claim.m, claim.deliverAt);
+    return undefined;
+  }
+  return claim.m.targets.length > 0 ? claim.m : undefined;
 }
 
 async function deadLetter(

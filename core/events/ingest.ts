@@ -1,9 +1,15 @@
 /**
  * The ingest service: validate an event, store it once, fan it out (now or at `deliver_at`).
  *
- * AWS requests for a new event fanned out to N endpoints (cache warm):
+ * `ingestEvent` does all of it for one event (the HTTP API, test events). The ingest
+ * function's handler instead claims every event of its batch with `claimEvent`
+ * concurrently and sends the tasks of all the new ones together (fanout.ts sendUnderLeases).
+ *
+ * AWS requests for a new event fanned out to N endpoints (cache warm), alone:
  *   1 write of the message (PutItem, or TransactWriteItems with the idempotency key and any
- *   "skipped" records) + ceil(N/10) SendMessageBatch + ceil(N/10) UpdateItem of `sent`.
+ *   "skipped" records) + ceil(N/10) SendMessageBatch + 1 BatchWriteItem recording `sent`;
+ * in a batch of B such events: B writes + ceil(B*N/10) SendMessageBatch + ceil(B/25)
+ * BatchWriteItem. No targets: the write alone.
  * With `deliver_at`: the write + one schedule now; a read, a claim and the sends later.
  */
 import type { Deps } from "../deps.js";
@@ -31,6 +37,16 @@ export interface IngestOptions {
   only?: EndpointRecord[];
 }
 
+/** What claiming an event found. */
+export type Claim =
+  /**
+   * Stored now: this caller owns the fan-out (and holds the send lease when there are
+   * targets). With `deliverAt` the fan-out waits for it; otherwise `m.targets` get tasks.
+   */
+  | { created: true; m: StoredMessage; deliverAt?: Date }
+  /** Seen before (same producer id within 24 h, or a redelivered SQS message): `id` is the stored message. */
+  | { created: false; org_id: string; id: string };
+
 export interface IngestResult {
   id: string;
   /** The event was seen before (same producer id within 24 h, or a redelivered SQS message). */
@@ -39,11 +55,11 @@ export interface IngestResult {
   scheduled: boolean;
 }
 
-export async function ingestEvent(
-  deps: Deps,
-  input: unknown,
-  opts: IngestOptions = {},
-): Promise<IngestResult> {
+/**
+ * Validates an event, decides its targets and stores it with one conditional write (the
+ * idempotency claim). Throws ServiceError (4xx) for invalid input.
+ */
+export async function claimEvent(deps: Deps, input: unknown, opts: IngestOptions = {}): Promise<Claim> {
   const ev = await validateEvent(deps, input);
   const now = deps.now();
   const id = ev.producer_id
@@ -84,17 +100,27 @@ export async function ingestEvent(
       : undefined,
     extra: skipped.inline,
   });
-
-  if (!res.created) {
-    // Acknowledge, and finish whatever the first attempt left undone (sends, schedule).
-    await completeFanout(deps, ev.org_id, res.msgId);
-    return { id: res.msgId, duplicate: true, scheduled: false };
-  }
+  if (!res.created) return { created: false, org_id: ev.org_id, id: res.msgId };
   await skipped.overflow();
-  if (ev.deliver_at) {
-    await scheduleFanout(deps, m, ev.deliver_at);
-    return { id, duplicate: false, scheduled: true };
+  return { created: true, m, deliverAt: ev.deliver_at ?? undefined };
+}
+
+export async function ingestEvent(
+  deps: Deps,
+  input: unknown,
+  opts: IngestOptions = {},
+): Promise<IngestResult> {
+  const claim = await claimEvent(deps, input, opts);
+  if (!claim.created) {
+    // Acknowledge, and finish whatever the first attempt left undone (sends, schedule).
+    await completeFanout(deps, claim.org_id, claim.id);
+    return { id: claim.id, duplicate: true, scheduled: false };
+  }
+  const { m, deliverAt } = claim;
+  if (deliverAt) {
+    await scheduleFanout(deps, m, deliverAt);
+    return { id: m.id, duplicate: false, scheduled: true };
   }
   await sendUnderLease(deps, m);
-  return { id, duplicate: false, scheduled: false };
+  return { id: m.id, duplicate: false, scheduled: false };
 }

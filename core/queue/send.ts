@@ -26,10 +26,42 @@ export class SendError extends Error {
   }
 }
 
+/** SendMessageBatch takes at most 10 entries and 1 MiB of bodies and attributes per call. */
 const BATCH = 10;
+const MAX_BATCH_BYTES = 1_048_576;
 const RETRIES = 3;
 
-/** Sends all messages (10 per call); returns the ids sent, in order of success. */
+/** The size SQS counts for a message: body plus attribute names, types and values. */
+function messageBytes(m: OutgoingMessage): number {
+  let n = Buffer.byteLength(m.body, "utf8");
+  for (const [name, v] of Object.entries(m.attributes ?? {})) {
+    n += Buffer.byteLength(name, "utf8") + Buffer.byteLength(v.DataType ?? "", "utf8");
+    n +=
+      v.StringValue !== undefined ? Buffer.byteLength(v.StringValue, "utf8") : (v.BinaryValue?.length ?? 0);
+  }
+  return n;
+}
+
+/** Groups messages in order into calls of at most 10 entries and 1 MiB. */
+export function batches(messages: OutgoingMessage[]): OutgoingMessage[][] {
+  const out: OutgoingMessage[][] = [];
+  let current: OutgoingMessage[] = [];
+  let bytes = 0;
+  for (const m of messages) {
+    const size = messageBytes(m);
+    if (current.length > 0 && (current.length === BATCH || bytes + size > MAX_BATCH_BYTES)) {
+      out.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(m);
+    bytes += size;
+  }
+  if (current.length > 0) out.push(current);
+  return out;
+}
+
+/** Sends all messages (10 per call, one call after another); returns the ids sent, in order of success. */
 export async function sendAll(
   sqs: SQSClient,
   queueUrl: string,
@@ -37,14 +69,49 @@ export async function sendAll(
 ): Promise<string[]> {
   const sent: string[] = [];
   const failed: string[] = [];
-  for (let i = 0; i < messages.length; i += BATCH) {
-    const chunk = messages.slice(i, i + BATCH);
+  for (const chunk of batches(messages)) {
     const result = await sendChunk(sqs, queueUrl, chunk);
     sent.push(...result.sent);
     failed.push(...result.failed);
   }
   if (failed.length > 0) throw new SendError(failed, sent);
   return sent;
+}
+
+export interface SendReport {
+  sent: string[];
+  failed: string[];
+  /** The first error a whole call threw (its entries are in `failed`). */
+  error?: unknown;
+}
+
+/**
+ * Sends all messages, up to `parallel` calls at a time, and never throws: entries SQS kept
+ * refusing and every entry of a call that threw (after the SDK's own retries) are reported
+ * in `failed`, so callers can tell exactly which messages are on the queue.
+ */
+export async function sendEach(
+  sqs: SQSClient,
+  queueUrl: string,
+  messages: OutgoingMessage[],
+  parallel = 4,
+): Promise<SendReport> {
+  const report: SendReport = { sent: [], failed: [] };
+  const queue = batches(messages);
+  const worker = async () => {
+    for (let chunk = queue.shift(); chunk; chunk = queue.shift()) {
+      try {
+        const result = await sendChunk(sqs, queueUrl, chunk);
+        report.sent.push(...result.sent);
+        report.failed.push(...result.failed);
+      } catch (err) {
+        report.error ??= err;
+        report.failed.push(...chunk.map((m) => m.id));
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(parallel, queue.length) }, worker));
+  return report;
 }
 
 async function sendChunk(sqs: SQSClient, queueUrl: string, chunk: OutgoingMessage[]) {

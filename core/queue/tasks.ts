@@ -1,7 +1,7 @@
 /** Enqueues delivery tasks on the delivery queue. */
 import type { Deps } from "../deps.js";
 import { type DeliveryTask, taskId } from "../model/task.js";
-import { sendAll } from "./send.js";
+import { type SendReport, sendAll, sendEach } from "./send.js";
 
 /** Sends the tasks; returns the endpoint ids whose task is on the queue. Throws SendError otherwise. */
 export async function enqueueTasks(deps: Deps, tasks: DeliveryTask[]): Promise<string[]> {
@@ -12,4 +12,17 @@ export async function enqueueTasks(deps: Deps, tasks: DeliveryTask[]): Promise<s
     [...byId].map(([id, t]) => ({ id, body: JSON.stringify(t) })),
   );
   return sent.map((id) => byId.get(id)!.endpoint_id);
+}
+
+/**
+ * Sends tasks of any number of messages together (SendMessageBatch calls mix messages) and
+ * never throws: the report lists task ids (`{msg_id}:{endpoint_id}`) sent and failed.
+ */
+export async function enqueueTasksOfMessages(deps: Deps, tasks: DeliveryTask[]): Promise<SendReport> {
+  const byId = new Map(tasks.map((t) => [taskId(t.msg_id, t.endpoint_id), t]));
+  return sendEach(
+    deps.sqs,
+    deps.config.queues.delivery,
+    [...byId].map(([id, t]) => ({ id, body: JSON.stringify(t) })),
+  );
 }

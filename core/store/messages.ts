@@ -7,6 +7,7 @@
  */
 import type { AttributeValue, TransactionCanceledException } from "@aws-sdk/client-dynamodb";
 import {
+  BatchWriteCommand,
   GetCommand,
   PutCommand,
   QueryCommand,
@@ -138,17 +139,95 @@ export async function getMessage(db: Db, org: string, msgId: string): Promise<St
   return res.Item ? toMessage(res.Item) : undefined;
 }
 
-/** Records endpoints whose task is on the queue (one request per SendMessageBatch chunk). */
-export async function markSent(db: Db, org: string, msgId: string, endpointIds: string[]): Promise<void> {
-  if (endpointIds.length === 0) return;
+/**
+ * Records endpoints whose task is on the queue. With `release`, also gives up the send
+ * lease in the same request (a fan-out that failed part-way: a retry completes it at once).
+ */
+export async function markSent(
+  db: Db,
+  org: string,
+  msgId: string,
+  endpointIds: string[],
+  opts: { release?: boolean } = {},
+): Promise<void> {
+  if (endpointIds.length === 0) {
+    if (opts.release) await releaseLease(db, org, msgId);
+    return;
+  }
   await db.doc.send(
     new UpdateCommand({
       TableName: db.table,
       Key: keys.message(org, msgId),
-      UpdateExpression: "SET sent = list_append(if_not_exists(sent, :empty), :ids)",
+      UpdateExpression: `SET sent = list_append(if_not_exists(sent, :empty), :ids)${opts.release ? " REMOVE lease_until" : ""}`,
+      ...(opts.release ? { ConditionExpression: "attribute_exists(pk)" } : {}),
       ExpressionAttributeValues: { ":empty": [], ":ids": endpointIds },
     }),
   );
+}
+
+/** BatchWriteItem takes at most 25 items per call. */
+const WRITE_BATCH = 25;
+const WRITE_RETRIES = 3;
+
+/**
+ * Records completed fan-outs: every target's task is on the queue. The caller holds each
+ * message's send lease, so nobody else writes the item meanwhile (the lease outlasts an
+ * invocation, see events/fanout.ts LEASE_MS), and the item is written whole, `sent` =
+ * `targets`, lease gone, with one BatchWriteItem per 25 messages instead of one UpdateItem
+ * each. Items DynamoDB leaves unprocessed after a few retries fall back to an UpdateItem.
+ * Returns, per message (in order), the error that kept it from being recorded, if any.
+ */
+export async function markComplete(
+  db: Db,
+  done: { m: StoredMessage; expiresAt: number }[],
+): Promise<(unknown | undefined)[]> {
+  const errors: (unknown | undefined)[] = done.map(() => undefined);
+  const byKey = new Map<string, number>();
+  const puts = done.map(({ m, expiresAt }, i) => {
+    byKey.set(`${m.org_id}\u0000${m.id}`, i);
+    return { PutRequest: { Item: messageItem({ ...m, sent: [...new Set(m.targets)] }, expiresAt) } };
+  });
+  const fallback: number[] = [];
+  for (let start = 0; start < puts.length; start += WRITE_BATCH) {
+    let pending = puts.slice(start, start + WRITE_BATCH);
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt > WRITE_RETRIES) {
+        fallback.push(...pending.map((p) => indexOf(byKey, p.PutRequest.Item)));
+        break;
+      }
+      if (attempt > 0) await new Promise((r) => setTimeout(r, 25 * 2 ** attempt));
+      try {
+        const res = await db.doc.send(new BatchWriteCommand({ RequestItems: { [db.table]: pending } }));
+        pending = (res.UnprocessedItems?.[db.table] ?? []) as typeof pending;
+      } catch (err) {
+        for (const p of pending) errors[indexOf(byKey, p.PutRequest.Item)] = err;
+        break;
+      }
+    }
+  }
+  await Promise.all(
+    fallback.map(async (i) => {
+      const { m } = done[i]!;
+      try {
+        await db.doc.send(
+          new UpdateCommand({
+            TableName: db.table,
+            Key: keys.message(m.org_id, m.id),
+            UpdateExpression: "SET sent = :all REMOVE lease_until",
+            ConditionExpression: "attribute_exists(pk)",
+            ExpressionAttributeValues: { ":all": [...new Set(m.targets)] },
+          }),
+        );
+      } catch (err) {
+        errors[i] = err;
+      }
+    }),
+  );
+  return errors;
+}
+
+function indexOf(byKey: Map<string, number>, item: Record<string, unknown>): number {
+  return byKey.get(`${item.org_id as string}\u0000${item.id as string}`)!;
 }
 
 /**
