@@ -98,6 +98,10 @@ const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}$/;
 function reservedHeader(lower: string): boolean {
   return (
     RESERVED.has(lower) ||
+    // Not HTTP concerns, but JavaScript ones: as keys of the stored headers object these break
+    // DynamoDB marshalling (it reads `value.constructor.name`) or vanish (`__proto__`).
+    lower === "constructor" ||
+    lower === "__proto__" ||
     lower.startsWith("webhook-") ||
     lower.startsWith("svix-") ||
     lower.includes("signature")
