@@ -271,6 +271,9 @@ describe("API bodies", () => {
         '{"__proto__":{"polluted":true}}',
         '{"constructor":{"prototype":{"polluted":true}}}',
         '{"constructor":{"name":"Set"}}',
+        '{"constructor":"x"}',
+        '{"":"x"}',
+        '{"toString":"x","valueOf":"y","hasOwnProperty":"z"}',
         '{"a":{"__proto__":{"polluted":true}}}',
         '[{"__proto__":{"polluted":true}}]',
       ];

@@ -96,9 +96,14 @@ export function concretePath(r: Route, ids: Ids): string {
 export function validBody(r: Route): unknown {
   switch (r.key) {
     case "POST /v1/webhook-endpoints":
-      return { url: "https://example.com/hook", event_types: ["voice.call.ended"], description: "fixture" };
+      return {
+        url: "https://example.com/hook",
+        event_types: ["voice.call.ended"],
+        description: "fixture",
+        headers: { "x-team": "blue" },
+      };
     case "PATCH /v1/webhook-endpoints/{id}":
-      return { description: "changed by someone" };
+      return { description: "changed by someone", headers: { "x-team": "red" } };
     case "POST /v1/api-keys":
       return { name: "fixture", role: "viewer" };
     case "POST /v1/event-types":
