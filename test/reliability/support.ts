@@ -258,9 +258,9 @@ export interface Capture {
 
 /**
  * Records everything written to stdout/stderr and through `console` (the Powertools logger
- * writes to the process streams) until `stop()`.
+ * writes to the process streams) until `stop()`; `echo: false` keeps it off the terminal.
  */
-export function captureOutput(): Capture {
+export function captureOutput({ echo = true } = {}): Capture {
   const chunks: string[] = [];
   const out = process.stdout.write.bind(process.stdout);
   const err = process.stderr.write.bind(process.stderr);
@@ -269,11 +269,11 @@ export function captureOutput(): Capture {
   };
   process.stdout.write = ((chunk: unknown, ...rest: unknown[]) => {
     record(chunk);
-    return (out as (...a: unknown[]) => boolean)(chunk, ...rest);
+    return echo ? (out as (...a: unknown[]) => boolean)(chunk, ...rest) : true;
   }) as typeof process.stdout.write;
   process.stderr.write = ((chunk: unknown, ...rest: unknown[]) => {
     record(chunk);
-    return (err as (...a: unknown[]) => boolean)(chunk, ...rest);
+    return echo ? (err as (...a: unknown[]) => boolean)(chunk, ...rest) : true;
   }) as typeof process.stderr.write;
   const methods = ["log", "info", "warn", "error", "debug", "trace"] as const;
   const saved = methods.map((m) => console[m]);
@@ -281,7 +281,7 @@ export function captureOutput(): Capture {
     const original = console[m];
     console[m] = (...args: unknown[]) => {
       chunks.push(args.map((a) => (typeof a === "string" ? a : safeJson(a))).join(" "));
-      original(...args);
+      if (echo) original(...args);
     };
   }
   return {

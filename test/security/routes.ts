@@ -37,22 +37,25 @@ export async function routesOf(app: OpenAPIHono<ApiEnv>): Promise<Route[]> {
 export const authenticated = (routes: Route[]) => routes.filter((r) => r.path.startsWith("/v1/"));
 
 /**
- * The least role a route needs. Reads are open to viewers; members may also publish and
- * (re)send; everything else needs an admin. A new write route is therefore expected to be
+ * The least role a route needs. Reads are open to viewers (but the API key list); members
+ * may also publish events and test events; everything else (resend and recover included)
+ * needs an admin. A new write route is therefore expected to be
  * admin-only until it is listed here on purpose.
  */
 const MEMBER_WRITES = new Set([
   "POST /v1/events",
   "POST /v1/webhook-endpoints/test",
   "POST /v1/webhook-endpoints/{id}/test",
-  "POST /v1/events/{id}/endpoints/{endpoint_id}/resend",
-  "POST /v1/webhook-endpoints/{id}/recover",
 ]);
 
 /** Routes only the platform operator's admins may call (tenants get 403 whatever their role). */
 export const isPlatformRoute = (r: Route) => r.path.startsWith("/v1/organizations");
 
+/** Reads that are admin business (API keys: who holds which access). */
+const ADMIN_READS = new Set(["GET /v1/api-keys"]);
+
 export function leastRole(r: Route): Role {
+  if (ADMIN_READS.has(r.key)) return "admin";
   if (r.method === "GET") return "viewer";
   if (MEMBER_WRITES.has(r.key)) return "member";
   return "admin";
