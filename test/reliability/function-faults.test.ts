@@ -1,0 +1,245 @@
+/**
+ * Function faults through the whole local stack (`startLocalStack`, the same handlers Lambda
+ * runs, behind the SQS event-source emulation): the ingest and delivery functions crash
+ * mid-batch, injected through `wrap`:
+ * - before doing anything (the invocation fails as a whole);
+ * - after doing everything but before the acknowledgement (webhooks sent, records written,
+ *   the batch not deleted: the classic "crash between sending and acknowledging");
+ * - half-way (the first records of the batch processed, then the crash).
+ *
+ * The queues' visibility timeout is lowered to 2 s so a crashed batch comes back quickly (on
+ * AWS it is minutes; only the wait is shorter, the semantics are SQS's own).
+ *
+ * Promised and checked: every (event, endpoint) is delivered at least once; every copy of a
+ * delivery carries the same `webhook-id` (the event id) and the same body; receivers never see
+ * an id that is not one of the events; every delivery ends `succeeded`; the queues drain.
+ */
+import { randomBytes } from "node:crypto";
+import { SendMessageBatchCommand } from "@aws-sdk/client-sqs";
+import type { SQSEvent } from "aws-lambda";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { logger } from "../../core/log/logger.js";
+import { bootstrapOrg } from "../../core/orgs/bootstrap.js";
+import { deliveriesOfMessage } from "../../core/store/deliveries.js";
+import type { SqsHandler } from "../../local/event-source.js";
+import { type LocalStack, startLocalStack } from "../../local/stack.js";
+import { type Receiver, startReceiver } from "../support/receiver.js";
+import { waitFor } from "../support/wait.js";
+import { setVisibilityTimeout, waitForEmptyQueue } from "./support.js";
+
+type Mode = "before" | "after" | "half";
+const MODES: Mode[] = ["before", "after", "half"];
+
+/** Deterministic pseudo-random numbers (mulberry32), so a failing run can be replayed. */
+function rng(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const SEED = Number(process.env.FAULT_SEED ?? 20261122);
+const random = rng(SEED);
+/** Crashes to inject, in order, then at random with this probability. */
+const plan: Record<"ingest" | "deliver", { forced: Mode[]; rate: number; seen: Record<Mode, number> }> = {
+  ingest: { forced: ["after", "half", "before"], rate: 0.3, seen: { before: 0, after: 0, half: 0 } },
+  deliver: {
+    forced: ["after", "half", "before", "after"],
+    rate: 0.3,
+    seen: { before: 0, after: 0, half: 0 },
+  },
+};
+let armed = false;
+
+class InjectedCrash extends Error {}
+
+function crashing(which: "ingest" | "deliver", handler: SqsHandler): SqsHandler {
+  return async (event: SQSEvent) => {
+    const p = plan[which];
+    const mode = !armed
+      ? undefined
+      : (p.forced.shift() ?? (random() < p.rate ? MODES[Math.floor(random() * 3)] : undefined));
+    if (!mode) return handler(event);
+    p.seen[mode]++;
+    if (mode === "before") throw new InjectedCrash(`${which}: crash before processing`);
+    if (mode === "half") {
+      const half = Math.ceil(event.Records.length / 2);
+      await handler({ Records: event.Records.slice(0, half) });
+      throw new InjectedCrash(`${which}: crash after ${half} of ${event.Records.length} records`);
+    }
+    await handler(event);
+    throw new InjectedCrash(`${which}: crash after processing, before the acknowledgement`);
+  };
+}
+
+let stack: LocalStack;
+let receiver: Receiver;
+/** The status the receiver answered, by request index. */
+const answered: number[] = [];
+const org = `org_crash${randomBytes(4).toString("hex")}`;
+const key = `sk_test_${randomBytes(24).toString("base64url")}`;
+
+beforeAll(async () => {
+  logger.setLogLevel("CRITICAL");
+  receiver = await startReceiver({
+    // One endpoint also fails a fifth of its requests: crashes and retries interleave.
+    plan: (req, index) => {
+      const status = req.path.includes("ep=flaky") && random() < 0.2 ? 500 : 200;
+      answered[index] = status;
+      return { status };
+    },
+  });
+  stack = await startLocalStack({
+    emulators: {
+      dynamodbEndpoint: inject("dynamodbEndpoint"),
+      sqsEndpoint: inject("sqsEndpoint"),
+      suffix: randomBytes(4).toString("hex"),
+    },
+    env: { RETRY_SCHEDULE: "1", ENDPOINT_CACHE_SECONDS: "0" },
+    wrap: (h) => ({ ...h, ingest: crashing("ingest", h.ingest), deliver: crashing("deliver", h.deliver) }),
+  });
+  await setVisibilityTimeout(stack.deps.sqs, stack.config.queues.ingest, 2);
+  await setVisibilityTimeout(stack.deps.sqs, stack.config.queues.delivery, 2);
+  await bootstrapOrg(stack.deps, { orgId: org, name: "crash", apiKey: key });
+});
+
+afterAll(async () => {
+  await stack?.stop();
+  await receiver?.close();
+});
+
+async function api(method: string, path: string, body?: unknown) {
+  const res = await fetch(`${stack.url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
+
+describe("function faults", () => {
+  it("crashes of the ingest and delivery functions mid-batch lose nothing", async () => {
+    const endpoints: string[] = [];
+    for (const name of ["a", "b", "flaky"]) {
+      const res = await api("POST", "/v1/webhook-endpoints", {
+        url: `${receiver.url}?ep=${name}`,
+        max_retries: name === "flaky" ? 10 : 5,
+      });
+      expect(res.status).toBe(201);
+      endpoints.push(res.body.id as string);
+    }
+    armed = true;
+
+    // Producers: 60 events on the ingest queue (half with an idempotency key), 10 over HTTP.
+    const N_QUEUE = 60;
+    const bodies = Array.from({ length: N_QUEUE }, (_, i) =>
+      JSON.stringify({
+        org_id: org,
+        type: "voice.call.ended",
+        data: { n: i },
+        ...(i % 2 === 0 ? { id: `producer-${i}` } : {}),
+      }),
+    );
+    for (let i = 0; i < bodies.length; i += 10) {
+      await stack.deps.sqs.send(
+        new SendMessageBatchCommand({
+          QueueUrl: stack.config.queues.ingest,
+          Entries: bodies.slice(i, i + 10).map((b, j) => ({ Id: String(j), MessageBody: b })),
+        }),
+      );
+    }
+    const viaApi: string[] = [];
+    for (let i = 0; i < 10; i++) {
+      const res = await api("POST", "/v1/events", { type: "voice.call.ended", data: { n: N_QUEUE + i } });
+      expect(res.status).toBe(202);
+      viaApi.push(res.body.id as string);
+    }
+    const total = N_QUEUE + 10;
+
+    // Wait until every (event, endpoint) got a 2xx.
+    const pairOf = (r: { path: string; body: string }) =>
+      `${(JSON.parse(r.body) as { data: { n: number } }).data.n}/${new URL(r.path, "http://x").searchParams.get("ep")}`;
+    const delivered = () => new Set(receiver.requests.filter((_, i) => answered[i] === 200).map(pairOf));
+    await waitFor(() => delivered().size >= total * 3, {
+      what: `${total * 3} deliveries (have ${delivered().size})`,
+      timeoutMs: 120_000,
+      intervalMs: 200,
+    });
+
+    // Every request: webhook-id = the event id in the body; each pair always the same id and body.
+    const byPair = new Map<string, { ids: Set<string>; bodies: Set<string>; count: number }>();
+    for (const r of receiver.requests) {
+      const body = JSON.parse(r.body) as { id: string; data: { n: number } };
+      expect(r.headers["webhook-id"]).toBe(body.id);
+      const key = pairOf(r);
+      const entry = byPair.get(key) ?? { ids: new Set(), bodies: new Set(), count: 0 };
+      entry.ids.add(body.id);
+      entry.bodies.add(r.body);
+      entry.count++;
+      byPair.set(key, entry);
+    }
+    expect(byPair.size).toBe(total * 3);
+    for (const [pair, e] of byPair) {
+      expect(e.ids.size, `${pair} arrived under ${e.ids.size} webhook-ids`).toBe(1);
+      expect(e.bodies.size, `${pair} arrived with different bodies`).toBe(1);
+    }
+    const eventIds = new Set([...byPair.values()].map((e) => [...e.ids][0]!));
+    expect(eventIds.size).toBe(total);
+    for (const id of viaApi) expect(eventIds.has(id)).toBe(true);
+
+    // The crashes did happen, and did produce duplicates (at-least-once, not exactly-once).
+    expect(plan.ingest.seen.after + plan.ingest.seen.half + plan.ingest.seen.before).toBeGreaterThanOrEqual(
+      3,
+    );
+    expect(plan.deliver.seen.after).toBeGreaterThanOrEqual(2);
+    const duplicates = [...byPair.values()].reduce((n, e) => n + e.count - 1, 0);
+    expect(duplicates).toBeGreaterThan(0);
+
+    // Everything settles: all queues drain, every delivery record says succeeded.
+    await waitForEmptyQueue(stack.deps.sqs, stack.config.queues.ingest, 60_000);
+    await waitForEmptyQueue(stack.deps.sqs, stack.config.queues.delivery, 60_000);
+    for (const id of eventIds) {
+      const records = await waitFor(
+        async () => {
+          const rs = await deliveriesOfMessage(stack.deps.db, org, id);
+          return rs.length === 3 && rs.every((d) => d.status === "succeeded") && rs;
+        },
+        { what: `three succeeded deliveries of ${id}`, timeoutMs: 30_000, intervalMs: 100 },
+      );
+      expect(new Set(records.map((d) => d.endpoint_id))).toEqual(new Set(endpoints));
+    }
+    console.info(
+      `seed ${SEED}: ingest crashes ${JSON.stringify(plan.ingest.seen)}, delivery crashes ${JSON.stringify(plan.deliver.seen)}, ${receiver.requests.length} requests for ${total * 3} deliveries (${duplicates} duplicates)`,
+    );
+  });
+
+  it("a crash after a successful attempt does not turn the delivery into a failure (max_retries 0)", async () => {
+    const res = await api("POST", "/v1/webhook-endpoints", {
+      url: `${receiver.url}?ep=once`,
+      max_retries: 0,
+    });
+    expect(res.status).toBe(201);
+    plan.ingest.rate = 0;
+    plan.deliver.rate = 0;
+    plan.deliver.forced = ["after"];
+    const before = plan.deliver.seen.after;
+    const published = await api("POST", "/v1/events", { type: "chat.message.completed", data: { n: -1 } });
+    expect(published.status).toBe(202);
+    const id = published.body.id as string;
+    await waitFor(() => plan.deliver.seen.after > before, { what: "the injected crash" });
+    // The redelivered copy (receive count 2) comes back after the 2 s visibility timeout.
+    await waitForEmptyQueue(stack.deps.sqs, stack.config.queues.delivery, 30_000);
+    const copies = receiver.requests.filter(
+      (r) => r.headers["webhook-id"] === id && r.path.includes("ep=once"),
+    );
+    expect(copies.length).toBeGreaterThanOrEqual(1);
+    const [record] = (await deliveriesOfMessage(stack.deps.db, org, id)).filter(
+      (d) => d.endpoint_id === res.body.id,
+    );
+    expect(record?.status, JSON.stringify(record)).toBe("succeeded");
+  });
+});
