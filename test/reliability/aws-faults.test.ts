@@ -1,0 +1,447 @@
+/**
+ * DynamoDB and SQS failing transiently: the error paths the emulators cannot produce
+ * (throttling, partial batch failures, 5xx), injected with aws-sdk-client-mock, the only
+ * place this suite uses mocks. Everything not injected goes through to the real emulators,
+ * so the handlers run their real code against real state.
+ *
+ * Promised: a transient failure never loses an event or a delivery. It becomes a retry (a
+ * batch item failure: SQS hands the record back) and the retry completes the work, or the
+ * work is retried inside the call (partial SendMessageBatch / BatchWriteItem failures).
+ */
+import {
+  InternalServerError as DynamoInternalError,
+  ProvisionedThroughputExceededException,
+} from "@aws-sdk/client-dynamodb";
+import {
+  ChangeMessageVisibilityBatchCommand,
+  DeleteMessageBatchCommand,
+  GetQueueAttributesCommand,
+  type Message,
+  ReceiveMessageCommand,
+  SendMessageBatchCommand,
+  type SendMessageBatchCommandInput,
+  SendMessageCommand,
+  SQSClient,
+} from "@aws-sdk/client-sqs";
+import {
+  BatchWriteCommand,
+  type BatchWriteCommandInput,
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  ScanCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from "@aws-sdk/lib-dynamodb";
+import type { SQSEvent } from "aws-lambda";
+import { mockClient } from "aws-sdk-client-mock";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { createDeliveryHandler } from "../../core/delivery/handler.js";
+import type { Deps } from "../../core/deps.js";
+import { createIngestHandler } from "../../core/events/ingest-handler.js";
+import { logger } from "../../core/log/logger.js";
+import { deliveryTask } from "../../core/model/task.js";
+import { SendError, sendAll } from "../../core/queue/send.js";
+import { attemptsOfMessage } from "../../core/store/attempts.js";
+import { type Receiver, startReceiver } from "../support/receiver.js";
+import { createTestStack, type TestStack, uniqueOrg } from "../support/stack.js";
+import { waitFor } from "../support/wait.js";
+import { deliveryOf, enqueue, putEndpointItem, receiveAll, sqsEvent, taskFor } from "./support.js";
+
+const throttled = () =>
+  new ProvisionedThroughputExceededException({
+    message: "Rate of requests exceeds the allowed throughput",
+    $metadata: {},
+  });
+const sqsDown = () =>
+  Object.assign(new Error("We encountered an internal error"), { name: "InternalError", $fault: "server" });
+
+// biome-ignore lint/suspicious/noExplicitAny: command classes of two SDK packages, used generically.
+type AnyCommand = new (input: any) => any;
+const DOC_COMMANDS: AnyCommand[] = [
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+  DeleteCommand,
+  BatchWriteCommand,
+  TransactWriteCommand,
+  ScanCommand,
+];
+const SQS_COMMANDS: AnyCommand[] = [
+  SendMessageCommand,
+  SendMessageBatchCommand,
+  ChangeMessageVisibilityBatchCommand,
+  DeleteMessageBatchCommand,
+  ReceiveMessageCommand,
+  GetQueueAttributesCommand,
+];
+
+type Fault = (
+  command: string,
+  input: Record<string, unknown>,
+  real: (command: unknown) => Promise<unknown>,
+) => Promise<unknown> | undefined;
+
+/**
+ * Mocks a client instance so that every command goes to the real emulator unless `fault`
+ * answers it (a rejection, or a made-up response).
+ */
+function interpose(
+  client: { send: (...a: never[]) => Promise<unknown> },
+  commands: AnyCommand[],
+  fault: Fault,
+) {
+  const real = (client.send as (c: unknown) => Promise<unknown>).bind(client);
+  const mock = mockClient(client as never);
+  for (const Cmd of commands) {
+    mock
+      .on(Cmd)
+      .callsFake((input: Record<string, unknown>) => fault(Cmd.name, input, real) ?? real(new Cmd(input)));
+  }
+  return mock;
+}
+
+let stack: TestStack;
+let deps: Deps;
+let receiver: Receiver;
+const mocks: { restore(): void }[] = [];
+
+beforeAll(async () => {
+  logger.setLogLevel("CRITICAL");
+  stack = await createTestStack({ RETRY_SCHEDULE: "1", ENDPOINT_CACHE_SECONDS: "0" });
+  deps = stack.deps;
+  receiver = await startReceiver();
+});
+afterEach(() => {
+  for (const m of mocks.splice(0)) m.restore();
+});
+afterAll(async () => {
+  await receiver.close();
+});
+
+/** Tasks on the delivery queue for an organization (received, then left to expire). */
+async function tasksOnQueue(org: string) {
+  const messages = await receiveAll(deps.sqs, stack.config.queues.delivery);
+  return messages.map((m) => deliveryTask.parse(JSON.parse(m.Body!))).filter((t) => t.org_id === org);
+}
+
+async function dlqBodies(url: string): Promise<Message[]> {
+  return receiveAll(deps.sqs, url);
+}
+
+describe("SQS batch sends", () => {
+  const fake = () =>
+    new SQSClient({
+      region: "us-east-1",
+      endpoint: "http://127.0.0.1:9",
+      credentials: { accessKeyId: "x", secretAccessKey: "x" },
+    });
+  const messages = Array.from({ length: 12 }, (_, i) => ({ id: `m${i}`, body: `{"n":${i}}` }));
+
+  it("retries the entries a SendMessageBatch reports as failed (server side) until they go", async () => {
+    const sqs = fake();
+    const calls: string[][] = [];
+    const mock = mockClient(sqs);
+    mocks.push(mock);
+    let first = true;
+    mock.on(SendMessageBatchCommand).callsFake((input: SendMessageBatchCommandInput) => {
+      const ids = (input.Entries ?? []).map((e) => e.Id!);
+      calls.push(ids);
+      const failed = first ? ids.slice(0, 2) : [];
+      first = false;
+      return {
+        Successful: ids
+          .filter((id) => !failed.includes(id))
+          .map((Id) => ({ Id, MessageId: Id, MD5OfMessageBody: "" })),
+        Failed: failed.map((Id) => ({ Id, SenderFault: false, Code: "InternalError" })),
+      };
+    });
+    const sent = await sendAll(sqs, "q", messages);
+    expect(new Set(sent)).toEqual(new Set(messages.map((m) => m.id)));
+    expect(sent).toHaveLength(12);
+    // 10 + 2 first, then only the two failed entries again.
+    expect(calls.map((c) => c.length)).toEqual(expect.arrayContaining([2]));
+    expect(calls.flat()).toHaveLength(14);
+  });
+
+  it("reports what never went (and what did) after the retries; sender faults are not retried", async () => {
+    const sqs = fake();
+    const mock = mockClient(sqs);
+    mocks.push(mock);
+    let calls = 0;
+    mock.on(SendMessageBatchCommand).callsFake((input: SendMessageBatchCommandInput) => {
+      calls++;
+      const entries = input.Entries ?? [];
+      return {
+        Successful: entries
+          .filter((e) => !e.MessageBody!.includes('"n":3}') && !e.MessageBody!.includes('"n":4}'))
+          .map((e) => ({ Id: e.Id!, MessageId: e.Id!, MD5OfMessageBody: "" })),
+        Failed: entries
+          .filter((e) => e.MessageBody!.includes('"n":3}') || e.MessageBody!.includes('"n":4}'))
+          .map((e) => ({ Id: e.Id!, SenderFault: e.MessageBody!.includes('"n":4}'), Code: "X" })),
+      };
+    });
+    const err = await sendAll(sqs, "q", messages.slice(0, 6)).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SendError);
+    expect(new Set((err as SendError).failedIds)).toEqual(new Set(["m3", "m4"]));
+    expect(new Set((err as SendError).sentIds)).toEqual(new Set(["m0", "m1", "m2", "m5"]));
+    expect(calls).toBeGreaterThanOrEqual(1);
+  });
+
+  it("a SendMessageBatch that throws is not swallowed", async () => {
+    const sqs = fake();
+    const mock = mockClient(sqs);
+    mocks.push(mock);
+    mock.on(SendMessageBatchCommand).rejects(sqsDown());
+    await expect(sendAll(sqs, "q", messages)).rejects.toThrow();
+  });
+});
+
+describe("ingest under transient failures", () => {
+  const event = (org: string, n: number) =>
+    JSON.stringify({ org_id: org, type: "voice.call.ended", data: { n } });
+
+  it("a throttled write makes the record a batch item failure; its retry stores and fans out everything", async () => {
+    const org = uniqueOrg();
+    const eps = await Promise.all([1, 2, 3].map(() => putEndpointItem(deps, org, { url: receiver.url })));
+    let failures = 0;
+    mocks.push(
+      interpose(deps.db.doc, DOC_COMMANDS, (cmd) => {
+        if (
+          ["PutCommand", "TransactWriteCommand", "BatchWriteCommand", "UpdateCommand"].includes(cmd) &&
+          failures === 0
+        ) {
+          failures++;
+          return Promise.reject(throttled());
+        }
+        return undefined;
+      }),
+    );
+    const handler = createIngestHandler(deps);
+    const ev = sqsEvent([event(org, 1)]);
+    const first = await handler(ev);
+    expect(failures).toBe(1);
+    expect(first.batchItemFailures.map((f) => f.itemIdentifier)).toEqual([ev.Records[0]!.messageId]);
+    // SQS hands the same record back (receive count 2); the table answers again.
+    const retry = await handler({
+      Records: [
+        { ...ev.Records[0]!, attributes: { ...ev.Records[0]!.attributes, ApproximateReceiveCount: "2" } },
+      ],
+    });
+    expect(retry.batchItemFailures).toEqual([]);
+    const tasks = await tasksOnQueue(org);
+    expect(new Set(tasks.map((t) => t.endpoint_id))).toEqual(new Set(eps.map((e) => e.id)));
+    expect(new Set(tasks.map((t) => t.msg_id)).size).toBe(1);
+    // Nothing went to the ingest DLQ: a throttle is not an invalid message.
+    expect((await dlqBodies(stack.config.queues.ingestDlq)).filter((m) => m.Body?.includes(org))).toEqual([]);
+  });
+
+  it("every DynamoDB call failing once in turn: each record is retried until done, nothing lost", async () => {
+    const org = uniqueOrg();
+    const eps = await Promise.all([1, 2].map(() => putEndpointItem(deps, org, { url: receiver.url })));
+    const failedOnce = new Set<string>();
+    mocks.push(
+      interpose(deps.db.doc, DOC_COMMANDS, (cmd) => {
+        if (failedOnce.has(cmd)) return undefined;
+        failedOnce.add(cmd);
+        return Promise.reject(new DynamoInternalError({ message: "internal server error", $metadata: {} }));
+      }),
+    );
+    const handler = createIngestHandler(deps);
+    let ev: SQSEvent = sqsEvent([event(org, 1), event(org, 2), event(org, 3)]);
+    for (let round = 1; ev.Records.length > 0; round++) {
+      expect(round, "records keep failing").toBeLessThan(15);
+      const res = await handler(ev);
+      const failed = new Set(res.batchItemFailures.map((f) => f.itemIdentifier));
+      ev = { Records: ev.Records.filter((r) => failed.has(r.messageId)) };
+    }
+    const tasks = await tasksOnQueue(org);
+    const pairs = new Set(tasks.map((t) => `${t.msg_id}/${t.endpoint_id}`));
+    expect(new Set(tasks.map((t) => t.msg_id)).size).toBe(3);
+    expect(pairs.size).toBe(3 * eps.length);
+  });
+
+  it("SendMessageBatch failing for some entries: retried in the call, then on redelivery; every task goes out", async () => {
+    const org = uniqueOrg();
+    const eps = await Promise.all(
+      Array.from({ length: 12 }, () => putEndpointItem(deps, org, { url: receiver.url })),
+    );
+    let calls = 0;
+    mocks.push(
+      interpose(deps.sqs, SQS_COMMANDS, (cmd, input, real) => {
+        if (cmd !== "SendMessageBatchCommand") return undefined;
+        calls++;
+        // The first five calls refuse one entry (server side): more than one call's retries.
+        if (calls > 5) return undefined;
+        const entries = (input as unknown as SendMessageBatchCommandInput).Entries ?? [];
+        const [bad, ...good] = entries;
+        return real(new SendMessageBatchCommand({ QueueUrl: String(input.QueueUrl), Entries: good })).then(
+          (res) => ({
+            ...(res as object),
+            Failed: [{ Id: bad!.Id!, SenderFault: false, Code: "InternalError" }],
+          }),
+        );
+      }),
+    );
+    const handler = createIngestHandler(deps);
+    const ev = sqsEvent([event(org, 7)]);
+    let res = await handler(ev);
+    for (let round = 2; res.batchItemFailures.length > 0; round++) {
+      expect(round).toBeLessThan(6);
+      res = await handler({
+        Records: [
+          {
+            ...ev.Records[0]!,
+            attributes: { ...ev.Records[0]!.attributes, ApproximateReceiveCount: String(round) },
+          },
+        ],
+      });
+    }
+    const tasks = await tasksOnQueue(org);
+    expect(new Set(tasks.map((t) => t.endpoint_id))).toEqual(new Set(eps.map((e) => e.id)));
+  });
+
+  it("an invalid message whose dead-lettering fails is retried, not dropped", async () => {
+    let refused = 0;
+    mocks.push(
+      interpose(deps.sqs, SQS_COMMANDS, (cmd) => {
+        if (cmd === "SendMessageCommand" || cmd === "SendMessageBatchCommand") {
+          refused++;
+          return Promise.reject(sqsDown());
+        }
+        return undefined;
+      }),
+    );
+    const handler = createIngestHandler(deps);
+    const ev = sqsEvent(["{not json"]);
+    const res = await handler(ev);
+    expect(refused).toBeGreaterThan(0);
+    expect(res.batchItemFailures.map((f) => f.itemIdentifier)).toEqual([ev.Records[0]!.messageId]);
+  });
+});
+
+describe("delivery under transient failures", () => {
+  /** A task enqueued and received for real, so receipt handles work. */
+  async function received(org: string, max_retries = 5) {
+    const ep = await putEndpointItem(deps, org, { url: receiver.url, max_retries });
+    const t = taskFor(ep, { org });
+    await enqueue(deps, t);
+    const messages = await waitFor(
+      async () => {
+        const res = await deps.sqs.send(
+          new ReceiveMessageCommand({
+            QueueUrl: stack.config.queues.delivery,
+            MaxNumberOfMessages: 10,
+            WaitTimeSeconds: 1,
+            MessageSystemAttributeNames: ["All"],
+          }),
+        );
+        const mine = (res.Messages ?? []).filter((m) => m.Body?.includes(t.msg_id));
+        return mine.length > 0 && mine;
+      },
+      { what: "the task on the queue", intervalMs: 0 },
+    );
+    const m = messages[0]!;
+    const ev = sqsEvent([m.Body!], Number(m.Attributes?.ApproximateReceiveCount ?? 1));
+    ev.Records[0]!.receiptHandle = m.ReceiptHandle!;
+    ev.Records[0]!.messageId = m.MessageId!;
+    return { ep, t, ev };
+  }
+
+  it("a throttled endpoint lookup leaves the record on the queue (no request, no DLQ)", async () => {
+    const org = uniqueOrg();
+    const { t, ev } = await received(org);
+    mocks.push(
+      interpose(deps.db.doc, DOC_COMMANDS, (cmd) =>
+        cmd === "QueryCommand" ? Promise.reject(throttled()) : undefined,
+      ),
+    );
+    const before = receiver.requests.length;
+    const res = await createDeliveryHandler(deps)(ev);
+    expect(res.batchItemFailures.map((f) => f.itemIdentifier)).toEqual([ev.Records[0]!.messageId]);
+    expect(receiver.requests.filter((r) => r.body === t.body)).toHaveLength(0);
+    expect(receiver.requests.length).toBe(before);
+  });
+
+  it("a dead-letter that SQS refuses keeps the exhausted task on the queue instead of dropping it", async () => {
+    const org = uniqueOrg();
+    const failing = await startReceiver({ fallback: { status: 500 } });
+    try {
+      const ep = await putEndpointItem(deps, org, { url: failing.url, max_retries: 0 });
+      const t = taskFor(ep);
+      mocks.push(
+        interpose(deps.sqs, SQS_COMMANDS, (cmd, input) =>
+          cmd === "SendMessageBatchCommand" && input.QueueUrl === stack.config.queues.deliveryDlq
+            ? Promise.reject(sqsDown())
+            : undefined,
+        ),
+      );
+      const ev = sqsEvent([JSON.stringify(t)]);
+      const res = await createDeliveryHandler(deps)(ev);
+      expect(failing.requests).toHaveLength(1);
+      expect(res.batchItemFailures.map((f) => f.itemIdentifier)).toEqual([ev.Records[0]!.messageId]);
+      // The attempt itself is on record.
+      const attempts = await attemptsOfMessage(deps.db, org, t.msg_id, { limit: 10 });
+      expect(attempts.attempts).toHaveLength(1);
+    } finally {
+      await failing.close();
+    }
+  });
+
+  it("a refused visibility change still reports the retry (the record returns after the default timeout)", async () => {
+    const org = uniqueOrg();
+    const failing = await startReceiver({ fallback: { status: 503 } });
+    try {
+      const ep = await putEndpointItem(deps, org, { url: failing.url, max_retries: 3 });
+      const t = taskFor(ep);
+      mocks.push(
+        interpose(deps.sqs, SQS_COMMANDS, (cmd) =>
+          cmd === "ChangeMessageVisibilityBatchCommand" ? Promise.reject(sqsDown()) : undefined,
+        ),
+      );
+      const ev = sqsEvent([JSON.stringify(t)]);
+      const res = await createDeliveryHandler(deps)(ev);
+      expect(res.batchItemFailures.map((f) => f.itemIdentifier)).toEqual([ev.Records[0]!.messageId]);
+      expect((await deliveryOf(deps, t))?.status).toBe("retrying");
+    } finally {
+      await failing.close();
+    }
+  });
+
+  it("unprocessed BatchWriteItem entries (throttling) are retried until the attempt log is written", async () => {
+    const org = uniqueOrg();
+    const { t, ev } = await received(org);
+    let partial = 0;
+    mocks.push(
+      interpose(deps.db.doc, DOC_COMMANDS, (cmd, input) => {
+        if (cmd !== "BatchWriteCommand" || partial >= 2) return undefined;
+        partial++;
+        // DynamoDB accepts nothing and hands every item back, twice.
+        return Promise.resolve({
+          UnprocessedItems: (input as unknown as BatchWriteCommandInput).RequestItems,
+          $metadata: {},
+        });
+      }),
+    );
+    const res = await createDeliveryHandler(deps)(ev);
+    expect(res.batchItemFailures).toEqual([]);
+    expect(partial).toBe(2);
+    expect((await deliveryOf(deps, t))?.status).toBe("succeeded");
+    expect((await attemptsOfMessage(deps.db, org, t.msg_id, { limit: 10 })).attempts).toHaveLength(1);
+  });
+
+  it("when the attempt log cannot be written at all, the delivery is still not repeated (documented trade-off)", async () => {
+    const org = uniqueOrg();
+    const { t, ev } = await received(org);
+    mocks.push(
+      interpose(deps.db.doc, DOC_COMMANDS, (cmd) =>
+        cmd === "BatchWriteCommand" ? Promise.reject(throttled()) : undefined,
+      ),
+    );
+    const res = await createDeliveryHandler(deps)(ev);
+    expect(receiver.requests.filter((r) => r.body === t.body)).toHaveLength(1);
+    expect(res.batchItemFailures).toEqual([]);
+  });
+});
