@@ -21,9 +21,9 @@ import { progress, progressDone } from "./progress.js";
 import type { BenchReceiver } from "./receiver.js";
 import { percentile, pool, round, sleep } from "./stats.js";
 
-/** Parallel pollers of the local event sources (local/stack.ts). */
-export const DELIVERY_POLLERS = 4;
-export const INGEST_POLLERS = 2;
+/** Parallel pollers of the local event sources (local/stack.ts, from core/config/infra.ts). */
+export const DELIVERY_POLLERS = functions.deliver.localConcurrency;
+export const INGEST_POLLERS = functions.ingest.localConcurrency;
 
 export interface FloorResult {
   name: string;

@@ -65,7 +65,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         queueArn: env.INGEST_QUEUE_ARN!,
         handler: handlers.ingest,
         batchSize: functions.ingest.batchSize,
-        concurrency: 2,
+        concurrency: functions.ingest.localConcurrency,
         waitTimeSeconds: functions.ingest.waitTimeSeconds,
       }),
       delivery: startEventSource({
@@ -74,7 +74,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         queueArn: env.DELIVERY_QUEUE_ARN!,
         handler: handlers.deliver,
         batchSize: functions.deliver.batchSize,
-        concurrency: 4,
+        concurrency: functions.deliver.localConcurrency,
         waitTimeSeconds: functions.deliver.waitTimeSeconds,
       }),
     };

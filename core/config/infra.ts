@@ -37,6 +37,11 @@ export interface ConsumerSettings {
   maxConcurrency: number;
   /** Long-poll wait of the local event-source emulation. */
   waitTimeSeconds: number;
+  /**
+   * Parallel pollers of the local event-source emulation (`npm start`, tests, benchmarks):
+   * the concurrent invocations the deployment would run, scaled down to one machine.
+   */
+  localConcurrency: number;
 }
 
 export const table = {
@@ -80,6 +85,7 @@ export const functions = {
     batchWindowSeconds: 1,
     maxConcurrency: 10,
     waitTimeSeconds: 1,
+    localConcurrency: 4,
   },
   // The longest endpoint timeout is 30 s and records of a batch are sent concurrently,
   // so 40 s covers one batch with room for the writes that follow.
@@ -90,6 +96,7 @@ export const functions = {
     batchWindowSeconds: 0,
     maxConcurrency: 50,
     waitTimeSeconds: 1,
+    localConcurrency: 8,
   },
   scheduled: { timeoutSeconds: 60, memoryMb: 512 },
 } as const;

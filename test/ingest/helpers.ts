@@ -284,3 +284,50 @@ export function failCalls(client: unknown, command: string, shouldFail: (n: numb
     { step: "initialize", name: `fail-${command}-${Math.random()}` },
   );
 }
+
+/** Counts the client's calls per command; the returned function reads the counts so far. */
+export function countCalls(client: unknown): () => Record<string, number> {
+  const counts: Record<string, number> = {};
+  (client as MiddlewareClient).middlewareStack.add(
+    (next, context) => async (args) => {
+      const name = context.commandName ?? "unknown";
+      counts[name] = (counts[name] ?? 0) + 1;
+      return next(args);
+    },
+    { step: "initialize", name: `count-${Math.random()}` },
+  );
+  return () => ({ ...counts });
+}
+
+/**
+ * Makes SQS refuse, on every attempt, the SendMessageBatch entries whose body matches
+ * (reported in `Failed` as a server-side fault, as SQS does per entry); the others go out.
+ */
+export function failEntries(client: unknown, refuse: (body: string) => boolean): void {
+  interface Entry {
+    Id?: string;
+    MessageBody?: string;
+  }
+  interface BatchOutput {
+    output: { Successful?: unknown[]; Failed?: unknown[] };
+  }
+  (client as MiddlewareClient).middlewareStack.add(
+    (next, context) => async (args) => {
+      if (context.commandName !== "SendMessageBatchCommand") return next(args);
+      const input = (args as { input: { Entries?: Entry[] } }).input;
+      const entries = input.Entries ?? [];
+      const refused = entries.filter((e) => refuse(e.MessageBody ?? ""));
+      const kept = entries.filter((e) => !refuse(e.MessageBody ?? ""));
+      const out: BatchOutput =
+        kept.length > 0
+          ? ((await next({ ...(args as object), input: { ...input, Entries: kept } })) as BatchOutput)
+          : { output: { Successful: [], Failed: [] } };
+      out.output.Failed = [
+        ...(out.output.Failed ?? []),
+        ...refused.map((e) => ({ Id: e.Id, SenderFault: false, Code: "InternalError", Message: "injected" })),
+      ];
+      return out;
+    },
+    { step: "initialize", name: `fail-entries-${Math.random()}` },
+  );
+}

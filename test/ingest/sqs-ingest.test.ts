@@ -17,7 +17,9 @@ import { keys } from "../../core/store/keys.js";
 import { getMessage, listMessages } from "../../core/store/messages.js";
 import { createTestStack, type TestStack, uniqueOrg } from "../support/stack.js";
 import {
+  countCalls,
   failCalls,
+  failEntries,
   publishAndProcess,
   putEndpoint,
   type QueueCollector,
@@ -295,5 +297,99 @@ describe("ingest through SQS", () => {
     const got = await tasks.expect(org, 6);
     expect(got).toHaveLength(6);
     expect(new Set(got.map((t) => taskId(t.msg_id, t.endpoint_id))).size).toBe(6);
+  });
+
+  it("sends the tasks of a whole batch together and records them with one batch write", async () => {
+    const org = uniqueOrg();
+    const ep = await putEndpoint(stack.deps, org);
+    const counted = createDeps(stack.config);
+    const calls = countCalls(counted.sqs);
+    const dbCalls = countCalls(counted.db.doc);
+    const handler = createIngestHandler(counted);
+    const records = Array.from({ length: 10 }, (_, i) => ({
+      id: `batch-${org}-${i}`,
+      body: { org_id: org, type: "web.complete", data: { i } },
+    }));
+    expect(await handler(sqsEvent(records))).toEqual({ batchItemFailures: [] });
+    const got = await tasks.expect(org, 10);
+    expect(got.map((t) => JSON.parse(t.body).data.i).sort((a, b) => a - b)).toEqual([
+      0, 1, 2, 3, 4, 5, 6, 7, 8, 9,
+    ]);
+    // Ten claims, one SendMessageBatch for the ten tasks, one write recording them all.
+    expect(calls()).toEqual({ SendMessageBatchCommand: 1 });
+    const db = dbCalls();
+    expect(db.PutItemCommand).toBe(10);
+    expect(db.BatchWriteItemCommand).toBe(1);
+    expect(db.UpdateItemCommand).toBeUndefined();
+    for (const t of got) {
+      const raw = await stack.deps.db.doc.send(
+        new GetCommand({ TableName: stack.deps.db.table, Key: keys.message(org, t.msg_id) }),
+      );
+      expect(raw.Item).toMatchObject({ targets: [ep.id], sent: [ep.id], data: JSON.parse(t.body).data });
+      expect(raw.Item!.lease_until).toBeUndefined();
+      expect(raw.Item!.expires_at).toBeGreaterThan(Date.now() / 1000 + 29 * 86400);
+    }
+  });
+
+  it("needs no send and no completion write for events without targets", async () => {
+    const org = uniqueOrg();
+    const counted = createDeps(stack.config);
+    const calls = countCalls(counted.sqs);
+    const dbCalls = countCalls(counted.db.doc);
+    const handler = createIngestHandler(counted);
+    const res = await handler(
+      sqsEvent([
+        { id: `none-${org}-1`, body: { org_id: org, type: "web.complete", data: {} } },
+        { id: `none-${org}-2`, body: { org_id: org, type: "web.tool", data: {} } },
+      ]),
+    );
+    expect(res).toEqual({ batchItemFailures: [] });
+    expect(calls()).toEqual({});
+    const db = dbCalls();
+    expect(db.PutItemCommand).toBe(2);
+    expect(db.BatchWriteItemCommand).toBeUndefined();
+    expect(db.UpdateItemCommand).toBeUndefined();
+    expect((await listMessages(stack.deps.db, org, { limit: 10 })).items).toHaveLength(2);
+  });
+
+  it("fails only the event whose task SQS keeps refusing, even in a call shared with other events", async () => {
+    const org = uniqueOrg();
+    const a = await putEndpoint(stack.deps, org);
+    const b = await putEndpoint(stack.deps, org);
+    const flaky = createDeps(stack.config);
+    // Every attempt at the task of the "poison" event for endpoint b is refused.
+    failEntries(flaky.sqs, (body) => body.includes("poison") && body.includes(b.id));
+    // The send time is part of a derived message id: a redelivery carries the original one.
+    const sentAt = Date.now();
+    const records = ["ok-1", "poison", "ok-3"].map((k, i) => ({
+      id: `mix-${org}-${i + 1}`,
+      body: { org_id: org, type: "web.complete", data: { k } },
+      sentAt,
+    }));
+    const res = await createIngestHandler(flaky)(sqsEvent(records));
+    expect(res.batchItemFailures).toEqual([{ itemIdentifier: `mix-${org}-2` }]);
+    const first = await tasks.expect(org, 5);
+    expect(first).toHaveLength(5);
+    const poison = first.find((t) => JSON.parse(t.body).data.k === "poison")!;
+    expect(poison.endpoint_id).toBe(a.id);
+    // What did go out is recorded and the lease given up, so the retry can proceed at once.
+    const raw = await stack.deps.db.doc.send(
+      new GetCommand({ TableName: stack.deps.db.table, Key: keys.message(org, poison.msg_id) }),
+    );
+    expect(raw.Item!.sent).toEqual([a.id]);
+    expect(raw.Item!.lease_until).toBeUndefined();
+    for (const t of first.filter((t) => t !== poison)) {
+      const m = await getMessage(stack.deps.db, org, t.msg_id);
+      expect(m!.sent.sort()).toEqual([a.id, b.id].sort());
+    }
+
+    // SQS redelivers the failed record to a healthy invocation: only the missing task goes out.
+    const retry = await createIngestHandler(stack.deps)(sqsEvent([records[1]!]));
+    expect(retry).toEqual({ batchItemFailures: [] });
+    const all = await tasks.expect(org, 6);
+    expect(all).toHaveLength(6);
+    expect(new Set(all.map((t) => taskId(t.msg_id, t.endpoint_id))).size).toBe(6);
+    const done = await getMessage(stack.deps.db, org, poison.msg_id);
+    expect(done!.sent.sort()).toEqual([a.id, b.id].sort());
   });
 });
