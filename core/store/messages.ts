@@ -174,7 +174,8 @@ const WRITE_RETRIES = 3;
  * message's send lease, so nobody else writes the item meanwhile (the lease outlasts an
  * invocation, see events/fanout.ts LEASE_MS), and the item is written whole, `sent` =
  * `targets`, lease gone, with one BatchWriteItem per 25 messages instead of one UpdateItem
- * each. Items DynamoDB leaves unprocessed after a few retries fall back to an UpdateItem.
+ * each (the same write units: an update is billed on the whole item too). Items DynamoDB
+ * leaves unprocessed after a few retries, or whose call fails, fall back to an UpdateItem.
  * Returns, per message (in order), the error that kept it from being recorded, if any.
  */
 export async function markComplete(
@@ -199,8 +200,10 @@ export async function markComplete(
       try {
         const res = await db.doc.send(new BatchWriteCommand({ RequestItems: { [db.table]: pending } }));
         pending = (res.UnprocessedItems?.[db.table] ?? []) as typeof pending;
-      } catch (err) {
-        for (const p of pending) errors[indexOf(byKey, p.PutRequest.Item)] = err;
+      } catch {
+        // A call refused as a whole (throttled past the SDK's retries, one bad item): write
+        // its messages one by one, so one message's trouble stays its own.
+        fallback.push(...pending.map((p) => indexOf(byKey, p.PutRequest.Item)));
         break;
       }
     }

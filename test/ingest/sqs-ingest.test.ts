@@ -392,4 +392,27 @@ describe("ingest through SQS", () => {
     const done = await getMessage(stack.deps.db, org, poison.msg_id);
     expect(done!.sent.sort()).toEqual([a.id, b.id].sort());
   });
+
+  it("records completion one message at a time when the batch write fails", async () => {
+    const org = uniqueOrg();
+    const ep = await putEndpoint(stack.deps, org);
+    const flaky = createDeps(stack.config);
+    failCalls(flaky.db.doc, "BatchWriteItemCommand", () => true);
+    const dbCalls = countCalls(flaky.db.doc);
+    const records = [1, 2, 3].map((i) => ({
+      id: `bw-${org}-${i}`,
+      body: { org_id: org, type: "web.complete", data: { i } },
+    }));
+    expect(await createIngestHandler(flaky)(sqsEvent(records))).toEqual({ batchItemFailures: [] });
+    const got = await tasks.expect(org, 3);
+    expect(got).toHaveLength(3);
+    expect(dbCalls().UpdateItemCommand).toBe(3);
+    for (const t of got) {
+      const raw = await stack.deps.db.doc.send(
+        new GetCommand({ TableName: stack.deps.db.table, Key: keys.message(org, t.msg_id) }),
+      );
+      expect(raw.Item!.sent).toEqual([ep.id]);
+      expect(raw.Item!.lease_until).toBeUndefined();
+    }
+  });
 });
