@@ -14,7 +14,7 @@
  * valid bodies with one field replaced, malformed and truncated JSON, deep nesting (100,000
  * levels), huge strings, oversized bodies (413) and oversized headers.
  *
- * FUZZ_RUNS (default 25) sets the runs per property.
+ * FUZZ_RUNS (default 20) sets the runs per property.
  */
 import { randomBytes } from "node:crypto";
 import type { AddressInfo } from "node:net";
@@ -34,7 +34,7 @@ import { callApp, type TestResponse } from "../support/api.js";
 import { createTestStack, type TestStack } from "../support/stack.js";
 import { concretePath, type Ids, type Route, routesOf, validBody } from "./routes.js";
 
-const RUNS = Number(process.env.FUZZ_RUNS ?? 25);
+const RUNS = Number(process.env.FUZZ_RUNS ?? 20);
 const ALLOWED = new Set([200, 201, 202, 204, 400, 401, 404, 409, 413, 415]);
 const MiB = 1024 * 1024;
 
