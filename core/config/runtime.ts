@@ -5,7 +5,7 @@
  * `local/`). Everything has a production-safe default: private targets and plain-http
  * localhost are off unless a deployment turns them on.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { retention, retry } from "./infra.js";
 
 const flag = z

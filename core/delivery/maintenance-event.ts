@@ -2,7 +2,7 @@
  * The events the delivery engine schedules for functions/scheduled.ts (target
  * "maintenance"): the JSON body of the schedule entry is the Lambda event.
  */
-import { z } from "zod";
+import * as z from "zod";
 
 export const autoDisableEvent = z.object({
   kind: z.literal("endpoint.auto_disable"),

@@ -7,7 +7,7 @@
  * send one, but it only names a message already stored for the organization it names, and
  * a command that arrives before the message's `deliver_at` is re-scheduled, not obeyed.
  */
-import { z } from "zod";
+import * as z from "zod";
 
 export const fanoutCommand = z.strictObject({
   hookrelay: z.literal("fanout"),

@@ -14,7 +14,7 @@
  * Whether `type` is in the organization's catalog is only known to the service.
  */
 import { SendMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
-import type { z } from "zod";
+import type * as z from "zod";
 import { ingestMessage } from "../model/message.js";
 import { sendAll } from "../queue/send.js";
 

@@ -2,7 +2,7 @@
  * Delivery state per (message, endpoint) and the attempt log. Written by the delivery
  * engine (and by ingest for skipped endpoints); read by the events and attempts routes.
  */
-import { z } from "zod";
+import * as z from "zod";
 
 export const deliveryStatus = z.enum([
   "pending", // task enqueued, no attempt yet

@@ -2,7 +2,7 @@
  * The stored webhook endpoint: written by the endpoints service, read by ingest (matching)
  * and delivery (URL, secrets, limits). API bodies and responses live in core/api.
  */
-import { z } from "zod";
+import * as z from "zod";
 
 export const endpointStatus = z.enum(["active", "disabled", "failing"]);
 export type EndpointStatus = z.infer<typeof endpointStatus>;

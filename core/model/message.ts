@@ -1,7 +1,7 @@
 /**
  * Events ("messages"): what producers publish, what is stored, and the body receivers get.
  */
-import { z } from "zod";
+import * as z from "zod";
 
 /** Largest serialized `data` accepted (bytes of UTF-8 JSON). */
 export const MAX_DATA_BYTES = 256 * 1024;

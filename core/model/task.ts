@@ -3,7 +3,7 @@
  * Its id is deterministic (`{msg_id}:{endpoint_id}`), so a re-sent task is recognisably
  * the same delivery, and `webhook-id` (= msg_id) is the same on every attempt.
  */
-import { z } from "zod";
+import * as z from "zod";
 
 export const deliveryTask = z.object({
   v: z.literal(1),
