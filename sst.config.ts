@@ -47,7 +47,7 @@ export default $config({
     });
 
     // ---- secret -----------------------------------------------------------------------------
-    // The admin key of the `default` organization, accepted on first use (see docs/deploy.md):
+    // The admin key of the platform organization, accepted on first use (see the README, "First API key"):
     //   npx sst secret set BootstrapApiKey sk_live_$(openssl rand -hex 32) --stage production
     // The empty placeholder means "no bootstrap key": the variable is then left out entirely.
     const bootstrapApiKey = new sst.Secret("BootstrapApiKey", "");

@@ -4,7 +4,7 @@
  *   npx tsx scripts/redrive-dlq.ts [--dry-run] [--max N] [--org ORG_ID] [--endpoint EP_ID]
  *
  * Reads the same environment as the functions (DELIVERY_QUEUE_URL, DELIVERY_DLQ_URL,
- * AWS_REGION, SQS_ENDPOINT for the local emulator). See docs/recovery.md.
+ * AWS_REGION, SQS_ENDPOINT for the local emulator). See the README, "Redrive the delivery DLQ".
  */
 import { parseArgs } from "node:util";
 import { loadConfig } from "../core/config/runtime.js";

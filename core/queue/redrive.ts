@@ -2,7 +2,7 @@
  * Moves delivery tasks from the delivery DLQ back to the delivery queue, each with a fresh
  * retry cycle (attempt_base reset to 0). Invalid bodies stay in the DLQ: redriving them
  * would only dead-letter them again. Works against SQS and the local emulator alike
- * (fauxqs has no StartMessageMoveTask); see docs/recovery.md.
+ * (fauxqs has no StartMessageMoveTask); see the README, "Redrive the delivery DLQ".
  */
 import {
   DeleteMessageBatchCommand,
