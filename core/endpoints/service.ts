@@ -6,7 +6,7 @@
 import type { Deps } from "../deps.js";
 import type { EndpointRecord } from "../model/endpoint.js";
 import { notFound, ServiceError } from "../model/errors.js";
-import { isId, newId } from "../model/ids.js";
+import { isId } from "../model/ids.js";
 import type { CursorKey } from "../store/cursor.js";
 import {
   getEndpoint,
@@ -17,7 +17,8 @@ import {
   replaceSecret,
 } from "../store/endpoints.js";
 import { invalidateEndpoints } from "./cache.js";
-import { checkEventTypes, checkHeaders, checkUrl, RETRIES, TIMEOUT_MS } from "./rules.js";
+import { newEndpointRecord } from "./record.js";
+import { checkEventTypes, checkHeaders, checkUrl } from "./rules.js";
 import { generateSecret, isValidSecret } from "./secrets.js";
 
 /** What a caller may set; `failing` is never settable: only delivery outcomes set it. */
@@ -60,32 +61,22 @@ export async function createEndpoint(
     );
   }
   const secret = input.secret ?? generateSecret();
-  const now = deps.now();
-  const at = now.toISOString();
-  const rec: EndpointRecord = {
-    org_id: org,
-    id: newId("ep", now),
-    label: input.label ?? null,
-    description: input.description ?? null,
-    url,
-    event_types: eventTypes,
-    agent_id: input.agent_id ?? null,
-    status: input.status ?? "active",
-    max_retries: input.max_retries ?? RETRIES.default,
-    timeout_ms: input.timeout_ms ?? TIMEOUT_MS.default,
-    headers,
-    secret,
-    previous_secret: null,
-    previous_secret_expires_at: null,
-    signing_version: "v1",
-    consecutive_failures: 0,
-    first_failure_at: null,
-    failing_since: null,
-    last_delivery_at: null,
-    last_error: null,
-    created_at: at,
-    updated_at: at,
-  };
+  const rec = newEndpointRecord(
+    {
+      org_id: org,
+      url,
+      secret,
+      label: input.label,
+      description: input.description,
+      event_types: eventTypes,
+      agent_id: input.agent_id,
+      status: input.status,
+      max_retries: input.max_retries,
+      timeout_ms: input.timeout_ms,
+      headers,
+    },
+    deps.now(),
+  );
   const max = deps.config.limits.maxEndpointsPerOrg;
   if (!(await insertEndpoint(deps.db, rec, max))) {
     throw new ServiceError(

@@ -3,7 +3,6 @@
  * driven by the Lambda SQS event-source emulation, and fixtures written straight to the
  * table (no dependency on the endpoints or ingest services).
  */
-import { randomBytes } from "node:crypto";
 import { type Message, ReceiveMessageCommand } from "@aws-sdk/client-sqs";
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { createDeliveryHandler, type DeliveryHandlerOptions } from "../../core/delivery/handler.js";
@@ -21,10 +20,11 @@ import { deliveriesOfMessage } from "../../core/store/deliveries.js";
 import { getEndpoint } from "../../core/store/endpoints.js";
 import { keys } from "../../core/store/keys.js";
 import { type EventSource, type EventSourceOptions, startEventSource } from "../../local/event-source.js";
+import { newSecret, putEndpointRecord } from "../support/endpoints.js";
 import { createTestStack, type TestStack, uniqueOrg } from "../support/stack.js";
 import { waitFor } from "../support/wait.js";
 
-export const newSecret = () => `whsec_${randomBytes(32).toString("base64")}`;
+export { newSecret };
 
 export interface Harness {
   stack: TestStack;
@@ -54,40 +54,8 @@ export async function startHarness(
   return { stack, deps, source, eventSource, stop: () => source.stop() };
 }
 
-export async function putEndpoint(
-  deps: Deps,
-  overrides: Partial<EndpointRecord> & { url: string },
-): Promise<EndpointRecord> {
-  const now = new Date().toISOString();
-  const ep: EndpointRecord = {
-    org_id: uniqueOrg(),
-    id: newId("ep"),
-    label: null,
-    description: null,
-    event_types: [],
-    agent_id: null,
-    status: "active",
-    max_retries: 5,
-    timeout_ms: 3000,
-    headers: {},
-    secret: newSecret(),
-    previous_secret: null,
-    previous_secret_expires_at: null,
-    signing_version: "v1",
-    consecutive_failures: 0,
-    first_failure_at: null,
-    failing_since: null,
-    last_delivery_at: null,
-    last_error: null,
-    created_at: now,
-    updated_at: now,
-    ...overrides,
-  };
-  await deps.db.doc.send(
-    new PutCommand({ TableName: deps.db.table, Item: { ...keys.endpoint(ep.org_id, ep.id), ...ep } }),
-  );
-  return ep;
-}
+export const putEndpoint = (deps: Deps, overrides: Partial<EndpointRecord> & { url: string }) =>
+  putEndpointRecord(deps, { org_id: uniqueOrg(), max_retries: 5, timeout_ms: 3000, ...overrides });
 
 export async function updateEndpointFields(deps: Deps, ep: EndpointRecord, fields: Partial<EndpointRecord>) {
   const names = Object.keys(fields);

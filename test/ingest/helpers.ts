@@ -10,55 +10,26 @@ import {
   SendMessageBatchCommand,
   type SQSClient,
 } from "@aws-sdk/client-sqs";
-import { PutCommand } from "@aws-sdk/lib-dynamodb";
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
 import { expect } from "vitest";
 import type { Deps } from "../../core/deps.js";
 import { createIngestHandler } from "../../core/events/ingest-handler.js";
 import type { EndpointRecord } from "../../core/model/endpoint.js";
-import { newId } from "../../core/model/ids.js";
 import { type DeliveryTask, deliveryTask } from "../../core/model/task.js";
-import { keys } from "../../core/store/keys.js";
 import { invokeBatch } from "../../local/event-source.js";
+import { putEndpointRecord } from "../support/endpoints.js";
 import type { TestStack } from "../support/stack.js";
 import { waitFor } from "../support/wait.js";
 
-export async function putEndpoint(
-  deps: Deps,
-  org: string,
-  over: Partial<EndpointRecord> = {},
-): Promise<EndpointRecord> {
-  const now = new Date().toISOString();
-  const ep: EndpointRecord = {
+export const putEndpoint = (deps: Deps, org: string, over: Partial<EndpointRecord> = {}) =>
+  putEndpointRecord(deps, {
     org_id: org,
-    id: newId("ep"),
-    label: null,
-    description: null,
     url: "http://127.0.0.1:9/hook",
-    event_types: [],
-    agent_id: null,
-    status: "active",
     max_retries: 5,
     timeout_ms: 5000,
-    headers: {},
     secret: "whsec_dGVzdHRlc3R0ZXN0dGVzdHRlc3R0ZXN0",
-    previous_secret: null,
-    previous_secret_expires_at: null,
-    signing_version: "v1",
-    consecutive_failures: 0,
-    first_failure_at: null,
-    failing_since: null,
-    last_delivery_at: null,
-    last_error: null,
-    created_at: now,
-    updated_at: now,
     ...over,
-  };
-  await deps.db.doc.send(
-    new PutCommand({ TableName: deps.db.table, Item: { ...keys.endpoint(org, ep.id), ...ep } }),
-  );
-  return ep;
-}
+  });
 
 /**
  * Receives (and deletes) everything on a queue into per-key buckets, so tests sharing a

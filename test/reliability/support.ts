@@ -11,7 +11,7 @@ import {
   SetQueueAttributesCommand,
   type SQSClient,
 } from "@aws-sdk/client-sqs";
-import { PutCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
+import { ScanCommand } from "@aws-sdk/lib-dynamodb";
 import type { SQSEvent, SQSRecord } from "aws-lambda";
 import { createDeliveryHandler } from "../../core/delivery/handler.js";
 import type { Deps } from "../../core/deps.js";
@@ -23,49 +23,16 @@ import type { DeliveryTask } from "../../core/model/task.js";
 import { enqueueTasks } from "../../core/queue/tasks.js";
 import { attemptsOfMessage } from "../../core/store/attempts.js";
 import { deliveriesOfMessage } from "../../core/store/deliveries.js";
-import { keys } from "../../core/store/keys.js";
 import { type EventSource, startEventSource } from "../../local/event-source.js";
+import { newSecret, putEndpointRecord } from "../support/endpoints.js";
 import type { TestStack } from "../support/stack.js";
 import { waitFor } from "../support/wait.js";
 
-export const newSecret = () => `whsec_${randomBytes(32).toString("base64")}`;
+export { newSecret };
 
 /** An endpoint written straight to the table (bypasses the API's URL rules on purpose). */
-export async function putEndpointItem(
-  deps: Deps,
-  org: string,
-  over: Partial<EndpointRecord> & { url: string },
-): Promise<EndpointRecord> {
-  const now = new Date().toISOString();
-  const ep: EndpointRecord = {
-    org_id: org,
-    id: newId("ep"),
-    label: null,
-    description: null,
-    event_types: [],
-    agent_id: null,
-    status: "active",
-    max_retries: 0,
-    timeout_ms: 3000,
-    headers: {},
-    secret: newSecret(),
-    previous_secret: null,
-    previous_secret_expires_at: null,
-    signing_version: "v1",
-    consecutive_failures: 0,
-    first_failure_at: null,
-    failing_since: null,
-    last_delivery_at: null,
-    last_error: null,
-    created_at: now,
-    updated_at: now,
-    ...over,
-  };
-  await deps.db.doc.send(
-    new PutCommand({ TableName: deps.db.table, Item: { ...keys.endpoint(org, ep.id), ...ep } }),
-  );
-  return ep;
-}
+export const putEndpointItem = (deps: Deps, org: string, over: Partial<EndpointRecord> & { url: string }) =>
+  putEndpointRecord(deps, { org_id: org, max_retries: 0, timeout_ms: 3000, ...over });
 
 export function taskFor(
   ep: Pick<EndpointRecord, "org_id" | "id">,

@@ -1,0 +1,50 @@
+/**
+ * A new endpoint's stored record: the caller's settings (already checked) plus the fields
+ * that always start the same way (no previous secret, no failures yet). Used by the
+ * endpoints service and by the tests that write endpoints straight to the table.
+ */
+import type { EndpointRecord } from "../model/endpoint.js";
+import { newId } from "../model/ids.js";
+import { RETRIES, TIMEOUT_MS } from "./rules.js";
+
+/** What a caller chooses; everything else starts the same for every endpoint. */
+type Settings =
+  | "label"
+  | "description"
+  | "event_types"
+  | "agent_id"
+  | "status"
+  | "max_retries"
+  | "timeout_ms"
+  | "headers";
+
+export type NewEndpointFields = Pick<EndpointRecord, "org_id" | "url" | "secret"> &
+  Partial<Pick<EndpointRecord, Settings>>;
+
+export function newEndpointRecord(fields: NewEndpointFields, now: Date): EndpointRecord {
+  const at = now.toISOString();
+  return {
+    org_id: fields.org_id,
+    id: newId("ep", now),
+    label: fields.label ?? null,
+    description: fields.description ?? null,
+    url: fields.url,
+    event_types: fields.event_types ?? [],
+    agent_id: fields.agent_id ?? null,
+    status: fields.status ?? "active",
+    max_retries: fields.max_retries ?? RETRIES.default,
+    timeout_ms: fields.timeout_ms ?? TIMEOUT_MS.default,
+    headers: fields.headers ?? {},
+    secret: fields.secret,
+    previous_secret: null,
+    previous_secret_expires_at: null,
+    signing_version: "v1",
+    consecutive_failures: 0,
+    first_failure_at: null,
+    failing_since: null,
+    last_delivery_at: null,
+    last_error: null,
+    created_at: at,
+    updated_at: at,
+  };
+}
