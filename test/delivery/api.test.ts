@@ -1,35 +1,21 @@
 /** The attempt log and recovery routes, through the real app, with deliveries made by the real engine. */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createApiKey } from "../../core/auth/api-keys.js";
 import { createTestOrg, type TestOrg } from "../support/api.js";
-import { type Receiver, type ReceiverOptions, startReceiver } from "../support/receiver.js";
+import type { Receiver } from "../support/receiver.js";
 import { waitFor } from "../support/wait.js";
 import {
   enqueue,
-  type Harness,
   putEndpoint,
   putMessageOf,
-  startHarness,
   taskFor,
   updateEndpointFields,
+  useHarness,
   waitForDelivery,
 } from "./harness.js";
 
-let h: Harness;
-const receivers: Receiver[] = [];
-async function receiver(opts?: ReceiverOptions) {
-  const r = await startReceiver(opts);
-  receivers.push(r);
-  return r;
-}
-
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h.stop();
-  await Promise.all(receivers.map((r) => r.close()));
-});
+const h = useHarness();
+const receiver = h.receiver;
 
 /** An org with an endpoint (max_retries 0 unless given) and a stored event delivered to it. */
 async function deliveredEvent(org: TestOrg, r: Receiver, maxRetries = 0) {

@@ -4,37 +4,22 @@
  */
 import { Webhook as StandardWebhook } from "standardwebhooks";
 import { Webhook as SvixWebhook } from "svix";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Receiver, type ReceiverOptions, startReceiver } from "../support/receiver.js";
+import { describe, expect, it } from "vitest";
 import { waitFor } from "../support/wait.js";
 import {
   attemptsOf,
   endpointNow,
   enqueue,
-  type Harness,
   newSecret,
   putEndpoint,
-  startHarness,
   taskFor,
+  useHarness,
   waitForDelivery,
 } from "./harness.js";
 
-let h: Harness;
-const receivers: Receiver[] = [];
-async function receiver(opts?: ReceiverOptions) {
-  const r = await startReceiver(opts);
-  receivers.push(r);
-  return r;
-}
-
-beforeAll(async () => {
-  // Retry-After test: schedule 1 s, 1 s, then 4 s (the longest delay bounds a Retry-After).
-  h = await startHarness({ RETRY_SCHEDULE: "1,1,1,4" });
-});
-afterAll(async () => {
-  await h.stop();
-  await Promise.all(receivers.map((r) => r.close()));
-});
+// Retry-After test: schedule 1 s, 1 s, then 4 s (the longest delay bounds a Retry-After).
+const h = useHarness({ RETRY_SCHEDULE: "1,1,1,4" });
+const receiver = h.receiver;
 
 function headersOf(req: { headers: Record<string, string | string[] | undefined> }): Record<string, string> {
   return Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)]));

@@ -3,42 +3,27 @@
  * disabled while retrying, failing → active, auto-disable by the maintenance timer, invalid tasks.
  */
 import { SendMessageCommand } from "@aws-sdk/client-sqs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createMaintenanceHandler } from "../../core/delivery/maintenance.js";
 import { keys } from "../../core/store/keys.js";
-import { type Receiver, type ReceiverOptions, startReceiver } from "../support/receiver.js";
 import { waitFor } from "../support/wait.js";
 import {
   deleteEndpointItem,
   dlqMessageFor,
   endpointNow,
   enqueue,
-  type Harness,
   putEndpoint,
   rawItem,
   scheduleEntriesWith,
-  startHarness,
   taskFor,
   updateEndpointFields,
+  useHarness,
   waitForDelivery,
 } from "./harness.js";
 
-let h: Harness;
-const receivers: Receiver[] = [];
-async function receiver(opts?: ReceiverOptions) {
-  const r = await startReceiver(opts);
-  receivers.push(r);
-  return r;
-}
-
-beforeAll(async () => {
-  // failing after 0 h, disabled 0 days later: the whole health cycle runs in seconds.
-  h = await startHarness({ RETRY_SCHEDULE: "1", FAILING_AFTER_HOURS: "0", DISABLE_AFTER_DAYS: "0" });
-});
-afterAll(async () => {
-  await h.stop();
-  await Promise.all(receivers.map((r) => r.close()));
-});
+// failing after 0 h, disabled 0 days later: the whole health cycle runs in seconds.
+const h = useHarness({ RETRY_SCHEDULE: "1", FAILING_AFTER_HOURS: "0", DISABLE_AFTER_DAYS: "0" });
+const receiver = h.receiver;
 
 describe.concurrent("delivery lifecycle", () => {
   it("dead-letters the task with the reason when retries are exhausted", async () => {

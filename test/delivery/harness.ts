@@ -5,6 +5,7 @@
  */
 import { type Message, ReceiveMessageCommand } from "@aws-sdk/client-sqs";
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { afterAll, beforeAll } from "vitest";
 import { createDeliveryHandler, type DeliveryHandlerOptions } from "../../core/delivery/handler.js";
 import { createMaintenanceHandler } from "../../core/delivery/maintenance.js";
 import type { Deps } from "../../core/deps.js";
@@ -21,6 +22,7 @@ import { getEndpoint } from "../../core/store/endpoints.js";
 import { keys } from "../../core/store/keys.js";
 import { type EventSource, type EventSourceOptions, startEventSource } from "../../local/event-source.js";
 import { newSecret, putEndpointRecord } from "../support/endpoints.js";
+import { type Receiver, type ReceiverOptions, startReceiver } from "../support/receiver.js";
 import { createTestStack, type TestStack, uniqueOrg } from "../support/stack.js";
 import { waitFor } from "../support/wait.js";
 
@@ -52,6 +54,38 @@ export async function startHarness(
   };
   const source = startEventSource(eventSource);
   return { stack, deps, source, eventSource, stop: () => source.stop() };
+}
+
+/** A harness the test file's hooks start and stop, and the receivers its tests start. */
+export interface FileHarness extends Harness {
+  /** A receiver closed with the harness after the file's tests. */
+  receiver(opts?: ReceiverOptions): Promise<Receiver>;
+}
+
+/**
+ * One harness for a test file: started in `beforeAll`, stopped in `afterAll` with every
+ * receiver made by `receiver()`. Its fields are there once `beforeAll` has run.
+ */
+export function useHarness(
+  env: Record<string, string> = {},
+  options: DeliveryHandlerOptions = {},
+): FileHarness {
+  const receivers: Receiver[] = [];
+  const h = {
+    async receiver(opts?: ReceiverOptions) {
+      const r = await startReceiver(opts);
+      receivers.push(r);
+      return r;
+    },
+  } as FileHarness;
+  beforeAll(async () => {
+    Object.assign(h, await startHarness(env, options));
+  });
+  afterAll(async () => {
+    await h.stop();
+    await Promise.all(receivers.map((r) => r.close()));
+  });
+  return h;
 }
 
 export const putEndpoint = (deps: Deps, overrides: Partial<EndpointRecord> & { url: string }) =>
