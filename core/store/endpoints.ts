@@ -4,11 +4,18 @@
  * `endpoint_count` in the same transaction, which is what makes the per-org limit hold
  * under concurrent creates.
  */
-import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import {
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+  UpdateCommand,
+} from "@aws-sdk/lib-dynamodb";
 import type { EndpointRecord } from "../model/endpoint.js";
 import { type CursorKey, cursorWithin } from "./cursor.js";
 import type { Db } from "./db.js";
 import { keys } from "./keys.js";
+import { queryAllWithPrefix } from "./query.js";
 
 /** Strips the key attributes so callers only see the record. */
 export function toEndpoint(item: Record<string, unknown>): EndpointRecord {
@@ -25,21 +32,7 @@ export async function getEndpoint(db: Db, org: string, id: string): Promise<Endp
 
 /** Every endpoint of an organization (at most a few dozen: the per-org limit), oldest first. */
 export async function listAllEndpoints(db: Db, org: string): Promise<EndpointRecord[]> {
-  const out: EndpointRecord[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const res = await db.doc.send(
-      new QueryCommand({
-        TableName: db.table,
-        KeyConditionExpression: "pk = :pk AND begins_with(sk, :sk)",
-        ExpressionAttributeValues: { ":pk": keys.org(org).pk, ":sk": keys.endpointPrefix },
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const item of res.Items ?? []) out.push(toEndpoint(item));
-    start = res.LastEvaluatedKey;
-  } while (start);
-  return out;
+  return (await queryAllWithPrefix(db, keys.org(org).pk, keys.endpointPrefix)).map(toEndpoint);
 }
 
 /** One page of an organization's endpoints, oldest first. */
@@ -61,6 +54,8 @@ export async function listEndpointsPage(
   );
   return { items: (res.Items ?? []).map(toEndpoint), last: res.LastEvaluatedKey };
 }
+
+type TransactItems = NonNullable<TransactWriteCommandInput["TransactItems"]>;
 
 const errorName = (err: unknown) => (err as { name?: string }).name;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -94,36 +89,10 @@ function failedCondition(err: unknown): number | undefined {
   return i >= 0 ? i : undefined;
 }
 
-/**
- * Stores a new endpoint unless the organization already has `max`. Returns false when the
- * limit is reached. The counter lives on the organization item (created if missing).
- */
-export async function insertEndpoint(db: Db, rec: EndpointRecord, max: number): Promise<boolean> {
+/** Runs the transaction (retried as `transact` does); false when its first item's condition failed. */
+async function transactUnlessFirstFails(db: Db, items: () => TransactItems): Promise<boolean> {
   try {
-    await transact(
-      db,
-      () =>
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Update: {
-                TableName: db.table,
-                Key: keys.org(rec.org_id),
-                UpdateExpression: "SET endpoint_count = if_not_exists(endpoint_count, :zero) + :one",
-                ConditionExpression: "attribute_not_exists(endpoint_count) OR endpoint_count < :max",
-                ExpressionAttributeValues: { ":zero": 0, ":one": 1, ":max": max },
-              },
-            },
-            {
-              Put: {
-                TableName: db.table,
-                Item: { ...keys.endpoint(rec.org_id, rec.id), ...rec },
-                ConditionExpression: "attribute_not_exists(pk)",
-              },
-            },
-          ],
-        }),
-    );
+    await transact(db, () => new TransactWriteCommand({ TransactItems: items() }));
     return true;
   } catch (err) {
     if (failedCondition(err) === 0) return false;
@@ -131,37 +100,50 @@ export async function insertEndpoint(db: Db, rec: EndpointRecord, max: number): 
   }
 }
 
+/**
+ * Stores a new endpoint unless the organization already has `max`. Returns false when the
+ * limit is reached. The counter lives on the organization item (created if missing).
+ */
+export async function insertEndpoint(db: Db, rec: EndpointRecord, max: number): Promise<boolean> {
+  return transactUnlessFirstFails(db, () => [
+    {
+      Update: {
+        TableName: db.table,
+        Key: keys.org(rec.org_id),
+        UpdateExpression: "SET endpoint_count = if_not_exists(endpoint_count, :zero) + :one",
+        ConditionExpression: "attribute_not_exists(endpoint_count) OR endpoint_count < :max",
+        ExpressionAttributeValues: { ":zero": 0, ":one": 1, ":max": max },
+      },
+    },
+    {
+      Put: {
+        TableName: db.table,
+        Item: { ...keys.endpoint(rec.org_id, rec.id), ...rec },
+        ConditionExpression: "attribute_not_exists(pk)",
+      },
+    },
+  ]);
+}
+
 /** Deletes an endpoint and decrements the counter; false when it does not exist. */
 export async function removeEndpoint(db: Db, org: string, id: string): Promise<boolean> {
-  try {
-    await transact(
-      db,
-      () =>
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Delete: {
-                TableName: db.table,
-                Key: keys.endpoint(org, id),
-                ConditionExpression: "attribute_exists(pk)",
-              },
-            },
-            {
-              Update: {
-                TableName: db.table,
-                Key: keys.org(org),
-                UpdateExpression: "SET endpoint_count = if_not_exists(endpoint_count, :one) - :one",
-                ExpressionAttributeValues: { ":one": 1 },
-              },
-            },
-          ],
-        }),
-    );
-    return true;
-  } catch (err) {
-    if (failedCondition(err) === 0) return false;
-    throw err;
-  }
+  return transactUnlessFirstFails(db, () => [
+    {
+      Delete: {
+        TableName: db.table,
+        Key: keys.endpoint(org, id),
+        ConditionExpression: "attribute_exists(pk)",
+      },
+    },
+    {
+      Update: {
+        TableName: db.table,
+        Key: keys.org(org),
+        UpdateExpression: "SET endpoint_count = if_not_exists(endpoint_count, :one) - :one",
+        ExpressionAttributeValues: { ":one": 1 },
+      },
+    },
+  ]);
 }
 
 /**

@@ -1,8 +1,9 @@
 /** Custom event types of an organization (ORG#{org} / ETYPE#{name}). */
-import { PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { PutCommand } from "@aws-sdk/lib-dynamodb";
 import type { EventTypeDef } from "../events/default-catalog.js";
 import type { Db } from "./db.js";
 import { keys } from "./keys.js";
+import { queryAllWithPrefix } from "./query.js";
 
 export interface StoredEventType extends EventTypeDef {
   created_at: string;
@@ -26,19 +27,6 @@ export async function putEventType(db: Db, org: string, def: StoredEventType): P
 }
 
 export async function listEventTypes(db: Db, org: string): Promise<StoredEventType[]> {
-  const out: StoredEventType[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const res = await db.doc.send(
-      new QueryCommand({
-        TableName: db.table,
-        KeyConditionExpression: "pk = :pk AND begins_with(sk, :sk)",
-        ExpressionAttributeValues: { ":pk": keys.org(org).pk, ":sk": keys.eventTypePrefix },
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const { pk: _pk, sk: _sk, ...rest } of res.Items ?? []) out.push(rest as StoredEventType);
-    start = res.LastEvaluatedKey;
-  } while (start);
-  return out;
+  const items = await queryAllWithPrefix(db, keys.org(org).pk, keys.eventTypePrefix);
+  return items.map(({ pk: _pk, sk: _sk, ...rest }) => rest as StoredEventType);
 }
