@@ -44,19 +44,24 @@ const fields = {
   enabled: z.boolean().openapi({ description: "Alias: true = status active, false = status disabled" }),
 };
 
+/** Everything but the URL: optional when creating as when updating. */
+const optionalSettings = {
+  label: fields.label.optional(),
+  description: fields.description.optional(),
+  event_types: fields.event_types.optional(),
+  events: fields.events.optional(),
+  agent_id: fields.agent_id.optional(),
+  max_retries: fields.max_retries.optional(),
+  timeout_ms: fields.timeout_ms.optional(),
+  headers: fields.headers.optional(),
+  status: fields.status.optional(),
+  enabled: fields.enabled.optional(),
+};
+
 export const createEndpointBody = z
   .strictObject({
     url: fields.url,
-    label: fields.label.optional(),
-    description: fields.description.optional(),
-    event_types: fields.event_types.optional(),
-    events: fields.events.optional(),
-    agent_id: fields.agent_id.optional(),
-    max_retries: fields.max_retries.optional(),
-    timeout_ms: fields.timeout_ms.optional(),
-    headers: fields.headers.optional(),
-    status: fields.status.optional(),
-    enabled: fields.enabled.optional(),
+    ...optionalSettings,
     secret: z.string().max(200).optional().openapi({
       description: "Your own signing secret: `whsec_` + base64 of 24–64 bytes. Generated when absent.",
     }),
@@ -64,19 +69,7 @@ export const createEndpointBody = z
   .openapi("CreateEndpoint");
 
 export const updateEndpointBody = z
-  .strictObject({
-    url: fields.url.optional(),
-    label: fields.label.optional(),
-    description: fields.description.optional(),
-    event_types: fields.event_types.optional(),
-    events: fields.events.optional(),
-    agent_id: fields.agent_id.optional(),
-    max_retries: fields.max_retries.optional(),
-    timeout_ms: fields.timeout_ms.optional(),
-    headers: fields.headers.optional(),
-    status: fields.status.optional(),
-    enabled: fields.enabled.optional(),
-  })
+  .strictObject({ url: fields.url.optional(), ...optionalSettings })
   .openapi("UpdateEndpoint");
 
 type CreateBody = z.infer<typeof createEndpointBody>;
