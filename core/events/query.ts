@@ -3,22 +3,18 @@ import type { Deps } from "../deps.js";
 import type { DeliveryStatus } from "../model/delivery.js";
 import { notFound } from "../model/errors.js";
 import { isId } from "../model/ids.js";
+import type { MessageRecord } from "../model/message.js";
 import type { CursorKey } from "../store/cursor.js";
 import { deliveriesOfMessage } from "../store/deliveries.js";
 import { getMessage, listMessages, type StoredMessage } from "../store/messages.js";
 
 export type FanoutState = "scheduled" | "in_progress" | "complete";
 
-export interface EventView {
-  id: string;
-  type: string;
-  agent_id: string | null;
-  data: Record<string, unknown>;
-  producer_id: string | null;
-  created_at: string;
-  deliver_at: string | null;
-  fanout: FanoutState;
-}
+/** The stored message as callers see it: its own fields (not the fan-out bookkeeping) and a fan-out state. */
+export type EventView = Pick<
+  MessageRecord,
+  "id" | "type" | "agent_id" | "data" | "producer_id" | "created_at" | "deliver_at"
+> & { fanout: FanoutState };
 
 export interface EndpointDelivery {
   endpoint_id: string;
