@@ -11,16 +11,13 @@ import { createMaintenanceHandler } from "../../core/delivery/maintenance.js";
 import type { Deps } from "../../core/deps.js";
 import type { AttemptRecord, DeliveryRecord } from "../../core/model/delivery.js";
 import type { EndpointRecord } from "../../core/model/endpoint.js";
-import { newId } from "../../core/model/ids.js";
-import { webhookBody } from "../../core/model/message.js";
 import type { DeliveryTask } from "../../core/model/task.js";
-import { enqueueTasks } from "../../core/queue/tasks.js";
 import { fireDueSchedules } from "../../core/scheduler/local.js";
 import { attemptsOfEndpoint } from "../../core/store/attempts.js";
-import { deliveriesOfMessage } from "../../core/store/deliveries.js";
 import { getEndpoint } from "../../core/store/endpoints.js";
 import { keys } from "../../core/store/keys.js";
 import { type EventSource, type EventSourceOptions, startEventSource } from "../../local/event-source.js";
+import { deliveryOf, deliveryTaskFor, enqueue, waitForDeliveryStatus } from "../support/deliveries.js";
 import { newSecret, putEndpointRecord } from "../support/endpoints.js";
 import { type Receiver, type ReceiverOptions, startReceiver } from "../support/receiver.js";
 import { createTestStack, type TestStack, uniqueOrg } from "../support/stack.js";
@@ -112,24 +109,10 @@ export async function deleteEndpointItem(deps: Deps, ep: EndpointRecord) {
   );
 }
 
-export function taskFor(
+export const taskFor = (
   ep: Pick<EndpointRecord, "org_id" | "id">,
   data: Record<string, unknown> = { call_id: "c1" },
-): DeliveryTask {
-  const created = new Date().toISOString();
-  const id = newId("msg");
-  return {
-    v: 1,
-    org_id: ep.org_id,
-    msg_id: id,
-    endpoint_id: ep.id,
-    event_type: "call.ended",
-    created_at: created,
-    body: webhookBody({ id, type: "call.ended", created_at: created, agent_id: null, data }),
-    attempt_base: 0,
-    trigger: "event",
-  };
-}
+) => deliveryTaskFor(ep, "call.ended", data);
 
 /** Stores the message item a task was made from (what resend and recover read). */
 export async function putMessageOf(deps: Deps, t: DeliveryTask, targets: string[] = [t.endpoint_id]) {
@@ -155,26 +138,11 @@ export async function putMessageOf(deps: Deps, t: DeliveryTask, targets: string[
   );
 }
 
-export async function enqueue(deps: Deps, ...tasks: DeliveryTask[]): Promise<void> {
-  await enqueueTasks(deps, tasks);
-}
-
-export async function deliveryOf(deps: Deps, t: DeliveryTask): Promise<DeliveryRecord | undefined> {
-  return (await deliveriesOfMessage(deps.db, t.org_id, t.msg_id)).find(
-    (d) => d.endpoint_id === t.endpoint_id,
-  );
-}
+export { deliveryOf, enqueue };
 
 /** Waits until the delivery record reaches one of `statuses`. */
-export function waitForDelivery(deps: Deps, t: DeliveryTask, ...statuses: DeliveryRecord["status"][]) {
-  return waitFor(
-    async () => {
-      const d = await deliveryOf(deps, t);
-      return d && statuses.includes(d.status) ? d : undefined;
-    },
-    { what: `delivery ${t.msg_id} to be ${statuses.join("|")}`, timeoutMs: 30_000 },
-  );
-}
+export const waitForDelivery = (deps: Deps, t: DeliveryTask, ...statuses: DeliveryRecord["status"][]) =>
+  waitForDeliveryStatus(deps, t, statuses, { timeoutMs: 30_000 });
 
 /** Attempts of the endpoint, oldest first. */
 export async function attemptsOf(

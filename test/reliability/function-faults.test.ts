@@ -25,22 +25,10 @@ import type { SqsHandler } from "../../local/event-source.js";
 import { type LocalStack, startLocalStack } from "../../local/stack.js";
 import { type Receiver, startReceiver } from "../support/receiver.js";
 import { waitFor } from "../support/wait.js";
-import { setVisibilityTimeout, waitForEmptyQueue } from "./support.js";
+import { rng, setVisibilityTimeout, waitForEmptyQueue } from "./support.js";
 
 type Mode = "before" | "after" | "half";
 const MODES: Mode[] = ["before", "after", "half"];
-
-/** Deterministic pseudo-random numbers (mulberry32), so a failing run can be replayed. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SEED = Number(process.env.FAULT_SEED ?? 20261122);
 const random = rng(SEED);

@@ -18,7 +18,7 @@ import { ScanCommand } from "@aws-sdk/lib-dynamodb";
 import { createEndpoint } from "../../core/endpoints/service.js";
 import { bootstrapOrg } from "../../core/orgs/bootstrap.js";
 import type { LocalStack } from "../../local/stack.js";
-import { queueCounts, receiveAll } from "./support.js";
+import { queueCounts, receiveAll, rng } from "./support.js";
 
 export interface LoadOptions {
   events: number;
@@ -49,18 +49,6 @@ export interface LoadReport {
   publishMs: number;
   drainMs: number;
   deliveriesPerSecond: number;
-}
-
-/** Deterministic pseudo-random numbers (mulberry32). */
-export function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 interface Seen {

@@ -17,13 +17,10 @@ import { createDeliveryHandler } from "../../core/delivery/handler.js";
 import type { Deps } from "../../core/deps.js";
 import type { AttemptRecord, DeliveryRecord } from "../../core/model/delivery.js";
 import type { EndpointRecord } from "../../core/model/endpoint.js";
-import { newId } from "../../core/model/ids.js";
-import { webhookBody } from "../../core/model/message.js";
 import type { DeliveryTask } from "../../core/model/task.js";
-import { enqueueTasks } from "../../core/queue/tasks.js";
 import { attemptsOfMessage } from "../../core/store/attempts.js";
-import { deliveriesOfMessage } from "../../core/store/deliveries.js";
 import { type EventSource, startEventSource } from "../../local/event-source.js";
+import { deliveryOf, deliveryTaskFor, enqueue, waitForDeliveryStatus } from "../support/deliveries.js";
 import { newSecret, putEndpointRecord } from "../support/endpoints.js";
 import type { TestStack } from "../support/stack.js";
 import { waitFor } from "../support/wait.js";
@@ -34,26 +31,10 @@ export { newSecret };
 export const putEndpointItem = (deps: Deps, org: string, over: Partial<EndpointRecord> & { url: string }) =>
   putEndpointRecord(deps, { org_id: org, max_retries: 0, timeout_ms: 3000, ...over });
 
-export function taskFor(
-  ep: Pick<EndpointRecord, "org_id" | "id">,
-  data: Record<string, unknown> = {},
-): DeliveryTask {
-  const created = new Date().toISOString();
-  const id = newId("msg");
-  return {
-    v: 1,
-    org_id: ep.org_id,
-    msg_id: id,
-    endpoint_id: ep.id,
-    event_type: "voice.call.ended",
-    created_at: created,
-    body: webhookBody({ id, type: "voice.call.ended", created_at: created, agent_id: null, data }),
-    attempt_base: 0,
-    trigger: "event",
-  };
-}
+export const taskFor = (ep: Pick<EndpointRecord, "org_id" | "id">, data: Record<string, unknown> = {}) =>
+  deliveryTaskFor(ep, "voice.call.ended", data);
 
-export const enqueue = (deps: Deps, ...tasks: DeliveryTask[]) => enqueueTasks(deps, tasks);
+export { deliveryOf, enqueue };
 
 /** The delivery function polled from the stack's delivery queue, as Lambda would run it. */
 export function startDelivery(stack: TestStack, concurrency = 2): EventSource {
@@ -68,21 +49,8 @@ export function startDelivery(stack: TestStack, concurrency = 2): EventSource {
   });
 }
 
-export async function deliveryOf(deps: Deps, t: DeliveryTask): Promise<DeliveryRecord | undefined> {
-  return (await deliveriesOfMessage(deps.db, t.org_id, t.msg_id)).find(
-    (d) => d.endpoint_id === t.endpoint_id,
-  );
-}
-
-export function waitForDelivery(deps: Deps, t: DeliveryTask, ...statuses: DeliveryRecord["status"][]) {
-  return waitFor(
-    async () => {
-      const d = await deliveryOf(deps, t);
-      return d && statuses.includes(d.status) ? d : undefined;
-    },
-    { what: `delivery ${t.msg_id} to be ${statuses.join("|")}`, timeoutMs: 45_000, intervalMs: 100 },
-  );
-}
+export const waitForDelivery = (deps: Deps, t: DeliveryTask, ...statuses: DeliveryRecord["status"][]) =>
+  waitForDeliveryStatus(deps, t, statuses, { timeoutMs: 45_000, intervalMs: 100 });
 
 /** Attempts of one message (all endpoints), oldest first. */
 export async function attemptsOfMsg(deps: Deps, org: string, msgId: string): Promise<AttemptRecord[]> {
@@ -270,4 +238,16 @@ function safeJson(v: unknown): string {
   } catch {
     return String(v);
   }
+}
+
+/** Deterministic pseudo-random numbers (mulberry32), so a failing run can be replayed. */
+export function rng(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 }
