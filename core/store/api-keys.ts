@@ -3,11 +3,12 @@
  * item by hash (APIKEY#{sha256} / APIKEY), always written and removed together in one
  * transaction so a key is either fully usable or not at all. Only hashes are stored.
  */
-import { GetCommand, QueryCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 import type { Role } from "../api/env.js";
-import { type CursorKey, cursorWithin } from "./cursor.js";
+import type { CursorKey } from "./cursor.js";
 import type { Db } from "./db.js";
 import { keys } from "./keys.js";
+import { queryPageWithPrefix } from "./query.js";
 
 export type KeyMode = "live" | "test";
 
@@ -91,20 +92,8 @@ export async function listApiKeys(
   limit: number,
   cursor: CursorKey | undefined,
 ): Promise<{ items: ApiKeyRecord[]; last?: Record<string, unknown> }> {
-  const pk = keys.org(org).pk;
-  const res = await db.doc.send(
-    new QueryCommand({
-      TableName: db.table,
-      KeyConditionExpression: "pk = :pk AND begins_with(sk, :sk)",
-      ExpressionAttributeValues: { ":pk": pk, ":sk": keys.apiKeyPrefix },
-      ExclusiveStartKey: cursorWithin(cursor, { pk }, { sk: keys.apiKeyPrefix }),
-      Limit: limit,
-    }),
-  );
-  return {
-    items: (res.Items ?? []).map((i) => strip(i) as unknown as ApiKeyRecord),
-    last: res.LastEvaluatedKey,
-  };
+  const page = await queryPageWithPrefix(db, keys.org(org).pk, keys.apiKeyPrefix, limit, cursor);
+  return { items: page.items.map((i) => strip(i) as unknown as ApiKeyRecord), last: page.last };
 }
 
 /**

@@ -6,16 +6,15 @@
  */
 import {
   GetCommand,
-  QueryCommand,
   TransactWriteCommand,
   type TransactWriteCommandInput,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
 import type { EndpointRecord } from "../model/endpoint.js";
-import { type CursorKey, cursorWithin } from "./cursor.js";
+import type { CursorKey } from "./cursor.js";
 import type { Db } from "./db.js";
 import { keys } from "./keys.js";
-import { queryAllWithPrefix } from "./query.js";
+import { queryAllWithPrefix, queryPageWithPrefix } from "./query.js";
 
 /** Strips the key attributes so callers only see the record. */
 export function toEndpoint(item: Record<string, unknown>): EndpointRecord {
@@ -42,17 +41,8 @@ export async function listEndpointsPage(
   limit: number,
   cursor: CursorKey | undefined,
 ): Promise<{ items: EndpointRecord[]; last?: Record<string, unknown> }> {
-  const pk = keys.org(org).pk;
-  const res = await db.doc.send(
-    new QueryCommand({
-      TableName: db.table,
-      KeyConditionExpression: "pk = :pk AND begins_with(sk, :sk)",
-      ExpressionAttributeValues: { ":pk": pk, ":sk": keys.endpointPrefix },
-      ExclusiveStartKey: cursorWithin(cursor, { pk }, { sk: keys.endpointPrefix }),
-      Limit: limit,
-    }),
-  );
-  return { items: (res.Items ?? []).map(toEndpoint), last: res.LastEvaluatedKey };
+  const page = await queryPageWithPrefix(db, keys.org(org).pk, keys.endpointPrefix, limit, cursor);
+  return { items: page.items.map(toEndpoint), last: page.last };
 }
 
 type TransactItems = NonNullable<TransactWriteCommandInput["TransactItems"]>;
