@@ -4,7 +4,9 @@
  * of the process: a warm ingest function compiles each schema once.
  */
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
+import type { RegExpEngine } from "ajv/dist/types/index.js";
 import addFormatsModule from "ajv-formats";
+import { RE2JS } from "re2js";
 
 // ajv-formats is CommonJS with `exports.default`; under NodeNext the default import is the
 // module object for TypeScript but the function at runtime. Accept both shapes.
@@ -13,8 +15,22 @@ const addFormats: FormatsPlugin =
   (addFormatsModule as unknown as { default?: FormatsPlugin }).default ??
   (addFormatsModule as unknown as FormatsPlugin);
 
+/**
+ * Tenant schemas may carry `pattern`s, and a backtracking engine can take exponential time on
+ * a pattern like `^(a+)+$`: one event could stall the ingest function. RE2 matches in linear
+ * time; the price is RE2 syntax (no backreferences or lookaround), which fails at `POST
+ * /v1/event-types` rather than at ingest.
+ */
+const re2: RegExpEngine = Object.assign(
+  (pattern: string) => {
+    const re = RE2JS.compile(pattern);
+    return { test: (s: string) => re.matcher(s).find() };
+  },
+  { code: "re2js" },
+);
+
 // strict: false because schemas come from tenants and may carry annotations ajv does not know.
-const ajv = addFormats(new Ajv({ allErrors: true, strict: false }));
+const ajv = addFormats(new Ajv({ allErrors: true, strict: false, code: { regExp: re2 } }));
 
 const MAX_CACHED = 500;
 const validators = new Map<string, ValidateFunction>();

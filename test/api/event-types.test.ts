@@ -89,6 +89,31 @@ describe("event-type catalog", () => {
     }
   });
 
+  it("matches schema patterns in linear time (RE2) and refuses patterns RE2 cannot run", async () => {
+    const org = await createTestOrg(stack);
+    // Exponential for a backtracking engine on "aaaa…!": with RE2 it answers at once.
+    const evil = { type: "object", properties: { code: { type: "string", pattern: "^(a+)+$" } } };
+    expect(
+      (await org.request("POST", PATH, { name: "evil.pattern", description: "x", schema: evil })).status,
+    ).toBe(201);
+    const res = await org.request("POST", "/v1/events", {
+      type: "evil.pattern",
+      data: { code: `${"a".repeat(5000)}!` },
+    });
+    expect(res.status).toBe(400);
+    expect(JSON.stringify(res.body)).toMatch(/pattern/);
+    const ok = await org.request("POST", "/v1/events", { type: "evil.pattern", data: { code: "aaa" } });
+    expect(ok.status).toBe(202);
+
+    const lookahead = { type: "object", properties: { x: { type: "string", pattern: "^(?=a)a$" } } };
+    const refused = await org.request("POST", PATH, {
+      name: "look.ahead",
+      description: "x",
+      schema: lookahead,
+    });
+    expect(refused.status).toBe(400);
+  });
+
   it("members and viewers may not add types", async () => {
     for (const role of ["member", "viewer"] as const) {
       const org = await createTestOrg(stack, role);
