@@ -82,34 +82,25 @@ export default $config({
 
     // ---- SQS: ingest and delivery queues, each with a DLQ ------------------------------------
     // sst.aws.Queue has no retention prop: retention goes through `transform.queue`.
-    const ingestDlq = new sst.aws.Queue(
-      queues.ingest.dlq.name,
-      { transform: { queue: { messageRetentionSeconds: queues.ingest.dlq.retentionSeconds } } },
-      keep,
-    );
-    const ingestQueue = new sst.aws.Queue(
-      queues.ingest.name,
-      {
-        visibilityTimeout: seconds(queues.ingest.visibilityTimeoutSeconds),
-        dlq: { queue: ingestDlq.arn, retry: queues.ingest.maxReceiveCount },
-        transform: { queue: { messageRetentionSeconds: queues.ingest.retentionSeconds } },
-      },
-      keep,
-    );
-    const deliveryDlq = new sst.aws.Queue(
-      queues.delivery.dlq.name,
-      { transform: { queue: { messageRetentionSeconds: queues.delivery.dlq.retentionSeconds } } },
-      keep,
-    );
-    const deliveryQueue = new sst.aws.Queue(
-      queues.delivery.name,
-      {
-        visibilityTimeout: seconds(queues.delivery.visibilityTimeoutSeconds),
-        dlq: { queue: deliveryDlq.arn, retry: queues.delivery.maxReceiveCount },
-        transform: { queue: { messageRetentionSeconds: queues.delivery.retentionSeconds } },
-      },
-      keep,
-    );
+    const queueWithDlq = (q: (typeof queues)[keyof typeof queues]) => {
+      const dlq = new sst.aws.Queue(
+        q.dlq.name,
+        { transform: { queue: { messageRetentionSeconds: q.dlq.retentionSeconds } } },
+        keep,
+      );
+      const queue = new sst.aws.Queue(
+        q.name,
+        {
+          visibilityTimeout: seconds(q.visibilityTimeoutSeconds),
+          dlq: { queue: dlq.arn, retry: q.maxReceiveCount },
+          transform: { queue: { messageRetentionSeconds: q.retentionSeconds } },
+        },
+        keep,
+      );
+      return { queue, dlq };
+    };
+    const { queue: ingestQueue, dlq: ingestDlq } = queueWithDlq(queues.ingest);
+    const { queue: deliveryQueue, dlq: deliveryDlq } = queueWithDlq(queues.delivery);
 
     // ---- EventBridge Scheduler: group + the role schedules run as -----------------------------
     // Raw Pulumi (SST has no component for either). `namePrefix` lets Pulumi add a unique suffix,

@@ -9,32 +9,17 @@ import type { Deps } from "../deps.js";
 import { getEndpointOf } from "../endpoints/service.js";
 import type { EndpointRecord } from "../model/endpoint.js";
 import { conflict, notFound, validationError } from "../model/errors.js";
-import { webhookBody } from "../model/message.js";
-import { type DeliveryTask, taskId } from "../model/task.js";
+import { type DeliveryTask, taskFor, taskId } from "../model/task.js";
 import { SendError } from "../queue/send.js";
 import { enqueueTasks } from "../queue/tasks.js";
 import { putAll } from "../store/batch-write.js";
 import { deliveryItem, getDelivery, recoverableDeliveries } from "../store/deliveries.js";
 import { ttlAfter } from "../store/keys.js";
-import { getMessage, type StoredMessage } from "../store/messages.js";
+import { getMessage } from "../store/messages.js";
 import { deliveryRecordItem } from "./records.js";
 
 /** Deliveries one recover call re-enqueues; call again (same `since`) for the rest. */
 export const MAX_RECOVER_PER_CALL = 1000;
-
-function taskOf(m: StoredMessage, endpointId: string, trigger: DeliveryTask["trigger"]): DeliveryTask {
-  return {
-    v: 1,
-    org_id: m.org_id,
-    msg_id: m.id,
-    endpoint_id: endpointId,
-    event_type: m.type,
-    created_at: m.created_at,
-    body: webhookBody(m),
-    attempt_base: 0,
-    trigger,
-  };
-}
 
 function pendingItem(deps: Deps, task: DeliveryTask) {
   return deliveryRecordItem(deps, task, {
@@ -70,7 +55,7 @@ export async function resendDelivery(
     (await getDelivery(deps.db, org, msgId, endpointId)) !== undefined;
   if (!known) throw notFound("delivery");
   requireEnabled(endpoint);
-  const task = taskOf(message, endpointId, "resend");
+  const task = taskFor(message, endpointId, "resend");
   // Pending before the enqueue: written after, it could overwrite a quick attempt's result.
   await putAll(deps.db, [pendingItem(deps, task)]);
   await enqueueTasks(deps, [task]);
@@ -106,7 +91,7 @@ export async function recoverEndpoint(
   );
 
   const messages = await mapLimit(deliveries, 16, (d) => getMessage(deps.db, org, d.msg_id));
-  const tasks = messages.flatMap((m) => (m ? [taskOf(m, endpointId, "recover")] : []));
+  const tasks = messages.flatMap((m) => (m ? [taskFor(m, endpointId, "recover")] : []));
   const expired = deliveries.length - tasks.length;
   if (tasks.length === 0) return { count: 0, expired, more };
   // Pending first: written after the enqueue it could overwrite a quick attempt's result.

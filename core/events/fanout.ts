@@ -14,8 +14,7 @@ import { endpointsOf } from "../endpoints/cache.js";
 import { logger } from "../log/logger.js";
 import type { EndpointRecord } from "../model/endpoint.js";
 import { webhookBody } from "../model/message.js";
-import type { DeliveryTask } from "../model/task.js";
-import { taskId } from "../model/task.js";
+import { type DeliveryTask, taskFor, taskId } from "../model/task.js";
 import { enqueueTasksOfMessages } from "../queue/tasks.js";
 import { scheduleName } from "../scheduler/scheduler.js";
 import { deliveryItem, putDelivery } from "../store/deliveries.js";
@@ -100,17 +99,7 @@ function pendingTasks(m: StoredMessage): DeliveryTask[] {
   if (pending.length === 0) return [];
   const body = webhookBody(m);
   const trigger = m.type === "webhook.test" ? "test" : "event";
-  return pending.map((endpointId) => ({
-    v: 1,
-    org_id: m.org_id,
-    msg_id: m.id,
-    endpoint_id: endpointId,
-    event_type: m.type,
-    created_at: m.created_at,
-    body,
-    attempt_base: 0,
-    trigger,
-  }));
+  return pending.map((endpointId) => taskFor(m, endpointId, trigger, body));
 }
 
 /**

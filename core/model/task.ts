@@ -4,6 +4,7 @@
  * the same delivery, and `webhook-id` (= msg_id) is the same on every attempt.
  */
 import * as z from "zod";
+import { type MessageRecord, webhookBody } from "./message.js";
 
 export const deliveryTask = z.object({
   v: z.literal(1),
@@ -26,3 +27,23 @@ export const deliveryTask = z.object({
 export type DeliveryTask = z.infer<typeof deliveryTask>;
 
 export const taskId = (msgId: string, endpointId: string) => `${msgId}:${endpointId}`;
+
+/** The first task (attempt_base 0) delivering `m` to one endpoint. Pass `body` when many tasks share it. */
+export function taskFor(
+  m: Pick<MessageRecord, "org_id" | "id" | "type" | "created_at" | "agent_id" | "data">,
+  endpointId: string,
+  trigger: DeliveryTask["trigger"],
+  body: string = webhookBody(m),
+): DeliveryTask {
+  return {
+    v: 1,
+    org_id: m.org_id,
+    msg_id: m.id,
+    endpoint_id: endpointId,
+    event_type: m.type,
+    created_at: m.created_at,
+    body,
+    attempt_base: 0,
+    trigger,
+  };
+}
