@@ -41,6 +41,8 @@ export interface LocalStack {
 }
 
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  // CloudWatch metrics are log lines on Lambda; locally they would only drown the output.
+  process.env.POWERTOOLS_METRICS_DISABLED ??= "true";
   if (options.port) await assertPortFree(options.port, "API");
   const stops: Array<() => Promise<void>> = [];
   const stopAll = async () => {

@@ -30,6 +30,7 @@ import { deliveriesOfMessage } from "../store/deliveries.js";
 import { ttlAfter } from "../store/keys.js";
 import { attemptDelivery } from "./attempt.js";
 import { applyHealth, type HealthObservation } from "./health.js";
+import { type DeliveryOutcome, publishDeliveryMetrics } from "./metrics.js";
 import { nextStep, retriesLeft } from "./next-step.js";
 import { deliveryRecordItem } from "./records.js";
 
@@ -78,8 +79,18 @@ export function createDeliveryHandler(
       ),
     );
     const failures = await finishBatch(deps, processed);
+    publishDeliveryMetrics(processed.map(outcomeOf));
     return { batchItemFailures: failures.map((itemIdentifier) => ({ itemIdentifier })) };
   };
+}
+
+/** What a processed record counts as in the metrics. */
+function outcomeOf(p: Processed): DeliveryOutcome {
+  const latency = p.items.find((i) => typeof i.latency_ms === "number")?.latency_ms as number | undefined;
+  if (p.action.kind === "fail") return { kind: "fail" };
+  if (p.action.kind === "dead-letter") return { kind: "dead-lettered", latencyMs: latency };
+  if (!p.health) return { kind: "abandoned" };
+  return { kind: p.health.observation.ok ? "succeeded" : "attempt-failed", latencyMs: latency };
 }
 
 async function processRecord(

@@ -1,0 +1,31 @@
+/**
+ * Per-batch delivery metrics: successes, failed attempts, dead-letters, abandoned tasks and
+ * response latency, published once per invocation (namespace `hookrelay`).
+ */
+import { MetricUnit } from "@aws-lambda-powertools/metrics";
+import { metrics } from "../log/metrics.js";
+
+export interface DeliveryOutcome {
+  kind: "succeeded" | "attempt-failed" | "dead-lettered" | "abandoned" | "fail";
+  latencyMs?: number;
+}
+
+const names: Record<DeliveryOutcome["kind"], string> = {
+  succeeded: "DeliverySucceeded",
+  "attempt-failed": "DeliveryAttemptFailed",
+  "dead-lettered": "DeliveryDeadLettered",
+  abandoned: "DeliveryAbandoned",
+  fail: "DeliveryHandlerError",
+};
+
+export function publishDeliveryMetrics(outcomes: DeliveryOutcome[]): void {
+  if (outcomes.length === 0) return;
+  const m = metrics();
+  const counts = new Map<string, number>();
+  for (const o of outcomes) {
+    counts.set(names[o.kind], (counts.get(names[o.kind]) ?? 0) + 1);
+    if (o.latencyMs !== undefined) m.addMetric("DeliveryLatency", MetricUnit.Milliseconds, o.latencyMs);
+  }
+  for (const [name, n] of counts) m.addMetric(name, MetricUnit.Count, n);
+  m.publishStoredMetrics();
+}

@@ -1,0 +1,13 @@
+/**
+ * CloudWatch metrics through Powertools (embedded metric format: a structured log line, no
+ * API call). Created on first use so the local stack can switch them off
+ * (POWERTOOLS_METRICS_DISABLED) before anything reads the environment.
+ */
+import { Metrics } from "@aws-lambda-powertools/metrics";
+
+let instance: Metrics | undefined;
+
+export function metrics(): Metrics {
+  instance ??= new Metrics({ namespace: "hookrelay", serviceName: process.env.SERVICE_NAME ?? "hookrelay" });
+  return instance;
+}
