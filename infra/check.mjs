@@ -11,6 +11,7 @@
  *    not needed: `install` never runs it. bun then installs the platform's packages from the npm
  *    registry (cached under ~/.bun afterwards).
  * 2. `tsc -p infra/tsconfig.json` checks sst.config.ts (strict) with those types.
+ * 3. A negative control: the same file with one property misspelt must fail to type-check.
  *
  * Idempotent: both steps may run any number of times. Exit code 0 only if both succeed.
  */
@@ -24,6 +25,7 @@ import {
   readFileSync,
   rmSync,
   statSync,
+  writeFileSync,
 } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -139,6 +141,39 @@ if (tsc.status !== 0) {
   fail("sst.config.ts does not type-check against the SST platform types", `${tsc.stdout}${tsc.stderr}`);
 }
 
+// ---- 3. negative control ---------------------------------------------------------------------
+// A copy of sst.config.ts with one misspelt property must fail, or the check above proves
+// nothing (e.g. types silently resolving to `any`).
+const controlDir = path.join(root, ".sst", "negative-control");
+mkdirSync(controlDir, { recursive: true });
+const original = readFileSync(path.join(root, "sst.config.ts"), "utf8");
+const broken = original
+  .replace(
+    '/// <reference path="./.sst/platform/config.d.ts" />',
+    '/// <reference path="../platform/config.d.ts" />',
+  )
+  .replace('import("./core/config/infra.js")', 'import("../../core/config/infra.js")')
+  .replace("visibilityTimeout:", "visibilityTimeot:");
+if (broken === original || !broken.includes("visibilityTimeot:"))
+  fail("negative control: nothing to misspell");
+writeFileSync(path.join(controlDir, "sst.config.ts"), broken);
+writeFileSync(
+  path.join(controlDir, "tsconfig.json"),
+  JSON.stringify({
+    extends: "../../infra/tsconfig.json",
+    compilerOptions: { incremental: false },
+    files: ["./sst.config.ts"],
+  }),
+);
+const control = run(
+  process.execPath,
+  [path.join(packageDir("typescript"), "bin", "tsc"), "-p", path.join(controlDir, "tsconfig.json")],
+  { ...process.env },
+);
+if (control.status === 0 || !/visibilityTimeot/.test(`${control.stdout}${control.stderr}`)) {
+  fail("negative control: a misspelt property in sst.config.ts was NOT rejected", `${control.stdout}`);
+}
+
 let pulumiAws = "?";
 try {
   const lock = JSON.parse(readFileSync(path.join(root, ".sst", "provider-lock.json"), "utf8"));
@@ -148,5 +183,5 @@ try {
 }
 const secs = ((Date.now() - started) / 1000).toFixed(1);
 console.log(
-  `check:infra ok: sst.config.ts type-checks against SST ${sstVersion} platform types (@pulumi/aws ${pulumiAws}) in ${secs} s`,
+  `check:infra ok: sst.config.ts type-checks against SST ${sstVersion} platform types (@pulumi/aws ${pulumiAws}), and a misspelt property is rejected, in ${secs} s`,
 );
