@@ -1,11 +1,7 @@
 /** The Hono environment of the API: what the auth middleware puts on the context. */
-export type Role = "admin" | "member" | "viewer";
+import type { Principal } from "../model/principal.js";
 
-export interface Principal {
-  orgId: string;
-  keyId: string;
-  role: Role;
-}
+export type { Principal, Role } from "../model/principal.js";
 
 export interface ApiEnv {
   Variables: { principal: Principal };

@@ -1,9 +1,9 @@
 /** API key management and authentication (the service behind /v1/api-keys and the auth middleware). */
 import { timingSafeEqual } from "node:crypto";
-import type { Principal, Role } from "../api/env.js";
 import type { Deps } from "../deps.js";
 import { notFound, ServiceError } from "../model/errors.js";
 import { newId } from "../model/ids.js";
+import type { Principal, Role } from "../model/principal.js";
 import {
   type ApiKeyRecord,
   getApiKey,

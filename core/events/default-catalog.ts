@@ -2,12 +2,9 @@
  * The event types every organization starts with (from the product pages the service was
  * specified from). Organizations add their own with `POST /v1/event-types`.
  */
-export interface EventTypeDef {
-  name: string;
-  description: string;
-  /** JSON Schema for `data`; events whose data does not match are rejected. */
-  schema?: Record<string, unknown>;
-}
+import type { EventTypeDef } from "../model/event-type.js";
+
+export type { EventTypeDef } from "../model/event-type.js";
 
 export const DEFAULT_EVENT_TYPES: readonly EventTypeDef[] = [
   { name: "telephony.incoming", description: "An inbound phone call reached an agent." },

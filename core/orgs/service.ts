@@ -3,11 +3,12 @@
  * `npm start` and BOOTSTRAP_API_KEY set up) may create others, each with a first admin key
  * that is returned once; every other key only ever sees its own organization.
  */
-import type { Principal } from "../api/env.js";
+
 import { type ApiKeyInfo, createApiKey } from "../auth/api-keys.js";
 import type { Deps } from "../deps.js";
 import { conflict, notFound, ServiceError } from "../model/errors.js";
 import { newId } from "../model/ids.js";
+import type { Principal } from "../model/principal.js";
 import type { CursorKey } from "../store/cursor.js";
 import { getOrg, listOrgs, type OrgRecord, putOrgIfAbsent } from "../store/orgs.js";
 

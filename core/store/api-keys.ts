@@ -4,7 +4,7 @@
  * transaction so a key is either fully usable or not at all. Only hashes are stored.
  */
 import { GetCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
-import type { Role } from "../api/env.js";
+import type { Role } from "../model/principal.js";
 import type { CursorKey } from "./cursor.js";
 import type { Db } from "./db.js";
 import { keys } from "./keys.js";

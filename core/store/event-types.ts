@@ -1,6 +1,6 @@
 /** Custom event types of an organization (ORG#{org} / ETYPE#{name}). */
 import { PutCommand } from "@aws-sdk/lib-dynamodb";
-import type { EventTypeDef } from "../events/default-catalog.js";
+import type { EventTypeDef } from "../model/event-type.js";
 import type { Db } from "./db.js";
 import { keys } from "./keys.js";
 import { queryAllWithPrefix } from "./query.js";
