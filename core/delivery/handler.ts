@@ -26,7 +26,7 @@ import { changeVisibility } from "../queue/visibility.js";
 import { type ScheduleEntry, scheduleName } from "../scheduler/scheduler.js";
 import { attemptItem } from "../store/attempts.js";
 import { putAll } from "../store/batch-write.js";
-import { deliveriesOfMessage } from "../store/deliveries.js";
+import { getDelivery } from "../store/deliveries.js";
 import { ttlAfter } from "../store/keys.js";
 import { attemptDelivery } from "./attempt.js";
 import { applyHealth, type HealthObservation } from "./health.js";
@@ -134,9 +134,7 @@ async function processRecord(
   if (!retriesLeft(attempt - 1, endpoint.max_retries)) {
     // That last attempt may have succeeded (the crash came before the acknowledgement): then
     // there is nothing to fail or dead-letter.
-    const current = (await deliveriesOfMessage(deps.db, t.org_id, t.msg_id)).find(
-      (d) => d.endpoint_id === t.endpoint_id,
-    );
+    const current = await getDelivery(deps.db, t.org_id, t.msg_id, t.endpoint_id);
     if (current?.status === "succeeded") return { record, items: [], action: { kind: "ack" } };
     const item = deliveryRecordItem(deps, t, {
       status: "failed",
