@@ -2,7 +2,6 @@
  * The functions the local stack runs: exactly the handlers Lambda runs (functions/*.ts
  * build the same ones from the environment).
  */
-import { DescribeTableCommand } from "@aws-sdk/client-dynamodb";
 import { GetQueueAttributesCommand } from "@aws-sdk/client-sqs";
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { createApp } from "../core/api/app.js";
@@ -11,6 +10,7 @@ import { createDeliveryHandler } from "../core/delivery/handler.js";
 import { createMaintenanceHandler } from "../core/delivery/maintenance.js";
 import type { Deps } from "../core/deps.js";
 import { createIngestHandler } from "../core/events/ingest-handler.js";
+import { pingTable } from "../core/store/health.js";
 import type { SqsHandler } from "./event-source.js";
 
 export interface HandlerSet {
@@ -32,21 +32,22 @@ export function localHandlers(deps: Deps): HandlerSet {
       await maintenance(event);
     },
     health: async () => ({
-      dynamodb: await deps.db.doc.send(new DescribeTableCommand({ TableName: deps.db.table })).then(
-        () => "ok",
-        (e: Error) => `error: ${e.message}`,
-      ),
-      sqs: await deps.sqs
-        .send(
+      dynamodb: await status(pingTable(deps.db)),
+      sqs: await status(
+        deps.sqs.send(
           new GetQueueAttributesCommand({
             QueueUrl: deps.config.queues.delivery,
             AttributeNames: ["QueueArn"],
           }),
-        )
-        .then(
-          () => "ok",
-          (e: Error) => `error: ${e.message}`,
         ),
+      ),
     }),
   };
+}
+
+function status(check: Promise<unknown>): Promise<string> {
+  return check.then(
+    () => "ok",
+    (e: Error) => `error: ${e.message}`,
+  );
 }

@@ -110,20 +110,30 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 /** Polls the local scheduler's due entries once a second (EventBridge Scheduler's job on AWS). */
 function startSchedulerPoller(deps: Deps, handlers: HandlerSet) {
   const state: { lastError?: string; stop: () => Promise<void> } = { stop: async () => {} };
-  let running: Promise<unknown> = Promise.resolve();
-  const timer = setInterval(() => {
-    running = fireDueSchedules(deps.db, deps.sqs, deps.config, deps.now(), handlers.maintenance).then(
-      () => {
+  let stopped = false;
+  let wake: (() => void) | undefined;
+  // One run at a time: a slow run must not overlap the next and fire its entries twice.
+  const loop = (async () => {
+    while (!stopped) {
+      try {
+        await fireDueSchedules(deps.db, deps.sqs, deps.config, deps.now(), handlers.maintenance);
         state.lastError = undefined;
-      },
-      (err: Error) => {
-        state.lastError = `error: ${err.message}`;
-      },
-    );
-  }, 1000);
+      } catch (err) {
+        state.lastError = `error: ${(err as Error).message}`;
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, 1000);
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
+  })();
   state.stop = async () => {
-    clearInterval(timer);
-    await running;
+    stopped = true;
+    wake?.();
+    await loop;
   };
   return state;
 }

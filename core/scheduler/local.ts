@@ -70,8 +70,8 @@ export async function fireDueSchedules(
   for (const item of (res.Items ?? []) as StoredEntry[]) {
     if (item.target === "maintenance") await runMaintenance(JSON.parse(item.body));
     else await sqs.send(new SendMessageCommand({ QueueUrl: urls[item.target], MessageBody: item.body }));
-    // Conditional delete: an entry cancelled meanwhile is simply gone; the message is already sent
-    // (at-least-once), which consumers tolerate.
+    // Deleted after sending: a crash in between sends it again (at-least-once), which every
+    // consumer tolerates; an entry cancelled meanwhile is simply gone.
     await db.doc.send(new DeleteCommand({ TableName: db.table, Key: { pk: item.pk, sk: item.sk } }));
     fired++;
   }
