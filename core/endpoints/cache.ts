@@ -1,34 +1,16 @@
 /**
- * A short-lived, per-process cache of each organization's endpoints, used by ingest
- * (matching) and delivery (URL, secrets). Entries live `ENDPOINT_CACHE_SECONDS` (5 s by
- * default), so a created, changed or deleted endpoint takes effect within seconds while a
- * burst of events for one organization costs one query.
+ * Each organization's endpoints, cached briefly per process (core/org-cache.ts): used by
+ * ingest (matching) and delivery (URL, secrets).
  */
 import type { Deps } from "../deps.js";
 import type { EndpointRecord } from "../model/endpoint.js";
+import { orgCache } from "../org-cache.js";
 import { listAllEndpoints } from "../store/endpoints.js";
 
-interface Entry {
-  at: number;
-  endpoints: Promise<EndpointRecord[]>;
-}
-
-const cache = new WeakMap<Deps, Map<string, Entry>>();
+const cache = orgCache((deps, org) => listAllEndpoints(deps.db, org));
 
 export function endpointsOf(deps: Deps, org: string): Promise<EndpointRecord[]> {
-  let perDeps = cache.get(deps);
-  if (!perDeps) {
-    perDeps = new Map();
-    cache.set(deps, perDeps);
-  }
-  const now = deps.now().getTime();
-  const hit = perDeps.get(org);
-  if (hit && now - hit.at < deps.config.endpointCacheSeconds * 1000) return hit.endpoints;
-  const endpoints = listAllEndpoints(deps.db, org);
-  perDeps.set(org, { at: now, endpoints });
-  // A failed query must not be cached.
-  endpoints.catch(() => perDeps.delete(org));
-  return endpoints;
+  return cache.get(deps, org);
 }
 
 export async function endpointOf(deps: Deps, org: string, id: string): Promise<EndpointRecord | undefined> {
@@ -37,5 +19,5 @@ export async function endpointOf(deps: Deps, org: string, id: string): Promise<E
 
 /** Forget an organization's entry (after a write in this process). */
 export function invalidateEndpoints(deps: Deps, org: string): void {
-  cache.get(deps)?.delete(org);
+  cache.invalidate(deps, org);
 }

@@ -6,6 +6,7 @@
 import type { Deps } from "../deps.js";
 import { payloadTooLarge, ServiceError, validationError } from "../model/errors.js";
 import { ingestMessage, MAX_DATA_BYTES } from "../model/message.js";
+import { orgCache } from "../org-cache.js";
 import { catalogOf } from "./catalog.js";
 import type { EventTypeDef } from "./default-catalog.js";
 import { schemaIssues } from "./schema.js";
@@ -123,12 +124,7 @@ export async function validateEvent(deps: Deps, input: unknown): Promise<ValidEv
   };
 }
 
-interface CatalogEntry {
-  at: number;
-  types: Promise<Map<string, EventTypeDef>>;
-}
-
-const catalogs = new WeakMap<Deps, Map<string, CatalogEntry>>();
+const catalogs = orgCache(async (deps, org) => new Map((await catalogOf(deps, org)).map((t) => [t.name, t])));
 
 /**
  * The type's definition from a briefly cached catalog (ENDPOINT_CACHE_SECONDS, like the
@@ -136,19 +132,5 @@ const catalogs = new WeakMap<Deps, Map<string, CatalogEntry>>();
  * rejecting: a type created a moment ago is accepted at once.
  */
 async function eventTypeOf(deps: Deps, org: string, type: string): Promise<EventTypeDef | undefined> {
-  let perDeps = catalogs.get(deps);
-  if (!perDeps) {
-    perDeps = new Map();
-    catalogs.set(deps, perDeps);
-  }
-  const now = deps.now().getTime();
-  const hit = perDeps.get(org);
-  const fresh = hit !== undefined && now - hit.at < deps.config.endpointCacheSeconds * 1000;
-  const found = fresh ? (await hit.types).get(type) : undefined;
-  if (found) return found;
-  const types = catalogOf(deps, org).then((list) => new Map(list.map((t) => [t.name, t])));
-  const cache = perDeps;
-  cache.set(org, { at: now, types });
-  types.catch(() => cache.delete(org));
-  return (await types).get(type);
+  return (await catalogs.get(deps, org)).get(type) ?? (await catalogs.get(deps, org, true)).get(type);
 }
