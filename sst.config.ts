@@ -320,34 +320,8 @@ export default $config({
         endpoint: process.env.ALERT_EMAIL,
       });
     }
-    const dlqs = [
-      ["IngestDlqDepth", ingestDlq, "Ingest messages that could not be processed"],
-      ["DeliveryDlqDepth", deliveryDlq, "Deliveries that exhausted their retries or crashed repeatedly"],
-    ] as const;
-    for (const [id, dlq, what] of dlqs) {
-      new aws.cloudwatch.MetricAlarm(id, {
-        alarmDescription: $interpolate`${what}: messages in ${dlq.nodes.queue.name}`,
-        namespace: "AWS/SQS",
-        metricName: "ApproximateNumberOfMessagesVisible",
-        dimensions: { QueueName: dlq.nodes.queue.name },
-        statistic: "Maximum",
-        period: 300,
-        evaluationPeriods: 1,
-        threshold: 0,
-        comparisonOperator: "GreaterThanThreshold",
-        treatMissingData: "notBreaching",
-        alarmActions: [alerts.arn],
-        okActions: [alerts.arn],
-      });
-    }
-    // Failed webhooks are reported per record (partial batch responses), so Lambda `Errors` counts
-    // only crashes and timeouts of the delivery function itself: any is worth a look.
-    new aws.cloudwatch.MetricAlarm("DeliverFunctionErrors", {
-      alarmDescription: "The delivery function crashed or timed out",
-      namespace: "AWS/Lambda",
-      metricName: "Errors",
-      dimensions: { FunctionName: deliver.nodes.function.name },
-      statistic: "Sum",
+    // Every alarm fires on any occurrence within 5 minutes and reports to the topic.
+    const anyOccurrence = {
       period: 300,
       evaluationPeriods: 1,
       threshold: 0,
@@ -355,6 +329,30 @@ export default $config({
       treatMissingData: "notBreaching",
       alarmActions: [alerts.arn],
       okActions: [alerts.arn],
+    };
+    const dlqs = [
+      ["IngestDlqDepth", ingestDlq, "Ingest messages that could not be processed"],
+      ["DeliveryDlqDepth", deliveryDlq, "Deliveries that exhausted their retries or crashed repeatedly"],
+    ] as const;
+    for (const [id, dlq, what] of dlqs) {
+      new aws.cloudwatch.MetricAlarm(id, {
+        ...anyOccurrence,
+        alarmDescription: $interpolate`${what}: messages in ${dlq.nodes.queue.name}`,
+        namespace: "AWS/SQS",
+        metricName: "ApproximateNumberOfMessagesVisible",
+        dimensions: { QueueName: dlq.nodes.queue.name },
+        statistic: "Maximum",
+      });
+    }
+    // Failed webhooks are reported per record (partial batch responses), so Lambda `Errors` counts
+    // only crashes and timeouts of the delivery function itself: any is worth a look.
+    new aws.cloudwatch.MetricAlarm("DeliverFunctionErrors", {
+      ...anyOccurrence,
+      alarmDescription: "The delivery function crashed or timed out",
+      namespace: "AWS/Lambda",
+      metricName: "Errors",
+      dimensions: { FunctionName: deliver.nodes.function.name },
+      statistic: "Sum",
     });
 
     return {

@@ -52,6 +52,16 @@ async function send(url: string, bodies: string[]) {
   );
 }
 
+function setVisibility(url: string, record: SQSRecord, seconds: number) {
+  return sqs.send(
+    new ChangeMessageVisibilityCommand({
+      QueueUrl: url,
+      ReceiptHandle: record.receiptHandle,
+      VisibilityTimeout: seconds,
+    }),
+  );
+}
+
 async function visibleCount(url: string): Promise<number> {
   const res = await sqs.send(
     new GetQueueAttributesCommand({
@@ -132,13 +142,7 @@ describe("event-source emulation", () => {
       counts.push(r.attributes.ApproximateReceiveCount);
       if (counts.length === 1) {
         // Like the delivery function: come back right away instead of after 30 s.
-        await sqs.send(
-          new ChangeMessageVisibilityCommand({
-            QueueUrl: q.url,
-            ReceiptHandle: r.receiptHandle,
-            VisibilityTimeout: 0,
-          }),
-        );
+        await setVisibility(q.url, r, 0);
         return { batchItemFailures: [{ itemIdentifier: r.messageId }] };
       }
       return { batchItemFailures: [] };
@@ -155,13 +159,7 @@ describe("event-source emulation", () => {
     run(q, async (event) => {
       const r = event.Records[0]!;
       handled++;
-      await sqs.send(
-        new ChangeMessageVisibilityCommand({
-          QueueUrl: q.url,
-          ReceiptHandle: r.receiptHandle,
-          VisibilityTimeout: 600,
-        }),
-      );
+      await setVisibility(q.url, r, 600);
       return { batchItemFailures: [{ itemIdentifier: r.messageId }] };
     });
     await waitFor(() => handled === 1, { what: "first receive" });
@@ -181,13 +179,7 @@ describe("event-source emulation", () => {
       if (calls > 1) return { batchItemFailures: [] };
       // Make the batch visible again at once so the test need not wait for the timeout.
       for (const r of event.Records) {
-        await sqs.send(
-          new ChangeMessageVisibilityCommand({
-            QueueUrl: q.url,
-            ReceiptHandle: r.receiptHandle,
-            VisibilityTimeout: 0,
-          }),
-        );
+        await setVisibility(q.url, r, 0);
       }
       throw new Error("crash");
     });
@@ -215,13 +207,7 @@ describe("event-source emulation", () => {
     run(q, async (event) => {
       calls++;
       const r = event.Records[0]!;
-      await sqs.send(
-        new ChangeMessageVisibilityCommand({
-          QueueUrl: q.url,
-          ReceiptHandle: r.receiptHandle,
-          VisibilityTimeout: 0,
-        }),
-      );
+      await setVisibility(q.url, r, 0);
       return { batchItemFailures: [{ itemIdentifier: r.messageId }] };
     });
     await waitFor(async () => (await visibleCount(q.dlqUrl!)) === 1, { what: "the DLQ" });
