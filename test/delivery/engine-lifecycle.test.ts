@@ -105,8 +105,12 @@ describe.concurrent("delivery lifecycle", () => {
     expect(failing.failing_since).not.toBeNull();
     expect(failing.first_failure_at).not.toBeNull();
     expect(failing.consecutive_failures).toBeGreaterThanOrEqual(1);
-    // The auto-disable timer is scheduled for failing_since + 0 days.
-    const [timer] = await scheduleEntriesWith(h.deps, ep.id);
+    // The auto-disable timer is scheduled for failing_since + 0 days. It is written just after
+    // the status flips to failing, so wait for it rather than read it once.
+    const [timer] = await waitFor(async () => {
+      const found = await scheduleEntriesWith(h.deps, ep.id);
+      return found.length > 0 && found;
+    });
     expect(timer).toMatchObject({ target: "maintenance", dueAt: failing.failing_since });
 
     await waitForDelivery(h.deps, t, "succeeded");
