@@ -27,7 +27,7 @@ export default $config({
 
   async run() {
     const infra = await import("./core/config/infra.js");
-    const { queues, functions: fn, table: tableSettings } = infra;
+    const { queues, functions: fn, table: tableSettings, bundle } = infra;
 
     const isProd = $app.stage === "production";
     /** Pulumi resource options for things that hold in-flight work (messages, pending schedules). */
@@ -39,11 +39,12 @@ export default $config({
     // arm64 is ~20 % cheaper per GB-s than x86_64 and the code has no native modules.
     // nodejs22.x matches the ES2023 target of the codebase (esbuild targets es2023 for it).
     // `minify` must be set explicitly: SST's bundler treats "unset" as false (SST.md §0).
+    // The externals keep unused credential providers out of the bundles (docs/cost.md).
     $transform(sst.aws.Function, (args) => {
       args.runtime ??= "nodejs22.x";
       args.architecture ??= "arm64";
       args.logging ??= { retention: isProd ? "3 months" : "1 week", format: "json" };
-      args.nodejs ??= { minify: true };
+      args.nodejs ??= { minify: bundle.minify, esbuild: { external: [...bundle.external] } };
     });
 
     // ---- secret -----------------------------------------------------------------------------

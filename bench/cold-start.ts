@@ -2,7 +2,7 @@
  * Cold start: each Lambda entry in functions/ bundled the way SST's Go bundler does it
  * (pkg/runtime/node/build.go: esbuild, bundle, platform node, ESM, target from the runtime:
  * nodejs22.x → es2023, keepNames, the ESM `require`/`__filename`/`__dirname` banner, and
- * `minify: true` as sst.config.ts sets it), then the bundle's size and its module-init time
+ * `minify` and the externals of core/config/infra.ts `bundle`, as sst.config.ts sets them), then the bundle's size and its module-init time
  * (the dynamic `import()` of the bundle) in a fresh `node` process, median of several runs.
  */
 import { execFile } from "node:child_process";
@@ -12,6 +12,7 @@ import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import { build } from "esbuild";
+import { bundle } from "../core/config/infra.js";
 import { progress } from "./progress.js";
 import { median, round } from "./stats.js";
 
@@ -94,7 +95,8 @@ async function measure(entry: Entry, out: string, root: string, runs: number): P
       platform: "node",
       format: "esm",
       target: "es2023",
-      minify: true,
+      minify: bundle.minify,
+      external: [...bundle.external],
       keepNames: true,
       splitting: false,
       mainFields: ["module", "main"],

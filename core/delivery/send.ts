@@ -1,17 +1,23 @@
 /**
  * One HTTP attempt: POST the signed body, classify what happened, never throw.
  *
- * - One shared undici Agent per SSRF policy, so connections to an endpoint are kept alive
- *   across the records of a batch and across warm invocations.
- * - `timeoutMs` is the TOTAL deadline (connect, TLS, headers and the body read).
- * - Redirects are not followed (undici's `request` has no redirect interceptor here): a
- *   3xx is a failed attempt, since following it would send the signed payload elsewhere.
- * - At most 4 KiB of the response body is kept for the attempt log; a modest remainder is
+ * Built on `node:http`/`node:https` (no HTTP library: undici alone was half of the deliver
+ * bundle and a third of its cold start, see docs/cost.md):
+ * - one keep-alive Agent per scheme and SSRF policy (core/delivery/agents.ts), so connections
+ *   to an endpoint are reused across the records of a batch and across warm invocations; the
+ *   guarded agents resolve names through the SSRF check at connect time;
+ * - `timeoutMs` is the TOTAL deadline (connect, TLS, headers and the body read);
+ * - redirects are never followed: a 3xx is a failed attempt, since following it would send
+ *   the signed payload elsewhere;
+ * - at most 4 KiB of the response body is kept for the attempt log; a modest remainder is
  *   drained so the connection can be reused, a large one closes the connection.
  */
-import { Agent, type Dispatcher, request } from "undici";
+import type { ClientRequest, IncomingMessage } from "node:http";
+import { agentFor, requestFn } from "./agents.js";
 import { parseRetryAfter } from "./retry.js";
-import { guardedLookup, SsrfError, urlTargetVerdict } from "./ssrf.js";
+import { SsrfError, urlTargetVerdict } from "./ssrf.js";
+
+export { agentFor } from "./agents.js";
 
 export const RESPONSE_BODY_LIMIT = 4 * 1024;
 /** Beyond this, the rest of a response is not drained (the socket is closed instead). */
@@ -37,22 +43,6 @@ export interface SendOutcome {
   error: string | null;
   /** Seconds a 429/503 asked to wait (Retry-After), if it said. */
   retryAfterSeconds: number | null;
-}
-
-const agents = new Map<boolean, Agent>();
-
-/** The shared Agent: private targets allowed or guarded (resolved address checked at connect). */
-export function agentFor(allowPrivateTargets: boolean): Agent {
-  let agent = agents.get(allowPrivateTargets);
-  if (!agent) {
-    agent = new Agent({
-      keepAliveTimeout: 10_000,
-      keepAliveMaxTimeout: 60_000,
-      connect: allowPrivateTargets ? {} : { lookup: guardedLookup() },
-    });
-    agents.set(allowPrivateTargets, agent);
-  }
-  return agent;
 }
 
 class DeadlineError extends Error {}
@@ -84,27 +74,18 @@ export async function sendWebhook(req: SendRequest, now: () => number = Date.now
   }
 
   const deadline = new AbortController();
-  const timer = setTimeout(
-    () => deadline.abort(new DeadlineError(`timed out after ${req.timeoutMs} ms`)),
-    req.timeoutMs,
-  );
+  const timedOut = `timed out after ${req.timeoutMs} ms`;
+  const timer = setTimeout(() => deadline.abort(new DeadlineError(timedOut)), req.timeoutMs);
   try {
-    let res: Dispatcher.ResponseData;
+    let res: IncomingMessage;
     try {
-      res = await request(url, {
-        method: "POST",
-        headers: req.headers,
-        body: req.body,
-        dispatcher: agentFor(req.allowPrivateTargets),
-        signal: deadline.signal,
-      });
+      res = await post(url, req, deadline.signal);
     } catch (err) {
-      if (deadline.signal.aborted) return fail(`timed out after ${req.timeoutMs} ms`);
+      if (deadline.signal.aborted) return fail(timedOut);
       return fail(describeError(err, url));
     }
-
-    const status = res.statusCode;
-    const responseBody = await readLimited(res.body);
+    const status = res.statusCode ?? 0;
+    const responseBody = await readLimited(res, deadline.signal);
     const ok = status >= 200 && status < 300;
     const retryAfter =
       status === 429 || status === 503
@@ -123,6 +104,43 @@ export async function sendWebhook(req: SendRequest, now: () => number = Date.now
   }
 }
 
+/**
+ * POSTs once, and once more when a kept-alive socket turned out to be closed by the server
+ * before it read anything (the race Node documents for `request.reusedSocket`): the
+ * endpoint never saw the first try.
+ */
+async function post(url: URL, req: SendRequest, signal: AbortSignal): Promise<IncomingMessage> {
+  try {
+    return await postOnce(url, req, signal);
+  } catch (err) {
+    const e = err as { code?: string; reusedSocket?: boolean };
+    if (!e.reusedSocket || e.code !== "ECONNRESET" || signal.aborted) throw err;
+    return postOnce(url, req, signal);
+  }
+}
+
+function postOnce(url: URL, req: SendRequest, signal: AbortSignal): Promise<IncomingMessage> {
+  return new Promise((resolve, reject) => {
+    const body = Buffer.from(req.body, "utf8");
+    let request: ClientRequest;
+    try {
+      request = requestFn(url)(url, {
+        method: "POST",
+        headers: { ...req.headers, "content-length": String(body.length) },
+        agent: agentFor(req.allowPrivateTargets, url.protocol),
+        signal,
+      });
+    } catch (err) {
+      // Invalid header values are refused synchronously.
+      reject(err);
+      return;
+    }
+    request.once("response", resolve);
+    request.once("error", (err) => reject(Object.assign(err, { reusedSocket: request.reusedSocket })));
+    request.end(body);
+  });
+}
+
 function statusError(status: number): string {
   if (status >= 300 && status < 400) return `HTTP ${status} (redirects are not followed)`;
   return `HTTP ${status}`;
@@ -133,12 +151,14 @@ function headerValue(v: string | string[] | undefined): string | undefined {
 }
 
 /** Keeps the first 4 KiB; drains a modest rest for keep-alive, closes on a large one or on error. */
-async function readLimited(body: Dispatcher.ResponseData["body"]): Promise<string | null> {
+async function readLimited(res: IncomingMessage, signal: AbortSignal): Promise<string | null> {
   const kept: Buffer[] = [];
   let keptBytes = 0;
   let seen = 0;
+  const onAbort = () => res.destroy();
+  signal.addEventListener("abort", onAbort, { once: true });
   try {
-    for await (const chunk of body as AsyncIterable<Buffer>) {
+    for await (const chunk of res as AsyncIterable<Buffer>) {
       seen += chunk.length;
       if (keptBytes < RESPONSE_BODY_LIMIT) {
         const part = chunk.subarray(0, RESPONSE_BODY_LIMIT - keptBytes);
@@ -149,7 +169,9 @@ async function readLimited(body: Dispatcher.ResponseData["body"]): Promise<strin
     }
   } catch {
     // Deadline or reset while reading: the status is known, the body is best-effort.
-    body.destroy();
+    res.destroy();
+  } finally {
+    signal.removeEventListener("abort", onAbort);
   }
   if (keptBytes === 0) return seen === 0 ? null : "";
   return new TextDecoder("utf-8", { fatal: false }).decode(Buffer.concat(kept));
@@ -180,9 +202,8 @@ export function describeError(err: unknown, url: URL): string {
   const codes = new Set(all.map((e) => e.code).filter((c): c is string => typeof c === "string"));
   if (codes.has("ECONNREFUSED")) return `connection refused by ${url.host} (ECONNREFUSED)`;
   if (codes.has("ENOTFOUND") || codes.has("EAI_AGAIN")) return `DNS lookup failed for ${url.hostname}`;
-  if (codes.has("ECONNRESET") || codes.has("UND_ERR_SOCKET")) return "connection reset by the endpoint";
-  if (codes.has("ETIMEDOUT") || codes.has("UND_ERR_CONNECT_TIMEOUT"))
-    return `connection to ${url.host} timed out`;
+  if (codes.has("ECONNRESET") || codes.has("EPIPE")) return "connection reset by the endpoint";
+  if (codes.has("ETIMEDOUT")) return `connection to ${url.host} timed out`;
   if (codes.has("EHOSTUNREACH") || codes.has("ENETUNREACH")) return `${url.host} is unreachable`;
   const tls = all.find((e) => e.code?.startsWith("ERR_TLS") || e.code?.includes("CERT"));
   if (tls) return `TLS error: ${tls.message ?? tls.code}`;
