@@ -82,11 +82,16 @@ export default $config({
     });
 
     // ---- SQS: ingest and delivery queues, each with a DLQ ------------------------------------
-    // sst.aws.Queue has no retention prop: retention goes through `transform.queue`.
+    // sst.aws.Queue has no retention or size prop: both go through `transform.queue`. The
+    // provider's default size is 256 KiB; a delivery task carries the whole body, so 1 MiB.
     const queueWithDlq = (q: (typeof queues)[keyof typeof queues]) => {
       const dlq = new sst.aws.Queue(
         q.dlq.name,
-        { transform: { queue: { messageRetentionSeconds: q.dlq.retentionSeconds } } },
+        {
+          transform: {
+            queue: { messageRetentionSeconds: q.dlq.retentionSeconds, maxMessageSize: q.maxMessageBytes },
+          },
+        },
         keep,
       );
       const queue = new sst.aws.Queue(
@@ -94,7 +99,9 @@ export default $config({
         {
           visibilityTimeout: seconds(q.visibilityTimeoutSeconds),
           dlq: { queue: dlq.arn, retry: q.maxReceiveCount },
-          transform: { queue: { messageRetentionSeconds: q.retentionSeconds } },
+          transform: {
+            queue: { messageRetentionSeconds: q.retentionSeconds, maxMessageSize: q.maxMessageBytes },
+          },
         },
         keep,
       );

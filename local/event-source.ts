@@ -7,9 +7,16 @@
  *   changed by the handler, decides when they come back);
  * - treats a thrown error, or a response naming an unknown or empty id, as a failure of
  *   the whole batch: nothing is deleted.
+ *
+ * It also enforces the AWS limit the emulator does not: a standard queue holds at most
+ * `inFlightCap` in-flight messages (about 120,000 on AWS), and at the cap a receive comes back
+ * empty without an error. Tests scale the cap down so that a design which piles up in-flight
+ * messages stops delivering here exactly as it would on AWS. `concurrency` is the event
+ * source's function concurrency (`maximumConcurrency`): that many invocations at a time.
  */
 import {
   DeleteMessageBatchCommand,
+  GetQueueAttributesCommand,
   type Message,
   ReceiveMessageCommand,
   type SQSClient,
@@ -30,39 +37,71 @@ export interface EventSourceOptions {
   region?: string;
   /** Called when an invocation fails as a whole (thrown error); defaults to stderr. */
   onInvokeError?: (err: unknown) => void;
+  /** The queue's in-flight cap; unset = not enforced (AWS: ~120,000, SQS_MAX_IN_FLIGHT). */
+  inFlightCap?: number;
+}
+
+export interface InFlightStats {
+  /** Most in-flight messages seen on the queue (sampled before each receive, plus what it took). */
+  peakInFlight: number;
+  /** Receives that came back empty because the queue was at its in-flight cap. */
+  cappedReceives: number;
 }
 
 export interface EventSource {
   /** Stops polling and waits for in-flight invocations. */
   stop(): Promise<void>;
+  stats(): InFlightStats;
 }
 
 export function startEventSource(opts: EventSourceOptions): EventSource {
   const abort = new AbortController();
-  const workers = Array.from({ length: opts.concurrency }, () => pollLoop(opts, abort.signal));
+  const stats: PollState = { peakInFlight: 0, cappedReceives: 0, reserved: 0 };
+  const workers = Array.from({ length: opts.concurrency }, () => pollLoop(opts, abort.signal, stats));
   return {
     async stop() {
       abort.abort();
       await Promise.allSettled(workers);
     },
+    stats: () => ({ peakInFlight: stats.peakInFlight, cappedReceives: stats.cappedReceives }),
   };
 }
 
-async function pollLoop(opts: EventSourceOptions, signal: AbortSignal): Promise<void> {
+/** Messages not visible (received, not yet deleted) on the queue. */
+export async function inFlightCount(sqs: SQSClient, queueUrl: string, signal?: AbortSignal): Promise<number> {
+  const res = await sqs.send(
+    new GetQueueAttributesCommand({
+      QueueUrl: queueUrl,
+      AttributeNames: ["ApproximateNumberOfMessagesNotVisible"],
+    }),
+    { abortSignal: signal },
+  );
+  return Number(res.Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0);
+}
+
+interface PollState extends InFlightStats {
+  /** Messages asked for by receives still under way: not yet counted by the queue. */
+  reserved: number;
+}
+
+/**
+ * How many messages a receive may take: 0 at the cap (AWS then returns nothing). Receives
+ * under way on other pollers are reserved, so parallel pollers cannot overshoot the cap.
+ */
+async function receivable(opts: EventSourceOptions, signal: AbortSignal, state: PollState) {
+  if (opts.inFlightCap === undefined) return { room: opts.batchSize, inFlight: 0 };
+  const inFlight = (await inFlightCount(opts.sqs, opts.queueUrl, signal)) + state.reserved;
+  state.peakInFlight = Math.max(state.peakInFlight, inFlight);
+  const room = Math.max(0, Math.min(opts.batchSize, opts.inFlightCap - inFlight));
+  state.reserved += room;
+  return { room, inFlight };
+}
+
+async function pollLoop(opts: EventSourceOptions, signal: AbortSignal, state: PollState): Promise<void> {
   while (!signal.aborted) {
     let messages: Message[];
     try {
-      const res = await opts.sqs.send(
-        new ReceiveMessageCommand({
-          QueueUrl: opts.queueUrl,
-          MaxNumberOfMessages: opts.batchSize,
-          WaitTimeSeconds: opts.waitTimeSeconds,
-          MessageSystemAttributeNames: ["All"],
-          MessageAttributeNames: ["All"],
-        }),
-        { abortSignal: signal },
-      );
-      messages = res.Messages ?? [];
+      messages = await receive(opts, signal, state);
     } catch (err) {
       if (signal.aborted) return;
       (opts.onInvokeError ?? defaultError)(err);
@@ -70,6 +109,33 @@ async function pollLoop(opts: EventSourceOptions, signal: AbortSignal): Promise<
       continue;
     }
     if (messages.length > 0) await invokeBatch(opts, messages);
+  }
+}
+
+async function receive(opts: EventSourceOptions, signal: AbortSignal, state: PollState): Promise<Message[]> {
+  const { room, inFlight } = await receivable(opts, signal, state);
+  if (room === 0) {
+    // At the cap a long poll waits its full time and returns nothing.
+    state.cappedReceives++;
+    await new Promise((r) => setTimeout(r, opts.waitTimeSeconds * 1000));
+    return [];
+  }
+  try {
+    const res = await opts.sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: opts.queueUrl,
+        MaxNumberOfMessages: room,
+        WaitTimeSeconds: opts.waitTimeSeconds,
+        MessageSystemAttributeNames: ["All"],
+        MessageAttributeNames: ["All"],
+      }),
+      { abortSignal: signal },
+    );
+    const messages = res.Messages ?? [];
+    state.peakInFlight = Math.max(state.peakInFlight, inFlight + messages.length);
+    return messages;
+  } finally {
+    if (opts.inFlightCap !== undefined) state.reserved -= room;
   }
 }
 

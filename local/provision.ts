@@ -102,7 +102,10 @@ async function createQueueWithDlq(sqs: SQSClient, settings: QueueSettings, suffi
   const dlq = await sqs.send(
     new CreateQueueCommand({
       QueueName: `${settings.dlq.name}${suffix}`,
-      Attributes: { MessageRetentionPeriod: String(settings.dlq.retentionSeconds) },
+      Attributes: {
+        MessageRetentionPeriod: String(settings.dlq.retentionSeconds),
+        MaximumMessageSize: String(settings.maxMessageBytes),
+      },
     }),
   );
   const dlqArn = await queueArn(sqs, dlq.QueueUrl!);
@@ -112,6 +115,7 @@ async function createQueueWithDlq(sqs: SQSClient, settings: QueueSettings, suffi
       Attributes: {
         VisibilityTimeout: String(settings.visibilityTimeoutSeconds),
         MessageRetentionPeriod: String(settings.retentionSeconds),
+        MaximumMessageSize: String(settings.maxMessageBytes),
         RedrivePolicy: JSON.stringify({
           deadLetterTargetArn: dlqArn,
           maxReceiveCount: settings.maxReceiveCount,

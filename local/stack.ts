@@ -7,12 +7,12 @@
  */
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
-import { functions } from "../core/config/infra.js";
+import { functions, SQS_MAX_IN_FLIGHT } from "../core/config/infra.js";
 import { type Config, loadConfig } from "../core/config/runtime.js";
 import { createDeps, type Deps } from "../core/deps.js";
 import { fireDueSchedules } from "../core/scheduler/local.js";
 import { startDynamo } from "./dynamodb.js";
-import { type EventSource, startEventSource } from "./event-source.js";
+import { type EventSource, type InFlightStats, startEventSource } from "./event-source.js";
 import { type HandlerSet, localHandlers } from "./handlers.js";
 import { assertPortFree } from "./ports.js";
 import { provision } from "./provision.js";
@@ -29,6 +29,10 @@ export interface LocalStackOptions {
   emulators?: { dynamodbEndpoint: string; sqsEndpoint: string; suffix: string };
   /** Replace the handlers the pollers invoke (fault injection in tests, counting in benchmarks). */
   wrap?: (handlers: HandlerSet) => HandlerSet;
+  /** In-flight cap of every queue (SQS's ~120,000 by default); tests scale it down. */
+  inFlightCap?: number;
+  /** Concurrent invocations per event source (functions in core/config/infra.ts by default). */
+  concurrency?: Partial<Record<"ingest" | "delivery", number>>;
 }
 
 export interface LocalStack {
@@ -37,6 +41,8 @@ export interface LocalStack {
   deps: Deps;
   env: Record<string, string>;
   health(): Promise<Record<string, string>>;
+  /** Peak in-flight count and capped receives per queue, since the start. */
+  inFlight(): Record<string, InFlightStats>;
   stop(): Promise<void>;
 }
 
@@ -59,6 +65,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const config = loadConfig({ ...process.env, ...env });
     const deps = createDeps(config);
     const handlers = (options.wrap ?? ((h) => h))(localHandlers(deps));
+    const inFlightCap = options.inFlightCap ?? SQS_MAX_IN_FLIGHT;
 
     const sources: Record<string, EventSource> = {
       ingest: startEventSource({
@@ -67,8 +74,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         queueArn: env.INGEST_QUEUE_ARN!,
         handler: handlers.ingest,
         batchSize: functions.ingest.batchSize,
-        concurrency: functions.ingest.localConcurrency,
+        concurrency: options.concurrency?.ingest ?? functions.ingest.localConcurrency,
         waitTimeSeconds: functions.ingest.waitTimeSeconds,
+        inFlightCap,
       }),
       delivery: startEventSource({
         sqs: deps.sqs,
@@ -76,8 +84,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         queueArn: env.DELIVERY_QUEUE_ARN!,
         handler: handlers.deliver,
         batchSize: functions.deliver.batchSize,
-        concurrency: functions.deliver.localConcurrency,
+        concurrency: options.concurrency?.delivery ?? functions.deliver.localConcurrency,
         waitTimeSeconds: functions.deliver.waitTimeSeconds,
+        inFlightCap,
       }),
     };
     for (const s of Object.values(sources)) stops.push(() => s.stop());
@@ -100,7 +109,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     stops.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
     const { port } = server.address() as AddressInfo;
 
-    return { url: `http://127.0.0.1:${port}`, config, deps, env, health, stop: stopAll };
+    const inFlight = () => Object.fromEntries(Object.entries(sources).map(([k, s]) => [k, s.stats()]));
+    return { url: `http://127.0.0.1:${port}`, config, deps, env, health, inFlight, stop: stopAll };
   } catch (err) {
     await stopAll();
     throw err;

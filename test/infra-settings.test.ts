@@ -8,10 +8,13 @@ import {
   functions,
   queues,
   retry,
+  SQS_MAX_MESSAGE_BYTES,
   SQS_MAX_RETENTION_SECONDS,
   SQS_MAX_VISIBILITY_SECONDS,
   table,
 } from "../core/config/infra.js";
+import { MAX_DATA_BYTES } from "../core/model/message.js";
+import { taskFor } from "../core/model/task.js";
 
 const DAY = 86_400;
 
@@ -174,5 +177,37 @@ describe("table", () => {
     ];
     expect(new Set(names).size).toBe(names.length);
     expect(names).not.toContain(table.ttlAttribute);
+  });
+});
+
+describe("message size", () => {
+  for (const [label, queue] of Object.entries(queues)) {
+    it(`${label}: queue and DLQ set MaximumMessageSize to 1 MiB (the provider default is 256 KiB)`, () => {
+      expect(queue.maxMessageBytes).toBe(SQS_MAX_MESSAGE_BYTES);
+      expect(SQS_MAX_MESSAGE_BYTES).toBe(1_048_576);
+    });
+  }
+
+  it("the largest delivery task the API accepts fits in one message", () => {
+    // The worst case for escaping: data made of characters that grow most as JSON inside a
+    // JSON string (a quote becomes \" in the body and \\\" in the task).
+    const unit = JSON.stringify('"').length - 2; // bytes one quote costs inside `data`
+    const data = { q: '"'.repeat(Math.floor((MAX_DATA_BYTES - 8) / unit)) };
+    expect(Buffer.byteLength(JSON.stringify(data))).toBeLessThanOrEqual(MAX_DATA_BYTES);
+    const task = taskFor(
+      {
+        org_id: `org_${"x".repeat(60)}`,
+        id: `msg_${"x".repeat(120)}`,
+        type: "t".repeat(128),
+        created_at: new Date().toISOString(),
+        agent_id: "a".repeat(128),
+        data,
+      },
+      `ep_${"x".repeat(40)}`,
+      "event",
+    );
+    const bytes = Buffer.byteLength(JSON.stringify(task));
+    expect(bytes).toBeGreaterThan(2 * MAX_DATA_BYTES); // really the worst case: ×2 or more
+    expect(bytes).toBeLessThanOrEqual(queues.delivery.maxMessageBytes);
   });
 });

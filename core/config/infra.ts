@@ -14,6 +14,15 @@ const DAY = 24 * HOUR;
 export const SQS_MAX_VISIBILITY_SECONDS = 12 * HOUR;
 /** Longest message retention SQS accepts (14 days). */
 export const SQS_MAX_RETENTION_SECONDS = 14 * DAY;
+/**
+ * Largest SQS message (1 MiB since 2025). The provider's default is still 256 KiB, so every
+ * queue sets it explicitly, on AWS and locally: a delivery task carries the whole body.
+ */
+export const SQS_MAX_MESSAGE_BYTES = 1_048_576;
+/** In-flight messages a standard queue holds; past it, receives come back empty, silently. */
+export const SQS_MAX_IN_FLIGHT = 120_000;
+/** Longest per-message `DelaySeconds` (15 min): a re-sent message waits outside the in-flight count. */
+export const SQS_MAX_DELAY_SECONDS = 15 * MINUTE;
 
 export interface QueueSettings {
   /** Logical name: the SST component name and, locally, the queue name. */
@@ -22,6 +31,8 @@ export interface QueueSettings {
   retentionSeconds: number;
   /** Redrive to the DLQ after this many receives: a crash safety net, not the retry policy. */
   maxReceiveCount: number;
+  /** `MaximumMessageSize`, set on the queue and its DLQ. */
+  maxMessageBytes: number;
   dlq: { name: string; retentionSeconds: number };
 }
 
@@ -63,6 +74,7 @@ export const queues = {
     visibilityTimeoutSeconds: 3 * MINUTE,
     retentionSeconds: SQS_MAX_RETENTION_SECONDS,
     maxReceiveCount: 5,
+    maxMessageBytes: SQS_MAX_MESSAGE_BYTES,
     dlq: { name: "IngestDlq", retentionSeconds: SQS_MAX_RETENTION_SECONDS },
   },
   delivery: {
@@ -72,6 +84,7 @@ export const queues = {
     // Attempts are counted by ApproximateReceiveCount and capped by max_retries (<= 10),
     // so 11 receives is the most a healthy task needs; the margin absorbs crashed invocations.
     maxReceiveCount: 16,
+    maxMessageBytes: SQS_MAX_MESSAGE_BYTES,
     dlq: { name: "DeliveryDlq", retentionSeconds: SQS_MAX_RETENTION_SECONDS },
   },
 } as const satisfies Record<string, QueueSettings>;

@@ -8,6 +8,7 @@ import { createServer, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { MAX_DATA_BYTES } from "../../core/model/message.js";
 import { bootstrapOrg } from "../../core/orgs/bootstrap.js";
 import { type LocalStack, startLocalStack } from "../../local/stack.js";
 import { waitFor } from "../support/wait.js";
@@ -95,5 +96,29 @@ describe("end to end", () => {
     }) as Record<string, unknown>;
     expect(payload).toMatchObject({ id, type: "voice.call.ended", data: { call_id: "c_1", seconds: 42 } });
     expect(received.filter((r) => r.headers["webhook-id"] === id)).toHaveLength(1);
+  });
+
+  it("delivers the largest event the API accepts, escaped at its worst, end to end", async () => {
+    const org = `org_e2e${randomBytes(4).toString("hex")}`;
+    const key = `sk_test_${randomBytes(24).toString("base64url")}`;
+    await bootstrapOrg(stack.deps, { orgId: org, name: "e2e big", apiKey: key });
+    const api = (path: string, body: unknown) =>
+      fetch(`${stack.url}/v1${path}`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
+    expect((await api("/webhook-endpoints", { url: `${receiverUrl}?big` })).status).toBe(201);
+    // Quotes double as JSON in `data` and double again inside the task's body string: the
+    // task is ~2x MAX_DATA_BYTES, which only a 1 MiB queue (as deployed) can carry.
+    const data = { q: '"'.repeat(Math.floor((MAX_DATA_BYTES - 8) / 2)) };
+    expect(Buffer.byteLength(JSON.stringify(data))).toBeLessThanOrEqual(MAX_DATA_BYTES);
+    const published = await api("/events", { type: "voice.call.ended", data });
+    expect(published.status).toBe(202);
+    const { id } = (await published.json()) as { id: string };
+    const got = await waitFor(() => received.find((r) => r.headers["webhook-id"] === id), {
+      what: "the largest webhook",
+    });
+    expect((JSON.parse(got.body) as { data: unknown }).data).toEqual(data);
   });
 });

@@ -214,4 +214,36 @@ describe("event-source emulation", () => {
     expect(calls).toBe(2);
     expect(await visibleCount(q.url)).toBe(0);
   });
+
+  it("stops receiving at the queue's in-flight cap, as SQS does, and resumes below it", async () => {
+    const q = await queue({ VisibilityTimeout: "600" });
+    await send(
+      q.url,
+      Array.from({ length: 10 }, (_, i) => `m${i}`),
+    );
+    const seen: string[] = [];
+    const held: SQSRecord[] = [];
+    // Every record is failed and held invisible: the in-flight count only grows.
+    running = startEventSource({
+      sqs,
+      queueUrl: q.url,
+      queueArn: q.arn,
+      handler: async (event) => {
+        seen.push(...event.Records.map((r) => r.body));
+        held.push(...event.Records);
+        return { batchItemFailures: event.Records.map((r) => ({ itemIdentifier: r.messageId })) };
+      },
+      batchSize: 2,
+      concurrency: 2,
+      waitTimeSeconds: 1,
+      inFlightCap: 4,
+      onInvokeError: () => {},
+    });
+    await waitFor(() => running!.stats().cappedReceives >= 2, { what: "receives at the cap" });
+    expect(seen).toHaveLength(4);
+    expect(running.stats().peakInFlight).toBeLessThanOrEqual(4);
+    // Releasing the held messages (visibility 0) brings the count below the cap again.
+    for (const r of held.splice(0)) await setVisibility(q.url, r, 0);
+    await waitFor(() => seen.length > 4, { what: "receives below the cap" });
+  });
 });
