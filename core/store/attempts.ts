@@ -3,11 +3,12 @@
  * the log of every HTTP attempt, listed per endpoint or per message, newest first.
  * Written in batches by the delivery engine (core/store/batch-write.ts).
  */
-import { QueryCommand, type QueryCommandInput } from "@aws-sdk/lib-dynamodb";
+import type { QueryCommandInput } from "@aws-sdk/lib-dynamodb";
 import type { AttemptRecord } from "../model/delivery.js";
 import { type CursorKey, cursorWithin } from "./cursor.js";
 import type { Db } from "./db.js";
 import { keys } from "./keys.js";
+import { queryFilledPage, tableKeyOf } from "./query.js";
 
 export function attemptItem(record: AttemptRecord, expiresAt: number): Record<string, unknown> {
   return {
@@ -42,7 +43,7 @@ export function attemptsOfEndpoint(db: Db, org: string, endpointId: string, q: A
     { KeyConditionExpression: "pk = :pk", ExpressionAttributeValues: { ":pk": pk } },
     cursorWithin(q.cursor, { pk }, { sk: "" }),
     q,
-    (item) => ({ pk: String(item.pk), sk: String(item.sk) }),
+    tableKeyOf,
   );
 }
 
@@ -66,10 +67,7 @@ export function attemptsOfMessage(db: Db, org: string, msgId: string, q: Attempt
   );
 }
 
-/**
- * Newest first. A status filter is a FilterExpression (applied after DynamoDB's Limit), so
- * this keeps querying until the page is full; the cursor is then the last returned item.
- */
+/** Newest first; a status filter is a FilterExpression, so core/store/query.ts fills the page. */
 async function queryAttempts(
   db: Db,
   base: Pick<QueryCommandInput, "IndexName" | "KeyConditionExpression" | "ExpressionAttributeValues">,
@@ -77,36 +75,21 @@ async function queryAttempts(
   q: AttemptQuery,
   keyOf: (item: Record<string, unknown>) => CursorKey,
 ): Promise<AttemptPage> {
-  const items: Record<string, unknown>[] = [];
-  let exclusive: Record<string, unknown> | undefined = start;
-  for (let round = 0; round < 10; round++) {
-    const res = await db.doc.send(
-      new QueryCommand({
-        TableName: db.table,
-        ...base,
-        ...(q.success === undefined
-          ? {}
-          : {
-              FilterExpression: "success = :ok",
-              ExpressionAttributeValues: { ...base.ExpressionAttributeValues, ":ok": q.success },
-            }),
-        ScanIndexForward: false,
-        Limit: q.limit + 1,
-        ExclusiveStartKey: exclusive,
-      }),
-    );
-    items.push(...(res.Items ?? []));
-    exclusive = res.LastEvaluatedKey;
-    if (items.length > q.limit || !exclusive) break;
-  }
-  if (items.length > q.limit) {
-    const page = items.slice(0, q.limit);
-    return { attempts: page.map(toAttempt), next: keyOf(page[page.length - 1]!) };
-  }
-  // Fewer than a page: more may remain only if DynamoDB still had a key when we stopped.
-  const last = items[items.length - 1];
-  return {
-    attempts: items.map(toAttempt),
-    next: exclusive ? (last ? keyOf(last) : (exclusive as CursorKey)) : undefined,
-  };
+  const page = await queryFilledPage(
+    db,
+    {
+      ...base,
+      ...(q.success === undefined
+        ? {}
+        : {
+            FilterExpression: "success = :ok",
+            ExpressionAttributeValues: { ...base.ExpressionAttributeValues, ":ok": q.success },
+          }),
+      ScanIndexForward: false,
+    },
+    q.limit,
+    start,
+    keyOf,
+  );
+  return { attempts: page.items.map(toAttempt), next: page.last };
 }

@@ -21,6 +21,8 @@ export function cursorWithin(
   prefixes: Record<string, string> = {},
 ): CursorKey | undefined {
   if (!key) return undefined;
+  // DynamoDB refuses an empty key attribute (a 500 if it got there): no key of ours has one.
+  if (Object.values(key).some((v) => v === "")) throw invalidCursor();
   for (const [attr, value] of Object.entries(expect)) if (key[attr] !== value) throw invalidCursor();
   for (const [attr, prefix] of Object.entries(prefixes)) {
     const v = key[attr];

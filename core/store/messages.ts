@@ -10,7 +10,6 @@ import {
   BatchWriteCommand,
   GetCommand,
   PutCommand,
-  QueryCommand,
   TransactWriteCommand,
   type TransactWriteCommandInput,
   UpdateCommand,
@@ -19,6 +18,7 @@ import type { MessageRecord } from "../model/message.js";
 import { type CursorKey, cursorWithin } from "./cursor.js";
 import type { Db } from "./db.js";
 import { keys } from "./keys.js";
+import { queryFilledPage, tableKeyOf } from "./query.js";
 
 /** The stored message: the model plus when its fan-out was decided (null while scheduled). */
 export interface StoredMessage extends MessageRecord {
@@ -327,40 +327,31 @@ export interface MessagePage {
   lastKey: CursorKey | undefined;
 }
 
-/** Newest first; with `type`, only that type (a filter, so up to a few queries fill a page). */
+/** Newest first; with `type`, only that type (a filter: core/store/query.ts fills the page). */
 export async function listMessages(
   db: Db,
   org: string,
   opts: { limit: number; type?: string; startKey?: CursorKey },
 ): Promise<MessagePage> {
-  const items: StoredMessage[] = [];
-  // A client's cursor may only continue inside this organization's messages.
-  let start: Record<string, unknown> | undefined = cursorWithin(
-    opts.startKey,
-    { pk: keys.org(org).pk },
-    { sk: keys.messagePrefix },
+  const pk = keys.org(org).pk;
+  const page = await queryFilledPage(
+    db,
+    {
+      KeyConditionExpression: "pk = :pk AND begins_with(sk, :sk)",
+      ...(opts.type
+        ? { FilterExpression: "#type = :type", ExpressionAttributeNames: { "#type": "type" } }
+        : {}),
+      ExpressionAttributeValues: {
+        ":pk": pk,
+        ":sk": keys.messagePrefix,
+        ...(opts.type ? { ":type": opts.type } : {}),
+      },
+      ScanIndexForward: false,
+    },
+    opts.limit,
+    // A client's cursor may only continue inside this organization's messages.
+    cursorWithin(opts.startKey, { pk }, { sk: keys.messagePrefix }),
+    tableKeyOf,
   );
-  for (let round = 0; round < 5; round++) {
-    const res = await db.doc.send(
-      new QueryCommand({
-        TableName: db.table,
-        KeyConditionExpression: "pk = :pk AND begins_with(sk, :sk)",
-        ...(opts.type
-          ? { FilterExpression: "#type = :type", ExpressionAttributeNames: { "#type": "type" } }
-          : {}),
-        ExpressionAttributeValues: {
-          ":pk": keys.org(org).pk,
-          ":sk": keys.messagePrefix,
-          ...(opts.type ? { ":type": opts.type } : {}),
-        },
-        ScanIndexForward: false,
-        Limit: opts.limit - items.length,
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const item of res.Items ?? []) items.push(toMessage(item));
-    start = res.LastEvaluatedKey;
-    if (!start || items.length >= opts.limit) break;
-  }
-  return { items, lastKey: start as CursorKey | undefined };
+  return { items: page.items.map(toMessage), lastKey: page.last };
 }

@@ -1,8 +1,9 @@
 /** Organization items (ORG#{org} / ORG): name, creation time and the endpoint counter. */
-import { GetCommand, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { type CursorKey, cursorWithin } from "./cursor.js";
 import type { Db } from "./db.js";
 import { keys } from "./keys.js";
+import { queryFilledPage } from "./query.js";
 
 export interface OrgRecord {
   org_id: string;
@@ -52,19 +53,21 @@ export async function listOrgs(
   limit: number,
   cursor: CursorKey | undefined,
 ): Promise<{ items: OrgRecord[]; last?: Record<string, unknown> }> {
-  const res = await db.doc.send(
-    new QueryCommand({
-      TableName: db.table,
+  const page = await queryFilledPage(
+    db,
+    {
       IndexName: "GSI1",
       KeyConditionExpression: "gsi1pk = :pk",
       ExpressionAttributeValues: { ":pk": keys.orgListingPk },
-      Limit: limit,
-      ExclusiveStartKey: cursorWithin(
-        cursor,
-        { gsi1pk: keys.orgListingPk },
-        { gsi1sk: "", pk: "ORG#", sk: "ORG" },
-      ),
+    },
+    limit,
+    cursorWithin(cursor, { gsi1pk: keys.orgListingPk }, { gsi1sk: "", pk: "ORG#", sk: "ORG" }),
+    (item) => ({
+      gsi1pk: String(item.gsi1pk),
+      gsi1sk: String(item.gsi1sk),
+      pk: String(item.pk),
+      sk: String(item.sk),
     }),
   );
-  return { items: (res.Items ?? []).map(toOrg), last: res.LastEvaluatedKey };
+  return { items: page.items.map(toOrg), last: page.last };
 }

@@ -1,5 +1,5 @@
 /** Queries shared by the stores: items of one partition whose sort key has a given prefix. */
-import { QueryCommand, type QueryCommandOutput } from "@aws-sdk/lib-dynamodb";
+import { QueryCommand, type QueryCommandInput, type QueryCommandOutput } from "@aws-sdk/lib-dynamodb";
 import { type CursorKey, cursorWithin } from "./cursor.js";
 import type { Db } from "./db.js";
 
@@ -35,14 +35,58 @@ export async function queryPageWithPrefix(
   limit: number,
   cursor: CursorKey | undefined,
 ): Promise<{ items: Item[]; last?: Record<string, unknown> }> {
-  const res = await db.doc.send(
-    new QueryCommand({
-      TableName: db.table,
+  return queryFilledPage(
+    db,
+    {
       KeyConditionExpression: "pk = :pk AND begins_with(sk, :sk)",
       ExpressionAttributeValues: { ":pk": pk, ":sk": skPrefix },
-      ExclusiveStartKey: cursorWithin(cursor, { pk }, { sk: skPrefix }),
-      Limit: limit,
-    }),
+    },
+    limit,
+    cursorWithin(cursor, { pk }, { sk: skPrefix }),
+    tableKeyOf,
   );
-  return { items: res.Items ?? [], last: res.LastEvaluatedKey };
 }
+
+/** How many DynamoDB pages one filtered list request may read before it answers with what it has. */
+export const MAX_FILTERED_ROUNDS = 10;
+
+/**
+ * One page of a query, filled: DynamoDB applies a FilterExpression after its `Limit`, so a
+ * filtered query keeps reading (whole 1 MB pages) until it holds `limit` + 1 matches or the
+ * partition ends; an unfiltered one asks for `limit` + 1 items. The one extra item tells
+ * whether another page exists, so the cursor (`last`, the key of the last returned item) is
+ * never a pointer to an empty page. Only a filtered query that read MAX_FILTERED_ROUNDS pages
+ * without filling its page answers short, with DynamoDB's own key to go on from.
+ */
+export async function queryFilledPage(
+  db: Db,
+  input: Omit<QueryCommandInput, "TableName" | "Limit" | "ExclusiveStartKey">,
+  limit: number,
+  start: Record<string, unknown> | undefined,
+  keyOf: (item: Item) => CursorKey,
+): Promise<{ items: Item[]; last: CursorKey | undefined }> {
+  const filtered = input.FilterExpression !== undefined;
+  const items: Item[] = [];
+  let exclusive = start;
+  for (let round = 0; round < (filtered ? MAX_FILTERED_ROUNDS : 1); round++) {
+    const res = await db.doc.send(
+      new QueryCommand({
+        ...input,
+        TableName: db.table,
+        ...(filtered ? {} : { Limit: limit + 1 }),
+        ExclusiveStartKey: exclusive,
+      }),
+    );
+    items.push(...(res.Items ?? []));
+    exclusive = res.LastEvaluatedKey;
+    if (items.length > limit || !exclusive) break;
+  }
+  if (items.length > limit) {
+    const page = items.slice(0, limit);
+    return { items: page, last: keyOf(page[page.length - 1]!) };
+  }
+  return { items, last: exclusive ? (exclusive as CursorKey) : undefined };
+}
+
+/** The cursor key of a base-table item. */
+export const tableKeyOf = (item: Item): CursorKey => ({ pk: String(item.pk), sk: String(item.sk) });
