@@ -121,11 +121,12 @@ export function checkHeaders(headers: Record<string, string>): Record<string, st
     if (seen.has(lower)) throw validationError(`header "${name}" is given twice`);
     seen.add(lower);
     const value = headers[name] ?? "";
-    // Control characters would let a value split into extra headers.
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: matching them is the point.
-    if (value.length > MAX_HEADER_VALUE || /[\u0000-\u0008\u000a-\u001f\u007f]/.test(value)) {
+    // Visible ASCII, space and tab only: control characters would let a value split into extra
+    // headers, and an HTTP client sends no character above U+00FF (every attempt would fail),
+    // while U+0080-U+00FF would reach the receiver as Latin-1 bytes it reads as mojibake.
+    if (value.length > MAX_HEADER_VALUE || /[^\t\u0020-\u007e]/.test(value)) {
       throw validationError(
-        `header "${name}" has an invalid value (control characters or > ${MAX_HEADER_VALUE} chars)`,
+        `header "${name}" has an invalid value: only visible ASCII, space and tab, at most ${MAX_HEADER_VALUE} chars (percent-encode anything else)`,
       );
     }
   }

@@ -177,6 +177,26 @@ describe("headers", () => {
     const ep = await create(org, { ...valid, headers: { "X-Api-Key": "abc" } });
     await expect400(org, "PATCH", `${PATH}/${ep.id}`, { headers: { "content-type": "text/plain" } });
   });
+
+  it("refuses values an HTTP client cannot send (beyond ASCII), storing nothing", async () => {
+    const org = await createTestOrg(stack);
+    for (const value of ["Zoë 日本 😀", "日本", "😀", "caf\u00e9", "del\u007f"]) {
+      const err = await expect400(
+        org,
+        "POST",
+        PATH,
+        { ...valid, headers: { "X-Name": value } },
+        "validation_error",
+      );
+      expect(err.message).toContain("X-Name");
+    }
+    expect((await org.request("GET", PATH)).body.data).toEqual([]);
+    const ep = await create(org, { ...valid, headers: { "X-Name": "Zoe\tJapan ~!" } });
+    await expect400(org, "PATCH", `${PATH}/${ep.id}`, { headers: { "X-Name": "日本" } }, "validation_error");
+    expect((await org.request("GET", `${PATH}/${ep.id}`)).body.headers).toEqual({
+      "X-Name": "Zoe\tJapan ~!",
+    });
+  });
 });
 
 describe("event types", () => {
