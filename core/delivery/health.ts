@@ -98,6 +98,7 @@ export async function applyHealth(
     endpoint.id,
     observations.length,
     last.error ?? "delivery failed",
+    last.at.toISOString(),
   );
   if (!updated) return; // deleted meanwhile
   let firstFailureAt = updated.first_failure_at;

@@ -44,6 +44,7 @@ export function newEndpointRecord(fields: NewEndpointFields, now: Date): Endpoin
     failing_since: null,
     last_delivery_at: null,
     last_error: null,
+    last_error_at: null,
     created_at: at,
     updated_at: at,
   };

@@ -33,6 +33,8 @@ export const endpointRecord = z.object({
   failing_since: z.string().nullable(),
   last_delivery_at: z.string().nullable(),
   last_error: z.string().nullable(),
+  /** When `last_error` happened: it stays after a recovery, as history, and this dates it. */
+  last_error_at: z.string().nullable().optional(),
   created_at: z.string(),
   updated_at: z.string(),
 });

@@ -57,15 +57,16 @@ export async function recordFailures(
   endpointId: string,
   count: number,
   lastError: string,
+  lastErrorAt: string,
 ): Promise<EndpointRecord | undefined> {
   try {
     const res = await db.doc.send(
       new UpdateCommand({
         TableName: db.table,
         Key: keys.endpoint(org, endpointId),
-        UpdateExpression: "SET last_error = :e ADD consecutive_failures :n",
+        UpdateExpression: "SET last_error = :e, last_error_at = :at ADD consecutive_failures :n",
         ConditionExpression: "attribute_exists(pk)",
-        ExpressionAttributeValues: { ":e": lastError, ":n": count },
+        ExpressionAttributeValues: { ":e": lastError, ":at": lastErrorAt, ":n": count },
         ReturnValues: "ALL_NEW",
       }),
     );

@@ -177,6 +177,35 @@ describe.concurrent("attempt log and recovery API", () => {
     );
   });
 
+  it("shows first_failure_at and dates last_error, which stays as history after a recovery", async () => {
+    const org = await createTestOrg(h.stack);
+    const r = await receiver({ plan: [{ status: 500 }] });
+    const { ep, t } = await deliveredEvent(org, r);
+    await waitForDelivery(h.deps, t, "failed");
+    const failing = await waitFor(async () => {
+      const view = (await org.request("GET", `/v1/webhook-endpoints/${ep.id}`)).body;
+      return view.last_error_at ? view : undefined;
+    });
+    expect(failing).toMatchObject({ consecutive_failures: 1, last_error: "HTTP 500" });
+    expect(new Date(failing.last_error_at).toISOString()).toBe(failing.last_error_at);
+    expect(failing.first_failure_at).toBe(failing.last_error_at);
+
+    const next = taskFor(ep);
+    await putMessageOf(h.deps, next);
+    await enqueue(h.deps, next);
+    await waitForDelivery(h.deps, next, "succeeded");
+    const healed = await waitFor(async () => {
+      const view = (await org.request("GET", `/v1/webhook-endpoints/${ep.id}`)).body;
+      return view.first_failure_at === null ? view : undefined;
+    });
+    expect(healed).toMatchObject({
+      consecutive_failures: 0,
+      last_error: "HTTP 500",
+      last_error_at: failing.last_error_at,
+      last_delivery_at: expect.any(String),
+    });
+  });
+
   it("recovers skipped and abandoned deliveries too", async () => {
     const org = await createTestOrg(h.stack);
     const r = await receiver();

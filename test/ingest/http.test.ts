@@ -211,7 +211,7 @@ describe("test events", () => {
     const ep = await createEndpoint(org, { event_types: ["telephony.complete"] });
     await createEndpoint(org);
     const res = await org.request("POST", `/v1/webhook-endpoints/${ep}/test`);
-    expect(res.status).toBe(200);
+    expect(res.status).toBe(202);
     expect(res.body).toEqual({
       success: true,
       message_id: expect.stringMatching(/^msg_/),
@@ -251,7 +251,7 @@ describe("test events", () => {
     const c = (await putEndpoint(stack.deps, org.orgId, { status: "failing" })).id;
     await createEndpoint(org, { status: "disabled" });
     const res = await org.request("POST", "/v1/webhook-endpoints/test");
-    expect(res.status).toBe(200);
+    expect(res.status).toBe(202);
     expect(res.body).toMatchObject({ success: true, endpoint_count: 3 });
     const got = await tasks.expect(org.orgId, 3);
     expect(got.map((t) => t.endpoint_id).sort()).toEqual([a, b, c].sort());
@@ -273,5 +273,7 @@ describe("test events", () => {
     ]) {
       expect(doc.body.paths[path]).toBeDefined();
     }
+    // Enqueued work answers 202, like POST /v1/events.
+    expect(Object.keys(doc.body.paths["/v1/webhook-endpoints/test"].post.responses)).toContain("202");
   });
 });

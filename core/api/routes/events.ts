@@ -81,7 +81,7 @@ const testOne = createRoute({
   middleware: [requireRole("member")] as const,
   request: { params: testEndpointParam },
   responses: {
-    200: { description: "The test event was enqueued", content: json(testEventResult) },
+    202: { description: "The test event was enqueued", content: json(testEventResult) },
     ...errorResponses(403, 404, 409),
   },
 });
@@ -93,7 +93,7 @@ const testAll = createRoute({
   summary: "Send a webhook.test event to every enabled endpoint of the organization",
   middleware: [requireRole("member")] as const,
   responses: {
-    200: { description: "The test event was enqueued", content: json(testEventResult) },
+    202: { description: "The test event was enqueued", content: json(testEventResult) },
     ...errorResponses(403),
   },
 });
@@ -120,11 +120,11 @@ export function eventsRoutes(deps: Deps) {
   });
   app.openapi(testAll, async (c) => {
     const res = await sendTestEvent(deps, org(c));
-    return c.json({ success: res.endpoint_count > 0, ...res }, 200);
+    return c.json({ success: res.endpoint_count > 0, ...res }, 202);
   });
   app.openapi(testOne, async (c) => {
     const res = await sendTestEvent(deps, org(c), c.req.valid("param").id);
-    return c.json({ success: true, ...res }, 200);
+    return c.json({ success: true, ...res }, 202);
   });
   return app;
 }

@@ -127,7 +127,13 @@ export const endpointView = z
     headers: z.record(z.string(), z.string()),
     consecutive_failures: z.number().int(),
     last_delivery_at: ts.nullable(),
-    last_error: z.string().nullable(),
+    last_error: z.string().nullable().openapi({
+      description: "The last failure, kept after a recovery as history (see last_error_at)",
+    }),
+    last_error_at: ts.nullable().openapi({ description: "When last_error happened" }),
+    first_failure_at: ts.nullable().openapi({
+      description: "Start of the current run of failures (null after a success); a good `since` for recovery",
+    }),
     failing_since: ts.nullable(),
     created_at: ts,
     updated_at: ts,
@@ -174,6 +180,8 @@ export function toEndpointView(rec: EndpointRecord, now: Date): EndpointView {
     consecutive_failures: rec.consecutive_failures ?? 0,
     last_delivery_at: rec.last_delivery_at ?? null,
     last_error: rec.last_error ?? null,
+    last_error_at: rec.last_error_at ?? null,
+    first_failure_at: rec.first_failure_at ?? null,
     failing_since: rec.failing_since ?? null,
     created_at: rec.created_at,
     updated_at: rec.updated_at,
