@@ -17,6 +17,7 @@ import { errorJson, toErrorResponse } from "./errors.js";
 import { validationHook } from "./router.js";
 import { apiKeysRoutes } from "./routes/api-keys.js";
 import { deliveriesRoutes } from "./routes/deliveries.js";
+import { endpointFilterRoutes, jwksRoutes } from "./routes/endpoint-filters.js";
 import { endpointsRoutes } from "./routes/endpoints.js";
 import { eventTypesRoutes } from "./routes/event-types.js";
 import { eventsRoutes } from "./routes/events.js";
@@ -67,6 +68,7 @@ export function createApp(deps: Deps, options: AppOptions = {}): OpenAPIHono<Api
       : c.json({ status: "degraded" as const, checks }, 503);
   });
 
+  app.route("/", jwksRoutes(deps));
   app.use("/v1/*", authMiddleware(deps));
   app.use(
     "/v1/*",
@@ -79,6 +81,7 @@ export function createApp(deps: Deps, options: AppOptions = {}): OpenAPIHono<Api
   );
 
   app.route("/v1", endpointsRoutes(deps));
+  app.route("/v1", endpointFilterRoutes(deps));
   app.route("/v1", eventTypesRoutes(deps));
   app.route("/v1", apiKeysRoutes(deps));
   app.route("/v1", eventsRoutes(deps));

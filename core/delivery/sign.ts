@@ -5,6 +5,7 @@
  */
 import { createHmac } from "node:crypto";
 import type { EndpointRecord } from "../model/endpoint.js";
+import { isSigningKey, signEd25519 } from "./sign-ed25519.js";
 
 const PREFIX = "whsec_";
 
@@ -13,8 +14,9 @@ export function secretKey(secret: string): Buffer {
   return Buffer.from(secret.startsWith(PREFIX) ? secret.slice(PREFIX.length) : secret, "base64");
 }
 
-/** One `v1,<base64>` signature. */
+/** One signature: `v1,<base64>` with a `whsec_…` secret, `v1a,<base64>` with a `whsk_…` key. */
 export function sign(secret: string, msgId: string, timestampSeconds: number, body: string): string {
+  if (isSigningKey(secret)) return signEd25519(secret, msgId, timestampSeconds, body);
   const mac = createHmac("sha256", secretKey(secret))
     .update(`${msgId}.${timestampSeconds}.${body}`)
     .digest("base64");

@@ -16,7 +16,9 @@ type Settings =
   | "status"
   | "max_retries"
   | "timeout_ms"
-  | "headers";
+  | "headers"
+  | "filter"
+  | "signing_version";
 
 export type NewEndpointFields = Pick<EndpointRecord, "org_id" | "url" | "secret"> &
   Partial<Pick<EndpointRecord, Settings>>;
@@ -38,7 +40,8 @@ export function newEndpointRecord(fields: NewEndpointFields, now: Date): Endpoin
     secret: fields.secret,
     previous_secret: null,
     previous_secret_expires_at: null,
-    signing_version: "v1",
+    signing_version: fields.signing_version ?? "v1",
+    filter: fields.filter ?? null,
     consecutive_failures: 0,
     first_failure_at: null,
     failing_since: null,

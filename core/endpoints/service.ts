@@ -3,7 +3,9 @@
  * endpoints, applying the rules (rules.ts) and the per-organization limit. Every read and
  * write is keyed by the caller's organization, so another tenant's ids are simply not found.
  */
+import { generateSigningKey } from "../delivery/sign-ed25519.js";
 import type { Deps } from "../deps.js";
+import { checkFilter } from "../filters/filter.js";
 import type { EndpointRecord } from "../model/endpoint.js";
 import { notFound, ServiceError } from "../model/errors.js";
 import { isId } from "../model/ids.js";
@@ -32,16 +34,28 @@ export interface EndpointSettings {
   timeout_ms: number;
   headers: Record<string, string>;
   status: "active" | "disabled";
+  /** A payload filter (docs/filters.md), checked here; null clears it. */
+  filter: unknown;
 }
 
-export type CreateEndpointInput = Partial<EndpointSettings> & { url: string; secret?: string };
+export type SigningVersion = EndpointRecord["signing_version"];
+
+export type CreateEndpointInput = Partial<EndpointSettings> & {
+  url: string;
+  secret?: string;
+  signing_version?: SigningVersion;
+};
 export type UpdateEndpointInput = Partial<EndpointSettings>;
 
 export interface WithSecret {
   endpoint: EndpointRecord;
-  /** The raw secret: returned to the caller once, never again. */
-  secret: string;
+  /** The raw HMAC secret: returned to the caller once, never again. Absent for `v1a` (a private key is never shown). */
+  secret?: string;
 }
+
+/** A new signing secret of the given version: an HMAC secret or an ed25519 private key. */
+const newSecret = (version: SigningVersion) => (version === "v1a" ? generateSigningKey() : generateSecret());
+const shown = (version: SigningVersion, secret: string) => (version === "v1" ? secret : undefined);
 
 const endpointNotFound = () => notFound("endpoint");
 
@@ -60,7 +74,12 @@ export async function createEndpoint(
       "secret must be whsec_ followed by the base64 of 24 to 64 bytes",
     );
   }
-  const secret = input.secret ?? generateSecret();
+  const version = input.signing_version ?? "v1";
+  if (version === "v1a" && input.secret !== undefined) {
+    throw new ServiceError(400, "invalid_secret", "secret applies to v1 (HMAC) endpoints only");
+  }
+  const filter = input.filter === undefined ? null : checkFilter(input.filter);
+  const secret = input.secret ?? newSecret(version);
   const rec = newEndpointRecord(
     {
       org_id: org,
@@ -74,6 +93,8 @@ export async function createEndpoint(
       max_retries: input.max_retries,
       timeout_ms: input.timeout_ms,
       headers,
+      filter,
+      signing_version: version,
     },
     deps.now(),
   );
@@ -89,7 +110,7 @@ export async function createEndpoint(
     );
   }
   invalidateEndpoints(deps, org);
-  return { endpoint: rec, secret };
+  return { endpoint: rec, secret: shown(version, secret) };
 }
 
 export async function listEndpoints(
@@ -125,6 +146,7 @@ export async function updateEndpoint(
   if (input.agent_id !== undefined) set.agent_id = input.agent_id;
   if (input.max_retries !== undefined) set.max_retries = input.max_retries;
   if (input.timeout_ms !== undefined) set.timeout_ms = input.timeout_ms;
+  if (input.filter !== undefined) set.filter = checkFilter(input.filter);
   if (input.status !== undefined) {
     set.status = input.status;
     // (Re)activating by hand starts health tracking afresh: the caller says the receiver is fixed.
@@ -146,17 +168,24 @@ export async function deleteEndpoint(deps: Deps, org: string, id: string): Promi
 }
 
 /**
- * New secret, returned once. The old one keeps signing (a second `v1,` signature) for
- * SECRET_GRACE_HOURS, so receivers can switch without dropping deliveries.
+ * New secret (HMAC secret returned once; ed25519 private key never shown), of the endpoint's
+ * signing version or of `version` to switch. The old one keeps signing (a second signature)
+ * for SECRET_GRACE_HOURS, so receivers can switch without dropping deliveries.
  */
-export async function rotateSecret(deps: Deps, org: string, id: string): Promise<WithSecret> {
+export async function rotateSecret(
+  deps: Deps,
+  org: string,
+  id: string,
+  version?: SigningVersion,
+): Promise<WithSecret> {
   if (!isId("ep", id)) throw endpointNotFound();
+  const target = version ?? (await getEndpointOf(deps, org, id)).signing_version;
   const now = deps.now();
   const graceMs = deps.config.secretGraceHours * 3600_000;
   const until = graceMs > 0 ? new Date(now.getTime() + graceMs).toISOString() : null;
-  const secret = generateSecret();
-  const updated = await replaceSecret(deps.db, org, id, secret, until, now.toISOString());
+  const secret = newSecret(target);
+  const updated = await replaceSecret(deps.db, org, id, secret, until, now.toISOString(), target);
   if (!updated) throw endpointNotFound();
   invalidateEndpoints(deps, org);
-  return { endpoint: updated, secret };
+  return { endpoint: updated, secret: shown(target, secret) };
 }

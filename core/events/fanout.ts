@@ -11,6 +11,7 @@
 
 import type { Deps } from "../deps.js";
 import { endpointsOf } from "../endpoints/cache.js";
+import { countFiltered } from "../filters/counts.js";
 import { logger } from "../log/logger.js";
 import type { EndpointRecord } from "../model/endpoint.js";
 import { webhookBody } from "../model/message.js";
@@ -227,7 +228,7 @@ export async function completeFanout(deps: Deps, org: string, msgId: string): Pr
     const fanoutAt = new Date(now).toISOString();
     const skipped = skippedItems(deps, m, matched.skipped);
     if (await claimFanout(deps.db, org, msgId, targets, fanoutAt, now + LEASE_MS, skipped.inline)) {
-      await skipped.overflow();
+      await Promise.all([skipped.overflow(), countFiltered(deps, org, matched.filtered)]);
       await sendUnderLease(deps, { ...m, targets, fanout_at: fanoutAt });
       return;
     }

@@ -13,6 +13,7 @@
  * With `deliver_at`: the write + one schedule now; a read, a claim and the sends later.
  */
 import type { Deps } from "../deps.js";
+import { countFiltered } from "../filters/counts.js";
 import type { EndpointRecord } from "../model/endpoint.js";
 import { newId } from "../model/ids.js";
 import { ttlAfter } from "../store/keys.js";
@@ -101,7 +102,7 @@ export async function claimEvent(deps: Deps, input: unknown, opts: IngestOptions
     extra: skipped.inline,
   });
   if (!res.created) return { created: false, org_id: ev.org_id, id: res.msgId };
-  await skipped.overflow();
+  await Promise.all([skipped.overflow(), countFiltered(deps, m.org_id, matched.filtered)]);
   return { created: true, m, deliverAt: ev.deliver_at ?? undefined };
 }
 

@@ -3,9 +3,12 @@
  *
  * Patterns are exact names, `*` (everything) or a dotted prefix ending in `.*`
  * (`telephony.*` matches `telephony.complete` and `telephony.tool.called`, not `telephony`).
- * An empty subscription means every type.
+ * An empty subscription means every type. An endpoint's payload filter (docs/filters.md)
+ * comes last: events it refuses are `filtered`, neither delivered nor recorded.
  */
+import { filterInput, passesFilter } from "../filters/filter.js";
 import type { EndpointRecord } from "../model/endpoint.js";
+import type { MessageRecord } from "../model/message.js";
 
 export function typeMatches(pattern: string, type: string): boolean {
   if (pattern === "*" || pattern === type) return true;
@@ -27,15 +30,26 @@ export interface Matched {
   targets: EndpointRecord[];
   /** Disabled endpoints that would have matched: recorded as "skipped" so they can be recovered. */
   skipped: EndpointRecord[];
+  /** Subscribed endpoints whose payload filter refused the event: only counted. */
+  filtered?: EndpointRecord[];
 }
 
 export function matchEndpoints(
   endpoints: readonly EndpointRecord[],
-  event: { type: string; agent_id: string | null },
+  event: Pick<MessageRecord, "type" | "agent_id"> &
+    Partial<Pick<MessageRecord, "id" | "created_at" | "data">>,
 ): Matched {
-  const out: Matched = { targets: [], skipped: [] };
+  const out: Matched = { targets: [], skipped: [], filtered: [] };
+  let input: unknown;
   for (const ep of endpoints) {
     if (!subscribes(ep.event_types, event.type) || !agentMatches(ep.agent_id, event.agent_id)) continue;
+    if (ep.filter) {
+      input ??= filterInput({ id: "", created_at: "", data: {}, ...event });
+      if (!passesFilter(ep.filter, input)) {
+        out.filtered?.push(ep);
+        continue;
+      }
+    }
     (ep.status === "disabled" ? out.skipped : out.targets).push(ep);
   }
   return out;

@@ -26,7 +26,12 @@ export const endpointRecord = z.object({
   /** The secret before the last rotation; still signs until `previous_secret_expires_at`. */
   previous_secret: z.string().nullable(),
   previous_secret_expires_at: z.string().nullable(),
-  signing_version: z.literal("v1"),
+  /** `v1`: HMAC (`secret` is `whsec_…`); `v1a`: ed25519 (`secret` is the private key, `whsk_…`). */
+  signing_version: z.enum(["v1", "v1a"]),
+  /** Payload filter as JSON text (docs/filters.md); absent or null = every event. */
+  filter: z.string().nullable().optional(),
+  /** Events that matched the subscription but not the filter (counted at fan-out). */
+  filtered_count: z.number().int().optional(),
   consecutive_failures: z.number().int(),
   /** Start of the current run of failures; `failing` once it is older than the threshold. */
   first_failure_at: z.string().nullable(),

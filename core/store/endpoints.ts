@@ -186,19 +186,24 @@ export async function replaceSecret(
   secret: string,
   previousUntil: string | null,
   now: string,
+  /** The secret's kind (`v1a`: `secret` is an ed25519 key); unchanged when absent. */
+  signingVersion?: EndpointRecord["signing_version"],
 ): Promise<EndpointRecord | undefined> {
+  const version = signingVersion ? { ":v": signingVersion } : {};
   try {
     const res = await db.doc.send(
       new UpdateCommand({
         TableName: db.table,
         Key: keys.endpoint(org, id),
-        UpdateExpression: previousUntil
-          ? "SET previous_secret = secret, previous_secret_expires_at = :until, secret = :s, updated_at = :now"
-          : "SET previous_secret = :null, previous_secret_expires_at = :null, secret = :s, updated_at = :now",
+        UpdateExpression:
+          (previousUntil
+            ? "SET previous_secret = secret, previous_secret_expires_at = :until, secret = :s, updated_at = :now"
+            : "SET previous_secret = :null, previous_secret_expires_at = :null, secret = :s, updated_at = :now") +
+          (signingVersion ? ", signing_version = :v" : ""),
         ConditionExpression: "attribute_exists(pk)",
         ExpressionAttributeValues: previousUntil
-          ? { ":until": previousUntil, ":s": secret, ":now": now }
-          : { ":null": null, ":s": secret, ":now": now },
+          ? { ":until": previousUntil, ":s": secret, ":now": now, ...version }
+          : { ":null": null, ":s": secret, ":now": now, ...version },
         ReturnValues: "ALL_NEW",
       }),
     );

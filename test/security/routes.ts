@@ -48,6 +48,9 @@ const MEMBER_WRITES = new Set([
   "POST /v1/webhook-endpoints/{id}/test",
 ]);
 
+/** POSTs that only read (they take a body, change nothing): open to viewers like the GETs. */
+const READ_POSTS = new Set(["POST /v1/webhook-endpoints/{id}/filter/test"]);
+
 /** Routes only the platform operator's admins may call (tenants get 403 whatever their role). */
 export const isPlatformRoute = (r: Route) => r.path.startsWith("/v1/organizations");
 
@@ -56,7 +59,7 @@ const ADMIN_READS = new Set(["GET /v1/api-keys"]);
 
 export function leastRole(r: Route): Role {
   if (ADMIN_READS.has(r.key)) return "admin";
-  if (r.method === "GET") return "viewer";
+  if (r.method === "GET" || READ_POSTS.has(r.key)) return "viewer";
   if (MEMBER_WRITES.has(r.key)) return "member";
   return "admin";
 }

@@ -11,6 +11,7 @@ import {
 } from "../../endpoints/service.js";
 import { requireRole } from "../auth.js";
 import { errorResponses } from "../errors.js";
+import { emptyBodyAsObject } from "../optional-body.js";
 import { decodeCursor, encodeCursor, pageOf, paginationQuery } from "../pagination.js";
 import { createRouter } from "../router.js";
 import {
@@ -18,6 +19,7 @@ import {
   endpointIdParam,
   endpointView,
   endpointWithSecret,
+  rotateSecretBody,
   toCreateInput,
   toEndpointView,
   toUpdateInput,
@@ -94,35 +96,42 @@ const rotate = createRoute({
   path: "/webhook-endpoints/{id}/rotate-secret",
   tags,
   summary:
-    "Rotate the signing secret (new secret returned once; the old one signs too during the grace period)",
-  middleware: [requireRole("admin")] as const,
-  request: { params: endpointIdParam },
+    "Rotate the signing secret or switch signing_version (a new v1 secret is returned once; the old key signs too during the grace period)",
+  middleware: [requireRole("admin"), emptyBodyAsObject] as const,
+  request: {
+    params: endpointIdParam,
+    body: { required: false, content: json(rotateSecretBody) },
+  },
   responses: {
     200: { description: "The endpoint with its new secret", content: json(endpointWithSecret) },
-    ...errorResponses(403, 404),
+    ...errorResponses(400, 403, 404),
   },
 });
 
 export function endpointsRoutes(deps: Deps) {
   const app = createRouter();
   const org = (c: { get(k: "principal"): { orgId: string } }) => c.get("principal").orgId;
+  const origin = (c: { req: { url: string } }) => new URL(c.req.url).origin;
 
   app.openapi(create, async (c) => {
     const { endpoint, secret } = await createEndpoint(deps, org(c), toCreateInput(c.req.valid("json")));
-    return c.json({ ...toEndpointView(endpoint, deps.now()), secret }, 201);
+    return c.json({ ...toEndpointView(endpoint, deps.now(), origin(c)), secret }, 201);
   });
   app.openapi(list, async (c) => {
     const q = c.req.valid("query");
     const page = await listEndpoints(deps, org(c), q.limit, decodeCursor(q.cursor));
     const now = deps.now();
     return c.json(
-      { data: page.endpoints.map((e) => toEndpointView(e, now)), next_cursor: encodeCursor(page.last) },
+      {
+        data: page.endpoints.map((e) => toEndpointView(e, now, origin(c))),
+        next_cursor: encodeCursor(page.last),
+      },
       200,
     );
   });
   app.openapi(get, async (c) => {
     const rec = await getEndpointOf(deps, org(c), c.req.valid("param").id);
-    return c.json(toEndpointView(rec, deps.now()), 200);
+    return c.json(toEndpointView(rec, deps.now(), origin(c)), 200);
   });
   app.openapi(update, async (c) => {
     const rec = await updateEndpoint(
@@ -131,15 +140,21 @@ export function endpointsRoutes(deps: Deps) {
       c.req.valid("param").id,
       toUpdateInput(c.req.valid("json")),
     );
-    return c.json(toEndpointView(rec, deps.now()), 200);
+    return c.json(toEndpointView(rec, deps.now(), origin(c)), 200);
   });
   app.openapi(remove, async (c) => {
     await deleteEndpoint(deps, org(c), c.req.valid("param").id);
     return c.body(null, 204);
   });
   app.openapi(rotate, async (c) => {
-    const { endpoint, secret } = await rotateSecret(deps, org(c), c.req.valid("param").id);
-    return c.json({ ...toEndpointView(endpoint, deps.now()), secret }, 200);
+    const body = c.req.valid("json") as { signing_version?: "v1" | "v1a" } | undefined;
+    const { endpoint, secret } = await rotateSecret(
+      deps,
+      org(c),
+      c.req.valid("param").id,
+      body?.signing_version,
+    );
+    return c.json({ ...toEndpointView(endpoint, deps.now(), origin(c)), secret }, 200);
   });
   return app;
 }

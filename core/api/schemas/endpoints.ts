@@ -3,8 +3,8 @@
  * (which never includes a secret: only `secret_hint`).
  */
 import { z } from "@hono/zod-openapi";
+import { endpointKeys } from "../../endpoints/public-keys.js";
 import { RETRIES, TIMEOUT_MS } from "../../endpoints/rules.js";
-import { secretHint } from "../../endpoints/secrets.js";
 import type { CreateEndpointInput, UpdateEndpointInput } from "../../endpoints/service.js";
 import type { EndpointRecord } from "../../model/endpoint.js";
 import { validationError } from "../../model/errors.js";
@@ -42,7 +42,19 @@ const fields = {
     error: "status must be active or disabled (failing is set only by the service)",
   }),
   enabled: z.boolean().openapi({ description: "Alias: true = status active, false = status disabled" }),
+  // Not z.record: copying keys into a new object would lose `__proto__`; checkFilter checks it all.
+  filter: z.unknown().openapi({
+    type: ["object", "null"],
+    description:
+      "Payload filter (JSON match on `{ id, type, agent_id, timestamp, data }`, see docs/filters.md); null = every event",
+    example: { data: { amount: { $gte: 100 } } },
+  }),
 };
+
+const signingVersion = z.enum(["v1", "v1a"]).openapi({
+  description:
+    "`v1`: HMAC-SHA256 with a `whsec_` secret; `v1a`: ed25519, verify with `public_key` or `jwks_url`",
+});
 
 /** Everything but the URL: optional when creating as when updating. */
 const optionalSettings = {
@@ -56,6 +68,7 @@ const optionalSettings = {
   headers: fields.headers.optional(),
   status: fields.status.optional(),
   enabled: fields.enabled.optional(),
+  filter: fields.filter.optional(),
 };
 
 export const createEndpointBody = z
@@ -63,8 +76,10 @@ export const createEndpointBody = z
     url: fields.url,
     ...optionalSettings,
     secret: z.string().max(200).optional().openapi({
-      description: "Your own signing secret: `whsec_` + base64 of 24–64 bytes. Generated when absent.",
+      description:
+        "Your own signing secret: `whsec_` + base64 of 24–64 bytes. Generated when absent (v1 only).",
     }),
+    signing_version: signingVersion.optional().openapi({ default: "v1" }),
   })
   .openapi("CreateEndpoint");
 
@@ -95,9 +110,22 @@ function settingsOf(body: UpdateBody): UpdateEndpointInput {
 }
 
 export function toCreateInput(body: CreateBody): CreateEndpointInput {
-  const { secret, url, ...rest } = body;
-  return { ...settingsOf(rest), url, ...(secret === undefined ? {} : { secret }) };
+  const { secret, url, signing_version, ...rest } = body;
+  return {
+    ...settingsOf(rest),
+    url,
+    ...(secret === undefined ? {} : { secret }),
+    ...(signing_version === undefined ? {} : { signing_version }),
+  };
 }
+
+export const rotateSecretBody = z
+  .strictObject({
+    signing_version: signingVersion.optional().openapi({
+      description: "Switch to this signing version (default: keep the endpoint's)",
+    }),
+  })
+  .openapi("RotateSecret");
 
 export function toUpdateInput(body: UpdateBody): UpdateEndpointInput {
   return settingsOf(body);
@@ -117,8 +145,25 @@ export const endpointView = z
       description: "active; disabled (paused by you or auto-disabled); failing (set after 24 h of failures)",
     }),
     enabled: z.boolean().openapi({ description: "status is not disabled" }),
-    secret_hint: z.string().openapi({ example: "whsec_…a1b2c3" }),
-    signing_version: z.literal("v1"),
+    secret_hint: z.string().openapi({
+      example: "whsec_…a1b2c3",
+      description: "The secret's last characters (`v1a`: the public key's)",
+    }),
+    signing_version: signingVersion,
+    public_key: z.string().nullable().openapi({
+      description: "`v1a`: the ed25519 public key (`whpk_…`) that verifies `v1a` signatures; null for v1",
+      example: "whpk_MCowBQYDK2VwAyEAbYsYV1FhV8VbWvN6J5eM9H3p3pZ0=",
+    }),
+    jwks_url: z.string().nullable().openapi({
+      description:
+        "`v1a`: a JWK Set (RFC 7517, OKP/Ed25519) of the keys that sign now, served without authentication",
+    }),
+    filter: z.record(z.string(), z.unknown()).nullable().openapi({
+      description: "Payload filter (docs/filters.md); null = every event",
+    }),
+    filtered_count: z.number().int().openapi({
+      description: "Events that matched the subscription but not the filter, so were not delivered",
+    }),
     previous_secret_expires_at: ts.nullable().openapi({
       description: "Until then, the secret before the last rotation also signs deliveries",
     }),
@@ -143,8 +188,9 @@ export type EndpointView = z.infer<typeof endpointView>;
 
 export const endpointWithSecret = endpointView
   .extend({
-    secret: z.string().openapi({
-      description: "The signing secret (`whsec_…`). Returned only here: store it now.",
+    secret: z.string().optional().openapi({
+      description:
+        "The signing secret (`whsec_…`). Returned only here: store it now. Absent for v1a (the private key is never shown).",
       example: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
     }),
   })
@@ -158,8 +204,11 @@ export const endpointIdParam = z.object({
     .openapi({ param: { name: "id", in: "path" }, example: "ep_01JQ3Z7Y8K4M2N6P9R1S3T5V7W" }),
 });
 
-/** The public view: every field but the secrets (and the org id, which is the caller's own). */
-export function toEndpointView(rec: EndpointRecord, now: Date): EndpointView {
+/**
+ * The public view: every field but the secrets (and the org id, which is the caller's own).
+ * `origin` (the API's own, e.g. `https://api.example.com`) makes `jwks_url` absolute.
+ */
+export function toEndpointView(rec: EndpointRecord, now: Date, origin = ""): EndpointView {
   const graceOver =
     !rec.previous_secret_expires_at || Date.parse(rec.previous_secret_expires_at) <= now.getTime();
   return {
@@ -171,8 +220,9 @@ export function toEndpointView(rec: EndpointRecord, now: Date): EndpointView {
     agent_id: rec.agent_id,
     status: rec.status,
     enabled: rec.status !== "disabled",
-    secret_hint: secretHint(rec.secret),
-    signing_version: rec.signing_version,
+    ...endpointKeys(rec, origin),
+    filter: rec.filter ? (JSON.parse(rec.filter) as Record<string, unknown>) : null,
+    filtered_count: rec.filtered_count ?? 0,
     previous_secret_expires_at: graceOver ? null : rec.previous_secret_expires_at,
     max_retries: rec.max_retries,
     timeout_ms: rec.timeout_ms,

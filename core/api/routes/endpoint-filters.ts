@@ -1,0 +1,137 @@
+/**
+ * Payload filters and signing keys beyond the endpoint object itself (docs/filters.md,
+ * docs/receiving.md): trying a filter on events, and the public JWK Set of a `v1a`
+ * endpoint (mounted outside /v1: receivers fetch it without an API key).
+ */
+import { createRoute, z } from "@hono/zod-openapi";
+import type { Deps } from "../../deps.js";
+import { jwksOf } from "../../endpoints/public-keys.js";
+import { getEndpointOf } from "../../endpoints/service.js";
+import { RECENT, testFilter } from "../../filters/test-filter.js";
+import { agentId } from "../../model/message.js";
+import { requireRole } from "../auth.js";
+import { errorResponses } from "../errors.js";
+import { createRouter } from "../router.js";
+import { endpointIdParam } from "../schemas/endpoints.js";
+
+const json = <T>(schema: T) => ({ "application/json": { schema } });
+
+const filterTestBody = z
+  .strictObject({
+    filter: z
+      .unknown()
+      .optional()
+      .openapi({
+        type: ["object", "null"],
+        description: "A candidate filter to try instead of the endpoint's own (null: no filter)",
+        example: { data: { amount: { $gte: 100 } } },
+      }),
+    event: z
+      .strictObject({
+        id: z.string().max(128).optional(),
+        type: z.string().min(1).max(128),
+        agent_id: agentId.nullable().optional(),
+        timestamp: z.string().max(64).optional(),
+        data: z.record(z.string(), z.unknown()),
+      })
+      .optional()
+      .openapi({
+        description: "A sample event; without it, the organization's most recent events are tried",
+      }),
+    recent: z
+      .number()
+      .int()
+      .min(1)
+      .max(RECENT.max)
+      .optional()
+      .openapi({
+        description: `How many of the most recent events to try (default ${RECENT.default})`,
+      }),
+  })
+  .openapi("FilterTest");
+
+const filterTestResult = z
+  .object({
+    filter: z.record(z.string(), z.unknown()).nullable(),
+    tested: z.number().int(),
+    matched: z.number().int(),
+    results: z.array(
+      z.object({
+        event_id: z.string().nullable(),
+        type: z.string(),
+        subscribed: z.boolean().openapi({ description: "The endpoint's event types and agent select it" }),
+        matches: z.boolean().openapi({ description: "The filter lets it through" }),
+      }),
+    ),
+  })
+  .openapi("FilterTestResult");
+
+const testRoute = createRoute({
+  method: "post",
+  path: "/webhook-endpoints/{id}/filter/test",
+  tags: ["Webhook endpoints"],
+  summary: "Try the endpoint's filter (or a candidate) on a sample event or the most recent events",
+  middleware: [requireRole("viewer")] as const,
+  request: { params: endpointIdParam, body: { required: true, content: json(filterTestBody) } },
+  responses: {
+    200: { description: "Which events the filter lets through", content: json(filterTestResult) },
+    ...errorResponses(400, 403, 404, 413, 415),
+  },
+});
+
+export function endpointFilterRoutes(deps: Deps) {
+  const app = createRouter();
+  app.openapi(testRoute, async (c) => {
+    const body = c.req.valid("json");
+    const result = await testFilter(deps, c.get("principal").orgId, c.req.valid("param").id, body);
+    return c.json(result, 200);
+  });
+  return app;
+}
+
+const jwk = z.object({
+  kty: z.literal("OKP"),
+  crv: z.literal("Ed25519"),
+  x: z.string().openapi({ description: "The public key, base64url (RFC 8037)" }),
+  kid: z.string().openapi({ description: "RFC 7638 thumbprint of the key" }),
+  use: z.literal("sig"),
+  alg: z.literal("EdDSA"),
+});
+
+const jwksRoute = createRoute({
+  method: "get",
+  path: "/jwks/{org_id}/{endpoint_id}",
+  tags: ["Webhook endpoints"],
+  summary: "The JWK Set of the ed25519 keys that sign a v1a endpoint's deliveries now (no authentication)",
+  security: [],
+  request: {
+    params: z.object({
+      org_id: z
+        .string()
+        .min(1)
+        .max(64)
+        .openapi({ param: { name: "org_id", in: "path" } }),
+      endpoint_id: z
+        .string()
+        .min(1)
+        .max(64)
+        .openapi({ param: { name: "endpoint_id", in: "path" } }),
+    }),
+  },
+  responses: {
+    200: { description: "RFC 7517 JWK Set", content: json(z.object({ keys: z.array(jwk) }).openapi("Jwks")) },
+    ...errorResponses(404),
+  },
+});
+
+/** Public: mounted at the root, outside the API key middleware. */
+export function jwksRoutes(deps: Deps) {
+  const app = createRouter();
+  app.openapi(jwksRoute, async (c) => {
+    const { org_id, endpoint_id } = c.req.valid("param");
+    const ep = await getEndpointOf(deps, org_id, endpoint_id);
+    c.header("cache-control", "public, max-age=300");
+    return c.json(jwksOf(ep, deps.now()), 200);
+  });
+  return app;
+}

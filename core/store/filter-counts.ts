@@ -1,0 +1,24 @@
+/**
+ * `filtered_count` of endpoint items (ORG#{org} / EP#{id}): events an endpoint's payload
+ * filter refused. One UpdateItem per filtered endpoint, conditional on the endpoint still
+ * existing (a late count must not bring a deleted endpoint back as a stub).
+ */
+import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import type { Db } from "./db.js";
+import { keys } from "./keys.js";
+
+export async function addFiltered(db: Db, org: string, endpointId: string, n = 1): Promise<void> {
+  try {
+    await db.doc.send(
+      new UpdateCommand({
+        TableName: db.table,
+        Key: keys.endpoint(org, endpointId),
+        UpdateExpression: "ADD filtered_count :n",
+        ConditionExpression: "attribute_exists(pk)",
+        ExpressionAttributeValues: { ":n": n },
+      }),
+    );
+  } catch (err) {
+    if ((err as { name?: string }).name !== "ConditionalCheckFailedException") throw err;
+  }
+}
