@@ -5,10 +5,8 @@ export default defineConfig({
     include: ["test/**/*.test.ts"],
     globalSetup: ["test/support/global-setup.ts"],
     testTimeout: 60_000,
-    // Node 20 is supported until the SDK's January 2027 releases; the warning is noise here.
     // Quiet logs; tests that inspect logs raise the level themselves (test/security/access.test.ts).
     env: {
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
       LOG_LEVEL: "WARN",
       POWERTOOLS_METRICS_DISABLED: "true",
     },

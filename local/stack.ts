@@ -6,6 +6,7 @@
  * Used by `npm start`, the end-to-end tests and the benchmarks.
  */
 import type { AddressInfo } from "node:net";
+import { join } from "node:path";
 import { serve } from "@hono/node-server";
 import { functions, SQS_MAX_IN_FLIGHT } from "../core/config/infra.js";
 import { type Config, loadConfig } from "../core/config/runtime.js";
@@ -19,7 +20,7 @@ import { provision } from "./provision.js";
 import { startSqs } from "./sqs.js";
 
 export interface LocalStackOptions {
-  /** Persist DynamoDB here (`npm start`); in memory when unset. */
+  /** Persist DynamoDB (`dynamodb/`) and the queues (`sqs/`) here (`npm start`); in memory when unset. */
   dataDir?: string;
   /** API port; 0 picks a free one. */
   port?: number;
@@ -57,7 +58,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   try {
     let emulators = options.emulators;
     if (!emulators) {
-      const [dynamo, sqs] = await Promise.all([startDynamo({ dataDir: options.dataDir }), startSqs()]);
+      const dir = options.dataDir;
+      const [dynamo, sqs] = await Promise.all([
+        startDynamo({ dataDir: dir && join(dir, "dynamodb") }),
+        startSqs({ dataDir: dir && join(dir, "sqs") }),
+      ]);
       stops.push(dynamo.stop, sqs.stop);
       emulators = { dynamodbEndpoint: dynamo.endpoint, sqsEndpoint: sqs.endpoint, suffix: "" };
     }

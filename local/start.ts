@@ -32,15 +32,13 @@ function localCredentials(orgId: string): LocalCredentials {
 
 async function main() {
   const started = Date.now();
-  // Node 20 stays supported by the SDK releases we lock; its upgrade reminder is noise here.
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
   try {
     mkdirSync(dataDir, { recursive: true });
     writeFileSync(join(dataDir, ".probe"), "");
   } catch (err) {
     throw new StackError(`cannot write to ${dataDir}: ${(err as Error).message}`);
   }
-  const stack = await startLocalStack({ dataDir: join(dataDir, "dynamodb"), port });
+  const stack = await startLocalStack({ dataDir, port });
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
@@ -56,6 +54,10 @@ async function main() {
   await bootstrapOrg(stack.deps, { orgId: creds.org_id, name: "Platform", apiKey: creds.api_key });
   const health = await stack.health();
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  const q = stack.config.queues;
+  // fauxqs keeps the URL a queue was created with (host and port of the first start); it finds
+  // queues by name, so the URL on this run's endpoint is the one to give a user.
+  const onEndpoint = (url: string) => `${stack.env.SQS_ENDPOINT}${new URL(url).pathname}`;
   console.log(`
 hookrelay is running (started in ${seconds} s)
 
@@ -65,6 +67,14 @@ hookrelay is running (started in ${seconds} s)
     .join(" ")}
   org        ${creds.org_id}
   API key    ${creds.api_key}   (admin; saved in ${credentialsFile})
+
+  queues     ingest    ${onEndpoint(q.ingest)}
+             delivery  ${onEndpoint(q.delivery)}
+             DLQs      ${onEndpoint(q.ingestDlq)}  ${onEndpoint(q.deliveryDlq)}
+
+For the hookrelay CLI and client (paste into your shell):
+  export HOOKRELAY_URL=${stack.url}
+  export HOOKRELAY_API_KEY=${creds.api_key}
 
   curl -s ${stack.url}/v1/webhook-endpoints -H "Authorization: Bearer ${creds.api_key}"
 

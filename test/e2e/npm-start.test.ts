@@ -2,18 +2,19 @@
  * `npm start` as a user runs it: prints a working API URL and key, reports every part
  * healthy, and leaves no process (java) behind after Ctrl-C.
  */
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { type StartedService, startService } from "../support/npm-start.js";
 import { waitFor } from "../support/wait.js";
 
 const dataDir = mkdtempSync(join(tmpdir(), "hookrelay-start-"));
-let child: ChildProcess | undefined;
+let service: StartedService | undefined;
 
-afterAll(() => {
-  child?.kill("SIGKILL");
+afterAll(async () => {
+  await service?.close();
   rmSync(dataDir, { recursive: true, force: true });
 });
 
@@ -26,37 +27,11 @@ function processesUsing(dir: string): string[] {
   }
 }
 
-function startOnce(): Promise<{ url: string; key: string; output: () => string }> {
-  let output = "";
-  child = spawn(process.execPath, ["--import", "tsx", "local/start.ts"], {
-    env: { ...process.env, DATA_DIR: dataDir, PORT: "0" },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  child.stdout!.on("data", (d: Buffer) => {
-    output += d.toString();
-  });
-  child.stderr!.on("data", (d: Buffer) => {
-    output += d.toString();
-  });
-  return waitFor(
-    () => {
-      const url = /API\s+(http:\/\/\S+)\/v1/.exec(output)?.[1];
-      const key = /API key\s+(sk_test_\S+)/.exec(output)?.[1];
-      return url && key ? { url, key, output: () => output } : undefined;
-    },
-    { timeoutMs: 45_000, what: `npm start to print its URL and key (output so far: ${output})` },
-  );
-}
-
-async function stopAndWait(): Promise<number | null> {
-  const exited = new Promise<number | null>((r) => child!.once("exit", (code) => r(code)));
-  child!.kill("SIGINT");
-  return exited;
-}
-
-describe("npm start", () => {
+// Each start boots DynamoDB Local (java): minutes on a loaded two-core machine.
+describe("npm start", { timeout: 240_000 }, () => {
   it("serves a healthy API with a working key and stops cleanly", async () => {
-    const { url, key } = await startOnce();
+    service = await startService({ DATA_DIR: dataDir });
+    const { url, key } = service;
     const health = await fetch(`${url}/health`);
     expect(health.status).toBe(200);
     expect(JSON.stringify(await health.json())).not.toMatch(/error/);
@@ -65,20 +40,22 @@ describe("npm start", () => {
     expect(list.status).toBe(200);
 
     expect(processesUsing(dataDir).length).toBeGreaterThan(0);
-    expect(await stopAndWait()).toBe(0);
+    expect(await service.stop()).toBe(0);
     await waitFor(() => processesUsing(dataDir).length === 0, { what: "no process left behind" });
   });
 
   it("reuses the organization and key on the next start", async () => {
-    const first = await startOnce();
-    await stopAndWait();
-    const second = await startOnce();
+    const first = await startService({ DATA_DIR: dataDir });
+    service = first;
+    await first.stop();
+    const second = await startService({ DATA_DIR: dataDir });
+    service = second;
     expect(second.key).toBe(first.key);
     const list = await fetch(`${second.url}/v1/webhook-endpoints`, {
       headers: { authorization: `Bearer ${second.key}` },
     });
     expect(list.status).toBe(200);
-    await stopAndWait();
+    await second.stop();
   });
 
   it("fails with one clear line when the port is busy", async () => {

@@ -14,7 +14,6 @@ declare module "vitest" {
 }
 
 export default async function setup(project: TestProject) {
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
   const [dynamo, sqs] = await Promise.all([startDynamo(), startSqs()]);
   project.provide("dynamodbEndpoint", dynamo.endpoint);
   project.provide("sqsEndpoint", sqs.endpoint);
