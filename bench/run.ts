@@ -5,8 +5,8 @@
  *   npm run bench -- --events 500     # or BENCH_EVENTS=500
  *   npm run bench -- --skip-cold-start
  *
- * Prints a progress line while it runs and, at the end, a markdown table (ready for the
- * README); writes bench/results.json.
+ * Prints a progress line while it runs and, at the end, markdown tables; writes
+ * bench/results.json and bench/results.md (linked from docs/benchmarks.md).
  */
 import "./env.js";
 import { writeFileSync } from "node:fs";
