@@ -13,7 +13,7 @@ import {
   SQS_MAX_VISIBILITY_SECONDS,
   table,
 } from "../core/config/infra.js";
-import { MAX_DATA_BYTES } from "../core/model/message.js";
+import { MAX_DATA_BYTES, RETRIES } from "../core/model/limits.js";
 import { taskFor } from "../core/model/task.js";
 
 const DAY = 86_400;
@@ -31,9 +31,10 @@ function delayAfter(attempt: number): number {
 }
 
 /** First attempt to last retry when every delay draws the maximum jitter. */
-const longestRetryWindowSeconds = Array.from({ length: retry.maxRetriesLimit }, (_, i) =>
-  delayAfter(i + 1),
-).reduce((sum, d) => sum + d * (1 + retry.jitter), 0);
+const longestRetryWindowSeconds = Array.from({ length: RETRIES.max }, (_, i) => delayAfter(i + 1)).reduce(
+  (sum, d) => sum + d * (1 + retry.jitter),
+  0,
+);
 
 describe("queue visibility vs consumer timeout", () => {
   for (const { queue, fn, label } of consumers) {
@@ -54,12 +55,12 @@ describe("queue visibility vs consumer timeout", () => {
 
 describe("redrive", () => {
   it("delivery maxReceiveCount > max retries limit + 1 (first attempt + every retry, plus a crash margin)", () => {
-    expect(queues.delivery.maxReceiveCount).toBeGreaterThan(retry.maxRetriesLimit + 1);
+    expect(queues.delivery.maxReceiveCount).toBeGreaterThan(RETRIES.max + 1);
   });
 
   it("the default max_retries is within the limit", () => {
-    expect(retry.defaultMaxRetries).toBeGreaterThanOrEqual(0);
-    expect(retry.defaultMaxRetries).toBeLessThanOrEqual(retry.maxRetriesLimit);
+    expect(RETRIES.default).toBeGreaterThanOrEqual(RETRIES.min);
+    expect(RETRIES.default).toBeLessThanOrEqual(RETRIES.max);
   });
 
   for (const { queue, label } of consumers) {

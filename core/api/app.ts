@@ -10,6 +10,7 @@ import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
 import type { Deps } from "../deps.js";
 import { ServiceError } from "../model/errors.js";
+import { MAX_BODY_BYTES } from "../model/limits.js";
 import { pingTable } from "../store/health.js";
 import { authMiddleware } from "./auth.js";
 import type { ApiEnv } from "./env.js";
@@ -22,8 +23,6 @@ import { endpointsRoutes } from "./routes/endpoints.js";
 import { eventTypesRoutes } from "./routes/event-types.js";
 import { eventsRoutes } from "./routes/events.js";
 import { organizationsRoutes } from "./routes/organizations.js";
-
-export const MAX_BODY_BYTES = 1024 * 1024;
 
 export interface AppOptions {
   /** Reports each part's health ("ok" or a short problem); default: DynamoDB reachability. */

@@ -7,24 +7,22 @@
  * never page into another organization's items.
  */
 import { z } from "@hono/zod-openapi";
+import { MAX_CURSOR_LENGTH, PAGE_SIZE } from "../model/limits.js";
 import { type CursorKey, invalidCursor } from "../store/cursor.js";
 
 export { type CursorKey, cursorWithin, invalidCursor } from "../store/cursor.js";
-
-export const DEFAULT_LIMIT = 20;
-export const MAX_LIMIT = 100;
 
 export const paginationQuery = z.strictObject({
   limit: z.coerce
     .number()
     .int()
     .min(1)
-    .max(MAX_LIMIT)
-    .default(DEFAULT_LIMIT)
-    .openapi({ param: { name: "limit", in: "query" }, example: DEFAULT_LIMIT }),
+    .max(PAGE_SIZE.max)
+    .default(PAGE_SIZE.default)
+    .openapi({ param: { name: "limit", in: "query" }, example: PAGE_SIZE.default }),
   cursor: z
     .string()
-    .max(2048)
+    .max(MAX_CURSOR_LENGTH)
     .optional()
     .openapi({ param: { name: "cursor", in: "query" }, description: "`next_cursor` of the previous page" }),
 });

@@ -3,8 +3,11 @@
  *
  * One source of truth: the local emulators are created with exactly the queue and table
  * settings that `sst deploy` creates, so what the tests see is what production does.
- * Plain data only (no imports): `sst.config.ts` loads this file with a dynamic import.
+ * Plain data only: `sst.config.ts` loads this file with a dynamic import, and its one import,
+ * core/model/limits.ts, is plain data too. The endpoint limits there (retries, timeout) are the
+ * ones production enforces; the queue and function settings below are built from them.
  */
+import { RETRIES, TIMEOUT_MS } from "../model/limits.js";
 
 const MINUTE = 60;
 const HOUR = 60 * MINUTE;
@@ -81,9 +84,10 @@ export const queues = {
     name: "DeliveryQueue",
     visibilityTimeoutSeconds: 4 * MINUTE,
     retentionSeconds: SQS_MAX_RETENTION_SECONDS,
-    // Attempts are counted by ApproximateReceiveCount and capped by max_retries (<= 10),
-    // so 11 receives is the most a healthy task needs; the margin absorbs crashed invocations.
-    maxReceiveCount: 16,
+    // Attempts are counted by ApproximateReceiveCount and capped by max_retries (<= RETRIES.max),
+    // so RETRIES.max + 1 receives is the most a healthy task needs; the margin of 5 absorbs
+    // crashed invocations.
+    maxReceiveCount: RETRIES.max + 1 + 5,
     maxMessageBytes: SQS_MAX_MESSAGE_BYTES,
     dlq: { name: "DeliveryDlq", retentionSeconds: SQS_MAX_RETENTION_SECONDS },
   },
@@ -100,10 +104,10 @@ export const functions = {
     waitTimeSeconds: 1,
     localConcurrency: 4,
   },
-  // The longest endpoint timeout is 30 s and records of a batch are sent concurrently,
-  // so 40 s covers one batch with room for the writes that follow.
+  // Records of a batch are sent concurrently, so the longest endpoint timeout plus 10 s covers
+  // one batch with room for the writes that follow.
   deliver: {
-    timeoutSeconds: 40,
+    timeoutSeconds: TIMEOUT_MS.max / 1000 + 10,
     memoryMb: 1024,
     batchSize: 10,
     batchWindowSeconds: 0,
@@ -138,8 +142,6 @@ export const retry = {
   /** Delays after attempt 1, 2, 3, ...; the last one repeats (Standard Webhooks / Svix style). */
   scheduleSeconds: [5, 5 * MINUTE, 30 * MINUTE, 2 * HOUR, 5 * HOUR, 10 * HOUR] as const,
   jitter: 0.1,
-  maxRetriesLimit: 10,
-  defaultMaxRetries: 5,
 } as const;
 
 export const retention = {

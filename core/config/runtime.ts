@@ -6,6 +6,7 @@
  * localhost are off unless a deployment turns them on.
  */
 import * as z from "zod";
+import { DEFAULT_MAX_ENDPOINTS_PER_ORG } from "../model/limits.js";
 import { retention, retry } from "./infra.js";
 
 const flag = z
@@ -51,7 +52,7 @@ const envSchema = z.object({
   RETRY_SCHEDULE: seconds,
   /** Multiplies every delay: 0.001 turns a 5-day cycle into minutes for tests. */
   RETRY_TIME_FACTOR: z.coerce.number().positive().default(1),
-  MAX_ENDPOINTS_PER_ORG: z.coerce.number().int().positive().default(20),
+  MAX_ENDPOINTS_PER_ORG: z.coerce.number().int().positive().default(DEFAULT_MAX_ENDPOINTS_PER_ORG),
   EVENT_RETENTION_DAYS: z.coerce.number().positive().default(retention.eventDays),
   ATTEMPT_RETENTION_DAYS: z.coerce.number().positive().default(retention.attemptDays),
   FAILING_AFTER_HOURS: z.coerce.number().nonnegative().default(24),

@@ -9,6 +9,7 @@ import type { Deps } from "../deps.js";
 import { getEndpointOf } from "../endpoints/service.js";
 import type { EndpointRecord } from "../model/endpoint.js";
 import { conflict, notFound, validationError } from "../model/errors.js";
+import { MAX_RECOVER_PER_CALL } from "../model/limits.js";
 import { type DeliveryTask, taskFor, taskId } from "../model/task.js";
 import { SendError } from "../queue/send.js";
 import { enqueueTasks } from "../queue/tasks.js";
@@ -17,9 +18,6 @@ import { deliveryItem, getDelivery, recoverableDeliveries } from "../store/deliv
 import { ttlAfter } from "../store/keys.js";
 import { getMessage } from "../store/messages.js";
 import { deliveryRecordItem } from "./records.js";
-
-/** Deliveries one recover call re-enqueues; call again (same `since`) for the rest. */
-export const MAX_RECOVER_PER_CALL = 1000;
 
 function pendingItem(deps: Deps, task: DeliveryTask) {
   return deliveryRecordItem(deps, task, {

@@ -13,13 +13,13 @@
  *   drained so the connection can be reused, a large one closes the connection.
  */
 import type { ClientRequest, IncomingMessage } from "node:http";
+import { RESPONSE_BODY_LIMIT } from "../model/limits.js";
 import { agentFor, requestFn } from "./agents.js";
 import { parseRetryAfter } from "./retry.js";
 import { SsrfError, urlTargetVerdict } from "./ssrf.js";
 
 export { agentFor } from "./agents.js";
 
-export const RESPONSE_BODY_LIMIT = 4 * 1024;
 /** Beyond this, the rest of a response is not drained (the socket is closed instead). */
 const DRAIN_LIMIT = 64 * 1024;
 

@@ -5,7 +5,7 @@
  */
 import type { EndpointRecord } from "../model/endpoint.js";
 import { newId } from "../model/ids.js";
-import { RETRIES, TIMEOUT_MS } from "./rules.js";
+import { RETRIES, TIMEOUT_MS } from "../model/limits.js";
 
 /** What a caller chooses; everything else starts the same for every endpoint. */
 type Settings =

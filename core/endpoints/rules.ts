@@ -8,12 +8,7 @@ import type { Deps } from "../deps.js";
 import { catalogOf } from "../events/catalog.js";
 import { typeMatches } from "../events/match.js";
 import { ServiceError, validationError } from "../model/errors.js";
-
-export const MAX_URL_LENGTH = 2048;
-export const MAX_HEADERS = 20;
-export const MAX_HEADER_VALUE = 2048;
-export const RETRIES = { min: 0, max: 10, default: 5 } as const;
-export const TIMEOUT_MS = { min: 1000, max: 30_000, default: 10_000 } as const;
+import { MAX_HEADER_VALUE, MAX_HEADERS, MAX_URL_LENGTH } from "../model/limits.js";
 
 const LOCAL_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
 

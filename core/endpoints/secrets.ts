@@ -4,10 +4,9 @@
  * created or rotated; afterwards only `secret_hint` identifies it.
  */
 import { randomBytes } from "node:crypto";
+import { SECRET_BYTES } from "../model/limits.js";
 
 const PREFIX = "whsec_";
-export const MIN_SECRET_BYTES = 24;
-export const MAX_SECRET_BYTES = 64;
 
 export function generateSecret(): string {
   return `${PREFIX}${randomBytes(32).toString("base64")}`;
@@ -21,7 +20,7 @@ export function isValidSecret(secret: string): boolean {
   const bytes = Buffer.from(b64, "base64");
   // Round-tripping rejects non-canonical padding that decoders would silently accept.
   if (bytes.toString("base64") !== b64) return false;
-  return bytes.length >= MIN_SECRET_BYTES && bytes.length <= MAX_SECRET_BYTES;
+  return bytes.length >= SECRET_BYTES.min && bytes.length <= SECRET_BYTES.max;
 }
 
 /** `whsec_…` + the last 6 characters: enough to match a stored secret, useless to an attacker. */

@@ -1,6 +1,6 @@
 /** Reading events back: the list, and one event with its state at each endpoint. */
 import type { Deps } from "../deps.js";
-import type { DeliveryStatus } from "../model/delivery.js";
+import type { EndpointDelivery } from "../model/delivery.js";
 import { notFound } from "../model/errors.js";
 import { isId } from "../model/ids.js";
 import type { MessageRecord } from "../model/message.js";
@@ -15,16 +15,6 @@ export type EventView = Pick<
   MessageRecord,
   "id" | "type" | "agent_id" | "data" | "producer_id" | "created_at" | "deliver_at"
 > & { fanout: FanoutState };
-
-export interface EndpointDelivery {
-  endpoint_id: string;
-  status: DeliveryStatus;
-  attempts: number;
-  last_status_code: number | null;
-  last_error: string | null;
-  next_attempt_at: string | null;
-  updated_at: string | null;
-}
 
 export function toEventView(m: StoredMessage): EventView {
   const sent = new Set(m.sent);

@@ -5,17 +5,12 @@
  */
 import type { Deps } from "../deps.js";
 import { payloadTooLarge, ServiceError, validationError } from "../model/errors.js";
-import { ingestMessage, MAX_DATA_BYTES } from "../model/message.js";
+import { MAX_DATA_BYTES, MAX_DATA_DEPTH, MAX_DELIVER_AHEAD_MS } from "../model/limits.js";
+import { ingestMessage } from "../model/message.js";
 import { orgCache } from "../org-cache.js";
 import { catalogOf } from "./catalog.js";
 import type { EventTypeDef } from "./default-catalog.js";
 import { schemaIssues } from "./schema.js";
-
-/**
- * Deepest nesting of objects/arrays accepted in `data` (itself level 1): DynamoDB stores at
- * most 32 levels and the message item holds `data` one level down.
- */
-export const MAX_DATA_DEPTH = 30;
 
 /**
  * What is wrong with the shape of a parsed JSON value, if anything: nesting deeper than
@@ -54,9 +49,6 @@ function storableNumber(n: number): boolean {
   const abs = Math.abs(n);
   return abs === 0 || (abs >= 1e-130 && abs < 1e126);
 }
-
-/** Producers may schedule a fan-out at most this far ahead. */
-export const MAX_DELIVER_AHEAD_MS = 30 * 24 * 60 * 60 * 1000;
 
 export interface ValidEvent {
   org_id: string;

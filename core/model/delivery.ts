@@ -1,6 +1,7 @@
 /**
  * Delivery state per (message, endpoint) and the attempt log. Written by the delivery
- * engine (and by ingest for skipped endpoints); read by the events and attempts routes.
+ * engine (and by ingest for skipped endpoints); read by the events and attempts routes,
+ * whose views (core/api/schemas) are derived from these schemas.
  */
 import * as z from "zod";
 
@@ -28,6 +29,23 @@ export const deliveryRecord = z.object({
   updated_at: z.string(),
 });
 export type DeliveryRecord = z.infer<typeof deliveryRecord>;
+
+/**
+ * An event's state at one endpoint, as `GET /v1/events/{id}` shows it: the delivery record's
+ * state, or `pending` with no record yet (`updated_at` null) while the task waits for its
+ * first attempt.
+ */
+export const endpointDelivery = deliveryRecord
+  .pick({
+    endpoint_id: true,
+    status: true,
+    attempts: true,
+    last_status_code: true,
+    last_error: true,
+    next_attempt_at: true,
+  })
+  .extend({ updated_at: z.string().nullable() });
+export type EndpointDelivery = z.infer<typeof endpointDelivery>;
 
 export const attemptRecord = z.object({
   id: z.string(),

@@ -2,30 +2,46 @@
  * Events ("messages"): what producers publish, what is stored, and the body receivers get.
  */
 import * as z from "zod";
+import { AGENT_ID, MAX_EVENT_TYPE_LENGTH, MAX_ID_LENGTH, MAX_PRODUCER_ID_LENGTH } from "./limits.js";
 
-/** Largest serialized `data` accepted (bytes of UTF-8 JSON). */
-export const MAX_DATA_BYTES = 256 * 1024;
+/**
+ * Agent ids are UUIDs on some platforms and integers on others. One rule for events and for
+ * endpoint filters (an endpoint filtered to an id no event may carry would never match);
+ * `String(agent_id)` is what is stored and compared.
+ */
+export const agentIdInput = z.union([
+  z.string().min(1).max(AGENT_ID.maxLength),
+  z.number().int().min(AGENT_ID.minInteger),
+]);
+export const agentId = agentIdInput.transform((v) => String(v));
 
-/** Agent ids are UUIDs on some platforms and integers on others; both are kept as strings. */
-export const agentId = z
-  .union([z.string().min(1).max(128), z.number().int().nonnegative()])
-  .transform((v) => String(v));
+/** An event-type name (or, on an endpoint, a pattern): the one length limit everywhere. */
+export const eventTypeString = z.string().min(1).max(MAX_EVENT_TYPE_LENGTH);
 
-/** The ingest message: the body of an SQS message on the ingest queue and of `POST /v1/events`. */
-export const ingestMessage = z.strictObject({
-  org_id: z.string().min(1).max(64),
-  type: z.string().min(1).max(128),
+/**
+ * The fields a producer gives, as the API declares them (`POST /v1/events` is exactly this);
+ * `ingestMessage` adds the organization and turns the agent id into its stored string.
+ */
+export const publishFields = {
+  type: eventTypeString,
   data: z.record(z.string(), z.unknown()),
   /** Producer's idempotency key: accepted once per organization within 24 h. */
   id: z
     .string()
     .min(1)
-    .max(128)
+    .max(MAX_PRODUCER_ID_LENGTH)
     .regex(/^[A-Za-z0-9._:-]+$/, "may contain letters, digits, '.', '_', ':' and '-'")
     .optional(),
-  agent_id: agentId.optional(),
+  agent_id: agentIdInput.optional(),
   /** Future fan-out time (ISO 8601), at most 30 days ahead. */
   deliver_at: z.iso.datetime({ offset: true }).optional(),
+};
+
+/** The ingest message: the body of an SQS message on the ingest queue and of `POST /v1/events`. */
+export const ingestMessage = z.strictObject({
+  ...publishFields,
+  org_id: z.string().min(1).max(MAX_ID_LENGTH),
+  agent_id: agentId.optional(),
 });
 export type IngestMessage = z.infer<typeof ingestMessage>;
 
@@ -53,7 +69,7 @@ export interface MessageRecord {
 const QUEUE_UNSAFE = /[\ufffe\uffff]|[\ud800-\udbff][\udc00-\udfff]/g;
 
 /**
- * The JSON body every receiver gets (DESIGN.md "Webhook request"). The delivery task carries
+ * The JSON body every receiver gets (docs/design.md, "One event from publish to receipt"). The delivery task carries
  * it through SQS, so the characters above are written as JSON escapes (`\\uXXXX`): the same
  * JSON value, but a body the queue accepts.
  */

@@ -260,6 +260,10 @@ describe("numeric limits and other fields", () => {
       { label: "x".repeat(121) },
       { agent_id: 1.5 },
       { agent_id: true },
+      // Regression: endpoints once took 200 characters and negative integers, which no event
+      // may carry (core/model/limits.ts AGENT_ID), so such an endpoint could never match.
+      { agent_id: -1 },
+      { agent_id: "a".repeat(129) },
       { url: 5 },
       {},
     ]) {
@@ -269,6 +273,9 @@ describe("numeric limits and other fields", () => {
     expect((await org.request("POST", PATH, { ...valid, max_retries: 10, timeout_ms: 1000 })).status).toBe(
       201,
     );
+    for (const agent_id of [0, "a".repeat(128)]) {
+      expect((await org.request("POST", PATH, { ...valid, agent_id })).status, String(agent_id)).toBe(201);
+    }
   });
 
   it("unknown fields are rejected", async () => {

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { RESPONSE_BODY_LIMIT, sendWebhook } from "../../core/delivery/send.js";
+import { sendWebhook } from "../../core/delivery/send.js";
+import { RESPONSE_BODY_LIMIT } from "../../core/model/limits.js";
 import { type Receiver, startReceiver } from "../support/receiver.js";
 
 const receivers: Receiver[] = [];

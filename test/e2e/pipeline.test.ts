@@ -8,7 +8,7 @@ import { createServer, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { MAX_DATA_BYTES } from "../../core/model/message.js";
+import { MAX_DATA_BYTES } from "../../core/model/limits.js";
 import { bootstrapOrg } from "../../core/orgs/bootstrap.js";
 import { type LocalStack, startLocalStack } from "../../local/stack.js";
 import { waitFor } from "../support/wait.js";

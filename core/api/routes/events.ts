@@ -2,11 +2,12 @@
  * /v1/events: publish over HTTP (the same service as the ingest queue), list and inspect
  * events; and the endpoint test routes, which send a `webhook.test` event the normal way.
  */
-import { createRoute, z } from "@hono/zod-openapi";
+import { createRoute } from "@hono/zod-openapi";
 import type { Deps } from "../../deps.js";
 import { ingestEvent } from "../../events/ingest.js";
 import { getEventWithDeliveries, listEvents } from "../../events/query.js";
 import { sendTestEvent } from "../../events/test-event.js";
+import { eventTypeString } from "../../model/message.js";
 import { requireRole } from "../auth.js";
 import type { ApiEnv } from "../env.js";
 import { errorResponses } from "../errors.js";
@@ -46,10 +47,7 @@ const list = createRoute({
   middleware: [requireRole("viewer")] as const,
   request: {
     query: paginationQuery.extend({
-      type: z
-        .string()
-        .min(1)
-        .max(128)
+      type: eventTypeString
         .optional()
         .openapi({ param: { name: "type", in: "query" }, description: "Only events of this type" }),
     }),

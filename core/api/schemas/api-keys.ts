@@ -1,13 +1,16 @@
 /** Bodies and responses of /v1/api-keys. */
 import { z } from "@hono/zod-openapi";
+import { MAX_KEY_NAME_LENGTH } from "../../model/limits.js";
+import { role as roleEnum } from "../../model/principal.js";
+import { pathId } from "./params.js";
 
-export const role = z.enum(["admin", "member", "viewer"]).openapi({
+const role = roleEnum.openapi({
   description: "admin: everything; member: read and publish events; viewer: read only",
 });
 
 export const createApiKeyBody = z
   .strictObject({
-    name: z.string().min(1).max(120).nullable().optional(),
+    name: z.string().min(1).max(MAX_KEY_NAME_LENGTH).nullable().optional(),
     role,
     mode: z.enum(["live", "test"]).default("live").openapi({ description: "sk_live_… or sk_test_…" }),
   })
@@ -29,10 +32,4 @@ export const createdApiKey = apiKeyInfo
   .extend({ key: z.string().openapi({ description: "The raw API key; shown only in this response" }) })
   .openapi("CreatedApiKey");
 
-export const keyIdParam = z.object({
-  id: z
-    .string()
-    .min(1)
-    .max(64)
-    .openapi({ param: { name: "id", in: "path" } }),
-});
+export const keyIdParam = pathId();

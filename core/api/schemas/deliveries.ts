@@ -2,6 +2,7 @@
 import { z } from "@hono/zod-openapi";
 import type { AttemptRecord } from "../../model/delivery.js";
 import { paginationQuery } from "../pagination.js";
+import { pathId } from "./params.js";
 
 export const attemptView = z
   .object({
@@ -50,24 +51,12 @@ export const attemptsQuery = paginationQuery.extend({
     }),
 });
 
-const idParam = (example: string) =>
-  z
-    .string()
-    .min(1)
-    .max(64)
-    .openapi({ param: { name: "id", in: "path" }, example });
+export const endpointAttemptsParam = pathId("ep_01JQ3Z7Y8K4M2N6P9R1S3T5V7W");
+export const eventAttemptsParam = pathId("msg_01JQ3Z7Y8K4M2N6P9R1S3T5V7W");
 
-export const endpointAttemptsParam = z.object({ id: idParam("ep_01JQ3Z7Y8K4M2N6P9R1S3T5V7W") });
-export const eventAttemptsParam = z.object({ id: idParam("msg_01JQ3Z7Y8K4M2N6P9R1S3T5V7W") });
-
-export const resendParam = z.object({
-  id: idParam("msg_01JQ3Z7Y8K4M2N6P9R1S3T5V7W"),
-  endpoint_id: z
-    .string()
-    .min(1)
-    .max(64)
-    .openapi({ param: { name: "endpoint_id", in: "path" }, example: "ep_01JQ3Z7Y8K4M2N6P9R1S3T5V7W" }),
-});
+export const resendParam = eventAttemptsParam.extend(
+  pathId("ep_01JQ3Z7Y8K4M2N6P9R1S3T5V7W", "endpoint_id").shape,
+);
 
 export const resendResult = z
   .object({ message_id: z.string(), endpoint_id: z.string(), status: z.literal("pending") })

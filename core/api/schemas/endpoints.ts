@@ -4,27 +4,42 @@
  */
 import { z } from "@hono/zod-openapi";
 import { endpointKeys } from "../../endpoints/public-keys.js";
-import { RETRIES, TIMEOUT_MS } from "../../endpoints/rules.js";
 import type { CreateEndpointInput, UpdateEndpointInput } from "../../endpoints/service.js";
 import type { EndpointRecord } from "../../model/endpoint.js";
 import { validationError } from "../../model/errors.js";
+import {
+  MAX_DESCRIPTION_LENGTH,
+  MAX_EVENT_TYPES_PER_ENDPOINT,
+  MAX_LABEL_LENGTH,
+  MAX_SECRET_LENGTH,
+  MAX_URL_LENGTH,
+  RETRIES,
+  TIMEOUT_MS,
+} from "../../model/limits.js";
+import { agentIdInput, eventTypeString } from "../../model/message.js";
+import { pathId } from "./params.js";
 
 const eventTypes = z
-  .array(z.string().min(1).max(200))
-  .max(100)
+  .array(eventTypeString)
+  .max(MAX_EVENT_TYPES_PER_ENDPOINT)
   .openapi({
     description: "Exact event types or patterns (`telephony.*`, `*`); empty = every type",
     example: ["chat.message.completed", "voice.call.ended"],
   });
 
 const fields = {
-  url: z.string().min(1).max(2048).openapi({ example: "https://your-app.com/webhooks/hookrelay" }),
-  label: z.string().min(1).max(120).nullable().openapi({ description: "Display name, 1–120 chars" }),
-  description: z.string().max(1000).nullable(),
+  url: z.string().min(1).max(MAX_URL_LENGTH).openapi({ example: "https://your-app.com/webhooks/hookrelay" }),
+  label: z
+    .string()
+    .min(1)
+    .max(MAX_LABEL_LENGTH)
+    .nullable()
+    .openapi({ description: `Display name, 1–${MAX_LABEL_LENGTH} chars` }),
+  description: z.string().max(MAX_DESCRIPTION_LENGTH).nullable(),
   event_types: eventTypes,
   events: eventTypes.openapi({ description: "Alias of `event_types` (accepted for compatibility)" }),
-  agent_id: z
-    .union([z.string().min(1).max(200), z.number().int()])
+  // The events' own rule (core/model/message.ts), so a filter can always match some event.
+  agent_id: agentIdInput
     .nullable()
     .openapi({ description: "Deliver only this agent's events; null = every agent. Stored as a string." }),
   max_retries: z.number().int().min(RETRIES.min).max(RETRIES.max).openapi({ default: RETRIES.default }),
@@ -75,7 +90,7 @@ export const createEndpointBody = z
   .strictObject({
     url: fields.url,
     ...optionalSettings,
-    secret: z.string().max(200).optional().openapi({
+    secret: z.string().max(MAX_SECRET_LENGTH).optional().openapi({
       description:
         "Your own signing secret: `whsec_` + base64 of 24–64 bytes. Generated when absent (v1 only).",
     }),
@@ -196,13 +211,7 @@ export const endpointWithSecret = endpointView
   })
   .openapi("EndpointWithSecret");
 
-export const endpointIdParam = z.object({
-  id: z
-    .string()
-    .min(1)
-    .max(64)
-    .openapi({ param: { name: "id", in: "path" }, example: "ep_01JQ3Z7Y8K4M2N6P9R1S3T5V7W" }),
-});
+export const endpointIdParam = pathId("ep_01JQ3Z7Y8K4M2N6P9R1S3T5V7W");
 
 /**
  * The public view: every field but the secrets (and the org id, which is the caller's own).

@@ -1,10 +1,9 @@
 /** Bodies and responses of /v1/event-types. */
 import { z } from "@hono/zod-openapi";
+import { MAX_EVENT_TYPE_DESCRIPTION } from "../../model/limits.js";
+import { eventTypeString } from "../../model/message.js";
 
-export const eventTypeName = z
-  .string()
-  .min(1)
-  .max(100)
+export const eventTypeName = eventTypeString
   .regex(/^[a-z0-9][a-z0-9_-]*(\.[a-z0-9][a-z0-9_-]*)*$/, {
     error: "name must be lowercase dot-separated segments of a-z, 0-9, _ and - (e.g. billing.invoice.paid)",
   })
@@ -13,7 +12,7 @@ export const eventTypeName = z
 export const createEventTypeBody = z
   .strictObject({
     name: eventTypeName,
-    description: z.string().min(1).max(500),
+    description: z.string().min(1).max(MAX_EVENT_TYPE_DESCRIPTION),
     schema: z
       .record(z.string(), z.unknown())
       .optional()

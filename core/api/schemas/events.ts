@@ -1,37 +1,32 @@
 /** Bodies and responses of /v1/events and the endpoint test routes. */
 import { z } from "@hono/zod-openapi";
-import { deliveryStatus } from "../../model/delivery.js";
-import { MAX_DATA_BYTES } from "../../model/message.js";
+import { endpointDelivery } from "../../model/delivery.js";
+import { MAX_DATA_BYTES } from "../../model/limits.js";
+import { publishFields } from "../../model/message.js";
+import { pathId } from "./params.js";
 
 /**
- * `POST /v1/events`: the ingest message without `org_id` (it is the API key's organization).
- * Declared here with the API's zod for the OpenAPI document; the service validates the
- * full message again with core/model/message.ts, the one contract both paths share.
+ * `POST /v1/events`: the ingest message's fields (core/model/message.ts) without `org_id`,
+ * which is the API key's organization; only the documentation is added here. The service
+ * validates the full message again, so both paths share one contract.
  */
 export const publishEventBody = z
   .strictObject({
-    type: z.string().min(1).max(128).openapi({ example: "telephony.complete" }),
-    data: z
-      .record(z.string(), z.unknown())
-      .openapi({ description: `Event payload; at most ${MAX_DATA_BYTES} bytes serialized` }),
-    id: z
-      .string()
-      .min(1)
-      .max(128)
-      .regex(/^[A-Za-z0-9._:-]+$/)
-      .optional()
-      .openapi({
-        description: "Idempotency key: the same id within 24 h is accepted once",
-        example: "call_8f2e.completed",
-      }),
-    agent_id: z
-      .union([z.string().min(1).max(128), z.number().int().nonnegative()])
-      .optional()
-      .openapi({ description: "Only endpoints filtered to this agent (or to all agents) get the event" }),
-    deliver_at: z.iso
-      .datetime({ offset: true })
-      .optional()
-      .openapi({ description: "Fan out at this time instead of now (at most 30 days ahead)" }),
+    ...publishFields,
+    type: publishFields.type.openapi({ example: "telephony.complete" }),
+    data: publishFields.data.openapi({
+      description: `Event payload; at most ${MAX_DATA_BYTES} bytes serialized`,
+    }),
+    id: publishFields.id.openapi({
+      description: "Idempotency key: the same id within 24 h is accepted once",
+      example: "call_8f2e.completed",
+    }),
+    agent_id: publishFields.agent_id.openapi({
+      description: "Only endpoints filtered to this agent (or to all agents) get the event",
+    }),
+    deliver_at: publishFields.deliver_at.openapi({
+      description: "Fan out at this time instead of now (at most 30 days ahead)",
+    }),
   })
   .openapi("PublishEvent");
 
@@ -58,37 +53,20 @@ export const eventView = z
   })
   .openapi("Event");
 
-export const endpointDelivery = z
-  .object({
-    endpoint_id: z.string(),
-    status: deliveryStatus,
-    attempts: z.number().int(),
-    last_status_code: z.number().int().nullable(),
-    last_error: z.string().nullable(),
-    next_attempt_at: z.string().nullable().openapi({ format: "date-time" }),
-    updated_at: z.string().nullable().openapi({ format: "date-time" }),
+export const endpointDeliveryView = endpointDelivery
+  .extend({
+    next_attempt_at: endpointDelivery.shape.next_attempt_at.openapi({ format: "date-time" }),
+    updated_at: endpointDelivery.shape.updated_at.openapi({ format: "date-time" }),
   })
   .openapi("EndpointDelivery");
 
 export const eventWithDeliveries = eventView
-  .extend({ deliveries: z.array(endpointDelivery) })
+  .extend({ deliveries: z.array(endpointDeliveryView) })
   .openapi("EventWithDeliveries");
 
-export const eventIdParam = z.object({
-  id: z
-    .string()
-    .min(1)
-    .max(64)
-    .openapi({ param: { name: "id", in: "path" }, example: "msg_01JQ3Z7Y8K4M2N6P9R1S3T5V7W" }),
-});
+export const eventIdParam = pathId("msg_01JQ3Z7Y8K4M2N6P9R1S3T5V7W");
 
-export const testEndpointParam = z.object({
-  id: z
-    .string()
-    .min(1)
-    .max(64)
-    .openapi({ param: { name: "id", in: "path" }, example: "ep_01JQ3Z7Y8K4M2N6P9R1S3T5V7W" }),
-});
+export const testEndpointParam = pathId("ep_01JQ3Z7Y8K4M2N6P9R1S3T5V7W");
 
 export const testEventResult = z
   .object({

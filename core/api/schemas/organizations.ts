@@ -1,15 +1,20 @@
 /** Bodies and responses of /v1/organizations. */
 import { z } from "@hono/zod-openapi";
+import { MAX_ID_LENGTH, MAX_ORG_NAME_LENGTH } from "../../model/limits.js";
 import { createdApiKey } from "./api-keys.js";
+import { pathId } from "./params.js";
 
 export const createOrganizationBody = z
   .strictObject({
     id: z
       .string()
-      .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, "lowercase letters, digits, '_' and '-', at most 64")
+      .regex(
+        new RegExp(`^[a-z0-9][a-z0-9_-]{0,${MAX_ID_LENGTH - 1}}$`),
+        `lowercase letters, digits, '_' and '-', at most ${MAX_ID_LENGTH}`,
+      )
       .optional()
       .openapi({ description: "Your own id for the tenant (e.g. your customer id); generated when absent" }),
-    name: z.string().min(1).max(200),
+    name: z.string().min(1).max(MAX_ORG_NAME_LENGTH),
   })
   .openapi("CreateOrganization");
 
@@ -27,10 +32,4 @@ export const createdOrganization = organization
   })
   .openapi("CreatedOrganization");
 
-export const orgIdParam = z.object({
-  id: z
-    .string()
-    .min(1)
-    .max(64)
-    .openapi({ param: { name: "id", in: "path" } }),
-});
+export const orgIdParam = pathId();

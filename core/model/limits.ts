@@ -1,0 +1,83 @@
+/**
+ * Every limit of hookrelay's contract, in one place. The API schemas, the services'
+ * validation, the stores, core/config/infra.ts (queue and function settings) and the tests
+ * all read these, so a limit cannot drift between the HTTP API and the ingest queue, or
+ * between what production enforces and what the settings test checks. docs/design.md says
+ * where each one is enforced.
+ *
+ * Plain data, no imports: core/config/infra.ts (loaded by sst.config.ts) imports this file.
+ */
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+// --- Identifiers -------------------------------------------------------------------------
+
+/** Ids in paths and bodies (`ep_…`, `msg_…`, organization ids): longer ones are never ours. */
+export const MAX_ID_LENGTH = 64;
+/** A producer's idempotency key (`id` of a published event). */
+export const MAX_PRODUCER_ID_LENGTH = 128;
+/**
+ * An agent id, on events and on endpoint filters alike: a string of 1-128 characters or a
+ * non-negative integer (stored as its decimal string). One rule for both, so every endpoint
+ * filter can match some event.
+ */
+export const AGENT_ID = { maxLength: 128, minInteger: 0 } as const;
+/**
+ * An event-type name, wherever one appears: the catalog, a published event, an endpoint's
+ * subscription (a pattern is never longer than the names it matches) and the list filter.
+ */
+export const MAX_EVENT_TYPE_LENGTH = 128;
+
+// --- Events ------------------------------------------------------------------------------
+
+/** Largest serialized `data` accepted (bytes of UTF-8 JSON). */
+export const MAX_DATA_BYTES = 256 * 1024;
+/**
+ * Deepest nesting of objects/arrays accepted in `data` (itself level 1): DynamoDB stores at
+ * most 32 levels and the message item holds `data` one level down.
+ */
+export const MAX_DATA_DEPTH = 30;
+/** Producers may schedule a fan-out (`deliver_at`) at most this far ahead. */
+export const MAX_DELIVER_AHEAD_MS = 30 * DAY_MS;
+/** An event type's description in the catalog. */
+export const MAX_EVENT_TYPE_DESCRIPTION = 500;
+
+// --- Endpoints ---------------------------------------------------------------------------
+
+export const MAX_URL_LENGTH = 2048;
+export const MAX_HEADERS = 20;
+export const MAX_HEADER_VALUE = 2048;
+/** Event types or patterns one endpoint subscribes to. */
+export const MAX_EVENT_TYPES_PER_ENDPOINT = 100;
+export const MAX_LABEL_LENGTH = 120;
+export const MAX_DESCRIPTION_LENGTH = 1000;
+/** Retries after the first attempt; the delivery queue's maxReceiveCount is built from `max`. */
+export const RETRIES = { min: 0, max: 10, default: 5 } as const;
+/** Per-request timeout; the delivery function's timeout is built from `max`. */
+export const TIMEOUT_MS = { min: 1000, max: 30_000, default: 10_000 } as const;
+/** Signing secrets: `whsec_` + base64 of this many random bytes. */
+export const SECRET_BYTES = { min: 24, max: 64 } as const;
+/** Length of a caller-chosen secret string (checked further by SECRET_BYTES). */
+export const MAX_SECRET_LENGTH = 200;
+/** Default of MAX_ENDPOINTS_PER_ORG (core/config/runtime.ts), enforced by core/endpoints/service.ts. */
+export const DEFAULT_MAX_ENDPOINTS_PER_ORG = 20;
+
+// --- Organizations and API keys ----------------------------------------------------------
+
+export const MAX_ORG_NAME_LENGTH = 200;
+export const MAX_KEY_NAME_LENGTH = 120;
+
+// --- API ---------------------------------------------------------------------------------
+
+/** Largest request body the API reads (the 256 KiB of `data` plus JSON escaping). */
+export const MAX_BODY_BYTES = 1024 * 1024;
+/** `?limit=` of every list route. */
+export const PAGE_SIZE = { default: 20, max: 100 } as const;
+export const MAX_CURSOR_LENGTH = 2048;
+/** Deliveries one `POST …/recover` call re-enqueues; the caller calls again for more. */
+export const MAX_RECOVER_PER_CALL = 1000;
+
+// --- Delivery ----------------------------------------------------------------------------
+
+/** Bytes of a receiver's response body kept in the attempt log. */
+export const RESPONSE_BODY_LIMIT = 4 * 1024;
