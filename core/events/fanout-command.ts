@@ -8,11 +8,12 @@
  * a command that arrives before the message's `deliver_at` is re-scheduled, not obeyed.
  */
 import * as z from "zod";
+import { MAX_ID_LENGTH } from "../model/limits.js";
 
 export const fanoutCommand = z.strictObject({
   hookrelay: z.literal("fanout"),
   v: z.literal(1),
-  org_id: z.string().min(1).max(64),
+  org_id: z.string().min(1).max(MAX_ID_LENGTH),
   msg_id: z.string().regex(/^msg_[0-9A-HJKMNP-TV-Z]{26}$/),
 });
 export type FanoutCommand = z.infer<typeof fanoutCommand>;
