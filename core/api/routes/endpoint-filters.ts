@@ -8,11 +8,13 @@ import type { Deps } from "../../deps.js";
 import { jwksOf } from "../../endpoints/public-keys.js";
 import { getEndpointOf } from "../../endpoints/service.js";
 import { RECENT, testFilter } from "../../filters/test-filter.js";
-import { agentId } from "../../model/message.js";
+import { MAX_ID_LENGTH, MAX_PRODUCER_ID_LENGTH } from "../../model/limits.js";
+import { agentId, eventTypeString } from "../../model/message.js";
 import { requireRole } from "../auth.js";
 import { errorResponses } from "../errors.js";
 import { createRouter } from "../router.js";
 import { endpointIdParam } from "../schemas/endpoints.js";
+import { pathId } from "../schemas/params.js";
 
 const json = <T>(schema: T) => ({ "application/json": { schema } });
 
@@ -28,10 +30,10 @@ const filterTestBody = z
       }),
     event: z
       .strictObject({
-        id: z.string().max(128).optional(),
-        type: z.string().min(1).max(128),
+        id: z.string().max(MAX_PRODUCER_ID_LENGTH).optional(),
+        type: eventTypeString,
         agent_id: agentId.nullable().optional(),
-        timestamp: z.string().max(64).optional(),
+        timestamp: z.string().max(MAX_ID_LENGTH).optional(),
         data: z.record(z.string(), z.unknown()),
       })
       .optional()
@@ -105,18 +107,7 @@ const jwksRoute = createRoute({
   summary: "The JWK Set of the ed25519 keys that sign a v1a endpoint's deliveries now (no authentication)",
   security: [],
   request: {
-    params: z.object({
-      org_id: z
-        .string()
-        .min(1)
-        .max(64)
-        .openapi({ param: { name: "org_id", in: "path" } }),
-      endpoint_id: z
-        .string()
-        .min(1)
-        .max(64)
-        .openapi({ param: { name: "endpoint_id", in: "path" } }),
-    }),
+    params: pathId(undefined, "org_id").extend(pathId(undefined, "endpoint_id").shape),
   },
   responses: {
     200: { description: "RFC 7517 JWK Set", content: json(z.object({ keys: z.array(jwk) }).openapi("Jwks")) },
