@@ -16,6 +16,8 @@
  *   permanent failure: the original body goes to the ingest DLQ with `error_code` and
  *   `error_message` attributes, a warning is logged (ids and reason, never the payload), and
  *   the record is acknowledged, so it never blocks or repeats the batch;
+ * - so is an item DynamoDB refuses (ValidationException), dead-lettered as
+ *   `unprocessable_event`: retrying it could never succeed;
  * - anything else (DynamoDB/SQS errors) is transient: the record is reported in
  *   `batchItemFailures` and SQS delivers it again after the visibility timeout.
  *
@@ -112,6 +114,16 @@ async function processRecord(deps: Deps, record: SQSRecord): Promise<StoredMessa
       await deadLetter(deps, record, body, err.code, err.message, err.details);
       return undefined;
     }
+    if (isPermanentStoreError(err)) {
+      await deadLetter(
+        deps,
+        record,
+        body,
+        "unprocessable_event",
+        `the event cannot be stored: ${err.message}`,
+      );
+      return undefined;
+    }
     throw err;
   }
   if (!claim.created) {
@@ -124,6 +136,16 @@ async function processRecord(deps: Deps, record: SQSRecord): Promise<StoredMessa
     return undefined;
   }
   return claim.m.targets.length > 0 ? claim.m : undefined;
+}
+
+/**
+ * DynamoDB refuses this very item (ValidationException: item too large, a value it cannot
+ * hold): every retry would fail the same way, and the queue's redrive would then drop the
+ * message into the DLQ without a reason. Throttling and outages have other names and stay
+ * transient.
+ */
+function isPermanentStoreError(err: unknown): err is Error {
+  return err instanceof Error && err.name === "ValidationException";
 }
 
 async function deadLetter(

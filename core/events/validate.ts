@@ -15,7 +15,9 @@ import { schemaIssues } from "./schema.js";
 /**
  * What is wrong with the shape of a parsed JSON value, if anything: nesting deeper than
  * `maxDepth` (checked iteratively, so a 100,000-level document cannot overflow the stack),
- * a number DynamoDB cannot store (`1e999` parses as Infinity, `5e-324` underflows), an
+ * a number that cannot be kept exactly (beyond ±2^53, where JSON.parse has already changed
+ * the producer's digits and the DynamoDB marshaller refuses it; `1e999` parses as Infinity,
+ * `5e-324` is below what DynamoDB stores), an
  * empty key (DynamoDB refuses empty attribute names, nested ones included),
  * or a reserved key: `__proto__` (parsers and validators turn it into a prototype, losing
  * the key) and `constructor` (the DynamoDB marshaller reads `value.constructor.name` to pick
@@ -25,7 +27,9 @@ export function jsonShapeIssue(value: unknown, maxDepth: number): string | undef
   const stack: [unknown, number][] = [[value, 1]];
   while (stack.length > 0) {
     const [v, depth] = stack.pop()!;
-    if (typeof v === "number" && !storableNumber(v)) return `holds the number ${v}, which cannot be stored`;
+    if (typeof v === "number" && !storableNumber(v)) {
+      return `holds the number ${v}, beyond what is kept exactly (±2^53 - 1): send it as a string`;
+    }
     if (v === null || typeof v !== "object") continue;
     if (depth > maxDepth) return `nests deeper than ${maxDepth} levels`;
     if (Array.isArray(v)) {
@@ -43,11 +47,15 @@ export function jsonShapeIssue(value: unknown, maxDepth: number): string | undef
   return undefined;
 }
 
-/** DynamoDB numbers: finite, zero or of magnitude 1e-130 to below 1e126 (JSON allows 1e999, 5e-324). */
+/**
+ * Numbers kept exactly from producer to receiver: zero, or of magnitude 1e-130 (DynamoDB's
+ * smallest) up to Number.MAX_SAFE_INTEGER. Above it a double no longer holds every integer,
+ * so `1234567890123456789` would reach the receiver as `1234567890123456800`.
+ */
 function storableNumber(n: number): boolean {
   if (!Number.isFinite(n)) return false;
   const abs = Math.abs(n);
-  return abs === 0 || (abs >= 1e-130 && abs < 1e126);
+  return abs === 0 || (abs >= 1e-130 && abs <= Number.MAX_SAFE_INTEGER);
 }
 
 export interface ValidEvent {
