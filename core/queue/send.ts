@@ -32,7 +32,7 @@ const MAX_BATCH_BYTES = 1_048_576;
 const RETRIES = 3;
 
 /** The size SQS counts for a message: body plus attribute names, types and values. */
-function messageBytes(m: OutgoingMessage): number {
+export function messageBytes(m: OutgoingMessage): number {
   let n = Buffer.byteLength(m.body, "utf8");
   for (const [name, v] of Object.entries(m.attributes ?? {})) {
     n += Buffer.byteLength(name, "utf8") + Buffer.byteLength(v.DataType ?? "", "utf8");

@@ -104,6 +104,8 @@ export interface DeadLetter {
   code: string;
   message: string;
   details?: string;
+  /** Set when the body was cut so that the reason fits: the original body's size. */
+  bodyBytes?: string;
 }
 
 /** DLQ messages keyed by the `marker` field tests put in their messages' data (or the raw body). */
@@ -116,7 +118,10 @@ export function dlqCollector(stack: TestStack): QueueCollector<DeadLetter> {
       const parsed = JSON.parse(body) as { org_id?: string };
       if (typeof parsed.org_id === "string") key = parsed.org_id;
     } catch {
-      // not JSON: keyed by its raw body
+      // Not JSON (malformed, or cut to fit the DLQ with its reason): keyed by an org_id it
+      // still shows, else by its raw body.
+      const org = /^\{"org_id":"([^"]+)"/.exec(body)?.[1];
+      if (org) key = org;
     }
     return {
       key,
@@ -125,6 +130,7 @@ export function dlqCollector(stack: TestStack): QueueCollector<DeadLetter> {
         code: a.error_code?.StringValue ?? "",
         message: a.error_message?.StringValue ?? "",
         details: a.error_details?.StringValue,
+        bodyBytes: a.body_bytes?.StringValue,
       },
     };
   });

@@ -51,6 +51,22 @@ describe("invalid ingest messages", () => {
     expect((await listMessages(stack.deps.db, org, { limit: 20 })).items).toHaveLength(9);
   });
 
+  it("an invalid message near the 1 MiB limit reaches the DLQ at once with its reason", async () => {
+    const org = uniqueOrg();
+    const head = `{"org_id":"${org}","type":"no.such.type","data":{"x":"`;
+    const raw = `${head}${"é".repeat((1_048_576 - head.length - 4) / 2)}"}}`;
+    expect(Buffer.byteLength(raw)).toBeGreaterThan(1_048_000);
+    expect(Buffer.byteLength(raw)).toBeLessThanOrEqual(1_048_576);
+    const { response } = await publishAndProcess(stack, [raw]);
+    expect(response.batchItemFailures).toEqual([]);
+    const [dead] = await dlq.expect(org, 1);
+    expect(dead!.code).toBe("payload_too_large");
+    expect(dead!.bodyBytes).toBe(String(Buffer.byteLength(raw)));
+    // What is kept is the start of the original body, cut on a character boundary.
+    expect(raw.startsWith(dead!.body)).toBe(true);
+    expect(Buffer.byteLength(dead!.body)).toBeGreaterThan(1_040_000);
+  });
+
   it("dead-letters malformed JSON", async () => {
     const raw = `{"org_id": "broken-${uniqueOrg()}"`;
     const { response } = await publishAndProcess(stack, [raw]);
