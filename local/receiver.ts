@@ -1,14 +1,37 @@
 /**
  * `npm run receiver`: a development webhook receiver on 127.0.0.1 that prints every
- * webhook and, when WEBHOOK_SECRET is set, verifies its signature with the
- * `standardwebhooks` library (what your own receiver would do).
+ * webhook and verifies its signature (what your own receiver would do): `v1` with the
+ * `standardwebhooks` library when WEBHOOK_SECRET (`whsec_…`) is set, `v1a` with node:crypto
+ * when WEBHOOK_PUBLIC_KEY (`whpk_…`) is set (docs/receiving.md).
  */
+import { createPublicKey, verify } from "node:crypto";
 import { createServer } from "node:http";
 import { Webhook } from "standardwebhooks";
 
 const port = Number(process.env.RECEIVER_PORT ?? 4000);
 const secret = process.env.WEBHOOK_SECRET;
-const verifier = secret ? new Webhook(secret.replace(/^whsec_/, "")) : undefined;
+const publicKey = process.env.WEBHOOK_PUBLIC_KEY;
+
+function v1aVerifier(whpk: string) {
+  const x = Buffer.from(whpk.replace(/^whpk_/, ""), "base64").toString("base64url");
+  const key = createPublicKey({ key: { kty: "OKP", crv: "Ed25519", x }, format: "jwk" });
+  return {
+    verify(body: string, headers: Record<string, string>) {
+      const signed = Buffer.from(`${headers["webhook-id"]}.${headers["webhook-timestamp"]}.${body}`);
+      const ok = (headers["webhook-signature"] ?? "")
+        .split(" ")
+        .filter((s) => s.startsWith("v1a,"))
+        .some((s) => verify(null, signed, key, Buffer.from(s.slice(4), "base64")));
+      if (!ok) throw new Error("no v1a signature verifies with WEBHOOK_PUBLIC_KEY");
+    },
+  };
+}
+
+const verifier = publicKey
+  ? v1aVerifier(publicKey)
+  : secret
+    ? new Webhook(secret.replace(/^whsec_/, ""))
+    : undefined;
 
 const server = createServer((req, res) => {
   const chunks: Buffer[] = [];
@@ -18,7 +41,7 @@ const server = createServer((req, res) => {
     const headers = Object.fromEntries(
       Object.entries(req.headers).filter(([k]) => k.startsWith("webhook-") || k === "user-agent"),
     ) as Record<string, string>;
-    let verdict = "signature not checked (set WEBHOOK_SECRET)";
+    let verdict = "signature not checked (set WEBHOOK_SECRET or WEBHOOK_PUBLIC_KEY)";
     if (verifier) {
       try {
         verifier.verify(body, headers);
