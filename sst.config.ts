@@ -52,6 +52,11 @@ export default $config({
     //   npx sst secret set BootstrapApiKey sk_live_$(openssl rand -hex 32) --stage production
     // The empty placeholder means "no bootstrap key": the variable is then left out entirely.
     const bootstrapApiKey = new sst.Secret("BootstrapApiKey", "");
+    // Signs customer-portal session tokens (docs/portal.md); without it the portal is off:
+    //   npx sst secret set PortalSecret $(openssl rand -base64 32) --stage production
+    const portalSecret = new sst.Secret("PortalSecret", "");
+    // Origins allowed to embed the portal in an iframe (CSP frame-ancestors), set at deploy time.
+    const portalFrameAncestors = process.env.PORTAL_FRAME_ANCESTORS ?? "'self'";
 
     // ---- DynamoDB: one table, key design in core/store/keys.ts -----------------------------
     const gsi1 = tableSettings.globalIndexes.GSI1;
@@ -252,10 +257,13 @@ export default $config({
       description: "HTTP API (Hono)",
       memory: megabytes(fn.api.memoryMb),
       timeout: seconds(fn.api.timeoutSeconds),
-      // The bootstrap key is added only when the secret has a value.
-      environment: bootstrapApiKey.value.apply((key) =>
-        key ? { ...withMaintenance, BOOTSTRAP_API_KEY: key } : withMaintenance,
-      ),
+      // The bootstrap key and the portal secret are added only when the secrets have values.
+      environment: $resolve([bootstrapApiKey.value, portalSecret.value]).apply(([key, portal]) => ({
+        ...withMaintenance,
+        PORTAL_FRAME_ANCESTORS: portalFrameAncestors,
+        ...(key ? { BOOTSTRAP_API_KEY: key } : {}),
+        ...(portal ? { PORTAL_SECRET: portal } : {}),
+      })),
       permissions,
     });
 

@@ -2,6 +2,8 @@
  * Creates the table and the queues on the emulators with the settings `sst deploy` uses
  * (core/config/infra.ts), and returns the environment the functions read.
  */
+
+import { randomBytes } from "node:crypto";
 import {
   CreateTableCommand,
   DescribeTableCommand,
@@ -50,6 +52,8 @@ export async function provision(opts: ProvisionOptions): Promise<StackEnv> {
       SCHEDULER_MODE: "local",
       ALLOW_PRIVATE_TARGETS: "true",
       ALLOW_HTTP_LOCALHOST: "true",
+      // Each stack its own portal signing secret; `npm start` overrides it with .data/portal-secret.
+      PORTAL_SECRET: randomBytes(32).toString("base64url"),
     };
   } finally {
     sqs.destroy();

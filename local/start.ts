@@ -7,12 +7,14 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { ConfigError } from "../core/config/runtime.js";
 import { bootstrapOrg } from "../core/orgs/bootstrap.js";
+import { createSession } from "../core/portal/sessions.js";
 import { StackError } from "./java.js";
 import { startLocalStack } from "./stack.js";
 
 const dataDir = resolve(process.env.DATA_DIR ?? ".data");
 const port = Number(process.env.PORT ?? 3000);
 const credentialsFile = join(dataDir, "local-credentials.json");
+const portalSecretFile = join(dataDir, "portal-secret");
 
 interface LocalCredentials {
   org_id: string;
@@ -30,6 +32,17 @@ function localCredentials(orgId: string): LocalCredentials {
   }
 }
 
+/** The local portal signing secret: generated once, so printed links survive a restart. */
+function portalSecret(): string {
+  try {
+    return readFileSync(portalSecretFile, "utf8").trim();
+  } catch {
+    const secret = randomBytes(32).toString("base64url");
+    writeFileSync(portalSecretFile, `${secret}\n`, { mode: 0o600 });
+    return secret;
+  }
+}
+
 async function main() {
   const started = Date.now();
   try {
@@ -38,7 +51,11 @@ async function main() {
   } catch (err) {
     throw new StackError(`cannot write to ${dataDir}: ${(err as Error).message}`);
   }
-  const stack = await startLocalStack({ dataDir, port });
+  const stack = await startLocalStack({
+    dataDir,
+    port,
+    env: { PORTAL_SECRET: process.env.PORTAL_SECRET ?? portalSecret() },
+  });
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
@@ -52,6 +69,12 @@ async function main() {
 
   const creds = localCredentials(stack.config.platformOrgId);
   await bootstrapOrg(stack.deps, { orgId: creds.org_id, name: "Platform", apiKey: creds.api_key });
+  const portal = await createSession(
+    stack.deps,
+    { orgId: creds.org_id, keyId: "local", role: "admin" },
+    { expires_in: 24 * 3600 },
+    `${stack.url}/portal`,
+  );
   const health = await stack.health();
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   const q = stack.config.queues;
@@ -67,6 +90,8 @@ hookrelay is running (started in ${seconds} s)
     .join(" ")}
   org        ${creds.org_id}
   API key    ${creds.api_key}   (admin; saved in ${credentialsFile})
+  portal     ${portal.url}
+             (the customer portal for ${creds.org_id}, valid 24 h)
 
   queues     ingest    ${onEndpoint(q.ingest)}
              delivery  ${onEndpoint(q.delivery)}

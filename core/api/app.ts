@@ -11,10 +11,12 @@ import { bodyLimit } from "hono/body-limit";
 import type { Deps } from "../deps.js";
 import { ServiceError } from "../model/errors.js";
 import { MAX_BODY_BYTES } from "../model/limits.js";
+import { portalPages } from "../portal/pages.js";
 import { pingTable } from "../store/health.js";
 import { authMiddleware } from "./auth.js";
 import type { ApiEnv } from "./env.js";
 import { errorJson, toErrorResponse } from "./errors.js";
+import { portalScopeMiddleware } from "./portal-scope.js";
 import { validationHook } from "./router.js";
 import { apiKeysRoutes } from "./routes/api-keys.js";
 import { deliveriesRoutes } from "./routes/deliveries.js";
@@ -23,6 +25,7 @@ import { endpointsRoutes } from "./routes/endpoints.js";
 import { eventTypesRoutes } from "./routes/event-types.js";
 import { eventsRoutes } from "./routes/events.js";
 import { organizationsRoutes } from "./routes/organizations.js";
+import { portalSessionsRoutes } from "./routes/portal-sessions.js";
 
 export interface AppOptions {
   /** Reports each part's health ("ok" or a short problem); default: DynamoDB reachability. */
@@ -68,6 +71,7 @@ export function createApp(deps: Deps, options: AppOptions = {}): OpenAPIHono<Api
   });
 
   app.route("/", jwksRoutes(deps));
+  app.route("/portal", portalPages(deps.config));
   app.use("/v1/*", authMiddleware(deps));
   app.use(
     "/v1/*",
@@ -78,6 +82,7 @@ export function createApp(deps: Deps, options: AppOptions = {}): OpenAPIHono<Api
       },
     }),
   );
+  app.use("/v1/*", portalScopeMiddleware(deps));
 
   app.route("/v1", endpointsRoutes(deps));
   app.route("/v1", endpointFilterRoutes(deps));
@@ -86,11 +91,13 @@ export function createApp(deps: Deps, options: AppOptions = {}): OpenAPIHono<Api
   app.route("/v1", eventsRoutes(deps));
   app.route("/v1", deliveriesRoutes(deps));
   app.route("/v1", organizationsRoutes(deps));
+  app.route("/v1", portalSessionsRoutes(deps));
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",
     scheme: "bearer",
-    description: "An API key: `Authorization: Bearer sk_live_…` (or `sk_test_…`)",
+    description:
+      "An API key (`Authorization: Bearer sk_live_…` or `sk_test_…`) or a portal session token (`hrps_…`, limited to its capabilities)",
   });
   app.doc31("/openapi.json", {
     openapi: "3.1.0",

@@ -1,5 +1,6 @@
 /**
- * Authentication (Bearer API key → Principal on the context) and role checks.
+ * Authentication (Bearer API key or portal session token → Principal on the context) and
+ * role checks. A portal session's capabilities are checked by portal-scope.ts.
  *
  * Roles are ordered admin > member > viewer: viewers read, members also publish events,
  * admins do everything. `requireRole("member")` admits members and admins.
@@ -8,6 +9,8 @@ import type { MiddlewareHandler } from "hono";
 import { authenticate } from "../auth/api-keys.js";
 import type { Deps } from "../deps.js";
 import { ServiceError } from "../model/errors.js";
+import { authenticateSession } from "../portal/sessions.js";
+import { looksLikeToken } from "../portal/token.js";
 import type { ApiEnv, Role } from "./env.js";
 
 const rank: Record<Role, number> = { viewer: 0, member: 1, admin: 2 };
@@ -19,7 +22,11 @@ export function authMiddleware(deps: Deps): MiddlewareHandler<ApiEnv> {
     if (!header) throw new ServiceError(401, "unauthorized", "missing Authorization header");
     const m = /^Bearer +(\S+)\s*$/i.exec(header);
     if (!m?.[1]) throw new ServiceError(401, "unauthorized", "Authorization must be `Bearer <api key>`");
-    c.set("principal", await authenticate(deps, m[1]));
+    const raw = m[1];
+    c.set(
+      "principal",
+      looksLikeToken(raw) ? await authenticateSession(deps, raw) : await authenticate(deps, raw),
+    );
     await next();
   };
 }

@@ -64,6 +64,13 @@ const envSchema = z.object({
   /** The operator's own organization: its admins may create and list organizations. */
   PLATFORM_ORG_ID: z.string().min(1).default("default"),
   SERVICE_NAME: z.string().default("hookrelay"),
+  /** Signs portal session tokens (an SST secret on AWS, generated into .data/ locally). */
+  PORTAL_SECRET: z.string().min(32).optional(),
+  /** Origins allowed to embed the portal in an iframe (CSP frame-ancestors), space separated. */
+  PORTAL_FRAME_ANCESTORS: z
+    .string()
+    .regex(/^[^;,\s][^;,\r\n]*$/, "space-separated CSP sources (no ; or ,)")
+    .default("'self'"),
 });
 
 export interface Config {
@@ -90,6 +97,8 @@ export interface Config {
   bootstrapApiKey?: string;
   platformOrgId: string;
   serviceName: string;
+  portalSecret?: string;
+  portalFrameAncestors: string;
 }
 
 export class ConfigError extends Error {}
@@ -139,5 +148,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     bootstrapApiKey: e.BOOTSTRAP_API_KEY,
     platformOrgId: e.PLATFORM_ORG_ID,
     serviceName: e.SERVICE_NAME,
+    portalSecret: e.PORTAL_SECRET,
+    portalFrameAncestors: e.PORTAL_FRAME_ANCESTORS,
   };
 }

@@ -189,3 +189,8 @@ export async function rotateSecret(
   invalidateEndpoints(deps, org);
   return { endpoint: updated, secret: shown(target, secret) };
 }
+
+/** The current signing secret, for callers allowed to reveal it (admins, `reveal_secret` sessions). */
+export async function revealSecret(deps: Deps, org: string, id: string): Promise<string> {
+  return (await getEndpointOf(deps, org, id)).secret;
+}

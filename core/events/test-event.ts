@@ -6,8 +6,10 @@
 import type { Deps } from "../deps.js";
 import { getEndpointOf } from "../endpoints/service.js";
 import type { EndpointRecord } from "../model/endpoint.js";
-import { conflict } from "../model/errors.js";
+import { conflict, ServiceError } from "../model/errors.js";
 import { listAllEndpoints } from "../store/endpoints.js";
+import { catalogOf } from "./catalog.js";
+import { exampleData } from "./example.js";
 import { ingestEvent } from "./ingest.js";
 
 export const TEST_EVENT_TYPE = "webhook.test";
@@ -18,8 +20,16 @@ export interface TestEventResult {
   endpoint_count: number;
 }
 
-/** To one endpoint (404 unknown or another org's; 409 disabled) or, without an id, to every enabled one. */
-export async function sendTestEvent(deps: Deps, org: string, endpointId?: string): Promise<TestEventResult> {
+/**
+ * To one endpoint (404 unknown or another org's; 409 disabled) or, without an id, to every
+ * enabled one. `type` (one endpoint only) sends a catalog type with sample data from its schema.
+ */
+export async function sendTestEvent(
+  deps: Deps,
+  org: string,
+  endpointId?: string,
+  type?: string,
+): Promise<TestEventResult> {
   let targets: EndpointRecord[];
   if (endpointId !== undefined) {
     // A fresh read, not the cache: testing an endpoint created a second ago must work.
@@ -32,15 +42,25 @@ export async function sendTestEvent(deps: Deps, org: string, endpointId?: string
   }
   const res = await ingestEvent(
     deps,
+    { org_id: org, ...(await testPayload(deps, org, endpointId, type)) },
     {
-      org_id: org,
-      type: TEST_EVENT_TYPE,
-      data: {
-        message: "This is a test event: your endpoint received and can verify it.",
-        ...(endpointId !== undefined ? { endpoint_id: endpointId } : {}),
-      },
+      only: targets,
     },
-    { only: targets },
   );
   return { message_id: res.id, endpoint_count: targets.length };
+}
+
+async function testPayload(deps: Deps, org: string, endpointId?: string, type?: string) {
+  if (type !== undefined && type !== TEST_EVENT_TYPE) {
+    const def = (await catalogOf(deps, org)).find((t) => t.name === type);
+    if (!def) throw new ServiceError(400, "unknown_event_type", `${type} is not in the event-type catalog`);
+    return { type, data: exampleData(def) };
+  }
+  return {
+    type: TEST_EVENT_TYPE,
+    data: {
+      message: "This is a test event: your endpoint received and can verify it.",
+      ...(endpointId !== undefined ? { endpoint_id: endpointId } : {}),
+    },
+  };
 }

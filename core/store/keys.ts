@@ -8,6 +8,7 @@
  * | API key (lookup by hash) | APIKEY#{sha256}        | APIKEY               |                                             |
  * | webhook endpoint         | ORG#{org}              | EP#{endpointId}      |                                             |
  * | custom event type        | ORG#{org}              | ETYPE#{name}         |                                             |
+ * | portal session           | ORG#{org}              | PSESS#{sessionId}    |                                             |
  * | message (event)          | ORG#{org}              | MSG#{msgId}          |                                             |
  * | idempotency key (24 h)   | ORG#{org}              | IDEM#{producerId}    |                                             |
  * | delivery (msg x endpoint)| DLV#{org}#{msgId}      | EP#{endpointId}      | GSI1 (sparse, only when recoverable):       |
@@ -40,6 +41,8 @@ export const keys = {
 
   eventType: (org: string, name: string): Key => ({ pk: `ORG#${org}`, sk: `ETYPE#${name}` }),
   eventTypePrefix: "ETYPE#",
+
+  portalSession: (org: string, sessionId: string): Key => ({ pk: `ORG#${org}`, sk: `PSESS#${sessionId}` }),
 
   message: (org: string, msgId: string): Key => ({ pk: `ORG#${org}`, sk: `MSG#${msgId}` }),
   messagePrefix: "MSG#",

@@ -64,6 +64,7 @@ const NOWHERE: Ids = {
   event: "msg_00000000000000000000000000",
   apiKey: "key_00000000000000000000000000",
   org: "org_nowhere",
+  portalSession: "ps_00000000000000000000000000",
 };
 
 async function tenant(orgId: string): Promise<Tenant> {
@@ -140,7 +141,16 @@ beforeAll(async () => {
   expect(ev.status).toBe(202);
   const key = collect(await call(a.keys.admin, "POST", "/v1/api-keys", { name: "spare", role: "viewer" }));
   expect(key.status).toBe(201);
-  aIds = { endpoint: ep.body.id, event: ev.body.id, apiKey: key.body.id, org: a.orgId };
+  const session = collect(await call(a.keys.admin, "POST", "/v1/portal-sessions", {}));
+  expect(session.status).toBe(201);
+  secrets.add(session.body.token);
+  aIds = {
+    endpoint: ep.body.id,
+    event: ev.body.id,
+    apiKey: key.body.id,
+    org: a.orgId,
+    portalSession: session.body.id,
+  };
   // The event is delivered (500 twice, then 200: failures and successes are logged).
   await receiver.waitForRequests(3, 30_000);
 }, 90_000);

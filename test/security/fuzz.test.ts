@@ -171,7 +171,13 @@ beforeAll(async () => {
   const ev = await call("POST", "/v1/events", { type: "voice.call.ended", data: { fixture: true } });
   const k = await call("POST", "/v1/api-keys", { name: "fixture", role: "viewer" });
   expect([ep.status, ev.status, k.status]).toEqual([201, 202, 201]);
-  ids = { endpoint: ep.body.id, event: ev.body.id, apiKey: k.body.id, org: orgId };
+  ids = {
+    endpoint: ep.body.id,
+    event: ev.body.id,
+    apiKey: k.body.id,
+    org: orgId,
+    portalSession: "ps_00000000000000000000000000",
+  };
   routes = (await routesOf(app)).filter((r) => ["POST", "PUT", "PATCH"].includes(r.method));
   baseline = await tableDigest(stack.deps);
 });

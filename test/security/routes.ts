@@ -55,7 +55,7 @@ const READ_POSTS = new Set(["POST /v1/webhook-endpoints/{id}/filter/test"]);
 export const isPlatformRoute = (r: Route) => r.path.startsWith("/v1/organizations");
 
 /** Reads that are admin business (API keys: who holds which access). */
-const ADMIN_READS = new Set(["GET /v1/api-keys"]);
+const ADMIN_READS = new Set(["GET /v1/api-keys", "GET /v1/webhook-endpoints/{id}/secret"]);
 
 export function leastRole(r: Route): Role {
   if (ADMIN_READS.has(r.key)) return "admin";
@@ -69,6 +69,7 @@ export interface Ids {
   event: string;
   apiKey: string;
   org: string;
+  portalSession: string;
 }
 
 /** Which fixture a path parameter names: by its name and the collection before it. */
@@ -86,6 +87,8 @@ export function paramKind(r: Route, param: string): keyof Ids {
       return "apiKey";
     case "organizations":
       return "org";
+    case "portal-sessions":
+      return "portalSession";
     default:
       throw new Error(`no fixture for {${param}} in ${r.key}: add one to test/security/routes.ts`);
   }

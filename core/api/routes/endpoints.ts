@@ -6,9 +6,11 @@ import {
   deleteEndpoint,
   getEndpointOf,
   listEndpoints,
+  revealSecret,
   rotateSecret,
   updateEndpoint,
 } from "../../endpoints/service.js";
+import { scopeEndpointInput } from "../../portal/scope.js";
 import { requireRole } from "../auth.js";
 import { errorResponses } from "../errors.js";
 import { emptyBodyAsObject } from "../optional-body.js";
@@ -17,6 +19,7 @@ import { createRouter } from "../router.js";
 import {
   createEndpointBody,
   endpointIdParam,
+  endpointSecret,
   endpointView,
   endpointWithSecret,
   rotateSecretBody,
@@ -108,13 +111,28 @@ const rotate = createRoute({
   },
 });
 
+const reveal = createRoute({
+  method: "get",
+  path: "/webhook-endpoints/{id}/secret",
+  tags,
+  summary: "Reveal the current signing secret (admins; portal sessions with reveal_secret)",
+  middleware: [requireRole("admin")] as const,
+  request: { params: endpointIdParam },
+  responses: {
+    200: { description: "The secret", content: json(endpointSecret) },
+    ...errorResponses(403, 404),
+  },
+});
+
 export function endpointsRoutes(deps: Deps) {
   const app = createRouter();
   const org = (c: { get(k: "principal"): { orgId: string } }) => c.get("principal").orgId;
   const origin = (c: { req: { url: string } }) => new URL(c.req.url).origin;
+  // Portal sessions: endpoint bodies are pinned to the session's agent and event types.
 
   app.openapi(create, async (c) => {
-    const { endpoint, secret } = await createEndpoint(deps, org(c), toCreateInput(c.req.valid("json")));
+    const input = scopeEndpointInput(c.get("principal").portal, toCreateInput(c.req.valid("json")), true);
+    const { endpoint, secret } = await createEndpoint(deps, org(c), input);
     return c.json({ ...toEndpointView(endpoint, deps.now(), origin(c)), secret }, 201);
   });
   app.openapi(list, async (c) => {
@@ -134,17 +152,16 @@ export function endpointsRoutes(deps: Deps) {
     return c.json(toEndpointView(rec, deps.now(), origin(c)), 200);
   });
   app.openapi(update, async (c) => {
-    const rec = await updateEndpoint(
-      deps,
-      org(c),
-      c.req.valid("param").id,
-      toUpdateInput(c.req.valid("json")),
-    );
+    const input = scopeEndpointInput(c.get("principal").portal, toUpdateInput(c.req.valid("json")), false);
+    const rec = await updateEndpoint(deps, org(c), c.req.valid("param").id, input);
     return c.json(toEndpointView(rec, deps.now(), origin(c)), 200);
   });
   app.openapi(remove, async (c) => {
     await deleteEndpoint(deps, org(c), c.req.valid("param").id);
     return c.body(null, 204);
+  });
+  app.openapi(reveal, async (c) => {
+    return c.json({ secret: await revealSecret(deps, org(c), c.req.valid("param").id) }, 200);
   });
   app.openapi(rotate, async (c) => {
     const body = c.req.valid("json") as { signing_version?: "v1" | "v1a" } | undefined;

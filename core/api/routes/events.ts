@@ -20,6 +20,7 @@ import {
   publishEventBody,
   publishedEvent,
   testEndpointParam,
+  testEventBody,
   testEventResult,
 } from "../schemas/events.js";
 
@@ -75,12 +76,13 @@ const testOne = createRoute({
   method: "post",
   path: "/webhook-endpoints/{id}/test",
   tags: ["Webhook endpoints"],
-  summary: "Send a webhook.test event to this endpoint (whatever its subscriptions)",
+  summary:
+    "Send a test event (webhook.test or a chosen catalog type) to this endpoint, whatever its subscriptions",
   middleware: [requireRole("member")] as const,
-  request: { params: testEndpointParam },
+  request: { params: testEndpointParam, body: { required: false, content: json(testEventBody) } },
   responses: {
     202: { description: "The test event was enqueued", content: json(testEventResult) },
-    ...errorResponses(403, 404, 409),
+    ...errorResponses(400, 403, 404, 409),
   },
 });
 
@@ -121,7 +123,7 @@ export function eventsRoutes(deps: Deps) {
     return c.json({ success: res.endpoint_count > 0, ...res }, 202);
   });
   app.openapi(testOne, async (c) => {
-    const res = await sendTestEvent(deps, org(c), c.req.valid("param").id);
+    const res = await sendTestEvent(deps, org(c), c.req.valid("param").id, c.req.valid("json")?.event_type);
     return c.json({ success: true, ...res }, 202);
   });
   return app;

@@ -211,6 +211,10 @@ export const endpointWithSecret = endpointView
   })
   .openapi("EndpointWithSecret");
 
+export const endpointSecret = z
+  .object({ secret: z.string().openapi({ example: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw" }) })
+  .openapi("EndpointSecret");
+
 export const endpointIdParam = pathId("ep_01JQ3Z7Y8K4M2N6P9R1S3T5V7W");
 
 /**

@@ -68,6 +68,14 @@ export const eventIdParam = pathId("msg_01JQ3Z7Y8K4M2N6P9R1S3T5V7W");
 
 export const testEndpointParam = pathId("ep_01JQ3Z7Y8K4M2N6P9R1S3T5V7W");
 
+export const testEventBody = z
+  .strictObject({
+    event_type: z.string().min(1).max(200).optional().openapi({
+      description: "A catalog type to send with sample data from its schema; default webhook.test",
+    }),
+  })
+  .openapi("TestEvent");
+
 export const testEventResult = z
   .object({
     success: z.boolean().openapi({ description: "false when no endpoint could be sent the test event" }),

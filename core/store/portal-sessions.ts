@@ -1,0 +1,61 @@
+/**
+ * Portal session items (ORG#{org} / PSESS#{id}): written when a session is created, marked
+ * on revocation, read on every request a session token makes (the token itself proves
+ * everything else). The table's TTL removes them once the token has expired anyway.
+ */
+import { GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import type { Db } from "./db.js";
+import { keys } from "./keys.js";
+
+export interface PortalSessionRecord {
+  org_id: string;
+  id: string;
+  agent_id: string | null;
+  capabilities: string[];
+  event_types: string[] | null;
+  return_url: string | null;
+  created_at: string;
+  /** ISO time; the TTL attribute `expires_at` holds the same instant in epoch seconds. */
+  expires: string;
+  revoked_at: string | null;
+}
+
+export async function putPortalSession(db: Db, rec: PortalSessionRecord, ttlSeconds: number): Promise<void> {
+  await db.doc.send(
+    new PutCommand({
+      TableName: db.table,
+      Item: { ...keys.portalSession(rec.org_id, rec.id), ...rec, expires_at: ttlSeconds },
+      ConditionExpression: "attribute_not_exists(pk)",
+    }),
+  );
+}
+
+export async function getPortalSession(
+  db: Db,
+  org: string,
+  id: string,
+): Promise<PortalSessionRecord | undefined> {
+  const res = await db.doc.send(new GetCommand({ TableName: db.table, Key: keys.portalSession(org, id) }));
+  if (!res.Item) return undefined;
+  const { pk: _pk, sk: _sk, expires_at: _ttl, ...rest } = res.Item;
+  return rest as PortalSessionRecord;
+}
+
+/** Marks the session revoked (again: idempotent); false when it does not exist. */
+export async function revokePortalSession(db: Db, org: string, id: string, at: string): Promise<boolean> {
+  try {
+    await db.doc.send(
+      new UpdateCommand({
+        TableName: db.table,
+        Key: keys.portalSession(org, id),
+        UpdateExpression: "SET revoked_at = :at",
+        ConditionExpression: "attribute_exists(pk)",
+        ExpressionAttributeValues: { ":at": at },
+      }),
+    );
+    return true;
+  } catch (err) {
+    if ((err as { name?: string }).name === "ConditionalCheckFailedException") return false;
+    throw err;
+  }
+}

@@ -1,0 +1,42 @@
+/** Pages by path (the fragment's `page`): one function per screen, each rendering into `body`. */
+import type { Api, Session } from "./api.js";
+import { h } from "./dom.js";
+import { endpointPage } from "./views/endpoint.js";
+import { endpointForm } from "./views/endpoint-form.js";
+import { endpointsPage } from "./views/endpoints.js";
+import { attemptPage, eventPage, messagesPage } from "./views/messages.js";
+
+export interface Ctx {
+  api: Api;
+  session: Session;
+  can(capability: string): boolean;
+  go(page: string): void;
+  rerender(): void;
+}
+
+type View = (body: HTMLElement, ctx: Ctx, ...params: string[]) => Promise<void>;
+
+const ROUTES: Array<[RegExp, View]> = [
+  [/^\/endpoints\/?$/, endpointsPage],
+  [/^\/endpoints\/new$/, (body, ctx) => endpointForm(body, ctx)],
+  [/^\/endpoints\/([\w-]+)\/edit$/, (body, ctx, id) => endpointForm(body, ctx, id)],
+  [/^\/endpoints\/([\w-]+)$/, endpointPage],
+  [/^\/messages\/?$/, messagesPage],
+  [/^\/messages\/([\w-]+)$/, eventPage],
+  [/^\/messages\/([\w-]+)\/attempts\/([\w-]+)$/, attemptPage],
+];
+
+export async function route(page: string, body: HTMLElement, ctx: Ctx): Promise<void> {
+  for (const [pattern, view] of ROUTES) {
+    const m = pattern.exec(page);
+    if (m) return view(body, ctx, ...m.slice(1));
+  }
+  body.appendChild(h("h1", {}, "Page not found"));
+  body.appendChild(h("p", {}, h("a", { href: "#", onclick: link(ctx, "/endpoints") }, "Back to endpoints")));
+}
+
+/** A click handler that navigates inside the portal. */
+export const link = (ctx: Pick<Ctx, "go">, page: string) => (e: Event) => {
+  e.preventDefault();
+  ctx.go(page);
+};

@@ -1,0 +1,204 @@
+/** Create or edit an endpoint: URL, event types from the catalog, agent filter, retries, timeout, headers. */
+import { exampleData } from "../../core/events/example.js";
+import { ApiFailure, all, type Endpoint, type EventType } from "../api.js";
+import { clear, h, notice, pretty } from "../dom.js";
+import type { Ctx } from "../router.js";
+import { link } from "../router.js";
+import { secretBox } from "./secret.js";
+
+export async function endpointForm(body: HTMLElement, ctx: Ctx, id?: string): Promise<void> {
+  const [catalog, current] = await Promise.all([
+    all<EventType>(ctx.api, "/event-types"),
+    id ? ctx.api.get<Endpoint>(`/webhook-endpoints/${id}`) : Promise.resolve(undefined),
+  ]);
+  body.append(h("h1", {}, current ? "Edit endpoint" : "Add endpoint"));
+  if (!ctx.can("manage_endpoints")) {
+    body.append(notice("info", "This session may not change endpoints."));
+    return;
+  }
+  const errors = h("div", {});
+  const field = (label: string, input: HTMLElement, hint?: string) =>
+    h(
+      "label",
+      { class: "field" },
+      h("span", {}, label),
+      input,
+      hint ? h("small", { class: "muted" }, hint) : null,
+    );
+
+  const url = h("input", {
+    name: "url",
+    type: "url",
+    required: true,
+    value: current?.url ?? "",
+    placeholder: "https://",
+  });
+  const label = h("input", { name: "label", value: current?.label ?? "", maxlength: 120 });
+  const description = h("textarea", { name: "description", maxlength: 1000 }, current?.description ?? "");
+  const agent = h("input", { name: "agent_id", value: ctx.session.agent_id ?? current?.agent_id ?? "" });
+  if (ctx.session.agent_id) agent.disabled = true;
+  const retries = h("input", {
+    name: "max_retries",
+    type: "number",
+    min: 0,
+    max: 30,
+    value: current?.max_retries ?? "",
+  });
+  const timeout = h("input", {
+    name: "timeout_ms",
+    type: "number",
+    min: 1000,
+    max: 30000,
+    step: 500,
+    value: current?.timeout_ms ?? "",
+  });
+  const types = typePicker(catalog, current?.event_types ?? []);
+  const headers = headerRows(current?.headers ?? {});
+
+  const form = h(
+    "form",
+    { class: "form", novalidate: true },
+    field("URL", url, "Where deliveries are POSTed; https only."),
+    field("Name", label),
+    field("Description", description),
+    h(
+      "fieldset",
+      {},
+      h("legend", {}, "Event types"),
+      h("small", { class: "muted" }, "None selected = every event type."),
+      types.el,
+    ),
+    field(
+      "Agent",
+      agent,
+      ctx.session.agent_id
+        ? "This session manages this agent's endpoints only."
+        : "Only this agent's events; empty = every agent.",
+    ),
+    h("div", { class: "row" }, field("Retries", retries), field("Timeout (ms)", timeout)),
+    h("fieldset", {}, h("legend", {}, "Custom headers"), headers.el),
+    errors,
+    h(
+      "div",
+      { class: "actions" },
+      h("button", { type: "submit", class: "primary" }, current ? "Save changes" : "Create endpoint"),
+      h(
+        "a",
+        {
+          class: "button",
+          href: "#",
+          onclick: link(ctx, current ? `/endpoints/${current.id}` : "/endpoints"),
+        },
+        "Cancel",
+      ),
+    ),
+  );
+  form.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    clear(errors);
+    const payload: Record<string, unknown> = {
+      url: url.value.trim(),
+      label: label.value.trim() || null,
+      description: description.value.trim() || null,
+      event_types: types.selected(),
+      headers: headers.values(),
+    };
+    if (!ctx.session.agent_id) payload.agent_id = agent.value.trim() || null;
+    if (retries.value) payload.max_retries = Number(retries.value);
+    if (timeout.value) payload.timeout_ms = Number(timeout.value);
+    try {
+      if (current) {
+        await ctx.api.patch(`/webhook-endpoints/${current.id}`, payload);
+        ctx.go(`/endpoints/${current.id}`);
+      } else {
+        const created = await ctx.api.post<Endpoint & { secret: string }>("/webhook-endpoints", payload);
+        clear(body);
+        body.append(
+          h("h1", {}, "Endpoint created"),
+          secretBox(
+            created.secret,
+            "This is the endpoint's signing secret. Store it now: it is shown only once.",
+          ),
+          h(
+            "a",
+            { class: "button primary", href: "#", onclick: link(ctx, `/endpoints/${created.id}`) },
+            "Go to the endpoint",
+          ),
+        );
+      }
+    } catch (err) {
+      if (!(err instanceof ApiFailure)) throw err;
+      errors.append(notice("error", err.error.message));
+    }
+  });
+  body.append(form);
+}
+
+function typePicker(catalog: EventType[], selected: string[]) {
+  const chosen = new Set(selected);
+  const boxes: HTMLInputElement[] = [];
+  const items = catalog.map((t) => {
+    const box = h("input", {
+      type: "checkbox",
+      name: "event_type",
+      value: t.name,
+      checked: chosen.has(t.name),
+    });
+    boxes.push(box);
+    return h(
+      "div",
+      { class: "type" },
+      h("label", {}, box, h("code", {}, t.name), " ", h("span", { class: "muted" }, t.description)),
+      h(
+        "details",
+        {},
+        h("summary", {}, "Schema and example"),
+        h("div", { class: "small" }, "JSON Schema"),
+        h("pre", {}, t.schema ? pretty(t.schema) : "No schema: any JSON data."),
+        h("div", { class: "small" }, "Example data"),
+        h("pre", {}, pretty(exampleData(t))),
+      ),
+    );
+  });
+  // Patterns (`telephony.*`) set through the API are kept as they are.
+  const patterns = selected.filter((s) => !catalog.some((t) => t.name === s));
+  const extra = patterns.map((p) => {
+    const box = h("input", { type: "checkbox", name: "event_type", value: p, checked: true });
+    boxes.push(box);
+    return h(
+      "div",
+      { class: "type" },
+      h("label", {}, box, h("code", {}, p), " ", h("span", { class: "muted" }, "pattern")),
+    );
+  });
+  return {
+    el: h("div", { class: "types" }, ...items, ...extra),
+    selected: () => boxes.filter((b) => b.checked).map((b) => b.value),
+  };
+}
+
+function headerRows(initial: Record<string, string>) {
+  const list = h("div", { class: "headers" });
+  const add = (name = "", value = "") => {
+    const row = h(
+      "div",
+      { class: "row header-row" },
+      h("input", { name: "header_name", placeholder: "X-Header", value: name, "aria-label": "Header name" }),
+      h("input", { name: "header_value", placeholder: "value", value, "aria-label": "Header value" }),
+      h("button", { type: "button", onclick: () => row.remove() }, "Remove"),
+    );
+    list.append(row);
+  };
+  for (const [k, v] of Object.entries(initial)) add(k, v);
+  return {
+    el: h("div", {}, list, h("button", { type: "button", onclick: () => add() }, "Add header")),
+    values: () => {
+      const out: Record<string, string> = {};
+      for (const row of list.querySelectorAll(".header-row")) {
+        const [n, v] = row.querySelectorAll("input");
+        if (n?.value.trim()) out[n.value.trim()] = v?.value ?? "";
+      }
+      return out;
+    },
+  };
+}

@@ -1,0 +1,131 @@
+/** One endpoint: settings, actions, health, secret, test events, recent attempts and recovery. */
+import { type Attempt, all, type Endpoint, type EventType, type Page } from "../api.js";
+import { fmtTime, h, notice, pill } from "../dom.js";
+import { type Ctx, link } from "../router.js";
+import { attemptsTable } from "./attempts.js";
+import { confirmButton } from "./confirm.js";
+import { healthSection } from "./health.js";
+import { recoverSection } from "./recover.js";
+import { secretSection } from "./secret.js";
+
+export async function endpointPage(body: HTMLElement, ctx: Ctx, id: string): Promise<void> {
+  const ep = await ctx.api.get<Endpoint>(`/webhook-endpoints/${id}`);
+  body.append(
+    h("p", {}, h("a", { href: "#", onclick: link(ctx, "/endpoints") }, "← Endpoints")),
+    h("div", { class: "bar" }, h("h1", {}, ep.label ?? ep.url), pill(ep.status)),
+    settings(ep),
+  );
+  if (ctx.can("manage_endpoints")) body.append(actions(ep, ctx));
+  body.append(await healthSection(ep, ctx), secretSection(ep, ctx));
+  if (ctx.can("send_test")) body.append(await testSection(ep, ctx));
+  const page = await ctx.api.get<Page<Attempt>>(`/webhook-endpoints/${ep.id}/attempts?limit=20`);
+  body.append(
+    h(
+      "section",
+      { class: "card" },
+      h("h2", {}, "Recent attempts"),
+      attemptsTable(page.data, ctx, { resend: true }),
+    ),
+  );
+  if (ctx.can("replay")) body.append(recoverSection(ep, ctx));
+}
+
+function settings(ep: Endpoint): HTMLElement {
+  const row = (k: string, v: Node | string) => h("tr", {}, h("th", {}, k), h("td", {}, v));
+  const headers = Object.entries(ep.headers);
+  return h(
+    "table",
+    { class: "kv" },
+    h(
+      "tbody",
+      {},
+      row("URL", h("code", {}, ep.url)),
+      ep.description ? row("Description", ep.description) : null,
+      row("Event types", ep.event_types.length ? ep.event_types.join(", ") : "every event type"),
+      row("Agent", ep.agent_id ?? "every agent"),
+      row("Retries", `${ep.max_retries}, timeout ${ep.timeout_ms} ms`),
+      row("Custom headers", headers.length ? headers.map(([k, v]) => `${k}: ${v}`).join("\n") : "none"),
+      row("Created", fmtTime(ep.created_at)),
+    ),
+  );
+}
+
+function actions(ep: Endpoint, ctx: Ctx): HTMLElement {
+  const disabled = ep.status === "disabled";
+  return h(
+    "div",
+    { class: "actions" },
+    h("a", { class: "button", href: "#", onclick: link(ctx, `/endpoints/${ep.id}/edit`) }, "Edit"),
+    h(
+      "button",
+      {
+        type: "button",
+        onclick: async () => {
+          await ctx.api.patch(`/webhook-endpoints/${ep.id}`, { status: disabled ? "active" : "disabled" });
+          ctx.rerender();
+        },
+      },
+      disabled ? "Enable" : "Disable",
+    ),
+    confirmButton(
+      "Delete",
+      "Delete this endpoint? Delivery stops at once and pending retries are abandoned. This cannot be undone.",
+      "Delete endpoint",
+      async () => {
+        await ctx.api.del(`/webhook-endpoints/${ep.id}`);
+        ctx.go("/endpoints");
+      },
+      true,
+    ),
+  );
+}
+
+async function testSection(ep: Endpoint, ctx: Ctx): Promise<HTMLElement> {
+  const catalog = await all<EventType>(ctx.api, "/event-types");
+  const select = h(
+    "select",
+    { name: "test_type", "aria-label": "Event type" },
+    ...catalog.map((t) => h("option", { value: t.name, selected: t.name === "webhook.test" }, t.name)),
+  );
+  const out = h("div", { "data-testid": "test-result" });
+  const send = h("button", { type: "button", class: "primary" }, "Send test event");
+  send.addEventListener("click", async () => {
+    out.replaceChildren(h("p", { class: "muted" }, "Sending…"));
+    const res = await ctx.api.post<{ message_id: string }>(`/webhook-endpoints/${ep.id}/test`, {
+      event_type: select.value,
+    });
+    out.replaceChildren(
+      h("p", {}, "Sent event ", h("code", {}, res.message_id), ". Waiting for its attempt…"),
+    );
+    const attempt = await waitForAttempt(ctx, res.message_id, ep.id, out);
+    if (!attempt) return;
+    out.replaceChildren(
+      h("p", {}, "Event ", h("code", {}, res.message_id), " was attempted:"),
+      attemptsTable([attempt], ctx, { resend: true }),
+    );
+  });
+  return h(
+    "section",
+    { class: "card" },
+    h("h2", {}, "Send a test event"),
+    h(
+      "p",
+      { class: "muted" },
+      "Sends an event with sample data to this endpoint only, signed like every delivery.",
+    ),
+    h("div", { class: "row" }, select, send),
+    out,
+  );
+}
+
+/** Polls the event's attempts until this endpoint's first one is logged, or the view is gone. */
+async function waitForAttempt(ctx: Ctx, msgId: string, endpointId: string, anchor: HTMLElement) {
+  for (let i = 0; i < 120 && anchor.isConnected; i++) {
+    const page = await ctx.api.get<Page<Attempt>>(`/events/${msgId}/attempts?limit=10`);
+    const found = page.data.find((a) => a.endpoint_id === endpointId);
+    if (found) return found;
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  if (anchor.isConnected) anchor.append(notice("info", "No attempt yet: check the message log later."));
+  return undefined;
+}

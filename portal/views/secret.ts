@@ -1,0 +1,87 @@
+/** The signing secret: reveal (reveal_secret), rotate (rotate_secret) with the grace period explained. */
+import type { Endpoint } from "../api.js";
+import { clear, fmtTime, h } from "../dom.js";
+import type { Ctx } from "../router.js";
+import { confirmButton } from "./confirm.js";
+
+export function secretBox(secret: string, text: string): HTMLElement {
+  const code = h("code", { class: "secret", "data-testid": "secret" }, secret);
+  return h(
+    "div",
+    { class: "secret-box" },
+    h("p", {}, text),
+    code,
+    " ",
+    h("button", { type: "button", onclick: () => void navigator.clipboard?.writeText(secret) }, "Copy"),
+  );
+}
+
+export function secretSection(ep: Endpoint, ctx: Ctx): HTMLElement {
+  const out = h("div", {});
+  const grace = ctx.session.secret_grace_hours;
+  const section = h(
+    "section",
+    { class: "card", "data-testid": "secret-section" },
+    h("h2", {}, "Signing secret"),
+    h(
+      "p",
+      {},
+      "Every delivery is signed with this secret (Standard Webhooks, ",
+      h("code", {}, "webhook-signature"),
+      " header). Current secret: ",
+      h("code", {}, ep.secret_hint),
+    ),
+    ep.previous_secret_expires_at
+      ? h(
+          "p",
+          { class: "muted" },
+          `The previous secret also signs deliveries until ${fmtTime(ep.previous_secret_expires_at)}.`,
+        )
+      : null,
+    out,
+  );
+  const actions = h("div", { class: "actions" });
+  if (ctx.can("reveal_secret")) {
+    actions.append(
+      h(
+        "button",
+        {
+          type: "button",
+          onclick: async () => {
+            const { secret } = await ctx.api.get<{ secret: string }>(`/webhook-endpoints/${ep.id}/secret`);
+            clear(out);
+            out.append(secretBox(secret, "The current signing secret:"));
+          },
+        },
+        "Reveal secret",
+      ),
+    );
+  }
+  if (ctx.can("rotate_secret")) {
+    const explain =
+      grace > 0
+        ? `A new secret is created now. For the next ${grace} hours every delivery carries two signatures, one with the old secret and one with the new, so your receiver keeps verifying while you switch it over.`
+        : "A new secret is created now and the old one stops signing at once: update your receiver immediately.";
+    actions.append(
+      confirmButton("Rotate secret", explain, "Rotate now", async () => {
+        const rotated = await ctx.api.post<Endpoint & { secret: string }>(
+          `/webhook-endpoints/${ep.id}/rotate-secret`,
+        );
+        clear(out);
+        const until = rotated.previous_secret_expires_at;
+        out.append(
+          secretBox(rotated.secret, "The new signing secret. Store it now: it is shown only once."),
+          h(
+            "p",
+            { class: "muted" },
+            until
+              ? `The old secret keeps signing until ${fmtTime(until)}.`
+              : "The old secret no longer signs.",
+          ),
+        );
+      }),
+    );
+  }
+  if (actions.childElementCount) section.append(actions);
+  return section;
+}
