@@ -1,4 +1,4 @@
-/** Lambda entry of the delivery function (SQS-triggered, partial batch responses). */
+/** Lambda entry of the shared delivery lane (SQS-triggered, partial batch responses). */
 import { loadConfig } from "../core/config/runtime.js";
 import { createDeliveryHandler } from "../core/delivery/handler.js";
 import { createDeps } from "../core/deps.js";

@@ -17,6 +17,8 @@ export interface HandlerSet {
   app(health: () => Promise<Record<string, string>>): OpenAPIHono<ApiEnv>;
   ingest: SqsHandler;
   deliver: SqsHandler;
+  /** The slow lane's delivery function. */
+  deliverSlow: SqsHandler;
   maintenance: (event: unknown) => Promise<void>;
   /** DynamoDB and SQS reachability. */
   health(): Promise<Record<string, string>>;
@@ -28,6 +30,7 @@ export function localHandlers(deps: Deps): HandlerSet {
     app: (health) => createApp(deps, { health }),
     ingest: createIngestHandler(deps),
     deliver: createDeliveryHandler(deps),
+    deliverSlow: createDeliveryHandler(deps, { lane: "slow" }),
     maintenance: async (event) => {
       await maintenance(event);
     },

@@ -36,6 +36,7 @@ export async function provision(opts: ProvisionOptions): Promise<StackEnv> {
   try {
     const ingest = await createQueueWithDlq(sqs, queues.ingest, suffix);
     const delivery = await createQueueWithDlq(sqs, queues.delivery, suffix);
+    const slow = await createQueueWithDlq(sqs, queues.deliverySlow, suffix);
     return {
       AWS_REGION: region,
       AWS_ACCESS_KEY_ID: credentials.accessKeyId,
@@ -49,6 +50,8 @@ export async function provision(opts: ProvisionOptions): Promise<StackEnv> {
       DELIVERY_QUEUE_URL: delivery.url,
       DELIVERY_QUEUE_ARN: delivery.arn,
       DELIVERY_DLQ_URL: delivery.dlqUrl,
+      DELIVERY_SLOW_QUEUE_URL: slow.url,
+      DELIVERY_SLOW_QUEUE_ARN: slow.arn,
       SCHEDULER_MODE: "local",
       ALLOW_PRIVATE_TARGETS: "true",
       ALLOW_HTTP_LOCALHOST: "true",

@@ -33,7 +33,7 @@ export interface LocalStackOptions {
   /** In-flight cap of every queue (SQS's ~120,000 by default); tests scale it down. */
   inFlightCap?: number;
   /** Concurrent invocations per event source (functions in core/config/infra.ts by default). */
-  concurrency?: Partial<Record<"ingest" | "delivery", number>>;
+  concurrency?: Partial<Record<"ingest" | "delivery" | "slow", number>>;
 }
 
 export interface LocalStack {
@@ -93,6 +93,16 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         waitTimeSeconds: functions.deliver.waitTimeSeconds,
         inFlightCap,
       }),
+      slow: startEventSource({
+        sqs: deps.sqs,
+        queueUrl: config.queues.deliverySlow,
+        queueArn: env.DELIVERY_SLOW_QUEUE_ARN!,
+        handler: handlers.deliverSlow,
+        batchSize: functions.deliverSlow.batchSize,
+        concurrency: options.concurrency?.slow ?? functions.deliverSlow.localConcurrency,
+        waitTimeSeconds: functions.deliverSlow.waitTimeSeconds,
+        inFlightCap,
+      }),
     };
     for (const s of Object.values(sources)) stops.push(() => s.stop());
 
@@ -103,6 +113,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       ...(await handlers.health()),
       ingest_poller: "ok",
       delivery_poller: "ok",
+      slow_lane_poller: "ok",
       scheduler: scheduler.lastError ?? "ok",
     });
     const app = handlers.app(health);

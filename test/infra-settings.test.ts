@@ -22,6 +22,7 @@ const DAY = 86_400;
 const consumers = [
   { queue: queues.ingest, fn: functions.ingest, label: "ingest" },
   { queue: queues.delivery, fn: functions.deliver, label: "delivery" },
+  { queue: queues.deliverySlow, fn: functions.deliverSlow, label: "delivery slow lane" },
 ] as const;
 
 /** The delay after attempt n (1-based): the schedule's last entry repeats. */

@@ -91,6 +91,19 @@ export const queues = {
     maxMessageBytes: SQS_MAX_MESSAGE_BYTES,
     dlq: { name: "DeliveryDlq", retentionSeconds: SQS_MAX_RETENTION_SECONDS },
   },
+  /**
+   * The slow lane (docs/delivery.md): tasks of endpoints whose recent attempts were slow or
+   * timed out, consumed by its own function with its own concurrency, so they never hold the
+   * shared lane. It shares the delivery DLQ.
+   */
+  deliverySlow: {
+    name: "DeliverySlowQueue",
+    visibilityTimeoutSeconds: 4 * MINUTE,
+    retentionSeconds: SQS_MAX_RETENTION_SECONDS,
+    maxReceiveCount: 16,
+    maxMessageBytes: SQS_MAX_MESSAGE_BYTES,
+    dlq: { name: "DeliveryDlq", retentionSeconds: SQS_MAX_RETENTION_SECONDS },
+  },
 } as const satisfies Record<string, QueueSettings>;
 
 export const functions = {
@@ -114,6 +127,17 @@ export const functions = {
     maxConcurrency: 50,
     waitTimeSeconds: 1,
     localConcurrency: 8,
+  },
+  // The slow lane: the same code and timeout, fewer concurrent invocations (it may wait 30 s
+  // per request), so a slow endpoint costs at most this much of the account's concurrency.
+  deliverSlow: {
+    timeoutSeconds: 40,
+    memoryMb: 1024,
+    batchSize: 10,
+    batchWindowSeconds: 0,
+    maxConcurrency: 10,
+    waitTimeSeconds: 1,
+    localConcurrency: 4,
   },
   scheduled: { timeoutSeconds: 60, memoryMb: 512 },
 } as const;
@@ -142,6 +166,23 @@ export const retry = {
   /** Delays after attempt 1, 2, 3, ...; the last one repeats (Standard Webhooks / Svix style). */
   scheduleSeconds: [5, 5 * MINUTE, 30 * MINUTE, 2 * HOUR, 5 * HOUR, 10 * HOUR] as const,
   jitter: 0.1,
+} as const;
+
+/**
+ * Per-endpoint isolation defaults (docs/delivery.md); each is overridable per deployment by
+ * the variable named in core/config/runtime.ts.
+ */
+export const isolation = {
+  /** Consecutive failed attempts that open a breaker (BREAKER_FAILURES). */
+  breakerFailures: 10,
+  /** An open breaker parks deliveries this long, then lets one probe through. */
+  breakerCooldownSeconds: 60,
+  /** Longest request the shared (fast) lane waits for before moving the endpoint to the slow lane. */
+  fastLaneBudgetMs: 2_000,
+  /** How long one slow attempt keeps an endpoint in the slow lane. */
+  slowLaneSeconds: 10 * MINUTE,
+  /** Waits up to this are held as a visibility timeout; longer ones are re-sent with a delay. */
+  shortWaitSeconds: MINUTE,
 } as const;
 
 export const retention = {

@@ -7,7 +7,7 @@
  */
 import * as z from "zod";
 import { DEFAULT_MAX_ENDPOINTS_PER_ORG } from "../model/limits.js";
-import { retention, retry } from "./infra.js";
+import { isolation, retention, retry } from "./infra.js";
 
 const flag = z
   .enum(["true", "false", "1", "0"])
@@ -34,6 +34,8 @@ const envSchema = z.object({
   INGEST_DLQ_URL: z.string().min(1),
   DELIVERY_QUEUE_URL: z.string().min(1),
   DELIVERY_DLQ_URL: z.string().min(1),
+  /** The slow lane's queue; unset = no slow lane (slow endpoints stay on the delivery queue). */
+  DELIVERY_SLOW_QUEUE_URL: z.string().optional(),
   /** Emulator endpoints; unset on AWS. */
   DYNAMODB_ENDPOINT: z.string().optional(),
   SQS_ENDPOINT: z.string().optional(),
@@ -59,6 +61,16 @@ const envSchema = z.object({
   DISABLE_AFTER_DAYS: z.coerce.number().nonnegative().default(5),
   SECRET_GRACE_HOURS: z.coerce.number().nonnegative().default(24),
   ENDPOINT_CACHE_SECONDS: z.coerce.number().nonnegative().default(5),
+  /** Consecutive failed attempts (errors, non-2xx, timeouts) that open an endpoint's breaker. */
+  BREAKER_FAILURES: z.coerce.number().int().positive().default(isolation.breakerFailures),
+  /** How long an open breaker parks deliveries before one probe is let through. */
+  BREAKER_COOLDOWN_SECONDS: z.coerce.number().int().positive().default(isolation.breakerCooldownSeconds),
+  /** A request in the shared lane that takes longer is cut and the endpoint moves to the slow lane. */
+  FAST_LANE_BUDGET_MS: z.coerce.number().int().positive().default(isolation.fastLaneBudgetMs),
+  /** How long an endpoint stays in the slow lane after a slow attempt. */
+  SLOW_LANE_SECONDS: z.coerce.number().int().positive().default(isolation.slowLaneSeconds),
+  /** Waits up to this are held as a visibility timeout; longer ones leave the queue. */
+  SHORT_WAIT_SECONDS: z.coerce.number().int().nonnegative().default(isolation.shortWaitSeconds),
   /** Optional admin key created on first use for the platform organization. */
   BOOTSTRAP_API_KEY: z.string().optional(),
   /** The operator's own organization: its admins may create and list organizations. */
@@ -76,7 +88,14 @@ const envSchema = z.object({
 export interface Config {
   region: string;
   tableName: string;
-  queues: { ingest: string; ingestDlq: string; delivery: string; deliveryDlq: string };
+  queues: {
+    ingest: string;
+    ingestDlq: string;
+    delivery: string;
+    deliveryDlq: string;
+    /** The slow lane; the delivery queue itself when the deployment has none. */
+    deliverySlow: string;
+  };
   endpoints: { dynamodb?: string; sqs?: string };
   scheduler: {
     mode: "eventbridge" | "local";
@@ -94,6 +113,13 @@ export interface Config {
   health: { failingAfterHours: number; disableAfterDays: number };
   secretGraceHours: number;
   endpointCacheSeconds: number;
+  isolation: {
+    breakerFailures: number;
+    breakerCooldownSeconds: number;
+    fastLaneBudgetMs: number;
+    slowLaneSeconds: number;
+    shortWaitSeconds: number;
+  };
   bootstrapApiKey?: string;
   platformOrgId: string;
   serviceName: string;
@@ -119,6 +145,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       ingestDlq: e.INGEST_DLQ_URL,
       delivery: e.DELIVERY_QUEUE_URL,
       deliveryDlq: e.DELIVERY_DLQ_URL,
+      deliverySlow: e.DELIVERY_SLOW_QUEUE_URL || e.DELIVERY_QUEUE_URL,
     },
     endpoints: { dynamodb: e.DYNAMODB_ENDPOINT, sqs: e.SQS_ENDPOINT },
     scheduler: {
@@ -145,6 +172,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     health: { failingAfterHours: e.FAILING_AFTER_HOURS, disableAfterDays: e.DISABLE_AFTER_DAYS },
     secretGraceHours: e.SECRET_GRACE_HOURS,
     endpointCacheSeconds: e.ENDPOINT_CACHE_SECONDS,
+    isolation: {
+      breakerFailures: e.BREAKER_FAILURES,
+      breakerCooldownSeconds: e.BREAKER_COOLDOWN_SECONDS,
+      fastLaneBudgetMs: e.FAST_LANE_BUDGET_MS,
+      slowLaneSeconds: e.SLOW_LANE_SECONDS,
+      shortWaitSeconds: e.SHORT_WAIT_SECONDS,
+    },
     bootstrapApiKey: e.BOOTSTRAP_API_KEY,
     platformOrgId: e.PLATFORM_ORG_ID,
     serviceName: e.SERVICE_NAME,

@@ -20,13 +20,15 @@ export async function attemptDelivery(
   endpoint: EndpointRecord,
   task: DeliveryTask,
   attempt: number,
+  /** The lane's wait (the endpoint's own timeout, or the shared lane's shorter budget). */
+  timeoutMs: number = endpoint.timeout_ms,
 ): Promise<AttemptResult> {
   const startedAt = deps.now();
   const outcome = await sendWebhook({
     url: endpoint.url,
     body: task.body,
     headers: requestHeaders(endpoint, task, startedAt, deps.config.serviceName),
-    timeoutMs: endpoint.timeout_ms,
+    timeoutMs,
     allowPrivateTargets: deps.config.allowPrivateTargets,
   });
   const record: AttemptRecord = {

@@ -12,11 +12,20 @@
  *   more marks the endpoint failing and schedules the auto-disable check.
  */
 import type { Deps } from "../deps.js";
+import { invalidateEndpoints } from "../endpoints/cache.js";
 import { logger } from "../log/logger.js";
 import type { EndpointRecord } from "../model/endpoint.js";
 import { scheduleName } from "../scheduler/scheduler.js";
-import { markFailing, recordFailures, recordHealthy, startFailureRun } from "../store/endpoint-health.js";
+import {
+  markFailing,
+  openBreaker,
+  recordFailures,
+  recordHealthy,
+  startFailureRun,
+} from "../store/endpoint-health.js";
+import { openUntil, shouldOpen } from "./breaker.js";
 import type { AutoDisableEvent } from "./maintenance-event.js";
+import { publishBreakerOpened } from "./metrics.js";
 
 export interface HealthObservation {
   ok: boolean;
@@ -54,6 +63,7 @@ function memoOf(deps: Deps, endpoint: EndpointRecord): Memo {
 
 const unhealthy = (e: EndpointRecord) =>
   e.status === "failing" ||
+  !!e.breaker_open_until ||
   e.consecutive_failures > 0 ||
   e.first_failure_at !== null ||
   e.failing_since !== null;
@@ -81,6 +91,8 @@ export async function applyHealth(
     const at = new Date(Math.max(latest, lastKnown)).toISOString();
     const written = await recordHealthy(deps.db, endpoint.org_id, endpoint.id, at);
     if (written) {
+      // This process must not keep delivering with the breaker it just closed (cached).
+      if (endpoint.breaker_open_until) invalidateEndpoints(deps, endpoint.org_id);
       memo.healedAt = now;
       memo.lastDeliveryAt = Date.parse(at);
       if (endpoint.status === "failing") {
@@ -101,6 +113,7 @@ export async function applyHealth(
     last.at.toISOString(),
   );
   if (!updated) return; // deleted meanwhile
+  await maybeOpenBreaker(deps, updated);
   let firstFailureAt = updated.first_failure_at;
   if (!firstFailureAt) {
     const earliest = observations.reduce((a, b) => (b.at < a.at ? b : a));
@@ -121,6 +134,21 @@ export async function applyHealth(
     consecutive_failures: updated.consecutive_failures,
   });
   await scheduleAutoDisable(deps, endpoint, since);
+}
+
+/** Opens the breaker once the run of failures reaches the threshold (docs/delivery.md). */
+async function maybeOpenBreaker(deps: Deps, updated: EndpointRecord): Promise<void> {
+  if (!shouldOpen(updated, deps.config.isolation)) return;
+  const until = openUntil(deps.now(), deps.config.isolation).toISOString();
+  if (!(await openBreaker(deps.db, updated.org_id, updated.id, until))) return;
+  invalidateEndpoints(deps, updated.org_id);
+  publishBreakerOpened();
+  logger.warn("endpoint breaker opened", {
+    org_id: updated.org_id,
+    endpoint_id: updated.id,
+    consecutive_failures: updated.consecutive_failures,
+    open_until: until,
+  });
 }
 
 export async function scheduleAutoDisable(deps: Deps, endpoint: EndpointRecord, failingSince: string) {

@@ -6,7 +6,14 @@ import { MetricUnit } from "@aws-lambda-powertools/metrics";
 import { metrics } from "../log/metrics.js";
 
 export interface DeliveryOutcome {
-  kind: "succeeded" | "attempt-failed" | "dead-lettered" | "abandoned" | "fail";
+  kind:
+    | "succeeded"
+    | "attempt-failed"
+    | "dead-lettered"
+    | "abandoned"
+    | "parked"
+    | "moved-to-slow-lane"
+    | "fail";
   latencyMs?: number;
 }
 
@@ -15,6 +22,8 @@ const names: Record<DeliveryOutcome["kind"], string> = {
   "attempt-failed": "DeliveryAttemptFailed",
   "dead-lettered": "DeliveryDeadLettered",
   abandoned: "DeliveryAbandoned",
+  parked: "DeliveryParked",
+  "moved-to-slow-lane": "DeliveryMovedToSlowLane",
   fail: "DeliveryHandlerError",
 };
 
@@ -27,5 +36,12 @@ export function publishDeliveryMetrics(outcomes: DeliveryOutcome[]): void {
     if (o.latencyMs !== undefined) m.addMetric("DeliveryLatency", MetricUnit.Milliseconds, o.latencyMs);
   }
   for (const [name, n] of counts) m.addMetric(name, MetricUnit.Count, n);
+  m.publishStoredMetrics();
+}
+
+/** An endpoint's circuit breaker opened (its deliveries are parked until a probe succeeds). */
+export function publishBreakerOpened(): void {
+  const m = metrics();
+  m.addMetric("EndpointBreakerOpened", MetricUnit.Count, 1);
   m.publishStoredMetrics();
 }

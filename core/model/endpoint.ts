@@ -40,6 +40,13 @@ export const endpointRecord = z.object({
   last_error: z.string().nullable(),
   /** When `last_error` happened: it stays after a recovery, as history, and this dates it. */
   last_error_at: z.string().nullable().optional(),
+  /**
+   * Circuit breaker (docs/delivery.md): null/absent = closed; a time = open until then,
+   * after which one task probes (half-open) and a success closes it.
+   */
+  breaker_open_until: z.string().nullable().optional(),
+  /** Until then the endpoint's tasks go to the slow lane (its recent attempts were slow). */
+  slow_until: z.string().nullable().optional(),
   created_at: z.string(),
   updated_at: z.string(),
 });

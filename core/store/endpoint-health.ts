@@ -35,7 +35,7 @@ export function recordHealthy(db: Db, org: string, endpointId: string, lastDeliv
         TableName: db.table,
         Key: keys.endpoint(org, endpointId),
         UpdateExpression:
-          "SET consecutive_failures = :zero, first_failure_at = :null, failing_since = :null, #status = :active, last_delivery_at = :at",
+          "SET consecutive_failures = :zero, first_failure_at = :null, failing_since = :null, #status = :active, last_delivery_at = :at, breaker_open_until = :null",
         ConditionExpression: "attribute_exists(pk) AND #status IN (:active, :failing)",
         ExpressionAttributeNames: { "#status": "status" },
         ExpressionAttributeValues: {
@@ -129,6 +129,76 @@ export function autoDisable(db: Db, org: string, endpointId: string, failingSinc
           ":disabled": "disabled",
           ":failing": "failing",
           ":since": failingSince,
+        },
+      }),
+    ),
+  );
+}
+
+/** Opens the breaker until `until`, unless it is already open (first writer wins). */
+export function openBreaker(db: Db, org: string, endpointId: string, until: string) {
+  return conditional(() =>
+    db.doc.send(
+      new UpdateCommand({
+        TableName: db.table,
+        Key: keys.endpoint(org, endpointId),
+        UpdateExpression: "SET breaker_open_until = :until",
+        ConditionExpression:
+          "attribute_exists(pk) AND (attribute_not_exists(breaker_open_until) OR attribute_type(breaker_open_until, :nullType))",
+        ExpressionAttributeValues: { ":until": until, ":nullType": "NULL" },
+      }),
+    ),
+  );
+}
+
+/**
+ * Half-open: the caller that moves `breaker_open_until` from the time it saw to the next one
+ * makes the one probe; everyone else sees the breaker open again.
+ */
+export function claimProbe(db: Db, org: string, endpointId: string, seen: string, next: string) {
+  return conditional(() =>
+    db.doc.send(
+      new UpdateCommand({
+        TableName: db.table,
+        Key: keys.endpoint(org, endpointId),
+        UpdateExpression: "SET breaker_open_until = :next",
+        ConditionExpression: "attribute_exists(pk) AND breaker_open_until = :seen",
+        ExpressionAttributeValues: { ":seen": seen, ":next": next },
+      }),
+    ),
+  );
+}
+
+/** The endpoint's tasks go to the slow lane until `until`. */
+export function markSlow(db: Db, org: string, endpointId: string, until: string) {
+  return conditional(() =>
+    db.doc.send(
+      new UpdateCommand({
+        TableName: db.table,
+        Key: keys.endpoint(org, endpointId),
+        UpdateExpression: "SET slow_until = :until",
+        ConditionExpression: "attribute_exists(pk)",
+        ExpressionAttributeValues: { ":until": until },
+      }),
+    ),
+  );
+}
+
+/** The receiver asked to stop (410 Gone): disabled with the reason, re-enabled by its owner. */
+export function disableGone(db: Db, org: string, endpointId: string, reason: string) {
+  return conditional(() =>
+    db.doc.send(
+      new UpdateCommand({
+        TableName: db.table,
+        Key: keys.endpoint(org, endpointId),
+        UpdateExpression: "SET #status = :disabled, last_error = :reason",
+        ConditionExpression: "attribute_exists(pk) AND #status IN (:active, :failing)",
+        ExpressionAttributeNames: { "#status": "status" },
+        ExpressionAttributeValues: {
+          ":disabled": "disabled",
+          ":active": "active",
+          ":failing": "failing",
+          ":reason": reason,
         },
       }),
     ),

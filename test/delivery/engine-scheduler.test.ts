@@ -1,4 +1,4 @@
-/** Retries longer than a visibility timeout may hold go through the scheduler (own stack: it fires every due entry). */
+/** Retries longer than a re-send may wait go through the scheduler (own stack: it fires every due entry). */
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { type Receiver, startReceiver } from "../support/receiver.js";
 import { waitFor } from "../support/wait.js";
@@ -18,8 +18,8 @@ let h: Harness;
 let r: Receiver;
 
 beforeAll(async () => {
-  // maxVisibilitySeconds 2: the 3 s delay after attempt 2 goes through the scheduler.
-  h = await startHarness({ RETRY_SCHEDULE: "1,3,1" }, { maxVisibilitySeconds: 2 });
+  // Re-sends wait at most 2 s here (SQS: 15 min): the 3 s delay after attempt 2 goes through the scheduler.
+  h = await startHarness({ RETRY_SCHEDULE: "1,3,1", SHORT_WAIT_SECONDS: "1" }, { maxDelaySeconds: 2 });
   r = await startReceiver({ plan: [{ status: 500 }, { status: 500 }] });
 });
 afterAll(async () => {

@@ -50,7 +50,17 @@ export async function startHarness(
     waitTimeSeconds: 1,
   };
   const source = startEventSource(eventSource);
-  return { stack, deps, source, eventSource, stop: () => source.stop() };
+  // The slow lane (endpoints whose attempts outlast the shared lane's budget): its own poller.
+  const slow = startEventSource({
+    ...eventSource,
+    queueUrl: stack.config.queues.deliverySlow,
+    queueArn: stack.env.DELIVERY_SLOW_QUEUE_ARN!,
+    handler: createDeliveryHandler(deps, { ...options, lane: "slow" }),
+  });
+  const stop = async () => {
+    await Promise.all([source.stop(), slow.stop()]);
+  };
+  return { stack, deps, source, eventSource, stop };
 }
 
 /** A harness the test file's hooks start and stop, and the receivers its tests start. */

@@ -2,7 +2,9 @@
  * Bodies and responses of /v1/webhook-endpoints, and the public view of a stored endpoint
  * (which never includes a secret: only `secret_hint`).
  */
+
 import { z } from "@hono/zod-openapi";
+import { breakerState, isSlow } from "../../delivery/breaker.js";
 import { endpointKeys } from "../../endpoints/public-keys.js";
 import type { CreateEndpointInput, UpdateEndpointInput } from "../../endpoints/service.js";
 import type { EndpointRecord } from "../../model/endpoint.js";
@@ -195,6 +197,19 @@ export const endpointView = z
       description: "Start of the current run of failures (null after a success); a good `since` for recovery",
     }),
     failing_since: ts.nullable(),
+    breaker: z
+      .object({
+        state: z.enum(["closed", "open", "half-open"]),
+        open_until: ts.nullable(),
+      })
+      .openapi({
+        description:
+          "Circuit breaker: open after repeated failures (deliveries wait, no requests are made) until open_until, then one probe (half-open); a success closes it",
+      }),
+    lane: z.enum(["shared", "slow"]).openapi({
+      description:
+        "slow: recent attempts outlasted the shared lane's budget, so deliveries use the slow lane",
+    }),
     created_at: ts,
     updated_at: ts,
   })
@@ -246,6 +261,8 @@ export function toEndpointView(rec: EndpointRecord, now: Date, origin = ""): End
     last_error_at: rec.last_error_at ?? null,
     first_failure_at: rec.first_failure_at ?? null,
     failing_since: rec.failing_since ?? null,
+    breaker: { state: breakerState(rec, now), open_until: rec.breaker_open_until ?? null },
+    lane: isSlow(rec, now) ? "slow" : "shared",
     created_at: rec.created_at,
     updated_at: rec.updated_at,
   };

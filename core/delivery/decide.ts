@@ -1,0 +1,223 @@
+/**
+ * The delivery decision, as one pure function (no I/O, no clock, no randomness of its own):
+ * `decide(task, endpoint, outcome, ctx) → { action, records }`.
+ *
+ * Called twice per task: before the request (`outcome` null: send, or not, and how long to
+ * wait for it) and after it (what the outcome means). The handler (handler.ts) does what it
+ * says: the request, the writes, the queue and scheduler calls. docs/delivery.md explains
+ * each rule; test/delivery/decide.test.ts is the table of them.
+ *
+ * Waits: up to `shortWaitSeconds` a retry is held as the message's visibility timeout;
+ * longer ones leave the queue (a re-send with DelaySeconds up to 15 min, beyond that a
+ * scheduler entry), so in-flight messages stay bounded whatever endpoints fail.
+ */
+import { SQS_MAX_DELAY_SECONDS } from "../config/infra.js";
+import type { Config } from "../config/runtime.js";
+import type { EndpointRecord } from "../model/endpoint.js";
+import type { DeliveryTask } from "../model/task.js";
+import { breakerState, isSlow, parkDelaySeconds } from "./breaker.js";
+import { nextStep } from "./next-step.js";
+import type { DeliveryUpdate } from "./records.js";
+import type { SendOutcome } from "./send.js";
+
+export type Lane = "fast" | "slow";
+
+export interface DecideContext {
+  now: Date;
+  lane: Lane;
+  /** This attempt's number (1-based), counted from the delivery's own record. */
+  attempt: number;
+  /** Whether the deployment has a slow lane to move slow endpoints to. */
+  slowLane: boolean;
+  config: Pick<Config, "retry" | "isolation">;
+  random: () => number;
+  /** Longest re-send delay (SQS: 15 min); longer waits go to the scheduler. */
+  maxDelaySeconds?: number;
+}
+
+export type Action =
+  /** Before a request only: make it, waiting at most `timeoutMs`; `probe` = the half-open probe. */
+  | { kind: "send"; timeoutMs: number; probe: boolean }
+  | { kind: "ack" }
+  /** Retry on this message after a short wait (partial batch failure + visibility timeout). */
+  | { kind: "visibility"; seconds: number }
+  /** Acknowledge and put `task` on a lane's queue after `delaySeconds` (<= 15 min). */
+  | { kind: "resend"; lane: Lane; delaySeconds: number; task: DeliveryTask; why: "retry" | "park" | "slow" }
+  /** Acknowledge and let the scheduler re-send `task` at `at` (waits beyond 15 min). */
+  | { kind: "schedule"; at: Date; task: DeliveryTask }
+  | { kind: "dead-letter"; reason: string; attempts: number };
+
+export interface Records {
+  /** The delivery record's new state; none = unchanged. */
+  delivery?: DeliveryUpdate;
+  /** Log the attempt (with this error instead of the outcome's, when set). */
+  attempt?: { error?: string };
+  /** What the endpoint's health sees: a success or a failure; none = neither (moved, disabled). */
+  health?: { ok: boolean };
+  /** A change of the endpoint itself. */
+  endpoint?: "disable" | "slow";
+}
+
+export interface Decision {
+  action: Action;
+  records: Records;
+}
+
+export type Outcome = Pick<SendOutcome, "ok" | "status" | "error" | "retryAfterSeconds">;
+
+export function decide(
+  task: DeliveryTask,
+  endpoint: EndpointRecord | undefined,
+  outcome: Outcome | null,
+  ctx: DecideContext,
+): Decision {
+  if (!endpoint || endpoint.status === "disabled") {
+    const reason = endpoint ? "endpoint disabled" : "endpoint deleted";
+    return { action: { kind: "ack" }, records: { delivery: closed("abandoned", ctx.attempt - 1, reason) } };
+  }
+  return outcome ? afterRequest(task, endpoint, outcome, ctx) : beforeRequest(task, endpoint, ctx);
+}
+
+function beforeRequest(task: DeliveryTask, endpoint: EndpointRecord, ctx: DecideContext): Decision {
+  const made = ctx.attempt - 1;
+  // Redelivered past the limit (a crash after the last attempt): no further request.
+  if (made > endpoint.max_retries) {
+    return {
+      action: { kind: "dead-letter", reason: "retries exhausted", attempts: made },
+      records: { delivery: closed("failed", made, "retries exhausted") },
+    };
+  }
+  const breaker = breakerState(endpoint, ctx.now);
+  if (breaker === "open") {
+    const delaySeconds = parkDelaySeconds(endpoint.breaker_open_until!, ctx.now, ctx.random);
+    return resend(task, made, { lane: "fast", delaySeconds, why: "park" }, {});
+  }
+  if (ctx.lane === "fast" && ctx.slowLane && isSlow(endpoint, ctx.now)) {
+    return resend(task, made, { lane: "slow", delaySeconds: 0, why: "slow" }, {});
+  }
+  // The shared lane waits at most its budget; the slow lane waits the endpoint's own timeout.
+  const budget = ctx.lane === "fast" && ctx.slowLane ? ctx.config.isolation.fastLaneBudgetMs : Infinity;
+  return {
+    action: {
+      kind: "send",
+      timeoutMs: Math.min(endpoint.timeout_ms, budget),
+      probe: breaker === "half-open",
+    },
+    records: {},
+  };
+}
+
+function afterRequest(
+  task: DeliveryTask,
+  endpoint: EndpointRecord,
+  outcome: Outcome,
+  ctx: DecideContext,
+): Decision {
+  const attempt = ctx.attempt;
+  const failed = { attempts: attempt, lastStatusCode: outcome.status, lastError: outcome.error };
+  if (outcome.ok) {
+    return {
+      action: { kind: "ack" },
+      records: {
+        delivery: { ...failed, status: "succeeded", lastError: null, nextAttemptAt: null },
+        attempt: {},
+        health: { ok: true },
+      },
+    };
+  }
+  if (cutByBudget(endpoint, outcome, ctx)) {
+    // Not the endpoint's failure: the same attempt again, in the lane that can wait for it.
+    const error = `no answer within the shared lane's ${ctx.config.isolation.fastLaneBudgetMs} ms; moved to the slow lane`;
+    return resend(
+      task,
+      attempt - 1,
+      { lane: "slow", delaySeconds: 0, why: "slow" },
+      {
+        attempt: { error },
+        endpoint: "slow",
+      },
+    );
+  }
+  if (outcome.status === 410) {
+    // Standard Webhooks: 410 Gone means "stop sending". Disabled, visibly (status and
+    // last_error on the endpoint); re-enabling it and `recover` bring the deliveries back.
+    const reason = "endpoint answered 410 Gone and was disabled";
+    return {
+      action: { kind: "ack" },
+      records: { delivery: closed("abandoned", attempt, reason, 410), attempt: {}, endpoint: "disable" },
+    };
+  }
+  const step = nextStep(
+    ctx.config,
+    attempt,
+    endpoint.max_retries,
+    outcome.retryAfterSeconds,
+    Infinity,
+    ctx.random,
+  );
+  if (step.kind === "exhausted") {
+    const reason = `retries exhausted after ${attempt} attempt(s): ${outcome.error ?? "failed"}`;
+    return {
+      action: { kind: "dead-letter", reason, attempts: attempt },
+      records: {
+        delivery: { ...failed, status: "failed", nextAttemptAt: null },
+        attempt: {},
+        health: { ok: false },
+      },
+    };
+  }
+  const nextAttemptAt = new Date(ctx.now.getTime() + step.delaySeconds * 1000);
+  const records: Records = {
+    delivery: { ...failed, status: "retrying", nextAttemptAt },
+    attempt: {},
+    health: { ok: false },
+  };
+  const seconds = Math.max(1, Math.ceil(step.delaySeconds));
+  return { action: waitAction(task, attempt, seconds, nextAttemptAt, ctx), records };
+}
+
+/** Where a retry waits: on the message (short), re-sent with a delay, or with the scheduler. */
+function waitAction(
+  task: DeliveryTask,
+  attempt: number,
+  seconds: number,
+  at: Date,
+  ctx: DecideContext,
+): Action {
+  if (seconds <= ctx.config.isolation.shortWaitSeconds) return { kind: "visibility", seconds };
+  const next: DeliveryTask = { ...task, attempt_base: attempt };
+  if (seconds <= (ctx.maxDelaySeconds ?? SQS_MAX_DELAY_SECONDS)) {
+    return { kind: "resend", lane: ctx.lane, delaySeconds: seconds, task: next, why: "retry" };
+  }
+  return { kind: "schedule", at, task: next };
+}
+
+/** A request the fast lane cut at its budget, shorter than the endpoint's own timeout. */
+function cutByBudget(endpoint: EndpointRecord, outcome: Outcome, ctx: DecideContext): boolean {
+  const budget = ctx.config.isolation.fastLaneBudgetMs;
+  return (
+    ctx.lane === "fast" &&
+    ctx.slowLane &&
+    budget < endpoint.timeout_ms &&
+    outcome.status === null &&
+    /^timed out/.test(outcome.error ?? "")
+  );
+}
+
+function resend(
+  task: DeliveryTask,
+  made: number,
+  to: { lane: Lane; delaySeconds: number; why: "park" | "slow" },
+  records: Records,
+): Decision {
+  return { action: { kind: "resend", ...to, task: { ...task, attempt_base: made } }, records };
+}
+
+function closed(
+  status: "abandoned" | "failed",
+  attempts: number,
+  reason: string,
+  code: number | null = null,
+): DeliveryUpdate {
+  return { status, attempts, lastStatusCode: code, lastError: reason, nextAttemptAt: null };
+}

@@ -1,0 +1,195 @@
+/**
+ * The AWS work of one delivery batch, done once after every record was decided:
+ * - attempt + delivery items: BatchWriteItem (25 per request);
+ * - endpoint health: at most one update per endpoint per batch (which may open its breaker);
+ * - 410 Gone: the endpoint disabled;
+ * - re-sends (parked tasks, retries waiting 1-15 min, moves to the slow lane): one
+ *   SendMessageBatch per 10, with DelaySeconds, so the wait is not held in flight;
+ * - longer waits: a scheduler entry; exhausted retries and invalid tasks: the DLQ;
+ * - short waits: ChangeMessageVisibilityBatch, the records reported in batchItemFailures.
+ * Returns the message ids to report as failures (kept on the queue).
+ */
+import { createHash } from "node:crypto";
+import type { SQSRecord } from "aws-lambda";
+import type { Deps } from "../deps.js";
+import { invalidateEndpoints } from "../endpoints/cache.js";
+import { logger } from "../log/logger.js";
+import type { EndpointRecord } from "../model/endpoint.js";
+import type { DeliveryTask } from "../model/task.js";
+import { type DeadLetter, deadLetter } from "../queue/dead-letter.js";
+import { sendEach } from "../queue/send.js";
+import { changeVisibility } from "../queue/visibility.js";
+import { scheduleName } from "../scheduler/scheduler.js";
+import { attemptItem } from "../store/attempts.js";
+import { putAll } from "../store/batch-write.js";
+import { disableGone } from "../store/endpoint-health.js";
+import { ttlAfter } from "../store/keys.js";
+import type { AttemptResult } from "./attempt.js";
+import type { Decision, Lane } from "./decide.js";
+import { applyHealth, type HealthObservation } from "./health.js";
+import { deliveryRecordItem } from "./records.js";
+
+export interface Processed {
+  record: SQSRecord;
+  /** Unexpected error: leave the record on the queue untouched (back after the queue's timeout). */
+  fail?: boolean;
+  /** Not a task: dead-lettered with this reason. */
+  invalid?: string;
+  task?: DeliveryTask;
+  endpoint?: EndpointRecord;
+  decision?: Decision;
+  result?: AttemptResult;
+}
+
+const queueOf = (deps: Deps, lane: Lane) =>
+  lane === "slow" ? deps.config.queues.deliverySlow : deps.config.queues.delivery;
+
+export async function finishBatch(deps: Deps, processed: Processed[], lane: Lane): Promise<string[]> {
+  const failures: string[] = processed.filter((p) => p.fail).map((p) => p.record.messageId);
+  const decided = processed.filter((p) => p.decision && p.task);
+  // Records first: a retry held on its message counts its attempt from the delivery record,
+  // which must be written before the message can come back.
+  await writeRecords(deps, decided);
+  await Promise.all([
+    updateEndpoints(deps, decided),
+    queueWork(deps, processed, lane).then((kept) => failures.push(...kept)),
+  ]);
+  return [...new Set(failures)];
+}
+
+async function writeRecords(deps: Deps, decided: Processed[]): Promise<void> {
+  const items: Record<string, unknown>[] = [];
+  for (const p of decided) {
+    const { records } = p.decision!;
+    if (records.attempt && p.result) {
+      const ttl = ttlAfter(p.result.startedAt, deps.config.retention.attemptDays * 86_400);
+      const error = records.attempt.error ?? p.result.record.error;
+      items.push(attemptItem({ ...p.result.record, error }, ttl));
+    }
+    if (records.delivery) items.push(deliveryRecordItem(deps, p.task!, records.delivery));
+  }
+  await putAll(deps.db, items).catch((err: unknown) => {
+    // The attempts happened; failing the batch would only repeat them. The log loses entries.
+    logger.error("delivery log write failed", { items: items.length, error: (err as Error)?.message });
+  });
+}
+
+async function updateEndpoints(deps: Deps, decided: Processed[]): Promise<void> {
+  const byEndpoint = new Map<string, { endpoint: EndpointRecord; observations: HealthObservation[] }>();
+  const gone = new Map<string, EndpointRecord>();
+  for (const p of decided) {
+    const { records } = p.decision!;
+    if (!p.endpoint || !p.result) continue;
+    const key = `${p.endpoint.org_id}/${p.endpoint.id}`;
+    if (records.endpoint === "disable") gone.set(key, p.endpoint);
+    if (!records.health) continue;
+    const group = byEndpoint.get(key) ?? { endpoint: p.endpoint, observations: [] };
+    group.observations.push({ ok: records.health.ok, at: p.result.startedAt, error: p.result.outcome.error });
+    byEndpoint.set(key, group);
+  }
+  const logged = (e: EndpointRecord, what: string) => (err: unknown) => {
+    logger.error(what, { org_id: e.org_id, endpoint_id: e.id, error: (err as Error)?.message });
+  };
+  await Promise.all([
+    ...[...byEndpoint.values()].map((g) =>
+      applyHealth(deps, g.endpoint, g.observations).catch(
+        logged(g.endpoint, "endpoint health update failed"),
+      ),
+    ),
+    ...[...gone.values()].map(async (e) => {
+      await disableGone(deps.db, e.org_id, e.id, "410 Gone: the receiver asked to stop; re-enable to resume");
+      invalidateEndpoints(deps, e.org_id);
+      logger.warn("endpoint disabled by a 410 Gone", { org_id: e.org_id, endpoint_id: e.id });
+    }),
+  ]).then(
+    () => {},
+    () => {},
+  );
+}
+
+/** Dead letters, re-sends, schedules and visibility changes; returns the ids kept on the queue. */
+async function queueWork(deps: Deps, processed: Processed[], lane: Lane): Promise<string[]> {
+  const kept: string[] = [];
+  const hold: { receiptHandle: string; seconds: number; id: string }[] = [];
+  const letters: DeadLetter[] = [];
+  const resends = new Map<Lane, { p: Processed; body: string; delaySeconds: number }[]>();
+  const schedules: Promise<void>[] = [];
+  for (const p of processed) {
+    if (p.invalid !== undefined) {
+      letters.push({ id: p.record.messageId, body: p.record.body, reason: p.invalid });
+      continue;
+    }
+    const action = p.decision?.action;
+    if (!action) continue;
+    if (action.kind === "dead-letter") letters.push(letterOf(p, action.reason, action.attempts));
+    else if (action.kind === "visibility") hold.push({ ...handle(p), seconds: action.seconds });
+    else if (action.kind === "resend") {
+      const list = resends.get(action.lane) ?? [];
+      list.push({ p, body: JSON.stringify(action.task), delaySeconds: action.delaySeconds });
+      resends.set(action.lane, list);
+    } else if (action.kind === "schedule") {
+      schedules.push(
+        scheduleRetry(deps, action.task, action.at).catch((err: unknown) => {
+          logger.error("retry schedule failed; holding the message instead", {
+            message_id: p.record.messageId,
+            error: (err as Error)?.message,
+          });
+          hold.push({ ...handle(p), seconds: deps.config.isolation.shortWaitSeconds });
+        }),
+      );
+    }
+  }
+  kept.push(...(await deadLetter(deps, letters)));
+  await Promise.all([...schedules, ...[...resends].map(([to, list]) => resendAll(deps, to, list, hold))]);
+  kept.push(...hold.map((h) => h.id));
+  const refused = await changeVisibility(deps.sqs, queueOf(deps, lane), hold);
+  if (refused > 0)
+    logger.warn("visibility change refused; retries come back after the queue default", { refused });
+  return kept;
+}
+
+const handle = (p: Processed) => ({ receiptHandle: p.record.receiptHandle, id: p.record.messageId });
+
+/** Re-sends to a lane's queue; a task SQS refused is held on its message instead (a short wait). */
+async function resendAll(
+  deps: Deps,
+  lane: Lane,
+  list: { p: Processed; body: string; delaySeconds: number }[],
+  hold: { receiptHandle: string; seconds: number; id: string }[],
+): Promise<void> {
+  const byId = new Map(list.map((r) => [r.p.record.messageId, r]));
+  const report = await sendEach(
+    deps.sqs,
+    queueOf(deps, lane),
+    list.map((r) => ({ id: r.p.record.messageId, body: r.body, delaySeconds: r.delaySeconds })),
+  );
+  for (const id of report.failed) {
+    const r = byId.get(id)!;
+    logger.error("re-send failed; holding the message instead", { message_id: id, lane });
+    hold.push({ ...handle(r.p), seconds: Math.min(r.delaySeconds, deps.config.isolation.shortWaitSeconds) });
+  }
+}
+
+function letterOf(p: Processed, reason: string, attempts: number): DeadLetter {
+  return {
+    id: p.record.messageId,
+    body: p.record.body,
+    reason,
+    attempts,
+    orgId: p.task?.org_id,
+    endpointId: p.task?.endpoint_id,
+  };
+}
+
+/** The scheduler re-sends the task at `at`; the name is unique per (delivery, attempt). */
+function scheduleRetry(deps: Deps, task: DeliveryTask, at: Date): Promise<void> {
+  const digest = createHash("sha256")
+    .update(`${task.org_id}\u0000${task.msg_id}\u0000${task.endpoint_id}`)
+    .digest("hex");
+  return deps.scheduler.schedule({
+    name: scheduleName("retry", String(task.attempt_base), digest.slice(0, 40)),
+    at,
+    target: "delivery",
+    body: JSON.stringify(task),
+  });
+}

@@ -1,0 +1,234 @@
+/** The delivery decision as a table: one row per rule of docs/delivery.md. */
+import { describe, expect, it } from "vitest";
+import { type DecideContext, decide, type Outcome } from "../../core/delivery/decide.js";
+import { newEndpointRecord } from "../../core/endpoints/record.js";
+import type { EndpointRecord } from "../../core/model/endpoint.js";
+import { taskFor } from "../../core/model/task.js";
+
+const now = new Date("2026-01-01T12:00:00Z");
+const later = (s: number) => new Date(now.getTime() + s * 1000).toISOString();
+const config: DecideContext["config"] = {
+  retry: { scheduleSeconds: [5, 300, 1800, 7200], timeFactor: 1, jitter: 0 },
+  isolation: {
+    breakerFailures: 10,
+    breakerCooldownSeconds: 60,
+    fastLaneBudgetMs: 2000,
+    slowLaneSeconds: 600,
+    shortWaitSeconds: 60,
+  },
+};
+const ctx = (over: Partial<DecideContext> = {}): DecideContext => ({
+  now,
+  lane: "fast",
+  attempt: 1,
+  slowLane: true,
+  config,
+  random: () => 0.5,
+  ...over,
+});
+const endpoint = (over: Partial<EndpointRecord> = {}): EndpointRecord => ({
+  ...newEndpointRecord({ org_id: "org_a", url: "https://example.com/h", secret: "whsec_x" }, now),
+  ...over,
+});
+const task = taskFor(
+  { org_id: "org_a", id: "msg_1", type: "t", created_at: now.toISOString(), agent_id: null, data: {} },
+  "ep_1",
+  "event",
+);
+const sent = (
+  status: number | null,
+  error: string | null = null,
+  retryAfterSeconds: number | null = null,
+): Outcome => ({
+  ok: status !== null && status >= 200 && status < 300,
+  status,
+  error: error ?? (status === null || (status >= 200 && status < 300) ? error : `HTTP ${status}`),
+  retryAfterSeconds,
+});
+
+describe("before the request", () => {
+  const rows: [string, EndpointRecord | undefined, Partial<DecideContext>, unknown][] = [
+    ["deleted endpoint: abandoned", undefined, {}, { kind: "ack" }],
+    ["disabled endpoint: abandoned", endpoint({ status: "disabled" }), {}, { kind: "ack" }],
+    [
+      "past max_retries (a redelivery after a crash): dead-lettered, no request",
+      endpoint({ max_retries: 2 }),
+      { attempt: 4 },
+      { kind: "dead-letter", reason: "retries exhausted", attempts: 3 },
+    ],
+    [
+      "closed breaker, fast lane: send within the lane's budget",
+      endpoint({ timeout_ms: 30_000 }),
+      {},
+      { kind: "send", timeoutMs: 2000, probe: false },
+    ],
+    [
+      "no slow lane deployed: the endpoint's own timeout",
+      endpoint({ timeout_ms: 30_000 }),
+      { slowLane: false },
+      { kind: "send", timeoutMs: 30_000, probe: false },
+    ],
+    [
+      "slow lane: the endpoint's own timeout",
+      endpoint({ timeout_ms: 30_000, slow_until: later(60) }),
+      { lane: "slow" },
+      { kind: "send", timeoutMs: 30_000, probe: false },
+    ],
+    [
+      "slow endpoint in the fast lane: moved to the slow lane, no request",
+      endpoint({ slow_until: later(60) }),
+      {},
+      { kind: "resend", lane: "slow", delaySeconds: 0, why: "slow" },
+    ],
+    [
+      "slow flag expired: back in the fast lane",
+      endpoint({ slow_until: later(-1) }),
+      {},
+      { kind: "send", probe: false },
+    ],
+    [
+      "open breaker: parked until it may half-open (+ spread), no request",
+      endpoint({ breaker_open_until: later(40) }),
+      { attempt: 3 },
+      { kind: "resend", lane: "fast", delaySeconds: 40 + 10, why: "park" },
+    ],
+    [
+      "open breaker far ahead: parked at most 15 min",
+      endpoint({ breaker_open_until: later(5000) }),
+      {},
+      { kind: "resend", delaySeconds: 900, why: "park" },
+    ],
+    [
+      "breaker past its time: half-open, this task probes",
+      endpoint({ breaker_open_until: later(-1) }),
+      {},
+      { kind: "send", probe: true },
+    ],
+  ];
+  for (const [name, ep, over, action] of rows) {
+    it(name, () => {
+      expect(decide(task, ep, null, ctx(over)).action).toMatchObject(action as object);
+    });
+  }
+
+  it("records: abandoned and failed deliveries say why; parking and moving write nothing", () => {
+    expect(decide(task, undefined, null, ctx({ attempt: 3 })).records.delivery).toMatchObject({
+      status: "abandoned",
+      attempts: 2,
+      lastError: "endpoint deleted",
+    });
+    expect(decide(task, endpoint({ breaker_open_until: later(9) }), null, ctx()).records).toEqual({});
+    expect(decide(task, endpoint({ slow_until: later(9) }), null, ctx()).records).toEqual({});
+  });
+
+  it("a parked or moved task keeps the attempts made so far", () => {
+    const d = decide(task, endpoint({ breaker_open_until: later(9) }), null, ctx({ attempt: 4 }));
+    expect(d.action).toMatchObject({ kind: "resend", task: { ...task, attempt_base: 3 } });
+  });
+});
+
+describe("after the request", () => {
+  const rows: [string, Outcome, Partial<DecideContext>, EndpointRecord, unknown, unknown][] = [
+    [
+      "2xx: succeeded, health ok",
+      sent(200),
+      {},
+      endpoint(),
+      { kind: "ack" },
+      { delivery: { status: "succeeded", attempts: 1 }, attempt: {}, health: { ok: true } },
+    ],
+    [
+      "5xx, 5 s retry: held on the message (short wait)",
+      sent(500),
+      {},
+      endpoint(),
+      { kind: "visibility", seconds: 5 },
+      { delivery: { status: "retrying", attempts: 1, lastStatusCode: 500 }, health: { ok: false } },
+    ],
+    [
+      "5xx, 5 min retry: re-sent with DelaySeconds (not in flight)",
+      sent(503),
+      { attempt: 2 },
+      endpoint(),
+      { kind: "resend", lane: "fast", delaySeconds: 300, why: "retry", task: { ...task, attempt_base: 2 } },
+      { delivery: { status: "retrying", attempts: 2 } },
+    ],
+    [
+      "a retry in the slow lane stays in the slow lane",
+      sent(503),
+      { attempt: 2, lane: "slow" },
+      endpoint(),
+      { kind: "resend", lane: "slow", delaySeconds: 300 },
+      {},
+    ],
+    [
+      "5xx, 30 min retry: the scheduler",
+      sent(500),
+      { attempt: 3 },
+      endpoint(),
+      { kind: "schedule", at: new Date(now.getTime() + 1_800_000), task: { ...task, attempt_base: 3 } },
+      { delivery: { status: "retrying", nextAttemptAt: new Date(now.getTime() + 1_800_000) } },
+    ],
+    [
+      "Retry-After lengthens a wait within the schedule's bounds",
+      sent(429, null, 120),
+      {},
+      endpoint(),
+      { kind: "resend", delaySeconds: 120 },
+      {},
+    ],
+    [
+      "last retry failed: dead-lettered, failed",
+      sent(500),
+      { attempt: 3 },
+      endpoint({ max_retries: 2 }),
+      { kind: "dead-letter", attempts: 3 },
+      { delivery: { status: "failed", attempts: 3 }, health: { ok: false } },
+    ],
+    [
+      "410 Gone: abandoned, the endpoint disabled",
+      sent(410),
+      {},
+      endpoint(),
+      { kind: "ack" },
+      { delivery: { status: "abandoned", lastStatusCode: 410 }, endpoint: "disable", attempt: {} },
+    ],
+    [
+      "no answer within the fast lane's budget: same attempt in the slow lane, endpoint marked slow",
+      sent(null, "timed out after 2000 ms"),
+      { attempt: 2 },
+      endpoint({ timeout_ms: 30_000 }),
+      { kind: "resend", lane: "slow", delaySeconds: 0, why: "slow", task: { ...task, attempt_base: 1 } },
+      { endpoint: "slow", attempt: { error: expect.stringContaining("slow lane") } },
+    ],
+    [
+      "a timeout at the endpoint's own (shorter) timeout is a failure",
+      sent(null, "timed out after 1000 ms"),
+      {},
+      endpoint({ timeout_ms: 1000 }),
+      { kind: "visibility" },
+      { health: { ok: false } },
+    ],
+    [
+      "a timeout in the slow lane is a failure",
+      sent(null, "timed out after 30000 ms"),
+      { lane: "slow" },
+      endpoint({ timeout_ms: 30_000 }),
+      { kind: "visibility" },
+      { health: { ok: false } },
+    ],
+  ];
+  for (const [name, outcome, over, ep, action, records] of rows) {
+    it(name, () => {
+      const d = decide(task, ep, outcome, ctx(over));
+      expect(d.action).toMatchObject(action as object);
+      expect(d.records).toMatchObject(records as object);
+    });
+  }
+
+  it("a moved request counts neither as a failure nor as a success", () => {
+    const d = decide(task, endpoint({ timeout_ms: 30_000 }), sent(null, "timed out after 2000 ms"), ctx());
+    expect(d.records.health).toBeUndefined();
+    expect(d.records.delivery).toBeUndefined();
+  });
+});

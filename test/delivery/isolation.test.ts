@@ -1,0 +1,111 @@
+/**
+ * Per-endpoint isolation on the real delivery path (fauxqs, DynamoDB Local, real receivers):
+ * the circuit breaker (open → parked without requests → half-open probe → closed), the slow
+ * lane, and 410 Gone.
+ */
+import { describe, expect, it } from "vitest";
+import { waitFor } from "../support/wait.js";
+import {
+  attemptsOf,
+  endpointNow,
+  enqueue,
+  putEndpoint,
+  taskFor,
+  updateEndpointFields,
+  useHarness,
+  waitForDelivery,
+} from "./harness.js";
+
+const h = useHarness({
+  BREAKER_FAILURES: "3",
+  BREAKER_COOLDOWN_SECONDS: "2",
+  FAST_LANE_BUDGET_MS: "400",
+  RETRY_SCHEDULE: "1",
+});
+
+describe("circuit breaker", () => {
+  it("opens after repeated failures, parks deliveries without requests, probes once, closes on success", async () => {
+    const r = await h.receiver({ plan: [{ status: 500 }, { status: 500 }, { status: 500 }] });
+    const ep = await putEndpoint(h.deps, { url: r.url, max_retries: 10 });
+    const first = taskFor(ep);
+    await enqueue(h.deps, first);
+    await r.waitForRequests(3);
+    const open = await waitFor(
+      async () => {
+        const e = await endpointNow(h.deps, ep);
+        return e?.breaker_open_until ? e : undefined;
+      },
+      { what: "the breaker to open" },
+    );
+    expect(open.consecutive_failures).toBe(3);
+    // While open, new deliveries are parked: no request reaches the receiver.
+    const more = [taskFor(ep), taskFor(ep), taskFor(ep)];
+    await enqueue(h.deps, ...more);
+
+    for (const t of [first, ...more]) await waitForDelivery(h.deps, t, "succeeded");
+    // 3 failures, then every delivery once: the parked ones made no request while open.
+    expect(r.requests).toHaveLength(3 + 4);
+    const closed = await waitFor(
+      async () => {
+        const e = await endpointNow(h.deps, ep);
+        return e && !e.breaker_open_until && e;
+      },
+      { what: "the breaker to close" },
+    );
+    expect(closed.consecutive_failures).toBe(0);
+    // The first request after the failures came once the breaker could half-open.
+    expect(r.requests[3]!.at).toBeGreaterThanOrEqual(Date.parse(open.breaker_open_until!) - 50);
+    const attempts = await attemptsOf(h.deps, ep);
+    expect(attempts.filter((a) => a.msg_id === first.msg_id).map((a) => a.attempt)).toEqual([1, 2, 3, 4]);
+  });
+});
+
+describe("slow lane", () => {
+  it("moves an endpoint that outlasts the shared lane's budget to the slow lane, where it is delivered", async () => {
+    const slow = await h.receiver({ fallback: { status: 200, delayMs: 1200 } });
+    const ep = await putEndpoint(h.deps, { url: slow.url, timeout_ms: 5000 });
+    const t = taskFor(ep);
+    await enqueue(h.deps, t);
+    const d = await waitForDelivery(h.deps, t, "succeeded");
+    expect(d.attempts).toBe(1);
+    const e = await endpointNow(h.deps, ep);
+    expect(Date.parse(e!.slow_until!)).toBeGreaterThan(Date.now());
+    const log = await attemptsOf(h.deps, ep);
+    expect(log.map((a) => [a.attempt, a.success])).toEqual([
+      [1, false],
+      [1, true],
+    ]);
+    expect(log[0]!.error).toContain("slow lane");
+
+    // Now flagged: its next deliveries go straight to the slow lane (one request each).
+    const next = [taskFor(ep), taskFor(ep)];
+    await enqueue(h.deps, ...next);
+    for (const n of next) expect((await waitForDelivery(h.deps, n, "succeeded")).attempts).toBe(1);
+    expect(slow.requests).toHaveLength(2 + 2);
+  });
+});
+
+describe("410 Gone", () => {
+  it("disables the endpoint visibly, and re-enabling it resumes delivery", async () => {
+    const r = await h.receiver({ plan: [{ status: 410 }] });
+    const ep = await putEndpoint(h.deps, { url: r.url });
+    const t = taskFor(ep);
+    await enqueue(h.deps, t);
+    const d = await waitForDelivery(h.deps, t, "abandoned");
+    expect(d).toMatchObject({ attempts: 1, last_status_code: 410 });
+    const e = await waitFor(
+      async () => {
+        const now = await endpointNow(h.deps, ep);
+        return now?.status === "disabled" && now;
+      },
+      { what: "the endpoint to be disabled" },
+    );
+    expect(e.last_error).toContain("410");
+    expect(r.requests).toHaveLength(1);
+
+    await updateEndpointFields(h.deps, ep, { status: "active" });
+    const again = taskFor(ep);
+    await enqueue(h.deps, again);
+    await waitForDelivery(h.deps, again, "succeeded");
+  });
+});
