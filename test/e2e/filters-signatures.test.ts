@@ -3,24 +3,18 @@
  * published over the API, delivered to real receivers on 127.0.0.1.
  */
 import { createPublicKey, randomBytes, verify } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bootstrapOrg } from "../../core/orgs/bootstrap.js";
 import { type LocalStack, startLocalStack } from "../../local/stack.js";
 import { type Receiver, startReceiver } from "../support/receiver.js";
+import { sharedEmulators } from "../support/stack.js";
 import { waitFor } from "../support/wait.js";
 
 let stack: LocalStack;
 let key: string;
 
 beforeAll(async () => {
-  stack = await startLocalStack({
-    port: 0,
-    emulators: {
-      dynamodbEndpoint: inject("dynamodbEndpoint"),
-      sqsEndpoint: inject("sqsEndpoint"),
-      suffix: randomBytes(4).toString("hex"),
-    },
-  });
+  stack = await startLocalStack({ port: 0, emulators: sharedEmulators() });
   const org = `org_fs${randomBytes(4).toString("hex")}`;
   key = `sk_test_${randomBytes(24).toString("base64url")}`;
   await bootstrapOrg(stack.deps, { orgId: org, name: "filters e2e", apiKey: key });

@@ -7,10 +7,11 @@ import { randomBytes } from "node:crypto";
 import { createServer, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Webhook } from "standardwebhooks";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MAX_DATA_BYTES } from "../../core/model/limits.js";
 import { bootstrapOrg } from "../../core/orgs/bootstrap.js";
 import { type LocalStack, startLocalStack } from "../../local/stack.js";
+import { sharedEmulators } from "../support/stack.js";
 import { waitFor } from "../support/wait.js";
 
 interface Received {
@@ -31,14 +32,7 @@ const receiver = createServer((req, res) => {
 });
 
 beforeAll(async () => {
-  stack = await startLocalStack({
-    port: 0,
-    emulators: {
-      dynamodbEndpoint: inject("dynamodbEndpoint"),
-      sqsEndpoint: inject("sqsEndpoint"),
-      suffix: randomBytes(4).toString("hex"),
-    },
-  });
+  stack = await startLocalStack({ port: 0, emulators: sharedEmulators() });
   await new Promise<void>((r) => receiver.listen(0, "127.0.0.1", r));
   receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
 });

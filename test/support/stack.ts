@@ -14,13 +14,18 @@ export interface TestStack {
   deps: Deps;
 }
 
-/** `env` overrides any variable of core/config/runtime.ts (e.g. RETRY_TIME_FACTOR). */
-export async function createTestStack(env: Record<string, string> = {}): Promise<TestStack> {
-  const base = await provision({
+/** The emulators global setup started, with a fresh suffix for this file's table and queues. */
+export function sharedEmulators() {
+  return {
     dynamodbEndpoint: inject("dynamodbEndpoint"),
     sqsEndpoint: inject("sqsEndpoint"),
     suffix: randomBytes(4).toString("hex"),
-  });
+  };
+}
+
+/** `env` overrides any variable of core/config/runtime.ts (e.g. RETRY_TIME_FACTOR). */
+export async function createTestStack(env: Record<string, string> = {}): Promise<TestStack> {
+  const base = await provision(sharedEmulators());
   const merged = { ...base, ...env };
   const config = loadConfig(merged);
   return { env: merged, config, deps: createDeps(config) };
