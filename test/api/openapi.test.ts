@@ -1,6 +1,6 @@
 import { Validator } from "@seriousme/openapi-schema-validator";
 import { beforeAll, describe, expect, it } from "vitest";
-import { callApp, createTestOrg, type TestOrg } from "../support/api.js";
+import { callApp, createTestOrg, type JsonBody, type TestOrg } from "../support/api.js";
 import { createTestStack } from "../support/stack.js";
 
 let org: TestOrg;
@@ -39,6 +39,32 @@ describe("OpenAPI", () => {
     expect(doc.components.schemas.Error.properties.error.required).toEqual(["code", "message"]);
     expect(doc.components.schemas.CreateEndpoint.additionalProperties).toBe(false);
     expect(doc.components.schemas.UpdateEndpoint.properties.status.enum).toEqual(["active", "disabled"]);
+  });
+
+  it("names, tags and describes every operation, and puts no default in a request body", async () => {
+    const doc = (await callApp(org.app, "GET", "/openapi.json")).body;
+    expect(doc.servers).toEqual([{ url: "http://localhost", description: "This deployment" }]);
+    const declared = new Set(doc.tags.map((t: { name: string }) => t.name));
+    const ids = new Set<string>();
+    for (const [path, item] of Object.entries<Record<string, JsonBody>>(doc.paths)) {
+      for (const [method, op] of Object.entries(item)) {
+        const where = `${method.toUpperCase()} ${path}`;
+        expect(op.operationId, where).toMatch(/^[a-z][A-Za-z]+$/);
+        expect(ids.has(op.operationId), `${where}: operationId used twice`).toBe(false);
+        ids.add(op.operationId);
+        expect(op.summary, where).toBeTruthy();
+        expect(op.description, where).toBeTruthy();
+        for (const tag of op.tags) expect(declared.has(tag), `${where}: tag ${tag} not declared`).toBe(true);
+        const body = op.requestBody?.content?.["application/json"]?.schema;
+        if (!body) continue;
+        // A `default` makes openapi-typescript's default output require the field.
+        const schema = body.$ref ? doc.components.schemas[body.$ref.split("/").pop()] : body;
+        expect(JSON.stringify(schema), `${where}: request schema declares a default`).not.toMatch(
+          /"default":/,
+        );
+        expect(schema.example, `${where}: request example`).toBeDefined();
+      }
+    }
   });
 
   it("renders the reference at /docs", async () => {

@@ -13,6 +13,9 @@ const json = <T>(schema: T) => ({ "application/json": { schema } });
 const create = createRoute({
   method: "post",
   path: "/api-keys",
+  operationId: "createApiKey",
+  description:
+    "Creates an API key of the caller's organization with a role (`admin`, `member`, `viewer`). The raw key is returned once; only its SHA-256 hash is stored. Admin role.",
   tags: ["API keys"],
   summary: "Create an API key (the raw key is returned once)",
   middleware: [requireRole("admin")] as const,
@@ -26,6 +29,9 @@ const create = createRoute({
 const list = createRoute({
   method: "get",
   path: "/api-keys",
+  operationId: "listApiKeys",
+  description:
+    "The organization's API keys with their role, mode and a short `prefix`; never the keys themselves. Admin role.",
   tags: ["API keys"],
   summary: "List API keys (never the keys themselves)",
   middleware: [requireRole("admin")] as const,
@@ -39,6 +45,8 @@ const list = createRoute({
 const revoke = createRoute({
   method: "delete",
   path: "/api-keys/{id}",
+  operationId: "revokeApiKey",
+  description: "Revokes a key: it stops working at once and can never be registered again. Admin role.",
   tags: ["API keys"],
   summary: "Revoke an API key",
   middleware: [requireRole("admin")] as const,

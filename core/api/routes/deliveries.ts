@@ -29,6 +29,9 @@ const json = <T>(schema: T) => ({ "application/json": { schema } });
 const endpointAttemptsRoute = createRoute({
   method: "get",
   path: "/webhook-endpoints/{id}/attempts",
+  operationId: "listEndpointAttempts",
+  description:
+    "Every attempt made to this endpoint, newest first: status code, latency, the first 4 KiB of the response, the error. `status` keeps only successes or failures; cursor-paginated.",
   tags: ["Webhook endpoints"],
   summary: "List the delivery attempts made to an endpoint, newest first",
   middleware: [requireRole("viewer")] as const,
@@ -42,6 +45,8 @@ const endpointAttemptsRoute = createRoute({
 const eventAttemptsRoute = createRoute({
   method: "get",
   path: "/events/{id}/attempts",
+  operationId: "listEventAttempts",
+  description: "Every attempt made for this event, across its endpoints, newest first; cursor-paginated.",
   tags: ["Events"],
   summary: "List the delivery attempts of an event across its endpoints, newest first",
   middleware: [requireRole("viewer")] as const,
@@ -55,6 +60,9 @@ const eventAttemptsRoute = createRoute({
 const resendRoute = createRoute({
   method: "post",
   path: "/events/{id}/endpoints/{endpoint_id}/resend",
+  operationId: "resendEvent",
+  description:
+    "Enqueues the event for this endpoint again with a fresh retry cycle, whatever the delivery's state (attempts are logged with `trigger: resend`). 409 `endpoint_disabled` when the endpoint is disabled. Admin role.",
   tags: ["Events"],
   summary: "Deliver an event to one of its endpoints again (a fresh retry cycle)",
   middleware: [requireRole("admin")] as const,
@@ -68,6 +76,9 @@ const resendRoute = createRoute({
 const recoverRoute = createRoute({
   method: "post",
   path: "/webhook-endpoints/{id}/recover",
+  operationId: "recoverEndpoint",
+  description:
+    "Re-enqueues every `failed`, `skipped` or `abandoned` delivery of events created at or after `since`, at most 1000 per call: when `more` is true, call again with the same `since`. Recovered deliveries are never sent twice by a repeated call. Admin role; 409 when the endpoint is disabled.",
   tags: ["Webhook endpoints"],
   summary: "Re-send every failed, skipped or abandoned delivery of this endpoint since a time",
   middleware: [requireRole("admin")] as const,

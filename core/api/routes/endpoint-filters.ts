@@ -50,7 +50,12 @@ const filterTestBody = z
         description: `How many of the most recent events to try (default ${RECENT.default})`,
       }),
   })
-  .openapi("FilterTest");
+  .openapi("FilterTest", {
+    example: {
+      filter: { data: { amount: { $gte: 100 } } },
+      event: { type: "billing.invoice.paid", data: { amount: 250 } },
+    },
+  });
 
 const filterTestResult = z
   .object({
@@ -71,6 +76,9 @@ const filterTestResult = z
 const testRoute = createRoute({
   method: "post",
   path: "/webhook-endpoints/{id}/filter/test",
+  operationId: "testEndpointFilter",
+  description:
+    "Runs the endpoint's payload filter, or a candidate filter given in the body, against a sample event or the organization's most recent events, and tells which it would let through. Nothing is delivered.",
   tags: ["Webhook endpoints"],
   summary: "Try the endpoint's filter (or a candidate) on a sample event or the most recent events",
   middleware: [requireRole("viewer")] as const,
@@ -103,6 +111,9 @@ const jwk = z.object({
 const jwksRoute = createRoute({
   method: "get",
   path: "/jwks/{org_id}/{endpoint_id}",
+  operationId: "getEndpointJwks",
+  description:
+    "The public ed25519 keys (RFC 7517 JWK Set) that sign a v1a endpoint's deliveries, including the previous key during a rotation's grace period. Needs no API key, so receivers can fetch it; 404 for an unknown endpoint.",
   tags: ["Webhook endpoints"],
   summary: "The JWK Set of the ed25519 keys that sign a v1a endpoint's deliveries now (no authentication)",
   security: [],

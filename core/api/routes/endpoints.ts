@@ -35,6 +35,9 @@ const tags = ["Webhook endpoints"];
 const create = createRoute({
   method: "post",
   path: "/webhook-endpoints",
+  operationId: "createEndpoint",
+  description:
+    "Registers a URL to receive webhooks. Only `url` is required: `max_retries` defaults to 5, `timeout_ms` to 10000, `event_types` to every type. The response carries the signing secret (`whsec_…`), the only time it is shown. Admin role.",
   tags,
   summary: "Create an endpoint (its secret is returned only in this response)",
   middleware: [requireRole("admin")] as const,
@@ -48,6 +51,9 @@ const create = createRoute({
 const list = createRoute({
   method: "get",
   path: "/webhook-endpoints",
+  operationId: "listEndpoints",
+  description:
+    "The organization's endpoints, oldest first, cursor-paginated (`limit`, `cursor`). Never includes secrets, only `secret_hint`.",
   tags,
   summary: "List endpoints, oldest first",
   middleware: [requireRole("viewer")] as const,
@@ -61,6 +67,9 @@ const list = createRoute({
 const get = createRoute({
   method: "get",
   path: "/webhook-endpoints/{id}",
+  operationId: "getEndpoint",
+  description:
+    "One endpoint, with its delivery health (`consecutive_failures`, `failing_since`, `last_error`). Another organization's ids answer 404.",
   tags,
   summary: "Get an endpoint",
   middleware: [requireRole("viewer")] as const,
@@ -74,6 +83,9 @@ const get = createRoute({
 const update = createRoute({
   method: "patch",
   path: "/webhook-endpoints/{id}",
+  operationId: "updateEndpoint",
+  description:
+    "Changes the fields given; omitted fields keep their current value. `status: active` re-enables a disabled or failing endpoint and resets its failure tracking; `failing` is set only by the service. Admin role.",
   tags,
   summary: "Update an endpoint (status active or disabled; failing is set only by the service)",
   middleware: [requireRole("admin")] as const,
@@ -87,6 +99,9 @@ const update = createRoute({
 const remove = createRoute({
   method: "delete",
   path: "/webhook-endpoints/{id}",
+  operationId: "deleteEndpoint",
+  description:
+    "Deletes the endpoint: no new deliveries, and its pending retries are recorded `abandoned`. Admin role.",
   tags,
   summary: "Delete an endpoint; delivery stops and pending retries are abandoned",
   middleware: [requireRole("admin")] as const,
@@ -97,6 +112,9 @@ const remove = createRoute({
 const rotate = createRoute({
   method: "post",
   path: "/webhook-endpoints/{id}/rotate-secret",
+  operationId: "rotateEndpointSecret",
+  description:
+    "Generates a new signing secret, returned once. The previous secret keeps signing alongside it (a second `v1,` signature) for the grace period (24 h by default), so receivers can switch without missing a delivery. Admin role.",
   tags,
   summary:
     "Rotate the signing secret or switch signing_version (a new v1 secret is returned once; the old key signs too during the grace period)",
@@ -114,6 +132,9 @@ const rotate = createRoute({
 const reveal = createRoute({
   method: "get",
   path: "/webhook-endpoints/{id}/secret",
+  operationId: "getEndpointSecret",
+  description:
+    "Returns the endpoint's current signing secret. Only admins, and portal sessions created with the reveal_secret capability, may call it.",
   tags,
   summary: "Reveal the current signing secret (admins; portal sessions with reveal_secret)",
   middleware: [requireRole("admin")] as const,

@@ -15,6 +15,9 @@ const tags = ["Event types"];
 const list = createRoute({
   method: "get",
   path: "/event-types",
+  operationId: "listEventTypes",
+  description:
+    "The catalog: the default event types plus the organization's own, each with its optional JSON Schema.",
   tags,
   summary: "List the event-type catalog (every type; the catalog is small)",
   middleware: [requireRole("viewer")] as const,
@@ -30,6 +33,9 @@ const list = createRoute({
 const create = createRoute({
   method: "post",
   path: "/event-types",
+  operationId: "createEventType",
+  description:
+    "Adds an event type to the organization's catalog. `schema`, a JSON Schema, is checked against every event's `data` (patterns use RE2, in linear time). 409 `event_type_exists` for a name already in the catalog. Admin role.",
   tags,
   summary: "Add an event type, with an optional JSON Schema for its data",
   middleware: [requireRole("admin")] as const,

@@ -30,6 +30,9 @@ const tags = ["Events"];
 const publish = createRoute({
   method: "post",
   path: "/events",
+  operationId: "publishEvent",
+  description:
+    "Publishes an event to every endpoint of the organization whose subscriptions match its type (and agent). `id` is an idempotency key: the same id within 24 h is accepted once. `deliver_at` defers the fan-out (at most 30 days). Admin or member role; 413 when `data` is over 256 KiB.",
   tags,
   summary: "Publish an event to every matching endpoint of the organization",
   middleware: [requireRole("member")] as const,
@@ -43,6 +46,8 @@ const publish = createRoute({
 const list = createRoute({
   method: "get",
   path: "/events",
+  operationId: "listEvents",
+  description: "The organization's events, newest first, optionally of one `type`; cursor-paginated.",
   tags,
   summary: "List events, newest first",
   middleware: [requireRole("viewer")] as const,
@@ -62,6 +67,9 @@ const list = createRoute({
 const get = createRoute({
   method: "get",
   path: "/events/{id}",
+  operationId: "getEvent",
+  description:
+    "One event with its delivery status at each endpoint (`pending`, `retrying`, `succeeded`, `failed`, `skipped`, `abandoned`) and the next attempt's time.",
   tags,
   summary: "Get an event with its delivery status at each endpoint",
   middleware: [requireRole("viewer")] as const,
@@ -75,6 +83,9 @@ const get = createRoute({
 const testOne = createRoute({
   method: "post",
   path: "/webhook-endpoints/{id}/test",
+  operationId: "sendTestEvent",
+  description:
+    "Sends a `webhook.test` event to this endpoint through the normal delivery path, whatever its subscriptions. Admin or member role.",
   tags: ["Webhook endpoints"],
   summary:
     "Send a test event (webhook.test or a chosen catalog type) to this endpoint, whatever its subscriptions",
@@ -89,6 +100,9 @@ const testOne = createRoute({
 const testAll = createRoute({
   method: "post",
   path: "/webhook-endpoints/test",
+  operationId: "sendTestEventToAll",
+  description:
+    "Sends a `webhook.test` event to every enabled endpoint of the organization. Admin or member role.",
   tags: ["Webhook endpoints"],
   summary: "Send a webhook.test event to every enabled endpoint of the organization",
   middleware: [requireRole("member")] as const,

@@ -26,6 +26,9 @@ const json = <T>(schema: T) => ({ "application/json": { schema } });
 const create = createRoute({
   method: "post",
   path: "/organizations",
+  operationId: "createOrganization",
+  description:
+    "Creates a tenant organization and its first admin API key, returned once in `api_key.key`. Only admins of the platform organization (`PLATFORM_ORG_ID`) may call it; 409 `organization_exists` when the id is taken.",
   tags: ["Organizations"],
   summary: "Create an organization with its first admin key (platform admins only)",
   middleware: [requireRole("admin")] as const,
@@ -39,6 +42,8 @@ const create = createRoute({
 const list = createRoute({
   method: "get",
   path: "/organizations",
+  operationId: "listOrganizations",
+  description: "Lists the tenant organizations, oldest first, cursor-paginated. Platform admins only.",
   tags: ["Organizations"],
   summary: "List organizations (platform admins only)",
   middleware: [requireRole("admin")] as const,
@@ -52,6 +57,8 @@ const list = createRoute({
 const get = createRoute({
   method: "get",
   path: "/organizations/{id}",
+  operationId: "getOrganization",
+  description: "One organization by id. Platform admins only; 404 for an unknown id.",
   tags: ["Organizations"],
   summary: "Get an organization (platform admins only)",
   middleware: [requireRole("admin")] as const,

@@ -19,6 +19,9 @@ const tags = ["Portal sessions"];
 const create = createRoute({
   method: "post",
   path: "/portal-sessions",
+  operationId: "createPortalSession",
+  description:
+    "Creates a session for the embeddable customer portal: a scoped token that expires, and the portal URL to hand to one of your customers. The session sees only what its capabilities allow. Admin role; 503 when the portal is not configured.",
   tags,
   summary: "Create a customer-portal session (a scoped, expiring token and the portal URL)",
   middleware: [requireRole("admin")] as const,
@@ -32,6 +35,8 @@ const create = createRoute({
 const revoke = createRoute({
   method: "delete",
   path: "/portal-sessions/{id}",
+  operationId: "revokePortalSession",
+  description: "Revokes a portal session: its token stops working at once. Admin role.",
   tags,
   summary: "Revoke a portal session (its token stops working at once)",
   middleware: [requireRole("admin")] as const,
@@ -42,6 +47,9 @@ const revoke = createRoute({
 const current = createRoute({
   method: "get",
   path: "/portal-sessions/current",
+  operationId: "getCurrentPortalSession",
+  description:
+    "What the caller may do: a portal session's capabilities and scope, or what an API key's role allows. The portal calls it first.",
   tags,
   summary: "The caller's scope: a portal session's capabilities, or what an API key's role allows",
   middleware: [requireRole("viewer")] as const,

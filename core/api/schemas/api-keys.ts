@@ -12,9 +12,12 @@ export const createApiKeyBody = z
   .strictObject({
     name: z.string().min(1).max(MAX_KEY_NAME_LENGTH).nullable().optional(),
     role,
-    mode: z.enum(["live", "test"]).default("live").openapi({ description: "sk_live_… or sk_test_…" }),
+    mode: z
+      .enum(["live", "test"])
+      .optional()
+      .openapi({ description: "sk_live_… or sk_test_…; live when omitted", example: "live" }),
   })
-  .openapi("CreateApiKey");
+  .openapi("CreateApiKey", { example: { name: "ci-publisher", role: "member", mode: "live" } });
 
 export const apiKeyInfo = z
   .object({

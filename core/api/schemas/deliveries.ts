@@ -70,7 +70,7 @@ export const recoverBody = z
       example: "2025-01-01T00:00:00Z",
     }),
   })
-  .openapi("RecoverEndpoint");
+  .openapi("RecoverEndpoint", { example: { since: "2026-03-16T00:00:00Z" } });
 
 export const recoverResult = z
   .object({

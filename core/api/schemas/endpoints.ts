@@ -44,13 +44,26 @@ const fields = {
   agent_id: agentIdInput
     .nullable()
     .openapi({ description: "Deliver only this agent's events; null = every agent. Stored as a string." }),
-  max_retries: z.number().int().min(RETRIES.min).max(RETRIES.max).openapi({ default: RETRIES.default }),
+  // No `default` in request schemas: generated clients would make the field required, and on
+  // PATCH an omitted field is kept, not reset. The defaults are stated in the descriptions.
+  max_retries: z
+    .number()
+    .int()
+    .min(RETRIES.min)
+    .max(RETRIES.max)
+    .openapi({
+      description: `Retries after the first attempt, ${RETRIES.min}–${RETRIES.max}; ${RETRIES.default} when omitted on create, unchanged when omitted on update`,
+      example: RETRIES.default,
+    }),
   timeout_ms: z
     .number()
     .int()
     .min(TIMEOUT_MS.min)
     .max(TIMEOUT_MS.max)
-    .openapi({ default: TIMEOUT_MS.default }),
+    .openapi({
+      description: `Deadline of a whole attempt in ms, ${TIMEOUT_MS.min}–${TIMEOUT_MS.max}; ${TIMEOUT_MS.default} when omitted on create, unchanged when omitted on update`,
+      example: TIMEOUT_MS.default,
+    }),
   headers: z.record(z.string(), z.string()).openapi({
     description: "Custom headers sent with every delivery (no hop-by-hop, signature or content headers)",
     example: { "x-tenant": "acme" },
@@ -96,13 +109,21 @@ export const createEndpointBody = z
       description:
         "Your own signing secret: `whsec_` + base64 of 24–64 bytes. Generated when absent (v1 only).",
     }),
-    signing_version: signingVersion.optional().openapi({ default: "v1" }),
+    signing_version: signingVersion.optional().openapi({
+      description: "v1 (HMAC-SHA256, the default when omitted) or v1a (ed25519)",
+    }),
   })
-  .openapi("CreateEndpoint");
+  .openapi("CreateEndpoint", {
+    example: {
+      url: "https://your-app.com/webhooks/hookrelay",
+      event_types: ["voice.call.ended"],
+      description: "Production receiver",
+    },
+  });
 
 export const updateEndpointBody = z
   .strictObject({ url: fields.url.optional(), ...optionalSettings })
-  .openapi("UpdateEndpoint");
+  .openapi("UpdateEndpoint", { example: { status: "disabled" } });
 
 type CreateBody = z.infer<typeof createEndpointBody>;
 type UpdateBody = z.infer<typeof updateEndpointBody>;
@@ -142,7 +163,7 @@ export const rotateSecretBody = z
       description: "Switch to this signing version (default: keep the endpoint's)",
     }),
   })
-  .openapi("RotateSecret");
+  .openapi("RotateSecret", { example: { signing_version: "v1a" } });
 
 export function toUpdateInput(body: UpdateBody): UpdateEndpointInput {
   return settingsOf(body);

@@ -18,7 +18,13 @@ export const createEventTypeBody = z
       .optional()
       .openapi({ description: "JSON Schema that every event's `data` of this type must match" }),
   })
-  .openapi("CreateEventType");
+  .openapi("CreateEventType", {
+    example: {
+      name: "billing.invoice.paid",
+      description: "An invoice was paid",
+      schema: { type: "object", required: ["invoice_id"], properties: { invoice_id: { type: "string" } } },
+    },
+  });
 
 export const eventTypeView = z
   .object({

@@ -28,7 +28,13 @@ export const publishEventBody = z
       description: "Fan out at this time instead of now (at most 30 days ahead)",
     }),
   })
-  .openapi("PublishEvent");
+  .openapi("PublishEvent", {
+    example: {
+      type: "voice.call.ended",
+      id: "call_8f2e.ended",
+      data: { call_id: "call_8f2e", duration_s: 184 },
+    },
+  });
 
 export const publishedEvent = z
   .object({
@@ -74,7 +80,7 @@ export const testEventBody = z
       description: "A catalog type to send with sample data from its schema; default webhook.test",
     }),
   })
-  .openapi("TestEvent");
+  .openapi("TestEvent", { example: { event_type: "voice.call.ended" } });
 
 export const testEventResult = z
   .object({

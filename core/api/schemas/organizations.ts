@@ -16,7 +16,7 @@ export const createOrganizationBody = z
       .openapi({ description: "Your own id for the tenant (e.g. your customer id); generated when absent" }),
     name: z.string().min(1).max(MAX_ORG_NAME_LENGTH),
   })
-  .openapi("CreateOrganization");
+  .openapi("CreateOrganization", { example: { id: "acme", name: "Acme Inc." } });
 
 export const organization = z
   .object({

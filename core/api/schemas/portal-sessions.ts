@@ -32,12 +32,21 @@ export const createPortalSessionBody = z
       .min(SESSION_SECONDS.min)
       .max(SESSION_SECONDS.max)
       .optional()
-      .openapi({ description: "Seconds; default 3600, at most 7 days", default: SESSION_SECONDS.default }),
+      .openapi({
+        description: `Seconds; ${SESSION_SECONDS.default} when omitted, at most 7 days`,
+        example: 3600,
+      }),
     return_url: z.string().max(2048).optional().openapi({
       description: "Where the portal sends a user whose session has expired or was revoked",
     }),
   })
-  .openapi("CreatePortalSession");
+  .openapi("CreatePortalSession", {
+    example: {
+      agent_id: "agent_42",
+      capabilities: ["view", "manage_endpoints", "send_test"],
+      expires_in: 3600,
+    },
+  });
 
 export const portalSession = z
   .object({

@@ -1,0 +1,6 @@
+#!/usr/bin/env node
+// The hookrelay CLI. The package ships TypeScript; tsx (a dependency) loads it.
+import { register } from "tsx/esm/api";
+
+register();
+await import("../src/cli/main.ts");

@@ -1,0 +1,97 @@
+/** hookrelay endpoints list|get|create|update|delete */
+import { unwrap } from "../client.js";
+import { arg, type Command, type Context, flag, intFlag, UsageError } from "./command.js";
+import { details, table } from "./output.js";
+
+const columns = ["id", "status", "url", "event_types", "label", "consecutive_failures"];
+
+const settings = {
+  url: { type: "string" },
+  label: { type: "string" },
+  description: { type: "string" },
+  "event-type": { type: "string", multiple: true },
+  "agent-id": { type: "string" },
+  "max-retries": { type: "string" },
+  "timeout-ms": { type: "string" },
+  header: { type: "string", multiple: true },
+  status: { type: "string" },
+} as const;
+
+/** The body fields the flags give; omitted flags are omitted (on update: kept as they are). */
+function body(ctx: Context) {
+  const headers = (ctx.flags.header as string[] | undefined)?.map((h) => {
+    const at = h.indexOf(":");
+    if (at < 1) throw new UsageError(`--header must be name:value, got ${h}`);
+    return [h.slice(0, at).trim(), h.slice(at + 1).trim()] as const;
+  });
+  const status = flag(ctx, "status");
+  if (status !== undefined && status !== "active" && status !== "disabled") {
+    throw new UsageError("--status must be active or disabled");
+  }
+  return {
+    ...(flag(ctx, "label") !== undefined && { label: flag(ctx, "label") }),
+    ...(flag(ctx, "description") !== undefined && { description: flag(ctx, "description") }),
+    ...(ctx.flags["event-type"] !== undefined && { event_types: ctx.flags["event-type"] as string[] }),
+    ...(flag(ctx, "agent-id") !== undefined && { agent_id: flag(ctx, "agent-id") }),
+    ...(intFlag(ctx, "max-retries") !== undefined && { max_retries: intFlag(ctx, "max-retries") }),
+    ...(intFlag(ctx, "timeout-ms") !== undefined && { timeout_ms: intFlag(ctx, "timeout-ms") }),
+    ...(headers && { headers: Object.fromEntries(headers) }),
+    ...(status !== undefined && { status: status as "active" | "disabled" }),
+  };
+}
+
+export const endpointsCommands: Record<string, Command> = {
+  "endpoints list": {
+    usage: "[--limit N] [--cursor C]",
+    options: { limit: { type: "string" }, cursor: { type: "string" } },
+    async run(ctx) {
+      const query = { limit: intFlag(ctx, "limit"), cursor: flag(ctx, "cursor") };
+      const page = await unwrap(ctx.client().GET("/v1/webhook-endpoints", { params: { query } }));
+      ctx.out.result(page, () => {
+        const more = page.next_cursor ? `\nmore: --cursor ${page.next_cursor}` : "";
+        return `${table(page.data, columns)}${more}`;
+      });
+    },
+  },
+  "endpoints get": {
+    usage: "<endpoint_id>",
+    async run(ctx) {
+      const id = arg(ctx, 0, "endpoint id");
+      const ep = await unwrap(ctx.client().GET("/v1/webhook-endpoints/{id}", { params: { path: { id } } }));
+      ctx.out.result(ep, () => details(ep));
+    },
+  },
+  "endpoints create": {
+    usage:
+      "--url URL [--event-type T]… [--label L] [--description D] [--agent-id A] [--max-retries N] [--timeout-ms N] [--header name:value]… [--status active|disabled]",
+    options: settings,
+    async run(ctx) {
+      const url = flag(ctx, "url");
+      if (!url) throw new UsageError("missing --url");
+      const ep = await unwrap(ctx.client().POST("/v1/webhook-endpoints", { body: { url, ...body(ctx) } }));
+      ctx.out.result(ep, () => `${details(ep)}\n\nThe secret is shown only now: store it.`);
+    },
+  },
+  "endpoints update": {
+    usage: "<endpoint_id> [--url URL] [--status active|disabled] [… the flags of create]",
+    options: settings,
+    async run(ctx) {
+      const id = arg(ctx, 0, "endpoint id");
+      const url = flag(ctx, "url");
+      const patch = { ...(url !== undefined && { url }), ...body(ctx) };
+      if (Object.keys(patch).length === 0) throw new UsageError("nothing to update: give at least one flag");
+      const ep = await unwrap(
+        ctx.client().PATCH("/v1/webhook-endpoints/{id}", { params: { path: { id } }, body: patch }),
+      );
+      ctx.out.result(ep, () => details(ep));
+    },
+  },
+  "endpoints delete": {
+    usage: "<endpoint_id>",
+    async run(ctx) {
+      const id = arg(ctx, 0, "endpoint id");
+      await unwrap(ctx.client().DELETE("/v1/webhook-endpoints/{id}", { params: { path: { id } } }));
+      ctx.out.result({ id, deleted: true }, () => `deleted ${id}`);
+    },
+  },
+};

@@ -1,0 +1,160 @@
+/**
+ * The `hookrelay` CLI (the bin of packages/client, as `npx hookrelay` runs it) against the
+ * whole local stack: JSON for scripts, tables for people, and exit codes scripts rely on.
+ */
+import { execFile } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { bootstrapOrg } from "../../core/orgs/bootstrap.js";
+import { type LocalStack, startLocalStack } from "../../local/stack.js";
+import { type Receiver, startReceiver } from "../support/receiver.js";
+
+const bin = fileURLToPath(new URL("../../node_modules/.bin/hookrelay", import.meta.url));
+let stack: LocalStack;
+let receiver: Receiver;
+let env: Record<string, string>;
+
+beforeAll(async () => {
+  stack = await startLocalStack({
+    port: 0,
+    emulators: {
+      dynamodbEndpoint: inject("dynamodbEndpoint"),
+      sqsEndpoint: inject("sqsEndpoint"),
+      suffix: randomBytes(4).toString("hex"),
+    },
+  });
+  receiver = await startReceiver({ fallback: { status: 503 } });
+  const apiKey = `sk_test_${randomBytes(24).toString("base64url")}`;
+  await bootstrapOrg(stack.deps, { orgId: `org_cli${randomBytes(4).toString("hex")}`, name: "cli", apiKey });
+  env = { HOOKRELAY_URL: stack.url, HOOKRELAY_API_KEY: apiKey };
+});
+
+afterAll(async () => {
+  await stack?.stop();
+  await receiver?.close();
+});
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function hookrelay(args: string[], extraEnv: Record<string, string> = {}): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [bin, ...args],
+      { env: { ...process.env, ...env, ...extraEnv } },
+      (err, stdout, stderr) => {
+        resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
+      },
+    );
+  });
+}
+
+// Each command is a fresh process (tsx compiles the CLI): seconds each on a loaded machine.
+describe("hookrelay CLI", { timeout: 240_000 }, () => {
+  it("manages endpoints: create, list --json, update, table output, delete", async () => {
+    const created = await hookrelay(["endpoints", "create", "--url", receiver.url, "--json"]);
+    expect(created.code).toBe(0);
+    const ep = JSON.parse(created.stdout) as { id: string; secret: string };
+    expect(ep.secret).toMatch(/^whsec_/);
+
+    const list = await hookrelay(["endpoints", "list", "--json"]);
+    expect(list.code).toBe(0);
+    expect(JSON.parse(list.stdout)).toMatchObject({
+      data: [{ id: ep.id, status: "active" }],
+      next_cursor: null,
+    });
+
+    const updated = await hookrelay(["endpoints", "update", ep.id, "--status", "disabled", "--json"]);
+    expect(JSON.parse(updated.stdout)).toMatchObject({ id: ep.id, status: "disabled", max_retries: 5 });
+
+    const table = await hookrelay(["endpoints", "list"]);
+    expect(table.stdout.split("\n")[0]).toMatch(/^ID\s+STATUS\s+URL/);
+    expect(table.stdout).toContain(`${ep.id}  disabled`);
+
+    expect((await hookrelay(["endpoints", "delete", ep.id])).code).toBe(0);
+    expect(JSON.parse((await hookrelay(["endpoints", "list", "--json"])).stdout).data).toEqual([]);
+  });
+
+  it("publishes an event and follows its attempts", async () => {
+    const ep = JSON.parse((await hookrelay(["endpoints", "create", "--url", receiver.url, "--json"])).stdout);
+    const published = await hookrelay([
+      "events",
+      "publish",
+      "--type",
+      "voice.call.ended",
+      "--data",
+      '{"call_id":"c_1"}',
+      "--json",
+    ]);
+    expect(published.code).toBe(0);
+    const { id } = JSON.parse(published.stdout) as { id: string };
+    // The receiver answers 503: the first attempt fails, and tail prints it as one JSON line.
+    const tail = await hookrelay([
+      "attempts",
+      "tail",
+      "--endpoint",
+      ep.id,
+      "--count",
+      "1",
+      "--interval",
+      "0.2",
+      "--json",
+    ]);
+    expect(tail.code).toBe(0);
+    const lines = tail.stdout.trim().split("\n");
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0]!)).toMatchObject({
+      msg_id: id,
+      endpoint_id: ep.id,
+      status: "failed",
+      status_code: 503,
+    });
+
+    const event = JSON.parse((await hookrelay(["events", "get", id, "--json"])).stdout);
+    expect(event.deliveries[0]).toMatchObject({ endpoint_id: ep.id });
+    const resent = await hookrelay(["resend", id, ep.id, "--json"]);
+    expect(JSON.parse(resent.stdout)).toMatchObject({ message_id: id, status: "pending" });
+  });
+
+  it("exits 1 with the service's error code, 2 on usage errors, 3 when the service is unusable", async () => {
+    const missing = await hookrelay(["endpoints", "get", "ep_missing"]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr.trim()).toBe("error: not_found (HTTP 404): endpoint not found");
+
+    const unknown = await hookrelay(["endpoints", "frobnicate"]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/^error: unknown command: endpoints frobnicate/);
+    const badFlag = await hookrelay(["endpoints", "list", "--nope"]);
+    expect(badFlag.code).toBe(2);
+    expect((await hookrelay(["endpoints", "create"])).code).toBe(2);
+
+    const noKey = await hookrelay(["endpoints", "list"], { HOOKRELAY_API_KEY: "" });
+    expect(noKey.code).toBe(3);
+    expect(noKey.stderr).toMatch(/HOOKRELAY_API_KEY/);
+    const down = await hookrelay(["endpoints", "list"], { HOOKRELAY_URL: "http://127.0.0.1:9" });
+    expect(down.code).toBe(3);
+    expect(down.stderr).toMatch(/cannot reach the service/);
+  });
+
+  it("counts the delivery DLQ of the local stack (dlq redrive --dry-run)", async () => {
+    const res = await hookrelay([
+      "dlq",
+      "redrive",
+      "--dry-run",
+      "--json",
+      "--queue-url",
+      stack.config.queues.delivery,
+      "--dlq-url",
+      stack.config.queues.deliveryDlq,
+      "--sqs-endpoint",
+      stack.env.SQS_ENDPOINT!,
+    ]);
+    expect(res.code).toBe(0);
+    expect(JSON.parse(res.stdout)).toEqual({ moved: 0, left: 0, dry_run: true });
+  });
+});
