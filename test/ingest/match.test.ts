@@ -62,6 +62,25 @@ describe("matchEndpoints", () => {
     expect(res.targets.map((e) => e.id)).toEqual(["a", "b"]);
     expect(res.skipped.map((e) => e.id)).toEqual(["c"]);
   });
+
+  it("applies payload filters last: refused events are only `filtered`, disabled or not", () => {
+    const paid = JSON.stringify({ data: { status: "paid" } });
+    const res = matchEndpoints(
+      [
+        ep("a", { filter: paid }),
+        ep("b", { filter: JSON.stringify({ agent_id: "y", id: "msg_1" }) }),
+        ep("c", { filter: paid, status: "disabled" }),
+        ep("d", { filter: JSON.stringify({ type: { $startsWith: "telephony." } }), status: "disabled" }),
+        ep("e", { filter: paid, event_types: ["web.*"] }),
+        ep("f", { filter: null }),
+      ],
+      { id: "msg_1", type: "telephony.complete", agent_id: "y", created_at: "t", data: { status: "open" } },
+    );
+    expect(res.targets.map((e) => e.id)).toEqual(["b", "f"]);
+    expect(res.skipped.map((e) => e.id)).toEqual(["d"]);
+    // Not subscribed (e) is not "filtered": only what the filter itself refused counts.
+    expect(res.filtered?.map((e) => e.id)).toEqual(["a", "c"]);
+  });
 });
 
 describe("messageIdFromSqs", () => {
