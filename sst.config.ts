@@ -115,6 +115,15 @@ export default $config({
     const { queue: ingestQueue, dlq: ingestDlq } = queueWithDlq(queues.ingest);
     const { queue: deliveryQueue, dlq: deliveryDlq } = queueWithDlq(queues.delivery);
 
+    // ---- KMS key wrapping each organization's data key for signing secrets at rest -------------
+    // Envelope encryption (core/secrets/at-rest.ts, docs/security.md): the table holds wrapped
+    // data keys only. Retained in production like the table: losing it loses every secret.
+    const secretsKey = new aws.kms.Key(
+      "SecretsKey",
+      { description: `${$app.name}-${$app.stage} signing secrets at rest`, enableKeyRotation: true },
+      keep,
+    );
+
     // ---- EventBridge Scheduler: group + the role schedules run as -----------------------------
     // Raw Pulumi (SST has no component for either). `namePrefix` lets Pulumi add a unique suffix,
     // so a group retained in production never blocks a later deploy with a name clash.
@@ -183,6 +192,11 @@ export default $config({
         resources: [ingestQueue.arn, ingestDlq.arn, deliveryQueue.arn, deliveryDlq.arn],
       },
       {
+        // Data keys only (GenerateDataKey on first use per organization, Decrypt on cold cache).
+        actions: ["kms:GenerateDataKey", "kms:Decrypt"],
+        resources: [secretsKey.arn],
+      },
+      {
         actions: ["scheduler:CreateSchedule", "scheduler:DeleteSchedule"],
         resources: [schedulesInGroup],
       },
@@ -205,6 +219,7 @@ export default $config({
       INGEST_QUEUE_ARN: ingestQueue.arn,
       DELIVERY_QUEUE_ARN: deliveryQueue.arn,
       SCHEDULER_MODE: "eventbridge",
+      SECRETS_KMS_KEY_ID: secretsKey.arn,
       SCHEDULE_GROUP: scheduleGroup.name,
       SCHEDULER_ROLE_ARN: schedulerRole.arn,
       // Production-safe: no delivery to private addresses, no plain-http localhost endpoints.

@@ -4,6 +4,8 @@
  */
 
 import { randomBytes } from "node:crypto";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import {
   CreateTableCommand,
   DescribeTableCommand,
@@ -26,6 +28,18 @@ export interface ProvisionOptions {
 
 /** The environment variables of core/config/runtime.ts that point at what was created. */
 export type StackEnv = Record<string, string>;
+
+/**
+ * Settings a local stack defaults to but a developer may override from the environment
+ * (`ALLOW_PRIVATE_TARGETS=false npm start` tries the SSRF guard): unlike the names above,
+ * which must match what was just created.
+ */
+export const LOCAL_DEFAULTS: Readonly<Record<string, string>> = {
+  ALLOW_PRIVATE_TARGETS: "true",
+  ALLOW_HTTP_LOCALHOST: "true",
+  // One key for every stack on this machine that keeps no data (tests); `npm start` keeps its own under .data/.
+  SECRETS_KEY_FILE: join(tmpdir(), "hookrelay-local-secrets.key"),
+};
 
 export async function provision(opts: ProvisionOptions): Promise<StackEnv> {
   const suffix = opts.suffix ? `-${opts.suffix}` : "";
@@ -57,6 +71,7 @@ export async function provision(opts: ProvisionOptions): Promise<StackEnv> {
       ALLOW_HTTP_LOCALHOST: "true",
       // Each stack its own portal signing secret; `npm start` overrides it with .data/portal-secret.
       PORTAL_SECRET: randomBytes(32).toString("base64url"),
+      ...LOCAL_DEFAULTS,
     };
   } finally {
     sqs.destroy();

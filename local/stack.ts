@@ -16,7 +16,7 @@ import { startDynamo } from "./dynamodb.js";
 import { type EventSource, type InFlightStats, startEventSource } from "./event-source.js";
 import { type HandlerSet, localHandlers } from "./handlers.js";
 import { assertPortFree } from "./ports.js";
-import { provision } from "./provision.js";
+import { LOCAL_DEFAULTS, provision } from "./provision.js";
 import { startSqs } from "./sqs.js";
 
 export interface LocalStackOptions {
@@ -66,7 +66,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       stops.push(dynamo.stop, sqs.stop);
       emulators = { dynamodbEndpoint: dynamo.endpoint, sqsEndpoint: sqs.endpoint, suffix: "" };
     }
-    const env = { ...(await provision(emulators)), ...options.env };
+    const env = { ...(await provision(emulators)), ...localSettings(options.dataDir), ...options.env };
     const config = loadConfig({ ...process.env, ...env });
     const deps = createDeps(config);
     const handlers = (options.wrap ?? ((h) => h))(localHandlers(deps));
@@ -131,6 +131,19 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     await stopAll();
     throw err;
   }
+}
+
+/**
+ * The local defaults, each overridden by the developer's environment when set there: local
+ * provisioning must not silently turn the SSRF guard back off. With a data directory, the
+ * secrets key file lives there, next to the table whose secrets it protects.
+ */
+function localSettings(dataDir: string | undefined): Record<string, string> {
+  const defaults: Record<string, string> = {
+    ...LOCAL_DEFAULTS,
+    ...(dataDir ? { SECRETS_KEY_FILE: join(dataDir, "secrets.key") } : {}),
+  };
+  return Object.fromEntries(Object.entries(defaults).map(([k, v]) => [k, process.env[k] || v]));
 }
 
 /** Polls the local scheduler's due entries once a second (EventBridge Scheduler's job on AWS). */

@@ -83,6 +83,10 @@ const envSchema = z.object({
     .string()
     .regex(/^[^;,\s][^;,\r\n]*$/, "space-separated CSP sources (no ; or ,)")
     .default("'self'"),
+  /** KMS key wrapping the organizations' data keys (AWS); see core/secrets/at-rest.ts. */
+  SECRETS_KMS_KEY_ID: z.string().min(1).optional(),
+  /** Local stand-in: a file holding a base64 256-bit key, created on first use (`.data/secrets.key`). */
+  SECRETS_KEY_FILE: z.string().min(1).optional(),
 });
 
 export interface Config {
@@ -125,6 +129,8 @@ export interface Config {
   serviceName: string;
   portalSecret?: string;
   portalFrameAncestors: string;
+  /** Who wraps the data keys of secrets at rest: a KMS key, else a local key file. */
+  secrets: { kmsKeyId?: string; keyFile?: string };
 }
 
 export class ConfigError extends Error {}
@@ -184,5 +190,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     serviceName: e.SERVICE_NAME,
     portalSecret: e.PORTAL_SECRET,
     portalFrameAncestors: e.PORTAL_FRAME_ANCESTORS,
+    secrets: { kmsKeyId: e.SECRETS_KMS_KEY_ID, keyFile: e.SECRETS_KEY_FILE },
   };
 }

@@ -1,12 +1,17 @@
 /** The DynamoDB document client, pointed at AWS or at DynamoDB Local by configuration. */
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { KMSClient } from "@aws-sdk/client-kms";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { clientOptions } from "../config/aws.js";
-import type { Config } from "../config/runtime.js";
+import { type Config, ConfigError } from "../config/runtime.js";
+import { createSecretsAtRest, type SecretsAtRest } from "../secrets/at-rest.js";
+import { fileKeyWrapper, type KeyWrapper, kmsKeyWrapper } from "../secrets/key-wrap.js";
 
 export interface Db {
   doc: DynamoDBDocumentClient;
   table: string;
+  /** Encrypts what the stores keep of signing secrets (core/secrets/at-rest.ts). */
+  secrets: SecretsAtRest;
 }
 
 export function createDb(config: Config): Db {
@@ -14,5 +19,17 @@ export function createDb(config: Config): Db {
   const doc = DynamoDBDocumentClient.from(client, {
     marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
   });
-  return { doc, table: config.tableName };
+  const db = { doc, table: config.tableName } as Db;
+  let wrapper: KeyWrapper | undefined;
+  // Built on first use: tools that never touch a secret (the redrive script) need no key.
+  const wrapperOf = () => (wrapper ??= keyWrapper(config));
+  db.secrets = createSecretsAtRest(db, wrapperOf);
+  return db;
+}
+
+function keyWrapper(config: Config): KeyWrapper {
+  const { kmsKeyId, keyFile } = config.secrets;
+  if (kmsKeyId) return kmsKeyWrapper(kmsKeyId, new KMSClient({ region: config.region, maxAttempts: 3 }));
+  if (keyFile) return fileKeyWrapper(keyFile);
+  throw new ConfigError("set SECRETS_KMS_KEY_ID (AWS) or SECRETS_KEY_FILE (local) to store signing secrets");
 }

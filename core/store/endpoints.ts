@@ -16,22 +16,36 @@ import type { Db } from "./db.js";
 import { keys } from "./keys.js";
 import { queryAllWithPrefix, queryPageWithPrefix } from "./query.js";
 
-/** Strips the key attributes so callers only see the record. */
+/**
+ * Strips the key attributes so callers only see the record. Its secrets stay as stored
+ * (sealed): for readers that never sign (health bookkeeping); `openEndpoint` decrypts.
+ */
 export function toEndpoint(item: Record<string, unknown>): EndpointRecord {
   const { pk: _pk, sk: _sk, ...rest } = item;
   return rest as EndpointRecord;
+}
+
+/** The record with its secrets decrypted (core/secrets/at-rest.ts): what every read returns. */
+async function openEndpoint(db: Db, item: Record<string, unknown>): Promise<EndpointRecord> {
+  const rec = toEndpoint(item);
+  return {
+    ...rec,
+    secret: await db.secrets.decrypt(rec.org_id, rec.secret),
+    previous_secret: rec.previous_secret ? await db.secrets.decrypt(rec.org_id, rec.previous_secret) : null,
+  };
 }
 
 export async function getEndpoint(db: Db, org: string, id: string): Promise<EndpointRecord | undefined> {
   const res = await db.doc.send(
     new GetCommand({ TableName: db.table, Key: keys.endpoint(org, id), ConsistentRead: true }),
   );
-  return res.Item ? toEndpoint(res.Item) : undefined;
+  return res.Item ? openEndpoint(db, res.Item) : undefined;
 }
 
 /** Every endpoint of an organization (at most a few dozen: the per-org limit), oldest first. */
 export async function listAllEndpoints(db: Db, org: string): Promise<EndpointRecord[]> {
-  return (await queryAllWithPrefix(db, keys.org(org).pk, keys.endpointPrefix)).map(toEndpoint);
+  const items = await queryAllWithPrefix(db, keys.org(org).pk, keys.endpointPrefix);
+  return Promise.all(items.map((item) => openEndpoint(db, item)));
 }
 
 /** One page of an organization's endpoints, oldest first. */
@@ -42,7 +56,7 @@ export async function listEndpointsPage(
   cursor: CursorKey | undefined,
 ): Promise<{ items: EndpointRecord[]; last?: Record<string, unknown> }> {
   const page = await queryPageWithPrefix(db, keys.org(org).pk, keys.endpointPrefix, limit, cursor);
-  return { items: page.items.map(toEndpoint), last: page.last };
+  return { items: await Promise.all(page.items.map((item) => openEndpoint(db, item))), last: page.last };
 }
 
 type TransactItems = NonNullable<TransactWriteCommandInput["TransactItems"]>;
@@ -95,6 +109,7 @@ async function transactUnlessFirstFails(db: Db, items: () => TransactItems): Pro
  * limit is reached. The counter lives on the organization item (created if missing).
  */
 export async function insertEndpoint(db: Db, rec: EndpointRecord, max: number): Promise<boolean> {
+  const sealed = { ...rec, secret: await db.secrets.encrypt(rec.org_id, rec.secret), previous_secret: null };
   return transactUnlessFirstFails(db, () => [
     {
       Update: {
@@ -108,7 +123,7 @@ export async function insertEndpoint(db: Db, rec: EndpointRecord, max: number): 
     {
       Put: {
         TableName: db.table,
-        Item: { ...keys.endpoint(rec.org_id, rec.id), ...rec },
+        Item: { ...keys.endpoint(rec.org_id, rec.id), ...sealed },
         ConditionExpression: "attribute_not_exists(pk)",
       },
     },
@@ -167,7 +182,7 @@ export async function patchEndpoint(
         ReturnValues: "ALL_NEW",
       }),
     );
-    return res.Attributes ? toEndpoint(res.Attributes) : undefined;
+    return res.Attributes ? await openEndpoint(db, res.Attributes) : undefined;
   } catch (err) {
     if (errorName(err) === "ConditionalCheckFailedException") return undefined;
     throw err;
@@ -190,6 +205,8 @@ export async function replaceSecret(
   signingVersion?: EndpointRecord["signing_version"],
 ): Promise<EndpointRecord | undefined> {
   const version = signingVersion ? { ":v": signingVersion } : {};
+  // Sealed like every stored secret; the previous one is copied still sealed.
+  const stored = await db.secrets.encrypt(org, secret);
   try {
     const res = await db.doc.send(
       new UpdateCommand({
@@ -202,12 +219,12 @@ export async function replaceSecret(
           (signingVersion ? ", signing_version = :v" : ""),
         ConditionExpression: "attribute_exists(pk)",
         ExpressionAttributeValues: previousUntil
-          ? { ":until": previousUntil, ":s": secret, ":now": now, ...version }
-          : { ":null": null, ":s": secret, ":now": now, ...version },
+          ? { ":until": previousUntil, ":s": stored, ":now": now, ...version }
+          : { ":null": null, ":s": stored, ":now": now, ...version },
         ReturnValues: "ALL_NEW",
       }),
     );
-    return res.Attributes ? toEndpoint(res.Attributes) : undefined;
+    return res.Attributes ? await openEndpoint(db, res.Attributes) : undefined;
   } catch (err) {
     if (errorName(err) === "ConditionalCheckFailedException") return undefined;
     throw err;

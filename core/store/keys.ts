@@ -4,6 +4,7 @@
  * | item                     | pk                     | sk                   | index keys                                  |
  * |--------------------------|------------------------|----------------------|---------------------------------------------|
  * | organization             | ORG#{org}              | ORG                  | GSI1: ORGS / {createdAt}#{org}              |
+ * | data key (wrapped)       | ORG#{org}              | DATAKEY              |                                             |
  * | API key (listing)        | ORG#{org}              | APIKEY#{keyId}       |                                             |
  * | API key (lookup by hash) | APIKEY#{sha256}        | APIKEY               |                                             |
  * | webhook endpoint         | ORG#{org}              | EP#{endpointId}      |                                             |
@@ -31,6 +32,8 @@ export const keys = {
   /** GSI1 keys listing every organization, oldest first (the platform operator's view). */
   orgListing: (createdAt: string, org: string) => ({ gsi1pk: "ORGS", gsi1sk: `${createdAt}#${org}` }),
   orgListingPk: "ORGS",
+  /** The organization's data key for secrets at rest (core/secrets/at-rest.ts). */
+  dataKey: (org: string): Key => ({ pk: `ORG#${org}`, sk: "DATAKEY" }),
 
   apiKey: (org: string, keyId: string): Key => ({ pk: `ORG#${org}`, sk: `APIKEY#${keyId}` }),
   apiKeyPrefix: "APIKEY#",

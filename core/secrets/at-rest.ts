@@ -1,0 +1,82 @@
+/**
+ * Secrets at rest: what the table stores of a signing secret (and of a rotation's previous
+ * one, HMAC secrets and ed25519 private keys alike) is ciphertext under a per-organization
+ * data key. The data key itself is stored wrapped by the deployment's key (KMS on AWS, a key
+ * file locally: core/secrets/key-wrap.ts) in the organization's DATAKEY item.
+ *
+ *   const box = createSecretsAtRest(db, wrapper);
+ *   const stored = await box.encrypt(org, "whsec_…");   // "enc1:…"
+ *   await box.decrypt(org, stored);                      // "whsec_…"
+ *
+ * The unwrapped data key is cached per process (DATA_KEY_CACHE_MS), so a warm delivery
+ * function decrypts with no KMS call. Deleting the DATAKEY item (`forgetOrganization`, part
+ * of deleting an organization) makes every secret stored for it unreadable, backups included.
+ * Threat model: docs/security.md.
+ */
+
+import { deleteDataKey, getDataKey, putDataKeyIfAbsent } from "../store/data-keys.js";
+import type { Db } from "../store/db.js";
+import { type KeyWrapper, open, seal } from "./key-wrap.js";
+
+export interface SecretsAtRest {
+  /** The stored form of `plaintext` for `org`: `enc1:` + AES-256-GCM bound to the organization. */
+  encrypt(org: string, plaintext: string): Promise<string>;
+  /** The plaintext of a stored secret. A value without the `enc1:` prefix predates encryption and is returned as is. */
+  decrypt(org: string, stored: string): Promise<string>;
+  /** Deletes the organization's data key: its stored secrets can never be decrypted again. */
+  forgetOrganization(org: string): Promise<void>;
+}
+
+export const ENCRYPTED_PREFIX = "enc1:";
+/** How long an unwrapped data key stays in memory: one KMS call per organization per 15 min. */
+export const DATA_KEY_CACHE_MS = 15 * 60_000;
+const MAX_CACHED_KEYS = 10_000;
+
+export class SecretUnreadableError extends Error {}
+
+export function createSecretsAtRest(
+  db: Db,
+  wrapper: () => KeyWrapper,
+  now = () => Date.now(),
+): SecretsAtRest {
+  const cache = new Map<string, { key: Promise<Buffer>; at: number }>();
+
+  async function loadOrCreate(org: string, create: boolean): Promise<Buffer> {
+    const stored = await getDataKey(db, org);
+    if (stored) return wrapper().unwrap(org, stored);
+    if (!create) throw new SecretUnreadableError(`organization ${org} has no data key`);
+    const fresh = await wrapper().generate(org);
+    // Two writers at once: the first key stored wins and the other one is never used.
+    if (await putDataKeyIfAbsent(db, org, fresh.wrapped, new Date(now()).toISOString())) return fresh.plain;
+    return loadOrCreate(org, false);
+  }
+
+  function dataKey(org: string, create: boolean): Promise<Buffer> {
+    const hit = cache.get(org);
+    if (hit && now() - hit.at < DATA_KEY_CACHE_MS) return hit.key;
+    if (cache.size >= MAX_CACHED_KEYS) cache.clear();
+    const key = loadOrCreate(org, create);
+    cache.set(org, { key, at: now() });
+    key.catch(() => cache.delete(org));
+    return key;
+  }
+
+  return {
+    async encrypt(org, plaintext) {
+      return ENCRYPTED_PREFIX + seal(await dataKey(org, true), Buffer.from(plaintext, "utf8"), org);
+    },
+    async decrypt(org, stored) {
+      if (!stored.startsWith(ENCRYPTED_PREFIX)) return stored;
+      const key = await dataKey(org, false);
+      try {
+        return open(key, stored.slice(ENCRYPTED_PREFIX.length), org).toString("utf8");
+      } catch {
+        throw new SecretUnreadableError("a stored secret does not decrypt under its organization's key");
+      }
+    },
+    async forgetOrganization(org) {
+      await deleteDataKey(db, org);
+      cache.delete(org);
+    },
+  };
+}
