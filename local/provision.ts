@@ -67,8 +67,6 @@ export async function provision(opts: ProvisionOptions): Promise<StackEnv> {
       DELIVERY_SLOW_QUEUE_URL: slow.url,
       DELIVERY_SLOW_QUEUE_ARN: slow.arn,
       SCHEDULER_MODE: "local",
-      ALLOW_PRIVATE_TARGETS: "true",
-      ALLOW_HTTP_LOCALHOST: "true",
       // Each stack its own portal signing secret; `npm start` overrides it with .data/portal-secret.
       PORTAL_SECRET: randomBytes(32).toString("base64url"),
       ...LOCAL_DEFAULTS,
