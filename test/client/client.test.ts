@@ -3,6 +3,10 @@
  * the typed client manages endpoints (minimal create body, one-field PATCH), the producer
  * helper publishes through the ingest queue, and the receiver verifies what arrives.
  */
+// First: core/model's zod schemas, which core/api extends with `.openapi()`, only have that
+// method when @hono/zod-openapi is loaded before they are built (zod 4 attaches methods per
+// instance), and the publish helper loads core/model before anything here imports the API.
+import "@hono/zod-openapi";
 import { randomBytes } from "node:crypto";
 import { ApiError, createClient, type HookrelayClient, unwrap } from "@hookrelay/client";
 import { publishEvent } from "@hookrelay/client/publish";
