@@ -190,7 +190,18 @@ export async function rotateSecret(
   return { endpoint: updated, secret: shown(target, secret) };
 }
 
-/** The current signing secret, for callers allowed to reveal it (admins, `reveal_secret` sessions). */
+/**
+ * The current signing secret, for callers allowed to reveal it (admins, `reveal_secret`
+ * sessions). A `v1a` endpoint's private key is never revealed: 409.
+ */
 export async function revealSecret(deps: Deps, org: string, id: string): Promise<string> {
-  return (await getEndpointOf(deps, org, id)).secret;
+  const ep = await getEndpointOf(deps, org, id);
+  if (ep.signing_version !== "v1") {
+    throw new ServiceError(
+      409,
+      "private_key_not_revealed",
+      "a v1a endpoint signs with an ed25519 private key that is never revealed; receivers verify with its public_key or jwks_url",
+    );
+  }
+  return ep.secret;
 }

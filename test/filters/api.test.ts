@@ -129,6 +129,11 @@ describe("signing_version", () => {
     });
     expect(own.body.error?.code).toBe("invalid_secret");
     expect((await org.request("POST", PATH, { url, signing_version: "v2" })).status).toBe(400);
+    // The private key is never revealed, not even to admins.
+    const reveal = await org.request("GET", `${PATH}/${ep.body.id}/secret`);
+    expect(reveal.status).toBe(409);
+    expect(reveal.body.error.code).toBe("private_key_not_revealed");
+    expect(reveal.text).not.toMatch(/whsk_/);
     // Not settable by PATCH: switching is a rotation (a new key), see rotate-secret.
     expect((await org.request("PATCH", `${PATH}/${ep.body.id}`, { signing_version: "v1" })).status).toBe(400);
   });

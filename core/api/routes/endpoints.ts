@@ -141,7 +141,7 @@ const reveal = createRoute({
   request: { params: endpointIdParam },
   responses: {
     200: { description: "The secret", content: json(endpointSecret) },
-    ...errorResponses(403, 404),
+    ...errorResponses(403, 404, 409),
   },
 });
 
