@@ -102,7 +102,8 @@ function reportHeight(): void {
   if (window.parent === window) return;
   let last = 0;
   const post = () => {
-    const height = Math.ceil(document.documentElement.scrollHeight);
+    // The body's own height, not the document's: that is at least the frame's, so it never shrinks.
+    const height = Math.ceil(document.body.getBoundingClientRect().height);
     if (height === last) return;
     last = height;
     // Only a number leaves the frame, so any parent may read it.

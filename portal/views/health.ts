@@ -110,7 +110,13 @@ function chart(title: string, data: Bucket[]): HTMLElement {
   const line = svg("polyline", { points, class: "latency" });
   const graphic = svg(
     "svg",
-    { viewBox: `0 0 ${data.length * w} ${height}`, class: "chart", role: "img", "aria-label": title },
+    {
+      viewBox: `0 0 ${data.length * w} ${height}`,
+      preserveAspectRatio: "none",
+      class: "chart",
+      role: "img",
+      "aria-label": title,
+    },
     ...bars,
     line,
   );
