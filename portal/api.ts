@@ -88,6 +88,9 @@ export interface Endpoint {
   last_delivery_at: string | null;
   last_error: string | null;
   failing_since: string | null;
+  first_failure_at?: string | null;
+  breaker?: { state: "closed" | "open" | "half-open"; open_until: string | null };
+  lane?: "shared" | "slow";
   created_at: string;
   updated_at: string;
 }

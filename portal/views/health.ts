@@ -30,6 +30,18 @@ function state(ep: Endpoint): string {
   return "Healthy.";
 }
 
+function breaker(ep: Endpoint): HTMLElement | null {
+  const b = ep.breaker;
+  const lane =
+    ep.lane === "slow" ? " Deliveries use the slow lane: recent attempts took long to answer." : "";
+  if (!b || b.state === "closed") return lane ? h("p", { class: "muted" }, lane.trim()) : null;
+  const why =
+    b.state === "open"
+      ? `Circuit breaker open until ${fmtTime(b.open_until)}: after repeated failures no requests are made and deliveries wait; then one probe is sent.`
+      : "Circuit breaker half-open: one probe delivery is testing the endpoint; a success closes it.";
+  return h("p", { class: "bad", "data-testid": "breaker" }, why, lane);
+}
+
 export async function healthSection(ep: Endpoint, ctx: Ctx): Promise<HTMLElement> {
   const now = Date.now();
   const attempts = await recentAttempts(ctx, ep.id, now - 7 * DAY);
@@ -39,6 +51,7 @@ export async function healthSection(ep: Endpoint, ctx: Ctx): Promise<HTMLElement
     { class: "card", "data-testid": "health" },
     h("h2", {}, "Health"),
     h("p", {}, state(ep)),
+    breaker(ep),
     h(
       "ul",
       { class: "stats" },

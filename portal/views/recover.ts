@@ -4,7 +4,8 @@ import { h, notice } from "../dom.js";
 import type { Ctx } from "../router.js";
 
 export function recoverSection(ep: Endpoint, ctx: Ctx): HTMLElement {
-  const dayAgo = new Date(Date.now() - 24 * 3600_000);
+  // The start of the current run of failures is the natural "since"; else a day ago.
+  const dayAgo = new Date(ep.first_failure_at ? Date.parse(ep.first_failure_at) : Date.now() - 24 * 3600_000);
   const local = new Date(dayAgo.getTime() - dayAgo.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
   const since = h("input", { type: "datetime-local", name: "since", value: local, "aria-label": "Since" });
   const out = h("div", { "data-testid": "recover-result" });

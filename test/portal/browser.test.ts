@@ -28,6 +28,8 @@ let context: BrowserContext;
 const orgId = `org_portal${randomBytes(4).toString("hex")}`;
 const apiKey = generateApiKey("test");
 const problems: string[] = [];
+/** Conditions are polled, never slept on; the budget only bounds a broken run. */
+const WAIT = { timeout: 30_000 };
 type CSSLike = { getPropertyValue(name: string): string };
 
 beforeAll(async () => {
@@ -97,7 +99,7 @@ describe("a full session", () => {
     });
     const page = await context.newPage();
     await page.goto(s.url);
-    await expect.poll(() => page.getByText("No endpoints yet.").isVisible()).toBe(true);
+    await page.getByText("No endpoints yet.").waitFor();
     await screenshot(page, "01-endpoints-empty");
     // The token left the address bar's history entry only as a fragment, never sent to the server.
     expect(new URL(page.url()).search).toBe("");
@@ -123,24 +125,22 @@ describe("a full session", () => {
     await page.getByRole("combobox", { name: "Event type" }).selectOption("webhook.test");
     await page.getByRole("button", { name: "Send test event" }).click();
     const result = page.getByTestId("test-result");
-    await expect
-      .poll(() => result.locator("tr[data-attempt]").textContent(), { timeout: 30_000 })
-      .toContain("500");
+    await expect.poll(() => result.locator("tr[data-attempt]").textContent(), WAIT).toContain("500");
     expect(receiver.requests[0]?.headers["x-team"]).toBe("blue");
     await screenshot(page, "04-endpoint-tested");
 
     // Resend: the receiver gets it again and answers 200.
     await result.getByRole("button", { name: "Resend" }).click();
-    await expect.poll(() => result.getByRole("button", { name: "Resent" }).count()).toBe(1);
+    await expect.poll(() => result.getByRole("button", { name: "Resent" }).count(), WAIT).toBe(1);
     await waitFor(() => receiver.requests.length >= 2, { what: "the resend", timeoutMs: 30_000 });
 
     // Reveal, then rotate with the grace period explained.
     await page.getByRole("button", { name: "Reveal secret" }).click();
     expect(await page.getByTestId("secret").textContent()).toBe(firstSecret);
     await page.getByRole("button", { name: "Rotate secret" }).click();
-    await expect.poll(() => page.getByText("every delivery carries two signatures").isVisible()).toBe(true);
+    await page.getByText("every delivery carries two signatures").waitFor();
     await page.getByRole("button", { name: "Rotate now" }).click();
-    await expect.poll(() => page.getByText("The old secret keeps signing until").isVisible()).toBe(true);
+    await page.getByText("The old secret keeps signing until").waitFor();
     const rotated = await page.getByTestId("secret").textContent();
     expect(rotated).toMatch(/^whsec_/);
     expect(rotated).not.toBe(firstSecret);
@@ -149,32 +149,30 @@ describe("a full session", () => {
     // A second test fails (500); recover re-sends it.
     await page.getByRole("button", { name: "Send test event" }).click();
     await waitFor(() => receiver.requests.length >= 3, { what: "the second test", timeoutMs: 30_000 });
-    await expect.poll(() => result.locator("tr[data-attempt]").count(), { timeout: 30_000 }).toBe(1);
+    await expect.poll(() => result.locator("tr[data-attempt]").count(), WAIT).toBe(1);
     await page.getByRole("button", { name: "Recover failed messages" }).click();
     await expect
-      .poll(() => page.getByTestId("recover-result").textContent(), { timeout: 30_000 })
+      .poll(() => page.getByTestId("recover-result").textContent(), WAIT)
       .toMatch(/^[1-9]\d* deliver/);
     await waitFor(() => receiver.requests.length >= 4, { what: "the recovered delivery", timeoutMs: 30_000 });
     // The old secret still signs during the grace period: two v1 signatures.
     expect(String(receiver.requests[3]?.headers["webhook-signature"]).split(" ")).toHaveLength(2);
     await page.reload();
-    await expect.poll(() => page.getByTestId("health").textContent()).toContain("success (24 h)");
+    await expect.poll(() => page.getByTestId("health").textContent(), WAIT).toContain("success (24 h)");
     await screenshot(page, "06-endpoint-detail");
 
     // Message log, an event, an attempt.
     await page.getByRole("link", { name: "Message log" }).click();
-    await expect
-      .poll(() => page.locator("tr[data-event]").count(), { timeout: 30_000 })
-      .toBeGreaterThanOrEqual(2);
+    await expect.poll(() => page.locator("tr[data-event]").count(), WAIT).toBeGreaterThanOrEqual(2);
     await page.getByRole("combobox", { name: "Delivery status" }).selectOption("succeeded");
     await page.getByRole("button", { name: "Filter" }).click();
-    await expect.poll(() => page.locator("tr[data-event]").count()).toBeGreaterThanOrEqual(1);
+    await expect.poll(() => page.locator("tr[data-event]").count(), WAIT).toBeGreaterThanOrEqual(1);
     await screenshot(page, "07-message-log");
     await page.locator("tr[data-event] a").first().click();
-    await expect.poll(() => page.locator("tr[data-delivery]").count()).toBe(1);
+    await expect.poll(() => page.locator("tr[data-delivery]").count(), WAIT).toBe(1);
     await screenshot(page, "08-event-detail");
     await page.locator("tr[data-attempt] a").last().click();
-    await expect.poll(() => page.getByTestId("status-code").textContent()).toBe("500");
+    await expect.poll(() => page.getByTestId("status-code").textContent(), WAIT).toBe("500");
     // The receiver's HTML is shown as text, never rendered.
     expect(await page.getByTestId("response-body").textContent()).toBe("<b>down</b>");
     expect(await page.locator("pre b").count()).toBe(0);
@@ -189,8 +187,8 @@ describe("a view-only session", () => {
     const s = await session({ capabilities: ["view"] });
     const page = await context.newPage();
     await page.goto(`${s.url}&page=/endpoints/${ep.body.id}`);
-    await expect.poll(() => page.getByRole("heading", { name: "Read-only view" }).isVisible()).toBe(true);
-    await expect.poll(() => page.getByTestId("health").isVisible()).toBe(true);
+    await page.getByRole("heading", { name: "Read-only view" }).waitFor();
+    await page.getByTestId("health").waitFor();
     for (const name of [
       "Edit",
       "Disable",
@@ -206,7 +204,7 @@ describe("a view-only session", () => {
     expect(await page.getByRole("link", { name: "Edit" }).count()).toBe(0);
     await screenshot(page, "10-view-only-endpoint");
     await page.getByRole("link", { name: "Endpoints", exact: true }).click();
-    await expect.poll(() => page.locator("tr[data-endpoint]").count()).toBeGreaterThan(0);
+    await expect.poll(() => page.locator("tr[data-endpoint]").count(), WAIT).toBeGreaterThan(0);
     expect(await page.getByRole("link", { name: "Add endpoint" }).count()).toBe(0);
     // The page's own token, used by hand: every write is 403.
     const statuses = await page.evaluate(
@@ -239,14 +237,14 @@ describe("embedded", () => {
     const page = await context.newPage();
     await page.goto(`${hostOrigin}/?src=${encodeURIComponent(src)}`);
     const frame = page.frameLocator("#portal");
-    await expect.poll(() => frame.getByText("Acme webhooks").isVisible()).toBe(true);
+    await frame.getByText("Acme webhooks").waitFor();
     await frame.getByRole("link", { name: "Add endpoint" }).click();
     await frame.getByLabel("URL").fill(receiver.url);
     await frame.getByLabel("Name").fill("Created inside the iframe");
     await frame.getByRole("button", { name: "Create endpoint" }).click();
-    await expect.poll(() => frame.getByTestId("secret").isVisible()).toBe(true);
+    await frame.getByTestId("secret").waitFor();
     await frame.getByRole("link", { name: "Endpoints", exact: true }).click();
-    await expect.poll(() => frame.getByText("Created inside the iframe").isVisible()).toBe(true);
+    await frame.getByText("Created inside the iframe").waitFor();
     const heights = await page.waitForFunction(
       () => (globalThis as unknown as { heights: number[] }).heights.length > 0,
     );
@@ -270,9 +268,7 @@ describe("ended sessions", () => {
     expect((await api("DELETE", `/v1/portal-sessions/${s.id}`)).status).toBe(204);
     let page = await context.newPage();
     await page.goto(s.url);
-    await expect
-      .poll(() => page.getByRole("heading", { name: "This session has ended" }).isVisible())
-      .toBe(true);
+    await page.getByRole("heading", { name: "This session has ended" }).waitFor();
     const back = page.getByRole("link", { name: "Return and sign in again" });
     expect(await back.getAttribute("href")).toBe("https://platform.example/settings/webhooks");
     await screenshot(page, "12-session-ended");
@@ -292,9 +288,7 @@ describe("ended sessions", () => {
     await page.close();
     page = await context.newPage();
     await page.goto(`${stack.url}/portal#token=${expired}`);
-    await expect
-      .poll(() => page.getByRole("heading", { name: "This session has expired" }).isVisible())
-      .toBe(true);
+    await page.getByRole("heading", { name: "This session has expired" }).waitFor();
     await screenshot(page, "13-session-expired");
     await page.close();
   }, 60_000);
