@@ -116,7 +116,7 @@ export default $config({
     const { queue: deliveryQueue, dlq: deliveryDlq } = queueWithDlq(queues.delivery);
 
     // ---- KMS key wrapping each organization's data key for signing secrets at rest -------------
-    // Envelope encryption (core/secrets/at-rest.ts, docs/security.md): the table holds wrapped
+    // Envelope encryption (core/store/secrets-at-rest.ts, docs/security.md): the table holds wrapped
     // data keys only. Retained in production like the table: losing it loses every secret.
     const secretsKey = new aws.kms.Key(
       "SecretsKey",

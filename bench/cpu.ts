@@ -1,6 +1,6 @@
 /**
  * Hot-path CPU.
- * - Signing throughput of core/delivery/sign.ts (HMAC-SHA256 + base64) for several body sizes.
+ * - Signing throughput of core/signing/sign.ts (HMAC-SHA256 + base64) for several body sizes.
  * - The delivery handler's CPU per record: the real handler invoked directly on synthetic
  *   SQSEvents (batches of 10, as many concurrent invocations as the event source runs), for an
  *   endpoint on a 127.0.0.1 receiver (another process) that answers 204 at once. CPU is this
@@ -9,10 +9,10 @@
  */
 import { randomUUID } from "node:crypto";
 import type { SQSEvent, SQSRecord } from "aws-lambda";
-import { sign } from "../core/delivery/sign.js";
 import { newId } from "../core/model/ids.js";
 import { webhookBody } from "../core/model/message.js";
 import type { DeliveryTask } from "../core/model/task.js";
+import { sign } from "../core/signing/sign.js";
 import { progress } from "./progress.js";
 import { pool, round } from "./stats.js";
 

@@ -350,7 +350,7 @@ export function renderTable(r: Results): string {
   for (const s of r.sign ?? []) {
     out.push(
       row([
-        `signing (core/delivery/sign.ts), ${fmt(s.bodyBytes / 1024)} KiB body`,
+        `signing (core/signing/sign.ts), ${fmt(s.bodyBytes / 1024)} KiB body`,
         `${fmt(s.mbPerSecond)} MB/s (${fmt(s.signaturesPerSecond)} signatures/s)`,
       ]),
     );

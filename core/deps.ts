@@ -4,11 +4,11 @@
  */
 import type { SQSClient } from "@aws-sdk/client-sqs";
 import type { Config } from "./config/runtime.js";
+import type { Scheduler } from "./model/schedule.js";
 import { createSqs } from "./queue/sqs.js";
 import { eventBridgeScheduler } from "./scheduler/eventbridge.js";
-import { localScheduler } from "./scheduler/local.js";
-import type { Scheduler } from "./scheduler/scheduler.js";
 import { createDb, type Db } from "./store/db.js";
+import { localScheduler } from "./store/schedules.js";
 
 export interface Deps {
   config: Config;

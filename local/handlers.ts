@@ -10,7 +10,7 @@ import { createDeliveryHandler } from "../core/delivery/handler.js";
 import { createMaintenanceHandler } from "../core/delivery/maintenance.js";
 import type { Deps } from "../core/deps.js";
 import { createIngestHandler } from "../core/events/ingest-handler.js";
-import { pingTable } from "../core/store/health.js";
+import { pingTable } from "../core/store/ping.js";
 import type { SqsHandler } from "./event-source.js";
 
 export interface HandlerSet {

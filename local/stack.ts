@@ -11,7 +11,7 @@ import { serve } from "@hono/node-server";
 import { functions, SQS_MAX_IN_FLIGHT } from "../core/config/infra.js";
 import { type Config, loadConfig } from "../core/config/runtime.js";
 import { createDeps, type Deps } from "../core/deps.js";
-import { fireDueSchedules } from "../core/scheduler/local.js";
+import { fireDueSchedules } from "../core/store/schedules.js";
 import { startDynamo } from "./dynamodb.js";
 import { type EventSource, type InFlightStats, startEventSource } from "./event-source.js";
 import { type HandlerSet, localHandlers } from "./handlers.js";

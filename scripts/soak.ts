@@ -2,7 +2,7 @@
  * The soak: 10,000 events at fan-out 3 through the whole local stack (its own DynamoDB Local
  * and fauxqs, the same handlers as Lambda behind the SQS event-source emulation), 10 % of
  * receiver responses failing at random, a 1 s retry schedule. Then the accounting of
- * test/reliability/load.ts: nothing lost, every failure in the attempt log or the DLQ.
+ * scripts/load.ts: nothing lost, every failure in the attempt log or the DLQ.
  *
  *   npm run soak [-- --events 10000 --fail-rate 0.1 --seed 8 --timeout-min 30 --json out.json]
  *
@@ -25,7 +25,7 @@ const { values } = parseArgs({
 
 const { logger } = await import("../core/log/logger.js");
 const { startLocalStack } = await import("../local/stack.js");
-const { runLoad } = await import("../test/reliability/load.js");
+const { runLoad } = await import("./load.js");
 
 logger.setLogLevel("ERROR");
 const started = Date.now();

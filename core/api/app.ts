@@ -12,7 +12,7 @@ import type { Deps } from "../deps.js";
 import { ServiceError } from "../model/errors.js";
 import { MAX_BODY_BYTES } from "../model/limits.js";
 import { portalPages } from "../portal/pages.js";
-import { pingTable } from "../store/health.js";
+import { tableReadiness } from "../readiness.js";
 import { authMiddleware } from "./auth.js";
 import type { ApiEnv } from "./env.js";
 import { errorJson, toErrorResponse } from "./errors.js";
@@ -77,14 +77,7 @@ export function createApp(deps: Deps, options: AppOptions = {}): OpenAPIHono<Api
   app.onError((err, c) => toErrorResponse(err, c));
   app.notFound((c) => c.json(errorJson("not_found", `no route for ${c.req.method} ${c.req.path}`), 404));
 
-  const health =
-    options.health ??
-    (async () => ({
-      dynamodb: await pingTable(deps.db).then(
-        () => "ok",
-        () => "unreachable",
-      ),
-    }));
+  const health = options.health ?? (() => tableReadiness(deps.db));
   app.openapi(healthRoute, async (c) => {
     const checks = await health();
     const ok = Object.values(checks).every((v) => v === "ok");

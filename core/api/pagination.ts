@@ -7,10 +7,8 @@
  * never page into another organization's items.
  */
 import { z } from "@hono/zod-openapi";
+import { type CursorKey, invalidCursor } from "../model/cursor.js";
 import { MAX_CURSOR_LENGTH, PAGE_SIZE } from "../model/limits.js";
-import { type CursorKey, invalidCursor } from "../store/cursor.js";
-
-export { type CursorKey, cursorWithin, invalidCursor } from "../store/cursor.js";
 
 export const paginationQuery = z.strictObject({
   limit: z.coerce

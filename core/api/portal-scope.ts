@@ -10,13 +10,11 @@
  */
 import type { Context, MiddlewareHandler } from "hono";
 import type { Deps } from "../deps.js";
-import { notFound, ServiceError, validationError } from "../model/errors.js";
-import { isId } from "../model/ids.js";
+import { ServiceError, validationError } from "../model/errors.js";
 import type { PortalScope } from "../model/principal.js";
 import { matchRoute } from "../portal/capabilities.js";
 import { allowsAgent, allowsType } from "../portal/scope.js";
-import { getEndpoint, listAllEndpoints } from "../store/endpoints.js";
-import { getMessage } from "../store/messages.js";
+import { assertEndpointVisible, assertEventVisible, visibleEndpointIds } from "../portal/visibility.js";
 import type { ApiEnv } from "./env.js";
 
 type Ctx = Context<ApiEnv>;
@@ -48,19 +46,6 @@ export function portalScopeMiddleware(deps: Deps): MiddlewareHandler<ApiEnv> {
   };
 }
 
-async function assertEndpointVisible(deps: Deps, org: string, scope: PortalScope, id: string) {
-  if (scope.agentId === null) return;
-  const ep = isId("ep", id) ? await getEndpoint(deps.db, org, id) : undefined;
-  if (!ep || !allowsAgent(scope, ep.agent_id)) throw notFound("endpoint");
-}
-
-async function assertEventVisible(deps: Deps, org: string, scope: PortalScope, id: string) {
-  if (scope.agentId === null && scope.eventTypes === null) return;
-  const m = isId("msg", id) ? await getMessage(deps.db, org, id) : undefined;
-  if (!m || !allowsAgent(scope, m.agent_id) || !allowsType(scope, m.type)) throw notFound("event");
-}
-
-/** A test event's type must be one the session may see (endpoint bodies: scopeEndpointInput). */
 async function checkTestType(c: Ctx, scope: PortalScope) {
   if (scope.eventTypes === null) return;
   if (!(c.req.header("content-type") ?? "").includes("application/json")) return;
@@ -102,10 +87,7 @@ async function listFilter(
   }
   if (scope.agentId === null) return undefined;
   // Another agent's endpoints may have received an org-wide event too: hide their rows.
-  const visible = async () =>
-    new Set(
-      (await listAllEndpoints(deps.db, org)).filter((e) => allowsAgent(scope, e.agent_id)).map((e) => e.id),
-    );
+  const visible = () => visibleEndpointIds(deps, org, scope);
   if (/^\/v1\/events\/[^/]+\/attempts$/.test(path)) {
     const ids = await visible();
     return data((a) => ids.has(a.endpoint_id as string));

@@ -1,6 +1,7 @@
 /** API key management and authentication (the service behind /v1/api-keys and the auth middleware). */
 import { timingSafeEqual } from "node:crypto";
 import type { Deps } from "../deps.js";
+import type { CursorKey } from "../model/cursor.js";
 import { notFound, ServiceError } from "../model/errors.js";
 import { newId } from "../model/ids.js";
 import type { Principal, Role } from "../model/principal.js";
@@ -13,7 +14,6 @@ import {
   putApiKey,
   revokeApiKey,
 } from "../store/api-keys.js";
-import type { CursorKey } from "../store/cursor.js";
 import { API_KEY_PATTERN, displayPrefix, generateApiKey, hashApiKey, modeOf } from "./keys.js";
 
 const unauthorized = (message: string) => new ServiceError(401, "unauthorized", message);

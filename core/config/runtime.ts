@@ -83,7 +83,7 @@ const envSchema = z.object({
     .string()
     .regex(/^[^;,\s][^;,\r\n]*$/, "space-separated CSP sources (no ; or ,)")
     .default("'self'"),
-  /** KMS key wrapping the organizations' data keys (AWS); see core/secrets/at-rest.ts. */
+  /** KMS key wrapping the organizations' data keys (AWS); see core/store/secrets-at-rest.ts. */
   SECRETS_KMS_KEY_ID: z.string().min(1).optional(),
   /** Local stand-in: a file holding a base64 256-bit key, created on first use (`.data/secrets.key`). */
   SECRETS_KEY_FILE: z.string().min(1).optional(),

@@ -15,7 +15,7 @@ import type { Deps } from "../deps.js";
 import { invalidateEndpoints } from "../endpoints/cache.js";
 import { logger } from "../log/logger.js";
 import type { EndpointRecord } from "../model/endpoint.js";
-import { scheduleName } from "../scheduler/scheduler.js";
+import { scheduleName } from "../model/schedule.js";
 import {
   markFailing,
   openBreaker,

@@ -5,7 +5,7 @@
  */
 import type { EndpointRecord } from "../model/endpoint.js";
 import type { DeliveryTask } from "../model/task.js";
-import { signingSecrets, webhookHeaders } from "./sign.js";
+import { signingSecrets, webhookHeaders } from "../signing/sign.js";
 
 /** Sent in `user-agent` as `{SERVICE_NAME}/{SERVICE_VERSION}`. */
 export const SERVICE_VERSION = "0.1.0";

@@ -3,12 +3,12 @@
  * which headers it may add, which event types it may subscribe to. Each failure is a 400.
  */
 import ipaddr from "ipaddr.js";
-import { classifyAddress } from "../delivery/ssrf.js";
 import type { Deps } from "../deps.js";
-import { catalogOf } from "../events/catalog.js";
-import { typeMatches } from "../events/match.js";
+import { catalogOf } from "../event-types/catalog.js";
+import { typeMatches } from "../filters/match.js";
 import { ServiceError, validationError } from "../model/errors.js";
 import { MAX_HEADER_VALUE, MAX_HEADERS, MAX_URL_LENGTH } from "../model/limits.js";
+import { classifyAddress } from "./ssrf.js";
 
 const LOCAL_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
 

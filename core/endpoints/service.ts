@@ -3,13 +3,14 @@
  * endpoints, applying the rules (rules.ts) and the per-organization limit. Every read and
  * write is keyed by the caller's organization, so another tenant's ids are simply not found.
  */
-import { generateSigningKey } from "../delivery/sign-ed25519.js";
+
 import type { Deps } from "../deps.js";
 import { checkFilter } from "../filters/filter.js";
+import type { CursorKey } from "../model/cursor.js";
 import type { EndpointRecord } from "../model/endpoint.js";
 import { notFound, ServiceError } from "../model/errors.js";
 import { isId } from "../model/ids.js";
-import type { CursorKey } from "../store/cursor.js";
+import { generateSigningKey } from "../signing/sign-ed25519.js";
 import {
   getEndpoint,
   insertEndpoint,

@@ -1,10 +1,10 @@
 /** Adding event types to an organization's catalog (POST /v1/event-types). */
 import type { Deps } from "../deps.js";
+import { DEFAULT_EVENT_TYPES } from "../event-types/default-catalog.js";
+import { validatorFor } from "../event-types/schema.js";
 import { conflict, validationError } from "../model/errors.js";
 import { MAX_DATA_DEPTH } from "../model/limits.js";
 import { putEventType, type StoredEventType } from "../store/event-types.js";
-import { DEFAULT_EVENT_TYPES } from "./default-catalog.js";
-import { validatorFor } from "./schema.js";
 import { jsonShapeIssue } from "./validate.js";
 
 export interface NewEventType {

@@ -12,12 +12,13 @@
 import type { Deps } from "../deps.js";
 import { endpointsOf } from "../endpoints/cache.js";
 import { countFiltered } from "../filters/counts.js";
+import { type Matched, matchEndpoints } from "../filters/match.js";
 import { logger } from "../log/logger.js";
 import type { EndpointRecord } from "../model/endpoint.js";
 import { webhookBody } from "../model/message.js";
+import { scheduleName } from "../model/schedule.js";
 import { type DeliveryTask, taskFor, taskId } from "../model/task.js";
 import { enqueueTasksOfMessages } from "../queue/tasks.js";
-import { scheduleName } from "../scheduler/scheduler.js";
 import { deliveryItem, putDelivery } from "../store/deliveries.js";
 import { ttlAfter } from "../store/keys.js";
 import {
@@ -31,7 +32,6 @@ import {
   type StoredMessage,
 } from "../store/messages.js";
 import { fanoutCommandBody } from "./fanout-command.js";
-import { type Matched, matchEndpoints } from "./match.js";
 
 /** EventBridge Scheduler fires at or shortly after the time; earlier than this is not a real firing. */
 const EARLY_TOLERANCE_MS = 60_000;

@@ -24,32 +24,15 @@
  * Organizations exist implicitly here: producers are trusted platform services, so any
  * `org_id` is accepted (an organization without endpoints simply gets no tasks).
  */
-import { type MessageAttributeValue, SendMessageCommand } from "@aws-sdk/client-sqs";
 import type { SQSBatchItemFailure, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
-import { SQS_MAX_MESSAGE_BYTES } from "../config/infra.js";
 import type { Deps } from "../deps.js";
 import { logger } from "../log/logger.js";
 import { ServiceError } from "../model/errors.js";
-import { messageBytes } from "../queue/send.js";
+import { sendToDlq } from "../queue/dead-letter.js";
 import type { StoredMessage } from "../store/messages.js";
 import { completeFanout, scheduleFanout, sendUnderLeases } from "./fanout.js";
 import { fanoutCommand } from "./fanout-command.js";
 import { type Claim, claimEvent } from "./ingest.js";
-
-/** SQS attribute values are capped at the message size; keep reasons short and readable. */
-const MAX_REASON_CHARS = 1024;
-
-/**
- * SQS refuses a whole message whose attributes hold characters outside its set (NUL, lone
- * surrogates, U+FFFE…). Reasons quote the producer's input (`type`, zod messages) and the cut
- * above may split a surrogate pair, so replace such characters rather than fail the
- * dead-lettering, which would retry the record until the queue's redrive drops its reason.
- * (Characters beyond U+FFFF are replaced too: SQS accepts them, the local emulator does not.)
- */
-function sqsSafe(v: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: SQS's own character rule.
-  return v.replace(/[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd]/gu, "\ufffd");
-}
 
 export function createIngestHandler(deps: Deps): (event: SQSEvent) => Promise<SQSBatchResponse> {
   return async (event) => {
@@ -168,38 +151,19 @@ async function deadLetter(
     error_message: message,
     size: record.body.length,
   });
-  const attr = (v: string) => ({ DataType: "String", StringValue: sqsSafe(v.slice(0, MAX_REASON_CHARS)) });
-  const reason: Record<string, MessageAttributeValue> = {
-    error_code: attr(code),
-    error_message: attr(message),
-    source_message_id: attr(record.messageId),
-    ...(details !== undefined ? { error_details: attr(JSON.stringify(details)) } : {}),
-  };
-  await deps.sqs.send(
-    new SendMessageCommand({ QueueUrl: deps.config.queues.ingestDlq, ...withReason(record.body, reason) }),
-  );
-}
-
-/**
- * The DLQ message: the original body, untouched, so it can be fixed and redriven; unless body
- * and reason together exceed SQS's message size. Then the reason wins: the body is cut to fit
- * (on a character boundary) and `body_bytes` gives its full size. Such a body is far beyond
- * any valid event (data is at most 256 KiB), so nothing redrivable is lost, while a send that
- * fails would leave the record to the queue's redrive, which keeps no reason.
- */
-function withReason(
-  body: string,
-  reason: Record<string, MessageAttributeValue>,
-): { MessageBody: string; MessageAttributes: Record<string, MessageAttributeValue> } {
-  const size = Buffer.byteLength(body, "utf8");
-  const full = { MessageBody: body, MessageAttributes: reason };
-  if (messageBytes({ id: "", body, attributes: reason }) <= SQS_MAX_MESSAGE_BYTES) return full;
-  const attributes = { ...reason, body_bytes: { DataType: "Number", StringValue: String(size) } };
-  const room = SQS_MAX_MESSAGE_BYTES - messageBytes({ id: "", body: "", attributes });
-  // A cut inside a character decodes to U+FFFD; drop it rather than count its bytes.
-  const cut = Buffer.from(body, "utf8")
-    .subarray(0, room)
-    .toString("utf8")
-    .replace(/\ufffd$/u, "");
-  return { MessageBody: cut, MessageAttributes: attributes };
+  const failed = await sendToDlq(deps.sqs, deps.config.queues.ingestDlq, [
+    {
+      id: record.messageId,
+      // The original body, untouched, so the message can be fixed and redriven.
+      body: record.body,
+      attributes: {
+        error_code: code,
+        error_message: message,
+        source_message_id: record.messageId,
+        error_details: details === undefined ? undefined : JSON.stringify(details),
+      },
+    },
+  ]);
+  // Not dead-lettered: fail the record, so SQS offers it again.
+  if (failed.length > 0) throw new Error(`could not dead-letter ingest message ${record.messageId}`);
 }

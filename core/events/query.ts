@@ -1,10 +1,10 @@
 /** Reading events back: the list, and one event with its state at each endpoint. */
 import type { Deps } from "../deps.js";
+import type { CursorKey } from "../model/cursor.js";
 import type { EndpointDelivery } from "../model/delivery.js";
 import { notFound } from "../model/errors.js";
 import { isId } from "../model/ids.js";
 import type { MessageRecord } from "../model/message.js";
-import type { CursorKey } from "../store/cursor.js";
 import { deliveriesOfMessage } from "../store/deliveries.js";
 import { getMessage, listMessages, type StoredMessage } from "../store/messages.js";
 

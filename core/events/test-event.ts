@@ -5,10 +5,10 @@
  */
 import type { Deps } from "../deps.js";
 import { getEndpointOf } from "../endpoints/service.js";
+import { catalogOf } from "../event-types/catalog.js";
 import type { EndpointRecord } from "../model/endpoint.js";
 import { conflict, ServiceError } from "../model/errors.js";
 import { listAllEndpoints } from "../store/endpoints.js";
-import { catalogOf } from "./catalog.js";
 import { exampleData } from "./example.js";
 import { ingestEvent } from "./ingest.js";
 

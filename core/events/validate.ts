@@ -4,13 +4,13 @@
  * the ingest function dead-letters the message with the error code as the reason.
  */
 import type { Deps } from "../deps.js";
+import { catalogOf } from "../event-types/catalog.js";
+import type { EventTypeDef } from "../event-types/default-catalog.js";
+import { schemaIssues } from "../event-types/schema.js";
 import { payloadTooLarge, ServiceError, validationError } from "../model/errors.js";
 import { MAX_DATA_BYTES, MAX_DATA_DEPTH, MAX_DELIVER_AHEAD_MS } from "../model/limits.js";
 import { ingestMessage } from "../model/message.js";
 import { orgCache } from "../org-cache.js";
-import { catalogOf } from "./catalog.js";
-import type { EventTypeDef } from "./default-catalog.js";
-import { schemaIssues } from "./schema.js";
 
 /**
  * What is wrong with the shape of a parsed JSON value, if anything: nesting deeper than

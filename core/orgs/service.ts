@@ -6,10 +6,10 @@
 
 import { type ApiKeyInfo, createApiKey } from "../auth/api-keys.js";
 import type { Deps } from "../deps.js";
+import type { CursorKey } from "../model/cursor.js";
 import { conflict, notFound, ServiceError } from "../model/errors.js";
 import { newId } from "../model/ids.js";
 import type { Principal } from "../model/principal.js";
-import type { CursorKey } from "../store/cursor.js";
 import { getOrg, listOrgs, type OrgRecord, putOrgIfAbsent } from "../store/orgs.js";
 
 export interface Organization {

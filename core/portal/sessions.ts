@@ -4,7 +4,7 @@
  * carries the token. The token proves who and what; one read proves it was not revoked.
  */
 import type { Deps } from "../deps.js";
-import { catalogOf } from "../events/catalog.js";
+import { catalogOf } from "../event-types/catalog.js";
 import { notFound, ServiceError, validationError } from "../model/errors.js";
 import { newId } from "../model/ids.js";
 import type { Principal } from "../model/principal.js";

@@ -8,7 +8,7 @@ import {
 } from "@aws-sdk/client-scheduler";
 import { clientOptions } from "../config/aws.js";
 import type { Config } from "../config/runtime.js";
-import type { ScheduleEntry, Scheduler } from "./scheduler.js";
+import type { ScheduleEntry, Scheduler } from "../model/schedule.js";
 
 export function eventBridgeScheduler(config: Config): Scheduler {
   const { group, roleArn, ingestQueueArn, deliveryQueueArn, maintenanceFunctionArn } = config.scheduler;

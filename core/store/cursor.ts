@@ -3,12 +3,9 @@
  * DynamoDB key; before a store passes it as ExclusiveStartKey it checks the key lies inside
  * the partition being queried, so a forged cursor can never page into another tenant.
  */
-import { ServiceError } from "../model/errors.js";
+import { type CursorKey, invalidCursor } from "../model/cursor.js";
 
-/** A DynamoDB key as it travels in a cursor: string attributes only (all our keys are strings). */
-export type CursorKey = Record<string, string>;
-
-export const invalidCursor = () => new ServiceError(400, "invalid_cursor", "cursor is not valid");
+export type { CursorKey } from "../model/cursor.js";
 
 /**
  * `expect`: attributes that must equal these values (e.g. `{ pk }`); `prefixes`: attributes

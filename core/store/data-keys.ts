@@ -1,4 +1,4 @@
-/** Per-organization data keys (ORG#{org} / DATAKEY), stored wrapped: see core/secrets/at-rest.ts. */
+/** Per-organization data keys (ORG#{org} / DATAKEY), stored wrapped: see core/store/secrets-at-rest.ts. */
 import { DeleteCommand, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import type { Db } from "./db.js";
 import { keys } from "./keys.js";

@@ -4,13 +4,13 @@ import { KMSClient } from "@aws-sdk/client-kms";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { clientOptions } from "../config/aws.js";
 import { type Config, ConfigError } from "../config/runtime.js";
-import { createSecretsAtRest, type SecretsAtRest } from "../secrets/at-rest.js";
-import { fileKeyWrapper, type KeyWrapper, kmsKeyWrapper } from "../secrets/key-wrap.js";
+import { fileKeyWrapper, type KeyWrapper, kmsKeyWrapper } from "./key-wrap.js";
+import { createSecretsAtRest, type SecretsAtRest } from "./secrets-at-rest.js";
 
 export interface Db {
   doc: DynamoDBDocumentClient;
   table: string;
-  /** Encrypts what the stores keep of signing secrets (core/secrets/at-rest.ts). */
+  /** Encrypts what the stores keep of signing secrets (core/store/secrets-at-rest.ts). */
   secrets: SecretsAtRest;
 }
 

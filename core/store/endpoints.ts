@@ -25,7 +25,7 @@ export function toEndpoint(item: Record<string, unknown>): EndpointRecord {
   return rest as EndpointRecord;
 }
 
-/** The record with its secrets decrypted (core/secrets/at-rest.ts): what every read returns. */
+/** The record with its secrets decrypted (core/store/secrets-at-rest.ts): what every read returns. */
 async function openEndpoint(db: Db, item: Record<string, unknown>): Promise<EndpointRecord> {
   const rec = toEndpoint(item);
   return {

@@ -32,7 +32,7 @@ export const keys = {
   /** GSI1 keys listing every organization, oldest first (the platform operator's view). */
   orgListing: (createdAt: string, org: string) => ({ gsi1pk: "ORGS", gsi1sk: `${createdAt}#${org}` }),
   orgListingPk: "ORGS",
-  /** The organization's data key for secrets at rest (core/secrets/at-rest.ts). */
+  /** The organization's data key for secrets at rest (core/store/secrets-at-rest.ts). */
   dataKey: (org: string): Key => ({ pk: `ORG#${org}`, sk: "DATAKEY" }),
 
   apiKey: (org: string, keyId: string): Key => ({ pk: `ORG#${org}`, sk: `APIKEY#${keyId}` }),

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { DEFAULT_EVENT_TYPES } from "../../core/events/default-catalog.js";
+import { DEFAULT_EVENT_TYPES } from "../../core/event-types/default-catalog.js";
 import { createTestOrg } from "../support/api.js";
 import { createTestStack, type TestStack } from "../support/stack.js";
 

@@ -1,15 +1,15 @@
 /** v1a keys and signatures: the Standard Webhooks formats, and what a receiver verifies with. */
 import { createPublicKey, verify } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { webhookHeaders } from "../../core/delivery/sign.js";
+import { jwksOf } from "../../core/endpoints/public-keys.js";
+import { webhookHeaders } from "../../core/signing/sign.js";
 import {
   generateSigningKey,
   jwkOf,
   publicKeyObject,
   publicKeyOf,
   signEd25519,
-} from "../../core/delivery/sign-ed25519.js";
-import { jwksOf } from "../../core/endpoints/public-keys.js";
+} from "../../core/signing/sign-ed25519.js";
 
 const body = '{"id":"msg_1","type":"t","data":{}}';
 

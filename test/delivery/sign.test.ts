@@ -3,7 +3,7 @@ import { Webhook as StandardWebhook } from "standardwebhooks";
 import { Webhook as SvixWebhook } from "svix";
 import { describe, expect, it } from "vitest";
 import { requestHeaders } from "../../core/delivery/request.js";
-import { sign, signingSecrets, webhookHeaders } from "../../core/delivery/sign.js";
+import { sign, signingSecrets, webhookHeaders } from "../../core/signing/sign.js";
 
 const newSecret = () => `whsec_${randomBytes(32).toString("base64")}`;
 

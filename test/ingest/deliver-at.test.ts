@@ -9,12 +9,12 @@ import { createDeps, type Deps } from "../../core/deps.js";
 import { fanoutCommandBody } from "../../core/events/fanout-command.js";
 import { ingestEvent } from "../../core/events/ingest.js";
 import { createIngestHandler } from "../../core/events/ingest-handler.js";
+import { scheduleName } from "../../core/model/schedule.js";
 import type { DeliveryTask } from "../../core/model/task.js";
-import { fireDueSchedules } from "../../core/scheduler/local.js";
-import { scheduleName } from "../../core/scheduler/scheduler.js";
 import { deliveriesOfMessage } from "../../core/store/deliveries.js";
 import { keys } from "../../core/store/keys.js";
 import { getMessage } from "../../core/store/messages.js";
+import { fireDueSchedules } from "../../core/store/schedules.js";
 import { createTestStack, type TestStack, uniqueOrg } from "../support/stack.js";
 import {
   putEndpoint,

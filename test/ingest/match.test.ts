@@ -1,8 +1,8 @@
 /** Unit tests: type patterns, the agent filter, endpoint selection, derived message ids. */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { agentMatches, matchEndpoints, subscribes, typeMatches } from "../../core/events/match.js";
 import { messageIdFromSqs } from "../../core/events/message-id.js";
+import { agentMatches, matchEndpoints, subscribes, typeMatches } from "../../core/filters/match.js";
 import type { EndpointRecord } from "../../core/model/endpoint.js";
 import { isId } from "../../core/model/ids.js";
 

@@ -1,14 +1,14 @@
 /**
  * Load at reduced size (LOAD_EVENTS, default 300) through the whole local stack: fan-out 3,
  * 10 % of receiver responses failing at random. Zero lost, and every failure accounted for in
- * the attempt log or the DLQ (test/reliability/load.ts has the accounting). The full size
+ * the attempt log or the DLQ (scripts/load.ts has the accounting). The full size
  * (10,000 events) runs in `npm run soak`.
  */
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { logger } from "../../core/log/logger.js";
 import { type LocalStack, startLocalStack } from "../../local/stack.js";
-import { runLoad } from "./load.js";
+import { runLoad } from "../../scripts/load.js";
 
 const EVENTS = Number(process.env.LOAD_EVENTS ?? 300);
 const SEED = Number(process.env.LOAD_SEED ?? 8);

@@ -4,13 +4,7 @@
  * whole-table snapshots (to prove "no partial write") and output capture (to scan logs).
  */
 import { createHash, randomBytes } from "node:crypto";
-import {
-  GetQueueAttributesCommand,
-  type Message,
-  ReceiveMessageCommand,
-  SetQueueAttributesCommand,
-  type SQSClient,
-} from "@aws-sdk/client-sqs";
+import { SetQueueAttributesCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import { ScanCommand } from "@aws-sdk/lib-dynamodb";
 import type { SQSEvent, SQSRecord } from "aws-lambda";
 import { createDeliveryHandler } from "../../core/delivery/handler.js";
@@ -20,10 +14,14 @@ import type { EndpointRecord } from "../../core/model/endpoint.js";
 import type { DeliveryTask } from "../../core/model/task.js";
 import { attemptsOfMessage } from "../../core/store/attempts.js";
 import { type EventSource, startEventSource } from "../../local/event-source.js";
+import { queueCounts } from "../../local/queues.js";
 import { deliveryOf, deliveryTaskFor, enqueue, waitForDeliveryStatus } from "../support/deliveries.js";
 import { newSecret, putEndpointRecord } from "../support/endpoints.js";
 import type { TestStack } from "../support/stack.js";
 import { waitFor } from "../support/wait.js";
+
+export { rng } from "../../bench/rng.js";
+export { queueCounts, receiveAll } from "../../local/queues.js";
 
 export { newSecret };
 
@@ -58,28 +56,6 @@ export async function attemptsOfMsg(deps: Deps, org: string, msgId: string): Pro
   return page.attempts.sort((a, b) => a.attempt - b.attempt || a.id.localeCompare(b.id));
 }
 
-export async function queueCounts(
-  sqs: SQSClient,
-  url: string,
-): Promise<{ visible: number; inFlight: number; delayed: number }> {
-  const res = await sqs.send(
-    new GetQueueAttributesCommand({
-      QueueUrl: url,
-      AttributeNames: [
-        "ApproximateNumberOfMessages",
-        "ApproximateNumberOfMessagesNotVisible",
-        "ApproximateNumberOfMessagesDelayed",
-      ],
-    }),
-  );
-  const a = res.Attributes ?? {};
-  return {
-    visible: Number(a.ApproximateNumberOfMessages ?? 0),
-    inFlight: Number(a.ApproximateNumberOfMessagesNotVisible ?? 0),
-    delayed: Number(a.ApproximateNumberOfMessagesDelayed ?? 0),
-  };
-}
-
 /** Waits until a queue holds nothing at all (no visible, in-flight or delayed message). */
 export function waitForEmptyQueue(sqs: SQSClient, url: string, timeoutMs = 60_000) {
   return waitFor(
@@ -89,36 +65,6 @@ export function waitForEmptyQueue(sqs: SQSClient, url: string, timeoutMs = 60_00
     },
     { what: `queue ${url} to drain`, timeoutMs, intervalMs: 200 },
   );
-}
-
-/** Receives (and leaves to expire) every message on a queue that nobody else consumes. */
-export async function receiveAll(sqs: SQSClient, url: string, expected?: number): Promise<Message[]> {
-  const seen = new Map<string, Message>();
-  const read = async () => {
-    const res = await sqs.send(
-      new ReceiveMessageCommand({
-        QueueUrl: url,
-        MaxNumberOfMessages: 10,
-        WaitTimeSeconds: 0,
-        VisibilityTimeout: 600,
-        MessageAttributeNames: ["All"],
-        MessageSystemAttributeNames: ["All"],
-      }),
-    );
-    for (const m of res.Messages ?? []) seen.set(m.MessageId!, m);
-    return (res.Messages ?? []).length;
-  };
-  if (expected !== undefined) {
-    await waitFor(async () => (await read()) >= 0 && seen.size >= expected, {
-      what: `${expected} message(s) on ${url} (got ${seen.size})`,
-      timeoutMs: 30_000,
-      intervalMs: 0,
-    });
-  }
-  while ((await read()) > 0) {
-    // keep reading until the queue answers empty
-  }
-  return [...seen.values()];
 }
 
 /** Shortens a queue's visibility timeout: a crashed invocation's records come back quickly. */
@@ -238,16 +184,4 @@ function safeJson(v: unknown): string {
   } catch {
     return String(v);
   }
-}
-
-/** Deterministic pseudo-random numbers (mulberry32), so a failing run can be replayed. */
-export function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

@@ -25,7 +25,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../core/api/app.js";
 import type { ApiEnv } from "../../core/api/env.js";
 import { generateApiKey } from "../../core/auth/keys.js";
-import { DEFAULT_EVENT_TYPES } from "../../core/events/default-catalog.js";
+import { DEFAULT_EVENT_TYPES } from "../../core/event-types/default-catalog.js";
 import { createIngestHandler } from "../../core/events/ingest-handler.js";
 import { logger } from "../../core/log/logger.js";
 import { bootstrapOrg } from "../../core/orgs/bootstrap.js";

@@ -11,10 +11,10 @@ import { DecryptCommand, GenerateDataKeyCommand, KMSClient } from "@aws-sdk/clie
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { mockClient } from "aws-sdk-client-mock";
 import { beforeAll, describe, expect, it } from "vitest";
-import { createSecretsAtRest, SecretUnreadableError } from "../../core/secrets/at-rest.js";
-import { fileKeyWrapper, type KeyWrapper, kmsKeyWrapper } from "../../core/secrets/key-wrap.js";
 import { getEndpoint, listAllEndpoints } from "../../core/store/endpoints.js";
+import { fileKeyWrapper, type KeyWrapper, kmsKeyWrapper } from "../../core/store/key-wrap.js";
 import { keys } from "../../core/store/keys.js";
+import { createSecretsAtRest, SecretUnreadableError } from "../../core/store/secrets-at-rest.js";
 import { createTestOrg } from "../support/api.js";
 import { createTestStack, type TestStack, uniqueOrg } from "../support/stack.js";
 

@@ -13,7 +13,7 @@
  */
 import { Agent, request } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { guardedLookup } from "../../core/delivery/ssrf.js";
+import { guardedLookup } from "../../core/endpoints/ssrf.js";
 import type { EventSource } from "../../local/event-source.js";
 import {
   attemptsOfMsg,

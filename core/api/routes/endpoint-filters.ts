@@ -7,7 +7,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { Deps } from "../../deps.js";
 import { jwksOf } from "../../endpoints/public-keys.js";
 import { getEndpointOf } from "../../endpoints/service.js";
-import { RECENT, testFilter } from "../../filters/test-filter.js";
+import { RECENT, testFilter } from "../../endpoints/test-filter.js";
 import { MAX_ID_LENGTH, MAX_PRODUCER_ID_LENGTH } from "../../model/limits.js";
 import { agentId, eventTypeString } from "../../model/message.js";
 import { requireRole } from "../auth.js";

@@ -1,9 +1,9 @@
 /** /v1/event-types: the organization's catalog (defaults + its own types). */
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Deps } from "../../deps.js";
-import { catalogOf } from "../../events/catalog.js";
+import { catalogOf } from "../../event-types/catalog.js";
+import type { EventTypeDef } from "../../event-types/default-catalog.js";
 import { createEventType } from "../../events/custom-types.js";
-import type { EventTypeDef } from "../../events/default-catalog.js";
 import { requireRole } from "../auth.js";
 import { errorResponses } from "../errors.js";
 import { createRouter } from "../router.js";

@@ -2,8 +2,8 @@
  * One-time schedules for what SQS cannot hold: retries longer than a visibility timeout,
  * producer-requested `deliver_at`, and the timer that auto-disables a failing endpoint.
  *
- * On AWS this is EventBridge Scheduler (`eventbridge.ts`); locally due entries are stored in
- * DynamoDB and polled (`local.ts`). Either way, when an entry is due its `body` is sent to
+ * On AWS this is EventBridge Scheduler (core/scheduler/eventbridge.ts); locally due entries
+ * are stored in DynamoDB and polled (core/store/schedules.ts). Either way, when an entry is due its `body` is sent to
  * the target queue (the consumer is the same code path as for any other message), or, for
  * `maintenance`, passed as the event to the scheduled-work function.
  */

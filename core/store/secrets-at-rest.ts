@@ -2,7 +2,7 @@
  * Secrets at rest: what the table stores of a signing secret (and of a rotation's previous
  * one, HMAC secrets and ed25519 private keys alike) is ciphertext under a per-organization
  * data key. The data key itself is stored wrapped by the deployment's key (KMS on AWS, a key
- * file locally: core/secrets/key-wrap.ts) in the organization's DATAKEY item.
+ * file locally: core/store/key-wrap.ts) in the organization's DATAKEY item.
  *
  *   const box = createSecretsAtRest(db, wrapper);
  *   const stored = await box.encrypt(org, "whsec_…");   // "enc1:…"
@@ -14,8 +14,8 @@
  * Threat model: docs/security.md.
  */
 
-import { deleteDataKey, getDataKey, putDataKeyIfAbsent } from "../store/data-keys.js";
-import type { Db } from "../store/db.js";
+import { deleteDataKey, getDataKey, putDataKeyIfAbsent } from "./data-keys.js";
+import type { Db } from "./db.js";
 import { type KeyWrapper, open, seal } from "./key-wrap.js";
 
 export interface SecretsAtRest {

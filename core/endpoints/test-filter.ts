@@ -3,12 +3,12 @@
  * tried on a sample event or on the organization's most recent events. Reads only.
  */
 import type { Deps } from "../deps.js";
-import { getEndpointOf } from "../endpoints/service.js";
-import { agentMatches, subscribes } from "../events/match.js";
+import { checkFilter, filterInput, passesFilter } from "../filters/filter.js";
+import { agentMatches, subscribes } from "../filters/match.js";
 import { validationError } from "../model/errors.js";
 import type { MessageRecord } from "../model/message.js";
 import { listMessages } from "../store/messages.js";
-import { checkFilter, filterInput, passesFilter } from "./filter.js";
+import { getEndpointOf } from "./service.js";
 
 export const RECENT = { default: 20, max: 100 } as const;
 

@@ -6,9 +6,10 @@
  * An empty subscription means every type. An endpoint's payload filter (docs/filters.md)
  * comes last: events it refuses are `filtered`, neither delivered nor recorded.
  */
-import { filterInput, passesFilter } from "../filters/filter.js";
+
 import type { EndpointRecord } from "../model/endpoint.js";
 import type { MessageRecord } from "../model/message.js";
+import { filterInput, passesFilter } from "./filter.js";
 
 export function typeMatches(pattern: string, type: string): boolean {
   if (pattern === "*" || pattern === type) return true;

@@ -15,10 +15,11 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { SendMessageBatchCommand } from "@aws-sdk/client-sqs";
 import { ScanCommand } from "@aws-sdk/lib-dynamodb";
-import { createEndpoint } from "../../core/endpoints/service.js";
-import { bootstrapOrg } from "../../core/orgs/bootstrap.js";
-import type { LocalStack } from "../../local/stack.js";
-import { queueCounts, receiveAll, rng } from "./support.js";
+import { rng } from "../bench/rng.js";
+import { createEndpoint } from "../core/endpoints/service.js";
+import { bootstrapOrg } from "../core/orgs/bootstrap.js";
+import { queueCounts, receiveAll } from "../local/queues.js";
+import type { LocalStack } from "../local/stack.js";
 
 export interface LoadOptions {
   events: number;

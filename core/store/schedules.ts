@@ -1,13 +1,14 @@
 /**
- * Local scheduler adapter: entries are items in the table (see keys.ts), and
- * `fireDueSchedules` (called by the local poller) sends the due ones to their queue.
+ * The local scheduler (SCHEDULER_MODE=local): the table stands in for EventBridge Scheduler.
+ * Entries are items in the table (see keys.ts), and `fireDueSchedules` (called by the local
+ * poller) sends the due ones to their queue. The contract is core/model/schedule.ts.
  */
 import { SendMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import { DeleteCommand, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import type { Config } from "../config/runtime.js";
-import type { Db } from "../store/db.js";
-import { keys } from "../store/keys.js";
-import type { ScheduleEntry, Scheduler, ScheduleTarget } from "./scheduler.js";
+import type { ScheduleEntry, Scheduler, ScheduleTarget } from "../model/schedule.js";
+import type { Db } from "./db.js";
+import { keys } from "./keys.js";
 
 interface StoredEntry {
   pk: string;

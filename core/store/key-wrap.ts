@@ -1,5 +1,5 @@
 /**
- * Who guards the per-organization data keys (core/secrets/at-rest.ts): AWS KMS on AWS, a key
+ * Who guards the per-organization data keys (core/store/secrets-at-rest.ts): AWS KMS on AWS, a key
  * file for the local stack. Either way the table holds data keys only in wrapped form, so a
  * table export, a backup or a read-only table role reveals no secret.
  */

@@ -1,0 +1,11 @@
+/**
+ * A page cursor as services and stores pass it: the decoded DynamoDB key where the next page
+ * starts. core/api/pagination.ts encodes and decodes it for clients; core/store/cursor.ts
+ * checks a decoded one stays inside the caller's partition.
+ */
+import { ServiceError } from "./errors.js";
+
+/** A DynamoDB key as it travels in a cursor: string attributes only (all our keys are strings). */
+export type CursorKey = Record<string, string>;
+
+export const invalidCursor = () => new ServiceError(400, "invalid_cursor", "cursor is not valid");

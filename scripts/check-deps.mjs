@@ -1,0 +1,74 @@
+#!/usr/bin/env node
+/**
+ * `npm run check:deps`: the dependency rule (.dependency-cruiser.cjs, docs/design.md "Layers").
+ *
+ * 1. dependency-cruiser checks the real tree: any violation fails the check.
+ * 2. A negative control: a scratch tree (in the OS temp dir, never in the project) with one
+ *    violation per rule family must fail with exactly those rules, so a rule that silently
+ *    stopped matching (a renamed folder, a typo in a regex) fails the check too.
+ */
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const config = path.join(root, ".dependency-cruiser.cjs");
+const cli = path.join(root, "node_modules", "dependency-cruiser", "bin", "dependency-cruise.mjs");
+
+function cruise(cwd, dirs) {
+  const res = spawnSync(process.execPath, [cli, ...dirs, "--config", config, "--output-type", "json"], {
+    cwd,
+    encoding: "utf8",
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  if (!res.stdout) fail(`dependency-cruiser did not run (exit ${res.status})`, res.stderr);
+  return JSON.parse(res.stdout).summary.violations;
+}
+
+function fail(message, output) {
+  if (output) process.stderr.write(`${output.trimEnd()}\n`);
+  process.stderr.write(`check:deps FAILED: ${message}\n`);
+  process.exit(1);
+}
+
+const describe = (v) =>
+  `  ${v.rule.name}: ${v.from} → ${v.to}${v.cycle ? ` (cycle ${JSON.stringify(v.cycle)})` : ""}`;
+
+// 1. The project.
+const found = cruise(root, ["core", "functions", "local", "scripts", "bench", "test"]);
+if (found.length > 0) fail(`${found.length} dependency violation(s):`, found.map(describe).join("\n"));
+
+// 2. The negative control: each file below breaks one rule.
+const scratch = mkdtempSync(path.join(tmpdir(), "hookrelay-deps-"));
+const files = {
+  "tsconfig.json": JSON.stringify({ compilerOptions: { module: "NodeNext", moduleResolution: "NodeNext" } }),
+  "core/model/thing.ts": "export const thing = 1;\n",
+  "core/store/things.ts": 'import { service } from "../events/service.js";\nexport const store = service;\n',
+  "core/events/service.ts":
+    'import { thing } from "../model/thing.js";\nimport { rule } from "../endpoints/rules.js";\nexport const service = thing + rule;\n',
+  "core/endpoints/rules.ts": 'import { helper } from "../events/helper.js";\nexport const rule = helper;\n',
+  "core/events/helper.ts": "export const helper = 2;\n",
+  "core/api/route.ts": 'import { store } from "../store/things.js";\nexport const route = store;\n',
+  "scripts/tool.ts": 'import { fixture } from "../test/fixture.js";\nexport const tool = fixture;\n',
+  "test/fixture.ts": "export const fixture = 3;\n",
+};
+const expected = [
+  "adapters-import-only-the-kernel", // core/store → core/events
+  "api-goes-through-services", // core/api → core/store
+  "no-cycles-between-core-folders", // core/events ↔ core/endpoints
+  "production-never-imports-tests", // scripts → test
+];
+try {
+  for (const [file, text] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(scratch, file)), { recursive: true });
+    writeFileSync(path.join(scratch, file), text);
+  }
+  const caught = new Set(cruise(scratch, ["core", "scripts", "test"]).map((v) => v.rule.name));
+  const missed = expected.filter((name) => !caught.has(name));
+  if (missed.length > 0) fail(`negative control: these violations were not caught: ${missed.join(", ")}`);
+} finally {
+  rmSync(scratch, { recursive: true, force: true });
+}
+process.stdout.write(`check:deps ok: no violations; the negative control caught ${expected.join(", ")}\n`);
