@@ -4,7 +4,7 @@ import { MAX_KEY_NAME_LENGTH } from "../../model/limits.js";
 import { role as roleEnum } from "../../model/principal.js";
 import { pathId } from "./params.js";
 
-const role = roleEnum.openapi({
+const role = roleEnum.meta({
   description: "admin: everything; member: read and publish events; viewer: read only",
 });
 

@@ -13,18 +13,18 @@ import { pathId } from "./params.js";
 export const publishEventBody = z
   .strictObject({
     ...publishFields,
-    type: publishFields.type.openapi({ example: "telephony.complete" }),
-    data: publishFields.data.openapi({
+    type: publishFields.type.meta({ example: "telephony.complete" }),
+    data: publishFields.data.meta({
       description: `Event payload; at most ${MAX_DATA_BYTES} bytes serialized`,
     }),
-    id: publishFields.id.openapi({
+    id: publishFields.id.meta({
       description: "Idempotency key: the same id within 24 h is accepted once",
       example: "call_8f2e.completed",
     }),
-    agent_id: publishFields.agent_id.openapi({
+    agent_id: publishFields.agent_id.meta({
       description: "Only endpoints filtered to this agent (or to all agents) get the event",
     }),
-    deliver_at: publishFields.deliver_at.openapi({
+    deliver_at: publishFields.deliver_at.meta({
       description: "Fan out at this time instead of now (at most 30 days ahead)",
     }),
   })
@@ -61,8 +61,8 @@ export const eventView = z
 
 export const endpointDeliveryView = endpointDelivery
   .extend({
-    next_attempt_at: endpointDelivery.shape.next_attempt_at.openapi({ format: "date-time" }),
-    updated_at: endpointDelivery.shape.updated_at.openapi({ format: "date-time" }),
+    next_attempt_at: endpointDelivery.shape.next_attempt_at.meta({ format: "date-time" }),
+    updated_at: endpointDelivery.shape.updated_at.meta({ format: "date-time" }),
   })
   .openapi("EndpointDelivery");
 
