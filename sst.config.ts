@@ -37,11 +37,11 @@ export default $config({
 
     // ---- defaults for every function created below ----------------------------------------
     // arm64 is ~20 % cheaper per GB-s than x86_64 and the code has no native modules.
-    // nodejs22.x matches the ES2023 target of the codebase (esbuild targets es2023 for it).
+    // nodejs24.x: the newest Lambda Node.js runtime (and SST's default); the code targets ES2023.
     // `minify` must be set explicitly: SST's bundler treats "unset" as false (SST.md §0).
     // The externals keep unused credential providers out of the bundles (docs/cost.md).
     $transform(sst.aws.Function, (args) => {
-      args.runtime ??= "nodejs22.x";
+      args.runtime ??= "nodejs24.x";
       args.architecture ??= "arm64";
       args.logging ??= { retention: isProd ? "3 months" : "1 week", format: "json" };
       args.nodejs ??= { minify: bundle.minify, esbuild: { external: [...bundle.external] } };
@@ -114,6 +114,34 @@ export default $config({
     };
     const { queue: ingestQueue, dlq: ingestDlq } = queueWithDlq(queues.ingest);
     const { queue: deliveryQueue, dlq: deliveryDlq } = queueWithDlq(queues.delivery);
+    // The slow lane (docs/delivery.md): its own queue, sharing the delivery DLQ.
+    const slowQueue = new sst.aws.Queue(
+      queues.deliverySlow.name,
+      {
+        visibilityTimeout: seconds(queues.deliverySlow.visibilityTimeoutSeconds),
+        dlq: { queue: deliveryDlq.arn, retry: queues.deliverySlow.maxReceiveCount },
+        transform: {
+          queue: {
+            messageRetentionSeconds: queues.deliverySlow.retentionSeconds,
+            maxMessageSize: queues.deliverySlow.maxMessageBytes,
+          },
+        },
+      },
+      keep,
+    );
+    // Where EventBridge Scheduler puts an invocation it gave up on (after 24 h of retries).
+    const schedulerDlq = new sst.aws.Queue(
+      "SchedulerDlq",
+      {
+        transform: {
+          queue: {
+            messageRetentionSeconds: infra.SQS_MAX_RETENTION_SECONDS,
+            maxMessageSize: infra.SQS_MAX_MESSAGE_BYTES,
+          },
+        },
+      },
+      keep,
+    );
 
     // ---- KMS key wrapping each organization's data key for signing secrets at rest -------------
     // Envelope encryption (core/store/secrets-at-rest.ts, docs/security.md): the table holds wrapped
@@ -151,17 +179,22 @@ export default $config({
             },
           ],
         }).json,
-        inlinePolicies: [
-          {
-            name: "send-to-service-queues",
-            policy: aws.iam.getPolicyDocumentOutput({
-              statements: [{ actions: ["sqs:SendMessage"], resources: [ingestQueue.arn, deliveryQueue.arn] }],
-            }).json,
-          },
-        ],
       },
       keep,
     );
+    // One policy mechanism on the role: separate RolePolicy resources only (the provider documents
+    // inline policies and RolePolicy on one role as incompatible: they overwrite each other).
+    new aws.iam.RolePolicy("SchedulerSendToQueues", {
+      role: schedulerRole.id,
+      policy: aws.iam.getPolicyDocumentOutput({
+        statements: [
+          {
+            actions: ["sqs:SendMessage"],
+            resources: [ingestQueue.arn, deliveryQueue.arn, schedulerDlq.arn],
+          },
+        ],
+      }).json,
+    });
     // arn:aws:scheduler:REGION:ACCOUNT:schedule-group/NAME -> arn:aws:scheduler:REGION:ACCOUNT:schedule/NAME/*
     const schedulesInGroup = scheduleGroup.arn.apply(
       (arn) => `${arn.replace(":schedule-group/", ":schedule/")}/*`,
@@ -189,7 +222,7 @@ export default $config({
         // Consumers additionally get Receive/Delete/ChangeMessageVisibility on their own queue
         // from `subscribe()`.
         actions: ["sqs:SendMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl"],
-        resources: [ingestQueue.arn, ingestDlq.arn, deliveryQueue.arn, deliveryDlq.arn],
+        resources: [ingestQueue.arn, ingestDlq.arn, deliveryQueue.arn, deliveryDlq.arn, slowQueue.arn],
       },
       {
         // Data keys only (GenerateDataKey on first use per organization, Decrypt on cold cache).
@@ -216,6 +249,8 @@ export default $config({
       INGEST_DLQ_URL: ingestDlq.url,
       DELIVERY_QUEUE_URL: deliveryQueue.url,
       DELIVERY_DLQ_URL: deliveryDlq.url,
+      DELIVERY_SLOW_QUEUE_URL: slowQueue.url,
+      SCHEDULER_DLQ_ARN: schedulerDlq.arn,
       INGEST_QUEUE_ARN: ingestQueue.arn,
       DELIVERY_QUEUE_ARN: deliveryQueue.arn,
       SCHEDULER_MODE: "eventbridge",
@@ -242,8 +277,8 @@ export default $config({
     });
     // Its own ARN (it may schedule further maintenance) can only be added after it exists.
     scheduled.addEnvironment({ MAINTENANCE_FUNCTION_ARN: scheduled.arn });
-    // A separate policy, not inline on the role: the function's environment already depends on
-    // the role ARN, so an inline statement naming the function would be a dependency cycle.
+    // A separate policy (like every statement of this role): the function's environment already
+    // depends on the role ARN, so an inline statement naming the function would be a cycle.
     new aws.iam.RolePolicy("SchedulerInvokeScheduled", {
       role: schedulerRole.id,
       policy: aws.iam.getPolicyDocumentOutput({
@@ -267,7 +302,7 @@ export default $config({
       },
       accessLog: { retention: isProd ? "3 months" : "1 week" },
     });
-    api.route("$default", {
+    const apiRoute = api.route("$default", {
       handler: "functions/api.handler",
       description: "HTTP API (Hono)",
       memory: megabytes(fn.api.memoryMb),
@@ -285,7 +320,7 @@ export default $config({
     // ---- ingest: validate, store, fan out one task per matching endpoint ----------------------
     // 512 MB / 20 s: a batch of 10 small JSON messages needs a few DynamoDB calls and one
     // SendMessageBatch per 10 tasks; the time limit only bounds a stuck batch.
-    ingestQueue.subscribe(
+    const ingest = ingestQueue.subscribe(
       {
         handler: "functions/ingest.handler",
         description: "Ingest queue consumer: validate, store, fan out",
@@ -328,6 +363,30 @@ export default $config({
         transform: {
           // Caps the load on receivers and on the account's Lambda concurrency.
           eventSourceMapping: { scalingConfig: { maximumConcurrency: fn.deliver.maxConcurrency } },
+        },
+      },
+    );
+
+    // ---- the slow lane: endpoints whose attempts outlast the shared lane's budget ---------------
+    // Same code, its own queue and a smaller concurrency: a slow or hanging endpoint can hold at
+    // most this function's invocations, never the shared lane's (docs/delivery.md).
+    const deliverSlow = slowQueue.subscribe(
+      {
+        handler: "functions/deliver-slow.handler",
+        description: "Slow delivery lane: endpoints whose recent attempts were slow or timed out",
+        memory: megabytes(fn.deliverSlow.memoryMb),
+        timeout: seconds(fn.deliverSlow.timeoutSeconds),
+        environment: withMaintenance,
+        permissions,
+      },
+      {
+        batch: {
+          size: fn.deliverSlow.batchSize,
+          window: seconds(fn.deliverSlow.batchWindowSeconds),
+          partialResponses: true,
+        },
+        transform: {
+          eventSourceMapping: { scalingConfig: { maximumConcurrency: fn.deliverSlow.maxConcurrency } },
         },
       },
     );
@@ -375,16 +434,82 @@ export default $config({
         statistic: "Maximum",
       });
     }
-    // Failed webhooks are reported per record (partial batch responses), so Lambda `Errors` counts
-    // only crashes and timeouts of the delivery function itself: any is worth a look.
-    new aws.cloudwatch.MetricAlarm("DeliverFunctionErrors", {
+    new aws.cloudwatch.MetricAlarm("SchedulerDlqDepth", {
       ...anyOccurrence,
-      alarmDescription: "The delivery function crashed or timed out",
-      namespace: "AWS/Lambda",
-      metricName: "Errors",
-      dimensions: { FunctionName: deliver.nodes.function.name },
-      statistic: "Sum",
+      alarmDescription: $interpolate`Scheduled releases or timers that failed for 24 h: messages in ${schedulerDlq.nodes.queue.name}`,
+      namespace: "AWS/SQS",
+      metricName: "ApproximateNumberOfMessagesVisible",
+      dimensions: { QueueName: schedulerDlq.nodes.queue.name },
+      statistic: "Maximum",
     });
+    // Failed webhooks are reported per record (partial batch responses), so Lambda `Errors` counts
+    // only crashes and timeouts of a function itself: any, of any function, is worth a look.
+    const functionsToWatch = [
+      ["ApiFunctionErrors", apiRoute.nodes.function, "The API function"],
+      ["IngestFunctionErrors", ingest.nodes.function, "The ingest function"],
+      ["DeliverFunctionErrors", deliver.nodes.function, "The delivery function"],
+      ["DeliverSlowFunctionErrors", deliverSlow.nodes.function, "The slow-lane delivery function"],
+      ["ScheduledFunctionErrors", scheduled.nodes.function, "The scheduled-work function"],
+    ] as const;
+    for (const [id, fnNode, what] of functionsToWatch) {
+      new aws.cloudwatch.MetricAlarm(id, {
+        ...anyOccurrence,
+        alarmDescription: `${what} crashed or timed out`,
+        namespace: "AWS/Lambda",
+        metricName: "Errors",
+        dimensions: { FunctionName: fnNode.name },
+        statistic: "Sum",
+      });
+    }
+    // The limits that would stall delivery silently (docs/delivery.md, "Limits and alarms").
+    const deliveryQueues = [
+      ["Ingest", ingestQueue],
+      ["Delivery", deliveryQueue],
+      ["DeliverySlow", slowQueue],
+    ] as const;
+    for (const [id, q] of deliveryQueues) {
+      // Past ~120,000 in-flight messages receives come back empty, with no error: warn at 80 %.
+      new aws.cloudwatch.MetricAlarm(`${id}InFlightHigh`, {
+        ...anyOccurrence,
+        threshold: Math.floor(infra.SQS_MAX_IN_FLIGHT * 0.8),
+        alarmDescription: $interpolate`In-flight messages above 80 % of the SQS cap on ${q.nodes.queue.name}`,
+        namespace: "AWS/SQS",
+        metricName: "ApproximateNumberOfMessagesNotVisible",
+        dimensions: { QueueName: q.nodes.queue.name },
+        statistic: "Maximum",
+      });
+      // Waits longer than 15 min are never on the queue (re-sends, scheduler): an older message
+      // means consumers are not keeping up or not receiving.
+      new aws.cloudwatch.MetricAlarm(`${id}OldestMessage`, {
+        ...anyOccurrence,
+        threshold: infra.SQS_MAX_DELAY_SECONDS + 5 * 60,
+        alarmDescription: $interpolate`Oldest message older than 20 min on ${q.nodes.queue.name}`,
+        namespace: "AWS/SQS",
+        metricName: "ApproximateAgeOfOldestMessage",
+        dimensions: { QueueName: q.nodes.queue.name },
+        statistic: "Maximum",
+      });
+    }
+    for (const metricName of ["ReadThrottleEvents", "WriteThrottleEvents"]) {
+      new aws.cloudwatch.MetricAlarm(`Table${metricName}`, {
+        ...anyOccurrence,
+        alarmDescription: $interpolate`DynamoDB throttled requests (${metricName}) on ${table.name}`,
+        namespace: "AWS/DynamoDB",
+        metricName,
+        dimensions: { TableName: table.name },
+        statistic: "Sum",
+      });
+    }
+    for (const metricName of ["TargetErrorCount", "InvocationDroppedCount"]) {
+      new aws.cloudwatch.MetricAlarm(`Scheduler${metricName}`, {
+        ...anyOccurrence,
+        alarmDescription: $interpolate`EventBridge Scheduler ${metricName} in ${scheduleGroup.name}`,
+        namespace: "AWS/Scheduler",
+        metricName,
+        dimensions: { ScheduleGroup: scheduleGroup.name },
+        statistic: "Sum",
+      });
+    }
 
     return {
       api: api.url,
@@ -393,6 +518,8 @@ export default $config({
       ingestQueueArn: ingestQueue.arn,
       ingestProducerPolicyArn: producerPolicy.arn,
       deliveryQueueUrl: deliveryQueue.url,
+      deliverySlowQueueUrl: slowQueue.url,
+      schedulerDlqUrl: schedulerDlq.url,
       deliveryDlqUrl: deliveryDlq.url,
       ingestDlqUrl: ingestDlq.url,
       scheduleGroup: scheduleGroup.name,

@@ -11,11 +11,12 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Webhook } from "standardwebhooks";
-import type { Arrival, ReceiverCommand, ReceiverReply } from "./receiver.js";
+import type { Arrival, ReceiverCommand, ReceiverMode, ReceiverReply } from "./receiver.js";
 
 interface Route {
   verifier: Webhook;
   failFirst: boolean;
+  mode: ReceiverMode;
 }
 
 const routes = new Map<string, Route>();
@@ -62,6 +63,14 @@ const server = createServer((req, res) => {
       res.writeHead(404).end();
       return;
     }
+    if (route.mode !== "ok") {
+      // A bad endpoint of the noisy-neighbour run: counted, not verified.
+      count++;
+      arrivals.push({ id, key, at, seq: -1, sentAt: 0, status: route.mode === "503" ? 503 : 0 });
+      if (route.mode === "503") res.writeHead(503).end();
+      else if (route.mode === "slow") setTimeout(() => res.writeHead(204).end(), 8000);
+      return; // hang: never answers; the sender's timeout ends it
+    }
     try {
       route.verifier.verify(body, {
         "webhook-id": id,
@@ -90,7 +99,11 @@ process.on("message", (raw: unknown) => {
   let reply: ReceiverReply;
   switch (cmd.op) {
     case "route":
-      routes.set(cmd.key, { verifier: new Webhook(cmd.secret), failFirst: cmd.failFirst });
+      routes.set(cmd.key, {
+        verifier: new Webhook(cmd.secret),
+        failFirst: cmd.failFirst,
+        mode: cmd.mode ?? "ok",
+      });
       reply = { n: cmd.n };
       break;
     case "count":

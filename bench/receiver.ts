@@ -19,8 +19,14 @@ export interface Arrival {
   status: number;
 }
 
+/**
+ * How a route answers: `ok` (2xx, after failFirst), or as a bad endpoint of the noisy-neighbour
+ * run: `hang` (never answers), `503` (at once), `slow` (204 after 8 s).
+ */
+export type ReceiverMode = "ok" | "hang" | "503" | "slow";
+
 export type ReceiverCommand =
-  | { n: number; op: "route"; key: string; secret: string; failFirst: boolean }
+  | { n: number; op: "route"; key: string; secret: string; failFirst: boolean; mode?: ReceiverMode }
   | { n: number; op: "count" }
   | { n: number; op: "take" };
 
@@ -37,7 +43,7 @@ export interface BenchReceiver {
   url: string;
   pid: number;
   /** Registers `/hook/{key}`: signatures are verified with `secret`. */
-  route(key: string, secret: string, failFirst?: boolean): Promise<void>;
+  route(key: string, secret: string, failFirst?: boolean, mode?: ReceiverMode): Promise<void>;
   /** Requests recorded since the last take, distinct pairs answered 2xx, failed verifications. */
   count(): Promise<{ count: number; ok: number; invalid: number }>;
   /** Returns and clears the recorded arrivals. */
@@ -71,8 +77,8 @@ export async function startBenchReceiver(): Promise<BenchReceiver> {
   return {
     url: `http://127.0.0.1:${port}`,
     pid: child.pid!,
-    async route(key, secret, failFirst = false) {
-      await call({ op: "route", key, secret, failFirst });
+    async route(key, secret, failFirst = false, mode = "ok") {
+      await call({ op: "route", key, secret, failFirst, mode });
     },
     async count() {
       const r = await call({ op: "count" });

@@ -4,6 +4,7 @@ import type { ColdStartResult } from "./cold-start.js";
 import type { HandlerCpuResult, SignResult } from "./cpu.js";
 import type { E2eResult } from "./e2e.js";
 import type { DynamoProbeResult, FloorResult } from "./floor.js";
+import { type NoisyResult, renderNoisy } from "./noisy.js";
 import { type Machine, round } from "./stats.js";
 
 export interface Results {
@@ -22,6 +23,8 @@ export interface Results {
   floor?: { queue: FloorResult; queueAfter?: FloorResult; post: FloorResult; dynamo?: DynamoProbeResult };
   e2e: E2eResult[];
   handlerCpu?: HandlerCpuResult & { calls: CallSnapshot };
+  /** The noisy-neighbour runs: a baseline, then one per kind of bad endpoint. */
+  noisy?: NoisyResult[];
   maxRssMb?: number;
   aims?: Aim[];
 }
@@ -416,5 +419,6 @@ export function renderTable(r: Results): string {
     for (const a of r.aims) out.push(row([a.aim, a.measured, a.met ? "yes" : "**no**", a.cause ?? ""]));
     out.push("");
   }
+  if (r.noisy?.length) out.push("", ...renderNoisy(r.noisy));
   return out.join("\n");
 }
