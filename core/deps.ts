@@ -21,13 +21,14 @@ export interface Deps {
 
 export function createDeps(config: Config, overrides: Partial<Deps> = {}): Deps {
   const db = overrides.db ?? createDb(config);
+  const sqs = overrides.sqs ?? createSqs(config);
   return {
     config,
     db,
-    sqs: overrides.sqs ?? createSqs(config),
+    sqs,
     scheduler:
       overrides.scheduler ??
-      (config.scheduler.mode === "local" ? localScheduler(db) : eventBridgeScheduler(config)),
+      (config.scheduler.mode === "local" ? localScheduler(db) : eventBridgeScheduler(config, { sqs })),
     now: overrides.now ?? (() => new Date()),
   };
 }

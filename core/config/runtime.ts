@@ -43,6 +43,8 @@ const envSchema = z.object({
   SCHEDULER_MODE: z.enum(["eventbridge", "local"]).default("eventbridge"),
   SCHEDULE_GROUP: z.string().optional(),
   SCHEDULER_ROLE_ARN: z.string().optional(),
+  /** Where EventBridge Scheduler puts an invocation it gave up on (alarmed). */
+  SCHEDULER_DLQ_ARN: z.string().optional(),
   INGEST_QUEUE_ARN: z.string().optional(),
   DELIVERY_QUEUE_ARN: z.string().optional(),
   MAINTENANCE_FUNCTION_ARN: z.string().optional(),
@@ -105,6 +107,7 @@ export interface Config {
     mode: "eventbridge" | "local";
     group?: string;
     roleArn?: string;
+    dlqArn?: string;
     ingestQueueArn?: string;
     deliveryQueueArn?: string;
     maintenanceFunctionArn?: string;
@@ -158,6 +161,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       mode: e.SCHEDULER_MODE,
       group: e.SCHEDULE_GROUP,
       roleArn: e.SCHEDULER_ROLE_ARN,
+      dlqArn: e.SCHEDULER_DLQ_ARN,
       ingestQueueArn: e.INGEST_QUEUE_ARN,
       deliveryQueueArn: e.DELIVERY_QUEUE_ARN,
       maintenanceFunctionArn: e.MAINTENANCE_FUNCTION_ARN,

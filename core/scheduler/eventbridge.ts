@@ -1,4 +1,12 @@
-/** EventBridge Scheduler adapter: one `at()` schedule per entry, deleted after it fires. */
+/**
+ * EventBridge Scheduler adapter: one `at()` schedule per entry, deleted after it fires.
+ *
+ * - `at()` has minute precision and must not lie in the past: the time is rounded UP to the
+ *   next whole minute, so an entry never fires early.
+ * - An entry for a queue that is due within a minute is not scheduled at all: it is sent at
+ *   once with SQS `DelaySeconds` (exact to the second, and no schedule to pay for).
+ * - A dead-letter queue receives what the scheduler gave up on after 24 h (it is alarmed).
+ */
 import {
   ConflictException,
   CreateScheduleCommand,
@@ -6,30 +14,54 @@ import {
   ResourceNotFoundException,
   SchedulerClient,
 } from "@aws-sdk/client-scheduler";
+import { SendMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import { clientOptions } from "../config/aws.js";
 import type { Config } from "../config/runtime.js";
 import type { ScheduleEntry, Scheduler } from "../model/schedule.js";
 
-export function eventBridgeScheduler(config: Config): Scheduler {
-  const { group, roleArn, ingestQueueArn, deliveryQueueArn, maintenanceFunctionArn } = config.scheduler;
+const MINUTE_MS = 60_000;
+
+/** The `at()` expression: the next whole minute at or after `at` (UTC, no millis). */
+export function atExpression(at: Date): string {
+  const rounded = new Date(Math.ceil(at.getTime() / MINUTE_MS) * MINUTE_MS);
+  return `at(${rounded.toISOString().slice(0, 19)})`;
+}
+
+export function eventBridgeScheduler(
+  config: Config,
+  deps: { client?: SchedulerClient; sqs?: SQSClient; now?: () => Date } = {},
+): Scheduler {
+  const { group, roleArn, dlqArn, ingestQueueArn, deliveryQueueArn, maintenanceFunctionArn } =
+    config.scheduler;
   if (!group || !roleArn || !ingestQueueArn || !deliveryQueueArn || !maintenanceFunctionArn) {
     throw new Error(
       "SCHEDULE_GROUP, SCHEDULER_ROLE_ARN, INGEST_QUEUE_ARN, DELIVERY_QUEUE_ARN and MAINTENANCE_FUNCTION_ARN are required for SCHEDULER_MODE=eventbridge",
     );
   }
-  const client = new SchedulerClient(clientOptions(config, undefined));
+  const client = deps.client ?? new SchedulerClient(clientOptions(config, undefined));
+  const now = deps.now ?? (() => new Date());
   const arns = { ingest: ingestQueueArn, delivery: deliveryQueueArn, maintenance: maintenanceFunctionArn };
+  const urls = { ingest: config.queues.ingest, delivery: config.queues.delivery };
 
   return {
     async schedule(entry: ScheduleEntry) {
-      // at() takes local time without zone or millis: yyyy-mm-ddThh:mm:ss, zone given separately.
-      const at = entry.at.toISOString().slice(0, 19);
+      const wait = entry.at.getTime() - now().getTime();
+      if (entry.target !== "maintenance" && wait < MINUTE_MS && deps.sqs) {
+        await deps.sqs.send(
+          new SendMessageCommand({
+            QueueUrl: urls[entry.target],
+            MessageBody: entry.body,
+            DelaySeconds: Math.max(0, Math.ceil(wait / 1000)),
+          }),
+        );
+        return;
+      }
       try {
         await client.send(
           new CreateScheduleCommand({
             Name: entry.name,
             GroupName: group,
-            ScheduleExpression: `at(${at})`,
+            ScheduleExpression: atExpression(entry.at),
             ScheduleExpressionTimezone: "UTC",
             FlexibleTimeWindow: { Mode: "OFF" },
             ActionAfterCompletion: "DELETE",
@@ -38,6 +70,7 @@ export function eventBridgeScheduler(config: Config): Scheduler {
               RoleArn: roleArn,
               Input: entry.body,
               RetryPolicy: { MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 86400 },
+              ...(dlqArn ? { DeadLetterConfig: { Arn: dlqArn } } : {}),
             },
           }),
         );

@@ -1,0 +1,110 @@
+/**
+ * The EventBridge Scheduler adapter, on the exact CreateSchedule input it sends (the AWS
+ * service has no emulator here, so aws-sdk-client-mock stands in for it).
+ */
+import { CreateScheduleCommand, SchedulerClient } from "@aws-sdk/client-scheduler";
+import { SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { mockClient } from "aws-sdk-client-mock";
+import { beforeEach, describe, expect, it } from "vitest";
+import { loadConfig } from "../../core/config/runtime.js";
+import { atExpression, eventBridgeScheduler } from "../../core/scheduler/eventbridge.js";
+
+const config = loadConfig({
+  TABLE_NAME: "t",
+  INGEST_QUEUE_URL: "https://sqs/ingest",
+  INGEST_DLQ_URL: "https://sqs/ingest-dlq",
+  DELIVERY_QUEUE_URL: "https://sqs/delivery",
+  DELIVERY_DLQ_URL: "https://sqs/delivery-dlq",
+  SCHEDULE_GROUP: "hookrelay-prod-x",
+  SCHEDULER_ROLE_ARN: "arn:aws:iam::1:role/scheduler",
+  SCHEDULER_DLQ_ARN: "arn:aws:sqs:us-east-1:1:scheduler-dlq",
+  INGEST_QUEUE_ARN: "arn:aws:sqs:us-east-1:1:ingest",
+  DELIVERY_QUEUE_ARN: "arn:aws:sqs:us-east-1:1:delivery",
+  MAINTENANCE_FUNCTION_ARN: "arn:aws:lambda:us-east-1:1:function:scheduled",
+});
+const now = new Date("2026-03-01T10:00:20.500Z");
+const scheduler = mockClient(SchedulerClient);
+const sqs = mockClient(SQSClient);
+const adapter = () =>
+  eventBridgeScheduler(config, { client: new SchedulerClient({}), sqs: new SQSClient({}), now: () => now });
+
+beforeEach(() => {
+  scheduler.reset();
+  sqs.reset();
+  scheduler.on(CreateScheduleCommand).resolves({});
+  sqs.on(SendMessageCommand).resolves({});
+});
+
+describe("EventBridge Scheduler adapter", () => {
+  it("sends exactly this CreateSchedule input: rounded-up at(), DLQ, retry policy, delete after", async () => {
+    const body = JSON.stringify({ kind: "endpoint.auto_disable", org_id: "org_a", endpoint_id: "ep_1" });
+    await adapter().schedule({
+      name: "disable-ep_1-123",
+      at: new Date("2026-03-06T10:00:20.500Z"),
+      target: "maintenance",
+      body,
+    });
+    expect(scheduler.commandCalls(CreateScheduleCommand).map((c) => c.args[0].input)).toEqual([
+      {
+        Name: "disable-ep_1-123",
+        GroupName: "hookrelay-prod-x",
+        ScheduleExpression: "at(2026-03-06T10:01:00)",
+        ScheduleExpressionTimezone: "UTC",
+        FlexibleTimeWindow: { Mode: "OFF" },
+        ActionAfterCompletion: "DELETE",
+        Target: {
+          Arn: "arn:aws:lambda:us-east-1:1:function:scheduled",
+          RoleArn: "arn:aws:iam::1:role/scheduler",
+          Input: body,
+          RetryPolicy: { MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 86400 },
+          DeadLetterConfig: { Arn: "arn:aws:sqs:us-east-1:1:scheduler-dlq" },
+        },
+      },
+    ]);
+  });
+
+  it("rounds at() up to the next whole minute, never earlier", () => {
+    expect(atExpression(new Date("2026-03-01T10:00:00.000Z"))).toBe("at(2026-03-01T10:00:00)");
+    expect(atExpression(new Date("2026-03-01T10:00:00.001Z"))).toBe("at(2026-03-01T10:01:00)");
+    expect(atExpression(new Date("2026-03-01T23:59:30.000Z"))).toBe("at(2026-03-02T00:00:00)");
+  });
+
+  it("sends a queue entry due within a minute at once, with DelaySeconds, and schedules nothing", async () => {
+    await adapter().schedule({
+      name: "release-msg_1",
+      at: new Date(now.getTime() + 42_300),
+      target: "ingest",
+      body: '{"release":"msg_1"}',
+    });
+    expect(scheduler.commandCalls(CreateScheduleCommand)).toHaveLength(0);
+    expect(sqs.commandCalls(SendMessageCommand).map((c) => c.args[0].input)).toEqual([
+      { QueueUrl: "https://sqs/ingest", MessageBody: '{"release":"msg_1"}', DelaySeconds: 43 },
+    ]);
+  });
+
+  it("sends an entry already due at once (no at() in the past)", async () => {
+    await adapter().schedule({
+      name: "r",
+      at: new Date(now.getTime() - 5000),
+      target: "delivery",
+      body: "{}",
+    });
+    expect(sqs.commandCalls(SendMessageCommand)[0]!.args[0].input).toMatchObject({
+      QueueUrl: "https://sqs/delivery",
+      DelaySeconds: 0,
+    });
+    expect(scheduler.commandCalls(CreateScheduleCommand)).toHaveLength(0);
+  });
+
+  it("schedules a maintenance entry due within a minute for the next whole minute", async () => {
+    await adapter().schedule({
+      name: "m",
+      at: new Date(now.getTime() + 1000),
+      target: "maintenance",
+      body: "{}",
+    });
+    expect(scheduler.commandCalls(CreateScheduleCommand)[0]!.args[0].input.ScheduleExpression).toBe(
+      "at(2026-03-01T10:01:00)",
+    );
+  });
+});
