@@ -5,6 +5,8 @@
  * queue's in-flight count stays within concurrency × batch + short waits, never at the cap,
  * and a healthy endpoint of another organization keeps receiving.
  */
+// Before core/model: the API schemas call `.openapi()` on model fields.
+import "@hono/zod-openapi";
 import { randomBytes } from "node:crypto";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -89,4 +91,4 @@ it("keeps in-flight bounded with 2,000 events to a dead endpoint, and a healthy 
   const held = POLLERS.delivery * 10;
   expect(stats.delivery!.peakInFlight).toBeLessThanOrEqual(held + 10 * 10);
   expect(stats.delivery!.peakInFlight).toBeLessThan(CAP);
-});
+}, 300_000);
