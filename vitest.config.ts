@@ -4,6 +4,8 @@ export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
     globalSetup: ["test/support/global-setup.ts"],
+    // Loopback-only name resolution in every test file: tests never reach the internet.
+    setupFiles: ["test/support/hermetic.ts"],
     testTimeout: 60_000,
     // Quiet logs; tests that inspect logs raise the level themselves (test/security/access.test.ts).
     env: {
