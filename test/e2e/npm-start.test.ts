@@ -39,6 +39,16 @@ describe("npm start", { timeout: 240_000 }, () => {
     const list = await fetch(`${url}/v1/webhook-endpoints`, { headers: { authorization: `Bearer ${key}` } });
     expect(list.status).toBe(200);
 
+    // The printed customer-portal link: the page loads and its token is a working session.
+    const portal = /portal\s+(http:\/\/\S+)/.exec(service.output())?.[1];
+    expect(portal).toMatch(/\/portal#token=hrps_/);
+    expect((await fetch(portal!)).status).toBe(200);
+    const token = new URLSearchParams(new URL(portal!).hash.slice(1)).get("token");
+    const current = await fetch(`${url}/v1/portal-sessions/current`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(current.status).toBe(200);
+
     expect(processesUsing(dataDir).length).toBeGreaterThan(0);
     expect(await service.stop()).toBe(0);
     await waitFor(() => processesUsing(dataDir).length === 0, { what: "no process left behind" });
