@@ -305,6 +305,9 @@ export default $config({
     const apiRoute = api.route("$default", {
       handler: "functions/api.handler",
       description: "HTTP API (Hono)",
+      // /docs reads swagger-ui's assets from the package at run time (core/api/docs.ts): installed
+      // next to the bundle instead of bundled, so they add nothing to the API's code size.
+      nodejs: { install: ["swagger-ui-dist"] },
       memory: megabytes(fn.api.memoryMb),
       timeout: seconds(fn.api.timeoutSeconds),
       // The bootstrap key and the portal secret are added only when the secrets have values.

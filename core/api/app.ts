@@ -5,7 +5,6 @@
  * to an unknown route, answers `{ "error": { "code", "message", "details"? } }`.
  */
 
-import { swaggerUI } from "@hono/swagger-ui";
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
 import type { Deps } from "../deps.js";
@@ -14,6 +13,7 @@ import { MAX_BODY_BYTES } from "../model/limits.js";
 import { portalPages } from "../portal/pages.js";
 import { tableReadiness } from "../readiness.js";
 import { authMiddleware } from "./auth.js";
+import { docsRoutes } from "./docs.js";
 import type { ApiEnv } from "./env.js";
 import { errorJson, toErrorResponse } from "./errors.js";
 import { portalScopeMiddleware } from "./portal-scope.js";
@@ -128,6 +128,6 @@ export function createApp(deps: Deps, options: AppOptions = {}): OpenAPIHono<Api
     tags: apiTags,
     security: [{ bearerAuth: [] }],
   }));
-  app.get("/docs", swaggerUI({ url: "/openapi.json" }));
+  app.route("/", docsRoutes());
   return app;
 }

@@ -71,6 +71,14 @@ describe("OpenAPI", () => {
     const res = await callApp(org.app, "GET", "/docs");
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toContain("text/html");
-    expect(res.text).toContain("/openapi.json");
+    // Everything from this origin: no CDN, no absolute URL.
+    expect(res.text).toContain('src="/docs/assets/swagger-ui-bundle.js"');
+    expect(res.text).not.toMatch(/(src|href)="(https?:)?\/\//);
+    const init = await callApp(org.app, "GET", "/docs/assets/init.js");
+    expect(init.text).toContain('url: "/openapi.json"');
+    const script = await callApp(org.app, "GET", "/docs/assets/swagger-ui-bundle.js");
+    expect(script.status).toBe(200);
+    expect(script.text.length).toBeGreaterThan(100_000);
+    expect((await callApp(org.app, "GET", "/docs/assets/package.json")).status).toBe(404);
   });
 });

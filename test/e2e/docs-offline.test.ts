@@ -1,0 +1,75 @@
+/**
+ * `/docs` renders with no network but this service's own origin: headless Chromium (Debian's
+ * /usr/bin/chromium driven by playwright-core) loads the page from the local stack with every
+ * other request refused, and the reference shows the API's operations.
+ */
+import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
+import { type Browser, chromium } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { type LocalStack, startLocalStack } from "../../local/stack.js";
+
+const executablePath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+let stack: LocalStack;
+let browser: Browser;
+
+beforeAll(async () => {
+  if (!existsSync(executablePath)) {
+    throw new Error(`Chromium not found at ${executablePath}: apt-get install chromium (.ci/run does)`);
+  }
+  stack = await startLocalStack({
+    port: 0,
+    emulators: {
+      dynamodbEndpoint: inject("dynamodbEndpoint"),
+      sqsEndpoint: inject("sqsEndpoint"),
+      suffix: randomBytes(4).toString("hex"),
+    },
+  });
+  browser = await chromium.launch({
+    executablePath,
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+      // No name resolves: nothing but 127.0.0.1 can be reached, whatever the page asks for.
+      "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+    ],
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await stack?.stop();
+});
+
+describe("/docs offline", () => {
+  it("renders the API reference from this origin alone", async () => {
+    const page = await browser.newPage();
+    const origin = new URL(stack.url).origin;
+    const elsewhere: string[] = [];
+    // Every request leaving this origin is recorded and refused.
+    await page.route("**/*", (route) => {
+      const url = route.request().url();
+      if (url.startsWith(`${origin}/`) || url.startsWith("data:")) return route.continue();
+      elsewhere.push(url);
+      return route.abort("internetdisconnected");
+    });
+    const errors: string[] = [];
+    page.on("pageerror", (err) => errors.push(err.message));
+
+    const res = await page.goto(`${stack.url}/docs`);
+    expect(res?.status()).toBe(200);
+    await page.waitForSelector(".swagger-ui .info .title", { timeout: 30_000 });
+    expect(await page.textContent(".swagger-ui .info .title")).toContain("hookrelay");
+    await page.waitForSelector("#operations-Webhook_endpoints-createEndpoint", { timeout: 30_000 });
+    const operations = await page.locator(".opblock").count();
+    expect(operations).toBeGreaterThan(20);
+    expect(elsewhere).toEqual([]);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
