@@ -297,7 +297,7 @@ export default $config({
       cors: {
         allowOrigins: ["*"],
         allowMethods: ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
-        allowHeaders: ["authorization", "content-type", "idempotency-key"],
+        allowHeaders: ["authorization", "x-api-key", "content-type", "idempotency-key"],
         maxAge: "1 day",
       },
       accessLog: { retention: isProd ? "3 months" : "1 week" },
@@ -347,7 +347,7 @@ export default $config({
     // ---- delivery: sign and POST, retries held by SQS visibility ------------------------------
     // 1024 MB: the records of a batch are sent concurrently, and TLS handshakes plus HMAC signing
     // are CPU-bound, so more memory (= more CPU) shortens the billed time of I/O-heavy batches.
-    // 40 s: the longest endpoint timeout is 30 s, plus the writes that record the outcome.
+    // 130 s: the longest endpoint timeout is 120 s, plus the writes that record the outcome.
     const deliver = deliveryQueue.subscribe(
       {
         handler: "functions/deliver.handler",

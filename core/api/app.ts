@@ -1,7 +1,7 @@
 /**
  * The HTTP API: one Hono app served by Lambda (functions/api.ts) and by the local stack.
  *
- * Everything under /v1 needs a Bearer API key. Every failure, from a zod validation issue
+ * Everything under /v1 needs an API key (`Authorization: Bearer …` or `X-API-Key`). Every failure, from a zod validation issue
  * to an unknown route, answers `{ "error": { "code", "message", "details"? } }`.
  */
 
@@ -18,6 +18,7 @@ import type { ApiEnv } from "./env.js";
 import { errorJson, toErrorResponse } from "./errors.js";
 import { portalScopeMiddleware } from "./portal-scope.js";
 import { validationHook } from "./router.js";
+import { agentWebhooksRoutes } from "./routes/agent-webhooks.js";
 import { apiKeysRoutes } from "./routes/api-keys.js";
 import { deliveriesRoutes } from "./routes/deliveries.js";
 import { endpointFilterRoutes, jwksRoutes } from "./routes/endpoint-filters.js";
@@ -71,6 +72,9 @@ const apiTags = [
   { name: "Health", description: "Liveness of the service's parts." },
 ];
 
+/** Either scheme authenticates a request (an OpenAPI list of alternatives). */
+const apiSecurity: Record<string, string[]>[] = [{ bearerAuth: [] }, { apiKeyAuth: [] }];
+
 export function createApp(deps: Deps, options: AppOptions = {}): OpenAPIHono<ApiEnv> {
   const app = new OpenAPIHono<ApiEnv>({ defaultHook: validationHook });
 
@@ -102,6 +106,7 @@ export function createApp(deps: Deps, options: AppOptions = {}): OpenAPIHono<Api
 
   app.route("/v1", endpointsRoutes(deps));
   app.route("/v1", endpointFilterRoutes(deps));
+  app.route("/v1", agentWebhooksRoutes(deps));
   app.route("/v1", eventTypesRoutes(deps));
   app.route("/v1", apiKeysRoutes(deps));
   app.route("/v1", eventsRoutes(deps));
@@ -115,6 +120,12 @@ export function createApp(deps: Deps, options: AppOptions = {}): OpenAPIHono<Api
     description:
       "An API key (`Authorization: Bearer sk_live_…` or `sk_test_…`) or a portal session token (`hrps_…`, limited to its capabilities)",
   });
+  app.openAPIRegistry.registerComponent("securitySchemes", "apiKeyAuth", {
+    type: "apiKey",
+    in: "header",
+    name: "X-API-Key",
+    description: "The same API key in an `X-API-Key` header, for clients that send it there",
+  });
   // `servers` is the origin the document was fetched from: each deployment describes itself.
   app.doc31("/openapi.json", (c) => ({
     openapi: "3.1.0",
@@ -126,7 +137,7 @@ export function createApp(deps: Deps, options: AppOptions = {}): OpenAPIHono<Api
     },
     servers: [{ url: new URL(c.req.url).origin, description: "This deployment" }],
     tags: apiTags,
-    security: [{ bearerAuth: [] }],
+    security: apiSecurity,
   }));
   app.route("/", docsRoutes());
   return app;

@@ -1,6 +1,7 @@
 /**
- * Authentication (Bearer API key or portal session token → Principal on the context) and
- * role checks. A portal session's capabilities are checked by portal-scope.ts.
+ * Authentication (API key or portal session token, as `Authorization: Bearer …` or
+ * `X-API-Key` → Principal on the context) and role checks. A portal session's capabilities
+ * are checked by portal-scope.ts.
  *
  * Roles are ordered admin > member > viewer: viewers read, members also publish events,
  * admins do everything. `requireRole("member")` admits members and admins.
@@ -15,14 +16,32 @@ import type { ApiEnv, Role } from "./env.js";
 
 const rank: Record<Role, number> = { viewer: 0, member: 1, admin: 2 };
 
+const unauthorized = (message: string) => new ServiceError(401, "unauthorized", message);
+
+/**
+ * The API key of a request: `Authorization: Bearer <key>` or `X-API-Key: <key>` (the header
+ * some clients send, docs/seeds.md). Both at once must name the same key.
+ */
+export function apiKeyOf(authorization: string | undefined, xApiKey: string | undefined): string {
+  let bearer: string | undefined;
+  if (authorization !== undefined) {
+    bearer = /^Bearer +(\S+)\s*$/i.exec(authorization)?.[1];
+    if (!bearer) throw unauthorized("Authorization must be `Bearer <api key>`");
+  }
+  const apiKey = xApiKey?.trim();
+  if (xApiKey !== undefined && !apiKey) throw unauthorized("X-API-Key is empty");
+  if (bearer && apiKey && bearer !== apiKey) {
+    throw unauthorized("Authorization and X-API-Key name different keys: send one");
+  }
+  const key = bearer ?? apiKey;
+  if (!key) throw unauthorized("missing Authorization header (or X-API-Key)");
+  return key;
+}
+
 /** Puts the caller's Principal on `c.var.principal`; 401 when the key is missing or invalid. */
 export function authMiddleware(deps: Deps): MiddlewareHandler<ApiEnv> {
   return async (c, next) => {
-    const header = c.req.header("authorization");
-    if (!header) throw new ServiceError(401, "unauthorized", "missing Authorization header");
-    const m = /^Bearer +(\S+)\s*$/i.exec(header);
-    if (!m?.[1]) throw new ServiceError(401, "unauthorized", "Authorization must be `Bearer <api key>`");
-    const raw = m[1];
+    const raw = apiKeyOf(c.req.header("authorization"), c.req.header("x-api-key"));
     c.set(
       "principal",
       looksLikeToken(raw) ? await authenticateSession(deps, raw) : await authenticate(deps, raw),

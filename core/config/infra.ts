@@ -82,7 +82,8 @@ export const queues = {
   },
   delivery: {
     name: "DeliveryQueue",
-    visibilityTimeoutSeconds: 4 * MINUTE,
+    // >= 6x the delivery function's timeout (130 s with 120 s endpoint timeouts), as AWS advises.
+    visibilityTimeoutSeconds: 15 * MINUTE,
     retentionSeconds: SQS_MAX_RETENTION_SECONDS,
     // Attempts are counted by ApproximateReceiveCount and capped by max_retries (<= RETRIES.max),
     // so RETRIES.max + 1 receives is the most a healthy task needs; the margin of 5 absorbs

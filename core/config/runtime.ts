@@ -14,6 +14,12 @@ const flag = z
   .optional()
   .transform((v) => v === "true" || v === "1");
 
+/** A flag that is on unless set to false or 0. */
+const onUnlessOff = z
+  .enum(["true", "false", "1", "0"])
+  .optional()
+  .transform((v) => v !== "false" && v !== "0");
+
 const seconds = z
   .string()
   .optional()
@@ -62,6 +68,8 @@ const envSchema = z.object({
   FAILING_AFTER_HOURS: z.coerce.number().nonnegative().default(24),
   DISABLE_AFTER_DAYS: z.coerce.number().nonnegative().default(5),
   SECRET_GRACE_HOURS: z.coerce.number().nonnegative().default(24),
+  /** `GET /v1/webhook-endpoints/{id}/secret` (admins); false turns the route off. */
+  ALLOW_SECRET_RETRIEVAL: onUnlessOff,
   ENDPOINT_CACHE_SECONDS: z.coerce.number().nonnegative().default(5),
   /** Consecutive failed attempts (errors, non-2xx, timeouts) that open an endpoint's breaker. */
   BREAKER_FAILURES: z.coerce.number().int().positive().default(isolation.breakerFailures),
@@ -119,6 +127,8 @@ export interface Config {
   retention: { eventDays: number; attemptDays: number; idempotencyHours: number };
   health: { failingAfterHours: number; disableAfterDays: number };
   secretGraceHours: number;
+  /** Admins may read an endpoint's current secrets back (GET …/secret). */
+  allowSecretRetrieval: boolean;
   endpointCacheSeconds: number;
   isolation: {
     breakerFailures: number;
@@ -181,6 +191,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     health: { failingAfterHours: e.FAILING_AFTER_HOURS, disableAfterDays: e.DISABLE_AFTER_DAYS },
     secretGraceHours: e.SECRET_GRACE_HOURS,
+    allowSecretRetrieval: e.ALLOW_SECRET_RETRIEVAL,
     endpointCacheSeconds: e.ENDPOINT_CACHE_SECONDS,
     isolation: {
       breakerFailures: e.BREAKER_FAILURES,

@@ -84,7 +84,12 @@ async function updateEndpoints(deps: Deps, decided: Processed[]): Promise<void> 
     if (records.endpoint === "disable") gone.set(key, p.endpoint);
     if (!records.health) continue;
     const group = byEndpoint.get(key) ?? { endpoint: p.endpoint, observations: [] };
-    group.observations.push({ ok: records.health.ok, at: p.result.startedAt, error: p.result.outcome.error });
+    group.observations.push({
+      ok: records.health.ok,
+      at: p.result.startedAt,
+      error: p.result.outcome.error,
+      test: p.task?.trigger === "test",
+    });
     byEndpoint.set(key, group);
   }
   const logged = (e: EndpointRecord, what: string) => (err: unknown) => {

@@ -10,6 +10,7 @@
  * - Failures: one write adds the batch's count to `consecutive_failures`; at the start of a
  *   run one more sets `first_failure_at`; when the run has lasted `failingAfterHours` one
  *   more marks the endpoint failing and schedules the auto-disable check.
+ * - A test event (`webhook.test`) answered with a 2xx: one write sets `last_verified_at`.
  */
 import type { Deps } from "../deps.js";
 import { invalidateEndpoints } from "../endpoints/cache.js";
@@ -21,6 +22,7 @@ import {
   openBreaker,
   recordFailures,
   recordHealthy,
+  recordVerified,
   startFailureRun,
 } from "../store/endpoint-health.js";
 import { openUntil, shouldOpen } from "./breaker.js";
@@ -32,6 +34,8 @@ export interface HealthObservation {
   /** When the attempt started. */
   at: Date;
   error: string | null;
+  /** The attempt delivered a test event (`webhook.test`): a 2xx sets `last_verified_at`. */
+  test?: boolean;
 }
 
 /** How stale `last_delivery_at` may get before a success refreshes it. */
@@ -78,6 +82,12 @@ export async function applyHealth(
   const memo = memoOf(deps, endpoint);
   const now = deps.now().getTime();
   const successes = observations.filter((o) => o.ok);
+
+  const verified = successes.filter((o) => o.test);
+  if (verified.length > 0) {
+    const at = new Date(Math.max(...verified.map((o) => o.at.getTime()))).toISOString();
+    await recordVerified(deps.db, endpoint.org_id, endpoint.id, at);
+  }
 
   if (successes.length > 0) {
     // The cache may still show the state from before our own reset: trust the memo for that long.

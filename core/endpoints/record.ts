@@ -48,6 +48,7 @@ export function newEndpointRecord(fields: NewEndpointFields, now: Date): Endpoin
     last_delivery_at: null,
     last_error: null,
     last_error_at: null,
+    last_verified_at: null,
     created_at: at,
     updated_at: at,
   };

@@ -23,6 +23,15 @@ export function isValidSecret(secret: string): boolean {
   return bytes.length >= SECRET_BYTES.min && bytes.length <= SECRET_BYTES.max;
 }
 
+/**
+ * A caller's free-form key (`webhook_secret`) in the stored form: `whsec_` + base64 of its
+ * UTF-8 bytes, so signatures are HMAC-SHA256 keyed by exactly those bytes: what receivers
+ * that use the string as a raw HMAC key compute (docs/seeds.md, "Raw signing keys").
+ */
+export function secretFromRawKey(raw: string): string {
+  return `${PREFIX}${Buffer.from(raw, "utf8").toString("base64")}`;
+}
+
 /** `whsec_…` + the last 6 characters: enough to match a stored secret, useless to an attacker. */
 export function secretHint(secret: string): string {
   return `${PREFIX}…${secret.slice(-6)}`;

@@ -6,10 +6,12 @@
 
 import type { Deps } from "../deps.js";
 import { checkFilter } from "../filters/filter.js";
+import type { AgentId } from "../filters/match.js";
 import type { CursorKey } from "../model/cursor.js";
 import type { EndpointRecord } from "../model/endpoint.js";
 import { notFound, ServiceError } from "../model/errors.js";
 import { isId } from "../model/ids.js";
+import { MAX_RAW_SECRET_LENGTH } from "../model/limits.js";
 import { generateSigningKey } from "../signing/sign-ed25519.js";
 import {
   getEndpoint,
@@ -22,7 +24,7 @@ import {
 import { invalidateEndpoints } from "./cache.js";
 import { newEndpointRecord } from "./record.js";
 import { checkEventTypes, checkHeaders, checkUrl } from "./rules.js";
-import { generateSecret, isValidSecret } from "./secrets.js";
+import { generateSecret, isValidSecret, secretFromRawKey } from "./secrets.js";
 
 /** What a caller may set; `failing` is never settable: only delivery outcomes set it. */
 export interface EndpointSettings {
@@ -30,7 +32,7 @@ export interface EndpointSettings {
   label: string | null;
   description: string | null;
   event_types: string[];
-  agent_id: string | null;
+  agent_id: AgentId | null;
   max_retries: number;
   timeout_ms: number;
   headers: Record<string, string>;
@@ -43,7 +45,10 @@ export type SigningVersion = EndpointRecord["signing_version"];
 
 export type CreateEndpointInput = Partial<EndpointSettings> & {
   url: string;
+  /** A `whsec_…` secret (checked by isValidSecret). */
   secret?: string;
+  /** A free-form key used as is as the HMAC key (1–255 characters); exclusive with `secret`. */
+  rawSecret?: string;
   signing_version?: SigningVersion;
 };
 export type UpdateEndpointInput = Partial<EndpointSettings>;
@@ -68,19 +73,9 @@ export async function createEndpoint(
   const url = checkUrl(input.url, deps.config);
   const headers = checkHeaders(input.headers ?? {});
   const eventTypes = await checkEventTypes(deps, org, input.event_types ?? []);
-  if (input.secret !== undefined && !isValidSecret(input.secret)) {
-    throw new ServiceError(
-      400,
-      "invalid_secret",
-      "secret must be whsec_ followed by the base64 of 24 to 64 bytes",
-    );
-  }
   const version = input.signing_version ?? "v1";
-  if (version === "v1a" && input.secret !== undefined) {
-    throw new ServiceError(400, "invalid_secret", "secret applies to v1 (HMAC) endpoints only");
-  }
+  const secret = chosenSecret(input, version);
   const filter = input.filter === undefined ? null : checkFilter(input.filter);
-  const secret = input.secret ?? newSecret(version);
   const rec = newEndpointRecord(
     {
       org_id: org,
@@ -112,6 +107,26 @@ export async function createEndpoint(
   }
   invalidateEndpoints(deps, org);
   return { endpoint: rec, secret: shown(version, secret) };
+}
+
+/** The caller's secret (checked) or a new one of the version. */
+function chosenSecret(input: CreateEndpointInput, version: SigningVersion): string {
+  const invalid = (message: string) => new ServiceError(400, "invalid_secret", message);
+  const { secret, rawSecret } = input;
+  if (secret !== undefined && rawSecret !== undefined) {
+    throw invalid("give either secret or webhook_secret, not both");
+  }
+  if (secret !== undefined && !isValidSecret(secret)) {
+    throw invalid("secret must be whsec_ followed by the base64 of 24 to 64 bytes");
+  }
+  if (rawSecret !== undefined && (rawSecret.length < 1 || rawSecret.length > MAX_RAW_SECRET_LENGTH)) {
+    throw invalid(`webhook_secret must be 1 to ${MAX_RAW_SECRET_LENGTH} characters`);
+  }
+  if (version === "v1a" && (secret ?? rawSecret) !== undefined) {
+    throw invalid("secret applies to v1 (HMAC) endpoints only");
+  }
+  if (rawSecret !== undefined) return secretFromRawKey(rawSecret);
+  return secret ?? newSecret(version);
 }
 
 export async function listEndpoints(
@@ -189,20 +204,4 @@ export async function rotateSecret(
   if (!updated) throw endpointNotFound();
   invalidateEndpoints(deps, org);
   return { endpoint: updated, secret: shown(target, secret) };
-}
-
-/**
- * The current signing secret, for callers allowed to reveal it (admins, `reveal_secret`
- * sessions). A `v1a` endpoint's private key is never revealed: 409.
- */
-export async function revealSecret(deps: Deps, org: string, id: string): Promise<string> {
-  const ep = await getEndpointOf(deps, org, id);
-  if (ep.signing_version !== "v1") {
-    throw new ServiceError(
-      409,
-      "private_key_not_revealed",
-      "a v1a endpoint signs with an ed25519 private key that is never revealed; receivers verify with its public_key or jwks_url",
-    );
-  }
-  return ep.secret;
 }

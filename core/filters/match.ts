@@ -21,9 +21,16 @@ export function subscribes(eventTypes: readonly string[], type: string): boolean
   return eventTypes.length === 0 || eventTypes.some((p) => typeMatches(p, type));
 }
 
+export type AgentId = string | number;
+
+/** Same agent whatever the JSON type each side was given in: `7` and `"7"` are one agent. */
+export function sameAgent(a: AgentId | null, b: AgentId | null): boolean {
+  return a !== null && b !== null && String(a) === String(b);
+}
+
 /** Endpoint filter on agent: null = every agent; otherwise only events of that agent. */
-export function agentMatches(endpointAgent: string | null, eventAgent: string | null): boolean {
-  return endpointAgent === null || endpointAgent === eventAgent;
+export function agentMatches(endpointAgent: AgentId | null, eventAgent: string | null): boolean {
+  return endpointAgent === null || sameAgent(endpointAgent, eventAgent);
 }
 
 export interface Matched {

@@ -15,8 +15,11 @@ export const endpointRecord = z.object({
   url: z.string(),
   /** Exact names or patterns (`telephony.*`, `*`); empty = every event type. */
   event_types: z.array(z.string()),
-  /** Only events with this agent_id are delivered; null = all agents. */
-  agent_id: z.string().nullable(),
+  /**
+   * Only events of this agent are delivered; null = all agents. Kept in the JSON type the
+   * caller gave (string or integer); matching compares values (core/filters/match.ts).
+   */
+  agent_id: z.union([z.string(), z.number().int()]).nullable(),
   status: endpointStatus,
   max_retries: z.number().int(),
   timeout_ms: z.number().int(),
@@ -47,6 +50,8 @@ export const endpointRecord = z.object({
   breaker_open_until: z.string().nullable().optional(),
   /** Until then the endpoint's tasks go to the slow lane (its recent attempts were slow). */
   slow_until: z.string().nullable().optional(),
+  /** Last time a test event (`webhook.test`) to this endpoint got a 2xx; absent on older items. */
+  last_verified_at: z.string().nullable().optional(),
   created_at: z.string(),
   updated_at: z.string(),
 });

@@ -49,14 +49,20 @@ export const MAX_HEADERS = 20;
 export const MAX_HEADER_VALUE = 2048;
 /** Event types or patterns one endpoint subscribes to. */
 export const MAX_EVENT_TYPES_PER_ENDPOINT = 100;
-export const MAX_LABEL_LENGTH = 120;
+/** An endpoint's label (also given as `name`, which some clients allow up to 255). */
+export const MAX_LABEL_LENGTH = 255;
 export const MAX_DESCRIPTION_LENGTH = 1000;
 /** Retries after the first attempt; the delivery queue's maxReceiveCount is built from `max`. */
 export const RETRIES = { min: 0, max: 10, default: 5 } as const;
-/** Per-request timeout; the delivery function's timeout is built from `max`. */
-export const TIMEOUT_MS = { min: 1000, max: 30_000, default: 10_000 } as const;
+/**
+ * Per-request timeout; the delivery function's timeout is built from `max`. Up to 120 s:
+ * some receivers are slow by design, and clients of other APIs set 60 s or 120 s (docs/seeds.md).
+ */
+export const TIMEOUT_MS = { min: 1000, max: 120_000, default: 10_000 } as const;
 /** Signing secrets: `whsec_` + base64 of this many random bytes. */
 export const SECRET_BYTES = { min: 24, max: 64 } as const;
+/** A caller's free-form signing key (`webhook_secret`), used as is as the HMAC key. */
+export const MAX_RAW_SECRET_LENGTH = 255;
 /** Length of a caller-chosen secret string (checked further by SECRET_BYTES). */
 export const MAX_SECRET_LENGTH = 200;
 /** Default of MAX_ENDPOINTS_PER_ORG (core/config/runtime.ts), enforced by core/endpoints/service.ts. */

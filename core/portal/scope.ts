@@ -3,14 +3,16 @@
  * (the session's own "tenant isolation" inside its organization).
  */
 import type { UpdateEndpointInput } from "../endpoints/service.js";
+import { type AgentId, sameAgent } from "../filters/match.js";
 import { validationError } from "../model/errors.js";
 import type { PortalScope } from "../model/principal.js";
 
 export const allowsType = (scope: PortalScope, type: string) =>
   scope.eventTypes === null || scope.eventTypes.includes(type);
 
-export const allowsAgent = (scope: PortalScope, agent: string | null | undefined) =>
-  scope.agentId === null || agent === scope.agentId;
+/** Agents compare by value: an endpoint's integer agent `7` is the session's agent `"7"`. */
+export const allowsAgent = (scope: PortalScope, agent: AgentId | null | undefined) =>
+  scope.agentId === null || sameAgent(agent ?? null, scope.agentId);
 
 /**
  * Pins an endpoint create/update to the session's scope: its agent (set on create, never
@@ -25,7 +27,10 @@ export function scopeEndpointInput<T extends UpdateEndpointInput>(
   if (!scope) return input;
   const out = { ...input };
   if (scope.agentId !== null) {
-    if (input.agent_id === null || (input.agent_id !== undefined && input.agent_id !== scope.agentId)) {
+    if (
+      input.agent_id === null ||
+      (input.agent_id !== undefined && !sameAgent(input.agent_id, scope.agentId))
+    ) {
       throw validationError(`this session manages only agent ${scope.agentId}'s endpoints`);
     }
     if (create) out.agent_id = scope.agentId;

@@ -50,6 +50,22 @@ export function recordHealthy(db: Db, org: string, endpointId: string, lastDeliv
   );
 }
 
+/** A test event got a 2xx: `last_verified_at` (never moved backwards). False when the endpoint is gone. */
+export function recordVerified(db: Db, org: string, endpointId: string, at: string) {
+  return conditional(() =>
+    db.doc.send(
+      new UpdateCommand({
+        TableName: db.table,
+        Key: keys.endpoint(org, endpointId),
+        UpdateExpression: "SET last_verified_at = :at",
+        ConditionExpression:
+          "attribute_exists(pk) AND (attribute_not_exists(last_verified_at) OR last_verified_at = :null OR last_verified_at < :at)",
+        ExpressionAttributeValues: { ":at": at, ":null": null },
+      }),
+    ),
+  );
+}
+
 /** Failures: the counter grows atomically; returns the endpoint after the write (undefined if deleted). */
 export async function recordFailures(
   db: Db,

@@ -22,10 +22,18 @@ describe("OpenAPI", () => {
   it("documents the routes, the bearer scheme and the error shape", async () => {
     const doc = (await callApp(org.app, "GET", "/openapi.json")).body;
     expect(doc.components.securitySchemes.bearerAuth).toMatchObject({ type: "http", scheme: "bearer" });
-    expect(doc.security).toEqual([{ bearerAuth: [] }]);
+    expect(doc.components.securitySchemes.apiKeyAuth).toMatchObject({
+      type: "apiKey",
+      in: "header",
+      name: "X-API-Key",
+    });
+    expect(doc.security).toEqual([{ bearerAuth: [] }, { apiKeyAuth: [] }]);
     for (const path of [
       "/v1/webhook-endpoints",
       "/v1/webhook-endpoints/{id}",
+      "/v1/webhook-endpoints/{id}/secret",
+      "/v1/agents/{agent_id}/webhooks",
+      "/v1/agents/{agent_id}/webhooks/{id}",
       "/v1/webhook-endpoints/{id}/rotate-secret",
       "/v1/event-types",
       "/v1/api-keys",

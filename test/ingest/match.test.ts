@@ -41,6 +41,9 @@ describe("agentMatches", () => {
     expect(agentMatches("a", "a")).toBe(true);
     expect(agentMatches("a", "b")).toBe(false);
     expect(agentMatches("a", null)).toBe(false);
+    // An endpoint's integer agent matches the same value sent as a string (events store strings).
+    expect(agentMatches(7, "7")).toBe(true);
+    expect(agentMatches(7, "70")).toBe(false);
   });
 });
 

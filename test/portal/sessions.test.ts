@@ -222,7 +222,11 @@ describe("capabilities", () => {
     const ep = await org.request("POST", "/v1/webhook-endpoints", { url: "https://example.com/reveal" });
     const s = await session({ capabilities: ["reveal_secret"] });
     const res = await as(s.token, "GET", `/v1/webhook-endpoints/${ep.body.id}/secret`);
-    expect(res.body).toEqual({ secret: ep.body.secret });
+    expect(res.body).toEqual({
+      secret: ep.body.secret,
+      previous_secret: null,
+      previous_secret_expires_at: null,
+    });
   });
 });
 

@@ -60,6 +60,7 @@ const rank: Record<Role, number> = { viewer: 0, member: 1, admin: 2 };
 const ROLES: Role[] = ["viewer", "member", "admin"];
 /** Well-formed ids that exist nowhere (so allowed calls cannot change anything). */
 const NOWHERE: Ids = {
+  agent: "agent_nowhere",
   endpoint: "ep_00000000000000000000000000",
   event: "msg_00000000000000000000000000",
   apiKey: "key_00000000000000000000000000",
@@ -119,6 +120,7 @@ beforeAll(async () => {
     await call(a.keys.admin, "POST", "/v1/webhook-endpoints", {
       url: receiver.url,
       description: "A's endpoint",
+      agent_id: "agent_a",
       max_retries: 2,
       headers: { "x-tenant": "a" },
     }),
@@ -136,6 +138,7 @@ beforeAll(async () => {
   expect(rotated.status).toBe(200);
   const ev = await call(a.keys.member, "POST", "/v1/events", {
     type: "voice.call.ended",
+    agent_id: "agent_a",
     data: { call_id: "c_a" },
   });
   expect(ev.status).toBe(202);
@@ -145,6 +148,7 @@ beforeAll(async () => {
   expect(session.status).toBe(201);
   secrets.add(session.body.token);
   aIds = {
+    agent: "agent_a",
     endpoint: ep.body.id,
     event: ev.body.id,
     apiKey: key.body.id,
@@ -184,6 +188,13 @@ describe("keys", () => {
       ["hash instead of key", { authorization: `Bearer ${"0".repeat(64)}` }],
       ["unknown", { authorization: `Bearer ${unknown}` }],
       ["revoked", { authorization: `Bearer ${revoked}` }],
+      ["X-API-Key unknown", { "x-api-key": unknown }],
+      ["X-API-Key revoked", { "x-api-key": revoked }],
+      ["X-API-Key empty", { "x-api-key": " " }],
+      [
+        "X-API-Key naming another key than Bearer",
+        { authorization: `Bearer ${a.keys.admin}`, "x-api-key": unknown },
+      ],
       [
         "changed by one character",
         { authorization: `Bearer ${a.keys.admin.slice(0, -1)}${a.keys.admin.endsWith("A") ? "B" : "A"}` },
@@ -250,7 +261,12 @@ describe("tenant isolation", () => {
     for (const r of routes.filter((x) => x.params.length > 0)) {
       const res = await call(b.keys.admin, r.method, concretePath(r, aIds), validBody(r));
       const what = `B ${r.key} with A's ids => ${res.status} ${res.text.slice(0, 200)}`;
-      expect(res.status, what).toBe(isPlatformRoute(r) ? 403 : 404);
+      // An agent id is a name within each organization, not A's: B listing it sees B's own
+      // endpoints of that agent (none), and B may create one of its own.
+      const agentOnly = r.params.join() === "agent_id";
+      const expected = isPlatformRoute(r) ? 403 : !agentOnly ? 404 : r.method === "GET" ? 200 : 201;
+      expect(res.status, what).toBe(expected);
+      if (agentOnly && r.method === "GET") expect(res.body.data, what).toEqual([]);
       for (const v of aValues) expect(res.text.includes(v), `${what} mentions ${v}`).toBe(false);
       expectNoSecret(res.text, what);
     }
@@ -311,6 +327,12 @@ describe("secrets", () => {
     }
     const keys = await call(a.keys.admin, "GET", "/v1/api-keys");
     for (const k of keys.body.data) expect(k.prefix.length, k.prefix).toBeLessThanOrEqual(12);
+
+    // The one read that returns a secret, for admins (its log line must not carry it: next test).
+    const read = collect(await call(a.keys.admin, "GET", `/v1/webhook-endpoints/${aIds.endpoint}/secret`));
+    expect(read.status).toBe(200);
+    expect(read.body.secret).toMatch(/^whsec_/);
+    expect(read.body.previous_secret).toMatch(/^whsec_/);
 
     // Errors quoting bad input: a malformed secret, an invalid key, are not echoed.
     const badSecret = `whsec_${randomBytes(8).toString("base64")}`;

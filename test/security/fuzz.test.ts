@@ -172,6 +172,7 @@ beforeAll(async () => {
   const k = await call("POST", "/v1/api-keys", { name: "fixture", role: "viewer" });
   expect([ep.status, ev.status, k.status]).toEqual([201, 202, 201]);
   ids = {
+    agent: "agent_none",
     endpoint: ep.body.id,
     event: ev.body.id,
     apiKey: k.body.id,

@@ -54,7 +54,7 @@ const READ_POSTS = new Set(["POST /v1/webhook-endpoints/{id}/filter/test"]);
 /** Routes only the platform operator's admins may call (tenants get 403 whatever their role). */
 export const isPlatformRoute = (r: Route) => r.path.startsWith("/v1/organizations");
 
-/** Reads that are admin business (API keys: who holds which access). */
+/** Reads that are admin business (API keys: who holds which access; an endpoint's secret). */
 const ADMIN_READS = new Set(["GET /v1/api-keys", "GET /v1/webhook-endpoints/{id}/secret"]);
 
 export function leastRole(r: Route): Role {
@@ -65,6 +65,8 @@ export function leastRole(r: Route): Role {
 }
 
 export interface Ids {
+  /** The agent of the `endpoint` fixture (its `agent_id`). */
+  agent: string;
   endpoint: string;
   event: string;
   apiKey: string;
@@ -75,11 +77,13 @@ export interface Ids {
 /** Which fixture a path parameter names: by its name and the collection before it. */
 export function paramKind(r: Route, param: string): keyof Ids {
   if (param === "endpoint_id") return "endpoint";
+  if (param === "agent_id") return "agent";
   const segments = r.path.split("/");
   const at = segments.indexOf(`{${param}}`);
   const collection = segments[at - 1];
   switch (collection) {
     case "webhook-endpoints":
+    case "webhooks":
       return "endpoint";
     case "events":
       return "event";
@@ -112,7 +116,11 @@ export function validBody(r: Route): unknown {
         headers: { "x-team": "blue" },
       };
     case "PATCH /v1/webhook-endpoints/{id}":
+    case "PATCH /v1/agents/{agent_id}/webhooks/{id}":
+    case "PUT /v1/agents/{agent_id}/webhooks/{id}":
       return { description: "changed by someone", headers: { "x-team": "red" } };
+    case "POST /v1/agents/{agent_id}/webhooks":
+      return { name: "fixture", webhook_url: "https://example.com/agent-hook", events: ["voice.call.ended"] };
     case "POST /v1/api-keys":
       return { name: "fixture", role: "viewer" };
     case "POST /v1/event-types":

@@ -1,12 +1,12 @@
 /** /v1/webhook-endpoints: manage an organization's endpoints (reads: any role; writes: admin). */
 import { createRoute } from "@hono/zod-openapi";
 import type { Deps } from "../../deps.js";
+import { readSecrets } from "../../endpoints/secret-read.js";
 import {
   createEndpoint,
   deleteEndpoint,
   getEndpointOf,
   listEndpoints,
-  revealSecret,
   rotateSecret,
   updateEndpoint,
 } from "../../endpoints/service.js";
@@ -134,9 +134,12 @@ const reveal = createRoute({
   path: "/webhook-endpoints/{id}/secret",
   operationId: "getEndpointSecret",
   description:
-    "Returns the endpoint's current signing secret. Only admins, and portal sessions created with the reveal_secret capability, may call it.",
+    "Returns the endpoint's current signing secret, and the previous one while a rotation's grace lasts. " +
+    "Only admins, and portal sessions created with the reveal_secret capability, may call it. Every read " +
+    "is logged without the secret. Answers 403 `secret_retrieval_disabled` where the deployment sets " +
+    "ALLOW_SECRET_RETRIEVAL=false, and 409 `no_shared_secret` for a v1a (ed25519) endpoint.",
   tags,
-  summary: "Reveal the current signing secret (admins; portal sessions with reveal_secret)",
+  summary: "Read the signing secret",
   middleware: [requireRole("admin")] as const,
   request: { params: endpointIdParam },
   responses: {
@@ -182,7 +185,7 @@ export function endpointsRoutes(deps: Deps) {
     return c.body(null, 204);
   });
   app.openapi(reveal, async (c) => {
-    return c.json({ secret: await revealSecret(deps, org(c), c.req.valid("param").id) }, 200);
+    return c.json(await readSecrets(deps, c.get("principal"), c.req.valid("param").id), 200);
   });
   app.openapi(rotate, async (c) => {
     const body = c.req.valid("json") as { signing_version?: "v1" | "v1a" } | undefined;

@@ -11,23 +11,16 @@ import type { EndpointRecord } from "../../model/endpoint.js";
 import { validationError } from "../../model/errors.js";
 import {
   MAX_DESCRIPTION_LENGTH,
-  MAX_EVENT_TYPES_PER_ENDPOINT,
   MAX_LABEL_LENGTH,
   MAX_SECRET_LENGTH,
   MAX_URL_LENGTH,
   RETRIES,
   TIMEOUT_MS,
 } from "../../model/limits.js";
-import { agentIdInput, eventTypeString } from "../../model/message.js";
+import { agentIdInput } from "../../model/message.js";
+import { aliasesOf, aliasInput, aliasOutput, rawSecretInput, resolveAliases } from "../aliases.js";
+import { eventTypeList } from "./event-type-list.js";
 import { pathId } from "./params.js";
-
-const eventTypes = z
-  .array(eventTypeString)
-  .max(MAX_EVENT_TYPES_PER_ENDPOINT)
-  .openapi({
-    description: "Exact event types or patterns (`telephony.*`, `*`); empty = every type",
-    example: ["chat.message.completed", "voice.call.ended"],
-  });
 
 const fields = {
   url: z.string().min(1).max(MAX_URL_LENGTH).openapi({ example: "https://your-app.com/webhooks/hookrelay" }),
@@ -38,12 +31,13 @@ const fields = {
     .nullable()
     .openapi({ description: `Display name, 1–${MAX_LABEL_LENGTH} chars` }),
   description: z.string().max(MAX_DESCRIPTION_LENGTH).nullable(),
-  event_types: eventTypes,
-  events: eventTypes.openapi({ description: "Alias of `event_types` (accepted for compatibility)" }),
+  event_types: eventTypeList,
   // The events' own rule (core/model/message.ts), so a filter can always match some event.
-  agent_id: agentIdInput
-    .nullable()
-    .openapi({ description: "Deliver only this agent's events; null = every agent. Stored as a string." }),
+  agent_id: agentIdInput.nullable().openapi({
+    description:
+      "Deliver only this agent's events; null = every agent. Returned in the JSON type given " +
+      '(an integer stays an integer); `7` and `"7"` are the same agent.',
+  }),
   // No `default` in request schemas: generated clients would make the field required, and on
   // PATCH an omitted field is kept, not reset. The defaults are stated in the descriptions.
   max_retries: z
@@ -71,7 +65,6 @@ const fields = {
   status: z.enum(["active", "disabled"], {
     error: "status must be active or disabled (failing is set only by the service)",
   }),
-  enabled: z.boolean().openapi({ description: "Alias: true = status active, false = status disabled" }),
   // Not z.record: copying keys into a new object would lose `__proto__`; checkFilter checks it all.
   filter: z.unknown().openapi({
     type: ["object", "null"],
@@ -86,24 +79,23 @@ const signingVersion = z.enum(["v1", "v1a"]).openapi({
     "`v1`: HMAC-SHA256 with a `whsec_` secret; `v1a`: ed25519, verify with `public_key` or `jwks_url`",
 });
 
-/** Everything but the URL: optional when creating as when updating. */
+/** Everything but the URL: optional when creating as when updating. Aliases: core/api/aliases.ts. */
 const optionalSettings = {
   label: fields.label.optional(),
   description: fields.description.optional(),
   event_types: fields.event_types.optional(),
-  events: fields.events.optional(),
   agent_id: fields.agent_id.optional(),
   max_retries: fields.max_retries.optional(),
   timeout_ms: fields.timeout_ms.optional(),
   headers: fields.headers.optional(),
   status: fields.status.optional(),
-  enabled: fields.enabled.optional(),
   filter: fields.filter.optional(),
+  ...aliasInput,
 };
 
 export const createEndpointBody = z
   .strictObject({
-    url: fields.url,
+    url: fields.url.optional().openapi({ description: "Required (or its alias `webhook_url`)" }),
     ...optionalSettings,
     secret: z.string().max(MAX_SECRET_LENGTH).optional().openapi({
       description:
@@ -112,6 +104,7 @@ export const createEndpointBody = z
     signing_version: signingVersion.optional().openapi({
       description: "v1 (HMAC-SHA256, the default when omitted) or v1a (ed25519)",
     }),
+    ...rawSecretInput,
   })
   .openapi("CreateEndpoint", {
     example: {
@@ -128,31 +121,18 @@ export const updateEndpointBody = z
 type CreateBody = z.infer<typeof createEndpointBody>;
 type UpdateBody = z.infer<typeof updateEndpointBody>;
 
-/** Resolves the aliases (`events`, `enabled`) and the agent id's type; conflicting pairs are a 400. */
-function settingsOf(body: UpdateBody): UpdateEndpointInput {
-  const { events, enabled, event_types, agent_id, status, ...rest } = body;
-  if (events !== undefined && event_types !== undefined) {
-    throw validationError("give either event_types or events, not both");
-  }
-  const fromEnabled = enabled === undefined ? undefined : enabled ? "active" : "disabled";
-  if (fromEnabled !== undefined && status !== undefined && fromEnabled !== status) {
-    throw validationError("enabled and status disagree");
-  }
-  const out: UpdateEndpointInput = { ...rest };
-  const types = event_types ?? events;
-  if (types !== undefined) out.event_types = types;
-  if (agent_id !== undefined) out.agent_id = agent_id === null ? null : String(agent_id);
-  const st = status ?? fromEnabled;
-  if (st !== undefined) out.status = st;
-  return out;
-}
-
 export function toCreateInput(body: CreateBody): CreateEndpointInput {
-  const { secret, url, signing_version, ...rest } = body;
+  const { secret, webhook_secret, signing_version, ...rest } = body;
+  const { url, ...settings } = resolveAliases(rest);
+  if (url === undefined)
+    throw validationError("url is required", [
+      { path: "url", code: "invalid_type", message: "url (or webhook_url) is required" },
+    ]);
   return {
-    ...settingsOf(rest),
+    ...settings,
     url,
     ...(secret === undefined ? {} : { secret }),
+    ...(webhook_secret === undefined ? {} : { rawSecret: webhook_secret }),
     ...(signing_version === undefined ? {} : { signing_version }),
   };
 }
@@ -166,7 +146,7 @@ export const rotateSecretBody = z
   .openapi("RotateSecret", { example: { signing_version: "v1a" } });
 
 export function toUpdateInput(body: UpdateBody): UpdateEndpointInput {
-  return settingsOf(body);
+  return resolveAliases(body);
 }
 
 const ts = z.string().openapi({ format: "date-time", example: "2026-03-16T10:00:00.000Z" });
@@ -178,7 +158,7 @@ export const endpointView = z
     description: z.string().nullable(),
     url: z.string(),
     event_types: z.array(z.string()),
-    agent_id: z.string().nullable(),
+    agent_id: z.union([z.string(), z.number().int()]).nullable(),
     status: z.enum(["active", "disabled", "failing"]).openapi({
       description: "active; disabled (paused by you or auto-disabled); failing (set after 24 h of failures)",
     }),
@@ -217,6 +197,9 @@ export const endpointView = z
     first_failure_at: ts.nullable().openapi({
       description: "Start of the current run of failures (null after a success); a good `since` for recovery",
     }),
+    last_verified_at: ts.nullable().openapi({
+      description: "Last time a test event to this endpoint was answered with a 2xx",
+    }),
     failing_since: ts.nullable(),
     breaker: z
       .object({
@@ -233,6 +216,7 @@ export const endpointView = z
     }),
     created_at: ts,
     updated_at: ts,
+    ...aliasOutput,
   })
   .openapi("Endpoint");
 export type EndpointView = z.infer<typeof endpointView>;
@@ -248,7 +232,13 @@ export const endpointWithSecret = endpointView
   .openapi("EndpointWithSecret");
 
 export const endpointSecret = z
-  .object({ secret: z.string().openapi({ example: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw" }) })
+  .object({
+    secret: z.string().openapi({ example: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw" }),
+    previous_secret: z.string().nullable().openapi({
+      description: "The secret before the last rotation while it still signs (grace period); else null",
+    }),
+    previous_secret_expires_at: z.string().nullable().openapi({ format: "date-time" }),
+  })
   .openapi("EndpointSecret");
 
 export const endpointIdParam = pathId("ep_01JQ3Z7Y8K4M2N6P9R1S3T5V7W");
@@ -281,10 +271,12 @@ export function toEndpointView(rec: EndpointRecord, now: Date, origin = ""): End
     last_error: rec.last_error ?? null,
     last_error_at: rec.last_error_at ?? null,
     first_failure_at: rec.first_failure_at ?? null,
+    last_verified_at: rec.last_verified_at ?? null,
     failing_since: rec.failing_since ?? null,
     breaker: { state: breakerState(rec, now), open_until: rec.breaker_open_until ?? null },
     lane: isSlow(rec, now) ? "slow" : "shared",
     created_at: rec.created_at,
     updated_at: rec.updated_at,
+    ...aliasesOf(rec),
   };
 }

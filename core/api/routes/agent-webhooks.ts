@@ -1,0 +1,151 @@
+/**
+ * /v1/agents/{agent_id}/webhooks: an agent's endpoints, for clients whose API scopes webhooks
+ * by agent (docs/seeds.md). Same bodies and answers as /v1/webhook-endpoints; the endpoint's
+ * `agent_id` is the path's, and creating one needs at least one event type.
+ */
+import { createRoute, z } from "@hono/zod-openapi";
+import type { Deps } from "../../deps.js";
+import {
+  createAgentEndpoint,
+  deleteAgentEndpoint,
+  getAgentEndpoint,
+  listAgentEndpoints,
+  updateAgentEndpoint,
+} from "../../endpoints/agents.js";
+import { AGENT_ID } from "../../model/limits.js";
+import { requireRole } from "../auth.js";
+import { errorResponses } from "../errors.js";
+import { pageOf } from "../pagination.js";
+import { createRouter } from "../router.js";
+import {
+  createEndpointBody,
+  endpointIdParam,
+  endpointView,
+  endpointWithSecret,
+  toCreateInput,
+  toEndpointView,
+  toUpdateInput,
+  updateEndpointBody,
+} from "../schemas/endpoints.js";
+
+const json = <T>(schema: T) => ({ "application/json": { schema } });
+const tags = ["Agent webhooks"];
+
+const agentParam = z.object({
+  agent_id: z
+    .string()
+    .min(1)
+    .max(AGENT_ID.maxLength)
+    .openapi({ param: { name: "agent_id", in: "path" }, example: "9fbef0b7-8d4e-4a08-9207-66c22155721d" }),
+});
+const oneParams = agentParam.extend(endpointIdParam.shape);
+
+const list = createRoute({
+  method: "get",
+  path: "/agents/{agent_id}/webhooks",
+  tags,
+  summary: "List the agent's endpoints, oldest first (one page: an organization has few endpoints)",
+  middleware: [requireRole("viewer")] as const,
+  request: { params: agentParam },
+  responses: {
+    200: { description: "The agent's endpoints", content: json(pageOf(endpointView)) },
+    ...errorResponses(400, 403),
+  },
+});
+
+const create = createRoute({
+  method: "post",
+  path: "/agents/{agent_id}/webhooks",
+  tags,
+  summary: "Create an endpoint for the agent (`events` required, at least one; secret returned only here)",
+  middleware: [requireRole("admin")] as const,
+  request: { params: agentParam, body: { required: true, content: json(createEndpointBody) } },
+  responses: {
+    201: { description: "Created", content: json(endpointWithSecret) },
+    ...errorResponses(400, 403, 413, 415),
+  },
+});
+
+const get = createRoute({
+  method: "get",
+  path: "/agents/{agent_id}/webhooks/{id}",
+  tags,
+  summary: "Get one of the agent's endpoints",
+  middleware: [requireRole("viewer")] as const,
+  request: { params: oneParams },
+  responses: {
+    200: { description: "The endpoint", content: json(endpointView) },
+    ...errorResponses(403, 404),
+  },
+});
+
+const updateRoute = (method: "patch" | "put") =>
+  createRoute({
+    method,
+    path: "/agents/{agent_id}/webhooks/{id}",
+    tags,
+    summary:
+      method === "put"
+        ? "Update one of the agent's endpoints (same as PATCH: only the given fields change)"
+        : "Update one of the agent's endpoints",
+    middleware: [requireRole("admin")] as const,
+    request: { params: oneParams, body: { required: true, content: json(updateEndpointBody) } },
+    responses: {
+      200: { description: "The updated endpoint", content: json(endpointView) },
+      ...errorResponses(400, 403, 404, 413, 415),
+    },
+  });
+
+const remove = createRoute({
+  method: "delete",
+  path: "/agents/{agent_id}/webhooks/{id}",
+  tags,
+  summary: "Delete one of the agent's endpoints",
+  middleware: [requireRole("admin")] as const,
+  request: { params: oneParams },
+  responses: { 204: { description: "Deleted" }, ...errorResponses(403, 404) },
+});
+
+export function agentWebhooksRoutes(deps: Deps) {
+  const app = createRouter();
+  const org = (c: { get(k: "principal"): { orgId: string } }) => c.get("principal").orgId;
+  // Makes a v1a endpoint's `jwks_url` absolute, as under /v1/webhook-endpoints.
+  const origin = (c: { req: { url: string } }) => new URL(c.req.url).origin;
+
+  app.openapi(list, async (c) => {
+    const eps = await listAgentEndpoints(deps, org(c), c.req.valid("param").agent_id);
+    const now = deps.now();
+    return c.json({ data: eps.map((e) => toEndpointView(e, now, origin(c))), next_cursor: null }, 200);
+  });
+  app.openapi(create, async (c) => {
+    const input = toCreateInput(c.req.valid("json"));
+    const { endpoint, secret } = await createAgentEndpoint(
+      deps,
+      org(c),
+      c.req.valid("param").agent_id,
+      input,
+    );
+    return c.json({ ...toEndpointView(endpoint, deps.now(), origin(c)), secret }, 201);
+  });
+  app.openapi(get, async (c) => {
+    const p = c.req.valid("param");
+    return c.json(
+      toEndpointView(await getAgentEndpoint(deps, org(c), p.agent_id, p.id), deps.now(), origin(c)),
+      200,
+    );
+  });
+  for (const method of ["patch", "put"] as const) {
+    app.openapi(updateRoute(method), async (c) => {
+      const p = c.req.valid("param");
+      const input = toUpdateInput(c.req.valid("json"));
+      const rec = await updateAgentEndpoint(deps, org(c), p.agent_id, p.id, input);
+      return c.json(toEndpointView(rec, deps.now(), origin(c)), 200);
+    });
+  }
+  app.openapi(remove, async (c) => {
+    const p = c.req.valid("param");
+    await deleteAgentEndpoint(deps, org(c), p.agent_id, p.id);
+    return c.body(null, 204);
+  });
+  return app;
+}

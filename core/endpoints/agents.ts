@@ -1,0 +1,77 @@
+/**
+ * An agent's endpoints (/v1/agents/{agent_id}/webhooks): the organization's endpoints whose
+ * `agent_id` is that agent, managed through the ordinary endpoints service. An endpoint of
+ * another agent (or of none) is not found under this agent, like another tenant's.
+ */
+import type { Deps } from "../deps.js";
+import { type AgentId, sameAgent } from "../filters/match.js";
+import type { EndpointRecord } from "../model/endpoint.js";
+import { notFound, validationError } from "../model/errors.js";
+import { listAllEndpoints } from "../store/endpoints.js";
+import {
+  type CreateEndpointInput,
+  createEndpoint,
+  deleteEndpoint,
+  getEndpointOf,
+  type UpdateEndpointInput,
+  updateEndpoint,
+  type WithSecret,
+} from "./service.js";
+
+/** A body's own agent_id may only repeat the path's. */
+function checkAgent(agent: string, given: AgentId | null | undefined): void {
+  if (given !== undefined && !sameAgent(agent, given)) {
+    throw validationError("agent_id must be the path's agent (or left out)");
+  }
+}
+
+export async function listAgentEndpoints(deps: Deps, org: string, agent: string): Promise<EndpointRecord[]> {
+  return (await listAllEndpoints(deps.db, org)).filter((e) => sameAgent(e.agent_id, agent));
+}
+
+/** As createEndpoint, for this agent, and (as such APIs require) with at least one event type. */
+export async function createAgentEndpoint(
+  deps: Deps,
+  org: string,
+  agent: string,
+  input: CreateEndpointInput,
+): Promise<WithSecret> {
+  checkAgent(agent, input.agent_id);
+  if (!input.event_types || input.event_types.length === 0) {
+    throw validationError("events must contain at least 1 item", [
+      { path: "events", code: "too_small", message: "at least 1 event type" },
+    ]);
+  }
+  return createEndpoint(deps, org, { ...input, agent_id: input.agent_id ?? agent });
+}
+
+export async function getAgentEndpoint(
+  deps: Deps,
+  org: string,
+  agent: string,
+  id: string,
+): Promise<EndpointRecord> {
+  const rec = await getEndpointOf(deps, org, id);
+  if (!sameAgent(rec.agent_id, agent)) throw notFound("endpoint");
+  return rec;
+}
+
+export async function updateAgentEndpoint(
+  deps: Deps,
+  org: string,
+  agent: string,
+  id: string,
+  input: UpdateEndpointInput,
+): Promise<EndpointRecord> {
+  checkAgent(agent, input.agent_id);
+  if (input.event_types !== undefined && input.event_types.length === 0) {
+    throw validationError("events must contain at least 1 item");
+  }
+  await getAgentEndpoint(deps, org, agent, id);
+  return updateEndpoint(deps, org, id, input);
+}
+
+export async function deleteAgentEndpoint(deps: Deps, org: string, agent: string, id: string): Promise<void> {
+  await getAgentEndpoint(deps, org, agent, id);
+  await deleteEndpoint(deps, org, id);
+}

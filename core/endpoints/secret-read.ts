@@ -1,0 +1,46 @@
+/**
+ * Reading an endpoint's signing secrets back (admins, as Svix offers): the current secret and,
+ * while a rotation's grace lasts, the previous one. Every read is logged (who, which endpoint,
+ * never the secret), and a deployment can turn reads off (ALLOW_SECRET_RETRIEVAL=false), in
+ * which case a lost secret is replaced by rotating it.
+ */
+import type { Deps } from "../deps.js";
+import { logger } from "../log/logger.js";
+import { ServiceError } from "../model/errors.js";
+import { getEndpointOf } from "./service.js";
+
+export interface EndpointSecrets {
+  secret: string;
+  /** The secret before the last rotation, while it still signs; else null. */
+  previous_secret: string | null;
+  previous_secret_expires_at: string | null;
+}
+
+export async function readSecrets(
+  deps: Deps,
+  who: { orgId: string; keyId: string },
+  endpointId: string,
+): Promise<EndpointSecrets> {
+  if (!deps.config.allowSecretRetrieval) {
+    throw new ServiceError(
+      403,
+      "secret_retrieval_disabled",
+      "this deployment does not return endpoint secrets; rotate the secret to get a new one",
+    );
+  }
+  const rec = await getEndpointOf(deps, who.orgId, endpointId);
+  const expires = rec.previous_secret_expires_at;
+  const inGrace =
+    rec.previous_secret !== null && expires !== null && Date.parse(expires) > deps.now().getTime();
+  logger.info("endpoint secret read", {
+    org_id: who.orgId,
+    endpoint_id: rec.id,
+    key_id: who.keyId,
+    previous_included: inGrace,
+  });
+  return {
+    secret: rec.secret,
+    previous_secret: inGrace ? rec.previous_secret : null,
+    previous_secret_expires_at: inGrace ? expires : null,
+  };
+}
