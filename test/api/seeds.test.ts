@@ -419,7 +419,8 @@ describe("seed 004 (FastAPI): POST /v1/webhooks/endpoints", () => {
     expect(sent.status).toBe(202);
     await r.waitForRequests(1);
     const verified = await waitFor(
-      async () => (await org.request("GET", `${PATH}/${id}`)).body.last_verified_at as string | null,
+      async () =>
+        ((await org.request("GET", `${PATH}/${id}`)).body.last_verified_at as string | null) ?? undefined,
       { what: "last_verified_at" },
     );
     expect(verified).toMatch(ISO);
