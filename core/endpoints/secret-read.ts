@@ -6,7 +6,7 @@
  */
 import type { Deps } from "../deps.js";
 import { logger } from "../log/logger.js";
-import { ServiceError } from "../model/errors.js";
+import { conflict, ServiceError } from "../model/errors.js";
 import { getEndpointOf } from "./service.js";
 
 export interface EndpointSecrets {
@@ -29,6 +29,13 @@ export async function readSecrets(
     );
   }
   const rec = await getEndpointOf(deps, who.orgId, endpointId);
+  // A v1a endpoint's `secret` is its ed25519 private key: never shown, and receivers need none.
+  if (rec.signing_version !== "v1") {
+    throw conflict(
+      "no_shared_secret",
+      "this endpoint signs with ed25519 (v1a): verify with its public key; there is no shared secret",
+    );
+  }
   const expires = rec.previous_secret_expires_at;
   const inGrace =
     rec.previous_secret !== null && expires !== null && Date.parse(expires) > deps.now().getTime();

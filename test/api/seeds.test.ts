@@ -234,6 +234,11 @@ describe("seed 002 (backend API): /v1/backend/webhooks", () => {
       previous_secret: created.body.secret,
       previous_secret_expires_at: rotated.body.previous_secret_expires_at,
     });
+    // An ed25519 (v1a) endpoint has no shared secret: its private key is never shown.
+    const v1a = await org.request("POST", PATH, { url: "https://example.com/k", signing_version: "v1a" });
+    const none = await org.request("GET", `${PATH}/${v1a.body.id}/secret`);
+    expect(none.status).toBe(409);
+    expect(none.body.error.code).toBe("no_shared_secret");
     const member = await createTestOrg(h.stack, "member");
     expect((await member.request("GET", `${PATH}/${id}/secret`)).status).toBe(403);
 
