@@ -58,6 +58,10 @@ const apiTags = [
     name: "Webhook endpoints",
     description: "Where webhooks go: URLs, subscriptions, secrets, health, attempts, recovery.",
   },
+  {
+    name: "Agent webhooks",
+    description: "The same endpoints, scoped to one agent_id (for clients written that way: docs/seeds.md).",
+  },
   { name: "Events", description: "Publish events and follow their delivery to each endpoint." },
   {
     name: "Event types",

@@ -43,8 +43,11 @@ const oneParams = agentParam.extend(endpointIdParam.shape);
 const list = createRoute({
   method: "get",
   path: "/agents/{agent_id}/webhooks",
+  operationId: "listAgentWebhooks",
+  description:
+    "The organization's endpoints whose agent_id is this agent, oldest first, in one page (an organization has few endpoints). An agent without endpoints answers an empty list.",
   tags,
-  summary: "List the agent's endpoints, oldest first (one page: an organization has few endpoints)",
+  summary: "List the agent's endpoints",
   middleware: [requireRole("viewer")] as const,
   request: { params: agentParam },
   responses: {
@@ -56,8 +59,11 @@ const list = createRoute({
 const create = createRoute({
   method: "post",
   path: "/agents/{agent_id}/webhooks",
+  operationId: "createAgentWebhook",
+  description:
+    "Creates an endpoint whose agent_id is the path's. Same body as POST /v1/webhook-endpoints, except that at least one event type (`events` or `event_types`) is required. The secret is returned only here.",
   tags,
-  summary: "Create an endpoint for the agent (`events` required, at least one; secret returned only here)",
+  summary: "Create an endpoint for the agent",
   middleware: [requireRole("admin")] as const,
   request: { params: agentParam, body: { required: true, content: json(createEndpointBody) } },
   responses: {
@@ -69,6 +75,8 @@ const create = createRoute({
 const get = createRoute({
   method: "get",
   path: "/agents/{agent_id}/webhooks/{id}",
+  operationId: "getAgentWebhook",
+  description: "One endpoint of this agent; an endpoint of another agent is 404 here.",
   tags,
   summary: "Get one of the agent's endpoints",
   middleware: [requireRole("viewer")] as const,
@@ -83,6 +91,9 @@ const updateRoute = (method: "patch" | "put") =>
   createRoute({
     method,
     path: "/agents/{agent_id}/webhooks/{id}",
+    operationId: method === "put" ? "replaceAgentWebhook" : "updateAgentWebhook",
+    description:
+      "Changes only the fields given (PUT and PATCH alike), as PATCH /v1/webhook-endpoints/{id}; agent_id, if given, must be the path's.",
     tags,
     summary:
       method === "put"
@@ -99,6 +110,8 @@ const updateRoute = (method: "patch" | "put") =>
 const remove = createRoute({
   method: "delete",
   path: "/agents/{agent_id}/webhooks/{id}",
+  operationId: "deleteAgentWebhook",
+  description: "Deletes one endpoint of this agent; deliveries stop and pending retries are abandoned.",
   tags,
   summary: "Delete one of the agent's endpoints",
   middleware: [requireRole("admin")] as const,
