@@ -32,8 +32,8 @@ export async function readSecrets(
   // A v1a endpoint's `secret` is its ed25519 private key: never shown, and receivers need none.
   if (rec.signing_version !== "v1") {
     throw conflict(
-      "no_shared_secret",
-      "this endpoint signs with ed25519 (v1a): verify with its public key; there is no shared secret",
+      "private_key_not_revealed",
+      "a v1a endpoint signs with an ed25519 private key that is never revealed; receivers verify with its public_key or jwks_url",
     );
   }
   const expires = rec.previous_secret_expires_at;

@@ -238,7 +238,7 @@ describe("seed 002 (backend API): /v1/backend/webhooks", () => {
     const v1a = await org.request("POST", PATH, { url: "https://example.com/k", signing_version: "v1a" });
     const none = await org.request("GET", `${PATH}/${v1a.body.id}/secret`);
     expect(none.status).toBe(409);
-    expect(none.body.error.code).toBe("no_shared_secret");
+    expect(none.body.error.code).toBe("private_key_not_revealed");
     const member = await createTestOrg(h.stack, "member");
     expect((await member.request("GET", `${PATH}/${id}/secret`)).status).toBe(403);
 

@@ -137,7 +137,7 @@ const reveal = createRoute({
     "Returns the endpoint's current signing secret, and the previous one while a rotation's grace lasts. " +
     "Only admins, and portal sessions created with the reveal_secret capability, may call it. Every read " +
     "is logged without the secret. Answers 403 `secret_retrieval_disabled` where the deployment sets " +
-    "ALLOW_SECRET_RETRIEVAL=false, and 409 `no_shared_secret` for a v1a (ed25519) endpoint.",
+    "ALLOW_SECRET_RETRIEVAL=false, and 409 `private_key_not_revealed` for a v1a (ed25519) endpoint.",
   tags,
   summary: "Read the signing secret",
   middleware: [requireRole("admin")] as const,
