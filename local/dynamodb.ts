@@ -54,7 +54,8 @@ export async function startDynamo(options: { dataDir?: string; port?: number } =
     credentials: { accessKeyId: "local", secretAccessKey: "local" },
     maxAttempts: 1,
   });
-  const deadline = Date.now() + 30_000;
+  // Generous: on a loaded machine the JVM alone can take most of a minute to start.
+  const deadline = Date.now() + 90_000;
   for (;;) {
     if (exited)
       throw new StackError(`DynamoDB Local exited during start: ${output.trim().split("\n").pop()}`);
@@ -64,7 +65,7 @@ export async function startDynamo(options: { dataDir?: string; port?: number } =
     } catch {
       if (Date.now() > deadline) {
         child.kill("SIGKILL");
-        throw new StackError("DynamoDB Local did not answer within 30 s");
+        throw new StackError("DynamoDB Local did not answer within 90 s");
       }
       await new Promise((r) => setTimeout(r, 100));
     }

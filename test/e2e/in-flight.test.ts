@@ -11,11 +11,12 @@ import { randomBytes } from "node:crypto";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { SQSClient } from "@aws-sdk/client-sqs";
-import { afterAll, beforeAll, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { clientOptions } from "../../core/config/aws.js";
 import { publishEvents } from "../../core/events/publish.js";
 import { type LocalStack, startLocalStack } from "../../local/stack.js";
 import { putEndpointRecord } from "../support/endpoints.js";
+import { sharedEmulators } from "../support/stack.js";
 import { waitFor } from "../support/wait.js";
 
 const DEAD_EVENTS = 2000;
@@ -38,11 +39,7 @@ const receiver = createServer((req, res) => {
 beforeAll(async () => {
   stack = await startLocalStack({
     port: 0,
-    emulators: {
-      dynamodbEndpoint: inject("dynamodbEndpoint"),
-      sqsEndpoint: inject("sqsEndpoint"),
-      suffix: randomBytes(4).toString("hex"),
-    },
+    emulators: sharedEmulators(),
     inFlightCap: CAP,
     concurrency: POLLERS,
   });
