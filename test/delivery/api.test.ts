@@ -184,7 +184,8 @@ describe.concurrent("attempt log and recovery API", () => {
     await waitForDelivery(h.deps, t, "failed");
     const failing = await waitFor(async () => {
       const view = (await org.request("GET", `/v1/webhook-endpoints/${ep.id}`)).body;
-      return view.last_error_at ? view : undefined;
+      // first_failure_at is written after last_error (a second update): wait for both.
+      return view.last_error_at && view.first_failure_at ? view : undefined;
     });
     expect(failing).toMatchObject({ consecutive_failures: 1, last_error: "HTTP 500" });
     expect(new Date(failing.last_error_at).toISOString()).toBe(failing.last_error_at);
