@@ -38,7 +38,7 @@ export default $config({
     // ---- defaults for every function created below ----------------------------------------
     // arm64 is ~20 % cheaper per GB-s than x86_64 and the code has no native modules.
     // nodejs24.x: the newest Lambda Node.js runtime (and SST's default); the code targets ES2023.
-    // `minify` must be set explicitly: SST's bundler treats "unset" as false (SST.md §0).
+    // `minify` must be set explicitly: SST's bundler treats "unset" as false (docs/deploy.md).
     // The externals keep unused credential providers out of the bundles (docs/cost.md).
     $transform(sst.aws.Function, (args) => {
       args.runtime ??= "nodejs24.x";

@@ -1,5 +1,5 @@
 /**
- * The webhook request of one attempt (DESIGN.md "Webhook request"): the task's body, the
+ * The webhook request of one attempt (docs/design.md, "One event, from publish to receipt"): the task's body, the
  * Standard Webhooks headers signed for this attempt's timestamp, content-type, user-agent
  * and the endpoint's custom headers, which can never replace the protocol headers.
  */

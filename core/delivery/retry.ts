@@ -1,5 +1,5 @@
 /**
- * The retry schedule (DESIGN.md "Contracts"): the delay after attempt n is
+ * The retry schedule (docs/delivery.md; docs/design.md "Where each policy lives"): the delay after attempt n is
  * `scheduleSeconds[n-1] × timeFactor` (the last value repeats), ±jitter.
  *
  * `Retry-After` (on 429/503) is honoured within the schedule's bounds: it may lengthen the

@@ -69,7 +69,7 @@ export interface MessageRecord {
 const QUEUE_UNSAFE = /[\ufffe\uffff]|[\ud800-\udbff][\udc00-\udfff]/g;
 
 /**
- * The JSON body every receiver gets (docs/design.md, "One event from publish to receipt"). The delivery task carries
+ * The JSON body every receiver gets (docs/design.md, "One event, from publish to receipt"). The delivery task carries
  * it through SQS, so the characters above are written as JSON escapes (`\\uXXXX`): the same
  * JSON value, but a body the queue accepts.
  */

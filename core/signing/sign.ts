@@ -1,5 +1,5 @@
 /**
- * Standard Webhooks signing (DESIGN.md "Contracts"): `v1,<base64 HMAC-SHA256>` of
+ * Standard Webhooks signing (docs/receiving.md): `v1,<base64 HMAC-SHA256>` of
  * `{msg_id}.{timestamp}.{body}`, keyed with the base64-decoded part of `whsec_…`.
  * Receivers verify with the `standardwebhooks` or `svix` libraries.
  */

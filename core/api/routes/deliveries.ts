@@ -1,7 +1,7 @@
 /**
  * The attempt log and recovery: attempts per endpoint and per event (newest first,
  * filterable by outcome), resend one delivery, recover an endpoint's failed deliveries.
- * Reads: any role. Resend and recover: admin (DESIGN.md: writes need admin).
+ * Reads: any role. Resend and recover: admin (docs/design.md "Where each policy lives": writes need admin).
  */
 import { createRoute } from "@hono/zod-openapi";
 import { endpointAttempts, eventAttempts } from "../../delivery/attempt-log.js";
