@@ -99,7 +99,8 @@ export const queues = {
    */
   deliverySlow: {
     name: "DeliverySlowQueue",
-    visibilityTimeoutSeconds: 4 * MINUTE,
+    // >= 6x the slow-lane function's timeout (130 s), as AWS advises.
+    visibilityTimeoutSeconds: 15 * MINUTE,
     retentionSeconds: SQS_MAX_RETENTION_SECONDS,
     maxReceiveCount: 16,
     maxMessageBytes: SQS_MAX_MESSAGE_BYTES,
@@ -129,10 +130,11 @@ export const functions = {
     waitTimeSeconds: 1,
     localConcurrency: 8,
   },
-  // The slow lane: the same code and timeout, fewer concurrent invocations (it may wait 30 s
-  // per request), so a slow endpoint costs at most this much of the account's concurrency.
+  // The slow lane: the same code and timeout, fewer concurrent invocations (it may wait up to
+  // the longest endpoint timeout per request), so a slow endpoint costs at most this much of
+  // the account's concurrency.
   deliverSlow: {
-    timeoutSeconds: 40,
+    timeoutSeconds: TIMEOUT_MS.max / 1000 + 10,
     memoryMb: 1024,
     batchSize: 10,
     batchWindowSeconds: 0,
