@@ -71,10 +71,10 @@ export default $config({
         [gsi2.sortKey]: "string",
       },
       primaryIndex: { hashKey: tableSettings.partitionKey, rangeKey: tableSettings.sortKey },
-      // Projection "all" (the default): both indexes serve list pages that return whole items.
+      // GSI1 returns whole (small) items; GSI2, the recovery index, only keys (docs/cost.md).
       globalIndexes: {
-        GSI1: { hashKey: gsi1.partitionKey, rangeKey: gsi1.sortKey },
-        GSI2: { hashKey: gsi2.partitionKey, rangeKey: gsi2.sortKey },
+        GSI1: { hashKey: gsi1.partitionKey, rangeKey: gsi1.sortKey, projection: gsi1.projection },
+        GSI2: { hashKey: gsi2.partitionKey, rangeKey: gsi2.sortKey, projection: gsi2.projection },
       },
       ttl: tableSettings.ttlAttribute,
       deletionProtection: isProd,

@@ -99,7 +99,7 @@ async function createTable(endpoint: string, name: string): Promise<void> {
             { AttributeName: g.partitionKey, KeyType: "HASH" },
             { AttributeName: g.sortKey, KeyType: "RANGE" },
           ],
-          Projection: { ProjectionType: "ALL" },
+          Projection: { ProjectionType: g.projection === "keys-only" ? "KEYS_ONLY" : "ALL" },
         })),
       }),
     );

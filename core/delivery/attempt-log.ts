@@ -26,6 +26,7 @@ export async function eventAttempts(
   msgId: string,
   q: AttemptQuery,
 ): Promise<AttemptPage> {
-  if (!(await getMessage(deps.db, org, msgId))) throw notFound("event");
-  return attemptsOfMessage(deps.db, org, msgId, q);
+  const m = await getMessage(deps.db, org, msgId);
+  if (!m) throw notFound("event");
+  return attemptsOfMessage(deps.db, org, msgId, q, [...m.targets, ...(m.skipped ?? [])]);
 }

@@ -1,6 +1,6 @@
 /**
  * The AWS work of one delivery batch, done once after every record was decided:
- * - attempt + delivery items: BatchWriteItem (25 per request);
+ * - delivery-log items (an attempt and the state it leads to are one item): BatchWriteItem;
  * - endpoint health: at most one update per endpoint per batch (which may open its breaker);
  * - 410 Gone: the endpoint disabled;
  * - re-sends (parked tasks, retries waiting 1-15 min, moves to the slow lane): one
@@ -20,10 +20,8 @@ import type { DeliveryTask } from "../model/task.js";
 import { type DeadLetter, deadLetter } from "../queue/dead-letter.js";
 import { sendEach } from "../queue/send.js";
 import { changeVisibility } from "../queue/visibility.js";
-import { attemptItem } from "../store/attempts.js";
 import { putAll } from "../store/batch-write.js";
 import { disableGone } from "../store/endpoint-health.js";
-import { ttlAfter } from "../store/keys.js";
 import type { AttemptResult } from "./attempt.js";
 import type { Decision, Lane } from "./decide.js";
 import { applyHealth, type HealthObservation } from "./health.js";
@@ -58,15 +56,24 @@ export async function finishBatch(deps: Deps, processed: Processed[], lane: Lane
 }
 
 async function writeRecords(deps: Deps, decided: Processed[]): Promise<void> {
+  // One delivery-log item per decided record: the attempt, if one was made, folded into the
+  // delivery's new state (core/store/deliveries.ts).
   const items: Record<string, unknown>[] = [];
   for (const p of decided) {
     const { records } = p.decision!;
     if (records.attempt && p.result) {
-      const ttl = ttlAfter(p.result.startedAt, deps.config.retention.attemptDays * 86_400);
       const error = records.attempt.error ?? p.result.record.error;
-      items.push(attemptItem({ ...p.result.record, error }, ttl));
-    }
-    if (records.delivery) items.push(deliveryRecordItem(deps, p.task!, records.delivery));
+      const attempt = { ...p.result.record, error };
+      // An attempt that changes no state (moved to the slow lane) leaves the delivery waiting.
+      const state = records.delivery ?? {
+        status: "retrying" as const,
+        attempts: attempt.attempt - 1,
+        lastStatusCode: attempt.status_code,
+        lastError: error,
+        nextAttemptAt: p.result.startedAt,
+      };
+      items.push(deliveryRecordItem(deps, p.task!, { ...state, attempt }));
+    } else if (records.delivery) items.push(deliveryRecordItem(deps, p.task!, records.delivery));
   }
   await putAll(deps.db, items).catch((err: unknown) => {
     // The attempts happened; failing the batch would only repeat them. The log loses entries.

@@ -1,6 +1,6 @@
-/** Delivery-record items the engine writes after each attempt (see core/store/deliveries.ts). */
+/** Delivery-log items the engine writes after each attempt (see core/store/deliveries.ts). */
 import type { Deps } from "../deps.js";
-import type { DeliveryRecord, DeliveryStatus } from "../model/delivery.js";
+import type { AttemptRecord, DeliveryRecord, DeliveryStatus } from "../model/delivery.js";
 import type { DeliveryTask } from "../model/task.js";
 import { deliveryItem } from "../store/deliveries.js";
 import { ttlAfter } from "../store/keys.js";
@@ -11,6 +11,8 @@ export interface DeliveryUpdate {
   lastStatusCode: number | null;
   lastError: string | null;
   nextAttemptAt: Date | null;
+  /** The attempt that led to this state: stored in the same item. */
+  attempt?: AttemptRecord;
 }
 
 export function deliveryRecordItem(
@@ -33,5 +35,5 @@ export function deliveryRecordItem(
     created_at: task.created_at,
     updated_at: now.toISOString(),
   };
-  return deliveryItem(record, ttlAfter(now, deps.config.retention.eventDays * 86_400));
+  return deliveryItem(record, ttlAfter(now, deps.config.retention.eventDays * 86_400), u.attempt);
 }

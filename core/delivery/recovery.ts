@@ -2,8 +2,11 @@
  * Manual recovery: resend one delivery, or re-enqueue every recoverable delivery (failed,
  * skipped, abandoned) of an endpoint since a time. Both rebuild the task from the stored
  * message (the body is the same JSON the first attempt sent) and mark the delivery
- * `pending`, which also takes it out of the recovery index, so a second recover does not
- * send it twice.
+ * `pending`, taking it out of the recovery index, so a second recover does not send it twice.
+ *
+ * The `pending` items are built (their time-ordered ids taken) before the enqueue and
+ * written after it: a quick attempt's item still sorts after them, so it stays the
+ * delivery's state, and a task SQS refused leaves its delivery recoverable as it was.
  */
 import type { Deps } from "../deps.js";
 import { getEndpointOf } from "../endpoints/service.js";
@@ -14,8 +17,13 @@ import { type DeliveryTask, taskFor, taskId } from "../model/task.js";
 import { SendError } from "../queue/send.js";
 import { enqueueTasks } from "../queue/tasks.js";
 import { putAll } from "../store/batch-write.js";
-import { deliveryItem, getDelivery, recoverableDeliveries } from "../store/deliveries.js";
-import { ttlAfter } from "../store/keys.js";
+import {
+  getDelivery,
+  type RecoverableRef,
+  recoverableDeliveries,
+  recoverableRefOf,
+  setRecoverable,
+} from "../store/deliveries.js";
 import { getMessage } from "../store/messages.js";
 import { deliveryRecordItem } from "./records.js";
 
@@ -54,9 +62,11 @@ export async function resendDelivery(
   if (!known) throw notFound("delivery");
   requireEnabled(endpoint);
   const task = taskFor(message, endpointId, "resend");
-  // Pending before the enqueue: written after, it could overwrite a quick attempt's result.
-  await putAll(deps.db, [pendingItem(deps, task)]);
+  const pending = pendingItem(deps, task);
+  const ref = await recoverableRefOf(deps.db, org, msgId, endpointId);
   await enqueueTasks(deps, [task]);
+  await putAll(deps.db, [pending]);
+  if (ref) await setRecoverable(deps.db, org, ref, false);
   return { message_id: msgId, endpoint_id: endpointId };
 }
 
@@ -89,33 +99,38 @@ export async function recoverEndpoint(
   );
 
   const messages = await mapLimit(deliveries, 16, (d) => getMessage(deps.db, org, d.msg_id));
-  const tasks = messages.flatMap((m) => (m ? [taskFor(m, endpointId, "recover")] : []));
-  const expired = deliveries.length - tasks.length;
-  if (tasks.length === 0) return { count: 0, expired, more };
-  // Pending first: written after the enqueue it could overwrite a quick attempt's result.
+  const work = deliveries.flatMap((ref, i) => {
+    const m = messages[i];
+    if (!m) return [];
+    const task = taskFor(m, endpointId, "recover");
+    return [{ ref, task, pending: pendingItem(deps, task) }];
+  });
+  const expired = deliveries.length - work.length;
+  if (work.length === 0) return { count: 0, expired, more };
+  let sent = work;
+  let failure: unknown;
+  try {
+    await enqueueTasks(
+      deps,
+      work.map((w) => w.task),
+    );
+  } catch (err) {
+    const ids = new Set(err instanceof SendError ? err.sentIds : []);
+    sent = work.filter((w) => ids.has(taskId(w.task.msg_id, w.task.endpoint_id)));
+    failure = err;
+  }
+  // What did not go out stays recoverable as it was, for the next call.
   await putAll(
     deps.db,
-    tasks.map((t) => pendingItem(deps, t)),
+    sent.map((w) => w.pending),
   );
-  let enqueued = tasks;
-  try {
-    await enqueueTasks(deps, tasks);
-  } catch (err) {
-    const sent = new Set(err instanceof SendError ? err.sentIds : []);
-    enqueued = tasks.filter((t) => sent.has(taskId(t.msg_id, t.endpoint_id)));
-    // What did not go out gets its recoverable record back, for the next call.
-    const byMsg = new Map(deliveries.map((d) => [d.msg_id, d]));
-    const restore = tasks.filter((t) => !sent.has(taskId(t.msg_id, t.endpoint_id)));
-    await putAll(
-      deps.db,
-      restore.map((t) => {
-        const d = byMsg.get(t.msg_id)!;
-        return deliveryItem(d, ttlAfter(deps.now(), deps.config.retention.eventDays * 86_400));
-      }),
-    );
-    if (enqueued.length === 0) throw err;
-  }
-  return { count: enqueued.length, expired, more: more || enqueued.length < tasks.length };
+  await mapLimit(sent, 16, (w) => outOfIndex(deps, org, w.ref));
+  if (sent.length === 0) throw failure;
+  return { count: sent.length, expired, more: more || sent.length < work.length };
+}
+
+async function outOfIndex(deps: Deps, org: string, ref: RecoverableRef): Promise<void> {
+  await setRecoverable(deps.db, org, ref, false);
 }
 
 async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {

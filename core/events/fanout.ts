@@ -19,7 +19,8 @@ import { webhookBody } from "../model/message.js";
 import { scheduleName } from "../model/schedule.js";
 import { type DeliveryTask, taskFor, taskId } from "../model/task.js";
 import { enqueueTasksOfMessages } from "../queue/tasks.js";
-import { deliveryItem, putDelivery } from "../store/deliveries.js";
+import { putAll } from "../store/batch-write.js";
+import { deliveryItem } from "../store/deliveries.js";
 import { ttlAfter } from "../store/keys.js";
 import {
   acquireLease,
@@ -89,7 +90,10 @@ export function skippedItems(
   return {
     inline,
     overflow: async () => {
-      await Promise.all(rest.map((r) => putDelivery(deps.db, r, expiresAt)));
+      await putAll(
+        deps.db,
+        rest.map((r) => deliveryItem(r, expiresAt)),
+      );
     },
   };
 }
@@ -227,9 +231,15 @@ export async function completeFanout(deps: Deps, org: string, msgId: string): Pr
     const targets = matched.targets.map((e) => e.id);
     const fanoutAt = new Date(now).toISOString();
     const skipped = skippedItems(deps, m, matched.skipped);
-    if (await claimFanout(deps.db, org, msgId, targets, fanoutAt, now + LEASE_MS, skipped.inline)) {
+    const claim = {
+      targets,
+      skipped: matched.skipped.map((e) => e.id),
+      fanoutAt,
+      leaseUntil: now + LEASE_MS,
+    };
+    if (await claimFanout(deps.db, org, msgId, claim, skipped.inline)) {
       await Promise.all([skipped.overflow(), countFiltered(deps, org, matched.filtered)]);
-      await sendUnderLease(deps, { ...m, targets, fanout_at: fanoutAt });
+      await sendUnderLease(deps, { ...m, targets, skipped: claim.skipped, fanout_at: fanoutAt });
       return;
     }
     // A concurrent copy claimed it: it holds the lease, the lease path below defers to it.

@@ -85,6 +85,7 @@ export async function claimEvent(deps: Deps, input: unknown, opts: IngestOptions
   // Targets are decided before the write so that one conditional write stores everything.
   const matched = ev.deliver_at ? { targets: [], skipped: [] } : await selectEndpoints(deps, m, opts.only);
   m.targets = matched.targets.map((e) => e.id);
+  if (matched.skipped.length > 0) m.skipped = matched.skipped.map((e) => e.id);
   const skipped = skippedItems(deps, m, matched.skipped);
 
   const nowEpoch = Math.floor(now.getTime() / 1000);

@@ -56,7 +56,7 @@ export async function getEventWithDeliveries(
   // Ids that cannot be ours are 404 without a read.
   const m = isId("msg", id) ? await getMessage(deps.db, org, id) : undefined;
   if (!m) throw notFound("event");
-  const records = await deliveriesOfMessage(deps.db, org, id);
+  const records = await deliveriesOfMessage(deps.db, org, id, [...m.targets, ...(m.skipped ?? [])]);
   const byEndpoint = new Map(records.map((r) => [r.endpoint_id, r]));
   const deliveries: EndpointDelivery[] = [];
   for (const endpointId of new Set([...m.targets, ...byEndpoint.keys()])) {

@@ -1,28 +1,15 @@
 /**
- * Attempt items (ATT#{org}#{endpointId} / {attemptId}, GSI2 MSGATT#{org}#{msgId} / {attemptId}):
- * the log of every HTTP attempt, listed per endpoint or per message, newest first.
- * Written in batches by the delivery engine (core/store/batch-write.ts).
+ * Reading the attempt log (core/store/deliveries.ts writes it): an attempt is a delivery-log
+ * item that carries `attempt`. Listed per endpoint (every shard of its log, merged) or per
+ * event (the event's range in each of its endpoints' logs, merged), newest first.
  */
-import type { QueryCommandInput } from "@aws-sdk/lib-dynamodb";
 import type { AttemptRecord } from "../model/delivery.js";
+import { attemptRecord } from "../model/delivery.js";
 import { type CursorKey, cursorWithin } from "./cursor.js";
 import type { Db } from "./db.js";
+import { endpointsOfMessage } from "./deliveries.js";
 import { keys } from "./keys.js";
-import { queryFilledPage, tableKeyOf } from "./query.js";
-
-export function attemptItem(record: AttemptRecord, expiresAt: number): Record<string, unknown> {
-  return {
-    ...keys.attempt(record.org_id, record.endpoint_id, record.id),
-    ...keys.attemptOfMessage(record.org_id, record.msg_id, record.id),
-    ...record,
-    expires_at: expiresAt,
-  };
-}
-
-function toAttempt(item: Record<string, unknown>): AttemptRecord {
-  const { pk: _pk, sk: _sk, gsi2pk: _g, gsi2sk: _s, expires_at: _e, ...rest } = item;
-  return rest as AttemptRecord;
-}
+import { allShards, queryMerged } from "./shards.js";
 
 export interface AttemptPage {
   attempts: AttemptRecord[];
@@ -36,60 +23,58 @@ export interface AttemptQuery {
   success?: boolean;
 }
 
+function toAttempt(item: Record<string, unknown>): AttemptRecord {
+  const a = (item.attempt ?? {}) as Record<string, unknown>;
+  return attemptRecord.parse({ ...item, ...a });
+}
+
+/** Attempts of one endpoint: newest event first, each event's attempts newest first. */
 export function attemptsOfEndpoint(db: Db, org: string, endpointId: string, q: AttemptQuery) {
-  const pk = keys.attemptsOfEndpoint(org, endpointId);
   return queryAttempts(
     db,
-    { KeyConditionExpression: "pk = :pk", ExpressionAttributeValues: { ":pk": pk } },
-    cursorWithin(q.cursor, { pk }, { sk: "" }),
+    allShards().map((s) => keys.logPartition(org, endpointId, s)),
+    { scope: keys.endpointAttemptListing(org, endpointId), prefix: "msg_" },
     q,
-    tableKeyOf,
   );
 }
 
-export function attemptsOfMessage(db: Db, org: string, msgId: string, q: AttemptQuery) {
-  const gsi2pk = keys.attemptsOfMessage(org, msgId);
-  return queryAttempts(
-    db,
-    {
-      IndexName: "GSI2",
-      KeyConditionExpression: "gsi2pk = :pk",
-      ExpressionAttributeValues: { ":pk": gsi2pk },
-    },
-    cursorWithin(q.cursor, { gsi2pk }, { gsi2sk: "", pk: `ATT#${org}#`, sk: "" }),
-    q,
-    (item) => ({
-      gsi2pk: String(item.gsi2pk),
-      gsi2sk: String(item.gsi2sk),
-      pk: String(item.pk),
-      sk: String(item.sk),
-    }),
-  );
+/** Attempts of one event at the endpoints it went to (default: read from the message), newest first. */
+export async function attemptsOfMessage(
+  db: Db,
+  org: string,
+  msgId: string,
+  q: AttemptQuery,
+  endpointIds?: string[],
+): Promise<AttemptPage> {
+  const eps = endpointIds ?? (await endpointsOfMessage(db, org, msgId));
+  const pks = [...new Set(eps)].map((ep) => keys.logOfDelivery(org, ep, msgId).pk);
+  const prefix = keys.logOfDelivery(org, "", msgId).prefix;
+  return queryAttempts(db, pks, { scope: keys.eventAttemptListing(org, msgId), prefix }, q);
 }
 
-/** Newest first; a status filter is a FilterExpression, so core/store/query.ts fills the page. */
+/**
+ * The items are sorted by sort key; `prefix` limits them to one event's. The cursor is the
+ * last sort key returned, bound to the listing's `scope` (another listing's cursor is refused).
+ */
 async function queryAttempts(
   db: Db,
-  base: Pick<QueryCommandInput, "IndexName" | "KeyConditionExpression" | "ExpressionAttributeValues">,
-  start: CursorKey | undefined,
+  pks: string[],
+  { scope, prefix }: { scope: string; prefix: string },
   q: AttemptQuery,
-  keyOf: (item: Record<string, unknown>) => CursorKey,
 ): Promise<AttemptPage> {
-  const page = await queryFilledPage(
-    db,
-    {
-      ...base,
-      ...(q.success === undefined
-        ? {}
-        : {
-            FilterExpression: "success = :ok",
-            ExpressionAttributeValues: { ...base.ExpressionAttributeValues, ":ok": q.success },
-          }),
-      ScanIndexForward: false,
+  const cursor = cursorWithin(q.cursor, { pk: scope }, { sk: prefix });
+  const { items, next } = await queryMerged(db, {
+    pks,
+    from: prefix,
+    to: cursor?.sk ?? `${prefix}\uffff`,
+    limit: q.limit,
+    maxRounds: 10,
+    filter: {
+      FilterExpression:
+        q.success === undefined ? "attribute_exists(#a)" : "attribute_exists(#a) AND #a.success = :ok",
+      ExpressionAttributeNames: { "#a": "attempt" },
+      values: q.success === undefined ? {} : { ":ok": q.success },
     },
-    q.limit,
-    start,
-    keyOf,
-  );
-  return { attempts: page.items.map(toAttempt), next: page.last };
+  });
+  return { attempts: items.map(toAttempt), next: next === undefined ? undefined : { pk: scope, sk: next } };
 }

@@ -1,47 +1,81 @@
 /**
- * Delivery items (DLV#{org}#{msgId} / EP#{endpointId}): the state of one message at one
- * endpoint. Recoverable states (failed, skipped, abandoned) also carry the sparse GSI1 keys,
- * so `recover` finds them per endpoint and time without scanning.
+ * The delivery log: one item per attempt or state change of one message at one endpoint,
+ * in the endpoint's log partition (LOG#{org}#{endpointId}#{shard} / {msgId}#{itemId}).
+ *
+ * An attempt's item also carries the delivery's state after it (status, attempts, last
+ * error, next attempt), so a successful first attempt is ONE item: the attempt log entry
+ * and the delivery record at once. The state of a delivery is its latest item (the sort key
+ * ends in a time-ordered id). Items are never rewritten, except to take a recovered
+ * delivery out of the recovery index.
+ *
+ * Final failures (failed, skipped, abandoned) also carry the sparse recovery index keys
+ * (GSI2, keys only), so `recover` finds them per endpoint and time without scanning.
  */
-import { GetCommand, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
-import type { DeliveryRecord, DeliveryStatus } from "../model/delivery.js";
+import { QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import type { AttemptRecord, DeliveryRecord, DeliveryStatus } from "../model/delivery.js";
+import { deliveryRecord } from "../model/delivery.js";
+import { newId } from "../model/ids.js";
 import type { Db } from "./db.js";
 import { keys } from "./keys.js";
+import { getMessage } from "./messages.js";
+import { allShards } from "./shards.js";
 
 const RECOVERABLE: ReadonlySet<DeliveryStatus> = new Set(["failed", "skipped", "abandoned"]);
 
-/** The full item for a record: keys, sparse recovery index keys, TTL. */
-export function deliveryItem(record: DeliveryRecord, expiresAt: number): Record<string, unknown> {
+/**
+ * The item for a delivery's new state, with the attempt that led to it if there was one.
+ * `itemId` orders the item among the delivery's others: the attempt's id, else a new id.
+ */
+export function deliveryItem(
+  record: DeliveryRecord,
+  expiresAt: number,
+  attempt?: AttemptRecord,
+): Record<string, unknown> {
+  // Only the ULID part of the id lands in the sort key, so states and attempts interleave by time.
+  const itemId = attempt?.id ?? newId("att", new Date(record.updated_at));
   return {
-    ...keys.delivery(record.org_id, record.msg_id, record.endpoint_id),
+    ...keys.log(record.org_id, record.endpoint_id, record.msg_id, itemId),
     ...(RECOVERABLE.has(record.status)
       ? keys.recoverable(record.org_id, record.endpoint_id, record.created_at, record.msg_id)
       : {}),
     ...record,
+    ...(attempt ? { attempt: attemptFields(attempt) } : {}),
     expires_at: expiresAt,
   };
 }
 
-export async function putDelivery(db: Db, record: DeliveryRecord, expiresAt: number): Promise<void> {
-  await db.doc.send(new PutCommand({ TableName: db.table, Item: deliveryItem(record, expiresAt) }));
+/** What an attempt adds to its item (the ids are the delivery record's). */
+function attemptFields(a: AttemptRecord) {
+  return {
+    id: a.id,
+    attempt: a.attempt,
+    timestamp: a.timestamp,
+    success: a.success,
+    status_code: a.status_code,
+    latency_ms: a.latency_ms,
+    response_body: a.response_body,
+    error: a.error,
+    trigger: a.trigger,
+  };
 }
 
-export async function deliveriesOfMessage(db: Db, org: string, msgId: string): Promise<DeliveryRecord[]> {
-  const res = await db.doc.send(
-    new QueryCommand({
-      TableName: db.table,
-      KeyConditionExpression: "pk = :pk",
-      ExpressionAttributeValues: { ":pk": keys.deliveriesOf(org, msgId) },
-    }),
-  );
-  return (res.Items ?? []).map(
-    ({ pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _s1, expires_at: _e, ...rest }) => rest as DeliveryRecord,
-  );
+export function toDelivery(item: Record<string, unknown>): DeliveryRecord {
+  return deliveryRecord.parse(item);
 }
 
-function toDelivery(item: Record<string, unknown>): DeliveryRecord {
-  const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _s1, expires_at: _e, ...rest } = item;
-  return rest as DeliveryRecord;
+/**
+ * The latest item of each endpoint's delivery of a message, in `endpointIds` order (by
+ * default the message's targets and skipped endpoints, read from the message).
+ */
+export async function deliveriesOfMessage(
+  db: Db,
+  org: string,
+  msgId: string,
+  endpointIds?: string[],
+): Promise<DeliveryRecord[]> {
+  const eps = endpointIds ?? (await endpointsOfMessage(db, org, msgId));
+  const found = await Promise.all(eps.map((ep) => getDelivery(db, org, msgId, ep)));
+  return found.filter((d): d is DeliveryRecord => d !== undefined);
 }
 
 export async function getDelivery(
@@ -50,15 +84,37 @@ export async function getDelivery(
   msgId: string,
   endpointId: string,
 ): Promise<DeliveryRecord | undefined> {
+  const item = await latestItem(db, org, msgId, endpointId);
+  return item ? toDelivery(item) : undefined;
+}
+
+async function latestItem(db: Db, org: string, msgId: string, endpointId: string) {
+  const range = keys.logOfDelivery(org, endpointId, msgId);
   const res = await db.doc.send(
-    new GetCommand({ TableName: db.table, Key: keys.delivery(org, msgId, endpointId), ConsistentRead: true }),
+    new QueryCommand({
+      TableName: db.table,
+      KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
+      ExpressionAttributeValues: { ":pk": range.pk, ":prefix": range.prefix },
+      ScanIndexForward: false,
+      Limit: 1,
+      ConsistentRead: true,
+    }),
   );
-  return res.Item ? toDelivery(res.Item) : undefined;
+  return res.Items?.[0];
+}
+
+/** A recoverable delivery as the keys-only index knows it. */
+export interface RecoverableRef {
+  msg_id: string;
+  endpoint_id: string;
+  created_at: string;
+  /** The item's table key, to take it out of the index (or put it back). */
+  key: { pk: string; sk: string };
 }
 
 /**
  * Recoverable deliveries (failed, skipped, abandoned) of one endpoint whose message was
- * created at or after `since` (ISO, UTC), oldest first, via the sparse GSI1 index.
+ * created at or after `since` (ISO, UTC), via the sparse GSI2 index, shard by shard.
  */
 export async function recoverableDeliveries(
   db: Db,
@@ -66,22 +122,69 @@ export async function recoverableDeliveries(
   endpointId: string,
   since: string,
   max: number,
-): Promise<{ deliveries: DeliveryRecord[]; more: boolean }> {
-  const out: DeliveryRecord[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const res = await db.doc.send(
-      new QueryCommand({
-        TableName: db.table,
-        IndexName: "GSI1",
-        KeyConditionExpression: "gsi1pk = :pk AND gsi1sk >= :since",
-        ExpressionAttributeValues: { ":pk": keys.recoverablePk(org, endpointId), ":since": since },
-        ExclusiveStartKey: start,
-        Limit: Math.min(max + 1 - out.length, 1000),
-      }),
-    );
-    for (const item of res.Items ?? []) out.push(toDelivery(item));
-    start = res.LastEvaluatedKey;
-  } while (start && out.length <= max);
-  return { deliveries: out.slice(0, max), more: out.length > max || start !== undefined };
+): Promise<{ deliveries: RecoverableRef[]; more: boolean }> {
+  const out: RecoverableRef[] = [];
+  let more = false;
+  for (const shard of allShards()) {
+    let start: Record<string, unknown> | undefined;
+    do {
+      if (out.length > max) break;
+      const res = await db.doc.send(
+        new QueryCommand({
+          TableName: db.table,
+          IndexName: "GSI2",
+          KeyConditionExpression: "gsi2pk = :pk AND gsi2sk >= :since",
+          ExpressionAttributeValues: { ":pk": keys.recoverablePk(org, endpointId, shard), ":since": since },
+          ExclusiveStartKey: start,
+          Limit: Math.min(max + 1 - out.length, 1000),
+        }),
+      );
+      for (const item of res.Items ?? []) out.push(refOf(item, endpointId));
+      start = res.LastEvaluatedKey;
+    } while (start);
+    if (start) more = true;
+  }
+  return { deliveries: out.slice(0, max), more: more || out.length > max };
+}
+
+function refOf(item: Record<string, unknown>, endpointId: string): RecoverableRef {
+  const gsi2sk = String(item.gsi2sk);
+  const cut = gsi2sk.lastIndexOf("#");
+  return {
+    msg_id: gsi2sk.slice(cut + 1),
+    endpoint_id: endpointId,
+    created_at: gsi2sk.slice(0, cut),
+    key: { pk: String(item.pk), sk: String(item.sk) },
+  };
+}
+
+/** Takes a recovered delivery's item out of the recovery index (or, `restore`, puts it back). */
+export async function setRecoverable(db: Db, org: string, ref: RecoverableRef, restore: boolean) {
+  const index = keys.recoverable(org, ref.endpoint_id, ref.created_at, ref.msg_id);
+  await db.doc.send(
+    new UpdateCommand({
+      TableName: db.table,
+      Key: ref.key,
+      UpdateExpression: restore ? "SET gsi2pk = :pk, gsi2sk = :sk" : "REMOVE gsi2pk, gsi2sk",
+      ConditionExpression: "attribute_exists(pk)",
+      ...(restore ? { ExpressionAttributeValues: { ":pk": index.gsi2pk, ":sk": index.gsi2sk } } : {}),
+    }),
+  );
+}
+
+/** The endpoints a message went to: its targets and the endpoints skipped at fan-out. */
+export async function endpointsOfMessage(db: Db, org: string, msgId: string): Promise<string[]> {
+  const m = await getMessage(db, org, msgId);
+  return m ? [...new Set([...m.targets, ...(m.skipped ?? [])])] : [];
+}
+
+/** The recovery-index reference of a delivery whose latest item is recoverable, if it is. */
+export async function recoverableRefOf(
+  db: Db,
+  org: string,
+  msgId: string,
+  endpointId: string,
+): Promise<RecoverableRef | undefined> {
+  const item = await latestItem(db, org, msgId, endpointId);
+  return item?.gsi2pk ? refOf(item, endpointId) : undefined;
 }

@@ -1,26 +1,30 @@
 /**
- * The single-table key design: every item's keys are built here and nowhere else.
+ * The single-table key design: every item's keys are built here and nowhere else
+ * (docs/cost.md explains the layout, what each item costs and why).
  *
- * | item                     | pk                     | sk                   | index keys                                  |
- * |--------------------------|------------------------|----------------------|---------------------------------------------|
- * | organization             | ORG#{org}              | ORG                  | GSI1: ORGS / {createdAt}#{org}              |
- * | data key (wrapped)       | ORG#{org}              | DATAKEY              |                                             |
- * | API key (listing)        | ORG#{org}              | APIKEY#{keyId}       |                                             |
- * | API key (lookup by hash) | APIKEY#{sha256}        | APIKEY               |                                             |
- * | webhook endpoint         | ORG#{org}              | EP#{endpointId}      |                                             |
- * | custom event type        | ORG#{org}              | ETYPE#{name}         |                                             |
- * | portal session           | ORG#{org}              | PSESS#{sessionId}    |                                             |
- * | message (event)          | ORG#{org}              | MSG#{msgId}          |                                             |
- * | idempotency key (24 h)   | ORG#{org}              | IDEM#{producerId}    |                                             |
- * | delivery (msg x endpoint)| DLV#{org}#{msgId}      | EP#{endpointId}      | GSI1 (sparse, only when recoverable):       |
- * |                          |                        |                      |  EPREC#{org}#{endpointId} / {createdAt}#{msgId} |
- * | attempt                  | ATT#{org}#{endpointId} | {attemptId}          | GSI2: MSGATT#{org}#{msgId} / {attemptId}    |
- * | local scheduler entry    | SCHEDULE               | {name}               | GSI1: SCHEDULE_DUE / {dueAt}#{name}         |
+ * | item                      | pk                          | sk                 | index keys                                   |
+ * |---------------------------|-----------------------------|--------------------|----------------------------------------------|
+ * | organization              | ORG#{org}                   | ORG                | GSI1: ORGS / {createdAt}#{org}               |
+ * | data key (wrapped)        | ORG#{org}                   | DATAKEY            |                                              |
+ * | API key (listing)         | ORG#{org}                   | APIKEY#{keyId}     |                                              |
+ * | API key (lookup by hash)  | APIKEY#{sha256}             | APIKEY             |                                              |
+ * | webhook endpoint          | ORG#{org}                   | EP#{endpointId}    |                                              |
+ * | custom event type         | ORG#{org}                   | ETYPE#{name}       |                                              |
+ * | portal session            | ORG#{org}                   | PSESS#{sessionId}  |                                              |
+ * | message (event)           | MSG#{org}#{s}               | {msgId}            |                                              |
+ * | idempotency key (24 h)    | IDEM#{org}#{producerId}     | IDEM               |                                              |
+ * | delivery log (attempt or  | LOG#{org}#{endpointId}#{s}  | {msgId}#{ulid}     | GSI2 (sparse, keys only, final failures):    |
+ * |  state of msg x endpoint) |                             |                    |  REC#{org}#{endpointId}#{s} / {createdAt}#{msgId} |
+ * | local scheduler entry     | SCHEDULE                    | {name}             | GSI1: SCHEDULE_DUE / {dueAt}#{name}          |
  *
- * Ids are time-ordered (ULID), so sort keys list oldest first and `ScanIndexForward: false`
- * gives newest first. Every tenant-owned key starts with the organization id, so a query
- * built from an authenticated org can never reach another tenant's items.
+ * `{s}` is the shard of the message id (core/store/shards.ts): one organization's messages and
+ * one endpoint's log are spread over `table.shards` partitions. Ids are time-ordered (ULID),
+ * so sort keys list oldest first and `ScanIndexForward: false` gives newest first. Every
+ * tenant-owned key starts with the organization id, so a query built from an authenticated
+ * org can never reach another tenant's items.
  */
+
+import { shardOf } from "./shards.js";
 
 export interface Key {
   pk: string;
@@ -47,33 +51,31 @@ export const keys = {
 
   portalSession: (org: string, sessionId: string): Key => ({ pk: `ORG#${org}`, sk: `PSESS#${sessionId}` }),
 
-  message: (org: string, msgId: string): Key => ({ pk: `ORG#${org}`, sk: `MSG#${msgId}` }),
-  messagePrefix: "MSG#",
-  idempotency: (org: string, producerId: string): Key => ({ pk: `ORG#${org}`, sk: `IDEM#${producerId}` }),
+  message: (org: string, msgId: string): Key => ({ pk: `MSG#${org}#${shardOf(msgId)}`, sk: msgId }),
+  messagePartition: (org: string, shard: number) => `MSG#${org}#${shard}`,
+  /** The scope a listing cursor is bound to (a cursor is the last sort key plus this). */
+  messageListing: (org: string) => `MSG#${org}`,
+  endpointAttemptListing: (org: string, endpointId: string) => `LOG#${org}#${endpointId}`,
+  eventAttemptListing: (org: string, msgId: string) => `LOG#${org}#*#${msgId}`,
+  idempotency: (org: string, producerId: string): Key => ({ pk: `IDEM#${org}#${producerId}`, sk: "IDEM" }),
 
-  delivery: (org: string, msgId: string, endpointId: string): Key => ({
-    pk: `DLV#${org}#${msgId}`,
-    sk: `EP#${endpointId}`,
+  /** A delivery-log item; `itemId` is a ULID (an attempt's, or a new one for a state change). */
+  log: (org: string, endpointId: string, msgId: string, itemId: string): Key => ({
+    pk: `LOG#${org}#${endpointId}#${shardOf(msgId)}`,
+    sk: `${msgId}#${itemId.slice(itemId.indexOf("_") + 1)}`,
   }),
-  deliveriesOf: (org: string, msgId: string) => `DLV#${org}#${msgId}`,
-  /** GSI1 keys of a delivery that can be recovered (failed, skipped or abandoned). */
+  logPartition: (org: string, endpointId: string, shard: number) => `LOG#${org}#${endpointId}#${shard}`,
+  /** The partition and sort-key prefix of one message's items at one endpoint. */
+  logOfDelivery: (org: string, endpointId: string, msgId: string) => ({
+    pk: `LOG#${org}#${endpointId}#${shardOf(msgId)}`,
+    prefix: `${msgId}#`,
+  }),
+  /** GSI2 keys of a delivery that can be recovered (failed, skipped or abandoned). */
   recoverable: (org: string, endpointId: string, createdAt: string, msgId: string) => ({
-    gsi1pk: `EPREC#${org}#${endpointId}`,
-    gsi1sk: `${createdAt}#${msgId}`,
+    gsi2pk: `REC#${org}#${endpointId}#${shardOf(msgId)}`,
+    gsi2sk: `${createdAt}#${msgId}`,
   }),
-  recoverablePk: (org: string, endpointId: string) => `EPREC#${org}#${endpointId}`,
-
-  attempt: (org: string, endpointId: string, attemptId: string): Key => ({
-    pk: `ATT#${org}#${endpointId}`,
-    sk: attemptId,
-  }),
-  attemptsOfEndpoint: (org: string, endpointId: string) => `ATT#${org}#${endpointId}`,
-  /** GSI2 keys: the attempts of one message across its endpoints. */
-  attemptOfMessage: (org: string, msgId: string, attemptId: string) => ({
-    gsi2pk: `MSGATT#${org}#${msgId}`,
-    gsi2sk: attemptId,
-  }),
-  attemptsOfMessage: (org: string, msgId: string) => `MSGATT#${org}#${msgId}`,
+  recoverablePk: (org: string, endpointId: string, shard: number) => `REC#${org}#${endpointId}#${shard}`,
 
   schedule: (name: string): Key => ({ pk: "SCHEDULE", sk: name }),
   scheduleDue: (dueAt: string, name: string) => ({ gsi1pk: "SCHEDULE_DUE", gsi1sk: `${dueAt}#${name}` }),

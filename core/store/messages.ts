@@ -1,5 +1,5 @@
 /**
- * Message items (ORG#{org} / MSG#{msgId}) and idempotency items (ORG#{org} / IDEM#{producerId}).
+ * Message items (MSG#{org}#{shard} / {msgId}) and idempotency items (IDEM#{org}#{producerId} / IDEM).
  *
  * The first write of an event is one conditional request: a PutItem when it stands alone,
  * or a TransactWriteItems when it must be atomic with the idempotency key (and with the
@@ -18,11 +18,13 @@ import type { MessageRecord } from "../model/message.js";
 import { type CursorKey, cursorWithin } from "./cursor.js";
 import type { Db } from "./db.js";
 import { keys } from "./keys.js";
-import { queryFilledPage, tableKeyOf } from "./query.js";
+import { allShards, queryMerged } from "./shards.js";
 
 /** The stored message: the model plus when its fan-out was decided (null while scheduled). */
 export interface StoredMessage extends MessageRecord {
   fanout_at: string | null;
+  /** Endpoints that were disabled at fan-out (each has a "skipped" delivery record). */
+  skipped?: string[];
 }
 
 /** Items written atomically with the message (delivery records), keys included. */
@@ -241,17 +243,20 @@ export async function claimFanout(
   db: Db,
   org: string,
   msgId: string,
-  targets: string[],
-  fanoutAt: string,
-  leaseUntil: number,
+  claim: { targets: string[]; skipped: string[]; fanoutAt: string; leaseUntil: number },
   extra: ExtraItem[] = [],
 ): Promise<boolean> {
   const update = {
     TableName: db.table,
     Key: keys.message(org, msgId),
-    UpdateExpression: "SET targets = :t, fanout_at = :f, lease_until = :l",
+    UpdateExpression: `SET targets = :t, fanout_at = :f, lease_until = :l${claim.skipped.length ? ", skipped = :s" : ""}`,
     ConditionExpression: "attribute_exists(pk) AND attribute_not_exists(fanout_at)",
-    ExpressionAttributeValues: { ":t": targets, ":f": fanoutAt, ":l": leaseUntil },
+    ExpressionAttributeValues: {
+      ":t": claim.targets,
+      ":f": claim.fanoutAt,
+      ":l": claim.leaseUntil,
+      ...(claim.skipped.length ? { ":s": claim.skipped } : {}),
+    },
   };
   try {
     if (extra.length === 0) {
@@ -327,31 +332,31 @@ export interface MessagePage {
   lastKey: CursorKey | undefined;
 }
 
-/** Newest first; with `type`, only that type (a filter: core/store/query.ts fills the page). */
+/** Newest first, every shard merged; with `type`, only that type (a filter). */
 export async function listMessages(
   db: Db,
   org: string,
   opts: { limit: number; type?: string; startKey?: CursorKey },
 ): Promise<MessagePage> {
-  const pk = keys.org(org).pk;
-  const page = await queryFilledPage(
-    db,
-    {
-      KeyConditionExpression: "pk = :pk AND begins_with(sk, :sk)",
-      ...(opts.type
-        ? { FilterExpression: "#type = :type", ExpressionAttributeNames: { "#type": "type" } }
-        : {}),
-      ExpressionAttributeValues: {
-        ":pk": pk,
-        ":sk": keys.messagePrefix,
-        ...(opts.type ? { ":type": opts.type } : {}),
-      },
-      ScanIndexForward: false,
-    },
-    opts.limit,
-    // A client's cursor may only continue inside this organization's messages.
-    cursorWithin(opts.startKey, { pk }, { sk: keys.messagePrefix }),
-    tableKeyOf,
-  );
-  return { items: page.items.map(toMessage), lastKey: page.last };
+  // The cursor is the last message id returned, scoped to the caller's organization.
+  const scope = keys.messageListing(org);
+  const cursor = cursorWithin(opts.startKey, { pk: scope }, { sk: "msg_" });
+  const { items, next } = await queryMerged(db, {
+    pks: allShards().map((s) => keys.messagePartition(org, s)),
+    from: "msg_",
+    to: cursor?.sk ?? "msg_\uffff",
+    limit: opts.limit,
+    // A filter runs after DynamoDB's Limit: keep reading until the page is full.
+    maxRounds: opts.type ? 100 : 5,
+    ...(opts.type
+      ? {
+          filter: {
+            FilterExpression: "#type = :type",
+            ExpressionAttributeNames: { "#type": "type" },
+            values: { ":type": opts.type },
+          },
+        }
+      : {}),
+  });
+  return { items: items.map(toMessage), lastKey: next === undefined ? undefined : { pk: scope, sk: next } };
 }

@@ -5,6 +5,7 @@
 import { SendMessageCommand } from "@aws-sdk/client-sqs";
 import { describe, expect, it } from "vitest";
 import { createMaintenanceHandler } from "../../core/delivery/maintenance.js";
+import { recoverableRefOf } from "../../core/store/deliveries.js";
 import { keys } from "../../core/store/keys.js";
 import { waitFor } from "../support/wait.js";
 import {
@@ -48,8 +49,9 @@ describe.concurrent("delivery lifecycle", () => {
     expect(dead.MessageAttributes?.attempts?.StringValue).toBe("2");
     expect(dead.MessageAttributes?.endpoint_id?.StringValue).toBe(ep.id);
     // A failed delivery is in the sparse recovery index.
-    const item = await rawItem(h.deps, keys.delivery(t.org_id, t.msg_id, t.endpoint_id));
-    expect(item?.gsi1pk).toBe(keys.recoverablePk(t.org_id, ep.id));
+    const ref = await recoverableRefOf(h.deps.db, t.org_id, t.msg_id, t.endpoint_id);
+    const item = ref && (await rawItem(h.deps, ref.key));
+    expect(item?.gsi2pk).toBe(keys.recoverable(t.org_id, ep.id, t.created_at, t.msg_id).gsi2pk);
     // No further attempt is made.
     await new Promise((res) => setTimeout(res, 1500));
     expect(r.requests).toHaveLength(2);
@@ -88,8 +90,9 @@ describe.concurrent("delivery lifecycle", () => {
     await updateEndpointFields(h.deps, ep, { status: "disabled" });
     const d = await waitForDelivery(h.deps, t, "abandoned");
     expect(d.last_error).toBe("endpoint disabled");
-    const item = await rawItem(h.deps, keys.delivery(t.org_id, t.msg_id, t.endpoint_id));
-    expect(item?.gsi1pk).toBe(keys.recoverablePk(t.org_id, ep.id));
+    const ref = await recoverableRefOf(h.deps.db, t.org_id, t.msg_id, t.endpoint_id);
+    const item = ref && (await rawItem(h.deps, ref.key));
+    expect(item?.gsi2pk).toBe(keys.recoverable(t.org_id, ep.id, t.created_at, t.msg_id).gsi2pk);
     expect((await endpointNow(h.deps, ep))?.status).toBe("disabled");
   });
 

@@ -4,7 +4,8 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import type { DeliveryTask } from "../../core/model/task.js";
-import { putDelivery } from "../../core/store/deliveries.js";
+import { putAll } from "../../core/store/batch-write.js";
+import { deliveryItem } from "../../core/store/deliveries.js";
 import { createTestOrg, type TestOrg } from "../support/api.js";
 import { createTestStack, type TestStack } from "../support/stack.js";
 import { putEndpoint, type QueueCollector, taskCollector } from "./helpers.js";
@@ -44,23 +45,24 @@ describe("POST /v1/events", () => {
 
     // The delivery engine records an outcome for one endpoint; the other has none yet.
     const now = new Date().toISOString();
-    await putDelivery(
-      stack.deps.db,
-      {
-        org_id: org.orgId,
-        msg_id: id,
-        endpoint_id: a,
-        event_type: "telephony.complete",
-        status: "succeeded",
-        attempts: 1,
-        last_status_code: 200,
-        last_error: null,
-        next_attempt_at: null,
-        created_at: now,
-        updated_at: now,
-      },
-      Math.floor(Date.now() / 1000) + 3600,
-    );
+    await putAll(stack.deps.db, [
+      deliveryItem(
+        {
+          org_id: org.orgId,
+          msg_id: id,
+          endpoint_id: a,
+          event_type: "telephony.complete",
+          status: "succeeded",
+          attempts: 1,
+          last_status_code: 200,
+          last_error: null,
+          next_attempt_at: null,
+          created_at: now,
+          updated_at: now,
+        },
+        Math.floor(Date.now() / 1000) + 3600,
+      ),
+    ]);
     const one = await org.request("GET", `/v1/events/${id}`);
     expect(one.status).toBe(200);
     expect(one.body).toMatchObject({

@@ -12,7 +12,7 @@ import { publishEvent, publishEvents } from "../../core/events/publish.js";
 import { webhookBody } from "../../core/model/message.js";
 import type { DeliveryTask } from "../../core/model/task.js";
 import { taskId } from "../../core/model/task.js";
-import { deliveriesOfMessage } from "../../core/store/deliveries.js";
+import { deliveriesOfMessage, recoverableRefOf } from "../../core/store/deliveries.js";
 import { keys } from "../../core/store/keys.js";
 import { getMessage, listMessages } from "../../core/store/messages.js";
 import { createTestStack, type TestStack, uniqueOrg } from "../support/stack.js";
@@ -168,10 +168,11 @@ describe("ingest through SQS", () => {
     });
     expect(deliveries.map((d) => d.endpoint_id)).not.toContain(unrelated.id);
     // Recoverable: the sparse index keys are on the item.
+    const ref = await recoverableRefOf(stack.deps.db, org, msgId, disabled.id);
     const raw = await stack.deps.db.doc.send(
-      new GetCommand({ TableName: stack.deps.db.table, Key: keys.delivery(org, msgId, disabled.id) }),
+      new GetCommand({ TableName: stack.deps.db.table, Key: ref!.key }),
     );
-    expect(raw.Item!.gsi1pk).toBe(keys.recoverablePk(org, disabled.id));
+    expect(raw.Item!.gsi2pk).toBe(keys.recoverable(org, disabled.id, raw.Item!.created_at, msgId).gsi2pk);
     const stored = await getMessage(stack.deps.db, org, msgId);
     expect(stored!.targets).toEqual([active.id]);
   });

@@ -6,7 +6,7 @@ import { newId } from "../../core/model/ids.js";
 import { webhookBody } from "../../core/model/message.js";
 import type { DeliveryTask } from "../../core/model/task.js";
 import { enqueueTasks } from "../../core/queue/tasks.js";
-import { deliveriesOfMessage } from "../../core/store/deliveries.js";
+import { getDelivery } from "../../core/store/deliveries.js";
 import { waitFor } from "./wait.js";
 
 /** A fresh event of `type` for one endpoint, as fan-out would enqueue it. */
@@ -33,9 +33,7 @@ export function deliveryTaskFor(
 export const enqueue = (deps: Deps, ...tasks: DeliveryTask[]) => enqueueTasks(deps, tasks);
 
 export async function deliveryOf(deps: Deps, t: DeliveryTask): Promise<DeliveryRecord | undefined> {
-  return (await deliveriesOfMessage(deps.db, t.org_id, t.msg_id)).find(
-    (d) => d.endpoint_id === t.endpoint_id,
-  );
+  return getDelivery(deps.db, t.org_id, t.msg_id, t.endpoint_id);
 }
 
 /** Waits until the task's delivery record reaches one of `statuses`. */
