@@ -1,12 +1,14 @@
 /**
  * Fan-out: one delivery task per target endpoint on the delivery queue.
  *
- * Tasks go out 10 per SendMessageBatch (the tasks of several messages share calls), and
- * then the endpoint ids that went out are recorded in the message's `sent`: all of them at
- * once when the fan-out is complete, what did go out when some task failed. A redelivered
- * or repeated event therefore only sends what is missing; a crash between a send and its
- * `sent` record can re-send those tasks, which is the at-least-once contract (same task id,
- * same webhook-id).
+ * Tasks go out 10 per SendMessageBatch (the tasks of several messages share calls). The
+ * first, complete fan-out of a new event records nothing more (its message item is written
+ * once, docs/cost.md): its send lease simply lapses. Any other pass records what went out in
+ * the message's `sent`: what did go out when some task failed, all of it once complete. A
+ * repeated or redelivered event whose message has no `sent` record and whose lease lapsed
+ * sends the targets that have no delivery-log item yet (the first pass completed or died
+ * part-way: either way nothing is lost, and a task still queued may go out twice, which is
+ * the at-least-once contract: same task id, same webhook-id).
  */
 
 import type { Deps } from "../deps.js";
@@ -20,7 +22,7 @@ import { scheduleName } from "../model/schedule.js";
 import { type DeliveryTask, taskFor, taskId } from "../model/task.js";
 import { enqueueTasksOfMessages } from "../queue/tasks.js";
 import { putAll } from "../store/batch-write.js";
-import { deliveryItem } from "../store/deliveries.js";
+import { deliveryItem, getDelivery } from "../store/deliveries.js";
 import { ttlAfter } from "../store/keys.js";
 import {
   acquireLease,
@@ -118,10 +120,15 @@ function pendingTasks(m: StoredMessage): DeliveryTask[] {
  *   the lease is given up (one UpdateItem), and that message alone fails, so its retry
  *   sends only the rest.
  *
- * A message with nothing missing costs nothing. Never throws; returns per message (in
- * order) the error that failed it, if any.
+ * With `firstPass` (messages stored just now, this caller their creator) a complete fan-out
+ * records nothing: see the top of this file. A message with nothing missing costs nothing.
+ * Never throws; returns per message (in order) the error that failed it, if any.
  */
-export async function sendUnderLeases(deps: Deps, ms: StoredMessage[]): Promise<(unknown | undefined)[]> {
+export async function sendUnderLeases(
+  deps: Deps,
+  ms: StoredMessage[],
+  opts: { firstPass?: boolean } = {},
+): Promise<(unknown | undefined)[]> {
   const errors: (unknown | undefined)[] = ms.map(() => undefined);
   const work: { i: number; m: StoredMessage; tasks: DeliveryTask[] }[] = [];
   const seen = new Set<string>();
@@ -154,7 +161,7 @@ export async function sendUnderLeases(deps: Deps, ms: StoredMessage[]): Promise<
   }
   await Promise.all([
     (async () => {
-      if (complete.length === 0) return;
+      if (complete.length === 0 || opts.firstPass) return;
       const results = await markComplete(
         deps.db,
         complete.map((w) => ({ m: w.m, expiresAt: messageExpiry(deps, w.m) })),
@@ -202,8 +209,12 @@ const isComplete = (m: StoredMessage) => {
 };
 
 /** Sends what is missing while holding the lease; gives the lease up if sending fails. */
-export async function sendUnderLease(deps: Deps, m: StoredMessage): Promise<void> {
-  const [err] = await sendUnderLeases(deps, [m]);
+export async function sendUnderLease(
+  deps: Deps,
+  m: StoredMessage,
+  opts: { firstPass?: boolean } = {},
+): Promise<void> {
+  const [err] = await sendUnderLeases(deps, [m], opts);
   if (err !== undefined) throw err;
 }
 
@@ -248,5 +259,16 @@ export async function completeFanout(deps: Deps, org: string, msgId: string): Pr
   }
   const fresh = await acquireLease(deps.db, org, msgId, now, now + LEASE_MS);
   if (!fresh || isComplete(fresh)) return;
-  await sendUnderLease(deps, fresh);
+  await sendUnderLease(deps, fresh.sent.length > 0 ? fresh : await withLoggedAsSent(deps, fresh));
+}
+
+/**
+ * A message without a `sent` record (its first fan-out completed or died part-way): the
+ * targets that already have a delivery-log item certainly got their task.
+ */
+async function withLoggedAsSent(deps: Deps, m: StoredMessage): Promise<StoredMessage> {
+  const logged = await Promise.all(
+    m.targets.map(async (ep) => ((await getDelivery(deps.db, m.org_id, m.id, ep)) ? ep : undefined)),
+  );
+  return { ...m, sent: logged.filter((ep): ep is string => ep !== undefined) };
 }

@@ -7,8 +7,8 @@
  *    (a duplicate or redelivery completes what its first attempt left undone, a scheduled
  *    event is scheduled, a fan-out command fans out);
  * 2. the tasks of all events claimed in step 1 go out together (SendMessageBatch calls mix
- *    events) and their completion is recorded together (fanout.ts sendUnderLeases); a task
- *    that finally fails fails only its own event's record.
+ *    events); a complete first fan-out records nothing more (fanout.ts sendUnderLeases); a
+ *    task that finally fails fails only its own event's record.
  *
  * A record fails or succeeds on its own:
  *
@@ -49,6 +49,7 @@ export function createIngestHandler(deps: Deps): (event: SQSEvent) => Promise<SQ
       const sent = await sendUnderLeases(
         deps,
         toSend.map((i) => (claims[i] as PromiseFulfilledResult<StoredMessage>).value),
+        { firstPass: true },
       );
       toSend.forEach((i, k) => {
         outcomes[i] = sent[k];

@@ -6,10 +6,10 @@
  * concurrently and sends the tasks of all the new ones together (fanout.ts sendUnderLeases).
  *
  * AWS requests for a new event fanned out to N endpoints (cache warm), alone:
- *   1 write of the message (PutItem, or TransactWriteItems with the idempotency key and any
- *   "skipped" records) + ceil(N/10) SendMessageBatch + 1 BatchWriteItem recording `sent`;
- * in a batch of B such events: B writes + ceil(B*N/10) SendMessageBatch + ceil(B/25)
- * BatchWriteItem. No targets: the write alone.
+ *   1 PutItem of the message (2 with a producer id's key; a BatchWriteItem for "skipped"
+ *   records) + ceil(N/10) SendMessageBatch; a complete first fan-out writes nothing more
+ *   (fanout.ts sendUnderLeases); in a batch of B such events: B writes + ceil(B*N/10)
+ *   SendMessageBatch. No targets: the write alone.
  * With `deliver_at`: the write + one schedule now; a read, a claim and the sends later.
  */
 import type { Deps } from "../deps.js";
@@ -103,6 +103,7 @@ export async function claimEvent(deps: Deps, input: unknown, opts: IngestOptions
     extra: skipped.inline,
   });
   if (!res.created) return { created: false, org_id: ev.org_id, id: res.msgId };
+  if (res.msgId) return { created: true, m: { ...m, id: res.msgId }, deliverAt: ev.deliver_at ?? undefined };
   await Promise.all([skipped.overflow(), countFiltered(deps, m.org_id, matched.filtered)]);
   return { created: true, m, deliverAt: ev.deliver_at ?? undefined };
 }
@@ -123,6 +124,6 @@ export async function ingestEvent(
     await scheduleFanout(deps, m, deliverAt);
     return { id: m.id, duplicate: false, scheduled: true };
   }
-  await sendUnderLease(deps, m);
+  await sendUnderLease(deps, m, { firstPass: true });
   return { id: m.id, duplicate: false, scheduled: false };
 }

@@ -16,8 +16,19 @@ export type EventView = Pick<
   "id" | "type" | "agent_id" | "data" | "producer_id" | "created_at" | "deliver_at"
 > & { fanout: FanoutState };
 
-export function toEventView(m: StoredMessage): EventView {
+/**
+ * The fan-out state. A first fan-out that completes records nothing (docs/cost.md); one that
+ * fails part-way records what went out in `sent`, so only a partial `sent` means in progress
+ * (a first pass that died before any record is redelivered, and completes then).
+ */
+function fanoutState(m: StoredMessage): FanoutState {
+  if (m.fanout_at === null) return "scheduled";
   const sent = new Set(m.sent);
+  if (m.sent.length === 0 || m.targets.every((t) => sent.has(t))) return "complete";
+  return "in_progress";
+}
+
+export function toEventView(m: StoredMessage): EventView {
   return {
     id: m.id,
     type: m.type,
@@ -26,8 +37,7 @@ export function toEventView(m: StoredMessage): EventView {
     producer_id: m.producer_id,
     created_at: m.created_at,
     deliver_at: m.deliver_at,
-    fanout:
-      m.fanout_at === null ? "scheduled" : m.targets.every((t) => sent.has(t)) ? "complete" : "in_progress",
+    fanout: fanoutState(m),
   };
 }
 

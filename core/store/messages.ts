@@ -1,9 +1,11 @@
 /**
  * Message items (MSG#{org}#{shard} / {msgId}) and idempotency items (IDEM#{org}#{producerId} / IDEM).
  *
- * The first write of an event is one conditional request: a PutItem when it stands alone,
- * or a TransactWriteItems when it must be atomic with the idempotency key (and with the
- * "skipped" delivery records of disabled endpoints, which then cost no extra request).
+ * The first write of an event is one conditional PutItem of the message; with a producer id
+ * a conditional PutItem of the idempotency key comes first (two one-unit writes instead of a
+ * transaction billed twice, docs/cost.md). A key whose message is missing (its writer died
+ * between the two puts) is taken over by the next copy of the event, which stores the message
+ * under the key's message id. "Skipped" delivery records follow in one BatchWriteItem.
  */
 import type { AttributeValue, TransactionCanceledException } from "@aws-sdk/client-dynamodb";
 import {
@@ -11,10 +13,10 @@ import {
   GetCommand,
   PutCommand,
   TransactWriteCommand,
-  type TransactWriteCommandInput,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
 import type { MessageRecord } from "../model/message.js";
+import { putAll } from "./batch-write.js";
 import { type CursorKey, cursorWithin } from "./cursor.js";
 import type { Db } from "./db.js";
 import { keys } from "./keys.js";
@@ -31,7 +33,8 @@ export interface StoredMessage extends MessageRecord {
 export type ExtraItem = Record<string, unknown>;
 
 export type CreateResult =
-  | { created: true }
+  /** Stored now; `msgId` when it took over a producer id's earlier message id. */
+  | { created: true; msgId?: string }
   /** The message item already exists (same derived id): a redelivered SQS message. */
   | { created: false; reason: "exists"; msgId: string }
   /** The producer id was used within the idempotency window: `msgId` is the first message. */
@@ -67,58 +70,59 @@ function toMessage(item: Record<string, unknown>): StoredMessage {
 const isCondFailed = (err: unknown) => (err as { name?: string }).name === "ConditionalCheckFailedException";
 
 export async function createMessage(db: Db, m: StoredMessage, opts: CreateOptions): Promise<CreateResult> {
-  const item = messageItem(m, opts.expiresAt, opts.leaseUntil);
-  const extra = opts.extra ?? [];
-  if (!opts.idempotency && extra.length === 0) {
-    try {
-      await db.doc.send(
-        new PutCommand({ TableName: db.table, Item: item, ConditionExpression: "attribute_not_exists(pk)" }),
-      );
-      return { created: true };
-    } catch (err) {
-      if (isCondFailed(err)) return { created: false, reason: "exists", msgId: m.id };
-      throw err;
+  let msg = m;
+  if (opts.idempotency) {
+    const first = await claimIdempotencyKey(db, m, opts.idempotency);
+    if (first !== undefined) {
+      if (await getMessage(db, m.org_id, first)) return { created: false, reason: "duplicate", msgId: first };
+      // The key's writer died before storing its message: this copy stores it, under that id.
+      msg = { ...m, id: first };
     }
   }
+  try {
+    await db.doc.send(
+      new PutCommand({
+        TableName: db.table,
+        Item: messageItem(msg, opts.expiresAt, opts.leaseUntil),
+        ConditionExpression: "attribute_not_exists(pk)",
+      }),
+    );
+  } catch (err) {
+    if (!isCondFailed(err)) throw err;
+    return { created: false, reason: msg.id === m.id ? "exists" : "duplicate", msgId: msg.id };
+  }
+  // (A copy that took over an earlier id leaves the skipped records out: theirs keys name its own id.)
+  const extra = msg.id === m.id ? (opts.extra ?? []) : [];
+  if (extra.length > 0) await putAll(db, extra);
+  return msg.id === m.id ? { created: true } : { created: true, msgId: msg.id };
+}
 
-  const idem = opts.idempotency;
-  const items: NonNullable<TransactWriteCommandInput["TransactItems"]> = [
-    { Put: { TableName: db.table, Item: item, ConditionExpression: "attribute_not_exists(pk)" } },
-  ];
-  if (idem) {
-    items.push({
-      Put: {
+/**
+ * Claims a producer id for `m`: undefined when claimed now, else the message id it was
+ * first claimed for. TTL deletes lazily (up to days later): an expired key counts as absent.
+ */
+async function claimIdempotencyKey(
+  db: Db,
+  m: StoredMessage,
+  idem: NonNullable<CreateOptions["idempotency"]>,
+): Promise<string | undefined> {
+  try {
+    await db.doc.send(
+      new PutCommand({
         TableName: db.table,
         Item: { ...keys.idempotency(m.org_id, idem.producerId), msg_id: m.id, expires_at: idem.expiresAt },
-        // TTL deletes lazily (up to days later): an expired key counts as absent.
         ConditionExpression: "attribute_not_exists(pk) OR expires_at < :now",
         ExpressionAttributeValues: { ":now": idem.nowEpoch },
         ReturnValuesOnConditionCheckFailure: "ALL_OLD",
-      },
-    });
-  }
-  for (const x of extra) items.push({ Put: { TableName: db.table, Item: x } });
-  // Two copies of one event written at the same instant conflict on the idempotency item;
-  // after a short pause the loser sees the winner's item and becomes a plain duplicate.
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await db.doc.send(new TransactWriteCommand({ TransactItems: items }));
-      return { created: true };
-    } catch (err) {
-      if ((err as { name?: string }).name !== "TransactionCanceledException") throw err;
-      const reasons = (err as TransactionCanceledException).CancellationReasons ?? [];
-      if (idem && reasons[1]?.Code === "ConditionalCheckFailed") {
-        const first =
-          stringAttr(reasons[1].Item, "msg_id") ?? (await idempotentMessageId(db, m.org_id, idem.producerId));
-        if (first) return { created: false, reason: "duplicate", msgId: first };
-      }
-      if (reasons[0]?.Code === "ConditionalCheckFailed") {
-        return { created: false, reason: "exists", msgId: m.id };
-      }
-      const conflict = reasons.some((r) => r.Code === "TransactionConflict");
-      if (!conflict || attempt >= 3) throw err;
-      await new Promise((r) => setTimeout(r, 20 * attempt + Math.random() * 30));
-    }
+      }),
+    );
+    return undefined;
+  } catch (err) {
+    if (!isCondFailed(err)) throw err;
+    const old = (err as { Item?: Record<string, AttributeValue> }).Item;
+    const first = stringAttr(old, "msg_id") ?? (await idempotentMessageId(db, m.org_id, idem.producerId));
+    if (!first) throw err;
+    return first;
   }
 }
 

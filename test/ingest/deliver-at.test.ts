@@ -11,7 +11,8 @@ import { ingestEvent } from "../../core/events/ingest.js";
 import { createIngestHandler } from "../../core/events/ingest-handler.js";
 import { scheduleName } from "../../core/model/schedule.js";
 import type { DeliveryTask } from "../../core/model/task.js";
-import { deliveriesOfMessage } from "../../core/store/deliveries.js";
+import { putAll } from "../../core/store/batch-write.js";
+import { deliveriesOfMessage, deliveryItem } from "../../core/store/deliveries.js";
 import { keys } from "../../core/store/keys.js";
 import { getMessage } from "../../core/store/messages.js";
 import { fireDueSchedules } from "../../core/store/schedules.js";
@@ -66,6 +67,24 @@ async function fireAndProcess(expected: number) {
   }
   const response = await runBatch(stack, messages, deps);
   expect(response.batchItemFailures).toEqual([]);
+}
+
+/** The delivery record the engine writes after a successful first attempt of `t`. */
+function deliveredRecord(t: DeliveryTask) {
+  const now = new Date().toISOString();
+  return {
+    org_id: t.org_id,
+    msg_id: t.msg_id,
+    endpoint_id: t.endpoint_id,
+    event_type: t.event_type,
+    status: "succeeded" as const,
+    attempts: 1,
+    last_status_code: 200,
+    last_error: null,
+    next_attempt_at: null,
+    created_at: t.created_at,
+    updated_at: now,
+  };
 }
 
 describe("deliver_at", () => {
@@ -166,6 +185,9 @@ describe("deliver_at", () => {
     await putEndpoint(deps, org);
     const event = { org_id: org, id: "daily-report", type: "web.complete", data: {} };
     const first = await ingestEvent(deps, event);
+    // The delivery engine has long recorded its attempt by then.
+    const [task] = await tasks.expect(org, 1);
+    await putAll(deps.db, [deliveryItem(deliveredRecord(task!), Math.floor(Date.now() / 1000) + 3600)]);
     clock = new Date(clock.getTime() + 23 * HOUR);
     expect(await ingestEvent(deps, event)).toMatchObject({ id: first.id, duplicate: true });
     clock = new Date(clock.getTime() + 2 * HOUR);

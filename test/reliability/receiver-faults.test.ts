@@ -119,7 +119,7 @@ async function deliver(
   if (final === "failed") expectedLetters++;
   await enqueue(stack.deps, task);
   const d = await waitForDelivery(stack.deps, task, final);
-  const attempts = await attemptsOfMsg(stack.deps, org, task.msg_id);
+  const attempts = await attemptsOfMsg(stack.deps, org, task.msg_id, [task.endpoint_id]);
   expect(attempts.map((a) => a.attempt)).toEqual(attempts.map((_, i) => i + 1));
   expect(d.attempts).toBe(attempts.length);
   expect(d.last_error).toBe(attempts.at(-1)!.error);

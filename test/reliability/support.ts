@@ -50,9 +50,14 @@ export function startDelivery(stack: TestStack, concurrency = 2): EventSource {
 export const waitForDelivery = (deps: Deps, t: DeliveryTask, ...statuses: DeliveryRecord["status"][]) =>
   waitForDeliveryStatus(deps, t, statuses, { timeoutMs: 45_000, intervalMs: 100 });
 
-/** Attempts of one message (all endpoints), oldest first. */
-export async function attemptsOfMsg(deps: Deps, org: string, msgId: string): Promise<AttemptRecord[]> {
-  const page = await attemptsOfMessage(deps.db, org, msgId, { limit: 100 });
+/** Attempts of one message (its endpoints, or the message's own when not given), oldest first. */
+export async function attemptsOfMsg(
+  deps: Deps,
+  org: string,
+  msgId: string,
+  endpointIds?: string[],
+): Promise<AttemptRecord[]> {
+  const page = await attemptsOfMessage(deps.db, org, msgId, { limit: 100 }, endpointIds);
   return page.attempts.sort((a, b) => a.attempt - b.attempt || a.id.localeCompare(b.id));
 }
 

@@ -201,7 +201,7 @@ describe("SSRF at delivery time (ALLOW_PRIVATE_TARGETS off)", () => {
     for (const c of cases) {
       const d = await waitForDelivery(stack.deps, c.task, "failed");
       expect(d.attempts, c.url).toBe(1);
-      const [attempt] = await attemptsOfMsg(stack.deps, org, c.task.msg_id);
+      const [attempt] = await attemptsOfMsg(stack.deps, org, c.task.msg_id, [c.task.endpoint_id]);
       expect(attempt, c.url).toMatchObject({ success: false, status_code: null, response_body: null });
       // Names under .localhost may not resolve at all on this machine; both end the attempt
       // before any connection.

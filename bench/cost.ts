@@ -1,0 +1,368 @@
+/**
+ * The cost table: for each scenario, the service's own code runs on the local stack
+ * (DynamoDB Local, fauxqs, a receiver on 127.0.0.1) with every AWS call counted and
+ * DynamoDB's consumed capacity read back, and the counts are priced at list prices.
+ * Nothing in the table is typed in by hand except the prices and the compute model below.
+ *
+ * Each scenario publishes one batch of 10 events (the shape of an ingest or delivery batch
+ * under load) and drives the ingest and delivery handlers directly on what the queues hold,
+ * as Lambda's event source would; retries come back after their (bench-shortened) delay.
+ */
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { type Message, ReceiveMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
+import type { SQSEvent, SQSRecord } from "aws-lambda";
+import { functions } from "../core/config/infra.js";
+import { createDeliveryHandler } from "../core/delivery/handler.js";
+import type { Deps } from "../core/deps.js";
+import { createEndpoint } from "../core/endpoints/service.js";
+import { completeFanout } from "../core/events/fanout.js";
+import { ingestEvent } from "../core/events/ingest.js";
+import { createIngestHandler } from "../core/events/ingest-handler.js";
+import { publishEvents } from "../core/events/publish.js";
+import type { Scheduler } from "../core/scheduler/scheduler.js";
+import { CallCounter, type CallSnapshot } from "./calls.js";
+import { progress } from "./progress.js";
+import { round } from "./stats.js";
+
+/** List prices, us-east-1, 2026 (docs/cost.md cites them). */
+export const PRICES = {
+  sqsRequest: 0.4e-6,
+  wru: 0.625e-6,
+  rru: 0.125e-6,
+  lambdaRequest: 0.2e-6,
+  lambdaGbSecond: 0.0000133334,
+  schedulerInvocation: 1e-6,
+  apiGatewayRequest: 1e-6,
+} as const;
+
+/**
+ * Compute model (Lambda bills wall time): a delivery invocation lasts as long as its slowest
+ * endpoint plus the AWS calls after it; an ingest or API invocation, its AWS calls.
+ * "Low traffic": one record per invocation; "high": full batches of 10.
+ */
+export const COMPUTE = { endpointSeconds: 0.1, awsCallsSeconds: 0.02, recordsHigh: 10 } as const;
+
+/** What other services charge per million (overage list prices, 2026). */
+export const ELSEWHERE = [
+  { name: "Svix (overage, per message)", perMillion: "$100" },
+  { name: "Hookdeck (per event)", perMillion: "$3.30–10" },
+] as const;
+
+type ReceiverMode = "ok" | "fail-first" | "hang-first";
+
+interface Scenario {
+  name: string;
+  fanout: number;
+  publish: "sqs" | "http";
+  producerId?: boolean;
+  deliverAt?: boolean;
+  receiver: ReceiverMode;
+}
+
+export const SCENARIOS: Scenario[] = [
+  { name: "first attempt succeeds, fan-out 1", fanout: 1, publish: "sqs", receiver: "ok" },
+  { name: "first attempt succeeds, fan-out 5", fanout: 5, publish: "sqs", receiver: "ok" },
+  { name: "one retry (500, then 2xx)", fanout: 1, publish: "sqs", receiver: "fail-first" },
+  { name: "one timed-out attempt, then 2xx", fanout: 1, publish: "sqs", receiver: "hang-first" },
+  { name: "published over HTTP (API)", fanout: 1, publish: "http", receiver: "ok" },
+  { name: "with a producer id", fanout: 1, publish: "sqs", producerId: true, receiver: "ok" },
+  { name: "with deliver_at", fanout: 1, publish: "sqs", deliverAt: true, receiver: "ok" },
+];
+
+export interface CostRow {
+  name: string;
+  deliveries: number;
+  /** Billed requests per delivery, by "Service.Operation" (ESM receives/deletes included). */
+  requests: Record<string, number>;
+  requestsPerDelivery: number;
+  wruPerDelivery: number;
+  rruPerDelivery: number;
+  lambdaInvocationsPerDelivery: number;
+  /** $ per million deliveries: requests and storage units, then compute at low / high traffic. */
+  dollarsPerMillion: { requests: number; computeLow: number; computeHigh: number; low: number; high: number };
+}
+
+const EVENTS = 10;
+
+/** Runs every scenario on `deps` (pollers stopped) and prices it. */
+export async function runCostTable(deps: Deps, admin: SQSClient): Promise<CostRow[]> {
+  const receiver = await startProbeReceiver();
+  try {
+    const rows: CostRow[] = [];
+    for (const s of SCENARIOS) {
+      progress(`[cost] ${s.name}`, true);
+      rows.push(await runScenario(deps, admin, receiver.url, s));
+    }
+    return rows;
+  } finally {
+    await new Promise((r) => receiver.server.close(r));
+  }
+}
+
+async function runScenario(deps: Deps, admin: SQSClient, base: string, s: Scenario): Promise<CostRow> {
+  const counter = new CallCounter();
+  let schedules = 0;
+  const scheduler: Scheduler = {
+    ...deps.scheduler,
+    // Schedules are an API call (not billed) and an invocation when they fire (billed).
+    schedule: async () => {
+      schedules++;
+    },
+  };
+  const counted: Deps = { ...deps, scheduler };
+  counter.instrument(deps.db.doc, "DynamoDB");
+  counter.instrument(deps.sqs, "SQS");
+  const org = `org_cost${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+  for (let i = 0; i < s.fanout; i++) {
+    await createEndpoint(deps, org, {
+      url: `${base}/${s.receiver}`,
+      timeout_ms: 1000,
+      max_retries: 5,
+    });
+  }
+  counter.take(); // setup is not part of a delivery
+  const events = Array.from({ length: EVENTS }, (_, i) => ({
+    org_id: org,
+    type: "web.complete",
+    data: { i, pad: "x".repeat(900) }, // ~1 KB events
+    ...(s.producerId ? { id: `cost-${org}-${i}` } : {}),
+    ...(s.deliverAt ? { deliver_at: new Date(Date.now() + 120_000).toISOString() } : {}),
+  }));
+  let esmBatches = 0;
+  let apiRequests = 0;
+
+  if (s.publish === "http") {
+    // What the API function does per request once the caller is authenticated (cached key).
+    const ingest = counter.wrap("ingest", async (e: { Records: unknown[] }) => {
+      for (const ev of e.Records) await ingestEvent(counted, ev);
+    });
+    await ingest({ Records: events });
+    apiRequests = EVENTS;
+  } else {
+    await counter.wrap("producer", async (_: { Records?: unknown[] }) =>
+      publishEvents(deps.sqs, deps.config.queues.ingest, events),
+    )({});
+    const ingest = counter.wrap("ingest", createIngestHandler(counted));
+    esmBatches += await drain(admin, deps.config.queues.ingest, EVENTS, async (batch) => {
+      await ingest(sqsEvent(batch, deps.config.queues.ingest));
+    });
+  }
+  if (s.deliverAt) {
+    // The schedule fires: its command reaches the ingest function through the ingest queue.
+    const later: Deps = { ...counted, now: () => new Date(Date.now() + 180_000) };
+    const fire = counter.wrap("ingest", async (_: { Records: unknown[] }) => {
+      const ids = await messageIdsOf(deps, org);
+      await Promise.all(ids.map((id) => completeFanout(later, org, id)));
+    });
+    await fire({ Records: events });
+    esmBatches += 1;
+  }
+
+  const deliver = counter.wrap("deliver", createDeliveryHandler(counted));
+  const expected = EVENTS * s.fanout;
+  let delivered = 0;
+  let deliverBatches = 0;
+  for (let round = 0; round < 6 && delivered < expected; round++) {
+    deliverBatches += await drain(admin, deps.config.queues.delivery, expected - delivered, async (batch) => {
+      const res = await deliver(sqsEvent(batch, deps.config.queues.delivery));
+      delivered += batch.length - res.batchItemFailures.length;
+    });
+  }
+  esmBatches += deliverBatches;
+  return price(s, counter.take(), { delivered, esmBatches, apiRequests, schedules });
+}
+
+function price(
+  s: Scenario,
+  snap: CallSnapshot,
+  x: { delivered: number; esmBatches: number; apiRequests: number; schedules: number },
+): CostRow {
+  const per = (n: number) => n / Math.max(x.delivered, 1);
+  const requests: Record<string, number> = {};
+  let sqs = 0;
+  for (const ops of Object.values(snap.calls)) {
+    for (const [op, n] of Object.entries(ops)) {
+      if (op.startsWith("SQS.ReceiveMessage")) continue; // the bench's own receives stand for the ESM's
+      requests[op] = (requests[op] ?? 0) + per(n);
+      if (op.startsWith("SQS.")) sqs += n;
+    }
+  }
+  // Lambda's event source: one receive and one delete per batch, billed to the account.
+  requests["SQS.ReceiveMessage (event source)"] = per(x.esmBatches);
+  requests["SQS.DeleteMessageBatch (event source)"] = per(x.esmBatches);
+  sqs += 2 * x.esmBatches;
+  if (x.schedules) requests["Scheduler invocation"] = per(x.schedules);
+  if (x.apiRequests) requests["API Gateway request"] = per(x.apiRequests);
+  const invocations = (snap.invocations.ingest ?? 0) + (snap.invocations.deliver ?? 0);
+  requests["Lambda invocation"] = per(invocations);
+  const wru = Object.values(snap.capacity).reduce((a, c) => a + c.write, 0);
+  const rru = Object.values(snap.capacity).reduce((a, c) => a + c.read, 0);
+  const requestDollars =
+    per(sqs) * PRICES.sqsRequest +
+    per(wru) * PRICES.wru +
+    per(rru) * PRICES.rru +
+    per(x.schedules) * PRICES.schedulerInvocation +
+    per(x.apiRequests) * PRICES.apiGatewayRequest +
+    per(invocations) * PRICES.lambdaRequest;
+  const computeLow = computePerDelivery(s, 1);
+  const computeHigh = computePerDelivery(s, COMPUTE.recordsHigh);
+  const million = (d: number) => round(d * 1e6, 2);
+  return {
+    name: s.name,
+    deliveries: x.delivered,
+    requests: Object.fromEntries(Object.entries(requests).map(([k, v]) => [k, round(v, 3)])),
+    requestsPerDelivery: round(
+      per(sqs) + per(x.schedules) + per(x.apiRequests) + per(invocations) + per(countDynamo(snap)),
+      2,
+    ),
+    wruPerDelivery: round(per(wru), 2),
+    rruPerDelivery: round(per(rru), 2),
+    lambdaInvocationsPerDelivery: round(per(invocations), 2),
+    dollarsPerMillion: {
+      requests: million(requestDollars),
+      computeLow: million(computeLow),
+      computeHigh: million(computeHigh),
+      low: million(requestDollars + computeLow),
+      high: million(requestDollars + computeHigh),
+    },
+  };
+}
+
+function countDynamo(snap: CallSnapshot): number {
+  let n = 0;
+  for (const ops of Object.values(snap.calls))
+    for (const [op, c] of Object.entries(ops)) if (op.startsWith("DynamoDB.")) n += c;
+  return n;
+}
+
+/** GB-s per delivery priced: delivery invocations (per attempt) plus ingest's share per event. */
+function computePerDelivery(s: Scenario, records: number): number {
+  const gb = (mb: number) => mb / 1024;
+  const attempts = s.receiver === "ok" ? 1 : 2;
+  const slowest = s.receiver === "hang-first" ? 1 : COMPUTE.endpointSeconds; // the timeout, 1 s
+  const deliverSeconds =
+    ((COMPUTE.endpointSeconds + COMPUTE.awsCallsSeconds) * (attempts - 1) +
+      slowest +
+      COMPUTE.awsCallsSeconds) /
+    records;
+  const ingestSeconds = COMPUTE.awsCallsSeconds / (s.publish === "http" ? 1 : records) / s.fanout;
+  const memory = s.publish === "http" ? functions.api.memoryMb : functions.ingest.memoryMb;
+  return (
+    (gb(functions.deliver.memoryMb) * deliverSeconds + gb(memory) * ingestSeconds) * PRICES.lambdaGbSecond
+  );
+}
+
+/** Receives `expected` messages (or what arrives within a few empty polls) in batches of 10. */
+async function drain(
+  admin: SQSClient,
+  queueUrl: string,
+  expected: number,
+  handle: (batch: Message[]) => Promise<void>,
+): Promise<number> {
+  let got = 0;
+  let batches = 0;
+  for (let empty = 0; got < expected && empty < 3; ) {
+    const res = await admin.send(
+      new ReceiveMessageCommand({
+        QueueUrl: queueUrl,
+        MaxNumberOfMessages: 10,
+        WaitTimeSeconds: 2,
+        MessageSystemAttributeNames: ["All"],
+        MessageAttributeNames: ["All"],
+      }),
+    );
+    const batch = res.Messages ?? [];
+    if (batch.length === 0) {
+      empty++;
+      continue;
+    }
+    got += batch.length;
+    batches++;
+    await handle(batch);
+  }
+  return batches;
+}
+
+function sqsEvent(messages: Message[], queueUrl: string): SQSEvent {
+  const arn = `arn:aws:sqs:us-east-1:000000000000:${queueUrl.split("/").pop()}`;
+  return {
+    Records: messages.map(
+      (m): SQSRecord => ({
+        messageId: m.MessageId!,
+        receiptHandle: m.ReceiptHandle!,
+        body: m.Body!,
+        attributes: {
+          ApproximateReceiveCount: m.Attributes?.ApproximateReceiveCount ?? "1",
+          SentTimestamp: m.Attributes?.SentTimestamp ?? String(Date.now()),
+          SenderId: "bench",
+          ApproximateFirstReceiveTimestamp: String(Date.now()),
+        },
+        messageAttributes: {},
+        md5OfBody: m.MD5OfBody ?? "",
+        eventSource: "aws:sqs",
+        eventSourceARN: arn,
+        awsRegion: "us-east-1",
+      }),
+    ),
+  };
+}
+
+async function messageIdsOf(deps: Deps, org: string): Promise<string[]> {
+  const { listMessages } = await import("../core/store/messages.js");
+  return (await listMessages(deps.db, org, { limit: 100 })).items.map((m) => m.id);
+}
+
+/** A receiver for the scenarios: 2xx, 500 once per webhook-id, or a hang once per webhook-id. */
+async function startProbeReceiver(): Promise<{ server: Server; url: string }> {
+  const seen = new Set<string>();
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on("end", () => {
+      const id = String(req.headers["webhook-id"]);
+      const mode = (req.url ?? "").slice(1) as ReceiverMode;
+      const first = !seen.has(id);
+      seen.add(id);
+      if (mode === "fail-first" && first) return res.writeHead(500).end("no");
+      if (mode === "hang-first" && first) return; // the attempt's deadline ends it
+      res.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+}
+
+/** The cost section of bench/results.md. */
+export function renderCostTable(rows: CostRow[]): string {
+  const fmt = (n: number, d = 2) =>
+    n.toLocaleString("en-US", { minimumFractionDigits: d, maximumFractionDigits: d });
+  const lines = [
+    "**Cost per million deliveries** (measured: requests and DynamoDB units counted while the service's code ran each scenario on the local stack, 10 events of ~1 KB; priced at 2026 us-east-1 list prices: SQS $0.40/M requests, DynamoDB on-demand $0.625/M WRU and $0.125/M RRU, Lambda $0.20/M requests and $0.0000133334/GB-s (arm64), EventBridge Scheduler $1/M, API Gateway HTTP API $1/M; compute modelled: an endpoint answering in 100 ms, 20 ms of AWS calls per invocation, 1 record per invocation at low traffic and 10 at high; see docs/cost.md)",
+    "",
+    "| scenario | billed requests / delivery | WRU / delivery | RRU / delivery | Lambda invocations / delivery | $ / M: requests + storage | + compute, low traffic | + compute, high traffic | **$ / M, low / high** |",
+    "| --- | --: | --: | --: | --: | --: | --: | --: | --: |",
+    ...rows.map(
+      (r) =>
+        `| ${r.name} | ${fmt(r.requestsPerDelivery)} | ${fmt(r.wruPerDelivery)} | ${fmt(r.rruPerDelivery)} | ${fmt(r.lambdaInvocationsPerDelivery)} | ${fmt(r.dollarsPerMillion.requests)} | ${fmt(r.dollarsPerMillion.computeLow)} | ${fmt(r.dollarsPerMillion.computeHigh)} | **${fmt(r.dollarsPerMillion.low)} / ${fmt(r.dollarsPerMillion.high)}** |`,
+    ),
+    ...ELSEWHERE.map((e) => `| elsewhere: ${e.name} | | | | | | | | **${e.perMillion}** |`),
+    "",
+    "Requests per delivery by operation:",
+    "",
+    `| scenario | ${requestColumns(rows).join(" | ")} |`,
+    `| --- | ${requestColumns(rows)
+      .map(() => "--:")
+      .join(" | ")} |`,
+    ...rows.map(
+      (r) =>
+        `| ${r.name} | ${requestColumns(rows)
+          .map((c) => fmt(r.requests[c] ?? 0, 3))
+          .join(" | ")} |`,
+    ),
+  ];
+  return lines.join("\n");
+}
+
+function requestColumns(rows: CostRow[]): string[] {
+  return [...new Set(rows.flatMap((r) => Object.keys(r.requests)))].sort();
+}
