@@ -20,7 +20,7 @@ import { completeFanout } from "../core/events/fanout.js";
 import { ingestEvent } from "../core/events/ingest.js";
 import { createIngestHandler } from "../core/events/ingest-handler.js";
 import { publishEvents } from "../core/events/publish.js";
-import type { Scheduler } from "../core/scheduler/scheduler.js";
+import type { Scheduler } from "../core/model/schedule.js";
 import { CallCounter, type CallSnapshot } from "./calls.js";
 import { progress } from "./progress.js";
 import { round } from "./stats.js";

@@ -24,6 +24,7 @@ import { createDb } from "../core/store/db.js";
 import { startLocalStack } from "../local/stack.js";
 import { CallCounter } from "./calls.js";
 import { runColdStart } from "./cold-start.js";
+import { renderCostTable, runCostTable } from "./cost.js";
 import { runHandlerCpu, runSignBench } from "./cpu.js";
 import { createEndpoints, type E2eContext, type E2eResult, runE2e } from "./e2e.js";
 import { startEmulators } from "./emulators.js";
@@ -159,6 +160,8 @@ try {
       })),
       calls: handlerCounter.take(),
     };
+    // 5. The cost table: every scenario of docs/cost.md, counted and priced.
+    results.cost = await runCostTable(deps, admin);
     producer.destroy();
     admin.destroy();
   }
@@ -182,7 +185,7 @@ results.loadAverage.end = round(loadavg()[0]!, 1);
 results.durationSeconds = round((Date.now() - started) / 1000, 0);
 progressDone(`done in ${results.durationSeconds} s`);
 results.aims = evaluateAims(results);
-const table = renderTable(results);
+const table = `${renderTable(results)}\n\n${results.cost ? renderCostTable(results.cost) : ""}`;
 writeFileSync(new URL("./results.json", import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
 writeFileSync(new URL("./results.md", import.meta.url), `${table}\n`);
 process.stdout.write(`\n${table}\n`);

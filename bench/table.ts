@@ -1,6 +1,7 @@
 /** The results of a run, the aims checked against them, and their markdown table. */
 import type { CallSnapshot } from "./calls.js";
 import type { ColdStartResult } from "./cold-start.js";
+import type { CostRow } from "./cost.js";
 import type { HandlerCpuResult, SignResult } from "./cpu.js";
 import type { E2eResult } from "./e2e.js";
 import type { DynamoProbeResult, FloorResult } from "./floor.js";
@@ -26,6 +27,7 @@ export interface Results {
   /** The noisy-neighbour runs: a baseline, then one per kind of bad endpoint. */
   noisy?: NoisyResult[];
   maxRssMb?: number;
+  cost?: CostRow[];
   aims?: Aim[];
 }
 
@@ -189,11 +191,25 @@ export function evaluateAims(r: Results): Aim[] {
       met: b < a,
     });
   }
+  for (const [name, max] of [
+    ["first attempt succeeds, fan-out 1", 2],
+    ["with a producer id", 3],
+  ] as const) {
+    const c = r.cost?.find((x) => x.name === name);
+    if (!c) continue;
+    aims.push({
+      aim: `≤ ${max}.0 DynamoDB write units per delivery (${name})`,
+      measured: `${c.wruPerDelivery}`,
+      met: c.wruPerDelivery <= max,
+    });
+  }
   for (const f of r.coldStart?.functions ?? []) {
+    // Bundle aims of docs/cost.md: the API (OpenAPI, validation) may be larger.
+    const maxKb = f.name === "api" ? 800 : 500;
     const parts = (f.topInputs ?? []).map((i) => `${i.path} ${fmt(i.kb)} KB`).join(", ");
     if (f.error || f.bundleKb === undefined) {
       aims.push({
-        aim: `${f.name}: bundle ≤ 500 KB, init ≤ 150 ms`,
+        aim: `${f.name}: bundle ≤ ${maxKb} KB, init ≤ 150 ms`,
         measured: "not measured",
         met: false,
         cause: f.error,
@@ -201,10 +217,10 @@ export function evaluateAims(r: Results): Aim[] {
       continue;
     }
     aims.push({
-      aim: `${f.name} bundle ≤ 500 KB`,
+      aim: `${f.name} bundle ≤ ${maxKb} KB`,
       measured: `${fmt(f.bundleKb)} KB`,
-      met: f.bundleKb <= 500,
-      cause: f.bundleKb <= 500 ? undefined : `largest parts: ${parts}`,
+      met: f.bundleKb <= maxKb,
+      cause: f.bundleKb <= maxKb ? undefined : `largest parts: ${parts}`,
     });
     const cpu = f.initCpuMs ?? 0;
     const heaviest = (r.coldStart?.components ?? [])
