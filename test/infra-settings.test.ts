@@ -134,7 +134,7 @@ describe("Lambda SQS event source limits", () => {
   for (const { fn, label } of consumers) {
     it(`${label}: batch size (1..10 without a batching window, else <= 10000)`, () => {
       expect(fn.batchSize).toBeGreaterThanOrEqual(1);
-      expect(fn.batchSize).toBeLessThanOrEqual(fn.batchWindowSeconds === 0 ? 10 : 10_000);
+      expect(fn.batchSize).toBeLessThanOrEqual(fn.batchWindowSeconds > 0 ? 10_000 : 10);
     });
 
     it(`${label}: batching window 0..300 s`, () => {
