@@ -203,9 +203,19 @@ export async function runLoad(stack: LocalStack, opts: LoadOptions): Promise<Loa
 
     // ---- accounting
     const mismatches: string[] = [];
-    const deliveries = await scan(stack, `DLV#${org}#`);
-    const attempts = await scan(stack, `ATT#${org}#`);
-    const messages = (await scan(stack, `ORG#${org}`)).filter((i) => String(i.sk).startsWith("MSG#"));
+    // The delivery log (core/store/deliveries.ts): a delivery's state is its latest item, and
+    // the items that carry `attempt` are the attempt log.
+    const logItems = (await scan(stack, `LOG#${org}#`)).sort((a, b) =>
+      String(a.sk) < String(b.sk) ? -1 : 1,
+    );
+    const latest = new Map<string, Record<string, unknown>>();
+    for (const item of logItems) latest.set(`${item.msg_id}/${item.endpoint_id}`, item);
+    const deliveries = [...latest.values()];
+    const attempts = logItems.flatMap((i) => {
+      const attempt = i.attempt as { success?: unknown } | undefined;
+      return attempt ? [{ success: attempt.success, msg_id: i.msg_id, endpoint_id: i.endpoint_id }] : [];
+    });
+    const messages = await scan(stack, `MSG#${org}#`);
     if (messages.length !== opts.events)
       mismatches.push(`${messages.length} events stored, ${opts.events} published`);
     const epPath = new Map(endpoints.map((e) => [e.id, String(e.max_retries)]));

@@ -4,10 +4,10 @@
  * event (the event's range in each of its endpoints' logs, merged), newest first.
  */
 import type { AttemptRecord } from "../model/delivery.js";
-import { attemptRecord } from "../model/delivery.js";
 import { type CursorKey, cursorWithin } from "./cursor.js";
 import type { Db } from "./db.js";
 import { endpointsOfMessage } from "./deliveries.js";
+import { field } from "./fields.js";
 import { keys } from "./keys.js";
 import { allShards, queryMerged } from "./shards.js";
 
@@ -23,9 +23,24 @@ export interface AttemptQuery {
   success?: boolean;
 }
 
+/** The attempt an item carries (`attempt`), with the delivery's ids. */
 function toAttempt(item: Record<string, unknown>): AttemptRecord {
-  const a = (item.attempt ?? {}) as Record<string, unknown>;
-  return attemptRecord.parse({ ...item, ...a });
+  const a = field.map(item, "attempt");
+  return {
+    id: field.str(a, "id"),
+    org_id: field.str(item, "org_id"),
+    msg_id: field.str(item, "msg_id"),
+    endpoint_id: field.str(item, "endpoint_id"),
+    event_type: field.str(item, "event_type"),
+    attempt: field.num(a, "attempt"),
+    timestamp: field.str(a, "timestamp"),
+    success: a.success === true,
+    status_code: field.numOrNull(a, "status_code"),
+    latency_ms: field.num(a, "latency_ms"),
+    response_body: field.strOrNull(a, "response_body"),
+    error: field.strOrNull(a, "error"),
+    trigger: field.str(a, "trigger"),
+  };
 }
 
 /** Attempts of one endpoint: newest event first, each event's attempts newest first. */

@@ -13,9 +13,9 @@
  */
 import { QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { AttemptRecord, DeliveryRecord, DeliveryStatus } from "../model/delivery.js";
-import { deliveryRecord } from "../model/delivery.js";
 import { newId } from "../model/ids.js";
 import type { Db } from "./db.js";
+import { field } from "./fields.js";
 import { keys } from "./keys.js";
 import { getMessage } from "./messages.js";
 import { allShards } from "./shards.js";
@@ -59,8 +59,21 @@ function attemptFields(a: AttemptRecord) {
   };
 }
 
+/** The delivery record an item holds (every log item carries one). */
 export function toDelivery(item: Record<string, unknown>): DeliveryRecord {
-  return deliveryRecord.parse(item);
+  return {
+    org_id: field.str(item, "org_id"),
+    msg_id: field.str(item, "msg_id"),
+    endpoint_id: field.str(item, "endpoint_id"),
+    event_type: field.str(item, "event_type"),
+    status: field.status(item, "status"),
+    attempts: field.num(item, "attempts"),
+    last_status_code: field.numOrNull(item, "last_status_code"),
+    last_error: field.strOrNull(item, "last_error"),
+    next_attempt_at: field.strOrNull(item, "next_attempt_at"),
+    created_at: field.str(item, "created_at"),
+    updated_at: field.str(item, "updated_at"),
+  };
 }
 
 /**

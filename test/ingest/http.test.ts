@@ -2,9 +2,6 @@
  * The events API: publishing over HTTP goes through the same service as the ingest queue,
  * and events are readable with their per-endpoint status.
  */
-// First: core/model schemas are extended for OpenAPI only when created after this import
-// (zod 4 attaches methods per instance), and the store imports below load core/model.
-import "@hono/zod-openapi";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { DeliveryTask } from "../../core/model/task.js";
 import { putAll } from "../../core/store/batch-write.js";
