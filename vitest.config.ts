@@ -5,7 +5,8 @@ export default defineConfig({
     include: ["test/**/*.test.ts"],
     globalSetup: ["test/support/global-setup.ts"],
     // Loopback-only name resolution in every test file: tests never reach the internet.
-    setupFiles: ["test/support/hermetic.ts"],
+    // fast-check draws from a fixed seed (FC_SEED=random explores): CI runs are repeatable.
+    setupFiles: ["test/support/hermetic.ts", "test/support/fast-check-seed.ts"],
     testTimeout: 60_000,
     // Quiet logs; tests that inspect logs raise the level themselves (test/security/access.test.ts).
     env: {

@@ -18,11 +18,16 @@ import { orgCache } from "../org-cache.js";
  * a number that cannot be kept exactly (beyond ±2^53, where JSON.parse has already changed
  * the producer's digits and the DynamoDB marshaller refuses it; `1e999` parses as Infinity,
  * `5e-324` is below what DynamoDB stores), an
- * empty key (DynamoDB refuses empty attribute names, nested ones included),
+ * empty key or one over 64 KiB (DynamoDB refuses such attribute names, nested ones included),
  * or a reserved key: `__proto__` (parsers and validators turn it into a prototype, losing
  * the key) and `constructor` (the DynamoDB marshaller reads `value.constructor.name` to pick
  * an attribute type, so such an object fails to store or is stored as something else).
  */
+/** DynamoDB's limit on an attribute name, nested map keys included (a longer one fails the write). */
+const MAX_KEY_BYTES = 65_535;
+/** A key of fewer UTF-16 units than this cannot reach MAX_KEY_BYTES in UTF-8 (3 bytes per unit at most). */
+const MAX_KEY_UNITS = Math.floor(MAX_KEY_BYTES / 3);
+
 export function jsonShapeIssue(value: unknown, maxDepth: number): string | undefined {
   const stack: [unknown, number][] = [[value, 1]];
   while (stack.length > 0) {
@@ -42,6 +47,9 @@ export function jsonShapeIssue(value: unknown, maxDepth: number): string | undef
     }
     if (Object.hasOwn(v, "constructor")) return 'uses the reserved key "constructor"';
     if (Object.hasOwn(v, "")) return "uses an empty key";
+    if (Object.keys(v).some((k) => k.length > MAX_KEY_UNITS && Buffer.byteLength(k) > MAX_KEY_BYTES)) {
+      return `uses a key longer than ${MAX_KEY_BYTES} bytes`;
+    }
     for (const x of Object.values(v)) stack.push([x, depth + 1]);
   }
   return undefined;

@@ -25,6 +25,21 @@ async function createEndpoint(org: TestOrg, body: Record<string, unknown> = {}):
 }
 
 describe("POST /v1/events", () => {
+  it("refuses a payload key DynamoDB cannot store (over 64 KiB) with a 400, not a 500", async () => {
+    const org = await createTestOrg(stack);
+    const res = await org.request("POST", "/v1/events", {
+      type: "telephony.complete",
+      data: { nested: { ["k".repeat(65_536)]: true } },
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.error).toMatchObject({
+      code: "validation_error",
+      message: "data uses a key longer than 65535 bytes",
+    });
+    const list = await org.request("GET", "/v1/events");
+    expect(list.body.data).toEqual([]);
+  });
+
   it("accepts an event (202), fans it out and shows per-endpoint status", async () => {
     const org = await createTestOrg(stack);
     const a = await createEndpoint(org, { event_types: ["telephony.*"] });
