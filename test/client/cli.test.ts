@@ -5,10 +5,11 @@
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bootstrapOrg } from "../../core/orgs/bootstrap.js";
 import { type LocalStack, startLocalStack } from "../../local/stack.js";
 import { type Receiver, startReceiver } from "../support/receiver.js";
+import { sharedEmulators } from "../support/stack.js";
 
 const bin = fileURLToPath(new URL("../../node_modules/.bin/hookrelay", import.meta.url));
 let stack: LocalStack;
@@ -18,11 +19,7 @@ let env: Record<string, string>;
 beforeAll(async () => {
   stack = await startLocalStack({
     port: 0,
-    emulators: {
-      dynamodbEndpoint: inject("dynamodbEndpoint"),
-      sqsEndpoint: inject("sqsEndpoint"),
-      suffix: randomBytes(4).toString("hex"),
-    },
+    emulators: sharedEmulators(),
   });
   receiver = await startReceiver({ fallback: { status: 503 } });
   const apiKey = `sk_test_${randomBytes(24).toString("base64url")}`;

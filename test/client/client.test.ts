@@ -11,10 +11,11 @@ import { randomBytes } from "node:crypto";
 import { ApiError, createClient, type HookrelayClient, unwrap } from "@hookrelay/client";
 import { publishEvent } from "@hookrelay/client/publish";
 import { verify, WebhookVerificationError } from "@hookrelay/client/verify";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bootstrapOrg } from "../../core/orgs/bootstrap.js";
 import { type LocalStack, startLocalStack } from "../../local/stack.js";
 import { type Receiver, startReceiver } from "../support/receiver.js";
+import { sharedEmulators } from "../support/stack.js";
 
 let stack: LocalStack;
 let receiver: Receiver;
@@ -24,11 +25,7 @@ let orgId: string;
 beforeAll(async () => {
   stack = await startLocalStack({
     port: 0,
-    emulators: {
-      dynamodbEndpoint: inject("dynamodbEndpoint"),
-      sqsEndpoint: inject("sqsEndpoint"),
-      suffix: randomBytes(4).toString("hex"),
-    },
+    emulators: sharedEmulators(),
   });
   receiver = await startReceiver();
   orgId = `org_client${randomBytes(4).toString("hex")}`;

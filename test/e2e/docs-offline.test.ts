@@ -1,44 +1,19 @@
-/**
- * `/docs` renders with no network but this service's own origin: headless Chromium (Debian's
- * /usr/bin/chromium driven by playwright-core) loads the page from the local stack with every
- * other request refused, and the reference shows the API's operations.
- */
-import { randomBytes } from "node:crypto";
-import { existsSync } from "node:fs";
-import { type Browser, chromium } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type LocalStack, startLocalStack } from "../../local/stack.js";
+import { launchBrowser } from "../support/browser.js";
+import { sharedEmulators } from "../support/stack.js";
 
-const executablePath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 let stack: LocalStack;
 let browser: Browser;
 
 beforeAll(async () => {
-  if (!existsSync(executablePath)) {
-    throw new Error(`Chromium not found at ${executablePath}: apt-get install chromium (.ci/run does)`);
-  }
   stack = await startLocalStack({
     port: 0,
-    emulators: {
-      dynamodbEndpoint: inject("dynamodbEndpoint"),
-      sqsEndpoint: inject("sqsEndpoint"),
-      suffix: randomBytes(4).toString("hex"),
-    },
+    emulators: sharedEmulators(),
   });
-  browser = await chromium.launch({
-    executablePath,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-      // No name resolves: nothing but 127.0.0.1 can be reached, whatever the page asks for.
-      "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
-    ],
-  });
+  // No name resolves: nothing but 127.0.0.1 can be reached, whatever the page asks for.
+  browser = await launchBrowser(["--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"]);
 });
 
 afterAll(async () => {

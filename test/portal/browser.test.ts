@@ -10,13 +10,14 @@ import { randomBytes } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateApiKey } from "../../core/auth/keys.js";
 import { bootstrapOrg } from "../../core/orgs/bootstrap.js";
 import { signToken } from "../../core/portal/token.js";
 import { type LocalStack, startLocalStack } from "../../local/stack.js";
 import { launchBrowser, screenshot } from "../support/browser.js";
 import { type Receiver, startReceiver } from "../support/receiver.js";
+import { sharedEmulators } from "../support/stack.js";
 import { waitFor } from "../support/wait.js";
 
 let stack: LocalStack;
@@ -44,11 +45,7 @@ beforeAll(async () => {
   hostOrigin = `http://localhost:${(host.address() as AddressInfo).port}`;
   stack = await startLocalStack({
     port: 0,
-    emulators: {
-      dynamodbEndpoint: inject("dynamodbEndpoint"),
-      sqsEndpoint: inject("sqsEndpoint"),
-      suffix: randomBytes(4).toString("hex"),
-    },
+    emulators: sharedEmulators(),
     env: { PORTAL_FRAME_ANCESTORS: `'self' ${hostOrigin}`, SECRET_GRACE_HOURS: "24" },
   });
   await bootstrapOrg(stack.deps, { orgId, name: "Acme", apiKey });

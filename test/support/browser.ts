@@ -9,7 +9,8 @@ import { type Browser, chromium, type Page } from "playwright-core";
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 export const SCREENSHOTS = join(process.cwd(), ".data", "portal-screenshots");
 
-export async function launchBrowser(): Promise<Browser> {
+/** `extraArgs` add to the flags every test needs (e.g. a host-resolver rule that blocks the network). */
+export async function launchBrowser(extraArgs: string[] = []): Promise<Browser> {
   if (!existsSync(CHROMIUM)) {
     throw new Error(
       `Chromium not found at ${CHROMIUM}: install it (apt-get install -y chromium) or set CHROMIUM_PATH`,
@@ -27,6 +28,7 @@ export async function launchBrowser(): Promise<Browser> {
       "--no-first-run",
       // What the portal must survive inside a platform's page: no third-party cookies.
       "--test-third-party-cookie-phaseout",
+      ...extraArgs,
     ],
   });
 }
