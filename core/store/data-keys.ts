@@ -1,5 +1,6 @@
 /** Per-organization data keys (ORG#{org} / DATAKEY), stored wrapped: see core/store/secrets-at-rest.ts. */
 import { DeleteCommand, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
+import { isConditionalCheckFailed } from "./conditional.js";
 import type { Db } from "./db.js";
 import { keys } from "./keys.js";
 
@@ -28,7 +29,7 @@ export async function putDataKeyIfAbsent(
     );
     return true;
   } catch (err) {
-    if ((err as { name?: string }).name === "ConditionalCheckFailedException") return false;
+    if (isConditionalCheckFailed(err)) return false;
     throw err;
   }
 }

@@ -8,18 +8,17 @@
  */
 import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { EndpointRecord } from "../model/endpoint.js";
+import { isConditionalCheckFailed } from "./conditional.js";
 import type { Db } from "./db.js";
 import { toEndpoint } from "./endpoints.js";
 import { keys } from "./keys.js";
-
-const isCondFailed = (err: unknown) => (err as { name?: string }).name === "ConditionalCheckFailedException";
 
 async function conditional(run: () => Promise<unknown>): Promise<boolean> {
   try {
     await run();
     return true;
   } catch (err) {
-    if (isCondFailed(err)) return false;
+    if (isConditionalCheckFailed(err)) return false;
     throw err;
   }
 }
@@ -88,7 +87,7 @@ export async function recordFailures(
     );
     return res.Attributes ? toEndpoint(res.Attributes) : undefined;
   } catch (err) {
-    if (isCondFailed(err)) return undefined;
+    if (isConditionalCheckFailed(err)) return undefined;
     throw err;
   }
 }

@@ -11,6 +11,7 @@ import {
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
 import type { EndpointRecord } from "../model/endpoint.js";
+import { isConditionalCheckFailed } from "./conditional.js";
 import type { CursorKey } from "./cursor.js";
 import type { Db } from "./db.js";
 import { keys } from "./keys.js";
@@ -184,7 +185,7 @@ export async function patchEndpoint(
     );
     return res.Attributes ? await openEndpoint(db, res.Attributes) : undefined;
   } catch (err) {
-    if (errorName(err) === "ConditionalCheckFailedException") return undefined;
+    if (isConditionalCheckFailed(err)) return undefined;
     throw err;
   }
 }
@@ -226,7 +227,7 @@ export async function replaceSecret(
     );
     return res.Attributes ? await openEndpoint(db, res.Attributes) : undefined;
   } catch (err) {
-    if (errorName(err) === "ConditionalCheckFailedException") return undefined;
+    if (isConditionalCheckFailed(err)) return undefined;
     throw err;
   }
 }

@@ -1,6 +1,7 @@
 /** Custom event types of an organization (ORG#{org} / ETYPE#{name}). */
 import { PutCommand } from "@aws-sdk/lib-dynamodb";
 import type { EventTypeDef } from "../model/event-type.js";
+import { isConditionalCheckFailed } from "./conditional.js";
 import type { Db } from "./db.js";
 import { keys } from "./keys.js";
 import { queryAllWithPrefix } from "./query.js";
@@ -21,7 +22,7 @@ export async function putEventType(db: Db, org: string, def: StoredEventType): P
     );
     return true;
   } catch (err) {
-    if ((err as { name?: string }).name === "ConditionalCheckFailedException") return false;
+    if (isConditionalCheckFailed(err)) return false;
     throw err;
   }
 }

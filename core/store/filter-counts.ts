@@ -4,6 +4,7 @@
  * existing (a late count must not bring a deleted endpoint back as a stub).
  */
 import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { isConditionalCheckFailed } from "./conditional.js";
 import type { Db } from "./db.js";
 import { keys } from "./keys.js";
 
@@ -19,6 +20,6 @@ export async function addFiltered(db: Db, org: string, endpointId: string, n = 1
       }),
     );
   } catch (err) {
-    if ((err as { name?: string }).name !== "ConditionalCheckFailedException") throw err;
+    if (!isConditionalCheckFailed(err)) throw err;
   }
 }

@@ -17,6 +17,7 @@ import {
 } from "@aws-sdk/lib-dynamodb";
 import type { MessageRecord } from "../model/message.js";
 import { putAll } from "./batch-write.js";
+import { isConditionalCheckFailed } from "./conditional.js";
 import { type CursorKey, cursorWithin } from "./cursor.js";
 import type { Db } from "./db.js";
 import { keys } from "./keys.js";
@@ -67,8 +68,6 @@ function toMessage(item: Record<string, unknown>): StoredMessage {
   return { ...m, fanout_at: m.fanout_at ?? null, targets: m.targets ?? [], sent: m.sent ?? [] };
 }
 
-const isCondFailed = (err: unknown) => (err as { name?: string }).name === "ConditionalCheckFailedException";
-
 export async function createMessage(db: Db, m: StoredMessage, opts: CreateOptions): Promise<CreateResult> {
   let msg = m;
   if (opts.idempotency) {
@@ -88,7 +87,7 @@ export async function createMessage(db: Db, m: StoredMessage, opts: CreateOption
       }),
     );
   } catch (err) {
-    if (!isCondFailed(err)) throw err;
+    if (!isConditionalCheckFailed(err)) throw err;
     return { created: false, reason: msg.id === m.id ? "exists" : "duplicate", msgId: msg.id };
   }
   // (A copy that took over an earlier id leaves the skipped records out: theirs keys name its own id.)
@@ -118,7 +117,7 @@ async function claimIdempotencyKey(
     );
     return undefined;
   } catch (err) {
-    if (!isCondFailed(err)) throw err;
+    if (!isConditionalCheckFailed(err)) throw err;
     const old = (err as { Item?: Record<string, AttributeValue> }).Item;
     const first = stringAttr(old, "msg_id") ?? (await idempotentMessageId(db, m.org_id, idem.producerId));
     if (!first) throw err;
@@ -277,7 +276,7 @@ export async function claimFanout(
     }
     return true;
   } catch (err) {
-    if (isCondFailed(err)) return false;
+    if (isConditionalCheckFailed(err)) return false;
     if ((err as { name?: string }).name === "TransactionCanceledException") {
       const reasons = (err as TransactionCanceledException).CancellationReasons ?? [];
       if (reasons[0]?.Code === "ConditionalCheckFailed") return false;
@@ -314,7 +313,7 @@ export async function acquireLease(
     );
     return res.Attributes ? toMessage(res.Attributes) : undefined;
   } catch (err) {
-    if (isCondFailed(err)) return undefined;
+    if (isConditionalCheckFailed(err)) return undefined;
     throw err;
   }
 }

@@ -1,5 +1,6 @@
 /** Organization items (ORG#{org} / ORG): name, creation time and the endpoint counter. */
 import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
+import { isConditionalCheckFailed } from "./conditional.js";
 import { type CursorKey, cursorWithin } from "./cursor.js";
 import type { Db } from "./db.js";
 import { keys } from "./keys.js";
@@ -30,7 +31,7 @@ export async function putOrgIfAbsent(db: Db, org: Omit<OrgRecord, "endpoint_coun
     );
     return true;
   } catch (err) {
-    if ((err as { name?: string }).name === "ConditionalCheckFailedException") return false;
+    if (isConditionalCheckFailed(err)) return false;
     throw err;
   }
 }

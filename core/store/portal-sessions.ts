@@ -4,6 +4,7 @@
  * everything else). The table's TTL removes them once the token has expired anyway.
  */
 import { GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { isConditionalCheckFailed } from "./conditional.js";
 import type { Db } from "./db.js";
 import { keys } from "./keys.js";
 
@@ -55,7 +56,7 @@ export async function revokePortalSession(db: Db, org: string, id: string, at: s
     );
     return true;
   } catch (err) {
-    if ((err as { name?: string }).name === "ConditionalCheckFailedException") return false;
+    if (isConditionalCheckFailed(err)) return false;
     throw err;
   }
 }

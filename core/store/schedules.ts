@@ -7,6 +7,7 @@ import { SendMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import { DeleteCommand, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import type { Config } from "../config/runtime.js";
 import type { ScheduleEntry, Scheduler, ScheduleTarget } from "../model/schedule.js";
+import { isConditionalCheckFailed } from "./conditional.js";
 import type { Db } from "./db.js";
 import { keys } from "./keys.js";
 
@@ -37,7 +38,7 @@ export function localScheduler(db: Db): Scheduler {
           }),
         )
         .catch((err: unknown) => {
-          if ((err as { name?: string }).name !== "ConditionalCheckFailedException") throw err;
+          if (!isConditionalCheckFailed(err)) throw err;
         });
     },
     async cancel(name: string) {
