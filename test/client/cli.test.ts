@@ -118,6 +118,29 @@ describe("hookrelay CLI", { timeout: 240_000 }, () => {
     expect(JSON.parse(resent.stdout)).toMatchObject({ message_id: id, status: "pending" });
   });
 
+  it("creates a portal session: the link on stdout, the whole session with --json", async () => {
+    const human = await hookrelay(["portal", "--capability", "view", "--expires-in", "600"]);
+    expect(human.code).toBe(0);
+    const link = new URL(human.stdout.trim());
+    expect(`${link.origin}${link.pathname}`).toBe(`${stack.url}/portal`);
+    expect(link.hash).toMatch(/^#token=hrps_/);
+    expect(human.stderr).toMatch(/^session ps_\S+, valid until \S+Z/);
+
+    const json = await hookrelay(["portal", "--agent-id", "agent_7", "--json"]);
+    expect(json.code).toBe(0);
+    const session = JSON.parse(json.stdout) as { id: string; url: string; token: string; expires_at: string };
+    expect(session.url).toContain(session.token);
+    // The token works as the API's bearer, within its scope: the session names its agent.
+    const current = await fetch(`${stack.url}/v1/portal-sessions/current`, {
+      headers: { authorization: `Bearer ${session.token}` },
+    });
+    expect(await current.json()).toMatchObject({ id: session.id, agent_id: "agent_7" });
+
+    const bad = await hookrelay(["portal", "--capability", "everything"]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/^error: validation_error \(HTTP 400\)/);
+  });
+
   it("exits 1 with the service's error code, 2 on usage errors, 3 when the service is unusable", async () => {
     const missing = await hookrelay(["endpoints", "get", "ep_missing"]);
     expect(missing.code).toBe(1);

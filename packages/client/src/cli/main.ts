@@ -16,6 +16,7 @@ import { dlqCommands } from "./dlq.js";
 import { endpointsCommands } from "./endpoints.js";
 import { eventsCommands } from "./events.js";
 import { output } from "./output.js";
+import { portalCommands } from "./portal.js";
 import { recoveryCommands } from "./recovery.js";
 
 const commands: Record<string, Command> = {
@@ -23,6 +24,7 @@ const commands: Record<string, Command> = {
   ...eventsCommands,
   ...attemptsCommands,
   ...recoveryCommands,
+  ...portalCommands,
   ...dlqCommands,
 };
 
