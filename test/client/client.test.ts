@@ -10,7 +10,7 @@ import "@hono/zod-openapi";
 import { randomBytes } from "node:crypto";
 import { ApiError, createClient, type HookrelayClient, unwrap } from "@hookrelay/client";
 import { publishEvent } from "@hookrelay/client/publish";
-import { verify, WebhookVerificationError } from "@hookrelay/client/verify";
+import { jwksVerifier, verify, WebhookVerificationError } from "@hookrelay/client/verify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bootstrapOrg } from "../../core/orgs/bootstrap.js";
 import { type LocalStack, startLocalStack } from "../../local/stack.js";
@@ -95,6 +95,47 @@ describe("@hookrelay/client", () => {
     );
     const other = `whsec_${randomBytes(32).toString("base64")}`;
     expect(() => verify(other, req!.headers, req!.body)).toThrow(WebhookVerificationError);
+  });
+
+  it("verifies a delivered v1a (ed25519) webhook with the public key and with the JWKS", async () => {
+    const ep = await unwrap(
+      client.POST("/v1/webhook-endpoints", {
+        body: { url: receiver.url, event_types: ["web.incoming"], signing_version: "v1a" },
+      }),
+    );
+    expect(ep.public_key).toMatch(/^whpk_/);
+    const before = receiver.requests.length;
+    await unwrap(client.POST("/v1/events", { body: { type: "web.incoming", data: { call_id: "c_v1a" } } }));
+    const [req] = (await receiver.waitForRequests(before + 1)).slice(before);
+    expect(req!.headers["webhook-signature"]).toMatch(/^v1a,/);
+
+    expect(verify(ep.public_key!, req!.headers, req!.body)).toMatchObject({ data: { call_id: "c_v1a" } });
+    const fetched: string[] = [];
+    const jwks = jwksVerifier(ep.jwks_url!, {
+      fetch: (url, init) => {
+        fetched.push(String(url));
+        return fetch(url, init);
+      },
+    });
+    expect(await jwks.verify(req!.headers, req!.body)).toMatchObject({ type: "web.incoming" });
+    expect(await jwks.verify(new Headers(req!.headers as Record<string, string>), req!.body)).toMatchObject({
+      data: { call_id: "c_v1a" },
+    });
+    expect(fetched).toEqual([ep.jwks_url]); // fetched once, then cached
+
+    // Forged body, another key, the HMAC verifier on an ed25519 signature, a stale timestamp.
+    await expect(jwks.verify(req!.headers, req!.body.replace("c_v1a", "c_v1b"))).rejects.toThrow(
+      WebhookVerificationError,
+    );
+    const other = await unwrap(
+      client.POST("/v1/webhook-endpoints", { body: { url: receiver.url, signing_version: "v1a" } }),
+    );
+    expect(() => verify(other.public_key!, req!.headers, req!.body)).toThrow(WebhookVerificationError);
+    expect(() => verify(`whsec_${randomBytes(32).toString("base64")}`, req!.headers, req!.body)).toThrow(
+      WebhookVerificationError,
+    );
+    const stale = { ...req!.headers, "webhook-timestamp": String(Math.floor(Date.now() / 1000) - 3600) };
+    expect(() => verify(ep.public_key!, stale, req!.body)).toThrow(/too old/);
   });
 
   it("refuses an invalid event in the producer, before it reaches the queue", async () => {

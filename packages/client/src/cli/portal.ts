@@ -32,7 +32,9 @@ export const portalCommands: Record<string, Command> = {
       // The link is the result (stdout, pipeable); the rest is a note for the person (stderr).
       ctx.out.result(session, () => session.url);
       if (!ctx.out.json)
-        ctx.out.progress(`session ${session.id}, valid until ${session.expires_at}; anyone with the link can use it`);
+        ctx.out.progress(
+          `session ${session.id}, valid until ${session.expires_at}; anyone with the link can use it`,
+        );
     },
   },
 };
