@@ -42,7 +42,13 @@ export type Action =
   /** Retry on this message after a short wait (partial batch failure + visibility timeout). */
   | { kind: "visibility"; seconds: number }
   /** Acknowledge and put `task` on a lane's queue after `delaySeconds` (<= 15 min). */
-  | { kind: "resend"; lane: Lane; delaySeconds: number; task: DeliveryTask; why: "retry" | "park" | "slow" }
+  | {
+      kind: "resend";
+      lane: Lane;
+      delaySeconds: number;
+      task: DeliveryTask;
+      why: "retry" | "park" | "slow" | "rate";
+    }
   /** Acknowledge and let the scheduler re-send `task` at `at` (waits beyond 15 min). */
   | { kind: "schedule"; at: Date; task: DeliveryTask }
   | { kind: "dead-letter"; reason: string; attempts: number };

@@ -22,6 +22,7 @@ import { openUntil, parkDelaySeconds } from "./breaker.js";
 import { type DecideContext, type Decision, decide, type Lane } from "./decide.js";
 import { finishBatch, type Processed } from "./finish.js";
 import { type DeliveryOutcome, publishDeliveryMetrics } from "./metrics.js";
+import { admit, deferred } from "./rate-limit.js";
 
 export interface DeliveryHandlerOptions {
   /** Which lane this handler serves (default: the shared one). */
@@ -81,6 +82,9 @@ async function processRecord(deps: Deps, record: SQSRecord, opts: Options): Prom
 
   const before = decide(task, endpoint, null, ctx);
   if (before.action.kind !== "send") return { record, task, endpoint, decision: before };
+  if (!(await admit(deps, endpoint!, ctx.now))) {
+    return { record, task, endpoint, decision: deferred(task, ctx) };
+  }
   if (before.action.probe && !(await wonProbe(deps, endpoint!, ctx))) {
     return { record, task, endpoint, decision: parked(deps, task, ctx) };
   }
@@ -171,6 +175,7 @@ function outcomeOf(p: Processed): DeliveryOutcome {
   const latencyMs = p.result?.outcome.latencyMs;
   if (action.kind === "dead-letter") return { kind: "dead-lettered", latencyMs };
   if (action.kind === "resend" && action.why === "park") return { kind: "parked" };
+  if (action.kind === "resend" && action.why === "rate") return { kind: "rate-limited" };
   if (action.kind === "resend" && action.why === "slow") return { kind: "moved-to-slow-lane", latencyMs };
   if (!p.result) return { kind: "abandoned" };
   return { kind: p.result.outcome.ok ? "succeeded" : "attempt-failed", latencyMs };

@@ -12,6 +12,7 @@ export interface DeliveryOutcome {
     | "dead-lettered"
     | "abandoned"
     | "parked"
+    | "rate-limited"
     | "moved-to-slow-lane"
     | "fail";
   latencyMs?: number;
@@ -23,6 +24,7 @@ const names: Record<DeliveryOutcome["kind"], string> = {
   "dead-lettered": "DeliveryDeadLettered",
   abandoned: "DeliveryAbandoned",
   parked: "DeliveryParked",
+  "rate-limited": "DeliveryRateLimited",
   "moved-to-slow-lane": "DeliveryMovedToSlowLane",
   fail: "DeliveryHandlerError",
 };

@@ -16,6 +16,7 @@ type Settings =
   | "status"
   | "max_retries"
   | "timeout_ms"
+  | "rate_limit"
   | "headers"
   | "filter"
   | "signing_version";
@@ -36,6 +37,7 @@ export function newEndpointRecord(fields: NewEndpointFields, now: Date): Endpoin
     status: fields.status ?? "active",
     max_retries: fields.max_retries ?? RETRIES.default,
     timeout_ms: fields.timeout_ms ?? TIMEOUT_MS.default,
+    rate_limit: fields.rate_limit ?? null,
     headers: fields.headers ?? {},
     secret: fields.secret,
     previous_secret: null,

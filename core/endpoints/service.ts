@@ -35,6 +35,8 @@ export interface EndpointSettings {
   agent_id: AgentId | null;
   max_retries: number;
   timeout_ms: number;
+  /** Deliveries per second at most (core/delivery/rate-limit.ts); null = no limit. */
+  rate_limit: number | null;
   headers: Record<string, string>;
   status: "active" | "disabled";
   /** A payload filter (docs/filters.md), checked here; null clears it. */
@@ -88,6 +90,7 @@ export async function createEndpoint(
       status: input.status,
       max_retries: input.max_retries,
       timeout_ms: input.timeout_ms,
+      rate_limit: input.rate_limit,
       headers,
       filter,
       signing_version: version,
@@ -162,6 +165,7 @@ export async function updateEndpoint(
   if (input.agent_id !== undefined) set.agent_id = input.agent_id;
   if (input.max_retries !== undefined) set.max_retries = input.max_retries;
   if (input.timeout_ms !== undefined) set.timeout_ms = input.timeout_ms;
+  if (input.rate_limit !== undefined) set.rate_limit = input.rate_limit;
   if (input.filter !== undefined) set.filter = checkFilter(input.filter);
   if (input.status !== undefined) {
     set.status = input.status;

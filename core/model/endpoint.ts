@@ -50,6 +50,8 @@ export const endpointRecord = z.object({
   breaker_open_until: z.string().nullable().optional(),
   /** Until then the endpoint's tasks go to the slow lane (its recent attempts were slow). */
   slow_until: z.string().nullable().optional(),
+  /** Deliveries per second at most, across every delivery process; absent or null = unlimited. */
+  rate_limit: z.number().int().nullable().optional(),
   /** Last time a test event (`webhook.test`) to this endpoint got a 2xx; absent on older items. */
   last_verified_at: z.string().nullable().optional(),
   created_at: z.string(),

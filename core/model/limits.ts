@@ -59,6 +59,12 @@ export const RETRIES = { min: 0, max: 10, default: 5 } as const;
  * some receivers are slow by design, and clients of other APIs set 60 s or 120 s (docs/seeds.md).
  */
 export const TIMEOUT_MS = { min: 1000, max: 120_000, default: 10_000 } as const;
+/**
+ * Optional deliveries per second to one endpoint (`rate_limit`), honoured across every
+ * delivery process through a shared per-second counter (core/delivery/rate-limit.ts). The
+ * ceiling keeps one endpoint's counter item within a DynamoDB partition's write rate.
+ */
+export const RATE_LIMIT = { min: 1, max: 500 } as const;
 /** Signing secrets: `whsec_` + base64 of this many random bytes. */
 export const SECRET_BYTES = { min: 24, max: 64 } as const;
 /** A caller's free-form signing key (`webhook_secret`), used as is as the HMAC key. */

@@ -21,6 +21,8 @@ export const deliveryTask = z.object({
   body: z.string(),
   /** Attempts made before this SQS message existed (scheduler hand-over, resend); adds to ApproximateReceiveCount. */
   attempt_base: z.number().int().nonnegative().default(0),
+  /** Times the endpoint's `rate_limit` sent this task back (not attempts): spreads its next wait. */
+  deferrals: z.number().int().nonnegative().optional(),
   /** Why this task exists beyond the first fan-out: a manual resend or a bulk recovery. */
   trigger: z.enum(["event", "resend", "recover", "test"]).default("event"),
 });

@@ -15,6 +15,7 @@
  * | idempotency key (24 h)    | IDEM#{org}#{producerId}     | IDEM               |                                              |
  * | delivery log (attempt or  | LOG#{org}#{endpointId}#{s}  | {msgId}#{ulid}     | GSI2 (sparse, keys only, final failures):    |
  * |  state of msg x endpoint) |                             |                    |  REC#{org}#{endpointId}#{s} / {createdAt}#{msgId} |
+ * | rate window (1 s, 2 min)  | RATE#{org}#{endpointId}#{sec} | RATE           |                                              |
  * | local scheduler entry     | SCHEDULE                    | {name}             | GSI1: SCHEDULE_DUE / {dueAt}#{name}          |
  *
  * `{s}` is the shard of the message id (core/store/shards.ts): one organization's messages and
@@ -76,6 +77,12 @@ export const keys = {
     gsi2sk: `${createdAt}#${msgId}`,
   }),
   recoverablePk: (org: string, endpointId: string, shard: number) => `REC#${org}#${endpointId}#${shard}`,
+
+  /** One endpoint's delivery count in one epoch second (its `rate_limit`, core/store/rate-limit.ts). */
+  rateWindow: (org: string, endpointId: string, second: number): Key => ({
+    pk: `RATE#${org}#${endpointId}#${second}`,
+    sk: "RATE",
+  }),
 
   schedule: (name: string): Key => ({ pk: "SCHEDULE", sk: name }),
   scheduleDue: (dueAt: string, name: string) => ({ gsi1pk: "SCHEDULE_DUE", gsi1sk: `${dueAt}#${name}` }),

@@ -288,6 +288,25 @@ describe("numeric limits and other fields", () => {
     expect((await org.request("POST", PATH, { ...valid, timeout_ms: 120_000 })).status).toBe(201);
   });
 
+  it("rate_limit: 1–500 per second or null; absent means no limit; PATCH sets and clears it", async () => {
+    const org = await createTestOrg(stack);
+    for (const rate_limit of [0, -1, 501, 2.5, "10"]) {
+      await expect400(org, "POST", PATH, { ...valid, rate_limit }, "validation_error");
+    }
+    expect((await create(org)).rate_limit).toBeNull();
+    const ep = await create(org, { ...valid, rate_limit: 500 });
+    expect(ep.rate_limit).toBe(500);
+    await expect400(org, "PATCH", `${PATH}/${ep.id}`, { rate_limit: 0 }, "validation_error");
+    const set = await org.request("PATCH", `${PATH}/${ep.id}`, { rate_limit: 1 });
+    expect(set.body.rate_limit).toBe(1);
+    expect((await org.request("GET", `${PATH}/${ep.id}`)).body.rate_limit).toBe(1);
+    const kept = await org.request("PATCH", `${PATH}/${ep.id}`, { label: "x" });
+    expect(kept.body.rate_limit).toBe(1);
+    const cleared = await org.request("PATCH", `${PATH}/${ep.id}`, { rate_limit: null });
+    expect(cleared.body.rate_limit).toBeNull();
+    expect((await getEndpoint(stack.deps.db, org.orgId, ep.id))?.rate_limit).toBeNull();
+  });
+
   it("unknown fields are rejected", async () => {
     const org = await createTestOrg(stack);
     const err = await expect400(org, "POST", PATH, { ...valid, is_enabled: true }, "validation_error");

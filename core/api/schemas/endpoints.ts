@@ -14,6 +14,7 @@ import {
   MAX_LABEL_LENGTH,
   MAX_SECRET_LENGTH,
   MAX_URL_LENGTH,
+  RATE_LIMIT,
   RETRIES,
   TIMEOUT_MS,
 } from "../../model/limits.js";
@@ -58,6 +59,16 @@ const fields = {
       description: `Deadline of a whole attempt in ms, ${TIMEOUT_MS.min}–${TIMEOUT_MS.max}; ${TIMEOUT_MS.default} when omitted on create, unchanged when omitted on update`,
       example: TIMEOUT_MS.default,
     }),
+  rate_limit: z
+    .number()
+    .int()
+    .min(RATE_LIMIT.min)
+    .max(RATE_LIMIT.max)
+    .nullable()
+    .openapi({
+      description: `At most this many deliveries per second to this endpoint (${RATE_LIMIT.min}–${RATE_LIMIT.max}), across every delivery process; deliveries over it wait for a later second (no attempt is counted). null = no limit (the default on create); unchanged when omitted on update`,
+      example: 50,
+    }),
   headers: z.record(z.string(), z.string()).openapi({
     description: "Custom headers sent with every delivery (no hop-by-hop, signature or content headers)",
     example: { "x-tenant": "acme" },
@@ -87,6 +98,7 @@ const optionalSettings = {
   agent_id: fields.agent_id.optional(),
   max_retries: fields.max_retries.optional(),
   timeout_ms: fields.timeout_ms.optional(),
+  rate_limit: fields.rate_limit.optional(),
   headers: fields.headers.optional(),
   status: fields.status.optional(),
   filter: fields.filter.optional(),
@@ -187,6 +199,9 @@ export const endpointView = z
     }),
     max_retries: z.number().int(),
     timeout_ms: z.number().int(),
+    rate_limit: z.number().int().nullable().openapi({
+      description: "Deliveries per second at most, across every delivery process; null = no limit",
+    }),
     headers: z.record(z.string(), z.string()),
     consecutive_failures: z.number().int(),
     last_delivery_at: ts.nullable(),
@@ -265,6 +280,7 @@ export function toEndpointView(rec: EndpointRecord, now: Date, origin = ""): End
     previous_secret_expires_at: graceOver ? null : rec.previous_secret_expires_at,
     max_retries: rec.max_retries,
     timeout_ms: rec.timeout_ms,
+    rate_limit: rec.rate_limit ?? null,
     headers: rec.headers ?? {},
     consecutive_failures: rec.consecutive_failures ?? 0,
     last_delivery_at: rec.last_delivery_at ?? null,

@@ -1,0 +1,40 @@
+/**
+ * The shared state of per-endpoint rate limits: one small item per endpoint and epoch
+ * second (RATE#{org}#{endpointId}#{second}), counting the deliveries admitted in it.
+ *
+ * Admission is one conditional UpdateItem (`ADD n 1` if `n < limit`): atomic across every
+ * delivery process, 1 WRU whether it admits or refuses, no read. A new key each second
+ * spreads the writes over partitions; the items expire after two minutes (TTL).
+ */
+import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { isConditionalCheckFailed } from "./conditional.js";
+import type { Db } from "./db.js";
+import { keys } from "./keys.js";
+
+/** How long a window's item is kept (TTL; it is useless after its second). */
+const KEEP_SECONDS = 120;
+
+/** Takes one of the `limit` slots of the endpoint's window `second`; false when it is full. */
+export async function takeRateSlot(
+  db: Db,
+  org: string,
+  endpointId: string,
+  second: number,
+  limit: number,
+): Promise<boolean> {
+  try {
+    await db.doc.send(
+      new UpdateCommand({
+        TableName: db.table,
+        Key: keys.rateWindow(org, endpointId, second),
+        UpdateExpression: "ADD n :one SET expires_at = :ttl",
+        ConditionExpression: "attribute_not_exists(n) OR n < :limit",
+        ExpressionAttributeValues: { ":one": 1, ":limit": limit, ":ttl": second + KEEP_SECONDS },
+      }),
+    );
+    return true;
+  } catch (err) {
+    if (isConditionalCheckFailed(err)) return false;
+    throw err;
+  }
+}
