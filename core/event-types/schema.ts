@@ -7,6 +7,16 @@ import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import type { RegExpEngine } from "ajv/dist/types/index.js";
 import addFormatsModule from "ajv-formats";
 import { RE2JS } from "re2js";
+import { MAX_DATA_DEPTH, MAX_VALIDATION_WORK } from "../model/limits.js";
+import { type SchemaCost, schemaCost, validationWork } from "./complexity.js";
+
+export class ValidationBudgetExceeded extends Error {
+  constructor(readonly work: number) {
+    super(
+      `validating data could take ${Math.round(work)} keyword evaluations; the budget is ${MAX_VALIDATION_WORK}`,
+    );
+  }
+}
 
 // ajv-formats is CommonJS with `exports.default`; under NodeNext the default import is the
 // module object for TypeScript but the function at runtime. Accept both shapes.
@@ -33,19 +43,28 @@ const re2: RegExpEngine = Object.assign(
 const ajv = addFormats(new Ajv({ allErrors: true, strict: false, code: { regExp: re2 } }));
 
 const MAX_CACHED = 500;
-const validators = new Map<string, ValidateFunction>();
+interface Compiled {
+  fn: ValidateFunction;
+  cost: SchemaCost;
+}
+const validators = new Map<string, Compiled>();
 
-/** The compiled validator for a schema; throws when the schema itself is invalid. */
-export function validatorFor(schema: Record<string, unknown>): ValidateFunction {
+/**
+ * The compiled validator for a schema and its work bounds (complexity.ts). Throws
+ * SchemaTooComplex, checked first (before ajv spends time on the schema), or ajv's error
+ * when the schema itself is invalid.
+ */
+export function validatorFor(schema: Record<string, unknown>): Compiled {
   const key = JSON.stringify(schema);
-  let fn = validators.get(key);
-  if (!fn) {
-    fn = ajv.compile(schema);
+  let compiled = validators.get(key);
+  if (!compiled) {
+    const cost = schemaCost(schema, MAX_DATA_DEPTH);
+    compiled = { fn: ajv.compile(schema), cost };
     // A crude bound: the catalog is small, so hitting it means churn, and starting over is fine.
     if (validators.size >= MAX_CACHED) validators.clear();
-    validators.set(key, fn);
+    validators.set(key, compiled);
   }
-  return fn;
+  return compiled;
 }
 
 export interface SchemaIssue {
@@ -53,9 +72,14 @@ export interface SchemaIssue {
   message: string;
 }
 
-/** Validation problems of `data`, or an empty list. */
+/**
+ * Validation problems of `data`, or an empty list. Throws ValidationBudgetExceeded, before
+ * running the validator, when `data` could make it do more than MAX_VALIDATION_WORK.
+ */
 export function schemaIssues(schema: Record<string, unknown>, data: unknown): SchemaIssue[] {
-  const fn = validatorFor(schema);
+  const { fn, cost } = validatorFor(schema);
+  const work = validationWork(cost, data);
+  if (work > MAX_VALIDATION_WORK) throw new ValidationBudgetExceeded(work);
   if (fn(data)) return [];
   return (fn.errors ?? []).slice(0, 20).map((e: ErrorObject) => ({
     path: e.instancePath || "/",

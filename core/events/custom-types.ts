@@ -1,8 +1,9 @@
 /** Adding event types to an organization's catalog (POST /v1/event-types). */
 import type { Deps } from "../deps.js";
+import { SchemaTooComplex } from "../event-types/complexity.js";
 import { DEFAULT_EVENT_TYPES } from "../event-types/default-catalog.js";
 import { validatorFor } from "../event-types/schema.js";
-import { conflict, validationError } from "../model/errors.js";
+import { conflict, ServiceError, validationError } from "../model/errors.js";
 import { MAX_DATA_DEPTH } from "../model/limits.js";
 import { putEventType, type StoredEventType } from "../store/event-types.js";
 import { jsonShapeIssue } from "./validate.js";
@@ -25,6 +26,9 @@ export async function createEventType(
       // Compiling now means ingest never meets a schema it cannot use.
       validatorFor(input.schema);
     } catch (err) {
+      if (err instanceof SchemaTooComplex) {
+        throw new ServiceError(400, "schema_too_complex", `schema ${err.message}`);
+      }
       throw validationError("schema is not a valid JSON Schema", {
         reason: (err as Error).message.slice(0, 500),
       });

@@ -5,8 +5,9 @@
  */
 import type { Deps } from "../deps.js";
 import { catalogOf } from "../event-types/catalog.js";
+import { SchemaTooComplex } from "../event-types/complexity.js";
 import type { EventTypeDef } from "../event-types/default-catalog.js";
-import { schemaIssues } from "../event-types/schema.js";
+import { schemaIssues, ValidationBudgetExceeded } from "../event-types/schema.js";
 import { payloadTooLarge, ServiceError, validationError } from "../model/errors.js";
 import { MAX_DATA_BYTES, MAX_DATA_DEPTH, MAX_DELIVER_AHEAD_MS } from "../model/limits.js";
 import { ingestMessage } from "../model/message.js";
@@ -114,8 +115,8 @@ export async function validateEvent(deps: Deps, input: unknown): Promise<ValidEv
     let issues: ReturnType<typeof schemaIssues>;
     try {
       issues = schemaIssues(def.schema, m.data);
-    } catch {
-      throw new ServiceError(400, "invalid_event_schema", `the schema of ${m.type} cannot be compiled`);
+    } catch (err) {
+      throw schemaFailure(err, m.type);
     }
     if (issues.length > 0) {
       throw new ServiceError(400, "schema_mismatch", `data does not match the schema of ${m.type}`, issues);
@@ -130,6 +131,28 @@ export async function validateEvent(deps: Deps, input: unknown): Promise<ValidEv
     agent_id: m.agent_id ?? null,
     deliver_at: deliverAt,
   };
+}
+
+/**
+ * Why a schema could not validate this event: the event's data is over the validation budget
+ * (this event alone fails), or the schema, stored before its bounds existed, breaks them.
+ */
+function schemaFailure(err: unknown, type: string): ServiceError {
+  if (err instanceof ValidationBudgetExceeded) {
+    return new ServiceError(
+      400,
+      "validation_budget_exceeded",
+      `data is too large for the schema of ${type}: ${err.message}`,
+    );
+  }
+  if (err instanceof SchemaTooComplex) {
+    return new ServiceError(
+      400,
+      "schema_too_complex",
+      `the schema of ${type} is over its bounds: ${err.message}`,
+    );
+  }
+  return new ServiceError(400, "invalid_event_schema", `the schema of ${type} cannot be compiled`);
 }
 
 const catalogs = orgCache(async (deps, org) => new Map((await catalogOf(deps, org)).map((t) => [t.name, t])));

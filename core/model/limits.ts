@@ -37,6 +37,23 @@ export const MAX_DATA_BYTES = 256 * 1024;
  * most 32 levels and the message item holds `data` one level down.
  */
 export const MAX_DATA_DEPTH = 30;
+/**
+ * Bounds on tenants' JSON Schemas (core/event-types/complexity.ts, docs/publishing.md): the
+ * serialized size (ajv's compile time grows with it), the number of subschemas, the keywords
+ * one data value may be checked against at any depth (a recursive `$ref` through a union
+ * multiplies at every level), and `maxItems` wherever `uniqueItems` compares elements pairwise.
+ */
+export const MAX_SCHEMA_BYTES = 32 * 1024;
+export const MAX_SCHEMA_NODES = 2_000;
+export const MAX_SCHEMA_KEYWORDS_PER_VALUE = 10_000;
+export const MAX_UNIQUE_ITEMS = 1_000;
+/**
+ * The validation budget of one event: keyword evaluations its schema may take on its `data`
+ * (an upper bound computed before validating, docs/publishing.md). An evaluation took 20-80 ns
+ * on a loaded 2-core machine, so a validation stays within about 0.1 s; an event over it is
+ * refused (400 `validation_budget_exceeded`, or the ingest DLQ with that reason).
+ */
+export const MAX_VALIDATION_WORK = 2_000_000;
 /** Producers may schedule a fan-out (`deliver_at`) at most this far ahead. */
 export const MAX_DELIVER_AHEAD_MS = 30 * DAY_MS;
 /** An event type's description in the catalog. */
