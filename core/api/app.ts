@@ -79,6 +79,35 @@ const apiTags = [
 /** Either scheme authenticates a request (an OpenAPI list of alternatives). */
 const apiSecurity: Record<string, string[]>[] = [{ bearerAuth: [] }, { apiKeyAuth: [] }];
 
+/** The OpenAPI document at /openapi.json: security schemes, tags, and this deployment as server. */
+function describeApi(app: OpenAPIHono<ApiEnv>): void {
+  app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
+    type: "http",
+    scheme: "bearer",
+    description:
+      "An API key (`Authorization: Bearer sk_live_…` or `sk_test_…`) or a portal session token (`hrps_…`, limited to its capabilities)",
+  });
+  app.openAPIRegistry.registerComponent("securitySchemes", "apiKeyAuth", {
+    type: "apiKey",
+    in: "header",
+    name: "X-API-Key",
+    description: "The same API key in an `X-API-Key` header, for clients that send it there",
+  });
+  // `servers` is the origin the document was fetched from: each deployment describes itself.
+  app.doc31("/openapi.json", (c) => ({
+    openapi: "3.1.0",
+    info: {
+      title: "hookrelay",
+      version: "1.0.0",
+      description: "Webhook delivery: manage endpoints, publish events, inspect and recover deliveries.",
+      license: { name: "MIT", identifier: "MIT" },
+    },
+    servers: [{ url: new URL(c.req.url).origin, description: "This deployment" }],
+    tags: apiTags,
+    security: apiSecurity,
+  }));
+}
+
 export function createApp(deps: Deps, options: AppOptions = {}): OpenAPIHono<ApiEnv> {
   const app = new OpenAPIHono<ApiEnv>({ defaultHook: validationHook });
 
@@ -118,31 +147,7 @@ export function createApp(deps: Deps, options: AppOptions = {}): OpenAPIHono<Api
   app.route("/v1", organizationsRoutes(deps));
   app.route("/v1", portalSessionsRoutes(deps));
 
-  app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
-    type: "http",
-    scheme: "bearer",
-    description:
-      "An API key (`Authorization: Bearer sk_live_…` or `sk_test_…`) or a portal session token (`hrps_…`, limited to its capabilities)",
-  });
-  app.openAPIRegistry.registerComponent("securitySchemes", "apiKeyAuth", {
-    type: "apiKey",
-    in: "header",
-    name: "X-API-Key",
-    description: "The same API key in an `X-API-Key` header, for clients that send it there",
-  });
-  // `servers` is the origin the document was fetched from: each deployment describes itself.
-  app.doc31("/openapi.json", (c) => ({
-    openapi: "3.1.0",
-    info: {
-      title: "hookrelay",
-      version: "1.0.0",
-      description: "Webhook delivery: manage endpoints, publish events, inspect and recover deliveries.",
-      license: { name: "MIT", identifier: "MIT" },
-    },
-    servers: [{ url: new URL(c.req.url).origin, description: "This deployment" }],
-    tags: apiTags,
-    security: apiSecurity,
-  }));
+  describeApi(app);
   app.route("/", docsRoutes());
   return app;
 }

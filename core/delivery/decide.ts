@@ -153,6 +153,18 @@ function afterRequest(
       records: { delivery: closed("abandoned", attempt, reason, 410), attempt: {}, endpoint: "disable" },
     };
   }
+  return retryOrGiveUp(task, endpoint, outcome, ctx);
+}
+
+/** A failed request: the next attempt waits its delay, or the retries are exhausted. */
+function retryOrGiveUp(
+  task: DeliveryTask,
+  endpoint: EndpointRecord,
+  outcome: Outcome,
+  ctx: DecideContext,
+): Decision {
+  const attempt = ctx.attempt;
+  const failed = { attempts: attempt, lastStatusCode: outcome.status, lastError: outcome.error };
   const step = nextStep(
     ctx.config,
     attempt,

@@ -89,30 +89,46 @@ export async function applyHealth(
     await recordVerified(deps.db, endpoint.org_id, endpoint.id, at);
   }
 
-  if (successes.length > 0) {
-    // The cache may still show the state from before our own reset: trust the memo for that long.
-    const cacheMs = deps.config.endpointCacheSeconds * 1000 + 1000;
-    const healedRecently = memo.healedAt !== undefined && now - memo.healedAt < cacheMs;
-    const stored = endpoint.last_delivery_at ? Date.parse(endpoint.last_delivery_at) : 0;
-    const lastKnown = Math.max(stored, memo.lastDeliveryAt ?? 0);
-    const latest = Math.max(...successes.map((o) => o.at.getTime()));
-    const stale = latest - lastKnown >= LAST_DELIVERY_REFRESH_MS;
-    if (!((unhealthy(endpoint) && !healedRecently) || stale)) return;
-    const at = new Date(Math.max(latest, lastKnown)).toISOString();
-    const written = await recordHealthy(deps.db, endpoint.org_id, endpoint.id, at);
-    if (written) {
-      // This process must not keep delivering with the breaker it just closed (cached).
-      if (endpoint.breaker_open_until) invalidateEndpoints(deps, endpoint.org_id);
-      memo.healedAt = now;
-      memo.lastDeliveryAt = Date.parse(at);
-      if (endpoint.status === "failing") {
-        logger.info("endpoint recovered", { org_id: endpoint.org_id, endpoint_id: endpoint.id });
-      }
-    }
-    return;
-  }
-
+  if (successes.length > 0) return applySuccesses(deps, endpoint, successes, memo, now);
   memo.healedAt = undefined;
+  return applyFailures(deps, endpoint, observations, now);
+}
+
+/** At least one success: reset an unhealthy endpoint, or refresh a stale `last_delivery_at`. */
+async function applySuccesses(
+  deps: Deps,
+  endpoint: EndpointRecord,
+  successes: HealthObservation[],
+  memo: Memo,
+  now: number,
+): Promise<void> {
+  // The cache may still show the state from before our own reset: trust the memo for that long.
+  const cacheMs = deps.config.endpointCacheSeconds * 1000 + 1000;
+  const healedRecently = memo.healedAt !== undefined && now - memo.healedAt < cacheMs;
+  const stored = endpoint.last_delivery_at ? Date.parse(endpoint.last_delivery_at) : 0;
+  const lastKnown = Math.max(stored, memo.lastDeliveryAt ?? 0);
+  const latest = Math.max(...successes.map((o) => o.at.getTime()));
+  const stale = latest - lastKnown >= LAST_DELIVERY_REFRESH_MS;
+  if (!((unhealthy(endpoint) && !healedRecently) || stale)) return;
+  const at = new Date(Math.max(latest, lastKnown)).toISOString();
+  const written = await recordHealthy(deps.db, endpoint.org_id, endpoint.id, at);
+  if (!written) return;
+  // This process must not keep delivering with the breaker it just closed (cached).
+  if (endpoint.breaker_open_until) invalidateEndpoints(deps, endpoint.org_id);
+  memo.healedAt = now;
+  memo.lastDeliveryAt = Date.parse(at);
+  if (endpoint.status === "failing") {
+    logger.info("endpoint recovered", { org_id: endpoint.org_id, endpoint_id: endpoint.id });
+  }
+}
+
+/** Only failures: count them, maybe open the breaker, start the run, mark the endpoint failing. */
+async function applyFailures(
+  deps: Deps,
+  endpoint: EndpointRecord,
+  observations: HealthObservation[],
+  now: number,
+): Promise<void> {
   const last = observations.reduce((a, b) => (b.at >= a.at ? b : a));
   const updated = await recordFailures(
     deps.db,

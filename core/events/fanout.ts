@@ -24,22 +24,14 @@ import { enqueueTasksOfMessages } from "../queue/tasks.js";
 import { putAll } from "../store/batch-write.js";
 import { deliveryItem, getDelivery } from "../store/deliveries.js";
 import { ttlAfter } from "../store/keys.js";
-import {
-  acquireLease,
-  claimFanout,
-  type ExtraItem,
-  getMessage,
-  markComplete,
-  markSent,
-  releaseLease,
-  type StoredMessage,
-} from "../store/messages.js";
+import { acquireLease, claimFanout, markComplete, markSent, releaseLease } from "../store/message-fanout.js";
+import { type ExtraItem, getMessage, type StoredMessage } from "../store/messages.js";
 import { fanoutCommandBody } from "./fanout-command.js";
 
 /** EventBridge Scheduler fires at or shortly after the time; earlier than this is not a real firing. */
 const EARLY_TOLERANCE_MS = 60_000;
 /**
- * How long one invocation owns a message's sends (store/messages.ts acquireLease): longer
+ * How long one invocation owns a message's sends (store/message-fanout.ts acquireLease): longer
  * than an ingest or API invocation runs, shorter than the ingest queue's visibility timeout,
  * so a crashed invocation's redelivery always finds the lease lapsed.
  */
@@ -114,7 +106,7 @@ function pendingTasks(m: StoredMessage): DeliveryTask[] {
  * SendMessageBatch calls of 10 mix the messages' tasks. Then, per message:
  *
  * - every task out: the fan-out is recorded complete (`sent` = `targets`, lease given up),
- *   for all such messages together (store/messages.ts markComplete: one BatchWriteItem per
+ *   for all such messages together (store/message-fanout.ts markComplete: one BatchWriteItem per
  *   25 messages);
  * - some task still refused after the retries: what did go out is appended to `sent` and
  *   the lease is given up (one UpdateItem), and that message alone fails, so its retry
@@ -130,7 +122,40 @@ export async function sendUnderLeases(
   opts: { firstPass?: boolean } = {},
 ): Promise<(unknown | undefined)[]> {
   const errors: (unknown | undefined)[] = ms.map(() => undefined);
-  const work: { i: number; m: StoredMessage; tasks: DeliveryTask[] }[] = [];
+  const work = collectWork(ms, errors);
+  if (work.length === 0) return errors;
+
+  const report = await enqueueTasksOfMessages(
+    deps,
+    work.flatMap((w) => w.tasks),
+  );
+  const failed = new Set(report.failed);
+  const complete: Work[] = [];
+  const partial: { w: Work; sent: string[] }[] = [];
+  for (const w of work) {
+    const sent = w.tasks
+      .filter((t) => !failed.has(taskId(t.msg_id, t.endpoint_id)))
+      .map((t) => t.endpoint_id);
+    if (sent.length === w.tasks.length) complete.push(w);
+    else partial.push({ w, sent });
+  }
+  await Promise.all([
+    opts.firstPass ? undefined : recordComplete(deps, complete, errors),
+    ...partial.map(({ w, sent }) => recordPartial(deps, w, sent, report.error, errors)),
+  ]);
+  return errors;
+}
+
+/** One message of a send and its missing tasks; `i` is its index in the caller's list. */
+interface Work {
+  i: number;
+  m: StoredMessage;
+  tasks: DeliveryTask[];
+}
+
+/** The messages with something to send; a message given twice fails its second copy. */
+function collectWork(ms: StoredMessage[], errors: (unknown | undefined)[]): Work[] {
+  const work: Work[] = [];
   const seen = new Set<string>();
   ms.forEach((m, i) => {
     const key = `${m.org_id}\u0000${m.id}`;
@@ -143,55 +168,44 @@ export async function sendUnderLeases(
     const tasks = pendingTasks(m);
     if (tasks.length > 0) work.push({ i, m, tasks });
   });
-  if (work.length === 0) return errors;
+  return work;
+}
 
-  const report = await enqueueTasksOfMessages(
-    deps,
-    work.flatMap((w) => w.tasks),
+/** Every task out: the fan-outs recorded complete together; a failed record gives its lease up. */
+async function recordComplete(deps: Deps, complete: Work[], errors: (unknown | undefined)[]) {
+  if (complete.length === 0) return;
+  const results = await markComplete(
+    deps.db,
+    complete.map((w) => ({ m: w.m, expiresAt: messageExpiry(deps, w.m) })),
   );
-  const failed = new Set(report.failed);
-  const complete: typeof work = [];
-  const partial: { w: (typeof work)[number]; sent: string[] }[] = [];
-  for (const w of work) {
-    const sent = w.tasks
-      .filter((t) => !failed.has(taskId(t.msg_id, t.endpoint_id)))
-      .map((t) => t.endpoint_id);
-    if (sent.length === w.tasks.length) complete.push(w);
-    else partial.push({ w, sent });
-  }
-  await Promise.all([
-    (async () => {
-      if (complete.length === 0 || opts.firstPass) return;
-      const results = await markComplete(
-        deps.db,
-        complete.map((w) => ({ m: w.m, expiresAt: messageExpiry(deps, w.m) })),
-      );
-      await Promise.all(
-        complete.map(async (w, k) => {
-          if (results[k] === undefined) return;
-          errors[w.i] = results[k];
-          // Best effort: if this fails too, the lease lapses after LEASE_MS.
-          await releaseLease(deps.db, w.m.org_id, w.m.id).catch(() => undefined);
-        }),
-      );
-    })(),
-    ...partial.map(async ({ w, sent }) => {
-      const unsent = w.tasks.length - sent.length;
-      errors[w.i] = new Error(
-        `SQS refused ${unsent} of the ${w.tasks.length} tasks of ${w.m.id} after retries`,
-        {
-          cause: report.error,
-        },
-      );
-      try {
-        // Record what did go out before failing, so the retry sends only the rest.
-        await markSent(deps.db, w.m.org_id, w.m.id, sent, { release: true });
-      } catch {
-        await releaseLease(deps.db, w.m.org_id, w.m.id).catch(() => undefined);
-      }
+  await Promise.all(
+    complete.map(async (w, k) => {
+      if (results[k] === undefined) return;
+      errors[w.i] = results[k];
+      // Best effort: if this fails too, the lease lapses after LEASE_MS.
+      await releaseLease(deps.db, w.m.org_id, w.m.id).catch(() => undefined);
     }),
-  ]);
-  return errors;
+  );
+}
+
+/** Some task refused: the message fails, after recording what did go out. */
+async function recordPartial(
+  deps: Deps,
+  w: Work,
+  sent: string[],
+  cause: unknown,
+  errors: (unknown | undefined)[],
+) {
+  const unsent = w.tasks.length - sent.length;
+  errors[w.i] = new Error(`SQS refused ${unsent} of the ${w.tasks.length} tasks of ${w.m.id} after retries`, {
+    cause,
+  });
+  try {
+    // Record what did go out before failing, so the retry sends only the rest.
+    await markSent(deps.db, w.m.org_id, w.m.id, sent, { release: true });
+  } catch {
+    await releaseLease(deps.db, w.m.org_id, w.m.id).catch(() => undefined);
+  }
 }
 
 export async function scheduleFanout(deps: Deps, m: Pick<StoredMessage, "org_id" | "id">, at: Date) {

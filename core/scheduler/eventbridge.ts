@@ -27,10 +27,8 @@ export function atExpression(at: Date): string {
   return `at(${rounded.toISOString().slice(0, 19)})`;
 }
 
-export function eventBridgeScheduler(
-  config: Config,
-  deps: { client?: SchedulerClient; sqs?: SQSClient; now?: () => Date } = {},
-): Scheduler {
+/** The scheduler settings this adapter needs, or an error naming the missing variables. */
+function requiredSettings(config: Config) {
   const { group, roleArn, dlqArn, ingestQueueArn, deliveryQueueArn, maintenanceFunctionArn } =
     config.scheduler;
   if (!group || !roleArn || !ingestQueueArn || !deliveryQueueArn || !maintenanceFunctionArn) {
@@ -38,6 +36,15 @@ export function eventBridgeScheduler(
       "SCHEDULE_GROUP, SCHEDULER_ROLE_ARN, INGEST_QUEUE_ARN, DELIVERY_QUEUE_ARN and MAINTENANCE_FUNCTION_ARN are required for SCHEDULER_MODE=eventbridge",
     );
   }
+  return { group, roleArn, dlqArn, ingestQueueArn, deliveryQueueArn, maintenanceFunctionArn };
+}
+
+export function eventBridgeScheduler(
+  config: Config,
+  deps: { client?: SchedulerClient; sqs?: SQSClient; now?: () => Date } = {},
+): Scheduler {
+  const { group, roleArn, dlqArn, ingestQueueArn, deliveryQueueArn, maintenanceFunctionArn } =
+    requiredSettings(config);
   const client = deps.client ?? new SchedulerClient(clientOptions(config, undefined));
   const now = deps.now ?? (() => new Date());
   const arns = { ingest: ingestQueueArn, delivery: deliveryQueueArn, maintenance: maintenanceFunctionArn };
