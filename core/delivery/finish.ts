@@ -9,13 +9,11 @@
  * - short waits: ChangeMessageVisibilityBatch, the records reported in batchItemFailures.
  * Returns the message ids to report as failures (kept on the queue).
  */
-import { createHash } from "node:crypto";
 import type { SQSRecord } from "aws-lambda";
 import type { Deps } from "../deps.js";
 import { invalidateEndpoints } from "../endpoints/cache.js";
 import { logger } from "../log/logger.js";
 import type { EndpointRecord } from "../model/endpoint.js";
-import { scheduleName } from "../model/schedule.js";
 import type { DeliveryTask } from "../model/task.js";
 import { type DeadLetter, deadLetter } from "../queue/dead-letter.js";
 import { sendEach } from "../queue/send.js";
@@ -25,6 +23,7 @@ import { disableGone } from "../store/endpoint-health.js";
 import type { AttemptResult } from "./attempt.js";
 import type { Decision, Lane } from "./decide.js";
 import { applyHealth, type HealthObservation } from "./health.js";
+import { retryEntry } from "./pointer.js";
 import { deliveryRecordItem } from "./records.js";
 
 export interface Processed {
@@ -193,15 +192,7 @@ function letterOf(p: Processed, reason: string, attempts: number): DeadLetter {
   };
 }
 
-/** The scheduler re-sends the task at `at`; the name is unique per (delivery, attempt). */
+/** The scheduler puts a pointer to the task back on the delivery queue at `at` (pointer.ts). */
 function scheduleRetry(deps: Deps, task: DeliveryTask, at: Date): Promise<void> {
-  const digest = createHash("sha256")
-    .update(`${task.org_id}\u0000${task.msg_id}\u0000${task.endpoint_id}`)
-    .digest("hex");
-  return deps.scheduler.schedule({
-    name: scheduleName("retry", String(task.attempt_base), digest.slice(0, 40)),
-    at,
-    target: "delivery",
-    body: JSON.stringify(task),
-  });
+  return deps.scheduler.schedule(retryEntry(task, at));
 }

@@ -14,7 +14,7 @@ import type { Deps } from "../deps.js";
 import { endpointOf, invalidateEndpoints } from "../endpoints/cache.js";
 import { logger } from "../log/logger.js";
 import type { EndpointRecord } from "../model/endpoint.js";
-import { type DeliveryTask, deliveryTask } from "../model/task.js";
+import { type DeliveryTask, type QueuedTask, queuedTask } from "../model/task.js";
 import { getDelivery } from "../store/deliveries.js";
 import { claimProbe, markSlow } from "../store/endpoint-health.js";
 import { type AttemptResult, attemptDelivery } from "./attempt.js";
@@ -22,6 +22,7 @@ import { openUntil, parkDelaySeconds } from "./breaker.js";
 import { type DecideContext, type Decision, decide, type Lane } from "./decide.js";
 import { finishBatch, type Processed } from "./finish.js";
 import { type DeliveryOutcome, publishDeliveryMetrics } from "./metrics.js";
+import { withBody } from "./pointer.js";
 import { admit, deferred } from "./rate-limit.js";
 
 export interface DeliveryHandlerOptions {
@@ -74,7 +75,8 @@ async function processRecord(deps: Deps, record: SQSRecord, opts: Options): Prom
     });
     return { record, invalid: parsed.reason };
   }
-  const task = parsed.task;
+  const task = await withBody(deps, parsed.task);
+  if (!task) return expired(record, parsed.task);
   const endpoint = await endpointOf(deps, task.org_id, task.endpoint_id);
   const counted = await attemptNumber(deps, task, record);
   if (counted === "done") return { record, task, decision: { action: { kind: "ack" }, records: {} } };
@@ -93,6 +95,21 @@ async function processRecord(deps: Deps, record: SQSRecord, opts: Options): Prom
   if (after.records.endpoint === "slow") await moveToSlowLane(deps, endpoint!, ctx.now);
   logOutcome(task, counted, result, after);
   return { record, task, endpoint, decision: after, result };
+}
+
+/** A scheduled retry whose event expired before it fired: nothing left to send. */
+function expired(record: SQSRecord, pointer: QueuedTask): Processed {
+  const task = { ...pointer, body: "" };
+  const reason = "the event expired before its retry";
+  const delivery = {
+    status: "abandoned" as const,
+    attempts: task.attempt_base,
+    lastStatusCode: null,
+    lastError: reason,
+    nextAttemptAt: null,
+  };
+  logger.warn("scheduled retry of an expired event dropped", { org_id: task.org_id, msg_id: task.msg_id });
+  return { record, task, decision: { action: { kind: "ack" }, records: { delivery } } };
 }
 
 /**
@@ -152,14 +169,14 @@ function logOutcome(task: DeliveryTask, attempt: number, result: AttemptResult, 
   });
 }
 
-function parseTask(body: string): { ok: true; task: DeliveryTask } | { ok: false; reason: string } {
+function parseTask(body: string): { ok: true; task: QueuedTask } | { ok: false; reason: string } {
   let json: unknown;
   try {
     json = JSON.parse(body);
   } catch {
     return { ok: false, reason: "invalid task: body is not JSON" };
   }
-  const res = deliveryTask.safeParse(json);
+  const res = queuedTask.safeParse(json);
   if (!res.success) {
     const where = res.error.issues.map((i) => i.path.join(".") || "(root)").join(", ");
     return { ok: false, reason: `invalid task: ${where}` };

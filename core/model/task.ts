@@ -28,6 +28,14 @@ export const deliveryTask = z.object({
 });
 export type DeliveryTask = z.infer<typeof deliveryTask>;
 
+/**
+ * What a queue message may carry: a task, or a retry scheduled beyond 15 min, which carries
+ * ids only (no payload in scheduler configuration): the delivery function reads the body
+ * back from the stored message (core/delivery/pointer.ts).
+ */
+export const queuedTask = deliveryTask.extend({ body: z.string().optional() });
+export type QueuedTask = z.infer<typeof queuedTask>;
+
 export const taskId = (msgId: string, endpointId: string) => `${msgId}:${endpointId}`;
 
 /** The first task (attempt_base 0) delivering `m` to one endpoint. Pass `body` when many tasks share it. */

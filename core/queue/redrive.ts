@@ -10,7 +10,7 @@ import {
   ReceiveMessageCommand,
   type SQSClient,
 } from "@aws-sdk/client-sqs";
-import { deliveryTask } from "../model/task.js";
+import { queuedTask } from "../model/task.js";
 import { SendError, sendAll } from "./send.js";
 
 export interface RedriveOptions {
@@ -98,7 +98,7 @@ function movableBody(m: Message, opts: RedriveOptions): string | undefined {
   } catch {
     return undefined;
   }
-  const parsed = deliveryTask.safeParse(json);
+  const parsed = queuedTask.safeParse(json);
   if (!parsed.success) return undefined;
   const task = parsed.data;
   if (opts.orgId && task.org_id !== opts.orgId) return undefined;

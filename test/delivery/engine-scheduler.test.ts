@@ -1,5 +1,7 @@
 /** Retries longer than a re-send may wait go through the scheduler (own stack: it fires every due entry). */
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { pointerOf } from "../../core/delivery/pointer.js";
+import type { DeliveryTask } from "../../core/model/task.js";
 import { type Receiver, startReceiver } from "../support/receiver.js";
 import { waitFor } from "../support/wait.js";
 import {
@@ -8,6 +10,7 @@ import {
   fireSchedules,
   type Harness,
   putEndpoint,
+  putMessageOf,
   scheduleEntriesWith,
   startHarness,
   taskFor,
@@ -29,14 +32,17 @@ afterAll(async () => {
 
 it("hands delays longer than a visibility timeout to the scheduler, keeping the attempt count", async () => {
   const ep = await putEndpoint(h.deps, { url: r.url });
-  const t = taskFor(ep);
+  const t = taskFor(ep, { call_id: "c1", caller: "+15550100" });
+  await putMessageOf(h.deps, t);
   await enqueue(h.deps, t);
   const [entry] = await waitFor(async () => {
     const found = await scheduleEntriesWith(h.deps, t.msg_id);
     return found.length > 0 && found;
   });
   expect(entry!.target).toBe("delivery");
-  expect(JSON.parse(entry!.body)).toEqual({ ...t, attempt_base: 2 });
+  // A pointer: ids only, no payload (no personal data) in the schedule.
+  expect(JSON.parse(entry!.body)).toEqual({ ...pointerOf(t), attempt_base: 2 });
+  expect(entry!.body).not.toContain("+15550100");
   const retrying = await waitForDelivery(h.deps, t, "retrying");
   expect(retrying.attempts).toBe(2);
   expect(Date.parse(retrying.next_attempt_at!) - Date.now()).toBeGreaterThan(1000);
@@ -48,4 +54,23 @@ it("hands delays longer than a visibility timeout to the scheduler, keeping the 
   const d = await waitForDelivery(h.deps, t, "succeeded");
   expect(d.attempts).toBe(3);
   expect((await attemptsOf(h.deps, ep)).map((a) => a.attempt)).toEqual([1, 2, 3]);
+  // The body was read back from the stored message: the same JSON as the first attempt's
+  // (DynamoDB does not keep the order of a map's keys, so the bytes may differ).
+  expect(JSON.parse(r.requests[2]!.body)).toEqual(JSON.parse(r.requests[0]!.body));
+  expect(r.requests[2]!.headers["webhook-id"]).toBe(t.msg_id);
+});
+
+it("a scheduled retry whose event expired meanwhile is abandoned without a request", async () => {
+  const gone = await startReceiver();
+  try {
+    const ep = await putEndpoint(h.deps, { url: gone.url });
+    const t = taskFor(ep);
+    // The pointer as the scheduler puts it back, of an event no longer stored.
+    await enqueue(h.deps, { ...pointerOf(t), attempt_base: 2 } as DeliveryTask);
+    const d = await waitForDelivery(h.deps, t, "abandoned");
+    expect(d).toMatchObject({ attempts: 2, last_error: "the event expired before its retry" });
+    expect(gone.requests).toHaveLength(0);
+  } finally {
+    await gone.close();
+  }
 });

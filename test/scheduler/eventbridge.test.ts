@@ -7,6 +7,8 @@ import { SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { mockClient } from "aws-sdk-client-mock";
 import { beforeEach, describe, expect, it } from "vitest";
 import { loadConfig } from "../../core/config/runtime.js";
+import { retryEntry } from "../../core/delivery/pointer.js";
+import { taskFor } from "../../core/model/task.js";
 import { atExpression, eventBridgeScheduler } from "../../core/scheduler/eventbridge.js";
 
 const config = loadConfig({
@@ -61,6 +63,48 @@ describe("EventBridge Scheduler adapter", () => {
         },
       },
     ]);
+  });
+
+  it("a delivery retry's input is a pointer (ids, no payload), sent to the delivery queue", async () => {
+    const message = {
+      org_id: "org_a",
+      id: "msg_01JQ3Z7Y8K4M2N6P9R1S3T5V7W",
+      type: "call.ended",
+      created_at: "2026-03-01T09:59:00.000Z",
+      agent_id: null,
+      data: { caller: "+15550100", transcript: "x".repeat(200_000) },
+    };
+    const task = { ...taskFor(message, "ep_1", "event"), attempt_base: 3 };
+    await adapter().schedule(retryEntry(task, new Date("2026-03-01T12:00:00.000Z")));
+    const [call] = scheduler.commandCalls(CreateScheduleCommand);
+    const input = call!.args[0].input;
+    expect(input).toEqual({
+      Name: expect.stringMatching(/^retry-3-[0-9a-f]{40}$/),
+      GroupName: "hookrelay-prod-x",
+      ScheduleExpression: "at(2026-03-01T12:00:00)",
+      ScheduleExpressionTimezone: "UTC",
+      FlexibleTimeWindow: { Mode: "OFF" },
+      ActionAfterCompletion: "DELETE",
+      Target: {
+        Arn: "arn:aws:sqs:us-east-1:1:delivery",
+        RoleArn: "arn:aws:iam::1:role/scheduler",
+        Input: expect.any(String),
+        RetryPolicy: { MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 86400 },
+        DeadLetterConfig: { Arn: "arn:aws:sqs:us-east-1:1:scheduler-dlq" },
+      },
+    });
+    expect(JSON.parse(input.Target!.Input!)).toEqual({
+      v: 1,
+      org_id: "org_a",
+      msg_id: "msg_01JQ3Z7Y8K4M2N6P9R1S3T5V7W",
+      endpoint_id: "ep_1",
+      event_type: "call.ended",
+      created_at: "2026-03-01T09:59:00.000Z",
+      attempt_base: 3,
+      trigger: "event",
+    });
+    // Small whatever the event's size (EventBridge Scheduler inputs are at most 256 KB).
+    expect(input.Target!.Input!.length).toBeLessThan(300);
   });
 
   it("rounds at() up to the next whole minute, never earlier", () => {
