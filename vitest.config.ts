@@ -1,9 +1,50 @@
-import { defineConfig } from "vitest/config";
+import { configDefaults, defineConfig } from "vitest/config";
+
+/**
+ * Three projects (docs/testing.md says which to run when):
+ * - unit: pure tests, no emulator, runs in seconds (`npm run test:unit`);
+ * - slow: load, in-flight limits, crashes, real browsers, `npm start` child processes, API fuzzing;
+ * - integration: everything else, on DynamoDB Local and fauxqs. A new test file lands here
+ *   unless it is listed below, since most tests need the emulators.
+ * `npm test` runs all three.
+ */
+const unit = [
+  "test/api/rules.test.ts",
+  "test/delivery/decide.test.ts",
+  "test/delivery/metrics.test.ts",
+  "test/delivery/next-step.test.ts",
+  "test/delivery/retry.test.ts",
+  "test/delivery/send.test.ts",
+  "test/delivery/sign-ed25519.test.ts",
+  "test/delivery/sign.test.ts",
+  "test/delivery/ssrf.test.ts",
+  "test/filters/compile.test.ts",
+  "test/filters/evaluate.test.ts",
+  "test/filters/fuzz.test.ts",
+  "test/infra-settings.test.ts",
+  "test/ingest/match.test.ts",
+  "test/model/limits.test.ts",
+  "test/portal/page.test.ts",
+  "test/scheduler/eventbridge.test.ts",
+  "test/security/hermetic.test.ts",
+];
+
+const slow = [
+  "test/e2e/docs-offline.test.ts",
+  "test/e2e/in-flight.test.ts",
+  "test/e2e/npm-start.test.ts",
+  "test/e2e/restart.test.ts",
+  "test/portal/browser.test.ts",
+  "test/reliability/function-faults.test.ts",
+  "test/reliability/load.test.ts",
+  "test/security/fuzz.test.ts",
+];
+
+/** Starts DynamoDB Local and fauxqs, once per run, only when a project that needs them runs. */
+const emulators = ["test/support/global-setup.ts"];
 
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts"],
-    globalSetup: ["test/support/global-setup.ts"],
     // Loopback-only name resolution in every test file: tests never reach the internet.
     // fast-check draws from a fixed seed (FC_SEED=random explores): CI runs are repeatable.
     setupFiles: ["test/support/hermetic.ts", "test/support/fast-check-seed.ts"],
@@ -17,5 +58,18 @@ export default defineConfig({
     // Two cores: more workers only contend with the emulators.
     pool: "forks",
     poolOptions: { forks: { maxForks: 2, minForks: 1 } },
+    projects: [
+      { extends: true, test: { name: "unit", include: unit } },
+      {
+        extends: true,
+        test: {
+          name: "integration",
+          include: ["test/**/*.test.ts"],
+          exclude: [...configDefaults.exclude, ...unit, ...slow],
+          globalSetup: emulators,
+        },
+      },
+      { extends: true, test: { name: "slow", include: slow, globalSetup: emulators } },
+    ],
   },
 });
