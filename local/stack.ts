@@ -5,9 +5,7 @@
  *
  * Used by `npm start`, the end-to-end tests and the benchmarks.
  */
-import type { AddressInfo } from "node:net";
 import { join } from "node:path";
-import { serve } from "@hono/node-server";
 import { functions, SQS_MAX_IN_FLIGHT } from "../core/config/infra.js";
 import { type Config, loadConfig } from "../core/config/runtime.js";
 import { createDeps, type Deps } from "../core/deps.js";
@@ -17,6 +15,7 @@ import { type EventSource, type InFlightStats, startEventSource } from "./event-
 import { type HandlerSet, localHandlers } from "./handlers.js";
 import { assertPortFree } from "./ports.js";
 import { LOCAL_DEFAULTS, provision } from "./provision.js";
+import { serveApi } from "./server.js";
 import { startSqs } from "./sqs.js";
 
 export interface LocalStackOptions {
@@ -117,16 +116,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       scheduler: scheduler.lastError ?? "ok",
     });
     const app = handlers.app(health);
-    const server = serve({ fetch: app.fetch, port: options.port ?? 0, hostname: "127.0.0.1" });
-    await new Promise<void>((resolve, reject) => {
-      server.once("listening", resolve);
-      server.once("error", reject);
-    });
-    stops.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
-    const { port } = server.address() as AddressInfo;
+    const server = await serveApi(app.fetch, options.port ?? 0);
+    stops.push(server.close);
 
     const inFlight = () => Object.fromEntries(Object.entries(sources).map(([k, s]) => [k, s.stats()]));
-    return { url: `http://127.0.0.1:${port}`, config, deps, env, health, inFlight, stop: stopAll };
+    return { url: server.url, config, deps, env, health, inFlight, stop: stopAll };
   } catch (err) {
     await stopAll();
     throw err;

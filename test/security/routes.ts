@@ -78,6 +78,7 @@ export interface Ids {
 export function paramKind(r: Route, param: string): keyof Ids {
   if (param === "endpoint_id") return "endpoint";
   if (param === "agent_id") return "agent";
+  if (param === "org_id") return "org";
   const segments = r.path.split("/");
   const at = segments.indexOf(`{${param}}`);
   const collection = segments[at - 1];
