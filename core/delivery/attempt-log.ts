@@ -2,13 +2,21 @@
 import type { Deps } from "../deps.js";
 import { getEndpointOf } from "../endpoints/service.js";
 import { notFound } from "../model/errors.js";
+import { isId } from "../model/ids.js";
 import {
   type AttemptPage,
   type AttemptQuery,
+  attemptSamples,
   attemptsOfEndpoint,
   attemptsOfMessage,
+  getAttempt,
 } from "../store/attempts.js";
 import { getMessage } from "../store/messages.js";
+import { aggregate, retryHorizonMs, type StatsWindow, windowBounds } from "./endpoint-stats.js";
+import { sentRequest } from "./request.js";
+
+/** Attempts one health aggregate reads at most (docs/portal.md): about 600 per shard. */
+export const STATS_MAX_ITEMS = 10_000;
 
 export async function endpointAttempts(
   deps: Deps,
@@ -29,4 +37,39 @@ export async function eventAttempts(
   const m = await getMessage(deps.db, org, msgId);
   if (!m) throw notFound("event");
   return attemptsOfMessage(deps.db, org, msgId, q, [...m.targets, ...(m.skipped ?? [])]);
+}
+
+/** One attempt with the request it sent (rebuilt: see sentRequest). */
+export async function attemptDetail(
+  deps: Deps,
+  org: string,
+  msgId: string,
+  endpointId: string,
+  attemptId: string,
+) {
+  const [m, endpoint] = await Promise.all([
+    isId("msg", msgId) ? getMessage(deps.db, org, msgId) : undefined,
+    getEndpointOf(deps, org, endpointId),
+  ]);
+  if (!m) throw notFound("event");
+  const a = isId("att", attemptId) ? await getAttempt(deps.db, org, endpointId, msgId, attemptId) : undefined;
+  if (!a) throw notFound("attempt");
+  return { attempt: a, request: sentRequest(endpoint, m, a.timestamp, deps.config.serviceName) };
+}
+
+/**
+ * Success rate and latency of an endpoint's attempts over 24 h (hourly) or 7 days (daily).
+ * Its log is ordered by event, so it reads the events of the window and of the retry
+ * schedule's span before it; a resend or recovery of an older event is not counted.
+ */
+export async function endpointStats(deps: Deps, org: string, endpointId: string, window: StatsWindow) {
+  const endpoint = await getEndpointOf(deps, org, endpointId);
+  const now = deps.now();
+  const { from } = windowBounds(window, now);
+  const { samples, truncated } = await attemptSamples(deps.db, org, endpointId, {
+    since: new Date(from).toISOString(),
+    eventsSince: new Date(from - retryHorizonMs(deps.config.retry, endpoint.max_retries)),
+    maxItems: STATS_MAX_ITEMS,
+  });
+  return { ...aggregate(window, now, samples), truncated };
 }

@@ -4,6 +4,7 @@
  * and the endpoint's custom headers, which can never replace the protocol headers.
  */
 import type { EndpointRecord } from "../model/endpoint.js";
+import { type MessageRecord, webhookBody } from "../model/message.js";
 import type { DeliveryTask } from "../model/task.js";
 import { signingSecrets, webhookHeaders } from "../signing/sign.js";
 
@@ -33,15 +34,60 @@ export function requestHeaders(
   now: Date,
   serviceName: string,
 ): Record<string, string> {
+  const timestamp = Math.floor(now.getTime() / 1000);
+  return {
+    ...unsignedHeaders(endpoint.headers, serviceName),
+    ...webhookHeaders(task.msg_id, timestamp, task.body, signingSecrets(endpoint, now)),
+  };
+}
+
+/** Every header of the request but the three Standard Webhooks ones, in the order sent. */
+export function unsignedHeaders(
+  custom: Record<string, string> | undefined,
+  serviceName: string,
+): Record<string, string> {
   const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(endpoint.headers ?? {})) {
+  for (const [name, value] of Object.entries(custom ?? {})) {
     if (!isReservedHeader(name)) headers[name.toLowerCase()] = value;
   }
-  const timestamp = Math.floor(now.getTime() / 1000);
   return {
     ...headers,
     "content-type": "application/json",
     "user-agent": `${serviceName}/${SERVICE_VERSION}`,
-    ...webhookHeaders(task.msg_id, timestamp, task.body, signingSecrets(endpoint, now)),
+  };
+}
+
+/**
+ * The request an attempt sent, rebuilt from the stored event and the endpoint: the body is
+ * byte-for-byte what was sent (webhookBody sorts `data`'s keys, so a stored event serializes
+ * as it did); the headers are too, except the signature, which is not stored (the delivery log
+ * keeps one 1-unit item per attempt, docs/cost.md). `settings_changed_since`: the endpoint was
+ * edited after the attempt, so its URL and custom headers then may have differed from these.
+ */
+export function sentRequest(
+  endpoint: Pick<
+    EndpointRecord,
+    "url" | "headers" | "signing_version" | "previous_secret_expires_at" | "updated_at"
+  >,
+  message: Pick<MessageRecord, "id" | "type" | "created_at" | "agent_id" | "data">,
+  attemptTimestamp: string,
+  serviceName: string,
+) {
+  const at = Date.parse(attemptTimestamp);
+  const grace = endpoint.previous_secret_expires_at && Date.parse(endpoint.previous_secret_expires_at) > at;
+  const signature = `${endpoint.signing_version},<not stored>`;
+  return {
+    method: "POST" as const,
+    url: endpoint.url,
+    headers: {
+      ...unsignedHeaders(endpoint.headers, serviceName),
+      "webhook-id": message.id,
+      "webhook-timestamp": String(Math.floor(at / 1000)),
+      // During a rotation's grace period the previous key signed too.
+      "webhook-signature": grace ? `${signature} <previous key's signature, not stored>` : signature,
+    },
+    body: webhookBody(message),
+    signature_stored: false as const,
+    settings_changed_since: Date.parse(endpoint.updated_at) > at,
   };
 }

@@ -1,12 +1,12 @@
 /** Reading events back: the list, and one event with its state at each endpoint. */
 import type { Deps } from "../deps.js";
 import type { CursorKey } from "../model/cursor.js";
-import type { EndpointDelivery } from "../model/delivery.js";
+import type { DeliveryStatus, EndpointDelivery } from "../model/delivery.js";
 import { notFound } from "../model/errors.js";
 import { isId } from "../model/ids.js";
 import type { MessageRecord } from "../model/message.js";
 import { deliveriesOfMessage } from "../store/deliveries.js";
-import { getMessage, listMessages, type StoredMessage } from "../store/messages.js";
+import { getMessage, listMessages, messageCursor, type StoredMessage } from "../store/messages.js";
 
 export type FanoutState = "scheduled" | "in_progress" | "complete";
 
@@ -41,17 +41,52 @@ export function toEventView(m: StoredMessage): EventView {
   };
 }
 
+export interface EventListQuery {
+  limit: number;
+  type?: string;
+  cursor?: CursorKey;
+  /** Accepted at or after / before (epoch ms). */
+  after?: number;
+  before?: number;
+  /** Only events with a delivery in this state at some endpoint. */
+  status?: DeliveryStatus;
+}
+
+/** Events one listing examines at most for a status filter; the cursor continues from there. */
+export const STATUS_SCAN_BUDGET = 200;
+
+/**
+ * A page of events. Type and time are key conditions or filters of one query; the delivery
+ * status lives in each event's delivery log, so a status filter reads each candidate's
+ * deliveries (getEventWithDeliveries) and stops after STATUS_SCAN_BUDGET events: such a page
+ * may hold fewer than `limit` events, or none, with a `next_cursor` to go on from.
+ */
 export async function listEvents(
   deps: Deps,
   org: string,
-  opts: { limit: number; type?: string; cursor?: CursorKey },
+  opts: EventListQuery,
 ): Promise<{ events: EventView[]; last: CursorKey | undefined }> {
-  const page = await listMessages(deps.db, org, {
-    limit: opts.limit,
-    type: opts.type,
-    startKey: opts.cursor,
-  });
-  return { events: page.items.map(toEventView), last: page.lastKey };
+  const query = { type: opts.type, after: opts.after, before: opts.before };
+  if (!opts.status) {
+    const page = await listMessages(deps.db, org, { ...query, limit: opts.limit, startKey: opts.cursor });
+    return { events: page.items.map(toEventView), last: page.lastKey };
+  }
+  const events: EventView[] = [];
+  let cursor = opts.cursor;
+  let examined = 0;
+  while (examined < STATUS_SCAN_BUDGET) {
+    const page = await listMessages(deps.db, org, { ...query, limit: 25, startKey: cursor });
+    for (const m of page.items) {
+      examined++;
+      cursor = messageCursor(org, m.id);
+      const { deliveries } = await withDeliveries(deps, org, m);
+      if (deliveries.some((d) => d.status === opts.status)) events.push(toEventView(m));
+      if (events.length === opts.limit) return { events, last: cursor };
+    }
+    if (!page.lastKey) return { events, last: undefined };
+    cursor = page.lastKey;
+  }
+  return { events, last: cursor };
 }
 
 /**
@@ -66,7 +101,15 @@ export async function getEventWithDeliveries(
   // Ids that cannot be ours are 404 without a read.
   const m = isId("msg", id) ? await getMessage(deps.db, org, id) : undefined;
   if (!m) throw notFound("event");
-  const records = await deliveriesOfMessage(deps.db, org, id, [...m.targets, ...(m.skipped ?? [])]);
+  return withDeliveries(deps, org, m);
+}
+
+async function withDeliveries(
+  deps: Deps,
+  org: string,
+  m: StoredMessage,
+): Promise<EventView & { deliveries: EndpointDelivery[] }> {
+  const records = await deliveriesOfMessage(deps.db, org, m.id, [...m.targets, ...(m.skipped ?? [])]);
   const byEndpoint = new Map(records.map((r) => [r.endpoint_id, r]));
   const deliveries: EndpointDelivery[] = [];
   for (const endpointId of new Set([...m.targets, ...byEndpoint.keys()])) {

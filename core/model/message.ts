@@ -68,21 +68,41 @@ export interface MessageRecord {
  */
 const QUEUE_UNSAFE = /[\ufffe\uffff]|[\ud800-\udbff][\udc00-\udfff]/g;
 
+/** JSON.stringify replacer: objects below the envelope with their keys sorted (arrays keep their order). */
+function sortedKeys(this: unknown, key: string, value: unknown): unknown {
+  if (key === "" || value === null || typeof value !== "object" || Array.isArray(value)) return value;
+  const obj = value as Record<string, unknown>;
+  // fromEntries defines own properties, so a `__proto__` key stays data.
+  return Object.fromEntries(
+    Object.keys(obj)
+      .sort()
+      .map((k) => [k, obj[k]]),
+  );
+}
+
 /**
  * The JSON body every receiver gets (docs/design.md, "One event, from publish to receipt"). The delivery task carries
  * it through SQS, so the characters above are written as JSON escapes (`\\uXXXX`): the same
  * JSON value, but a body the queue accepts.
+ *
+ * Object keys inside `data` are written in sorted order: DynamoDB keeps no key order in a
+ * map, so an event read back (a scheduled fan-out, a resend, the portal's attempt detail)
+ * would otherwise serialize differently from its first delivery. Sorted, every copy of an
+ * event is the same bytes, and the bytes sent can be rebuilt from the stored event.
  */
 export function webhookBody(
   m: Pick<MessageRecord, "id" | "type" | "created_at" | "agent_id" | "data">,
 ): string {
-  return JSON.stringify({
-    id: m.id,
-    type: m.type,
-    timestamp: m.created_at,
-    ...(m.agent_id !== null ? { agent_id: m.agent_id } : {}),
-    data: m.data,
-  }).replace(QUEUE_UNSAFE, (c) =>
+  return JSON.stringify(
+    {
+      id: m.id,
+      type: m.type,
+      timestamp: m.created_at,
+      ...(m.agent_id !== null ? { agent_id: m.agent_id } : {}),
+      data: m.data,
+    },
+    sortedKeys,
+  ).replace(QUEUE_UNSAFE, (c) =>
     Array.from({ length: c.length }, (_, i) => `\\u${c.charCodeAt(i).toString(16).padStart(4, "0")}`).join(
       "",
     ),

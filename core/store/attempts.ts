@@ -3,13 +3,15 @@
  * item that carries `attempt`. Listed per endpoint (every shard of its log, merged) or per
  * event (the event's range in each of its endpoints' logs, merged), newest first.
  */
+import { GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { encodeTime } from "ulid";
 import type { AttemptRecord } from "../model/delivery.js";
 import { type CursorKey, cursorWithin } from "./cursor.js";
 import type { Db } from "./db.js";
 import { endpointsOfMessage } from "./deliveries.js";
 import { field } from "./fields.js";
 import { keys } from "./keys.js";
-import { allShards, queryMerged } from "./shards.js";
+import { allShards, queryMerged, SHARDS } from "./shards.js";
 
 export interface AttemptPage {
   attempts: AttemptRecord[];
@@ -92,4 +94,81 @@ async function queryAttempts(
     },
   });
   return { attempts: items.map(toAttempt), next: next === undefined ? undefined : { pk: scope, sk: next } };
+}
+
+/** One attempt by its ids (a single GetItem), or undefined. */
+export async function getAttempt(
+  db: Db,
+  org: string,
+  endpointId: string,
+  msgId: string,
+  attemptId: string,
+): Promise<AttemptRecord | undefined> {
+  const res = await db.doc.send(
+    new GetCommand({ TableName: db.table, Key: keys.log(org, endpointId, msgId, attemptId) }),
+  );
+  return res.Item?.attempt ? toAttempt(res.Item) : undefined;
+}
+
+/** What the health aggregate reads of an attempt (a projection: the rest never leaves DynamoDB). */
+export interface AttemptSample {
+  timestamp: string;
+  success: boolean;
+  latency_ms: number;
+}
+
+/**
+ * The endpoint's attempts made at or after `since`, for events accepted at or after
+ * `eventsSince` (its log is ordered by event, not by attempt: a retry sits with its event).
+ * Queries every shard newest event first and stops after reading `maxItems` items in all
+ * (`truncated` then: the oldest events of the window are left out). Queries, never a scan.
+ */
+export async function attemptSamples(
+  db: Db,
+  org: string,
+  endpointId: string,
+  q: { since: string; eventsSince: Date; maxItems: number },
+): Promise<{ samples: AttemptSample[]; truncated: boolean }> {
+  const from = `msg_${encodeTime(q.eventsSince.getTime(), 10)}`;
+  const perShard = Math.ceil(q.maxItems / SHARDS);
+  let truncated = false;
+  const shards = await Promise.all(
+    allShards().map(async (shard) => {
+      const out: AttemptSample[] = [];
+      let read = 0;
+      let start: Record<string, unknown> | undefined;
+      do {
+        const res = await db.doc.send(
+          new QueryCommand({
+            TableName: db.table,
+            KeyConditionExpression: "pk = :pk AND sk >= :from",
+            FilterExpression: "attribute_exists(#a) AND #a.#ts >= :since",
+            ProjectionExpression: "#a.#ts, #a.success, #a.latency_ms",
+            ExpressionAttributeNames: { "#a": "attempt", "#ts": "timestamp" },
+            ExpressionAttributeValues: {
+              ":pk": keys.logPartition(org, endpointId, shard),
+              ":from": from,
+              ":since": q.since,
+            },
+            ScanIndexForward: false,
+            Limit: perShard - read,
+            ExclusiveStartKey: start,
+          }),
+        );
+        for (const item of res.Items ?? []) {
+          const a = field.map(item, "attempt");
+          out.push({
+            timestamp: field.str(a, "timestamp"),
+            success: a.success === true,
+            latency_ms: field.num(a, "latency_ms"),
+          });
+        }
+        read += res.ScannedCount ?? 0;
+        start = res.LastEvaluatedKey;
+      } while (start && read < perShard);
+      if (start) truncated = true;
+      return out;
+    }),
+  );
+  return { samples: shards.flat(), truncated };
 }

@@ -9,6 +9,7 @@
  */
 import type { AttributeValue } from "@aws-sdk/client-dynamodb";
 import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
+import { encodeTime } from "ulid";
 import type { MessageRecord } from "../model/message.js";
 import { putAll } from "./batch-write.js";
 import { isConditionalCheckFailed } from "./conditional.js";
@@ -147,19 +148,33 @@ export interface MessagePage {
   lastKey: CursorKey | undefined;
 }
 
-/** Newest first, every shard merged; with `type`, only that type (a filter). */
+/** The cursor of a listing that stopped after `msgId` (the next page starts below it). */
+export const messageCursor = (org: string, msgId: string): CursorKey => ({
+  pk: keys.messageListing(org),
+  sk: msgId,
+});
+
+/**
+ * Newest first, every shard merged; with `type`, only that type (a filter). `after`/`before`
+ * bound the message ids' time (ULID prefix, epoch ms; `before` exclusive): a key range, so a
+ * time filter reads only that range.
+ */
 export async function listMessages(
   db: Db,
   org: string,
-  opts: { limit: number; type?: string; startKey?: CursorKey },
+  opts: { limit: number; type?: string; startKey?: CursorKey; after?: number; before?: number },
 ): Promise<MessagePage> {
   // The cursor is the last message id returned, scoped to the caller's organization.
   const scope = keys.messageListing(org);
   const cursor = cursorWithin(opts.startKey, { pk: scope }, { sk: "msg_" });
+  const upper = opts.before === undefined ? "msg_\uffff" : `msg_${encodeTime(opts.before, 10)}`;
+  const to = cursor?.sk !== undefined && cursor.sk < upper ? cursor.sk : upper;
+  const from = opts.after === undefined ? "msg_" : `msg_${encodeTime(opts.after, 10)}`;
+  if (to <= from) return { items: [], lastKey: undefined }; // an empty range (DynamoDB refuses it)
   const { items, next } = await queryMerged(db, {
     pks: allShards().map((s) => keys.messagePartition(org, s)),
-    from: "msg_",
-    to: cursor?.sk ?? "msg_\uffff",
+    from,
+    to,
     limit: opts.limit,
     // A filter runs after DynamoDB's Limit: keep reading until the page is full.
     maxRounds: opts.type ? 100 : 5,

@@ -4,7 +4,7 @@
  * Reads: any role. Resend and recover: admin (docs/design.md "Where each policy lives": writes need admin).
  */
 import { createRoute } from "@hono/zod-openapi";
-import { endpointAttempts, eventAttempts } from "../../delivery/attempt-log.js";
+import { attemptDetail, endpointAttempts, endpointStats, eventAttempts } from "../../delivery/attempt-log.js";
 import { recoverEndpoint, resendDelivery } from "../../delivery/recovery.js";
 import type { Deps } from "../../deps.js";
 import { requireRole } from "../auth.js";
@@ -13,14 +13,18 @@ import { errorResponses } from "../errors.js";
 import { decodeCursor, encodeCursor, pageOf } from "../pagination.js";
 import { createRouter } from "../router.js";
 import {
+  attemptDetailParam,
+  attemptDetailView,
   attemptsQuery,
   attemptView,
   endpointAttemptsParam,
+  endpointStatsView,
   eventAttemptsParam,
   recoverBody,
   recoverResult,
   resendParam,
   resendResult,
+  statsQuery,
   toAttemptView,
 } from "../schemas/deliveries.js";
 
@@ -53,6 +57,38 @@ const eventAttemptsRoute = createRoute({
   request: { params: eventAttemptsParam, query: attemptsQuery },
   responses: {
     200: { description: "A page of attempts", content: json(pageOf(attemptView)) },
+    ...errorResponses(400, 403, 404),
+  },
+});
+
+const attemptDetailRoute = createRoute({
+  method: "get",
+  path: "/events/{id}/endpoints/{endpoint_id}/attempts/{attempt_id}",
+  operationId: "getAttempt",
+  description:
+    "One attempt and the request it sent: method, URL, every header and the exact body. The signature itself is not stored (`webhook-signature` shows its version only); `settings_changed_since` says the endpoint was edited after the attempt, so its URL and custom headers may have differed.",
+  tags: ["Events"],
+  summary: "Get one delivery attempt with the request it sent",
+  middleware: [requireRole("viewer")] as const,
+  request: { params: attemptDetailParam },
+  responses: {
+    200: { description: "The attempt", content: json(attemptDetailView) },
+    ...errorResponses(400, 403, 404),
+  },
+});
+
+const endpointStatsRoute = createRoute({
+  method: "get",
+  path: "/webhook-endpoints/{id}/stats",
+  operationId: "getEndpointStats",
+  description:
+    "Attempts, success rate and latency over the last 24 hours (hourly buckets) or 7 days (daily buckets, UTC), computed from the attempt log by queries (no scan), at most 10,000 attempts (`truncated`). Attempts of resends and recoveries of events older than the window and the retry schedule are not counted.",
+  tags: ["Webhook endpoints"],
+  summary: "Get an endpoint's success rate and latency over 24 h or 7 days",
+  middleware: [requireRole("viewer")] as const,
+  request: { params: endpointAttemptsParam, query: statsQuery },
+  responses: {
+    200: { description: "The aggregate", content: json(endpointStatsView) },
     ...errorResponses(400, 403, 404),
   },
 });
@@ -112,6 +148,15 @@ export function deliveriesRoutes(deps: Deps) {
       success: outcome(q.status),
     });
     return c.json({ data: page.attempts.map(toAttemptView), next_cursor: encodeCursor(page.next) }, 200);
+  });
+  app.openapi(attemptDetailRoute, async (c) => {
+    const p = c.req.valid("param");
+    const { attempt, request } = await attemptDetail(deps, org(c), p.id, p.endpoint_id, p.attempt_id);
+    return c.json({ ...toAttemptView(attempt), request }, 200);
+  });
+  app.openapi(endpointStatsRoute, async (c) => {
+    const stats = await endpointStats(deps, org(c), c.req.valid("param").id, c.req.valid("query").window);
+    return c.json(stats, 200);
   });
   app.openapi(resendRoute, async (c) => {
     const p = c.req.valid("param");

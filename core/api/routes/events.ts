@@ -2,11 +2,13 @@
  * /v1/events: publish over HTTP (the same service as the ingest queue), list and inspect
  * events; and the endpoint test routes, which send a `webhook.test` event the normal way.
  */
-import { createRoute } from "@hono/zod-openapi";
+import { createRoute, z } from "@hono/zod-openapi";
 import type { Deps } from "../../deps.js";
 import { ingestEvent } from "../../events/ingest.js";
 import { getEventWithDeliveries, listEvents } from "../../events/query.js";
 import { sendTestEvent } from "../../events/test-event.js";
+import { deliveryStatus } from "../../model/delivery.js";
+import { validationError } from "../../model/errors.js";
 import { eventTypeString } from "../../model/message.js";
 import { requireRole } from "../auth.js";
 import type { ApiEnv } from "../env.js";
@@ -47,7 +49,8 @@ const list = createRoute({
   method: "get",
   path: "/events",
   operationId: "listEvents",
-  description: "The organization's events, newest first, optionally of one `type`; cursor-paginated.",
+  description:
+    "The organization's events, newest first; cursor-paginated. Filters: `type`; `since`/`until` (when the event was accepted: a key range, cheap); `status`: events with a delivery in that state at some endpoint. A status filter examines at most 200 events per call, so its page may hold fewer than `limit` events (even none) with a `next_cursor`: follow it to go on.",
   tags,
   summary: "List events, newest first",
   middleware: [requireRole("viewer")] as const,
@@ -56,6 +59,25 @@ const list = createRoute({
       type: eventTypeString
         .optional()
         .openapi({ param: { name: "type", in: "query" }, description: "Only events of this type" }),
+      status: deliveryStatus.optional().openapi({
+        param: { name: "status", in: "query" },
+        description: "Only events with a delivery in this state at some endpoint",
+      }),
+      since: z.iso
+        .datetime({ offset: true })
+        .optional()
+        .openapi({
+          param: { name: "since", in: "query" },
+          description: "Only events accepted at or after this time",
+          example: "2026-03-16T00:00:00Z",
+        }),
+      until: z.iso
+        .datetime({ offset: true })
+        .optional()
+        .openapi({
+          param: { name: "until", in: "query" },
+          description: "Only events accepted before this time",
+        }),
     }),
   },
   responses: {
@@ -122,9 +144,18 @@ export function eventsRoutes(deps: Deps) {
   });
   app.openapi(list, async (c) => {
     const q = c.req.valid("query");
+    const after = q.since === undefined ? undefined : Date.parse(q.since);
+    const before = q.until === undefined ? undefined : Date.parse(q.until);
+    if (after !== undefined && before !== undefined && before <= after)
+      throw validationError("until must be after since", [
+        { path: "until", code: "invalid_range", message: "until must be after since" },
+      ]);
     const page = await listEvents(deps, org(c), {
       limit: q.limit,
       type: q.type,
+      status: q.status,
+      after,
+      before,
       cursor: decodeCursor(q.cursor),
     });
     return c.json({ data: page.events, next_cursor: encodeCursor(page.last) }, 200);

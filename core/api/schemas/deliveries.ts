@@ -79,3 +79,63 @@ export const recoverResult = z
     more: z.boolean().openapi({ description: "true when more remain: call again with the same `since`" }),
   })
   .openapi("RecoverResult");
+
+export const attemptDetailParam = resendParam.extend(
+  pathId("att_01JQ3Z7Y8K4M2N6P9R1S3T5V7W", "attempt_id").shape,
+);
+
+export const sentRequestView = z
+  .object({
+    method: z.literal("POST"),
+    url: z.string(),
+    headers: z.record(z.string(), z.string()).openapi({
+      description: "Every header sent, in order; `webhook-signature` shows its version only (not stored)",
+    }),
+    body: z.string().openapi({ description: "The exact body sent" }),
+    signature_stored: z.literal(false),
+    settings_changed_since: z.boolean().openapi({
+      description: "The endpoint was edited after the attempt: its URL and custom headers may have differed",
+    }),
+  })
+  .openapi("SentRequest");
+
+export const attemptDetailView = attemptView.extend({ request: sentRequestView }).openapi("AttemptDetail");
+
+const rate = z.number().nullable().openapi({ description: "0–1; null without attempts" });
+const meanLatency = z.number().int().nullable().openapi({ description: "ms; null without attempts" });
+
+export const statsQuery = z.strictObject({
+  window: z
+    .enum(["24h", "7d"])
+    .default("24h")
+    .openapi({ param: { name: "window", in: "query" }, description: "24h (hourly buckets) or 7d (daily)" }),
+});
+
+export const endpointStatsView = z
+  .object({
+    window: z.enum(["24h", "7d"]),
+    from: z.string().openapi({ format: "date-time" }),
+    to: z.string().openapi({ format: "date-time" }),
+    bucket_seconds: z.number().int(),
+    attempts: z.number().int(),
+    succeeded: z.number().int(),
+    failed: z.number().int(),
+    success_rate: rate,
+    mean_latency_ms: meanLatency,
+    median_latency_ms: meanLatency,
+    truncated: z.boolean().openapi({
+      description:
+        "More attempts than one aggregate reads (10,000): the oldest events of the window are left out",
+    }),
+    buckets: z.array(
+      z.object({
+        start: z.string().openapi({ format: "date-time" }),
+        attempts: z.number().int(),
+        succeeded: z.number().int(),
+        failed: z.number().int(),
+        success_rate: rate,
+        mean_latency_ms: meanLatency,
+      }),
+    ),
+  })
+  .openapi("EndpointStats");
