@@ -7,7 +7,8 @@
  *   core/<feature>            services: events, endpoints, delivery, orgs, auth, filters
  *   core/store, queue,        adapters to DynamoDB, SQS, EventBridge Scheduler: they know
  *   scheduler                 the model and the config, never a service
- *   core/model, config, log   the shared kernel: contracts, limits, settings, logging
+ *   core/model, config, log,  the shared kernel: contracts, limits, settings, logging,
+ *   lib                       and the few generic helpers every layer uses (lib/pool.ts)
  *
  * @type {import('dependency-cruiser').IConfiguration}
  */
@@ -17,11 +18,11 @@ module.exports = {
       name: "adapters-import-only-the-kernel",
       comment:
         "core/store, core/queue and core/scheduler talk to AWS for the services; they may import only " +
-        "core/model, core/config, core/log and their own folder, never a service (or the services would " +
+        "core/model, core/config, core/log, core/lib and their own folder, never a service (or the services would " +
         "be half in the adapters).",
       severity: "error",
       from: { path: "^core/(store|queue|scheduler)/" },
-      to: { path: "^core/", pathNot: ["^core/(model|config|log)/", "^core/$1/"] },
+      to: { path: "^core/", pathNot: ["^core/(model|config|log|lib)/", "^core/$1/"] },
     },
     {
       name: "api-goes-through-services",
@@ -32,10 +33,11 @@ module.exports = {
     },
     {
       name: "kernel-imports-only-the-kernel",
-      comment: "core/model, core/config and core/log are the bottom layer: they import nothing above them.",
+      comment:
+        "core/model, core/config, core/log and core/lib are the bottom layer: they import nothing above them.",
       severity: "error",
-      from: { path: "^core/(model|config|log)/" },
-      to: { path: "^core/", pathNot: "^core/(model|config|log)/" },
+      from: { path: "^core/(model|config|log|lib)/" },
+      to: { path: "^core/", pathNot: "^core/(model|config|log|lib)/" },
     },
     {
       name: "no-cycles-between-core-folders",

@@ -1,5 +1,6 @@
 /** Small numeric helpers shared by the benchmark parts. */
 import { cpus } from "node:os";
+import { mapLimit } from "../core/lib/pool.js";
 
 /** Nearest-rank percentile of an unsorted list (0 for an empty one). */
 export function percentile(values: readonly number[], p: number): number {
@@ -37,15 +38,11 @@ export function machine(): Machine {
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-/** Runs `fn` over `items` with at most `limit` in flight. */
+/** Runs `fn` over `items` with at most `limit` in flight (core/lib/pool.ts). */
 export async function pool<T>(
   items: readonly T[],
   limit: number,
   fn: (item: T) => Promise<void>,
 ): Promise<void> {
-  let i = 0;
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (i < items.length) await fn(items[i++]!);
-  });
-  await Promise.all(workers);
+  await mapLimit(items, limit, fn);
 }

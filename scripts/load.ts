@@ -17,6 +17,7 @@ import { SendMessageBatchCommand } from "@aws-sdk/client-sqs";
 import { ScanCommand } from "@aws-sdk/lib-dynamodb";
 import { rng } from "../bench/rng.js";
 import { createEndpoint } from "../core/endpoints/service.js";
+import { mapLimit } from "../core/lib/pool.js";
 import { bootstrapOrg } from "../core/orgs/bootstrap.js";
 import { queueCounts, receiveAll } from "../local/queues.js";
 import type { LocalStack } from "../local/stack.js";
@@ -140,27 +141,21 @@ export async function runLoad(stack: LocalStack, opts: LoadOptions): Promise<Loa
     const batches: number[][] = [];
     for (let i = 0; i < opts.events; i += 10)
       batches.push(Array.from({ length: Math.min(10, opts.events - i) }, (_, j) => i + j));
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: 4 }, async () => {
-        while (next < batches.length) {
-          const batch = batches[next++]!;
-          await stack.deps.sqs.send(
-            new SendMessageBatchCommand({
-              QueueUrl: stack.config.queues.ingest,
-              Entries: batch.map((n) => ({
-                Id: String(n),
-                MessageBody: JSON.stringify({
-                  org_id: org,
-                  type: "voice.call.ended",
-                  id: `load-${n}`,
-                  data: { n, call_id: `call_${n}` },
-                }),
-              })),
+    await mapLimit(batches, 4, (batch) =>
+      stack.deps.sqs.send(
+        new SendMessageBatchCommand({
+          QueueUrl: stack.config.queues.ingest,
+          Entries: batch.map((n) => ({
+            Id: String(n),
+            MessageBody: JSON.stringify({
+              org_id: org,
+              type: "voice.call.ended",
+              id: `load-${n}`,
+              data: { n, call_id: `call_${n}` },
             }),
-          );
-        }
-      }),
+          })),
+        }),
+      ),
     );
     const publishMs = Date.now() - t0;
     log(`published ${opts.events} events in ${publishMs} ms`);

@@ -10,6 +10,7 @@
  */
 import type { Deps } from "../deps.js";
 import { getEndpointOf } from "../endpoints/service.js";
+import { mapLimit } from "../lib/pool.js";
 import type { EndpointRecord } from "../model/endpoint.js";
 import { conflict, notFound, validationError } from "../model/errors.js";
 import { MAX_RECOVER_PER_CALL } from "../model/limits.js";
@@ -131,17 +132,4 @@ export async function recoverEndpoint(
 
 async function outOfIndex(deps: Deps, org: string, ref: RecoverableRef): Promise<void> {
   await setRecoverable(deps.db, org, ref, false);
-}
-
-async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]!);
-    }
-  });
-  await Promise.all(workers);
-  return out;
 }

@@ -3,6 +3,7 @@
  * Standard Webhooks headers signed for this attempt's timestamp, content-type, user-agent
  * and the endpoint's custom headers, which can never replace the protocol headers.
  */
+import { isReservedHeader } from "../endpoints/headers.js";
 import type { EndpointRecord } from "../model/endpoint.js";
 import { type MessageRecord, webhookBody } from "../model/message.js";
 import type { DeliveryTask } from "../model/task.js";
@@ -10,23 +11,6 @@ import { signingSecrets, webhookHeaders } from "../signing/sign.js";
 
 /** Sent in `user-agent` as `{SERVICE_NAME}/{SERVICE_VERSION}`. */
 export const SERVICE_VERSION = "0.1.0";
-
-/** Headers a custom header may not set: the signature contract and HTTP framing. */
-const RESERVED = new Set([
-  "webhook-id",
-  "webhook-timestamp",
-  "webhook-signature",
-  "content-type",
-  "content-length",
-  "transfer-encoding",
-  "connection",
-  "host",
-  "user-agent",
-]);
-
-export function isReservedHeader(name: string): boolean {
-  return RESERVED.has(name.toLowerCase());
-}
 
 export function requestHeaders(
   endpoint: Pick<EndpointRecord, "headers" | "secret" | "previous_secret" | "previous_secret_expires_at">,

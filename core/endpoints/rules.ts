@@ -8,6 +8,7 @@ import { catalogOf } from "../event-types/catalog.js";
 import { typeMatches } from "../filters/match.js";
 import { ServiceError, validationError } from "../model/errors.js";
 import { MAX_HEADER_VALUE, MAX_HEADERS, MAX_URL_LENGTH } from "../model/limits.js";
+import { isReservedHeader } from "./headers.js";
 import { classifyAddress } from "./ssrf.js";
 
 const LOCAL_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
@@ -69,39 +70,7 @@ export function checkUrl(
   throw invalidUrl("url must use https");
 }
 
-/** Headers the delivery itself sets or that only make sense hop by hop. */
-const RESERVED = new Set([
-  "connection",
-  "keep-alive",
-  "proxy-authenticate",
-  "proxy-authorization",
-  "proxy-connection",
-  "te",
-  "trailer",
-  "trailers",
-  "transfer-encoding",
-  "upgrade",
-  "host",
-  "content-length",
-  "content-type",
-  "content-encoding",
-  "user-agent",
-  "expect",
-]);
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}$/;
-
-function reservedHeader(lower: string): boolean {
-  return (
-    RESERVED.has(lower) ||
-    // Not HTTP concerns, but JavaScript ones: as keys of the stored headers object these break
-    // DynamoDB marshalling (it reads `value.constructor.name`) or vanish (`__proto__`).
-    lower === "constructor" ||
-    lower === "__proto__" ||
-    lower.startsWith("webhook-") ||
-    lower.startsWith("svix-") ||
-    lower.includes("signature")
-  );
-}
 
 export function checkHeaders(headers: Record<string, string>): Record<string, string> {
   const names = Object.keys(headers);
@@ -110,7 +79,7 @@ export function checkHeaders(headers: Record<string, string>): Record<string, st
   for (const name of names) {
     const lower = name.toLowerCase();
     if (!TOKEN.test(name)) throw validationError(`header name "${name.slice(0, 100)}" is not a valid token`);
-    if (reservedHeader(lower)) {
+    if (isReservedHeader(lower)) {
       throw validationError(`header "${name}" is reserved (hop-by-hop, signature or set by the service)`);
     }
     if (seen.has(lower)) throw validationError(`header "${name}" is given twice`);

@@ -8,6 +8,7 @@ import {
   type SendMessageBatchRequestEntry,
   type SQSClient,
 } from "@aws-sdk/client-sqs";
+import { mapLimit } from "../lib/pool.js";
 
 export interface OutgoingMessage {
   /** Unique within the call; reported back on failure. */
@@ -97,20 +98,16 @@ export async function sendEach(
   parallel = 4,
 ): Promise<SendReport> {
   const report: SendReport = { sent: [], failed: [] };
-  const queue = batches(messages);
-  const worker = async () => {
-    for (let chunk = queue.shift(); chunk; chunk = queue.shift()) {
-      try {
-        const result = await sendChunk(sqs, queueUrl, chunk);
-        report.sent.push(...result.sent);
-        report.failed.push(...result.failed);
-      } catch (err) {
-        report.error ??= err;
-        report.failed.push(...chunk.map((m) => m.id));
-      }
+  await mapLimit(batches(messages), parallel, async (chunk) => {
+    try {
+      const result = await sendChunk(sqs, queueUrl, chunk);
+      report.sent.push(...result.sent);
+      report.failed.push(...result.failed);
+    } catch (err) {
+      report.error ??= err;
+      report.failed.push(...chunk.map((m) => m.id));
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(parallel, queue.length) }, worker));
+  });
   return report;
 }
 

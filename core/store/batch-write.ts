@@ -1,9 +1,11 @@
 /**
- * Puts many items with BatchWriteItem (25 per request), retrying what DynamoDB reports
- * as UnprocessedItems with backoff. Used where one invocation produces many independent
- * items (the delivery engine's attempt log), so N records cost N/25 requests, not N.
+ * The one batch write: puts many items with BatchWriteItem (25 per request), retrying what
+ * DynamoDB reports as UnprocessedItems with backoff. Used where one invocation produces many
+ * independent items (the delivery engine's attempt log, completed fan-outs, recovery), so N
+ * items cost N/25 requests, not N.
  */
 import { BatchWriteCommand } from "@aws-sdk/lib-dynamodb";
+import { mapLimit } from "../lib/pool.js";
 import type { Db } from "./db.js";
 
 const BATCH = 25;
@@ -15,28 +17,56 @@ export class UnprocessedError extends Error {
   }
 }
 
-type PutRequest = { PutRequest: { Item: Record<string, unknown> } };
+type Item = Record<string, unknown>;
+type PutRequest = { PutRequest: { Item: Item } };
 
-/** Writes every item; throws UnprocessedError with the count that never made it. */
-export async function putAll(db: Db, items: Record<string, unknown>[]): Promise<void> {
-  // BatchWriteItem rejects two writes to the same key in one request: the last one wins here.
-  const byKey = new Map<string, Record<string, unknown>>();
-  for (const item of items) byKey.set(`${String(item.pk)}\u0000${String(item.sk)}`, item);
-  const unique = [...byKey.values()];
-  const chunks: Record<string, unknown>[][] = [];
-  for (let i = 0; i < unique.length; i += BATCH) chunks.push(unique.slice(i, i + BATCH));
-  const left = await Promise.all(chunks.map((chunk) => putChunk(db, chunk)));
-  const total = left.reduce((a, b) => a + b, 0);
-  if (total > 0) throw new UnprocessedError(total);
+export interface BatchWriteReport {
+  /** Items not written: still unprocessed after the retries, or in a call that threw. */
+  left: Item[];
+  /** The first error a whole call threw (after the SDK's own retries). */
+  error?: unknown;
 }
 
-async function putChunk(db: Db, chunk: Record<string, unknown>[]): Promise<number> {
+/**
+ * Writes every item, the calls in parallel, and never throws: what did not make it is in
+ * `left`, so a caller can fall back item by item. `retries` bounds the UnprocessedItems rounds.
+ */
+export async function writeAll(db: Db, items: Item[], retries = RETRIES): Promise<BatchWriteReport> {
+  // BatchWriteItem rejects two writes to the same key in one request: the last one wins here.
+  const byKey = new Map<string, Item>();
+  for (const item of items) byKey.set(`${String(item.pk)}\u0000${String(item.sk)}`, item);
+  const unique = [...byKey.values()];
+  const chunks: Item[][] = [];
+  for (let i = 0; i < unique.length; i += BATCH) chunks.push(unique.slice(i, i + BATCH));
+  const report: BatchWriteReport = { left: [] };
+  await mapLimit(chunks, chunks.length, async (chunk) => {
+    const { left, error } = await putChunk(db, chunk, retries);
+    report.left.push(...left);
+    if (error !== undefined) report.error ??= error;
+  });
+  return report;
+}
+
+/** Writes every item; throws the error of a failed call, or UnprocessedError with the count. */
+export async function putAll(db: Db, items: Item[]): Promise<void> {
+  const { left, error } = await writeAll(db, items);
+  if (error) throw error;
+  if (left.length > 0) throw new UnprocessedError(left.length);
+}
+
+/** The items of one call DynamoDB still left unprocessed after `retries` rounds, or when it threw. */
+async function putChunk(db: Db, chunk: Item[], retries: number): Promise<BatchWriteReport> {
   let pending: PutRequest[] = chunk.map((Item) => ({ PutRequest: { Item } }));
+  const left = () => pending.map((p) => p.PutRequest.Item);
   for (let attempt = 0; pending.length > 0; attempt++) {
-    if (attempt > RETRIES) return pending.length;
+    if (attempt > retries) return { left: left() };
     if (attempt > 0) await new Promise((r) => setTimeout(r, 25 * 2 ** attempt + Math.random() * 25));
-    const res = await db.doc.send(new BatchWriteCommand({ RequestItems: { [db.table]: pending } }));
-    pending = (res.UnprocessedItems?.[db.table] ?? []) as PutRequest[];
+    try {
+      const res = await db.doc.send(new BatchWriteCommand({ RequestItems: { [db.table]: pending } }));
+      pending = (res.UnprocessedItems?.[db.table] ?? []) as PutRequest[];
+    } catch (error) {
+      return { left: left(), error };
+    }
   }
-  return 0;
+  return { left: [] };
 }

@@ -5,7 +5,8 @@
  * written and read by messages.ts.
  */
 import type { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
-import { BatchWriteCommand, TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { writeAll } from "./batch-write.js";
 import { isConditionalCheckFailed } from "./conditional.js";
 import type { Db } from "./db.js";
 import { keys } from "./keys.js";
@@ -37,8 +38,7 @@ export async function markSent(
   );
 }
 
-/** BatchWriteItem takes at most 25 items per call. */
-const WRITE_BATCH = 25;
+/** Rounds of UnprocessedItems before a message falls back to its own UpdateItem. */
 const WRITE_RETRIES = 3;
 
 /**
@@ -56,30 +56,14 @@ export async function markComplete(
 ): Promise<(unknown | undefined)[]> {
   const errors: (unknown | undefined)[] = done.map(() => undefined);
   const byKey = new Map<string, number>();
-  const puts = done.map(({ m, expiresAt }, i) => {
+  const items = done.map(({ m, expiresAt }, i) => {
     byKey.set(`${m.org_id}\u0000${m.id}`, i);
-    return { PutRequest: { Item: messageItem({ ...m, sent: [...new Set(m.targets)] }, expiresAt) } };
+    return messageItem({ ...m, sent: [...new Set(m.targets)] }, expiresAt);
   });
-  const fallback: number[] = [];
-  for (let start = 0; start < puts.length; start += WRITE_BATCH) {
-    let pending = puts.slice(start, start + WRITE_BATCH);
-    for (let attempt = 0; pending.length > 0; attempt++) {
-      if (attempt > WRITE_RETRIES) {
-        fallback.push(...pending.map((p) => indexOf(byKey, p.PutRequest.Item)));
-        break;
-      }
-      if (attempt > 0) await new Promise((r) => setTimeout(r, 25 * 2 ** attempt));
-      try {
-        const res = await db.doc.send(new BatchWriteCommand({ RequestItems: { [db.table]: pending } }));
-        pending = (res.UnprocessedItems?.[db.table] ?? []) as typeof pending;
-      } catch {
-        // A call refused as a whole (throttled past the SDK's retries, one bad item): write
-        // its messages one by one, so one message's trouble stays its own.
-        fallback.push(...pending.map((p) => indexOf(byKey, p.PutRequest.Item)));
-        break;
-      }
-    }
-  }
+  // A call refused as a whole (throttled past the SDK's retries, one bad item) leaves its
+  // messages to be written one by one, so one message's trouble stays its own.
+  const { left } = await writeAll(db, items, WRITE_RETRIES);
+  const fallback = left.map((item) => indexOf(byKey, item));
   await Promise.all(
     fallback.map(async (i) => {
       const { m } = done[i]!;

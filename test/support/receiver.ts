@@ -11,6 +11,8 @@ export interface ReceivedRequest {
   method: string;
   path: string;
   headers: IncomingHttpHeaders;
+  /** Names and values as they came on the wire, repeats kept (`headers` merges them). */
+  rawHeaders: string[];
   /** The raw body exactly as received (what a signature is computed over). */
   body: string;
   /** Arrival time (ms since epoch). */
@@ -72,6 +74,7 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
         method: req.method ?? "",
         path: req.url ?? "",
         headers: req.headers,
+        rawHeaders: req.rawHeaders,
         body: Buffer.concat(chunks).toString("utf8"),
         at: Date.now(),
       };
