@@ -11,7 +11,6 @@
  */
 import type { SQSRecord } from "aws-lambda";
 import type { Deps } from "../deps.js";
-import { invalidateEndpoints } from "../endpoints/cache.js";
 import { logger } from "../log/logger.js";
 import type { EndpointRecord } from "../model/endpoint.js";
 import type { DeliveryTask } from "../model/task.js";
@@ -109,7 +108,7 @@ async function updateEndpoints(deps: Deps, decided: Processed[]): Promise<void> 
     ),
     ...[...gone.values()].map(async (e) => {
       await disableGone(deps.db, e.org_id, e.id, "410 Gone: the receiver asked to stop; re-enable to resume");
-      invalidateEndpoints(deps, e.org_id);
+      deps.endpoints.invalidate(e.org_id);
       logger.warn("endpoint disabled by a 410 Gone", { org_id: e.org_id, endpoint_id: e.id });
     }),
   ]).then(

@@ -11,7 +11,6 @@
  */
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
 import type { Deps } from "../deps.js";
-import { endpointOf, invalidateEndpoints } from "../endpoints/cache.js";
 import { logger } from "../log/logger.js";
 import type { EndpointRecord } from "../model/endpoint.js";
 import { type DeliveryTask, type QueuedTask, queuedTask } from "../model/task.js";
@@ -77,7 +76,7 @@ async function processRecord(deps: Deps, record: SQSRecord, opts: Options): Prom
   }
   const task = await withBody(deps, parsed.task);
   if (!task) return expired(record, parsed.task);
-  const endpoint = await endpointOf(deps, task.org_id, task.endpoint_id);
+  const endpoint = await deps.endpoints.cached(task.org_id, task.endpoint_id);
   const counted = await attemptNumber(deps, task, record);
   if (counted === "done") return { record, task, decision: { action: { kind: "ack" }, records: {} } };
   const ctx: DecideContext = { ...opts, now: deps.now(), attempt: counted, config: deps.config };
@@ -132,7 +131,7 @@ async function attemptNumber(deps: Deps, task: DeliveryTask, record: SQSRecord):
 async function wonProbe(deps: Deps, endpoint: EndpointRecord, ctx: DecideContext): Promise<boolean> {
   const next = openUntil(ctx.now, deps.config.isolation).toISOString();
   const won = await claimProbe(deps.db, endpoint.org_id, endpoint.id, endpoint.breaker_open_until!, next);
-  invalidateEndpoints(deps, endpoint.org_id);
+  deps.endpoints.invalidate(endpoint.org_id);
   return won;
 }
 
@@ -148,7 +147,7 @@ async function moveToSlowLane(deps: Deps, endpoint: EndpointRecord, now: Date): 
   if (endpoint.slow_until && Date.parse(endpoint.slow_until) > now.getTime()) return;
   const until = new Date(now.getTime() + deps.config.isolation.slowLaneSeconds * 1000).toISOString();
   await markSlow(deps.db, endpoint.org_id, endpoint.id, until);
-  invalidateEndpoints(deps, endpoint.org_id);
+  deps.endpoints.invalidate(endpoint.org_id);
   logger.info("endpoint moved to the slow lane", {
     org_id: endpoint.org_id,
     endpoint_id: endpoint.id,

@@ -13,7 +13,6 @@
  * - A test event (`webhook.test`) answered with a 2xx: one write sets `last_verified_at`.
  */
 import type { Deps } from "../deps.js";
-import { invalidateEndpoints } from "../endpoints/cache.js";
 import { logger } from "../log/logger.js";
 import type { EndpointRecord } from "../model/endpoint.js";
 import { scheduleName } from "../model/schedule.js";
@@ -114,7 +113,7 @@ async function applySuccesses(
   const written = await recordHealthy(deps.db, endpoint.org_id, endpoint.id, at);
   if (!written) return;
   // This process must not keep delivering with the breaker it just closed (cached).
-  if (endpoint.breaker_open_until) invalidateEndpoints(deps, endpoint.org_id);
+  if (endpoint.breaker_open_until) deps.endpoints.invalidate(endpoint.org_id);
   memo.healedAt = now;
   memo.lastDeliveryAt = Date.parse(at);
   if (endpoint.status === "failing") {
@@ -167,7 +166,7 @@ async function maybeOpenBreaker(deps: Deps, updated: EndpointRecord): Promise<vo
   if (!shouldOpen(updated, deps.config.isolation)) return;
   const until = openUntil(deps.now(), deps.config.isolation).toISOString();
   if (!(await openBreaker(deps.db, updated.org_id, updated.id, until))) return;
-  invalidateEndpoints(deps, updated.org_id);
+  deps.endpoints.invalidate(updated.org_id);
   publishBreakerOpened();
   logger.warn("endpoint breaker opened", {
     org_id: updated.org_id,

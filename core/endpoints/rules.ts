@@ -4,7 +4,6 @@
  */
 import ipaddr from "ipaddr.js";
 import type { Deps } from "../deps.js";
-import { catalogOf } from "../event-types/catalog.js";
 import { typeMatches } from "../filters/match.js";
 import { ServiceError, validationError } from "../model/errors.js";
 import { MAX_HEADER_VALUE, MAX_HEADERS, MAX_URL_LENGTH } from "../model/limits.js";
@@ -112,7 +111,7 @@ export async function checkEventTypes(deps: Deps, org: string, list: readonly st
     });
   }
   if (unique.length === 0) return unique;
-  const names = (await catalogOf(deps, org)).map((t) => t.name);
+  const names = (await deps.eventTypes.list(org)).map((t) => t.name);
   const unknown = unique.filter((p) => !names.some((n) => typeMatches(p, n)));
   if (unknown.length > 0) {
     throw new ServiceError(400, "invalid_event_types", `unknown event types: ${unknown.join(", ")}`, {

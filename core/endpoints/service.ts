@@ -21,7 +21,6 @@ import {
   removeEndpoint,
   replaceSecret,
 } from "../store/endpoints.js";
-import { invalidateEndpoints } from "./cache.js";
 import { newEndpointRecord } from "./record.js";
 import { checkEventTypes, checkHeaders, checkUrl } from "./rules.js";
 import { generateSecret, isValidSecret, secretFromRawKey } from "./secrets.js";
@@ -108,7 +107,7 @@ export async function createEndpoint(
       },
     );
   }
-  invalidateEndpoints(deps, org);
+  deps.endpoints.invalidate(org);
   return { endpoint: rec, secret: shown(version, secret) };
 }
 
@@ -178,13 +177,13 @@ export async function updateEndpoint(
   set.updated_at = deps.now().toISOString();
   const updated = await patchEndpoint(deps.db, org, id, set);
   if (!updated) throw endpointNotFound();
-  invalidateEndpoints(deps, org);
+  deps.endpoints.invalidate(org);
   return updated;
 }
 
 export async function deleteEndpoint(deps: Deps, org: string, id: string): Promise<void> {
   if (!isId("ep", id) || !(await removeEndpoint(deps.db, org, id))) throw endpointNotFound();
-  invalidateEndpoints(deps, org);
+  deps.endpoints.invalidate(org);
 }
 
 /**
@@ -206,6 +205,6 @@ export async function rotateSecret(
   const secret = newSecret(target);
   const updated = await replaceSecret(deps.db, org, id, secret, until, now.toISOString(), target);
   if (!updated) throw endpointNotFound();
-  invalidateEndpoints(deps, org);
+  deps.endpoints.invalidate(org);
   return { endpoint: updated, secret: shown(target, secret) };
 }

@@ -1,10 +1,32 @@
-/** An organization's event-type catalog: the defaults plus its own types. */
-import type { Deps } from "../deps.js";
+/**
+ * An organization's event-type catalog: the defaults plus its own types. The composition
+ * root (core/deps.ts) builds one per process.
+ */
+import { type OrgCacheOptions, orgCache } from "../org-cache.js";
+import type { Db } from "../store/db.js";
 import { listEventTypes } from "../store/event-types.js";
 import { DEFAULT_EVENT_TYPES, type EventTypeDef } from "./default-catalog.js";
 
-export async function catalogOf(deps: Deps, org: string): Promise<EventTypeDef[]> {
-  const custom = await listEventTypes(deps.db, org);
-  const names = new Set(custom.map((t) => t.name));
-  return [...DEFAULT_EVENT_TYPES.filter((t) => !names.has(t.name)), ...custom];
+export interface EventTypeCatalog {
+  /** The whole catalog, read now. */
+  list(org: string): Promise<EventTypeDef[]>;
+  /**
+   * One type's definition from a briefly cached catalog (like the endpoints), so a burst of
+   * events costs one query. A miss re-reads the catalog before answering undefined: a type
+   * created a moment ago is found at once.
+   */
+  find(org: string, name: string): Promise<EventTypeDef | undefined>;
+}
+
+export function eventTypeCatalog(db: Db, cache: OrgCacheOptions): EventTypeCatalog {
+  const list = async (org: string) => {
+    const custom = await listEventTypes(db, org);
+    const names = new Set(custom.map((t) => t.name));
+    return [...DEFAULT_EVENT_TYPES.filter((t) => !names.has(t.name)), ...custom];
+  };
+  const byName = orgCache(async (org) => new Map((await list(org)).map((t) => [t.name, t])), cache);
+  return {
+    list,
+    find: async (org, name) => (await byName.get(org)).get(name) ?? (await byName.get(org, true)).get(name),
+  };
 }

@@ -12,7 +12,6 @@
  */
 
 import type { Deps } from "../deps.js";
-import { endpointsOf } from "../endpoints/cache.js";
 import { countFiltered } from "../filters/counts.js";
 import { type Matched, matchEndpoints } from "../filters/match.js";
 import { logger } from "../log/logger.js";
@@ -46,7 +45,7 @@ export async function selectEndpoints(
   only?: EndpointRecord[],
 ): Promise<Matched> {
   if (only) return { targets: only.filter((e) => e.status !== "disabled"), skipped: [] };
-  return matchEndpoints(await endpointsOf(deps, m.org_id), m);
+  return matchEndpoints(await deps.endpoints.list(m.org_id), m);
 }
 
 /** Retention of the message and its records: counted from when it is delivered. */

@@ -5,7 +5,6 @@
  */
 import type { Deps } from "../deps.js";
 import { getEndpointOf } from "../endpoints/service.js";
-import { catalogOf } from "../event-types/catalog.js";
 import type { EndpointRecord } from "../model/endpoint.js";
 import { conflict, ServiceError } from "../model/errors.js";
 import { listAllEndpoints } from "../store/endpoints.js";
@@ -52,7 +51,7 @@ export async function sendTestEvent(
 
 async function testPayload(deps: Deps, org: string, endpointId?: string, type?: string) {
   if (type !== undefined && type !== TEST_EVENT_TYPE) {
-    const def = (await catalogOf(deps, org)).find((t) => t.name === type);
+    const def = (await deps.eventTypes.list(org)).find((t) => t.name === type);
     if (!def) throw new ServiceError(400, "unknown_event_type", `${type} is not in the event-type catalog`);
     return { type, data: exampleData(def) };
   }

@@ -4,14 +4,11 @@
  * the ingest function dead-letters the message with the error code as the reason.
  */
 import type { Deps } from "../deps.js";
-import { catalogOf } from "../event-types/catalog.js";
 import { SchemaTooComplex } from "../event-types/complexity.js";
-import type { EventTypeDef } from "../event-types/default-catalog.js";
 import { schemaIssues, ValidationBudgetExceeded } from "../event-types/schema.js";
 import { payloadTooLarge, ServiceError, validationError } from "../model/errors.js";
 import { MAX_DATA_BYTES, MAX_DATA_DEPTH, MAX_DELIVER_AHEAD_MS } from "../model/limits.js";
 import { ingestMessage } from "../model/message.js";
-import { orgCache } from "../org-cache.js";
 
 /**
  * What is wrong with the shape of a parsed JSON value, if anything: nesting deeper than
@@ -107,7 +104,7 @@ export async function validateEvent(deps: Deps, input: unknown): Promise<ValidEv
     if (at.getTime() > now) deliverAt = at;
   }
 
-  const def = await eventTypeOf(deps, m.org_id, m.type);
+  const def = await deps.eventTypes.find(m.org_id, m.type);
   if (!def) {
     throw new ServiceError(400, "unknown_event_type", `event type ${m.type} is not in the catalog`);
   }
@@ -153,15 +150,4 @@ function schemaFailure(err: unknown, type: string): ServiceError {
     );
   }
   return new ServiceError(400, "invalid_event_schema", `the schema of ${type} cannot be compiled`);
-}
-
-const catalogs = orgCache(async (deps, org) => new Map((await catalogOf(deps, org)).map((t) => [t.name, t])));
-
-/**
- * The type's definition from a briefly cached catalog (ENDPOINT_CACHE_SECONDS, like the
- * endpoints), so a burst of events costs one query. A miss re-reads the catalog before
- * rejecting: a type created a moment ago is accepted at once.
- */
-async function eventTypeOf(deps: Deps, org: string, type: string): Promise<EventTypeDef | undefined> {
-  return (await catalogs.get(deps, org)).get(type) ?? (await catalogs.get(deps, org, true)).get(type);
 }

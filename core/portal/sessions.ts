@@ -4,7 +4,6 @@
  * carries the token. The token proves who and what; one read proves it was not revoked.
  */
 import type { Deps } from "../deps.js";
-import { catalogOf } from "../event-types/catalog.js";
 import { notFound, ServiceError, validationError } from "../model/errors.js";
 import { newId } from "../model/ids.js";
 import type { Principal } from "../model/principal.js";
@@ -75,7 +74,7 @@ export async function createSession(
   const caps = [...new Set<Capability>(["view", ...(input.capabilities ?? DEFAULT_CAPABILITIES)])];
   let types: string[] | null = null;
   if (input.event_types !== undefined) {
-    const known = new Set((await catalogOf(deps, org)).map((t) => t.name));
+    const known = new Set((await deps.eventTypes.list(org)).map((t) => t.name));
     const unknown = input.event_types.filter((t) => !known.has(t));
     if (unknown.length > 0) {
       throw new ServiceError(400, "unknown_event_type", "event_types must name catalog entries", { unknown });

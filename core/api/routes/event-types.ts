@@ -1,7 +1,6 @@
 /** /v1/event-types: the organization's catalog (defaults + its own types). */
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Deps } from "../../deps.js";
-import { catalogOf } from "../../event-types/catalog.js";
 import type { EventTypeDef } from "../../event-types/default-catalog.js";
 import { createEventType } from "../../events/custom-types.js";
 import { requireRole } from "../auth.js";
@@ -59,7 +58,7 @@ function view(t: EventTypeDef & { created_at?: string }) {
 export function eventTypesRoutes(deps: Deps) {
   const app = createRouter();
   app.openapi(list, async (c) => {
-    const types = await catalogOf(deps, c.get("principal").orgId);
+    const types = await deps.eventTypes.list(c.get("principal").orgId);
     return c.json({ data: types.map(view), next_cursor: null }, 200);
   });
   app.openapi(create, async (c) => {
