@@ -38,13 +38,20 @@ export default $config({
     // ---- defaults for every function created below ----------------------------------------
     // arm64 is ~20 % cheaper per GB-s than x86_64 and the code has no native modules.
     // nodejs24.x: the newest Lambda Node.js runtime (and SST's default); the code targets ES2023.
-    // `minify` must be set explicitly: SST's bundler treats "unset" as false (docs/deploy.md).
-    // The externals keep unused credential providers out of the bundles (docs/cost.md).
+    // Bundling: minified, lazy code split into chunks, zod in English only (core/config/infra.ts
+    // `bundle`, docs/cost.md). A function that sets its own `nodejs` replaces this default
+    // entirely, so it spreads `nodejs` into its own.
+    const nodejs = {
+      minify: bundle.minify,
+      splitting: bundle.splitting,
+      plugins: bundle.plugins,
+      esbuild: { external: [...bundle.external] },
+    };
     $transform(sst.aws.Function, (args) => {
       args.runtime ??= "nodejs24.x";
       args.architecture ??= "arm64";
       args.logging ??= { retention: isProd ? "3 months" : "1 week", format: "json" };
-      args.nodejs ??= { minify: bundle.minify, esbuild: { external: [...bundle.external] } };
+      args.nodejs ??= nodejs;
     });
 
     // ---- secret -----------------------------------------------------------------------------
@@ -307,7 +314,7 @@ export default $config({
       description: "HTTP API (Hono)",
       // /docs reads swagger-ui's assets from the package at run time (core/api/docs.ts): installed
       // next to the bundle instead of bundled, so they add nothing to the API's code size.
-      nodejs: { install: ["swagger-ui-dist"] },
+      nodejs: { ...nodejs, install: ["swagger-ui-dist"] },
       memory: megabytes(fn.api.memoryMb),
       timeout: seconds(fn.api.timeoutSeconds),
       // The bootstrap key and the portal secret are added only when the secrets have values.

@@ -1,18 +1,23 @@
 /**
  * Cold start: each Lambda entry in functions/ bundled the way SST's Go bundler does it
  * (pkg/runtime/node/build.go: esbuild, bundle, platform node, ESM, target from the runtime:
- * nodejs22.x → es2023, keepNames, the ESM `require`/`__filename`/`__dirname` banner, and
- * `minify` and the externals of core/config/infra.ts `bundle`, as sst.config.ts sets them), then the bundle's size and its module-init time
- * (the dynamic `import()` of the bundle) in a fresh `node` process, median of several runs.
+ * nodejs24.x → es2024, keepNames, the ESM `require`/`__filename`/`__dirname` banner, and
+ * `minify`, `splitting`, the plugins and the externals of core/config/infra.ts `bundle`, as
+ * sst.config.ts sets them), then the bundle's size and its module-init time (the dynamic `import()` of the
+ * bundle) in a fresh `node` process, median of several runs.
+ *
+ * The bundles are written under node_modules/.cache, so externals (packages the Lambda runtime
+ * provides from its own node_modules) resolve to the project's copies and their load time is
+ * part of the measured init, as it would be on Lambda.
  */
 import { execFile } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdirSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
-import { build } from "esbuild";
+import { build, type Metafile } from "esbuild";
 import { bundle } from "../core/config/infra.js";
+import plugins from "../infra/bundle-plugins.mjs";
 import { progress } from "./progress.js";
 import { median, round } from "./stats.js";
 
@@ -52,8 +57,11 @@ export interface ColdStartResult {
   name: string;
   /** Missing entry file or failed build/import: why. */
   error?: string;
+  /** Code loaded at cold start: the entry chunk and the chunks it imports statically (KB). */
   bundleKb?: number;
-  /** Largest inputs of the bundle (KB after minification), for the explanation of a miss. */
+  /** Chunks behind a dynamic `import()`, loaded on first use (KB). */
+  lazyKb?: number;
+  /** Largest inputs loaded at cold start (KB after minification), for the explanation of a miss. */
   topInputs?: { path: string; kb: number }[];
   /** Wall time of the import (what Lambda reports as Init Duration), median. */
   initMs?: number;
@@ -72,6 +80,21 @@ if (typeof m.handler !== "function") throw new Error("no handler export");
 process.stdout.write(JSON.stringify({ ms, cpuMs: (cpu.user + cpu.system) / 1000 }));
 `;
 
+/** The output files an `import()` of `entry` loads: it and its static imports, transitively. */
+function loadedAtInit(meta: Metafile, entry: string): Set<string> {
+  const byPath = new Map(Object.entries(meta.outputs).map(([file, o]) => [resolve(file), o]));
+  const seen = new Set<string>();
+  const visit = (file: string) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    for (const imp of byPath.get(file)?.imports ?? []) {
+      if (imp.kind === "import-statement" && !imp.external) visit(resolve(imp.path));
+    }
+  };
+  visit(resolve(entry));
+  return seen;
+}
+
 interface Entry {
   name: string;
   /** A file, or TypeScript source bundled from the project root. */
@@ -85,32 +108,45 @@ async function measure(entry: Entry, out: string, root: string, runs: number): P
   const dir = join(out, name.replace(/[^a-z0-9]+/gi, "_"));
   const outfile = join(dir, "bundle.mjs");
   let topInputs: { path: string; kb: number }[] = [];
+  let bundleKb = 0;
+  let lazyKb = 0;
   try {
     const res = await build({
       ...(entry.file
         ? { entryPoints: [entry.file] }
         : { stdin: { contents: entry.source ?? "", resolveDir: root, loader: "ts" as const } }),
-      outfile,
+      // SST: `outfile` without splitting; with it, `outdir` and entry name "bundle", chunks as .mjs.
+      ...(bundle.splitting
+        ? { outdir: dir, entryNames: "bundle", outExtension: { ".js": ".mjs" }, splitting: true }
+        : { outfile }),
       bundle: true,
       platform: "node",
       format: "esm",
-      target: "es2023",
+      target: "es2024",
       minify: bundle.minify,
       external: [...bundle.external],
+      plugins,
       keepNames: true,
-      splitting: false,
       mainFields: ["module", "main"],
       banner: { js: BANNER },
       metafile: true,
       logLevel: "silent",
     });
-    const output = Object.values(res.metafile.outputs)[0];
+    const loaded = loadedAtInit(res.metafile, outfile);
     const byPackage = new Map<string, number>();
-    for (const [path, v] of Object.entries(output?.inputs ?? {})) {
-      // Grouped by package (node_modules/<pkg>), or by top folder of our own code.
-      const m = path.match(/node_modules\/((?:@[^/]+\/)?[^/]+)/);
-      const key = m ? m[1]! : path.split("/").slice(0, 2).join("/");
-      byPackage.set(key, (byPackage.get(key) ?? 0) + v.bytesInOutput / 1024);
+    for (const [file, o] of Object.entries(res.metafile.outputs)) {
+      if (!file.endsWith(".mjs")) continue;
+      if (!loaded.has(resolve(file))) {
+        lazyKb += o.bytes / 1024;
+        continue;
+      }
+      bundleKb += o.bytes / 1024;
+      for (const [path, v] of Object.entries(o.inputs)) {
+        // Grouped by package (node_modules/<pkg>), or by top folder of our own code.
+        const m = path.match(/node_modules\/((?:@[^/]+\/)?[^/]+)/);
+        const key = m ? m[1]! : path.split("/").slice(0, 2).join("/");
+        byPackage.set(key, (byPackage.get(key) ?? 0) + v.bytesInOutput / 1024);
+      }
     }
     topInputs = [...byPackage]
       .sort((a, b) => b[1] - a[1])
@@ -119,7 +155,6 @@ async function measure(entry: Entry, out: string, root: string, runs: number): P
   } catch (err) {
     return { name, error: `build failed: ${(err as Error).message.split("\n")[0]}` };
   }
-  const bundleKb = round(statSync(outfile).size / 1024, 0);
   const times: number[] = [];
   const cpuTimes: number[] = [];
   let error: string | undefined;
@@ -141,7 +176,8 @@ async function measure(entry: Entry, out: string, root: string, runs: number): P
   }
   return {
     name,
-    bundleKb,
+    bundleKb: round(bundleKb, 0),
+    lazyKb: round(lazyKb, 0),
     topInputs,
     initMs: times.length ? round(median(times), 1) : undefined,
     initRunsMs: times.map((t) => round(t, 1)),
@@ -176,8 +212,12 @@ export const handler = () => DynamoDBDocumentClient.from(new DynamoDBClient({}))
 export const handler = () => addFormats(new Ajv());`,
   },
   {
-    name: "undici (alone)",
-    source: `import { Agent } from "undici"; export const handler = () => new Agent();`,
+    name: "re2js (alone)",
+    source: `import { RE2JS } from "re2js"; export const handler = () => RE2JS.compile("a+");`,
+  },
+  {
+    name: "KMS client (alone)",
+    source: `import { KMSClient } from "@aws-sdk/client-kms"; export const handler = () => new KMSClient({});`,
   },
   {
     name: "api modules without createApp()",
@@ -190,7 +230,9 @@ export async function runColdStart(
   root: string,
   runs = 7,
 ): Promise<{ functions: ColdStartResult[]; components: ColdStartResult[] }> {
-  const out = mkdtempSync(join(tmpdir(), "bench-bundle-"));
+  const out = join(root, "node_modules", ".cache", "hookrelay-bench-bundles");
+  rmSync(out, { recursive: true, force: true });
+  mkdirSync(out, { recursive: true });
   try {
     const functions: ColdStartResult[] = [];
     for (const name of FUNCTIONS) {

@@ -24,7 +24,7 @@ export async function createEventType(
     if (shape) throw validationError(`schema ${shape}`);
     try {
       // Compiling now means ingest never meets a schema it cannot use.
-      validatorFor(input.schema);
+      await validatorFor(input.schema);
     } catch (err) {
       if (err instanceof SchemaTooComplex) {
         throw new ServiceError(400, "schema_too_complex", `schema ${err.message}`);

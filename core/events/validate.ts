@@ -109,9 +109,9 @@ export async function validateEvent(deps: Deps, input: unknown): Promise<ValidEv
     throw new ServiceError(400, "unknown_event_type", `event type ${m.type} is not in the catalog`);
   }
   if (def.schema) {
-    let issues: ReturnType<typeof schemaIssues>;
+    let issues: Awaited<ReturnType<typeof schemaIssues>>;
     try {
-      issues = schemaIssues(def.schema, m.data);
+      issues = await schemaIssues(def.schema, m.data);
     } catch (err) {
       throw schemaFailure(err, m.type);
     }

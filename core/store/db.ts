@@ -1,6 +1,5 @@
 /** The DynamoDB document client, pointed at AWS or at DynamoDB Local by configuration. */
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { KMSClient } from "@aws-sdk/client-kms";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { clientOptions } from "../config/aws.js";
 import { type Config, ConfigError } from "../config/runtime.js";
@@ -29,7 +28,9 @@ export function createDb(config: Config): Db {
 
 function keyWrapper(config: Config): KeyWrapper {
   const { kmsKeyId, keyFile } = config.secrets;
-  if (kmsKeyId) return kmsKeyWrapper(kmsKeyId, new KMSClient({ region: config.region, maxAttempts: 3 }));
+  if (kmsKeyId) {
+    return kmsKeyWrapper(kmsKeyId, (sdk) => new sdk.KMSClient({ region: config.region, maxAttempts: 3 }));
+  }
   if (keyFile) return fileKeyWrapper(keyFile);
   throw new ConfigError("set SECRETS_KMS_KEY_ID (AWS) or SECRETS_KEY_FILE (local) to store signing secrets");
 }

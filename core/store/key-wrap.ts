@@ -6,7 +6,7 @@
 import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
-import { DecryptCommand, GenerateDataKeyCommand, type KMSClient } from "@aws-sdk/client-kms";
+import type { KMSClient } from "@aws-sdk/client-kms";
 
 export interface KeyWrapper {
   /** A fresh 256-bit data key for `org`: the plaintext, and the wrapped form to store. */
@@ -15,17 +15,33 @@ export interface KeyWrapper {
   unwrap(org: string, wrapped: string): Promise<Buffer>;
 }
 
+type KmsSdk = typeof import("@aws-sdk/client-kms");
+let kmsSdk: Promise<KmsSdk> | undefined;
+/**
+ * The KMS client is imported on the first wrap or unwrap, not at module init: most cold starts
+ * never touch a secret (data keys are cached), and it is ~35 KB of every bundle (docs/cost.md).
+ */
+const loadKms = () => (kmsSdk ??= import("@aws-sdk/client-kms"));
+
 /**
  * KMS envelope encryption: GenerateDataKey and Decrypt under the deployment's key, with the
  * organization as encryption context (a wrapped key copied to another organization's item
- * does not decrypt, and CloudTrail names the organization of every call).
+ * does not decrypt, and CloudTrail names the organization of every call). `client` is a
+ * client, or builds one from the SDK module once it is loaded.
  */
-export function kmsKeyWrapper(keyId: string, kms: KMSClient): KeyWrapper {
+export function kmsKeyWrapper(keyId: string, client: KMSClient | ((sdk: KmsSdk) => KMSClient)): KeyWrapper {
   const context = (org: string) => ({ org_id: org, purpose: "hookrelay-secrets" });
+  let kms = typeof client === "function" ? undefined : client;
+  const ready = async () => {
+    const sdk = await loadKms();
+    kms ??= (client as (sdk: KmsSdk) => KMSClient)(sdk);
+    return { sdk, kms };
+  };
   return {
     async generate(org) {
+      const { sdk, kms } = await ready();
       const res = await kms.send(
-        new GenerateDataKeyCommand({ KeyId: keyId, KeySpec: "AES_256", EncryptionContext: context(org) }),
+        new sdk.GenerateDataKeyCommand({ KeyId: keyId, KeySpec: "AES_256", EncryptionContext: context(org) }),
       );
       return {
         plain: Buffer.from(res.Plaintext!),
@@ -33,8 +49,9 @@ export function kmsKeyWrapper(keyId: string, kms: KMSClient): KeyWrapper {
       };
     },
     async unwrap(org, wrapped) {
+      const { sdk, kms } = await ready();
       const res = await kms.send(
-        new DecryptCommand({
+        new sdk.DecryptCommand({
           KeyId: keyId,
           CiphertextBlob: Buffer.from(wrapped, "base64"),
           EncryptionContext: context(org),
