@@ -10,7 +10,7 @@ import addFormatsModule from "ajv-formats";
 import { RE2JS } from "re2js";
 import { MAX_DATA_DEPTH, MAX_VALIDATION_WORK } from "../model/limits.js";
 import { type SchemaCost, schemaCost, validationWork } from "./complexity.js";
-import { type SchemaIssue, ValidationBudgetExceeded } from "./schema.js";
+import { type SchemaIssue, ValidationBudgetExceeded } from "./validation-result.js";
 
 // ajv-formats is CommonJS with `exports.default`; under NodeNext the default import is the
 // module object for TypeScript but the function at runtime. Accept both shapes.

@@ -5,21 +5,10 @@
  * imported on the first schema, in a chunk of their own, instead of at every cold start
  * (docs/cost.md, "Bundles and cold start").
  */
-import { MAX_VALIDATION_WORK } from "../model/limits.js";
 import type { Compiled } from "./ajv-validator.js";
+import type { SchemaIssue } from "./validation-result.js";
 
-export interface SchemaIssue {
-  path: string;
-  message: string;
-}
-
-export class ValidationBudgetExceeded extends Error {
-  constructor(readonly work: number) {
-    super(
-      `validating data could take ${Math.round(work)} keyword evaluations; the budget is ${MAX_VALIDATION_WORK}`,
-    );
-  }
-}
+export { type SchemaIssue, ValidationBudgetExceeded } from "./validation-result.js";
 
 type Validator = typeof import("./ajv-validator.js");
 let loaded: Promise<Validator> | undefined;
