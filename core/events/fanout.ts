@@ -26,17 +26,12 @@ import { ttlAfter } from "../store/keys.js";
 import { acquireLease, claimFanout, markComplete, markSent, releaseLease } from "../store/message-fanout.js";
 import { type ExtraItem, getMessage, type StoredMessage } from "../store/messages.js";
 import { fanoutCommandBody } from "./fanout-command.js";
+import { LEASE_MS, scheduleLeaseCheck } from "./lease.js";
+
+export { LEASE_MS };
 
 /** EventBridge Scheduler fires at or shortly after the time; earlier than this is not a real firing. */
 const EARLY_TOLERANCE_MS = 60_000;
-/**
- * How long one invocation owns a message's sends (store/message-fanout.ts acquireLease): longer
- * than an ingest or API invocation runs, shorter than the ingest queue's visibility timeout,
- * so a crashed invocation's redelivery always finds the lease lapsed.
- */
-export const LEASE_MS = 30_000;
-/** How long after a lease lapses the check of a duplicate's fan-out runs. */
-const LEASE_CHECK_MARGIN_MS = 5_000;
 /** Delivery records written in the message's transaction; DynamoDB allows 100 items. */
 const MAX_EXTRA_IN_TRANSACTION = 90;
 
@@ -279,23 +274,6 @@ export async function completeFanout(deps: Deps, org: string, msgId: string): Pr
   }
   if (isComplete(fresh)) return;
   await sendUnderLease(deps, fresh.sent.length > 0 ? fresh : await withLoggedAsSent(deps, fresh));
-}
-
-/**
- * Someone holds the send lease: another copy sending right now, or a first pass that died
- * between storing the event and sending its tasks (the two look alike until the lease lapses).
- * The caller acknowledges a duplicate, so this one must not depend on yet another copy
- * coming: a fan-out command is scheduled for when the lease has surely lapsed, and completes
- * whatever is missing then (nothing, usually). One entry per message per minute.
- */
-async function scheduleLeaseCheck(deps: Deps, org: string, msgId: string, now: number): Promise<void> {
-  const at = new Date(now + LEASE_MS + LEASE_CHECK_MARGIN_MS);
-  await deps.scheduler.schedule({
-    name: scheduleName("fanout", msgId, "lease", String(Math.floor(at.getTime() / 60_000))),
-    at,
-    target: "ingest",
-    body: fanoutCommandBody(org, msgId),
-  });
 }
 
 /**
