@@ -40,6 +40,7 @@ const slow = [
   "test/reliability/function-faults.test.ts",
   "test/reliability/load.test.ts",
   "test/security/fuzz.test.ts",
+  "test/security/keep-alive.test.ts",
 ];
 
 /** Starts DynamoDB Local and fauxqs, once per run, only when a project that needs them runs. */

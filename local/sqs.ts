@@ -5,12 +5,15 @@
  * that the `node` devDependency installs.
  */
 import { mkdirSync } from "node:fs";
+import { type ListenOptions, Server } from "node:net";
 import { startFauxqs } from "fauxqs";
 import { StackError } from "./java.js";
 import { freePort } from "./ports.js";
 
 export interface LocalSqs {
   endpoint: string;
+  /** Where the emulator listens, as it reports it (`http://127.0.0.1:<port>`). */
+  address: string;
   stop(): Promise<void>;
 }
 
@@ -22,10 +25,35 @@ export async function startSqs(options: { port?: number; dataDir?: string } = {}
       throw new StackError(`cannot use ${options.dataDir} for queue data: ${(err as Error).message}`);
     }
   }
-  const server = await startFauxqs({
-    port: options.port ?? (await freePort()),
-    logger: false,
-    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
-  });
-  return { endpoint: `http://127.0.0.1:${server.port}`, stop: () => server.stop() };
+  const port = options.port ?? (await freePort());
+  const server = await onLoopback(() =>
+    startFauxqs({
+      port,
+      logger: false,
+      ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+    }),
+  );
+  return { endpoint: `http://127.0.0.1:${server.port}`, address: server.address, stop: () => server.stop() };
+}
+
+/**
+ * fauxqs 2.4.1 listens on 0.0.0.0 whatever its options say (its `host` only names the host in
+ * queue URLs): an unauthenticated queue service on every interface. While it starts, a listen
+ * on 0.0.0.0 in this process is made on 127.0.0.1 instead. Nothing else here listens on
+ * 0.0.0.0; test/local/loopback.test.ts fails if a fauxqs upgrade gets around this.
+ */
+async function onLoopback<T>(start: () => Promise<T>): Promise<T> {
+  const listen = Server.prototype.listen;
+  Server.prototype.listen = function (this: Server, ...args: unknown[]) {
+    const first = args[0] as ListenOptions | undefined;
+    if (first && typeof first === "object" && first.host === "0.0.0.0") {
+      args[0] = { ...first, host: "127.0.0.1" };
+    }
+    return (listen as (...a: unknown[]) => Server).apply(this, args);
+  } as typeof listen;
+  try {
+    return await start();
+  } finally {
+    Server.prototype.listen = listen;
+  }
 }

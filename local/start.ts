@@ -81,6 +81,7 @@ async function main() {
   // fauxqs keeps the URL a queue was created with (host and port of the first start); it finds
   // queues by name, so the URL on this run's endpoint is the one to give a user.
   const onEndpoint = (url: string) => `${stack.env.SQS_ENDPOINT}${new URL(url).pathname}`;
+  const dynamoPort = new URL(stack.env.DYNAMODB_ENDPOINT!).port;
   console.log(`
 hookrelay is running (started in ${seconds} s)
 
@@ -96,14 +97,25 @@ hookrelay is running (started in ${seconds} s)
   queues     ingest    ${onEndpoint(q.ingest)}
              delivery  ${onEndpoint(q.delivery)}
              DLQs      ${onEndpoint(q.ingestDlq)}  ${onEndpoint(q.deliveryDlq)}
+  emulators  SQS       ${stack.env.SQS_ENDPOINT}   (fauxqs, on 127.0.0.1 only)
+             DynamoDB  ${stack.env.DYNAMODB_ENDPOINT}   (DynamoDB Local, table ${stack.config.tableName})
 
 For the hookrelay CLI and client (paste into your shell):
   export HOOKRELAY_URL=${stack.url}
   export HOOKRELAY_API_KEY=${creds.api_key}
+  export DELIVERY_QUEUE_URL=${onEndpoint(q.delivery)}
+  export DELIVERY_DLQ_URL=${onEndpoint(q.deliveryDlq)}
 
   curl -s ${stack.url}/v1/webhook-endpoints -H "Authorization: Bearer ${creds.api_key}"
+  npx hookrelay dlq redrive --dry-run
 
 Press Ctrl-C to stop.`);
+  // DynamoDB Local has no option to bind one address (docs/security.md, "npm start").
+  console.warn(
+    `warning: DynamoDB Local listens on every network interface (port ${dynamoPort}), unauthenticated: ` +
+      "on a shared network, firewall that port. Signing secrets in it are encrypted, with the key in " +
+      `${stack.config.secrets.keyFile ?? "KMS"}.`,
+  );
 }
 
 main().catch((err: unknown) => {

@@ -1,36 +1,13 @@
 /**
- * Moves delivery tasks from the delivery DLQ back to the delivery queue (fresh retry cycle).
+ * Moves delivery tasks from the delivery DLQ back to the delivery queue (fresh retry cycle):
+ * `hookrelay dlq redrive` under its older name, the same code (packages/client/src/cli/dlq.ts,
+ * core/queue/redrive.ts), flags, output and exit codes.
  *
- *   npx tsx scripts/redrive-dlq.ts [--dry-run] [--max N] [--org ORG_ID] [--endpoint EP_ID]
+ *   npx tsx scripts/redrive-dlq.ts [--dry-run] [--max N] [--org ORG_ID] [--endpoint EP_ID] [--json]
  *
- * Reads the same environment as the functions (DELIVERY_QUEUE_URL, DELIVERY_DLQ_URL,
- * AWS_REGION, SQS_ENDPOINT for the local emulator). See the README, "Redrive the delivery DLQ".
+ * Needs only the two queue URLs (--queue-url/--dlq-url or DELIVERY_QUEUE_URL/DELIVERY_DLQ_URL;
+ * `npm start` prints the local ones). See docs/recovery.md, "Redrive the delivery DLQ".
  */
-import { parseArgs } from "node:util";
-import { loadConfig } from "../core/config/runtime.js";
-import { redriveDeliveryDlq } from "../core/queue/redrive.js";
-import { createSqs } from "../core/queue/sqs.js";
+import { main } from "../packages/client/src/cli/main.js";
 
-const { values } = parseArgs({
-  options: {
-    "dry-run": { type: "boolean", default: false },
-    max: { type: "string" },
-    org: { type: "string" },
-    endpoint: { type: "string" },
-  },
-});
-
-const config = loadConfig();
-const sqs = createSqs(config);
-const result = await redriveDeliveryDlq(sqs, {
-  dlqUrl: config.queues.deliveryDlq,
-  queueUrl: config.queues.delivery,
-  max: values.max ? Number(values.max) : undefined,
-  dryRun: values["dry-run"],
-  orgId: values.org,
-  endpointId: values.endpoint,
-});
-console.log(
-  `${values["dry-run"] ? "would move" : "moved"} ${result.moved} task(s); ${result.left} left in the DLQ`,
-);
-sqs.destroy();
+process.exitCode = await main(["dlq", "redrive", ...process.argv.slice(2)]);

@@ -2,7 +2,11 @@
  * Moves delivery tasks from the delivery DLQ back to the delivery queue, each with a fresh
  * retry cycle (attempt_base reset to 0). Invalid bodies stay in the DLQ: redriving them
  * would only dead-letter them again. Works against SQS and the local emulator alike
- * (fauxqs has no StartMessageMoveTask); see the README, "Redrive the delivery DLQ".
+ * (fauxqs has no StartMessageMoveTask); see docs/recovery.md, "Redrive the delivery DLQ".
+ *
+ * Every message the run receives but does not move (a dry run, a filter, an invalid body, a
+ * refused send) is made visible again before it returns, so a dry run hides nothing and a
+ * real run right after it sees every message.
  */
 import {
   DeleteMessageBatchCommand,
@@ -10,8 +14,9 @@ import {
   ReceiveMessageCommand,
   type SQSClient,
 } from "@aws-sdk/client-sqs";
-import { queuedTask } from "../model/task.js";
+import { deliveryTask } from "../model/task.js";
 import { SendError, sendAll } from "./send.js";
+import { changeVisibility } from "./visibility.js";
 
 export interface RedriveOptions {
   dlqUrl: string;
@@ -23,71 +28,101 @@ export interface RedriveOptions {
   /** Only tasks of this organization / endpoint. */
   orgId?: string;
   endpointId?: string;
-  /** How long messages received but not moved stay invisible (default 120 s). */
+  /**
+   * How long received messages stay invisible during the run (default 30 s), so one run reads
+   * each message once. Released at the end; only a run that dies keeps them hidden this long.
+   */
   holdSeconds?: number;
 }
 
 export interface RedriveResult {
+  /** Moved (or, in a dry run, would move). */
   moved: number;
-  /** Left in the DLQ: invalid tasks, or filtered out. */
+  /** Left in the DLQ: invalid tasks, filtered out, or not sent. */
   left: number;
+  /** Of those left, how many SQS would not make visible again: they reappear after holdSeconds. */
+  hidden: number;
 }
 
 export async function redriveDeliveryDlq(sqs: SQSClient, opts: RedriveOptions): Promise<RedriveResult> {
   const max = opts.max ?? Number.POSITIVE_INFINITY;
+  const hold = opts.holdSeconds ?? 30;
   let moved = 0;
-  let left = 0;
-  // Messages left alone stay invisible for a while; `seen` ends the run if they come back.
-  const hold = opts.holdSeconds ?? 120;
+  const kept: Message[] = [];
+  // Messages are held for the whole run; `seen` ends it if one comes back anyway (a long run).
   const seen = new Set<string>();
-  while (moved < max) {
-    const res = await sqs.send(
-      new ReceiveMessageCommand({
-        QueueUrl: opts.dlqUrl,
-        MaxNumberOfMessages: 10,
-        WaitTimeSeconds: 1,
-        VisibilityTimeout: hold,
-        MessageAttributeNames: ["All"],
-      }),
-    );
-    const messages = (res.Messages ?? []).filter((m) => !seen.has(m.MessageId!));
-    if (messages.length === 0) break;
-    for (const m of messages) seen.add(m.MessageId!);
-    const movable: { message: Message; body: string }[] = [];
-    for (const m of messages) {
-      const body = movableBody(m, opts);
-      if (body && movable.length + moved < max) movable.push({ message: m, body });
-      else left++;
-    }
-    if (opts.dryRun || movable.length === 0) {
-      moved += opts.dryRun ? movable.length : 0;
-      continue;
-    }
-    let sentIds: string[];
-    try {
-      sentIds = await sendAll(
-        sqs,
-        opts.queueUrl,
-        movable.map((x) => ({ id: x.message.MessageId!, body: x.body })),
-      );
-    } catch (err) {
-      if (!(err instanceof SendError)) throw err;
-      sentIds = err.sentIds;
-    }
-    const sent = new Set(sentIds);
-    const done = movable.filter((x) => sent.has(x.message.MessageId!));
-    if (done.length > 0) {
-      await sqs.send(
-        new DeleteMessageBatchCommand({
+  let hidden = 0;
+  try {
+    while (moved < max) {
+      const res = await sqs.send(
+        new ReceiveMessageCommand({
           QueueUrl: opts.dlqUrl,
-          Entries: done.map((x, i) => ({ Id: String(i), ReceiptHandle: x.message.ReceiptHandle! })),
+          MaxNumberOfMessages: 10,
+          WaitTimeSeconds: 1,
+          VisibilityTimeout: hold,
+          MessageAttributeNames: ["All"],
         }),
       );
+      const messages = (res.Messages ?? []).filter((m) => !seen.has(m.MessageId!));
+      if (messages.length === 0) break;
+      for (const m of messages) seen.add(m.MessageId!);
+      const movable: { message: Message; body: string }[] = [];
+      for (const m of messages) {
+        const body = movableBody(m, opts);
+        if (body && !opts.dryRun && movable.length + moved < max) movable.push({ message: m, body });
+        else {
+          if (body && opts.dryRun && moved < max) moved++;
+          kept.push(m);
+        }
+      }
+      const done = await move(sqs, opts, movable);
+      moved += done.length;
+      kept.push(...movable.filter((x) => !done.includes(x)).map((x) => x.message));
     }
-    moved += done.length;
-    left += movable.length - done.length;
+  } finally {
+    hidden = await release(sqs, opts.dlqUrl, kept);
   }
-  return { moved, left };
+  return { moved, left: kept.length, hidden };
+}
+
+/** Sends to the delivery queue, then deletes from the DLQ what was sent. */
+async function move(
+  sqs: SQSClient,
+  opts: RedriveOptions,
+  movable: { message: Message; body: string }[],
+): Promise<{ message: Message; body: string }[]> {
+  if (movable.length === 0) return [];
+  let sentIds: string[];
+  try {
+    sentIds = await sendAll(
+      sqs,
+      opts.queueUrl,
+      movable.map((x) => ({ id: x.message.MessageId!, body: x.body })),
+    );
+  } catch (err) {
+    if (!(err instanceof SendError)) throw err;
+    sentIds = err.sentIds;
+  }
+  const sent = new Set(sentIds);
+  const done = movable.filter((x) => sent.has(x.message.MessageId!));
+  if (done.length > 0) {
+    await sqs.send(
+      new DeleteMessageBatchCommand({
+        QueueUrl: opts.dlqUrl,
+        Entries: done.map((x, i) => ({ Id: String(i), ReceiptHandle: x.message.ReceiptHandle! })),
+      }),
+    );
+  }
+  return done;
+}
+
+/** Makes the messages a run kept visible again; returns how many SQS refused. */
+function release(sqs: SQSClient, dlqUrl: string, kept: Message[]): Promise<number> {
+  return changeVisibility(
+    sqs,
+    dlqUrl,
+    kept.map((m) => ({ receiptHandle: m.ReceiptHandle!, seconds: 0 })),
+  );
 }
 
 /** The task body to re-send (fresh retry cycle), or undefined to leave the message where it is. */
@@ -98,7 +133,7 @@ function movableBody(m: Message, opts: RedriveOptions): string | undefined {
   } catch {
     return undefined;
   }
-  const parsed = queuedTask.safeParse(json);
+  const parsed = deliveryTask.safeParse(json);
   if (!parsed.success) return undefined;
   const task = parsed.data;
   if (opts.orgId && task.org_id !== opts.orgId) return undefined;

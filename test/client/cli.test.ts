@@ -32,17 +32,20 @@ afterAll(async () => {
   await receiver?.close();
 });
 
+/** The error a failed command ends with (before it: progress, and Node's own warnings). */
+const lastLine = (text: string) => text.trim().split("\n").at(-1) ?? "";
+
 interface Run {
   code: number;
   stdout: string;
   stderr: string;
 }
 
-function hookrelay(args: string[], extraEnv: Record<string, string> = {}): Promise<Run> {
+function hookrelay(args: string[], extraEnv: Record<string, string> = {}, command = [bin]): Promise<Run> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      [bin, ...args],
+      [...command, ...args],
       { env: { ...process.env, ...env, ...extraEnv } },
       (err, stdout, stderr) => {
         resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
@@ -175,6 +178,58 @@ describe("hookrelay CLI", { timeout: 240_000 }, () => {
       stack.env.SQS_ENDPOINT!,
     ]);
     expect(res.code).toBe(0);
-    expect(JSON.parse(res.stdout)).toEqual({ moved: 0, left: 0, dry_run: true });
+    expect(JSON.parse(res.stdout)).toEqual({ moved: 0, left: 0, hidden: 0, dry_run: true });
+  });
+
+  it("scripts/redrive-dlq.ts is the same command: the two queue URLs are all it needs", async () => {
+    const script = [
+      "--import",
+      "tsx",
+      fileURLToPath(new URL("../../scripts/redrive-dlq.ts", import.meta.url)),
+    ];
+    const urls = {
+      DELIVERY_QUEUE_URL: stack.config.queues.delivery,
+      DELIVERY_DLQ_URL: stack.config.queues.deliveryDlq,
+    };
+    // No TABLE_NAME, no SQS_ENDPOINT, no region: a local queue URL names its emulator.
+    const env = { TABLE_NAME: "", SQS_ENDPOINT: "", AWS_REGION: "", ...urls };
+    const res = await hookrelay(["--dry-run"], env, script);
+    expect(res).toMatchObject({ code: 0, stdout: "would move 0 task(s); 0 left in the DLQ\n" });
+    const json = await hookrelay(["--dry-run", "--json"], env, script);
+    expect(JSON.parse(json.stdout)).toEqual({ moved: 0, left: 0, hidden: 0, dry_run: true });
+
+    const noUrls = await hookrelay(["--dry-run"], { DELIVERY_QUEUE_URL: "", DELIVERY_DLQ_URL: "" }, script);
+    expect(noUrls.code).toBe(2);
+    expect(noUrls.stderr).toMatch(/(^|\n)error: give --queue-url and --dlq-url/);
+  });
+
+  it("dlq redrive: a missing queue or an emulator that is down is one line and exit 3, no stack trace", async () => {
+    const missing = await hookrelay([
+      "dlq",
+      "redrive",
+      "--dry-run",
+      "--queue-url",
+      stack.config.queues.delivery,
+      "--dlq-url",
+      `${stack.env.SQS_ENDPOINT}/000000000000/no-such-queue`,
+    ]);
+    expect(missing.code).toBe(3);
+    expect(lastLine(missing.stderr)).toMatch(
+      /^error: cannot use SQS at http:\/\/127\.0\.0\.1:\d+: \S+: .*\(check --queue-url and --dlq-url\)$/,
+    );
+
+    const down = await hookrelay([
+      "dlq",
+      "redrive",
+      "--queue-url",
+      "http://127.0.0.1:9/000000000000/q",
+      "--dlq-url",
+      "http://127.0.0.1:9/000000000000/q-dlq",
+    ]);
+    expect(down.code).toBe(3);
+    expect(lastLine(down.stderr)).toMatch(
+      /^error: cannot use SQS at http:\/\/127\.0\.0\.1:9: .*ECONNREFUSED.*is it running\?/,
+    );
+    for (const run of [missing, down]) expect(run.stderr).not.toMatch(/\n\s+at /);
   });
 });

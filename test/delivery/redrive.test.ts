@@ -1,7 +1,8 @@
-/** Redriving the delivery DLQ: tasks go back with a fresh retry cycle; invalid ones stay. */
+/** Redriving the delivery DLQ: tasks go back with a fresh retry cycle; invalid ones stay, visible. */
 import { SendMessageCommand } from "@aws-sdk/client-sqs";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { redriveDeliveryDlq } from "../../core/queue/redrive.js";
+import { queueCounts } from "../../local/queues.js";
 import { type Receiver, startReceiver } from "../support/receiver.js";
 import { waitFor } from "../support/wait.js";
 import { enqueue, type Harness, putEndpoint, startHarness, taskFor, waitForDelivery } from "./harness.js";
@@ -18,38 +19,45 @@ afterAll(async () => {
   await r.close();
 });
 
-it("moves dead-lettered tasks back with a fresh retry cycle, leaving invalid and filtered ones", async () => {
+it("moves dead-lettered tasks back with a fresh retry cycle; a dry run or a filtered run hides nothing", async () => {
   const ep = await putEndpoint(h.deps, { url: r.url, max_retries: 0 });
   const tasks = [taskFor(ep), taskFor(ep)];
   await enqueue(h.deps, ...tasks);
   for (const t of tasks) await waitForDelivery(h.deps, t, "failed");
-  await h.deps.sqs.send(
-    new SendMessageCommand({ QueueUrl: h.deps.config.queues.deliveryDlq, MessageBody: "not a task" }),
-  );
-  const opts = {
-    dlqUrl: h.deps.config.queues.deliveryDlq,
-    queueUrl: h.deps.config.queues.delivery,
-    holdSeconds: 1,
-  };
-
-  const filtered = await redriveDeliveryDlq(h.deps.sqs, { ...opts, orgId: "org_someone_else" });
-  expect(filtered).toEqual({ moved: 0, left: 3 });
-
-  healthy = true;
-  let moved = 0;
-  await waitFor(async () => {
-    moved += (await redriveDeliveryDlq(h.deps.sqs, { ...opts, endpointId: ep.id })).moved;
-    return moved >= 2;
+  const dlqUrl = h.deps.config.queues.deliveryDlq;
+  await waitFor(async () => (await queueCounts(h.deps.sqs, dlqUrl)).visible === 2, {
+    what: "2 tasks in the DLQ",
   });
-  expect(moved).toBe(2);
+  await h.deps.sqs.send(new SendMessageCommand({ QueueUrl: dlqUrl, MessageBody: "not a task" }));
+  const opts = { dlqUrl, queueUrl: h.deps.config.queues.delivery };
+  const allVisible = { visible: 3, inFlight: 0, delayed: 0 };
+  expect(await queueCounts(h.deps.sqs, dlqUrl)).toEqual(allVisible);
+
+  // Neither a dry run nor a run that moves nothing leaves a message invisible.
+  expect(await redriveDeliveryDlq(h.deps.sqs, { ...opts, dryRun: true })).toEqual({
+    moved: 2,
+    left: 3,
+    hidden: 0,
+  });
+  expect(await queueCounts(h.deps.sqs, dlqUrl)).toEqual(allVisible);
+  const filtered = await redriveDeliveryDlq(h.deps.sqs, { ...opts, orgId: "org_someone_else" });
+  expect(filtered).toEqual({ moved: 0, left: 3, hidden: 0 });
+  expect(await queueCounts(h.deps.sqs, dlqUrl)).toEqual(allVisible);
+  expect(await redriveDeliveryDlq(h.deps.sqs, { ...opts, dryRun: true, max: 1 })).toMatchObject({ moved: 1 });
+
+  // So a real run right after moves both tasks at once.
+  healthy = true;
+  const real = await redriveDeliveryDlq(h.deps.sqs, { ...opts, endpointId: ep.id });
+  expect(real).toEqual({ moved: 2, left: 1, hidden: 0 });
   for (const t of tasks) {
     const d = await waitForDelivery(h.deps, t, "succeeded");
     expect(d.attempts).toBe(1); // fresh cycle: attempt numbering restarts
   }
-  // The invalid message is still there.
-  const rest = await waitFor(async () => {
-    const res = await redriveDeliveryDlq(h.deps.sqs, { ...opts, dryRun: true });
-    return res.left > 0 && res;
+  // The invalid message is still there, visible.
+  expect(await queueCounts(h.deps.sqs, dlqUrl)).toEqual({ visible: 1, inFlight: 0, delayed: 0 });
+  expect(await redriveDeliveryDlq(h.deps.sqs, { ...opts, dryRun: true })).toEqual({
+    moved: 0,
+    left: 1,
+    hidden: 0,
   });
-  expect(rest).toEqual({ moved: 0, left: 1 });
 });

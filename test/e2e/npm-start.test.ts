@@ -49,6 +49,22 @@ describe("npm start", { timeout: 240_000 }, () => {
     });
     expect(current.status).toBe(200);
 
+    // The emulators, the queue URLs the DLQ redrive needs, and a warning about DynamoDB Local.
+    const out = service.output();
+    expect(out).toMatch(/emulators\s+SQS\s+http:\/\/127\.0\.0\.1:\d+\s+\(fauxqs, on 127\.0\.0\.1 only\)/);
+    expect(out).toMatch(/DynamoDB\s+http:\/\/127\.0\.0\.1:\d+/);
+    expect(out).toMatch(/warning: DynamoDB Local listens on every network interface \(port \d+\)/);
+    const exported = Object.fromEntries(
+      [...out.matchAll(/export (DELIVERY_QUEUE_URL|DELIVERY_DLQ_URL)=(\S+)/g)].map((m) => [m[1], m[2]]),
+    );
+    expect(Object.keys(exported)).toEqual(["DELIVERY_QUEUE_URL", "DELIVERY_DLQ_URL"]);
+    const redrive = execFileSync(
+      process.execPath,
+      ["node_modules/.bin/hookrelay", "dlq", "redrive", "--dry-run", "--json"],
+      { env: { ...process.env, ...exported }, encoding: "utf8" },
+    );
+    expect(JSON.parse(redrive)).toEqual({ moved: 0, left: 0, hidden: 0, dry_run: true });
+
     expect(processesUsing(dataDir).length).toBeGreaterThan(0);
     expect(await service.stop()).toBe(0);
     await waitFor(() => processesUsing(dataDir).length === 0, { what: "no process left behind" });

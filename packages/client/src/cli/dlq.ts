@@ -5,11 +5,43 @@
  * `npm start` prints the local ones) and AWS credentials (any, against the local emulator).
  */
 import { SQSClient } from "@aws-sdk/client-sqs";
-import { redriveDeliveryDlq } from "../../../../core/queue/redrive.js";
+import { type RedriveResult, redriveDeliveryDlq } from "../../../../core/queue/redrive.js";
+import { ConfigError } from "../client.js";
 import { type Command, flag, intFlag, UsageError } from "./command.js";
 
 function isLocal(url: URL): boolean {
   return ["127.0.0.1", "localhost", "[::1]"].includes(url.hostname) || url.hostname.endsWith(".localhost");
+}
+
+/**
+ * The emulator behind a local queue URL. fauxqs names its queues `sqs.<region>.localhost`;
+ * such names are loopback (RFC 6761) but not every resolver knows it, so connect to 127.0.0.1.
+ */
+function localEndpoint(url: URL): string {
+  const named = url.hostname === "localhost" || url.hostname.endsWith(".localhost");
+  return named ? `${url.protocol}//127.0.0.1${url.port ? `:${url.port}` : ""}` : url.origin;
+}
+
+/** `https://sqs.eu-west-1.amazonaws.com/…` names its region: no AWS_REGION needed. */
+function regionOf(url: URL): string | undefined {
+  return /^sqs\.([a-z0-9-]+)\.amazonaws\.com$/.exec(url.hostname)?.[1];
+}
+
+/** An SQS failure as one line (exit 3), never a stack trace. */
+function sqsError(err: unknown, where: string): ConfigError {
+  const e = err as Error & { code?: string; Code?: string };
+  const what = e.code ?? e.Code ?? e.name;
+  const hint = /QueueDoesNotExist|NonExistentQueue/.test(`${what} ${e.message}`)
+    ? " (check --queue-url and --dlq-url)"
+    : /ECONNREFUSED|ENOTFOUND|EHOSTUNREACH/.test(`${what} ${e.message}`)
+      ? "; is it running? (npm start prints the local queue URLs)"
+      : "";
+  return new ConfigError(`cannot use SQS at ${where}: ${what}: ${e.message}${hint}`);
+}
+
+function summary(result: RedriveResult, dryRun: boolean): string {
+  const hidden = result.hidden > 0 ? ` (${result.hidden} of them visible again within 30 s)` : "";
+  return `${dryRun ? "would move" : "moved"} ${result.moved} task(s); ${result.left} left in the DLQ${hidden}`;
 }
 
 export const dlqCommands: Record<string, Command> = {
@@ -26,8 +58,8 @@ export const dlqCommands: Record<string, Command> = {
       "sqs-endpoint": { type: "string" },
     },
     async run(ctx) {
-      const queueUrl = flag(ctx, "queue-url") ?? process.env.DELIVERY_QUEUE_URL;
-      const dlqUrl = flag(ctx, "dlq-url") ?? process.env.DELIVERY_DLQ_URL;
+      const queueUrl = flag(ctx, "queue-url") || process.env.DELIVERY_QUEUE_URL;
+      const dlqUrl = flag(ctx, "dlq-url") || process.env.DELIVERY_DLQ_URL;
       if (!queueUrl || !dlqUrl) {
         throw new UsageError("give --queue-url and --dlq-url (or DELIVERY_QUEUE_URL and DELIVERY_DLQ_URL)");
       }
@@ -41,31 +73,32 @@ export const dlqCommands: Record<string, Command> = {
       // Against the local emulator: its own address, and placeholder credentials it accepts.
       const local = isLocal(dlq);
       const endpoint =
-        flag(ctx, "sqs-endpoint") ?? process.env.SQS_ENDPOINT ?? (local ? dlq.origin : undefined);
+        flag(ctx, "sqs-endpoint") || process.env.SQS_ENDPOINT || (local ? localEndpoint(dlq) : undefined);
       const hasCredentials = Boolean(process.env.AWS_ACCESS_KEY_ID || process.env.AWS_PROFILE);
       const sqs = new SQSClient({
-        region: process.env.AWS_REGION ?? "us-east-1",
+        region: process.env.AWS_REGION || regionOf(dlq) || "us-east-1",
         ...(endpoint && { endpoint }),
         ...(local && !hasCredentials && { credentials: { accessKeyId: "local", secretAccessKey: "local" } }),
       });
       const dryRun = ctx.flags["dry-run"] === true;
       ctx.out.progress(`${dryRun ? "counting" : "redriving"} tasks of ${dlqUrl}…`);
+      const max = intFlag(ctx, "max");
+      let result: RedriveResult;
       try {
-        const result = await redriveDeliveryDlq(sqs, {
+        result = await redriveDeliveryDlq(sqs, {
           dlqUrl,
           queueUrl,
-          max: intFlag(ctx, "max"),
+          max,
           dryRun,
           orgId: flag(ctx, "org"),
           endpointId: flag(ctx, "endpoint"),
         });
-        ctx.out.result(
-          { ...result, dry_run: dryRun },
-          () => `${dryRun ? "would move" : "moved"} ${result.moved} task(s); ${result.left} left in the DLQ`,
-        );
+      } catch (err) {
+        throw sqsError(err, endpoint ?? dlq.origin);
       } finally {
         sqs.destroy();
       }
+      ctx.out.result({ ...result, dry_run: dryRun }, () => summary(result, dryRun));
     },
   },
 };

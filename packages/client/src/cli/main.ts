@@ -123,5 +123,3 @@ function report(err: unknown, name: string, commandUsage: string): number {
   process.stderr.write(`error: ${(err as Error)?.message ?? String(err)}\n`);
   return 1;
 }
-
-process.exitCode = await main(process.argv.slice(2));
