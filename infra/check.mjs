@@ -10,8 +10,10 @@
  *    with XDG_CONFIG_HOME inside the project's .sst/) and named by SST_BUN_PATH as well. Pulumi is
  *    not needed: `install` never runs it. bun then installs the platform's packages from the npm
  *    registry (cached under ~/.bun afterwards).
- * 2. `tsc -p infra/tsconfig.json` checks sst.config.ts (strict) with those types.
- * 3. A negative control: the same file with one property misspelt must fail to type-check.
+ * 2. `tsc -p infra/tsconfig.json` checks sst.config.ts and the infra/ modules it composes
+ *    (strict) with those types.
+ * 3. A negative control: copies of those files, each with one misspelt property, must each fail
+ *    to type-check.
  *
  * Idempotent: both steps may run any number of times. Exit code 0 only if both succeed.
  */
@@ -22,6 +24,7 @@ import {
   existsSync,
   linkSync,
   mkdirSync,
+  readdirSync,
   readFileSync,
   rmSync,
   statSync,
@@ -138,31 +141,53 @@ const tsc = run(
   },
 );
 if (tsc.status !== 0) {
-  fail("sst.config.ts does not type-check against the SST platform types", `${tsc.stdout}${tsc.stderr}`);
+  fail(
+    "sst.config.ts or an infra/ module does not type-check against the SST platform types",
+    `${tsc.stdout}${tsc.stderr}`,
+  );
 }
 
 // ---- 3. negative control ---------------------------------------------------------------------
-// A copy of sst.config.ts with one misspelt property must fail, or the check above proves
-// nothing (e.g. types silently resolving to `any`).
+// Copies of sst.config.ts and of every infra/ module, each with one misspelt property, must
+// each fail, or the check above proves nothing (e.g. types silently resolving to `any`, or a
+// module left out of the checked program).
 const controlDir = path.join(root, ".sst", "negative-control");
-mkdirSync(controlDir, { recursive: true });
-const original = readFileSync(path.join(root, "sst.config.ts"), "utf8");
-const broken = original
-  .replace(
-    '/// <reference path="./.sst/platform/config.d.ts" />',
-    '/// <reference path="../platform/config.d.ts" />',
-  )
-  .replace('import("./core/config/infra.js")', 'import("../../core/config/infra.js")')
-  .replace("visibilityTimeout:", "visibilityTimeot:");
-if (broken === original || !broken.includes("visibilityTimeot:"))
-  fail("negative control: nothing to misspell");
-writeFileSync(path.join(controlDir, "sst.config.ts"), broken);
+rmSync(controlDir, { recursive: true, force: true });
+const configFiles = [
+  "sst.config.ts",
+  ...readdirSync(path.join(root, "infra"))
+    .filter((f) => f.endsWith(".ts"))
+    .sort()
+    .map((f) => `infra/${f}`),
+];
+const copied = new Set(configFiles);
+const misspelt = 'new sst.aws.Queue("NegativeControl", { visibilityTimeot: "1 second" })';
+for (const file of configFiles) {
+  const from = path.dirname(path.join(root, file));
+  const to = path.dirname(path.join(controlDir, file));
+  // Relative imports of files outside the copied set point back at the project's own.
+  const text = readFileSync(path.join(root, file), "utf8")
+    .replace(
+      '/// <reference path="./.sst/platform/config.d.ts" />',
+      '/// <reference path="../platform/config.d.ts" />',
+    )
+    .replace(/((?:from|import\()\s*")(\.\.?\/[^"]+)"/g, (whole, lead, spec) => {
+      const target = path.resolve(from, spec);
+      const rel = path.relative(root, target).replace(/\.js$/, ".ts").split(path.sep).join("/");
+      if (copied.has(rel)) return whole;
+      const back = path.relative(to, target).split(path.sep).join("/");
+      return `${lead}${back.startsWith(".") ? back : `./${back}`}"`;
+    });
+  mkdirSync(to, { recursive: true });
+  writeFileSync(path.join(controlDir, file), `${text}\nexport const negativeControl = () => ${misspelt};\n`);
+}
 writeFileSync(
   path.join(controlDir, "tsconfig.json"),
   JSON.stringify({
     extends: "../../infra/tsconfig.json",
     compilerOptions: { incremental: false },
-    files: ["./sst.config.ts"],
+    files: configFiles.map((f) => `./${f}`),
+    include: [],
   }),
 );
 const control = run(
@@ -170,9 +195,24 @@ const control = run(
   [path.join(packageDir("typescript"), "bin", "tsc"), "-p", path.join(controlDir, "tsconfig.json")],
   { ...process.env },
 );
-if (control.status === 0 || !/visibilityTimeot/.test(`${control.stdout}${control.stderr}`)) {
-  fail("negative control: a misspelt property in sst.config.ts was NOT rejected", `${control.stdout}`);
+const controlOutput = `${control.stdout}${control.stderr}`;
+const missed = configFiles.filter(
+  (file) =>
+    !controlOutput.split("\n").some((line) => line.includes(`${file}(`) && line.includes("visibilityTimeot")),
+);
+if (control.status === 0 || missed.length > 0) {
+  fail(
+    `negative control: a misspelt property was NOT rejected in ${missed.join(", ") || "(exit 0)"}`,
+    controlOutput,
+  );
 }
+// Any other error means the copies did not compile as the originals do (an import left
+// unresolved, say), and the rejections above would prove less than they seem.
+const otherErrors = controlOutput
+  .split("\n")
+  .filter((l) => /error TS/.test(l) && !l.includes("visibilityTimeot"));
+if (otherErrors.length > 0)
+  fail("negative control: the copies fail for other reasons", otherErrors.join("\n"));
 
 let pulumiAws = "?";
 try {
@@ -183,5 +223,5 @@ try {
 }
 const secs = ((Date.now() - started) / 1000).toFixed(1);
 console.log(
-  `check:infra ok: sst.config.ts type-checks against SST ${sstVersion} platform types (@pulumi/aws ${pulumiAws}), and a misspelt property is rejected, in ${secs} s`,
+  `check:infra ok: sst.config.ts and ${configFiles.length - 1} infra/ modules type-check against SST ${sstVersion} platform types (@pulumi/aws ${pulumiAws}), and a misspelt property is rejected in each, in ${secs} s`,
 );

@@ -2,19 +2,29 @@
  * The relations between the infrastructure settings (core/config/infra.ts) that AWS either
  * enforces at deploy time or that the retry design depends on. sst.config.ts and the local
  * stack are both built from these values, so checking them here checks both.
+ *
+ * Then the deployed config itself: sst.config.ts and its infra/ modules run against a
+ * recording stand-in of SST, and every queue setting, the scheduler role, the schedule DLQ
+ * and every alarm are checked on the resources they would create.
  */
 import { describe, expect, it } from "vitest";
 import {
+  bundle,
   functions,
   queues,
   retry,
+  SQS_MAX_DELAY_SECONDS,
+  SQS_MAX_IN_FLIGHT,
   SQS_MAX_MESSAGE_BYTES,
   SQS_MAX_RETENTION_SECONDS,
   SQS_MAX_VISIBILITY_SECONDS,
   table,
+  table as table_,
 } from "../core/config/infra.js";
+import { loadConfig } from "../core/config/runtime.js";
 import { MAX_DATA_BYTES, RETRIES } from "../core/model/limits.js";
 import { taskFor } from "../core/model/task.js";
+import { installSst, type Recording, unwrap } from "./support/sst-recorder.js";
 
 const DAY = 86_400;
 
@@ -211,5 +221,414 @@ describe("message size", () => {
     const bytes = Buffer.byteLength(JSON.stringify(task));
     expect(bytes).toBeGreaterThan(2 * MAX_DATA_BYTES); // really the worst case: ×2 or more
     expect(bytes).toBeLessThanOrEqual(queues.delivery.maxMessageBytes);
+  });
+});
+
+// ---- the deployed config itself ---------------------------------------------------------------
+// sst.config.ts and the infra/ modules, run against a recording stand-in of SST's globals
+// (test/support/sst-recorder.ts): what `sst deploy` would create, with the exact args.
+
+interface SstConfig {
+  app(input: { stage: string }): Record<string, unknown>;
+  run(): Promise<Record<string, unknown>>;
+}
+
+/** The resources `run()` creates for `stage`, and its outputs. */
+async function deploy(stage: string, env: Record<string, string> = {}) {
+  const { rec, restore } = installSst(stage);
+  const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
+  Object.assign(process.env, env);
+  try {
+    // A URL, so the type-checker does not follow it into files that need SST's own types.
+    const url = new URL("../sst.config.ts", import.meta.url).href;
+    const config = (await import(/* @vite-ignore */ url)).default as SstConfig;
+    const outputs = unwrap(await config.run()) as Record<string, string>;
+    return { rec, outputs, config };
+  } finally {
+    restore();
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  }
+}
+
+/** "90 seconds" -> 90. */
+function durationSeconds(d: unknown): number {
+  const m = /^(\d+) seconds?$/.exec(String(d));
+  if (!m) throw new Error(`not a duration in seconds: ${String(d)}`);
+  return Number(m[1]);
+}
+
+type Statement = { actions: string[]; resources: unknown[]; conditions?: unknown[] };
+
+/** The parts of the recorded args the tests read (after `unwrap`). */
+interface QueueArgs {
+  visibilityTimeout?: string;
+  dlq?: { queue: string; retry: number };
+  transform: { queue: { maxMessageSize: number; messageRetentionSeconds: number } };
+}
+interface FunctionArgs {
+  id: string;
+  runtime?: string;
+  architecture?: string;
+  memory?: string;
+  timeout?: string;
+  nodejs?: Record<string, unknown>;
+  environment: Record<string, string>;
+  permissions: Statement[];
+}
+interface SubscriberArgs {
+  queue: string;
+  fn: FunctionArgs;
+  batch: { size: number; window: string; partialResponses: boolean };
+  transform: { eventSourceMapping: { scalingConfig: { maximumConcurrency: number } } };
+}
+interface TableArgs {
+  deletionProtection: boolean;
+  transform: { table: (args: Record<string, unknown>) => void };
+}
+interface AlarmArgs {
+  namespace: string;
+  metricName: string;
+  dimensions: Record<string, string>;
+  statistic: string;
+  threshold: number;
+  comparisonOperator: string;
+  treatMissingData: string;
+  alarmActions: string[];
+  okActions: string[];
+}
+const statementsOf = (policy: unknown) => (unwrap(policy) as { statements: Statement[] }).statements;
+
+describe("deployed queues (sst.config.ts + infra/queues.ts)", async () => {
+  const { rec } = await deploy("dev");
+  const queueArgs = (name: string) => unwrap(rec.one("sst.aws.Queue", name).args) as QueueArgs;
+  const subscriberOf = (name: string) =>
+    unwrap(rec.one("subscriber", `${name}Subscriber`).args) as SubscriberArgs;
+  const allQueues = rec.all("sst.aws.Queue");
+
+  it("creates exactly the six queues: ingest, delivery, slow lane, their DLQs and the scheduler's", () => {
+    expect(allQueues.map((q) => q.name).sort()).toEqual(
+      [
+        queues.ingest.name,
+        queues.ingest.dlq.name,
+        queues.delivery.name,
+        queues.delivery.dlq.name,
+        queues.deliverySlow.name,
+        "SchedulerDlq",
+      ].sort(),
+    );
+  });
+
+  for (const name of [
+    "IngestQueue",
+    "IngestDlq",
+    "DeliveryQueue",
+    "DeliveryDlq",
+    "DeliverySlowQueue",
+    "SchedulerDlq",
+  ]) {
+    it(`${name}: MaximumMessageSize 1 MiB and 14 days' retention, set explicitly`, () => {
+      const q = queueArgs(name);
+      expect(q.transform.queue.maxMessageSize).toBe(1_048_576);
+      expect(q.transform.queue.messageRetentionSeconds).toBe(SQS_MAX_RETENTION_SECONDS);
+    });
+  }
+
+  for (const { queue, fn, label } of consumers) {
+    it(`${label}: visibility, redrive and consumer exactly as in core/config/infra.ts`, () => {
+      const q = queueArgs(queue.name);
+      expect(durationSeconds(q.visibilityTimeout)).toBe(queue.visibilityTimeoutSeconds);
+      expect(q.dlq).toEqual({ queue: `${queue.dlq.name}.arn`, retry: queue.maxReceiveCount });
+      const sub = subscriberOf(queue.name);
+      expect(durationSeconds(sub.fn.timeout)).toBe(fn.timeoutSeconds);
+      expect(sub.fn.memory).toBe(`${fn.memoryMb} MB`);
+      expect(sub.batch).toEqual({
+        size: fn.batchSize,
+        window: `${fn.batchWindowSeconds} seconds`,
+        partialResponses: true,
+      });
+      expect(sub.transform.eventSourceMapping.scalingConfig.maximumConcurrency).toBe(fn.maxConcurrency);
+    });
+
+    it(`${label}: deployed visibility >= 6x the deployed consumer timeout + batching window`, () => {
+      const sub = subscriberOf(queue.name);
+      const visibility = durationSeconds(queueArgs(queue.name).visibilityTimeout);
+      expect(visibility).toBeGreaterThanOrEqual(
+        6 * durationSeconds(sub.fn.timeout) + durationSeconds(sub.batch.window),
+      );
+    });
+  }
+
+  it("the slow lane redrives to the delivery DLQ; DLQs redrive nowhere", () => {
+    expect(queueArgs("DeliverySlowQueue").dlq?.queue).toBe("DeliveryDlq.arn");
+    for (const name of ["IngestDlq", "DeliveryDlq", "SchedulerDlq"])
+      expect(queueArgs(name).dlq).toBeUndefined();
+  });
+
+  it("every queue has exactly one consumer or none (DLQs), as SQS event sources require", () => {
+    const consumed = rec.all("subscriber").map((s) => s.args.queue);
+    expect(consumed.sort()).toEqual(["DeliveryQueue", "DeliverySlowQueue", "IngestQueue"]);
+  });
+});
+
+describe("retained in production (infra/stage.ts)", async () => {
+  const prod = await deploy("production");
+  const dev = await deploy("dev");
+  const kept = (rec: Recording) =>
+    rec.resources.filter((r) => (r.opts as { retainOnDelete?: boolean } | undefined)?.retainOnDelete);
+
+  it("queues, the schedule group, the scheduler role and the KMS key survive `sst remove` in production only", () => {
+    expect(
+      kept(prod.rec)
+        .map((r) => `${r.kind} ${r.name}`)
+        .sort(),
+    ).toEqual(
+      [
+        ...prod.rec.all("sst.aws.Queue").map((q) => `sst.aws.Queue ${q.name}`),
+        "aws.iam.Role SchedulerRole",
+        "aws.kms.Key SecretsKey",
+        "aws.scheduler.ScheduleGroup ScheduleGroup",
+      ].sort(),
+    );
+    expect(kept(dev.rec)).toEqual([]);
+  });
+
+  it("the app retains the table and refuses `sst remove` in production", () => {
+    expect(prod.config.app({ stage: "production" })).toMatchObject({ removal: "retain", protect: true });
+    expect(dev.config.app({ stage: "dev" })).toMatchObject({ removal: "remove", protect: false });
+    const table = unwrap(prod.rec.one("sst.aws.Dynamo", table_.name).args) as TableArgs;
+    expect(table.deletionProtection).toBe(true);
+    const pitr: Record<string, unknown> = {};
+    table.transform.table(pitr);
+    expect(pitr.pointInTimeRecovery).toEqual({ enabled: true, recoveryPeriodInDays: 35 });
+  });
+});
+
+describe("scheduler role and schedule DLQ (infra/scheduler.ts)", async () => {
+  const { rec } = await deploy("dev");
+  const role = rec.one("aws.iam.Role", "SchedulerRole");
+  const rolePolicies = rec.all("aws.iam.RolePolicy");
+
+  it("one policy mechanism: RolePolicy resources only, no inline or managed policies on the role", () => {
+    expect(role.args).not.toHaveProperty("inlinePolicies");
+    expect(role.args).not.toHaveProperty("managedPolicyArns");
+    expect(rec.all("aws.iam.RolePolicyAttachment")).toEqual([]);
+    expect(rolePolicies.map((p) => p.name).sort()).toEqual([
+      "SchedulerInvokeScheduled",
+      "SchedulerSendToQueues",
+    ]);
+    for (const p of rolePolicies) expect(unwrap(p.args.role)).toBe("SchedulerRole.id");
+  });
+
+  it("only EventBridge Scheduler, for this account's group, may assume it", () => {
+    const [trust] = statementsOf(role.args.assumeRolePolicy);
+    expect(trust).toMatchObject({
+      actions: ["sts:AssumeRole"],
+      principals: [{ type: "Service", identifiers: ["scheduler.amazonaws.com"] }],
+    });
+    expect(trust!.conditions).toEqual([
+      { test: "StringEquals", variable: "aws:SourceAccount", values: ["123456789012"] },
+      {
+        test: "ArnEquals",
+        variable: "aws:SourceArn",
+        values: ["arn:aws:scheduler:us-east-1:123456789012:schedule-group/ScheduleGroup"],
+      },
+    ]);
+  });
+
+  it("schedules may send to the ingest and delivery queues and the schedule DLQ, and invoke the scheduled function", () => {
+    const send = statementsOf(rec.one("aws.iam.RolePolicy", "SchedulerSendToQueues").args.policy);
+    expect(send).toEqual([
+      {
+        actions: ["sqs:SendMessage"],
+        resources: ["IngestQueue.arn", "DeliveryQueue.arn", "SchedulerDlq.arn"],
+      },
+    ]);
+    const invoke = statementsOf(rec.one("aws.iam.RolePolicy", "SchedulerInvokeScheduled").args.policy);
+    expect(invoke).toEqual([{ actions: ["lambda:InvokeFunction"], resources: ["Scheduled.arn"] }]);
+  });
+
+  it("every function knows the schedule DLQ (SCHEDULER_DLQ_ARN) and may only manage schedules of its group", () => {
+    for (const fn of functionsOf(rec)) {
+      expect(fn.environment.SCHEDULER_DLQ_ARN).toBe("SchedulerDlq.arn");
+      const scheduling = (fn.permissions as Statement[]).find((s) =>
+        s.actions.includes("scheduler:CreateSchedule"),
+      );
+      expect(scheduling?.resources).toEqual([
+        "arn:aws:scheduler:us-east-1:123456789012:schedule/ScheduleGroup/*",
+      ]);
+    }
+  });
+});
+
+/** Every function's args (the scheduled one, the API route, the three consumers), transforms applied. */
+function functionsOf(rec: Recording): FunctionArgs[] {
+  const fns = [
+    ...rec.all("sst.aws.Function").map((f) => ({ id: f.name, ...(unwrap(f.args) as object) })),
+    ...rec.all("route").map((r) => ({ id: r.name, ...(unwrap(r.args.fn) as object) })),
+    ...rec.all("subscriber").map((s) => ({ id: s.name, ...(unwrap(s.args.fn) as object) })),
+  ] as FunctionArgs[];
+  for (const fn of fns) {
+    for (const t of rec.transforms)
+      if (t.kind === "sst.aws.Function") t.fn(fn as unknown as Record<string, unknown>);
+  }
+  return fns;
+}
+
+describe("functions (infra/functions.ts, infra/api.ts, infra/access.ts)", async () => {
+  const { rec } = await deploy("dev");
+  const fns = functionsOf(rec);
+
+  it("five functions: scheduled work, API, ingest, delivery, slow-lane delivery", () => {
+    expect(fns.map((f) => f.id).sort()).toEqual([
+      "Api$default",
+      "DeliveryQueueSubscriber",
+      "DeliverySlowQueueSubscriber",
+      "IngestQueueSubscriber",
+      "Scheduled",
+    ]);
+  });
+
+  for (const id of [
+    "Api$default",
+    "DeliveryQueueSubscriber",
+    "DeliverySlowQueueSubscriber",
+    "IngestQueueSubscriber",
+    "Scheduled",
+  ]) {
+    it(`${id}: arm64, nodejs24.x, minified with the shared externals, and an environment core/config/runtime.ts accepts`, () => {
+      const fn = fns.find((f) => f.id === id)!;
+      expect(fn).toMatchObject({ runtime: "nodejs24.x", architecture: "arm64" });
+      // A function's own `nodejs` replaces SST's default entirely: each must carry the bundling.
+      expect(fn.nodejs).toMatchObject({
+        minify: true,
+        splitting: bundle.splitting,
+        plugins: bundle.plugins,
+        esbuild: { external: [...bundle.external] },
+      });
+      const config = loadConfig({ ...fn.environment, AWS_REGION: "us-east-1" });
+      expect(config.scheduler.maintenanceFunctionArn).toBe("Scheduled.arn");
+      expect(config.scheduler.dlqArn).toBe("SchedulerDlq.arn");
+      expect(config.queues.deliverySlow).toBe("DeliverySlowQueue.url");
+    });
+  }
+});
+
+describe("alarms (infra/alarms.ts)", async () => {
+  const { rec, outputs } = await deploy("dev", { ALERT_EMAIL: "ops@example.com" });
+  const alarms = new Map(
+    rec.all("aws.cloudwatch.MetricAlarm").map((a) => [a.name, unwrap(a.args) as AlarmArgs]),
+  );
+  const alarm = (name: string) => {
+    const a = alarms.get(name);
+    if (!a) throw new Error(`no alarm ${name}`);
+    return a;
+  };
+
+  it("every alarm reports to the Alerts topic, both ways, and the topic mails ALERT_EMAIL", () => {
+    expect(alarms.size).toBeGreaterThan(0);
+    for (const a of alarms.values()) {
+      expect(a.alarmActions).toEqual(["Alerts.arn"]);
+      expect(a.okActions).toEqual(["Alerts.arn"]);
+      expect(a.treatMissingData).toBe("notBreaching");
+    }
+    expect(outputs.alertsTopicArn).toBe("Alerts.arn");
+    expect(unwrap(rec.one("aws.sns.TopicSubscription", "AlertsEmail").args)).toEqual({
+      topic: "Alerts.arn",
+      protocol: "email",
+      endpoint: "ops@example.com",
+    });
+  });
+
+  for (const [name, queue] of [
+    ["IngestDlqDepth", "IngestDlq"],
+    ["DeliveryDlqDepth", "DeliveryDlq"],
+    ["SchedulerDlqDepth", "SchedulerDlq"],
+  ]) {
+    it(`${name}: any message in ${queue}`, () => {
+      expect(alarm(name!)).toMatchObject({
+        namespace: "AWS/SQS",
+        metricName: "ApproximateNumberOfMessagesVisible",
+        dimensions: { QueueName: `${queue}.queueName` },
+        threshold: 0,
+        comparisonOperator: "GreaterThanThreshold",
+      });
+    });
+  }
+
+  for (const [id, queue] of [
+    ["Ingest", "IngestQueue"],
+    ["Delivery", "DeliveryQueue"],
+    ["DeliverySlow", "DeliverySlowQueue"],
+  ]) {
+    it(`${id}: in-flight above 80 % of the SQS cap, and the oldest message's age`, () => {
+      expect(alarm(`${id}InFlightHigh`)).toMatchObject({
+        namespace: "AWS/SQS",
+        metricName: "ApproximateNumberOfMessagesNotVisible",
+        dimensions: { QueueName: `${queue}.queueName` },
+        threshold: Math.floor(0.8 * SQS_MAX_IN_FLIGHT),
+        comparisonOperator: "GreaterThanThreshold",
+      });
+      expect(SQS_MAX_IN_FLIGHT).toBe(120_000);
+      const oldest = alarm(`${id}OldestMessage`);
+      expect(oldest).toMatchObject({
+        namespace: "AWS/SQS",
+        metricName: "ApproximateAgeOfOldestMessage",
+        dimensions: { QueueName: `${queue}.queueName` },
+        comparisonOperator: "GreaterThanThreshold",
+      });
+      // Waits beyond 15 min never sit on a queue, so an older message means a stall.
+      expect(oldest.threshold).toBeGreaterThan(SQS_MAX_DELAY_SECONDS);
+      expect(oldest.threshold).toBeLessThanOrEqual(SQS_MAX_DELAY_SECONDS + 5 * 60);
+    });
+  }
+
+  it("DynamoDB throttled reads and writes on the table", () => {
+    for (const metricName of ["ReadThrottleEvents", "WriteThrottleEvents"]) {
+      expect(alarm(`Table${metricName}`)).toMatchObject({
+        namespace: "AWS/DynamoDB",
+        metricName,
+        dimensions: { TableName: `${table_.name}.name` },
+        statistic: "Sum",
+        threshold: 0,
+      });
+    }
+  });
+
+  it("scheduler target errors and dropped invocations in the schedule group", () => {
+    for (const metricName of ["TargetErrorCount", "InvocationDroppedCount"]) {
+      expect(alarm(`Scheduler${metricName}`)).toMatchObject({
+        namespace: "AWS/Scheduler",
+        metricName,
+        dimensions: { ScheduleGroup: "ScheduleGroup.name" },
+        statistic: "Sum",
+        threshold: 0,
+      });
+    }
+  });
+
+  it("errors of every function: one Lambda Errors alarm per function, none unwatched", () => {
+    const watched = [...alarms.values()]
+      .filter((a) => a.namespace === "AWS/Lambda")
+      .map((a) => {
+        expect(a).toMatchObject({ metricName: "Errors", statistic: "Sum", threshold: 0 });
+        return a.dimensions.FunctionName;
+      });
+    expect(watched.sort()).toEqual(
+      [
+        "ApiRoute.functionName",
+        "IngestQueueSubscriber.functionName",
+        "DeliveryQueueSubscriber.functionName",
+        "DeliverySlowQueueSubscriber.functionName",
+        "Scheduled.functionName",
+      ].sort(),
+    );
+    expect(functionsOf(rec)).toHaveLength(watched.length);
+  });
+
+  it("no other alarms than those above", () => {
+    expect(alarms.size).toBe(3 + 3 * 2 + 2 + 2 + 5);
   });
 });

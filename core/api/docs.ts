@@ -6,7 +6,7 @@
  *
  * The assets are read from the installed package at request time, not bundled: the script is
  * 1.7 MB, more than the whole API bundle, and only `/docs` needs it. On Lambda the package is
- * installed next to the bundle (`nodejs.install` in sst.config.ts); the first `/docs` request
+ * installed next to the bundle (`nodejs.install` in infra/api.ts); the first `/docs` request
  * reads the files once and later ones are served from memory. Cold starts of every other route
  * are unaffected.
  */

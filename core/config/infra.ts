@@ -1,11 +1,13 @@
 /**
- * Infrastructure settings shared by `sst.config.ts` (AWS) and `local/` (the embedded stack).
+ * Infrastructure settings shared by `sst.config.ts` and its `infra/` modules (AWS) and `local/`
+ * (the embedded stack).
  *
  * One source of truth: the local emulators are created with exactly the queue and table
  * settings that `sst deploy` creates, so what the tests see is what production does.
- * Plain data only: `sst.config.ts` loads this file with a dynamic import, and its one import,
- * core/model/limits.ts, is plain data too. The endpoint limits there (retries, timeout) are the
- * ones production enforces; the queue and function settings below are built from them.
+ * Plain data only: the `infra/` modules (loaded by `sst.config.ts` inside `run()`) import it,
+ * and its one import, core/model/limits.ts, is plain data too. The endpoint limits there
+ * (retries, timeout) are the ones production enforces; the queue and function settings below
+ * are built from them.
  */
 import { RETRIES, TIMEOUT_MS } from "../model/limits.js";
 

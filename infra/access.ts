@@ -1,0 +1,88 @@
+/**
+ * What every function may do (IAM) and what it is told (environment variables, named exactly
+ * as core/config/runtime.ts reads them).
+ */
+import type { Queues } from "./queues.js";
+import type { Scheduler } from "./scheduler.js";
+import type { Stage } from "./stage.js";
+
+/** The resources functions reach. */
+export interface Reach {
+  table: sst.aws.Dynamo;
+  queues: Queues;
+  secretsKey: aws.kms.Key;
+  scheduler: Scheduler;
+}
+
+export type Permissions = NonNullable<sst.aws.FunctionArgs["permissions"]>;
+export type Environment = Record<string, $util.Input<string>>;
+
+export function functionPermissions({ table, queues: q, secretsKey, scheduler }: Reach): Permissions {
+  return [
+    {
+      // Data-plane only: no DescribeTable/UpdateTable/DeleteTable. Transactions need no extra action.
+      actions: [
+        "dynamodb:GetItem",
+        "dynamodb:BatchGetItem",
+        "dynamodb:Query",
+        "dynamodb:Scan",
+        "dynamodb:PutItem",
+        "dynamodb:UpdateItem",
+        "dynamodb:DeleteItem",
+        "dynamodb:BatchWriteItem",
+        "dynamodb:ConditionCheckItem",
+      ],
+      resources: [table.arn, $interpolate`${table.arn}/index/*`],
+    },
+    {
+      // Publish (SendMessageBatch is authorized as SendMessage) to the queues and their DLQs.
+      // Consumers additionally get Receive/Delete/ChangeMessageVisibility on their own queue
+      // from `subscribe()`.
+      actions: ["sqs:SendMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl"],
+      resources: [q.ingest.arn, q.ingestDlq.arn, q.delivery.arn, q.deliveryDlq.arn, q.deliverySlow.arn],
+    },
+    {
+      // Data keys only (GenerateDataKey on first use per organization, Decrypt on cold cache).
+      actions: ["kms:GenerateDataKey", "kms:Decrypt"],
+      resources: [secretsKey.arn],
+    },
+    {
+      actions: ["scheduler:CreateSchedule", "scheduler:DeleteSchedule"],
+      resources: [scheduler.schedulesInGroup],
+    },
+    {
+      actions: ["iam:PassRole"],
+      resources: [scheduler.role.arn],
+      conditions: [
+        { test: "StringEquals", variable: "iam:PassedToService", values: ["scheduler.amazonaws.com"] },
+      ],
+    },
+  ];
+}
+
+/** AWS_REGION is set by Lambda itself. */
+export function functionEnvironment(
+  { table, queues: q, secretsKey, scheduler }: Reach,
+  stage: Stage,
+): Environment {
+  return {
+    TABLE_NAME: table.name,
+    INGEST_QUEUE_URL: q.ingest.url,
+    INGEST_DLQ_URL: q.ingestDlq.url,
+    DELIVERY_QUEUE_URL: q.delivery.url,
+    DELIVERY_DLQ_URL: q.deliveryDlq.url,
+    DELIVERY_SLOW_QUEUE_URL: q.deliverySlow.url,
+    SCHEDULER_DLQ_ARN: q.schedulerDlq.arn,
+    INGEST_QUEUE_ARN: q.ingest.arn,
+    DELIVERY_QUEUE_ARN: q.delivery.arn,
+    SCHEDULER_MODE: "eventbridge",
+    SECRETS_KMS_KEY_ID: secretsKey.arn,
+    SCHEDULE_GROUP: scheduler.group.name,
+    SCHEDULER_ROLE_ARN: scheduler.role.arn,
+    // Production-safe: no delivery to private addresses, no plain-http localhost endpoints.
+    ALLOW_PRIVATE_TARGETS: "false",
+    ALLOW_HTTP_LOCALHOST: "false",
+    SERVICE_NAME: $app.name,
+    LOG_LEVEL: stage.isProd ? "INFO" : "DEBUG",
+  };
+}

@@ -1,0 +1,130 @@
+/**
+ * The Lambda functions: defaults for all of them, the scheduled-work function, and the three
+ * queue consumers (ingest, delivery, the slow delivery lane). Memory, timeouts, batching and
+ * concurrency come from core/config/infra.ts, which the local event-source emulation uses too.
+ */
+import { bundle, type ConsumerSettings, functions as fn } from "../core/config/infra.js";
+import type { Environment, Permissions } from "./access.js";
+import type { Queues } from "./queues.js";
+import { megabytes, type Stage, seconds } from "./stage.js";
+
+/**
+ * Defaults for every function created after this call.
+ * arm64 is ~20 % cheaper per GB-s than x86_64 and the code has no native modules.
+ * nodejs24.x: the newest Lambda Node.js runtime (and SST's default); the code targets ES2023.
+ */
+export function setFunctionDefaults(stage: Stage): void {
+  $transform(sst.aws.Function, (args) => {
+    args.runtime ??= "nodejs24.x";
+    args.architecture ??= "arm64";
+    args.logging ??= { retention: stage.isProd ? "3 months" : "1 week", format: "json" };
+    args.nodejs ??= bundling();
+  });
+}
+
+/**
+ * How every function is bundled: minified, lazy code split into chunks, zod in English only
+ * (core/config/infra.ts `bundle`, docs/cost.md). A function that sets its own `nodejs` replaces
+ * the default above entirely, so it spreads this into its own (infra/api.ts).
+ */
+export function bundling() {
+  return {
+    minify: bundle.minify,
+    splitting: bundle.splitting,
+    plugins: bundle.plugins,
+    esbuild: { external: [...bundle.external] },
+  };
+}
+
+/**
+ * Scheduled work, invoked by one-time schedules with a JSON event.
+ * 512 MB / 60 s: it runs rarely (deliver_at releases, the auto-disable timer) and may page
+ * through an endpoint's deliveries; it is not latency-sensitive.
+ */
+export function createScheduledFunction(
+  environment: Environment,
+  permissions: Permissions,
+): sst.aws.Function {
+  const scheduled = new sst.aws.Function("Scheduled", {
+    handler: "functions/scheduled.handler",
+    description: "One-time schedules: deliver_at releases, endpoint auto-disable timers",
+    memory: megabytes(fn.scheduled.memoryMb),
+    timeout: seconds(fn.scheduled.timeoutSeconds),
+    environment,
+    permissions,
+  });
+  // Its own ARN (it may schedule further maintenance) can only be added after it exists.
+  scheduled.addEnvironment({ MAINTENANCE_FUNCTION_ARN: scheduled.arn });
+  return scheduled;
+}
+
+/** The function consuming `queue` in batches, reporting failures per record. */
+function subscribe(
+  queue: sst.aws.Queue,
+  handler: string,
+  description: string,
+  settings: ConsumerSettings,
+  access: { environment: Environment; permissions: Permissions },
+) {
+  return queue.subscribe(
+    {
+      handler,
+      description,
+      memory: megabytes(settings.memoryMb),
+      timeout: seconds(settings.timeoutSeconds),
+      environment: access.environment,
+      permissions: access.permissions,
+    },
+    {
+      batch: {
+        size: settings.batchSize,
+        window: seconds(settings.batchWindowSeconds),
+        partialResponses: true,
+      },
+      transform: {
+        // Caps the load on receivers and on the account's Lambda concurrency.
+        eventSourceMapping: { scalingConfig: { maximumConcurrency: settings.maxConcurrency } },
+      },
+    },
+  );
+}
+
+export type Consumer = ReturnType<typeof subscribe>;
+
+export function createConsumers(
+  queues: Queues,
+  access: { environment: Environment; permissions: Permissions },
+): { ingest: Consumer; deliver: Consumer; deliverSlow: Consumer } {
+  // Ingest: validate, store, fan out one task per matching endpoint. 512 MB / 20 s: a batch
+  // of 10 small JSON messages needs a few DynamoDB calls and one SendMessageBatch per 10
+  // tasks; the time limit only bounds a stuck batch.
+  const ingest = subscribe(
+    queues.ingest,
+    "functions/ingest.handler",
+    "Ingest queue consumer: validate, store, fan out",
+    fn.ingest,
+    access,
+  );
+  // Delivery: sign and POST. 1024 MB: the records of a batch are sent concurrently, and TLS
+  // handshakes plus HMAC signing are CPU-bound, so more memory (= more CPU) shortens the billed
+  // time of I/O-heavy batches. 130 s: the longest endpoint timeout is 120 s, plus the writes
+  // that record the outcome.
+  const deliver = subscribe(
+    queues.delivery,
+    "functions/deliver.handler",
+    "Delivery queue consumer: sign, send, record, retry",
+    fn.deliver,
+    access,
+  );
+  // The slow lane, for endpoints whose attempts outlast the shared lane's budget: same code,
+  // its own queue and a smaller concurrency, so a slow or hanging endpoint can hold at most
+  // this function's invocations, never the shared lane's (docs/delivery.md).
+  const deliverSlow = subscribe(
+    queues.deliverySlow,
+    "functions/deliver-slow.handler",
+    "Slow delivery lane: endpoints whose recent attempts were slow or timed out",
+    fn.deliverSlow,
+    access,
+  );
+  return { ingest, deliver, deliverSlow };
+}
