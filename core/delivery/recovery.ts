@@ -1,6 +1,6 @@
 /**
  * Manual recovery: resend one delivery, or re-enqueue every recoverable delivery (failed,
- * skipped, abandoned) of an endpoint since a time. Both rebuild the task from the stored
+ * skipped, abandoned, or stuck: see stuck.ts) of an endpoint since a time. Both rebuild the task from the stored
  * message (the body is the same JSON the first attempt sent) and mark the delivery
  * `pending`, taking it out of the recovery index, so a second recover does not send it twice.
  *
@@ -25,8 +25,9 @@ import {
   recoverableRefOf,
   setRecoverable,
 } from "../store/deliveries.js";
-import { getMessage } from "../store/messages.js";
+import { getMessage, type StoredMessage } from "../store/messages.js";
 import { deliveryRecordItem } from "./records.js";
+import { stuckDeliveries } from "./stuck.js";
 
 function pendingItem(deps: Deps, task: DeliveryTask) {
   return deliveryRecordItem(deps, task, {
@@ -80,7 +81,10 @@ export interface RecoverResult {
   more: boolean;
 }
 
-/** Re-enqueues every failed, skipped or abandoned delivery of the endpoint since `since`. */
+/**
+ * Re-enqueues every failed, skipped or abandoned delivery of the endpoint since `since`, and
+ * every stuck one (stuck.ts: pending or retrying long past its due time, or never recorded).
+ */
 export async function recoverEndpoint(
   deps: Deps,
   org: string,
@@ -91,22 +95,24 @@ export async function recoverEndpoint(
   if (Number.isNaN(sinceMs)) throw validationError("since must be an ISO 8601 date-time");
   const endpoint = await getEndpointOf(deps, org, endpointId);
   requireEnabled(endpoint);
-  const { deliveries, more } = await recoverableDeliveries(
+  const from = new Date(sinceMs);
+  const { deliveries, more: moreRecoverable } = await recoverableDeliveries(
     deps.db,
     org,
     endpointId,
-    new Date(sinceMs).toISOString(),
+    from.toISOString(),
     MAX_RECOVER_PER_CALL,
   );
-
   const messages = await mapLimit(deliveries, 16, (d) => getMessage(deps.db, org, d.msg_id));
-  const work = deliveries.flatMap((ref, i) => {
+  const work: Work[] = deliveries.flatMap((ref, i) => {
     const m = messages[i];
-    if (!m) return [];
-    const task = taskFor(m, endpointId, "recover");
-    return [{ ref, task, pending: pendingItem(deps, task) }];
+    return m ? [workFor(deps, m, endpointId, ref)] : [];
   });
   const expired = deliveries.length - work.length;
+  const stuck = await stuckDeliveries(deps, org, endpointId, from, MAX_RECOVER_PER_CALL - work.length);
+  const taken = new Set(work.map((w) => w.task.msg_id));
+  for (const m of stuck.messages) if (!taken.has(m.id)) work.push(workFor(deps, m, endpointId));
+  const more = moreRecoverable || stuck.more;
   if (work.length === 0) return { count: 0, expired, more };
   let sent = work;
   let failure: unknown;
@@ -125,9 +131,21 @@ export async function recoverEndpoint(
     deps.db,
     sent.map((w) => w.pending),
   );
-  await mapLimit(sent, 16, (w) => outOfIndex(deps, org, w.ref));
+  await mapLimit(sent, 16, async (w) => (w.ref ? outOfIndex(deps, org, w.ref) : undefined));
   if (sent.length === 0) throw failure;
   return { count: sent.length, expired, more: more || sent.length < work.length };
+}
+
+interface Work {
+  /** Its entry in the recovery index; none for a stuck delivery. */
+  ref?: RecoverableRef;
+  task: DeliveryTask;
+  pending: Record<string, unknown>;
+}
+
+function workFor(deps: Deps, m: StoredMessage, endpointId: string, ref?: RecoverableRef): Work {
+  const task = taskFor(m, endpointId, "recover");
+  return { ...(ref ? { ref } : {}), task, pending: pendingItem(deps, task) };
 }
 
 async function outOfIndex(deps: Deps, org: string, ref: RecoverableRef): Promise<void> {

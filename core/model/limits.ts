@@ -105,6 +105,15 @@ export const PAGE_SIZE = { default: 20, max: 100 } as const;
 export const MAX_CURSOR_LENGTH = 2048;
 /** Deliveries one `POST …/recover` call re-enqueues; the caller calls again for more. */
 export const MAX_RECOVER_PER_CALL = 1000;
+/**
+ * A delivery still `pending` or `retrying` this long after its next attempt was due (or a
+ * target with no record this long after its fan-out) is stuck: its task was lost (a crash, a
+ * lost queue), and `recover` re-enqueues it. Long enough for a backlogged queue and the
+ * scheduler's minute of slack to catch up, so a delivery on its way is rarely sent twice.
+ */
+export const STUCK_GRACE_MS = 15 * 60_000;
+/** Events one `recover` call reads to find stuck deliveries (docs/recovery.md). */
+export const MAX_RECOVER_SCAN = 10_000;
 
 // --- Delivery ----------------------------------------------------------------------------
 

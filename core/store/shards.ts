@@ -35,7 +35,10 @@ export interface MergedQuery {
   from: string;
   to: string;
   limit: number;
-  filter?: Pick<QueryCommandInput, "FilterExpression" | "ExpressionAttributeNames"> & {
+  filter?: Pick<
+    QueryCommandInput,
+    "FilterExpression" | "ExpressionAttributeNames" | "ProjectionExpression"
+  > & {
     values?: Record<string, unknown>;
   };
   /** Stop after this many query rounds (a filter that matches rarely). */
@@ -81,6 +84,7 @@ async function readPage(db: Db, q: MergedQuery, c: Cursor, found: Item[]): Promi
       TableName: db.table,
       KeyConditionExpression: "pk = :pk AND sk BETWEEN :from AND :to",
       ...(q.filter?.FilterExpression ? { FilterExpression: q.filter.FilterExpression } : {}),
+      ...(q.filter?.ProjectionExpression ? { ProjectionExpression: q.filter.ProjectionExpression } : {}),
       ...(q.filter?.ExpressionAttributeNames
         ? { ExpressionAttributeNames: q.filter.ExpressionAttributeNames }
         : {}),

@@ -114,7 +114,7 @@ const recoverRoute = createRoute({
   path: "/webhook-endpoints/{id}/recover",
   operationId: "recoverEndpoint",
   description:
-    "Re-enqueues every `failed`, `skipped` or `abandoned` delivery of events created at or after `since`, at most 1000 per call: when `more` is true, call again with the same `since`. Recovered deliveries are never sent twice by a repeated call. Admin role; 409 when the endpoint is disabled.",
+    "Re-enqueues every `failed`, `skipped` or `abandoned` delivery of events created at or after `since`, and every stuck one (`pending` or `retrying` more than 15 minutes past its due time, or never recorded 15 minutes after the fan-out; docs/recovery.md), at most 1000 per call: when `more` is true, call again with the same `since`. Recovered deliveries are never sent twice by a repeated call. Admin role; 409 when the endpoint is disabled.",
   tags: ["Webhook endpoints"],
   summary: "Re-send every failed, skipped or abandoned delivery of this endpoint since a time",
   middleware: [requireRole("admin")] as const,

@@ -1,0 +1,44 @@
+/**
+ * Reading an organization's messages by creation time, for recovery: the messages created in
+ * a window whose targets include one endpoint. A filter: every message of the window is read,
+ * but only its id, targets and fan-out time come back (not the data).
+ */
+import { idTimeBound } from "../model/ids.js";
+import type { Db } from "./db.js";
+import { keys } from "./keys.js";
+import type { StoredMessage } from "./messages.js";
+import { allShards, queryMerged } from "./shards.js";
+
+export type MessageHead = Pick<StoredMessage, "id" | "fanout_at">;
+
+/**
+ * Messages created in [from, to) that target `endpointId`, newest first, at most `limit`;
+ * `more` when the window holds more.
+ */
+export async function messagesTargeting(
+  db: Db,
+  org: string,
+  endpointId: string,
+  window: { from: Date; to: Date },
+  limit: number,
+): Promise<{ items: MessageHead[]; more: boolean }> {
+  if (window.to.getTime() <= window.from.getTime()) return { items: [], more: false };
+  const { items, next } = await queryMerged(db, {
+    pks: allShards().map((s) => keys.messagePartition(org, s)),
+    from: idTimeBound("msg", window.from),
+    to: idTimeBound("msg", window.to),
+    limit,
+    maxRounds: 100,
+    filter: {
+      FilterExpression: "contains(#targets, :ep)",
+      ProjectionExpression: "pk, sk, #id, #fanout",
+      ExpressionAttributeNames: { "#targets": "targets", "#id": "id", "#fanout": "fanout_at" },
+      values: { ":ep": endpointId },
+    },
+  });
+  const heads = items.map((i) => ({
+    id: String(i.id),
+    fanout_at: (i.fanout_at as string | undefined) ?? null,
+  }));
+  return { items: heads, more: next !== undefined };
+}
