@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDeliveryHandler } from "../../core/delivery/handler.js";
 import type { Deps } from "../../core/deps.js";
 import { invokeBatch } from "../../local/event-source.js";
+import { recordCalls } from "../support/faults.js";
 import { type Receiver, startReceiver } from "../support/receiver.js";
 import { createTestStack, type TestStack } from "../support/stack.js";
 import { waitFor } from "../support/wait.js";
@@ -92,19 +93,6 @@ describe("AWS requests per delivery", () => {
     await r.close();
   });
 
-  /** Records the command names sent through both clients. */
-  function countCalls(deps: Deps): string[] {
-    const calls: string[] = [];
-    for (const client of [deps.db.doc, deps.sqs] as unknown as { send: (c: object) => Promise<unknown> }[]) {
-      const send = client.send.bind(client);
-      client.send = (command: object) => {
-        calls.push(command.constructor.name);
-        return send(command);
-      };
-    }
-    return calls;
-  }
-
   it("a batch of 10 successful deliveries costs 1 batched write and no per-record calls", async () => {
     const deps = stack.deps;
     const ep = await putEndpoint(deps, { url: r.url });
@@ -144,13 +132,16 @@ describe("AWS requests per delivery", () => {
     await enqueue(deps, ...tasks);
     const batch = [];
     while (batch.length < 10) batch.push(...(await receive()));
-    const calls = countCalls(deps);
+    // Both clients: the document client shares the DynamoDB client's middleware.
+    const calls: string[] = [];
+    const recorded = [recordCalls(deps.db.doc, calls), recordCalls(deps.sqs, calls)];
     await invokeBatch(source, batch);
+    for (const r of recorded) r.restore();
     expect(r.requests).toHaveLength(11);
     // The handler's own calls: one BatchWriteItem for 20 items (attempt + delivery per
     // record), no reads (cached endpoint), no health write (healthy, refreshed < 1 min ago).
     // DeleteMessageBatch is the event source's (Lambda's) own call.
-    expect(calls).toEqual(["BatchWriteCommand", "DeleteMessageBatchCommand"]);
+    expect(calls).toEqual(["BatchWriteItemCommand", "DeleteMessageBatchCommand"]);
     for (const t of tasks) await waitForDelivery(deps, t, "succeeded");
   });
 });

@@ -15,11 +15,9 @@ import { taskId } from "../../core/model/task.js";
 import { deliveriesOfMessage, recoverableRefOf } from "../../core/store/deliveries.js";
 import { keys } from "../../core/store/keys.js";
 import { getMessage, listMessages } from "../../core/store/messages.js";
+import { countCalls, failCalls, failEntries } from "../support/faults.js";
 import { createTestStack, type TestStack, uniqueOrg } from "../support/stack.js";
 import {
-  countCalls,
-  failCalls,
-  failEntries,
   publishAndProcess,
   putEndpoint,
   type QueueCollector,

@@ -1,8 +1,8 @@
 /**
  * DynamoDB and SQS failing transiently: the error paths the emulators cannot produce
- * (throttling, partial batch failures, 5xx), injected with aws-sdk-client-mock, the only
- * place this suite uses mocks. Everything not injected goes through to the real emulators,
- * so the handlers run their real code against real state.
+ * (throttling, partial batch failures, 5xx), injected with the suite's one fault-injection
+ * mechanism (test/support/faults.ts). Everything not injected goes through to the real
+ * emulators, so the handlers run their real code against real state.
  *
  * Promised: a transient failure never loses an event or a delivery. It becomes a retry (a
  * batch item failure: SQS hands the record back) and the retry completes the work, or the
@@ -13,29 +13,13 @@ import {
   ProvisionedThroughputExceededException,
 } from "@aws-sdk/client-dynamodb";
 import {
-  ChangeMessageVisibilityBatchCommand,
-  DeleteMessageBatchCommand,
-  GetQueueAttributesCommand,
   type Message,
   ReceiveMessageCommand,
-  SendMessageBatchCommand,
   type SendMessageBatchCommandInput,
-  SendMessageCommand,
   SQSClient,
 } from "@aws-sdk/client-sqs";
-import {
-  BatchWriteCommand,
-  type BatchWriteCommandInput,
-  DeleteCommand,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  ScanCommand,
-  TransactWriteCommand,
-  UpdateCommand,
-} from "@aws-sdk/lib-dynamodb";
+import type { BatchWriteCommandInput } from "@aws-sdk/lib-dynamodb";
 import type { SQSEvent } from "aws-lambda";
-import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createDeliveryHandler } from "../../core/delivery/handler.js";
 import type { Deps } from "../../core/deps.js";
@@ -44,6 +28,7 @@ import { logger } from "../../core/log/logger.js";
 import { deliveryTask } from "../../core/model/task.js";
 import { SendError, sendAll } from "../../core/queue/send.js";
 import { attemptsOfMessage } from "../../core/store/attempts.js";
+import { interpose } from "../support/faults.js";
 import { type Receiver, startReceiver } from "../support/receiver.js";
 import { createTestStack, type TestStack, uniqueOrg } from "../support/stack.js";
 import { waitFor } from "../support/wait.js";
@@ -57,56 +42,10 @@ const throttled = () =>
 const sqsDown = () =>
   Object.assign(new Error("We encountered an internal error"), { name: "InternalError", $fault: "server" });
 
-// biome-ignore lint/suspicious/noExplicitAny: command classes of two SDK packages, used generically.
-type AnyCommand = new (input: any) => any;
-const DOC_COMMANDS: AnyCommand[] = [
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  UpdateCommand,
-  DeleteCommand,
-  BatchWriteCommand,
-  TransactWriteCommand,
-  ScanCommand,
-];
-const SQS_COMMANDS: AnyCommand[] = [
-  SendMessageCommand,
-  SendMessageBatchCommand,
-  ChangeMessageVisibilityBatchCommand,
-  DeleteMessageBatchCommand,
-  ReceiveMessageCommand,
-  GetQueueAttributesCommand,
-];
-
-type Fault = (
-  command: string,
-  input: Record<string, unknown>,
-  real: (command: unknown) => Promise<unknown>,
-) => Promise<unknown> | undefined;
-
-/**
- * Mocks a client instance so that every command goes to the real emulator unless `fault`
- * answers it (a rejection, or a made-up response).
- */
-function interpose(
-  client: { send: (...a: never[]) => Promise<unknown> },
-  commands: AnyCommand[],
-  fault: Fault,
-) {
-  const real = (client.send as (c: unknown) => Promise<unknown>).bind(client);
-  const mock = mockClient(client as never);
-  for (const Cmd of commands) {
-    mock
-      .on(Cmd)
-      .callsFake((input: Record<string, unknown>) => fault(Cmd.name, input, real) ?? real(new Cmd(input)));
-  }
-  return mock;
-}
-
 let stack: TestStack;
 let deps: Deps;
 let receiver: Receiver;
-const mocks: { restore(): void }[] = [];
+const faults: { restore(): void }[] = [];
 
 beforeAll(async () => {
   logger.setLogLevel("CRITICAL");
@@ -115,7 +54,7 @@ beforeAll(async () => {
   receiver = await startReceiver();
 });
 afterEach(() => {
-  for (const m of mocks.splice(0)) m.restore();
+  for (const f of faults.splice(0)) f.restore();
 });
 afterAll(async () => {
   await receiver.close();
@@ -139,14 +78,21 @@ describe("SQS batch sends", () => {
       credentials: { accessKeyId: "x", secretAccessKey: "x" },
     });
   const messages = Array.from({ length: 12 }, (_, i) => ({ id: `m${i}`, body: `{"n":${i}}` }));
+  /** Answers the client's SendMessageBatch calls (nothing reaches the network). */
+  const batchSends = (sqs: SQSClient, answer: (input: SendMessageBatchCommandInput) => unknown) =>
+    faults.push(
+      interpose(sqs, (call) =>
+        call.command === "SendMessageBatchCommand"
+          ? answer(call.input as unknown as SendMessageBatchCommandInput)
+          : undefined,
+      ),
+    );
 
   it("retries the entries a SendMessageBatch reports as failed (server side) until they go", async () => {
     const sqs = fake();
     const calls: string[][] = [];
-    const mock = mockClient(sqs);
-    mocks.push(mock);
     let first = true;
-    mock.on(SendMessageBatchCommand).callsFake((input: SendMessageBatchCommandInput) => {
+    batchSends(sqs, (input) => {
       const ids = (input.Entries ?? []).map((e) => e.Id!);
       calls.push(ids);
       const failed = first ? ids.slice(0, 2) : [];
@@ -168,10 +114,8 @@ describe("SQS batch sends", () => {
 
   it("reports what never went (and what did) after the retries; sender faults are not retried", async () => {
     const sqs = fake();
-    const mock = mockClient(sqs);
-    mocks.push(mock);
     let calls = 0;
-    mock.on(SendMessageBatchCommand).callsFake((input: SendMessageBatchCommandInput) => {
+    batchSends(sqs, (input) => {
       calls++;
       const entries = input.Entries ?? [];
       return {
@@ -192,9 +136,7 @@ describe("SQS batch sends", () => {
 
   it("a SendMessageBatch that throws is not swallowed", async () => {
     const sqs = fake();
-    const mock = mockClient(sqs);
-    mocks.push(mock);
-    mock.on(SendMessageBatchCommand).rejects(sqsDown());
+    batchSends(sqs, () => Promise.reject(sqsDown()));
     await expect(sendAll(sqs, "q", messages)).rejects.toThrow();
   });
 });
@@ -207,10 +149,15 @@ describe("ingest under transient failures", () => {
     const org = uniqueOrg();
     const eps = await Promise.all([1, 2, 3].map(() => putEndpointItem(deps, org, { url: receiver.url })));
     let failures = 0;
-    mocks.push(
-      interpose(deps.db.doc, DOC_COMMANDS, (cmd) => {
+    faults.push(
+      interpose(deps.db.doc, ({ command: cmd }) => {
         if (
-          ["PutCommand", "TransactWriteCommand", "BatchWriteCommand", "UpdateCommand"].includes(cmd) &&
+          [
+            "PutItemCommand",
+            "TransactWriteItemsCommand",
+            "BatchWriteItemCommand",
+            "UpdateItemCommand",
+          ].includes(cmd) &&
           failures === 0
         ) {
           failures++;
@@ -242,8 +189,8 @@ describe("ingest under transient failures", () => {
     const org = uniqueOrg();
     const eps = await Promise.all([1, 2].map(() => putEndpointItem(deps, org, { url: receiver.url })));
     const failedOnce = new Set<string>();
-    mocks.push(
-      interpose(deps.db.doc, DOC_COMMANDS, (cmd) => {
+    faults.push(
+      interpose(deps.db.doc, ({ command: cmd }) => {
         if (failedOnce.has(cmd)) return undefined;
         failedOnce.add(cmd);
         return Promise.reject(new DynamoInternalError({ message: "internal server error", $metadata: {} }));
@@ -269,20 +216,18 @@ describe("ingest under transient failures", () => {
       Array.from({ length: 12 }, () => putEndpointItem(deps, org, { url: receiver.url })),
     );
     let calls = 0;
-    mocks.push(
-      interpose(deps.sqs, SQS_COMMANDS, (cmd, input, real) => {
+    faults.push(
+      interpose(deps.sqs, ({ command: cmd, input, send }) => {
         if (cmd !== "SendMessageBatchCommand") return undefined;
         calls++;
         // The first five calls refuse one entry (server side): more than one call's retries.
         if (calls > 5) return undefined;
         const entries = (input as unknown as SendMessageBatchCommandInput).Entries ?? [];
         const [bad, ...good] = entries;
-        return real(new SendMessageBatchCommand({ QueueUrl: String(input.QueueUrl), Entries: good })).then(
-          (res) => ({
-            ...(res as object),
-            Failed: [{ Id: bad!.Id!, SenderFault: false, Code: "InternalError" }],
-          }),
-        );
+        return send({ ...input, Entries: good }).then((res) => ({
+          ...(res as object),
+          Failed: [{ Id: bad!.Id!, SenderFault: false, Code: "InternalError" }],
+        }));
       }),
     );
     const handler = createIngestHandler(deps);
@@ -305,8 +250,8 @@ describe("ingest under transient failures", () => {
 
   it("an invalid message whose dead-lettering fails is retried, not dropped", async () => {
     let refused = 0;
-    mocks.push(
-      interpose(deps.sqs, SQS_COMMANDS, (cmd) => {
+    faults.push(
+      interpose(deps.sqs, ({ command: cmd }) => {
         if (cmd === "SendMessageCommand" || cmd === "SendMessageBatchCommand") {
           refused++;
           return Promise.reject(sqsDown());
@@ -353,8 +298,8 @@ describe("delivery under transient failures", () => {
   it("a throttled endpoint lookup leaves the record on the queue (no request, no DLQ)", async () => {
     const org = uniqueOrg();
     const { t, ev } = await received(org);
-    mocks.push(
-      interpose(deps.db.doc, DOC_COMMANDS, (cmd) =>
+    faults.push(
+      interpose(deps.db.doc, ({ command: cmd }) =>
         cmd === "QueryCommand" ? Promise.reject(throttled()) : undefined,
       ),
     );
@@ -371,8 +316,8 @@ describe("delivery under transient failures", () => {
     try {
       const ep = await putEndpointItem(deps, org, { url: failing.url, max_retries: 0 });
       const t = taskFor(ep);
-      mocks.push(
-        interpose(deps.sqs, SQS_COMMANDS, (cmd, input) =>
+      faults.push(
+        interpose(deps.sqs, ({ command: cmd, input }) =>
           cmd === "SendMessageBatchCommand" && input.QueueUrl === stack.config.queues.deliveryDlq
             ? Promise.reject(sqsDown())
             : undefined,
@@ -396,8 +341,8 @@ describe("delivery under transient failures", () => {
     try {
       const ep = await putEndpointItem(deps, org, { url: failing.url, max_retries: 3 });
       const t = taskFor(ep);
-      mocks.push(
-        interpose(deps.sqs, SQS_COMMANDS, (cmd) =>
+      faults.push(
+        interpose(deps.sqs, ({ command: cmd }) =>
           cmd === "ChangeMessageVisibilityBatchCommand" ? Promise.reject(sqsDown()) : undefined,
         ),
       );
@@ -414,9 +359,9 @@ describe("delivery under transient failures", () => {
     const org = uniqueOrg();
     const { t, ev } = await received(org);
     let partial = 0;
-    mocks.push(
-      interpose(deps.db.doc, DOC_COMMANDS, (cmd, input) => {
-        if (cmd !== "BatchWriteCommand" || partial >= 2) return undefined;
+    faults.push(
+      interpose(deps.db.doc, ({ command: cmd, input }) => {
+        if (cmd !== "BatchWriteItemCommand" || partial >= 2) return undefined;
         partial++;
         // DynamoDB accepts nothing and hands every item back, twice.
         return Promise.resolve({
@@ -437,9 +382,9 @@ describe("delivery under transient failures", () => {
   it("when the attempt log cannot be written at all, the delivery is still not repeated (documented trade-off)", async () => {
     const org = uniqueOrg();
     const { t, ev } = await received(org);
-    mocks.push(
-      interpose(deps.db.doc, DOC_COMMANDS, (cmd) =>
-        cmd === "BatchWriteCommand" ? Promise.reject(throttled()) : undefined,
+    faults.push(
+      interpose(deps.db.doc, ({ command: cmd }) =>
+        cmd === "BatchWriteItemCommand" ? Promise.reject(throttled()) : undefined,
       ),
     );
     const res = await createDeliveryHandler(deps)(ev);
