@@ -17,8 +17,9 @@ import type { DeliveryTask } from "../../core/model/task.js";
 import { keys } from "../../core/store/keys.js";
 import { getMessage } from "../../core/store/messages.js";
 import { createTestOrg } from "../support/api.js";
+import { failCalls } from "../support/faults.js";
 import { createTestStack, type TestStack } from "../support/stack.js";
-import { failCalls, putEndpoint, type QueueCollector, sqsEvent, taskCollector } from "./helpers.js";
+import { putEndpoint, type QueueCollector, sqsEvent, taskCollector } from "./helpers.js";
 
 let stack: TestStack;
 let tasks: QueueCollector<DeliveryTask>;

@@ -230,3 +230,6 @@ export function sqsEvent(records: { id: string; body: unknown; sentAt?: number }
     ),
   };
 }
+
+/** Moved to the test kit (test/support/faults.ts); re-exported for files written against this module. */
+export { countCalls, failCalls, failEntries } from "../support/faults.js";
