@@ -120,12 +120,16 @@ function afterRequest(
   ctx: DecideContext,
 ): Decision {
   const attempt = ctx.attempt;
-  const failed = { attempts: attempt, lastStatusCode: outcome.status, lastError: outcome.error };
   if (outcome.ok) {
     return {
       action: { kind: "ack" },
       records: {
-        delivery: { ...failed, status: "succeeded", lastError: null, nextAttemptAt: null },
+        delivery: {
+          ...outcomeFields(outcome, ctx),
+          status: "succeeded",
+          lastError: null,
+          nextAttemptAt: null,
+        },
         attempt: {},
         health: { ok: true },
       },
@@ -156,6 +160,11 @@ function afterRequest(
   return retryOrGiveUp(task, endpoint, outcome, ctx);
 }
 
+/** What every answered attempt records on the delivery. */
+function outcomeFields(outcome: Outcome, ctx: DecideContext) {
+  return { attempts: ctx.attempt, lastStatusCode: outcome.status, lastError: outcome.error };
+}
+
 /** A failed request: the next attempt waits its delay, or the retries are exhausted. */
 function retryOrGiveUp(
   task: DeliveryTask,
@@ -164,7 +173,7 @@ function retryOrGiveUp(
   ctx: DecideContext,
 ): Decision {
   const attempt = ctx.attempt;
-  const failed = { attempts: attempt, lastStatusCode: outcome.status, lastError: outcome.error };
+  const failed = outcomeFields(outcome, ctx);
   const step = nextStep(
     ctx.config,
     attempt,
