@@ -3,10 +3,11 @@
  * disabled while retrying, failing → active, auto-disable by the maintenance timer, invalid tasks.
  */
 import { SendMessageCommand } from "@aws-sdk/client-sqs";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { createMaintenanceHandler } from "../../core/delivery/maintenance.js";
 import { recoverableRefOf } from "../../core/store/deliveries.js";
 import { keys } from "../../core/store/keys.js";
+import { type SqsSpy, spySqs } from "../support/sqs-spy.js";
 import { waitFor } from "../support/wait.js";
 import {
   deleteEndpointItem,
@@ -25,6 +26,10 @@ import {
 // failing after 0 h, disabled 0 days later: the whole health cycle runs in seconds.
 const h = useHarness({ RETRY_SCHEDULE: "1", FAILING_AFTER_HOURS: "0", DISABLE_AFTER_DAYS: "0" });
 const receiver = h.receiver;
+let spy: SqsSpy;
+beforeAll(() => {
+  spy = spySqs(h.deps.sqs);
+});
 
 describe.concurrent("delivery lifecycle", () => {
   it("dead-letters the task with the reason when retries are exhausted", async () => {
@@ -52,8 +57,8 @@ describe.concurrent("delivery lifecycle", () => {
     const ref = await recoverableRefOf(h.deps.db, t.org_id, t.msg_id, t.endpoint_id);
     const item = ref && (await rawItem(h.deps, ref.key));
     expect(item?.gsi2pk).toBe(keys.recoverable(t.org_id, ep.id, t.created_at, t.msg_id).gsi2pk);
-    // No further attempt is made.
-    await new Promise((res) => setTimeout(res, 1500));
+    // No further attempt can be made: the task's message is deleted from the delivery queue.
+    await waitFor(() => spy.gone(t.msg_id, h.deps.config.queues.delivery), { what: "the task acknowledged" });
     expect(r.requests).toHaveLength(2);
   });
 

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { pointerOf } from "../../core/delivery/pointer.js";
 import type { DeliveryTask } from "../../core/model/task.js";
 import { type Receiver, startReceiver } from "../support/receiver.js";
+import { type SqsSpy, spySqs } from "../support/sqs-spy.js";
 import { waitFor } from "../support/wait.js";
 import {
   attemptsOf,
@@ -19,10 +20,12 @@ import {
 
 let h: Harness;
 let r: Receiver;
+let spy: SqsSpy;
 
 beforeAll(async () => {
   // Re-sends wait at most 2 s here (SQS: 15 min): the 3 s delay after attempt 2 goes through the scheduler.
   h = await startHarness({ RETRY_SCHEDULE: "1,3,1", SHORT_WAIT_SECONDS: "1" }, { maxDelaySeconds: 2 });
+  spy = spySqs(h.deps.sqs);
   r = await startReceiver({ plan: [{ status: 500 }, { status: 500 }] });
 });
 afterAll(async () => {
@@ -45,9 +48,12 @@ it("hands delays longer than a visibility timeout to the scheduler, keeping the 
   expect(entry!.body).not.toContain("+15550100");
   const retrying = await waitForDelivery(h.deps, t, "retrying");
   expect(retrying.attempts).toBe(2);
-  expect(Date.parse(retrying.next_attempt_at!) - Date.now()).toBeGreaterThan(1000);
-  // The SQS message was acknowledged: nothing comes back until the entry fires.
-  await new Promise((res) => setTimeout(res, 2500));
+  // Stored state: the entry is due when the record says, 3 s (±10 %) after attempt 2 started.
+  expect(Date.parse(entry!.dueAt)).toBe(Date.parse(retrying.next_attempt_at!));
+  const second = (await attemptsOf(h.deps, ep)).find((a) => a.attempt === 2)!;
+  expect(Date.parse(retrying.next_attempt_at!) - Date.parse(second.timestamp)).toBeGreaterThanOrEqual(2700);
+  // The SQS message was acknowledged and not re-sent: nothing comes back until the entry fires.
+  await waitFor(() => spy.gone(t.msg_id, h.deps.config.queues.delivery), { what: "the task acknowledged" });
   expect(r.requests).toHaveLength(2);
 
   expect(await fireSchedules(h.deps, new Date(Date.now() + 10_000))).toBe(1);

@@ -17,6 +17,8 @@ export interface ReceivedRequest {
   body: string;
   /** Arrival time (ms since epoch). */
   at: number;
+  /** Becomes true when the connection the request came on closes (e.g. the sender gave up). */
+  connectionClosed: boolean;
 }
 
 export type Reply =
@@ -77,7 +79,11 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
         rawHeaders: req.rawHeaders,
         body: Buffer.concat(chunks).toString("utf8"),
         at: Date.now(),
+        connectionClosed: false,
       };
+      req.socket.once("close", () => {
+        received.connectionClosed = true;
+      });
       const index = requests.length;
       requests.push(received);
       const reply = typeof plan === "function" ? plan(received, index) : (plan[index] ?? fallback);

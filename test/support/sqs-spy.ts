@@ -1,0 +1,118 @@
+/**
+ * Watches a real SQS client's calls (SDK middleware; nothing is mocked): which messages were
+ * received, deleted, held by a visibility change or re-sent with a delay. Tests assert the wait
+ * the engine set, or wait for "the message is gone", instead of timing requests or sleeping.
+ *
+ *   const spy = spySqs(h.deps.sqs);
+ *   …
+ *   expect(spy.waits(task.msg_id)).toEqual([3, 4]);
+ *   await waitFor(() => spy.gone(task.msg_id));
+ */
+import type { SQSClient } from "@aws-sdk/client-sqs";
+
+interface Entry {
+  Id?: string;
+  ReceiptHandle?: string;
+  VisibilityTimeout?: number;
+  MessageBody?: string;
+  DelaySeconds?: number;
+}
+
+interface Call {
+  input: { QueueUrl?: string; Entries?: Entry[] } & Entry;
+  output?: {
+    Messages?: { ReceiptHandle?: string; Body?: string }[];
+    Successful?: { Id?: string }[];
+  };
+}
+
+type Middleware = (
+  next: (args: unknown) => Promise<{ output?: unknown }>,
+  context: { commandName?: string },
+) => (args: unknown) => Promise<{ output?: unknown }>;
+
+export interface SqsSpy {
+  /**
+   * The waits set on the message whose body contains `text`, in order: a visibility change's
+   * seconds, or a re-send's DelaySeconds (the engine's two ways to hold a retry).
+   */
+  waits(text: string): number[];
+  /**
+   * True once the last copy of a message whose body contains `text` received from `queueUrl`
+   * was deleted, and no copy was sent to that queue since: nothing is left to attempt.
+   */
+  gone(text: string, queueUrl: string): boolean;
+}
+
+export function spySqs(client: SQSClient): SqsSpy {
+  const bodies = new Map<string, string>(); // receipt handle -> body
+  const received: { queueUrl: string; handle: string; body: string; seq: number }[] = [];
+  const sent: { queueUrl: string; body: string; seq: number }[] = [];
+  let seq = 0;
+  const deleted = new Set<string>();
+  const waits: { body: string; seconds: number }[] = [];
+
+  const record = (command: string, { input, output }: Call) => {
+    const ok = (entries: Entry[]) => {
+      const ids = new Set((output?.Successful ?? []).map((s) => s.Id));
+      return entries.filter((e) => ids.has(e.Id));
+    };
+    switch (command) {
+      case "ReceiveMessageCommand":
+        for (const m of output?.Messages ?? []) {
+          bodies.set(m.ReceiptHandle!, m.Body ?? "");
+          received.push({
+            queueUrl: input.QueueUrl ?? "",
+            handle: m.ReceiptHandle!,
+            body: m.Body ?? "",
+            seq: ++seq,
+          });
+        }
+        break;
+      case "DeleteMessageCommand":
+        deleted.add(input.ReceiptHandle!);
+        break;
+      case "DeleteMessageBatchCommand":
+        for (const e of ok(input.Entries ?? [])) deleted.add(e.ReceiptHandle!);
+        break;
+      case "ChangeMessageVisibilityCommand":
+        waits.push({ body: bodies.get(input.ReceiptHandle!) ?? "", seconds: input.VisibilityTimeout! });
+        break;
+      case "ChangeMessageVisibilityBatchCommand":
+        for (const e of ok(input.Entries ?? [])) {
+          waits.push({ body: bodies.get(e.ReceiptHandle!) ?? "", seconds: e.VisibilityTimeout! });
+        }
+        break;
+      case "SendMessageCommand":
+      case "SendMessageBatchCommand": {
+        const entries = command === "SendMessageCommand" ? [input] : ok(input.Entries ?? []);
+        for (const e of entries) {
+          sent.push({ queueUrl: input.QueueUrl ?? "", body: e.MessageBody ?? "", seq: ++seq });
+          if (e.DelaySeconds) waits.push({ body: e.MessageBody ?? "", seconds: e.DelaySeconds });
+        }
+        break;
+      }
+    }
+  };
+
+  const spy: Middleware = (next, context) => async (args) => {
+    const result = await next(args);
+    record(context.commandName ?? "", {
+      input: (args as { input: Call["input"] }).input,
+      output: result.output as Call["output"],
+    });
+    return result;
+  };
+  (
+    client as unknown as { middlewareStack: { add(m: Middleware, o: { step: string; name: string }): void } }
+  ).middlewareStack.add(spy, { step: "initialize", name: `sqs-spy-${Math.random()}` });
+
+  return {
+    waits: (text) => waits.filter((w) => w.body.includes(text)).map((w) => w.seconds),
+    gone: (text, queueUrl) => {
+      const last = received.filter((r) => r.body.includes(text) && r.queueUrl === queueUrl).at(-1);
+      if (!last || !deleted.has(last.handle)) return false;
+      return !sent.some((s) => s.seq > last.seq && s.queueUrl === queueUrl && s.body.includes(text));
+    },
+  };
+}
