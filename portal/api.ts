@@ -80,6 +80,11 @@ export interface Endpoint {
   agent_id: string | null;
   status: "active" | "disabled" | "failing";
   secret_hint: string;
+  signing_version: "v1" | "v1a";
+  public_key: string | null;
+  jwks_url: string | null;
+  filter: Record<string, unknown> | null;
+  filtered_count: number;
   previous_secret_expires_at: string | null;
   max_retries: number;
   timeout_ms: number;
@@ -114,6 +119,37 @@ export interface Attempt {
   response_body: string | null;
   error: string | null;
   trigger: string;
+}
+
+/** An attempt with the request it sent (rebuilt by the API; the signature's value is not stored). */
+export interface AttemptDetail extends Attempt {
+  request: {
+    method: "POST";
+    url: string;
+    headers: Record<string, string>;
+    body: string;
+    signature_stored: false;
+    settings_changed_since: boolean;
+  };
+}
+
+export interface StatsBucket {
+  start: string;
+  attempts: number;
+  succeeded: number;
+  failed: number;
+  success_rate: number | null;
+  mean_latency_ms: number | null;
+}
+
+export interface EndpointStats extends Omit<StatsBucket, "start"> {
+  window: "24h" | "7d";
+  from: string;
+  to: string;
+  bucket_seconds: number;
+  median_latency_ms: number | null;
+  truncated: boolean;
+  buckets: StatsBucket[];
 }
 
 export interface EventItem {

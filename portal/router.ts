@@ -4,7 +4,7 @@ import { h } from "./dom.js";
 import { endpointPage } from "./views/endpoint.js";
 import { endpointForm } from "./views/endpoint-form.js";
 import { endpointsPage } from "./views/endpoints.js";
-import { attemptPage, eventPage, messagesPage } from "./views/messages.js";
+import { attemptPage, eventPage, legacyAttemptPage, messagesPage } from "./views/messages.js";
 
 export interface Ctx {
   api: Api;
@@ -23,7 +23,8 @@ const ROUTES: Array<[RegExp, View]> = [
   [/^\/endpoints\/([\w-]+)$/, endpointPage],
   [/^\/messages\/?$/, messagesPage],
   [/^\/messages\/([\w-]+)$/, eventPage],
-  [/^\/messages\/([\w-]+)\/attempts\/([\w-]+)$/, attemptPage],
+  [/^\/messages\/([\w-]+)\/endpoints\/([\w-]+)\/attempts\/([\w-]+)$/, attemptPage],
+  [/^\/messages\/([\w-]+)\/attempts\/([\w-]+)$/, legacyAttemptPage],
 ];
 
 export async function route(page: string, body: HTMLElement, ctx: Ctx): Promise<void> {

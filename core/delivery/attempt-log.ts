@@ -54,7 +54,8 @@ export async function attemptDetail(
   if (!m) throw notFound("event");
   const a = isId("att", attemptId) ? await getAttempt(deps.db, org, endpointId, msgId, attemptId) : undefined;
   if (!a) throw notFound("attempt");
-  return { attempt: a, request: sentRequest(endpoint, m, a.timestamp, deps.config.serviceName) };
+  const { serviceName, secretGraceHours } = deps.config;
+  return { attempt: a, request: sentRequest(endpoint, m, a.timestamp, { serviceName, secretGraceHours }) };
 }
 
 /**

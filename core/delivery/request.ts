@@ -55,16 +55,18 @@ export function sentRequest(
   >,
   message: Pick<MessageRecord, "id" | "type" | "created_at" | "agent_id" | "data">,
   attemptTimestamp: string,
-  serviceName: string,
+  opts: { serviceName: string; secretGraceHours: number },
 ) {
   const at = Date.parse(attemptTimestamp);
-  const grace = endpoint.previous_secret_expires_at && Date.parse(endpoint.previous_secret_expires_at) > at;
+  // The previous key signed too if the attempt fell within the last rotation's grace period.
+  const expires = endpoint.previous_secret_expires_at ? Date.parse(endpoint.previous_secret_expires_at) : 0;
+  const grace = at < expires && at >= expires - opts.secretGraceHours * 3_600_000;
   const signature = `${endpoint.signing_version},<not stored>`;
   return {
     method: "POST" as const,
     url: endpoint.url,
     headers: {
-      ...unsignedHeaders(endpoint.headers, serviceName),
+      ...unsignedHeaders(endpoint.headers, opts.serviceName),
       "webhook-id": message.id,
       "webhook-timestamp": String(Math.floor(at / 1000)),
       // During a rotation's grace period the previous key signed too.

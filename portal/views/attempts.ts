@@ -3,21 +3,17 @@ import { ApiFailure, type Attempt } from "../api.js";
 import { fmtTime, h, pill } from "../dom.js";
 import { type Ctx, link } from "../router.js";
 
+/** The deep link of an attempt. */
+export const attemptLink = (a: Pick<Attempt, "msg_id" | "endpoint_id" | "id">) =>
+  `/messages/${a.msg_id}/endpoints/${a.endpoint_id}/attempts/${a.id}`;
+
 export function attemptsTable(attempts: Attempt[], ctx: Ctx, opts: { resend: boolean }): HTMLElement {
   if (attempts.length === 0) return h("p", { class: "empty" }, "No attempts yet.");
   const rows = attempts.map((a) =>
     h(
       "tr",
       { "data-attempt": a.id },
-      h(
-        "td",
-        {},
-        h(
-          "a",
-          { href: "#", onclick: link(ctx, `/messages/${a.msg_id}/attempts/${a.id}`) },
-          fmtTime(a.timestamp),
-        ),
-      ),
+      h("td", {}, h("a", { href: "#", onclick: link(ctx, attemptLink(a)) }, fmtTime(a.timestamp))),
       h("td", {}, h("code", {}, a.event_type)),
       h("td", {}, pill(a.status)),
       h("td", {}, a.status_code === null ? "—" : String(a.status_code)),

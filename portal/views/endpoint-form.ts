@@ -4,7 +4,7 @@ import { ApiFailure, all, type Endpoint, type EventType } from "../api.js";
 import { clear, h, notice, pretty } from "../dom.js";
 import type { Ctx } from "../router.js";
 import { link } from "../router.js";
-import { secretBox } from "./secret.js";
+import { publicKeyBox, secretBox } from "./secret.js";
 
 export async function endpointForm(body: HTMLElement, ctx: Ctx, id?: string): Promise<void> {
   const [catalog, current] = await Promise.all([
@@ -54,6 +54,26 @@ export async function endpointForm(body: HTMLElement, ctx: Ctx, id?: string): Pr
   });
   const types = typePicker(catalog, current?.event_types ?? []);
   const headers = headerRows(current?.headers ?? {});
+  const filter = h(
+    "textarea",
+    { name: "filter", rows: 4, spellcheck: false, placeholder: '{ "data": { "amount": { "$gte": 100 } } }' },
+    current?.filter ? JSON.stringify(current.filter, null, 2) : "",
+  );
+  // The signing kind is chosen at creation; later it changes by rotating the secret.
+  const signing = h(
+    "select",
+    { name: "signing_version", disabled: Boolean(current) },
+    h(
+      "option",
+      { value: "v1", selected: current?.signing_version !== "v1a" },
+      "v1: HMAC-SHA256 with a shared secret",
+    ),
+    h(
+      "option",
+      { value: "v1a", selected: current?.signing_version === "v1a" },
+      "v1a: ed25519, verify with a public key",
+    ),
+  );
 
   const form = h(
     "form",
@@ -77,6 +97,18 @@ export async function endpointForm(body: HTMLElement, ctx: Ctx, id?: string): Pr
     ),
     h("div", { class: "row" }, field("Retries", retries), field("Timeout (ms)", timeout)),
     h("fieldset", {}, h("legend", {}, "Custom headers"), headers.el),
+    field(
+      "Payload filter (JSON)",
+      filter,
+      'Deliver only events that match, e.g. { "data": { "amount": { "$gte": 100 } } }; empty = every event.',
+    ),
+    field(
+      "Signing",
+      signing,
+      current
+        ? "Switch between v1 and v1a by rotating the secret on the endpoint's page."
+        : "v1a receivers verify with the endpoint's public key or its JWK Set: no shared secret.",
+    ),
     errors,
     h(
       "div",
@@ -106,19 +138,31 @@ export async function endpointForm(body: HTMLElement, ctx: Ctx, id?: string): Pr
     if (!ctx.session.agent_id) payload.agent_id = agent.value.trim() || null;
     if (retries.value) payload.max_retries = Number(retries.value);
     if (timeout.value) payload.timeout_ms = Number(timeout.value);
+    const filterText = filter.value.trim();
+    if (filterText) {
+      try {
+        payload.filter = JSON.parse(filterText);
+      } catch (err) {
+        errors.append(notice("error", `The filter is not JSON: ${(err as Error).message}`));
+        return;
+      }
+    } else if (current?.filter) payload.filter = null;
+    if (!current) payload.signing_version = signing.value;
     try {
       if (current) {
         await ctx.api.patch(`/webhook-endpoints/${current.id}`, payload);
         ctx.go(`/endpoints/${current.id}`);
       } else {
-        const created = await ctx.api.post<Endpoint & { secret: string }>("/webhook-endpoints", payload);
+        const created = await ctx.api.post<Endpoint & { secret?: string }>("/webhook-endpoints", payload);
         clear(body);
         body.append(
           h("h1", {}, "Endpoint created"),
-          secretBox(
-            created.secret,
-            "This is the endpoint's signing secret. Store it now: it is shown only once.",
-          ),
+          created.secret
+            ? secretBox(
+                created.secret,
+                "This is the endpoint's signing secret. Store it now: it is shown only once.",
+              )
+            : publicKeyBox(created),
           h(
             "a",
             { class: "button primary", href: "#", onclick: link(ctx, `/endpoints/${created.id}`) },
@@ -128,10 +172,29 @@ export async function endpointForm(body: HTMLElement, ctx: Ctx, id?: string): Pr
       }
     } catch (err) {
       if (!(err instanceof ApiFailure)) throw err;
-      errors.append(notice("error", err.error.message));
+      errors.append(apiErrorNotice(err));
     }
   });
   body.append(form);
+}
+
+/** The API's message, and what its details name: the field and why (a filter's path, a schema's issues). */
+function apiErrorNotice(err: ApiFailure): HTMLElement {
+  const details = err.error.details as unknown;
+  const lines: string[] = [];
+  if (Array.isArray(details)) {
+    for (const d of details as { path?: unknown; message?: unknown }[])
+      lines.push(`${String(d.path ?? "")}: ${String(d.message ?? "")}`);
+  } else if (details && typeof details === "object") {
+    const d = details as { path?: unknown; reason?: unknown };
+    if (d.reason !== undefined)
+      lines.push(`at ${d.path === undefined ? "(root)" : String(d.path)}: ${String(d.reason)}`);
+  }
+  return notice(
+    "error",
+    h("strong", { "data-code": err.error.code }, err.error.message),
+    lines.length ? h("ul", {}, ...lines.map((l) => h("li", {}, l))) : null,
+  );
 }
 
 function typePicker(catalog: EventType[], selected: string[]) {

@@ -45,6 +45,12 @@ function settings(ep: Endpoint): HTMLElement {
       row("Agent", ep.agent_id ?? "every agent"),
       row("Retries", `${ep.max_retries}, timeout ${ep.timeout_ms} ms`),
       row("Custom headers", headers.length ? headers.map(([k, v]) => `${k}: ${v}`).join("\n") : "none"),
+      row(
+        "Payload filter",
+        ep.filter ? h("code", { "data-testid": "filter" }, JSON.stringify(ep.filter)) : "none (every event)",
+      ),
+      ep.filter ? row("Filtered out", `${ep.filtered_count} event(s) did not match the filter`) : null,
+      row("Signing", ep.signing_version === "v1a" ? "v1a (ed25519)" : "v1 (HMAC-SHA256)"),
       row("Created", fmtTime(ep.created_at)),
     ),
   );

@@ -1,25 +1,11 @@
 /**
  * Endpoint health: consecutive failures, the failing/disabled state and why, and the success
- * rate and latency per hour over 24 h and per day over 7 days (from the attempt log).
+ * rate and latency per hour over 24 h and per day over 7 days (aggregated by the API:
+ * GET /v1/webhook-endpoints/{id}/stats).
  */
-import type { Attempt, Endpoint, Page } from "../api.js";
+import type { Endpoint, EndpointStats, StatsBucket } from "../api.js";
 import { fmtTime, h, svg } from "../dom.js";
 import type { Ctx } from "../router.js";
-
-const DAY = 24 * 3600_000;
-
-async function recentAttempts(ctx: Ctx, id: string, since: number): Promise<Attempt[]> {
-  const out: Attempt[] = [];
-  let cursor: string | null = null;
-  do {
-    const q: string = cursor ? `&cursor=${encodeURIComponent(cursor)}` : "";
-    const page: Page<Attempt> = await ctx.api.get(`/webhook-endpoints/${id}/attempts?limit=100${q}`);
-    out.push(...page.data);
-    const oldest = page.data.at(-1);
-    cursor = oldest && Date.parse(oldest.timestamp) >= since ? page.next_cursor : null;
-  } while (cursor && out.length < 2000);
-  return out.filter((a) => Date.parse(a.timestamp) >= since);
-}
 
 function state(ep: Endpoint): string {
   if (ep.status === "disabled") return "Disabled: no deliveries are made until it is enabled again.";
@@ -43,9 +29,11 @@ function breaker(ep: Endpoint): HTMLElement | null {
 }
 
 export async function healthSection(ep: Endpoint, ctx: Ctx): Promise<HTMLElement> {
-  const now = Date.now();
-  const attempts = await recentAttempts(ctx, ep.id, now - 7 * DAY);
-  const day = attempts.filter((a) => Date.parse(a.timestamp) >= now - DAY);
+  const [day, week] = await Promise.all(
+    (["24h", "7d"] as const).map((w) =>
+      ctx.api.get<EndpointStats>(`/webhook-endpoints/${ep.id}/stats?window=${w}`),
+    ),
+  );
   return h(
     "section",
     { class: "card", "data-testid": "health" },
@@ -56,59 +44,35 @@ export async function healthSection(ep: Endpoint, ctx: Ctx): Promise<HTMLElement
       "ul",
       { class: "stats" },
       h("li", {}, h("strong", {}, String(ep.consecutive_failures)), " consecutive failures"),
-      h("li", {}, h("strong", {}, rate(day)), " success (24 h)"),
-      h("li", {}, h("strong", {}, rate(attempts)), " success (7 days)"),
-      h("li", {}, h("strong", {}, median(day)), " median latency (24 h)"),
+      h("li", {}, h("strong", { "data-testid": "rate-24h" }, rate(day!)), " success (24 h)"),
+      h("li", {}, h("strong", {}, rate(week!)), " success (7 days)"),
+      h("li", {}, h("strong", {}, ms(day!.median_latency_ms)), " median latency (24 h)"),
     ),
     ep.last_error ? h("p", { class: "small" }, "Last error: ", h("code", {}, ep.last_error)) : null,
     h(
       "div",
       { class: "charts" },
-      chart("Last 24 hours (per hour)", buckets(day, now, 24, 3600_000)),
-      chart("Last 7 days (per day)", buckets(attempts, now, 7, DAY)),
+      chart("Last 24 hours (per hour)", day!),
+      chart("Last 7 days (per day, UTC)", week!),
     ),
   );
 }
 
-const rate = (list: Attempt[]) =>
-  list.length
-    ? `${Math.round((100 * list.filter((a) => a.status === "succeeded").length) / list.length)}%`
-    : "—";
+const rate = (s: { success_rate: number | null }) =>
+  s.success_rate === null ? "—" : `${Math.round(100 * s.success_rate)}%`;
 
-function median(list: Attempt[]): string {
-  if (!list.length) return "—";
-  const sorted = list.map((a) => a.latency_ms).sort((x, y) => x - y);
-  return `${sorted[Math.floor(sorted.length / 2)]} ms`;
-}
-
-interface Bucket {
-  total: number;
-  ok: number;
-  latency: number;
-}
-
-function buckets(list: Attempt[], now: number, n: number, size: number): Bucket[] {
-  const out: Bucket[] = Array.from({ length: n }, () => ({ total: 0, ok: 0, latency: 0 }));
-  for (const a of list) {
-    const i = n - 1 - Math.floor((now - Date.parse(a.timestamp)) / size);
-    const b = out[i];
-    if (!b) continue;
-    b.total++;
-    if (a.status === "succeeded") b.ok++;
-    b.latency += a.latency_ms;
-  }
-  return out;
-}
+const ms = (v: number | null) => (v === null ? "—" : `${v} ms`);
 
 /** Bars: success rate (height, green/red split); a line: mean latency, scaled to the slowest bucket. */
-function chart(title: string, data: Bucket[]): HTMLElement {
+function chart(title: string, stats: EndpointStats): HTMLElement {
+  const data: StatsBucket[] = stats.buckets;
   const w = 12;
   const height = 60;
-  const maxLatency = Math.max(1, ...data.map((b) => (b.total ? b.latency / b.total : 0)));
+  const maxLatency = Math.max(1, ...data.map((b) => b.mean_latency_ms ?? 0));
   const bars = data.flatMap((b, i) => {
-    if (!b.total)
+    if (!b.attempts)
       return [svg("rect", { x: i * w + 1, y: height - 2, width: w - 2, height: 2, class: "bar-empty" })];
-    const okH = (height * b.ok) / b.total;
+    const okH = (height * b.succeeded) / b.attempts;
     return [
       svg("rect", { x: i * w + 1, y: 0, width: w - 2, height: height - okH, class: "bar-fail" }),
       svg("rect", { x: i * w + 1, y: height - okH, width: w - 2, height: okH, class: "bar-ok" }),
@@ -116,7 +80,9 @@ function chart(title: string, data: Bucket[]): HTMLElement {
   });
   const points = data
     .map((b, i) =>
-      b.total ? `${i * w + w / 2},${height - (height * (b.latency / b.total)) / maxLatency}` : null,
+      b.mean_latency_ms === null
+        ? null
+        : `${i * w + w / 2},${height - (height * b.mean_latency_ms) / maxLatency}`,
     )
     .filter((p) => p !== null)
     .join(" ");
@@ -133,14 +99,15 @@ function chart(title: string, data: Bucket[]): HTMLElement {
     ...bars,
     line,
   );
+  const note = stats.truncated ? " Busy endpoint: the oldest events of the window are left out." : "";
   return h(
     "figure",
-    {},
+    { "data-window": stats.window },
     graphic,
     h(
       "figcaption",
       { class: "small muted" },
-      `${title}: bars = success rate, line = mean latency (max ${Math.round(maxLatency)} ms)`,
+      `${title}: ${stats.attempts} attempts; bars = success rate, line = mean latency (max ${Math.round(maxLatency)} ms).${note}`,
     ),
   );
 }

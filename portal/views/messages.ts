@@ -1,14 +1,14 @@
 /** The message log (filter by type, delivery status and time), an event's detail and an attempt's detail. */
 import {
   type Attempt,
+  type AttemptDetail,
   all,
-  type Endpoint,
   type EventDetail,
   type EventItem,
   type EventType,
   type Page,
 } from "../api.js";
-import { fmtTime, h, pill, pretty } from "../dom.js";
+import { fmtTime, h, notice, pill, pretty } from "../dom.js";
 import { type Ctx, link } from "../router.js";
 import { attemptsTable, resendButton } from "./attempts.js";
 
@@ -65,30 +65,29 @@ export async function messagesPage(body: HTMLElement, ctx: Ctx): Promise<void> {
     ),
     more,
   );
-  const sinceMs = filters.since ? Date.parse(filters.since) : -Infinity;
-  const untilMs = filters.until ? Date.parse(filters.until) : Infinity;
-  let cursor: string | null | undefined;
+  let cursor: string | undefined;
+  // Filters are query parameters: the API pages through the log (docs/recovery.md). A status
+  // page may come back empty with a cursor (the API examines at most 200 events per call).
   const loadPage = async () => {
     more.disabled = true;
-    const q = new URLSearchParams({ limit: "20" });
-    if (filters.type) q.set("type", filters.type);
-    if (cursor) q.set("cursor", cursor);
-    const page = await ctx.api.get<Page<EventItem>>(`/events?${q}`);
-    cursor = page.next_cursor;
-    const inRange = page.data.filter((m) => {
-      const t = Date.parse(m.created_at);
-      return t >= sinceMs && t <= untilMs;
-    });
-    const details = await mapLimit(inRange, 4, (m) => ctx.api.get<EventDetail>(`/events/${m.id}`));
-    for (const d of details) {
-      if (filters.status && !d.deliveries.some((x) => x.status === filters.status)) continue;
-      tbody.append(eventRow(d, ctx));
+    let added = 0;
+    for (let calls = 0; calls < 5 && added === 0; calls++) {
+      const q = new URLSearchParams({ limit: "20" });
+      if (filters.type) q.set("type", filters.type);
+      if (filters.status) q.set("status", filters.status);
+      if (filters.since) q.set("since", new Date(filters.since).toISOString());
+      if (filters.until) q.set("until", new Date(filters.until).toISOString());
+      if (cursor) q.set("cursor", cursor);
+      const page = await ctx.api.get<Page<EventItem>>(`/events?${q}`);
+      cursor = page.next_cursor ?? undefined;
+      const details = await mapLimit(page.data, 4, (m) => ctx.api.get<EventDetail>(`/events/${m.id}`));
+      for (const d of details) tbody.append(eventRow(d, ctx));
+      added += details.length;
+      if (!cursor) break;
     }
-    const older = page.data.at(-1);
-    const done = !cursor || (older !== undefined && Date.parse(older.created_at) < sinceMs);
-    more.disabled = done;
-    more.hidden = done;
-    if (!tbody.childElementCount && done)
+    more.disabled = !cursor;
+    more.hidden = !cursor;
+    if (!tbody.childElementCount && !cursor)
       tbody.append(h("tr", {}, h("td", { colspan: 4, class: "empty" }, "No messages match.")));
   };
   more.addEventListener("click", () => void loadPage());
@@ -184,33 +183,26 @@ export async function eventPage(body: HTMLElement, ctx: Ctx, id: string): Promis
   );
 }
 
+/** An older deep link without the endpoint: found through the event's attempts. */
+export async function legacyAttemptPage(body: HTMLElement, ctx: Ctx, msgId: string, attemptId: string) {
+  const attempts = await all<Attempt>(ctx.api, `/events/${msgId}/attempts`);
+  const a = attempts.find((x) => x.id === attemptId);
+  if (!a) throw new Error("attempt not found");
+  return attemptPage(body, ctx, msgId, a.endpoint_id, attemptId);
+}
+
 export async function attemptPage(
   body: HTMLElement,
   ctx: Ctx,
   msgId: string,
+  endpointId: string,
   attemptId: string,
 ): Promise<void> {
-  const [ev, attempts] = await Promise.all([
-    ctx.api.get<EventDetail>(`/events/${msgId}`),
-    all<Attempt>(ctx.api, `/events/${msgId}/attempts`),
-  ]);
-  const a = attempts.find((x) => x.id === attemptId);
-  if (!a) throw new Error("attempt not found");
-  const ep = await ctx.api.get<Endpoint>(`/webhook-endpoints/${a.endpoint_id}`).catch(() => undefined);
-  const sentBody = {
-    id: ev.id,
-    type: ev.type,
-    timestamp: ev.created_at,
-    ...(ev.agent_id ? { agent_id: ev.agent_id } : {}),
-    data: ev.data,
-  };
-  const headers: Record<string, string> = {
-    ...Object.fromEntries(Object.entries(ep?.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v])),
-    "content-type": "application/json",
-    "webhook-id": ev.id,
-    "webhook-timestamp": String(Math.floor(Date.parse(a.timestamp) / 1000)),
-    "webhook-signature": "v1,… (signed with the endpoint's secret)",
-  };
+  const a = await ctx.api.get<AttemptDetail>(
+    `/events/${msgId}/endpoints/${endpointId}/attempts/${attemptId}`,
+  );
+  const row = (label: string, value: Node | string, testid?: string) =>
+    h("tr", {}, h("th", {}, label), h("td", testid ? { "data-testid": testid } : {}, value));
   body.append(
     h("p", {}, h("a", { href: "#", onclick: link(ctx, `/messages/${msgId}`) }, "← Event ", msgId)),
     h("div", { class: "bar" }, h("h1", {}, `Attempt #${a.attempt}`), pill(a.status)),
@@ -220,49 +212,41 @@ export async function attemptPage(
       h(
         "tbody",
         {},
-        h(
-          "tr",
-          {},
-          h("th", {}, "Endpoint"),
-          h(
-            "td",
-            {},
-            h(
-              "a",
-              { href: "#", onclick: link(ctx, `/endpoints/${a.endpoint_id}`) },
-              ep?.url ?? a.endpoint_id,
-            ),
-          ),
+        row(
+          "Endpoint",
+          h("a", { href: "#", onclick: link(ctx, `/endpoints/${a.endpoint_id}`) }, a.request.url),
         ),
-        h("tr", {}, h("th", {}, "Time"), h("td", {}, fmtTime(a.timestamp))),
-        h(
-          "tr",
-          {},
-          h("th", {}, "Response status"),
-          h(
-            "td",
-            { "data-testid": "status-code" },
-            a.status_code === null ? "no response" : String(a.status_code),
-          ),
-        ),
-        h("tr", {}, h("th", {}, "Latency"), h("td", {}, `${a.latency_ms} ms`)),
-        h("tr", {}, h("th", {}, "Error"), h("td", {}, a.error ?? "none")),
-        h("tr", {}, h("th", {}, "Trigger"), h("td", {}, a.trigger)),
+        row("Time", fmtTime(a.timestamp)),
+        row("Response status", a.status_code === null ? "no response" : String(a.status_code), "status-code"),
+        row("Latency", `${a.latency_ms} ms`, "latency"),
+        row("Error", a.error ?? "none", "error"),
+        row("Trigger", a.trigger),
       ),
     ),
     h(
       "section",
-      { class: "card" },
-      h("h2", {}, "Request headers"),
+      { class: "card", "data-testid": "request" },
+      h("h2", {}, "Request sent"),
+      h(
+        "p",
+        { class: "small muted" },
+        "Rebuilt from the stored event: the same headers and body bytes as sent, except the signature's value, which is not stored.",
+      ),
+      a.request.settings_changed_since
+        ? notice(
+            "info",
+            "The endpoint was edited after this attempt: its URL and custom headers may have differed then.",
+          )
+        : null,
       h(
         "pre",
-        {},
-        Object.entries(headers)
-          .map(([k, v]) => `${k}: ${v}`)
-          .join("\n"),
+        { "data-testid": "request-headers" },
+        [`POST ${a.request.url}`, ...Object.entries(a.request.headers).map(([k, v]) => `${k}: ${v}`)].join(
+          "\n",
+        ),
       ),
+      h("pre", { "data-testid": "request-body" }, a.request.body),
     ),
-    h("section", { class: "card" }, h("h2", {}, "Request body"), h("pre", {}, pretty(sentBody))),
     h(
       "section",
       { class: "card" },

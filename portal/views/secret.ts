@@ -16,6 +16,17 @@ export function secretBox(secret: string, text: string): HTMLElement {
   );
 }
 
+/** A v1a endpoint's public key and JWKS URL: public, shown whenever asked. */
+export function publicKeyBox(ep: Pick<Endpoint, "public_key" | "jwks_url">): HTMLElement {
+  return h(
+    "div",
+    { class: "secret-box" },
+    h("p", {}, "Deliveries are signed with ed25519 (v1a). Verify them with this public key:"),
+    h("code", { class: "secret", "data-testid": "public-key" }, ep.public_key ?? ""),
+    h("p", { class: "small" }, "or with the keys of the JWK Set at ", h("code", {}, ep.jwks_url ?? ""), "."),
+  );
+}
+
 export function secretSection(ep: Endpoint, ctx: Ctx): HTMLElement {
   const out = h("div", {});
   const grace = ctx.session.secret_grace_hours;
@@ -41,7 +52,9 @@ export function secretSection(ep: Endpoint, ctx: Ctx): HTMLElement {
     out,
   );
   const actions = h("div", { class: "actions" });
-  if (ctx.can("reveal_secret")) {
+  if (ep.signing_version === "v1a") out.append(publicKeyBox(ep));
+  // A v1a private key never leaves the service (the API answers 409): nothing to reveal.
+  if (ctx.can("reveal_secret") && ep.signing_version !== "v1a") {
     actions.append(
       h(
         "button",
@@ -64,13 +77,15 @@ export function secretSection(ep: Endpoint, ctx: Ctx): HTMLElement {
         : "A new secret is created now and the old one stops signing at once: update your receiver immediately.";
     actions.append(
       confirmButton("Rotate secret", explain, "Rotate now", async () => {
-        const rotated = await ctx.api.post<Endpoint & { secret: string }>(
+        const rotated = await ctx.api.post<Endpoint & { secret?: string }>(
           `/webhook-endpoints/${ep.id}/rotate-secret`,
         );
         clear(out);
         const until = rotated.previous_secret_expires_at;
         out.append(
-          secretBox(rotated.secret, "The new signing secret. Store it now: it is shown only once."),
+          rotated.secret
+            ? secretBox(rotated.secret, "The new signing secret. Store it now: it is shown only once.")
+            : publicKeyBox(rotated),
           h(
             "p",
             { class: "muted" },
