@@ -11,6 +11,7 @@ import { configDefaults, defineConfig } from "vitest/config";
 const unit = [
   "test/api/rules.test.ts",
   "test/delivery/decide.test.ts",
+  "test/delivery/endpoint-stats.test.ts",
   "test/delivery/metrics.test.ts",
   "test/delivery/next-step.test.ts",
   "test/delivery/retry.test.ts",
@@ -32,6 +33,7 @@ const unit = [
 ];
 
 const slow = [
+  "test/client/package.test.ts",
   "test/e2e/docs-offline.test.ts",
   "test/e2e/in-flight.test.ts",
   "test/e2e/npm-start.test.ts",
@@ -47,6 +49,9 @@ const slow = [
 const emulators = ["test/support/global-setup.ts"];
 
 export default defineConfig({
+  // In this repository @hookrelay/client resolves to its source (packages/client/package.json's
+  // `hookrelay-source` condition), then Vitest's default server conditions (node, development).
+  ssr: { resolve: { conditions: ["hookrelay-source", "node", "development|production"] } },
   test: {
     // Loopback-only name resolution in every test file: tests never reach the internet.
     // fast-check draws from a fixed seed (FC_SEED=random explores): CI runs are repeatable.

@@ -6,7 +6,8 @@
  */
 import { randomBytes } from "node:crypto";
 import { GetQueueAttributesCommand, type SQSClient } from "@aws-sdk/client-sqs";
-import { publishEvents } from "../core/events/publish.js";
+import { createClient, unwrap } from "@hookrelay/client";
+import { publishEvents } from "@hookrelay/client/publish";
 import { bootstrapOrg } from "../core/orgs/bootstrap.js";
 import type { LocalStack } from "../local/stack.js";
 import type { CallCounter, CallSnapshot } from "./calls.js";
@@ -75,19 +76,17 @@ export async function createEndpoints(
   const orgId = `org_bench${tag}`;
   const apiKey = `sk_test_${randomBytes(24).toString("base64url")}`;
   await bootstrapOrg(ctx.stack.deps, { orgId, name: `bench ${tag}`, apiKey });
+  const client = createClient({ url: ctx.stack.url, apiKey });
   const endpointIds: string[] = [];
   for (let k = 0; k < fanout; k++) {
     const key = `${tag}-${k}`;
     const url = `${ctx.receiver.url}${opts.path ? opts.path(key) : `/hook/${key}`}`;
-    const res = await fetch(`${ctx.stack.url}/v1/webhook-endpoints`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${apiKey}`, "content-type": "application/json" },
-      body: JSON.stringify({ url, event_types: [EVENT_TYPE], description: `bench ${key}` }),
-    });
-    const body = (await res.json()) as { id?: string; secret?: string };
-    if (res.status !== 201 || !body.secret || !body.id) {
-      throw new Error(`creating an endpoint failed: ${res.status} ${JSON.stringify(body)}`);
-    }
+    const body = await unwrap(
+      client.POST("/v1/webhook-endpoints", {
+        body: { url, event_types: [EVENT_TYPE], description: `bench ${key}` },
+      }),
+    );
+    if (!body.secret) throw new Error(`endpoint ${body.id} came without its secret`);
     endpointIds.push(body.id);
     await ctx.receiver.route(key, body.secret, opts.failFirst ?? false);
   }

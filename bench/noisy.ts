@@ -7,7 +7,8 @@
  */
 import { randomBytes } from "node:crypto";
 import { GetQueueAttributesCommand, type SQSClient } from "@aws-sdk/client-sqs";
-import { publishEvents } from "../core/events/publish.js";
+import { createClient, unwrap } from "@hookrelay/client";
+import { publishEvents } from "@hookrelay/client/publish";
 import { bootstrapOrg } from "../core/orgs/bootstrap.js";
 import type { E2eContext } from "./e2e.js";
 import { progress, progressDone } from "./progress.js";
@@ -37,22 +38,19 @@ async function org(ctx: E2eContext, label: string) {
   const orgId = `org_noisy${tag}`;
   const apiKey = `sk_test_${randomBytes(24).toString("base64url")}`;
   await bootstrapOrg(ctx.stack.deps, { orgId, name: `noisy ${label} ${tag}`, apiKey });
+  const client = createClient({ url: ctx.stack.url, apiKey });
   const endpoint = async (key: string, type: string, mode: ReceiverMode) => {
-    const res = await fetch(`${ctx.stack.url}/v1/webhook-endpoints`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${apiKey}`, "content-type": "application/json" },
-      body: JSON.stringify({ url: `${ctx.receiver.url}/hook/${key}`, event_types: [type] }),
-    });
-    const body = (await res.json()) as { id?: string; secret?: string };
-    if (res.status !== 201 || !body.secret || !body.id) throw new Error(`endpoint: ${res.status}`);
+    const body = await unwrap(
+      client.POST("/v1/webhook-endpoints", {
+        body: { url: `${ctx.receiver.url}/hook/${key}`, event_types: [type] },
+      }),
+    );
+    if (!body.secret) throw new Error(`endpoint ${body.id} came without its secret`);
     await ctx.receiver.route(key, body.secret, false, mode);
     return { id: body.id, key };
   };
   const remove = (id: string) =>
-    fetch(`${ctx.stack.url}/v1/webhook-endpoints/${id}`, {
-      method: "DELETE",
-      headers: { authorization: `Bearer ${apiKey}` },
-    });
+    unwrap(client.DELETE("/v1/webhook-endpoints/{id}", { params: { path: { id } } }));
   return { orgId, endpoint, remove };
 }
 
