@@ -3,6 +3,8 @@
  * work in a cross-origin iframe whose browser blocks third-party cookies). The token lives
  * in memory and in the URL fragment, which browsers never send to a server.
  */
+import type { EndpointStats as CoreStats } from "../core/delivery/endpoint-stats.js";
+
 export interface ApiError {
   status: number;
   code: string;
@@ -133,24 +135,9 @@ export interface AttemptDetail extends Attempt {
   };
 }
 
-export interface StatsBucket {
-  start: string;
-  attempts: number;
-  succeeded: number;
-  failed: number;
-  success_rate: number | null;
-  mean_latency_ms: number | null;
-}
-
-export interface EndpointStats extends Omit<StatsBucket, "start"> {
-  window: "24h" | "7d";
-  from: string;
-  to: string;
-  bucket_seconds: number;
-  median_latency_ms: number | null;
-  truncated: boolean;
-  buckets: StatsBucket[];
-}
+/** GET /v1/webhook-endpoints/{id}/stats: the API's aggregate (core/delivery/endpoint-stats.ts). */
+export type { StatsBucket } from "../core/delivery/endpoint-stats.js";
+export type EndpointStats = CoreStats & { truncated: boolean };
 
 export interface EventItem {
   id: string;

@@ -12,8 +12,9 @@ import {
   getAttempt,
 } from "../store/attempts.js";
 import { getMessage } from "../store/messages.js";
-import { aggregate, retryHorizonMs, type StatsWindow, windowBounds } from "./endpoint-stats.js";
+import { aggregate, type StatsWindow, windowBounds } from "./endpoint-stats.js";
 import { sentRequest } from "./request.js";
+import { retryHorizonMs } from "./retry.js";
 
 /** Attempts one health aggregate reads at most (docs/portal.md): about 600 per shard. */
 export const STATS_MAX_ITEMS = 10_000;

@@ -1,8 +1,8 @@
 /**
  * Endpoint health over a window (the portal's chart, `GET /v1/webhook-endpoints/{id}/stats`):
- * attempts per bucket, their success rate and latency. Pure: the store reads the attempts.
+ * attempts per bucket, their success rate and latency. Pure and import-free (the portal
+ * shares its types): the store reads the attempts, core/delivery/retry.ts gives the horizon.
  */
-import { baseDelaySeconds, type RetrySettings } from "./retry.js";
 
 export type StatsWindow = "24h" | "7d";
 
@@ -94,14 +94,4 @@ export function aggregate(window: StatsWindow, now: Date, samples: readonly Atte
       mean_latency_ms: b.total ? Math.round(b.latency / b.total) : null,
     })),
   };
-}
-
-/**
- * How far back, from the window's start, the events whose retries may fall in the window go:
- * the retry schedule's span for `maxRetries` (each delay at its jitter's longest).
- */
-export function retryHorizonMs(settings: RetrySettings, maxRetries: number): number {
-  let seconds = 0;
-  for (let n = 1; n <= maxRetries; n++) seconds += baseDelaySeconds(settings, n) * (1 + settings.jitter);
-  return Math.ceil(seconds * 1000);
 }

@@ -59,3 +59,13 @@ export function nextDelaySeconds(
   if (retryAfterSeconds === null || retryAfterSeconds === undefined) return scheduled;
   return Math.max(scheduled, Math.min(retryAfterSeconds, maxDelaySeconds(settings)));
 }
+
+/**
+ * How far back, from the window's start, the events whose retries may fall in the window go:
+ * the retry schedule's span for `maxRetries` (each delay at its jitter's longest).
+ */
+export function retryHorizonMs(settings: RetrySettings, maxRetries: number): number {
+  let seconds = 0;
+  for (let n = 1; n <= maxRetries; n++) seconds += baseDelaySeconds(settings, n) * (1 + settings.jitter);
+  return Math.ceil(seconds * 1000);
+}

@@ -47,9 +47,11 @@ describe("@hookrelay/client from another project", () => {
 import * as verify from "@hookrelay/client/verify";
 import * as publish from "@hookrelay/client/publish";
 const where = (s) => import.meta.resolve(s).replace(/^.*packages\\/client\\//, "");
+const cli = await import(new URL("dist/cli.js", import.meta.resolve("@hookrelay/client/package.json")));
 console.log(JSON.stringify({
   client: typeof client.createClient, unwrap: typeof client.unwrap,
   verify: typeof verify.verify, jwks: typeof verify.jwksVerifier, publish: typeof publish.publishEvents,
+  cli: typeof cli.main,
   files: ["@hookrelay/client", "@hookrelay/client/verify", "@hookrelay/client/publish"].map(where),
 }));
 `,
@@ -62,6 +64,7 @@ console.log(JSON.stringify({
       verify: "function",
       jwks: "function",
       publish: "function",
+      cli: "function",
       files: ["dist/index.js", "dist/verify.js", "dist/publish.js"],
     });
   });
