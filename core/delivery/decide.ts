@@ -77,9 +77,13 @@ export function decide(
   outcome: Outcome | null,
   ctx: DecideContext,
 ): Decision {
-  if (!endpoint || endpoint.status === "disabled") {
-    const reason = endpoint ? "endpoint disabled" : "endpoint deleted";
-    return { action: { kind: "ack" }, records: { delivery: closed("abandoned", ctx.attempt - 1, reason) } };
+  if (!endpoint) {
+    const abandoned = closed("abandoned", ctx.attempt - 1, "endpoint deleted");
+    return { action: { kind: "ack" }, records: { delivery: abandoned } };
+  }
+  if (endpoint.status === "disabled") {
+    // Parked, not queued: the record joins the endpoint's parked index, resumed on re-enable.
+    return { action: { kind: "ack" }, records: { delivery: closed("skipped", ctx.attempt - 1, PARKED) } };
   }
   return outcome ? afterRequest(task, endpoint, outcome, ctx) : beforeRequest(task, endpoint, ctx);
 }
@@ -150,11 +154,11 @@ function afterRequest(
   }
   if (outcome.status === 410) {
     // Standard Webhooks: 410 Gone means "stop sending". Disabled, visibly (status and
-    // last_error on the endpoint); re-enabling it and `recover` bring the deliveries back.
-    const reason = "endpoint answered 410 Gone and was disabled";
+    // last_error on the endpoint); the delivery is parked and resumes when it is re-enabled.
+    const reason = "endpoint answered 410 Gone and was disabled; delivered when it is re-enabled";
     return {
       action: { kind: "ack" },
-      records: { delivery: closed("abandoned", attempt, reason, 410), attempt: {}, endpoint: "disable" },
+      records: { delivery: closed("skipped", attempt, reason, 410), attempt: {}, endpoint: "disable" },
     };
   }
   return retryOrGiveUp(task, endpoint, outcome, ctx);
@@ -240,8 +244,11 @@ function resend(
   return { action: { kind: "resend", ...to, task: { ...task, attempt_base: made } }, records };
 }
 
+/** Why a delivery to a disabled endpoint is parked (`skipped`). */
+export const PARKED = "endpoint disabled; delivered when it is re-enabled";
+
 function closed(
-  status: "abandoned" | "failed",
+  status: "abandoned" | "failed" | "skipped",
   attempts: number,
   reason: string,
   code: number | null = null,

@@ -1,6 +1,7 @@
 /**
  * The events the delivery engine schedules for functions/scheduled.ts (target
- * "maintenance"): the JSON body of the schedule entry is the Lambda event.
+ * "maintenance"): the JSON body of the schedule entry is the Lambda event. The auto-disable
+ * timer of a failing endpoint, and the resumption of a re-enabled endpoint's parked deliveries.
  */
 import * as z from "zod";
 
@@ -13,5 +14,13 @@ export const autoDisableEvent = z.object({
 });
 export type AutoDisableEvent = z.infer<typeof autoDisableEvent>;
 
-export const maintenanceEvent = z.discriminatedUnion("kind", [autoDisableEvent]);
+/** An endpoint was re-enabled: resume the deliveries parked while it was disabled. */
+export const resumeEvent = z.object({
+  kind: z.literal("endpoint.resume"),
+  org_id: z.string(),
+  endpoint_id: z.string(),
+});
+export type ResumeEvent = z.infer<typeof resumeEvent>;
+
+export const maintenanceEvent = z.discriminatedUnion("kind", [autoDisableEvent, resumeEvent]);
 export type MaintenanceEvent = z.infer<typeof maintenanceEvent>;

@@ -1,6 +1,7 @@
 /**
- * Scheduled work of the delivery engine (functions/scheduled.ts): the auto-disable timer
- * set when an endpoint became failing. It disables the endpoint only if it is still
+ * Scheduled work of the delivery engine (functions/scheduled.ts): resuming a re-enabled
+ * endpoint's parked deliveries (recovery.ts), and the auto-disable timer set when an
+ * endpoint became failing. The timer disables the endpoint only if it is still
  * failing since that same time: a success in between (back to active) or a newer failing
  * run (with its own timer) turns this one into a no-op, so stale timers need no cancel.
  */
@@ -8,8 +9,9 @@ import type { Deps } from "../deps.js";
 import { logger } from "../log/logger.js";
 import { autoDisable } from "../store/endpoint-health.js";
 import { maintenanceEvent } from "./maintenance-event.js";
+import { resumeParked } from "./recovery.js";
 
-export type MaintenanceResult = { done: "disabled" | "unchanged" | "ignored" };
+export type MaintenanceResult = { done: "disabled" | "unchanged" | "ignored" | "resumed" };
 
 export function createMaintenanceHandler(deps: Deps): (event: unknown) => Promise<MaintenanceResult> {
   return async (event) => {
@@ -19,6 +21,10 @@ export function createMaintenanceHandler(deps: Deps): (event: unknown) => Promis
       return { done: "ignored" };
     }
     const e = parsed.data;
+    if (e.kind === "endpoint.resume") {
+      const n = await resumeParked(deps, e.org_id, e.endpoint_id);
+      return { done: n > 0 ? "resumed" : "unchanged" };
+    }
     const disabled = await autoDisable(deps.db, e.org_id, e.endpoint_id, e.failing_since);
     logger.info(disabled ? "endpoint auto-disabled" : "auto-disable skipped: endpoint no longer failing", {
       org_id: e.org_id,

@@ -11,8 +11,9 @@
 import type { Deps } from "../deps.js";
 import { getEndpointOf } from "../endpoints/service.js";
 import { mapLimit } from "../lib/pool.js";
+import { logger } from "../log/logger.js";
 import type { EndpointRecord } from "../model/endpoint.js";
-import { conflict, notFound, validationError } from "../model/errors.js";
+import { conflict, notFound, ServiceError, validationError } from "../model/errors.js";
 import { MAX_RECOVER_PER_CALL } from "../model/limits.js";
 import { type DeliveryTask, taskFor, taskId } from "../model/task.js";
 import { SendError } from "../queue/send.js";
@@ -27,6 +28,7 @@ import {
 } from "../store/deliveries.js";
 import { getMessage, type StoredMessage } from "../store/messages.js";
 import { deliveryRecordItem } from "./records.js";
+import { scheduleResume } from "./resume.js";
 import { stuckDeliveries } from "./stuck.js";
 
 function pendingItem(deps: Deps, task: DeliveryTask) {
@@ -82,14 +84,16 @@ export interface RecoverResult {
 }
 
 /**
- * Re-enqueues every failed, skipped or abandoned delivery of the endpoint since `since`, and
- * every stuck one (stuck.ts: pending or retrying long past its due time, or never recorded).
+ * Re-enqueues every failed, skipped (parked) or abandoned delivery of the endpoint since
+ * `since`, and every stuck one (stuck.ts: pending or retrying long past its due time, or
+ * never recorded). `parkedOnly` (a resume after a re-enable) takes the parked ones alone.
  */
 export async function recoverEndpoint(
   deps: Deps,
   org: string,
   endpointId: string,
   since: string,
+  parkedOnly = false,
 ): Promise<RecoverResult> {
   const sinceMs = Date.parse(since);
   if (Number.isNaN(sinceMs)) throw validationError("since must be an ISO 8601 date-time");
@@ -102,6 +106,7 @@ export async function recoverEndpoint(
     endpointId,
     from.toISOString(),
     MAX_RECOVER_PER_CALL,
+    parkedOnly ? ["parked"] : undefined,
   );
   const messages = await mapLimit(deliveries, 16, (d) => getMessage(deps.db, org, d.msg_id));
   const work: Work[] = deliveries.flatMap((ref, i) => {
@@ -109,7 +114,9 @@ export async function recoverEndpoint(
     return m ? [workFor(deps, m, endpointId, ref)] : [];
   });
   const expired = deliveries.length - work.length;
-  const stuck = await stuckDeliveries(deps, org, endpointId, from, MAX_RECOVER_PER_CALL - work.length);
+  const stuck = parkedOnly
+    ? { messages: [], more: false }
+    : await stuckDeliveries(deps, org, endpointId, from, MAX_RECOVER_PER_CALL - work.length);
   const taken = new Set(work.map((w) => w.task.msg_id));
   for (const m of stuck.messages) if (!taken.has(m.id)) work.push(workFor(deps, m, endpointId));
   const more = moreRecoverable || stuck.more;
@@ -146,6 +153,24 @@ interface Work {
 function workFor(deps: Deps, m: StoredMessage, endpointId: string, ref?: RecoverableRef): Work {
   const task = taskFor(m, endpointId, "recover");
   return { ...(ref ? { ref } : {}), task, pending: pendingItem(deps, task) };
+}
+
+/**
+ * Resumes the deliveries parked while the endpoint was disabled (maintenance, after a
+ * re-enable: resume.ts), 1,000 per run, another run scheduled at once while more remain.
+ * Nothing when the endpoint is gone or disabled again. Returns how many were resumed.
+ */
+export async function resumeParked(deps: Deps, org: string, endpointId: string): Promise<number> {
+  let res: RecoverResult;
+  try {
+    res = await recoverEndpoint(deps, org, endpointId, new Date(0).toISOString(), true);
+  } catch (err) {
+    if (err instanceof ServiceError && err.status < 500) return 0; // deleted or disabled again
+    throw err;
+  }
+  if (res.more) await scheduleResume(deps, org, endpointId, 0);
+  logger.info("parked deliveries resumed", { org_id: org, endpoint_id: endpointId, count: res.count });
+  return res.count;
 }
 
 async function outOfIndex(deps: Deps, org: string, ref: RecoverableRef): Promise<void> {

@@ -4,6 +4,7 @@
  * write is keyed by the caller's organization, so another tenant's ids are simply not found.
  */
 
+import { scheduleResume } from "../delivery/resume.js";
 import type { Deps } from "../deps.js";
 import { checkFilter } from "../filters/filter.js";
 import type { AgentId } from "../filters/match.js";
@@ -178,6 +179,8 @@ export async function updateEndpoint(
   const updated = await patchEndpoint(deps.db, org, id, set);
   if (!updated) throw endpointNotFound();
   deps.endpoints.invalidate(org);
+  // Deliveries parked while it was disabled resume (docs/delivery.md, "Disabled endpoints").
+  if (current.status === "disabled" && updated.status !== "disabled") await scheduleResume(deps, org, id);
   return updated;
 }
 

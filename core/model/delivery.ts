@@ -10,8 +10,8 @@ export const deliveryStatus = z.enum([
   "retrying", // at least one failed attempt, another is scheduled
   "succeeded",
   "failed", // retries exhausted; the task is in the delivery DLQ
-  "skipped", // endpoint disabled when the event arrived; recoverable
-  "abandoned", // endpoint deleted or disabled while retrying
+  "skipped", // parked: endpoint disabled (at fan-out or while retrying); resumes on re-enable
+  "abandoned", // endpoint deleted while retrying, or the event expired before a scheduled retry
 ]);
 export type DeliveryStatus = z.infer<typeof deliveryStatus>;
 

@@ -8,8 +8,10 @@
  * ends in a time-ordered id). Items are never rewritten, except to take a recovered
  * delivery out of the recovery index.
  *
- * Final failures (failed, skipped, abandoned) also carry the sparse recovery index keys
- * (GSI2, keys only), so `recover` finds them per endpoint and time without scanning.
+ * Final failures (failed, abandoned) also carry the sparse recovery index keys (GSI2, keys
+ * only), so `recover` finds them per endpoint and time without scanning; deliveries parked
+ * for a disabled endpoint (skipped) carry the parked keys of the same index, which
+ * re-enabling the endpoint resumes (core/delivery/resume.ts).
  */
 import { QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { AttemptRecord, DeliveryRecord, DeliveryStatus } from "../model/delivery.js";
@@ -20,7 +22,21 @@ import { keys } from "./keys.js";
 import { getMessage } from "./messages.js";
 import { allShards } from "./shards.js";
 
-const RECOVERABLE: ReadonlySet<DeliveryStatus> = new Set(["failed", "skipped", "abandoned"]);
+const RECOVERABLE: ReadonlySet<DeliveryStatus> = new Set(["failed", "abandoned"]);
+
+/** Which GSI2 partitions to read: final failures, parked deliveries, or both. */
+export type RecoveryIndex = "recoverable" | "parked";
+const indexPk: Record<RecoveryIndex, (org: string, endpointId: string, shard: number) => string> = {
+  recoverable: keys.recoverablePk,
+  parked: keys.parkedPk,
+};
+
+function indexKeys(record: DeliveryRecord) {
+  const { org_id, endpoint_id, created_at, msg_id } = record;
+  if (record.status === "skipped") return keys.parked(org_id, endpoint_id, created_at, msg_id);
+  if (RECOVERABLE.has(record.status)) return keys.recoverable(org_id, endpoint_id, created_at, msg_id);
+  return {};
+}
 
 /**
  * The item for a delivery's new state, with the attempt that led to it if there was one.
@@ -35,9 +51,7 @@ export function deliveryItem(
   const itemId = attempt?.id ?? newId("att", new Date(record.updated_at));
   return {
     ...keys.log(record.org_id, record.endpoint_id, record.msg_id, itemId),
-    ...(RECOVERABLE.has(record.status)
-      ? keys.recoverable(record.org_id, record.endpoint_id, record.created_at, record.msg_id)
-      : {}),
+    ...indexKeys(record),
     ...record,
     ...(attempt ? { attempt: attemptFields(attempt) } : {}),
     expires_at: expiresAt,
@@ -126,8 +140,8 @@ export interface RecoverableRef {
 }
 
 /**
- * Recoverable deliveries (failed, skipped, abandoned) of one endpoint whose message was
- * created at or after `since` (ISO, UTC), via the sparse GSI2 index, shard by shard.
+ * Recoverable deliveries of one endpoint whose message was created at or after `since` (ISO,
+ * UTC), via the sparse GSI2 index, index by index (`indexes`) and shard by shard.
  */
 export async function recoverableDeliveries(
   db: Db,
@@ -135,10 +149,12 @@ export async function recoverableDeliveries(
   endpointId: string,
   since: string,
   max: number,
+  indexes: RecoveryIndex[] = ["recoverable", "parked"],
 ): Promise<{ deliveries: RecoverableRef[]; more: boolean }> {
   const out: RecoverableRef[] = [];
   let more = false;
-  for (const shard of allShards()) {
+  const partitions = indexes.flatMap((i) => allShards().map((shard) => indexPk[i](org, endpointId, shard)));
+  for (const pk of partitions) {
     let start: Record<string, unknown> | undefined;
     do {
       if (out.length > max) break;
@@ -147,7 +163,7 @@ export async function recoverableDeliveries(
           TableName: db.table,
           IndexName: "GSI2",
           KeyConditionExpression: "gsi2pk = :pk AND gsi2sk >= :since",
-          ExpressionAttributeValues: { ":pk": keys.recoverablePk(org, endpointId, shard), ":since": since },
+          ExpressionAttributeValues: { ":pk": pk, ":since": since },
           ExclusiveStartKey: start,
           Limit: Math.min(max + 1 - out.length, 1000),
         }),

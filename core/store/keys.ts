@@ -15,6 +15,7 @@
  * | idempotency key (24 h)    | IDEM#{org}#{producerId}     | IDEM               |                                              |
  * | delivery log (attempt or  | LOG#{org}#{endpointId}#{s}  | {msgId}#{ulid}     | GSI2 (sparse, keys only, final failures):    |
  * |  state of msg x endpoint) |                             |                    |  REC#{org}#{endpointId}#{s} / {createdAt}#{msgId} |
+ * |                           |                             |                    |  (parked, endpoint disabled: PARK#… instead)  |
  * | rate window (1 s, 2 min)  | RATE#{org}#{endpointId}#{sec} | RATE           |                                              |
  * | local scheduler entry     | SCHEDULE                    | {name}             | GSI1: SCHEDULE_DUE / {dueAt}#{name}          |
  *
@@ -77,6 +78,15 @@ export const keys = {
     gsi2sk: `${createdAt}#${msgId}`,
   }),
   recoverablePk: (org: string, endpointId: string, shard: number) => `REC#${org}#${endpointId}#${shard}`,
+  /**
+   * GSI2 keys of a delivery parked while its endpoint is disabled (`skipped`): the same index,
+   * its own partitions, so re-enabling the endpoint resumes exactly these.
+   */
+  parked: (org: string, endpointId: string, createdAt: string, msgId: string) => ({
+    gsi2pk: `PARK#${org}#${endpointId}#${shardOf(msgId)}`,
+    gsi2sk: `${createdAt}#${msgId}`,
+  }),
+  parkedPk: (org: string, endpointId: string, shard: number) => `PARK#${org}#${endpointId}#${shard}`,
 
   /** One endpoint's delivery count in one epoch second (its `rate_limit`, core/store/rate-limit.ts). */
   rateWindow: (org: string, endpointId: string, second: number): Key => ({

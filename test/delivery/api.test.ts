@@ -207,17 +207,17 @@ describe.concurrent("attempt log and recovery API", () => {
     });
   });
 
-  it("recovers skipped and abandoned deliveries too", async () => {
+  it("recovers skipped (parked) deliveries too", async () => {
     const org = await createTestOrg(h.stack);
     const r = await receiver();
     const ep = await putEndpoint(h.deps, { org_id: org.orgId, url: r.url, status: "disabled" });
     const t = taskFor(ep);
     await putMessageOf(h.deps, t);
     await enqueue(h.deps, t);
-    await waitForDelivery(h.deps, t, "abandoned");
+    await waitForDelivery(h.deps, t, "skipped");
     expect(r.requests).toHaveLength(0);
 
-    // Re-enabled by its owner, then recovered.
+    // Re-enabled (behind the service's back: no resume is scheduled), then recovered.
     await updateEndpointFields(h.deps, ep, { status: "active" });
     const res = await org.request("POST", `/v1/webhook-endpoints/${ep.id}/recover`, {
       since: new Date(Date.now() - 60_000).toISOString(),

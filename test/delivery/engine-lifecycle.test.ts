@@ -86,18 +86,21 @@ describe.concurrent("delivery lifecycle", () => {
     expect(await endpointNow(h.deps, ep)).toBeUndefined();
   });
 
-  it("abandons pending retries of a disabled endpoint (recoverable)", async () => {
+  it("parks pending retries of a disabled endpoint (skipped, in its parked index)", async () => {
     const r = await receiver({ fallback: { status: 500 } });
     const ep = await putEndpoint(h.deps, { url: r.url });
     const t = taskFor(ep);
     await enqueue(h.deps, t);
     await r.waitForRequests(1);
     await updateEndpointFields(h.deps, ep, { status: "disabled" });
-    const d = await waitForDelivery(h.deps, t, "abandoned");
-    expect(d.last_error).toBe("endpoint disabled");
+    const d = await waitForDelivery(h.deps, t, "skipped");
+    expect(d).toMatchObject({
+      last_error: "endpoint disabled; delivered when it is re-enabled",
+      attempts: 1,
+    });
     const ref = await recoverableRefOf(h.deps.db, t.org_id, t.msg_id, t.endpoint_id);
     const item = ref && (await rawItem(h.deps, ref.key));
-    expect(item?.gsi2pk).toBe(keys.recoverable(t.org_id, ep.id, t.created_at, t.msg_id).gsi2pk);
+    expect(item?.gsi2pk).toBe(keys.parked(t.org_id, ep.id, t.created_at, t.msg_id).gsi2pk);
     expect((await endpointNow(h.deps, ep))?.status).toBe("disabled");
   });
 
@@ -145,9 +148,9 @@ describe.concurrent("delivery lifecycle", () => {
     const disabled = await endpointNow(h.deps, ep);
     expect(disabled?.status).toBe("disabled");
     expect(disabled?.last_error).toBe("HTTP 500");
-    // The pending retry is abandoned on its next attempt.
-    const d = await waitForDelivery(h.deps, t, "abandoned");
-    expect(d.last_error).toBe("endpoint disabled");
+    // The pending retry is parked on its next attempt (resumed if the endpoint is re-enabled).
+    const d = await waitForDelivery(h.deps, t, "skipped");
+    expect(d.last_error).toBe("endpoint disabled; delivered when it is re-enabled");
   });
 
   it("leaves a recovered endpoint alone when a stale timer fires", async () => {

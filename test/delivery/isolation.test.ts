@@ -4,14 +4,16 @@
  * lane, and 410 Gone.
  */
 import { describe, expect, it } from "vitest";
+import { updateEndpoint } from "../../core/endpoints/service.js";
 import { waitFor } from "../support/wait.js";
 import {
   attemptsOf,
   endpointNow,
   enqueue,
+  fireSchedules,
   putEndpoint,
+  putMessageOf,
   taskFor,
-  updateEndpointFields,
   useHarness,
   waitForDelivery,
 } from "./harness.js";
@@ -86,12 +88,13 @@ describe("slow lane", () => {
 });
 
 describe("410 Gone", () => {
-  it("disables the endpoint visibly, and re-enabling it resumes delivery", async () => {
+  it("disables the endpoint visibly, parks the delivery, and re-enabling it resumes delivery", async () => {
     const r = await h.receiver({ plan: [{ status: 410 }] });
     const ep = await putEndpoint(h.deps, { url: r.url });
     const t = taskFor(ep);
+    await putMessageOf(h.deps, t);
     await enqueue(h.deps, t);
-    const d = await waitForDelivery(h.deps, t, "abandoned");
+    const d = await waitForDelivery(h.deps, t, "skipped");
     expect(d).toMatchObject({ attempts: 1, last_status_code: 410 });
     const e = await waitFor(
       async () => {
@@ -103,7 +106,11 @@ describe("410 Gone", () => {
     expect(e.last_error).toContain("410");
     expect(r.requests).toHaveLength(1);
 
-    await updateEndpointFields(h.deps, ep, { status: "active" });
+    // Re-enabled by its owner: the parked delivery resumes (the maintenance run it schedules).
+    await updateEndpoint(h.deps, ep.org_id, ep.id, { status: "active" });
+    await fireSchedules(h.deps, new Date(Date.now() + 60_000));
+    await waitForDelivery(h.deps, t, "succeeded");
+    expect(r.requests).toHaveLength(2);
     const again = taskFor(ep);
     await enqueue(h.deps, again);
     await waitForDelivery(h.deps, again, "succeeded");

@@ -1,0 +1,31 @@
+/**
+ * Re-enabling a disabled endpoint resumes its parked deliveries (docs/delivery.md, "Disabled
+ * endpoints"): the endpoints service calls `scheduleResume`, and the maintenance function
+ * re-enqueues what is parked (core/delivery/recovery.ts `resumeParked`), 1,000 per run,
+ * scheduling itself again while more remain.
+ *
+ * The run waits out the endpoint cache's lifetime (plus a margin), so tasks parked by a
+ * process that still saw the endpoint disabled are parked before it looks.
+ */
+import type { Deps } from "../deps.js";
+import { scheduleName } from "../model/schedule.js";
+import type { ResumeEvent } from "./maintenance-event.js";
+
+/** Seconds added to the endpoint cache's lifetime before a resume run. */
+const MARGIN_SECONDS = 2;
+
+export async function scheduleResume(
+  deps: Pick<Deps, "config" | "scheduler" | "now">,
+  org: string,
+  endpointId: string,
+  afterSeconds = deps.config.endpointCacheSeconds + MARGIN_SECONDS,
+): Promise<void> {
+  const at = new Date(deps.now().getTime() + afterSeconds * 1000);
+  const event: ResumeEvent = { kind: "endpoint.resume", org_id: org, endpoint_id: endpointId };
+  await deps.scheduler.schedule({
+    name: scheduleName("resume", endpointId, String(at.getTime())),
+    at,
+    target: "maintenance",
+    body: JSON.stringify(event),
+  });
+}
