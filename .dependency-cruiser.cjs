@@ -89,7 +89,8 @@ module.exports = {
     tsConfig: { fileName: "tsconfig.json" },
     enhancedResolveOptions: {
       exportsFields: ["exports"],
-      conditionNames: ["import", "require", "node", "default", "types"],
+      // hookrelay-source first: inside the repository the client resolves to its source (dist/ is built only by prepack).
+      conditionNames: ["hookrelay-source", "import", "require", "node", "default", "types"],
       extensions: [".ts", ".js", ".mjs", ".cjs", ".json", ".d.ts"],
     },
   },
