@@ -4,6 +4,7 @@
  * timer of a failing endpoint, and the resumption of a re-enabled endpoint's parked deliveries.
  */
 import * as z from "zod";
+import { resumeEvent } from "../endpoints/resume.js";
 
 export const autoDisableEvent = z.object({
   kind: z.literal("endpoint.auto_disable"),
@@ -13,14 +14,6 @@ export const autoDisableEvent = z.object({
   failing_since: z.string(),
 });
 export type AutoDisableEvent = z.infer<typeof autoDisableEvent>;
-
-/** An endpoint was re-enabled: resume the deliveries parked while it was disabled. */
-export const resumeEvent = z.object({
-  kind: z.literal("endpoint.resume"),
-  org_id: z.string(),
-  endpoint_id: z.string(),
-});
-export type ResumeEvent = z.infer<typeof resumeEvent>;
 
 export const maintenanceEvent = z.discriminatedUnion("kind", [autoDisableEvent, resumeEvent]);
 export type MaintenanceEvent = z.infer<typeof maintenanceEvent>;

@@ -9,6 +9,7 @@
  * delivery's state, and a task SQS refused leaves its delivery recoverable as it was.
  */
 import type { Deps } from "../deps.js";
+import { scheduleResume } from "../endpoints/resume.js";
 import { getEndpointOf } from "../endpoints/service.js";
 import { mapLimit } from "../lib/pool.js";
 import { logger } from "../log/logger.js";
@@ -28,7 +29,6 @@ import {
 } from "../store/deliveries.js";
 import { getMessage, type StoredMessage } from "../store/messages.js";
 import { deliveryRecordItem } from "./records.js";
-import { scheduleResume } from "./resume.js";
 import { stuckDeliveries } from "./stuck.js";
 
 function pendingItem(deps: Deps, task: DeliveryTask) {

@@ -4,7 +4,6 @@
  * write is keyed by the caller's organization, so another tenant's ids are simply not found.
  */
 
-import { scheduleResume } from "../delivery/resume.js";
 import type { Deps } from "../deps.js";
 import { checkFilter } from "../filters/filter.js";
 import type { AgentId } from "../filters/match.js";
@@ -23,6 +22,7 @@ import {
   replaceSecret,
 } from "../store/endpoints.js";
 import { newEndpointRecord } from "./record.js";
+import { scheduleResume } from "./resume.js";
 import { checkEventTypes, checkHeaders, checkUrl } from "./rules.js";
 import { generateSecret, isValidSecret, secretFromRawKey } from "./secrets.js";
 

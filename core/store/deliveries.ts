@@ -11,7 +11,7 @@
  * Final failures (failed, abandoned) also carry the sparse recovery index keys (GSI2, keys
  * only), so `recover` finds them per endpoint and time without scanning; deliveries parked
  * for a disabled endpoint (skipped) carry the parked keys of the same index, which
- * re-enabling the endpoint resumes (core/delivery/resume.ts).
+ * re-enabling the endpoint resumes (core/endpoints/resume.ts).
  */
 import { QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { AttemptRecord, DeliveryRecord, DeliveryStatus } from "../model/delivery.js";
