@@ -112,7 +112,7 @@ export const MAX_RECOVER_PER_CALL = 1000;
  * scheduler's minute of slack to catch up, so a delivery on its way is rarely sent twice.
  */
 export const STUCK_GRACE_MS = 15 * 60_000;
-/** Events one `recover` call reads to find stuck deliveries (docs/recovery.md). */
+/** Events targeting the endpoint that one `recover` call checks for stuck deliveries (docs/recovery.md). */
 export const MAX_RECOVER_SCAN = 10_000;
 
 // --- Delivery ----------------------------------------------------------------------------

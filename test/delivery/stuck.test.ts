@@ -68,12 +68,21 @@ describe("after a crash", () => {
     const died = new Promise<never>((_, reject) => {
       die = reject;
     });
+    died.catch(() => undefined);
+    let writing: () => void = () => {};
+    const reachedWrite = new Promise<void>((resolve) => {
+      writing = resolve;
+    });
     failCalls(dying.db.doc, "BatchWriteItemCommand", () => true);
     const realSend = dying.db.doc.send.bind(dying.db.doc);
-    dying.db.doc.send = ((cmd: { constructor: { name: string } }) =>
-      cmd.constructor.name === "BatchWriteCommand" ? died : realSend(cmd as never)) as never;
+    dying.db.doc.send = ((cmd: { constructor: { name: string } }) => {
+      if (cmd.constructor.name !== "BatchWriteCommand") return realSend(cmd as never);
+      writing();
+      return died;
+    }) as never;
     const first = createDeliveryHandler(dying)({ Records: [received(task!, 2)] });
     await receiver.waitForRequests(1);
+    await reachedWrite;
     die(new Error("process killed"));
     await first.catch(() => undefined);
     expect((await getDelivery(deps.db, org, task!.msg_id, task!.endpoint_id))?.status).toBe("retrying");
