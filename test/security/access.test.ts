@@ -66,6 +66,7 @@ const NOWHERE: Ids = {
   apiKey: "key_00000000000000000000000000",
   org: "org_nowhere",
   portalSession: "ps_00000000000000000000000000",
+  attempt: "att_00000000000000000000000000",
 };
 
 async function tenant(orgId: string): Promise<Tenant> {
@@ -147,6 +148,17 @@ beforeAll(async () => {
   const session = collect(await call(a.keys.admin, "POST", "/v1/portal-sessions", {}));
   expect(session.status).toBe(201);
   secrets.add(session.body.token);
+  // The event is delivered (500 twice, then 200: failures and successes are logged).
+  await receiver.waitForRequests(3, 30_000);
+  const attempt = await waitFor(
+    async () => {
+      const list = await call(a.keys.admin, "GET", `/v1/events/${ev.body.id}/attempts`);
+      return (list.body.data as { id: string; endpoint_id: string }[]).find(
+        (x) => x.endpoint_id === ep.body.id,
+      );
+    },
+    { what: "an attempt of A's event at A's endpoint", timeoutMs: 30_000 },
+  );
   aIds = {
     agent: "agent_a",
     endpoint: ep.body.id,
@@ -154,9 +166,8 @@ beforeAll(async () => {
     apiKey: key.body.id,
     org: a.orgId,
     portalSession: session.body.id,
+    attempt: attempt.id,
   };
-  // The event is delivered (500 twice, then 200: failures and successes are logged).
-  await receiver.waitForRequests(3, 30_000);
 }, 90_000);
 
 afterAll(async () => {

@@ -178,6 +178,7 @@ beforeAll(async () => {
     apiKey: k.body.id,
     org: orgId,
     portalSession: "ps_00000000000000000000000000",
+    attempt: "att_00000000000000000000000000",
   };
   routes = (await routesOf(app)).filter((r) => ["POST", "PUT", "PATCH"].includes(r.method));
   baseline = await tableDigest(stack.deps);

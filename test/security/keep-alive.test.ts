@@ -46,6 +46,7 @@ beforeAll(async () => {
     apiKey: k.body.id,
     org: orgId,
     portalSession: "ps_00000000000000000000000000",
+    attempt: "att_00000000000000000000000000",
   };
   // Deletes last: they may remove the fixtures (or the organization) the others use.
   const all = await routesOf(app);

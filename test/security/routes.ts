@@ -72,11 +72,14 @@ export interface Ids {
   apiKey: string;
   org: string;
   portalSession: string;
+  /** An attempt of `event` at `endpoint`. */
+  attempt: string;
 }
 
 /** Which fixture a path parameter names: by its name and the collection before it. */
 export function paramKind(r: Route, param: string): keyof Ids {
   if (param === "endpoint_id") return "endpoint";
+  if (param === "attempt_id") return "attempt";
   if (param === "agent_id") return "agent";
   if (param === "org_id") return "org";
   const segments = r.path.split("/");
