@@ -140,17 +140,9 @@ function afterRequest(
     };
   }
   if (cutByBudget(endpoint, outcome, ctx)) {
-    // Not the endpoint's failure: the same attempt again, in the lane that can wait for it.
-    const error = `no answer within the shared lane's ${ctx.config.isolation.fastLaneBudgetMs} ms; moved to the slow lane`;
-    return resend(
-      task,
-      attempt - 1,
-      { lane: "slow", delaySeconds: 0, why: "slow" },
-      {
-        attempt: { error },
-        endpoint: "slow",
-      },
-    );
+    // Not the endpoint's failure, and not an attempt (no log item, no count, no record): the
+    // same attempt again, in the lane that can wait for it (docs/delivery.md, "Slow lane").
+    return resend(task, attempt - 1, { lane: "slow", delaySeconds: 0, why: "slow" }, { endpoint: "slow" });
   }
   if (outcome.status === 410) {
     // Standard Webhooks: 410 Gone means "stop sending". Disabled, visibly (status and

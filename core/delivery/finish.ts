@@ -59,19 +59,12 @@ async function writeRecords(deps: Deps, decided: Processed[]): Promise<void> {
   const items: Record<string, unknown>[] = [];
   for (const p of decided) {
     const { records } = p.decision!;
+    // No new state, no item: an attempt always leads to one (a move to the slow lane is no attempt).
+    if (!records.delivery) continue;
     if (records.attempt && p.result) {
-      const error = records.attempt.error ?? p.result.record.error;
-      const attempt = { ...p.result.record, error };
-      // An attempt that changes no state (moved to the slow lane) leaves the delivery waiting.
-      const state = records.delivery ?? {
-        status: "retrying" as const,
-        attempts: attempt.attempt - 1,
-        lastStatusCode: attempt.status_code,
-        lastError: error,
-        nextAttemptAt: p.result.startedAt,
-      };
-      items.push(deliveryRecordItem(deps, p.task!, { ...state, attempt }));
-    } else if (records.delivery) items.push(deliveryRecordItem(deps, p.task!, records.delivery));
+      const attempt = { ...p.result.record, error: records.attempt.error ?? p.result.record.error };
+      items.push(deliveryRecordItem(deps, p.task!, { ...records.delivery, attempt }));
+    } else items.push(deliveryRecordItem(deps, p.task!, records.delivery));
   }
   await putAll(deps.db, items).catch((err: unknown) => {
     // The attempts happened; failing the batch would only repeat them. The log loses entries.

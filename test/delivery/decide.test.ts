@@ -1,6 +1,6 @@
 /** The delivery decision as a table: one row per rule of docs/delivery.md. */
 import { describe, expect, it } from "vitest";
-import { type DecideContext, decide, type Outcome } from "../../core/delivery/decide.js";
+import { type DecideContext, decide, type Outcome, PARKED } from "../../core/delivery/decide.js";
 import { newEndpointRecord } from "../../core/endpoints/record.js";
 import type { EndpointRecord } from "../../core/model/endpoint.js";
 import { taskFor } from "../../core/model/task.js";
@@ -49,7 +49,12 @@ const sent = (
 describe("before the request", () => {
   const rows: [string, EndpointRecord | undefined, Partial<DecideContext>, unknown][] = [
     ["deleted endpoint: abandoned", undefined, {}, { kind: "ack" }],
-    ["disabled endpoint: abandoned", endpoint({ status: "disabled" }), {}, { kind: "ack" }],
+    [
+      "disabled endpoint: parked (skipped), no request",
+      endpoint({ status: "disabled" }),
+      {},
+      { kind: "ack" },
+    ],
     [
       "past max_retries (a redelivery after a crash): dead-lettered, no request",
       endpoint({ max_retries: 2 }),
@@ -116,6 +121,16 @@ describe("before the request", () => {
       status: "abandoned",
       attempts: 2,
       lastError: "endpoint deleted",
+    });
+    // A disabled endpoint's delivery is parked in its record, resumed on re-enable.
+    expect(decide(task, endpoint({ status: "disabled" }), null, ctx({ attempt: 3 })).records).toEqual({
+      delivery: {
+        status: "skipped",
+        attempts: 2,
+        lastStatusCode: null,
+        lastError: PARKED,
+        nextAttemptAt: null,
+      },
     });
     expect(decide(task, endpoint({ breaker_open_until: later(9) }), null, ctx()).records).toEqual({});
     expect(decide(task, endpoint({ slow_until: later(9) }), null, ctx()).records).toEqual({});
@@ -186,12 +201,12 @@ describe("after the request", () => {
       { delivery: { status: "failed", attempts: 3 }, health: { ok: false } },
     ],
     [
-      "410 Gone: abandoned, the endpoint disabled",
+      "410 Gone: parked (skipped), the endpoint disabled",
       sent(410),
       {},
       endpoint(),
       { kind: "ack" },
-      { delivery: { status: "abandoned", lastStatusCode: 410 }, endpoint: "disable", attempt: {} },
+      { delivery: { status: "skipped", lastStatusCode: 410 }, endpoint: "disable", attempt: {} },
     ],
     [
       "no answer within the fast lane's budget: same attempt in the slow lane, endpoint marked slow",
@@ -199,7 +214,8 @@ describe("after the request", () => {
       { attempt: 2 },
       endpoint({ timeout_ms: 30_000 }),
       { kind: "resend", lane: "slow", delaySeconds: 0, why: "slow", task: { ...task, attempt_base: 1 } },
-      { endpoint: "slow", attempt: { error: expect.stringContaining("slow lane") } },
+      // Not an attempt: no log item, no delivery record, no health (docs/delivery.md).
+      { endpoint: "slow" },
     ],
     [
       "a timeout at the endpoint's own (shorter) timeout is a failure",
