@@ -4,9 +4,12 @@
  * DynamoDB's consumed capacity read back, and the counts are priced at list prices.
  * Nothing in the table is typed in by hand except the prices and the compute model below.
  *
- * Each scenario publishes one batch of 10 events (the shape of an ingest or delivery batch
- * under load) and drives the ingest and delivery handlers directly on what the queues hold,
- * as Lambda's event source would; retries come back after their (bench-shortened) delay.
+ * Each scenario publishes one batch of 10 events of 1,000 bytes (the shape of an ingest or
+ * delivery batch under load) and drives the ingest and delivery handlers directly on what the
+ * queues hold, as Lambda's event source would; retries come back after their (bench-shortened)
+ * delay. One warm-up event per scenario goes first, uncounted: what a warm function instance
+ * does once per endpoint per minute (cache loads, the `last_delivery_at` refresh) is not a cost
+ * per delivery and is listed apart (docs/cost.md).
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -54,6 +57,8 @@ type ReceiverMode = "ok" | "fail-first" | "hang-first";
 interface Scenario {
   name: string;
   fanout: number;
+  /** Endpoints more, subscribed to the events, whose payload filter refuses every one. */
+  filtered?: number;
   publish: "sqs" | "http";
   producerId?: boolean;
   deliverAt?: boolean;
@@ -68,7 +73,22 @@ export const SCENARIOS: Scenario[] = [
   { name: "published over HTTP (API)", fanout: 1, publish: "http", receiver: "ok" },
   { name: "with a producer id", fanout: 1, publish: "sqs", producerId: true, receiver: "ok" },
   { name: "with deliver_at", fanout: 1, publish: "sqs", deliverAt: true, receiver: "ok" },
+  {
+    name: "fan-out 1, and 1 endpoint's filter refuses the event (filtered_count)",
+    fanout: 1,
+    filtered: 1,
+    publish: "sqs",
+    receiver: "ok",
+  },
 ];
+
+/** Configuration of the deps the cost table runs on (see runCostTable). */
+export const COST_ENV = { ENDPOINT_CACHE_SECONDS: "600", BREAKER_FAILURES: "1000" } as const;
+
+/** Size of each published event (its JSON as a producer sends it): the issue's "1 KB event". */
+export const EVENT_BYTES = 750;
+/** A filter no bench event matches (docs/filters.md). */
+const REFUSE_ALL = { data: { never: true } };
 
 export interface CostRow {
   name: string;
@@ -77,6 +97,8 @@ export interface CostRow {
   requests: Record<string, number>;
   requestsPerDelivery: number;
   wruPerDelivery: number;
+  /** The same write units by function: "ingest" (the message, its keys, filtered counts) and "deliver". */
+  wruByFunction: Record<string, number>;
   rruPerDelivery: number;
   lambdaInvocationsPerDelivery: number;
   /** $ per million deliveries: requests and storage units, then compute at low / high traffic. */
@@ -85,14 +107,19 @@ export interface CostRow {
 
 const EVENTS = 10;
 
-/** Runs every scenario on `deps` (pollers stopped) and prices it. */
+/**
+ * Runs every scenario on `deps` (pollers stopped) and prices it. `deps` should be configured
+ * with COST_ENV: endpoints cached for longer than a scenario runs (their reloads are a cost per
+ * instance and second, not per delivery), and no circuit breaker on the 10 first attempts that
+ * fail together in the retry scenarios (an outage's cost, not a retry's; docs/cost.md).
+ */
 export async function runCostTable(deps: Deps, admin: SQSClient): Promise<CostRow[]> {
   const receiver = await startProbeReceiver();
   try {
     const rows: CostRow[] = [];
     for (const s of SCENARIOS) {
       progress(`[cost] ${s.name}`, true);
-      rows.push(await runScenario(deps, admin, receiver.url, s));
+      rows.push(await runScenario(deps, admin, receiver, s));
     }
     return rows;
   } finally {
@@ -100,7 +127,13 @@ export async function runCostTable(deps: Deps, admin: SQSClient): Promise<CostRo
   }
 }
 
-async function runScenario(deps: Deps, admin: SQSClient, base: string, s: Scenario): Promise<CostRow> {
+async function runScenario(
+  deps: Deps,
+  admin: SQSClient,
+  receiver: ProbeReceiver,
+  s: Scenario,
+): Promise<CostRow> {
+  const base = receiver.url;
   const counter = new CallCounter();
   let schedules = 0;
   const scheduler: Scheduler = {
@@ -114,21 +147,25 @@ async function runScenario(deps: Deps, admin: SQSClient, base: string, s: Scenar
   counter.instrument(deps.db.doc, "DynamoDB");
   counter.instrument(deps.sqs, "SQS");
   const org = `org_cost${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
-  for (let i = 0; i < s.fanout; i++) {
+  for (let i = 0; i < s.fanout + (s.filtered ?? 0); i++) {
     await createEndpoint(deps, org, {
       url: `${base}/${s.receiver}`,
       timeout_ms: 1000,
       max_retries: 5,
+      ...(i >= s.fanout ? { filter: REFUSE_ALL } : {}),
     });
   }
-  counter.take(); // setup is not part of a delivery
-  const events = Array.from({ length: EVENTS }, (_, i) => ({
-    org_id: org,
-    type: "web.complete",
-    data: { i, pad: "x".repeat(900) }, // ~1 KB events
-    ...(s.producerId ? { id: `cost-${org}-${i}` } : {}),
-    ...(s.deliverAt ? { deliver_at: new Date(Date.now() + 120_000).toISOString() } : {}),
-  }));
+  await warmUp(counted, admin, receiver, org, s.fanout);
+  counter.take(); // setup and warm-up are not part of a delivery
+  const events = Array.from({ length: EVENTS }, (_, i) =>
+    sized({
+      org_id: org,
+      type: "web.complete",
+      data: { i, pad: "" },
+      ...(s.producerId ? { id: `cost-${org}-${i}` } : {}),
+      ...(s.deliverAt ? { deliver_at: new Date(Date.now() + 120_000).toISOString() } : {}),
+    }),
+  );
   let esmBatches = 0;
   let apiRequests = 0;
 
@@ -171,6 +208,45 @@ async function runScenario(deps: Deps, admin: SQSClient, base: string, s: Scenar
   }
   esmBatches += deliverBatches;
   return price(s, counter.take(), { delivered, esmBatches, apiRequests, schedules });
+}
+
+/** `event` with `data.pad` grown so that its JSON is EVENT_BYTES long. */
+function sized<T extends { data: { pad: string } }>(event: T): T {
+  const bytes = Buffer.byteLength(JSON.stringify(event));
+  if (bytes > EVENT_BYTES) throw new Error(`a bench event is ${bytes} bytes before padding`);
+  return { ...event, data: { ...event.data, pad: "x".repeat(EVENT_BYTES - bytes) } };
+}
+
+/**
+ * One event to the `deliveries` endpoints of `org`, delivered, uncounted: loads the caches of a warm
+ * instance and its once-a-minute `last_delivery_at` refresh. The receiver answers 2xx to it
+ * whatever the scenario.
+ */
+async function warmUp(
+  deps: Deps,
+  admin: SQSClient,
+  receiver: ProbeReceiver,
+  org: string,
+  deliveries: number,
+): Promise<void> {
+  await publishEvents(deps.sqs, deps.config.queues.ingest, [
+    { org_id: org, type: "web.complete", data: { warm_up: true } },
+  ]);
+  const ingest = createIngestHandler(deps);
+  for (let i = 0, got = 0; i < 5 && got === 0; i++) {
+    got = await drain(admin, deps.config.queues.ingest, 1, (batch) =>
+      ingest(sqsEvent(batch, deps.config.queues.ingest)).then(() => undefined),
+    );
+  }
+  const deliver = createDeliveryHandler(deps);
+  // Until the receiver has seen it at every endpoint (the queues may hold a leftover task).
+  for (let i = 0; i < 5 && receiver.warmUps() < deliveries; i++) {
+    await drain(admin, deps.config.queues.delivery, deliveries, (batch) =>
+      deliver(sqsEvent(batch, deps.config.queues.delivery)).then(() => undefined),
+    );
+  }
+  if (receiver.warmUps() < deliveries) throw new Error("the warm-up event was not delivered");
+  receiver.resetWarmUps();
 }
 
 function price(
@@ -217,6 +293,11 @@ function price(
       2,
     ),
     wruPerDelivery: round(per(wru), 2),
+    wruByFunction: Object.fromEntries(
+      Object.entries(snap.capacity)
+        .filter(([, c]) => c.write > 0)
+        .map(([origin, c]) => [origin, round(per(c.write), 2)]),
+    ),
     rruPerDelivery: round(per(rru), 2),
     lambdaInvocationsPerDelivery: round(per(invocations), 2),
     dollarsPerMillion: {
@@ -313,15 +394,30 @@ async function messageIdsOf(deps: Deps, org: string): Promise<string[]> {
   return (await listMessages(deps.db, org, { limit: 100 })).items.map((m) => m.id);
 }
 
+interface ProbeReceiver {
+  server: Server;
+  url: string;
+  /** Warm-up requests answered since the last reset. */
+  warmUps(): number;
+  resetWarmUps(): void;
+}
+
 /** A receiver for the scenarios: 2xx, 500 once per webhook-id, or a hang once per webhook-id. */
-async function startProbeReceiver(): Promise<{ server: Server; url: string }> {
+async function startProbeReceiver(): Promise<ProbeReceiver> {
   const seen = new Set<string>();
+  let warmUps = 0;
   const server = createServer((req, res) => {
-    req.resume();
+    let body = "";
+    req.setEncoding("utf8");
+    req.on("data", (chunk: string) => {
+      body += chunk;
+    });
     req.on("end", () => {
       const id = String(req.headers["webhook-id"]);
       const mode = (req.url ?? "").slice(1) as ReceiverMode;
-      const first = !seen.has(id);
+      const warm = body.includes('"warm_up":true');
+      if (warm) warmUps++;
+      const first = !seen.has(id) && !warm;
       seen.add(id);
       if (mode === "fail-first" && first) return res.writeHead(500).end("no");
       if (mode === "hang-first" && first) return; // the attempt's deadline ends it
@@ -329,7 +425,14 @@ async function startProbeReceiver(): Promise<{ server: Server; url: string }> {
     });
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+  return {
+    server,
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    warmUps: () => warmUps,
+    resetWarmUps: () => {
+      warmUps = 0;
+    },
+  };
 }
 
 /** The cost section of bench/results.md. */
@@ -337,15 +440,15 @@ export function renderCostTable(rows: CostRow[]): string {
   const fmt = (n: number, d = 2) =>
     n.toLocaleString("en-US", { minimumFractionDigits: d, maximumFractionDigits: d });
   const lines = [
-    "**Cost per million deliveries** (measured: requests and DynamoDB units counted while the service's code ran each scenario on the local stack, 10 events of ~1 KB; priced at 2026 us-east-1 list prices: SQS $0.40/M requests, DynamoDB on-demand $0.625/M WRU and $0.125/M RRU, Lambda $0.20/M requests and $0.0000133334/GB-s (arm64), EventBridge Scheduler $1/M, API Gateway HTTP API $1/M; compute modelled: an endpoint answering in 100 ms, 20 ms of AWS calls per invocation, 1 record per invocation at low traffic and 10 at high; see docs/cost.md)",
+    `**Cost per million deliveries** (measured: requests and DynamoDB units counted while the service's code ran each scenario on the local stack, 10 events of ${EVENT_BYTES} bytes, after one uncounted warm-up event; priced at 2026 us-east-1 list prices: SQS $0.40/M requests, DynamoDB on-demand $0.625/M WRU and $0.125/M RRU, Lambda $0.20/M requests and $0.0000133334/GB-s (arm64), EventBridge Scheduler $1/M, API Gateway HTTP API $1/M; compute modelled: an endpoint answering in 100 ms, 20 ms of AWS calls per invocation, 1 record per invocation at low traffic and 10 at high; see docs/cost.md)`,
     "",
-    "| scenario | billed requests / delivery | WRU / delivery | RRU / delivery | Lambda invocations / delivery | $ / M: requests + storage | + compute, low traffic | + compute, high traffic | **$ / M, low / high** |",
-    "| --- | --: | --: | --: | --: | --: | --: | --: | --: |",
+    "| scenario | billed requests / delivery | WRU / delivery | of which ingest + deliver | RRU / delivery | Lambda invocations / delivery | $ / M: requests + storage | + compute, low traffic | + compute, high traffic | **$ / M, low / high** |",
+    "| --- | --: | --: | --: | --: | --: | --: | --: | --: | --: |",
     ...rows.map(
       (r) =>
-        `| ${r.name} | ${fmt(r.requestsPerDelivery)} | ${fmt(r.wruPerDelivery)} | ${fmt(r.rruPerDelivery)} | ${fmt(r.lambdaInvocationsPerDelivery)} | ${fmt(r.dollarsPerMillion.requests)} | ${fmt(r.dollarsPerMillion.computeLow)} | ${fmt(r.dollarsPerMillion.computeHigh)} | **${fmt(r.dollarsPerMillion.low)} / ${fmt(r.dollarsPerMillion.high)}** |`,
+        `| ${r.name} | ${fmt(r.requestsPerDelivery)} | ${fmt(r.wruPerDelivery)} | ${fmt(r.wruByFunction.ingest ?? 0)} + ${fmt(r.wruByFunction.deliver ?? 0)} | ${fmt(r.rruPerDelivery)} | ${fmt(r.lambdaInvocationsPerDelivery)} | ${fmt(r.dollarsPerMillion.requests)} | ${fmt(r.dollarsPerMillion.computeLow)} | ${fmt(r.dollarsPerMillion.computeHigh)} | **${fmt(r.dollarsPerMillion.low)} / ${fmt(r.dollarsPerMillion.high)}** |`,
     ),
-    ...ELSEWHERE.map((e) => `| elsewhere: ${e.name} | | | | | | | | **${e.perMillion}** |`),
+    ...ELSEWHERE.map((e) => `| elsewhere: ${e.name} | | | | | | | | | **${e.perMillion}** |`),
     "",
     "Requests per delivery by operation:",
     "",

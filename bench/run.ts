@@ -24,7 +24,7 @@ import { createDb } from "../core/store/db.js";
 import { startLocalStack } from "../local/stack.js";
 import { CallCounter } from "./calls.js";
 import { runColdStart } from "./cold-start.js";
-import { renderCostTable, runCostTable } from "./cost.js";
+import { COST_ENV, renderCostTable, runCostTable } from "./cost.js";
 import { runHandlerCpu, runSignBench } from "./cpu.js";
 import { createEndpoints, type E2eContext, type E2eResult, runE2e } from "./e2e.js";
 import { startEmulators } from "./emulators.js";
@@ -161,7 +161,7 @@ try {
       calls: handlerCounter.take(),
     };
     // 5. The cost table: every scenario of docs/cost.md, counted and priced.
-    results.cost = await runCostTable(deps, admin);
+    results.cost = await runCostTable(createDeps(loadConfig({ ...process.env, ...env, ...COST_ENV })), admin);
     producer.destroy();
     admin.destroy();
   }
