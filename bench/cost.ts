@@ -85,7 +85,11 @@ export const SCENARIOS: Scenario[] = [
 /** Configuration of the deps the cost table runs on (see runCostTable). */
 export const COST_ENV = { ENDPOINT_CACHE_SECONDS: "600", BREAKER_FAILURES: "1000" } as const;
 
-/** Size of each published event (its JSON as a producer sends it): the issue's "1 KB event". */
+/**
+ * Size of each published event (its JSON as a producer sends it). Stored, with its envelope
+ * (keys, ids, type, timestamps, targets: ~270 bytes), it is a message item just under 1 KB,
+ * which DynamoDB bills as 1 write unit: the "1 KB event" the write-unit aims are set for.
+ */
 export const EVENT_BYTES = 750;
 /** A filter no bench event matches (docs/filters.md). */
 const REFUSE_ALL = { data: { never: true } };
@@ -440,7 +444,7 @@ export function renderCostTable(rows: CostRow[]): string {
   const fmt = (n: number, d = 2) =>
     n.toLocaleString("en-US", { minimumFractionDigits: d, maximumFractionDigits: d });
   const lines = [
-    `**Cost per million deliveries** (measured: requests and DynamoDB units counted while the service's code ran each scenario on the local stack, 10 events of ${EVENT_BYTES} bytes, after one uncounted warm-up event; priced at 2026 us-east-1 list prices: SQS $0.40/M requests, DynamoDB on-demand $0.625/M WRU and $0.125/M RRU, Lambda $0.20/M requests and $0.0000133334/GB-s (arm64), EventBridge Scheduler $1/M, API Gateway HTTP API $1/M; compute modelled: an endpoint answering in 100 ms, 20 ms of AWS calls per invocation, 1 record per invocation at low traffic and 10 at high; see docs/cost.md)`,
+    `**Cost per million deliveries** (measured: requests and DynamoDB units counted while the service's code ran each scenario on the local stack, 10 events of ${EVENT_BYTES} bytes of JSON, each stored with its envelope as a message item under 1 KB (1 WRU), after one uncounted warm-up event; endpoints cached and the circuit breaker off during the count; priced at 2026 us-east-1 list prices: SQS $0.40/M requests, DynamoDB on-demand $0.625/M WRU and $0.125/M RRU, Lambda $0.20/M requests and $0.0000133334/GB-s (arm64), EventBridge Scheduler $1/M, API Gateway HTTP API $1/M; compute modelled: an endpoint answering in 100 ms, 20 ms of AWS calls per invocation, 1 record per invocation at low traffic and 10 at high; see docs/cost.md)`,
     "",
     "| scenario | billed requests / delivery | WRU / delivery | of which ingest + deliver | RRU / delivery | Lambda invocations / delivery | $ / M: requests + storage | + compute, low traffic | + compute, high traffic | **$ / M, low / high** |",
     "| --- | --: | --: | --: | --: | --: | --: | --: | --: | --: |",
