@@ -69,7 +69,7 @@ class Graph {
 
   add(schema: unknown, pointer: string): Sub {
     if (this.nodes.length >= MAX_SCHEMA_NODES) {
-      throw new SchemaTooComplex(`schema has more than ${MAX_SCHEMA_NODES} subschemas`);
+      throw new SchemaTooComplex(`has more than ${MAX_SCHEMA_NODES} subschemas`);
     }
     const id = this.nodes.length;
     const node: Node = {
@@ -86,7 +86,7 @@ class Graph {
     this.nodes.push(node);
     this.byPointer.set(pointer, id);
     if (isObject(schema)) this.fill(node, schema, pointer);
-    else if (typeof schema !== "boolean") throw new SchemaTooComplex(`${pointer || "/"} is not a schema`);
+    else if (typeof schema !== "boolean") throw new SchemaTooComplex(`at ${pointer || "/"}: not a schema`);
     return id;
   }
 
@@ -100,9 +100,9 @@ class Graph {
     const list = (key: string, v: unknown) =>
       Array.isArray(v) ? v.map((x, i) => this.add(x, `${at}/${pointerSegment(key)}/${i}`)) : [];
     for (const k of SCOPE_KEYWORDS) {
-      if (k in s) throw new SchemaTooComplex(`${at || "/"}: ${k} is not supported; use "$ref": "#/…"`);
+      if (k in s) throw new SchemaTooComplex(`at ${at || "/"}: ${k} is not supported; use "$ref": "#/…"`);
     }
-    if ("$id" in s && at !== "") throw new SchemaTooComplex(`${at}: $id is only allowed at the root`);
+    if ("$id" in s && at !== "") throw new SchemaTooComplex(`at ${at}: $id is only allowed at the root`);
     if (typeof s.$ref === "string") node.ref = s.$ref;
     for (const k of SAME_ONE) if (k in s) node.same.push(child(k, s[k]));
     for (const k of SAME_LIST) node.same.push(...list(k, s[k]));
@@ -129,7 +129,9 @@ class Graph {
     if (s.uniqueItems === true) {
       const max = s.maxItems;
       if (typeof max !== "number" || max > MAX_UNIQUE_ITEMS) {
-        throw new SchemaTooComplex(`${at || "/"}: uniqueItems needs maxItems of at most ${MAX_UNIQUE_ITEMS}`);
+        throw new SchemaTooComplex(
+          `at ${at || "/"}: uniqueItems needs maxItems of at most ${MAX_UNIQUE_ITEMS}`,
+        );
       }
       node.unique = true;
     }
@@ -175,7 +177,7 @@ function pointerOf(ref: string): string {
 export function schemaCost(schema: Record<string, unknown>, maxDepth: number): SchemaCost {
   const bytes = Buffer.byteLength(JSON.stringify(schema), "utf8");
   if (bytes > MAX_SCHEMA_BYTES) {
-    throw new SchemaTooComplex(`schema is ${bytes} bytes; the limit is ${MAX_SCHEMA_BYTES}`);
+    throw new SchemaTooComplex(`is ${bytes} bytes; the limit is ${MAX_SCHEMA_BYTES}`);
   }
   const g = new Graph();
   g.add(schema, "");
@@ -202,7 +204,7 @@ export function schemaCost(schema: Record<string, unknown>, maxDepth: number): S
     uniquePerDepth.push(unique[0]!);
     if (work[0]! > MAX_SCHEMA_KEYWORDS_PER_VALUE) {
       throw new SchemaTooComplex(
-        `schema may evaluate more than ${MAX_SCHEMA_KEYWORDS_PER_VALUE} keywords on one value ${k} levels deep ` +
+        `may evaluate more than ${MAX_SCHEMA_KEYWORDS_PER_VALUE} keywords on one value ${k} levels deep ` +
           "(a recursive $ref through anyOf/oneOf/allOf multiplies at every level)",
       );
     }
@@ -254,7 +256,7 @@ function sameValueOrder(nodes: Node[]): Sub[] {
       }
       top[1]++;
       if (state[next] === 1) {
-        throw new SchemaTooComplex("schema has a $ref cycle that never descends into the data");
+        throw new SchemaTooComplex("has a $ref cycle that never descends into the data");
       }
       if (state[next] === 0) {
         state[next] = 1;
