@@ -9,8 +9,8 @@ import { Webhook } from "standardwebhooks";
 import { describe, expect, it, vi } from "vitest";
 import { createApp } from "../../core/api/app.js";
 import { logger } from "../../core/log/logger.js";
-import { useHarness } from "../delivery/harness.js";
 import { callApp, createTestOrg, type JsonBody, type TestOrg } from "../support/api.js";
+import { useHarness } from "../support/delivery.js";
 import type { ReceivedRequest } from "../support/receiver.js";
 import { waitFor } from "../support/wait.js";
 

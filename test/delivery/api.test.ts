@@ -2,17 +2,11 @@
 import { describe, expect, it } from "vitest";
 import { createApiKey } from "../../core/auth/api-keys.js";
 import { createTestOrg, type TestOrg } from "../support/api.js";
+import { enqueue, putMessageOf, taskFor, waitForDelivery } from "../support/deliveries.js";
+import { useHarness } from "../support/delivery.js";
+import { putEndpoint, updateEndpointFields } from "../support/endpoints.js";
 import type { Receiver } from "../support/receiver.js";
 import { waitFor } from "../support/wait.js";
-import {
-  enqueue,
-  putEndpoint,
-  putMessageOf,
-  taskFor,
-  updateEndpointFields,
-  useHarness,
-  waitForDelivery,
-} from "./harness.js";
 
 const h = useHarness();
 const receiver = h.receiver;

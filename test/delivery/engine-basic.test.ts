@@ -5,18 +5,11 @@
 import { Webhook as StandardWebhook } from "standardwebhooks";
 import { Webhook as SvixWebhook } from "svix";
 import { beforeAll, describe, expect, it } from "vitest";
+import { attemptsOf, enqueue, taskFor, waitForDelivery } from "../support/deliveries.js";
+import { useHarness } from "../support/delivery.js";
+import { endpointNow, newSecret, putEndpoint } from "../support/endpoints.js";
 import { type SqsSpy, spySqs } from "../support/sqs-spy.js";
 import { waitFor } from "../support/wait.js";
-import {
-  attemptsOf,
-  endpointNow,
-  enqueue,
-  newSecret,
-  putEndpoint,
-  taskFor,
-  useHarness,
-  waitForDelivery,
-} from "./harness.js";
 
 // Retry-After test: schedule 1 s, 1 s, then 4 s (the longest delay bounds a Retry-After).
 const h = useHarness({ RETRY_SCHEDULE: "1,1,1,4" });

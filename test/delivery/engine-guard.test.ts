@@ -7,21 +7,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDeliveryHandler } from "../../core/delivery/handler.js";
 import type { Deps } from "../../core/deps.js";
 import { invokeBatch } from "../../local/event-source.js";
+import { attemptsOf, enqueue, taskFor, waitForDelivery } from "../support/deliveries.js";
+import { type Harness, startHarness } from "../support/delivery.js";
+import { endpointNow, putEndpoint } from "../support/endpoints.js";
 import { recordCalls } from "../support/faults.js";
+import { dlqMessageFor } from "../support/queues.js";
 import { type Receiver, startReceiver } from "../support/receiver.js";
 import { createTestStack, type TestStack } from "../support/stack.js";
 import { waitFor } from "../support/wait.js";
-import {
-  attemptsOf,
-  dlqMessageFor,
-  endpointNow,
-  enqueue,
-  type Harness,
-  putEndpoint,
-  startHarness,
-  taskFor,
-  waitForDelivery,
-} from "./harness.js";
 
 describe("SSRF guard in the engine", () => {
   let h: Harness;

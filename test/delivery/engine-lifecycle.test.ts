@@ -7,21 +7,12 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { createMaintenanceHandler } from "../../core/delivery/maintenance.js";
 import { recoverableRefOf } from "../../core/store/deliveries.js";
 import { keys } from "../../core/store/keys.js";
+import { enqueue, rawItem, taskFor, waitForDelivery } from "../support/deliveries.js";
+import { scheduleEntriesWith, useHarness } from "../support/delivery.js";
+import { deleteEndpointItem, endpointNow, putEndpoint, updateEndpointFields } from "../support/endpoints.js";
+import { dlqMessageFor } from "../support/queues.js";
 import { type SqsSpy, spySqs } from "../support/sqs-spy.js";
 import { waitFor } from "../support/wait.js";
-import {
-  deleteEndpointItem,
-  dlqMessageFor,
-  endpointNow,
-  enqueue,
-  putEndpoint,
-  rawItem,
-  scheduleEntriesWith,
-  taskFor,
-  updateEndpointFields,
-  useHarness,
-  waitForDelivery,
-} from "./harness.js";
 
 // failing after 0 h, disabled 0 days later: the whole health cycle runs in seconds.
 const h = useHarness({ RETRY_SCHEDULE: "1", FAILING_AFTER_HOURS: "0", DISABLE_AFTER_DAYS: "0" });

@@ -2,21 +2,12 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { pointerOf } from "../../core/delivery/pointer.js";
 import type { DeliveryTask } from "../../core/model/task.js";
+import { attemptsOf, enqueue, putMessageOf, taskFor, waitForDelivery } from "../support/deliveries.js";
+import { fireSchedules, type Harness, scheduleEntriesWith, startHarness } from "../support/delivery.js";
+import { putEndpoint } from "../support/endpoints.js";
 import { type Receiver, startReceiver } from "../support/receiver.js";
 import { type SqsSpy, spySqs } from "../support/sqs-spy.js";
 import { waitFor } from "../support/wait.js";
-import {
-  attemptsOf,
-  enqueue,
-  fireSchedules,
-  type Harness,
-  putEndpoint,
-  putMessageOf,
-  scheduleEntriesWith,
-  startHarness,
-  taskFor,
-  waitForDelivery,
-} from "./harness.js";
 
 let h: Harness;
 let r: Receiver;

@@ -5,18 +5,10 @@
  */
 import { describe, expect, it } from "vitest";
 import { updateEndpoint } from "../../core/endpoints/service.js";
+import { attemptsOf, enqueue, putMessageOf, taskFor, waitForDelivery } from "../support/deliveries.js";
+import { fireSchedules, useHarness } from "../support/delivery.js";
+import { endpointNow, putEndpoint } from "../support/endpoints.js";
 import { waitFor } from "../support/wait.js";
-import {
-  attemptsOf,
-  endpointNow,
-  enqueue,
-  fireSchedules,
-  putEndpoint,
-  putMessageOf,
-  taskFor,
-  useHarness,
-  waitForDelivery,
-} from "./harness.js";
 
 const h = useHarness({
   BREAKER_FAILURES: "3",

@@ -1,7 +1,7 @@
 import { beforeAll, expect, it } from "vitest";
 import { createMaintenanceHandler } from "../../core/delivery/maintenance.js";
+import { endpointNow, putEndpoint } from "../support/endpoints.js";
 import { createTestStack, type TestStack } from "../support/stack.js";
-import { endpointNow, putEndpoint } from "./harness.js";
 
 let stack: TestStack;
 beforeAll(async () => {

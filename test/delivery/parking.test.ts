@@ -11,19 +11,17 @@ import { recoverEndpoint } from "../../core/delivery/recovery.js";
 import { updateEndpoint } from "../../core/endpoints/service.js";
 import { ingestEvent } from "../../core/events/ingest.js";
 import { recoverableRefOf } from "../../core/store/deliveries.js";
-import { waitFor } from "../support/wait.js";
 import {
   deliveryOf,
   enqueue,
-  fireSchedules,
-  putEndpoint,
   putMessageOf,
   rawItem,
-  scheduleEntriesWith,
   taskFor,
-  useHarness,
   waitForDelivery,
-} from "./harness.js";
+} from "../support/deliveries.js";
+import { fireSchedules, scheduleEntriesWith, useHarness } from "../support/delivery.js";
+import { putEndpoint } from "../support/endpoints.js";
+import { waitFor } from "../support/wait.js";
 
 const h = useHarness();
 

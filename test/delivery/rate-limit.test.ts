@@ -13,7 +13,9 @@ import { createDeps, type Deps } from "../../core/deps.js";
 import type { EndpointRecord } from "../../core/model/endpoint.js";
 import { keys } from "../../core/store/keys.js";
 import { type EventSource, startEventSource } from "../../local/event-source.js";
-import { attemptsOf, enqueue, putEndpoint, taskFor, useHarness, waitForDelivery } from "./harness.js";
+import { attemptsOf, enqueue, taskFor, waitForDelivery } from "../support/deliveries.js";
+import { useHarness } from "../support/delivery.js";
+import { putEndpoint } from "../support/endpoints.js";
 
 const h = useHarness();
 // A second delivery process for the whole file (stopping a poller mid-receive would hide a

@@ -3,9 +3,11 @@ import { SendMessageCommand } from "@aws-sdk/client-sqs";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { redriveDeliveryDlq } from "../../core/queue/redrive.js";
 import { queueCounts } from "../../local/queues.js";
+import { enqueue, taskFor, waitForDelivery } from "../support/deliveries.js";
+import { type Harness, startHarness } from "../support/delivery.js";
+import { putEndpoint } from "../support/endpoints.js";
 import { type Receiver, startReceiver } from "../support/receiver.js";
 import { waitFor } from "../support/wait.js";
-import { enqueue, type Harness, putEndpoint, startHarness, taskFor, waitForDelivery } from "./harness.js";
 
 let h: Harness;
 let r: Receiver;

@@ -16,8 +16,11 @@ import { STUCK_GRACE_MS } from "../../core/model/limits.js";
 import type { DeliveryTask } from "../../core/model/task.js";
 import { putAll } from "../../core/store/batch-write.js";
 import { getDelivery } from "../../core/store/deliveries.js";
-import { failCalls, putEndpoint, type QueueCollector, sqsEvent, taskCollector } from "../ingest/helpers.js";
+import { putEndpoint } from "../support/endpoints.js";
+import { failCalls } from "../support/faults.js";
+import { type QueueCollector, taskCollector } from "../support/queues.js";
 import { type Receiver, startReceiver } from "../support/receiver.js";
+import { sqsEvent } from "../support/sqs-event.js";
 import { createTestStack, type TestStack, uniqueOrg } from "../support/stack.js";
 
 let stack: TestStack;
@@ -57,7 +60,7 @@ function received(task: DeliveryTask, receiveCount: number): SQSRecord {
 describe("after a crash", () => {
   it("a handler that died after the POST and before the record: the redelivery converges it to succeeded", async () => {
     const org = uniqueOrg();
-    await putEndpoint(deps, org, { url: `${receiver.url}/converge` });
+    await putEndpoint(deps, { org_id: org, url: `${receiver.url}/converge` });
     await ingestEvent(deps, { org_id: org, type: "web.complete", data: { n: 1 } });
     const [task] = await tasks.expect(org, 1);
     await leftRetrying(task!, new Date(clock.getTime() + 5_000));
@@ -100,7 +103,7 @@ describe("after a crash", () => {
 
   it("recover re-enqueues deliveries stuck past the grace, counts them, and leaves the others", async () => {
     const org = uniqueOrg();
-    const ep = await putEndpoint(deps, org);
+    const ep = await putEndpoint(deps, { org_id: org });
     const t0 = clock;
     const publish = async (d: Deps, n: number) =>
       (await ingestEvent(d, { org_id: org, id: `stuck-${n}`, type: "web.complete", data: { n } })).id;

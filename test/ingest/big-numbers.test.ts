@@ -7,8 +7,9 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { Deps } from "../../core/deps.js";
 import { listMessages } from "../../core/store/messages.js";
 import { createTestOrg } from "../support/api.js";
+import { publishAndProcess } from "../support/ingest.js";
+import { type DeadLetter, dlqCollector, type QueueCollector } from "../support/queues.js";
 import { createTestStack, type TestStack, uniqueOrg } from "../support/stack.js";
-import { type DeadLetter, dlqCollector, publishAndProcess, type QueueCollector } from "./helpers.js";
 
 let stack: TestStack;
 let dlq: QueueCollector<DeadLetter>;

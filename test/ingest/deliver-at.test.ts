@@ -16,15 +16,11 @@ import { deliveriesOfMessage, deliveryItem } from "../../core/store/deliveries.j
 import { keys } from "../../core/store/keys.js";
 import { getMessage } from "../../core/store/messages.js";
 import { fireDueSchedules } from "../../core/store/schedules.js";
+import { putEndpoint } from "../support/endpoints.js";
+import { runBatch } from "../support/ingest.js";
+import { type QueueCollector, receiveIds, taskCollector } from "../support/queues.js";
+import { sqsEvent } from "../support/sqs-event.js";
 import { createTestStack, type TestStack, uniqueOrg } from "../support/stack.js";
-import {
-  putEndpoint,
-  type QueueCollector,
-  receiveIds,
-  runBatch,
-  sqsEvent,
-  taskCollector,
-} from "./helpers.js";
 
 let stack: TestStack;
 let tasks: QueueCollector<DeliveryTask>;
@@ -90,7 +86,7 @@ function deliveredRecord(t: DeliveryTask) {
 describe("deliver_at", () => {
   it("stores the message now and fans out when the schedule fires", async () => {
     const org = uniqueOrg();
-    const early = await putEndpoint(deps, org);
+    const early = await putEndpoint(deps, { org_id: org });
     const at = new Date(clock.getTime() + 2 * HOUR);
     const res = await ingestEvent(deps, {
       org_id: org,
@@ -108,8 +104,8 @@ describe("deliver_at", () => {
     expect(await tasks.settled(org)).toEqual([]);
 
     // Endpoints are matched at delivery time: one created meanwhile gets it, one disabled is skipped.
-    const late = await putEndpoint(deps, org);
-    const off = await putEndpoint(deps, org, { status: "disabled" });
+    const late = await putEndpoint(deps, { org_id: org });
+    const off = await putEndpoint(deps, { org_id: org, status: "disabled" });
     await fireAndProcess(0);
     clock = new Date(at.getTime() + 1000);
     await fireAndProcess(1);
@@ -133,7 +129,7 @@ describe("deliver_at", () => {
 
   it("re-schedules a fan-out command that arrives early instead of obeying it", async () => {
     const org = uniqueOrg();
-    await putEndpoint(deps, org);
+    await putEndpoint(deps, { org_id: org });
     const at = new Date(clock.getTime() + 5 * HOUR);
     const res = await ingestEvent(deps, {
       org_id: org,
@@ -156,7 +152,7 @@ describe("deliver_at", () => {
 
   it("a deliver_at in the past fans out at once; a duplicate of a scheduled event keeps one schedule", async () => {
     const org = uniqueOrg();
-    await putEndpoint(deps, org);
+    await putEndpoint(deps, { org_id: org });
     const past = await ingestEvent(deps, {
       org_id: org,
       type: "web.tool",
@@ -182,7 +178,7 @@ describe("deliver_at", () => {
 
   it("accepts a producer id again once the 24 h window has passed", async () => {
     const org = uniqueOrg();
-    await putEndpoint(deps, org);
+    await putEndpoint(deps, { org_id: org });
     const event = { org_id: org, id: "daily-report", type: "web.complete", data: {} };
     const first = await ingestEvent(deps, event);
     // The delivery engine has long recorded its attempt by then.

@@ -17,9 +17,11 @@ import type { DeliveryTask } from "../../core/model/task.js";
 import { keys } from "../../core/store/keys.js";
 import { getMessage } from "../../core/store/messages.js";
 import { createTestOrg } from "../support/api.js";
+import { putEndpoint } from "../support/endpoints.js";
 import { failCalls } from "../support/faults.js";
+import { type QueueCollector, taskCollector } from "../support/queues.js";
+import { sqsEvent } from "../support/sqs-event.js";
 import { createTestStack, type TestStack } from "../support/stack.js";
-import { putEndpoint, type QueueCollector, sqsEvent, taskCollector } from "./helpers.js";
 
 let stack: TestStack;
 let tasks: QueueCollector<DeliveryTask>;
@@ -51,7 +53,7 @@ async function leaseChecks(msgId: string) {
 describe("a duplicate of an event whose first request died before enqueuing", () => {
   it("is acknowledged, and the event is delivered when its lease lapses without another retry", async () => {
     const org = await createTestOrg(stack);
-    await putEndpoint(stack.deps, org.orgId);
+    await putEndpoint(stack.deps, { org_id: org.orgId });
     const event = { id: "order-9.paid", type: "web.complete", data: { n: 1 } };
 
     const crashed = crashingAfterStore(() => new Date());

@@ -7,8 +7,9 @@ import type { DeliveryTask } from "../../core/model/task.js";
 import { putAll } from "../../core/store/batch-write.js";
 import { deliveryItem } from "../../core/store/deliveries.js";
 import { createTestOrg, type TestOrg } from "../support/api.js";
+import { putEndpoint } from "../support/endpoints.js";
+import { type QueueCollector, taskCollector } from "../support/queues.js";
 import { createTestStack, type TestStack } from "../support/stack.js";
-import { putEndpoint, type QueueCollector, taskCollector } from "./helpers.js";
 
 let stack: TestStack;
 let tasks: QueueCollector<DeliveryTask>;
@@ -265,7 +266,7 @@ describe("test events", () => {
     const a = await createEndpoint(org, { event_types: ["web.*"] });
     const b = await createEndpoint(org);
     // A failing endpoint is still enabled.
-    const c = (await putEndpoint(stack.deps, org.orgId, { status: "failing" })).id;
+    const c = (await putEndpoint(stack.deps, { org_id: org.orgId, status: "failing" })).id;
     await createEndpoint(org, { status: "disabled" });
     const res = await org.request("POST", "/v1/webhook-endpoints/test");
     expect(res.status).toBe(202);

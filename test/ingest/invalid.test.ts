@@ -7,16 +7,11 @@ import { createIngestHandler } from "../../core/events/ingest-handler.js";
 import type { DeliveryTask } from "../../core/model/task.js";
 import { putEventType } from "../../core/store/event-types.js";
 import { listMessages } from "../../core/store/messages.js";
+import { putEndpoint } from "../support/endpoints.js";
+import { publishAndProcess } from "../support/ingest.js";
+import { type DeadLetter, dlqCollector, type QueueCollector, taskCollector } from "../support/queues.js";
+import { sqsEvent } from "../support/sqs-event.js";
 import { createTestStack, type TestStack, uniqueOrg } from "../support/stack.js";
-import {
-  type DeadLetter,
-  dlqCollector,
-  publishAndProcess,
-  putEndpoint,
-  type QueueCollector,
-  sqsEvent,
-  taskCollector,
-} from "./helpers.js";
 
 let stack: TestStack;
 let tasks: QueueCollector<DeliveryTask>;
@@ -31,7 +26,7 @@ beforeAll(async () => {
 describe("invalid ingest messages", () => {
   it("a batch with one bad message still processes the other nine", async () => {
     const org = uniqueOrg();
-    await putEndpoint(stack.deps, org);
+    await putEndpoint(stack.deps, { org_id: org });
     const bodies: unknown[] = Array.from({ length: 9 }, (_, i) => ({
       org_id: org,
       type: "telephony.complete",
@@ -93,7 +88,7 @@ describe("invalid ingest messages", () => {
 
   it("dead-letters data larger than 256 KiB as payload_too_large", async () => {
     const org = uniqueOrg();
-    await putEndpoint(stack.deps, org);
+    await putEndpoint(stack.deps, { org_id: org });
     // Just over the limit; SQS itself carries up to 1 MiB (fauxqs may cap lower, so the
     // record is handed to the handler as Lambda would hand it over).
     const big = { org_id: org, type: "web.complete", data: { blob: "x".repeat(256 * 1024) } };
@@ -120,7 +115,7 @@ describe("invalid ingest messages", () => {
 
   it("validates data against the event type's JSON schema", async () => {
     const org = uniqueOrg();
-    await putEndpoint(stack.deps, org);
+    await putEndpoint(stack.deps, { org_id: org });
     // Prime the catalog cache before the type exists: a fresh type must still be accepted.
     await publishAndProcess(stack, [{ org_id: org, type: "web.tool", data: {} }]);
     await tasks.expect(org, 1);

@@ -10,8 +10,9 @@ import { MAX_DATA_DEPTH, MAX_VALIDATION_WORK } from "../../core/model/limits.js"
 import { putEventType } from "../../core/store/event-types.js";
 import { listMessages } from "../../core/store/messages.js";
 import { callApp, createTestOrg } from "../support/api.js";
+import { publishAndProcess } from "../support/ingest.js";
+import { type DeadLetter, dlqCollector, type QueueCollector } from "../support/queues.js";
 import { createTestStack, type TestStack, uniqueOrg } from "../support/stack.js";
-import { type DeadLetter, dlqCollector, publishAndProcess, type QueueCollector } from "./helpers.js";
 
 let stack: TestStack;
 let dlq: QueueCollector<DeadLetter>;

@@ -15,16 +15,12 @@ import { taskId } from "../../core/model/task.js";
 import { deliveriesOfMessage, recoverableRefOf } from "../../core/store/deliveries.js";
 import { keys } from "../../core/store/keys.js";
 import { getMessage, listMessages } from "../../core/store/messages.js";
+import { putEndpoint } from "../support/endpoints.js";
 import { countCalls, failCalls, failEntries } from "../support/faults.js";
+import { publishAndProcess, runBatch } from "../support/ingest.js";
+import { type QueueCollector, taskCollector } from "../support/queues.js";
+import { sqsEvent } from "../support/sqs-event.js";
 import { createTestStack, type TestStack, uniqueOrg } from "../support/stack.js";
-import {
-  publishAndProcess,
-  putEndpoint,
-  type QueueCollector,
-  runBatch,
-  sqsEvent,
-  taskCollector,
-} from "./helpers.js";
 
 let stack: TestStack;
 let tasks: QueueCollector<DeliveryTask>;
@@ -37,8 +33,8 @@ beforeAll(async () => {
 describe("ingest through SQS", () => {
   it("stores the event and enqueues one task per matching endpoint", async () => {
     const org = uniqueOrg();
-    const a = await putEndpoint(stack.deps, org);
-    const b = await putEndpoint(stack.deps, org, { event_types: ["telephony.complete"] });
+    const a = await putEndpoint(stack.deps, { org_id: org });
+    const b = await putEndpoint(stack.deps, { org_id: org, event_types: ["telephony.complete"] });
     const { response } = await publishAndProcess(stack, [
       { org_id: org, type: "telephony.complete", agent_id: 7, data: { call_id: "c1" } },
     ]);
@@ -82,7 +78,7 @@ describe("ingest through SQS", () => {
 
   it("publishes with the producer helper (single and batch)", async () => {
     const org = uniqueOrg();
-    await putEndpoint(stack.deps, org);
+    await putEndpoint(stack.deps, { org_id: org });
     const one = await publishEvent(stack.deps.sqs, stack.config.queues.ingest, {
       org_id: org,
       type: "web.complete",
@@ -118,14 +114,22 @@ describe("ingest through SQS", () => {
 
   it("matches exact types, patterns, empty subscriptions and the agent filter", async () => {
     const org = uniqueOrg();
-    const all = await putEndpoint(stack.deps, org, { event_types: [] });
-    const star = await putEndpoint(stack.deps, org, { event_types: ["*"] });
-    const tel = await putEndpoint(stack.deps, org, { event_types: ["telephony.*"] });
-    const exact = await putEndpoint(stack.deps, org, { event_types: ["telephony.tool"] });
-    const other = await putEndpoint(stack.deps, org, { event_types: ["web.*", "chat.message.completed"] });
-    const agentA = await putEndpoint(stack.deps, org, { agent_id: "agent-a" });
-    const agentB = await putEndpoint(stack.deps, org, { agent_id: "agent-b", event_types: ["telephony.*"] });
-    const failing = await putEndpoint(stack.deps, org, {
+    const all = await putEndpoint(stack.deps, { org_id: org, event_types: [] });
+    const star = await putEndpoint(stack.deps, { org_id: org, event_types: ["*"] });
+    const tel = await putEndpoint(stack.deps, { org_id: org, event_types: ["telephony.*"] });
+    const exact = await putEndpoint(stack.deps, { org_id: org, event_types: ["telephony.tool"] });
+    const other = await putEndpoint(stack.deps, {
+      org_id: org,
+      event_types: ["web.*", "chat.message.completed"],
+    });
+    const agentA = await putEndpoint(stack.deps, { org_id: org, agent_id: "agent-a" });
+    const agentB = await putEndpoint(stack.deps, {
+      org_id: org,
+      agent_id: "agent-b",
+      event_types: ["telephony.*"],
+    });
+    const failing = await putEndpoint(stack.deps, {
+      org_id: org,
       status: "failing",
       event_types: ["telephony.complete"],
     });
@@ -150,9 +154,13 @@ describe("ingest through SQS", () => {
 
   it("skips disabled endpoints and records the skip", async () => {
     const org = uniqueOrg();
-    const active = await putEndpoint(stack.deps, org);
-    const disabled = await putEndpoint(stack.deps, org, { status: "disabled" });
-    const unrelated = await putEndpoint(stack.deps, org, { status: "disabled", event_types: ["web.*"] });
+    const active = await putEndpoint(stack.deps, { org_id: org });
+    const disabled = await putEndpoint(stack.deps, { org_id: org, status: "disabled" });
+    const unrelated = await putEndpoint(stack.deps, {
+      org_id: org,
+      status: "disabled",
+      event_types: ["web.*"],
+    });
     await publishAndProcess(stack, [{ org_id: org, type: "issue.reported", data: { x: 1 } }]);
     const got = await tasks.expect(org, 1);
     expect(got.map((t) => t.endpoint_id)).toEqual([active.id]);
@@ -179,8 +187,8 @@ describe("ingest through SQS", () => {
 
   it("accepts a producer id once: a duplicate is acknowledged without new tasks", async () => {
     const org = uniqueOrg();
-    await putEndpoint(stack.deps, org);
-    await putEndpoint(stack.deps, org);
+    await putEndpoint(stack.deps, { org_id: org });
+    await putEndpoint(stack.deps, { org_id: org });
     const event = { org_id: org, id: "call-123.completed", type: "telephony.complete", data: { v: 1 } };
     const first = await publishAndProcess(stack, [event]);
     expect(first.response.batchItemFailures).toEqual([]);
@@ -193,14 +201,14 @@ describe("ingest through SQS", () => {
     expect(page.items[0]).toMatchObject({ producer_id: "call-123.completed", data: { v: 1 } });
     // The same id in another organization is another event.
     const org2 = uniqueOrg();
-    await putEndpoint(stack.deps, org2);
+    await putEndpoint(stack.deps, { org_id: org2 });
     await publishAndProcess(stack, [{ ...event, org_id: org2 }]);
     await tasks.expect(org2, 1);
   });
 
   it("recognises a redelivered SQS message without a producer id", async () => {
     const org = uniqueOrg();
-    await putEndpoint(stack.deps, org);
+    await putEndpoint(stack.deps, { org_id: org });
     const handler = createIngestHandler(stack.deps);
     const event = sqsEvent([
       { id: "5f0c1a2e-sqs-redelivered", body: { org_id: org, type: "web.tool", data: {} } },
@@ -213,7 +221,7 @@ describe("ingest through SQS", () => {
 
   it("completes a partially fanned-out event on redelivery without duplicating tasks", async () => {
     const org = uniqueOrg();
-    const eps = await Promise.all(Array.from({ length: 23 }, () => putEndpoint(stack.deps, org)));
+    const eps = await Promise.all(Array.from({ length: 23 }, () => putEndpoint(stack.deps, { org_id: org })));
     // A process whose second SendMessageBatch fails (after the SDK's own retries).
     const flaky = createDeps(stack.config);
     failCalls(flaky.sqs, "SendMessageBatchCommand", (n) => n === 2);
@@ -252,7 +260,7 @@ describe("ingest through SQS", () => {
 
   it("completes a partial fan-out of an event with a producer id when it is published again", async () => {
     const org = uniqueOrg();
-    await Promise.all(Array.from({ length: 12 }, () => putEndpoint(stack.deps, org)));
+    await Promise.all(Array.from({ length: 12 }, () => putEndpoint(stack.deps, { org_id: org })));
     const flaky = createDeps(stack.config);
     failCalls(flaky.sqs, "SendMessageBatchCommand", (n) => n === 1);
     const body = { org_id: org, id: "retry-me", type: "call.graded", data: {} };
@@ -268,7 +276,7 @@ describe("ingest through SQS", () => {
 
   it("reports transient storage failures for retry and processes the rest", async () => {
     const org = uniqueOrg();
-    await putEndpoint(stack.deps, org);
+    await putEndpoint(stack.deps, { org_id: org });
     const flaky = createDeps(stack.config);
     // The first write fails; the second record's write succeeds.
     failCalls(flaky.db.doc, "PutItemCommand", (n) => n === 1);
@@ -285,7 +293,7 @@ describe("ingest through SQS", () => {
 
   it("sends one set of tasks when copies of an event arrive at the same time", async () => {
     const org = uniqueOrg();
-    await Promise.all(Array.from({ length: 3 }, () => putEndpoint(stack.deps, org)));
+    await Promise.all(Array.from({ length: 3 }, () => putEndpoint(stack.deps, { org_id: org })));
     const event = { org_id: org, id: "concurrent-1", type: "web.complete", data: {} };
     const results = await Promise.all(Array.from({ length: 5 }, () => ingestEvent(stack.deps, event)));
     expect(new Set(results.map((r) => r.id)).size).toBe(1);
@@ -302,7 +310,7 @@ describe("ingest through SQS", () => {
 
   it("sends the tasks of a whole batch together and writes each message once", async () => {
     const org = uniqueOrg();
-    const ep = await putEndpoint(stack.deps, org);
+    const ep = await putEndpoint(stack.deps, { org_id: org });
     const counted = createDeps(stack.config);
     const calls = countCalls(counted.sqs);
     const dbCalls = countCalls(counted.db.doc);
@@ -355,8 +363,8 @@ describe("ingest through SQS", () => {
 
   it("fails only the event whose task SQS keeps refusing, even in a call shared with other events", async () => {
     const org = uniqueOrg();
-    const a = await putEndpoint(stack.deps, org);
-    const b = await putEndpoint(stack.deps, org);
+    const a = await putEndpoint(stack.deps, { org_id: org });
+    const b = await putEndpoint(stack.deps, { org_id: org });
     const flaky = createDeps(stack.config);
     // Every attempt at the task of the "poison" event for endpoint b is refused.
     failEntries(flaky.sqs, (body) => body.includes("poison") && body.includes(b.id));
@@ -397,7 +405,7 @@ describe("ingest through SQS", () => {
 
   it("records a completed retry one message at a time when the batch write fails", async () => {
     const org = uniqueOrg();
-    const ep = await putEndpoint(stack.deps, org);
+    const ep = await putEndpoint(stack.deps, { org_id: org });
     // A first pass whose sends all fail: nothing went out, the leases are given up.
     const down = createDeps(stack.config);
     failEntries(down.sqs, () => true);

@@ -28,11 +28,14 @@ import { logger } from "../../core/log/logger.js";
 import { deliveryTask } from "../../core/model/task.js";
 import { SendError, sendAll } from "../../core/queue/send.js";
 import { attemptsOfMessage } from "../../core/store/attempts.js";
+import { deliveryOf, enqueue, taskFor } from "../support/deliveries.js";
+import { putEndpoint } from "../support/endpoints.js";
 import { interpose } from "../support/faults.js";
+import { receiveAll } from "../support/queues.js";
 import { type Receiver, startReceiver } from "../support/receiver.js";
+import { sqsEvent } from "../support/sqs-event.js";
 import { createTestStack, type TestStack, uniqueOrg } from "../support/stack.js";
 import { waitFor } from "../support/wait.js";
-import { deliveryOf, enqueue, putEndpointItem, receiveAll, sqsEvent, taskFor } from "./support.js";
 
 const throttled = () =>
   new ProvisionedThroughputExceededException({
@@ -147,7 +150,9 @@ describe("ingest under transient failures", () => {
 
   it("a throttled write makes the record a batch item failure; its retry stores and fans out everything", async () => {
     const org = uniqueOrg();
-    const eps = await Promise.all([1, 2, 3].map(() => putEndpointItem(deps, org, { url: receiver.url })));
+    const eps = await Promise.all(
+      [1, 2, 3].map(() => putEndpoint(deps, { org_id: org, max_retries: 0, url: receiver.url })),
+    );
     let failures = 0;
     faults.push(
       interpose(deps.db.doc, ({ command: cmd }) => {
@@ -187,7 +192,9 @@ describe("ingest under transient failures", () => {
 
   it("every DynamoDB call failing once in turn: each record is retried until done, nothing lost", async () => {
     const org = uniqueOrg();
-    const eps = await Promise.all([1, 2].map(() => putEndpointItem(deps, org, { url: receiver.url })));
+    const eps = await Promise.all(
+      [1, 2].map(() => putEndpoint(deps, { org_id: org, max_retries: 0, url: receiver.url })),
+    );
     const failedOnce = new Set<string>();
     faults.push(
       interpose(deps.db.doc, ({ command: cmd }) => {
@@ -213,7 +220,7 @@ describe("ingest under transient failures", () => {
   it("SendMessageBatch failing for some entries: retried in the call, then on redelivery; every task goes out", async () => {
     const org = uniqueOrg();
     const eps = await Promise.all(
-      Array.from({ length: 12 }, () => putEndpointItem(deps, org, { url: receiver.url })),
+      Array.from({ length: 12 }, () => putEndpoint(deps, { org_id: org, max_retries: 0, url: receiver.url })),
     );
     let calls = 0;
     faults.push(
@@ -270,7 +277,7 @@ describe("ingest under transient failures", () => {
 describe("delivery under transient failures", () => {
   /** A task enqueued and received for real, so receipt handles work. */
   async function received(org: string, max_retries = 5) {
-    const ep = await putEndpointItem(deps, org, { url: receiver.url, max_retries });
+    const ep = await putEndpoint(deps, { org_id: org, url: receiver.url, max_retries });
     const t = taskFor(ep, { org });
     await enqueue(deps, t);
     const messages = await waitFor(
@@ -314,7 +321,7 @@ describe("delivery under transient failures", () => {
     const org = uniqueOrg();
     const failing = await startReceiver({ fallback: { status: 500 } });
     try {
-      const ep = await putEndpointItem(deps, org, { url: failing.url, max_retries: 0 });
+      const ep = await putEndpoint(deps, { org_id: org, url: failing.url, max_retries: 0 });
       const t = taskFor(ep);
       faults.push(
         interpose(deps.sqs, ({ command: cmd, input }) =>
@@ -339,7 +346,7 @@ describe("delivery under transient failures", () => {
     const org = uniqueOrg();
     const failing = await startReceiver({ fallback: { status: 503 } });
     try {
-      const ep = await putEndpointItem(deps, org, { url: failing.url, max_retries: 3 });
+      const ep = await putEndpoint(deps, { org_id: org, url: failing.url, max_retries: 3 });
       const t = taskFor(ep);
       faults.push(
         interpose(deps.sqs, ({ command: cmd }) =>

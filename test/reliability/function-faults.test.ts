@@ -18,14 +18,15 @@ import { randomBytes } from "node:crypto";
 import { SendMessageBatchCommand } from "@aws-sdk/client-sqs";
 import type { SQSEvent } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { rng } from "../../bench/rng.js";
 import { logger } from "../../core/log/logger.js";
 import { bootstrapOrg } from "../../core/orgs/bootstrap.js";
 import { deliveriesOfMessage } from "../../core/store/deliveries.js";
 import type { SqsHandler } from "../../local/event-source.js";
 import { type LocalStack, startLocalStack } from "../../local/stack.js";
+import { setVisibilityTimeout, waitForEmptyQueue } from "../support/queues.js";
 import { type Receiver, startReceiver } from "../support/receiver.js";
 import { waitFor } from "../support/wait.js";
-import { rng, setVisibilityTimeout, waitForEmptyQueue } from "./support.js";
 
 type Mode = "before" | "after" | "half";
 const MODES: Mode[] = ["before", "after", "half"];

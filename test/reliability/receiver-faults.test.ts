@@ -15,25 +15,18 @@ import { logger } from "../../core/log/logger.js";
 import type { AttemptRecord } from "../../core/model/delivery.js";
 import type { EndpointRecord } from "../../core/model/endpoint.js";
 import type { DeliveryTask } from "../../core/model/task.js";
-import type { EventSource } from "../../local/event-source.js";
+import { attemptsOfMsg, enqueue, taskFor, waitForDelivery } from "../support/deliveries.js";
+import { type DeliveryPollers, startDelivery } from "../support/delivery.js";
+import { putEndpoint } from "../support/endpoints.js";
+import { receiveAll, waitForEmptyQueue } from "../support/queues.js";
 import { type Receiver, type ReceiverOptions, startReceiver } from "../support/receiver.js";
 import { type SqsSpy, spySqs } from "../support/sqs-spy.js";
 import { createTestStack, type TestStack, uniqueOrg } from "../support/stack.js";
 import { waitFor } from "../support/wait.js";
-import {
-  attemptsOfMsg,
-  enqueue,
-  putEndpointItem,
-  receiveAll,
-  startDelivery,
-  taskFor,
-  waitForDelivery,
-  waitForEmptyQueue,
-} from "./support.js";
 
 let stack: TestStack;
 let spy: SqsSpy;
-let source: EventSource;
+let source: DeliveryPollers;
 let faults: Server;
 let faultBase: string;
 const receivers: Receiver[] = [];
@@ -102,7 +95,7 @@ beforeAll(async () => {
   spy = spySqs(stack.deps.sqs);
   faults = await startFaultServer();
   faultBase = `http://127.0.0.1:${(faults.address() as AddressInfo).port}`;
-  source = startDelivery(stack, 4);
+  source = startDelivery(stack, { concurrency: 4 });
 });
 
 afterAll(async () => {
@@ -117,7 +110,7 @@ async function deliver(
   over: Partial<EndpointRecord> & { url: string },
   final: "succeeded" | "failed",
 ): Promise<{ ep: EndpointRecord; task: DeliveryTask; attempts: AttemptRecord[] }> {
-  const ep = await putEndpointItem(stack.deps, org, { max_retries: 0, timeout_ms: 2000, ...over });
+  const ep = await putEndpoint(stack.deps, { org_id: org, max_retries: 0, timeout_ms: 2000, ...over });
   const task = taskFor(ep, { case: over.url });
   if (final === "failed") expectedLetters++;
   await enqueue(stack.deps, task);

@@ -20,11 +20,13 @@ import { generateApiKey } from "../../core/auth/keys.js";
 import { createIngestHandler } from "../../core/events/ingest-handler.js";
 import { logger } from "../../core/log/logger.js";
 import { bootstrapOrg } from "../../core/orgs/bootstrap.js";
-import type { EventSource } from "../../local/event-source.js";
-import { type Capture, captureOutput, scanAll, sqsEvent, startDelivery } from "../reliability/support.js";
 import { callApp, type TestResponse } from "../support/api.js";
+import { type Capture, captureOutput } from "../support/capture.js";
+import { type DeliveryPollers, startDelivery } from "../support/delivery.js";
 import { type Receiver, startReceiver } from "../support/receiver.js";
+import { sqsEvent } from "../support/sqs-event.js";
 import { createTestStack, type TestStack } from "../support/stack.js";
+import { scanAll } from "../support/table.js";
 import { waitFor } from "../support/wait.js";
 import {
   authenticated,
@@ -43,7 +45,7 @@ let stack: TestStack;
 let app: OpenAPIHono<ApiEnv>;
 let routes: Route[];
 let receiver: Receiver;
-let delivery: EventSource;
+let delivery: DeliveryPollers;
 
 interface Tenant {
   orgId: string;

@@ -29,9 +29,11 @@ import { DEFAULT_EVENT_TYPES } from "../../core/event-types/default-catalog.js";
 import { createIngestHandler } from "../../core/events/ingest-handler.js";
 import { logger } from "../../core/log/logger.js";
 import { bootstrapOrg } from "../../core/orgs/bootstrap.js";
-import { queueCounts, sqsEvent, tableDigest } from "../reliability/support.js";
 import { callApp, type TestResponse } from "../support/api.js";
+import { queueCounts } from "../support/queues.js";
+import { sqsEvent } from "../support/sqs-event.js";
 import { createTestStack, type TestStack } from "../support/stack.js";
+import { tableDigest } from "../support/table.js";
 import { concretePath, type Ids, type Route, routesOf, validBody } from "./routes.js";
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 20);

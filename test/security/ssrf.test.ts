@@ -14,16 +14,10 @@
 import { Agent, request } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { guardedLookup } from "../../core/endpoints/ssrf.js";
-import type { EventSource } from "../../local/event-source.js";
-import {
-  attemptsOfMsg,
-  enqueue,
-  putEndpointItem,
-  startDelivery,
-  taskFor,
-  waitForDelivery,
-} from "../reliability/support.js";
 import { createTestOrg, type TestOrg } from "../support/api.js";
+import { attemptsOfMsg, enqueue, taskFor, waitForDelivery } from "../support/deliveries.js";
+import { type DeliveryPollers, startDelivery } from "../support/delivery.js";
+import { putEndpoint } from "../support/endpoints.js";
 import { type Receiver, startReceiver } from "../support/receiver.js";
 import { createTestStack, type TestStack, uniqueOrg } from "../support/stack.js";
 
@@ -170,7 +164,7 @@ describe("SSRF at the API (ALLOW_PRIVATE_TARGETS off)", () => {
 describe("SSRF at delivery time (ALLOW_PRIVATE_TARGETS off)", () => {
   let stack: TestStack;
   let receiver: Receiver;
-  let source: EventSource;
+  let source: DeliveryPollers;
   beforeAll(async () => {
     stack = await createTestStack({
       ALLOW_PRIVATE_TARGETS: "false",
@@ -178,7 +172,7 @@ describe("SSRF at delivery time (ALLOW_PRIVATE_TARGETS off)", () => {
       ENDPOINT_CACHE_SECONDS: "0",
     });
     receiver = await startReceiver();
-    source = startDelivery(stack, 3);
+    source = startDelivery(stack, { concurrency: 3 });
   });
   afterAll(async () => {
     await source?.stop();
@@ -192,7 +186,7 @@ describe("SSRF at delivery time (ALLOW_PRIVATE_TARGETS off)", () => {
       [...LOOPBACK_HOSTS, ...SPECIAL_HOSTS].map(async (host) => {
         // Loopback forms carry the receiver's port: an unguarded request would land there.
         const url = LOOPBACK_HOSTS.includes(host) ? `http://${host}:${port}/hook` : `http://${host}/hook`;
-        const ep = await putEndpointItem(stack.deps, org, { url, timeout_ms: 2000 });
+        const ep = await putEndpoint(stack.deps, { org_id: org, max_retries: 0, url, timeout_ms: 2000 });
         return { host, url, ep, task: taskFor(ep, { host }) };
       }),
     );
