@@ -59,6 +59,8 @@ export async function endpointForm(body: HTMLElement, ctx: Ctx, id?: string): Pr
     { name: "filter", rows: 4, spellcheck: false, placeholder: '{ "data": { "amount": { "$gte": 100 } } }' },
     current?.filter ? JSON.stringify(current.filter, null, 2) : "",
   );
+  // An error about the filter no longer applies once it is edited.
+  filter.addEventListener("input", () => clear(errors));
   // The signing kind is chosen at creation; later it changes by rotating the secret.
   const signing = h(
     "select",
