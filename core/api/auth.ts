@@ -8,7 +8,7 @@
  */
 import type { MiddlewareHandler } from "hono";
 import { authenticate } from "../auth/api-keys.js";
-import type { Deps } from "../deps.js";
+import type { Uses } from "../deps.js";
 import { ServiceError } from "../model/errors.js";
 import { authenticateSession } from "../portal/sessions.js";
 import { looksLikeToken } from "../portal/token.js";
@@ -39,7 +39,7 @@ export function apiKeyOf(authorization: string | undefined, xApiKey: string | un
 }
 
 /** Puts the caller's Principal on `c.var.principal`; 401 when the key is missing or invalid. */
-export function authMiddleware(deps: Deps): MiddlewareHandler<ApiEnv> {
+export function authMiddleware(deps: Uses<"config" | "db" | "now">): MiddlewareHandler<ApiEnv> {
   return async (c, next) => {
     const raw = apiKeyOf(c.req.header("authorization"), c.req.header("x-api-key"));
     c.set(

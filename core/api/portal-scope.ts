@@ -9,7 +9,7 @@
  *   are pinned to the session's agent and types.
  */
 import type { Context, MiddlewareHandler } from "hono";
-import type { Deps } from "../deps.js";
+import type { Uses } from "../deps.js";
 import { ServiceError, validationError } from "../model/errors.js";
 import type { PortalScope } from "../model/principal.js";
 import { matchRoute } from "../portal/capabilities.js";
@@ -20,7 +20,7 @@ import type { ApiEnv } from "./env.js";
 type Ctx = Context<ApiEnv>;
 type Json = Record<string, unknown>;
 
-export function portalScopeMiddleware(deps: Deps): MiddlewareHandler<ApiEnv> {
+export function portalScopeMiddleware(deps: Uses<"db">): MiddlewareHandler<ApiEnv> {
   return async (c, next) => {
     const principal = c.get("principal");
     const scope = principal.portal;
@@ -57,7 +57,7 @@ async function checkTestType(c: Ctx, scope: PortalScope) {
 }
 
 /** Leaves out of a 200 list what the session may not see. */
-async function filterResponse(c: Ctx, deps: Deps, org: string, scope: PortalScope, path: string) {
+async function filterResponse(c: Ctx, deps: Uses<"db">, org: string, scope: PortalScope, path: string) {
   if (scope.agentId === null && scope.eventTypes === null) return;
   const keep = await listFilter(deps, org, scope, path);
   if (!keep) return;
@@ -69,7 +69,7 @@ async function filterResponse(c: Ctx, deps: Deps, org: string, scope: PortalScop
 }
 
 async function listFilter(
-  deps: Deps,
+  deps: Uses<"db">,
   org: string,
   scope: PortalScope,
   path: string,

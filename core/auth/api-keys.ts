@@ -1,6 +1,6 @@
 /** API key management and authentication (the service behind /v1/api-keys and the auth middleware). */
 import { timingSafeEqual } from "node:crypto";
-import type { Deps } from "../deps.js";
+import type { Uses } from "../deps.js";
 import type { CursorKey } from "../model/cursor.js";
 import { notFound, ServiceError } from "../model/errors.js";
 import { newId } from "../model/ids.js";
@@ -19,7 +19,7 @@ import { API_KEY_PATTERN, displayPrefix, generateApiKey, hashApiKey, modeOf } fr
 const unauthorized = (message: string) => new ServiceError(401, "unauthorized", message);
 
 /** Resolves a raw key to its principal; 401 for malformed, unknown and revoked keys alike. */
-export async function authenticate(deps: Deps, raw: string): Promise<Principal> {
+export async function authenticate(deps: Uses<"db">, raw: string): Promise<Principal> {
   if (!API_KEY_PATTERN.test(raw)) throw unauthorized("malformed API key");
   const hash = hashApiKey(raw);
   const found = await getApiKeyByHash(deps.db, hash);
@@ -65,7 +65,7 @@ export interface CreateKeyInput {
 
 /** Creates a key; the raw key is returned here once and never stored. */
 export async function createApiKey(
-  deps: Deps,
+  deps: Uses<"db" | "now">,
   orgId: string,
   input: CreateKeyInput,
 ): Promise<{ key: ApiKeyInfo; raw: string }> {
@@ -94,14 +94,14 @@ export async function createApiKey(
 }
 
 /** The key's listing record when `raw` is already registered (for idempotent bootstrap). */
-export async function findApiKey(deps: Deps, raw: string): Promise<ApiKeyRecord | undefined> {
+export async function findApiKey(deps: Uses<"db">, raw: string): Promise<ApiKeyRecord | undefined> {
   if (!API_KEY_PATTERN.test(raw)) return undefined;
   const found = await getApiKeyByHash(deps.db, hashApiKey(raw));
   return found ? getApiKey(deps.db, found.org_id, found.key_id) : undefined;
 }
 
 export async function listKeys(
-  deps: Deps,
+  deps: Uses<"db">,
   orgId: string,
   limit: number,
   cursor: CursorKey | undefined,
@@ -111,7 +111,7 @@ export async function listKeys(
 }
 
 /** Revokes a key (idempotent); 404 for ids of other organizations. */
-export async function revokeKey(deps: Deps, orgId: string, keyId: string): Promise<void> {
+export async function revokeKey(deps: Uses<"db" | "now">, orgId: string, keyId: string): Promise<void> {
   const rec = await getApiKey(deps.db, orgId, keyId);
   if (!rec) throw notFound("API key");
   if (rec.revoked_at) return;

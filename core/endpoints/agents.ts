@@ -3,7 +3,7 @@
  * `agent_id` is that agent, managed through the ordinary endpoints service. An endpoint of
  * another agent (or of none) is not found under this agent, like another tenant's.
  */
-import type { Deps } from "../deps.js";
+import type { Uses } from "../deps.js";
 import { type AgentId, sameAgent } from "../filters/match.js";
 import type { EndpointRecord } from "../model/endpoint.js";
 import { notFound, validationError } from "../model/errors.js";
@@ -12,6 +12,7 @@ import {
   type CreateEndpointInput,
   createEndpoint,
   deleteEndpoint,
+  type EndpointWriterDeps,
   getEndpointOf,
   type UpdateEndpointInput,
   updateEndpoint,
@@ -25,13 +26,17 @@ function checkAgent(agent: string, given: AgentId | null | undefined): void {
   }
 }
 
-export async function listAgentEndpoints(deps: Deps, org: string, agent: string): Promise<EndpointRecord[]> {
+export async function listAgentEndpoints(
+  deps: Uses<"db">,
+  org: string,
+  agent: string,
+): Promise<EndpointRecord[]> {
   return (await listAllEndpoints(deps.db, org)).filter((e) => sameAgent(e.agent_id, agent));
 }
 
 /** As createEndpoint, for this agent, and (as such APIs require) with at least one event type. */
 export async function createAgentEndpoint(
-  deps: Deps,
+  deps: EndpointWriterDeps,
   org: string,
   agent: string,
   input: CreateEndpointInput,
@@ -46,7 +51,7 @@ export async function createAgentEndpoint(
 }
 
 export async function getAgentEndpoint(
-  deps: Deps,
+  deps: Uses<"db">,
   org: string,
   agent: string,
   id: string,
@@ -57,7 +62,7 @@ export async function getAgentEndpoint(
 }
 
 export async function updateAgentEndpoint(
-  deps: Deps,
+  deps: EndpointWriterDeps,
   org: string,
   agent: string,
   id: string,
@@ -71,7 +76,12 @@ export async function updateAgentEndpoint(
   return updateEndpoint(deps, org, id, input);
 }
 
-export async function deleteAgentEndpoint(deps: Deps, org: string, agent: string, id: string): Promise<void> {
+export async function deleteAgentEndpoint(
+  deps: Uses<"db" | "endpoints">,
+  org: string,
+  agent: string,
+  id: string,
+): Promise<void> {
   await getAgentEndpoint(deps, org, agent, id);
   await deleteEndpoint(deps, org, id);
 }

@@ -3,7 +3,7 @@
  * which headers it may add, which event types it may subscribe to. Each failure is a 400.
  */
 import ipaddr from "ipaddr.js";
-import type { Deps } from "../deps.js";
+import type { Uses } from "../deps.js";
 import { typeMatches } from "../filters/match.js";
 import { ServiceError, validationError } from "../model/errors.js";
 import { MAX_HEADER_VALUE, MAX_HEADERS, MAX_URL_LENGTH } from "../model/limits.js";
@@ -102,7 +102,11 @@ const PATTERN = /^(\*|[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*(\.\*)?)$/;
  * Exact names must be in the organization's catalog; patterns (`telephony.*`, `*`) must
  * match at least one type in it. Returns the list without duplicates, in the given order.
  */
-export async function checkEventTypes(deps: Deps, org: string, list: readonly string[]): Promise<string[]> {
+export async function checkEventTypes(
+  deps: Uses<"eventTypes">,
+  org: string,
+  list: readonly string[],
+): Promise<string[]> {
   const unique = [...new Set(list)];
   const malformed = unique.filter((p) => !PATTERN.test(p));
   if (malformed.length > 0) {

@@ -4,7 +4,7 @@
  * never the secret), and a deployment can turn reads off (ALLOW_SECRET_RETRIEVAL=false), in
  * which case a lost secret is replaced by rotating it.
  */
-import type { Deps } from "../deps.js";
+import type { Uses } from "../deps.js";
 import { logger } from "../log/logger.js";
 import { conflict, ServiceError } from "../model/errors.js";
 import { getEndpointOf } from "./service.js";
@@ -17,7 +17,7 @@ export interface EndpointSecrets {
 }
 
 export async function readSecrets(
-  deps: Deps,
+  deps: Uses<"config" | "db" | "now">,
   who: { orgId: string; keyId: string },
   endpointId: string,
 ): Promise<EndpointSecrets> {

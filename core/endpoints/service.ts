@@ -4,7 +4,7 @@
  * write is keyed by the caller's organization, so another tenant's ids are simply not found.
  */
 
-import type { Deps } from "../deps.js";
+import type { Uses } from "../deps.js";
 import { checkFilter } from "../filters/filter.js";
 import type { AgentId } from "../filters/match.js";
 import type { CursorKey } from "../model/cursor.js";
@@ -65,10 +65,13 @@ export interface WithSecret {
 const newSecret = (version: SigningVersion) => (version === "v1a" ? generateSigningKey() : generateSecret());
 const shown = (version: SigningVersion, secret: string) => (version === "v1" ? secret : undefined);
 
+/** What the endpoint writes use: rules (config, catalog), the table, the directory to invalidate, the clock. */
+export type EndpointWriterDeps = Uses<"config" | "db" | "endpoints" | "eventTypes" | "now">;
+
 const endpointNotFound = () => notFound("endpoint");
 
 export async function createEndpoint(
-  deps: Deps,
+  deps: EndpointWriterDeps,
   org: string,
   input: CreateEndpointInput,
 ): Promise<WithSecret> {
@@ -133,7 +136,7 @@ function chosenSecret(input: CreateEndpointInput, version: SigningVersion): stri
 }
 
 export async function listEndpoints(
-  deps: Deps,
+  deps: Uses<"db">,
   org: string,
   limit: number,
   cursor: CursorKey | undefined,
@@ -142,7 +145,7 @@ export async function listEndpoints(
   return { endpoints: page.items, last: page.last };
 }
 
-export async function getEndpointOf(deps: Deps, org: string, id: string): Promise<EndpointRecord> {
+export async function getEndpointOf(deps: Uses<"db">, org: string, id: string): Promise<EndpointRecord> {
   // Ids that cannot be ours are 404 without a read.
   const rec = isId("ep", id) ? await getEndpoint(deps.db, org, id) : undefined;
   if (!rec) throw endpointNotFound();
@@ -150,7 +153,7 @@ export async function getEndpointOf(deps: Deps, org: string, id: string): Promis
 }
 
 export async function updateEndpoint(
-  deps: Deps,
+  deps: EndpointWriterDeps,
   org: string,
   id: string,
   input: UpdateEndpointInput,
@@ -184,7 +187,7 @@ export async function updateEndpoint(
   return updated;
 }
 
-export async function deleteEndpoint(deps: Deps, org: string, id: string): Promise<void> {
+export async function deleteEndpoint(deps: Uses<"db" | "endpoints">, org: string, id: string): Promise<void> {
   if (!isId("ep", id) || !(await removeEndpoint(deps.db, org, id))) throw endpointNotFound();
   deps.endpoints.invalidate(org);
 }
@@ -195,7 +198,7 @@ export async function deleteEndpoint(deps: Deps, org: string, id: string): Promi
  * for SECRET_GRACE_HOURS, so receivers can switch without dropping deliveries.
  */
 export async function rotateSecret(
-  deps: Deps,
+  deps: Uses<"config" | "db" | "endpoints" | "now">,
   org: string,
   id: string,
   version?: SigningVersion,

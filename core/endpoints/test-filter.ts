@@ -2,7 +2,7 @@
  * "Which events would this filter let through?": an endpoint's filter (or a candidate one)
  * tried on a sample event or on the organization's most recent events. Reads only.
  */
-import type { Deps } from "../deps.js";
+import type { Uses } from "../deps.js";
 import { checkFilter, filterInput, passesFilter } from "../filters/filter.js";
 import { agentMatches, subscribes } from "../filters/match.js";
 import { validationError } from "../model/errors.js";
@@ -48,7 +48,12 @@ function fromSample(e: SampleEvent, now: Date): Candidate {
   };
 }
 
-export async function testFilter(deps: Deps, org: string, endpointId: string, input: FilterTestInput) {
+export async function testFilter(
+  deps: Uses<"db" | "now">,
+  org: string,
+  endpointId: string,
+  input: FilterTestInput,
+) {
   const ep = await getEndpointOf(deps, org, endpointId);
   if (input.event && input.recent !== undefined)
     throw validationError("give either event or recent, not both");

@@ -1,5 +1,5 @@
 /** Adding event types to an organization's catalog (POST /v1/event-types). */
-import type { Deps } from "../deps.js";
+import type { Uses } from "../deps.js";
 import { SchemaTooComplex } from "../event-types/complexity.js";
 import { DEFAULT_EVENT_TYPES } from "../event-types/default-catalog.js";
 import { validatorFor } from "../event-types/schema.js";
@@ -15,7 +15,7 @@ export interface NewEventType {
 }
 
 export async function createEventType(
-  deps: Deps,
+  deps: Uses<"db" | "now">,
   org: string,
   input: NewEventType,
 ): Promise<StoredEventType> {

@@ -11,7 +11,7 @@
  * the at-least-once contract: same task id, same webhook-id).
  */
 
-import type { Deps } from "../deps.js";
+import type { Uses } from "../deps.js";
 import { countFiltered } from "../filters/counts.js";
 import { type Matched, matchEndpoints } from "../filters/match.js";
 import { logger } from "../log/logger.js";
@@ -37,7 +37,7 @@ const MAX_EXTRA_IN_TRANSACTION = 90;
 
 /** Which endpoints get the event. `only` (test events) targets those endpoints whatever their subscription. */
 export async function selectEndpoints(
-  deps: Deps,
+  deps: Uses<"endpoints">,
   m: Pick<StoredMessage, "org_id" | "type" | "agent_id">,
   only?: EndpointRecord[],
 ): Promise<Matched> {
@@ -46,7 +46,10 @@ export async function selectEndpoints(
 }
 
 /** Retention of the message and its records: counted from when it is delivered. */
-export function messageExpiry(deps: Deps, m: Pick<StoredMessage, "created_at" | "deliver_at">): number {
+export function messageExpiry(
+  deps: Uses<"config">,
+  m: Pick<StoredMessage, "created_at" | "deliver_at">,
+): number {
   const from = new Date(Math.max(Date.parse(m.created_at), m.deliver_at ? Date.parse(m.deliver_at) : 0));
   return ttlAfter(from, deps.config.retention.eventDays * 86_400);
 }
@@ -56,7 +59,7 @@ export function messageExpiry(deps: Deps, m: Pick<StoredMessage, "created_at" | 
  * message's own transaction and an overflow written afterwards (only with huge fan-outs).
  */
 export function skippedItems(
-  deps: Deps,
+  deps: Uses<"config" | "db" | "now">,
   m: StoredMessage,
   skipped: EndpointRecord[],
 ): { inline: ExtraItem[]; overflow: () => Promise<void> } {
@@ -113,7 +116,7 @@ function pendingTasks(m: StoredMessage): DeliveryTask[] {
  * Never throws; returns per message (in order) the error that failed it, if any.
  */
 export async function sendUnderLeases(
-  deps: Deps,
+  deps: Uses<"config" | "db" | "sqs">,
   ms: StoredMessage[],
   opts: { firstPass?: boolean } = {},
 ): Promise<(unknown | undefined)[]> {
@@ -168,7 +171,11 @@ function collectWork(ms: StoredMessage[], errors: (unknown | undefined)[]): Work
 }
 
 /** Every task out: the fan-outs recorded complete together; a failed record gives its lease up. */
-async function recordComplete(deps: Deps, complete: Work[], errors: (unknown | undefined)[]) {
+async function recordComplete(
+  deps: Uses<"config" | "db">,
+  complete: Work[],
+  errors: (unknown | undefined)[],
+) {
   if (complete.length === 0) return;
   const results = await markComplete(
     deps.db,
@@ -186,7 +193,7 @@ async function recordComplete(deps: Deps, complete: Work[], errors: (unknown | u
 
 /** Some task refused: the message fails, after recording what did go out. */
 async function recordPartial(
-  deps: Deps,
+  deps: Uses<"db">,
   w: Work,
   sent: string[],
   cause: unknown,
@@ -204,7 +211,11 @@ async function recordPartial(
   }
 }
 
-export async function scheduleFanout(deps: Deps, m: Pick<StoredMessage, "org_id" | "id">, at: Date) {
+export async function scheduleFanout(
+  deps: Uses<"scheduler">,
+  m: Pick<StoredMessage, "org_id" | "id">,
+  at: Date,
+) {
   await deps.scheduler.schedule({
     name: scheduleName("fanout", m.id),
     at,
@@ -220,7 +231,7 @@ const isComplete = (m: StoredMessage) => {
 
 /** Sends what is missing while holding the lease; gives the lease up if sending fails. */
 export async function sendUnderLease(
-  deps: Deps,
+  deps: Uses<"config" | "db" | "sqs">,
   m: StoredMessage,
   opts: { firstPass?: boolean } = {},
 ): Promise<void> {
@@ -234,7 +245,11 @@ export async function sendUnderLease(
  * unless another invocation holds the send lease (it is sending right now).
  * Used by the scheduler's fan-out command and by repeated/redelivered events.
  */
-export async function completeFanout(deps: Deps, org: string, msgId: string): Promise<void> {
+export async function completeFanout(
+  deps: Uses<"config" | "db" | "endpoints" | "now" | "scheduler" | "sqs">,
+  org: string,
+  msgId: string,
+): Promise<void> {
   const m = await getMessage(deps.db, org, msgId);
   if (!m) {
     // Expired or never stored (a forged or stale command): nothing to fan out.
@@ -280,7 +295,7 @@ export async function completeFanout(deps: Deps, org: string, msgId: string): Pr
  * A message without a `sent` record (its first fan-out completed or died part-way): the
  * targets that already have a delivery-log item certainly got their task.
  */
-async function withLoggedAsSent(deps: Deps, m: StoredMessage): Promise<StoredMessage> {
+async function withLoggedAsSent(deps: Uses<"db">, m: StoredMessage): Promise<StoredMessage> {
   const logged = await Promise.all(
     m.targets.map(async (ep) => ((await getDelivery(deps.db, m.org_id, m.id, ep)) ? ep : undefined)),
   );

@@ -25,14 +25,14 @@
  * `org_id` is accepted (an organization without endpoints simply gets no tasks).
  */
 import type { SQSBatchItemFailure, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
-import type { Deps } from "../deps.js";
+import type { Deps, Uses } from "../deps.js";
 import { logger } from "../log/logger.js";
 import { ServiceError } from "../model/errors.js";
 import { sendToDlq } from "../queue/dead-letter.js";
 import type { StoredMessage } from "../store/messages.js";
 import { completeFanout, scheduleFanout, sendUnderLeases } from "./fanout.js";
 import { fanoutCommand } from "./fanout-command.js";
-import { type Claim, claimEvent } from "./ingest.js";
+import { type Claim, claimEvent, type IngestDeps } from "./ingest.js";
 
 export function createIngestHandler(deps: Deps): (event: SQSEvent) => Promise<SQSBatchResponse> {
   return async (event) => {
@@ -75,7 +75,7 @@ export function createIngestHandler(deps: Deps): (event: SQSEvent) => Promise<SQ
  * Everything a record needs before its tasks go out. Returns the message when this
  * invocation claimed it with targets to send now; otherwise the record is done.
  */
-async function processRecord(deps: Deps, record: SQSRecord): Promise<StoredMessage | undefined> {
+async function processRecord(deps: IngestDeps, record: SQSRecord): Promise<StoredMessage | undefined> {
   let body: unknown;
   try {
     body = JSON.parse(record.body);
@@ -135,7 +135,7 @@ function isPermanentStoreError(err: unknown): err is Error {
 }
 
 async function deadLetter(
-  deps: Deps,
+  deps: Uses<"config" | "sqs">,
   record: SQSRecord,
   body: unknown,
   code: string,

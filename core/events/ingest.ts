@@ -12,7 +12,7 @@
  *   SendMessageBatch. No targets: the write alone.
  * With `deliver_at`: the write + one schedule now; a read, a claim and the sends later.
  */
-import type { Deps } from "../deps.js";
+import type { Uses } from "../deps.js";
 import { countFiltered } from "../filters/counts.js";
 import type { EndpointRecord } from "../model/endpoint.js";
 import { newId } from "../model/ids.js";
@@ -29,6 +29,9 @@ import {
 } from "./fanout.js";
 import { messageIdFromSqs } from "./message-id.js";
 import { validateEvent } from "./validate.js";
+
+/** Ingest uses every part: validation (catalog, clock), matching (directory), the table, the queue, the scheduler. */
+export type IngestDeps = Uses<"config" | "db" | "endpoints" | "eventTypes" | "now" | "scheduler" | "sqs">;
 
 export interface IngestOptions {
   /** The SQS message id (and send time): without a producer id, the message id derives from it. */
@@ -60,7 +63,11 @@ export interface IngestResult {
  * Validates an event, decides its targets and stores it with one conditional write (the
  * idempotency claim). Throws ServiceError (4xx) for invalid input.
  */
-export async function claimEvent(deps: Deps, input: unknown, opts: IngestOptions = {}): Promise<Claim> {
+export async function claimEvent(
+  deps: Uses<"config" | "db" | "endpoints" | "eventTypes" | "now">,
+  input: unknown,
+  opts: IngestOptions = {},
+): Promise<Claim> {
   const ev = await validateEvent(deps, input);
   const now = deps.now();
   const id = ev.producer_id
@@ -109,7 +116,7 @@ export async function claimEvent(deps: Deps, input: unknown, opts: IngestOptions
 }
 
 export async function ingestEvent(
-  deps: Deps,
+  deps: IngestDeps,
   input: unknown,
   opts: IngestOptions = {},
 ): Promise<IngestResult> {

@@ -1,5 +1,5 @@
 /** Reading events back: the list, and one event with its state at each endpoint. */
-import type { Deps } from "../deps.js";
+import type { Uses } from "../deps.js";
 import type { CursorKey } from "../model/cursor.js";
 import type { DeliveryStatus, EndpointDelivery } from "../model/delivery.js";
 import { notFound } from "../model/errors.js";
@@ -62,7 +62,7 @@ export const STATUS_SCAN_BUDGET = 200;
  * may hold fewer than `limit` events, or none, with a `next_cursor` to go on from.
  */
 export async function listEvents(
-  deps: Deps,
+  deps: Uses<"db">,
   org: string,
   opts: EventListQuery,
 ): Promise<{ events: EventView[]; last: CursorKey | undefined }> {
@@ -94,7 +94,7 @@ export async function listEvents(
  * `pending` for targets that have none yet (task enqueued, no attempt finished).
  */
 export async function getEventWithDeliveries(
-  deps: Deps,
+  deps: Uses<"db">,
   org: string,
   id: string,
 ): Promise<EventView & { deliveries: EndpointDelivery[] }> {
@@ -105,7 +105,7 @@ export async function getEventWithDeliveries(
 }
 
 async function withDeliveries(
-  deps: Deps,
+  deps: Uses<"db">,
   org: string,
   m: StoredMessage,
 ): Promise<EventView & { deliveries: EndpointDelivery[] }> {

@@ -3,13 +3,13 @@
  * signed and delivered like any other) to one endpoint or to all enabled ones, whatever
  * their subscriptions, so a customer can check a receiver end to end.
  */
-import type { Deps } from "../deps.js";
+import type { Uses } from "../deps.js";
 import { getEndpointOf } from "../endpoints/service.js";
 import type { EndpointRecord } from "../model/endpoint.js";
 import { conflict, ServiceError } from "../model/errors.js";
 import { listAllEndpoints } from "../store/endpoints.js";
 import { exampleData } from "./example.js";
-import { ingestEvent } from "./ingest.js";
+import { type IngestDeps, ingestEvent } from "./ingest.js";
 
 export const TEST_EVENT_TYPE = "webhook.test";
 
@@ -24,7 +24,7 @@ export interface TestEventResult {
  * enabled one. `type` (one endpoint only) sends a catalog type with sample data from its schema.
  */
 export async function sendTestEvent(
-  deps: Deps,
+  deps: IngestDeps,
   org: string,
   endpointId?: string,
   type?: string,
@@ -49,7 +49,7 @@ export async function sendTestEvent(
   return { message_id: res.id, endpoint_count: targets.length };
 }
 
-async function testPayload(deps: Deps, org: string, endpointId?: string, type?: string) {
+async function testPayload(deps: Uses<"eventTypes">, org: string, endpointId?: string, type?: string) {
   if (type !== undefined && type !== TEST_EVENT_TYPE) {
     const def = (await deps.eventTypes.list(org)).find((t) => t.name === type);
     if (!def) throw new ServiceError(400, "unknown_event_type", `${type} is not in the event-type catalog`);

@@ -3,7 +3,7 @@
  * the type's JSON schema. Every rejection is a ServiceError, so the API answers 400/413 and
  * the ingest function dead-letters the message with the error code as the reason.
  */
-import type { Deps } from "../deps.js";
+import type { Uses } from "../deps.js";
 import { SchemaTooComplex } from "../event-types/complexity.js";
 import { schemaIssues, ValidationBudgetExceeded } from "../event-types/schema.js";
 import { payloadTooLarge, ServiceError, validationError } from "../model/errors.js";
@@ -74,7 +74,7 @@ export interface ValidEvent {
   deliver_at: Date | null;
 }
 
-export async function validateEvent(deps: Deps, input: unknown): Promise<ValidEvent> {
+export async function validateEvent(deps: Uses<"eventTypes" | "now">, input: unknown): Promise<ValidEvent> {
   const parsed = ingestMessage.safeParse(input);
   if (!parsed.success) {
     throw validationError(

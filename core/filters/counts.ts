@@ -3,12 +3,12 @@
  * by the invocation whose write decided the targets; best effort: a count that fails is
  * logged, never allowed to fail the event's fan-out.
  */
-import type { Deps } from "../deps.js";
+import type { Uses } from "../deps.js";
 import { logger } from "../log/logger.js";
 import type { EndpointRecord } from "../model/endpoint.js";
 import { addFiltered } from "../store/filter-counts.js";
 
-export async function countFiltered(deps: Deps, org: string, filtered: readonly EndpointRecord[] = []) {
+export async function countFiltered(deps: Uses<"db">, org: string, filtered: readonly EndpointRecord[] = []) {
   await Promise.all(
     filtered.map((ep) =>
       addFiltered(deps.db, org, ep.id).catch((err: unknown) =>

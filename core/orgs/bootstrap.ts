@@ -3,7 +3,7 @@
  * key. Idempotent: `npm start` and the BOOTSTRAP_API_KEY path on AWS call it on every start.
  */
 import { type ApiKeyInfo, createApiKey, findApiKey, toApiKeyInfo } from "../auth/api-keys.js";
-import type { Deps } from "../deps.js";
+import type { Uses } from "../deps.js";
 import { putOrgIfAbsent } from "../store/orgs.js";
 
 export interface BootstrapInput {
@@ -20,7 +20,10 @@ export interface BootstrapResult {
   key?: ApiKeyInfo;
 }
 
-export async function bootstrapOrg(deps: Deps, input: BootstrapInput): Promise<BootstrapResult> {
+export async function bootstrapOrg(
+  deps: Uses<"db" | "now">,
+  input: BootstrapInput,
+): Promise<BootstrapResult> {
   const created = await putOrgIfAbsent(deps.db, {
     org_id: input.orgId,
     name: input.name,

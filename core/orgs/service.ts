@@ -5,7 +5,7 @@
  */
 
 import { type ApiKeyInfo, createApiKey } from "../auth/api-keys.js";
-import type { Deps } from "../deps.js";
+import type { Uses } from "../deps.js";
 import type { CursorKey } from "../model/cursor.js";
 import { conflict, notFound, ServiceError } from "../model/errors.js";
 import { newId } from "../model/ids.js";
@@ -25,14 +25,14 @@ const toOrganization = (r: OrgRecord): Organization => ({
 });
 
 /** 403 unless the caller is an admin of the platform organization. */
-export function assertPlatformAdmin(deps: Deps, principal: Principal): void {
+export function assertPlatformAdmin(deps: Uses<"config">, principal: Principal): void {
   if (principal.orgId !== deps.config.platformOrgId || principal.role !== "admin") {
     throw new ServiceError(403, "forbidden", "only admins of the platform organization manage organizations");
   }
 }
 
 export async function createOrganization(
-  deps: Deps,
+  deps: Uses<"db" | "now">,
   input: { id?: string; name: string },
 ): Promise<{ organization: Organization; key: ApiKeyInfo; raw: string }> {
   const now = deps.now();
@@ -47,13 +47,13 @@ export async function createOrganization(
   return { organization: { id, name: input.name, created_at: now.toISOString() }, key, raw };
 }
 
-export async function getOrganization(deps: Deps, id: string): Promise<Organization> {
+export async function getOrganization(deps: Uses<"db">, id: string): Promise<Organization> {
   const rec = await getOrg(deps.db, id);
   if (!rec) throw notFound("organization");
   return toOrganization(rec);
 }
 
-export async function listOrganizations(deps: Deps, limit: number, cursor: CursorKey | undefined) {
+export async function listOrganizations(deps: Uses<"db">, limit: number, cursor: CursorKey | undefined) {
   const page = await listOrgs(deps.db, limit, cursor);
   return { organizations: page.items.map(toOrganization), last: page.last };
 }

@@ -3,7 +3,7 @@
  * organization), revoked by id, and turned back into a Principal on every request that
  * carries the token. The token proves who and what; one read proves it was not revoked.
  */
-import type { Deps } from "../deps.js";
+import type { Uses } from "../deps.js";
 import { notFound, ServiceError, validationError } from "../model/errors.js";
 import { newId } from "../model/ids.js";
 import type { Principal } from "../model/principal.js";
@@ -30,7 +30,7 @@ export interface CreatedSession {
   expires_at: string;
 }
 
-function secretOf(deps: Deps): string {
+function secretOf(deps: Uses<"config">): string {
   const secret = deps.config.portalSecret;
   if (!secret) {
     throw new ServiceError(503, "portal_not_configured", "this deployment has no PORTAL_SECRET set");
@@ -39,7 +39,11 @@ function secretOf(deps: Deps): string {
 }
 
 /** The organization the session is for: the caller's own, or any for a platform admin. */
-async function targetOrg(deps: Deps, caller: Principal, orgId: string | undefined): Promise<string> {
+async function targetOrg(
+  deps: Uses<"config" | "db">,
+  caller: Principal,
+  orgId: string | undefined,
+): Promise<string> {
   if (orgId === undefined || orgId === caller.orgId) return caller.orgId;
   if (caller.orgId !== deps.config.platformOrgId) {
     throw new ServiceError(403, "forbidden", "only platform admins create sessions for another organization");
@@ -64,7 +68,7 @@ function checkReturnUrl(raw: string | undefined): string | null {
 }
 
 export async function createSession(
-  deps: Deps,
+  deps: Uses<"config" | "db" | "eventTypes" | "now">,
   caller: Principal,
   input: CreateSessionInput,
   portalBase: string,
@@ -107,7 +111,7 @@ export async function createSession(
 }
 
 export async function revokeSession(
-  deps: Deps,
+  deps: Uses<"config" | "db" | "now">,
   caller: Principal,
   id: string,
   orgId?: string,
@@ -122,7 +126,10 @@ const unauthorized = (code: string, message: string, returnUrl?: string | null) 
   new ServiceError(401, code, message, returnUrl ? { return_url: returnUrl } : undefined);
 
 /** Resolves a session token to its principal; 401 with `session_expired`/`session_revoked` (and the return_url). */
-export async function authenticateSession(deps: Deps, raw: string): Promise<Principal> {
+export async function authenticateSession(
+  deps: Uses<"config" | "db" | "now">,
+  raw: string,
+): Promise<Principal> {
   const secret = deps.config.portalSecret;
   if (!secret) throw unauthorized("unauthorized", "portal sessions are not configured");
   // An expired token still has a valid signature: read it to find where to send the user.
@@ -152,7 +159,7 @@ const ROLE_CAPABILITIES: Record<Principal["role"], Capability[]> = {
 };
 
 /** The caller's scope: a portal session's own, or what an API key's role allows. */
-export async function currentSession(deps: Deps, principal: Principal) {
+export async function currentSession(deps: Uses<"config" | "db">, principal: Principal) {
   const scope = principal.portal;
   const base = { org_id: principal.orgId, secret_grace_hours: deps.config.secretGraceHours };
   if (!scope) {

@@ -3,7 +3,7 @@
  * its agent and event types. The API's portal gate (core/api/portal-scope.ts) asks these
  * instead of reading the table itself.
  */
-import type { Deps } from "../deps.js";
+import type { Uses } from "../deps.js";
 import { notFound } from "../model/errors.js";
 import { isId } from "../model/ids.js";
 import type { PortalScope } from "../model/principal.js";
@@ -12,21 +12,25 @@ import { getMessage } from "../store/messages.js";
 import { allowsAgent, allowsType } from "./scope.js";
 
 /** 404 unless the endpoint exists and belongs to the session's agent (any agent: no read). */
-export async function assertEndpointVisible(deps: Deps, org: string, scope: PortalScope, id: string) {
+export async function assertEndpointVisible(deps: Uses<"db">, org: string, scope: PortalScope, id: string) {
   if (scope.agentId === null) return;
   const ep = isId("ep", id) ? await getEndpoint(deps.db, org, id) : undefined;
   if (!ep || !allowsAgent(scope, ep.agent_id)) throw notFound("endpoint");
 }
 
 /** 404 unless the event exists and matches the session's agent and event types. */
-export async function assertEventVisible(deps: Deps, org: string, scope: PortalScope, id: string) {
+export async function assertEventVisible(deps: Uses<"db">, org: string, scope: PortalScope, id: string) {
   if (scope.agentId === null && scope.eventTypes === null) return;
   const m = isId("msg", id) ? await getMessage(deps.db, org, id) : undefined;
   if (!m || !allowsAgent(scope, m.agent_id) || !allowsType(scope, m.type)) throw notFound("event");
 }
 
 /** Ids of the organization's endpoints the session's agent may see. */
-export async function visibleEndpointIds(deps: Deps, org: string, scope: PortalScope): Promise<Set<string>> {
+export async function visibleEndpointIds(
+  deps: Uses<"db">,
+  org: string,
+  scope: PortalScope,
+): Promise<Set<string>> {
   return new Set(
     (await listAllEndpoints(deps.db, org)).filter((e) => allowsAgent(scope, e.agent_id)).map((e) => e.id),
   );
