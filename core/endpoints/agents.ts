@@ -62,7 +62,7 @@ export async function getAgentEndpoint(
 }
 
 export async function updateAgentEndpoint(
-  deps: EndpointWriterDeps,
+  deps: EndpointWriterDeps & Uses<"scheduler">,
   org: string,
   agent: string,
   id: string,

@@ -153,7 +153,7 @@ export async function getEndpointOf(deps: Uses<"db">, org: string, id: string): 
 }
 
 export async function updateEndpoint(
-  deps: EndpointWriterDeps,
+  deps: EndpointWriterDeps & Uses<"scheduler">,
   org: string,
   id: string,
   input: UpdateEndpointInput,

@@ -22,7 +22,12 @@ const LEASE_CHECK_MARGIN_MS = 5_000;
  * coming: a fan-out command is scheduled for when the lease has surely lapsed, and completes
  * whatever is missing then (nothing, usually). One entry per message per minute.
  */
-export async function scheduleLeaseCheck(deps: Uses<"scheduler">, org: string, msgId: string, now: number): Promise<void> {
+export async function scheduleLeaseCheck(
+  deps: Uses<"scheduler">,
+  org: string,
+  msgId: string,
+  now: number,
+): Promise<void> {
   const at = new Date(now + LEASE_MS + LEASE_CHECK_MARGIN_MS);
   await deps.scheduler.schedule({
     name: scheduleName("fanout", msgId, "lease", String(Math.floor(at.getTime() / 60_000))),
