@@ -45,11 +45,10 @@ export async function selectEndpoints(
   return matchEndpoints(await deps.endpoints.list(m.org_id), m);
 }
 
+type StoredTimes = Pick<StoredMessage, "created_at" | "deliver_at">;
+
 /** Retention of the message and its records: counted from when it is delivered. */
-export function messageExpiry(
-  deps: Uses<"config">,
-  m: Pick<StoredMessage, "created_at" | "deliver_at">,
-): number {
+export function messageExpiry(deps: Uses<"config">, m: StoredTimes): number {
   const from = new Date(Math.max(Date.parse(m.created_at), m.deliver_at ? Date.parse(m.deliver_at) : 0));
   return ttlAfter(from, deps.config.retention.eventDays * 86_400);
 }
@@ -171,11 +170,7 @@ function collectWork(ms: StoredMessage[], errors: (unknown | undefined)[]): Work
 }
 
 /** Every task out: the fan-outs recorded complete together; a failed record gives its lease up. */
-async function recordComplete(
-  deps: Uses<"config" | "db">,
-  complete: Work[],
-  errors: (unknown | undefined)[],
-) {
+async function recordComplete(deps: Uses<"config" | "db">, complete: Work[], errors: unknown[]) {
   if (complete.length === 0) return;
   const results = await markComplete(
     deps.db,
