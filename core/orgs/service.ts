@@ -49,7 +49,7 @@ export async function createOrganization(
 
 export async function getOrganization(deps: Uses<"db">, id: string): Promise<Organization> {
   const rec = await getOrg(deps.db, id);
-  if (!rec) throw notFound("organization");
+  if (!rec || rec.deleted_at) throw notFound("organization");
   return toOrganization(rec);
 }
 

@@ -52,6 +52,7 @@ export const keys = {
   eventTypePrefix: "ETYPE#",
 
   portalSession: (org: string, sessionId: string): Key => ({ pk: `ORG#${org}`, sk: `PSESS#${sessionId}` }),
+  portalSessionPrefix: "PSESS#",
 
   message: (org: string, msgId: string): Key => ({ pk: `MSG#${org}#${shardOf(msgId)}`, sk: msgId }),
   messagePartition: (org: string, shard: number) => `MSG#${org}#${shard}`,

@@ -1,10 +1,10 @@
 /** Organization items (ORG#{org} / ORG): name, creation time and the endpoint counter. */
-import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { isConditionalCheckFailed } from "./conditional.js";
 import { type CursorKey, cursorWithin } from "./cursor.js";
 import type { Db } from "./db.js";
 import { keys } from "./keys.js";
-import { queryFilledPage } from "./query.js";
+import { queryAllWithPrefix, queryFilledPage } from "./query.js";
 
 export interface OrgRecord {
   org_id: string;
@@ -12,6 +12,8 @@ export interface OrgRecord {
   created_at: string;
   /** Maintained by the endpoints store in the same transaction as each create/delete. */
   endpoint_count: number;
+  /** Set when the organization was deleted: the item stays as a tombstone (the id is never reused). */
+  deleted_at?: string;
 }
 
 /** Creates the organization unless it exists; never touches an existing one's counter. */
@@ -71,4 +73,41 @@ export async function listOrgs(
     }),
   );
   return { items: page.items.map(toOrg), last: page.last };
+}
+
+/**
+ * Marks the organization deleted and takes it out of the listing; the item stays, so its id
+ * cannot be created again. False when it does not exist or was already deleted.
+ */
+export async function markOrgDeleted(db: Db, org: string, at: string): Promise<boolean> {
+  try {
+    await db.doc.send(
+      new UpdateCommand({
+        TableName: db.table,
+        Key: keys.org(org),
+        UpdateExpression: "SET deleted_at = :at REMOVE gsi1pk, gsi1sk",
+        ConditionExpression: "attribute_exists(pk) AND attribute_not_exists(deleted_at)",
+        ExpressionAttributeValues: { ":at": at },
+      }),
+    );
+    return true;
+  } catch (err) {
+    if (isConditionalCheckFailed(err)) return false;
+    throw err;
+  }
+}
+
+/** The ids of an organization's API keys, endpoints and portal sessions, read raw (no secret is opened). */
+export async function credentialIdsOf(
+  db: Db,
+  org: string,
+): Promise<{ apiKeys: string[]; endpoints: string[]; portalSessions: string[] }> {
+  const ids = async (prefix: string) =>
+    (await queryAllWithPrefix(db, keys.org(org).pk, prefix)).map((i) => String(i.sk).slice(prefix.length));
+  const [apiKeys, endpoints, portalSessions] = await Promise.all([
+    ids(keys.apiKeyPrefix),
+    ids(keys.endpointPrefix),
+    ids(keys.portalSessionPrefix),
+  ]);
+  return { apiKeys, endpoints, portalSessions };
 }

@@ -4,6 +4,7 @@
  */
 import { createRoute } from "@hono/zod-openapi";
 import type { Deps } from "../../deps.js";
+import { deleteOrganization } from "../../orgs/delete.js";
 import {
   assertPlatformAdmin,
   createOrganization,
@@ -69,6 +70,22 @@ const get = createRoute({
   },
 });
 
+const remove = createRoute({
+  method: "delete",
+  path: "/organizations/{id}",
+  operationId: "deleteOrganization",
+  description:
+    "Deletes a tenant organization: its API keys and portal sessions stop working, its endpoints are removed, and its data key is deleted, so its stored signing secrets are unreadable from then on (backups included). Events and attempts expire with their retention; the id is never reused. Platform admins only; 409 `platform_organization` for the platform organization itself.",
+  tags: ["Organizations"],
+  summary: "Delete an organization (platform admins only)",
+  middleware: [requireRole("admin")] as const,
+  request: { params: orgIdParam },
+  responses: {
+    204: { description: "Deleted" },
+    ...errorResponses(403, 404, 409),
+  },
+});
+
 export function organizationsRoutes(deps: Deps) {
   const app = createRouter();
   app.openapi(create, async (c) => {
@@ -85,6 +102,11 @@ export function organizationsRoutes(deps: Deps) {
   app.openapi(get, async (c) => {
     assertPlatformAdmin(deps, c.get("principal"));
     return c.json(await getOrganization(deps, c.req.valid("param").id), 200);
+  });
+  app.openapi(remove, async (c) => {
+    assertPlatformAdmin(deps, c.get("principal"));
+    await deleteOrganization(deps, c.req.valid("param").id);
+    return c.body(null, 204);
   });
   return app;
 }
