@@ -7,13 +7,7 @@
  *   once with SQS `DelaySeconds` (exact to the second, and no schedule to pay for).
  * - A dead-letter queue receives what the scheduler gave up on after 24 h (it is alarmed).
  */
-import {
-  ConflictException,
-  CreateScheduleCommand,
-  DeleteScheduleCommand,
-  ResourceNotFoundException,
-  SchedulerClient,
-} from "@aws-sdk/client-scheduler";
+import type { SchedulerClient } from "@aws-sdk/client-scheduler";
 import { SendMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import { clientOptions } from "../config/aws.js";
 import type { Config } from "../config/runtime.js";
@@ -21,10 +15,41 @@ import type { ScheduleEntry, Scheduler } from "../model/schedule.js";
 
 const MINUTE_MS = 60_000;
 
+type SchedulerSdk = typeof import("@aws-sdk/client-scheduler");
+let schedulerSdk: Promise<SchedulerSdk> | undefined;
+/**
+ * The Scheduler client is imported on the first schedule, not at module init: most
+ * invocations schedule nothing (short waits go through SQS), docs/cost.md "Bundles".
+ */
+const loadSdk = () => (schedulerSdk ??= import("@aws-sdk/client-scheduler"));
+
 /** The `at()` expression: the next whole minute at or after `at` (UTC, no millis). */
 export function atExpression(at: Date): string {
   const rounded = new Date(Math.ceil(at.getTime() / MINUTE_MS) * MINUTE_MS);
   return `at(${rounded.toISOString().slice(0, 19)})`;
+}
+
+/** A one-time `at()` schedule delivering `entry.body` to `target`, deleted once it fired. */
+function scheduleInput(
+  entry: ScheduleEntry,
+  group: string,
+  target: { arn: string; roleArn: string; dlqArn: string | undefined },
+) {
+  return {
+    Name: entry.name,
+    GroupName: group,
+    ScheduleExpression: atExpression(entry.at),
+    ScheduleExpressionTimezone: "UTC",
+    FlexibleTimeWindow: { Mode: "OFF" as const },
+    ActionAfterCompletion: "DELETE" as const,
+    Target: {
+      Arn: target.arn,
+      RoleArn: target.roleArn,
+      Input: entry.body,
+      RetryPolicy: { MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 86400 },
+      ...(target.dlqArn ? { DeadLetterConfig: { Arn: target.dlqArn } } : {}),
+    },
+  };
 }
 
 /** The scheduler settings this adapter needs, or an error naming the missing variables. */
@@ -45,7 +70,12 @@ export function eventBridgeScheduler(
 ): Scheduler {
   const { group, roleArn, dlqArn, ingestQueueArn, deliveryQueueArn, maintenanceFunctionArn } =
     requiredSettings(config);
-  const client = deps.client ?? new SchedulerClient(clientOptions(config, undefined));
+  let client = deps.client;
+  const ready = async () => {
+    const sdk = await loadSdk();
+    client ??= new sdk.SchedulerClient(clientOptions(config, undefined));
+    return { sdk, client };
+  };
   const now = deps.now ?? (() => new Date());
   const arns = { ingest: ingestQueueArn, delivery: deliveryQueueArn, maintenance: maintenanceFunctionArn };
   const urls = { ingest: config.queues.ingest, delivery: config.queues.delivery };
@@ -63,34 +93,24 @@ export function eventBridgeScheduler(
         );
         return;
       }
+      const { sdk, client } = await ready();
       try {
         await client.send(
-          new CreateScheduleCommand({
-            Name: entry.name,
-            GroupName: group,
-            ScheduleExpression: atExpression(entry.at),
-            ScheduleExpressionTimezone: "UTC",
-            FlexibleTimeWindow: { Mode: "OFF" },
-            ActionAfterCompletion: "DELETE",
-            Target: {
-              Arn: arns[entry.target],
-              RoleArn: roleArn,
-              Input: entry.body,
-              RetryPolicy: { MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 86400 },
-              ...(dlqArn ? { DeadLetterConfig: { Arn: dlqArn } } : {}),
-            },
-          }),
+          new sdk.CreateScheduleCommand(
+            scheduleInput(entry, group, { arn: arns[entry.target], roleArn, dlqArn }),
+          ),
         );
       } catch (err) {
         // Same name = same purpose already scheduled (a redelivered message): keep the first.
-        if (!(err instanceof ConflictException)) throw err;
+        if (!(err instanceof sdk.ConflictException)) throw err;
       }
     },
     async cancel(name: string) {
+      const { sdk, client } = await ready();
       try {
-        await client.send(new DeleteScheduleCommand({ Name: name, GroupName: group }));
+        await client.send(new sdk.DeleteScheduleCommand({ Name: name, GroupName: group }));
       } catch (err) {
-        if (!(err instanceof ResourceNotFoundException)) throw err;
+        if (!(err instanceof sdk.ResourceNotFoundException)) throw err;
       }
     },
   };
