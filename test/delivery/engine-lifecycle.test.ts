@@ -10,7 +10,7 @@ import { keys } from "../../core/store/keys.js";
 import { enqueue, rawItem, taskFor, waitForDelivery } from "../support/deliveries.js";
 import { scheduleEntriesWith, useHarness } from "../support/delivery.js";
 import { deleteEndpointItem, endpointNow, putEndpoint, updateEndpointFields } from "../support/endpoints.js";
-import { dlqMessageFor } from "../support/queues.js";
+import { dlqMessageFor, receiveWhere } from "../support/queues.js";
 import { type SqsSpy, spySqs } from "../support/sqs-spy.js";
 import { waitFor } from "../support/wait.js";
 
@@ -39,11 +39,11 @@ describe.concurrent("delivery lifecycle", () => {
     expect(r.requests).toHaveLength(2);
     const dead = await dlqMessageFor(h.deps, t);
     expect(JSON.parse(dead.Body!)).toEqual(t);
-    expect(dead.MessageAttributes?.failure_reason?.StringValue).toBe(
+    expect(dead!.MessageAttributes?.failure_reason?.StringValue).toBe(
       "retries exhausted after 2 attempt(s): HTTP 500",
     );
-    expect(dead.MessageAttributes?.attempts?.StringValue).toBe("2");
-    expect(dead.MessageAttributes?.endpoint_id?.StringValue).toBe(ep.id);
+    expect(dead!.MessageAttributes?.attempts?.StringValue).toBe("2");
+    expect(dead!.MessageAttributes?.endpoint_id?.StringValue).toBe(ep.id);
     // A failed delivery is in the sparse recovery index.
     const ref = await recoverableRefOf(h.deps.db, t.org_id, t.msg_id, t.endpoint_id);
     const item = ref && (await rawItem(h.deps, ref.key));
@@ -164,19 +164,9 @@ describe.concurrent("delivery lifecycle", () => {
     await h.deps.sqs.send(
       new SendMessageCommand({ QueueUrl: h.deps.config.queues.delivery, MessageBody: body }),
     );
-    const dead = await waitFor(async () => {
-      const { ReceiveMessageCommand } = await import("@aws-sdk/client-sqs");
-      const res = await h.deps.sqs.send(
-        new ReceiveMessageCommand({
-          QueueUrl: h.deps.config.queues.deliveryDlq,
-          MaxNumberOfMessages: 10,
-          WaitTimeSeconds: 1,
-          VisibilityTimeout: 1,
-          MessageAttributeNames: ["All"],
-        }),
-      );
-      return (res.Messages ?? []).find((m) => m.Body === body);
+    const [dead] = await receiveWhere(h.deps.sqs, h.deps.config.queues.deliveryDlq, (m) => m.Body === body, {
+      visibilitySeconds: 1,
     });
-    expect(dead.MessageAttributes?.failure_reason?.StringValue).toMatch(/^invalid task: .*msg_id/);
+    expect(dead!.MessageAttributes?.failure_reason?.StringValue).toMatch(/^invalid task: .*msg_id/);
   });
 });

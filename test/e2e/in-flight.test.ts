@@ -8,14 +8,13 @@
 // Before core/model: the API schemas call `.openapi()` on model fields.
 import "@hono/zod-openapi";
 import { randomBytes } from "node:crypto";
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { clientOptions } from "../../core/config/aws.js";
 import { publishEvents } from "../../core/events/publish.js";
 import { type LocalStack, startLocalStack } from "../../local/stack.js";
 import { putEndpointRecord } from "../support/endpoints.js";
+import { type Receiver, startReceiver } from "../support/receiver.js";
 import { sharedEmulators } from "../support/stack.js";
 import { waitFor } from "../support/wait.js";
 
@@ -27,14 +26,9 @@ const POLLERS = { ingest: 4, delivery: 2, slow: 2 };
 
 let stack: LocalStack;
 let producer: SQSClient;
-const healthy = new Set<string>();
-const receiver = createServer((req, res) => {
-  req.resume();
-  req.on("end", () => {
-    healthy.add(String(req.headers["webhook-id"]));
-    res.writeHead(204).end();
-  });
-});
+let receiver: Receiver;
+/** Events the healthy endpoint received (each once, however often it was sent). */
+const healthy = () => new Set(receiver.requests.map((r) => String(r.headers["webhook-id"])));
 
 beforeAll(async () => {
   stack = await startLocalStack({
@@ -44,13 +38,13 @@ beforeAll(async () => {
     concurrency: POLLERS,
   });
   producer = new SQSClient(clientOptions(stack.config, stack.config.endpoints.sqs));
-  await new Promise<void>((r) => receiver.listen(0, "127.0.0.1", r));
+  receiver = await startReceiver({ path: "/hook", fallback: { status: 204 } });
 });
 
 afterAll(async () => {
   producer?.destroy();
   await stack?.stop();
-  receiver.close();
+  await receiver?.close();
 });
 
 it("keeps in-flight bounded with 2,000 events to a dead endpoint, and a healthy endpoint still receives", async () => {
@@ -59,8 +53,7 @@ it("keeps in-flight bounded with 2,000 events to a dead endpoint, and a healthy 
   const okOrg = `org_ok${tag}`;
   // Nothing listens on port 1: every attempt fails at once (connection refused).
   await putEndpointRecord(stack.deps, { org_id: deadOrg, url: "http://127.0.0.1:1/hook" });
-  const port = (receiver.address() as AddressInfo).port;
-  await putEndpointRecord(stack.deps, { org_id: okOrg, url: `http://127.0.0.1:${port}/hook` });
+  await putEndpointRecord(stack.deps, { org_id: okOrg, url: receiver.url });
 
   const dead = Array.from({ length: DEAD_EVENTS }, (_, i) => ({
     org_id: deadOrg,
@@ -76,7 +69,7 @@ it("keeps in-flight bounded with 2,000 events to a dead endpoint, and a healthy 
   }));
   await publishEvents(producer, stack.config.queues.ingest, ok);
 
-  await waitFor(() => healthy.size >= HEALTHY_EVENTS, {
+  await waitFor(() => healthy().size >= HEALTHY_EVENTS, {
     what: "every healthy delivery",
     timeoutMs: 240_000,
     intervalMs: 250,

@@ -4,42 +4,30 @@
  * Standard Webhooks reference library.
  */
 import { randomBytes } from "node:crypto";
-import { createServer, type IncomingHttpHeaders } from "node:http";
-import type { AddressInfo } from "node:net";
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MAX_DATA_BYTES } from "../../core/model/limits.js";
 import { bootstrapOrg } from "../../core/orgs/bootstrap.js";
 import { type LocalStack, startLocalStack } from "../../local/stack.js";
+import { type ReceivedRequest, type Receiver, startReceiver } from "../support/receiver.js";
 import { sharedEmulators } from "../support/stack.js";
 import { waitFor } from "../support/wait.js";
 
-interface Received {
-  headers: IncomingHttpHeaders;
-  body: string;
-}
-
 let stack: LocalStack;
+let receiver: Receiver;
 let receiverUrl: string;
-const received: Received[] = [];
-const receiver = createServer((req, res) => {
-  const chunks: Buffer[] = [];
-  req.on("data", (c: Buffer) => chunks.push(c));
-  req.on("end", () => {
-    received.push({ headers: req.headers, body: Buffer.concat(chunks).toString("utf8") });
-    res.writeHead(204).end();
-  });
-});
+let received: ReceivedRequest[];
 
 beforeAll(async () => {
   stack = await startLocalStack({ port: 0, emulators: sharedEmulators() });
-  await new Promise<void>((r) => receiver.listen(0, "127.0.0.1", r));
-  receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+  receiver = await startReceiver({ path: "/hook", fallback: { status: 204 } });
+  receiverUrl = receiver.url;
+  received = receiver.requests;
 });
 
 afterAll(async () => {
   await stack?.stop();
-  receiver.close();
+  await receiver?.close();
 });
 
 describe("end to end", () => {

@@ -12,12 +12,7 @@ import {
   InternalServerError as DynamoInternalError,
   ProvisionedThroughputExceededException,
 } from "@aws-sdk/client-dynamodb";
-import {
-  type Message,
-  ReceiveMessageCommand,
-  type SendMessageBatchCommandInput,
-  SQSClient,
-} from "@aws-sdk/client-sqs";
+import { type Message, type SendMessageBatchCommandInput, SQSClient } from "@aws-sdk/client-sqs";
 import type { BatchWriteCommandInput } from "@aws-sdk/lib-dynamodb";
 import type { SQSEvent } from "aws-lambda";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -31,11 +26,10 @@ import { attemptsOfMessage } from "../../core/store/attempts.js";
 import { deliveryOf, enqueue, taskFor } from "../support/deliveries.js";
 import { putEndpoint } from "../support/endpoints.js";
 import { interpose } from "../support/faults.js";
-import { receiveAll } from "../support/queues.js";
+import { receiveAll, receiveWhere } from "../support/queues.js";
 import { type Receiver, startReceiver } from "../support/receiver.js";
 import { sqsEvent } from "../support/sqs-event.js";
 import { createTestStack, type TestStack, uniqueOrg } from "../support/stack.js";
-import { waitFor } from "../support/wait.js";
 
 const throttled = () =>
   new ProvisionedThroughputExceededException({
@@ -280,20 +274,8 @@ describe("delivery under transient failures", () => {
     const ep = await putEndpoint(deps, { org_id: org, url: receiver.url, max_retries });
     const t = taskFor(ep, { org });
     await enqueue(deps, t);
-    const messages = await waitFor(
-      async () => {
-        const res = await deps.sqs.send(
-          new ReceiveMessageCommand({
-            QueueUrl: stack.config.queues.delivery,
-            MaxNumberOfMessages: 10,
-            WaitTimeSeconds: 1,
-            MessageSystemAttributeNames: ["All"],
-          }),
-        );
-        const mine = (res.Messages ?? []).filter((m) => m.Body?.includes(t.msg_id));
-        return mine.length > 0 && mine;
-      },
-      { what: "the task on the queue", intervalMs: 0 },
+    const messages = await receiveWhere(deps.sqs, stack.config.queues.delivery, (m) =>
+      (m.Body ?? "").includes(t.msg_id),
     );
     const m = messages[0]!;
     const ev = sqsEvent([m.Body!], Number(m.Attributes?.ApproximateReceiveCount ?? 1));
