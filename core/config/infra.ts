@@ -174,7 +174,7 @@ export const functions = {
  *   this option internal; were it ever ignored, the bundle would only be larger.
  * - The AWS SDK is bundled (minified, tree-shaken): loading the runtime's copy from
  *   /var/runtime/node_modules instead makes the bundles ~300 KB smaller but the module init
- *   ~60 % slower (measured by `npm run bench`, docs/cost.md). Only its credential providers
+ *   30–45 % slower (measured with bench/cold-start.ts, docs/cost.md). Only its credential providers
  *   other than the environment one are left out: on Lambda the credentials are always in the
  *   environment, so the chain stops at the first provider and the others (SSO, profiles, web
  *   identity, container and instance metadata, with their nested STS/SSO clients) are never
