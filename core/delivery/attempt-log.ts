@@ -1,6 +1,6 @@
 /** Reading the attempt log: per endpoint or per event, newest first, 404 for ids not the caller's. */
 import type { Deps } from "../deps.js";
-import { getEndpointOf } from "../endpoints/service.js";
+import { requireEndpoint } from "../endpoints/service.js";
 import { notFound } from "../model/errors.js";
 import { isId } from "../model/ids.js";
 import {
@@ -25,7 +25,7 @@ export async function endpointAttempts(
   endpointId: string,
   q: AttemptQuery,
 ): Promise<AttemptPage> {
-  await getEndpointOf(deps, org, endpointId);
+  await requireEndpoint(deps, org, endpointId);
   return attemptsOfEndpoint(deps.db, org, endpointId, q);
 }
 
@@ -50,7 +50,7 @@ export async function attemptDetail(
 ) {
   const [m, endpoint] = await Promise.all([
     isId("msg", msgId) ? getMessage(deps.db, org, msgId) : undefined,
-    getEndpointOf(deps, org, endpointId),
+    requireEndpoint(deps, org, endpointId),
   ]);
   if (!m) throw notFound("event");
   const a = isId("att", attemptId) ? await getAttempt(deps.db, org, endpointId, msgId, attemptId) : undefined;
@@ -65,7 +65,7 @@ export async function attemptDetail(
  * schedule's span before it; a resend or recovery of an older event is not counted.
  */
 export async function endpointStats(deps: Deps, org: string, endpointId: string, window: StatsWindow) {
-  const endpoint = await getEndpointOf(deps, org, endpointId);
+  const endpoint = await requireEndpoint(deps, org, endpointId);
   const now = deps.now();
   const { from } = windowBounds(window, now);
   const { samples, truncated } = await attemptSamples(deps.db, org, endpointId, {

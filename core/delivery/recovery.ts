@@ -10,7 +10,7 @@
  */
 import type { Deps } from "../deps.js";
 import { scheduleResume } from "../endpoints/resume.js";
-import { getEndpointOf } from "../endpoints/service.js";
+import { requireEndpoint } from "../endpoints/service.js";
 import { mapLimit } from "../lib/pool.js";
 import { logger } from "../log/logger.js";
 import type { EndpointRecord } from "../model/endpoint.js";
@@ -56,7 +56,7 @@ export async function resendDelivery(
 ): Promise<{ message_id: string; endpoint_id: string }> {
   const [message, endpoint] = await Promise.all([
     getMessage(deps.db, org, msgId),
-    getEndpointOf(deps, org, endpointId),
+    requireEndpoint(deps, org, endpointId),
   ]);
   if (!message) throw notFound("event");
   // Only an endpoint the event was meant for: a target, or one with a delivery record (skipped).
@@ -97,7 +97,7 @@ export async function recoverEndpoint(
 ): Promise<RecoverResult> {
   const sinceMs = Date.parse(since);
   if (Number.isNaN(sinceMs)) throw validationError("since must be an ISO 8601 date-time");
-  const endpoint = await getEndpointOf(deps, org, endpointId);
+  const endpoint = await requireEndpoint(deps, org, endpointId);
   requireEnabled(endpoint);
   const from = new Date(sinceMs);
   const { deliveries, more: moreRecoverable } = await recoverableDeliveries(

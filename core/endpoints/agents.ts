@@ -13,7 +13,7 @@ import {
   createEndpoint,
   deleteEndpoint,
   type EndpointWriterDeps,
-  getEndpointOf,
+  requireEndpoint,
   type UpdateEndpointInput,
   updateEndpoint,
   type WithSecret,
@@ -56,7 +56,7 @@ export async function getAgentEndpoint(
   agent: string,
   id: string,
 ): Promise<EndpointRecord> {
-  const rec = await getEndpointOf(deps, org, id);
+  const rec = await requireEndpoint(deps, org, id);
   if (!sameAgent(rec.agent_id, agent)) throw notFound("endpoint");
   return rec;
 }

@@ -7,7 +7,7 @@
 import type { Uses } from "../deps.js";
 import { logger } from "../log/logger.js";
 import { conflict, ServiceError } from "../model/errors.js";
-import { getEndpointOf } from "./service.js";
+import { requireEndpoint } from "./service.js";
 
 export interface EndpointSecrets {
   secret: string;
@@ -28,7 +28,7 @@ export async function readSecrets(
       "this deployment does not return endpoint secrets; rotate the secret to get a new one",
     );
   }
-  const rec = await getEndpointOf(deps, who.orgId, endpointId);
+  const rec = await requireEndpoint(deps, who.orgId, endpointId);
   // A v1a endpoint's `secret` is its ed25519 private key: never shown, and receivers need none.
   if (rec.signing_version !== "v1") {
     throw conflict(

@@ -145,7 +145,12 @@ export async function listEndpoints(
   return { endpoints: page.items, last: page.last };
 }
 
-export async function getEndpointOf(deps: Uses<"db">, org: string, id: string): Promise<EndpointRecord> {
+/**
+ * One endpoint, read now (not the directory's cache), or 404 `not_found`. Vocabulary
+ * (docs/design.md): `require…` reads and throws, the directory's `cached` may answer
+ * undefined, the store's `getEndpoint` is the raw read.
+ */
+export async function requireEndpoint(deps: Uses<"db">, org: string, id: string): Promise<EndpointRecord> {
   // Ids that cannot be ours are 404 without a read.
   const rec = isId("ep", id) ? await getEndpoint(deps.db, org, id) : undefined;
   if (!rec) throw endpointNotFound();
@@ -158,7 +163,7 @@ export async function updateEndpoint(
   id: string,
   input: UpdateEndpointInput,
 ): Promise<EndpointRecord> {
-  const current = await getEndpointOf(deps, org, id);
+  const current = await requireEndpoint(deps, org, id);
   const set: Partial<EndpointRecord> = {};
   if (input.url !== undefined) set.url = checkUrl(input.url, deps.config);
   if (input.headers !== undefined) set.headers = checkHeaders(input.headers);
@@ -204,7 +209,7 @@ export async function rotateSecret(
   version?: SigningVersion,
 ): Promise<WithSecret> {
   if (!isId("ep", id)) throw endpointNotFound();
-  const target = version ?? (await getEndpointOf(deps, org, id)).signing_version;
+  const target = version ?? (await requireEndpoint(deps, org, id)).signing_version;
   const now = deps.now();
   const graceMs = deps.config.secretGraceHours * 3600_000;
   const until = graceMs > 0 ? new Date(now.getTime() + graceMs).toISOString() : null;

@@ -8,7 +8,7 @@ import { agentMatches, subscribes } from "../filters/match.js";
 import { validationError } from "../model/errors.js";
 import type { MessageRecord } from "../model/message.js";
 import { listMessages } from "../store/messages.js";
-import { getEndpointOf } from "./service.js";
+import { requireEndpoint } from "./service.js";
 
 export const RECENT = { default: 20, max: 100 } as const;
 
@@ -54,7 +54,7 @@ export async function testFilter(
   endpointId: string,
   input: FilterTestInput,
 ) {
-  const ep = await getEndpointOf(deps, org, endpointId);
+  const ep = await requireEndpoint(deps, org, endpointId);
   if (input.event && input.recent !== undefined)
     throw validationError("give either event or recent, not both");
   const filter = input.filter === undefined ? (ep.filter ?? null) : checkFilter(input.filter);

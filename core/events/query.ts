@@ -69,7 +69,7 @@ export async function listEvents(
   const query = { type: opts.type, after: opts.after, before: opts.before };
   if (!opts.status) {
     const page = await listMessages(deps.db, org, { ...query, limit: opts.limit, startKey: opts.cursor });
-    return { events: page.items.map(toEventView), last: page.lastKey };
+    return { events: page.items.map(toEventView), last: page.last };
   }
   const events: EventView[] = [];
   let cursor = opts.cursor;
@@ -83,8 +83,8 @@ export async function listEvents(
       if (deliveries.some((d) => d.status === opts.status)) events.push(toEventView(m));
       if (events.length === opts.limit) return { events, last: cursor };
     }
-    if (!page.lastKey) return { events, last: undefined };
-    cursor = page.lastKey;
+    if (!page.last) return { events, last: undefined };
+    cursor = page.last;
   }
   return { events, last: cursor };
 }

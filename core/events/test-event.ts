@@ -4,7 +4,7 @@
  * their subscriptions, so a customer can check a receiver end to end.
  */
 import type { Uses } from "../deps.js";
-import { getEndpointOf } from "../endpoints/service.js";
+import { requireEndpoint } from "../endpoints/service.js";
 import type { EndpointRecord } from "../model/endpoint.js";
 import { conflict, ServiceError } from "../model/errors.js";
 import { listAllEndpoints } from "../store/endpoints.js";
@@ -32,7 +32,7 @@ export async function sendTestEvent(
   let targets: EndpointRecord[];
   if (endpointId !== undefined) {
     // A fresh read, not the cache: testing an endpoint created a second ago must work.
-    const ep = await getEndpointOf(deps, org, endpointId);
+    const ep = await requireEndpoint(deps, org, endpointId);
     if (ep.status === "disabled")
       throw conflict("endpoint_disabled", "the endpoint is disabled; enable it first");
     targets = [ep];

@@ -8,4 +8,13 @@ import { ServiceError } from "./errors.js";
 /** A DynamoDB key as it travels in a cursor: string attributes only (all our keys are strings). */
 export type CursorKey = Record<string, string>;
 
+/**
+ * One page of a listing: `last` is the key of its last item, where the next page starts
+ * (absent on the last page). Every listing says `last`, in stores and services alike.
+ */
+export interface Page<T> {
+  items: T[];
+  last?: CursorKey;
+}
+
 export const invalidCursor = () => new ServiceError(400, "invalid_cursor", "cursor is not valid");

@@ -15,7 +15,8 @@ import { allShards, queryMerged, SHARDS } from "./shards.js";
 
 export interface AttemptPage {
   attempts: AttemptRecord[];
-  next: CursorKey | undefined;
+  /** Where the next page starts (core/model/cursor.ts Page). */
+  last: CursorKey | undefined;
 }
 
 export interface AttemptQuery {
@@ -93,7 +94,7 @@ async function queryAttempts(
       values: q.success === undefined ? {} : { ":ok": q.success },
     },
   });
-  return { attempts: items.map(toAttempt), next: next === undefined ? undefined : { pk: scope, sk: next } };
+  return { attempts: items.map(toAttempt), last: next === undefined ? undefined : { pk: scope, sk: next } };
 }
 
 /** One attempt by its ids (a single GetItem), or undefined. */

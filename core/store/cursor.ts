@@ -5,7 +5,7 @@
  */
 import { type CursorKey, invalidCursor } from "../model/cursor.js";
 
-export type { CursorKey } from "../model/cursor.js";
+export type { CursorKey, Page } from "../model/cursor.js";
 
 /**
  * `expect`: attributes that must equal these values (e.g. `{ pk }`); `prefixes`: attributes

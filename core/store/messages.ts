@@ -13,7 +13,7 @@ import { encodeTime } from "ulid";
 import type { MessageRecord } from "../model/message.js";
 import { putAll } from "./batch-write.js";
 import { isConditionalCheckFailed } from "./conditional.js";
-import { type CursorKey, cursorWithin } from "./cursor.js";
+import { type CursorKey, cursorWithin, type Page } from "./cursor.js";
 import type { Db } from "./db.js";
 import { keys } from "./keys.js";
 import { allShards, queryMerged } from "./shards.js";
@@ -143,10 +143,7 @@ export async function getMessage(db: Db, org: string, msgId: string): Promise<St
   return res.Item ? toMessage(res.Item) : undefined;
 }
 
-export interface MessagePage {
-  items: StoredMessage[];
-  lastKey: CursorKey | undefined;
-}
+export type MessagePage = Page<StoredMessage>;
 
 /** The cursor of a listing that stopped after `msgId` (the next page starts below it). */
 export const messageCursor = (org: string, msgId: string): CursorKey => ({
@@ -170,7 +167,7 @@ export async function listMessages(
   const upper = opts.before === undefined ? "msg_\uffff" : `msg_${encodeTime(opts.before, 10)}`;
   const to = cursor?.sk !== undefined && cursor.sk < upper ? cursor.sk : upper;
   const from = opts.after === undefined ? "msg_" : `msg_${encodeTime(opts.after, 10)}`;
-  if (to <= from) return { items: [], lastKey: undefined }; // an empty range (DynamoDB refuses it)
+  if (to <= from) return { items: [], last: undefined }; // an empty range (DynamoDB refuses it)
   const { items, next } = await queryMerged(db, {
     pks: allShards().map((s) => keys.messagePartition(org, s)),
     from,
@@ -188,5 +185,5 @@ export async function listMessages(
         }
       : {}),
   });
-  return { items: items.map(toMessage), lastKey: next === undefined ? undefined : { pk: scope, sk: next } };
+  return { items: items.map(toMessage), last: next === undefined ? undefined : { pk: scope, sk: next } };
 }

@@ -1,6 +1,6 @@
 /** Queries shared by the stores: items of one partition whose sort key has a given prefix. */
 import { QueryCommand, type QueryCommandInput, type QueryCommandOutput } from "@aws-sdk/lib-dynamodb";
-import { type CursorKey, cursorWithin } from "./cursor.js";
+import { type CursorKey, cursorWithin, type Page } from "./cursor.js";
 import type { Db } from "./db.js";
 
 type Item = NonNullable<QueryCommandOutput["Items"]>[number];
@@ -64,7 +64,7 @@ export async function queryFilledPage(
   limit: number,
   start: Record<string, unknown> | undefined,
   keyOf: (item: Item) => CursorKey,
-): Promise<{ items: Item[]; last: CursorKey | undefined }> {
+): Promise<Page<Item>> {
   const filtered = input.FilterExpression !== undefined;
   const items: Item[] = [];
   let exclusive = start;

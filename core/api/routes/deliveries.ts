@@ -138,7 +138,7 @@ export function deliveriesRoutes(deps: Deps) {
       cursor: decodeCursor(q.cursor),
       success: outcome(q.status),
     });
-    return c.json({ data: page.attempts.map(toAttemptView), next_cursor: encodeCursor(page.next) }, 200);
+    return c.json({ data: page.attempts.map(toAttemptView), next_cursor: encodeCursor(page.last) }, 200);
   });
   app.openapi(eventAttemptsRoute, async (c) => {
     const q = c.req.valid("query");
@@ -147,7 +147,7 @@ export function deliveriesRoutes(deps: Deps) {
       cursor: decodeCursor(q.cursor),
       success: outcome(q.status),
     });
-    return c.json({ data: page.attempts.map(toAttemptView), next_cursor: encodeCursor(page.next) }, 200);
+    return c.json({ data: page.attempts.map(toAttemptView), next_cursor: encodeCursor(page.last) }, 200);
   });
   app.openapi(attemptDetailRoute, async (c) => {
     const p = c.req.valid("param");

@@ -6,7 +6,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Deps } from "../../deps.js";
 import { jwksOf } from "../../endpoints/public-keys.js";
-import { getEndpointOf } from "../../endpoints/service.js";
+import { requireEndpoint } from "../../endpoints/service.js";
 import { RECENT, testFilter } from "../../endpoints/test-filter.js";
 import { MAX_ID_LENGTH, MAX_PRODUCER_ID_LENGTH } from "../../model/limits.js";
 import { agentId, eventTypeString } from "../../model/message.js";
@@ -131,7 +131,7 @@ export function jwksRoutes(deps: Deps) {
   const app = createRouter();
   app.openapi(jwksRoute, async (c) => {
     const { org_id, endpoint_id } = c.req.valid("param");
-    const ep = await getEndpointOf(deps, org_id, endpoint_id);
+    const ep = await requireEndpoint(deps, org_id, endpoint_id);
     c.header("cache-control", "public, max-age=300");
     return c.json(jwksOf(ep, deps.now()), 200);
   });

@@ -5,8 +5,8 @@ import { readSecrets } from "../../endpoints/secret-read.js";
 import {
   createEndpoint,
   deleteEndpoint,
-  getEndpointOf,
   listEndpoints,
+  requireEndpoint,
   rotateSecret,
   updateEndpoint,
 } from "../../endpoints/service.js";
@@ -172,7 +172,7 @@ export function endpointsRoutes(deps: Deps) {
     );
   });
   app.openapi(get, async (c) => {
-    const rec = await getEndpointOf(deps, org(c), c.req.valid("param").id);
+    const rec = await requireEndpoint(deps, org(c), c.req.valid("param").id);
     return c.json(toEndpointView(rec, deps.now(), origin(c)), 200);
   });
   app.openapi(update, async (c) => {
