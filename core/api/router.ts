@@ -16,3 +16,6 @@ export function validationHook(result: { success: true } | { success: false; err
 export function createRouter(): OpenAPIHono<ApiEnv> {
   return new OpenAPIHono<ApiEnv>({ defaultHook: validationHook });
 }
+
+/** A JSON body or response of this schema, as a route's `content`. */
+export const json = <T>(schema: T) => ({ "application/json": { schema } });

@@ -151,7 +151,7 @@ async function applyFailures(
   if (now - Date.parse(firstFailureAt) < failingAfterMs) return;
 
   const since = new Date(now).toISOString();
-  if (!(await markFailing(deps.db, endpoint.org_id, endpoint.id, firstFailureAt, since))) return;
+  if (!(await markFailing(deps.db, endpoint, { firstFailureAt, since }))) return;
   logger.warn("endpoint failing", {
     org_id: endpoint.org_id,
     endpoint_id: endpoint.id,

@@ -108,13 +108,20 @@ export function startFailureRun(db: Db, org: string, endpointId: string, at: str
   );
 }
 
+/** Which run of failures: when it started, and when the endpoint is marked failing. */
+export interface FailureRun {
+  firstFailureAt: string;
+  since: string;
+}
+
 /** active → failing, only if the same run of failures is still going on. */
-export function markFailing(db: Db, org: string, endpointId: string, firstFailureAt: string, since: string) {
+export function markFailing(db: Db, ep: { org_id: string; id: string }, run: FailureRun) {
+  const { firstFailureAt, since } = run;
   return conditional(() =>
     db.doc.send(
       new UpdateCommand({
         TableName: db.table,
-        Key: keys.endpoint(org, endpointId),
+        Key: keys.endpoint(ep.org_id, ep.id),
         UpdateExpression: "SET #status = :failing, failing_since = :since",
         ConditionExpression: "attribute_exists(pk) AND #status = :active AND first_failure_at = :ffa",
         ExpressionAttributeNames: { "#status": "status" },

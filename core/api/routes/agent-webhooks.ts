@@ -16,7 +16,7 @@ import { AGENT_ID } from "../../model/limits.js";
 import { requireRole } from "../auth.js";
 import { errorResponses } from "../errors.js";
 import { pageOf } from "../pagination.js";
-import { createRouter } from "../router.js";
+import { createRouter, json } from "../router.js";
 import {
   createEndpointBody,
   endpointIdParam,
@@ -28,7 +28,6 @@ import {
   updateEndpointBody,
 } from "../schemas/endpoints.js";
 
-const json = <T>(schema: T) => ({ "application/json": { schema } });
 const tags = ["Agent webhooks"];
 
 const agentParam = z.object({

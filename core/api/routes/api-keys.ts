@@ -5,10 +5,8 @@ import type { Deps } from "../../deps.js";
 import { requireRole } from "../auth.js";
 import { errorResponses } from "../errors.js";
 import { decodeCursor, encodeCursor, pageOf, paginationQuery } from "../pagination.js";
-import { createRouter } from "../router.js";
+import { createRouter, json } from "../router.js";
 import { apiKeyInfo, createApiKeyBody, createdApiKey, keyIdParam } from "../schemas/api-keys.js";
-
-const json = <T>(schema: T) => ({ "application/json": { schema } });
 
 const create = createRoute({
   method: "post",

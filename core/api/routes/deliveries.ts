@@ -11,7 +11,7 @@ import { requireRole } from "../auth.js";
 import type { ApiEnv } from "../env.js";
 import { errorResponses } from "../errors.js";
 import { decodeCursor, encodeCursor, pageOf } from "../pagination.js";
-import { createRouter } from "../router.js";
+import { createRouter, json } from "../router.js";
 import {
   attemptDetailParam,
   attemptDetailView,
@@ -27,8 +27,6 @@ import {
   statsQuery,
   toAttemptView,
 } from "../schemas/deliveries.js";
-
-const json = <T>(schema: T) => ({ "application/json": { schema } });
 
 const endpointAttemptsRoute = createRoute({
   method: "get",

@@ -12,11 +12,9 @@ import { MAX_ID_LENGTH, MAX_PRODUCER_ID_LENGTH } from "../../model/limits.js";
 import { agentId, eventTypeString } from "../../model/message.js";
 import { requireRole } from "../auth.js";
 import { errorResponses } from "../errors.js";
-import { createRouter } from "../router.js";
+import { createRouter, json } from "../router.js";
 import { endpointIdParam } from "../schemas/endpoints.js";
 import { pathId } from "../schemas/params.js";
-
-const json = <T>(schema: T) => ({ "application/json": { schema } });
 
 const filterTestBody = z
   .strictObject({

@@ -15,7 +15,7 @@ import { requireRole } from "../auth.js";
 import { errorResponses } from "../errors.js";
 import { emptyBodyAsObject } from "../optional-body.js";
 import { decodeCursor, encodeCursor, pageOf, paginationQuery } from "../pagination.js";
-import { createRouter } from "../router.js";
+import { createRouter, json } from "../router.js";
 import {
   createEndpointBody,
   endpointIdParam,
@@ -29,7 +29,6 @@ import {
   updateEndpointBody,
 } from "../schemas/endpoints.js";
 
-const json = <T>(schema: T) => ({ "application/json": { schema } });
 const tags = ["Webhook endpoints"];
 
 const create = createRoute({

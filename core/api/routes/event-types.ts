@@ -5,10 +5,9 @@ import type { EventTypeDef } from "../../event-types/default-catalog.js";
 import { createEventType } from "../../events/custom-types.js";
 import { requireRole } from "../auth.js";
 import { errorResponses } from "../errors.js";
-import { createRouter } from "../router.js";
+import { createRouter, json } from "../router.js";
 import { createEventTypeBody, eventTypeView } from "../schemas/event-types.js";
 
-const json = <T>(schema: T) => ({ "application/json": { schema } });
 const tags = ["Event types"];
 
 const list = createRoute({

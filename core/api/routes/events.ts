@@ -14,7 +14,7 @@ import { requireRole } from "../auth.js";
 import type { ApiEnv } from "../env.js";
 import { errorResponses } from "../errors.js";
 import { decodeCursor, encodeCursor, pageOf, paginationQuery } from "../pagination.js";
-import { createRouter } from "../router.js";
+import { createRouter, json } from "../router.js";
 import {
   eventIdParam,
   eventView,
@@ -26,7 +26,6 @@ import {
   testEventResult,
 } from "../schemas/events.js";
 
-const json = <T>(schema: T) => ({ "application/json": { schema } });
 const tags = ["Events"];
 
 const publish = createRoute({

@@ -14,15 +14,13 @@ import {
 import { requireRole } from "../auth.js";
 import { errorResponses } from "../errors.js";
 import { decodeCursor, encodeCursor, pageOf, paginationQuery } from "../pagination.js";
-import { createRouter } from "../router.js";
+import { createRouter, json } from "../router.js";
 import {
   createdOrganization,
   createOrganizationBody,
   organization,
   orgIdParam,
 } from "../schemas/organizations.js";
-
-const json = <T>(schema: T) => ({ "application/json": { schema } });
 
 const create = createRoute({
   method: "post",

@@ -4,7 +4,7 @@ import type { Deps } from "../../deps.js";
 import { createSession, currentSession, revokeSession } from "../../portal/sessions.js";
 import { requireRole } from "../auth.js";
 import { errorResponses } from "../errors.js";
-import { createRouter } from "../router.js";
+import { createRouter, json } from "../router.js";
 import {
   createPortalSessionBody,
   currentPortalSession,
@@ -13,7 +13,6 @@ import {
   revokeQuery,
 } from "../schemas/portal-sessions.js";
 
-const json = <T>(schema: T) => ({ "application/json": { schema } });
 const tags = ["Portal sessions"];
 
 const create = createRoute({
