@@ -16,7 +16,7 @@ import { AGENT_ID } from "../../model/limits.js";
 import { requireRole } from "../auth.js";
 import { errorResponses } from "../errors.js";
 import { pageOf } from "../pagination.js";
-import { createRouter, json } from "../router.js";
+import { createRouter, json, orgOf, originOf } from "../router.js";
 import {
   createEndpointBody,
   endpointIdParam,
@@ -120,29 +120,26 @@ const remove = createRoute({
 
 export function agentWebhooksRoutes(deps: Deps) {
   const app = createRouter();
-  const org = (c: { get(k: "principal"): { orgId: string } }) => c.get("principal").orgId;
-  // Makes a v1a endpoint's `jwks_url` absolute, as under /v1/webhook-endpoints.
-  const origin = (c: { req: { url: string } }) => new URL(c.req.url).origin;
 
   app.openapi(list, async (c) => {
-    const eps = await listAgentEndpoints(deps, org(c), c.req.valid("param").agent_id);
+    const eps = await listAgentEndpoints(deps, orgOf(c), c.req.valid("param").agent_id);
     const now = deps.now();
-    return c.json({ data: eps.map((e) => toEndpointView(e, now, origin(c))), next_cursor: null }, 200);
+    return c.json({ data: eps.map((e) => toEndpointView(e, now, originOf(c))), next_cursor: null }, 200);
   });
   app.openapi(create, async (c) => {
     const input = toCreateInput(c.req.valid("json"));
     const { endpoint, secret } = await createAgentEndpoint(
       deps,
-      org(c),
+      orgOf(c),
       c.req.valid("param").agent_id,
       input,
     );
-    return c.json({ ...toEndpointView(endpoint, deps.now(), origin(c)), secret }, 201);
+    return c.json({ ...toEndpointView(endpoint, deps.now(), originOf(c)), secret }, 201);
   });
   app.openapi(get, async (c) => {
     const p = c.req.valid("param");
     return c.json(
-      toEndpointView(await getAgentEndpoint(deps, org(c), p.agent_id, p.id), deps.now(), origin(c)),
+      toEndpointView(await getAgentEndpoint(deps, orgOf(c), p.agent_id, p.id), deps.now(), originOf(c)),
       200,
     );
   });
@@ -150,13 +147,13 @@ export function agentWebhooksRoutes(deps: Deps) {
     app.openapi(updateRoute(method), async (c) => {
       const p = c.req.valid("param");
       const input = toUpdateInput(c.req.valid("json"));
-      const rec = await updateAgentEndpoint(deps, org(c), p.agent_id, p.id, input);
-      return c.json(toEndpointView(rec, deps.now(), origin(c)), 200);
+      const rec = await updateAgentEndpoint(deps, orgOf(c), p.agent_id, p.id, input);
+      return c.json(toEndpointView(rec, deps.now(), originOf(c)), 200);
     });
   }
   app.openapi(remove, async (c) => {
     const p = c.req.valid("param");
-    await deleteAgentEndpoint(deps, org(c), p.agent_id, p.id);
+    await deleteAgentEndpoint(deps, orgOf(c), p.agent_id, p.id);
     return c.body(null, 204);
   });
   return app;

@@ -8,10 +8,9 @@ import { attemptDetail, endpointAttempts, endpointStats, eventAttempts } from ".
 import { recoverEndpoint, resendDelivery } from "../../delivery/recovery.js";
 import type { Deps } from "../../deps.js";
 import { requireRole } from "../auth.js";
-import type { ApiEnv } from "../env.js";
 import { errorResponses } from "../errors.js";
 import { decodeCursor, encodeCursor, pageOf } from "../pagination.js";
-import { createRouter, json } from "../router.js";
+import { createRouter, json, orgOf } from "../router.js";
 import {
   attemptDetailParam,
   attemptDetailView,
@@ -125,13 +124,12 @@ const recoverRoute = createRoute({
 
 export function deliveriesRoutes(deps: Deps) {
   const app = createRouter();
-  const org = (c: { get(k: "principal"): ApiEnv["Variables"]["principal"] }) => c.get("principal").orgId;
   const outcome = (s: "succeeded" | "failed" | undefined) =>
     s === undefined ? undefined : s === "succeeded";
 
   app.openapi(endpointAttemptsRoute, async (c) => {
     const q = c.req.valid("query");
-    const page = await endpointAttempts(deps, org(c), c.req.valid("param").id, {
+    const page = await endpointAttempts(deps, orgOf(c), c.req.valid("param").id, {
       limit: q.limit,
       cursor: decodeCursor(q.cursor),
       success: outcome(q.status),
@@ -140,7 +138,7 @@ export function deliveriesRoutes(deps: Deps) {
   });
   app.openapi(eventAttemptsRoute, async (c) => {
     const q = c.req.valid("query");
-    const page = await eventAttempts(deps, org(c), c.req.valid("param").id, {
+    const page = await eventAttempts(deps, orgOf(c), c.req.valid("param").id, {
       limit: q.limit,
       cursor: decodeCursor(q.cursor),
       success: outcome(q.status),
@@ -149,20 +147,20 @@ export function deliveriesRoutes(deps: Deps) {
   });
   app.openapi(attemptDetailRoute, async (c) => {
     const p = c.req.valid("param");
-    const { attempt, request } = await attemptDetail(deps, org(c), p.id, p.endpoint_id, p.attempt_id);
+    const { attempt, request } = await attemptDetail(deps, orgOf(c), p.id, p.endpoint_id, p.attempt_id);
     return c.json({ ...toAttemptView(attempt), request }, 200);
   });
   app.openapi(endpointStatsRoute, async (c) => {
-    const stats = await endpointStats(deps, org(c), c.req.valid("param").id, c.req.valid("query").window);
+    const stats = await endpointStats(deps, orgOf(c), c.req.valid("param").id, c.req.valid("query").window);
     return c.json(stats, 200);
   });
   app.openapi(resendRoute, async (c) => {
     const p = c.req.valid("param");
-    const res = await resendDelivery(deps, org(c), p.id, p.endpoint_id);
+    const res = await resendDelivery(deps, orgOf(c), p.id, p.endpoint_id);
     return c.json({ ...res, status: "pending" as const }, 202);
   });
   app.openapi(recoverRoute, async (c) => {
-    const res = await recoverEndpoint(deps, org(c), c.req.valid("param").id, c.req.valid("json").since);
+    const res = await recoverEndpoint(deps, orgOf(c), c.req.valid("param").id, c.req.valid("json").since);
     return c.json(res, 202);
   });
   return app;

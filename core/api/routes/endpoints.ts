@@ -15,7 +15,7 @@ import { requireRole } from "../auth.js";
 import { errorResponses } from "../errors.js";
 import { emptyBodyAsObject } from "../optional-body.js";
 import { decodeCursor, encodeCursor, pageOf, paginationQuery } from "../pagination.js";
-import { createRouter, json } from "../router.js";
+import { createRouter, json, orgOf, originOf } from "../router.js";
 import {
   createEndpointBody,
   endpointIdParam,
@@ -149,38 +149,36 @@ const reveal = createRoute({
 
 export function endpointsRoutes(deps: Deps) {
   const app = createRouter();
-  const org = (c: { get(k: "principal"): { orgId: string } }) => c.get("principal").orgId;
-  const origin = (c: { req: { url: string } }) => new URL(c.req.url).origin;
   // Portal sessions: endpoint bodies are pinned to the session's agent and event types.
 
   app.openapi(create, async (c) => {
     const input = scopeEndpointInput(c.get("principal").portal, toCreateInput(c.req.valid("json")), true);
-    const { endpoint, secret } = await createEndpoint(deps, org(c), input);
-    return c.json({ ...toEndpointView(endpoint, deps.now(), origin(c)), secret }, 201);
+    const { endpoint, secret } = await createEndpoint(deps, orgOf(c), input);
+    return c.json({ ...toEndpointView(endpoint, deps.now(), originOf(c)), secret }, 201);
   });
   app.openapi(list, async (c) => {
     const q = c.req.valid("query");
-    const page = await listEndpoints(deps, org(c), q.limit, decodeCursor(q.cursor));
+    const page = await listEndpoints(deps, orgOf(c), q.limit, decodeCursor(q.cursor));
     const now = deps.now();
     return c.json(
       {
-        data: page.endpoints.map((e) => toEndpointView(e, now, origin(c))),
+        data: page.endpoints.map((e) => toEndpointView(e, now, originOf(c))),
         next_cursor: encodeCursor(page.last),
       },
       200,
     );
   });
   app.openapi(get, async (c) => {
-    const rec = await requireEndpoint(deps, org(c), c.req.valid("param").id);
-    return c.json(toEndpointView(rec, deps.now(), origin(c)), 200);
+    const rec = await requireEndpoint(deps, orgOf(c), c.req.valid("param").id);
+    return c.json(toEndpointView(rec, deps.now(), originOf(c)), 200);
   });
   app.openapi(update, async (c) => {
     const input = scopeEndpointInput(c.get("principal").portal, toUpdateInput(c.req.valid("json")), false);
-    const rec = await updateEndpoint(deps, org(c), c.req.valid("param").id, input);
-    return c.json(toEndpointView(rec, deps.now(), origin(c)), 200);
+    const rec = await updateEndpoint(deps, orgOf(c), c.req.valid("param").id, input);
+    return c.json(toEndpointView(rec, deps.now(), originOf(c)), 200);
   });
   app.openapi(remove, async (c) => {
-    await deleteEndpoint(deps, org(c), c.req.valid("param").id);
+    await deleteEndpoint(deps, orgOf(c), c.req.valid("param").id);
     return c.body(null, 204);
   });
   app.openapi(reveal, async (c) => {
@@ -190,11 +188,11 @@ export function endpointsRoutes(deps: Deps) {
     const body = c.req.valid("json") as { signing_version?: "v1" | "v1a" } | undefined;
     const { endpoint, secret } = await rotateSecret(
       deps,
-      org(c),
+      orgOf(c),
       c.req.valid("param").id,
       body?.signing_version,
     );
-    return c.json({ ...toEndpointView(endpoint, deps.now(), origin(c)), secret }, 200);
+    return c.json({ ...toEndpointView(endpoint, deps.now(), originOf(c)), secret }, 200);
   });
   return app;
 }

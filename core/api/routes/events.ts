@@ -11,10 +11,9 @@ import { deliveryStatus } from "../../model/delivery.js";
 import { validationError } from "../../model/errors.js";
 import { eventTypeString } from "../../model/message.js";
 import { requireRole } from "../auth.js";
-import type { ApiEnv } from "../env.js";
 import { errorResponses } from "../errors.js";
 import { decodeCursor, encodeCursor, pageOf, paginationQuery } from "../pagination.js";
-import { createRouter, json } from "../router.js";
+import { createRouter, json, orgOf } from "../router.js";
 import {
   eventIdParam,
   eventView,
@@ -135,10 +134,9 @@ const testAll = createRoute({
 
 export function eventsRoutes(deps: Deps) {
   const app = createRouter();
-  const org = (c: { get(k: "principal"): ApiEnv["Variables"]["principal"] }) => c.get("principal").orgId;
 
   app.openapi(publish, async (c) => {
-    const res = await ingestEvent(deps, { ...c.req.valid("json"), org_id: org(c) });
+    const res = await ingestEvent(deps, { ...c.req.valid("json"), org_id: orgOf(c) });
     return c.json(res, 202);
   });
   app.openapi(list, async (c) => {
@@ -149,7 +147,7 @@ export function eventsRoutes(deps: Deps) {
       throw validationError("until must be after since", [
         { path: "until", code: "invalid_range", message: "until must be after since" },
       ]);
-    const page = await listEvents(deps, org(c), {
+    const page = await listEvents(deps, orgOf(c), {
       limit: q.limit,
       type: q.type,
       status: q.status,
@@ -160,14 +158,14 @@ export function eventsRoutes(deps: Deps) {
     return c.json({ data: page.events, next_cursor: encodeCursor(page.last) }, 200);
   });
   app.openapi(get, async (c) => {
-    return c.json(await getEventWithDeliveries(deps, org(c), c.req.valid("param").id), 200);
+    return c.json(await getEventWithDeliveries(deps, orgOf(c), c.req.valid("param").id), 200);
   });
   app.openapi(testAll, async (c) => {
-    const res = await sendTestEvent(deps, org(c));
+    const res = await sendTestEvent(deps, orgOf(c));
     return c.json({ success: res.endpoint_count > 0, ...res }, 202);
   });
   app.openapi(testOne, async (c) => {
-    const res = await sendTestEvent(deps, org(c), c.req.valid("param").id, c.req.valid("json")?.event_type);
+    const res = await sendTestEvent(deps, orgOf(c), c.req.valid("param").id, c.req.valid("json")?.event_type);
     return c.json({ success: true, ...res }, 202);
   });
   return app;
