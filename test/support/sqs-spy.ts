@@ -1,5 +1,5 @@
 /**
- * Watches a real SQS client's calls (SDK middleware; nothing is mocked): which messages were
+ * Watches a real SQS client's calls (faults.ts `interpose`; nothing is mocked): which messages were
  * received, deleted, held by a visibility change or re-sent with a delay. Tests assert the wait
  * the engine set, or wait for "the message is gone", instead of timing requests or sleeping.
  *
@@ -9,6 +9,7 @@
  *   await waitFor(() => spy.gone(task.msg_id));
  */
 import type { SQSClient } from "@aws-sdk/client-sqs";
+import { interpose } from "./faults.js";
 
 interface Entry {
   Id?: string;
@@ -25,11 +26,6 @@ interface Call {
     Successful?: { Id?: string }[];
   };
 }
-
-type Middleware = (
-  next: (args: unknown) => Promise<{ output?: unknown }>,
-  context: { commandName?: string },
-) => (args: unknown) => Promise<{ output?: unknown }>;
 
 export interface SqsSpy {
   /**
@@ -95,17 +91,12 @@ export function spySqs(client: SQSClient): SqsSpy {
     }
   };
 
-  const spy: Middleware = (next, context) => async (args) => {
-    const result = await next(args);
-    record(context.commandName ?? "", {
-      input: (args as { input: Call["input"] }).input,
-      output: result.output as Call["output"],
-    });
-    return result;
-  };
-  (
-    client as unknown as { middlewareStack: { add(m: Middleware, o: { step: string; name: string }): void } }
-  ).middlewareStack.add(spy, { step: "initialize", name: `sqs-spy-${Math.random()}` });
+  // Through the suite's one interposer (faults.ts): the call goes out, then is recorded.
+  interpose(client, async (call) => {
+    const output = await call.send();
+    record(call.command, { input: call.input as Call["input"], output: output as Call["output"] });
+    return output;
+  });
 
   return {
     waits: (text) => waits.filter((w) => w.body.includes(text)).map((w) => w.seconds),
