@@ -23,7 +23,8 @@ import { queryAllWithPrefix, queryPageWithPrefix } from "./query.js";
  */
 export function toEndpoint(item: Record<string, unknown>): EndpointRecord {
   const { pk: _pk, sk: _sk, ...rest } = item;
-  return rest as EndpointRecord;
+  // Items under an endpoint key are only ever written whole by this module (putEndpoint).
+  return rest as unknown as EndpointRecord;
 }
 
 /** The record with its secrets decrypted (core/store/secrets-at-rest.ts): what every read returns. */

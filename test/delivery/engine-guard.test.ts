@@ -5,7 +5,6 @@
 import { ReceiveMessageCommand } from "@aws-sdk/client-sqs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDeliveryHandler } from "../../core/delivery/handler.js";
-import type { Deps } from "../../core/deps.js";
 import { invokeBatch } from "../../local/event-source.js";
 import { attemptsOf, enqueue, taskFor, waitForDelivery } from "../support/deliveries.js";
 import { type Harness, startHarness } from "../support/delivery.js";
