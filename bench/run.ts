@@ -130,7 +130,7 @@ try {
     );
     runs.push(
       await runE2e(ctx, {
-        name: "one retry (fan-out 1, first attempt 500)",
+        name: "every 4th event retried once (fan-out 1, its first attempt 500)",
         events: retryEvents,
         fanout: 1,
         failFirst: true,
