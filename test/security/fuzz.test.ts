@@ -34,7 +34,7 @@ import { queueCounts } from "../support/queues.js";
 import { sqsEvent } from "../support/sqs-event.js";
 import { createTestStack, type TestStack } from "../support/stack.js";
 import { tableDigest } from "../support/table.js";
-import { concretePath, type Ids, type Route, routesOf, validBody } from "./routes.js";
+import { concretePath, createRouteFixtures, type Ids, type Route, routesOf, validBody } from "./routes.js";
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 20);
 const ALLOWED = new Set([200, 201, 202, 204, 400, 401, 404, 409, 413, 415]);
@@ -167,21 +167,7 @@ beforeAll(async () => {
   app = createApp(stack.deps);
   key = generateApiKey("test");
   await bootstrapOrg(stack.deps, { orgId, name: "fuzz", apiKey: key });
-  const call = (m: string, p: string, b?: unknown) =>
-    callApp(app, m, p, b, { authorization: `Bearer ${key}` });
-  const ep = await call("POST", "/v1/webhook-endpoints", { url: "https://example.com/fixture" });
-  const ev = await call("POST", "/v1/events", { type: "voice.call.ended", data: { fixture: true } });
-  const k = await call("POST", "/v1/api-keys", { name: "fixture", role: "viewer" });
-  expect([ep.status, ev.status, k.status]).toEqual([201, 202, 201]);
-  ids = {
-    agent: "agent_none",
-    endpoint: ep.body.id,
-    event: ev.body.id,
-    apiKey: k.body.id,
-    org: orgId,
-    portalSession: "ps_00000000000000000000000000",
-    attempt: "att_00000000000000000000000000",
-  };
+  ids = await createRouteFixtures(app, key, orgId);
   routes = (await routesOf(app)).filter((r) => ["POST", "PUT", "PATCH"].includes(r.method));
   baseline = await tableDigest(stack.deps);
 });

@@ -14,9 +14,8 @@ import { generateApiKey } from "../../core/auth/keys.js";
 import { logger } from "../../core/log/logger.js";
 import { bootstrapOrg } from "../../core/orgs/bootstrap.js";
 import { type ApiServer, DRAIN_MAX_BYTES, serveApi } from "../../local/server.js";
-import { callApp } from "../support/api.js";
 import { createTestStack } from "../support/stack.js";
-import { concretePath, type Ids, type Route, routesOf } from "./routes.js";
+import { concretePath, createRouteFixtures, type Ids, type Route, routesOf } from "./routes.js";
 
 const MiB = 1024 * 1024;
 
@@ -33,21 +32,7 @@ beforeAll(async () => {
   const app = createApp(stack.deps);
   key = generateApiKey("test");
   await bootstrapOrg(stack.deps, { orgId, name: "keep-alive", apiKey: key });
-  const call = (m: string, p: string, b?: unknown) =>
-    callApp(app, m, p, b, { authorization: `Bearer ${key}` });
-  const ep = await call("POST", "/v1/webhook-endpoints", { url: "https://example.com/fixture" });
-  const ev = await call("POST", "/v1/events", { type: "voice.call.ended", data: { fixture: true } });
-  const k = await call("POST", "/v1/api-keys", { name: "fixture", role: "viewer" });
-  expect([ep.status, ev.status, k.status]).toEqual([201, 202, 201]);
-  ids = {
-    agent: "agent_none",
-    endpoint: ep.body.id,
-    event: ev.body.id,
-    apiKey: k.body.id,
-    org: orgId,
-    portalSession: "ps_00000000000000000000000000",
-    attempt: "att_00000000000000000000000000",
-  };
+  ids = await createRouteFixtures(app, key, orgId);
   // Deletes last: they may remove the fixtures (or the organization) the others use.
   const all = await routesOf(app);
   routes = [...all.filter((r) => r.method !== "DELETE"), ...all.filter((r) => r.method === "DELETE")];

@@ -3,7 +3,9 @@
  * route the day it is added, plus the policy each route is expected to follow.
  */
 import type { OpenAPIHono } from "@hono/zod-openapi";
+import { expect } from "vitest";
 import type { ApiEnv, Role } from "../../core/api/env.js";
+import { callApp } from "../support/api.js";
 
 export interface Route {
   method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
@@ -138,4 +140,27 @@ export function validBody(r: Route): unknown {
     default:
       return r.hasBody ? {} : undefined;
   }
+}
+
+/**
+ * One endpoint, one event and one API key created through the API as `key`'s organization
+ * `org`, and well-formed ids that exist nowhere for the rest: the fixtures a test that calls
+ * every route needs (the fuzz and keep-alive tests).
+ */
+export async function createRouteFixtures(app: OpenAPIHono<ApiEnv>, key: string, org: string): Promise<Ids> {
+  const call = (m: string, p: string, b?: unknown) =>
+    callApp(app, m, p, b, { authorization: `Bearer ${key}` });
+  const ep = await call("POST", "/v1/webhook-endpoints", { url: "https://example.com/fixture" });
+  const ev = await call("POST", "/v1/events", { type: "voice.call.ended", data: { fixture: true } });
+  const k = await call("POST", "/v1/api-keys", { name: "fixture", role: "viewer" });
+  expect([ep.status, ev.status, k.status]).toEqual([201, 202, 201]);
+  return {
+    agent: "agent_none",
+    endpoint: ep.body.id,
+    event: ev.body.id,
+    apiKey: k.body.id,
+    org,
+    portalSession: "ps_00000000000000000000000000",
+    attempt: "att_00000000000000000000000000",
+  };
 }
