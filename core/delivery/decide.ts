@@ -170,14 +170,13 @@ function retryOrGiveUp(
 ): Decision {
   const attempt = ctx.attempt;
   const failed = outcomeFields(outcome, ctx);
-  const step = nextStep(
-    ctx.config,
+  const step = nextStep(ctx.config, {
     attempt,
-    endpoint.max_retries,
-    outcome.retryAfterSeconds,
-    Infinity,
-    ctx.random,
-  );
+    maxRetries: endpoint.max_retries,
+    retryAfterSeconds: outcome.retryAfterSeconds,
+    maxVisibilitySeconds: Infinity,
+    random: ctx.random,
+  });
   if (step.kind === "exhausted") {
     const reason = `retries exhausted after ${attempt} attempt(s): ${outcome.error ?? "failed"}`;
     return {

@@ -17,14 +17,22 @@ export function retriesLeft(attempt: number, maxRetries: number): boolean {
   return attempt <= maxRetries;
 }
 
-export function nextStep(
-  config: Pick<Config, "retry">,
-  attempt: number,
-  maxRetries: number,
-  retryAfterSeconds: number | null,
-  maxVisibilitySeconds: number,
-  random: () => number = Math.random,
-): NextStep {
+/** The attempt that just failed, and what bounds the next one. */
+export interface FailedAttempt {
+  /** The failed attempt's number (1-based). */
+  attempt: number;
+  /** The endpoint's `max_retries`. */
+  maxRetries: number;
+  /** The receiver's Retry-After, when it sent one. */
+  retryAfterSeconds: number | null;
+  /** The longest wait a visibility timeout may hold; longer ones go to the scheduler. */
+  maxVisibilitySeconds: number;
+  /** Jitter's source (tests pin it). */
+  random?: () => number;
+}
+
+export function nextStep(config: Pick<Config, "retry">, failed: FailedAttempt): NextStep {
+  const { attempt, maxRetries, retryAfterSeconds, maxVisibilitySeconds, random = Math.random } = failed;
   if (!retriesLeft(attempt, maxRetries)) return { kind: "exhausted" };
   const delaySeconds = nextDelaySeconds(config.retry, attempt, retryAfterSeconds, random);
   // SQS visibility is whole seconds; at least 1 so a retry never comes back instantly.

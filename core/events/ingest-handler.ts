@@ -80,7 +80,10 @@ async function processRecord(deps: IngestDeps, record: SQSRecord): Promise<Store
   try {
     body = JSON.parse(record.body);
   } catch {
-    await deadLetter(deps, record, undefined, "invalid_json", "message body is not valid JSON");
+    await deadLetter(deps, record, undefined, {
+      code: "invalid_json",
+      message: "message body is not valid JSON",
+    });
     return undefined;
   }
   const cmd = fanoutCommand.safeParse(body);
@@ -97,17 +100,14 @@ async function processRecord(deps: IngestDeps, record: SQSRecord): Promise<Store
     });
   } catch (err) {
     if (err instanceof ServiceError && err.status < 500) {
-      await deadLetter(deps, record, body, err.code, err.message, err.details);
+      await deadLetter(deps, record, body, err);
       return undefined;
     }
     if (isPermanentStoreError(err)) {
-      await deadLetter(
-        deps,
-        record,
-        body,
-        "unprocessable_event",
-        `the event cannot be stored: ${err.message}`,
-      );
+      await deadLetter(deps, record, body, {
+        code: "unprocessable_event",
+        message: `the event cannot be stored: ${err.message}`,
+      });
       return undefined;
     }
     throw err;
@@ -134,13 +134,18 @@ function isPermanentStoreError(err: unknown): err is Error {
   return err instanceof Error && err.name === "ValidationException";
 }
 
+/** Why an ingest message is dead-lettered (a ServiceError is one). */
+interface Rejection {
+  code: string;
+  message: string;
+  details?: unknown;
+}
+
 async function deadLetter(
   deps: Uses<"config" | "sqs">,
   record: SQSRecord,
   body: unknown,
-  code: string,
-  message: string,
-  details?: unknown,
+  { code, message, details }: Rejection,
 ): Promise<void> {
   const meta = body !== null && typeof body === "object" ? (body as Record<string, unknown>) : {};
   // Ids and the reason only: the payload may hold personal data.
