@@ -1,9 +1,11 @@
 /**
  * The composition root: the service's dependencies, built once per process (Lambda cold
  * start or local stack) and handed to the entry points (the app, the queue handlers). It
- * owns the per-process caches (the endpoint directory, the event-type catalog), so stacks
- * built apart never share entries. Services declare the parts they use (`Uses<…>`), never
- * the whole root. Tests build their own with a different config or parts.
+ * builds the store adapters (`<name>Store`: the small interfaces services use, bound to the
+ * table; services never import core/store) and owns the per-process caches (the endpoint
+ * directory, the event-type catalog, the delivery engine's memos), so stacks built apart
+ * never share entries. Services declare the parts they use (`Uses<…>`), never the whole
+ * root. Tests build their own with a different config or parts.
  */
 import type { SQSClient } from "@aws-sdk/client-sqs";
 import type { Config } from "./config/runtime.js";
@@ -13,6 +15,9 @@ import type { Scheduler } from "./model/schedule.js";
 import { createSqs } from "./queue/sqs.js";
 import { eventBridgeScheduler } from "./scheduler/eventbridge.js";
 import { createDb, type Db } from "./store/db.js";
+import { type HealthStore, healthStore } from "./store/endpoint-health.js";
+import { type MessageStore, messageStore } from "./store/messages.js";
+import { type RateLimitStore, rateLimitStore } from "./store/rate-limit.js";
 import { localScheduler } from "./store/schedules.js";
 
 export interface Deps {
@@ -26,6 +31,24 @@ export interface Deps {
   endpoints: EndpointDirectory;
   /** Each organization's event types (validation caches them briefly). */
   eventTypes: EventTypeCatalog;
+  /** Stored messages (core/store/messages.ts). */
+  messageStore: MessageStore;
+  /** Endpoint health writes of the delivery engine (core/store/endpoint-health.ts). */
+  healthStore: HealthStore;
+  /** The shared per-endpoint rate-limit windows (core/store/rate-limit.ts). */
+  rateLimitStore: RateLimitStore;
+  /** What this process remembers of its own health writes, per endpoint (core/delivery/health.ts). */
+  healthMemos: Map<string, HealthMemo>;
+  /** Rate windows this process saw full: endpoint key -> epoch second (core/delivery/rate-limit.ts). */
+  fullRateWindows: Map<string, number>;
+}
+
+/** One endpoint's health writes made by this process (so a cached record does not repeat them). */
+export interface HealthMemo {
+  /** When this process last wrote a healthy state. */
+  healedAt?: number;
+  /** The last `last_delivery_at` this process wrote (ms). */
+  lastDeliveryAt?: number;
 }
 
 /** The parts of the root a service uses: `Uses<"db" | "now">`. */
@@ -49,5 +72,10 @@ export function createDeps(config: Config, overrides: Partial<Deps> = {}): Deps 
     now,
     endpoints: overrides.endpoints ?? endpointDirectory(db, cache),
     eventTypes: overrides.eventTypes ?? eventTypeCatalog(db, cache),
+    messageStore: overrides.messageStore ?? messageStore(db),
+    healthStore: overrides.healthStore ?? healthStore(db),
+    rateLimitStore: overrides.rateLimitStore ?? rateLimitStore(db),
+    healthMemos: overrides.healthMemos ?? new Map(),
+    fullRateWindows: overrides.fullRateWindows ?? new Map(),
   };
 }

@@ -18,7 +18,6 @@ import { type DeadLetter, deadLetter } from "../queue/dead-letter.js";
 import { sendEach } from "../queue/send.js";
 import { changeVisibility } from "../queue/visibility.js";
 import { putAll } from "../store/batch-write.js";
-import { disableGone } from "../store/endpoint-health.js";
 import type { AttemptResult } from "./attempt.js";
 import type { Decision, Lane } from "./decide.js";
 import { applyHealth, type HealthObservation } from "./health.js";
@@ -100,7 +99,7 @@ async function updateEndpoints(deps: Deps, decided: Processed[]): Promise<void> 
       ),
     ),
     ...[...gone.values()].map(async (e) => {
-      await disableGone(deps.db, e.org_id, e.id, "410 Gone: the receiver asked to stop; re-enable to resume");
+      await deps.healthStore.disableGone(e, "410 Gone: the receiver asked to stop; re-enable to resume");
       deps.endpoints.invalidate(e.org_id);
       logger.warn("endpoint disabled by a 410 Gone", { org_id: e.org_id, endpoint_id: e.id });
     }),

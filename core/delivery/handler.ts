@@ -15,7 +15,6 @@ import { logger } from "../log/logger.js";
 import type { EndpointRecord } from "../model/endpoint.js";
 import { type DeliveryTask, type QueuedTask, queuedTask } from "../model/task.js";
 import { getDelivery } from "../store/deliveries.js";
-import { claimProbe, markSlow } from "../store/endpoint-health.js";
 import { type AttemptResult, attemptDelivery } from "./attempt.js";
 import { openUntil, parkDelaySeconds } from "./breaker.js";
 import { type DecideContext, type Decision, decide, type Lane } from "./decide.js";
@@ -130,7 +129,7 @@ async function attemptNumber(deps: Deps, task: DeliveryTask, record: SQSRecord):
 /** Half-open: one task (in any process) claims the probe; the claim re-arms the breaker. */
 async function wonProbe(deps: Deps, endpoint: EndpointRecord, ctx: DecideContext): Promise<boolean> {
   const next = openUntil(ctx.now, deps.config.isolation).toISOString();
-  const won = await claimProbe(deps.db, endpoint.org_id, endpoint.id, endpoint.breaker_open_until!, next);
+  const won = await deps.healthStore.claimProbe(endpoint, { seen: endpoint.breaker_open_until!, next });
   deps.endpoints.invalidate(endpoint.org_id);
   return won;
 }
@@ -146,7 +145,7 @@ function parked(deps: Deps, task: DeliveryTask, ctx: DecideContext): Decision {
 async function moveToSlowLane(deps: Deps, endpoint: EndpointRecord, now: Date): Promise<void> {
   if (endpoint.slow_until && Date.parse(endpoint.slow_until) > now.getTime()) return;
   const until = new Date(now.getTime() + deps.config.isolation.slowLaneSeconds * 1000).toISOString();
-  await markSlow(deps.db, endpoint.org_id, endpoint.id, until);
+  await deps.healthStore.markSlow(endpoint, until);
   deps.endpoints.invalidate(endpoint.org_id);
   logger.info("endpoint moved to the slow lane", {
     org_id: endpoint.org_id,

@@ -12,18 +12,10 @@
  *   more marks the endpoint failing and schedules the auto-disable check.
  * - A test event (`webhook.test`) answered with a 2xx: one write sets `last_verified_at`.
  */
-import type { Deps } from "../deps.js";
+import type { Deps, HealthMemo } from "../deps.js";
 import { logger } from "../log/logger.js";
 import type { EndpointRecord } from "../model/endpoint.js";
 import { scheduleName } from "../model/schedule.js";
-import {
-  markFailing,
-  openBreaker,
-  recordFailures,
-  recordHealthy,
-  recordVerified,
-  startFailureRun,
-} from "../store/endpoint-health.js";
 import { openUntil, shouldOpen } from "./breaker.js";
 import type { AutoDisableEvent } from "./maintenance-event.js";
 import { publishBreakerOpened } from "./metrics.js";
@@ -40,26 +32,13 @@ export interface HealthObservation {
 /** How stale `last_delivery_at` may get before a success refreshes it. */
 export const LAST_DELIVERY_REFRESH_MS = 60_000;
 
-interface Memo {
-  /** When this process last wrote a healthy state. */
-  healedAt?: number;
-  /** The last `last_delivery_at` this process wrote (ms). */
-  lastDeliveryAt?: number;
-}
-
-const memos = new WeakMap<Deps, Map<string, Memo>>();
-
-function memoOf(deps: Deps, endpoint: EndpointRecord): Memo {
-  let perDeps = memos.get(deps);
-  if (!perDeps) {
-    perDeps = new Map();
-    memos.set(deps, perDeps);
-  }
+/** This process's memo of the endpoint's health writes (the root's `healthMemos`). */
+function memoOf(deps: Deps, endpoint: EndpointRecord): HealthMemo {
   const key = `${endpoint.org_id}/${endpoint.id}`;
-  let memo = perDeps.get(key);
+  let memo = deps.healthMemos.get(key);
   if (!memo) {
     memo = {};
-    perDeps.set(key, memo);
+    deps.healthMemos.set(key, memo);
   }
   return memo;
 }
@@ -85,7 +64,7 @@ export async function applyHealth(
   const verified = successes.filter((o) => o.test);
   if (verified.length > 0) {
     const at = new Date(Math.max(...verified.map((o) => o.at.getTime()))).toISOString();
-    await recordVerified(deps.db, endpoint.org_id, endpoint.id, at);
+    await deps.healthStore.recordVerified(endpoint, at);
   }
 
   if (successes.length > 0) return applySuccesses(deps, endpoint, successes, memo, now);
@@ -98,7 +77,7 @@ async function applySuccesses(
   deps: Deps,
   endpoint: EndpointRecord,
   successes: HealthObservation[],
-  memo: Memo,
+  memo: HealthMemo,
   now: number,
 ): Promise<void> {
   // The cache may still show the state from before our own reset: trust the memo for that long.
@@ -110,7 +89,7 @@ async function applySuccesses(
   const stale = latest - lastKnown >= LAST_DELIVERY_REFRESH_MS;
   if (!((unhealthy(endpoint) && !healedRecently) || stale)) return;
   const at = new Date(Math.max(latest, lastKnown)).toISOString();
-  const written = await recordHealthy(deps.db, endpoint.org_id, endpoint.id, at);
+  const written = await deps.healthStore.recordHealthy(endpoint, at);
   if (!written) return;
   // This process must not keep delivering with the breaker it just closed (cached).
   if (endpoint.breaker_open_until) deps.endpoints.invalidate(endpoint.org_id);
@@ -129,21 +108,18 @@ async function applyFailures(
   now: number,
 ): Promise<void> {
   const last = observations.reduce((a, b) => (b.at >= a.at ? b : a));
-  const updated = await recordFailures(
-    deps.db,
-    endpoint.org_id,
-    endpoint.id,
-    observations.length,
-    last.error ?? "delivery failed",
-    last.at.toISOString(),
-  );
+  const updated = await deps.healthStore.recordFailures(endpoint, {
+    count: observations.length,
+    lastError: last.error ?? "delivery failed",
+    at: last.at.toISOString(),
+  });
   if (!updated) return; // deleted meanwhile
   await maybeOpenBreaker(deps, updated);
   let firstFailureAt = updated.first_failure_at;
   if (!firstFailureAt) {
     const earliest = observations.reduce((a, b) => (b.at < a.at ? b : a));
     const at = earliest.at.toISOString();
-    if (!(await startFailureRun(deps.db, endpoint.org_id, endpoint.id, at))) return; // another writer started it
+    if (!(await deps.healthStore.startFailureRun(endpoint, at))) return; // another writer started it
     firstFailureAt = at;
   }
   if (updated.status !== "active") return;
@@ -151,7 +127,7 @@ async function applyFailures(
   if (now - Date.parse(firstFailureAt) < failingAfterMs) return;
 
   const since = new Date(now).toISOString();
-  if (!(await markFailing(deps.db, endpoint, { firstFailureAt, since }))) return;
+  if (!(await deps.healthStore.markFailing(endpoint, { firstFailureAt, since }))) return;
   logger.warn("endpoint failing", {
     org_id: endpoint.org_id,
     endpoint_id: endpoint.id,
@@ -165,7 +141,7 @@ async function applyFailures(
 async function maybeOpenBreaker(deps: Deps, updated: EndpointRecord): Promise<void> {
   if (!shouldOpen(updated, deps.config.isolation)) return;
   const until = openUntil(deps.now(), deps.config.isolation).toISOString();
-  if (!(await openBreaker(deps.db, updated.org_id, updated.id, until))) return;
+  if (!(await deps.healthStore.openBreaker(updated, until))) return;
   deps.endpoints.invalidate(updated.org_id);
   publishBreakerOpened();
   logger.warn("endpoint breaker opened", {

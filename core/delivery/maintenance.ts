@@ -7,7 +7,6 @@
  */
 import type { Deps } from "../deps.js";
 import { logger } from "../log/logger.js";
-import { autoDisable } from "../store/endpoint-health.js";
 import { maintenanceEvent } from "./maintenance-event.js";
 import { resumeParked } from "./recovery.js";
 
@@ -25,7 +24,8 @@ export function createMaintenanceHandler(deps: Deps): (event: unknown) => Promis
       const n = await resumeParked(deps, e.org_id, e.endpoint_id);
       return { done: n > 0 ? "resumed" : "unchanged" };
     }
-    const disabled = await autoDisable(deps.db, e.org_id, e.endpoint_id, e.failing_since);
+    const ep = { org_id: e.org_id, id: e.endpoint_id };
+    const disabled = await deps.healthStore.autoDisable(ep, e.failing_since);
     logger.info(disabled ? "endpoint auto-disabled" : "auto-disable skipped: endpoint no longer failing", {
       org_id: e.org_id,
       endpoint_id: e.endpoint_id,

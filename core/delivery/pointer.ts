@@ -5,11 +5,10 @@
  * entry fires, the delivery function reads the body back from the stored message.
  */
 import { createHash } from "node:crypto";
-import type { Deps } from "../deps.js";
+import type { Uses } from "../deps.js";
 import { webhookBody } from "../model/message.js";
 import { type ScheduleEntry, scheduleName } from "../model/schedule.js";
 import type { DeliveryTask, QueuedTask } from "../model/task.js";
-import { getMessage } from "../store/messages.js";
 
 /** The task as a scheduler entry carries it: everything but the body. */
 export function pointerOf(task: DeliveryTask): Omit<DeliveryTask, "body"> {
@@ -31,8 +30,11 @@ export function retryEntry(task: DeliveryTask, at: Date): ScheduleEntry {
 }
 
 /** The full task: as it came, or with its body rebuilt from the stored message (undefined: expired). */
-export async function withBody(deps: Deps, task: QueuedTask): Promise<DeliveryTask | undefined> {
+export async function withBody(
+  deps: Uses<"messageStore">,
+  task: QueuedTask,
+): Promise<DeliveryTask | undefined> {
   if (task.body !== undefined) return task as DeliveryTask;
-  const m = await getMessage(deps.db, task.org_id, task.msg_id);
+  const m = await deps.messageStore.get(task.org_id, task.msg_id);
   return m ? { ...task, body: webhookBody(m) } : undefined;
 }

@@ -8,31 +8,36 @@
  * saw a window full defers the rest of that second without asking again, so a backlog costs
  * one refused write per process and second, not one per task.
  */
-import type { Deps } from "../deps.js";
+import type { Uses } from "../deps.js";
 import type { EndpointRecord } from "../model/endpoint.js";
 import type { DeliveryTask } from "../model/task.js";
-import { takeRateSlot } from "../store/rate-limit.js";
 import type { DecideContext, Decision } from "./decide.js";
 
 /** The longest spread added to a deferred task's wait (seconds), however often it was deferred. */
 const MAX_SPREAD_SECONDS = 30;
 
-/** Windows known to be full, per process: endpoint key -> epoch second. */
-const full = new WeakMap<Deps, Map<string, number>>();
-
-/** Whether the endpoint may receive one more delivery now (always, without a `rate_limit`). */
-export async function admit(deps: Deps, endpoint: EndpointRecord, now: Date): Promise<boolean> {
+/**
+ * Whether the endpoint may receive one more delivery now (always, without a `rate_limit`).
+ * The windows this process saw full (endpoint key -> epoch second) are the root's
+ * `fullRateWindows`.
+ */
+export async function admit(
+  deps: Uses<"rateLimitStore" | "fullRateWindows">,
+  endpoint: EndpointRecord,
+  now: Date,
+): Promise<boolean> {
   const limit = endpoint.rate_limit;
   if (!limit) return true;
   const second = Math.floor(now.getTime() / 1000);
   const key = `${endpoint.org_id}/${endpoint.id}`;
-  let seen = full.get(deps);
-  if (!seen) {
-    seen = new Map();
-    full.set(deps, seen);
-  }
+  const seen = deps.fullRateWindows;
   if (seen.get(key) === second) return false;
-  const ok = await takeRateSlot(deps.db, endpoint.org_id, endpoint.id, second, limit);
+  const ok = await deps.rateLimitStore.takeSlot({
+    org: endpoint.org_id,
+    endpointId: endpoint.id,
+    second,
+    limit,
+  });
   if (ok) return true;
   seen.set(key, second);
   return false;

@@ -61,6 +61,13 @@ export interface MessageRecord {
   sent: string[];
 }
 
+/** The stored message: the record plus when its fan-out was decided (null while scheduled). */
+export interface StoredMessage extends MessageRecord {
+  fanout_at: string | null;
+  /** Endpoints that were disabled at fan-out (each has a "skipped" delivery record). */
+  skipped?: string[];
+}
+
 /**
  * Characters SQS refuses in a message body (U+FFFE, U+FFFF) and, in the local emulator, any
  * beyond U+FFFF (surrogate pairs). JSON.stringify leaves them raw; lone surrogates and

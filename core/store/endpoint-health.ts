@@ -27,7 +27,7 @@ async function conditional(run: () => Promise<unknown>): Promise<boolean> {
  * A success: counters reset, a failing endpoint back to active. Skipped (false) when the
  * endpoint is gone or disabled meanwhile: a success must not re-enable it.
  */
-export function recordHealthy(db: Db, org: string, endpointId: string, lastDeliveryAt: string) {
+function recordHealthy(db: Db, org: string, endpointId: string, lastDeliveryAt: string) {
   return conditional(() =>
     db.doc.send(
       new UpdateCommand({
@@ -50,7 +50,7 @@ export function recordHealthy(db: Db, org: string, endpointId: string, lastDeliv
 }
 
 /** A test event got a 2xx: `last_verified_at` (never moved backwards). False when the endpoint is gone. */
-export function recordVerified(db: Db, org: string, endpointId: string, at: string) {
+function recordVerified(db: Db, org: string, endpointId: string, at: string) {
   return conditional(() =>
     db.doc.send(
       new UpdateCommand({
@@ -66,22 +66,19 @@ export function recordVerified(db: Db, org: string, endpointId: string, at: stri
 }
 
 /** Failures: the counter grows atomically; returns the endpoint after the write (undefined if deleted). */
-export async function recordFailures(
+async function recordFailures(
   db: Db,
-  org: string,
-  endpointId: string,
-  count: number,
-  lastError: string,
-  lastErrorAt: string,
+  ep: EndpointRef,
+  { count, lastError, at }: Failures,
 ): Promise<EndpointRecord | undefined> {
   try {
     const res = await db.doc.send(
       new UpdateCommand({
         TableName: db.table,
-        Key: keys.endpoint(org, endpointId),
+        Key: keys.endpoint(ep.org_id, ep.id),
         UpdateExpression: "SET last_error = :e, last_error_at = :at ADD consecutive_failures :n",
         ConditionExpression: "attribute_exists(pk)",
-        ExpressionAttributeValues: { ":e": lastError, ":at": lastErrorAt, ":n": count },
+        ExpressionAttributeValues: { ":e": lastError, ":at": at, ":n": count },
         ReturnValues: "ALL_NEW",
       }),
     );
@@ -93,7 +90,7 @@ export async function recordFailures(
 }
 
 /** Starts a run of failures, unless one is already running (first writer wins). */
-export function startFailureRun(db: Db, org: string, endpointId: string, at: string) {
+function startFailureRun(db: Db, org: string, endpointId: string, at: string) {
   return conditional(() =>
     db.doc.send(
       new UpdateCommand({
@@ -115,7 +112,7 @@ export interface FailureRun {
 }
 
 /** active → failing, only if the same run of failures is still going on. */
-export function markFailing(db: Db, ep: { org_id: string; id: string }, run: FailureRun) {
+function markFailing(db: Db, ep: { org_id: string; id: string }, run: FailureRun) {
   const { firstFailureAt, since } = run;
   return conditional(() =>
     db.doc.send(
@@ -137,7 +134,7 @@ export function markFailing(db: Db, ep: { org_id: string; id: string }, run: Fai
 }
 
 /** failing → disabled, only if it has been failing since that same time (no success in between). */
-export function autoDisable(db: Db, org: string, endpointId: string, failingSince: string) {
+function autoDisable(db: Db, org: string, endpointId: string, failingSince: string) {
   return conditional(() =>
     db.doc.send(
       new UpdateCommand({
@@ -158,7 +155,7 @@ export function autoDisable(db: Db, org: string, endpointId: string, failingSinc
 }
 
 /** Opens the breaker until `until`, unless it is already open (first writer wins). */
-export function openBreaker(db: Db, org: string, endpointId: string, until: string) {
+function openBreaker(db: Db, org: string, endpointId: string, until: string) {
   return conditional(() =>
     db.doc.send(
       new UpdateCommand({
@@ -177,12 +174,12 @@ export function openBreaker(db: Db, org: string, endpointId: string, until: stri
  * Half-open: the caller that moves `breaker_open_until` from the time it saw to the next one
  * makes the one probe; everyone else sees the breaker open again.
  */
-export function claimProbe(db: Db, org: string, endpointId: string, seen: string, next: string) {
+function claimProbe(db: Db, ep: EndpointRef, { seen, next }: Probe) {
   return conditional(() =>
     db.doc.send(
       new UpdateCommand({
         TableName: db.table,
-        Key: keys.endpoint(org, endpointId),
+        Key: keys.endpoint(ep.org_id, ep.id),
         UpdateExpression: "SET breaker_open_until = :next",
         ConditionExpression: "attribute_exists(pk) AND breaker_open_until = :seen",
         ExpressionAttributeValues: { ":seen": seen, ":next": next },
@@ -192,7 +189,7 @@ export function claimProbe(db: Db, org: string, endpointId: string, seen: string
 }
 
 /** The endpoint's tasks go to the slow lane until `until`. */
-export function markSlow(db: Db, org: string, endpointId: string, until: string) {
+function markSlow(db: Db, org: string, endpointId: string, until: string) {
   return conditional(() =>
     db.doc.send(
       new UpdateCommand({
@@ -207,7 +204,7 @@ export function markSlow(db: Db, org: string, endpointId: string, until: string)
 }
 
 /** The receiver asked to stop (410 Gone): disabled with the reason, re-enabled by its owner. */
-export function disableGone(db: Db, org: string, endpointId: string, reason: string) {
+function disableGone(db: Db, org: string, endpointId: string, reason: string) {
   return conditional(() =>
     db.doc.send(
       new UpdateCommand({
@@ -225,4 +222,54 @@ export function disableGone(db: Db, org: string, endpointId: string, reason: str
       }),
     ),
   );
+}
+
+/** Which endpoint a health write is about. */
+export type EndpointRef = Pick<EndpointRecord, "org_id" | "id">;
+
+/** A batch's failures: how many, and the last one's error and time. */
+export interface Failures {
+  count: number;
+  lastError: string;
+  at: string;
+}
+
+/** A half-open probe: the breaker time the caller saw, and the one its claim sets. */
+export interface Probe {
+  seen: string;
+  next: string;
+}
+
+/**
+ * The health writes the delivery engine makes (core/delivery/health.ts, handler.ts,
+ * finish.ts, maintenance.ts), each conditional as described above: false (or undefined)
+ * when the endpoint is gone or no longer in the state the write transitions from.
+ */
+export interface HealthStore {
+  recordHealthy(ep: EndpointRef, lastDeliveryAt: string): Promise<boolean>;
+  recordVerified(ep: EndpointRef, at: string): Promise<boolean>;
+  /** Adds `count` failures; the endpoint after the write. */
+  recordFailures(ep: EndpointRef, failures: Failures): Promise<EndpointRecord | undefined>;
+  startFailureRun(ep: EndpointRef, at: string): Promise<boolean>;
+  markFailing(ep: EndpointRef, run: FailureRun): Promise<boolean>;
+  autoDisable(ep: EndpointRef, failingSince: string): Promise<boolean>;
+  openBreaker(ep: EndpointRef, until: string): Promise<boolean>;
+  claimProbe(ep: EndpointRef, probe: Probe): Promise<boolean>;
+  markSlow(ep: EndpointRef, until: string): Promise<boolean>;
+  disableGone(ep: EndpointRef, reason: string): Promise<boolean>;
+}
+
+export function healthStore(db: Db): HealthStore {
+  return {
+    recordHealthy: (ep, at) => recordHealthy(db, ep.org_id, ep.id, at),
+    recordVerified: (ep, at) => recordVerified(db, ep.org_id, ep.id, at),
+    recordFailures: (ep, failures) => recordFailures(db, ep, failures),
+    startFailureRun: (ep, at) => startFailureRun(db, ep.org_id, ep.id, at),
+    markFailing: (ep, run) => markFailing(db, ep, run),
+    autoDisable: (ep, since) => autoDisable(db, ep.org_id, ep.id, since),
+    openBreaker: (ep, until) => openBreaker(db, ep.org_id, ep.id, until),
+    claimProbe: (ep, probe) => claimProbe(db, ep, probe),
+    markSlow: (ep, until) => markSlow(db, ep.org_id, ep.id, until),
+    disableGone: (ep, reason) => disableGone(db, ep.org_id, ep.id, reason),
+  };
 }

@@ -4,9 +4,9 @@
  * but only its id, targets and fan-out time come back (not the data).
  */
 import { idTimeBound } from "../model/ids.js";
+import type { StoredMessage } from "../model/message.js";
 import type { Db } from "./db.js";
 import { keys } from "./keys.js";
-import type { StoredMessage } from "./messages.js";
 import { allShards, queryMerged } from "./shards.js";
 
 export type MessageHead = Pick<StoredMessage, "id" | "fanout_at">;

@@ -10,20 +10,16 @@
 import type { AttributeValue } from "@aws-sdk/client-dynamodb";
 import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { encodeTime } from "ulid";
-import type { MessageRecord } from "../model/message.js";
+import type { StoredMessage } from "../model/message.js";
 import { putAll } from "./batch-write.js";
 import { isConditionalCheckFailed } from "./conditional.js";
 import { type CursorKey, cursorWithin, type Page } from "./cursor.js";
 import type { Db } from "./db.js";
 import { keys } from "./keys.js";
+import { type MessageHead, messagesTargeting } from "./message-scan.js";
 import { allShards, queryMerged } from "./shards.js";
 
-/** The stored message: the model plus when its fan-out was decided (null while scheduled). */
-export interface StoredMessage extends MessageRecord {
-  fanout_at: string | null;
-  /** Endpoints that were disabled at fan-out (each has a "skipped" delivery record). */
-  skipped?: string[];
-}
+export type { StoredMessage } from "../model/message.js";
 
 /** Items written atomically with the message (delivery records), keys included. */
 export type ExtraItem = Record<string, unknown>;
@@ -186,4 +182,27 @@ export async function listMessages(
       : {}),
   });
   return { items: items.map(toMessage), last: next === undefined ? undefined : { pk: scope, sk: next } };
+}
+
+/** Reading stored messages (the delivery engine's side: recovery, retries, the attempt log). */
+export interface MessageStore {
+  /** One message (a consistent read), or undefined once it expired. */
+  get(org: string, msgId: string): Promise<StoredMessage | undefined>;
+  /**
+   * Heads of the messages created in [from, to) that target `endpointId`, newest first, at most
+   * `limit` (core/store/message-scan.ts); `more` when the window holds more.
+   */
+  targeting(
+    org: string,
+    endpointId: string,
+    q: { from: Date; to: Date; limit: number },
+  ): Promise<{ items: MessageHead[]; more: boolean }>;
+}
+
+export function messageStore(db: Db): MessageStore {
+  return {
+    get: (org, msgId) => getMessage(db, org, msgId),
+    targeting: (org, endpointId, { from, to, limit }) =>
+      messagesTargeting(db, org, endpointId, { from, to }, limit),
+  };
 }

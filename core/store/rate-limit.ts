@@ -14,14 +14,16 @@ import { keys } from "./keys.js";
 /** How long a window's item is kept (TTL; it is useless after its second). */
 const KEEP_SECONDS = 120;
 
+/** One endpoint's window: its epoch second, and how many deliveries it admits. */
+export interface RateWindow {
+  org: string;
+  endpointId: string;
+  second: number;
+  limit: number;
+}
+
 /** Takes one of the `limit` slots of the endpoint's window `second`; false when it is full. */
-export async function takeRateSlot(
-  db: Db,
-  org: string,
-  endpointId: string,
-  second: number,
-  limit: number,
-): Promise<boolean> {
+async function takeRateSlot(db: Db, { org, endpointId, second, limit }: RateWindow): Promise<boolean> {
   try {
     await db.doc.send(
       new UpdateCommand({
@@ -37,4 +39,14 @@ export async function takeRateSlot(
     if (isConditionalCheckFailed(err)) return false;
     throw err;
   }
+}
+
+/** The shared rate-limit windows (core/delivery/rate-limit.ts). */
+export interface RateLimitStore {
+  /** Takes one slot of the window; false when it is full. */
+  takeSlot(window: RateWindow): Promise<boolean>;
+}
+
+export function rateLimitStore(db: Db): RateLimitStore {
+  return { takeSlot: (window) => takeRateSlot(db, window) };
 }
