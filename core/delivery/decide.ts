@@ -127,16 +127,7 @@ function afterRequest(
   if (outcome.ok) {
     return {
       action: { kind: "ack" },
-      records: {
-        delivery: {
-          ...outcomeFields(outcome, ctx),
-          status: "succeeded",
-          lastError: null,
-          nextAttemptAt: null,
-        },
-        attempt: {},
-        health: { ok: true },
-      },
+      records: answered(outcome, ctx, { status: "succeeded", lastError: null, nextAttemptAt: null }),
     };
   }
   if (cutByBudget(endpoint, outcome, ctx)) {
@@ -156,9 +147,20 @@ function afterRequest(
   return retryOrGiveUp(task, endpoint, outcome, ctx);
 }
 
-/** What every answered attempt records on the delivery. */
-function outcomeFields(outcome: Outcome, ctx: DecideContext) {
-  return { attempts: ctx.attempt, lastStatusCode: outcome.status, lastError: outcome.error };
+/**
+ * What every answered attempt records: the delivery's new state (its count, the answer, then
+ * `next`), the attempt's log item, and the outcome for the endpoint's health.
+ */
+function answered(
+  outcome: Outcome,
+  ctx: DecideContext,
+  next: Pick<DeliveryUpdate, "status" | "nextAttemptAt"> & { lastError?: null },
+): Records {
+  return {
+    delivery: { attempts: ctx.attempt, lastStatusCode: outcome.status, lastError: outcome.error, ...next },
+    attempt: {},
+    health: { ok: outcome.ok },
+  };
 }
 
 /** A failed request: the next attempt waits its delay, or the retries are exhausted. */
@@ -169,7 +171,6 @@ function retryOrGiveUp(
   ctx: DecideContext,
 ): Decision {
   const attempt = ctx.attempt;
-  const failed = outcomeFields(outcome, ctx);
   const step = nextStep(ctx.config, {
     attempt,
     maxRetries: endpoint.max_retries,
@@ -181,19 +182,11 @@ function retryOrGiveUp(
     const reason = `retries exhausted after ${attempt} attempt(s): ${outcome.error ?? "failed"}`;
     return {
       action: { kind: "dead-letter", reason, attempts: attempt },
-      records: {
-        delivery: { ...failed, status: "failed", nextAttemptAt: null },
-        attempt: {},
-        health: { ok: false },
-      },
+      records: answered(outcome, ctx, { status: "failed", nextAttemptAt: null }),
     };
   }
   const nextAttemptAt = new Date(ctx.now.getTime() + step.delaySeconds * 1000);
-  const records: Records = {
-    delivery: { ...failed, status: "retrying", nextAttemptAt },
-    attempt: {},
-    health: { ok: false },
-  };
+  const records = answered(outcome, ctx, { status: "retrying", nextAttemptAt });
   const seconds = Math.max(1, Math.ceil(step.delaySeconds));
   return { action: waitAction(task, attempt, seconds, nextAttemptAt, ctx), records };
 }
