@@ -14,9 +14,15 @@ import { type EventTypeCatalog, eventTypeCatalog } from "./event-types/catalog.j
 import type { Scheduler } from "./model/schedule.js";
 import { createSqs } from "./queue/sqs.js";
 import { eventBridgeScheduler } from "./scheduler/eventbridge.js";
+import { type ApiKeyStore, apiKeyStore } from "./store/api-keys.js";
 import { createDb, type Db } from "./store/db.js";
 import { type HealthStore, healthStore } from "./store/endpoint-health.js";
+import { type EndpointStore, endpointStore } from "./store/endpoints.js";
+import { type EventTypeStore, eventTypeStore } from "./store/event-types.js";
+import { type FilterCountStore, filterCountStore } from "./store/filter-counts.js";
 import { type MessageStore, messageStore } from "./store/messages.js";
+import { type OrgStore, orgStore } from "./store/orgs.js";
+import { type PortalSessionStore, portalSessionStore } from "./store/portal-sessions.js";
 import { type RateLimitStore, rateLimitStore } from "./store/rate-limit.js";
 import { localScheduler } from "./store/schedules.js";
 
@@ -41,6 +47,13 @@ export interface Deps {
   healthMemos: Map<string, HealthMemo>;
   /** Rate windows this process saw full: endpoint key -> epoch second (core/delivery/rate-limit.ts). */
   fullRateWindows: Map<string, number>;
+  /** Organizations, their API keys, portal sessions, endpoints, own event types, filter counts. */
+  apiKeyStore: ApiKeyStore;
+  endpointStore: EndpointStore;
+  eventTypeStore: EventTypeStore;
+  filterCountStore: FilterCountStore;
+  orgStore: OrgStore;
+  portalSessionStore: PortalSessionStore;
 }
 
 /** One endpoint's health writes made by this process (so a cached record does not repeat them). */
@@ -62,6 +75,8 @@ export function createDeps(config: Config, overrides: Partial<Deps> = {}): Deps 
   const sqs = overrides.sqs ?? createSqs(config);
   const now = overrides.now ?? (() => new Date());
   const cache = { ttlMs: config.endpointCacheSeconds * 1000, now };
+  const endpoints = overrides.endpointStore ?? endpointStore(db);
+  const eventTypes = overrides.eventTypeStore ?? eventTypeStore(db);
   return {
     config,
     db,
@@ -70,12 +85,18 @@ export function createDeps(config: Config, overrides: Partial<Deps> = {}): Deps 
       overrides.scheduler ??
       (config.scheduler.mode === "local" ? localScheduler(db) : eventBridgeScheduler(config, { sqs })),
     now,
-    endpoints: overrides.endpoints ?? endpointDirectory(db, cache),
-    eventTypes: overrides.eventTypes ?? eventTypeCatalog(db, cache),
     messageStore: overrides.messageStore ?? messageStore(db),
     healthStore: overrides.healthStore ?? healthStore(db),
     rateLimitStore: overrides.rateLimitStore ?? rateLimitStore(db),
     healthMemos: overrides.healthMemos ?? new Map(),
     fullRateWindows: overrides.fullRateWindows ?? new Map(),
+    endpoints: overrides.endpoints ?? endpointDirectory(endpoints, cache),
+    eventTypes: overrides.eventTypes ?? eventTypeCatalog(eventTypes, cache),
+    apiKeyStore: overrides.apiKeyStore ?? apiKeyStore(db),
+    endpointStore: endpoints,
+    eventTypeStore: eventTypes,
+    filterCountStore: overrides.filterCountStore ?? filterCountStore(db),
+    orgStore: overrides.orgStore ?? orgStore(db),
+    portalSessionStore: overrides.portalSessionStore ?? portalSessionStore(db),
   };
 }

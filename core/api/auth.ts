@@ -39,7 +39,9 @@ export function apiKeyOf(authorization: string | undefined, xApiKey: string | un
 }
 
 /** Puts the caller's Principal on `c.var.principal`; 401 when the key is missing or invalid. */
-export function authMiddleware(deps: Uses<"config" | "db" | "now">): MiddlewareHandler<ApiEnv> {
+export function authMiddleware(
+  deps: Uses<"apiKeyStore" | "config" | "now" | "portalSessionStore">,
+): MiddlewareHandler<ApiEnv> {
   return async (c, next) => {
     const raw = apiKeyOf(c.req.header("authorization"), c.req.header("x-api-key"));
     c.set(

@@ -9,18 +9,22 @@
  *   are pinned to the session's agent and types.
  */
 import type { Context, MiddlewareHandler } from "hono";
-import type { Uses } from "../deps.js";
 import { ServiceError, validationError } from "../model/errors.js";
 import type { PortalScope } from "../model/principal.js";
 import { matchRoute } from "../portal/capabilities.js";
 import { allowsAgent, allowsType } from "../portal/scope.js";
-import { assertEndpointVisible, assertEventVisible, visibleEndpointIds } from "../portal/visibility.js";
+import {
+  assertEndpointVisible,
+  assertEventVisible,
+  type VisibilityDeps,
+  visibleEndpointIds,
+} from "../portal/visibility.js";
 import type { ApiEnv } from "./env.js";
 
 type Ctx = Context<ApiEnv>;
 type Json = Record<string, unknown>;
 
-export function portalScopeMiddleware(deps: Uses<"db">): MiddlewareHandler<ApiEnv> {
+export function portalScopeMiddleware(deps: VisibilityDeps): MiddlewareHandler<ApiEnv> {
   return async (c, next) => {
     const principal = c.get("principal");
     const scope = principal.portal;
@@ -57,7 +61,7 @@ async function checkTestType(c: Ctx, scope: PortalScope) {
 }
 
 /** Leaves out of a 200 list what the session may not see. */
-async function filterResponse(c: Ctx, deps: Uses<"db">, org: string, scope: PortalScope, path: string) {
+async function filterResponse(c: Ctx, deps: VisibilityDeps, org: string, scope: PortalScope, path: string) {
   if (scope.agentId === null && scope.eventTypes === null) return;
   const keep = await listFilter(deps, org, scope, path);
   if (!keep) return;
@@ -69,7 +73,7 @@ async function filterResponse(c: Ctx, deps: Uses<"db">, org: string, scope: Port
 }
 
 async function listFilter(
-  deps: Uses<"db">,
+  deps: VisibilityDeps,
   org: string,
   scope: PortalScope,
   path: string,

@@ -4,25 +4,16 @@ import type { Uses } from "../deps.js";
 import type { CursorKey } from "../model/cursor.js";
 import { notFound, ServiceError } from "../model/errors.js";
 import { newId } from "../model/ids.js";
-import type { Principal, Role } from "../model/principal.js";
-import {
-  type ApiKeyRecord,
-  getApiKey,
-  getApiKeyByHash,
-  type KeyMode,
-  listApiKeys,
-  putApiKey,
-  revokeApiKey,
-} from "../store/api-keys.js";
+import type { ApiKeyRecord, KeyMode, Principal, Role } from "../model/principal.js";
 import { API_KEY_PATTERN, displayPrefix, generateApiKey, hashApiKey, modeOf } from "./keys.js";
 
 const unauthorized = (message: string) => new ServiceError(401, "unauthorized", message);
 
 /** Resolves a raw key to its principal; 401 for malformed, unknown and revoked keys alike. */
-export async function authenticate(deps: Uses<"db">, raw: string): Promise<Principal> {
+export async function authenticate(deps: Uses<"apiKeyStore">, raw: string): Promise<Principal> {
   if (!API_KEY_PATTERN.test(raw)) throw unauthorized("malformed API key");
   const hash = hashApiKey(raw);
-  const found = await getApiKeyByHash(deps.db, hash);
+  const found = await deps.apiKeyStore.getByHash(hash);
   // The lookup is by hash already; the constant-time compare keeps this path free of
   // early-exit string comparisons should the lookup ever become a prefix scan.
   const ok =
@@ -65,7 +56,7 @@ export interface CreateKeyInput {
 
 /** Creates a key; the raw key is returned here once and never stored. */
 export async function createApiKey(
-  deps: Uses<"db" | "now">,
+  deps: Uses<"apiKeyStore" | "now">,
   orgId: string,
   input: CreateKeyInput,
 ): Promise<{ key: ApiKeyInfo; raw: string }> {
@@ -89,31 +80,30 @@ export async function createApiKey(
     created_at: now.toISOString(),
     revoked_at: null,
   };
-  if (!(await putApiKey(deps.db, rec))) throw new ServiceError(409, "conflict", "API key already exists");
+  if (!(await deps.apiKeyStore.put(rec))) throw new ServiceError(409, "conflict", "API key already exists");
   return { key: toApiKeyInfo(rec), raw };
 }
 
 /** The key's listing record when `raw` is already registered (for idempotent bootstrap). */
-export async function findApiKey(deps: Uses<"db">, raw: string): Promise<ApiKeyRecord | undefined> {
+export async function findApiKey(deps: Uses<"apiKeyStore">, raw: string): Promise<ApiKeyRecord | undefined> {
   if (!API_KEY_PATTERN.test(raw)) return undefined;
-  const found = await getApiKeyByHash(deps.db, hashApiKey(raw));
-  return found ? getApiKey(deps.db, found.org_id, found.key_id) : undefined;
+  const found = await deps.apiKeyStore.getByHash(hashApiKey(raw));
+  return found ? deps.apiKeyStore.get(found.org_id, found.key_id) : undefined;
 }
 
-export async function listKeys(
-  deps: Uses<"db">,
-  orgId: string,
-  limit: number,
-  cursor: CursorKey | undefined,
-): Promise<{ keys: ApiKeyInfo[]; last?: Record<string, unknown> }> {
-  const page = await listApiKeys(deps.db, orgId, limit, cursor);
-  return { keys: page.items.map(toApiKeyInfo), last: page.last };
+export async function listKeys(deps: Uses<"apiKeyStore">, orgId: string, limit: number, cursor?: CursorKey) {
+  const { items, last } = await deps.apiKeyStore.list(orgId, { limit, cursor });
+  return { keys: items.map(toApiKeyInfo), last };
 }
 
 /** Revokes a key (idempotent); 404 for ids of other organizations. */
-export async function revokeKey(deps: Uses<"db" | "now">, orgId: string, keyId: string): Promise<void> {
-  const rec = await getApiKey(deps.db, orgId, keyId);
+export async function revokeKey(
+  deps: Uses<"apiKeyStore" | "now">,
+  orgId: string,
+  keyId: string,
+): Promise<void> {
+  const rec = await deps.apiKeyStore.get(orgId, keyId);
   if (!rec) throw notFound("API key");
   if (rec.revoked_at) return;
-  await revokeApiKey(deps.db, rec, deps.now().toISOString());
+  await deps.apiKeyStore.revoke(rec, deps.now().toISOString());
 }

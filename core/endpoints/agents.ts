@@ -6,8 +6,7 @@
 import type { Uses } from "../deps.js";
 import { type AgentId, sameAgent } from "../filters/match.js";
 import type { EndpointRecord } from "../model/endpoint.js";
-import { notFound, validationError } from "../model/errors.js";
-import { listAllEndpoints } from "../store/endpoints.js";
+import { validationError } from "../model/errors.js";
 import {
   type CreateEndpointInput,
   createEndpoint,
@@ -27,11 +26,11 @@ function checkAgent(agent: string, given: AgentId | null | undefined): void {
 }
 
 export async function listAgentEndpoints(
-  deps: Uses<"db">,
+  deps: Uses<"endpointStore">,
   org: string,
   agent: string,
 ): Promise<EndpointRecord[]> {
-  return (await listAllEndpoints(deps.db, org)).filter((e) => sameAgent(e.agent_id, agent));
+  return (await deps.endpointStore.listAll(org)).filter((e) => sameAgent(e.agent_id, agent));
 }
 
 /** As createEndpoint, for this agent, and (as such APIs require) with at least one event type. */
@@ -50,16 +49,9 @@ export async function createAgentEndpoint(
   return createEndpoint(deps, org, { ...input, agent_id: input.agent_id ?? agent });
 }
 
-export async function getAgentEndpoint(
-  deps: Uses<"db">,
-  org: string,
-  agent: string,
-  id: string,
-): Promise<EndpointRecord> {
-  const rec = await requireEndpoint(deps, org, id);
-  if (!sameAgent(rec.agent_id, agent)) throw notFound("endpoint");
-  return rec;
-}
+/** The endpoint, or 404 when it does not exist or is another agent's (or none's). */
+export const getAgentEndpoint = (deps: Uses<"endpointStore">, org: string, agent: string, id: string) =>
+  requireEndpoint(deps, org, id, agent);
 
 export async function updateAgentEndpoint(
   deps: EndpointWriterDeps & Uses<"scheduler">,
@@ -77,7 +69,7 @@ export async function updateAgentEndpoint(
 }
 
 export async function deleteAgentEndpoint(
-  deps: Uses<"db" | "endpoints">,
+  deps: Uses<"endpoints" | "endpointStore">,
   org: string,
   agent: string,
   id: string,

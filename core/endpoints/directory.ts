@@ -6,8 +6,6 @@
  */
 import type { EndpointRecord } from "../model/endpoint.js";
 import { type OrgCacheOptions, orgCache } from "../org-cache.js";
-import type { Db } from "../store/db.js";
-import { listAllEndpoints } from "../store/endpoints.js";
 
 export interface EndpointDirectory {
   /** Every endpoint of the organization, cached briefly. */
@@ -18,8 +16,13 @@ export interface EndpointDirectory {
   invalidate(org: string): void;
 }
 
-export function endpointDirectory(db: Db, cache: OrgCacheOptions): EndpointDirectory {
-  const lists = orgCache((org) => listAllEndpoints(db, org), cache);
+/** The store's part the directory reads. */
+export interface EndpointLists {
+  listAll(org: string): Promise<EndpointRecord[]>;
+}
+
+export function endpointDirectory(store: EndpointLists, cache: OrgCacheOptions): EndpointDirectory {
+  const lists = orgCache((org) => store.listAll(org), cache);
   return {
     list: (org) => lists.get(org),
     cached: async (org, id) => (await lists.get(org)).find((e) => e.id === id),

@@ -17,7 +17,7 @@ export interface EndpointSecrets {
 }
 
 export async function readSecrets(
-  deps: Uses<"config" | "db" | "now">,
+  deps: Uses<"config" | "endpointStore" | "now">,
   who: { orgId: string; keyId: string },
   endpointId: string,
 ): Promise<EndpointSecrets> {

@@ -6,21 +6,13 @@
 
 import type { Uses } from "../deps.js";
 import { checkFilter } from "../filters/filter.js";
-import type { AgentId } from "../filters/match.js";
+import { type AgentId, sameAgent } from "../filters/match.js";
 import type { CursorKey } from "../model/cursor.js";
 import type { EndpointRecord } from "../model/endpoint.js";
 import { notFound, ServiceError } from "../model/errors.js";
 import { isId } from "../model/ids.js";
 import { MAX_RAW_SECRET_LENGTH } from "../model/limits.js";
 import { generateSigningKey } from "../signing/sign-ed25519.js";
-import {
-  getEndpoint,
-  insertEndpoint,
-  listEndpointsPage,
-  patchEndpoint,
-  removeEndpoint,
-  replaceSecret,
-} from "../store/endpoints.js";
 import { newEndpointRecord } from "./record.js";
 import { scheduleResume } from "./resume.js";
 import { checkEventTypes, checkHeaders, checkUrl } from "./rules.js";
@@ -66,7 +58,7 @@ const newSecret = (version: SigningVersion) => (version === "v1a" ? generateSign
 const shown = (version: SigningVersion, secret: string) => (version === "v1" ? secret : undefined);
 
 /** What the endpoint writes use: rules (config, catalog), the table, the directory to invalidate, the clock. */
-export type EndpointWriterDeps = Uses<"config" | "db" | "endpoints" | "eventTypes" | "now">;
+export type EndpointWriterDeps = Uses<"config" | "endpoints" | "endpointStore" | "eventTypes" | "now">;
 
 const endpointNotFound = () => notFound("endpoint");
 
@@ -101,7 +93,7 @@ export async function createEndpoint(
     deps.now(),
   );
   const max = deps.config.limits.maxEndpointsPerOrg;
-  if (!(await insertEndpoint(deps.db, rec, max))) {
+  if (!(await deps.endpointStore.insert(rec, { max }))) {
     throw new ServiceError(
       400,
       "endpoint_limit_reached",
@@ -136,24 +128,30 @@ function chosenSecret(input: CreateEndpointInput, version: SigningVersion): stri
 }
 
 export async function listEndpoints(
-  deps: Uses<"db">,
+  deps: Uses<"endpointStore">,
   org: string,
   limit: number,
-  cursor: CursorKey | undefined,
-): Promise<{ endpoints: EndpointRecord[]; last?: Record<string, unknown> }> {
-  const page = await listEndpointsPage(deps.db, org, limit, cursor);
-  return { endpoints: page.items, last: page.last };
+  cursor?: CursorKey,
+) {
+  const { items, last } = await deps.endpointStore.list(org, { limit, cursor });
+  return { endpoints: items, last };
 }
 
 /**
- * One endpoint, read now (not the directory's cache), or 404 `not_found`. Vocabulary
+ * One endpoint, read now (not the directory's cache), or 404 `not_found`; with `agent`, also
+ * 404 unless it is that agent's (an agent's endpoints, core/endpoints/agents.ts). Vocabulary
  * (docs/design.md): `require…` reads and throws, the directory's `cached` may answer
- * undefined, the store's `getEndpoint` is the raw read.
+ * undefined, the store's `get` is the raw read.
  */
-export async function requireEndpoint(deps: Uses<"db">, org: string, id: string): Promise<EndpointRecord> {
+export async function requireEndpoint(
+  deps: Uses<"endpointStore">,
+  org: string,
+  id: string,
+  agent?: string,
+): Promise<EndpointRecord> {
   // Ids that cannot be ours are 404 without a read.
-  const rec = isId("ep", id) ? await getEndpoint(deps.db, org, id) : undefined;
-  if (!rec) throw endpointNotFound();
+  const rec = isId("ep", id) ? await deps.endpointStore.get(org, id) : undefined;
+  if (!rec || (agent !== undefined && !sameAgent(rec.agent_id, agent))) throw endpointNotFound();
   return rec;
 }
 
@@ -184,7 +182,7 @@ export async function updateEndpoint(
   }
   if (Object.keys(set).length === 0) return current;
   set.updated_at = deps.now().toISOString();
-  const updated = await patchEndpoint(deps.db, org, id, set);
+  const updated = await deps.endpointStore.patch(org, id, set);
   if (!updated) throw endpointNotFound();
   deps.endpoints.invalidate(org);
   // Deliveries parked while it was disabled resume (docs/delivery.md, "Disabled endpoints").
@@ -192,8 +190,12 @@ export async function updateEndpoint(
   return updated;
 }
 
-export async function deleteEndpoint(deps: Uses<"db" | "endpoints">, org: string, id: string): Promise<void> {
-  if (!isId("ep", id) || !(await removeEndpoint(deps.db, org, id))) throw endpointNotFound();
+export async function deleteEndpoint(
+  deps: Uses<"endpoints" | "endpointStore">,
+  org: string,
+  id: string,
+): Promise<void> {
+  if (!isId("ep", id) || !(await deps.endpointStore.remove(org, id))) throw endpointNotFound();
   deps.endpoints.invalidate(org);
 }
 
@@ -203,7 +205,7 @@ export async function deleteEndpoint(deps: Uses<"db" | "endpoints">, org: string
  * for SECRET_GRACE_HOURS, so receivers can switch without dropping deliveries.
  */
 export async function rotateSecret(
-  deps: Uses<"config" | "db" | "endpoints" | "now">,
+  deps: Uses<"config" | "endpoints" | "endpointStore" | "now">,
   org: string,
   id: string,
   version?: SigningVersion,
@@ -214,7 +216,12 @@ export async function rotateSecret(
   const graceMs = deps.config.secretGraceHours * 3600_000;
   const until = graceMs > 0 ? new Date(now.getTime() + graceMs).toISOString() : null;
   const secret = newSecret(target);
-  const updated = await replaceSecret(deps.db, org, id, secret, until, now.toISOString(), target);
+  const updated = await deps.endpointStore.replaceSecret(org, id, {
+    secret,
+    previousUntil: until,
+    now: now.toISOString(),
+    signingVersion: target,
+  });
   if (!updated) throw endpointNotFound();
   deps.endpoints.invalidate(org);
   return { endpoint: updated, secret: shown(target, secret) };

@@ -49,7 +49,7 @@ function fromSample(e: SampleEvent, now: Date): Candidate {
 }
 
 export async function testFilter(
-  deps: Uses<"db" | "now">,
+  deps: Uses<"db" | "endpointStore" | "now">,
   org: string,
   endpointId: string,
   input: FilterTestInput,

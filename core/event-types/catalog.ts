@@ -3,8 +3,6 @@
  * root (core/deps.ts) builds one per process.
  */
 import { type OrgCacheOptions, orgCache } from "../org-cache.js";
-import type { Db } from "../store/db.js";
-import { listEventTypes } from "../store/event-types.js";
 import { DEFAULT_EVENT_TYPES, type EventTypeDef } from "./default-catalog.js";
 
 export interface EventTypeCatalog {
@@ -18,9 +16,14 @@ export interface EventTypeCatalog {
   find(org: string, name: string): Promise<EventTypeDef | undefined>;
 }
 
-export function eventTypeCatalog(db: Db, cache: OrgCacheOptions): EventTypeCatalog {
+/** The store's part the catalog reads: an organization's own types. */
+export interface CustomEventTypes {
+  list(org: string): Promise<EventTypeDef[]>;
+}
+
+export function eventTypeCatalog(store: CustomEventTypes, cache: OrgCacheOptions): EventTypeCatalog {
   const list = async (org: string) => {
-    const custom = await listEventTypes(db, org);
+    const custom = await store.list(org);
     const names = new Set(custom.map((t) => t.name));
     return [...DEFAULT_EVENT_TYPES.filter((t) => !names.has(t.name)), ...custom];
   };

@@ -4,8 +4,8 @@ import { SchemaTooComplex } from "../event-types/complexity.js";
 import { DEFAULT_EVENT_TYPES } from "../event-types/default-catalog.js";
 import { validatorFor } from "../event-types/schema.js";
 import { conflict, ServiceError, validationError } from "../model/errors.js";
+import type { StoredEventType } from "../model/event-type.js";
 import { MAX_DATA_DEPTH } from "../model/limits.js";
-import { putEventType, type StoredEventType } from "../store/event-types.js";
 import { jsonShapeIssue } from "./validate.js";
 
 export interface NewEventType {
@@ -15,7 +15,7 @@ export interface NewEventType {
 }
 
 export async function createEventType(
-  deps: Uses<"db" | "now">,
+  deps: Uses<"eventTypeStore" | "now">,
   org: string,
   input: NewEventType,
 ): Promise<StoredEventType> {
@@ -42,6 +42,6 @@ export async function createEventType(
     ...(input.schema === undefined ? {} : { schema: input.schema }),
     created_at: deps.now().toISOString(),
   };
-  if (!(await putEventType(deps.db, org, def))) throw taken();
+  if (!(await deps.eventTypeStore.put(org, def))) throw taken();
   return def;
 }

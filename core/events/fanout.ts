@@ -241,7 +241,7 @@ export async function sendUnderLease(
  * Used by the scheduler's fan-out command and by repeated/redelivered events.
  */
 export async function completeFanout(
-  deps: Uses<"config" | "db" | "endpoints" | "now" | "scheduler" | "sqs">,
+  deps: Uses<"config" | "db" | "endpoints" | "filterCountStore" | "now" | "scheduler" | "sqs">,
   org: string,
   msgId: string,
 ): Promise<void> {

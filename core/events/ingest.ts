@@ -31,7 +31,9 @@ import { messageIdFromSqs } from "./message-id.js";
 import { validateEvent } from "./validate.js";
 
 /** Ingest uses every part: validation (catalog, clock), matching (directory), the table, the queue, the scheduler. */
-export type IngestDeps = Uses<"config" | "db" | "endpoints" | "eventTypes" | "now" | "scheduler" | "sqs">;
+export type IngestDeps = Uses<
+  "config" | "db" | "endpoints" | "eventTypes" | "filterCountStore" | "now" | "scheduler" | "sqs"
+>;
 
 export interface IngestOptions {
   /** The SQS message id (and send time): without a producer id, the message id derives from it. */
@@ -64,7 +66,7 @@ export interface IngestResult {
  * idempotency claim). Throws ServiceError (4xx) for invalid input.
  */
 export async function claimEvent(
-  deps: Uses<"config" | "db" | "endpoints" | "eventTypes" | "now">,
+  deps: Uses<"config" | "db" | "endpoints" | "eventTypes" | "filterCountStore" | "now">,
   input: unknown,
   opts: IngestOptions = {},
 ): Promise<Claim> {

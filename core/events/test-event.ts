@@ -7,7 +7,6 @@ import type { Uses } from "../deps.js";
 import { requireEndpoint } from "../endpoints/service.js";
 import type { EndpointRecord } from "../model/endpoint.js";
 import { conflict, ServiceError } from "../model/errors.js";
-import { listAllEndpoints } from "../store/endpoints.js";
 import { exampleData } from "./example.js";
 import { type IngestDeps, ingestEvent } from "./ingest.js";
 
@@ -24,7 +23,7 @@ export interface TestEventResult {
  * enabled one. `type` (one endpoint only) sends a catalog type with sample data from its schema.
  */
 export async function sendTestEvent(
-  deps: IngestDeps,
+  deps: IngestDeps & Uses<"endpointStore">,
   org: string,
   endpointId?: string,
   type?: string,
@@ -37,7 +36,7 @@ export async function sendTestEvent(
       throw conflict("endpoint_disabled", "the endpoint is disabled; enable it first");
     targets = [ep];
   } else {
-    targets = (await listAllEndpoints(deps.db, org)).filter((e) => e.status !== "disabled");
+    targets = (await deps.endpointStore.listAll(org)).filter((e) => e.status !== "disabled");
   }
   const res = await ingestEvent(
     deps,

@@ -6,14 +6,19 @@
 import type { Uses } from "../deps.js";
 import { logger } from "../log/logger.js";
 import type { EndpointRecord } from "../model/endpoint.js";
-import { addFiltered } from "../store/filter-counts.js";
 
-export async function countFiltered(deps: Uses<"db">, org: string, filtered: readonly EndpointRecord[] = []) {
+export async function countFiltered(
+  deps: Uses<"filterCountStore">,
+  org: string,
+  filtered: readonly EndpointRecord[] = [],
+) {
   await Promise.all(
     filtered.map((ep) =>
-      addFiltered(deps.db, org, ep.id).catch((err: unknown) =>
-        logger.warn("filtered_count not updated", { org_id: org, endpoint_id: ep.id, error: String(err) }),
-      ),
+      deps.filterCountStore
+        .add(org, ep.id)
+        .catch((err: unknown) =>
+          logger.warn("filtered_count not updated", { org_id: org, endpoint_id: ep.id, error: String(err) }),
+        ),
     ),
   );
 }

@@ -5,3 +5,8 @@ export interface EventTypeDef {
   /** JSON Schema for `data`; events whose data does not match are rejected. */
   schema?: Record<string, unknown>;
 }
+
+/** An organization's own event type as it is stored. */
+export interface StoredEventType extends EventTypeDef {
+  created_at: string;
+}

@@ -22,3 +22,21 @@ export interface Principal {
   role: Role;
   portal?: PortalScope;
 }
+
+/** An API key's kind: `sk_live_…` or `sk_test_…`. */
+export type KeyMode = "live" | "test";
+
+/** An API key as it is stored: its hash, never the raw key. */
+export interface ApiKeyRecord {
+  org_id: string;
+  id: string;
+  name: string | null;
+  role: Role;
+  mode: KeyMode;
+  /** The first characters of the raw key, to recognise it in a list (`sk_live_AbCd`). */
+  prefix: string;
+  /** SHA-256 (hex) of the raw key. */
+  key_hash: string;
+  created_at: string;
+  revoked_at: string | null;
+}

@@ -4,7 +4,6 @@
  */
 import { type ApiKeyInfo, createApiKey, findApiKey, toApiKeyInfo } from "../auth/api-keys.js";
 import type { Uses } from "../deps.js";
-import { putOrgIfAbsent } from "../store/orgs.js";
 
 export interface BootstrapInput {
   orgId: string;
@@ -21,10 +20,10 @@ export interface BootstrapResult {
 }
 
 export async function bootstrapOrg(
-  deps: Uses<"db" | "now">,
+  deps: Uses<"apiKeyStore" | "orgStore" | "now">,
   input: BootstrapInput,
 ): Promise<BootstrapResult> {
-  const created = await putOrgIfAbsent(deps.db, {
+  const created = await deps.orgStore.putIfAbsent({
     org_id: input.orgId,
     name: input.name,
     created_at: deps.now().toISOString(),

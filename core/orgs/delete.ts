@@ -9,27 +9,29 @@
  * Every step is idempotent: a DELETE that died half-way is finished by the next one.
  */
 import { revokeKey } from "../auth/api-keys.js";
-import type { Deps } from "../deps.js";
+import type { Uses } from "../deps.js";
 import { conflict, notFound } from "../model/errors.js";
-import { removeEndpoint } from "../store/endpoints.js";
-import { credentialIdsOf, getOrg, markOrgDeleted } from "../store/orgs.js";
-import { revokePortalSession } from "../store/portal-sessions.js";
 
-export async function deleteOrganization(deps: Deps, id: string): Promise<void> {
+export async function deleteOrganization(
+  deps: Uses<
+    "apiKeyStore" | "config" | "endpoints" | "endpointStore" | "now" | "orgStore" | "portalSessionStore"
+  >,
+  id: string,
+): Promise<void> {
   if (id === deps.config.platformOrgId) {
     throw conflict("platform_organization", "the platform organization cannot be deleted");
   }
-  const org = await getOrg(deps.db, id);
+  const org = await deps.orgStore.get(id);
   if (!org || org.deleted_at) throw notFound("organization");
   const at = deps.now().toISOString();
-  const ids = await credentialIdsOf(deps.db, id);
+  const ids = await deps.orgStore.credentialIds(id);
   // Credentials first: from here on nobody acts for the organization.
   await Promise.all([
     ...ids.apiKeys.map((key) => revokeKey(deps, id, key)),
-    ...ids.portalSessions.map((s) => revokePortalSession(deps.db, id, s, at)),
+    ...ids.portalSessions.map((s) => deps.portalSessionStore.revoke(id, s, at)),
   ]);
-  for (const ep of ids.endpoints) await removeEndpoint(deps.db, id, ep);
+  for (const ep of ids.endpoints) await deps.endpointStore.remove(id, ep);
   deps.endpoints.invalidate(id);
-  await deps.db.secrets.forgetOrganization(id);
-  await markOrgDeleted(deps.db, id, at);
+  await deps.orgStore.forgetSecrets(id);
+  await deps.orgStore.markDeleted(id, at);
 }

@@ -9,8 +9,8 @@ import type { Uses } from "../deps.js";
 import type { CursorKey } from "../model/cursor.js";
 import { conflict, notFound, ServiceError } from "../model/errors.js";
 import { newId } from "../model/ids.js";
+import type { OrgRecord } from "../model/org.js";
 import type { Principal } from "../model/principal.js";
-import { getOrg, listOrgs, type OrgRecord, putOrgIfAbsent } from "../store/orgs.js";
 
 export interface Organization {
   id: string;
@@ -32,12 +32,12 @@ export function assertPlatformAdmin(deps: Uses<"config">, principal: Principal):
 }
 
 export async function createOrganization(
-  deps: Uses<"db" | "now">,
+  deps: Uses<"apiKeyStore" | "orgStore" | "now">,
   input: { id?: string; name: string },
 ): Promise<{ organization: Organization; key: ApiKeyInfo; raw: string }> {
   const now = deps.now();
   const id = input.id ?? newId("org", now);
-  const created = await putOrgIfAbsent(deps.db, {
+  const created = await deps.orgStore.putIfAbsent({
     org_id: id,
     name: input.name,
     created_at: now.toISOString(),
@@ -47,13 +47,17 @@ export async function createOrganization(
   return { organization: { id, name: input.name, created_at: now.toISOString() }, key, raw };
 }
 
-export async function getOrganization(deps: Uses<"db">, id: string): Promise<Organization> {
-  const rec = await getOrg(deps.db, id);
+export async function getOrganization(deps: Uses<"orgStore">, id: string): Promise<Organization> {
+  const rec = await deps.orgStore.get(id);
   if (!rec || rec.deleted_at) throw notFound("organization");
   return toOrganization(rec);
 }
 
-export async function listOrganizations(deps: Uses<"db">, limit: number, cursor: CursorKey | undefined) {
-  const page = await listOrgs(deps.db, limit, cursor);
+export async function listOrganizations(
+  deps: Uses<"orgStore">,
+  limit: number,
+  cursor: CursorKey | undefined,
+) {
+  const page = await deps.orgStore.list({ limit, cursor });
   return { organizations: page.items.map(toOrganization), last: page.last };
 }

@@ -7,8 +7,6 @@ import type { Uses } from "../deps.js";
 import { notFound, ServiceError, validationError } from "../model/errors.js";
 import { newId } from "../model/ids.js";
 import type { Principal } from "../model/principal.js";
-import { getOrg } from "../store/orgs.js";
-import { getPortalSession, putPortalSession, revokePortalSession } from "../store/portal-sessions.js";
 import { CAPABILITIES, type Capability, DEFAULT_CAPABILITIES } from "./capabilities.js";
 import { type SessionClaims, signToken, verifyToken } from "./token.js";
 
@@ -40,7 +38,7 @@ function secretOf(deps: Uses<"config">): string {
 
 /** The organization the session is for: the caller's own, or any for a platform admin. */
 async function targetOrg(
-  deps: Uses<"config" | "db">,
+  deps: Uses<"config" | "orgStore">,
   caller: Principal,
   orgId: string | undefined,
 ): Promise<string> {
@@ -48,7 +46,7 @@ async function targetOrg(
   if (caller.orgId !== deps.config.platformOrgId) {
     throw new ServiceError(403, "forbidden", "only platform admins create sessions for another organization");
   }
-  if (!(await getOrg(deps.db, orgId))) throw notFound("organization");
+  if (!(await deps.orgStore.get(orgId))) throw notFound("organization");
   return orgId;
 }
 
@@ -68,7 +66,7 @@ function checkReturnUrl(raw: string | undefined): string | null {
 }
 
 export async function createSession(
-  deps: Uses<"config" | "db" | "eventTypes" | "now">,
+  deps: Uses<"config" | "eventTypes" | "now" | "orgStore" | "portalSessionStore">,
   caller: Principal,
   input: CreateSessionInput,
   portalBase: string,
@@ -90,8 +88,7 @@ export async function createSession(
   const exp = Math.floor(now.getTime() / 1000) + seconds;
   const id = newId("ps", now);
   const expires = new Date(exp * 1000).toISOString();
-  await putPortalSession(
-    deps.db,
+  await deps.portalSessionStore.put(
     {
       org_id: org,
       id,
@@ -111,13 +108,13 @@ export async function createSession(
 }
 
 export async function revokeSession(
-  deps: Uses<"config" | "db" | "now">,
+  deps: Uses<"config" | "now" | "orgStore" | "portalSessionStore">,
   caller: Principal,
   id: string,
   orgId?: string,
 ): Promise<void> {
   const org = await targetOrg(deps, caller, orgId);
-  if (!(await revokePortalSession(deps.db, org, id, deps.now().toISOString()))) {
+  if (!(await deps.portalSessionStore.revoke(org, id, deps.now().toISOString()))) {
     throw notFound("portal session");
   }
 }
@@ -127,7 +124,7 @@ const unauthorized = (code: string, message: string, returnUrl?: string | null) 
 
 /** Resolves a session token to its principal; 401 with `session_expired`/`session_revoked` (and the return_url). */
 export async function authenticateSession(
-  deps: Uses<"config" | "db" | "now">,
+  deps: Uses<"config" | "now" | "portalSessionStore">,
   raw: string,
 ): Promise<Principal> {
   const secret = deps.config.portalSecret;
@@ -136,7 +133,7 @@ export async function authenticateSession(
   const verified = verifyToken(raw, secret, new Date(0));
   if (!verified.ok) throw unauthorized("unauthorized", "invalid portal session token");
   const c = verified.claims;
-  const rec = await getPortalSession(deps.db, c.org, c.sid);
+  const rec = await deps.portalSessionStore.get(c.org, c.sid);
   if (c.exp * 1000 <= deps.now().getTime()) {
     throw unauthorized("session_expired", "this portal session has expired", rec?.return_url);
   }
@@ -159,7 +156,7 @@ const ROLE_CAPABILITIES: Record<Principal["role"], Capability[]> = {
 };
 
 /** The caller's scope: a portal session's own, or what an API key's role allows. */
-export async function currentSession(deps: Uses<"config" | "db">, principal: Principal) {
+export async function currentSession(deps: Uses<"config" | "portalSessionStore">, principal: Principal) {
   const scope = principal.portal;
   const base = { org_id: principal.orgId, secret_grace_hours: deps.config.secretGraceHours };
   if (!scope) {
@@ -173,7 +170,7 @@ export async function currentSession(deps: Uses<"config" | "db">, principal: Pri
       return_url: null,
     };
   }
-  const rec = await getPortalSession(deps.db, principal.orgId, scope.sessionId);
+  const rec = await deps.portalSessionStore.get(principal.orgId, scope.sessionId);
   if (!rec) throw notFound("portal session");
   return {
     ...base,

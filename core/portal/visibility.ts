@@ -7,14 +7,21 @@ import type { Uses } from "../deps.js";
 import { notFound } from "../model/errors.js";
 import { isId } from "../model/ids.js";
 import type { PortalScope } from "../model/principal.js";
-import { getEndpoint, listAllEndpoints } from "../store/endpoints.js";
 import { getMessage } from "../store/messages.js";
 import { allowsAgent, allowsType } from "./scope.js";
 
+/** What the visibility checks read. */
+export type VisibilityDeps = Uses<"db" | "endpointStore">;
+
 /** 404 unless the endpoint exists and belongs to the session's agent (any agent: no read). */
-export async function assertEndpointVisible(deps: Uses<"db">, org: string, scope: PortalScope, id: string) {
+export async function assertEndpointVisible(
+  deps: VisibilityDeps,
+  org: string,
+  scope: PortalScope,
+  id: string,
+) {
   if (scope.agentId === null) return;
-  const ep = isId("ep", id) ? await getEndpoint(deps.db, org, id) : undefined;
+  const ep = isId("ep", id) ? await deps.endpointStore.get(org, id) : undefined;
   if (!ep || !allowsAgent(scope, ep.agent_id)) throw notFound("endpoint");
 }
 
@@ -27,11 +34,11 @@ export async function assertEventVisible(deps: Uses<"db">, org: string, scope: P
 
 /** Ids of the organization's endpoints the session's agent may see. */
 export async function visibleEndpointIds(
-  deps: Uses<"db">,
+  deps: VisibilityDeps,
   org: string,
   scope: PortalScope,
 ): Promise<Set<string>> {
   return new Set(
-    (await listAllEndpoints(deps.db, org)).filter((e) => allowsAgent(scope, e.agent_id)).map((e) => e.id),
+    (await deps.endpointStore.listAll(org)).filter((e) => allowsAgent(scope, e.agent_id)).map((e) => e.id),
   );
 }

@@ -4,27 +4,11 @@
  * transaction so a key is either fully usable or not at all. Only hashes are stored.
  */
 import { GetCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
-import type { Role } from "../model/principal.js";
+import type { ApiKeyRecord, Role } from "../model/principal.js";
 import type { CursorKey } from "./cursor.js";
 import type { Db } from "./db.js";
 import { keys } from "./keys.js";
 import { queryPageWithPrefix } from "./query.js";
-
-export type KeyMode = "live" | "test";
-
-export interface ApiKeyRecord {
-  org_id: string;
-  id: string;
-  name: string | null;
-  role: Role;
-  mode: KeyMode;
-  /** The first characters of the raw key, to recognise it in a list (`sk_live_AbCd`). */
-  prefix: string;
-  /** SHA-256 (hex) of the raw key. */
-  key_hash: string;
-  created_at: string;
-  revoked_at: string | null;
-}
 
 /** What the lookup-by-hash item holds: enough to authenticate without a second read. */
 export interface ApiKeyLookup {
@@ -125,4 +109,27 @@ export async function revokeApiKey(db: Db, rec: ApiKeyRecord, at: string): Promi
       ],
     }),
   );
+}
+
+/** What the API key service uses: both items of a key, written and revoked together. */
+export interface ApiKeyStore {
+  /** Writes both items; false when a key with that hash already exists. */
+  put(rec: ApiKeyRecord): Promise<boolean>;
+  getByHash(hash: string): Promise<ApiKeyLookup | undefined>;
+  get(org: string, id: string): Promise<ApiKeyRecord | undefined>;
+  list(
+    org: string,
+    page: { limit: number; cursor?: CursorKey },
+  ): Promise<{ items: ApiKeyRecord[]; last?: Record<string, unknown> }>;
+  revoke(rec: ApiKeyRecord, at: string): Promise<void>;
+}
+
+export function apiKeyStore(db: Db): ApiKeyStore {
+  return {
+    put: (rec) => putApiKey(db, rec),
+    getByHash: (hash) => getApiKeyByHash(db, hash),
+    get: (org, id) => getApiKey(db, org, id),
+    list: (org, page) => listApiKeys(db, org, page.limit, page.cursor),
+    revoke: (rec, at) => revokeApiKey(db, rec, at),
+  };
 }

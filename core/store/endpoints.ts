@@ -232,3 +232,45 @@ export async function replaceSecret(
     throw err;
   }
 }
+
+/** What the endpoint services and the endpoint directory use of the endpoint items. */
+export interface EndpointStore {
+  /** One endpoint, read now (secrets opened); undefined when it does not exist. */
+  get(org: string, id: string): Promise<EndpointRecord | undefined>;
+  /** Every endpoint of the organization, oldest first. */
+  listAll(org: string): Promise<EndpointRecord[]>;
+  list(
+    org: string,
+    page: { limit: number; cursor?: CursorKey },
+  ): Promise<{ items: EndpointRecord[]; last?: Record<string, unknown> }>;
+  /** Creates it unless the organization has `max` endpoints already (false then). */
+  insert(rec: EndpointRecord, opts: { max: number }): Promise<boolean>;
+  /** False when it does not exist. */
+  remove(org: string, id: string): Promise<boolean>;
+  /** Sets only the given attributes; undefined when it does not exist. */
+  patch(org: string, id: string, set: Partial<EndpointRecord>): Promise<EndpointRecord | undefined>;
+  /** A new signing secret; the current one signs too until `previousUntil` (null: dropped at once). */
+  replaceSecret(
+    org: string,
+    id: string,
+    next: {
+      secret: string;
+      previousUntil: string | null;
+      now: string;
+      signingVersion?: EndpointRecord["signing_version"];
+    },
+  ): Promise<EndpointRecord | undefined>;
+}
+
+export function endpointStore(db: Db): EndpointStore {
+  return {
+    get: (org, id) => getEndpoint(db, org, id),
+    listAll: (org) => listAllEndpoints(db, org),
+    list: (org, page) => listEndpointsPage(db, org, page.limit, page.cursor),
+    insert: (rec, opts) => insertEndpoint(db, rec, opts.max),
+    remove: (org, id) => removeEndpoint(db, org, id),
+    patch: (org, id, set) => patchEndpoint(db, org, id, set),
+    replaceSecret: (org, id, next) =>
+      replaceSecret(db, org, id, next.secret, next.previousUntil, next.now, next.signingVersion),
+  };
+}

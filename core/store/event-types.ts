@@ -1,14 +1,10 @@
 /** Custom event types of an organization (ORG#{org} / ETYPE#{name}). */
 import { PutCommand } from "@aws-sdk/lib-dynamodb";
-import type { EventTypeDef } from "../model/event-type.js";
+import type { StoredEventType } from "../model/event-type.js";
 import { isConditionalCheckFailed } from "./conditional.js";
 import type { Db } from "./db.js";
 import { keys } from "./keys.js";
 import { queryAllWithPrefix } from "./query.js";
-
-export interface StoredEventType extends EventTypeDef {
-  created_at: string;
-}
 
 /** Adds a type; returns false when the organization already has one by that name. */
 export async function putEventType(db: Db, org: string, def: StoredEventType): Promise<boolean> {
@@ -30,4 +26,18 @@ export async function putEventType(db: Db, org: string, def: StoredEventType): P
 export async function listEventTypes(db: Db, org: string): Promise<StoredEventType[]> {
   const items = await queryAllWithPrefix(db, keys.org(org).pk, keys.eventTypePrefix);
   return items.map(({ pk: _pk, sk: _sk, ...rest }) => rest as StoredEventType);
+}
+
+/** What the catalog and the event-type service use of an organization's own types. */
+export interface EventTypeStore {
+  /** Adds a type; false when the organization already has one by that name. */
+  put(org: string, def: StoredEventType): Promise<boolean>;
+  list(org: string): Promise<StoredEventType[]>;
+}
+
+export function eventTypeStore(db: Db): EventTypeStore {
+  return {
+    put: (org, def) => putEventType(db, org, def),
+    list: (org) => listEventTypes(db, org),
+  };
 }

@@ -23,3 +23,13 @@ export async function addFiltered(db: Db, org: string, endpointId: string, n = 1
     if (!isConditionalCheckFailed(err)) throw err;
   }
 }
+
+/** What filter counting uses. */
+export interface FilterCountStore {
+  /** Adds `n` (1) to the endpoint's `filtered_count`; nothing when the endpoint is gone. */
+  add(org: string, endpointId: string, n?: number): Promise<void>;
+}
+
+export function filterCountStore(db: Db): FilterCountStore {
+  return { add: (org, endpointId, n) => addFiltered(db, org, endpointId, n) };
+}

@@ -1,20 +1,11 @@
 /** Organization items (ORG#{org} / ORG): name, creation time and the endpoint counter. */
 import { GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import type { OrgRecord } from "../model/org.js";
 import { isConditionalCheckFailed } from "./conditional.js";
 import { type CursorKey, cursorWithin } from "./cursor.js";
 import type { Db } from "./db.js";
 import { keys } from "./keys.js";
 import { queryAllWithPrefix, queryFilledPage } from "./query.js";
-
-export interface OrgRecord {
-  org_id: string;
-  name: string;
-  created_at: string;
-  /** Maintained by the endpoints store in the same transaction as each create/delete. */
-  endpoint_count: number;
-  /** Set when the organization was deleted: the item stays as a tombstone (the id is never reused). */
-  deleted_at?: string;
-}
 
 /** Creates the organization unless it exists; never touches an existing one's counter. */
 export async function putOrgIfAbsent(db: Db, org: Omit<OrgRecord, "endpoint_count">): Promise<boolean> {
@@ -110,4 +101,30 @@ export async function credentialIdsOf(
     ids(keys.portalSessionPrefix),
   ]);
   return { apiKeys, endpoints, portalSessions };
+}
+
+/** What the organization services use of the organization items (and of the secrets kept for one). */
+export interface OrgStore {
+  /** Creates the organization unless it exists (false then); never touches an existing one's counter. */
+  putIfAbsent(org: Omit<OrgRecord, "endpoint_count">): Promise<boolean>;
+  get(org: string): Promise<OrgRecord | undefined>;
+  list(page: {
+    limit: number;
+    cursor?: CursorKey;
+  }): Promise<{ items: OrgRecord[]; last?: Record<string, unknown> }>;
+  markDeleted(org: string, at: string): Promise<boolean>;
+  credentialIds(org: string): ReturnType<typeof credentialIdsOf>;
+  /** Deletes the organization's data key: every secret stored for it becomes unreadable. */
+  forgetSecrets(org: string): Promise<void>;
+}
+
+export function orgStore(db: Db): OrgStore {
+  return {
+    putIfAbsent: (org) => putOrgIfAbsent(db, org),
+    get: (org) => getOrg(db, org),
+    list: (page) => listOrgs(db, page.limit, page.cursor),
+    markDeleted: (org, at) => markOrgDeleted(db, org, at),
+    credentialIds: (org) => credentialIdsOf(db, org),
+    forgetSecrets: (org) => db.secrets.forgetOrganization(org),
+  };
 }

@@ -60,3 +60,20 @@ export async function revokePortalSession(db: Db, org: string, id: string, at: s
     throw err;
   }
 }
+
+/** What the portal session service uses. */
+export interface PortalSessionStore {
+  /** Writes a new session; the table's TTL removes it at `ttlSeconds` (epoch seconds). */
+  put(rec: PortalSessionRecord, ttlSeconds: number): Promise<void>;
+  get(org: string, id: string): Promise<PortalSessionRecord | undefined>;
+  /** Marks the session revoked (again: idempotent); false when it does not exist. */
+  revoke(org: string, id: string, at: string): Promise<boolean>;
+}
+
+export function portalSessionStore(db: Db): PortalSessionStore {
+  return {
+    put: (rec, ttlSeconds) => putPortalSession(db, rec, ttlSeconds),
+    get: (org, id) => getPortalSession(db, org, id),
+    revoke: (org, id, at) => revokePortalSession(db, org, id, at),
+  };
+}
