@@ -15,7 +15,9 @@ import type { Scheduler } from "./model/schedule.js";
 import { createSqs } from "./queue/sqs.js";
 import { eventBridgeScheduler } from "./scheduler/eventbridge.js";
 import { type ApiKeyStore, apiKeyStore } from "./store/api-keys.js";
+import { type AttemptStore, attemptStore } from "./store/attempts.js";
 import { createDb, type Db } from "./store/db.js";
+import { type DeliveryStore, deliveryStore } from "./store/deliveries.js";
 import { type HealthStore, healthStore } from "./store/endpoint-health.js";
 import { type EndpointStore, endpointStore } from "./store/endpoints.js";
 import { type EventTypeStore, eventTypeStore } from "./store/event-types.js";
@@ -39,6 +41,10 @@ export interface Deps {
   eventTypes: EventTypeCatalog;
   /** Stored messages (core/store/messages.ts). */
   messageStore: MessageStore;
+  /** The delivery log: delivery states and the recovery index (core/store/deliveries.ts). */
+  deliveryStore: DeliveryStore;
+  /** The attempt log, read (core/store/attempts.ts). */
+  attemptStore: AttemptStore;
   /** Endpoint health writes of the delivery engine (core/store/endpoint-health.ts). */
   healthStore: HealthStore;
   /** The shared per-endpoint rate-limit windows (core/store/rate-limit.ts). */
@@ -86,6 +92,9 @@ export function createDeps(config: Config, overrides: Partial<Deps> = {}): Deps 
       (config.scheduler.mode === "local" ? localScheduler(db) : eventBridgeScheduler(config, { sqs })),
     now,
     messageStore: overrides.messageStore ?? messageStore(db),
+    deliveryStore:
+      overrides.deliveryStore ?? deliveryStore(db, { retentionSeconds: config.retention.eventDays * 86_400 }),
+    attemptStore: overrides.attemptStore ?? attemptStore(db),
     healthStore: overrides.healthStore ?? healthStore(db),
     rateLimitStore: overrides.rateLimitStore ?? rateLimitStore(db),
     healthMemos: overrides.healthMemos ?? new Map(),

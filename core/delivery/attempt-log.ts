@@ -1,17 +1,9 @@
 /** Reading the attempt log: per endpoint or per event, newest first, 404 for ids not the caller's. */
 import type { Deps } from "../deps.js";
 import { requireEndpoint } from "../endpoints/service.js";
+import type { AttemptPage, AttemptQuery } from "../model/delivery.js";
 import { notFound } from "../model/errors.js";
 import { isId } from "../model/ids.js";
-import {
-  type AttemptPage,
-  type AttemptQuery,
-  attemptSamples,
-  attemptsOfEndpoint,
-  attemptsOfMessage,
-  getAttempt,
-} from "../store/attempts.js";
-import { getMessage } from "../store/messages.js";
 import { aggregate, type StatsWindow, windowBounds } from "./endpoint-stats.js";
 import { sentRequest } from "./request.js";
 import { retryHorizonMs } from "./retry.js";
@@ -26,7 +18,7 @@ export async function endpointAttempts(
   q: AttemptQuery,
 ): Promise<AttemptPage> {
   await requireEndpoint(deps, org, endpointId);
-  return attemptsOfEndpoint(deps.db, org, endpointId, q);
+  return deps.attemptStore.ofEndpoint(org, endpointId, q);
 }
 
 export async function eventAttempts(
@@ -35,9 +27,9 @@ export async function eventAttempts(
   msgId: string,
   q: AttemptQuery,
 ): Promise<AttemptPage> {
-  const m = await getMessage(deps.db, org, msgId);
+  const m = await deps.messageStore.get(org, msgId);
   if (!m) throw notFound("event");
-  return attemptsOfMessage(deps.db, org, msgId, q, [...m.targets, ...(m.skipped ?? [])]);
+  return deps.attemptStore.ofMessage(org, msgId, q, [...m.targets, ...(m.skipped ?? [])]);
 }
 
 /** One attempt with the request it sent (rebuilt: see sentRequest). */
@@ -49,11 +41,13 @@ export async function attemptDetail(
   attemptId: string,
 ) {
   const [m, endpoint] = await Promise.all([
-    isId("msg", msgId) ? getMessage(deps.db, org, msgId) : undefined,
+    isId("msg", msgId) ? deps.messageStore.get(org, msgId) : undefined,
     requireEndpoint(deps, org, endpointId),
   ]);
   if (!m) throw notFound("event");
-  const a = isId("att", attemptId) ? await getAttempt(deps.db, org, endpointId, msgId, attemptId) : undefined;
+  const a = isId("att", attemptId)
+    ? await deps.attemptStore.get(org, { endpointId, msgId, attemptId })
+    : undefined;
   if (!a) throw notFound("attempt");
   const { serviceName, secretGraceHours } = deps.config;
   return { attempt: a, request: sentRequest(endpoint, m, a.timestamp, { serviceName, secretGraceHours }) };
@@ -68,7 +62,7 @@ export async function endpointStats(deps: Deps, org: string, endpointId: string,
   const endpoint = await requireEndpoint(deps, org, endpointId);
   const now = deps.now();
   const { from } = windowBounds(window, now);
-  const { samples, truncated } = await attemptSamples(deps.db, org, endpointId, {
+  const { samples, truncated } = await deps.attemptStore.samples(org, endpointId, {
     since: new Date(from).toISOString(),
     eventsSince: new Date(from - retryHorizonMs(deps.config.retry, endpoint.max_retries)),
     maxItems: STATS_MAX_ITEMS,

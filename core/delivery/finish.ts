@@ -12,17 +12,17 @@
 import type { SQSRecord } from "aws-lambda";
 import type { Deps } from "../deps.js";
 import { logger } from "../log/logger.js";
+import type { DeliveryLogEntry } from "../model/delivery.js";
 import type { EndpointRecord } from "../model/endpoint.js";
 import type { DeliveryTask } from "../model/task.js";
 import { type DeadLetter, deadLetter } from "../queue/dead-letter.js";
 import { sendEach } from "../queue/send.js";
 import { changeVisibility } from "../queue/visibility.js";
-import { putAll } from "../store/batch-write.js";
 import type { AttemptResult } from "./attempt.js";
 import type { Decision, Lane } from "./decide.js";
 import { applyHealth, type HealthObservation } from "./health.js";
 import { retryEntry } from "./pointer.js";
-import { deliveryRecordItem } from "./records.js";
+import { deliveryEntry } from "./records.js";
 
 export interface Processed {
   record: SQSRecord;
@@ -53,21 +53,21 @@ export async function finishBatch(deps: Deps, processed: Processed[], lane: Lane
 }
 
 async function writeRecords(deps: Deps, decided: Processed[]): Promise<void> {
-  // One delivery-log item per decided record: the attempt, if one was made, folded into the
+  // One delivery-log entry per decided record: the attempt, if one was made, folded into the
   // delivery's new state (core/store/deliveries.ts).
-  const items: Record<string, unknown>[] = [];
+  const entries: DeliveryLogEntry[] = [];
   for (const p of decided) {
     const { records } = p.decision!;
     // No new state, no item: an attempt always leads to one (a move to the slow lane is no attempt).
     if (!records.delivery) continue;
     if (records.attempt && p.result) {
       const attempt = { ...p.result.record, error: records.attempt.error ?? p.result.record.error };
-      items.push(deliveryRecordItem(deps, p.task!, { ...records.delivery, attempt }));
-    } else items.push(deliveryRecordItem(deps, p.task!, records.delivery));
+      entries.push(deliveryEntry(deps, p.task!, { ...records.delivery, attempt }));
+    } else entries.push(deliveryEntry(deps, p.task!, records.delivery));
   }
-  await putAll(deps.db, items).catch((err: unknown) => {
+  await deps.deliveryStore.write(entries).catch((err: unknown) => {
     // The attempts happened; failing the batch would only repeat them. The log loses entries.
-    logger.error("delivery log write failed", { items: items.length, error: (err as Error)?.message });
+    logger.error("delivery log write failed", { items: entries.length, error: (err as Error)?.message });
   });
 }
 

@@ -14,7 +14,6 @@ import type { Deps } from "../deps.js";
 import { logger } from "../log/logger.js";
 import type { EndpointRecord } from "../model/endpoint.js";
 import { type DeliveryTask, type QueuedTask, queuedTask } from "../model/task.js";
-import { getDelivery } from "../store/deliveries.js";
 import { type AttemptResult, attemptDelivery } from "./attempt.js";
 import { openUntil, parkDelaySeconds } from "./breaker.js";
 import { type DecideContext, type Decision, decide, type Lane } from "./decide.js";
@@ -119,7 +118,7 @@ function expired(record: SQSRecord, pointer: QueuedTask): Processed {
 async function attemptNumber(deps: Deps, task: DeliveryTask, record: SQSRecord): Promise<number | "done"> {
   const received = Number(record.attributes.ApproximateReceiveCount) || 1;
   if (received <= 1) return task.attempt_base + 1;
-  const current = await getDelivery(deps.db, task.org_id, task.msg_id, task.endpoint_id);
+  const current = await deps.deliveryStore.get(task.org_id, task.msg_id, task.endpoint_id);
   if (current?.status === "succeeded" && task.attempt_base < current.attempts) return "done";
   const made =
     current?.status === "retrying" ? Math.max(task.attempt_base, current.attempts) : task.attempt_base;

@@ -1,9 +1,8 @@
-/** Delivery-log items the engine writes after each attempt (see core/store/deliveries.ts). */
-import type { Deps } from "../deps.js";
-import type { AttemptRecord, DeliveryRecord, DeliveryStatus } from "../model/delivery.js";
+/** Delivery-log entries the engine writes after each attempt (core/store/deliveries.ts keeps them). */
+import type { Clock } from "../deps.js";
+import type { AttemptRecord, DeliveryLogEntry, DeliveryRecord, DeliveryStatus } from "../model/delivery.js";
+import { newId } from "../model/ids.js";
 import type { DeliveryTask } from "../model/task.js";
-import { deliveryItem } from "../store/deliveries.js";
-import { ttlAfter } from "../store/keys.js";
 
 export interface DeliveryUpdate {
   status: DeliveryStatus;
@@ -11,17 +10,13 @@ export interface DeliveryUpdate {
   lastStatusCode: number | null;
   lastError: string | null;
   nextAttemptAt: Date | null;
-  /** The attempt that led to this state: stored in the same item. */
+  /** The attempt that led to this state: stored in the same entry. */
   attempt?: AttemptRecord;
 }
 
-export function deliveryRecordItem(
-  deps: Deps,
-  task: DeliveryTask,
-  u: DeliveryUpdate,
-): Record<string, unknown> {
+export function deliveryEntry(deps: Clock, task: DeliveryTask, u: DeliveryUpdate): DeliveryLogEntry {
   const now = deps.now();
-  const record: DeliveryRecord = {
+  const delivery: DeliveryRecord = {
     org_id: task.org_id,
     msg_id: task.msg_id,
     endpoint_id: task.endpoint_id,
@@ -35,5 +30,8 @@ export function deliveryRecordItem(
     created_at: task.created_at,
     updated_at: now.toISOString(),
   };
-  return deliveryItem(record, ttlAfter(now, deps.config.retention.eventDays * 86_400), u.attempt);
+  // The id is taken now, when the state is decided: an entry written later (recovery writes
+  // after the enqueue) still sorts before the attempts that follow it.
+  const id = u.attempt?.id ?? newId("att", now);
+  return { id, delivery, ...(u.attempt ? { attempt: u.attempt } : {}) };
 }

@@ -13,26 +13,19 @@ import { scheduleResume } from "../endpoints/resume.js";
 import { requireEndpoint } from "../endpoints/service.js";
 import { mapLimit } from "../lib/pool.js";
 import { logger } from "../log/logger.js";
+import type { DeliveryLogEntry, RecoverableRef } from "../model/delivery.js";
 import type { EndpointRecord } from "../model/endpoint.js";
 import { conflict, notFound, ServiceError, validationError } from "../model/errors.js";
 import { MAX_RECOVER_PER_CALL } from "../model/limits.js";
+import type { StoredMessage } from "../model/message.js";
 import { type DeliveryTask, taskFor, taskId } from "../model/task.js";
 import { SendError } from "../queue/send.js";
 import { enqueueTasks } from "../queue/tasks.js";
-import { putAll } from "../store/batch-write.js";
-import {
-  getDelivery,
-  type RecoverableRef,
-  recoverableDeliveries,
-  recoverableRefOf,
-  setRecoverable,
-} from "../store/deliveries.js";
-import { getMessage, type StoredMessage } from "../store/messages.js";
-import { deliveryRecordItem } from "./records.js";
+import { deliveryEntry } from "./records.js";
 import { stuckDeliveries } from "./stuck.js";
 
-function pendingItem(deps: Deps, task: DeliveryTask) {
-  return deliveryRecordItem(deps, task, {
+function pendingEntry(deps: Deps, task: DeliveryTask): DeliveryLogEntry {
+  return deliveryEntry(deps, task, {
     status: "pending",
     attempts: 0,
     lastStatusCode: null,
@@ -55,22 +48,22 @@ export async function resendDelivery(
   endpointId: string,
 ): Promise<{ message_id: string; endpoint_id: string }> {
   const [message, endpoint] = await Promise.all([
-    getMessage(deps.db, org, msgId),
+    deps.messageStore.get(org, msgId),
     requireEndpoint(deps, org, endpointId),
   ]);
   if (!message) throw notFound("event");
   // Only an endpoint the event was meant for: a target, or one with a delivery record (skipped).
   const known =
     message.targets.includes(endpointId) ||
-    (await getDelivery(deps.db, org, msgId, endpointId)) !== undefined;
+    (await deps.deliveryStore.get(org, msgId, endpointId)) !== undefined;
   if (!known) throw notFound("delivery");
   requireEnabled(endpoint);
   const task = taskFor(message, endpointId, "resend");
-  const pending = pendingItem(deps, task);
-  const ref = await recoverableRefOf(deps.db, org, msgId, endpointId);
+  const pending = pendingEntry(deps, task);
+  const ref = await deps.deliveryStore.recoverableRef(org, msgId, endpointId);
   await enqueueTasks(deps, [task]);
-  await putAll(deps.db, [pending]);
-  if (ref) await setRecoverable(deps.db, org, ref, false);
+  await deps.deliveryStore.write([pending]);
+  if (ref) await deps.deliveryStore.setRecoverable(org, ref, false);
   return { message_id: msgId, endpoint_id: endpointId };
 }
 
@@ -100,15 +93,12 @@ export async function recoverEndpoint(
   const endpoint = await requireEndpoint(deps, org, endpointId);
   requireEnabled(endpoint);
   const from = new Date(sinceMs);
-  const { deliveries, more: moreRecoverable } = await recoverableDeliveries(
-    deps.db,
-    org,
-    endpointId,
-    from.toISOString(),
-    MAX_RECOVER_PER_CALL,
-    parkedOnly ? ["parked"] : undefined,
-  );
-  const messages = await mapLimit(deliveries, 16, (d) => getMessage(deps.db, org, d.msg_id));
+  const { deliveries, more: moreRecoverable } = await deps.deliveryStore.recoverable(org, endpointId, {
+    since: from.toISOString(),
+    max: MAX_RECOVER_PER_CALL,
+    ...(parkedOnly ? { indexes: ["parked"] } : {}),
+  });
+  const messages = await mapLimit(deliveries, 16, (d) => deps.messageStore.get(org, d.msg_id));
   const work: Work[] = deliveries.flatMap((ref, i) => {
     const m = messages[i];
     return m ? [workFor(deps, m, endpointId, ref)] : [];
@@ -134,10 +124,7 @@ export async function recoverEndpoint(
     failure = err;
   }
   // What did not go out stays recoverable as it was, for the next call.
-  await putAll(
-    deps.db,
-    sent.map((w) => w.pending),
-  );
+  await deps.deliveryStore.write(sent.map((w) => w.pending));
   await mapLimit(sent, 16, async (w) => (w.ref ? outOfIndex(deps, org, w.ref) : undefined));
   if (sent.length === 0) throw failure;
   return { count: sent.length, expired, more: more || sent.length < work.length };
@@ -147,12 +134,12 @@ interface Work {
   /** Its entry in the recovery index; none for a stuck delivery. */
   ref?: RecoverableRef;
   task: DeliveryTask;
-  pending: Record<string, unknown>;
+  pending: DeliveryLogEntry;
 }
 
 function workFor(deps: Deps, m: StoredMessage, endpointId: string, ref?: RecoverableRef): Work {
   const task = taskFor(m, endpointId, "recover");
-  return { ...(ref ? { ref } : {}), task, pending: pendingItem(deps, task) };
+  return { ...(ref ? { ref } : {}), task, pending: pendingEntry(deps, task) };
 }
 
 /**
@@ -174,5 +161,5 @@ export async function resumeParked(deps: Deps, org: string, endpointId: string):
 }
 
 async function outOfIndex(deps: Deps, org: string, ref: RecoverableRef): Promise<void> {
-  await setRecoverable(deps.db, org, ref, false);
+  await deps.deliveryStore.setRecoverable(org, ref, false);
 }

@@ -6,12 +6,10 @@
  * producer retry came). `recover` finds them here, from the organization's events since a
  * time, and re-enqueues them like failed ones (docs/recovery.md).
  */
-import type { Deps } from "../deps.js";
+import type { Uses } from "../deps.js";
 import type { DeliveryRecord } from "../model/delivery.js";
 import { MAX_RECOVER_SCAN, STUCK_GRACE_MS } from "../model/limits.js";
-import { getDelivery } from "../store/deliveries.js";
-import { messagesTargeting } from "../store/message-scan.js";
-import { getMessage, type StoredMessage } from "../store/messages.js";
+import type { StoredMessage } from "../model/message.js";
 
 /**
  * Whether a delivery (its latest record, or none) is stuck at `nowMs`: still waiting on an
@@ -34,7 +32,7 @@ export function isStuck(
  * whole messages); `more` when the window held more events than one call reads.
  */
 export async function stuckDeliveries(
-  deps: Deps,
+  deps: Uses<"messageStore" | "deliveryStore" | "now">,
   org: string,
   endpointId: string,
   since: Date,
@@ -43,15 +41,15 @@ export async function stuckDeliveries(
   if (max <= 0) return { messages: [], more: true };
   const nowMs = deps.now().getTime();
   // An event created less than the grace ago cannot have a stuck delivery yet.
-  const window = { from: since, to: new Date(nowMs - STUCK_GRACE_MS) };
-  const { items, more } = await messagesTargeting(deps.db, org, endpointId, window, MAX_RECOVER_SCAN);
+  const window = { from: since, to: new Date(nowMs - STUCK_GRACE_MS), limit: MAX_RECOVER_SCAN };
+  const { items, more } = await deps.messageStore.targeting(org, endpointId, window);
   const stuck: StoredMessage[] = [];
   for (let i = 0; i < items.length && stuck.length < max; i += 16) {
     const slice = items.slice(i, i + 16);
-    const records = await Promise.all(slice.map((m) => getDelivery(deps.db, org, m.id, endpointId)));
+    const records = await Promise.all(slice.map((m) => deps.deliveryStore.get(org, m.id, endpointId)));
     const found = slice.filter((m, k) => isStuck(records[k], m, nowMs));
     // The scan read ids and fan-out times only: the whole message (the body) for these.
-    const full = await Promise.all(found.map((m) => getMessage(deps.db, org, m.id)));
+    const full = await Promise.all(found.map((m) => deps.messageStore.get(org, m.id)));
     for (const m of full) if (m && stuck.length < max) stuck.push(m);
   }
   return { messages: stuck, more: more || stuck.length >= max };

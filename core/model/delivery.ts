@@ -4,6 +4,7 @@
  * whose views (core/api/schemas) are derived from these schemas.
  */
 import * as z from "zod";
+import type { CursorKey } from "./cursor.js";
 
 export const deliveryStatus = z.enum([
   "pending", // task enqueued, no attempt yet
@@ -67,4 +68,37 @@ export interface AttemptRecord {
   response_body: string | null;
   error: string | null;
   trigger: string;
+}
+
+/**
+ * One entry of the delivery log: a delivery's new state, with the attempt that led to it if
+ * one was made (the store keeps both in one item). `id` orders the entry among the delivery's
+ * others: the attempt's id, else a new time-ordered one taken when the state was decided.
+ */
+export interface DeliveryLogEntry {
+  id: string;
+  delivery: DeliveryRecord;
+  attempt?: AttemptRecord;
+}
+
+/** A recoverable (failed, abandoned) or parked delivery as the recovery index knows it. */
+export interface RecoverableRef {
+  msg_id: string;
+  endpoint_id: string;
+  created_at: string;
+  /** The store's key of the item, to take it out of the index (or put it back). */
+  key: { pk: string; sk: string };
+}
+
+/** A page of the attempt log; `last` is where the next page starts. */
+export interface AttemptPage {
+  attempts: AttemptRecord[];
+  last: CursorKey | undefined;
+}
+
+export interface AttemptQuery {
+  limit: number;
+  cursor?: CursorKey;
+  /** Only successful (true) or failed (false) attempts. */
+  success?: boolean;
 }

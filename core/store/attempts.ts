@@ -5,26 +5,15 @@
  */
 import { GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { encodeTime } from "ulid";
-import type { AttemptRecord } from "../model/delivery.js";
-import { type CursorKey, cursorWithin } from "./cursor.js";
+import type { AttemptPage, AttemptQuery, AttemptRecord } from "../model/delivery.js";
+import { cursorWithin } from "./cursor.js";
 import type { Db } from "./db.js";
 import { endpointsOfMessage } from "./deliveries.js";
 import { field } from "./fields.js";
 import { keys } from "./keys.js";
 import { allShards, queryMerged, SHARDS } from "./shards.js";
 
-export interface AttemptPage {
-  attempts: AttemptRecord[];
-  /** Where the next page starts (core/model/cursor.ts Page). */
-  last: CursorKey | undefined;
-}
-
-export interface AttemptQuery {
-  limit: number;
-  cursor?: CursorKey;
-  /** Only successful (true) or failed (false) attempts. */
-  success?: boolean;
-}
+export type { AttemptPage, AttemptQuery } from "../model/delivery.js";
 
 /** The attempt an item carries (`attempt`), with the delivery's ids. */
 function toAttempt(item: Record<string, unknown>): AttemptRecord {
@@ -98,7 +87,7 @@ async function queryAttempts(
 }
 
 /** One attempt by its ids (a single GetItem), or undefined. */
-export async function getAttempt(
+async function getAttempt(
   db: Db,
   org: string,
   endpointId: string,
@@ -124,7 +113,7 @@ export interface AttemptSample {
  * Queries every shard newest event first and stops after reading `maxItems` items in all
  * (`truncated` then: the oldest events of the window are left out). Queries, never a scan.
  */
-export async function attemptSamples(
+async function attemptSamples(
   db: Db,
   org: string,
   endpointId: string,
@@ -172,4 +161,32 @@ export async function attemptSamples(
     }),
   );
   return { samples: shards.flat(), truncated };
+}
+
+/** The attempt log as the delivery services read it (core/delivery/attempt-log.ts). */
+export interface AttemptStore {
+  /** Attempts of one endpoint: newest event first, each event's attempts newest first. */
+  ofEndpoint(org: string, endpointId: string, q: AttemptQuery): Promise<AttemptPage>;
+  /** Attempts of one event at `endpointIds` (default: the endpoints it went to), newest first. */
+  ofMessage(org: string, msgId: string, q: AttemptQuery, endpointIds?: string[]): Promise<AttemptPage>;
+  /** One attempt by its ids, or undefined. */
+  get(
+    org: string,
+    ids: { endpointId: string; msgId: string; attemptId: string },
+  ): Promise<AttemptRecord | undefined>;
+  /** The endpoint's attempts for the health aggregate (see attemptSamples). */
+  samples(
+    org: string,
+    endpointId: string,
+    q: { since: string; eventsSince: Date; maxItems: number },
+  ): Promise<{ samples: AttemptSample[]; truncated: boolean }>;
+}
+
+export function attemptStore(db: Db): AttemptStore {
+  return {
+    ofEndpoint: (org, endpointId, q) => attemptsOfEndpoint(db, org, endpointId, q),
+    ofMessage: (org, msgId, q, endpointIds) => attemptsOfMessage(db, org, msgId, q, endpointIds),
+    get: (org, { endpointId, msgId, attemptId }) => getAttempt(db, org, endpointId, msgId, attemptId),
+    samples: (org, endpointId, q) => attemptSamples(db, org, endpointId, q),
+  };
 }

@@ -14,11 +14,18 @@
  * re-enabling the endpoint resumes (core/endpoints/resume.ts).
  */
 import { QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import type { AttemptRecord, DeliveryRecord, DeliveryStatus } from "../model/delivery.js";
+import type {
+  AttemptRecord,
+  DeliveryLogEntry,
+  DeliveryRecord,
+  DeliveryStatus,
+  RecoverableRef,
+} from "../model/delivery.js";
 import { newId } from "../model/ids.js";
+import { putAll } from "./batch-write.js";
 import type { Db } from "./db.js";
 import { field } from "./fields.js";
-import { keys } from "./keys.js";
+import { keys, ttlAfter } from "./keys.js";
 import { getMessage } from "./messages.js";
 import { allShards } from "./shards.js";
 
@@ -40,15 +47,16 @@ function indexKeys(record: DeliveryRecord) {
 
 /**
  * The item for a delivery's new state, with the attempt that led to it if there was one.
- * `itemId` orders the item among the delivery's others: the attempt's id, else a new id.
+ * `id` orders the item among the delivery's others: by default the attempt's id, else a new id.
  */
 export function deliveryItem(
   record: DeliveryRecord,
   expiresAt: number,
   attempt?: AttemptRecord,
+  id?: string,
 ): Record<string, unknown> {
   // Only the ULID part of the id lands in the sort key, so states and attempts interleave by time.
-  const itemId = attempt?.id ?? newId("att", new Date(record.updated_at));
+  const itemId = id ?? attempt?.id ?? newId("att", new Date(record.updated_at));
   return {
     ...keys.log(record.org_id, record.endpoint_id, record.msg_id, itemId),
     ...indexKeys(record),
@@ -74,7 +82,7 @@ function attemptFields(a: AttemptRecord) {
 }
 
 /** The delivery record an item holds (every log item carries one). */
-export function toDelivery(item: Record<string, unknown>): DeliveryRecord {
+function toDelivery(item: Record<string, unknown>): DeliveryRecord {
   return {
     org_id: field.str(item, "org_id"),
     msg_id: field.str(item, "msg_id"),
@@ -130,20 +138,11 @@ async function latestItem(db: Db, org: string, msgId: string, endpointId: string
   return res.Items?.[0];
 }
 
-/** A recoverable delivery as the keys-only index knows it. */
-export interface RecoverableRef {
-  msg_id: string;
-  endpoint_id: string;
-  created_at: string;
-  /** The item's table key, to take it out of the index (or put it back). */
-  key: { pk: string; sk: string };
-}
-
 /**
  * Recoverable deliveries of one endpoint whose message was created at or after `since` (ISO,
  * UTC), via the sparse GSI2 index, index by index (`indexes`) and shard by shard.
  */
-export async function recoverableDeliveries(
+async function recoverableDeliveries(
   db: Db,
   org: string,
   endpointId: string,
@@ -188,7 +187,7 @@ function refOf(item: Record<string, unknown>, endpointId: string): RecoverableRe
 }
 
 /** Takes a recovered delivery's item out of the recovery index (or, `restore`, puts it back). */
-export async function setRecoverable(db: Db, org: string, ref: RecoverableRef, restore: boolean) {
+async function setRecoverable(db: Db, org: string, ref: RecoverableRef, restore: boolean) {
   const index = keys.recoverable(org, ref.endpoint_id, ref.created_at, ref.msg_id);
   await db.doc.send(
     new UpdateCommand({
@@ -216,4 +215,42 @@ export async function recoverableRefOf(
 ): Promise<RecoverableRef | undefined> {
   const item = await latestItem(db, org, msgId, endpointId);
   return item?.gsi2pk ? refOf(item, endpointId) : undefined;
+}
+
+/** The delivery log as services use it (the delivery engine, recovery, the events routes). */
+export interface DeliveryStore {
+  /** A delivery's state: its latest log entry (a consistent read), or undefined. */
+  get(org: string, msgId: string, endpointId: string): Promise<DeliveryRecord | undefined>;
+  /** The states of a message's deliveries, in `endpointIds` order (default: its targets and skipped). */
+  ofMessage(org: string, msgId: string, endpointIds?: string[]): Promise<DeliveryRecord[]>;
+  /**
+   * Writes log entries in batches, each kept for the retention after its state's time;
+   * throws the error of a failed call, or UnprocessedError (core/store/batch-write.ts).
+   */
+  write(entries: DeliveryLogEntry[]): Promise<void>;
+  /** The endpoint's recoverable and parked deliveries (or `indexes` alone) since `since` (ISO). */
+  recoverable(
+    org: string,
+    endpointId: string,
+    q: { since: string; max: number; indexes?: RecoveryIndex[] },
+  ): Promise<{ deliveries: RecoverableRef[]; more: boolean }>;
+  /** The recovery-index reference of a delivery whose latest entry is recoverable, if it is. */
+  recoverableRef(org: string, msgId: string, endpointId: string): Promise<RecoverableRef | undefined>;
+  /** Takes a recovered delivery out of the recovery index (or, `restore`, puts it back). */
+  setRecoverable(org: string, ref: RecoverableRef, restore: boolean): Promise<void>;
+}
+
+/** `retentionSeconds`: how long a log entry is kept after its state's time (TTL). */
+export function deliveryStore(db: Db, { retentionSeconds }: { retentionSeconds: number }): DeliveryStore {
+  const itemOf = (e: DeliveryLogEntry) =>
+    deliveryItem(e.delivery, ttlAfter(new Date(e.delivery.updated_at), retentionSeconds), e.attempt, e.id);
+  return {
+    get: (org, msgId, endpointId) => getDelivery(db, org, msgId, endpointId),
+    ofMessage: (org, msgId, endpointIds) => deliveriesOfMessage(db, org, msgId, endpointIds),
+    write: (entries) => putAll(db, entries.map(itemOf)),
+    recoverable: (org, endpointId, q) =>
+      recoverableDeliveries(db, org, endpointId, q.since, q.max, q.indexes),
+    recoverableRef: (org, msgId, endpointId) => recoverableRefOf(db, org, msgId, endpointId),
+    setRecoverable: (org, ref, restore) => setRecoverable(db, org, ref, restore),
+  };
 }

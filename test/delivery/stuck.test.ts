@@ -8,13 +8,12 @@
 import type { SQSRecord } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDeliveryHandler } from "../../core/delivery/handler.js";
-import { deliveryRecordItem } from "../../core/delivery/records.js";
+import { deliveryEntry } from "../../core/delivery/records.js";
 import { recoverEndpoint } from "../../core/delivery/recovery.js";
 import { createDeps, type Deps } from "../../core/deps.js";
 import { ingestEvent } from "../../core/events/ingest.js";
 import { STUCK_GRACE_MS } from "../../core/model/limits.js";
 import type { DeliveryTask } from "../../core/model/task.js";
-import { putAll } from "../../core/store/batch-write.js";
 import { getDelivery } from "../../core/store/deliveries.js";
 import { putEndpoint } from "../support/endpoints.js";
 import { failCalls } from "../support/faults.js";
@@ -41,14 +40,14 @@ afterAll(async () => {
 
 /** The delivery's record as a crash left it: `retrying` after a failed first attempt. */
 async function leftRetrying(task: DeliveryTask, nextAttemptAt: Date) {
-  const item = deliveryRecordItem(deps, task, {
+  const entry = deliveryEntry(deps, task, {
     status: "retrying",
     attempts: 1,
     lastStatusCode: 500,
     lastError: "HTTP 500",
     nextAttemptAt,
   });
-  await putAll(deps.db, [item]);
+  await deps.deliveryStore.write([entry]);
 }
 
 /** A delivery-queue record of `task`, received for the `receiveCount`-th time. */
@@ -114,8 +113,8 @@ describe("after a crash", () => {
     const byId = new Map((await tasks.expect(org, 4)).map((t) => [t.msg_id, t]));
     await leftRetrying(byId.get(retrying)!, new Date(t0.getTime() + 5_000));
     await leftRetrying(byId.get(onItsWay)!, new Date(t0.getTime() + 2 * 3_600_000));
-    await putAll(deps.db, [
-      deliveryRecordItem(deps, byId.get(succeeded)!, {
+    await deps.deliveryStore.write([
+      deliveryEntry(deps, byId.get(succeeded)!, {
         status: "succeeded",
         attempts: 1,
         lastStatusCode: 200,
