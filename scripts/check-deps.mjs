@@ -51,12 +51,15 @@ const files = {
   "core/endpoints/rules.ts": 'import { helper } from "../events/helper.js";\nexport const rule = helper;\n',
   "core/events/helper.ts": "export const helper = 2;\n",
   "core/api/route.ts": 'import { store } from "../store/things.js";\nexport const route = store;\n',
+  "core/delivery/engine.ts":
+    'import type { store } from "../store/things.js";\nexport type Engine = typeof store;\n',
   "scripts/tool.ts": 'import { fixture } from "../test/fixture.js";\nexport const tool = fixture;\n',
   "test/fixture.ts": "export const fixture = 3;\n",
 };
 const expected = [
   "adapters-import-only-the-kernel", // core/store → core/events
   "api-goes-through-services", // core/api → core/store
+  "services-take-stores-from-the-root", // core/delivery → core/store (a type import too)
   "no-cycles-between-core-folders", // core/events ↔ core/endpoints
   "production-never-imports-tests", // scripts → test
 ];
