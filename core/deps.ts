@@ -22,6 +22,7 @@ import { type HealthStore, healthStore } from "./store/endpoint-health.js";
 import { type EndpointStore, endpointStore } from "./store/endpoints.js";
 import { type EventTypeStore, eventTypeStore } from "./store/event-types.js";
 import { type FilterCountStore, filterCountStore } from "./store/filter-counts.js";
+import { type FanoutStore, fanoutStore } from "./store/message-fanout.js";
 import { type MessageStore, messageStore } from "./store/messages.js";
 import { type OrgStore, orgStore } from "./store/orgs.js";
 import { type PortalSessionStore, portalSessionStore } from "./store/portal-sessions.js";
@@ -45,6 +46,8 @@ export interface Deps {
   deliveryStore: DeliveryStore;
   /** The attempt log, read (core/store/attempts.ts). */
   attemptStore: AttemptStore;
+  /** What ingest and the fan-out write of a message (core/store/message-fanout.ts). */
+  fanoutStore: FanoutStore;
   /** Endpoint health writes of the delivery engine (core/store/endpoint-health.ts). */
   healthStore: HealthStore;
   /** The shared per-endpoint rate-limit windows (core/store/rate-limit.ts). */
@@ -95,6 +98,7 @@ export function createDeps(config: Config, overrides: Partial<Deps> = {}): Deps 
     deliveryStore:
       overrides.deliveryStore ?? deliveryStore(db, { retentionSeconds: config.retention.eventDays * 86_400 }),
     attemptStore: overrides.attemptStore ?? attemptStore(db),
+    fanoutStore: overrides.fanoutStore ?? fanoutStore(db, config.retention),
     healthStore: overrides.healthStore ?? healthStore(db),
     rateLimitStore: overrides.rateLimitStore ?? rateLimitStore(db),
     healthMemos: overrides.healthMemos ?? new Map(),

@@ -7,7 +7,6 @@ import { checkFilter, filterInput, passesFilter } from "../filters/filter.js";
 import { agentMatches, subscribes } from "../filters/match.js";
 import { validationError } from "../model/errors.js";
 import type { MessageRecord } from "../model/message.js";
-import { listMessages } from "../store/messages.js";
 import { requireEndpoint } from "./service.js";
 
 export const RECENT = { default: 20, max: 100 } as const;
@@ -49,7 +48,7 @@ function fromSample(e: SampleEvent, now: Date): Candidate {
 }
 
 export async function testFilter(
-  deps: Uses<"db" | "endpointStore" | "now">,
+  deps: Uses<"endpointStore" | "messageStore" | "now">,
   org: string,
   endpointId: string,
   input: FilterTestInput,
@@ -60,7 +59,7 @@ export async function testFilter(
   const filter = input.filter === undefined ? (ep.filter ?? null) : checkFilter(input.filter);
   const candidates: { sample: boolean; m: Candidate }[] = input.event
     ? [{ sample: true, m: fromSample(input.event, deps.now()) }]
-    : (await listMessages(deps.db, org, { limit: input.recent ?? RECENT.default })).items.map((m) => ({
+    : (await deps.messageStore.list(org, { limit: input.recent ?? RECENT.default })).items.map((m) => ({
         sample: false,
         m,
       }));

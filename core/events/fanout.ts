@@ -15,16 +15,12 @@ import type { Uses } from "../deps.js";
 import { countFiltered } from "../filters/counts.js";
 import { type Matched, matchEndpoints } from "../filters/match.js";
 import { logger } from "../log/logger.js";
+import type { DeliveryRecord } from "../model/delivery.js";
 import type { EndpointRecord } from "../model/endpoint.js";
-import { webhookBody } from "../model/message.js";
+import { type StoredMessage, webhookBody } from "../model/message.js";
 import { scheduleName } from "../model/schedule.js";
 import { type DeliveryTask, taskFor, taskId } from "../model/task.js";
 import { enqueueTasksOfMessages } from "../queue/tasks.js";
-import { putAll } from "../store/batch-write.js";
-import { deliveryItem, getDelivery } from "../store/deliveries.js";
-import { ttlAfter } from "../store/keys.js";
-import { acquireLease, claimFanout, markComplete, markSent, releaseLease } from "../store/message-fanout.js";
-import { type ExtraItem, getMessage, type StoredMessage } from "../store/messages.js";
 import { fanoutCommandBody } from "./fanout-command.js";
 import { LEASE_MS, scheduleLeaseCheck } from "./lease.js";
 
@@ -32,8 +28,6 @@ export { LEASE_MS };
 
 /** EventBridge Scheduler fires at or shortly after the time; earlier than this is not a real firing. */
 const EARLY_TOLERANCE_MS = 60_000;
-/** Delivery records written in the message's transaction; DynamoDB allows 100 items. */
-const MAX_EXTRA_IN_TRANSACTION = 90;
 
 /** Which endpoints get the event. `only` (test events) targets those endpoints whatever their subscription. */
 export async function selectEndpoints(
@@ -45,26 +39,9 @@ export async function selectEndpoints(
   return matchEndpoints(await deps.endpoints.list(m.org_id), m);
 }
 
-type StoredTimes = Pick<StoredMessage, "created_at" | "deliver_at">;
-
-/** Retention of the message and its records: counted from when it is delivered. */
-export function messageExpiry(deps: Uses<"config">, m: StoredTimes): number {
-  const from = new Date(Math.max(Date.parse(m.created_at), m.deliver_at ? Date.parse(m.deliver_at) : 0));
-  return ttlAfter(from, deps.config.retention.eventDays * 86_400);
-}
-
-/**
- * "skipped" delivery records for disabled endpoints, split into the ones written in the
- * message's own transaction and an overflow written afterwards (only with huge fan-outs).
- */
-export function skippedItems(
-  deps: Uses<"config" | "db" | "now">,
-  m: StoredMessage,
-  skipped: EndpointRecord[],
-): { inline: ExtraItem[]; overflow: () => Promise<void> } {
-  const now = deps.now().toISOString();
-  const expiresAt = messageExpiry(deps, m);
-  const records = skipped.map((ep) => ({
+/** "skipped" delivery records for disabled endpoints (the store writes them with the message's retention). */
+export function skippedRecords(m: StoredMessage, skipped: EndpointRecord[], now: Date): DeliveryRecord[] {
+  return skipped.map((ep) => ({
     org_id: m.org_id,
     msg_id: m.id,
     endpoint_id: ep.id,
@@ -75,19 +52,8 @@ export function skippedItems(
     last_error: "endpoint disabled",
     next_attempt_at: null,
     created_at: m.created_at,
-    updated_at: now,
+    updated_at: now.toISOString(),
   }));
-  const inline = records.slice(0, MAX_EXTRA_IN_TRANSACTION).map((r) => deliveryItem(r, expiresAt));
-  const rest = records.slice(MAX_EXTRA_IN_TRANSACTION);
-  return {
-    inline,
-    overflow: async () => {
-      await putAll(
-        deps.db,
-        rest.map((r) => deliveryItem(r, expiresAt)),
-      );
-    },
-  };
 }
 
 function pendingTasks(m: StoredMessage): DeliveryTask[] {
@@ -115,7 +81,7 @@ function pendingTasks(m: StoredMessage): DeliveryTask[] {
  * Never throws; returns per message (in order) the error that failed it, if any.
  */
 export async function sendUnderLeases(
-  deps: Uses<"config" | "db" | "sqs">,
+  deps: Uses<"config" | "fanoutStore" | "sqs">,
   ms: StoredMessage[],
   opts: { firstPass?: boolean } = {},
 ): Promise<(unknown | undefined)[]> {
@@ -170,25 +136,22 @@ function collectWork(ms: StoredMessage[], errors: (unknown | undefined)[]): Work
 }
 
 /** Every task out: the fan-outs recorded complete together; a failed record gives its lease up. */
-async function recordComplete(deps: Uses<"config" | "db">, complete: Work[], errors: unknown[]) {
+async function recordComplete(deps: Uses<"fanoutStore">, complete: Work[], errors: unknown[]) {
   if (complete.length === 0) return;
-  const results = await markComplete(
-    deps.db,
-    complete.map((w) => ({ m: w.m, expiresAt: messageExpiry(deps, w.m) })),
-  );
+  const results = await deps.fanoutStore.markComplete(complete.map((w) => w.m));
   await Promise.all(
     complete.map(async (w, k) => {
       if (results[k] === undefined) return;
       errors[w.i] = results[k];
       // Best effort: if this fails too, the lease lapses after LEASE_MS.
-      await releaseLease(deps.db, w.m.org_id, w.m.id).catch(() => undefined);
+      await deps.fanoutStore.releaseLease(w.m.org_id, w.m.id).catch(() => undefined);
     }),
   );
 }
 
 /** Some task refused: the message fails, after recording what did go out. */
 async function recordPartial(
-  deps: Uses<"db">,
+  deps: Uses<"fanoutStore">,
   w: Work,
   sent: string[],
   cause: unknown,
@@ -200,9 +163,9 @@ async function recordPartial(
   });
   try {
     // Record what did go out before failing, so the retry sends only the rest.
-    await markSent(deps.db, w.m.org_id, w.m.id, sent, { release: true });
+    await deps.fanoutStore.markSent(w.m.org_id, w.m.id, sent, { release: true });
   } catch {
-    await releaseLease(deps.db, w.m.org_id, w.m.id).catch(() => undefined);
+    await deps.fanoutStore.releaseLease(w.m.org_id, w.m.id).catch(() => undefined);
   }
 }
 
@@ -226,7 +189,7 @@ const isComplete = (m: StoredMessage) => {
 
 /** Sends what is missing while holding the lease; gives the lease up if sending fails. */
 export async function sendUnderLease(
-  deps: Uses<"config" | "db" | "sqs">,
+  deps: Uses<"config" | "fanoutStore" | "sqs">,
   m: StoredMessage,
   opts: { firstPass?: boolean } = {},
 ): Promise<void> {
@@ -234,18 +197,27 @@ export async function sendUnderLease(
   if (err !== undefined) throw err;
 }
 
+/** What completing a fan-out uses: the message, the claim and lease, matching, the queue, the scheduler. */
+export type FanoutDeps = Uses<
+  | "config"
+  | "deliveryStore"
+  | "endpoints"
+  | "fanoutStore"
+  | "filterCountStore"
+  | "messageStore"
+  | "now"
+  | "scheduler"
+  | "sqs"
+>;
+
 /**
  * Brings a stored message's fan-out to completion: decides the targets of a scheduled
  * message once it is due (or re-schedules it when it is not), then sends what is missing,
  * unless another invocation holds the send lease (it is sending right now).
  * Used by the scheduler's fan-out command and by repeated/redelivered events.
  */
-export async function completeFanout(
-  deps: Uses<"config" | "db" | "endpoints" | "filterCountStore" | "now" | "scheduler" | "sqs">,
-  org: string,
-  msgId: string,
-): Promise<void> {
-  const m = await getMessage(deps.db, org, msgId);
+export async function completeFanout(deps: FanoutDeps, org: string, msgId: string): Promise<void> {
+  const m = await deps.messageStore.get(org, msgId);
   if (!m) {
     // Expired or never stored (a forged or stale command): nothing to fan out.
     logger.warn("fan-out of an unknown message ignored", { org_id: org, msg_id: msgId });
@@ -261,23 +233,19 @@ export async function completeFanout(
     const matched = await selectEndpoints(deps, m);
     const targets = matched.targets.map((e) => e.id);
     const fanoutAt = new Date(now).toISOString();
-    const skipped = skippedItems(deps, m, matched.skipped);
-    const claim = {
-      targets,
-      skipped: matched.skipped.map((e) => e.id),
-      fanoutAt,
-      leaseUntil: now + LEASE_MS,
-    };
-    if (await claimFanout(deps.db, org, msgId, claim, skipped.inline)) {
-      await Promise.all([skipped.overflow(), countFiltered(deps, org, matched.filtered)]);
-      await sendUnderLease(deps, { ...m, targets, skipped: claim.skipped, fanout_at: fanoutAt });
+    const skipped = skippedRecords(m, matched.skipped, new Date(now));
+    const claim = { targets, fanoutAt, leaseUntil: now + LEASE_MS, skipped };
+    if (await deps.fanoutStore.claim(m, claim)) {
+      await countFiltered(deps, org, matched.filtered);
+      const skippedIds = matched.skipped.map((e) => e.id);
+      await sendUnderLease(deps, { ...m, targets, skipped: skippedIds, fanout_at: fanoutAt });
       return;
     }
     // A concurrent copy claimed it: it holds the lease, the lease path below defers to it.
   } else if (isComplete(m)) {
     return;
   }
-  const fresh = await acquireLease(deps.db, org, msgId, now, now + LEASE_MS);
+  const fresh = await deps.fanoutStore.acquireLease(org, msgId, { now, until: now + LEASE_MS });
   if (!fresh) {
     await scheduleLeaseCheck(deps, org, msgId, now);
     return;
@@ -290,9 +258,9 @@ export async function completeFanout(
  * A message without a `sent` record (its first fan-out completed or died part-way): the
  * targets that already have a delivery-log item certainly got their task.
  */
-async function withLoggedAsSent(deps: Uses<"db">, m: StoredMessage): Promise<StoredMessage> {
+async function withLoggedAsSent(deps: Uses<"deliveryStore">, m: StoredMessage): Promise<StoredMessage> {
   const logged = await Promise.all(
-    m.targets.map(async (ep) => ((await getDelivery(deps.db, m.org_id, m.id, ep)) ? ep : undefined)),
+    m.targets.map(async (ep) => ((await deps.deliveryStore.get(m.org_id, m.id, ep)) ? ep : undefined)),
   );
   return { ...m, sent: logged.filter((ep): ep is string => ep !== undefined) };
 }

@@ -28,8 +28,8 @@ import type { SQSBatchItemFailure, SQSBatchResponse, SQSEvent, SQSRecord } from 
 import type { Deps, Uses } from "../deps.js";
 import { logger } from "../log/logger.js";
 import { ServiceError } from "../model/errors.js";
+import type { StoredMessage } from "../model/message.js";
 import { sendToDlq } from "../queue/dead-letter.js";
-import type { StoredMessage } from "../store/messages.js";
 import { completeFanout, scheduleFanout, sendUnderLeases } from "./fanout.js";
 import { fanoutCommand } from "./fanout-command.js";
 import { type Claim, claimEvent, type IngestDeps } from "./ingest.js";

@@ -16,24 +16,21 @@ import type { Uses } from "../deps.js";
 import { countFiltered } from "../filters/counts.js";
 import type { EndpointRecord } from "../model/endpoint.js";
 import { newId } from "../model/ids.js";
-import { ttlAfter } from "../store/keys.js";
-import { createMessage, type StoredMessage } from "../store/messages.js";
+import type { StoredMessage } from "../model/message.js";
 import {
   completeFanout,
+  type FanoutDeps,
   LEASE_MS,
-  messageExpiry,
   scheduleFanout,
   selectEndpoints,
   sendUnderLease,
-  skippedItems,
+  skippedRecords,
 } from "./fanout.js";
 import { messageIdFromSqs } from "./message-id.js";
 import { validateEvent } from "./validate.js";
 
 /** Ingest uses every part: validation (catalog, clock), matching (directory), the table, the queue, the scheduler. */
-export type IngestDeps = Uses<
-  "config" | "db" | "endpoints" | "eventTypes" | "filterCountStore" | "now" | "scheduler" | "sqs"
->;
+export type IngestDeps = FanoutDeps & Uses<"eventTypes">;
 
 export interface IngestOptions {
   /** The SQS message id (and send time): without a producer id, the message id derives from it. */
@@ -66,7 +63,7 @@ export interface IngestResult {
  * idempotency claim). Throws ServiceError (4xx) for invalid input.
  */
 export async function claimEvent(
-  deps: Uses<"config" | "db" | "endpoints" | "eventTypes" | "filterCountStore" | "now">,
+  deps: Uses<"config" | "endpoints" | "eventTypes" | "fanoutStore" | "filterCountStore" | "now">,
   input: unknown,
   opts: IngestOptions = {},
 ): Promise<Claim> {
@@ -95,25 +92,16 @@ export async function claimEvent(
   const matched = ev.deliver_at ? { targets: [], skipped: [] } : await selectEndpoints(deps, m, opts.only);
   m.targets = matched.targets.map((e) => e.id);
   if (matched.skipped.length > 0) m.skipped = matched.skipped.map((e) => e.id);
-  const skipped = skippedItems(deps, m, matched.skipped);
 
-  const nowEpoch = Math.floor(now.getTime() / 1000);
-  const res = await createMessage(deps.db, m, {
-    expiresAt: messageExpiry(deps, m),
+  const res = await deps.fanoutStore.create(m, {
+    now,
     // This invocation sends the tasks; a concurrent duplicate must not send them too.
     leaseUntil: m.targets.length > 0 ? now.getTime() + LEASE_MS : undefined,
-    idempotency: ev.producer_id
-      ? {
-          producerId: ev.producer_id,
-          expiresAt: ttlAfter(now, deps.config.retention.idempotencyHours * 3600),
-          nowEpoch,
-        }
-      : undefined,
-    extra: skipped.inline,
+    skipped: skippedRecords(m, matched.skipped, deps.now()),
   });
   if (!res.created) return { created: false, org_id: ev.org_id, id: res.msgId };
   if (res.msgId) return { created: true, m: { ...m, id: res.msgId }, deliverAt: ev.deliver_at ?? undefined };
-  await Promise.all([skipped.overflow(), countFiltered(deps, m.org_id, matched.filtered)]);
+  await countFiltered(deps, m.org_id, matched.filtered);
   return { created: true, m, deliverAt: ev.deliver_at ?? undefined };
 }
 

@@ -4,9 +4,7 @@ import type { CursorKey } from "../model/cursor.js";
 import type { DeliveryStatus, EndpointDelivery } from "../model/delivery.js";
 import { notFound } from "../model/errors.js";
 import { isId } from "../model/ids.js";
-import type { MessageRecord } from "../model/message.js";
-import { deliveriesOfMessage } from "../store/deliveries.js";
-import { getMessage, listMessages, messageCursor, type StoredMessage } from "../store/messages.js";
+import type { MessageRecord, StoredMessage } from "../model/message.js";
 
 export type FanoutState = "scheduled" | "in_progress" | "complete";
 
@@ -61,24 +59,27 @@ export const STATUS_SCAN_BUDGET = 200;
  * deliveries (getEventWithDeliveries) and stops after STATUS_SCAN_BUDGET events: such a page
  * may hold fewer than `limit` events, or none, with a `next_cursor` to go on from.
  */
+/** What reading events back uses: the messages and their delivery log. */
+type QueryDeps = Uses<"deliveryStore" | "messageStore">;
+
 export async function listEvents(
-  deps: Uses<"db">,
+  deps: QueryDeps,
   org: string,
   opts: EventListQuery,
 ): Promise<{ events: EventView[]; last: CursorKey | undefined }> {
   const query = { type: opts.type, after: opts.after, before: opts.before };
   if (!opts.status) {
-    const page = await listMessages(deps.db, org, { ...query, limit: opts.limit, startKey: opts.cursor });
+    const page = await deps.messageStore.list(org, { ...query, limit: opts.limit, cursor: opts.cursor });
     return { events: page.items.map(toEventView), last: page.last };
   }
   const events: EventView[] = [];
   let cursor = opts.cursor;
   let examined = 0;
   while (examined < STATUS_SCAN_BUDGET) {
-    const page = await listMessages(deps.db, org, { ...query, limit: 25, startKey: cursor });
+    const page = await deps.messageStore.list(org, { ...query, limit: 25, cursor });
     for (const m of page.items) {
       examined++;
-      cursor = messageCursor(org, m.id);
+      cursor = deps.messageStore.cursorAfter(org, m.id);
       const { deliveries } = await withDeliveries(deps, org, m);
       if (deliveries.some((d) => d.status === opts.status)) events.push(toEventView(m));
       if (events.length === opts.limit) return { events, last: cursor };
@@ -94,22 +95,22 @@ export async function listEvents(
  * `pending` for targets that have none yet (task enqueued, no attempt finished).
  */
 export async function getEventWithDeliveries(
-  deps: Uses<"db">,
+  deps: QueryDeps,
   org: string,
   id: string,
 ): Promise<EventView & { deliveries: EndpointDelivery[] }> {
   // Ids that cannot be ours are 404 without a read.
-  const m = isId("msg", id) ? await getMessage(deps.db, org, id) : undefined;
+  const m = isId("msg", id) ? await deps.messageStore.get(org, id) : undefined;
   if (!m) throw notFound("event");
   return withDeliveries(deps, org, m);
 }
 
 async function withDeliveries(
-  deps: Uses<"db">,
+  deps: QueryDeps,
   org: string,
   m: StoredMessage,
 ): Promise<EventView & { deliveries: EndpointDelivery[] }> {
-  const records = await deliveriesOfMessage(deps.db, org, m.id, [...m.targets, ...(m.skipped ?? [])]);
+  const records = await deps.deliveryStore.ofMessage(org, m.id, [...m.targets, ...(m.skipped ?? [])]);
   const byEndpoint = new Map(records.map((r) => [r.endpoint_id, r]));
   const deliveries: EndpointDelivery[] = [];
   for (const endpointId of new Set([...m.targets, ...byEndpoint.keys()])) {

@@ -7,11 +7,10 @@ import type { Uses } from "../deps.js";
 import { notFound } from "../model/errors.js";
 import { isId } from "../model/ids.js";
 import type { PortalScope } from "../model/principal.js";
-import { getMessage } from "../store/messages.js";
 import { allowsAgent, allowsType } from "./scope.js";
 
 /** What the visibility checks read. */
-export type VisibilityDeps = Uses<"db" | "endpointStore">;
+export type VisibilityDeps = Uses<"endpointStore" | "messageStore">;
 
 /** 404 unless the endpoint exists and belongs to the session's agent (any agent: no read). */
 export async function assertEndpointVisible(
@@ -26,9 +25,9 @@ export async function assertEndpointVisible(
 }
 
 /** 404 unless the event exists and matches the session's agent and event types. */
-export async function assertEventVisible(deps: Uses<"db">, org: string, scope: PortalScope, id: string) {
+export async function assertEventVisible(deps: VisibilityDeps, org: string, scope: PortalScope, id: string) {
   if (scope.agentId === null && scope.eventTypes === null) return;
-  const m = isId("msg", id) ? await getMessage(deps.db, org, id) : undefined;
+  const m = isId("msg", id) ? await deps.messageStore.get(org, id) : undefined;
   if (!m || !allowsAgent(scope, m.agent_id) || !allowsType(scope, m.type)) throw notFound("event");
 }
 

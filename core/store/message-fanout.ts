@@ -6,11 +6,20 @@
  */
 import type { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
 import { TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import { writeAll } from "./batch-write.js";
+import type { DeliveryRecord } from "../model/delivery.js";
+import { putAll, writeAll } from "./batch-write.js";
 import { isConditionalCheckFailed } from "./conditional.js";
 import type { Db } from "./db.js";
-import { keys } from "./keys.js";
-import { type ExtraItem, messageItem, type StoredMessage, toMessage } from "./messages.js";
+import { deliveryItem } from "./deliveries.js";
+import { keys, ttlAfter } from "./keys.js";
+import {
+  type CreateResult,
+  createMessage,
+  type ExtraItem,
+  messageItem,
+  type StoredMessage,
+  toMessage,
+} from "./messages.js";
 
 /**
  * Records endpoints whose task is on the queue. With `release`, also gives up the send
@@ -179,4 +188,92 @@ export async function releaseLease(db: Db, org: string, msgId: string): Promise<
       ConditionExpression: "attribute_exists(pk)",
     }),
   );
+}
+
+/** How long a message and its records are kept: the event retention, in days. */
+export interface MessageRetention {
+  eventDays: number;
+  idempotencyHours: number;
+}
+
+/** Retention of a message and its records, counted from when it is delivered (epoch seconds). */
+function messageExpiry(
+  m: Pick<StoredMessage, "created_at" | "deliver_at">,
+  retention: MessageRetention,
+): number {
+  const from = new Date(Math.max(Date.parse(m.created_at), m.deliver_at ? Date.parse(m.deliver_at) : 0));
+  return ttlAfter(from, retention.eventDays * 86_400);
+}
+
+/** Delivery records written in the message's transaction; DynamoDB allows 100 items. */
+const MAX_EXTRA_IN_TRANSACTION = 90;
+
+/**
+ * What ingest and the fan-out write of a message: its first write (with the producer's
+ * idempotency key and the "skipped" delivery records of disabled endpoints), the claim of a
+ * scheduled message's targets, the send lease and the record of what went out. Items, TTLs
+ * (the event retention, from when the message is delivered) and batch writes are made here.
+ */
+export interface FanoutStore {
+  /**
+   * Stores a new message unless it exists (or its producer id was used within the
+   * idempotency window); `skipped` records follow in batches once it is stored.
+   */
+  create(
+    m: StoredMessage,
+    opts: { now: Date; leaseUntil?: number; skipped: DeliveryRecord[] },
+  ): Promise<CreateResult>;
+  /** Sets a scheduled message's targets once (false: another invocation claimed it first). */
+  claim(
+    m: StoredMessage,
+    claim: { targets: string[]; fanoutAt: string; leaseUntil: number; skipped: DeliveryRecord[] },
+  ): Promise<boolean>;
+  /** The send lease until `until` (epoch ms): the message as it is now, or undefined when held. */
+  acquireLease(
+    org: string,
+    msgId: string,
+    at: { now: number; until: number },
+  ): Promise<StoredMessage | undefined>;
+  releaseLease(org: string, msgId: string): Promise<void>;
+  /** Appends endpoints whose task is on the queue; `release` gives the lease up in the same write. */
+  markSent(org: string, msgId: string, endpointIds: string[], opts?: { release?: boolean }): Promise<void>;
+  /** Records complete fan-outs; per message (in order) the error that kept it from being recorded. */
+  markComplete(ms: StoredMessage[]): Promise<(unknown | undefined)[]>;
+}
+
+export function fanoutStore(db: Db, retention: MessageRetention): FanoutStore {
+  const itemsOf = (m: StoredMessage, records: DeliveryRecord[]) =>
+    records.map((r) => deliveryItem(r, messageExpiry(m, retention)));
+  return {
+    create: (m, { now, leaseUntil, skipped }) =>
+      createMessage(db, m, {
+        expiresAt: messageExpiry(m, retention),
+        leaseUntil,
+        idempotency: m.producer_id
+          ? {
+              producerId: m.producer_id,
+              expiresAt: ttlAfter(now, retention.idempotencyHours * 3600),
+              nowEpoch: Math.floor(now.getTime() / 1000),
+            }
+          : undefined,
+        extra: itemsOf(m, skipped),
+      }),
+    claim: async (m, { skipped, ...claim }) => {
+      const items = itemsOf(m, skipped);
+      const ids = skipped.map((r) => r.endpoint_id);
+      const inline = items.slice(0, MAX_EXTRA_IN_TRANSACTION);
+      if (!(await claimFanout(db, m.org_id, m.id, { ...claim, skipped: ids }, inline))) return false;
+      // Only huge fan-outs have more: written after the claim, by its winner alone.
+      await putAll(db, items.slice(MAX_EXTRA_IN_TRANSACTION));
+      return true;
+    },
+    acquireLease: (org, msgId, at) => acquireLease(db, org, msgId, at.now, at.until),
+    releaseLease: (org, msgId) => releaseLease(db, org, msgId),
+    markSent: (org, msgId, endpointIds, opts) => markSent(db, org, msgId, endpointIds, opts),
+    markComplete: (ms) =>
+      markComplete(
+        db,
+        ms.map((m) => ({ m, expiresAt: messageExpiry(m, retention) })),
+      ),
+  };
 }

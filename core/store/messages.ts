@@ -197,6 +197,19 @@ export interface MessageStore {
     endpointId: string,
     q: { from: Date; to: Date; limit: number },
   ): Promise<{ items: MessageHead[]; more: boolean }>;
+  /** A page of the organization's messages, newest first (listMessages: type and time filters). */
+  list(org: string, q: MessageQuery): Promise<MessagePage>;
+  /** The cursor of a listing that stopped after `msgId`. */
+  cursorAfter(org: string, msgId: string): CursorKey;
+}
+
+/** What a listing of messages selects: `after`/`before` bound the ids' time (epoch ms). */
+export interface MessageQuery {
+  limit: number;
+  type?: string;
+  cursor?: CursorKey;
+  after?: number;
+  before?: number;
 }
 
 export function messageStore(db: Db): MessageStore {
@@ -204,5 +217,7 @@ export function messageStore(db: Db): MessageStore {
     get: (org, msgId) => getMessage(db, org, msgId),
     targeting: (org, endpointId, { from, to, limit }) =>
       messagesTargeting(db, org, endpointId, { from, to }, limit),
+    list: (org, { cursor, ...q }) => listMessages(db, org, { ...q, startKey: cursor }),
+    cursorAfter: messageCursor,
   };
 }

@@ -4,7 +4,7 @@
  * never a transient retry; and a permanent store error is not retried as transient either.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import type { Deps } from "../../core/deps.js";
+import { createDeps, type Deps } from "../../core/deps.js";
 import { listMessages } from "../../core/store/messages.js";
 import { createTestOrg } from "../support/api.js";
 import { publishAndProcess } from "../support/ingest.js";
@@ -73,7 +73,8 @@ describe("numbers beyond 2^53", () => {
       }
       return realSend(cmd as never);
     }) as never;
-    const failing: Deps = { ...stack.deps, db: { ...stack.deps.db, doc } };
+    // A root of its own, so every store adapter it builds writes through the refusing client.
+    const failing = createDeps(stack.config, { db: { ...stack.deps.db, doc } });
     const body = { org_id: org, type: "call.graded", data: { n: 1 } };
     const { response } = await publishAndProcess(stack, [body], failing);
     expect(response.batchItemFailures).toEqual([]);
