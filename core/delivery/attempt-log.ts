@@ -1,5 +1,5 @@
 /** Reading the attempt log: per endpoint or per event, newest first, 404 for ids not the caller's. */
-import type { Deps } from "../deps.js";
+import type { Uses } from "../deps.js";
 import { requireEndpoint } from "../endpoints/service.js";
 import type { AttemptPage, AttemptQuery } from "../model/delivery.js";
 import { notFound } from "../model/errors.js";
@@ -8,11 +8,14 @@ import { aggregate, type StatsWindow, windowBounds } from "./endpoint-stats.js";
 import { sentRequest } from "./request.js";
 import { retryHorizonMs } from "./retry.js";
 
+/** What reading the attempt log uses of the root. */
+type LogDeps = Uses<"attemptStore" | "messageStore" | "endpointStore" | "config" | "now">;
+
 /** Attempts one health aggregate reads at most (docs/portal.md): about 600 per shard. */
 export const STATS_MAX_ITEMS = 10_000;
 
 export async function endpointAttempts(
-  deps: Deps,
+  deps: LogDeps,
   org: string,
   endpointId: string,
   q: AttemptQuery,
@@ -22,7 +25,7 @@ export async function endpointAttempts(
 }
 
 export async function eventAttempts(
-  deps: Deps,
+  deps: LogDeps,
   org: string,
   msgId: string,
   q: AttemptQuery,
@@ -34,7 +37,7 @@ export async function eventAttempts(
 
 /** One attempt with the request it sent (rebuilt: see sentRequest). */
 export async function attemptDetail(
-  deps: Deps,
+  deps: LogDeps,
   org: string,
   msgId: string,
   endpointId: string,
@@ -58,7 +61,7 @@ export async function attemptDetail(
  * Its log is ordered by event, so it reads the events of the window and of the retry
  * schedule's span before it; a resend or recovery of an older event is not counted.
  */
-export async function endpointStats(deps: Deps, org: string, endpointId: string, window: StatsWindow) {
+export async function endpointStats(deps: LogDeps, org: string, endpointId: string, window: StatsWindow) {
   const endpoint = await requireEndpoint(deps, org, endpointId);
   const now = deps.now();
   const { from } = windowBounds(window, now);

@@ -12,7 +12,7 @@
  *   more marks the endpoint failing and schedules the auto-disable check.
  * - A test event (`webhook.test`) answered with a 2xx: one write sets `last_verified_at`.
  */
-import type { Deps, HealthMemo } from "../deps.js";
+import type { HealthMemo, Uses } from "../deps.js";
 import { logger } from "../log/logger.js";
 import type { EndpointRecord } from "../model/endpoint.js";
 import { scheduleName } from "../model/schedule.js";
@@ -32,8 +32,11 @@ export interface HealthObservation {
 /** How stale `last_delivery_at` may get before a success refreshes it. */
 export const LAST_DELIVERY_REFRESH_MS = 60_000;
 
+/** What the health writes use of the root. */
+type HealthDeps = Uses<"healthStore" | "healthMemos" | "endpoints" | "scheduler" | "config" | "now">;
+
 /** This process's memo of the endpoint's health writes (the root's `healthMemos`). */
-function memoOf(deps: Deps, endpoint: EndpointRecord): HealthMemo {
+function memoOf(deps: HealthDeps, endpoint: EndpointRecord): HealthMemo {
   const key = `${endpoint.org_id}/${endpoint.id}`;
   let memo = deps.healthMemos.get(key);
   if (!memo) {
@@ -52,7 +55,7 @@ const unhealthy = (e: EndpointRecord) =>
 
 /** `endpoint` is the (cached) record the batch was delivered with. */
 export async function applyHealth(
-  deps: Deps,
+  deps: HealthDeps,
   endpoint: EndpointRecord,
   observations: HealthObservation[],
 ): Promise<void> {
@@ -74,7 +77,7 @@ export async function applyHealth(
 
 /** At least one success: reset an unhealthy endpoint, or refresh a stale `last_delivery_at`. */
 async function applySuccesses(
-  deps: Deps,
+  deps: HealthDeps,
   endpoint: EndpointRecord,
   successes: HealthObservation[],
   memo: HealthMemo,
@@ -102,7 +105,7 @@ async function applySuccesses(
 
 /** Only failures: count them, maybe open the breaker, start the run, mark the endpoint failing. */
 async function applyFailures(
-  deps: Deps,
+  deps: HealthDeps,
   endpoint: EndpointRecord,
   observations: HealthObservation[],
   now: number,
@@ -138,7 +141,7 @@ async function applyFailures(
 }
 
 /** Opens the breaker once the run of failures reaches the threshold (docs/delivery.md). */
-async function maybeOpenBreaker(deps: Deps, updated: EndpointRecord): Promise<void> {
+async function maybeOpenBreaker(deps: HealthDeps, updated: EndpointRecord): Promise<void> {
   if (!shouldOpen(updated, deps.config.isolation)) return;
   const until = openUntil(deps.now(), deps.config.isolation).toISOString();
   if (!(await deps.healthStore.openBreaker(updated, until))) return;
@@ -152,7 +155,11 @@ async function maybeOpenBreaker(deps: Deps, updated: EndpointRecord): Promise<vo
   });
 }
 
-export async function scheduleAutoDisable(deps: Deps, endpoint: EndpointRecord, failingSince: string) {
+export async function scheduleAutoDisable(
+  deps: Uses<"scheduler" | "config">,
+  endpoint: EndpointRecord,
+  failingSince: string,
+) {
   const event: AutoDisableEvent = {
     kind: "endpoint.auto_disable",
     org_id: endpoint.org_id,

@@ -8,7 +8,7 @@
  * written after it: a quick attempt's item still sorts after them, so it stays the
  * delivery's state, and a task SQS refused leaves its delivery recoverable as it was.
  */
-import type { Deps } from "../deps.js";
+import type { Clock, Deps, Uses } from "../deps.js";
 import { scheduleResume } from "../endpoints/resume.js";
 import { requireEndpoint } from "../endpoints/service.js";
 import { mapLimit } from "../lib/pool.js";
@@ -24,7 +24,7 @@ import { enqueueTasks } from "../queue/tasks.js";
 import { deliveryEntry } from "./records.js";
 import { stuckDeliveries } from "./stuck.js";
 
-function pendingEntry(deps: Deps, task: DeliveryTask): DeliveryLogEntry {
+function pendingEntry(deps: Clock, task: DeliveryTask): DeliveryLogEntry {
   return deliveryEntry(deps, task, {
     status: "pending",
     attempts: 0,
@@ -137,7 +137,7 @@ interface Work {
   pending: DeliveryLogEntry;
 }
 
-function workFor(deps: Deps, m: StoredMessage, endpointId: string, ref?: RecoverableRef): Work {
+function workFor(deps: Clock, m: StoredMessage, endpointId: string, ref?: RecoverableRef): Work {
   const task = taskFor(m, endpointId, "recover");
   return { ...(ref ? { ref } : {}), task, pending: pendingEntry(deps, task) };
 }
@@ -160,6 +160,6 @@ export async function resumeParked(deps: Deps, org: string, endpointId: string):
   return res.count;
 }
 
-async function outOfIndex(deps: Deps, org: string, ref: RecoverableRef): Promise<void> {
+async function outOfIndex(deps: Uses<"deliveryStore">, org: string, ref: RecoverableRef): Promise<void> {
   await deps.deliveryStore.setRecoverable(org, ref, false);
 }
