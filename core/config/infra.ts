@@ -180,6 +180,12 @@ export const functions = {
  *   identity, container and instance metadata, with their nested STS/SSO clients) are never
  *   loaded; should one be needed, the runtime ships them, so the import still resolves there.
  * - `minify` must be set explicitly: SST's bundler treats "unset" as false.
+ * - package.json says `"sideEffects": false`: no module of the project does anything at import
+ *   time that another relies on (no registration, no global patching, no bare `import "./x"`),
+ *   so esbuild may drop a module none of whose exports a function uses. Each folder of core/
+ *   is imported through its index.ts (docs/design.md, "Layers"), which re-exports the whole
+ *   folder's contract; without the flag every module of the folder would be bundled for its
+ *   top-level constants.
  */
 export const bundle = {
   minify: true,
