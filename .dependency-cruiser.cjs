@@ -8,7 +8,7 @@
  *   core/store, queue,        adapters to DynamoDB, SQS, EventBridge Scheduler: they know
  *   scheduler                 the model and the config, never a service
  *   core/model, config, log,  the shared kernel: contracts, limits, settings, logging,
- *   lib                       and the few generic helpers every layer uses (lib/pool.ts)
+ *   lib                       and the few generic helpers every layer uses (lib/pool.ts, lib/org-cache.ts)
  */
 
 /**

@@ -1,11 +1,11 @@
 /**
  * The endpoint directory: each organization's endpoints as ingest (matching) and delivery
- * (URL, secrets) see them, from a brief per-process cache (core/org-cache.ts). The
+ * (URL, secrets) see them, from a brief per-process cache (core/lib/org-cache.ts). The
  * composition root (core/deps.ts) builds one per process; writers invalidate it.
  * A read that must be current (the API) goes through the endpoints service instead.
  */
 import type { EndpointRecord } from "../model/endpoint.js";
-import { type OrgCacheOptions, orgCache } from "../org-cache.js";
+import { type OrgCacheOptions, orgCache } from "../lib/org-cache.js";
 
 export interface EndpointDirectory {
   /** Every endpoint of the organization, cached briefly. */

@@ -2,7 +2,7 @@
  * An organization's event-type catalog: the defaults plus its own types. The composition
  * root (core/deps.ts) builds one per process.
  */
-import { type OrgCacheOptions, orgCache } from "../org-cache.js";
+import { type OrgCacheOptions, orgCache } from "../lib/org-cache.js";
 import { DEFAULT_EVENT_TYPES, type EventTypeDef } from "./default-catalog.js";
 
 export interface EventTypeCatalog {
