@@ -167,7 +167,7 @@ export const functions = {
  * How every function is bundled (SST's esbuild; `npm run bench` builds the same way).
  *
  * - `splitting`: code behind a dynamic `import()` (ajv and the RE2 engine, loaded by
- *   core/event-types/schema.ts on the first schema) goes into a chunk next to the bundle and
+ *   core/json-schema/validator.ts on the first schema) goes into a chunk next to the bundle and
  *   is loaded on first use instead of at every cold start.
  * - `plugins` (infra/bundle-plugins.mjs, a path from the project root): zod's error messages in
  *   English only, not its 40 translations (260 KB the API would otherwise carry). SST marks

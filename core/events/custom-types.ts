@@ -1,8 +1,8 @@
 /** Adding event types to an organization's catalog (POST /v1/event-types). */
 import type { Uses } from "../deps.js";
-import { SchemaTooComplex } from "../event-types/complexity.js";
 import { DEFAULT_EVENT_TYPES } from "../event-types/default-catalog.js";
-import { validatorFor } from "../event-types/schema.js";
+import { SchemaTooComplex } from "../json-schema/complexity.js";
+import { validatorFor } from "../json-schema/validator.js";
 import { conflict, ServiceError, validationError } from "../model/errors.js";
 import type { StoredEventType } from "../model/event-type.js";
 import { MAX_DATA_DEPTH } from "../model/limits.js";

@@ -4,8 +4,8 @@
  * the ingest function dead-letters the message with the error code as the reason.
  */
 import type { Uses } from "../deps.js";
-import { SchemaTooComplex } from "../event-types/complexity.js";
-import { schemaIssues, ValidationBudgetExceeded } from "../event-types/schema.js";
+import { SchemaTooComplex } from "../json-schema/complexity.js";
+import { schemaIssues, ValidationBudgetExceeded } from "../json-schema/validator.js";
 import { payloadTooLarge, ServiceError, validationError } from "../model/errors.js";
 import { MAX_DATA_BYTES, MAX_DATA_DEPTH, MAX_DELIVER_AHEAD_MS } from "../model/limits.js";
 import { ingestMessage } from "../model/message.js";

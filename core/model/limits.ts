@@ -38,7 +38,7 @@ export const MAX_DATA_BYTES = 256 * 1024;
  */
 export const MAX_DATA_DEPTH = 30;
 /**
- * Bounds on tenants' JSON Schemas (core/event-types/complexity.ts, docs/publishing.md): the
+ * Bounds on tenants' JSON Schemas (core/json-schema/complexity.ts, docs/publishing.md): the
  * serialized size (ajv's compile time grows with it), the number of subschemas, the keywords
  * one data value may be checked against at any depth (a recursive `$ref` through a union
  * multiplies at every level), and `maxItems` wherever `uniqueItems` compares elements pairwise.

@@ -5,7 +5,7 @@
  * (400 `validation_budget_exceeded`, or the ingest DLQ with that reason), never the batch.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { SchemaTooComplex, schemaCost, validationWork } from "../../core/event-types/complexity.js";
+import { SchemaTooComplex, schemaCost, validationWork } from "../../core/json-schema/complexity.js";
 import { MAX_DATA_DEPTH, MAX_VALIDATION_WORK } from "../../core/model/limits.js";
 import { putEventType } from "../../core/store/event-types.js";
 import { listMessages } from "../../core/store/messages.js";

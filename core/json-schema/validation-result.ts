@@ -1,4 +1,4 @@
-/** What validating event `data` against a schema reports, shared by schema.ts and ajv-validator.ts. */
+/** What validating event `data` against a schema reports, shared by validator.ts and ajv-validator.ts. */
 import { MAX_VALIDATION_WORK } from "../model/limits.js";
 
 export interface SchemaIssue {

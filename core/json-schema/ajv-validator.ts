@@ -2,7 +2,7 @@
  * JSON Schema validation of event `data` against the catalog's schemas, with ajv and an RE2
  * regex engine. Compiling is the expensive part (code generation), so validators are cached
  * by schema text for the life of the process: a warm ingest function compiles each schema once.
- * Loaded on first use only, through ./schema.ts (docs/cost.md, "Bundles and cold start").
+ * Loaded on first use only, through ./validator.ts (docs/cost.md, "Bundles and cold start").
  */
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import type { RegExpEngine } from "ajv/dist/types/index.js";
