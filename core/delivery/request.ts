@@ -3,10 +3,11 @@
  * Standard Webhooks headers signed for this attempt's timestamp, content-type, user-agent
  * and the endpoint's custom headers, which can never replace the protocol headers.
  */
-import { isReservedHeader } from "../endpoints/headers.js";
+
 import type { EndpointRecord } from "../model/endpoint.js";
 import { type MessageRecord, webhookBody } from "../model/message.js";
 import type { DeliveryTask } from "../model/task.js";
+import { isReservedHeader } from "../outbound/headers.js";
 import { signingSecrets, webhookHeaders } from "../signing/sign.js";
 
 /** Sent in `user-agent` as `{SERVICE_NAME}/{SERVICE_VERSION}`. */

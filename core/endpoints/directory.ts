@@ -4,8 +4,9 @@
  * composition root (core/deps.ts) builds one per process; writers invalidate it.
  * A read that must be current (the API) goes through the endpoints service instead.
  */
-import type { EndpointRecord } from "../model/endpoint.js";
+
 import { type OrgCacheOptions, orgCache } from "../lib/org-cache.js";
+import type { EndpointRecord } from "../model/endpoint.js";
 
 export interface EndpointDirectory {
   /** Every endpoint of the organization, cached briefly. */

@@ -7,8 +7,8 @@ import type { Uses } from "../deps.js";
 import { typeMatches } from "../filters/match.js";
 import { ServiceError, validationError } from "../model/errors.js";
 import { MAX_HEADER_VALUE, MAX_HEADERS, MAX_URL_LENGTH } from "../model/limits.js";
-import { isReservedHeader } from "./headers.js";
-import { classifyAddress } from "./ssrf.js";
+import { isReservedHeader } from "../outbound/headers.js";
+import { classifyAddress } from "../outbound/ssrf.js";
 
 const LOCAL_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
 

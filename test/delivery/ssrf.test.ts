@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { classifyAddress, guardedLookup, SsrfError, urlTargetVerdict } from "../../core/endpoints/ssrf.js";
+import { classifyAddress, guardedLookup, SsrfError, urlTargetVerdict } from "../../core/outbound/ssrf.js";
 
 const refused: Array<[string, string]> = [
   ["10.0.0.1", "private"],

@@ -1,14 +1,14 @@
 /**
- * One reserved-header list (core/endpoints/headers.ts) for both sides: every reserved name
+ * One reserved-header list (core/outbound/headers.ts) for both sides: every reserved name
  * is refused as a custom header, and a stored record that carries one anyway (written
  * before the name was reserved) never sends it, so no header goes out twice.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { requestHeaders } from "../../core/delivery/request.js";
 import { sendWebhook } from "../../core/delivery/send.js";
-import { isReservedHeader, RESERVED_HEADERS } from "../../core/endpoints/headers.js";
 import { checkHeaders } from "../../core/endpoints/rules.js";
 import { generateSecret } from "../../core/endpoints/secrets.js";
+import { isReservedHeader, RESERVED_HEADERS } from "../../core/outbound/headers.js";
 import { type Receiver, startReceiver } from "../support/receiver.js";
 
 /** The listed names, in two spellings, and examples of the reserved patterns. */

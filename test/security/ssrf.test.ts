@@ -13,7 +13,7 @@
  */
 import { Agent, request } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { guardedLookup } from "../../core/endpoints/ssrf.js";
+import { guardedLookup } from "../../core/outbound/ssrf.js";
 import { createTestOrg, type TestOrg } from "../support/api.js";
 import { attemptsOfMsg, enqueue, taskFor, waitForDelivery } from "../support/deliveries.js";
 import { type DeliveryPollers, startDelivery } from "../support/delivery.js";

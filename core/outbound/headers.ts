@@ -1,8 +1,9 @@
 /**
  * The one list of headers an endpoint's custom headers may not set (docs/design.md, "Where
- * each policy lives"): refused when an endpoint is created or updated (rules.ts checkHeaders)
- * and skipped when a request is built (delivery/request.ts), so a record stored before a name
- * was reserved can never send a header twice or replace the signature.
+ * each policy lives"): refused when an endpoint is created or updated (checkHeaders in
+ * core/endpoints/rules.ts) and skipped when a request is built (core/delivery/request.ts), so
+ * a record stored before a name was reserved can never send a header twice or replace the
+ * signature.
  */
 
 /** The signature contract, what the delivery itself sets, and hop-by-hop framing. */
