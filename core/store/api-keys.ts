@@ -3,10 +3,11 @@
  * item by hash (APIKEY#{sha256} / APIKEY), always written and removed together in one
  * transaction so a key is either fully usable or not at all. Only hashes are stored.
  */
-import { GetCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
+import { TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 import type { ApiKeyRecord, Role } from "../model/principal.js";
 import type { CursorKey } from "./cursor.js";
 import type { Db } from "./db.js";
+import { getItem } from "./item.js";
 import { keys } from "./keys.js";
 import { queryPageWithPrefix } from "./query.js";
 
@@ -57,17 +58,13 @@ export async function putApiKey(db: Db, rec: ApiKeyRecord): Promise<boolean> {
 }
 
 export async function getApiKeyByHash(db: Db, hash: string): Promise<ApiKeyLookup | undefined> {
-  const res = await db.doc.send(
-    new GetCommand({ TableName: db.table, Key: keys.apiKeyByHash(hash), ConsistentRead: true }),
-  );
-  return res.Item ? (strip(res.Item) as unknown as ApiKeyLookup) : undefined;
+  const item = await getItem(db, keys.apiKeyByHash(hash));
+  return item ? (strip(item) as unknown as ApiKeyLookup) : undefined;
 }
 
 export async function getApiKey(db: Db, org: string, id: string): Promise<ApiKeyRecord | undefined> {
-  const res = await db.doc.send(
-    new GetCommand({ TableName: db.table, Key: keys.apiKey(org, id), ConsistentRead: true }),
-  );
-  return res.Item ? (strip(res.Item) as unknown as ApiKeyRecord) : undefined;
+  const item = await getItem(db, keys.apiKey(org, id));
+  return item ? (strip(item) as unknown as ApiKeyRecord) : undefined;
 }
 
 export async function listApiKeys(

@@ -3,14 +3,15 @@
  * item that carries `attempt`. Listed per endpoint (every shard of its log, merged) or per
  * event (the event's range in each of its endpoints' logs, merged), newest first.
  */
-import { GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { encodeTime } from "ulid";
 import type { AttemptPage, AttemptQuery, AttemptRecord } from "../model/delivery.js";
 import { cursorWithin } from "./cursor.js";
 import type { Db } from "./db.js";
 import { endpointsOfMessage } from "./deliveries.js";
 import { field } from "./fields.js";
+import { getItem } from "./item.js";
 import { keys } from "./keys.js";
+import { queryPages } from "./query.js";
 import { allShards, queryMerged, SHARDS } from "./shards.js";
 
 export type { AttemptPage, AttemptQuery } from "../model/delivery.js";
@@ -94,10 +95,8 @@ async function getAttempt(
   msgId: string,
   attemptId: string,
 ): Promise<AttemptRecord | undefined> {
-  const res = await db.doc.send(
-    new GetCommand({ TableName: db.table, Key: keys.log(org, endpointId, msgId, attemptId) }),
-  );
-  return res.Item?.attempt ? toAttempt(res.Item) : undefined;
+  const item = await getItem(db, keys.log(org, endpointId, msgId, attemptId), { consistent: false });
+  return item?.attempt ? toAttempt(item) : undefined;
 }
 
 /** What the health aggregate reads of an attempt (a projection: the rest never leaves DynamoDB). */
@@ -126,25 +125,20 @@ async function attemptSamples(
     allShards().map(async (shard) => {
       const out: AttemptSample[] = [];
       let read = 0;
-      let start: Record<string, unknown> | undefined;
-      do {
-        const res = await db.doc.send(
-          new QueryCommand({
-            TableName: db.table,
-            KeyConditionExpression: "pk = :pk AND sk >= :from",
-            FilterExpression: "attribute_exists(#a) AND #a.#ts >= :since",
-            ProjectionExpression: "#a.#ts, #a.success, #a.latency_ms",
-            ExpressionAttributeNames: { "#a": "attempt", "#ts": "timestamp" },
-            ExpressionAttributeValues: {
-              ":pk": keys.logPartition(org, endpointId, shard),
-              ":from": from,
-              ":since": q.since,
-            },
-            ScanIndexForward: false,
-            Limit: perShard - read,
-            ExclusiveStartKey: start,
-          }),
-        );
+      const pages = queryPages(db, () => ({
+        KeyConditionExpression: "pk = :pk AND sk >= :from",
+        FilterExpression: "attribute_exists(#a) AND #a.#ts >= :since",
+        ProjectionExpression: "#a.#ts, #a.success, #a.latency_ms",
+        ExpressionAttributeNames: { "#a": "attempt", "#ts": "timestamp" },
+        ExpressionAttributeValues: {
+          ":pk": keys.logPartition(org, endpointId, shard),
+          ":from": from,
+          ":since": q.since,
+        },
+        ScanIndexForward: false,
+        Limit: perShard - read,
+      }));
+      for await (const res of pages) {
         for (const item of res.Items ?? []) {
           const a = field.map(item, "attempt");
           out.push({
@@ -154,9 +148,11 @@ async function attemptSamples(
           });
         }
         read += res.ScannedCount ?? 0;
-        start = res.LastEvaluatedKey;
-      } while (start && read < perShard);
-      if (start) truncated = true;
+        if (res.LastEvaluatedKey && read >= perShard) {
+          truncated = true;
+          break;
+        }
+      }
       return out;
     }),
   );

@@ -1,15 +1,13 @@
 /** Per-organization data keys (ORG#{org} / DATAKEY), stored wrapped: see core/store/secrets-at-rest.ts. */
-import { DeleteCommand, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
-import { isConditionalCheckFailed } from "./conditional.js";
+import { DeleteCommand } from "@aws-sdk/lib-dynamodb";
 import type { Db } from "./db.js";
+import { getItem, putIfAbsent } from "./item.js";
 import { keys } from "./keys.js";
 
 export async function getDataKey(db: Db, org: string): Promise<string | undefined> {
   // Strongly consistent: a key written a moment ago by another process must be found.
-  const res = await db.doc.send(
-    new GetCommand({ TableName: db.table, Key: keys.dataKey(org), ConsistentRead: true }),
-  );
-  return typeof res.Item?.wrapped === "string" ? res.Item.wrapped : undefined;
+  const item = await getItem(db, keys.dataKey(org));
+  return typeof item?.wrapped === "string" ? item.wrapped : undefined;
 }
 
 /** False when the organization already has one. */
@@ -19,19 +17,7 @@ export async function putDataKeyIfAbsent(
   wrapped: string,
   createdAt: string,
 ): Promise<boolean> {
-  try {
-    await db.doc.send(
-      new PutCommand({
-        TableName: db.table,
-        Item: { ...keys.dataKey(org), wrapped, created_at: createdAt },
-        ConditionExpression: "attribute_not_exists(pk)",
-      }),
-    );
-    return true;
-  } catch (err) {
-    if (isConditionalCheckFailed(err)) return false;
-    throw err;
-  }
+  return putIfAbsent(db, { ...keys.dataKey(org), wrapped, created_at: createdAt });
 }
 
 export async function deleteDataKey(db: Db, org: string): Promise<void> {

@@ -27,6 +27,7 @@ import type { Db } from "./db.js";
 import { field } from "./fields.js";
 import { keys, ttlAfter } from "./keys.js";
 import { getMessage } from "./messages.js";
+import { queryPages } from "./query.js";
 import { allShards } from "./shards.js";
 
 const RECOVERABLE: ReadonlySet<DeliveryStatus> = new Set(["failed", "abandoned"]);
@@ -154,23 +155,20 @@ async function recoverableDeliveries(
   let more = false;
   const partitions = indexes.flatMap((i) => allShards().map((shard) => indexPk[i](org, endpointId, shard)));
   for (const pk of partitions) {
-    let start: Record<string, unknown> | undefined;
-    do {
-      if (out.length > max) break;
-      const res = await db.doc.send(
-        new QueryCommand({
-          TableName: db.table,
-          IndexName: "GSI2",
-          KeyConditionExpression: "gsi2pk = :pk AND gsi2sk >= :since",
-          ExpressionAttributeValues: { ":pk": pk, ":since": since },
-          ExclusiveStartKey: start,
-          Limit: Math.min(max + 1 - out.length, 1000),
-        }),
-      );
+    if (out.length > max) break;
+    const pages = queryPages(db, () => ({
+      IndexName: "GSI2",
+      KeyConditionExpression: "gsi2pk = :pk AND gsi2sk >= :since",
+      ExpressionAttributeValues: { ":pk": pk, ":since": since },
+      Limit: Math.min(max + 1 - out.length, 1000),
+    }));
+    for await (const res of pages) {
       for (const item of res.Items ?? []) out.push(refOf(item, endpointId));
-      start = res.LastEvaluatedKey;
-    } while (start);
-    if (start) more = true;
+      if (res.LastEvaluatedKey && out.length > max) {
+        more = true;
+        break;
+      }
+    }
   }
   return { deliveries: out.slice(0, max), more: more || out.length > max };
 }

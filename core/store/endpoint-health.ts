@@ -6,63 +6,57 @@
  * invocations and the user's own changes (disable) cannot be overwritten by stale reads.
  * Health writes never touch `updated_at`: that is the endpoint's configuration time.
  */
-import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { EndpointRecord } from "../model/endpoint.js";
-import { isConditionalCheckFailed } from "./conditional.js";
 import type { Db } from "./db.js";
 import { toEndpoint } from "./endpoints.js";
-import { keys } from "./keys.js";
+import { updateIf, updateReturning } from "./item.js";
+import { type Key, keys } from "./keys.js";
 
-async function conditional(run: () => Promise<unknown>): Promise<boolean> {
-  try {
-    await run();
-    return true;
-  } catch (err) {
-    if (isConditionalCheckFailed(err)) return false;
-    throw err;
-  }
+/**
+ * A write of health fields, conditional on the endpoint existing and on `when` (the state it
+ * transitions from); false when either fails. `#status` stands for `status`, a reserved word.
+ */
+function healthWrite(
+  db: Db,
+  key: Key,
+  write: { set: string; when?: string; values: Record<string, unknown> },
+) {
+  const condition = write.when ? `attribute_exists(pk) AND ${write.when}` : "attribute_exists(pk)";
+  const usesStatus = `${write.set} ${condition}`.includes("#status");
+  return updateIf(db, {
+    Key: key,
+    UpdateExpression: write.set,
+    ConditionExpression: condition,
+    ...(usesStatus ? { ExpressionAttributeNames: { "#status": "status" } } : {}),
+    ExpressionAttributeValues: write.values,
+  });
 }
+
+/** The condition of writes that must not touch a disabled endpoint: it is active or failing. */
+const ENABLED = {
+  when: "#status IN (:active, :failing)",
+  values: { ":active": "active", ":failing": "failing" },
+};
 
 /**
  * A success: counters reset, a failing endpoint back to active. Skipped (false) when the
  * endpoint is gone or disabled meanwhile: a success must not re-enable it.
  */
 function recordHealthy(db: Db, org: string, endpointId: string, lastDeliveryAt: string) {
-  return conditional(() =>
-    db.doc.send(
-      new UpdateCommand({
-        TableName: db.table,
-        Key: keys.endpoint(org, endpointId),
-        UpdateExpression:
-          "SET consecutive_failures = :zero, first_failure_at = :null, failing_since = :null, #status = :active, last_delivery_at = :at, breaker_open_until = :null",
-        ConditionExpression: "attribute_exists(pk) AND #status IN (:active, :failing)",
-        ExpressionAttributeNames: { "#status": "status" },
-        ExpressionAttributeValues: {
-          ":zero": 0,
-          ":null": null,
-          ":active": "active",
-          ":failing": "failing",
-          ":at": lastDeliveryAt,
-        },
-      }),
-    ),
-  );
+  return healthWrite(db, keys.endpoint(org, endpointId), {
+    set: "SET consecutive_failures = :zero, first_failure_at = :null, failing_since = :null, #status = :active, last_delivery_at = :at, breaker_open_until = :null",
+    when: ENABLED.when,
+    values: { ...ENABLED.values, ":zero": 0, ":null": null, ":at": lastDeliveryAt },
+  });
 }
 
 /** A test event got a 2xx: `last_verified_at` (never moved backwards). False when the endpoint is gone. */
 function recordVerified(db: Db, org: string, endpointId: string, at: string) {
-  return conditional(() =>
-    db.doc.send(
-      new UpdateCommand({
-        TableName: db.table,
-        Key: keys.endpoint(org, endpointId),
-        UpdateExpression: "SET last_verified_at = :at",
-        ConditionExpression:
-          "attribute_exists(pk) AND (attribute_not_exists(last_verified_at) OR last_verified_at = :null OR last_verified_at < :at)",
-        ExpressionAttributeValues: { ":at": at, ":null": null },
-      }),
-    ),
-  );
+  return healthWrite(db, keys.endpoint(org, endpointId), {
+    set: "SET last_verified_at = :at",
+    when: "(attribute_not_exists(last_verified_at) OR last_verified_at = :null OR last_verified_at < :at)",
+    values: { ":at": at, ":null": null },
+  });
 }
 
 /** Failures: the counter grows atomically; returns the endpoint after the write (undefined if deleted). */
@@ -71,38 +65,22 @@ async function recordFailures(
   ep: EndpointRef,
   { count, lastError, at }: Failures,
 ): Promise<EndpointRecord | undefined> {
-  try {
-    const res = await db.doc.send(
-      new UpdateCommand({
-        TableName: db.table,
-        Key: keys.endpoint(ep.org_id, ep.id),
-        UpdateExpression: "SET last_error = :e, last_error_at = :at ADD consecutive_failures :n",
-        ConditionExpression: "attribute_exists(pk)",
-        ExpressionAttributeValues: { ":e": lastError, ":at": at, ":n": count },
-        ReturnValues: "ALL_NEW",
-      }),
-    );
-    return res.Attributes ? toEndpoint(res.Attributes) : undefined;
-  } catch (err) {
-    if (isConditionalCheckFailed(err)) return undefined;
-    throw err;
-  }
+  const item = await updateReturning(db, {
+    Key: keys.endpoint(ep.org_id, ep.id),
+    UpdateExpression: "SET last_error = :e, last_error_at = :at ADD consecutive_failures :n",
+    ConditionExpression: "attribute_exists(pk)",
+    ExpressionAttributeValues: { ":e": lastError, ":at": at, ":n": count },
+  });
+  return item ? toEndpoint(item) : undefined;
 }
 
 /** Starts a run of failures, unless one is already running (first writer wins). */
 function startFailureRun(db: Db, org: string, endpointId: string, at: string) {
-  return conditional(() =>
-    db.doc.send(
-      new UpdateCommand({
-        TableName: db.table,
-        Key: keys.endpoint(org, endpointId),
-        UpdateExpression: "SET first_failure_at = :at",
-        ConditionExpression:
-          "attribute_exists(pk) AND (attribute_not_exists(first_failure_at) OR attribute_type(first_failure_at, :nullType))",
-        ExpressionAttributeValues: { ":at": at, ":nullType": "NULL" },
-      }),
-    ),
-  );
+  return healthWrite(db, keys.endpoint(org, endpointId), {
+    set: "SET first_failure_at = :at",
+    when: "(attribute_not_exists(first_failure_at) OR attribute_type(first_failure_at, :nullType))",
+    values: { ":at": at, ":nullType": "NULL" },
+  });
 }
 
 /** Which run of failures: when it started, and when the endpoint is marked failing. */
@@ -114,60 +92,39 @@ export interface FailureRun {
 /** active → failing, only if the same run of failures is still going on. */
 function markFailing(db: Db, ep: { org_id: string; id: string }, run: FailureRun) {
   const { firstFailureAt, since } = run;
-  return conditional(() =>
-    db.doc.send(
-      new UpdateCommand({
-        TableName: db.table,
-        Key: keys.endpoint(ep.org_id, ep.id),
-        UpdateExpression: "SET #status = :failing, failing_since = :since",
-        ConditionExpression: "attribute_exists(pk) AND #status = :active AND first_failure_at = :ffa",
-        ExpressionAttributeNames: { "#status": "status" },
-        ExpressionAttributeValues: {
-          ":failing": "failing",
-          ":active": "active",
-          ":ffa": firstFailureAt,
-          ":since": since,
-        },
-      }),
-    ),
-  );
+  return healthWrite(db, keys.endpoint(ep.org_id, ep.id), {
+    set: "SET #status = :failing, failing_since = :since",
+    when: "#status = :active AND first_failure_at = :ffa",
+    values: {
+      ":failing": "failing",
+      ":active": "active",
+      ":ffa": firstFailureAt,
+      ":since": since,
+    },
+  });
 }
 
 /** failing → disabled, only if it has been failing since that same time (no success in between). */
 function autoDisable(db: Db, org: string, endpointId: string, failingSince: string) {
-  return conditional(() =>
-    db.doc.send(
-      new UpdateCommand({
-        TableName: db.table,
-        Key: keys.endpoint(org, endpointId),
-        // last_error keeps the endpoint's own last failure: that is what its owner must fix.
-        UpdateExpression: "SET #status = :disabled",
-        ConditionExpression: "attribute_exists(pk) AND #status = :failing AND failing_since = :since",
-        ExpressionAttributeNames: { "#status": "status" },
-        ExpressionAttributeValues: {
-          ":disabled": "disabled",
-          ":failing": "failing",
-          ":since": failingSince,
-        },
-      }),
-    ),
-  );
+  return healthWrite(db, keys.endpoint(org, endpointId), {
+    // last_error keeps the endpoint's own last failure: that is what its owner must fix.
+    set: "SET #status = :disabled",
+    when: "#status = :failing AND failing_since = :since",
+    values: {
+      ":disabled": "disabled",
+      ":failing": "failing",
+      ":since": failingSince,
+    },
+  });
 }
 
 /** Opens the breaker until `until`, unless it is already open (first writer wins). */
 function openBreaker(db: Db, org: string, endpointId: string, until: string) {
-  return conditional(() =>
-    db.doc.send(
-      new UpdateCommand({
-        TableName: db.table,
-        Key: keys.endpoint(org, endpointId),
-        UpdateExpression: "SET breaker_open_until = :until",
-        ConditionExpression:
-          "attribute_exists(pk) AND (attribute_not_exists(breaker_open_until) OR attribute_type(breaker_open_until, :nullType))",
-        ExpressionAttributeValues: { ":until": until, ":nullType": "NULL" },
-      }),
-    ),
-  );
+  return healthWrite(db, keys.endpoint(org, endpointId), {
+    set: "SET breaker_open_until = :until",
+    when: "(attribute_not_exists(breaker_open_until) OR attribute_type(breaker_open_until, :nullType))",
+    values: { ":until": until, ":nullType": "NULL" },
+  });
 }
 
 /**
@@ -175,53 +132,28 @@ function openBreaker(db: Db, org: string, endpointId: string, until: string) {
  * makes the one probe; everyone else sees the breaker open again.
  */
 function claimProbe(db: Db, ep: EndpointRef, { seen, next }: Probe) {
-  return conditional(() =>
-    db.doc.send(
-      new UpdateCommand({
-        TableName: db.table,
-        Key: keys.endpoint(ep.org_id, ep.id),
-        UpdateExpression: "SET breaker_open_until = :next",
-        ConditionExpression: "attribute_exists(pk) AND breaker_open_until = :seen",
-        ExpressionAttributeValues: { ":seen": seen, ":next": next },
-      }),
-    ),
-  );
+  return healthWrite(db, keys.endpoint(ep.org_id, ep.id), {
+    set: "SET breaker_open_until = :next",
+    when: "breaker_open_until = :seen",
+    values: { ":seen": seen, ":next": next },
+  });
 }
 
 /** The endpoint's tasks go to the slow lane until `until`. */
 function markSlow(db: Db, org: string, endpointId: string, until: string) {
-  return conditional(() =>
-    db.doc.send(
-      new UpdateCommand({
-        TableName: db.table,
-        Key: keys.endpoint(org, endpointId),
-        UpdateExpression: "SET slow_until = :until",
-        ConditionExpression: "attribute_exists(pk)",
-        ExpressionAttributeValues: { ":until": until },
-      }),
-    ),
-  );
+  return healthWrite(db, keys.endpoint(org, endpointId), {
+    set: "SET slow_until = :until",
+    values: { ":until": until },
+  });
 }
 
 /** The receiver asked to stop (410 Gone): disabled with the reason, re-enabled by its owner. */
 function disableGone(db: Db, org: string, endpointId: string, reason: string) {
-  return conditional(() =>
-    db.doc.send(
-      new UpdateCommand({
-        TableName: db.table,
-        Key: keys.endpoint(org, endpointId),
-        UpdateExpression: "SET #status = :disabled, last_error = :reason",
-        ConditionExpression: "attribute_exists(pk) AND #status IN (:active, :failing)",
-        ExpressionAttributeNames: { "#status": "status" },
-        ExpressionAttributeValues: {
-          ":disabled": "disabled",
-          ":active": "active",
-          ":failing": "failing",
-          ":reason": reason,
-        },
-      }),
-    ),
-  );
+  return healthWrite(db, keys.endpoint(org, endpointId), {
+    set: "SET #status = :disabled, last_error = :reason",
+    when: ENABLED.when,
+    values: { ...ENABLED.values, ":disabled": "disabled", ":reason": reason },
+  });
 }
 
 /** Which endpoint a health write is about. */

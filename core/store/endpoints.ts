@@ -4,16 +4,11 @@
  * `endpoint_count` in the same transaction, which is what makes the per-org limit hold
  * under concurrent creates.
  */
-import {
-  GetCommand,
-  TransactWriteCommand,
-  type TransactWriteCommandInput,
-  UpdateCommand,
-} from "@aws-sdk/lib-dynamodb";
+import { TransactWriteCommand, type TransactWriteCommandInput } from "@aws-sdk/lib-dynamodb";
 import type { EndpointRecord } from "../model/endpoint.js";
-import { isConditionalCheckFailed } from "./conditional.js";
 import type { CursorKey } from "./cursor.js";
 import type { Db } from "./db.js";
+import { getItem, updateReturning } from "./item.js";
 import { keys } from "./keys.js";
 import { queryAllWithPrefix, queryPageWithPrefix } from "./query.js";
 
@@ -38,10 +33,8 @@ async function openEndpoint(db: Db, item: Record<string, unknown>): Promise<Endp
 }
 
 export async function getEndpoint(db: Db, org: string, id: string): Promise<EndpointRecord | undefined> {
-  const res = await db.doc.send(
-    new GetCommand({ TableName: db.table, Key: keys.endpoint(org, id), ConsistentRead: true }),
-  );
-  return res.Item ? openEndpoint(db, res.Item) : undefined;
+  const item = await getItem(db, keys.endpoint(org, id));
+  return item ? openEndpoint(db, item) : undefined;
 }
 
 /** Every endpoint of an organization (at most a few dozen: the per-org limit), oldest first. */
@@ -172,23 +165,14 @@ export async function patchEndpoint(
     values[`:v${i}`] = v;
     return `#a${i} = :v${i}`;
   });
-  try {
-    const res = await db.doc.send(
-      new UpdateCommand({
-        TableName: db.table,
-        Key: keys.endpoint(org, id),
-        UpdateExpression: `SET ${parts.join(", ")}`,
-        ConditionExpression: "attribute_exists(pk)",
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
-        ReturnValues: "ALL_NEW",
-      }),
-    );
-    return res.Attributes ? await openEndpoint(db, res.Attributes) : undefined;
-  } catch (err) {
-    if (isConditionalCheckFailed(err)) return undefined;
-    throw err;
-  }
+  const item = await updateReturning(db, {
+    Key: keys.endpoint(org, id),
+    UpdateExpression: `SET ${parts.join(", ")}`,
+    ConditionExpression: "attribute_exists(pk)",
+    ExpressionAttributeNames: names,
+    ExpressionAttributeValues: values,
+  });
+  return item ? openEndpoint(db, item) : undefined;
 }
 
 /**
@@ -209,28 +193,19 @@ export async function replaceSecret(
   const version = signingVersion ? { ":v": signingVersion } : {};
   // Sealed like every stored secret; the previous one is copied still sealed.
   const stored = await db.secrets.encrypt(org, secret);
-  try {
-    const res = await db.doc.send(
-      new UpdateCommand({
-        TableName: db.table,
-        Key: keys.endpoint(org, id),
-        UpdateExpression:
-          (previousUntil
-            ? "SET previous_secret = secret, previous_secret_expires_at = :until, secret = :s, updated_at = :now"
-            : "SET previous_secret = :null, previous_secret_expires_at = :null, secret = :s, updated_at = :now") +
-          (signingVersion ? ", signing_version = :v" : ""),
-        ConditionExpression: "attribute_exists(pk)",
-        ExpressionAttributeValues: previousUntil
-          ? { ":until": previousUntil, ":s": stored, ":now": now, ...version }
-          : { ":null": null, ":s": stored, ":now": now, ...version },
-        ReturnValues: "ALL_NEW",
-      }),
-    );
-    return res.Attributes ? await openEndpoint(db, res.Attributes) : undefined;
-  } catch (err) {
-    if (isConditionalCheckFailed(err)) return undefined;
-    throw err;
-  }
+  const item = await updateReturning(db, {
+    Key: keys.endpoint(org, id),
+    UpdateExpression:
+      (previousUntil
+        ? "SET previous_secret = secret, previous_secret_expires_at = :until, secret = :s, updated_at = :now"
+        : "SET previous_secret = :null, previous_secret_expires_at = :null, secret = :s, updated_at = :now") +
+      (signingVersion ? ", signing_version = :v" : ""),
+    ConditionExpression: "attribute_exists(pk)",
+    ExpressionAttributeValues: previousUntil
+      ? { ":until": previousUntil, ":s": stored, ":now": now, ...version }
+      : { ":null": null, ":s": stored, ":now": now, ...version },
+  });
+  return item ? openEndpoint(db, item) : undefined;
 }
 
 /** What the endpoint services and the endpoint directory use of the endpoint items. */

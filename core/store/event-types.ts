@@ -1,26 +1,13 @@
 /** Custom event types of an organization (ORG#{org} / ETYPE#{name}). */
-import { PutCommand } from "@aws-sdk/lib-dynamodb";
 import type { StoredEventType } from "../model/event-type.js";
-import { isConditionalCheckFailed } from "./conditional.js";
 import type { Db } from "./db.js";
+import { putIfAbsent } from "./item.js";
 import { keys } from "./keys.js";
 import { queryAllWithPrefix } from "./query.js";
 
 /** Adds a type; returns false when the organization already has one by that name. */
 export async function putEventType(db: Db, org: string, def: StoredEventType): Promise<boolean> {
-  try {
-    await db.doc.send(
-      new PutCommand({
-        TableName: db.table,
-        Item: { ...keys.eventType(org, def.name), ...def },
-        ConditionExpression: "attribute_not_exists(pk)",
-      }),
-    );
-    return true;
-  } catch (err) {
-    if (isConditionalCheckFailed(err)) return false;
-    throw err;
-  }
+  return putIfAbsent(db, { ...keys.eventType(org, def.name), ...def });
 }
 
 export async function listEventTypes(db: Db, org: string): Promise<StoredEventType[]> {

@@ -28,37 +28,33 @@ function isItem(v: unknown): v is Item {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
+const isString = (v: unknown): v is string => typeof v === "string";
+const isNumber = (v: unknown): v is number => typeof v === "number";
+
+/** A reader of a field that must hold a T. */
+function required<T>(is: (v: unknown) => v is T) {
+  return (item: Item, name: string): T => {
+    const v = item[name];
+    if (!is(v)) throw corrupt(name, v);
+    return v;
+  };
+}
+
+/** A reader of a field that holds a T, or null (absent reads as null). */
+function nullable<T>(is: (v: unknown) => v is T) {
+  return (item: Item, name: string): T | null => {
+    const v = item[name];
+    if (v === null || v === undefined) return null;
+    if (!is(v)) throw corrupt(name, v);
+    return v;
+  };
+}
+
 export const field = {
-  str(item: Item, name: string): string {
-    const v = item[name];
-    if (typeof v !== "string") throw corrupt(name, v);
-    return v;
-  },
-  strOrNull(item: Item, name: string): string | null {
-    const v = item[name];
-    if (v === null || v === undefined) return null;
-    if (typeof v !== "string") throw corrupt(name, v);
-    return v;
-  },
-  num(item: Item, name: string): number {
-    const v = item[name];
-    if (typeof v !== "number") throw corrupt(name, v);
-    return v;
-  },
-  numOrNull(item: Item, name: string): number | null {
-    const v = item[name];
-    if (v === null || v === undefined) return null;
-    if (typeof v !== "number") throw corrupt(name, v);
-    return v;
-  },
-  status(item: Item, name: string): DeliveryStatus {
-    const v = item[name];
-    if (!isStatus(v)) throw corrupt(name, v);
-    return v;
-  },
-  map(item: Item, name: string): Item {
-    const v = item[name];
-    if (!isItem(v)) throw corrupt(name, v);
-    return v;
-  },
+  str: required(isString),
+  strOrNull: nullable(isString),
+  num: required(isNumber),
+  numOrNull: nullable(isNumber),
+  status: required(isStatus),
+  map: required(isItem),
 };

@@ -3,25 +3,17 @@
  * filter refused. One UpdateItem per filtered endpoint, conditional on the endpoint still
  * existing (a late count must not bring a deleted endpoint back as a stub).
  */
-import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import { isConditionalCheckFailed } from "./conditional.js";
 import type { Db } from "./db.js";
+import { updateIf } from "./item.js";
 import { keys } from "./keys.js";
 
 export async function addFiltered(db: Db, org: string, endpointId: string, n = 1): Promise<void> {
-  try {
-    await db.doc.send(
-      new UpdateCommand({
-        TableName: db.table,
-        Key: keys.endpoint(org, endpointId),
-        UpdateExpression: "ADD filtered_count :n",
-        ConditionExpression: "attribute_exists(pk)",
-        ExpressionAttributeValues: { ":n": n },
-      }),
-    );
-  } catch (err) {
-    if (!isConditionalCheckFailed(err)) throw err;
-  }
+  await updateIf(db, {
+    Key: keys.endpoint(org, endpointId),
+    UpdateExpression: "ADD filtered_count :n",
+    ConditionExpression: "attribute_exists(pk)",
+    ExpressionAttributeValues: { ":n": n },
+  });
 }
 
 /** What filter counting uses. */

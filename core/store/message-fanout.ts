@@ -11,6 +11,7 @@ import { putAll, writeAll } from "./batch-write.js";
 import { isConditionalCheckFailed } from "./conditional.js";
 import type { Db } from "./db.js";
 import { deliveryItem } from "./deliveries.js";
+import { updateReturning } from "./item.js";
 import { keys, ttlAfter } from "./keys.js";
 import {
   type CreateResult,
@@ -159,23 +160,13 @@ export async function acquireLease(
   nowMs: number,
   untilMs: number,
 ): Promise<StoredMessage | undefined> {
-  try {
-    const res = await db.doc.send(
-      new UpdateCommand({
-        TableName: db.table,
-        Key: keys.message(org, msgId),
-        UpdateExpression: "SET lease_until = :until",
-        ConditionExpression:
-          "attribute_exists(pk) AND (attribute_not_exists(lease_until) OR lease_until < :now)",
-        ExpressionAttributeValues: { ":until": untilMs, ":now": nowMs },
-        ReturnValues: "ALL_NEW",
-      }),
-    );
-    return res.Attributes ? toMessage(res.Attributes) : undefined;
-  } catch (err) {
-    if (isConditionalCheckFailed(err)) return undefined;
-    throw err;
-  }
+  const item = await updateReturning(db, {
+    Key: keys.message(org, msgId),
+    UpdateExpression: "SET lease_until = :until",
+    ConditionExpression: "attribute_exists(pk) AND (attribute_not_exists(lease_until) OR lease_until < :now)",
+    ExpressionAttributeValues: { ":until": untilMs, ":now": nowMs },
+  });
+  return item ? toMessage(item) : undefined;
 }
 
 /** Gives the lease up after a failed send, so a retry can complete the fan-out at once. */

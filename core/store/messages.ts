@@ -8,13 +8,14 @@
  * under the key's message id. "Skipped" delivery records follow in one BatchWriteItem.
  */
 import type { AttributeValue } from "@aws-sdk/client-dynamodb";
-import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
+import { PutCommand } from "@aws-sdk/lib-dynamodb";
 import { encodeTime } from "ulid";
 import type { StoredMessage } from "../model/message.js";
 import { putAll } from "./batch-write.js";
 import { isConditionalCheckFailed } from "./conditional.js";
 import { type CursorKey, cursorWithin, type Page } from "./cursor.js";
 import type { Db } from "./db.js";
+import { getItem } from "./item.js";
 import { keys } from "./keys.js";
 import { type MessageHead, messagesTargeting } from "./message-scan.js";
 import { allShards, queryMerged } from "./shards.js";
@@ -126,17 +127,13 @@ function stringAttr(item: Record<string, AttributeValue> | undefined, name: stri
 }
 
 async function idempotentMessageId(db: Db, org: string, producerId: string): Promise<string | undefined> {
-  const res = await db.doc.send(
-    new GetCommand({ TableName: db.table, Key: keys.idempotency(org, producerId), ConsistentRead: true }),
-  );
-  return res.Item?.msg_id as string | undefined;
+  const item = await getItem(db, keys.idempotency(org, producerId));
+  return item?.msg_id as string | undefined;
 }
 
 export async function getMessage(db: Db, org: string, msgId: string): Promise<StoredMessage | undefined> {
-  const res = await db.doc.send(
-    new GetCommand({ TableName: db.table, Key: keys.message(org, msgId), ConsistentRead: true }),
-  );
-  return res.Item ? toMessage(res.Item) : undefined;
+  const item = await getItem(db, keys.message(org, msgId));
+  return item ? toMessage(item) : undefined;
 }
 
 export type MessagePage = Page<StoredMessage>;

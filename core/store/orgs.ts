@@ -1,39 +1,24 @@
 /** Organization items (ORG#{org} / ORG): name, creation time and the endpoint counter. */
-import { GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { OrgRecord } from "../model/org.js";
-import { isConditionalCheckFailed } from "./conditional.js";
 import { type CursorKey, cursorWithin } from "./cursor.js";
 import type { Db } from "./db.js";
+import { getItem, putIfAbsent, updateIf } from "./item.js";
 import { keys } from "./keys.js";
 import { queryAllWithPrefix, queryFilledPage } from "./query.js";
 
 /** Creates the organization unless it exists; never touches an existing one's counter. */
 export async function putOrgIfAbsent(db: Db, org: Omit<OrgRecord, "endpoint_count">): Promise<boolean> {
-  try {
-    await db.doc.send(
-      new PutCommand({
-        TableName: db.table,
-        Item: {
-          ...keys.org(org.org_id),
-          ...keys.orgListing(org.created_at, org.org_id),
-          ...org,
-          endpoint_count: 0,
-        },
-        ConditionExpression: "attribute_not_exists(pk)",
-      }),
-    );
-    return true;
-  } catch (err) {
-    if (isConditionalCheckFailed(err)) return false;
-    throw err;
-  }
+  return putIfAbsent(db, {
+    ...keys.org(org.org_id),
+    ...keys.orgListing(org.created_at, org.org_id),
+    ...org,
+    endpoint_count: 0,
+  });
 }
 
 export async function getOrg(db: Db, org: string): Promise<OrgRecord | undefined> {
-  const res = await db.doc.send(
-    new GetCommand({ TableName: db.table, Key: keys.org(org), ConsistentRead: true }),
-  );
-  return res.Item ? toOrg(res.Item) : undefined;
+  const item = await getItem(db, keys.org(org));
+  return item ? toOrg(item) : undefined;
 }
 
 function toOrg(item: Record<string, unknown>): OrgRecord {
@@ -71,21 +56,12 @@ export async function listOrgs(
  * cannot be created again. False when it does not exist or was already deleted.
  */
 export async function markOrgDeleted(db: Db, org: string, at: string): Promise<boolean> {
-  try {
-    await db.doc.send(
-      new UpdateCommand({
-        TableName: db.table,
-        Key: keys.org(org),
-        UpdateExpression: "SET deleted_at = :at REMOVE gsi1pk, gsi1sk",
-        ConditionExpression: "attribute_exists(pk) AND attribute_not_exists(deleted_at)",
-        ExpressionAttributeValues: { ":at": at },
-      }),
-    );
-    return true;
-  } catch (err) {
-    if (isConditionalCheckFailed(err)) return false;
-    throw err;
-  }
+  return updateIf(db, {
+    Key: keys.org(org),
+    UpdateExpression: "SET deleted_at = :at REMOVE gsi1pk, gsi1sk",
+    ConditionExpression: "attribute_exists(pk) AND attribute_not_exists(deleted_at)",
+    ExpressionAttributeValues: { ":at": at },
+  });
 }
 
 /** The ids of an organization's API keys, endpoints and portal sessions, read raw (no secret is opened). */

@@ -3,9 +3,9 @@
  * on revocation, read on every request a session token makes (the token itself proves
  * everything else). The table's TTL removes them once the token has expired anyway.
  */
-import { GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import { isConditionalCheckFailed } from "./conditional.js";
+import { PutCommand } from "@aws-sdk/lib-dynamodb";
 import type { Db } from "./db.js";
+import { getItem, updateIf } from "./item.js";
 import { keys } from "./keys.js";
 
 export interface PortalSessionRecord {
@@ -36,29 +36,20 @@ export async function getPortalSession(
   org: string,
   id: string,
 ): Promise<PortalSessionRecord | undefined> {
-  const res = await db.doc.send(new GetCommand({ TableName: db.table, Key: keys.portalSession(org, id) }));
-  if (!res.Item) return undefined;
-  const { pk: _pk, sk: _sk, expires_at: _ttl, ...rest } = res.Item;
+  const item = await getItem(db, keys.portalSession(org, id), { consistent: false });
+  if (!item) return undefined;
+  const { pk: _pk, sk: _sk, expires_at: _ttl, ...rest } = item;
   return rest as PortalSessionRecord;
 }
 
 /** Marks the session revoked (again: idempotent); false when it does not exist. */
 export async function revokePortalSession(db: Db, org: string, id: string, at: string): Promise<boolean> {
-  try {
-    await db.doc.send(
-      new UpdateCommand({
-        TableName: db.table,
-        Key: keys.portalSession(org, id),
-        UpdateExpression: "SET revoked_at = :at",
-        ConditionExpression: "attribute_exists(pk)",
-        ExpressionAttributeValues: { ":at": at },
-      }),
-    );
-    return true;
-  } catch (err) {
-    if (isConditionalCheckFailed(err)) return false;
-    throw err;
-  }
+  return updateIf(db, {
+    Key: keys.portalSession(org, id),
+    UpdateExpression: "SET revoked_at = :at",
+    ConditionExpression: "attribute_exists(pk)",
+    ExpressionAttributeValues: { ":at": at },
+  });
 }
 
 /** What the portal session service uses. */

@@ -4,6 +4,23 @@ import { type CursorKey, cursorWithin, type Page } from "./cursor.js";
 import type { Db } from "./db.js";
 
 type Item = NonNullable<QueryCommandOutput["Items"]>[number];
+type QueryInput = Omit<QueryCommandInput, "TableName" | "ExclusiveStartKey">;
+
+/**
+ * A query's pages, in order, each read only when the caller asks for the next one (a caller
+ * that stops early reads no further). `input` is asked again before each page, so a caller
+ * can shrink its `Limit` as it fills.
+ */
+export async function* queryPages(db: Db, input: () => QueryInput): AsyncGenerator<QueryCommandOutput> {
+  let start: Record<string, unknown> | undefined;
+  do {
+    const res = await db.doc.send(
+      new QueryCommand({ ...input(), TableName: db.table, ExclusiveStartKey: start }),
+    );
+    yield res;
+    start = res.LastEvaluatedKey;
+  } while (start);
+}
 
 /**
  * Every item of partition `pk` whose sort key begins with `skPrefix`, in sort-key order,
@@ -11,19 +28,11 @@ type Item = NonNullable<QueryCommandOutput["Items"]>[number];
  */
 export async function queryAllWithPrefix(db: Db, pk: string, skPrefix: string): Promise<Item[]> {
   const out: Item[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const res = await db.doc.send(
-      new QueryCommand({
-        TableName: db.table,
-        KeyConditionExpression: "pk = :pk AND begins_with(sk, :sk)",
-        ExpressionAttributeValues: { ":pk": pk, ":sk": skPrefix },
-        ExclusiveStartKey: start,
-      }),
-    );
-    out.push(...(res.Items ?? []));
-    start = res.LastEvaluatedKey;
-  } while (start);
+  const pages = queryPages(db, () => ({
+    KeyConditionExpression: "pk = :pk AND begins_with(sk, :sk)",
+    ExpressionAttributeValues: { ":pk": pk, ":sk": skPrefix },
+  }));
+  for await (const page of pages) out.push(...(page.Items ?? []));
   return out;
 }
 

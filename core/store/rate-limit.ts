@@ -6,9 +6,8 @@
  * delivery process, 1 WRU whether it admits or refuses, no read. A new key each second
  * spreads the writes over partitions; the items expire after two minutes (TTL).
  */
-import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import { isConditionalCheckFailed } from "./conditional.js";
 import type { Db } from "./db.js";
+import { updateIf } from "./item.js";
 import { keys } from "./keys.js";
 
 /** How long a window's item is kept (TTL; it is useless after its second). */
@@ -24,21 +23,12 @@ export interface RateWindow {
 
 /** Takes one of the `limit` slots of the endpoint's window `second`; false when it is full. */
 async function takeRateSlot(db: Db, { org, endpointId, second, limit }: RateWindow): Promise<boolean> {
-  try {
-    await db.doc.send(
-      new UpdateCommand({
-        TableName: db.table,
-        Key: keys.rateWindow(org, endpointId, second),
-        UpdateExpression: "ADD n :one SET expires_at = :ttl",
-        ConditionExpression: "attribute_not_exists(n) OR n < :limit",
-        ExpressionAttributeValues: { ":one": 1, ":limit": limit, ":ttl": second + KEEP_SECONDS },
-      }),
-    );
-    return true;
-  } catch (err) {
-    if (isConditionalCheckFailed(err)) return false;
-    throw err;
-  }
+  return updateIf(db, {
+    Key: keys.rateWindow(org, endpointId, second),
+    UpdateExpression: "ADD n :one SET expires_at = :ttl",
+    ConditionExpression: "attribute_not_exists(n) OR n < :limit",
+    ExpressionAttributeValues: { ":one": 1, ":limit": limit, ":ttl": second + KEEP_SECONDS },
+  });
 }
 
 /** The shared rate-limit windows (core/delivery/rate-limit.ts). */

@@ -1,0 +1,74 @@
+/**
+ * One item by its key: the reads and conditional writes every store makes, written once.
+ * A conditional write answers false (or undefined) when DynamoDB refused it on its condition
+ * (the item is there already, gone, or not in the state the write expects); every other
+ * failure is thrown.
+ */
+import {
+  GetCommand,
+  type GetCommandOutput,
+  PutCommand,
+  UpdateCommand,
+  type UpdateCommandInput,
+  type UpdateCommandOutput,
+} from "@aws-sdk/lib-dynamodb";
+import { isConditionalCheckFailed } from "./conditional.js";
+import type { Db } from "./db.js";
+import type { Key } from "./keys.js";
+
+/** An item as the document client returns it. */
+type Item = NonNullable<GetCommandOutput["Item"]>;
+type Update = Omit<UpdateCommandInput, "TableName" | "ReturnValues">;
+
+/**
+ * The item under `key`, or undefined. Strongly consistent unless `consistent` is false: a
+ * write a moment ago by another process must be found.
+ */
+export async function getItem(
+  db: Db,
+  key: Key,
+  opts: { consistent?: boolean } = {},
+): Promise<Item | undefined> {
+  const consistent = opts.consistent ?? true;
+  const res = await db.doc.send(
+    new GetCommand({ TableName: db.table, Key: key, ...(consistent ? { ConsistentRead: true } : {}) }),
+  );
+  return res.Item;
+}
+
+/** Runs a conditional write; false when its condition failed. */
+export async function conditionHeld(write: Promise<unknown>): Promise<boolean> {
+  try {
+    await write;
+    return true;
+  } catch (err) {
+    if (isConditionalCheckFailed(err)) return false;
+    throw err;
+  }
+}
+
+/** Stores a new item; false when one with its key exists already. */
+export function putIfAbsent(db: Db, item: Record<string, unknown>): Promise<boolean> {
+  return conditionHeld(
+    db.doc.send(
+      new PutCommand({ TableName: db.table, Item: item, ConditionExpression: "attribute_not_exists(pk)" }),
+    ),
+  );
+}
+
+/** An UpdateItem; false when its condition failed. */
+export function updateIf(db: Db, update: Update): Promise<boolean> {
+  return conditionHeld(db.doc.send(new UpdateCommand({ TableName: db.table, ...update })));
+}
+
+/** An UpdateItem that answers with the item as written; undefined when its condition failed. */
+export async function updateReturning(db: Db, update: Update): Promise<Item | undefined> {
+  let res: UpdateCommandOutput;
+  try {
+    res = await db.doc.send(new UpdateCommand({ TableName: db.table, ...update, ReturnValues: "ALL_NEW" }));
+  } catch (err) {
+    if (isConditionalCheckFailed(err)) return undefined;
+    throw err;
+  }
+  return res.Attributes;
+}
