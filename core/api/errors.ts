@@ -35,7 +35,7 @@ const descriptions = {
 } as const;
 export type ErrorCode = keyof typeof descriptions;
 
-type ErrorResponses<S extends ErrorCode> = {
+export type ErrorResponses<S extends ErrorCode> = {
   [K in S]: { description: string; content: { "application/json": { schema: typeof errorBody } } };
 };
 

@@ -60,3 +60,13 @@ export function decodeCursor(cursor: string | undefined): CursorKey | undefined 
   }
   return res.data;
 }
+
+/** `?limit=&cursor=` as a store reads it: the page size and the decoded cursor. */
+export function pageQuery(q: PaginationQuery): { limit: number; cursor: CursorKey | undefined } {
+  return { limit: q.limit, cursor: decodeCursor(q.cursor) };
+}
+
+/** A list answer: the page's items and the cursor of the next page (null at the end). */
+export function pageBody<T>(data: T[], last: Record<string, unknown> | undefined) {
+  return { data, next_cursor: encodeCursor(last) };
+}

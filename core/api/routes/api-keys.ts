@@ -1,71 +1,50 @@
 /** /v1/api-keys: admins create (raw key shown once), list and revoke their organization's keys. */
-import { createRoute } from "@hono/zod-openapi";
 import { createApiKey, listKeys, revokeKey } from "../../auth/api-keys.js";
 import type { Deps } from "../../deps.js";
-import { requireRole } from "../auth.js";
-import { errorResponses } from "../errors.js";
-import { decodeCursor, encodeCursor, pageOf, paginationQuery } from "../pagination.js";
-import { createRouter, json } from "../router.js";
+import { pageBody, pageOf, pageQuery, paginationQuery } from "../pagination.js";
+import { ok, routes } from "../route-spec.js";
+import { createRouter, orgOf } from "../router.js";
 import { apiKeyInfo, createApiKeyBody, createdApiKey, keyIdParam } from "../schemas/api-keys.js";
 
-const create = createRoute({
-  method: "post",
-  path: "/api-keys",
-  operationId: "createApiKey",
+const route = routes("API keys");
+
+const create = route.post("/api-keys", "admin", "createApiKey", {
+  summary: "Create an API key (the raw key is returned once)",
   description:
     "Creates an API key of the caller's organization with a role (`admin`, `member`, `viewer`). The raw key is returned once; only its SHA-256 hash is stored. Admin role.",
-  tags: ["API keys"],
-  summary: "Create an API key (the raw key is returned once)",
-  middleware: [requireRole("admin")] as const,
-  request: { body: { required: true, content: json(createApiKeyBody) } },
-  responses: {
-    201: { description: "Created", content: json(createdApiKey) },
-    ...errorResponses(400, 403, 413, 415),
-  },
+  request: { body: createApiKeyBody },
+  responses: ok(201, "Created", createdApiKey).errors(400, 403, 413, 415),
 });
 
-const list = createRoute({
-  method: "get",
-  path: "/api-keys",
-  operationId: "listApiKeys",
+const list = route.get("/api-keys", "admin", "listApiKeys", {
+  summary: "List API keys (never the keys themselves)",
   description:
     "The organization's API keys with their role, mode and a short `prefix`; never the keys themselves. Admin role.",
-  tags: ["API keys"],
-  summary: "List API keys (never the keys themselves)",
-  middleware: [requireRole("admin")] as const,
   request: { query: paginationQuery },
-  responses: {
-    200: { description: "A page of keys", content: json(pageOf(apiKeyInfo)) },
-    ...errorResponses(400, 403),
-  },
+  responses: ok(200, "A page of keys", pageOf(apiKeyInfo)).errors(400, 403),
 });
 
-const revoke = createRoute({
-  method: "delete",
-  path: "/api-keys/{id}",
-  operationId: "revokeApiKey",
-  description: "Revokes a key: it stops working at once and can never be registered again. Admin role.",
-  tags: ["API keys"],
+const revoke = route.delete("/api-keys/{id}", "admin", "revokeApiKey", {
   summary: "Revoke an API key",
-  middleware: [requireRole("admin")] as const,
+  description: "Revokes a key: it stops working at once and can never be registered again. Admin role.",
   request: { params: keyIdParam },
-  responses: { 204: { description: "Revoked" }, ...errorResponses(403, 404) },
+  responses: ok(204, "Revoked").errors(403, 404),
 });
 
 export function apiKeysRoutes(deps: Deps) {
   const app = createRouter();
   app.openapi(create, async (c) => {
     const body = c.req.valid("json");
-    const { key, raw } = await createApiKey(deps, c.get("principal").orgId, body);
+    const { key, raw } = await createApiKey(deps, orgOf(c), body);
     return c.json({ ...key, key: raw }, 201);
   });
   app.openapi(list, async (c) => {
-    const q = c.req.valid("query");
-    const page = await listKeys(deps, c.get("principal").orgId, q.limit, decodeCursor(q.cursor));
-    return c.json({ data: page.keys, next_cursor: encodeCursor(page.last) }, 200);
+    const { limit, cursor } = pageQuery(c.req.valid("query"));
+    const page = await listKeys(deps, orgOf(c), limit, cursor);
+    return c.json(pageBody(page.keys, page.last), 200);
   });
   app.openapi(revoke, async (c) => {
-    await revokeKey(deps, c.get("principal").orgId, c.req.valid("param").id);
+    await revokeKey(deps, orgOf(c), c.req.valid("param").id);
     return c.body(null, 204);
   });
   return app;

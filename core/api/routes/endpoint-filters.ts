@@ -3,16 +3,15 @@
  * docs/receiving.md): trying a filter on events, and the public JWK Set of a `v1a`
  * endpoint (mounted outside /v1: receivers fetch it without an API key).
  */
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import type { Deps } from "../../deps.js";
 import { jwksOf } from "../../endpoints/public-keys.js";
 import { requireEndpoint } from "../../endpoints/service.js";
 import { RECENT, testFilter } from "../../endpoints/test-filter.js";
 import { MAX_ID_LENGTH, MAX_PRODUCER_ID_LENGTH } from "../../model/limits.js";
 import { agentId, eventTypeString } from "../../model/message.js";
-import { requireRole } from "../auth.js";
-import { errorResponses } from "../errors.js";
-import { createRouter, json } from "../router.js";
+import { ok, routes } from "../route-spec.js";
+import { createRouter, orgOf } from "../router.js";
 import { endpointIdParam } from "../schemas/endpoints.js";
 import { pathId } from "../schemas/params.js";
 
@@ -71,27 +70,27 @@ const filterTestResult = z
   })
   .openapi("FilterTestResult");
 
-const testRoute = createRoute({
-  method: "post",
-  path: "/webhook-endpoints/{id}/filter/test",
-  operationId: "testEndpointFilter",
+const route = routes("Webhook endpoints");
+
+const testRoute = route.post("/webhook-endpoints/{id}/filter/test", "viewer", "testEndpointFilter", {
+  summary: "Try the endpoint's filter (or a candidate) on a sample event or the most recent events",
   description:
     "Runs the endpoint's payload filter, or a candidate filter given in the body, against a sample event or the organization's most recent events, and tells which it would let through. Nothing is delivered.",
-  tags: ["Webhook endpoints"],
-  summary: "Try the endpoint's filter (or a candidate) on a sample event or the most recent events",
-  middleware: [requireRole("viewer")] as const,
-  request: { params: endpointIdParam, body: { required: true, content: json(filterTestBody) } },
-  responses: {
-    200: { description: "Which events the filter lets through", content: json(filterTestResult) },
-    ...errorResponses(400, 403, 404, 413, 415),
-  },
+  request: { params: endpointIdParam, body: filterTestBody },
+  responses: ok(200, "Which events the filter lets through", filterTestResult).errors(
+    400,
+    403,
+    404,
+    413,
+    415,
+  ),
 });
 
 export function endpointFilterRoutes(deps: Deps) {
   const app = createRouter();
   app.openapi(testRoute, async (c) => {
     const body = c.req.valid("json");
-    const result = await testFilter(deps, c.get("principal").orgId, c.req.valid("param").id, body);
+    const result = await testFilter(deps, orgOf(c), c.req.valid("param").id, body);
     return c.json(result, 200);
   });
   return app;
@@ -106,22 +105,14 @@ const jwk = z.object({
   alg: z.literal("EdDSA"),
 });
 
-const jwksRoute = createRoute({
-  method: "get",
-  path: "/jwks/{org_id}/{endpoint_id}",
-  operationId: "getEndpointJwks",
+const jwks = z.object({ keys: z.array(jwk) }).openapi("Jwks");
+
+const jwksRoute = route.get("/jwks/{org_id}/{endpoint_id}", "public", "getEndpointJwks", {
+  summary: "The JWK Set of the ed25519 keys that sign a v1a endpoint's deliveries now (no authentication)",
   description:
     "The public ed25519 keys (RFC 7517 JWK Set) that sign a v1a endpoint's deliveries, including the previous key during a rotation's grace period. Needs no API key, so receivers can fetch it; 404 for an unknown endpoint.",
-  tags: ["Webhook endpoints"],
-  summary: "The JWK Set of the ed25519 keys that sign a v1a endpoint's deliveries now (no authentication)",
-  security: [],
-  request: {
-    params: pathId(undefined, "org_id").extend(pathId(undefined, "endpoint_id").shape),
-  },
-  responses: {
-    200: { description: "RFC 7517 JWK Set", content: json(z.object({ keys: z.array(jwk) }).openapi("Jwks")) },
-    ...errorResponses(404),
-  },
+  request: { params: pathId(undefined, "org_id").extend(pathId(undefined, "endpoint_id").shape) },
+  responses: ok(200, "RFC 7517 JWK Set", jwks).errors(404),
 });
 
 /** Public: mounted at the root, outside the API key middleware. */

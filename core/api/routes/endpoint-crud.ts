@@ -1,0 +1,143 @@
+/**
+ * What /v1/webhook-endpoints and /v1/agents/{agent_id}/webhooks share, defined once: create,
+ * get, update (PATCH, and PUT where the collection names it) and delete one endpoint, with the
+ * same bodies, answers and roles. Each collection brings its paths, tag and texts (and its own
+ * list route); a path's `agent_id` scopes every call to that agent's endpoints
+ * (core/endpoints/agents.ts), where another agent's endpoint is not found, like another tenant's.
+ */
+import type { ZodObject } from "zod";
+import type { Deps } from "../../deps.js";
+import {
+  createAgentEndpoint,
+  deleteAgentEndpoint,
+  getAgentEndpoint,
+  updateAgentEndpoint,
+} from "../../endpoints/agents.js";
+import {
+  type CreateEndpointInput,
+  createEndpoint,
+  deleteEndpoint,
+  requireEndpoint,
+  type UpdateEndpointInput,
+  updateEndpoint,
+  type WithSecret,
+} from "../../endpoints/service.js";
+import type { EndpointRecord } from "../../model/endpoint.js";
+import { scopeEndpointInput } from "../../portal/scope.js";
+import { ok, routes } from "../route-spec.js";
+import { createRouter, orgOf, originOf } from "../router.js";
+import {
+  createEndpointBody,
+  endpointIdParam,
+  endpointView,
+  endpointWithSecret,
+  toCreateInput,
+  toEndpointView,
+  toUpdateInput,
+  updateEndpointBody,
+} from "../schemas/endpoints.js";
+
+/** A route's name and documentation. */
+export interface RouteText {
+  operationId: string;
+  summary: string;
+  description: string;
+}
+
+export interface EndpointCollection {
+  tag: string;
+  /** The collection's path; one endpoint is `{path}/{id}`. */
+  path: string;
+  /** The collection path's own parameters (the agent's id), if it has any. */
+  params?: ZodObject;
+  text: { create: RouteText; get: RouteText; update: RouteText; remove: RouteText; replace?: RouteText };
+}
+
+/** The endpoints service, for the whole organization or for one agent. */
+function scoped(deps: Deps, org: string, agent: string | undefined) {
+  if (agent === undefined) {
+    return {
+      create: (input: CreateEndpointInput): Promise<WithSecret> => createEndpoint(deps, org, input),
+      get: (id: string): Promise<EndpointRecord> => requireEndpoint(deps, org, id),
+      update: (id: string, input: UpdateEndpointInput) => updateEndpoint(deps, org, id, input),
+      remove: (id: string) => deleteEndpoint(deps, org, id),
+    };
+  }
+  return {
+    create: (input: CreateEndpointInput) => createAgentEndpoint(deps, org, agent, input),
+    get: (id: string) => getAgentEndpoint(deps, org, agent, id),
+    update: (id: string, input: UpdateEndpointInput) => updateAgentEndpoint(deps, org, agent, id, input),
+    remove: (id: string) => deleteAgentEndpoint(deps, org, agent, id),
+  };
+}
+
+/** The public view of endpoints read now, with `jwks_url` made absolute for the request's origin. */
+export function endpointViewer(deps: Deps, c: { req: { url: string } }) {
+  const now = deps.now();
+  const origin = originOf(c);
+  return (rec: EndpointRecord) => toEndpointView(rec, now, origin);
+}
+
+function endpointCrudSpecs(at: EndpointCollection) {
+  const route = routes(at.tag);
+  const one = `${at.path}/{id}`;
+  const params = at.params ? at.params.extend(endpointIdParam.shape) : endpointIdParam;
+  const { create, get, update, replace, remove } = at.text;
+  const updateSpec = (text: RouteText) => ({
+    ...doc(text),
+    request: { params, body: updateEndpointBody },
+    responses: ok(200, "The updated endpoint", endpointView).errors(400, 403, 404, 413, 415),
+  });
+  return {
+    create: route.post(at.path, "admin", create.operationId, {
+      ...doc(create),
+      request: { params: at.params, body: createEndpointBody },
+      responses: ok(201, "Created", endpointWithSecret).errors(400, 403, 413, 415),
+    }),
+    get: route.get(one, "viewer", get.operationId, {
+      ...doc(get),
+      request: { params },
+      responses: ok(200, "The endpoint", endpointView).errors(403, 404),
+    }),
+    update: route.patch(one, "admin", update.operationId, updateSpec(update)),
+    replace: replace && route.put(one, "admin", replace.operationId, updateSpec(replace)),
+    remove: route.delete(one, "admin", remove.operationId, {
+      ...doc(remove),
+      request: { params },
+      responses: ok(204, "Deleted").errors(403, 404),
+    }),
+  };
+}
+
+const doc = ({ summary, description }: RouteText) => ({ summary, description });
+
+/** The create, get, update and delete routes of one endpoint collection, added to `app`. */
+export function endpointCrudRoutes(deps: Deps, at: EndpointCollection, app = createRouter()) {
+  const spec = endpointCrudSpecs(at);
+  // Portal sessions: endpoint bodies are pinned to the session's agent and event types.
+  app.openapi(spec.create, async (c) => {
+    const input = scopeEndpointInput(c.get("principal").portal, toCreateInput(c.req.valid("json")), true);
+    const { endpoint, secret } = await scoped(deps, orgOf(c), c.req.param("agent_id")).create(input);
+    return c.json({ ...endpointViewer(deps, c)(endpoint), secret }, 201);
+  });
+  app.openapi(spec.get, async (c) => {
+    const rec = await scoped(deps, orgOf(c), c.req.param("agent_id")).get(c.req.valid("param").id);
+    return c.json(endpointViewer(deps, c)(rec), 200);
+  });
+  for (const route of [spec.update, spec.replace]) {
+    if (!route) continue;
+    app.openapi(route, async (c) => {
+      const input = scopeEndpointInput(c.get("principal").portal, toUpdateInput(c.req.valid("json")), false);
+      const rec = await scoped(deps, orgOf(c), c.req.param("agent_id")).update(
+        c.req.valid("param").id,
+        input,
+      );
+      return c.json(endpointViewer(deps, c)(rec), 200);
+    });
+  }
+  app.openapi(spec.remove, async (c) => {
+    await scoped(deps, orgOf(c), c.req.param("agent_id")).remove(c.req.valid("param").id);
+    return c.body(null, 204);
+  });
+  return app;
+}
