@@ -27,7 +27,7 @@ function strip(item: Record<string, unknown>): Record<string, unknown> {
 }
 
 /** Writes both items; returns false when a key with that hash already exists. */
-export async function putApiKey(db: Db, rec: ApiKeyRecord): Promise<boolean> {
+async function putApiKey(db: Db, rec: ApiKeyRecord): Promise<boolean> {
   const lookup: ApiKeyLookup = { org_id: rec.org_id, key_id: rec.id, role: rec.role, key_hash: rec.key_hash };
   try {
     await db.doc.send(
@@ -57,17 +57,17 @@ export async function putApiKey(db: Db, rec: ApiKeyRecord): Promise<boolean> {
   }
 }
 
-export async function getApiKeyByHash(db: Db, hash: string): Promise<ApiKeyLookup | undefined> {
+async function getApiKeyByHash(db: Db, hash: string): Promise<ApiKeyLookup | undefined> {
   const item = await getItem(db, keys.apiKeyByHash(hash));
   return item ? (strip(item) as unknown as ApiKeyLookup) : undefined;
 }
 
-export async function getApiKey(db: Db, org: string, id: string): Promise<ApiKeyRecord | undefined> {
+async function getApiKey(db: Db, org: string, id: string): Promise<ApiKeyRecord | undefined> {
   const item = await getItem(db, keys.apiKey(org, id));
   return item ? (strip(item) as unknown as ApiKeyRecord) : undefined;
 }
 
-export async function listApiKeys(
+async function listApiKeys(
   db: Db,
   org: string,
   limit: number,
@@ -81,7 +81,7 @@ export async function listApiKeys(
  * Marks both items revoked. The lookup item is kept (not deleted) so that re-running a
  * bootstrap with a revoked key cannot bring it back.
  */
-export async function revokeApiKey(db: Db, rec: ApiKeyRecord, at: string): Promise<void> {
+async function revokeApiKey(db: Db, rec: ApiKeyRecord, at: string): Promise<void> {
   await db.doc.send(
     new TransactWriteCommand({
       TransactItems: [

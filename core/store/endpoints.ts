@@ -44,7 +44,7 @@ export async function listAllEndpoints(db: Db, org: string): Promise<EndpointRec
 }
 
 /** One page of an organization's endpoints, oldest first. */
-export async function listEndpointsPage(
+async function listEndpointsPage(
   db: Db,
   org: string,
   limit: number,
@@ -103,7 +103,7 @@ async function transactUnlessFirstFails(db: Db, items: () => TransactItems): Pro
  * Stores a new endpoint unless the organization already has `max`. Returns false when the
  * limit is reached. The counter lives on the organization item (created if missing).
  */
-export async function insertEndpoint(db: Db, rec: EndpointRecord, max: number): Promise<boolean> {
+async function insertEndpoint(db: Db, rec: EndpointRecord, max: number): Promise<boolean> {
   const sealed = { ...rec, secret: await db.secrets.encrypt(rec.org_id, rec.secret), previous_secret: null };
   return transactUnlessFirstFails(db, () => [
     {
@@ -126,7 +126,7 @@ export async function insertEndpoint(db: Db, rec: EndpointRecord, max: number): 
 }
 
 /** Deletes an endpoint and decrements the counter; false when it does not exist. */
-export async function removeEndpoint(db: Db, org: string, id: string): Promise<boolean> {
+async function removeEndpoint(db: Db, org: string, id: string): Promise<boolean> {
   return transactUnlessFirstFails(db, () => [
     {
       Delete: {
@@ -180,7 +180,7 @@ export async function patchEndpoint(
  * `previousUntil` (null: dropped at once). DynamoDB evaluates every SET against the item
  * as it was before the update, so `previous_secret = secret` copies the old value.
  */
-export async function replaceSecret(
+async function replaceSecret(
   db: Db,
   org: string,
   id: string,

@@ -7,7 +7,7 @@ import type { Db } from "./db.js";
 import { updateIf } from "./item.js";
 import { keys } from "./keys.js";
 
-export async function addFiltered(db: Db, org: string, endpointId: string, n = 1): Promise<void> {
+async function addFiltered(db: Db, org: string, endpointId: string, n = 1): Promise<void> {
   await updateIf(db, {
     Key: keys.endpoint(org, endpointId),
     UpdateExpression: "ADD filtered_count :n",

@@ -103,7 +103,7 @@ function indexOf(byKey: Map<string, number>, item: Record<string, unknown>): num
  * Claims the fan-out of a scheduled message: sets its targets once. Returns false when
  * another invocation claimed it first (the caller then re-reads the message).
  */
-export async function claimFanout(
+async function claimFanout(
   db: Db,
   org: string,
   msgId: string,

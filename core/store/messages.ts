@@ -139,7 +139,7 @@ export async function getMessage(db: Db, org: string, msgId: string): Promise<St
 export type MessagePage = Page<StoredMessage>;
 
 /** The cursor of a listing that stopped after `msgId` (the next page starts below it). */
-export const messageCursor = (org: string, msgId: string): CursorKey => ({
+const messageCursor = (org: string, msgId: string): CursorKey => ({
   pk: keys.messageListing(org),
   sk: msgId,
 });

@@ -7,7 +7,7 @@ import { keys } from "./keys.js";
 import { queryAllWithPrefix, queryFilledPage } from "./query.js";
 
 /** Creates the organization unless it exists; never touches an existing one's counter. */
-export async function putOrgIfAbsent(db: Db, org: Omit<OrgRecord, "endpoint_count">): Promise<boolean> {
+async function putOrgIfAbsent(db: Db, org: Omit<OrgRecord, "endpoint_count">): Promise<boolean> {
   return putIfAbsent(db, {
     ...keys.org(org.org_id),
     ...keys.orgListing(org.created_at, org.org_id),
@@ -16,7 +16,7 @@ export async function putOrgIfAbsent(db: Db, org: Omit<OrgRecord, "endpoint_coun
   });
 }
 
-export async function getOrg(db: Db, org: string): Promise<OrgRecord | undefined> {
+async function getOrg(db: Db, org: string): Promise<OrgRecord | undefined> {
   const item = await getItem(db, keys.org(org));
   return item ? toOrg(item) : undefined;
 }
@@ -27,7 +27,7 @@ function toOrg(item: Record<string, unknown>): OrgRecord {
 }
 
 /** Every organization, oldest first, a page at a time. */
-export async function listOrgs(
+async function listOrgs(
   db: Db,
   limit: number,
   cursor: CursorKey | undefined,
@@ -55,7 +55,7 @@ export async function listOrgs(
  * Marks the organization deleted and takes it out of the listing; the item stays, so its id
  * cannot be created again. False when it does not exist or was already deleted.
  */
-export async function markOrgDeleted(db: Db, org: string, at: string): Promise<boolean> {
+async function markOrgDeleted(db: Db, org: string, at: string): Promise<boolean> {
   return updateIf(db, {
     Key: keys.org(org),
     UpdateExpression: "SET deleted_at = :at REMOVE gsi1pk, gsi1sk",
@@ -65,7 +65,7 @@ export async function markOrgDeleted(db: Db, org: string, at: string): Promise<b
 }
 
 /** The ids of an organization's API keys, endpoints and portal sessions, read raw (no secret is opened). */
-export async function credentialIdsOf(
+async function credentialIdsOf(
   db: Db,
   org: string,
 ): Promise<{ apiKeys: string[]; endpoints: string[]; portalSessions: string[] }> {

@@ -21,7 +21,7 @@ export interface PortalSessionRecord {
   revoked_at: string | null;
 }
 
-export async function putPortalSession(db: Db, rec: PortalSessionRecord, ttlSeconds: number): Promise<void> {
+async function putPortalSession(db: Db, rec: PortalSessionRecord, ttlSeconds: number): Promise<void> {
   await db.doc.send(
     new PutCommand({
       TableName: db.table,
@@ -31,11 +31,7 @@ export async function putPortalSession(db: Db, rec: PortalSessionRecord, ttlSeco
   );
 }
 
-export async function getPortalSession(
-  db: Db,
-  org: string,
-  id: string,
-): Promise<PortalSessionRecord | undefined> {
+async function getPortalSession(db: Db, org: string, id: string): Promise<PortalSessionRecord | undefined> {
   const item = await getItem(db, keys.portalSession(org, id), { consistent: false });
   if (!item) return undefined;
   const { pk: _pk, sk: _sk, expires_at: _ttl, ...rest } = item;
@@ -43,7 +39,7 @@ export async function getPortalSession(
 }
 
 /** Marks the session revoked (again: idempotent); false when it does not exist. */
-export async function revokePortalSession(db: Db, org: string, id: string, at: string): Promise<boolean> {
+async function revokePortalSession(db: Db, org: string, id: string, at: string): Promise<boolean> {
   return updateIf(db, {
     Key: keys.portalSession(org, id),
     UpdateExpression: "SET revoked_at = :at",
