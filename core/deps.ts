@@ -25,6 +25,7 @@ import { type FilterCountStore, filterCountStore } from "./store/filter-counts.j
 import { type FanoutStore, fanoutStore } from "./store/message-fanout.js";
 import { type MessageStore, messageStore } from "./store/messages.js";
 import { type OrgStore, orgStore } from "./store/orgs.js";
+import { type PingStore, pingStore } from "./store/ping.js";
 import { type PortalSessionStore, portalSessionStore } from "./store/portal-sessions.js";
 import { type RateLimitStore, rateLimitStore } from "./store/rate-limit.js";
 import { localScheduler } from "./store/schedules.js";
@@ -50,6 +51,8 @@ export interface Deps {
   fanoutStore: FanoutStore;
   /** Endpoint health writes of the delivery engine (core/store/endpoint-health.ts). */
   healthStore: HealthStore;
+  /** The table's readiness probe (`GET /health`, core/readiness.ts). */
+  pingStore: PingStore;
   /** The shared per-endpoint rate-limit windows (core/store/rate-limit.ts). */
   rateLimitStore: RateLimitStore;
   /** What this process remembers of its own health writes, per endpoint (core/delivery/health.ts). */
@@ -101,6 +104,7 @@ export function createDeps(config: Config, overrides: Partial<Deps> = {}): Deps 
     fanoutStore: overrides.fanoutStore ?? fanoutStore(db, config.retention),
     healthStore: overrides.healthStore ?? healthStore(db),
     rateLimitStore: overrides.rateLimitStore ?? rateLimitStore(db),
+    pingStore: overrides.pingStore ?? pingStore(db),
     healthMemos: overrides.healthMemos ?? new Map(),
     fullRateWindows: overrides.fullRateWindows ?? new Map(),
     endpoints: overrides.endpoints ?? endpointDirectory(endpoints, cache),

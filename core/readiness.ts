@@ -3,12 +3,11 @@
  * the table only through services, so the check lives here, not in core/api; the local stack
  * adds the queues (local/handlers.ts).
  */
-import type { Db } from "./store/db.js";
-import { pingTable } from "./store/ping.js";
+import type { Uses } from "./deps.js";
 
-export async function tableReadiness(db: Db): Promise<{ dynamodb: "ok" | "unreachable" }> {
+export async function tableReadiness(deps: Uses<"pingStore">): Promise<{ dynamodb: "ok" | "unreachable" }> {
   return {
-    dynamodb: await pingTable(db).then(
+    dynamodb: await deps.pingStore.ping().then(
       () => "ok" as const,
       () => "unreachable" as const,
     ),

@@ -114,7 +114,7 @@ export function createApp(deps: Deps, options: AppOptions = {}): OpenAPIHono<Api
   app.onError((err, c) => toErrorResponse(err, c));
   app.notFound((c) => c.json(errorJson("not_found", `no route for ${c.req.method} ${c.req.path}`), 404));
 
-  const health = options.health ?? (() => tableReadiness(deps.db));
+  const health = options.health ?? (() => tableReadiness(deps));
   app.openapi(healthRoute, async (c) => {
     const checks = await health();
     const ok = Object.values(checks).every((v) => v === "ok");

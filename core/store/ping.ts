@@ -7,3 +7,13 @@ export async function pingTable(db: Db): Promise<void> {
   // An organization id no tenant can have (ids are `org_…`): the read is answered, never found.
   await db.doc.send(new GetCommand({ TableName: db.table, Key: keys.org("#health") }));
 }
+
+/** The readiness probe of the table (core/readiness.ts, `GET /health`). */
+export interface PingStore {
+  /** Resolves when the table answers a read; rejects otherwise. */
+  ping(): Promise<void>;
+}
+
+export function pingStore(db: Db): PingStore {
+  return { ping: () => pingTable(db) };
+}
