@@ -67,16 +67,6 @@ async function getApiKey(db: Db, org: string, id: string): Promise<ApiKeyRecord 
   return item ? (strip(item) as unknown as ApiKeyRecord) : undefined;
 }
 
-async function listApiKeys(
-  db: Db,
-  org: string,
-  limit: number,
-  cursor: CursorKey | undefined,
-): Promise<{ items: ApiKeyRecord[]; last?: Record<string, unknown> }> {
-  const page = await queryPageWithPrefix(db, keys.org(org).pk, keys.apiKeyPrefix, limit, cursor);
-  return { items: page.items.map((i) => strip(i) as unknown as ApiKeyRecord), last: page.last };
-}
-
 /**
  * Marks both items revoked. The lookup item is kept (not deleted) so that re-running a
  * bootstrap with a revoked key cannot bring it back.
@@ -126,7 +116,14 @@ export function apiKeyStore(db: Db): ApiKeyStore {
     put: (rec) => putApiKey(db, rec),
     getByHash: (hash) => getApiKeyByHash(db, hash),
     get: (org, id) => getApiKey(db, org, id),
-    list: (org, page) => listApiKeys(db, org, page.limit, page.cursor),
+    list: (org, page) =>
+      queryPageWithPrefix(
+        db,
+        keys.org(org).pk,
+        keys.apiKeyPrefix,
+        page,
+        (i) => strip(i) as unknown as ApiKeyRecord,
+      ),
     revoke: (rec, at) => revokeApiKey(db, rec, at),
   };
 }

@@ -43,17 +43,6 @@ export async function listAllEndpoints(db: Db, org: string): Promise<EndpointRec
   return Promise.all(items.map((item) => openEndpoint(db, item)));
 }
 
-/** One page of an organization's endpoints, oldest first. */
-async function listEndpointsPage(
-  db: Db,
-  org: string,
-  limit: number,
-  cursor: CursorKey | undefined,
-): Promise<{ items: EndpointRecord[]; last?: Record<string, unknown> }> {
-  const page = await queryPageWithPrefix(db, keys.org(org).pk, keys.endpointPrefix, limit, cursor);
-  return { items: await Promise.all(page.items.map((item) => openEndpoint(db, item))), last: page.last };
-}
-
 type TransactItems = NonNullable<TransactWriteCommandInput["TransactItems"]>;
 
 const errorName = (err: unknown) => (err as { name?: string }).name;
@@ -241,7 +230,8 @@ export function endpointStore(db: Db): EndpointStore {
   return {
     get: (org, id) => getEndpoint(db, org, id),
     listAll: (org) => listAllEndpoints(db, org),
-    list: (org, page) => listEndpointsPage(db, org, page.limit, page.cursor),
+    list: (org, page) =>
+      queryPageWithPrefix(db, keys.org(org).pk, keys.endpointPrefix, page, (item) => openEndpoint(db, item)),
     insert: (rec, opts) => insertEndpoint(db, rec, opts.max),
     remove: (org, id) => removeEndpoint(db, org, id),
     patch: (org, id, set) => patchEndpoint(db, org, id, set),

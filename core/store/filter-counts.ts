@@ -7,15 +7,6 @@ import type { Db } from "./db.js";
 import { updateIf } from "./item.js";
 import { keys } from "./keys.js";
 
-async function addFiltered(db: Db, org: string, endpointId: string, n = 1): Promise<void> {
-  await updateIf(db, {
-    Key: keys.endpoint(org, endpointId),
-    UpdateExpression: "ADD filtered_count :n",
-    ConditionExpression: "attribute_exists(pk)",
-    ExpressionAttributeValues: { ":n": n },
-  });
-}
-
 /** What filter counting uses. */
 export interface FilterCountStore {
   /** Adds `n` (1) to the endpoint's `filtered_count`; nothing when the endpoint is gone. */
@@ -23,5 +14,14 @@ export interface FilterCountStore {
 }
 
 export function filterCountStore(db: Db): FilterCountStore {
-  return { add: (org, endpointId, n) => addFiltered(db, org, endpointId, n) };
+  return {
+    add: async (org, endpointId, n = 1) => {
+      await updateIf(db, {
+        Key: keys.endpoint(org, endpointId),
+        UpdateExpression: "ADD filtered_count :n",
+        ConditionExpression: "attribute_exists(pk)",
+        ExpressionAttributeValues: { ":n": n },
+      });
+    },
+  };
 }

@@ -36,15 +36,18 @@ export async function queryAllWithPrefix(db: Db, pk: string, skPrefix: string): 
   return out;
 }
 
-/** One page of those items from `cursor` (which must lie inside the prefix), and the key to go on from. */
-export async function queryPageWithPrefix(
+/**
+ * One page of those items from `cursor` (which must lie inside the prefix), each made a record
+ * by `toRecord`, and the key to go on from.
+ */
+export async function queryPageWithPrefix<T>(
   db: Db,
   pk: string,
   skPrefix: string,
-  limit: number,
-  cursor: CursorKey | undefined,
-): Promise<{ items: Item[]; last?: Record<string, unknown> }> {
-  return queryFilledPage(
+  { limit, cursor }: { limit: number; cursor?: CursorKey },
+  toRecord: (item: Item) => T | Promise<T>,
+): Promise<{ items: T[]; last?: Record<string, unknown> }> {
+  const page = await queryFilledPage(
     db,
     {
       KeyConditionExpression: "pk = :pk AND begins_with(sk, :sk)",
@@ -54,6 +57,7 @@ export async function queryPageWithPrefix(
     cursorWithin(cursor, { pk }, { sk: skPrefix }),
     tableKeyOf,
   );
+  return { items: await Promise.all(page.items.map(toRecord)), last: page.last };
 }
 
 /** How many DynamoDB pages one filtered list request may read before it answers with what it has. */
