@@ -1,9 +1,11 @@
 /**
  * `routes(tag).post(path, role, operationId, spec)`: one API route as @hono/zod-openapi's
  * `createRoute` config, with what every route repeats filled in: the tag, the role check as
- * middleware, JSON bodies, and the answers (`ok(…).errors(…)`, where 401 and 500 are always
- * listed). Method, path, role and operationId stay on the route's first line; docs/design.md
- * "Routes" says how to add one.
+ * middleware, JSON bodies, the answers (`ok(…).errors(…)`, where 401 and 500 are always
+ * listed), and the operation's summary and description from operation-docs.json (the API
+ * reference's text, one entry per operationId: a route without one does not compile).
+ * Method, path, role and operationId stay on the route's first line; docs/design.md "Routes"
+ * says how to add one.
  *
  * The return type is spelled out (not `RouteConfig`) so that `app.openapi(route, handler)`
  * still types the handler's `c.req.valid(…)` and `c.json(…, status)` from the schemas.
@@ -14,6 +16,7 @@ import type { ZodObject, ZodType } from "zod";
 import { requireRole } from "./auth.js";
 import type { ApiEnv, Role } from "./env.js";
 import { type ErrorCode, type ErrorResponses, errorResponses } from "./errors.js";
+import docs from "./operation-docs.json" with { type: "json" };
 import { json } from "./router.js";
 
 type Method = "get" | "post" | "patch" | "put" | "delete";
@@ -46,9 +49,10 @@ export interface RequestSpec {
   optionalBody?: ZodType;
 }
 
+/** An operation of the API: its entry in operation-docs.json. */
+export type OperationId = keyof typeof docs;
+
 export interface RouteSpec {
-  summary: string;
-  description: string;
   request?: RequestSpec;
   /** Middleware that runs after the role check (and before validation). */
   use?: readonly MiddlewareHandler[];
@@ -87,11 +91,12 @@ function defineRoute<M extends Method, P extends string, S extends RouteSpec>(
   method: M,
   path: P,
   access: Access,
-  operationId: string,
+  operationId: OperationId,
   tags: string[],
   spec: S,
 ): RouteOf<M, P, S> {
-  const { summary, description, use = [], responses } = spec;
+  const { summary, description } = docs[operationId];
+  const { use = [], responses } = spec;
   const { params, query, body, optionalBody } = spec.request ?? {};
   const request: Record<string, unknown> = {};
   if (params) request.params = params;
@@ -116,7 +121,7 @@ const method =
   <const P extends string, const S extends RouteSpec>(
     path: P,
     access: Access,
-    operationId: string,
+    operationId: OperationId,
     spec: Exact<S>,
   ) =>
     defineRoute(m, path, access, operationId, tags, spec);

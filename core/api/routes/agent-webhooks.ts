@@ -22,45 +22,20 @@ const agentParam = z.object({
     .openapi({ param: { name: "agent_id", in: "path" }, example: "9fbef0b7-8d4e-4a08-9207-66c22155721d" }),
 });
 
-const update = {
-  description:
-    "Changes only the fields given (PUT and PATCH alike), as PATCH /v1/webhook-endpoints/{id}; agent_id, if given, must be the path's.",
-};
-
 const agentEndpoints: EndpointCollection = {
   tag: "Agent webhooks",
   path: "/agents/{agent_id}/webhooks",
   params: agentParam,
-  text: {
-    create: {
-      operationId: "createAgentWebhook",
-      summary: "Create an endpoint for the agent",
-      description:
-        "Creates an endpoint whose agent_id is the path's. Same body as POST /v1/webhook-endpoints, except that at least one event type (`events` or `event_types`) is required. The secret is returned only here.",
-    },
-    get: {
-      operationId: "getAgentWebhook",
-      summary: "Get one of the agent's endpoints",
-      description: "One endpoint of this agent; an endpoint of another agent is 404 here.",
-    },
-    update: { ...update, operationId: "updateAgentWebhook", summary: "Update one of the agent's endpoints" },
-    replace: {
-      ...update,
-      operationId: "replaceAgentWebhook",
-      summary: "Update one of the agent's endpoints (same as PATCH: only the given fields change)",
-    },
-    remove: {
-      operationId: "deleteAgentWebhook",
-      summary: "Delete one of the agent's endpoints",
-      description: "Deletes one endpoint of this agent; deliveries stop and pending retries are abandoned.",
-    },
+  ops: {
+    create: "createAgentWebhook",
+    get: "getAgentWebhook",
+    update: "updateAgentWebhook",
+    replace: "replaceAgentWebhook",
+    remove: "deleteAgentWebhook",
   },
 };
 
 const list = routes(agentEndpoints.tag).get("/agents/{agent_id}/webhooks", "viewer", "listAgentWebhooks", {
-  summary: "List the agent's endpoints",
-  description:
-    "The organization's endpoints whose agent_id is this agent, oldest first, in one page (an organization has few endpoints). An agent without endpoints answers an empty list.",
   request: { params: agentParam },
   responses: ok(200, "The agent's endpoints", pageOf(endpointView)).errors(400, 403),
 });

@@ -9,24 +9,16 @@ import { apiKeyInfo, createApiKeyBody, createdApiKey, keyIdParam } from "../sche
 const route = routes("API keys");
 
 const create = route.post("/api-keys", "admin", "createApiKey", {
-  summary: "Create an API key (the raw key is returned once)",
-  description:
-    "Creates an API key of the caller's organization with a role (`admin`, `member`, `viewer`). The raw key is returned once; only its SHA-256 hash is stored. Admin role.",
   request: { body: createApiKeyBody },
   responses: ok(201, "Created", createdApiKey).errors(400, 403, 413, 415),
 });
 
 const list = route.get("/api-keys", "admin", "listApiKeys", {
-  summary: "List API keys (never the keys themselves)",
-  description:
-    "The organization's API keys with their role, mode and a short `prefix`; never the keys themselves. Admin role.",
   request: { query: paginationQuery },
   responses: ok(200, "A page of keys", pageOf(apiKeyInfo)).errors(400, 403),
 });
 
 const revoke = route.delete("/api-keys/{id}", "admin", "revokeApiKey", {
-  summary: "Revoke an API key",
-  description: "Revokes a key: it stops working at once and can never be registered again. Admin role.",
   request: { params: keyIdParam },
   responses: ok(204, "Revoked").errors(403, 404),
 });

@@ -30,53 +30,32 @@ const endpoints = routes("Webhook endpoints");
 const events = routes("Events");
 
 const byEndpoint = endpoints.get("/webhook-endpoints/{id}/attempts", "viewer", "listEndpointAttempts", {
-  summary: "List the delivery attempts made to an endpoint, newest first",
-  description:
-    "Every attempt made to this endpoint, newest first: status code, latency, the first 4 KiB of the response, the error. `status` keeps only successes or failures; cursor-paginated.",
   request: { params: endpointAttemptsParam, query: attemptsQuery },
   responses: ok(200, "A page of attempts", pageOf(attemptView)).errors(400, 403, 404),
 });
 
 const byEvent = events.get("/events/{id}/attempts", "viewer", "listEventAttempts", {
-  summary: "List the delivery attempts of an event across its endpoints, newest first",
-  description: "Every attempt made for this event, across its endpoints, newest first; cursor-paginated.",
   request: { params: eventAttemptsParam, query: attemptsQuery },
   responses: ok(200, "A page of attempts", pageOf(attemptView)).errors(400, 403, 404),
 });
 
-const detail = events.get(
-  "/events/{id}/endpoints/{endpoint_id}/attempts/{attempt_id}",
-  "viewer",
-  "getAttempt",
-  {
-    summary: "Get one delivery attempt with the request it sent",
-    description:
-      "One attempt and the request it sent: method, URL, every header and the exact body. The signature itself is not stored (`webhook-signature` shows its version only); `settings_changed_since` says the endpoint was edited after the attempt, so its URL and custom headers may have differed.",
-    request: { params: attemptDetailParam },
-    responses: ok(200, "The attempt", attemptDetailView).errors(400, 403, 404),
-  },
-);
+const attempt = "/events/{id}/endpoints/{endpoint_id}/attempts/{attempt_id}";
+const detail = events.get(attempt, "viewer", "getAttempt", {
+  request: { params: attemptDetailParam },
+  responses: ok(200, "The attempt", attemptDetailView).errors(400, 403, 404),
+});
 
 const stats = endpoints.get("/webhook-endpoints/{id}/stats", "viewer", "getEndpointStats", {
-  summary: "Get an endpoint's success rate and latency over 24 h or 7 days",
-  description:
-    "Attempts, success rate and latency over the last 24 hours (hourly buckets) or 7 days (daily buckets, UTC), computed from the attempt log by queries (no scan), at most 10,000 attempts (`truncated`). Attempts of resends and recoveries of events older than the window and the retry schedule are not counted.",
   request: { params: endpointAttemptsParam, query: statsQuery },
   responses: ok(200, "The aggregate", endpointStatsView).errors(400, 403, 404),
 });
 
 const resend = events.post("/events/{id}/endpoints/{endpoint_id}/resend", "admin", "resendEvent", {
-  summary: "Deliver an event to one of its endpoints again (a fresh retry cycle)",
-  description:
-    "Enqueues the event for this endpoint again with a fresh retry cycle, whatever the delivery's state (attempts are logged with `trigger: resend`). 409 `endpoint_disabled` when the endpoint is disabled. Admin role.",
   request: { params: resendParam },
   responses: ok(202, "Enqueued", resendResult).errors(403, 404, 409),
 });
 
 const recover = endpoints.post("/webhook-endpoints/{id}/recover", "admin", "recoverEndpoint", {
-  summary: "Re-send every failed, skipped or abandoned delivery of this endpoint since a time",
-  description:
-    "Re-enqueues every `failed`, `skipped` or `abandoned` delivery of events created at or after `since`, and every stuck one (`pending` or `retrying` more than 15 minutes past its due time, or never recorded 15 minutes after the fan-out; docs/recovery.md), at most 1000 per call: when `more` is true, call again with the same `since`. Recovered deliveries are never sent twice by a repeated call. Admin role; 409 when the endpoint is disabled.",
   request: { params: endpointAttemptsParam, body: recoverBody },
   responses: ok(202, "Enqueued", recoverResult).errors(400, 403, 404, 409, 413, 415),
 });

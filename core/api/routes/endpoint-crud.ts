@@ -24,7 +24,7 @@ import {
 } from "../../endpoints/service.js";
 import type { EndpointRecord } from "../../model/endpoint.js";
 import { scopeEndpointInput } from "../../portal/scope.js";
-import { ok, routes } from "../route-spec.js";
+import { type OperationId, ok, routes } from "../route-spec.js";
 import { createRouter, orgOf, originOf } from "../router.js";
 import {
   createEndpointBody,
@@ -37,20 +37,20 @@ import {
   updateEndpointBody,
 } from "../schemas/endpoints.js";
 
-/** A route's name and documentation. */
-export interface RouteText {
-  operationId: string;
-  summary: string;
-  description: string;
-}
-
 export interface EndpointCollection {
   tag: string;
   /** The collection's path; one endpoint is `{path}/{id}`. */
   path: string;
   /** The collection path's own parameters (the agent's id), if it has any. */
   params?: ZodObject;
-  text: { create: RouteText; get: RouteText; update: RouteText; remove: RouteText; replace?: RouteText };
+  /** The operationIds of its routes (`replace`: PUT as well as PATCH). */
+  ops: {
+    create: OperationId;
+    get: OperationId;
+    update: OperationId;
+    remove: OperationId;
+    replace?: OperationId;
+  };
 }
 
 /** The endpoints service, for the whole organization or for one agent. */
@@ -82,34 +82,27 @@ function endpointCrudSpecs(at: EndpointCollection) {
   const route = routes(at.tag);
   const one = `${at.path}/{id}`;
   const params = at.params ? at.params.extend(endpointIdParam.shape) : endpointIdParam;
-  const { create, get, update, replace, remove } = at.text;
-  const updateSpec = (text: RouteText) => ({
-    ...doc(text),
+  const update = {
     request: { params, body: updateEndpointBody },
     responses: ok(200, "The updated endpoint", endpointView).errors(400, 403, 404, 413, 415),
-  });
+  };
   return {
-    create: route.post(at.path, "admin", create.operationId, {
-      ...doc(create),
+    create: route.post(at.path, "admin", at.ops.create, {
       request: { params: at.params, body: createEndpointBody },
       responses: ok(201, "Created", endpointWithSecret).errors(400, 403, 413, 415),
     }),
-    get: route.get(one, "viewer", get.operationId, {
-      ...doc(get),
+    get: route.get(one, "viewer", at.ops.get, {
       request: { params },
       responses: ok(200, "The endpoint", endpointView).errors(403, 404),
     }),
-    update: route.patch(one, "admin", update.operationId, updateSpec(update)),
-    replace: replace && route.put(one, "admin", replace.operationId, updateSpec(replace)),
-    remove: route.delete(one, "admin", remove.operationId, {
-      ...doc(remove),
+    update: route.patch(one, "admin", at.ops.update, update),
+    replace: at.ops.replace && route.put(one, "admin", at.ops.replace, update),
+    remove: route.delete(one, "admin", at.ops.remove, {
       request: { params },
       responses: ok(204, "Deleted").errors(403, 404),
     }),
   };
 }
-
-const doc = ({ summary, description }: RouteText) => ({ summary, description });
 
 /** The create, get, update and delete routes of one endpoint collection, added to `app`. */
 export function endpointCrudRoutes(deps: Deps, at: EndpointCollection, app = createRouter()) {

@@ -72,18 +72,10 @@ const filterTestResult = z
 
 const route = routes("Webhook endpoints");
 
+const tested = ok(200, "Which events the filter lets through", filterTestResult);
 const testRoute = route.post("/webhook-endpoints/{id}/filter/test", "viewer", "testEndpointFilter", {
-  summary: "Try the endpoint's filter (or a candidate) on a sample event or the most recent events",
-  description:
-    "Runs the endpoint's payload filter, or a candidate filter given in the body, against a sample event or the organization's most recent events, and tells which it would let through. Nothing is delivered.",
   request: { params: endpointIdParam, body: filterTestBody },
-  responses: ok(200, "Which events the filter lets through", filterTestResult).errors(
-    400,
-    403,
-    404,
-    413,
-    415,
-  ),
+  responses: tested.errors(400, 403, 404, 413, 415),
 });
 
 export function endpointFilterRoutes(deps: Deps) {
@@ -108,9 +100,6 @@ const jwk = z.object({
 const jwks = z.object({ keys: z.array(jwk) }).openapi("Jwks");
 
 const jwksRoute = route.get("/jwks/{org_id}/{endpoint_id}", "public", "getEndpointJwks", {
-  summary: "The JWK Set of the ed25519 keys that sign a v1a endpoint's deliveries now (no authentication)",
-  description:
-    "The public ed25519 keys (RFC 7517 JWK Set) that sign a v1a endpoint's deliveries, including the previous key during a rotation's grace period. Needs no API key, so receivers can fetch it; 404 for an unknown endpoint.",
   request: { params: pathId(undefined, "org_id").extend(pathId(undefined, "endpoint_id").shape) },
   responses: ok(200, "RFC 7517 JWK Set", jwks).errors(404),
 });

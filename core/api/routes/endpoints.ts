@@ -22,61 +22,23 @@ import { type EndpointCollection, endpointCrudRoutes, endpointViewer } from "./e
 const orgEndpoints: EndpointCollection = {
   tag: "Webhook endpoints",
   path: "/webhook-endpoints",
-  text: {
-    create: {
-      operationId: "createEndpoint",
-      summary: "Create an endpoint (its secret is returned only in this response)",
-      description:
-        "Registers a URL to receive webhooks. Only `url` is required: `max_retries` defaults to 5, `timeout_ms` to 10000, `event_types` to every type. The response carries the signing secret (`whsec_…`), the only time it is shown. Admin role.",
-    },
-    get: {
-      operationId: "getEndpoint",
-      summary: "Get an endpoint",
-      description:
-        "One endpoint, with its delivery health (`consecutive_failures`, `failing_since`, `last_error`). Another organization's ids answer 404.",
-    },
-    update: {
-      operationId: "updateEndpoint",
-      summary: "Update an endpoint (status active or disabled; failing is set only by the service)",
-      description:
-        "Changes the fields given; omitted fields keep their current value. `status: active` re-enables a disabled or failing endpoint and resets its failure tracking; `failing` is set only by the service. Admin role.",
-    },
-    remove: {
-      operationId: "deleteEndpoint",
-      summary: "Delete an endpoint; delivery stops and pending retries are abandoned",
-      description:
-        "Deletes the endpoint: no new deliveries, and its pending retries are recorded `abandoned`. Admin role.",
-    },
-  },
+  ops: { create: "createEndpoint", get: "getEndpoint", update: "updateEndpoint", remove: "deleteEndpoint" },
 };
 
 const route = routes(orgEndpoints.tag);
 
 const list = route.get("/webhook-endpoints", "viewer", "listEndpoints", {
-  summary: "List endpoints, oldest first",
-  description:
-    "The organization's endpoints, oldest first, cursor-paginated (`limit`, `cursor`). Never includes secrets, only `secret_hint`.",
   request: { query: paginationQuery },
   responses: ok(200, "A page of endpoints", pageOf(endpointView)).errors(400, 403),
 });
 
 const rotate = route.post("/webhook-endpoints/{id}/rotate-secret", "admin", "rotateEndpointSecret", {
-  summary:
-    "Rotate the signing secret or switch signing_version (a new v1 secret is returned once; the old key signs too during the grace period)",
-  description:
-    "Generates a new signing secret, returned once. The previous secret keeps signing alongside it (a second `v1,` signature) for the grace period (24 h by default), so receivers can switch without missing a delivery. Admin role.",
   use: [emptyBodyAsObject],
   request: { params: endpointIdParam, optionalBody: rotateSecretBody },
   responses: ok(200, "The endpoint with its new secret", endpointWithSecret).errors(400, 403, 404),
 });
 
 const reveal = route.get("/webhook-endpoints/{id}/secret", "admin", "getEndpointSecret", {
-  summary: "Read the signing secret",
-  description:
-    "Returns the endpoint's current signing secret, and the previous one while a rotation's grace lasts. " +
-    "Only admins, and portal sessions created with the reveal_secret capability, may call it. Every read " +
-    "is logged without the secret. Answers 403 `secret_retrieval_disabled` where the deployment sets " +
-    "ALLOW_SECRET_RETRIEVAL=false, and 409 `private_key_not_revealed` for a v1a (ed25519) endpoint.",
   request: { params: endpointIdParam },
   responses: ok(200, "The secret", endpointSecret).errors(403, 404, 409),
 });

@@ -12,16 +12,10 @@ const route = routes("Event types");
 const catalog = z.object({ data: z.array(eventTypeView), next_cursor: z.null() });
 
 const list = route.get("/event-types", "viewer", "listEventTypes", {
-  summary: "List the event-type catalog (every type; the catalog is small)",
-  description:
-    "The catalog: the default event types plus the organization's own, each with its optional JSON Schema.",
   responses: ok(200, "The catalog", catalog).errors(403),
 });
 
 const create = route.post("/event-types", "admin", "createEventType", {
-  summary: "Add an event type, with an optional JSON Schema for its data",
-  description:
-    "Adds an event type to the organization's catalog. `schema`, a JSON Schema, is checked against every event's `data` (patterns use RE2, in linear time). 409 `event_type_exists` for a name already in the catalog. Admin role.",
   request: { body: createEventTypeBody },
   responses: ok(201, "Created", eventTypeView).errors(400, 403, 409, 413, 415),
 });

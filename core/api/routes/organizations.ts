@@ -22,38 +22,23 @@ import {
 
 const route = routes("Organizations");
 
+const created = ok(201, "Created; `api_key.key` is shown only here", createdOrganization);
 const create = route.post("/organizations", "admin", "createOrganization", {
-  summary: "Create an organization with its first admin key (platform admins only)",
-  description:
-    "Creates a tenant organization and its first admin API key, returned once in `api_key.key`. Only admins of the platform organization (`PLATFORM_ORG_ID`) may call it; 409 `organization_exists` when the id is taken.",
   request: { body: createOrganizationBody },
-  responses: ok(201, "Created; `api_key.key` is shown only here", createdOrganization).errors(
-    400,
-    403,
-    409,
-    413,
-    415,
-  ),
+  responses: created.errors(400, 403, 409, 413, 415),
 });
 
 const list = route.get("/organizations", "admin", "listOrganizations", {
-  summary: "List organizations (platform admins only)",
-  description: "Lists the tenant organizations, oldest first, cursor-paginated. Platform admins only.",
   request: { query: paginationQuery },
   responses: ok(200, "A page of organizations", pageOf(organization)).errors(400, 403),
 });
 
 const get = route.get("/organizations/{id}", "admin", "getOrganization", {
-  summary: "Get an organization (platform admins only)",
-  description: "One organization by id. Platform admins only; 404 for an unknown id.",
   request: { params: orgIdParam },
   responses: ok(200, "The organization", organization).errors(403, 404),
 });
 
 const remove = route.delete("/organizations/{id}", "admin", "deleteOrganization", {
-  summary: "Delete an organization (platform admins only)",
-  description:
-    "Deletes a tenant organization: its API keys and portal sessions stop working, its endpoints are removed, and its data key is deleted, so its stored signing secrets are unreadable from then on (backups included). Events and attempts expire with their retention; the id is never reused. Platform admins only; 409 `platform_organization` for the platform organization itself.",
   request: { params: orgIdParam },
   responses: ok(204, "Deleted").errors(403, 404, 409),
 });

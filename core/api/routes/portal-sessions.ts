@@ -14,24 +14,16 @@ import {
 const route = routes("Portal sessions");
 
 const create = route.post("/portal-sessions", "admin", "createPortalSession", {
-  summary: "Create a customer-portal session (a scoped, expiring token and the portal URL)",
-  description:
-    "Creates a session for the embeddable customer portal: a scoped token that expires, and the portal URL to hand to one of your customers. The session sees only what its capabilities allow. Admin role; 503 when the portal is not configured.",
   request: { body: createPortalSessionBody },
   responses: ok(201, "Created", portalSession).errors(400, 403, 404, 413, 415, 503),
 });
 
 const revoke = route.delete("/portal-sessions/{id}", "admin", "revokePortalSession", {
-  summary: "Revoke a portal session (its token stops working at once)",
-  description: "Revokes a portal session: its token stops working at once. Admin role.",
   request: { params: portalSessionIdParam, query: revokeQuery },
   responses: ok(204, "Revoked").errors(403, 404),
 });
 
 const current = route.get("/portal-sessions/current", "viewer", "getCurrentPortalSession", {
-  summary: "The caller's scope: a portal session's capabilities, or what an API key's role allows",
-  description:
-    "What the caller may do: a portal session's capabilities and scope, or what an API key's role allows. The portal calls it first.",
   responses: ok(200, "The session", currentPortalSession).errors(403, 404),
 });
 

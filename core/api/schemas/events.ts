@@ -1,8 +1,9 @@
 /** Bodies and responses of /v1/events and the endpoint test routes. */
 import { z } from "@hono/zod-openapi";
-import { endpointDelivery } from "../../model/delivery.js";
+import { deliveryStatus, endpointDelivery } from "../../model/delivery.js";
 import { MAX_DATA_BYTES } from "../../model/limits.js";
-import { publishFields } from "../../model/message.js";
+import { eventTypeString, publishFields } from "../../model/message.js";
+import { paginationQuery } from "../pagination.js";
 import { pathId } from "./params.js";
 
 /**
@@ -89,3 +90,25 @@ export const testEventResult = z
     endpoint_count: z.number().int(),
   })
   .openapi("TestEventResult");
+
+/** `since`/`until`: bounds on when an event was accepted (a key range of the event log). */
+const acceptedBound = (name: "since" | "until", description: string, example?: { example: string }) =>
+  z.iso
+    .datetime({ offset: true })
+    .optional()
+    .openapi({ param: { name, in: "query" }, description, ...example });
+
+/** `GET /v1/events`: a page, filtered by type, delivery status and when events were accepted. */
+export const eventsQuery = paginationQuery.extend({
+  type: eventTypeString
+    .optional()
+    .openapi({ param: { name: "type", in: "query" }, description: "Only events of this type" }),
+  status: deliveryStatus.optional().openapi({
+    param: { name: "status", in: "query" },
+    description: "Only events with a delivery in this state at some endpoint",
+  }),
+  since: acceptedBound("since", "Only events accepted at or after this time", {
+    example: "2026-03-16T00:00:00Z",
+  }),
+  until: acceptedBound("until", "Only events accepted before this time"),
+});
