@@ -10,7 +10,6 @@ import { createDeliveryHandler } from "../core/delivery/handler.js";
 import { createMaintenanceHandler } from "../core/delivery/maintenance.js";
 import type { Deps } from "../core/deps.js";
 import { createIngestHandler } from "../core/events/ingest-handler.js";
-import { pingTable } from "../core/store/ping.js";
 import type { SqsHandler } from "./event-source.js";
 
 export interface HandlerSet {
@@ -35,7 +34,7 @@ export function localHandlers(deps: Deps): HandlerSet {
       await maintenance(event);
     },
     health: async () => ({
-      dynamodb: await status(pingTable(deps.db)),
+      dynamodb: await status(deps.pingStore.ping()),
       sqs: await status(
         deps.sqs.send(
           new GetQueueAttributesCommand({

@@ -3,7 +3,7 @@ import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import type { Db } from "./db.js";
 import { keys } from "./keys.js";
 
-export async function pingTable(db: Db): Promise<void> {
+async function pingTable(db: Db): Promise<void> {
   // An organization id no tenant can have (ids are `org_…`): the read is answered, never found.
   await db.doc.send(new GetCommand({ TableName: db.table, Key: keys.org("#health") }));
 }
