@@ -4,7 +4,7 @@
  * existing (a late count must not bring a deleted endpoint back as a stub).
  */
 import type { Db } from "./db.js";
-import { updateIf } from "./item.js";
+import { updateExisting } from "./item.js";
 import { keys } from "./keys.js";
 
 /** What filter counting uses. */
@@ -16,12 +16,7 @@ export interface FilterCountStore {
 export function filterCountStore(db: Db): FilterCountStore {
   return {
     add: async (org, endpointId, n = 1) => {
-      await updateIf(db, {
-        Key: keys.endpoint(org, endpointId),
-        UpdateExpression: "ADD filtered_count :n",
-        ConditionExpression: "attribute_exists(pk)",
-        ExpressionAttributeValues: { ":n": n },
-      });
+      await updateExisting(db, keys.endpoint(org, endpointId), "ADD filtered_count :n", { ":n": n });
     },
   };
 }

@@ -61,6 +61,24 @@ export function updateIf(db: Db, update: Update): Promise<boolean> {
   return conditionHeld(db.doc.send(new UpdateCommand({ TableName: db.table, ...update })));
 }
 
+/**
+ * An UpdateItem of an item that must exist (a late write must not bring a deleted item back
+ * as a stub of its own attributes); false when it does not.
+ */
+export function updateExisting(
+  db: Db,
+  key: Key,
+  expression: string,
+  values: Record<string, unknown>,
+): Promise<boolean> {
+  return updateIf(db, {
+    Key: key,
+    UpdateExpression: expression,
+    ConditionExpression: "attribute_exists(pk)",
+    ExpressionAttributeValues: values,
+  });
+}
+
 /** An UpdateItem that answers with the item as written; undefined when its condition failed. */
 export async function updateReturning(db: Db, update: Update): Promise<Item | undefined> {
   let res: UpdateCommandOutput;

@@ -5,7 +5,7 @@
  */
 import { PutCommand } from "@aws-sdk/lib-dynamodb";
 import type { Db } from "./db.js";
-import { getItem, updateIf } from "./item.js";
+import { getItem, updateExisting } from "./item.js";
 import { keys } from "./keys.js";
 
 export interface PortalSessionRecord {
@@ -40,12 +40,7 @@ async function getPortalSession(db: Db, org: string, id: string): Promise<Portal
 
 /** Marks the session revoked (again: idempotent); false when it does not exist. */
 async function revokePortalSession(db: Db, org: string, id: string, at: string): Promise<boolean> {
-  return updateIf(db, {
-    Key: keys.portalSession(org, id),
-    UpdateExpression: "SET revoked_at = :at",
-    ConditionExpression: "attribute_exists(pk)",
-    ExpressionAttributeValues: { ":at": at },
-  });
+  return updateExisting(db, keys.portalSession(org, id), "SET revoked_at = :at", { ":at": at });
 }
 
 /** What the portal session service uses. */
