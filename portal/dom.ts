@@ -62,6 +62,14 @@ export function pill(status: string): HTMLElement {
   return h("span", { class: `pill pill-${known.includes(status) ? status : "other"}` }, status);
 }
 
+/** One card of a view: a titled section (`attrs` adds to it, e.g. a data-testid). */
+export function card(title: string, attrs: Attrs, ...children: Child[]): HTMLElement {
+  return h("section", { class: "card", ...attrs }, h("h2", {}, title), ...children);
+}
+
+/** A muted line: what a card does, under its title, or a wait in progress. */
+export const hint = (text: string): HTMLElement => h("p", { class: "muted" }, text);
+
 export function notice(kind: "error" | "ok" | "info", ...children: Child[]): HTMLElement {
   return h(
     "div",

@@ -1,6 +1,6 @@
 /** One endpoint: settings, actions, health, secret, test events, recent attempts and recovery. */
 import { type Attempt, all, type Endpoint, type EventType, type Page } from "../api.js";
-import { fmtTime, h, notice, pill } from "../dom.js";
+import { card, fmtTime, h, hint, notice, pill } from "../dom.js";
 import { type Ctx, link } from "../router.js";
 import { attemptsTable } from "./attempts.js";
 import { confirmButton } from "./confirm.js";
@@ -19,14 +19,7 @@ export async function endpointPage(body: HTMLElement, ctx: Ctx, id: string): Pro
   body.append(await healthSection(ep, ctx), secretSection(ep, ctx));
   if (ctx.can("send_test")) body.append(await testSection(ep, ctx));
   const page = await ctx.api.get<Page<Attempt>>(`/webhook-endpoints/${ep.id}/attempts?limit=20`);
-  body.append(
-    h(
-      "section",
-      { class: "card" },
-      h("h2", {}, "Recent attempts"),
-      attemptsTable(page.data, ctx, { resend: true }),
-    ),
-  );
+  body.append(card("Recent attempts", {}, attemptsTable(page.data, ctx, { resend: true })));
   if (ctx.can("replay")) body.append(recoverSection(ep, ctx));
 }
 
@@ -96,7 +89,7 @@ async function testSection(ep: Endpoint, ctx: Ctx): Promise<HTMLElement> {
   const out = h("div", { "data-testid": "test-result" });
   const send = h("button", { type: "button", class: "primary" }, "Send test event");
   send.addEventListener("click", async () => {
-    out.replaceChildren(h("p", { class: "muted" }, "Sending…"));
+    out.replaceChildren(hint("Sending…"));
     const res = await ctx.api.post<{ message_id: string }>(`/webhook-endpoints/${ep.id}/test`, {
       event_type: select.value,
     });
@@ -110,15 +103,10 @@ async function testSection(ep: Endpoint, ctx: Ctx): Promise<HTMLElement> {
       attemptsTable([attempt], ctx, { resend: true }),
     );
   });
-  return h(
-    "section",
-    { class: "card" },
-    h("h2", {}, "Send a test event"),
-    h(
-      "p",
-      { class: "muted" },
-      "Sends an event with sample data to this endpoint only, signed like every delivery.",
-    ),
+  return card(
+    "Send a test event",
+    {},
+    hint("Sends an event with sample data to this endpoint only, signed like every delivery."),
     h("div", { class: "row" }, select, send),
     out,
   );

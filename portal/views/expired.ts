@@ -1,6 +1,6 @@
 /** The page a user sees when the session has expired, was revoked or the link is broken. */
 import type { ApiError } from "../api.js";
-import { h } from "../dom.js";
+import { h, hint } from "../dom.js";
 
 const TITLES: Record<string, string> = {
   session_expired: "This session has expired",
@@ -26,6 +26,6 @@ export function expiredPage(err: ApiError, knownReturnUrl: string | null): HTMLE
             "Return and sign in again",
           ),
         )
-      : h("p", { class: "muted" }, "Open the webhooks page again from the application you came from."),
+      : hint("Open the webhooks page again from the application you came from."),
   );
 }

@@ -4,7 +4,7 @@
  * GET /v1/webhook-endpoints/{id}/stats).
  */
 import type { Endpoint, EndpointStats, StatsBucket } from "../api.js";
-import { fmtTime, h, svg } from "../dom.js";
+import { card, fmtTime, h, svg } from "../dom.js";
 import type { Ctx } from "../router.js";
 
 function state(ep: Endpoint): string {
@@ -34,10 +34,9 @@ export async function healthSection(ep: Endpoint, ctx: Ctx): Promise<HTMLElement
       ctx.api.get<EndpointStats>(`/webhook-endpoints/${ep.id}/stats?window=${w}`),
     ),
   );
-  return h(
-    "section",
-    { class: "card", "data-testid": "health" },
-    h("h2", {}, "Health"),
+  return card(
+    "Health",
+    { "data-testid": "health" },
     h("p", {}, state(ep)),
     breaker(ep),
     h(

@@ -8,7 +8,7 @@ import {
   type EventType,
   type Page,
 } from "../api.js";
-import { fmtTime, h, notice, pill, pretty } from "../dom.js";
+import { card, fmtTime, h, notice, pill, pretty } from "../dom.js";
 import { type Ctx, link } from "../router.js";
 import { attemptsTable, resendButton } from "./attempts.js";
 
@@ -150,11 +150,10 @@ export async function eventPage(body: HTMLElement, ctx: Ctx, id: string): Promis
       { class: "muted" },
       `Created ${fmtTime(ev.created_at)}${ev.agent_id ? ` · agent ${ev.agent_id}` : ""} · fan-out ${ev.fanout}`,
     ),
-    h("section", { class: "card" }, h("h2", {}, "Payload"), h("pre", {}, pretty(ev.data))),
-    h(
-      "section",
-      { class: "card" },
-      h("h2", {}, "Deliveries"),
+    card("Payload", {}, h("pre", {}, pretty(ev.data))),
+    card(
+      "Deliveries",
+      {},
       rows.length
         ? h(
             "table",
@@ -174,12 +173,7 @@ export async function eventPage(body: HTMLElement, ctx: Ctx, id: string): Promis
           )
         : h("p", { class: "empty" }, "No endpoint subscribed to this event."),
     ),
-    h(
-      "section",
-      { class: "card" },
-      h("h2", {}, "Attempts"),
-      attemptsTable(attempts.data, ctx, { resend: false }),
-    ),
+    card("Attempts", {}, attemptsTable(attempts.data, ctx, { resend: false })),
   );
 }
 
@@ -223,10 +217,9 @@ export async function attemptPage(
         row("Trigger", a.trigger),
       ),
     ),
-    h(
-      "section",
-      { class: "card", "data-testid": "request" },
-      h("h2", {}, "Request sent"),
+    card(
+      "Request sent",
+      { "data-testid": "request" },
       h(
         "p",
         { class: "small muted" },
@@ -247,10 +240,9 @@ export async function attemptPage(
       ),
       h("pre", { "data-testid": "request-body" }, a.request.body),
     ),
-    h(
-      "section",
-      { class: "card" },
-      h("h2", {}, "Response body (first 4 KiB)"),
+    card(
+      "Response body (first 4 KiB)",
+      {},
       h("pre", { "data-testid": "response-body" }, a.response_body ?? "(empty)"),
     ),
   );

@@ -1,6 +1,6 @@
 /** Recover: re-send every failed delivery of an endpoint since a time. */
 import { ApiFailure, type Endpoint } from "../api.js";
-import { h, notice } from "../dom.js";
+import { card, h, hint, notice } from "../dom.js";
 import type { Ctx } from "../router.js";
 
 export function recoverSection(ep: Endpoint, ctx: Ctx): HTMLElement {
@@ -23,13 +23,10 @@ export function recoverSection(ep: Endpoint, ctx: Ctx): HTMLElement {
       out.replaceChildren(notice("error", err.error.message));
     }
   });
-  return h(
-    "section",
-    { class: "card" },
-    h("h2", {}, "Recover"),
-    h(
-      "p",
-      { class: "muted" },
+  return card(
+    "Recover",
+    {},
+    hint(
       "Re-send every failed, skipped or abandoned delivery to this endpoint since a time, for example after fixing an outage.",
     ),
     h("div", { class: "row" }, since, button),

@@ -1,6 +1,6 @@
 /** The signing secret: reveal (reveal_secret), rotate (rotate_secret) with the grace period explained. */
 import type { Endpoint } from "../api.js";
-import { clear, fmtTime, h } from "../dom.js";
+import { card, clear, fmtTime, h } from "../dom.js";
 import type { Ctx } from "../router.js";
 import { confirmButton } from "./confirm.js";
 
@@ -30,10 +30,9 @@ export function publicKeyBox(ep: Pick<Endpoint, "public_key" | "jwks_url">): HTM
 export function secretSection(ep: Endpoint, ctx: Ctx): HTMLElement {
   const out = h("div", {});
   const grace = ctx.session.secret_grace_hours;
-  const section = h(
-    "section",
-    { class: "card", "data-testid": "secret-section" },
-    h("h2", {}, "Signing secret"),
+  const section = card(
+    "Signing secret",
+    { "data-testid": "secret-section" },
     h(
       "p",
       {},
