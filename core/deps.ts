@@ -76,7 +76,7 @@ export interface HealthMemo {
   lastDeliveryAt?: number;
 }
 
-/** The parts of the root a service uses: `Uses<"db" | "now">`. */
+/** The parts of the root a service uses: `Uses<"messageStore" | "now">`. */
 export type Uses<K extends keyof Deps> = Pick<Deps, K>;
 
 /** The clock alone. */
