@@ -13,9 +13,9 @@
  */
 import { SQS_MAX_DELAY_SECONDS } from "../config/infra.js";
 import type { Config } from "../config/runtime.js";
-import type { EndpointRecord } from "../model/endpoint.js";
+import { breakerState, type EndpointRecord, isSlow } from "../model/endpoint.js";
 import type { DeliveryTask } from "../model/task.js";
-import { breakerState, isSlow, parkDelaySeconds } from "./breaker.js";
+import { parkDelaySeconds } from "./breaker.js";
 import { nextStep } from "./next-step.js";
 import type { DeliveryUpdate } from "./records.js";
 import type { SendOutcome } from "./send.js";

@@ -62,3 +62,23 @@ export interface EndpointRecord {
   created_at: string;
   updated_at: string;
 }
+
+export type BreakerState = "closed" | "open" | "half-open";
+
+type IsolationFlags = Pick<EndpointRecord, "breaker_open_until" | "slow_until">;
+
+/**
+ * What `breaker_open_until` means at `now`: absent or null = closed; a time in the future =
+ * open (the endpoint's tasks are parked); a time in the past = half-open (the next task probes).
+ * Read by the delivery decision (core/delivery/decide.ts) and shown by the API's endpoint view.
+ */
+export function breakerState(endpoint: IsolationFlags, now: Date): BreakerState {
+  const until = endpoint.breaker_open_until;
+  if (!until) return "closed";
+  return Date.parse(until) > now.getTime() ? "open" : "half-open";
+}
+
+/** Whether the endpoint's tasks go to the slow lane at `now` (`slow_until` still ahead). */
+export function isSlow(endpoint: IsolationFlags, now: Date): boolean {
+  return !!endpoint.slow_until && Date.parse(endpoint.slow_until) > now.getTime();
+}

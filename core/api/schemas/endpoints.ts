@@ -4,10 +4,9 @@
  */
 
 import { z } from "@hono/zod-openapi";
-import { breakerState, isSlow } from "../../delivery/breaker.js";
 import { endpointKeys } from "../../endpoints/public-keys.js";
 import type { CreateEndpointInput, UpdateEndpointInput } from "../../endpoints/service.js";
-import type { EndpointRecord } from "../../model/endpoint.js";
+import { breakerState, type EndpointRecord, isSlow } from "../../model/endpoint.js";
 import { validationError } from "../../model/errors.js";
 import {
   MAX_DESCRIPTION_LENGTH,
