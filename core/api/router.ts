@@ -22,6 +22,3 @@ export const json = <T>(schema: T) => ({ "application/json": { schema } });
 
 /** The caller's organization (the auth middleware sets the principal). */
 export const orgOf = (c: { get(k: "principal"): { orgId: string } }) => c.get("principal").orgId;
-
-/** The origin the request came to: makes a v1a endpoint's `jwks_url` absolute. */
-export const originOf = (c: { req: { url: string } }) => new URL(c.req.url).origin;

@@ -77,3 +77,24 @@ export async function deleteAgentEndpoint(
   await getAgentEndpoint(deps, org, agent, id);
   await deleteEndpoint(deps, org, id);
 }
+
+/**
+ * The endpoint operations for the whole organization (`agent` undefined) or for one agent:
+ * what /v1/webhook-endpoints and /v1/agents/{agent_id}/webhooks call (core/api/routes/endpoint-crud.ts).
+ */
+export function endpointsOf(deps: EndpointWriterDeps & Uses<"scheduler">, org: string, agent?: string) {
+  if (agent === undefined) {
+    return {
+      create: (input: CreateEndpointInput) => createEndpoint(deps, org, input),
+      get: (id: string) => requireEndpoint(deps, org, id),
+      update: (id: string, input: UpdateEndpointInput) => updateEndpoint(deps, org, id, input),
+      remove: (id: string) => deleteEndpoint(deps, org, id),
+    };
+  }
+  return {
+    create: (input: CreateEndpointInput) => createAgentEndpoint(deps, org, agent, input),
+    get: (id: string) => getAgentEndpoint(deps, org, agent, id),
+    update: (id: string, input: UpdateEndpointInput) => updateAgentEndpoint(deps, org, agent, id, input),
+    remove: (id: string) => deleteAgentEndpoint(deps, org, agent, id),
+  };
+}

@@ -1,31 +1,18 @@
 /**
  * What /v1/webhook-endpoints and /v1/agents/{agent_id}/webhooks share, defined once: create,
  * get, update (PATCH, and PUT where the collection names it) and delete one endpoint, with the
- * same bodies, answers and roles. Each collection brings its paths, tag and texts (and its own
- * list route); a path's `agent_id` scopes every call to that agent's endpoints
- * (core/endpoints/agents.ts), where another agent's endpoint is not found, like another tenant's.
+ * same bodies, answers and roles. Each collection brings its path, tag and operationIds (and its
+ * own list route); a path's `agent_id` scopes every call to that agent's endpoints
+ * (`endpointsOf` in core/endpoints/agents.ts), where another agent's endpoint is not found, like
+ * another tenant's.
  */
 import type { ZodObject } from "zod";
 import type { Deps } from "../../deps.js";
-import {
-  createAgentEndpoint,
-  deleteAgentEndpoint,
-  getAgentEndpoint,
-  updateAgentEndpoint,
-} from "../../endpoints/agents.js";
-import {
-  type CreateEndpointInput,
-  createEndpoint,
-  deleteEndpoint,
-  requireEndpoint,
-  type UpdateEndpointInput,
-  updateEndpoint,
-  type WithSecret,
-} from "../../endpoints/service.js";
+import { endpointsOf } from "../../endpoints/agents.js";
 import type { EndpointRecord } from "../../model/endpoint.js";
 import { scopeEndpointInput } from "../../portal/scope.js";
 import { type OperationId, ok, routes } from "../route-spec.js";
-import { createRouter, orgOf, originOf } from "../router.js";
+import { createRouter, orgOf } from "../router.js";
 import {
   createEndpointBody,
   endpointIdParam,
@@ -53,28 +40,13 @@ export interface EndpointCollection {
   };
 }
 
-/** The endpoints service, for the whole organization or for one agent. */
-function scoped(deps: Deps, org: string, agent: string | undefined) {
-  if (agent === undefined) {
-    return {
-      create: (input: CreateEndpointInput): Promise<WithSecret> => createEndpoint(deps, org, input),
-      get: (id: string): Promise<EndpointRecord> => requireEndpoint(deps, org, id),
-      update: (id: string, input: UpdateEndpointInput) => updateEndpoint(deps, org, id, input),
-      remove: (id: string) => deleteEndpoint(deps, org, id),
-    };
-  }
-  return {
-    create: (input: CreateEndpointInput) => createAgentEndpoint(deps, org, agent, input),
-    get: (id: string) => getAgentEndpoint(deps, org, agent, id),
-    update: (id: string, input: UpdateEndpointInput) => updateAgentEndpoint(deps, org, agent, id, input),
-    remove: (id: string) => deleteAgentEndpoint(deps, org, agent, id),
-  };
-}
-
-/** The public view of endpoints read now, with `jwks_url` made absolute for the request's origin. */
+/**
+ * `toEndpointView` for the endpoints one request reads: one clock reading, and the origin the
+ * request came to (it makes a v1a endpoint's `jwks_url` absolute).
+ */
 export function endpointViewer(deps: Deps, c: { req: { url: string } }) {
   const now = deps.now();
-  const origin = originOf(c);
+  const origin = new URL(c.req.url).origin;
   return (rec: EndpointRecord) => toEndpointView(rec, now, origin);
 }
 
@@ -110,18 +82,18 @@ export function endpointCrudRoutes(deps: Deps, at: EndpointCollection, app = cre
   // Portal sessions: endpoint bodies are pinned to the session's agent and event types.
   app.openapi(spec.create, async (c) => {
     const input = scopeEndpointInput(c.get("principal").portal, toCreateInput(c.req.valid("json")), true);
-    const { endpoint, secret } = await scoped(deps, orgOf(c), c.req.param("agent_id")).create(input);
+    const { endpoint, secret } = await endpointsOf(deps, orgOf(c), c.req.param("agent_id")).create(input);
     return c.json({ ...endpointViewer(deps, c)(endpoint), secret }, 201);
   });
   app.openapi(spec.get, async (c) => {
-    const rec = await scoped(deps, orgOf(c), c.req.param("agent_id")).get(c.req.valid("param").id);
+    const rec = await endpointsOf(deps, orgOf(c), c.req.param("agent_id")).get(c.req.valid("param").id);
     return c.json(endpointViewer(deps, c)(rec), 200);
   });
   for (const route of [spec.update, spec.replace]) {
     if (!route) continue;
     app.openapi(route, async (c) => {
       const input = scopeEndpointInput(c.get("principal").portal, toUpdateInput(c.req.valid("json")), false);
-      const rec = await scoped(deps, orgOf(c), c.req.param("agent_id")).update(
+      const rec = await endpointsOf(deps, orgOf(c), c.req.param("agent_id")).update(
         c.req.valid("param").id,
         input,
       );
@@ -129,7 +101,7 @@ export function endpointCrudRoutes(deps: Deps, at: EndpointCollection, app = cre
     });
   }
   app.openapi(spec.remove, async (c) => {
-    await scoped(deps, orgOf(c), c.req.param("agent_id")).remove(c.req.valid("param").id);
+    await endpointsOf(deps, orgOf(c), c.req.param("agent_id")).remove(c.req.valid("param").id);
     return c.body(null, 204);
   });
   return app;
