@@ -160,12 +160,11 @@ describe("an attempt's detail", () => {
 });
 
 describe("endpoint health over 24 h and 7 days", () => {
+  const stats = (id: string, window: "24h" | "7d") =>
+    unwrap(client.GET("/v1/webhook-endpoints/{id}/stats", { params: { path: { id }, query: { window } } }));
+
   it("aggregates attempts per bucket on the server", async () => {
-    const day = await unwrap(
-      client.GET("/v1/webhook-endpoints/{id}/stats", {
-        params: { path: { id: okEp.id }, query: { window: "24h" } },
-      }),
-    );
+    const day = await stats(okEp.id, "24h");
     expect(day).toMatchObject({
       window: "24h",
       bucket_seconds: 3600,
@@ -179,11 +178,7 @@ describe("endpoint health over 24 h and 7 days", () => {
     expect(day.buckets.at(-1)!.attempts + day.buckets.at(-2)!.attempts).toBe(2);
     expect(day.mean_latency_ms).toBeGreaterThanOrEqual(0);
 
-    const week = await unwrap(
-      client.GET("/v1/webhook-endpoints/{id}/stats", {
-        params: { path: { id: brokenEp.id }, query: { window: "7d" } },
-      }),
-    );
+    const week = await stats(brokenEp.id, "7d");
     expect(week).toMatchObject({
       window: "7d",
       bucket_seconds: 86400,
