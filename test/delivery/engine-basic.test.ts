@@ -5,7 +5,7 @@
 import { Webhook as StandardWebhook } from "standardwebhooks";
 import { Webhook as SvixWebhook } from "svix";
 import { beforeAll, describe, expect, it } from "vitest";
-import { attemptsOf, enqueue, taskFor, waitForDelivery } from "../support/deliveries.js";
+import { attemptsOf, enqueueFor, waitForDelivery } from "../support/deliveries.js";
 import { useHarness } from "../support/delivery.js";
 import { endpointNow, newSecret, putEndpoint } from "../support/endpoints.js";
 import { type SqsSpy, spySqs } from "../support/sqs-spy.js";
@@ -23,6 +23,17 @@ function headersOf(req: { headers: Record<string, string | string[] | undefined>
   return Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)]));
 }
 
+/** An endpoint mid-rotation: its previous secret signs until `graceMs` from now (negative: over). */
+async function rotated(url: string, graceMs: number) {
+  const previous = newSecret();
+  const ep = await putEndpoint(h.deps, {
+    url,
+    previous_secret: previous,
+    previous_secret_expires_at: new Date(Date.now() + graceMs).toISOString(),
+  });
+  return { ep, previous };
+}
+
 describe.concurrent("delivery engine", () => {
   it("delivers a signed webhook that verifies with standardwebhooks and svix", async () => {
     const r = await receiver();
@@ -30,8 +41,7 @@ describe.concurrent("delivery engine", () => {
       url: r.url,
       headers: { "X-Team": "blue", "Webhook-Id": "spoofed" },
     });
-    const t = taskFor(ep, { call_id: "c-1", text: "héllo ✓" });
-    await enqueue(h.deps, t);
+    const t = await enqueueFor(h.deps, ep, { call_id: "c-1", text: "héllo ✓" });
 
     const [req] = await r.waitForRequests(1);
     expect(req!.body).toBe(t.body);
@@ -67,8 +77,7 @@ describe.concurrent("delivery engine", () => {
   it("retries a 5xx with the same webhook-id until it succeeds", async () => {
     const r = await receiver({ plan: [{ status: 500, body: "boom" }, { status: 503 }] });
     const ep = await putEndpoint(h.deps, { url: r.url });
-    const t = taskFor(ep);
-    await enqueue(h.deps, t);
+    const t = await enqueueFor(h.deps, ep);
 
     const reqs = await r.waitForRequests(3);
     expect(new Set(reqs.map((q) => q.headers["webhook-id"]))).toEqual(new Set([t.msg_id]));
@@ -102,8 +111,7 @@ describe.concurrent("delivery engine", () => {
   it("fails an attempt that exceeds the endpoint's timeout, then retries", async () => {
     const r = await receiver({ plan: [{ hang: true }] });
     const ep = await putEndpoint(h.deps, { url: r.url, timeout_ms: 1000 }); // the retry answers at once; 1 s leaves a loaded machine room
-    const t = taskFor(ep);
-    await enqueue(h.deps, t);
+    const t = await enqueueFor(h.deps, ep);
     await waitForDelivery(h.deps, t, "succeeded");
     const attempts = await attemptsOf(h.deps, ep);
     expect(attempts[0]).toMatchObject({
@@ -121,8 +129,7 @@ describe.concurrent("delivery engine", () => {
     // receiver of a concurrent test.
     const port = 1;
     const ep = await putEndpoint(h.deps, { url: `http://127.0.0.1:${port}/hook`, max_retries: 1 });
-    const t = taskFor(ep);
-    await enqueue(h.deps, t);
+    const t = await enqueueFor(h.deps, ep);
     const d = await waitForDelivery(h.deps, t, "failed");
     expect(d).toMatchObject({ attempts: 2, last_status_code: null });
     expect(d.last_error).toBe(`connection refused by 127.0.0.1:${port} (ECONNREFUSED)`);
@@ -138,8 +145,7 @@ describe.concurrent("delivery engine", () => {
     const target = await receiver();
     const r = await receiver({ plan: [{ redirect: target.url, status: 302 }] });
     const ep = await putEndpoint(h.deps, { url: r.url });
-    const t = taskFor(ep);
-    await enqueue(h.deps, t);
+    const t = await enqueueFor(h.deps, ep);
     await waitForDelivery(h.deps, t, "succeeded");
     const attempts = await attemptsOf(h.deps, ep);
     expect(attempts[0]).toMatchObject({
@@ -159,8 +165,7 @@ describe.concurrent("delivery engine", () => {
       ],
     });
     const ep = await putEndpoint(h.deps, { url: r.url });
-    const t = taskFor(ep);
-    await enqueue(h.deps, t);
+    const t = await enqueueFor(h.deps, ep);
     const d = await waitForDelivery(h.deps, t, "succeeded");
     expect(d.attempts).toBe(3);
     expect(r.requests).toHaveLength(3);
@@ -170,14 +175,8 @@ describe.concurrent("delivery engine", () => {
 
   it("signs with both secrets during a rotation's grace period", async () => {
     const r = await receiver();
-    const previous = newSecret();
-    const ep = await putEndpoint(h.deps, {
-      url: r.url,
-      previous_secret: previous,
-      previous_secret_expires_at: new Date(Date.now() + 3_600_000).toISOString(),
-    });
-    const t = taskFor(ep);
-    await enqueue(h.deps, t);
+    const { ep, previous } = await rotated(r.url, 3_600_000);
+    const t = await enqueueFor(h.deps, ep);
     const [req] = await r.waitForRequests(1);
     const headers = headersOf(req!);
     expect(headers["webhook-signature"]!.split(" ")).toHaveLength(2);
@@ -189,13 +188,8 @@ describe.concurrent("delivery engine", () => {
 
   it("signs with the current secret only once the grace period is over", async () => {
     const r = await receiver();
-    const previous = newSecret();
-    const ep = await putEndpoint(h.deps, {
-      url: r.url,
-      previous_secret: previous,
-      previous_secret_expires_at: new Date(Date.now() - 1000).toISOString(),
-    });
-    await enqueue(h.deps, taskFor(ep));
+    const { ep, previous } = await rotated(r.url, -1000);
+    await enqueueFor(h.deps, ep);
     const [req] = await r.waitForRequests(1);
     const headers = headersOf(req!);
     expect(headers["webhook-signature"]!.split(" ")).toHaveLength(1);

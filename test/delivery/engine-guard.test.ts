@@ -6,8 +6,8 @@ import { ReceiveMessageCommand } from "@aws-sdk/client-sqs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDeliveryHandler } from "../../core/delivery/handler.js";
 import { invokeBatch } from "../../local/event-source.js";
-import { attemptsOf, enqueue, taskFor, waitForDelivery } from "../support/deliveries.js";
-import { type Harness, startHarness } from "../support/delivery.js";
+import { attemptsOf, enqueue, enqueueFor, taskFor, waitForDelivery } from "../support/deliveries.js";
+import { useHarness } from "../support/delivery.js";
 import { endpointNow, putEndpoint } from "../support/endpoints.js";
 import { recordCalls } from "../support/faults.js";
 import { dlqMessageFor } from "../support/queues.js";
@@ -16,15 +16,10 @@ import { createTestStack, type TestStack } from "../support/stack.js";
 import { waitFor } from "../support/wait.js";
 
 describe("SSRF guard in the engine", () => {
-  let h: Harness;
+  const h = useHarness({ ALLOW_PRIVATE_TARGETS: "false" });
   let r: Receiver;
   beforeAll(async () => {
-    h = await startHarness({ ALLOW_PRIVATE_TARGETS: "false" });
-    r = await startReceiver();
-  });
-  afterAll(async () => {
-    await h.stop();
-    await r.close();
+    r = await h.receiver();
   });
 
   it.each([
@@ -60,8 +55,7 @@ describe("SSRF guard in the engine", () => {
     ],
   ])("refuses %s as a failed attempt", async (_what, url, error) => {
     const ep = await putEndpoint(h.deps, { url: url(r.port), max_retries: 0 });
-    const t = taskFor(ep);
-    await enqueue(h.deps, t);
+    const t = await enqueueFor(h.deps, ep);
     const d = await waitForDelivery(h.deps, t, "failed");
     expect(d.last_error).toMatch(error);
     const [attempt] = await attemptsOf(h.deps, ep);
@@ -88,8 +82,7 @@ describe("AWS requests per delivery", () => {
   it("a batch of 10 successful deliveries costs 1 batched write and no per-record calls", async () => {
     const deps = stack.deps;
     const ep = await putEndpoint(deps, { url: r.url });
-    const warmUp = taskFor(ep);
-    await enqueue(deps, warmUp);
+    const warmUp = await enqueueFor(deps, ep);
     const handler = createDeliveryHandler(deps);
     const source = {
       sqs: deps.sqs,

@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { createMaintenanceHandler } from "../../core/delivery/maintenance.js";
 import { recoverableRefOf } from "../../core/store/deliveries.js";
 import { keys } from "../../core/store/keys.js";
-import { enqueue, rawItem, taskFor, waitForDelivery } from "../support/deliveries.js";
+import { enqueueFor, rawItem, waitForDelivery } from "../support/deliveries.js";
 import { scheduleEntriesWith, useHarness } from "../support/delivery.js";
 import { deleteEndpointItem, endpointNow, putEndpoint, updateEndpointFields } from "../support/endpoints.js";
 import { dlqMessageFor, receiveWhere } from "../support/queues.js";
@@ -26,8 +26,7 @@ describe.concurrent("delivery lifecycle", () => {
   it("dead-letters the task with the reason when retries are exhausted", async () => {
     const r = await receiver({ fallback: { status: 500, body: "down" } });
     const ep = await putEndpoint(h.deps, { url: r.url, max_retries: 1 });
-    const t = taskFor(ep);
-    await enqueue(h.deps, t);
+    const t = await enqueueFor(h.deps, ep);
 
     const d = await waitForDelivery(h.deps, t, "failed");
     expect(d).toMatchObject({
@@ -56,8 +55,7 @@ describe.concurrent("delivery lifecycle", () => {
   it("max_retries 0 means one attempt", async () => {
     const r = await receiver({ fallback: { status: 400 } });
     const ep = await putEndpoint(h.deps, { url: r.url, max_retries: 0 });
-    const t = taskFor(ep);
-    await enqueue(h.deps, t);
+    const t = await enqueueFor(h.deps, ep);
     await waitForDelivery(h.deps, t, "failed");
     expect(r.requests).toHaveLength(1);
     await dlqMessageFor(h.deps, t);
@@ -66,8 +64,7 @@ describe.concurrent("delivery lifecycle", () => {
   it("abandons pending retries of a deleted endpoint", async () => {
     const r = await receiver({ fallback: { status: 500 } });
     const ep = await putEndpoint(h.deps, { url: r.url });
-    const t = taskFor(ep);
-    await enqueue(h.deps, t);
+    const t = await enqueueFor(h.deps, ep);
     await r.waitForRequests(1);
     await deleteEndpointItem(h.deps, ep);
     const d = await waitForDelivery(h.deps, t, "abandoned");
@@ -80,8 +77,7 @@ describe.concurrent("delivery lifecycle", () => {
   it("parks pending retries of a disabled endpoint (skipped, in its parked index)", async () => {
     const r = await receiver({ fallback: { status: 500 } });
     const ep = await putEndpoint(h.deps, { url: r.url });
-    const t = taskFor(ep);
-    await enqueue(h.deps, t);
+    const t = await enqueueFor(h.deps, ep);
     await r.waitForRequests(1);
     await updateEndpointFields(h.deps, ep, { status: "disabled" });
     const d = await waitForDelivery(h.deps, t, "skipped");
@@ -98,8 +94,7 @@ describe.concurrent("delivery lifecycle", () => {
   it("marks a failing endpoint, and one success returns it to active", async () => {
     const r = await receiver({ plan: [{ status: 502 }] });
     const ep = await putEndpoint(h.deps, { url: r.url });
-    const t = taskFor(ep);
-    await enqueue(h.deps, t);
+    const t = await enqueueFor(h.deps, ep);
     const failing = await waitFor(async () => {
       const e = await endpointNow(h.deps, ep);
       return e?.status === "failing" ? e : undefined;
@@ -127,8 +122,7 @@ describe.concurrent("delivery lifecycle", () => {
   it("auto-disables an endpoint still failing when the maintenance timer fires", async () => {
     const r = await receiver({ fallback: { status: 500 } });
     const ep = await putEndpoint(h.deps, { url: r.url, max_retries: 10 });
-    const t = taskFor(ep);
-    await enqueue(h.deps, t);
+    const t = await enqueueFor(h.deps, ep);
     await waitFor(async () => (await endpointNow(h.deps, ep))?.status === "failing");
     // Run this endpoint's timer exactly as the scheduler would (other tests' timers stay).
     const [timer] = await waitFor(async () => {
@@ -147,8 +141,7 @@ describe.concurrent("delivery lifecycle", () => {
   it("leaves a recovered endpoint alone when a stale timer fires", async () => {
     const r = await receiver({ plan: [{ status: 500 }] });
     const ep = await putEndpoint(h.deps, { url: r.url });
-    const t = taskFor(ep);
-    await enqueue(h.deps, t);
+    const t = await enqueueFor(h.deps, ep);
     await waitForDelivery(h.deps, t, "succeeded");
     const [timer] = await waitFor(async () => {
       const found = await scheduleEntriesWith(h.deps, ep.id);

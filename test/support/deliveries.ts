@@ -38,6 +38,13 @@ export function taskFor(
 
 export const enqueue = (deps: Deps, ...tasks: DeliveryTask[]) => enqueueTasks(deps, tasks);
 
+/** A fresh task for one endpoint (taskFor), put on the delivery queue. */
+export async function enqueueFor(deps: Deps, ...args: Parameters<typeof taskFor>): Promise<DeliveryTask> {
+  const t = taskFor(...args);
+  await enqueue(deps, t);
+  return t;
+}
+
 export async function deliveryOf(deps: Deps, t: DeliveryTask): Promise<DeliveryRecord | undefined> {
   return getDelivery(deps.db, t.org_id, t.msg_id, t.endpoint_id);
 }
