@@ -110,20 +110,11 @@ export async function deliveriesOfMessage(
   endpointIds?: string[],
 ): Promise<DeliveryRecord[]> {
   const eps = endpointIds ?? (await endpointsOfMessage(db, org, msgId));
-  const found = await Promise.all(eps.map((ep) => getDelivery(db, org, msgId, ep)));
-  return found.filter((d): d is DeliveryRecord => d !== undefined);
+  const found = await Promise.all(eps.map((ep) => latestItem(db, org, msgId, ep)));
+  return found.flatMap((item) => (item ? [toDelivery(item)] : []));
 }
 
-export async function getDelivery(
-  db: Db,
-  org: string,
-  msgId: string,
-  endpointId: string,
-): Promise<DeliveryRecord | undefined> {
-  const item = await latestItem(db, org, msgId, endpointId);
-  return item ? toDelivery(item) : undefined;
-}
-
+/** The latest item of one delivery (its state), or undefined. */
 async function latestItem(db: Db, org: string, msgId: string, endpointId: string) {
   const range = keys.logOfDelivery(org, endpointId, msgId);
   const res = await db.doc.send(
@@ -204,17 +195,6 @@ export async function endpointsOfMessage(db: Db, org: string, msgId: string): Pr
   return m ? [...new Set([...m.targets, ...(m.skipped ?? [])])] : [];
 }
 
-/** The recovery-index reference of a delivery whose latest item is recoverable, if it is. */
-export async function recoverableRefOf(
-  db: Db,
-  org: string,
-  msgId: string,
-  endpointId: string,
-): Promise<RecoverableRef | undefined> {
-  const item = await latestItem(db, org, msgId, endpointId);
-  return item?.gsi2pk ? refOf(item, endpointId) : undefined;
-}
-
 /** The delivery log as services use it (the delivery engine, recovery, the events routes). */
 export interface DeliveryStore {
   /** A delivery's state: its latest log entry (a consistent read), or undefined. */
@@ -243,12 +223,18 @@ export function deliveryStore(db: Db, { retentionSeconds }: { retentionSeconds: 
   const itemOf = (e: DeliveryLogEntry) =>
     deliveryItem(e.delivery, ttlAfter(new Date(e.delivery.updated_at), retentionSeconds), e.attempt, e.id);
   return {
-    get: (org, msgId, endpointId) => getDelivery(db, org, msgId, endpointId),
+    get: async (org, msgId, endpointId) => {
+      const item = await latestItem(db, org, msgId, endpointId);
+      return item ? toDelivery(item) : undefined;
+    },
     ofMessage: (org, msgId, endpointIds) => deliveriesOfMessage(db, org, msgId, endpointIds),
     write: (entries) => putAll(db, entries.map(itemOf)),
     recoverable: (org, endpointId, q) =>
       recoverableDeliveries(db, org, endpointId, q.since, q.max, q.indexes),
-    recoverableRef: (org, msgId, endpointId) => recoverableRefOf(db, org, msgId, endpointId),
+    recoverableRef: async (org, msgId, endpointId) => {
+      const item = await latestItem(db, org, msgId, endpointId);
+      return item?.gsi2pk ? refOf(item, endpointId) : undefined;
+    },
     setRecoverable: (org, ref, restore) => setRecoverable(db, org, ref, restore),
   };
 }

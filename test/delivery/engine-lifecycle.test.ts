@@ -5,7 +5,6 @@
 import { SendMessageCommand } from "@aws-sdk/client-sqs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createMaintenanceHandler } from "../../core/delivery/maintenance.js";
-import { recoverableRefOf } from "../../core/store/deliveries.js";
 import { keys } from "../../core/store/keys.js";
 import { enqueueFor, rawItem, waitForDelivery } from "../support/deliveries.js";
 import { scheduleEntriesWith, useHarness } from "../support/delivery.js";
@@ -44,7 +43,7 @@ describe.concurrent("delivery lifecycle", () => {
     expect(dead!.MessageAttributes?.attempts?.StringValue).toBe("2");
     expect(dead!.MessageAttributes?.endpoint_id?.StringValue).toBe(ep.id);
     // A failed delivery is in the sparse recovery index.
-    const ref = await recoverableRefOf(h.deps.db, t.org_id, t.msg_id, t.endpoint_id);
+    const ref = await h.deps.deliveryStore.recoverableRef(t.org_id, t.msg_id, t.endpoint_id);
     const item = ref && (await rawItem(h.deps, ref.key));
     expect(item?.gsi2pk).toBe(keys.recoverable(t.org_id, ep.id, t.created_at, t.msg_id).gsi2pk);
     // No further attempt can be made: the task's message is deleted from the delivery queue.
@@ -85,7 +84,7 @@ describe.concurrent("delivery lifecycle", () => {
       last_error: "endpoint disabled; delivered when it is re-enabled",
       attempts: 1,
     });
-    const ref = await recoverableRefOf(h.deps.db, t.org_id, t.msg_id, t.endpoint_id);
+    const ref = await h.deps.deliveryStore.recoverableRef(t.org_id, t.msg_id, t.endpoint_id);
     const item = ref && (await rawItem(h.deps, ref.key));
     expect(item?.gsi2pk).toBe(keys.parked(t.org_id, ep.id, t.created_at, t.msg_id).gsi2pk);
     expect((await endpointNow(h.deps, ep))?.status).toBe("disabled");

@@ -10,7 +10,6 @@ import { PARKED } from "../../core/delivery/decide.js";
 import { recoverEndpoint } from "../../core/delivery/recovery.js";
 import { updateEndpoint } from "../../core/endpoints/service.js";
 import { ingestEvent } from "../../core/events/ingest.js";
-import { recoverableRefOf } from "../../core/store/deliveries.js";
 import {
   deliveryOf,
   enqueue,
@@ -47,7 +46,7 @@ describe("disabled endpoints", () => {
     });
     expect(await deliveryOf(h.deps, later)).toMatchObject({ status: "skipped" });
     for (const t of [queued, later]) {
-      const ref = await recoverableRefOf(h.deps.db, t.org_id, t.msg_id, t.endpoint_id);
+      const ref = await h.deps.deliveryStore.recoverableRef(t.org_id, t.msg_id, t.endpoint_id);
       const item = await rawItem(h.deps, ref!.key);
       expect(item?.gsi2pk).toMatch(/^PARK#/);
     }

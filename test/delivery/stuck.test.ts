@@ -14,7 +14,6 @@ import { createDeps, type Deps } from "../../core/deps.js";
 import { ingestEvent } from "../../core/events/ingest.js";
 import { STUCK_GRACE_MS } from "../../core/model/limits.js";
 import type { DeliveryTask } from "../../core/model/task.js";
-import { getDelivery } from "../../core/store/deliveries.js";
 import { putEndpoint } from "../support/endpoints.js";
 import { failCalls } from "../support/faults.js";
 import { type QueueCollector, taskCollector } from "../support/queues.js";
@@ -87,7 +86,7 @@ describe("after a crash", () => {
     await reachedWrite;
     die(new Error("process killed"));
     await first.catch(() => undefined);
-    expect((await getDelivery(deps.db, org, task!.msg_id, task!.endpoint_id))?.status).toBe("retrying");
+    expect((await deps.deliveryStore.get(org, task!.msg_id, task!.endpoint_id))?.status).toBe("retrying");
 
     // SQS offers the message again: sent again (same webhook-id), recorded.
     const again = await createDeliveryHandler(deps)({ Records: [received(task!, 3)] });
@@ -95,7 +94,7 @@ describe("after a crash", () => {
     const requests = receiver.requests.filter((r) => r.path.endsWith("/converge"));
     expect(requests).toHaveLength(2);
     expect(new Set(requests.map((r) => r.headers["webhook-id"])).size).toBe(1);
-    expect(await getDelivery(deps.db, org, task!.msg_id, task!.endpoint_id)).toMatchObject({
+    expect(await deps.deliveryStore.get(org, task!.msg_id, task!.endpoint_id)).toMatchObject({
       status: "succeeded",
     });
   });

@@ -12,7 +12,7 @@ import { publishEvent, publishEvents } from "../../core/events/publish.js";
 import { webhookBody } from "../../core/model/message.js";
 import type { DeliveryTask } from "../../core/model/task.js";
 import { taskId } from "../../core/model/task.js";
-import { deliveriesOfMessage, recoverableRefOf } from "../../core/store/deliveries.js";
+import { deliveriesOfMessage } from "../../core/store/deliveries.js";
 import { keys } from "../../core/store/keys.js";
 import { getMessage, listMessages } from "../../core/store/messages.js";
 import { putEndpoint } from "../support/endpoints.js";
@@ -175,7 +175,7 @@ describe("ingest through SQS", () => {
     });
     expect(deliveries.map((d) => d.endpoint_id)).not.toContain(unrelated.id);
     // Recoverable: the sparse index keys are on the item.
-    const ref = await recoverableRefOf(stack.deps.db, org, msgId, disabled.id);
+    const ref = await stack.deps.deliveryStore.recoverableRef(org, msgId, disabled.id);
     const raw = await stack.deps.db.doc.send(
       new GetCommand({ TableName: stack.deps.db.table, Key: ref!.key }),
     );

@@ -11,7 +11,6 @@ import { webhookBody } from "../../core/model/message.js";
 import type { DeliveryTask } from "../../core/model/task.js";
 import { enqueueTasks } from "../../core/queue/tasks.js";
 import { attemptsOfEndpoint, attemptsOfMessage } from "../../core/store/attempts.js";
-import { getDelivery } from "../../core/store/deliveries.js";
 import { keys } from "../../core/store/keys.js";
 import { waitFor } from "./wait.js";
 
@@ -46,7 +45,7 @@ export async function enqueueFor(deps: Deps, ...args: Parameters<typeof taskFor>
 }
 
 export async function deliveryOf(deps: Deps, t: DeliveryTask): Promise<DeliveryRecord | undefined> {
-  return getDelivery(deps.db, t.org_id, t.msg_id, t.endpoint_id);
+  return deps.deliveryStore.get(t.org_id, t.msg_id, t.endpoint_id);
 }
 
 /** Waits until the task's delivery record reaches one of `statuses`. */
