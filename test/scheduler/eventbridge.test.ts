@@ -8,6 +8,7 @@ import { mockClient } from "aws-sdk-client-mock";
 import { beforeEach, describe, expect, it } from "vitest";
 import { loadConfig } from "../../core/config/runtime.js";
 import { retryEntry } from "../../core/delivery/pointer.js";
+import type { ScheduleEntry } from "../../core/model/schedule.js";
 import { taskFor } from "../../core/model/task.js";
 import { atExpression, eventBridgeScheduler } from "../../core/scheduler/eventbridge.js";
 
@@ -27,6 +28,9 @@ const config = loadConfig({
 const now = new Date("2026-03-01T10:00:20.500Z");
 const scheduler = mockClient(SchedulerClient);
 const sqs = mockClient(SQSClient);
+/** Schedules an entry due `ms` after the pinned clock (negative: already due). */
+const scheduleIn = (ms: number, entry: Omit<ScheduleEntry, "at">) =>
+  adapter().schedule({ ...entry, at: new Date(now.getTime() + ms) });
 const adapter = () =>
   eventBridgeScheduler(config, { client: new SchedulerClient({}), sqs: new SQSClient({}), now: () => now });
 
@@ -114,12 +118,7 @@ describe("EventBridge Scheduler adapter", () => {
   });
 
   it("sends a queue entry due within a minute at once, with DelaySeconds, and schedules nothing", async () => {
-    await adapter().schedule({
-      name: "release-msg_1",
-      at: new Date(now.getTime() + 42_300),
-      target: "ingest",
-      body: '{"release":"msg_1"}',
-    });
+    await scheduleIn(42_300, { name: "release-msg_1", target: "ingest", body: '{"release":"msg_1"}' });
     expect(scheduler.commandCalls(CreateScheduleCommand)).toHaveLength(0);
     expect(sqs.commandCalls(SendMessageCommand).map((c) => c.args[0].input)).toEqual([
       { QueueUrl: "https://sqs/ingest", MessageBody: '{"release":"msg_1"}', DelaySeconds: 43 },
@@ -127,12 +126,7 @@ describe("EventBridge Scheduler adapter", () => {
   });
 
   it("sends an entry already due at once (no at() in the past)", async () => {
-    await adapter().schedule({
-      name: "r",
-      at: new Date(now.getTime() - 5000),
-      target: "delivery",
-      body: "{}",
-    });
+    await scheduleIn(-5000, { name: "r", target: "delivery", body: "{}" });
     expect(sqs.commandCalls(SendMessageCommand)[0]!.args[0].input).toMatchObject({
       QueueUrl: "https://sqs/delivery",
       DelaySeconds: 0,
@@ -141,12 +135,7 @@ describe("EventBridge Scheduler adapter", () => {
   });
 
   it("schedules a maintenance entry due within a minute for the next whole minute", async () => {
-    await adapter().schedule({
-      name: "m",
-      at: new Date(now.getTime() + 1000),
-      target: "maintenance",
-      body: "{}",
-    });
+    await scheduleIn(1000, { name: "m", target: "maintenance", body: "{}" });
     expect(scheduler.commandCalls(CreateScheduleCommand)[0]!.args[0].input.ScheduleExpression).toBe(
       "at(2026-03-01T10:01:00)",
     );
