@@ -98,18 +98,13 @@ describe("seed 000 (thinnest.ai): POST /webhooks/endpoints", () => {
   });
 });
 
+/** The named fields of a body: the shape a seed documents. */
+const pick = (b: JsonBody, ...names: string[]) => Object.fromEntries(names.map((n) => [n, b[n]]));
+
 describe("seed 001 (thunderphone): /v1/developer/webhook-endpoints", () => {
   const THUNDER_TYPES = ["telephony.incoming", "telephony.complete", "telephony.tool", "web.incoming"];
-  const fields = (b: JsonBody) => ({
-    id: b.id,
-    label: b.label,
-    url: b.url,
-    events: b.events,
-    status: b.status,
-    secret_hint: b.secret_hint,
-    created_at: b.created_at,
-    updated_at: b.updated_at,
-  });
+  const fields = (b: JsonBody) =>
+    pick(b, "id", "label", "url", "events", "status", "secret_hint", "created_at", "updated_at");
 
   it("create, list, update and delete answer the endpoint object with `events`", async () => {
     const org = await createTestOrg(h.stack);
@@ -172,14 +167,7 @@ describe("seed 001 (thunderphone): /v1/developer/webhook-endpoints", () => {
 });
 
 describe("seed 002 (backend API): /v1/backend/webhooks", () => {
-  const listed = (b: JsonBody) => ({
-    id: b.id,
-    url: b.url,
-    description: b.description,
-    event_types: b.event_types,
-    enabled: b.enabled,
-    created_at: b.created_at,
-  });
+  const listed = (b: JsonBody) => pick(b, "id", "url", "description", "event_types", "enabled", "created_at");
 
   it("refuses the example's http://example.com; creates, lists, gets and deletes with https", async () => {
     const org = await createTestOrg(h.stack);

@@ -54,6 +54,10 @@ function hookrelay(args: string[], extraEnv: Record<string, string> = {}, comman
   });
 }
 
+/** `hookrelay dlq redrive` from the local delivery queue's DLQ at `dlqUrl`. */
+const redrive = (dlqUrl: string, ...flags: string[]) =>
+  hookrelay(["dlq", "redrive", ...flags, "--queue-url", stack.config.queues.delivery, "--dlq-url", dlqUrl]);
+
 // Each command is a fresh process (tsx compiles the CLI): seconds each on a loaded machine.
 describe("hookrelay CLI", { timeout: 240_000 }, () => {
   it("manages endpoints: create, list --json, update, table output, delete", async () => {
@@ -165,18 +169,13 @@ describe("hookrelay CLI", { timeout: 240_000 }, () => {
   });
 
   it("counts the delivery DLQ of the local stack (dlq redrive --dry-run)", async () => {
-    const res = await hookrelay([
-      "dlq",
-      "redrive",
+    const res = await redrive(
+      stack.config.queues.deliveryDlq,
       "--dry-run",
       "--json",
-      "--queue-url",
-      stack.config.queues.delivery,
-      "--dlq-url",
-      stack.config.queues.deliveryDlq,
       "--sqs-endpoint",
       stack.env.SQS_ENDPOINT!,
-    ]);
+    );
     expect(res.code).toBe(0);
     expect(JSON.parse(res.stdout)).toEqual({ moved: 0, left: 0, hidden: 0, dry_run: true });
   });
@@ -204,15 +203,7 @@ describe("hookrelay CLI", { timeout: 240_000 }, () => {
   });
 
   it("dlq redrive: a missing queue or an emulator that is down is one line and exit 3, no stack trace", async () => {
-    const missing = await hookrelay([
-      "dlq",
-      "redrive",
-      "--dry-run",
-      "--queue-url",
-      stack.config.queues.delivery,
-      "--dlq-url",
-      `${stack.env.SQS_ENDPOINT}/000000000000/no-such-queue`,
-    ]);
+    const missing = await redrive(`${stack.env.SQS_ENDPOINT}/000000000000/no-such-queue`, "--dry-run");
     expect(missing.code).toBe(3);
     expect(lastLine(missing.stderr)).toMatch(
       /^error: cannot use SQS at http:\/\/127\.0\.0\.1:\d+: \S+: .*\(check --queue-url and --dlq-url\)$/,
