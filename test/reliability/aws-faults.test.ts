@@ -15,12 +15,12 @@ import {
 import { type Message, type SendMessageBatchCommandInput, SQSClient } from "@aws-sdk/client-sqs";
 import type { BatchWriteCommandInput } from "@aws-sdk/lib-dynamodb";
 import type { SQSEvent } from "aws-lambda";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import { createDeliveryHandler } from "../../core/delivery/handler.js";
 import type { Deps } from "../../core/deps.js";
 import { createIngestHandler } from "../../core/events/ingest-handler.js";
 import { logger } from "../../core/log/logger.js";
-import { deliveryTask } from "../../core/model/task.js";
+import { type DeliveryTask, deliveryTask } from "../../core/model/task.js";
 import { SendError, sendAll } from "../../core/queue/send.js";
 import { attemptsOfMessage } from "../../core/store/attempts.js";
 import { deliveryOf, enqueue, taskFor } from "../support/deliveries.js";
@@ -56,6 +56,13 @@ afterEach(() => {
 afterAll(async () => {
   await receiver.close();
 });
+
+/** Every `command` call of `client` fails with `error()` until the test ends. */
+function failEvery(client: unknown, command: string, error: () => Error) {
+  faults.push(
+    interpose(client, ({ command: cmd }) => (cmd === command ? Promise.reject(error()) : undefined)),
+  );
+}
 
 /** Tasks on the delivery queue for an organization (received, then left to expire). */
 async function tasksOnQueue(org: string) {
@@ -284,14 +291,25 @@ describe("delivery under transient failures", () => {
     return { ep, t, ev };
   }
 
+  /** A task for an endpoint of a fresh organization on a receiver that always answers `status`. */
+  async function failingTask(status: number, max_retries: number) {
+    const org = uniqueOrg();
+    const failing = await startReceiver({ fallback: { status } });
+    onTestFinished(() => failing.close());
+    const ep = await putEndpoint(deps, { org_id: org, url: failing.url, max_retries });
+    return { org, failing, t: taskFor(ep) };
+  }
+
+  /** The delivery handler's answer to an SQS event holding the task. */
+  async function handled(t: DeliveryTask) {
+    const ev = sqsEvent([JSON.stringify(t)]);
+    return { ev, res: await createDeliveryHandler(deps)(ev) };
+  }
+
   it("a throttled endpoint lookup leaves the record on the queue (no request, no DLQ)", async () => {
     const org = uniqueOrg();
     const { t, ev } = await received(org);
-    faults.push(
-      interpose(deps.db.doc, ({ command: cmd }) =>
-        cmd === "QueryCommand" ? Promise.reject(throttled()) : undefined,
-      ),
-    );
+    failEvery(deps.db.doc, "QueryCommand", throttled);
     const before = receiver.requests.length;
     const res = await createDeliveryHandler(deps)(ev);
     expect(res.batchItemFailures.map((f) => f.itemIdentifier)).toEqual([ev.Records[0]!.messageId]);
@@ -300,48 +318,28 @@ describe("delivery under transient failures", () => {
   });
 
   it("a dead-letter that SQS refuses keeps the exhausted task on the queue instead of dropping it", async () => {
-    const org = uniqueOrg();
-    const failing = await startReceiver({ fallback: { status: 500 } });
-    try {
-      const ep = await putEndpoint(deps, { org_id: org, url: failing.url, max_retries: 0 });
-      const t = taskFor(ep);
-      faults.push(
-        interpose(deps.sqs, ({ command: cmd, input }) =>
-          cmd === "SendMessageBatchCommand" && input.QueueUrl === stack.config.queues.deliveryDlq
-            ? Promise.reject(sqsDown())
-            : undefined,
-        ),
-      );
-      const ev = sqsEvent([JSON.stringify(t)]);
-      const res = await createDeliveryHandler(deps)(ev);
-      expect(failing.requests).toHaveLength(1);
-      expect(res.batchItemFailures.map((f) => f.itemIdentifier)).toEqual([ev.Records[0]!.messageId]);
-      // The attempt itself is on record.
-      const attempts = await attemptsOfMessage(deps.db, org, t.msg_id, { limit: 10 }, [t.endpoint_id]);
-      expect(attempts.attempts).toHaveLength(1);
-    } finally {
-      await failing.close();
-    }
+    const { org, failing, t } = await failingTask(500, 0);
+    faults.push(
+      interpose(deps.sqs, ({ command: cmd, input }) =>
+        cmd === "SendMessageBatchCommand" && input.QueueUrl === stack.config.queues.deliveryDlq
+          ? Promise.reject(sqsDown())
+          : undefined,
+      ),
+    );
+    const { ev, res } = await handled(t);
+    expect(failing.requests).toHaveLength(1);
+    expect(res.batchItemFailures.map((f) => f.itemIdentifier)).toEqual([ev.Records[0]!.messageId]);
+    // The attempt itself is on record.
+    const attempts = await attemptsOfMessage(deps.db, org, t.msg_id, { limit: 10 }, [t.endpoint_id]);
+    expect(attempts.attempts).toHaveLength(1);
   });
 
   it("a refused visibility change still reports the retry (the record returns after the default timeout)", async () => {
-    const org = uniqueOrg();
-    const failing = await startReceiver({ fallback: { status: 503 } });
-    try {
-      const ep = await putEndpoint(deps, { org_id: org, url: failing.url, max_retries: 3 });
-      const t = taskFor(ep);
-      faults.push(
-        interpose(deps.sqs, ({ command: cmd }) =>
-          cmd === "ChangeMessageVisibilityBatchCommand" ? Promise.reject(sqsDown()) : undefined,
-        ),
-      );
-      const ev = sqsEvent([JSON.stringify(t)]);
-      const res = await createDeliveryHandler(deps)(ev);
-      expect(res.batchItemFailures.map((f) => f.itemIdentifier)).toEqual([ev.Records[0]!.messageId]);
-      expect((await deliveryOf(deps, t))?.status).toBe("retrying");
-    } finally {
-      await failing.close();
-    }
+    const { t } = await failingTask(503, 3);
+    failEvery(deps.sqs, "ChangeMessageVisibilityBatchCommand", sqsDown);
+    const { ev, res } = await handled(t);
+    expect(res.batchItemFailures.map((f) => f.itemIdentifier)).toEqual([ev.Records[0]!.messageId]);
+    expect((await deliveryOf(deps, t))?.status).toBe("retrying");
   });
 
   it("unprocessed BatchWriteItem entries (throttling) are retried until the attempt log is written", async () => {
@@ -371,11 +369,7 @@ describe("delivery under transient failures", () => {
   it("when the attempt log cannot be written at all, the delivery is still not repeated (documented trade-off)", async () => {
     const org = uniqueOrg();
     const { t, ev } = await received(org);
-    faults.push(
-      interpose(deps.db.doc, ({ command: cmd }) =>
-        cmd === "BatchWriteItemCommand" ? Promise.reject(throttled()) : undefined,
-      ),
-    );
+    failEvery(deps.db.doc, "BatchWriteItemCommand", throttled);
     const res = await createDeliveryHandler(deps)(ev);
     expect(receiver.requests.filter((r) => r.body === t.body)).toHaveLength(1);
     expect(res.batchItemFailures).toEqual([]);
