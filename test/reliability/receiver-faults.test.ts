@@ -142,6 +142,16 @@ async function letterOf(task: DeliveryTask) {
   };
 }
 
+/**
+ * A delivery that fails for good: its first attempt failed with `status_code` and `error`,
+ * and the task reached the DLQ (`letter`).
+ */
+async function failsWith(over: Parameters<typeof deliver>[0], status_code: number | null, error: string) {
+  const { task, attempts } = await deliver(over, "failed");
+  expect(attempts[0]).toMatchObject({ success: false, status_code, error });
+  return { attempts, letter: await letterOf(task) };
+}
+
 describe.concurrent("receiver faults", () => {
   it("500 on every attempt: max_retries + 1 attempts, then failed and dead-lettered", async () => {
     const r = await receiver({ fallback: { status: 500, body: "boom" } });
@@ -218,17 +228,12 @@ describe.concurrent("receiver faults", () => {
   });
 
   it("a status line dripped a byte at a time hits the total deadline", async () => {
-    const { task, attempts } = await deliver(
+    const { attempts } = await failsWith(
       { url: `${faultBase}/drip-headers`, timeout_ms: 1000 },
-      "failed",
+      null,
+      "timed out after 1000 ms",
     );
     expect(attempts).toHaveLength(1);
-    expect(attempts[0]).toMatchObject({
-      success: false,
-      status_code: null,
-      error: "timed out after 1000 ms",
-    });
-    await letterOf(task);
   });
 
   it("a body dripped forever after a 200 is cut at the deadline: the attempt ends, as a success", async () => {
@@ -257,25 +262,22 @@ describe.concurrent("receiver faults", () => {
     async (status) => {
       const target = await receiver();
       const r = await receiver({ fallback: { redirect: target.url, status } });
-      const { task, attempts } = await deliver({ url: r.url }, "failed");
-      expect(attempts[0]).toMatchObject({
-        success: false,
-        status_code: status,
-        error: `HTTP ${status} (redirects are not followed)`,
-      });
+      const { letter } = await failsWith(
+        { url: r.url },
+        status,
+        `HTTP ${status} (redirects are not followed)`,
+      );
       expect(target.requests).toHaveLength(0);
-      expect((await letterOf(task)).reason).toMatch(/redirects are not followed/);
+      expect(letter.reason).toMatch(/redirects are not followed/);
     },
   );
 
   it("a name that does not resolve (.invalid) fails clearly", async () => {
-    const { task, attempts } = await deliver({ url: "https://hooks.example.invalid/hook" }, "failed");
-    expect(attempts[0]).toMatchObject({
-      success: false,
-      status_code: null,
-      error: "DNS lookup failed for hooks.example.invalid",
-    });
-    await letterOf(task);
+    await failsWith(
+      { url: "https://hooks.example.invalid/hook" },
+      null,
+      "DNS lookup failed for hooks.example.invalid",
+    );
   });
 
   it("a closed port is refused; TLS spoken to a plain HTTP server fails the handshake", async () => {
