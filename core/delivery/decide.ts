@@ -123,7 +123,6 @@ function afterRequest(
   outcome: Outcome,
   ctx: DecideContext,
 ): Decision {
-  const attempt = ctx.attempt;
   if (outcome.ok) {
     return {
       action: { kind: "ack" },
@@ -133,7 +132,12 @@ function afterRequest(
   if (cutByBudget(endpoint, outcome, ctx)) {
     // Not the endpoint's failure, and not an attempt (no log item, no count, no record): the
     // same attempt again, in the lane that can wait for it (docs/delivery.md, "Slow lane").
-    return resend(task, attempt - 1, { lane: "slow", delaySeconds: 0, why: "slow" }, { endpoint: "slow" });
+    return resend(
+      task,
+      ctx.attempt - 1,
+      { lane: "slow", delaySeconds: 0, why: "slow" },
+      { endpoint: "slow" },
+    );
   }
   if (outcome.status === 410) {
     // Standard Webhooks: 410 Gone means "stop sending". Disabled, visibly (status and
@@ -141,7 +145,7 @@ function afterRequest(
     const reason = "endpoint answered 410 Gone and was disabled; delivered when it is re-enabled";
     return {
       action: { kind: "ack" },
-      records: { delivery: closed("skipped", attempt, reason, 410), attempt: {}, endpoint: "disable" },
+      records: { delivery: closed("skipped", ctx.attempt, reason, 410), attempt: {}, endpoint: "disable" },
     };
   }
   return retryOrGiveUp(task, endpoint, outcome, ctx);
