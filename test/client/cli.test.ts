@@ -7,9 +7,9 @@ import { randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bootstrapOrg } from "../../core/orgs/bootstrap.js";
-import { type LocalStack, startLocalStack } from "../../local/stack.js";
+import type { LocalStack } from "../../local/stack.js";
+import { startTestLocalStack } from "../support/local-stack.js";
 import { type Receiver, startReceiver } from "../support/receiver.js";
-import { sharedEmulators } from "../support/stack.js";
 
 const bin = fileURLToPath(new URL("../../node_modules/.bin/hookrelay", import.meta.url));
 let stack: LocalStack;
@@ -17,10 +17,7 @@ let receiver: Receiver;
 let env: Record<string, string>;
 
 beforeAll(async () => {
-  stack = await startLocalStack({
-    port: 0,
-    emulators: sharedEmulators(),
-  });
+  stack = await startTestLocalStack({});
   receiver = await startReceiver({ fallback: { status: 503 } });
   const apiKey = `sk_test_${randomBytes(24).toString("base64url")}`;
   await bootstrapOrg(stack.deps, { orgId: `org_cli${randomBytes(4).toString("hex")}`, name: "cli", apiKey });

@@ -13,9 +13,9 @@ import { publishEvent } from "@hookrelay/client/publish";
 import { jwksVerifier, verify, WebhookVerificationError } from "@hookrelay/client/verify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bootstrapOrg } from "../../core/orgs/bootstrap.js";
-import { type LocalStack, startLocalStack } from "../../local/stack.js";
+import type { LocalStack } from "../../local/stack.js";
+import { startTestLocalStack } from "../support/local-stack.js";
 import { type Receiver, startReceiver } from "../support/receiver.js";
-import { sharedEmulators } from "../support/stack.js";
 
 let stack: LocalStack;
 let receiver: Receiver;
@@ -23,10 +23,7 @@ let client: HookrelayClient;
 let orgId: string;
 
 beforeAll(async () => {
-  stack = await startLocalStack({
-    port: 0,
-    emulators: sharedEmulators(),
-  });
+  stack = await startTestLocalStack({});
   receiver = await startReceiver();
   orgId = `org_client${randomBytes(4).toString("hex")}`;
   const apiKey = `sk_test_${randomBytes(24).toString("base64url")}`;

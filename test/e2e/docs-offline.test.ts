@@ -1,17 +1,14 @@
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type LocalStack, startLocalStack } from "../../local/stack.js";
+import type { LocalStack } from "../../local/stack.js";
 import { launchBrowser } from "../support/browser.js";
-import { sharedEmulators } from "../support/stack.js";
+import { startTestLocalStack } from "../support/local-stack.js";
 
 let stack: LocalStack;
 let browser: Browser;
 
 beforeAll(async () => {
-  stack = await startLocalStack({
-    port: 0,
-    emulators: sharedEmulators(),
-  });
+  stack = await startTestLocalStack({});
   // No name resolves: nothing but 127.0.0.1 can be reached, whatever the page asks for.
   browser = await launchBrowser(["--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"]);
 });

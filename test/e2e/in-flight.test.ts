@@ -12,10 +12,10 @@ import { SQSClient } from "@aws-sdk/client-sqs";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { clientOptions } from "../../core/config/aws.js";
 import { publishEvents } from "../../core/events/publish.js";
-import { type LocalStack, startLocalStack } from "../../local/stack.js";
+import type { LocalStack } from "../../local/stack.js";
 import { putEndpointRecord } from "../support/endpoints.js";
+import { startTestLocalStack } from "../support/local-stack.js";
 import { type Receiver, startReceiver } from "../support/receiver.js";
-import { sharedEmulators } from "../support/stack.js";
 import { waitFor } from "../support/wait.js";
 
 const DEAD_EVENTS = 2000;
@@ -31,9 +31,7 @@ let receiver: Receiver;
 const healthy = () => new Set(receiver.requests.map((r) => String(r.headers["webhook-id"])));
 
 beforeAll(async () => {
-  stack = await startLocalStack({
-    port: 0,
-    emulators: sharedEmulators(),
+  stack = await startTestLocalStack({
     inFlightCap: CAP,
     concurrency: POLLERS,
   });

@@ -14,10 +14,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateApiKey } from "../../core/auth/keys.js";
 import { bootstrapOrg } from "../../core/orgs/bootstrap.js";
 import { signToken } from "../../core/portal/token.js";
-import { type LocalStack, startLocalStack } from "../../local/stack.js";
+import type { LocalStack } from "../../local/stack.js";
 import { launchBrowser, screenshot } from "../support/browser.js";
+import { startTestLocalStack } from "../support/local-stack.js";
 import { type Receiver, startReceiver } from "../support/receiver.js";
-import { sharedEmulators } from "../support/stack.js";
 import { waitFor } from "../support/wait.js";
 
 let stack: LocalStack;
@@ -43,9 +43,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((r) => host.listen(0, "127.0.0.1", r));
   hostOrigin = `http://localhost:${(host.address() as AddressInfo).port}`;
-  stack = await startLocalStack({
-    port: 0,
-    emulators: sharedEmulators(),
+  stack = await startTestLocalStack({
     env: { PORTAL_FRAME_ANCESTORS: `'self' ${hostOrigin}`, SECRET_GRACE_HOURS: "24" },
   });
   await bootstrapOrg(stack.deps, { orgId, name: "Acme", apiKey });

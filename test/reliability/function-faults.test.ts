@@ -17,13 +17,14 @@
 import { randomBytes } from "node:crypto";
 import { SendMessageBatchCommand } from "@aws-sdk/client-sqs";
 import type { SQSEvent } from "aws-lambda";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rng } from "../../bench/rng.js";
 import { logger } from "../../core/log/logger.js";
 import { bootstrapOrg } from "../../core/orgs/bootstrap.js";
 import { deliveriesOfMessage } from "../../core/store/deliveries.js";
 import type { SqsHandler } from "../../local/event-source.js";
-import { type LocalStack, startLocalStack } from "../../local/stack.js";
+import type { LocalStack } from "../../local/stack.js";
+import { startTestLocalStack } from "../support/local-stack.js";
 import { setVisibilityTimeout, waitForEmptyQueue } from "../support/queues.js";
 import { type Receiver, startReceiver } from "../support/receiver.js";
 import { waitFor } from "../support/wait.js";
@@ -82,12 +83,7 @@ beforeAll(async () => {
       return { status };
     },
   });
-  stack = await startLocalStack({
-    emulators: {
-      dynamodbEndpoint: inject("dynamodbEndpoint"),
-      sqsEndpoint: inject("sqsEndpoint"),
-      suffix: randomBytes(4).toString("hex"),
-    },
+  stack = await startTestLocalStack({
     env: { RETRY_SCHEDULE: "1", ENDPOINT_CACHE_SECONDS: "0" },
     wrap: (h) => ({ ...h, ingest: crashing("ingest", h.ingest), deliver: crashing("deliver", h.deliver) }),
   });

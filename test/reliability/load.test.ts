@@ -1,14 +1,8 @@
-/**
- * Load at reduced size (LOAD_EVENTS, default 300) through the whole local stack: fan-out 3,
- * 10 % of receiver responses failing at random. Zero lost, and every failure accounted for in
- * the attempt log or the DLQ (scripts/load.ts has the accounting). The full size
- * (10,000 events) runs in `npm run soak`.
- */
-import { randomBytes } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { logger } from "../../core/log/logger.js";
-import { type LocalStack, startLocalStack } from "../../local/stack.js";
+import type { LocalStack } from "../../local/stack.js";
 import { runLoad } from "../../scripts/load.js";
+import { startTestLocalStack } from "../support/local-stack.js";
 
 const EVENTS = Number(process.env.LOAD_EVENTS ?? 300);
 const SEED = Number(process.env.LOAD_SEED ?? 8);
@@ -16,12 +10,7 @@ const SEED = Number(process.env.LOAD_SEED ?? 8);
 let stack: LocalStack;
 beforeAll(async () => {
   logger.setLogLevel("ERROR");
-  stack = await startLocalStack({
-    emulators: {
-      dynamodbEndpoint: inject("dynamodbEndpoint"),
-      sqsEndpoint: inject("sqsEndpoint"),
-      suffix: randomBytes(4).toString("hex"),
-    },
+  stack = await startTestLocalStack({
     // The fast lane's budget (2 s) cuts answers a loaded CI machine delays, moving that attempt
     // to the slow lane: a second request for it. This test counts requests, so the move is left
     // to test/delivery/isolation.test.ts.
