@@ -4,11 +4,11 @@
  * poller) sends the due ones to their queue. The contract is core/model/schedule.ts.
  */
 import { SendMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
-import { DeleteCommand, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { DeleteCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import type { Config } from "../config/runtime.js";
 import type { ScheduleEntry, Scheduler, ScheduleTarget } from "../model/schedule.js";
-import { isConditionalCheckFailed } from "./conditional.js";
 import type { Db } from "./db.js";
+import { putIfAbsent } from "./item.js";
 import { keys } from "./keys.js";
 
 interface StoredEntry {
@@ -23,23 +23,14 @@ export function localScheduler(db: Db): Scheduler {
   return {
     async schedule(entry: ScheduleEntry) {
       const due = entry.at.toISOString();
-      await db.doc
-        .send(
-          new PutCommand({
-            TableName: db.table,
-            Item: {
-              ...keys.schedule(entry.name),
-              ...keys.scheduleDue(due, entry.name),
-              target: entry.target,
-              body: entry.body,
-              due_at: due,
-            },
-            ConditionExpression: "attribute_not_exists(pk)",
-          }),
-        )
-        .catch((err: unknown) => {
-          if (!isConditionalCheckFailed(err)) throw err;
-        });
+      // An entry of that name is already there: scheduling is idempotent.
+      await putIfAbsent(db, {
+        ...keys.schedule(entry.name),
+        ...keys.scheduleDue(due, entry.name),
+        target: entry.target,
+        body: entry.body,
+        due_at: due,
+      });
     },
     async cancel(name: string) {
       await db.doc.send(new DeleteCommand({ TableName: db.table, Key: keys.schedule(name) }));
