@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { attemptsOf, enqueueFor, waitForDelivery } from "../support/deliveries.js";
 import { useHarness } from "../support/delivery.js";
 import { endpointNow, newSecret, putEndpoint } from "../support/endpoints.js";
-import { type SqsSpy, spySqs } from "../support/sqs-spy.js";
+import type { SqsSpy } from "../support/sqs-spy.js";
 import { waitFor } from "../support/wait.js";
 
 // Retry-After test: schedule 1 s, 1 s, then 4 s (the longest delay bounds a Retry-After).
@@ -16,7 +16,7 @@ const h = useHarness({ RETRY_SCHEDULE: "1,1,1,4" });
 const receiver = h.receiver;
 let spy: SqsSpy;
 beforeAll(() => {
-  spy = spySqs(h.deps.sqs);
+  spy = h.spy;
 });
 
 function headersOf(req: { headers: Record<string, string | string[] | undefined> }): Record<string, string> {

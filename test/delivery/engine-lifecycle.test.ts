@@ -10,7 +10,7 @@ import { enqueueFor, rawItem, waitForDelivery } from "../support/deliveries.js";
 import { scheduleEntriesWith, useHarness } from "../support/delivery.js";
 import { deleteEndpointItem, endpointNow, putEndpoint, updateEndpointFields } from "../support/endpoints.js";
 import { dlqMessageFor, receiveWhere } from "../support/queues.js";
-import { type SqsSpy, spySqs } from "../support/sqs-spy.js";
+import type { SqsSpy } from "../support/sqs-spy.js";
 import { waitFor } from "../support/wait.js";
 
 // failing after 0 h, disabled 0 days later: the whole health cycle runs in seconds.
@@ -18,7 +18,7 @@ const h = useHarness({ RETRY_SCHEDULE: "1", FAILING_AFTER_HOURS: "0", DISABLE_AF
 const receiver = h.receiver;
 let spy: SqsSpy;
 beforeAll(() => {
-  spy = spySqs(h.deps.sqs);
+  spy = h.spy;
 });
 
 describe.concurrent("delivery lifecycle", () => {

@@ -6,7 +6,7 @@ import { attemptsOf, enqueue, putMessageOf, taskFor, waitForDelivery } from "../
 import { fireSchedules, type Harness, scheduleEntriesWith, startHarness } from "../support/delivery.js";
 import { putEndpoint } from "../support/endpoints.js";
 import { type Receiver, startReceiver } from "../support/receiver.js";
-import { type SqsSpy, spySqs } from "../support/sqs-spy.js";
+import type { SqsSpy } from "../support/sqs-spy.js";
 import { waitFor } from "../support/wait.js";
 
 let h: Harness;
@@ -16,7 +16,7 @@ let spy: SqsSpy;
 beforeAll(async () => {
   // Re-sends wait at most 2 s here (SQS: 15 min): the 3 s delay after attempt 2 goes through the scheduler.
   h = await startHarness({ RETRY_SCHEDULE: "1,3,1", SHORT_WAIT_SECONDS: "1" }, { maxDelaySeconds: 2 });
-  spy = spySqs(h.deps.sqs);
+  spy = h.spy;
   r = await startReceiver({ plan: [{ status: 500 }, { status: 500 }] });
 });
 afterAll(async () => {

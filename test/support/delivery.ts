@@ -12,6 +12,7 @@ import type { Deps } from "../../core/deps.js";
 import { fireDueSchedules } from "../../core/store/schedules.js";
 import { type EventSource, type EventSourceOptions, startEventSource } from "../../local/event-source.js";
 import { type Receiver, type ReceiverOptions, startReceiver } from "./receiver.js";
+import { type SqsSpy, spySqs } from "./sqs-spy.js";
 import { createTestStack, type TestStack } from "./stack.js";
 
 export interface DeliveryPollers {
@@ -55,6 +56,11 @@ export interface Harness {
   deps: Deps;
   source: EventSource;
   eventSource: EventSourceOptions;
+  /**
+   * Watches the stack's SQS client from before the pollers start: a spy attached later misses
+   * the receive already in flight (a 1 s long poll) and cannot tie its visibility change to a message.
+   */
+  spy: SqsSpy;
   stop(): Promise<void>;
 }
 
@@ -64,7 +70,8 @@ export async function startHarness(
   options: DeliveryHandlerOptions = {},
 ): Promise<Harness> {
   const stack = await createTestStack({ RETRY_SCHEDULE: "1", ENDPOINT_CACHE_SECONDS: "0", ...env });
-  return { stack, deps: stack.deps, ...startDelivery(stack, { options }) };
+  const spy = spySqs(stack.deps.sqs);
+  return { stack, deps: stack.deps, spy, ...startDelivery(stack, { options }) };
 }
 
 /** A harness the test file's hooks start and stop, and the receivers its tests start. */
