@@ -42,7 +42,7 @@ export interface EventSourceOptions {
 }
 
 export interface InFlightStats {
-  /** Most in-flight messages seen on the queue (sampled before each receive, plus what it took). */
+  /** Most in-flight messages seen on the queue (what the queue counts, sampled before each receive). */
   peakInFlight: number;
   /** Receives that came back empty because the queue was at its in-flight cap. */
   cappedReceives: number;
@@ -89,12 +89,15 @@ interface PollState extends InFlightStats {
  * under way on other pollers are reserved, so parallel pollers cannot overshoot the cap.
  */
 async function receivable(opts: EventSourceOptions, signal: AbortSignal, state: PollState) {
-  if (opts.inFlightCap === undefined) return { room: opts.batchSize, inFlight: 0 };
-  const inFlight = (await inFlightCount(opts.sqs, opts.queueUrl, signal)) + state.reserved;
-  state.peakInFlight = Math.max(state.peakInFlight, inFlight);
-  const room = Math.max(0, Math.min(opts.batchSize, opts.inFlightCap - inFlight));
+  if (opts.inFlightCap === undefined) return opts.batchSize;
+  const counted = await inFlightCount(opts.sqs, opts.queueUrl, signal);
+  // The peak is what the queue counts. A reservation may already be in that count (the receive
+  // was served, its answer not yet read), so counted + reserved may count it twice: safe for
+  // the cap (it only holds back), but not a measurement.
+  state.peakInFlight = Math.max(state.peakInFlight, counted);
+  const room = Math.max(0, Math.min(opts.batchSize, opts.inFlightCap - counted - state.reserved));
   state.reserved += room;
-  return { room, inFlight };
+  return room;
 }
 
 async function pollLoop(opts: EventSourceOptions, signal: AbortSignal, state: PollState): Promise<void> {
@@ -113,7 +116,7 @@ async function pollLoop(opts: EventSourceOptions, signal: AbortSignal, state: Po
 }
 
 async function receive(opts: EventSourceOptions, signal: AbortSignal, state: PollState): Promise<Message[]> {
-  const { room, inFlight } = await receivable(opts, signal, state);
+  const room = await receivable(opts, signal, state);
   if (room === 0) {
     // At the cap a long poll waits its full time and returns nothing.
     state.cappedReceives++;
@@ -131,9 +134,7 @@ async function receive(opts: EventSourceOptions, signal: AbortSignal, state: Pol
       }),
       { abortSignal: signal },
     );
-    const messages = res.Messages ?? [];
-    state.peakInFlight = Math.max(state.peakInFlight, inFlight + messages.length);
-    return messages;
+    return res.Messages ?? [];
   } finally {
     if (opts.inFlightCap !== undefined) state.reserved -= room;
   }
