@@ -66,6 +66,15 @@ module.exports = {
       { circular: true, viaOnly: { dependencyTypesNot: ["type-only"] } },
     ),
     rule(
+      "import-a-core-folder-through-its-index",
+      "Each folder of core/ has one public surface, core/<folder>/index.ts: its contract, what other folders " +
+        "use. Code outside the folder (the rest of core/, functions/, local/) imports only that index, so what it " +
+        "does not re-export is internal and the folder may reshape it freely. Tests, bench/ and scripts/ may " +
+        "reach inside: they test and measure the internals.",
+      { path: "^(core/[^/]+/|core/[^/]+$|functions/|local/)" },
+      { path: "^core/[^/]+/", pathNot: ["^$1", "^core/[^/]+/index\\.ts$"] },
+    ),
+    rule(
       "core-never-imports-adapters",
       "functions/ and local/ wire the core up; the core never depends on them.",
       { path: "^core/" },

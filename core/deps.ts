@@ -8,27 +8,43 @@
  * root. Tests build their own with a different config or parts.
  */
 import type { SQSClient } from "@aws-sdk/client-sqs";
-import type { Config } from "./config/runtime.js";
-import { type EndpointDirectory, endpointDirectory } from "./endpoints/directory.js";
-import { type EventTypeCatalog, eventTypeCatalog } from "./event-types/catalog.js";
-import type { Scheduler } from "./model/schedule.js";
-import { createSqs } from "./queue/sqs.js";
-import { eventBridgeScheduler } from "./scheduler/eventbridge.js";
-import { type ApiKeyStore, apiKeyStore } from "./store/api-keys.js";
-import { type AttemptStore, attemptStore } from "./store/attempts.js";
-import { createDb, type Db } from "./store/db.js";
-import { type DeliveryStore, deliveryStore } from "./store/deliveries.js";
-import { type HealthStore, healthStore } from "./store/endpoint-health.js";
-import { type EndpointStore, endpointStore } from "./store/endpoints.js";
-import { type EventTypeStore, eventTypeStore } from "./store/event-types.js";
-import { type FilterCountStore, filterCountStore } from "./store/filter-counts.js";
-import { type FanoutStore, fanoutStore } from "./store/message-fanout.js";
-import { type MessageStore, messageStore } from "./store/messages.js";
-import { type OrgStore, orgStore } from "./store/orgs.js";
-import { type PingStore, pingStore } from "./store/ping.js";
-import { type PortalSessionStore, portalSessionStore } from "./store/portal-sessions.js";
-import { type RateLimitStore, rateLimitStore } from "./store/rate-limit.js";
-import { localScheduler } from "./store/schedules.js";
+import type { Config } from "./config/index.js";
+import { type EndpointDirectory, endpointDirectory } from "./endpoints/index.js";
+import { type EventTypeCatalog, eventTypeCatalog } from "./event-types/index.js";
+import type { Scheduler } from "./model/index.js";
+import { createSqs } from "./queue/index.js";
+import { eventBridgeScheduler } from "./scheduler/index.js";
+import {
+  type ApiKeyStore,
+  type AttemptStore,
+  apiKeyStore,
+  attemptStore,
+  createDb,
+  type Db,
+  type DeliveryStore,
+  deliveryStore,
+  type EndpointStore,
+  type EventTypeStore,
+  endpointStore,
+  eventTypeStore,
+  type FanoutStore,
+  type FilterCountStore,
+  fanoutStore,
+  filterCountStore,
+  type HealthStore,
+  healthStore,
+  localScheduler,
+  type MessageStore,
+  messageStore,
+  type OrgStore,
+  orgStore,
+  type PingStore,
+  type PortalSessionStore,
+  pingStore,
+  portalSessionStore,
+  type RateLimitStore,
+  rateLimitStore,
+} from "./store/index.js";
 
 export interface Deps {
   config: Config;

@@ -1,11 +1,11 @@
 /** Lambda entry of the HTTP API (API Gateway HTTP API → Hono). */
 import type { Context } from "aws-lambda";
 import { handle, type LambdaEvent } from "hono/aws-lambda";
-import { createApp } from "../core/api/app.js";
-import { loadConfig } from "../core/config/runtime.js";
+import { createApp } from "../core/api/index.js";
+import { loadConfig } from "../core/config/index.js";
 import { createDeps } from "../core/deps.js";
-import { logger } from "../core/log/logger.js";
-import { bootstrapOrg } from "../core/orgs/bootstrap.js";
+import { logger } from "../core/log/index.js";
+import { bootstrapOrg } from "../core/orgs/index.js";
 
 const deps = createDeps(loadConfig());
 const serve = handle(createApp(deps));

@@ -4,12 +4,10 @@
  */
 import { GetQueueAttributesCommand } from "@aws-sdk/client-sqs";
 import type { OpenAPIHono } from "@hono/zod-openapi";
-import { createApp } from "../core/api/app.js";
-import type { ApiEnv } from "../core/api/env.js";
-import { createDeliveryHandler } from "../core/delivery/handler.js";
-import { createMaintenanceHandler } from "../core/delivery/maintenance.js";
+import { type ApiEnv, createApp } from "../core/api/index.js";
+import { createDeliveryHandler, createMaintenanceHandler } from "../core/delivery/index.js";
 import type { Deps } from "../core/deps.js";
-import { createIngestHandler } from "../core/events/ingest-handler.js";
+import { createIngestHandler } from "../core/events/index.js";
 import type { SqsHandler } from "./event-source.js";
 
 export interface HandlerSet {

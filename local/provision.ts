@@ -14,7 +14,7 @@ import {
   UpdateTimeToLiveCommand,
 } from "@aws-sdk/client-dynamodb";
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from "@aws-sdk/client-sqs";
-import { type QueueSettings, queues, table } from "../core/config/infra.js";
+import { type QueueSettings, queues, table } from "../core/config/index.js";
 
 const credentials = { accessKeyId: "local", secretAccessKey: "local" };
 const region = "us-east-1";

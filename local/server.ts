@@ -13,7 +13,7 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { getRequestListener } from "@hono/node-server";
-import { MAX_BODY_BYTES } from "../core/model/limits.js";
+import { MAX_BODY_BYTES } from "../core/model/index.js";
 
 /** The most a request body is read for (10 MiB, as API Gateway); a longer one closes the connection. */
 export const DRAIN_MAX_BYTES = 10 * 1024 * 1024;

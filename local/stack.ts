@@ -6,10 +6,9 @@
  * Used by `npm start`, the end-to-end tests and the benchmarks.
  */
 import { join } from "node:path";
-import { functions, SQS_MAX_IN_FLIGHT } from "../core/config/infra.js";
-import { type Config, loadConfig } from "../core/config/runtime.js";
+import { type Config, functions, loadConfig, SQS_MAX_IN_FLIGHT } from "../core/config/index.js";
 import { createDeps, type Deps } from "../core/deps.js";
-import { fireDueSchedules } from "../core/store/schedules.js";
+import { fireDueSchedules } from "../core/store/index.js";
 import { startDynamo } from "./dynamodb.js";
 import { type EventSource, type InFlightStats, startEventSource } from "./event-source.js";
 import { type HandlerSet, localHandlers } from "./handlers.js";

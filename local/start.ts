@@ -5,9 +5,9 @@
 import { randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { ConfigError } from "../core/config/runtime.js";
-import { bootstrapOrg } from "../core/orgs/bootstrap.js";
-import { createSession } from "../core/portal/sessions.js";
+import { ConfigError } from "../core/config/index.js";
+import { bootstrapOrg } from "../core/orgs/index.js";
+import { createSession } from "../core/portal/index.js";
 import { StackError } from "./java.js";
 import { startLocalStack } from "./stack.js";
 

@@ -5,7 +5,8 @@
  * 1. dependency-cruiser checks the real tree: any violation fails the check.
  * 2. A negative control: a scratch tree (in the OS temp dir, never in the project) with one
  *    violation per rule family must fail with exactly those rules, so a rule that silently
- *    stopped matching (a renamed folder, a typo in a regex) fails the check too.
+ *    stopped matching (a renamed folder, a typo in a regex) fails the check too; and an import
+ *    through a folder's index.ts must pass, so the index rule cannot be "kept" by forbidding all.
  */
 import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -55,6 +56,9 @@ const files = {
     'import type { store } from "../store/things.js";\nexport type Engine = typeof store;\n',
   "scripts/tool.ts": 'import { fixture } from "../test/fixture.js";\nexport const tool = fixture;\n',
   "test/fixture.ts": "export const fixture = 3;\n",
+  "core/model/index.ts": 'export { thing } from "./thing.js";\n',
+  "core/orgs/deep.ts": 'import { thing } from "../model/thing.js";\nexport const deep = thing;\n',
+  "core/orgs/through-index.ts": 'import { thing } from "../model/index.js";\nexport const ok = thing;\n',
 };
 const expected = [
   "adapters-import-only-the-kernel", // core/store → core/events
@@ -62,15 +66,21 @@ const expected = [
   "services-take-stores-from-the-root", // core/delivery → core/store (a type import too)
   "no-cycles-between-core-folders", // core/events ↔ core/endpoints
   "production-never-imports-tests", // scripts → test
+  "import-a-core-folder-through-its-index", // core/orgs/deep.ts → core/model/thing.ts
 ];
+/** Imports through an index that the index rule must let pass. */
+const allowed = ["core/orgs/through-index.ts"];
 try {
   for (const [file, text] of Object.entries(files)) {
     mkdirSync(path.dirname(path.join(scratch, file)), { recursive: true });
     writeFileSync(path.join(scratch, file), text);
   }
-  const caught = new Set(cruise(scratch, ["core", "scripts", "test"]).map((v) => v.rule.name));
+  const violations = cruise(scratch, ["core", "scripts", "test"]);
+  const caught = new Set(violations.map((v) => v.rule.name));
   const missed = expected.filter((name) => !caught.has(name));
   if (missed.length > 0) fail(`negative control: these violations were not caught: ${missed.join(", ")}`);
+  const wrong = violations.filter((v) => allowed.includes(v.from));
+  if (wrong.length > 0) fail("negative control: a legal import was flagged:", wrong.map(describe).join("\n"));
 } finally {
   rmSync(scratch, { recursive: true, force: true });
 }

@@ -8,9 +8,8 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
 import type { Deps } from "../deps.js";
-import { ServiceError } from "../model/errors.js";
-import { MAX_BODY_BYTES } from "../model/limits.js";
-import { portalPages } from "../portal/pages.js";
+import { MAX_BODY_BYTES, ServiceError } from "../model/index.js";
+import { portalPages } from "../portal/index.js";
 import { tableReadiness } from "../readiness.js";
 import { authMiddleware } from "./auth.js";
 import { docsRoutes } from "./docs.js";

@@ -7,12 +7,11 @@
  * admins do everything. `requireRole("member")` admits members and admins.
  */
 import type { MiddlewareHandler } from "hono";
-import { authenticate } from "../auth/api-keys.js";
+import { authenticate } from "../auth/index.js";
 import type { Uses } from "../deps.js";
-import { ServiceError } from "../model/errors.js";
-import { authenticateSession } from "../portal/sessions.js";
-import { looksLikeToken } from "../portal/token.js";
-import type { ApiEnv, Role } from "./env.js";
+import { type Role, ServiceError } from "../model/index.js";
+import { authenticateSession, looksLikeToken } from "../portal/index.js";
+import type { ApiEnv } from "./env.js";
 
 const rank: Record<Role, number> = { viewer: 0, member: 1, admin: 2 };
 

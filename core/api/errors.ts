@@ -7,8 +7,8 @@ import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { ZodError } from "zod";
-import { logger } from "../log/logger.js";
-import { ServiceError } from "../model/errors.js";
+import { logger } from "../log/index.js";
+import { ServiceError } from "../model/index.js";
 
 export const errorBody = z
   .object({

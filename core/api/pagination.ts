@@ -7,8 +7,7 @@
  * never page into another organization's items.
  */
 import { z } from "@hono/zod-openapi";
-import { type CursorKey, invalidCursor } from "../model/cursor.js";
-import { MAX_CURSOR_LENGTH, PAGE_SIZE } from "../model/limits.js";
+import { type CursorKey, invalidCursor, MAX_CURSOR_LENGTH, PAGE_SIZE } from "../model/index.js";
 
 export const paginationQuery = z.strictObject({
   limit: z.coerce

@@ -9,16 +9,16 @@
  *   are pinned to the session's agent and types.
  */
 import type { Context, MiddlewareHandler } from "hono";
-import { ServiceError, validationError } from "../model/errors.js";
-import type { PortalScope } from "../model/principal.js";
-import { matchRoute } from "../portal/capabilities.js";
-import { allowsAgent, allowsType } from "../portal/scope.js";
+import { type PortalScope, ServiceError, validationError } from "../model/index.js";
 import {
+  allowsAgent,
+  allowsType,
   assertEndpointVisible,
   assertEventVisible,
+  matchRoute,
   type VisibilityDeps,
   visibleEndpointIds,
-} from "../portal/visibility.js";
+} from "../portal/index.js";
 import type { ApiEnv } from "./env.js";
 
 type Ctx = Context<ApiEnv>;

@@ -13,8 +13,9 @@
 import { createRoute, type RouteConfig } from "@hono/zod-openapi";
 import type { MiddlewareHandler } from "hono";
 import type { ZodObject, ZodType } from "zod";
+import type { Role } from "../model/index.js";
 import { requireRole } from "./auth.js";
-import type { ApiEnv, Role } from "./env.js";
+import type { ApiEnv } from "./env.js";
 import { type ErrorCode, type ErrorResponses, errorResponses } from "./errors.js";
 import docs from "./operation-docs.json" with { type: "json" };
 import { json } from "./router.js";

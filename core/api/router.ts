@@ -5,7 +5,7 @@
  */
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { ZodError } from "zod";
-import { validationError } from "../model/errors.js";
+import { validationError } from "../model/index.js";
 import type { ApiEnv } from "./env.js";
 import { zodDetails } from "./errors.js";
 

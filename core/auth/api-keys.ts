@@ -1,10 +1,16 @@
 /** API key management and authentication (the service behind /v1/api-keys and the auth middleware). */
 import { timingSafeEqual } from "node:crypto";
 import type { Uses } from "../deps.js";
-import type { CursorKey } from "../model/cursor.js";
-import { notFound, ServiceError } from "../model/errors.js";
-import { newId } from "../model/ids.js";
-import type { ApiKeyRecord, KeyMode, Principal, Role } from "../model/principal.js";
+import {
+  type ApiKeyRecord,
+  type CursorKey,
+  type KeyMode,
+  newId,
+  notFound,
+  type Principal,
+  type Role,
+  ServiceError,
+} from "../model/index.js";
 import { API_KEY_PATTERN, displayPrefix, generateApiKey, hashApiKey, modeOf } from "./keys.js";
 
 const unauthorized = (message: string) => new ServiceError(401, "unauthorized", message);

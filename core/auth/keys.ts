@@ -3,7 +3,7 @@
  * of a key is ever stored; the raw key exists in the response that creates it and nowhere else.
  */
 import { createHash, randomBytes } from "node:crypto";
-import type { KeyMode } from "../model/principal.js";
+import type { KeyMode } from "../model/index.js";
 
 export const API_KEY_PATTERN = /^sk_(live|test)_[A-Za-z0-9_-]{20,128}$/;
 

@@ -9,7 +9,7 @@
  * (retries, timeout) are the ones production enforces; the queue and function settings below
  * are built from them.
  */
-import { RETRIES, TIMEOUT_MS } from "../model/limits.js";
+import { RETRIES, TIMEOUT_MS } from "../model/index.js";
 
 const MINUTE = 60;
 const HOUR = 60 * MINUTE;

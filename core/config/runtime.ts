@@ -6,7 +6,7 @@
  * localhost are off unless a deployment turns them on.
  */
 import * as z from "zod";
-import { DEFAULT_MAX_ENDPOINTS_PER_ORG } from "../model/limits.js";
+import { DEFAULT_MAX_ENDPOINTS_PER_ORG } from "../model/index.js";
 import { isolation, retention, retry } from "./infra.js";
 
 const flag = z

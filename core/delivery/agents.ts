@@ -8,7 +8,7 @@
  */
 import http from "node:http";
 import https from "node:https";
-import { guardedLookup } from "../outbound/ssrf.js";
+import { guardedLookup } from "../outbound/index.js";
 
 /** Idle kept-alive sockets are closed after this (below common server keep-alive timeouts is not needed: a reset reused socket is retried). */
 const IDLE_SOCKET_MS = 10_000;

@@ -1,9 +1,7 @@
 /** Reading the attempt log: per endpoint or per event, newest first, 404 for ids not the caller's. */
 import type { Uses } from "../deps.js";
-import { requireEndpoint } from "../endpoints/service.js";
-import type { AttemptPage, AttemptQuery } from "../model/delivery.js";
-import { notFound } from "../model/errors.js";
-import { isId } from "../model/ids.js";
+import { requireEndpoint } from "../endpoints/index.js";
+import { type AttemptPage, type AttemptQuery, isId, notFound } from "../model/index.js";
 import { aggregate, type StatsWindow, windowBounds } from "./endpoint-stats.js";
 import { sentRequest } from "./request.js";
 import { retryHorizonMs } from "./retry.js";

@@ -2,10 +2,7 @@
  * One attempt of one task: sign for this moment, POST, and describe it as an AttemptRecord.
  */
 import type { Deps } from "../deps.js";
-import type { AttemptRecord } from "../model/delivery.js";
-import type { EndpointRecord } from "../model/endpoint.js";
-import { newId } from "../model/ids.js";
-import type { DeliveryTask } from "../model/task.js";
+import { type AttemptRecord, type DeliveryTask, type EndpointRecord, newId } from "../model/index.js";
 import { requestHeaders } from "./request.js";
 import { type SendOutcome, sendWebhook } from "./send.js";
 

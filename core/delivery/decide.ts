@@ -11,10 +11,8 @@
  * longer ones leave the queue (a re-send with DelaySeconds up to 15 min, beyond that a
  * scheduler entry), so in-flight messages stay bounded whatever endpoints fail.
  */
-import { SQS_MAX_DELAY_SECONDS } from "../config/infra.js";
-import type { Config } from "../config/runtime.js";
-import { breakerState, type EndpointRecord, isSlow } from "../model/endpoint.js";
-import type { DeliveryTask } from "../model/task.js";
+import { type Config, SQS_MAX_DELAY_SECONDS } from "../config/index.js";
+import { breakerState, type DeliveryTask, type EndpointRecord, isSlow } from "../model/index.js";
 import { parkDelaySeconds } from "./breaker.js";
 import { nextStep } from "./next-step.js";
 import type { DeliveryUpdate } from "./records.js";

@@ -11,13 +11,9 @@
  */
 import type { SQSRecord } from "aws-lambda";
 import type { Deps } from "../deps.js";
-import { logger } from "../log/logger.js";
-import type { DeliveryLogEntry } from "../model/delivery.js";
-import type { EndpointRecord } from "../model/endpoint.js";
-import type { DeliveryTask } from "../model/task.js";
-import { type DeadLetter, deadLetter } from "../queue/dead-letter.js";
-import { sendEach } from "../queue/send.js";
-import { changeVisibility } from "../queue/visibility.js";
+import { logger } from "../log/index.js";
+import type { DeliveryLogEntry, DeliveryTask, EndpointRecord } from "../model/index.js";
+import { changeVisibility, type DeadLetter, deadLetter, sendEach } from "../queue/index.js";
 import type { AttemptResult } from "./attempt.js";
 import type { Decision, Lane } from "./decide.js";
 import { applyHealth, type HealthObservation } from "./health.js";

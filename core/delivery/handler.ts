@@ -11,9 +11,8 @@
  */
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
 import type { Deps } from "../deps.js";
-import { logger } from "../log/logger.js";
-import type { EndpointRecord } from "../model/endpoint.js";
-import { type DeliveryTask, type QueuedTask, queuedTask } from "../model/task.js";
+import { logger } from "../log/index.js";
+import { type DeliveryTask, type EndpointRecord, type QueuedTask, queuedTask } from "../model/index.js";
 import { type AttemptResult, attemptDelivery } from "./attempt.js";
 import { openUntil, parkDelaySeconds } from "./breaker.js";
 import { type DecideContext, type Decision, decide, type Lane } from "./decide.js";

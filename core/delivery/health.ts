@@ -13,9 +13,8 @@
  * - A test event (`webhook.test`) answered with a 2xx: one write sets `last_verified_at`.
  */
 import type { HealthMemo, Uses } from "../deps.js";
-import { logger } from "../log/logger.js";
-import type { EndpointRecord } from "../model/endpoint.js";
-import { scheduleName } from "../model/schedule.js";
+import { logger } from "../log/index.js";
+import { type EndpointRecord, scheduleName } from "../model/index.js";
 import { openUntil, shouldOpen } from "./breaker.js";
 import type { AutoDisableEvent } from "./maintenance-event.js";
 import { publishBreakerOpened } from "./metrics.js";

@@ -4,7 +4,7 @@
  * timer of a failing endpoint, and the resumption of a re-enabled endpoint's parked deliveries.
  */
 import * as z from "zod";
-import { resumeEvent } from "../endpoints/resume.js";
+import { resumeEvent } from "../endpoints/index.js";
 
 export const autoDisableEvent = z.object({
   kind: z.literal("endpoint.auto_disable"),

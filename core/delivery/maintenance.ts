@@ -6,7 +6,7 @@
  * run (with its own timer) turns this one into a no-op, so stale timers need no cancel.
  */
 import type { Deps } from "../deps.js";
-import { logger } from "../log/logger.js";
+import { logger } from "../log/index.js";
 import { maintenanceEvent } from "./maintenance-event.js";
 import { resumeParked } from "./recovery.js";
 

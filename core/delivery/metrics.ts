@@ -3,7 +3,7 @@
  * response latency, published once per invocation (namespace `hookrelay`).
  */
 import { MetricUnit } from "@aws-lambda-powertools/metrics";
-import { metrics } from "../log/metrics.js";
+import { metrics } from "../log/index.js";
 
 export interface DeliveryOutcome {
   kind:

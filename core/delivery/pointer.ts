@@ -6,9 +6,13 @@
  */
 import { createHash } from "node:crypto";
 import type { Uses } from "../deps.js";
-import { webhookBody } from "../model/message.js";
-import { type ScheduleEntry, scheduleName } from "../model/schedule.js";
-import type { DeliveryTask, QueuedTask } from "../model/task.js";
+import {
+  type DeliveryTask,
+  type QueuedTask,
+  type ScheduleEntry,
+  scheduleName,
+  webhookBody,
+} from "../model/index.js";
 
 /** The task as a scheduler entry carries it: everything but the body. */
 export function pointerOf(task: DeliveryTask): Omit<DeliveryTask, "body"> {

@@ -9,8 +9,7 @@
  * one refused write per process and second, not one per task.
  */
 import type { Uses } from "../deps.js";
-import type { EndpointRecord } from "../model/endpoint.js";
-import type { DeliveryTask } from "../model/task.js";
+import type { DeliveryTask, EndpointRecord } from "../model/index.js";
 import type { DecideContext, Decision } from "./decide.js";
 
 /** The longest spread added to a deferred task's wait (seconds), however often it was deferred. */

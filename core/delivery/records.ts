@@ -1,8 +1,13 @@
 /** Delivery-log entries the engine writes after each attempt (core/store/deliveries.ts keeps them). */
 import type { Clock } from "../deps.js";
-import type { AttemptRecord, DeliveryLogEntry, DeliveryRecord, DeliveryStatus } from "../model/delivery.js";
-import { newId } from "../model/ids.js";
-import type { DeliveryTask } from "../model/task.js";
+import {
+  type AttemptRecord,
+  type DeliveryLogEntry,
+  type DeliveryRecord,
+  type DeliveryStatus,
+  type DeliveryTask,
+  newId,
+} from "../model/index.js";
 
 export interface DeliveryUpdate {
   status: DeliveryStatus;

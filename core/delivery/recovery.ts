@@ -9,18 +9,24 @@
  * delivery's state, and a task SQS refused leaves its delivery recoverable as it was.
  */
 import type { Clock, Deps, Uses } from "../deps.js";
-import { scheduleResume } from "../endpoints/resume.js";
-import { requireEndpoint } from "../endpoints/service.js";
-import { mapLimit } from "../lib/pool.js";
-import { logger } from "../log/logger.js";
-import type { DeliveryLogEntry, RecoverableRef } from "../model/delivery.js";
-import type { EndpointRecord } from "../model/endpoint.js";
-import { conflict, notFound, ServiceError, validationError } from "../model/errors.js";
-import { MAX_RECOVER_PER_CALL } from "../model/limits.js";
-import type { StoredMessage } from "../model/message.js";
-import { type DeliveryTask, taskFor, taskId } from "../model/task.js";
-import { SendError } from "../queue/send.js";
-import { enqueueTasks } from "../queue/tasks.js";
+import { requireEndpoint, scheduleResume } from "../endpoints/index.js";
+import { mapLimit } from "../lib/index.js";
+import { logger } from "../log/index.js";
+import {
+  conflict,
+  type DeliveryLogEntry,
+  type DeliveryTask,
+  type EndpointRecord,
+  MAX_RECOVER_PER_CALL,
+  notFound,
+  type RecoverableRef,
+  ServiceError,
+  type StoredMessage,
+  taskFor,
+  taskId,
+  validationError,
+} from "../model/index.js";
+import { enqueueTasks, SendError } from "../queue/index.js";
 import { deliveryEntry } from "./records.js";
 import { stuckDeliveries } from "./stuck.js";
 

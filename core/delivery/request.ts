@@ -4,11 +4,9 @@
  * and the endpoint's custom headers, which can never replace the protocol headers.
  */
 
-import type { EndpointRecord } from "../model/endpoint.js";
-import { type MessageRecord, webhookBody } from "../model/message.js";
-import type { DeliveryTask } from "../model/task.js";
-import { isReservedHeader } from "../outbound/headers.js";
-import { signingSecrets, webhookHeaders } from "../signing/sign.js";
+import { type DeliveryTask, type EndpointRecord, type MessageRecord, webhookBody } from "../model/index.js";
+import { isReservedHeader } from "../outbound/index.js";
+import { signingSecrets, webhookHeaders } from "../signing/index.js";
 
 /** Sent in `user-agent` as `{SERVICE_NAME}/{SERVICE_VERSION}`. */
 export const SERVICE_VERSION = "0.1.0";

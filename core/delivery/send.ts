@@ -13,8 +13,8 @@
  *   drained so the connection can be reused, a large one closes the connection.
  */
 import type { ClientRequest, IncomingMessage } from "node:http";
-import { RESPONSE_BODY_LIMIT } from "../model/limits.js";
-import { SsrfError, urlTargetVerdict } from "../outbound/ssrf.js";
+import { RESPONSE_BODY_LIMIT } from "../model/index.js";
+import { SsrfError, urlTargetVerdict } from "../outbound/index.js";
 import { agentFor, requestFn } from "./agents.js";
 import { parseRetryAfter } from "./retry.js";
 

@@ -7,9 +7,7 @@
  * time, and re-enqueues them like failed ones (docs/recovery.md).
  */
 import type { Uses } from "../deps.js";
-import type { DeliveryRecord } from "../model/delivery.js";
-import { MAX_RECOVER_SCAN, STUCK_GRACE_MS } from "../model/limits.js";
-import type { StoredMessage } from "../model/message.js";
+import { type DeliveryRecord, MAX_RECOVER_SCAN, STUCK_GRACE_MS, type StoredMessage } from "../model/index.js";
 
 /**
  * Whether a delivery (its latest record, or none) is stuck at `nowMs`: still waiting on an

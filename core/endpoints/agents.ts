@@ -4,9 +4,8 @@
  * another agent (or of none) is not found under this agent, like another tenant's.
  */
 import type { Uses } from "../deps.js";
-import { type AgentId, sameAgent } from "../filters/match.js";
-import type { EndpointRecord } from "../model/endpoint.js";
-import { validationError } from "../model/errors.js";
+import { type AgentId, sameAgent } from "../filters/index.js";
+import { type EndpointRecord, validationError } from "../model/index.js";
 import {
   type CreateEndpointInput,
   createEndpoint,

@@ -5,8 +5,8 @@
  * A read that must be current (the API) goes through the endpoints service instead.
  */
 
-import { type OrgCacheOptions, orgCache } from "../lib/org-cache.js";
-import type { EndpointRecord } from "../model/endpoint.js";
+import { type OrgCacheOptions, orgCache } from "../lib/index.js";
+import type { EndpointRecord } from "../model/index.js";
 
 export interface EndpointDirectory {
   /** Every endpoint of the organization, cached briefly. */

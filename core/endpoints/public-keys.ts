@@ -4,9 +4,8 @@
  * OKP/Ed25519 per RFC 8037), which receivers fetch without authentication.
  */
 
-import type { EndpointRecord } from "../model/endpoint.js";
-import { signingSecrets } from "../signing/sign.js";
-import { type Ed25519Jwk, isSigningKey, jwkOf, publicKeyOf } from "../signing/sign-ed25519.js";
+import type { EndpointRecord } from "../model/index.js";
+import { type Ed25519Jwk, isSigningKey, jwkOf, publicKeyOf, signingSecrets } from "../signing/index.js";
 import { secretHint } from "./secrets.js";
 
 type KeyFields = Pick<EndpointRecord, "org_id" | "id" | "secret" | "signing_version">;

@@ -3,9 +3,7 @@
  * that always start the same way (no previous secret, no failures yet). Used by the
  * endpoints service and by the tests that write endpoints straight to the table.
  */
-import type { EndpointRecord } from "../model/endpoint.js";
-import { newId } from "../model/ids.js";
-import { RETRIES, TIMEOUT_MS } from "../model/limits.js";
+import { type EndpointRecord, newId, RETRIES, TIMEOUT_MS } from "../model/index.js";
 
 /** What a caller chooses; everything else starts the same for every endpoint. */
 type Settings =

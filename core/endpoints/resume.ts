@@ -10,7 +10,7 @@
  */
 import * as z from "zod";
 import type { Deps } from "../deps.js";
-import { scheduleName } from "../model/schedule.js";
+import { scheduleName } from "../model/index.js";
 
 /** The maintenance event of a resume (one of core/delivery/maintenance-event.ts). */
 export const resumeEvent = z.object({

@@ -4,11 +4,15 @@
  */
 import ipaddr from "ipaddr.js";
 import type { Uses } from "../deps.js";
-import { typeMatches } from "../filters/match.js";
-import { ServiceError, validationError } from "../model/errors.js";
-import { MAX_HEADER_VALUE, MAX_HEADERS, MAX_URL_LENGTH } from "../model/limits.js";
-import { isReservedHeader } from "../outbound/headers.js";
-import { classifyAddress } from "../outbound/ssrf.js";
+import { typeMatches } from "../filters/index.js";
+import {
+  MAX_HEADER_VALUE,
+  MAX_HEADERS,
+  MAX_URL_LENGTH,
+  ServiceError,
+  validationError,
+} from "../model/index.js";
+import { classifyAddress, isReservedHeader } from "../outbound/index.js";
 
 const LOCAL_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
 

@@ -5,8 +5,8 @@
  * which case a lost secret is replaced by rotating it.
  */
 import type { Uses } from "../deps.js";
-import { logger } from "../log/logger.js";
-import { conflict, ServiceError } from "../model/errors.js";
+import { logger } from "../log/index.js";
+import { conflict, ServiceError } from "../model/index.js";
 import { requireEndpoint } from "./service.js";
 
 export interface EndpointSecrets {

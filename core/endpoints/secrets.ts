@@ -4,7 +4,7 @@
  * created or rotated; afterwards only `secret_hint` identifies it.
  */
 import { randomBytes } from "node:crypto";
-import { SECRET_BYTES } from "../model/limits.js";
+import { SECRET_BYTES } from "../model/index.js";
 
 const PREFIX = "whsec_";
 

@@ -5,14 +5,16 @@
  */
 
 import type { Uses } from "../deps.js";
-import { checkFilter } from "../filters/filter.js";
-import { type AgentId, sameAgent } from "../filters/match.js";
-import type { CursorKey } from "../model/cursor.js";
-import type { EndpointRecord } from "../model/endpoint.js";
-import { notFound, ServiceError } from "../model/errors.js";
-import { isId } from "../model/ids.js";
-import { MAX_RAW_SECRET_LENGTH } from "../model/limits.js";
-import { generateSigningKey } from "../signing/sign-ed25519.js";
+import { type AgentId, checkFilter, sameAgent } from "../filters/index.js";
+import {
+  type CursorKey,
+  type EndpointRecord,
+  isId,
+  MAX_RAW_SECRET_LENGTH,
+  notFound,
+  ServiceError,
+} from "../model/index.js";
+import { generateSigningKey } from "../signing/index.js";
 import { newEndpointRecord } from "./record.js";
 import { scheduleResume } from "./resume.js";
 import { checkEventTypes, checkHeaders, checkUrl } from "./rules.js";

@@ -3,10 +3,8 @@
  * tried on a sample event or on the organization's most recent events. Reads only.
  */
 import type { Uses } from "../deps.js";
-import { checkFilter, filterInput, passesFilter } from "../filters/filter.js";
-import { agentMatches, subscribes } from "../filters/match.js";
-import { validationError } from "../model/errors.js";
-import type { MessageRecord } from "../model/message.js";
+import { agentMatches, checkFilter, filterInput, passesFilter, subscribes } from "../filters/index.js";
+import { type MessageRecord, validationError } from "../model/index.js";
 import { requireEndpoint } from "./service.js";
 
 export const RECENT = { default: 20, max: 100 } as const;

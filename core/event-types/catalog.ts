@@ -2,8 +2,9 @@
  * An organization's event-type catalog: the defaults plus its own types. The composition
  * root (core/deps.ts) builds one per process.
  */
-import { type OrgCacheOptions, orgCache } from "../lib/org-cache.js";
-import { DEFAULT_EVENT_TYPES, type EventTypeDef } from "./default-catalog.js";
+import { type OrgCacheOptions, orgCache } from "../lib/index.js";
+import type { EventTypeDef } from "../model/index.js";
+import { DEFAULT_EVENT_TYPES } from "./default-catalog.js";
 
 export interface EventTypeCatalog {
   /** The whole catalog, read now. */

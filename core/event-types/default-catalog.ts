@@ -2,9 +2,7 @@
  * The event types every organization starts with (from the product pages the service was
  * specified from). Organizations add their own with `POST /v1/event-types`.
  */
-import type { EventTypeDef } from "../model/event-type.js";
-
-export type { EventTypeDef } from "../model/event-type.js";
+import type { EventTypeDef } from "../model/index.js";
 
 export const DEFAULT_EVENT_TYPES: readonly EventTypeDef[] = [
   { name: "telephony.incoming", description: "An inbound phone call reached an agent." },

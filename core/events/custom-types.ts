@@ -1,11 +1,14 @@
 /** Adding event types to an organization's catalog (POST /v1/event-types). */
 import type { Uses } from "../deps.js";
-import { DEFAULT_EVENT_TYPES } from "../event-types/default-catalog.js";
-import { SchemaTooComplex } from "../json-schema/complexity.js";
-import { validatorFor } from "../json-schema/validator.js";
-import { conflict, ServiceError, validationError } from "../model/errors.js";
-import type { StoredEventType } from "../model/event-type.js";
-import { MAX_DATA_DEPTH } from "../model/limits.js";
+import { DEFAULT_EVENT_TYPES } from "../event-types/index.js";
+import { SchemaTooComplex, validatorFor } from "../json-schema/index.js";
+import {
+  conflict,
+  MAX_DATA_DEPTH,
+  ServiceError,
+  type StoredEventType,
+  validationError,
+} from "../model/index.js";
 import { jsonShapeIssue } from "./validate.js";
 
 export interface NewEventType {

@@ -8,7 +8,7 @@
  * a command that arrives before the message's `deliver_at` is re-scheduled, not obeyed.
  */
 import * as z from "zod";
-import { MAX_ID_LENGTH } from "../model/limits.js";
+import { MAX_ID_LENGTH } from "../model/index.js";
 
 export const fanoutCommand = z.strictObject({
   hookrelay: z.literal("fanout"),

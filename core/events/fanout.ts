@@ -12,15 +12,19 @@
  */
 
 import type { Uses } from "../deps.js";
-import { countFiltered } from "../filters/counts.js";
-import { type Matched, matchEndpoints } from "../filters/match.js";
-import { logger } from "../log/logger.js";
-import type { DeliveryRecord } from "../model/delivery.js";
-import type { EndpointRecord } from "../model/endpoint.js";
-import { type StoredMessage, webhookBody } from "../model/message.js";
-import { scheduleName } from "../model/schedule.js";
-import { type DeliveryTask, taskFor, taskId } from "../model/task.js";
-import { enqueueTasksOfMessages } from "../queue/tasks.js";
+import { countFiltered, type Matched, matchEndpoints } from "../filters/index.js";
+import { logger } from "../log/index.js";
+import {
+  type DeliveryRecord,
+  type DeliveryTask,
+  type EndpointRecord,
+  type StoredMessage,
+  scheduleName,
+  taskFor,
+  taskId,
+  webhookBody,
+} from "../model/index.js";
+import { enqueueTasksOfMessages } from "../queue/index.js";
 import { fanoutCommandBody } from "./fanout-command.js";
 import { LEASE_MS, scheduleLeaseCheck } from "./lease.js";
 

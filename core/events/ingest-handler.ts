@@ -26,10 +26,9 @@
  */
 import type { SQSBatchItemFailure, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
 import type { Deps, Uses } from "../deps.js";
-import { logger } from "../log/logger.js";
-import { ServiceError } from "../model/errors.js";
-import type { StoredMessage } from "../model/message.js";
-import { sendToDlq } from "../queue/dead-letter.js";
+import { logger } from "../log/index.js";
+import { ServiceError, type StoredMessage } from "../model/index.js";
+import { sendToDlq } from "../queue/index.js";
 import { completeFanout, scheduleFanout, sendUnderLeases } from "./fanout.js";
 import { fanoutCommand } from "./fanout-command.js";
 import { type Claim, claimEvent, type IngestDeps } from "./ingest.js";

@@ -13,10 +13,8 @@
  * With `deliver_at`: the write + one schedule now; a read, a claim and the sends later.
  */
 import type { Uses } from "../deps.js";
-import { countFiltered } from "../filters/counts.js";
-import type { EndpointRecord } from "../model/endpoint.js";
-import { newId } from "../model/ids.js";
-import type { StoredMessage } from "../model/message.js";
+import { countFiltered } from "../filters/index.js";
+import { type EndpointRecord, newId, type StoredMessage } from "../model/index.js";
 import {
   completeFanout,
   type FanoutDeps,

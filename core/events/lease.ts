@@ -3,7 +3,7 @@
  * duplicate does when it finds the lease held.
  */
 import type { Uses } from "../deps.js";
-import { scheduleName } from "../model/schedule.js";
+import { scheduleName } from "../model/index.js";
 import { fanoutCommandBody } from "./fanout-command.js";
 
 /**

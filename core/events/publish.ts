@@ -15,8 +15,8 @@
  */
 import { SendMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import type * as z from "zod";
-import { ingestMessage } from "../model/message.js";
-import { sendAll } from "../queue/send.js";
+import { ingestMessage } from "../model/index.js";
+import { sendAll } from "../queue/index.js";
 
 /** What producers pass: `agent_id` may be a number, `deliver_at` an ISO string or a Date. */
 export type PublishableEvent = Omit<z.input<typeof ingestMessage>, "deliver_at"> & {

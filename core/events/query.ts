@@ -1,10 +1,14 @@
 /** Reading events back: the list, and one event with its state at each endpoint. */
 import type { Uses } from "../deps.js";
-import type { CursorKey } from "../model/cursor.js";
-import type { DeliveryStatus, EndpointDelivery } from "../model/delivery.js";
-import { notFound } from "../model/errors.js";
-import { isId } from "../model/ids.js";
-import type { MessageRecord, StoredMessage } from "../model/message.js";
+import {
+  type CursorKey,
+  type DeliveryStatus,
+  type EndpointDelivery,
+  isId,
+  type MessageRecord,
+  notFound,
+  type StoredMessage,
+} from "../model/index.js";
 
 export type FanoutState = "scheduled" | "in_progress" | "complete";
 

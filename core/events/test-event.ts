@@ -4,9 +4,8 @@
  * their subscriptions, so a customer can check a receiver end to end.
  */
 import type { Uses } from "../deps.js";
-import { requireEndpoint } from "../endpoints/service.js";
-import type { EndpointRecord } from "../model/endpoint.js";
-import { conflict, ServiceError } from "../model/errors.js";
+import { requireEndpoint } from "../endpoints/index.js";
+import { conflict, type EndpointRecord, ServiceError } from "../model/index.js";
 import { exampleData } from "./example.js";
 import { type IngestDeps, ingestEvent } from "./ingest.js";
 

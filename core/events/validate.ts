@@ -4,11 +4,16 @@
  * the ingest function dead-letters the message with the error code as the reason.
  */
 import type { Uses } from "../deps.js";
-import { SchemaTooComplex } from "../json-schema/complexity.js";
-import { schemaIssues, ValidationBudgetExceeded } from "../json-schema/validator.js";
-import { payloadTooLarge, ServiceError, validationError } from "../model/errors.js";
-import { MAX_DATA_BYTES, MAX_DATA_DEPTH, MAX_DELIVER_AHEAD_MS } from "../model/limits.js";
-import { ingestMessage } from "../model/message.js";
+import { SchemaTooComplex, schemaIssues, ValidationBudgetExceeded } from "../json-schema/index.js";
+import {
+  ingestMessage,
+  MAX_DATA_BYTES,
+  MAX_DATA_DEPTH,
+  MAX_DELIVER_AHEAD_MS,
+  payloadTooLarge,
+  ServiceError,
+  validationError,
+} from "../model/index.js";
 
 /**
  * What is wrong with the shape of a parsed JSON value, if anything: nesting deeper than

@@ -4,8 +4,8 @@
  * logged, never allowed to fail the event's fan-out.
  */
 import type { Uses } from "../deps.js";
-import { logger } from "../log/logger.js";
-import type { EndpointRecord } from "../model/endpoint.js";
+import { logger } from "../log/index.js";
+import type { EndpointRecord } from "../model/index.js";
 
 export async function countFiltered(
   deps: Uses<"filterCountStore">,

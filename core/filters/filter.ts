@@ -5,9 +5,8 @@
  * A filter is stored as its JSON text (DynamoDB maps cannot hold every JSON key, and a
  * text is compiled once per process, see `compiled`).
  */
-import { logger } from "../log/logger.js";
-import { ServiceError } from "../model/errors.js";
-import type { MessageRecord } from "../model/message.js";
+import { logger } from "../log/index.js";
+import { type MessageRecord, ServiceError } from "../model/index.js";
 import { type Cond, compileFilter, FilterError } from "./compile.js";
 import { type Budget, evaluate } from "./evaluate.js";
 

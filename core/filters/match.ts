@@ -7,8 +7,7 @@
  * comes last: events it refuses are `filtered`, neither delivered nor recorded.
  */
 
-import type { EndpointRecord } from "../model/endpoint.js";
-import type { MessageRecord } from "../model/message.js";
+import type { EndpointRecord, MessageRecord } from "../model/index.js";
 import { filterInput, passesFilter } from "./filter.js";
 
 export function typeMatches(pattern: string, type: string): boolean {

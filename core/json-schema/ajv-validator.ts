@@ -8,7 +8,7 @@ import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import type { RegExpEngine } from "ajv/dist/types/index.js";
 import addFormatsModule from "ajv-formats";
 import { RE2JS } from "re2js";
-import { MAX_DATA_DEPTH, MAX_VALIDATION_WORK } from "../model/limits.js";
+import { MAX_DATA_DEPTH, MAX_VALIDATION_WORK } from "../model/index.js";
 import { type SchemaCost, schemaCost, validationWork } from "./complexity.js";
 import { type SchemaIssue, ValidationBudgetExceeded } from "./validation-result.js";
 

@@ -21,7 +21,7 @@ import {
   MAX_SCHEMA_KEYWORDS_PER_VALUE,
   MAX_SCHEMA_NODES,
   MAX_UNIQUE_ITEMS,
-} from "../model/limits.js";
+} from "../model/index.js";
 
 /** Keywords whose subschemas apply to the same value; arrays and maps of schemas alike. */
 const SAME_ONE = ["not", "if", "then", "else"] as const;

@@ -1,5 +1,5 @@
 /** What validating event `data` against a schema reports, shared by validator.ts and ajv-validator.ts. */
-import { MAX_VALIDATION_WORK } from "../model/limits.js";
+import { MAX_VALIDATION_WORK } from "../model/index.js";
 
 export interface SchemaIssue {
   path: string;

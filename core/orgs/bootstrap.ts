@@ -2,7 +2,7 @@
  * Creates an organization and, optionally, its first admin key from an operator-supplied raw
  * key. Idempotent: `npm start` and the BOOTSTRAP_API_KEY path on AWS call it on every start.
  */
-import { type ApiKeyInfo, createApiKey, findApiKey, toApiKeyInfo } from "../auth/api-keys.js";
+import { type ApiKeyInfo, createApiKey, findApiKey, toApiKeyInfo } from "../auth/index.js";
 import type { Uses } from "../deps.js";
 
 export interface BootstrapInput {

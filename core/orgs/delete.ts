@@ -8,9 +8,9 @@
  *
  * Every step is idempotent: a DELETE that died half-way is finished by the next one.
  */
-import { revokeKey } from "../auth/api-keys.js";
+import { revokeKey } from "../auth/index.js";
 import type { Uses } from "../deps.js";
-import { conflict, notFound } from "../model/errors.js";
+import { conflict, notFound } from "../model/index.js";
 
 export async function deleteOrganization(
   deps: Uses<

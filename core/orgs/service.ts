@@ -4,13 +4,17 @@
  * that is returned once; every other key only ever sees its own organization.
  */
 
-import { type ApiKeyInfo, createApiKey } from "../auth/api-keys.js";
+import { type ApiKeyInfo, createApiKey } from "../auth/index.js";
 import type { Uses } from "../deps.js";
-import type { CursorKey } from "../model/cursor.js";
-import { conflict, notFound, ServiceError } from "../model/errors.js";
-import { newId } from "../model/ids.js";
-import type { OrgRecord } from "../model/org.js";
-import type { Principal } from "../model/principal.js";
+import {
+  type CursorKey,
+  conflict,
+  newId,
+  notFound,
+  type OrgRecord,
+  type Principal,
+  ServiceError,
+} from "../model/index.js";
 
 export interface Organization {
   id: string;

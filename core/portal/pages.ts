@@ -8,7 +8,7 @@
  * Referrer-Policy no-referrer so the token in the URL fragment never leaves the page.
  */
 import { Hono } from "hono";
-import type { Config } from "../config/runtime.js";
+import type { Config } from "../config/index.js";
 import { portalCss, portalJs } from "./assets.gen.js";
 
 const SHELL = `<!doctype html>

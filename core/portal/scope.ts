@@ -2,10 +2,9 @@
  * What a portal session may see and write, as pure rules: the agent and event-type scope
  * (the session's own "tenant isolation" inside its organization).
  */
-import type { UpdateEndpointInput } from "../endpoints/service.js";
-import { type AgentId, sameAgent } from "../filters/match.js";
-import { validationError } from "../model/errors.js";
-import type { PortalScope } from "../model/principal.js";
+import type { UpdateEndpointInput } from "../endpoints/index.js";
+import { type AgentId, sameAgent } from "../filters/index.js";
+import { type PortalScope, validationError } from "../model/index.js";
 
 export const allowsType = (scope: PortalScope, type: string) =>
   scope.eventTypes === null || scope.eventTypes.includes(type);

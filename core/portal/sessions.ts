@@ -4,9 +4,7 @@
  * carries the token. The token proves who and what; one read proves it was not revoked.
  */
 import type { Uses } from "../deps.js";
-import { notFound, ServiceError, validationError } from "../model/errors.js";
-import { newId } from "../model/ids.js";
-import type { Principal } from "../model/principal.js";
+import { newId, notFound, type Principal, ServiceError, validationError } from "../model/index.js";
 import { CAPABILITIES, type Capability, DEFAULT_CAPABILITIES } from "./capabilities.js";
 import { type SessionClaims, signToken, verifyToken } from "./token.js";
 

@@ -4,9 +4,7 @@
  * instead of reading the table itself.
  */
 import type { Uses } from "../deps.js";
-import { notFound } from "../model/errors.js";
-import { isId } from "../model/ids.js";
-import type { PortalScope } from "../model/principal.js";
+import { isId, notFound, type PortalScope } from "../model/index.js";
 import { allowsAgent, allowsType } from "./scope.js";
 
 /** What the visibility checks read. */

@@ -5,8 +5,7 @@
  * Used by the ingest function (invalid events) and the delivery engine (exhausted tasks).
  */
 import type { MessageAttributeValue, SQSClient } from "@aws-sdk/client-sqs";
-import { SQS_MAX_MESSAGE_BYTES } from "../config/infra.js";
-import type { Config } from "../config/runtime.js";
+import { type Config, SQS_MAX_MESSAGE_BYTES } from "../config/index.js";
 import { messageBytes, type OutgoingMessage, SendError, sendAll } from "./send.js";
 
 /** What dead-lettering needs: the SQS client, the DLQ urls and the clock. */

@@ -14,7 +14,7 @@ import {
   ReceiveMessageCommand,
   type SQSClient,
 } from "@aws-sdk/client-sqs";
-import { deliveryTask } from "../model/task.js";
+import { deliveryTask } from "../model/index.js";
 import { SendError, sendAll } from "./send.js";
 import { changeVisibility } from "./visibility.js";
 

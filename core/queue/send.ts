@@ -8,7 +8,7 @@ import {
   type SendMessageBatchRequestEntry,
   type SQSClient,
 } from "@aws-sdk/client-sqs";
-import { mapLimit } from "../lib/pool.js";
+import { mapLimit } from "../lib/index.js";
 
 export interface OutgoingMessage {
   /** Unique within the call; reported back on failure. */

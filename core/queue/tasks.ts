@@ -1,7 +1,7 @@
 /** Enqueues delivery tasks on the delivery queue. */
 import type { SQSClient } from "@aws-sdk/client-sqs";
-import type { Config } from "../config/runtime.js";
-import { type DeliveryTask, taskId } from "../model/task.js";
+import type { Config } from "../config/index.js";
+import { type DeliveryTask, taskId } from "../model/index.js";
 import { type SendReport, sendAll, sendEach } from "./send.js";
 
 /** What enqueueing needs: the SQS client and the delivery queue's url. */

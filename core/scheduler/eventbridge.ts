@@ -9,9 +9,8 @@
  */
 import type { SchedulerClient } from "@aws-sdk/client-scheduler";
 import { SendMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
-import { clientOptions } from "../config/aws.js";
-import type { Config } from "../config/runtime.js";
-import type { ScheduleEntry, Scheduler } from "../model/schedule.js";
+import { type Config, clientOptions } from "../config/index.js";
+import type { ScheduleEntry, Scheduler } from "../model/index.js";
 
 const MINUTE_MS = 60_000;
 

@@ -4,7 +4,7 @@
  * Receivers verify with the `standardwebhooks` or `svix` libraries.
  */
 import { createHmac } from "node:crypto";
-import type { EndpointRecord } from "../model/endpoint.js";
+import type { EndpointRecord } from "../model/index.js";
 import { isSigningKey, signEd25519 } from "./sign-ed25519.js";
 
 const PREFIX = "whsec_";

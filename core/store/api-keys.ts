@@ -4,8 +4,7 @@
  * transaction so a key is either fully usable or not at all. Only hashes are stored.
  */
 import { TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
-import type { ApiKeyRecord, Role } from "../model/principal.js";
-import type { CursorKey } from "./cursor.js";
+import type { ApiKeyRecord, CursorKey, Role } from "../model/index.js";
 import type { Db } from "./db.js";
 import { getItem } from "./item.js";
 import { keys } from "./keys.js";

@@ -4,7 +4,7 @@
  * event (the event's range in each of its endpoints' logs, merged), newest first.
  */
 import { encodeTime } from "ulid";
-import type { AttemptPage, AttemptQuery, AttemptRecord } from "../model/delivery.js";
+import type { AttemptPage, AttemptQuery, AttemptRecord } from "../model/index.js";
 import { cursorWithin } from "./cursor.js";
 import type { Db } from "./db.js";
 import { endpointsOfMessage } from "./deliveries.js";
@@ -13,8 +13,6 @@ import { getItem } from "./item.js";
 import { keys } from "./keys.js";
 import { queryPages } from "./query.js";
 import { allShards, queryMerged, SHARDS } from "./shards.js";
-
-export type { AttemptPage, AttemptQuery } from "../model/delivery.js";
 
 /** The attempt an item carries (`attempt`), with the delivery's ids. */
 function toAttempt(item: Record<string, unknown>): AttemptRecord {

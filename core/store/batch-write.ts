@@ -5,7 +5,7 @@
  * items cost N/25 requests, not N.
  */
 import { BatchWriteCommand } from "@aws-sdk/lib-dynamodb";
-import { mapLimit } from "../lib/pool.js";
+import { mapLimit } from "../lib/index.js";
 import type { Db } from "./db.js";
 
 const BATCH = 25;

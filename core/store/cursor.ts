@@ -3,9 +3,7 @@
  * DynamoDB key; before a store passes it as ExclusiveStartKey it checks the key lies inside
  * the partition being queried, so a forged cursor can never page into another tenant.
  */
-import { type CursorKey, invalidCursor } from "../model/cursor.js";
-
-export type { CursorKey, Page } from "../model/cursor.js";
+import { type CursorKey, invalidCursor } from "../model/index.js";
 
 /**
  * `expect`: attributes that must equal these values (e.g. `{ pk }`); `prefixes`: attributes

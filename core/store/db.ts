@@ -1,8 +1,7 @@
 /** The DynamoDB document client, pointed at AWS or at DynamoDB Local by configuration. */
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { clientOptions } from "../config/aws.js";
-import { type Config, ConfigError } from "../config/runtime.js";
+import { type Config, ConfigError, clientOptions } from "../config/index.js";
 import { fileKeyWrapper, type KeyWrapper, kmsKeyWrapper } from "./key-wrap.js";
 import { createSecretsAtRest, type SecretsAtRest } from "./secrets-at-rest.js";
 

@@ -14,14 +14,14 @@
  * re-enabling the endpoint resumes (core/endpoints/resume.ts).
  */
 import { QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import type {
-  AttemptRecord,
-  DeliveryLogEntry,
-  DeliveryRecord,
-  DeliveryStatus,
-  RecoverableRef,
-} from "../model/delivery.js";
-import { newId } from "../model/ids.js";
+import {
+  type AttemptRecord,
+  type DeliveryLogEntry,
+  type DeliveryRecord,
+  type DeliveryStatus,
+  newId,
+  type RecoverableRef,
+} from "../model/index.js";
 import { putAll } from "./batch-write.js";
 import type { Db } from "./db.js";
 import { field } from "./fields.js";

@@ -6,7 +6,7 @@
  * invocations and the user's own changes (disable) cannot be overwritten by stale reads.
  * Health writes never touch `updated_at`: that is the endpoint's configuration time.
  */
-import type { EndpointRecord } from "../model/endpoint.js";
+import type { EndpointRecord } from "../model/index.js";
 import type { Db } from "./db.js";
 import { toEndpoint } from "./endpoints.js";
 import { updateIf, updateReturning } from "./item.js";

@@ -5,8 +5,7 @@
  * under concurrent creates.
  */
 import { TransactWriteCommand, type TransactWriteCommandInput } from "@aws-sdk/lib-dynamodb";
-import type { EndpointRecord } from "../model/endpoint.js";
-import type { CursorKey } from "./cursor.js";
+import type { CursorKey, EndpointRecord } from "../model/index.js";
 import type { Db } from "./db.js";
 import { getItem, updateReturning } from "./item.js";
 import { keys } from "./keys.js";

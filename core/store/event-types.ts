@@ -1,5 +1,5 @@
 /** Custom event types of an organization (ORG#{org} / ETYPE#{name}). */
-import type { StoredEventType } from "../model/event-type.js";
+import type { StoredEventType } from "../model/index.js";
 import type { Db } from "./db.js";
 import { putIfAbsent } from "./item.js";
 import { keys } from "./keys.js";

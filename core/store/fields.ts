@@ -5,7 +5,7 @@
  * the first module to load core/model; the delivery bundle also stays free of the API's zod.
  * A field of the wrong type is a corrupt item: it throws rather than passing on bad data.
  */
-import type { DeliveryStatus } from "../model/delivery.js";
+import type { DeliveryStatus } from "../model/index.js";
 
 const STATUSES: ReadonlySet<string> = new Set<DeliveryStatus>([
   "pending",

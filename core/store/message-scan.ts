@@ -3,8 +3,7 @@
  * a window whose targets include one endpoint. A filter: every message of the window is read,
  * but only its id, targets and fan-out time come back (not the data).
  */
-import { idTimeBound } from "../model/ids.js";
-import type { StoredMessage } from "../model/message.js";
+import { idTimeBound, type StoredMessage } from "../model/index.js";
 import type { Db } from "./db.js";
 import { keys } from "./keys.js";
 import { allShards, queryMerged } from "./shards.js";

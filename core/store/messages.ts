@@ -10,17 +10,15 @@
 import type { AttributeValue } from "@aws-sdk/client-dynamodb";
 import { PutCommand } from "@aws-sdk/lib-dynamodb";
 import { encodeTime } from "ulid";
-import type { StoredMessage } from "../model/message.js";
+import type { CursorKey, Page, StoredMessage } from "../model/index.js";
 import { putAll } from "./batch-write.js";
 import { isConditionalCheckFailed } from "./conditional.js";
-import { type CursorKey, cursorWithin, type Page } from "./cursor.js";
+import { cursorWithin } from "./cursor.js";
 import type { Db } from "./db.js";
 import { getItem } from "./item.js";
 import { keys } from "./keys.js";
 import { type MessageHead, messagesTargeting } from "./message-scan.js";
 import { allShards, queryMerged } from "./shards.js";
-
-export type { StoredMessage } from "../model/message.js";
 
 /** Items written atomically with the message (delivery records), keys included. */
 export type ExtraItem = Record<string, unknown>;

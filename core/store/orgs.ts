@@ -1,6 +1,6 @@
 /** Organization items (ORG#{org} / ORG): name, creation time and the endpoint counter. */
-import type { OrgRecord } from "../model/org.js";
-import { type CursorKey, cursorWithin } from "./cursor.js";
+import type { CursorKey, OrgRecord } from "../model/index.js";
+import { cursorWithin } from "./cursor.js";
 import type { Db } from "./db.js";
 import { getItem, putIfAbsent, updateIf } from "./item.js";
 import { keys } from "./keys.js";

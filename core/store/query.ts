@@ -1,6 +1,7 @@
 /** Queries shared by the stores: items of one partition whose sort key has a given prefix. */
 import { QueryCommand, type QueryCommandInput, type QueryCommandOutput } from "@aws-sdk/lib-dynamodb";
-import { type CursorKey, cursorWithin, type Page } from "./cursor.js";
+import type { CursorKey, Page } from "../model/index.js";
+import { cursorWithin } from "./cursor.js";
 import type { Db } from "./db.js";
 
 type Item = NonNullable<QueryCommandOutput["Items"]>[number];

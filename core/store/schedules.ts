@@ -5,8 +5,8 @@
  */
 import { SendMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import { DeleteCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
-import type { Config } from "../config/runtime.js";
-import type { ScheduleEntry, Scheduler, ScheduleTarget } from "../model/schedule.js";
+import type { Config } from "../config/index.js";
+import type { ScheduleEntry, Scheduler, ScheduleTarget } from "../model/index.js";
 import type { Db } from "./db.js";
 import { putIfAbsent } from "./item.js";
 import { keys } from "./keys.js";

@@ -9,7 +9,7 @@
  * the cursor is the last sort key returned, one string valid in every shard.
  */
 import { QueryCommand, type QueryCommandInput } from "@aws-sdk/lib-dynamodb";
-import { table } from "../config/infra.js";
+import { table } from "../config/index.js";
 import type { Db } from "./db.js";
 
 export const SHARDS: number = table.shards;

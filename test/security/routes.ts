@@ -4,7 +4,8 @@
  */
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { expect } from "vitest";
-import type { ApiEnv, Role } from "../../core/api/env.js";
+import type { ApiEnv } from "../../core/api/env.js";
+import type { Role } from "../../core/model/principal.js";
 import { callApp } from "../support/api.js";
 
 export interface Route {

@@ -8,9 +8,10 @@
  */
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { createApp } from "../../core/api/app.js";
-import type { ApiEnv, Role } from "../../core/api/env.js";
+import type { ApiEnv } from "../../core/api/env.js";
 import { createApiKey } from "../../core/auth/api-keys.js";
 import { generateApiKey } from "../../core/auth/keys.js";
+import type { Role } from "../../core/model/principal.js";
 import { bootstrapOrg } from "../../core/orgs/bootstrap.js";
 import { type TestStack, uniqueOrg } from "./stack.js";
 

@@ -6,8 +6,8 @@
  */
 import { z } from "@hono/zod-openapi";
 import type { Deps } from "../../deps.js";
-import { listAgentEndpoints } from "../../endpoints/agents.js";
-import { AGENT_ID } from "../../model/limits.js";
+import { listAgentEndpoints } from "../../endpoints/index.js";
+import { AGENT_ID } from "../../model/index.js";
 import { pageOf } from "../pagination.js";
 import { ok, routes } from "../route-spec.js";
 import { createRouter, orgOf } from "../router.js";

@@ -1,5 +1,5 @@
 /** /v1/api-keys: admins create (raw key shown once), list and revoke their organization's keys. */
-import { createApiKey, listKeys, revokeKey } from "../../auth/api-keys.js";
+import { createApiKey, listKeys, revokeKey } from "../../auth/index.js";
 import type { Deps } from "../../deps.js";
 import { pageBody, pageOf, pageQuery, paginationQuery } from "../pagination.js";
 import { ok, routes } from "../route-spec.js";

@@ -4,8 +4,14 @@
  * Reads: any role. Resend and recover: admin (docs/design.md "Where each policy lives": writes need admin).
  */
 import type { z } from "@hono/zod-openapi";
-import { attemptDetail, endpointAttempts, endpointStats, eventAttempts } from "../../delivery/attempt-log.js";
-import { recoverEndpoint, resendDelivery } from "../../delivery/recovery.js";
+import {
+  attemptDetail,
+  endpointAttempts,
+  endpointStats,
+  eventAttempts,
+  recoverEndpoint,
+  resendDelivery,
+} from "../../delivery/index.js";
 import type { Deps } from "../../deps.js";
 import { pageBody, pageOf, pageQuery } from "../pagination.js";
 import { ok, routes } from "../route-spec.js";

@@ -8,9 +8,9 @@
  */
 import type { ZodObject } from "zod";
 import type { Deps } from "../../deps.js";
-import { endpointsOf } from "../../endpoints/agents.js";
-import type { EndpointRecord } from "../../model/endpoint.js";
-import { scopeEndpointInput } from "../../portal/scope.js";
+import { endpointsOf } from "../../endpoints/index.js";
+import type { EndpointRecord } from "../../model/index.js";
+import { scopeEndpointInput } from "../../portal/index.js";
 import { type OperationId, ok, routes } from "../route-spec.js";
 import { createRouter, orgOf } from "../router.js";
 import {

@@ -5,11 +5,8 @@
  */
 import { z } from "@hono/zod-openapi";
 import type { Deps } from "../../deps.js";
-import { jwksOf } from "../../endpoints/public-keys.js";
-import { requireEndpoint } from "../../endpoints/service.js";
-import { RECENT, testFilter } from "../../endpoints/test-filter.js";
-import { MAX_ID_LENGTH, MAX_PRODUCER_ID_LENGTH } from "../../model/limits.js";
-import { agentId, eventTypeString } from "../../model/message.js";
+import { jwksOf, RECENT, requireEndpoint, testFilter } from "../../endpoints/index.js";
+import { agentId, eventTypeString, MAX_ID_LENGTH, MAX_PRODUCER_ID_LENGTH } from "../../model/index.js";
 import { ok, routes } from "../route-spec.js";
 import { createRouter, orgOf } from "../router.js";
 import { endpointIdParam } from "../schemas/endpoints.js";

@@ -4,8 +4,7 @@
  * (endpoint-crud.ts); the list, secret rotation and secret read are this path's own.
  */
 import type { Deps } from "../../deps.js";
-import { readSecrets } from "../../endpoints/secret-read.js";
-import { listEndpoints, rotateSecret } from "../../endpoints/service.js";
+import { listEndpoints, readSecrets, rotateSecret } from "../../endpoints/index.js";
 import { emptyBodyAsObject } from "../optional-body.js";
 import { pageBody, pageOf, pageQuery, paginationQuery } from "../pagination.js";
 import { ok, routes } from "../route-spec.js";

@@ -1,8 +1,8 @@
 /** /v1/event-types: the organization's catalog (defaults + its own types). */
 import { z } from "@hono/zod-openapi";
 import type { Deps } from "../../deps.js";
-import type { EventTypeDef } from "../../event-types/default-catalog.js";
-import { createEventType } from "../../events/custom-types.js";
+import { createEventType } from "../../events/index.js";
+import type { EventTypeDef } from "../../model/index.js";
 import { ok, routes } from "../route-spec.js";
 import { createRouter, orgOf } from "../router.js";
 import { createEventTypeBody, eventTypeView } from "../schemas/event-types.js";

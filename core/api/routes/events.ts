@@ -3,10 +3,8 @@
  * events; and the endpoint test routes, which send a `webhook.test` event the normal way.
  */
 import type { Deps } from "../../deps.js";
-import { ingestEvent } from "../../events/ingest.js";
-import { getEventWithDeliveries, listEvents } from "../../events/query.js";
-import { sendTestEvent } from "../../events/test-event.js";
-import { validationError } from "../../model/errors.js";
+import { getEventWithDeliveries, ingestEvent, listEvents, sendTestEvent } from "../../events/index.js";
+import { validationError } from "../../model/index.js";
 import { pageBody, pageOf, pageQuery } from "../pagination.js";
 import { ok, routes } from "../route-spec.js";
 import { createRouter, orgOf } from "../router.js";

@@ -3,13 +3,13 @@
  * returned once) and lists them. Only admins of the platform organization may call these.
  */
 import type { Deps } from "../../deps.js";
-import { deleteOrganization } from "../../orgs/delete.js";
 import {
   assertPlatformAdmin,
   createOrganization,
+  deleteOrganization,
   getOrganization,
   listOrganizations,
-} from "../../orgs/service.js";
+} from "../../orgs/index.js";
 import { pageBody, pageOf, pageQuery, paginationQuery } from "../pagination.js";
 import { ok, routes } from "../route-spec.js";
 import { createRouter } from "../router.js";

@@ -1,6 +1,6 @@
 /** /v1/portal-sessions: create (admin) and revoke customer-portal sessions; `current` for the portal itself. */
 import type { Deps } from "../../deps.js";
-import { createSession, currentSession, revokeSession } from "../../portal/sessions.js";
+import { createSession, currentSession, revokeSession } from "../../portal/index.js";
 import { ok, routes } from "../route-spec.js";
 import { createRouter } from "../router.js";
 import {

@@ -1,7 +1,6 @@
 /** Bodies and responses of /v1/api-keys. */
 import { z } from "@hono/zod-openapi";
-import { MAX_KEY_NAME_LENGTH } from "../../model/limits.js";
-import { role as roleEnum } from "../../model/principal.js";
+import { MAX_KEY_NAME_LENGTH, role as roleEnum } from "../../model/index.js";
 import { pathId } from "./params.js";
 
 const role = roleEnum.meta({

@@ -1,6 +1,6 @@
 /** Bodies and responses of the attempt log and recovery routes. */
 import { z } from "@hono/zod-openapi";
-import type { AttemptRecord } from "../../model/delivery.js";
+import type { AttemptRecord } from "../../model/index.js";
 import { paginationQuery } from "../pagination.js";
 import { pathId } from "./params.js";
 

@@ -4,11 +4,12 @@
  */
 
 import { z } from "@hono/zod-openapi";
-import { endpointKeys } from "../../endpoints/public-keys.js";
-import type { CreateEndpointInput, UpdateEndpointInput } from "../../endpoints/service.js";
-import { breakerState, type EndpointRecord, isSlow } from "../../model/endpoint.js";
-import { validationError } from "../../model/errors.js";
+import { type CreateEndpointInput, endpointKeys, type UpdateEndpointInput } from "../../endpoints/index.js";
 import {
+  agentIdInput,
+  breakerState,
+  type EndpointRecord,
+  isSlow,
   MAX_DESCRIPTION_LENGTH,
   MAX_LABEL_LENGTH,
   MAX_SECRET_LENGTH,
@@ -16,8 +17,8 @@ import {
   RATE_LIMIT,
   RETRIES,
   TIMEOUT_MS,
-} from "../../model/limits.js";
-import { agentIdInput } from "../../model/message.js";
+  validationError,
+} from "../../model/index.js";
 import { aliasesOf, aliasInput, aliasOutput, rawSecretInput, resolveAliases } from "../aliases.js";
 import { eventTypeList } from "./event-type-list.js";
 import { pathId } from "./params.js";

@@ -1,7 +1,6 @@
 /** A subscription list: exact event types or patterns. Shared by the canonical field and its aliases. */
 import { z } from "@hono/zod-openapi";
-import { MAX_EVENT_TYPES_PER_ENDPOINT } from "../../model/limits.js";
-import { eventTypeString } from "../../model/message.js";
+import { eventTypeString, MAX_EVENT_TYPES_PER_ENDPOINT } from "../../model/index.js";
 
 export const eventTypeList = z
   .array(eventTypeString)

@@ -1,7 +1,6 @@
 /** Bodies and responses of /v1/event-types. */
 import { z } from "@hono/zod-openapi";
-import { MAX_EVENT_TYPE_DESCRIPTION } from "../../model/limits.js";
-import { eventTypeString } from "../../model/message.js";
+import { eventTypeString, MAX_EVENT_TYPE_DESCRIPTION } from "../../model/index.js";
 
 export const eventTypeName = eventTypeString
   .regex(/^[a-z0-9][a-z0-9_-]*(\.[a-z0-9][a-z0-9_-]*)*$/, {

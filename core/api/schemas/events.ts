@@ -1,8 +1,12 @@
 /** Bodies and responses of /v1/events and the endpoint test routes. */
 import { z } from "@hono/zod-openapi";
-import { deliveryStatus, endpointDelivery } from "../../model/delivery.js";
-import { MAX_DATA_BYTES } from "../../model/limits.js";
-import { eventTypeString, publishFields } from "../../model/message.js";
+import {
+  deliveryStatus,
+  endpointDelivery,
+  eventTypeString,
+  MAX_DATA_BYTES,
+  publishFields,
+} from "../../model/index.js";
 import { paginationQuery } from "../pagination.js";
 import { pathId } from "./params.js";
 

@@ -1,6 +1,6 @@
 /** Bodies and responses of /v1/organizations. */
 import { z } from "@hono/zod-openapi";
-import { MAX_ID_LENGTH, MAX_ORG_NAME_LENGTH } from "../../model/limits.js";
+import { MAX_ID_LENGTH, MAX_ORG_NAME_LENGTH } from "../../model/index.js";
 import { createdApiKey } from "./api-keys.js";
 import { pathId } from "./params.js";
 

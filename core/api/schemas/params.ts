@@ -1,6 +1,6 @@
 /** Path parameters: ids longer than any of ours are a 400 before a handler runs. */
 import { z } from "@hono/zod-openapi";
-import { MAX_ID_LENGTH } from "../../model/limits.js";
+import { MAX_ID_LENGTH } from "../../model/index.js";
 
 /** `{ [name]: string }` for a route's `request.params`, documented with an example id. */
 export function pathId<N extends string = "id">(example?: string, name: N = "id" as N) {

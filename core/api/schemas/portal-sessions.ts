@@ -1,7 +1,6 @@
 /** Bodies and responses of /v1/portal-sessions. */
 import { z } from "@hono/zod-openapi";
-import { CAPABILITIES } from "../../portal/capabilities.js";
-import { SESSION_SECONDS } from "../../portal/sessions.js";
+import { CAPABILITIES, SESSION_SECONDS } from "../../portal/index.js";
 
 const capability = z.enum(CAPABILITIES);
 

@@ -1,0 +1,17 @@
+/**
+ * Contract of core/config, the settings: the deployment's constants shared with infra/ (infra.ts),
+ * the runtime configuration read from the environment (runtime.ts), the AWS clients' options
+ * (aws.ts). Modules outside the folder import only this index (docs/design.md, "Layers"); what it
+ * does not re-export is internal to the folder.
+ */
+export { clientOptions } from "./aws.js";
+export {
+  functions,
+  type QueueSettings,
+  queues,
+  SQS_MAX_DELAY_SECONDS,
+  SQS_MAX_IN_FLIGHT,
+  SQS_MAX_MESSAGE_BYTES,
+  table,
+} from "./infra.js";
+export { type Config, ConfigError, loadConfig } from "./runtime.js";

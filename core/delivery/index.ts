@@ -1,0 +1,9 @@
+/**
+ * Contract of core/delivery, delivering a task to an endpoint: the delivery and maintenance
+ * handlers, recovery (resend, recover) and the attempt log. Modules outside the folder import only
+ * this index (docs/design.md, "Layers"); what it does not re-export is internal to the folder.
+ */
+export { attemptDetail, endpointAttempts, endpointStats, eventAttempts } from "./attempt-log.js";
+export { createDeliveryHandler } from "./handler.js";
+export { createMaintenanceHandler } from "./maintenance.js";
+export { recoverEndpoint, resendDelivery } from "./recovery.js";

@@ -1,0 +1,10 @@
+/**
+ * Contract of core/events, events: publishing, ingest, fan-out to endpoints, and the queries of
+ * events. Modules outside the folder import only this index (docs/design.md, "Layers"); what it
+ * does not re-export is internal to the folder.
+ */
+export { createEventType } from "./custom-types.js";
+export { ingestEvent } from "./ingest.js";
+export { createIngestHandler } from "./ingest-handler.js";
+export { getEventWithDeliveries, listEvents } from "./query.js";
+export { sendTestEvent } from "./test-event.js";

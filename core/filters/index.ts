@@ -1,0 +1,16 @@
+/**
+ * Contract of core/filters, event matching (type, agent, payload filter) and the filter counts.
+ * Modules outside the folder import only this index (docs/design.md, "Layers"); what it does not
+ * re-export is internal to the folder.
+ */
+export { countFiltered } from "./counts.js";
+export { checkFilter, filterInput, passesFilter } from "./filter.js";
+export {
+  type AgentId,
+  agentMatches,
+  type Matched,
+  matchEndpoints,
+  sameAgent,
+  subscribes,
+  typeMatches,
+} from "./match.js";

@@ -1,0 +1,7 @@
+/**
+ * Contract of core/lib, the generic helpers every layer may use: the worker pool and the
+ * per-organization cache. Modules outside the folder import only this index (docs/design.md,
+ * "Layers"); what it does not re-export is internal to the folder.
+ */
+export { type OrgCacheOptions, orgCache } from "./org-cache.js";
+export { mapLimit } from "./pool.js";

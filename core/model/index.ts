@@ -1,0 +1,79 @@
+/**
+ * Contract of core/model, the shared contracts: zod schemas and types of events, deliveries,
+ * endpoints and tasks, every limit, ids, errors. Modules outside the folder import only this index
+ * (docs/design.md, "Layers"); what it does not re-export is internal to the folder.
+ */
+export { type CursorKey, invalidCursor, type Page } from "./cursor.js";
+export {
+  type AttemptPage,
+  type AttemptQuery,
+  type AttemptRecord,
+  type DeliveryLogEntry,
+  type DeliveryRecord,
+  type DeliveryStatus,
+  deliveryStatus,
+  type EndpointDelivery,
+  endpointDelivery,
+  type RecoverableRef,
+} from "./delivery.js";
+export { breakerState, type EndpointRecord, isSlow } from "./endpoint.js";
+export { conflict, notFound, payloadTooLarge, ServiceError, validationError } from "./errors.js";
+export type { EventTypeDef, StoredEventType } from "./event-type.js";
+export { idTimeBound, isId, newId } from "./ids.js";
+export {
+  AGENT_ID,
+  DEFAULT_MAX_ENDPOINTS_PER_ORG,
+  MAX_BODY_BYTES,
+  MAX_CURSOR_LENGTH,
+  MAX_DATA_BYTES,
+  MAX_DATA_DEPTH,
+  MAX_DELIVER_AHEAD_MS,
+  MAX_DESCRIPTION_LENGTH,
+  MAX_EVENT_TYPE_DESCRIPTION,
+  MAX_EVENT_TYPES_PER_ENDPOINT,
+  MAX_HEADER_VALUE,
+  MAX_HEADERS,
+  MAX_ID_LENGTH,
+  MAX_KEY_NAME_LENGTH,
+  MAX_LABEL_LENGTH,
+  MAX_ORG_NAME_LENGTH,
+  MAX_PRODUCER_ID_LENGTH,
+  MAX_RAW_SECRET_LENGTH,
+  MAX_RECOVER_PER_CALL,
+  MAX_RECOVER_SCAN,
+  MAX_SCHEMA_BYTES,
+  MAX_SCHEMA_KEYWORDS_PER_VALUE,
+  MAX_SCHEMA_NODES,
+  MAX_SECRET_LENGTH,
+  MAX_UNIQUE_ITEMS,
+  MAX_URL_LENGTH,
+  MAX_VALIDATION_WORK,
+  PAGE_SIZE,
+  RATE_LIMIT,
+  RESPONSE_BODY_LIMIT,
+  RETRIES,
+  SECRET_BYTES,
+  STUCK_GRACE_MS,
+  TIMEOUT_MS,
+} from "./limits.js";
+export {
+  agentId,
+  agentIdInput,
+  eventTypeString,
+  ingestMessage,
+  type MessageRecord,
+  publishFields,
+  type StoredMessage,
+  webhookBody,
+} from "./message.js";
+export type { OrgRecord } from "./org.js";
+export {
+  type ApiKeyRecord,
+  type KeyMode,
+  type PortalScope,
+  type Principal,
+  type Role,
+  role,
+} from "./principal.js";
+export { type ScheduleEntry, type Scheduler, type ScheduleTarget, scheduleName } from "./schedule.js";
+export { type DeliveryTask, deliveryTask, type QueuedTask, queuedTask, taskFor, taskId } from "./task.js";

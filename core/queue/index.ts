@@ -1,0 +1,10 @@
+/**
+ * Contract of core/queue, the SQS adapter: batched sends, delivery tasks, the one dead-letter
+ * path, visibility. Modules outside the folder import only this index (docs/design.md, "Layers");
+ * what it does not re-export is internal to the folder.
+ */
+export { type DeadLetter, deadLetter, sendToDlq } from "./dead-letter.js";
+export { SendError, sendAll, sendEach } from "./send.js";
+export { createSqs } from "./sqs.js";
+export { enqueueTasks, enqueueTasksOfMessages } from "./tasks.js";
+export { changeVisibility } from "./visibility.js";

@@ -1,0 +1,20 @@
+/**
+ * Contract of core/store, the DynamoDB adapter: the table client and one module per item family.
+ * Modules outside the folder import only this index (docs/design.md, "Layers"); what it does not
+ * re-export is internal to the folder.
+ */
+export { type ApiKeyStore, apiKeyStore } from "./api-keys.js";
+export { type AttemptStore, attemptStore } from "./attempts.js";
+export { createDb, type Db } from "./db.js";
+export { type DeliveryStore, deliveryStore } from "./deliveries.js";
+export { type HealthStore, healthStore } from "./endpoint-health.js";
+export { type EndpointStore, endpointStore } from "./endpoints.js";
+export { type EventTypeStore, eventTypeStore } from "./event-types.js";
+export { type FilterCountStore, filterCountStore } from "./filter-counts.js";
+export { type FanoutStore, fanoutStore } from "./message-fanout.js";
+export { type MessageStore, messageStore } from "./messages.js";
+export { type OrgStore, orgStore } from "./orgs.js";
+export { type PingStore, pingStore } from "./ping.js";
+export { type PortalSessionStore, portalSessionStore } from "./portal-sessions.js";
+export { type RateLimitStore, rateLimitStore } from "./rate-limit.js";
+export { fireDueSchedules, localScheduler } from "./schedules.js";
