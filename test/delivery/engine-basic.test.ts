@@ -4,20 +4,15 @@
  */
 import { Webhook as StandardWebhook } from "standardwebhooks";
 import { Webhook as SvixWebhook } from "svix";
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { attemptsOf, enqueueFor, waitForDelivery } from "../support/deliveries.js";
 import { useHarness } from "../support/delivery.js";
 import { endpointNow, newSecret, putEndpoint } from "../support/endpoints.js";
-import type { SqsSpy } from "../support/sqs-spy.js";
 import { waitFor } from "../support/wait.js";
 
 // Retry-After test: schedule 1 s, 1 s, then 4 s (the longest delay bounds a Retry-After).
 const h = useHarness({ RETRY_SCHEDULE: "1,1,1,4" });
 const receiver = h.receiver;
-let spy: SqsSpy;
-beforeAll(() => {
-  spy = h.spy;
-});
 
 function headersOf(req: { headers: Record<string, string | string[] | undefined> }): Record<string, string> {
   return Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)]));
@@ -85,7 +80,7 @@ describe.concurrent("delivery engine", () => {
     for (const q of reqs) expect(new StandardWebhook(ep.secret).verify(q.body, headersOf(q))).toBeTruthy();
     // The engine held each retry for the schedule's 1 s (±10 %, whole seconds): what SQS was told.
     // Recorded when SQS answers the change, which a loaded machine may deliver after the retry: wait.
-    const waits = await waitFor(() => spy.waits(t.msg_id).length >= 2 && spy.waits(t.msg_id), {
+    const waits = await waitFor(() => h.spy.waits(t.msg_id).length >= 2 && h.spy.waits(t.msg_id), {
       what: "both visibility changes",
     });
     expect(waits).toHaveLength(2);
@@ -170,7 +165,7 @@ describe.concurrent("delivery engine", () => {
     expect(d.attempts).toBe(3);
     expect(r.requests).toHaveLength(3);
     // What SQS was told to wait: 3 s as asked (over the 1 s scheduled), then 600 s capped at 4 s.
-    expect(spy.waits(t.msg_id)).toEqual([3, 4]);
+    expect(h.spy.waits(t.msg_id)).toEqual([3, 4]);
   });
 
   it("signs with both secrets during a rotation's grace period", async () => {

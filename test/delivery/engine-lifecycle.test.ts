@@ -3,23 +3,18 @@
  * disabled while retrying, failing → active, auto-disable by the maintenance timer, invalid tasks.
  */
 import { SendMessageCommand } from "@aws-sdk/client-sqs";
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createMaintenanceHandler } from "../../core/delivery/maintenance.js";
 import { keys } from "../../core/store/keys.js";
 import { enqueueFor, rawItem, waitForDelivery } from "../support/deliveries.js";
 import { scheduleEntriesWith, useHarness } from "../support/delivery.js";
 import { deleteEndpointItem, endpointNow, putEndpoint, updateEndpointFields } from "../support/endpoints.js";
 import { dlqMessageFor, receiveWhere } from "../support/queues.js";
-import type { SqsSpy } from "../support/sqs-spy.js";
 import { waitFor } from "../support/wait.js";
 
 // failing after 0 h, disabled 0 days later: the whole health cycle runs in seconds.
 const h = useHarness({ RETRY_SCHEDULE: "1", FAILING_AFTER_HOURS: "0", DISABLE_AFTER_DAYS: "0" });
 const receiver = h.receiver;
-let spy: SqsSpy;
-beforeAll(() => {
-  spy = h.spy;
-});
 
 describe.concurrent("delivery lifecycle", () => {
   it("dead-letters the task with the reason when retries are exhausted", async () => {
@@ -47,7 +42,9 @@ describe.concurrent("delivery lifecycle", () => {
     const item = ref && (await rawItem(h.deps, ref.key));
     expect(item?.gsi2pk).toBe(keys.recoverable(t.org_id, ep.id, t.created_at, t.msg_id).gsi2pk);
     // No further attempt can be made: the task's message is deleted from the delivery queue.
-    await waitFor(() => spy.gone(t.msg_id, h.deps.config.queues.delivery), { what: "the task acknowledged" });
+    await waitFor(() => h.spy.gone(t.msg_id, h.deps.config.queues.delivery), {
+      what: "the task acknowledged",
+    });
     expect(r.requests).toHaveLength(2);
   });
 

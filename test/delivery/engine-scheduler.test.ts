@@ -6,17 +6,14 @@ import { attemptsOf, enqueue, putMessageOf, taskFor, waitForDelivery } from "../
 import { fireSchedules, type Harness, scheduleEntriesWith, startHarness } from "../support/delivery.js";
 import { putEndpoint } from "../support/endpoints.js";
 import { type Receiver, startReceiver } from "../support/receiver.js";
-import type { SqsSpy } from "../support/sqs-spy.js";
 import { waitFor } from "../support/wait.js";
 
 let h: Harness;
 let r: Receiver;
-let spy: SqsSpy;
 
 beforeAll(async () => {
   // Re-sends wait at most 2 s here (SQS: 15 min): the 3 s delay after attempt 2 goes through the scheduler.
   h = await startHarness({ RETRY_SCHEDULE: "1,3,1", SHORT_WAIT_SECONDS: "1" }, { maxDelaySeconds: 2 });
-  spy = h.spy;
   r = await startReceiver({ plan: [{ status: 500 }, { status: 500 }] });
 });
 afterAll(async () => {
@@ -44,7 +41,7 @@ it("hands delays longer than a visibility timeout to the scheduler, keeping the 
   const second = (await attemptsOf(h.deps, ep)).find((a) => a.attempt === 2)!;
   expect(Date.parse(retrying.next_attempt_at!) - Date.parse(second.timestamp)).toBeGreaterThanOrEqual(2700);
   // The SQS message was acknowledged and not re-sent: nothing comes back until the entry fires.
-  await waitFor(() => spy.gone(t.msg_id, h.deps.config.queues.delivery), { what: "the task acknowledged" });
+  await waitFor(() => h.spy.gone(t.msg_id, h.deps.config.queues.delivery), { what: "the task acknowledged" });
   expect(r.requests).toHaveLength(2);
 
   expect(await fireSchedules(h.deps, new Date(Date.now() + 10_000))).toBe(1);
