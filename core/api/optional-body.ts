@@ -6,7 +6,7 @@
 import { createMiddleware } from "hono/factory";
 
 export const emptyBodyAsObject = createMiddleware(async (c, next) => {
-  const type = c.req.header("content-type") ?? "";
+  const type = (c.req.header("content-type") ?? "").toLowerCase();
   if (type.startsWith("application/json") && (await c.req.raw.clone().text()).trim() === "") {
     c.req.raw = new Request(c.req.raw, { body: "{}" });
   }

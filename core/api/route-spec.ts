@@ -18,6 +18,7 @@ import { requireRole } from "./auth.js";
 import type { ApiEnv } from "./env.js";
 import { type ErrorCode, type ErrorResponses, errorResponses } from "./errors.js";
 import docs from "./operation-docs.json" with { type: "json" };
+import { emptyBodyAsObject } from "./optional-body.js";
 import { json } from "./router.js";
 
 type Method = "get" | "post" | "patch" | "put" | "delete";
@@ -42,7 +43,10 @@ export function ok<const S extends 200 | 201 | 202 | 204, Z extends ZodType | un
   };
 }
 
-/** The request's path and query parameters and its JSON body (`optionalBody`: one it may leave out). */
+/**
+ * The request's path and query parameters and its JSON body (`optionalBody`: one it may leave
+ * out, even with `content-type: application/json`: such a route reads an empty body as `{}`).
+ */
 export interface RequestSpec {
   params?: ZodObject;
   query?: ZodObject;
@@ -97,8 +101,10 @@ function defineRoute<M extends Method, P extends string, S extends RouteSpec>(
   spec: S,
 ): RouteOf<M, P, S> {
   const { summary, description } = docs[operationId];
-  const { use = [], responses } = spec;
+  const { responses } = spec;
   const { params, query, body, optionalBody } = spec.request ?? {};
+  // Every route whose body is optional accepts an empty one, whatever its content-type says.
+  const use = [...(optionalBody ? [emptyBodyAsObject] : []), ...(spec.use ?? [])];
   const request: Record<string, unknown> = {};
   if (params) request.params = params;
   if (query) request.query = query;

@@ -5,7 +5,6 @@
  */
 import type { Deps } from "../../deps.js";
 import { listEndpoints, readSecrets, rotateSecret } from "../../endpoints/index.js";
-import { emptyBodyAsObject } from "../optional-body.js";
 import { pageBody, pageOf, pageQuery, paginationQuery } from "../pagination.js";
 import { ok, routes } from "../route-spec.js";
 import { orgOf } from "../router.js";
@@ -32,7 +31,6 @@ const list = route.get("/webhook-endpoints", "viewer", "listEndpoints", {
 });
 
 const rotate = route.post("/webhook-endpoints/{id}/rotate-secret", "admin", "rotateEndpointSecret", {
-  use: [emptyBodyAsObject],
   request: { params: endpointIdParam, optionalBody: rotateSecretBody },
   responses: ok(200, "The endpoint with its new secret", endpointWithSecret).errors(400, 403, 404),
 });
