@@ -105,6 +105,7 @@ export function createDeps(config: Config, overrides: Partial<Deps> = {}): Deps 
   const cache = { ttlMs: config.endpointCacheSeconds * 1000, now };
   const endpoints = overrides.endpointStore ?? endpointStore(db);
   const eventTypes = overrides.eventTypeStore ?? eventTypeStore(db);
+  const orgs = overrides.orgStore ?? orgStore(db);
   return {
     config,
     db,
@@ -123,13 +124,13 @@ export function createDeps(config: Config, overrides: Partial<Deps> = {}): Deps 
     pingStore: overrides.pingStore ?? pingStore(db),
     healthMemos: overrides.healthMemos ?? new Map(),
     fullRateWindows: overrides.fullRateWindows ?? new Map(),
-    endpoints: overrides.endpoints ?? endpointDirectory(endpoints, cache),
+    endpoints: overrides.endpoints ?? endpointDirectory(endpoints, orgs, cache),
     eventTypes: overrides.eventTypes ?? eventTypeCatalog(eventTypes, cache),
     apiKeyStore: overrides.apiKeyStore ?? apiKeyStore(db),
     endpointStore: endpoints,
     eventTypeStore: eventTypes,
     filterCountStore: overrides.filterCountStore ?? filterCountStore(db),
-    orgStore: overrides.orgStore ?? orgStore(db),
+    orgStore: orgs,
     portalSessionStore: overrides.portalSessionStore ?? portalSessionStore(db),
   };
 }

@@ -3,6 +3,8 @@
  * (URL, secrets) see them, from a brief per-process cache (core/lib/org-cache.ts). The
  * composition root (core/deps.ts) builds one per process; writers invalidate it.
  * A read that must be current (the API) goes through the endpoints service instead.
+ * The same entry says whether the organization is deleted (its tombstone, read alongside):
+ * ingest refuses events for a deleted organization (core/events/ingest.ts).
  */
 
 import { type OrgCacheOptions, orgCache } from "../lib/index.js";
@@ -13,6 +15,8 @@ export interface EndpointDirectory {
   list(org: string): Promise<EndpointRecord[]>;
   /** One endpoint from the cached list; undefined when it is not there. */
   cached(org: string, id: string): Promise<EndpointRecord | undefined>;
+  /** Whether the organization was deleted (cached like the list). */
+  deleted(org: string): Promise<boolean>;
   /** Forget an organization's entry (after a write in this process). */
   invalidate(org: string): void;
 }
@@ -22,11 +26,24 @@ export interface EndpointLists {
   listAll(org: string): Promise<EndpointRecord[]>;
 }
 
-export function endpointDirectory(store: EndpointLists, cache: OrgCacheOptions): EndpointDirectory {
-  const lists = orgCache((org) => store.listAll(org), cache);
+/** The organization item's part the directory reads (absent: an organization that exists implicitly). */
+export interface OrgTombstones {
+  get(org: string): Promise<{ deleted_at?: string } | undefined>;
+}
+
+export function endpointDirectory(
+  store: EndpointLists,
+  orgs: OrgTombstones,
+  cache: OrgCacheOptions,
+): EndpointDirectory {
+  const entries = orgCache(async (org) => {
+    const [endpoints, rec] = await Promise.all([store.listAll(org), orgs.get(org)]);
+    return { endpoints, deleted: rec?.deleted_at !== undefined };
+  }, cache);
   return {
-    list: (org) => lists.get(org),
-    cached: async (org, id) => (await lists.get(org)).find((e) => e.id === id),
-    invalidate: (org) => lists.invalidate(org),
+    list: async (org) => (await entries.get(org)).endpoints,
+    cached: async (org, id) => (await entries.get(org)).endpoints.find((e) => e.id === id),
+    deleted: async (org) => (await entries.get(org)).deleted,
+    invalidate: (org) => entries.invalidate(org),
   };
 }

@@ -95,7 +95,9 @@ export async function createEndpoint(
     deps.now(),
   );
   const max = deps.config.limits.maxEndpointsPerOrg;
-  if (!(await deps.endpointStore.insert(rec, { max }))) {
+  const outcome = await deps.endpointStore.insert(rec, { max });
+  if (outcome === "org_deleted") throw notFound("organization");
+  if (outcome === "limit") {
     throw new ServiceError(
       400,
       "endpoint_limit_reached",

@@ -14,7 +14,7 @@
  */
 import type { Uses } from "../deps.js";
 import { countFiltered } from "../filters/index.js";
-import { type EndpointRecord, newId, type StoredMessage } from "../model/index.js";
+import { type EndpointRecord, newId, ServiceError, type StoredMessage } from "../model/index.js";
 import {
   completeFanout,
   type FanoutDeps,
@@ -66,6 +66,11 @@ export async function claimEvent(
   opts: IngestOptions = {},
 ): Promise<Claim> {
   const ev = await validateEvent(deps, input);
+  // A deleted organization gets nothing stored (its data is being forgotten): the ingest DLQ
+  // keeps the event with this reason. HTTP publishers never get here (their keys are revoked).
+  if (await deps.endpoints.deleted(ev.org_id)) {
+    throw new ServiceError(404, "organization_deleted", `organization ${ev.org_id} was deleted`);
+  }
   const now = deps.now();
   const id = ev.producer_id
     ? newId("msg", now)

@@ -5,6 +5,11 @@ export interface OrgRecord {
   created_at: string;
   /** Maintained by the endpoints store in the same transaction as each create/delete. */
   endpoint_count: number;
-  /** Set when the organization was deleted: the item stays as a tombstone (the id is never reused). */
+  /**
+   * Set first when the organization is deleted: the item stays as a tombstone (the id is never
+   * reused) that every create checks in its condition, so deletion wins any race.
+   */
   deleted_at?: string;
+  /** Set last, when the deletion has revoked, removed and forgotten everything. */
+  purged_at?: string;
 }

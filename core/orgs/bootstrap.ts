@@ -28,6 +28,9 @@ export async function bootstrapOrg(
     name: input.name,
     created_at: deps.now().toISOString(),
   });
+  if (!created && (await deps.orgStore.get(input.orgId))?.deleted_at) {
+    throw new Error(`organization ${input.orgId} was deleted; its id is never used again`);
+  }
   if (!input.apiKey) return { orgId: input.orgId, created };
   const existing = await findApiKey(deps, input.apiKey);
   if (existing) {

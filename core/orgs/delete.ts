@@ -6,6 +6,9 @@
  * attempts expire with their retention. The organization's item stays as a tombstone: its id is
  * never created again, so no new tenant inherits what is left.
  *
+ * The tombstone is written first: from then on nothing can be added to the organization (every
+ * create checks it in its DynamoDB condition, core/store/org-tombstone.ts), so what the steps
+ * below find is all there is, and a create racing the DELETE either is found or is refused.
  * Every step is idempotent: a DELETE that died half-way is finished by the next one.
  */
 import { revokeKey } from "../auth/index.js";
@@ -22,8 +25,9 @@ export async function deleteOrganization(
     throw conflict("platform_organization", "the platform organization cannot be deleted");
   }
   const org = await deps.orgStore.get(id);
-  if (!org || org.deleted_at) throw notFound("organization");
+  if (!org || org.purged_at) throw notFound("organization");
   const at = deps.now().toISOString();
+  await deps.orgStore.markDeleted(id, at);
   const ids = await deps.orgStore.credentialIds(id);
   // Credentials first: from here on nobody acts for the organization.
   await Promise.all([
@@ -33,5 +37,5 @@ export async function deleteOrganization(
   for (const ep of ids.endpoints) await deps.endpointStore.remove(id, ep);
   deps.endpoints.invalidate(id);
   await deps.orgStore.forgetSecrets(id);
-  await deps.orgStore.markDeleted(id, at);
+  await deps.orgStore.markPurged(id, at);
 }

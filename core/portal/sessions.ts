@@ -44,7 +44,9 @@ async function targetOrg(
   if (caller.orgId !== deps.config.platformOrgId) {
     throw new ServiceError(403, "forbidden", "only platform admins create sessions for another organization");
   }
-  if (!(await deps.orgStore.get(orgId))) throw notFound("organization");
+  // A deleted organization is never acted for again (its sessions would undo the deletion).
+  const rec = await deps.orgStore.get(orgId);
+  if (!rec || rec.deleted_at) throw notFound("organization");
   return orgId;
 }
 

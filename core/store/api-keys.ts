@@ -4,10 +4,11 @@
  * transaction so a key is either fully usable or not at all. Only hashes are stored.
  */
 import { TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
-import type { ApiKeyRecord, CursorKey, Role } from "../model/index.js";
+import { type ApiKeyRecord, type CursorKey, notFound, type Role } from "../model/index.js";
 import type { Db } from "./db.js";
 import { getItem } from "./item.js";
 import { keys } from "./keys.js";
+import { failedConditions, orgNotDeleted } from "./org-tombstone.js";
 import { queryPageWithPrefix } from "./query.js";
 
 /** What the lookup-by-hash item holds: enough to authenticate without a second read. */
@@ -25,7 +26,10 @@ function strip(item: Record<string, unknown>): Record<string, unknown> {
   return rest;
 }
 
-/** Writes both items; returns false when a key with that hash already exists. */
+/**
+ * Writes both items; returns false when a key with that hash already exists, 404 when the
+ * organization is deleted (its tombstone, org-tombstone.ts).
+ */
 async function putApiKey(db: Db, rec: ApiKeyRecord): Promise<boolean> {
   const lookup: ApiKeyLookup = { org_id: rec.org_id, key_id: rec.id, role: rec.role, key_hash: rec.key_hash };
   try {
@@ -46,11 +50,13 @@ async function putApiKey(db: Db, rec: ApiKeyRecord): Promise<boolean> {
               ConditionExpression: "attribute_not_exists(pk)",
             },
           },
+          orgNotDeleted(db, rec.org_id),
         ],
       }),
     );
     return true;
   } catch (err) {
+    if (failedConditions(err).includes(2)) throw notFound("organization");
     if ((err as { name?: string }).name === "TransactionCanceledException") return false;
     throw err;
   }

@@ -5,11 +5,14 @@
  * under concurrent creates.
  */
 import { TransactWriteCommand, type TransactWriteCommandInput } from "@aws-sdk/lib-dynamodb";
+import { logger } from "../log/index.js";
 import type { CursorKey, EndpointRecord } from "../model/index.js";
 import type { Db } from "./db.js";
 import { getItem, updateReturning } from "./item.js";
 import { keys } from "./keys.js";
+import { failedConditions } from "./org-tombstone.js";
 import { queryAllWithPrefix, queryPageWithPrefix } from "./query.js";
+import { SecretUnreadableError } from "./secrets-at-rest.js";
 
 /**
  * Strips the key attributes so callers only see the record. Its secrets stay as stored
@@ -21,15 +24,28 @@ export function toEndpoint(item: Record<string, unknown>): EndpointRecord {
   return rest as unknown as EndpointRecord;
 }
 
-/** The record with its secrets decrypted (core/store/secrets-at-rest.ts): what every read returns. */
-async function openEndpoint(db: Db, item: Record<string, unknown>): Promise<EndpointRecord> {
+/**
+ * The record with its secrets decrypted (core/store/secrets-at-rest.ts): what every read
+ * returns. An endpoint whose secret no longer decrypts (its organization's data key was
+ * deleted: a leftover of a deleted organization, docs/security.md) reads as absent, never as
+ * an error: undefined, logged.
+ */
+async function openEndpoint(db: Db, item: Record<string, unknown>): Promise<EndpointRecord | undefined> {
   const rec = toEndpoint(item);
-  return {
-    ...rec,
-    secret: await db.secrets.decrypt(rec.org_id, rec.secret),
-    previous_secret: rec.previous_secret ? await db.secrets.decrypt(rec.org_id, rec.previous_secret) : null,
-  };
+  try {
+    return {
+      ...rec,
+      secret: await db.secrets.decrypt(rec.org_id, rec.secret),
+      previous_secret: rec.previous_secret ? await db.secrets.decrypt(rec.org_id, rec.previous_secret) : null,
+    };
+  } catch (err) {
+    if (!(err instanceof SecretUnreadableError)) throw err;
+    logger.warn("endpoint secret unreadable; endpoint skipped", { org_id: rec.org_id, endpoint_id: rec.id });
+    return undefined;
+  }
 }
+
+const readable = (recs: (EndpointRecord | undefined)[]) => recs.filter((r) => r !== undefined);
 
 export async function getEndpoint(db: Db, org: string, id: string): Promise<EndpointRecord | undefined> {
   const item = await getItem(db, keys.endpoint(org, id));
@@ -39,7 +55,7 @@ export async function getEndpoint(db: Db, org: string, id: string): Promise<Endp
 /** Every endpoint of an organization (at most a few dozen: the per-org limit), oldest first. */
 export async function listAllEndpoints(db: Db, org: string): Promise<EndpointRecord[]> {
   const items = await queryAllWithPrefix(db, keys.org(org).pk, keys.endpointPrefix);
-  return Promise.all(items.map((item) => openEndpoint(db, item)));
+  return readable(await Promise.all(items.map((item) => openEndpoint(db, item))));
 }
 
 type TransactItems = NonNullable<TransactWriteCommandInput["TransactItems"]>;
@@ -68,38 +84,35 @@ async function transact(db: Db, cmd: () => TransactWriteCommand): Promise<void> 
   }
 }
 
-/** The first reason a cancelled transaction failed on a condition, by item index. */
-function failedCondition(err: unknown): number | undefined {
-  if (errorName(err) !== "TransactionCanceledException") return undefined;
-  const reasons = (err as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
-  const i = reasons.findIndex((r) => r.Code === "ConditionalCheckFailed");
-  return i >= 0 ? i : undefined;
-}
-
 /** Runs the transaction (retried as `transact` does); false when its first item's condition failed. */
 async function transactUnlessFirstFails(db: Db, items: () => TransactItems): Promise<boolean> {
   try {
     await transact(db, () => new TransactWriteCommand({ TransactItems: items() }));
     return true;
   } catch (err) {
-    if (failedCondition(err) === 0) return false;
+    if (failedConditions(err)[0] === 0) return false;
     throw err;
   }
 }
 
+/** What an insert came to: created, refused at the per-organization limit, or refused because the organization is deleted. */
+export type InsertOutcome = "created" | "limit" | "org_deleted";
+
 /**
- * Stores a new endpoint unless the organization already has `max`. Returns false when the
- * limit is reached. The counter lives on the organization item (created if missing).
+ * Stores a new endpoint unless the organization already has `max` or is deleted (its
+ * tombstone, core/store/org-tombstone.ts). The counter lives on the organization item
+ * (created if missing).
  */
-async function insertEndpoint(db: Db, rec: EndpointRecord, max: number): Promise<boolean> {
+async function insertEndpoint(db: Db, rec: EndpointRecord, max: number): Promise<InsertOutcome> {
   const sealed = { ...rec, secret: await db.secrets.encrypt(rec.org_id, rec.secret), previous_secret: null };
-  return transactUnlessFirstFails(db, () => [
+  const ok = await transactUnlessFirstFails(db, () => [
     {
       Update: {
         TableName: db.table,
         Key: keys.org(rec.org_id),
         UpdateExpression: "SET endpoint_count = if_not_exists(endpoint_count, :zero) + :one",
-        ConditionExpression: "attribute_not_exists(endpoint_count) OR endpoint_count < :max",
+        ConditionExpression:
+          "(attribute_not_exists(endpoint_count) OR endpoint_count < :max) AND attribute_not_exists(deleted_at)",
         ExpressionAttributeValues: { ":zero": 0, ":one": 1, ":max": max },
       },
     },
@@ -111,6 +124,12 @@ async function insertEndpoint(db: Db, rec: EndpointRecord, max: number): Promise
       },
     },
   ]);
+  if (ok) return "created";
+  // Refused on the organization item: which of its two conditions (a rare path, one read).
+  if (!(await getItem(db, keys.org(rec.org_id)))?.deleted_at) return "limit";
+  // The encryption above may have made the deleted organization a new data key: forget it again.
+  await db.secrets.forgetOrganization(rec.org_id);
+  return "org_deleted";
 }
 
 /** Deletes an endpoint and decrements the counter; false when it does not exist. */
@@ -206,8 +225,8 @@ export interface EndpointStore {
     org: string,
     page: { limit: number; cursor?: CursorKey },
   ): Promise<{ items: EndpointRecord[]; last?: Record<string, unknown> }>;
-  /** Creates it unless the organization has `max` endpoints already (false then). */
-  insert(rec: EndpointRecord, opts: { max: number }): Promise<boolean>;
+  /** Creates it unless the organization has `max` endpoints already or is deleted. */
+  insert(rec: EndpointRecord, opts: { max: number }): Promise<InsertOutcome>;
   /** False when it does not exist. */
   remove(org: string, id: string): Promise<boolean>;
   /** Sets only the given attributes; undefined when it does not exist. */
@@ -230,7 +249,9 @@ export function endpointStore(db: Db): EndpointStore {
     get: (org, id) => getEndpoint(db, org, id),
     listAll: (org) => listAllEndpoints(db, org),
     list: (org, page) =>
-      queryPageWithPrefix(db, keys.org(org).pk, keys.endpointPrefix, page, (item) => openEndpoint(db, item)),
+      queryPageWithPrefix(db, keys.org(org).pk, keys.endpointPrefix, page, (item) => openEndpoint(db, item)).then(
+        (p) => ({ ...p, items: readable(p.items) }),
+      ),
     insert: (rec, opts) => insertEndpoint(db, rec, opts.max),
     remove: (org, id) => removeEndpoint(db, org, id),
     patch: (org, id, set) => patchEndpoint(db, org, id, set),

@@ -52,14 +52,26 @@ async function listOrgs(
 }
 
 /**
- * Marks the organization deleted and takes it out of the listing; the item stays, so its id
- * cannot be created again. False when it does not exist or was already deleted.
+ * The tombstone, deletion's first step: marks the organization deleted and takes it out of the
+ * listing; the item stays, so its id cannot be created again, and every create checks it
+ * (org-tombstone.ts). Idempotent (a DELETE that died half-way keeps the first time). False
+ * when it does not exist.
  */
 async function markOrgDeleted(db: Db, org: string, at: string): Promise<boolean> {
   return updateIf(db, {
     Key: keys.org(org),
-    UpdateExpression: "SET deleted_at = :at REMOVE gsi1pk, gsi1sk",
-    ConditionExpression: "attribute_exists(pk) AND attribute_not_exists(deleted_at)",
+    UpdateExpression: "SET deleted_at = if_not_exists(deleted_at, :at) REMOVE gsi1pk, gsi1sk",
+    ConditionExpression: "attribute_exists(pk)",
+    ExpressionAttributeValues: { ":at": at },
+  });
+}
+
+/** Deletion's last step: everything is revoked, removed and forgotten. */
+async function markOrgPurged(db: Db, org: string, at: string): Promise<void> {
+  await updateIf(db, {
+    Key: keys.org(org),
+    UpdateExpression: "SET purged_at = :at",
+    ConditionExpression: "attribute_exists(pk)",
     ExpressionAttributeValues: { ":at": at },
   });
 }
@@ -70,7 +82,9 @@ async function credentialIdsOf(
   org: string,
 ): Promise<{ apiKeys: string[]; endpoints: string[]; portalSessions: string[] }> {
   const ids = async (prefix: string) =>
-    (await queryAllWithPrefix(db, keys.org(org).pk, prefix)).map((i) => String(i.sk).slice(prefix.length));
+    (await queryAllWithPrefix(db, keys.org(org).pk, prefix, { consistent: true })).map((i) =>
+      String(i.sk).slice(prefix.length),
+    );
   const [apiKeys, endpoints, portalSessions] = await Promise.all([
     ids(keys.apiKeyPrefix),
     ids(keys.endpointPrefix),
@@ -88,7 +102,10 @@ export interface OrgStore {
     limit: number;
     cursor?: CursorKey;
   }): Promise<{ items: OrgRecord[]; last?: Record<string, unknown> }>;
+  /** The tombstone (first step of a deletion); false when the organization does not exist. */
   markDeleted(org: string, at: string): Promise<boolean>;
+  /** The last step of a deletion. */
+  markPurged(org: string, at: string): Promise<void>;
   credentialIds(org: string): ReturnType<typeof credentialIdsOf>;
   /** Deletes the organization's data key: every secret stored for it becomes unreadable. */
   forgetSecrets(org: string): Promise<void>;
@@ -100,6 +117,7 @@ export function orgStore(db: Db): OrgStore {
     get: (org) => getOrg(db, org),
     list: (page) => listOrgs(db, page.limit, page.cursor),
     markDeleted: (org, at) => markOrgDeleted(db, org, at),
+    markPurged: (org, at) => markOrgPurged(db, org, at),
     credentialIds: (org) => credentialIdsOf(db, org),
     forgetSecrets: (org) => db.secrets.forgetOrganization(org),
   };

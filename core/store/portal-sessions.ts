@@ -3,10 +3,12 @@
  * on revocation, read on every request a session token makes (the token itself proves
  * everything else). The table's TTL removes them once the token has expired anyway.
  */
-import { PutCommand } from "@aws-sdk/lib-dynamodb";
+import { TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
+import { notFound } from "../model/index.js";
 import type { Db } from "./db.js";
 import { getItem, updateExisting } from "./item.js";
 import { keys } from "./keys.js";
+import { failedConditions, orgNotDeleted } from "./org-tombstone.js";
 
 export interface PortalSessionRecord {
   org_id: string;
@@ -21,14 +23,27 @@ export interface PortalSessionRecord {
   revoked_at: string | null;
 }
 
+/** Writes a new session; 404 when the organization is deleted (its tombstone, org-tombstone.ts). */
 async function putPortalSession(db: Db, rec: PortalSessionRecord, ttlSeconds: number): Promise<void> {
-  await db.doc.send(
-    new PutCommand({
-      TableName: db.table,
-      Item: { ...keys.portalSession(rec.org_id, rec.id), ...rec, expires_at: ttlSeconds },
-      ConditionExpression: "attribute_not_exists(pk)",
-    }),
-  );
+  try {
+    await db.doc.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Put: {
+              TableName: db.table,
+              Item: { ...keys.portalSession(rec.org_id, rec.id), ...rec, expires_at: ttlSeconds },
+              ConditionExpression: "attribute_not_exists(pk)",
+            },
+          },
+          orgNotDeleted(db, rec.org_id),
+        ],
+      }),
+    );
+  } catch (err) {
+    if (failedConditions(err).includes(1)) throw notFound("organization");
+    throw err;
+  }
 }
 
 async function getPortalSession(db: Db, org: string, id: string): Promise<PortalSessionRecord | undefined> {

@@ -26,12 +26,20 @@ export async function* queryPages(db: Db, input: () => QueryInput): AsyncGenerat
 /**
  * Every item of partition `pk` whose sort key begins with `skPrefix`, in sort-key order,
  * all pages read. For small, bounded sets (an organization's endpoints or event types).
+ * `consistent`: strongly consistent, for a reader that must see every write made before it
+ * (deleting an organization, after its tombstone).
  */
-export async function queryAllWithPrefix(db: Db, pk: string, skPrefix: string): Promise<Item[]> {
+export async function queryAllWithPrefix(
+  db: Db,
+  pk: string,
+  skPrefix: string,
+  opts: { consistent?: boolean } = {},
+): Promise<Item[]> {
   const out: Item[] = [];
   const pages = queryPages(db, () => ({
     KeyConditionExpression: "pk = :pk AND begins_with(sk, :sk)",
     ExpressionAttributeValues: { ":pk": pk, ":sk": skPrefix },
+    ...(opts.consistent ? { ConsistentRead: true } : {}),
   }));
   for await (const page of pages) out.push(...(page.Items ?? []));
   return out;

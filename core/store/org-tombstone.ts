@@ -1,0 +1,30 @@
+/**
+ * The organization's tombstone, as every write that adds to an organization checks it. Deleting
+ * an organization sets `deleted_at` on its item *first* (core/orgs/delete.ts), then revokes and
+ * removes what it finds; a create that carries this check in its transaction either commits
+ * before the tombstone (and is found and removed) or is refused: deletion wins every race.
+ * A missing organization item passes (organizations may exist implicitly, docs/design.md).
+ */
+import type { TransactWriteCommandInput } from "@aws-sdk/lib-dynamodb";
+import type { Db } from "./db.js";
+import { keys } from "./keys.js";
+
+type TransactItem = NonNullable<TransactWriteCommandInput["TransactItems"]>[number];
+
+/** A transaction item that fails when the organization is deleted (or being deleted). */
+export function orgNotDeleted(db: Db, org: string): TransactItem {
+  return {
+    ConditionCheck: {
+      TableName: db.table,
+      Key: keys.org(org),
+      ConditionExpression: "attribute_not_exists(deleted_at)",
+    },
+  };
+}
+
+/** The indexes of a cancelled transaction's items that failed on their condition. */
+export function failedConditions(err: unknown): number[] {
+  if ((err as { name?: string }).name !== "TransactionCanceledException") return [];
+  const reasons = (err as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
+  return reasons.flatMap((r, i) => (r.Code === "ConditionalCheckFailed" ? [i] : []));
+}
