@@ -249,9 +249,9 @@ export function endpointStore(db: Db): EndpointStore {
     get: (org, id) => getEndpoint(db, org, id),
     listAll: (org) => listAllEndpoints(db, org),
     list: (org, page) =>
-      queryPageWithPrefix(db, keys.org(org).pk, keys.endpointPrefix, page, (item) => openEndpoint(db, item)).then(
-        (p) => ({ ...p, items: readable(p.items) }),
-      ),
+      queryPageWithPrefix(db, keys.org(org).pk, keys.endpointPrefix, page, (item) =>
+        openEndpoint(db, item),
+      ).then((p) => ({ ...p, items: readable(p.items) })),
     insert: (rec, opts) => insertEndpoint(db, rec, opts.max),
     remove: (org, id) => removeEndpoint(db, org, id),
     patch: (org, id, set) => patchEndpoint(db, org, id, set),

@@ -94,7 +94,9 @@ describe("a deleted organization", () => {
 
   it("wins the race with an endpoint create: the create that committed after the listing is refused", async () => {
     const { id, asTenant } = await newTenant("race");
-    expect((await asTenant("POST", "/v1/webhook-endpoints", { url: "https://example.com/a" })).status).toBe(201);
+    expect((await asTenant("POST", "/v1/webhook-endpoints", { url: "https://example.com/a" })).status).toBe(
+      201,
+    );
     // The interleaving that lost endpoints before: a create (its auth checked before the DELETE)
     // commits after the deletion listed what to remove.
     let late = "";
