@@ -34,6 +34,7 @@ const unit = [
 
 const slow = [
   "test/client/package.test.ts",
+  "test/e2e/clean-clone.test.ts",
   "test/e2e/docs-offline.test.ts",
   "test/e2e/in-flight.test.ts",
   "test/e2e/npm-start.test.ts",
