@@ -64,6 +64,9 @@ export type EndpointWriterDeps = Uses<"config" | "endpoints" | "endpointStore" |
 
 const endpointNotFound = () => notFound("endpoint");
 
+/** Health tracking from scratch: no run of failures (core/delivery/health.ts). */
+const freshHealth = { consecutive_failures: 0, first_failure_at: null, failing_since: null } as const;
+
 export async function createEndpoint(
   deps: EndpointWriterDeps,
   org: string,
@@ -180,9 +183,13 @@ export async function updateEndpoint(
   if (input.status !== undefined) {
     set.status = input.status;
     // (Re)activating by hand starts health tracking afresh: the caller says the receiver is fixed.
-    if (input.status === "active" && current.status !== "active") {
-      Object.assign(set, { consecutive_failures: 0, first_failure_at: null, failing_since: null });
-    }
+    if (input.status === "active" && current.status !== "active") Object.assign(set, freshHealth);
+  }
+  // A new URL is a new receiver: the old one's failures say nothing about it, so its breaker
+  // closes and a `failing` endpoint is active again (a disabled one stays disabled).
+  if (set.url !== undefined && set.url !== current.url) {
+    Object.assign(set, freshHealth, { breaker_open_until: null, slow_until: null });
+    if ((set.status ?? current.status) === "failing") set.status = "active";
   }
   if (Object.keys(set).length === 0) return current;
   set.updated_at = deps.now().toISOString();

@@ -54,6 +54,43 @@ describe("circuit breaker", () => {
   });
 });
 
+describe("a new URL", () => {
+  it("closes the breaker and ends the failing run: the fixed endpoint gets its next delivery at once", async () => {
+    const broken = await putEndpoint(h.deps, {
+      status: "failing",
+      consecutive_failures: 40,
+      first_failure_at: new Date(Date.now() - 3_600_000).toISOString(),
+      failing_since: new Date().toISOString(),
+      // Far ahead: a delivery parked by this breaker would not come back within the test's wait.
+      breaker_open_until: new Date(Date.now() + 3_600_000).toISOString(),
+      slow_until: new Date(Date.now() + 3_600_000).toISOString(),
+    });
+    const fixed = await h.receiver();
+    const updated = await updateEndpoint(h.deps, broken.org_id, broken.id, { url: fixed.url });
+    expect(updated).toMatchObject({
+      status: "active",
+      consecutive_failures: 0,
+      first_failure_at: null,
+      failing_since: null,
+      breaker_open_until: null,
+      slow_until: null,
+    });
+    const t = taskFor(updated);
+    await enqueue(h.deps, t);
+    await waitForDelivery(h.deps, t, "succeeded");
+    expect(fixed.requests).toHaveLength(1);
+  });
+
+  it("keeps a disabled endpoint disabled, and the same URL changes nothing", async () => {
+    const open = new Date(Date.now() + 3_600_000).toISOString();
+    const ep = await putEndpoint(h.deps, { status: "disabled", breaker_open_until: open });
+    const same = await updateEndpoint(h.deps, ep.org_id, ep.id, { url: ep.url, label: "x" });
+    expect(same).toMatchObject({ status: "disabled", breaker_open_until: open });
+    const moved = await updateEndpoint(h.deps, ep.org_id, ep.id, { url: "http://127.0.0.1:9/other" });
+    expect(moved).toMatchObject({ status: "disabled", breaker_open_until: null });
+  });
+});
+
 describe("slow lane", () => {
   it("moves an endpoint that outlasts the shared lane's budget to the slow lane, where it is delivered", async () => {
     const slow = await h.receiver({ fallback: { status: 200, delayMs: 1200 } });
