@@ -38,6 +38,7 @@ export default $config({
     );
     const { createApi } = await import("./infra/api.js");
     const { createAlarms } = await import("./infra/alarms.js");
+    const { createDashboard } = await import("./infra/dashboard.js");
 
     const stage = currentStage();
     setFunctionDefaults(stage); // before any function is created
@@ -55,12 +56,16 @@ export default $config({
     const { api, route } = createApi(stage, withMaintenance, permissions);
     const consumers = createConsumers(queues, { environment: withMaintenance, permissions });
     const producerPolicy = createProducerPolicy(queues.ingest);
-    const alerts = createAlarms({
+    const watched = {
+      stage,
       queues,
       table,
       scheduler,
+      api,
       functions: { api: route, ...consumers, scheduled },
-    });
+    };
+    const alerts = createAlarms(watched);
+    const dashboard = createDashboard(watched);
 
     return {
       api: api.url,
@@ -75,6 +80,7 @@ export default $config({
       ingestDlqUrl: queues.ingestDlq.url,
       scheduleGroup: scheduler.group.name,
       alertsTopicArn: alerts.arn,
+      dashboard: dashboard.dashboardName,
     };
   },
 });

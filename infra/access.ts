@@ -83,6 +83,8 @@ export function functionEnvironment(
     ALLOW_PRIVATE_TARGETS: "false",
     ALLOW_HTTP_LOCALHOST: "false",
     SERVICE_NAME: $app.name,
+    // Read by core/log/metrics.ts: the alarms and the dashboard watch this namespace.
+    POWERTOOLS_METRICS_NAMESPACE: stage.metricsNamespace,
     LOG_LEVEL: stage.isProd ? "INFO" : "DEBUG",
   };
 }

@@ -4,7 +4,14 @@
  * globals (`$app`, `sst`, `aws`, `$interpolate`, ...) exist.
  */
 export interface Stage {
+  /** The stage's name (`sst deploy --stage <name>`). */
+  name: string;
   isProd: boolean;
+  /**
+   * The CloudWatch namespace of the service's own metrics, one per stage (`hookrelay/<stage>`),
+   * so a dev stage's deliveries never mix with production's figures or trip its alarms.
+   */
+  metricsNamespace: string;
   /**
    * Pulumi resource options for things that hold in-flight work or data (messages, pending
    * schedules, the KMS key): `removal: "retain"` does not cover them (docs/deploy.md).
@@ -14,8 +21,16 @@ export interface Stage {
 
 export function currentStage(): Stage {
   const isProd = $app.stage === "production";
-  return { isProd, keep: { retainOnDelete: isProd } };
+  return {
+    name: $app.stage,
+    isProd,
+    metricsNamespace: `${$app.name}/${$app.stage}`,
+    keep: { retainOnDelete: isProd },
+  };
 }
 
 export const seconds = (n: number) => `${n} seconds` as const;
 export const megabytes = (n: number) => `${n} MB` as const;
+
+/** A name operators read (alarm, dashboard): the app and the stage first, so stages never mix. */
+export const stageName = (id: string) => `${$app.name}-${$app.stage}-${id}`;

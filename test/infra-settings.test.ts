@@ -289,10 +289,21 @@ interface TableArgs {
   transform: { table: (args: Record<string, unknown>) => void };
 }
 interface AlarmArgs {
-  namespace: string;
-  metricName: string;
-  dimensions: Record<string, string>;
-  statistic: string;
+  name: string;
+  alarmDescription: string;
+  namespace?: string;
+  metricName?: string;
+  dimensions?: Record<string, string>;
+  statistic?: string;
+  extendedStatistic?: string;
+  evaluationPeriods: number;
+  datapointsToAlarm?: number;
+  metricQueries?: {
+    id: string;
+    expression?: string;
+    returnData?: boolean;
+    metric?: { namespace: string; metricName: string; dimensions: Record<string, string>; stat: string };
+  }[];
   threshold: number;
   comparisonOperator: string;
   treatMissingData: string;
@@ -516,7 +527,7 @@ describe("functions (infra/functions.ts, infra/api.ts, infra/access.ts)", async 
   }
 });
 
-describe("alarms (infra/alarms.ts)", async () => {
+describe("alarms (infra/alarms.ts): only the service's own failures page", async () => {
   const { rec, outputs } = await deploy("dev", { ALERT_EMAIL: "ops@example.com" });
   const alarms = new Map(
     rec.all("aws.cloudwatch.MetricAlarm").map((a) => [a.name, unwrap(a.args) as AlarmArgs]),
@@ -527,24 +538,44 @@ describe("alarms (infra/alarms.ts)", async () => {
     return a;
   };
 
-  it("every alarm reports to the Alerts topic, both ways, and the topic mails ALERT_EMAIL", () => {
+  it("every alarm is named after the app and the stage, and reports to the Alerts topic, both ways", () => {
     expect(alarms.size).toBeGreaterThan(0);
-    for (const a of alarms.values()) {
+    for (const [id, a] of alarms) {
+      expect(a.name).toBe(`hookrelay-dev-${id}`);
       expect(a.alarmActions).toEqual(["Alerts.arn"]);
       expect(a.okActions).toEqual(["Alerts.arn"]);
       expect(a.treatMissingData).toBe("notBreaching");
+      expect(a.alarmDescription).toBeTruthy();
     }
     expect(outputs.alertsTopicArn).toBe("Alerts.arn");
-    expect(unwrap(rec.one("aws.sns.TopicSubscription", "AlertsEmail").args)).toEqual({
-      topic: "Alerts.arn",
-      protocol: "email",
-      endpoint: "ops@example.com",
-    });
+  });
+
+  it("the topic mails ALERT_EMAIL, and the subscription outlives a later deploy without it", async () => {
+    const sub = rec.one("aws.sns.TopicSubscription", "AlertsEmail");
+    expect(unwrap(sub.args)).toEqual({ topic: "Alerts.arn", protocol: "email", endpoint: "ops@example.com" });
+    // Pulumi deletes what a program stops declaring unless it is retained.
+    expect(sub.opts).toMatchObject({ retainOnDelete: true });
+    const later = await deploy("dev");
+    expect(later.rec.all("aws.sns.TopicSubscription")).toEqual([]);
+  });
+
+  it("a production stage's alarms carry its own name", async () => {
+    const prod = await deploy("production");
+    const names = prod.rec.all("aws.cloudwatch.MetricAlarm").map((a) => unwrap(a.args.name) as string);
+    expect(names.length).toBe(alarms.size);
+    for (const n of names) expect(n).toMatch(/^hookrelay-production-/);
+  });
+
+  it("the retries customers' endpoints exhausted (the delivery DLQ) page nobody", () => {
+    const onDeliveryDlq = [...alarms.values()].filter(
+      (a) => a.dimensions?.QueueName === "DeliveryDlq.queueName",
+    );
+    expect(onDeliveryDlq).toEqual([]);
+    expect([...alarms.values()].map((a) => a.metricName)).not.toContain("DeliveryDeadLettered");
   });
 
   for (const [name, queue] of [
     ["IngestDlqDepth", "IngestDlq"],
-    ["DeliveryDlqDepth", "DeliveryDlq"],
     ["SchedulerDlqDepth", "SchedulerDlq"],
   ]) {
     it(`${name}: any message in ${queue}`, () => {
@@ -585,20 +616,35 @@ describe("alarms (infra/alarms.ts)", async () => {
     });
   }
 
-  it("DynamoDB throttled reads and writes on the table", () => {
-    for (const metricName of ["ReadThrottleEvents", "WriteThrottleEvents"]) {
-      expect(alarm(`Table${metricName}`)).toMatchObject({
-        namespace: "AWS/DynamoDB",
-        metricName,
-        dimensions: { TableName: `${table_.name}.name` },
-        statistic: "Sum",
-        threshold: 0,
-      });
+  it("DynamoDB throttled reads and writes on the table and on each of its indexes", () => {
+    const targets: [string, Record<string, string>][] = [
+      ["Table", { TableName: `${table_.name}.name` }],
+      ...Object.keys(table_.globalIndexes).map(
+        (index) =>
+          [`Table${index}`, { TableName: `${table_.name}.name`, GlobalSecondaryIndexName: index }] as [
+            string,
+            Record<string, string>,
+          ],
+      ),
+    ];
+    expect(targets.length).toBe(1 + 2);
+    for (const [id, dimensions] of targets) {
+      for (const metricName of ["ReadThrottleEvents", "WriteThrottleEvents"]) {
+        expect(alarm(`${id}${metricName}`)).toEqual(
+          expect.objectContaining({
+            namespace: "AWS/DynamoDB",
+            metricName,
+            dimensions,
+            statistic: "Sum",
+            threshold: 0,
+          }),
+        );
+      }
     }
   });
 
-  it("scheduler target errors and dropped invocations in the schedule group", () => {
-    for (const metricName of ["TargetErrorCount", "InvocationDroppedCount"]) {
+  it("scheduler target errors and throttles and dropped invocations in the group; throttled invocations in the account", () => {
+    for (const metricName of ["TargetErrorCount", "TargetErrorThrottledCount", "InvocationDroppedCount"]) {
       expect(alarm(`Scheduler${metricName}`)).toMatchObject({
         namespace: "AWS/Scheduler",
         metricName,
@@ -607,16 +653,120 @@ describe("alarms (infra/alarms.ts)", async () => {
         threshold: 0,
       });
     }
+    const quota = alarm("SchedulerInvocationThrottleCount");
+    expect(quota).toMatchObject({
+      namespace: "AWS/Scheduler",
+      metricName: "InvocationThrottleCount",
+      threshold: 0,
+    });
+    expect(quota.dimensions).toBeUndefined();
   });
 
-  it("errors of every function: one Lambda Errors alarm per function, none unwatched", () => {
-    const watched = [...alarms.values()]
-      .filter((a) => a.namespace === "AWS/Lambda")
-      .map((a) => {
-        expect(a).toMatchObject({ metricName: "Errors", statistic: "Sum", threshold: 0 });
-        return a.dimensions.FunctionName;
+  it("errors and throttles of every function: one Lambda alarm of each per function, none unwatched", () => {
+    const watched = (metricName: string) =>
+      [...alarms.values()]
+        .filter((a) => a.namespace === "AWS/Lambda" && a.metricName === metricName)
+        .map((a) => {
+          expect(a).toMatchObject({ statistic: "Sum", threshold: 0 });
+          return a.dimensions!.FunctionName;
+        })
+        .sort();
+    const all = [
+      "ApiRoute.functionName",
+      "IngestQueueSubscriber.functionName",
+      "DeliveryQueueSubscriber.functionName",
+      "DeliverySlowQueueSubscriber.functionName",
+      "Scheduled.functionName",
+    ].sort();
+    expect(watched("Errors")).toEqual(all);
+    expect(watched("Throttles")).toEqual(all);
+    expect(functionsOf(rec)).toHaveLength(all.length);
+  });
+
+  it("API: 5xx above 1 % of at least 20 requests in 5 min, and p99 latency above 2 s for 15 min", () => {
+    const rate = alarm("Api5xxRate");
+    expect(rate).toMatchObject({ threshold: 1, comparisonOperator: "GreaterThanThreshold" });
+    expect(rate.metricName).toBeUndefined(); // metric math: no metric of its own
+    const queries = rate.metricQueries!;
+    expect(queries.map((m) => m.metric?.metricName ?? m.expression)).toEqual([
+      "5xx",
+      "Count",
+      "IF(requests >= 20, 100 * errors / requests, 0)",
+    ]);
+    for (const m of queries.slice(0, 2))
+      expect(m.metric).toMatchObject({
+        namespace: "AWS/ApiGateway",
+        dimensions: { ApiId: "Api.apiId" },
+        stat: "Sum",
       });
-    expect(watched.sort()).toEqual(
+    expect(queries.filter((m) => m.returnData).map((m) => m.id)).toEqual(["rate"]);
+    expect(alarm("ApiLatencyP99")).toMatchObject({
+      namespace: "AWS/ApiGateway",
+      metricName: "Latency",
+      dimensions: { ApiId: "Api.apiId" },
+      extendedStatistic: "p99",
+      threshold: 2000,
+      evaluationPeriods: 3,
+      datapointsToAlarm: 3,
+    });
+  });
+
+  it("the delivery function's own failures, read from the stage's metrics namespace", () => {
+    for (const id of ["DeliveryTaskInvalid", "DeliveryHandlerErrors"]) {
+      expect(alarm(id)).toMatchObject({
+        namespace: "hookrelay/dev",
+        dimensions: { service: "hookrelay" },
+        statistic: "Sum",
+        threshold: 0,
+      });
+    }
+    expect(alarm("DeliveryTaskInvalid").metricName).toBe("DeliveryTaskInvalid");
+    expect(alarm("DeliveryHandlerErrors")).toMatchObject({
+      metricName: "DeliveryHandlerError",
+      datapointsToAlarm: 3,
+    });
+  });
+
+  it("every function publishes its metrics in the stage's namespace, under the service the alarms watch", () => {
+    for (const fn of functionsOf(rec)) {
+      expect(fn.environment.POWERTOOLS_METRICS_NAMESPACE).toBe("hookrelay/dev");
+      expect(fn.environment.SERVICE_NAME).toBe("hookrelay");
+    }
+  });
+
+  it("no other alarms than those above", () => {
+    // DLQs 2, functions 5 x 2, queues 3 x 2, table and indexes 3 x 2, scheduler 4, API 2, delivery 2.
+    expect(alarms.size).toBe(2 + 10 + 6 + 6 + 4 + 2 + 2);
+  });
+});
+
+describe("dashboard (infra/dashboard.ts)", async () => {
+  const { rec, outputs } = await deploy("dev");
+  const dash = rec.one("aws.cloudwatch.Dashboard", "Dashboard");
+  const body = JSON.parse(unwrap(dash.args.dashboardBody) as string) as {
+    widgets: { properties: { title: string; region: string; metrics: unknown[][] } }[];
+  };
+  const metricsOf = (title: string) => {
+    const w = body.widgets.find((x) => x.properties.title === title);
+    if (!w) throw new Error(`no widget ${title}`);
+    return w.properties.metrics;
+  };
+
+  it("is named after the stage and is an output", () => {
+    expect(unwrap(dash.args.dashboardName)).toBe("hookrelay-dev-operations");
+    expect(outputs.dashboard).toBe("hookrelay-dev-operations");
+  });
+
+  it("shows the delivery figures from the stage's namespace, retries exhausted among them", () => {
+    const names = metricsOf("Deliveries").map((m) => `${m[0]} ${m[1]}`);
+    expect(names).toContain("hookrelay/dev DeliverySucceeded");
+    expect(names).toContain("hookrelay/dev DeliveryDeadLettered");
+    expect(names).toContain("hookrelay/dev DeliveryAttemptFailed");
+  });
+
+  it("shows every function and every queue", () => {
+    const fns = metricsOf("Function invocations").map((m) => m[3]);
+    expect(fns.sort()).toEqual(
       [
         "ApiRoute.functionName",
         "IngestQueueSubscriber.functionName",
@@ -625,10 +775,30 @@ describe("alarms (infra/alarms.ts)", async () => {
         "Scheduled.functionName",
       ].sort(),
     );
-    expect(functionsOf(rec)).toHaveLength(watched.length);
+    for (const title of [
+      "Queue depth (visible)",
+      "In flight (SQS cap 120,000)",
+      "Age of the oldest message (s)",
+    ])
+      expect(metricsOf(title).map((m) => m[3])).toEqual([
+        "IngestQueue.queueName",
+        "DeliveryQueue.queueName",
+        "DeliverySlowQueue.queueName",
+      ]);
+    expect(metricsOf("Dead-letter queues").map((m) => m[3])).toEqual([
+      "IngestDlq.queueName",
+      "DeliveryDlq.queueName",
+      "SchedulerDlq.queueName",
+    ]);
   });
 
-  it("no other alarms than those above", () => {
-    expect(alarms.size).toBe(3 + 3 * 2 + 2 + 2 + 5);
+  it("every widget names its region and the widgets do not overlap", () => {
+    const cells = new Set<string>();
+    for (const w of body.widgets as unknown as { x: number; y: number; properties: { region: string } }[]) {
+      expect(w.properties.region).toBe("us-east-1");
+      const cell = `${w.x},${w.y}`;
+      expect(cells.has(cell)).toBe(false);
+      cells.add(cell);
+    }
   });
 });

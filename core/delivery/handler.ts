@@ -183,7 +183,8 @@ function parseTask(body: string): { ok: true; task: QueuedTask } | { ok: false; 
 /** What a processed record counts as in the metrics. */
 function outcomeOf(p: Processed): DeliveryOutcome {
   if (p.fail) return { kind: "fail" };
-  if (p.invalid !== undefined) return { kind: "dead-lettered" };
+  // Not the receiver's doing: a task this service wrote and cannot read (alarmed, docs/operations.md).
+  if (p.invalid !== undefined) return { kind: "invalid" };
   const action = p.decision!.action;
   const latencyMs = p.result?.outcome.latencyMs;
   if (action.kind === "dead-letter") return { kind: "dead-lettered", latencyMs };

@@ -1,6 +1,11 @@
 /**
  * Per-batch delivery metrics: successes, failed attempts, dead-letters, abandoned tasks and
- * response latency, published once per invocation (namespace `hookrelay`).
+ * response latency, published once per invocation (namespace `hookrelay/<stage>` on AWS,
+ * core/log/metrics.ts).
+ *
+ * Two kinds of figures: the customers' business (`DeliveryDeadLettered`: retries exhausted on
+ * their endpoints, shown on the dashboard, never paged on) and the service's own failures
+ * (`DeliveryTaskInvalid`, `DeliveryHandlerError`: paged on, infra/alarms.ts).
  */
 import { MetricUnit } from "@aws-lambda-powertools/metrics";
 import { metrics } from "../log/index.js";
@@ -10,6 +15,7 @@ export interface DeliveryOutcome {
     | "succeeded"
     | "attempt-failed"
     | "dead-lettered"
+    | "invalid"
     | "abandoned"
     | "parked"
     | "rate-limited"
@@ -22,6 +28,7 @@ const names: Record<DeliveryOutcome["kind"], string> = {
   succeeded: "DeliverySucceeded",
   "attempt-failed": "DeliveryAttemptFailed",
   "dead-lettered": "DeliveryDeadLettered",
+  invalid: "DeliveryTaskInvalid",
   abandoned: "DeliveryAbandoned",
   parked: "DeliveryParked",
   "rate-limited": "DeliveryRateLimited",

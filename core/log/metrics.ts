@@ -8,6 +8,10 @@ import { Metrics } from "@aws-lambda-powertools/metrics";
 let instance: Metrics | undefined;
 
 export function metrics(): Metrics {
-  instance ??= new Metrics({ namespace: "hookrelay", serviceName: process.env.SERVICE_NAME ?? "hookrelay" });
+  instance ??= new Metrics({
+    // One namespace per deployed stage (infra/access.ts sets it to `hookrelay/<stage>`).
+    namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? "hookrelay",
+    serviceName: process.env.SERVICE_NAME ?? "hookrelay",
+  });
   return instance;
 }

@@ -115,6 +115,7 @@ export function installSst(stage: string): { rec: Recording; restore: () => void
         },
       })),
       ApiGatewayV2: R("sst.aws.ApiGatewayV2", (name) => ({
+        nodes: { api: { id: new Out(`${name}.apiId`) } },
         route: (path: string, fn: Record<string, unknown>) => {
           rec.resources.push({ kind: "route", name: `${name}${path}`, args: { path, fn }, opts: undefined });
           return fnNode(`${name}Route`);
@@ -137,8 +138,12 @@ export function installSst(stage: string): { rec: Recording; restore: () => void
       getPolicyDocumentOutput: (doc: unknown) => ({ json: new Out(doc) }),
     },
     sns: { TopicSubscription: R("aws.sns.TopicSubscription") },
-    cloudwatch: { MetricAlarm: R("aws.cloudwatch.MetricAlarm") },
+    cloudwatch: {
+      MetricAlarm: R("aws.cloudwatch.MetricAlarm"),
+      Dashboard: R("aws.cloudwatch.Dashboard", (_name, r) => ({ dashboardName: r.args.dashboardName })),
+    },
     getCallerIdentityOutput: () => ({ accountId: new Out("123456789012") }),
+    getRegionOutput: () => ({ region: new Out("us-east-1") }),
   };
   const globals: Record<string, unknown> = {
     sst,
