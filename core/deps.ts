@@ -23,8 +23,10 @@ import {
   type Db,
   type DeliveryStore,
   deliveryStore,
+  type EndpointHandleStore,
   type EndpointStore,
   type EventTypeStore,
+  endpointHandleStore,
   endpointStore,
   eventTypeStore,
   type FanoutStore,
@@ -78,6 +80,8 @@ export interface Deps {
   /** Organizations, their API keys, portal sessions, endpoints, own event types, filter counts. */
   apiKeyStore: ApiKeyStore;
   endpointStore: EndpointStore;
+  /** Integer ids and UUIDs of endpoints, for the API profiles that use them (core/store/endpoint-handles.ts). */
+  endpointHandleStore: EndpointHandleStore;
   eventTypeStore: EventTypeStore;
   filterCountStore: FilterCountStore;
   orgStore: OrgStore;
@@ -128,6 +132,7 @@ export function createDeps(config: Config, overrides: Partial<Deps> = {}): Deps 
     eventTypes: overrides.eventTypes ?? eventTypeCatalog(eventTypes, cache),
     apiKeyStore: overrides.apiKeyStore ?? apiKeyStore(db),
     endpointStore: endpoints,
+    endpointHandleStore: overrides.endpointHandleStore ?? endpointHandleStore(db),
     eventTypeStore: eventTypes,
     filterCountStore: overrides.filterCountStore ?? filterCountStore(db),
     orgStore: orgs,

@@ -16,6 +16,7 @@ import { docsRoutes } from "./docs.js";
 import type { ApiEnv } from "./env.js";
 import { errorJson, toErrorResponse } from "./errors.js";
 import { portalScopeMiddleware } from "./portal-scope.js";
+import { mountProfiles, profileAt, profileTags } from "./profiles/index.js";
 import { validationHook } from "./router.js";
 import { agentWebhooksRoutes } from "./routes/agent-webhooks.js";
 import { apiKeysRoutes } from "./routes/api-keys.js";
@@ -102,7 +103,7 @@ function describeApi(app: OpenAPIHono<ApiEnv>): void {
       license: { name: "MIT", identifier: "MIT" },
     },
     servers: [{ url: new URL(c.req.url).origin, description: "This deployment" }],
-    tags: apiTags,
+    tags: [...apiTags, ...profileTags],
     security: apiSecurity,
   }));
 }
@@ -110,7 +111,8 @@ function describeApi(app: OpenAPIHono<ApiEnv>): void {
 export function createApp(deps: Deps, options: AppOptions = {}): OpenAPIHono<ApiEnv> {
   const app = new OpenAPIHono<ApiEnv>({ defaultHook: validationHook });
 
-  app.onError((err, c) => toErrorResponse(err, c));
+  // Under an API profile's paths, errors answer in that profile's shape (docs/seeds.md).
+  app.onError((err, c) => profileAt(c.req.path)?.error(err, c) ?? toErrorResponse(err, c));
   app.notFound((c) => c.json(errorJson("not_found", `no route for ${c.req.method} ${c.req.path}`), 404));
 
   const health = options.health ?? (() => tableReadiness(deps));
@@ -124,17 +126,17 @@ export function createApp(deps: Deps, options: AppOptions = {}): OpenAPIHono<Api
 
   app.route("/", jwksRoutes(deps));
   app.route("/portal", portalPages(deps.config));
-  app.use("/v1/*", authMiddleware(deps));
-  app.use(
-    "/v1/*",
+  const guard = [
+    authMiddleware(deps),
     bodyLimit({
       maxSize: MAX_BODY_BYTES,
       onError: () => {
         throw new ServiceError(413, "payload_too_large", "request body exceeds 1 MiB");
       },
     }),
-  );
-  app.use("/v1/*", portalScopeMiddleware(deps));
+    portalScopeMiddleware(deps),
+  ];
+  app.use("/v1/*", ...guard);
 
   app.route("/v1", endpointsRoutes(deps));
   app.route("/v1", endpointFilterRoutes(deps));
@@ -145,6 +147,7 @@ export function createApp(deps: Deps, options: AppOptions = {}): OpenAPIHono<Api
   app.route("/v1", deliveriesRoutes(deps));
   app.route("/v1", organizationsRoutes(deps));
   app.route("/v1", portalSessionsRoutes(deps));
+  mountProfiles(app, deps, guard);
 
   describeApi(app);
   app.route("/", docsRoutes());

@@ -6,6 +6,13 @@
  */
 export { endpointsOf, listAgentEndpoints } from "./agents.js";
 export { type EndpointDirectory, endpointDirectory } from "./directory.js";
+export {
+  type HandledEndpoint,
+  listWithHandles,
+  orgNumberOf,
+  requireByHandle,
+  withHandles,
+} from "./handles.js";
 export { endpointKeys, jwksOf } from "./public-keys.js";
 export { resumeEvent, scheduleResume } from "./resume.js";
 export { readSecrets } from "./secret-read.js";

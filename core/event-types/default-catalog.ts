@@ -17,5 +17,7 @@ export const DEFAULT_EVENT_TYPES: readonly EventTypeDef[] = [
   { name: "chat.message.completed", description: "An agent finished a chat message." },
   { name: "voice.call.ended", description: "A voice call ended." },
   { name: "conversation.completed", description: "A conversation was completed." },
+  { name: "event_phone_call_started", description: "A phone call with an agent started." },
+  { name: "event_phone_call_ended", description: "A phone call with an agent ended." },
   { name: "webhook.test", description: "A test event sent from the API to check an endpoint." },
 ];

@@ -59,9 +59,17 @@ export interface EndpointRecord {
   rate_limit?: number | null;
   /** Last time a test event (`webhook.test`) to this endpoint got a 2xx; absent on older items. */
   last_verified_at?: string | null;
+  /** The endpoint's integer id and UUID in the API profiles that use them (docs/seeds.md); absent until one asks. */
+  number?: number;
+  uuid?: string;
+  /** Its organization's number (an integer owner id for those profiles); set with the handles. */
+  org_number?: number;
   created_at: string;
   updated_at: string;
 }
+
+/** The handles an endpoint gets the first time an API profile needs them (core/endpoints/handles.ts). */
+export type EndpointHandles = Required<Pick<EndpointRecord, "number" | "uuid" | "org_number">>;
 
 export type BreakerState = "closed" | "open" | "half-open";
 

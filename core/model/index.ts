@@ -16,7 +16,7 @@ export {
   endpointDelivery,
   type RecoverableRef,
 } from "./delivery.js";
-export { breakerState, type EndpointRecord, isSlow } from "./endpoint.js";
+export { breakerState, type EndpointHandles, type EndpointRecord, isSlow } from "./endpoint.js";
 export { conflict, notFound, payloadTooLarge, ServiceError, validationError } from "./errors.js";
 export type { EventTypeDef, StoredEventType } from "./event-type.js";
 export { idTimeBound, isId, newId } from "./ids.js";

@@ -7,6 +7,7 @@ export { type ApiKeyStore, apiKeyStore } from "./api-keys.js";
 export { type AttemptStore, attemptStore } from "./attempts.js";
 export { createDb, type Db } from "./db.js";
 export { type DeliveryStore, deliveryStore } from "./deliveries.js";
+export { type EndpointHandleStore, endpointHandleStore } from "./endpoint-handles.js";
 export { type HealthStore, healthStore } from "./endpoint-health.js";
 export { type EndpointStore, endpointStore } from "./endpoints.js";
 export { type EventTypeStore, eventTypeStore } from "./event-types.js";

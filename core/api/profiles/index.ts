@@ -1,0 +1,36 @@
+/**
+ * The API profiles (docs/seeds.md): each product page the service was specified from, served at
+ * its own paths and in its own shapes over the one endpoint service. `mountProfiles` adds their
+ * routes to the app (with authentication, the body limit and the portal gate on the paths that
+ * are not under /v1, which has them already); `profileAt` picks the error shape of a path.
+ */
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import type { MiddlewareHandler } from "hono";
+import type { Deps } from "../../deps.js";
+import type { ApiEnv } from "../env.js";
+import type { ApiProfile } from "./kit.js";
+import { seed000 } from "./seed-000.js";
+
+const PROFILES: readonly ApiProfile[] = [seed000];
+
+/** The profile whose paths `path` is under, if any. */
+export function profileAt(path: string): ApiProfile | undefined {
+  return PROFILES.find((p) => path === p.prefix || path.startsWith(`${p.prefix}/`));
+}
+
+/** Their OpenAPI tags. */
+export const profileTags = PROFILES.map((p) => p.tag);
+
+/** Adds every profile's routes; `guard` is what /v1/* runs first (auth, body limit, portal gate). */
+export function mountProfiles(
+  app: OpenAPIHono<ApiEnv>,
+  deps: Deps,
+  guard: readonly MiddlewareHandler<ApiEnv>[],
+): void {
+  for (const p of PROFILES) {
+    if (!p.prefix.startsWith("/v1/")) {
+      for (const path of [p.prefix, `${p.prefix}/*`]) app.use(path, ...guard);
+    }
+    app.route("/", p.routes(deps));
+  }
+}
