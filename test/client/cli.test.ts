@@ -5,11 +5,13 @@
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
+import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bootstrapOrg } from "../../core/orgs/bootstrap.js";
 import type { LocalStack } from "../../local/stack.js";
 import { startTestLocalStack } from "../support/local-stack.js";
 import { type Receiver, startReceiver } from "../support/receiver.js";
+import { waitFor } from "../support/wait.js";
 
 const bin = fileURLToPath(new URL("../../node_modules/.bin/hookrelay", import.meta.url));
 let stack: LocalStack;
@@ -120,6 +122,90 @@ describe("hookrelay CLI", { timeout: 240_000 }, () => {
     expect(event.deliveries[0]).toMatchObject({ endpoint_id: ep.id });
     const resent = await hookrelay(["resend", id, ep.id, "--json"]);
     expect(JSON.parse(resent.stdout)).toMatchObject({ message_id: id, status: "pending" });
+  });
+
+  it("rotates an endpoint's secret and sends a test event signed with the new one", async () => {
+    const ep = JSON.parse((await hookrelay(["endpoints", "create", "--url", receiver.url, "--json"])).stdout);
+    const rotated = await hookrelay(["endpoints", "rotate-secret", ep.id, "--json"]);
+    expect(rotated.code).toBe(0);
+    const { id, secret } = JSON.parse(rotated.stdout) as { id: string; secret: string };
+    expect(id).toBe(ep.id);
+    expect(secret).toMatch(/^whsec_/);
+    expect(secret).not.toBe(ep.secret);
+    const shown = await hookrelay(["endpoints", "secret", ep.id, "--json"]);
+    expect(JSON.parse(shown.stdout)).toMatchObject({ secret });
+
+    const sent = await hookrelay(["endpoints", "test", ep.id, "--json"]);
+    expect(sent.code).toBe(0);
+    const test = JSON.parse(sent.stdout) as { success: boolean; message_id: string; endpoint_count: number };
+    expect(test).toMatchObject({ success: true, endpoint_count: 1 });
+    const delivered = await waitFor(
+      () => receiver.requests.find((r) => r.headers["webhook-id"] === test.message_id),
+      { what: "the test event at the receiver" },
+    );
+    const headers = delivered.headers as Record<string, string>;
+    expect(new Webhook(secret).verify(delivered.body, headers)).toMatchObject({ type: "webhook.test" });
+
+    const human = await hookrelay(["endpoints", "test", ep.id]);
+    expect(human.stdout).toMatch(/^success\s+true$/m);
+    expect((await hookrelay(["endpoints", "rotate-secret", ep.id, "--signing-version", "v3"])).code).toBe(2);
+    expect((await hookrelay(["endpoints", "rotate-secret", "ep_missing"])).code).toBe(1);
+  });
+
+  it("manages event types: create with a schema, list, and a duplicate is refused", async () => {
+    const name = `cli.thing${randomBytes(3).toString("hex")}.happened`;
+    const schema = '{"type":"object","required":["thing_id"]}';
+    const create = ["event-types", "create", "--name", name, "--description", "A thing happened"];
+    const created = await hookrelay([...create, "--schema", schema, "--json"]);
+    expect(created.code).toBe(0);
+    expect(JSON.parse(created.stdout)).toMatchObject({ name, custom: true, schema: JSON.parse(schema) });
+
+    const list = await hookrelay(["event-types", "list", "--json"]);
+    expect(JSON.parse(list.stdout).data).toContainEqual(expect.objectContaining({ name, custom: true }));
+    const table = await hookrelay(["event-types", "list"]);
+    expect(table.stdout.split("\n")[0]).toMatch(/^NAME\s+CUSTOM\s+DESCRIPTION/);
+    expect(table.stdout).toContain(name);
+
+    // The catalog now validates publishes of the type.
+    const bad = await hookrelay(["events", "publish", "--type", name, "--data", "{}"]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/^error: \S+ \(HTTP 4\d\d\)/);
+
+    const again = await hookrelay(create);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/\(HTTP 409\)/);
+    expect((await hookrelay([...create, "--schema", "not json"])).code).toBe(2);
+    expect((await hookrelay(["event-types", "create", "--name", name])).code).toBe(2);
+  });
+
+  it("manages API keys: create shows the key once, it works in its role, revoke ends it", async () => {
+    const created = await hookrelay(["api-keys", "create", "--role", "viewer", "--name", "ci", "--json"]);
+    expect(created.code).toBe(0);
+    const key = JSON.parse(created.stdout) as { id: string; key: string; role: string };
+    expect(key).toMatchObject({ role: "viewer", name: "ci", mode: "live", revoked_at: null });
+    expect(key.key).toMatch(/^sk_live_/);
+
+    const listed = JSON.parse((await hookrelay(["api-keys", "list", "--json"])).stdout);
+    const row = listed.data.find((k: { id: string }) => k.id === key.id);
+    expect(row).toMatchObject({ role: "viewer", revoked_at: null });
+    expect(row).not.toHaveProperty("key");
+    const table = await hookrelay(["api-keys", "list"]);
+    expect(table.stdout.split("\n")[0]).toMatch(/^ID\s+NAME\s+ROLE\s+MODE\s+PREFIX/);
+    expect(table.stdout).not.toContain(key.key);
+
+    const asViewer = { HOOKRELAY_API_KEY: key.key };
+    expect((await hookrelay(["endpoints", "list"], asViewer)).code).toBe(0);
+    const write = await hookrelay(["api-keys", "create", "--role", "admin"], asViewer);
+    expect(write.code).toBe(1);
+    expect(write.stderr).toMatch(/\(HTTP 403\)/);
+
+    const revoked = await hookrelay(["api-keys", "revoke", key.id]);
+    expect(revoked).toMatchObject({ code: 0, stdout: `revoked ${key.id}\n` });
+    const after = await hookrelay(["endpoints", "list"], asViewer);
+    expect(after.code).toBe(1);
+    expect(after.stderr).toMatch(/\(HTTP 401\)/);
+    expect((await hookrelay(["api-keys", "create", "--role", "owner"])).code).toBe(2);
+    expect((await hookrelay(["api-keys", "revoke"])).code).toBe(2);
   });
 
   it("creates a portal session: the link on stdout, the whole session with --json", async () => {

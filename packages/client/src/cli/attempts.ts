@@ -3,7 +3,7 @@
  * attempt log, newest first, and printing what was not printed yet, oldest first).
  */
 import { type Schemas, unwrap } from "../client.js";
-import { type Command, type Context, flag, intFlag } from "./command.js";
+import { type Command, type Context, choiceFlag, flag, intFlag } from "./command.js";
 import { table } from "./output.js";
 
 type Attempt = Schemas["Attempt"];
@@ -54,7 +54,7 @@ export const attemptsCommands: Record<string, Command> = {
       interval: { type: "string" },
     },
     async run(ctx) {
-      const status = flag(ctx, "status") as "succeeded" | "failed" | undefined;
+      const status = choiceFlag(ctx, "status", ["succeeded", "failed"]);
       const last = intFlag(ctx, "last") ?? 10;
       const count = intFlag(ctx, "count") ?? Number.POSITIVE_INFINITY;
       const intervalMs = (Number(flag(ctx, "interval") ?? 2) || 2) * 1000;

@@ -31,6 +31,17 @@ export function flag(ctx: Context, name: string): string | undefined {
   return typeof v === "string" ? v : undefined;
 }
 
+/** A flag whose value must be one of `values` (a usage error names them). */
+export function choiceFlag<T extends string>(
+  ctx: Context,
+  name: string,
+  values: readonly T[],
+): T | undefined {
+  const v = flag(ctx, name);
+  if (v === undefined || values.includes(v as T)) return v as T | undefined;
+  throw new UsageError(`--${name} must be ${values.slice(0, -1).join(", ")} or ${values.at(-1)}`);
+}
+
 export function intFlag(ctx: Context, name: string): number | undefined {
   const v = flag(ctx, name);
   if (v === undefined) return undefined;

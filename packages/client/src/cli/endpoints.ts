@@ -1,7 +1,7 @@
 /** hookrelay endpoints list|get|create|update|delete */
 import { unwrap } from "../client.js";
-import { arg, type Command, type Context, flag, intFlag, UsageError } from "./command.js";
-import { details, table } from "./output.js";
+import { arg, type Command, type Context, choiceFlag, flag, intFlag, UsageError } from "./command.js";
+import { details, pageTable } from "./output.js";
 
 const columns = ["id", "status", "url", "event_types", "label", "consecutive_failures"];
 
@@ -24,10 +24,7 @@ function body(ctx: Context) {
     if (at < 1) throw new UsageError(`--header must be name:value, got ${h}`);
     return [h.slice(0, at).trim(), h.slice(at + 1).trim()] as const;
   });
-  const status = flag(ctx, "status");
-  if (status !== undefined && status !== "active" && status !== "disabled") {
-    throw new UsageError("--status must be active or disabled");
-  }
+  const status = choiceFlag(ctx, "status", ["active", "disabled"]);
   return {
     ...(flag(ctx, "label") !== undefined && { label: flag(ctx, "label") }),
     ...(flag(ctx, "description") !== undefined && { description: flag(ctx, "description") }),
@@ -36,7 +33,7 @@ function body(ctx: Context) {
     ...(intFlag(ctx, "max-retries") !== undefined && { max_retries: intFlag(ctx, "max-retries") }),
     ...(intFlag(ctx, "timeout-ms") !== undefined && { timeout_ms: intFlag(ctx, "timeout-ms") }),
     ...(headers && { headers: Object.fromEntries(headers) }),
-    ...(status !== undefined && { status: status as "active" | "disabled" }),
+    ...(status !== undefined && { status }),
   };
 }
 
@@ -47,10 +44,7 @@ export const endpointsCommands: Record<string, Command> = {
     async run(ctx) {
       const query = { limit: intFlag(ctx, "limit"), cursor: flag(ctx, "cursor") };
       const page = await unwrap(ctx.client().GET("/v1/webhook-endpoints", { params: { query } }));
-      ctx.out.result(page, () => {
-        const more = page.next_cursor ? `\nmore: --cursor ${page.next_cursor}` : "";
-        return `${table(page.data, columns)}${more}`;
-      });
+      ctx.out.result(page, () => pageTable(page, columns));
     },
   },
   "endpoints get": {

@@ -1,7 +1,7 @@
 /** hookrelay events publish|list|get */
 import { unwrap } from "../client.js";
 import { arg, type Command, flag, intFlag, jsonFlag, UsageError } from "./command.js";
-import { details, table } from "./output.js";
+import { details, pageTable, table } from "./output.js";
 
 export const eventsCommands: Record<string, Command> = {
   "events publish": {
@@ -32,10 +32,7 @@ export const eventsCommands: Record<string, Command> = {
     async run(ctx) {
       const query = { type: flag(ctx, "type"), limit: intFlag(ctx, "limit"), cursor: flag(ctx, "cursor") };
       const page = await unwrap(ctx.client().GET("/v1/events", { params: { query } }));
-      ctx.out.result(page, () => {
-        const more = page.next_cursor ? `\nmore: --cursor ${page.next_cursor}` : "";
-        return `${table(page.data, ["id", "type", "created_at", "fanout", "agent_id"])}${more}`;
-      });
+      ctx.out.result(page, () => pageTable(page, ["id", "type", "created_at", "fanout", "agent_id"]));
     },
   },
   "events get": {

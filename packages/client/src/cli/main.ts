@@ -9,11 +9,14 @@
  */
 import { parseArgs } from "node:util";
 import { ApiError, ConfigError, createClient } from "../client.js";
+import { apiKeysCommands } from "./api-keys.js";
 import { attemptsCommands } from "./attempts.js";
 import type { Command, Context } from "./command.js";
 import { UsageError } from "./command.js";
 import { dlqCommands } from "./dlq.js";
+import { endpointActionCommands } from "./endpoint-actions.js";
 import { endpointsCommands } from "./endpoints.js";
+import { eventTypesCommands } from "./event-types.js";
 import { eventsCommands } from "./events.js";
 import { output } from "./output.js";
 import { portalCommands } from "./portal.js";
@@ -21,11 +24,14 @@ import { recoveryCommands } from "./recovery.js";
 
 const commands: Record<string, Command> = {
   ...endpointsCommands,
+  ...endpointActionCommands,
   ...eventsCommands,
+  ...eventTypesCommands,
   ...attemptsCommands,
   ...recoveryCommands,
   ...portalCommands,
   ...dlqCommands,
+  ...apiKeysCommands,
 };
 
 const globalOptions = {

@@ -21,6 +21,15 @@ export function table(rows: readonly Row[], columns: readonly string[]): string 
   return [line(columns.map((c) => c.toUpperCase())), ...text.map(line)].join("\n");
 }
 
+/** A page of a list: the table, then how to ask for the next page. */
+export function pageTable(
+  page: { data: readonly Row[]; next_cursor: string | null },
+  columns: readonly string[],
+) {
+  const more = page.next_cursor ? `\nmore: --cursor ${page.next_cursor}` : "";
+  return `${table(page.data, columns)}${more}`;
+}
+
 /** Key: value lines for one record. */
 export function details(record: Row): string {
   const keys = Object.keys(record);
