@@ -9,7 +9,7 @@
  *   are pinned to the session's agent and types.
  */
 import type { Context, MiddlewareHandler } from "hono";
-import { type PortalScope, ServiceError, validationError } from "../model/index.js";
+import { notFound, type PortalScope, ServiceError, validationError } from "../model/index.js";
 import {
   allowsAgent,
   allowsType,
@@ -44,15 +44,20 @@ export function portalScopeMiddleware(deps: VisibilityDeps): MiddlewareHandler<A
     if (path.startsWith("/v1/webhook-endpoints/") && id) await assertEndpointVisible(deps, org, scope, id);
     if (endpoint_id) await assertEndpointVisible(deps, org, scope, endpoint_id);
     if (path.startsWith("/v1/events/") && id) await assertEventVisible(deps, org, scope, id);
+    if (match.params.name !== undefined && !allowsType(scope, match.params.name)) throw notFound("event type");
     if (c.req.method === "POST" && path.endsWith("/test")) await checkTestType(c, scope);
     await next();
     if (c.req.method === "GET" && c.res.status === 200) await filterResponse(c, deps, org, scope, path);
   };
 }
 
+/**
+ * A test event's type must be one the session may see. The body is read as JSON whatever its
+ * content-type says (any casing, parameters, `+json`, or none): what the route parses is what
+ * is checked (Hono keeps the body, so the route reads it again).
+ */
 async function checkTestType(c: Ctx, scope: PortalScope) {
   if (scope.eventTypes === null) return;
-  if (!(c.req.header("content-type") ?? "").includes("application/json")) return;
   const body = (await c.req.json().catch(() => undefined)) as Json | undefined;
   const type = body && typeof body === "object" ? body.event_type : undefined;
   if (typeof type === "string" && !allowsType(scope, type)) {

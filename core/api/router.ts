@@ -22,3 +22,14 @@ export const json = <T>(schema: T) => ({ "application/json": { schema } });
 
 /** The caller's organization (the auth middleware sets the principal). */
 export const orgOf = (c: { get(k: "principal"): { orgId: string } }) => c.get("principal").orgId;
+
+/**
+ * The event types a type-scoped portal session may see, as an option for the services that
+ * read or resend an endpoint's mixed-type deliveries (`{}` for API keys and unscoped sessions).
+ */
+export const typeScope = (c: {
+  get(k: "principal"): { portal?: { eventTypes: string[] | null } };
+}): { eventTypes?: readonly string[] } => {
+  const types = c.get("principal").portal?.eventTypes;
+  return types ? { eventTypes: types } : {};
+};

@@ -59,7 +59,14 @@ export async function attemptDetail(
  * Its log is ordered by event, so it reads the events of the window and of the retry
  * schedule's span before it; a resend or recovery of an older event is not counted.
  */
-export async function endpointStats(deps: LogDeps, org: string, endpointId: string, window: StatsWindow) {
+export async function endpointStats(
+  deps: LogDeps,
+  org: string,
+  endpointId: string,
+  window: StatsWindow,
+  /** Only attempts of events of these types (a type-scoped portal session); all when absent. */
+  eventTypes?: readonly string[],
+) {
   const endpoint = await requireEndpoint(deps, org, endpointId);
   const now = deps.now();
   const { from } = windowBounds(window, now);
@@ -67,6 +74,7 @@ export async function endpointStats(deps: LogDeps, org: string, endpointId: stri
     since: new Date(from).toISOString(),
     eventsSince: new Date(from - retryHorizonMs(deps.config.retry, endpoint.max_retries)),
     maxItems: STATS_MAX_ITEMS,
+    ...(eventTypes ? { eventTypes } : {}),
   });
   return { ...aggregate(window, now, samples), truncated };
 }

@@ -82,17 +82,27 @@ export interface RecoverResult {
   more: boolean;
 }
 
+export interface RecoverOptions {
+  /** Only the parked ones (a resume after a re-enable). */
+  parkedOnly?: boolean;
+  /**
+   * Only deliveries of events of these types (a type-scoped portal session): the others are
+   * neither sent nor taken out of the recovery index.
+   */
+  eventTypes?: readonly string[];
+}
+
 /**
  * Re-enqueues every failed, skipped (parked) or abandoned delivery of the endpoint since
  * `since`, and every stuck one (stuck.ts: pending or retrying long past its due time, or
- * never recorded). `parkedOnly` (a resume after a re-enable) takes the parked ones alone.
+ * never recorded).
  */
 export async function recoverEndpoint(
   deps: Deps,
   org: string,
   endpointId: string,
   since: string,
-  parkedOnly = false,
+  { parkedOnly = false, eventTypes }: RecoverOptions = {},
 ): Promise<RecoverResult> {
   const sinceMs = Date.parse(since);
   if (Number.isNaN(sinceMs)) throw validationError("since must be an ISO 8601 date-time");
@@ -105,16 +115,17 @@ export async function recoverEndpoint(
     ...(parkedOnly ? { indexes: ["parked"] } : {}),
   });
   const messages = await mapLimit(deliveries, 16, (d) => deps.messageStore.get(org, d.msg_id));
+  const inScope = (m: StoredMessage) => eventTypes === undefined || eventTypes.includes(m.type);
+  const expired = messages.filter((m) => !m).length;
   const work: Work[] = deliveries.flatMap((ref, i) => {
     const m = messages[i];
-    return m ? [workFor(deps, m, endpointId, ref)] : [];
+    return m && inScope(m) ? [workFor(deps, m, endpointId, ref)] : [];
   });
-  const expired = deliveries.length - work.length;
   const stuck = parkedOnly
     ? { messages: [], more: false }
     : await stuckDeliveries(deps, org, endpointId, from, MAX_RECOVER_PER_CALL - work.length);
   const taken = new Set(work.map((w) => w.task.msg_id));
-  for (const m of stuck.messages) if (!taken.has(m.id)) work.push(workFor(deps, m, endpointId));
+  for (const m of stuck.messages) if (!taken.has(m.id) && inScope(m)) work.push(workFor(deps, m, endpointId));
   const more = moreRecoverable || stuck.more;
   if (work.length === 0) return { count: 0, expired, more };
   let sent = work;
@@ -156,7 +167,7 @@ function workFor(deps: Clock, m: StoredMessage, endpointId: string, ref?: Recove
 export async function resumeParked(deps: Deps, org: string, endpointId: string): Promise<number> {
   let res: RecoverResult;
   try {
-    res = await recoverEndpoint(deps, org, endpointId, new Date(0).toISOString(), true);
+    res = await recoverEndpoint(deps, org, endpointId, new Date(0).toISOString(), { parkedOnly: true });
   } catch (err) {
     if (err instanceof ServiceError && err.status < 500) return 0; // deleted or disabled again
     throw err;

@@ -101,4 +101,6 @@ export interface AttemptQuery {
   cursor?: CursorKey;
   /** Only successful (true) or failed (false) attempts. */
   success?: boolean;
+  /** Only attempts of events of these types (a type-scoped portal session's view); all when absent. */
+  eventTypes?: readonly string[];
 }

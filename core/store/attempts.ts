@@ -14,6 +14,17 @@ import { keys } from "./keys.js";
 import { queryPages } from "./query.js";
 import { allShards, queryMerged, SHARDS } from "./shards.js";
 
+/**
+ * `event_type IN (…)` for a type-scoped read (at most 100 types: a portal session's bound,
+ * DynamoDB's limit for IN); nothing when every type is wanted.
+ */
+function typeCondition(types: readonly string[] | undefined) {
+  if (types === undefined) return { conditions: [] as string[], values: {} };
+  if (types.length === 0) return { conditions: ["attribute_not_exists(event_type)"], values: {} };
+  const values = Object.fromEntries(types.map((t, i) => [`:type${i}`, t]));
+  return { conditions: [`event_type IN (${Object.keys(values).join(", ")})`], values };
+}
+
 /** The attempt an item carries (`attempt`), with the delivery's ids. */
 function toAttempt(item: Record<string, unknown>): AttemptRecord {
   const a = field.map(item, "attempt");
@@ -69,6 +80,7 @@ async function queryAttempts(
   q: AttemptQuery,
 ): Promise<AttemptPage> {
   const cursor = cursorWithin(q.cursor, { pk: scope }, { sk: prefix });
+  const types = typeCondition(q.eventTypes);
   const { items, next } = await queryMerged(db, {
     pks,
     from: prefix,
@@ -76,10 +88,13 @@ async function queryAttempts(
     limit: q.limit,
     maxRounds: 10,
     filter: {
-      FilterExpression:
-        q.success === undefined ? "attribute_exists(#a)" : "attribute_exists(#a) AND #a.success = :ok",
+      FilterExpression: [
+        "attribute_exists(#a)",
+        ...(q.success === undefined ? [] : ["#a.success = :ok"]),
+        ...types.conditions,
+      ].join(" AND "),
       ExpressionAttributeNames: { "#a": "attempt" },
-      values: q.success === undefined ? {} : { ":ok": q.success },
+      values: { ...(q.success === undefined ? {} : { ":ok": q.success }), ...types.values },
     },
   });
   return { attempts: items.map(toAttempt), last: next === undefined ? undefined : { pk: scope, sk: next } };
@@ -95,6 +110,14 @@ async function getAttempt(
 ): Promise<AttemptRecord | undefined> {
   const item = await getItem(db, keys.log(org, endpointId, msgId, attemptId), { consistent: false });
   return item?.attempt ? toAttempt(item) : undefined;
+}
+
+/** Which attempts the health aggregate reads (see attemptSamples); `eventTypes` as in AttemptQuery. */
+interface SampleQuery {
+  since: string;
+  eventsSince: Date;
+  maxItems: number;
+  eventTypes?: readonly string[];
 }
 
 /** What the health aggregate reads of an attempt (a projection: the rest never leaves DynamoDB). */
@@ -114,9 +137,10 @@ async function attemptSamples(
   db: Db,
   org: string,
   endpointId: string,
-  q: { since: string; eventsSince: Date; maxItems: number },
+  q: SampleQuery,
 ): Promise<{ samples: AttemptSample[]; truncated: boolean }> {
   const from = `msg_${encodeTime(q.eventsSince.getTime(), 10)}`;
+  const types = typeCondition(q.eventTypes);
   const perShard = Math.ceil(q.maxItems / SHARDS);
   let truncated = false;
   const shards = await Promise.all(
@@ -125,13 +149,14 @@ async function attemptSamples(
       let read = 0;
       const pages = queryPages(db, () => ({
         KeyConditionExpression: "pk = :pk AND sk >= :from",
-        FilterExpression: "attribute_exists(#a) AND #a.#ts >= :since",
+        FilterExpression: ["attribute_exists(#a) AND #a.#ts >= :since", ...types.conditions].join(" AND "),
         ProjectionExpression: "#a.#ts, #a.success, #a.latency_ms",
         ExpressionAttributeNames: { "#a": "attempt", "#ts": "timestamp" },
         ExpressionAttributeValues: {
           ":pk": keys.logPartition(org, endpointId, shard),
           ":from": from,
           ":since": q.since,
+          ...types.values,
         },
         ScanIndexForward: false,
         Limit: perShard - read,
@@ -172,7 +197,7 @@ export interface AttemptStore {
   samples(
     org: string,
     endpointId: string,
-    q: { since: string; eventsSince: Date; maxItems: number },
+    q: SampleQuery,
   ): Promise<{ samples: AttemptSample[]; truncated: boolean }>;
 }
 

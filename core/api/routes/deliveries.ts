@@ -15,7 +15,7 @@ import {
 import type { Deps } from "../../deps.js";
 import { pageBody, pageOf, pageQuery } from "../pagination.js";
 import { ok, routes } from "../route-spec.js";
-import { createRouter, orgOf } from "../router.js";
+import { createRouter, orgOf, typeScope } from "../router.js";
 import {
   attemptDetailParam,
   attemptDetailView,
@@ -74,7 +74,8 @@ export function deliveriesRoutes(deps: Deps) {
   });
 
   app.openapi(byEndpoint, async (c) => {
-    const q = attemptsPage(c.req.valid("query"));
+    // An endpoint's log mixes every type it received: a type-scoped session reads its types' only.
+    const q = { ...attemptsPage(c.req.valid("query")), ...typeScope(c) };
     const page = await endpointAttempts(deps, orgOf(c), c.req.valid("param").id, q);
     return c.json(pageBody(page.attempts.map(toAttemptView), page.last), 200);
   });
@@ -90,7 +91,13 @@ export function deliveriesRoutes(deps: Deps) {
   });
   app.openapi(stats, async (c) => {
     return c.json(
-      await endpointStats(deps, orgOf(c), c.req.valid("param").id, c.req.valid("query").window),
+      await endpointStats(
+        deps,
+        orgOf(c),
+        c.req.valid("param").id,
+        c.req.valid("query").window,
+        typeScope(c).eventTypes,
+      ),
       200,
     );
   });
@@ -100,7 +107,8 @@ export function deliveriesRoutes(deps: Deps) {
     return c.json({ ...res, status: "pending" as const }, 202);
   });
   app.openapi(recover, async (c) => {
-    const res = await recoverEndpoint(deps, orgOf(c), c.req.valid("param").id, c.req.valid("json").since);
+    const { id } = c.req.valid("param");
+    const res = await recoverEndpoint(deps, orgOf(c), id, c.req.valid("json").since, typeScope(c));
     return c.json(res, 202);
   });
   return app;
