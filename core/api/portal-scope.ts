@@ -44,7 +44,8 @@ export function portalScopeMiddleware(deps: VisibilityDeps): MiddlewareHandler<A
     if (path.startsWith("/v1/webhook-endpoints/") && id) await assertEndpointVisible(deps, org, scope, id);
     if (endpoint_id) await assertEndpointVisible(deps, org, scope, endpoint_id);
     if (path.startsWith("/v1/events/") && id) await assertEventVisible(deps, org, scope, id);
-    if (match.params.name !== undefined && !allowsType(scope, match.params.name)) throw notFound("event type");
+    if (match.params.name !== undefined && !allowsType(scope, match.params.name))
+      throw notFound("event type");
     if (c.req.method === "POST" && path.endsWith("/test")) await checkTestType(c, scope);
     await next();
     if (c.req.method === "GET" && c.res.status === 200) await filterResponse(c, deps, org, scope, path);
