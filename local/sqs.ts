@@ -1,12 +1,13 @@
 /**
  * Runs fauxqs, the SQS emulator, in this process: in memory for tests, in SQLite under
  * `dataDir` for `npm start`, so queued, delayed and in-flight messages (pending retries)
- * survive a restart. fauxqs 2 needs Node ≥ 22.5 (node:sqlite); npm scripts run on the Node 24
+ * survive a restart (with a fix for its persistence: local/fauxqs-release.ts). fauxqs 2 needs Node ≥ 22.5 (node:sqlite); npm scripts run on the Node 24
  * that the `node` devDependency installs.
  */
 import { mkdirSync } from "node:fs";
 import { type ListenOptions, Server } from "node:net";
 import { startFauxqs } from "fauxqs";
+import { fixFauxqsRelease } from "./fauxqs-release.js";
 import { StackError } from "./java.js";
 import { freePort } from "./ports.js";
 
@@ -19,6 +20,7 @@ export interface LocalSqs {
 
 export async function startSqs(options: { port?: number; dataDir?: string } = {}): Promise<LocalSqs> {
   if (options.dataDir) {
+    await fixFauxqsRelease();
     try {
       mkdirSync(options.dataDir, { recursive: true });
     } catch (err) {
