@@ -39,10 +39,19 @@ module.exports = {
     rule(
       "services-take-stores-from-the-root",
       "Services take the store adapters they use from the composition root (`deps.deliveryStore`, " +
-        "`deps.messageStore`, …: the interfaces at the bottom of each core/store module); only core/deps.ts " +
-        "and core/store itself import core/store, types included (record types live in core/model).",
-      { path: "^core/", pathNot: ["^core/store/", "^core/deps\\.ts$"] },
+        "`deps.messageStore`, …: the interfaces at the bottom of each core/store module); only the composition " +
+        "root (core/compose.ts), the types it builds (core/deps.ts) and core/store itself import core/store, " +
+        "types included (record types live in core/model).",
+      { path: "^core/", pathNot: ["^core/store/", "^core/(deps|compose)\\.ts$"] },
       { path: "^core/store/" },
+    ),
+    rule(
+      "only-entry-points-import-the-root",
+      "core/compose.ts is the top floor: it picks every adapter. Nothing in core/ imports it (a service " +
+        "that built its own adapters could not be run on another one); functions/, local/, tests, bench/ " +
+        "and scripts/ do.",
+      { path: "^core/", pathNot: "^core/compose\\.ts$" },
+      { path: "^core/compose\\.ts$" },
     ),
     rule(
       "kernel-imports-only-the-kernel",

@@ -9,6 +9,7 @@ import { configDefaults, defineConfig } from "vitest/config";
  * `npm test` runs all three.
  */
 const unit = [
+  "test/**/*.unit.test.ts",
   "test/api/rules.test.ts",
   "test/delivery/decide.test.ts",
   "test/delivery/endpoint-stats.test.ts",

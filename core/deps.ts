@@ -1,58 +1,47 @@
 /**
- * The composition root: the service's dependencies, built once per process (Lambda cold
- * start or local stack) and handed to the entry points (the app, the queue handlers). It
- * builds the store adapters (`<name>Store`: the small interfaces services use, bound to the
- * table; services never import core/store) and owns the per-process caches (the endpoint
- * directory, the event-type catalog, the delivery engine's memos), so stacks built apart
- * never share entries. Services declare the parts they use (`Uses<…>`), never the whole
- * root. Tests build their own with a different config or parts.
+ * What the entry points are handed (the app, the queue handlers): the adapters of every port
+ * and the per-process caches, built once per process by the composition root, core/compose.ts
+ * (Lambda cold start, the local stack, a test's stack, or all in memory). Types only: nothing
+ * here runs, and nothing below the root imports the root itself. Services declare the parts
+ * they use (`Uses<…>`), never the whole of it.
  */
 import type { SQSClient } from "@aws-sdk/client-sqs";
 import type { Config } from "./config/index.js";
-import { type EndpointDirectory, endpointDirectory } from "./endpoints/index.js";
-import { type EventTypeCatalog, eventTypeCatalog } from "./event-types/index.js";
-import type { Scheduler } from "./model/index.js";
-import { createSqs } from "./queue/index.js";
-import { eventBridgeScheduler } from "./scheduler/index.js";
-import {
-  type ApiKeyStore,
-  type AttemptStore,
-  apiKeyStore,
-  attemptStore,
-  createDb,
-  type Db,
-  type DeliveryStore,
-  deliveryStore,
-  type EndpointHandleStore,
-  type EndpointStore,
-  type EventTypeStore,
-  endpointHandleStore,
-  endpointStore,
-  eventTypeStore,
-  type FanoutStore,
-  type FilterCountStore,
-  fanoutStore,
-  filterCountStore,
-  type HealthStore,
-  healthStore,
-  localScheduler,
-  type MessageStore,
-  messageStore,
-  type OrgStore,
-  orgStore,
-  type PingStore,
-  type PortalSessionStore,
-  pingStore,
-  portalSessionStore,
-  type RateLimitStore,
-  rateLimitStore,
+import type { Destination } from "./delivery/index.js";
+import type { EndpointDirectory } from "./endpoints/index.js";
+import type { EventTypeCatalog } from "./event-types/index.js";
+import type { Scheduler, TaskQueue } from "./model/index.js";
+import type {
+  ApiKeyStore,
+  AttemptStore,
+  Db,
+  DeliveryStore,
+  EndpointHandleStore,
+  EndpointStore,
+  EventTypeStore,
+  FanoutStore,
+  FilterCountStore,
+  HealthStore,
+  MessageStore,
+  OrgStore,
+  PingStore,
+  PortalSessionStore,
+  RateLimitStore,
+  ScheduleStore,
 } from "./store/index.js";
 
 export interface Deps {
   config: Config;
   db: Db;
+  /** The raw SQS client (entry points and tests); services use `taskQueue`. */
   sqs: SQSClient;
+  /** The task queue port (core/model/task-queue.ts): SQS, or memory (core/compose.ts). */
+  taskQueue: TaskQueue;
   scheduler: Scheduler;
+  /** The local scheduler's entries (SCHEDULER_MODE=local, core/scheduler/local.ts). */
+  scheduleStore: ScheduleStore;
+  /** Where attempts go (core/delivery/destination.ts): HTTP, or memory in tests and the simulation. */
+  destination: Destination;
   /** The current time; tests may move it. */
   now: () => Date;
   /** Each organization's endpoints, cached briefly (ingest matching, delivery). */
@@ -101,41 +90,3 @@ export type Uses<K extends keyof Deps> = Pick<Deps, K>;
 
 /** The clock alone. */
 export type Clock = Uses<"now">;
-
-export function createDeps(config: Config, overrides: Partial<Deps> = {}): Deps {
-  const db = overrides.db ?? createDb(config);
-  const sqs = overrides.sqs ?? createSqs(config);
-  const now = overrides.now ?? (() => new Date());
-  const cache = { ttlMs: config.endpointCacheSeconds * 1000, now };
-  const endpoints = overrides.endpointStore ?? endpointStore(db);
-  const eventTypes = overrides.eventTypeStore ?? eventTypeStore(db);
-  const orgs = overrides.orgStore ?? orgStore(db);
-  return {
-    config,
-    db,
-    sqs,
-    scheduler:
-      overrides.scheduler ??
-      (config.scheduler.mode === "local" ? localScheduler(db) : eventBridgeScheduler(config, { sqs })),
-    now,
-    messageStore: overrides.messageStore ?? messageStore(db),
-    deliveryStore:
-      overrides.deliveryStore ?? deliveryStore(db, { retentionSeconds: config.retention.eventDays * 86_400 }),
-    attemptStore: overrides.attemptStore ?? attemptStore(db),
-    fanoutStore: overrides.fanoutStore ?? fanoutStore(db, config.retention),
-    healthStore: overrides.healthStore ?? healthStore(db),
-    rateLimitStore: overrides.rateLimitStore ?? rateLimitStore(db),
-    pingStore: overrides.pingStore ?? pingStore(db),
-    healthMemos: overrides.healthMemos ?? new Map(),
-    fullRateWindows: overrides.fullRateWindows ?? new Map(),
-    endpoints: overrides.endpoints ?? endpointDirectory(endpoints, orgs, cache),
-    eventTypes: overrides.eventTypes ?? eventTypeCatalog(eventTypes, cache),
-    apiKeyStore: overrides.apiKeyStore ?? apiKeyStore(db),
-    endpointStore: endpoints,
-    endpointHandleStore: overrides.endpointHandleStore ?? endpointHandleStore(db),
-    eventTypeStore: eventTypes,
-    filterCountStore: overrides.filterCountStore ?? filterCountStore(db),
-    orgStore: orgs,
-    portalSessionStore: overrides.portalSessionStore ?? portalSessionStore(db),
-  };
-}

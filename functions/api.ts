@@ -2,8 +2,8 @@
 import type { Context } from "aws-lambda";
 import { handle, type LambdaEvent } from "hono/aws-lambda";
 import { createApp } from "../core/api/index.js";
+import { createDeps } from "../core/compose.js";
 import { loadConfig } from "../core/config/index.js";
-import { createDeps } from "../core/deps.js";
 import { logger } from "../core/log/index.js";
 import { bootstrapOrg } from "../core/orgs/index.js";
 

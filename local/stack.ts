@@ -6,9 +6,10 @@
  * Used by `npm start`, the end-to-end tests and the benchmarks.
  */
 import { join } from "node:path";
+import { createDeps } from "../core/compose.js";
 import { type Config, functions, loadConfig, SQS_MAX_IN_FLIGHT } from "../core/config/index.js";
-import { createDeps, type Deps } from "../core/deps.js";
-import { fireDueSchedules } from "../core/store/index.js";
+import type { Deps } from "../core/deps.js";
+import { fireDueSchedules } from "../core/scheduler/index.js";
 import { startDynamo } from "./dynamodb.js";
 import { type EventSource, type InFlightStats, startEventSource } from "./event-source.js";
 import { type HandlerSet, localHandlers } from "./handlers.js";
@@ -148,7 +149,7 @@ function startSchedulerPoller(deps: Deps, handlers: HandlerSet) {
   const loop = (async () => {
     while (!stopped) {
       try {
-        await fireDueSchedules(deps.db, deps.sqs, deps.config, deps.now(), handlers.maintenance);
+        await fireDueSchedules(deps, deps.now(), handlers.maintenance);
         state.lastError = undefined;
       } catch (err) {
         state.lastError = `error: ${(err as Error).message}`;

@@ -59,6 +59,8 @@ const files = {
   "core/model/index.ts": 'export { thing } from "./thing.js";\n',
   "core/orgs/deep.ts": 'import { thing } from "../model/thing.js";\nexport const deep = thing;\n',
   "core/orgs/through-index.ts": 'import { thing } from "../model/index.js";\nexport const ok = thing;\n',
+  "core/compose.ts": 'import { thing } from "./model/index.js";\nexport const root = thing;\n',
+  "core/orgs/built.ts": 'import { root } from "../compose.js";\nexport const built = root;\n',
 };
 const expected = [
   "adapters-import-only-the-kernel", // core/store → core/events
@@ -67,6 +69,7 @@ const expected = [
   "no-cycles-between-core-folders", // core/events ↔ core/endpoints
   "production-never-imports-tests", // scripts → test
   "import-a-core-folder-through-its-index", // core/orgs/deep.ts → core/model/thing.ts
+  "only-entry-points-import-the-root", // core/orgs/built.ts → core/compose.ts
 ];
 /** Imports through an index that the index rule must let pass. */
 const allowed = ["core/orgs/through-index.ts"];

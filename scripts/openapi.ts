@@ -8,8 +8,8 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import openapiTS, { astToString } from "openapi-typescript";
 import { createApp } from "../core/api/app.js";
+import { createDeps } from "../core/compose.js";
 import { loadConfig } from "../core/config/runtime.js";
-import { createDeps } from "../core/deps.js";
 
 /** The document as `npm start` serves it (its `servers` entry is the local API). */
 export async function openApiDocument(): Promise<Record<string, unknown>> {

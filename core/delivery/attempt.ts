@@ -4,7 +4,7 @@
 import type { Deps } from "../deps.js";
 import { type AttemptRecord, type DeliveryTask, type EndpointRecord, newId } from "../model/index.js";
 import { requestHeaders } from "./request.js";
-import { type SendOutcome, sendWebhook } from "./send.js";
+import type { SendOutcome } from "./send.js";
 
 export interface AttemptResult {
   outcome: SendOutcome;
@@ -21,7 +21,7 @@ export async function attemptDelivery(
   timeoutMs: number = endpoint.timeout_ms,
 ): Promise<AttemptResult> {
   const startedAt = deps.now();
-  const outcome = await sendWebhook({
+  const outcome = await deps.destination.send({
     url: endpoint.url,
     body: task.body,
     headers: requestHeaders(endpoint, task, startedAt, deps.config.serviceName),

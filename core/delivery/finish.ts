@@ -13,7 +13,7 @@ import type { SQSRecord } from "aws-lambda";
 import type { Deps } from "../deps.js";
 import { logger } from "../log/index.js";
 import type { DeliveryLogEntry, DeliveryTask, EndpointRecord } from "../model/index.js";
-import { changeVisibility, type DeadLetter, deadLetter, sendEach } from "../queue/index.js";
+import { type DeadLetter, deadLetter } from "../queue/index.js";
 import type { AttemptResult } from "./attempt.js";
 import type { Decision, Lane } from "./decide.js";
 import { applyHealth, type HealthObservation } from "./health.js";
@@ -32,8 +32,7 @@ export interface Processed {
   result?: AttemptResult;
 }
 
-const queueOf = (deps: Deps, lane: Lane) =>
-  lane === "slow" ? deps.config.queues.deliverySlow : deps.config.queues.delivery;
+const queueOf = (lane: Lane) => (lane === "slow" ? "deliverySlow" : "delivery");
 
 export async function finishBatch(deps: Deps, processed: Processed[], lane: Lane): Promise<string[]> {
   const failures: string[] = processed.filter((p) => p.fail).map((p) => p.record.messageId);
@@ -140,7 +139,7 @@ async function queueWork(deps: Deps, processed: Processed[], lane: Lane): Promis
   kept.push(...(await deadLetter(deps, letters)));
   await Promise.all([...schedules, ...[...resends].map(([to, list]) => resendAll(deps, to, list, hold))]);
   kept.push(...hold.map((h) => h.id));
-  const refused = await changeVisibility(deps.sqs, queueOf(deps, lane), hold);
+  const refused = await deps.taskQueue.changeVisibility(queueOf(lane), hold);
   if (refused > 0)
     logger.warn("visibility change refused; retries come back after the queue default", { refused });
   return kept;
@@ -156,9 +155,8 @@ async function resendAll(
   hold: { receiptHandle: string; seconds: number; id: string }[],
 ): Promise<void> {
   const byId = new Map(list.map((r) => [r.p.record.messageId, r]));
-  const report = await sendEach(
-    deps.sqs,
-    queueOf(deps, lane),
+  const report = await deps.taskQueue.send(
+    queueOf(lane),
     list.map((r) => ({ id: r.p.record.messageId, body: r.body, delaySeconds: r.delaySeconds })),
   );
   for (const id of report.failed) {

@@ -4,6 +4,12 @@
  * this index (docs/design.md, "Layers"); what it does not re-export is internal to the folder.
  */
 export { attemptDetail, endpointAttempts, endpointStats, eventAttempts } from "./attempt-log.js";
+export {
+  type Destination,
+  httpDestination,
+  type MemoryDestination,
+  memoryDestination,
+} from "./destination.js";
 export { createDeliveryHandler } from "./handler.js";
 export { createMaintenanceHandler } from "./maintenance.js";
 export { recoverEndpoint, resendDelivery } from "./recovery.js";

@@ -85,7 +85,7 @@ function pendingTasks(m: StoredMessage): DeliveryTask[] {
  * Never throws; returns per message (in order) the error that failed it, if any.
  */
 export async function sendUnderLeases(
-  deps: Uses<"config" | "fanoutStore" | "sqs">,
+  deps: Uses<"config" | "fanoutStore" | "taskQueue">,
   ms: StoredMessage[],
   opts: { firstPass?: boolean } = {},
 ): Promise<(unknown | undefined)[]> {
@@ -193,7 +193,7 @@ const isComplete = (m: StoredMessage) => {
 
 /** Sends what is missing while holding the lease; gives the lease up if sending fails. */
 export async function sendUnderLease(
-  deps: Uses<"config" | "fanoutStore" | "sqs">,
+  deps: Uses<"config" | "fanoutStore" | "taskQueue">,
   m: StoredMessage,
   opts: { firstPass?: boolean } = {},
 ): Promise<void> {
@@ -211,7 +211,7 @@ export type FanoutDeps = Uses<
   | "messageStore"
   | "now"
   | "scheduler"
-  | "sqs"
+  | "taskQueue"
 >;
 
 /**

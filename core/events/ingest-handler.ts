@@ -141,7 +141,7 @@ interface Rejection {
 }
 
 async function deadLetter(
-  deps: Uses<"config" | "sqs">,
+  deps: Uses<"taskQueue">,
   record: SQSRecord,
   body: unknown,
   { code, message, details }: Rejection,
@@ -156,7 +156,7 @@ async function deadLetter(
     error_message: message,
     size: record.body.length,
   });
-  const failed = await sendToDlq(deps.sqs, deps.config.queues.ingestDlq, [
+  const failed = await sendToDlq(deps.taskQueue, "ingestDlq", [
     {
       id: record.messageId,
       // The original body, untouched, so the message can be fixed and redriven.

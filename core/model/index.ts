@@ -77,3 +77,11 @@ export {
 } from "./principal.js";
 export { type ScheduleEntry, type Scheduler, type ScheduleTarget, scheduleName } from "./schedule.js";
 export { type DeliveryTask, deliveryTask, type QueuedTask, queuedTask, taskFor, taskId } from "./task.js";
+export type {
+  QueueAttribute,
+  QueueMessage,
+  QueueName,
+  QueueSendReport,
+  TaskQueue,
+  VisibilityChange,
+} from "./task-queue.js";

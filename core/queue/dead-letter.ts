@@ -4,14 +4,14 @@
  * attributes, cut to a readable length and cleaned to the characters SQS accepts.
  * Used by the ingest function (invalid events) and the delivery engine (exhausted tasks).
  */
-import type { MessageAttributeValue, SQSClient } from "@aws-sdk/client-sqs";
-import { type Config, SQS_MAX_MESSAGE_BYTES } from "../config/index.js";
-import { messageBytes, type OutgoingMessage, SendError, sendAll } from "./send.js";
+import type { MessageAttributeValue } from "@aws-sdk/client-sqs";
+import { SQS_MAX_MESSAGE_BYTES } from "../config/index.js";
+import type { QueueName, TaskQueue } from "../model/index.js";
+import { messageBytes, type OutgoingMessage, SendError, sendAllVia } from "./send.js";
 
-/** What dead-lettering needs: the SQS client, the DLQ urls and the clock. */
+/** What dead-lettering needs: the task queue and the clock. */
 export interface DeadLetterDeps {
-  sqs: SQSClient;
-  config: { queues: Pick<Config["queues"], "ingestDlq" | "deliveryDlq"> };
+  taskQueue: Pick<TaskQueue, "send">;
   now: () => Date;
 }
 
@@ -73,13 +73,17 @@ export interface Letter {
 }
 
 /** Sends letters to a DLQ; returns the ids that could not be sent (the caller leaves those on the queue). */
-export async function sendToDlq(sqs: SQSClient, queueUrl: string, letters: Letter[]): Promise<string[]> {
+export async function sendToDlq(
+  queue: Pick<TaskQueue, "send">,
+  dlq: Extract<QueueName, "ingestDlq" | "deliveryDlq">,
+  letters: Letter[],
+): Promise<string[]> {
   if (letters.length === 0) return [];
   const messages = letters.map((l) =>
     fitted({ id: l.id, body: l.body, attributes: attributesOf(l.attributes) }),
   );
   try {
-    await sendAll(sqs, queueUrl, messages);
+    await sendAllVia(queue, dlq, messages);
     return [];
   } catch (err) {
     if (err instanceof SendError) return err.failedIds;
@@ -102,8 +106,8 @@ export interface DeadLetter {
 export async function deadLetter(deps: DeadLetterDeps, letters: DeadLetter[]): Promise<string[]> {
   const failedAt = deps.now().toISOString();
   return sendToDlq(
-    deps.sqs,
-    deps.config.queues.deliveryDlq,
+    deps.taskQueue,
+    "deliveryDlq",
     letters.map((l) => ({
       id: l.id,
       body: l.body,

@@ -4,7 +4,14 @@
  * what it does not re-export is internal to the folder.
  */
 export { type DeadLetter, deadLetter, sendToDlq } from "./dead-letter.js";
+export {
+  type MemoryTaskQueue,
+  memoryTaskQueue,
+  type QueueDepth,
+  type StoredQueueMessage,
+} from "./memory-queue.js";
 export { SendError, sendAll, sendEach } from "./send.js";
 export { createSqs } from "./sqs.js";
+export { sqsTaskQueue } from "./sqs-queue.js";
 export { enqueueTasks, enqueueTasksOfMessages } from "./tasks.js";
 export { changeVisibility } from "./visibility.js";

@@ -9,6 +9,7 @@ import {
   type SQSClient,
 } from "@aws-sdk/client-sqs";
 import { mapLimit } from "../lib/index.js";
+import type { QueueMessage, QueueName, TaskQueue } from "../model/index.js";
 
 export interface OutgoingMessage {
   /** Unique within the call; reported back on failure. */
@@ -60,6 +61,21 @@ export function batches(messages: OutgoingMessage[]): OutgoingMessage[][] {
   }
   if (current.length > 0) out.push(current);
   return out;
+}
+
+/**
+ * Sends every message through a task queue; returns the ids sent. What the queue refused is
+ * thrown as a SendError naming it; an error a whole call threw is thrown as it is.
+ */
+export async function sendAllVia(
+  queue: Pick<TaskQueue, "send">,
+  name: QueueName,
+  messages: QueueMessage[],
+): Promise<string[]> {
+  const report = await queue.send(name, messages, { parallel: 1 });
+  if (report.error !== undefined) throw report.error;
+  if (report.failed.length > 0) throw new SendError(report.failed, report.sent);
+  return report.sent;
 }
 
 /** Sends all messages (10 per call, one call after another); returns the ids sent, in order of success. */

@@ -1,21 +1,18 @@
 /** Enqueues delivery tasks on the delivery queue. */
-import type { SQSClient } from "@aws-sdk/client-sqs";
-import type { Config } from "../config/index.js";
-import { type DeliveryTask, taskId } from "../model/index.js";
-import { type SendReport, sendAll, sendEach } from "./send.js";
+import { type DeliveryTask, type QueueSendReport, type TaskQueue, taskId } from "../model/index.js";
+import { sendAllVia } from "./send.js";
 
-/** What enqueueing needs: the SQS client and the delivery queue's url. */
+/** What enqueueing needs: the task queue. */
 export interface TaskQueueDeps {
-  sqs: SQSClient;
-  config: { queues: Pick<Config["queues"], "delivery"> };
+  taskQueue: Pick<TaskQueue, "send">;
 }
 
 /** Sends the tasks; returns the endpoint ids whose task is on the queue. Throws SendError otherwise. */
 export async function enqueueTasks(deps: TaskQueueDeps, tasks: DeliveryTask[]): Promise<string[]> {
   const byId = new Map(tasks.map((t) => [taskId(t.msg_id, t.endpoint_id), t]));
-  const sent = await sendAll(
-    deps.sqs,
-    deps.config.queues.delivery,
+  const sent = await sendAllVia(
+    deps.taskQueue,
+    "delivery",
     [...byId].map(([id, t]) => ({ id, body: JSON.stringify(t) })),
   );
   return sent.map((id) => byId.get(id)!.endpoint_id);
@@ -28,11 +25,10 @@ export async function enqueueTasks(deps: TaskQueueDeps, tasks: DeliveryTask[]): 
 export async function enqueueTasksOfMessages(
   deps: TaskQueueDeps,
   tasks: DeliveryTask[],
-): Promise<SendReport> {
+): Promise<QueueSendReport> {
   const byId = new Map(tasks.map((t) => [taskId(t.msg_id, t.endpoint_id), t]));
-  return sendEach(
-    deps.sqs,
-    deps.config.queues.delivery,
+  return deps.taskQueue.send(
+    "delivery",
     [...byId].map(([id, t]) => ({ id, body: JSON.stringify(t) })),
   );
 }

@@ -4,3 +4,6 @@
  * folder.
  */
 export { eventBridgeScheduler } from "./eventbridge.js";
+export type { MaintenanceRunner } from "./fire.js";
+export { fireDueSchedules, localScheduler } from "./local.js";
+export { type MemoryScheduler, memoryScheduler } from "./memory.js";

@@ -120,3 +120,17 @@ export function open(key: Buffer, sealed: string, aad: string): Buffer {
   decipher.setAuthTag(tag);
   return Buffer.concat([decipher.update(ct), decipher.final()]);
 }
+
+/** The in-memory stand-in (fast tests, the simulation): a master key that lives as long as the process. */
+export function memoryKeyWrapper(): KeyWrapper {
+  const master = randomBytes(32);
+  return {
+    async generate(org) {
+      const plain = randomBytes(32);
+      return { plain, wrapped: seal(master, plain, org) };
+    },
+    async unwrap(org, wrapped) {
+      return open(master, wrapped, org);
+    },
+  };
+}

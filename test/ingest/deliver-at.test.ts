@@ -5,17 +5,18 @@
 import { ReceiveMessageCommand } from "@aws-sdk/client-sqs";
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { beforeAll, describe, expect, it } from "vitest";
-import { createDeps, type Deps } from "../../core/deps.js";
+import { createDeps } from "../../core/compose.js";
+import type { Deps } from "../../core/deps.js";
 import { fanoutCommandBody } from "../../core/events/fanout-command.js";
 import { ingestEvent } from "../../core/events/ingest.js";
 import { createIngestHandler } from "../../core/events/ingest-handler.js";
 import { scheduleName } from "../../core/model/schedule.js";
 import type { DeliveryTask } from "../../core/model/task.js";
+import { fireDueSchedules } from "../../core/scheduler/local.js";
 import { putAll } from "../../core/store/batch-write.js";
 import { deliveriesOfMessage, deliveryItem } from "../../core/store/deliveries.js";
 import { keys } from "../../core/store/keys.js";
 import { getMessage } from "../../core/store/messages.js";
-import { fireDueSchedules } from "../../core/store/schedules.js";
 import { putEndpoint } from "../support/endpoints.js";
 import { runBatch } from "../support/ingest.js";
 import { type QueueCollector, receiveIds, taskCollector } from "../support/queues.js";
@@ -45,7 +46,7 @@ async function scheduleEntry(msgId: string) {
 
 /** Fires what is due at the clock and runs the ingest handler on the resulting queue messages. */
 async function fireAndProcess(expected: number) {
-  const fired = await fireDueSchedules(deps.db, deps.sqs, deps.config, clock, async () => {});
+  const fired = await fireDueSchedules(deps, clock, async () => {});
   expect(fired).toBe(expected);
   if (fired === 0) return;
   const res = await deps.sqs.send(

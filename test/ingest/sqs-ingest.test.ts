@@ -5,7 +5,7 @@
 import { ReceiveMessageCommand } from "@aws-sdk/client-sqs";
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { beforeAll, describe, expect, it } from "vitest";
-import { createDeps } from "../../core/deps.js";
+import { createDeps } from "../../core/compose.js";
 import { ingestEvent } from "../../core/events/ingest.js";
 import { createIngestHandler } from "../../core/events/ingest-handler.js";
 import { publishEvent, publishEvents } from "../../core/events/publish.js";

@@ -9,7 +9,7 @@ import { afterAll, beforeAll } from "vitest";
 import { createDeliveryHandler, type DeliveryHandlerOptions } from "../../core/delivery/handler.js";
 import { createMaintenanceHandler } from "../../core/delivery/maintenance.js";
 import type { Deps } from "../../core/deps.js";
-import { fireDueSchedules } from "../../core/store/schedules.js";
+import { fireDueSchedules } from "../../core/scheduler/local.js";
 import { type EventSource, type EventSourceOptions, startEventSource } from "../../local/event-source.js";
 import { type Receiver, type ReceiverOptions, startReceiver } from "./receiver.js";
 import { type SqsSpy, spySqs } from "./sqs-spy.js";
@@ -128,7 +128,7 @@ export async function scheduleEntriesWith(deps: Deps, text: string) {
 /** Fires every scheduler entry due by `at` (maintenance runs in-process, as locally). */
 export function fireSchedules(deps: Deps, at: Date) {
   const maintenance = createMaintenanceHandler(deps);
-  return fireDueSchedules(deps.db, deps.sqs, deps.config, at, async (e) => {
+  return fireDueSchedules(deps, at, async (e) => {
     await maintenance(e);
   });
 }

@@ -4,8 +4,9 @@
  */
 import { randomBytes } from "node:crypto";
 import { inject } from "vitest";
+import { createDeps } from "../../core/compose.js";
 import { type Config, loadConfig } from "../../core/config/runtime.js";
-import { createDeps, type Deps } from "../../core/deps.js";
+import type { Deps } from "../../core/deps.js";
 import { provision, type StackEnv } from "../../local/provision.js";
 
 export interface TestStack {

@@ -1,0 +1,171 @@
+/**
+ * The composition root, the top floor of core/: it picks an adapter for every port and builds
+ * the `Deps` an entry point is handed (core/deps.ts). Nothing in core/ imports it; the
+ * functions, the local stack, tests, the bench and the simulation do.
+ *
+ * - `createDeps(config)`: AWS (Lambda) or the local emulators, by configuration: the table
+ *   (DynamoDB / DynamoDB Local), the task queue (SQS / fauxqs), the scheduler (EventBridge /
+ *   the table, SCHEDULER_MODE), key wrapping (KMS / a key file), HTTP destinations.
+ * - `createMemoryContext({ now })`: everything in memory on a clock the caller moves (fast
+ *   tests and the virtual-time simulation): the production stores on an in-memory table, an
+ *   in-memory task queue and scheduler, in-memory key wrapping, a recording destination.
+ */
+import { type Config, loadConfig } from "./config/index.js";
+import {
+  type Destination,
+  httpDestination,
+  type MemoryDestination,
+  memoryDestination,
+} from "./delivery/index.js";
+import type { Deps } from "./deps.js";
+import { endpointDirectory } from "./endpoints/index.js";
+import { eventTypeCatalog } from "./event-types/index.js";
+import { createSqs, type MemoryTaskQueue, memoryTaskQueue, sqsTaskQueue } from "./queue/index.js";
+import {
+  eventBridgeScheduler,
+  localScheduler,
+  type MemoryScheduler,
+  memoryScheduler,
+} from "./scheduler/index.js";
+import {
+  apiKeyStore,
+  attemptStore,
+  createDb,
+  createMemoryDb,
+  type Db,
+  deliveryStore,
+  endpointHandleStore,
+  endpointStore,
+  eventTypeStore,
+  fanoutStore,
+  filterCountStore,
+  healthStore,
+  type MemoryDb,
+  messageStore,
+  orgStore,
+  pingStore,
+  portalSessionStore,
+  rateLimitStore,
+  scheduleStore,
+} from "./store/index.js";
+
+export function createDeps(config: Config, overrides: Partial<Deps> = {}): Deps {
+  const db = overrides.db ?? createDb(config);
+  const sqs = overrides.sqs ?? createSqs(config);
+  const taskQueue = overrides.taskQueue ?? sqsTaskQueue(sqs, config.queues);
+  const schedules = overrides.scheduleStore ?? scheduleStore(db);
+  const scheduler =
+    overrides.scheduler ??
+    (config.scheduler.mode === "local" ? localScheduler(schedules) : eventBridgeScheduler(config, { sqs }));
+  return storesOn(db, config, {
+    ...overrides,
+    sqs,
+    taskQueue,
+    scheduler,
+    scheduleStore: schedules,
+    destination: overrides.destination ?? httpDestination,
+  });
+}
+
+type Ports = Pick<Deps, "sqs" | "taskQueue" | "scheduler" | "scheduleStore" | "destination">;
+
+/** The store adapters and caches on `db` (each replaced by its override, when given). */
+function storesOn(db: Db, config: Config, o: Partial<Deps> & Ports): Deps {
+  const now = o.now ?? (() => new Date());
+  const cache = { ttlMs: config.endpointCacheSeconds * 1000, now };
+  const endpoints = o.endpointStore ?? endpointStore(db);
+  const eventTypes = o.eventTypeStore ?? eventTypeStore(db);
+  const orgs = o.orgStore ?? orgStore(db);
+  return {
+    config,
+    db,
+    sqs: o.sqs,
+    taskQueue: o.taskQueue,
+    scheduler: o.scheduler,
+    scheduleStore: o.scheduleStore,
+    destination: o.destination,
+    now,
+    messageStore: o.messageStore ?? messageStore(db),
+    deliveryStore:
+      o.deliveryStore ?? deliveryStore(db, { retentionSeconds: config.retention.eventDays * 86_400 }),
+    attemptStore: o.attemptStore ?? attemptStore(db),
+    fanoutStore: o.fanoutStore ?? fanoutStore(db, config.retention),
+    healthStore: o.healthStore ?? healthStore(db),
+    rateLimitStore: o.rateLimitStore ?? rateLimitStore(db),
+    pingStore: o.pingStore ?? pingStore(db),
+    healthMemos: o.healthMemos ?? new Map(),
+    fullRateWindows: o.fullRateWindows ?? new Map(),
+    endpoints: o.endpoints ?? endpointDirectory(endpoints, orgs, cache),
+    eventTypes: o.eventTypes ?? eventTypeCatalog(eventTypes, cache),
+    apiKeyStore: o.apiKeyStore ?? apiKeyStore(db),
+    endpointStore: endpoints,
+    endpointHandleStore: o.endpointHandleStore ?? endpointHandleStore(db),
+    eventTypeStore: eventTypes,
+    filterCountStore: o.filterCountStore ?? filterCountStore(db),
+    orgStore: orgs,
+    portalSessionStore: o.portalSessionStore ?? portalSessionStore(db),
+  };
+}
+
+/** The configuration of an in-memory context: every setting at its default, queues named by role. */
+export const MEMORY_ENV: Readonly<Record<string, string>> = {
+  AWS_REGION: "memory",
+  TABLE_NAME: "memory",
+  INGEST_QUEUE_URL: "memory://ingest",
+  INGEST_DLQ_URL: "memory://ingest-dlq",
+  DELIVERY_QUEUE_URL: "memory://delivery",
+  DELIVERY_DLQ_URL: "memory://delivery-dlq",
+  DELIVERY_SLOW_QUEUE_URL: "memory://delivery-slow",
+  SCHEDULER_MODE: "local",
+  ALLOW_PRIVATE_TARGETS: "true",
+  ALLOW_HTTP_LOCALHOST: "true",
+};
+
+export interface MemoryContextOptions {
+  /** The clock every part reads (default: the wall clock); the simulation passes a virtual one. */
+  now?: () => Date;
+  /** Settings over MEMORY_ENV (any variable of core/config/runtime.ts). */
+  env?: Record<string, string>;
+  /** How destinations answer (default: 200 at once); see core/delivery/destination.ts. */
+  destination?: Destination;
+  /** EventBridge's minute precision for scheduled entries (default: exact). */
+  schedulerPrecision?: "exact" | "minute";
+}
+
+export interface MemoryContext {
+  deps: Deps;
+  /** The in-memory table (the production stores run on it). */
+  db: MemoryDb;
+  queue: MemoryTaskQueue;
+  scheduler: MemoryScheduler;
+  /** The destination attempts go to (a recording one unless one was given). */
+  destination: Destination | MemoryDestination;
+}
+
+/** Everything in memory, one call: `createMemoryContext({ now: () => clock })`. */
+export function createMemoryContext(opts: MemoryContextOptions = {}): MemoryContext {
+  const now = opts.now ?? (() => new Date());
+  const config = loadConfig({ ...MEMORY_ENV, ...opts.env });
+  const db = createMemoryDb(() => now().getTime());
+  const queue = memoryTaskQueue(config.queues, now);
+  const scheduler = memoryScheduler(queue, { precision: opts.schedulerPrecision });
+  const destination = opts.destination ?? memoryDestination();
+  const deps = storesOn(db, config, {
+    now,
+    sqs: noSqs(),
+    taskQueue: queue,
+    scheduler,
+    scheduleStore: scheduleStore(db),
+    destination,
+  });
+  return { deps, db, queue, scheduler, destination };
+}
+
+/** In memory there is no SQS client: whatever still reaches for one fails loudly. */
+function noSqs(): Deps["sqs"] {
+  return new Proxy({} as Deps["sqs"], {
+    get() {
+      throw new Error("the in-memory context has no SQS client: use deps.taskQueue");
+    },
+  });
+}

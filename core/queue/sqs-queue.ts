@@ -1,0 +1,34 @@
+/**
+ * The task queue on SQS: the AWS adapter, and the local one (the same client pointed at
+ * fauxqs by `SQS_ENDPOINT`, core/config). Queue names map to the URLs of the configuration.
+ */
+import { DeleteMessageBatchCommand, type SQSClient } from "@aws-sdk/client-sqs";
+import type { Config } from "../config/index.js";
+import type { TaskQueue } from "../model/index.js";
+import { sendEach } from "./send.js";
+import { changeVisibility } from "./visibility.js";
+
+export function sqsTaskQueue(sqs: SQSClient, urls: Config["queues"]): TaskQueue {
+  return {
+    send: (queue, messages, opts) => sendEach(sqs, urls[queue], messages, opts?.parallel ?? 4),
+    changeVisibility: (queue, changes) => changeVisibility(sqs, urls[queue], changes),
+    delete: (queue, handles) => deleteAll(sqs, urls[queue], handles),
+  };
+}
+
+async function deleteAll(sqs: SQSClient, queueUrl: string, handles: string[]): Promise<number> {
+  let refused = 0;
+  for (let i = 0; i < handles.length; i += 10) {
+    const chunk = handles.slice(i, i + 10);
+    const res = await sqs
+      .send(
+        new DeleteMessageBatchCommand({
+          QueueUrl: queueUrl,
+          Entries: chunk.map((h, j) => ({ Id: String(j), ReceiptHandle: h })),
+        }),
+      )
+      .catch(() => ({ Failed: chunk }));
+    refused += res.Failed?.length ?? 0;
+  }
+  return refused;
+}
