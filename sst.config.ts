@@ -50,7 +50,7 @@ export default $config({
     const reach = { table, queues, secretsKey, scheduler };
     const permissions = functionPermissions(reach);
     const environment = functionEnvironment(reach, stage);
-    const scheduled = createScheduledFunction(environment, permissions);
+    const scheduled = createScheduledFunction(environment, permissions, queues.schedulerDlq);
     allowInvoke(scheduler, scheduled);
     const withMaintenance = { ...environment, MAINTENANCE_FUNCTION_ARN: scheduled.arn };
     const { api, route } = createApi(stage, withMaintenance, permissions);

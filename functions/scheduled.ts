@@ -1,10 +1,29 @@
 /**
  * Lambda entry of scheduled work: EventBridge Scheduler invokes it with the JSON body of a
  * "maintenance" entry (today: the auto-disable check of a failing endpoint).
+ *
+ * The function may schedule further maintenance, which targets itself: its own ARN comes from
+ * the invocation's context (always there), not from a variable that could only be added
+ * after the function was created. So the dependencies are built on the first invocation.
  */
-
+import type { Context } from "aws-lambda";
 import { createDeps } from "../core/compose.js";
 import { loadConfig } from "../core/config/index.js";
 import { createMaintenanceHandler } from "../core/delivery/index.js";
 
-export const handler = createMaintenanceHandler(createDeps(loadConfig()));
+let handle: ReturnType<typeof createMaintenanceHandler> | undefined;
+
+export function handler(event: unknown, context: Pick<Context, "invokedFunctionArn">) {
+  handle ??= createMaintenanceHandler(createDeps(loadConfig(withOwnArn(process.env, context))));
+  return handle(event);
+}
+
+/** The environment with MAINTENANCE_FUNCTION_ARN defaulting to this function's unqualified ARN. */
+export function withOwnArn(
+  env: Record<string, string | undefined>,
+  context: Pick<Context, "invokedFunctionArn">,
+): Record<string, string | undefined> {
+  // arn:aws:lambda:REGION:ACCOUNT:function:NAME[:QUALIFIER]: schedules target the function itself.
+  const own = context.invokedFunctionArn.split(":").slice(0, 7).join(":");
+  return { ...env, MAINTENANCE_FUNCTION_ARN: env.MAINTENANCE_FUNCTION_ARN || own };
+}

@@ -37,9 +37,17 @@ export function functionPermissions({ table, queues: q, secretsKey, scheduler }:
     {
       // Publish (SendMessageBatch is authorized as SendMessage) to the queues and their DLQs.
       // Consumers additionally get Receive/Delete/ChangeMessageVisibility on their own queue
-      // from `subscribe()`.
+      // from `subscribe()`. The scheduler's DLQ is the scheduled function's on-failure
+      // destination, which Lambda sends to with the function's role.
       actions: ["sqs:SendMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl"],
-      resources: [q.ingest.arn, q.ingestDlq.arn, q.delivery.arn, q.deliveryDlq.arn, q.deliverySlow.arn],
+      resources: [
+        q.ingest.arn,
+        q.ingestDlq.arn,
+        q.delivery.arn,
+        q.deliveryDlq.arn,
+        q.deliverySlow.arn,
+        q.schedulerDlq.arn,
+      ],
     },
     {
       // Data keys only (GenerateDataKey on first use per organization, Decrypt on cold cache).

@@ -4,7 +4,7 @@
  */
 import { functions as fn } from "../core/config/infra.js";
 import type { Environment, Permissions } from "./access.js";
-import { bundling } from "./functions.js";
+import { bundling, deployedConcurrency } from "./functions.js";
 import { megabytes, type Stage, seconds } from "./stage.js";
 
 export interface Api {
@@ -16,6 +16,8 @@ export interface Api {
  * 1024 MB: Lambda CPU scales with memory, and the API's cold start (zod schemas, OpenAPI) and
  * p99 latency improve markedly up to ~1 GB; requests are short, so the GB-s cost stays small.
  * 29 s: API Gateway HTTP APIs cut integrations at 30 s.
+ * Reserved concurrency: the API's own share of the account's pool, so queue consumers scaling
+ * up under a backlog can never starve it (core/config/capacity.ts); 0 = no reservation.
  */
 export function createApi(stage: Stage, environment: Environment, permissions: Permissions): Api {
   // The admin key of the platform organization, accepted on first use (see the README, "First API key"):
@@ -47,6 +49,7 @@ export function createApi(stage: Stage, environment: Environment, permissions: P
     nodejs: { ...bundling(), install: ["swagger-ui-dist"] },
     memory: megabytes(fn.api.memoryMb),
     timeout: seconds(fn.api.timeoutSeconds),
+    ...reserved(deployedConcurrency().apiReserved),
     // The bootstrap key and the portal secret are added only when the secrets have values.
     environment: $resolve([bootstrapApiKey.value, portalSecret.value]).apply(([key, portal]) => ({
       ...environment,
@@ -57,4 +60,9 @@ export function createApi(stage: Stage, environment: Environment, permissions: P
     permissions,
   });
   return { api, route };
+}
+
+/** `concurrency.reserved`, or nothing when the deployment reserves none. */
+function reserved(n: number): { concurrency?: { reserved: number } } {
+  return n > 0 ? { concurrency: { reserved: n } } : {};
 }

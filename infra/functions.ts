@@ -3,7 +3,8 @@
  * queue consumers (ingest, delivery, the slow delivery lane). Memory, timeouts, batching and
  * concurrency come from core/config/infra.ts, which the local event-source emulation uses too.
  */
-import { bundle, type ConsumerSettings, functions as fn } from "../core/config/infra.js";
+import { concurrencyLimits } from "../core/config/capacity.js";
+import { bundle, type ConsumerSettings, concurrency, functions as fn } from "../core/config/infra.js";
 import type { Environment, Permissions } from "./access.js";
 import type { Queues } from "./queues.js";
 import { megabytes, type Stage, seconds } from "./stage.js";
@@ -40,10 +41,17 @@ export function bundling() {
  * Scheduled work, invoked by one-time schedules with a JSON event.
  * 512 MB / 60 s: it runs rarely (deliver_at releases, the auto-disable timer) and may page
  * through an endpoint's deliveries; it is not latency-sensitive.
+ *
+ * EventBridge Scheduler invokes it asynchronously: Lambda retries a failed run twice, then
+ * drops it unless the function has an on-failure destination, so a run that fails three times
+ * goes to the scheduler's DLQ (alarmed), like an invocation the scheduler itself gave up on.
+ * It needs its own ARN (it may schedule further maintenance): functions/scheduled.ts reads it
+ * from the invocation's context, so no variable has to be added after the function exists.
  */
 export function createScheduledFunction(
   environment: Environment,
   permissions: Permissions,
+  schedulerDlq: sst.aws.Queue,
 ): sst.aws.Function {
   const scheduled = new sst.aws.Function("Scheduled", {
     handler: "functions/scheduled.handler",
@@ -53,8 +61,11 @@ export function createScheduledFunction(
     environment,
     permissions,
   });
-  // Its own ARN (it may schedule further maintenance) can only be added after it exists.
-  scheduled.addEnvironment({ MAINTENANCE_FUNCTION_ARN: scheduled.arn });
+  new aws.lambda.FunctionEventInvokeConfig("ScheduledOnFailure", {
+    functionName: scheduled.name,
+    maximumRetryAttempts: 2,
+    destinationConfig: { onFailure: { destination: schedulerDlq.arn } },
+  });
   return scheduled;
 }
 
@@ -91,10 +102,19 @@ function subscribe(
 
 export type Consumer = ReturnType<typeof subscribe>;
 
+/**
+ * Each consumer's `maximumConcurrency` and the API's reservation: the defaults sized for 10,000 events/s, or the deploy-time
+ * variables (`DELIVER_MAX_CONCURRENCY=…`, core/config/capacity.ts) that replace them.
+ */
+export function deployedConcurrency(env: Record<string, string | undefined> = process.env) {
+  return concurrencyLimits(concurrency, env);
+}
+
 export function createConsumers(
   queues: Queues,
   access: { environment: Environment; permissions: Permissions },
 ): { ingest: Consumer; deliver: Consumer; deliverSlow: Consumer } {
+  const limits = deployedConcurrency();
   // Ingest: validate, store, fan out one task per matching endpoint. 512 MB / 20 s: a batch
   // of 10 small JSON messages needs a few DynamoDB calls and one SendMessageBatch per 10
   // tasks; the time limit only bounds a stuck batch.
@@ -102,7 +122,7 @@ export function createConsumers(
     queues.ingest,
     "functions/ingest.handler",
     "Ingest queue consumer: validate, store, fan out",
-    fn.ingest,
+    { ...fn.ingest, maxConcurrency: limits.ingest },
     access,
   );
   // Delivery: sign and POST. 1024 MB: the records of a batch are sent concurrently, and TLS
@@ -113,7 +133,7 @@ export function createConsumers(
     queues.delivery,
     "functions/deliver.handler",
     "Delivery queue consumer: sign, send, record, retry",
-    fn.deliver,
+    { ...fn.deliver, maxConcurrency: limits.deliver },
     access,
   );
   // The slow lane, for endpoints whose attempts outlast the shared lane's budget: same code,
@@ -123,7 +143,7 @@ export function createConsumers(
     queues.deliverySlow,
     "functions/deliver-slow.handler",
     "Slow delivery lane: endpoints whose recent attempts were slow or timed out",
-    fn.deliverSlow,
+    { ...fn.deliverSlow, maxConcurrency: limits.deliverSlow },
     access,
   );
   return { ingest, deliver, deliverSlow };

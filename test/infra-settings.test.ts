@@ -9,7 +9,15 @@
  */
 import { describe, expect, it } from "vitest";
 import {
+  ACCOUNT_CONCURRENCY_FOR_TARGET,
+  batchSeconds,
+  concurrencyLimits,
+  target,
+  targetRates,
+} from "../core/config/capacity.js";
+import {
   bundle,
+  concurrency,
   functions,
   queues,
   retry,
@@ -24,6 +32,7 @@ import {
 import { loadConfig } from "../core/config/runtime.js";
 import { MAX_DATA_BYTES, RETRIES } from "../core/model/limits.js";
 import { taskFor } from "../core/model/task.js";
+import { withOwnArn } from "../functions/scheduled.js";
 import { installSst, type Recording, unwrap } from "./support/sst-recorder.js";
 
 const DAY = 86_400;
@@ -474,6 +483,8 @@ describe("scheduler role and schedule DLQ (infra/scheduler.ts)", async () => {
   });
 });
 
+const OWN_ARN = "arn:aws:lambda:us-east-1:123456789012:function:hookrelay-dev-Scheduled";
+
 /** Every function's args (the scheduled one, the API route, the three consumers), transforms applied. */
 function functionsOf(rec: Recording): FunctionArgs[] {
   const fns = [
@@ -519,8 +530,11 @@ describe("functions (infra/functions.ts, infra/api.ts, infra/access.ts)", async 
         plugins: bundle.plugins,
         esbuild: { external: [...bundle.external] },
       });
-      const config = loadConfig({ ...fn.environment, AWS_REGION: "us-east-1" });
-      expect(config.scheduler.maintenanceFunctionArn).toBe("Scheduled.arn");
+      // The scheduled function reads its own ARN from the invocation's context (functions/scheduled.ts).
+      const env =
+        id === "Scheduled" ? withOwnArn(fn.environment, { invokedFunctionArn: OWN_ARN }) : fn.environment;
+      const config = loadConfig({ ...env, AWS_REGION: "us-east-1" });
+      expect(config.scheduler.maintenanceFunctionArn).toBe(id === "Scheduled" ? OWN_ARN : "Scheduled.arn");
       expect(config.scheduler.dlqArn).toBe("SchedulerDlq.arn");
       expect(config.queues.deliverySlow).toBe("DeliverySlowQueue.url");
     });
@@ -800,5 +814,122 @@ describe("dashboard (infra/dashboard.ts)", async () => {
       expect(cells.has(cell)).toBe(false);
       cells.add(cell);
     }
+  });
+});
+
+// ---- capacity: concurrency sized for 10,000 events/s (core/config/capacity.ts) -----------------
+
+describe("concurrency sized for the target traffic (core/config/capacity.ts)", () => {
+  const rates = targetRates();
+  const sized = [
+    ["ingest", functions.ingest, rates.ingest, batchSeconds.ingest],
+    ["delivery", functions.deliver, rates.deliver, batchSeconds.deliver],
+    ["delivery slow lane", functions.deliverSlow, rates.deliverSlow, batchSeconds.deliverSlow],
+  ] as const;
+
+  it("the target is 10,000 events/s", () => {
+    expect(target.eventsPerSecond).toBe(10_000);
+    expect(rates.ingest).toBe(10_000);
+    expect(rates.deliver + rates.deliverSlow).toBe(10_000 * target.meanFanout);
+  });
+
+  for (const [label, fn, rate, seconds] of sized) {
+    it(`${label}: at its maximum concurrency it carries its share of the target with the headroom`, () => {
+      // Little's law: records/s = concurrency × batch size ÷ batch time.
+      const carried = (fn.maxConcurrency * fn.batchSize) / seconds;
+      expect(carried).toBeGreaterThanOrEqual(rate * target.headroom);
+      // ... and asks for no more than one invocation beyond it.
+      expect(((fn.maxConcurrency - 1) * fn.batchSize) / seconds).toBeLessThan(rate * target.headroom);
+    });
+  }
+
+  it("every mapping at its maximum plus the API's reservation fits the account quota the docs ask for", () => {
+    const total =
+      functions.ingest.maxConcurrency +
+      functions.deliver.maxConcurrency +
+      functions.deliverSlow.maxConcurrency +
+      concurrency.apiReserved;
+    // AWS keeps 100 of the account's concurrency unreserved; the scheduled function runs there.
+    expect(total + 100).toBeLessThanOrEqual(ACCOUNT_CONCURRENCY_FOR_TARGET);
+    expect(concurrency.apiReserved).toBeGreaterThan(0);
+  });
+
+  it("deploy-time variables replace the defaults; values AWS would refuse fail the deploy", () => {
+    expect(concurrencyLimits(concurrency, {})).toEqual(concurrency);
+    expect(
+      concurrencyLimits(concurrency, {
+        INGEST_MAX_CONCURRENCY: "300",
+        DELIVER_MAX_CONCURRENCY: "1000",
+        DELIVER_SLOW_MAX_CONCURRENCY: "2",
+        API_RESERVED_CONCURRENCY: "0",
+      }),
+    ).toEqual({ ingest: 300, deliver: 1000, deliverSlow: 2, apiReserved: 0 });
+    for (const [name, value] of [
+      ["DELIVER_MAX_CONCURRENCY", "1001"],
+      ["INGEST_MAX_CONCURRENCY", "1"],
+      ["DELIVER_SLOW_MAX_CONCURRENCY", "ten"],
+      ["API_RESERVED_CONCURRENCY", "-1"],
+      ["API_RESERVED_CONCURRENCY", "2.5"],
+    ] as const) {
+      expect(() => concurrencyLimits(concurrency, { [name]: value })).toThrow(name);
+    }
+  });
+});
+
+describe("deployed concurrency (infra/functions.ts, infra/api.ts)", async () => {
+  const maxOf = (rec: Recording, queue: string) =>
+    (unwrap(rec.one("subscriber", `${queue}Subscriber`).args) as SubscriberArgs).transform.eventSourceMapping
+      .scalingConfig.maximumConcurrency;
+  const apiFn = (rec: Recording) =>
+    unwrap(rec.one("route", "Api$default").args.fn) as { concurrency?: { reserved: number } };
+
+  it("defaults: each mapping's maximum concurrency, and the API's reserved concurrency", async () => {
+    const { rec } = await deploy("dev");
+    expect(maxOf(rec, "IngestQueue")).toBe(concurrency.ingest);
+    expect(maxOf(rec, "DeliveryQueue")).toBe(concurrency.deliver);
+    expect(maxOf(rec, "DeliverySlowQueue")).toBe(concurrency.deliverSlow);
+    expect(apiFn(rec).concurrency).toEqual({ reserved: concurrency.apiReserved });
+    // Only the API reserves: a reservation on a consumer would be taken from the API's pool too.
+    const reserving = functionsOf(rec).filter((f) => (f as { concurrency?: unknown }).concurrency);
+    expect(reserving.map((f) => f.id)).toEqual(["Api$default"]);
+  });
+
+  it("overridden at deploy time; API_RESERVED_CONCURRENCY=0 reserves nothing (small accounts)", async () => {
+    const { rec } = await deploy("dev", {
+      DELIVER_MAX_CONCURRENCY: "900",
+      DELIVER_SLOW_MAX_CONCURRENCY: "20",
+      API_RESERVED_CONCURRENCY: "0",
+    });
+    expect(maxOf(rec, "DeliveryQueue")).toBe(900);
+    expect(maxOf(rec, "DeliverySlowQueue")).toBe(20);
+    expect(maxOf(rec, "IngestQueue")).toBe(concurrency.ingest);
+    expect(apiFn(rec).concurrency).toBeUndefined();
+  });
+});
+
+describe("scheduled function: asynchronous invokes never dropped (infra/functions.ts)", async () => {
+  const { rec } = await deploy("dev");
+
+  it("a run that fails Lambda's two retries goes to the scheduler's DLQ (on-failure destination)", () => {
+    const config = unwrap(rec.one("aws.lambda.FunctionEventInvokeConfig", "ScheduledOnFailure").args);
+    expect(config).toEqual({
+      functionName: "Scheduled.name",
+      maximumRetryAttempts: 2,
+      destinationConfig: { onFailure: { destination: "SchedulerDlq.arn" } },
+    });
+  });
+
+  it("its role may send to that DLQ, and no variable is added after it was created", () => {
+    const scheduled = functionsOf(rec).find((f) => f.id === "Scheduled")!;
+    const send = scheduled.permissions.find((s) => s.actions.includes("sqs:SendMessage"));
+    expect(send?.resources).toContain("SchedulerDlq.arn");
+    expect(scheduled.environment.MAINTENANCE_FUNCTION_ARN).toBeUndefined();
+  });
+
+  it("its own ARN comes from the invocation's context, without a version or alias", () => {
+    expect(withOwnArn({}, { invokedFunctionArn: `${OWN_ARN}:live` }).MAINTENANCE_FUNCTION_ARN).toBe(OWN_ARN);
+    expect(withOwnArn({ MAINTENANCE_FUNCTION_ARN: "x" }, { invokedFunctionArn: OWN_ARN })).toEqual({
+      MAINTENANCE_FUNCTION_ARN: "x",
+    });
   });
 });

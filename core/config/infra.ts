@@ -10,6 +10,13 @@
  * are built from them.
  */
 import { RETRIES, TIMEOUT_MS } from "../model/index.js";
+import {
+  API_RESERVED_CONCURRENCY,
+  batchSeconds,
+  type ConcurrencyLimits,
+  concurrencyFor,
+  targetRates,
+} from "./capacity.js";
 
 const MINUTE = 60;
 const HOUR = 60 * MINUTE;
@@ -49,7 +56,10 @@ export interface ConsumerSettings {
   batchSize: number;
   /** `maximumBatchingWindowInSeconds`: 0 delivers as soon as messages arrive. */
   batchWindowSeconds: number;
-  /** Event source mapping `scalingConfig.maximumConcurrency` (2-1000). */
+  /**
+   * Event source mapping `scalingConfig.maximumConcurrency` (2-1000): sized for 10,000 events/s
+   * (core/config/capacity.ts), replaced at deploy time by its variable there.
+   */
   maxConcurrency: number;
   /** Long-poll wait of the local event-source emulation. */
   waitTimeSeconds: number;
@@ -122,14 +132,20 @@ export const queues = {
   },
 } as const satisfies Record<string, QueueSettings>;
 
+/** Records per second at the sizing target (core/config/capacity.ts). */
+const rates = targetRates();
+/** Records per invocation of every consumer: the most an event source takes without a window. */
+const BATCH = 10;
+
 export const functions = {
   api: { timeoutSeconds: 29, memoryMb: 1024 },
   ingest: {
     timeoutSeconds: 20,
     memoryMb: 512,
-    batchSize: 10,
+    batchSize: BATCH,
     batchWindowSeconds: 1,
-    maxConcurrency: 10,
+    // 10,000 events/s × 0.1 s per batch ÷ 10 × 1.5 = 150.
+    maxConcurrency: concurrencyFor(rates.ingest, BATCH, batchSeconds.ingest),
     waitTimeSeconds: 1,
     localConcurrency: 4,
   },
@@ -142,9 +158,10 @@ export const functions = {
   deliver: {
     timeoutSeconds: TIMEOUT_MS.max / 1000 + 10,
     memoryMb: 1024,
-    batchSize: 10,
+    batchSize: BATCH,
     batchWindowSeconds: 1,
-    maxConcurrency: 50,
+    // 19,800 deliveries/s × 0.25 s per batch ÷ 10 × 1.5 = 743.
+    maxConcurrency: concurrencyFor(rates.deliver, BATCH, batchSeconds.deliver),
     waitTimeSeconds: 1,
     localConcurrency: 8,
   },
@@ -154,14 +171,26 @@ export const functions = {
   deliverSlow: {
     timeoutSeconds: TIMEOUT_MS.max / 1000 + 10,
     memoryMb: 1024,
-    batchSize: 10,
+    batchSize: BATCH,
     batchWindowSeconds: 0,
-    maxConcurrency: 10,
+    // 200 deliveries/s × 8 s per batch ÷ 10 × 1.5 = 240 (2,400 slow requests at once).
+    maxConcurrency: concurrencyFor(rates.deliverSlow, BATCH, batchSeconds.deliverSlow),
     waitTimeSeconds: 1,
     localConcurrency: 4,
   },
   scheduled: { timeoutSeconds: 60, memoryMb: 512 },
 } as const;
+
+/**
+ * The default concurrency limits of a deployment; `concurrencyLimits(concurrency, process.env)`
+ * (core/config/capacity.ts) applies the deploy-time overrides.
+ */
+export const concurrency: ConcurrencyLimits = {
+  ingest: functions.ingest.maxConcurrency,
+  deliver: functions.deliver.maxConcurrency,
+  deliverSlow: functions.deliverSlow.maxConcurrency,
+  apiReserved: API_RESERVED_CONCURRENCY,
+};
 
 /**
  * How every function is bundled (SST's esbuild; `npm run bench` builds the same way).

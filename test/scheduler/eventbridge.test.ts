@@ -141,3 +141,33 @@ describe("EventBridge Scheduler adapter", () => {
     );
   });
 });
+
+describe("the scheduled function (functions/scheduled.ts)", () => {
+  const env = {
+    TABLE_NAME: "t",
+    INGEST_QUEUE_URL: "https://sqs/ingest",
+    INGEST_DLQ_URL: "https://sqs/ingest-dlq",
+    DELIVERY_QUEUE_URL: "https://sqs/delivery",
+    DELIVERY_DLQ_URL: "https://sqs/delivery-dlq",
+    SCHEDULE_GROUP: "hookrelay-prod-x",
+    SCHEDULER_ROLE_ARN: "arn:aws:iam::1:role/scheduler",
+    INGEST_QUEUE_ARN: "arn:aws:sqs:us-east-1:1:ingest",
+    DELIVERY_QUEUE_ARN: "arn:aws:sqs:us-east-1:1:delivery",
+  };
+
+  it("starts without MAINTENANCE_FUNCTION_ARN: its own ARN comes from the invocation's context", async () => {
+    const saved = { ...process.env };
+    Object.assign(process.env, env);
+    delete process.env.MAINTENANCE_FUNCTION_ARN;
+    try {
+      // Importing it builds nothing (a cold start reading a missing variable threw before).
+      const { handler } = await import("../../functions/scheduled.js");
+      const context = { invokedFunctionArn: "arn:aws:lambda:us-east-1:1:function:scheduled:live" };
+      await expect(handler({ kind: "not-a-maintenance-event" }, context)).resolves.toEqual({
+        done: "ignored",
+      });
+    } finally {
+      process.env = saved;
+    }
+  });
+});

@@ -138,6 +138,7 @@ export function installSst(stage: string): { rec: Recording; restore: () => void
       getPolicyDocumentOutput: (doc: unknown) => ({ json: new Out(doc) }),
     },
     sns: { TopicSubscription: R("aws.sns.TopicSubscription") },
+    lambda: { FunctionEventInvokeConfig: R("aws.lambda.FunctionEventInvokeConfig") },
     cloudwatch: {
       MetricAlarm: R("aws.cloudwatch.MetricAlarm"),
       Dashboard: R("aws.cloudwatch.Dashboard", (_name, r) => ({ dashboardName: r.args.dashboardName })),

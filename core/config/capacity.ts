@@ -1,0 +1,118 @@
+/**
+ * How much Lambda concurrency the service asks for, and why (docs/scale.md, docs/cost.md).
+ *
+ * The defaults are sized for {@link target}: 10,000 events/s. Each queue consumer needs about
+ * `rate × batch time ÷ batch size` concurrent invocations (Little's law), times a headroom for
+ * bursts and latency tails; the batch times are the AWS latencies each batch waits for, listed
+ * below. A deployment changes them at deploy time, without code, through the variables named in
+ * {@link overrideVariables} (`INGEST_MAX_CONCURRENCY=300 npx sst deploy`); test/infra-settings.test.ts
+ * checks the sizing and the bounds AWS enforces.
+ *
+ * Plain data and pure functions only: infra/ imports it inside SST's `run()`.
+ */
+
+/** The traffic the defaults are sized for. */
+export const target = {
+  eventsPerSecond: 10_000,
+  /** Endpoints per event, on average (a mix of 1 to 5 endpoints, most events going to one or two). */
+  meanFanout: 2,
+  /** Share of deliveries whose endpoint is in the slow lane (slow or timing out, 1 %). */
+  slowShare: 0.01,
+  /** Bursts and latency tails: each mapping may run this much above the steady need. */
+  headroom: 1.5,
+} as const;
+
+/**
+ * Wall time of one batch of 10 records, in seconds, at AWS latencies (same region):
+ * - ingest: one conditional PutItem per event (~10 ms, concurrent), SendMessageBatch of the
+ *   tasks (~20 ms per 10, concurrent), one BatchWriteItem of the completions (~15 ms), the
+ *   endpoint directory and the catalog from cache, plus the poller's hand-over: ~0.1 s;
+ * - delivery: the records are sent concurrently, so a batch waits for its slowest receiver
+ *   (p50 ~100 ms, the slowest of 10 ~200 ms, at most the 2 s fast-lane budget) plus the
+ *   delivery-log BatchWriteItem and the health writes (~50 ms): ~0.25 s;
+ * - slow lane: endpoints that answer in seconds; sized at 8 s per batch.
+ */
+export const batchSeconds = { ingest: 0.1, deliver: 0.25, deliverSlow: 8 } as const;
+
+/** Lambda's bounds on an SQS event source's `maximumConcurrency`. */
+export const MAX_CONCURRENCY_BOUNDS = { min: 2, max: 1_000 } as const;
+
+/** Records per second each consumer must carry at the target. */
+export function targetRates(t: typeof target = target) {
+  const deliveries = t.eventsPerSecond * t.meanFanout;
+  return {
+    ingest: t.eventsPerSecond,
+    deliver: deliveries * (1 - t.slowShare),
+    deliverSlow: deliveries * t.slowShare,
+  };
+}
+
+/** Concurrent invocations that carry `ratePerSecond` records in batches of `batchSize`. */
+export function concurrencyFor(
+  ratePerSecond: number,
+  batchSize: number,
+  seconds: number,
+  headroom: number = target.headroom,
+): number {
+  const need = Math.ceil((ratePerSecond * seconds * headroom) / batchSize);
+  return Math.min(MAX_CONCURRENCY_BOUNDS.max, Math.max(MAX_CONCURRENCY_BOUNDS.min, need));
+}
+
+/**
+ * The API's reserved concurrency: its share of the account's pool, which no queue consumer
+ * can take (consumers scale up by ~300 invocations a minute until their `maximumConcurrency`
+ * or the account limit). 100 concurrent requests of ~30 ms carry ~3,000 requests/s. AWS keeps
+ * 100 of the account's concurrency unreserved, so an account below 200 (new accounts may start
+ * lower) deploys with `API_RESERVED_CONCURRENCY=0` (no reservation).
+ */
+export const API_RESERVED_CONCURRENCY = 100;
+
+/**
+ * The account's concurrency the defaults need: every mapping at its maximum, the API's
+ * reservation and room for the scheduled-work function. Lambda's default is 1,000 per region:
+ * request this quota before sending 10,000 events/s (docs/scale.md).
+ */
+export const ACCOUNT_CONCURRENCY_FOR_TARGET = 2_000;
+
+/** Deploy-time variables that replace a default (infra/functions.ts, infra/api.ts read them). */
+export const overrideVariables = {
+  ingest: "INGEST_MAX_CONCURRENCY",
+  deliver: "DELIVER_MAX_CONCURRENCY",
+  deliverSlow: "DELIVER_SLOW_MAX_CONCURRENCY",
+  apiReserved: "API_RESERVED_CONCURRENCY",
+} as const;
+
+export interface ConcurrencyLimits {
+  ingest: number;
+  deliver: number;
+  deliverSlow: number;
+  /** 0 = no reservation. */
+  apiReserved: number;
+}
+
+/**
+ * The limits a deployment gets: `defaults`, each replaced by its variable in `env` when set.
+ * Throws on a value AWS would refuse (a mapping outside 2–1,000, a negative reservation), so
+ * a typo fails the deploy before anything is created.
+ */
+export function concurrencyLimits(
+  defaults: ConcurrencyLimits,
+  env: Record<string, string | undefined> = {},
+): ConcurrencyLimits {
+  const pick = (key: keyof ConcurrencyLimits, min: number, max: number): number => {
+    const raw = env[overrideVariables[key]];
+    if (raw === undefined || raw === "") return defaults[key];
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < min || n > max) {
+      throw new Error(`${overrideVariables[key]} must be an integer from ${min} to ${max}, not "${raw}"`);
+    }
+    return n;
+  };
+  const { min, max } = MAX_CONCURRENCY_BOUNDS;
+  return {
+    ingest: pick("ingest", min, max),
+    deliver: pick("deliver", min, max),
+    deliverSlow: pick("deliverSlow", min, max),
+    apiReserved: pick("apiReserved", 0, 10_000),
+  };
+}
