@@ -26,6 +26,7 @@
  */
 import type { SQSBatchItemFailure, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
 import type { Deps, Uses } from "../deps.js";
+import { type FilterTally, filterTally } from "../filters/index.js";
 import { logger } from "../log/index.js";
 import { ServiceError, type StoredMessage } from "../model/index.js";
 import { sendToDlq } from "../queue/index.js";
@@ -35,7 +36,10 @@ import { type Claim, claimEvent, type IngestDeps } from "./ingest.js";
 
 export function createIngestHandler(deps: Deps): (event: SQSEvent) => Promise<SQSBatchResponse> {
   return async (event) => {
-    const claims = await Promise.allSettled(event.Records.map((r) => processRecord(deps, r)));
+    // One filtered_count write per endpoint per batch, not per event (core/filters/counts.ts).
+    const tally = filterTally(deps);
+    const claims = await Promise.allSettled(event.Records.map((r) => processRecord(deps, r, tally)));
+    await tally.flush();
     const outcomes: (unknown | undefined)[] = claims.map((c) =>
       c.status === "rejected" ? c.reason : undefined,
     );
@@ -74,7 +78,11 @@ export function createIngestHandler(deps: Deps): (event: SQSEvent) => Promise<SQ
  * Everything a record needs before its tasks go out. Returns the message when this
  * invocation claimed it with targets to send now; otherwise the record is done.
  */
-async function processRecord(deps: IngestDeps, record: SQSRecord): Promise<StoredMessage | undefined> {
+async function processRecord(
+  deps: IngestDeps,
+  record: SQSRecord,
+  tally: FilterTally,
+): Promise<StoredMessage | undefined> {
   let body: unknown;
   try {
     body = JSON.parse(record.body);
@@ -96,6 +104,7 @@ async function processRecord(deps: IngestDeps, record: SQSRecord): Promise<Store
     claim = await claimEvent(deps, body, {
       sqsMessageId: record.messageId,
       sqsSentAt: Number.isFinite(sentAt) && sentAt > 0 ? new Date(sentAt) : undefined,
+      tally,
     });
   } catch (err) {
     if (err instanceof ServiceError && err.status < 500) {

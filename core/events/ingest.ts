@@ -13,7 +13,7 @@
  * With `deliver_at`: the write + one schedule now; a read, a claim and the sends later.
  */
 import type { Uses } from "../deps.js";
-import { countFiltered } from "../filters/index.js";
+import { countFiltered, type FilterTally } from "../filters/index.js";
 import { type EndpointRecord, newId, ServiceError, type StoredMessage } from "../model/index.js";
 import {
   completeFanout,
@@ -36,6 +36,8 @@ export interface IngestOptions {
   sqsSentAt?: Date;
   /** Test events: deliver to exactly these endpoints, whatever their subscriptions. */
   only?: EndpointRecord[];
+  /** The batch's filter counts, written once per endpoint when the batch ends (core/filters/counts.ts). */
+  tally?: FilterTally;
 }
 
 /** What claiming an event found. */
@@ -104,7 +106,7 @@ export async function claimEvent(
   });
   if (!res.created) return { created: false, org_id: ev.org_id, id: res.msgId };
   if (res.msgId) return { created: true, m: { ...m, id: res.msgId }, deliverAt: ev.deliver_at ?? undefined };
-  await countFiltered(deps, m.org_id, matched.filtered);
+  await countFiltered(deps, m.org_id, matched.filtered, opts.tally);
   return { created: true, m, deliverAt: ev.deliver_at ?? undefined };
 }
 

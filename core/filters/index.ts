@@ -3,7 +3,7 @@
  * Modules outside the folder import only this index (docs/design.md, "Layers"); what it does not
  * re-export is internal to the folder.
  */
-export { countFiltered } from "./counts.js";
+export { countFiltered, type FilterTally, filterTally } from "./counts.js";
 export { checkFilter, filterInput, passesFilter } from "./filter.js";
 export {
   type AgentId,
