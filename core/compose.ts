@@ -30,6 +30,7 @@ import {
 import {
   apiKeyStore,
   attemptStore,
+  cachedKeyLookups,
   createDb,
   createMemoryDb,
   type Db,
@@ -97,7 +98,8 @@ function storesOn(db: Db, config: Config, o: Partial<Deps> & Ports): Deps {
     fullRateWindows: o.fullRateWindows ?? new Map(),
     endpoints: o.endpoints ?? endpointDirectory(endpoints, orgs, cache),
     eventTypes: o.eventTypes ?? eventTypeCatalog(eventTypes, cache),
-    apiKeyStore: o.apiKeyStore ?? apiKeyStore(db),
+    // Verified keys are kept 10 s per process (core/store/api-key-cache.ts): one read per key, not per request.
+    apiKeyStore: o.apiKeyStore ?? cachedKeyLookups(apiKeyStore(db), { now }),
     endpointStore: endpoints,
     endpointHandleStore: o.endpointHandleStore ?? endpointHandleStore(db),
     eventTypeStore: eventTypes,

@@ -3,6 +3,7 @@
  * Modules outside the folder import only this index (docs/design.md, "Layers"); what it does not
  * re-export is internal to the folder.
  */
+export { cachedKeyLookups } from "./api-key-cache.js";
 export { type ApiKeyStore, apiKeyStore } from "./api-keys.js";
 export { type AttemptStore, attemptStore } from "./attempts.js";
 export { createDb, type Db } from "./db.js";

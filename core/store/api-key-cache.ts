@@ -1,0 +1,48 @@
+/**
+ * The verified-key cache: the API key lookups (`getByHash`) of one process, kept briefly.
+ *
+ * Every API request authenticates its key; uncached, that is one `GetItem` on the key's lookup
+ * item per request, and one key at 5,000 requests/s sits near one item's read limit (3,000
+ * RCU/s). Kept {@link KEY_CACHE_SECONDS}, one key costs each API instance one read per 10 s.
+ *
+ * Revocation: a key revoked in this process is dropped at once; every other process refuses
+ * it within {@link KEY_CACHE_SECONDS} (docs/security.md). Only keys found are kept (an unknown
+ * key is looked up every time, so a key created elsewhere works at once); at most
+ * {@link KEY_CACHE_ENTRIES} entries, the oldest dropped first, so a flood of distinct keys
+ * cannot grow the process's memory.
+ */
+import type { ApiKeyLookup, ApiKeyStore } from "./api-keys.js";
+
+/** How long a verified key is trusted without reading it again. */
+export const KEY_CACHE_SECONDS = 10;
+/** Most keys one process keeps. */
+export const KEY_CACHE_ENTRIES = 10_000;
+
+export function cachedKeyLookups(
+  store: ApiKeyStore,
+  opts: { now: () => Date; ttlMs?: number; maxEntries?: number },
+): ApiKeyStore {
+  const ttlMs = opts.ttlMs ?? KEY_CACHE_SECONDS * 1000;
+  const max = opts.maxEntries ?? KEY_CACHE_ENTRIES;
+  const entries = new Map<string, { at: number; lookup: ApiKeyLookup }>();
+  return {
+    ...store,
+    async getByHash(hash) {
+      const at = opts.now().getTime();
+      const hit = entries.get(hash);
+      if (hit && at - hit.at < ttlMs) return hit.lookup;
+      entries.delete(hash);
+      const lookup = await store.getByHash(hash);
+      if (!lookup || lookup.revoked_at) return lookup;
+      entries.set(hash, { at, lookup });
+      // A Map iterates in insertion order: the first key is the oldest entry.
+      if (entries.size > max) entries.delete(entries.keys().next().value!);
+      return lookup;
+    },
+    async revoke(rec, at) {
+      entries.delete(rec.key_hash);
+      await store.revoke(rec, at);
+      entries.delete(rec.key_hash);
+    },
+  };
+}
