@@ -3,8 +3,8 @@ import type { Uses } from "../deps.js";
 import { requireEndpoint } from "../endpoints/index.js";
 import { type AttemptPage, type AttemptQuery, isId, notFound } from "../model/index.js";
 import { aggregate, type StatsWindow, windowBounds } from "./endpoint-stats.js";
+import { retryHorizonMs } from "./policy/retry.js";
 import { sentRequest } from "./request.js";
-import { retryHorizonMs } from "./retry.js";
 
 /** What reading the attempt log uses of the root. */
 type LogDeps = Uses<"attemptStore" | "messageStore" | "endpointStore" | "config" | "now">;

@@ -1,7 +1,7 @@
 /**
  * Endpoint health over a window (the portal's chart, `GET /v1/webhook-endpoints/{id}/stats`):
  * attempts per bucket, their success rate and latency. Pure and import-free (the portal
- * shares its types): the store reads the attempts, core/delivery/retry.ts gives the horizon.
+ * shares its types): the store reads the attempts, core/delivery/policy/retry.ts gives the horizon.
  */
 
 export type StatsWindow = "24h" | "7d";

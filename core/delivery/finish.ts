@@ -15,9 +15,9 @@ import { logger } from "../log/index.js";
 import type { DeliveryLogEntry, DeliveryTask, EndpointRecord } from "../model/index.js";
 import { type DeadLetter, deadLetter } from "../queue/index.js";
 import type { AttemptResult } from "./attempt.js";
-import type { Decision, Lane } from "./decide.js";
 import { applyHealth, type HealthObservation } from "./health.js";
 import { retryEntry } from "./pointer.js";
+import type { Decision, Lane } from "./policy/decide.js";
 import { deliveryEntry } from "./records.js";
 
 export interface Processed {

@@ -14,11 +14,11 @@ import type { Deps } from "../deps.js";
 import { logger } from "../log/index.js";
 import { type DeliveryTask, type EndpointRecord, type QueuedTask, queuedTask } from "../model/index.js";
 import { type AttemptResult, attemptDelivery } from "./attempt.js";
-import { openUntil, parkDelaySeconds } from "./breaker.js";
-import { type DecideContext, type Decision, decide, type Lane } from "./decide.js";
 import { finishBatch, type Processed } from "./finish.js";
 import { type DeliveryOutcome, publishDeliveryMetrics } from "./metrics.js";
 import { withBody } from "./pointer.js";
+import { openUntil, parkDelaySeconds } from "./policy/breaker.js";
+import { type DecideContext, type Decision, decide, type Lane } from "./policy/decide.js";
 import { admit, deferred } from "./rate-limit.js";
 
 export interface DeliveryHandlerOptions {

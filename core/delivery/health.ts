@@ -15,9 +15,9 @@
 import type { HealthMemo, Uses } from "../deps.js";
 import { logger } from "../log/index.js";
 import { type EndpointRecord, scheduleName } from "../model/index.js";
-import { openUntil, shouldOpen } from "./breaker.js";
 import type { AutoDisableEvent } from "./maintenance-event.js";
 import { publishBreakerOpened } from "./metrics.js";
+import { openUntil, shouldOpen } from "./policy/breaker.js";
 
 export interface HealthObservation {
   ok: boolean;

@@ -10,7 +10,7 @@
  */
 import type { Uses } from "../deps.js";
 import type { DeliveryTask, EndpointRecord } from "../model/index.js";
-import type { DecideContext, Decision } from "./decide.js";
+import type { DecideContext, Decision } from "./policy/decide.js";
 
 /** The longest spread added to a deferred task's wait (seconds), however often it was deferred. */
 const MAX_SPREAD_SECONDS = 30;

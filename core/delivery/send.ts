@@ -16,7 +16,7 @@ import type { ClientRequest, IncomingMessage } from "node:http";
 import { RESPONSE_BODY_LIMIT } from "../model/index.js";
 import { SsrfError, urlTargetVerdict } from "../outbound/index.js";
 import { agentFor, requestFn } from "./agents.js";
-import { parseRetryAfter } from "./retry.js";
+import { parseRetryAfter } from "./policy/retry.js";
 
 export { agentFor } from "./agents.js";
 

@@ -78,7 +78,7 @@ type IsolationFlags = Pick<EndpointRecord, "breaker_open_until" | "slow_until">;
 /**
  * What `breaker_open_until` means at `now`: absent or null = closed; a time in the future =
  * open (the endpoint's tasks are parked); a time in the past = half-open (the next task probes).
- * Read by the delivery decision (core/delivery/decide.ts) and shown by the API's endpoint view.
+ * Read by the delivery decision (core/delivery/policy/decide.ts) and shown by the API's endpoint view.
  */
 export function breakerState(endpoint: IsolationFlags, now: Date): BreakerState {
   const until = endpoint.breaker_open_until;

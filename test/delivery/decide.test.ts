@@ -1,6 +1,6 @@
 /** The delivery decision as a table: one row per rule of docs/delivery.md. */
 import { describe, expect, it } from "vitest";
-import { type DecideContext, decide, type Outcome, PARKED } from "../../core/delivery/decide.js";
+import { type DecideContext, decide, type Outcome, PARKED } from "../../core/delivery/policy/decide.js";
 import { newEndpointRecord } from "../../core/endpoints/record.js";
 import type { EndpointRecord } from "../../core/model/endpoint.js";
 import { taskFor } from "../../core/model/task.js";

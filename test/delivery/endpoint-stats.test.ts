@@ -1,7 +1,7 @@
 /** The health aggregate's policy: buckets, rates and the retry horizon (core/delivery/endpoint-stats.ts). */
 import { describe, expect, it } from "vitest";
 import { aggregate, windowBounds } from "../../core/delivery/endpoint-stats.js";
-import { retryHorizonMs } from "../../core/delivery/retry.js";
+import { retryHorizonMs } from "../../core/delivery/policy/retry.js";
 
 const now = new Date("2026-03-16T10:30:00.000Z");
 

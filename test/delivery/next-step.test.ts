@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { nextStep } from "../../core/delivery/next-step.js";
+import { nextStep } from "../../core/delivery/policy/next-step.js";
 
 const config = { retry: { scheduleSeconds: [5, 300, 36000, 50000], timeFactor: 1, jitter: 0.1 } };
 const mid = () => 0.5; // no jitter

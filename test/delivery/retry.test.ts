@@ -6,7 +6,7 @@ import {
   nextDelaySeconds,
   parseRetryAfter,
   retryDelaySeconds,
-} from "../../core/delivery/retry.js";
+} from "../../core/delivery/policy/retry.js";
 
 const defaults = { scheduleSeconds: [5, 300, 1800, 7200, 18000, 36000], timeFactor: 1, jitter: 0.1 };
 

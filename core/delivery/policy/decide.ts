@@ -11,12 +11,12 @@
  * longer ones leave the queue (a re-send with DelaySeconds up to 15 min, beyond that a
  * scheduler entry), so in-flight messages stay bounded whatever endpoints fail.
  */
-import { type Config, SQS_MAX_DELAY_SECONDS } from "../config/index.js";
-import { breakerState, type DeliveryTask, type EndpointRecord, isSlow } from "../model/index.js";
+import { type Config, SQS_MAX_DELAY_SECONDS } from "../../config/index.js";
+import { breakerState, type DeliveryTask, type EndpointRecord, isSlow } from "../../model/index.js";
+import type { DeliveryUpdate } from "../records.js";
+import type { SendOutcome } from "../send.js";
 import { parkDelaySeconds } from "./breaker.js";
 import { nextStep } from "./next-step.js";
-import type { DeliveryUpdate } from "./records.js";
-import type { SendOutcome } from "./send.js";
 
 export type Lane = "fast" | "slow";
 

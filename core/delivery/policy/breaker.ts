@@ -10,8 +10,8 @@
  * keep anyway, so a healthy endpoint costs no extra write.
  */
 
-import { type Config, SQS_MAX_DELAY_SECONDS } from "../config/index.js";
-import type { EndpointRecord } from "../model/index.js";
+import { type Config, SQS_MAX_DELAY_SECONDS } from "../../config/index.js";
+import type { EndpointRecord } from "../../model/index.js";
 
 /** Should a run of failures (the endpoint after the counter was raised) open the breaker? */
 export function shouldOpen(

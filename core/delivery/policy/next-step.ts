@@ -5,7 +5,7 @@
  * Attempt n is the (n-1)th retry; `max_retries` retries follow the first attempt, so a
  * task gets at most max_retries + 1 attempts.
  */
-import type { Config } from "../config/index.js";
+import type { Config } from "../../config/index.js";
 import { nextDelaySeconds } from "./retry.js";
 
 export type NextStep =

@@ -7,7 +7,7 @@
  * delay. Shortening would let one receiver pull retries forward and defeat the backoff;
  * capping keeps a hostile or buggy value (a year) from parking a task past SQS retention.
  */
-import type { Config } from "../config/index.js";
+import type { Config } from "../../config/index.js";
 
 export type RetrySettings = Config["retry"];
 
