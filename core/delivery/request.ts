@@ -4,7 +4,13 @@
  * and the endpoint's custom headers, which can never replace the protocol headers.
  */
 
-import { type DeliveryTask, type EndpointRecord, type MessageRecord, webhookBody } from "../model/index.js";
+import {
+  type DeliveryTask,
+  type EndpointRecord,
+  type KeyFields,
+  type MessageRecord,
+  webhookBody,
+} from "../model/index.js";
 import { isReservedHeader } from "../outbound/index.js";
 import { signingSecrets, webhookHeaders } from "../signing/index.js";
 
@@ -12,7 +18,7 @@ import { signingSecrets, webhookHeaders } from "../signing/index.js";
 export const SERVICE_VERSION = "0.1.0";
 
 export function requestHeaders(
-  endpoint: Pick<EndpointRecord, "headers" | "secret" | "previous_secret" | "previous_secret_expires_at">,
+  endpoint: Pick<EndpointRecord, "headers"> & KeyFields,
   task: Pick<DeliveryTask, "msg_id" | "body">,
   now: Date,
   serviceName: string,

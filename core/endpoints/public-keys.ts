@@ -4,17 +4,17 @@
  * OKP/Ed25519 per RFC 8037), which receivers fetch without authentication.
  */
 
-import type { EndpointRecord } from "../model/index.js";
+import type { EndpointRecord, KeyFields } from "../model/index.js";
 import { type Ed25519Jwk, isSigningKey, jwkOf, publicKeyOf, signingSecrets } from "../signing/index.js";
 import { secretHint } from "./secrets.js";
 
-type KeyFields = Pick<EndpointRecord, "org_id" | "id" | "secret" | "signing_version">;
+type ShownKeyFields = Pick<EndpointRecord, "org_id" | "id" | "secret" | "signing_version">;
 
 /** Where an endpoint's JWK Set is served (outside /v1: no API key needed). */
 export const jwksPath = (org: string, id: string) =>
   `/jwks/${encodeURIComponent(org)}/${encodeURIComponent(id)}`;
 
-export function endpointKeys(rec: KeyFields, origin: string) {
+export function endpointKeys(rec: ShownKeyFields, origin: string) {
   if (rec.signing_version === "v1a" && isSigningKey(rec.secret)) {
     const publicKey = publicKeyOf(rec.secret);
     return {
@@ -33,13 +33,10 @@ export function endpointKeys(rec: KeyFields, origin: string) {
 }
 
 /**
- * The ed25519 keys that sign the endpoint's deliveries now: the current one and, during a
- * rotation's grace period, the previous one (current first).
+ * The ed25519 keys that sign the endpoint's deliveries now: the current one and every key a
+ * rotation retired whose grace period lasts (current first).
  */
-export function jwksOf(
-  rec: Pick<EndpointRecord, "secret" | "previous_secret" | "previous_secret_expires_at">,
-  now: Date,
-): { keys: Ed25519Jwk[] } {
+export function jwksOf(rec: KeyFields, now: Date): { keys: Ed25519Jwk[] } {
   return {
     keys: signingSecrets(rec, now)
       .filter(isSigningKey)

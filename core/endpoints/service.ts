@@ -11,6 +11,7 @@ import {
   type EndpointRecord,
   isId,
   MAX_RAW_SECRET_LENGTH,
+  MAX_RETIRED_SECRETS,
   notFound,
   ServiceError,
 } from "../model/index.js";
@@ -213,7 +214,9 @@ export async function deleteEndpoint(
 /**
  * New secret (HMAC secret returned once; ed25519 private key never shown), of the endpoint's
  * signing version or of `version` to switch. The old one keeps signing (a second signature)
- * for SECRET_GRACE_HOURS, so receivers can switch without dropping deliveries.
+ * for SECRET_GRACE_HOURS, so receivers can switch without dropping deliveries; so does every
+ * key retired earlier whose grace has not ended, up to MAX_RETIRED_SECRETS, after which a
+ * rotation is refused (409 `too_many_secrets`) rather than dropping a key receivers may use.
  */
 export async function rotateSecret(
   deps: Uses<"config" | "endpoints" | "endpointStore" | "now">,
@@ -234,6 +237,14 @@ export async function rotateSecret(
     signingVersion: target,
   });
   if (!updated) throw endpointNotFound();
+  if ("full" in updated) {
+    throw new ServiceError(
+      409,
+      "too_many_secrets",
+      `${MAX_RETIRED_SECRETS} earlier secrets still sign during their grace period; rotate again after ${updated.full}, when the first of them ends`,
+      { retry_after: updated.full },
+    );
+  }
   deps.endpoints.invalidate(org);
   return { endpoint: updated, secret: shown(target, secret) };
 }

@@ -34,6 +34,11 @@ export interface EndpointRecord {
   /** The secret before the last rotation; still signs until `previous_secret_expires_at`. */
   previous_secret: string | null;
   previous_secret_expires_at: string | null;
+  /**
+   * Keys retired by earlier rotations whose grace has not ended, newest first; each still
+   * signs until its `expires_at` (core/model/rotation.ts). Absent on items never rotated twice.
+   */
+  earlier_secrets?: RetiredSecret[];
   /** `v1`: HMAC (`secret` is `whsec_…`); `v1a`: ed25519 (`secret` is the private key, `whsk_…`). */
   signing_version: "v1" | "v1a";
   /** Payload filter as JSON text (docs/filters.md); absent or null = every event. */
@@ -70,6 +75,12 @@ export interface EndpointRecord {
 
 /** The handles an endpoint gets the first time an API profile needs them (core/endpoints/handles.ts). */
 export type EndpointHandles = Required<Pick<EndpointRecord, "number" | "uuid" | "org_number">>;
+
+/** A signing key retired by a rotation: it still signs until `expires_at` (the grace period). */
+export interface RetiredSecret {
+  secret: string;
+  expires_at: string;
+}
 
 export type BreakerState = "closed" | "open" | "half-open";
 

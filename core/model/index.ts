@@ -16,7 +16,7 @@ export {
   endpointDelivery,
   type RecoverableRef,
 } from "./delivery.js";
-export { breakerState, type EndpointHandles, type EndpointRecord, isSlow } from "./endpoint.js";
+export { breakerState, type EndpointHandles, type EndpointRecord, isSlow, type RetiredSecret } from "./endpoint.js";
 export { conflict, notFound, payloadTooLarge, ServiceError, validationError } from "./errors.js";
 export type { EventTypeDef, StoredEventType } from "./event-type.js";
 export { idTimeBound, isId, newId } from "./ids.js";
@@ -41,6 +41,7 @@ export {
   MAX_RAW_SECRET_LENGTH,
   MAX_RECOVER_PER_CALL,
   MAX_RECOVER_SCAN,
+  MAX_RETIRED_SECRETS,
   MAX_SCHEMA_BYTES,
   MAX_SCHEMA_KEYWORDS_PER_VALUE,
   MAX_SCHEMA_NODES,
@@ -75,6 +76,7 @@ export {
   type Role,
   role,
 } from "./principal.js";
+export { type KeyFields, type RotatedKeys, retiredSecrets, rotateKeys } from "./rotation.js";
 export { type ScheduleEntry, type Scheduler, type ScheduleTarget, scheduleName } from "./schedule.js";
 export { type DeliveryTask, deliveryTask, type QueuedTask, queuedTask, taskFor, taskId } from "./task.js";
 export type {

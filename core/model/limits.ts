@@ -88,6 +88,11 @@ export const SECRET_BYTES = { min: 24, max: 64 } as const;
 export const MAX_RAW_SECRET_LENGTH = 255;
 /** Length of a caller-chosen secret string (checked further by SECRET_BYTES). */
 export const MAX_SECRET_LENGTH = 200;
+/**
+ * Retired signing keys that still sign during their grace period (core/model/rotation.ts):
+ * a rotation while this many are kept is refused (409) rather than dropping one early.
+ */
+export const MAX_RETIRED_SECRETS = 3;
 /** Default of MAX_ENDPOINTS_PER_ORG (core/config/runtime.ts), enforced by core/endpoints/service.ts. */
 export const DEFAULT_MAX_ENDPOINTS_PER_ORG = 20;
 

@@ -4,7 +4,7 @@
  * Receivers verify with the `standardwebhooks` or `svix` libraries.
  */
 import { createHmac } from "node:crypto";
-import type { EndpointRecord } from "../model/index.js";
+import { type KeyFields, retiredSecrets } from "../model/index.js";
 import { isSigningKey, signEd25519 } from "./sign-ed25519.js";
 
 const PREFIX = "whsec_";
@@ -24,18 +24,12 @@ export function sign(secret: string, msgId: string, timestampSeconds: number, bo
 }
 
 /**
- * The secrets that sign a request now: the current one, plus the previous one while its
- * rotation grace period lasts, so receivers that have not switched yet keep verifying.
+ * The secrets that sign a request now: the current one, plus every key a rotation retired
+ * whose grace period lasts (core/model/rotation.ts), so receivers that have not switched yet
+ * keep verifying.
  */
-export function signingSecrets(
-  endpoint: Pick<EndpointRecord, "secret" | "previous_secret" | "previous_secret_expires_at">,
-  now: Date,
-): string[] {
-  const { secret, previous_secret: previous, previous_secret_expires_at: expires } = endpoint;
-  if (previous && previous !== secret && expires && Date.parse(expires) > now.getTime()) {
-    return [secret, previous];
-  }
-  return [secret];
+export function signingSecrets(endpoint: KeyFields, now: Date): string[] {
+  return [endpoint.secret, ...retiredSecrets(endpoint, now).map((k) => k.secret)];
 }
 
 export interface WebhookHeaders {

@@ -12,6 +12,7 @@ import { getItem, updateReturning } from "./item.js";
 import { keys } from "./keys.js";
 import { failedConditions } from "./org-tombstone.js";
 import { queryAllWithPrefix, queryPageWithPrefix } from "./query.js";
+import { type RotationWrite, rotateSealed } from "./rotation.js";
 import { SecretUnreadableError } from "./secrets-at-rest.js";
 
 /**
@@ -32,11 +33,18 @@ export function toEndpoint(item: Record<string, unknown>): EndpointRecord {
  */
 async function openEndpoint(db: Db, item: Record<string, unknown>): Promise<EndpointRecord | undefined> {
   const rec = toEndpoint(item);
+  const open = (sealed: string) => db.secrets.decrypt(rec.org_id, sealed);
   try {
+    const earlier = rec.earlier_secrets ?? [];
     return {
       ...rec,
-      secret: await db.secrets.decrypt(rec.org_id, rec.secret),
-      previous_secret: rec.previous_secret ? await db.secrets.decrypt(rec.org_id, rec.previous_secret) : null,
+      secret: await open(rec.secret),
+      previous_secret: rec.previous_secret ? await open(rec.previous_secret) : null,
+      ...(earlier.length > 0 && {
+        earlier_secrets: await Promise.all(
+          earlier.map(async (k) => ({ ...k, secret: await open(k.secret) })),
+        ),
+      }),
     };
   } catch (err) {
     if (!(err instanceof SecretUnreadableError)) throw err;
@@ -104,7 +112,12 @@ export type InsertOutcome = "created" | "limit" | "org_deleted";
  * (created if missing).
  */
 async function insertEndpoint(db: Db, rec: EndpointRecord, max: number): Promise<InsertOutcome> {
-  const sealed = { ...rec, secret: await db.secrets.encrypt(rec.org_id, rec.secret), previous_secret: null };
+  const { earlier_secrets: _none, ...fields } = rec; // a new endpoint has retired no key
+  const sealed = {
+    ...fields,
+    secret: await db.secrets.encrypt(rec.org_id, rec.secret),
+    previous_secret: null,
+  };
   const ok = await transactUnlessFirstFails(db, () => [
     {
       Update: {
@@ -182,39 +195,6 @@ export async function patchEndpoint(
   return item ? openEndpoint(db, item) : undefined;
 }
 
-/**
- * Replaces the signing secret; the current one becomes `previous_secret` until
- * `previousUntil` (null: dropped at once). DynamoDB evaluates every SET against the item
- * as it was before the update, so `previous_secret = secret` copies the old value.
- */
-async function replaceSecret(
-  db: Db,
-  org: string,
-  id: string,
-  secret: string,
-  previousUntil: string | null,
-  now: string,
-  /** The secret's kind (`v1a`: `secret` is an ed25519 key); unchanged when absent. */
-  signingVersion?: EndpointRecord["signing_version"],
-): Promise<EndpointRecord | undefined> {
-  const version = signingVersion ? { ":v": signingVersion } : {};
-  // Sealed like every stored secret; the previous one is copied still sealed.
-  const stored = await db.secrets.encrypt(org, secret);
-  const item = await updateReturning(db, {
-    Key: keys.endpoint(org, id),
-    UpdateExpression:
-      (previousUntil
-        ? "SET previous_secret = secret, previous_secret_expires_at = :until, secret = :s, updated_at = :now"
-        : "SET previous_secret = :null, previous_secret_expires_at = :null, secret = :s, updated_at = :now") +
-      (signingVersion ? ", signing_version = :v" : ""),
-    ConditionExpression: "attribute_exists(pk)",
-    ExpressionAttributeValues: previousUntil
-      ? { ":until": previousUntil, ":s": stored, ":now": now, ...version }
-      : { ":null": null, ":s": stored, ":now": now, ...version },
-  });
-  return item ? openEndpoint(db, item) : undefined;
-}
-
 /** What the endpoint services and the endpoint directory use of the endpoint items. */
 export interface EndpointStore {
   /** One endpoint, read now (secrets opened); undefined when it does not exist. */
@@ -231,17 +211,15 @@ export interface EndpointStore {
   remove(org: string, id: string): Promise<boolean>;
   /** Sets only the given attributes; undefined when it does not exist. */
   patch(org: string, id: string, set: Partial<EndpointRecord>): Promise<EndpointRecord | undefined>;
-  /** A new signing secret; the current one signs too until `previousUntil` (null: dropped at once). */
+  /**
+   * A new signing secret; the current one signs too until `previousUntil` (null: every retired
+   * key is dropped at once). `{ full }`: MAX_RETIRED_SECRETS keys still sign, the first until `full`.
+   */
   replaceSecret(
     org: string,
     id: string,
-    next: {
-      secret: string;
-      previousUntil: string | null;
-      now: string;
-      signingVersion?: EndpointRecord["signing_version"];
-    },
-  ): Promise<EndpointRecord | undefined>;
+    next: RotationWrite,
+  ): Promise<EndpointRecord | { full: string } | undefined>;
 }
 
 export function endpointStore(db: Db): EndpointStore {
@@ -255,7 +233,9 @@ export function endpointStore(db: Db): EndpointStore {
     insert: (rec, opts) => insertEndpoint(db, rec, opts.max),
     remove: (org, id) => removeEndpoint(db, org, id),
     patch: (org, id, set) => patchEndpoint(db, org, id, set),
-    replaceSecret: (org, id, next) =>
-      replaceSecret(db, org, id, next.secret, next.previousUntil, next.now, next.signingVersion),
+    replaceSecret: async (org, id, next) => {
+      const rotated = await rotateSealed(db, org, id, next);
+      return rotated && "item" in rotated ? openEndpoint(db, rotated.item) : rotated;
+    },
   };
 }

@@ -8,13 +8,8 @@ import { listEndpoints, readSecrets, rotateSecret } from "../../endpoints/index.
 import { pageBody, pageOf, pageQuery, paginationQuery } from "../pagination.js";
 import { ok, routes } from "../route-spec.js";
 import { orgOf } from "../router.js";
-import {
-  endpointIdParam,
-  endpointSecret,
-  endpointView,
-  endpointWithSecret,
-  rotateSecretBody,
-} from "../schemas/endpoints.js";
+import { endpointSecret } from "../schemas/endpoint-secret.js";
+import { endpointIdParam, endpointView, endpointWithSecret, rotateSecretBody } from "../schemas/endpoints.js";
 import { type EndpointCollection, endpointCrudRoutes, endpointViewer } from "./endpoint-crud.js";
 
 const orgEndpoints: EndpointCollection = {
@@ -32,7 +27,7 @@ const list = route.get("/webhook-endpoints", "viewer", "listEndpoints", {
 
 const rotate = route.post("/webhook-endpoints/{id}/rotate-secret", "admin", "rotateEndpointSecret", {
   request: { params: endpointIdParam, optionalBody: rotateSecretBody },
-  responses: ok(200, "The endpoint with its new secret", endpointWithSecret).errors(400, 403, 404),
+  responses: ok(200, "The endpoint with its new secret", endpointWithSecret).errors(400, 403, 404, 409),
 });
 
 const reveal = route.get("/webhook-endpoints/{id}/secret", "admin", "getEndpointSecret", {

@@ -246,16 +246,6 @@ export const endpointWithSecret = endpointView
   })
   .openapi("EndpointWithSecret");
 
-export const endpointSecret = z
-  .object({
-    secret: z.string().openapi({ example: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw" }),
-    previous_secret: z.string().nullable().openapi({
-      description: "The secret before the last rotation while it still signs (grace period); else null",
-    }),
-    previous_secret_expires_at: z.string().nullable().openapi({ format: "date-time" }),
-  })
-  .openapi("EndpointSecret");
-
 export const endpointIdParam = pathId("ep_01JQ3Z7Y8K4M2N6P9R1S3T5V7W");
 
 /**
