@@ -16,7 +16,13 @@ export {
   endpointDelivery,
   type RecoverableRef,
 } from "./delivery.js";
-export { breakerState, type EndpointHandles, type EndpointRecord, isSlow, type RetiredSecret } from "./endpoint.js";
+export {
+  breakerState,
+  type EndpointHandles,
+  type EndpointRecord,
+  isSlow,
+  type RetiredSecret,
+} from "./endpoint.js";
 export { conflict, notFound, payloadTooLarge, ServiceError, validationError } from "./errors.js";
 export type { EventTypeDef, StoredEventType } from "./event-type.js";
 export { idTimeBound, isId, newId } from "./ids.js";
