@@ -10,9 +10,10 @@ import { createRoute, OpenAPIHono, type RouteConfig } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { ZodError } from "zod";
 import type { Deps } from "../../deps.js";
-import type { Role } from "../../model/index.js";
+import { type Role, validationError } from "../../model/index.js";
 import { requireRole } from "../auth.js";
 import type { ApiEnv } from "../env.js";
+import { toErrorResponse, zodDetails } from "../errors.js";
 
 /** A request that failed its route's schema: the issues as zod gives them, and where. */
 export class InvalidRequest extends Error {
@@ -61,3 +62,10 @@ export const naiveSeconds = (iso: string) => iso.slice(0, 19);
 
 /** An ISO 8601 timestamp in the form `2025-09-03T23:19:51.000000Z` (microseconds). */
 export const microseconds = (iso: string) => `${iso.slice(0, 19)}.${iso.slice(20, 23).padEnd(3, "0")}000Z`;
+
+/** This API's own error shape, for the profiles whose pages use it: a failed schema is 400 `validation_error`. */
+export function hookrelayError(err: unknown, c: Context): Response {
+  const e =
+    err instanceof InvalidRequest ? validationError("request is invalid", zodDetails(err.error)) : err;
+  return toErrorResponse(e, c);
+}

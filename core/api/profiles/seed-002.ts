@@ -5,21 +5,15 @@
  * docs/seeds.md, "Migrating from seed 002".
  */
 import { z } from "@hono/zod-openapi";
-import type { Context } from "hono";
 import type { Deps } from "../../deps.js";
 import { endpointsOf, listEndpoints, readSecrets } from "../../endpoints/index.js";
 import { sendTestEvent } from "../../events/index.js";
-import {
-  type EndpointRecord,
-  MAX_DESCRIPTION_LENGTH,
-  MAX_URL_LENGTH,
-  validationError,
-} from "../../model/index.js";
-import { errorBody, toErrorResponse, zodDetails } from "../errors.js";
+import { type EndpointRecord, MAX_DESCRIPTION_LENGTH, MAX_URL_LENGTH } from "../../model/index.js";
+import { errorBody } from "../errors.js";
 import { orgOf } from "../router.js";
 import { eventTypeList } from "../schemas/event-type-list.js";
 import { pathId } from "../schemas/params.js";
-import { type ApiProfile, answer, InvalidRequest, jsonOf, profileRoute, profileRouter } from "./kit.js";
+import { type ApiProfile, answer, hookrelayError, jsonOf, profileRoute, profileRouter } from "./kit.js";
 
 const TAG = "Seed 002: /v1/backend/webhooks";
 const PATH = "/v1/backend/webhooks";
@@ -166,13 +160,6 @@ function seed002Routes(deps: Deps) {
   return app;
 }
 
-/** This API's own error shape; a failed schema is its 400 `validation_error`. */
-function seed002Error(err: unknown, c: Context): Response {
-  const e =
-    err instanceof InvalidRequest ? validationError("request is invalid", zodDetails(err.error)) : err;
-  return toErrorResponse(e, c);
-}
-
 export const seed002: ApiProfile = {
   prefix: PATH,
   tag: {
@@ -181,5 +168,5 @@ export const seed002: ApiProfile = {
       "For clients of the page's backend webhook API: `{data}` answers, the test and secret routes (docs/seeds.md).",
   },
   routes: seed002Routes,
-  error: seed002Error,
+  error: hookrelayError,
 };

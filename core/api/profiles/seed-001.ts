@@ -1,0 +1,202 @@
+/**
+ * Seed 001 (thunderphone): `/v1/developer/webhook-endpoints` as its page documents it: the
+ * Endpoint object with a UUID `id`, `label` (1–120, required on create), `events` from the
+ * page's exact set of nine (else 400; empty = all), `status` (`failing` set only by the
+ * service), `secret_hint`; create 201 with a top-level `secret`, update 200, delete 204; every
+ * route for admin keys. Errors are this API's `{"error": {"code", "message"}}`. docs/seeds.md.
+ */
+import { z } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import type { Deps } from "../../deps.js";
+import {
+  endpointKeys,
+  endpointsOf,
+  type HandledEndpoint,
+  listWithHandles,
+  requireByHandle,
+  withHandles,
+} from "../../endpoints/index.js";
+import { MAX_URL_LENGTH, ServiceError } from "../../model/index.js";
+import { errorBody } from "../errors.js";
+import { orgOf } from "../router.js";
+import { type ApiProfile, answer, hookrelayError, jsonOf, profileRoute, profileRouter } from "./kit.js";
+
+const TAG = "Seed 001: /v1/developer/webhook-endpoints";
+const PATH = "/v1/developer/webhook-endpoints";
+
+/** The page's "Valid event types": `events` is validated against exactly this set. */
+export const SEED_001_EVENTS = [
+  "telephony.incoming",
+  "telephony.complete",
+  "telephony.tool",
+  "web.incoming",
+  "web.complete",
+  "web.tool",
+  "call.graded",
+  "issue.reported",
+  "test-call.completed",
+] as const;
+
+const fields = {
+  label: z.string().min(1).max(120).openapi({ description: "Display name, 1–120 chars" }),
+  url: z
+    .string()
+    .min(1)
+    .max(MAX_URL_LENGTH)
+    .openapi({ description: "HTTPS URL; http://localhost for development" }),
+  events: z
+    .array(z.string().max(64))
+    .max(SEED_001_EVENTS.length)
+    .openapi({ description: `Empty or omitted = all events; values from: ${SEED_001_EVENTS.join(", ")}` }),
+};
+const createBody = z
+  .strictObject({ label: fields.label, url: fields.url, events: fields.events.optional() })
+  .openapi("Seed001CreateEndpoint");
+const updateBody = z
+  .strictObject({
+    label: fields.label.optional(),
+    url: fields.url.optional(),
+    events: fields.events.optional(),
+    status: z
+      .enum(["active", "disabled"])
+      .optional()
+      .openapi({ description: "failing is set only by the server" }),
+  })
+  .openapi("Seed001UpdateEndpoint");
+
+const ts = z.string().openapi({ format: "date-time" });
+const endpoint = z
+  .object({
+    id: z.string().openapi({ format: "uuid" }),
+    label: z.string(),
+    url: z.string(),
+    events: z.array(z.string()),
+    status: z.enum(["active", "disabled", "failing"]),
+    secret_hint: z.string().openapi({ example: "whsec_…a1b2c3" }),
+    created_at: ts,
+    updated_at: ts,
+  })
+  .openapi("Seed001Endpoint");
+
+const err = (description: string) => answer(description, errorBody);
+const errors = { 401: err("Missing or invalid API key"), 403: err("Admin keys only") };
+const idParam = z.object({
+  endpoint_id: z
+    .string()
+    .min(1)
+    .max(64)
+    .openapi({ param: { name: "endpoint_id", in: "path" }, format: "uuid" }),
+});
+
+const routes = {
+  list: profileRoute(TAG, "admin", {
+    method: "get",
+    path: PATH,
+    operationId: "seed001ListEndpoints",
+    summary: "List endpoints",
+    description: "Every endpoint of the organization (at most 20), oldest first, as a JSON array.",
+    responses: { 200: answer("The endpoints", z.array(endpoint)), ...errors },
+  }),
+  create: profileRoute(TAG, "admin", {
+    method: "post",
+    path: PATH,
+    operationId: "seed001CreateEndpoint",
+    summary: "Create an endpoint",
+    description:
+      "201 with the Endpoint object plus a top-level `secret`, the raw signing key, shown only here.",
+    request: { body: { required: true, content: jsonOf(createBody) } },
+    responses: {
+      201: answer("Created", endpoint.extend({ secret: z.string() })),
+      400: err("Invalid body, URL or events; or the 20th endpoint"),
+      ...errors,
+    },
+  }),
+  update: profileRoute(TAG, "admin", {
+    method: "patch",
+    path: `${PATH}/{endpoint_id}`,
+    operationId: "seed001UpdateEndpoint",
+    summary: "Update label / URL / events / status",
+    description: "Changes only the fields given; `status` active or disabled (to pause).",
+    request: { params: idParam, body: { required: true, content: jsonOf(updateBody) } },
+    responses: {
+      200: answer("The updated endpoint", endpoint),
+      400: err("Invalid body"),
+      404: err("Not found"),
+      ...errors,
+    },
+  }),
+  remove: profileRoute(TAG, "admin", {
+    method: "delete",
+    path: `${PATH}/{endpoint_id}`,
+    operationId: "seed001DeleteEndpoint",
+    summary: "Delete an endpoint",
+    description: "Delivery to the URL stops immediately; in-flight retries are abandoned.",
+    request: { params: idParam },
+    responses: { 204: { description: "Deleted" }, 404: err("Not found"), ...errors },
+  }),
+};
+
+/** The page's rule: only its nine values (400 otherwise). */
+function checkEvents(events: string[] | undefined): string[] | undefined {
+  const unknown = events?.filter((e) => !(SEED_001_EVENTS as readonly string[]).includes(e)) ?? [];
+  if (unknown.length > 0) {
+    throw new ServiceError(400, "invalid_event_types", `unknown event types: ${unknown.join(", ")}`, {
+      unknown,
+    });
+  }
+  return events;
+}
+
+const view = (rec: HandledEndpoint): z.infer<typeof endpoint> => ({
+  id: rec.uuid,
+  label: rec.label ?? "",
+  url: rec.url,
+  events: rec.event_types,
+  status: rec.status,
+  secret_hint: endpointKeys(rec, "").secret_hint,
+  created_at: rec.created_at,
+  updated_at: rec.updated_at,
+});
+
+function seed001Routes(deps: Deps) {
+  const app = profileRouter();
+  const byUuid = (c: Context, uuid: string) => requireByHandle(deps, orgOf(c), { uuid });
+  app.openapi(routes.list, async (c) => c.json((await listWithHandles(deps, orgOf(c))).map(view), 200));
+  app.openapi(routes.create, async (c) => {
+    const body = c.req.valid("json");
+    const { endpoint: rec, secret } = await endpointsOf(deps, orgOf(c)).create({
+      label: body.label,
+      url: body.url,
+      event_types: checkEvents(body.events) ?? [],
+    });
+    return c.json({ ...view(await withHandles(deps, rec)), secret: secret ?? "" }, 201);
+  });
+  app.openapi(routes.update, async (c) => {
+    const body = c.req.valid("json");
+    const rec = await byUuid(c, c.req.valid("param").endpoint_id);
+    const updated = await endpointsOf(deps, orgOf(c)).update(rec.id, {
+      label: body.label,
+      url: body.url,
+      event_types: checkEvents(body.events),
+      status: body.status,
+    });
+    return c.json(view({ ...rec, ...updated }), 200);
+  });
+  app.openapi(routes.remove, async (c) => {
+    const rec = await byUuid(c, c.req.valid("param").endpoint_id);
+    await endpointsOf(deps, orgOf(c)).remove(rec.id);
+    return c.body(null, 204);
+  });
+  return app;
+}
+
+export const seed001: ApiProfile = {
+  prefix: PATH,
+  tag: {
+    name: TAG,
+    description:
+      "For clients of thunderphone's endpoint-based webhooks: UUID ids, `label`, `events` from its nine types (docs/seeds.md).",
+  },
+  routes: seed001Routes,
+  error: hookrelayError,
+};
