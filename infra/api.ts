@@ -27,6 +27,10 @@ export function createApi(stage: Stage, environment: Environment, permissions: P
   // Signs customer-portal session tokens (docs/portal.md); without it the portal is off:
   //   npx sst secret set PortalSecret $(openssl rand -base64 32) --stage production
   const portalSecret = new sst.Secret("PortalSecret", "");
+  // Keys the hash API keys are stored under (core/auth/keys.ts); set it before the first key,
+  // since changing it invalidates every key (the bootstrap key is registered again on first use):
+  //   npx sst secret set ApiKeyPepper $(openssl rand -base64 32) --stage production
+  const apiKeyPepper = new sst.Secret("ApiKeyPepper", "");
   // Origins allowed to embed the portal in an iframe (CSP frame-ancestors), set at deploy time.
   const portalFrameAncestors = process.env.PORTAL_FRAME_ANCESTORS ?? "'self'";
 
@@ -50,13 +54,16 @@ export function createApi(stage: Stage, environment: Environment, permissions: P
     memory: megabytes(fn.api.memoryMb),
     timeout: seconds(fn.api.timeoutSeconds),
     ...reserved(deployedConcurrency().apiReserved),
-    // The bootstrap key and the portal secret are added only when the secrets have values.
-    environment: $resolve([bootstrapApiKey.value, portalSecret.value]).apply(([key, portal]) => ({
-      ...environment,
-      PORTAL_FRAME_ANCESTORS: portalFrameAncestors,
-      ...(key ? { BOOTSTRAP_API_KEY: key } : {}),
-      ...(portal ? { PORTAL_SECRET: portal } : {}),
-    })),
+    // The bootstrap key, the portal secret and the pepper are added only when the secrets have values.
+    environment: $resolve([bootstrapApiKey.value, portalSecret.value, apiKeyPepper.value]).apply(
+      ([key, portal, pepper]) => ({
+        ...environment,
+        PORTAL_FRAME_ANCESTORS: portalFrameAncestors,
+        ...(key ? { BOOTSTRAP_API_KEY: key } : {}),
+        ...(portal ? { PORTAL_SECRET: portal } : {}),
+        ...(pepper ? { API_KEY_PEPPER: pepper } : {}),
+      }),
+    ),
     permissions,
   });
   return { api, route };

@@ -67,8 +67,10 @@ export async function provision(opts: ProvisionOptions): Promise<StackEnv> {
       DELIVERY_SLOW_QUEUE_URL: slow.url,
       DELIVERY_SLOW_QUEUE_ARN: slow.arn,
       SCHEDULER_MODE: "local",
-      // Each stack its own portal signing secret; `npm start` overrides it with .data/portal-secret.
+      // Each stack its own portal signing secret and API-key pepper; `npm start` overrides them
+      // with the ones it keeps in .data/ (portal-secret, api-key-pepper).
       PORTAL_SECRET: randomBytes(32).toString("base64url"),
+      API_KEY_PEPPER: randomBytes(32).toString("base64url"),
       ...LOCAL_DEFAULTS,
     };
   } finally {

@@ -14,7 +14,6 @@ import { startLocalStack } from "./stack.js";
 const dataDir = resolve(process.env.DATA_DIR ?? ".data");
 const port = Number(process.env.PORT ?? 3000);
 const credentialsFile = join(dataDir, "local-credentials.json");
-const portalSecretFile = join(dataDir, "portal-secret");
 
 interface LocalCredentials {
   org_id: string;
@@ -32,13 +31,19 @@ function localCredentials(orgId: string): LocalCredentials {
   }
 }
 
-/** The local portal signing secret: generated once, so printed links survive a restart. */
-function portalSecret(): string {
+/**
+ * A secret of this stack kept in .data/: generated on first start, so printed portal links
+ * (portal-secret) and API keys (api-key-pepper) survive a restart. The environment wins.
+ */
+function stackSecret(name: string, file: string): string {
+  const fromEnv = process.env[name];
+  if (fromEnv) return fromEnv;
+  const path = join(dataDir, file);
   try {
-    return readFileSync(portalSecretFile, "utf8").trim();
+    return readFileSync(path, "utf8").trim();
   } catch {
     const secret = randomBytes(32).toString("base64url");
-    writeFileSync(portalSecretFile, `${secret}\n`, { mode: 0o600 });
+    writeFileSync(path, `${secret}\n`, { mode: 0o600 });
     return secret;
   }
 }
@@ -54,7 +59,10 @@ async function main() {
   const stack = await startLocalStack({
     dataDir,
     port,
-    env: { PORTAL_SECRET: process.env.PORTAL_SECRET ?? portalSecret() },
+    env: {
+      PORTAL_SECRET: stackSecret("PORTAL_SECRET", "portal-secret"),
+      API_KEY_PEPPER: stackSecret("API_KEY_PEPPER", "api-key-pepper"),
+    },
   });
   let stopping = false;
   const stop = async () => {
@@ -114,7 +122,8 @@ Press Ctrl-C to stop.`);
   console.warn(
     `warning: DynamoDB Local listens on every network interface (port ${dynamoPort}), unauthenticated: ` +
       "on a shared network, firewall that port. Signing secrets in it are encrypted, with the key in " +
-      `${stack.config.secrets.keyFile ?? "KMS"}.`,
+      `${stack.config.secrets.keyFile ?? "KMS"}; API keys written into it match no key without ` +
+      `${join(dataDir, "api-key-pepper")}.`,
   );
 }
 

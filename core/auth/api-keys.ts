@@ -16,9 +16,9 @@ import { API_KEY_PATTERN, displayPrefix, generateApiKey, hashApiKey, modeOf } fr
 const unauthorized = (message: string) => new ServiceError(401, "unauthorized", message);
 
 /** Resolves a raw key to its principal; 401 for malformed, unknown and revoked keys alike. */
-export async function authenticate(deps: Uses<"apiKeyStore">, raw: string): Promise<Principal> {
+export async function authenticate(deps: Uses<"apiKeyStore" | "config">, raw: string): Promise<Principal> {
   if (!API_KEY_PATTERN.test(raw)) throw unauthorized("malformed API key");
-  const hash = hashApiKey(raw);
+  const hash = hashApiKey(raw, deps.config.apiKeyPepper);
   const found = await deps.apiKeyStore.getByHash(hash);
   // The lookup is by hash already; the constant-time compare keeps this path free of
   // early-exit string comparisons should the lookup ever become a prefix scan.
@@ -62,7 +62,7 @@ export interface CreateKeyInput {
 
 /** Creates a key; the raw key is returned here once and never stored. */
 export async function createApiKey(
-  deps: Uses<"apiKeyStore" | "now">,
+  deps: Uses<"apiKeyStore" | "config" | "now">,
   orgId: string,
   input: CreateKeyInput,
 ): Promise<{ key: ApiKeyInfo; raw: string }> {
@@ -82,7 +82,7 @@ export async function createApiKey(
     role: input.role,
     mode: modeOf(raw),
     prefix: displayPrefix(raw),
-    key_hash: hashApiKey(raw),
+    key_hash: hashApiKey(raw, deps.config.apiKeyPepper),
     created_at: now.toISOString(),
     revoked_at: null,
   };
@@ -91,9 +91,12 @@ export async function createApiKey(
 }
 
 /** The key's listing record when `raw` is already registered (for idempotent bootstrap). */
-export async function findApiKey(deps: Uses<"apiKeyStore">, raw: string): Promise<ApiKeyRecord | undefined> {
+export async function findApiKey(
+  deps: Uses<"apiKeyStore" | "config">,
+  raw: string,
+): Promise<ApiKeyRecord | undefined> {
   if (!API_KEY_PATTERN.test(raw)) return undefined;
-  const found = await deps.apiKeyStore.getByHash(hashApiKey(raw));
+  const found = await deps.apiKeyStore.getByHash(hashApiKey(raw, deps.config.apiKeyPepper));
   return found ? deps.apiKeyStore.get(found.org_id, found.key_id) : undefined;
 }
 

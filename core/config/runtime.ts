@@ -88,6 +88,12 @@ const envSchema = z.object({
   SERVICE_NAME: z.string().default("hookrelay"),
   /** Signs portal session tokens (an SST secret on AWS, generated into .data/ locally). */
   PORTAL_SECRET: z.string().min(32).optional(),
+  /**
+   * Keys the hash an API key is stored under (HMAC-SHA256), so a key item written into the
+   * table without it authenticates nothing (an SST secret on AWS, `.data/api-key-pepper`
+   * locally). Changing it invalidates every API key; without it keys are stored as SHA-256.
+   */
+  API_KEY_PEPPER: z.string().min(32).optional(),
   /** Origins allowed to embed the portal in an iframe (CSP frame-ancestors), space separated. */
   PORTAL_FRAME_ANCESTORS: z
     .string()
@@ -141,6 +147,8 @@ export interface Config {
   platformOrgId: string;
   serviceName: string;
   portalSecret?: string;
+  /** HMAC key of stored API-key hashes (core/auth/keys.ts); SHA-256 alone when unset. */
+  apiKeyPepper?: string;
   portalFrameAncestors: string;
   /** Who wraps the data keys of secrets at rest: a KMS key, else a local key file. */
   secrets: { kmsKeyId?: string; keyFile?: string };
@@ -204,6 +212,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     platformOrgId: e.PLATFORM_ORG_ID,
     serviceName: e.SERVICE_NAME,
     portalSecret: e.PORTAL_SECRET,
+    apiKeyPepper: e.API_KEY_PEPPER,
     portalFrameAncestors: e.PORTAL_FRAME_ANCESTORS,
     secrets: { kmsKeyId: e.SECRETS_KMS_KEY_ID, keyFile: e.SECRETS_KEY_FILE },
   };

@@ -20,7 +20,7 @@ export interface BootstrapResult {
 }
 
 export async function bootstrapOrg(
-  deps: Uses<"apiKeyStore" | "orgStore" | "now">,
+  deps: Uses<"apiKeyStore" | "config" | "orgStore" | "now">,
   input: BootstrapInput,
 ): Promise<BootstrapResult> {
   const created = await deps.orgStore.putIfAbsent({

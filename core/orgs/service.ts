@@ -36,7 +36,7 @@ export function assertPlatformAdmin(deps: Uses<"config">, principal: Principal):
 }
 
 export async function createOrganization(
-  deps: Uses<"apiKeyStore" | "orgStore" | "now">,
+  deps: Uses<"apiKeyStore" | "config" | "orgStore" | "now">,
   input: { id?: string; name: string },
 ): Promise<{ organization: Organization; key: ApiKeyInfo; raw: string }> {
   const now = deps.now();

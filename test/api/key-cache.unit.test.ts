@@ -6,11 +6,14 @@
 import { describe, expect, it } from "vitest";
 import { authenticate } from "../../core/auth/api-keys.js";
 import { hashApiKey } from "../../core/auth/keys.js";
+import type { Config } from "../../core/config/runtime.js";
 import type { ApiKeyRecord } from "../../core/model/principal.js";
 import { cachedKeyLookups, KEY_CACHE_SECONDS } from "../../core/store/api-key-cache.js";
 import type { ApiKeyLookup, ApiKeyStore } from "../../core/store/api-keys.js";
 
 const RAW = `sk_test_${"a".repeat(32)}`;
+/** The deployment's API-key pepper (core/auth/keys.ts): stored hashes are HMACs under it. */
+const config = { apiKeyPepper: "p".repeat(32) } as Config;
 
 /** An in-memory key store counting its lookups. */
 function memoryStore() {
@@ -18,13 +21,13 @@ function memoryStore() {
   const store = {
     reads: 0,
     add(raw: string, org = "org_a") {
-      const key_hash = hashApiKey(raw);
+      const key_hash = hashApiKey(raw, config.apiKeyPepper);
       byHash.set(key_hash, { org_id: org, key_id: `key_${byHash.size}`, role: "admin", key_hash });
       return { org_id: org, id: `key_${byHash.size - 1}`, key_hash } as ApiKeyRecord;
     },
     /** Revoked by another process: this one's cache does not hear of it. */
     revokeElsewhere(raw: string) {
-      byHash.get(hashApiKey(raw))!.revoked_at = "2026-01-01T00:00:00.000Z";
+      byHash.get(hashApiKey(raw, config.apiKeyPepper))!.revoked_at = "2026-01-01T00:00:00.000Z";
     },
     getByHash: async (hash: string) => {
       store.reads++;
@@ -43,7 +46,7 @@ function setup() {
   let t = Date.parse("2026-06-01T00:00:00.000Z");
   const clock = { advance: (s: number) => (t += s * 1000), now: () => new Date(t) };
   const apiKeyStore = cachedKeyLookups(mem as unknown as ApiKeyStore, { now: clock.now, maxEntries: 3 });
-  return { mem, clock, deps: { apiKeyStore } };
+  return { mem, clock, deps: { apiKeyStore, config } };
 }
 
 describe("verified-key cache", () => {
