@@ -16,6 +16,7 @@ import type { DeliveryLogEntry, DeliveryTask, EndpointRecord } from "../model/in
 import { type DeadLetter, deadLetter } from "../queue/index.js";
 import type { AttemptResult } from "./attempt.js";
 import { applyHealth, type HealthObservation } from "./health.js";
+import { type LogWrite, writeLog } from "./log-writes.js";
 import { retryEntry } from "./pointer.js";
 import type { Decision, Lane } from "./policy/decide.js";
 import { deliveryEntry } from "./records.js";
@@ -30,6 +31,8 @@ export interface Processed {
   endpoint?: EndpointRecord;
   decision?: Decision;
   result?: AttemptResult;
+  /** A delivery-log entry an earlier batch could not write, carried by this message (log-writes.ts). */
+  log?: DeliveryLogEntry;
 }
 
 const queueOf = (lane: Lane) => (lane === "slow" ? "deliverySlow" : "delivery");
@@ -39,7 +42,7 @@ export async function finishBatch(deps: Deps, processed: Processed[], lane: Lane
   const decided = processed.filter((p) => p.decision && p.task);
   // Records first: a retry held on its message counts its attempt from the delivery record,
   // which must be written before the message can come back.
-  await writeRecords(deps, decided);
+  failures.push(...(await writeRecords(deps, processed, lane)));
   await Promise.all([
     updateEndpoints(deps, decided),
     queueWork(deps, processed, lane).then((kept) => failures.push(...kept)),
@@ -47,23 +50,25 @@ export async function finishBatch(deps: Deps, processed: Processed[], lane: Lane
   return [...new Set(failures)];
 }
 
-async function writeRecords(deps: Deps, decided: Processed[]): Promise<void> {
+/** The batch's delivery-log entries, and the kept ones it carried; returns the ids to keep. */
+async function writeRecords(deps: Deps, processed: Processed[], lane: Lane): Promise<string[]> {
   // One delivery-log entry per decided record: the attempt, if one was made, folded into the
   // delivery's new state (core/store/deliveries.ts).
-  const entries: DeliveryLogEntry[] = [];
-  for (const p of decided) {
-    const { records } = p.decision!;
+  const writes: LogWrite[] = [];
+  for (const p of processed) {
+    if (p.log) writes.push({ entry: p.log, kept: p.record.messageId });
+    if (!p.decision || !p.task) continue;
+    const { records } = p.decision;
     // No new state, no item: an attempt always leads to one (a move to the slow lane is no attempt).
     if (!records.delivery) continue;
-    if (records.attempt && p.result) {
-      const attempt = { ...p.result.record, error: records.attempt.error ?? p.result.record.error };
-      entries.push(deliveryEntry(deps, p.task!, { ...records.delivery, attempt }));
-    } else entries.push(deliveryEntry(deps, p.task!, records.delivery));
+    const attempt =
+      records.attempt && p.result
+        ? { ...p.result.record, error: records.attempt.error ?? p.result.record.error }
+        : undefined;
+    const update = attempt ? { ...records.delivery, attempt } : records.delivery;
+    writes.push({ entry: deliveryEntry(deps, p.task, update), task: p.task });
   }
-  await deps.deliveryStore.write(entries).catch((err: unknown) => {
-    // The attempts happened; failing the batch would only repeat them. The log loses entries.
-    logger.error("delivery log write failed", { items: entries.length, error: (err as Error)?.message });
-  });
+  return writeLog(deps, writes, queueOf(lane));
 }
 
 async function updateEndpoints(deps: Deps, decided: Processed[]): Promise<void> {

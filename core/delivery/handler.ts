@@ -55,7 +55,8 @@ export function createDeliveryHandler(
       ),
     );
     const failures = await finishBatch(deps, processed, lane);
-    publishDeliveryMetrics(processed.map(outcomeOf));
+    // A kept log entry (no task, no request) is no delivery outcome.
+    publishDeliveryMetrics(processed.filter((p) => !p.log).map(outcomeOf));
     return { batchItemFailures: failures.map((itemIdentifier) => ({ itemIdentifier })) };
   };
 }
@@ -71,6 +72,8 @@ async function processRecord(deps: Deps, record: SQSRecord, opts: Options): Prom
     });
     return { record, invalid: parsed.reason };
   }
+  // A kept delivery-log entry: written with the batch's, no request (log-writes.ts).
+  if (parsed.task.log) return { record, log: parsed.task.log };
   const task = await withBody(deps, parsed.task);
   if (!task) return expired(record, parsed.task);
   const endpoint = await deps.endpoints.cached(task.org_id, task.endpoint_id);

@@ -4,6 +4,7 @@
  * the same delivery, and `webhook-id` (= msg_id) is the same on every attempt.
  */
 import * as z from "zod";
+import type { DeliveryLogEntry } from "./delivery.js";
 import { type MessageRecord, webhookBody } from "./message.js";
 
 export const deliveryTask = z.object({
@@ -33,7 +34,15 @@ export type DeliveryTask = z.infer<typeof deliveryTask>;
  * ids only (no payload in scheduler configuration): the delivery function reads the body
  * back from the stored message (core/delivery/pointer.ts).
  */
-export const queuedTask = deliveryTask.extend({ body: z.string().optional() });
+export const queuedTask = deliveryTask.extend({
+  body: z.string().optional(),
+  /**
+   * A delivery-log entry the batch that made the attempt could not write (DynamoDB throttled it
+   * past the retries): the message carries it until it is written, and makes no request, so
+   * neither the log nor recovery loses sight of an attempt that was made (core/delivery/log-writes.ts).
+   */
+  log: z.custom<DeliveryLogEntry>((v) => typeof v === "object" && v !== null && "id" in v).optional(),
+});
 export type QueuedTask = z.infer<typeof queuedTask>;
 
 export const taskId = (msgId: string, endpointId: string) => `${msgId}:${endpointId}`;

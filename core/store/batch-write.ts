@@ -65,8 +65,21 @@ async function putChunk(db: Db, chunk: Item[], retries: number): Promise<BatchWr
       const res = await db.doc.send(new BatchWriteCommand({ RequestItems: { [db.table]: pending } }));
       pending = (res.UnprocessedItems?.[db.table] ?? []) as PutRequest[];
     } catch (error) {
-      return { left: left(), error };
+      // A throttled call (after the SDK's own retries) waits and tries again like unprocessed
+      // items do; anything else is reported at once.
+      if (!isThrottle(error) || attempt >= retries) return { left: left(), error };
     }
   }
   return { left: [] };
+}
+
+/** DynamoDB's answers to a partition or table over its throughput (worth waiting for). */
+const THROTTLES = new Set([
+  "ProvisionedThroughputExceededException",
+  "ThrottlingException",
+  "RequestLimitExceeded",
+]);
+
+export function isThrottle(err: unknown): boolean {
+  return THROTTLES.has((err as { name?: string })?.name ?? "");
 }

@@ -22,7 +22,7 @@ import {
   newId,
   type RecoverableRef,
 } from "../model/index.js";
-import { putAll } from "./batch-write.js";
+import { putAll, writeAll } from "./batch-write.js";
 import type { Db } from "./db.js";
 import { field } from "./fields.js";
 import { keys, ttlAfter } from "./keys.js";
@@ -206,6 +206,11 @@ export interface DeliveryStore {
    * throws the error of a failed call, or UnprocessedError (core/store/batch-write.ts).
    */
   write(entries: DeliveryLogEntry[]): Promise<void>;
+  /**
+   * Writes log entries like `write`, throttles retried with backoff, and never throws: returns
+   * the entries that could still not be written (the delivery engine keeps them on the queue).
+   */
+  writeEach(entries: DeliveryLogEntry[]): Promise<DeliveryLogEntry[]>;
   /** The endpoint's recoverable and parked deliveries (or `indexes` alone) since `since` (ISO). */
   recoverable(
     org: string,
@@ -229,6 +234,13 @@ export function deliveryStore(db: Db, { retentionSeconds }: { retentionSeconds: 
     },
     ofMessage: (org, msgId, endpointIds) => deliveriesOfMessage(db, org, msgId, endpointIds),
     write: (entries) => putAll(db, entries.map(itemOf)),
+    writeEach: async (entries) => {
+      const keyOf = (i: Record<string, unknown>) => `${String(i.pk)}\u0000${String(i.sk)}`;
+      const items = entries.map(itemOf);
+      const byKey = new Map(items.map((item, i) => [keyOf(item), entries[i]!]));
+      const { left } = await writeAll(db, items);
+      return left.flatMap((i) => byKey.get(keyOf(i)) ?? []);
+    },
     recoverable: (org, endpointId, q) =>
       recoverableDeliveries(db, org, endpointId, q.since, q.max, q.indexes),
     recoverableRef: async (org, msgId, endpointId) => {

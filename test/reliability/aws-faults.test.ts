@@ -374,4 +374,55 @@ describe("delivery under transient failures", () => {
     expect(receiver.requests.filter((r) => r.body === t.body)).toHaveLength(1);
     expect(res.batchItemFailures).toEqual([]);
   });
+
+  it("a log entry DynamoDB keeps throttling is kept on the queue and written later, with no request (recovery never re-sends it)", async () => {
+    const org = uniqueOrg();
+    const { t, ev } = await received(org);
+    failEvery(deps.db.doc, "BatchWriteItemCommand", throttled);
+    expect((await createDeliveryHandler(deps)(ev)).batchItemFailures).toEqual([]);
+    expect(receiver.requests.filter((r) => r.body === t.body)).toHaveLength(1);
+    // Not dropped: a message of its own carries the entry (the task's ids, no body).
+    const [kept] = await receiveWhere(deps.sqs, stack.config.queues.delivery, (m) =>
+      (m.Body ?? "").includes(t.msg_id),
+    );
+    const body = JSON.parse(kept!.Body!);
+    expect(body).toMatchObject({
+      msg_id: t.msg_id,
+      endpoint_id: t.endpoint_id,
+      log: { delivery: { status: "succeeded" } },
+    });
+    expect(body.body).toBeUndefined();
+    const keptEvent = sqsEvent([{ id: kept!.MessageId!, body: kept!.Body! }], 2);
+
+    // Still throttled: the message stays on the queue.
+    const still = await createDeliveryHandler(deps)(keptEvent);
+    expect(still.batchItemFailures.map((f) => f.itemIdentifier)).toEqual([kept!.MessageId]);
+
+    // DynamoDB answers again: the entry is written, and nothing is sent again.
+    for (const f of faults.splice(0)) f.restore();
+    expect((await createDeliveryHandler(deps)(keptEvent)).batchItemFailures).toEqual([]);
+    expect((await deliveryOf(deps, t))?.status).toBe("succeeded");
+    const attempts = await attemptsOfMessage(deps.db, org, t.msg_id, { limit: 10 }, [t.endpoint_id]);
+    expect(attempts.attempts).toHaveLength(1);
+    expect(receiver.requests.filter((r) => r.body === t.body)).toHaveLength(1);
+  });
+
+  it("a throttled BatchWriteItem call is retried with backoff, not given up at once", async () => {
+    const org = uniqueOrg();
+    const { t, ev } = await received(org);
+    let refused = 0;
+    faults.push(
+      interpose(deps.db.doc, ({ command: cmd }) => {
+        if (cmd !== "BatchWriteItemCommand" || refused >= 3) return undefined;
+        refused++;
+        return Promise.reject(throttled());
+      }),
+    );
+    expect((await createDeliveryHandler(deps)(ev)).batchItemFailures).toEqual([]);
+    expect(refused).toBe(3);
+    expect((await deliveryOf(deps, t))?.status).toBe("succeeded");
+    // Written by the retries: nothing had to be kept on the queue.
+    const left = await receiveAll(deps.sqs, stack.config.queues.delivery);
+    expect(left.filter((m) => (m.Body ?? "").includes(t.msg_id))).toEqual([]);
+  });
 });
