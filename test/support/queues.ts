@@ -164,7 +164,10 @@ export class QueueCollector<T> {
 
 export function taskCollector(stack: TestStack): QueueCollector<DeliveryTask> {
   return new QueueCollector(stack.deps.sqs, stack.config.queues.delivery, (m) => {
-    const task = deliveryTask.parse(JSON.parse(m.Body ?? ""));
+    const json = JSON.parse(m.Body ?? "") as { org_id?: string; log?: unknown };
+    // A delivery-log entry kept on the queue (core/delivery/log-writes.ts) is no task.
+    if (json.log !== undefined) return { key: `kept-log:${json.org_id}`, value: json as DeliveryTask };
+    const task = deliveryTask.parse(json);
     return { key: task.org_id, value: task };
   });
 }
