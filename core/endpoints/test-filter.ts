@@ -3,8 +3,15 @@
  * tried on a sample event or on the organization's most recent events. Reads only.
  */
 import type { Uses } from "../deps.js";
-import { agentMatches, checkFilter, filterInput, passesFilter, subscribes } from "../filters/index.js";
-import { type MessageRecord, validationError } from "../model/index.js";
+import {
+  agentMatches,
+  checkFilter,
+  filterBudget,
+  filterInput,
+  judgeFilter,
+  subscribes,
+} from "../filters/index.js";
+import { MAX_DATA_BYTES, type MessageRecord, payloadTooLarge, validationError } from "../model/index.js";
 import { requireEndpoint } from "./service.js";
 
 export const RECENT = { default: 20, max: 100 } as const;
@@ -31,6 +38,11 @@ export interface FilterTestResult {
   subscribed: boolean;
   /** The filter lets it through. */
   matches: boolean;
+  /**
+   * Present (true) when the filter ran out of its work budget on this event: at fan-out the
+   * endpoint's delivery would be skipped with reason `filter_budget_exceeded`.
+   */
+  budget_exceeded?: true;
 }
 
 type Candidate = Pick<MessageRecord, "id" | "type" | "created_at" | "agent_id" | "data">;
@@ -45,6 +57,14 @@ function fromSample(e: SampleEvent, now: Date): Candidate {
   };
 }
 
+/** A sample is held to the limit of a published event's `data` (413, as publishing answers). */
+function checkSampleSize(data: unknown) {
+  const size = Buffer.byteLength(JSON.stringify(data) ?? "", "utf8");
+  if (size > MAX_DATA_BYTES) {
+    throw payloadTooLarge(`event.data is ${size} bytes; the limit is ${MAX_DATA_BYTES}`);
+  }
+}
+
 export async function testFilter(
   deps: Uses<"endpointStore" | "messageStore" | "now">,
   org: string,
@@ -54,6 +74,7 @@ export async function testFilter(
   const ep = await requireEndpoint(deps, org, endpointId);
   if (input.event && input.recent !== undefined)
     throw validationError("give either event or recent, not both");
+  if (input.event) checkSampleSize(input.event.data);
   const filter = input.filter === undefined ? (ep.filter ?? null) : checkFilter(input.filter);
   const candidates: { sample: boolean; m: Candidate }[] = input.event
     ? [{ sample: true, m: fromSample(input.event, deps.now()) }]
@@ -61,12 +82,19 @@ export async function testFilter(
         sample: false,
         m,
       }));
-  const results: FilterTestResult[] = candidates.map(({ sample, m }) => ({
-    event_id: sample && !input.event?.id ? null : m.id,
-    type: m.type,
-    subscribed: subscribes(ep.event_types, m.type) && agentMatches(ep.agent_id, m.agent_id),
-    matches: passesFilter(filter, filterInput(m)),
-  }));
+  // One event's budget for the whole request, as at fan-out; a candidate filter is not cached.
+  const budget = filterBudget();
+  const cache = input.filter === undefined;
+  const results: FilterTestResult[] = candidates.map(({ sample, m }) => {
+    const verdict = judgeFilter(filter, filterInput(m), budget, { cache });
+    return {
+      event_id: sample && !input.event?.id ? null : m.id,
+      type: m.type,
+      subscribed: subscribes(ep.event_types, m.type) && agentMatches(ep.agent_id, m.agent_id),
+      matches: verdict === "passes",
+      ...(verdict === "over_budget" ? { budget_exceeded: true as const } : {}),
+    };
+  });
   return {
     filter: filter === null ? null : (JSON.parse(filter) as Record<string, unknown>),
     tested: results.length,

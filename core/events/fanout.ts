@@ -12,7 +12,7 @@
  */
 
 import type { Uses } from "../deps.js";
-import { countFiltered, type Matched, matchEndpoints } from "../filters/index.js";
+import { countFiltered, type Matched, matchEndpoints, SKIP_REASONS } from "../filters/index.js";
 import { logger } from "../log/index.js";
 import {
   type DeliveryRecord,
@@ -43,8 +43,15 @@ export async function selectEndpoints(
   return matchEndpoints(await deps.endpoints.list(m.org_id), m);
 }
 
-/** "skipped" delivery records for disabled endpoints (the store writes them with the message's retention). */
-export function skippedRecords(m: StoredMessage, skipped: EndpointRecord[], now: Date): DeliveryRecord[] {
+/**
+ * "skipped" delivery records for the endpoints that get no task (disabled, or their filter
+ * ran out of budget: `reasons`), written by the store with the message's retention.
+ */
+export function skippedRecords(
+  m: StoredMessage,
+  { skipped, skipReasons = {} }: Pick<Matched, "skipped" | "skipReasons">,
+  now: Date,
+): DeliveryRecord[] {
   return skipped.map((ep) => ({
     org_id: m.org_id,
     msg_id: m.id,
@@ -53,7 +60,7 @@ export function skippedRecords(m: StoredMessage, skipped: EndpointRecord[], now:
     status: "skipped" as const,
     attempts: 0,
     last_status_code: null,
-    last_error: "endpoint disabled",
+    last_error: skipReasons[ep.id] ?? SKIP_REASONS.disabled,
     next_attempt_at: null,
     created_at: m.created_at,
     updated_at: now.toISOString(),
@@ -237,7 +244,7 @@ export async function completeFanout(deps: FanoutDeps, org: string, msgId: strin
     const matched = await selectEndpoints(deps, m);
     const targets = matched.targets.map((e) => e.id);
     const fanoutAt = new Date(now).toISOString();
-    const skipped = skippedRecords(m, matched.skipped, new Date(now));
+    const skipped = skippedRecords(m, matched, new Date(now));
     const claim = { targets, fanoutAt, leaseUntil: now + LEASE_MS, skipped };
     if (await deps.fanoutStore.claim(m, claim)) {
       await countFiltered(deps, org, matched.filtered);

@@ -102,7 +102,7 @@ export async function claimEvent(
     now,
     // This invocation sends the tasks; a concurrent duplicate must not send them too.
     leaseUntil: m.targets.length > 0 ? now.getTime() + LEASE_MS : undefined,
-    skipped: skippedRecords(m, matched.skipped, deps.now()),
+    skipped: skippedRecords(m, matched, deps.now()),
   });
   if (!res.created) return { created: false, org_id: ev.org_id, id: res.msgId };
   if (res.msgId) return { created: true, m: { ...m, id: res.msgId }, deliverAt: ev.deliver_at ?? undefined };

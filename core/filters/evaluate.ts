@@ -5,7 +5,9 @@
  * that condition's path reaches (an array reached on the way adds its elements, one level):
  * the work is at most proportional to (filter values) × (event values). Nothing backtracks
  * and nothing recurses deeper than the filter (at most FILTER_LIMITS.maxDepth). Every unit
- * of work is counted in `steps`, which the tests bound.
+ * of work is counted in `steps`, which the tests bound, and an evaluation stops with
+ * FilterBudgetExceeded as soon as `steps` passes the budget's `limit` (FILTER_STEPS in
+ * core/model/limits.ts): a 1 KB filter can ask for tens of millions of steps on a 256 KiB event.
  */
 import type { Cond, Json, Op } from "./compile.js";
 
@@ -15,6 +17,22 @@ type Value = unknown;
 
 export interface Budget {
   steps: number;
+  /** The most steps allowed (default: no limit). */
+  limit?: number;
+}
+
+/** The evaluation took more steps than its budget allows. */
+export class FilterBudgetExceeded extends Error {
+  constructor(readonly steps: number) {
+    super(`filter evaluation passed its budget of steps (${steps} taken)`);
+    this.name = "FilterBudgetExceeded";
+  }
+}
+
+/** One unit of work; throws once the budget is passed. */
+function tick(budget: Budget, n = 1): void {
+  budget.steps += n;
+  if (budget.limit !== undefined && budget.steps > budget.limit) throw new FilterBudgetExceeded(budget.steps);
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> =>
@@ -26,7 +44,7 @@ function field(v: Record<string, unknown>, key: string): Value {
 
 /** Exact JSON equality (numbers by value, objects by keys regardless of order); counts one step per value of `b`. */
 function deepEqual(a: Value, b: Json, budget: Budget): boolean {
-  budget.steps++;
+  tick(budget);
   if (b === null || typeof b !== "object") return a === b;
   if (Array.isArray(b)) {
     if (!Array.isArray(a) || a.length !== b.length) return false;
@@ -47,7 +65,7 @@ function compare(a: Value, b: Json): number | undefined {
 
 /** A positive operator on one value (not looking into arrays: `holds` does that). */
 function opOn(op: Op, v: Value, operand: Json, budget: Budget): boolean {
-  budget.steps++;
+  tick(budget);
   switch (op) {
     case "$eq":
       return deepEqual(v, operand, budget);
@@ -60,7 +78,12 @@ function opOn(op: Op, v: Value, operand: Json, budget: Budget): boolean {
       return op === "$gt" ? c > 0 : op === "$gte" ? c >= 0 : op === "$lt" ? c < 0 : c <= 0;
     }
     case "$in":
-      if (typeof operand === "string") return typeof v === "string" && v.includes(operand);
+      if (typeof operand === "string") {
+        if (typeof v !== "string") return false;
+        // A substring search walks the value: long strings cost in proportion.
+        tick(budget, Math.floor(v.length / 256));
+        return v.includes(operand);
+      }
       return Array.isArray(operand) && operand.some((x) => deepEqual(v, x, budget));
     case "$startsWith":
     case "$endsWith": {
@@ -80,7 +103,7 @@ function holds(v: Value, budget: Budget, test: (x: Value) => boolean): boolean {
   if (test(v)) return true;
   if (!Array.isArray(v)) return false;
   for (const x of v) {
-    budget.steps++;
+    tick(budget);
     if (test(x)) return true;
   }
   return false;
@@ -101,7 +124,7 @@ function fieldsMatch(fields: [string, Cond][], v: Value, budget: Budget): boolea
 }
 
 function matches(c: Cond, v: Value, budget: Budget): boolean {
-  budget.steps++;
+  tick(budget);
   if (c.kind === "literal") {
     return v !== MISSING && holds(v, budget, (x) => x === c.value);
   }
@@ -116,7 +139,10 @@ function matches(c: Cond, v: Value, budget: Budget): boolean {
   return c.not.every((x) => !matches(x, v, budget));
 }
 
-/** Whether `event` (the JSON a receiver gets) matches the compiled filter. Never throws. */
+/**
+ * Whether `event` (the JSON a receiver gets) matches the compiled filter. Throws only
+ * FilterBudgetExceeded, when the budget has a `limit` and the evaluation passes it.
+ */
 export function evaluate(filter: Cond, event: unknown, budget: Budget = { steps: 0 }): boolean {
   return matches(filter, event, budget);
 }

@@ -4,12 +4,19 @@
  * re-export is internal to the folder.
  */
 export { countFiltered, type FilterTally, filterTally } from "./counts.js";
-export { checkFilter, filterInput, passesFilter } from "./filter.js";
+export {
+  checkFilter,
+  type FilterVerdict,
+  filterBudget,
+  filterInput,
+  judgeFilter,
+} from "./filter.js";
 export {
   type AgentId,
   agentMatches,
   type Matched,
   matchEndpoints,
+  SKIP_REASONS,
   sameAgent,
   subscribes,
   typeMatches,

@@ -1,7 +1,8 @@
 /**
- * Contract of core/lib, the generic helpers every layer may use: the worker pool and the
- * per-organization cache. Modules outside the folder import only this index (docs/design.md,
+ * Contract of core/lib, the generic helpers every layer may use: the worker pool, the
+ * per-organization cache and a bounded LRU map. Modules outside the folder import only this index (docs/design.md,
  * "Layers"); what it does not re-export is internal to the folder.
  */
+export { type Lru, lru } from "./lru.js";
 export { type OrgCacheOptions, orgCache } from "./org-cache.js";
 export { mapLimit } from "./pool.js";

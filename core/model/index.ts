@@ -29,6 +29,7 @@ export { idTimeBound, isId, newId } from "./ids.js";
 export {
   AGENT_ID,
   DEFAULT_MAX_ENDPOINTS_PER_ORG,
+  FILTER_STEPS,
   MAX_BODY_BYTES,
   MAX_CURSOR_LENGTH,
   MAX_DATA_BYTES,

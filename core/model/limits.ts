@@ -54,6 +54,16 @@ export const MAX_UNIQUE_ITEMS = 1_000;
  * refused (400 `validation_budget_exceeded`, or the ingest DLQ with that reason).
  */
 export const MAX_VALIDATION_WORK = 2_000_000;
+/**
+ * The filter budget (docs/filters.md, "Limits and cost"): evaluation steps (core/filters/
+ * evaluate.ts counts them; about 10 ns each on the 2-core development machine) one payload
+ * filter may take on one event, and all of an event's endpoints' filters together. An
+ * endpoint whose filter runs out is skipped for that event with a recorded reason
+ * (`filter_budget_exceeded`), never silently; once the event's budget is spent, so are the
+ * remaining endpoints with a filter. So fan-out spends at most ~10 ms of CPU per event on
+ * filters, whatever the tenant wrote. `POST …/filter/test` spends the same per request.
+ */
+export const FILTER_STEPS = { perEvaluation: 250_000, perEvent: 1_000_000 } as const;
 /** Producers may schedule a fan-out (`deliver_at`) at most this far ahead. */
 export const MAX_DELIVER_AHEAD_MS = 30 * DAY_MS;
 /** An event type's description in the catalog. */

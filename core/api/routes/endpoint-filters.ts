@@ -32,7 +32,8 @@ const filterTestBody = z
       })
       .optional()
       .openapi({
-        description: "A sample event; without it, the organization's most recent events are tried",
+        description:
+          "A sample event; without it, the organization's most recent events are tried. Its `data` is held to a published event's size limit (413)",
       }),
     recent: z
       .number()
@@ -62,6 +63,10 @@ const filterTestResult = z
         type: z.string(),
         subscribed: z.boolean().openapi({ description: "The endpoint's event types and agent select it" }),
         matches: z.boolean().openapi({ description: "The filter lets it through" }),
+        budget_exceeded: z.literal(true).optional().openapi({
+          description:
+            "Present when the filter ran out of its work budget on this event (docs/filters.md): at fan-out the endpoint's delivery would be skipped, recorded with reason filter_budget_exceeded",
+        }),
       }),
     ),
   })

@@ -1,0 +1,50 @@
+/**
+ * A bounded least-recently-used map: at most `maxEntries` entries and `maxWeight` in total
+ * (each entry weighs what its `set` says, e.g. an estimate of its bytes). A hit moves the entry
+ * to the young end; a set evicts from the old end until both bounds hold. An entry heavier
+ * than `maxWeight` on its own is not kept. Hand-written (a Map keeps insertion order, which is
+ * all an LRU needs): a library would add to every bundle for these 30 lines.
+ */
+export interface Lru<V> {
+  get(key: string): V | undefined;
+  set(key: string, value: V, weight: number): void;
+  readonly size: number;
+  /** The total weight held. */
+  readonly weight: number;
+}
+
+export function lru<V>(opts: { maxEntries: number; maxWeight: number }): Lru<V> {
+  const entries = new Map<string, { value: V; weight: number }>();
+  let total = 0;
+  const drop = (key: string) => {
+    const e = entries.get(key);
+    if (!e) return;
+    entries.delete(key);
+    total -= e.weight;
+  };
+  return {
+    get(key) {
+      const e = entries.get(key);
+      if (!e) return undefined;
+      entries.delete(key);
+      entries.set(key, e);
+      return e.value;
+    },
+    set(key, value, weight) {
+      drop(key);
+      if (weight > opts.maxWeight) return;
+      entries.set(key, { value, weight });
+      total += weight;
+      for (const oldest of entries.keys()) {
+        if (entries.size <= opts.maxEntries && total <= opts.maxWeight) break;
+        drop(oldest);
+      }
+    },
+    get size() {
+      return entries.size;
+    },
+    get weight() {
+      return total;
+    },
+  };
+}
