@@ -3,6 +3,7 @@
  * one production destination; the in-memory one answers from a function and records what it
  * was sent (fast tests and the simulation). A new destination type implements `send`.
  */
+import { failureMessage, type SendFailure } from "./policy/outcome.js";
 import { type SendOutcome, type SendRequest, sendWebhook } from "./send.js";
 
 export interface Destination {
@@ -17,7 +18,7 @@ export interface MemoryDestination extends Destination {
   requests: SendRequest[];
 }
 
-/** A 2xx in no time, unless `respond` says otherwise for a request. */
+/** A 200 in no time, unless `respond` says otherwise (a `status`, or a transport `failure`) for a request. */
 export function memoryDestination(
   respond: (req: SendRequest) => Partial<SendOutcome> | Promise<Partial<SendOutcome>> = () => ({}),
 ): MemoryDestination {
@@ -27,14 +28,16 @@ export function memoryDestination(
     async send(req) {
       requests.push(req);
       const got = await respond(req);
-      const status = got.status === undefined ? 200 : got.status;
-      const ok = got.ok ?? (status !== null && status >= 200 && status < 300);
+      const status = got.failure ? null : (got.status ?? 200);
+      const ok = status !== null && status >= 200 && status < 300;
+      const failure: SendFailure | null = got.failure ?? (ok ? null : { kind: "status", status: status! });
       return {
         ok,
         status,
         latencyMs: got.latencyMs ?? 0,
         responseBody: got.responseBody ?? null,
-        error: got.error ?? (ok ? null : `HTTP ${status}`),
+        failure,
+        error: failure && failureMessage(failure),
         retryAfterSeconds: got.retryAfterSeconds ?? null,
       };
     },

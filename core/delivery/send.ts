@@ -16,6 +16,7 @@ import type { ClientRequest, IncomingMessage } from "node:http";
 import { RESPONSE_BODY_LIMIT } from "../model/index.js";
 import { SsrfError, urlTargetVerdict } from "../outbound/index.js";
 import { agentFor, requestFn } from "./agents.js";
+import { failureMessage, type SendFailure } from "./policy/outcome.js";
 import { parseRetryAfter } from "./policy/retry.js";
 
 export { agentFor } from "./agents.js";
@@ -39,7 +40,9 @@ export interface SendOutcome {
   latencyMs: number;
   /** At most 4 KiB of the response body (UTF-8, lossy at the cut). */
   responseBody: string | null;
-  /** Why the attempt failed, for the attempt log and `last_error`; null on success. */
+  /** Why the attempt failed, as data (policy/outcome.ts); null on success. */
+  failure: SendFailure | null;
+  /** Why the attempt failed, for the attempt log and `last_error` (`failureMessage(failure)`); null on success. */
   error: string | null;
   /** Seconds a 429/503 asked to wait (Retry-After), if it said. */
   retryAfterSeconds: number | null;
@@ -50,12 +53,13 @@ class DeadlineError extends Error {}
 export async function sendWebhook(req: SendRequest, now: () => number = Date.now): Promise<SendOutcome> {
   const started = now();
   const latency = () => Math.max(0, Math.round(now() - started));
-  const fail = (error: string, status: number | null = null): SendOutcome => ({
+  const fail = (failure: SendFailure): SendOutcome => ({
     ok: false,
-    status,
+    status: null,
     latencyMs: latency(),
     responseBody: null,
-    error,
+    failure,
+    error: failureMessage(failure),
     retryAfterSeconds: null,
   });
 
@@ -63,30 +67,33 @@ export async function sendWebhook(req: SendRequest, now: () => number = Date.now
   try {
     url = new URL(req.url);
   } catch {
-    return fail("invalid endpoint URL");
+    return fail({ kind: "invalid-url" });
   }
   if (url.protocol !== "https:" && url.protocol !== "http:")
-    return fail(`unsupported scheme ${url.protocol}`);
+    return fail({ kind: "unsupported-scheme", scheme: url.protocol });
   if (!req.allowPrivateTargets) {
     // Literal IPs bypass DNS, hence the connect-time lookup: check them here.
     const verdict = urlTargetVerdict(url);
-    if (verdict && !verdict.allowed) return fail(new SsrfError(verdict.address, verdict.reason).message);
+    if (verdict && !verdict.allowed) {
+      return fail({ kind: "ssrf-refused", message: new SsrfError(verdict.address, verdict.reason).message });
+    }
   }
 
   const deadline = new AbortController();
-  const timedOut = `timed out after ${req.timeoutMs} ms`;
-  const timer = setTimeout(() => deadline.abort(new DeadlineError(timedOut)), req.timeoutMs);
+  const timedOut: SendFailure = { kind: "timeout", afterMs: req.timeoutMs };
+  const timer = setTimeout(() => deadline.abort(new DeadlineError(failureMessage(timedOut))), req.timeoutMs);
   try {
     let res: IncomingMessage;
     try {
       res = await post(url, req, deadline.signal);
     } catch (err) {
       if (deadline.signal.aborted) return fail(timedOut);
-      return fail(describeError(err, url));
+      return fail(classifyError(err, url));
     }
     const status = res.statusCode ?? 0;
     const responseBody = await readLimited(res, deadline.signal);
     const ok = status >= 200 && status < 300;
+    const failure: SendFailure | null = ok ? null : { kind: "status", status };
     const retryAfter =
       status === 429 || status === 503
         ? parseRetryAfter(headerValue(res.headers["retry-after"]), new Date())
@@ -96,7 +103,8 @@ export async function sendWebhook(req: SendRequest, now: () => number = Date.now
       status,
       latencyMs: latency(),
       responseBody,
-      error: ok ? null : statusError(status),
+      failure,
+      error: failure && failureMessage(failure),
       retryAfterSeconds: retryAfter ?? null,
     };
   } finally {
@@ -139,11 +147,6 @@ function postOnce(url: URL, req: SendRequest, signal: AbortSignal): Promise<Inco
     request.once("error", (err) => reject(Object.assign(err, { reusedSocket: request.reusedSocket })));
     request.end(body);
   });
-}
-
-function statusError(status: number): string {
-  if (status >= 300 && status < 400) return `HTTP ${status} (redirects are not followed)`;
-  return `HTTP ${status}`;
 }
 
 function headerValue(v: string | string[] | undefined): string | undefined {
@@ -194,19 +197,23 @@ function chain(err: unknown, out: ErrorLike[] = [], depth = 0): ErrorLike[] {
   return out;
 }
 
-/** A clear, secret-free `last_error` for a transport failure. */
-export function describeError(err: unknown, url: URL): string {
+/** What a transport failure was (its message, `failureMessage`, is clear and secret-free). */
+export function classifyError(err: unknown, url: URL): SendFailure {
   const all = chain(err);
   const ssrf = all.find((e) => e instanceof SsrfError);
-  if (ssrf) return (ssrf as SsrfError).message;
+  if (ssrf) return { kind: "ssrf-refused", message: (ssrf as SsrfError).message };
   const codes = new Set(all.map((e) => e.code).filter((c): c is string => typeof c === "string"));
-  if (codes.has("ECONNREFUSED")) return `connection refused by ${url.host} (ECONNREFUSED)`;
-  if (codes.has("ENOTFOUND") || codes.has("EAI_AGAIN")) return `DNS lookup failed for ${url.hostname}`;
-  if (codes.has("ECONNRESET") || codes.has("EPIPE")) return "connection reset by the endpoint";
-  if (codes.has("ETIMEDOUT")) return `connection to ${url.host} timed out`;
-  if (codes.has("EHOSTUNREACH") || codes.has("ENETUNREACH")) return `${url.host} is unreachable`;
+  if (codes.has("ECONNREFUSED")) return { kind: "connection-refused", host: url.host };
+  if (codes.has("ENOTFOUND") || codes.has("EAI_AGAIN")) return { kind: "dns", hostname: url.hostname };
+  if (codes.has("ECONNRESET") || codes.has("EPIPE")) return { kind: "connection-reset" };
+  if (codes.has("ETIMEDOUT")) return { kind: "connect-timeout", host: url.host };
+  if (codes.has("EHOSTUNREACH") || codes.has("ENETUNREACH")) return { kind: "unreachable", host: url.host };
   const tls = all.find((e) => e.code?.startsWith("ERR_TLS") || e.code?.includes("CERT"));
-  if (tls) return `TLS error: ${tls.message ?? tls.code}`;
-  const first = all[0];
-  return first?.message ? `request failed: ${first.message}` : "request failed";
+  if (tls) return { kind: "tls", detail: tls.message ?? tls.code ?? "" };
+  return { kind: "other", message: all[0]?.message ?? null };
+}
+
+/** A clear, secret-free `last_error` for a transport failure. */
+export function describeError(err: unknown, url: URL): string {
+  return failureMessage(classifyError(err, url));
 }

@@ -1,6 +1,7 @@
 /** The delivery decision as a table: one row per rule of docs/delivery.md. */
 import { describe, expect, it } from "vitest";
 import { type DecideContext, decide, type Outcome, PARKED } from "../../core/delivery/policy/decide.js";
+import type { SendFailure } from "../../core/delivery/policy/outcome.js";
 import { newEndpointRecord } from "../../core/endpoints/record.js";
 import type { EndpointRecord } from "../../core/model/endpoint.js";
 import { taskFor } from "../../core/model/task.js";
@@ -42,9 +43,17 @@ const sent = (
 ): Outcome => ({
   ok: status !== null && status >= 200 && status < 300,
   status,
+  failure: failureOf(status, error),
   error: error ?? (status === null || (status >= 200 && status < 300) ? error : `HTTP ${status}`),
   retryAfterSeconds,
 });
+
+/** The typed failure the send would have reported with that status and message. */
+function failureOf(status: number | null, error: string | null): SendFailure | null {
+  if (status !== null) return status >= 200 && status < 300 ? null : { kind: "status", status };
+  const timeout = /^timed out after (\d+) ms/.exec(error ?? "");
+  return timeout ? { kind: "timeout", afterMs: Number(timeout[1]) } : { kind: "other", message: error };
+}
 
 describe("before the request", () => {
   const rows: [string, EndpointRecord | undefined, Partial<DecideContext>, unknown][] = [

@@ -39,7 +39,12 @@ describe("sendWebhook", () => {
   it("keeps at most 4 KiB of the response body", async () => {
     const r = await receiver({ fallback: { status: 500, body: "x".repeat(20_000) } });
     const out = await sendWebhook({ ...base, url: r.url });
-    expect(out).toMatchObject({ ok: false, status: 500, error: "HTTP 500" });
+    expect(out).toMatchObject({
+      ok: false,
+      status: 500,
+      failure: { kind: "status", status: 500 },
+      error: "HTTP 500",
+    });
     expect(out.responseBody).toHaveLength(RESPONSE_BODY_LIMIT);
   });
 
@@ -54,7 +59,12 @@ describe("sendWebhook", () => {
   it("enforces the total deadline, also while the body is slow", async () => {
     const r = await receiver({ fallback: { hang: true } });
     const out = await sendWebhook({ ...base, url: r.url, timeoutMs: 300 });
-    expect(out).toMatchObject({ ok: false, status: null, error: "timed out after 300 ms" });
+    expect(out).toMatchObject({
+      ok: false,
+      status: null,
+      failure: { kind: "timeout", afterMs: 300 },
+      error: "timed out after 300 ms",
+    });
     // The receiver never answers: only the deadline ends the attempt, and it closes the connection.
     expect(r.requests).toHaveLength(1);
     await waitFor(() => r.requests[0]!.connectionClosed, { what: "the sender to close the connection" });
@@ -64,6 +74,7 @@ describe("sendWebhook", () => {
     const port = 1; // no listener (a freed random port could be reused concurrently)
     const refused = await sendWebhook({ ...base, url: `http://127.0.0.1:${port}/x` });
     expect(refused.error).toBe(`connection refused by 127.0.0.1:${port} (ECONNREFUSED)`);
+    expect(refused.failure).toEqual({ kind: "connection-refused", host: `127.0.0.1:${port}` });
 
     const r = await receiver({ fallback: { reset: true } });
     const reset = await sendWebhook({ ...base, url: r.url });

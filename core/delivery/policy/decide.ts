@@ -67,7 +67,7 @@ export interface Decision {
   records: Records;
 }
 
-export type Outcome = Pick<SendOutcome, "ok" | "status" | "error" | "retryAfterSeconds">;
+export type Outcome = Pick<SendOutcome, "ok" | "status" | "failure" | "error" | "retryAfterSeconds">;
 
 export function decide(
   task: DeliveryTask,
@@ -137,7 +137,7 @@ function afterRequest(
       { endpoint: "slow" },
     );
   }
-  if (outcome.status === 410) {
+  if (outcome.failure?.kind === "status" && outcome.failure.status === 410) {
     // Standard Webhooks: 410 Gone means "stop sending". Disabled, visibly (status and
     // last_error on the endpoint); the delivery is parked and resumes when it is re-enabled.
     const reason = "endpoint answered 410 Gone and was disabled; delivered when it is re-enabled";
@@ -213,11 +213,7 @@ function waitAction(
 function cutByBudget(endpoint: EndpointRecord, outcome: Outcome, ctx: DecideContext): boolean {
   const budget = ctx.config.isolation.fastLaneBudgetMs;
   return (
-    ctx.lane === "fast" &&
-    ctx.slowLane &&
-    budget < endpoint.timeout_ms &&
-    outcome.status === null &&
-    /^timed out/.test(outcome.error ?? "")
+    ctx.lane === "fast" && ctx.slowLane && budget < endpoint.timeout_ms && outcome.failure?.kind === "timeout"
   );
 }
 

@@ -1,0 +1,52 @@
+/**
+ * Why an attempt failed, as data: the policy (decide.ts) matches on `kind`, never on a
+ * message. The message for the attempt log and `last_error` is derived from it
+ * (`failureMessage`), so every destination words a failure the same way.
+ */
+export type SendFailure =
+  /** The lane's deadline (connect, TLS, headers and body) passed. */
+  | { kind: "timeout"; afterMs: number }
+  /** The receiver answered, with a status that is not a 2xx. */
+  | { kind: "status"; status: number }
+  | { kind: "connection-refused"; host: string }
+  | { kind: "dns"; hostname: string }
+  | { kind: "connection-reset" }
+  | { kind: "connect-timeout"; host: string }
+  | { kind: "unreachable"; host: string }
+  | { kind: "tls"; detail: string }
+  /** The SSRF guard refused the address (core/outbound/ssrf.ts); `message` is its own. */
+  | { kind: "ssrf-refused"; message: string }
+  | { kind: "invalid-url" }
+  | { kind: "unsupported-scheme"; scheme: string }
+  | { kind: "other"; message: string | null };
+
+export function failureMessage(f: SendFailure): string {
+  switch (f.kind) {
+    case "timeout":
+      return `timed out after ${f.afterMs} ms`;
+    case "status":
+      return f.status >= 300 && f.status < 400
+        ? `HTTP ${f.status} (redirects are not followed)`
+        : `HTTP ${f.status}`;
+    case "connection-refused":
+      return `connection refused by ${f.host} (ECONNREFUSED)`;
+    case "dns":
+      return `DNS lookup failed for ${f.hostname}`;
+    case "connection-reset":
+      return "connection reset by the endpoint";
+    case "connect-timeout":
+      return `connection to ${f.host} timed out`;
+    case "unreachable":
+      return `${f.host} is unreachable`;
+    case "tls":
+      return `TLS error: ${f.detail}`;
+    case "ssrf-refused":
+      return f.message;
+    case "invalid-url":
+      return "invalid endpoint URL";
+    case "unsupported-scheme":
+      return `unsupported scheme ${f.scheme}`;
+    case "other":
+      return f.message ? `request failed: ${f.message}` : "request failed";
+  }
+}
