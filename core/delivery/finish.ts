@@ -18,7 +18,7 @@ import type { AttemptResult } from "./attempt.js";
 import { applyHealth, type HealthObservation } from "./health.js";
 import { type LogWrite, writeLog } from "./log-writes.js";
 import { retryEntry } from "./pointer.js";
-import type { Decision, Lane } from "./policy/decide.js";
+import { type Decision, GONE, type Lane } from "./policy/decide.js";
 import { deliveryEntry } from "./records.js";
 
 export interface Processed {
@@ -99,7 +99,7 @@ async function updateEndpoints(deps: Deps, decided: Processed[]): Promise<void> 
       ),
     ),
     ...[...gone.values()].map(async (e) => {
-      await deps.healthStore.disableGone(e, "410 Gone: the receiver asked to stop; re-enable to resume");
+      await deps.healthStore.disableGone(e, GONE);
       deps.endpoints.invalidate(e.org_id);
       logger.warn("endpoint disabled by a 410 Gone", { org_id: e.org_id, endpoint_id: e.id });
     }),

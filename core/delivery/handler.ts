@@ -17,9 +17,9 @@ import { type AttemptResult, attemptDelivery } from "./attempt.js";
 import { finishBatch, type Processed } from "./finish.js";
 import { type DeliveryOutcome, publishDeliveryMetrics } from "./metrics.js";
 import { withBody } from "./pointer.js";
-import { openUntil, parkDelaySeconds } from "./policy/breaker.js";
+import { openUntil } from "./policy/breaker.js";
 import { type DecideContext, type Decision, decide, type Lane } from "./policy/decide.js";
-import { admit, deferred } from "./rate-limit.js";
+import { admit } from "./rate-limit.js";
 
 export interface DeliveryHandlerOptions {
   /** Which lane this handler serves (default: the shared one). */
@@ -83,11 +83,17 @@ async function processRecord(deps: Deps, record: SQSRecord, opts: Options): Prom
 
   const before = decide(task, endpoint, null, ctx);
   if (before.action.kind !== "send") return { record, task, endpoint, decision: before };
+  // The gates a send passes (I/O); what a closed one means is decide's (policy/decide.ts).
   if (!(await admit(deps, endpoint!, ctx.now))) {
-    return { record, task, endpoint, decision: deferred(task, ctx) };
+    return {
+      record,
+      task,
+      endpoint,
+      decision: decide(task, endpoint, null, { ...ctx, gate: "rate-limited" }),
+    };
   }
   if (before.action.probe && !(await wonProbe(deps, endpoint!, ctx))) {
-    return { record, task, endpoint, decision: parked(deps, task, ctx) };
+    return { record, task, endpoint, decision: decide(task, endpoint, null, { ...ctx, gate: "probe-lost" }) };
   }
   const result = await attemptDelivery(deps, endpoint!, task, counted, before.action.timeoutMs);
   const after = decide(task, endpoint, result.outcome, ctx);
@@ -133,13 +139,6 @@ async function wonProbe(deps: Deps, endpoint: EndpointRecord, ctx: DecideContext
   const won = await deps.healthStore.claimProbe(endpoint, { seen: endpoint.breaker_open_until!, next });
   deps.endpoints.invalidate(endpoint.org_id);
   return won;
-}
-
-function parked(deps: Deps, task: DeliveryTask, ctx: DecideContext): Decision {
-  const until = openUntil(ctx.now, deps.config.isolation).toISOString();
-  const delaySeconds = parkDelaySeconds(until, ctx.now, ctx.random);
-  const next = { ...task, attempt_base: ctx.attempt - 1 };
-  return { action: { kind: "resend", lane: "fast", delaySeconds, task: next, why: "park" }, records: {} };
 }
 
 /** Written at once (not with the batch): the other pollers of this process must see it now. */

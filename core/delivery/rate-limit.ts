@@ -1,6 +1,7 @@
 /**
  * Per-endpoint `rate_limit` (deliveries per second), honoured across every delivery
- * process (docs/delivery.md, "Rate limit").
+ * process (docs/delivery.md, "Rate limit"): whether a task may be sent now. What a refused
+ * task does (deferred) is policy: policy/rate-limit.ts.
  *
  * A task about to be sent takes a slot of the endpoint's current one-second window in
  * DynamoDB (core/store/rate-limit.ts); when the window is full the task is *deferred*: re-sent
@@ -9,11 +10,7 @@
  * one refused write per process and second, not one per task.
  */
 import type { Uses } from "../deps.js";
-import type { DeliveryTask, EndpointRecord } from "../model/index.js";
-import type { DecideContext, Decision } from "./policy/decide.js";
-
-/** The longest spread added to a deferred task's wait (seconds), however often it was deferred. */
-const MAX_SPREAD_SECONDS = 30;
+import type { EndpointRecord } from "../model/index.js";
 
 /**
  * Whether the endpoint may receive one more delivery now (always, without a `rate_limit`).
@@ -40,25 +37,4 @@ export async function admit(
   if (ok) return true;
   seen.set(key, second);
   return false;
-}
-
-/**
- * How long a deferred task waits: into the next window at least, plus a random spread that
- * doubles with each deferral (up to 30 s), so a backlog many times the limit does not come
- * back all in the same second.
- */
-export function deferSeconds(deferrals: number, random: () => number): number {
-  const spread = Math.min(MAX_SPREAD_SECONDS, 2 ** Math.min(deferrals, 5));
-  return 1 + Math.floor(random() * spread);
-}
-
-/** The task back on its lane's queue for a later window: not an attempt, no record written. */
-export function deferred(
-  task: DeliveryTask,
-  ctx: Pick<DecideContext, "attempt" | "lane" | "random">,
-): Decision {
-  const deferrals = (task.deferrals ?? 0) + 1;
-  const next: DeliveryTask = { ...task, attempt_base: ctx.attempt - 1, deferrals };
-  const delaySeconds = deferSeconds(deferrals - 1, ctx.random);
-  return { action: { kind: "resend", lane: ctx.lane, delaySeconds, task: next, why: "rate" }, records: {} };
 }

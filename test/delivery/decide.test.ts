@@ -151,6 +151,28 @@ describe("before the request", () => {
   });
 });
 
+describe("a send's gates (what the handler learnt acting on a send)", () => {
+  it("a full rate window defers the task to a later window: no record, no attempt counted", () => {
+    const d = decide(task, endpoint({ rate_limit: 5 }), null, ctx({ attempt: 3, gate: "rate-limited" }));
+    expect(d.action).toMatchObject({
+      kind: "resend",
+      lane: "fast",
+      why: "rate",
+      task: { attempt_base: 2, deferrals: 1 },
+    });
+    expect(d.records).toEqual({});
+  });
+
+  it("a lost half-open probe parks the task until the breaker may half-open again", () => {
+    const ep = endpoint({ breaker_open_until: later(-1) });
+    const d = decide(task, ep, null, ctx({ attempt: 2, gate: "probe-lost" }));
+    // Re-armed cooldown 60 s, plus a spread of at most 30 s (random 0.5: 15 s).
+    expect(d.action).toMatchObject({ kind: "resend", lane: "fast", why: "park", delaySeconds: 75 });
+    expect(d.action).toMatchObject({ task: { attempt_base: 1 } });
+    expect(d.records).toEqual({});
+  });
+});
+
 describe("after the request", () => {
   const rows: [string, Outcome, Partial<DecideContext>, EndpointRecord, unknown, unknown][] = [
     [

@@ -9,7 +9,7 @@ import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDeps } from "../../core/compose.js";
 import { createDeliveryHandler } from "../../core/delivery/handler.js";
-import { deferred, deferSeconds } from "../../core/delivery/rate-limit.js";
+import { deferred, deferSeconds } from "../../core/delivery/policy/rate-limit.js";
 import type { Deps } from "../../core/deps.js";
 import type { EndpointRecord } from "../../core/model/endpoint.js";
 import { keys } from "../../core/store/keys.js";

@@ -15,8 +15,9 @@ import { type Config, SQS_MAX_DELAY_SECONDS } from "../../config/index.js";
 import { breakerState, type DeliveryTask, type EndpointRecord, isSlow } from "../../model/index.js";
 import type { DeliveryUpdate } from "../records.js";
 import type { SendOutcome } from "../send.js";
-import { parkDelaySeconds } from "./breaker.js";
+import { openUntil, parkDelaySeconds } from "./breaker.js";
 import { nextStep } from "./next-step.js";
+import { deferred } from "./rate-limit.js";
 
 export type Lane = "fast" | "slow";
 
@@ -31,6 +32,11 @@ export interface DecideContext {
   random: () => number;
   /** Longest re-send delay (SQS: 15 min); longer waits go to the scheduler. */
   maxDelaySeconds?: number;
+  /**
+   * Before a request, what the handler learnt when it acted on a `send`: the endpoint's rate
+   * window was full (the task is deferred), or another task won the half-open probe (parked).
+   */
+  gate?: "rate-limited" | "probe-lost";
 }
 
 export type Action =
@@ -103,6 +109,12 @@ function beforeRequest(task: DeliveryTask, endpoint: EndpointRecord, ctx: Decide
   if (ctx.lane === "fast" && ctx.slowLane && isSlow(endpoint, ctx.now)) {
     return resend(task, made, { lane: "slow", delaySeconds: 0, why: "slow" }, {});
   }
+  if (ctx.gate === "rate-limited") return deferred(task, ctx);
+  if (ctx.gate === "probe-lost") {
+    const until = openUntil(ctx.now, ctx.config.isolation).toISOString();
+    const delaySeconds = parkDelaySeconds(until, ctx.now, ctx.random);
+    return resend(task, made, { lane: "fast", delaySeconds, why: "park" }, {});
+  }
   // The shared lane waits at most its budget; the slow lane waits the endpoint's own timeout.
   const budget = ctx.lane === "fast" && ctx.slowLane ? ctx.config.isolation.fastLaneBudgetMs : Infinity;
   return {
@@ -141,6 +153,7 @@ function afterRequest(
     // Standard Webhooks: 410 Gone means "stop sending". Disabled, visibly (status and
     // last_error on the endpoint); the delivery is parked and resumes when it is re-enabled.
     const reason = "endpoint answered 410 Gone and was disabled; delivered when it is re-enabled";
+    // records.endpoint "disable": the executor (finish.ts) disables it with GONE.
     return {
       action: { kind: "ack" },
       records: { delivery: closed("skipped", ctx.attempt, reason, 410), attempt: {}, endpoint: "disable" },
@@ -225,6 +238,9 @@ function resend(
 ): Decision {
   return { action: { kind: "resend", ...to, task: { ...task, attempt_base: made } }, records };
 }
+
+/** Why an endpoint that answered 410 Gone is disabled (its `last_error`). */
+export const GONE = "410 Gone: the receiver asked to stop; re-enable to resume";
 
 /** Why a delivery to a disabled endpoint is parked (`skipped`). */
 export const PARKED = "endpoint disabled; delivered when it is re-enabled";
