@@ -63,21 +63,8 @@ export async function sendWebhook(req: SendRequest, now: () => number = Date.now
     retryAfterSeconds: null,
   });
 
-  let url: URL;
-  try {
-    url = new URL(req.url);
-  } catch {
-    return fail({ kind: "invalid-url" });
-  }
-  if (url.protocol !== "https:" && url.protocol !== "http:")
-    return fail({ kind: "unsupported-scheme", scheme: url.protocol });
-  if (!req.allowPrivateTargets) {
-    // Literal IPs bypass DNS, hence the connect-time lookup: check them here.
-    const verdict = urlTargetVerdict(url);
-    if (verdict && !verdict.allowed) {
-      return fail({ kind: "ssrf-refused", message: new SsrfError(verdict.address, verdict.reason).message });
-    }
-  }
+  const url = targetOf(req);
+  if (!(url instanceof URL)) return fail(url);
 
   const deadline = new AbortController();
   const timedOut: SendFailure = { kind: "timeout", afterMs: req.timeoutMs };
@@ -110,6 +97,27 @@ export async function sendWebhook(req: SendRequest, now: () => number = Date.now
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** The URL to POST to, or why no request may be made to it. */
+function targetOf(req: SendRequest): URL | SendFailure {
+  let url: URL;
+  try {
+    url = new URL(req.url);
+  } catch {
+    return { kind: "invalid-url" };
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") {
+    return { kind: "unsupported-scheme", scheme: url.protocol };
+  }
+  if (!req.allowPrivateTargets) {
+    // Literal IPs bypass DNS, hence the connect-time lookup: check them here.
+    const verdict = urlTargetVerdict(url);
+    if (verdict && !verdict.allowed) {
+      return { kind: "ssrf-refused", message: new SsrfError(verdict.address, verdict.reason).message };
+    }
+  }
+  return url;
 }
 
 /**
