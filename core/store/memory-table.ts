@@ -137,32 +137,31 @@ export class MemoryTable {
   }
 
   private index(item: Item): void {
+    for (const { list, entry } of this.entriesOf(item, true)) insert(list, entry);
+  }
+
+  private unindex(item: Item): void {
+    for (const { list, entry, map, ipk } of this.entriesOf(item, false)) {
+      remove(list, entry.order);
+      if (list.length === 0) map.delete(ipk);
+    }
+  }
+
+  /** The item's entry in each index that holds it (a sparse index holds only items with both its keys). */
+  private *entriesOf(item: Item, create: boolean) {
+    const { pk, sk } = keyOf(item);
     for (const [name, k] of this.indexKeys) {
       const ipk = item[k.partitionKey];
       const isk = item[k.sortKey];
       if (typeof ipk !== "string" || typeof isk !== "string") continue;
       const map = this.indexes.get(name)!;
       let list = map.get(ipk);
+      if (!list && !create) continue;
       if (!list) {
         list = [];
         map.set(ipk, list);
       }
-      const { pk, sk } = keyOf(item);
-      insert(list, { order: [isk, pk, sk], pk, sk });
-    }
-  }
-
-  private unindex(item: Item): void {
-    for (const [name, k] of this.indexKeys) {
-      const ipk = item[k.partitionKey];
-      const isk = item[k.sortKey];
-      if (typeof ipk !== "string" || typeof isk !== "string") continue;
-      const map = this.indexes.get(name)!;
-      const list = map.get(ipk);
-      if (!list) continue;
-      const { pk, sk } = keyOf(item);
-      remove(list, [isk, pk, sk]);
-      if (list.length === 0) map.delete(ipk);
+      yield { map, ipk, list, entry: { order: [isk, pk, sk], pk, sk } };
     }
   }
 }
