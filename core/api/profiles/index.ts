@@ -12,9 +12,10 @@ import type { ApiProfile } from "./kit.js";
 import { seed000 } from "./seed-000.js";
 import { seed001 } from "./seed-001.js";
 import { seed002 } from "./seed-002.js";
+import { seed003 } from "./seed-003.js";
 import { seed004 } from "./seed-004.js";
 
-const PROFILES: readonly ApiProfile[] = [seed000, seed001, seed002, seed004];
+const PROFILES: readonly ApiProfile[] = [seed000, seed001, seed002, seed003, seed004];
 
 /** The profile whose paths `path` is under, if any. */
 export function profileAt(path: string): ApiProfile | undefined {
