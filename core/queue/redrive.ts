@@ -7,6 +7,11 @@
  * Every message the run receives but does not move (a dry run, a filter, an invalid body, a
  * refused send) is made visible again before it returns, so a dry run hides nothing and a
  * real run right after it sees every message.
+ *
+ * A run moves only what was in the DLQ when it started (SQS's SentTimestamp against the run's
+ * start): a task that fails again at once is dead-lettered anew during the run, and moving it
+ * again would loop until `max` (5 dead letters "moved 15" on `npm start`). It stays for the
+ * next run.
  */
 import {
   DeleteMessageBatchCommand,
@@ -47,6 +52,7 @@ export interface RedriveResult {
 export async function redriveDeliveryDlq(sqs: SQSClient, opts: RedriveOptions): Promise<RedriveResult> {
   const max = opts.max ?? Number.POSITIVE_INFINITY;
   const hold = opts.holdSeconds ?? 30;
+  const startedAt = Date.now();
   let moved = 0;
   const kept: Message[] = [];
   // Messages are held for the whole run; `seen` ends it if one comes back anyway (a long run).
@@ -61,6 +67,7 @@ export async function redriveDeliveryDlq(sqs: SQSClient, opts: RedriveOptions): 
           WaitTimeSeconds: 1,
           VisibilityTimeout: hold,
           MessageAttributeNames: ["All"],
+          MessageSystemAttributeNames: ["SentTimestamp"],
         }),
       );
       const messages = (res.Messages ?? []).filter((m) => !seen.has(m.MessageId!));
@@ -68,7 +75,7 @@ export async function redriveDeliveryDlq(sqs: SQSClient, opts: RedriveOptions): 
       for (const m of messages) seen.add(m.MessageId!);
       const movable: { message: Message; body: string }[] = [];
       for (const m of messages) {
-        const body = movableBody(m, opts);
+        const body = sentBefore(m, startedAt) ? movableBody(m, opts) : undefined;
         if (body && !opts.dryRun && movable.length + moved < max) movable.push({ message: m, body });
         else {
           if (body && opts.dryRun && moved < max) moved++;
@@ -123,6 +130,12 @@ function release(sqs: SQSClient, dlqUrl: string, kept: Message[]): Promise<numbe
     dlqUrl,
     kept.map((m) => ({ receiptHandle: m.ReceiptHandle!, seconds: 0 })),
   );
+}
+
+/** Whether SQS received the message before the run started (a message without the attribute counts). */
+function sentBefore(m: Message, startedAt: number): boolean {
+  const sent = Number(m.Attributes?.SentTimestamp);
+  return !Number.isFinite(sent) || sent <= startedAt;
 }
 
 /** The task body to re-send (fresh retry cycle), or undefined to leave the message where it is. */

@@ -1,5 +1,6 @@
 /** Redriving the delivery DLQ: tasks go back with a fresh retry cycle; invalid ones stay, visible. */
-import { SendMessageCommand } from "@aws-sdk/client-sqs";
+import { randomBytes } from "node:crypto";
+import { CreateQueueCommand, SendMessageBatchCommand, SendMessageCommand } from "@aws-sdk/client-sqs";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { redriveDeliveryDlq } from "../../core/queue/redrive.js";
 import { queueCounts } from "../../local/queues.js";
@@ -62,4 +63,22 @@ it("moves dead-lettered tasks back with a fresh retry cycle; a dry run or a filt
     left: 1,
     hidden: 0,
   });
+});
+
+it("moves each dead letter once: a task dead-lettered again while the run goes on stays for the next run", async () => {
+  // The worst case, deterministically: the queue redriven into is the DLQ itself, so every
+  // moved task is back in the DLQ at once, as a task that fails again straight away would be.
+  const name = `redrive-loop-${randomBytes(4).toString("hex")}`;
+  const dlqUrl = (await h.deps.sqs.send(new CreateQueueCommand({ QueueName: name }))).QueueUrl!;
+  const ep = { org_id: "org_loop", id: "ep_loop" };
+  await h.deps.sqs.send(
+    new SendMessageBatchCommand({
+      QueueUrl: dlqUrl,
+      Entries: [1, 2, 3].map((i) => ({ Id: String(i), MessageBody: JSON.stringify(taskFor(ep)) })),
+    }),
+  );
+  const run = await redriveDeliveryDlq(h.deps.sqs, { dlqUrl, queueUrl: dlqUrl, max: 30 });
+  expect(run).toEqual({ moved: 3, left: 3, hidden: 0 });
+  // The three that came back are visible for the next run.
+  expect(await queueCounts(h.deps.sqs, dlqUrl)).toEqual({ visible: 3, inFlight: 0, delayed: 0 });
 });
