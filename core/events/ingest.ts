@@ -25,6 +25,7 @@ import {
   skippedRecords,
 } from "./fanout.js";
 import { messageIdFromSqs } from "./message-id.js";
+import { payloadHash } from "./payload-hash.js";
 import { validateEvent } from "./validate.js";
 
 /** Ingest uses every part: validation (catalog, clock), matching (directory), the table, the queue, the scheduler. */
@@ -103,11 +104,23 @@ export async function claimEvent(
     // This invocation sends the tasks; a concurrent duplicate must not send them too.
     leaseUntil: m.targets.length > 0 ? now.getTime() + LEASE_MS : undefined,
     skipped: skippedRecords(m, matched, deps.now()),
+    payloadHash: payloadHash(m),
   });
+  if (!res.created && res.reason === "conflict") throw idempotencyConflict(ev.producer_id!, res.msgId);
   if (!res.created) return { created: false, org_id: ev.org_id, id: res.msgId };
   if (res.msgId) return { created: true, m: { ...m, id: res.msgId }, deliverAt: ev.deliver_at ?? undefined };
   await countFiltered(deps, m.org_id, matched.filtered, opts.tally);
   return { created: true, m, deliverAt: ev.deliver_at ?? undefined };
+}
+
+/** 409: a producer id reused within the idempotency window for another payload (Stripe's rule). */
+function idempotencyConflict(producerId: string, msgId: string): ServiceError {
+  return new ServiceError(
+    409,
+    "idempotency_conflict",
+    `id ${JSON.stringify(producerId)} was already published with a different payload (event ${msgId}); use a new id for a new event`,
+    { event_id: msgId },
+  );
 }
 
 export async function ingestEvent(

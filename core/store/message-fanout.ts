@@ -205,7 +205,7 @@ export interface FanoutStore {
    */
   create(
     m: StoredMessage,
-    opts: { now: Date; leaseUntil?: number; skipped: DeliveryRecord[] },
+    opts: { now: Date; leaseUntil?: number; skipped: DeliveryRecord[]; payloadHash: string },
   ): Promise<CreateResult>;
   /** Sets a scheduled message's targets once (false: another invocation claimed it first). */
   claim(
@@ -229,7 +229,7 @@ export function fanoutStore(db: Db, retention: MessageRetention): FanoutStore {
   const itemsOf = (m: StoredMessage, records: DeliveryRecord[]) =>
     records.map((r) => deliveryItem(r, messageExpiry(m, retention)));
   return {
-    create: (m, { now, leaseUntil, skipped }) =>
+    create: (m, { now, leaseUntil, skipped, payloadHash }) =>
       createMessage(db, m, {
         expiresAt: messageExpiry(m, retention),
         leaseUntil,
@@ -238,6 +238,7 @@ export function fanoutStore(db: Db, retention: MessageRetention): FanoutStore {
               producerId: m.producer_id,
               expiresAt: ttlAfter(now, retention.idempotencyHours * 3600),
               nowEpoch: Math.floor(now.getTime() / 1000),
+              payloadHash,
             }
           : undefined,
         extra: itemsOf(m, skipped),

@@ -29,14 +29,19 @@ export type CreateResult =
   /** The message item already exists (same derived id): a redelivered SQS message. */
   | { created: false; reason: "exists"; msgId: string }
   /** The producer id was used within the idempotency window: `msgId` is the first message. */
-  | { created: false; reason: "duplicate"; msgId: string };
+  | { created: false; reason: "duplicate"; msgId: string }
+  /** The producer id was used within the window for another payload (another `payloadHash`). */
+  | { created: false; reason: "conflict"; msgId: string };
 
 export interface CreateOptions {
   expiresAt: number;
   /** Epoch ms until which this writer alone sends the message's tasks (see acquireLease). */
   leaseUntil?: number;
-  /** The producer's idempotency key, held until `expiresAt` (epoch seconds). */
-  idempotency?: { producerId: string; expiresAt: number; nowEpoch: number };
+  /**
+   * The producer's idempotency key, held until `expiresAt` (epoch seconds), with the hash of
+   * the payload it was claimed for (a key claimed before hashes were stored has none).
+   */
+  idempotency?: { producerId: string; expiresAt: number; nowEpoch: number; payloadHash: string };
   extra?: ExtraItem[];
 }
 
@@ -67,9 +72,13 @@ export async function createMessage(db: Db, m: StoredMessage, opts: CreateOption
   if (opts.idempotency) {
     const first = await claimIdempotencyKey(db, m, opts.idempotency);
     if (first !== undefined) {
-      if (await getMessage(db, m.org_id, first)) return { created: false, reason: "duplicate", msgId: first };
+      const { msgId, payloadHash } = first;
+      if (payloadHash !== undefined && payloadHash !== opts.idempotency.payloadHash) {
+        return { created: false, reason: "conflict", msgId };
+      }
+      if (await getMessage(db, m.org_id, msgId)) return { created: false, reason: "duplicate", msgId };
       // The key's writer died before storing its message: this copy stores it, under that id.
-      msg = { ...m, id: first };
+      msg = { ...m, id: msgId };
     }
   }
   try {
@@ -92,18 +101,24 @@ export async function createMessage(db: Db, m: StoredMessage, opts: CreateOption
 
 /**
  * Claims a producer id for `m`: undefined when claimed now, else the message id it was
- * first claimed for. TTL deletes lazily (up to days later): an expired key counts as absent.
+ * first claimed for, and that payload's hash. TTL deletes lazily (up to days later): an
+ * expired key counts as absent.
  */
 async function claimIdempotencyKey(
   db: Db,
   m: StoredMessage,
   idem: NonNullable<CreateOptions["idempotency"]>,
-): Promise<string | undefined> {
+): Promise<{ msgId: string; payloadHash?: string } | undefined> {
   try {
     await db.doc.send(
       new PutCommand({
         TableName: db.table,
-        Item: { ...keys.idempotency(m.org_id, idem.producerId), msg_id: m.id, expires_at: idem.expiresAt },
+        Item: {
+          ...keys.idempotency(m.org_id, idem.producerId),
+          msg_id: m.id,
+          payload_hash: idem.payloadHash,
+          expires_at: idem.expiresAt,
+        },
         ConditionExpression: "attribute_not_exists(pk) OR expires_at < :now",
         ExpressionAttributeValues: { ":now": idem.nowEpoch },
         ReturnValuesOnConditionCheckFailure: "ALL_OLD",
@@ -113,7 +128,10 @@ async function claimIdempotencyKey(
   } catch (err) {
     if (!isConditionalCheckFailed(err)) throw err;
     const old = (err as { Item?: Record<string, AttributeValue> }).Item;
-    const first = stringAttr(old, "msg_id") ?? (await idempotentMessageId(db, m.org_id, idem.producerId));
+    if (stringAttr(old, "msg_id")) {
+      return { msgId: stringAttr(old, "msg_id")!, payloadHash: stringAttr(old, "payload_hash") };
+    }
+    const first = await idempotencyClaim(db, m.org_id, idem.producerId);
     if (!first) throw err;
     return first;
   }
@@ -124,9 +142,14 @@ function stringAttr(item: Record<string, AttributeValue> | undefined, name: stri
   return v && "S" in v ? v.S : undefined;
 }
 
-async function idempotentMessageId(db: Db, org: string, producerId: string): Promise<string | undefined> {
+async function idempotencyClaim(
+  db: Db,
+  org: string,
+  producerId: string,
+): Promise<{ msgId: string; payloadHash?: string } | undefined> {
   const item = await getItem(db, keys.idempotency(org, producerId));
-  return item?.msg_id as string | undefined;
+  if (typeof item?.msg_id !== "string") return undefined;
+  return { msgId: item.msg_id, payloadHash: item.payload_hash as string | undefined };
 }
 
 export async function getMessage(db: Db, org: string, msgId: string): Promise<StoredMessage | undefined> {

@@ -99,20 +99,49 @@ describe("POST /v1/events", () => {
     expect(status).toEqual({ [a]: "succeeded", [b]: "pending", [off]: "skipped" });
   });
 
-  it("accepts a producer id once within the window", async () => {
+  it("accepts a producer id once within the window; the same payload again is a duplicate", async () => {
     const org = await createTestOrg(stack);
     await createEndpoint(org);
-    const body = { id: "order-77.paid", type: "web.complete", data: { n: 1 } };
+    const body = { id: "order-77.paid", type: "web.complete", data: { n: 1, m: [1, 2] } };
     const first = await org.request("POST", "/v1/events", body);
-    const second = await org.request("POST", "/v1/events", { ...body, data: { n: 2 } });
+    // Key order does not make another payload.
+    const again = JSON.stringify({ data: { m: [1, 2], n: 1 }, type: "web.complete", id: "order-77.paid" });
+    const second = await org.request("POST", "/v1/events", again);
     expect(first.status).toBe(202);
     expect(second.status).toBe(202);
     expect(second.body).toEqual({ id: first.body.id, duplicate: true, scheduled: false });
     expect(await tasks.expect(org.orgId, 1)).toHaveLength(1);
     expect(await tasks.settled(org.orgId)).toHaveLength(1);
     const stored = await org.request("GET", `/v1/events/${first.body.id}`);
-    expect(stored.body.data).toEqual({ n: 1 });
+    expect(stored.body.data).toEqual({ n: 1, m: [1, 2] });
     expect(stored.body.producer_id).toBe("order-77.paid");
+  });
+
+  it("answers 409 idempotency_conflict for a producer id reused with another payload, and stores nothing", async () => {
+    const org = await createTestOrg(stack);
+    await createEndpoint(org);
+    const body = { id: "order-78.paid", type: "web.complete", data: { n: 1 } };
+    const first = await org.request("POST", "/v1/events", body);
+    expect(first.status).toBe(202);
+    for (const other of [
+      { ...body, data: { n: 2 } },
+      { ...body, type: "web.tool" },
+      { ...body, agent_id: "a-1" },
+      { ...body, deliver_at: new Date(Date.now() + 3_600_000).toISOString() },
+    ]) {
+      const res = await org.request("POST", "/v1/events", other);
+      expect(res.status, JSON.stringify(other)).toBe(409);
+      expect(res.body.error).toMatchObject({
+        code: "idempotency_conflict",
+        details: { event_id: first.body.id },
+      });
+    }
+    expect(await tasks.expect(org.orgId, 1)).toHaveLength(1);
+    expect(await tasks.settled(org.orgId)).toHaveLength(1);
+    const stored = await org.request("GET", `/v1/events/${first.body.id}`);
+    expect(stored.body.data).toEqual({ n: 1 });
+    // The same payload is still a duplicate after the conflicts.
+    expect((await org.request("POST", "/v1/events", body)).body).toMatchObject({ duplicate: true });
   });
 
   it("rejects invalid events: 413 for oversized data, 400 otherwise", async () => {

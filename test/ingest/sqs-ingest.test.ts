@@ -18,16 +18,18 @@ import { getMessage, listMessages } from "../../core/store/messages.js";
 import { putEndpoint } from "../support/endpoints.js";
 import { countCalls, failCalls, failEntries } from "../support/faults.js";
 import { publishAndProcess, runBatch } from "../support/ingest.js";
-import { type QueueCollector, taskCollector } from "../support/queues.js";
+import { type DeadLetter, dlqCollector, type QueueCollector, taskCollector } from "../support/queues.js";
 import { sqsEvent } from "../support/sqs-event.js";
 import { createTestStack, type TestStack, uniqueOrg } from "../support/stack.js";
 
 let stack: TestStack;
 let tasks: QueueCollector<DeliveryTask>;
+let dlq: QueueCollector<DeadLetter>;
 
 beforeAll(async () => {
   stack = await createTestStack();
   tasks = taskCollector(stack);
+  dlq = dlqCollector(stack);
 });
 
 describe("ingest through SQS", () => {
@@ -185,7 +187,7 @@ describe("ingest through SQS", () => {
     expect(stored!.targets).toEqual([active.id]);
   });
 
-  it("accepts a producer id once: a duplicate is acknowledged without new tasks", async () => {
+  it("accepts a producer id once: a duplicate is acknowledged without new tasks; another payload is dead-lettered", async () => {
     const org = uniqueOrg();
     await putEndpoint(stack.deps, { org_id: org });
     await putEndpoint(stack.deps, { org_id: org });
@@ -193,12 +195,16 @@ describe("ingest through SQS", () => {
     const first = await publishAndProcess(stack, [event]);
     expect(first.response.batchItemFailures).toEqual([]);
     await tasks.expect(org, 2);
-    const second = await publishAndProcess(stack, [{ ...event, data: { v: 2 } }]);
+    const second = await publishAndProcess(stack, [event, { ...event, data: { v: 2 } }]);
     expect(second.response.batchItemFailures).toEqual([]);
     expect(await tasks.settled(org)).toHaveLength(2);
     const page = await listMessages(stack.deps.db, org, { limit: 10 });
     expect(page.items).toHaveLength(1);
     expect(page.items[0]).toMatchObject({ producer_id: "call-123.completed", data: { v: 1 } });
+    // The conflicting copy is not lost: the ingest DLQ keeps it, with the reason.
+    const [dead] = await dlq.expect(org, 1);
+    expect(dead!.code).toBe("idempotency_conflict");
+    expect(JSON.parse(dead!.body)).toEqual({ ...event, data: { v: 2 } });
     // The same id in another organization is another event.
     const org2 = uniqueOrg();
     await putEndpoint(stack.deps, { org_id: org2 });

@@ -26,7 +26,7 @@ const endpoints = routes("Webhook endpoints");
 const accepted = ok(202, "Accepted (or a duplicate of an accepted event)", publishedEvent);
 const publish = route.post("/events", "member", "publishEvent", {
   request: { body: publishEventBody },
-  responses: accepted.errors(400, 403, 413, 415),
+  responses: accepted.errors(400, 403, 409, 413, 415),
 });
 
 const list = route.get("/events", "viewer", "listEvents", {
