@@ -12,6 +12,7 @@ const unit = [
   "test/**/*.unit.test.ts",
   "test/api/rules.test.ts",
   "test/delivery/decide.test.ts",
+  "test/docs/readme-claims.test.ts",
   "test/delivery/endpoint-stats.test.ts",
   "test/delivery/metrics.test.ts",
   "test/delivery/next-step.test.ts",

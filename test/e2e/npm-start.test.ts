@@ -3,20 +3,39 @@
  * healthy, and leaves no process (java) behind after Ctrl-C.
  */
 import { execFileSync, spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { type StartedService, startService } from "../support/npm-start.js";
 import { waitFor } from "../support/wait.js";
 
-const dataDir = mkdtempSync(join(tmpdir(), "hookrelay-start-"));
+// Named like the default (`.data`), so the paths printed are the ones the README shows.
+const tmp = mkdtempSync(join(tmpdir(), "hookrelay-start-"));
+const dataDir = join(tmp, ".data");
 let service: StartedService | undefined;
 
 afterAll(async () => {
   await service?.close();
-  rmSync(dataDir, { recursive: true, force: true });
+  rmSync(tmp, { recursive: true, force: true });
 });
+
+/**
+ * The README's sample of what `npm start` prints, one pattern per line: `…` stands for anything,
+ * numbers for any number (ports, timings), so the sample cannot drift from the real banner.
+ */
+function readmeBanner(): { line: string; pattern: RegExp }[] {
+  const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
+  const block = /and the local queue URLs:\n\n```\n([\s\S]*?)\n```/.exec(readme)?.[1] ?? "";
+  return block
+    .split("\n")
+    .filter((line) => line.trim() !== "")
+    .map((line) => {
+      const escaped = line.trim().replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+      const source = escaped.replaceAll("…", ".*").replace(/\d+(\\\.\d+)*/g, "[\\d.]+");
+      return { line, pattern: new RegExp(`^${source}$`) };
+    });
+}
 
 /** Processes whose command line mentions our data dir (DynamoDB Local's -dbPath). */
 function processesUsing(dir: string): string[] {
@@ -51,6 +70,16 @@ describe("npm start", { timeout: 240_000 }, () => {
 
     // The emulators, the queue URLs the DLQ redrive needs, and a warning about DynamoDB Local.
     const out = service.output();
+    // The README's sample banner is what was printed, line by line and in order.
+    const printed = out.split("\n").map((l) => l.trim());
+    let at = 0;
+    const banner = readmeBanner();
+    expect(banner.length).toBeGreaterThan(15);
+    for (const { line, pattern } of banner) {
+      const found = printed.findIndex((l, i) => i >= at && pattern.test(l));
+      expect(found, `README line not printed (in this order): ${line}\n${out}`).toBeGreaterThanOrEqual(0);
+      at = found + 1;
+    }
     expect(out).toMatch(/emulators\s+SQS\s+http:\/\/127\.0\.0\.1:\d+\s+\(fauxqs, on 127\.0\.0\.1 only\)/);
     expect(out).toMatch(/DynamoDB\s+http:\/\/127\.0\.0\.1:\d+/);
     expect(out).toMatch(/warning: DynamoDB Local listens on every network interface \(port \d+\)/);
