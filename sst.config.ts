@@ -37,6 +37,7 @@ export default $config({
       "./infra/functions.js"
     );
     const { createApi } = await import("./infra/api.js");
+    const { createOperationalBus } = await import("./infra/operational.js");
     const { createAlarms } = await import("./infra/alarms.js");
     const { createDashboard } = await import("./infra/dashboard.js");
 
@@ -47,7 +48,8 @@ export default $config({
     const secretsKey = createSecretsKey(stage);
     const scheduler = createScheduler(stage, queues);
 
-    const reach = { table, queues, secretsKey, scheduler };
+    const operationalBus = createOperationalBus();
+    const reach = { table, queues, secretsKey, scheduler, operationalBus };
     const permissions = functionPermissions(reach);
     const environment = functionEnvironment(reach, stage);
     const scheduled = createScheduledFunction(environment, permissions, queues.schedulerDlq);
@@ -80,6 +82,7 @@ export default $config({
       ingestDlqUrl: queues.ingestDlq.url,
       scheduleGroup: scheduler.group.name,
       alertsTopicArn: alerts.arn,
+      operationalEventBus: operationalBus.name,
       dashboard: dashboard.dashboardName,
     };
   },

@@ -29,6 +29,7 @@ const unit = [
   "test/ingest/match.test.ts",
   "test/lib/pool.test.ts",
   "test/model/limits.test.ts",
+  "test/operational/emit.test.ts",
   "test/portal/page.test.ts",
   "test/scheduler/eventbridge.test.ts",
   "test/security/hermetic.test.ts",

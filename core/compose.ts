@@ -20,7 +20,14 @@ import {
 import type { Deps } from "./deps.js";
 import { endpointDirectory } from "./endpoints/index.js";
 import { eventTypeCatalog } from "./event-types/index.js";
-import { createSqs, type MemoryTaskQueue, memoryTaskQueue, sqsTaskQueue } from "./queue/index.js";
+import { OPERATIONAL_EVENT_TYPES } from "./model/index.js";
+import {
+  createSqs,
+  type MemoryTaskQueue,
+  memoryTaskQueue,
+  operationalBus,
+  sqsTaskQueue,
+} from "./queue/index.js";
 import {
   eventBridgeScheduler,
   localScheduler,
@@ -85,6 +92,8 @@ function storesOn(db: Db, config: Config, o: Partial<Deps> & Ports): Deps {
     scheduler: o.scheduler,
     scheduleStore: o.scheduleStore,
     destination: o.destination,
+    // EventBridge when OPERATIONAL_EVENT_BUS is set (AWS); otherwise a port that does nothing.
+    operationalBus: o.operationalBus ?? operationalBus(config),
     now,
     messageStore: o.messageStore ?? messageStore(db),
     deliveryStore:
@@ -97,7 +106,12 @@ function storesOn(db: Db, config: Config, o: Partial<Deps> & Ports): Deps {
     healthMemos: o.healthMemos ?? new Map(),
     fullRateWindows: o.fullRateWindows ?? new Map(),
     endpoints: o.endpoints ?? endpointDirectory(endpoints, orgs, cache),
-    eventTypes: o.eventTypes ?? eventTypeCatalog(eventTypes, cache),
+    // The platform organization's catalog also has the operational event types.
+    eventTypes:
+      o.eventTypes ??
+      eventTypeCatalog(eventTypes, cache, (org) =>
+        org === config.platformOrgId ? OPERATIONAL_EVENT_TYPES : [],
+      ),
     // Verified keys are kept 10 s per process (core/store/api-key-cache.ts): one read per key, not per request.
     apiKeyStore: o.apiKeyStore ?? cachedKeyLookups(apiKeyStore(db), { now }),
     endpointStore: endpoints,

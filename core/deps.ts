@@ -10,7 +10,7 @@ import type { Config } from "./config/index.js";
 import type { Destination } from "./delivery/index.js";
 import type { EndpointDirectory } from "./endpoints/index.js";
 import type { EventTypeCatalog } from "./event-types/index.js";
-import type { Scheduler, TaskQueue } from "./model/index.js";
+import type { OperationalBus, Scheduler, TaskQueue } from "./model/index.js";
 import type {
   ApiKeyStore,
   AttemptStore,
@@ -38,6 +38,8 @@ export interface Deps {
   /** The task queue port (core/model/task-queue.ts): SQS, or memory (core/compose.ts). */
   taskQueue: TaskQueue;
   scheduler: Scheduler;
+  /** Where operational events are also put: EventBridge on AWS, nowhere locally (core/operational). */
+  operationalBus: OperationalBus;
   /** The local scheduler's entries (SCHEDULER_MODE=local, core/scheduler/local.ts). */
   scheduleStore: ScheduleStore;
   /** Where attempts go (core/delivery/destination.ts): HTTP, or memory in tests and the simulation. */

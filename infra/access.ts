@@ -12,12 +12,15 @@ export interface Reach {
   queues: Queues;
   secretsKey: aws.kms.Key;
   scheduler: Scheduler;
+  /** The bus operational events are put on (infra/operational.ts). */
+  operationalBus: aws.cloudwatch.EventBus;
 }
 
 export type Permissions = NonNullable<sst.aws.FunctionArgs["permissions"]>;
 export type Environment = Record<string, $util.Input<string>>;
 
-export function functionPermissions({ table, queues: q, secretsKey, scheduler }: Reach): Permissions {
+export function functionPermissions(reach: Reach): Permissions {
+  const { table, queues: q, secretsKey, operationalBus } = reach;
   return [
     {
       // Data-plane only: no DescribeTable/UpdateTable/DeleteTable. Transactions need no extra action.
@@ -55,6 +58,18 @@ export function functionPermissions({ table, queues: q, secretsKey, scheduler }:
       resources: [secretsKey.arn],
     },
     {
+      // Operational events (core/operational): this stage's bus only.
+      actions: ["events:PutEvents"],
+      resources: [operationalBus.arn],
+    },
+    ...schedulingPermissions(reach.scheduler),
+  ];
+}
+
+/** One-time schedules in this stage's group, run as the scheduler's role. */
+function schedulingPermissions(scheduler: Scheduler): Extract<Permissions, unknown[]> {
+  return [
+    {
       actions: ["scheduler:CreateSchedule", "scheduler:DeleteSchedule"],
       resources: [scheduler.schedulesInGroup],
     },
@@ -70,7 +85,7 @@ export function functionPermissions({ table, queues: q, secretsKey, scheduler }:
 
 /** AWS_REGION is set by Lambda itself. */
 export function functionEnvironment(
-  { table, queues: q, secretsKey, scheduler }: Reach,
+  { table, queues: q, secretsKey, scheduler, operationalBus }: Reach,
   stage: Stage,
 ): Environment {
   return {
@@ -87,6 +102,7 @@ export function functionEnvironment(
     SECRETS_KMS_KEY_ID: secretsKey.arn,
     SCHEDULE_GROUP: scheduler.group.name,
     SCHEDULER_ROLE_ARN: scheduler.role.arn,
+    OPERATIONAL_EVENT_BUS: operationalBus.name,
     // Production-safe: no delivery to private addresses, no plain-http localhost endpoints.
     ALLOW_PRIVATE_TARGETS: "false",
     ALLOW_HTTP_LOCALHOST: "false",

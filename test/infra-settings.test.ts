@@ -933,3 +933,26 @@ describe("scheduled function: asynchronous invokes never dropped (infra/function
     });
   });
 });
+
+describe("operational events bus (infra/operational.ts)", async () => {
+  const { rec, outputs } = await deploy("dev");
+  const bus = rec.one("aws.cloudwatch.EventBus", "OperationalEvents");
+
+  it("a bus of the stage's own, named after it, and an output", () => {
+    expect(unwrap(bus.args)).toEqual({ name: "hookrelay-dev-operational" });
+    expect(outputs.operationalEventBus).toBe("hookrelay-dev-operational");
+  });
+
+  it("every function knows the bus and may put events on it, and on no other bus", () => {
+    for (const fn of functionsOf(rec)) {
+      expect(fn.environment.OPERATIONAL_EVENT_BUS).toBe("hookrelay-dev-operational");
+      const put = (fn.permissions as Statement[]).filter((s) =>
+        s.actions.some((a) => a.startsWith("events:")),
+      );
+      expect(put).toEqual([{ actions: ["events:PutEvents"], resources: ["OperationalEvents.arn"] }]);
+      expect(loadConfig({ ...fn.environment, AWS_REGION: "us-east-1" }).operationalBus).toBe(
+        "hookrelay-dev-operational",
+      );
+    }
+  });
+});

@@ -86,6 +86,11 @@ const envSchema = z.object({
   /** The operator's own organization: its admins may create and list organizations. */
   PLATFORM_ORG_ID: z.string().min(1).default("default"),
   SERVICE_NAME: z.string().default("hookrelay"),
+  /**
+   * The EventBridge bus operational events are also put on (AWS; `sst deploy` creates it).
+   * Unset (the local stack): they are only delivered as webhooks.
+   */
+  OPERATIONAL_EVENT_BUS: z.string().min(1).optional(),
   /** Signs portal session tokens (an SST secret on AWS, generated into .data/ locally). */
   PORTAL_SECRET: z.string().min(32).optional(),
   /**
@@ -145,6 +150,8 @@ export interface Config {
   };
   bootstrapApiKey?: string;
   platformOrgId: string;
+  /** EventBridge bus of operational events; none locally (core/operational). */
+  operationalBus?: string;
   serviceName: string;
   portalSecret?: string;
   /** HMAC key of stored API-key hashes (core/auth/keys.ts); SHA-256 alone when unset. */
@@ -155,6 +162,16 @@ export interface Config {
 }
 
 export class ConfigError extends Error {}
+
+function queuesOf(e: z.infer<typeof envSchema>): Config["queues"] {
+  return {
+    ingest: e.INGEST_QUEUE_URL,
+    ingestDlq: e.INGEST_DLQ_URL,
+    delivery: e.DELIVERY_QUEUE_URL,
+    deliveryDlq: e.DELIVERY_DLQ_URL,
+    deliverySlow: e.DELIVERY_SLOW_QUEUE_URL || e.DELIVERY_QUEUE_URL,
+  };
+}
 
 /** Parses the environment; throws a ConfigError naming every bad variable. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -167,13 +184,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   return {
     region: e.AWS_REGION,
     tableName: e.TABLE_NAME,
-    queues: {
-      ingest: e.INGEST_QUEUE_URL,
-      ingestDlq: e.INGEST_DLQ_URL,
-      delivery: e.DELIVERY_QUEUE_URL,
-      deliveryDlq: e.DELIVERY_DLQ_URL,
-      deliverySlow: e.DELIVERY_SLOW_QUEUE_URL || e.DELIVERY_QUEUE_URL,
-    },
+    queues: queuesOf(e),
     endpoints: { dynamodb: e.DYNAMODB_ENDPOINT, sqs: e.SQS_ENDPOINT },
     scheduler: {
       mode: e.SCHEDULER_MODE,
@@ -210,6 +221,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     bootstrapApiKey: e.BOOTSTRAP_API_KEY,
     platformOrgId: e.PLATFORM_ORG_ID,
+    operationalBus: e.OPERATIONAL_EVENT_BUS,
     serviceName: e.SERVICE_NAME,
     portalSecret: e.PORTAL_SECRET,
     apiKeyPepper: e.API_KEY_PEPPER,

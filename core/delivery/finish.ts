@@ -13,6 +13,7 @@ import type { SQSRecord } from "aws-lambda";
 import type { Deps } from "../deps.js";
 import { logger } from "../log/index.js";
 import type { DeliveryLogEntry, DeliveryTask, EndpointRecord } from "../model/index.js";
+import { emitOperational, endpointDisabled, messageDeadLettered } from "../operational/index.js";
 import { type DeadLetter, deadLetter } from "../queue/index.js";
 import type { AttemptResult } from "./attempt.js";
 import { applyHealth, type HealthObservation } from "./health.js";
@@ -99,9 +100,11 @@ async function updateEndpoints(deps: Deps, decided: Processed[]): Promise<void> 
       ),
     ),
     ...[...gone.values()].map(async (e) => {
-      await deps.healthStore.disableGone(e, GONE);
+      const disabled = await deps.healthStore.disableGone(e, GONE);
       deps.endpoints.invalidate(e.org_id);
       logger.warn("endpoint disabled by a 410 Gone", { org_id: e.org_id, endpoint_id: e.id });
+      if (disabled)
+        await emitOperational(deps, [endpointDisabled({ ...e, last_error: GONE }, "gone", deps.now())]);
     }),
   ]).then(
     () => {},
@@ -141,7 +144,9 @@ async function queueWork(deps: Deps, processed: Processed[], lane: Lane): Promis
       );
     }
   }
-  kept.push(...(await deadLetter(deps, letters)));
+  const notLettered = await deadLetter(deps, letters);
+  kept.push(...notLettered);
+  await emitDeadLettered(deps, processed, new Set(notLettered));
   await Promise.all([...schedules, ...[...resends].map(([to, list]) => resendAll(deps, to, list, hold))]);
   kept.push(...hold.map((h) => h.id));
   const refused = await deps.taskQueue.changeVisibility(queueOf(lane), hold);
@@ -180,6 +185,17 @@ function letterOf(p: Processed, reason: string, attempts: number): DeadLetter {
     orgId: p.task?.org_id,
     endpointId: p.task?.endpoint_id,
   };
+}
+
+/** `hookrelay.message.dead_lettered` for each delivery that exhausted its retries and is in the DLQ. */
+function emitDeadLettered(deps: Deps, processed: Processed[], notLettered: Set<string>): Promise<void> {
+  const now = deps.now();
+  const events = processed.flatMap((p) => {
+    const action = p.decision?.action;
+    if (action?.kind !== "dead-letter" || !p.task || notLettered.has(p.record.messageId)) return [];
+    return [messageDeadLettered(p.task, action.reason, action.attempts, p.result?.startedAt ?? now)];
+  });
+  return emitOperational(deps, events);
 }
 
 /** The scheduler puts a pointer to the task back on the delivery queue at `at` (pointer.ts). */

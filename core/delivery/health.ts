@@ -15,6 +15,7 @@
 import type { HealthMemo, Uses } from "../deps.js";
 import { logger } from "../log/index.js";
 import { type EndpointRecord, scheduleName } from "../model/index.js";
+import { breakerOpened, emitOperational, endpointFailing, endpointRecovered } from "../operational/index.js";
 import type { AutoDisableEvent } from "./maintenance-event.js";
 import { publishBreakerOpened } from "./metrics.js";
 import { openUntil, shouldOpen } from "./policy/breaker.js";
@@ -32,7 +33,16 @@ export interface HealthObservation {
 export const LAST_DELIVERY_REFRESH_MS = 60_000;
 
 /** What the health writes use of the root. */
-type HealthDeps = Uses<"healthStore" | "healthMemos" | "endpoints" | "scheduler" | "config" | "now">;
+type HealthDeps = Uses<
+  | "healthStore"
+  | "healthMemos"
+  | "endpoints"
+  | "scheduler"
+  | "config"
+  | "now"
+  | "taskQueue"
+  | "operationalBus"
+>;
 
 /** This process's memo of the endpoint's health writes (the root's `healthMemos`). */
 function memoOf(deps: HealthDeps, endpoint: EndpointRecord): HealthMemo {
@@ -99,6 +109,7 @@ async function applySuccesses(
   memo.lastDeliveryAt = Date.parse(at);
   if (endpoint.status === "failing") {
     logger.info("endpoint recovered", { org_id: endpoint.org_id, endpoint_id: endpoint.id });
+    await emitOperational(deps, [endpointRecovered(endpoint, deps.now())]);
   }
 }
 
@@ -136,6 +147,7 @@ async function applyFailures(
     first_failure_at: firstFailureAt,
     consecutive_failures: updated.consecutive_failures,
   });
+  await emitOperational(deps, [endpointFailing(updated, { firstFailureAt, since })]);
   await scheduleAutoDisable(deps, endpoint, since);
 }
 
@@ -152,6 +164,7 @@ async function maybeOpenBreaker(deps: HealthDeps, updated: EndpointRecord): Prom
     consecutive_failures: updated.consecutive_failures,
     open_until: until,
   });
+  await emitOperational(deps, [breakerOpened(updated, until, deps.now())]);
 }
 
 export async function scheduleAutoDisable(

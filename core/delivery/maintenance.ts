@@ -7,6 +7,7 @@
  */
 import type { Deps } from "../deps.js";
 import { logger } from "../log/index.js";
+import { emitOperational, endpointDisabled } from "../operational/index.js";
 import { maintenanceEvent } from "./maintenance-event.js";
 import { resumeParked } from "./recovery.js";
 
@@ -31,6 +32,13 @@ export function createMaintenanceHandler(deps: Deps): (event: unknown) => Promis
       endpoint_id: e.endpoint_id,
       failing_since: e.failing_since,
     });
+    if (disabled) {
+      const current = await deps.endpointStore.get(e.org_id, e.endpoint_id);
+      const at = deps.now();
+      await emitOperational(deps, [
+        endpointDisabled({ ...ep, ...current }, "auto_disable", at, e.failing_since),
+      ]);
+    }
     return { done: disabled ? "disabled" : "unchanged" };
   };
 }

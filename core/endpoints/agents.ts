@@ -6,6 +6,7 @@
 import type { Uses } from "../deps.js";
 import { type AgentId, sameAgent } from "../filters/index.js";
 import { type EndpointRecord, validationError } from "../model/index.js";
+import type { EmitDeps } from "../operational/index.js";
 import {
   type CreateEndpointInput,
   createEndpoint,
@@ -53,7 +54,7 @@ export const getAgentEndpoint = (deps: Uses<"endpointStore">, org: string, agent
   requireEndpoint(deps, org, id, agent);
 
 export async function updateAgentEndpoint(
-  deps: EndpointWriterDeps & Uses<"scheduler">,
+  deps: EndpointWriterDeps & EmitDeps & Uses<"scheduler">,
   org: string,
   agent: string,
   id: string,
@@ -81,7 +82,11 @@ export async function deleteAgentEndpoint(
  * The endpoint operations for the whole organization (`agent` undefined) or for one agent:
  * what /v1/webhook-endpoints and /v1/agents/{agent_id}/webhooks call (core/api/routes/endpoint-crud.ts).
  */
-export function endpointsOf(deps: EndpointWriterDeps & Uses<"scheduler">, org: string, agent?: string) {
+export function endpointsOf(
+  deps: EndpointWriterDeps & EmitDeps & Uses<"scheduler">,
+  org: string,
+  agent?: string,
+) {
   if (agent === undefined) {
     return {
       create: (input: CreateEndpointInput) => createEndpoint(deps, org, input),

@@ -15,6 +15,7 @@ import {
   notFound,
   ServiceError,
 } from "../model/index.js";
+import { type EmitDeps, emitOperational, endpointDisabled, endpointEnabled } from "../operational/index.js";
 import { generateSigningKey } from "../signing/index.js";
 import { newEndpointRecord } from "./record.js";
 import { scheduleResume } from "./resume.js";
@@ -164,7 +165,7 @@ export async function requireEndpoint(
 }
 
 export async function updateEndpoint(
-  deps: EndpointWriterDeps & Uses<"scheduler">,
+  deps: EndpointWriterDeps & EmitDeps & Uses<"scheduler">,
   org: string,
   id: string,
   input: UpdateEndpointInput,
@@ -199,7 +200,17 @@ export async function updateEndpoint(
   deps.endpoints.invalidate(org);
   // Deliveries parked while it was disabled resume (docs/delivery.md, "Disabled endpoints").
   if (current.status === "disabled" && updated.status !== "disabled") await scheduleResume(deps, org, id);
+  await emitStatusChange(deps, current, updated);
   return updated;
+}
+
+/** `hookrelay.endpoint.disabled` / `.enabled` when a caller switched the endpoint off or on. */
+function emitStatusChange(deps: EmitDeps & Uses<"now">, before: EndpointRecord, after: EndpointRecord) {
+  const off = before.status !== "disabled" && after.status === "disabled";
+  const on = before.status === "disabled" && after.status !== "disabled";
+  if (!off && !on) return;
+  const at = deps.now();
+  return emitOperational(deps, [on ? endpointEnabled(after, at) : endpointDisabled(before, "manual", at)]);
 }
 
 export async function deleteEndpoint(

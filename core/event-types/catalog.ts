@@ -3,7 +3,7 @@
  * root (core/deps.ts) builds one per process.
  */
 import { type OrgCacheOptions, orgCache } from "../lib/index.js";
-import type { EventTypeDef } from "../model/index.js";
+import { type EventTypeDef, isOperationalType } from "../model/index.js";
 import { DEFAULT_EVENT_TYPES } from "./default-catalog.js";
 
 export interface EventTypeCatalog {
@@ -22,11 +22,19 @@ export interface CustomEventTypes {
   list(org: string): Promise<EventTypeDef[]>;
 }
 
-export function eventTypeCatalog(store: CustomEventTypes, cache: OrgCacheOptions): EventTypeCatalog {
+/**
+ * `builtIn` adds types an organization has without defining them (the platform organization's
+ * operational events); they come first and cannot be shadowed.
+ */
+export function eventTypeCatalog(
+  store: CustomEventTypes,
+  cache: OrgCacheOptions,
+  builtIn: (org: string) => readonly EventTypeDef[] = () => [],
+): EventTypeCatalog {
   const list = async (org: string) => {
-    const custom = await store.list(org);
+    const custom = (await store.list(org)).filter((t) => !isOperationalType(t.name));
     const names = new Set(custom.map((t) => t.name));
-    return [...DEFAULT_EVENT_TYPES.filter((t) => !names.has(t.name)), ...custom];
+    return [...builtIn(org), ...DEFAULT_EVENT_TYPES.filter((t) => !names.has(t.name)), ...custom];
   };
   const byName = orgCache(async (org) => new Map((await list(org)).map((t) => [t.name, t])), cache);
   return {

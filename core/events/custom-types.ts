@@ -4,7 +4,9 @@ import { DEFAULT_EVENT_TYPES } from "../event-types/index.js";
 import { SchemaTooComplex, validatorFor } from "../json-schema/index.js";
 import {
   conflict,
+  isOperationalType,
   MAX_DATA_DEPTH,
+  OPERATIONAL_PREFIX,
   ServiceError,
   type StoredEventType,
   validationError,
@@ -22,6 +24,13 @@ export async function createEventType(
   org: string,
   input: NewEventType,
 ): Promise<StoredEventType> {
+  if (isOperationalType(input.name)) {
+    throw new ServiceError(
+      400,
+      "reserved_event_type",
+      `event types starting with ${OPERATIONAL_PREFIX} are the service's own`,
+    );
+  }
   if (input.schema !== undefined) {
     const shape = jsonShapeIssue(input.schema, MAX_DATA_DEPTH);
     if (shape) throw validationError(`schema ${shape}`);

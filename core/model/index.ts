@@ -68,12 +68,22 @@ export {
   agentId,
   agentIdInput,
   eventTypeString,
+  type IngestMessage,
   ingestMessage,
   type MessageRecord,
   publishFields,
   type StoredMessage,
   webhookBody,
 } from "./message.js";
+export {
+  isOperationalType,
+  OPERATIONAL_EVENT_TYPES,
+  OPERATIONAL_PREFIX,
+  type OperationalBus,
+  type OperationalData,
+  type OperationalEvent,
+  type OperationalType,
+} from "./operational.js";
 export type { OrgRecord } from "./org.js";
 export {
   type ApiKeyRecord,

@@ -4,6 +4,7 @@
  * what it does not re-export is internal to the folder.
  */
 export { type DeadLetter, deadLetter, sendToDlq } from "./dead-letter.js";
+export { OPERATIONAL_SOURCE, operationalBus } from "./event-bus.js";
 export {
   type MemoryTaskQueue,
   memoryTaskQueue,

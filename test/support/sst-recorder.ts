@@ -141,6 +141,7 @@ export function installSst(stage: string): { rec: Recording; restore: () => void
     lambda: { FunctionEventInvokeConfig: R("aws.lambda.FunctionEventInvokeConfig") },
     cloudwatch: {
       MetricAlarm: R("aws.cloudwatch.MetricAlarm"),
+      EventBus: R("aws.cloudwatch.EventBus", (_name, r) => ({ name: r.args.name })),
       Dashboard: R("aws.cloudwatch.Dashboard", (_name, r) => ({ dashboardName: r.args.dashboardName })),
     },
     getCallerIdentityOutput: () => ({ accountId: new Out("123456789012") }),
