@@ -66,7 +66,7 @@ export interface Deps {
   rateLimitStore: RateLimitStore;
   /** What this process remembers of its own health writes, per endpoint (core/delivery/health.ts). */
   healthMemos: Map<string, HealthMemo>;
-  /** Rate windows this process saw full: endpoint key -> epoch second (core/delivery/rate-limit.ts). */
+  /** Endpoints whose rate-limit slots this process saw busy: endpoint key -> epoch ms when one frees (core/delivery/rate-limit.ts). */
   fullRateWindows: Map<string, number>;
   /** Organizations, their API keys, portal sessions, endpoints, own event types, filter counts. */
   apiKeyStore: ApiKeyStore;

@@ -84,7 +84,8 @@ async function processRecord(deps: Deps, record: SQSRecord, opts: Options): Prom
   const before = decide(task, endpoint, null, ctx);
   if (before.action.kind !== "send") return { record, task, endpoint, decision: before };
   // The gates a send passes (I/O); what a closed one means is decide's (policy/decide.ts).
-  if (!(await admit(deps, endpoint!, ctx.now))) {
+  const admission = await admit(deps, endpoint!, ctx.now, ctx.random);
+  if (!admission) {
     return {
       record,
       task,
@@ -93,9 +94,12 @@ async function processRecord(deps: Deps, record: SQSRecord, opts: Options): Prom
     };
   }
   if (before.action.probe && !(await wonProbe(deps, endpoint!, ctx))) {
+    await admission.release(ctx.now, false);
     return { record, task, endpoint, decision: decide(task, endpoint, null, { ...ctx, gate: "probe-lost" }) };
   }
-  const result = await attemptDelivery(deps, endpoint!, task, counted, before.action.timeoutMs);
+  const result = await attemptDelivery(deps, endpoint!, task, counted, before.action.timeoutMs).finally(() =>
+    admission.release(deps.now(), true),
+  );
   const after = decide(task, endpoint, result.outcome, ctx);
   if (after.records.endpoint === "slow") await moveToSlowLane(deps, endpoint!, ctx.now);
   logOutcome(task, counted, result, after);

@@ -19,5 +19,5 @@ export { type MessageStore, messageStore } from "./messages.js";
 export { type OrgStore, orgStore } from "./orgs.js";
 export { type PingStore, pingStore } from "./ping.js";
 export { type PortalSessionStore, portalSessionStore } from "./portal-sessions.js";
-export { type RateLimitStore, rateLimitStore } from "./rate-limit.js";
+export { type RateLimitStore, rateLimitStore, type TakenSlot } from "./rate-limit.js";
 export { type ScheduleStore, scheduleStore } from "./schedules.js";

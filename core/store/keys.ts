@@ -16,7 +16,7 @@
  * | delivery log (attempt or  | LOG#{org}#{endpointId}#{s}  | {msgId}#{ulid}     | GSI2 (sparse, keys only, final failures):    |
  * |  state of msg x endpoint) |                             |                    |  REC#{org}#{endpointId}#{s} / {createdAt}#{msgId} |
  * |                           |                             |                    |  (parked, endpoint disabled: PARK#… instead)  |
- * | rate window (1 s, 2 min)  | RATE#{org}#{endpointId}#{sec} | RATE           |                                              |
+ * | rate slots (8, 10 min)    | RATE#{org}#{endpointId}#{shard} | RATE         |                                              |
  * | local scheduler entry     | SCHEDULE                    | {name}             | GSI1: SCHEDULE_DUE / {dueAt}#{name}          |
  *
  * `{s}` is the shard of the message id (core/store/shards.ts): one organization's messages and
@@ -89,9 +89,9 @@ export const keys = {
   }),
   parkedPk: (org: string, endpointId: string, shard: number) => `PARK#${org}#${endpointId}#${shard}`,
 
-  /** One endpoint's delivery count in one epoch second (its `rate_limit`, core/store/rate-limit.ts). */
-  rateWindow: (org: string, endpointId: string, second: number): Key => ({
-    pk: `RATE#${org}#${endpointId}#${second}`,
+  /** Eight of one endpoint's `rate_limit` slots (core/store/rate-limit.ts). */
+  rateSlots: (org: string, endpointId: string, shard: number): Key => ({
+    pk: `RATE#${org}#${endpointId}#${shard}`,
     sk: "RATE",
   }),
 

@@ -1,42 +1,121 @@
 /**
- * The shared state of per-endpoint rate limits: one small item per endpoint and epoch
- * second (RATE#{org}#{endpointId}#{second}), counting the deliveries admitted in it.
+ * The shared state of per-endpoint rate limits (core/delivery/rate-limit.ts): `rate_limit`
+ * slots per endpoint, each holding the time (epoch ms) it is free again. A delivery leases a
+ * free slot before its request and, once the request has completed, sets it free one second
+ * later: every request on a slot reaches the receiver at least a second after the previous one.
  *
- * Admission is one conditional UpdateItem (`ADD n 1` if `n < limit`): atomic across every
- * delivery process, 1 WRU whether it admits or refuses, no read. A new key each second
- * spreads the writes over partitions; the items expire after two minutes (TTL).
+ * Slots live SLOTS_PER_ITEM to an item (RATE#{org}#{endpointId}#{shard} / RATE, attributes
+ * `s0`…`s7`), so every read and write stays under 1 KB (1 WCU, 0.5 RCU) and one endpoint's
+ * items share its load: at 500/s, 63 items of about 16 writes/s each. Taking a slot is one
+ * conditional UpdateItem (free at or before now), atomic across every delivery process; the
+ * items expire ten minutes after their last write (TTL), longer than any lease.
  */
 import type { Db } from "./db.js";
-import { updateIf } from "./item.js";
+import { getItem, updateIf } from "./item.js";
 import { keys } from "./keys.js";
 
-/** How long a window's item is kept (TTL; it is useless after its second). */
-const KEEP_SECONDS = 120;
+export const SLOTS_PER_ITEM = 8;
+/** An item outlives its last write by this much (a lease is at most ~2 min). */
+const KEEP_SECONDS = 600;
 
-/** One endpoint's window: its epoch second, and how many deliveries it admits. */
-export interface RateWindow {
+/** One slot of one endpoint, where it is stored. */
+interface RateSlotRef {
   org: string;
   endpointId: string;
-  second: number;
-  limit: number;
+  shard: number;
+  slot: number;
 }
 
-/** Takes one of the `limit` slots of the endpoint's window `second`; false when it is full. */
-async function takeRateSlot(db: Db, { org, endpointId, second, limit }: RateWindow): Promise<boolean> {
+const slotName = (slot: number) => `s${slot}`;
+
+/** When each slot of a shard is free again (epoch ms; 0 for a slot never used). */
+async function readShard(db: Db, org: string, endpointId: string, shard: number): Promise<number[]> {
+  const item = await getItem(db, keys.rateSlots(org, endpointId, shard));
+  return Array.from({ length: SLOTS_PER_ITEM }, (_, i) => Number(item?.[slotName(i)] ?? 0));
+}
+
+/** Leases the slot until `until` if it is free at `now`; false when another process holds it. */
+function leaseSlot(db: Db, ref: RateSlotRef, now: number, until: number): Promise<boolean> {
   return updateIf(db, {
-    Key: keys.rateWindow(org, endpointId, second),
-    UpdateExpression: "ADD n :one SET expires_at = :ttl",
-    ConditionExpression: "attribute_not_exists(n) OR n < :limit",
-    ExpressionAttributeValues: { ":one": 1, ":limit": limit, ":ttl": second + KEEP_SECONDS },
+    Key: keys.rateSlots(ref.org, ref.endpointId, ref.shard),
+    UpdateExpression: "SET #s = :until, expires_at = :ttl",
+    ConditionExpression: "attribute_not_exists(#s) OR #s <= :now",
+    ExpressionAttributeNames: { "#s": slotName(ref.slot) },
+    ExpressionAttributeValues: { ":until": until, ":now": now, ":ttl": Math.ceil(now / 1000) + KEEP_SECONDS },
   });
 }
 
-/** The shared rate-limit windows (core/delivery/rate-limit.ts). */
+/** Sets a leased slot free at `freeAt`, unless its lease ran out and another process took it. */
+async function releaseSlot(db: Db, ref: RateSlotRef, lease: number, freeAt: number): Promise<void> {
+  await updateIf(db, {
+    Key: keys.rateSlots(ref.org, ref.endpointId, ref.shard),
+    UpdateExpression: "SET #s = :free",
+    ConditionExpression: "#s = :lease",
+    ExpressionAttributeNames: { "#s": slotName(ref.slot) },
+    ExpressionAttributeValues: { ":free": freeAt, ":lease": lease },
+  });
+}
+
+/** Which slot a delivery took, and its lease (to release it). */
+export interface TakenSlot {
+  slot: number;
+  lease: number;
+}
+
+/**
+ * Takes a free slot of the endpoint's `limit` until `until`: reads one item (chosen at
+ * random, so concurrent processes spread over the items) and tries two of its free slots, then
+ * one more item. Refused: when the earliest slot seen is free again (for the caller's memo).
+ */
+async function takeSlot(
+  db: Db,
+  w: { org: string; endpointId: string; limit: number; now: number; until: number; random: () => number },
+): Promise<TakenSlot | { freeAt: number }> {
+  const shards = Math.ceil(w.limit / SLOTS_PER_ITEM);
+  const first = Math.floor(w.random() * shards);
+  let earliest = Number.POSITIVE_INFINITY;
+  for (let k = 0; k < Math.min(2, shards); k++) {
+    const shard = (first + k) % shards;
+    const inShard = Math.min(SLOTS_PER_ITEM, w.limit - shard * SLOTS_PER_ITEM);
+    const freeAt = (await readShard(db, w.org, w.endpointId, shard)).slice(0, inShard);
+    const free = freeAt.flatMap((t, i) => (t <= w.now ? [i] : []));
+    for (const t of freeAt) if (t > w.now) earliest = Math.min(earliest, t);
+    const start = Math.floor(w.random() * free.length);
+    for (const i of [free[start], free[(start + 1) % free.length]].slice(0, Math.min(2, free.length))) {
+      const ref = { org: w.org, endpointId: w.endpointId, shard, slot: i! };
+      if (await leaseSlot(db, ref, w.now, w.until))
+        return { slot: shard * SLOTS_PER_ITEM + i!, lease: w.until };
+    }
+  }
+  return { freeAt: Number.isFinite(earliest) ? earliest : w.now };
+}
+
+const refOf = (org: string, endpointId: string, slot: number): RateSlotRef => ({
+  org,
+  endpointId,
+  shard: Math.floor(slot / SLOTS_PER_ITEM),
+  slot: slot % SLOTS_PER_ITEM,
+});
+
+/** The shared rate-limit slots (core/delivery/rate-limit.ts). */
 export interface RateLimitStore {
-  /** Takes one slot of the window; false when it is full. */
-  takeSlot(window: RateWindow): Promise<boolean>;
+  /** Takes one of the endpoint's `limit` slots, free at `now`, until `until`. */
+  take(w: {
+    org: string;
+    endpointId: string;
+    limit: number;
+    now: number;
+    until: number;
+    random: () => number;
+  }): Promise<TakenSlot | { freeAt: number }>;
+  /** Frees a taken slot at `freeAt` (nothing if its lease ran out and another process took it). */
+  release(w: { org: string; endpointId: string; taken: TakenSlot; freeAt: number }): Promise<void>;
 }
 
 export function rateLimitStore(db: Db): RateLimitStore {
-  return { takeSlot: (window) => takeRateSlot(db, window) };
+  return {
+    take: (w) => takeSlot(db, w),
+    release: ({ org, endpointId, taken, freeAt }) =>
+      releaseSlot(db, refOf(org, endpointId, taken.slot), taken.lease, freeAt),
+  };
 }

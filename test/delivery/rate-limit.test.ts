@@ -1,18 +1,17 @@
 /**
- * Per-endpoint `rate_limit` across concurrent delivery processes (issue 11): two delivery
- * handlers, each with its own clients and caches (as two Lambda instances), poll the same
- * queue and table. The shared per-second counters in the table are the evidence: no window
- * ever admitted more than the limit, every delivery was admitted exactly once, and the
- * tasks sent back for a later second burnt no attempt.
+ * Per-endpoint `rate_limit` across concurrent delivery processes (issue 11) and as the
+ * receiver sees it (issue #23, item 18): two delivery handlers, each with its own clients and
+ * caches (as two Lambda instances), poll the same queue and table. The evidence is the real
+ * receiver's arrival times: no rolling second (at any boundary) holds more than the limit,
+ * every delivery arrived once, and the tasks sent back for later burnt no attempt.
  */
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDeps } from "../../core/compose.js";
 import { createDeliveryHandler } from "../../core/delivery/handler.js";
 import { deferred, deferSeconds } from "../../core/delivery/policy/rate-limit.js";
-import type { Deps } from "../../core/deps.js";
-import type { EndpointRecord } from "../../core/model/endpoint.js";
 import { keys } from "../../core/store/keys.js";
+import { rateLimitStore } from "../../core/store/rate-limit.js";
 import { type EventSource, startEventSource } from "../../local/event-source.js";
 import { attemptsOf, enqueue, taskFor, waitForDelivery } from "../support/deliveries.js";
 import { useHarness } from "../support/delivery.js";
@@ -20,7 +19,7 @@ import { putEndpoint } from "../support/endpoints.js";
 
 const h = useHarness();
 // A second delivery process for the whole file (stopping a poller mid-receive would hide a
-// message for its visibility timeout): its own clients, endpoint cache and memo of full windows.
+// message for its visibility timeout): its own clients, endpoint cache and memo of busy slots.
 let other: EventSource;
 beforeAll(() => {
   other = startEventSource({ ...h.eventSource, handler: createDeliveryHandler(createDeps(h.stack.config)) });
@@ -29,48 +28,84 @@ afterAll(async () => {
   await other.stop();
 });
 
-/** The admitted count of every one-second window from `from` to `to` (epoch seconds). */
-async function windowCounts(deps: Deps, ep: EndpointRecord, from: number, to: number): Promise<number[]> {
-  const counts: number[] = [];
-  for (let s = from; s <= to; s++) {
-    const res = await deps.db.doc.send(
-      new GetCommand({ TableName: deps.db.table, Key: keys.rateWindow(ep.org_id, ep.id, s) }),
-    );
-    counts.push(Number(res.Item?.n ?? 0));
+/** The most arrivals any rolling second [t, t + 1000 ms) holds, t ranging over the arrivals. */
+function busiestSecond(arrivals: number[]): number {
+  const at = [...arrivals].sort((a, b) => a - b);
+  let most = 0;
+  for (let i = 0, j = 0; i < at.length; i++) {
+    while (j < at.length && at[j]! < at[i]! + 1000) j++;
+    most = Math.max(most, j - i);
   }
-  return counts;
+  return most;
+}
+
+async function deliverAll(limit: number, count: number) {
+  const r = await h.receiver();
+  const ep = await putEndpoint(h.deps, { url: r.url, rate_limit: limit });
+  const tasks = Array.from({ length: count }, (_, i) => taskFor(ep, { i }));
+  await enqueue(h.deps, ...tasks);
+  for (const t of tasks) expect((await waitForDelivery(h.deps, t, "succeeded")).attempts).toBe(1);
+  return { r, ep };
 }
 
 describe("rate_limit", () => {
-  it("admits at most rate_limit deliveries per second across two delivery processes; no attempt burnt", async () => {
-    const r = await h.receiver();
-    const ep = await putEndpoint(h.deps, { url: r.url, rate_limit: 2 });
-    const tasks = Array.from({ length: 12 }, (_, i) => taskFor(ep, { i }));
-    const from = Math.floor(Date.now() / 1000);
-    await enqueue(h.deps, ...tasks);
-    for (const t of tasks) expect((await waitForDelivery(h.deps, t, "succeeded")).attempts).toBe(1);
-    const to = Math.floor(Date.now() / 1000);
-
-    const counts = await windowCounts(h.deps, ep, from, to);
-    expect(Math.max(...counts)).toBeLessThanOrEqual(2);
-    // Every delivery took exactly one slot: 12 over at least 6 windows, none twice.
-    expect(counts.reduce((a, b) => a + b, 0)).toBe(12);
-    expect(r.requests).toHaveLength(12);
-    const log = await attemptsOf(h.deps, ep);
-    expect(log.map((a) => a.attempt)).toEqual(Array(12).fill(1));
+  it("no rolling second at the receiver holds more than rate_limit requests, across two delivery processes; no attempt burnt", async () => {
+    const [two, five] = await Promise.all([deliverAll(2, 12), deliverAll(5, 20)]);
+    for (const [{ r, ep }, limit, count] of [
+      [two, 2, 12],
+      [five, 5, 20],
+    ] as const) {
+      expect(r.requests).toHaveLength(count);
+      expect(busiestSecond(r.requests.map((q) => q.at))).toBeLessThanOrEqual(limit);
+      const log = await attemptsOf(h.deps, ep);
+      expect(log.map((a) => a.attempt)).toEqual(Array(count).fill(1));
+    }
   });
 
-  it("an endpoint without rate_limit writes no window", async () => {
+  it("a slot is free again one second after its request completed, not before (explicit times)", async () => {
+    const store = rateLimitStore(h.deps.db);
+    const w = { org: "org_rl", endpointId: `ep_${Date.now()}`, limit: 1, random: () => 0 };
+    const t0 = 1_000_000;
+    const taken = await store.take({ ...w, now: t0, until: t0 + 15_000 });
+    expect(taken).toEqual({ slot: 0, lease: t0 + 15_000 });
+    // Busy while leased: the refusal says when the lease ends.
+    expect(await store.take({ ...w, now: t0 + 500, until: t0 + 20_000 })).toEqual({ freeAt: t0 + 15_000 });
+    // The request completed at t0 + 300: free at t0 + 1300, not a millisecond earlier.
+    await store.release({ ...w, taken: taken as { slot: number; lease: number }, freeAt: t0 + 1300 });
+    expect(await store.take({ ...w, now: t0 + 1299, until: t0 + 20_000 })).toEqual({ freeAt: t0 + 1300 });
+    expect(await store.take({ ...w, now: t0 + 1300, until: t0 + 20_000 })).toMatchObject({ slot: 0 });
+    // Sixteen slots over two items: sixteen takes at one instant, the seventeenth refused.
+    const wide = { ...w, endpointId: `${w.endpointId}_wide`, limit: 16, random: Math.random };
+    const outcomes = [];
+    for (let i = 0; i < 17; i++) outcomes.push(await wideTake(store, wide, t0, i));
+    expect(new Set(outcomes.slice(0, 16)).size).toBe(16);
+    expect(outcomes[16]).toBe("refused");
+  });
+
+  it("an endpoint without rate_limit writes no slot", async () => {
     const r = await h.receiver();
     const ep = await putEndpoint(h.deps, { url: r.url });
-    const from = Math.floor(Date.now() / 1000);
     const t = taskFor(ep);
     await enqueue(h.deps, t);
     await waitForDelivery(h.deps, t, "succeeded");
-    const counts = await windowCounts(h.deps, ep, from, Math.floor(Date.now() / 1000));
-    expect(counts.every((n) => n === 0)).toBe(true);
+    const res = await h.deps.db.doc.send(
+      new GetCommand({ TableName: h.deps.db.table, Key: keys.rateSlots(ep.org_id, ep.id, 0) }),
+    );
+    expect(res.Item).toBeUndefined();
   });
 });
+
+/** One take of the 16-slot endpoint at `now`, retried over both items until one answers. */
+async function wideTake(
+  store: ReturnType<typeof rateLimitStore>,
+  w: { org: string; endpointId: string; limit: number; random: () => number },
+  now: number,
+  i: number,
+): Promise<number | "refused"> {
+  // Item order by attempt: with two items, the second try covers the other one.
+  const taken = await store.take({ ...w, now, until: now + 10_000, random: () => (i % 2) / 2 });
+  return "slot" in taken ? taken.slot : "refused";
+}
 
 describe("deferred (pure)", () => {
   const task = taskFor({ org_id: "org_a", id: "ep_1" });
