@@ -31,7 +31,7 @@ export function deliveryEntry(deps: Clock, task: DeliveryTask, u: DeliveryUpdate
     last_status_code: u.lastStatusCode,
     last_error: u.lastError,
     next_attempt_at: u.nextAttemptAt ? u.nextAttemptAt.toISOString() : null,
-    // The message's time: `recover since` selects by when the event happened.
+    // The message's time (`recover since` selects by `updated_at`, when the delivery failed).
     created_at: task.created_at,
     updated_at: now.toISOString(),
   };

@@ -85,7 +85,8 @@ export interface DeliveryLogEntry {
 export interface RecoverableRef {
   msg_id: string;
   endpoint_id: string;
-  created_at: string;
+  /** When the delivery failed (or was parked): its place in the index, which `since` bounds. */
+  at: string;
   /** The store's key of the item, to take it out of the index (or put it back). */
   key: { pk: string; sk: string };
 }

@@ -40,9 +40,11 @@ const indexPk: Record<RecoveryIndex, (org: string, endpointId: string, shard: nu
 };
 
 function indexKeys(record: DeliveryRecord) {
-  const { org_id, endpoint_id, created_at, msg_id } = record;
-  if (record.status === "skipped") return keys.parked(org_id, endpoint_id, created_at, msg_id);
-  if (RECOVERABLE.has(record.status)) return keys.recoverable(org_id, endpoint_id, created_at, msg_id);
+  // Indexed by when the delivery failed (or was parked), not by when its event was created:
+  // `recover since = first_failure_at` must find an event created before its first failure.
+  const { org_id, endpoint_id, updated_at, msg_id } = record;
+  if (record.status === "skipped") return keys.parked(org_id, endpoint_id, updated_at, msg_id);
+  if (RECOVERABLE.has(record.status)) return keys.recoverable(org_id, endpoint_id, updated_at, msg_id);
   return {};
 }
 
@@ -131,8 +133,8 @@ async function latestItem(db: Db, org: string, msgId: string, endpointId: string
 }
 
 /**
- * Recoverable deliveries of one endpoint whose message was created at or after `since` (ISO,
- * UTC), via the sparse GSI2 index, index by index (`indexes`) and shard by shard.
+ * Recoverable deliveries of one endpoint that failed (or were parked) at or after `since`
+ * (ISO, UTC), via the sparse GSI2 index, index by index (`indexes`) and shard by shard.
  */
 async function recoverableDeliveries(
   db: Db,
@@ -170,14 +172,14 @@ function refOf(item: Record<string, unknown>, endpointId: string): RecoverableRe
   return {
     msg_id: gsi2sk.slice(cut + 1),
     endpoint_id: endpointId,
-    created_at: gsi2sk.slice(0, cut),
+    at: gsi2sk.slice(0, cut),
     key: { pk: String(item.pk), sk: String(item.sk) },
   };
 }
 
 /** Takes a recovered delivery's item out of the recovery index (or, `restore`, puts it back). */
 async function setRecoverable(db: Db, org: string, ref: RecoverableRef, restore: boolean) {
-  const index = keys.recoverable(org, ref.endpoint_id, ref.created_at, ref.msg_id);
+  const index = keys.recoverable(org, ref.endpoint_id, ref.at, ref.msg_id);
   await db.doc.send(
     new UpdateCommand({
       TableName: db.table,

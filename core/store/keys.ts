@@ -14,7 +14,7 @@
  * | message (event)           | MSG#{org}#{s}               | {msgId}            |                                              |
  * | idempotency key (24 h)    | IDEM#{org}#{producerId}     | IDEM               |                                              |
  * | delivery log (attempt or  | LOG#{org}#{endpointId}#{s}  | {msgId}#{ulid}     | GSI2 (sparse, keys only, final failures):    |
- * |  state of msg x endpoint) |                             |                    |  REC#{org}#{endpointId}#{s} / {createdAt}#{msgId} |
+ * |  state of msg x endpoint) |                             |                    |  REC#{org}#{endpointId}#{s} / {failedAt}#{msgId}  |
  * |                           |                             |                    |  (parked, endpoint disabled: PARK#… instead)  |
  * | rate slots (8, 10 min)    | RATE#{org}#{endpointId}#{shard} | RATE         |                                              |
  * | local scheduler entry     | SCHEDULE                    | {name}             | GSI1: SCHEDULE_DUE / {dueAt}#{name}          |
@@ -73,19 +73,22 @@ export const keys = {
     pk: `LOG#${org}#${endpointId}#${shardOf(msgId)}`,
     prefix: `${msgId}#`,
   }),
-  /** GSI2 keys of a delivery that can be recovered (failed, skipped or abandoned). */
-  recoverable: (org: string, endpointId: string, createdAt: string, msgId: string) => ({
+  /**
+   * GSI2 keys of a delivery that can be recovered (failed or abandoned), sorted by `at`, when
+   * it reached that state (`recover since` compares against it).
+   */
+  recoverable: (org: string, endpointId: string, at: string, msgId: string) => ({
     gsi2pk: `REC#${org}#${endpointId}#${shardOf(msgId)}`,
-    gsi2sk: `${createdAt}#${msgId}`,
+    gsi2sk: `${at}#${msgId}`,
   }),
   recoverablePk: (org: string, endpointId: string, shard: number) => `REC#${org}#${endpointId}#${shard}`,
   /**
    * GSI2 keys of a delivery parked while its endpoint is disabled (`skipped`): the same index,
    * its own partitions, so re-enabling the endpoint resumes exactly these.
    */
-  parked: (org: string, endpointId: string, createdAt: string, msgId: string) => ({
+  parked: (org: string, endpointId: string, at: string, msgId: string) => ({
     gsi2pk: `PARK#${org}#${endpointId}#${shardOf(msgId)}`,
-    gsi2sk: `${createdAt}#${msgId}`,
+    gsi2sk: `${at}#${msgId}`,
   }),
   parkedPk: (org: string, endpointId: string, shard: number) => `PARK#${org}#${endpointId}#${shard}`,
 

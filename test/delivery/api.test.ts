@@ -154,6 +154,28 @@ describe.concurrent("attempt log and recovery API", () => {
     expect((await org.request("POST", `/v1/webhook-endpoints/${ep.id}/recover`, {})).status).toBe(400);
   });
 
+  it("since = the endpoint's first_failure_at recovers every failed delivery, also of events created before it", async () => {
+    const org = await createTestOrg(h.stack);
+    const r = await receiver({ plan: [{ status: 500 }, { status: 500 }] });
+    const ep = await putEndpoint(h.deps, { org_id: org.orgId, url: r.url, max_retries: 0 });
+    // Both events exist before the endpoint's first failure (the documented `since`).
+    const tasks = [taskFor(ep), taskFor(ep)];
+    for (const t of tasks) await putMessageOf(h.deps, t);
+    await enqueue(h.deps, ...tasks);
+    for (const t of tasks) await waitForDelivery(h.deps, t, "failed");
+    const view = await waitFor(async () => {
+      const v = (await org.request("GET", `/v1/webhook-endpoints/${ep.id}`)).body;
+      return v.first_failure_at ? v : undefined;
+    });
+    for (const t of tasks) expect(Date.parse(t.created_at)).toBeLessThan(Date.parse(view.first_failure_at));
+
+    const res = await org.request("POST", `/v1/webhook-endpoints/${ep.id}/recover`, {
+      since: view.first_failure_at,
+    });
+    expect(res.body).toEqual({ count: 2, expired: 0, more: false });
+    for (const t of tasks) await waitForDelivery(h.deps, t, "succeeded");
+  });
+
   it("refuses to recover a disabled endpoint (409) and someone else's (404)", async () => {
     const org = await createTestOrg(h.stack);
     const other = await createTestOrg(h.stack);

@@ -66,7 +66,7 @@ export const recoverBody = z
   .strictObject({
     since: z.iso.datetime({ offset: true }).openapi({
       description:
-        "Re-send every failed, skipped or abandoned delivery of events created at or after this time",
+        "Re-send every failed, skipped or abandoned delivery that failed (or was parked) at or after this time, whenever its event was created (e.g. the endpoint's first_failure_at), and every stuck delivery of events created since",
       example: "2025-01-01T00:00:00Z",
     }),
   })
