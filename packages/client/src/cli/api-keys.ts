@@ -1,15 +1,14 @@
 /** hookrelay api-keys list|create|revoke: the organization's API keys (admin keys only). */
 import { unwrap } from "../client.js";
-import { arg, type Command, choiceFlag, flag, intFlag, UsageError } from "./command.js";
+import { arg, type Command, choiceFlag, flag, pageOptions, pageQuery, UsageError } from "./command.js";
 import { details, pageTable } from "./output.js";
 
 export const apiKeysCommands: Record<string, Command> = {
   "api-keys list": {
     usage: "[--limit N] [--cursor C]",
-    options: { limit: { type: "string" }, cursor: { type: "string" } },
+    options: pageOptions,
     async run(ctx) {
-      const query = { limit: intFlag(ctx, "limit"), cursor: flag(ctx, "cursor") };
-      const page = await unwrap(ctx.client().GET("/v1/api-keys", { params: { query } }));
+      const page = await unwrap(ctx.client().GET("/v1/api-keys", { params: { query: pageQuery(ctx) } }));
       ctx.out.result(page, () =>
         pageTable(page, ["id", "name", "role", "mode", "prefix", "created_at", "revoked_at"]),
       );

@@ -63,3 +63,10 @@ export function jsonFlag(ctx: Context, name: string): Record<string, unknown> | 
   }
   throw new UsageError(`--${name} must be a JSON object`);
 }
+
+/** The flags of every list command, and the query they make. */
+export const pageOptions = { limit: { type: "string" }, cursor: { type: "string" } } as const;
+
+export function pageQuery(ctx: Context): { limit?: number; cursor?: string } {
+  return { limit: intFlag(ctx, "limit"), cursor: flag(ctx, "cursor") };
+}

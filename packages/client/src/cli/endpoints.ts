@@ -1,6 +1,16 @@
 /** hookrelay endpoints list|get|create|update|delete */
 import { unwrap } from "../client.js";
-import { arg, type Command, type Context, choiceFlag, flag, intFlag, UsageError } from "./command.js";
+import {
+  arg,
+  type Command,
+  type Context,
+  choiceFlag,
+  flag,
+  intFlag,
+  pageOptions,
+  pageQuery,
+  UsageError,
+} from "./command.js";
 import { details, pageTable } from "./output.js";
 
 const columns = ["id", "status", "url", "event_types", "label", "consecutive_failures"];
@@ -40,10 +50,11 @@ function body(ctx: Context) {
 export const endpointsCommands: Record<string, Command> = {
   "endpoints list": {
     usage: "[--limit N] [--cursor C]",
-    options: { limit: { type: "string" }, cursor: { type: "string" } },
+    options: pageOptions,
     async run(ctx) {
-      const query = { limit: intFlag(ctx, "limit"), cursor: flag(ctx, "cursor") };
-      const page = await unwrap(ctx.client().GET("/v1/webhook-endpoints", { params: { query } }));
+      const page = await unwrap(
+        ctx.client().GET("/v1/webhook-endpoints", { params: { query: pageQuery(ctx) } }),
+      );
       ctx.out.result(page, () => pageTable(page, columns));
     },
   },

@@ -1,6 +1,6 @@
 /** hookrelay events publish|list|get */
 import { unwrap } from "../client.js";
-import { arg, type Command, flag, intFlag, jsonFlag, UsageError } from "./command.js";
+import { arg, type Command, flag, jsonFlag, pageOptions, pageQuery, UsageError } from "./command.js";
 import { details, pageTable, table } from "./output.js";
 
 export const eventsCommands: Record<string, Command> = {
@@ -28,9 +28,9 @@ export const eventsCommands: Record<string, Command> = {
   },
   "events list": {
     usage: "[--type T] [--limit N] [--cursor C]",
-    options: { type: { type: "string" }, limit: { type: "string" }, cursor: { type: "string" } },
+    options: { type: { type: "string" }, ...pageOptions },
     async run(ctx) {
-      const query = { type: flag(ctx, "type"), limit: intFlag(ctx, "limit"), cursor: flag(ctx, "cursor") };
+      const query = { type: flag(ctx, "type"), ...pageQuery(ctx) };
       const page = await unwrap(ctx.client().GET("/v1/events", { params: { query } }));
       ctx.out.result(page, () => pageTable(page, ["id", "type", "created_at", "fanout", "agent_id"]));
     },
