@@ -15,7 +15,7 @@ import { PutCommand } from "@aws-sdk/lib-dynamodb";
 import { Agent, request } from "undici";
 import { functions, queues } from "../core/config/infra.js";
 import { sendAll } from "../core/queue/send.js";
-import type { Db } from "../core/store/db.js";
+import type { Db } from "../core/store/table.js";
 import { EVENT_TYPE } from "./e2e.js";
 import { progress, progressDone } from "./progress.js";
 import type { BenchReceiver } from "./receiver.js";

@@ -11,16 +11,11 @@
  *   in-memory task queue and scheduler, in-memory key wrapping, a recording destination.
  */
 import { type Config, loadConfig } from "./config/index.js";
-import {
-  type Destination,
-  httpDestination,
-  type MemoryDestination,
-  memoryDestination,
-} from "./delivery/index.js";
+import { httpDestination, type MemoryDestination, memoryDestination } from "./delivery/index.js";
 import type { Deps } from "./deps.js";
 import { endpointDirectory } from "./endpoints/index.js";
 import { eventTypeCatalog } from "./event-types/index.js";
-import { OPERATIONAL_EVENT_TYPES } from "./model/index.js";
+import { type Destination, OPERATIONAL_EVENT_TYPES } from "./model/index.js";
 import {
   createSqs,
   type MemoryTaskQueue,

@@ -7,10 +7,14 @@
  */
 import type { SQSClient } from "@aws-sdk/client-sqs";
 import type { Config } from "./config/index.js";
-import type { Destination } from "./delivery/index.js";
-import type { EndpointDirectory } from "./endpoints/index.js";
-import type { EventTypeCatalog } from "./event-types/index.js";
-import type { OperationalBus, Scheduler, TaskQueue } from "./model/index.js";
+import type {
+  Destination,
+  EndpointDirectory,
+  EventTypeCatalog,
+  OperationalBus,
+  Scheduler,
+  TaskQueue,
+} from "./model/index.js";
 import type {
   ApiKeyStore,
   AttemptStore,

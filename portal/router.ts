@@ -1,18 +1,10 @@
 /** Pages by path (the fragment's `page`): one function per screen, each rendering into `body`. */
-import type { Api, Session } from "./api.js";
+import { type Ctx, link } from "./ctx.js";
 import { h } from "./dom.js";
 import { endpointPage } from "./views/endpoint.js";
 import { endpointForm } from "./views/endpoint-form.js";
 import { endpointsPage } from "./views/endpoints.js";
 import { attemptPage, eventPage, legacyAttemptPage, messagesPage } from "./views/messages.js";
-
-export interface Ctx {
-  api: Api;
-  session: Session;
-  can(capability: string): boolean;
-  go(page: string): void;
-  rerender(): void;
-}
 
 type View = (body: HTMLElement, ctx: Ctx, ...params: string[]) => Promise<void>;
 
@@ -36,8 +28,4 @@ export async function route(page: string, body: HTMLElement, ctx: Ctx): Promise<
   body.appendChild(h("p", {}, h("a", { href: "#", onclick: link(ctx, "/endpoints") }, "Back to endpoints")));
 }
 
-/** A click handler that navigates inside the portal. */
-export const link = (ctx: Pick<Ctx, "go">, page: string) => (e: Event) => {
-  e.preventDefault();
-  ctx.go(page);
-};
+export type { Ctx };

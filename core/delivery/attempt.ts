@@ -2,9 +2,14 @@
  * One attempt of one task: sign for this moment, POST, and describe it as an AttemptRecord.
  */
 import type { Deps } from "../deps.js";
-import { type AttemptRecord, type DeliveryTask, type EndpointRecord, newId } from "../model/index.js";
+import {
+  type AttemptRecord,
+  type DeliveryTask,
+  type EndpointRecord,
+  newId,
+  type SendOutcome,
+} from "../model/index.js";
 import { requestHeaders } from "./request.js";
-import type { SendOutcome } from "./send.js";
 
 export interface AttemptResult {
   outcome: SendOutcome;

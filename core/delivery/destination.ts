@@ -1,15 +1,16 @@
 /**
- * The destination port: where an attempt goes. HTTP (send.ts, through the SSRF guard) is the
+ * The destination port's adapters (the port: core/model/send.ts): where an attempt goes. HTTP (send.ts, through the SSRF guard) is the
  * one production destination; the in-memory one answers from a function and records what it
  * was sent (fast tests and the simulation). A new destination type implements `send`.
  */
-import { failureMessage, type SendFailure } from "./policy/outcome.js";
-import { type SendOutcome, type SendRequest, sendWebhook } from "./send.js";
-
-export interface Destination {
-  /** Makes one attempt; never throws (every failure is an outcome). */
-  send(req: SendRequest): Promise<SendOutcome>;
-}
+import {
+  type Destination,
+  failureMessage,
+  type SendFailure,
+  type SendOutcome,
+  type SendRequest,
+} from "../model/index.js";
+import { sendWebhook } from "./send.js";
 
 export const httpDestination: Destination = { send: (req) => sendWebhook(req) };
 

@@ -5,7 +5,6 @@
  */
 export { attemptDetail, endpointAttempts, endpointStats, eventAttempts } from "./attempt-log.js";
 export {
-  type Destination,
   httpDestination,
   type MemoryDestination,
   memoryDestination,

@@ -13,40 +13,21 @@
  *   drained so the connection can be reused, a large one closes the connection.
  */
 import type { ClientRequest, IncomingMessage } from "node:http";
-import { RESPONSE_BODY_LIMIT } from "../model/index.js";
+import {
+  failureMessage,
+  RESPONSE_BODY_LIMIT,
+  type SendFailure,
+  type SendOutcome,
+  type SendRequest,
+} from "../model/index.js";
 import { SsrfError, urlTargetVerdict } from "../outbound/index.js";
 import { agentFor, requestFn } from "./agents.js";
-import { failureMessage, type SendFailure } from "./policy/outcome.js";
 import { parseRetryAfter } from "./policy/retry.js";
 
 export { agentFor } from "./agents.js";
 
 /** Beyond this, the rest of a response is not drained (the socket is closed instead). */
 const DRAIN_LIMIT = 64 * 1024;
-
-export interface SendRequest {
-  url: string;
-  body: string;
-  /** Every request header (already merged: webhook-*, content-type, user-agent, custom). */
-  headers: Record<string, string>;
-  timeoutMs: number;
-  allowPrivateTargets: boolean;
-}
-
-export interface SendOutcome {
-  /** 2xx. */
-  ok: boolean;
-  status: number | null;
-  latencyMs: number;
-  /** At most 4 KiB of the response body (UTF-8, lossy at the cut). */
-  responseBody: string | null;
-  /** Why the attempt failed, as data (policy/outcome.ts); null on success. */
-  failure: SendFailure | null;
-  /** Why the attempt failed, for the attempt log and `last_error` (`failureMessage(failure)`); null on success. */
-  error: string | null;
-  /** Seconds a 429/503 asked to wait (Retry-After), if it said. */
-  retryAfterSeconds: number | null;
-}
 
 class DeadlineError extends Error {}
 

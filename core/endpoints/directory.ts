@@ -8,18 +8,7 @@
  */
 
 import { type OrgCacheOptions, orgCache } from "../lib/index.js";
-import type { EndpointRecord } from "../model/index.js";
-
-export interface EndpointDirectory {
-  /** Every endpoint of the organization, cached briefly. */
-  list(org: string): Promise<EndpointRecord[]>;
-  /** One endpoint from the cached list; undefined when it is not there. */
-  cached(org: string, id: string): Promise<EndpointRecord | undefined>;
-  /** Whether the organization was deleted (cached like the list). */
-  deleted(org: string): Promise<boolean>;
-  /** Forget an organization's entry (after a write in this process). */
-  invalidate(org: string): void;
-}
+import type { EndpointDirectory, EndpointRecord } from "../model/index.js";
 
 /** The store's part the directory reads. */
 export interface EndpointLists {

@@ -5,7 +5,7 @@
  * re-export is internal to the folder.
  */
 export { endpointsOf, listAgentEndpoints } from "./agents.js";
-export { type EndpointDirectory, endpointDirectory } from "./directory.js";
+export { endpointDirectory } from "./directory.js";
 export {
   type HandledEndpoint,
   listWithHandles,

@@ -1,21 +1,10 @@
 /**
  * An organization's event-type catalog: the defaults plus its own types. The composition
- * root (core/deps.ts) builds one per process.
+ * root (core/compose.ts) builds one per process.
  */
 import { type OrgCacheOptions, orgCache } from "../lib/index.js";
-import { type EventTypeDef, isOperationalType } from "../model/index.js";
+import { type EventTypeCatalog, type EventTypeDef, isOperationalType } from "../model/index.js";
 import { DEFAULT_EVENT_TYPES } from "./default-catalog.js";
-
-export interface EventTypeCatalog {
-  /** The whole catalog, read now. */
-  list(org: string): Promise<EventTypeDef[]>;
-  /**
-   * One type's definition from a briefly cached catalog (like the endpoints), so a burst of
-   * events costs one query. A miss re-reads the catalog before answering undefined: a type
-   * created a moment ago is found at once.
-   */
-  find(org: string, name: string): Promise<EventTypeDef | undefined>;
-}
 
 /** The store's part the catalog reads: an organization's own types. */
 export interface CustomEventTypes {

@@ -3,5 +3,5 @@
  * organization's own. Modules outside the folder import only this index (docs/design.md,
  * "Layers"); what it does not re-export is internal to the folder.
  */
-export { type EventTypeCatalog, eventTypeCatalog } from "./catalog.js";
+export { eventTypeCatalog } from "./catalog.js";
 export { DEFAULT_EVENT_TYPES } from "./default-catalog.js";

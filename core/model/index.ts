@@ -3,6 +3,7 @@
  * endpoints and tasks, every limit, ids, errors. Modules outside the folder import only this index
  * (docs/design.md, "Layers"); what it does not re-export is internal to the folder.
  */
+export type { EndpointDirectory, EventTypeCatalog } from "./caches.js";
 export { type CursorKey, invalidCursor, type Page } from "./cursor.js";
 export {
   type AttemptPage,
@@ -95,6 +96,13 @@ export {
 } from "./principal.js";
 export { type KeyFields, type RotatedKeys, retiredSecrets, rotateKeys } from "./rotation.js";
 export { type ScheduleEntry, type Scheduler, type ScheduleTarget, scheduleName } from "./schedule.js";
+export {
+  type Destination,
+  failureMessage,
+  type SendFailure,
+  type SendOutcome,
+  type SendRequest,
+} from "./send.js";
 export { type DeliveryTask, deliveryTask, type QueuedTask, queuedTask, taskFor, taskId } from "./task.js";
 export type {
   QueueAttribute,

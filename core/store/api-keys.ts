@@ -5,11 +5,11 @@
  */
 import { TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 import { type ApiKeyRecord, type CursorKey, notFound, type Role } from "../model/index.js";
-import type { Db } from "./db.js";
 import { getItem } from "./item.js";
 import { keys } from "./keys.js";
 import { failedConditions, orgNotDeleted } from "./org-tombstone.js";
 import { queryPageWithPrefix } from "./query.js";
+import type { Db } from "./table.js";
 
 /** What the lookup-by-hash item holds: enough to authenticate without a second read. */
 export interface ApiKeyLookup {

@@ -6,13 +6,13 @@
 import { encodeTime } from "ulid";
 import type { AttemptPage, AttemptQuery, AttemptRecord } from "../model/index.js";
 import { cursorWithin } from "./cursor.js";
-import type { Db } from "./db.js";
 import { endpointsOfMessage } from "./deliveries.js";
 import { field } from "./fields.js";
 import { getItem } from "./item.js";
 import { keys } from "./keys.js";
 import { queryPages } from "./query.js";
 import { allShards, queryMerged, SHARDS } from "./shards.js";
+import type { Db } from "./table.js";
 
 /**
  * `event_type IN (…)` for a type-scoped read (at most 100 types: a portal session's bound,

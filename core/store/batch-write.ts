@@ -6,7 +6,7 @@
  */
 import { BatchWriteCommand } from "@aws-sdk/lib-dynamodb";
 import { mapLimit } from "../lib/index.js";
-import type { Db } from "./db.js";
+import type { Db } from "./table.js";
 
 const BATCH = 25;
 const RETRIES = 5;

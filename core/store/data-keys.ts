@@ -1,8 +1,8 @@
 /** Per-organization data keys (ORG#{org} / DATAKEY), stored wrapped: see core/store/secrets-at-rest.ts. */
 import { DeleteCommand } from "@aws-sdk/lib-dynamodb";
-import type { Db } from "./db.js";
 import { getItem, putIfAbsent } from "./item.js";
 import { keys } from "./keys.js";
+import type { Db } from "./table.js";
 
 export async function getDataKey(db: Db, org: string): Promise<string | undefined> {
   // Strongly consistent: a key written a moment ago by another process must be found.

@@ -3,14 +3,8 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { type Config, ConfigError, clientOptions } from "../config/index.js";
 import { fileKeyWrapper, type KeyWrapper, kmsKeyWrapper } from "./key-wrap.js";
-import { createSecretsAtRest, type SecretsAtRest } from "./secrets-at-rest.js";
-
-export interface Db {
-  doc: DynamoDBDocumentClient;
-  table: string;
-  /** Encrypts what the stores keep of signing secrets (core/store/secrets-at-rest.ts). */
-  secrets: SecretsAtRest;
-}
+import { createSecretsAtRest } from "./secrets-at-rest.js";
+import type { Db } from "./table.js";
 
 export function createDb(config: Config): Db {
   const client = new DynamoDBClient(clientOptions(config, config.endpoints.dynamodb));

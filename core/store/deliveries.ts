@@ -23,12 +23,12 @@ import {
   type RecoverableRef,
 } from "../model/index.js";
 import { putAll, writeAll } from "./batch-write.js";
-import type { Db } from "./db.js";
 import { field } from "./fields.js";
 import { keys, ttlAfter } from "./keys.js";
 import { getMessage } from "./messages.js";
 import { queryPages } from "./query.js";
 import { allShards } from "./shards.js";
+import type { Db } from "./table.js";
 
 const RECOVERABLE: ReadonlySet<DeliveryStatus> = new Set(["failed", "abandoned"]);
 

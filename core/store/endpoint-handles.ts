@@ -8,10 +8,10 @@
  */
 import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { EndpointHandles, EndpointRecord } from "../model/index.js";
-import type { Db } from "./db.js";
 import { getEndpoint } from "./endpoints.js";
 import { getItem, updateIf } from "./item.js";
 import { keys } from "./keys.js";
+import type { Db } from "./table.js";
 
 /** The platform-wide sequence of organization numbers. */
 const ORG_SEQUENCE = { pk: "SEQ#ORG", sk: "SEQ" };

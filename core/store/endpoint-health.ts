@@ -7,10 +7,10 @@
  * Health writes never touch `updated_at`: that is the endpoint's configuration time.
  */
 import type { EndpointRecord } from "../model/index.js";
-import type { Db } from "./db.js";
 import { toEndpoint } from "./endpoints.js";
 import { updateIf, updateReturning } from "./item.js";
 import { type Key, keys } from "./keys.js";
+import type { Db } from "./table.js";
 
 /**
  * A write of health fields, conditional on the endpoint existing and on `when` (the state it

@@ -7,13 +7,13 @@
 import { TransactWriteCommand, type TransactWriteCommandInput } from "@aws-sdk/lib-dynamodb";
 import { logger } from "../log/index.js";
 import type { CursorKey, EndpointRecord } from "../model/index.js";
-import type { Db } from "./db.js";
 import { getItem, updateReturning } from "./item.js";
 import { keys } from "./keys.js";
 import { failedConditions } from "./org-tombstone.js";
 import { queryAllWithPrefix, queryPageWithPrefix } from "./query.js";
 import { type RotationWrite, rotateSealed } from "./rotation.js";
 import { SecretUnreadableError } from "./secrets-at-rest.js";
+import type { Db } from "./table.js";
 
 /**
  * Strips the key attributes so callers only see the record. Its secrets stay as stored

@@ -1,9 +1,9 @@
 /** Custom event types of an organization (ORG#{org} / ETYPE#{name}). */
 import type { StoredEventType } from "../model/index.js";
-import type { Db } from "./db.js";
 import { putIfAbsent } from "./item.js";
 import { keys } from "./keys.js";
 import { queryAllWithPrefix } from "./query.js";
+import type { Db } from "./table.js";
 
 /** Adds a type; returns false when the organization already has one by that name. */
 export async function putEventType(db: Db, org: string, def: StoredEventType): Promise<boolean> {

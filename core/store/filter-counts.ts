@@ -3,9 +3,10 @@
  * filter refused. One UpdateItem per filtered endpoint, conditional on the endpoint still
  * existing (a late count must not bring a deleted endpoint back as a stub).
  */
-import type { Db } from "./db.js";
+
 import { updateExisting } from "./item.js";
 import { keys } from "./keys.js";
+import type { Db } from "./table.js";
 
 /** What filter counting uses. */
 export interface FilterCountStore {

@@ -6,7 +6,7 @@
 export { cachedKeyLookups } from "./api-key-cache.js";
 export { type ApiKeyStore, apiKeyStore } from "./api-keys.js";
 export { type AttemptStore, attemptStore } from "./attempts.js";
-export { createDb, type Db } from "./db.js";
+export { createDb } from "./db.js";
 export { type DeliveryStore, deliveryStore } from "./deliveries.js";
 export { type EndpointHandleStore, endpointHandleStore } from "./endpoint-handles.js";
 export { type HealthStore, healthStore } from "./endpoint-health.js";
@@ -21,3 +21,4 @@ export { type PingStore, pingStore } from "./ping.js";
 export { type PortalSessionStore, portalSessionStore } from "./portal-sessions.js";
 export { type RateLimitStore, rateLimitStore, type TakenSlot } from "./rate-limit.js";
 export { type ScheduleStore, scheduleStore } from "./schedules.js";
+export type { Db } from "./table.js";

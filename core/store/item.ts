@@ -13,8 +13,8 @@ import {
   type UpdateCommandOutput,
 } from "@aws-sdk/lib-dynamodb";
 import { isConditionalCheckFailed } from "./conditional.js";
-import type { Db } from "./db.js";
 import type { Key } from "./keys.js";
+import type { Db } from "./table.js";
 
 /** An item as the document client returns it. */
 type Item = NonNullable<GetCommandOutput["Item"]>;

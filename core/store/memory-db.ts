@@ -19,13 +19,13 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
-import type { Db } from "./db.js";
 import { memoryKeyWrapper } from "./key-wrap.js";
 import { applyUpdate, holds, type Item, invalid, project } from "./memory-evaluate.js";
 import { parseCondition, parseUpdate } from "./memory-expression.js";
 import { clean, type Expr, projected, type QueryInput, query, scan } from "./memory-query.js";
 import { keyOf, MemoryTable } from "./memory-table.js";
 import { createSecretsAtRest } from "./secrets-at-rest.js";
+import type { Db } from "./table.js";
 
 export interface MemoryDb extends Db {
   /** The table itself (tests and the simulation read it). */

@@ -9,11 +9,11 @@ import { TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { DeliveryRecord, StoredMessage } from "../model/index.js";
 import { putAll, writeAll } from "./batch-write.js";
 import { isConditionalCheckFailed } from "./conditional.js";
-import type { Db } from "./db.js";
 import { deliveryItem } from "./deliveries.js";
 import { updateReturning } from "./item.js";
 import { keys, ttlAfter } from "./keys.js";
 import { type CreateResult, createMessage, type ExtraItem, messageItem, toMessage } from "./messages.js";
+import type { Db } from "./table.js";
 
 /**
  * Records endpoints whose task is on the queue. With `release`, also gives up the send

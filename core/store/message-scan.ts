@@ -4,9 +4,9 @@
  * but only its id, targets and fan-out time come back (not the data).
  */
 import { idTimeBound, type StoredMessage } from "../model/index.js";
-import type { Db } from "./db.js";
 import { keys } from "./keys.js";
 import { allShards, queryMerged } from "./shards.js";
+import type { Db } from "./table.js";
 
 export type MessageHead = Pick<StoredMessage, "id" | "fanout_at">;
 

@@ -14,11 +14,11 @@ import type { CursorKey, Page, StoredMessage } from "../model/index.js";
 import { putAll } from "./batch-write.js";
 import { isConditionalCheckFailed } from "./conditional.js";
 import { cursorWithin } from "./cursor.js";
-import type { Db } from "./db.js";
 import { getItem } from "./item.js";
 import { keys } from "./keys.js";
 import { type MessageHead, messagesTargeting } from "./message-scan.js";
 import { allShards, queryMerged } from "./shards.js";
+import type { Db } from "./table.js";
 
 /** Items written atomically with the message (delivery records), keys included. */
 export type ExtraItem = Record<string, unknown>;

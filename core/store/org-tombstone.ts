@@ -6,8 +6,8 @@
  * A missing organization item passes (organizations may exist implicitly, docs/design.md).
  */
 import type { TransactWriteCommandInput } from "@aws-sdk/lib-dynamodb";
-import type { Db } from "./db.js";
 import { keys } from "./keys.js";
+import type { Db } from "./table.js";
 
 type TransactItem = NonNullable<TransactWriteCommandInput["TransactItems"]>[number];
 

@@ -1,10 +1,10 @@
 /** Organization items (ORG#{org} / ORG): name, creation time and the endpoint counter. */
 import type { CursorKey, OrgRecord } from "../model/index.js";
 import { cursorWithin } from "./cursor.js";
-import type { Db } from "./db.js";
 import { getItem, putIfAbsent, updateIf } from "./item.js";
 import { keys } from "./keys.js";
 import { queryAllWithPrefix, queryFilledPage } from "./query.js";
+import type { Db } from "./table.js";
 
 /** Creates the organization unless it exists; never touches an existing one's counter. */
 async function putOrgIfAbsent(db: Db, org: Omit<OrgRecord, "endpoint_count">): Promise<boolean> {

@@ -1,7 +1,7 @@
 /** A cheap read that proves the table is reachable with the function's credentials. */
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
-import type { Db } from "./db.js";
 import { keys } from "./keys.js";
+import type { Db } from "./table.js";
 
 async function pingTable(db: Db): Promise<void> {
   // An organization id no tenant can have (ids are `org_…`): the read is answered, never found.

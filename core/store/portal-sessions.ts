@@ -5,10 +5,10 @@
  */
 import { TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 import { notFound } from "../model/index.js";
-import type { Db } from "./db.js";
 import { getItem, updateExisting } from "./item.js";
 import { keys } from "./keys.js";
 import { failedConditions, orgNotDeleted } from "./org-tombstone.js";
+import type { Db } from "./table.js";
 
 export interface PortalSessionRecord {
   org_id: string;

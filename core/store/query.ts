@@ -2,7 +2,7 @@
 import { QueryCommand, type QueryCommandInput, type QueryCommandOutput } from "@aws-sdk/lib-dynamodb";
 import type { CursorKey, Page } from "../model/index.js";
 import { cursorWithin } from "./cursor.js";
-import type { Db } from "./db.js";
+import type { Db } from "./table.js";
 
 type Item = NonNullable<QueryCommandOutput["Items"]>[number];
 type QueryInput = Omit<QueryCommandInput, "TableName" | "ExclusiveStartKey">;

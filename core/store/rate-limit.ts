@@ -10,9 +10,9 @@
  * conditional UpdateItem (free at or before now), atomic across every delivery process; the
  * items expire ten minutes after their last write (TTL), longer than any lease.
  */
-import type { Db } from "./db.js";
 import { getItem, updateIf } from "./item.js";
 import { keys } from "./keys.js";
+import type { Db } from "./table.js";
 
 export const SLOTS_PER_ITEM = 8;
 /** An item outlives its last write by this much (a lease is at most ~2 min). */

@@ -5,9 +5,9 @@
  * rotations at once never lose a key: the one that loses the race reads again.
  */
 import { type EndpointRecord, type KeyFields, rotateKeys } from "../model/index.js";
-import type { Db } from "./db.js";
 import { getItem, updateReturning } from "./item.js";
 import { keys } from "./keys.js";
+import type { Db } from "./table.js";
 
 export interface RotationWrite {
   secret: string;

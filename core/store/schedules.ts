@@ -5,9 +5,9 @@
  */
 import { DeleteCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import type { ScheduleEntry, ScheduleTarget } from "../model/index.js";
-import type { Db } from "./db.js";
 import { putIfAbsent } from "./item.js";
 import { keys } from "./keys.js";
+import type { Db } from "./table.js";
 
 interface StoredEntry {
   pk: string;

@@ -15,17 +15,8 @@
  */
 
 import { deleteDataKey, getDataKey, putDataKeyIfAbsent } from "./data-keys.js";
-import type { Db } from "./db.js";
 import { type KeyWrapper, open, seal } from "./key-wrap.js";
-
-export interface SecretsAtRest {
-  /** The stored form of `plaintext` for `org`: `enc1:` + AES-256-GCM bound to the organization. */
-  encrypt(org: string, plaintext: string): Promise<string>;
-  /** The plaintext of a stored secret. A value without the `enc1:` prefix predates encryption and is returned as is. */
-  decrypt(org: string, stored: string): Promise<string>;
-  /** Deletes the organization's data key: its stored secrets can never be decrypted again. */
-  forgetOrganization(org: string): Promise<void>;
-}
+import type { Db, SecretsAtRest } from "./table.js";
 
 export const ENCRYPTED_PREFIX = "enc1:";
 /** How long an unwrapped data key stays in memory: one KMS call per organization per 15 min. */

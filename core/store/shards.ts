@@ -10,7 +10,7 @@
  */
 import { QueryCommand, type QueryCommandInput } from "@aws-sdk/lib-dynamodb";
 import { table } from "../config/index.js";
-import type { Db } from "./db.js";
+import type { Db } from "./table.js";
 
 export const SHARDS: number = table.shards;
 

@@ -1,7 +1,7 @@
 /** A table of delivery attempts, each linking to its detail, with resend where allowed. */
 import { ApiFailure, type Attempt } from "../api.js";
+import { type Ctx, link } from "../ctx.js";
 import { fmtTime, h, pill } from "../dom.js";
-import { type Ctx, link } from "../router.js";
 
 /** The deep link of an attempt. */
 export const attemptLink = (a: Pick<Attempt, "msg_id" | "endpoint_id" | "id">) =>

@@ -1,9 +1,9 @@
 /** Create or edit an endpoint: URL, event types from the catalog, agent filter, retries, timeout, headers. */
 import { exampleData } from "../../core/events/example.js";
 import { ApiFailure, all, type Endpoint, type EventType } from "../api.js";
+import type { Ctx } from "../ctx.js";
+import { link } from "../ctx.js";
 import { clear, h, notice, pretty } from "../dom.js";
-import type { Ctx } from "../router.js";
-import { link } from "../router.js";
 import { publicKeyBox, secretBox } from "./secret.js";
 
 export async function endpointForm(body: HTMLElement, ctx: Ctx, id?: string): Promise<void> {

@@ -1,7 +1,7 @@
 /** One endpoint: settings, actions, health, secret, test events, recent attempts and recovery. */
 import { type Attempt, all, type Endpoint, type EventType, type Page } from "../api.js";
+import { type Ctx, link } from "../ctx.js";
 import { card, fmtTime, h, hint, notice, pill } from "../dom.js";
-import { type Ctx, link } from "../router.js";
 import { attemptsTable } from "./attempts.js";
 import { confirmButton } from "./confirm.js";
 import { healthSection } from "./health.js";

@@ -1,7 +1,7 @@
 /** Endpoints: the list with each one's status and health. */
 import { all, type Endpoint } from "../api.js";
+import { type Ctx, link } from "../ctx.js";
 import { fmtTime, h, pill } from "../dom.js";
-import { type Ctx, link } from "../router.js";
 
 export async function endpointsPage(body: HTMLElement, ctx: Ctx): Promise<void> {
   const endpoints = await all<Endpoint>(ctx.api, "/webhook-endpoints");

@@ -4,8 +4,8 @@
  * GET /v1/webhook-endpoints/{id}/stats).
  */
 import type { Endpoint, EndpointStats, StatsBucket } from "../api.js";
+import type { Ctx } from "../ctx.js";
 import { card, fmtTime, h, svg } from "../dom.js";
-import type { Ctx } from "../router.js";
 
 function state(ep: Endpoint): string {
   if (ep.status === "disabled") return "Disabled: no deliveries are made until it is enabled again.";

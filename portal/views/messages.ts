@@ -8,8 +8,8 @@ import {
   type EventType,
   type Page,
 } from "../api.js";
+import { type Ctx, link } from "../ctx.js";
 import { card, fmtTime, h, notice, pill, pretty } from "../dom.js";
-import { type Ctx, link } from "../router.js";
 import { attemptsTable, resendButton } from "./attempts.js";
 
 const STATUSES = ["", "succeeded", "failed", "retrying", "pending", "abandoned", "skipped"];

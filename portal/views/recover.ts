@@ -1,7 +1,7 @@
 /** Recover: re-send every failed delivery of an endpoint since a time. */
 import { ApiFailure, type Endpoint } from "../api.js";
+import type { Ctx } from "../ctx.js";
 import { card, h, hint, notice } from "../dom.js";
-import type { Ctx } from "../router.js";
 
 export function recoverSection(ep: Endpoint, ctx: Ctx): HTMLElement {
   // The start of the current run of failures is the natural "since"; else a day ago.

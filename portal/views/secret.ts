@@ -1,7 +1,7 @@
 /** The signing secret: reveal (reveal_secret), rotate (rotate_secret) with the grace period explained. */
 import type { Endpoint } from "../api.js";
+import type { Ctx } from "../ctx.js";
 import { card, clear, fmtTime, h } from "../dom.js";
-import type { Ctx } from "../router.js";
 import { confirmButton } from "./confirm.js";
 
 export function secretBox(secret: string, text: string): HTMLElement {

@@ -1,9 +1,9 @@
 /** The delivery decision as a table: one row per rule of docs/delivery.md. */
 import { describe, expect, it } from "vitest";
 import { type DecideContext, decide, type Outcome, PARKED } from "../../core/delivery/policy/decide.js";
-import type { SendFailure } from "../../core/delivery/policy/outcome.js";
 import { newEndpointRecord } from "../../core/endpoints/record.js";
 import type { EndpointRecord } from "../../core/model/endpoint.js";
+import type { SendFailure } from "../../core/model/send.js";
 import { taskFor } from "../../core/model/task.js";
 
 const now = new Date("2026-01-01T12:00:00Z");

@@ -12,12 +12,17 @@
  * scheduler entry), so in-flight messages stay bounded whatever endpoints fail.
  */
 import { type Config, SQS_MAX_DELAY_SECONDS } from "../../config/index.js";
-import { breakerState, type DeliveryTask, type EndpointRecord, isSlow } from "../../model/index.js";
+import {
+  breakerState,
+  type DeliveryTask,
+  type EndpointRecord,
+  isSlow,
+  type SendOutcome,
+} from "../../model/index.js";
 import type { DeliveryUpdate } from "../records.js";
-import type { SendOutcome } from "../send.js";
 import { openUntil, parkDelaySeconds } from "./breaker.js";
 import { nextStep } from "./next-step.js";
-import { deferred } from "./rate-limit.js";
+import { deferSeconds } from "./rate-limit.js";
 
 export type Lane = "fast" | "slow";
 
@@ -252,4 +257,15 @@ function closed(
   code: number | null = null,
 ): DeliveryUpdate {
   return { status, attempts, lastStatusCode: code, lastError: reason, nextAttemptAt: null };
+}
+
+/** The task back on its lane's queue for a later window: not an attempt, no record written. */
+export function deferred(
+  task: DeliveryTask,
+  ctx: Pick<DecideContext, "attempt" | "lane" | "random">,
+): Decision {
+  const deferrals = (task.deferrals ?? 0) + 1;
+  const next: DeliveryTask = { ...task, attempt_base: ctx.attempt - 1, deferrals };
+  const delaySeconds = deferSeconds(deferrals - 1, ctx.random);
+  return { action: { kind: "resend", lane: ctx.lane, delaySeconds, task: next, why: "rate" }, records: {} };
 }

@@ -1,8 +1,35 @@
 /**
- * Why an attempt failed, as data: the policy (decide.ts) matches on `kind`, never on a
- * message. The message for the attempt log and `last_error` is derived from it
- * (`failureMessage`), so every destination words a failure the same way.
+ * The destination port (core/delivery/destination.ts has its adapters): one attempt's request
+ * and its outcome. Why an attempt failed is data, `SendFailure`: the policy
+ * (core/delivery/policy/decide.ts) matches on its `kind`, never on a message; the message for
+ * the attempt log and `last_error` is derived from it (`failureMessage`), so every
+ * destination words a failure the same way.
  */
+
+export interface SendRequest {
+  url: string;
+  body: string;
+  /** Every request header (already merged: webhook-*, content-type, user-agent, custom). */
+  headers: Record<string, string>;
+  timeoutMs: number;
+  allowPrivateTargets: boolean;
+}
+
+export interface SendOutcome {
+  /** 2xx. */
+  ok: boolean;
+  status: number | null;
+  latencyMs: number;
+  /** At most 4 KiB of the response body (UTF-8, lossy at the cut). */
+  responseBody: string | null;
+  /** Why the attempt failed, as data (policy/outcome.ts); null on success. */
+  failure: SendFailure | null;
+  /** Why the attempt failed, for the attempt log and `last_error` (`failureMessage(failure)`); null on success. */
+  error: string | null;
+  /** Seconds a 429/503 asked to wait (Retry-After), if it said. */
+  retryAfterSeconds: number | null;
+}
+
 export type SendFailure =
   /** The lane's deadline (connect, TLS, headers and body) passed. */
   | { kind: "timeout"; afterMs: number }
@@ -49,4 +76,9 @@ export function failureMessage(f: SendFailure): string {
     case "other":
       return f.message ? `request failed: ${f.message}` : "request failed";
   }
+}
+
+export interface Destination {
+  /** Makes one attempt; never throws (every failure is an outcome). */
+  send(req: SendRequest): Promise<SendOutcome>;
 }
