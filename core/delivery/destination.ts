@@ -10,9 +10,15 @@ import {
   type SendOutcome,
   type SendRequest,
 } from "../model/index.js";
-import { sendWebhook } from "./send.js";
 
-export const httpDestination: Destination = { send: (req) => sendWebhook(req) };
+/**
+ * HTTP, loaded on the first attempt: only the delivery functions send, and the other bundles
+ * (API, ingest, scheduled work) that the composition root also builds need not carry the
+ * HTTP sender, the SSRF guard and ipaddr.js (about 20 KB each, docs/cost.md "Bundles").
+ */
+export const httpDestination: Destination = {
+  send: async (req) => (await import("./send.js")).sendWebhook(req),
+};
 
 export interface MemoryDestination extends Destination {
   /** Every request made, in order. */
