@@ -16,6 +16,7 @@ import {
   ServiceError,
 } from "../model/index.js";
 import { type EmitDeps, emitOperational, endpointDisabled, endpointEnabled } from "../operational/index.js";
+import { keepRedacted } from "../outbound/index.js";
 import { generateSigningKey } from "../signing/index.js";
 import { newEndpointRecord } from "./record.js";
 import { scheduleResume } from "./resume.js";
@@ -173,7 +174,8 @@ export async function updateEndpoint(
   const current = await requireEndpoint(deps, org, id);
   const set: Partial<EndpointRecord> = {};
   if (input.url !== undefined) set.url = checkUrl(input.url, deps.config);
-  if (input.headers !== undefined) set.headers = checkHeaders(input.headers);
+  // A credential header sent back redacted (as a view without secrets showed it) keeps its value.
+  if (input.headers !== undefined) set.headers = checkHeaders(keepRedacted(input.headers, current.headers));
   if (input.event_types !== undefined) set.event_types = await checkEventTypes(deps, org, input.event_types);
   if (input.label !== undefined) set.label = input.label;
   if (input.description !== undefined) set.description = input.description;

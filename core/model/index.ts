@@ -89,6 +89,7 @@ export type { OrgRecord } from "./org.js";
 export {
   type ApiKeyRecord,
   type KeyMode,
+  mayReadSecrets,
   type PortalScope,
   type Principal,
   type Role,

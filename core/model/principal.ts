@@ -23,6 +23,14 @@ export interface Principal {
   portal?: PortalScope;
 }
 
+/**
+ * Whether the caller may read secrets (an endpoint's signing secret, its credential headers):
+ * admin keys, and portal sessions given the `reveal_secret` capability.
+ */
+export function mayReadSecrets(p: Pick<Principal, "role" | "portal">): boolean {
+  return p.role === "admin" && (p.portal === undefined || p.portal.capabilities.includes("reveal_secret"));
+}
+
 /** An API key's kind: `sk_live_…` or `sk_test_…`. */
 export type KeyMode = "live" | "test";
 

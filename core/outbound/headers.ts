@@ -43,3 +43,44 @@ export function isReservedHeader(name: string): boolean {
     lower.includes("signature")
   );
 }
+
+/**
+ * Custom headers whose value is a credential (an `authorization` token, an API key, a cookie):
+ * stored sealed like signing secrets (core/store/endpoints.ts seals every custom header value)
+ * and shown as REDACTED to callers that may not read secrets (`mayReadSecrets`), in the
+ * endpoint's view and in every attempt's rebuilt request. Svix hides such headers the same way.
+ */
+const CREDENTIAL =
+  /authori[sz]ation|cookie|api[-_]?key|token|secret|passw|credential|session|auth|signature/i;
+
+export function isCredentialHeader(name: string): boolean {
+  // The protocol's own headers (webhook-signature, …) are never a custom header's credential.
+  return CREDENTIAL.test(name) && !isReservedHeader(name);
+}
+
+/** What a caller that may not read secrets sees instead of a credential header's value. */
+export const REDACTED = "[redacted]";
+
+/** `headers` with every credential header's value replaced by REDACTED. */
+export function redactHeaders(headers: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(headers).map(([name, value]) => [name, isCredentialHeader(name) ? REDACTED : value]),
+  );
+}
+
+/**
+ * An update's headers as they are to be stored: a credential header sent back as REDACTED
+ * (a form that showed the redacted view) keeps its stored value.
+ */
+export function keepRedacted(
+  next: Record<string, string>,
+  current: Record<string, string>,
+): Record<string, string> {
+  const lower = new Map(Object.entries(current).map(([k, v]) => [k.toLowerCase(), v]));
+  return Object.fromEntries(
+    Object.entries(next).map(([name, value]) => [
+      name,
+      value === REDACTED && isCredentialHeader(name) ? (lower.get(name.toLowerCase()) ?? value) : value,
+    ]),
+  );
+}

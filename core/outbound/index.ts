@@ -3,5 +3,5 @@
  * a URL may reach) and the headers an endpoint may not set. Modules outside the folder import only
  * this index (docs/design.md, "Layers"); what it does not re-export is internal to the folder.
  */
-export { isReservedHeader } from "./headers.js";
+export { isCredentialHeader, isReservedHeader, keepRedacted, REDACTED, redactHeaders } from "./headers.js";
 export { classifyAddress, guardedLookup, SsrfError, urlTargetVerdict } from "./ssrf.js";

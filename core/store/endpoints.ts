@@ -40,6 +40,7 @@ async function openEndpoint(db: Db, item: Record<string, unknown>): Promise<Endp
       ...rec,
       secret: await open(rec.secret),
       previous_secret: rec.previous_secret ? await open(rec.previous_secret) : null,
+      headers: await openHeaders(rec.headers ?? {}, open),
       ...(earlier.length > 0 && {
         earlier_secrets: await Promise.all(
           earlier.map(async (k) => ({ ...k, secret: await open(k.secret) })),
@@ -51,6 +52,22 @@ async function openEndpoint(db: Db, item: Record<string, unknown>): Promise<Endp
     logger.warn("endpoint secret unreadable; endpoint skipped", { org_id: rec.org_id, endpoint_id: rec.id });
     return undefined;
   }
+}
+
+/**
+ * Custom header values as stored: sealed like secrets (an `authorization` header is a
+ * credential; names stay readable). A value stored before sealing is read as it is.
+ */
+async function sealHeaders(db: Db, org: string, headers: Record<string, string>) {
+  const sealed = await Promise.all(
+    Object.entries(headers).map(async ([name, value]) => [name, await db.secrets.encrypt(org, value)]),
+  );
+  return Object.fromEntries(sealed) as Record<string, string>;
+}
+
+async function openHeaders(headers: Record<string, string>, open: (sealed: string) => Promise<string>) {
+  const opened = await Promise.all(Object.entries(headers).map(async ([k, v]) => [k, await open(v)]));
+  return Object.fromEntries(opened) as Record<string, string>;
 }
 
 const readable = (recs: (EndpointRecord | undefined)[]) => recs.filter((r) => r !== undefined);
@@ -117,6 +134,7 @@ async function insertEndpoint(db: Db, rec: EndpointRecord, max: number): Promise
     ...fields,
     secret: await db.secrets.encrypt(rec.org_id, rec.secret),
     previous_secret: null,
+    headers: await sealHeaders(db, rec.org_id, rec.headers),
   };
   const ok = await transactUnlessFirstFails(db, () => [
     {
@@ -174,8 +192,9 @@ export async function patchEndpoint(
   db: Db,
   org: string,
   id: string,
-  set: Partial<EndpointRecord>,
+  patch: Partial<EndpointRecord>,
 ): Promise<EndpointRecord | undefined> {
+  const set = patch.headers ? { ...patch, headers: await sealHeaders(db, org, patch.headers) } : patch;
   const entries = Object.entries(set).filter(([k, v]) => v !== undefined && k !== "org_id" && k !== "id");
   if (entries.length === 0) return getEndpoint(db, org, id);
   const names: Record<string, string> = {};

@@ -6,11 +6,14 @@
  * (`endpointsOf` in core/endpoints/agents.ts), where another agent's endpoint is not found, like
  * another tenant's.
  */
+
+import type { Context } from "hono";
 import type { ZodObject } from "zod";
 import type { Deps } from "../../deps.js";
 import { endpointsOf } from "../../endpoints/index.js";
-import type { EndpointRecord } from "../../model/index.js";
+import { type EndpointRecord, mayReadSecrets } from "../../model/index.js";
 import { scopeEndpointInput } from "../../portal/index.js";
+import type { ApiEnv } from "../env.js";
 import { type OperationId, ok, routes } from "../route-spec.js";
 import { createRouter, orgOf } from "../router.js";
 import {
@@ -41,13 +44,15 @@ export interface EndpointCollection {
 }
 
 /**
- * `toEndpointView` for the endpoints one request reads: one clock reading, and the origin the
- * request came to (it makes a v1a endpoint's `jwks_url` absolute).
+ * `toEndpointView` for the endpoints one request reads: one clock reading, the origin the
+ * request came to (it makes a v1a endpoint's `jwks_url` absolute), and whether the caller may
+ * read credential headers (else they are redacted).
  */
-export function endpointViewer(deps: Deps, c: { req: { url: string } }) {
+export function endpointViewer(deps: Deps, c: Context<ApiEnv>) {
   const now = deps.now();
   const origin = new URL(c.req.url).origin;
-  return (rec: EndpointRecord) => toEndpointView(rec, now, origin);
+  const reveal = mayReadSecrets(c.get("principal"));
+  return (rec: EndpointRecord) => toEndpointView(rec, now, origin, reveal);
 }
 
 function endpointCrudSpecs(at: EndpointCollection) {

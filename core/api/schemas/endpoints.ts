@@ -19,6 +19,7 @@ import {
   TIMEOUT_MS,
   validationError,
 } from "../../model/index.js";
+import { redactHeaders } from "../../outbound/index.js";
 import { aliasesOf, aliasInput, aliasOutput, rawSecretInput, resolveAliases } from "../aliases.js";
 import { eventTypeList } from "./event-type-list.js";
 import { pathId } from "./params.js";
@@ -250,9 +251,10 @@ export const endpointIdParam = pathId("ep_01JQ3Z7Y8K4M2N6P9R1S3T5V7W");
 
 /**
  * The public view: every field but the secrets (and the org id, which is the caller's own).
- * `origin` (the API's own, e.g. `https://api.example.com`) makes `jwks_url` absolute.
+ * `origin` (the API's own, e.g. `https://api.example.com`) makes `jwks_url` absolute; without
+ * `reveal` (a caller that may not read secrets) credential headers are redacted.
  */
-export function toEndpointView(rec: EndpointRecord, now: Date, origin = ""): EndpointView {
+export function toEndpointView(rec: EndpointRecord, now: Date, origin = "", reveal = false): EndpointView {
   const graceOver =
     !rec.previous_secret_expires_at || Date.parse(rec.previous_secret_expires_at) <= now.getTime();
   return {
@@ -271,7 +273,8 @@ export function toEndpointView(rec: EndpointRecord, now: Date, origin = ""): End
     max_retries: rec.max_retries,
     timeout_ms: rec.timeout_ms,
     rate_limit: rec.rate_limit ?? null,
-    headers: rec.headers ?? {},
+    // Credential headers (authorization, API keys) only to callers that may read secrets.
+    headers: reveal ? (rec.headers ?? {}) : redactHeaders(rec.headers ?? {}),
     consecutive_failures: rec.consecutive_failures ?? 0,
     last_delivery_at: rec.last_delivery_at ?? null,
     last_error: rec.last_error ?? null,
