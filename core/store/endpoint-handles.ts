@@ -25,7 +25,7 @@ async function next(db: Db, key: { pk: string; sk: string }, attr: string): Prom
       UpdateExpression: "ADD #n :one",
       ExpressionAttributeNames: { "#n": attr },
       ExpressionAttributeValues: { ":one": 1 },
-      ReturnValues: "UPDATED_NEW",
+      ReturnValues: "ALL_NEW",
     }),
   );
   return Number(res.Attributes?.[attr]);
