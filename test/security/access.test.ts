@@ -32,6 +32,7 @@ import { waitFor } from "../support/wait.js";
 import {
   authenticated,
   concretePath,
+  expectErrorBody,
   type Ids,
   isPlatformRoute,
   leastRole,
@@ -219,7 +220,7 @@ describe("keys", () => {
         const res = await callApp(app, r.method, concretePath(r, aIds), validBody(r), headers);
         const what = `${r.key} with a ${name} key`;
         expect(res.status, `${what}: ${res.text}`).toBe(401);
-        expect(res.body.error.code, what).toBe("unauthorized");
+        expectErrorBody(r, res, what, "unauthorized");
         expectNoSecret(res.text, what);
         expect(res.text.includes(unknown), what).toBe(false);
       }
@@ -238,7 +239,7 @@ describe("roles", () => {
         if (allowed) expect([401, 403], what).not.toContain(res.status);
         else {
           expect(res.status, what).toBe(403);
-          expect(res.body.error.code, what).toBe("forbidden");
+          expectErrorBody(r, res, what, "forbidden");
         }
       }
     }

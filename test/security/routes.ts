@@ -6,7 +6,7 @@ import type { OpenAPIHono } from "@hono/zod-openapi";
 import { expect } from "vitest";
 import type { ApiEnv } from "../../core/api/env.js";
 import type { Role } from "../../core/model/principal.js";
-import { callApp } from "../support/api.js";
+import { callApp, type TestResponse } from "../support/api.js";
 
 export interface Route {
   method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
@@ -47,6 +47,7 @@ export const authenticated = (routes: Route[]) => routes.filter((r) => r.path.st
  */
 const MEMBER_WRITES = new Set([
   "POST /v1/events",
+  "POST /v1/backend/webhooks/test",
   "POST /v1/webhook-endpoints/test",
   "POST /v1/webhook-endpoints/{id}/test",
 ]);
@@ -58,7 +59,13 @@ const READ_POSTS = new Set(["POST /v1/webhook-endpoints/{id}/filter/test"]);
 export const isPlatformRoute = (r: Route) => r.path.startsWith("/v1/organizations");
 
 /** Reads that are admin business (API keys: who holds which access; an endpoint's secret). */
-const ADMIN_READS = new Set(["GET /v1/api-keys", "GET /v1/webhook-endpoints/{id}/secret"]);
+const ADMIN_READS = new Set([
+  "GET /v1/api-keys",
+  "GET /v1/webhook-endpoints/{id}/secret",
+  "GET /v1/backend/webhooks/{id}/secret",
+  // Seed 001's page: every route of its endpoints is for admins (docs/seeds.md).
+  "GET /v1/developer/webhook-endpoints",
+]);
 
 export function leastRole(r: Route): Role {
   if (ADMIN_READS.has(r.key)) return "admin";
@@ -91,6 +98,7 @@ export function paramKind(r: Route, param: string): keyof Ids {
   switch (collection) {
     case "webhook-endpoints":
     case "webhooks":
+    case "endpoints":
       return "endpoint";
     case "events":
       return "event";
@@ -128,6 +136,13 @@ export function validBody(r: Route): unknown {
       return { description: "changed by someone", headers: { "x-team": "red" } };
     case "POST /v1/agents/{agent_id}/webhooks":
       return { name: "fixture", webhook_url: "https://example.com/agent-hook", events: ["voice.call.ended"] };
+    case "POST /v1/developer/webhook-endpoints":
+      return { label: "fixture", url: "https://example.com/dev-hook", events: ["telephony.complete"] };
+    case "PATCH /v1/developer/webhook-endpoints/{endpoint_id}":
+      return { label: "changed by someone" };
+    case "POST /v1/backend/webhooks":
+    case "POST /v1/webhooks/endpoints":
+      return { url: "https://example.com/profile-hook", description: "fixture" };
     case "POST /v1/api-keys":
       return { name: "fixture", role: "viewer" };
     case "POST /v1/event-types":
@@ -164,4 +179,37 @@ export async function createRouteFixtures(app: OpenAPIHono<ApiEnv>, key: string,
     portalSession: "ps_00000000000000000000000000",
     attempt: "att_00000000000000000000000000",
   };
+}
+
+/**
+ * The error body a route answers in: this API's `{error: {code, message}}`, or the shape of
+ * the API profile the path belongs to (docs/seeds.md): FastAPI's `{detail}` (seeds 000, 004)
+ * or Laravel's `{message, errors?}` (seed 003). Those two also answer 422 for a failed schema.
+ */
+export function errorShapeOf(path: string): "hookrelay" | "fastapi" | "laravel" {
+  if (path.startsWith("/webhooks/endpoints") || path.startsWith("/v1/webhooks/endpoints")) return "fastapi";
+  if (path.startsWith("/api/v1/agents/")) return "laravel";
+  return "hookrelay";
+}
+
+/** The error body is in the route's shape; `code` (this API's shape only) is checked when given. */
+export function expectErrorBody(r: Route, res: TestResponse, what: string, code?: string) {
+  const body = res.body;
+  switch (errorShapeOf(r.path)) {
+    case "hookrelay":
+      expect(body?.error?.code, what).toBeTypeOf("string");
+      expect(body?.error?.message, what).toBeTypeOf("string");
+      if (code !== undefined) expect(body.error.code, what).toBe(code);
+      return;
+    case "fastapi":
+      if (res.status !== 422) return void expect(body?.detail, what).toBeTypeOf("string");
+      expect(Array.isArray(body?.detail), what).toBe(true);
+      for (const d of body.detail) {
+        expect([Array.isArray(d.loc), typeof d.msg, typeof d.type], what).toEqual([true, "string", "string"]);
+      }
+      return;
+    case "laravel":
+      expect(body?.message, what).toBeTypeOf("string");
+      if (res.status === 422) expect(body?.errors, what).toBeTypeOf("object");
+  }
 }
