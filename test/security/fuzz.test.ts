@@ -216,7 +216,9 @@ async function expectSafe(r: Route, res: TestResponse, input: string | undefined
 
 // ---------------------------------------------------------------- API bodies
 
-describe("API bodies", () => {
+// Every documented body is fuzzed in one test per property, so a test's time grows with the
+// routes (the API profiles added nine): a bound for the whole table, not a speed check.
+describe("API bodies", { timeout: 600_000 }, () => {
   it("the route list covers every documented body", () => {
     const keys = routes.filter((r) => r.hasBody).map((r) => r.key);
     for (const k of [

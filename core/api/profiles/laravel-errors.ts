@@ -63,10 +63,9 @@ function rule(attr: string, field: string, i: Issue): string {
 
 /** `errors` for zod issues: keyed by field (`events.0` for an entry), Laravel's messages. */
 export function fieldErrors(err: InvalidRequest): FieldErrors {
-  const out: FieldErrors = {};
-  const add = (key: string, msg: string) => {
-    out[key] = [...(out[key] ?? []), msg];
-  };
+  // A Map, then own properties: a field named `__proto__` must stay a field.
+  const out = new Map<string, string[]>();
+  const add = (key: string, msg: string) => out.set(key, [...(out.get(key) ?? []), msg]);
   for (const issue of err.error.issues) {
     if (issue.code === "unrecognized_keys") {
       for (const k of issue.keys) add(k, `The ${k.replaceAll("_", " ")} field is prohibited.`);
@@ -75,7 +74,7 @@ export function fieldErrors(err: InvalidRequest): FieldErrors {
     const key = issue.path.map(String).join(".");
     add(key, rule(key.replaceAll("_", " "), String(issue.path[0] ?? ""), issue as Issue));
   }
-  return out;
+  return Object.fromEntries(out);
 }
 
 export const invalidData = (c: Context, errors: FieldErrors) =>
