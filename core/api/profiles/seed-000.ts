@@ -42,7 +42,15 @@ const createBody = z
         description: `Request timeout in ms (${TIMEOUT_MS.min}–${TIMEOUT_MS.max}), default 5000`,
       }),
   })
-  .openapi("Seed000CreateEndpoint");
+  .openapi("Seed000CreateEndpoint", {
+    example: {
+      url: "https://your-app.com/webhooks/thinnestai",
+      event_types: ["chat.message.completed", "voice.call.ended"],
+      description: "Production webhook",
+      max_retries: 3,
+      timeout_ms: 5000,
+    },
+  });
 
 const endpoint = z
   .object({
@@ -82,7 +90,7 @@ const routes = {
   create: profileRoute(TAG, "admin", {
     method: "post",
     path: PATH,
-    operationId: "seed000CreateEndpoint",
+    operationId: "seedZeroCreateEndpoint",
     summary: "Create an endpoint (the secret is returned only here)",
     description:
       "As thinnest.ai's `POST /webhooks/endpoints`: answers 200 `{status, endpoint}` with an integer `id` and the hex `secret`, the raw HMAC key deliveries are signed with, shown only here. The endpoint is also in /v1/webhook-endpoints.",
@@ -92,7 +100,7 @@ const routes = {
   list: profileRoute(TAG, "viewer", {
     method: "get",
     path: PATH,
-    operationId: "seed000ListEndpoints",
+    operationId: "seedZeroListEndpoints",
     summary: "List the organization's endpoints",
     description: "Every endpoint of the organization (at most 20), oldest first, with its integer `id`.",
     responses: {
@@ -103,7 +111,7 @@ const routes = {
   get: profileRoute(TAG, "viewer", {
     method: "get",
     path: `${PATH}/{id}`,
-    operationId: "seed000GetEndpoint",
+    operationId: "seedZeroGetEndpoint",
     summary: "One endpoint by its integer id",
     description: "The endpoint without its secret; 404 when the organization has no endpoint with this id.",
     request: { params: idParam },
@@ -116,7 +124,7 @@ const routes = {
   remove: profileRoute(TAG, "admin", {
     method: "delete",
     path: `${PATH}/{id}`,
-    operationId: "seed000DeleteEndpoint",
+    operationId: "seedZeroDeleteEndpoint",
     summary: "Delete an endpoint",
     description:
       "Deletes it everywhere (it is the same endpoint in /v1/webhook-endpoints); pending retries are abandoned.",

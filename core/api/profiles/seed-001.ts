@@ -51,7 +51,9 @@ const fields = {
 };
 const createBody = z
   .strictObject({ label: fields.label, url: fields.url, events: fields.events.optional() })
-  .openapi("Seed001CreateEndpoint");
+  .openapi("Seed001CreateEndpoint", {
+    example: { label: "Production", url: "https://example.com/hooks", events: ["telephony.complete"] },
+  });
 const updateBody = z
   .strictObject({
     label: fields.label.optional(),
@@ -62,7 +64,7 @@ const updateBody = z
       .optional()
       .openapi({ description: "failing is set only by the server" }),
   })
-  .openapi("Seed001UpdateEndpoint");
+  .openapi("Seed001UpdateEndpoint", { example: { status: "disabled" } });
 
 const ts = z.string().openapi({ format: "date-time" });
 const endpoint = z
@@ -92,7 +94,7 @@ const routes = {
   list: profileRoute(TAG, "admin", {
     method: "get",
     path: PATH,
-    operationId: "seed001ListEndpoints",
+    operationId: "seedOneListEndpoints",
     summary: "List endpoints",
     description: "Every endpoint of the organization (at most 20), oldest first, as a JSON array.",
     responses: { 200: answer("The endpoints", z.array(endpoint)), ...errors },
@@ -100,7 +102,7 @@ const routes = {
   create: profileRoute(TAG, "admin", {
     method: "post",
     path: PATH,
-    operationId: "seed001CreateEndpoint",
+    operationId: "seedOneCreateEndpoint",
     summary: "Create an endpoint",
     description:
       "201 with the Endpoint object plus a top-level `secret`, the raw signing key, shown only here.",
@@ -114,7 +116,7 @@ const routes = {
   update: profileRoute(TAG, "admin", {
     method: "patch",
     path: `${PATH}/{endpoint_id}`,
-    operationId: "seed001UpdateEndpoint",
+    operationId: "seedOneUpdateEndpoint",
     summary: "Update label / URL / events / status",
     description: "Changes only the fields given; `status` active or disabled (to pause).",
     request: { params: idParam, body: { required: true, content: jsonOf(updateBody) } },
@@ -128,7 +130,7 @@ const routes = {
   remove: profileRoute(TAG, "admin", {
     method: "delete",
     path: `${PATH}/{endpoint_id}`,
-    operationId: "seed001DeleteEndpoint",
+    operationId: "seedOneDeleteEndpoint",
     summary: "Delete an endpoint",
     description: "Delivery to the URL stops immediately; in-flight retries are abandoned.",
     request: { params: idParam },

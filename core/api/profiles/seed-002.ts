@@ -29,7 +29,9 @@ const createBody = z
     event_types: eventTypeList.optional().openapi({ example: ["conversation.completed"] }),
     enabled: z.boolean().optional().openapi({ description: "Default true" }),
   })
-  .openapi("Seed002CreateWebhook");
+  .openapi("Seed002CreateWebhook", {
+    example: { url: "https://example.com/hooks", event_types: ["conversation.completed"] },
+  });
 
 const webhook = z
   .object({
@@ -51,7 +53,7 @@ const routes = {
   list: profileRoute(TAG, "viewer", {
     method: "get",
     path: PATH,
-    operationId: "seed002ListWebhooks",
+    operationId: "seedTwoListWebhooks",
     summary: "List webhook endpoints",
     description: "Every webhook endpoint of the organization (at most 20), oldest first, in `data`.",
     responses: { 200: answer("The endpoints", data(z.array(webhook))), ...errors },
@@ -59,7 +61,7 @@ const routes = {
   create: profileRoute(TAG, "admin", {
     method: "post",
     path: PATH,
-    operationId: "seed002CreateWebhook",
+    operationId: "seedTwoCreateWebhook",
     summary: "Create a new webhook endpoint",
     description:
       "Returns the signing secret for webhook verification (`whsec_…`). HTTPS URLs only (plain http to localhost where the deployment allows it).",
@@ -73,7 +75,7 @@ const routes = {
   test: profileRoute(TAG, "member", {
     method: "post",
     path: `${PATH}/test`,
-    operationId: "seed002TestWebhooks",
+    operationId: "seedTwoTestWebhooks",
     summary: "Send a test event to all webhook endpoints",
     description:
       "A `webhook.test` event, signed and delivered like any other, to every enabled endpoint; `success` is false when there is none.",
@@ -85,7 +87,7 @@ const routes = {
   get: profileRoute(TAG, "viewer", {
     method: "get",
     path: `${PATH}/{id}`,
-    operationId: "seed002GetWebhook",
+    operationId: "seedTwoGetWebhook",
     summary: "Get a webhook endpoint",
     description: "One endpoint, without its secret.",
     request: { params: idParam },
@@ -94,7 +96,7 @@ const routes = {
   remove: profileRoute(TAG, "admin", {
     method: "delete",
     path: `${PATH}/{id}`,
-    operationId: "seed002DeleteWebhook",
+    operationId: "seedTwoDeleteWebhook",
     summary: "Delete a webhook endpoint",
     description: "Deletes it everywhere; pending retries are abandoned.",
     request: { params: idParam },
@@ -103,7 +105,7 @@ const routes = {
   secret: profileRoute(TAG, "admin", {
     method: "get",
     path: `${PATH}/{id}/secret`,
-    operationId: "seed002GetWebhookSecret",
+    operationId: "seedTwoGetWebhookSecret",
     summary: "Get the signing secret for a webhook endpoint",
     description:
       "For verifying webhook signatures (admin keys; every read is logged without the secret; off where the deployment sets ALLOW_SECRET_RETRIEVAL=false).",

@@ -30,7 +30,17 @@ const createBody = z
     max_retries: rules.max_retries.optional(),
     enabled: rules.enabled.optional(),
   })
-  .openapi("Seed003CreateWebhook");
+  .openapi("Seed003CreateWebhook", {
+    example: {
+      name: "My Webhook",
+      webhook_url: "https://example.com/webhook",
+      webhook_secret: "optional_secret_for_hmac",
+      events: ["event_phone_call_started", "event_phone_call_ended"],
+      timeout: 30,
+      max_retries: 3,
+      enabled: true,
+    },
+  });
 
 const updateBody = z
   .strictObject({
@@ -41,7 +51,7 @@ const updateBody = z
     max_retries: rules.max_retries.optional(),
     enabled: rules.enabled.optional(),
   })
-  .openapi("Seed003UpdateWebhook");
+  .openapi("Seed003UpdateWebhook", { example: { enabled: false } });
 
 export type WebhookBody = z.infer<typeof updateBody>;
 
@@ -114,7 +124,7 @@ export const routes = {
     ...route(
       "post",
       PATH,
-      "seed003CreateWebhook",
+      "seedThreeCreateWebhook",
       "Create a webhook for an agent",
       "201 `{success, message, data}`; the endpoint's agent_id is the path's.",
     ),
@@ -125,7 +135,7 @@ export const routes = {
     ...route(
       "get",
       PATH,
-      "seed003ListWebhooks",
+      "seedThreeListWebhooks",
       "List an agent's webhooks",
       "The agent's webhooks (empty when it has none), oldest first.",
     ),
@@ -136,7 +146,7 @@ export const routes = {
     ...route(
       "get",
       ONE,
-      "seed003GetWebhook",
+      "seedThreeGetWebhook",
       "Get one of an agent's webhooks",
       "By its UUID; another agent's is not found.",
     ),
@@ -147,7 +157,7 @@ export const routes = {
     ...route(
       "patch",
       ONE,
-      "seed003UpdateWebhook",
+      "seedThreeUpdateWebhook",
       "Update a webhook",
       "Changes only the fields given (the same rules as on create).",
     ),
@@ -158,7 +168,7 @@ export const routes = {
     ...route(
       "put",
       ONE,
-      "seed003ReplaceWebhook",
+      "seedThreeReplaceWebhook",
       "Update a webhook (PUT)",
       "As PATCH: changes only the fields given.",
     ),
@@ -169,7 +179,7 @@ export const routes = {
     ...route(
       "delete",
       ONE,
-      "seed003DeleteWebhook",
+      "seedThreeDeleteWebhook",
       "Delete a webhook",
       "Delivery stops; pending retries are abandoned.",
     ),
@@ -186,7 +196,7 @@ export const routes = {
     ...route(
       "post",
       `${ONE}/test`,
-      "seed003TestWebhook",
+      "seedThreeTestWebhook",
       "Send a test event to a webhook",
       "A `webhook.test` event, signed and delivered like any other.",
     ),

@@ -34,7 +34,14 @@ const createBody = z
     timeout_seconds: z.number().int().min(3).max(60).optional().openapi({ description: "3–60, default 10" }),
     max_retries: z.number().int().min(1).max(7).optional().openapi({ description: "1–7, default 7" }),
   })
-  .openapi("WebhookEndpointCreateRequest");
+  .openapi("WebhookEndpointCreateRequest", {
+    example: {
+      url: "https://example.com/hooks",
+      event_patterns: ["telephony.*"],
+      timeout_seconds: 10,
+      max_retries: 7,
+    },
+  });
 
 const ts = z.string().openapi({ format: "date-time" });
 const endpoint = z
@@ -73,7 +80,7 @@ const routes = {
   create: profileRoute(TAG, "admin", {
     method: "post",
     path: PATH,
-    operationId: "seed004CreateEndpoint",
+    operationId: "seedFourCreateEndpoint",
     summary: "Create Endpoint",
     description:
       "As the page's `POST /v1/webhooks/endpoints`: 200 `{endpoint, secret}`; the secret (`whsec_…`) is shown only here. 400 `{detail}` for a URL that is not HTTPS, unknown event types or the organization's 20th endpoint.",
@@ -90,7 +97,7 @@ const routes = {
   list: profileRoute(TAG, "viewer", {
     method: "get",
     path: PATH,
-    operationId: "seed004ListEndpoints",
+    operationId: "seedFourListEndpoints",
     summary: "List Endpoints",
     description: "Every endpoint of the organization (at most 20), oldest first.",
     responses: { 200: answer("Successful Response", z.object({ endpoints: z.array(endpoint) })), ...errors },
@@ -98,7 +105,7 @@ const routes = {
   get: profileRoute(TAG, "viewer", {
     method: "get",
     path: `${PATH}/{id}`,
-    operationId: "seed004GetEndpoint",
+    operationId: "seedFourGetEndpoint",
     summary: "Get Endpoint",
     description:
       "One endpoint (never its secret); 404 `{detail}` when the organization has none with this id.",
@@ -112,7 +119,7 @@ const routes = {
   remove: profileRoute(TAG, "admin", {
     method: "delete",
     path: `${PATH}/{id}`,
-    operationId: "seed004DeleteEndpoint",
+    operationId: "seedFourDeleteEndpoint",
     summary: "Delete Endpoint",
     description: "Deletes the endpoint everywhere (it is the same endpoint in /v1/webhook-endpoints).",
     request: { params: idParam },
