@@ -4,10 +4,10 @@
  * transaction so a key is either fully usable or not at all. Only hashes are stored.
  */
 import { TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
-import { type ApiKeyRecord, type CursorKey, notFound, type Role } from "../model/index.js";
+import type { ApiKeyRecord, CursorKey, Role } from "../model/index.js";
 import { getItem } from "./item.js";
 import { keys } from "./keys.js";
-import { failedConditions, orgNotDeleted } from "./org-tombstone.js";
+import { putNewUnlessOrgDeleted } from "./org-tombstone.js";
 import { queryPageWithPrefix } from "./query.js";
 import type { Db } from "./table.js";
 
@@ -32,34 +32,10 @@ function strip(item: Record<string, unknown>): Record<string, unknown> {
  */
 async function putApiKey(db: Db, rec: ApiKeyRecord): Promise<boolean> {
   const lookup: ApiKeyLookup = { org_id: rec.org_id, key_id: rec.id, role: rec.role, key_hash: rec.key_hash };
-  try {
-    await db.doc.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Put: {
-              TableName: db.table,
-              Item: { ...keys.apiKeyByHash(rec.key_hash), ...lookup },
-              ConditionExpression: "attribute_not_exists(pk)",
-            },
-          },
-          {
-            Put: {
-              TableName: db.table,
-              Item: { ...keys.apiKey(rec.org_id, rec.id), ...rec },
-              ConditionExpression: "attribute_not_exists(pk)",
-            },
-          },
-          orgNotDeleted(db, rec.org_id),
-        ],
-      }),
-    );
-    return true;
-  } catch (err) {
-    if (failedConditions(err).includes(2)) throw notFound("organization");
-    if ((err as { name?: string }).name === "TransactionCanceledException") return false;
-    throw err;
-  }
+  return putNewUnlessOrgDeleted(db, rec.org_id, [
+    { ...keys.apiKeyByHash(rec.key_hash), ...lookup },
+    { ...keys.apiKey(rec.org_id, rec.id), ...rec },
+  ]);
 }
 
 async function getApiKeyByHash(db: Db, hash: string): Promise<ApiKeyLookup | undefined> {

@@ -5,7 +5,8 @@
  * before the tombstone (and is found and removed) or is refused: deletion wins every race.
  * A missing organization item passes (organizations may exist implicitly, docs/design.md).
  */
-import type { TransactWriteCommandInput } from "@aws-sdk/lib-dynamodb";
+import { TransactWriteCommand, type TransactWriteCommandInput } from "@aws-sdk/lib-dynamodb";
+import { notFound } from "../model/index.js";
 import { keys } from "./keys.js";
 import type { Db } from "./table.js";
 
@@ -27,4 +28,33 @@ export function failedConditions(err: unknown): number[] {
   if ((err as { name?: string }).name !== "TransactionCanceledException") return [];
   const reasons = (err as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
   return reasons.flatMap((r, i) => (r.Code === "ConditionalCheckFailed" ? [i] : []));
+}
+
+/**
+ * Stores new items (each only if absent) unless the organization is deleted, in one
+ * transaction. False when one of them exists already; 404 `organization` when it is deleted.
+ */
+export async function putNewUnlessOrgDeleted(
+  db: Db,
+  org: string,
+  items: Record<string, unknown>[],
+): Promise<boolean> {
+  try {
+    await db.doc.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          ...items.map((Item) => ({
+            Put: { TableName: db.table, Item, ConditionExpression: "attribute_not_exists(pk)" },
+          })),
+          orgNotDeleted(db, org),
+        ],
+      }),
+    );
+    return true;
+  } catch (err) {
+    const failed = failedConditions(err);
+    if (failed.includes(items.length)) throw notFound("organization");
+    if (failed.length > 0) return false;
+    throw err;
+  }
 }

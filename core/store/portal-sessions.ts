@@ -3,11 +3,9 @@
  * on revocation, read on every request a session token makes (the token itself proves
  * everything else). The table's TTL removes them once the token has expired anyway.
  */
-import { TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
-import { notFound } from "../model/index.js";
 import { getItem, updateExisting } from "./item.js";
 import { keys } from "./keys.js";
-import { failedConditions, orgNotDeleted } from "./org-tombstone.js";
+import { putNewUnlessOrgDeleted } from "./org-tombstone.js";
 import type { Db } from "./table.js";
 
 export interface PortalSessionRecord {
@@ -25,25 +23,9 @@ export interface PortalSessionRecord {
 
 /** Writes a new session; 404 when the organization is deleted (its tombstone, org-tombstone.ts). */
 async function putPortalSession(db: Db, rec: PortalSessionRecord, ttlSeconds: number): Promise<void> {
-  try {
-    await db.doc.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Put: {
-              TableName: db.table,
-              Item: { ...keys.portalSession(rec.org_id, rec.id), ...rec, expires_at: ttlSeconds },
-              ConditionExpression: "attribute_not_exists(pk)",
-            },
-          },
-          orgNotDeleted(db, rec.org_id),
-        ],
-      }),
-    );
-  } catch (err) {
-    if (failedConditions(err).includes(1)) throw notFound("organization");
-    throw err;
-  }
+  const item = { ...keys.portalSession(rec.org_id, rec.id), ...rec, expires_at: ttlSeconds };
+  if (!(await putNewUnlessOrgDeleted(db, rec.org_id, [item])))
+    throw new Error(`portal session ${rec.id} exists`);
 }
 
 async function getPortalSession(db: Db, org: string, id: string): Promise<PortalSessionRecord | undefined> {
