@@ -33,6 +33,7 @@ const unit = [
   "test/portal/page.test.ts",
   "test/scheduler/eventbridge.test.ts",
   "test/security/hermetic.test.ts",
+  "test/sim/simulate.test.ts",
 ];
 
 const slow = [

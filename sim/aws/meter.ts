@@ -1,0 +1,125 @@
+/**
+ * What a run measured, weighted by cohort: every model reports here what it did, and a
+ * simulated item that stands for k real ones counts k times (sim/cohort.ts).
+ *
+ * Partition load is kept per key per virtual second. A cohort of k messages of one
+ * organization publishing r events/s spans k / r seconds, so one simulated write stands for
+ * min(k, r) writes in its second on a key all of them share (`ORG#…`, `RATE#…`), that divided
+ * by the shards on a key that carries a shard (`MSG#`, `LOG#`, `REC#`, `PARK#`:
+ * core/store/keys.ts), and one on a key each real message has its own (`IDEM#`).
+ */
+import type { Engine } from "../engine.js";
+
+export interface CohortWeights {
+  /** How many real items one simulated item of this organization stands for. */
+  ofOrg(org: string): number;
+  /** The organization's real events per second (a cohort of k spans k / rate seconds). */
+  rateOf(org: string): number;
+  shards: number;
+}
+
+interface Load {
+  sec: number;
+  w: number;
+  r: number;
+  overSeconds: number;
+}
+
+export class Meter {
+  readonly counters = new Map<string, number>();
+  readonly maxima = new Map<string, number>();
+  private loads = new Map<string, Load>();
+  private table = { sec: -1, w: 0, r: 0 };
+  maxPartitionWcu = { value: 0, key: "" };
+  maxPartitionRcu = { value: 0, key: "" };
+  /** The longest run of consecutive seconds one key spent over its write limit. */
+  maxSecondsOverLimit = { value: 0, key: "" };
+
+  constructor(
+    private engine: Engine,
+    readonly weights: CohortWeights,
+  ) {}
+
+  /** Forgets everything measured so far (the seeding before a scenario starts). */
+  reset(): void {
+    this.counters.clear();
+    this.maxima.clear();
+    this.loads.clear();
+    this.maxPartitionWcu = { value: 0, key: "" };
+    this.maxPartitionRcu = { value: 0, key: "" };
+    this.maxSecondsOverLimit = { value: 0, key: "" };
+  }
+
+  count(name: string, n = 1): void {
+    this.counters.set(name, (this.counters.get(name) ?? 0) + n);
+  }
+
+  get(name: string): number {
+    return this.counters.get(name) ?? 0;
+  }
+
+  max(name: string, v: number): void {
+    if (v > (this.maxima.get(name) ?? Number.NEGATIVE_INFINITY)) this.maxima.set(name, v);
+  }
+
+  /** Real writes (or reads) one simulated call on `pk` stands for, on that one key. */
+  perKey(pk: string): { total: number; onKey: number } {
+    const org = pk.split("#")[1] ?? "";
+    const k = this.weights.ofOrg(org);
+    const perSecond = Math.min(k, Math.max(1, this.weights.rateOf(org)));
+    if (pk.startsWith("IDEM#")) return { total: k, onKey: 1 };
+    if (/^(MSG|LOG|REC|PARK)#/.test(pk))
+      return { total: k, onKey: Math.max(1, perSecond / this.weights.shards) };
+    return { total: k, onKey: perSecond };
+  }
+
+  private load(pk: string): Load {
+    const sec = Math.floor(this.engine.t / 1000);
+    let l = this.loads.get(pk);
+    if (!l) {
+      l = { sec, w: 0, r: 0, overSeconds: 0 };
+      this.loads.set(pk, l);
+    }
+    if (l.sec !== sec) {
+      l.overSeconds = l.w > 1000 && l.sec === sec - 1 ? l.overSeconds + 1 : 0;
+      Object.assign(l, { sec, w: 0, r: 0 });
+    }
+    return l;
+  }
+
+  private tableNow() {
+    const sec = Math.floor(this.engine.t / 1000);
+    if (this.table.sec !== sec) this.table = { sec, w: 0, r: 0 };
+    return this.table;
+  }
+
+  /** Write units consumed on `pk` this second (what decides throttling). */
+  partitionLoad(pk: string): number {
+    return this.load(pk).w;
+  }
+
+  write(pk: string, units: number, _item?: unknown): void {
+    const { total, onKey } = this.perKey(pk);
+    const l = this.load(pk);
+    l.w += units * onKey;
+    if (l.w > this.maxPartitionWcu.value) this.maxPartitionWcu = { value: l.w, key: pk };
+    if (l.w > 1000 && l.overSeconds + 1 > this.maxSecondsOverLimit.value)
+      this.maxSecondsOverLimit = { value: l.overSeconds + 1, key: pk };
+    const t = this.tableNow();
+    t.w += units * total;
+    this.max("table_wcu_per_s", t.w);
+    this.count("dynamodb_write_units", units * total);
+  }
+
+  read(pk: string, bytes: number, consistent: boolean, _item?: unknown): void {
+    const units = Math.max(1, Math.ceil(bytes / 4096)) * (consistent ? 1 : 0.5);
+    const { total, onKey } = this.perKey(pk);
+    const l = this.load(pk);
+    l.r += units * onKey;
+    if (l.r > this.maxPartitionRcu.value) this.maxPartitionRcu = { value: l.r, key: pk };
+    const t = this.tableNow();
+    t.r += units * total;
+    this.max("table_rcu_per_s", t.r);
+    this.count("dynamodb_read_units", units * total);
+  }
+}

@@ -1,0 +1,150 @@
+/**
+ * The discrete-event engine: a virtual clock, a priority queue of timed callbacks, and a
+ * seeded random source. The production code runs unchanged on top of it: every model (SQS,
+ * Lambda, DynamoDB, the receivers) answers with a promise that resolves when the virtual
+ * clock reaches the modelled latency, and `setTimeout` itself is virtual while a run lasts
+ * (the store's backoffs, the sender's deadline), so no real time is ever waited.
+ *
+ * After each callback the engine lets the microtask queue drain (one `setImmediate`, which
+ * Node runs only once no promise reaction is pending) before it moves the clock: the code a
+ * resolved promise resumes runs "at" the time it was resolved, as on a real machine with
+ * infinitely fast CPUs.
+ */
+
+/** Virtual epoch of every run: the figures never depend on the wall clock. */
+export const SIM_EPOCH_MS = Date.UTC(2026, 0, 5, 0, 0, 0);
+
+interface Timer {
+  at: number;
+  seq: number;
+  fn: () => void;
+  cancelled?: boolean;
+}
+
+/** A binary min-heap; the engine's orders timers on (at, seq), so same-time callbacks run FIFO. */
+export class MinHeap<T> {
+  private items: T[] = [];
+  constructor(private readonly before: (x: T, y: T) => boolean) {}
+  get size(): number {
+    return this.items.length;
+  }
+  peek(): T | undefined {
+    return this.items[0];
+  }
+  push(t: T): void {
+    const a = this.items;
+    a.push(t);
+    let i = a.length - 1;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (!this.before(a[i]!, a[p]!)) break;
+      [a[i], a[p]] = [a[p]!, a[i]!];
+      i = p;
+    }
+  }
+  pop(): T | undefined {
+    const a = this.items;
+    const top = a[0];
+    const last = a.pop();
+    if (a.length > 0 && last) {
+      a[0] = last;
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < a.length && this.before(a[l]!, a[m]!)) m = l;
+        if (r < a.length && this.before(a[r]!, a[m]!)) m = r;
+        if (m === i) break;
+        [a[i], a[m]] = [a[m]!, a[i]!];
+        i = m;
+      }
+    }
+    return top;
+  }
+}
+
+const before = (x: Timer, y: Timer) => x.at < y.at || (x.at === y.at && x.seq < y.seq);
+
+/** mulberry32: a tiny seeded 32-bit generator, enough for latencies and coin flips. */
+export function seededRandom(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const realSetImmediate = setImmediate;
+const drain = () => new Promise<void>((r) => realSetImmediate(r));
+
+export class Engine {
+  /** Virtual milliseconds since SIM_EPOCH_MS. */
+  t = 0;
+  readonly random: () => number;
+  private heap = new MinHeap<Timer>(before);
+  private seq = 0;
+  /** Callbacks run (a measure of the work the run did). */
+  steps = 0;
+
+  constructor(seed: number) {
+    this.random = seededRandom(seed);
+  }
+
+  /** The virtual wall clock, for `deps.now`. */
+  readonly now = (): Date => new Date(SIM_EPOCH_MS + this.t);
+  readonly nowMs = (): number => SIM_EPOCH_MS + this.t;
+
+  at(t: number, fn: () => void): Timer {
+    const timer: Timer = { at: Math.max(t, this.t), seq: this.seq++, fn };
+    this.heap.push(timer);
+    return timer;
+  }
+
+  after(ms: number, fn: () => void): Timer {
+    return this.at(this.t + Math.max(0, ms), fn);
+  }
+
+  /** A promise that resolves `ms` virtual milliseconds from now. */
+  sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => this.after(ms, resolve));
+  }
+
+  /** Runs every callback due up to `until` (virtual ms), then leaves the clock there. */
+  async run(until: number): Promise<void> {
+    const restore = this.virtualTimers();
+    try {
+      for (;;) {
+        const next = this.heap.peek();
+        if (!next || next.at > until) break;
+        this.heap.pop();
+        if (next.cancelled) continue;
+        this.t = next.at;
+        this.steps++;
+        next.fn();
+        await drain();
+      }
+      this.t = Math.max(this.t, until);
+    } finally {
+      restore();
+    }
+  }
+
+  /** While a run lasts, setTimeout/clearTimeout schedule on the virtual clock. */
+  private virtualTimers(): () => void {
+    const g = globalThis as unknown as Record<string, unknown>;
+    const saved = { setTimeout: g.setTimeout, clearTimeout: g.clearTimeout };
+    g.setTimeout = (fn: (...a: unknown[]) => void, ms?: number, ...args: unknown[]) => {
+      const timer = this.after(ms ?? 0, () => fn(...args));
+      return Object.assign(timer, { unref: () => timer, ref: () => timer, hasRef: () => false });
+    };
+    g.clearTimeout = (timer: unknown) => {
+      if (timer && typeof timer === "object" && "seq" in timer) (timer as Timer).cancelled = true;
+      else (saved.clearTimeout as (t: unknown) => void)(timer);
+    };
+    return () => Object.assign(g, saved);
+  }
+}

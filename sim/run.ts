@@ -1,0 +1,199 @@
+/**
+ * One run of a scenario (with its fault, or without it as the baseline): builds the world,
+ * seeds the tenants, publishes, runs the clock, and reads the figures off the models.
+ */
+import { logger } from "../core/log/index.js";
+import { Delays, type Percentiles } from "./stats.js";
+import { type Group, publish, type Seeded, seed } from "./tenants.js";
+import { QUEUE, World, type WorldSettings } from "./world.js";
+
+export interface RunSpec {
+  groups: Group[];
+  /** Seconds of traffic, then `drainSeconds` more with no new events. */
+  seconds: number;
+  drainSeconds?: number;
+  /** When the fault starts and ends (seconds), for the per-hour figures. */
+  faultFrom?: number;
+  faultTo?: number;
+  world?: Omit<WorldSettings, "seed">;
+  /** Events published in the first seconds are left out of the delay figures (the start-up transient). */
+  warmupSeconds?: number;
+  /** Applied to the world once seeded (e.g. DynamoDB throttling for a while). */
+  arrange?: (world: World, faulty: boolean, t0: number) => void;
+}
+
+export interface RunFigures {
+  simulated_seconds: number;
+  events: number;
+  deliveries: number;
+  lost: number;
+  duplicates: number;
+  healthy: Percentiles;
+  healthy_by_hour: (Percentiles & { hour: number })[];
+  max_in_flight: Record<string, number>;
+  max_partition_wcu_per_s: number;
+  max_partition_wcu_key: string;
+  max_partition_rcu_per_s: number;
+  max_seconds_over_partition_limit: number;
+  throttled_writes_dropped: number;
+  max_create_schedule_per_s: number;
+  pending_schedules_max: number;
+  bad_endpoint_requests_per_hour: { first: number; last: number };
+  bad_endpoint_resends_per_hour: { first: number; last: number };
+  lost_to_retention: number;
+  cost_per_million_usd: number;
+  dead_lettered: number;
+  counters: Record<string, number>;
+  steps: number;
+}
+
+/** Log lines that mean a write was given up (counted, not printed). */
+const DROPS = ["delivery log write failed", "endpoint health update failed"];
+
+function hookLogger(world: World, meter: { count(n: string, v?: number): void }, meanK: () => number) {
+  const saved = { error: logger.error, warn: logger.warn, info: logger.info };
+  const count = (msg: unknown, attrs: unknown) => {
+    const text = String(msg);
+    const items = (attrs as { items?: number } | undefined)?.items ?? 1;
+    if (DROPS.includes(text) && process.env.SIM_DEBUG) console.error(text, attrs);
+    if (DROPS.includes(text)) meter.count("throttled_writes_dropped", items * meanK());
+    meter.count(`log:${text}`, 1);
+  };
+  logger.error = ((m: unknown, a: unknown) => count(m, a)) as typeof logger.error;
+  logger.warn = ((m: unknown, a: unknown) => count(m, a)) as typeof logger.warn;
+  logger.info = (() => {}) as typeof logger.info;
+  void world;
+  return () => Object.assign(logger, saved);
+}
+
+export async function runOnce(spec: RunSpec, seed_: number, faulty: boolean): Promise<RunFigures> {
+  const world = new World({ seed: seed_, ...spec.world });
+  const undo = world.receivers.install();
+  let events = 0;
+  const meanK = () => (events > 0 ? events / Math.max(1, world.meter.get("sim_events")) : 1);
+  const unhook = hookLogger(world, world.meter, meanK);
+  try {
+    const seeding = seed(world, spec.groups, faulty);
+    let seeded: Seeded | undefined;
+    void seeding.then((s) => (seeded = s));
+    while (!seeded) await world.engine.run(world.engine.t + 60_000);
+    world.meter.reset();
+    const t0 = world.engine.t;
+    world.t0 = t0;
+    const figures = observe(world, seeded, spec, t0, faulty);
+    world.start();
+    spec.arrange?.(world, faulty, t0);
+    events = publish(world, spec.groups, spec.seconds, t0);
+    world.meter.count(
+      "sim_events",
+      spec.groups.reduce(
+        (n, g) =>
+          n + Math.floor(((Math.min(spec.seconds, g.to ?? spec.seconds) - (g.from ?? 0)) * g.ratePerS) / g.k),
+        0,
+      ),
+    );
+    // Messages waiting to be received (not the delayed ones): the backlog the consumers are behind.
+    const backlog = () =>
+      [QUEUE.ingest, QUEUE.delivery, QUEUE.deliverySlow].reduce(
+        (n, q) => n + world.sqs.queues.get(q)!.visibleWeight,
+        0,
+      );
+    world.engine.at(t0 + spec.seconds * 500, () => world.meter.count("backlog_mid", backlog()));
+    world.engine.at(t0 + spec.seconds * 1000 - 1, () => world.meter.count("backlog_end", backlog()));
+    const end = t0 + (spec.seconds + (spec.drainSeconds ?? 0)) * 1000;
+    await world.engine.run(end);
+    return figures(events);
+  } finally {
+    unhook();
+    undo();
+  }
+}
+
+function observe(world: World, seeded: Seeded, spec: RunSpec, t0: number, faulty: boolean) {
+  const delays = new Delays();
+  const seen = new Set<string>();
+  let deliveries = 0;
+  let duplicates = 0;
+  const faultFrom = t0 + (spec.faultFrom ?? 0) * 1000;
+  const faultTo = t0 + (spec.faultTo ?? spec.seconds) * 1000;
+  const badReq = new Map<number, number>();
+  const badResend = new Map<number, number>();
+  const hourOf = (t: number) => Math.floor((t - faultFrom) / 3_600_000);
+  const inFault = (t: number) => faulty && t >= faultFrom && t < faultTo;
+  const bad = (org: string) => seeded.faultyOrgs.has(org);
+  world.receivers.onRequest = (r, t) => {
+    const k = world.cohort.get(r.org) ?? 1;
+    if (r.status === 0) {
+      if (bad(r.org) && inFault(t)) badReq.set(hourOf(t), (badReq.get(hourOf(t)) ?? 0) + k);
+      return;
+    }
+    if (r.status < 200 || r.status >= 300) return;
+    const key = `${r.msgId}|${r.endpoint}`;
+    if (seen.has(key)) duplicates += k;
+    else seen.add(key);
+    deliveries += k;
+    if (!bad(r.org) && r.publishedAt >= t0 + (spec.warmupSeconds ?? 0) * 1000)
+      delays.add(t - r.publishedAt, k, Math.floor((t - t0) / 3_600_000));
+  };
+  world.onEnqueue = (url, tags, k) => {
+    if (url === QUEUE.ingest || !tags.org || !bad(tags.org) || !inFault(world.engine.t)) return;
+    const h = hourOf(world.engine.t);
+    badResend.set(h, (badResend.get(h) ?? 0) + k);
+  };
+  return (events: number): RunFigures => {
+    const m = world.meter;
+    const hours = Math.max(
+      1,
+      Math.ceil((Math.min(faultTo, t0 + spec.seconds * 1000) - faultFrom) / 3_600_000),
+    );
+    const perHour = (map: Map<number, number>) => ({ first: map.get(0) ?? 0, last: map.get(hours - 1) ?? 0 });
+    const inFlight: Record<string, number> = {};
+    for (const url of world.sqs.queues.keys()) inFlight[url] = m.maxima.get(`in_flight:${url}`) ?? 0;
+    const dlq = world.sqs.queues.get(QUEUE.deliveryDlq)!.stored;
+    return {
+      simulated_seconds: Math.round((world.engine.t - t0) / 1000),
+      events,
+      deliveries,
+      lost: m.get("lost_to_retention") + m.get("async_invocations_dropped"),
+      duplicates,
+      healthy: delays.percentiles(),
+      healthy_by_hour: delays.hours().map((hour) => ({ hour, ...delays.percentiles(hour) })),
+      max_in_flight: inFlight,
+      max_partition_wcu_per_s: Math.round(m.maxPartitionWcu.value),
+      max_partition_wcu_key: m.maxPartitionWcu.key,
+      max_partition_rcu_per_s: Math.round(m.maxPartitionRcu.value),
+      max_seconds_over_partition_limit: m.maxSecondsOverLimit.value,
+      throttled_writes_dropped: Math.round(m.get("throttled_writes_dropped")),
+      max_create_schedule_per_s: m.maxima.get("create_schedule_per_s") ?? 0,
+      pending_schedules_max: m.maxima.get("pending_schedules") ?? 0,
+      bad_endpoint_requests_per_hour: perHour(badReq),
+      bad_endpoint_resends_per_hour: perHour(badResend),
+      lost_to_retention: m.get("lost_to_retention"),
+      cost_per_million_usd: costPerMillion(m.counters, events),
+      dead_lettered: dlq,
+      counters: Object.fromEntries([...m.counters].map(([k, v]) => [k, Math.round(v)])),
+      steps: world.engine.steps,
+    };
+  };
+}
+
+/**
+ * List prices, us-east-1 (2026): SQS $0.40 per million 64 KB requests; Lambda arm64
+ * $0.0000133334 per GB-s and $0.20 per million requests; DynamoDB on demand $0.625 per million
+ * write units, $0.125 per million read units; Scheduler $1.00 per million invocations; KMS
+ * $0.03 per 10,000 requests. Receives and deletes are billed as SQS requests too (one receive
+ * and one delete per batch of 10 counted here as two per invocation).
+ */
+export function costPerMillion(c: Map<string, number>, events: number): number {
+  const get = (k: string) => c.get(k) ?? 0;
+  const invocations = [...c].filter(([k]) => k.startsWith("invocations:")).reduce((n, [, v]) => n + v, 0);
+  const usd =
+    ((get("sqs_requests") + 2 * invocations) * 0.4) / 1e6 +
+    get("lambda_gb_seconds") * 0.0000133334 +
+    (invocations * 0.2) / 1e6 +
+    (get("dynamodb_write_units") * 0.625) / 1e6 +
+    (get("dynamodb_read_units") * 0.125) / 1e6 +
+    (get("create_schedule") * 1.0) / 1e6 +
+    (get("kms_requests") * 0.03) / 1e4;
+  return events > 0 ? Math.round((usd / events) * 1e6 * 100) / 100 : 0;
+}

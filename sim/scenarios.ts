@@ -1,0 +1,201 @@
+/**
+ * The scenarios of issue #25, each a function of its fault (true) or its baseline (false).
+ *
+ * `scale.k` multiplies every cohort size and `scale.span` every duration: the cohort test
+ * runs a scenario at k/10 on a span/10 and compares the figures (test/sim/cohort.test.ts).
+ * Cohort sizes are chosen so a scenario runs in minutes on a 2-core machine; each is printed.
+ */
+import type { Behaviour } from "./receivers.js";
+import type { RunSpec } from "./run.js";
+import type { Group } from "./tenants.js";
+
+export interface Scale {
+  k: number;
+  span: number;
+}
+
+export interface Scenario {
+  name: string;
+  description: string;
+  /** Starts with the event sources scaled down (5 concurrent invocations); others start scaled up. */
+  cold?: boolean;
+  spec(faulty: boolean, scale: Scale): RunSpec;
+}
+
+const HOUR = 3600;
+const DAY = 24 * HOUR;
+const k = (base: number, s: Scale) => Math.max(1, Math.round(base * s.k));
+
+/** Tenants at a rate, healthy endpoints, fan-out 1-5 (the background every scenario has). */
+function others(rate: number, base: number, s: Scale, tenants = 200): Group {
+  return { name: "ok", tenants, endpointsPerTenant: 15, ratePerS: rate, k: k(base, s), fanout: "mix" };
+}
+
+/** One tenant with one endpoint at `rate`, behaving `b` while faulty. */
+function single(name: string, rate: number, base: number, s: Scale, b: (t: number) => Behaviour): Group {
+  return {
+    name,
+    tenants: 1,
+    endpointsPerTenant: 1,
+    ratePerS: rate,
+    k: k(base, s),
+    fanout: 1,
+    atFault: true,
+    behaviour: (_i, _j, t) => b(t),
+  };
+}
+
+export const scenarios: Scenario[] = [
+  {
+    name: "steady-10k",
+    description:
+      "10,000 events/s for 1 h, 5,000 tenants, 100,000 endpoints (fan-out 1-5), 1 % of endpoints failing",
+    spec: (_faulty, s) => ({
+      seconds: HOUR * s.span,
+      drainSeconds: 600 * s.span,
+      groups: [
+        { name: "ok", tenants: 4000, endpointsPerTenant: 20, ratePerS: 8000, k: k(4000, s), fanout: "mix" },
+        {
+          name: "fail",
+          tenants: 1000,
+          endpointsPerTenant: 20,
+          ratePerS: 2000,
+          k: k(4000, s),
+          fanout: "mix",
+          atFault: true,
+          behaviour: (_i, j) => (j === 0 ? "5xx" : "healthy"),
+        },
+      ],
+    }),
+  },
+  {
+    name: "hot-tenant",
+    description: "one tenant at 5,000 events/s whose endpoints have payload filters, the rest at 5,000/s",
+    spec: (faulty, s) => ({
+      seconds: 300 * s.span,
+      drainSeconds: 120,
+      groups: [
+        others(5000, 200, s, 1000),
+        ...(faulty
+          ? [
+              {
+                name: "hot",
+                tenants: 1,
+                endpointsPerTenant: 3,
+                ratePerS: 5000,
+                k: k(200, s),
+                fanout: 1,
+                atFault: true,
+                filter: { data: { amount: { $gte: 100 } } },
+              } as Group,
+            ]
+          : []),
+      ],
+    }),
+  },
+  {
+    name: "dead-endpoint-3d",
+    description:
+      "one endpoint receiving 5,000 events/s is dead for 3 days, then recovers (6 h observed after)",
+    spec: (_faulty, s) => {
+      const outage = 3 * DAY * s.span;
+      return {
+        seconds: outage + 6 * HOUR * s.span,
+        faultFrom: 0,
+        faultTo: outage,
+        groups: [
+          others(1000, 50_000, s),
+          single("dead", 5000, 1_000_000, s, (t) => (t < outage * 1000 ? "5xx" : "healthy")),
+        ],
+      };
+    },
+  },
+  {
+    name: "flapping",
+    description: "an endpoint failing 50 % of requests at 5,000 events/s for 6 h",
+    spec: (_faulty, s) => ({
+      seconds: 6 * HOUR * s.span,
+      drainSeconds: 600,
+      groups: [others(1000, 5000, s), single("flap", 5000, 20_000, s, () => "flapping")],
+    }),
+  },
+  {
+    name: "just-under-budget",
+    description: "an endpoint answering 200 in 1.9 s at 1,000 events/s for 1 h",
+    spec: (_faulty, s) => ({
+      seconds: HOUR * s.span,
+      drainSeconds: 300,
+      groups: [others(1000, 1000, s), single("slow", 1000, 1000, s, () => "under-budget")],
+    }),
+  },
+  {
+    name: "burst",
+    cold: true,
+    description: "1,000,000 events published within 60 s (baseline: 1,000 events/s for 60 s)",
+    spec: (faulty, s) => ({
+      seconds: 60 * s.span,
+      drainSeconds: 1800,
+      groups: [{ ...others(faulty ? 1_000_000 / 60 : 1000, faulty ? 100 : 10, s, 1000), atFault: false }],
+    }),
+  },
+  {
+    name: "throttle-storm",
+    description: "DynamoDB throttles 20 % of writes for 10 min, at 2,000 events/s",
+    spec: (faulty, s) => ({
+      seconds: 1200 * s.span,
+      drainSeconds: 600,
+      faultFrom: 300 * s.span,
+      faultTo: 900 * s.span,
+      groups: [others(2000, 400, s, 500)],
+      arrange: (world, _f, t0) => {
+        if (!faulty) return;
+        world.engine.at(t0 + 300_000 * s.span, () => (world.dynamo.faults.throttleWrites = 0.2));
+        world.engine.at(t0 + 900_000 * s.span, () => (world.dynamo.faults.throttleWrites = 0));
+      },
+    }),
+  },
+  {
+    name: "smoke",
+    description: "a few minutes at 200 events/s with one failing endpoint (what npm test runs)",
+    spec: (_faulty, s) => ({
+      seconds: 600 * s.span,
+      drainSeconds: 60,
+      warmupSeconds: 10,
+      world: { warm: true },
+      groups: [others(200, 10, s, 50), single("bad", 100, 10, s, () => "5xx")],
+    }),
+  },
+  {
+    name: "calibration",
+    cold: true,
+    description:
+      "the local stack's settings: 2 tenants x 100 events at once, one endpoint hanging (baseline: both healthy)",
+    spec: () => calibrationSpec(true),
+  },
+];
+
+/** The held-out shape on the local stack's own settings (core/config/infra.ts localConcurrency). */
+export function calibrationSpec(hanging: boolean): RunSpec {
+  return {
+    seconds: 1,
+    drainSeconds: 300,
+    world: {
+      ingest: { maxConcurrency: 4 },
+      deliver: { maxConcurrency: 8 },
+      deliverSlow: { maxConcurrency: 4 },
+    },
+    groups: [
+      { name: "a", tenants: 1, endpointsPerTenant: 1, ratePerS: 100, k: 1, fanout: 1 },
+      {
+        name: "b",
+        tenants: 1,
+        endpointsPerTenant: 1,
+        ratePerS: 100,
+        k: 1,
+        fanout: 1,
+        atFault: true,
+        behaviour: () => (hanging ? "hang" : "healthy"),
+      },
+    ],
+  };
+}

@@ -1,0 +1,130 @@
+/**
+ * The tenants of a scenario: organizations, their endpoints (stored through the production
+ * endpoint store, secrets sealed under a KMS-wrapped data key), and the producers that publish
+ * their events on the ingest queue.
+ */
+import { newEndpointRecord } from "../core/endpoints/record.js";
+import type { Behaviour } from "./receivers.js";
+import type { World } from "./world.js";
+
+/** The five event types events use; endpoint j of a tenant subscribes to one of them (fan-out 1-5). */
+export const TYPES = [
+  "telephony.incoming",
+  "telephony.complete",
+  "telephony.tool",
+  "web.incoming",
+  "web.complete",
+];
+const UNUSED_TYPE = "issue.reported";
+
+export interface Group {
+  name: string;
+  tenants: number;
+  endpointsPerTenant: number;
+  /** Real events per second, the whole group together. */
+  ratePerS: number;
+  /** Real events one simulated event stands for. */
+  k: number;
+  /** "mix": endpoint j subscribes to type m(j), so an event of a random type reaches 1-5 of them. */
+  fanout: "mix" | number;
+  /** The behaviour of endpoint j of tenant i at virtual time t. */
+  behaviour?: (i: number, j: number, t: number) => Behaviour;
+  /** Payload filter every endpoint of the group has (it matches half the events). */
+  filter?: Record<string, unknown>;
+  /** This group's tenants are the ones at fault (not counted in `healthy`). */
+  atFault?: boolean;
+  /** When the group publishes (virtual seconds); default the whole scenario. */
+  from?: number;
+  to?: number;
+  payloadBytes?: number;
+}
+
+const CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+/** A deterministic id of the production format (`prefix_` + 26 Crockford characters). */
+export function simId(prefix: string, n: number): string {
+  let s = "";
+  for (let x = n; s.length < 26; x = Math.floor(x / 32)) s = CROCKFORD[x % 32] + s;
+  return `${prefix}_${s}`;
+}
+
+/** Type index endpoint j subscribes to with the 1-5 mix: 0 | 1 1 | 2 2 2 | 3 3 3 3 | 4 4 4 4 4. */
+function mixType(j: number): string {
+  const bounds = [1, 3, 6, 10, 15];
+  const i = bounds.findIndex((b) => j < b);
+  return i < 0 ? UNUSED_TYPE : TYPES[i]!;
+}
+
+export interface Seeded {
+  orgs: string[];
+  faultyOrgs: Set<string>;
+  endpointOrg: Map<string, string>;
+}
+
+export async function seed(world: World, groups: Group[], faulty: boolean): Promise<Seeded> {
+  const out: Seeded = { orgs: [], faultyOrgs: new Set(), endpointOrg: new Map() };
+  let n = 0;
+  const jobs: (() => Promise<void>)[] = [];
+  groups.forEach((g, gi) => {
+    for (let i = 0; i < g.tenants; i++) {
+      const org = `org_${g.name}_${i}`;
+      world.cohort.set(org, g.k);
+      world.rates.set(org, g.ratePerS / g.tenants);
+      out.orgs.push(org);
+      if (faulty && g.atFault) out.faultyOrgs.add(org);
+      for (let j = 0; j < g.endpointsPerTenant; j++) {
+        const id = simId("ep", ++n);
+        out.endpointOrg.set(id, org);
+        const name = `g${gi}-${i}-${j}`;
+        const behaviour = g.behaviour;
+        world.receivers.set(name, (t) => (faulty && behaviour ? behaviour(i, j, t - world.t0) : "healthy"));
+        const rec = newEndpointRecord(
+          {
+            org_id: org,
+            url: `http://${name}.sim/${id}`,
+            secret: `whsec_${Buffer.alloc(24, n % 251).toString("base64")}`,
+            event_types: [g.fanout === "mix" ? mixType(j) : TYPES[0]!],
+            filter: g.filter ? JSON.stringify(g.filter) : null,
+          },
+          world.engine.now(),
+        );
+        jobs.push(async () => {
+          const ok = await world.admin.endpointStore.insert({ ...rec, id }, { max: 10_000 });
+          if (!ok) throw new Error(`seeding ${id} failed`);
+        });
+      }
+    }
+  });
+  // 64 at a time: seeding is setup, not the scenario (its load is reset before the run).
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 64 }, async () => {
+      while (next < jobs.length) await jobs[next++]!();
+    }),
+  );
+  return out;
+}
+
+/** Schedules every group's events on the ingest queue, evenly spaced, tenants in turn. */
+export function publish(world: World, groups: Group[], seconds: number, t0: number): number {
+  let events = 0;
+  groups.forEach((g) => {
+    const from = (g.from ?? 0) * 1000;
+    const to = Math.min(seconds, g.to ?? seconds) * 1000;
+    const perMs = g.ratePerS / g.k / 1000;
+    const count = Math.floor((to - from) * perMs);
+    const pad = "x".repeat(g.payloadBytes ?? 900);
+    const types = g.fanout === "mix" ? TYPES : [TYPES[0]!];
+    for (let e = 0; e < count; e++) {
+      const at = t0 + from + e / perMs;
+      const org = `org_${g.name}_${e % g.tenants}`;
+      const type = types[Math.floor(world.engine.random() * types.length)]!;
+      const amount = e % 2 === 0 ? 150 : 50;
+      world.engine.at(at, () => {
+        const data = { sim: { t: world.engine.t, org }, amount, pad };
+        world.sqs.enqueue("ingest", JSON.stringify({ org_id: org, type, data }), 0);
+      });
+      events += g.k;
+    }
+  });
+  return events;
+}

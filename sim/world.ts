@@ -1,0 +1,188 @@
+/**
+ * One simulated deployment: the models of AWS (sim/aws/), the receivers, and the service's
+ * production handlers wired to them exactly as functions/*.ts wires them to AWS — one
+ * composition root (`createDeps`) per Lambda instance, with the models in place of the AWS
+ * clients and the virtual clock as `now`.
+ */
+
+import type { KMSClient } from "@aws-sdk/client-kms";
+import type { SchedulerClient } from "@aws-sdk/client-scheduler";
+import type { SQSClient } from "@aws-sdk/client-sqs";
+import { type Config, functions, loadConfig, queues, table } from "../core/config/index.js";
+import { createDeliveryHandler, createMaintenanceHandler } from "../core/delivery/index.js";
+import { createDeps, type Deps } from "../core/deps.js";
+import { createIngestHandler } from "../core/events/index.js";
+import { eventBridgeScheduler } from "../core/scheduler/index.js";
+import type { Db } from "../core/store/index.js";
+import { kmsKeyWrapper } from "../core/store/key-wrap.js";
+import { createSecretsAtRest } from "../core/store/secrets-at-rest.js";
+import { DynamoModel } from "./aws/dynamodb.js";
+import { KmsModel } from "./aws/kms.js";
+import { Account, EventSourceMapping, type MappingSettings, type SqsHandler } from "./aws/lambda.js";
+import { Meter } from "./aws/meter.js";
+import { SchedulerModel } from "./aws/scheduler.js";
+import { type SimQueue, SqsModel } from "./aws/sqs.js";
+import { Engine } from "./engine.js";
+import { Receivers } from "./receivers.js";
+
+export const QUEUE = {
+  ingest: "ingest",
+  ingestDlq: "ingest-dlq",
+  delivery: "delivery",
+  deliveryDlq: "delivery-dlq",
+  deliverySlow: "delivery-slow",
+} as const;
+const ARN = (name: string) => `arn:aws:sqs:sim:000000000000:${name}`;
+const MAINTENANCE_ARN = "arn:aws:lambda:sim:000000000000:function:maintenance";
+
+/** What a scenario may change of the deployment (the settings under test). */
+export interface WorldSettings {
+  seed: number;
+  /** Environment overrides (core/config/runtime.ts names), e.g. BREAKER_FAILURES. */
+  env?: Record<string, string>;
+  ingest?: Partial<MappingSettings>;
+  deliver?: Partial<MappingSettings>;
+  deliverSlow?: Partial<MappingSettings>;
+  accountConcurrency?: number;
+  /** The mappings start scaled up (steady state) instead of at 5 concurrent invocations. */
+  warm?: boolean;
+}
+
+/** A message body's organization and endpoint (ingest messages and delivery tasks both carry org_id). */
+export function bodyTags(body: string): { org?: string; endpoint?: string } {
+  const org = /"org_id":"([^"]+)"/.exec(body)?.[1];
+  const endpoint = /"endpoint_id":"([^"]+)"/.exec(body)?.[1];
+  return { org, endpoint };
+}
+
+export class World {
+  readonly engine: Engine;
+  readonly meter: Meter;
+  readonly dynamo: DynamoModel;
+  readonly sqs: SqsModel;
+  readonly kms: KmsModel;
+  readonly scheduler: SchedulerModel;
+  readonly receivers: Receivers;
+  readonly config: Config;
+  /** Each organization's cohort size k (real events per simulated one). */
+  readonly cohort = new Map<string, number>();
+  /** Each organization's real events per second. */
+  readonly rates = new Map<string, number>();
+  /** When the scenario's clock starts (virtual ms; the seeding runs before it). */
+  t0 = 0;
+  /** Called for every message put on a queue (re-sends included). */
+  onEnqueue?: (url: string, tags: { org?: string; endpoint?: string }, k: number) => void;
+  private maintenance?: (event: unknown) => Promise<unknown>;
+  /** The composition root the seeding and the checks use (not a Lambda instance's). */
+  readonly admin: Deps;
+
+  constructor(readonly settings: WorldSettings) {
+    this.engine = new Engine(settings.seed);
+    this.meter = new Meter(this.engine, {
+      ofOrg: (org) => this.cohort.get(org) ?? 1,
+      rateOf: (org) => this.rates.get(org) ?? 1,
+      shards: table.shards,
+    });
+    this.dynamo = new DynamoModel(this.engine, this.meter);
+    const weightOf = (body: string) => this.cohort.get(bodyTags(body).org ?? "") ?? 1;
+    this.sqs = new SqsModel(this.engine, this.meter, weightOf);
+    this.kms = new KmsModel(this.engine, this.meter);
+    this.scheduler = new SchedulerModel(this.engine, this.meter, this.schedulerTargets(), weightOf);
+    this.receivers = new Receivers(this.engine, this.meter);
+    this.config = loadConfig({
+      AWS_REGION: "us-east-1",
+      TABLE_NAME: "Webhooks",
+      INGEST_QUEUE_URL: QUEUE.ingest,
+      INGEST_DLQ_URL: QUEUE.ingestDlq,
+      DELIVERY_QUEUE_URL: QUEUE.delivery,
+      DELIVERY_DLQ_URL: QUEUE.deliveryDlq,
+      DELIVERY_SLOW_QUEUE_URL: QUEUE.deliverySlow,
+      SCHEDULER_MODE: "eventbridge",
+      SCHEDULE_GROUP: "sim",
+      SCHEDULER_ROLE_ARN: "arn:aws:iam::000000000000:role/sim",
+      INGEST_QUEUE_ARN: ARN(QUEUE.ingest),
+      DELIVERY_QUEUE_ARN: ARN(QUEUE.delivery),
+      MAINTENANCE_FUNCTION_ARN: MAINTENANCE_ARN,
+      SECRETS_KMS_KEY_ID: "alias/sim",
+      ALLOW_PRIVATE_TARGETS: "true",
+      ...settings.env,
+    });
+    this.makeQueues();
+    this.admin = this.instance();
+  }
+
+  private makeQueues(): void {
+    const q = (url: string, s: SimQueue["settings"]) => this.sqs.queue(url, s);
+    const ingestDlq = q(QUEUE.ingestDlq, { ...queues.ingest, maxReceiveCount: Number.POSITIVE_INFINITY });
+    const deliveryDlq = q(QUEUE.deliveryDlq, {
+      ...queues.delivery,
+      maxReceiveCount: Number.POSITIVE_INFINITY,
+    });
+    q(QUEUE.ingest, queues.ingest).dlq = ingestDlq;
+    q(QUEUE.delivery, queues.delivery).dlq = deliveryDlq;
+    q(QUEUE.deliverySlow, queues.deliverySlow).dlq = deliveryDlq;
+    const enqueue = this.sqs.enqueue.bind(this.sqs);
+    this.sqs.enqueue = (url, body, delay, attrs) => {
+      const tags = bodyTags(body);
+      this.onEnqueue?.(url, tags, this.cohort.get(tags.org ?? "") ?? 1);
+      return enqueue(url, body, delay, attrs);
+    };
+  }
+
+  private schedulerTargets() {
+    return {
+      queue: (arn: string, body: string) => {
+        const url = arn.slice(arn.lastIndexOf(":") + 1);
+        this.sqs.enqueue(url, body, 0);
+      },
+      invoke: async (_arn: string, body: string) => {
+        this.maintenance ??= createMaintenanceHandler(this.instance());
+        await this.maintenance(body);
+      },
+    };
+  }
+
+  /** One Lambda instance's composition root: its own caches, the shared models. */
+  instance(): Deps {
+    const db = { doc: this.dynamo.doc, table: this.config.tableName } as unknown as Db;
+    const wrapper = kmsKeyWrapper(this.config.secrets.kmsKeyId!, this.kms.client as unknown as KMSClient);
+    db.secrets = createSecretsAtRest(db, () => wrapper, this.engine.nowMs);
+    const sqs = this.sqs.client as unknown as SQSClient;
+    const scheduler = eventBridgeScheduler(this.config, {
+      client: this.scheduler.client as unknown as SchedulerClient,
+      sqs,
+      now: this.engine.now,
+    });
+    return createDeps(this.config, { db, sqs, scheduler, now: this.engine.now });
+  }
+
+  /** The three event source mappings, with the deployment's settings (core/config/infra.ts). */
+  start(): void {
+    const account = new Account(this.settings.accountConcurrency);
+    const mapping = (
+      name: string,
+      url: string,
+      base: MappingSettings,
+      over: Partial<MappingSettings> | undefined,
+      make: () => SqsHandler,
+    ) =>
+      new EventSourceMapping(
+        name,
+        this.engine,
+        this.meter,
+        account,
+        this.sqs.queues.get(url)!,
+        { ...base, warm: this.settings.warm, ...over },
+        make,
+      );
+    mapping("ingest", QUEUE.ingest, functions.ingest, this.settings.ingest, () =>
+      createIngestHandler(this.instance()),
+    );
+    mapping("deliver", QUEUE.delivery, functions.deliver, this.settings.deliver, () =>
+      createDeliveryHandler(this.instance(), { random: this.engine.random }),
+    );
+    mapping("deliver-slow", QUEUE.deliverySlow, functions.deliverSlow, this.settings.deliverSlow, () =>
+      createDeliveryHandler(this.instance(), { lane: "slow", random: this.engine.random }),
+    );
+  }
+}
