@@ -8,9 +8,10 @@
 import type { KMSClient } from "@aws-sdk/client-kms";
 import type { SchedulerClient } from "@aws-sdk/client-scheduler";
 import type { SQSClient } from "@aws-sdk/client-sqs";
+import { createDeps } from "../core/compose.js";
 import { type Config, functions, loadConfig, queues, table } from "../core/config/index.js";
 import { createDeliveryHandler, createMaintenanceHandler } from "../core/delivery/index.js";
-import { createDeps, type Deps } from "../core/deps.js";
+import type { Deps } from "../core/deps.js";
 import { createIngestHandler } from "../core/events/index.js";
 import { eventBridgeScheduler } from "../core/scheduler/index.js";
 import type { Db } from "../core/store/index.js";
