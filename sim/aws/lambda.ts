@@ -13,8 +13,9 @@
  * - partial batch response: records named in `batchItemFailures` stay on the queue (back after
  *   their visibility timeout), the others are deleted; a handler that throws, or runs past
  *   the function timeout, leaves the whole batch;
- * - a new instance starts cold (~250 ms here, docs/cost.md measures ~200-400 ms); each
- *   instance has its own per-process state (caches), as on Lambda.
+ * - a new instance starts cold (~250 ms here, docs/cost.md measures ~200-400 ms), unless the
+ *   mapping starts warm (a service already scaled up); each instance has its own per-process
+ *   state (caches), as on Lambda.
  * Cohorts: an invocation of records standing for Σk real messages stands for Σk / batchSize
  * real invocations running side by side; it takes that many concurrency units, and if fewer
  * were free it lasts proportionally longer (a fluid model of the same throughput).
@@ -122,8 +123,11 @@ export class EventSourceMapping {
     let handler = this.idle.pop();
     if (!handler) {
       handler = this.newInstance();
-      this.meter.count(`cold_starts:${this.name}`);
-      await this.engine.sleep(COLD_START_MS);
+      // A service already scaled up has its instances: only an event source starting cold pays.
+      if (!this.settings.warm) {
+        this.meter.count(`cold_starts:${this.name}`);
+        await this.engine.sleep(COLD_START_MS);
+      }
     }
     await this.engine.sleep(INVOKE_OVERHEAD_MS);
     const deadline = start + this.settings.timeoutSeconds * 1000;
