@@ -164,7 +164,8 @@ function observe(world: World, seeded: Seeded, spec: RunSpec, t0: number, faulty
       max_partition_rcu_per_s: Math.round(m.maxPartitionRcu.value),
       max_seconds_over_partition_limit: m.maxSecondsOverLimit.value,
       throttled_writes_dropped: Math.round(m.get("throttled_writes_dropped")),
-      max_create_schedule_per_s: m.maxima.get("create_schedule_per_s") ?? 0,
+      // What the service asked for (the quota refuses what is over 5,000/s).
+      max_create_schedule_per_s: m.maxima.get("create_schedule_asked_per_s") ?? 0,
       pending_schedules_max: m.maxima.get("pending_schedules") ?? 0,
       bad_endpoint_requests_per_hour: perHour(badReq),
       bad_endpoint_resends_per_hour: perHour(badResend),

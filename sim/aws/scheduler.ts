@@ -40,7 +40,7 @@ export interface SchedulerTargets {
 
 export class SchedulerModel {
   private schedules = new Map<string, Schedule>();
-  private second = { sec: -1, creates: 0, fires: 0 };
+  private second = { sec: -1, creates: 0, fires: 0, asked: 0 };
   pending = 0;
 
   constructor(
@@ -56,7 +56,7 @@ export class SchedulerModel {
 
   private now() {
     const sec = Math.floor(this.engine.t / 1000);
-    if (this.second.sec !== sec) this.second = { sec, creates: 0, fires: 0 };
+    if (this.second.sec !== sec) this.second = { sec, creates: 0, fires: 0, asked: 0 };
     return this.second;
   }
 
@@ -76,6 +76,8 @@ export class SchedulerModel {
     const target = input.Target as { Arn: string; Input: string };
     const k = this.weightOf(target.Input);
     const sec = this.now();
+    sec.asked += k;
+    this.meter.max("create_schedule_asked_per_s", sec.asked);
     if (sec.creates + k > CREATE_SCHEDULE_PER_S || this.pending + k > MAX_SCHEDULES) {
       this.meter.count("create_schedule_throttled", k);
       throw new ThrottlingException({ message: "Rate exceeded", Message: "Rate exceeded", $metadata: {} });
