@@ -15,6 +15,7 @@ import { authMiddleware } from "./auth.js";
 import { docsRoutes } from "./docs.js";
 import type { ApiEnv } from "./env.js";
 import { errorJson, toErrorResponse } from "./errors.js";
+import { describeOperationalWebhooks } from "./operational-webhooks.js";
 import { portalScopeMiddleware } from "./portal-scope.js";
 import { mountProfiles, profileAt, profileTags } from "./profiles/index.js";
 import { validationHook } from "./router.js";
@@ -74,6 +75,11 @@ const apiTags = [
   { name: "Organizations", description: "Tenants, managed by the platform organization's admins." },
   { name: "Portal sessions", description: "Scoped, expiring tokens for the embeddable customer portal." },
   { name: "Health", description: "Liveness of the service's parts." },
+  {
+    name: "Operational events",
+    description:
+      "Webhooks the service sends to the platform organization's endpoints about its customers' endpoints.",
+  },
 ];
 
 /** Either scheme authenticates a request (an OpenAPI list of alternatives). */
@@ -93,6 +99,7 @@ function describeApi(app: OpenAPIHono<ApiEnv>): void {
     name: "X-API-Key",
     description: "The same API key in an `X-API-Key` header, for clients that send it there",
   });
+  describeOperationalWebhooks(app);
   // `servers` is the origin the document was fetched from: each deployment describes itself.
   app.doc31("/openapi.json", (c) => ({
     openapi: "3.1.0",

@@ -1,5 +1,6 @@
 import { Validator } from "@seriousme/openapi-schema-validator";
 import { beforeAll, describe, expect, it } from "vitest";
+import { OPERATIONAL_EVENT_TYPES } from "../../core/model/index.js";
 import { callApp, createTestOrg, type JsonBody, type TestOrg } from "../support/api.js";
 import { createTestStack } from "../support/stack.js";
 
@@ -72,6 +73,20 @@ describe("OpenAPI", () => {
         );
         expect(schema.example, `${where}: request example`).toBeDefined();
       }
+    }
+  });
+
+  it("declares every operational event in `webhooks`, with the body its receivers get", async () => {
+    const doc = (await callApp(org.app, "GET", "/openapi.json")).body;
+    expect(Object.keys(doc.webhooks).sort()).toEqual(OPERATIONAL_EVENT_TYPES.map((t) => t.name).sort());
+    for (const [type, item] of Object.entries<JsonBody>(doc.webhooks)) {
+      const ref = item.post.requestBody.content["application/json"].schema.$ref as string;
+      const schema = doc.components.schemas[ref.split("/").pop()!];
+      expect(schema.properties.type.enum, type).toEqual([type]);
+      expect(schema.properties.data.required, type).toEqual(
+        expect.arrayContaining(["org_id", "endpoint_id", "reason", "occurred_at"]),
+      );
+      expect(item.post.tags).toEqual(["Operational events"]);
     }
   });
 

@@ -9,6 +9,8 @@ import { randomBytes } from "node:crypto";
 import { createClient, type HookrelayClient, unwrap } from "@hookrelay/client";
 import { verify } from "@hookrelay/client/verify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { operationalEventBody } from "../../core/api/schemas/operational.js";
+import type { OperationalType } from "../../core/model/index.js";
 import { bootstrapOrg } from "../../core/orgs/bootstrap.js";
 import type { LocalStack } from "../../local/stack.js";
 import { startTestLocalStack } from "../support/local-stack.js";
@@ -100,6 +102,11 @@ describe("operational events", () => {
     });
     const events = received(sub.secret!);
     for (const t of expected) {
+      // Exactly what the OpenAPI document's `webhooks` declares for the type.
+      const parsed = operationalEventBody(t as OperationalType).safeParse(
+        JSON.parse(events.get(t)!.req.body),
+      );
+      expect(parsed.error, t).toBeUndefined();
       expect(events.get(t)!.data).toMatchObject({ org_id: customerOrg, endpoint_id: ep.id });
       expect(typeof events.get(t)!.data.reason).toBe("string");
       expect(events.get(t)!.data.occurred_at).toEqual(expect.any(String));
