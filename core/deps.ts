@@ -8,6 +8,7 @@
 import type { SQSClient } from "@aws-sdk/client-sqs";
 import type { Config } from "./config/index.js";
 import type {
+  AttemptWindow,
   Destination,
   EndpointDirectory,
   EventTypeCatalog,
@@ -89,6 +90,10 @@ export interface HealthMemo {
   healedAt?: number;
   /** The last `last_delivery_at` this process wrote (ms). */
   lastDeliveryAt?: number;
+  /** This process recorded a failure since it last wrote a healthy state. */
+  failedSinceHeal?: boolean;
+  /** The endpoint's recent attempts as this process saw them (core/delivery/policy/window.ts). */
+  window?: AttemptWindow;
 }
 
 /** The parts of the root a service uses: `Uses<"messageStore" | "now">`. */

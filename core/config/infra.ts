@@ -251,6 +251,14 @@ export const isolation = {
   slowLaneSeconds: 10 * MINUTE,
   /** Waits up to this are held as a visibility timeout; longer ones are re-sent with a delay. */
   shortWaitSeconds: MINUTE,
+  /** The window each process judges an endpoint's failure rate and latency over (policy/window.ts). */
+  windowSeconds: MINUTE,
+  /** Attempts the window needs before its failure rate can open the breaker. */
+  windowMinRequests: 20,
+  /** Share of the window's attempts that failed which opens the breaker (above 50 %: a 200/500 alternation is not cut off). */
+  breakerFailureRate: 0.8,
+  /** An endpoint whose median answer takes more than this share of the fast-lane budget moves to the slow lane. */
+  slowFraction: 0.5,
 } as const;
 
 export const retention = {

@@ -147,6 +147,10 @@ export interface Config {
     fastLaneBudgetMs: number;
     slowLaneSeconds: number;
     shortWaitSeconds: number;
+    windowSeconds: number;
+    windowMinRequests: number;
+    breakerFailureRate: number;
+    slowFraction: number;
   };
   bootstrapApiKey?: string;
   platformOrgId: string;
@@ -218,6 +222,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       fastLaneBudgetMs: e.FAST_LANE_BUDGET_MS,
       slowLaneSeconds: e.SLOW_LANE_SECONDS,
       shortWaitSeconds: e.SHORT_WAIT_SECONDS,
+      windowSeconds: isolation.windowSeconds,
+      windowMinRequests: isolation.windowMinRequests,
+      breakerFailureRate: isolation.breakerFailureRate,
+      slowFraction: isolation.slowFraction,
     },
     bootstrapApiKey: e.BOOTSTRAP_API_KEY,
     platformOrgId: e.PLATFORM_ORG_ID,

@@ -87,6 +87,7 @@ async function updateEndpoints(deps: Deps, decided: Processed[]): Promise<void> 
       at: p.result.startedAt,
       error: p.result.outcome.error,
       test: p.task?.trigger === "test",
+      latencyMs: p.result.outcome.latencyMs,
     });
     byEndpoint.set(key, group);
   }

@@ -14,11 +14,12 @@
  */
 import type { HealthMemo, Uses } from "../deps.js";
 import { logger } from "../log/index.js";
-import { type EndpointRecord, scheduleName } from "../model/index.js";
+import { type EndpointRecord, isSlow, scheduleName } from "../model/index.js";
 import { breakerOpened, emitOperational, endpointFailing, endpointRecovered } from "../operational/index.js";
 import type { AutoDisableEvent } from "./maintenance-event.js";
 import { publishBreakerOpened } from "./metrics.js";
 import { openUntil, shouldOpen } from "./policy/breaker.js";
+import { emptyWindow, failureRateTrips, medianTooSlow, observe } from "./policy/window.js";
 
 export interface HealthObservation {
   ok: boolean;
@@ -27,6 +28,8 @@ export interface HealthObservation {
   error: string | null;
   /** The attempt delivered a test event (`webhook.test`): a 2xx sets `last_verified_at`. */
   test?: boolean;
+  /** How long the endpoint took to answer (or to time out). */
+  latencyMs?: number;
 }
 
 /** How stale `last_delivery_at` may get before a success refreshes it. */
@@ -72,6 +75,8 @@ export async function applyHealth(
   const memo = memoOf(deps, endpoint);
   const now = deps.now().getTime();
   const successes = observations.filter((o) => o.ok);
+  // Opened on the window's failure rate: a success in this same batch must not close it again.
+  const opened = await judgeWindow(deps, endpoint, observations, memo);
 
   const verified = successes.filter((o) => o.test);
   if (verified.length > 0) {
@@ -79,8 +84,11 @@ export async function applyHealth(
     await deps.healthStore.recordVerified(endpoint, at);
   }
 
+  if (opened) return;
   if (successes.length > 0) return applySuccesses(deps, endpoint, successes, memo, now);
   memo.healedAt = undefined;
+  // The cached record may not show these failures yet: the next success must reset the run.
+  memo.failedSinceHeal = true;
   return applyFailures(deps, endpoint, observations, now);
 }
 
@@ -99,13 +107,17 @@ async function applySuccesses(
   const lastKnown = Math.max(stored, memo.lastDeliveryAt ?? 0);
   const latest = Math.max(...successes.map((o) => o.at.getTime()));
   const stale = latest - lastKnown >= LAST_DELIVERY_REFRESH_MS;
-  if (!((unhealthy(endpoint) && !healedRecently) || stale)) return;
+  // A failure this process recorded since its last reset counts even when the cached record
+  // predates it: otherwise failures between successes (200, 500, 200, 500 …) add up as a "run".
+  const failed = unhealthy(endpoint) || memo.failedSinceHeal === true;
+  if (!((failed && !healedRecently) || stale)) return;
   const at = new Date(Math.max(latest, lastKnown)).toISOString();
   const written = await deps.healthStore.recordHealthy(endpoint, at);
   if (!written) return;
   // This process must not keep delivering with the breaker it just closed (cached).
   if (endpoint.breaker_open_until) deps.endpoints.invalidate(endpoint.org_id);
   memo.healedAt = now;
+  memo.failedSinceHeal = false;
   memo.lastDeliveryAt = Date.parse(at);
   if (endpoint.status === "failing") {
     logger.info("endpoint recovered", { org_id: endpoint.org_id, endpoint_id: endpoint.id });
@@ -151,20 +163,61 @@ async function applyFailures(
   await scheduleAutoDisable(deps, endpoint, since);
 }
 
+/**
+ * What this process's window of the endpoint's attempts says (policy/window.ts): the breaker
+ * opens on a failure rate, the endpoint moves to the slow lane on its median latency. True
+ * when it opened the breaker.
+ */
+async function judgeWindow(
+  deps: HealthDeps,
+  endpoint: EndpointRecord,
+  observations: HealthObservation[],
+  memo: HealthMemo,
+): Promise<boolean> {
+  const s = deps.config.isolation;
+  for (const o of observations) {
+    const seen = { atMs: o.at.getTime(), ok: o.ok, latencyMs: o.latencyMs ?? 0 };
+    memo.window = observe(memo.window ?? emptyWindow(), seen, s);
+  }
+  const now = deps.now();
+  if (!endpoint.breaker_open_until && failureRateTrips(memo.window!, now.getTime(), s)) {
+    memo.window = emptyWindow();
+    return openBreakerNow(deps, endpoint, "failure rate");
+  }
+  if (!isSlow(endpoint, now) && medianTooSlow(memo.window!, now.getTime(), s)) {
+    memo.window = emptyWindow();
+    const until = new Date(now.getTime() + s.slowLaneSeconds * 1000).toISOString();
+    if (!(await deps.healthStore.markSlow(endpoint, until))) return false;
+    deps.endpoints.invalidate(endpoint.org_id);
+    logger.info("endpoint moved to the slow lane: its median answer is near the budget", {
+      org_id: endpoint.org_id,
+      endpoint_id: endpoint.id,
+      until,
+    });
+  }
+  return false;
+}
+
 /** Opens the breaker once the run of failures reaches the threshold (docs/delivery.md). */
 async function maybeOpenBreaker(deps: HealthDeps, updated: EndpointRecord): Promise<void> {
   if (!shouldOpen(updated, deps.config.isolation)) return;
+  await openBreakerNow(deps, updated, "consecutive failures");
+}
+
+async function openBreakerNow(deps: HealthDeps, updated: EndpointRecord, why: string): Promise<boolean> {
   const until = openUntil(deps.now(), deps.config.isolation).toISOString();
-  if (!(await deps.healthStore.openBreaker(updated, until))) return;
+  if (!(await deps.healthStore.openBreaker(updated, until))) return false;
   deps.endpoints.invalidate(updated.org_id);
   publishBreakerOpened();
   logger.warn("endpoint breaker opened", {
+    why,
     org_id: updated.org_id,
     endpoint_id: updated.id,
     consecutive_failures: updated.consecutive_failures,
     open_until: until,
   });
   await emitOperational(deps, [breakerOpened(updated, until, deps.now())]);
+  return true;
 }
 
 export async function scheduleAutoDisable(

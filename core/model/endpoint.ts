@@ -101,3 +101,13 @@ export function breakerState(endpoint: IsolationFlags, now: Date): BreakerState 
 export function isSlow(endpoint: IsolationFlags, now: Date): boolean {
   return !!endpoint.slow_until && Date.parse(endpoint.slow_until) > now.getTime();
 }
+
+/**
+ * One endpoint's recent attempts as one process saw them, in 10 s buckets, oldest first: what
+ * the breaker's failure rate and the slow lane's latency rule are judged on
+ * (core/delivery/policy/window.ts). Here, with the endpoint, because the composition root's
+ * per-process memos (core/deps.ts) hold it.
+ */
+export interface AttemptWindow {
+  buckets: { at: number; requests: number; failed: number; slow: number }[];
+}

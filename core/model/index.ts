@@ -18,6 +18,7 @@ export {
   type RecoverableRef,
 } from "./delivery.js";
 export {
+  type AttemptWindow,
   breakerState,
   type EndpointHandles,
   type EndpointRecord,

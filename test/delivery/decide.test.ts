@@ -16,6 +16,10 @@ const config: DecideContext["config"] = {
     fastLaneBudgetMs: 2000,
     slowLaneSeconds: 600,
     shortWaitSeconds: 60,
+    windowSeconds: 60,
+    windowMinRequests: 20,
+    breakerFailureRate: 0.8,
+    slowFraction: 0.5,
   },
 };
 const ctx = (over: Partial<DecideContext> = {}): DecideContext => ({

@@ -1,0 +1,63 @@
+/** The window policy (core/delivery/policy/window.ts) as a table of attempt sequences. */
+import { describe, expect, it } from "vitest";
+import {
+  type AttemptWindow,
+  emptyWindow,
+  failureRateTrips,
+  medianTooSlow,
+  observe,
+} from "../../core/delivery/policy/window.js";
+
+const s = {
+  windowSeconds: 60,
+  windowMinRequests: 20,
+  breakerFailureRate: 0.8,
+  slowFraction: 0.5,
+  fastLaneBudgetMs: 2_000,
+};
+
+/** One attempt per `stepMs` from t = 0, each `ok` and `latencyMs` as `pattern(i)` says. */
+function run(n: number, pattern: (i: number) => { ok: boolean; latencyMs?: number }, stepMs = 100) {
+  let w: AttemptWindow = emptyWindow();
+  for (let i = 0; i < n; i++) {
+    const { ok, latencyMs = 50 } = pattern(i);
+    w = observe(w, { atMs: i * stepMs, ok, latencyMs }, s);
+  }
+  return { w, now: (n - 1) * stepMs };
+}
+
+describe("failure rate", () => {
+  it.each([
+    ["alternating 200/500", (i: number) => ({ ok: i % 2 === 0 }), 100, false],
+    ["9 failures in 10", (i: number) => ({ ok: i % 10 === 9 }), 100, true],
+    ["every attempt failing", () => ({ ok: false }), 100, true],
+    ["every attempt failing, but fewer than 20", () => ({ ok: false }), 19, false],
+    ["7 in 10 failing (below 80 %)", (i: number) => ({ ok: i % 10 < 3 }), 100, false],
+  ])("%s: trips = %s", (_what, pattern, n, trips) => {
+    const { w, now } = run(n as number, pattern as (i: number) => { ok: boolean });
+    expect(failureRateTrips(w, now, s)).toBe(trips);
+  });
+
+  it("forgets attempts older than the window", () => {
+    const { w } = run(30, () => ({ ok: false }));
+    expect(failureRateTrips(w, 3_000, s)).toBe(true);
+    expect(failureRateTrips(w, 3_000 + 70_000, s)).toBe(false);
+  });
+});
+
+describe("median latency", () => {
+  it.each([
+    ["1.9 s every time (just under a 2 s budget)", () => ({ ok: true, latencyMs: 1_900 }), true],
+    ["1.1 s every time (over half the budget)", () => ({ ok: true, latencyMs: 1_100 }), true],
+    ["80 ms, one in three at 1.9 s", (i: number) => ({ ok: true, latencyMs: i % 3 ? 80 : 1_900 }), false],
+    ["fast", () => ({ ok: true, latencyMs: 80 }), false],
+  ])("%s: slow = %s", (_what, pattern, slow) => {
+    const { w, now } = run(10, pattern as (i: number) => { ok: boolean; latencyMs: number });
+    expect(medianTooSlow(w, now, s)).toBe(slow);
+  });
+
+  it("needs a few answers: one slow answer is not a trend", () => {
+    const { w, now } = run(4, () => ({ ok: true, latencyMs: 1_900 }));
+    expect(medianTooSlow(w, now, s)).toBe(false);
+  });
+});
