@@ -243,8 +243,10 @@ export const retry = {
 export const isolation = {
   /** Consecutive failed attempts that open a breaker (BREAKER_FAILURES). */
   breakerFailures: 10,
-  /** An open breaker parks deliveries this long, then lets one probe through. */
+  /** An open breaker parks deliveries this long, then lets one probe through (longer as the outage lasts). */
   breakerCooldownSeconds: 60,
+  /** The longest cooldown: a quarter of the outage so far, up to this (policy/breaker.ts). */
+  breakerCooldownMaxSeconds: HOUR,
   /** Longest request the shared (fast) lane waits for before moving the endpoint to the slow lane. */
   fastLaneBudgetMs: 2_000,
   /** How long one slow attempt keeps an endpoint in the slow lane. */

@@ -147,6 +147,7 @@ export interface Config {
     fastLaneBudgetMs: number;
     slowLaneSeconds: number;
     shortWaitSeconds: number;
+    breakerCooldownMaxSeconds: number;
     windowSeconds: number;
     windowMinRequests: number;
     breakerFailureRate: number;
@@ -174,6 +175,22 @@ function queuesOf(e: z.infer<typeof envSchema>): Config["queues"] {
     delivery: e.DELIVERY_QUEUE_URL,
     deliveryDlq: e.DELIVERY_DLQ_URL,
     deliverySlow: e.DELIVERY_SLOW_QUEUE_URL || e.DELIVERY_QUEUE_URL,
+  };
+}
+
+/** The per-endpoint isolation settings: the variables, and the window's defaults (core/config/infra.ts). */
+function isolationOf(e: z.infer<typeof envSchema>): Config["isolation"] {
+  return {
+    breakerFailures: e.BREAKER_FAILURES,
+    breakerCooldownSeconds: e.BREAKER_COOLDOWN_SECONDS,
+    fastLaneBudgetMs: e.FAST_LANE_BUDGET_MS,
+    slowLaneSeconds: e.SLOW_LANE_SECONDS,
+    shortWaitSeconds: e.SHORT_WAIT_SECONDS,
+    breakerCooldownMaxSeconds: isolation.breakerCooldownMaxSeconds,
+    windowSeconds: isolation.windowSeconds,
+    windowMinRequests: isolation.windowMinRequests,
+    breakerFailureRate: isolation.breakerFailureRate,
+    slowFraction: isolation.slowFraction,
   };
 }
 
@@ -216,17 +233,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     secretGraceHours: e.SECRET_GRACE_HOURS,
     allowSecretRetrieval: e.ALLOW_SECRET_RETRIEVAL,
     endpointCacheSeconds: e.ENDPOINT_CACHE_SECONDS,
-    isolation: {
-      breakerFailures: e.BREAKER_FAILURES,
-      breakerCooldownSeconds: e.BREAKER_COOLDOWN_SECONDS,
-      fastLaneBudgetMs: e.FAST_LANE_BUDGET_MS,
-      slowLaneSeconds: e.SLOW_LANE_SECONDS,
-      shortWaitSeconds: e.SHORT_WAIT_SECONDS,
-      windowSeconds: isolation.windowSeconds,
-      windowMinRequests: isolation.windowMinRequests,
-      breakerFailureRate: isolation.breakerFailureRate,
-      slowFraction: isolation.slowFraction,
-    },
+    isolation: isolationOf(e),
     bootstrapApiKey: e.BOOTSTRAP_API_KEY,
     platformOrgId: e.PLATFORM_ORG_ID,
     operationalBus: e.OPERATIONAL_EVENT_BUS,

@@ -18,7 +18,7 @@ import { type DeadLetter, deadLetter } from "../queue/index.js";
 import type { AttemptResult } from "./attempt.js";
 import { applyHealth, type HealthObservation } from "./health.js";
 import { type LogWrite, writeLog } from "./log-writes.js";
-import { retryEntry } from "./pointer.js";
+import { pointerOf, retryEntry } from "./pointer.js";
 import { type Decision, GONE, type Lane } from "./policy/decide.js";
 import { deliveryEntry } from "./records.js";
 
@@ -131,7 +131,7 @@ async function queueWork(deps: Deps, processed: Processed[], lane: Lane): Promis
     else if (action.kind === "visibility") hold.push({ ...handle(p), seconds: action.seconds });
     else if (action.kind === "resend") {
       const list = resends.get(action.lane) ?? [];
-      list.push({ p, body: JSON.stringify(action.task), delaySeconds: action.delaySeconds });
+      list.push({ p, body: resentBody(action), delaySeconds: action.delaySeconds });
       resends.set(action.lane, list);
     } else if (action.kind === "schedule") {
       schedules.push(
@@ -155,6 +155,21 @@ async function queueWork(deps: Deps, processed: Processed[], lane: Lane): Promis
     logger.warn("visibility change refused; retries come back after the queue default", { refused });
   return kept;
 }
+
+/**
+ * A parked task goes round while its endpoint's breaker is open: when its body is larger than
+ * one SQS billing chunk (64 KB), it goes round as a pointer (pointer.ts), one request per re-send
+ * instead of up to 17, and its body is read back when it is next tried.
+ */
+function resentBody(action: Extract<Decision["action"], { kind: "resend" }>): string {
+  const full = JSON.stringify(action.task);
+  return action.why === "park" && Buffer.byteLength(full) > SQS_BILLING_CHUNK_BYTES
+    ? JSON.stringify(pointerOf(action.task))
+    : full;
+}
+
+/** SQS bills each 64 KB of a message as one request. */
+const SQS_BILLING_CHUNK_BYTES = 65_536;
 
 const handle = (p: Processed) => ({ receiptHandle: p.record.receiptHandle, id: p.record.messageId });
 

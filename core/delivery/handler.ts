@@ -139,7 +139,7 @@ async function attemptNumber(deps: Deps, task: DeliveryTask, record: SQSRecord):
 
 /** Half-open: one task (in any process) claims the probe; the claim re-arms the breaker. */
 async function wonProbe(deps: Deps, endpoint: EndpointRecord, ctx: DecideContext): Promise<boolean> {
-  const next = openUntil(ctx.now, deps.config.isolation).toISOString();
+  const next = openUntil(ctx.now, deps.config.isolation, endpoint).toISOString();
   const won = await deps.healthStore.claimProbe(endpoint, { seen: endpoint.breaker_open_until!, next });
   deps.endpoints.invalidate(endpoint.org_id);
   return won;

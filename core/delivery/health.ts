@@ -205,7 +205,7 @@ async function maybeOpenBreaker(deps: HealthDeps, updated: EndpointRecord): Prom
 }
 
 async function openBreakerNow(deps: HealthDeps, updated: EndpointRecord, why: string): Promise<boolean> {
-  const until = openUntil(deps.now(), deps.config.isolation).toISOString();
+  const until = openUntil(deps.now(), deps.config.isolation, updated).toISOString();
   if (!(await deps.healthStore.openBreaker(updated, until))) return false;
   deps.endpoints.invalidate(updated.org_id);
   publishBreakerOpened();

@@ -16,6 +16,7 @@ const config: DecideContext["config"] = {
     fastLaneBudgetMs: 2000,
     slowLaneSeconds: 600,
     shortWaitSeconds: 60,
+    breakerCooldownMaxSeconds: 3600,
     windowSeconds: 60,
     windowMinRequests: 20,
     breakerFailureRate: 0.8,

@@ -21,9 +21,36 @@ export function shouldOpen(
   return !endpoint.breaker_open_until && endpoint.consecutive_failures >= isolation.breakerFailures;
 }
 
+type Cooldown = Pick<Config["isolation"], "breakerCooldownSeconds" | "breakerCooldownMaxSeconds">;
+
+/** How much of the outage so far the next cooldown lasts: probes thin out geometrically. */
+export const COOLDOWN_GROWTH = 0.25;
+
+/**
+ * The breaker's cooldown: `breakerCooldownSeconds` at first, then a quarter of the outage so
+ * far (since the run's `first_failure_at`), at most `breakerCooldownMaxSeconds`. A dead
+ * endpoint is probed every minute in its first minutes, every 15 min after an hour, hourly
+ * after four: requests spent on it per hour fall as the outage lasts instead of staying at
+ * 60 an hour (docs/delivery.md).
+ */
+export function cooldownSeconds(
+  endpoint: Pick<EndpointRecord, "first_failure_at"> | undefined,
+  now: Date,
+  isolation: Cooldown,
+): number {
+  const since = endpoint?.first_failure_at ? Date.parse(endpoint.first_failure_at) : now.getTime();
+  const outageSeconds = Math.max(0, (now.getTime() - since) / 1000);
+  const grown = Math.max(isolation.breakerCooldownSeconds, Math.floor(outageSeconds * COOLDOWN_GROWTH));
+  return Math.min(Math.max(isolation.breakerCooldownMaxSeconds, isolation.breakerCooldownSeconds), grown);
+}
+
 /** When an opened (or re-opened, after a failed probe) breaker next lets a probe through. */
-export function openUntil(now: Date, isolation: Pick<Config["isolation"], "breakerCooldownSeconds">): Date {
-  return new Date(now.getTime() + isolation.breakerCooldownSeconds * 1000);
+export function openUntil(
+  now: Date,
+  isolation: Cooldown,
+  endpoint?: Pick<EndpointRecord, "first_failure_at">,
+): Date {
+  return new Date(now.getTime() + cooldownSeconds(endpoint, now, isolation) * 1000);
 }
 
 /**

@@ -116,7 +116,7 @@ function beforeRequest(task: DeliveryTask, endpoint: EndpointRecord, ctx: Decide
   }
   if (ctx.gate === "rate-limited") return deferred(task, ctx);
   if (ctx.gate === "probe-lost") {
-    const until = openUntil(ctx.now, ctx.config.isolation).toISOString();
+    const until = openUntil(ctx.now, ctx.config.isolation, endpoint).toISOString();
     const delaySeconds = parkDelaySeconds(until, ctx.now, ctx.random);
     return resend(task, made, { lane: "fast", delaySeconds, why: "park" }, {});
   }
