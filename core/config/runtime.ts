@@ -75,6 +75,12 @@ const envSchema = z.object({
   BREAKER_FAILURES: z.coerce.number().int().positive().default(isolation.breakerFailures),
   /** How long an open breaker parks deliveries before one probe is let through. */
   BREAKER_COOLDOWN_SECONDS: z.coerce.number().int().positive().default(isolation.breakerCooldownSeconds),
+  /** The longest breaker cooldown: it grows with the outage up to this (core/delivery/policy/breaker.ts). */
+  BREAKER_COOLDOWN_MAX_SECONDS: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(isolation.breakerCooldownMaxSeconds),
   /** A request in the shared lane that takes longer is cut and the endpoint moves to the slow lane. */
   FAST_LANE_BUDGET_MS: z.coerce.number().int().positive().default(isolation.fastLaneBudgetMs),
   /** How long an endpoint stays in the slow lane after a slow attempt. */
@@ -186,7 +192,7 @@ function isolationOf(e: z.infer<typeof envSchema>): Config["isolation"] {
     fastLaneBudgetMs: e.FAST_LANE_BUDGET_MS,
     slowLaneSeconds: e.SLOW_LANE_SECONDS,
     shortWaitSeconds: e.SHORT_WAIT_SECONDS,
-    breakerCooldownMaxSeconds: isolation.breakerCooldownMaxSeconds,
+    breakerCooldownMaxSeconds: e.BREAKER_COOLDOWN_MAX_SECONDS,
     windowSeconds: isolation.windowSeconds,
     windowMinRequests: isolation.windowMinRequests,
     breakerFailureRate: isolation.breakerFailureRate,

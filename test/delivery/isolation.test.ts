@@ -13,6 +13,8 @@ import { waitFor } from "../support/wait.js";
 const h = useHarness({
   BREAKER_FAILURES: "3",
   BREAKER_COOLDOWN_SECONDS: "2",
+  // The breaker's mechanics with a fixed cooldown (its growth with the outage: breaker-cost.test.ts).
+  BREAKER_COOLDOWN_MAX_SECONDS: "2",
   FAST_LANE_BUDGET_MS: "400",
   RETRY_SCHEDULE: "1",
 });
