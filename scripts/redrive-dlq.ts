@@ -1,7 +1,7 @@
 /**
  * Moves delivery tasks from the delivery DLQ back to the delivery queue (fresh retry cycle):
  * `hookrelay dlq redrive` under its older name, the same code (packages/client/src/cli/dlq.ts,
- * core/queue/redrive.ts), flags, output and exit codes.
+ * packages/client/src/sqs/redrive.ts), flags, output and exit codes.
  *
  *   npx tsx scripts/redrive-dlq.ts [--dry-run] [--max N] [--org ORG_ID] [--endpoint EP_ID] [--json]
  *

@@ -4,29 +4,11 @@
  * the same delivery, and `webhook-id` (= msg_id) is the same on every attempt.
  */
 import * as z from "zod";
+import { deliveryTask } from "../../packages/client/src/sqs/task.js";
 import type { DeliveryLogEntry } from "./delivery.js";
 import { type MessageRecord, webhookBody } from "./message.js";
 
-export const deliveryTask = z.object({
-  v: z.literal(1),
-  org_id: z.string(),
-  msg_id: z.string(),
-  endpoint_id: z.string(),
-  event_type: z.string(),
-  /** The message's creation time (ISO); `webhook-timestamp` is the time of each attempt. */
-  created_at: z.string(),
-  /**
-   * The exact JSON body to POST, carried in the task so a delivery needs no read. Data is
-   * capped at 256 KiB and SQS messages may be 1 MiB, so even a fully escaped body fits.
-   */
-  body: z.string(),
-  /** Attempts made before this SQS message existed (scheduler hand-over, resend); adds to ApproximateReceiveCount. */
-  attempt_base: z.number().int().nonnegative().default(0),
-  /** Times the endpoint's `rate_limit` sent this task back (not attempts): spreads its next wait. */
-  deferrals: z.number().int().nonnegative().optional(),
-  /** Why this task exists beyond the first fan-out: a manual resend or a bulk recovery. */
-  trigger: z.enum(["event", "resend", "recover", "test"]).default("event"),
-});
+export { deliveryTask };
 export type DeliveryTask = z.infer<typeof deliveryTask>;
 
 /**

@@ -3,6 +3,8 @@
  * path, visibility. Modules outside the folder import only this index (docs/design.md, "Layers");
  * what it does not re-export is internal to the folder.
  */
+
+export { changeVisibility } from "../../packages/client/src/sqs/visibility.js";
 export { type DeadLetter, deadLetter, sendToDlq } from "./dead-letter.js";
 export { OPERATIONAL_SOURCE, operationalBus } from "./event-bus.js";
 export {
@@ -15,4 +17,3 @@ export { SendError, sendAll, sendEach } from "./send.js";
 export { createSqs } from "./sqs.js";
 export { sqsTaskQueue } from "./sqs-queue.js";
 export { enqueueTasks, enqueueTasksOfMessages } from "./tasks.js";
-export { changeVisibility } from "./visibility.js";

@@ -3,10 +3,10 @@
  * fauxqs by `SQS_ENDPOINT`, core/config). Queue names map to the URLs of the configuration.
  */
 import { DeleteMessageBatchCommand, type SQSClient } from "@aws-sdk/client-sqs";
+import { changeVisibility } from "../../packages/client/src/sqs/visibility.js";
 import type { Config } from "../config/index.js";
 import type { TaskQueue } from "../model/index.js";
 import { sendEach } from "./send.js";
-import { changeVisibility } from "./visibility.js";
 
 export function sqsTaskQueue(sqs: SQSClient, urls: Config["queues"]): TaskQueue {
   return {

@@ -2,8 +2,8 @@
 import { randomBytes } from "node:crypto";
 import { CreateQueueCommand, SendMessageBatchCommand, SendMessageCommand } from "@aws-sdk/client-sqs";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { redriveDeliveryDlq } from "../../core/queue/redrive.js";
 import { queueCounts } from "../../local/queues.js";
+import { redriveDeliveryDlq } from "../../packages/client/src/sqs/redrive.js";
 import { enqueue, taskFor, waitForDelivery } from "../support/deliveries.js";
 import { type Harness, startHarness } from "../support/delivery.js";
 import { putEndpoint } from "../support/endpoints.js";

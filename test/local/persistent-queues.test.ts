@@ -18,9 +18,9 @@ import {
   SQSClient,
 } from "@aws-sdk/client-sqs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { redriveDeliveryDlq } from "../../core/queue/redrive.js";
 import { queueCounts } from "../../local/queues.js";
 import { type LocalSqs, startSqs } from "../../local/sqs.js";
+import { redriveDeliveryDlq } from "../../packages/client/src/sqs/redrive.js";
 import { taskFor } from "../support/deliveries.js";
 
 const dataDir = mkdtempSync(join(tmpdir(), "hookrelay-sqs-"));

@@ -1,12 +1,12 @@
 /**
  * hookrelay dlq redrive: move delivery tasks from the delivery DLQ back to the delivery queue,
- * each with a fresh retry cycle (core/queue/redrive.ts). Talks to SQS, not to the API: it needs
+ * each with a fresh retry cycle (../sqs/redrive.ts). Talks to SQS, not to the API: it needs
  * the queue URLs (flags, or DELIVERY_QUEUE_URL / DELIVERY_DLQ_URL as the functions have them;
  * `npm start` prints the local ones) and AWS credentials (any, against the local emulator).
  */
 import { SQSClient } from "@aws-sdk/client-sqs";
-import { type RedriveResult, redriveDeliveryDlq } from "../../../../core/queue/redrive.js";
 import { ConfigError } from "../client.js";
+import { type RedriveResult, redriveDeliveryDlq } from "../sqs/redrive.js";
 import { type Command, flag, intFlag, UsageError } from "./command.js";
 
 function isLocal(url: URL): boolean {

@@ -3,6 +3,7 @@
  * retry cycle (attempt_base reset to 0). Invalid bodies stay in the DLQ: redriving them
  * would only dead-letter them again. Works against SQS and the local emulator alike
  * (fauxqs has no StartMessageMoveTask); see docs/recovery.md, "Redrive the delivery DLQ".
+ * In the client package because `hookrelay dlq redrive` runs it; the server's tests use it too.
  *
  * Every message the run receives but does not move (a dry run, a filter, an invalid body, a
  * refused send) is made visible again before it returns, so a dry run hides nothing and a
@@ -19,8 +20,8 @@ import {
   ReceiveMessageCommand,
   type SQSClient,
 } from "@aws-sdk/client-sqs";
-import { deliveryTask } from "../model/index.js";
-import { SendError, sendAll } from "./send.js";
+import { SendError, sendAll } from "./batch.js";
+import { deliveryTask } from "./task.js";
 import { changeVisibility } from "./visibility.js";
 
 export interface RedriveOptions {
