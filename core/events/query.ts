@@ -19,18 +19,23 @@ export type EventView = Pick<
 > & { fanout: FanoutState };
 
 /**
- * The fan-out state. A first fan-out that completes records nothing (docs/cost.md); one that
- * fails part-way records what went out in `sent`, so only a partial `sent` means in progress
- * (a first pass that died before any record is redelivered, and completes then).
+ * The fan-out state. A first fan-out that completes records nothing in `sent` (docs/cost.md);
+ * one that fails part-way records what went out. So a target counts as enqueued when `sent`
+ * names it or, given the delivery log (`logged`), when it has a record there (its task was
+ * received). Without the log (a plain listing) an empty `sent` is read as a completed first
+ * pass; with it, a target neither marked nor logged keeps the event `in_progress`: a publish
+ * that died between storing the event and enqueuing its tasks is never called complete
+ * (issue #23 item 6).
  */
-function fanoutState(m: StoredMessage): FanoutState {
+function fanoutState(m: StoredMessage, logged?: ReadonlySet<string>): FanoutState {
   if (m.fanout_at === null) return "scheduled";
   const sent = new Set(m.sent);
-  if (m.sent.length === 0 || m.targets.every((t) => sent.has(t))) return "complete";
+  if (m.targets.every((t) => sent.has(t) || logged?.has(t))) return "complete";
+  if (m.sent.length === 0 && logged === undefined) return "complete";
   return "in_progress";
 }
 
-export function toEventView(m: StoredMessage): EventView {
+export function toEventView(m: StoredMessage, logged?: ReadonlySet<string>): EventView {
   return {
     id: m.id,
     type: m.type,
@@ -39,7 +44,7 @@ export function toEventView(m: StoredMessage): EventView {
     producer_id: m.producer_id,
     created_at: m.created_at,
     deliver_at: m.deliver_at,
-    fanout: fanoutState(m),
+    fanout: fanoutState(m, logged),
   };
 }
 
@@ -74,7 +79,7 @@ export async function listEvents(
   const query = { type: opts.type, after: opts.after, before: opts.before };
   if (!opts.status) {
     const page = await deps.messageStore.list(org, { ...query, limit: opts.limit, cursor: opts.cursor });
-    return { events: page.items.map(toEventView), last: page.last };
+    return { events: page.items.map((m) => toEventView(m)), last: page.last };
   }
   const events: EventView[] = [];
   let cursor = opts.cursor;
@@ -84,8 +89,8 @@ export async function listEvents(
     for (const m of page.items) {
       examined++;
       cursor = deps.messageStore.cursorAfter(org, m.id);
-      const { deliveries } = await withDeliveries(deps, org, m);
-      if (deliveries.some((d) => d.status === opts.status)) events.push(toEventView(m));
+      const { deliveries, ...view } = await withDeliveries(deps, org, m);
+      if (deliveries.some((d) => d.status === opts.status)) events.push(view);
       if (events.length === opts.limit) return { events, last: cursor };
     }
     if (!page.last) return { events, last: undefined };
@@ -141,5 +146,5 @@ async function withDeliveries(
           },
     );
   }
-  return { ...toEventView(m), deliveries };
+  return { ...toEventView(m, new Set(byEndpoint.keys())), deliveries };
 }

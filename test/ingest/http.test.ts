@@ -88,7 +88,8 @@ describe("POST /v1/events", () => {
       data: { call_id: "c-1", duration: 42 },
       producer_id: null,
       deliver_at: null,
-      fanout: "complete",
+      // b's task is queued but nothing records it yet: not provably enqueued (#23 item 6).
+      fanout: "in_progress",
     });
     const status = Object.fromEntries(
       (one.body.deliveries as { endpoint_id: string; status: string }[]).map((d) => [
@@ -97,6 +98,26 @@ describe("POST /v1/events", () => {
       ]),
     );
     expect(status).toEqual({ [a]: "succeeded", [b]: "pending", [off]: "skipped" });
+    // Once b's delivery has a record too, every target's task is known enqueued.
+    await putAll(stack.deps.db, [
+      deliveryItem(
+        {
+          org_id: org.orgId,
+          msg_id: id,
+          endpoint_id: b,
+          event_type: "telephony.complete",
+          status: "retrying",
+          attempts: 1,
+          last_status_code: 500,
+          last_error: "HTTP 500",
+          next_attempt_at: now,
+          created_at: now,
+          updated_at: now,
+        },
+        Math.floor(Date.now() / 1000) + 3600,
+      ),
+    ]);
+    expect((await org.request("GET", `/v1/events/${id}`)).body.fanout).toBe("complete");
   });
 
   it("accepts a producer id once within the window; the same payload again is a duplicate", async () => {

@@ -59,7 +59,8 @@ export const eventView = z
     created_at: z.string().openapi({ format: "date-time" }),
     deliver_at: z.string().nullable().openapi({ format: "date-time" }),
     fanout: z.enum(["scheduled", "in_progress", "complete"]).openapi({
-      description: "scheduled: waiting for deliver_at; complete: every target's task is enqueued",
+      description:
+        "scheduled: waiting for deliver_at; complete: every target's task is enqueued (recorded, or seen in the delivery log); in_progress: some target's task is not known to be enqueued yet. A list without a status filter reads no delivery log and reports a first fan-out that left no record as complete",
     }),
   })
   .openapi("Event");
