@@ -91,6 +91,14 @@ module.exports = {
       { path: "^(functions|local)/" },
     ),
     rule(
+      "the-client-never-imports-server-code",
+      "packages/ is published on its own: it never imports core/, functions/ or local/ (it would bundle " +
+        "server code). What both use (the ingest and task schemas, SQS batching, the DLQ redrive) lives in " +
+        "the client package, and the server imports it from there.",
+      { path: "^packages/" },
+      { path: "^(core|functions|local)/" },
+    ),
+    rule(
       "production-never-imports-tests",
       "scripts/, bench/, local/, functions/ and core/ run without the test tree.",
       { path: "^(core|functions|local|scripts|bench)/" },

@@ -5,28 +5,22 @@
  * between what production enforces and what the settings test checks. docs/design.md says
  * where each one is enforced.
  *
- * Plain data, no imports: core/config/infra.ts (loaded by sst.config.ts) imports this file.
+ * Plain data, no imports but the client package's plain-data identifier limits: core/config/infra.ts
+ * (loaded by sst.config.ts) imports this file.
  */
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 // --- Identifiers -------------------------------------------------------------------------
 
-/** Ids in paths and bodies (`ep_…`, `msg_…`, organization ids): longer ones are never ours. */
-export const MAX_ID_LENGTH = 64;
-/** A producer's idempotency key (`id` of a published event). */
-export const MAX_PRODUCER_ID_LENGTH = 128;
-/**
- * An agent id, on events and on endpoint filters alike: a string of 1-128 characters or a
- * non-negative integer (stored as its decimal string). One rule for both, so every endpoint
- * filter can match some event.
- */
-export const AGENT_ID = { maxLength: 128, minInteger: 0 } as const;
-/**
- * An event-type name, wherever one appears: the catalog, a published event, an endpoint's
- * subscription (a pattern is never longer than the names it matches) and the list filter.
- */
-export const MAX_EVENT_TYPE_LENGTH = 128;
+// Producers validate events before they publish them (the client package's ingest schema), so
+// these four are declared there, as plain data too.
+export {
+  AGENT_ID,
+  MAX_EVENT_TYPE_LENGTH,
+  MAX_ID_LENGTH,
+  MAX_PRODUCER_ID_LENGTH,
+} from "../../packages/client/src/sqs/ingest-message.js";
 
 // --- Events ------------------------------------------------------------------------------
 

@@ -1,49 +1,15 @@
 /**
  * Events ("messages"): what producers publish, what is stored, and the body receivers get.
  */
-import * as z from "zod";
-import { AGENT_ID, MAX_EVENT_TYPE_LENGTH, MAX_ID_LENGTH, MAX_PRODUCER_ID_LENGTH } from "./limits.js";
 
-/**
- * Agent ids are UUIDs on some platforms and integers on others. One rule for events and for
- * endpoint filters (an endpoint filtered to an id no event may carry would never match);
- * `String(agent_id)` is what is stored and compared.
- */
-export const agentIdInput = z.union([
-  z.string().min(1).max(AGENT_ID.maxLength),
-  z.number().int().min(AGENT_ID.minInteger),
-]);
-export const agentId = agentIdInput.transform((v) => String(v));
-
-/** An event-type name (or, on an endpoint, a pattern): the one length limit everywhere. */
-export const eventTypeString = z.string().min(1).max(MAX_EVENT_TYPE_LENGTH);
-
-/**
- * The fields a producer gives, as the API declares them (`POST /v1/events` is exactly this);
- * `ingestMessage` adds the organization and turns the agent id into its stored string.
- */
-export const publishFields = {
-  type: eventTypeString,
-  data: z.record(z.string(), z.unknown()),
-  /** Producer's idempotency key: accepted once per organization within 24 h. */
-  id: z
-    .string()
-    .min(1)
-    .max(MAX_PRODUCER_ID_LENGTH)
-    .regex(/^[A-Za-z0-9._:-]+$/, "may contain letters, digits, '.', '_', ':' and '-'")
-    .optional(),
-  agent_id: agentIdInput.optional(),
-  /** Future fan-out time (ISO 8601), at most 30 days ahead. */
-  deliver_at: z.iso.datetime({ offset: true }).optional(),
-};
-
-/** The ingest message: the body of an SQS message on the ingest queue and of `POST /v1/events`. */
-export const ingestMessage = z.strictObject({
-  ...publishFields,
-  org_id: z.string().min(1).max(MAX_ID_LENGTH),
-  agent_id: agentId.optional(),
-});
-export type IngestMessage = z.infer<typeof ingestMessage>;
+export {
+  agentId,
+  agentIdInput,
+  eventTypeString,
+  type IngestMessage,
+  ingestMessage,
+  publishFields,
+} from "../../packages/client/src/sqs/ingest-message.js";
 
 export interface MessageRecord {
   org_id: string;
