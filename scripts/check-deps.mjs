@@ -72,7 +72,8 @@ const files = {
   "core/orgs/built.ts": 'import { root } from "../compose.js";\nexport const built = root;\n',
   "portal/page.ts": 'import type { Part } from "./part.js";\nexport interface Page { part: Part }\n',
   "portal/part.ts": 'import type { Page } from "./page.js";\nexport interface Part { page?: Page }\n',
-  "packages/client/src/cli.ts": 'import { thing } from "../../../core/model/index.js";\nexport const cli = thing;\n',
+  "packages/client/src/cli.ts":
+    'import { thing } from "../../../core/model/index.js";\nexport const cli = thing;\n',
 };
 const expected = [
   "adapters-import-only-the-kernel", // core/store → core/events
