@@ -79,7 +79,7 @@ async function main() {
   await bootstrapOrg(stack.deps, { orgId: creds.org_id, name: "Platform", apiKey: creds.api_key });
   const portal = await createSession(
     stack.deps,
-    { orgId: creds.org_id, keyId: "local", role: "admin" },
+    { orgId: creds.org_id, keyId: "local", role: "admin", mode: "test" },
     { expires_in: 24 * 3600 },
     `${stack.url}/portal`,
   );

@@ -27,7 +27,7 @@ export async function authenticate(deps: Uses<"apiKeyStore" | "config">, raw: st
     found.key_hash.length === hash.length &&
     timingSafeEqual(Buffer.from(found.key_hash, "hex"), Buffer.from(hash, "hex"));
   if (!found || !ok || found.revoked_at) throw unauthorized("unknown or revoked API key");
-  return { orgId: found.org_id, keyId: found.key_id, role: found.role };
+  return { orgId: found.org_id, keyId: found.key_id, role: found.role, mode: found.mode ?? "live" };
 }
 
 export interface ApiKeyInfo {

@@ -5,7 +5,7 @@
  */
 import type { Uses } from "../deps.js";
 import { type AgentId, sameAgent } from "../filters/index.js";
-import { type EndpointRecord, validationError } from "../model/index.js";
+import { type EndpointRecord, type KeyMode, type Principal, validationError } from "../model/index.js";
 import type { EmitDeps } from "../operational/index.js";
 import {
   type CreateEndpointInput,
@@ -39,6 +39,7 @@ export async function createAgentEndpoint(
   org: string,
   agent: string,
   input: CreateEndpointInput,
+  mode: KeyMode = "live",
 ): Promise<WithSecret> {
   checkAgent(agent, input.agent_id);
   if (!input.event_types || input.event_types.length === 0) {
@@ -46,7 +47,7 @@ export async function createAgentEndpoint(
       { path: "events", code: "too_small", message: "at least 1 event type" },
     ]);
   }
-  return createEndpoint(deps, org, { ...input, agent_id: input.agent_id ?? agent });
+  return createEndpoint(deps, org, { ...input, agent_id: input.agent_id ?? agent }, mode);
 }
 
 /** The endpoint, or 404 when it does not exist or is another agent's (or none's). */
@@ -59,13 +60,14 @@ export async function updateAgentEndpoint(
   agent: string,
   id: string,
   input: UpdateEndpointInput,
+  mode: KeyMode = "live",
 ): Promise<EndpointRecord> {
   checkAgent(agent, input.agent_id);
   if (input.event_types !== undefined && input.event_types.length === 0) {
     throw validationError("events must contain at least 1 item");
   }
   await getAgentEndpoint(deps, org, agent, id);
-  return updateEndpoint(deps, org, id, input);
+  return updateEndpoint(deps, org, id, input, mode);
 }
 
 export async function deleteAgentEndpoint(
@@ -84,21 +86,23 @@ export async function deleteAgentEndpoint(
  */
 export function endpointsOf(
   deps: EndpointWriterDeps & EmitDeps & Uses<"scheduler">,
-  org: string,
+  who: Pick<Principal, "orgId" | "mode">,
   agent?: string,
 ) {
+  const { orgId: org, mode } = who;
   if (agent === undefined) {
     return {
-      create: (input: CreateEndpointInput) => createEndpoint(deps, org, input),
+      create: (input: CreateEndpointInput) => createEndpoint(deps, org, input, mode),
       get: (id: string) => requireEndpoint(deps, org, id),
-      update: (id: string, input: UpdateEndpointInput) => updateEndpoint(deps, org, id, input),
+      update: (id: string, input: UpdateEndpointInput) => updateEndpoint(deps, org, id, input, mode),
       remove: (id: string) => deleteEndpoint(deps, org, id),
     };
   }
   return {
-    create: (input: CreateEndpointInput) => createAgentEndpoint(deps, org, agent, input),
+    create: (input: CreateEndpointInput) => createAgentEndpoint(deps, org, agent, input, mode),
     get: (id: string) => getAgentEndpoint(deps, org, agent, id),
-    update: (id: string, input: UpdateEndpointInput) => updateAgentEndpoint(deps, org, agent, id, input),
+    update: (id: string, input: UpdateEndpointInput) =>
+      updateAgentEndpoint(deps, org, agent, id, input, mode),
     remove: (id: string) => deleteAgentEndpoint(deps, org, agent, id),
   };
 }

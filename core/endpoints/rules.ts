@@ -6,6 +6,7 @@ import ipaddr from "ipaddr.js";
 import type { Uses } from "../deps.js";
 import { typeMatches } from "../filters/index.js";
 import {
+  type KeyMode,
   MAX_HEADER_VALUE,
   MAX_HEADERS,
   MAX_URL_LENGTH,
@@ -43,12 +44,14 @@ function privateTarget(url: URL): string | undefined {
 }
 
 /**
- * HTTPS only (plain http to localhost when the deployment allows it); no credentials; ≤ 2048
- * chars; no private or special target unless `allowPrivateTargets` is true.
+ * HTTPS only (plain http to localhost when the deployment allows it, and to any host for a
+ * test-mode key, as Stripe allows); no credentials; ≤ 2048 chars; no private or special
+ * target unless `allowPrivateTargets` is true. Plain http never widens where a request may
+ * go: the SSRF guard still checks the resolved address at send time.
  */
 export function checkUrl(
   raw: string,
-  opts: { allowHttpLocalhost: boolean; allowPrivateTargets?: boolean },
+  opts: { allowHttpLocalhost: boolean; allowPrivateTargets?: boolean; mode?: KeyMode },
 ): string {
   if (raw.length > MAX_URL_LENGTH) throw invalidUrl(`url must be at most ${MAX_URL_LENGTH} characters`);
   // The URL parser would quietly trim or encode these; stored URLs must be exactly what is called.
@@ -70,6 +73,7 @@ export function checkUrl(
     if (opts.allowHttpLocalhost) return raw;
     throw invalidUrl("url must use https (plain http to localhost is disabled on this deployment)");
   }
+  if (url.protocol === "http:" && opts.mode === "test") return raw;
   throw invalidUrl("url must use https");
 }
 

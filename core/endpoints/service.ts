@@ -10,6 +10,7 @@ import {
   type CursorKey,
   type EndpointRecord,
   isId,
+  type KeyMode,
   MAX_RAW_SECRET_LENGTH,
   MAX_RETIRED_SECRETS,
   notFound,
@@ -74,8 +75,10 @@ export async function createEndpoint(
   deps: EndpointWriterDeps,
   org: string,
   input: CreateEndpointInput,
+  /** The caller's key mode: a test key may use plain http (checkUrl); "live" when unknown. */
+  mode: KeyMode = "live",
 ): Promise<WithSecret> {
-  const url = checkUrl(input.url, deps.config);
+  const url = checkUrl(input.url, { ...deps.config, mode });
   const headers = checkHeaders(input.headers ?? {});
   const eventTypes = await checkEventTypes(deps, org, input.event_types ?? []);
   const version = input.signing_version ?? "v1";
@@ -170,10 +173,11 @@ export async function updateEndpoint(
   org: string,
   id: string,
   input: UpdateEndpointInput,
+  mode: KeyMode = "live",
 ): Promise<EndpointRecord> {
   const current = await requireEndpoint(deps, org, id);
   const set: Partial<EndpointRecord> = {};
-  if (input.url !== undefined) set.url = checkUrl(input.url, deps.config);
+  if (input.url !== undefined) set.url = checkUrl(input.url, { ...deps.config, mode });
   // A credential header sent back redacted (as a view without secrets showed it) keeps its value.
   if (input.headers !== undefined) set.headers = checkHeaders(keepRedacted(input.headers, current.headers));
   if (input.event_types !== undefined) set.event_types = await checkEventTypes(deps, org, input.event_types);

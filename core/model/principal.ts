@@ -20,6 +20,11 @@ export interface Principal {
   /** The API key's id, or the portal session's id. */
   keyId: string;
   role: Role;
+  /**
+   * The API key's mode (`sk_test_…` / `sk_live_…`): test keys may point endpoints at plain
+   * http (core/endpoints/rules.ts). Portal sessions are "live".
+   */
+  mode: KeyMode;
   portal?: PortalScope;
 }
 

@@ -144,6 +144,8 @@ export async function authenticateSession(
     orgId: c.org,
     keyId: c.sid,
     role: "admin",
+    // The end customer's view: https only, whatever key opened the session.
+    mode: "live",
     portal: { sessionId: c.sid, agentId: c.agent, capabilities: c.caps, eventTypes: c.types },
   };
 }

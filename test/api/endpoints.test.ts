@@ -97,7 +97,8 @@ describe("create", () => {
 /** One organization for the tests that only send refused requests (nothing is stored). */
 let refusing: TestOrg;
 beforeAll(async () => {
-  refusing = await createTestOrg(stack);
+  // A live key: test keys may use plain http to any host.
+  refusing = await createTestOrg(stack, "admin", "live");
 });
 
 describe("URL rules", () => {
@@ -113,8 +114,8 @@ describe("URL rules", () => {
     await expect400(refusing, "POST", PATH, { url });
   });
 
-  it("https only: an http URL is invalid_url; 2000 characters are fine", async () => {
-    const org = await createTestOrg(stack);
+  it("https only for a live key: an http URL is invalid_url; 2000 characters are fine", async () => {
+    const org = await createTestOrg(stack, "admin", "live");
     await expect400(org, "POST", PATH, { url: "http://example.com" }, "invalid_url");
     expect((await org.request("POST", PATH, { url: `https://example.com/${"a".repeat(2000)}` })).status).toBe(
       201,
@@ -122,7 +123,7 @@ describe("URL rules", () => {
   });
 
   it("http://localhost, 127.0.0.1 and [::1] only when the deployment allows it", async () => {
-    const org = await createTestOrg(stack);
+    const org = await createTestOrg(stack, "admin", "live");
     for (const url of ["http://localhost:3000/h", "http://127.0.0.1:8080/h", "http://[::1]:9/h"]) {
       expect((await org.request("POST", PATH, { url })).status, url).toBe(201);
     }
@@ -135,8 +136,19 @@ describe("URL rules", () => {
     expect((await strictOrg.request("POST", PATH, { url: "https://localhost:3000/h" })).status).toBe(201);
   });
 
-  it("PATCH applies the same rules", async () => {
+  it("a test key may use plain http to any host (Stripe's rule; private targets: test/security/ssrf.test.ts)", async () => {
     const org = await createTestOrg(stack);
+    const made = await org.request("POST", PATH, { url: "http://example.com" });
+    expect(made.status).toBe(201);
+    expect(made.body.url).toBe("http://example.com");
+    const moved = await org.request("PATCH", `${PATH}/${made.body.id}`, { url: "http://example.org/h" });
+    expect(moved.status).toBe(200);
+    expect(moved.body.url).toBe("http://example.org/h");
+    await expect400(org, "POST", PATH, { url: "ftp://example.com/h" }, "invalid_url");
+  });
+
+  it("PATCH applies the same rules", async () => {
+    const org = await createTestOrg(stack, "admin", "live");
     const ep = await create(org);
     await expect400(org, "PATCH", `${PATH}/${ep.id}`, { url: "http://example.com" }, "invalid_url");
     await expect400(org, "PATCH", `${PATH}/${ep.id}`, { url: "https://a:b@example.com" }, "invalid_url");

@@ -87,7 +87,8 @@ describe("seed 000 (thinnest.ai): POST /webhooks/endpoints", () => {
   });
 
   it("answers the seed's documented errors with this API's error body", async () => {
-    const org = await createTestOrg(h.stack);
+    // A live key: test keys may use plain http (docs/api.md).
+    const org = await createTestOrg(h.stack, "admin", "live");
     const notHttps = await org.request("POST", PATH, { url: "http://your-app.com/x", event_types: [] });
     expect(notHttps.status).toBe(400);
     expect(notHttps.body.error.code).toBe("invalid_url");
@@ -169,11 +170,16 @@ describe("seed 001 (thunderphone): /v1/developer/webhook-endpoints", () => {
 describe("seed 002 (backend API): /v1/backend/webhooks", () => {
   const listed = (b: JsonBody) => pick(b, "id", "url", "description", "event_types", "enabled", "created_at");
 
-  it("refuses the example's http://example.com; creates, lists, gets and deletes with https", async () => {
+  it("takes the example's http://example.com with a test key, refuses it with a live key; creates, lists, gets and deletes with https", async () => {
+    const live = await createTestOrg(h.stack, "admin", "live");
+    const refused = await live.request("POST", PATH, { url: "http://example.com" });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error).toEqual({ code: "invalid_url", message: "url must use https" });
     const org = await createTestOrg(h.stack);
     const literal = await org.request("POST", PATH, { url: "http://example.com" });
-    expect(literal.status).toBe(400);
-    expect(literal.body.error).toEqual({ code: "invalid_url", message: "url must use https" });
+    expect(literal.status).toBe(201);
+    expect(literal.body.url).toBe("http://example.com");
+    expect((await org.request("DELETE", `${PATH}/${literal.body.id}`)).status).toBe(204);
 
     const created = await org.request("POST", PATH, { url: "https://example.com" });
     expect(created.status).toBe(201);

@@ -139,8 +139,22 @@ describe("SSRF at the API (ALLOW_PRIVATE_TARGETS off)", () => {
     }
   });
 
-  it("TLS-less URLs are refused when plain http is not allowed", async () => {
+  it("TLS-less URLs are refused for a live key", async () => {
+    const live = await createTestOrg(stack, "admin", "live");
     for (const url of ["http://example.com/hook", "http://8.8.8.8/hook", "http://localhost:3000/hook"]) {
+      const res = await live.request("POST", "/v1/webhook-endpoints", { url });
+      expect(res.status, url).toBe(400);
+      expect(res.body.error.code).toBe("invalid_url");
+    }
+  });
+
+  it("a test key may use plain http to public hosts only: private targets stay refused", async () => {
+    for (const url of ["http://example.com/hook", "http://8.8.8.8/hook"]) {
+      const res = await org.request("POST", "/v1/webhook-endpoints", { url });
+      expect(res.status, `${url}: ${res.text}`).toBe(201);
+      await org.request("DELETE", `/v1/webhook-endpoints/${res.body.id}`);
+    }
+    for (const url of ["http://localhost:3000/hook", "http://10.0.0.1/hook", "http://[::1]/hook"]) {
       const res = await org.request("POST", "/v1/webhook-endpoints", { url });
       expect(res.status, url).toBe(400);
       expect(res.body.error.code).toBe("invalid_url");

@@ -11,7 +11,7 @@ import { createApp } from "../../core/api/app.js";
 import type { ApiEnv } from "../../core/api/env.js";
 import { createApiKey } from "../../core/auth/api-keys.js";
 import { generateApiKey } from "../../core/auth/keys.js";
-import type { Role } from "../../core/model/principal.js";
+import type { KeyMode, Role } from "../../core/model/principal.js";
 import { bootstrapOrg } from "../../core/orgs/bootstrap.js";
 import { type TestStack, uniqueOrg } from "./stack.js";
 
@@ -79,17 +79,22 @@ export async function callApp(
   return { status: res.status, headers: res.headers, body: parsed, text };
 }
 
-export async function createTestOrg(stack: TestStack, role: Role = "admin"): Promise<TestOrg> {
+/** An organization and a key of the given role and mode (test keys by default, as a developer's). */
+export async function createTestOrg(
+  stack: TestStack,
+  role: Role = "admin",
+  mode: KeyMode = "test",
+): Promise<TestOrg> {
   const orgId = uniqueOrg();
   const app = appOf(stack);
-  let apiKey = generateApiKey("test");
+  let apiKey = generateApiKey(mode);
   await bootstrapOrg(stack.deps, {
     orgId,
     name: `Test ${orgId}`,
     apiKey: role === "admin" ? apiKey : undefined,
   });
   if (role !== "admin") {
-    ({ raw: apiKey } = await createApiKey(stack.deps, orgId, { name: `test ${role}`, role, mode: "test" }));
+    ({ raw: apiKey } = await createApiKey(stack.deps, orgId, { name: `test ${role}`, role, mode }));
   }
   return {
     orgId,

@@ -157,7 +157,7 @@ function seed000Routes(deps: Deps) {
     const body = c.req.valid("json");
     // Their secrets are hex strings used as the raw HMAC key; deliveries are signed with it.
     const secret = randomBytes(32).toString("hex");
-    const { endpoint: rec } = await endpointsOf(deps, orgOf(c)).create({
+    const { endpoint: rec } = await endpointsOf(deps, c.get("principal")).create({
       url: body.url,
       event_types: body.event_types,
       agent_id: body.agent_id ?? null,
@@ -179,7 +179,7 @@ function seed000Routes(deps: Deps) {
   });
   app.openapi(routes.remove, async (c) => {
     const rec = await requireByHandle(deps, orgOf(c), { number: c.req.valid("param").id });
-    await endpointsOf(deps, orgOf(c)).remove(rec.id);
+    await endpointsOf(deps, c.get("principal")).remove(rec.id);
     return c.json({ status: "success" as const }, 200);
   });
   return app;

@@ -166,7 +166,7 @@ function seed001Routes(deps: Deps) {
   app.openapi(routes.list, async (c) => c.json((await listWithHandles(deps, orgOf(c))).map(view), 200));
   app.openapi(routes.create, async (c) => {
     const body = c.req.valid("json");
-    const { endpoint: rec, secret } = await endpointsOf(deps, orgOf(c)).create({
+    const { endpoint: rec, secret } = await endpointsOf(deps, c.get("principal")).create({
       label: body.label,
       url: body.url,
       event_types: checkEvents(body.events) ?? [],
@@ -176,7 +176,7 @@ function seed001Routes(deps: Deps) {
   app.openapi(routes.update, async (c) => {
     const body = c.req.valid("json");
     const rec = await byUuid(c, c.req.valid("param").endpoint_id);
-    const updated = await endpointsOf(deps, orgOf(c)).update(rec.id, {
+    const updated = await endpointsOf(deps, c.get("principal")).update(rec.id, {
       label: body.label,
       url: body.url,
       event_types: checkEvents(body.events),
@@ -186,7 +186,7 @@ function seed001Routes(deps: Deps) {
   });
   app.openapi(routes.remove, async (c) => {
     const rec = await byUuid(c, c.req.valid("param").endpoint_id);
-    await endpointsOf(deps, orgOf(c)).remove(rec.id);
+    await endpointsOf(deps, c.get("principal")).remove(rec.id);
     return c.body(null, 204);
   });
   return app;

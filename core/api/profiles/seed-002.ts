@@ -64,7 +64,7 @@ const routes = {
     operationId: "seedTwoCreateWebhook",
     summary: "Create a new webhook endpoint",
     description:
-      "Returns the signing secret for webhook verification (`whsec_…`). HTTPS URLs only (plain http to localhost where the deployment allows it).",
+      "Returns the signing secret for webhook verification (`whsec_…`). HTTPS URLs (plain http to any host with a test-mode key, to localhost where the deployment allows it).",
     request: { body: { required: true, content: jsonOf(createBody) } },
     responses: {
       201: answer("Created", data(webhook.extend({ secret: z.string() }))),
@@ -136,7 +136,7 @@ function seed002Routes(deps: Deps) {
   });
   app.openapi(routes.create, async (c) => {
     const body = c.req.valid("json");
-    const { endpoint, secret } = await endpointsOf(deps, orgOf(c)).create({
+    const { endpoint, secret } = await endpointsOf(deps, c.get("principal")).create({
       url: body.url,
       description: body.description ?? null,
       event_types: body.event_types ?? [],
@@ -149,10 +149,13 @@ function seed002Routes(deps: Deps) {
     return c.json({ data: { success: sent.endpoint_count > 0, message_id: sent.message_id } }, 200);
   });
   app.openapi(routes.get, async (c) => {
-    return c.json({ data: view(await endpointsOf(deps, orgOf(c)).get(c.req.valid("param").id)) }, 200);
+    return c.json(
+      { data: view(await endpointsOf(deps, c.get("principal")).get(c.req.valid("param").id)) },
+      200,
+    );
   });
   app.openapi(routes.remove, async (c) => {
-    await endpointsOf(deps, orgOf(c)).remove(c.req.valid("param").id);
+    await endpointsOf(deps, c.get("principal")).remove(c.req.valid("param").id);
     return c.body(null, 204);
   });
   app.openapi(routes.secret, async (c) => {

@@ -56,7 +56,7 @@ function seed003Routes(deps: Deps) {
   app.openapi(routes.create, async (c) => {
     const agent = agentOf(c);
     const body = c.req.valid("json");
-    const { endpoint } = await endpointsOf(deps, orgOf(c), agent)
+    const { endpoint } = await endpointsOf(deps, c.get("principal"), agent)
       .create({
         url: body.webhook_url,
         ...settingsOf({ timeout: 30, max_retries: 3, enabled: true, ...body }),
@@ -81,7 +81,7 @@ function seed003Routes(deps: Deps) {
       const agent = agentOf(c);
       const body = c.req.valid("json");
       const rec = await webhookOf(c, agent);
-      const updated = await endpointsOf(deps, orgOf(c), agent)
+      const updated = await endpointsOf(deps, c.get("principal"), agent)
         .update(rec.id, settingsOf(body))
         .catch((e) => {
           throw asFieldRefusal(e, body.events);
@@ -92,7 +92,7 @@ function seed003Routes(deps: Deps) {
   app.openapi(routes.remove, async (c) => {
     const agent = agentOf(c);
     const rec = await webhookOf(c, agent);
-    await endpointsOf(deps, orgOf(c), agent).remove(rec.id);
+    await endpointsOf(deps, c.get("principal"), agent).remove(rec.id);
     return c.json({ success: true as const, message: "Webhook deleted successfully" }, 200);
   });
   app.openapi(routes.test, async (c) => {

@@ -153,7 +153,7 @@ function seed004Routes(deps: Deps) {
   const app = profileRouter();
   app.openapi(routes.create, async (c) => {
     const body = c.req.valid("json");
-    const { endpoint: rec, secret } = await endpointsOf(deps, orgOf(c)).create({
+    const { endpoint: rec, secret } = await endpointsOf(deps, c.get("principal")).create({
       url: body.url,
       description: body.description ?? null,
       event_types: body.event_patterns ?? [],
@@ -166,11 +166,11 @@ function seed004Routes(deps: Deps) {
     return c.json({ endpoints: (await listWithHandles(deps, orgOf(c))).map(view) }, 200);
   });
   app.openapi(routes.get, async (c) => {
-    const rec = await endpointsOf(deps, orgOf(c)).get(c.req.valid("param").id);
+    const rec = await endpointsOf(deps, c.get("principal")).get(c.req.valid("param").id);
     return c.json({ endpoint: view(await withHandles(deps, rec)) }, 200);
   });
   app.openapi(routes.remove, async (c) => {
-    await endpointsOf(deps, orgOf(c)).remove(c.req.valid("param").id);
+    await endpointsOf(deps, c.get("principal")).remove(c.req.valid("param").id);
     return c.body(null, 204);
   });
   return app;

@@ -87,18 +87,22 @@ export function endpointCrudRoutes(deps: Deps, at: EndpointCollection, app = cre
   // Portal sessions: endpoint bodies are pinned to the session's agent and event types.
   app.openapi(spec.create, async (c) => {
     const input = scopeEndpointInput(c.get("principal").portal, toCreateInput(c.req.valid("json")), true);
-    const { endpoint, secret } = await endpointsOf(deps, orgOf(c), c.req.param("agent_id")).create(input);
+    const { endpoint, secret } = await endpointsOf(deps, c.get("principal"), c.req.param("agent_id")).create(
+      input,
+    );
     return c.json({ ...endpointViewer(deps, c)(endpoint), secret }, 201);
   });
   app.openapi(spec.get, async (c) => {
-    const rec = await endpointsOf(deps, orgOf(c), c.req.param("agent_id")).get(c.req.valid("param").id);
+    const rec = await endpointsOf(deps, c.get("principal"), c.req.param("agent_id")).get(
+      c.req.valid("param").id,
+    );
     return c.json(endpointViewer(deps, c)(rec), 200);
   });
   for (const route of [spec.update, spec.replace]) {
     if (!route) continue;
     app.openapi(route, async (c) => {
       const input = scopeEndpointInput(c.get("principal").portal, toUpdateInput(c.req.valid("json")), false);
-      const rec = await endpointsOf(deps, orgOf(c), c.req.param("agent_id")).update(
+      const rec = await endpointsOf(deps, c.get("principal"), c.req.param("agent_id")).update(
         c.req.valid("param").id,
         input,
       );
@@ -106,7 +110,7 @@ export function endpointCrudRoutes(deps: Deps, at: EndpointCollection, app = cre
     });
   }
   app.openapi(spec.remove, async (c) => {
-    await endpointsOf(deps, orgOf(c), c.req.param("agent_id")).remove(c.req.valid("param").id);
+    await endpointsOf(deps, c.get("principal"), c.req.param("agent_id")).remove(c.req.valid("param").id);
     return c.body(null, 204);
   });
   return app;

@@ -42,12 +42,14 @@ describe("seed 002: /v1/backend/webhooks", () => {
     expect(empty.status).toBe(200);
     expect(empty.body).toEqual({ data: [] });
 
-    // The page's example body: its placeholder URL is plain http, refused in the page's error shape.
+    // The page's example body, as written: plain http is accepted with a test-mode key (as Stripe does).
     const example = await curl(org, "POST", BASE, '{ "url": "http://example.com" }', {
       "Content-Type": "application/json",
     });
-    expect(example.status).toBe(400);
-    expect(example.body).toEqual({ error: { code: "invalid_url", message: "url must use https" } });
+    expect(example.status).toBe(201);
+    expect(example.body).toEqual({ data: { ...webhookShape, secret: expect.stringMatching(/^whsec_/) } });
+    expect(example.body.data).toMatchObject({ url: "http://example.com", event_types: [], enabled: true });
+    expect((await curl(org, "DELETE", `${BASE}/${example.body.data.id}`)).status).toBe(204);
 
     const r = await h.receiver();
     const created = await curl(
@@ -95,6 +97,16 @@ describe("seed 002: /v1/backend/webhooks", () => {
     expect(gone.status).toBe(204);
     expect(gone.text).toBe("");
     notFound(await curl(org, "GET", `${BASE}/${id}`));
+  });
+
+  it("refuses the page's example body with a live-mode key: https only, in the page's error shape", async () => {
+    const org = await createTestOrg(h.stack, "admin", "live");
+    const example = await curl(org, "POST", BASE, '{ "url": "http://example.com" }', {
+      "Content-Type": "application/json",
+    });
+    expect(example.status).toBe(400);
+    expect(example.body).toEqual({ error: { code: "invalid_url", message: "url must use https" } });
+    expect((await curl(org, "GET", BASE)).body).toEqual({ data: [] });
   });
 
   it("answers the page's error shape for its placeholder ids, a missing key and a bad body", async () => {

@@ -133,7 +133,7 @@ describe("seed 003: /api/v1/agents/{agent_id}/webhooks", () => {
   });
 
   it("answers the page's error bodies: 401 Missing Bearer Token, 404 agent, 422 validation", async () => {
-    const org = await createTestOrg(h.stack);
+    const org = await createTestOrg(h.stack, "admin", "live"); // live: a test key may use plain http
     const noToken = await callApp(org.app, "POST", PATH, EXAMPLE, { "Content-Type": "application/json" });
     expect(noToken.status).toBe(401);
     expect(noToken.body).toEqual({ message: "Missing Bearer Token" });

@@ -104,7 +104,7 @@ describe("seed 004: POST /v1/webhooks/endpoints", () => {
   });
 
   it("answers 422 {detail: [{loc, msg, type}]} for the page's bounds, and FastAPI's 401", async () => {
-    const org = await createTestOrg(h.stack);
+    const org = await createTestOrg(h.stack, "admin", "live"); // live: a test key may use plain http
     const bad = await org.request("POST", PATH, { timeout_seconds: 61, max_retries: 0, event_patterns: "x" });
     expect(bad.status).toBe(422);
     expect(bad.body.detail).toEqual(
