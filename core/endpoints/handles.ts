@@ -61,7 +61,3 @@ export async function requireByHandle(
   if (!found || !hasHandles(found)) throw notFound("endpoint");
   return found;
 }
-
-/** The organization's integer number (allocated on first use). */
-export const orgNumberOf = (deps: Uses<"endpointHandleStore">, org: string) =>
-  deps.endpointHandleStore.orgNumber(org);

@@ -9,7 +9,6 @@ export { endpointDirectory } from "./directory.js";
 export {
   type HandledEndpoint,
   listWithHandles,
-  orgNumberOf,
   requireByHandle,
   withHandles,
 } from "./handles.js";
