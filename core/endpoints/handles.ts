@@ -20,10 +20,9 @@ const hasHandles = (rec: EndpointRecord): rec is HandledEndpoint =>
   rec.number !== undefined && rec.uuid !== undefined && rec.org_number !== undefined;
 
 /** Gives the record its handles (unless a concurrent caller did first); 404 if it was deleted meanwhile. */
-async function give(deps: HandleDeps, rec: EndpointRecord): Promise<HandledEndpoint> {
-  if (hasHandles(rec)) return rec;
+async function give(deps: HandleDeps, rec: EndpointRecord, org_number: number): Promise<HandledEndpoint> {
   const store = deps.endpointHandleStore;
-  const [number, org_number] = await Promise.all([store.nextNumber(rec.org_id), store.orgNumber(rec.org_id)]);
+  const number = await store.nextNumber(rec.org_id);
   const stored = await store.assign(rec.org_id, rec.id, { number, uuid: randomUUID(), org_number });
   if (!stored || !hasHandles(stored)) throw notFound("endpoint");
   return stored;
@@ -31,9 +30,13 @@ async function give(deps: HandleDeps, rec: EndpointRecord): Promise<HandledEndpo
 
 /** Every endpoint of the organization with its handles, oldest first (handles given in that order). */
 export async function listWithHandles(deps: HandleDeps, org: string): Promise<HandledEndpoint[]> {
+  const all = await deps.endpointStore.listAll(org);
+  if (all.every(hasHandles)) return all;
+  // Read once for the whole list, not once per endpoint that still needs its handles.
+  const orgNumber = await deps.endpointHandleStore.orgNumber(org);
   const out: HandledEndpoint[] = [];
   // One at a time, so endpoints without a number are numbered in creation order.
-  for (const rec of await deps.endpointStore.listAll(org)) out.push(await give(deps, rec));
+  for (const rec of all) out.push(hasHandles(rec) ? rec : await give(deps, rec, orgNumber));
   return out;
 }
 
