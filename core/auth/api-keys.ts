@@ -27,7 +27,8 @@ export async function authenticate(deps: Uses<"apiKeyStore" | "config">, raw: st
     found.key_hash.length === hash.length &&
     timingSafeEqual(Buffer.from(found.key_hash, "hex"), Buffer.from(hash, "hex"));
   if (!found || !ok || found.revoked_at) throw unauthorized("unknown or revoked API key");
-  return { orgId: found.org_id, keyId: found.key_id, role: found.role, mode: found.mode ?? "live" };
+  // The mode is the raw key's prefix (what createApiKey stored as the record's mode): not stored twice.
+  return { orgId: found.org_id, keyId: found.key_id, role: found.role, mode: modeOf(raw) };
 }
 
 export interface ApiKeyInfo {

@@ -4,20 +4,21 @@
  * transaction so a key is either fully usable or not at all. Only hashes are stored.
  */
 import { TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
-import type { ApiKeyRecord, CursorKey, KeyMode, Role } from "../model/index.js";
+import type { ApiKeyRecord, CursorKey, Role } from "../model/index.js";
 import { getItem } from "./item.js";
 import { keys } from "./keys.js";
 import { putNewUnlessOrgDeleted } from "./org-tombstone.js";
 import { queryPageWithPrefix } from "./query.js";
 import type { Db } from "./table.js";
 
-/** What the lookup-by-hash item holds: enough to authenticate without a second read. */
+/**
+ * What the lookup-by-hash item holds: enough to authenticate without a second read (the key's
+ * mode is its raw prefix, `sk_test_…` / `sk_live_…`, so it is not stored here).
+ */
 export interface ApiKeyLookup {
   org_id: string;
   key_id: string;
   role: Role;
-  /** Absent on lookups written before modes mattered to endpoints: read as "live" (stricter). */
-  mode?: KeyMode;
   key_hash: string;
   /** Set on revocation; the item stays so a revoked key can never be registered again. */
   revoked_at?: string;
@@ -33,13 +34,7 @@ function strip(item: Record<string, unknown>): Record<string, unknown> {
  * organization is deleted (its tombstone, org-tombstone.ts).
  */
 async function putApiKey(db: Db, rec: ApiKeyRecord): Promise<boolean> {
-  const lookup: ApiKeyLookup = {
-    org_id: rec.org_id,
-    key_id: rec.id,
-    role: rec.role,
-    mode: rec.mode,
-    key_hash: rec.key_hash,
-  };
+  const lookup: ApiKeyLookup = { org_id: rec.org_id, key_id: rec.id, role: rec.role, key_hash: rec.key_hash };
   return putNewUnlessOrgDeleted(db, rec.org_id, [
     { ...keys.apiKeyByHash(rec.key_hash), ...lookup },
     { ...keys.apiKey(rec.org_id, rec.id), ...rec },
