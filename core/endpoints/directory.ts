@@ -3,8 +3,9 @@
  * (URL, secrets) see them, from a brief per-process cache (core/lib/org-cache.ts). The
  * composition root (core/deps.ts) builds one per process; writers invalidate it.
  * A read that must be current (the API) goes through the endpoints service instead.
- * The same entry says whether the organization is deleted (its tombstone, read alongside):
- * ingest refuses events for a deleted organization (core/events/ingest.ts).
+ * It also says whether the organization is deleted (its tombstone): ingest refuses events for
+ * a deleted organization (core/events/ingest.ts). The tombstone is cached apart and read only
+ * when asked, so the delivery function, which reads endpoints at every task, never reads it.
  */
 
 import { type OrgCacheOptions, orgCache } from "../lib/index.js";
@@ -25,14 +26,15 @@ export function endpointDirectory(
   orgs: OrgTombstones,
   cache: OrgCacheOptions,
 ): EndpointDirectory {
-  const entries = orgCache(async (org) => {
-    const [endpoints, rec] = await Promise.all([store.listAll(org), orgs.get(org)]);
-    return { endpoints, deleted: rec?.deleted_at !== undefined };
-  }, cache);
+  const lists = orgCache((org) => store.listAll(org), cache);
+  const tombstones = orgCache(async (org) => (await orgs.get(org))?.deleted_at !== undefined, cache);
   return {
-    list: async (org) => (await entries.get(org)).endpoints,
-    cached: async (org, id) => (await entries.get(org)).endpoints.find((e) => e.id === id),
-    deleted: async (org) => (await entries.get(org)).deleted,
-    invalidate: (org) => entries.invalidate(org),
+    list: (org) => lists.get(org),
+    cached: async (org, id) => (await lists.get(org)).find((e) => e.id === id),
+    deleted: (org) => tombstones.get(org),
+    invalidate: (org) => {
+      lists.invalidate(org);
+      tombstones.invalidate(org);
+    },
   };
 }
