@@ -4,16 +4,15 @@
  * `endpoint_count` in the same transaction, which is what makes the per-org limit hold
  * under concurrent creates.
  */
-import { TransactWriteCommand, type TransactWriteCommandInput } from "@aws-sdk/lib-dynamodb";
 import { logger } from "../log/index.js";
 import type { CursorKey, EndpointRecord } from "../model/index.js";
 import { getItem, updateReturning } from "./item.js";
 import { keys } from "./keys.js";
-import { failedConditions } from "./org-tombstone.js";
 import { queryAllWithPrefix, queryPageWithPrefix } from "./query.js";
 import { type RotationWrite, rotateSealed } from "./rotation.js";
 import { SecretUnreadableError } from "./secrets-at-rest.js";
 import type { Db } from "./table.js";
+import { transactUnlessFirstFails } from "./transact.js";
 
 /**
  * Strips the key attributes so callers only see the record. Its secrets stay as stored
@@ -81,43 +80,6 @@ export async function getEndpoint(db: Db, org: string, id: string): Promise<Endp
 export async function listAllEndpoints(db: Db, org: string): Promise<EndpointRecord[]> {
   const items = await queryAllWithPrefix(db, keys.org(org).pk, keys.endpointPrefix);
   return readable(await Promise.all(items.map((item) => openEndpoint(db, item))));
-}
-
-type TransactItems = NonNullable<TransactWriteCommandInput["TransactItems"]>;
-
-const errorName = (err: unknown) => (err as { name?: string }).name;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/**
- * Runs a transaction, retrying when DynamoDB cancels it for a conflicting concurrent
- * transaction on the same items (the organization item under concurrent creates).
- */
-async function transact(db: Db, cmd: () => TransactWriteCommand): Promise<void> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      await db.doc.send(cmd());
-      return;
-    } catch (err) {
-      const reasons = (err as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
-      const conflict =
-        errorName(err) === "TransactionConflictException" ||
-        (errorName(err) === "TransactionCanceledException" &&
-          reasons.some((r) => r.Code === "TransactionConflict"));
-      if (!conflict || attempt >= 12) throw err;
-      await sleep(Math.min(500, 10 * 2 ** attempt) * (0.5 + Math.random()));
-    }
-  }
-}
-
-/** Runs the transaction (retried as `transact` does); false when its first item's condition failed. */
-async function transactUnlessFirstFails(db: Db, items: () => TransactItems): Promise<boolean> {
-  try {
-    await transact(db, () => new TransactWriteCommand({ TransactItems: items() }));
-    return true;
-  } catch (err) {
-    if (failedConditions(err)[0] === 0) return false;
-    throw err;
-  }
 }
 
 /** What an insert came to: created, refused at the per-organization limit, or refused because the organization is deleted. */

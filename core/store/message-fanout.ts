@@ -4,7 +4,6 @@
  * time send the missing tasks (events/fanout.ts explains the protocol). The item itself is
  * written and read by messages.ts.
  */
-import type { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
 import { TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { DeliveryRecord, StoredMessage } from "../model/index.js";
 import { putAll, writeAll } from "./batch-write.js";
@@ -14,6 +13,7 @@ import { updateReturning } from "./item.js";
 import { keys, ttlAfter } from "./keys.js";
 import { type CreateResult, createMessage, type ExtraItem, messageItem, toMessage } from "./messages.js";
 import type { Db } from "./table.js";
+import { failedConditions } from "./transact.js";
 
 /**
  * Records endpoints whose task is on the queue. With `release`, also gives up the send
@@ -130,11 +130,8 @@ async function claimFanout(
     }
     return true;
   } catch (err) {
-    if (isConditionalCheckFailed(err)) return false;
-    if ((err as { name?: string }).name === "TransactionCanceledException") {
-      const reasons = (err as TransactionCanceledException).CancellationReasons ?? [];
-      if (reasons[0]?.Code === "ConditionalCheckFailed") return false;
-    }
+    // The claim's own condition failed (alone, or as the transaction's first item).
+    if (isConditionalCheckFailed(err) || failedConditions(err)[0] === 0) return false;
     throw err;
   }
 }

@@ -5,15 +5,13 @@
  * before the tombstone (and is found and removed) or is refused: deletion wins every race.
  * A missing organization item passes (organizations may exist implicitly, docs/design.md).
  */
-import { TransactWriteCommand, type TransactWriteCommandInput } from "@aws-sdk/lib-dynamodb";
 import { notFound } from "../model/index.js";
 import { keys } from "./keys.js";
 import type { Db } from "./table.js";
-
-type TransactItem = NonNullable<TransactWriteCommandInput["TransactItems"]>[number];
+import { failedConditions, type TransactItems, transact } from "./transact.js";
 
 /** A transaction item that fails when the organization is deleted (or being deleted). */
-export function orgNotDeleted(db: Db, org: string): TransactItem {
+export function orgNotDeleted(db: Db, org: string): TransactItems[number] {
   return {
     ConditionCheck: {
       TableName: db.table,
@@ -23,16 +21,10 @@ export function orgNotDeleted(db: Db, org: string): TransactItem {
   };
 }
 
-/** The indexes of a cancelled transaction's items that failed on their condition. */
-export function failedConditions(err: unknown): number[] {
-  if ((err as { name?: string }).name !== "TransactionCanceledException") return [];
-  const reasons = (err as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
-  return reasons.flatMap((r, i) => (r.Code === "ConditionalCheckFailed" ? [i] : []));
-}
-
 /**
  * Stores new items (each only if absent) unless the organization is deleted, in one
- * transaction. False when one of them exists already; 404 `organization` when it is deleted.
+ * transaction (retried while a concurrent one on the organization item conflicts). False when
+ * one of them exists already; 404 `organization` when it is deleted.
  */
 export async function putNewUnlessOrgDeleted(
   db: Db,
@@ -40,16 +32,12 @@ export async function putNewUnlessOrgDeleted(
   items: Record<string, unknown>[],
 ): Promise<boolean> {
   try {
-    await db.doc.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          ...items.map((Item) => ({
-            Put: { TableName: db.table, Item, ConditionExpression: "attribute_not_exists(pk)" },
-          })),
-          orgNotDeleted(db, org),
-        ],
-      }),
-    );
+    await transact(db, () => [
+      ...items.map((Item) => ({
+        Put: { TableName: db.table, Item, ConditionExpression: "attribute_not_exists(pk)" },
+      })),
+      orgNotDeleted(db, org),
+    ]);
     return true;
   } catch (err) {
     const failed = failedConditions(err);
