@@ -99,6 +99,14 @@ module.exports = {
       { path: "^(core|functions|local)/" },
     ),
     rule(
+      "core-takes-the-client-at-its-seams",
+      "core/ takes what it shares with the client package in two places only: the contract (ingest and " +
+        "task schemas, identifier limits) in core/model/client.ts, which the model re-exports, and the SQS " +
+        "batching and visibility calls in the queue adapter that makes them (core/queue/send.ts, sqs-queue.ts).",
+      { path: "^core/", pathNot: ["^core/model/client\\.ts$", "^core/queue/(send|sqs-queue)\\.ts$"] },
+      { path: "^packages/" },
+    ),
+    rule(
       "production-never-imports-tests",
       "scripts/, bench/, local/, functions/ and core/ run without the test tree.",
       { path: "^(core|functions|local|scripts|bench)/" },

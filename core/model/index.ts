@@ -4,6 +4,14 @@
  * (docs/design.md, "Layers"); what it does not re-export is internal to the folder.
  */
 export type { EndpointDirectory, EventTypeCatalog } from "./caches.js";
+export {
+  agentId,
+  agentIdInput,
+  eventTypeString,
+  type IngestMessage,
+  ingestMessage,
+  publishFields,
+} from "./client.js";
 export { type CursorKey, invalidCursor, type Page } from "./cursor.js";
 export {
   type AttemptPage,
@@ -66,17 +74,7 @@ export {
   STUCK_GRACE_MS,
   TIMEOUT_MS,
 } from "./limits.js";
-export {
-  agentId,
-  agentIdInput,
-  eventTypeString,
-  type IngestMessage,
-  ingestMessage,
-  type MessageRecord,
-  publishFields,
-  type StoredMessage,
-  webhookBody,
-} from "./message.js";
+export { type MessageRecord, type StoredMessage, webhookBody } from "./message.js";
 export {
   isOperationalType,
   OPERATIONAL_EVENT_TYPES,

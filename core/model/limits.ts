@@ -5,8 +5,8 @@
  * between what production enforces and what the settings test checks. docs/design.md says
  * where each one is enforced.
  *
- * Plain data, no imports but the client package's plain-data identifier limits: core/config/infra.ts
- * (loaded by sst.config.ts) imports this file.
+ * Plain data, no imports but the identifier limits shared with the client package (client.ts):
+ * core/config/infra.ts (loaded by sst.config.ts) imports this file.
  */
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -14,13 +14,8 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 // --- Identifiers -------------------------------------------------------------------------
 
 // Producers validate events before they publish them (the client package's ingest schema), so
-// these four are declared there, as plain data too.
-export {
-  AGENT_ID,
-  MAX_EVENT_TYPE_LENGTH,
-  MAX_ID_LENGTH,
-  MAX_PRODUCER_ID_LENGTH,
-} from "../../packages/client/src/sqs/ingest-message.js";
+// these four are declared there, as plain data too (client.ts).
+export { AGENT_ID, MAX_EVENT_TYPE_LENGTH, MAX_ID_LENGTH, MAX_PRODUCER_ID_LENGTH } from "./client.js";
 
 // --- Events ------------------------------------------------------------------------------
 

@@ -1,15 +1,7 @@
 /**
- * Events ("messages"): what producers publish, what is stored, and the body receivers get.
+ * Events ("messages"): what is stored and the body receivers get (what producers publish, the
+ * ingest message, is shared with the client package: client.ts).
  */
-
-export {
-  agentId,
-  agentIdInput,
-  eventTypeString,
-  type IngestMessage,
-  ingestMessage,
-  publishFields,
-} from "../../packages/client/src/sqs/ingest-message.js";
 
 export interface MessageRecord {
   org_id: string;

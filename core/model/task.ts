@@ -4,7 +4,7 @@
  * the same delivery, and `webhook-id` (= msg_id) is the same on every attempt.
  */
 import * as z from "zod";
-import { deliveryTask } from "../../packages/client/src/sqs/task.js";
+import { deliveryTask } from "./client.js";
 import type { DeliveryLogEntry } from "./delivery.js";
 import { type MessageRecord, webhookBody } from "./message.js";
 

@@ -4,7 +4,6 @@
  * what it does not re-export is internal to the folder.
  */
 
-export { changeVisibility } from "../../packages/client/src/sqs/visibility.js";
 export { type DeadLetter, deadLetter, sendToDlq } from "./dead-letter.js";
 export { OPERATIONAL_SOURCE, operationalBus } from "./event-bus.js";
 export {

@@ -8,8 +8,8 @@ import { describe, expect, it } from "vitest";
 import { createEndpointBody } from "../../core/api/schemas/endpoints.js";
 import { createEventTypeBody } from "../../core/api/schemas/event-types.js";
 import { publishEventBody } from "../../core/api/schemas/events.js";
+import { ingestMessage } from "../../core/model/client.js";
 import { AGENT_ID, MAX_EVENT_TYPE_LENGTH } from "../../core/model/limits.js";
-import { ingestMessage } from "../../core/model/message.js";
 
 const endpointAccepts = (agent_id: unknown) =>
   createEndpointBody.safeParse({ url: "https://example.com", agent_id }).success;

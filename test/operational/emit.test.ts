@@ -8,7 +8,7 @@ import { EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge
 import { mockClient } from "aws-sdk-client-mock";
 import { beforeEach, describe, expect, it } from "vitest";
 import { loadConfig } from "../../core/config/runtime.js";
-import { ingestMessage } from "../../core/model/message.js";
+import { ingestMessage } from "../../core/model/client.js";
 import { emitOperational, ingestMessageOf } from "../../core/operational/emit.js";
 import { endpointFailing, messageDeadLettered } from "../../core/operational/events.js";
 import { operationalBus } from "../../core/queue/event-bus.js";

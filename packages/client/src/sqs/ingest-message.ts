@@ -1,7 +1,7 @@
 /**
  * The ingest message: what producers publish to the ingest queue (and `POST /v1/events` takes).
  * Declared in the client package because its producer helper validates events before sending;
- * the server's model re-exports it (core/model/message.ts, core/model/limits.ts), so the producer
+ * the server's model re-exports it (core/model/client.ts), so the producer
  * and the ingest function read one schema and the client never imports server code.
  */
 import * as z from "zod";

@@ -1,7 +1,7 @@
 /**
  * The delivery task: the body of a message on the delivery queue (and its DLQ). Declared here,
  * in the client package, because `hookrelay dlq redrive` reads and rewrites it; the server's
- * model re-exports it (core/model/task.ts), so both read one schema.
+ * model re-exports it (core/model/client.ts), so both read one schema.
  */
 import * as z from "zod";
 
