@@ -12,7 +12,8 @@ import type { ScheduleEntry } from "../../core/model/schedule.js";
 import { taskFor } from "../../core/model/task.js";
 import { atExpression, eventBridgeScheduler } from "../../core/scheduler/eventbridge.js";
 
-const config = loadConfig({
+/** A deployment's variables; the adapter's config below adds the two optional ARNs (the scheduled function starts without its own). */
+const env = {
   TABLE_NAME: "t",
   INGEST_QUEUE_URL: "https://sqs/ingest",
   INGEST_DLQ_URL: "https://sqs/ingest-dlq",
@@ -20,9 +21,12 @@ const config = loadConfig({
   DELIVERY_DLQ_URL: "https://sqs/delivery-dlq",
   SCHEDULE_GROUP: "hookrelay-prod-x",
   SCHEDULER_ROLE_ARN: "arn:aws:iam::1:role/scheduler",
-  SCHEDULER_DLQ_ARN: "arn:aws:sqs:us-east-1:1:scheduler-dlq",
   INGEST_QUEUE_ARN: "arn:aws:sqs:us-east-1:1:ingest",
   DELIVERY_QUEUE_ARN: "arn:aws:sqs:us-east-1:1:delivery",
+};
+const config = loadConfig({
+  ...env,
+  SCHEDULER_DLQ_ARN: "arn:aws:sqs:us-east-1:1:scheduler-dlq",
   MAINTENANCE_FUNCTION_ARN: "arn:aws:lambda:us-east-1:1:function:scheduled",
 });
 const now = new Date("2026-03-01T10:00:20.500Z");
@@ -143,18 +147,6 @@ describe("EventBridge Scheduler adapter", () => {
 });
 
 describe("the scheduled function (functions/scheduled.ts)", () => {
-  const env = {
-    TABLE_NAME: "t",
-    INGEST_QUEUE_URL: "https://sqs/ingest",
-    INGEST_DLQ_URL: "https://sqs/ingest-dlq",
-    DELIVERY_QUEUE_URL: "https://sqs/delivery",
-    DELIVERY_DLQ_URL: "https://sqs/delivery-dlq",
-    SCHEDULE_GROUP: "hookrelay-prod-x",
-    SCHEDULER_ROLE_ARN: "arn:aws:iam::1:role/scheduler",
-    INGEST_QUEUE_ARN: "arn:aws:sqs:us-east-1:1:ingest",
-    DELIVERY_QUEUE_ARN: "arn:aws:sqs:us-east-1:1:delivery",
-  };
-
   it("starts without MAINTENANCE_FUNCTION_ARN: its own ARN comes from the invocation's context", async () => {
     const saved = { ...process.env };
     Object.assign(process.env, env);
