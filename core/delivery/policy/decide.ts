@@ -195,7 +195,6 @@ function retryOrGiveUp(
     attempt,
     maxRetries: endpoint.max_retries,
     retryAfterSeconds: outcome.retryAfterSeconds,
-    maxVisibilitySeconds: Infinity,
     random: ctx.random,
   });
   if (step.kind === "exhausted") {
@@ -207,8 +206,7 @@ function retryOrGiveUp(
   }
   const nextAttemptAt = new Date(ctx.now.getTime() + step.delaySeconds * 1000);
   const records = answered(outcome, ctx, { status: "retrying", nextAttemptAt });
-  const seconds = Math.max(1, Math.ceil(step.delaySeconds));
-  return { action: waitAction(task, attempt, seconds, nextAttemptAt, ctx), records };
+  return { action: waitAction(task, attempt, step.seconds, nextAttemptAt, ctx), records };
 }
 
 /** Where a retry waits: on the message (short), re-sent with a delay, or with the scheduler. */

@@ -1,6 +1,7 @@
 /**
- * What follows a failed attempt: another one after a delay (held by SQS visibility, or by
- * the scheduler when longer than a visibility timeout may be), or the dead-letter queue.
+ * What follows a failed attempt: another one after a delay, or none (retries exhausted).
+ * Where the wait is held (the message's visibility, a re-send with a delay, the scheduler)
+ * is decide.ts's `waitAction`.
  *
  * Attempt n is the (n-1)th retry; `max_retries` retries follow the first attempt, so a
  * task gets at most max_retries + 1 attempts.
@@ -9,9 +10,8 @@ import type { Config } from "../../config/index.js";
 import { nextDelaySeconds } from "./retry.js";
 
 export type NextStep =
-  | { kind: "visibility"; delaySeconds: number; visibilitySeconds: number }
-  | { kind: "schedule"; delaySeconds: number }
-  | { kind: "exhausted" };
+  /** `delaySeconds` as the schedule gives it; `seconds`: whole seconds, at least 1 (SQS's unit). */
+  { kind: "retry"; delaySeconds: number; seconds: number } | { kind: "exhausted" };
 
 export function retriesLeft(attempt: number, maxRetries: number): boolean {
   return attempt <= maxRetries;
@@ -25,18 +25,14 @@ export interface FailedAttempt {
   maxRetries: number;
   /** The receiver's Retry-After, when it sent one. */
   retryAfterSeconds: number | null;
-  /** The longest wait a visibility timeout may hold; longer ones go to the scheduler. */
-  maxVisibilitySeconds: number;
   /** Jitter's source (tests pin it). */
   random?: () => number;
 }
 
 export function nextStep(config: Pick<Config, "retry">, failed: FailedAttempt): NextStep {
-  const { attempt, maxRetries, retryAfterSeconds, maxVisibilitySeconds, random = Math.random } = failed;
+  const { attempt, maxRetries, retryAfterSeconds, random = Math.random } = failed;
   if (!retriesLeft(attempt, maxRetries)) return { kind: "exhausted" };
   const delaySeconds = nextDelaySeconds(config.retry, attempt, retryAfterSeconds, random);
-  // SQS visibility is whole seconds; at least 1 so a retry never comes back instantly.
-  const visibilitySeconds = Math.max(1, Math.ceil(delaySeconds));
-  if (visibilitySeconds > maxVisibilitySeconds) return { kind: "schedule", delaySeconds };
-  return { kind: "visibility", delaySeconds, visibilitySeconds };
+  // Whole seconds; at least 1 so a retry never comes back instantly.
+  return { kind: "retry", delaySeconds, seconds: Math.max(1, Math.ceil(delaySeconds)) };
 }
