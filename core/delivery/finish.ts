@@ -12,14 +12,14 @@
 import type { SQSRecord } from "aws-lambda";
 import type { Deps } from "../deps.js";
 import { logger } from "../log/index.js";
-import type { DeliveryLogEntry, DeliveryTask, EndpointRecord } from "../model/index.js";
+import type { DeliveryLogEntry, EndpointRecord } from "../model/index.js";
 import { emitOperational, endpointDisabled, messageDeadLettered } from "../operational/index.js";
 import { type DeadLetter, deadLetter } from "../queue/index.js";
 import type { AttemptResult } from "./attempt.js";
 import { applyHealth, type HealthObservation } from "./health.js";
 import { type LogWrite, writeLog } from "./log-writes.js";
 import { pointerOf, retryEntry } from "./pointer.js";
-import { type Decision, GONE, type Lane } from "./policy/decide.js";
+import { type Decision, GONE, type Lane, type Task } from "./policy/decide.js";
 import { deliveryEntry } from "./records.js";
 
 export interface Processed {
@@ -28,7 +28,8 @@ export interface Processed {
   fail?: boolean;
   /** Not a task: dead-lettered with this reason. */
   invalid?: string;
-  task?: DeliveryTask;
+  /** The task as decided on (a pointer, without its body, unless a request was made). */
+  task?: Task;
   endpoint?: EndpointRecord;
   decision?: Decision;
   result?: AttemptResult;
@@ -215,6 +216,6 @@ function emitDeadLettered(deps: Deps, processed: Processed[], notLettered: Set<s
 }
 
 /** The scheduler puts a pointer to the task back on the delivery queue at `at` (pointer.ts). */
-function scheduleRetry(deps: Deps, task: DeliveryTask, at: Date): Promise<void> {
+function scheduleRetry(deps: Deps, task: Task, at: Date): Promise<void> {
   return deps.scheduler.schedule(retryEntry(task, at));
 }

@@ -18,7 +18,7 @@ import { finishBatch, type Processed } from "./finish.js";
 import { type DeliveryOutcome, publishDeliveryMetrics } from "./metrics.js";
 import { withBody } from "./pointer.js";
 import { openUntil } from "./policy/breaker.js";
-import { type DecideContext, type Decision, decide, type Lane } from "./policy/decide.js";
+import { type DecideContext, type Decision, decide, type Lane, type Task } from "./policy/decide.js";
 import { admit } from "./rate-limit.js";
 
 export interface DeliveryHandlerOptions {
@@ -74,8 +74,7 @@ async function processRecord(deps: Deps, record: SQSRecord, opts: Options): Prom
   }
   // A kept delivery-log entry: written with the batch's, no request (log-writes.ts).
   if (parsed.task.log) return { record, log: parsed.task.log };
-  const task = await withBody(deps, parsed.task);
-  if (!task) return expired(record, parsed.task);
+  const task: Task = parsed.task;
   const endpoint = await deps.endpoints.cached(task.org_id, task.endpoint_id);
   const counted = await attemptNumber(deps, task, record);
   if (counted === "done") return { record, task, decision: { action: { kind: "ack" }, records: {} } };
@@ -97,18 +96,24 @@ async function processRecord(deps: Deps, record: SQSRecord, opts: Options): Prom
     await admission.release(ctx.now, false);
     return { record, task, endpoint, decision: decide(task, endpoint, null, { ...ctx, gate: "probe-lost" }) };
   }
-  const result = await attemptDelivery(deps, endpoint!, task, counted, before.action.timeoutMs).finally(() =>
+  // A pointer's body is read back only for the request (pointer.ts): a task parked, deferred
+  // or beaten to the probe goes round without it, and without a read.
+  const full = await withBody(deps, task);
+  if (!full) {
+    await admission.release(ctx.now, false);
+    return expired(record, task);
+  }
+  const result = await attemptDelivery(deps, endpoint!, full, counted, before.action.timeoutMs).finally(() =>
     admission.release(deps.now(), true),
   );
-  const after = decide(task, endpoint, result.outcome, ctx);
+  const after = decide(full, endpoint, result.outcome, ctx);
   if (after.records.endpoint === "slow") await moveToSlowLane(deps, endpoint!, ctx.now);
-  logOutcome(task, counted, result, after);
-  return { record, task, endpoint, decision: after, result };
+  logOutcome(full, counted, result, after);
+  return { record, task: full, endpoint, decision: after, result };
 }
 
-/** A scheduled retry whose event expired before it fired: nothing left to send. */
-function expired(record: SQSRecord, pointer: QueuedTask): Processed {
-  const task = { ...pointer, body: "" };
+/** A retry whose event expired before it was sent: nothing left to send. */
+function expired(record: SQSRecord, task: Task): Processed {
   const reason = "the event expired before its retry";
   const delivery = {
     status: "abandoned" as const,
@@ -127,7 +132,7 @@ function expired(record: SQSRecord, pointer: QueuedTask): Processed {
  * invocations) is counted from the delivery's own record, so no retry is burnt without a
  * request; a delivery the record shows succeeded is "done".
  */
-async function attemptNumber(deps: Deps, task: DeliveryTask, record: SQSRecord): Promise<number | "done"> {
+async function attemptNumber(deps: Deps, task: Task, record: SQSRecord): Promise<number | "done"> {
   const received = Number(record.attributes.ApproximateReceiveCount) || 1;
   if (received <= 1) return task.attempt_base + 1;
   const current = await deps.deliveryStore.get(task.org_id, task.msg_id, task.endpoint_id);

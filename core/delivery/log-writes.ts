@@ -13,12 +13,12 @@
  */
 import type { Uses } from "../deps.js";
 import { logger } from "../log/index.js";
-import type { DeliveryLogEntry, DeliveryTask, QueueName } from "../model/index.js";
+import type { DeliveryLogEntry, QueuedTask, QueueName } from "../model/index.js";
 import { pointerOf } from "./pointer.js";
 
 export type LogWrite =
   /** An entry of this batch's decisions. */
-  | { entry: DeliveryLogEntry; task: DeliveryTask; kept?: undefined }
+  | { entry: DeliveryLogEntry; task: Omit<QueuedTask, "log">; kept?: undefined }
   /** An entry an earlier batch kept on the queue, in the SQS message `kept`: kept again if it fails. */
   | { entry: DeliveryLogEntry; kept: string };
 

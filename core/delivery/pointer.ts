@@ -14,14 +14,14 @@ import {
   webhookBody,
 } from "../model/index.js";
 
-/** The task as a scheduler entry carries it: everything but the body. */
-export function pointerOf(task: DeliveryTask): Omit<DeliveryTask, "body"> {
+/** The task as a scheduler entry carries it: everything but the body (which it may not have yet). */
+export function pointerOf(task: Omit<QueuedTask, "log">): Omit<DeliveryTask, "body"> {
   const { body: _body, ...ids } = task;
   return ids;
 }
 
 /** The scheduler entry of a retry at `at`: a pointer, named uniquely per (delivery, attempt). */
-export function retryEntry(task: DeliveryTask, at: Date): ScheduleEntry {
+export function retryEntry(task: Omit<QueuedTask, "log">, at: Date): ScheduleEntry {
   const digest = createHash("sha256")
     .update(`${task.org_id}\u0000${task.msg_id}\u0000${task.endpoint_id}`)
     .digest("hex");

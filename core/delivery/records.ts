@@ -19,7 +19,11 @@ export interface DeliveryUpdate {
   attempt?: AttemptRecord;
 }
 
-export function deliveryEntry(deps: Clock, task: DeliveryTask, u: DeliveryUpdate): DeliveryLogEntry {
+export function deliveryEntry(
+  deps: Clock,
+  task: Pick<DeliveryTask, "org_id" | "msg_id" | "endpoint_id" | "event_type" | "created_at">,
+  u: DeliveryUpdate,
+): DeliveryLogEntry {
   const now = deps.now();
   const delivery: DeliveryRecord = {
     org_id: task.org_id,

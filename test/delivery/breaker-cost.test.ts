@@ -6,6 +6,7 @@
 import type { SendMessageBatchCommandInput } from "@aws-sdk/client-sqs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createDeliveryHandler } from "../../core/delivery/handler.js";
+import { pointerOf } from "../../core/delivery/pointer.js";
 import { cooldownSeconds } from "../../core/delivery/policy/breaker.js";
 import { putMessageOf, taskFor } from "../support/deliveries.js";
 import { putEndpoint } from "../support/endpoints.js";
@@ -80,5 +81,33 @@ describe("parked tasks go round light", () => {
     expect(bigOne.body).toBeUndefined();
     expect(Buffer.byteLength(sent.find((b) => b.includes(big.msg_id))!)).toBeLessThan(2_000);
     expect(smallOne.body).toBe(small.body);
+  });
+
+  it("a parked pointer goes round without reading its body back (no message read while the breaker is open)", async () => {
+    const until = new Date(Date.now() + 600_000).toISOString();
+    const ep = await putEndpoint(stack.deps, { org_id: uniqueOrg(), breaker_open_until: until });
+    const big = taskFor(ep, { blob: "x".repeat(100_000) });
+    await putMessageOf(stack.deps, big);
+    const reads: string[] = [];
+    const sent: string[] = [];
+    const dbSpy = interpose(stack.deps.db.doc, ({ command, input }) => {
+      if (command === "GetItemCommand") reads.push(JSON.stringify(input.Key));
+      return undefined;
+    });
+    const sqsSpy = interpose(stack.deps.sqs, ({ command, input }) => {
+      if (command === "SendMessageBatchCommand")
+        for (const e of (input as unknown as SendMessageBatchCommandInput).Entries ?? [])
+          sent.push(e.MessageBody!);
+      return undefined;
+    });
+    try {
+      const res = await createDeliveryHandler(stack.deps)(sqsEvent([JSON.stringify(pointerOf(big))]));
+      expect(res.batchItemFailures).toEqual([]);
+    } finally {
+      dbSpy.restore();
+      sqsSpy.restore();
+    }
+    expect(reads.filter((k) => k.includes(big.msg_id))).toEqual([]);
+    expect(sent.map((b) => JSON.parse(b))).toEqual([{ ...pointerOf(big), attempt_base: 0 }]);
   });
 });

@@ -14,9 +14,9 @@
 import { type Config, SQS_MAX_DELAY_SECONDS } from "../../config/index.js";
 import {
   breakerState,
-  type DeliveryTask,
   type EndpointRecord,
   isSlow,
+  type QueuedTask,
   type SendOutcome,
 } from "../../model/index.js";
 import type { DeliveryUpdate } from "../records.js";
@@ -25,6 +25,12 @@ import { nextStep } from "./next-step.js";
 import { deferSeconds } from "./rate-limit.js";
 
 export type Lane = "fast" | "slow";
+
+/**
+ * The task as decided on: its body may not be read back yet (a pointer, pointer.ts), since
+ * no decision but a request needs it; the handler reads it only for a request it makes.
+ */
+export type Task = Omit<QueuedTask, "log">;
 
 export interface DecideContext {
   now: Date;
@@ -55,11 +61,11 @@ export type Action =
       kind: "resend";
       lane: Lane;
       delaySeconds: number;
-      task: DeliveryTask;
+      task: Task;
       why: "retry" | "park" | "slow" | "rate";
     }
   /** Acknowledge and let the scheduler re-send `task` at `at` (waits beyond 15 min). */
-  | { kind: "schedule"; at: Date; task: DeliveryTask }
+  | { kind: "schedule"; at: Date; task: Task }
   | { kind: "dead-letter"; reason: string; attempts: number };
 
 export interface Records {
@@ -81,7 +87,7 @@ export interface Decision {
 export type Outcome = Pick<SendOutcome, "ok" | "status" | "failure" | "error" | "retryAfterSeconds">;
 
 export function decide(
-  task: DeliveryTask,
+  task: Task,
   endpoint: EndpointRecord | undefined,
   outcome: Outcome | null,
   ctx: DecideContext,
@@ -97,7 +103,7 @@ export function decide(
   return outcome ? afterRequest(task, endpoint, outcome, ctx) : beforeRequest(task, endpoint, ctx);
 }
 
-function beforeRequest(task: DeliveryTask, endpoint: EndpointRecord, ctx: DecideContext): Decision {
+function beforeRequest(task: Task, endpoint: EndpointRecord, ctx: DecideContext): Decision {
   const made = ctx.attempt - 1;
   // Redelivered past the limit (a crash after the last attempt): no further request.
   if (made > endpoint.max_retries) {
@@ -132,12 +138,7 @@ function beforeRequest(task: DeliveryTask, endpoint: EndpointRecord, ctx: Decide
   };
 }
 
-function afterRequest(
-  task: DeliveryTask,
-  endpoint: EndpointRecord,
-  outcome: Outcome,
-  ctx: DecideContext,
-): Decision {
+function afterRequest(task: Task, endpoint: EndpointRecord, outcome: Outcome, ctx: DecideContext): Decision {
   if (outcome.ok) {
     return {
       action: { kind: "ack" },
@@ -184,12 +185,7 @@ function answered(
 }
 
 /** A failed request: the next attempt waits its delay, or the retries are exhausted. */
-function retryOrGiveUp(
-  task: DeliveryTask,
-  endpoint: EndpointRecord,
-  outcome: Outcome,
-  ctx: DecideContext,
-): Decision {
+function retryOrGiveUp(task: Task, endpoint: EndpointRecord, outcome: Outcome, ctx: DecideContext): Decision {
   const attempt = ctx.attempt;
   const step = nextStep(ctx.config, {
     attempt,
@@ -210,15 +206,9 @@ function retryOrGiveUp(
 }
 
 /** Where a retry waits: on the message (short), re-sent with a delay, or with the scheduler. */
-function waitAction(
-  task: DeliveryTask,
-  attempt: number,
-  seconds: number,
-  at: Date,
-  ctx: DecideContext,
-): Action {
+function waitAction(task: Task, attempt: number, seconds: number, at: Date, ctx: DecideContext): Action {
   if (seconds <= ctx.config.isolation.shortWaitSeconds) return { kind: "visibility", seconds };
-  const next: DeliveryTask = { ...task, attempt_base: attempt };
+  const next: Task = { ...task, attempt_base: attempt };
   if (seconds <= (ctx.maxDelaySeconds ?? SQS_MAX_DELAY_SECONDS)) {
     return { kind: "resend", lane: ctx.lane, delaySeconds: seconds, task: next, why: "retry" };
   }
@@ -234,7 +224,7 @@ function cutByBudget(endpoint: EndpointRecord, outcome: Outcome, ctx: DecideCont
 }
 
 function resend(
-  task: DeliveryTask,
+  task: Task,
   made: number,
   to: { lane: Lane; delaySeconds: number; why: "park" | "slow" },
   records: Records,
@@ -258,12 +248,9 @@ function closed(
 }
 
 /** The task back on its lane's queue for a later window: not an attempt, no record written. */
-export function deferred(
-  task: DeliveryTask,
-  ctx: Pick<DecideContext, "attempt" | "lane" | "random">,
-): Decision {
+export function deferred(task: Task, ctx: Pick<DecideContext, "attempt" | "lane" | "random">): Decision {
   const deferrals = (task.deferrals ?? 0) + 1;
-  const next: DeliveryTask = { ...task, attempt_base: ctx.attempt - 1, deferrals };
+  const next: Task = { ...task, attempt_base: ctx.attempt - 1, deferrals };
   const delaySeconds = deferSeconds(deferrals - 1, ctx.random);
   return { action: { kind: "resend", lane: ctx.lane, delaySeconds, task: next, why: "rate" }, records: {} };
 }
