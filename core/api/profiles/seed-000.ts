@@ -7,16 +7,10 @@
 import { randomBytes } from "node:crypto";
 import { z } from "@hono/zod-openapi";
 import type { Deps } from "../../deps.js";
-import {
-  endpointsOf,
-  type HandledEndpoint,
-  listWithHandles,
-  requireByHandle,
-  withHandles,
-} from "../../endpoints/index.js";
+import type { HandledEndpoint } from "../../endpoints/index.js";
 import { MAX_DESCRIPTION_LENGTH, MAX_URL_LENGTH, TIMEOUT_MS } from "../../model/index.js";
-import { orgOf } from "../router.js";
 import { eventTypeList } from "../schemas/event-type-list.js";
+import { profileEndpoints } from "./endpoints.js";
 import { detailBody, fastApiError, validationErrorBody } from "./fastapi-errors.js";
 import { type ApiProfile, answer, jsonOf, naiveSeconds, profileRoute, profileRouter } from "./kit.js";
 
@@ -157,7 +151,7 @@ function seed000Routes(deps: Deps) {
     const body = c.req.valid("json");
     // Their secrets are hex strings used as the raw HMAC key; deliveries are signed with it.
     const secret = randomBytes(32).toString("hex");
-    const { endpoint: rec } = await endpointsOf(deps, c.get("principal")).create({
+    const { endpoint: rec } = await profileEndpoints(deps, c).create({
       url: body.url,
       event_types: body.event_types,
       agent_id: body.agent_id ?? null,
@@ -166,20 +160,18 @@ function seed000Routes(deps: Deps) {
       timeout_ms: body.timeout_ms ?? 5000,
       rawSecret: secret,
     });
-    const handled = await withHandles(deps, rec);
-    return c.json({ status: "success" as const, endpoint: { ...view(handled), secret } }, 200);
+    return c.json({ status: "success" as const, endpoint: { ...view(rec), secret } }, 200);
   });
   app.openapi(routes.list, async (c) => {
-    const all = await listWithHandles(deps, orgOf(c));
+    const all = await profileEndpoints(deps, c).list();
     return c.json({ status: "success" as const, endpoints: all.map(view) }, 200);
   });
   app.openapi(routes.get, async (c) => {
-    const rec = await requireByHandle(deps, orgOf(c), { number: c.req.valid("param").id });
+    const rec = await profileEndpoints(deps, c).find({ number: c.req.valid("param").id });
     return c.json({ status: "success" as const, endpoint: view(rec) }, 200);
   });
   app.openapi(routes.remove, async (c) => {
-    const rec = await requireByHandle(deps, orgOf(c), { number: c.req.valid("param").id });
-    await endpointsOf(deps, c.get("principal")).remove(rec.id);
+    await profileEndpoints(deps, c).remove({ number: c.req.valid("param").id });
     return c.json({ status: "success" as const }, 200);
   });
   return app;

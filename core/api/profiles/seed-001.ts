@@ -6,19 +6,11 @@
  * route for admin keys. Errors are this API's `{"error": {"code", "message"}}`. docs/seeds.md.
  */
 import { z } from "@hono/zod-openapi";
-import type { Context } from "hono";
 import type { Deps } from "../../deps.js";
-import {
-  endpointKeys,
-  endpointsOf,
-  type HandledEndpoint,
-  listWithHandles,
-  requireByHandle,
-  withHandles,
-} from "../../endpoints/index.js";
+import { endpointKeys, type HandledEndpoint } from "../../endpoints/index.js";
 import { MAX_URL_LENGTH, ServiceError } from "../../model/index.js";
 import { errorBody } from "../errors.js";
-import { orgOf } from "../router.js";
+import { profileEndpoints } from "./endpoints.js";
 import { type ApiProfile, answer, hookrelayError, jsonOf, profileRoute, profileRouter } from "./kit.js";
 
 const TAG = "Seed 001: /v1/developer/webhook-endpoints";
@@ -162,31 +154,29 @@ const view = (rec: HandledEndpoint): z.infer<typeof endpoint> => ({
 
 function seed001Routes(deps: Deps) {
   const app = profileRouter();
-  const byUuid = (c: Context, uuid: string) => requireByHandle(deps, orgOf(c), { uuid });
-  app.openapi(routes.list, async (c) => c.json((await listWithHandles(deps, orgOf(c))).map(view), 200));
+  app.openapi(routes.list, async (c) => c.json((await profileEndpoints(deps, c).list()).map(view), 200));
   app.openapi(routes.create, async (c) => {
     const body = c.req.valid("json");
-    const { endpoint: rec, secret } = await endpointsOf(deps, c.get("principal")).create({
+    const { endpoint: rec, secret } = await profileEndpoints(deps, c).create({
       label: body.label,
       url: body.url,
       event_types: checkEvents(body.events) ?? [],
     });
-    return c.json({ ...view(await withHandles(deps, rec)), secret: secret ?? "" }, 201);
+    return c.json({ ...view(rec), secret: secret ?? "" }, 201);
   });
   app.openapi(routes.update, async (c) => {
     const body = c.req.valid("json");
-    const rec = await byUuid(c, c.req.valid("param").endpoint_id);
-    const updated = await endpointsOf(deps, c.get("principal")).update(rec.id, {
-      label: body.label,
-      url: body.url,
-      event_types: checkEvents(body.events),
-      status: body.status,
-    });
-    return c.json(view({ ...rec, ...updated }), 200);
+    const endpoints = profileEndpoints(deps, c);
+    // Found first: an unknown id is 404 whatever the events (as the canonical update answers).
+    const { id } = await endpoints.find({ uuid: c.req.valid("param").endpoint_id });
+    const updated = await endpoints.update(
+      { id },
+      { label: body.label, url: body.url, event_types: checkEvents(body.events), status: body.status },
+    );
+    return c.json(view(updated), 200);
   });
   app.openapi(routes.remove, async (c) => {
-    const rec = await byUuid(c, c.req.valid("param").endpoint_id);
-    await endpointsOf(deps, c.get("principal")).remove(rec.id);
+    await profileEndpoints(deps, c).remove({ uuid: c.req.valid("param").endpoint_id });
     return c.body(null, 204);
   });
   return app;

@@ -9,11 +9,11 @@
  */
 import type { Context } from "hono";
 import type { Deps } from "../../deps.js";
-import { endpointsOf, listWithHandles, requireByHandle, withHandles } from "../../endpoints/index.js";
 import { sendTestEvent } from "../../events/index.js";
-import { sameAgent } from "../../filters/index.js";
 import { ServiceError } from "../../model/index.js";
+import type { ApiEnv } from "../env.js";
 import { orgOf } from "../router.js";
+import { profileEndpoints } from "./endpoints.js";
 import type { ApiProfile } from "./kit.js";
 import { profileRouter } from "./kit.js";
 import { asFieldRefusal, laravelError } from "./laravel-errors.js";
@@ -45,18 +45,16 @@ function settingsOf(body: WebhookBody) {
 
 const ok = <T>(message: string, data: T) => ({ success: true as const, message, data });
 
+/** The path's webhook: its UUID (404 when absent or another agent's). */
+const webhookRef = (c: Context) => ({ uuid: c.req.param("webhook_id") ?? "" });
+
 function seed003Routes(deps: Deps) {
   const app = profileRouter();
-  /** The agent's webhook with this UUID (404 when absent or another agent's). */
-  const webhookOf = async (c: Context, agent: string) => {
-    const rec = await requireByHandle(deps, orgOf(c), { uuid: c.req.param("webhook_id") ?? "" });
-    if (!sameAgent(rec.agent_id, agent)) throw new ServiceError(404, "not_found", "Webhook not found.");
-    return rec;
-  };
+  /** The path's agent's endpoints (404 first when the path's agent is not a UUID). */
+  const agents = (c: Context<ApiEnv>) => profileEndpoints(deps, c, agentOf(c));
   app.openapi(routes.create, async (c) => {
-    const agent = agentOf(c);
     const body = c.req.valid("json");
-    const { endpoint } = await endpointsOf(deps, c.get("principal"), agent)
+    const { endpoint } = await agents(c)
       .create({
         url: body.webhook_url,
         ...settingsOf({ timeout: 30, max_retries: 3, enabled: true, ...body }),
@@ -65,38 +63,33 @@ function seed003Routes(deps: Deps) {
       .catch((e) => {
         throw asFieldRefusal(e, body.events);
       });
-    return c.json(ok("Webhook created successfully", view(await withHandles(deps, endpoint))), 201);
+    return c.json(ok("Webhook created successfully", view(endpoint)), 201);
   });
   app.openapi(routes.list, async (c) => {
-    const agent = agentOf(c);
-    const mine = (await listWithHandles(deps, orgOf(c))).filter((e) => sameAgent(e.agent_id, agent));
+    const mine = await agents(c).list();
     return c.json(ok("Webhooks retrieved successfully", mine.map(view)), 200);
   });
   app.openapi(routes.get, async (c) => {
-    const rec = await webhookOf(c, agentOf(c));
+    const rec = await agents(c).find(webhookRef(c));
     return c.json(ok("Webhook retrieved successfully", view(rec)), 200);
   });
   for (const route of [routes.update, routes.replace]) {
     app.openapi(route, async (c) => {
-      const agent = agentOf(c);
       const body = c.req.valid("json");
-      const rec = await webhookOf(c, agent);
-      const updated = await endpointsOf(deps, c.get("principal"), agent)
-        .update(rec.id, settingsOf(body))
+      const updated = await agents(c)
+        .update(webhookRef(c), settingsOf(body))
         .catch((e) => {
           throw asFieldRefusal(e, body.events);
         });
-      return c.json(ok("Webhook updated successfully", view({ ...rec, ...updated })), 200);
+      return c.json(ok("Webhook updated successfully", view(updated)), 200);
     });
   }
   app.openapi(routes.remove, async (c) => {
-    const agent = agentOf(c);
-    const rec = await webhookOf(c, agent);
-    await endpointsOf(deps, c.get("principal"), agent).remove(rec.id);
+    await agents(c).remove(webhookRef(c));
     return c.json({ success: true as const, message: "Webhook deleted successfully" }, 200);
   });
   app.openapi(routes.test, async (c) => {
-    const rec = await webhookOf(c, agentOf(c));
+    const rec = await agents(c).find(webhookRef(c));
     const sent = await sendTestEvent(deps, orgOf(c), rec.id);
     return c.json(ok("Test webhook sent successfully", { message_id: sent.message_id }), 200);
   });

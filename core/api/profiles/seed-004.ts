@@ -7,17 +7,11 @@
  */
 import { z } from "@hono/zod-openapi";
 import type { Deps } from "../../deps.js";
-import {
-  endpointKeys,
-  endpointsOf,
-  type HandledEndpoint,
-  listWithHandles,
-  withHandles,
-} from "../../endpoints/index.js";
+import { endpointKeys, type HandledEndpoint } from "../../endpoints/index.js";
 import { MAX_DESCRIPTION_LENGTH, MAX_URL_LENGTH } from "../../model/index.js";
-import { orgOf } from "../router.js";
 import { eventTypeList } from "../schemas/event-type-list.js";
 import { pathId } from "../schemas/params.js";
+import { profileEndpoints } from "./endpoints.js";
 import { detailBody, fastApiError, validationErrorBody } from "./fastapi-errors.js";
 import { type ApiProfile, answer, jsonOf, profileRoute, profileRouter } from "./kit.js";
 
@@ -153,24 +147,24 @@ function seed004Routes(deps: Deps) {
   const app = profileRouter();
   app.openapi(routes.create, async (c) => {
     const body = c.req.valid("json");
-    const { endpoint: rec, secret } = await endpointsOf(deps, c.get("principal")).create({
+    const { endpoint: rec, secret } = await profileEndpoints(deps, c).create({
       url: body.url,
       description: body.description ?? null,
       event_types: body.event_patterns ?? [],
       timeout_ms: (body.timeout_seconds ?? 10) * 1000,
       max_retries: body.max_retries ?? 7,
     });
-    return c.json({ endpoint: view(await withHandles(deps, rec)), secret: secret ?? "" }, 200);
+    return c.json({ endpoint: view(rec), secret: secret ?? "" }, 200);
   });
   app.openapi(routes.list, async (c) => {
-    return c.json({ endpoints: (await listWithHandles(deps, orgOf(c))).map(view) }, 200);
+    return c.json({ endpoints: (await profileEndpoints(deps, c).list()).map(view) }, 200);
   });
   app.openapi(routes.get, async (c) => {
-    const rec = await endpointsOf(deps, c.get("principal")).get(c.req.valid("param").id);
-    return c.json({ endpoint: view(await withHandles(deps, rec)) }, 200);
+    const rec = await profileEndpoints(deps, c).find({ id: c.req.valid("param").id });
+    return c.json({ endpoint: view(rec) }, 200);
   });
   app.openapi(routes.remove, async (c) => {
-    await endpointsOf(deps, c.get("principal")).remove(c.req.valid("param").id);
+    await profileEndpoints(deps, c).remove({ id: c.req.valid("param").id });
     return c.body(null, 204);
   });
   return app;

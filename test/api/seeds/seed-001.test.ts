@@ -112,9 +112,10 @@ describe("seed 001: /v1/developer/webhook-endpoints", () => {
     expect(omitted.body.events).toEqual([]);
     const failing = await org.request("PATCH", `${PATH}/${all.body.id}`, { status: "failing" });
     expect(failing.status).toBe(400);
-    expect(
-      (await org.request("PATCH", `${PATH}/00000000-0000-4000-8000-000000000000`, { label: "x" })).status,
-    ).toBe(404);
+    const unknownId = `${PATH}/00000000-0000-4000-8000-000000000000`;
+    expect((await org.request("PATCH", unknownId, { label: "x" })).status).toBe(404);
+    // The id is looked up before the events are checked, as the canonical update does.
+    expect((await org.request("PATCH", unknownId, { events: ["nope.nope"] })).status).toBe(404);
     // Endpoints made through the canonical API get their UUID when listed here.
     await org.request("POST", "/v1/webhook-endpoints", { url: "https://example.com/c", label: "Canonical" });
     const listed = await org.request("GET", PATH);
