@@ -14,6 +14,7 @@ import { type Role, validationError } from "../../model/index.js";
 import { requireRole } from "../auth.js";
 import type { ApiEnv } from "../env.js";
 import { toErrorResponse, zodDetails } from "../errors.js";
+import { json } from "../router.js";
 
 /** A request that failed its route's schema: the issues as zod gives them, and where. */
 export class InvalidRequest extends Error {
@@ -51,11 +52,8 @@ export function profileRoute<
   return createRoute({ ...route, tags: [tag], middleware: [requireRole(role)] as const });
 }
 
-/** JSON content of a schema, for `responses` and `request.body`. */
-export const jsonOf = <T>(schema: T) => ({ "application/json": { schema } });
-
 /** A JSON response description. */
-export const answer = <T>(description: string, schema: T) => ({ description, content: jsonOf(schema) });
+export const answer = <T>(description: string, schema: T) => ({ description, content: json(schema) });
 
 /** An ISO 8601 timestamp (as stored) in the form `2026-03-16T10:00:00` (seconds, UTC, no zone). */
 export const naiveSeconds = (iso: string) => iso.slice(0, 19);

@@ -9,10 +9,11 @@ import { z } from "@hono/zod-openapi";
 import type { Deps } from "../../deps.js";
 import type { HandledEndpoint } from "../../endpoints/index.js";
 import { MAX_DESCRIPTION_LENGTH, MAX_URL_LENGTH, TIMEOUT_MS } from "../../model/index.js";
+import { json } from "../router.js";
 import { eventTypeList } from "../schemas/event-type-list.js";
 import { profileEndpoints } from "./endpoints.js";
 import { detailBody, fastApiError, validationErrorBody } from "./fastapi-errors.js";
-import { type ApiProfile, answer, jsonOf, naiveSeconds, profileRoute, profileRouter } from "./kit.js";
+import { type ApiProfile, answer, naiveSeconds, profileRoute, profileRouter } from "./kit.js";
 
 const TAG = "Seed 000: /webhooks/endpoints";
 const PATH = "/webhooks/endpoints";
@@ -88,7 +89,7 @@ const routes = {
     summary: "Create an endpoint (the secret is returned only here)",
     description:
       "As thinnest.ai's `POST /webhooks/endpoints`: answers 200 `{status, endpoint}` with an integer `id` and the hex `secret`, the raw HMAC key deliveries are signed with, shown only here. The endpoint is also in /v1/webhook-endpoints.",
-    request: { body: { required: true, content: jsonOf(createBody) } },
+    request: { body: { required: true, content: json(createBody) } },
     responses: { 200: answer("Successful Response", one(created)), ...errors },
   }),
   list: profileRoute(TAG, "viewer", {

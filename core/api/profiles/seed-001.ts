@@ -10,8 +10,9 @@ import type { Deps } from "../../deps.js";
 import { endpointKeys, type HandledEndpoint } from "../../endpoints/index.js";
 import { MAX_URL_LENGTH, ServiceError } from "../../model/index.js";
 import { errorBody } from "../errors.js";
+import { json } from "../router.js";
 import { profileEndpoints } from "./endpoints.js";
-import { type ApiProfile, answer, hookrelayError, jsonOf, profileRoute, profileRouter } from "./kit.js";
+import { type ApiProfile, answer, hookrelayError, profileRoute, profileRouter } from "./kit.js";
 
 const TAG = "Seed 001: /v1/developer/webhook-endpoints";
 const PATH = "/v1/developer/webhook-endpoints";
@@ -98,7 +99,7 @@ const routes = {
     summary: "Create an endpoint",
     description:
       "201 with the Endpoint object plus a top-level `secret`, the raw signing key, shown only here.",
-    request: { body: { required: true, content: jsonOf(createBody) } },
+    request: { body: { required: true, content: json(createBody) } },
     responses: {
       201: answer("Created", endpoint.extend({ secret: z.string() })),
       400: err("Invalid body, URL or events; or the 20th endpoint"),
@@ -111,7 +112,7 @@ const routes = {
     operationId: "seedOneUpdateEndpoint",
     summary: "Update label / URL / events / status",
     description: "Changes only the fields given; `status` active or disabled (to pause).",
-    request: { params: idParam, body: { required: true, content: jsonOf(updateBody) } },
+    request: { params: idParam, body: { required: true, content: json(updateBody) } },
     responses: {
       200: answer("The updated endpoint", endpoint),
       400: err("Invalid body"),

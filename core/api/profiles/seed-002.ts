@@ -10,10 +10,10 @@ import { endpointsOf, listEndpoints, readSecrets } from "../../endpoints/index.j
 import { sendTestEvent } from "../../events/index.js";
 import { type EndpointRecord, MAX_DESCRIPTION_LENGTH, MAX_URL_LENGTH } from "../../model/index.js";
 import { errorBody } from "../errors.js";
-import { orgOf } from "../router.js";
+import { json, orgOf } from "../router.js";
 import { eventTypeList } from "../schemas/event-type-list.js";
 import { pathId } from "../schemas/params.js";
-import { type ApiProfile, answer, hookrelayError, jsonOf, profileRoute, profileRouter } from "./kit.js";
+import { type ApiProfile, answer, hookrelayError, profileRoute, profileRouter } from "./kit.js";
 
 const TAG = "Seed 002: /v1/backend/webhooks";
 const PATH = "/v1/backend/webhooks";
@@ -65,7 +65,7 @@ const routes = {
     summary: "Create a new webhook endpoint",
     description:
       "Returns the signing secret for webhook verification (`whsec_…`). HTTPS URLs (plain http to any host with a test-mode key, to localhost where the deployment allows it).",
-    request: { body: { required: true, content: jsonOf(createBody) } },
+    request: { body: { required: true, content: json(createBody) } },
     responses: {
       201: answer("Created", data(webhook.extend({ secret: z.string() }))),
       400: err("Invalid URL, event types or body; or the organization's 20th endpoint"),

@@ -2,7 +2,8 @@
 import { z } from "@hono/zod-openapi";
 import type { HandledEndpoint } from "../../endpoints/index.js";
 import { eventTypeString, MAX_EVENT_TYPES_PER_ENDPOINT, MAX_RAW_SECRET_LENGTH } from "../../model/index.js";
-import { answer, jsonOf, microseconds, profileRoute } from "./kit.js";
+import { json } from "../router.js";
+import { answer, microseconds, profileRoute } from "./kit.js";
 import { failureBody, laravelMessageBody, laravelValidationBody } from "./laravel-errors.js";
 
 export const TAG = "Seed 003: /api/v1/agents/{agent_id}/webhooks";
@@ -128,7 +129,7 @@ export const routes = {
       "Create a webhook for an agent",
       "201 `{success, message, data}`; the endpoint's agent_id is the path's.",
     ),
-    request: { params: agentParams, body: { required: true, content: jsonOf(createBody) } },
+    request: { params: agentParams, body: { required: true, content: json(createBody) } },
     responses: { 201: answer("Webhook created successfully", envelope(webhook)), ...errors, ...invalid },
   }),
   list: profileRoute(TAG, "viewer", {
@@ -161,7 +162,7 @@ export const routes = {
       "Update a webhook",
       "Changes only the fields given (the same rules as on create).",
     ),
-    request: { params: webhookParams, body: { required: true, content: jsonOf(updateBody) } },
+    request: { params: webhookParams, body: { required: true, content: json(updateBody) } },
     responses: { 200: answer("Webhook updated successfully", envelope(webhook)), ...errors, ...invalid },
   }),
   replace: profileRoute(TAG, "admin", {
@@ -172,7 +173,7 @@ export const routes = {
       "Update a webhook (PUT)",
       "As PATCH: changes only the fields given.",
     ),
-    request: { params: webhookParams, body: { required: true, content: jsonOf(updateBody) } },
+    request: { params: webhookParams, body: { required: true, content: json(updateBody) } },
     responses: { 200: answer("Webhook updated successfully", envelope(webhook)), ...errors, ...invalid },
   }),
   remove: profileRoute(TAG, "admin", {

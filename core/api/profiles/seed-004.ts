@@ -9,11 +9,12 @@ import { z } from "@hono/zod-openapi";
 import type { Deps } from "../../deps.js";
 import { endpointKeys, type HandledEndpoint } from "../../endpoints/index.js";
 import { MAX_DESCRIPTION_LENGTH, MAX_URL_LENGTH } from "../../model/index.js";
+import { json } from "../router.js";
 import { eventTypeList } from "../schemas/event-type-list.js";
 import { pathId } from "../schemas/params.js";
 import { profileEndpoints } from "./endpoints.js";
 import { detailBody, fastApiError, validationErrorBody } from "./fastapi-errors.js";
-import { type ApiProfile, answer, jsonOf, profileRoute, profileRouter } from "./kit.js";
+import { type ApiProfile, answer, profileRoute, profileRouter } from "./kit.js";
 
 const TAG = "Seed 004: /v1/webhooks/endpoints";
 const PATH = "/v1/webhooks/endpoints";
@@ -78,7 +79,7 @@ const routes = {
     summary: "Create Endpoint",
     description:
       "As the page's `POST /v1/webhooks/endpoints`: 200 `{endpoint, secret}`; the secret (`whsec_…`) is shown only here. 400 `{detail}` for a URL that is not HTTPS, unknown event types or the organization's 20th endpoint.",
-    request: { body: { required: true, content: jsonOf(createBody) } },
+    request: { body: { required: true, content: json(createBody) } },
     responses: {
       200: answer(
         "Successful Response",
