@@ -4,33 +4,24 @@
  * checked. What maps to what, and why some fields are not offered: docs/seeds.md.
  * Deliveries go only to real receivers on 127.0.0.1 (the seeds' own URLs never get events).
  */
-import { createHmac } from "node:crypto";
 import { Webhook } from "standardwebhooks";
 import { describe, expect, it, vi } from "vitest";
 import { createApp } from "../../core/api/app.js";
 import { logger } from "../../core/log/logger.js";
 import { callApp, createTestOrg, type JsonBody, type TestOrg } from "../support/api.js";
 import { useHarness } from "../support/delivery.js";
-import type { ReceivedRequest } from "../support/receiver.js";
 import { waitFor } from "../support/wait.js";
+import { expectSignedWith } from "./seeds/signed.js";
 
 const h = useHarness();
 const PATH = "/v1/webhook-endpoints";
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/;
 
 /** Seed 003's example types are in every organization's default catalog (no registration needed). */
-async function registerTypes(org: TestOrg, names: string[]) {
+async function expectInCatalog(org: TestOrg, names: string[]) {
   const catalog = await org.request("GET", "/v1/event-types?limit=100");
   const listed = catalog.body.data.map((t: { name: string }) => t.name);
   for (const name of names) expect(listed).toContain(name);
-}
-
-/** The `v1,` signatures of a delivered request, checked against HMAC-SHA256 keyed by `key`. */
-function expectSignedWith(req: ReceivedRequest, key: Buffer) {
-  const id = String(req.headers["webhook-id"]);
-  const ts = String(req.headers["webhook-timestamp"]);
-  const mac = createHmac("sha256", key).update(`${id}.${ts}.${req.body}`).digest("base64");
-  expect(String(req.headers["webhook-signature"]).split(" ")).toContain(`v1,${mac}`);
 }
 
 describe("seed 000 (thinnest.ai): POST /webhooks/endpoints", () => {
@@ -274,7 +265,7 @@ describe("seed 003 (talkover.ai): /api/v1/agents/{agent_id}/webhooks", () => {
 
   it("creates from the example body and answers every documented `data` field", async () => {
     const org = await createTestOrg(h.stack);
-    await registerTypes(org, TYPES);
+    await expectInCatalog(org, TYPES);
     const res = await org.request("POST", agentPath(AGENT), example);
     expect(res.status, res.text).toBe(201);
     expect(res.body).toMatchObject({
@@ -307,7 +298,7 @@ describe("seed 003 (talkover.ai): /api/v1/agents/{agent_id}/webhooks", () => {
 
   it("applies the seed's validation rules", async () => {
     const org = await createTestOrg(h.stack);
-    await registerTypes(org, TYPES);
+    await expectInCatalog(org, TYPES);
     for (const bad of [
       { events: [] },
       { events: undefined },
@@ -328,7 +319,7 @@ describe("seed 003 (talkover.ai): /api/v1/agents/{agent_id}/webhooks", () => {
 
   it("signs deliveries with HMAC-SHA256 keyed by the bytes of webhook_secret (raw-key mode)", async () => {
     const org = await createTestOrg(h.stack);
-    await registerTypes(org, TYPES);
+    await expectInCatalog(org, TYPES);
     const r = await h.receiver();
     const secrets = ["optional_secret_for_hmac", "clé secrète ✓"];
     for (const [i, webhook_secret] of secrets.entries()) {

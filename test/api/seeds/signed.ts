@@ -1,4 +1,7 @@
-/** What the seed profile tests share: checking a delivery's Standard Webhooks signature. */
+/**
+ * What the seed tests share (test/api/seeds.test.ts and the profiles' tests in this folder):
+ * checking a delivery's Standard Webhooks signature.
+ */
 import { createHmac } from "node:crypto";
 import { expect } from "vitest";
 import type { ReceivedRequest } from "../../support/receiver.js";
