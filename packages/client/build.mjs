@@ -43,15 +43,16 @@ await build({
   logLevel: "warning",
 });
 
-// Types: tsc emits declarations of the entry points and the repository files they import
-// (core/ for publish) under dist/types, mirroring the repository; the entry .d.ts re-export them.
+// Types: tsc emits declarations of the entry points and the files they import under dist/types,
+// mirroring the package (rootDir: the package never imports the server's code), plus the
+// generated API types they reference; the entry .d.ts re-export them.
 const tsc = join(root, "..", "..", "node_modules", "typescript", "bin", "tsc");
 execFileSync(process.execPath, [tsc, "-p", join(root, "tsconfig.build.json")], { stdio: "inherit" });
-const types = join(dist, "types", "packages", "client");
+const types = join(dist, "types");
 mkdirSync(join(types, "generated"), { recursive: true });
 copyFileSync(generated, join(types, "generated", "openapi.d.ts"));
 for (const name of ["index", "verify", "publish"]) {
-  writeFileSync(join(dist, `${name}.d.ts`), `export * from "./types/packages/client/src/${name}.js";\n`);
+  writeFileSync(join(dist, `${name}.d.ts`), `export * from "./types/src/${name}.js";\n`);
 }
 console.log(
   `built ${Object.keys(entries)
