@@ -15,6 +15,7 @@ import { logger } from "../log/index.js";
 import { type DeliveryTask, type EndpointRecord, type QueuedTask, queuedTask } from "../model/index.js";
 import { type AttemptResult, attemptDelivery } from "./attempt.js";
 import { finishBatch, type Processed } from "./finish.js";
+import { moveToSlowLane } from "./health.js";
 import { type DeliveryOutcome, publishDeliveryMetrics } from "./metrics.js";
 import { withBody } from "./pointer.js";
 import { openUntil } from "./policy/breaker.js";
@@ -107,7 +108,8 @@ async function processRecord(deps: Deps, record: SQSRecord, opts: Options): Prom
     admission.release(deps.now(), true),
   );
   const after = decide(full, endpoint, result.outcome, ctx);
-  if (after.records.endpoint === "slow") await moveToSlowLane(deps, endpoint!, ctx.now);
+  if (after.records.endpoint === "slow")
+    await moveToSlowLane(deps, endpoint!, ctx.now, "an attempt ran into the shared lane's budget");
   logOutcome(full, counted, result, after);
   return { record, task: full, endpoint, decision: after, result };
 }
@@ -148,19 +150,6 @@ async function wonProbe(deps: Deps, endpoint: EndpointRecord, ctx: DecideContext
   const won = await deps.healthStore.claimProbe(endpoint, { seen: endpoint.breaker_open_until!, next });
   deps.endpoints.invalidate(endpoint.org_id);
   return won;
-}
-
-/** Written at once (not with the batch): the other pollers of this process must see it now. */
-async function moveToSlowLane(deps: Deps, endpoint: EndpointRecord, now: Date): Promise<void> {
-  if (endpoint.slow_until && Date.parse(endpoint.slow_until) > now.getTime()) return;
-  const until = new Date(now.getTime() + deps.config.isolation.slowLaneSeconds * 1000).toISOString();
-  await deps.healthStore.markSlow(endpoint, until);
-  deps.endpoints.invalidate(endpoint.org_id);
-  logger.info("endpoint moved to the slow lane", {
-    org_id: endpoint.org_id,
-    endpoint_id: endpoint.id,
-    until,
-  });
 }
 
 function logOutcome(task: DeliveryTask, attempt: number, result: AttemptResult, d: Decision): void {

@@ -186,16 +186,32 @@ async function judgeWindow(
   }
   if (!isSlow(endpoint, now) && medianTooSlow(memo.window!, now.getTime(), s)) {
     memo.window = emptyWindow();
-    const until = new Date(now.getTime() + s.slowLaneSeconds * 1000).toISOString();
-    if (!(await deps.healthStore.markSlow(endpoint, until))) return false;
-    deps.endpoints.invalidate(endpoint.org_id);
-    logger.info("endpoint moved to the slow lane: its median answer is near the budget", {
-      org_id: endpoint.org_id,
-      endpoint_id: endpoint.id,
-      until,
-    });
+    await moveToSlowLane(deps, endpoint, now, "its median answer is near the budget");
   }
   return false;
+}
+
+/**
+ * Moves the endpoint to the slow lane for `slowLaneSeconds`, unless it is there already.
+ * Written at once (not with the batch) and the directory invalidated: the other pollers of
+ * this process must see it now.
+ */
+export async function moveToSlowLane(
+  deps: Uses<"healthStore" | "endpoints" | "config">,
+  endpoint: EndpointRecord,
+  now: Date,
+  why: string,
+): Promise<void> {
+  if (isSlow(endpoint, now)) return;
+  const until = new Date(now.getTime() + deps.config.isolation.slowLaneSeconds * 1000).toISOString();
+  if (!(await deps.healthStore.markSlow(endpoint, until))) return; // deleted meanwhile
+  deps.endpoints.invalidate(endpoint.org_id);
+  logger.info("endpoint moved to the slow lane", {
+    why,
+    org_id: endpoint.org_id,
+    endpoint_id: endpoint.id,
+    until,
+  });
 }
 
 /** Opens the breaker once the run of failures reaches the threshold (docs/delivery.md). */
