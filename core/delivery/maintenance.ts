@@ -33,11 +33,7 @@ export function createMaintenanceHandler(deps: Deps): (event: unknown) => Promis
       failing_since: e.failing_since,
     });
     if (disabled) {
-      const current = await deps.endpointStore.get(e.org_id, e.endpoint_id);
-      const at = deps.now();
-      await emitOperational(deps, [
-        endpointDisabled({ ...ep, ...current }, "auto_disable", at, e.failing_since),
-      ]);
+      await emitOperational(deps, [endpointDisabled(disabled, "auto_disable", deps.now(), e.failing_since)]);
     }
     return { done: disabled ? "disabled" : "unchanged" };
   };

@@ -104,18 +104,25 @@ function markFailing(db: Db, ep: { org_id: string; id: string }, run: FailureRun
   });
 }
 
-/** failing → disabled, only if it has been failing since that same time (no success in between). */
-function autoDisable(db: Db, org: string, endpointId: string, failingSince: string) {
-  return healthWrite(db, keys.endpoint(org, endpointId), {
+/**
+ * failing → disabled, only if it has been failing since that same time (no success in
+ * between); the endpoint as written (for the operational event), or undefined.
+ */
+async function autoDisable(
+  db: Db,
+  org: string,
+  endpointId: string,
+  failingSince: string,
+): Promise<EndpointRecord | undefined> {
+  const item = await updateReturning(db, {
+    Key: keys.endpoint(org, endpointId),
     // last_error keeps the endpoint's own last failure: that is what its owner must fix.
-    set: "SET #status = :disabled",
-    when: "#status = :failing AND failing_since = :since",
-    values: {
-      ":disabled": "disabled",
-      ":failing": "failing",
-      ":since": failingSince,
-    },
+    UpdateExpression: "SET #status = :disabled",
+    ConditionExpression: "attribute_exists(pk) AND #status = :failing AND failing_since = :since",
+    ExpressionAttributeNames: { "#status": "status" },
+    ExpressionAttributeValues: { ":disabled": "disabled", ":failing": "failing", ":since": failingSince },
   });
+  return item ? toEndpoint(item) : undefined;
 }
 
 /** Opens the breaker until `until`, unless it is already open (first writer wins). */
@@ -184,7 +191,8 @@ export interface HealthStore {
   recordFailures(ep: EndpointRef, failures: Failures): Promise<EndpointRecord | undefined>;
   startFailureRun(ep: EndpointRef, at: string): Promise<boolean>;
   markFailing(ep: EndpointRef, run: FailureRun): Promise<boolean>;
-  autoDisable(ep: EndpointRef, failingSince: string): Promise<boolean>;
+  /** The endpoint as disabled, or undefined. */
+  autoDisable(ep: EndpointRef, failingSince: string): Promise<EndpointRecord | undefined>;
   openBreaker(ep: EndpointRef, until: string): Promise<boolean>;
   claimProbe(ep: EndpointRef, probe: Probe): Promise<boolean>;
   markSlow(ep: EndpointRef, until: string): Promise<boolean>;
