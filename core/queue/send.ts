@@ -7,7 +7,7 @@
 import type { SQSClient } from "@aws-sdk/client-sqs";
 import { batches, type OutgoingMessage, SendError, sendChunk } from "../../packages/client/src/sqs/batch.js";
 import { mapLimit } from "../lib/index.js";
-import type { QueueMessage, QueueName, TaskQueue } from "../model/index.js";
+import type { QueueMessage, QueueName, QueueSendReport, TaskQueue } from "../model/index.js";
 
 export {
   batches,
@@ -32,13 +32,6 @@ export async function sendAllVia(
   return report.sent;
 }
 
-export interface SendReport {
-  sent: string[];
-  failed: string[];
-  /** The first error a whole call threw (its entries are in `failed`). */
-  error?: unknown;
-}
-
 /**
  * Sends all messages, up to `parallel` calls at a time, and never throws: entries SQS kept
  * refusing and every entry of a call that threw (after the SDK's own retries) are reported
@@ -49,8 +42,8 @@ export async function sendEach(
   queueUrl: string,
   messages: OutgoingMessage[],
   parallel = 4,
-): Promise<SendReport> {
-  const report: SendReport = { sent: [], failed: [] };
+): Promise<QueueSendReport> {
+  const report: QueueSendReport = { sent: [], failed: [] };
   await mapLimit(batches(messages), parallel, async (chunk) => {
     try {
       const result = await sendChunk(sqs, queueUrl, chunk);
