@@ -77,8 +77,9 @@ export const RETRIES = { min: 0, max: 10, default: 5 } as const;
 export const TIMEOUT_MS = { min: 1000, max: 120_000, default: 10_000 } as const;
 /**
  * Optional deliveries per second to one endpoint (`rate_limit`), honoured across every
- * delivery process through a shared per-second counter (core/delivery/rate-limit.ts). The
- * ceiling keeps one endpoint's counter item within a DynamoDB partition's write rate.
+ * delivery process through `rate_limit` slots leased in DynamoDB (core/store/rate-limit.ts,
+ * docs/delivery.md "Rate limit per endpoint"). The ceiling bounds the writes one endpoint's
+ * slots take: two per request (the lease, and setting it free).
  */
 export const RATE_LIMIT = { min: 1, max: 500 } as const;
 /** Signing secrets: `whsec_` + base64 of this many random bytes. */
