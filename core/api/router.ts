@@ -5,7 +5,8 @@
  */
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { ZodError } from "zod";
-import { validationError } from "../model/index.js";
+import { mayReadSecrets, type Principal, validationError } from "../model/index.js";
+import { redactHeaders } from "../outbound/index.js";
 import type { ApiEnv } from "./env.js";
 import { zodDetails } from "./errors.js";
 
@@ -33,3 +34,13 @@ export const typeScope = (c: {
   const types = c.get("principal").portal?.eventTypes;
   return types ? { eventTypes: types } : {};
 };
+
+/**
+ * Custom headers as the caller may see them, wherever a response shows them (an endpoint's
+ * view, an attempt's rebuilt request): credential values (core/outbound/headers.ts) only to
+ * callers that may read secrets (`mayReadSecrets`), REDACTED to the others.
+ */
+export const headersShownTo = (c: {
+  get(k: "principal"): Pick<Principal, "role" | "portal">;
+}): ((headers: Record<string, string>) => Record<string, string>) =>
+  mayReadSecrets(c.get("principal")) ? (headers) => headers : redactHeaders;

@@ -13,11 +13,9 @@ import {
   resendDelivery,
 } from "../../delivery/index.js";
 import type { Deps } from "../../deps.js";
-import { mayReadSecrets } from "../../model/index.js";
-import { redactHeaders } from "../../outbound/index.js";
 import { pageBody, pageOf, pageQuery } from "../pagination.js";
 import { ok, routes } from "../route-spec.js";
-import { createRouter, orgOf, typeScope } from "../router.js";
+import { createRouter, headersShownTo, orgOf, typeScope } from "../router.js";
 import {
   attemptDetailParam,
   attemptDetailView,
@@ -89,8 +87,8 @@ export function deliveriesRoutes(deps: Deps) {
   app.openapi(detail, async (c) => {
     const p = c.req.valid("param");
     const { attempt, request } = await attemptDetail(deps, orgOf(c), p.id, p.endpoint_id, p.attempt_id);
-    // The rebuilt request carries the endpoint's custom headers: credentials only to those who may read secrets.
-    const headers = mayReadSecrets(c.get("principal")) ? request.headers : redactHeaders(request.headers);
+    // The rebuilt request carries the endpoint's custom headers.
+    const headers = headersShownTo(c)(request.headers);
     return c.json({ ...toAttemptView(attempt), request: { ...request, headers } }, 200);
   });
   app.openapi(stats, async (c) => {

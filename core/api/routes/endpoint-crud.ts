@@ -11,11 +11,11 @@ import type { Context } from "hono";
 import type { ZodObject } from "zod";
 import type { Deps } from "../../deps.js";
 import { endpointsOf } from "../../endpoints/index.js";
-import { type EndpointRecord, mayReadSecrets } from "../../model/index.js";
+import type { EndpointRecord } from "../../model/index.js";
 import { scopeEndpointInput } from "../../portal/index.js";
 import type { ApiEnv } from "../env.js";
 import { type OperationId, ok, routes } from "../route-spec.js";
-import { createRouter, orgOf } from "../router.js";
+import { createRouter, headersShownTo } from "../router.js";
 import {
   createEndpointBody,
   endpointIdParam,
@@ -51,8 +51,8 @@ export interface EndpointCollection {
 export function endpointViewer(deps: Deps, c: Context<ApiEnv>) {
   const now = deps.now();
   const origin = new URL(c.req.url).origin;
-  const reveal = mayReadSecrets(c.get("principal"));
-  return (rec: EndpointRecord) => toEndpointView(rec, now, origin, reveal);
+  const shownHeaders = headersShownTo(c);
+  return (rec: EndpointRecord) => toEndpointView(rec, now, origin, shownHeaders);
 }
 
 function endpointCrudSpecs(at: EndpointCollection) {

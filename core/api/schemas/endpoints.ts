@@ -251,10 +251,16 @@ export const endpointIdParam = pathId("ep_01JQ3Z7Y8K4M2N6P9R1S3T5V7W");
 
 /**
  * The public view: every field but the secrets (and the org id, which is the caller's own).
- * `origin` (the API's own, e.g. `https://api.example.com`) makes `jwks_url` absolute; without
- * `reveal` (a caller that may not read secrets) credential headers are redacted.
+ * `origin` (the API's own, e.g. `https://api.example.com`) makes `jwks_url` absolute;
+ * `shownHeaders` is what the caller may see of the custom headers (`headersShownTo` in
+ * core/api/router.ts; by default credential headers are redacted).
  */
-export function toEndpointView(rec: EndpointRecord, now: Date, origin = "", reveal = false): EndpointView {
+export function toEndpointView(
+  rec: EndpointRecord,
+  now: Date,
+  origin = "",
+  shownHeaders: (headers: Record<string, string>) => Record<string, string> = redactHeaders,
+): EndpointView {
   const graceOver =
     !rec.previous_secret_expires_at || Date.parse(rec.previous_secret_expires_at) <= now.getTime();
   return {
@@ -273,8 +279,7 @@ export function toEndpointView(rec: EndpointRecord, now: Date, origin = "", reve
     max_retries: rec.max_retries,
     timeout_ms: rec.timeout_ms,
     rate_limit: rec.rate_limit ?? null,
-    // Credential headers (authorization, API keys) only to callers that may read secrets.
-    headers: reveal ? (rec.headers ?? {}) : redactHeaders(rec.headers ?? {}),
+    headers: shownHeaders(rec.headers ?? {}),
     consecutive_failures: rec.consecutive_failures ?? 0,
     last_delivery_at: rec.last_delivery_at ?? null,
     last_error: rec.last_error ?? null,
