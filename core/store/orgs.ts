@@ -1,7 +1,7 @@
 /** Organization items (ORG#{org} / ORG): name, creation time and the endpoint counter. */
 import type { CursorKey, OrgRecord } from "../model/index.js";
 import { cursorWithin } from "./cursor.js";
-import { getItem, putIfAbsent, updateIf } from "./item.js";
+import { getItem, putIfAbsent, updateExisting } from "./item.js";
 import { keys } from "./keys.js";
 import { queryAllWithPrefix, queryFilledPage } from "./query.js";
 import type { Db } from "./table.js";
@@ -57,23 +57,18 @@ async function listOrgs(
  * (org-tombstone.ts). Idempotent (a DELETE that died half-way keeps the first time). False
  * when it does not exist.
  */
-async function markOrgDeleted(db: Db, org: string, at: string): Promise<boolean> {
-  return updateIf(db, {
-    Key: keys.org(org),
-    UpdateExpression: "SET deleted_at = if_not_exists(deleted_at, :at) REMOVE gsi1pk, gsi1sk",
-    ConditionExpression: "attribute_exists(pk)",
-    ExpressionAttributeValues: { ":at": at },
-  });
+function markOrgDeleted(db: Db, org: string, at: string): Promise<boolean> {
+  return updateExisting(
+    db,
+    keys.org(org),
+    "SET deleted_at = if_not_exists(deleted_at, :at) REMOVE gsi1pk, gsi1sk",
+    { ":at": at },
+  );
 }
 
 /** Deletion's last step: everything is revoked, removed and forgotten. */
 async function markOrgPurged(db: Db, org: string, at: string): Promise<void> {
-  await updateIf(db, {
-    Key: keys.org(org),
-    UpdateExpression: "SET purged_at = :at",
-    ConditionExpression: "attribute_exists(pk)",
-    ExpressionAttributeValues: { ":at": at },
-  });
+  await updateExisting(db, keys.org(org), "SET purged_at = :at", { ":at": at });
 }
 
 /** The ids of an organization's API keys, endpoints and portal sessions, read raw (no secret is opened). */
