@@ -4,8 +4,9 @@
  * (`?accent=%23…&logo=https://…&dark=1&title=…`), and posts its height to the embedding page.
  */
 import { Api, type ApiError, ApiFailure, type Session } from "./api.js";
+import type { Ctx } from "./ctx.js";
 import { clear, h, notice } from "./dom.js";
-import { type Ctx, route } from "./router.js";
+import { route } from "./router.js";
 import { expiredPage } from "./views/expired.js";
 
 const root = document.getElementById("app")!;

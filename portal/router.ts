@@ -27,5 +27,3 @@ export async function route(page: string, body: HTMLElement, ctx: Ctx): Promise<
   body.appendChild(h("h1", {}, "Page not found"));
   body.appendChild(h("p", {}, h("a", { href: "#", onclick: link(ctx, "/endpoints") }, "Back to endpoints")));
 }
-
-export type { Ctx };
