@@ -31,7 +31,7 @@ export default $config({
     const { currentStage } = await import("./infra/stage.js");
     const { createTable, createSecretsKey } = await import("./infra/tables.js");
     const { createQueues, createProducerPolicy } = await import("./infra/queues.js");
-    const { createScheduler, allowInvoke } = await import("./infra/scheduler.js");
+    const { createScheduler, allowInvoke, scheduleFanoutSweep } = await import("./infra/scheduler.js");
     const { functionEnvironment, functionPermissions } = await import("./infra/access.js");
     const { setFunctionDefaults, createScheduledFunction, createConsumers } = await import(
       "./infra/functions.js"
@@ -54,6 +54,7 @@ export default $config({
     const environment = functionEnvironment(reach, stage);
     const scheduled = createScheduledFunction(environment, permissions, queues.schedulerDlq);
     allowInvoke(scheduler, scheduled);
+    scheduleFanoutSweep(scheduler, scheduled);
     const withMaintenance = { ...environment, MAINTENANCE_FUNCTION_ARN: scheduled.arn };
     const { api, route } = createApi(stage, withMaintenance, permissions);
     const consumers = createConsumers(queues, { environment: withMaintenance, permissions });

@@ -1,6 +1,7 @@
 /**
  * Lambda entry of scheduled work: EventBridge Scheduler invokes it with the JSON body of a
- * "maintenance" entry (today: the auto-disable check of a failing endpoint).
+ * "maintenance" entry (the auto-disable check of a failing endpoint, the resumption of parked
+ * deliveries), or the fan-out sweep's rate schedule with `{"kind":"fanout.sweep"}`.
  *
  * The function may schedule further maintenance, which targets itself: its own ARN comes from
  * the invocation's context (always there), not from a variable that could only be added

@@ -6,6 +6,7 @@
  * inline policies and RolePolicy on one role as incompatible (they overwrite each other, and
  * after a refresh one is dropped).
  */
+import { fanoutSweep } from "../core/config/infra.js";
 import type { Queues } from "./queues.js";
 import type { Stage } from "./stage.js";
 
@@ -73,5 +74,26 @@ export function allowInvoke(scheduler: Scheduler, fn: sst.aws.Function): void {
     policy: aws.iam.getPolicyDocumentOutput({
       statements: [{ actions: ["lambda:InvokeFunction"], resources: [fn.arn] }],
     }).json,
+  });
+}
+
+/**
+ * The fan-out sweep (core/events/sweep.ts): a rate schedule invoking the scheduled function
+ * with `fanoutSweep.event`, as the scheduler's role, failures to the function's on-failure
+ * path like any invocation. A missed run is harmless: the next one reads the same markers.
+ */
+export function scheduleFanoutSweep(scheduler: Scheduler, fn: sst.aws.Function): void {
+  const minutes = fanoutSweep.everyMinutes;
+  new aws.scheduler.Schedule("FanoutSweep", {
+    groupName: scheduler.group.name,
+    description: "Finishes fan-outs of publishes interrupted between storing and enqueuing",
+    scheduleExpression: `rate(${minutes} ${minutes === 1 ? "minute" : "minutes"})`,
+    flexibleTimeWindow: { mode: "OFF" },
+    target: {
+      arn: fn.arn,
+      roleArn: scheduler.role.arn,
+      input: JSON.stringify(fanoutSweep.event),
+      retryPolicy: { maximumRetryAttempts: 0 },
+    },
   });
 }

@@ -7,7 +7,7 @@
  */
 import { join } from "node:path";
 import { createDeps } from "../core/compose.js";
-import { type Config, functions, loadConfig, SQS_MAX_IN_FLIGHT } from "../core/config/index.js";
+import { type Config, fanoutSweep, functions, loadConfig, SQS_MAX_IN_FLIGHT } from "../core/config/index.js";
 import type { Deps } from "../core/deps.js";
 import { fireDueSchedules } from "../core/scheduler/index.js";
 import { startDynamo } from "./dynamodb.js";
@@ -140,16 +140,24 @@ function localSettings(dataDir: string | undefined): Record<string, string> {
   return Object.fromEntries(Object.entries(defaults).map(([k, v]) => [k, process.env[k] || v]));
 }
 
-/** Polls the local scheduler's due entries once a second (EventBridge Scheduler's job on AWS). */
+/**
+ * Polls the local scheduler's due entries once a second, and runs the fan-out sweep every
+ * `fanoutSweep.everyMinutes` (EventBridge Scheduler's one-time and rate schedules on AWS).
+ */
 function startSchedulerPoller(deps: Deps, handlers: HandlerSet) {
   const state: { lastError?: string; stop: () => Promise<void> } = { stop: async () => {} };
   let stopped = false;
   let wake: (() => void) | undefined;
+  let lastSweep = Number.NEGATIVE_INFINITY;
   // One run at a time: a slow run must not overlap the next and fire its entries twice.
   const loop = (async () => {
     while (!stopped) {
       try {
         await fireDueSchedules(deps, deps.now(), handlers.maintenance);
+        if (deps.now().getTime() - lastSweep >= fanoutSweep.everyMinutes * 60_000) {
+          lastSweep = deps.now().getTime();
+          await handlers.maintenance(fanoutSweep.event);
+        }
         state.lastError = undefined;
       } catch (err) {
         state.lastError = `error: ${(err as Error).message}`;

@@ -18,6 +18,7 @@ import {
 import {
   bundle,
   concurrency,
+  fanoutSweep,
   functions,
   queues,
   retry,
@@ -30,7 +31,8 @@ import {
   table as table_,
 } from "../core/config/infra.js";
 import { loadConfig } from "../core/config/runtime.js";
-import { MAX_DATA_BYTES, RETRIES } from "../core/model/limits.js";
+import { maintenanceEvent } from "../core/delivery/maintenance-event.js";
+import { MAX_DATA_BYTES, RETRIES, STUCK_GRACE_MS } from "../core/model/limits.js";
 import { taskFor } from "../core/model/task.js";
 import { withOwnArn } from "../functions/scheduled.js";
 import { installSst, type Recording, unwrap } from "./support/sst-recorder.js";
@@ -468,6 +470,25 @@ describe("scheduler role and schedule DLQ (infra/scheduler.ts)", async () => {
     ]);
     const invoke = statementsOf(rec.one("aws.iam.RolePolicy", "SchedulerInvokeScheduled").args.policy);
     expect(invoke).toEqual([{ actions: ["lambda:InvokeFunction"], resources: ["Scheduled.arn"] }]);
+  });
+
+  it("the fan-out sweep runs every minute: a rate schedule in the group invoking the scheduled function as the role", () => {
+    const sweep = rec.one("aws.scheduler.Schedule", "FanoutSweep").args as {
+      groupName: unknown;
+      scheduleExpression: string;
+      flexibleTimeWindow: { mode: string };
+      target: { arn: unknown; roleArn: unknown; input: string };
+    };
+    expect(fanoutSweep.everyMinutes).toBe(1);
+    expect(sweep.scheduleExpression).toBe("rate(1 minute)");
+    expect(sweep.flexibleTimeWindow).toEqual({ mode: "OFF" });
+    expect(unwrap(sweep.groupName)).toBe("ScheduleGroup.name");
+    expect(unwrap(sweep.target.arn)).toBe("Scheduled.arn");
+    expect(unwrap(sweep.target.roleArn)).toBe("SchedulerRole.arn");
+    // The body is a maintenance event the scheduled function accepts, and the sweep's kind.
+    expect(maintenanceEvent.parse(JSON.parse(sweep.target.input))).toEqual({ kind: "fanout.sweep" });
+    // Within the grace: an interrupted fan-out waits at most the grace plus one period.
+    expect(fanoutSweep.everyMinutes * 60_000).toBeLessThan(STUCK_GRACE_MS);
   });
 
   it("every function knows the schedule DLQ (SCHEDULER_DLQ_ARN) and may only manage schedules of its group", () => {

@@ -6,6 +6,7 @@
  */
 export { clientOptions } from "./aws.js";
 export {
+  fanoutSweep,
   functions,
   type QueueSettings,
   queues,

@@ -91,6 +91,22 @@ export const table = {
    * stored items, so it is fixed once a table holds data.
    */
   shards: 16,
+  /**
+   * Partitions of the open fan-out markers (OPEN#{n}, core/store/open-fanouts.ts), shared by
+   * every organization: each HTTP-published event puts and deletes one marker (2 one-unit
+   * writes), so 32 partitions carry ~16,000 published events/s, above the 10,000 events/s
+   * the deployment is sized for (core/config/capacity.ts). The sweep reads all 32 a minute.
+   */
+  openFanoutShards: 32,
+} as const;
+
+/**
+ * The fan-out sweep (core/events/sweep.ts): the maintenance event a rate schedule sends the
+ * scheduled function (infra/scheduler.ts; the local stack's scheduler poller likewise).
+ */
+export const fanoutSweep = {
+  everyMinutes: 1,
+  event: { kind: "fanout.sweep" },
 } as const;
 
 export const queues = {

@@ -1,7 +1,8 @@
 /**
  * The events the delivery engine schedules for functions/scheduled.ts (target
  * "maintenance"): the JSON body of the schedule entry is the Lambda event. The auto-disable
- * timer of a failing endpoint, and the resumption of a re-enabled endpoint's parked deliveries.
+ * timer of a failing endpoint, the resumption of a re-enabled endpoint's parked deliveries,
+ * and the fan-out sweep (every minute).
  */
 import * as z from "zod";
 import { resumeEvent } from "../endpoints/index.js";
@@ -15,5 +16,12 @@ export const autoDisableEvent = z.object({
 });
 export type AutoDisableEvent = z.infer<typeof autoDisableEvent>;
 
-export const maintenanceEvent = z.discriminatedUnion("kind", [autoDisableEvent, resumeEvent]);
+/** The fan-out sweep (core/events/sweep.ts), on a rate schedule: no parameters. */
+export const fanoutSweepEvent = z.object({ kind: z.literal("fanout.sweep") });
+
+export const maintenanceEvent = z.discriminatedUnion("kind", [
+  autoDisableEvent,
+  resumeEvent,
+  fanoutSweepEvent,
+]);
 export type MaintenanceEvent = z.infer<typeof maintenanceEvent>;

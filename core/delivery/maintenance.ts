@@ -1,17 +1,19 @@
 /**
- * Scheduled work of the delivery engine (functions/scheduled.ts): resuming a re-enabled
- * endpoint's parked deliveries (recovery.ts), and the auto-disable timer set when an
+ * Scheduled work of the delivery engine (functions/scheduled.ts): the fan-out sweep every
+ * minute (core/events/sweep.ts), resuming a re-enabled endpoint's parked deliveries
+ * (recovery.ts), and the auto-disable timer set when an
  * endpoint became failing. The timer disables the endpoint only if it is still
  * failing since that same time: a success in between (back to active) or a newer failing
  * run (with its own timer) turns this one into a no-op, so stale timers need no cancel.
  */
 import type { Deps } from "../deps.js";
+import { sweepOpenFanouts } from "../events/index.js";
 import { logger } from "../log/index.js";
 import { emitOperational, endpointDisabled } from "../operational/index.js";
 import { maintenanceEvent } from "./maintenance-event.js";
 import { resumeParked } from "./recovery.js";
 
-export type MaintenanceResult = { done: "disabled" | "unchanged" | "ignored" | "resumed" };
+export type MaintenanceResult = { done: "disabled" | "unchanged" | "ignored" | "resumed" | "swept" };
 
 export function createMaintenanceHandler(deps: Deps): (event: unknown) => Promise<MaintenanceResult> {
   return async (event) => {
@@ -21,6 +23,10 @@ export function createMaintenanceHandler(deps: Deps): (event: unknown) => Promis
       return { done: "ignored" };
     }
     const e = parsed.data;
+    if (e.kind === "fanout.sweep") {
+      await sweepOpenFanouts(deps);
+      return { done: "swept" };
+    }
     if (e.kind === "endpoint.resume") {
       const n = await resumeParked(deps, e.org_id, e.endpoint_id);
       return { done: n > 0 ? "resumed" : "unchanged" };

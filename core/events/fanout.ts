@@ -193,7 +193,8 @@ export async function scheduleFanout(
   });
 }
 
-const isComplete = (m: StoredMessage) => {
+/** Every target's task is recorded on the queue (`sent`). */
+export const isComplete = (m: StoredMessage) => {
   const sent = new Set(m.sent);
   return m.targets.every((t) => sent.has(t));
 };

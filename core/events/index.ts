@@ -7,4 +7,5 @@ export { createEventType } from "./custom-types.js";
 export { ingestEvent } from "./ingest.js";
 export { createIngestHandler } from "./ingest-handler.js";
 export { getEventWithDeliveries, listEvents } from "./query.js";
+export { type SweepResult, sweepOpenFanouts } from "./sweep.js";
 export { sendTestEvent } from "./test-event.js";

@@ -7,13 +7,15 @@
  *
  * AWS requests for a new event fanned out to N endpoints (cache warm), alone:
  *   1 PutItem of the message (2 with a producer id's key; a BatchWriteItem for "skipped"
- *   records) + ceil(N/10) SendMessageBatch; a complete first fan-out writes nothing more
- *   (fanout.ts sendUnderLeases); in a batch of B such events: B writes + ceil(B*N/10)
- *   SendMessageBatch. No targets: the write alone.
+ *   records) + ceil(N/10) SendMessageBatch; a complete first fan-out writes nothing more on
+ *   the message (fanout.ts sendUnderLeases); in a batch of B such events: B writes +
+ *   ceil(B*N/10) SendMessageBatch. No targets: the write alone. `ingestEvent` (HTTP) also
+ *   puts an open fan-out marker before the message and deletes it after the sends (2 x 1 WRU).
  * With `deliver_at`: the write + one schedule now; a read, a claim and the sends later.
  */
 import type { Uses } from "../deps.js";
 import { countFiltered, type FilterTally } from "../filters/index.js";
+import { logger } from "../log/index.js";
 import { type EndpointRecord, newId, ServiceError, type StoredMessage } from "../model/index.js";
 import {
   completeFanout,
@@ -39,6 +41,12 @@ export interface IngestOptions {
   only?: EndpointRecord[];
   /** The batch's filter counts, written once per endpoint when the batch ends (core/filters/counts.ts). */
   tally?: FilterTally;
+  /**
+   * Mark the fan-out open until this caller has seen it through (core/store/open-fanouts.ts):
+   * nothing retries an HTTP publish whose process dies, but the sweep (sweep.ts) finishes it.
+   * An SQS record needs none: its redelivery finishes it.
+   */
+  open?: boolean;
 }
 
 /** What claiming an event found. */
@@ -105,6 +113,7 @@ export async function claimEvent(
     leaseUntil: m.targets.length > 0 ? now.getTime() + LEASE_MS : undefined,
     skipped: skippedRecords(m, matched, deps.now()),
     payloadHash: payloadHash(m),
+    open: opts.open === true && (m.targets.length > 0 || Boolean(ev.deliver_at)),
   });
   if (!res.created && res.reason === "conflict") throw idempotencyConflict(ev.producer_id!, res.msgId);
   if (!res.created) return { created: false, org_id: ev.org_id, id: res.msgId };
@@ -128,7 +137,7 @@ export async function ingestEvent(
   input: unknown,
   opts: IngestOptions = {},
 ): Promise<IngestResult> {
-  const claim = await claimEvent(deps, input, opts);
+  const claim = await claimEvent(deps, input, { ...opts, open: true });
   if (!claim.created) {
     // Acknowledge, and finish whatever the first attempt left undone (sends, schedule).
     await completeFanout(deps, claim.org_id, claim.id);
@@ -137,8 +146,21 @@ export async function ingestEvent(
   const { m, deliverAt } = claim;
   if (deliverAt) {
     await scheduleFanout(deps, m, deliverAt);
+    await closeFanout(deps, m);
     return { id: m.id, duplicate: false, scheduled: true };
   }
   await sendUnderLease(deps, m, { firstPass: true });
+  await closeFanout(deps, m);
   return { id: m.id, duplicate: false, scheduled: false };
+}
+
+/**
+ * The fan-out is seen through (tasks queued, or the schedule made): its open marker goes.
+ * If deleting it fails the event is still acknowledged; the sweep finds it done later.
+ */
+async function closeFanout(deps: Uses<"fanoutStore">, m: StoredMessage): Promise<void> {
+  if (m.targets.length === 0 && m.deliver_at === null) return;
+  await deps.fanoutStore.close(m).catch((err: Error) => {
+    logger.warn("open fan-out marker not deleted; the sweep will", { msg_id: m.id, error: err.message });
+  });
 }

@@ -22,20 +22,21 @@ export type EventView = Pick<
  * The fan-out state. A first fan-out that completes records nothing in `sent` (docs/cost.md);
  * one that fails part-way records what went out. So a target counts as enqueued when `sent`
  * names it or, given the delivery log (`logged`), when it has a record there (its task was
- * received). Without the log (a plain listing) an empty `sent` is read as a completed first
- * pass; with it, a target neither marked nor logged keeps the event `in_progress`: a publish
- * that died between storing the event and enqueuing its tasks is never called complete
- * (issue #23 item 6).
+ * received). A publish that died between storing the event and enqueuing its tasks is never
+ * called complete (issue #23 item 6): with the log, a target neither marked nor logged keeps
+ * the event `in_progress`; without it (a plain listing), its open fan-out marker does
+ * (`open`: core/store/open-fanouts.ts, deleted once an HTTP publish's tasks are queued), and
+ * an empty `sent` with no marker is a completed first pass.
  */
-function fanoutState(m: StoredMessage, logged?: ReadonlySet<string>): FanoutState {
+function fanoutState(m: StoredMessage, logged?: ReadonlySet<string>, open = false): FanoutState {
   if (m.fanout_at === null) return "scheduled";
   const sent = new Set(m.sent);
   if (m.targets.every((t) => sent.has(t) || logged?.has(t))) return "complete";
-  if (m.sent.length === 0 && logged === undefined) return "complete";
+  if (m.sent.length === 0 && logged === undefined && !open) return "complete";
   return "in_progress";
 }
 
-export function toEventView(m: StoredMessage, logged?: ReadonlySet<string>): EventView {
+export function toEventView(m: StoredMessage, logged?: ReadonlySet<string>, open = false): EventView {
   return {
     id: m.id,
     type: m.type,
@@ -44,7 +45,7 @@ export function toEventView(m: StoredMessage, logged?: ReadonlySet<string>): Eve
     producer_id: m.producer_id,
     created_at: m.created_at,
     deliver_at: m.deliver_at,
-    fanout: fanoutState(m, logged),
+    fanout: fanoutState(m, logged, open),
   };
 }
 
@@ -79,7 +80,8 @@ export async function listEvents(
   const query = { type: opts.type, after: opts.after, before: opts.before };
   if (!opts.status) {
     const page = await deps.messageStore.list(org, { ...query, limit: opts.limit, cursor: opts.cursor });
-    return { events: page.items.map((m) => toEventView(m)), last: page.last };
+    const open = await deps.messageStore.openAmong(page.items);
+    return { events: page.items.map((m) => toEventView(m, undefined, open.has(m.id))), last: page.last };
   }
   const events: EventView[] = [];
   let cursor = opts.cursor;

@@ -16,6 +16,7 @@ export { type FilterCountStore, filterCountStore } from "./filter-counts.js";
 export { createMemoryDb, type MemoryDb } from "./memory-db.js";
 export { type FanoutStore, fanoutStore } from "./message-fanout.js";
 export { type MessageStore, messageStore } from "./messages.js";
+export type { OpenFanout } from "./open-fanouts.js";
 export { type OrgStore, orgStore } from "./orgs.js";
 export { type PingStore, pingStore } from "./ping.js";
 export { type PortalSessionStore, portalSessionStore } from "./portal-sessions.js";

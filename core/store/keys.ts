@@ -18,6 +18,7 @@
  * |                           |                             |                    |  (parked, endpoint disabled: PARK#… instead)  |
  * | rate slots (8, 10 min)    | RATE#{org}#{endpointId}#{shard} | RATE         |                                              |
  * | local scheduler entry     | SCHEDULE                    | {name}             | GSI1: SCHEDULE_DUE / {dueAt}#{name}          |
+ * | open fan-out marker       | OPEN#{0..31}                | {createdAt}#{org}#{msgId} |                                       |
  *
  * `{s}` is the shard of the message id (core/store/shards.ts): one organization's messages and
  * one endpoint's log are spread over `table.shards` partitions. Ids are time-ordered (ULID),
@@ -26,7 +27,7 @@
  * org can never reach another tenant's items.
  */
 
-import { shardOf } from "./shards.js";
+import { openFanoutShardOf, shardOf } from "./shards.js";
 
 export interface Key {
   pk: string;
@@ -91,6 +92,16 @@ export const keys = {
     gsi2sk: `${at}#${msgId}`,
   }),
   parkedPk: (org: string, endpointId: string, shard: number) => `PARK#${org}#${endpointId}#${shard}`,
+
+  /**
+   * The marker of a fan-out no one has recorded done yet (core/store/open-fanouts.ts), sorted
+   * by the message's creation time, so the sweep reads the ones older than its grace.
+   */
+  openFanout: (org: string, msgId: string, createdAt: string): Key => ({
+    pk: `OPEN#${openFanoutShardOf(msgId)}`,
+    sk: `${createdAt}#${org}#${msgId}`,
+  }),
+  openFanoutPk: (shard: number) => `OPEN#${shard}`,
 
   /** Eight of one endpoint's `rate_limit` slots (core/store/rate-limit.ts). */
   rateSlots: (org: string, endpointId: string, shard: number): Key => ({

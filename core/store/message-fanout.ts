@@ -12,6 +12,7 @@ import { deliveryItem } from "./deliveries.js";
 import { updateReturning } from "./item.js";
 import { keys, ttlAfter } from "./keys.js";
 import { type CreateResult, createMessage, type ExtraItem, messageItem, toMessage } from "./messages.js";
+import { closeFanout, type OpenFanout, openFanoutsBefore } from "./open-fanouts.js";
 import type { Db } from "./table.js";
 import { failedConditions } from "./transact.js";
 
@@ -202,8 +203,12 @@ export interface FanoutStore {
    */
   create(
     m: StoredMessage,
-    opts: { now: Date; leaseUntil?: number; skipped: DeliveryRecord[]; payloadHash: string },
+    opts: { now: Date; leaseUntil?: number; skipped: DeliveryRecord[]; payloadHash: string; open?: boolean },
   ): Promise<CreateResult>;
+  /** Deletes the open fan-out marker of `m` (core/store/open-fanouts.ts): its fan-out is seen through. */
+  close(m: Pick<StoredMessage, "org_id" | "id" | "created_at">): Promise<void>;
+  /** Open markers created before `before` (ISO), the oldest `perShard` of each partition: for the sweep. */
+  openBefore(before: string, perShard: number): Promise<OpenFanout[]>;
   /** Sets a scheduled message's targets once (false: another invocation claimed it first). */
   claim(
     m: StoredMessage,
@@ -226,10 +231,11 @@ export function fanoutStore(db: Db, retention: MessageRetention): FanoutStore {
   const itemsOf = (m: StoredMessage, records: DeliveryRecord[]) =>
     records.map((r) => deliveryItem(r, messageExpiry(m, retention)));
   return {
-    create: (m, { now, leaseUntil, skipped, payloadHash }) =>
+    create: (m, { now, leaseUntil, skipped, payloadHash, open }) =>
       createMessage(db, m, {
         expiresAt: messageExpiry(m, retention),
         leaseUntil,
+        open,
         idempotency: m.producer_id
           ? {
               producerId: m.producer_id,
@@ -249,6 +255,8 @@ export function fanoutStore(db: Db, retention: MessageRetention): FanoutStore {
       await putAll(db, items.slice(MAX_EXTRA_IN_TRANSACTION));
       return true;
     },
+    close: (m) => closeFanout(db, m),
+    openBefore: (before, perShard) => openFanoutsBefore(db, before, perShard),
     acquireLease: (org, msgId, at) => acquireLease(db, org, msgId, at.now, at.until),
     releaseLease: (org, msgId) => releaseLease(db, org, msgId),
     markSent: (org, msgId, endpointIds, opts) => markSent(db, org, msgId, endpointIds, opts),

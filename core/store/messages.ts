@@ -17,6 +17,7 @@ import { cursorWithin } from "./cursor.js";
 import { getItem } from "./item.js";
 import { keys } from "./keys.js";
 import { type MessageHead, messagesTargeting } from "./message-scan.js";
+import { closeFanout, openAmong, openFanout } from "./open-fanouts.js";
 import { allShards, queryMerged } from "./shards.js";
 import type { Db } from "./table.js";
 
@@ -43,6 +44,11 @@ export interface CreateOptions {
    */
   idempotency?: { producerId: string; expiresAt: number; nowEpoch: number; payloadHash: string };
   extra?: ExtraItem[];
+  /**
+   * Put an open fan-out marker first (core/store/open-fanouts.ts): nothing but this writer
+   * would finish the fan-out if it died (an HTTP publish), so the sweep must be able to.
+   */
+  open?: boolean;
 }
 
 export function messageItem(
@@ -81,6 +87,7 @@ export async function createMessage(db: Db, m: StoredMessage, opts: CreateOption
       msg = { ...m, id: msgId };
     }
   }
+  if (opts.open) await openFanout(db, msg, opts.expiresAt);
   try {
     await db.doc.send(
       new PutCommand({
@@ -90,7 +97,11 @@ export async function createMessage(db: Db, m: StoredMessage, opts: CreateOption
       }),
     );
   } catch (err) {
+    // Another error leaves the marker: the put may have landed, and the sweep finds out.
     if (!isConditionalCheckFailed(err)) throw err;
+    // Best effort: a marker left behind names a message that is not this writer's to finish,
+    // which the sweep finds complete, or completes (at least once).
+    if (opts.open) await closeFanout(db, msg).catch(() => undefined);
     return { created: false, reason: msg.id === m.id ? "exists" : "duplicate", msgId: msg.id };
   }
   // (A copy that took over an earlier id leaves the skipped records out: theirs keys name its own id.)
@@ -219,6 +230,8 @@ export interface MessageStore {
   list(org: string, q: MessageQuery): Promise<MessagePage>;
   /** The cursor of a listing that stopped after `msgId`. */
   cursorAfter(org: string, msgId: string): CursorKey;
+  /** The ids of those of `ms` whose first fan-out is still open (core/store/open-fanouts.ts). */
+  openAmong(ms: StoredMessage[]): Promise<Set<string>>;
 }
 
 /** What a listing of messages selects: `after`/`before` bound the ids' time (epoch ms). */
@@ -237,5 +250,6 @@ export function messageStore(db: Db): MessageStore {
       messagesTargeting(db, org, endpointId, { from, to }, limit),
     list: (org, { cursor, ...q }) => listMessages(db, org, { ...q, startKey: cursor }),
     cursorAfter: messageCursor,
+    openAmong: (ms) => openAmong(db, ms),
   };
 }

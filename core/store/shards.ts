@@ -16,12 +16,21 @@ export const SHARDS: number = table.shards;
 
 /** The shard of an id: FNV-1a (32 bit), stable across processes and releases. */
 export function shardOf(id: string): number {
+  return fnv1a(id) % SHARDS;
+}
+
+/** The partition of an open fan-out's marker (keys.openFanout): `table.openFanoutShards` of them. */
+export function openFanoutShardOf(id: string): number {
+  return fnv1a(id) % table.openFanoutShards;
+}
+
+function fnv1a(id: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < id.length; i++) {
     h ^= id.charCodeAt(i);
     h = Math.imul(h, 0x01000193);
   }
-  return (h >>> 0) % SHARDS;
+  return h >>> 0;
 }
 
 export const allShards = (): number[] => Array.from({ length: SHARDS }, (_, i) => i);

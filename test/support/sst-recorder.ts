@@ -129,6 +129,7 @@ export function installSst(stage: string): { rec: Recording; restore: () => void
       ScheduleGroup: R("aws.scheduler.ScheduleGroup", (name) => ({
         arn: new Out(`arn:aws:scheduler:us-east-1:123456789012:schedule-group/${name}`),
       })),
+      Schedule: R("aws.scheduler.Schedule"),
     },
     iam: {
       Role: R("aws.iam.Role"),
