@@ -3,17 +3,17 @@
  * routes at that page's paths and answers in its shapes (envelope, field names, error bodies),
  * as a thin adapter over the endpoint service, so an endpoint made through any profile is the
  * same endpoint in /v1/webhook-endpoints. A profile is a router plus an error mapping; this
- * module gives it the router whose validation failures keep their zod issues (each profile
- * words them its own way) and the route builder that adds its tag and role check.
+ * module gives it the router whose validation failures keep their zod issues (for the profiles
+ * that word them their own way; those answering in this API's shape use `createRouter` and
+ * `toErrorResponse`, as /v1 does) and the route builder that adds its tag and role check.
  */
 import { createRoute, OpenAPIHono, type RouteConfig } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { ZodError } from "zod";
 import type { Deps } from "../../deps.js";
-import { type Role, validationError } from "../../model/index.js";
+import type { Role } from "../../model/index.js";
 import { requireRole } from "../auth.js";
 import type { ApiEnv } from "../env.js";
-import { toErrorResponse, zodDetails } from "../errors.js";
 import { json } from "../router.js";
 
 /** A request that failed its route's schema: the issues as zod gives them, and where. */
@@ -60,10 +60,3 @@ export const naiveSeconds = (iso: string) => iso.slice(0, 19);
 
 /** An ISO 8601 timestamp in the form `2025-09-03T23:19:51.000000Z` (microseconds). */
 export const microseconds = (iso: string) => `${iso.slice(0, 19)}.${iso.slice(20, 23).padEnd(3, "0")}000Z`;
-
-/** This API's own error shape, for the profiles whose pages use it: a failed schema is 400 `validation_error`. */
-export function hookrelayError(err: unknown, c: Context): Response {
-  const e =
-    err instanceof InvalidRequest ? validationError("request is invalid", zodDetails(err.error)) : err;
-  return toErrorResponse(e, c);
-}

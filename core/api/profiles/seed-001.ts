@@ -9,10 +9,10 @@ import { z } from "@hono/zod-openapi";
 import type { Deps } from "../../deps.js";
 import { endpointKeys, type HandledEndpoint } from "../../endpoints/index.js";
 import { MAX_URL_LENGTH, ServiceError } from "../../model/index.js";
-import { errorBody } from "../errors.js";
-import { json } from "../router.js";
+import { errorBody, toErrorResponse } from "../errors.js";
+import { createRouter, json } from "../router.js";
 import { profileEndpoints } from "./endpoints.js";
-import { type ApiProfile, answer, hookrelayError, profileRoute, profileRouter } from "./kit.js";
+import { type ApiProfile, answer, profileRoute } from "./kit.js";
 
 const TAG = "Seed 001: /v1/developer/webhook-endpoints";
 const PATH = "/v1/developer/webhook-endpoints";
@@ -154,7 +154,7 @@ const view = (rec: HandledEndpoint): z.infer<typeof endpoint> => ({
 });
 
 function seed001Routes(deps: Deps) {
-  const app = profileRouter();
+  const app = createRouter();
   app.openapi(routes.list, async (c) => c.json((await profileEndpoints(deps, c).list()).map(view), 200));
   app.openapi(routes.create, async (c) => {
     const body = c.req.valid("json");
@@ -191,5 +191,5 @@ export const seed001: ApiProfile = {
       "For clients of thunderphone's endpoint-based webhooks: UUID ids, `label`, `events` from its nine types (docs/seeds.md).",
   },
   routes: seed001Routes,
-  error: hookrelayError,
+  error: toErrorResponse,
 };

@@ -9,11 +9,11 @@ import type { Deps } from "../../deps.js";
 import { endpointsOf, listEndpoints, readSecrets } from "../../endpoints/index.js";
 import { sendTestEvent } from "../../events/index.js";
 import { type EndpointRecord, MAX_DESCRIPTION_LENGTH, MAX_URL_LENGTH } from "../../model/index.js";
-import { errorBody } from "../errors.js";
-import { json, orgOf } from "../router.js";
+import { errorBody, toErrorResponse } from "../errors.js";
+import { createRouter, json, orgOf } from "../router.js";
 import { eventTypeList } from "../schemas/event-type-list.js";
 import { pathId } from "../schemas/params.js";
-import { type ApiProfile, answer, hookrelayError, profileRoute, profileRouter } from "./kit.js";
+import { type ApiProfile, answer, profileRoute } from "./kit.js";
 
 const TAG = "Seed 002: /v1/backend/webhooks";
 const PATH = "/v1/backend/webhooks";
@@ -129,7 +129,7 @@ const view = (rec: EndpointRecord): z.infer<typeof webhook> => ({
 });
 
 function seed002Routes(deps: Deps) {
-  const app = profileRouter();
+  const app = createRouter();
   app.openapi(routes.list, async (c) => {
     const { endpoints } = await listEndpoints(deps, orgOf(c), deps.config.limits.maxEndpointsPerOrg);
     return c.json({ data: endpoints.map(view) }, 200);
@@ -173,5 +173,5 @@ export const seed002: ApiProfile = {
       "For clients of the page's backend webhook API: `{data}` answers, the test and secret routes (docs/seeds.md).",
   },
   routes: seed002Routes,
-  error: hookrelayError,
+  error: toErrorResponse,
 };
