@@ -15,6 +15,7 @@ import { httpDestination, type MemoryDestination, memoryDestination } from "./de
 import type { Deps } from "./deps.js";
 import { endpointDirectory } from "./endpoints/index.js";
 import { eventTypeCatalog } from "./event-types/index.js";
+import { rateBudget } from "./lib/index.js";
 import { type Destination, OPERATIONAL_EVENT_TYPES } from "./model/index.js";
 import {
   createSqs,
@@ -50,7 +51,6 @@ import {
   portalSessionStore,
   rateLimitStore,
   scheduleStore,
-  taskStore,
 } from "./store/index.js";
 
 export function createDeps(config: Config, overrides: Partial<Deps> = {}): Deps {
@@ -101,6 +101,7 @@ function storesOn(db: Db, config: Config, o: Partial<Deps> & Ports): Deps {
     pingStore: o.pingStore ?? pingStore(db),
     healthMemos: o.healthMemos ?? new Map(),
     fullRateWindows: o.fullRateWindows ?? new Map(),
+    retrySchedules: o.retrySchedules ?? rateBudget(config.scheduler.retriesPerSecond),
     endpoints: o.endpoints ?? endpointDirectory(endpoints, orgs, cache),
     // The platform organization's catalog also has the operational event types.
     eventTypes:
@@ -116,7 +117,6 @@ function storesOn(db: Db, config: Config, o: Partial<Deps> & Ports): Deps {
     filterCountStore: o.filterCountStore ?? filterCountStore(db),
     orgStore: orgs,
     portalSessionStore: o.portalSessionStore ?? portalSessionStore(db),
-    taskStore: o.taskStore ?? taskStore(db),
   };
 }
 

@@ -7,6 +7,7 @@
  */
 import type { SQSClient } from "@aws-sdk/client-sqs";
 import type { Config } from "./config/index.js";
+import type { RateBudget } from "./lib/index.js";
 import type {
   AttemptWindow,
   Destination,
@@ -33,7 +34,6 @@ import type {
   PortalSessionStore,
   RateLimitStore,
   ScheduleStore,
-  TaskStore,
 } from "./store/index.js";
 
 export interface Deps {
@@ -74,6 +74,11 @@ export interface Deps {
   healthMemos: Map<string, HealthMemo>;
   /** Endpoints whose rate-limit slots this process saw busy: endpoint key -> epoch ms when one frees (core/delivery/rate-limit.ts). */
   fullRateWindows: Map<string, number>;
+  /**
+   * This process's share of EventBridge Scheduler's CreateSchedule quota for retries
+   * (core/config/capacity.ts): a retry over it waits on the queue (core/delivery/finish.ts).
+   */
+  retrySchedules: RateBudget;
   /** Organizations, their API keys, portal sessions, endpoints, own event types, filter counts. */
   apiKeyStore: ApiKeyStore;
   endpointStore: EndpointStore;
@@ -83,8 +88,6 @@ export interface Deps {
   filterCountStore: FilterCountStore;
   orgStore: OrgStore;
   portalSessionStore: PortalSessionStore;
-  /** Tracked tasks and their item claims (core/store/tasks.ts, core/tasks). */
-  taskStore: TaskStore;
 }
 
 /** One endpoint's health writes made by this process (so a cached record does not repeat them). */

@@ -3,7 +3,7 @@
  * queue consumers (ingest, delivery, the slow delivery lane). Memory, timeouts, batching and
  * concurrency come from core/config/infra.ts, which the local event-source emulation uses too.
  */
-import { concurrencyLimits } from "../core/config/capacity.js";
+import { concurrencyLimits, retrySchedulesPerInstance } from "../core/config/capacity.js";
 import { bundle, type ConsumerSettings, concurrency, functions as fn } from "../core/config/infra.js";
 import type { Environment, Permissions } from "./access.js";
 import type { Queues } from "./queues.js";
@@ -115,6 +115,14 @@ export function createConsumers(
   access: { environment: Environment; permissions: Permissions },
 ): { ingest: Consumer; deliver: Consumer; deliverSlow: Consumer } {
   const limits = deployedConcurrency();
+  // Each delivery process's share of the CreateSchedule quota, from the concurrency deployed.
+  const delivering = {
+    ...access,
+    environment: {
+      ...access.environment,
+      RETRY_SCHEDULES_PER_SECOND: String(retrySchedulesPerInstance(limits)),
+    },
+  };
   // Ingest: validate, store, fan out one task per matching endpoint. 512 MB / 20 s: a batch
   // of 10 small JSON messages needs a few DynamoDB calls and one SendMessageBatch per 10
   // tasks; the time limit only bounds a stuck batch.
@@ -134,7 +142,7 @@ export function createConsumers(
     "functions/deliver.handler",
     "Delivery queue consumer: sign, send, record, retry",
     { ...fn.deliver, maxConcurrency: limits.deliver },
-    access,
+    delivering,
   );
   // The slow lane, for endpoints whose attempts outlast the shared lane's budget: same code,
   // its own queue and a smaller concurrency, so a slow or hanging endpoint can hold at most
@@ -144,7 +152,7 @@ export function createConsumers(
     "functions/deliver-slow.handler",
     "Slow delivery lane: endpoints whose recent attempts were slow or timed out",
     { ...fn.deliverSlow, maxConcurrency: limits.deliverSlow },
-    access,
+    delivering,
   );
   return { ingest, deliver, deliverSlow };
 }

@@ -11,6 +11,7 @@ import { describe, expect, it } from "vitest";
 import {
   ACCOUNT_CONCURRENCY_FOR_TARGET,
   batchSeconds,
+  CREATE_SCHEDULE_PER_SECOND,
   concurrencyLimits,
   target,
   targetRates,
@@ -925,6 +926,24 @@ describe("deployed concurrency (infra/functions.ts, infra/api.ts)", async () => 
     expect(maxOf(rec, "DeliverySlowQueue")).toBe(20);
     expect(maxOf(rec, "IngestQueue")).toBe(concurrency.ingest);
     expect(apiFn(rec).concurrency).toBeUndefined();
+  });
+
+  it("every delivery process's share of CreateSchedule: all of them at once, with their bursts, stay under the quota", async () => {
+    const envs: Record<string, string>[] = [
+      {},
+      { DELIVER_MAX_CONCURRENCY: "1000", DELIVER_SLOW_MAX_CONCURRENCY: "1000" },
+    ];
+    for (const env of envs) {
+      const { rec } = await deploy("dev", env);
+      const instances = maxOf(rec, "DeliveryQueue") + maxOf(rec, "DeliverySlowQueue");
+      for (const queue of ["DeliveryQueue", "DeliverySlowQueue"]) {
+        const fn = (unwrap(rec.one("subscriber", `${queue}Subscriber`).args) as SubscriberArgs).fn;
+        const share = loadConfig({ ...fn.environment, AWS_REGION: "us-east-1" }).scheduler.retriesPerSecond;
+        // A token bucket asks for at most twice its rate in any one second (rate + a full burst).
+        expect(2 * share * instances).toBeLessThanOrEqual(CREATE_SCHEDULE_PER_SECOND);
+        expect(share).toBeGreaterThan(0);
+      }
+    }
   });
 });
 

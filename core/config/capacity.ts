@@ -74,6 +74,28 @@ export const API_RESERVED_CONCURRENCY = 100;
  */
 export const ACCOUNT_CONCURRENCY_FOR_TARGET = 2_000;
 
+/** EventBridge Scheduler's `CreateSchedule` quota, requests per second per Region (not adjustable upwards here). */
+export const CREATE_SCHEDULE_PER_SECOND = 5_000;
+
+/**
+ * Share of that quota retries may take: the rest is left for `deliver_at` fan-outs, auto-disable
+ * timers and resumes, which are few but must not be refused.
+ */
+export const RETRY_SCHEDULE_SHARE = 0.4;
+
+/**
+ * Retry schedules one delivery process may create per second: the retries' share of the quota
+ * divided among every delivery invocation that can run at once (both lanes' `maximumConcurrency`).
+ * Each process also keeps a burst of as much (core/lib/rate-budget.ts), so all of them together
+ * ask for at most twice the share, 80 % of the quota, in any second; a retry over its process's
+ * budget waits on the queue instead (core/delivery/finish.ts), never burning an attempt.
+ */
+export function retrySchedulesPerInstance(
+  limits: Pick<ConcurrencyLimits, "deliver" | "deliverSlow">,
+): number {
+  return (CREATE_SCHEDULE_PER_SECOND * RETRY_SCHEDULE_SHARE) / (limits.deliver + limits.deliverSlow);
+}
+
 /** Deploy-time variables that replace a default (infra/functions.ts, infra/api.ts read them). */
 export const overrideVariables = {
   ingest: "INGEST_MAX_CONCURRENCY",

@@ -13,6 +13,7 @@ export {
   SQS_MAX_DELAY_SECONDS,
   SQS_MAX_IN_FLIGHT,
   SQS_MAX_MESSAGE_BYTES,
+  SQS_MAX_VISIBILITY_SECONDS,
   table,
 } from "./infra.js";
 export { type Config, ConfigError, loadConfig } from "./runtime.js";

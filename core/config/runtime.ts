@@ -7,7 +7,8 @@
  */
 import * as z from "zod";
 import { DEFAULT_MAX_ENDPOINTS_PER_ORG } from "../model/index.js";
-import { isolation, retention, retry } from "./infra.js";
+import { retrySchedulesPerInstance } from "./capacity.js";
+import { concurrency, isolation, retention, retry } from "./infra.js";
 
 const flag = z
   .enum(["true", "false", "1", "0"])
@@ -71,10 +72,6 @@ const envSchema = z.object({
   /** `GET /v1/webhook-endpoints/{id}/secret` (admins); false turns the route off. */
   ALLOW_SECRET_RETRIEVAL: onUnlessOff,
   ENDPOINT_CACHE_SECONDS: z.coerce.number().nonnegative().default(5),
-  /** How long one run of a tracked task works before it hands over to the next (core/tasks/runner.ts). */
-  TASK_RUN_SECONDS: z.coerce.number().positive().default(40),
-  /** How long a run holds its task: after it, a crashed run's task is taken over (> the function's timeout). */
-  TASK_LEASE_SECONDS: z.coerce.number().positive().default(120),
   /** Consecutive failed attempts (errors, non-2xx, timeouts) that open an endpoint's breaker. */
   BREAKER_FAILURES: z.coerce.number().int().positive().default(isolation.breakerFailures),
   /** How long an open breaker parks deliveries before one probe is let through. */
@@ -91,6 +88,11 @@ const envSchema = z.object({
   SLOW_LANE_SECONDS: z.coerce.number().int().positive().default(isolation.slowLaneSeconds),
   /** Waits up to this are held as a visibility timeout; longer ones leave the queue. */
   SHORT_WAIT_SECONDS: z.coerce.number().int().nonnegative().default(isolation.shortWaitSeconds),
+  /**
+   * Retry schedules (CreateSchedule) this process may create per second; over it a retry waits
+   * on the queue. infra/functions.ts sets it from the deployed concurrency (core/config/capacity.ts).
+   */
+  RETRY_SCHEDULES_PER_SECOND: z.coerce.number().positive().default(retrySchedulesPerInstance(concurrency)),
   /** Optional admin key created on first use for the platform organization. */
   BOOTSTRAP_API_KEY: z.string().optional(),
   /** The operator's own organization: its admins may create and list organizations. */
@@ -140,6 +142,8 @@ export interface Config {
     ingestQueueArn?: string;
     deliveryQueueArn?: string;
     maintenanceFunctionArn?: string;
+    /** Retry schedules this process may create per second (RETRY_SCHEDULES_PER_SECOND). */
+    retriesPerSecond: number;
   };
   allowPrivateTargets: boolean;
   allowHttpLocalhost: boolean;
@@ -151,8 +155,6 @@ export interface Config {
   /** Admins may read an endpoint's current secrets back (GET …/secret). */
   allowSecretRetrieval: boolean;
   endpointCacheSeconds: number;
-  /** Tracked tasks (docs/tasks.md): one run's working time, and its lease. */
-  tasks: { runSeconds: number; leaseSeconds: number };
   isolation: {
     breakerFailures: number;
     breakerCooldownSeconds: number;
@@ -227,6 +229,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       ingestQueueArn: e.INGEST_QUEUE_ARN,
       deliveryQueueArn: e.DELIVERY_QUEUE_ARN,
       maintenanceFunctionArn: e.MAINTENANCE_FUNCTION_ARN,
+      retriesPerSecond: e.RETRY_SCHEDULES_PER_SECOND,
     },
     allowPrivateTargets: e.ALLOW_PRIVATE_TARGETS,
     allowHttpLocalhost: e.ALLOW_HTTP_LOCALHOST,
@@ -245,7 +248,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     secretGraceHours: e.SECRET_GRACE_HOURS,
     allowSecretRetrieval: e.ALLOW_SECRET_RETRIEVAL,
     endpointCacheSeconds: e.ENDPOINT_CACHE_SECONDS,
-    tasks: { runSeconds: e.TASK_RUN_SECONDS, leaseSeconds: e.TASK_LEASE_SECONDS },
     isolation: isolationOf(e),
     bootstrapApiKey: e.BOOTSTRAP_API_KEY,
     platformOrgId: e.PLATFORM_ORG_ID,

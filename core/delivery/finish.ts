@@ -5,11 +5,14 @@
  * - 410 Gone: the endpoint disabled;
  * - re-sends (parked tasks, retries waiting 1-15 min, moves to the slow lane): one
  *   SendMessageBatch per 10, with DelaySeconds, so the wait is not held in flight;
- * - longer waits: a scheduler entry; exhausted retries and invalid tasks: the DLQ;
+ * - longer waits: a scheduler entry, within this process's share of the quota (else the task
+ *   waits on the queue, re-sent hop by hop until it is due); exhausted retries and invalid
+ *   tasks: the DLQ;
  * - short waits: ChangeMessageVisibilityBatch, the records reported in batchItemFailures.
  * Returns the message ids to report as failures (kept on the queue).
  */
 import type { SQSRecord } from "aws-lambda";
+import { SQS_MAX_VISIBILITY_SECONDS } from "../config/index.js";
 import type { Deps } from "../deps.js";
 import { logger } from "../log/index.js";
 import type { DeliveryLogEntry, EndpointRecord } from "../model/index.js";
@@ -19,7 +22,7 @@ import type { AttemptResult } from "./attempt.js";
 import { applyHealth, type HealthObservation } from "./health.js";
 import { type LogWrite, writeLog } from "./log-writes.js";
 import { pointerOf, retryEntry } from "./pointer.js";
-import { type Decision, GONE, type Lane, type Task } from "./policy/decide.js";
+import { type Decision, GONE, type Lane, type Resend, type Task } from "./policy/decide.js";
 import { deliveryEntry } from "./records.js";
 
 export interface Processed {
@@ -119,8 +122,13 @@ async function queueWork(deps: Deps, processed: Processed[], lane: Lane): Promis
   const kept: string[] = [];
   const hold: { receiptHandle: string; seconds: number; id: string }[] = [];
   const letters: DeadLetter[] = [];
-  const resends = new Map<Lane, { p: Processed; body: string; delaySeconds: number }[]>();
-  const schedules: Promise<void>[] = [];
+  const resends = new Map<Lane, { p: Processed; body: string; action: Resend }[]>();
+  const resend = (p: Processed, action: Resend) => {
+    const list = resends.get(action.lane) ?? [];
+    list.push({ p, body: resentBody(action), action });
+    resends.set(action.lane, list);
+  };
+  const schedules: Promise<unknown>[] = [];
   for (const p of processed) {
     if (p.invalid !== undefined) {
       letters.push({ id: p.record.messageId, body: p.record.body, reason: p.invalid });
@@ -130,26 +138,18 @@ async function queueWork(deps: Deps, processed: Processed[], lane: Lane): Promis
     if (!action) continue;
     if (action.kind === "dead-letter") letters.push(letterOf(p, action.reason, action.attempts));
     else if (action.kind === "visibility") hold.push({ ...handle(p), seconds: action.seconds });
-    else if (action.kind === "resend") {
-      const list = resends.get(action.lane) ?? [];
-      list.push({ p, body: resentBody(action), delaySeconds: action.delaySeconds });
-      resends.set(action.lane, list);
-    } else if (action.kind === "schedule") {
+    else if (action.kind === "resend") resend(p, action);
+    else if (action.kind === "schedule")
       schedules.push(
-        scheduleRetry(deps, action.task, action.at).catch((err: unknown) => {
-          logger.error("retry schedule failed; holding the message instead", {
-            message_id: p.record.messageId,
-            error: (err as Error)?.message,
-          });
-          hold.push({ ...handle(p), seconds: deps.config.isolation.shortWaitSeconds });
-        }),
+        scheduleRetry(deps, p, action).then((scheduled) => scheduled || resend(p, action.orWait)),
       );
-    }
   }
   const notLettered = await deadLetter(deps, letters);
   kept.push(...notLettered);
   await emitDeadLettered(deps, processed, new Set(notLettered));
-  await Promise.all([...schedules, ...[...resends].map(([to, list]) => resendAll(deps, to, list, hold))]);
+  // Schedules first: a retry the scheduler could not take joins the re-sends.
+  await Promise.all(schedules);
+  await Promise.all([...resends].map(([to, list]) => resendAll(deps, to, list, hold)));
   kept.push(...hold.map((h) => h.id));
   const refused = await deps.taskQueue.changeVisibility(queueOf(lane), hold);
   if (refused > 0)
@@ -158,13 +158,15 @@ async function queueWork(deps: Deps, processed: Processed[], lane: Lane): Promis
 }
 
 /**
- * A parked task goes round while its endpoint's breaker is open: when its body is larger than
+ * A parked task goes round while its endpoint's breaker is open (and a waiting one until it is
+ * due): when its body is larger than
  * one SQS billing chunk (64 KB), it goes round as a pointer (pointer.ts), one request per re-send
  * instead of up to 17, and its body is read back when it is next tried.
  */
-function resentBody(action: Extract<Decision["action"], { kind: "resend" }>): string {
+function resentBody(action: Resend): string {
   const full = JSON.stringify(action.task);
-  return action.why === "park" && Buffer.byteLength(full) > SQS_BILLING_CHUNK_BYTES
+  const goesRound = action.why === "park" || action.why === "wait";
+  return goesRound && Buffer.byteLength(full) > SQS_BILLING_CHUNK_BYTES
     ? JSON.stringify(pointerOf(action.task))
     : full;
 }
@@ -174,22 +176,35 @@ const SQS_BILLING_CHUNK_BYTES = 65_536;
 
 const handle = (p: Processed) => ({ receiptHandle: p.record.receiptHandle, id: p.record.messageId });
 
+/**
+ * How long a message whose re-send SQS refused is held instead: a short wait at most, except a
+ * retry waiting until it is due, held until then (within SQS's 12 h): a redelivered message is
+ * tried at once, and held shorter its retry would come early.
+ */
+function holdSeconds(deps: Deps, action: Resend): number {
+  if (action.why !== "wait" || !action.task.due_at) {
+    return Math.min(action.delaySeconds, deps.config.isolation.shortWaitSeconds);
+  }
+  const left = Math.ceil((Date.parse(action.task.due_at) - deps.now().getTime()) / 1000);
+  return Math.min(SQS_MAX_VISIBILITY_SECONDS, Math.max(1, left));
+}
+
 /** Re-sends to a lane's queue; a task SQS refused is held on its message instead (a short wait). */
 async function resendAll(
   deps: Deps,
   lane: Lane,
-  list: { p: Processed; body: string; delaySeconds: number }[],
+  list: { p: Processed; body: string; action: Resend }[],
   hold: { receiptHandle: string; seconds: number; id: string }[],
 ): Promise<void> {
   const byId = new Map(list.map((r) => [r.p.record.messageId, r]));
   const report = await deps.taskQueue.send(
     queueOf(lane),
-    list.map((r) => ({ id: r.p.record.messageId, body: r.body, delaySeconds: r.delaySeconds })),
+    list.map((r) => ({ id: r.p.record.messageId, body: r.body, delaySeconds: r.action.delaySeconds })),
   );
   for (const id of report.failed) {
     const r = byId.get(id)!;
     logger.error("re-send failed; holding the message instead", { message_id: id, lane });
-    hold.push({ ...handle(r.p), seconds: Math.min(r.delaySeconds, deps.config.isolation.shortWaitSeconds) });
+    hold.push({ ...handle(r.p), seconds: holdSeconds(deps, r.action) });
   }
 }
 
@@ -215,7 +230,27 @@ function emitDeadLettered(deps: Deps, processed: Processed[], notLettered: Set<s
   return emitOperational(deps, events);
 }
 
-/** The scheduler puts a pointer to the task back on the delivery queue at `at` (pointer.ts). */
-function scheduleRetry(deps: Deps, task: Task, at: Date): Promise<void> {
-  return deps.scheduler.schedule(retryEntry(task, at));
+/**
+ * The scheduler puts a pointer to the task back on the delivery queue at `at` (pointer.ts),
+ * while this process's share of the CreateSchedule quota lasts (`deps.retrySchedules`,
+ * core/config/capacity.ts). False when it did not: over the share, or refused (throttled,
+ * an error); the caller then lets the task wait on the queue until `at` (decide.ts
+ * `waitOnQueue`), so the attempt is made when it is due, not a minute later.
+ */
+async function scheduleRetry(
+  deps: Deps,
+  p: Processed,
+  action: Extract<Decision["action"], { kind: "schedule" }>,
+): Promise<boolean> {
+  if (!deps.retrySchedules.take(deps.now().getTime())) return false;
+  try {
+    await deps.scheduler.schedule(retryEntry(action.task, action.at));
+    return true;
+  } catch (err) {
+    logger.warn("retry schedule refused; the task waits on the queue instead", {
+      message_id: p.record.messageId,
+      error: (err as Error)?.message,
+    });
+    return false;
+  }
 }

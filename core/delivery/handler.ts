@@ -79,7 +79,7 @@ async function processRecord(deps: Deps, record: SQSRecord, opts: Options): Prom
   const endpoint = await deps.endpoints.cached(task.org_id, task.endpoint_id);
   const counted = await attemptNumber(deps, task, record);
   if (counted === "done") return { record, task, decision: { action: { kind: "ack" }, records: {} } };
-  const ctx: DecideContext = { ...opts, now: deps.now(), attempt: counted, config: deps.config };
+  const ctx: DecideContext = { ...opts, ...counted, now: deps.now(), config: deps.config };
 
   const before = decide(task, endpoint, null, ctx);
   if (before.action.kind !== "send") return { record, task, endpoint, decision: before };
@@ -104,13 +104,13 @@ async function processRecord(deps: Deps, record: SQSRecord, opts: Options): Prom
     await admission.release(ctx.now, false);
     return expired(record, task);
   }
-  const result = await attemptDelivery(deps, endpoint!, full, counted, before.action.timeoutMs).finally(() =>
-    admission.release(deps.now(), true),
+  const result = await attemptDelivery(deps, endpoint!, full, ctx.attempt, before.action.timeoutMs).finally(
+    () => admission.release(deps.now(), true),
   );
   const after = decide(full, endpoint, result.outcome, ctx);
   if (after.records.endpoint === "slow")
     await moveToSlowLane(deps, endpoint!, ctx.now, "an attempt ran into the shared lane's budget");
-  logOutcome(full, counted, result, after);
+  logOutcome(full, ctx.attempt, result, after);
   return { record, task: full, endpoint, decision: after, result };
 }
 
@@ -129,19 +129,25 @@ function expired(record: SQSRecord, task: Task): Processed {
 }
 
 /**
- * The attempt this receive makes. A first receive: one after those the task carries. A
- * redelivery (ApproximateReceiveCount > 1, which also rises on throttled or crashed
- * invocations) is counted from the delivery's own record, so no retry is burnt without a
- * request; a delivery the record shows succeeded is "done".
+ * The attempt this receive makes, and when it is due (the task's `due_at`: a retry waiting on
+ * the queue). A first receive: one after those the task carries. A redelivery
+ * (ApproximateReceiveCount > 1, which also rises on throttled or crashed invocations) is
+ * counted from the delivery's own record, so no retry is burnt without a request; a delivery
+ * the record shows succeeded is "done".
  */
-async function attemptNumber(deps: Deps, task: Task, record: SQSRecord): Promise<number | "done"> {
+async function attemptNumber(
+  deps: Deps,
+  task: Task,
+  record: SQSRecord,
+): Promise<Pick<DecideContext, "attempt" | "notBefore"> | "done"> {
   const received = Number(record.attributes.ApproximateReceiveCount) || 1;
-  if (received <= 1) return task.attempt_base + 1;
+  const notBefore = task.due_at ? new Date(task.due_at) : undefined;
+  if (received <= 1) return { attempt: task.attempt_base + 1, notBefore };
   const current = await deps.deliveryStore.get(task.org_id, task.msg_id, task.endpoint_id);
   if (current?.status === "succeeded" && task.attempt_base < current.attempts) return "done";
   const made =
     current?.status === "retrying" ? Math.max(task.attempt_base, current.attempts) : task.attempt_base;
-  return made + 1;
+  return { attempt: made + 1, notBefore };
 }
 
 /** Half-open: one task (in any process) claims the probe; the claim re-arms the breaker. */
@@ -190,6 +196,7 @@ function outcomeOf(p: Processed): DeliveryOutcome {
   if (action.kind === "dead-letter") return { kind: "dead-lettered", latencyMs };
   if (action.kind === "resend" && action.why === "park") return { kind: "parked" };
   if (action.kind === "resend" && action.why === "rate") return { kind: "rate-limited" };
+  if (action.kind === "resend" && action.why === "wait") return { kind: "waiting" };
   if (action.kind === "resend" && action.why === "slow") return { kind: "moved-to-slow-lane", latencyMs };
   if (!p.result) return { kind: "abandoned" };
   return { kind: p.result.outcome.ok ? "succeeded" : "attempt-failed", latencyMs };

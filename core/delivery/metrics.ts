@@ -19,6 +19,7 @@ export interface DeliveryOutcome {
     | "abandoned"
     | "parked"
     | "rate-limited"
+    | "waiting"
     | "moved-to-slow-lane"
     | "fail";
   latencyMs?: number;
@@ -32,6 +33,8 @@ const names: Record<DeliveryOutcome["kind"], string> = {
   abandoned: "DeliveryAbandoned",
   parked: "DeliveryParked",
   "rate-limited": "DeliveryRateLimited",
+  /** A retry that came back before it was due (its schedule refused): back on the queue, no request. */
+  waiting: "DeliveryWaiting",
   "moved-to-slow-lane": "DeliveryMovedToSlowLane",
   fail: "DeliveryHandlerError",
 };

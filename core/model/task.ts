@@ -19,6 +19,11 @@ export type DeliveryTask = z.infer<typeof deliveryTask>;
 export const queuedTask = deliveryTask.extend({
   body: z.string().optional(),
   /**
+   * Not to be tried before this time (ISO): a retry waiting on the queue, re-sent with delays of
+   * at most 15 min until then, because the scheduler could not take it (core/delivery/finish.ts).
+   */
+  due_at: z.string().datetime({ offset: true }).optional(),
+  /**
    * A delivery-log entry the batch that made the attempt could not write (DynamoDB throttled it
    * past the retries): the message carries it until it is written, and makes no request, so
    * neither the log nor recovery loses sight of an attempt that was made (core/delivery/log-writes.ts).

@@ -156,6 +156,27 @@ describe("before the request", () => {
   });
 });
 
+describe("a task back before it is due (a refused schedule, an early redelivery)", () => {
+  it("goes round again, at most 15 min at a time: no request, no record, the attempts kept", () => {
+    const d = decide(task, endpoint(), null, ctx({ attempt: 3, notBefore: new Date(later(1500)) }));
+    expect(d.action).toEqual({
+      kind: "resend",
+      lane: "fast",
+      delaySeconds: 900,
+      why: "wait",
+      task: { ...task, attempt_base: 2, due_at: later(1500) },
+    });
+    expect(d.records).toEqual({});
+    const last = decide(task, endpoint(), null, ctx({ attempt: 3, notBefore: new Date(later(40)) }));
+    expect(last.action).toMatchObject({ kind: "resend", delaySeconds: 40, why: "wait" });
+  });
+
+  it("is sent once due (a second early counts as due: queue timers are whole seconds)", () => {
+    expect(decide(task, endpoint(), null, ctx({ notBefore: new Date(later(1)) })).action.kind).toBe("send");
+    expect(decide(task, endpoint(), null, ctx({ notBefore: new Date(later(-60)) })).action.kind).toBe("send");
+  });
+});
+
 describe("a send's gates (what the handler learnt acting on a send)", () => {
   it("a full rate window defers the task to a later window: no record, no attempt counted", () => {
     const d = decide(task, endpoint({ rate_limit: 5 }), null, ctx({ attempt: 3, gate: "rate-limited" }));
@@ -217,7 +238,18 @@ describe("after the request", () => {
       sent(500),
       { attempt: 3 },
       endpoint(),
-      { kind: "schedule", at: new Date(now.getTime() + 1_800_000), task: { ...task, attempt_base: 3 } },
+      {
+        kind: "schedule",
+        at: new Date(now.getTime() + 1_800_000),
+        task: { ...task, attempt_base: 3 },
+        // Should the scheduler not take it: on the queue, 15 min at a time, until it is due.
+        orWait: {
+          kind: "resend",
+          delaySeconds: 900,
+          why: "wait",
+          task: { attempt_base: 3, due_at: later(1800) },
+        },
+      },
       { delivery: { status: "retrying", nextAttemptAt: new Date(now.getTime() + 1_800_000) } },
     ],
     [

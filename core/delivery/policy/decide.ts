@@ -9,7 +9,10 @@
  *
  * Waits: up to `shortWaitSeconds` a retry is held as the message's visibility timeout;
  * longer ones leave the queue (a re-send with DelaySeconds up to 15 min, beyond that a
- * scheduler entry), so in-flight messages stay bounded whatever endpoints fail.
+ * scheduler entry), so in-flight messages stay bounded whatever endpoints fail. A task that
+ * comes back before it is due (`notBefore`: a retry the scheduler could not take, or a
+ * redelivery ahead of its record's next attempt) goes round again, hop by hop, without a
+ * request: an attempt is never made early.
  */
 import { type Config, SQS_MAX_DELAY_SECONDS } from "../../config/index.js";
 import {
@@ -43,6 +46,8 @@ export interface DecideContext {
   random: () => number;
   /** Longest re-send delay (SQS: 15 min); longer waits go to the scheduler. */
   maxDelaySeconds?: number;
+  /** The attempt is not due before this (the task's `due_at`, or its record's next attempt). */
+  notBefore?: Date;
   /**
    * Before a request, what the handler learnt when it acted on a `send`: the endpoint's rate
    * window was full (the task is deferred), or another task won the half-open probe (parked).
@@ -62,11 +67,16 @@ export type Action =
       lane: Lane;
       delaySeconds: number;
       task: Task;
-      why: "retry" | "park" | "slow" | "rate";
+      why: "retry" | "park" | "slow" | "rate" | "wait";
     }
-  /** Acknowledge and let the scheduler re-send `task` at `at` (waits beyond 15 min). */
-  | { kind: "schedule"; at: Date; task: Task }
+  /**
+   * Acknowledge and let the scheduler re-send `task` at `at` (waits beyond 15 min); when the
+   * scheduler cannot take it (its quota share, an error), `orWait`: the task waits on the queue.
+   */
+  | { kind: "schedule"; at: Date; task: Task; orWait: Resend }
   | { kind: "dead-letter"; reason: string; attempts: number };
+
+export type Resend = Extract<Action, { kind: "resend" }>;
 
 export interface Records {
   /** The delivery record's new state; none = unchanged. */
@@ -111,6 +121,9 @@ function beforeRequest(task: Task, endpoint: EndpointRecord, ctx: DecideContext)
       action: { kind: "dead-letter", reason: "retries exhausted", attempts: made },
       records: { delivery: closed("failed", made, "retries exhausted") },
     };
+  }
+  if (ctx.notBefore && ctx.notBefore.getTime() > ctx.now.getTime() + DUE_SLACK_MS) {
+    return { action: waitOnQueue({ ...task, attempt_base: made }, ctx.notBefore, ctx), records: {} };
   }
   const breaker = breakerState(endpoint, ctx.now);
   if (breaker === "open") {
@@ -208,11 +221,30 @@ function retryOrGiveUp(task: Task, endpoint: EndpointRecord, outcome: Outcome, c
 /** Where a retry waits: on the message (short), re-sent with a delay, or with the scheduler. */
 function waitAction(task: Task, attempt: number, seconds: number, at: Date, ctx: DecideContext): Action {
   if (seconds <= ctx.config.isolation.shortWaitSeconds) return { kind: "visibility", seconds };
-  const next: Task = { ...task, attempt_base: attempt };
+  const { due_at: _past, ...rest } = task;
+  const next: Task = { ...rest, attempt_base: attempt };
   if (seconds <= (ctx.maxDelaySeconds ?? SQS_MAX_DELAY_SECONDS)) {
     return { kind: "resend", lane: ctx.lane, delaySeconds: seconds, task: next, why: "retry" };
   }
-  return { kind: "schedule", at, task: next };
+  return { kind: "schedule", at, task: next, orWait: waitOnQueue(next, at, ctx) };
+}
+
+/** How early a task may come back and still count as due (queue timers are whole seconds). */
+const DUE_SLACK_MS = 1_000;
+
+/**
+ * A wait held on the lane's queue until `at`: re-sent with the longest delay SQS allows (or
+ * what is left), carrying `due_at`, so each time it comes back early it goes round again.
+ */
+export function waitOnQueue(
+  task: Task,
+  at: Date,
+  ctx: Pick<DecideContext, "now" | "lane" | "maxDelaySeconds">,
+): Resend {
+  const left = Math.ceil((at.getTime() - ctx.now.getTime()) / 1000);
+  const delaySeconds = Math.min(ctx.maxDelaySeconds ?? SQS_MAX_DELAY_SECONDS, Math.max(1, left));
+  const next: Task = { ...task, due_at: at.toISOString() };
+  return { kind: "resend", lane: ctx.lane, delaySeconds, task: next, why: "wait" };
 }
 
 /** A request the fast lane cut at its budget, shorter than the endpoint's own timeout. */
