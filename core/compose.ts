@@ -51,6 +51,7 @@ import {
   portalSessionStore,
   rateLimitStore,
   scheduleStore,
+  taskStore,
 } from "./store/index.js";
 
 export function createDeps(config: Config, overrides: Partial<Deps> = {}): Deps {
@@ -117,6 +118,7 @@ function storesOn(db: Db, config: Config, o: Partial<Deps> & Ports): Deps {
     filterCountStore: o.filterCountStore ?? filterCountStore(db),
     orgStore: orgs,
     portalSessionStore: o.portalSessionStore ?? portalSessionStore(db),
+    taskStore: o.taskStore ?? taskStore(db),
   };
 }
 

@@ -34,6 +34,7 @@ import type {
   PortalSessionStore,
   RateLimitStore,
   ScheduleStore,
+  TaskStore,
 } from "./store/index.js";
 
 export interface Deps {
@@ -88,6 +89,8 @@ export interface Deps {
   filterCountStore: FilterCountStore;
   orgStore: OrgStore;
   portalSessionStore: PortalSessionStore;
+  /** Tracked tasks and their item claims (core/store/tasks.ts, core/tasks). */
+  taskStore: TaskStore;
 }
 
 /** One endpoint's health writes made by this process (so a cached record does not repeat them). */

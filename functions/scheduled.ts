@@ -1,6 +1,7 @@
 /**
  * Lambda entry of scheduled work: EventBridge Scheduler invokes it with the JSON body of a
- * "maintenance" entry (the auto-disable check of a failing endpoint, the resumption of parked
+ * "maintenance" entry: a run of a tracked task (core/tasks), or the delivery engine's
+ * maintenance (the auto-disable check of a failing endpoint, the resumption of parked
  * deliveries), or the fan-out sweep's rate schedule with `{"kind":"fanout.sweep"}`.
  *
  * The function may schedule further maintenance, which targets itself: its own ARN comes from
@@ -10,12 +11,12 @@
 import type { Context } from "aws-lambda";
 import { createDeps } from "../core/compose.js";
 import { loadConfig } from "../core/config/index.js";
-import { createMaintenanceHandler } from "../core/delivery/index.js";
+import { createScheduledHandler } from "../core/scheduled/index.js";
 
-let handle: ReturnType<typeof createMaintenanceHandler> | undefined;
+let handle: ReturnType<typeof createScheduledHandler> | undefined;
 
 export function handler(event: unknown, context: Pick<Context, "invokedFunctionArn">) {
-  handle ??= createMaintenanceHandler(createDeps(loadConfig(withOwnArn(process.env, context))));
+  handle ??= createScheduledHandler(createDeps(loadConfig(withOwnArn(process.env, context))));
   return handle(event);
 }
 

@@ -5,9 +5,10 @@
 import { GetQueueAttributesCommand } from "@aws-sdk/client-sqs";
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { type ApiEnv, createApp } from "../core/api/index.js";
-import { createDeliveryHandler, createMaintenanceHandler } from "../core/delivery/index.js";
+import { createDeliveryHandler } from "../core/delivery/index.js";
 import type { Deps } from "../core/deps.js";
 import { createIngestHandler } from "../core/events/index.js";
+import { createScheduledHandler } from "../core/scheduled/index.js";
 import type { SqsHandler } from "./event-source.js";
 
 export interface HandlerSet {
@@ -22,7 +23,7 @@ export interface HandlerSet {
 }
 
 export function localHandlers(deps: Deps): HandlerSet {
-  const maintenance = createMaintenanceHandler(deps);
+  const maintenance = createScheduledHandler(deps);
   return {
     app: (health) => createApp(deps, { health }),
     ingest: createIngestHandler(deps),

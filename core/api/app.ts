@@ -28,6 +28,7 @@ import { eventTypesRoutes } from "./routes/event-types.js";
 import { eventsRoutes } from "./routes/events.js";
 import { organizationsRoutes } from "./routes/organizations.js";
 import { portalSessionsRoutes } from "./routes/portal-sessions.js";
+import { tasksRoutes } from "./routes/tasks.js";
 
 export interface AppOptions {
   /** Reports each part's health ("ok" or a short problem); default: DynamoDB reachability. */
@@ -74,6 +75,10 @@ const apiTags = [
   },
   { name: "Organizations", description: "Tenants, managed by the platform organization's admins." },
   { name: "Portal sessions", description: "Scoped, expiring tokens for the embeddable customer portal." },
+  {
+    name: "Tasks",
+    description: "Long work (replays, recovers, redrives) run in the background, followed by id.",
+  },
   { name: "Health", description: "Liveness of the service's parts." },
   {
     name: "Operational events",
@@ -154,6 +159,7 @@ export function createApp(deps: Deps, options: AppOptions = {}): OpenAPIHono<Api
   app.route("/v1", deliveriesRoutes(deps));
   app.route("/v1", organizationsRoutes(deps));
   app.route("/v1", portalSessionsRoutes(deps));
+  app.route("/v1", tasksRoutes(deps));
   mountProfiles(app, deps, guard);
 
   describeApi(app);

@@ -72,6 +72,10 @@ const envSchema = z.object({
   /** `GET /v1/webhook-endpoints/{id}/secret` (admins); false turns the route off. */
   ALLOW_SECRET_RETRIEVAL: onUnlessOff,
   ENDPOINT_CACHE_SECONDS: z.coerce.number().nonnegative().default(5),
+  /** How long one run of a tracked task works before it hands over to the next (core/tasks/runner.ts). */
+  TASK_RUN_SECONDS: z.coerce.number().positive().default(40),
+  /** How long a run holds its task: after it, a crashed run's task is taken over (> the function's timeout). */
+  TASK_LEASE_SECONDS: z.coerce.number().positive().default(120),
   /** Consecutive failed attempts (errors, non-2xx, timeouts) that open an endpoint's breaker. */
   BREAKER_FAILURES: z.coerce.number().int().positive().default(isolation.breakerFailures),
   /** How long an open breaker parks deliveries before one probe is let through. */
@@ -155,6 +159,8 @@ export interface Config {
   /** Admins may read an endpoint's current secrets back (GET …/secret). */
   allowSecretRetrieval: boolean;
   endpointCacheSeconds: number;
+  /** Tracked tasks (docs/tasks.md): one run's working time, and its lease. */
+  tasks: { runSeconds: number; leaseSeconds: number };
   isolation: {
     breakerFailures: number;
     breakerCooldownSeconds: number;
@@ -248,6 +254,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     secretGraceHours: e.SECRET_GRACE_HOURS,
     allowSecretRetrieval: e.ALLOW_SECRET_RETRIEVAL,
     endpointCacheSeconds: e.ENDPOINT_CACHE_SECONDS,
+    tasks: { runSeconds: e.TASK_RUN_SECONDS, leaseSeconds: e.TASK_LEASE_SECONDS },
     isolation: isolationOf(e),
     bootstrapApiKey: e.BOOTSTRAP_API_KEY,
     platformOrgId: e.PLATFORM_ORG_ID,

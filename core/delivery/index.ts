@@ -10,5 +10,5 @@ export {
   memoryDestination,
 } from "./destination.js";
 export { createDeliveryHandler } from "./handler.js";
-export { createMaintenanceHandler } from "./maintenance.js";
+export { createMaintenanceHandler, type MaintenanceResult } from "./maintenance.js";
 export { recoverEndpoint, resendDelivery } from "./recovery.js";

@@ -112,3 +112,10 @@ export type {
   TaskQueue,
   VisibilityChange,
 } from "./task-queue.js";
+export {
+  FINISHED_TASK_STATUSES,
+  MAX_TASK_STEP_ERRORS,
+  TASK_STATUSES,
+  type TaskRecord,
+  type TaskStatus,
+} from "./task-record.js";

@@ -23,3 +23,4 @@ export { type PortalSessionStore, portalSessionStore } from "./portal-sessions.j
 export { type RateLimitStore, rateLimitStore, type TakenSlot } from "./rate-limit.js";
 export { type ScheduleStore, scheduleStore } from "./schedules.js";
 export type { Db } from "./table.js";
+export { type TaskProgress, type TaskStore, taskStore } from "./tasks.js";

@@ -11,6 +11,8 @@
  * | webhook endpoint          | ORG#{org}                   | EP#{endpointId}    |                                              |
  * | custom event type         | ORG#{org}                   | ETYPE#{name}       |                                              |
  * | portal session            | ORG#{org}                   | PSESS#{sessionId}  |                                              |
+ * | tracked task              | ORG#{org}                   | TASK#{taskId}      |                                              |
+ * | task's item claim         | TASKITEM#{org}#{taskId}     | {itemKey}          |                                              |
  * | message (event)           | MSG#{org}#{s}               | {msgId}            |                                              |
  * | idempotency key (24 h)    | IDEM#{org}#{producerId}     | IDEM               |                                              |
  * | delivery log (attempt or  | LOG#{org}#{endpointId}#{s}  | {msgId}#{ulid}     | GSI2 (sparse, keys only, final failures):    |
@@ -54,6 +56,14 @@ export const keys = {
 
   portalSession: (org: string, sessionId: string): Key => ({ pk: `ORG#${org}`, sk: `PSESS#${sessionId}` }),
   portalSessionPrefix: "PSESS#",
+
+  task: (org: string, taskId: string): Key => ({ pk: `ORG#${org}`, sk: `TASK#${taskId}` }),
+  taskPrefix: "TASK#",
+  /** The claim of one item of a task by the run that sent it (at most one run's copy acts). */
+  taskItem: (org: string, taskId: string, itemKey: string): Key => ({
+    pk: `TASKITEM#${org}#${taskId}`,
+    sk: itemKey,
+  }),
 
   message: (org: string, msgId: string): Key => ({ pk: `MSG#${org}#${shardOf(msgId)}`, sk: msgId }),
   messagePartition: (org: string, shard: number) => `MSG#${org}#${shard}`,

@@ -8,6 +8,7 @@ import { fileURLToPath } from "node:url";
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bootstrapOrg } from "../../core/orgs/bootstrap.js";
+import { startTask } from "../../core/tasks/index.js";
 import type { LocalStack } from "../../local/stack.js";
 import { startTestLocalStack } from "../support/local-stack.js";
 import { type Receiver, startReceiver } from "../support/receiver.js";
@@ -17,12 +18,14 @@ const bin = fileURLToPath(new URL("../../node_modules/.bin/hookrelay", import.me
 let stack: LocalStack;
 let receiver: Receiver;
 let env: Record<string, string>;
+let orgId: string;
 
 beforeAll(async () => {
   stack = await startTestLocalStack({});
   receiver = await startReceiver({ fallback: { status: 503 } });
   const apiKey = `sk_test_${randomBytes(24).toString("base64url")}`;
-  await bootstrapOrg(stack.deps, { orgId: `org_cli${randomBytes(4).toString("hex")}`, name: "cli", apiKey });
+  orgId = `org_cli${randomBytes(4).toString("hex")}`;
+  await bootstrapOrg(stack.deps, { orgId, name: "cli", apiKey });
   env = { HOOKRELAY_URL: stack.url, HOOKRELAY_API_KEY: apiKey };
 });
 
@@ -249,6 +252,23 @@ describe("hookrelay CLI", { timeout: 240_000 }, () => {
     const down = await hookrelay(["endpoints", "list"], { HOOKRELAY_URL: "http://127.0.0.1:9" });
     expect(down.code).toBe(3);
     expect(down.stderr).toMatch(/cannot reach the service/);
+  });
+
+  it("follows a task to its end (tasks get --wait), lists tasks, and a finished one cannot be canceled", async () => {
+    // A kind the service does not know: its first run fails it, on the local stack's scheduler.
+    const task = await startTask(stack.deps, { org: orgId, kind: "nonesuch", params: {} });
+    const waited = await hookrelay(["tasks", "get", task.id, "--wait", "--json"]);
+    expect(waited.code).toBe(0);
+    expect(JSON.parse(waited.stdout)).toMatchObject({ id: task.id, status: "failed" });
+    expect(waited.stderr).toMatch(/failed: 0 so far/);
+
+    const list = await hookrelay(["tasks", "list"]);
+    expect(list.code).toBe(0);
+    expect(list.stdout.split("\n")[0]).toMatch(/^ID\s+KIND\s+STATUS\s+TOTAL\s+DONE\s+FAILED/);
+    expect(list.stdout).toContain(task.id);
+    const cancel = await hookrelay(["tasks", "cancel", task.id]);
+    expect(cancel.code).toBe(1);
+    expect(cancel.stderr.trim()).toMatch(/^error: task_finished \(HTTP 409\)/);
   });
 
   it("counts the delivery DLQ of the local stack (dlq redrive --dry-run)", async () => {

@@ -7,8 +7,8 @@
 import { QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll } from "vitest";
 import { createDeliveryHandler, type DeliveryHandlerOptions } from "../../core/delivery/handler.js";
-import { createMaintenanceHandler } from "../../core/delivery/maintenance.js";
 import type { Deps } from "../../core/deps.js";
+import { createScheduledHandler } from "../../core/scheduled/index.js";
 import { fireDueSchedules } from "../../core/scheduler/local.js";
 import { type EventSource, type EventSourceOptions, startEventSource } from "../../local/event-source.js";
 import { type Receiver, type ReceiverOptions, startReceiver } from "./receiver.js";
@@ -127,7 +127,7 @@ export async function scheduleEntriesWith(deps: Deps, text: string) {
 
 /** Fires every scheduler entry due by `at` (maintenance runs in-process, as locally). */
 export function fireSchedules(deps: Deps, at: Date) {
-  const maintenance = createMaintenanceHandler(deps);
+  const maintenance = createScheduledHandler(deps);
   return fireDueSchedules(deps, at, async (e) => {
     await maintenance(e);
   });

@@ -21,6 +21,7 @@ import { eventsCommands } from "./events.js";
 import { output } from "./output.js";
 import { portalCommands } from "./portal.js";
 import { recoveryCommands } from "./recovery.js";
+import { tasksCommands } from "./tasks.js";
 
 const commands: Record<string, Command> = {
   ...endpointsCommands,
@@ -29,6 +30,7 @@ const commands: Record<string, Command> = {
   ...eventTypesCommands,
   ...attemptsCommands,
   ...recoveryCommands,
+  ...tasksCommands,
   ...portalCommands,
   ...dlqCommands,
   ...apiKeysCommands,

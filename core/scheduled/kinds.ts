@@ -1,0 +1,9 @@
+/**
+ * Every kind of tracked task the scheduled-work function runs, by the name a task record
+ * carries (core/tasks). Here, above the services, because each kind lives with the work it
+ * does (a replay in core/delivery) and core/tasks knows none of them. A new kind: write its
+ * `TaskKind` next to its service, export it from that folder's index, add it here.
+ */
+import type { TaskKinds } from "../tasks/index.js";
+
+export const TASK_KINDS: TaskKinds = {};
