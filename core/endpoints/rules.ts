@@ -11,6 +11,7 @@ import {
   MAX_HEADERS,
   MAX_URL_LENGTH,
   ServiceError,
+  statusOf,
   validationError,
 } from "../model/index.js";
 import { classifyAddress, isReservedHeader } from "../outbound/index.js";
@@ -107,13 +108,16 @@ export function checkHeaders(headers: Record<string, string>): Record<string, st
 const PATTERN = /^(\*|[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*(\.\*)?)$/;
 
 /**
- * Exact names must be in the organization's catalog; patterns (`telephony.*`, `*`) must
- * match at least one type in it. Returns the list without duplicates, in the given order.
+ * Exact names must be in the organization's catalog and not archived (an archived type takes
+ * no new subscriptions; one in `kept`, the endpoint's list before this change, may stay);
+ * patterns (`telephony.*`, `*`) must match at least one type in it that is not archived.
+ * Returns the list without duplicates, in the given order.
  */
 export async function checkEventTypes(
   deps: Uses<"eventTypes">,
   org: string,
   list: readonly string[],
+  kept: readonly string[] = [],
 ): Promise<string[]> {
   const unique = [...new Set(list)];
   const malformed = unique.filter((p) => !PATTERN.test(p));
@@ -123,12 +127,23 @@ export async function checkEventTypes(
     });
   }
   if (unique.length === 0) return unique;
-  const names = (await deps.eventTypes.list(org)).map((t) => t.name);
+  const catalog = await deps.eventTypes.list(org);
+  const names = catalog.map((t) => t.name);
   const unknown = unique.filter((p) => !names.some((n) => typeMatches(p, n)));
   if (unknown.length > 0) {
     throw new ServiceError(400, "invalid_event_types", `unknown event types: ${unknown.join(", ")}`, {
       unknown,
     });
+  }
+  const open = catalog.filter((t) => statusOf(t) !== "archived").map((t) => t.name);
+  const archived = unique.filter((p) => !kept.includes(p) && !open.some((n) => typeMatches(p, n)));
+  if (archived.length > 0) {
+    throw new ServiceError(
+      400,
+      "archived_event_types",
+      `archived event types take no new subscriptions: ${archived.join(", ")}`,
+      { archived },
+    );
   }
   return unique;
 }

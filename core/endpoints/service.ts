@@ -180,7 +180,9 @@ export async function updateEndpoint(
   if (input.url !== undefined) set.url = checkUrl(input.url, { ...deps.config, mode });
   // A credential header sent back redacted (as a view without secrets showed it) keeps its value.
   if (input.headers !== undefined) set.headers = checkHeaders(keepRedacted(input.headers, current.headers));
-  if (input.event_types !== undefined) set.event_types = await checkEventTypes(deps, org, input.event_types);
+  if (input.event_types !== undefined) {
+    set.event_types = await checkEventTypes(deps, org, input.event_types, current.event_types);
+  }
   if (input.label !== undefined) set.label = input.label;
   if (input.description !== undefined) set.description = input.description;
   if (input.agent_id !== undefined) set.agent_id = input.agent_id;

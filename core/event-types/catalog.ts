@@ -29,5 +29,6 @@ export function eventTypeCatalog(
   return {
     list,
     find: async (org, name) => (await byName.get(org)).get(name) ?? (await byName.get(org, true)).get(name),
+    invalidate: (org) => byName.invalidate(org),
   };
 }

@@ -1,59 +1,46 @@
 /** Adding event types to an organization's catalog (POST /v1/event-types). */
 import type { Uses } from "../deps.js";
 import { DEFAULT_EVENT_TYPES } from "../event-types/index.js";
-import { SchemaTooComplex, validatorFor } from "../json-schema/index.js";
-import {
-  conflict,
-  isOperationalType,
-  MAX_DATA_DEPTH,
-  OPERATIONAL_PREFIX,
-  ServiceError,
-  type StoredEventType,
-  validationError,
-} from "../model/index.js";
-import { jsonShapeIssue } from "./validate.js";
+import { conflict, type StoredEventType } from "../model/index.js";
+import { checkExamples, checkNotReserved, checkSchema } from "./type-definition.js";
 
 export interface NewEventType {
   name: string;
   description: string;
   schema?: Record<string, unknown>;
+  examples?: Record<string, unknown>[];
 }
 
-export async function createEventType(
-  deps: Uses<"eventTypeStore" | "now">,
-  org: string,
-  input: NewEventType,
-): Promise<StoredEventType> {
-  if (isOperationalType(input.name)) {
-    throw new ServiceError(
-      400,
-      "reserved_event_type",
-      `event types starting with ${OPERATIONAL_PREFIX} are the service's own`,
-    );
-  }
-  if (input.schema !== undefined) {
-    const shape = jsonShapeIssue(input.schema, MAX_DATA_DEPTH);
-    if (shape) throw validationError(`schema ${shape}`);
-    try {
-      // Compiling now means ingest never meets a schema it cannot use.
-      await validatorFor(input.schema);
-    } catch (err) {
-      if (err instanceof SchemaTooComplex) {
-        throw new ServiceError(400, "schema_too_complex", `schema ${err.message}`);
-      }
-      throw validationError("schema is not a valid JSON Schema", {
-        reason: (err as Error).message.slice(0, 500),
-      });
-    }
-  }
-  const taken = () => conflict("event_type_exists", `event type ${input.name} already exists`);
-  if (DEFAULT_EVENT_TYPES.some((t) => t.name === input.name)) throw taken();
-  const def: StoredEventType = {
+/** Checks a new type's definition (schema, examples) without storing it. */
+export async function checkNewEventType(input: NewEventType): Promise<void> {
+  checkNotReserved(input.name);
+  if (input.schema !== undefined) await checkSchema(input.schema);
+  if (input.examples !== undefined) await checkExamples(input.examples, input.schema);
+}
+
+export const typeTaken = (name: string) => conflict("event_type_exists", `event type ${name} already exists`);
+
+/** The stored form of a new type: schema version 1, active. */
+export function newStoredType(input: NewEventType, now: Date): StoredEventType {
+  return {
     name: input.name,
     description: input.description,
     ...(input.schema === undefined ? {} : { schema: input.schema }),
-    created_at: deps.now().toISOString(),
+    ...(input.examples === undefined || input.examples.length === 0 ? {} : { examples: input.examples }),
+    schema_version: 1,
+    created_at: now.toISOString(),
   };
-  if (!(await deps.eventTypeStore.put(org, def))) throw taken();
+}
+
+export async function createEventType(
+  deps: Uses<"eventTypeStore" | "eventTypes" | "now">,
+  org: string,
+  input: NewEventType,
+): Promise<StoredEventType> {
+  await checkNewEventType(input);
+  if (DEFAULT_EVENT_TYPES.some((t) => t.name === input.name)) throw typeTaken(input.name);
+  const def = newStoredType(input, deps.now());
+  if (!(await deps.eventTypeStore.put(org, def))) throw typeTaken(input.name);
+  deps.eventTypes.invalidate(org);
   return def;
 }

@@ -4,6 +4,7 @@
  * does not re-export is internal to the folder.
  */
 export { createEventType } from "./custom-types.js";
+export { deleteEventType, updateEventType } from "./event-type-lifecycle.js";
 export { ingestEvent } from "./ingest.js";
 export { createIngestHandler } from "./ingest-handler.js";
 export { getEventWithDeliveries, listEvents } from "./query.js";

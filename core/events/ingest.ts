@@ -16,7 +16,13 @@
 import type { Uses } from "../deps.js";
 import { countFiltered, type FilterTally } from "../filters/index.js";
 import { logger } from "../log/index.js";
-import { type EndpointRecord, newId, ServiceError, type StoredMessage } from "../model/index.js";
+import {
+  type Deprecation,
+  type EndpointRecord,
+  newId,
+  ServiceError,
+  type StoredMessage,
+} from "../model/index.js";
 import {
   completeFanout,
   type FanoutDeps,
@@ -55,9 +61,14 @@ export type Claim =
    * Stored now: this caller owns the fan-out (and holds the send lease when there are
    * targets). With `deliverAt` the fan-out waits for it; otherwise `m.targets` get tasks.
    */
-  | { created: true; m: StoredMessage; deliverAt?: Date }
-  /** Seen before (same producer id within 24 h, or a redelivered SQS message): `id` is the stored message. */
-  | { created: false; org_id: string; id: string };
+  (
+    | { created: true; m: StoredMessage; deliverAt?: Date }
+    /** Seen before (same producer id within 24 h, or a redelivered SQS message): `id` is the stored message. */
+    | { created: false; org_id: string; id: string }
+  ) & {
+    /** The type's deprecation, when it is deprecated (the HTTP answer carries it). */
+    deprecation?: Deprecation;
+  };
 
 export interface IngestResult {
   id: string;
@@ -65,6 +76,8 @@ export interface IngestResult {
   duplicate: boolean;
   /** The fan-out waits for `deliver_at`. */
   scheduled: boolean;
+  /** Present when the event's type is deprecated: the note says why and what to use instead. */
+  deprecation?: Deprecation;
 }
 
 /**
@@ -98,6 +111,7 @@ export async function claimEvent(
     producer_id: ev.producer_id,
     created_at: now.toISOString(),
     deliver_at: ev.deliver_at?.toISOString() ?? null,
+    schema_version: ev.schema_version,
     targets: [],
     sent: [],
     fanout_at: ev.deliver_at ? null : now.toISOString(),
@@ -116,10 +130,12 @@ export async function claimEvent(
     open: opts.open === true && (m.targets.length > 0 || Boolean(ev.deliver_at)),
   });
   if (!res.created && res.reason === "conflict") throw idempotencyConflict(ev.producer_id!, res.msgId);
-  if (!res.created) return { created: false, org_id: ev.org_id, id: res.msgId };
-  if (res.msgId) return { created: true, m: { ...m, id: res.msgId }, deliverAt: ev.deliver_at ?? undefined };
+  const note = ev.deprecation ? { deprecation: ev.deprecation } : {};
+  if (!res.created) return { created: false, org_id: ev.org_id, id: res.msgId, ...note };
+  const deliverAt = ev.deliver_at ?? undefined;
+  if (res.msgId) return { created: true, m: { ...m, id: res.msgId }, deliverAt, ...note };
   await countFiltered(deps, m.org_id, matched.filtered, opts.tally);
-  return { created: true, m, deliverAt: ev.deliver_at ?? undefined };
+  return { created: true, m, deliverAt, ...note };
 }
 
 /** 409: a producer id reused within the idempotency window for another payload (Stripe's rule). */
@@ -138,20 +154,21 @@ export async function ingestEvent(
   opts: IngestOptions = {},
 ): Promise<IngestResult> {
   const claim = await claimEvent(deps, input, { ...opts, open: true });
+  const note = claim.deprecation ? { deprecation: claim.deprecation } : {};
   if (!claim.created) {
     // Acknowledge, and finish whatever the first attempt left undone (sends, schedule).
     await completeFanout(deps, claim.org_id, claim.id);
-    return { id: claim.id, duplicate: true, scheduled: false };
+    return { id: claim.id, duplicate: true, scheduled: false, ...note };
   }
   const { m, deliverAt } = claim;
   if (deliverAt) {
     await scheduleFanout(deps, m, deliverAt);
     await closeFanout(deps, m);
-    return { id: m.id, duplicate: false, scheduled: true };
+    return { id: m.id, duplicate: false, scheduled: true, ...note };
   }
   await sendUnderLease(deps, m, { firstPass: true });
   await closeFanout(deps, m);
-  return { id: m.id, duplicate: false, scheduled: false };
+  return { id: m.id, duplicate: false, scheduled: false, ...note };
 }
 
 /**

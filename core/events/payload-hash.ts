@@ -15,7 +15,12 @@ function sortedKeys(_key: string, value: unknown): unknown {
   );
 }
 
+/** JSON with every object's keys sorted: two copies of a value (one read back from DynamoDB, which keeps no key order) compare equal. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, sortedKeys);
+}
+
 export function payloadHash(m: Pick<StoredMessage, "type" | "agent_id" | "data" | "deliver_at">): string {
-  const canonical = JSON.stringify([m.type, m.agent_id, m.data, m.deliver_at], sortedKeys);
+  const canonical = canonicalJson([m.type, m.agent_id, m.data, m.deliver_at]);
   return createHash("sha256").update(canonical).digest("base64url");
 }

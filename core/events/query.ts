@@ -16,7 +16,7 @@ export type FanoutState = "scheduled" | "in_progress" | "complete";
 export type EventView = Pick<
   MessageRecord,
   "id" | "type" | "agent_id" | "data" | "producer_id" | "created_at" | "deliver_at"
-> & { fanout: FanoutState };
+> & { fanout: FanoutState; schema_version: number | null };
 
 /**
  * The fan-out state. A first fan-out that completes records nothing in `sent` (docs/cost.md);
@@ -45,6 +45,7 @@ export function toEventView(m: StoredMessage, logged?: ReadonlySet<string>, open
     producer_id: m.producer_id,
     created_at: m.created_at,
     deliver_at: m.deliver_at,
+    schema_version: m.schema_version ?? null,
     fanout: fanoutState(m, logged, open),
   };
 }

@@ -6,12 +6,16 @@
 import type { Uses } from "../deps.js";
 import { SchemaTooComplex, schemaIssues, ValidationBudgetExceeded } from "../json-schema/index.js";
 import {
+  type Deprecation,
+  type EventTypeDef,
   ingestMessage,
   MAX_DATA_BYTES,
   MAX_DATA_DEPTH,
   MAX_DELIVER_AHEAD_MS,
   payloadTooLarge,
   ServiceError,
+  schemaVersionOf,
+  statusOf,
   validationError,
 } from "../model/index.js";
 
@@ -77,6 +81,10 @@ export interface ValidEvent {
   agent_id: string | null;
   /** Set only when the fan-out is in the future; a past or present time fans out now. */
   deliver_at: Date | null;
+  /** The version of the type's schema the data was validated against (recorded with the event). */
+  schema_version: number;
+  /** Set when the type is deprecated: the publish answer carries it. */
+  deprecation?: Deprecation;
 }
 
 export async function validateEvent(deps: Uses<"eventTypes" | "now">, input: unknown): Promise<ValidEvent> {
@@ -109,21 +117,7 @@ export async function validateEvent(deps: Uses<"eventTypes" | "now">, input: unk
     if (at.getTime() > now) deliverAt = at;
   }
 
-  const def = await deps.eventTypes.find(m.org_id, m.type);
-  if (!def) {
-    throw new ServiceError(400, "unknown_event_type", `event type ${m.type} is not in the catalog`);
-  }
-  if (def.schema) {
-    let issues: Awaited<ReturnType<typeof schemaIssues>>;
-    try {
-      issues = await schemaIssues(def.schema, m.data);
-    } catch (err) {
-      throw schemaFailure(err, m.type);
-    }
-    if (issues.length > 0) {
-      throw new ServiceError(400, "schema_mismatch", `data does not match the schema of ${m.type}`, issues);
-    }
-  }
+  const def = await checkedAgainstType(deps, m.org_id, m.type, m.data);
 
   return {
     org_id: m.org_id,
@@ -132,7 +126,42 @@ export async function validateEvent(deps: Uses<"eventTypes" | "now">, input: unk
     producer_id: m.id ?? null,
     agent_id: m.agent_id ?? null,
     deliver_at: deliverAt,
+    schema_version: schemaVersionOf(def),
+    ...(def.deprecation ? { deprecation: def.deprecation } : {}),
   };
+}
+
+/** The event's type from the catalog, once `data` is checked against its schema; 400 for an unknown or archived type. */
+async function checkedAgainstType(
+  deps: Uses<"eventTypes">,
+  org: string,
+  type: string,
+  data: Record<string, unknown>,
+): Promise<EventTypeDef> {
+  const def = await deps.eventTypes.find(org, type);
+  if (!def) {
+    throw new ServiceError(400, "unknown_event_type", `event type ${type} is not in the catalog`);
+  }
+  if (statusOf(def) === "archived") {
+    throw new ServiceError(
+      400,
+      "event_type_archived",
+      `event type ${type} is archived: it accepts no new events (un-archive it with PATCH /v1/event-types/${type})`,
+    );
+  }
+  if (def.schema) {
+    let issues: Awaited<ReturnType<typeof schemaIssues>>;
+    try {
+      issues = await schemaIssues(def.schema, data);
+    } catch (err) {
+      throw schemaFailure(err, type);
+    }
+    if (issues.length > 0) {
+      throw new ServiceError(400, "schema_mismatch", `data does not match the schema of ${type}`, issues);
+    }
+  }
+
+  return def;
 }
 
 /**

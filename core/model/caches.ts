@@ -29,4 +29,6 @@ export interface EventTypeCatalog {
    * created a moment ago is found at once.
    */
   find(org: string, name: string): Promise<EventTypeDef | undefined>;
+  /** Forget an organization's entry (after a change in this process; other processes see it within the TTL). */
+  invalidate(org: string): void;
 }

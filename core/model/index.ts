@@ -34,7 +34,14 @@ export {
   type RetiredSecret,
 } from "./endpoint.js";
 export { conflict, notFound, payloadTooLarge, ServiceError, validationError } from "./errors.js";
-export type { EventTypeDef, StoredEventType } from "./event-type.js";
+export {
+  type Deprecation,
+  type EventTypeDef,
+  type EventTypeStatus,
+  type StoredEventType,
+  schemaVersionOf,
+  statusOf,
+} from "./event-type.js";
 export { idTimeBound, isId, newId } from "./ids.js";
 export {
   AGENT_ID,
@@ -45,12 +52,17 @@ export {
   MAX_DATA_BYTES,
   MAX_DATA_DEPTH,
   MAX_DELIVER_AHEAD_MS,
+  MAX_DEPRECATION_NOTE,
   MAX_DESCRIPTION_LENGTH,
   MAX_EVENT_TYPE_DESCRIPTION,
+  MAX_EVENT_TYPE_EXAMPLES,
+  MAX_EVENT_TYPE_LENGTH,
   MAX_EVENT_TYPES_PER_ENDPOINT,
+  MAX_EXAMPLE_BYTES,
   MAX_HEADER_VALUE,
   MAX_HEADERS,
   MAX_ID_LENGTH,
+  MAX_IMPORT_TYPES,
   MAX_KEY_NAME_LENGTH,
   MAX_LABEL_LENGTH,
   MAX_ORG_NAME_LENGTH,

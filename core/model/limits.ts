@@ -57,6 +57,16 @@ export const FILTER_STEPS = { perEvaluation: 250_000, perEvent: 1_000_000 } as c
 export const MAX_DELIVER_AHEAD_MS = 30 * DAY_MS;
 /** An event type's description in the catalog. */
 export const MAX_EVENT_TYPE_DESCRIPTION = 500;
+/** Examples of an event type's `data`, and the serialized size of each (docs/event-types.md). */
+export const MAX_EVENT_TYPE_EXAMPLES = 5;
+export const MAX_EXAMPLE_BYTES = 16 * 1024;
+/** A deprecation note: why, and what to use instead. */
+export const MAX_DEPRECATION_NOTE = 500;
+/**
+ * Types one `POST /v1/event-types/import` may create or update (each schema compiled and
+ * checked against its bounds first; the document itself is under the API's body limit).
+ */
+export const MAX_IMPORT_TYPES = 100;
 
 // --- Endpoints ---------------------------------------------------------------------------
 

@@ -13,6 +13,8 @@ export interface MessageRecord {
   producer_id: string | null;
   created_at: string;
   deliver_at: string | null;
+  /** The version of its type's schema the data was validated against (absent on events stored before versions). */
+  schema_version?: number;
   /** Endpoints the message was fanned out to (matching and enabled at fan-out time). */
   targets: string[];
   /** Endpoints whose delivery task is on the queue; fan-out is complete when it covers `targets`. */

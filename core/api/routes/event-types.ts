@@ -1,11 +1,23 @@
-/** /v1/event-types: the organization's catalog (defaults + its own types). */
+/** /v1/event-types: the organization's catalog (defaults + its own types) and each type's lifecycle. */
 import { z } from "@hono/zod-openapi";
 import type { Deps } from "../../deps.js";
-import { createEventType } from "../../events/index.js";
-import type { EventTypeDef } from "../../model/index.js";
+import { DEFAULT_EVENT_TYPES } from "../../event-types/index.js";
+import { createEventType, deleteEventType, updateEventType } from "../../events/index.js";
+import {
+  type EventTypeDef,
+  notFound,
+  type StoredEventType,
+  schemaVersionOf,
+  statusOf,
+} from "../../model/index.js";
 import { ok, routes } from "../route-spec.js";
 import { createRouter, orgOf } from "../router.js";
-import { createEventTypeBody, eventTypeView } from "../schemas/event-types.js";
+import {
+  createEventTypeBody,
+  eventTypeParam,
+  eventTypeView,
+  updateEventTypeBody,
+} from "../schemas/event-types.js";
 
 const route = routes("Event types");
 
@@ -20,13 +32,38 @@ const create = route.post("/event-types", "admin", "createEventType", {
   responses: ok(201, "Created", eventTypeView).errors(400, 403, 409, 413, 415),
 });
 
-function view(t: EventTypeDef & { created_at?: string }) {
+const get = route.get("/event-types/{name}", "viewer", "getEventType", {
+  request: { params: eventTypeParam },
+  responses: ok(200, "The event type", eventTypeView).errors(400, 403, 404),
+});
+
+const update = route.patch("/event-types/{name}", "admin", "updateEventType", {
+  request: { params: eventTypeParam, body: updateEventTypeBody },
+  responses: ok(200, "The event type as changed", eventTypeView).errors(400, 403, 404, 409, 413, 415),
+});
+
+const remove = route.delete("/event-types/{name}", "admin", "deleteEventType", {
+  request: { params: eventTypeParam },
+  responses: ok(204, "Deleted").errors(400, 403, 404, 409),
+});
+
+const isDefault = (name: string) => DEFAULT_EVENT_TYPES.some((t) => t.name === name);
+
+/** A type as the API shows it (a default type changed by the organization is still not custom). */
+export function eventTypeOut(t: EventTypeDef & Partial<Pick<StoredEventType, "created_at" | "updated_at">>) {
+  const custom = t.created_at !== undefined && !isDefault(t.name);
   return {
     name: t.name,
     description: t.description,
     schema: t.schema ?? null,
-    custom: t.created_at !== undefined,
-    created_at: t.created_at ?? null,
+    schema_version: schemaVersionOf(t),
+    examples: t.examples ?? [],
+    status: statusOf(t),
+    deprecation: t.deprecation ?? null,
+    archived_at: t.archived_at ?? null,
+    custom,
+    created_at: custom ? (t.created_at ?? null) : null,
+    updated_at: t.updated_at ?? null,
   };
 }
 
@@ -34,11 +71,25 @@ export function eventTypesRoutes(deps: Deps) {
   const app = createRouter();
   app.openapi(list, async (c) => {
     const types = await deps.eventTypes.list(orgOf(c));
-    return c.json({ data: types.map(view), next_cursor: null }, 200);
+    return c.json({ data: types.map(eventTypeOut), next_cursor: null }, 200);
   });
   app.openapi(create, async (c) => {
     const created = await createEventType(deps, orgOf(c), c.req.valid("json"));
-    return c.json(view(created), 201);
+    return c.json(eventTypeOut(created), 201);
+  });
+  app.openapi(get, async (c) => {
+    const { name } = c.req.valid("param");
+    const type = (await deps.eventTypes.list(orgOf(c))).find((t) => t.name === name);
+    if (!type) throw notFound(`event type ${name}`);
+    return c.json(eventTypeOut(type), 200);
+  });
+  app.openapi(update, async (c) => {
+    const changed = await updateEventType(deps, orgOf(c), c.req.valid("param").name, c.req.valid("json"));
+    return c.json(eventTypeOut(changed), 200);
+  });
+  app.openapi(remove, async (c) => {
+    await deleteEventType(deps, orgOf(c), c.req.valid("param").name);
+    return c.body(null, 204);
   });
   return app;
 }

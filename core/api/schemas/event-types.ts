@@ -1,6 +1,12 @@
 /** Bodies and responses of /v1/event-types. */
 import { z } from "@hono/zod-openapi";
-import { eventTypeString, MAX_EVENT_TYPE_DESCRIPTION } from "../../model/index.js";
+import {
+  eventTypeString,
+  MAX_DEPRECATION_NOTE,
+  MAX_EVENT_TYPE_DESCRIPTION,
+  MAX_EVENT_TYPE_EXAMPLES,
+  MAX_EVENT_TYPE_LENGTH,
+} from "../../model/index.js";
 
 export const eventTypeName = eventTypeString
   .regex(/^[a-z0-9][a-z0-9_-]*(\.[a-z0-9][a-z0-9_-]*)*$/, {
@@ -8,29 +14,84 @@ export const eventTypeName = eventTypeString
   })
   .openapi({ example: "billing.invoice.paid" });
 
+const description = z.string().min(1).max(MAX_EVENT_TYPE_DESCRIPTION);
+const jsonSchema = z.record(z.string(), z.unknown());
+const examples = z
+  .array(z.record(z.string(), z.unknown()))
+  .max(MAX_EVENT_TYPE_EXAMPLES)
+  .openapi({
+    description: `Sample \`data\` values (at most ${MAX_EVENT_TYPE_EXAMPLES}); each must match the schema`,
+  });
+const status = z.enum(["active", "deprecated", "archived"]).openapi({
+  description:
+    "deprecated: still accepted, publish answers carry a `deprecation` note; archived: refused at publish and for new subscriptions, what was published is still delivered",
+});
+
 export const createEventTypeBody = z
   .strictObject({
     name: eventTypeName,
-    description: z.string().min(1).max(MAX_EVENT_TYPE_DESCRIPTION),
-    schema: z
-      .record(z.string(), z.unknown())
+    description,
+    schema: jsonSchema
       .optional()
       .openapi({ description: "JSON Schema that every event's `data` of this type must match" }),
+    examples: examples.optional(),
   })
   .openapi("CreateEventType", {
     example: {
       name: "billing.invoice.paid",
       description: "An invoice was paid",
       schema: { type: "object", required: ["invoice_id"], properties: { invoice_id: { type: "string" } } },
+      examples: [{ invoice_id: "in_123" }],
     },
   });
+
+export const updateEventTypeBody = z
+  .strictObject({
+    description: description.optional(),
+    schema: jsonSchema.nullable().optional().openapi({
+      description: "A new JSON Schema (its version goes up by one), or null to remove it",
+    }),
+    examples: examples.optional(),
+    status: status.optional(),
+    deprecation_note: z.string().min(1).max(MAX_DEPRECATION_NOTE).optional().openapi({
+      description: "With status deprecated: why, and what to use instead",
+    }),
+  })
+  .refine((b) => Object.keys(b).length > 0, { error: "give at least one field to change" })
+  .openapi("UpdateEventType", {
+    example: { status: "deprecated", deprecation_note: "Use billing.invoice.settled instead" },
+  });
+
+export const deprecationView = z
+  .object({
+    note: z.string(),
+    deprecated_at: z.string().openapi({ format: "date-time" }),
+  })
+  .openapi("Deprecation");
 
 export const eventTypeView = z
   .object({
     name: z.string(),
     description: z.string(),
     schema: z.record(z.string(), z.unknown()).nullable(),
+    schema_version: z.number().int().openapi({
+      description:
+        "Goes up by one with every schema change; each event records the version it was validated against",
+    }),
+    examples: z.array(z.record(z.string(), z.unknown())),
+    status,
+    deprecation: deprecationView.nullable(),
+    archived_at: z.string().nullable().openapi({ format: "date-time" }),
     custom: z.boolean().openapi({ description: "false for the catalog's default types" }),
     created_at: z.string().nullable().openapi({ format: "date-time" }),
+    updated_at: z.string().nullable().openapi({ format: "date-time" }),
   })
   .openapi("EventType");
+
+export const eventTypeParam = z.object({
+  name: z
+    .string()
+    .min(1)
+    .max(MAX_EVENT_TYPE_LENGTH)
+    .openapi({ param: { name: "name", in: "path" }, example: "billing.invoice.paid" }),
+});

@@ -8,6 +8,7 @@ import {
   publishFields,
 } from "../../model/index.js";
 import { paginationQuery } from "../pagination.js";
+import { deprecationView } from "./event-types.js";
 import { pathId } from "./params.js";
 
 /**
@@ -46,6 +47,10 @@ export const publishedEvent = z
     id: z.string().openapi({ example: "msg_01JQ3Z7Y8K4M2N6P9R1S3T5V7W" }),
     duplicate: z.boolean().openapi({ description: "true when this idempotency key was already accepted" }),
     scheduled: z.boolean().openapi({ description: "true when the fan-out waits for deliver_at" }),
+    deprecation: deprecationView.optional().openapi({
+      description:
+        "Present when the event's type is deprecated: the event was accepted; the note says what to use instead",
+    }),
   })
   .openapi("PublishedEvent");
 
@@ -58,6 +63,10 @@ export const eventView = z
     producer_id: z.string().nullable().openapi({ description: "The idempotency key given at publication" }),
     created_at: z.string().openapi({ format: "date-time" }),
     deliver_at: z.string().nullable().openapi({ format: "date-time" }),
+    schema_version: z.number().int().nullable().openapi({
+      description:
+        "The version of the type's schema the data was validated against (GET /v1/event-types/{name}); null for events stored before versions were recorded",
+    }),
     fanout: z.enum(["scheduled", "in_progress", "complete"]).openapi({
       description:
         "scheduled: waiting for deliver_at; complete: every target's task is enqueued (recorded, or seen in the delivery log); in_progress: some target's task is not known to be enqueued yet. A list without a status filter reads no delivery log and reports a first fan-out that left no record as complete",
