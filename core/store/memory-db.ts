@@ -6,7 +6,8 @@
  * TransactionCanceledException with its reasons), Limit and the 1 MB page, 400 KB items,
  * 25-item batches, 100-item transactions, no consistent reads on an index. So every store
  * module (its keys, conditions, idempotency and leases) runs unchanged on it: the fast tests
- * and the simulation run the production store code, not a twin of it.
+ * and the simulation (sim/aws/dynamodb.ts serves its calls with `serve`) run the production
+ * store code, not a twin of it.
  */
 import {
   BatchWriteCommand,
@@ -20,17 +21,25 @@ import {
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
 import { memoryKeyWrapper } from "./key-wrap.js";
-import { applyUpdate, holds, type Item, invalid, project } from "./memory-evaluate.js";
+import { applyUpdate, holds, type Item, invalid } from "./memory-evaluate.js";
 import { parseCondition, parseUpdate } from "./memory-expression.js";
-import { clean, type Expr, projected, type QueryInput, query, scan } from "./memory-query.js";
+import {
+  clean,
+  type Expr,
+  projected,
+  type QueryInput,
+  query,
+  type ReadObserver,
+  scan,
+} from "./memory-query.js";
 import { keyOf, MemoryTable } from "./memory-table.js";
 import { createSecretsAtRest } from "./secrets-at-rest.js";
 import type { Db } from "./table.js";
 
 export interface MemoryDb extends Db {
-  /** The table itself (tests and the simulation read it). */
+  /** The table itself (tests read it). */
   memory: MemoryTable;
-  /** Commands served, by name (what the simulation counts as requests). */
+  /** Commands served, by name (what a test may count). */
   calls: Record<string, number>;
 }
 
@@ -52,16 +61,21 @@ export function createMemoryDb(now: () => number = Date.now): MemoryDb {
   return db;
 }
 
-function serve(t: MemoryTable, command: { input: unknown }): unknown {
+/**
+ * Answers one document-client command from the table. `read` sees each item a Get, Query or
+ * Scan reads, before its filter and projection (the simulation meters read units with it).
+ */
+export function serve(t: MemoryTable, command: { input: unknown }, read?: ReadObserver): unknown {
   if (command instanceof GetCommand) {
     const item = t.get(command.input.Key as Item);
+    if (item) read?.(item);
     return { Item: item && projected(item, command.input) };
   }
   if (command instanceof PutCommand) return put(t, command.input as Expr & { Item: Item });
   if (command instanceof UpdateCommand) return update(t, command.input as UpdateInput);
   if (command instanceof DeleteCommand) return del(t, command.input as Expr & { Key: Item });
-  if (command instanceof QueryCommand) return query(t, command.input as QueryInput);
-  if (command instanceof ScanCommand) return scan(t, command.input as QueryInput);
+  if (command instanceof QueryCommand) return query(t, command.input as QueryInput, read);
+  if (command instanceof ScanCommand) return scan(t, command.input as QueryInput, read);
   if (command instanceof BatchWriteCommand)
     return batchWrite(t, (command.input.RequestItems ?? {}) as Record<string, WriteRequest[]>);
   if (command instanceof TransactWriteCommand)

@@ -38,21 +38,29 @@ export type QueryInput = Expr & {
   Select?: string;
 };
 
-export function query(t: MemoryTable, input: QueryInput) {
-  const names = input.ExpressionAttributeNames;
-  const values = clean(input.ExpressionAttributeValues ?? {});
+/** Sees each item a Query or Scan reads (before its filter), as DynamoDB bills the read. */
+export type ReadObserver = (item: Item) => void;
+
+/** The partition a query reads: its index's keys (none: the table's), its key condition, the value it names. */
+export function queryPartition(t: MemoryTable, input: QueryInput) {
   const index = input.IndexName ? t.indexKeys.get(input.IndexName) : undefined;
   if (input.IndexName && !index)
     throw invalid(`The table does not have the specified index: ${input.IndexName}`);
+  const keyCondition = parseCondition(input.KeyConditionExpression ?? "", input.ExpressionAttributeNames);
+  const values = clean(input.ExpressionAttributeValues ?? {});
+  return { index, keyCondition, pk: partitionOf(keyCondition, index?.partitionKey ?? "pk", values) };
+}
+
+export function query(t: MemoryTable, input: QueryInput, read?: ReadObserver) {
+  const values = clean(input.ExpressionAttributeValues ?? {});
+  const { index, keyCondition, pk } = queryPartition(t, input);
   if (index && input.ConsistentRead)
     throw invalid("Consistent reads are not supported on global secondary indexes");
-  const keyCondition = parseCondition(input.KeyConditionExpression ?? "", names);
-  const pkName = index?.partitionKey ?? "pk";
-  const pk = partitionOf(keyCondition, pkName, values);
   const found = t.partition(input.IndexName, pk, input.ScanIndexForward !== false, input.ExclusiveStartKey);
   return page(
     found,
     input,
+    read,
     (item) => holds(item, keyCondition, values),
     (item) => {
       const kept = index?.keysOnly
@@ -65,7 +73,7 @@ export function query(t: MemoryTable, input: QueryInput) {
   );
 }
 
-export function scan(t: MemoryTable, input: QueryInput) {
+export function scan(t: MemoryTable, input: QueryInput, read?: ReadObserver) {
   if (input.IndexName) throw invalid("the in-memory table scans the table only");
   const all = [...t.all()].sort((a, b) =>
     String(a.pk) + String(a.sk) < String(b.pk) + String(b.sk) ? -1 : 1,
@@ -75,6 +83,7 @@ export function scan(t: MemoryTable, input: QueryInput) {
   return page(
     all.slice(from).values(),
     input,
+    read,
     () => true,
     (item) => ({ kept: item, key: pick(item, ["pk", "sk"]) }),
   );
@@ -84,6 +93,7 @@ export function scan(t: MemoryTable, input: QueryInput) {
 function page(
   found: Iterable<Item>,
   input: QueryInput,
+  read: ReadObserver | undefined,
   inKeyRange: (item: Item) => boolean,
   view: (item: Item) => { kept: Item; key: Item },
 ) {
@@ -100,6 +110,7 @@ function page(
   for (const item of found) {
     if (!inKeyRange(item)) continue;
     const { kept, key } = view(item);
+    read?.(kept);
     scanned++;
     bytes += itemBytes(kept);
     if (!filter || holds(kept, filter, values))

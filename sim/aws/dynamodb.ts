@@ -1,7 +1,8 @@
 /**
  * DynamoDB on demand, as the production store modules see it: a stand-in for the document
- * client (`db.doc.send(command)`) that keeps items in memory and meters what each call
- * costs where it lands.
+ * client (`db.doc.send(command)`) whose items and semantics are the in-memory table's
+ * (core/store/memory-db.ts: expressions, conditions, transactions, indexes, paging), with what
+ * AWS adds on top: latency, what each call costs where it lands, and throttling.
  *
  * Documented quotas and behaviours modelled (DynamoDB Developer Guide):
  * - a partition key value takes ~1,000 write units/s and ~3,000 read units/s ("Partitions and
@@ -17,22 +18,23 @@
  * Latency: 3-8 ms per call (single-digit milliseconds, the service's published figure).
  * Item size is approximated by its JSON length (names plus values), close to DynamoDB's rule.
  */
+import { serve } from "../../core/store/memory-db.js";
+import { clean, queryPartition } from "../../core/store/memory-query.js";
+import { MemoryTable } from "../../core/store/memory-table.js";
 import type { Engine } from "../engine.js";
-import { applyUpdate, type ExprInput, holds, project } from "./dynamo-expr.js";
 import type { Meter } from "./meter.js";
 
 type Item = Record<string, unknown>;
-type Input = Record<string, unknown> & ExprInput;
+type Input = Record<string, unknown>;
+type Command = { input: unknown; constructor: { name: string } };
 
 export const PARTITION_WCU_PER_S = 1_000;
 export const PARTITION_RCU_PER_S = 3_000;
 export const TABLE_MAX_WCU_PER_S = 40_000;
 const SDK_ATTEMPTS = 3;
 
-const INDEXES: Record<string, [string, string]> = {
-  GSI1: ["gsi1pk", "gsi1sk"],
-  GSI2: ["gsi2pk", "gsi2sk"],
-};
+/** The global secondary indexes' partition keys (core/config/infra.ts), written again with the item. */
+const INDEX_PARTITION_KEYS = [...new MemoryTable().indexKeys.values()].map((k) => k.partitionKey);
 
 class SimError extends Error {
   constructor(
@@ -54,7 +56,7 @@ export interface DynamoFaults {
 }
 
 export class DynamoModel {
-  private parts = new Map<string, Map<string, Item>>();
+  readonly table = new MemoryTable();
   faults: DynamoFaults = {};
 
   constructor(
@@ -63,15 +65,16 @@ export class DynamoModel {
   ) {}
 
   /** The document client's `send`, as the store modules call it. */
-  readonly doc = { send: (command: { input: unknown; constructor: { name: string } }) => this.send(command) };
+  readonly doc = { send: (command: Command) => this.send(command) };
 
-  async send(command: { input: unknown; constructor: { name: string } }): Promise<unknown> {
+  async send(command: Command): Promise<unknown> {
     const input = command.input as Input;
     const kind = command.constructor.name.replace(/Command$/, "");
     for (let attempt = 1; ; attempt++) {
       await this.engine.sleep(3 + this.engine.random() * 5);
       const throttled = this.throttles(kind, input);
-      if (!throttled || kind === "BatchWrite") return this.apply(kind, input, throttled);
+      if (kind === "BatchWrite") return this.batchWrite(input, throttled);
+      if (!throttled) return this.apply(command, kind, input);
       this.meter.count("dynamodb_throttled_requests");
       if (attempt >= SDK_ATTEMPTS) {
         throw new SimError("ProvisionedThroughputExceededException", "throttled (simulated)", {
@@ -85,191 +88,79 @@ export class DynamoModel {
   /** Whether this call is throttled: its partition over its limit, or an injected fault. */
   private throttles(kind: string, input: Input): boolean {
     if (kind === "Get" || kind === "Query") return false;
-    const p = this.faults.throttleWrites ?? 0;
-    if (p > 0 && this.engine.random() < p) return true;
+    if (this.faulted()) return true;
     const pk = (input.Key as Item | undefined)?.pk ?? (input.Item as Item | undefined)?.pk;
-    if (typeof pk !== "string") return false;
+    return typeof pk === "string" && this.overLimit(pk);
+  }
+
+  private faulted(): boolean {
+    const p = this.faults.throttleWrites ?? 0;
+    return p > 0 && this.engine.random() < p;
+  }
+
+  /** A partition over its write limit refuses the share of its load above the limit. */
+  private overLimit(pk: string): boolean {
     const load = this.meter.partitionLoad(pk);
     return load > PARTITION_WCU_PER_S && this.engine.random() < 1 - PARTITION_WCU_PER_S / load;
   }
 
-  private apply(kind: string, input: Input, throttled: boolean): unknown {
-    switch (kind) {
-      case "Get":
-        return this.get(input);
-      case "Put":
-        return this.put(input, 1);
-      case "Update":
-        return this.update(input, 1);
-      case "Delete":
-        return this.del(input, 1);
-      case "Query":
-        return this.query(input);
-      case "BatchWrite":
-        return this.batchWrite(input, throttled);
-      case "TransactWrite":
-        return this.transact(input);
-      default:
-        throw new Error(`the DynamoDB model has no ${kind}`);
-    }
+  /** Serves the call from the table, then meters what it read and wrote (nothing if it was refused). */
+  private apply(command: Command, kind: string, input: Input): unknown {
+    const keys = writtenKeys(kind, input);
+    const before = keys.map((k) => this.table.get(k));
+    const read: Item[] = [];
+    const out = serve(this.table, command, (item) => read.push(item));
+    const bytes = read.reduce((n, i) => n + sizeOf(i), 0);
+    if (kind === "Get") this.meter.read(String((input.Key as Item).pk), bytes, input.ConsistentRead === true);
+    if (kind === "Query")
+      this.meter.read(queryPartition(this.table, input).pk, bytes, input.ConsistentRead === true);
+    const factor = kind === "TransactWrite" ? 2 : 1;
+    for (const [i, key] of keys.entries()) this.metered(key, before[i], this.table.get(key), factor);
+    return out;
   }
 
-  private part(pk: string): Map<string, Item> {
-    let p = this.parts.get(pk);
-    if (!p) {
-      p = new Map();
-      this.parts.set(pk, p);
-    }
-    return p;
-  }
-
-  item(key: Item): Item | undefined {
-    return this.parts.get(String(key.pk))?.get(String(key.sk));
-  }
-
-  private get(input: Input) {
-    const item = this.item(input.Key as Item);
-    this.meter.read(String((input.Key as Item).pk), sizeOf(item), input.ConsistentRead === true, item);
-    return {
-      Item: item
-        ? project(structuredClone(item), input.ProjectionExpression as string, input.ExpressionAttributeNames)
-        : undefined,
-    };
-  }
-
-  private check(input: Input, old: Item | undefined): void {
-    if (!holds(input.ConditionExpression as string | undefined, old, input)) {
-      const extra =
-        input.ReturnValuesOnConditionCheckFailure === "ALL_OLD" && old ? { Item: structuredClone(old) } : {};
-      throw new SimError("ConditionalCheckFailedException", "The conditional request failed", extra);
-    }
-  }
-
-  private write(key: Item, old: Item | undefined, next: Item | undefined, factor: number): void {
-    const bytes = Math.max(sizeOf(old), sizeOf(next));
-    this.meter.write(String(key.pk), wcu(bytes) * factor, next ?? old);
-    for (const [, [ipk]] of Object.entries(INDEXES)) {
+  /** A write's units on its partition and on each index partition that holds the item. */
+  private metered(key: Item, old: Item | undefined, next: Item | undefined, factor: number): void {
+    if (!old && !next) return;
+    const units = wcu(Math.max(sizeOf(old), sizeOf(next))) * factor;
+    this.meter.write(String(key.pk), units);
+    for (const ipk of INDEX_PARTITION_KEYS) {
       const indexed = (next?.[ipk] ?? old?.[ipk]) as string | undefined;
-      if (indexed !== undefined) this.meter.write(indexed, wcu(bytes) * factor, next ?? old);
+      if (indexed !== undefined) this.meter.write(indexed, units);
     }
-    const part = this.part(String(key.pk));
-    if (next) part.set(String(key.sk), next);
-    else part.delete(String(key.sk));
   }
 
-  private put(input: Input, factor: number) {
-    const item = structuredClone(input.Item as Item);
-    const old = this.item(item);
-    this.check(input, old);
-    this.write(item, old, item, factor);
-    return input.ReturnValues === "ALL_OLD" ? { Attributes: old } : {};
-  }
-
-  private update(input: Input, factor: number) {
-    const key = input.Key as Item;
-    const old = this.item(key);
-    this.check(input, old);
-    const next = applyUpdate(input.UpdateExpression as string, old ?? { ...key }, input);
-    this.write(key, old, next, factor);
-    const rv = input.ReturnValues;
-    if (rv === "ALL_NEW" || rv === "UPDATED_NEW") return { Attributes: structuredClone(next) };
-    if (rv === "ALL_OLD" || rv === "UPDATED_OLD") return { Attributes: old && structuredClone(old) };
-    return {};
-  }
-
-  private del(input: Input, factor: number) {
-    const key = input.Key as Item;
-    const old = this.item(key);
-    this.check(input, old);
-    if (old) this.write(key, old, undefined, factor);
-    return input.ReturnValues === "ALL_OLD" ? { Attributes: old } : {};
-  }
-
+  /** Throttled items come back as UnprocessedItems, as BatchWriteItem does; the rest are written. */
   private batchWrite(input: Input, throttled: boolean) {
     const unprocessed: Record<string, unknown[]> = {};
     for (const [table, reqs] of Object.entries(input.RequestItems as Record<string, Item[]>)) {
       for (const r of reqs) {
         const put = r.PutRequest as { Item: Item } | undefined;
         const key = put ? put.Item : (r.DeleteRequest as { Key: Item }).Key;
-        const load = this.meter.partitionLoad(String(key.pk));
-        const over = load > PARTITION_WCU_PER_S && this.engine.random() < 1 - PARTITION_WCU_PER_S / load;
-        const fault =
-          (this.faults.throttleWrites ?? 0) > 0 && this.engine.random() < this.faults.throttleWrites!;
+        const over = this.overLimit(String(key.pk));
+        const fault = this.faulted();
         if (throttled || over || fault) {
           this.meter.count("dynamodb_throttled_items");
           unprocessed[table] ??= [];
           unprocessed[table].push(r);
           continue;
         }
-        if (put) this.put({ Item: put.Item }, 1);
-        else this.del({ Key: key }, 1);
+        const old = this.table.get(key);
+        if (put) this.table.put(clean(put.Item));
+        else this.table.delete(key);
+        this.metered(key, old, this.table.get(key), 1);
       }
     }
     return Object.keys(unprocessed).length ? { UnprocessedItems: unprocessed } : {};
   }
+}
 
-  private transact(input: Input) {
-    const items = input.TransactItems as Record<string, Input>[];
-    const reasons = items.map((t) => {
-      const [op, body] = Object.entries(t)[0] as [string, Input];
-      const key = (op === "Put" ? body.Item : body.Key) as Item;
-      return holds(body.ConditionExpression as string | undefined, this.item(key), body)
-        ? { Code: "None" }
-        : { Code: "ConditionalCheckFailed" };
-    });
-    if (reasons.some((r) => r.Code !== "None")) {
-      throw new SimError("TransactionCanceledException", "Transaction cancelled", {
-        CancellationReasons: reasons,
-      });
-    }
-    for (const t of items) {
-      const [op, body] = Object.entries(t)[0] as [string, Input];
-      if (op === "Put") this.put(body, 2);
-      else if (op === "Update") this.update(body, 2);
-      else if (op === "Delete") this.del(body, 2);
-    }
-    return {};
-  }
-
-  private query(input: Input) {
-    const index = input.IndexName as string | undefined;
-    const [pkName, skName] = index ? INDEXES[index]! : ["pk", "sk"];
-    const kce = input.KeyConditionExpression as string;
-    const m = new RegExp(`(?:^|\\s)(${pkName}|#\\w+)\\s*=\\s*(:\\w+)`).exec(kce)!;
-    const pkValue = String(input.ExpressionAttributeValues![m[2]!]);
-    const candidates = index
-      ? [...this.parts.values()].flatMap((p) => [...p.values()].filter((i) => i[pkName] === pkValue))
-      : [...(this.parts.get(pkValue)?.values() ?? [])];
-    const sorted = candidates
-      .filter((i) => holds(kce, i, input))
-      .sort((a, b) =>
-        String(a[skName]) < String(b[skName]) ? -1 : String(a[skName]) > String(b[skName]) ? 1 : 0,
-      );
-    if (input.ScanIndexForward === false) sorted.reverse();
-    let from = 0;
-    const start = input.ExclusiveStartKey as Item | undefined;
-    if (start) from = sorted.findIndex((i) => i.pk === start.pk && i.sk === start.sk) + 1;
-    const limit = (input.Limit as number | undefined) ?? Number.POSITIVE_INFINITY;
-    const page = sorted.slice(from, from + limit);
-    const more = from + page.length < sorted.length && page.length === limit;
-    this.meter.read(
-      pkValue,
-      page.reduce((n, i) => n + sizeOf(i), 0),
-      input.ConsistentRead === true,
-      page[0],
-    );
-    const items = page
-      .filter((i) => holds(input.FilterExpression as string | undefined, i, input))
-      .map((i) =>
-        project(structuredClone(i), input.ProjectionExpression as string, input.ExpressionAttributeNames),
-      );
-    const last = page.at(-1);
-    const lastKey =
-      more && last ? Object.fromEntries(["pk", "sk", pkName, skName].map((k) => [k, last[k]])) : undefined;
-    return {
-      Items: input.Select === "COUNT" ? undefined : items,
-      Count: items.length,
-      LastEvaluatedKey: lastKey,
-    };
-  }
+/** The keys a single-item write or a transaction writes (a condition check writes nothing). */
+function writtenKeys(kind: string, input: Input): Item[] {
+  if (kind === "Put") return [input.Item as Item];
+  if (kind === "Update" || kind === "Delete") return [input.Key as Item];
+  if (kind !== "TransactWrite") return [];
+  return (input.TransactItems as Record<string, Input>[]).flatMap((t) =>
+    t.Put ? [t.Put.Item as Item] : t.Update || t.Delete ? [(t.Update ?? t.Delete)!.Key as Item] : [],
+  );
 }
