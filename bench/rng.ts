@@ -1,4 +1,7 @@
-/** Deterministic pseudo-random numbers (mulberry32), so a failing run can be replayed. */
+/**
+ * Deterministic pseudo-random numbers (mulberry32), so a failing run can be replayed: the
+ * bench, the load script, the fault tests and the simulation (sim/engine.ts) draw from it.
+ */
 export function rng(seed: number) {
   let a = seed >>> 0;
   return () => {

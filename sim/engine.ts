@@ -11,6 +11,8 @@
  * infinitely fast CPUs.
  */
 
+import { rng } from "../bench/rng.js";
+
 /** Virtual epoch of every run: the figures never depend on the wall clock. */
 export const SIM_EPOCH_MS = Date.UTC(2026, 0, 5, 0, 0, 0);
 
@@ -66,18 +68,6 @@ export class MinHeap<T> {
 
 const before = (x: Timer, y: Timer) => x.at < y.at || (x.at === y.at && x.seq < y.seq);
 
-/** mulberry32: a tiny seeded 32-bit generator, enough for latencies and coin flips. */
-export function seededRandom(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const realSetImmediate = setImmediate;
 const drain = () => new Promise<void>((r) => realSetImmediate(r));
 
@@ -91,7 +81,7 @@ export class Engine {
   steps = 0;
 
   constructor(seed: number) {
-    this.random = seededRandom(seed);
+    this.random = rng(seed);
   }
 
   /** The virtual wall clock, for `deps.now`. */
