@@ -3,7 +3,9 @@
  * seeded random source. The production code runs unchanged on top of it: every model (SQS,
  * Lambda, DynamoDB, the receivers) answers with a promise that resolves when the virtual
  * clock reaches the modelled latency, and `setTimeout` itself is virtual while a run lasts
- * (the store's backoffs, the sender's deadline), so no real time is ever waited.
+ * (the store's backoffs, the sender's deadline), so no real time is ever waited. `Math.random`
+ * is seeded while a run lasts too (the store's backoff jitter), so a seed gives the same
+ * figures even where the production code draws its own numbers.
  *
  * After each callback the engine lets the microtask queue drain (one `setImmediate`, which
  * Node runs only once no promise reaction is pending) before it moves the clock: the code a
@@ -75,6 +77,8 @@ export class Engine {
   /** Virtual milliseconds since SIM_EPOCH_MS. */
   t = 0;
   readonly random: () => number;
+  /** `Math.random` during a run: a stream of its own, so the production code's draws never move the models'. */
+  private readonly mathRandom: () => number;
   private heap = new MinHeap<Timer>(before);
   private seq = 0;
   /** Callbacks run (a measure of the work the run did). */
@@ -82,6 +86,7 @@ export class Engine {
 
   constructor(seed: number) {
     this.random = rng(seed);
+    this.mathRandom = rng(seed ^ 0x5eed);
   }
 
   /** The virtual wall clock, for `deps.now`. */
@@ -105,7 +110,7 @@ export class Engine {
 
   /** Runs every callback due up to `until` (virtual ms), then leaves the clock there. */
   async run(until: number): Promise<void> {
-    const restore = this.virtualTimers();
+    const restore = this.virtualize();
     try {
       for (;;) {
         const next = this.heap.peek();
@@ -123,10 +128,12 @@ export class Engine {
     }
   }
 
-  /** While a run lasts, setTimeout/clearTimeout schedule on the virtual clock. */
-  private virtualTimers(): () => void {
+  /** While a run lasts, setTimeout/clearTimeout schedule on the virtual clock and Math.random is seeded. */
+  private virtualize(): () => void {
     const g = globalThis as unknown as Record<string, unknown>;
     const saved = { setTimeout: g.setTimeout, clearTimeout: g.clearTimeout };
+    const savedRandom = Math.random;
+    Math.random = this.mathRandom;
     g.setTimeout = (fn: (...a: unknown[]) => void, ms?: number, ...args: unknown[]) => {
       const timer = this.after(ms ?? 0, () => fn(...args));
       return Object.assign(timer, { unref: () => timer, ref: () => timer, hasRef: () => false });
@@ -135,6 +142,9 @@ export class Engine {
       if (timer && typeof timer === "object" && "seq" in timer) (timer as Timer).cancelled = true;
       else (saved.clearTimeout as (t: unknown) => void)(timer);
     };
-    return () => Object.assign(g, saved);
+    return () => {
+      Object.assign(g, saved);
+      Math.random = savedRandom;
+    };
   }
 }
