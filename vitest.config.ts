@@ -3,7 +3,8 @@ import { configDefaults, defineConfig } from "vitest/config";
 /**
  * Three projects (docs/testing.md says which to run when):
  * - unit: pure tests, no emulator, runs in seconds (`npm run test:unit`);
- * - slow: load, in-flight limits, crashes, real browsers, `npm start` child processes, API fuzzing;
+ * - slow: load, in-flight limits, crashes, real browsers, `npm start` child processes, API fuzzing,
+ *   the simulation's runs (child processes, minutes of CPU);
  * - integration: everything else, on DynamoDB Local and fauxqs. A new test file lands here
  *   unless it is listed below, since most tests need the emulators.
  * `npm test` runs all three.
@@ -33,7 +34,6 @@ const unit = [
   "test/portal/page.test.ts",
   "test/scheduler/eventbridge.test.ts",
   "test/security/hermetic.test.ts",
-  "test/sim/simulate.test.ts",
 ];
 
 const slow = [
@@ -48,6 +48,7 @@ const slow = [
   "test/reliability/load.test.ts",
   "test/security/fuzz.test.ts",
   "test/security/keep-alive.test.ts",
+  "test/sim/simulate.test.ts",
 ];
 
 /** Starts DynamoDB Local and fauxqs, once per run, only when a project that needs them runs. */
