@@ -102,19 +102,15 @@ class Parser {
     return { kind: "path", path: this.path() };
   }
 
+  /** OR binds looser than AND: `a OR b AND c` is `a OR (b AND c)`; both associate to the left. */
   condition(): Condition {
-    let left = this.conjunction();
-    while (this.isKeyword("OR")) {
-      this.next();
-      left = { kind: "or", a: left, b: this.conjunction() };
-    }
-    return left;
+    return this.chain("OR", () => this.chain("AND", () => this.negation()));
   }
-  private conjunction(): Condition {
-    let left = this.negation();
-    while (this.isKeyword("AND")) {
+  private chain(word: "OR" | "AND", operand: () => Condition): Condition {
+    let left = operand();
+    while (this.isKeyword(word)) {
       this.next();
-      left = { kind: "and", a: left, b: this.negation() };
+      left = { kind: word === "OR" ? "or" : "and", a: left, b: operand() };
     }
     return left;
   }

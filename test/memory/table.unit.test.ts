@@ -7,6 +7,8 @@ import { PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from "@
 import { describe, expect, it } from "vitest";
 import { putIfAbsent, updateIf } from "../../core/store/item.js";
 import { createMemoryDb } from "../../core/store/memory-db.js";
+import { holds } from "../../core/store/memory-evaluate.js";
+import { parseCondition } from "../../core/store/memory-expression.js";
 
 const db = () => createMemoryDb();
 
@@ -121,5 +123,16 @@ describe("in-memory table", () => {
         name: "ValidationException",
       },
     );
+  });
+
+  it("binds AND tighter than OR, and NOT tighter than both, as DynamoDB does", () => {
+    const item = { pk: "A", sk: "1", a: 1, b: 2, c: 3 };
+    const values = { ":one": 1, ":two": 2, ":no": 0 };
+    const check = (text: string) => holds(item, parseCondition(text), values);
+    expect(check("a = :no OR b = :two AND c = :no")).toBe(false);
+    expect(check("a = :one OR b = :no AND c = :no")).toBe(true);
+    expect(check("(a = :one OR b = :no) AND c = :no")).toBe(false);
+    expect(check("NOT a = :no AND b = :two")).toBe(true);
+    expect(check("a = :no OR b = :no OR c = :no OR a = :one")).toBe(true);
   });
 });
