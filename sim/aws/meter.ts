@@ -98,7 +98,7 @@ export class Meter {
     return this.load(pk).w;
   }
 
-  write(pk: string, units: number, _item?: unknown): void {
+  write(pk: string, units: number): void {
     const { total, onKey } = this.perKey(pk);
     const l = this.load(pk);
     l.w += units * onKey;
@@ -111,7 +111,7 @@ export class Meter {
     this.count("dynamodb_write_units", units * total);
   }
 
-  read(pk: string, bytes: number, consistent: boolean, _item?: unknown): void {
+  read(pk: string, bytes: number, consistent: boolean): void {
     const units = Math.max(1, Math.ceil(bytes / 4096)) * (consistent ? 1 : 0.5);
     const { total, onKey } = this.perKey(pk);
     const l = this.load(pk);
