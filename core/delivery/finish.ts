@@ -13,7 +13,7 @@
  */
 import type { SQSRecord } from "aws-lambda";
 import { SQS_MAX_VISIBILITY_SECONDS } from "../config/index.js";
-import type { Deps } from "../deps.js";
+import type { Clock, Deps } from "../deps.js";
 import { logger } from "../log/index.js";
 import type { DeliveryLogEntry, EndpointRecord } from "../model/index.js";
 import { emitOperational, endpointDisabled, messageDeadLettered } from "../operational/index.js";
@@ -38,6 +38,10 @@ export interface Processed {
   result?: AttemptResult;
   /** A delivery-log entry an earlier batch could not write, carried by this message (log-writes.ts). */
   log?: DeliveryLogEntry;
+  /** Its delivery-log entry, when built before the batch ended (a success: log-writes.ts earlyWrites). */
+  entry?: DeliveryLogEntry;
+  /** That entry is in the log already: the batch's write leaves it out. */
+  written?: boolean;
 }
 
 const queueOf = (lane: Lane) => (lane === "slow" ? "deliverySlow" : "delivery");
@@ -62,18 +66,23 @@ async function writeRecords(deps: Deps, processed: Processed[], lane: Lane): Pro
   const writes: LogWrite[] = [];
   for (const p of processed) {
     if (p.log) writes.push({ entry: p.log, kept: p.record.messageId });
-    if (!p.decision || !p.task) continue;
-    const { records } = p.decision;
-    // No new state, no item: an attempt always leads to one (a move to the slow lane is no attempt).
-    if (!records.delivery) continue;
-    const attempt =
-      records.attempt && p.result
-        ? { ...p.result.record, error: records.attempt.error ?? p.result.record.error }
-        : undefined;
-    const update = attempt ? { ...records.delivery, attempt } : records.delivery;
-    writes.push({ entry: deliveryEntry(deps, p.task, update), task: p.task });
+    const entry = p.written ? undefined : (p.entry ?? entryOf(deps, p));
+    if (entry) writes.push({ entry, task: p.task! });
   }
   return writeLog(deps, writes, queueOf(lane));
+}
+
+/**
+ * The delivery-log entry of a decided record: its new state, with the attempt that led to it
+ * if one was made. None without a new state (a move to the slow lane is no attempt).
+ */
+export function entryOf(deps: Clock, p: Processed): DeliveryLogEntry | undefined {
+  const delivery = p.decision?.records.delivery;
+  if (!delivery || !p.task) return undefined;
+  const logged = p.decision!.records.attempt;
+  const attempt =
+    logged && p.result ? { ...p.result.record, error: logged.error ?? p.result.record.error } : undefined;
+  return deliveryEntry(deps, p.task, attempt ? { ...delivery, attempt } : delivery);
 }
 
 async function updateEndpoints(deps: Deps, decided: Processed[]): Promise<void> {

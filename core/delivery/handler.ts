@@ -14,8 +14,9 @@ import type { Deps } from "../deps.js";
 import { logger } from "../log/index.js";
 import { type DeliveryTask, type EndpointRecord, type QueuedTask, queuedTask } from "../model/index.js";
 import { type AttemptResult, attemptDelivery } from "./attempt.js";
-import { finishBatch, type Processed } from "./finish.js";
+import { entryOf, finishBatch, type Processed } from "./finish.js";
 import { moveToSlowLane } from "./health.js";
+import { earlyWrites } from "./log-writes.js";
 import { type DeliveryOutcome, publishDeliveryMetrics } from "./metrics.js";
 import { withBody } from "./pointer.js";
 import { openUntil } from "./policy/breaker.js";
@@ -39,6 +40,7 @@ export function createDeliveryHandler(
   const slowLane = deps.config.queues.deliverySlow !== deps.config.queues.delivery;
 
   return async (event) => {
+    const early = earlyWrites(deps, deps.config.isolation.fastLaneBudgetMs);
     const processed = await Promise.all(
       event.Records.map((record) =>
         processRecord(deps, record, {
@@ -46,6 +48,7 @@ export function createDeliveryHandler(
           random,
           slowLane,
           maxDelaySeconds: options.maxDelaySeconds,
+          early,
         }).catch((err: unknown): Processed => {
           logger.error("delivery record failed unexpectedly", {
             message_id: record.messageId,
@@ -55,6 +58,8 @@ export function createDeliveryHandler(
         }),
       ),
     );
+    const written = await early.close();
+    for (const p of processed) p.written = p.entry !== undefined && written.has(p.entry.id);
     const failures = await finishBatch(deps, processed, lane);
     // A kept log entry (no task, no request) is no delivery outcome.
     publishDeliveryMetrics(processed.filter((p) => !p.log).map(outcomeOf));
@@ -62,7 +67,9 @@ export function createDeliveryHandler(
   };
 }
 
-type Options = Pick<DecideContext, "lane" | "random" | "slowLane" | "maxDelaySeconds">;
+type Options = Pick<DecideContext, "lane" | "random" | "slowLane" | "maxDelaySeconds"> & {
+  early: ReturnType<typeof earlyWrites>;
+};
 
 async function processRecord(deps: Deps, record: SQSRecord, opts: Options): Promise<Processed> {
   const parsed = parseTask(record.body);
@@ -79,7 +86,8 @@ async function processRecord(deps: Deps, record: SQSRecord, opts: Options): Prom
   const endpoint = await deps.endpoints.cached(task.org_id, task.endpoint_id);
   const counted = await attemptNumber(deps, task, record);
   if (counted === "done") return { record, task, decision: { action: { kind: "ack" }, records: {} } };
-  const ctx: DecideContext = { ...opts, ...counted, now: deps.now(), config: deps.config };
+  const { early, ...policy } = opts;
+  const ctx: DecideContext = { ...policy, ...counted, now: deps.now(), config: deps.config };
 
   const before = decide(task, endpoint, null, ctx);
   if (before.action.kind !== "send") return { record, task, endpoint, decision: before };
@@ -111,7 +119,12 @@ async function processRecord(deps: Deps, record: SQSRecord, opts: Options): Prom
   if (after.records.endpoint === "slow")
     await moveToSlowLane(deps, endpoint!, ctx.now, "an attempt ran into the shared lane's budget");
   logOutcome(full, ctx.attempt, result, after);
-  return { record, task: full, endpoint, decision: after, result };
+  const done: Processed = { record, task: full, endpoint, decision: after, result };
+  // A success is in the log before a long batch ends (log-writes.ts earlyWrites).
+  const entry = after.records.delivery?.status === "succeeded" ? entryOf(deps, done) : undefined;
+  if (!entry) return done;
+  early.add(entry);
+  return { ...done, entry };
 }
 
 /** A retry whose event expired before it was sent: nothing left to send. */

@@ -49,3 +49,44 @@ export async function writeLog(
   }
   return again;
 }
+
+/**
+ * The successes of one batch, written before the batch ends when it runs long. A batch's
+ * entries are written together once its slowest request ends, and in the slow lane that is
+ * the endpoint's own timeout (up to 2 min): a process killed in that wait (a crash, the
+ * function's timeout) would lose the only proof of the requests answered 2xx meanwhile, and
+ * their tasks, back after the visibility timeout, would POST again. So a success waits at most
+ * `afterMs` (the fast lane's budget, within which a fast-lane batch ends anyway): then it is
+ * written with the other successes of that wait, in one call, and the returning task reads it
+ * and is acknowledged without a request (handler.ts attemptNumber). A batch that ends first
+ * writes everything in its one call, as before; a write that fails leaves its entries to it.
+ */
+export function earlyWrites(deps: Uses<"deliveryStore">, afterMs: number) {
+  let waiting: DeliveryLogEntry[] = [];
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let flushing: Promise<void> = Promise.resolve();
+  const written = new Set<string>();
+  const flush = () => {
+    timer = undefined;
+    const now = waiting;
+    waiting = [];
+    flushing = flushing.then(async () => {
+      const left = new Set((await deps.deliveryStore.writeEach(now).catch(() => now)).map((e) => e.id));
+      for (const e of now) if (!left.has(e.id)) written.add(e.id);
+    });
+  };
+  return {
+    /** A success's entry: written within `afterMs` unless the batch ends first. */
+    add(entry: DeliveryLogEntry): void {
+      waiting.push(entry);
+      timer ??= setTimeout(flush, afterMs);
+    },
+    /** The batch ended: no more early writes; the ids of the entries already in the log. */
+    async close(): Promise<Set<string>> {
+      clearTimeout(timer);
+      timer = undefined;
+      await flushing;
+      return written;
+    },
+  };
+}
