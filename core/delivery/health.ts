@@ -160,7 +160,7 @@ async function applyFailures(
     consecutive_failures: updated.consecutive_failures,
   });
   await emitOperational(deps, [endpointFailing(updated, { firstFailureAt, since })]);
-  await scheduleAutoDisable(deps, endpoint, since);
+  await scheduleAutoDisable(deps, endpoint, { failingSince: since, firstFailureAt });
 }
 
 /**
@@ -236,18 +236,26 @@ async function openBreakerNow(deps: HealthDeps, updated: EndpointRecord, why: st
   return true;
 }
 
+/**
+ * The auto-disable timer: `disableAfterDays` after the run of failures began (Svix: "all
+ * attempts failing for 5 days"), not after the endpoint became failing, which added
+ * `failingAfterHours` to it; never before the endpoint is failing. The timer names the
+ * failing run (`failing_since`), so a newer run or a success makes it a no-op.
+ */
 export async function scheduleAutoDisable(
   deps: Uses<"scheduler" | "config">,
   endpoint: EndpointRecord,
-  failingSince: string,
+  run: { failingSince: string; firstFailureAt: string },
 ) {
+  const { failingSince, firstFailureAt } = run;
   const event: AutoDisableEvent = {
     kind: "endpoint.auto_disable",
     org_id: endpoint.org_id,
     endpoint_id: endpoint.id,
     failing_since: failingSince,
   };
-  const at = new Date(Date.parse(failingSince) + deps.config.health.disableAfterDays * 86_400_000);
+  const due = Date.parse(firstFailureAt) + deps.config.health.disableAfterDays * 86_400_000;
+  const at = new Date(Math.max(Date.parse(failingSince), due));
   await deps.scheduler.schedule({
     name: scheduleName("disable", endpoint.id, String(Math.floor(Date.parse(failingSince) / 1000))),
     at,
