@@ -161,18 +161,8 @@ export interface Config {
   endpointCacheSeconds: number;
   /** Tracked tasks (docs/tasks.md): one run's working time, and its lease. */
   tasks: { runSeconds: number; leaseSeconds: number };
-  isolation: {
-    breakerFailures: number;
-    breakerCooldownSeconds: number;
-    fastLaneBudgetMs: number;
-    slowLaneSeconds: number;
-    shortWaitSeconds: number;
-    breakerCooldownMaxSeconds: number;
-    windowSeconds: number;
-    windowMinRequests: number;
-    breakerFailureRate: number;
-    slowFraction: number;
-  };
+  /** The per-endpoint isolation settings, one for each default in core/config/infra.ts. */
+  isolation: { [K in keyof typeof isolation]: number };
   bootstrapApiKey?: string;
   platformOrgId: string;
   /** EventBridge bus of operational events; none locally (core/operational). */
@@ -198,19 +188,16 @@ function queuesOf(e: z.infer<typeof envSchema>): Config["queues"] {
   };
 }
 
-/** The per-endpoint isolation settings: the variables, and the window's defaults (core/config/infra.ts). */
+/** The per-endpoint isolation settings: core/config/infra.ts's defaults, and the variables that override six of them. */
 function isolationOf(e: z.infer<typeof envSchema>): Config["isolation"] {
   return {
+    ...isolation,
     breakerFailures: e.BREAKER_FAILURES,
     breakerCooldownSeconds: e.BREAKER_COOLDOWN_SECONDS,
     fastLaneBudgetMs: e.FAST_LANE_BUDGET_MS,
     slowLaneSeconds: e.SLOW_LANE_SECONDS,
     shortWaitSeconds: e.SHORT_WAIT_SECONDS,
     breakerCooldownMaxSeconds: e.BREAKER_COOLDOWN_MAX_SECONDS,
-    windowSeconds: isolation.windowSeconds,
-    windowMinRequests: isolation.windowMinRequests,
-    breakerFailureRate: isolation.breakerFailureRate,
-    slowFraction: isolation.slowFraction,
   };
 }
 
