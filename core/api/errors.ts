@@ -8,12 +8,20 @@ import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { ZodError } from "zod";
 import { logger } from "../log/index.js";
-import { ServiceError } from "../model/index.js";
+import { API_ERROR_CODES, type ApiErrorCode, ServiceError } from "../model/index.js";
+
+/** The error codes and their meanings, as the OpenAPI document lists them. */
+const codeList = Object.entries(API_ERROR_CODES)
+  .map(([code, meaning]) => `- \`${code}\` — ${meaning}`)
+  .join("\n");
 
 export const errorBody = z
   .object({
     error: z.object({
-      code: z.string().openapi({ example: "validation_error" }),
+      code: z.enum(Object.keys(API_ERROR_CODES) as [ApiErrorCode, ...ApiErrorCode[]]).openapi({
+        description: `What went wrong: one of a fixed list (core/model/errors.ts).\n${codeList}`,
+        example: "validation_error",
+      }),
       message: z.string(),
       details: z.unknown().optional(),
     }),
@@ -51,7 +59,7 @@ export function errorResponses<S extends ErrorCode>(...statuses: S[]): ErrorResp
   return out as ErrorResponses<S | 401 | 500>;
 }
 
-export function errorJson(code: string, message: string, details?: unknown): ErrorBody {
+export function errorJson(code: ApiErrorCode, message: string, details?: unknown): ErrorBody {
   return details === undefined ? { error: { code, message } } : { error: { code, message, details } };
 }
 

@@ -33,7 +33,15 @@ export {
   isSlow,
   type RetiredSecret,
 } from "./endpoint.js";
-export { conflict, notFound, payloadTooLarge, ServiceError, validationError } from "./errors.js";
+export {
+  API_ERROR_CODES,
+  type ApiErrorCode,
+  conflict,
+  notFound,
+  payloadTooLarge,
+  ServiceError,
+  validationError,
+} from "./errors.js";
 export {
   type Deprecation,
   type EventTypeDef,

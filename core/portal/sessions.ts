@@ -4,7 +4,14 @@
  * carries the token. The token proves who and what; one read proves it was not revoked.
  */
 import type { Uses } from "../deps.js";
-import { newId, notFound, type Principal, ServiceError, validationError } from "../model/index.js";
+import {
+  type ApiErrorCode,
+  newId,
+  notFound,
+  type Principal,
+  ServiceError,
+  validationError,
+} from "../model/index.js";
 import { CAPABILITIES, type Capability, DEFAULT_CAPABILITIES } from "./capabilities.js";
 import { type SessionClaims, signToken, verifyToken } from "./token.js";
 
@@ -119,7 +126,7 @@ export async function revokeSession(
   }
 }
 
-const unauthorized = (code: string, message: string, returnUrl?: string | null) =>
+const unauthorized = (code: ApiErrorCode, message: string, returnUrl?: string | null) =>
   new ServiceError(401, code, message, returnUrl ? { return_url: returnUrl } : undefined);
 
 /** Resolves a session token to its principal; 401 with `session_expired`/`session_revoked` (and the return_url). */

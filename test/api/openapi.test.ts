@@ -1,6 +1,6 @@
 import { Validator } from "@seriousme/openapi-schema-validator";
 import { beforeAll, describe, expect, it } from "vitest";
-import { OPERATIONAL_EVENT_TYPES } from "../../core/model/index.js";
+import { API_ERROR_CODES, OPERATIONAL_EVENT_TYPES } from "../../core/model/index.js";
 import { callApp, createTestOrg, type JsonBody, type TestOrg } from "../support/api.js";
 import { createTestStack } from "../support/stack.js";
 
@@ -48,6 +48,27 @@ describe("OpenAPI", () => {
     expect(doc.components.schemas.Error.properties.error.required).toEqual(["code", "message"]);
     expect(doc.components.schemas.CreateEndpoint.additionalProperties).toBe(false);
     expect(doc.components.schemas.UpdateEndpoint.properties.status.enum).toEqual(["active", "disabled"]);
+  });
+
+  it("enumerates the error codes, each with its meaning, and answers only with them", async () => {
+    const doc = (await callApp(org.app, "GET", "/openapi.json")).body;
+    const code = doc.components.schemas.Error.properties.error.properties.code;
+    expect(code.enum).toEqual(Object.keys(API_ERROR_CODES));
+    expect(code.enum).toEqual(
+      expect.arrayContaining(["validation_error", "not_found", "idempotency_conflict"]),
+    );
+    for (const [name, meaning] of Object.entries(API_ERROR_CODES)) {
+      expect(code.description).toContain(`\`${name}\` — ${meaning}`);
+    }
+    const unknownRoute = await org.request("GET", "/v1/no-such-route");
+    const invalid = await org.request("POST", "/v1/webhook-endpoints", { url: 1 });
+    expect([unknownRoute.body.error.code, invalid.body.error.code]).toEqual([
+      "not_found",
+      "validation_error",
+    ]);
+    expect(code.enum).toEqual(
+      expect.arrayContaining([unknownRoute.body.error.code, invalid.body.error.code]),
+    );
   });
 
   it("names, tags and describes every operation, and puts no default in a request body", async () => {
