@@ -129,7 +129,9 @@ export interface AttemptDetail extends Attempt {
     method: "POST";
     url: string;
     headers: Record<string, string>;
-    body: string;
+    /** null once the event's payload expired or was erased. */
+    body: string | null;
+    payload: "available" | "expired" | "erased";
     signature_stored: false;
     settings_changed_since: boolean;
   };
@@ -143,9 +145,13 @@ export interface EventItem {
   id: string;
   type: string;
   agent_id: string | null;
+  /** null once the payload expired or was erased (`payload`). */
   data: unknown;
   created_at: string;
   fanout: string;
+  payload: "available" | "expired" | "erased";
+  /** When the payload is deleted (the retention, docs/data.md). */
+  expires_at: string | null;
 }
 
 export interface Delivery {

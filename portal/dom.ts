@@ -58,6 +58,8 @@ export function pill(status: string): HTMLElement {
     "retrying",
     "abandoned",
     "skipped",
+    "expired",
+    "erased",
   ];
   return h("span", { class: `pill pill-${known.includes(status) ? status : "other"}` }, status);
 }

@@ -28,6 +28,7 @@ import { eventTypesRoutes } from "./routes/event-types.js";
 import { eventsRoutes } from "./routes/events.js";
 import { organizationsRoutes } from "./routes/organizations.js";
 import { portalSessionsRoutes } from "./routes/portal-sessions.js";
+import { retentionRoutes } from "./routes/retention.js";
 import { tasksRoutes } from "./routes/tasks.js";
 
 export interface AppOptions {
@@ -78,6 +79,11 @@ const apiTags = [
   {
     name: "Tasks",
     description: "Long work (replays, recovers, redrives) run in the background, followed by id.",
+  },
+  {
+    name: "Data lifecycle",
+    description:
+      "How long payloads are kept (retention) and erasing them by data subject or by event (docs/data.md).",
   },
   { name: "Health", description: "Liveness of the service's parts." },
   {
@@ -160,6 +166,7 @@ export function createApp(deps: Deps, options: AppOptions = {}): OpenAPIHono<Api
   app.route("/v1", organizationsRoutes(deps));
   app.route("/v1", portalSessionsRoutes(deps));
   app.route("/v1", tasksRoutes(deps));
+  app.route("/v1", retentionRoutes(deps));
   mountProfiles(app, deps, guard);
 
   describeApi(app);

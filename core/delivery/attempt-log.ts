@@ -1,7 +1,7 @@
 /** Reading the attempt log: per endpoint or per event, newest first, 404 for ids not the caller's. */
 import type { Uses } from "../deps.js";
 import { requireEndpoint } from "../endpoints/index.js";
-import { type AttemptPage, type AttemptQuery, isId, notFound } from "../model/index.js";
+import { type AttemptPage, type AttemptQuery, isId, notFound, payloadState } from "../model/index.js";
 import { aggregate, type StatsWindow, windowBounds } from "./endpoint-stats.js";
 import { retryHorizonMs } from "./policy/retry.js";
 import { sentRequest } from "./request.js";
@@ -51,7 +51,11 @@ export async function attemptDetail(
     : undefined;
   if (!a) throw notFound("attempt");
   const { serviceName, secretGraceHours } = deps.config;
-  return { attempt: a, request: sentRequest(endpoint, m, a.timestamp, { serviceName, secretGraceHours }) };
+  const payload = payloadState(m, deps.now());
+  return {
+    attempt: a,
+    request: sentRequest(endpoint, m, a.timestamp, { serviceName, secretGraceHours, payload }),
+  };
 }
 
 /**

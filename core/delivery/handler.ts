@@ -18,7 +18,7 @@ import { entryOf, finishBatch, type Processed } from "./finish.js";
 import { moveToSlowLane } from "./health.js";
 import { earlyWrites } from "./log-writes.js";
 import { type DeliveryOutcome, publishDeliveryMetrics } from "./metrics.js";
-import { withBody } from "./pointer.js";
+import { type Gone, withBody } from "./pointer.js";
 import { openUntil } from "./policy/breaker.js";
 import { type DecideContext, type Decision, decide, type Lane, type Task } from "./policy/decide.js";
 import { admit } from "./rate-limit.js";
@@ -108,9 +108,9 @@ async function processRecord(deps: Deps, record: SQSRecord, opts: Options): Prom
   // A pointer's body is read back only for the request (pointer.ts): a task parked, deferred
   // or beaten to the probe goes round without it, and without a read.
   const full = await withBody(deps, task);
-  if (!full) {
+  if ("gone" in full) {
     await admission.release(ctx.now, false);
-    return expired(record, task);
+    return withoutPayload(record, task, full);
   }
   const result = await attemptDelivery(deps, endpoint!, full, ctx.attempt, before.action.timeoutMs).finally(
     () => admission.release(deps.now(), true),
@@ -127,17 +127,23 @@ async function processRecord(deps: Deps, record: SQSRecord, opts: Options): Prom
   return { ...done, entry };
 }
 
-/** A retry whose event expired before it was sent: nothing left to send. */
-function expired(record: SQSRecord, task: Task): Processed {
-  const reason = "the event expired before its retry";
+/** A delivery whose payload expired or was erased before it was sent: it ends so, without a request. */
+function withoutPayload(record: SQSRecord, task: Task, { gone }: Gone): Processed {
   const delivery = {
-    status: "abandoned" as const,
+    status: gone,
     attempts: task.attempt_base,
     lastStatusCode: null,
-    lastError: reason,
+    lastError:
+      gone === "expired"
+        ? "the event's payload passed its retention before it was sent"
+        : "the event's payload was erased before it was sent",
     nextAttemptAt: null,
   };
-  logger.warn("scheduled retry of an expired event dropped", { org_id: task.org_id, msg_id: task.msg_id });
+  logger.info("delivery without its payload ended", {
+    org_id: task.org_id,
+    msg_id: task.msg_id,
+    state: gone,
+  });
   return { record, task, decision: { action: { kind: "ack" }, records: { delivery } } };
 }
 

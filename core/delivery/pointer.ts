@@ -8,6 +8,9 @@ import { createHash } from "node:crypto";
 import type { Uses } from "../deps.js";
 import {
   type DeliveryTask,
+  expiredAt,
+  type PayloadState,
+  payloadState,
   type QueuedTask,
   type ScheduleEntry,
   scheduleName,
@@ -33,12 +36,25 @@ export function retryEntry(task: Omit<QueuedTask, "log">, at: Date): ScheduleEnt
   };
 }
 
-/** The full task: as it came, or with its body rebuilt from the stored message (undefined: expired). */
+/** Why a task has nothing to send: its payload passed its retention, or was erased. */
+export type Gone = { gone: Exclude<PayloadState, "available"> };
+
+/**
+ * The full task: as it came, or with its body rebuilt from the stored message; or why there
+ * is nothing to send (docs/data.md). A task past its `expires_at` is expired without a read;
+ * the task of an event with a data subject (`erasable`) reads the stored event first, so an
+ * erasure stops it even though it carries its body.
+ */
 export async function withBody(
-  deps: Uses<"messageStore">,
+  deps: Uses<"messageStore" | "now">,
   task: QueuedTask,
-): Promise<DeliveryTask | undefined> {
-  if (task.body !== undefined) return task as DeliveryTask;
+): Promise<DeliveryTask | Gone> {
+  const now = deps.now();
+  if (expiredAt(task.expires_at, now)) return { gone: "expired" };
+  if (task.body !== undefined && task.erasable !== true) return task as DeliveryTask;
   const m = await deps.messageStore.get(task.org_id, task.msg_id);
-  return m ? { ...task, body: webhookBody(m) } : undefined;
+  if (!m) return { gone: "expired" };
+  const state = payloadState(m, now);
+  if (state !== "available") return { gone: state };
+  return { ...task, body: task.body ?? webhookBody(m) };
 }

@@ -19,6 +19,7 @@ import {
   type EndpointRecord,
   MAX_RECOVER_PER_CALL,
   notFound,
+  payloadState,
   type RecoverableRef,
   ServiceError,
   type StoredMessage,
@@ -46,6 +47,19 @@ function requireEnabled(endpoint: EndpointRecord): void {
   }
 }
 
+/**
+ * 409 for a resend of an event whose payload expired (its retention ran out, the item not yet
+ * deleted by TTL) or was erased: nothing is left to send (docs/data.md).
+ */
+function requireAvailable(deps: Clock, m: StoredMessage): void {
+  const state = payloadState(m, deps.now());
+  if (state === "expired") {
+    throw conflict("event_expired", "the event's payload passed its retention: nothing is left to send");
+  }
+  if (state === "erased")
+    throw conflict("event_erased", "the event's payload was erased: nothing is left to send");
+}
+
 /** Sends one message to one endpoint again (a new task with trigger "resend"). */
 export async function resendDelivery(
   deps: Deps,
@@ -58,6 +72,7 @@ export async function resendDelivery(
     requireEndpoint(deps, org, endpointId),
   ]);
   if (!message) throw notFound("event");
+  requireAvailable(deps, message);
   // Only an endpoint the event was meant for: a target, or one with a delivery record (skipped).
   const known =
     message.targets.includes(endpointId) ||
@@ -76,7 +91,10 @@ export async function resendDelivery(
 export interface RecoverResult {
   /** Deliveries re-enqueued. */
   count: number;
-  /** Recoverable deliveries whose event has expired (nothing left to send). */
+  /**
+   * Recoverable deliveries whose event's payload expired or was erased (nothing left to send):
+   * each ends in that state and leaves the recovery index.
+   */
   expired: number;
   /** True when more remain than one call handles: call again with the same `since`. */
   more: boolean;
@@ -114,9 +132,11 @@ export async function recoverEndpoint(
     max: MAX_RECOVER_PER_CALL,
     ...(parkedOnly ? { indexes: ["parked"] } : {}),
   });
-  const messages = await mapLimit(deliveries, 16, (d) => deps.messageStore.get(org, d.msg_id));
+  const read = await mapLimit(deliveries, 16, (d) => deps.messageStore.get(org, d.msg_id));
   const inScope = (m: StoredMessage) => eventTypes === undefined || eventTypes.includes(m.type);
-  const expired = messages.filter((m) => !m).length;
+  const now = deps.now();
+  const messages = read.map((m) => (m && payloadState(m, now) === "available" ? m : undefined));
+  const expired = await endWithoutPayload(deps, org, deliveries, read, inScope);
   const work: Work[] = deliveries.flatMap((ref, i) => {
     const m = messages[i];
     return m && inScope(m) ? [workFor(deps, m, endpointId, ref)] : [];
@@ -145,6 +165,45 @@ export async function recoverEndpoint(
   await mapLimit(sent, 16, async (w) => (w.ref ? outOfIndex(deps, org, w.ref) : undefined));
   if (sent.length === 0) throw failure;
   return { count: sent.length, expired, more: more || sent.length < work.length };
+}
+
+/**
+ * Recoverable deliveries whose payload is gone end in that state (`expired`, or `erased`) and
+ * leave the recovery index, so the next recover does not count them again. An item already
+ * deleted by TTL took its delivery records with it: it is only counted.
+ */
+async function endWithoutPayload(
+  deps: Deps,
+  org: string,
+  refs: RecoverableRef[],
+  read: (StoredMessage | undefined)[],
+  inScope: (m: StoredMessage) => boolean,
+): Promise<number> {
+  const now = deps.now();
+  const gone = refs.flatMap((ref, i) => {
+    const m = read[i];
+    const state = m ? payloadState(m, now) : "expired";
+    if (state === "available" || (m && !inScope(m))) return [];
+    return [{ ref, m, state }];
+  });
+  const entries = await mapLimit(gone, 16, async ({ ref, m, state }) => {
+    if (!m) return undefined;
+    const before = await deps.deliveryStore.get(org, m.id, ref.endpoint_id);
+    const task = { ...m, msg_id: m.id, endpoint_id: ref.endpoint_id, event_type: m.type };
+    const what = state === "expired" ? "passed its retention" : "was erased";
+    return deliveryEntry(deps, task, {
+      status: state,
+      attempts: before?.attempts ?? 0,
+      lastStatusCode: before?.last_status_code ?? null,
+      lastError: `the event's payload ${what}: nothing to re-send`,
+      nextAttemptAt: null,
+    });
+  });
+  await deps.deliveryStore.write(entries.filter((e) => e !== undefined));
+  await mapLimit(gone, 16, async ({ ref, m }) => {
+    if (m) await outOfIndex(deps, org, ref);
+  });
+  return gone.length;
 }
 
 interface Work {

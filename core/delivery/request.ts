@@ -9,6 +9,7 @@ import {
   type EndpointRecord,
   type KeyFields,
   type MessageRecord,
+  type PayloadState,
   webhookBody,
 } from "../model/index.js";
 import { isReservedHeader } from "../outbound/index.js";
@@ -60,7 +61,7 @@ export function sentRequest(
   >,
   message: Pick<MessageRecord, "id" | "type" | "created_at" | "agent_id" | "data">,
   attemptTimestamp: string,
-  opts: { serviceName: string; secretGraceHours: number },
+  opts: { serviceName: string; secretGraceHours: number; payload?: PayloadState },
 ) {
   const at = Date.parse(attemptTimestamp);
   // The previous key signed too if the attempt fell within the last rotation's grace period.
@@ -77,7 +78,9 @@ export function sentRequest(
       // During a rotation's grace period the previous key signed too.
       "webhook-signature": grace ? `${signature} <previous key's signature, not stored>` : signature,
     },
-    body: webhookBody(message),
+    // Nothing is rebuilt from a payload that expired or was erased (docs/data.md).
+    body: (opts.payload ?? "available") === "available" ? webhookBody(message) : null,
+    payload: opts.payload ?? "available",
     signature_stored: false as const,
     settings_changed_since: Date.parse(endpoint.updated_at) > at,
   };

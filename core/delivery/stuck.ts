@@ -7,7 +7,13 @@
  * time, and re-enqueues them like failed ones (docs/recovery.md).
  */
 import type { Uses } from "../deps.js";
-import { type DeliveryRecord, MAX_RECOVER_SCAN, STUCK_GRACE_MS, type StoredMessage } from "../model/index.js";
+import {
+  type DeliveryRecord,
+  MAX_RECOVER_SCAN,
+  payloadState,
+  STUCK_GRACE_MS,
+  type StoredMessage,
+} from "../model/index.js";
 
 /**
  * Whether a delivery (its latest record, or none) is stuck at `nowMs`: still waiting on an
@@ -48,7 +54,10 @@ export async function stuckDeliveries(
     const found = slice.filter((m, k) => isStuck(records[k], m, nowMs));
     // The scan read ids and fan-out times only: the whole message (the body) for these.
     const full = await Promise.all(found.map((m) => deps.messageStore.get(org, m.id)));
-    for (const m of full) if (m && stuck.length < max) stuck.push(m);
+    // A payload that expired or was erased is nothing to re-send (its task ends so if it runs).
+    for (const m of full) {
+      if (m && payloadState(m, deps.now()) === "available" && stuck.length < max) stuck.push(m);
+    }
   }
   return { messages: stuck, more: more || stuck.length >= max };
 }

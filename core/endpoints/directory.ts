@@ -6,6 +6,8 @@
  * It also says whether the organization is deleted (its tombstone): ingest refuses events for
  * a deleted organization (core/events/ingest.ts). The tombstone is cached apart and read only
  * when asked, so the delivery function, which reads endpoints at every task, never reads it.
+ * The same read gives the organization's payload retention (`retention_days`), which ingest
+ * applies to each event (core/model/retention.ts).
  */
 
 import { type OrgCacheOptions, orgCache } from "../lib/index.js";
@@ -18,7 +20,7 @@ export interface EndpointLists {
 
 /** The organization item's part the directory reads (absent: an organization that exists implicitly). */
 export interface OrgTombstones {
-  get(org: string): Promise<{ deleted_at?: string } | undefined>;
+  get(org: string): Promise<{ deleted_at?: string; retention_days?: number } | undefined>;
 }
 
 export function endpointDirectory(
@@ -27,14 +29,18 @@ export function endpointDirectory(
   cache: OrgCacheOptions,
 ): EndpointDirectory {
   const lists = orgCache((org) => store.listAll(org), cache);
-  const tombstones = orgCache(async (org) => (await orgs.get(org))?.deleted_at !== undefined, cache);
+  const settings = orgCache(async (org) => {
+    const item = await orgs.get(org);
+    return { deleted: item?.deleted_at !== undefined, retentionDays: item?.retention_days };
+  }, cache);
   return {
     list: (org) => lists.get(org),
     cached: async (org, id) => (await lists.get(org)).find((e) => e.id === id),
-    deleted: (org) => tombstones.get(org),
+    deleted: async (org) => (await settings.get(org)).deleted,
+    retentionDays: async (org) => (await settings.get(org)).retentionDays,
     invalidate: (org) => {
       lists.invalidate(org);
-      tombstones.invalidate(org);
+      settings.invalidate(org);
     },
   };
 }

@@ -9,6 +9,8 @@ export interface NewEventType {
   description: string;
   schema?: Record<string, unknown>;
   examples?: Record<string, unknown>[];
+  /** Payload retention of this type's events, in days (within RETENTION_DAYS, checked by the API schema). */
+  retention_days?: number;
 }
 
 /** Checks a new type's definition (schema, examples) without storing it. */
@@ -29,6 +31,7 @@ export function newStoredType(input: NewEventType, now: Date): StoredEventType {
     ...(input.examples === undefined || input.examples.length === 0 ? {} : { examples: input.examples }),
     schema_version: 1,
     created_at: now.toISOString(),
+    ...(input.retention_days === undefined ? {} : { retention_days: input.retention_days }),
   };
 }
 

@@ -27,6 +27,8 @@ export interface EventTypeChange {
   status?: EventTypeStatus;
   /** With `status: "deprecated"` (or while deprecated): why, and what to use instead. */
   deprecation_note?: string;
+  /** The type's own payload retention in days (docs/data.md); null: the organization's. */
+  retention_days?: number | null;
 }
 
 type LifecycleDeps = Uses<"eventTypeStore" | "eventTypes" | "now">;
@@ -53,6 +55,8 @@ export async function updateEventType(
   const now = deps.now().toISOString();
   const next: StoredEventType = { ...def, updated_at: now };
   if (change.description !== undefined) next.description = change.description;
+  if (change.retention_days === null) delete next.retention_days;
+  else if (change.retention_days !== undefined) next.retention_days = change.retention_days;
   await applySchema(next, def, change);
   applyStatus(next, def, change, now);
   if (!(await deps.eventTypeStore.replace(org, next, stored))) {

@@ -18,6 +18,7 @@ import {
   type DeliveryRecord,
   type DeliveryTask,
   type EndpointRecord,
+  payloadState,
   type StoredMessage,
   scheduleName,
   taskFor,
@@ -233,6 +234,13 @@ export async function completeFanout(deps: FanoutDeps, org: string, msgId: strin
   if (!m) {
     // Expired or never stored (a forged or stale command): nothing to fan out.
     logger.warn("fan-out of an unknown message ignored", { org_id: org, msg_id: msgId });
+    return;
+  }
+  // An expired or erased payload is not sent: a scheduled event erased before its time is
+  // never delivered (its pending tasks, if any, end in that state in the delivery function).
+  const state = payloadState(m, deps.now());
+  if (state !== "available") {
+    logger.info("fan-out of a message without its payload skipped", { org_id: org, msg_id: msgId, state });
     return;
   }
   const now = deps.now().getTime();

@@ -20,6 +20,8 @@ import {
   type Deprecation,
   type EndpointRecord,
   newId,
+  payloadExpiry,
+  retentionDays,
   ServiceError,
   type StoredMessage,
 } from "../model/index.js";
@@ -34,7 +36,7 @@ import {
 } from "./fanout.js";
 import { messageIdFromSqs } from "./message-id.js";
 import { payloadHash } from "./payload-hash.js";
-import { validateEvent } from "./validate.js";
+import { type ValidEvent, validateEvent } from "./validate.js";
 
 /** Ingest uses every part: validation (catalog, clock), matching (directory), the table, the queue, the scheduler. */
 export type IngestDeps = FanoutDeps & Uses<"eventTypes">;
@@ -115,7 +117,9 @@ export async function claimEvent(
     targets: [],
     sent: [],
     fanout_at: ev.deliver_at ? null : now.toISOString(),
+    ...(ev.subject !== null ? { subject: ev.subject } : {}),
   };
+  m.expires_at = payloadExpiry(m, await eventRetention(deps, ev));
   // Targets are decided before the write so that one conditional write stores everything.
   const matched = ev.deliver_at ? { targets: [], skipped: [] } : await selectEndpoints(deps, m, opts.only);
   m.targets = matched.targets.map((e) => e.id);
@@ -136,6 +140,18 @@ export async function claimEvent(
   if (res.msgId) return { created: true, m: { ...m, id: res.msgId }, deliverAt, ...note };
   await countFiltered(deps, m.org_id, matched.filtered, opts.tally);
   return { created: true, m, deliverAt, ...note };
+}
+
+/** The event's retention in days: its type's, its organization's, or the operator's default. */
+async function eventRetention(
+  deps: Uses<"config" | "endpoints">,
+  ev: Pick<ValidEvent, "org_id" | "retention_days">,
+): Promise<number> {
+  return retentionDays({
+    type: ev.retention_days,
+    org: await deps.endpoints.retentionDays(ev.org_id),
+    fallback: deps.config.retention.eventDays,
+  });
 }
 
 /** 409: a producer id reused within the idempotency window for another payload (Stripe's rule). */

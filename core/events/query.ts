@@ -7,6 +7,8 @@ import {
   isId,
   type MessageRecord,
   notFound,
+  type PayloadState,
+  payloadState,
   type StoredMessage,
 } from "../model/index.js";
 
@@ -15,8 +17,17 @@ export type FanoutState = "scheduled" | "in_progress" | "complete";
 /** The stored message as callers see it: its own fields (not the fan-out bookkeeping) and a fan-out state. */
 export type EventView = Pick<
   MessageRecord,
-  "id" | "type" | "agent_id" | "data" | "producer_id" | "created_at" | "deliver_at"
-> & { fanout: FanoutState; schema_version: number | null };
+  "id" | "type" | "agent_id" | "producer_id" | "created_at" | "deliver_at"
+> & {
+  fanout: FanoutState;
+  schema_version: number | null;
+  /** The payload while it is kept; null once expired or erased (`payload` says which). */
+  data: MessageRecord["data"] | null;
+  subject: string | null;
+  payload: PayloadState;
+  /** When the payload is deleted (its retention), ISO; null for an event stored without one. */
+  expires_at: string | null;
+};
 
 /**
  * The fan-out state. A first fan-out that completes records nothing in `sent` (docs/cost.md);
@@ -36,12 +47,21 @@ function fanoutState(m: StoredMessage, logged?: ReadonlySet<string>, open = fals
   return "in_progress";
 }
 
-export function toEventView(m: StoredMessage, logged?: ReadonlySet<string>, open = false): EventView {
+export function toEventView(
+  m: StoredMessage,
+  now: Date,
+  logged?: ReadonlySet<string>,
+  open = false,
+): EventView {
+  const payload = payloadState(m, now);
   return {
     id: m.id,
     type: m.type,
     agent_id: m.agent_id,
-    data: m.data,
+    data: payload === "available" ? m.data : null,
+    subject: payload === "erased" ? null : (m.subject ?? null),
+    payload,
+    expires_at: m.expires_at === undefined ? null : new Date(m.expires_at * 1000).toISOString(),
     producer_id: m.producer_id,
     created_at: m.created_at,
     deliver_at: m.deliver_at,
@@ -71,7 +91,7 @@ export const STATUS_SCAN_BUDGET = 200;
  * may hold fewer than `limit` events, or none, with a `next_cursor` to go on from.
  */
 /** What reading events back uses: the messages and their delivery log. */
-type QueryDeps = Uses<"deliveryStore" | "messageStore">;
+type QueryDeps = Uses<"deliveryStore" | "messageStore" | "now">;
 
 export async function listEvents(
   deps: QueryDeps,
@@ -82,7 +102,8 @@ export async function listEvents(
   if (!opts.status) {
     const page = await deps.messageStore.list(org, { ...query, limit: opts.limit, cursor: opts.cursor });
     const open = await deps.messageStore.openAmong(page.items);
-    return { events: page.items.map((m) => toEventView(m, undefined, open.has(m.id))), last: page.last };
+    const now = deps.now();
+    return { events: page.items.map((m) => toEventView(m, now, undefined, open.has(m.id))), last: page.last };
   }
   const events: EventView[] = [];
   let cursor = opts.cursor;
@@ -149,5 +170,5 @@ async function withDeliveries(
           },
     );
   }
-  return { ...toEventView(m, new Set(byEndpoint.keys())), deliveries };
+  return { ...toEventView(m, deps.now(), new Set(byEndpoint.keys())), deliveries };
 }

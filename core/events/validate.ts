@@ -85,6 +85,9 @@ export interface ValidEvent {
   schema_version: number;
   /** Set when the type is deprecated: the publish answer carries it. */
   deprecation?: Deprecation;
+  subject: string | null;
+  /** The event type's own retention (days), if it has one. */
+  retention_days?: number;
 }
 
 export async function validateEvent(deps: Uses<"eventTypes" | "now">, input: unknown): Promise<ValidEvent> {
@@ -128,6 +131,8 @@ export async function validateEvent(deps: Uses<"eventTypes" | "now">, input: unk
     deliver_at: deliverAt,
     schema_version: schemaVersionOf(def),
     ...(def.deprecation ? { deprecation: def.deprecation } : {}),
+    subject: m.subject ?? null,
+    ...(def.retention_days !== undefined ? { retention_days: def.retention_days } : {}),
   };
 }
 

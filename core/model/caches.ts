@@ -15,6 +15,8 @@ export interface EndpointDirectory {
   cached(org: string, id: string): Promise<EndpointRecord | undefined>;
   /** Whether the organization was deleted (cached like the list). */
   deleted(org: string): Promise<boolean>;
+  /** The organization's own payload retention in days, if it set one (cached like the list). */
+  retentionDays(org: string): Promise<number | undefined>;
   /** Forget an organization's entry (after a write in this process). */
   invalidate(org: string): void;
 }

@@ -16,6 +16,8 @@ export {
   MAX_EVENT_TYPE_LENGTH,
   MAX_ID_LENGTH,
   MAX_PRODUCER_ID_LENGTH,
+  MAX_SUBJECT_LENGTH,
   publishFields,
+  subjectString,
 } from "../../packages/client/src/sqs/ingest-message.js";
 export { deliveryTask } from "../../packages/client/src/sqs/task.js";

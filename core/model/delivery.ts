@@ -12,7 +12,9 @@ export const deliveryStatus = z.enum([
   "succeeded",
   "failed", // retries exhausted; the task is in the delivery DLQ
   "skipped", // parked: endpoint disabled (at fan-out or while retrying); resumes on re-enable
-  "abandoned", // endpoint deleted while retrying, or the event expired before a scheduled retry
+  "abandoned", // endpoint deleted while retrying
+  "expired", // the event's payload passed its retention before this delivery could be made
+  "erased", // the event's payload was erased (by subject or by event) before it could be sent
 ]);
 export type DeliveryStatus = z.infer<typeof deliveryStatus>;
 

@@ -19,6 +19,8 @@ export interface EventTypeDef {
   /** Set while deprecated: why, and what to use instead. */
   deprecation?: Deprecation;
   archived_at?: string;
+  /** How long events of this type keep their payload, in days (RETENTION_DAYS); the organization's when absent. */
+  retention_days?: number;
 }
 
 export interface Deprecation {

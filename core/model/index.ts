@@ -11,6 +11,7 @@ export {
   type IngestMessage,
   ingestMessage,
   publishFields,
+  subjectString,
 } from "./client.js";
 export { type CursorKey, invalidCursor, type Page } from "./cursor.js";
 export {
@@ -54,6 +55,7 @@ export { idTimeBound, isId, newId } from "./ids.js";
 export {
   AGENT_ID,
   DEFAULT_MAX_ENDPOINTS_PER_ORG,
+  ERASURE_STEP,
   FILTER_STEPS,
   MAX_BODY_BYTES,
   MAX_CURSOR_LENGTH,
@@ -83,12 +85,14 @@ export {
   MAX_SCHEMA_KEYWORDS_PER_VALUE,
   MAX_SCHEMA_NODES,
   MAX_SECRET_LENGTH,
+  MAX_SUBJECT_LENGTH,
   MAX_UNIQUE_ITEMS,
   MAX_URL_LENGTH,
   MAX_VALIDATION_WORK,
   PAGE_SIZE,
   RATE_LIMIT,
   RESPONSE_BODY_LIMIT,
+  RETENTION_DAYS,
   RETRIES,
   SECRET_BYTES,
   STUCK_GRACE_MS,
@@ -114,6 +118,7 @@ export {
   type Role,
   role,
 } from "./principal.js";
+export { expiredAt, type PayloadState, payloadExpiry, payloadState, retentionDays } from "./retention.js";
 export { type KeyFields, type RotatedKeys, retiredSecrets, rotateKeys } from "./rotation.js";
 export { type ScheduleEntry, type Scheduler, type ScheduleTarget, scheduleName } from "./schedule.js";
 export {

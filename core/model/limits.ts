@@ -15,7 +15,13 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 
 // Producers validate events before they publish them (the client package's ingest schema), so
 // these four are declared there, as plain data too (client.ts).
-export { AGENT_ID, MAX_EVENT_TYPE_LENGTH, MAX_ID_LENGTH, MAX_PRODUCER_ID_LENGTH } from "./client.js";
+export {
+  AGENT_ID,
+  MAX_EVENT_TYPE_LENGTH,
+  MAX_ID_LENGTH,
+  MAX_PRODUCER_ID_LENGTH,
+  MAX_SUBJECT_LENGTH,
+} from "./client.js";
 
 // --- Events ------------------------------------------------------------------------------
 
@@ -67,6 +73,17 @@ export const MAX_DEPRECATION_NOTE = 500;
  * checked against its bounds first; the document itself is under the API's body limit).
  */
 export const MAX_IMPORT_TYPES = 100;
+/**
+ * How long an event's payload is kept (docs/data.md): an organization's `retention_days` and an
+ * event type's stay within these bounds; the operator's default (EVENT_RETENTION_DAYS, 30) applies
+ * where neither is set. DynamoDB TTL deletes the item after it, at no cost.
+ */
+export const RETENTION_DAYS = { min: 1, max: 365 } as const;
+/**
+ * Events one step of an erasure handles (core/erasure): a step reads one page of the subject
+ * index and erases those events, then records where it stopped; the next step goes on from there.
+ */
+export const ERASURE_STEP = 100;
 
 // --- Endpoints ---------------------------------------------------------------------------
 

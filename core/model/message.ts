@@ -19,6 +19,15 @@ export interface MessageRecord {
   targets: string[];
   /** Endpoints whose delivery task is on the queue; fan-out is complete when it covers `targets`. */
   sent: string[];
+  /** The data subject the producer tagged the event with (erasable by it: core/erasure). */
+  subject?: string;
+  /**
+   * When the payload is deleted (epoch seconds, the table's TTL attribute): the event's
+   * retention (core/model/retention.ts) from when it is delivered. Set by ingest.
+   */
+  expires_at?: number;
+  /** When the payload was erased (an erasure by subject, or `DELETE /v1/events/{id}/payload`). */
+  erased_at?: string;
 }
 
 /** The stored message: the record plus when its fan-out was decided (null while scheduled). */

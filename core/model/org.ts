@@ -10,6 +10,8 @@ export interface OrgRecord {
    * reused) that every create checks in its condition, so deletion wins any race.
    */
   deleted_at?: string;
+  /** The organization's payload retention in days (RETENTION_DAYS); the operator's default when absent. */
+  retention_days?: number;
   /** Set last, when the deletion has revoked, removed and forgotten everything. */
   purged_at?: string;
 }

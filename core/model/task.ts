@@ -36,7 +36,10 @@ export const taskId = (msgId: string, endpointId: string) => `${msgId}:${endpoin
 
 /** The first task (attempt_base 0) delivering `m` to one endpoint. Pass `body` when many tasks share it. */
 export function taskFor(
-  m: Pick<MessageRecord, "org_id" | "id" | "type" | "created_at" | "agent_id" | "data">,
+  m: Pick<
+    MessageRecord,
+    "org_id" | "id" | "type" | "created_at" | "agent_id" | "data" | "expires_at" | "subject"
+  >,
   endpointId: string,
   trigger: DeliveryTask["trigger"],
   body: string = webhookBody(m),
@@ -51,5 +54,7 @@ export function taskFor(
     body,
     attempt_base: 0,
     trigger,
+    ...(m.expires_at !== undefined ? { expires_at: m.expires_at } : {}),
+    ...(m.subject !== undefined ? { erasable: true } : {}),
   };
 }

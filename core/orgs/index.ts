@@ -5,4 +5,5 @@
  */
 export { bootstrapOrg } from "./bootstrap.js";
 export { deleteOrganization } from "./delete.js";
+export { getRetention, type RetentionView, setRetention } from "./retention.js";
 export { assertPlatformAdmin, createOrganization, getOrganization, listOrganizations } from "./service.js";

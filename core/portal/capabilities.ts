@@ -31,6 +31,7 @@ const ROUTE_CAPABILITIES: Record<string, Capability> = {
   "GET /v1/events/:id/attempts": "view",
   "GET /v1/events/:id/endpoints/:endpoint_id/attempts/:attempt_id": "view",
   "GET /v1/portal-sessions/current": "view",
+  "GET /v1/retention": "view",
   "POST /v1/webhook-endpoints": "manage_endpoints",
   "PATCH /v1/webhook-endpoints/:id": "manage_endpoints",
   "DELETE /v1/webhook-endpoints/:id": "manage_endpoints",

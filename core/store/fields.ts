@@ -14,6 +14,8 @@ const STATUSES: ReadonlySet<string> = new Set<DeliveryStatus>([
   "failed",
   "skipped",
   "abandoned",
+  "expired",
+  "erased",
 ]);
 
 type Item = Record<string, unknown>;

@@ -13,7 +13,9 @@
  * | portal session            | ORG#{org}                   | PSESS#{sessionId}  |                                              |
  * | tracked task              | ORG#{org}                   | TASK#{taskId}      |                                              |
  * | task's item claim         | TASKITEM#{org}#{taskId}     | {itemKey}          |                                              |
- * | message (event)           | MSG#{org}#{s}               | {msgId}            |                                              |
+ * | message (event)           | MSG#{org}#{s}               | {msgId}            | GSI2 (sparse, with a subject, until erased): |
+ * |                           |                             |                    |  SUBJ#{org}#{subject} / {msgId}              |
+ * | erasure (task and audit)  | ORG#{org}                   | ERASURE#{id}       |                                              |
  * | idempotency key (24 h)    | IDEM#{org}#{producerId}     | IDEM               |                                              |
  * | delivery log (attempt or  | LOG#{org}#{endpointId}#{s}  | {msgId}#{ulid}     | GSI2 (sparse, keys only, final failures):    |
  * |  state of msg x endpoint) |                             |                    |  REC#{org}#{endpointId}#{s} / {failedAt}#{msgId}  |
@@ -71,6 +73,14 @@ export const keys = {
   messageListing: (org: string) => `MSG#${org}`,
   endpointAttemptListing: (org: string, endpointId: string) => `LOG#${org}#${endpointId}`,
   eventAttemptListing: (org: string, msgId: string) => `LOG#${org}#*#${msgId}`,
+  /** GSI2 keys of a message with a data subject: the index an erasure reads (core/store/erasures.ts). */
+  bySubject: (org: string, subject: string, msgId: string) => ({
+    gsi2pk: `SUBJ#${org}#${subject}`,
+    gsi2sk: msgId,
+  }),
+  subjectPk: (org: string, subject: string) => `SUBJ#${org}#${subject}`,
+  erasure: (org: string, id: string): Key => ({ pk: `ORG#${org}`, sk: `ERASURE#${id}` }),
+  erasurePrefix: "ERASURE#",
   idempotency: (org: string, producerId: string): Key => ({ pk: `IDEM#${org}#${producerId}`, sk: "IDEM" }),
 
   /** A delivery-log item; `itemId` is a ULID (an attempt's, or a new one for a state change). */

@@ -129,6 +129,20 @@ export class MemoryTable {
     for (const partition of this.partitions.values()) for (const item of partition.values()) yield item;
   }
 
+  /**
+   * DynamoDB TTL's sweep: deletes every item whose TTL attribute (epoch seconds) is at or before
+   * `nowSeconds`, and returns how many. DynamoDB runs it lazily, days later at worst, so the
+   * stores treat an item past its time as gone before this runs (core/model/retention.ts).
+   */
+  expire(nowSeconds: number): number {
+    const due = [...this.all()].filter((item) => {
+      const at = item[settings.ttlAttribute];
+      return typeof at === "number" && at <= nowSeconds;
+    });
+    for (const item of due) this.delete(item);
+    return due.length;
+  }
+
   /** How many items the table holds. */
   get size(): number {
     let n = 0;

@@ -180,9 +180,11 @@ export interface MessageRetention {
 
 /** Retention of a message and its records, counted from when it is delivered (epoch seconds). */
 function messageExpiry(
-  m: Pick<StoredMessage, "created_at" | "deliver_at">,
+  m: Pick<StoredMessage, "created_at" | "deliver_at" | "expires_at">,
   retention: MessageRetention,
 ): number {
+  // Ingest sets the event's own retention (per organization and type); the default otherwise.
+  if (m.expires_at !== undefined) return m.expires_at;
   const from = new Date(Math.max(Date.parse(m.created_at), m.deliver_at ? Date.parse(m.deliver_at) : 0));
   return ttlAfter(from, retention.eventDays * 86_400);
 }

@@ -58,9 +58,13 @@ export function messageItem(
 ): Record<string, unknown> {
   const { fanout_at, ...rest } = m;
   // A scheduled message has no fanout_at attribute: the fan-out claims it with attribute_not_exists.
+  // A subject puts the message in the sparse subject index (GSI2, keys only) erasures query.
   return {
     ...keys.message(m.org_id, m.id),
     ...rest,
+    ...(m.subject !== undefined && m.erased_at === undefined
+      ? keys.bySubject(m.org_id, m.subject, m.id)
+      : {}),
     ...(fanout_at ? { fanout_at } : {}),
     ...(leaseUntil ? { lease_until: leaseUntil } : {}),
     expires_at: expiresAt,
@@ -68,7 +72,7 @@ export function messageItem(
 }
 
 export function toMessage(item: Record<string, unknown>): StoredMessage {
-  const { pk: _pk, sk: _sk, expires_at: _e, lease_until: _l, ...rest } = item;
+  const { pk: _pk, sk: _sk, gsi2pk: _g, gsi2sk: _gs, lease_until: _l, ...rest } = item;
   const m = rest as unknown as StoredMessage;
   return { ...m, fanout_at: m.fanout_at ?? null, targets: m.targets ?? [], sent: m.sent ?? [] };
 }

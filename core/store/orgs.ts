@@ -1,7 +1,7 @@
 /** Organization items (ORG#{org} / ORG): name, creation time and the endpoint counter. */
 import type { CursorKey, OrgRecord } from "../model/index.js";
 import { cursorWithin } from "./cursor.js";
-import { getItem, putIfAbsent, updateExisting } from "./item.js";
+import { getItem, putIfAbsent, updateExisting, updateIf } from "./item.js";
 import { keys } from "./keys.js";
 import { queryAllWithPrefix, queryFilledPage } from "./query.js";
 import type { Db } from "./table.js";
@@ -71,6 +71,19 @@ async function markOrgPurged(db: Db, org: string, at: string): Promise<void> {
   await updateExisting(db, keys.org(org), "SET purged_at = :at", { ":at": at });
 }
 
+/**
+ * Sets (or, with null, removes) the organization's payload retention. False when the
+ * organization has no item or is deleted.
+ */
+async function setOrgRetention(db: Db, org: string, days: number | null): Promise<boolean> {
+  return updateIf(db, {
+    Key: keys.org(org),
+    UpdateExpression: days === null ? "REMOVE retention_days" : "SET retention_days = :d",
+    ConditionExpression: "attribute_exists(pk) AND attribute_not_exists(deleted_at)",
+    ...(days === null ? {} : { ExpressionAttributeValues: { ":d": days } }),
+  });
+}
+
 /** The ids of an organization's API keys, endpoints and portal sessions, read raw (no secret is opened). */
 async function credentialIdsOf(
   db: Db,
@@ -101,6 +114,8 @@ export interface OrgStore {
   markDeleted(org: string, at: string): Promise<boolean>;
   /** The last step of a deletion. */
   markPurged(org: string, at: string): Promise<void>;
+  /** Sets (null: removes) the payload retention in days; false when absent or deleted. */
+  setRetention(org: string, days: number | null): Promise<boolean>;
   credentialIds(org: string): ReturnType<typeof credentialIdsOf>;
   /** Deletes the organization's data key: every secret stored for it becomes unreadable. */
   forgetSecrets(org: string): Promise<void>;
@@ -113,6 +128,7 @@ export function orgStore(db: Db): OrgStore {
     list: (page) => listOrgs(db, page.limit, page.cursor),
     markDeleted: (org, at) => markOrgDeleted(db, org, at),
     markPurged: (org, at) => markOrgPurged(db, org, at),
+    setRetention: (org, days) => setOrgRetention(db, org, days),
     credentialIds: (org) => credentialIdsOf(db, org),
     forgetSecrets: (org) => db.secrets.forgetOrganization(org),
   };

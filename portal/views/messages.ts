@@ -12,7 +12,17 @@ import { type Ctx, link } from "../ctx.js";
 import { card, fmtTime, h, notice, pill, pretty } from "../dom.js";
 import { attemptsTable, resendButton } from "./attempts.js";
 
-const STATUSES = ["", "succeeded", "failed", "retrying", "pending", "abandoned", "skipped"];
+const STATUSES = [
+  "",
+  "succeeded",
+  "failed",
+  "retrying",
+  "pending",
+  "abandoned",
+  "skipped",
+  "expired",
+  "erased",
+];
 const filters = { type: "", status: "", since: "", until: "" };
 
 export async function messagesPage(body: HTMLElement, ctx: Ctx): Promise<void> {
@@ -124,6 +134,26 @@ async function mapLimit<T, R>(items: T[], n: number, fn: (x: T) => Promise<R>): 
   return out;
 }
 
+/** What stands where a payload was (docs/data.md): nothing of it is kept or rebuilt. */
+const PAYLOAD_GONE: Record<string, string> = {
+  available: "",
+  expired: "(the payload passed its retention and was deleted)",
+  erased: "(the payload was erased)",
+};
+
+/** The payload while kept, and when it expires (the retention); or why it is gone. */
+function payloadView(ev: EventDetail): Node[] {
+  if (ev.payload !== "available") return [h("p", { class: "muted" }, PAYLOAD_GONE[ev.payload] ?? "")];
+  const keep = ev.expires_at
+    ? h(
+        "p",
+        { class: "small muted", "data-testid": "expires" },
+        `Kept until ${fmtTime(ev.expires_at)}, then deleted.`,
+      )
+    : null;
+  return [h("pre", {}, pretty(ev.data)), ...(keep ? [keep] : [])];
+}
+
 export async function eventPage(body: HTMLElement, ctx: Ctx, id: string): Promise<void> {
   const [ev, attempts] = await Promise.all([
     ctx.api.get<EventDetail>(`/events/${id}`),
@@ -150,7 +180,7 @@ export async function eventPage(body: HTMLElement, ctx: Ctx, id: string): Promis
       { class: "muted" },
       `Created ${fmtTime(ev.created_at)}${ev.agent_id ? ` · agent ${ev.agent_id}` : ""} · fan-out ${ev.fanout}`,
     ),
-    card("Payload", {}, h("pre", {}, pretty(ev.data))),
+    card("Payload", { "data-testid": "payload" }, ...payloadView(ev)),
     card(
       "Deliveries",
       {},
@@ -238,7 +268,7 @@ export async function attemptPage(
           "\n",
         ),
       ),
-      h("pre", { "data-testid": "request-body" }, a.request.body),
+      h("pre", { "data-testid": "request-body" }, a.request.body ?? PAYLOAD_GONE[a.request.payload]),
     ),
     card(
       "Response body (first 4 KiB)",

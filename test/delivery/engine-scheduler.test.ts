@@ -54,15 +54,18 @@ it("hands delays longer than a visibility timeout to the scheduler, keeping the 
   expect(r.requests[2]!.headers["webhook-id"]).toBe(t.msg_id);
 });
 
-it("a scheduled retry whose event expired meanwhile is abandoned without a request", async () => {
+it("a scheduled retry whose event expired meanwhile ends expired without a request", async () => {
   const gone = await startReceiver();
   try {
     const ep = await putEndpoint(h.deps, { url: gone.url });
     const t = taskFor(ep);
     // The pointer as the scheduler puts it back, of an event no longer stored.
     await enqueue(h.deps, { ...pointerOf(t), attempt_base: 2 } as DeliveryTask);
-    const d = await waitForDelivery(h.deps, t, "abandoned");
-    expect(d).toMatchObject({ attempts: 2, last_error: "the event expired before its retry" });
+    const d = await waitForDelivery(h.deps, t, "expired");
+    expect(d).toMatchObject({
+      attempts: 2,
+      last_error: "the event's payload passed its retention before it was sent",
+    });
     expect(gone.requests).toHaveLength(0);
   } finally {
     await gone.close();

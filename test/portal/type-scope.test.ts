@@ -115,6 +115,15 @@ const PROBES: Record<string, Probe> = {
       expect(res.body.event_types).toEqual([IN]);
     },
   ),
+  "GET /v1/retention": probe(
+    "GET",
+    () => "/v1/retention",
+    (res) => {
+      expect(res.status, res.text).toBe(200);
+      leaksNothing(res);
+      expect(res.text).not.toContain(OUT);
+    },
+  ),
   "POST /v1/webhook-endpoints": probe(
     "POST",
     () => "/v1/webhook-endpoints",

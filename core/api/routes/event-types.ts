@@ -64,6 +64,7 @@ export function eventTypeOut(t: EventTypeDef & Partial<Pick<StoredEventType, "cr
     custom,
     created_at: custom ? (t.created_at ?? null) : null,
     updated_at: t.updated_at ?? null,
+    retention_days: t.retention_days ?? null,
   };
 }
 

@@ -91,7 +91,13 @@ export const sentRequestView = z
     headers: z.record(z.string(), z.string()).openapi({
       description: "Every header sent, in order; `webhook-signature` shows its version only (not stored)",
     }),
-    body: z.string().openapi({ description: "The exact body sent" }),
+    body: z
+      .string()
+      .nullable()
+      .openapi({ description: "The exact body sent; null once the event's payload expired or was erased" }),
+    payload: z.enum(["available", "expired", "erased"]).openapi({
+      description: "What is left of the event's payload (docs/data.md)",
+    }),
     signature_stored: z.literal(false),
     settings_changed_since: z.boolean().openapi({
       description: "The endpoint was edited after the attempt: its URL and custom headers may have differed",

@@ -6,7 +6,16 @@ import {
   MAX_EVENT_TYPE_DESCRIPTION,
   MAX_EVENT_TYPE_EXAMPLES,
   MAX_EVENT_TYPE_LENGTH,
+  RETENTION_DAYS,
 } from "../../model/index.js";
+
+/** A retention in days, within the documented bounds (docs/data.md). */
+export const retentionDaysField = z
+  .number()
+  .int()
+  .min(RETENTION_DAYS.min)
+  .max(RETENTION_DAYS.max)
+  .openapi({ example: 7 });
 
 export const eventTypeName = eventTypeString
   .regex(/^[a-z0-9][a-z0-9_-]*(\.[a-z0-9][a-z0-9_-]*)*$/, {
@@ -35,6 +44,9 @@ export const createEventTypeBody = z
       .optional()
       .openapi({ description: "JSON Schema that every event's `data` of this type must match" }),
     examples: examples.optional(),
+    retention_days: retentionDaysField.optional().openapi({
+      description: `How long events of this type keep their payload, in days (${RETENTION_DAYS.min}-${RETENTION_DAYS.max}); the organization's retention when absent`,
+    }),
   })
   .openapi("CreateEventType", {
     example: {
@@ -55,6 +67,10 @@ export const updateEventTypeBody = z
     status: status.optional(),
     deprecation_note: z.string().min(1).max(MAX_DEPRECATION_NOTE).optional().openapi({
       description: "With status deprecated: why, and what to use instead",
+    }),
+    retention_days: retentionDaysField.nullable().optional().openapi({
+      description:
+        "This type's payload retention in days (applies to events published after it); null: the organization's",
     }),
   })
   .refine((b) => Object.keys(b).length > 0, { error: "give at least one field to change" })
@@ -83,6 +99,9 @@ export const eventTypeView = z
     deprecation: deprecationView.nullable(),
     archived_at: z.string().nullable().openapi({ format: "date-time" }),
     custom: z.boolean().openapi({ description: "false for the catalog's default types" }),
+    retention_days: z.number().int().nullable().openapi({
+      description: "This type's own payload retention in days; null: the organization's applies",
+    }),
     created_at: z.string().nullable().openapi({ format: "date-time" }),
     updated_at: z.string().nullable().openapi({ format: "date-time" }),
   })

@@ -33,6 +33,11 @@ export const publishEventBody = z
     deliver_at: publishFields.deliver_at.meta({
       description: "Fan out at this time instead of now (at most 30 days ahead)",
     }),
+    subject: publishFields.subject.meta({
+      description:
+        "The data subject (an opaque id such as a user id, 1-256 printable ASCII characters): `POST /v1/erasures` erases every payload of it",
+      example: "user_4821",
+    }),
   })
   .openapi("PublishEvent", {
     example: {
@@ -59,7 +64,19 @@ export const eventView = z
     id: z.string(),
     type: z.string(),
     agent_id: z.string().nullable(),
-    data: z.record(z.string(), z.unknown()),
+    data: z
+      .record(z.string(), z.unknown())
+      .nullable()
+      .openapi({ description: "The payload; null once it expired or was erased (see `payload`)" }),
+    subject: z.string().nullable().openapi({ description: "The data subject the event was published with" }),
+    payload: z.enum(["available", "expired", "erased"]).openapi({
+      description:
+        "available: kept; expired: its retention ran out (deleted by DynamoDB TTL); erased: removed by an erasure",
+    }),
+    expires_at: z.string().nullable().openapi({
+      format: "date-time",
+      description: "When the payload is deleted: the retention of its type or organization (docs/data.md)",
+    }),
     producer_id: z.string().nullable().openapi({ description: "The idempotency key given at publication" }),
     created_at: z.string().openapi({ format: "date-time" }),
     deliver_at: z.string().nullable().openapi({ format: "date-time" }),

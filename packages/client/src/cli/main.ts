@@ -13,6 +13,7 @@ import { apiKeysCommands } from "./api-keys.js";
 import { attemptsCommands } from "./attempts.js";
 import type { Command, Context } from "./command.js";
 import { UsageError } from "./command.js";
+import { dataCommands } from "./data.js";
 import { dlqCommands } from "./dlq.js";
 import { endpointActionCommands } from "./endpoint-actions.js";
 import { endpointsCommands } from "./endpoints.js";
@@ -34,6 +35,7 @@ const commands: Record<string, Command> = {
   ...portalCommands,
   ...dlqCommands,
   ...apiKeysCommands,
+  ...dataCommands,
 };
 
 const globalOptions = {

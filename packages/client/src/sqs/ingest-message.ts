@@ -33,6 +33,18 @@ export const agentIdInput = z.union([
 ]);
 export const agentId = agentIdInput.transform((v) => String(v));
 
+/**
+ * A data subject (`subject` of an event, or the `subject` SQS message attribute): an opaque id
+ * of the person the event is about (a user id), by which `POST /v1/erasures` erases its
+ * payloads. Bounded so the index it is stored under stays small.
+ */
+export const MAX_SUBJECT_LENGTH = 256;
+export const subjectString = z
+  .string()
+  .min(1)
+  .max(MAX_SUBJECT_LENGTH)
+  .regex(/^[\x21-\x7e]+$/, "printable ASCII without spaces");
+
 /** An event-type name (or, on an endpoint, a pattern): the one length limit everywhere. */
 export const eventTypeString = z.string().min(1).max(MAX_EVENT_TYPE_LENGTH);
 
@@ -53,6 +65,8 @@ export const publishFields = {
   agent_id: agentIdInput.optional(),
   /** Future fan-out time (ISO 8601), at most 30 days ahead. */
   deliver_at: z.iso.datetime({ offset: true }).optional(),
+  /** The data subject (a user id): `POST /v1/erasures` erases every payload of it. */
+  subject: subjectString.optional(),
 };
 
 /** The ingest message: the body of an SQS message on the ingest queue and of `POST /v1/events`. */

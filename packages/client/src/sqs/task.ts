@@ -22,6 +22,16 @@ export const deliveryTask = z.object({
   attempt_base: z.number().int().nonnegative().default(0),
   /** Times the endpoint's `rate_limit` sent this task back (not attempts): spreads its next wait. */
   deferrals: z.number().int().nonnegative().optional(),
+  /**
+   * When the event's payload expires (epoch seconds, its retention): a task received later
+   * ends `expired` without a request. Absent on tasks written before retention was per event.
+   */
+  expires_at: z.number().int().optional(),
+  /**
+   * The event has a data subject, so it may be erased while this task waits: the delivery
+   * reads the stored event before sending and ends `erased` if it was.
+   */
+  erasable: z.boolean().optional(),
   /** Why this task exists beyond the first fan-out: a manual resend or a bulk recovery. */
   trigger: z.enum(["event", "resend", "recover", "test"]).default("event"),
 });
