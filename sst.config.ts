@@ -10,7 +10,7 @@
  * The resources are built by the modules under infra/ (one concern each, docs/design.md); `run`
  * only composes them. SST forbids top-level imports here, so they are loaded inside `run()`.
  * Type-checked offline against SST's platform types by `npm run check:infra` (infra/check.mjs);
- * test/infra-settings.test.ts runs `run` against a recording stand-in of SST.
+ * test/infra-settings.unit.test.ts runs `run` against a recording stand-in of SST.
  */
 export default $config({
   app(input) {

@@ -5,7 +5,7 @@
  * `rate × batch time ÷ batch size` concurrent invocations (Little's law), times a headroom for
  * bursts and latency tails; the batch times are the AWS latencies each batch waits for, listed
  * below. A deployment changes them at deploy time, without code, through the variables named in
- * {@link overrideVariables} (`INGEST_MAX_CONCURRENCY=300 npx sst deploy`); test/infra-settings.test.ts
+ * {@link overrideVariables} (`INGEST_MAX_CONCURRENCY=300 npx sst deploy`); test/infra-settings.unit.test.ts
  * checks the sizing and the bounds AWS enforces.
  *
  * Plain data and pure functions only: infra/ imports it inside SST's `run()`.

@@ -5,7 +5,7 @@
  * Called twice per task: before the request (`outcome` null: send, or not, and how long to
  * wait for it) and after it (what the outcome means). The handler (handler.ts) does what it
  * says: the request, the writes, the queue and scheduler calls. docs/delivery.md explains
- * each rule; test/delivery/decide.test.ts is the table of them.
+ * each rule; test/delivery/decide.unit.test.ts is the table of them.
  *
  * Waits: up to `shortWaitSeconds` a retry is held as the message's visibility timeout;
  * longer ones leave the queue (a re-send with DelaySeconds up to 15 min, beyond that a
