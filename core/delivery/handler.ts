@@ -15,7 +15,7 @@ import { logger } from "../log/index.js";
 import { type DeliveryTask, type EndpointRecord, type QueuedTask, queuedTask } from "../model/index.js";
 import { type AttemptResult, attemptDelivery } from "./attempt.js";
 import { entryOf, finishBatch, type Processed } from "./finish.js";
-import { moveToSlowLane } from "./health.js";
+import { moveToSlowLane, wakeWhenHalfOpen } from "./health.js";
 import { earlyWrites } from "./log-writes.js";
 import { type DeliveryOutcome, publishDeliveryMetrics } from "./metrics.js";
 import { type Gone, withBody } from "./pointer.js";
@@ -174,6 +174,8 @@ async function wonProbe(deps: Deps, endpoint: EndpointRecord, ctx: DecideContext
   const next = openUntil(ctx.now, deps.config.isolation, endpoint).toISOString();
   const won = await deps.healthStore.claimProbe(endpoint, { seen: endpoint.breaker_open_until!, next });
   deps.endpoints.invalidate(endpoint.org_id);
+  // Should the probe fail, the breaker stays open until `next`: its wake-up, if it needs one.
+  if (won) await wakeWhenHalfOpen(deps, { ...endpoint, breaker_open_until: next });
   return won;
 }
 
@@ -217,6 +219,7 @@ function outcomeOf(p: Processed): DeliveryOutcome {
   if (action.kind === "resend" && action.why === "rate") return { kind: "rate-limited" };
   if (action.kind === "resend" && action.why === "wait") return { kind: "waiting" };
   if (action.kind === "resend" && action.why === "slow") return { kind: "moved-to-slow-lane", latencyMs };
+  if (!p.result && p.decision!.records.delivery?.status === "skipped") return { kind: "parked" };
   if (!p.result) return { kind: "abandoned" };
   return { kind: p.result.outcome.ok ? "succeeded" : "attempt-failed", latencyMs };
 }

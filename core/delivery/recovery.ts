@@ -13,6 +13,7 @@ import { requireEndpoint, scheduleResume } from "../endpoints/index.js";
 import { mapLimit } from "../lib/index.js";
 import { logger } from "../log/index.js";
 import {
+  breakerState,
   conflict,
   type DeliveryLogEntry,
   type DeliveryTask,
@@ -28,6 +29,7 @@ import {
   validationError,
 } from "../model/index.js";
 import { enqueueTasks, SendError } from "../queue/index.js";
+import { wakeWhenHalfOpen } from "./health.js";
 import { deliveryEntry } from "./records.js";
 import { stuckDeliveries } from "./stuck.js";
 
@@ -103,6 +105,8 @@ export interface RecoverResult {
 export interface RecoverOptions {
   /** Only the parked ones (a resume after a re-enable). */
   parkedOnly?: boolean;
+  /** At most this many (default and most: MAX_RECOVER_PER_CALL). */
+  max?: number;
   /**
    * Only deliveries of events of these types (a type-scoped portal session): the others are
    * neither sent nor taken out of the recovery index.
@@ -120,7 +124,7 @@ export async function recoverEndpoint(
   org: string,
   endpointId: string,
   since: string,
-  { parkedOnly = false, eventTypes }: RecoverOptions = {},
+  { parkedOnly = false, eventTypes, max = MAX_RECOVER_PER_CALL }: RecoverOptions = {},
 ): Promise<RecoverResult> {
   const sinceMs = Date.parse(since);
   if (Number.isNaN(sinceMs)) throw validationError("since must be an ISO 8601 date-time");
@@ -129,7 +133,7 @@ export async function recoverEndpoint(
   const from = new Date(sinceMs);
   const { deliveries, more: moreRecoverable } = await deps.deliveryStore.recoverable(org, endpointId, {
     since: from.toISOString(),
-    max: MAX_RECOVER_PER_CALL,
+    max: Math.min(max, MAX_RECOVER_PER_CALL),
     ...(parkedOnly ? { indexes: ["parked"] } : {}),
   });
   const read = await mapLimit(deliveries, 16, (d) => deps.messageStore.get(org, d.msg_id));
@@ -220,21 +224,35 @@ function workFor(deps: Clock, m: StoredMessage, endpointId: string, ref?: Recove
 
 /**
  * Resumes the deliveries parked while the endpoint was disabled (maintenance, after a
- * re-enable: resume.ts), 1,000 per run, another run scheduled at once while more remain.
- * Nothing when the endpoint is gone or disabled again. Returns how many were resumed.
+ * re-enable: resume.ts) or while its breaker stayed open (decide.ts `park`), 1,000 per run,
+ * another run scheduled at once while more remain. Nothing when the endpoint is gone,
+ * disabled again, or its breaker is open (its wake-up comes when it may half-open); a
+ * half-open breaker gets a few, one of which makes the probe: the rest follow when it closes
+ * (health.ts), so a dead endpoint's wake-up costs a few tasks, not its whole backlog.
+ * Returns how many were resumed.
  */
 export async function resumeParked(deps: Deps, org: string, endpointId: string): Promise<number> {
+  const endpoint = await deps.endpointStore.get(org, endpointId);
+  const breaker = endpoint ? breakerState(endpoint, deps.now()) : "closed";
+  if (breaker === "open") {
+    await wakeWhenHalfOpen(deps, endpoint!);
+    return 0;
+  }
+  const max = breaker === "half-open" ? PROBE_PAGE : MAX_RECOVER_PER_CALL;
   let res: RecoverResult;
   try {
-    res = await recoverEndpoint(deps, org, endpointId, new Date(0).toISOString(), { parkedOnly: true });
+    res = await recoverEndpoint(deps, org, endpointId, new Date(0).toISOString(), { parkedOnly: true, max });
   } catch (err) {
     if (err instanceof ServiceError && err.status < 500) return 0; // deleted or disabled again
     throw err;
   }
-  if (res.more) await scheduleResume(deps, org, endpointId, 0);
+  if (res.more && breaker === "closed") await scheduleResume(deps, org, endpointId, 0);
   logger.info("parked deliveries resumed", { org_id: org, endpoint_id: endpointId, count: res.count });
   return res.count;
 }
+
+/** Parked deliveries a wake-up of a half-open breaker re-enqueues: one probe, and spares. */
+const PROBE_PAGE = 10;
 
 async function outOfIndex(deps: Uses<"deliveryStore">, org: string, ref: RecoverableRef): Promise<void> {
   await deps.deliveryStore.setRecoverable(org, ref, false);

@@ -28,11 +28,13 @@ export async function scheduleResume(
   org: string,
   endpointId: string,
   afterSeconds = deps.config.endpointCacheSeconds + MARGIN_SECONDS,
+  /** Names the run: processes asking for the same one (same key) make one schedule. */
+  key?: string,
 ): Promise<void> {
   const at = new Date(deps.now().getTime() + afterSeconds * 1000);
   const event: ResumeEvent = { kind: "endpoint.resume", org_id: org, endpoint_id: endpointId };
   await deps.scheduler.schedule({
-    name: scheduleName("resume", endpointId, String(at.getTime())),
+    name: scheduleName("resume", endpointId, key ?? String(at.getTime())),
     at,
     target: "maintenance",
     body: JSON.stringify(event),

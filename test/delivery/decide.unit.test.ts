@@ -1,6 +1,12 @@
 /** The delivery decision as a table: one row per rule of docs/delivery.md. */
 import { describe, expect, it } from "vitest";
-import { type DecideContext, decide, type Outcome, PARKED } from "../../core/delivery/policy/decide.js";
+import {
+  BREAKER_PARKED,
+  type DecideContext,
+  decide,
+  type Outcome,
+  PARKED,
+} from "../../core/delivery/policy/decide.js";
 import { newEndpointRecord } from "../../core/endpoints/record.js";
 import type { EndpointRecord } from "../../core/model/endpoint.js";
 import type { SendFailure } from "../../core/model/send.js";
@@ -112,8 +118,14 @@ describe("before the request", () => {
       { kind: "resend", lane: "fast", delaySeconds: 40 + 10, why: "park" },
     ],
     [
-      "open breaker far ahead: parked at most 15 min",
+      "open breaker far ahead (beyond a 15 min re-send): parked in the table, acknowledged",
       endpoint({ breaker_open_until: later(5000) }),
+      {},
+      { kind: "ack" },
+    ],
+    [
+      "open breaker 15 min ahead: re-sent, at most 15 min",
+      endpoint({ breaker_open_until: later(900) }),
       {},
       { kind: "resend", delaySeconds: 900, why: "park" },
     ],
@@ -148,6 +160,23 @@ describe("before the request", () => {
     });
     expect(decide(task, endpoint({ breaker_open_until: later(9) }), null, ctx()).records).toEqual({});
     expect(decide(task, endpoint({ slow_until: later(9) }), null, ctx()).records).toEqual({});
+  });
+
+  it("a breaker open longer than a re-send can wait (15 min): parked in the table, acknowledged", () => {
+    const d = decide(task, endpoint({ breaker_open_until: later(901) }), null, ctx({ attempt: 4 }));
+    expect(d.action).toEqual({ kind: "ack" });
+    expect(d.records).toEqual({
+      delivery: {
+        status: "skipped",
+        attempts: 3,
+        lastStatusCode: null,
+        lastError: BREAKER_PARKED,
+        nextAttemptAt: null,
+      },
+    });
+    // Within 15 min it still goes round the queue to make the probe.
+    const near = decide(task, endpoint({ breaker_open_until: later(850) }), null, ctx({ attempt: 4 }));
+    expect(near.action).toMatchObject({ kind: "resend", why: "park" });
   });
 
   it("a parked or moved task keeps the attempts made so far", () => {

@@ -9,10 +9,8 @@
  *
  * Waits: up to `shortWaitSeconds` a retry is held as the message's visibility timeout;
  * longer ones leave the queue (a re-send with DelaySeconds up to 15 min, beyond that a
- * scheduler entry), so in-flight messages stay bounded whatever endpoints fail. A task that
- * comes back before it is due (`notBefore`: a retry the scheduler could not take, or a
- * redelivery ahead of its record's next attempt) goes round again, hop by hop, without a
- * request: an attempt is never made early.
+ * scheduler entry), so in-flight messages stay bounded whatever endpoints fail. A retry the
+ * scheduler could not take goes round the queue until due (`notBefore`), never tried early.
  */
 import { type Config, SQS_MAX_DELAY_SECONDS } from "../../config/index.js";
 import {
@@ -126,18 +124,13 @@ function beforeRequest(task: Task, endpoint: EndpointRecord, ctx: DecideContext)
     return { action: waitOnQueue({ ...task, attempt_base: made }, ctx.notBefore, ctx), records: {} };
   }
   const breaker = breakerState(endpoint, ctx.now);
-  if (breaker === "open") {
-    const delaySeconds = parkDelaySeconds(endpoint.breaker_open_until!, ctx.now, ctx.random);
-    return resend(task, made, { lane: "fast", delaySeconds, why: "park" }, {});
-  }
+  if (breaker === "open") return park(task, endpoint.breaker_open_until!, made, ctx);
   if (ctx.lane === "fast" && ctx.slowLane && isSlow(endpoint, ctx.now)) {
     return resend(task, made, { lane: "slow", delaySeconds: 0, why: "slow" }, {});
   }
   if (ctx.gate === "rate-limited") return deferred(task, ctx);
   if (ctx.gate === "probe-lost") {
-    const until = openUntil(ctx.now, ctx.config.isolation, endpoint).toISOString();
-    const delaySeconds = parkDelaySeconds(until, ctx.now, ctx.random);
-    return resend(task, made, { lane: "fast", delaySeconds, why: "park" }, {});
+    return park(task, openUntil(ctx.now, ctx.config.isolation, endpoint).toISOString(), made, ctx);
   }
   // The shared lane waits at most its budget; the slow lane waits the endpoint's own timeout.
   const budget = ctx.lane === "fast" && ctx.slowLane ? ctx.config.isolation.fastLaneBudgetMs : Infinity;
@@ -263,6 +256,25 @@ function resend(
 ): Decision {
   return { action: { kind: "resend", ...to, task: { ...task, attempt_base: made } }, records };
 }
+
+/**
+ * A task of an endpoint whose breaker is open until `until`: re-sent to come back when it may
+ * half-open, while that fits a re-send's delay (15 min: about the outage's first hour). Beyond,
+ * parked in the table (`skipped`, the parked index, as for a disabled endpoint): a long outage
+ * costs a write per new task, not a re-send of every task every 15 min; the breaker's wake-up
+ * and its closing resume them (core/delivery/health.ts `wakeWhenHalfOpen`, recovery.ts).
+ */
+function park(task: Task, until: string, made: number, ctx: DecideContext): Decision {
+  const maxDelayMs = (ctx.maxDelaySeconds ?? SQS_MAX_DELAY_SECONDS) * 1000;
+  if (Date.parse(until) - ctx.now.getTime() > maxDelayMs) {
+    return { action: { kind: "ack" }, records: { delivery: closed("skipped", made, BREAKER_PARKED) } };
+  }
+  const delaySeconds = parkDelaySeconds(until, ctx.now, ctx.random);
+  return resend(task, made, { lane: "fast", delaySeconds, why: "park" }, {});
+}
+
+/** Why a delivery is parked in the table while its endpoint's breaker stays open. */
+export const BREAKER_PARKED = "endpoint failing for a long time; delivered when it recovers";
 
 /** Why an endpoint that answered 410 Gone is disabled (its `last_error`). */
 export const GONE = "410 Gone: the receiver asked to stop; re-enable to resume";
