@@ -6,31 +6,9 @@
  * its retry delay and is delivered when the clock reaches it.
  */
 import { describe, expect, it } from "vitest";
-import { createMemoryContext } from "../../core/compose.js";
-import { createDeliveryHandler, eventAttempts, memoryDestination } from "../../core/delivery/index.js";
-import { createIngestHandler } from "../../core/events/index.js";
+import { eventAttempts } from "../../core/delivery/index.js";
 import { putEndpointRecord } from "../support/endpoints.js";
-
-function memoryStack(respond?: Parameters<typeof memoryDestination>[0]) {
-  let clock = Date.parse("2026-01-01T00:00:00Z");
-  const destination = memoryDestination(respond);
-  const ctx = createMemoryContext({ now: () => new Date(clock), destination });
-  const ingest = createIngestHandler(ctx.deps);
-  const deliver = createDeliveryHandler(ctx.deps);
-  return {
-    ...ctx,
-    destination,
-    advance: (ms: number) => {
-      clock += ms;
-    },
-    publish: (event: Record<string, unknown>) =>
-      ctx.queue.send("ingest", [{ id: "1", body: JSON.stringify(event) }]),
-    /** Runs the ingest and delivery handlers until both queues have nothing visible. */
-    drain: async () => {
-      while ((await ctx.queue.invoke("ingest", ingest)) + (await ctx.queue.invoke("delivery", deliver)) > 0);
-    },
-  };
-}
+import { memoryStack } from "../support/memory-stack.js";
 
 describe("delivery on in-memory adapters", () => {
   it("delivers a published event to its endpoint and logs the attempt", async () => {

@@ -7,44 +7,17 @@
  * the item as DynamoDB TTL would, and nothing answers 500 afterwards.
  */
 import { describe, expect, it } from "vitest";
-import { createMemoryContext } from "../../core/compose.js";
-import {
-  createDeliveryHandler,
-  memoryDestination,
-  recoverEndpoint,
-  resendDelivery,
-} from "../../core/delivery/index.js";
+import { recoverEndpoint, resendDelivery } from "../../core/delivery/index.js";
 import { pointerOf } from "../../core/delivery/pointer.js";
-import { createEventType, createIngestHandler, getEventWithDeliveries } from "../../core/events/index.js";
+import { createEventType, getEventWithDeliveries } from "../../core/events/index.js";
 import type { DeliveryTask } from "../../core/model/index.js";
 import { bootstrapOrg, getRetention, setRetention } from "../../core/orgs/index.js";
 import { putEndpointRecord } from "../support/endpoints.js";
+import { type MemoryStack, memoryStack, MEMORY_START as START } from "../support/memory-stack.js";
 
 const DAY_MS = 86_400_000;
-const START = Date.parse("2026-01-01T00:00:00Z");
 
-function memoryStack(respond?: Parameters<typeof memoryDestination>[0]) {
-  let clock = START;
-  const destination = memoryDestination(respond);
-  const ctx = createMemoryContext({ now: () => new Date(clock), destination });
-  const ingest = createIngestHandler(ctx.deps);
-  const deliver = createDeliveryHandler(ctx.deps);
-  let n = 0;
-  return {
-    ...ctx,
-    destination,
-    advance: (ms: number) => {
-      clock += ms;
-    },
-    publish: (event: Record<string, unknown>) =>
-      ctx.queue.send("ingest", [{ id: String(++n), body: JSON.stringify(event) }]),
-    drain: async () => {
-      while ((await ctx.queue.invoke("ingest", ingest)) + (await ctx.queue.invoke("delivery", deliver)) > 0);
-    },
-  };
-}
-
-async function orgWithEndpoint(s: ReturnType<typeof memoryStack>, org: string, maxRetries = 10) {
+async function orgWithEndpoint(s: MemoryStack, org: string, maxRetries = 10) {
   await bootstrapOrg(s.deps, { orgId: org, name: org });
   return putEndpointRecord(s.deps, {
     org_id: org,
@@ -53,7 +26,7 @@ async function orgWithEndpoint(s: ReturnType<typeof memoryStack>, org: string, m
   });
 }
 
-const idOf = (s: ReturnType<typeof memoryStack>, i = 0) => s.destination.requests[i]!.headers["webhook-id"]!;
+const idOf = (s: MemoryStack, i = 0) => s.destination.requests[i]!.headers["webhook-id"]!;
 
 describe("retention", () => {
   it("expires_at: the type's retention, else the organization's, else the 30-day default", async () => {
