@@ -224,6 +224,21 @@ export type FanoutDeps = Uses<
 >;
 
 /**
+ * Why a stored message is never fanned out (again), if it is not: an expired or erased payload
+ * (a scheduled event erased before its time is never delivered; its pending tasks, if any, end
+ * in that state in the delivery function), or an organization deleted since it was stored
+ * (its data is being forgotten, as ingest refuses its new events: ingest.ts claimEvent).
+ */
+export async function notToSend(
+  deps: Uses<"endpoints" | "now">,
+  m: StoredMessage,
+): Promise<string | undefined> {
+  const state = payloadState(m, deps.now());
+  if (state !== "available") return state;
+  return (await deps.endpoints.deleted(m.org_id)) ? "organization deleted" : undefined;
+}
+
+/**
  * Brings a stored message's fan-out to completion: decides the targets of a scheduled
  * message once it is due (or re-schedules it when it is not), then sends what is missing,
  * unless another invocation holds the send lease (it is sending right now).
@@ -236,11 +251,9 @@ export async function completeFanout(deps: FanoutDeps, org: string, msgId: strin
     logger.warn("fan-out of an unknown message ignored", { org_id: org, msg_id: msgId });
     return;
   }
-  // An expired or erased payload is not sent: a scheduled event erased before its time is
-  // never delivered (its pending tasks, if any, end in that state in the delivery function).
-  const state = payloadState(m, deps.now());
-  if (state !== "available") {
-    logger.info("fan-out of a message without its payload skipped", { org_id: org, msg_id: msgId, state });
+  const skipped = await notToSend(deps, m);
+  if (skipped) {
+    logger.info("fan-out skipped", { org_id: org, msg_id: msgId, reason: skipped });
     return;
   }
   const now = deps.now().getTime();

@@ -8,11 +8,10 @@
  * targets already got their task, only the others are sent, then `sent` is recorded), then
  * deletes the marker. A fan-out younger than the grace is in progress, and is left alone.
  */
-import type { Uses } from "../deps.js";
 import { mapLimit } from "../lib/index.js";
 import { logger } from "../log/index.js";
 import { STUCK_GRACE_MS } from "../model/index.js";
-import { completeFanout, type FanoutDeps, isComplete } from "./fanout.js";
+import { completeFanout, type FanoutDeps, isComplete, notToSend } from "./fanout.js";
 
 /** Markers read per partition and run: a longer backlog is finished by the next runs. */
 export const SWEEP_PER_SHARD = 50;
@@ -52,8 +51,11 @@ export async function sweepOpenFanouts(deps: FanoutDeps): Promise<SweepResult> {
 async function finish(deps: FanoutDeps, o: Open): Promise<boolean> {
   const marker = { org_id: o.org_id, id: o.msg_id, created_at: o.created_at };
   const before = await deps.messageStore.get(o.org_id, o.msg_id);
-  // No message: its writer died before storing it (the publish was never acknowledged).
-  if (before && !(before.fanout_at !== null && isComplete(before))) {
+  // No message: its writer died before storing it (the publish was never acknowledged). One
+  // never to be sent (payload gone, organization deleted: fanout.ts notToSend) sends nothing:
+  // the marker just goes.
+  const skip = before === undefined || (await notToSend(deps, before)) !== undefined;
+  if (!skip && !(before.fanout_at !== null && isComplete(before))) {
     await completeFanout(deps, o.org_id, o.msg_id);
     const after = await deps.messageStore.get(o.org_id, o.msg_id);
     // Still open (someone else holds the lease): the next run looks again.

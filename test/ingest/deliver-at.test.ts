@@ -6,10 +6,12 @@ import { ReceiveMessageCommand } from "@aws-sdk/client-sqs";
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createDeps } from "../../core/compose.js";
+import { createMaintenanceHandler } from "../../core/delivery/maintenance.js";
 import type { Deps } from "../../core/deps.js";
 import { fanoutCommandBody } from "../../core/events/fanout-command.js";
 import { ingestEvent } from "../../core/events/ingest.js";
 import { createIngestHandler } from "../../core/events/ingest-handler.js";
+import { STUCK_GRACE_MS } from "../../core/model/limits.js";
 import { scheduleName } from "../../core/model/schedule.js";
 import type { DeliveryTask } from "../../core/model/task.js";
 import { fireDueSchedules } from "../../core/scheduler/local.js";
@@ -17,6 +19,7 @@ import { putAll } from "../../core/store/batch-write.js";
 import { deliveriesOfMessage, deliveryItem } from "../../core/store/deliveries.js";
 import { keys } from "../../core/store/keys.js";
 import { getMessage } from "../../core/store/messages.js";
+import { openFanoutsBefore } from "../../core/store/open-fanouts.js";
 import { putEndpoint } from "../support/endpoints.js";
 import { runBatch } from "../support/ingest.js";
 import { type QueueCollector, receiveIds, taskCollector } from "../support/queues.js";
@@ -193,4 +196,57 @@ describe("deliver_at", () => {
     expect(later.id).not.toBe(first.id);
     expect(await tasks.expect(org, 2)).toHaveLength(2);
   });
+
+  it("a deliver_at publish that died before its schedule: the sweep schedules it, nothing goes out early, one fan-out when due", async () => {
+    const org = uniqueOrg();
+    await putEndpoint(deps, { org_id: org });
+    const t0 = clock.getTime();
+    const publish = (n: number, at: number) =>
+      ingestEvent(dying, {
+        org_id: org,
+        type: "web.tool",
+        data: { n },
+        deliver_at: new Date(at).toISOString(),
+      });
+    // The request's process dies after storing the event, before the schedule is made.
+    const dying = createDeps(stack.config, {
+      now: () => new Date(t0),
+      scheduler: { schedule: () => Promise.reject(new Error("process killed")), cancel: async () => {} },
+    });
+    await expect(publish(1, t0 + 2 * HOUR)).rejects.toThrow("process killed");
+    // One due before the sweep runs: delivered by it, late rather than lost.
+    await expect(publish(2, t0 + 5 * 60_000)).rejects.toThrow("process killed");
+    const later = await idOf(org, 1);
+    const soon = await idOf(org, 2);
+    expect(await scheduleEntry(later)).toBeUndefined();
+
+    const sweep = createMaintenanceHandler(
+      createDeps(stack.config, { now: () => new Date(t0 + STUCK_GRACE_MS + 60_000) }),
+    );
+    expect(await sweep({ kind: "fanout.sweep" })).toEqual({ done: "swept" });
+    const sent = await tasks.expect(org, 1);
+    expect(sent.map((t) => t.msg_id)).toEqual([soon]);
+    expect(await scheduleEntry(later)).toMatchObject({
+      target: "ingest",
+      due_at: new Date(t0 + 2 * HOUR).toISOString(),
+    });
+    expect((await openFanoutsBefore(deps.db, "9999", 1000)).filter((o) => o.org_id === org)).toEqual([]);
+    // A second sweep finds nothing to do.
+    expect(await sweep({ kind: "fanout.sweep" })).toEqual({ done: "swept" });
+    expect(await tasks.settled(org)).toHaveLength(1);
+
+    // The schedule fires when due: one fan-out.
+    const entry = await scheduleEntry(later);
+    clock = new Date(t0 + 2 * HOUR + 1000);
+    const fired = await createIngestHandler(deps)(sqsEvent([{ id: "fired", body: entry!.body }]));
+    expect(fired.batchItemFailures).toEqual([]);
+    const all = await tasks.expect(org, 2);
+    expect(all.map((t) => t.msg_id).sort()).toEqual([later, soon].sort());
+  });
 });
+
+/** The id of the organization's event whose data has this `n`. */
+async function idOf(org: string, n: number): Promise<string> {
+  const page = await deps.messageStore.list(org, { limit: 10 });
+  return page.items.find((m) => m.data.n === n)!.id;
+}

@@ -5,6 +5,11 @@
  * exactly once, and its status becomes complete; a fan-out still within the grace is left
  * alone. The crash is the one of crashed-publish.test.ts: every SendMessageBatch and
  * UpdateItem of the dying process fails, so no task goes out and nothing is recorded.
+ *
+ * What changed between the crash and the sweep is obeyed: an organization deleted meanwhile
+ * gets nothing sent; an endpoint disabled meanwhile gets no request, its delivery is parked and
+ * sent once it is enabled again. (A `deliver_at` publish that died before its schedule:
+ * test/ingest/deliver-at.test.ts.)
  */
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -13,6 +18,9 @@ import { createMaintenanceHandler } from "../../core/delivery/maintenance.js";
 import { ingestEvent } from "../../core/events/ingest.js";
 import { STUCK_GRACE_MS } from "../../core/model/limits.js";
 import { bootstrapOrg } from "../../core/orgs/bootstrap.js";
+import { deleteOrganization } from "../../core/orgs/delete.js";
+import { getMessage } from "../../core/store/messages.js";
+import { openFanoutsBefore } from "../../core/store/open-fanouts.js";
 import type { LocalStack } from "../../local/stack.js";
 import { failCalls } from "../support/faults.js";
 import { startTestLocalStack } from "../support/local-stack.js";
@@ -21,13 +29,10 @@ import { waitFor } from "../support/wait.js";
 
 let stack: LocalStack;
 let receiver: Receiver;
-const org = `org_sweep${randomBytes(4).toString("hex")}`;
-const key = `sk_test_${randomBytes(24).toString("base64url")}`;
 
 beforeAll(async () => {
   receiver = await startReceiver();
   stack = await startTestLocalStack({ env: { ENDPOINT_CACHE_SECONDS: "0" } });
-  await bootstrapOrg(stack.deps, { orgId: org, name: "sweep", apiKey: key });
 });
 
 afterAll(async () => {
@@ -35,35 +40,50 @@ afterAll(async () => {
   await receiver?.close();
 });
 
-async function api(method: string, path: string, body?: unknown) {
-  const res = await fetch(`${stack.url}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
+/** A fresh organization with an admin key, and its API calls. */
+async function tenant() {
+  const org = `org_sweep${randomBytes(4).toString("hex")}`;
+  const key = `sk_test_${randomBytes(24).toString("base64url")}`;
+  await bootstrapOrg(stack.deps, { orgId: org, name: "sweep", apiKey: key });
+  const api = async (method: string, path: string, body?: unknown) => {
+    const res = await fetch(`${stack.url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    // biome-ignore lint/suspicious/noExplicitAny: test reads of API bodies
+    return { status: res.status, body: (await res.json().catch(() => null)) as any };
+  };
+  const listedFanout = async (msgId: string) =>
+    ((await api("GET", "/v1/events")).body.data as { id: string; fanout: string }[]).find(
+      (e) => e.id === msgId,
+    )?.fanout;
+  /** An HTTP publish whose process dies between the store and the enqueue, at `at`. */
+  const crashedPublish = async (at: Date, n: number): Promise<string> => {
+    const dying = createDeps(stack.config, { now: () => at });
+    failCalls(dying.sqs, "SendMessageBatchCommand", () => true);
+    failCalls(dying.db.doc, "UpdateItemCommand", () => true);
+    await expect(ingestEvent(dying, { org_id: org, type: "web.complete", data: { n } })).rejects.toThrow();
+    const listed = await api("GET", "/v1/events");
+    const event = (listed.body.data as { id: string; data: { n: number } }[]).find((e) => e.data.n === n);
+    return event!.id;
+  };
+  return { org, api, listedFanout, crashedPublish };
+}
+
+/** The scheduled function's sweep, its clock `ms` after `t0`. */
+const sweepAt = (t0: number, ms: number) =>
+  createMaintenanceHandler(createDeps(stack.config, { now: () => new Date(t0 + ms) }))({
+    kind: "fanout.sweep",
   });
-  // biome-ignore lint/suspicious/noExplicitAny: test reads of API bodies
-  return { status: res.status, body: (await res.json()) as any };
-}
-
-/** An HTTP publish whose process dies between the store and the enqueue, at `at`. */
-async function crashedPublish(at: Date, n: number): Promise<string> {
-  const dying = createDeps(stack.config, { now: () => at });
-  failCalls(dying.sqs, "SendMessageBatchCommand", () => true);
-  failCalls(dying.db.doc, "UpdateItemCommand", () => true);
-  await expect(ingestEvent(dying, { org_id: org, type: "web.complete", data: { n } })).rejects.toThrow();
-  const listed = await api("GET", "/v1/events");
-  const event = (listed.body.data as { id: string; data: { n: number } }[]).find((e) => e.data.n === n);
-  return event!.id;
-}
-
+const PAST_GRACE = STUCK_GRACE_MS + 60_000;
 const received = (msgId: string) => receiver.requests.filter((r) => r.headers["webhook-id"] === msgId);
-const fanoutOf = async (msgId: string) => (await api("GET", `/v1/events/${msgId}`)).body.fanout;
-const listedFanout = async (msgId: string) =>
-  ((await api("GET", "/v1/events")).body.data as { id: string; fanout: string }[]).find((e) => e.id === msgId)
-    ?.fanout;
+const openMarkers = async (msgId: string) =>
+  (await openFanoutsBefore(stack.deps.db, "9999", 1000)).filter((o) => o.msg_id === msgId);
 
 describe("the fan-out sweep", () => {
   it("delivers a crashed publish once past the grace, exactly once, and leaves one within the grace alone", async () => {
+    const { api, listedFanout, crashedPublish } = await tenant();
     const ep = await api("POST", "/v1/webhook-endpoints", { url: `${receiver.url}/hook` });
     expect(ep.status).toBe(201);
     const t0 = Date.now();
@@ -75,9 +95,7 @@ describe("the fan-out sweep", () => {
     expect(await listedFanout(young)).toBe("in_progress");
 
     // The scheduled function's sweep, its clock moved past the old one's grace.
-    const later = new Date(t0 + STUCK_GRACE_MS + 60_000);
-    const maintenance = createMaintenanceHandler(createDeps(stack.config, { now: () => later }));
-    expect(await maintenance({ kind: "fanout.sweep" })).toEqual({ done: "swept" });
+    expect(await sweepAt(t0, PAST_GRACE)).toEqual({ done: "swept" });
 
     await waitFor(() => received(old).length >= 1, { what: "the swept event at the receiver" });
     const one = await waitFor(
@@ -91,11 +109,52 @@ describe("the fan-out sweep", () => {
     expect(await listedFanout(old)).toBe("complete");
 
     // A second run finds nothing left to do: no second request.
-    expect(await maintenance({ kind: "fanout.sweep" })).toEqual({ done: "swept" });
+    expect(await sweepAt(t0, PAST_GRACE)).toEqual({ done: "swept" });
     expect(received(old)).toHaveLength(1);
     // The young one was not touched: nothing sent, still in progress.
     expect(received(young)).toHaveLength(0);
-    expect(await fanoutOf(young)).toBe("in_progress");
+    expect((await api("GET", `/v1/events/${young}`)).body.fanout).toBe("in_progress");
     expect(await listedFanout(young)).toBe("in_progress");
+  });
+
+  it("sends nothing for an organization deleted after the crash, and closes its marker", async () => {
+    const { org, api, crashedPublish } = await tenant();
+    expect((await api("POST", "/v1/webhook-endpoints", { url: `${receiver.url}/deleted-org` })).status).toBe(
+      201,
+    );
+    const t0 = Date.now();
+    const id = await crashedPublish(new Date(t0), 1);
+    await deleteOrganization(stack.deps, org);
+
+    expect(await sweepAt(t0, PAST_GRACE)).toEqual({ done: "swept" });
+    // Nothing went to the delivery queue: the message records nothing sent, and its marker is gone.
+    expect((await getMessage(stack.deps.db, org, id))?.sent).toEqual([]);
+    expect(await openMarkers(id)).toEqual([]);
+    expect(received(id)).toHaveLength(0);
+  });
+
+  it("parks the delivery of an endpoint disabled after the crash, and sends it once it is enabled again", async () => {
+    const { api, crashedPublish } = await tenant();
+    const ep = await api("POST", "/v1/webhook-endpoints", { url: `${receiver.url}/disabled` });
+    const t0 = Date.now();
+    const id = await crashedPublish(new Date(t0), 1);
+    expect((await api("PATCH", `/v1/webhook-endpoints/${ep.body.id}`, { status: "disabled" })).status).toBe(
+      200,
+    );
+
+    expect(await sweepAt(t0, PAST_GRACE)).toEqual({ done: "swept" });
+    const status = async () => (await api("GET", `/v1/events/${id}`)).body.deliveries[0]?.status;
+    await waitFor(async () => (await status()) === "skipped", { what: "the swept delivery parked" });
+    expect(received(id)).toHaveLength(0);
+
+    expect((await api("PATCH", `/v1/webhook-endpoints/${ep.body.id}`, { status: "active" })).status).toBe(
+      200,
+    );
+    await waitFor(async () => (await status()) === "succeeded", {
+      what: "the parked delivery sent after the endpoint was enabled",
+      timeoutMs: 60_000,
+    });
+    expect(received(id)).toHaveLength(1);
+    expect(await openMarkers(id)).toEqual([]);
   });
 });
