@@ -3,6 +3,7 @@
  * events. Modules outside the folder import only this index (docs/design.md, "Layers"); what it
  * does not re-export is internal to the folder.
  */
+export { exportCatalog, type ImportResult, importCatalog } from "./catalog-contract.js";
 export { createEventType } from "./custom-types.js";
 export { deleteEventType, updateEventType } from "./event-type-lifecycle.js";
 export { ingestEvent } from "./ingest.js";

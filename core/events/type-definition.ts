@@ -14,7 +14,13 @@ import {
 } from "../model/index.js";
 import { jsonShapeIssue } from "./validate.js";
 
+/** `GET /v1/event-types/openapi.json` is the catalog document, so no type may be called that. */
+const ROUTE_NAMES = ["openapi.json"];
+
 export function checkNotReserved(name: string): void {
+  if (ROUTE_NAMES.includes(name)) {
+    throw new ServiceError(400, "reserved_event_type", `${name} is the name of a route of /v1/event-types`);
+  }
   if (isOperationalType(name)) {
     throw new ServiceError(
       400,

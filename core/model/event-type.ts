@@ -3,6 +3,9 @@
  * `active`, then `deprecated` (still accepted; answers carry the note), then `archived`
  * (refused at publish and for new subscriptions; what was published is still delivered).
  */
+/** Lowercase dot-separated segments of a-z, 0-9, _ and - (e.g. billing.invoice.paid). */
+export const EVENT_TYPE_NAME = /^[a-z0-9][a-z0-9_-]*(\.[a-z0-9][a-z0-9_-]*)*$/;
+
 export type EventTypeStatus = "active" | "deprecated" | "archived";
 
 export interface EventTypeDef {

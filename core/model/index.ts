@@ -45,6 +45,7 @@ export {
 } from "./errors.js";
 export {
   type Deprecation,
+  EVENT_TYPE_NAME,
   type EventTypeDef,
   type EventTypeStatus,
   type StoredEventType,

@@ -2,7 +2,13 @@
 import { z } from "@hono/zod-openapi";
 import type { Deps } from "../../deps.js";
 import { DEFAULT_EVENT_TYPES } from "../../event-types/index.js";
-import { createEventType, deleteEventType, updateEventType } from "../../events/index.js";
+import {
+  createEventType,
+  deleteEventType,
+  exportCatalog,
+  importCatalog,
+  updateEventType,
+} from "../../events/index.js";
 import {
   type EventTypeDef,
   notFound,
@@ -13,9 +19,11 @@ import {
 import { ok, routes } from "../route-spec.js";
 import { createRouter, orgOf } from "../router.js";
 import {
+  catalogDocument,
   createEventTypeBody,
   eventTypeParam,
   eventTypeView,
+  importResult,
   updateEventTypeBody,
 } from "../schemas/event-types.js";
 
@@ -30,6 +38,20 @@ const list = route.get("/event-types", "viewer", "listEventTypes", {
 const create = route.post("/event-types", "admin", "createEventType", {
   request: { body: createEventTypeBody },
   responses: ok(201, "Created", eventTypeView).errors(400, 403, 409, 413, 415),
+});
+
+// Declared (and registered) before /event-types/{name}, which would otherwise take them.
+const exported = route.get("/event-types/openapi.json", "viewer", "exportEventTypes", {
+  responses: ok(
+    200,
+    "The catalog as an OpenAPI 3.1 document with a webhooks section",
+    catalogDocument,
+  ).errors(403),
+});
+
+const imported = route.post("/event-types/import", "admin", "importEventTypes", {
+  request: { body: catalogDocument },
+  responses: ok(200, "What was done with each type", importResult).errors(400, 403, 413, 415),
 });
 
 const get = route.get("/event-types/{name}", "viewer", "getEventType", {
@@ -77,6 +99,11 @@ export function eventTypesRoutes(deps: Deps) {
   app.openapi(create, async (c) => {
     const created = await createEventType(deps, orgOf(c), c.req.valid("json"));
     return c.json(eventTypeOut(created), 201);
+  });
+  app.openapi(exported, async (c) => c.json(await exportCatalog(deps, orgOf(c)), 200));
+  app.openapi(imported, async (c) => {
+    const results = await importCatalog(deps, orgOf(c), c.req.valid("json"));
+    return c.json({ data: results }, 200);
   });
   app.openapi(get, async (c) => {
     const { name } = c.req.valid("param");

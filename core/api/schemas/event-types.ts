@@ -1,6 +1,7 @@
 /** Bodies and responses of /v1/event-types. */
 import { z } from "@hono/zod-openapi";
 import {
+  EVENT_TYPE_NAME,
   eventTypeString,
   MAX_DEPRECATION_NOTE,
   MAX_EVENT_TYPE_DESCRIPTION,
@@ -18,7 +19,7 @@ export const retentionDaysField = z
   .openapi({ example: 7 });
 
 export const eventTypeName = eventTypeString
-  .regex(/^[a-z0-9][a-z0-9_-]*(\.[a-z0-9][a-z0-9_-]*)*$/, {
+  .regex(EVENT_TYPE_NAME, {
     error: "name must be lowercase dot-separated segments of a-z, 0-9, _ and - (e.g. billing.invoice.paid)",
   })
   .openapi({ example: "billing.invoice.paid" });
@@ -114,3 +115,23 @@ export const eventTypeParam = z.object({
     .max(MAX_EVENT_TYPE_LENGTH)
     .openapi({ param: { name: "name", in: "path" }, example: "billing.invoice.paid" }),
 });
+
+export const catalogDocument = z.record(z.string(), z.unknown()).openapi("CatalogDocument", {
+  description:
+    "An OpenAPI 3.1 document whose `webhooks` name event types: each a POST whose JSON body is the webhook envelope (`data` is the type's schema) or the data schema itself, with `examples`; `deprecated` or `x-hookrelay-status` give the status",
+});
+
+export const importResult = z
+  .object({
+    data: z.array(
+      z.object({
+        name: z.string(),
+        action: z.enum(["created", "updated", "unchanged", "failed"]),
+        schema_version: z.number().int().optional(),
+        error: z.object({ code: z.string(), message: z.string() }).optional().openapi({
+          description: "Why this type's write failed (the others were still written)",
+        }),
+      }),
+    ),
+  })
+  .openapi("EventTypeImport");
