@@ -16,7 +16,8 @@ export const API_ERROR_CODES = {
   bad_request: "400: any other malformed request",
   invalid_cursor: "400: the cursor is not one this list of this organization gave",
   invalid_url: "400: the endpoint URL is refused (scheme, address, length)",
-  invalid_event_types: "400: the endpoint names event types outside the catalog (details: which)",
+  invalid_event_types:
+    "400: the endpoint names event types outside the catalog, or an imported document has invalid types (details: which)",
   archived_event_types: "400: the endpoint subscribes anew to archived event types (details: which)",
   invalid_filter: "400: the endpoint's filter does not compile or exceeds its bounds (details: where)",
   invalid_secret: "400: the signing secret given is not one the endpoint can use",
@@ -29,7 +30,10 @@ export const API_ERROR_CODES = {
   invalid_event_schema: "400: the event type's JSON Schema cannot be compiled",
   schema_too_complex: "400: a JSON Schema exceeds the schema bounds (the message names the bound)",
   example_mismatch: "400: an example of the event type does not match its schema (details: where)",
-  reserved_event_type: "400: event types under the service's own prefix cannot be created",
+  reserved_event_type:
+    "400: event types under the service's own prefix (or named openapi.json) cannot be created",
+  invalid_document: "400: the document to import is not OpenAPI 3.1 or has no webhooks",
+  too_many_types: "400: the document to import has more event types than one import takes",
   unauthorized: "401: missing, malformed, unknown or revoked API key or portal session token",
   session_expired: "401: the portal session has expired (details: its return_url)",
   session_revoked: "401: the portal session was revoked (details: its return_url)",

@@ -119,6 +119,29 @@ export const eventTypeParam = z.object({
 export const catalogDocument = z.record(z.string(), z.unknown()).openapi("CatalogDocument", {
   description:
     "An OpenAPI 3.1 document whose `webhooks` name event types: each a POST whose JSON body is the webhook envelope (`data` is the type's schema) or the data schema itself, with `examples`; `deprecated` or `x-hookrelay-status` give the status",
+  example: {
+    openapi: "3.1.0",
+    info: { title: "Billing events", version: "1" },
+    webhooks: {
+      "billing.invoice.paid": {
+        post: {
+          summary: "An invoice was paid",
+          requestBody: {
+            content: {
+              "application/json": {
+                schema: {
+                  type: "object",
+                  required: ["invoice_id"],
+                  properties: { invoice_id: { type: "string" } },
+                },
+                examples: { paid: { value: { invoice_id: "in_123" } } },
+              },
+            },
+          },
+        },
+      },
+    },
+  },
 });
 
 export const importResult = z
