@@ -11,7 +11,13 @@
  *   in-memory task queue and scheduler, in-memory key wrapping, a recording destination.
  */
 import { type Config, loadConfig } from "./config/index.js";
-import { httpDestination, type MemoryDestination, memoryDestination } from "./delivery/index.js";
+import {
+  awsDestination,
+  destinationByType,
+  httpDestination,
+  type MemoryDestination,
+  memoryDestination,
+} from "./delivery/index.js";
 import type { Deps } from "./deps.js";
 import { endpointDirectory } from "./endpoints/index.js";
 import { eventTypeCatalog } from "./event-types/index.js";
@@ -68,8 +74,14 @@ export function createDeps(config: Config, overrides: Partial<Deps> = {}): Deps 
     taskQueue,
     scheduler,
     scheduleStore: schedules,
-    destination: overrides.destination ?? httpDestination,
+    destination: overrides.destination ?? productionDestination(config, overrides.now),
   });
+}
+
+/** HTTPS endpoints over HTTP, AWS ones through their SDK clients (the emulator locally). */
+function productionDestination(config: Config, now: () => Date = () => new Date()) {
+  const aws = awsDestination({ region: config.region, now, emulatorEndpoint: config.destinations.emulator });
+  return destinationByType(httpDestination, aws);
 }
 
 type Ports = Pick<Deps, "sqs" | "taskQueue" | "scheduler" | "scheduleStore" | "destination">;

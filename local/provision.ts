@@ -58,6 +58,8 @@ export async function provision(opts: ProvisionOptions): Promise<StackEnv> {
       TABLE_NAME: tableName,
       DYNAMODB_ENDPOINT: opts.dynamodbEndpoint,
       SQS_ENDPOINT: opts.sqsEndpoint,
+      // aws_* endpoints deliver into the same emulator (docs/destinations.md, "Locally").
+      AWS_DESTINATION_ENDPOINT: opts.sqsEndpoint,
       INGEST_QUEUE_URL: ingest.url,
       INGEST_QUEUE_ARN: ingest.arn,
       INGEST_DLQ_URL: ingest.dlqUrl,

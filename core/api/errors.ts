@@ -65,8 +65,48 @@ export function errorJson(code: ApiErrorCode, message: string, details?: unknown
 
 /** zod issues as `details`: where and what, never the rejected values (they may be secrets). */
 export function zodDetails(error: ZodError): { path: string; code: string; message: string }[] {
-  return error.issues.map((i) => ({ path: i.path.map(String).join("."), code: i.code, message: i.message }));
+  return branchIssues(error.issues as Issue[], []).map((i) => ({
+    path: i.path.map(String).join("."),
+    code: i.code,
+    message: i.message,
+  }));
 }
+
+interface Issue {
+  code: string;
+  path: PropertyKey[];
+  message: string;
+  errors?: Issue[][];
+  values?: unknown[];
+  options?: unknown[];
+}
+
+/**
+ * A union's failure (the endpoint body: https or one of the AWS types, by `type`) as the issues
+ * of the member the body meant: the one whose `type` matched. "Invalid input" alone says nothing.
+ */
+function branchIssues(issues: Issue[], prefix: PropertyKey[]): Issue[] {
+  return issues.flatMap((i) => {
+    const path = [...prefix, ...i.path];
+    if (i.code !== "invalid_union" || !i.errors?.length) return [{ ...i, path }];
+    const meant = i.errors.filter((branch) => !branch.some(missesType));
+    if (meant.length === 1) return branchIssues(meant[0]!, path);
+    const types = i.errors
+      .flat()
+      .flatMap((e) => e.values ?? e.options ?? [])
+      .filter((v) => v != null);
+    if (meant.length === 0 && types.length > 0) {
+      const message = `type must be one of ${[...new Set(types)].join(", ")}`;
+      return [{ code: "invalid_value", path: [...path, "type"], message }];
+    }
+    return [{ ...i, path }];
+  });
+}
+
+/** An issue saying a union member is not the one meant: its `type` (discriminator) did not match. */
+const missesType = (i: Issue) =>
+  (i.path.length === 1 && i.path[0] === "type" && i.code === "invalid_value") ||
+  (i.code === "invalid_union" && !i.errors?.length);
 
 /** Maps anything thrown by a route or service to the API's error shape. */
 export function toErrorResponse(err: unknown, c: Context): Response {

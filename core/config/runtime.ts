@@ -6,7 +6,7 @@
  * localhost are off unless a deployment turns them on.
  */
 import * as z from "zod";
-import { DEFAULT_MAX_ENDPOINTS_PER_ORG } from "../model/index.js";
+import { DEFAULT_MAX_ENDPOINTS_PER_ORG, partitionOf } from "../model/index.js";
 import { retrySchedulesPerInstance } from "./capacity.js";
 import { concurrency, isolation, retention, retry } from "./infra.js";
 
@@ -46,6 +46,16 @@ const envSchema = z.object({
   /** Emulator endpoints; unset on AWS. */
   DYNAMODB_ENDPOINT: z.string().optional(),
   SQS_ENDPOINT: z.string().optional(),
+  /**
+   * The local stack's emulator for AWS destinations (docs/destinations.md): every aws_* client
+   * talks to it and no role is assumed. Configuration only, never an endpoint's input; unset on AWS.
+   */
+  AWS_DESTINATION_ENDPOINT: z.string().optional(),
+  /** The account hookrelay runs in: customers' trust policies name it (set by `sst deploy`). */
+  HOOKRELAY_ACCOUNT_ID: z
+    .string()
+    .regex(/^\d{12}$/)
+    .optional(),
   /** `eventbridge` on AWS; `local` stores due items in DynamoDB and polls them. */
   SCHEDULER_MODE: z.enum(["eventbridge", "local"]).default("eventbridge"),
   SCHEDULE_GROUP: z.string().optional(),
@@ -138,6 +148,11 @@ export interface Config {
     deliverySlow: string;
   };
   endpoints: { dynamodb?: string; sqs?: string };
+  /**
+   * AWS destinations: the deployment's partition (an endpoint's ARNs must be in it), its
+   * account (what trust policies name), and the local emulator, if any.
+   */
+  destinations: { partition: string; accountId?: string; emulator?: string };
   scheduler: {
     mode: "eventbridge" | "local";
     group?: string;
@@ -214,6 +229,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     tableName: e.TABLE_NAME,
     queues: queuesOf(e),
     endpoints: { dynamodb: e.DYNAMODB_ENDPOINT, sqs: e.SQS_ENDPOINT },
+    destinations: {
+      partition: partitionOf(e.AWS_REGION),
+      accountId: e.HOOKRELAY_ACCOUNT_ID,
+      emulator: e.AWS_DESTINATION_ENDPOINT,
+    },
     scheduler: {
       mode: e.SCHEDULER_MODE,
       group: e.SCHEDULE_GROUP,

@@ -6,6 +6,7 @@ import {
   type AttemptRecord,
   type DeliveryTask,
   type EndpointRecord,
+  isAwsType,
   newId,
   type SendOutcome,
 } from "../model/index.js";
@@ -32,6 +33,7 @@ export async function attemptDelivery(
     headers: requestHeaders(endpoint, task, startedAt, deps.config.serviceName),
     timeoutMs,
     allowPrivateTargets: deps.config.allowPrivateTargets,
+    ...awsTargetOf(endpoint, task),
   });
   const record: AttemptRecord = {
     id: newId("att", startedAt),
@@ -49,4 +51,12 @@ export async function attemptDelivery(
     trigger: task.trigger,
   };
   return { outcome, record, startedAt };
+}
+
+/** An AWS endpoint's target for the destination (core/delivery/aws/); nothing for https. */
+function awsTargetOf(endpoint: EndpointRecord, task: Pick<DeliveryTask, "event_type">) {
+  if (!isAwsType(endpoint.type) || !endpoint.aws) return {};
+  return {
+    aws: { ...endpoint.aws, type: endpoint.type, endpoint_id: endpoint.id, event_type: task.event_type },
+  };
 }

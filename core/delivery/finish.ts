@@ -22,7 +22,7 @@ import type { AttemptResult } from "./attempt.js";
 import { applyHealth, type HealthObservation } from "./health.js";
 import { type LogWrite, writeLog } from "./log-writes.js";
 import { pointerOf, retryEntry } from "./pointer.js";
-import { type Decision, GONE, type Lane, type Resend, type Task } from "./policy/decide.js";
+import { type Decision, GONE, type Lane, type Resend, TARGET_DELETED, type Task } from "./policy/decide.js";
 import { deliveryEntry } from "./records.js";
 
 export interface Processed {
@@ -87,12 +87,12 @@ export function entryOf(deps: Clock, p: Processed): DeliveryLogEntry | undefined
 
 async function updateEndpoints(deps: Deps, decided: Processed[]): Promise<void> {
   const byEndpoint = new Map<string, { endpoint: EndpointRecord; observations: HealthObservation[] }>();
-  const gone = new Map<string, EndpointRecord>();
+  const gone = new Map<string, { e: EndpointRecord; why: Disable }>();
   for (const p of decided) {
     const { records } = p.decision!;
     if (!p.endpoint || !p.result) continue;
     const key = `${p.endpoint.org_id}/${p.endpoint.id}`;
-    if (records.endpoint === "disable") gone.set(key, p.endpoint);
+    if (records.endpoint === "disable") gone.set(key, { e: p.endpoint, why: disableOf(records, p.result) });
     if (!records.health) continue;
     const group = byEndpoint.get(key) ?? { endpoint: p.endpoint, observations: [] };
     group.observations.push({
@@ -113,17 +113,30 @@ async function updateEndpoints(deps: Deps, decided: Processed[]): Promise<void> 
         logged(g.endpoint, "endpoint health update failed"),
       ),
     ),
-    ...[...gone.values()].map(async (e) => {
-      const disabled = await deps.healthStore.disableGone(e, GONE);
+    ...[...gone.values()].map(async ({ e, why }) => {
+      const disabled = await deps.healthStore.disableGone(e, why.lastError);
       deps.endpoints.invalidate(e.org_id);
-      logger.warn("endpoint disabled by a 410 Gone", { org_id: e.org_id, endpoint_id: e.id });
+      logger.warn("endpoint disabled", { org_id: e.org_id, endpoint_id: e.id, by: why.by });
       if (disabled)
-        await emitOperational(deps, [endpointDisabled({ ...e, last_error: GONE }, "gone", deps.now())]);
+        await emitOperational(deps, [
+          endpointDisabled({ ...e, last_error: why.lastError }, why.by, deps.now()),
+        ]);
     }),
   ]).then(
     () => {},
     () => {},
   );
+}
+
+interface Disable {
+  by: "gone" | "target_deleted";
+  lastError: string;
+}
+
+/** Why the decision disables the endpoint: a 410 Gone, or its AWS target was deleted. */
+function disableOf(records: Decision["records"], result: AttemptResult): Disable {
+  if (records.disabledBy !== "target_deleted") return { by: "gone", lastError: GONE };
+  return { by: "target_deleted", lastError: `${TARGET_DELETED} (${result.outcome.error ?? "not found"})` };
 }
 
 /** Dead letters, re-sends, schedules and visibility changes; returns the ids kept on the queue. */

@@ -4,7 +4,10 @@
  * this index (docs/design.md, "Layers"); what it does not re-export is internal to the folder.
  */
 export { attemptDetail, endpointAttempts, endpointStats, eventAttempts } from "./attempt-log.js";
+export type { AwsClientOptions } from "./aws/options.js";
 export {
+  awsDestination,
+  destinationByType,
   httpDestination,
   type MemoryDestination,
   memoryDestination,

@@ -20,7 +20,7 @@ type Settings =
   | "signing_version";
 
 export type NewEndpointFields = Pick<EndpointRecord, "org_id" | "url" | "secret"> &
-  Partial<Pick<EndpointRecord, Settings>>;
+  Partial<Pick<EndpointRecord, Settings | "type" | "aws">>;
 
 export function newEndpointRecord(fields: NewEndpointFields, now: Date): EndpointRecord {
   const at = now.toISOString();
@@ -30,6 +30,8 @@ export function newEndpointRecord(fields: NewEndpointFields, now: Date): Endpoin
     label: fields.label ?? null,
     description: fields.description ?? null,
     url: fields.url,
+    // An https endpoint's item stays as it always was: no `type`, no `aws`.
+    ...(fields.aws ? { type: fields.type, aws: fields.aws } : {}),
     event_types: fields.event_types ?? [],
     agent_id: fields.agent_id ?? null,
     status: fields.status ?? "active",

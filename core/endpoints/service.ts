@@ -9,6 +9,7 @@ import { type AgentId, checkFilter, sameAgent } from "../filters/index.js";
 import {
   type CursorKey,
   type EndpointRecord,
+  type EndpointType,
   isId,
   type KeyMode,
   MAX_RAW_SECRET_LENGTH,
@@ -19,9 +20,11 @@ import {
 import { type EmitDeps, emitOperational, endpointDisabled, endpointEnabled } from "../operational/index.js";
 import { keepRedacted } from "../outbound/index.js";
 import { generateSigningKey } from "../signing/index.js";
+import type { AwsTargetInput } from "./aws-rules.js";
+import { destinationOf, updatedDestination } from "./destination.js";
 import { newEndpointRecord } from "./record.js";
 import { scheduleResume } from "./resume.js";
-import { checkEventTypes, checkHeaders, checkUrl } from "./rules.js";
+import { checkEventTypes, checkHeaders } from "./rules.js";
 import { generateSecret, isValidSecret, secretFromRawKey } from "./secrets.js";
 
 /** What a caller may set; `failing` is never settable: only delivery outcomes set it. */
@@ -44,14 +47,23 @@ export interface EndpointSettings {
 export type SigningVersion = EndpointRecord["signing_version"];
 
 export type CreateEndpointInput = Partial<EndpointSettings> & {
-  url: string;
+  /** Required for https; an AWS endpoint's URL is its target's (aws-rules.ts). */
+  url?: string;
+  /** Where it delivers; https when absent. */
+  type?: EndpointType;
+  /** The AWS destination's fields (role, target), for the aws_* types. */
+  aws?: AwsTargetInput;
   /** A `whsec_…` secret (checked by isValidSecret). */
   secret?: string;
   /** A free-form key used as is as the HMAC key (1–255 characters); exclusive with `secret`. */
   rawSecret?: string;
   signing_version?: SigningVersion;
 };
-export type UpdateEndpointInput = Partial<EndpointSettings>;
+export type UpdateEndpointInput = Partial<EndpointSettings> & {
+  /** Only the endpoint's own type: the type never changes (create another endpoint). */
+  type?: EndpointType;
+  aws?: AwsTargetInput;
+};
 
 export interface WithSecret {
   endpoint: EndpointRecord;
@@ -78,7 +90,7 @@ export async function createEndpoint(
   /** The caller's key mode: a test key may use plain http (checkUrl); "live" when unknown. */
   mode: KeyMode = "live",
 ): Promise<WithSecret> {
-  const url = checkUrl(input.url, { ...deps.config, mode });
+  const target = destinationOf(deps.config, input, mode);
   const headers = checkHeaders(input.headers ?? {});
   const eventTypes = await checkEventTypes(deps, org, input.event_types ?? []);
   const version = input.signing_version ?? "v1";
@@ -87,7 +99,7 @@ export async function createEndpoint(
   const rec = newEndpointRecord(
     {
       org_id: org,
-      url,
+      ...target,
       secret,
       label: input.label,
       description: input.description,
@@ -176,8 +188,7 @@ export async function updateEndpoint(
   mode: KeyMode = "live",
 ): Promise<EndpointRecord> {
   const current = await requireEndpoint(deps, org, id);
-  const set: Partial<EndpointRecord> = {};
-  if (input.url !== undefined) set.url = checkUrl(input.url, { ...deps.config, mode });
+  const set: Partial<EndpointRecord> = updatedDestination(deps.config, current, input, mode);
   // A credential header sent back redacted (as a view without secrets showed it) keeps its value.
   if (input.headers !== undefined) set.headers = checkHeaders(keepRedacted(input.headers, current.headers));
   if (input.event_types !== undefined) {
@@ -197,7 +208,10 @@ export async function updateEndpoint(
   }
   // A new URL is a new receiver: the old one's failures say nothing about it, so its breaker
   // closes and a `failing` endpoint is active again (a disabled one stays disabled).
-  if (set.url !== undefined && set.url !== current.url) {
+  if (
+    (set.url !== undefined && set.url !== current.url) ||
+    (set.aws && set.aws.role_arn !== current.aws?.role_arn)
+  ) {
     Object.assign(set, freshHealth, { breaker_open_until: null, slow_until: null });
     if ((set.status ?? current.status) === "failing") set.status = "active";
   }

@@ -3,6 +3,7 @@
  * and delivery (URL, secrets, limits). API bodies and responses live in core/api.
  */
 import * as z from "zod";
+import type { AwsDestination, EndpointType } from "./destination.js";
 
 export const endpointStatus = z.enum(["active", "disabled", "failing"]);
 export type EndpointStatus = z.infer<typeof endpointStatus>;
@@ -17,7 +18,12 @@ export interface EndpointRecord {
   id: string;
   label: string | null;
   description: string | null;
+  /** The HTTPS URL; for an AWS destination, its target's display form (queue URL, ARN, s3://bucket/prefix). */
   url: string;
+  /** Where it delivers (core/model/destination.ts); absent = `https` (every endpoint before the AWS types). */
+  type?: EndpointType;
+  /** The AWS destination of an `aws_*` endpoint: target, role and external id; absent for https. */
+  aws?: AwsDestination;
   /** Exact names or patterns (`telephony.*`, `*`); empty = every event type. */
   event_types: string[];
   /**

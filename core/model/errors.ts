@@ -21,6 +21,8 @@ export const API_ERROR_CODES = {
   archived_event_types: "400: the endpoint subscribes anew to archived event types (details: which)",
   invalid_filter: "400: the endpoint's filter does not compile or exceeds its bounds (details: where)",
   invalid_secret: "400: the signing secret given is not one the endpoint can use",
+  invalid_destination:
+    "400: an AWS endpoint's role, target or type is refused (shape, partition, account; docs/destinations.md)",
   endpoint_limit_reached: "400: the organization has as many endpoints as it may",
   unknown_event_type: "400: the event type is not in the catalog",
   schema_mismatch: "400: the event's data does not match its type's schema (details: where)",

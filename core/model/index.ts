@@ -27,6 +27,17 @@ export {
   type RecoverableRef,
 } from "./delivery.js";
 export {
+  type AwsDestination,
+  type AwsEndpointType,
+  type AwsSendTarget,
+  dnsSuffixOf,
+  ENDPOINT_TYPES,
+  type EndpointType,
+  isAwsType,
+  partitionOf,
+  REGION,
+} from "./destination.js";
+export {
   type AttemptWindow,
   breakerState,
   type EndpointHandles,

@@ -5,6 +5,7 @@
  * the attempt log and `last_error` is derived from it (`failureMessage`), so every
  * destination words a failure the same way.
  */
+import type { AwsSendTarget } from "./destination.js";
 
 export interface SendRequest {
   url: string;
@@ -13,6 +14,8 @@ export interface SendRequest {
   headers: Record<string, string>;
   timeoutMs: number;
   allowPrivateTargets: boolean;
+  /** An AWS destination (docs/destinations.md): `url` is then only its display form. */
+  aws?: AwsSendTarget;
 }
 
 export interface SendOutcome {
@@ -45,7 +48,17 @@ export type SendFailure =
   | { kind: "ssrf-refused"; message: string }
   | { kind: "invalid-url" }
   | { kind: "unsupported-scheme"; scheme: string }
-  | { kind: "other"; message: string | null };
+  | { kind: "other"; message: string | null }
+  /** AWS refused the assumed role or the call (AccessDenied, a trust policy without the external id). */
+  | { kind: "access-denied"; message: string }
+  /** The AWS target does not exist (a deleted queue, topic, bus or bucket). */
+  | { kind: "target-missing"; message: string }
+  /** AWS throttled the call; `status` its HTTP status. */
+  | { kind: "throttled"; message: string }
+  /** Any other AWS error (a 5xx, or a 4xx the policy retries like an HTTP 4xx). */
+  | { kind: "aws-error"; code: string; status: number | null; message: string }
+  /** The envelope is larger than the AWS target accepts (SNS and EventBridge: 256 KB). */
+  | { kind: "too-large"; bytes: number; limit: number };
 
 export function failureMessage(f: SendFailure): string {
   switch (f.kind) {
@@ -75,6 +88,16 @@ export function failureMessage(f: SendFailure): string {
       return `unsupported scheme ${f.scheme}`;
     case "other":
       return f.message ? `request failed: ${f.message}` : "request failed";
+    case "access-denied":
+      return `access denied: ${f.message}`;
+    case "target-missing":
+      return `target not found: ${f.message}`;
+    case "throttled":
+      return `throttled by AWS: ${f.message}`;
+    case "aws-error":
+      return `AWS ${f.code}${f.status ? ` (HTTP ${f.status})` : ""}: ${f.message}`;
+    case "too-large":
+      return `the event is ${f.bytes} bytes, over the target's limit of ${f.limit}`;
   }
 }
 

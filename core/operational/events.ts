@@ -38,12 +38,13 @@ export function endpointFailing(
   };
 }
 
-export type DisabledBy = "auto_disable" | "gone" | "manual";
+export type DisabledBy = "auto_disable" | "gone" | "manual" | "target_deleted";
 
 const disabledReason: Record<DisabledBy, string> = {
   auto_disable: "failing for DISABLE_AFTER_DAYS without a success",
   gone: "410 Gone: the receiver asked to stop",
   manual: "disabled by hand",
+  target_deleted: "its AWS target (queue, topic, bus or bucket) no longer exists",
 };
 
 /** → disabled: its new events are skipped (replayable) until it is enabled again. */

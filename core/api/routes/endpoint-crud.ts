@@ -52,7 +52,7 @@ export function endpointViewer(deps: Deps, c: Context<ApiEnv>) {
   const now = deps.now();
   const origin = new URL(c.req.url).origin;
   const shownHeaders = headersShownTo(c);
-  return (rec: EndpointRecord) => toEndpointView(rec, now, origin, shownHeaders);
+  return (rec: EndpointRecord) => toEndpointView(rec, now, origin, shownHeaders, deps.config.destinations);
 }
 
 function endpointCrudSpecs(at: EndpointCollection) {

@@ -22,7 +22,7 @@ const time = z.iso.datetime();
 const extra: Record<OperationalType, Record<string, z.ZodType>> = {
   "hookrelay.endpoint.failing": { consecutive_failures: count, first_failure_at: time, failing_since: time },
   "hookrelay.endpoint.disabled": {
-    disabled_by: z.enum(["auto_disable", "gone", "manual"]),
+    disabled_by: z.enum(["auto_disable", "gone", "manual", "target_deleted"]),
     consecutive_failures: count.nullable(),
     last_error: z.string().nullable(),
   },
