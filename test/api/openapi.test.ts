@@ -46,7 +46,19 @@ describe("OpenAPI", () => {
     expect(Object.keys(doc.paths["/v1/webhook-endpoints/{id}"]).sort()).toEqual(["delete", "get", "patch"]);
     expect(doc.paths["/health"].get.security).toEqual([]);
     expect(doc.components.schemas.Error.properties.error.required).toEqual(["code", "message"]);
-    expect(doc.components.schemas.CreateEndpoint.additionalProperties).toBe(false);
+    // An https body or one of the AWS types' (a union on `type`, docs/destinations.md); each member is strict.
+    const members = [
+      "CreateHttpsEndpoint",
+      "CreateSqsEndpoint",
+      "CreateSnsEndpoint",
+      "CreateEventBridgeEndpoint",
+      "CreateS3Endpoint",
+    ];
+    for (const m of members) expect(doc.components.schemas[m].additionalProperties, m).toBe(false);
+    expect(doc.components.schemas.CreateAwsEndpoint.discriminator.propertyName).toBe("type");
+    expect(doc.components.schemas.CreateAwsEndpoint.discriminator.mapping.aws_sqs).toBe(
+      "#/components/schemas/CreateSqsEndpoint",
+    );
     expect(doc.components.schemas.UpdateEndpoint.properties.status.enum).toEqual(["active", "disabled"]);
   });
 
