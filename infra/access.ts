@@ -17,9 +17,11 @@ export interface Reach {
 }
 
 export type Permissions = NonNullable<sst.aws.FunctionArgs["permissions"]>;
+/** Permissions as a list, so a function's may extend another's. */
+export type PermissionList = Extract<Permissions, unknown[]>;
 export type Environment = Record<string, $util.Input<string>>;
 
-export function functionPermissions(reach: Reach): Permissions {
+export function functionPermissions(reach: Reach): PermissionList {
   const { table, queues: q, secretsKey, operationalBus } = reach;
   return [
     {
@@ -67,7 +69,7 @@ export function functionPermissions(reach: Reach): Permissions {
 }
 
 /** One-time schedules in this stage's group, run as the scheduler's role. */
-function schedulingPermissions(scheduler: Scheduler): Extract<Permissions, unknown[]> {
+function schedulingPermissions(scheduler: Scheduler): PermissionList {
   return [
     {
       actions: ["scheduler:CreateSchedule", "scheduler:DeleteSchedule"],
@@ -78,6 +80,27 @@ function schedulingPermissions(scheduler: Scheduler): Extract<Permissions, unkno
       resources: [scheduler.role.arn],
       conditions: [
         { test: "StringEquals", variable: "iam:PassedToService", values: ["scheduler.amazonaws.com"] },
+      ],
+    },
+  ];
+}
+
+/**
+ * The delivery functions only (docs/destinations.md): assume the roles customers grant to AWS
+ * endpoints, only with an external id of hookrelay's shape (every customer's trust policy
+ * requires the endpoint's own) and never a role of this account, so a tenant cannot point
+ * an endpoint at one of the deployment's own roles.
+ */
+export function assumeCustomerRoles(): PermissionList {
+  const account = aws.getCallerIdentityOutput().accountId;
+  const partition = aws.getPartitionOutput().partition;
+  return [
+    {
+      actions: ["sts:AssumeRole"],
+      resources: [$interpolate`arn:${partition}:iam::*:role/*`],
+      conditions: [
+        { test: "StringLike", variable: "sts:ExternalId", values: ["hookrelay-*"] },
+        { test: "StringNotEquals", variable: "aws:ResourceAccount", values: [account] },
       ],
     },
   ];
@@ -103,6 +126,8 @@ export function functionEnvironment(
     SCHEDULE_GROUP: scheduler.group.name,
     SCHEDULER_ROLE_ARN: scheduler.role.arn,
     OPERATIONAL_EVENT_BUS: operationalBus.name,
+    // What customers' trust policies name (an AWS endpoint's view shows the policy to paste).
+    HOOKRELAY_ACCOUNT_ID: aws.getCallerIdentityOutput().accountId,
     // Production-safe: no delivery to private addresses, no plain-http localhost endpoints.
     ALLOW_PRIVATE_TARGETS: "false",
     ALLOW_HTTP_LOCALHOST: "false",

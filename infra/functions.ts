@@ -5,7 +5,7 @@
  */
 import { concurrencyLimits, retrySchedulesPerInstance } from "../core/config/capacity.js";
 import { bundle, type ConsumerSettings, concurrency, functions as fn } from "../core/config/infra.js";
-import type { Environment, Permissions } from "./access.js";
+import { assumeCustomerRoles, type Environment, type PermissionList, type Permissions } from "./access.js";
 import type { Queues } from "./queues.js";
 import { megabytes, type Stage, seconds } from "./stage.js";
 
@@ -112,12 +112,13 @@ export function deployedConcurrency(env: Record<string, string | undefined> = pr
 
 export function createConsumers(
   queues: Queues,
-  access: { environment: Environment; permissions: Permissions },
+  access: { environment: Environment; permissions: PermissionList },
 ): { ingest: Consumer; deliver: Consumer; deliverSlow: Consumer } {
   const limits = deployedConcurrency();
   // Each delivery process's share of the CreateSchedule quota, from the concurrency deployed.
   const delivering = {
-    ...access,
+    // Only the delivery functions assume customers' roles (AWS endpoints, docs/destinations.md).
+    permissions: [...access.permissions, ...assumeCustomerRoles()],
     environment: {
       ...access.environment,
       RETRY_SCHEDULES_PER_SECOND: String(retrySchedulesPerInstance(limits)),

@@ -525,6 +525,28 @@ describe("functions (infra/functions.ts, infra/api.ts, infra/access.ts)", async 
   const { rec } = await deploy("dev");
   const fns = functionsOf(rec);
 
+  it("only the two delivery functions may assume customers' roles, with a hookrelay external id, never this account's (docs/destinations.md)", () => {
+    for (const fn of fns) {
+      const assume = (fn.permissions as Statement[]).filter((s) =>
+        s.actions.some((a) => a.startsWith("sts:")),
+      );
+      if (fn.id === "DeliveryQueueSubscriber" || fn.id === "DeliverySlowQueueSubscriber") {
+        expect(assume.map((s) => unwrap(s) as Statement)).toEqual([
+          {
+            actions: ["sts:AssumeRole"],
+            resources: ["arn:aws:iam::*:role/*"],
+            conditions: [
+              { test: "StringLike", variable: "sts:ExternalId", values: ["hookrelay-*"] },
+              { test: "StringNotEquals", variable: "aws:ResourceAccount", values: ["123456789012"] },
+            ],
+          },
+        ]);
+      } else expect(assume, fn.id).toEqual([]);
+      // Every function can show the trust policy (the API) or needs the account: the same one.
+      expect(fn.environment.HOOKRELAY_ACCOUNT_ID).toBe("123456789012");
+    }
+  });
+
   it("five functions: scheduled work, API, ingest, delivery, slow-lane delivery", () => {
     expect(fns.map((f) => f.id).sort()).toEqual([
       "Api$default",

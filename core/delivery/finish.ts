@@ -22,7 +22,8 @@ import type { AttemptResult } from "./attempt.js";
 import { applyHealth, type HealthObservation } from "./health.js";
 import { type LogWrite, writeLog } from "./log-writes.js";
 import { pointerOf, retryEntry } from "./pointer.js";
-import { type Decision, GONE, type Lane, type Resend, TARGET_DELETED, type Task } from "./policy/decide.js";
+import { type Decision, GONE, type Lane, type Resend, type Task } from "./policy/decide.js";
+import { TARGET_DELETED } from "./policy/stop.js";
 import { deliveryEntry } from "./records.js";
 
 export interface Processed {

@@ -147,6 +147,7 @@ export function installSst(stage: string): { rec: Recording; restore: () => void
     },
     getCallerIdentityOutput: () => ({ accountId: new Out("123456789012") }),
     getRegionOutput: () => ({ region: new Out("us-east-1") }),
+    getPartitionOutput: () => ({ partition: new Out("aws") }),
   };
   const globals: Record<string, unknown> = {
     sst,

@@ -24,6 +24,7 @@ import type { DeliveryUpdate } from "../records.js";
 import { openUntil, parkDelaySeconds } from "./breaker.js";
 import { nextStep } from "./next-step.js";
 import { deferSeconds } from "./rate-limit.js";
+import { stopOf } from "./stop.js";
 
 export type Lane = "fast" | "slow";
 
@@ -85,8 +86,8 @@ export interface Records {
   health?: { ok: boolean };
   /** A change of the endpoint itself. */
   endpoint?: "disable" | "slow";
-  /** Why "disable": a 410 Gone (absent) or an AWS target that no longer exists. */
-  disabledBy?: "target_deleted";
+  /** Why "disable": a 410 Gone or an AWS target that no longer exists (policy/stop.ts). */
+  disabledBy?: "gone" | "target_deleted";
 }
 
 export interface Decision {
@@ -163,50 +164,24 @@ function afterRequest(task: Task, endpoint: EndpointRecord, outcome: Outcome, ct
       { endpoint: "slow" },
     );
   }
-  if (outcome.failure?.kind === "status" && outcome.failure.status === 410) {
-    // Standard Webhooks: 410 Gone means "stop sending". Disabled, visibly (status and
-    // last_error on the endpoint); the delivery is parked and resumes when it is re-enabled.
-    const reason = "endpoint answered 410 Gone and was disabled; delivered when it is re-enabled";
-    // records.endpoint "disable": the executor (finish.ts) disables it with GONE.
+  const stop = stopOf(outcome);
+  if (stop?.kind === "disable") {
+    // Disabled by the executor (finish.ts); the delivery is parked until it is re-enabled.
+    const code = stop.by === "gone" ? 410 : outcome.status;
+    const delivery = closed("skipped", ctx.attempt, stop.reason, code);
     return {
       action: { kind: "ack" },
-      records: { delivery: closed("skipped", ctx.attempt, reason, 410), attempt: {}, endpoint: "disable" },
+      records: { delivery, attempt: {}, endpoint: "disable", disabledBy: stop.by },
     };
   }
-  if (outcome.failure?.kind === "target-missing") {
-    // An AWS target that no longer exists (a deleted queue, topic, bus or bucket) is AWS's 410:
-    // disabled with TARGET_DELETED, the delivery parked until the endpoint is re-enabled.
-    const reason = `${outcome.error}; the endpoint was disabled, delivered when it is re-enabled`;
+  if (stop?.kind === "give-up") {
+    // Dead-lettered now, with the attempt recorded (replayable once the cause is fixed).
     return {
-      action: { kind: "ack" },
-      records: {
-        delivery: closed("skipped", ctx.attempt, reason, outcome.status),
-        attempt: {},
-        endpoint: "disable",
-        disabledBy: "target_deleted",
-      },
+      action: { kind: "dead-letter", reason: stop.reason, attempts: ctx.attempt },
+      records: answered(outcome, ctx, { status: "failed", nextAttemptAt: null }),
     };
   }
-  if (failsFast(outcome)) return giveUp(outcome, ctx);
   return retryOrGiveUp(task, endpoint, outcome, ctx);
-}
-
-/**
- * Failures no retry can mend: AWS refused the role or the call (the customer must change a
- * policy; `POST …/test` tells when it is fixed), or the event is over the target's size limit.
- */
-function failsFast(outcome: Outcome): boolean {
-  const kind = outcome.failure?.kind;
-  return kind === "access-denied" || kind === "too-large";
-}
-
-/** Dead-lettered now, with the attempt recorded (replayable once the cause is fixed). */
-function giveUp(outcome: Outcome, ctx: DecideContext): Decision {
-  const reason = `not retried: ${outcome.error ?? "failed"}`;
-  return {
-    action: { kind: "dead-letter", reason, attempts: ctx.attempt },
-    records: answered(outcome, ctx, { status: "failed", nextAttemptAt: null }),
-  };
 }
 
 /**
@@ -313,9 +288,6 @@ export const BREAKER_PARKED = "endpoint failing for a long time; delivered when 
 
 /** Why an endpoint that answered 410 Gone is disabled (its `last_error`). */
 export const GONE = "410 Gone: the receiver asked to stop; re-enable to resume";
-
-/** Why an endpoint whose AWS target no longer exists is disabled (its `last_error` starts so). */
-export const TARGET_DELETED = "the AWS target no longer exists; re-enable once it is back";
 
 /** Why a delivery to a disabled endpoint is parked (`skipped`). */
 export const PARKED = "endpoint disabled; delivered when it is re-enabled";

@@ -1,0 +1,102 @@
+/**
+ * The delivery decision on the AWS failure kinds (core/delivery/policy/stop.ts via decide.ts),
+ * as pure rows: access denied and too large fail fast, a deleted target disables, throttling
+ * and AWS 5xx retry on the schedule like an HTTP 503.
+ */
+import { describe, expect, it } from "vitest";
+import { type DecideContext, decide, type Outcome } from "../../core/delivery/policy/decide.js";
+import { newEndpointRecord } from "../../core/endpoints/record.js";
+import { failureMessage, type SendFailure } from "../../core/model/send.js";
+import { taskFor } from "../../core/model/task.js";
+
+const now = new Date("2026-01-01T12:00:00Z");
+const ctx: DecideContext = {
+  now,
+  lane: "fast",
+  attempt: 1,
+  slowLane: true,
+  random: () => 0.5,
+  config: {
+    retry: { scheduleSeconds: [5, 300], timeFactor: 1, jitter: 0 },
+    isolation: {
+      breakerFailures: 10,
+      breakerCooldownSeconds: 60,
+      fastLaneBudgetMs: 2000,
+      slowLaneSeconds: 600,
+      shortWaitSeconds: 60,
+      breakerCooldownMaxSeconds: 3600,
+      windowSeconds: 60,
+      windowMinRequests: 20,
+      breakerFailureRate: 0.8,
+      slowFraction: 0.5,
+    },
+  },
+};
+const endpoint = newEndpointRecord(
+  { org_id: "org_a", url: "https://sqs.us-east-1.amazonaws.com/1/q", secret: "whsec_x" },
+  now,
+);
+const task = taskFor(
+  { org_id: "org_a", id: "msg_1", type: "t", created_at: now.toISOString(), agent_id: null, data: {} },
+  endpoint.id,
+  "event",
+);
+const failed = (failure: SendFailure, status: number | null = 400): Outcome => ({
+  ok: false,
+  status,
+  failure,
+  error: failureMessage(failure),
+  retryAfterSeconds: null,
+});
+
+describe("AWS failures in the delivery decision", () => {
+  it("access denied: dead-lettered after the first attempt, the attempt and last error recorded", () => {
+    const d = decide(task, endpoint, failed({ kind: "access-denied", message: "no" }, 403), ctx);
+    expect(d.action).toEqual({ kind: "dead-letter", reason: "not retried: access denied: no", attempts: 1 });
+    expect(d.records).toMatchObject({
+      delivery: { status: "failed", lastError: "access denied: no" },
+      attempt: {},
+      health: { ok: false },
+    });
+  });
+
+  it("too large: dead-lettered at once", () => {
+    const d = decide(
+      task,
+      endpoint,
+      failed({ kind: "too-large", bytes: 300_000, limit: 262_144 }, null),
+      ctx,
+    );
+    expect(d.action.kind).toBe("dead-letter");
+  });
+
+  it("a deleted target: the endpoint disabled, the delivery parked", () => {
+    const d = decide(task, endpoint, failed({ kind: "target-missing", message: "QueueDoesNotExist" }), ctx);
+    expect(d.action).toEqual({ kind: "ack" });
+    expect(d.records).toMatchObject({
+      endpoint: "disable",
+      disabledBy: "target_deleted",
+      delivery: { status: "skipped" },
+    });
+  });
+
+  it("throttling and AWS 5xx: retried on the schedule", () => {
+    for (const f of [
+      { kind: "throttled", message: "slow down" },
+      { kind: "aws-error", code: "InternalError", status: 500, message: "x" },
+    ] as SendFailure[]) {
+      const d = decide(task, endpoint, failed(f), ctx);
+      expect(d.action).toEqual({ kind: "visibility", seconds: 5 });
+      expect(d.records.delivery).toMatchObject({ status: "retrying" });
+    }
+  });
+
+  it("a 410 Gone still disables as before", () => {
+    const d = decide(task, endpoint, failed({ kind: "status", status: 410 }, 410), ctx);
+    expect(d.records).toMatchObject({
+      endpoint: "disable",
+      disabledBy: "gone",
+      delivery: { lastStatusCode: 410 },
+    });
+  });
+});
