@@ -30,6 +30,7 @@ import { organizationsRoutes } from "./routes/organizations.js";
 import { portalSessionsRoutes } from "./routes/portal-sessions.js";
 import { retentionRoutes } from "./routes/retention.js";
 import { tasksRoutes } from "./routes/tasks.js";
+import { awsCreateBody } from "./schemas/endpoints.js";
 
 export interface AppOptions {
   /** Reports each part's health ("ok" or a short problem); default: DynamoDB reachability. */
@@ -111,6 +112,8 @@ function describeApi(app: OpenAPIHono<ApiEnv>): void {
     description: "The same API key in an `X-API-Key` header, for clients that send it there",
   });
   describeOperationalWebhooks(app);
+  // CreateEndpoint names it (https | the AWS types); zod's union alone would flatten it away.
+  app.openAPIRegistry.register("CreateAwsEndpoint", awsCreateBody);
   // `servers` is the origin the document was fetched from: each deployment describes itself.
   app.doc31("/openapi.json", (c) => ({
     openapi: "3.1.0",

@@ -128,7 +128,7 @@ const awsCreate = <T extends AwsEndpointType>(type: T, name: string) =>
   z.strictObject({ ...awsCreateFields(type), ...awsSettings, ...secretInput }).openapi(name);
 
 /** The AWS types, discriminated by their required `type` (OpenAPI: a discriminator with its mapping). */
-const awsCreateBody = z
+export const awsCreateBody = z
   .discriminatedUnion("type", [
     awsCreate("aws_sqs", "CreateSqsEndpoint"),
     awsCreate("aws_sns", "CreateSnsEndpoint"),
@@ -142,6 +142,11 @@ const awsCreateBody = z
  * levels, so generated clients keep `type` optional for https and required for the others.
  */
 export const createEndpointBody = z.union([httpsCreate, awsCreateBody]).openapi("CreateEndpoint", {
+  // Two levels, not flattened: the AWS member keeps its discriminator (its `type` is required).
+  anyOf: [
+    { $ref: "#/components/schemas/CreateHttpsEndpoint" },
+    { $ref: "#/components/schemas/CreateAwsEndpoint" },
+  ],
   example: {
     url: "https://your-app.com/webhooks/hookrelay",
     event_types: ["voice.call.ended"],
