@@ -93,7 +93,7 @@ async function updateEndpoints(deps: Deps, decided: Processed[]): Promise<void> 
     const { records } = p.decision!;
     if (!p.endpoint || !p.result) continue;
     const key = `${p.endpoint.org_id}/${p.endpoint.id}`;
-    if (records.endpoint === "disable") gone.set(key, { e: p.endpoint, why: disableOf(records, p.result) });
+    if (records.endpoint === "disable") gone.set(key, { e: p.endpoint, why: disableOf(p.result) });
     if (!records.health) continue;
     const group = byEndpoint.get(key) ?? { endpoint: p.endpoint, observations: [] };
     group.observations.push({
@@ -134,9 +134,9 @@ interface Disable {
   lastError: string;
 }
 
-/** Why the decision disables the endpoint: a 410 Gone, or its AWS target was deleted. */
-function disableOf(records: Decision["records"], result: AttemptResult): Disable {
-  if (records.disabledBy !== "target_deleted") return { by: "gone", lastError: GONE };
+/** Why the decision disables the endpoint: a 410 Gone, or its AWS target was deleted (policy/stop.ts). */
+function disableOf(result: AttemptResult): Disable {
+  if (result.outcome.failure?.kind !== "target-missing") return { by: "gone", lastError: GONE };
   return { by: "target_deleted", lastError: `${TARGET_DELETED} (${result.outcome.error ?? "not found"})` };
 }
 

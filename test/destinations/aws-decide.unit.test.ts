@@ -75,7 +75,6 @@ describe("AWS failures in the delivery decision", () => {
     expect(d.action).toEqual({ kind: "ack" });
     expect(d.records).toMatchObject({
       endpoint: "disable",
-      disabledBy: "target_deleted",
       delivery: { status: "skipped" },
     });
   });
@@ -95,7 +94,6 @@ describe("AWS failures in the delivery decision", () => {
     const d = decide(task, endpoint, failed({ kind: "status", status: 410 }, 410), ctx);
     expect(d.records).toMatchObject({
       endpoint: "disable",
-      disabledBy: "gone",
       delivery: { lastStatusCode: 410 },
     });
   });

@@ -86,8 +86,6 @@ export interface Records {
   health?: { ok: boolean };
   /** A change of the endpoint itself. */
   endpoint?: "disable" | "slow";
-  /** Why "disable": a 410 Gone or an AWS target that no longer exists (policy/stop.ts). */
-  disabledBy?: "gone" | "target_deleted";
 }
 
 export interface Decision {
@@ -167,22 +165,18 @@ function afterRequest(task: Task, endpoint: EndpointRecord, outcome: Outcome, ct
   const stop = stopOf(outcome);
   if (stop?.kind === "disable") {
     // Disabled by the executor (finish.ts); the delivery is parked until it is re-enabled.
-    const code = stop.by === "gone" ? 410 : outcome.status;
-    const delivery = closed("skipped", ctx.attempt, stop.reason, code);
-    return {
-      action: { kind: "ack" },
-      records: { delivery, attempt: {}, endpoint: "disable", disabledBy: stop.by },
-    };
+    const delivery = closed("skipped", ctx.attempt, stop.reason, stop.by === "gone" ? 410 : outcome.status);
+    return { action: { kind: "ack" }, records: { delivery, attempt: {}, endpoint: "disable" } };
   }
-  if (stop?.kind === "give-up") {
-    // Dead-lettered now, with the attempt recorded (replayable once the cause is fixed).
-    return {
-      action: { kind: "dead-letter", reason: stop.reason, attempts: ctx.attempt },
-      records: answered(outcome, ctx, { status: "failed", nextAttemptAt: null }),
-    };
-  }
+  if (stop?.kind === "give-up") return giveUp(outcome, ctx, stop.reason);
   return retryOrGiveUp(task, endpoint, outcome, ctx);
 }
+
+/** Dead-lettered with this attempt recorded (replayable). */
+const giveUp = (outcome: Outcome, ctx: DecideContext, reason: string): Decision => ({
+  action: { kind: "dead-letter", reason, attempts: ctx.attempt },
+  records: answered(outcome, ctx, { status: "failed", nextAttemptAt: null }),
+});
 
 /**
  * What every answered attempt records: the delivery's new state (its count, the answer, then
@@ -211,10 +205,7 @@ function retryOrGiveUp(task: Task, endpoint: EndpointRecord, outcome: Outcome, c
   });
   if (step.kind === "exhausted") {
     const reason = `retries exhausted after ${attempt} attempt(s): ${outcome.error ?? "failed"}`;
-    return {
-      action: { kind: "dead-letter", reason, attempts: attempt },
-      records: answered(outcome, ctx, { status: "failed", nextAttemptAt: null }),
-    };
+    return giveUp(outcome, ctx, reason);
   }
   const nextAttemptAt = new Date(ctx.now.getTime() + step.delaySeconds * 1000);
   const records = answered(outcome, ctx, { status: "retrying", nextAttemptAt });
@@ -286,8 +277,7 @@ function park(task: Task, until: string, made: number, ctx: DecideContext): Deci
 /** Why a delivery is parked in the table while its endpoint's breaker stays open. */
 export const BREAKER_PARKED = "endpoint failing for a long time; delivered when it recovers";
 
-/** Why an endpoint that answered 410 Gone is disabled (its `last_error`). */
-export const GONE = "410 Gone: the receiver asked to stop; re-enable to resume";
+export { GONE } from "./stop.js";
 
 /** Why a delivery to a disabled endpoint is parked (`skipped`). */
 export const PARKED = "endpoint disabled; delivered when it is re-enabled";

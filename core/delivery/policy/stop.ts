@@ -7,12 +7,15 @@
  */
 import type { SendOutcome } from "../../model/index.js";
 
+/** Why an endpoint that answered 410 Gone is disabled (its `last_error`). */
+export const GONE = "410 Gone: the receiver asked to stop; re-enable to resume";
+
 /** Why an endpoint whose AWS target no longer exists is disabled (its `last_error` starts so). */
 export const TARGET_DELETED = "the AWS target no longer exists; re-enable once it is back";
 
 export type Stop =
-  | { kind: "disable"; by: "gone" | "target_deleted"; reason: string }
-  | { kind: "give-up"; reason: string };
+  /** finish.ts disables the endpoint with GONE or TARGET_DELETED, by the attempt's failure. */
+  { kind: "disable"; by: "gone" | "target_deleted"; reason: string } | { kind: "give-up"; reason: string };
 
 export function stopOf(outcome: Pick<SendOutcome, "failure" | "error">): Stop | null {
   const f = outcome.failure;
