@@ -46,6 +46,7 @@ import {
   deliveryStore,
   endpointHandleStore,
   endpointStore,
+  erasureStore,
   eventTypeStore,
   fanoutStore,
   filterCountStore,
@@ -131,6 +132,7 @@ function storesOn(db: Db, config: Config, o: Partial<Deps> & Ports): Deps {
     orgStore: orgs,
     portalSessionStore: o.portalSessionStore ?? portalSessionStore(db),
     taskStore: o.taskStore ?? taskStore(db),
+    erasureStore: o.erasureStore ?? erasureStore(db),
   };
 }
 

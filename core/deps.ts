@@ -24,6 +24,7 @@ import type {
   DeliveryStore,
   EndpointHandleStore,
   EndpointStore,
+  ErasureStore,
   EventTypeStore,
   FanoutStore,
   FilterCountStore,
@@ -91,6 +92,8 @@ export interface Deps {
   portalSessionStore: PortalSessionStore;
   /** Tracked tasks and their item claims (core/store/tasks.ts, core/tasks). */
   taskStore: TaskStore;
+  /** Erasures: the subject index, payload removal, the audit items (core/store/erasures.ts, core/erasure). */
+  erasureStore: ErasureStore;
 }
 
 /** One endpoint's health writes made by this process (so a cached record does not repeat them). */

@@ -24,6 +24,7 @@ import { apiKeysRoutes } from "./routes/api-keys.js";
 import { deliveriesRoutes } from "./routes/deliveries.js";
 import { endpointFilterRoutes, jwksRoutes } from "./routes/endpoint-filters.js";
 import { endpointsRoutes } from "./routes/endpoints.js";
+import { erasuresRoutes } from "./routes/erasures.js";
 import { eventTypesRoutes } from "./routes/event-types.js";
 import { eventsRoutes } from "./routes/events.js";
 import { organizationsRoutes } from "./routes/organizations.js";
@@ -170,6 +171,7 @@ export function createApp(deps: Deps, options: AppOptions = {}): OpenAPIHono<Api
   app.route("/v1", portalSessionsRoutes(deps));
   app.route("/v1", tasksRoutes(deps));
   app.route("/v1", retentionRoutes(deps));
+  app.route("/v1", erasuresRoutes(deps));
   mountProfiles(app, deps, guard);
 
   describeApi(app);

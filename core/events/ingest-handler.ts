@@ -28,7 +28,7 @@ import type { SQSBatchItemFailure, SQSBatchResponse, SQSEvent, SQSRecord } from 
 import type { Deps, Uses } from "../deps.js";
 import { type FilterTally, filterTally } from "../filters/index.js";
 import { logger } from "../log/index.js";
-import { ServiceError, type StoredMessage } from "../model/index.js";
+import { ServiceError, type StoredMessage, validationError } from "../model/index.js";
 import { sendToDlq } from "../queue/index.js";
 import { completeFanout, scheduleFanout, sendUnderLeases } from "./fanout.js";
 import { fanoutCommand } from "./fanout-command.js";
@@ -101,7 +101,7 @@ async function processRecord(
   let claim: Claim;
   try {
     const sentAt = Number(record.attributes.SentTimestamp);
-    claim = await claimEvent(deps, body, {
+    claim = await claimEvent(deps, withSubjectAttribute(body, record), {
       sqsMessageId: record.messageId,
       sqsSentAt: Number.isFinite(sentAt) && sentAt > 0 ? new Date(sentAt) : undefined,
       tally,
@@ -130,6 +130,23 @@ async function processRecord(
     return undefined;
   }
   return claim.m.targets.length > 0 ? claim.m : undefined;
+}
+
+/**
+ * The `subject` SQS message attribute (docs/data.md): producers may tag an event with its data
+ * subject there instead of in the body. The body's own `subject` must then agree (a 400 for the
+ * DLQ otherwise); the event's schema bounds it either way.
+ */
+function withSubjectAttribute(body: unknown, record: SQSRecord): unknown {
+  const attr = record.messageAttributes?.subject?.stringValue;
+  if (attr === undefined || body === null || typeof body !== "object" || Array.isArray(body)) return body;
+  const own = (body as { subject?: unknown }).subject;
+  if (own !== undefined && own !== attr) {
+    throw validationError("the subject message attribute differs from the event's subject", [
+      { path: "subject", message: "differs from the subject message attribute" },
+    ]);
+  }
+  return { ...body, subject: attr };
 }
 
 /**

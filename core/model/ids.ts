@@ -6,7 +6,7 @@ import { encodeTime, monotonicFactory } from "ulid";
 
 const ulid = monotonicFactory();
 
-export type IdPrefix = "org" | "ep" | "msg" | "key" | "att" | "test" | "ps" | "task";
+export type IdPrefix = "org" | "ep" | "msg" | "key" | "att" | "test" | "ps" | "task" | "era";
 
 export function newId(prefix: IdPrefix, now: Date = new Date()): string {
   return `${prefix}_${ulid(now.getTime())}`;

@@ -45,6 +45,7 @@ export {
   isSlow,
   type RetiredSecret,
 } from "./endpoint.js";
+export { type ErasureRecord, type ErasureStatus, subjectDigest } from "./erasure.js";
 export {
   API_ERROR_CODES,
   type ApiErrorCode,

@@ -11,6 +11,7 @@ export { type DeliveryStore, deliveryStore } from "./deliveries.js";
 export { type EndpointHandleStore, endpointHandleStore } from "./endpoint-handles.js";
 export { type HealthStore, healthStore } from "./endpoint-health.js";
 export { type EndpointStore, endpointStore } from "./endpoints.js";
+export { type ErasureStore, erasureStore } from "./erasures.js";
 export { type EventTypeStore, eventTypeStore } from "./event-types.js";
 export { type FilterCountStore, filterCountStore } from "./filter-counts.js";
 export { createMemoryDb, type MemoryDb } from "./memory-db.js";

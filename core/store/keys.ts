@@ -14,7 +14,7 @@
  * | tracked task              | ORG#{org}                   | TASK#{taskId}      |                                              |
  * | task's item claim         | TASKITEM#{org}#{taskId}     | {itemKey}          |                                              |
  * | message (event)           | MSG#{org}#{s}               | {msgId}            | GSI2 (sparse, with a subject, until erased): |
- * |                           |                             |                    |  SUBJ#{org}#{subject} / {msgId}              |
+ * |                           |                             |                    |  SUBJ#{org}#{sha256(subject)} / {msgId}        |
  * | erasure (task and audit)  | ORG#{org}                   | ERASURE#{id}       |                                              |
  * | idempotency key (24 h)    | IDEM#{org}#{producerId}     | IDEM               |                                              |
  * | delivery log (attempt or  | LOG#{org}#{endpointId}#{s}  | {msgId}#{ulid}     | GSI2 (sparse, keys only, final failures):    |
@@ -73,12 +73,15 @@ export const keys = {
   messageListing: (org: string) => `MSG#${org}`,
   endpointAttemptListing: (org: string, endpointId: string) => `LOG#${org}#${endpointId}`,
   eventAttemptListing: (org: string, msgId: string) => `LOG#${org}#*#${msgId}`,
-  /** GSI2 keys of a message with a data subject: the index an erasure reads (core/store/erasures.ts). */
-  bySubject: (org: string, subject: string, msgId: string) => ({
-    gsi2pk: `SUBJ#${org}#${subject}`,
+  /**
+   * GSI2 keys of a message with a data subject, by the subject's digest (subjectDigest): the
+   * index an erasure reads (core/store/erasures.ts).
+   */
+  bySubject: (org: string, digest: string, msgId: string) => ({
+    gsi2pk: `SUBJ#${org}#${digest}`,
     gsi2sk: msgId,
   }),
-  subjectPk: (org: string, subject: string) => `SUBJ#${org}#${subject}`,
+  subjectPk: (org: string, digest: string) => `SUBJ#${org}#${digest}`,
   erasure: (org: string, id: string): Key => ({ pk: `ORG#${org}`, sk: `ERASURE#${id}` }),
   erasurePrefix: "ERASURE#",
   idempotency: (org: string, producerId: string): Key => ({ pk: `IDEM#${org}#${producerId}`, sk: "IDEM" }),

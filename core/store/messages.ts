@@ -10,7 +10,7 @@
 import type { AttributeValue } from "@aws-sdk/client-dynamodb";
 import { PutCommand } from "@aws-sdk/lib-dynamodb";
 import { encodeTime } from "ulid";
-import type { CursorKey, Page, StoredMessage } from "../model/index.js";
+import { type CursorKey, type Page, type StoredMessage, subjectDigest } from "../model/index.js";
 import { putAll } from "./batch-write.js";
 import { isConditionalCheckFailed } from "./conditional.js";
 import { cursorWithin } from "./cursor.js";
@@ -63,7 +63,7 @@ export function messageItem(
     ...keys.message(m.org_id, m.id),
     ...rest,
     ...(m.subject !== undefined && m.erased_at === undefined
-      ? keys.bySubject(m.org_id, m.subject, m.id)
+      ? keys.bySubject(m.org_id, subjectDigest(m.subject), m.id)
       : {}),
     ...(fanout_at ? { fanout_at } : {}),
     ...(leaseUntil ? { lease_until: leaseUntil } : {}),

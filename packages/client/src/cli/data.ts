@@ -1,9 +1,9 @@
 /**
- * hookrelay retention get|set: how long the organization's event payloads are kept
- * (docs/data.md); the erasure commands are beside them.
+ * hookrelay retention get|set: how long the organization's event payloads are kept; hookrelay
+ * erasures start|get|list and events erase-payload: erasing them (docs/data.md).
  */
 import { unwrap } from "../client.js";
-import { arg, type Command, UsageError } from "./command.js";
+import { arg, type Command, pageOptions, pageQuery, UsageError } from "./command.js";
 import { details, table } from "./output.js";
 
 /** `--days` of `retention set`: an integer day count, or `default`. */
@@ -34,6 +34,40 @@ export const dataCommands: Record<string, Command> = {
     async run(ctx) {
       const days = daysArg(arg(ctx, 0, "days"));
       const r = await unwrap(ctx.client().PUT("/v1/retention", { body: { days } }));
+      ctx.out.result(r, () => details(r));
+    },
+  },
+  "erasures start": {
+    usage: "<subject>",
+    async run(ctx) {
+      const subject = arg(ctx, 0, "subject");
+      const r = await unwrap(ctx.client().POST("/v1/erasures", { body: { subject } }));
+      ctx.out.result(r, () => details(r));
+    },
+  },
+  "erasures get": {
+    usage: "<erasure_id>",
+    async run(ctx) {
+      const id = arg(ctx, 0, "erasure id");
+      const r = await unwrap(ctx.client().GET("/v1/erasures/{id}", { params: { path: { id } } }));
+      ctx.out.result(r, () => details(r));
+    },
+  },
+  "erasures list": {
+    usage: "[--limit N] [--cursor C]",
+    options: pageOptions,
+    async run(ctx) {
+      const page = await unwrap(ctx.client().GET("/v1/erasures", { params: { query: pageQuery(ctx) } }));
+      ctx.out.result(page, () =>
+        table(page.data, ["id", "kind", "status", "erased", "requested_by", "requested_at", "event_id"]),
+      );
+    },
+  },
+  "events erase-payload": {
+    usage: "<event_id>",
+    async run(ctx) {
+      const id = arg(ctx, 0, "event id");
+      const r = await unwrap(ctx.client().DELETE("/v1/events/{id}/payload", { params: { path: { id } } }));
       ctx.out.result(r, () => details(r));
     },
   },
