@@ -57,6 +57,7 @@ import {
   pingStore,
   portalSessionStore,
   rateLimitStore,
+  replaySource,
   scheduleStore,
   taskStore,
 } from "./store/index.js";
@@ -133,6 +134,7 @@ function storesOn(db: Db, config: Config, o: Partial<Deps> & Ports): Deps {
     portalSessionStore: o.portalSessionStore ?? portalSessionStore(db),
     taskStore: o.taskStore ?? taskStore(db),
     erasureStore: o.erasureStore ?? erasureStore(db),
+    replaySource: o.replaySource ?? replaySource(db),
   };
 }
 

@@ -34,6 +34,7 @@ import type {
   PingStore,
   PortalSessionStore,
   RateLimitStore,
+  ReplaySource,
   ScheduleStore,
   TaskStore,
 } from "./store/index.js";
@@ -94,6 +95,8 @@ export interface Deps {
   taskStore: TaskStore;
   /** Erasures: the subject index, payload removal, the audit items (core/store/erasures.ts, core/erasure). */
   erasureStore: ErasureStore;
+  /** What a replay task pages through: the recovery index, or an organization's messages (core/store/replay-source.ts). */
+  replaySource: ReplaySource;
 }
 
 /** One endpoint's health writes made by this process (so a cached record does not repeat them). */

@@ -12,7 +12,13 @@
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
 import type { Deps } from "../deps.js";
 import { logger } from "../log/index.js";
-import { type DeliveryTask, type EndpointRecord, type QueuedTask, queuedTask } from "../model/index.js";
+import {
+  type DeliveryTask,
+  type EndpointRecord,
+  type QueuedTask,
+  queuedTask,
+  taskId,
+} from "../model/index.js";
 import { type AttemptResult, attemptDelivery } from "./attempt.js";
 import { entryOf, finishBatch, type Processed } from "./finish.js";
 import { moveToSlowLane, wakeWhenHalfOpen } from "./health.js";
@@ -85,7 +91,9 @@ async function processRecord(deps: Deps, record: SQSRecord, opts: Options): Prom
   const task: Task = parsed.task;
   const endpoint = await deps.endpoints.cached(task.org_id, task.endpoint_id);
   const counted = await attemptNumber(deps, task, record);
-  if (counted === "done") return { record, task, decision: { action: { kind: "ack" }, records: {} } };
+  if (counted === "done" || !(await claimed(deps, task))) {
+    return { record, task, decision: { action: { kind: "ack" }, records: {} } };
+  }
   const { early, ...policy } = opts;
   const ctx: DecideContext = { ...policy, ...counted, now: deps.now(), config: deps.config };
 
@@ -167,6 +175,25 @@ async function attemptNumber(
   const made =
     current?.status === "retrying" ? Math.max(task.attempt_base, current.attempts) : task.attempt_base;
   return { attempt: made + 1, notBefore };
+}
+
+/**
+ * A task sent by a run of a tracked task (a replay) goes on only if its item is that run's:
+ * a copy a resumed run sent again after a crash is dropped here (docs/tasks.md, "Exactly once").
+ */
+async function claimed(deps: Deps, task: Task): Promise<boolean> {
+  if (!task.claim) return true;
+  const item = taskId(task.msg_id, task.endpoint_id);
+  const mine = await deps.taskStore.claimItem(
+    task.org_id,
+    task.claim.task_id,
+    item,
+    task.claim.run,
+    deps.now(),
+  );
+  if (!mine)
+    logger.info("replayed delivery dropped: another run of its task sent it", { msg_id: task.msg_id });
+  return mine;
 }
 
 /** Half-open: one task (in any process) claims the probe; the claim re-arms the breaker. */

@@ -15,3 +15,4 @@ export {
 export { createDeliveryHandler } from "./handler.js";
 export { createMaintenanceHandler, type MaintenanceResult } from "./maintenance.js";
 export { recoverEndpoint, resendDelivery } from "./recovery.js";
+export { type ReplayRequest, replayTask, startReplay } from "./replay.js";

@@ -33,7 +33,7 @@ import { wakeWhenHalfOpen } from "./health.js";
 import { deliveryEntry } from "./records.js";
 import { stuckDeliveries } from "./stuck.js";
 
-function pendingEntry(deps: Clock, task: DeliveryTask): DeliveryLogEntry {
+export function pendingEntry(deps: Clock, task: DeliveryTask): DeliveryLogEntry {
   return deliveryEntry(deps, task, {
     status: "pending",
     attempts: 0,
@@ -43,7 +43,7 @@ function pendingEntry(deps: Clock, task: DeliveryTask): DeliveryLogEntry {
   });
 }
 
-function requireEnabled(endpoint: EndpointRecord): void {
+export function requireEnabled(endpoint: EndpointRecord): void {
   if (endpoint.status === "disabled") {
     throw conflict("endpoint_disabled", "the endpoint is disabled; enable it before sending to it again");
   }

@@ -166,7 +166,7 @@ async function recoverableDeliveries(
   return { deliveries: out.slice(0, max), more: more || out.length > max };
 }
 
-function refOf(item: Record<string, unknown>, endpointId: string): RecoverableRef {
+export function refOf(item: Record<string, unknown>, endpointId: string): RecoverableRef {
   const gsi2sk = String(item.gsi2sk);
   const cut = gsi2sk.lastIndexOf("#");
   return {

@@ -22,6 +22,12 @@ export { type OrgStore, orgStore } from "./orgs.js";
 export { type PingStore, pingStore } from "./ping.js";
 export { type PortalSessionStore, portalSessionStore } from "./portal-sessions.js";
 export { type RateLimitStore, rateLimitStore, type TakenSlot } from "./rate-limit.js";
+export {
+  type ReplayItem,
+  type ReplaySource,
+  type ReplayStatus,
+  replaySource,
+} from "./replay-source.js";
 export { type ScheduleStore, scheduleStore } from "./schedules.js";
 export type { Db } from "./table.js";
 export { type TaskProgress, type TaskStore, taskStore } from "./tasks.js";

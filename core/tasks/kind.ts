@@ -44,6 +44,12 @@ export interface TaskStepResult {
   finished: boolean;
   /** Ends the task as failed with this reason (a failure that repeating cannot fix). */
   fatal?: string;
+  /**
+   * Work that must follow the save of this step, never precede it: what would hide the step's
+   * items from a repeat of it (a replay takes them out of the recovery index). A crash before
+   * the save repeats the step with its items still there; one after leaves them there.
+   */
+  commit?: () => Promise<void>;
 }
 
 export interface TaskKind<P = unknown> {

@@ -60,6 +60,7 @@ async function steps(deps: Deps, kind: TaskKind<unknown>, claimed: TaskRecord, p
     }
     const handOver = performance.now() - started >= deps.config.tasks.runSeconds * 1000;
     if (!(await save(deps, task, step, handOver))) return { done: "stopped" } as const;
+    await step.commit?.();
     if (step.finished || step.fatal) return { done: "finished" } as const;
     Object.assign(task, { cursor: step.cursor, errors: 0, total: step.total ?? task.total });
     if (handOver) {

@@ -269,6 +269,18 @@ describe("hookrelay CLI", { timeout: 240_000 }, () => {
     const cancel = await hookrelay(["tasks", "cancel", task.id]);
     expect(cancel.code).toBe(1);
     expect(cancel.stderr.trim()).toMatch(/^error: task_finished \(HTTP 409\)/);
+
+    // A replay with --wait: started, followed to its end (nothing failed in the window: total 0).
+    const ep = JSON.parse((await hookrelay(["endpoints", "create", "--url", receiver.url, "--json"])).stdout);
+    const replay = await hookrelay(["replay", ep.id, "--since", "2026-01-01T00:00:00Z", "--wait", "--json"]);
+    expect(replay.code).toBe(0);
+    expect(JSON.parse(replay.stdout)).toMatchObject({
+      kind: "replay",
+      status: "succeeded",
+      total: 0,
+      done: 0,
+    });
+    expect(replay.stderr).toMatch(/\[#+\] 100% 0\/0/);
   });
 
   it("counts the delivery DLQ of the local stack (dlq redrive --dry-run)", async () => {

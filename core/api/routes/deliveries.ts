@@ -1,6 +1,7 @@
 /**
  * The attempt log and recovery: attempts per endpoint and per event (newest first,
- * filterable by outcome), resend one delivery, recover an endpoint's failed deliveries.
+ * filterable by outcome), resend one delivery, recover an endpoint's failed deliveries, and
+ * replay them as a tracked task (core/delivery/replay.ts).
  * Reads: any role. Resend and recover: admin (docs/design.md "Where each policy lives": writes need admin).
  */
 import type { z } from "@hono/zod-openapi";
@@ -11,6 +12,7 @@ import {
   eventAttempts,
   recoverEndpoint,
   resendDelivery,
+  startReplay,
 } from "../../delivery/index.js";
 import type { Deps } from "../../deps.js";
 import { pageBody, pageOf, pageQuery } from "../pagination.js";
@@ -26,11 +28,13 @@ import {
   eventAttemptsParam,
   recoverBody,
   recoverResult,
+  replayBody,
   resendParam,
   resendResult,
   statsQuery,
   toAttemptView,
 } from "../schemas/deliveries.js";
+import { taskCreated } from "../schemas/tasks.js";
 
 const endpoints = routes("Webhook endpoints");
 const events = routes("Events");
@@ -64,6 +68,11 @@ const resend = events.post("/events/{id}/endpoints/{endpoint_id}/resend", "admin
 const recover = endpoints.post("/webhook-endpoints/{id}/recover", "admin", "recoverEndpoint", {
   request: { params: endpointAttemptsParam, body: recoverBody },
   responses: ok(202, "Enqueued", recoverResult).errors(400, 403, 404, 409, 413, 415),
+});
+
+const replay = endpoints.post("/webhook-endpoints/{id}/replay", "admin", "replayEndpoint", {
+  request: { params: endpointAttemptsParam, body: replayBody },
+  responses: ok(202, "Started", taskCreated).errors(400, 403, 404, 409, 413, 415),
 });
 
 export function deliveriesRoutes(deps: Deps) {
@@ -112,6 +121,11 @@ export function deliveriesRoutes(deps: Deps) {
     const { id } = c.req.valid("param");
     const res = await recoverEndpoint(deps, orgOf(c), id, c.req.valid("json").since, typeScope(c));
     return c.json(res, 202);
+  });
+  app.openapi(replay, async (c) => {
+    const { id } = c.req.valid("param");
+    const task = await startReplay(deps, orgOf(c), id, c.req.valid("json"), typeScope(c));
+    return c.json({ task_id: task.id, status: task.status }, 202);
   });
   return app;
 }

@@ -19,7 +19,7 @@ export const attemptView = z
     error: z.string().nullable().openapi({
       description: "Why the attempt failed: `HTTP 500`, `timed out after 5000 ms`, an SSRF refusal, …",
     }),
-    trigger: z.string().openapi({ description: "event, resend, recover or test" }),
+    trigger: z.string().openapi({ description: "event, resend, recover, replay or test" }),
   })
   .openapi("Attempt");
 export type AttemptView = z.infer<typeof attemptView>;
@@ -79,6 +79,30 @@ export const recoverResult = z
     more: z.boolean().openapi({ description: "true when more remain: call again with the same `since`" }),
   })
   .openapi("RecoverResult");
+
+export const replayBody = z
+  .strictObject({
+    since: z.iso.datetime({ offset: true }).openapi({
+      description:
+        "From this time: when the delivery failed (`failed`) or was parked (`skipped`), or when the event was created (`all`)",
+      example: "2026-03-16T00:00:00Z",
+    }),
+    until: z.iso
+      .datetime({ offset: true })
+      .optional()
+      .openapi({ description: "Up to this time (exclusive); default: when the task starts" }),
+    status: z.enum(["failed", "skipped", "all"]).optional().openapi({
+      description:
+        "`failed` (default): failed or abandoned deliveries; `skipped`: those parked while the endpoint was disabled; `all`: every event meant for the endpoint",
+    }),
+    event_types: z
+      .array(z.string().min(1).max(200))
+      .min(1)
+      .max(100)
+      .optional()
+      .openapi({ description: "Only events of these types (exact names)" }),
+  })
+  .openapi("ReplayEndpoint", { example: { since: "2026-03-16T00:00:00Z", status: "skipped" } });
 
 export const attemptDetailParam = resendParam.extend(
   pathId("att_01JQ3Z7Y8K4M2N6P9R1S3T5V7W", "attempt_id").shape,

@@ -1,7 +1,11 @@
-/** hookrelay resend | recover: deliver again, one delivery or every recoverable one since a time. */
+/**
+ * hookrelay resend | recover | replay: deliver again, one delivery, every recoverable one
+ * since a time, or a replay task (`--wait` follows it with a progress bar).
+ */
 import { unwrap } from "../client.js";
-import { arg, type Command, flag, UsageError } from "./command.js";
+import { arg, type Command, choiceFlag, flag, UsageError } from "./command.js";
 import { details } from "./output.js";
+import { showTask } from "./tasks.js";
 
 export const recoveryCommands: Record<string, Command> = {
   resend: {
@@ -40,6 +44,42 @@ export const recoveryCommands: Record<string, Command> = {
         ctx.out.progress(`recovering… ${total.count} re-enqueued so far`);
       }
       ctx.out.result(total, () => `re-enqueued ${total.count} delivery(ies); ${total.expired} expired`);
+    },
+  },
+  replay: {
+    usage:
+      "<endpoint_id> --since ISO_TIME [--until ISO_TIME] [--status failed|skipped|all] [--event-type T ...] [--wait]",
+    options: {
+      since: { type: "string" },
+      until: { type: "string" },
+      status: { type: "string" },
+      "event-type": { type: "string", multiple: true },
+      wait: { type: "boolean" },
+    },
+    async run(ctx) {
+      const id = arg(ctx, 0, "endpoint id");
+      const since = flag(ctx, "since");
+      if (!since) throw new UsageError("missing --since");
+      const until = flag(ctx, "until");
+      const status = choiceFlag(ctx, "status", ["failed", "skipped", "all"]);
+      const types = ctx.flags["event-type"];
+      const body = {
+        since,
+        ...(until && { until }),
+        status: status ?? "failed",
+        ...(Array.isArray(types) && types.length > 0 && { event_types: types }),
+      };
+      const started = await unwrap(
+        ctx.client().POST("/v1/webhook-endpoints/{id}/replay", { params: { path: { id } }, body }),
+      );
+      if (!ctx.flags.wait) {
+        ctx.out.result(
+          started,
+          () => `started ${started.task_id}: hookrelay tasks get ${started.task_id} --wait`,
+        );
+        return;
+      }
+      await showTask(ctx, started.task_id);
     },
   },
 };

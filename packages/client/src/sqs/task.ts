@@ -32,6 +32,11 @@ export const deliveryTask = z.object({
    * reads the stored event before sending and ends `erased` if it was.
    */
   erasable: z.boolean().optional(),
-  /** Why this task exists beyond the first fan-out: a manual resend or a bulk recovery. */
-  trigger: z.enum(["event", "resend", "recover", "test"]).default("event"),
+  /** Why this task exists beyond the first fan-out: a manual resend, a bulk recovery, a replay task. */
+  trigger: z.enum(["event", "resend", "recover", "test", "replay"]).default("event"),
+  /**
+   * Sent by a run of a tracked task (a replay): the delivery claims its item for that run
+   * before sending, so a copy sent again by a resumed run is dropped (docs/tasks.md).
+   */
+  claim: z.object({ task_id: z.string(), run: z.number().int().positive() }).optional(),
 });

@@ -1,0 +1,168 @@
+/**
+ * Replay as a tracked task (docs/recovery.md "Replay", docs/tasks.md): `POST
+ * /v1/webhook-endpoints/{id}/replay` starts a `replay` task; each step sends one page of the
+ * endpoint's deliveries again, whatever their number (20,000 is a few dozen steps):
+ *
+ * - `failed`: failed or abandoned deliveries (the recovery index), by when they failed;
+ * - `skipped`: deliveries parked while the endpoint was disabled ("what was missed");
+ * - `all`: every event created in the window that was meant for the endpoint.
+ *
+ * `until` is fixed when the task starts (default: then), so a delivery that fails again
+ * during the replay is not replayed twice by it. Each task carries a claim for its run: a
+ * copy sent again after a crash is dropped by the delivery function (handler.ts `claimed`).
+ * A replayed delivery is marked pending and leaves the recovery index, as a recover does.
+ */
+import * as z from "zod";
+import type { Deps, Uses } from "../deps.js";
+import { requireEndpoint } from "../endpoints/index.js";
+import { mapLimit } from "../lib/index.js";
+import {
+  type CursorKey,
+  type DeliveryTask,
+  type StoredMessage,
+  taskFor,
+  validationError,
+} from "../model/index.js";
+import { enqueueTasks } from "../queue/index.js";
+import { startTask, type TaskKind, type TaskStepInput, type TaskStepResult } from "../tasks/index.js";
+import { pendingEntry, requireEnabled } from "./recovery.js";
+
+/** Items one step sends at most, and the queries it may make to find them. */
+const PAGE = 200;
+const MAX_READS = 40;
+
+export const replayParams = z.object({
+  endpoint_id: z.string(),
+  since: z.string(),
+  until: z.string(),
+  status: z.enum(["failed", "skipped", "all"]),
+  /** Only events of these types (exact names); absent = every type. */
+  event_types: z.array(z.string()).optional(),
+});
+export type ReplayParams = z.infer<typeof replayParams>;
+
+export interface ReplayRequest {
+  since: string;
+  until?: string;
+  /** Default: `failed`. */
+  status?: ReplayParams["status"];
+  event_types?: string[];
+}
+
+/** Checks the request and starts the task; 409 when the endpoint is disabled, 404 when it is not there. */
+export async function startReplay(
+  deps: Uses<"endpointStore" | "taskStore" | "scheduler" | "now">,
+  org: string,
+  endpointId: string,
+  req: ReplayRequest,
+  scope: { eventTypes?: readonly string[] } = {},
+) {
+  requireEnabled(await requireEndpoint(deps, org, endpointId));
+  const until = req.until ?? deps.now().toISOString();
+  if (Date.parse(req.since) >= Date.parse(until)) throw validationError("since must be before until");
+  // A type-scoped portal session replays its own types only.
+  const types = scope.eventTypes
+    ? (req.event_types ?? scope.eventTypes).filter((t) => scope.eventTypes!.includes(t))
+    : req.event_types;
+  const params: ReplayParams = {
+    endpoint_id: endpointId,
+    since: new Date(req.since).toISOString(),
+    until: new Date(until).toISOString(),
+    status: req.status ?? "failed",
+    ...(types ? { event_types: types } : {}),
+  };
+  return startTask(deps, { org, kind: "replay", params });
+}
+
+interface Cursor {
+  /** The partition (its place in `replaySource.partitions`). */
+  p: number;
+  start?: CursorKey;
+}
+
+type ReplayItem = Awaited<ReturnType<Deps["replaySource"]["page"]>>["items"][number];
+
+async function replayStep(deps: Deps, input: TaskStepInput<ReplayParams>): Promise<TaskStepResult> {
+  const { org, params } = input;
+  const endpoint = await deps.endpointStore.get(org, params.endpoint_id);
+  if (!endpoint) return end(input, "the endpoint was deleted");
+  if (endpoint.status === "disabled") return end(input, "the endpoint was disabled");
+  const window = { endpointId: params.endpoint_id, since: params.since, until: params.until };
+  const partitions = deps.replaySource.partitions(org, params.endpoint_id, params.status);
+  if (input.total === null) {
+    const counts = await mapLimit(partitions, 8, (p) => deps.replaySource.count(p, window));
+    const total = counts.reduce((a, b) => a + b, 0);
+    return { cursor: JSON.stringify({ p: 0 }), done: 0, failed: 0, total, finished: total === 0 };
+  }
+  const { items, next } = await readPage(deps, partitions, window, input.cursor);
+  const res = await replayPage(deps, input, items);
+  return {
+    cursor: JSON.stringify(next),
+    done: res.sent,
+    failed: res.expired,
+    // Events of other types were counted but are not replayed: the total drops by them.
+    ...(res.outOfScope > 0 ? { total: input.total - res.outOfScope } : {}),
+    finished: next.p >= partitions.length,
+    commit: res.commit,
+  };
+}
+
+/** Up to PAGE items from the cursor on, across partitions (most shards of a small replay are empty). */
+async function readPage(
+  deps: Deps,
+  partitions: string[],
+  window: Parameters<Deps["replaySource"]["page"]>[1],
+  cursor: string | null,
+) {
+  let at: Cursor = cursor ? JSON.parse(cursor) : { p: 0 };
+  const items: ReplayItem[] = [];
+  // Bounded: a filtered partition (`all`) may answer pages with few matches.
+  for (let reads = 0; reads < MAX_READS && at.p < partitions.length && items.length < PAGE; reads++) {
+    const page = await deps.replaySource.page(partitions[at.p]!, window, at.start, PAGE - items.length);
+    items.push(...page.items);
+    at = page.next ? { p: at.p, start: page.next } : { p: at.p + 1 };
+  }
+  return { items, next: at };
+}
+
+function end(input: TaskStepInput<ReplayParams>, reason: string): TaskStepResult {
+  return { cursor: input.cursor, done: 0, failed: 0, finished: true, fatal: reason };
+}
+
+async function replayPage(
+  deps: Deps,
+  { org, taskId, run, params }: TaskStepInput<ReplayParams>,
+  items: ReplayItem[],
+) {
+  const messages = await mapLimit(items, 16, (i) => deps.messageStore.get(org, i.msg_id));
+  const inScope = (m: StoredMessage) => !params.event_types || params.event_types.includes(m.type);
+  const work = items.flatMap((item, i) => {
+    const m = messages[i];
+    if (!m || !inScope(m)) return [];
+    const task: DeliveryTask = {
+      ...taskFor(m, params.endpoint_id, "replay"),
+      claim: { task_id: taskId, run },
+    };
+    return [{ item, task }];
+  });
+  const expired = messages.filter((m) => !m).length;
+  const outOfScope = items.length - expired - work.length;
+  if (work.length > 0) {
+    // Throws when SQS refused some: the step is repeated by a later run, and the claims drop
+    // whatever of it had gone out.
+    await enqueueTasks(
+      deps,
+      work.map((w) => w.task),
+    );
+    await deps.deliveryStore.write(work.map((w) => pendingEntry(deps, w.task)));
+  }
+  // Out of the recovery index once the step is saved (a repeat of the step must find them).
+  const commit = async () => {
+    await mapLimit(work, 16, async ({ item }) =>
+      item.ref ? deps.deliveryStore.setRecoverable(org, item.ref, false) : undefined,
+    );
+  };
+  return { sent: work.length, expired, outOfScope, commit };
+}
+
+export const replayTask: TaskKind<ReplayParams> = { params: replayParams, step: replayStep };

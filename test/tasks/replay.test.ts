@@ -1,0 +1,184 @@
+/**
+ * Replay as a tracked task (core/delivery/replay.ts) on the local stack: the API starts it
+ * (202 {task_id}), the scheduled-work handler runs it page by page, the delivery function
+ * sends to a real receiver. A crash of a run in the middle is resumed by the watchdog, and no
+ * event reaches the receiver twice: the resumed run sends its step again, and the delivery
+ * function drops the copies its claims refuse.
+ */
+import { describe, expect, it } from "vitest";
+import { createDeps } from "../../core/compose.js";
+import type { Deps } from "../../core/deps.js";
+import { mapLimit } from "../../core/lib/index.js";
+import { newId } from "../../core/model/ids.js";
+import type { DeliveryTask } from "../../core/model/task.js";
+import { createScheduledHandler } from "../../core/scheduled/index.js";
+import { fireDueSchedules } from "../../core/scheduler/index.js";
+import { createTestOrg } from "../support/api.js";
+import { putMessageOf, taskFor } from "../support/deliveries.js";
+import { useHarness } from "../support/delivery.js";
+import { putEndpoint } from "../support/endpoints.js";
+import { interpose } from "../support/faults.js";
+import { waitForEmptyQueue } from "../support/queues.js";
+import { waitFor } from "../support/wait.js";
+
+// One step per run: every page is a run of its own, so a crash can land between two of them.
+const h = useHarness({ TASK_RUN_SECONDS: "0.001" });
+
+/** `n` events of the endpoint whose deliveries failed (or were parked: `skipped`) at `at`. */
+async function deliveriesIn(
+  deps: Deps,
+  ep: { org_id: string; id: string },
+  n: number,
+  status: "failed" | "skipped",
+  at: Date,
+) {
+  const tasks = Array.from({ length: n }, (_, i) =>
+    taskFor(ep, { i }, i % 2 ? "call.ended" : "call.started"),
+  );
+  await mapLimit(tasks, 16, (t) => putMessageOf(deps, t));
+  const delivery = (t: DeliveryTask) => ({
+    org_id: t.org_id,
+    msg_id: t.msg_id,
+    endpoint_id: t.endpoint_id,
+    event_type: t.event_type,
+    status,
+    attempts: status === "failed" ? 1 : 0,
+    last_status_code: status === "failed" ? 503 : null,
+    last_error: status === "failed" ? "HTTP 503" : null,
+    next_attempt_at: null,
+    created_at: t.created_at,
+    updated_at: at.toISOString(),
+  });
+  await deps.deliveryStore.write(tasks.map((t) => ({ id: newId("att", at), delivery: delivery(t) })));
+  return tasks;
+}
+
+/** The scheduled-work function on its own clock (the watchdog needs the lease to end). */
+function runner() {
+  let clock = Date.now();
+  const deps = createDeps(h.stack.config, { now: () => new Date(clock) });
+  const handler = createScheduledHandler(deps);
+  return {
+    deps,
+    advance: (ms: number) => {
+      clock += ms;
+    },
+    fire: () => fireDueSchedules(deps, new Date(clock), handler),
+  };
+}
+
+/** Runs the task to its end: each call of the scheduled function makes the run that is due. */
+async function runToEnd(
+  r: ReturnType<typeof runner>,
+  org: Awaited<ReturnType<typeof createTestOrg>>,
+  id: string,
+) {
+  for (;;) {
+    await r.fire();
+    const t = (await org.request("GET", `/v1/tasks/${id}`)).body;
+    if (t.finished_at) return t;
+  }
+}
+
+const ids = (requests: { headers: Record<string, unknown> }[]) =>
+  requests.map((r) => String(r.headers["webhook-id"]));
+
+describe("replay as a tracked task", { timeout: 240_000 }, () => {
+  it("replays 450 failed deliveries through a crashed run, each exactly once", async () => {
+    const org = await createTestOrg(h.stack);
+    const receiver = await h.receiver();
+    const ep = await putEndpoint(h.deps, { org_id: org.orgId, url: receiver.url });
+    const failedAt = new Date(Date.now() - 60_000);
+    const tasks = await deliveriesIn(h.deps, ep, 450, "failed", failedAt);
+
+    const started = await org.request("POST", `/v1/webhook-endpoints/${ep.id}/replay`, {
+      since: new Date(failedAt.getTime() - 1000).toISOString(),
+    });
+    expect(started.status).toBe(202);
+    expect(started.body).toEqual({ task_id: expect.stringMatching(/^task_/), status: "queued" });
+    const taskId = started.body.task_id as string;
+
+    const r = runner();
+    await r.fire(); // counts
+    expect((await org.request("GET", `/v1/tasks/${taskId}`)).body).toMatchObject({
+      kind: "replay",
+      status: "running",
+      total: 450,
+      done: 0,
+    });
+    await r.fire(); // 200
+    // The next run sends its page, then dies before saving it.
+    const crash = interpose(r.deps.db.doc, (call) =>
+      call.command === "UpdateItemCommand" && String(call.input.UpdateExpression).includes("#done = #done")
+        ? Promise.reject(new Error("function killed"))
+        : undefined,
+    );
+    await expect(r.fire())
+      .rejects.toThrow("function killed")
+      .finally(() => crash.restore());
+    r.advance(130_000); // the lease ends: the watchdog resumes the task
+    await runToEnd(r, org, taskId);
+    const done = (await org.request("GET", `/v1/tasks/${taskId}`)).body;
+    expect(done).toMatchObject({ total: 450, done: 450, failed: 0, error: null });
+
+    await waitFor(() => new Set(ids(receiver.requests)).size === 450 || undefined, {
+      what: "450 distinct events at the receiver",
+      timeoutMs: 120_000,
+    });
+    await waitForEmptyQueue(h.deps.sqs, h.stack.config.queues.delivery, 120_000);
+    expect(ids(receiver.requests).sort()).toEqual(tasks.map((t) => t.msg_id).sort());
+    // Replayed deliveries left the recovery index: a second replay of the window has nothing to do.
+    const again = await org.request("POST", `/v1/webhook-endpoints/${ep.id}/replay`, {
+      since: new Date(failedAt.getTime() - 1000).toISOString(),
+    });
+    await runToEnd(r, org, again.body.task_id);
+    expect((await org.request("GET", `/v1/tasks/${again.body.task_id}`)).body).toMatchObject({
+      total: 0,
+      done: 0,
+    });
+  });
+
+  it("replays what was missed while disabled (status skipped) of some types only; refuses a disabled endpoint and bad input", async () => {
+    const org = await createTestOrg(h.stack);
+    const receiver = await h.receiver();
+    const ep = await putEndpoint(h.deps, { org_id: org.orgId, url: receiver.url });
+    const parkedAt = new Date(Date.now() - 60_000);
+    const tasks = await deliveriesIn(h.deps, ep, 10, "skipped", parkedAt);
+    const since = new Date(parkedAt.getTime() - 1000).toISOString();
+
+    const bad = await org.request("POST", `/v1/webhook-endpoints/${ep.id}/replay`, { since, status: "lost" });
+    expect(bad.status).toBe(400);
+    const backwards = await org.request("POST", `/v1/webhook-endpoints/${ep.id}/replay`, {
+      since,
+      until: since,
+    });
+    expect(backwards.status).toBe(400);
+    const other = await createTestOrg(h.stack);
+    expect((await other.request("POST", `/v1/webhook-endpoints/${ep.id}/replay`, { since })).status).toBe(
+      404,
+    );
+
+    const started = await org.request("POST", `/v1/webhook-endpoints/${ep.id}/replay`, {
+      since,
+      status: "skipped",
+      event_types: ["call.ended"],
+    });
+    expect(started.status).toBe(202);
+    const r = runner();
+    await runToEnd(r, org, started.body.task_id);
+    expect((await org.request("GET", `/v1/tasks/${started.body.task_id}`)).body).toMatchObject({
+      total: 5,
+      done: 5,
+    });
+    const ended = tasks.filter((t) => t.event_type === "call.ended").map((t) => t.msg_id);
+    await waitFor(() => new Set(ids(receiver.requests)).size === 5 || undefined, {
+      what: "5 events delivered",
+    });
+    expect(ids(receiver.requests).sort()).toEqual(ended.sort());
+
+    const disabled = await org.request("PATCH", `/v1/webhook-endpoints/${ep.id}`, { status: "disabled" });
+    expect(disabled.status).toBe(200);
+    const refused = await org.request("POST", `/v1/webhook-endpoints/${ep.id}/replay`, { since });
+    expect(refused.status).toBe(409);
+  });
+});
