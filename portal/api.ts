@@ -106,6 +106,10 @@ export interface EventType {
   name: string;
   description: string;
   schema?: Record<string, unknown>;
+  examples?: Record<string, unknown>[];
+  /** deprecated: still delivered, with a note on what to use instead; archived: no new subscriptions. */
+  status?: "active" | "deprecated" | "archived";
+  deprecation?: { note: string; deprecated_at: string } | null;
 }
 
 export interface Attempt {

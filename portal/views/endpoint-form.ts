@@ -4,6 +4,7 @@ import { ApiFailure, all, type Endpoint, type EventType } from "../api.js";
 import type { Ctx } from "../ctx.js";
 import { link } from "../ctx.js";
 import { clear, h, notice, pretty } from "../dom.js";
+import { lifecycleBadge } from "./event-types.js";
 import { publicKeyBox, secretBox } from "./secret.js";
 
 export async function endpointForm(body: HTMLElement, ctx: Ctx, id?: string): Promise<void> {
@@ -202,7 +203,9 @@ function apiErrorNotice(err: ApiFailure): HTMLElement {
 function typePicker(catalog: EventType[], selected: string[]) {
   const chosen = new Set(selected);
   const boxes: HTMLInputElement[] = [];
-  const items = catalog.map((t) => {
+  // An archived type takes no new subscriptions: it is offered only to an endpoint that has it.
+  const offered = catalog.filter((t) => t.status !== "archived" || chosen.has(t.name));
+  const items = offered.map((t) => {
     const box = h("input", {
       type: "checkbox",
       name: "event_type",
@@ -213,7 +216,16 @@ function typePicker(catalog: EventType[], selected: string[]) {
     return h(
       "div",
       { class: "type" },
-      h("label", {}, box, h("code", {}, t.name), " ", h("span", { class: "muted" }, t.description)),
+      h(
+        "label",
+        {},
+        box,
+        h("code", {}, t.name),
+        " ",
+        lifecycleBadge(t),
+        h("span", { class: "muted" }, t.description),
+      ),
+      t.deprecation ? h("div", { class: "small deprecation" }, t.deprecation.note) : null,
       h(
         "details",
         {},
@@ -221,12 +233,12 @@ function typePicker(catalog: EventType[], selected: string[]) {
         h("div", { class: "small" }, "JSON Schema"),
         h("pre", {}, t.schema ? pretty(t.schema) : "No schema: any JSON data."),
         h("div", { class: "small" }, "Example data"),
-        h("pre", {}, pretty(exampleData(t))),
+        h("pre", {}, pretty(t.examples?.[0] ?? exampleData(t))),
       ),
     );
   });
   // Patterns (`telephony.*`) set through the API are kept as they are.
-  const patterns = selected.filter((s) => !catalog.some((t) => t.name === s));
+  const patterns = selected.filter((s) => !offered.some((t) => t.name === s));
   const extra = patterns.map((p) => {
     const box = h("input", { type: "checkbox", name: "event_type", value: p, checked: true });
     boxes.push(box);

@@ -4,20 +4,25 @@ import { type Ctx, link } from "../ctx.js";
 import { card, fmtTime, h, hint, notice, pill } from "../dom.js";
 import { attemptsTable } from "./attempts.js";
 import { confirmButton } from "./confirm.js";
+import { lifecycleNotices } from "./event-types.js";
 import { healthSection } from "./health.js";
 import { recoverSection } from "./recover.js";
 import { secretSection } from "./secret.js";
 
 export async function endpointPage(body: HTMLElement, ctx: Ctx, id: string): Promise<void> {
-  const ep = await ctx.api.get<Endpoint>(`/webhook-endpoints/${id}`);
+  const [ep, catalog] = await Promise.all([
+    ctx.api.get<Endpoint>(`/webhook-endpoints/${id}`),
+    all<EventType>(ctx.api, "/event-types"),
+  ]);
   body.append(
     h("p", {}, h("a", { href: "#", onclick: link(ctx, "/endpoints") }, "← Endpoints")),
     h("div", { class: "bar" }, h("h1", {}, ep.label ?? ep.url), pill(ep.status)),
+    ...lifecycleNotices(catalog, ep.event_types),
     settings(ep),
   );
   if (ctx.can("manage_endpoints")) body.append(actions(ep, ctx));
   body.append(await healthSection(ep, ctx), secretSection(ep, ctx));
-  if (ctx.can("send_test")) body.append(await testSection(ep, ctx));
+  if (ctx.can("send_test")) body.append(testSection(ep, ctx, catalog));
   const page = await ctx.api.get<Page<Attempt>>(`/webhook-endpoints/${ep.id}/attempts?limit=20`);
   body.append(card("Recent attempts", {}, attemptsTable(page.data, ctx, { resend: true })));
   if (ctx.can("replay")) body.append(recoverSection(ep, ctx));
@@ -79,8 +84,9 @@ function actions(ep: Endpoint, ctx: Ctx): HTMLElement {
   );
 }
 
-async function testSection(ep: Endpoint, ctx: Ctx): Promise<HTMLElement> {
-  const catalog = await all<EventType>(ctx.api, "/event-types");
+function testSection(ep: Endpoint, ctx: Ctx, all: readonly EventType[]): HTMLElement {
+  // An archived type accepts no events, test events included.
+  const catalog = all.filter((t) => t.status !== "archived");
   const select = h(
     "select",
     { name: "test_type", "aria-label": "Event type" },
