@@ -6,6 +6,7 @@ import { createPublicKey, randomBytes, verify } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bootstrapOrg } from "../../core/orgs/bootstrap.js";
 import { type LocalStack, startLocalStack } from "../../local/stack.js";
+import { callHttp } from "../support/api.js";
 import { type Receiver, startReceiver } from "../support/receiver.js";
 import { sharedEmulators } from "../support/stack.js";
 import { waitFor } from "../support/wait.js";
@@ -24,15 +25,8 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-// biome-ignore lint/suspicious/noExplicitAny: JSON answers of the API under test.
-async function api(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
-  const res = await fetch(`${stack.url}/v1${path}`, {
-    method,
-    headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, body: await res.json() };
-}
+const api = (method: string, path: string, body?: unknown) =>
+  callHttp(stack.url, key, method, `/v1${path}`, body);
 
 async function publish(data: Record<string, unknown>, type = "chat.message.completed") {
   const res = await api("POST", "/events", { type, data });

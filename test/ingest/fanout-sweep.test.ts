@@ -22,6 +22,7 @@ import { deleteOrganization } from "../../core/orgs/delete.js";
 import { getMessage } from "../../core/store/messages.js";
 import { openFanoutsBefore } from "../../core/store/open-fanouts.js";
 import type { LocalStack } from "../../local/stack.js";
+import { callHttp } from "../support/api.js";
 import { failCalls } from "../support/faults.js";
 import { startTestLocalStack } from "../support/local-stack.js";
 import { type Receiver, startReceiver } from "../support/receiver.js";
@@ -45,15 +46,7 @@ async function tenant() {
   const org = `org_sweep${randomBytes(4).toString("hex")}`;
   const key = `sk_test_${randomBytes(24).toString("base64url")}`;
   await bootstrapOrg(stack.deps, { orgId: org, name: "sweep", apiKey: key });
-  const api = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${stack.url}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    // biome-ignore lint/suspicious/noExplicitAny: test reads of API bodies
-    return { status: res.status, body: (await res.json().catch(() => null)) as any };
-  };
+  const api = (method: string, path: string, body?: unknown) => callHttp(stack.url, key, method, path, body);
   const listedFanout = async (msgId: string) =>
     ((await api("GET", "/v1/events")).body.data as { id: string; fanout: string }[]).find(
       (e) => e.id === msgId,

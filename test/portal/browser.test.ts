@@ -15,6 +15,7 @@ import { generateApiKey } from "../../core/auth/keys.js";
 import { bootstrapOrg } from "../../core/orgs/bootstrap.js";
 import { signToken } from "../../core/portal/token.js";
 import type { LocalStack } from "../../local/stack.js";
+import { callHttp } from "../support/api.js";
 import { launchBrowser, screenshot } from "../support/browser.js";
 import { startTestLocalStack } from "../support/local-stack.js";
 import { type Receiver, startReceiver } from "../support/receiver.js";
@@ -75,14 +76,8 @@ function watch(page: Page) {
   });
 }
 
-async function api(method: string, path: string, body?: unknown, token = apiKey) {
-  const res = await fetch(`${stack.url}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, body: (await res.json().catch(() => null)) as Record<string, never> };
-}
+const api = (method: string, path: string, body?: unknown, token = apiKey) =>
+  callHttp(stack.url, token, method, path, body);
 
 async function session(body: Record<string, unknown> = {}) {
   const res = await api("POST", "/v1/portal-sessions", body);

@@ -24,6 +24,7 @@ import { bootstrapOrg } from "../../core/orgs/bootstrap.js";
 import { deliveriesOfMessage } from "../../core/store/deliveries.js";
 import type { SqsHandler } from "../../local/event-source.js";
 import type { LocalStack } from "../../local/stack.js";
+import { callHttp } from "../support/api.js";
 import { startTestLocalStack } from "../support/local-stack.js";
 import { setVisibilityTimeout, waitForEmptyQueue } from "../support/queues.js";
 import { type Receiver, startReceiver } from "../support/receiver.js";
@@ -97,14 +98,7 @@ afterAll(async () => {
   await receiver?.close();
 });
 
-async function api(method: string, path: string, body?: unknown) {
-  const res = await fetch(`${stack.url}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
-}
+const api = (method: string, path: string, body?: unknown) => callHttp(stack.url, key, method, path, body);
 
 describe("function faults", () => {
   it("crashes of the ingest and delivery functions mid-batch lose nothing", async () => {

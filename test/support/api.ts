@@ -79,6 +79,25 @@ export async function callApp(
   return { status: res.status, headers: res.headers, body: parsed, text };
 }
 
+/**
+ * One request over HTTP to a running stack (startTestLocalStack, `npm start`) with `key` as its
+ * Bearer key: the status and the parsed JSON body (null when there is none).
+ */
+export async function callHttp(
+  baseUrl: string,
+  key: string,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; body: JsonBody }> {
+  const res = await fetch(`${baseUrl}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: res.status, body: await res.json().catch(() => null) };
+}
+
 /** An organization and a key of the given role and mode (test keys by default, as a developer's). */
 export async function createTestOrg(
   stack: TestStack,
