@@ -21,13 +21,14 @@ import {
 } from "../model/index.js";
 import { type AttemptResult, attemptDelivery } from "./attempt.js";
 import { entryOf, finishBatch, type Processed } from "./finish.js";
-import { moveToSlowLane, wakeWhenHalfOpen } from "./health.js";
+import { moveToSlowLane } from "./health.js";
 import { earlyWrites } from "./log-writes.js";
 import { type DeliveryOutcome, publishDeliveryMetrics } from "./metrics.js";
 import { type Gone, withBody } from "./pointer.js";
 import { openUntil } from "./policy/breaker.js";
 import { type DecideContext, type Decision, decide, type Lane, type Task } from "./policy/decide.js";
 import { admit } from "./rate-limit.js";
+import { wakeWhenHalfOpen } from "./wake.js";
 
 export interface DeliveryHandlerOptions {
   /** Which lane this handler serves (default: the shared one). */

@@ -12,9 +12,7 @@
  *   more marks the endpoint failing and schedules the auto-disable check.
  * - A test event (`webhook.test`) answered with a 2xx: one write sets `last_verified_at`.
  */
-import { SQS_MAX_DELAY_SECONDS } from "../config/index.js";
 import type { HealthMemo, Uses } from "../deps.js";
-import { scheduleResume } from "../endpoints/index.js";
 import { logger } from "../log/index.js";
 import { type EndpointRecord, isSlow, scheduleName } from "../model/index.js";
 import { breakerOpened, emitOperational, endpointFailing, endpointRecovered } from "../operational/index.js";
@@ -22,6 +20,7 @@ import type { AutoDisableEvent } from "./maintenance-event.js";
 import { publishBreakerOpened } from "./metrics.js";
 import { openUntil, shouldOpen } from "./policy/breaker.js";
 import { emptyWindow, failureRateTrips, medianTooSlow, observe } from "./policy/window.js";
+import { resumeLater, wakeWhenHalfOpen } from "./wake.js";
 
 export interface HealthObservation {
   ok: boolean;
@@ -121,8 +120,7 @@ async function applySuccesses(
     deps.endpoints.invalidate(endpoint.org_id);
     // What was parked in the table while it stayed open follows (one run for every process
     // that saw this same breaker close: the key names it).
-    const key = `closed-${Date.parse(endpoint.breaker_open_until)}`;
-    await scheduleResume(deps, endpoint.org_id, endpoint.id, undefined, key);
+    await resumeLater(deps, endpoint, undefined, `closed-${Date.parse(endpoint.breaker_open_until)}`);
   }
   memo.healedAt = now;
   memo.failedSinceHeal = false;
@@ -251,24 +249,6 @@ async function openBreakerNow(deps: HealthDeps, updated: EndpointRecord, why: st
  * `failingAfterHours` to it; never before the endpoint is failing. The timer names the
  * failing run (`failing_since`), so a newer run or a success makes it a no-op.
  */
-/**
- * A breaker open longer than a re-send can wait parks its endpoint's tasks in the table
- * (decide.ts `park`), so no task on the queue comes back to make the probe: one wake-up is
- * scheduled for when it may half-open (a resume run, recovery.ts `resumeParked`, which lets a
- * few parked tasks through). Called by whoever set that time (opened the breaker, or won a
- * probe and re-armed it); the name is the time, so one schedule per cooldown per endpoint.
- */
-export async function wakeWhenHalfOpen(
-  deps: Uses<"scheduler" | "config" | "now">,
-  endpoint: Pick<EndpointRecord, "org_id" | "id" | "breaker_open_until">,
-): Promise<void> {
-  if (!endpoint.breaker_open_until) return;
-  const until = Date.parse(endpoint.breaker_open_until);
-  const seconds = Math.ceil((until - deps.now().getTime()) / 1000);
-  if (seconds <= SQS_MAX_DELAY_SECONDS) return; // its tasks go round the queue and probe
-  await scheduleResume(deps, endpoint.org_id, endpoint.id, seconds, `wake-${until}`);
-}
-
 export async function scheduleAutoDisable(
   deps: Uses<"scheduler" | "config">,
   endpoint: EndpointRecord,

@@ -29,9 +29,9 @@ import {
   validationError,
 } from "../model/index.js";
 import { enqueueTasks, SendError } from "../queue/index.js";
-import { wakeWhenHalfOpen } from "./health.js";
 import { deliveryEntry } from "./records.js";
 import { stuckDeliveries } from "./stuck.js";
+import { wakeWhenHalfOpen } from "./wake.js";
 
 export function pendingEntry(deps: Clock, task: DeliveryTask): DeliveryLogEntry {
   return deliveryEntry(deps, task, {

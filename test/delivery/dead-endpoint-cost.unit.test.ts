@@ -95,3 +95,36 @@ it("requests and re-sends per hour stay flat through a 5 h outage; everything is
   await run(clock + 3 * HOUR, false);
   expect(delivered.size).toBe(ids.length);
 });
+
+it("a wake-up the scheduler refuses does not fail the probe's batch", async () => {
+  const clock = Date.parse("2026-01-01T12:00:00Z");
+  const destination = memoryDestination(() => ({ status: 503 }));
+  const ctx = createMemoryContext({ now: () => new Date(clock), destination });
+  ctx.deps.scheduler = {
+    ...ctx.scheduler,
+    schedule: async () => {
+      throw new Error("ThrottlingException: Rate exceeded");
+    },
+  };
+  // Two hours into an outage, half-open: this task probes, and its failure re-arms a 30 min cooldown.
+  const ep = await putEndpointRecord(ctx.deps, {
+    org_id: "org_wake",
+    url: "https://wake.test/hook",
+    breaker_open_until: new Date(clock - 1000).toISOString(),
+    first_failure_at: new Date(clock - 2 * HOUR).toISOString(),
+    consecutive_failures: 50,
+  });
+  const body = { org_id: ep.org_id, type: "telephony.complete", data: {} };
+  await ctx.queue.send("ingest", [{ id: "1", body: JSON.stringify(body) }]);
+  await ctx.queue.invoke("ingest", createIngestHandler(ctx.deps));
+  const [record] = ctx.queue.receive("delivery", 1);
+  const res = await createDeliveryHandler(ctx.deps, { random: () => 0.5 })({ Records: [record!] });
+  expect(destination.requests).toHaveLength(1);
+  // The attempt is recorded and its retry held: the record did not fail as a whole.
+  const msgId = destination.requests[0]!.headers["webhook-id"]!;
+  expect(await ctx.deps.deliveryStore.get(ep.org_id, msgId, ep.id)).toMatchObject({
+    status: "retrying",
+    attempts: 1,
+  });
+  expect(res.batchItemFailures).toEqual([{ itemIdentifier: record!.messageId }]);
+});
