@@ -21,6 +21,7 @@ import { createIngestHandler } from "../../core/events/ingest-handler.js";
 import { logger } from "../../core/log/logger.js";
 import type { Role } from "../../core/model/principal.js";
 import { bootstrapOrg } from "../../core/orgs/bootstrap.js";
+import { startTask } from "../../core/tasks/index.js";
 import { callApp, type TestResponse } from "../support/api.js";
 import { type Capture, captureOutput } from "../support/capture.js";
 import { type DeliveryPollers, startDelivery } from "../support/delivery.js";
@@ -71,6 +72,9 @@ const NOWHERE: Ids = {
   org: "org_nowhere",
   portalSession: "ps_00000000000000000000000000",
   attempt: "att_00000000000000000000000000",
+  eventType: "nowhere.type",
+  task: "task_00000000000000000000000000",
+  erasure: "era_00000000000000000000000000",
 };
 
 async function tenant(orgId: string): Promise<Tenant> {
@@ -149,6 +153,14 @@ beforeAll(async () => {
   expect(ev.status).toBe(202);
   const key = collect(await call(a.keys.admin, "POST", "/v1/api-keys", { name: "spare", role: "viewer" }));
   expect(key.status).toBe(201);
+  const type = await call(a.keys.admin, "POST", "/v1/event-types", {
+    name: "a.private",
+    description: "A's own",
+  });
+  expect(type.status).toBe(201);
+  const task = await startTask(stack.deps, { org: a.orgId, kind: "fixture", params: {} });
+  const erasure = await call(a.keys.admin, "POST", "/v1/erasures", { subject: "nobody-of-a" });
+  expect(erasure.status).toBe(202);
   const session = collect(await call(a.keys.admin, "POST", "/v1/portal-sessions", {}));
   expect(session.status).toBe(201);
   secrets.add(session.body.token);
@@ -171,6 +183,9 @@ beforeAll(async () => {
     org: a.orgId,
     portalSession: session.body.id,
     attempt: attempt.id,
+    eventType: type.body.name,
+    task: task.id,
+    erasure: erasure.body.id,
   };
 }, 90_000);
 

@@ -63,6 +63,9 @@ const ADMIN_READS = new Set([
   "GET /v1/api-keys",
   "GET /v1/webhook-endpoints/{id}/secret",
   "GET /v1/backend/webhooks/{id}/secret",
+  // Erasure records: which data subjects were erased, and by whom (docs/data.md).
+  "GET /v1/erasures",
+  "GET /v1/erasures/{id}",
   // Seed 001's page: every route of its endpoints is for admins (docs/seeds.md).
   "GET /v1/developer/webhook-endpoints",
 ]);
@@ -84,6 +87,12 @@ export interface Ids {
   portalSession: string;
   /** An attempt of `event` at `endpoint`. */
   attempt: string;
+  /** A custom event type of the organization (its name). */
+  eventType: string;
+  /** A tracked task of the organization (docs/tasks.md). */
+  task: string;
+  /** An erasure record of the organization (docs/data.md). */
+  erasure: string;
 }
 
 /** Which fixture a path parameter names: by its name and the collection before it. */
@@ -108,6 +117,12 @@ export function paramKind(r: Route, param: string): keyof Ids {
       return "org";
     case "portal-sessions":
       return "portalSession";
+    case "event-types":
+      return "eventType";
+    case "tasks":
+      return "task";
+    case "erasures":
+      return "erasure";
     default:
       throw new Error(`no fixture for {${param}} in ${r.key}: add one to test/security/routes.ts`);
   }
@@ -153,6 +168,10 @@ export function validBody(r: Route): unknown {
       return { since: new Date(Date.now() - 3600_000).toISOString() };
     case "POST /v1/organizations":
       return { name: "Fixture Inc" };
+    case "PATCH /v1/event-types/{name}":
+      return { description: "changed by someone" };
+    case "POST /v1/erasures":
+      return { subject: "fixture-subject" };
     default:
       return r.hasBody ? {} : undefined;
   }
@@ -169,7 +188,8 @@ export async function createRouteFixtures(app: OpenAPIHono<ApiEnv>, key: string,
   const ep = await call("POST", "/v1/webhook-endpoints", { url: "https://example.com/fixture" });
   const ev = await call("POST", "/v1/events", { type: "voice.call.ended", data: { fixture: true } });
   const k = await call("POST", "/v1/api-keys", { name: "fixture", role: "viewer" });
-  expect([ep.status, ev.status, k.status]).toEqual([201, 202, 201]);
+  const t = await call("POST", "/v1/event-types", { name: "fixture.route", description: "fixture" });
+  expect([ep.status, ev.status, k.status, t.status]).toEqual([201, 202, 201, 201]);
   return {
     agent: "agent_none",
     endpoint: ep.body.id,
@@ -178,6 +198,9 @@ export async function createRouteFixtures(app: OpenAPIHono<ApiEnv>, key: string,
     org,
     portalSession: "ps_00000000000000000000000000",
     attempt: "att_00000000000000000000000000",
+    eventType: t.body.name,
+    task: "task_00000000000000000000000000",
+    erasure: "era_00000000000000000000000000",
   };
 }
 
