@@ -20,6 +20,7 @@ const slow = [
   "test/e2e/npm-start.test.ts",
   "test/e2e/restart.test.ts",
   "test/portal/browser.test.ts",
+  "test/portal/erased-browser.test.ts",
   "test/reliability/function-faults.test.ts",
   "test/reliability/load.test.ts",
   "test/security/fuzz.test.ts",

@@ -62,6 +62,23 @@ const redrive = (dlqUrl: string, ...flags: string[]) =>
 
 // Each command is a fresh process (tsx compiles the CLI): seconds each on a loaded machine.
 describe("hookrelay CLI", { timeout: 240_000 }, () => {
+  it("sets and reads the retention, starts an erasure and lists the records (docs/data.md)", async () => {
+    const set = await hookrelay(["retention", "set", "7", "--json"]);
+    expect(set.code, set.stderr).toBe(0);
+    expect(JSON.parse(set.stdout)).toMatchObject({ days: 7, source: "organization" });
+    const bad = await hookrelay(["retention", "set", "0"]);
+    expect(bad.code).toBe(1);
+    const get = await hookrelay(["retention", "get"]);
+    expect(get.stdout).toContain("payloads are kept 7 days (organization");
+    const started = await hookrelay(["erasures", "start", "user-cli-1", "--json"]);
+    expect(started.code, started.stderr).toBe(0);
+    const r = JSON.parse(started.stdout) as { id: string; task_id: string };
+    expect(r.task_id).toMatch(/^task_/);
+    const list = await hookrelay(["erasures", "list", "--json"]);
+    expect(JSON.parse(list.stdout).data.map((x: { id: string }) => x.id)).toContain(r.id);
+    expect(list.stdout).not.toContain("user-cli-1");
+  });
+
   it("manages endpoints: create, list --json, update, table output, delete", async () => {
     const created = await hookrelay(["endpoints", "create", "--url", receiver.url, "--json"]);
     expect(created.code).toBe(0);

@@ -1,0 +1,90 @@
+/**
+ * The portal in real Chromium shows an event's retention (when its payload is deleted) and,
+ * once the payload is erased (#28 item 2, docs/data.md), neither its event page nor its attempt
+ * page shows anything of it: not the payload, not the request rebuilt from it, not the
+ * receiver's response body stored with the attempt.
+ */
+import { randomBytes } from "node:crypto";
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { generateApiKey } from "../../core/auth/keys.js";
+import { bootstrapOrg } from "../../core/orgs/index.js";
+import type { LocalStack } from "../../local/stack.js";
+import type { JsonBody } from "../support/api.js";
+import { launchBrowser } from "../support/browser.js";
+import { startTestLocalStack } from "../support/local-stack.js";
+import { type Receiver, startReceiver } from "../support/receiver.js";
+import { waitFor } from "../support/wait.js";
+
+const MARK = `mark-${randomBytes(6).toString("hex")}`;
+const orgId = `org_erased${randomBytes(4).toString("hex")}`;
+const apiKey = generateApiKey("test");
+const WAIT = { timeout: 30_000 };
+let stack: LocalStack;
+let browser: Browser;
+let receiver: Receiver;
+
+beforeAll(async () => {
+  stack = await startTestLocalStack({});
+  await bootstrapOrg(stack.deps, { orgId, name: "Erased", apiKey });
+  // Echoes the body it got: the attempt log stores the marker in the response body.
+  receiver = await startReceiver({ plan: (req) => ({ status: 200, body: req.body }) });
+  browser = await launchBrowser();
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await receiver?.close();
+  await stack?.stop();
+});
+
+async function api(method: string, path: string, body?: unknown) {
+  const res = await fetch(`${stack.url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${apiKey}`, "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: res.status, body: (await res.json().catch(() => null)) as JsonBody };
+}
+
+describe("portal and erasure", () => {
+  it("shows the retention, then nothing of an erased payload", { timeout: 180_000 }, async () => {
+    const ep = await api("POST", "/v1/webhook-endpoints", { url: receiver.url });
+    expect(ep.status).toBe(201);
+    const pub = await api("POST", "/v1/events", {
+      type: "telephony.complete",
+      subject: "user-7",
+      data: { marker: MARK },
+    });
+    const id = pub.body.id as string;
+    await waitFor(
+      async () => (await api("GET", `/v1/events/${id}`)).body.deliveries?.[0]?.status === "succeeded",
+      { timeoutMs: 60_000 },
+    );
+    const attempt = (await api("GET", `/v1/events/${id}/attempts`)).body.data[0] as { id: string };
+    const s = await api("POST", "/v1/portal-sessions", {});
+    expect(s.status).toBe(201);
+    const page = await browser.newPage();
+    const url = s.body.url as string;
+
+    await page.goto(`${url}&page=/messages/${id}`);
+    await page.getByTestId("expires").waitFor(WAIT);
+    expect(await page.getByTestId("expires").textContent()).toMatch(/^Kept until /);
+    expect(await page.content()).toContain(MARK);
+
+    const erased = await api("DELETE", `/v1/events/${id}/payload`);
+    expect(erased.status).toBe(200);
+    await page.goto("about:blank");
+    await page.goto(`${url}&page=/messages/${id}`);
+    await page.getByText("(the payload was erased)").waitFor(WAIT);
+    expect(await page.content()).not.toContain(MARK);
+
+    await page.goto("about:blank");
+    await page.goto(`${url}&page=/messages/${id}/endpoints/${ep.body.id}/attempts/${attempt.id}`);
+    await page.getByTestId("request-body").waitFor(WAIT);
+    expect(await page.getByTestId("request-body").textContent()).toBe("(the payload was erased)");
+    expect(await page.getByTestId("response-body").textContent()).toBe("(empty)");
+    expect(await page.content()).not.toContain(MARK);
+    await page.close();
+  });
+});
