@@ -60,7 +60,7 @@ export interface Aliased {
   url?: string;
   label?: string | null;
   event_types?: string[];
-  status?: "active" | "disabled";
+  status?: "active" | "disabled" | "paused";
   timeout_ms?: number;
 }
 

@@ -44,6 +44,12 @@ export function pendingEntry(deps: Clock, task: DeliveryTask): DeliveryLogEntry 
 }
 
 export function requireEnabled(endpoint: EndpointRecord): void {
+  if (endpoint.status === "paused") {
+    throw conflict(
+      "endpoint_paused",
+      "the endpoint is paused; resume it (status active) to send to it again",
+    );
+  }
   if (endpoint.status === "disabled") {
     throw conflict("endpoint_disabled", "the endpoint is disabled; enable it before sending to it again");
   }

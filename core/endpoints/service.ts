@@ -39,7 +39,7 @@ export interface EndpointSettings {
   /** Deliveries per second at most (core/delivery/rate-limit.ts); null = no limit. */
   rate_limit: number | null;
   headers: Record<string, string>;
-  status: "active" | "disabled";
+  status: "active" | "disabled" | "paused";
   /** A payload filter (docs/filters.md), checked here; null clears it. */
   filter: unknown;
 }
@@ -220,8 +220,9 @@ export async function updateEndpoint(
   const updated = await deps.endpointStore.patch(org, id, set);
   if (!updated) throw endpointNotFound();
   deps.endpoints.invalidate(org);
-  // Deliveries parked while it was disabled resume (docs/delivery.md, "Disabled endpoints").
-  if (current.status === "disabled" && updated.status !== "disabled") await scheduleResume(deps, org, id);
+  // Deliveries parked while it was disabled or paused resume (docs/delivery.md, "Disabled endpoints").
+  const parked = (s: string) => s === "disabled" || s === "paused";
+  if (parked(current.status) && !parked(updated.status)) await scheduleResume(deps, org, id);
   await emitStatusChange(deps, current, updated);
   return updated;
 }

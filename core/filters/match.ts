@@ -86,7 +86,8 @@ export function matchEndpoints(
         continue;
       }
     }
-    (ep.status === "disabled" ? out.skipped : out.targets).push(ep);
+    // Disabled or paused: recorded as parked at fan-out, resumed when set active again.
+    (ep.status === "disabled" || ep.status === "paused" ? out.skipped : out.targets).push(ep);
   }
   out.filterSteps = budget.spent;
   return out;

@@ -5,7 +5,12 @@
 import * as z from "zod";
 import type { AwsDestination, EndpointType } from "./destination.js";
 
-export const endpointStatus = z.enum(["active", "disabled", "failing"]);
+/**
+ * `paused` (by the customer): nothing is sent and nothing counts as a failure; its deliveries
+ * are parked in the table (as a disabled endpoint's) and resumed, oldest first, when it is set
+ * active again (docs/delivery.md "Paused endpoints").
+ */
+export const endpointStatus = z.enum(["active", "disabled", "failing", "paused"]);
 export type EndpointStatus = z.infer<typeof endpointStatus>;
 
 /**

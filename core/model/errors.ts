@@ -53,6 +53,7 @@ export const API_ERROR_CODES = {
   default_event_type: "409: a default event type cannot be deleted (archive it instead)",
   idempotency_conflict: "409: the event id was already published with a different payload",
   endpoint_disabled: "409: the endpoint is disabled; enable it first",
+  endpoint_paused: "409: the endpoint is paused; resume it (status active) first",
   event_expired: "409: the event's payload passed its retention; nothing is left to send (docs/data.md)",
   event_erased: "409: the event's payload was erased; nothing is left to send (docs/data.md)",
   too_many_secrets: "409: too many earlier secrets still sign (details: when to rotate again)",

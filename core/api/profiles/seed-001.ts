@@ -147,7 +147,8 @@ const view = (rec: HandledEndpoint): z.infer<typeof endpoint> => ({
   label: rec.label ?? "",
   url: rec.url,
   events: rec.event_types,
-  status: rec.status,
+  // The page knows no pause: a paused endpoint sends nothing, as a disabled one.
+  status: rec.status === "paused" ? "disabled" : rec.status,
   secret_hint: endpointKeys(rec, "").secret_hint,
   created_at: rec.created_at,
   updated_at: rec.updated_at,

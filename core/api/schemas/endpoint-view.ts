@@ -25,8 +25,9 @@ export const endpointView = z
     url: z.string(),
     event_types: z.array(z.string()),
     agent_id: z.union([z.string(), z.number().int()]).nullable(),
-    status: z.enum(["active", "disabled", "failing"]).openapi({
-      description: "active; disabled (paused by you or auto-disabled); failing (set after 24 h of failures)",
+    status: z.enum(["active", "disabled", "failing", "paused"]).openapi({
+      description:
+        "active; disabled (by you or auto-disabled: its events are parked, resumed on re-enable); failing (set after 24 h of failures); paused (by you: nothing is sent or counted as a failure, its events are held and delivered when it is active again)",
     }),
     enabled: z.boolean().openapi({ description: "status is not disabled" }),
     secret_hint: z.string().openapi({

@@ -74,8 +74,8 @@ const fields = {
     description: "Custom headers sent with every delivery (no hop-by-hop, signature or content headers)",
     example: { "x-tenant": "acme" },
   }),
-  status: z.enum(["active", "disabled"], {
-    error: "status must be active or disabled (failing is set only by the service)",
+  status: z.enum(["active", "disabled", "paused"], {
+    error: "status must be active, disabled or paused (failing is set only by the service)",
   }),
   // Not z.record: copying keys into a new object would lose `__proto__`; checkFilter checks it all.
   filter: z.unknown().openapi({

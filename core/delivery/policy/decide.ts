@@ -105,8 +105,8 @@ export function decide(
     const abandoned = closed("abandoned", ctx.attempt - 1, "endpoint deleted");
     return { action: { kind: "ack" }, records: { delivery: abandoned } };
   }
-  if (endpoint.status === "disabled") {
-    // Parked, not queued: the record joins the endpoint's parked index, resumed on re-enable.
+  if (endpoint.status === "disabled" || endpoint.status === "paused") {
+    // Parked, not queued: in the parked index, resumed when set active again; no failure counted.
     return { action: { kind: "ack" }, records: { delivery: closed("skipped", ctx.attempt - 1, PARKED) } };
   }
   return outcome ? afterRequest(task, endpoint, outcome, ctx) : beforeRequest(task, endpoint, ctx);

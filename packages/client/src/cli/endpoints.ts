@@ -34,7 +34,7 @@ function body(ctx: Context) {
     if (at < 1) throw new UsageError(`--header must be name:value, got ${h}`);
     return [h.slice(0, at).trim(), h.slice(at + 1).trim()] as const;
   });
-  const status = choiceFlag(ctx, "status", ["active", "disabled"]);
+  const status = choiceFlag(ctx, "status", ["active", "disabled", "paused"]);
   return {
     ...(flag(ctx, "label") !== undefined && { label: flag(ctx, "label") }),
     ...(flag(ctx, "description") !== undefined && { description: flag(ctx, "description") }),
@@ -68,7 +68,7 @@ export const endpointsCommands: Record<string, Command> = {
   },
   "endpoints create": {
     usage:
-      "--url URL [--event-type T]… [--label L] [--description D] [--agent-id A] [--max-retries N] [--timeout-ms N] [--header name:value]… [--status active|disabled]",
+      "--url URL [--event-type T]… [--label L] [--description D] [--agent-id A] [--max-retries N] [--timeout-ms N] [--header name:value]… [--status active|disabled|paused]",
     options: settings,
     async run(ctx) {
       const url = flag(ctx, "url");
@@ -78,7 +78,7 @@ export const endpointsCommands: Record<string, Command> = {
     },
   },
   "endpoints update": {
-    usage: "<endpoint_id> [--url URL] [--status active|disabled] [… the flags of create]",
+    usage: "<endpoint_id> [--url URL] [--status active|disabled|paused] [… the flags of create]",
     options: settings,
     async run(ctx) {
       const id = arg(ctx, 0, "endpoint id");
