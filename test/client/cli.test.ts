@@ -183,7 +183,7 @@ describe("hookrelay CLI", { timeout: 240_000 }, () => {
     const list = await hookrelay(["event-types", "list", "--json"]);
     expect(JSON.parse(list.stdout).data).toContainEqual(expect.objectContaining({ name, custom: true }));
     const table = await hookrelay(["event-types", "list"]);
-    expect(table.stdout.split("\n")[0]).toMatch(/^NAME\s+CUSTOM\s+DESCRIPTION/);
+    expect(table.stdout.split("\n")[0]).toMatch(/^NAME\s+CUSTOM\s+RETENTION_DAYS\s+DESCRIPTION/);
     expect(table.stdout).toContain(name);
 
     // The catalog now validates publishes of the type.
