@@ -194,7 +194,9 @@ describe("function faults", () => {
     console.info(
       `seed ${SEED}: ingest crashes ${JSON.stringify(plan.ingest.seen)}, delivery crashes ${JSON.stringify(plan.deliver.seen)}, ${receiver.requests.length} requests for ${total * 3} deliveries (${duplicates} duplicates)`,
     );
-  });
+    // A safety net as long as the waits above (120 s for the deliveries alone), not the
+    // 60 s default: on a loaded 2-core machine the crashes' redeliveries outlast it.
+  }, 300_000);
 
   it("a crash after a successful attempt does not turn the delivery into a failure (max_retries 0)", async () => {
     const res = await api("POST", "/v1/webhook-endpoints", {
