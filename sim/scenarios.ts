@@ -155,6 +155,25 @@ export const scenarios: Scenario[] = [
     }),
   },
   {
+    name: "aws-throttled",
+    description:
+      "an aws_sqs endpoint at 500 events/s whose queue takes 300/s for 10 min (a FIFO queue's limit), 1,000 events/s elsewhere",
+    spec: (_faulty, s) => {
+      const [from, to] = [300 * s.span, 900 * s.span];
+      const throttled = (t: number) => (t >= from * 1000 && t < to * 1000 ? 300 : Number.POSITIVE_INFINITY);
+      return {
+        seconds: 1200 * s.span,
+        drainSeconds: 3600,
+        faultFrom: from,
+        faultTo: to,
+        groups: [
+          others(1000, 200, s),
+          { ...single("aws", 500, 25, s, () => "healthy"), awsQueuePerSecond: throttled },
+        ],
+      };
+    },
+  },
+  {
     name: "smoke",
     description: "a few minutes at 200 events/s with one failing endpoint (what npm test runs)",
     spec: (_faulty, s) => ({

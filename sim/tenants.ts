@@ -37,6 +37,11 @@ export interface Group {
   from?: number;
   to?: number;
   payloadBytes?: number;
+  /**
+   * The group's endpoints are aws_sqs (docs/destinations.md): each its own queue of the
+   * customer's (sim/aws/customer.ts), accepting this many messages per second at time t.
+   */
+  awsQueuePerSecond?: (t: number) => number;
 }
 
 const CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
@@ -77,10 +82,14 @@ export async function seed(world: World, groups: Group[], faulty: boolean): Prom
         const name = `g${gi}-${i}-${j}`;
         const behaviour = g.behaviour;
         world.receivers.set(name, (t) => (faulty && behaviour ? behaviour(i, j, t - world.t0) : "healthy"));
+        const aws =
+          g.awsQueuePerSecond &&
+          awsTarget(world, id, (t) => (faulty ? g.awsQueuePerSecond!(t - world.t0) : Infinity));
         const rec = newEndpointRecord(
           {
             org_id: org,
-            url: `http://${name}.sim/${id}`,
+            ...(aws ?? {}),
+            url: aws?.url ?? `http://${name}.sim/${id}`,
             secret: `whsec_${Buffer.alloc(24, n % 251).toString("base64")}`,
             event_types: [g.fanout === "mix" ? mixType(j) : TYPES[0]!],
             filter: g.filter ? JSON.stringify(g.filter) : null,
@@ -102,6 +111,18 @@ export async function seed(world: World, groups: Group[], faulty: boolean): Prom
     }),
   );
   return out;
+}
+
+/** An aws_sqs endpoint's fields: its own queue (named after it) in the customer model. */
+function awsTarget(world: World, id: string, perSecond: (t: number) => number) {
+  world.customerAws.limit(id, perSecond);
+  const url = `https://sqs.us-east-1.amazonaws.com/123456789012/${id}`;
+  const role_arn = "arn:aws:iam::123456789012:role/hookrelay";
+  return {
+    url,
+    type: "aws_sqs" as const,
+    aws: { role_arn, external_id: `hookrelay-${id}`, target: url, region: "us-east-1" },
+  };
 }
 
 /** Schedules every group's events on the ingest queue, evenly spaced, tenants in turn. */

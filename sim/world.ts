@@ -10,13 +10,20 @@ import type { SchedulerClient } from "@aws-sdk/client-scheduler";
 import type { SQSClient } from "@aws-sdk/client-sqs";
 import { createDeps } from "../core/compose.js";
 import { type Config, functions, loadConfig, queues, table } from "../core/config/index.js";
-import { createDeliveryHandler, createMaintenanceHandler } from "../core/delivery/index.js";
+import {
+  awsDestination,
+  createDeliveryHandler,
+  createMaintenanceHandler,
+  destinationByType,
+  httpDestination,
+} from "../core/delivery/index.js";
 import type { Deps } from "../core/deps.js";
 import { createIngestHandler } from "../core/events/index.js";
 import { eventBridgeScheduler } from "../core/scheduler/index.js";
 import type { Db } from "../core/store/index.js";
 import { kmsKeyWrapper } from "../core/store/key-wrap.js";
 import { createSecretsAtRest } from "../core/store/secrets-at-rest.js";
+import { CustomerAws } from "./aws/customer.js";
 import { DynamoModel } from "./aws/dynamodb.js";
 import { KmsModel } from "./aws/kms.js";
 import { Account, EventSourceMapping, type MappingSettings, type SqsHandler } from "./aws/lambda.js";
@@ -64,6 +71,8 @@ export class World {
   readonly kms: KmsModel;
   readonly scheduler: SchedulerModel;
   readonly receivers: Receivers;
+  /** STS and the customers' queues of AWS endpoints (sim/aws/customer.ts). */
+  readonly customerAws: CustomerAws;
   readonly config: Config;
   /** Each organization's cohort size k (real events per simulated one). */
   readonly cohort = new Map<string, number>();
@@ -90,6 +99,14 @@ export class World {
     this.kms = new KmsModel(this.engine, this.meter);
     this.scheduler = new SchedulerModel(this.engine, this.meter, this.schedulerTargets(), weightOf);
     this.receivers = new Receivers(this.engine, this.meter);
+    const envelopeWeight = (body: string) =>
+      this.cohort.get((JSON.parse(body) as { data?: { sim?: { org?: string } } }).data?.sim?.org ?? "") ?? 1;
+    this.customerAws = new CustomerAws(
+      this.engine,
+      this.meter,
+      envelopeWeight,
+      () => this.receivers.onRequest,
+    );
     this.config = loadConfig({
       AWS_REGION: "us-east-1",
       TABLE_NAME: "Webhooks",
@@ -154,7 +171,14 @@ export class World {
       sqs,
       now: this.engine.now,
     });
-    return createDeps(this.config, { db, sqs, scheduler, now: this.engine.now });
+    // AWS endpoints: the production adapter, its SDK clients on the customers' model.
+    const aws = awsDestination({
+      region: this.config.region,
+      now: this.engine.now,
+      requestHandler: this.customerAws.requestHandler as never,
+    });
+    const destination = destinationByType(httpDestination, aws);
+    return createDeps(this.config, { db, sqs, scheduler, now: this.engine.now, destination });
   }
 
   /** The three event source mappings, with the deployment's settings (core/config/infra.ts). */
