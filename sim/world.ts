@@ -176,6 +176,7 @@ export class World {
       region: this.config.region,
       now: this.engine.now,
       requestHandler: this.customerAws.requestHandler as never,
+      ownCredentials: { accessKeyId: "sim", secretAccessKey: "sim" },
     });
     const destination = destinationByType(httpDestination, aws);
     return createDeps(this.config, { db, sqs, scheduler, now: this.engine.now, destination });

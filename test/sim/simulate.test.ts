@@ -37,6 +37,18 @@ function figures(r: Record<string, unknown>): Record<string, number> {
 }
 
 describe("npm run simulate", () => {
+  it("aws-throttled: the production AWS destination, throttled by the customer's queue, delivers everything with few STS calls", async () => {
+    const r = await simulate("--scenario", "aws-throttled", "--span", "0.05", "--seed", "3");
+    const details = r.details as { counters: Record<string, number>; baseline_deliveries: number };
+    const aims = r.aims as Record<string, { met: boolean }>;
+    expect(Object.entries(aims).filter(([, a]) => !a.met)).toEqual([]);
+    expect(details.counters.customer_sqs_throttled).toBeGreaterThan(0);
+    expect(details.counters.customer_sqs_sent).toBeGreaterThan(0);
+    expect(details.counters.sts_assume_role).toBeGreaterThan(0);
+    expect(details.counters.sts_assume_role).toBeLessThanOrEqual(100);
+    expect(r.deliveries).toBe(details.baseline_deliveries);
+  }, 300_000);
+
   it("gives the same figures for the same seed", async () => {
     const [a, b] = await Promise.all([
       simulate("--scenario", "smoke", "--span", "0.05", "--seed", "7"),

@@ -27,6 +27,7 @@ export function credentialCache(options: AwsClientOptions): CredentialCache {
   const sts = new STSClient({
     region: options.region,
     maxAttempts: 1,
+    ...(options.ownCredentials ? { credentials: options.ownCredentials } : {}),
     ...(options.requestHandler ? { requestHandler: options.requestHandler } : {}),
   });
   const cache = lru<Promise<AssumedCredentials>>({

@@ -13,6 +13,8 @@ export interface AwsClientOptions {
    * tenant input) with fixed credentials, and no role is assumed (recorded, not enforced).
    */
   emulatorEndpoint?: string;
+  /** The process's own credentials STS is called with (default: the SDK's chain, the function's role). */
+  ownCredentials?: { accessKeyId: string; secretAccessKey: string };
   /** Tests: the transport of every SDK client (a fake that records requests and answers). */
   requestHandler?: STSClientConfig["requestHandler"];
   /** Endpoints whose credentials (and clients) are kept per process. */
