@@ -164,6 +164,7 @@ export function validBody(r: Route): unknown {
       return { name: `fixture.t${Math.random().toString(36).slice(2, 8)}`, description: "fixture" };
     case "POST /v1/events":
       return { type: "voice.call.ended", data: { call_id: "c_1" } };
+    case "POST /v1/webhook-endpoints/{id}/replay":
     case "POST /v1/webhook-endpoints/{id}/recover":
       return { since: new Date(Date.now() - 3600_000).toISOString() };
     case "POST /v1/organizations":
