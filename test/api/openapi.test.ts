@@ -59,7 +59,11 @@ describe("OpenAPI", () => {
     expect(doc.components.schemas.CreateAwsEndpoint.discriminator.mapping.aws_sqs).toBe(
       "#/components/schemas/CreateSqsEndpoint",
     );
-    expect(doc.components.schemas.UpdateEndpoint.properties.status.enum).toEqual(["active", "disabled", "paused"]);
+    expect(doc.components.schemas.UpdateEndpoint.properties.status.enum).toEqual([
+      "active",
+      "disabled",
+      "paused",
+    ]);
   });
 
   it("enumerates the error codes, each with its meaning, and answers only with them", async () => {
