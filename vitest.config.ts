@@ -19,6 +19,7 @@ const slow = [
   "test/e2e/in-flight.test.ts",
   "test/e2e/npm-start.test.ts",
   "test/e2e/restart.test.ts",
+  "test/delivery/ordered.test.ts",
   "test/portal/browser.test.ts",
   "test/portal/erased-browser.test.ts",
   "test/reliability/function-faults.test.ts",

@@ -147,6 +147,7 @@ export const MEMORY_ENV: Readonly<Record<string, string>> = {
   DELIVERY_QUEUE_URL: "memory://delivery",
   DELIVERY_DLQ_URL: "memory://delivery-dlq",
   DELIVERY_SLOW_QUEUE_URL: "memory://delivery-slow",
+  DELIVERY_ORDERED_QUEUE_URL: "memory://delivery-ordered",
   SCHEDULER_MODE: "local",
   ALLOW_PRIVATE_TARGETS: "true",
   ALLOW_HTTP_LOCALHOST: "true",

@@ -31,6 +31,7 @@ export interface Watched {
     ingest: Consumer;
     deliver: Consumer;
     deliverSlow: Consumer;
+    deliverOrdered: Consumer;
     scheduled: sst.aws.Function;
   };
 }
@@ -84,13 +85,21 @@ export function createAlarms(w: Watched): sst.aws.SnsTopic {
 
 /**
  * The ingest DLQ holds published events the service could not accept, the scheduler DLQ
- * releases and timers that failed for 24 h: both are the service's failures. The delivery DLQ
+ * releases and timers that failed for 24 h, the ordered DLQ ordered tasks that crashed their
+ * invocations: all are the service's failures. The delivery DLQ
  * is not here: it is where retries exhausted on customers' endpoints go.
  */
 function deadLetterAlarms(alarm: Alarm, q: Queues): void {
   const dlqs = [
     ["IngestDlqDepth", q.ingestDlq, "Published events the ingest function could not accept"],
     ["SchedulerDlqDepth", q.schedulerDlq, "Scheduled releases or timers that failed for 24 h"],
+    // Exhausted retries of ordered endpoints go to the delivery DLQ; this one holds only tasks
+    // whose invocations kept crashing (the FIFO queue's redrive, core/config/infra.ts).
+    [
+      "DeliveryOrderedDlqDepth",
+      q.deliveryOrderedDlq,
+      "Ordered delivery tasks whose invocations kept crashing",
+    ],
   ] as const;
   for (const [id, dlq, what] of dlqs) {
     alarm(id, {
@@ -114,6 +123,7 @@ function functionAlarms(alarm: Alarm, f: Watched["functions"]): void {
     ["Ingest", f.ingest.nodes.function, "The ingest function"],
     ["Deliver", f.deliver.nodes.function, "The delivery function"],
     ["DeliverSlow", f.deliverSlow.nodes.function, "The slow-lane delivery function"],
+    ["DeliverOrdered", f.deliverOrdered.nodes.function, "The ordered delivery function"],
     ["Scheduled", f.scheduled.nodes.function, "The scheduled-work function"],
   ] as const;
   for (const [id, fn, what] of watched) {

@@ -45,6 +45,7 @@ function deployedNames(w: Watched): $util.Output<Names> {
       ["ingest", f.ingest.nodes.function.name],
       ["deliver", f.deliver.nodes.function.name],
       ["deliver-slow", f.deliverSlow.nodes.function.name],
+      ["deliver-ordered", f.deliverOrdered.nodes.function.name],
       ["scheduled", f.scheduled.nodes.function.name],
     ]),
     labelled([
@@ -56,6 +57,7 @@ function deployedNames(w: Watched): $util.Output<Names> {
       ["ingest DLQ", q.ingestDlq.nodes.queue.name],
       ["delivery DLQ (retries exhausted)", q.deliveryDlq.nodes.queue.name],
       ["scheduler DLQ", q.schedulerDlq.nodes.queue.name],
+      ["ordered DLQ (crashes)", q.deliveryOrderedDlq.nodes.queue.name],
     ]),
   ] as const).apply(
     ([region, apiId, table, scheduleGroup, functions, queues, dlqs]): Names => ({

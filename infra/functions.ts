@@ -1,6 +1,6 @@
 /**
- * The Lambda functions: defaults for all of them, the scheduled-work function, and the three
- * queue consumers (ingest, delivery, the slow delivery lane). Memory, timeouts, batching and
+ * The Lambda functions: defaults for all of them, the scheduled-work function, and the four
+ * queue consumers (ingest, delivery, the slow delivery lane, ordered delivery). Memory, timeouts, batching and
  * concurrency come from core/config/infra.ts, which the local event-source emulation uses too.
  */
 import { concurrencyLimits, retrySchedulesPerInstance } from "../core/config/capacity.js";
@@ -113,7 +113,7 @@ export function deployedConcurrency(env: Record<string, string | undefined> = pr
 export function createConsumers(
   queues: Queues,
   access: { environment: Environment; permissions: PermissionList },
-): { ingest: Consumer; deliver: Consumer; deliverSlow: Consumer } {
+): { ingest: Consumer; deliver: Consumer; deliverSlow: Consumer; deliverOrdered: Consumer } {
   const limits = deployedConcurrency();
   // Each delivery process's share of the CreateSchedule quota, from the concurrency deployed.
   const delivering = {
@@ -155,5 +155,14 @@ export function createConsumers(
     { ...fn.deliverSlow, maxConcurrency: limits.deliverSlow },
     delivering,
   );
-  return { ingest, deliver, deliverSlow };
+  // Ordered endpoints (docs/delivery.md, "Ordered delivery"): the FIFO queue, one group's records
+  // one after another; a failing head holds its group on its visibility timeout.
+  const deliverOrdered = subscribe(
+    queues.deliveryOrdered,
+    "functions/deliver-ordered.handler",
+    "Ordered delivery: ordered endpoints' FIFO queue, one event at a time per group",
+    fn.deliverOrdered,
+    delivering,
+  );
+  return { ingest, deliver, deliverSlow, deliverOrdered };
 }

@@ -1,5 +1,6 @@
 /**
- * SQS: the ingest and delivery queues, each with a DLQ, the slow lane, and the scheduler's DLQ.
+ * SQS: the ingest and delivery queues, each with a DLQ, the slow lane, ordered endpoints' FIFO
+ * queue with its FIFO DLQ, and the scheduler's DLQ.
  * Every setting comes from core/config/infra.ts, which the local stack is built from too.
  *
  * sst.aws.Queue has no retention or size prop: both go through `transform.queue`. The
@@ -21,12 +22,22 @@ export interface Queues {
   deliveryDlq: sst.aws.Queue;
   /** The slow lane (docs/delivery.md): its own queue, sharing the delivery DLQ. */
   deliverySlow: sst.aws.Queue;
+  /** Ordered endpoints (docs/delivery.md, "Ordered delivery"): a FIFO queue and its FIFO DLQ. */
+  deliveryOrdered: sst.aws.Queue;
+  deliveryOrderedDlq: sst.aws.Queue;
   /** Where EventBridge Scheduler puts an invocation it gave up on (after 24 h of retries). */
   schedulerDlq: sst.aws.Queue;
 }
 
-const sized = (retentionSeconds: number, maxMessageBytes: number) => ({
-  queue: { messageRetentionSeconds: retentionSeconds, maxMessageSize: maxMessageBytes },
+/** FIFO queues in high-throughput mode: deduplication and throughput per message group. */
+const HIGH_THROUGHPUT = { deduplicationScope: "messageGroup", fifoThroughputLimit: "perMessageGroupId" };
+
+const sized = (retentionSeconds: number, maxMessageBytes: number, fifo?: boolean) => ({
+  queue: {
+    messageRetentionSeconds: retentionSeconds,
+    maxMessageSize: maxMessageBytes,
+    ...(fifo ? HIGH_THROUGHPUT : {}),
+  },
 });
 
 /** A queue redriven to `dlq` after `maxReceiveCount` receives. */
@@ -36,7 +47,8 @@ function queueOf(q: QueueSettings, dlq: sst.aws.Queue, stage: Stage): sst.aws.Qu
     {
       visibilityTimeout: seconds(q.visibilityTimeoutSeconds),
       dlq: { queue: dlq.arn, retry: q.maxReceiveCount },
-      transform: sized(q.retentionSeconds, q.maxMessageBytes),
+      ...(q.fifo ? { fifo: true } : {}),
+      transform: sized(q.retentionSeconds, q.maxMessageBytes, q.fifo),
     },
     stage.keep,
   );
@@ -45,7 +57,10 @@ function queueOf(q: QueueSettings, dlq: sst.aws.Queue, stage: Stage): sst.aws.Qu
 function dlqOf(q: QueueSettings, stage: Stage): sst.aws.Queue {
   return new sst.aws.Queue(
     q.dlq.name,
-    { transform: sized(q.dlq.retentionSeconds, q.maxMessageBytes) },
+    {
+      ...(q.fifo ? { fifo: true } : {}),
+      transform: sized(q.dlq.retentionSeconds, q.maxMessageBytes, q.fifo),
+    },
     stage.keep,
   );
 }
@@ -56,12 +71,25 @@ export function createQueues(stage: Stage): Queues {
   const deliveryDlq = dlqOf(queues.delivery, stage);
   const delivery = queueOf(queues.delivery, deliveryDlq, stage);
   const deliverySlow = queueOf(queues.deliverySlow, deliveryDlq, stage);
+  // A FIFO queue may only redrive to a FIFO DLQ (its crash safety net; exhausted retries go to
+  // the delivery DLQ, core/queue/dead-letter.ts).
+  const deliveryOrderedDlq = dlqOf(queues.deliveryOrdered, stage);
+  const deliveryOrdered = queueOf(queues.deliveryOrdered, deliveryOrderedDlq, stage);
   const schedulerDlq = new sst.aws.Queue(
     "SchedulerDlq",
     { transform: sized(SQS_MAX_RETENTION_SECONDS, SQS_MAX_MESSAGE_BYTES) },
     stage.keep,
   );
-  return { ingest, ingestDlq, delivery, deliveryDlq, deliverySlow, schedulerDlq };
+  return {
+    ingest,
+    ingestDlq,
+    delivery,
+    deliveryDlq,
+    deliverySlow,
+    deliveryOrdered,
+    deliveryOrderedDlq,
+    schedulerDlq,
+  };
 }
 
 /**

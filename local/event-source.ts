@@ -187,6 +187,10 @@ function toRecord(m: Message, queueArn: string, region: string): SQSRecord {
       SentTimestamp: a.SentTimestamp ?? String(Date.now()),
       SenderId: a.SenderId ?? "000000000000",
       ApproximateFirstReceiveTimestamp: a.ApproximateFirstReceiveTimestamp ?? String(Date.now()),
+      // FIFO queues (Lambda passes them on): the group the ordered lane sequences by.
+      ...(a.MessageGroupId ? { MessageGroupId: a.MessageGroupId } : {}),
+      ...(a.SequenceNumber ? { SequenceNumber: a.SequenceNumber } : {}),
+      ...(a.MessageDeduplicationId ? { MessageDeduplicationId: a.MessageDeduplicationId } : {}),
     },
     messageAttributes,
     md5OfBody: m.MD5OfBody ?? "",

@@ -17,6 +17,8 @@ export interface HandlerSet {
   deliver: SqsHandler;
   /** The slow lane's delivery function. */
   deliverSlow: SqsHandler;
+  /** Ordered endpoints' delivery function, on the FIFO queue. */
+  deliverOrdered: SqsHandler;
   maintenance: (event: unknown) => Promise<void>;
   /** DynamoDB and SQS reachability. */
   health(): Promise<Record<string, string>>;
@@ -29,6 +31,7 @@ export function localHandlers(deps: Deps): HandlerSet {
     ingest: createIngestHandler(deps),
     deliver: createDeliveryHandler(deps),
     deliverSlow: createDeliveryHandler(deps, { lane: "slow" }),
+    deliverOrdered: createDeliveryHandler(deps, { lane: "ordered" }),
     maintenance: async (event) => {
       await maintenance(event);
     },

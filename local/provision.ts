@@ -51,6 +51,7 @@ export async function provision(opts: ProvisionOptions): Promise<StackEnv> {
     const ingest = await createQueueWithDlq(sqs, queues.ingest, suffix);
     const delivery = await createQueueWithDlq(sqs, queues.delivery, suffix);
     const slow = await createQueueWithDlq(sqs, queues.deliverySlow, suffix);
+    const ordered = await createQueueWithDlq(sqs, queues.deliveryOrdered, suffix);
     return {
       AWS_REGION: region,
       AWS_ACCESS_KEY_ID: credentials.accessKeyId,
@@ -68,6 +69,8 @@ export async function provision(opts: ProvisionOptions): Promise<StackEnv> {
       DELIVERY_DLQ_URL: delivery.dlqUrl,
       DELIVERY_SLOW_QUEUE_URL: slow.url,
       DELIVERY_SLOW_QUEUE_ARN: slow.arn,
+      DELIVERY_ORDERED_QUEUE_URL: ordered.url,
+      DELIVERY_ORDERED_QUEUE_ARN: ordered.arn,
       SCHEDULER_MODE: "local",
       // Each stack its own portal signing secret and API-key pepper; `npm start` overrides them
       // with the ones it keeps in .data/ (portal-secret, api-key-pepper).
@@ -122,11 +125,21 @@ async function createTable(endpoint: string, name: string): Promise<void> {
   }
 }
 
+/** A FIFO queue's name ends in `.fifo`. */
+const named = (name: string, suffix: string, fifo?: boolean) => `${name}${suffix}${fifo ? ".fifo" : ""}`;
+
+/** FIFO queues: high-throughput mode (deduplication and throughput per message group), as infra/queues.ts. */
+const fifoAttributes = (fifo?: boolean): Record<string, string> =>
+  fifo
+    ? { FifoQueue: "true", DeduplicationScope: "messageGroup", FifoThroughputLimit: "perMessageGroupId" }
+    : {};
+
 async function createQueueWithDlq(sqs: SQSClient, settings: QueueSettings, suffix: string) {
   const dlq = await sqs.send(
     new CreateQueueCommand({
-      QueueName: `${settings.dlq.name}${suffix}`,
+      QueueName: named(settings.dlq.name, suffix, settings.fifo),
       Attributes: {
+        ...fifoAttributes(settings.fifo),
         MessageRetentionPeriod: String(settings.dlq.retentionSeconds),
         MaximumMessageSize: String(settings.maxMessageBytes),
       },
@@ -135,8 +148,9 @@ async function createQueueWithDlq(sqs: SQSClient, settings: QueueSettings, suffi
   const dlqArn = await queueArn(sqs, dlq.QueueUrl!);
   const queue = await sqs.send(
     new CreateQueueCommand({
-      QueueName: `${settings.name}${suffix}`,
+      QueueName: named(settings.name, suffix, settings.fifo),
       Attributes: {
+        ...fifoAttributes(settings.fifo),
         VisibilityTimeout: String(settings.visibilityTimeoutSeconds),
         MessageRetentionPeriod: String(settings.retentionSeconds),
         MaximumMessageSize: String(settings.maxMessageBytes),

@@ -7,7 +7,14 @@
  */
 import { join } from "node:path";
 import { createDeps } from "../core/compose.js";
-import { type Config, fanoutSweep, functions, loadConfig, SQS_MAX_IN_FLIGHT } from "../core/config/index.js";
+import {
+  type Config,
+  fanoutSweep,
+  functions,
+  loadConfig,
+  SQS_FIFO,
+  SQS_MAX_IN_FLIGHT,
+} from "../core/config/index.js";
 import type { Deps } from "../core/deps.js";
 import { fireDueSchedules } from "../core/scheduler/index.js";
 import { startDynamo } from "./dynamodb.js";
@@ -32,7 +39,7 @@ export interface LocalStackOptions {
   /** In-flight cap of every queue (SQS's ~120,000 by default); tests scale it down. */
   inFlightCap?: number;
   /** Concurrent invocations per event source (functions in core/config/infra.ts by default). */
-  concurrency?: Partial<Record<"ingest" | "delivery" | "slow", number>>;
+  concurrency?: Partial<Record<"ingest" | "delivery" | "slow" | "ordered", number>>;
 }
 
 export interface LocalStack {
@@ -102,6 +109,17 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         waitTimeSeconds: functions.deliverSlow.waitTimeSeconds,
         inFlightCap,
       }),
+      ordered: startEventSource({
+        sqs: deps.sqs,
+        queueUrl: config.queues.deliveryOrdered,
+        queueArn: env.DELIVERY_ORDERED_QUEUE_ARN!,
+        handler: handlers.deliverOrdered,
+        batchSize: functions.deliverOrdered.batchSize,
+        concurrency: options.concurrency?.ordered ?? functions.deliverOrdered.localConcurrency,
+        waitTimeSeconds: functions.deliverOrdered.waitTimeSeconds,
+        // A FIFO queue holds at most 20,000 in flight.
+        inFlightCap: Math.min(inFlightCap, SQS_FIFO.maxInFlight),
+      }),
     };
     for (const s of Object.values(sources)) stops.push(() => s.stop());
 
@@ -113,6 +131,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       ingest_poller: "ok",
       delivery_poller: "ok",
       slow_lane_poller: "ok",
+      ordered_poller: "ok",
       scheduler: scheduler.lastError ?? "ok",
     });
     const app = handlers.app(health);

@@ -45,6 +45,7 @@ const consumers = [
   { queue: queues.ingest, fn: functions.ingest, label: "ingest" },
   { queue: queues.delivery, fn: functions.deliver, label: "delivery" },
   { queue: queues.deliverySlow, fn: functions.deliverSlow, label: "delivery slow lane" },
+  { queue: queues.deliveryOrdered, fn: functions.deliverOrdered, label: "ordered delivery" },
 ] as const;
 
 /** The delay after attempt n (1-based): the schedule's last entry repeats. */
@@ -331,7 +332,7 @@ describe("deployed queues (sst.config.ts + infra/queues.ts)", async () => {
     unwrap(rec.one("subscriber", `${name}Subscriber`).args) as SubscriberArgs;
   const allQueues = rec.all("sst.aws.Queue");
 
-  it("creates exactly the six queues: ingest, delivery, slow lane, their DLQs and the scheduler's", () => {
+  it("creates exactly the eight queues: ingest, delivery, slow lane, ordered, their DLQs and the scheduler's", () => {
     expect(allQueues.map((q) => q.name).sort()).toEqual(
       [
         queues.ingest.name,
@@ -339,9 +340,24 @@ describe("deployed queues (sst.config.ts + infra/queues.ts)", async () => {
         queues.delivery.name,
         queues.delivery.dlq.name,
         queues.deliverySlow.name,
+        queues.deliveryOrdered.name,
+        queues.deliveryOrdered.dlq.name,
         "SchedulerDlq",
       ].sort(),
     );
+  });
+
+  it("the ordered queue and its DLQ are FIFO in high-throughput mode (dedup and throughput per message group)", () => {
+    for (const name of ["DeliveryOrderedQueue", "DeliveryOrderedDlq"]) {
+      const q = queueArgs(name) as QueueArgs & { fifo?: boolean };
+      expect(q.fifo).toBe(true);
+      expect(q.transform.queue).toMatchObject({
+        deduplicationScope: "messageGroup",
+        fifoThroughputLimit: "perMessageGroupId",
+      });
+    }
+    for (const name of ["IngestQueue", "DeliveryQueue", "DeliverySlowQueue"])
+      expect((queueArgs(name) as QueueArgs & { fifo?: boolean }).fifo).toBeUndefined();
   });
 
   for (const name of [
@@ -350,6 +366,8 @@ describe("deployed queues (sst.config.ts + infra/queues.ts)", async () => {
     "DeliveryQueue",
     "DeliveryDlq",
     "DeliverySlowQueue",
+    "DeliveryOrderedQueue",
+    "DeliveryOrderedDlq",
     "SchedulerDlq",
   ]) {
     it(`${name}: MaximumMessageSize 1 MiB and 14 days' retention, set explicitly`, () => {
@@ -384,15 +402,21 @@ describe("deployed queues (sst.config.ts + infra/queues.ts)", async () => {
     });
   }
 
-  it("the slow lane redrives to the delivery DLQ; DLQs redrive nowhere", () => {
+  it("the slow lane redrives to the delivery DLQ, the ordered queue to its FIFO DLQ; DLQs redrive nowhere", () => {
     expect(queueArgs("DeliverySlowQueue").dlq?.queue).toBe("DeliveryDlq.arn");
-    for (const name of ["IngestDlq", "DeliveryDlq", "SchedulerDlq"])
+    expect(queueArgs("DeliveryOrderedQueue").dlq?.queue).toBe("DeliveryOrderedDlq.arn");
+    for (const name of ["IngestDlq", "DeliveryDlq", "DeliveryOrderedDlq", "SchedulerDlq"])
       expect(queueArgs(name).dlq).toBeUndefined();
   });
 
   it("every queue has exactly one consumer or none (DLQs), as SQS event sources require", () => {
     const consumed = rec.all("subscriber").map((s) => s.args.queue);
-    expect(consumed.sort()).toEqual(["DeliveryQueue", "DeliverySlowQueue", "IngestQueue"]);
+    expect(consumed.sort()).toEqual([
+      "DeliveryOrderedQueue",
+      "DeliveryQueue",
+      "DeliverySlowQueue",
+      "IngestQueue",
+    ]);
   });
 });
 
@@ -525,12 +549,17 @@ describe("functions (infra/functions.ts, infra/api.ts, infra/access.ts)", async 
   const { rec } = await deploy("dev");
   const fns = functionsOf(rec);
 
-  it("only the two delivery functions may assume customers' roles, with a hookrelay external id, never this account's (docs/destinations.md)", () => {
+  it("only the three delivery functions may assume customers' roles, with a hookrelay external id, never this account's (docs/destinations.md)", () => {
     for (const fn of fns) {
       const assume = (fn.permissions as Statement[]).filter((s) =>
         s.actions.some((a) => a.startsWith("sts:")),
       );
-      if (fn.id === "DeliveryQueueSubscriber" || fn.id === "DeliverySlowQueueSubscriber") {
+      const delivering = [
+        "DeliveryQueueSubscriber",
+        "DeliverySlowQueueSubscriber",
+        "DeliveryOrderedQueueSubscriber",
+      ];
+      if (delivering.includes(fn.id)) {
         expect(assume.map((s) => unwrap(s) as Statement)).toEqual([
           {
             actions: ["sts:AssumeRole"],
@@ -547,9 +576,10 @@ describe("functions (infra/functions.ts, infra/api.ts, infra/access.ts)", async 
     }
   });
 
-  it("five functions: scheduled work, API, ingest, delivery, slow-lane delivery", () => {
+  it("six functions: scheduled work, API, ingest, delivery, slow-lane and ordered delivery", () => {
     expect(fns.map((f) => f.id).sort()).toEqual([
       "Api$default",
+      "DeliveryOrderedQueueSubscriber",
       "DeliveryQueueSubscriber",
       "DeliverySlowQueueSubscriber",
       "IngestQueueSubscriber",
@@ -559,6 +589,7 @@ describe("functions (infra/functions.ts, infra/api.ts, infra/access.ts)", async 
 
   for (const id of [
     "Api$default",
+    "DeliveryOrderedQueueSubscriber",
     "DeliveryQueueSubscriber",
     "DeliverySlowQueueSubscriber",
     "IngestQueueSubscriber",
@@ -635,6 +666,7 @@ describe("alarms (infra/alarms.ts): only the service's own failures page", async
   for (const [name, queue] of [
     ["IngestDlqDepth", "IngestDlq"],
     ["SchedulerDlqDepth", "SchedulerDlq"],
+    ["DeliveryOrderedDlqDepth", "DeliveryOrderedDlq"],
   ]) {
     it(`${name}: any message in ${queue}`, () => {
       expect(alarm(name!)).toMatchObject({
@@ -734,6 +766,7 @@ describe("alarms (infra/alarms.ts): only the service's own failures page", async
       "IngestQueueSubscriber.functionName",
       "DeliveryQueueSubscriber.functionName",
       "DeliverySlowQueueSubscriber.functionName",
+      "DeliveryOrderedQueueSubscriber.functionName",
       "Scheduled.functionName",
     ].sort();
     expect(watched("Errors")).toEqual(all);
@@ -793,8 +826,8 @@ describe("alarms (infra/alarms.ts): only the service's own failures page", async
   });
 
   it("no other alarms than those above", () => {
-    // DLQs 2, functions 5 x 2, queues 3 x 2, table and indexes 3 x 2, scheduler 4, API 2, delivery 2.
-    expect(alarms.size).toBe(2 + 10 + 6 + 6 + 4 + 2 + 2);
+    // DLQs 3, functions 6 x 2, queues 3 x 2, table and indexes 3 x 2, scheduler 4, API 2, delivery 2.
+    expect(alarms.size).toBe(3 + 12 + 6 + 6 + 4 + 2 + 2);
   });
 });
 
@@ -830,6 +863,7 @@ describe("dashboard (infra/dashboard.ts)", async () => {
         "IngestQueueSubscriber.functionName",
         "DeliveryQueueSubscriber.functionName",
         "DeliverySlowQueueSubscriber.functionName",
+        "DeliveryOrderedQueueSubscriber.functionName",
         "Scheduled.functionName",
       ].sort(),
     );
@@ -847,6 +881,7 @@ describe("dashboard (infra/dashboard.ts)", async () => {
       "IngestDlq.queueName",
       "DeliveryDlq.queueName",
       "SchedulerDlq.queueName",
+      "DeliveryOrderedDlq.queueName",
     ]);
   });
 

@@ -10,6 +10,7 @@ export {
   functions,
   type QueueSettings,
   queues,
+  SQS_FIFO,
   SQS_MAX_DELAY_SECONDS,
   SQS_MAX_IN_FLIGHT,
   SQS_MAX_MESSAGE_BYTES,

@@ -17,24 +17,19 @@ import {
   concurrencyFor,
   targetRates,
 } from "./capacity.js";
+import { SQS_MAX_MESSAGE_BYTES, SQS_MAX_RETENTION_SECONDS } from "./sqs-limits.js";
 
 const MINUTE = 60;
 const HOUR = 60 * MINUTE;
-const DAY = 24 * HOUR;
 
-/** Longest visibility timeout SQS accepts (12 h); longer waits go through the scheduler. */
-export const SQS_MAX_VISIBILITY_SECONDS = 12 * HOUR;
-/** Longest message retention SQS accepts (14 days). */
-export const SQS_MAX_RETENTION_SECONDS = 14 * DAY;
-/**
- * Largest SQS message (1 MiB since 2025). The provider's default is still 256 KiB, so every
- * queue sets it explicitly, on AWS and locally: a delivery task carries the whole body.
- */
-export const SQS_MAX_MESSAGE_BYTES = 1_048_576;
-/** In-flight messages a standard queue holds; past it, receives come back empty, silently. */
-export const SQS_MAX_IN_FLIGHT = 120_000;
-/** Longest per-message `DelaySeconds` (15 min): a re-sent message waits outside the in-flight count. */
-export const SQS_MAX_DELAY_SECONDS = 15 * MINUTE;
+export {
+  SQS_FIFO,
+  SQS_MAX_DELAY_SECONDS,
+  SQS_MAX_IN_FLIGHT,
+  SQS_MAX_MESSAGE_BYTES,
+  SQS_MAX_RETENTION_SECONDS,
+  SQS_MAX_VISIBILITY_SECONDS,
+} from "./sqs-limits.js";
 
 export interface QueueSettings {
   /** Logical name: the SST component name and, locally, the queue name. */
@@ -46,6 +41,8 @@ export interface QueueSettings {
   /** `MaximumMessageSize`, set on the queue and its DLQ. */
   maxMessageBytes: number;
   dlq: { name: string; retentionSeconds: number };
+  /** A FIFO queue (and DLQ), in high-throughput mode; its SQS name ends in `.fifo`. */
+  fifo?: boolean;
 }
 
 export interface ConsumerSettings {
@@ -146,6 +143,25 @@ export const queues = {
     maxMessageBytes: SQS_MAX_MESSAGE_BYTES,
     dlq: { name: "DeliveryDlq", retentionSeconds: SQS_MAX_RETENTION_SECONDS },
   },
+  /**
+   * Ordered delivery (docs/delivery.md, "Ordered delivery"): a FIFO queue whose message groups
+   * are ordered endpoints (and their key values). A failing head is held on its message's
+   * visibility timeout, which blocks its group and no other. High-throughput mode (deduplication
+   * and throughput per message group). Its own DLQ is FIFO, as SQS requires; exhausted retries
+   * go to the delivery DLQ like every other dead letter (core/queue/dead-letter.ts).
+   */
+  deliveryOrdered: {
+    name: "DeliveryOrderedQueue",
+    fifo: true,
+    visibilityTimeoutSeconds: 15 * MINUTE,
+    retentionSeconds: SQS_MAX_RETENTION_SECONDS,
+    // Not the retry policy: the tasks behind a failing head are received again with it (AWS hands
+    // a batch several messages of one group) and released unprocessed, and parked heads come back
+    // once per breaker cooldown, so receives outnumber attempts. SQS's maximum: a crash safety net.
+    maxReceiveCount: 1000,
+    maxMessageBytes: SQS_MAX_MESSAGE_BYTES,
+    dlq: { name: "DeliveryOrderedDlq", retentionSeconds: SQS_MAX_RETENTION_SECONDS },
+  },
 } as const satisfies Record<string, QueueSettings>;
 
 /** Records per second at the sizing target (core/config/capacity.ts). */
@@ -191,6 +207,18 @@ export const functions = {
     batchWindowSeconds: 0,
     // 200 deliveries/s × 8 s per batch ÷ 10 × 1.5 = 240 (2,400 slow requests at once).
     maxConcurrency: concurrencyFor(rates.deliverSlow, BATCH, batchSeconds.deliverSlow),
+    waitTimeSeconds: 1,
+    localConcurrency: 4,
+  },
+  // Ordered endpoints: the records of one message group are sent one after another, so a batch
+  // may take up to 10 × the endpoint timeout; no batching window (a group's next event waits on
+  // this one's delete, a window would add to every event's latency).
+  deliverOrdered: {
+    timeoutSeconds: TIMEOUT_MS.max / 1000 + 10,
+    memoryMb: 1024,
+    batchSize: BATCH,
+    batchWindowSeconds: 0,
+    maxConcurrency: 100,
     waitTimeSeconds: 1,
     localConcurrency: 4,
   },

@@ -43,6 +43,8 @@ const envSchema = z.object({
   DELIVERY_DLQ_URL: z.string().min(1),
   /** The slow lane's queue; unset = no slow lane (slow endpoints stay on the delivery queue). */
   DELIVERY_SLOW_QUEUE_URL: z.string().optional(),
+  /** The ordered endpoints' FIFO queue; unset = no ordered delivery (endpoints may not ask for it). */
+  DELIVERY_ORDERED_QUEUE_URL: z.string().optional(),
   /** Emulator endpoints; unset on AWS. */
   DYNAMODB_ENDPOINT: z.string().optional(),
   SQS_ENDPOINT: z.string().optional(),
@@ -146,6 +148,8 @@ export interface Config {
     deliveryDlq: string;
     /** The slow lane; the delivery queue itself when the deployment has none. */
     deliverySlow: string;
+    /** The ordered endpoints' FIFO queue; the delivery queue itself when the deployment has none. */
+    deliveryOrdered: string;
   };
   endpoints: { dynamodb?: string; sqs?: string };
   /**
@@ -200,6 +204,7 @@ function queuesOf(e: z.infer<typeof envSchema>): Config["queues"] {
     delivery: e.DELIVERY_QUEUE_URL,
     deliveryDlq: e.DELIVERY_DLQ_URL,
     deliverySlow: e.DELIVERY_SLOW_QUEUE_URL || e.DELIVERY_QUEUE_URL,
+    deliveryOrdered: e.DELIVERY_ORDERED_QUEUE_URL || e.DELIVERY_QUEUE_URL,
   };
 }
 

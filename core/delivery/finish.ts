@@ -43,9 +43,12 @@ export interface Processed {
   entry?: DeliveryLogEntry;
   /** That entry is in the log already: the batch's write leaves it out. */
   written?: boolean;
+  /** Ordered lane: not processed, behind its group's held head; back on the queue at once (ordered.ts). */
+  behind?: boolean;
 }
 
-const queueOf = (lane: Lane) => (lane === "slow" ? "deliverySlow" : "delivery");
+const QUEUES = { fast: "delivery", slow: "deliverySlow", ordered: "deliveryOrdered" } as const;
+const queueOf = (lane: Lane) => QUEUES[lane];
 
 export async function finishBatch(deps: Deps, processed: Processed[], lane: Lane): Promise<string[]> {
   const failures: string[] = processed.filter((p) => p.fail).map((p) => p.record.messageId);
@@ -70,7 +73,8 @@ async function writeRecords(deps: Deps, processed: Processed[], lane: Lane): Pro
     const entry = p.written ? undefined : (p.entry ?? entryOf(deps, p));
     if (entry) writes.push({ entry, task: p.task! });
   }
-  return writeLog(deps, writes, queueOf(lane));
+  // A kept entry is no task of a group: the ordered lane keeps it on the shared queue.
+  return writeLog(deps, writes, lane === "ordered" ? "delivery" : queueOf(lane));
 }
 
 /**
@@ -155,6 +159,10 @@ async function queueWork(deps: Deps, processed: Processed[], lane: Lane): Promis
   for (const p of processed) {
     if (p.invalid !== undefined) {
       letters.push({ id: p.record.messageId, body: p.record.body, reason: p.invalid });
+      continue;
+    }
+    if (p.behind) {
+      hold.push({ ...handle(p), seconds: 0 });
       continue;
     }
     const action = p.decision?.action;

@@ -24,6 +24,7 @@ import { entryOf, finishBatch, type Processed } from "./finish.js";
 import { moveToSlowLane } from "./health.js";
 import { earlyWrites } from "./log-writes.js";
 import { type DeliveryOutcome, publishDeliveryMetrics } from "./metrics.js";
+import { processInOrder } from "./ordered.js";
 import { type Gone, withBody } from "./pointer.js";
 import { openUntil } from "./policy/breaker.js";
 import { type DecideContext, type Decision, decide, type Lane, type Task } from "./policy/decide.js";
@@ -44,32 +45,29 @@ export function createDeliveryHandler(
 ): (event: SQSEvent) => Promise<SQSBatchResponse> {
   const lane = options.lane ?? "fast";
   const random = options.random ?? Math.random;
-  const slowLane = deps.config.queues.deliverySlow !== deps.config.queues.delivery;
+  // The ordered lane has its own consumer and waits each endpoint's own timeout: no slow lane.
+  const slowLane = lane !== "ordered" && deps.config.queues.deliverySlow !== deps.config.queues.delivery;
+  const opts = { lane, random, slowLane, maxDelaySeconds: options.maxDelaySeconds };
 
   return async (event) => {
     const early = earlyWrites(deps, deps.config.isolation.fastLaneBudgetMs);
-    const processed = await Promise.all(
-      event.Records.map((record) =>
-        processRecord(deps, record, {
-          lane,
-          random,
-          slowLane,
-          maxDelaySeconds: options.maxDelaySeconds,
-          early,
-        }).catch((err: unknown): Processed => {
-          logger.error("delivery record failed unexpectedly", {
-            message_id: record.messageId,
-            error: (err as Error)?.message,
-          });
-          return { record, fail: true };
-        }),
-      ),
-    );
+    const run = (record: SQSRecord) =>
+      processRecord(deps, record, { ...opts, early }).catch((err: unknown): Processed => {
+        logger.error("delivery record failed unexpectedly", {
+          message_id: record.messageId,
+          error: (err as Error)?.message,
+        });
+        return { record, fail: true };
+      });
+    const processed =
+      lane === "ordered"
+        ? await processInOrder(event.Records, run)
+        : await Promise.all(event.Records.map(run));
     const written = await early.close();
     for (const p of processed) p.written = p.entry !== undefined && written.has(p.entry.id);
     const failures = await finishBatch(deps, processed, lane);
-    // A kept log entry (no task, no request) is no delivery outcome.
-    publishDeliveryMetrics(processed.filter((p) => !p.log).map(outcomeOf));
+    // A kept log entry (no task, no request) and a record held behind its group are no delivery outcome.
+    publishDeliveryMetrics(processed.filter((p) => !p.log && !p.behind).map(outcomeOf));
     return { batchItemFailures: failures.map((itemIdentifier) => ({ itemIdentifier })) };
   };
 }

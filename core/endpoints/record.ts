@@ -17,7 +17,9 @@ type Settings =
   | "rate_limit"
   | "headers"
   | "filter"
-  | "signing_version";
+  | "signing_version"
+  | "ordering"
+  | "ordering_key";
 
 export type NewEndpointFields = Pick<EndpointRecord, "org_id" | "url" | "secret"> &
   Partial<Pick<EndpointRecord, Settings | "type" | "aws">>;
@@ -44,6 +46,8 @@ export function newEndpointRecord(fields: NewEndpointFields, now: Date): Endpoin
     previous_secret_expires_at: null,
     signing_version: fields.signing_version ?? "v1",
     filter: fields.filter ?? null,
+    // Absent unless asked for: an unordered endpoint's item is as it was (core/model/ordering.ts).
+    ...(fields.ordering ? { ordering: fields.ordering, ordering_key: fields.ordering_key ?? null } : {}),
     consecutive_failures: 0,
     first_failure_at: null,
     failing_since: null,

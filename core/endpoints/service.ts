@@ -22,13 +22,14 @@ import { keepRedacted } from "../outbound/index.js";
 import { generateSigningKey } from "../signing/index.js";
 import type { AwsTargetInput } from "./aws-rules.js";
 import { destinationOf, updatedDestination } from "./destination.js";
+import { checkOrdering, type OrderingInput } from "./ordering.js";
 import { newEndpointRecord } from "./record.js";
 import { scheduleResume } from "./resume.js";
 import { checkEventTypes, checkHeaders } from "./rules.js";
 import { generateSecret, isValidSecret, secretFromRawKey } from "./secrets.js";
 
 /** What a caller may set; `failing` is never settable: only delivery outcomes set it. */
-export interface EndpointSettings {
+export interface EndpointSettings extends Required<OrderingInput> {
   url: string;
   label: string | null;
   description: string | null;
@@ -96,6 +97,7 @@ export async function createEndpoint(
   const version = input.signing_version ?? "v1";
   const secret = chosenSecret(input, version);
   const filter = input.filter === undefined ? null : checkFilter(input.filter);
+  const ordering = checkOrdering(deps, input);
   const rec = newEndpointRecord(
     {
       org_id: org,
@@ -112,6 +114,7 @@ export async function createEndpoint(
       headers,
       filter,
       signing_version: version,
+      ...ordering,
     },
     deps.now(),
   );
@@ -201,6 +204,7 @@ export async function updateEndpoint(
   if (input.timeout_ms !== undefined) set.timeout_ms = input.timeout_ms;
   if (input.rate_limit !== undefined) set.rate_limit = input.rate_limit;
   if (input.filter !== undefined) set.filter = checkFilter(input.filter);
+  Object.assign(set, checkOrdering(deps, input, current));
   if (input.status !== undefined) {
     set.status = input.status;
     // (Re)activating by hand starts health tracking afresh: the caller says the receiver is fixed.

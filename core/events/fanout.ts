@@ -28,6 +28,7 @@ import {
 import { enqueueTasksOfMessages } from "../queue/index.js";
 import { fanoutCommandBody } from "./fanout-command.js";
 import { LEASE_MS, scheduleLeaseCheck } from "./lease.js";
+import { hasOrderedQueue, taskGroups } from "./task-groups.js";
 
 export { LEASE_MS };
 
@@ -93,7 +94,7 @@ function pendingTasks(m: StoredMessage): DeliveryTask[] {
  * Never throws; returns per message (in order) the error that failed it, if any.
  */
 export async function sendUnderLeases(
-  deps: Uses<"config" | "fanoutStore" | "taskQueue">,
+  deps: Uses<"config" | "endpoints" | "fanoutStore" | "taskQueue">,
   ms: StoredMessage[],
   opts: { firstPass?: boolean } = {},
 ): Promise<(unknown | undefined)[]> {
@@ -101,9 +102,17 @@ export async function sendUnderLeases(
   const work = collectWork(ms, errors);
   if (work.length === 0) return errors;
 
+  // No await without the ordered queue: the simulation's virtual time sees the same steps as before.
+  const groupOf = hasOrderedQueue(deps)
+    ? await taskGroups(
+        deps,
+        work.map((w) => w.m),
+      )
+    : undefined;
   const report = await enqueueTasksOfMessages(
     deps,
     work.flatMap((w) => w.tasks),
+    groupOf,
   );
   const failed = new Set(report.failed);
   const complete: Work[] = [];
@@ -202,7 +211,7 @@ export const isComplete = (m: StoredMessage) => {
 
 /** Sends what is missing while holding the lease; gives the lease up if sending fails. */
 export async function sendUnderLease(
-  deps: Uses<"config" | "fanoutStore" | "taskQueue">,
+  deps: Uses<"config" | "endpoints" | "fanoutStore" | "taskQueue">,
   m: StoredMessage,
   opts: { firstPass?: boolean } = {},
 ): Promise<void> {

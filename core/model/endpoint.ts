@@ -4,6 +4,7 @@
  */
 import * as z from "zod";
 import type { AwsDestination, EndpointType } from "./destination.js";
+import type { Ordering } from "./ordering.js";
 
 /**
  * `paused` (by the customer): nothing is sent and nothing counts as a failure; its deliveries
@@ -73,6 +74,13 @@ export interface EndpointRecord {
   slow_until?: string | null;
   /** Deliveries per second at most, across every delivery process; absent or null = unlimited. */
   rate_limit?: number | null;
+  /**
+   * `strict`: events delivered one at a time in publish order (per `ordering_key` value), through
+   * the FIFO queue (core/model/ordering.ts); absent, null or `none` = unordered.
+   */
+  ordering?: Ordering | null;
+  /** With `strict` ordering: the dotted path of the event field whose value orders separately. */
+  ordering_key?: string | null;
   /** Last time a test event (`webhook.test`) to this endpoint got a 2xx; absent on older items. */
   last_verified_at?: string | null;
   /** The endpoint's integer id and UUID in the API profiles that use them (docs/seeds.md); absent until one asks. */

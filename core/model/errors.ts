@@ -20,6 +20,10 @@ export const API_ERROR_CODES = {
     "400: the endpoint names event types outside the catalog, or an imported document has invalid types (details: which)",
   archived_event_types: "400: the endpoint subscribes anew to archived event types (details: which)",
   invalid_filter: "400: the endpoint's filter does not compile or exceeds its bounds (details: where)",
+  invalid_ordering:
+    '400: `ordering_key` is not a valid key path, or is given without `ordering: "strict"` (docs/delivery.md)',
+  ordering_unavailable:
+    '400: the deployment has no ordered delivery queue, so `ordering: "strict"` is refused',
   invalid_secret: "400: the signing secret given is not one the endpoint can use",
   invalid_destination:
     "400: an AWS endpoint's role, target or type is refused (shape, partition, account; docs/destinations.md)",

@@ -121,6 +121,16 @@ export {
   type OperationalEvent,
   type OperationalType,
 } from "./operational.js";
+export {
+  dedupId,
+  isOrdered,
+  type KeyedEvent,
+  ORDERING_KEY,
+  type Ordering,
+  orderingGroup,
+  orderingKeyProblem,
+  orderingKeyValue,
+} from "./ordering.js";
 export type { OrgRecord } from "./org.js";
 export {
   type ApiKeyRecord,

@@ -4,7 +4,14 @@
  * named by role, not by URL: the adapter maps a name to its queue (a deployment without a slow
  * lane maps `deliverySlow` to the delivery queue, core/config/runtime.ts).
  */
-export type QueueName = "ingest" | "ingestDlq" | "delivery" | "deliverySlow" | "deliveryDlq";
+export type QueueName =
+  | "ingest"
+  | "ingestDlq"
+  | "delivery"
+  | "deliverySlow"
+  | "deliveryDlq"
+  /** The FIFO queue of ordered endpoints (docs/delivery.md, "Ordered delivery"). */
+  | "deliveryOrdered";
 
 /** An SQS message attribute (string or number). */
 export interface QueueAttribute {
@@ -17,8 +24,10 @@ export interface QueueMessage {
   id: string;
   body: string;
   attributes?: Record<string, QueueAttribute>;
-  /** Send later: the message stays invisible this long (0-900 s). */
+  /** Send later: the message stays invisible this long (0-900 s; never on a FIFO queue). */
   delaySeconds?: number;
+  /** FIFO queues: the message group (delivered in order, one at a time) and the deduplication id. */
+  fifo?: { groupId: string; dedupId: string };
 }
 
 export interface QueueSendReport {

@@ -5,6 +5,11 @@
  * the handler sets; a message received `maxReceiveCount` times goes to its dead-letter queue
  * on the next receive (the redrive policy); a message over 1 MiB or a delay over 15 min is
  * refused. `invoke` does what Lambda's event source mapping does with one batch.
+ *
+ * A FIFO queue (`fifo` in its settings) keeps SQS FIFO's rules: no per-message delay, a
+ * deduplication id drops a second send within 5 minutes, and a message group holding an
+ * in-flight message returns nothing more until it is deleted or visible again; a receive may
+ * return several messages of one group, in order, as AWS does (fauxqs returns one).
  */
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
 import { type Config, queues as settings } from "../config/index.js";
@@ -20,6 +25,8 @@ export interface StoredQueueMessage {
   receiveCount: number;
   /** The handle of the latest receive; a change or delete with an older one is refused. */
   receiptHandle?: string;
+  /** FIFO queues: the message group. */
+  groupId?: string;
 }
 
 interface Queue {
@@ -30,6 +37,8 @@ interface Queue {
   dlq?: QueueName;
   messages: Map<string, StoredQueueMessage>;
   peakInFlight: number;
+  /** FIFO: deduplication ids sent, and when (ms). */
+  dedup?: Map<string, number>;
 }
 
 export interface QueueDepth {
@@ -56,9 +65,12 @@ const DLQ_OF: Partial<Record<QueueName, QueueName>> = {
   ingest: "ingestDlq",
   delivery: "deliveryDlq",
   deliverySlow: "deliveryDlq",
+  // On AWS the ordered queue's safety net is a FIFO DLQ of its own (core/config/infra.ts).
+  deliveryOrdered: "deliveryDlq",
 };
 const SETTINGS: Partial<Record<QueueName, (typeof settings)[keyof typeof settings]>> = settings;
 const MAX_DELAY_SECONDS = 900;
+const DEDUP_WINDOW_MS = 5 * 60_000;
 
 /** Queues by URL: names whose URLs are equal (no slow lane) share one queue, as on AWS. */
 export function memoryTaskQueue(urls: Config["queues"], now: () => Date): MemoryTaskQueue {
@@ -89,6 +101,7 @@ class MemoryQueues implements MemoryTaskQueue {
         dlq: DLQ_OF[name],
         messages: new Map(),
         peakInFlight: 0,
+        ...(s && "fifo" in s && s.fifo ? { dedup: new Map() } : {}),
       };
       this.byUrl.set(url, q);
     }
@@ -100,9 +113,18 @@ class MemoryQueues implements MemoryTaskQueue {
     const report = { sent: [] as string[], failed: [] as string[] };
     for (const m of messages) {
       const delay = m.delaySeconds ?? 0;
-      if (messageBytes(m) > q.maxMessageBytes || delay < 0 || delay > MAX_DELAY_SECONDS) {
+      if (messageBytes(m) > q.maxMessageBytes || delay < 0 || delay > MAX_DELAY_SECONDS || !fifoOk(q, m)) {
         report.failed.push(m.id);
         continue;
+      }
+      if (q.dedup && m.fifo) {
+        const seen = q.dedup.get(m.fifo.dedupId);
+        // SQS answers success and drops the duplicate.
+        if (seen !== undefined && this.t() - seen < DEDUP_WINDOW_MS) {
+          report.sent.push(m.id);
+          continue;
+        }
+        q.dedup.set(m.fifo.dedupId, this.t());
       }
       const messageId = `m-${(++this.ids).toString().padStart(9, "0")}`;
       const at = this.t();
@@ -113,6 +135,7 @@ class MemoryQueues implements MemoryTaskQueue {
         sentAt: at,
         visibleAt: at + delay * 1000,
         receiveCount: 0,
+        ...(m.fifo ? { groupId: m.fifo.groupId } : {}),
       });
       report.sent.push(m.id);
     }
@@ -137,9 +160,15 @@ class MemoryQueues implements MemoryTaskQueue {
   receive(queue: QueueName, max: number): SQSRecord[] {
     const q = this.queueOf(queue);
     const out: SQSRecord[] = [];
+    const locked = lockedGroups(q, this.t());
     for (const m of q.messages.values()) {
       if (out.length >= max) break;
-      if (m.visibleAt > this.t()) continue;
+      if (m.groupId !== undefined && locked.has(m.groupId)) continue;
+      if (m.visibleAt > this.t()) {
+        // A FIFO group's later messages wait behind this one.
+        if (m.groupId !== undefined) locked.add(m.groupId);
+        continue;
+      }
       if (q.maxReceiveCount !== undefined && m.receiveCount >= q.maxReceiveCount && q.dlq) {
         // The redrive policy: moved to the dead-letter queue instead of received again.
         q.messages.delete(m.messageId);
@@ -192,6 +221,20 @@ class MemoryQueues implements MemoryTaskQueue {
   }
 }
 
+/** FIFO: a group id and no delay (a standard queue takes a group too: fair queues). */
+function fifoOk(q: Queue, m: QueueMessage): boolean {
+  return !q.dedup || (m.fifo !== undefined && !m.delaySeconds);
+}
+
+/** FIFO groups with a message in flight: nothing more of them is returned. */
+function lockedGroups(q: Queue, now: number): Set<string> {
+  const locked = new Set<string>();
+  for (const m of q.messages.values()) {
+    if (m.groupId !== undefined && m.receiveCount > 0 && m.visibleAt > now) locked.add(m.groupId);
+  }
+  return locked;
+}
+
 function change(q: Queue, c: VisibilityChange, now: number): boolean {
   const m = q.messages.get(c.receiptHandle.split("#")[0]!);
   // SQS refuses a stale handle and a message no longer in flight.
@@ -220,6 +263,7 @@ function record(m: StoredQueueMessage, queue: QueueName): SQSRecord {
       SentTimestamp: String(m.sentAt),
       SenderId: "memory",
       ApproximateFirstReceiveTimestamp: String(m.sentAt),
+      ...(m.groupId !== undefined ? { MessageGroupId: m.groupId } : {}),
     },
     messageAttributes,
     md5OfBody: "",

@@ -1,5 +1,12 @@
 /** Enqueues delivery tasks on the delivery queue. */
-import { type DeliveryTask, type QueueSendReport, type TaskQueue, taskId } from "../model/index.js";
+import {
+  type DeliveryTask,
+  dedupId,
+  type QueueMessage,
+  type QueueSendReport,
+  type TaskQueue,
+  taskId,
+} from "../model/index.js";
 import { sendAllVia } from "./send.js";
 
 /** What enqueueing needs: the task queue. */
@@ -20,15 +27,29 @@ export async function enqueueTasks(deps: TaskQueueDeps, tasks: DeliveryTask[]): 
 
 /**
  * Sends tasks of any number of messages together (SendMessageBatch calls mix messages) and
- * never throws: the report lists task ids (`{msg_id}:{endpoint_id}`) sent and failed.
+ * never throws: the report lists task ids (`{msg_id}:{endpoint_id}`) sent and failed. A task
+ * `groupOf` gives a FIFO message group (an ordered endpoint's, core/model/ordering.ts) goes to
+ * the ordered queue, in the order given.
  */
 export async function enqueueTasksOfMessages(
   deps: TaskQueueDeps,
   tasks: DeliveryTask[],
+  groupOf: (t: DeliveryTask) => string | undefined = () => undefined,
 ): Promise<QueueSendReport> {
   const byId = new Map(tasks.map((t) => [taskId(t.msg_id, t.endpoint_id), t]));
-  return deps.taskQueue.send(
-    "delivery",
-    [...byId].map(([id, t]) => ({ id, body: JSON.stringify(t) })),
-  );
+  const shared: QueueMessage[] = [];
+  const ordered: QueueMessage[] = [];
+  for (const [id, t] of byId) {
+    const groupId = groupOf(t);
+    const body = JSON.stringify(t);
+    if (groupId === undefined) shared.push({ id, body });
+    else ordered.push({ id, body, fifo: { groupId, dedupId: dedupId(id) } });
+  }
+  if (ordered.length === 0) return deps.taskQueue.send("delivery", shared);
+  // One call after another within the ordered queue keeps a group's publish order.
+  const [a, b] = await Promise.all([
+    deps.taskQueue.send("delivery", shared),
+    deps.taskQueue.send("deliveryOrdered", ordered, { parallel: 1 }),
+  ]);
+  return { sent: [...a.sent, ...b.sent], failed: [...a.failed, ...b.failed], error: a.error ?? b.error };
 }

@@ -8,6 +8,7 @@ import { breakerState, type EndpointRecord, isSlow } from "../../model/index.js"
 import { redactHeaders } from "../../outbound/index.js";
 import { aliasesOf, aliasOutput } from "../aliases.js";
 import { awsView, destinationView } from "./endpoint-destinations.js";
+import { orderingOf, orderingView } from "./ordering.js";
 
 export const signingVersion = z.enum(["v1", "v1a"]).openapi({
   description:
@@ -57,6 +58,7 @@ export const endpointView = z
     rate_limit: z.number().int().nullable().openapi({
       description: "Deliveries per second at most, across every delivery process; null = no limit",
     }),
+    ...orderingView,
     headers: z.record(z.string(), z.string()),
     consecutive_failures: z.number().int(),
     last_delivery_at: ts.nullable(),
@@ -134,6 +136,7 @@ export function toEndpointView(
     max_retries: rec.max_retries,
     timeout_ms: rec.timeout_ms,
     rate_limit: rec.rate_limit ?? null,
+    ...orderingOf(rec),
     headers: shownHeaders(rec.headers ?? {}),
     consecutive_failures: rec.consecutive_failures ?? 0,
     last_delivery_at: rec.last_delivery_at ?? null,

@@ -22,6 +22,7 @@ import { aliasInput, rawSecretInput, resolveAliases } from "../aliases.js";
 import { awsCreateFields, awsUpdateFields, splitAws } from "./endpoint-destinations.js";
 import { signingVersion } from "./endpoint-view.js";
 import { eventTypeList } from "./event-type-list.js";
+import { orderingInput } from "./ordering.js";
 import { pathId } from "./params.js";
 
 const fields = {
@@ -95,6 +96,7 @@ const optionalSettings = {
   max_retries: fields.max_retries.optional(),
   timeout_ms: fields.timeout_ms.optional(),
   rate_limit: fields.rate_limit.optional(),
+  ...orderingInput,
   headers: fields.headers.optional(),
   status: fields.status.optional(),
   filter: fields.filter.optional(),

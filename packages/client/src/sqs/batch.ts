@@ -17,6 +17,8 @@ export interface OutgoingMessage {
   body: string;
   attributes?: Record<string, MessageAttributeValue>;
   delaySeconds?: number;
+  /** FIFO queues: the message group and the deduplication id (no `delaySeconds` there). */
+  fifo?: { groupId: string; dedupId: string };
 }
 
 export class SendError extends Error {
@@ -92,6 +94,8 @@ export async function sendChunk(sqs: SQSClient, queueUrl: string, chunk: Outgoin
       MessageBody: m.body,
       MessageAttributes: m.attributes,
       DelaySeconds: m.delaySeconds,
+      MessageGroupId: m.fifo?.groupId,
+      MessageDeduplicationId: m.fifo?.dedupId,
     }));
     const res = await sqs.send(new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: entries }));
     for (const ok of res.Successful ?? []) sent.push(byIndex.get(ok.Id!)!.id);
