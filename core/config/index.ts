@@ -17,4 +17,5 @@ export {
   SQS_MAX_VISIBILITY_SECONDS,
   table,
 } from "./infra.js";
+export { ORDERED_START_BUDGET_MS } from "./ordered.js";
 export { type Config, ConfigError, loadConfig } from "./runtime.js";

@@ -17,6 +17,7 @@ import {
   concurrencyFor,
   targetRates,
 } from "./capacity.js";
+import { orderedConsumer, orderedQueue } from "./ordered.js";
 import { SQS_MAX_MESSAGE_BYTES, SQS_MAX_RETENTION_SECONDS } from "./sqs-limits.js";
 
 const MINUTE = 60;
@@ -143,25 +144,7 @@ export const queues = {
     maxMessageBytes: SQS_MAX_MESSAGE_BYTES,
     dlq: { name: "DeliveryDlq", retentionSeconds: SQS_MAX_RETENTION_SECONDS },
   },
-  /**
-   * Ordered delivery (docs/delivery.md, "Ordered delivery"): a FIFO queue whose message groups
-   * are ordered endpoints (and their key values). A failing head is held on its message's
-   * visibility timeout, which blocks its group and no other. High-throughput mode (deduplication
-   * and throughput per message group). Its own DLQ is FIFO, as SQS requires; exhausted retries
-   * go to the delivery DLQ like every other dead letter (core/queue/dead-letter.ts).
-   */
-  deliveryOrdered: {
-    name: "DeliveryOrderedQueue",
-    fifo: true,
-    visibilityTimeoutSeconds: 15 * MINUTE,
-    retentionSeconds: SQS_MAX_RETENTION_SECONDS,
-    // Not the retry policy: the tasks behind a failing head are received again with it (AWS hands
-    // a batch several messages of one group) and released unprocessed, and parked heads come back
-    // once per breaker cooldown, so receives outnumber attempts. SQS's maximum: a crash safety net.
-    maxReceiveCount: 1000,
-    maxMessageBytes: SQS_MAX_MESSAGE_BYTES,
-    dlq: { name: "DeliveryOrderedDlq", retentionSeconds: SQS_MAX_RETENTION_SECONDS },
-  },
+  deliveryOrdered: orderedQueue,
 } as const satisfies Record<string, QueueSettings>;
 
 /** Records per second at the sizing target (core/config/capacity.ts). */
@@ -210,18 +193,7 @@ export const functions = {
     waitTimeSeconds: 1,
     localConcurrency: 4,
   },
-  // Ordered endpoints: the records of one message group are sent one after another, so a batch
-  // may take up to 10 × the endpoint timeout; no batching window (a group's next event waits on
-  // this one's delete, a window would add to every event's latency).
-  deliverOrdered: {
-    timeoutSeconds: TIMEOUT_MS.max / 1000 + 10,
-    memoryMb: 1024,
-    batchSize: BATCH,
-    batchWindowSeconds: 0,
-    maxConcurrency: 100,
-    waitTimeSeconds: 1,
-    localConcurrency: 4,
-  },
+  deliverOrdered: orderedConsumer,
   scheduled: { timeoutSeconds: 60, memoryMb: 512 },
 } as const;
 

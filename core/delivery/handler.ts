@@ -10,6 +10,7 @@
  * crashed invocations.
  */
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
+import { ORDERED_START_BUDGET_MS } from "../config/index.js";
 import type { Deps } from "../deps.js";
 import { logger } from "../log/index.js";
 import {
@@ -59,9 +60,11 @@ export function createDeliveryHandler(
         });
         return { record, fail: true };
       });
+    const started = deps.now().getTime();
+    const mayStart = () => deps.now().getTime() - started <= ORDERED_START_BUDGET_MS;
     const processed =
       lane === "ordered"
-        ? await processInOrder(event.Records, run)
+        ? await processInOrder(event.Records, run, mayStart)
         : await Promise.all(event.Records.map(run));
     const written = await early.close();
     for (const p of processed) p.written = p.entry !== undefined && written.has(p.entry.id);

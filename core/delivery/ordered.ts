@@ -4,7 +4,9 @@
  * finish (a retry held on its message, an unexpected error) holds the rest of its group: they are
  * not processed, and go back to the queue at once (visibility 0), where the group stays locked
  * while its head is in flight, so they come back after it, in order. AWS may hand one batch
- * several messages of a group; fauxqs hands one. Different groups run concurrently.
+ * several messages of a group; fauxqs hands one. Different groups run concurrently. A record is
+ * started only while `mayStart()` says one more attempt fits the function's time limit
+ * (ORDERED_START_BUDGET_MS, core/config/ordered.ts); the rest go back the same way.
  */
 import type { SQSRecord } from "aws-lambda";
 import type { Processed } from "./finish.js";
@@ -12,6 +14,7 @@ import type { Processed } from "./finish.js";
 export async function processInOrder(
   records: SQSRecord[],
   process: (record: SQSRecord) => Promise<Processed>,
+  mayStart: () => boolean,
 ): Promise<Processed[]> {
   const groups = new Map<string, SQSRecord[]>();
   for (const r of records) {
@@ -22,8 +25,9 @@ export async function processInOrder(
   await Promise.all(
     [...groups.values()].map(async (list) => {
       let held = false;
-      for (const record of list) {
-        if (held) {
+      for (const [i, record] of list.entries()) {
+        // A group's first record always runs: the batch itself is within the budget.
+        if (held || (i > 0 && !mayStart())) {
           done.set(record.messageId, { record, behind: true });
           continue;
         }

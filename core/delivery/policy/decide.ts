@@ -12,7 +12,7 @@
  * scheduler entry), so in-flight messages stay bounded whatever endpoints fail. A retry the
  * scheduler could not take goes round the queue until due (`notBefore`), never tried early.
  */
-import { type Config, SQS_MAX_DELAY_SECONDS, SQS_MAX_VISIBILITY_SECONDS } from "../../config/index.js";
+import { type Config, SQS_MAX_DELAY_SECONDS } from "../../config/index.js";
 import {
   breakerState,
   type EndpointRecord,
@@ -23,6 +23,7 @@ import {
 import type { DeliveryUpdate } from "../records.js";
 import { openUntil, parkDelaySeconds } from "./breaker.js";
 import { nextStep } from "./next-step.js";
+import { heldSeconds } from "./ordered.js";
 import { deferSeconds } from "./rate-limit.js";
 import { stopOf } from "./stop.js";
 
@@ -111,25 +112,9 @@ export function decide(
     return { action: { kind: "ack" }, records: { delivery: closed("skipped", ctx.attempt - 1, PARKED) } };
   }
   const decision = outcome ? afterRequest(task, endpoint, outcome, ctx) : beforeRequest(task, endpoint, ctx);
-  return ctx.lane === "ordered" ? heldInOrder(decision, ctx.now) : decision;
-}
-
-/**
- * The ordered lane holds every wait on the message itself (a retry, a park, a rate-limit
- * deferral), never re-sends it: its FIFO group waits behind it, in order (docs/delivery.md,
- * "Ordered delivery"). Every retry delay of the schedule fits a visibility timeout (12 h).
- */
-function heldInOrder(d: Decision, now: Date): Decision {
-  const a = d.action;
-  const seconds =
-    a.kind === "resend"
-      ? a.delaySeconds
-      : a.kind === "schedule"
-        ? (a.at.getTime() - now.getTime()) / 1000
-        : null;
-  if (seconds === null) return d;
-  const held = Math.min(SQS_MAX_VISIBILITY_SECONDS, Math.max(1, Math.ceil(seconds)));
-  return { ...d, action: { kind: "visibility", seconds: held } };
+  // The ordered lane holds every wait on the message: its group waits behind it (ordered.ts).
+  const held = ctx.lane === "ordered" ? heldSeconds(decision.action, ctx.now) : null;
+  return held === null ? decision : { ...decision, action: { kind: "visibility", seconds: held } };
 }
 
 function beforeRequest(task: Task, endpoint: EndpointRecord, ctx: DecideContext): Decision {

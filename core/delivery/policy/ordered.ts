@@ -1,0 +1,19 @@
+/**
+ * What a wait becomes in the ordered lane (docs/delivery.md, "Ordered delivery"): the lane holds
+ * every wait on the message itself (a retry, a park, a rate-limit deferral), never re-sends it,
+ * so its FIFO group waits behind it, in order. Every retry delay of the schedule fits a
+ * visibility timeout (12 h).
+ */
+import { SQS_MAX_VISIBILITY_SECONDS } from "../../config/index.js";
+
+type Wait = { kind: "resend"; delaySeconds: number } | { kind: "schedule"; at: Date } | { kind: string };
+
+/** The seconds to hold the message instead of a re-send or a schedule; null for any other action. */
+export function heldSeconds(action: Wait, now: Date): number | null {
+  let seconds: number;
+  if ("delaySeconds" in action && action.kind === "resend") seconds = action.delaySeconds;
+  else if ("at" in action && action.kind === "schedule")
+    seconds = (action.at.getTime() - now.getTime()) / 1000;
+  else return null;
+  return Math.min(SQS_MAX_VISIBILITY_SECONDS, Math.max(1, Math.ceil(seconds)));
+}
