@@ -91,7 +91,7 @@ describe("ordered delivery", () => {
       [1, 2, 3, 4, 5].map((n) => ({ n })),
     );
     // Two failed attempts of #1, then the whole stack stops while its retry is pending.
-    await waitFor(() => receiver.requests.length >= 2, { what: "two attempts of #1" });
+    await waitFor(() => receiver.requests.length >= 2, { what: "two attempts of #1", timeoutMs: 120_000 });
     await first.stop();
     stacks.pop();
     const held = receiver.requests.map((r) => dataOf(r).n);
@@ -101,7 +101,7 @@ describe("ordered delivery", () => {
     stacks.push(second);
     await waitFor(() => receiver.requests.filter((r) => dataOf(r).n === 5).length > 0, {
       what: "#5 delivered after the restart",
-      timeoutMs: 60_000,
+      timeoutMs: 150_000,
     });
     const order = receiver.requests.map((r) => dataOf(r).n);
     // #1 three failures and its success, then each of the rest once, in publish order.
@@ -110,7 +110,7 @@ describe("ordered delivery", () => {
       deliveries: { status: string; attempts: number }[];
     };
     expect(event.deliveries[0]).toMatchObject({ status: "succeeded", attempts: 4 });
-  }, 180_000);
+  }, 360_000);
 
   it("orders per ordering_key: a failing key holds its own events only, then is dead-lettered and visible", async () => {
     const receiver = await failingReceiver((d) => d.customer === "a" && d.n === 1, 1000);
