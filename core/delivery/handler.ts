@@ -28,7 +28,8 @@ import { type DeliveryOutcome, publishDeliveryMetrics } from "./metrics.js";
 import { processInOrder } from "./ordered.js";
 import { type Gone, withBody } from "./pointer.js";
 import { openUntil } from "./policy/breaker.js";
-import { type DecideContext, type Decision, decide, type Lane, type Task } from "./policy/decide.js";
+import type { DecideContext, Decision, Lane, Task } from "./policy/decide.js";
+import { decideInLane as decide } from "./policy/ordered.js";
 import { admit } from "./rate-limit.js";
 import { wakeWhenHalfOpen } from "./wake.js";
 

@@ -25,10 +25,9 @@ import {
   taskId,
   webhookBody,
 } from "../model/index.js";
-import { enqueueTasksOfMessages } from "../queue/index.js";
 import { fanoutCommandBody } from "./fanout-command.js";
 import { LEASE_MS, scheduleLeaseCheck } from "./lease.js";
-import { hasOrderedQueue, taskGroups } from "./task-groups.js";
+import { enqueueInGroups } from "./task-groups.js";
 
 export { LEASE_MS };
 
@@ -102,17 +101,10 @@ export async function sendUnderLeases(
   const work = collectWork(ms, errors);
   if (work.length === 0) return errors;
 
-  // No await without the ordered queue: the simulation's virtual time sees the same steps as before.
-  const groupOf = hasOrderedQueue(deps)
-    ? await taskGroups(
-        deps,
-        work.map((w) => w.m),
-      )
-    : undefined;
-  const report = await enqueueTasksOfMessages(
+  const report = await enqueueInGroups(
     deps,
+    work.map((w) => w.m),
     work.flatMap((w) => w.tasks),
-    groupOf,
   );
   const failed = new Set(report.failed);
   const complete: Work[] = [];

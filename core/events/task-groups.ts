@@ -12,6 +12,7 @@ import {
   orderingGroup,
   type StoredMessage,
 } from "../model/index.js";
+import { enqueueTasksOfMessages } from "../queue/index.js";
 
 export type GroupOf = (t: DeliveryTask) => string | undefined;
 
@@ -41,4 +42,18 @@ export async function taskGroups(
     if (!endpoint || !m || t.trigger === "test") return undefined;
     return orderingGroup(endpoint, m);
   };
+}
+
+/**
+ * Sends the tasks of these messages (tasks of several messages share SendMessageBatch calls),
+ * each ordered endpoint's to its FIFO group; never throws (core/queue/tasks.ts).
+ */
+export async function enqueueInGroups(
+  deps: Uses<"config" | "endpoints" | "taskQueue">,
+  ms: Pick<StoredMessage, "org_id" | "id" | "type" | "agent_id" | "data">[],
+  tasks: DeliveryTask[],
+) {
+  // No await without the ordered queue: the simulation's virtual time sees the same steps as before.
+  const groupOf = hasOrderedQueue(deps) ? await taskGroups(deps, ms) : undefined;
+  return enqueueTasksOfMessages(deps, tasks, groupOf);
 }

@@ -23,11 +23,9 @@ import {
 import type { DeliveryUpdate } from "../records.js";
 import { openUntil, parkDelaySeconds } from "./breaker.js";
 import { nextStep } from "./next-step.js";
-import { heldSeconds } from "./ordered.js";
 import { deferSeconds } from "./rate-limit.js";
 import { stopOf } from "./stop.js";
 
-/** The shared (fast) lane, the slow lane, and ordered endpoints' FIFO queue. */
 export type Lane = "fast" | "slow" | "ordered";
 
 /**
@@ -111,10 +109,7 @@ export function decide(
     // Parked, not queued: in the parked index, resumed when set active again; no failure counted.
     return { action: { kind: "ack" }, records: { delivery: closed("skipped", ctx.attempt - 1, PARKED) } };
   }
-  const decision = outcome ? afterRequest(task, endpoint, outcome, ctx) : beforeRequest(task, endpoint, ctx);
-  // The ordered lane holds every wait on the message: its group waits behind it (ordered.ts).
-  const held = ctx.lane === "ordered" ? heldSeconds(decision.action, ctx.now) : null;
-  return held === null ? decision : { ...decision, action: { kind: "visibility", seconds: held } };
+  return outcome ? afterRequest(task, endpoint, outcome, ctx) : beforeRequest(task, endpoint, ctx);
 }
 
 function beforeRequest(task: Task, endpoint: EndpointRecord, ctx: DecideContext): Decision {

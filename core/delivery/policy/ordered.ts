@@ -5,6 +5,7 @@
  * visibility timeout (12 h).
  */
 import { SQS_MAX_VISIBILITY_SECONDS } from "../../config/index.js";
+import { type DecideContext, type Decision, decide } from "./decide.js";
 
 type Wait = { kind: "resend"; delaySeconds: number } | { kind: "schedule"; at: Date } | { kind: string };
 
@@ -16,4 +17,15 @@ export function heldSeconds(action: Wait, now: Date): number | null {
     seconds = (action.at.getTime() - now.getTime()) / 1000;
   else return null;
   return Math.min(SQS_MAX_VISIBILITY_SECONDS, Math.max(1, Math.ceil(seconds)));
+}
+
+/**
+ * `decide()` in any lane (fast, slow, ordered: `ctx.lane`); in the ordered lane a re-send or a
+ * schedule becomes a hold on the message itself. What the delivery handler calls.
+ */
+export function decideInLane(...args: Parameters<typeof decide>): Decision {
+  const d = decide(...args);
+  const ctx: DecideContext = args[3];
+  const held = ctx.lane === "ordered" ? heldSeconds(d.action, ctx.now) : null;
+  return held === null ? d : { ...d, action: { kind: "visibility", seconds: held } };
 }
