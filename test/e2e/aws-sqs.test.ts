@@ -70,14 +70,19 @@ async function org() {
   };
 }
 
+/** An aws_sqs endpoint into the customer's queue, by a role of another account. */
+const sqsEndpointBody = (queueUrl: string) => ({
+  type: "aws_sqs",
+  queue_url: queueUrl,
+  role_arn: "arn:aws:iam::123456789012:role/hookrelay-delivery",
+});
+
 describe("aws_sqs on the local stack", () => {
   it("puts the signed envelope into the customer's queue and logs the attempt", async () => {
     const api = await org();
     const queue = await customerQueue();
     const created = await api("POST", "/webhook-endpoints", {
-      type: "aws_sqs",
-      queue_url: queue.url,
-      role_arn: "arn:aws:iam::123456789012:role/hookrelay-delivery",
+      ...sqsEndpointBody(queue.url),
       event_types: ["voice.call.ended"],
     });
     expect(created.status).toBe(201);
@@ -120,11 +125,7 @@ describe("aws_sqs on the local stack", () => {
   it("a deleted queue disables the endpoint with a clear last_error", async () => {
     const api = await org();
     const queue = await customerQueue();
-    const created = await api("POST", "/webhook-endpoints", {
-      type: "aws_sqs",
-      queue_url: queue.url,
-      role_arn: "arn:aws:iam::123456789012:role/hookrelay-delivery",
-    });
+    const created = await api("POST", "/webhook-endpoints", sqsEndpointBody(queue.url));
     await sqs.send(new DeleteQueueCommand({ QueueUrl: queue.url }));
     await api("POST", "/events", { type: "voice.call.ended", data: {} });
     const view = await waitFor(
