@@ -14,9 +14,16 @@ import { waitFor } from "../support/wait.js";
 const tmp = mkdtempSync(join(tmpdir(), "hookrelay-start-"));
 const dataDir = join(tmp, ".data");
 let service: StartedService | undefined;
+/** Every service started, so a test that fails half-way leaves no process behind. */
+const started: StartedService[] = [];
+const start = async (env: Record<string, string>) => {
+  const s = await startService(env);
+  started.push(s);
+  return s;
+};
 
 afterAll(async () => {
-  await service?.close();
+  for (const s of started) await s.close();
   rmSync(tmp, { recursive: true, force: true });
 });
 
@@ -49,7 +56,7 @@ function processesUsing(dir: string): string[] {
 // Each start boots DynamoDB Local (java): minutes on a loaded two-core machine.
 describe("npm start", { timeout: 240_000 }, () => {
   it("serves a healthy API with a working key and stops cleanly", async () => {
-    service = await startService({ DATA_DIR: dataDir });
+    service = await start({ DATA_DIR: dataDir });
     const { url, key } = service;
     const health = await fetch(`${url}/health`);
     expect(health.status).toBe(200);
@@ -100,10 +107,10 @@ describe("npm start", { timeout: 240_000 }, () => {
   });
 
   it("reuses the organization and key on the next start", async () => {
-    const first = await startService({ DATA_DIR: dataDir });
+    const first = await start({ DATA_DIR: dataDir });
     service = first;
     await first.stop();
-    const second = await startService({ DATA_DIR: dataDir });
+    const second = await start({ DATA_DIR: dataDir });
     service = second;
     expect(second.key).toBe(first.key);
     const list = await fetch(`${second.url}/v1/webhook-endpoints`, {
