@@ -128,12 +128,18 @@ export class Engine {
     }
   }
 
-  /** While a run lasts, setTimeout/clearTimeout schedule on the virtual clock and Math.random is seeded. */
+  /**
+   * While a run lasts, setTimeout/clearTimeout schedule on the virtual clock, Date.now reads it
+   * and Math.random is seeded.
+   */
   private virtualize(): () => void {
     const g = globalThis as unknown as Record<string, unknown>;
     const saved = { setTimeout: g.setTimeout, clearTimeout: g.clearTimeout };
     const savedRandom = Math.random;
+    const savedNow = Date.now;
     Math.random = this.mathRandom;
+    // Durations the production code measures itself (an attempt's latency, send.ts) are virtual too.
+    Date.now = this.nowMs;
     g.setTimeout = (fn: (...a: unknown[]) => void, ms?: number, ...args: unknown[]) => {
       const timer = this.after(ms ?? 0, () => fn(...args));
       return Object.assign(timer, { unref: () => timer, ref: () => timer, hasRef: () => false });
@@ -145,6 +151,7 @@ export class Engine {
     return () => {
       Object.assign(g, saved);
       Math.random = savedRandom;
+      Date.now = savedNow;
     };
   }
 }

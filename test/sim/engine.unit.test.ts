@@ -30,3 +30,17 @@ describe("sim engine", () => {
     expect([drawing.random(), drawing.random()]).toEqual([plain.random(), plain.random()]);
   });
 });
+
+describe("sim engine's clock", () => {
+  it("makes Date.now virtual while a run lasts: a duration the production code measures (an attempt's latency) is virtual", async () => {
+    const engine = new Engine(1);
+    const real = Date.now;
+    const seen: number[] = [];
+    engine.at(100, () => seen.push(Date.now()));
+    engine.at(2_000, () => seen.push(Date.now()));
+    await engine.run(5_000);
+    expect(seen[1]! - seen[0]!).toBe(1_900);
+    expect(seen[0]).toBe(engine.nowMs() - 4_900);
+    expect(Date.now).toBe(real);
+  });
+});

@@ -4,19 +4,8 @@
  * Each run is a child process (`npm run simulate`): the engine makes `setTimeout` virtual
  * while it runs, which must never reach the test runner's own timers.
  */
-import { execFile } from "node:child_process";
-import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
-
-const run = promisify(execFile);
-
-async function simulate(...args: string[]): Promise<Record<string, unknown>> {
-  const { stdout } = await run("npx", ["tsx", "sim/cli.ts", "--json", ...args], {
-    cwd: new URL("../..", import.meta.url).pathname,
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  return JSON.parse(stdout.trim().split("\n").at(-1)!) as Record<string, unknown>;
-}
+import { simulate } from "./cli.js";
 
 /**
  * The figures a cohort must not move: delays, deliveries per event. Per-hour totals

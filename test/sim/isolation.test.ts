@@ -1,0 +1,14 @@
+/**
+ * The #25 item 5 aims the simulation shows for isolation (docs/scale.md, Findings), each
+ * scenario on a short span: the production delivery code on modelled AWS.
+ */
+import { describe, expect, it } from "vitest";
+import { missed, simulate } from "./cli.js";
+
+describe("npm run simulate: isolation aims", () => {
+  it("just-under-budget: the endpoint answering 200 in 1.9 s moves to the slow lane; the others' p95 stays within 2x", async () => {
+    const r = await simulate("--scenario", "just-under-budget", "--span", "0.05");
+    expect(missed(r)).toEqual([]);
+    expect((r.max_in_flight as Record<string, number>)["delivery-slow"]).toBeGreaterThan(0);
+  }, 300_000);
+});
