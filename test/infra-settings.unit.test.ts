@@ -48,6 +48,16 @@ const consumers = [
   { queue: queues.deliveryOrdered, fn: functions.deliverOrdered, label: "ordered delivery" },
 ] as const;
 
+/** Every function's name as the recorder resolves it, sorted: the alarms and the dashboard cover each. */
+const FUNCTION_NAMES = [
+  "ApiRoute.functionName",
+  "IngestQueueSubscriber.functionName",
+  "DeliveryQueueSubscriber.functionName",
+  "DeliverySlowQueueSubscriber.functionName",
+  "DeliveryOrderedQueueSubscriber.functionName",
+  "Scheduled.functionName",
+].sort();
+
 /** The delay after attempt n (1-based): the schedule's last entry repeats. */
 function delayAfter(attempt: number): number {
   const list = retry.scheduleSeconds;
@@ -756,17 +766,9 @@ describe("alarms (infra/alarms.ts): only the service's own failures page", async
           return a.dimensions!.FunctionName;
         })
         .sort();
-    const all = [
-      "ApiRoute.functionName",
-      "IngestQueueSubscriber.functionName",
-      "DeliveryQueueSubscriber.functionName",
-      "DeliverySlowQueueSubscriber.functionName",
-      "DeliveryOrderedQueueSubscriber.functionName",
-      "Scheduled.functionName",
-    ].sort();
-    expect(watched("Errors")).toEqual(all);
-    expect(watched("Throttles")).toEqual(all);
-    expect(functionsOf(rec)).toHaveLength(all.length);
+    expect(watched("Errors")).toEqual(FUNCTION_NAMES);
+    expect(watched("Throttles")).toEqual(FUNCTION_NAMES);
+    expect(functionsOf(rec)).toHaveLength(FUNCTION_NAMES.length);
   });
 
   it("API: 5xx above 1 % of at least 20 requests in 5 min, and p99 latency above 2 s for 15 min", () => {
@@ -852,16 +854,7 @@ describe("dashboard (infra/dashboard.ts)", async () => {
 
   it("shows every function and every queue", () => {
     const fns = metricsOf("Function invocations").map((m) => m[3]);
-    expect(fns.sort()).toEqual(
-      [
-        "ApiRoute.functionName",
-        "IngestQueueSubscriber.functionName",
-        "DeliveryQueueSubscriber.functionName",
-        "DeliverySlowQueueSubscriber.functionName",
-        "DeliveryOrderedQueueSubscriber.functionName",
-        "Scheduled.functionName",
-      ].sort(),
-    );
+    expect(fns.sort()).toEqual(FUNCTION_NAMES);
     for (const title of [
       "Queue depth (visible)",
       "In flight (SQS cap 120,000)",
