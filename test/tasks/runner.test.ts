@@ -89,9 +89,11 @@ describe("tracked tasks", () => {
         ? Promise.reject(new Error("function killed"))
         : undefined,
     );
-    await expect(fire())
-      .rejects.toThrow("function killed")
-      .finally(() => crash.restore());
+    try {
+      await expect(fire()).rejects.toThrow("function killed");
+    } finally {
+      crash.restore();
+    }
     expect(await deps.taskStore.get(org, task.id)).toMatchObject({ status: "running", done: 3, run: 2 });
     // Nothing runs it before its lease has ended; the watchdog does, after.
     await runUntilIdle();
