@@ -161,7 +161,7 @@ export function createConsumers(
     queues.deliveryOrdered,
     "functions/deliver-ordered.handler",
     "Ordered delivery: ordered endpoints' FIFO queue, one event at a time per group",
-    fn.deliverOrdered,
+    { ...fn.deliverOrdered, maxConcurrency: limits.deliverOrdered },
     delivering,
   );
   return { ingest, deliver, deliverSlow, deliverOrdered };

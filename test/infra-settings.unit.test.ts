@@ -892,6 +892,7 @@ describe("concurrency sized for the target traffic (core/config/capacity.ts)", (
     ["ingest", functions.ingest, rates.ingest, batchSeconds.ingest],
     ["delivery", functions.deliver, rates.deliver, batchSeconds.deliver],
     ["delivery slow lane", functions.deliverSlow, rates.deliverSlow, batchSeconds.deliverSlow],
+    ["ordered delivery", functions.deliverOrdered, rates.deliverOrdered, batchSeconds.deliverOrdered],
   ] as const;
 
   it("the target is 10,000 events/s", () => {
@@ -915,6 +916,7 @@ describe("concurrency sized for the target traffic (core/config/capacity.ts)", (
       functions.ingest.maxConcurrency +
       functions.deliver.maxConcurrency +
       functions.deliverSlow.maxConcurrency +
+      functions.deliverOrdered.maxConcurrency +
       concurrency.apiReserved;
     // AWS keeps 100 of the account's concurrency unreserved; the scheduled function runs there.
     expect(total + 100).toBeLessThanOrEqual(ACCOUNT_CONCURRENCY_FOR_TARGET);
@@ -928,13 +930,15 @@ describe("concurrency sized for the target traffic (core/config/capacity.ts)", (
         INGEST_MAX_CONCURRENCY: "300",
         DELIVER_MAX_CONCURRENCY: "1000",
         DELIVER_SLOW_MAX_CONCURRENCY: "2",
+        DELIVER_ORDERED_MAX_CONCURRENCY: "50",
         API_RESERVED_CONCURRENCY: "0",
       }),
-    ).toEqual({ ingest: 300, deliver: 1000, deliverSlow: 2, apiReserved: 0 });
+    ).toEqual({ ingest: 300, deliver: 1000, deliverSlow: 2, deliverOrdered: 50, apiReserved: 0 });
     for (const [name, value] of [
       ["DELIVER_MAX_CONCURRENCY", "1001"],
       ["INGEST_MAX_CONCURRENCY", "1"],
       ["DELIVER_SLOW_MAX_CONCURRENCY", "ten"],
+      ["DELIVER_ORDERED_MAX_CONCURRENCY", "0"],
       ["API_RESERVED_CONCURRENCY", "-1"],
       ["API_RESERVED_CONCURRENCY", "2.5"],
     ] as const) {
@@ -955,6 +959,7 @@ describe("deployed concurrency (infra/functions.ts, infra/api.ts)", async () => 
     expect(maxOf(rec, "IngestQueue")).toBe(concurrency.ingest);
     expect(maxOf(rec, "DeliveryQueue")).toBe(concurrency.deliver);
     expect(maxOf(rec, "DeliverySlowQueue")).toBe(concurrency.deliverSlow);
+    expect(maxOf(rec, "DeliveryOrderedQueue")).toBe(concurrency.deliverOrdered);
     expect(apiFn(rec).concurrency).toEqual({ reserved: concurrency.apiReserved });
     // Only the API reserves: a reservation on a consumer would be taken from the API's pool too.
     const reserving = functionsOf(rec).filter((f) => (f as { concurrency?: unknown }).concurrency);
@@ -965,10 +970,12 @@ describe("deployed concurrency (infra/functions.ts, infra/api.ts)", async () => 
     const { rec } = await deploy("dev", {
       DELIVER_MAX_CONCURRENCY: "900",
       DELIVER_SLOW_MAX_CONCURRENCY: "20",
+      DELIVER_ORDERED_MAX_CONCURRENCY: "30",
       API_RESERVED_CONCURRENCY: "0",
     });
     expect(maxOf(rec, "DeliveryQueue")).toBe(900);
     expect(maxOf(rec, "DeliverySlowQueue")).toBe(20);
+    expect(maxOf(rec, "DeliveryOrderedQueue")).toBe(30);
     expect(maxOf(rec, "IngestQueue")).toBe(concurrency.ingest);
     expect(apiFn(rec).concurrency).toBeUndefined();
   });

@@ -18,6 +18,12 @@ export const target = {
   meanFanout: 2,
   /** Share of deliveries whose endpoint is in the slow lane (slow or timing out, 1 %). */
   slowShare: 0.01,
+  /**
+   * Share of deliveries whose endpoint is ordered (1 %): strict ordering is opt-in. The ordered
+   * lane is sized on top of the others, not carved out of them: an owner may make an endpoint
+   * ordered at any time, and the shared lane keeps its size when one does.
+   */
+  orderedShare: 0.01,
   /** Bursts and latency tails: each mapping may run this much above the steady need. */
   headroom: 1.5,
 } as const;
@@ -30,9 +36,12 @@ export const target = {
  * - delivery: the records are sent concurrently, so a batch waits for its slowest receiver
  *   (p50 ~100 ms, the slowest of 10 ~200 ms, at most the 2 s fast-lane budget) plus the
  *   delivery-log BatchWriteItem and the health writes (~50 ms): ~0.25 s;
- * - slow lane: endpoints that answer in seconds; sized at 8 s per batch.
+ * - slow lane: endpoints that answer in seconds; sized at 8 s per batch;
+ * - ordered lane: a batch may hold 10 records of one group, sent one after another, each waiting
+ *   for its receiver (~0.25 s) and for the writes and the delete its group waits on (~0.08 s):
+ *   ~3.33 s.
  */
-export const batchSeconds = { ingest: 0.1, deliver: 0.25, deliverSlow: 8 } as const;
+export const batchSeconds = { ingest: 0.1, deliver: 0.25, deliverSlow: 8, deliverOrdered: 3.33 } as const;
 
 /** Lambda's bounds on an SQS event source's `maximumConcurrency`. */
 export const MAX_CONCURRENCY_BOUNDS = { min: 2, max: 1_000 } as const;
@@ -44,6 +53,7 @@ export function targetRates(t: typeof target = target) {
     ingest: t.eventsPerSecond,
     deliver: deliveries * (1 - t.slowShare),
     deliverSlow: deliveries * t.slowShare,
+    deliverOrdered: deliveries * t.orderedShare,
   };
 }
 
@@ -101,6 +111,7 @@ export const overrideVariables = {
   ingest: "INGEST_MAX_CONCURRENCY",
   deliver: "DELIVER_MAX_CONCURRENCY",
   deliverSlow: "DELIVER_SLOW_MAX_CONCURRENCY",
+  deliverOrdered: "DELIVER_ORDERED_MAX_CONCURRENCY",
   apiReserved: "API_RESERVED_CONCURRENCY",
 } as const;
 
@@ -108,6 +119,7 @@ export interface ConcurrencyLimits {
   ingest: number;
   deliver: number;
   deliverSlow: number;
+  deliverOrdered: number;
   /** 0 = no reservation. */
   apiReserved: number;
 }
@@ -135,6 +147,7 @@ export function concurrencyLimits(
     ingest: pick("ingest", min, max),
     deliver: pick("deliver", min, max),
     deliverSlow: pick("deliverSlow", min, max),
+    deliverOrdered: pick("deliverOrdered", min, max),
     apiReserved: pick("apiReserved", 0, 10_000),
   };
 }

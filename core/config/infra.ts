@@ -205,6 +205,7 @@ export const concurrency: ConcurrencyLimits = {
   ingest: functions.ingest.maxConcurrency,
   deliver: functions.deliver.maxConcurrency,
   deliverSlow: functions.deliverSlow.maxConcurrency,
+  deliverOrdered: functions.deliverOrdered.maxConcurrency,
   apiReserved: API_RESERVED_CONCURRENCY,
 };
 

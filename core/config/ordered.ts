@@ -3,9 +3,12 @@
  * `queues` and `functions`: the FIFO queue and its consumer.
  */
 import { TIMEOUT_MS } from "../model/index.js";
+import { batchSeconds, concurrencyFor, targetRates } from "./capacity.js";
 import { SQS_MAX_MESSAGE_BYTES, SQS_MAX_RETENTION_SECONDS } from "./sqs-limits.js";
 
 const MINUTE = 60;
+/** Records per invocation: the most a FIFO event source takes. */
+const BATCH = 10;
 
 /**
  * The ordered consumer's time limit. A batch may hand it several records of one group (AWS
@@ -38,14 +41,17 @@ export const orderedQueue = {
 
 /**
  * No batching window: a group's next event waits on this one's delete, so a window would add to
- * every ordered event's latency. Concurrency: groups in parallel (one invocation serves several).
+ * every ordered event's latency. Concurrency: groups in parallel (one invocation serves several),
+ * sized for the target's ordered share (core/config/capacity.ts; `DELIVER_ORDERED_MAX_CONCURRENCY`
+ * replaces it at deploy time).
  */
 export const orderedConsumer = {
   timeoutSeconds: ORDERED_TIMEOUT_SECONDS,
   memoryMb: 1024,
-  batchSize: 10,
+  batchSize: BATCH,
   batchWindowSeconds: 0,
-  maxConcurrency: 100,
+  // 200 deliveries/s × 3.33 s per batch ÷ 10 × 1.5 = 100.
+  maxConcurrency: concurrencyFor(targetRates().deliverOrdered, BATCH, batchSeconds.deliverOrdered),
   waitTimeSeconds: 1,
   localConcurrency: 4,
 } as const;
