@@ -28,7 +28,12 @@ export function endpointDirectory(
   orgs: OrgTombstones,
   cache: OrgCacheOptions,
 ): EndpointDirectory {
-  const lists = orgCache((org) => store.listAll(org), cache);
+  // Weighed by endpoints: the cache's bound is on what it holds (core/lib/org-cache.ts).
+  const lists = orgCache(
+    (org) => store.listAll(org),
+    cache,
+    (list) => list.length,
+  );
   const settings = orgCache(async (org) => {
     const item = await orgs.get(org);
     return { deleted: item?.deleted_at !== undefined, retentionDays: item?.retention_days };

@@ -8,6 +8,7 @@
 export interface Lru<V> {
   get(key: string): V | undefined;
   set(key: string, value: V, weight: number): void;
+  delete(key: string): void;
   readonly size: number;
   /** The total weight held. */
   readonly weight: number;
@@ -40,6 +41,7 @@ export function lru<V>(opts: { maxEntries: number; maxWeight: number }): Lru<V> 
         drop(oldest);
       }
     },
+    delete: drop,
     get size() {
       return entries.size;
     },

@@ -4,7 +4,13 @@
  * takes effect within seconds while a burst of events for one organization costs one query.
  * Each cache belongs to the composition root that built it (core/deps.ts), so stacks built
  * apart (tests, the bench) never share entries; a failed load is not kept.
+ *
+ * Bounded (core/lib/lru.ts): at most `maxEntries` organizations and `maxWeight` in total, the
+ * least recently used dropped first, so a process that sees every tenant of a large deployment
+ * (5,000 organizations x 20 endpoints) keeps what it uses most, not everything it ever read.
+ * An entry weighs 1 until its value is loaded, then what `weigh` says (e.g. its endpoints).
  */
+import { lru } from "./lru.js";
 
 export interface OrgCache<T> {
   /** The cached value, loaded again when older than the TTL or when `refresh` is set. */
@@ -16,20 +22,39 @@ export interface OrgCache<T> {
 export interface OrgCacheOptions {
   ttlMs: number;
   now: () => Date;
+  /** Most organizations kept (default ORG_CACHE_ENTRIES). */
+  maxEntries?: number;
+  /** Most total weight kept (default ORG_CACHE_WEIGHT). */
+  maxWeight?: number;
 }
 
-export function orgCache<T>(load: (org: string) => Promise<T>, { ttlMs, now }: OrgCacheOptions): OrgCache<T> {
-  const entries = new Map<string, { at: number; value: Promise<T> }>();
+/** Organizations one cache keeps by default. */
+export const ORG_CACHE_ENTRIES = 2_000;
+/** Total weight one cache keeps by default: for the endpoint directory, endpoints (~2 KB each, ~40 MB). */
+export const ORG_CACHE_WEIGHT = 20_000;
+
+export function orgCache<T>(
+  load: (org: string) => Promise<T>,
+  { ttlMs, now, maxEntries = ORG_CACHE_ENTRIES, maxWeight = ORG_CACHE_WEIGHT }: OrgCacheOptions,
+  weigh: (value: T) => number = () => 1,
+): OrgCache<T> {
+  const entries = lru<{ at: number; value: Promise<T> }>({ maxEntries, maxWeight });
   return {
     get(org, refresh = false) {
       const at = now().getTime();
       const hit = entries.get(org);
       if (!refresh && hit && at - hit.at < ttlMs) return hit.value;
       const value = load(org);
-      entries.set(org, { at, value });
-      value.catch(() => {
-        if (entries.get(org)?.value === value) entries.delete(org);
-      });
+      const entry = { at, value };
+      entries.set(org, entry, 1);
+      value.then(
+        (v) => {
+          if (entries.get(org) === entry) entries.set(org, entry, Math.max(1, weigh(v)));
+        },
+        () => {
+          if (entries.get(org) === entry) entries.delete(org);
+        },
+      );
       return value;
     },
     invalidate(org) {

@@ -8,9 +8,11 @@
  * Revocation: a key revoked in this process is dropped at once; every other process refuses
  * it within {@link KEY_CACHE_SECONDS} (docs/security.md). Only keys found are kept (an unknown
  * key is looked up every time, so a key created elsewhere works at once); at most
- * {@link KEY_CACHE_ENTRIES} entries, the oldest dropped first, so a flood of distinct keys
- * cannot grow the process's memory.
+ * {@link KEY_CACHE_ENTRIES} entries, the least recently used dropped first (core/lib/lru.ts, the
+ * bound the endpoint and data-key caches use too), so a flood of distinct keys cannot grow the
+ * process's memory (~10,000 x ~1 KB).
  */
+import { lru } from "../lib/index.js";
 import type { ApiKeyLookup, ApiKeyStore } from "./api-keys.js";
 
 /** How long a verified key is trusted without reading it again. */
@@ -24,7 +26,7 @@ export function cachedKeyLookups(
 ): ApiKeyStore {
   const ttlMs = opts.ttlMs ?? KEY_CACHE_SECONDS * 1000;
   const max = opts.maxEntries ?? KEY_CACHE_ENTRIES;
-  const entries = new Map<string, { at: number; lookup: ApiKeyLookup }>();
+  const entries = lru<{ at: number; lookup: ApiKeyLookup }>({ maxEntries: max, maxWeight: max });
   return {
     ...store,
     async getByHash(hash) {
@@ -34,9 +36,7 @@ export function cachedKeyLookups(
       entries.delete(hash);
       const lookup = await store.getByHash(hash);
       if (!lookup || lookup.revoked_at) return lookup;
-      entries.set(hash, { at, lookup });
-      // A Map iterates in insertion order: the first key is the oldest entry.
-      if (entries.size > max) entries.delete(entries.keys().next().value!);
+      entries.set(hash, { at, lookup }, 1);
       return lookup;
     },
     async revoke(rec, at) {

@@ -14,6 +14,7 @@
  * Threat model: docs/security.md.
  */
 
+import { lru } from "../lib/index.js";
 import { deleteDataKey, getDataKey, putDataKeyIfAbsent } from "./data-keys.js";
 import { type KeyWrapper, open, seal } from "./key-wrap.js";
 import type { Db, SecretsAtRest } from "./table.js";
@@ -21,7 +22,12 @@ import type { Db, SecretsAtRest } from "./table.js";
 export const ENCRYPTED_PREFIX = "enc1:";
 /** How long an unwrapped data key stays in memory: one KMS call per organization per 15 min. */
 export const DATA_KEY_CACHE_MS = 15 * 60_000;
-const MAX_CACHED_KEYS = 10_000;
+/**
+ * Most data keys one process keeps (32 bytes each, ~200 bytes with the entry: ~2 MB), the
+ * least recently used dropped first: a process that meets more organizations keeps decrypting
+ * only the ones it meets least (core/lib/lru.ts), instead of forgetting every key at once.
+ */
+export const MAX_CACHED_KEYS = 10_000;
 
 export class SecretUnreadableError extends Error {}
 
@@ -30,7 +36,10 @@ export function createSecretsAtRest(
   wrapper: () => KeyWrapper,
   now = () => Date.now(),
 ): SecretsAtRest {
-  const cache = new Map<string, { key: Promise<Buffer>; at: number }>();
+  const cache = lru<{ key: Promise<Buffer>; at: number }>({
+    maxEntries: MAX_CACHED_KEYS,
+    maxWeight: MAX_CACHED_KEYS,
+  });
 
   async function loadOrCreate(org: string, create: boolean): Promise<Buffer> {
     const stored = await getDataKey(db, org);
@@ -45,11 +54,12 @@ export function createSecretsAtRest(
   function dataKey(org: string, create: boolean): Promise<Buffer> {
     const hit = cache.get(org);
     if (hit && now() - hit.at < DATA_KEY_CACHE_MS) return hit.key;
-    if (cache.size >= MAX_CACHED_KEYS) cache.clear();
-    const key = loadOrCreate(org, create);
-    cache.set(org, { key, at: now() });
-    key.catch(() => cache.delete(org));
-    return key;
+    const entry = { key: loadOrCreate(org, create), at: now() };
+    cache.set(org, entry, 1);
+    entry.key.catch(() => {
+      if (cache.get(org) === entry) cache.delete(org);
+    });
+    return entry.key;
   }
 
   return {

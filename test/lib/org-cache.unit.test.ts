@@ -1,0 +1,61 @@
+/**
+ * The per-process caches are bounded (issue #25, per-instance caches): the organization cache
+ * keeps at most its entries and its weight (endpoints), least recently used dropped first, and
+ * the data-key cache drops one key at a time instead of forgetting every key at once.
+ */
+import { describe, expect, it } from "vitest";
+import { orgCache } from "../../core/lib/index.js";
+
+const now = () => new Date(0);
+
+describe("orgCache bounds", () => {
+  it("keeps at most maxEntries organizations, dropping the least recently used", async () => {
+    const loads: string[] = [];
+    const cache = orgCache(
+      async (org) => {
+        loads.push(org);
+        return org;
+      },
+      { ttlMs: 60_000, now, maxEntries: 2, maxWeight: 100 },
+    );
+    await cache.get("a");
+    await cache.get("b");
+    await cache.get("a"); // a is now the most recently used
+    await cache.get("c"); // drops b
+    await cache.get("a");
+    await cache.get("b");
+    expect(loads).toEqual(["a", "b", "c", "b"]);
+  });
+
+  it("weighs a loaded value with `weigh` and keeps the total under maxWeight", async () => {
+    const loads: string[] = [];
+    const cache = orgCache(
+      async (org) => {
+        loads.push(org);
+        return Array.from({ length: org === "big" ? 8 : 3 }, (_, i) => i);
+      },
+      { ttlMs: 60_000, now, maxEntries: 100, maxWeight: 10 },
+      (list) => list.length,
+    );
+    await cache.get("small");
+    await cache.get("big"); // 3 + 8 > 10: small goes
+    await cache.get("big");
+    await cache.get("small");
+    expect(loads).toEqual(["small", "big", "small"]);
+  });
+
+  it("does not keep a failed load", async () => {
+    let n = 0;
+    const cache = orgCache(
+      async () => {
+        n++;
+        if (n === 1) throw new Error("boom");
+        return n;
+      },
+      { ttlMs: 60_000, now },
+    );
+    await expect(cache.get("a")).rejects.toThrow("boom");
+    await expect(cache.get("a")).resolves.toBe(2);
+    await expect(cache.get("a")).resolves.toBe(2);
+  });
+});
