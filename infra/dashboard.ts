@@ -52,6 +52,7 @@ function deployedNames(w: Watched): $util.Output<Names> {
       ["ingest", q.ingest.nodes.queue.name],
       ["delivery", q.delivery.nodes.queue.name],
       ["delivery-slow", q.deliverySlow.nodes.queue.name],
+      ["delivery-ordered (FIFO)", q.deliveryOrdered.nodes.queue.name],
     ]),
     labelled([
       ["ingest DLQ", q.ingestDlq.nodes.queue.name],
@@ -148,7 +149,11 @@ function queuePanels(n: Names): [string, Metric[], string?][] {
     list.map(([label, q]) => ["AWS/SQS", metric, "QueueName", q, { label }]);
   return [
     ["Queue depth (visible)", per(n.queues, "ApproximateNumberOfMessagesVisible"), "Maximum"],
-    ["In flight (SQS cap 120,000)", per(n.queues, "ApproximateNumberOfMessagesNotVisible"), "Maximum"],
+    [
+      "In flight (SQS cap 120,000; FIFO 20,000)",
+      per(n.queues, "ApproximateNumberOfMessagesNotVisible"),
+      "Maximum",
+    ],
     ["Age of the oldest message (s)", per(n.queues, "ApproximateAgeOfOldestMessage"), "Maximum"],
     ["Dead-letter queues", per(n.dlqs, "ApproximateNumberOfMessagesVisible"), "Maximum"],
   ];

@@ -852,18 +852,19 @@ describe("dashboard (infra/dashboard.ts)", async () => {
     expect(names).toContain("hookrelay/dev DeliveryAttemptFailed");
   });
 
-  it("shows every function and every queue", () => {
+  it("shows every function and every queue, the ordered lane's FIFO queue among them", () => {
     const fns = metricsOf("Function invocations").map((m) => m[3]);
     expect(fns.sort()).toEqual(FUNCTION_NAMES);
     for (const title of [
       "Queue depth (visible)",
-      "In flight (SQS cap 120,000)",
+      "In flight (SQS cap 120,000; FIFO 20,000)",
       "Age of the oldest message (s)",
     ])
       expect(metricsOf(title).map((m) => m[3])).toEqual([
         "IngestQueue.queueName",
         "DeliveryQueue.queueName",
         "DeliverySlowQueue.queueName",
+        "DeliveryOrderedQueue.queueName",
       ]);
     expect(metricsOf("Dead-letter queues").map((m) => m[3])).toEqual([
       "IngestDlq.queueName",
