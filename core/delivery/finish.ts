@@ -106,6 +106,7 @@ async function updateEndpoints(deps: Deps, decided: Processed[]): Promise<void> 
       error: p.result.outcome.error,
       test: p.task?.trigger === "test",
       latencyMs: p.result.outcome.latencyMs,
+      accessDenied: p.result.outcome.failure?.kind === "access-denied",
     });
     byEndpoint.set(key, group);
   }

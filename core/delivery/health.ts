@@ -16,6 +16,7 @@ import type { HealthMemo, Uses } from "../deps.js";
 import { logger } from "../log/index.js";
 import { type EndpointRecord, isSlow, scheduleName } from "../model/index.js";
 import { breakerOpened, emitOperational, endpointFailing, endpointRecovered } from "../operational/index.js";
+import { noticeAccessDenied } from "./access-denied.js";
 import type { AutoDisableEvent } from "./maintenance-event.js";
 import { publishBreakerOpened } from "./metrics.js";
 import { openUntil, shouldOpen } from "./policy/breaker.js";
@@ -31,6 +32,8 @@ export interface HealthObservation {
   test?: boolean;
   /** How long the endpoint took to answer (or to time out). */
   latencyMs?: number;
+  /** An AWS destination refused the role or the call (access-denied.ts). */
+  accessDenied?: boolean;
 }
 
 /** How stale `last_delivery_at` may get before a success refreshes it. */
@@ -78,6 +81,7 @@ export async function applyHealth(
   const successes = observations.filter((o) => o.ok);
   // Opened on the window's failure rate: a success in this same batch must not close it again.
   const opened = await judgeWindow(deps, endpoint, observations, memo);
+  await noticeAccessDenied(deps, endpoint, observations);
 
   const verified = successes.filter((o) => o.test);
   if (verified.length > 0) {

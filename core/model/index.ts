@@ -145,6 +145,7 @@ export { expiredAt, type PayloadState, payloadExpiry, payloadState, retentionDay
 export { type KeyFields, type RotatedKeys, retiredSecrets, rotateKeys } from "./rotation.js";
 export { type ScheduleEntry, type Scheduler, type ScheduleTarget, scheduleName } from "./schedule.js";
 export {
+  ACCESS_DENIED,
   type Destination,
   failureMessage,
   type SendFailure,

@@ -24,6 +24,11 @@ export const OPERATIONAL_EVENT_TYPES = [
   },
   { name: "hookrelay.endpoint.enabled", description: "A disabled endpoint was enabled again." },
   {
+    name: "hookrelay.endpoint.access_denied",
+    description:
+      "AWS refused an AWS destination's role or call (access denied): its deliveries fail at once until the customer fixes the role's trust or permission policy.",
+  },
+  {
     name: "hookrelay.breaker.opened",
     description: "An endpoint's circuit breaker opened: its deliveries are parked until a probe succeeds.",
   },

@@ -60,6 +60,9 @@ export type SendFailure =
   /** The envelope is larger than the AWS target accepts (SNS and EventBridge: 256 KB). */
   | { kind: "too-large"; bytes: number; limit: number };
 
+/** How an access-denied failure's message (and so the endpoint's `last_error`) begins. */
+export const ACCESS_DENIED = "access denied: ";
+
 export function failureMessage(f: SendFailure): string {
   switch (f.kind) {
     case "timeout":
@@ -89,7 +92,7 @@ export function failureMessage(f: SendFailure): string {
     case "other":
       return f.message ? `request failed: ${f.message}` : "request failed";
     case "access-denied":
-      return `access denied: ${f.message}`;
+      return `${ACCESS_DENIED}${f.message}`;
     case "target-missing":
       return `target not found: ${f.message}`;
     case "throttled":

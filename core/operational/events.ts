@@ -88,6 +88,28 @@ export function endpointEnabled(e: Endpoint, at: Date): OperationalEvent {
   };
 }
 
+/**
+ * An AWS destination's role or call was refused (access denied): emitted when the endpoint
+ * enters that state (core/delivery/access-denied.ts), not on every refused attempt. `at` is
+ * the refused attempt's start, part of the key: two processes seeing the same change make at
+ * worst two events, never a conflict.
+ */
+export function endpointAccessDenied(
+  e: Endpoint & Pick<EndpointRecord, "aws">,
+  lastError: string,
+  at: Date,
+): OperationalEvent {
+  return {
+    type: "hookrelay.endpoint.access_denied",
+    key: `access_denied:${e.id}:${at.toISOString()}`,
+    data: {
+      ...base(e, lastError, at),
+      role_arn: e.aws?.role_arn ?? null,
+      last_error: lastError,
+    },
+  };
+}
+
 /** The breaker opened: deliveries are parked until `openUntil`, then one probe. */
 export function breakerOpened(e: Endpoint & Health, openUntil: string, at: Date): OperationalEvent {
   return {

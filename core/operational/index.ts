@@ -7,6 +7,7 @@ export { type EmitDeps, emitOperational, ingestMessageOf } from "./emit.js";
 export {
   breakerOpened,
   type DisabledBy,
+  endpointAccessDenied,
   endpointDisabled,
   endpointEnabled,
   endpointFailing,

@@ -6,7 +6,7 @@
  * invocations and the user's own changes (disable) cannot be overwritten by stale reads.
  * Health writes never touch `updated_at`: that is the endpoint's configuration time.
  */
-import type { EndpointRecord } from "../model/index.js";
+import { ACCESS_DENIED, type EndpointRecord } from "../model/index.js";
 import { toEndpoint } from "./endpoints.js";
 import { updateIf, updateReturning } from "./item.js";
 import { type Key, keys } from "./keys.js";
@@ -72,6 +72,19 @@ async function recordFailures(
     ExpressionAttributeValues: { ":e": lastError, ":at": at, ":n": count },
   });
   return item ? toEndpoint(item) : undefined;
+}
+
+/**
+ * An AWS destination refused access: `last_error` set, only as the endpoint enters that state
+ * (no failure since its last success, or its last failure was another kind); false when it was
+ * refused already (one operational event per change of state) or the endpoint is gone.
+ */
+function enterAccessDenied(db: Db, ep: EndpointRef, { lastError, at }: Omit<Failures, "count">) {
+  return healthWrite(db, keys.endpoint(ep.org_id, ep.id), {
+    set: "SET last_error = :e, last_error_at = :at",
+    when: "(consecutive_failures = :zero OR NOT begins_with(last_error, :denied))",
+    values: { ":e": lastError, ":at": at, ":zero": 0, ":denied": ACCESS_DENIED },
+  });
 }
 
 /** Starts a run of failures, unless one is already running (first writer wins). */
@@ -189,6 +202,8 @@ export interface HealthStore {
   recordVerified(ep: EndpointRef, at: string): Promise<boolean>;
   /** Adds `count` failures; the endpoint after the write. */
   recordFailures(ep: EndpointRef, failures: Failures): Promise<EndpointRecord | undefined>;
+  /** True when the endpoint entered the access-denied state with this write. */
+  enterAccessDenied(ep: EndpointRef, failure: Omit<Failures, "count">): Promise<boolean>;
   startFailureRun(ep: EndpointRef, at: string): Promise<boolean>;
   markFailing(ep: EndpointRef, run: FailureRun): Promise<boolean>;
   /** The endpoint as disabled, or undefined. */
@@ -204,6 +219,7 @@ export function healthStore(db: Db): HealthStore {
     recordHealthy: (ep, at) => recordHealthy(db, ep.org_id, ep.id, at),
     recordVerified: (ep, at) => recordVerified(db, ep.org_id, ep.id, at),
     recordFailures: (ep, failures) => recordFailures(db, ep, failures),
+    enterAccessDenied: (ep, failure) => enterAccessDenied(db, ep, failure),
     startFailureRun: (ep, at) => startFailureRun(db, ep.org_id, ep.id, at),
     markFailing: (ep, run) => markFailing(db, ep, run),
     autoDisable: (ep, since) => autoDisable(db, ep.org_id, ep.id, since),

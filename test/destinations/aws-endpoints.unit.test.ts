@@ -38,13 +38,23 @@ function awsStack(answer?: (r: FakeRequest) => FakeAnswer | undefined) {
   });
   const ingest = createIngestHandler(ctx.deps);
   const deliver = createDeliveryHandler(ctx.deps);
+  // Operational events, by producer id, as they pass through the ingest queue.
+  const operational = new Map<string, { type: string; data: Record<string, unknown> }>();
+  const seeOperational = () => {
+    for (const m of ctx.queue.messages("ingest")) {
+      const body = JSON.parse(m.body);
+      if (String(body.type).startsWith("hookrelay.")) operational.set(body.id, body);
+    }
+  };
   return {
     ...ctx,
     fake,
     http,
+    operational: () => [...operational.values()],
     advance: (ms: number) => (clock += ms),
     org: () => createTestOrg({ env: {}, config: ctx.deps.config, deps: ctx.deps }),
     drain: async () => {
+      do seeOperational();
       while ((await ctx.queue.invoke("ingest", ingest)) + (await ctx.queue.invoke("delivery", deliver)) > 0);
     },
   };
@@ -214,6 +224,46 @@ describe("delivering to AWS endpoints (policy)", () => {
       /^access denied: hookrelay could not assume arn:aws:iam::123456789012:role\/hookrelay-delivery/,
     );
     expect(view.status).toBe("active");
+  });
+
+  it("access denied tells the platform once per change of state: hookrelay.endpoint.access_denied", async () => {
+    let refuse = true;
+    const s = awsStack((r) =>
+      r.service === "sts" && refuse
+        ? { status: 403, error: "AccessDenied", message: "not trusted" }
+        : undefined,
+    );
+    const org = await s.org();
+    const ep = (await org.request("POST", "/v1/webhook-endpoints", sqsEndpoint())).body;
+    const denied = () => s.operational().filter((e) => e.type === "hookrelay.endpoint.access_denied");
+    await publish(org);
+    await s.drain();
+    expect(denied()).toHaveLength(1);
+    const view = (await org.request("GET", `/v1/webhook-endpoints/${ep.id}`)).body;
+    expect(denied()[0]!.data).toMatchObject({
+      org_id: org.orgId,
+      endpoint_id: ep.id,
+      role_arn: ROLE,
+      last_error: view.last_error,
+      reason: view.last_error,
+    });
+    expect(String(view.last_error)).toMatch(/^access denied: hookrelay could not assume/);
+    // Refused again: the endpoint is in that state already, so no second event.
+    await publish(org);
+    await s.drain();
+    expect(denied()).toHaveLength(1);
+    // The customer fixes the trust policy: a success; revoked later, a new event.
+    refuse = false;
+    await publish(org);
+    await s.drain();
+    expect((await org.request("GET", `/v1/webhook-endpoints/${ep.id}`)).body.consecutive_failures).toBe(0);
+    refuse = true;
+    s.advance(3_600_000); // past the cached credentials
+    await publish(org);
+    await s.drain();
+    expect(denied()).toHaveLength(2);
+    // The dead letters' own events are there too, one per refused delivery.
+    expect(s.operational().filter((e) => e.type === "hookrelay.message.dead_lettered")).toHaveLength(3);
   });
 
   it("a deleted queue disables the endpoint and parks the delivery", async () => {

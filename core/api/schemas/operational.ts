@@ -28,6 +28,10 @@ const extra: Record<OperationalType, Record<string, z.ZodType>> = {
   },
   "hookrelay.endpoint.recovered": { failed_before_recovery: count, failing_since: time.nullable() },
   "hookrelay.endpoint.enabled": {},
+  "hookrelay.endpoint.access_denied": {
+    role_arn: z.string().nullable().openapi({ description: "The role hookrelay could not use" }),
+    last_error: z.string(),
+  },
   "hookrelay.breaker.opened": { consecutive_failures: count, open_until: time },
   "hookrelay.message.dead_lettered": { msg_id: z.string(), event_type: z.string(), attempts: count },
 };
