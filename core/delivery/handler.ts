@@ -26,7 +26,7 @@ import { moveToSlowLane } from "./health.js";
 import { earlyWrites } from "./log-writes.js";
 import { type DeliveryOutcome, publishDeliveryMetrics } from "./metrics.js";
 import { processInOrder } from "./ordered.js";
-import { type Gone, withBody } from "./pointer.js";
+import { withBody } from "./pointer.js";
 import { openUntil } from "./policy/breaker.js";
 import type { DecideContext, Decision, Lane, Task } from "./policy/decide.js";
 import { decideInLane as decide } from "./policy/ordered.js";
@@ -121,7 +121,12 @@ async function processRecord(deps: Deps, record: SQSRecord, opts: Options): Prom
   const full = await withBody(deps, task);
   if ("gone" in full) {
     await admission.release(ctx.now, false);
-    return withoutPayload(record, task, full);
+    logger.info("delivery without its payload ended", {
+      org_id: task.org_id,
+      msg_id: task.msg_id,
+      state: full.gone,
+    });
+    return { record, task, endpoint, decision: decide(task, endpoint, null, { ...ctx, gate: full.gone }) };
   }
   const result = await attemptDelivery(deps, endpoint!, full, ctx.attempt, before.action.timeoutMs).finally(
     () => admission.release(deps.now(), true),
@@ -136,26 +141,6 @@ async function processRecord(deps: Deps, record: SQSRecord, opts: Options): Prom
   if (!entry) return done;
   early.add(entry);
   return { ...done, entry };
-}
-
-/** A delivery whose payload expired or was erased before it was sent: it ends so, without a request. */
-function withoutPayload(record: SQSRecord, task: Task, { gone }: Gone): Processed {
-  const delivery = {
-    status: gone,
-    attempts: task.attempt_base,
-    lastStatusCode: null,
-    lastError:
-      gone === "expired"
-        ? "the event's payload passed its retention before it was sent"
-        : "the event's payload was erased before it was sent",
-    nextAttemptAt: null,
-  };
-  logger.info("delivery without its payload ended", {
-    org_id: task.org_id,
-    msg_id: task.msg_id,
-    state: gone,
-  });
-  return { record, task, decision: { action: { kind: "ack" }, records: { delivery } } };
 }
 
 /**

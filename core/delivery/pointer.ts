@@ -8,7 +8,6 @@ import { createHash } from "node:crypto";
 import type { Uses } from "../deps.js";
 import {
   type DeliveryTask,
-  expiredAt,
   type PayloadState,
   payloadState,
   type QueuedTask,
@@ -41,20 +40,23 @@ export type Gone = { gone: Exclude<PayloadState, "available"> };
 
 /**
  * The full task: as it came, or with its body rebuilt from the stored message; or why there
- * is nothing to send (docs/data.md). A task past its `expires_at` is expired without a read;
- * the task of an event with a data subject (`erasable`) reads the stored event first, so an
- * erasure stops it even though it carries its body.
+ * is nothing to send (docs/data.md). The one place a delivery learns its payload is gone, by
+ * one rule (`payloadState`): first on what the task carries (its `expires_at`: no read), then,
+ * when the body must be read back or the event has a data subject (`erasable`: an erasure
+ * stops it even though it carries its body), on the stored event. What a gone payload means
+ * for the delivery is the policy's (policy/payload.ts).
  */
 export async function withBody(
   deps: Uses<"messageStore" | "now">,
   task: QueuedTask,
 ): Promise<DeliveryTask | Gone> {
   const now = deps.now();
-  if (expiredAt(task.expires_at, now)) return { gone: "expired" };
+  const carried = payloadState(task, now);
+  if (carried !== "available") return { gone: carried };
   if (task.body !== undefined && task.erasable !== true) return task as DeliveryTask;
   const m = await deps.messageStore.get(task.org_id, task.msg_id);
-  if (!m) return { gone: "expired" };
-  const state = payloadState(m, now);
+  // Deleted by its TTL: expired.
+  const state = m ? payloadState(m, now) : "expired";
   if (state !== "available") return { gone: state };
-  return { ...task, body: task.body ?? webhookBody(m) };
+  return { ...task, body: task.body ?? webhookBody(m!) };
 }

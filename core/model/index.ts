@@ -141,7 +141,7 @@ export {
   type Role,
   role,
 } from "./principal.js";
-export { expiredAt, type PayloadState, payloadExpiry, payloadState, retentionDays } from "./retention.js";
+export { type PayloadState, payloadExpiry, payloadState, retentionDays } from "./retention.js";
 export { type KeyFields, type RotatedKeys, retiredSecrets, rotateKeys } from "./rotation.js";
 export { type ScheduleEntry, type Scheduler, type ScheduleTarget, scheduleName } from "./schedule.js";
 export {

@@ -29,7 +29,9 @@ export function payloadExpiry(m: Pick<StoredMessage, "created_at" | "deliver_at"
  * What is left of a payload: `available`, or gone because its retention ran out (`expired`:
  * DynamoDB TTL deletes lazily, so an item past its `expires_at` may still be read, and is
  * treated as gone) or because it was erased. A delivery, retry or replay of a payload that is
- * not available ends in that state, without a request.
+ * not available ends in that state, without a request. One rule for the stored event and for
+ * a delivery task, which carries its event's `expires_at` (and no `erased_at`: an erasure is
+ * only seen by reading the event, core/delivery/pointer.ts).
  */
 export type PayloadState = "available" | "expired" | "erased";
 
@@ -38,7 +40,3 @@ export function payloadState(m: Pick<StoredMessage, "expires_at" | "erased_at">,
   if (m.expires_at !== undefined && m.expires_at * 1000 <= now.getTime()) return "expired";
   return "available";
 }
-
-/** A task's `expires_at` (epoch seconds) has passed. */
-export const expiredAt = (expiresAt: number | undefined, now: Date): boolean =>
-  expiresAt !== undefined && expiresAt * 1000 <= now.getTime();

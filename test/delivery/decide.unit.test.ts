@@ -226,6 +226,20 @@ describe("a send's gates (what the handler learnt acting on a send)", () => {
     expect(d.action).toMatchObject({ task: { attempt_base: 1 } });
     expect(d.records).toEqual({});
   });
+
+  it.each([
+    ["expired", "the event's payload passed its retention before it was sent"],
+    ["erased", "the event's payload was erased before it was sent"],
+  ] as const)(
+    "a payload %s ends the delivery so: acknowledged, no request, no attempt counted",
+    (gone, why) => {
+      const d = decide(task, endpoint(), null, ctx({ attempt: 3, gate: gone }));
+      expect(d.action).toEqual({ kind: "ack" });
+      expect(d.records).toEqual({
+        delivery: { status: gone, attempts: 2, lastStatusCode: null, lastError: why, nextAttemptAt: null },
+      });
+    },
+  );
 });
 
 describe("after the request", () => {

@@ -17,11 +17,13 @@ import {
   breakerState,
   type EndpointRecord,
   isSlow,
+  type PayloadState,
   type QueuedTask,
   type SendOutcome,
 } from "../../model/index.js";
 import type { DeliveryUpdate } from "../records.js";
 import { openUntil, parkDelaySeconds } from "./breaker.js";
+import { BREAKER_PARKED, closed, PARKED, PAYLOAD_GONE } from "./closed.js";
 import { nextStep } from "./next-step.js";
 import { deferSeconds } from "./rate-limit.js";
 import { stopOf } from "./stop.js";
@@ -49,9 +51,10 @@ export interface DecideContext {
   notBefore?: Date;
   /**
    * Before a request, what the handler learnt when it acted on a `send`: the endpoint's rate
-   * window was full (the task is deferred), or another task won the half-open probe (parked).
+   * window was full (the task is deferred), another task won the half-open probe (parked), or
+   * the event's payload is gone (pointer.ts `withBody`: the delivery ends so, no request).
    */
-  gate?: "rate-limited" | "probe-lost";
+  gate?: "rate-limited" | "probe-lost" | Exclude<PayloadState, "available">;
 }
 
 export type Action =
@@ -128,6 +131,9 @@ function beforeRequest(task: Task, endpoint: EndpointRecord, ctx: DecideContext)
   if (breaker === "open") return park(task, endpoint.breaker_open_until!, made, ctx);
   if (ctx.lane === "fast" && ctx.slowLane && isSlow(endpoint, ctx.now)) {
     return resend(task, made, { lane: "slow", delaySeconds: 0, why: "slow" }, {});
+  }
+  if (ctx.gate === "expired" || ctx.gate === "erased") {
+    return { action: { kind: "ack" }, records: { delivery: closed(ctx.gate, made, PAYLOAD_GONE[ctx.gate]) } };
   }
   if (ctx.gate === "rate-limited") return deferred(task, ctx);
   if (ctx.gate === "probe-lost") {
@@ -274,22 +280,8 @@ function park(task: Task, until: string, made: number, ctx: DecideContext): Deci
   return resend(task, made, { lane: "fast", delaySeconds, why: "park" }, {});
 }
 
-/** Why a delivery is parked in the table while its endpoint's breaker stays open. */
-export const BREAKER_PARKED = "endpoint failing for a long time; delivered when it recovers";
-
 export { GONE } from "./stop.js";
-
-/** Why a delivery to a disabled endpoint is parked (`skipped`). */
-export const PARKED = "endpoint disabled; delivered when it is re-enabled";
-
-function closed(
-  status: "abandoned" | "failed" | "skipped",
-  attempts: number,
-  reason: string,
-  code: number | null = null,
-): DeliveryUpdate {
-  return { status, attempts, lastStatusCode: code, lastError: reason, nextAttemptAt: null };
-}
+export { BREAKER_PARKED, PARKED };
 
 /** The task back on its lane's queue for a later window: not an attempt, no record written. */
 export function deferred(task: Task, ctx: Pick<DecideContext, "attempt" | "lane" | "random">): Decision {
