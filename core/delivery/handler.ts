@@ -82,13 +82,7 @@ type Options = Pick<DecideContext, "lane" | "random" | "slowLane" | "maxDelaySec
 
 async function processRecord(deps: Deps, record: SQSRecord, opts: Options): Promise<Processed> {
   const parsed = parseTask(record.body);
-  if (!parsed.ok) {
-    logger.warn("invalid delivery task dead-lettered", {
-      message_id: record.messageId,
-      reason: parsed.reason,
-    });
-    return { record, invalid: parsed.reason };
-  }
+  if (!parsed.ok) return invalidTask(record, parsed.reason);
   // A kept delivery-log entry: written with the batch's, no request (log-writes.ts).
   if (parsed.task.log) return { record, log: parsed.task.log };
   const task: Task = parsed.task;
@@ -103,18 +97,17 @@ async function processRecord(deps: Deps, record: SQSRecord, opts: Options): Prom
   const before = decide(task, endpoint, null, ctx);
   if (before.action.kind !== "send") return { record, task, endpoint, decision: before };
   // The gates a send passes (I/O); what a closed one means is decide's (policy/decide.ts).
+  const gated = (gate: DecideContext["gate"]): Processed => ({
+    record,
+    task,
+    endpoint,
+    decision: decide(task, endpoint, null, { ...ctx, gate }),
+  });
   const admission = await admit(deps, endpoint!, ctx.now, ctx.random);
-  if (!admission) {
-    return {
-      record,
-      task,
-      endpoint,
-      decision: decide(task, endpoint, null, { ...ctx, gate: "rate-limited" }),
-    };
-  }
+  if (!admission) return gated("rate-limited");
   if (before.action.probe && !(await wonProbe(deps, endpoint!, ctx))) {
     await admission.release(ctx.now, false);
-    return { record, task, endpoint, decision: decide(task, endpoint, null, { ...ctx, gate: "probe-lost" }) };
+    return gated("probe-lost");
   }
   // A pointer's body is read back only for the request (pointer.ts): a task parked, deferred
   // or beaten to the probe goes round without it, and without a read.
@@ -126,7 +119,7 @@ async function processRecord(deps: Deps, record: SQSRecord, opts: Options): Prom
       msg_id: task.msg_id,
       state: full.gone,
     });
-    return { record, task, endpoint, decision: decide(task, endpoint, null, { ...ctx, gate: full.gone }) };
+    return gated(full.gone);
   }
   const result = await attemptDelivery(deps, endpoint!, full, ctx.attempt, before.action.timeoutMs).finally(
     () => admission.release(deps.now(), true),
@@ -141,6 +134,11 @@ async function processRecord(deps: Deps, record: SQSRecord, opts: Options): Prom
   if (!entry) return done;
   early.add(entry);
   return { ...done, entry };
+}
+
+function invalidTask(record: SQSRecord, reason: string): Processed {
+  logger.warn("invalid delivery task dead-lettered", { message_id: record.messageId, reason });
+  return { record, invalid: reason };
 }
 
 /**
