@@ -170,6 +170,21 @@ export interface Delivery {
 
 export type EventDetail = EventItem & { deliveries: Delivery[] };
 
+/** A tracked task (GET /v1/tasks/{id}, docs/tasks.md): a recover or a replay, as a session sees it. */
+export interface Task {
+  id: string;
+  kind: string;
+  status: "queued" | "running" | "succeeded" | "failed" | "canceled";
+  params: Record<string, unknown>;
+  total: number | null;
+  done: number;
+  failed: number;
+  error: string | null;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+}
+
 /** Every page of a listing, up to `max` items (the catalog and an org's endpoints are small). */
 export async function all<T>(api: Api, path: string, max = 500): Promise<T[]> {
   const out: T[] = [];

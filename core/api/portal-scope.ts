@@ -15,7 +15,10 @@ import {
   allowsType,
   assertEndpointVisible,
   assertEventVisible,
+  assertTaskVisible,
+  endpointFilter,
   matchRoute,
+  taskVisible,
   type VisibilityDeps,
   visibleEndpointIds,
 } from "../portal/index.js";
@@ -44,6 +47,7 @@ export function portalScopeMiddleware(deps: VisibilityDeps): MiddlewareHandler<A
     if (path.startsWith("/v1/webhook-endpoints/") && id) await assertEndpointVisible(deps, org, scope, id);
     if (endpoint_id) await assertEndpointVisible(deps, org, scope, endpoint_id);
     if (path.startsWith("/v1/events/") && id) await assertEventVisible(deps, org, scope, id);
+    if (path.startsWith("/v1/tasks/") && id) await assertTaskVisible(deps, org, scope, id);
     if (match.params.name !== undefined && !allowsType(scope, match.params.name))
       throw notFound("event type");
     if (c.req.method === "POST" && path.endsWith("/test")) await checkTestType(c, scope);
@@ -68,7 +72,8 @@ async function checkTestType(c: Ctx, scope: PortalScope) {
 
 /** Leaves out of a 200 list what the session may not see. */
 async function filterResponse(c: Ctx, deps: VisibilityDeps, org: string, scope: PortalScope, path: string) {
-  if (scope.agentId === null && scope.eventTypes === null) return;
+  // Tasks are filtered for every session: only recovers and replays of its endpoints show.
+  if (path !== "/v1/tasks" && scope.agentId === null && scope.eventTypes === null) return;
   const keep = await listFilter(deps, org, scope, path);
   if (!keep) return;
   const body = (await c.res.clone().json()) as Json;
@@ -89,6 +94,10 @@ async function listFilter(
     data: (body.data as Json[]).filter(pred),
   });
   if (path === "/v1/webhook-endpoints") return data((e) => allowsAgent(scope, e.agent_id as string | null));
+  if (path === "/v1/tasks") {
+    const visible = await endpointFilter(deps, org, scope);
+    return data((t) => taskVisible(t as Parameters<typeof taskVisible>[0], scope, visible));
+  }
   if (path === "/v1/event-types") return data((t) => allowsType(scope, t.name as string));
   if (path === "/v1/events") {
     return data(

@@ -14,5 +14,6 @@ export {
 } from "./destination.js";
 export { createDeliveryHandler } from "./handler.js";
 export { createMaintenanceHandler, type MaintenanceResult } from "./maintenance.js";
+export { recoverTask, startRecover } from "./recover-task.js";
 export { recoverEndpoint, resendDelivery } from "./recovery.js";
 export { type ReplayRequest, replayTask, startReplay } from "./replay.js";

@@ -80,7 +80,7 @@ interface Cursor {
   start?: CursorKey;
 }
 
-type ReplayItem = Awaited<ReturnType<Deps["replaySource"]["page"]>>["items"][number];
+export type ReplayItem = Awaited<ReturnType<Deps["replaySource"]["page"]>>["items"][number];
 
 async function replayStep(deps: Deps, input: TaskStepInput<ReplayParams>): Promise<TaskStepResult> {
   const { org, params } = input;
@@ -108,7 +108,7 @@ async function replayStep(deps: Deps, input: TaskStepInput<ReplayParams>): Promi
 }
 
 /** Up to PAGE items from the cursor on, across partitions (most shards of a small replay are empty). */
-async function readPage(
+export async function readPage(
   deps: Deps,
   partitions: string[],
   window: Parameters<Deps["replaySource"]["page"]>[1],
@@ -125,14 +125,19 @@ async function readPage(
   return { items, next: at };
 }
 
-function end(input: TaskStepInput<ReplayParams>, reason: string): TaskStepResult {
+export function end(input: TaskStepInput<unknown>, reason: string): TaskStepResult {
   return { cursor: input.cursor, done: 0, failed: 0, finished: true, fatal: reason };
 }
 
-async function replayPage(
+/**
+ * Sends one page of items again (a delivery task each, claimed for this run), with
+ * `trigger` in the attempt log: `replay`, or `recover` for a recover task (recover-task.ts).
+ */
+export async function replayPage(
   deps: Deps,
-  { org, taskId, run, params }: TaskStepInput<ReplayParams>,
+  { org, taskId, run, params }: TaskStepInput<Pick<ReplayParams, "endpoint_id" | "event_types">>,
   items: ReplayItem[],
+  trigger: "replay" | "recover" = "replay",
 ) {
   const messages = await mapLimit(items, 16, (i) => deps.messageStore.get(org, i.msg_id));
   const inScope = (m: StoredMessage) => !params.event_types || params.event_types.includes(m.type);
@@ -140,7 +145,7 @@ async function replayPage(
     const m = messages[i];
     if (!m || !inScope(m)) return [];
     const task: DeliveryTask = {
-      ...taskFor(m, params.endpoint_id, "replay"),
+      ...taskFor(m, params.endpoint_id, trigger),
       claim: { task_id: taskId, run },
     };
     return [{ item, task }];

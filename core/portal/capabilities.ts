@@ -32,6 +32,8 @@ const ROUTE_CAPABILITIES: Record<string, Capability> = {
   "GET /v1/events/:id/endpoints/:endpoint_id/attempts/:attempt_id": "view",
   "GET /v1/portal-sessions/current": "view",
   "GET /v1/retention": "view",
+  "GET /v1/tasks": "view",
+  "GET /v1/tasks/:id": "view",
   "POST /v1/webhook-endpoints": "manage_endpoints",
   "PATCH /v1/webhook-endpoints/:id": "manage_endpoints",
   "DELETE /v1/webhook-endpoints/:id": "manage_endpoints",
@@ -39,6 +41,7 @@ const ROUTE_CAPABILITIES: Record<string, Capability> = {
   "POST /v1/webhook-endpoints/:id/rotate-secret": "rotate_secret",
   "POST /v1/events/:id/endpoints/:endpoint_id/resend": "replay",
   "POST /v1/webhook-endpoints/:id/recover": "replay",
+  "POST /v1/webhook-endpoints/:id/replay": "replay",
   "POST /v1/webhook-endpoints/:id/test": "send_test",
 };
 

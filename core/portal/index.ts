@@ -17,6 +17,9 @@ export { looksLikeToken } from "./token.js";
 export {
   assertEndpointVisible,
   assertEventVisible,
+  assertTaskVisible,
+  endpointFilter,
+  taskVisible,
   type VisibilityDeps,
   visibleEndpointIds,
 } from "./visibility.js";

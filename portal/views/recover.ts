@@ -1,26 +1,37 @@
-/** Recover: re-send every failed delivery of an endpoint since a time. */
+/** Recover: re-send every failed delivery of an endpoint since a time, as a tracked task. */
 import { ApiFailure, type Endpoint } from "../api.js";
 import type { Ctx } from "../ctx.js";
 import { card, h, hint, notice } from "../dom.js";
+import { followTask } from "./task-progress.js";
+
+/** A datetime-local input's value for a time (the browser's zone). */
+export function localInput(at: Date): string {
+  return new Date(at.getTime() - at.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+}
 
 export function recoverSection(ep: Endpoint, ctx: Ctx): HTMLElement {
   // The start of the current run of failures is the natural "since"; else a day ago.
   const dayAgo = new Date(ep.first_failure_at ? Date.parse(ep.first_failure_at) : Date.now() - 24 * 3600_000);
-  const local = new Date(dayAgo.getTime() - dayAgo.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
-  const since = h("input", { type: "datetime-local", name: "since", value: local, "aria-label": "Since" });
+  const since = h("input", {
+    type: "datetime-local",
+    name: "since",
+    value: localInput(dayAgo),
+    "aria-label": "Since",
+  });
   const out = h("div", { "data-testid": "recover-result" });
   const button = h("button", { type: "button" }, "Recover failed messages");
   button.addEventListener("click", async () => {
+    button.disabled = true;
     try {
-      const res = await ctx.api.post<{ count: number; expired: number; more: boolean }>(
-        `/webhook-endpoints/${ep.id}/recover`,
-        { since: new Date(since.value).toISOString() },
-      );
-      const text = `${res.count} deliver${res.count === 1 ? "y" : "ies"} re-sent${res.expired ? `, ${res.expired} too old to re-send` : ""}${res.more ? "; more remain, recover again" : ""}.`;
-      out.replaceChildren(notice("ok", text));
+      const { task_id } = await ctx.api.post<{ task_id: string }>(`/webhook-endpoints/${ep.id}/recover`, {
+        since: new Date(since.value).toISOString(),
+      });
+      await followTask(ctx, task_id, out, recoverSummary);
     } catch (err) {
       if (!(err instanceof ApiFailure)) throw err;
       out.replaceChildren(notice("error", err.error.message));
+    } finally {
+      button.disabled = false;
     }
   });
   return card(
@@ -32,4 +43,9 @@ export function recoverSection(ep: Endpoint, ctx: Ctx): HTMLElement {
     h("div", { class: "row" }, since, button),
     out,
   );
+}
+
+function recoverSummary(t: { done: number; failed: number }): string {
+  const n = t.done;
+  return `${n} deliver${n === 1 ? "y" : "ies"} re-sent${t.failed ? `, ${t.failed} too old to re-send` : ""}.`;
 }

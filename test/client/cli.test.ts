@@ -298,6 +298,26 @@ describe("hookrelay CLI", { timeout: 240_000 }, () => {
       done: 0,
     });
     expect(replay.stderr).toMatch(/\[#+\] 100% 0\/0/);
+
+    // recover is a task too: without --wait it prints the task to follow; with it, the bar.
+    const recover = await hookrelay(["recover", ep.id, "--since", "2026-01-01T00:00:00Z"]);
+    expect(recover.code).toBe(0);
+    expect(recover.stdout).toMatch(/^started task_\w+: hookrelay tasks get task_\w+ --wait\n$/);
+    const waitedRecover = await hookrelay([
+      "recover",
+      ep.id,
+      "--since",
+      "2026-01-01T00:00:00Z",
+      "--wait",
+      "--json",
+    ]);
+    expect(waitedRecover.code).toBe(0);
+    expect(JSON.parse(waitedRecover.stdout)).toMatchObject({
+      kind: "recover",
+      status: "succeeded",
+      total: 0,
+    });
+    expect(waitedRecover.stderr).toMatch(/\[#+\] 100% 0\/0/);
   });
 
   it("counts the delivery DLQ of the local stack (dlq redrive --dry-run)", async () => {

@@ -6,10 +6,19 @@ import { enqueue, putMessageOf, taskFor, waitForDelivery } from "../support/deli
 import { useHarness } from "../support/delivery.js";
 import { putEndpoint, updateEndpointFields } from "../support/endpoints.js";
 import type { Receiver } from "../support/receiver.js";
+import { runTaskToEnd } from "../support/tasks.js";
 import { waitFor } from "../support/wait.js";
 
 const h = useHarness();
 const receiver = h.receiver;
+
+/** Starts a recover (202 {task_id}) and runs its task to the end. */
+async function recover(org: TestOrg, endpointId: string, since: string) {
+  const res = await org.request("POST", `/v1/webhook-endpoints/${endpointId}/recover`, { since });
+  expect(res.status).toBe(202);
+  expect(res.body).toEqual({ task_id: expect.stringMatching(/^task_/), status: "queued" });
+  return runTaskToEnd(h.deps, org, res.body.task_id);
+}
 
 /** An org with an endpoint (max_retries 0 unless given) and a stored event delivered to it. */
 async function deliveredEvent(org: TestOrg, r: Receiver, maxRetries = 0) {
@@ -126,21 +135,18 @@ describe.concurrent("attempt log and recovery API", () => {
     await enqueue(h.deps, ...tasks);
     for (const t of tasks) await waitForDelivery(h.deps, t, "failed");
 
-    const future = await org.request("POST", `/v1/webhook-endpoints/${ep.id}/recover`, {
-      since: new Date(Date.now() + 60_000).toISOString(),
-    });
-    expect(future.body).toEqual({ count: 0, expired: 0, more: false });
+    const future = await recover(org, ep.id, new Date(Date.now() + 60_000).toISOString());
+    expect(future).toMatchObject({ kind: "recover", status: "succeeded", total: 0, done: 0, failed: 0 });
 
     const since = new Date(Date.now() - 60_000).toISOString();
-    const res = await org.request("POST", `/v1/webhook-endpoints/${ep.id}/recover`, { since });
-    expect(res.status).toBe(202);
-    expect(res.body).toEqual({ count: 3, expired: 0, more: false });
+    const task = await recover(org, ep.id, since);
+    expect(task).toMatchObject({ kind: "recover", status: "succeeded", total: 3, done: 3, failed: 0 });
+    expect(task.params).toMatchObject({ endpoint_id: ep.id, since });
     for (const t of tasks) await waitForDelivery(h.deps, t, "succeeded");
     await r.waitForRequests(6);
 
-    // Recovered deliveries left the recovery index: a second call finds nothing.
-    const again = await org.request("POST", `/v1/webhook-endpoints/${ep.id}/recover`, { since });
-    expect(again.body.count).toBe(0);
+    // Recovered deliveries left the recovery index: a second recover finds nothing.
+    expect((await recover(org, ep.id, since)).done).toBe(0);
     const recovered = await org.request("GET", `/v1/webhook-endpoints/${ep.id}/attempts?status=succeeded`);
     expect(recovered.body.data.map((a: { trigger: string }) => a.trigger)).toEqual([
       "recover",
@@ -169,10 +175,8 @@ describe.concurrent("attempt log and recovery API", () => {
     });
     for (const t of tasks) expect(Date.parse(t.created_at)).toBeLessThan(Date.parse(view.first_failure_at));
 
-    const res = await org.request("POST", `/v1/webhook-endpoints/${ep.id}/recover`, {
-      since: view.first_failure_at,
-    });
-    expect(res.body).toEqual({ count: 2, expired: 0, more: false });
+    const task = await recover(org, ep.id, view.first_failure_at);
+    expect(task).toMatchObject({ status: "succeeded", total: 2, done: 2, failed: 0 });
     for (const t of tasks) await waitForDelivery(h.deps, t, "succeeded");
   });
 
@@ -235,10 +239,8 @@ describe.concurrent("attempt log and recovery API", () => {
 
     // Re-enabled (behind the service's back: no resume is scheduled), then recovered.
     await updateEndpointFields(h.deps, ep, { status: "active" });
-    const res = await org.request("POST", `/v1/webhook-endpoints/${ep.id}/recover`, {
-      since: new Date(Date.now() - 60_000).toISOString(),
-    });
-    expect(res.body.count).toBe(1);
+    const task = await recover(org, ep.id, new Date(Date.now() - 60_000).toISOString());
+    expect(task).toMatchObject({ status: "succeeded", done: 1 });
     await waitFor(() => r.requests.length === 1);
     await waitForDelivery(h.deps, t, "succeeded");
   });

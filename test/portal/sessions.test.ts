@@ -170,6 +170,7 @@ describe("capabilities", () => {
       "POST /v1/webhook-endpoints": { url: "https://example.com/new" },
       "PATCH /v1/webhook-endpoints/:id": { description: "x" },
       "POST /v1/webhook-endpoints/:id/recover": { since: new Date(0).toISOString() },
+      "POST /v1/webhook-endpoints/:id/replay": { since: new Date(0).toISOString() },
       "POST /v1/webhook-endpoints/:id/test": {},
     };
     for (const cap of CAPABILITIES.filter((c) => c !== "view")) {
@@ -233,7 +234,7 @@ describe("capabilities", () => {
 function capOf(key: string): string {
   if (key.includes("/secret")) return "reveal_secret";
   if (key.includes("rotate-secret")) return "rotate_secret";
-  if (key.includes("resend") || key.includes("recover")) return "replay";
+  if (key.includes("resend") || key.includes("recover") || key.endsWith("/replay")) return "replay";
   if (key.endsWith("/test")) return "send_test";
   return "manage_endpoints";
 }

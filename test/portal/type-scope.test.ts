@@ -9,6 +9,7 @@ import { listedRoutes } from "../../core/portal/capabilities.js";
 import { callApp, createTestOrg, type TestOrg, type TestResponse } from "../support/api.js";
 import { useHarness } from "../support/delivery.js";
 import type { Receiver } from "../support/receiver.js";
+import { runTaskToEnd } from "../support/tasks.js";
 import { waitFor } from "../support/wait.js";
 
 const h = useHarness();
@@ -70,6 +71,16 @@ const refused = (status: number) => (res: TestResponse) => {
   expect(res.status, res.text).toBe(status);
   leaksNothing(res);
 };
+
+/** A replay the organization started with its API key (of every type), canceled: it sends nothing. */
+async function orgTask(): Promise<string> {
+  const res = await org.request("POST", `/v1/webhook-endpoints/${ep}/replay`, {
+    since: new Date(0).toISOString(),
+  });
+  expect(res.status, res.text).toBe(202);
+  expect((await org.request("DELETE", `/v1/tasks/${res.body.task_id}`)).status).toBe(200);
+  return res.body.task_id;
+}
 
 type Probe = () => Promise<void>;
 const probe =
@@ -158,7 +169,11 @@ const PROBES: Record<string, Probe> = {
     const before = receiver.requests.length;
     const res = await as("POST", `/v1/webhook-endpoints/${ep}/recover`, { since: new Date(0).toISOString() });
     expect(res.status, res.text).toBe(202);
-    expect(res.body.count).toBe(1);
+    // The session follows its own task, which is scoped to its types.
+    const seen = await as("GET", `/v1/tasks/${res.body.task_id}`);
+    expect(seen.status, seen.text).toBe(200);
+    expect(seen.body.params.event_types).toEqual([IN]);
+    expect((await runTaskToEnd(h.deps, org, res.body.task_id)).done).toBe(1);
     await receiver.waitForRequests(before + 1);
     const resent = receiver.requests.slice(before).map((r) => JSON.parse(r.body).id);
     expect(resent).toEqual([inMsg]);
@@ -166,6 +181,25 @@ const PROBES: Record<string, Probe> = {
     const other = await org.request("GET", `/v1/events/${outMsg}`);
     expect(other.body.deliveries[0].status).toBe("failed");
   },
+  "POST /v1/webhook-endpoints/:id/replay": async () => {
+    const res = await as("POST", `/v1/webhook-endpoints/${ep}/replay`, {
+      since: new Date(0).toISOString(),
+      event_types: [OUT],
+    });
+    expect(res.status, res.text).toBe(202);
+    // The other type is dropped from the task: it replays nothing.
+    const task = await runTaskToEnd(h.deps, org, res.body.task_id);
+    expect(task.params.event_types).toEqual([]);
+    expect(task.done).toBe(0);
+  },
+  // An organization's task (every type) is not the session's: 404, and left out of the list.
+  "GET /v1/tasks": async () => {
+    const id = await orgTask();
+    const res = await as("GET", "/v1/tasks");
+    expect(res.status, res.text).toBe(200);
+    expect(res.body.data.map((t: { id: string }) => t.id)).not.toContain(id);
+  },
+  "GET /v1/tasks/:id": async () => refused(404)(await as("GET", `/v1/tasks/${await orgTask()}`)),
   "POST /v1/webhook-endpoints/:id/test": async () => {
     for (const contentType of [
       "application/json",

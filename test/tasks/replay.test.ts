@@ -1,5 +1,5 @@
 /**
- * Replay as a tracked task (core/delivery/replay.ts) on the local stack: the API starts it
+ * Replay and recover as tracked tasks (core/delivery/replay.ts, recover-task.ts) on the local stack: the API starts it
  * (202 {task_id}), the scheduled-work handler runs it page by page, the delivery function
  * sends to a real receiver. A crash of a run in the middle is resumed by the watchdog, and no
  * event reaches the receiver twice: the resumed run sends its step again, and the delivery
@@ -136,6 +136,59 @@ describe("replay as a tracked task", { timeout: 240_000 }, () => {
       total: 0,
       done: 0,
     });
+  });
+
+  it("recover is a task too: failed and parked deliveries through a crashed run, each exactly once, trigger recover", async () => {
+    const org = await createTestOrg(h.stack);
+    const receiver = await h.receiver();
+    const ep = await putEndpoint(h.deps, { org_id: org.orgId, url: receiver.url });
+    const at = new Date(Date.now() - 60_000);
+    const failed = await deliveriesIn(h.deps, ep, 250, "failed", at);
+    const parked = await deliveriesIn(h.deps, ep, 50, "skipped", at);
+    const since = new Date(at.getTime() - 1000).toISOString();
+
+    const started = await org.request("POST", `/v1/webhook-endpoints/${ep.id}/recover`, { since });
+    expect(started.status).toBe(202);
+    expect(started.body).toEqual({ task_id: expect.stringMatching(/^task_/), status: "queued" });
+    const taskId = started.body.task_id as string;
+    const listed = (await org.request("GET", "/v1/tasks")).body.data.map((t: { id: string }) => t.id);
+    expect(listed).toContain(taskId);
+
+    const r = runner();
+    await r.fire(); // counts
+    expect((await org.request("GET", `/v1/tasks/${taskId}`)).body).toMatchObject({
+      kind: "recover",
+      status: "running",
+      total: 300,
+      done: 0,
+    });
+    // The next run sends its page, then dies before saving it.
+    const crash = interpose(r.deps.db.doc, (call) =>
+      call.command === "UpdateItemCommand" && String(call.input.UpdateExpression).includes("#done = #done")
+        ? Promise.reject(new Error("function killed"))
+        : undefined,
+    );
+    await expect(r.fire())
+      .rejects.toThrow("function killed")
+      .finally(() => crash.restore());
+    r.advance(130_000); // the lease ends: the watchdog resumes the task
+    await runToEnd(r, org, taskId);
+    expect((await org.request("GET", `/v1/tasks/${taskId}`)).body).toMatchObject({
+      status: "succeeded",
+      total: 300,
+      done: 300,
+      failed: 0,
+    });
+
+    const all = [...failed, ...parked].map((t) => t.msg_id).sort();
+    await waitFor(() => new Set(ids(receiver.requests)).size === 300 || undefined, {
+      what: "300 distinct events at the receiver",
+      timeoutMs: 120_000,
+    });
+    await waitForEmptyQueue(h.deps.sqs, h.stack.config.queues.delivery, 120_000);
+    expect(ids(receiver.requests).sort()).toEqual(all);
+    const log = await org.request("GET", `/v1/webhook-endpoints/${ep.id}/attempts?limit=5`);
+    expect(new Set(log.body.data.map((a: { trigger: string }) => a.trigger))).toEqual(new Set(["recover"]));
   });
 
   it("replays what was missed while disabled (status skipped) of some types only; refuses a disabled endpoint and bad input", async () => {

@@ -1,7 +1,7 @@
 /**
  * The attempt log and recovery: attempts per endpoint and per event (newest first,
- * filterable by outcome), resend one delivery, recover an endpoint's failed deliveries, and
- * replay them as a tracked task (core/delivery/replay.ts).
+ * filterable by outcome), resend one delivery, recover an endpoint's failed deliveries and
+ * replay them, both as tracked tasks (core/delivery/recover-task.ts, replay.ts).
  * Reads: any role. Resend and recover: admin (docs/design.md "Where each policy lives": writes need admin).
  */
 import type { z } from "@hono/zod-openapi";
@@ -10,8 +10,8 @@ import {
   endpointAttempts,
   endpointStats,
   eventAttempts,
-  recoverEndpoint,
   resendDelivery,
+  startRecover,
   startReplay,
 } from "../../delivery/index.js";
 import type { Deps } from "../../deps.js";
@@ -27,7 +27,6 @@ import {
   endpointStatsView,
   eventAttemptsParam,
   recoverBody,
-  recoverResult,
   replayBody,
   resendParam,
   resendResult,
@@ -67,7 +66,7 @@ const resend = events.post("/events/{id}/endpoints/{endpoint_id}/resend", "admin
 
 const recover = endpoints.post("/webhook-endpoints/{id}/recover", "admin", "recoverEndpoint", {
   request: { params: endpointAttemptsParam, body: recoverBody },
-  responses: ok(202, "Enqueued", recoverResult).errors(400, 403, 404, 409, 413, 415),
+  responses: ok(202, "Started", taskCreated).errors(400, 403, 404, 409, 413, 415),
 });
 
 const replay = endpoints.post("/webhook-endpoints/{id}/replay", "admin", "replayEndpoint", {
@@ -119,8 +118,8 @@ export function deliveriesRoutes(deps: Deps) {
   });
   app.openapi(recover, async (c) => {
     const { id } = c.req.valid("param");
-    const res = await recoverEndpoint(deps, orgOf(c), id, c.req.valid("json").since, typeScope(c));
-    return c.json(res, 202);
+    const task = await startRecover(deps, orgOf(c), id, c.req.valid("json").since, typeScope(c));
+    return c.json({ task_id: task.id, status: task.status }, 202);
   });
   app.openapi(replay, async (c) => {
     const { id } = c.req.valid("param");

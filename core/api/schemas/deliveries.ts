@@ -72,14 +72,6 @@ export const recoverBody = z
   })
   .openapi("RecoverEndpoint", { example: { since: "2026-03-16T00:00:00Z" } });
 
-export const recoverResult = z
-  .object({
-    count: z.number().int().openapi({ description: "Deliveries re-enqueued" }),
-    expired: z.number().int().openapi({ description: "Recoverable deliveries whose event has expired" }),
-    more: z.boolean().openapi({ description: "true when more remain: call again with the same `since`" }),
-  })
-  .openapi("RecoverResult");
-
 export const replayBody = z
   .strictObject({
     since: z.iso.datetime({ offset: true }).openapi({

@@ -1,9 +1,9 @@
 /**
  * hookrelay resend | recover | replay: deliver again, one delivery, every recoverable one
- * since a time, or a replay task (`--wait` follows it with a progress bar).
+ * since a time (a recover task), or a replay task (`--wait` follows a task with a progress bar).
  */
 import { unwrap } from "../client.js";
-import { arg, type Command, choiceFlag, flag, UsageError } from "./command.js";
+import { arg, type Command, type Context, choiceFlag, flag, UsageError } from "./command.js";
 import { details } from "./output.js";
 import { showTask } from "./tasks.js";
 
@@ -22,28 +22,19 @@ export const recoveryCommands: Record<string, Command> = {
     },
   },
   recover: {
-    usage: "<endpoint_id> --since ISO_TIME",
-    options: { since: { type: "string" } },
+    usage: "<endpoint_id> --since ISO_TIME [--wait]",
+    options: { since: { type: "string" }, wait: { type: "boolean" } },
     async run(ctx) {
       const id = arg(ctx, 0, "endpoint id");
       const since = flag(ctx, "since");
       if (!since) throw new UsageError("missing --since");
-      // The service re-enqueues at most 1000 per call; call again until nothing more remains.
-      const total = { count: 0, expired: 0, calls: 0 };
-      for (;;) {
-        const res = await unwrap(
-          ctx.client().POST("/v1/webhook-endpoints/{id}/recover", {
-            params: { path: { id } },
-            body: { since },
-          }),
-        );
-        total.count += res.count;
-        total.expired += res.expired;
-        total.calls++;
-        if (!res.more) break;
-        ctx.out.progress(`recovering… ${total.count} re-enqueued so far`);
-      }
-      ctx.out.result(total, () => `re-enqueued ${total.count} delivery(ies); ${total.expired} expired`);
+      // A tracked task: every recoverable delivery, whatever their number.
+      const started = await unwrap(
+        ctx
+          .client()
+          .POST("/v1/webhook-endpoints/{id}/recover", { params: { path: { id } }, body: { since } }),
+      );
+      await startedTask(ctx, started.task_id);
     },
   },
   replay: {
@@ -72,14 +63,16 @@ export const recoveryCommands: Record<string, Command> = {
       const started = await unwrap(
         ctx.client().POST("/v1/webhook-endpoints/{id}/replay", { params: { path: { id } }, body }),
       );
-      if (!ctx.flags.wait) {
-        ctx.out.result(
-          started,
-          () => `started ${started.task_id}: hookrelay tasks get ${started.task_id} --wait`,
-        );
-        return;
-      }
-      await showTask(ctx, started.task_id);
+      await startedTask(ctx, started.task_id);
     },
   },
 };
+
+/** A task just started: followed to its end with `--wait`, else its id and how to follow it. */
+async function startedTask(ctx: Context, taskId: string): Promise<void> {
+  if (ctx.flags.wait) return showTask(ctx, taskId);
+  ctx.out.result(
+    { task_id: taskId, status: "queued" },
+    () => `started ${taskId}: hookrelay tasks get ${taskId} --wait`,
+  );
+}

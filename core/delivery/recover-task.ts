@@ -1,0 +1,124 @@
+/**
+ * Recover as a tracked task (docs/recovery.md "Recover", docs/tasks.md): `POST
+ * /v1/webhook-endpoints/{id}/recover` starts a `recover` task and answers `202 {task_id}`.
+ * It re-sends, whatever their number, every delivery of the endpoint that:
+ *
+ * 1. failed, was abandoned (the recovery index) or was parked (skipped) at or after `since`,
+ *    page by page through the replay's machinery (replay.ts), with trigger `recover`;
+ * 2. is stuck (stuck.ts: its task lost), among the events created since `since`.
+ *
+ * `until` is fixed when the task starts, so a delivery that fails again while the task runs is
+ * not recovered twice by it. Every delivery task carries the run's claim: a copy sent again
+ * after a crash is dropped by the delivery function, so nothing is sent twice within one task.
+ */
+import * as z from "zod";
+import type { Deps, Uses } from "../deps.js";
+import { requireEndpoint } from "../endpoints/index.js";
+import { mapLimit } from "../lib/index.js";
+import { type DeliveryTask, type StoredMessage, taskFor, validationError } from "../model/index.js";
+import { enqueueTasks } from "../queue/index.js";
+import { startTask, type TaskKind, type TaskStepInput, type TaskStepResult } from "../tasks/index.js";
+import { pendingEntry, requireEnabled } from "./recovery.js";
+import { end, readPage, replayPage } from "./replay.js";
+import { stuckDeliveries } from "./stuck.js";
+
+/** Stuck deliveries one step re-sends at most. */
+const STUCK_PAGE = 200;
+
+export const recoverParams = z.object({
+  endpoint_id: z.string(),
+  since: z.string(),
+  until: z.string(),
+  /** Only events of these types (a type-scoped portal session); absent = every type. */
+  event_types: z.array(z.string()).optional(),
+});
+export type RecoverParams = z.infer<typeof recoverParams>;
+
+/** Checks the request and starts the task: 404 without the endpoint, 409 when disabled or paused. */
+export async function startRecover(
+  deps: Uses<"endpointStore" | "taskStore" | "scheduler" | "now">,
+  org: string,
+  endpointId: string,
+  since: string,
+  scope: { eventTypes?: readonly string[] } = {},
+) {
+  const sinceMs = Date.parse(since);
+  if (Number.isNaN(sinceMs)) throw validationError("since must be an ISO 8601 date-time");
+  requireEnabled(await requireEndpoint(deps, org, endpointId));
+  const params: RecoverParams = {
+    endpoint_id: endpointId,
+    since: new Date(sinceMs).toISOString(),
+    until: deps.now().toISOString(),
+    ...(scope.eventTypes ? { event_types: [...scope.eventTypes] } : {}),
+  };
+  return startTask(deps, { org, kind: "recover", params });
+}
+
+/** The recovery index, then the parked index: the partitions phase 1 goes through. */
+function indexPartitions(deps: Deps, org: string, endpointId: string): string[] {
+  return [
+    ...deps.replaySource.partitions(org, endpointId, "failed"),
+    ...deps.replaySource.partitions(org, endpointId, "skipped"),
+  ];
+}
+
+async function recoverStep(deps: Deps, input: TaskStepInput<RecoverParams>): Promise<TaskStepResult> {
+  const { org, params } = input;
+  const endpoint = await deps.endpointStore.get(org, params.endpoint_id);
+  if (!endpoint) return end(input, "the endpoint was deleted");
+  if (endpoint.status === "disabled") return end(input, "the endpoint was disabled");
+  const window = { endpointId: params.endpoint_id, since: params.since, until: params.until };
+  const partitions = indexPartitions(deps, org, params.endpoint_id);
+  if (input.total === null) {
+    // A `since` after the start finds nothing in the indexes (and no stuck delivery either).
+    if (params.since >= params.until)
+      return {
+        cursor: JSON.stringify({ p: partitions.length }),
+        done: 0,
+        failed: 0,
+        total: 0,
+        finished: false,
+      };
+    const counts = await mapLimit(partitions, 8, (p) => deps.replaySource.count(p, window));
+    const total = counts.reduce((a, b) => a + b, 0);
+    return { cursor: JSON.stringify({ p: 0 }), done: 0, failed: 0, total, finished: false };
+  }
+  const at = input.cursor ? (JSON.parse(input.cursor) as { p: number }) : { p: 0 };
+  if (at.p >= partitions.length) return stuckStep(deps, input);
+  const { items, next } = await readPage(deps, partitions, window, input.cursor);
+  const res = await replayPage(deps, input, items, "recover");
+  return {
+    cursor: JSON.stringify(next),
+    done: res.sent,
+    failed: res.expired,
+    ...(res.outOfScope > 0 ? { total: input.total - res.outOfScope } : {}),
+    finished: false,
+    commit: res.commit,
+  };
+}
+
+/**
+ * Phase 2: the stuck deliveries among the events created since `since`. A re-sent one is
+ * pending from then on, so the next step finds the rest; the phase ends when a step finds none.
+ */
+async function stuckStep(deps: Deps, input: TaskStepInput<RecoverParams>): Promise<TaskStepResult> {
+  const { org, taskId, run, params } = input;
+  const inScope = (m: StoredMessage) => !params.event_types || params.event_types.includes(m.type);
+  const found = await stuckDeliveries(deps, org, params.endpoint_id, new Date(params.since), STUCK_PAGE);
+  const tasks: DeliveryTask[] = found.messages
+    .filter(inScope)
+    .map((m) => ({ ...taskFor(m, params.endpoint_id, "recover"), claim: { task_id: taskId, run } }));
+  if (tasks.length > 0) {
+    await enqueueTasks(deps, tasks);
+    await deps.deliveryStore.write(tasks.map((t) => pendingEntry(deps, t)));
+  }
+  return {
+    cursor: input.cursor,
+    done: tasks.length,
+    failed: 0,
+    total: (input.total ?? 0) + tasks.length,
+    finished: tasks.length === 0 || !found.more,
+  };
+}
+
+export const recoverTask: TaskKind<RecoverParams> = { params: recoverParams, step: recoverStep };
