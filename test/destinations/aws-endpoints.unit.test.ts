@@ -88,6 +88,10 @@ describe("creating AWS endpoints", () => {
       Action: "sts:AssumeRole",
       Condition: { StringEquals: { "sts:ExternalId": res.body.external_id } },
     });
+    // The least the role needs: send to this queue, nothing else.
+    expect(res.body.permission_policy.Statement).toEqual([
+      { Effect: "Allow", Action: "sqs:SendMessage", Resource: "arn:aws:sqs:us-east-1:123456789012:webhooks" },
+    ]);
     const id = res.body.id;
     const patched = await org.request("PATCH", `/v1/webhook-endpoints/${id}`, {
       queue_url: "https://sqs.us-east-1.amazonaws.com/123456789012/other",
@@ -95,6 +99,9 @@ describe("creating AWS endpoints", () => {
     expect(patched.status).toBe(200);
     expect(patched.body.external_id).toBe(res.body.external_id);
     expect(patched.body.queue_url).toBe("https://sqs.us-east-1.amazonaws.com/123456789012/other");
+    expect(patched.body.permission_policy.Statement[0].Resource).toBe(
+      "arn:aws:sqs:us-east-1:123456789012:other",
+    );
     const got = await org.request("GET", `/v1/webhook-endpoints/${id}`);
     expect(got.body.external_id).toBe(res.body.external_id);
   });
@@ -105,7 +112,7 @@ describe("creating AWS endpoints", () => {
     const res = await org.request("POST", "/v1/webhook-endpoints", { url: "https://example.test/hook" });
     expect(res.status).toBe(201);
     expect(res.body.type).toBe("https");
-    for (const f of ["role_arn", "external_id", "queue_url", "trust_policy"])
+    for (const f of ["role_arn", "external_id", "queue_url", "trust_policy", "permission_policy"])
       expect(res.body).not.toHaveProperty(f);
   });
 

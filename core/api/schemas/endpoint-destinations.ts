@@ -5,7 +5,7 @@
  * customer pastes into their role.
  */
 import { z } from "@hono/zod-openapi";
-import type { AwsTargetInput } from "../../endpoints/index.js";
+import { type AwsTargetInput, permissionPolicy, trustPolicy } from "../../endpoints/index.js";
 import { type AwsEndpointType, ENDPOINT_TYPES, type EndpointRecord, isAwsType } from "../../model/index.js";
 
 const roleArn = z.string().min(1).max(2048).openapi({
@@ -105,6 +105,10 @@ export const awsView = {
     description:
       "AWS types: the trust policy to give the role (names hookrelay's account and the external id)",
   }),
+  permission_policy: policyDoc.optional().openapi({
+    description:
+      "AWS types: the permission policy to give the role (its type's one action on the target only)",
+  }),
 };
 
 /** What the view shows of where the endpoint delivers; an https endpoint: its type only. */
@@ -124,23 +128,6 @@ export function destinationView(rec: EndpointRecord, accountId: string | undefin
     external_id: a.external_id,
     ...target,
     trust_policy: trustPolicy(a.external_id, accountId, partition),
-  };
-}
-
-/**
- * The trust policy of the customer's role: hookrelay's account may assume it, only with the
- * endpoint's external id. (The account's own IAM lets only the delivery functions do so: infra/access.ts.)
- */
-export function trustPolicy(externalId: string, accountId: string | undefined, partition: string) {
-  return {
-    Version: "2012-10-17",
-    Statement: [
-      {
-        Effect: "Allow",
-        Principal: { AWS: `arn:${partition}:iam::${accountId ?? "<hookrelay account id>"}:root` },
-        Action: "sts:AssumeRole",
-        Condition: { StringEquals: { "sts:ExternalId": externalId } },
-      },
-    ],
+    permission_policy: permissionPolicy(type, a, partition),
   };
 }
