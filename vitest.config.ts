@@ -21,6 +21,7 @@ const slow = [
   "test/e2e/restart.test.ts",
   "test/delivery/ordered.test.ts",
   "test/portal/browser.test.ts",
+  "test/portal/endpoint-history-browser.test.ts",
   "test/portal/erased-browser.test.ts",
   "test/reliability/function-faults.test.ts",
   "test/reliability/load.test.ts",

@@ -3,7 +3,7 @@
  * work in a cross-origin iframe whose browser blocks third-party cookies). The token lives
  * in memory and in the URL fragment, which browsers never send to a server.
  */
-import type { EndpointStats as CoreStats } from "../core/delivery/endpoint-stats.js";
+import type { components } from "../packages/client/generated/openapi.js";
 
 export interface ApiError {
   status: number;
@@ -18,16 +18,8 @@ export class ApiFailure extends Error {
   }
 }
 
-export interface Session {
-  id: string;
-  org_id: string;
-  agent_id: string | null;
-  capabilities: string[];
-  event_types: string[] | null;
-  expires_at: string;
-  return_url: string | null;
-  secret_grace_hours: number;
-}
+/** The portal session the token stands for (GET /v1/portal-sessions/current). */
+export type Session = Schemas["CurrentPortalSession"];
 
 type OnUnauthorized = (err: ApiError) => void;
 
@@ -73,102 +65,23 @@ export interface Page<T> {
   next_cursor: string | null;
 }
 
-export interface Endpoint {
-  id: string;
-  label: string | null;
-  description: string | null;
-  url: string;
-  event_types: string[];
-  agent_id: string | null;
-  status: "active" | "disabled" | "failing";
-  secret_hint: string;
-  signing_version: "v1" | "v1a";
-  public_key: string | null;
-  jwks_url: string | null;
-  filter: Record<string, unknown> | null;
-  filtered_count: number;
-  previous_secret_expires_at: string | null;
-  max_retries: number;
-  timeout_ms: number;
-  headers: Record<string, string>;
-  consecutive_failures: number;
-  last_delivery_at: string | null;
-  last_error: string | null;
-  failing_since: string | null;
-  first_failure_at?: string | null;
-  breaker?: { state: "closed" | "open" | "half-open"; open_until: string | null };
-  lane?: "shared" | "slow";
-  created_at: string;
-  updated_at: string;
-}
-
-export interface EventType {
-  name: string;
-  description: string;
-  schema?: Record<string, unknown>;
-  examples?: Record<string, unknown>[];
-  /** deprecated: still delivered, with a note on what to use instead; archived: no new subscriptions. */
-  status?: "active" | "deprecated" | "archived";
-  deprecation?: { note: string; deprecated_at: string } | null;
-}
-
-export interface Attempt {
-  id: string;
-  msg_id: string;
-  endpoint_id: string;
-  event_type: string;
-  attempt: number;
-  timestamp: string;
-  status: "succeeded" | "failed";
-  status_code: number | null;
-  latency_ms: number;
-  response_body: string | null;
-  error: string | null;
-  trigger: string;
-}
-
+/**
+ * The API's own types, generated from its OpenAPI document into the client package
+ * (`npm run generate`, scripts/openapi.ts): a field the API adds or changes reaches the portal's
+ * type checker without a copy here.
+ */
+type Schemas = components["schemas"];
+export type Endpoint = Schemas["Endpoint"];
+export type EventType = Schemas["EventType"];
+export type Attempt = Schemas["Attempt"];
 /** An attempt with the request it sent (rebuilt by the API; the signature's value is not stored). */
-export interface AttemptDetail extends Attempt {
-  request: {
-    method: "POST";
-    url: string;
-    headers: Record<string, string>;
-    /** null once the event's payload expired or was erased. */
-    body: string | null;
-    payload: "available" | "expired" | "erased";
-    signature_stored: false;
-    settings_changed_since: boolean;
-  };
-}
-
+export type AttemptDetail = Schemas["AttemptDetail"];
 /** GET /v1/webhook-endpoints/{id}/stats: the API's aggregate (core/delivery/endpoint-stats.ts). */
-export type { StatsBucket } from "../core/delivery/endpoint-stats.js";
-export type EndpointStats = CoreStats & { truncated: boolean };
-
-export interface EventItem {
-  id: string;
-  type: string;
-  agent_id: string | null;
-  /** null once the payload expired or was erased (`payload`). */
-  data: unknown;
-  created_at: string;
-  fanout: string;
-  payload: "available" | "expired" | "erased";
-  /** When the payload is deleted (the retention, docs/data.md). */
-  expires_at: string | null;
-}
-
-export interface Delivery {
-  endpoint_id: string;
-  status: string;
-  attempts: number;
-  last_status_code: number | null;
-  last_error: string | null;
-  next_attempt_at: string | null;
-  updated_at: string | null;
-}
-
-export type EventDetail = EventItem & { deliveries: Delivery[] };
+export type EndpointStats = Schemas["EndpointStats"];
+export type StatsBucket = EndpointStats["buckets"][number];
+export type EventItem = Schemas["Event"];
+export type Delivery = Schemas["EndpointDelivery"];
+export type EventDetail = Schemas["EventWithDeliveries"];
 
 /** A tracked task (GET /v1/tasks/{id}, docs/tasks.md): a recover or a replay, as a session sees it. */
 export interface Task {

@@ -86,7 +86,7 @@ async function render(): Promise<void> {
   const ctx: Ctx = {
     api,
     session,
-    can: (cap) => session!.capabilities.includes(cap),
+    can: (cap) => (session!.capabilities as readonly string[]).includes(cap),
     go,
     rerender: () => void render(),
   };

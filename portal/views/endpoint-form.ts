@@ -233,7 +233,7 @@ function typePicker(catalog: EventType[], selected: string[]) {
         h("div", { class: "small" }, "JSON Schema"),
         h("pre", {}, t.schema ? pretty(t.schema) : "No schema: any JSON data."),
         h("div", { class: "small" }, "Example data"),
-        h("pre", {}, pretty(t.examples?.[0] ?? exampleData(t))),
+        h("pre", {}, pretty(t.examples?.[0] ?? exampleData({ name: t.name, schema: t.schema ?? undefined }))),
       ),
     );
   });

@@ -40,7 +40,7 @@ function settings(ep: Endpoint): HTMLElement {
       row("URL", h("code", {}, ep.url)),
       ep.description ? row("Description", ep.description) : null,
       row("Event types", ep.event_types.length ? ep.event_types.join(", ") : "every event type"),
-      row("Agent", ep.agent_id ?? "every agent"),
+      row("Agent", ep.agent_id === null ? "every agent" : String(ep.agent_id)),
       row("Retries", `${ep.max_retries}, timeout ${ep.timeout_ms} ms`),
       row("Custom headers", headers.length ? headers.map(([k, v]) => `${k}: ${v}`).join("\n") : "none"),
       row(
@@ -49,6 +49,14 @@ function settings(ep: Endpoint): HTMLElement {
       ),
       ep.filter ? row("Filtered out", `${ep.filtered_count} event(s) did not match the filter`) : null,
       row("Signing", ep.signing_version === "v1a" ? "v1a (ed25519)" : "v1 (HMAC-SHA256)"),
+      row(
+        "Last verified",
+        h(
+          "span",
+          { "data-testid": "last-verified" },
+          ep.last_verified_at ? fmtTime(ep.last_verified_at) : "never (no test event answered with a 2xx)",
+        ),
+      ),
       row("Created", fmtTime(ep.created_at)),
     ),
   );

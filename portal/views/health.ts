@@ -47,13 +47,28 @@ export async function healthSection(ep: Endpoint, ctx: Ctx): Promise<HTMLElement
       h("li", {}, h("strong", {}, rate(week!)), " success (7 days)"),
       h("li", {}, h("strong", {}, ms(day!.median_latency_ms)), " median latency (24 h)"),
     ),
-    ep.last_error ? h("p", { class: "small" }, "Last error: ", h("code", {}, ep.last_error)) : null,
+    lastError(ep),
     h(
       "div",
       { class: "charts" },
       chart("Last 24 hours (per hour)", day!),
       chart("Last 7 days (per day, UTC)", week!),
     ),
+  );
+}
+
+/** The last failure, kept after a recovery as history, and when it happened (text nodes: escaped). */
+function lastError(ep: Endpoint): HTMLElement | null {
+  if (!ep.last_error) return null;
+  const at = ep.last_error_at
+    ? h("span", { "data-testid": "last-error-at" }, ` (${fmtTime(ep.last_error_at)})`)
+    : null;
+  return h(
+    "p",
+    { class: "small" },
+    "Last error: ",
+    h("code", { "data-testid": "last-error" }, ep.last_error),
+    at,
   );
 }
 
