@@ -3,7 +3,7 @@
  * work in a cross-origin iframe whose browser blocks third-party cookies). The token lives
  * in memory and in the URL fragment, which browsers never send to a server.
  */
-import type { components } from "../packages/client/generated/openapi.js";
+import type { Schemas } from "../packages/client/src/schemas.js";
 
 export interface ApiError {
   status: number;
@@ -70,7 +70,6 @@ export interface Page<T> {
  * (`npm run generate`, scripts/openapi.ts): a field the API adds or changes reaches the portal's
  * type checker without a copy here.
  */
-type Schemas = components["schemas"];
 export type Endpoint = Schemas["Endpoint"];
 export type EventType = Schemas["EventType"];
 export type Attempt = Schemas["Attempt"];

@@ -4,11 +4,10 @@
  * body and response is checked by the compiler; nothing is hand-written per route.
  */
 import createFetchClient, { type Client } from "openapi-fetch";
-import type { components, paths } from "../generated/openapi.js";
+import type { paths } from "./schemas.js";
 
-export type { components, paths };
+export type { components, paths, Schemas } from "./schemas.js";
 export type HookrelayClient = Client<paths>;
-export type Schemas = components["schemas"];
 
 export interface ClientOptions {
   /** Base URL of the service, without /v1 (default: HOOKRELAY_URL). */
