@@ -124,7 +124,7 @@ async function applySuccesses(
     deps.endpoints.invalidate(endpoint.org_id);
     // What was parked in the table while it stayed open follows (one run for every process
     // that saw this same breaker close: the key names it).
-    await resumeLater(deps, endpoint, undefined, `closed-${Date.parse(endpoint.breaker_open_until)}`);
+    await resumeLater(deps, endpoint, { kind: "breaker-closed", openUntil: endpoint.breaker_open_until });
   }
   memo.healedAt = now;
   memo.failedSinceHeal = false;

@@ -252,7 +252,8 @@ export async function resumeParked(deps: Deps, org: string, endpointId: string):
     if (err instanceof ServiceError && err.status < 500) return 0; // deleted or disabled again
     throw err;
   }
-  if (res.more && breaker === "closed") await scheduleResume(deps, org, endpointId, 0);
+  if (res.more && breaker === "closed")
+    await scheduleResume(deps, { org_id: org, id: endpointId }, { kind: "more" });
   logger.info("parked deliveries resumed", { org_id: org, endpoint_id: endpointId, count: res.count });
   return res.count;
 }

@@ -6,7 +6,7 @@
  */
 import { SQS_MAX_DELAY_SECONDS } from "../config/index.js";
 import type { Uses } from "../deps.js";
-import { scheduleResume } from "../endpoints/index.js";
+import { type ResumeCause, scheduleResume } from "../endpoints/index.js";
 import { logger } from "../log/index.js";
 import type { EndpointRecord } from "../model/index.js";
 
@@ -25,27 +25,26 @@ export async function wakeWhenHalfOpen(
   const until = Date.parse(endpoint.breaker_open_until);
   const seconds = Math.ceil((until - deps.now().getTime()) / 1000);
   if (seconds <= SQS_MAX_DELAY_SECONDS) return; // its tasks go round the queue and probe
-  await resumeLater(deps, endpoint, seconds, `wake-${until}`);
+  await resumeLater(deps, endpoint, { kind: "half-open", openUntil: endpoint.breaker_open_until });
 }
 
 /**
- * A resume run `seconds` from now, named by `key`. Never throws: a refused schedule (the
+ * The resume run for `cause` (core/endpoints/resume.ts). Never throws: a refused schedule (the
  * scheduler throttled) must not fail the batch or the health write that asked for it; the
  * parked tasks then wait for the next probe a new task makes, or the next wake-up.
  */
 export async function resumeLater(
   deps: Uses<"scheduler" | "config" | "now">,
   endpoint: Pick<EndpointRecord, "org_id" | "id">,
-  seconds: number | undefined,
-  key: string,
+  cause: ResumeCause,
 ): Promise<void> {
   try {
-    await scheduleResume(deps, endpoint.org_id, endpoint.id, seconds, key);
+    await scheduleResume(deps, endpoint, cause);
   } catch (err) {
     logger.warn("resume of parked deliveries not scheduled", {
       org_id: endpoint.org_id,
       endpoint_id: endpoint.id,
-      key,
+      cause: cause.kind,
       error: (err as Error)?.message,
     });
   }

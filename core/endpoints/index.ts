@@ -15,7 +15,7 @@ export {
   withHandles,
 } from "./handles.js";
 export { endpointKeys, jwksOf } from "./public-keys.js";
-export { resumeEvent, scheduleResume } from "./resume.js";
+export { type ResumeCause, resumeEvent, scheduleResume } from "./resume.js";
 export { readSecrets } from "./secret-read.js";
 export {
   type CreateEndpointInput,

@@ -1,12 +1,11 @@
 /**
- * Re-enabling a disabled endpoint resumes its parked deliveries (docs/delivery.md, "Disabled
- * endpoints"): the endpoints service calls `scheduleResume`, and the maintenance function
+ * Parked deliveries resume through one run, whatever parked them (docs/delivery.md, "Disabled
+ * endpoints", "Paused endpoints", "A long outage leaves the queue"): re-enabling or unpausing
+ * the endpoint (the endpoints service), its breaker closing or about to half-open
+ * (core/delivery/health.ts, wake.ts) call `scheduleResume` with their `ResumeCause`, and the maintenance function
  * (core/delivery/maintenance.ts) re-enqueues what is parked (core/delivery/recovery.ts
  * `resumeParked`), 1,000 per run, scheduling itself again while more remain. Here, not in
  * core/delivery, because delivery depends on endpoints and not the other way round.
- *
- * The run waits out the endpoint cache's lifetime (plus a margin), so tasks parked by a
- * process that still saw the endpoint disabled are parked before it looks.
  */
 import * as z from "zod";
 import type { Deps } from "../deps.js";
@@ -23,19 +22,59 @@ export type ResumeEvent = z.infer<typeof resumeEvent>;
 /** Seconds added to the endpoint cache's lifetime before a resume run. */
 const MARGIN_SECONDS = 2;
 
+/**
+ * Why an endpoint's parked deliveries resume: every reason a delivery is parked ends in one
+ * resume run (core/delivery/recovery.ts `resumeParked`), scheduled here.
+ */
+export type ResumeCause =
+  /** It left a status that parks (`parksDeliveries`: re-enabled, or set active after a pause). */
+  | { kind: "unparked" }
+  /** Its breaker, open until `openUntil`, closed (core/delivery/health.ts). */
+  | { kind: "breaker-closed"; openUntil: string }
+  /** Its breaker, open until `openUntil` (beyond a re-send's delay), may half-open then (core/delivery/wake.ts). */
+  | { kind: "half-open"; openUntil: string }
+  /** A run left more parked: the next one, at once. */
+  | { kind: "more" };
+
+/**
+ * When the run starts, and the key that names it (processes asking for the same run make one
+ * schedule). After a change of the endpoint, the run waits out the endpoint cache's lifetime
+ * (plus a margin), so tasks parked by a process that still saw the old state are parked before
+ * it looks. Pure.
+ */
+export function resumeRun(
+  cause: ResumeCause,
+  now: Date,
+  cacheSeconds: number,
+): { afterSeconds: number; key: string } {
+  const settled = cacheSeconds + MARGIN_SECONDS;
+  const at = (seconds: number) => String(now.getTime() + seconds * 1000);
+  switch (cause.kind) {
+    case "unparked":
+      return { afterSeconds: settled, key: at(settled) };
+    case "breaker-closed":
+      return { afterSeconds: settled, key: `closed-${Date.parse(cause.openUntil)}` };
+    case "half-open": {
+      const until = Date.parse(cause.openUntil);
+      return { afterSeconds: Math.ceil((until - now.getTime()) / 1000), key: `wake-${until}` };
+    }
+    case "more":
+      return { afterSeconds: 0, key: at(0) };
+  }
+}
+
+/** Schedules the resume run of the endpoint's parked deliveries for `cause`. */
 export async function scheduleResume(
   deps: Pick<Deps, "config" | "scheduler" | "now">,
-  org: string,
-  endpointId: string,
-  afterSeconds = deps.config.endpointCacheSeconds + MARGIN_SECONDS,
-  /** Names the run: processes asking for the same one (same key) make one schedule. */
-  key?: string,
+  endpoint: { org_id: string; id: string },
+  cause: ResumeCause,
 ): Promise<void> {
-  const at = new Date(deps.now().getTime() + afterSeconds * 1000);
-  const event: ResumeEvent = { kind: "endpoint.resume", org_id: org, endpoint_id: endpointId };
+  const now = deps.now();
+  const run = resumeRun(cause, now, deps.config.endpointCacheSeconds);
+  const event: ResumeEvent = { kind: "endpoint.resume", org_id: endpoint.org_id, endpoint_id: endpoint.id };
   await deps.scheduler.schedule({
-    name: scheduleName("resume", endpointId, key ?? String(at.getTime())),
-    at,
+    name: scheduleName("resume", endpoint.id, run.key),
+    at: new Date(now.getTime() + run.afterSeconds * 1000),
     target: "maintenance",
     body: JSON.stringify(event),
   });

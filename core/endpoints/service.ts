@@ -15,6 +15,7 @@ import {
   MAX_RAW_SECRET_LENGTH,
   MAX_RETIRED_SECRETS,
   notFound,
+  parksDeliveries,
   ServiceError,
 } from "../model/index.js";
 import { type EmitDeps, emitOperational, endpointDisabled, endpointEnabled } from "../operational/index.js";
@@ -225,8 +226,9 @@ export async function updateEndpoint(
   if (!updated) throw endpointNotFound();
   deps.endpoints.invalidate(org);
   // Deliveries parked while it was disabled or paused resume (docs/delivery.md, "Disabled endpoints").
-  const parked = (s: string) => s === "disabled" || s === "paused";
-  if (parked(current.status) && !parked(updated.status)) await scheduleResume(deps, org, id);
+  if (parksDeliveries(current.status) && !parksDeliveries(updated.status)) {
+    await scheduleResume(deps, updated, { kind: "unparked" });
+  }
   await emitStatusChange(deps, current, updated);
   return updated;
 }

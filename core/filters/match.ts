@@ -11,7 +11,7 @@
  */
 
 import { logger } from "../log/index.js";
-import type { EndpointRecord, MessageRecord } from "../model/index.js";
+import { type EndpointRecord, type MessageRecord, parksDeliveries } from "../model/index.js";
 import { filterBudget, filterInput, judgeFilter } from "./filter.js";
 
 /** Why an endpoint matched by type and agent gets no task, as its "skipped" record says. */
@@ -87,7 +87,7 @@ export function matchEndpoints(
       }
     }
     // Disabled or paused: recorded as parked at fan-out, resumed when set active again.
-    (ep.status === "disabled" || ep.status === "paused" ? out.skipped : out.targets).push(ep);
+    (parksDeliveries(ep.status) ? out.skipped : out.targets).push(ep);
   }
   out.filterSteps = budget.spent;
   return out;

@@ -15,6 +15,15 @@ export const endpointStatus = z.enum(["active", "disabled", "failing", "paused"]
 export type EndpointStatus = z.infer<typeof endpointStatus>;
 
 /**
+ * Whether an endpoint in this status parks its deliveries (disabled, by the customer or the
+ * service, or paused): none is sent, each is recorded `skipped` in the endpoint's parked index
+ * (at fan-out, or by the delivery decision), and leaving the status resumes them all
+ * (core/endpoints/resume.ts). The one list of the statuses that park.
+ */
+export const parksDeliveries = (status: EndpointStatus): boolean =>
+  status === "disabled" || status === "paused";
+
+/**
  * The stored item as the endpoint store reads and writes it. A TypeScript interface, not a
  * zod schema: store reads are trusted items this service wrote (no parse on the hot path),
  * and API views are declared in core/api/schemas, so nothing would ever run a schema here.

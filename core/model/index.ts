@@ -43,6 +43,7 @@ export {
   type EndpointHandles,
   type EndpointRecord,
   isSlow,
+  parksDeliveries,
   type RetiredSecret,
 } from "./endpoint.js";
 export { type ErasureRecord, type ErasureStatus, subjectDigest } from "./erasure.js";

@@ -18,6 +18,7 @@ import {
   type EndpointRecord,
   isSlow,
   type PayloadState,
+  parksDeliveries,
   type QueuedTask,
   type SendOutcome,
 } from "../../model/index.js";
@@ -108,7 +109,7 @@ export function decide(
     const abandoned = closed("abandoned", ctx.attempt - 1, "endpoint deleted");
     return { action: { kind: "ack" }, records: { delivery: abandoned } };
   }
-  if (endpoint.status === "disabled" || endpoint.status === "paused") {
+  if (parksDeliveries(endpoint.status)) {
     // Parked, not queued: in the parked index, resumed when set active again; no failure counted.
     return { action: { kind: "ack" }, records: { delivery: closed("skipped", ctx.attempt - 1, PARKED) } };
   }
