@@ -12,6 +12,7 @@ import type {
   AttemptWindow,
   Destination,
   EndpointDirectory,
+  EndpointRecord,
   EventTypeCatalog,
   OperationalBus,
   Scheduler,
@@ -109,6 +110,13 @@ export interface HealthMemo {
   failedSinceHeal?: boolean;
   /** The endpoint's recent attempts as this process saw them (core/delivery/policy/window.ts). */
   window?: AttemptWindow;
+  /** Observations a throttled health write could not write yet, summarized (policy/write-behind.ts). */
+  held?: { ok: boolean; at: Date; error: string | null; test?: boolean; count?: number }[];
+  /** The record they were seen with, for a retry when no batch of the endpoint comes. */
+  heldEndpoint?: EndpointRecord;
+  /** Health writes of the endpoint that failed in a row, and when the held ones are tried again. */
+  failedWrites?: number;
+  retryAt?: number;
 }
 
 /** The parts of the root a service uses: `Uses<"messageStore" | "now">`. */

@@ -19,7 +19,7 @@ import type { DeliveryLogEntry, EndpointRecord } from "../model/index.js";
 import { emitOperational, endpointDisabled, messageDeadLettered } from "../operational/index.js";
 import { type DeadLetter, deadLetter } from "../queue/index.js";
 import type { AttemptResult } from "./attempt.js";
-import { applyHealth, type HealthObservation } from "./health.js";
+import { applyHealth, flushHeldHealth, type HealthObservation } from "./health.js";
 import { type LogWrite, writeLog } from "./log-writes.js";
 import { pointerOf, retryEntry } from "./pointer.js";
 import { type Decision, GONE, type Lane, type Resend, type Task } from "./policy/decide.js";
@@ -110,15 +110,10 @@ async function updateEndpoints(deps: Deps, decided: Processed[]): Promise<void> 
     });
     byEndpoint.set(key, group);
   }
-  const logged = (e: EndpointRecord, what: string) => (err: unknown) => {
-    logger.error(what, { org_id: e.org_id, endpoint_id: e.id, error: (err as Error)?.message });
-  };
   await Promise.all([
-    ...[...byEndpoint.values()].map((g) =>
-      applyHealth(deps, g.endpoint, g.observations).catch(
-        logged(g.endpoint, "endpoint health update failed"),
-      ),
-    ),
+    // Never dropped: a throttled write is held and retried (health.ts, policy/write-behind.ts).
+    ...[...byEndpoint.values()].map((g) => applyHealth(deps, g.endpoint, g.observations)),
+    flushHeldHealth(deps, new Set(byEndpoint.keys())),
     ...[...gone.values()].map(async ({ e, why }) => {
       const disabled = await deps.healthStore.disableGone(e, why.lastError);
       deps.endpoints.invalidate(e.org_id);

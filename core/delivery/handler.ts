@@ -22,7 +22,6 @@ import {
 } from "../model/index.js";
 import { type AttemptResult, attemptDelivery } from "./attempt.js";
 import { entryOf, finishBatch, type Processed } from "./finish.js";
-import { moveToSlowLane } from "./health.js";
 import { earlyWrites } from "./log-writes.js";
 import { type DeliveryOutcome, publishDeliveryMetrics } from "./metrics.js";
 import { processInOrder } from "./ordered.js";
@@ -31,6 +30,7 @@ import { openUntil } from "./policy/breaker.js";
 import type { DecideContext, Decision, Lane, Task } from "./policy/decide.js";
 import { decideInLane as decide } from "./policy/ordered.js";
 import { admit } from "./rate-limit.js";
+import { moveToSlowLane } from "./slow-lane.js";
 import { wakeWhenHalfOpen } from "./wake.js";
 
 export interface DeliveryHandlerOptions {

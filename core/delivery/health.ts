@@ -14,13 +14,15 @@
  */
 import type { HealthMemo, Uses } from "../deps.js";
 import { logger } from "../log/index.js";
-import { type EndpointRecord, isSlow, scheduleName } from "../model/index.js";
+import { type EndpointRecord, isSlow } from "../model/index.js";
 import { breakerOpened, emitOperational, endpointFailing, endpointRecovered } from "../operational/index.js";
 import { noticeAccessDenied } from "./access-denied.js";
-import type { AutoDisableEvent } from "./maintenance-event.js";
+import { scheduleAutoDisable } from "./auto-disable.js";
 import { publishBreakerOpened } from "./metrics.js";
 import { openUntil, shouldOpen } from "./policy/breaker.js";
 import { emptyWindow, failureRateTrips, medianTooSlow, observe } from "./policy/window.js";
+import { retryDelayMs, summarize, weight } from "./policy/write-behind.js";
+import { moveToSlowLane } from "./slow-lane.js";
 import { resumeLater, wakeWhenHalfOpen } from "./wake.js";
 
 export interface HealthObservation {
@@ -34,6 +36,8 @@ export interface HealthObservation {
   latencyMs?: number;
   /** An AWS destination refused the role or the call (access-denied.ts). */
   accessDenied?: boolean;
+  /** How many failed attempts it stands for (a held summary, policy/write-behind.ts); 1 when absent. */
+  count?: number;
 }
 
 /** How stale `last_delivery_at` may get before a success refreshes it. */
@@ -69,19 +73,77 @@ const unhealthy = (e: EndpointRecord) =>
   e.first_failure_at !== null ||
   e.failing_since !== null;
 
-/** `endpoint` is the (cached) record the batch was delivered with. */
+/**
+ * `endpoint` is the (cached) record the batch was delivered with. Never throws and never
+ * drops: what could not be written (throttled) is held in the memo and written with the
+ * endpoint's next batch, or by `flushHeldHealth`, after a backoff (policy/write-behind.ts).
+ */
 export async function applyHealth(
   deps: HealthDeps,
   endpoint: EndpointRecord,
   observations: HealthObservation[],
 ): Promise<void> {
-  if (observations.length === 0) return;
   const memo = memoOf(deps, endpoint);
   const now = deps.now().getTime();
-  const successes = observations.filter((o) => o.ok);
+  const all = [...(memo.held ?? []), ...observations];
+  if (all.length === 0) return;
+  const held = heldKeys(deps);
+  const key = `${endpoint.org_id}/${endpoint.id}`;
+  if ((memo.retryAt ?? 0) > now) {
+    // Backing off a throttled item: this batch's health joins what is held.
+    memo.held = summarize(all);
+    return;
+  }
+  memo.held = undefined;
+  held.delete(key);
+  try {
+    // Each observation enters the window once: held ones were judged when first seen.
+    await writeHealth(deps, endpoint, observations, all, memo, now);
+    memo.failedWrites = 0;
+  } catch (err) {
+    memo.held = summarize(all);
+    memo.heldEndpoint = endpoint;
+    memo.failedWrites = (memo.failedWrites ?? 0) + 1;
+    memo.retryAt = now + retryDelayMs(memo.failedWrites);
+    held.add(key);
+    logger.warn("endpoint health write held for retry", {
+      org_id: endpoint.org_id,
+      endpoint_id: endpoint.id,
+      error: (err as Error)?.message,
+    });
+  }
+}
+
+/** Per root (its `healthMemos`): the keys of memos holding health not yet written. */
+const holding = new WeakMap<HealthDeps["healthMemos"], Set<string>>();
+function heldKeys(deps: HealthDeps): Set<string> {
+  const keys = holding.get(deps.healthMemos) ?? new Set<string>();
+  holding.set(deps.healthMemos, keys);
+  return keys;
+}
+
+/** Writes the health held for endpoints this batch did not reach, once their backoff is over. */
+export async function flushHeldHealth(deps: HealthDeps, except: ReadonlySet<string>): Promise<void> {
+  const now = deps.now().getTime();
+  const due = [...heldKeys(deps)]
+    .filter((key) => !except.has(key))
+    .map((key) => deps.healthMemos.get(key))
+    .filter((m) => m?.held && m.heldEndpoint && (m.retryAt ?? 0) <= now);
+  await Promise.all(due.map((m) => applyHealth(deps, m!.heldEndpoint!, [])));
+}
+
+async function writeHealth(
+  deps: HealthDeps,
+  endpoint: EndpointRecord,
+  fresh: HealthObservation[],
+  all: HealthObservation[],
+  memo: HealthMemo,
+  now: number,
+): Promise<void> {
+  const successes = all.filter((o) => o.ok);
   // Opened on the window's failure rate: a success in this same batch must not close it again.
-  const opened = await judgeWindow(deps, endpoint, observations, memo);
-  await noticeAccessDenied(deps, endpoint, observations);
+  const opened = await judgeWindow(deps, endpoint, fresh, memo);
+  await noticeAccessDenied(deps, endpoint, all);
 
   const verified = successes.filter((o) => o.test);
   if (verified.length > 0) {
@@ -94,7 +156,7 @@ export async function applyHealth(
   memo.healedAt = undefined;
   // The cached record may not show these failures yet: the next success must reset the run.
   memo.failedSinceHeal = true;
-  return applyFailures(deps, endpoint, observations, now);
+  return applyFailures(deps, endpoint, all, now);
 }
 
 /** At least one success: reset an unhealthy endpoint, or refresh a stale `last_delivery_at`. */
@@ -144,7 +206,7 @@ async function applyFailures(
 ): Promise<void> {
   const last = observations.reduce((a, b) => (b.at >= a.at ? b : a));
   const updated = await deps.healthStore.recordFailures(endpoint, {
-    count: observations.length,
+    count: observations.reduce((n, o) => n + weight(o), 0),
     lastError: last.error ?? "delivery failed",
     at: last.at.toISOString(),
   });
@@ -185,43 +247,22 @@ async function judgeWindow(
   memo: HealthMemo,
 ): Promise<boolean> {
   const s = deps.config.isolation;
+  if (observations.length === 0) return false;
   for (const o of observations) {
     const seen = { atMs: o.at.getTime(), ok: o.ok, latencyMs: o.latencyMs ?? 0 };
     memo.window = observe(memo.window ?? emptyWindow(), seen, s);
   }
   const now = deps.now();
   if (!endpoint.breaker_open_until && failureRateTrips(memo.window!, now.getTime(), s)) {
-    memo.window = emptyWindow();
-    return openBreakerNow(deps, endpoint, "failure rate");
+    const opened = await openBreakerNow(deps, endpoint, "failure rate");
+    memo.window = emptyWindow(); // after the write: a throttled one is judged again next batch
+    return opened;
   }
   if (!isSlow(endpoint, now) && medianTooSlow(memo.window!, now.getTime(), s)) {
     memo.window = emptyWindow();
     await moveToSlowLane(deps, endpoint, now, "its median answer is near the budget");
   }
   return false;
-}
-
-/**
- * Moves the endpoint to the slow lane for `slowLaneSeconds`, unless it is there already.
- * Written at once (not with the batch) and the directory invalidated: the other pollers of
- * this process must see it now.
- */
-export async function moveToSlowLane(
-  deps: Uses<"healthStore" | "endpoints" | "config">,
-  endpoint: EndpointRecord,
-  now: Date,
-  why: string,
-): Promise<void> {
-  if (isSlow(endpoint, now)) return;
-  const until = new Date(now.getTime() + deps.config.isolation.slowLaneSeconds * 1000).toISOString();
-  if (!(await deps.healthStore.markSlow(endpoint, until))) return; // deleted meanwhile
-  deps.endpoints.invalidate(endpoint.org_id);
-  logger.info("endpoint moved to the slow lane", {
-    why,
-    org_id: endpoint.org_id,
-    endpoint_id: endpoint.id,
-    until,
-  });
 }
 
 /** Opens the breaker once the run of failures reaches the threshold (docs/delivery.md). */
@@ -245,32 +286,4 @@ async function openBreakerNow(deps: HealthDeps, updated: EndpointRecord, why: st
   });
   await emitOperational(deps, [breakerOpened(updated, until, deps.now())]);
   return true;
-}
-
-/**
- * The auto-disable timer: `disableAfterDays` after the run of failures began (Svix: "all
- * attempts failing for 5 days"), not after the endpoint became failing, which added
- * `failingAfterHours` to it; never before the endpoint is failing. The timer names the
- * failing run (`failing_since`), so a newer run or a success makes it a no-op.
- */
-export async function scheduleAutoDisable(
-  deps: Uses<"scheduler" | "config">,
-  endpoint: EndpointRecord,
-  run: { failingSince: string; firstFailureAt: string },
-) {
-  const { failingSince, firstFailureAt } = run;
-  const event: AutoDisableEvent = {
-    kind: "endpoint.auto_disable",
-    org_id: endpoint.org_id,
-    endpoint_id: endpoint.id,
-    failing_since: failingSince,
-  };
-  const due = Date.parse(firstFailureAt) + deps.config.health.disableAfterDays * 86_400_000;
-  const at = new Date(Math.max(Date.parse(failingSince), due));
-  await deps.scheduler.schedule({
-    name: scheduleName("disable", endpoint.id, String(Math.floor(Date.parse(failingSince) / 1000))),
-    at,
-    target: "maintenance",
-    body: JSON.stringify(event),
-  });
 }
