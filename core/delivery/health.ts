@@ -20,7 +20,7 @@ import { noticeAccessDenied } from "./access-denied.js";
 import { scheduleAutoDisable } from "./auto-disable.js";
 import { publishBreakerOpened } from "./metrics.js";
 import { openUntil, shouldOpen } from "./policy/breaker.js";
-import { emptyWindow, failureRateTrips, medianTooSlow, observe } from "./policy/window.js";
+import { emptyWindow, failureRateTrips, medianTooSlow, observe, succeededWithin } from "./policy/window.js";
 import { retryDelayMs, summarize, weight } from "./policy/write-behind.js";
 import { moveToSlowLane } from "./slow-lane.js";
 import { resumeLater, wakeWhenHalfOpen } from "./wake.js";
@@ -89,8 +89,9 @@ export async function applyHealth(
   if (all.length === 0) return;
   const held = heldKeys(deps);
   const key = `${endpoint.org_id}/${endpoint.id}`;
-  if ((memo.retryAt ?? 0) > now) {
-    // Backing off a throttled item: this batch's health joins what is held.
+  if ((memo.retryAt ?? 0) > now && !observations.some((o) => o.ok)) {
+    // Backing off a throttled item: this batch's failures join what is held. A success still
+    // writes: the reset it makes must not wait while other processes keep counting failures.
     memo.held = summarize(all);
     return;
   }
@@ -156,7 +157,7 @@ async function writeHealth(
   memo.healedAt = undefined;
   // The cached record may not show these failures yet: the next success must reset the run.
   memo.failedSinceHeal = true;
-  return applyFailures(deps, endpoint, all, now);
+  return applyFailures(deps, endpoint, all, { now, memo });
 }
 
 /** At least one success: reset an unhealthy endpoint, or refresh a stale `last_delivery_at`. */
@@ -202,7 +203,7 @@ async function applyFailures(
   deps: HealthDeps,
   endpoint: EndpointRecord,
   observations: HealthObservation[],
-  now: number,
+  { now, memo }: { now: number; memo: HealthMemo },
 ): Promise<void> {
   const last = observations.reduce((a, b) => (b.at >= a.at ? b : a));
   const updated = await deps.healthStore.recordFailures(endpoint, {
@@ -211,7 +212,7 @@ async function applyFailures(
     at: last.at.toISOString(),
   });
   if (!updated) return; // deleted meanwhile
-  await maybeOpenBreaker(deps, updated);
+  await maybeOpenBreaker(deps, updated, memo);
   let firstFailureAt = updated.first_failure_at;
   if (!firstFailureAt) {
     const earliest = observations.reduce((a, b) => (b.at < a.at ? b : a));
@@ -266,8 +267,12 @@ async function judgeWindow(
 }
 
 /** Opens the breaker once the run of failures reaches the threshold (docs/delivery.md). */
-async function maybeOpenBreaker(deps: HealthDeps, updated: EndpointRecord): Promise<void> {
+async function maybeOpenBreaker(deps: HealthDeps, updated: EndpointRecord, memo: HealthMemo): Promise<void> {
   if (!shouldOpen(updated, deps.config.isolation)) return;
+  // Processes add their failures to one counter, and a success resets it only when written:
+  // at thousands of requests a second, an endpoint failing half the time reaches any count.
+  // A success this process saw within the window says the run is no outage (the rate rule judges it).
+  if (succeededWithin(memo.window ?? emptyWindow(), deps.now().getTime(), deps.config.isolation)) return;
   await openBreakerNow(deps, updated, "consecutive failures");
 }
 

@@ -64,3 +64,31 @@ describe("breaker over a window", () => {
     expect((await endpointNow(deps, cached))?.slow_until ?? null).toBeNull();
   });
 });
+
+describe("a run on the shared counter, with a success seen here", () => {
+  it("other processes' failures bring the counter to the threshold; this process saw a success within the window: not cut off", async () => {
+    const cached = await putEndpoint(deps, { org_id: uniqueOrg() });
+    await attempt(cached, true);
+    // Nine failures other processes counted between their own successes (written, not seen here).
+    await deps.healthStore.recordFailures(cached, {
+      count: 9,
+      lastError: "HTTP 500",
+      at: new Date(clock).toISOString(),
+    });
+    await attempt(cached, false);
+    const now = await endpointNow(deps, cached);
+    expect(now?.consecutive_failures).toBe(10);
+    expect(now?.breaker_open_until ?? null).toBeNull();
+  });
+
+  it("the same count with no success seen within the window: the breaker opens", async () => {
+    const cached = await putEndpoint(deps, { org_id: uniqueOrg() });
+    await deps.healthStore.recordFailures(cached, {
+      count: 9,
+      lastError: "HTTP 500",
+      at: new Date(clock).toISOString(),
+    });
+    await attempt(cached, false);
+    expect((await endpointNow(deps, cached))?.breaker_open_until ?? null).not.toBeNull();
+  });
+});

@@ -64,6 +64,15 @@ export function failureRateTrips(w: AttemptWindow, nowMs: number, s: WindowSetti
   return t.requests >= s.windowMinRequests && t.failed >= s.breakerFailureRate * t.requests;
 }
 
+/**
+ * This process saw a success over the window: a run of failures on the shared counter is then
+ * interleaving of several processes' failures, not an outage; the failure rate decides instead.
+ */
+export function succeededWithin(w: AttemptWindow, nowMs: number, s: WindowSettings): boolean {
+  const t = totals(w, nowMs, s);
+  return t.requests > t.failed;
+}
+
 /** Most answers over the window (the median) took more than `slowFraction` of the budget. */
 export function medianTooSlow(w: AttemptWindow, nowMs: number, s: WindowSettings): boolean {
   const t = totals(w, nowMs, s);
