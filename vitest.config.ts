@@ -27,6 +27,7 @@ const slow = [
   "test/reliability/load.test.ts",
   "test/security/fuzz.test.ts",
   "test/security/keep-alive.test.ts",
+  "test/sim/calibrate.test.ts",
   "test/sim/simulate.test.ts",
 ];
 

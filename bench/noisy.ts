@@ -33,7 +33,8 @@ export interface NoisyResult {
   peakInFlight: Record<string, number>;
 }
 
-async function org(ctx: E2eContext, label: string) {
+/** A fresh organization whose endpoints route to the bench receiver (also bench/burst.ts). */
+export async function noisyOrg(ctx: E2eContext, label: string) {
   const tag = randomBytes(4).toString("hex");
   const orgId = `org_noisy${tag}`;
   const apiKey = `sk_test_${randomBytes(24).toString("base64url")}`;
@@ -71,8 +72,8 @@ export async function runNoisy(
   opts: { rate: number; seconds: number },
 ): Promise<NoisyResult> {
   const name = bad === "none" ? "baseline (no bad endpoint)" : `bad endpoint: ${describe(bad)}`;
-  const a = await org(ctx, "a");
-  const b = await org(ctx, "b");
+  const a = await noisyOrg(ctx, "a");
+  const b = await noisyOrg(ctx, "b");
   const tag = randomBytes(3).toString("hex");
   const healthy = [await a.endpoint(`${tag}-a-ok`, GOOD, "ok"), await b.endpoint(`${tag}-b-ok`, GOOD, "ok")];
   const badEp = bad === "none" ? undefined : await a.endpoint(`${tag}-a-bad`, BAD, bad);

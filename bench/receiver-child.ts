@@ -72,6 +72,7 @@ const server = createServer((req, res) => {
       arrivals.push({ id, key, at, seq: -1, sentAt: 0, status: route.mode === "503" ? 503 : 0 });
       if (route.mode === "503") res.writeHead(503).end();
       else if (route.mode === "slow") setTimeout(() => res.writeHead(204).end(), 8000);
+      else if (route.mode === "under-budget") setTimeout(() => res.writeHead(204).end(), 1900);
       return; // hang: never answers; the sender's timeout ends it
     }
     try {

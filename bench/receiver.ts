@@ -21,9 +21,10 @@ export interface Arrival {
 
 /**
  * How a route answers: `ok` (2xx, after failFirst), or as a bad endpoint of the noisy-neighbour
- * run: `hang` (never answers), `503` (at once), `slow` (204 after 8 s).
+ * run: `hang` (never answers), `503` (at once), `slow` (204 after 8 s), `under-budget` (204 after
+ * 1.9 s, just under the 2 s fast-lane budget: bench/burst.ts).
  */
-export type ReceiverMode = "ok" | "hang" | "503" | "slow";
+export type ReceiverMode = "ok" | "hang" | "503" | "slow" | "under-budget";
 
 export type ReceiverCommand =
   | { n: number; op: "route"; key: string; secret: string; failFirst: boolean; mode?: ReceiverMode }

@@ -4,6 +4,7 @@
  *   npm run bench                     # 2,000 events
  *   npm run bench -- --events 500     # or BENCH_EVENTS=500
  *   npm run bench -- --skip-cold-start
+ *   npm run bench -- --noisy-only       # or --burst-only: only those runs, merged into the last results
  *
  * Prints a progress line while it runs and, at the end, markdown tables; writes
  * bench/results.json and bench/results.md (linked from docs/benchmarks.md).
@@ -22,6 +23,7 @@ import { loadConfig } from "../core/config/runtime.js";
 import { createDeliveryHandler } from "../core/delivery/handler.js";
 import { createDb } from "../core/store/db.js";
 import { startLocalStack } from "../local/stack.js";
+import { runAllBurst, writeBurstDoc } from "./burst.js";
 import { CallCounter } from "./calls.js";
 import { runColdStart } from "./cold-start.js";
 import { COST_ENV, renderCostTable, runCostTable } from "./cost.js";
@@ -49,6 +51,9 @@ const retryEvents = option("retry-events", Math.min(events, 500));
 const skipColdStart = process.argv.includes("--skip-cold-start");
 /** Only the noisy-neighbour runs, merged into the last results.json (the other tables are kept). */
 const noisyOnly = process.argv.includes("--noisy-only");
+/** Only the burst-isolation runs (bench/burst.ts), merged likewise. */
+const burstOnly = process.argv.includes("--burst-only");
+const partial = noisyOnly || burstOnly;
 const started = Date.now();
 
 const results: Results = {
@@ -65,9 +70,9 @@ const results: Results = {
 };
 
 // 1. Cold start first, while nothing else competes for the CPU.
-if (!skipColdStart && !noisyOnly) results.coldStart = await runColdStart(root, 7);
+if (!skipColdStart && !partial) results.coldStart = await runColdStart(root, 7);
 // 2. Signing: pure CPU.
-if (!noisyOnly) results.sign = runSignBench();
+if (!partial) results.sign = runSignBench();
 
 // 3. The stack on emulators shared with the floor runs.
 const emulators = await startEmulators();
@@ -97,10 +102,15 @@ try {
   counter.instrument(producer, "SQS", "producer");
   const admin = new SQSClient(clientOptions(stack.config, stack.config.endpoints.sqs));
   const ctx: E2eContext = { stack, receiver, counter, producer, admin };
-  if (noisyOnly) {
-    await runAllNoisy(ctx);
+  if (partial) {
+    if (noisyOnly) await runAllNoisy(ctx);
+    if (burstOnly) results.burst = await runAllBurst(ctx, !noisyOnly);
     const previous = JSON.parse(readFileSync(new URL("./results.json", import.meta.url), "utf8")) as Results;
-    Object.assign(results, { ...previous, noisy: results.noisy });
+    Object.assign(results, {
+      ...previous,
+      ...(noisyOnly ? { noisy: results.noisy } : {}),
+      ...(burstOnly ? { burst: results.burst } : {}),
+    });
     producer.destroy();
     admin.destroy();
   } else {
@@ -138,6 +148,7 @@ try {
     );
     results.e2e = runs;
     await runAllNoisy(ctx);
+    results.burst = await runAllBurst(ctx, false);
     results.maxRssMb = round(process.resourceUsage().maxRSS / 1024, 0);
 
     // 4. The delivery handler alone, on synthetic SQSEvents, with the pollers stopped.
@@ -188,4 +199,5 @@ results.aims = evaluateAims(results);
 const table = `${renderTable(results)}\n\n${results.cost ? renderCostTable(results.cost) : ""}`;
 writeFileSync(new URL("./results.json", import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
 writeFileSync(new URL("./results.md", import.meta.url), `${table}\n`);
+if (results.burst?.length) writeBurstDoc(results.burst, burstOnly ? "npm run bench -- --burst-only" : results.command);
 process.stdout.write(`\n${table}\n`);

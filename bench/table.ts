@@ -1,4 +1,5 @@
 /** The results of a run, the aims checked against them, and their markdown table. */
+import { type BurstResult, burstAims, renderBurst } from "./burst.js";
 import type { CallSnapshot } from "./calls.js";
 import type { ColdStartResult } from "./cold-start.js";
 import type { CostRow } from "./cost.js";
@@ -26,6 +27,8 @@ export interface Results {
   handlerCpu?: HandlerCpuResult & { calls: CallSnapshot };
   /** The noisy-neighbour runs: a baseline, then one per kind of bad endpoint. */
   noisy?: NoisyResult[];
+  /** Burst isolation (bench/burst.ts): both healthy, then one endpoint at 1.9 s, then hanging. */
+  burst?: BurstResult[];
   maxRssMb?: number;
   cost?: CostRow[];
   aims?: Aim[];
@@ -139,7 +142,7 @@ function ingestWrites(r: E2eResult): number {
 }
 
 export function evaluateAims(r: Results): Aim[] {
-  const aims: Aim[] = [];
+  const aims: Aim[] = [...burstAims(r.burst ?? [])];
   const [f1, f5] = [
     r.e2e.find((e) => e.fanout === 1 && !e.failFirst && !e.ratePerSecond),
     r.e2e.find((e) => e.fanout === 5),
@@ -439,5 +442,6 @@ export function renderTable(r: Results): string {
     out.push("");
   }
   if (r.noisy?.length) out.push("", ...renderNoisy(r.noisy));
+  if (r.burst?.length) out.push("", ...renderBurst(r.burst));
   return out.join("\n");
 }

@@ -1,6 +1,6 @@
 /**
  * `npm run simulate -- [--scenario NAME[,NAME…]] [--json] [--seed N] [--k X] [--span X]
- * [--write-docs] [--calibrate] [--from FILE…]`: runs each scenario with its fault and without it (the
+ * [--write-docs] [--calibrate [--shape NAME,…] [--emulators DYNAMODB_URL,SQS_URL]] [--from FILE…]`: runs each scenario with its fault and without it (the
  * baseline), and prints a table, or one JSON object per scenario with `--json`.
  * `--write-docs` replaces the figures table in docs/scale.md; `--from` tables the JSON lines of
  * earlier `--json` runs instead of running. docs/scale.md explains the
@@ -25,14 +25,30 @@ const { values } = parseArgs({
     span: { type: "string", default: "1" },
     "write-docs": { type: "boolean", default: false },
     calibrate: { type: "boolean", default: false },
+    shape: { type: "string" },
+    emulators: { type: "string" },
     from: { type: "string", multiple: true },
   },
 });
 
 if (values.calibrate) {
   const { calibrate } = await import("./calibrate.js");
-  await calibrate(Number(values.seed));
+  await calibrate({
+    seed: Number(values.seed),
+    shapes: values.shape?.split(","),
+    json: values.json,
+    writeDocs: values["write-docs"],
+    emulators: running(values.emulators),
+  });
   process.exit(0);
+}
+
+/** `--emulators DYNAMODB_URL,SQS_URL`: emulators already running (the test harness's). */
+function running(arg: string | undefined) {
+  if (!arg) return undefined;
+  const [dynamodbEndpoint, sqsEndpoint] = arg.split(",");
+  if (!dynamodbEndpoint || !sqsEndpoint) throw new Error("--emulators takes DYNAMODB_URL,SQS_URL");
+  return { dynamodbEndpoint, sqsEndpoint };
 }
 
 const names = values.scenario?.split(",");

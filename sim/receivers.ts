@@ -7,7 +7,8 @@
  *
  * Behaviours (issue #25): healthy (log-normal latency, median 80 ms, p99 ~400 ms), 5xx, hang
  * until the timeout, slow (8 s), just under the fast-lane budget (1.9 s), flapping (50 % 500),
- * 410 Gone, 429 with Retry-After.
+ * 410 Gone, 429 with Retry-After; and `local`, the benchmark's receiver on 127.0.0.1, which
+ * answers at once (the calibration against the local stack: sim/calibration/).
  */
 import { EventEmitter } from "node:events";
 import http from "node:http";
@@ -16,7 +17,16 @@ import { Readable } from "node:stream";
 import type { Meter } from "./aws/meter.js";
 import type { Engine } from "./engine.js";
 
-export type Behaviour = "healthy" | "5xx" | "hang" | "slow" | "under-budget" | "flapping" | "gone" | "429";
+export type Behaviour =
+  | "healthy"
+  | "local"
+  | "5xx"
+  | "hang"
+  | "slow"
+  | "under-budget"
+  | "flapping"
+  | "gone"
+  | "429";
 
 interface Answer {
   latencyMs: number;
@@ -31,6 +41,8 @@ export function answer(b: Behaviour, random: () => number): Answer {
   switch (b) {
     case "healthy":
       return { latencyMs: healthy, status: 200 };
+    case "local":
+      return { latencyMs: 1, status: 200 };
     case "5xx":
       return { latencyMs: 30 + random() * 40, status: 500 };
     case "hang":

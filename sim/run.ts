@@ -29,6 +29,8 @@ export interface RunFigures {
   lost: number;
   duplicates: number;
   healthy: Percentiles;
+  /** Deliveries the `healthy` percentiles are of (tenants not at fault, after the warm-up). */
+  healthy_deliveries: number;
   healthy_by_hour: (Percentiles & { hour: number })[];
   max_in_flight: Record<string, number>;
   max_partition_wcu_per_s: number;
@@ -157,6 +159,7 @@ function observe(world: World, seeded: Seeded, spec: RunSpec, t0: number, faulty
       lost: m.get("lost_to_retention") + m.get("async_invocations_dropped"),
       duplicates,
       healthy: delays.percentiles(),
+      healthy_deliveries: delays.count,
       healthy_by_hour: delays.hours().map((hour) => ({ hour, ...delays.percentiles(hour) })),
       max_in_flight: inFlight,
       max_partition_wcu_per_s: Math.round(m.maxPartitionWcu.value),

@@ -5,6 +5,8 @@
  * runs a scenario at k/10 on a span/10 and compares the figures (test/sim/cohort.test.ts).
  * Cohort sizes are chosen so a scenario runs in minutes on a 2-core machine; each is printed.
  */
+import { burstShape } from "../bench/burst-shapes.js";
+import { simSpec } from "./calibration/sim-side.js";
 import type { Behaviour } from "./receivers.js";
 import type { RunSpec } from "./run.js";
 import type { Group } from "./tenants.js";
@@ -189,35 +191,9 @@ export const scenarios: Scenario[] = [
   },
   {
     name: "calibration",
-    cold: true,
     description:
       "the local stack's settings: 2 tenants x 100 events at once, one endpoint hanging (baseline: both healthy)",
-    spec: () => calibrationSpec(true),
+    // The calibration's shape as `--calibrate` runs it (sim/calibration/sim-side.ts).
+    spec: () => simSpec(burstShape("burst-hang")),
   },
 ];
-
-/** The held-out shape on the local stack's own settings (core/config/infra.ts localConcurrency). */
-export function calibrationSpec(hanging: boolean): RunSpec {
-  return {
-    seconds: 1,
-    drainSeconds: 300,
-    world: {
-      ingest: { maxConcurrency: 4 },
-      deliver: { maxConcurrency: 8 },
-      deliverSlow: { maxConcurrency: 4 },
-    },
-    groups: [
-      { name: "a", tenants: 1, endpointsPerTenant: 1, ratePerS: 100, k: 1, fanout: 1 },
-      {
-        name: "b",
-        tenants: 1,
-        endpointsPerTenant: 1,
-        ratePerS: 100,
-        k: 1,
-        fanout: 1,
-        atFault: true,
-        behaviour: () => (hanging ? "hang" : "healthy"),
-      },
-    ],
-  };
-}

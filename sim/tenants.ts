@@ -29,6 +29,8 @@ export interface Group {
   fanout: "mix" | number;
   /** The behaviour of endpoint j of tenant i at virtual time t. */
   behaviour?: (i: number, j: number, t: number) => Behaviour;
+  /** How the endpoints answer without the fault (the baseline): "healthy" by default. */
+  healthy?: Behaviour;
   /** Payload filter every endpoint of the group has (it matches half the events). */
   filter?: Record<string, unknown>;
   /** This group's tenants are the ones at fault (not counted in `healthy`). */
@@ -81,7 +83,8 @@ export async function seed(world: World, groups: Group[], faulty: boolean): Prom
         out.endpointOrg.set(id, org);
         const name = `g${gi}-${i}-${j}`;
         const behaviour = g.behaviour;
-        world.receivers.set(name, (t) => (faulty && behaviour ? behaviour(i, j, t - world.t0) : "healthy"));
+        const healthy = g.healthy ?? "healthy";
+        world.receivers.set(name, (t) => (faulty && behaviour ? behaviour(i, j, t - world.t0) : healthy));
         const aws =
           g.awsQueuePerSecond &&
           awsTarget(world, id, (t) => (faulty ? g.awsQueuePerSecond!(t - world.t0) : Infinity));

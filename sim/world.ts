@@ -54,6 +54,11 @@ export interface WorldSettings {
   accountConcurrency?: number;
   /** The mappings start scaled up (steady state) instead of at 5 concurrent invocations. */
   warm?: boolean;
+  /**
+   * Every invocation of every function runs in one process with one composition root (one set
+   * of caches and in-memory breaker windows), as on the local stack (local/handlers.ts).
+   */
+  oneProcess?: boolean;
 }
 
 /** A message body's organization and endpoint (ingest messages and delivery tasks both carry org_id). */
@@ -201,14 +206,27 @@ export class World {
         { ...base, warm: this.settings.warm, ...over },
         make,
       );
-    mapping("ingest", QUEUE.ingest, functions.ingest, this.settings.ingest, () =>
-      createIngestHandler(this.instance()),
+    // One process: each function's handler is built once, on the one composition root.
+    const shared = this.settings.oneProcess ? this.instance() : undefined;
+    const made = <T>(make: (deps: Deps) => T) => {
+      const one = shared && make(shared);
+      return () => one ?? make(this.instance());
+    };
+    const random = this.engine.random;
+    mapping("ingest", QUEUE.ingest, functions.ingest, this.settings.ingest, made(createIngestHandler));
+    mapping(
+      "deliver",
+      QUEUE.delivery,
+      functions.deliver,
+      this.settings.deliver,
+      made((d) => createDeliveryHandler(d, { random })),
     );
-    mapping("deliver", QUEUE.delivery, functions.deliver, this.settings.deliver, () =>
-      createDeliveryHandler(this.instance(), { random: this.engine.random }),
-    );
-    mapping("deliver-slow", QUEUE.deliverySlow, functions.deliverSlow, this.settings.deliverSlow, () =>
-      createDeliveryHandler(this.instance(), { lane: "slow", random: this.engine.random }),
+    mapping(
+      "deliver-slow",
+      QUEUE.deliverySlow,
+      functions.deliverSlow,
+      this.settings.deliverSlow,
+      made((d) => createDeliveryHandler(d, { lane: "slow", random })),
     );
   }
 }

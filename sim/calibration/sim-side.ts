@@ -1,0 +1,79 @@
+/**
+ * The simulation's side of a calibration shape (bench/burst.ts): the same two tenants and
+ * endpoints, with the local stack's settings — each event source at its local concurrency
+ * (functions.*.localConcurrency), always up (no scale-up from 5, no cold start), no batching
+ * window (a local poller's receive returns what is there), one process for every function
+ * (one set of caches and breaker windows, local/handlers.ts), receivers answering at once
+ * (the benchmark receiver on 127.0.0.1).
+ */
+import type { BurstShape } from "../../bench/burst-shapes.js";
+import { functions } from "../../core/config/index.js";
+import type { Behaviour } from "../receivers.js";
+import { type RunSpec, runOnce } from "../run.js";
+import { type Counts, tallyMetrics } from "./tally.js";
+
+export interface Side extends Counts {
+  shape: string;
+  side: "local stack" | "simulation";
+  /** Requests that reached the receivers (every attempt, answered or not). */
+  attempts: number;
+  /** Tenant a's deliveries and their publish → receipt delay. */
+  other_delivered: number;
+  other: { p50_ms: number; p95_ms: number; p99_ms: number };
+}
+
+const BAD: Record<BurstShape["bad"], Behaviour> = {
+  none: "local",
+  hang: "hang",
+  "under-budget": "under-budget",
+};
+
+/** The local stack's settings (local/stack.ts) in the simulation's terms. */
+const LOCAL_WORLD: RunSpec["world"] = {
+  warm: true,
+  oneProcess: true,
+  ingest: { maxConcurrency: functions.ingest.localConcurrency, batchWindowSeconds: 0 },
+  deliver: { maxConcurrency: functions.deliver.localConcurrency, batchWindowSeconds: 0 },
+  deliverSlow: { maxConcurrency: functions.deliverSlow.localConcurrency, batchWindowSeconds: 0 },
+};
+
+/** The shape as a run of the simulation; "at once" is 1 ms (both tenants' events interleaved). */
+export function simSpec(shape: BurstShape): RunSpec {
+  const seconds = shape.ratePerTenant ? shape.perTenant / shape.ratePerTenant : 0.001;
+  const rate = shape.ratePerTenant ?? shape.perTenant / seconds;
+  const group = {
+    tenants: 1,
+    endpointsPerTenant: 1,
+    ratePerS: rate,
+    k: 1,
+    fanout: 1,
+    healthy: "local",
+  } as const;
+  return {
+    seconds,
+    drainSeconds: shape.observeSeconds - seconds,
+    world: LOCAL_WORLD,
+    groups: [
+      { name: "a", ...group },
+      { name: "b", ...group, atFault: true, behaviour: () => BAD[shape.bad] },
+    ],
+  };
+}
+
+export async function runSim(shape: BurstShape, seed: number): Promise<Side> {
+  const tally = tallyMetrics();
+  try {
+    const f = await runOnce(simSpec(shape), seed, true);
+    const c = tally.counts();
+    return {
+      shape: shape.name,
+      side: "simulation",
+      ...c,
+      attempts: f.counters.receiver_requests ?? 0,
+      other_delivered: f.healthy_deliveries,
+      other: f.healthy,
+    };
+  } finally {
+    tally.stop();
+  }
+}
