@@ -160,7 +160,7 @@ export function burstAims(runs: BurstResult[]): Aim[] {
  * the endpoint is known slow, so all delivery pollers stall together.
  */
 const BURST_CAUSE =
-  "every delivery batch with one of b's first tasks holds its poller until the fast-lane budget (2 s) cuts the request (core/delivery/handler.ts processBatch awaits each request; policy/decide.ts budget) or the 1.9 s answer comes; the endpoint is marked slow only then (health.ts moveToSlowLane), so with b's tasks in all 8 concurrent batches every poller stalls at once and a's later events wait behind them";
+  "every delivery batch with one of b's first tasks holds its poller until the fast-lane budget (2 s) cuts the request (the handler of createDeliveryHandler, core/delivery/handler.ts, awaits every record of its batch; the budget is decide()'s, policy/decide.ts) or the 1.9 s answer comes; the endpoint is marked slow only then (health.ts moveToSlowLane), so with b's tasks in all 8 concurrent batches every poller stalls at once and a's later events wait behind them";
 
 /** The benchmark's runs: both healthy first (the baseline), then b answering in 1.9 s, then b hanging. */
 export async function runAllBurst(ctx: E2eContext, warmUp: boolean): Promise<BurstResult[]> {

@@ -199,5 +199,6 @@ results.aims = evaluateAims(results);
 const table = `${renderTable(results)}\n\n${results.cost ? renderCostTable(results.cost) : ""}`;
 writeFileSync(new URL("./results.json", import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
 writeFileSync(new URL("./results.md", import.meta.url), `${table}\n`);
-if (results.burst?.length) writeBurstDoc(results.burst, burstOnly ? "npm run bench -- --burst-only" : results.command);
+if (results.burst?.length)
+  writeBurstDoc(results.burst, burstOnly ? "npm run bench -- --burst-only" : results.command);
 process.stdout.write(`\n${table}\n`);
