@@ -17,7 +17,6 @@ import { noisyOrg } from "./noisy.js";
 import { progress, progressDone } from "./progress.js";
 import type { Arrival } from "./receiver.js";
 import { percentile, pool, round, sleep } from "./stats.js";
-import type { Aim } from "./table.js";
 
 export interface BurstResult {
   shape: string;
@@ -138,7 +137,9 @@ export function renderBurst(runs: BurstResult[]): string[] {
 }
 
 /** The aim of issue #25 on the local stack: tenant a's p95 ≤ 2× the burst with both healthy. */
-export function burstAims(runs: BurstResult[]): Aim[] {
+export function burstAims(
+  runs: BurstResult[],
+): { aim: string; measured: string; met: boolean; cause?: string }[] {
   const base = runs.find((r) => r.shape === "burst-healthy");
   if (!base) return [];
   return runs
