@@ -89,6 +89,11 @@ export class Engine {
     this.mathRandom = rng(seed ^ 0x5eed);
   }
 
+  /** Callbacks scheduled and not yet run. */
+  get pending(): number {
+    return this.heap.size;
+  }
+
   /** The virtual wall clock, for `deps.now`. */
   readonly now = (): Date => new Date(SIM_EPOCH_MS + this.t);
   readonly nowMs = (): number => SIM_EPOCH_MS + this.t;

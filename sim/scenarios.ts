@@ -6,6 +6,7 @@
  * Cohort sizes are chosen so a scenario runs in minutes on a 2-core machine; each is printed.
  */
 import { burstShape } from "../bench/burst-shapes.js";
+import { ACCOUNT_CONCURRENCY_FOR_TARGET } from "../core/config/capacity.js";
 import { simSpec } from "./calibration/sim-side.js";
 import type { Behaviour } from "./receivers.js";
 import type { RunSpec } from "./run.js";
@@ -55,6 +56,8 @@ export const scenarios: Scenario[] = [
     spec: (_faulty, s) => ({
       seconds: HOUR * s.span,
       drainSeconds: 600 * s.span,
+      // The account's concurrency raised as the quota plan says for 10,000 events/s (1,000 by default).
+      world: { accountConcurrency: ACCOUNT_CONCURRENCY_FOR_TARGET },
       groups: [
         { name: "ok", tenants: 4000, endpointsPerTenant: 20, ratePerS: 8000, k: k(4000, s), fanout: "mix" },
         {

@@ -10,13 +10,13 @@ import type { SchedulerClient } from "@aws-sdk/client-scheduler";
 import type { SQSClient } from "@aws-sdk/client-sqs";
 import { createDeps } from "../core/compose.js";
 import { type Config, functions, loadConfig, queues, table } from "../core/config/index.js";
+import { awsSender } from "../core/delivery/aws/send.js";
 import {
-  awsDestination,
   createDeliveryHandler,
   createMaintenanceHandler,
   destinationByType,
-  httpDestination,
 } from "../core/delivery/index.js";
+import { sendWebhook } from "../core/delivery/send.js";
 import type { Deps } from "../core/deps.js";
 import { createIngestHandler } from "../core/events/index.js";
 import { eventBridgeScheduler } from "../core/scheduler/index.js";
@@ -176,14 +176,16 @@ export class World {
       sqs,
       now: this.engine.now,
     });
-    // AWS endpoints: the production adapter, its SDK clients on the customers' model.
-    const aws = awsDestination({
+    // The production senders, imported up front: the adapters' lazy `import()` (destination.ts)
+    // resolves in wall time, through the loader, while the virtual clock goes on (figures would
+    // depend on the machine's speed). AWS endpoints: their SDK clients on the customers' model.
+    const aws = awsSender({
       region: this.config.region,
       now: this.engine.now,
       requestHandler: this.customerAws.requestHandler as never,
       ownCredentials: { accessKeyId: "sim", secretAccessKey: "sim" },
     });
-    const destination = destinationByType(httpDestination, aws);
+    const destination = destinationByType({ send: (req) => sendWebhook(req) }, aws);
     return createDeps(this.config, { db, sqs, scheduler, now: this.engine.now, destination });
   }
 
