@@ -29,6 +29,13 @@ import {
   validationError,
 } from "../model/index.js";
 import { enqueueTasks, SendError } from "../queue/index.js";
+import {
+  anotherPage,
+  nextRunAfterSeconds,
+  pageDelaySeconds,
+  RESUME_PER_SECOND,
+  resumePerSecond,
+} from "./policy/resume-pace.js";
 import { deliveryEntry } from "./records.js";
 import { stuckDeliveries } from "./stuck.js";
 import { wakeWhenHalfOpen } from "./wake.js";
@@ -118,6 +125,8 @@ export interface RecoverOptions {
    * neither sent nor taken out of the recovery index.
    */
   eventTypes?: readonly string[];
+  /** The tasks become visible after this many seconds (a resume's page, policy/resume-pace.ts). */
+  delaySeconds?: number;
 }
 
 /**
@@ -130,7 +139,7 @@ export async function recoverEndpoint(
   org: string,
   endpointId: string,
   since: string,
-  { parkedOnly = false, eventTypes, max = MAX_RECOVER_PER_CALL }: RecoverOptions = {},
+  { parkedOnly = false, eventTypes, max = MAX_RECOVER_PER_CALL, delaySeconds = 0 }: RecoverOptions = {},
 ): Promise<RecoverResult> {
   const sinceMs = Date.parse(since);
   if (Number.isNaN(sinceMs)) throw validationError("since must be an ISO 8601 date-time");
@@ -164,6 +173,7 @@ export async function recoverEndpoint(
     await enqueueTasks(
       deps,
       work.map((w) => w.task),
+      delaySeconds,
     );
   } catch (err) {
     const ids = new Set(err instanceof SendError ? err.sentIds : []);
@@ -230,11 +240,12 @@ function workFor(deps: Clock, m: StoredMessage, endpointId: string, ref?: Recove
 
 /**
  * Resumes the deliveries parked while the endpoint was disabled (maintenance, after a
- * re-enable: resume.ts) or while its breaker stayed open (decide.ts `park`), 1,000 per run,
- * another run scheduled at once while more remain. Nothing when the endpoint is gone,
- * disabled again, or its breaker is open (its wake-up comes when it may half-open); a
- * half-open breaker gets a few, one of which makes the probe: the rest follow when it closes
- * (health.ts), so a dead endpoint's wake-up costs a few tasks, not its whole backlog.
+ * re-enable: resume.ts) or while its breaker stayed open (decide.ts `park`): page after page
+ * for up to half a minute, each page delayed so they arrive at the endpoint's resume pace, the
+ * next run scheduled for when they have (policy/resume-pace.ts). Nothing when the endpoint is
+ * gone, disabled again, or its breaker is open (its wake-up comes when it may half-open); a
+ * half-open breaker gets one page of a few, one of which makes the probe: the rest follow when
+ * it closes (health.ts), so a dead endpoint's wake-up costs a few tasks, not its whole backlog.
  * Returns how many were resumed.
  */
 export async function resumeParked(deps: Deps, org: string, endpointId: string): Promise<number> {
@@ -245,17 +256,32 @@ export async function resumeParked(deps: Deps, org: string, endpointId: string):
     return 0;
   }
   const max = breaker === "half-open" ? PROBE_PAGE : MAX_RECOVER_PER_CALL;
-  let res: RecoverResult;
-  try {
-    res = await recoverEndpoint(deps, org, endpointId, new Date(0).toISOString(), { parkedOnly: true, max });
-  } catch (err) {
-    if (err instanceof ServiceError && err.status < 500) return 0; // deleted or disabled again
-    throw err;
+  const perSecond = endpoint ? resumePerSecond(endpoint) : RESUME_PER_SECOND;
+  const started = deps.now().getTime();
+  let sent = 0;
+  let more = true;
+  do {
+    const delaySeconds = pageDelaySeconds(sent, perSecond);
+    let res: RecoverResult;
+    try {
+      const options = { parkedOnly: true, max, delaySeconds };
+      res = await recoverEndpoint(deps, org, endpointId, new Date(0).toISOString(), options);
+    } catch (err) {
+      if (err instanceof ServiceError && err.status < 500) return sent; // deleted or disabled again
+      throw err;
+    }
+    sent += res.count;
+    more = res.more;
+    if (breaker === "half-open") more = false; // the rest follow the probe's success
+    const elapsedMs = deps.now().getTime() - started;
+    if (!anotherPage({ more, elapsedMs, sent, perSecond })) break;
+  } while (more);
+  if (more) {
+    const afterSeconds = nextRunAfterSeconds(sent, perSecond);
+    await scheduleResume(deps, { org_id: org, id: endpointId }, { kind: "more", afterSeconds });
   }
-  if (res.more && breaker === "closed")
-    await scheduleResume(deps, { org_id: org, id: endpointId }, { kind: "more" });
-  logger.info("parked deliveries resumed", { org_id: org, endpoint_id: endpointId, count: res.count });
-  return res.count;
+  logger.info("parked deliveries resumed", { org_id: org, endpoint_id: endpointId, count: sent });
+  return sent;
 }
 
 /** Parked deliveries a wake-up of a half-open breaker re-enqueues: one probe, and spares. */

@@ -4,7 +4,7 @@
  * the endpoint (the endpoints service), its breaker closing or about to half-open
  * (core/delivery/health.ts, wake.ts) call `scheduleResume` with their `ResumeCause`, and the maintenance function
  * (core/delivery/maintenance.ts) re-enqueues what is parked (core/delivery/recovery.ts
- * `resumeParked`), 1,000 per run, scheduling itself again while more remain. Here, not in
+ * `resumeParked`), paced (core/delivery/policy/resume-pace.ts), scheduling itself again while more remain. Here, not in
  * core/delivery, because delivery depends on endpoints and not the other way round.
  */
 import * as z from "zod";
@@ -33,8 +33,8 @@ export type ResumeCause =
   | { kind: "breaker-closed"; openUntil: string }
   /** Its breaker, open until `openUntil` (beyond a re-send's delay), may half-open then (core/delivery/wake.ts). */
   | { kind: "half-open"; openUntil: string }
-  /** A run left more parked: the next one, at once. */
-  | { kind: "more" };
+  /** A run left more parked: the next one, `afterSeconds` from now (at once by default). */
+  | { kind: "more"; afterSeconds?: number };
 
 /**
  * When the run starts, and the key that names it (processes asking for the same run make one
@@ -58,8 +58,10 @@ export function resumeRun(
       const until = Date.parse(cause.openUntil);
       return { afterSeconds: Math.ceil((until - now.getTime()) / 1000), key: `wake-${until}` };
     }
-    case "more":
-      return { afterSeconds: 0, key: at(0) };
+    case "more": {
+      const after = cause.afterSeconds ?? 0;
+      return { afterSeconds: after, key: at(after) };
+    }
   }
 }
 

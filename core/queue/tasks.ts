@@ -14,13 +14,21 @@ export interface TaskQueueDeps {
   taskQueue: Pick<TaskQueue, "send">;
 }
 
-/** Sends the tasks; returns the endpoint ids whose task is on the queue. Throws SendError otherwise. */
-export async function enqueueTasks(deps: TaskQueueDeps, tasks: DeliveryTask[]): Promise<string[]> {
+/**
+ * Sends the tasks (visible after `delaySeconds`); returns the endpoint ids whose task is on the
+ * queue. Throws SendError otherwise.
+ */
+export async function enqueueTasks(
+  deps: TaskQueueDeps,
+  tasks: DeliveryTask[],
+  delaySeconds = 0,
+): Promise<string[]> {
   const byId = new Map(tasks.map((t) => [taskId(t.msg_id, t.endpoint_id), t]));
+  const delay = delaySeconds > 0 ? { delaySeconds } : {};
   const sent = await sendAllVia(
     deps.taskQueue,
     "delivery",
-    [...byId].map(([id, t]) => ({ id, body: JSON.stringify(t) })),
+    [...byId].map(([id, t]) => ({ id, body: JSON.stringify(t), ...delay })),
   );
   return sent.map((id) => byId.get(id)!.endpoint_id);
 }

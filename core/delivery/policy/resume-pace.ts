@@ -1,0 +1,48 @@
+/**
+ * The pace of a resume (docs/delivery.md, "A long outage leaves the queue"): after a long
+ * outage, an endpoint's parked backlog goes back on the shared queue page after page within
+ * one run, each page with an SQS delay that spreads the pages at a rate, and the next run is
+ * scheduled for when this run's spread ends. Before, a run re-enqueued one page (1,000) and the
+ * next came at EventBridge Scheduler's minute precision: about 17 deliveries/s for an endpoint
+ * that took thousands. The rate bounds what one endpoint's backlog adds to the shared lane,
+ * so the other tenants do not queue behind it. Pure.
+ */
+import { SQS_MAX_DELAY_SECONDS } from "../../config/index.js";
+import type { EndpointRecord } from "../../model/index.js";
+
+/** Re-enqueued per second at most for an endpoint without a rate limit of its own. */
+export const RESUME_PER_SECOND = 1_000;
+
+/** How long one run keeps re-enqueueing pages (the scheduled function's timeout is 60 s). */
+export const RESUME_RUN_BUDGET_MS = 30_000;
+
+/** The rate one endpoint's parked deliveries go back on the queue: its own limit, if lower. */
+export function resumePerSecond(endpoint: Pick<EndpointRecord, "rate_limit">): number {
+  const own = endpoint.rate_limit ?? Number.POSITIVE_INFINITY;
+  return Math.max(1, Math.min(RESUME_PER_SECOND, own));
+}
+
+/** The SQS delay of the page after `sent` deliveries of this run: they arrive at `perSecond`. */
+export function pageDelaySeconds(sent: number, perSecond: number): number {
+  return Math.min(SQS_MAX_DELAY_SECONDS, Math.floor(sent / perSecond));
+}
+
+/**
+ * Whether the run enqueues another page: more remain, its time budget is not spent, and the
+ * page's delay still fits SQS's 15 min.
+ */
+export function anotherPage(p: {
+  more: boolean;
+  elapsedMs: number;
+  sent: number;
+  perSecond: number;
+}): boolean {
+  return (
+    p.more && p.elapsedMs < RESUME_RUN_BUDGET_MS && Math.floor(p.sent / p.perSecond) < SQS_MAX_DELAY_SECONDS
+  );
+}
+
+/** When the next run starts: as this run's last page arrives, less the scheduler's minute of precision. */
+export function nextRunAfterSeconds(sent: number, perSecond: number): number {
+  return Math.max(0, Math.ceil(sent / perSecond) - 60);
+}
