@@ -71,6 +71,8 @@ export interface Page<T> {
  * type checker without a copy here.
  */
 export type Endpoint = Schemas["Endpoint"];
+/** Where an endpoint delivers: https or an AWS type (docs/destinations.md). */
+export type EndpointType = Endpoint["type"];
 export type EventType = Schemas["EventType"];
 export type Attempt = Schemas["Attempt"];
 /** An attempt with the request it sent (rebuilt by the API; the signature's value is not stored). */

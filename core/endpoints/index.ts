@@ -5,7 +5,6 @@
  * re-export is internal to the folder.
  */
 export { endpointsOf, listAgentEndpoints } from "./agents.js";
-export { type PolicyDocument, permissionPolicy, policyText, trustPolicy } from "./aws-policies.js";
 export type { AwsTargetInput } from "./aws-rules.js";
 export { endpointDirectory } from "./directory.js";
 export {

@@ -3,6 +3,8 @@
  * endpoints and tasks, every limit, ids, errors. Modules outside the folder import only this index
  * (docs/design.md, "Layers"); what it does not re-export is internal to the folder.
  */
+
+export { type PolicyDocument, permissionPolicy, policyText, trustPolicy } from "./aws-policies.js";
 export type { EndpointDirectory, EventTypeCatalog } from "./caches.js";
 export {
   agentId,

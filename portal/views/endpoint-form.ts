@@ -1,9 +1,13 @@
-/** Create or edit an endpoint: URL, event types from the catalog, agent filter, retries, timeout, headers. */
+/**
+ * Create or edit an endpoint: its destination (an HTTPS URL or an AWS target and role), event
+ * types from the catalog, agent filter, retries, timeout, headers, ordering.
+ */
 import { exampleData } from "../../core/events/example.js";
 import { ApiFailure, all, type Endpoint, type EventType } from "../api.js";
 import type { Ctx } from "../ctx.js";
 import { link } from "../ctx.js";
 import { clear, h, notice, pretty } from "../dom.js";
+import { awsRoleCard, destinationFields, orderingFields } from "./destination.js";
 import { lifecycleBadge } from "./event-types.js";
 import { publicKeyBox, secretBox } from "./secret.js";
 
@@ -27,13 +31,8 @@ export async function endpointForm(body: HTMLElement, ctx: Ctx, id?: string): Pr
       hint ? h("small", { class: "muted" }, hint) : null,
     );
 
-  const url = h("input", {
-    name: "url",
-    type: "url",
-    required: true,
-    value: current?.url ?? "",
-    placeholder: "https://",
-  });
+  const destination = destinationFields(field, current);
+  const ordering = orderingFields(field, current);
   const label = h("input", { name: "label", value: current?.label ?? "", maxlength: 120 });
   const description = h("textarea", { name: "description", maxlength: 1000 }, current?.description ?? "");
   const agent = h("input", { name: "agent_id", value: ctx.session.agent_id ?? current?.agent_id ?? "" });
@@ -55,6 +54,11 @@ export async function endpointForm(body: HTMLElement, ctx: Ctx, id?: string): Pr
   });
   const types = typePicker(catalog, current?.event_types ?? []);
   const headers = headerRows(current?.headers ?? {});
+  // Custom headers are HTTPS-only: the AWS types carry the signature as attributes, nothing else.
+  const headersSet = h("fieldset", {}, h("legend", {}, "Custom headers"), headers.el);
+  destination.onType((t) => {
+    headersSet.hidden = t !== "https";
+  });
   const filter = h(
     "textarea",
     { name: "filter", rows: 4, spellcheck: false, placeholder: '{ "data": { "amount": { "$gte": 100 } } }' },
@@ -81,7 +85,7 @@ export async function endpointForm(body: HTMLElement, ctx: Ctx, id?: string): Pr
   const form = h(
     "form",
     { class: "form", novalidate: true },
-    field("URL", url, "Where deliveries are POSTed; https only."),
+    destination.el,
     field("Name", label),
     field("Description", description),
     h(
@@ -99,7 +103,7 @@ export async function endpointForm(body: HTMLElement, ctx: Ctx, id?: string): Pr
         : "Only this agent's events; empty = every agent.",
     ),
     h("div", { class: "row" }, field("Retries", retries), field("Timeout (ms)", timeout)),
-    h("fieldset", {}, h("legend", {}, "Custom headers"), headers.el),
+    headersSet,
     field(
       "Payload filter (JSON)",
       filter,
@@ -112,6 +116,7 @@ export async function endpointForm(body: HTMLElement, ctx: Ctx, id?: string): Pr
         ? "Switch between v1 and v1a by rotating the secret on the endpoint's page."
         : "v1a receivers verify with the endpoint's public key or its JWK Set: no shared secret.",
     ),
+    ordering.el,
     errors,
     h(
       "div",
@@ -132,12 +137,13 @@ export async function endpointForm(body: HTMLElement, ctx: Ctx, id?: string): Pr
     e.preventDefault();
     clear(errors);
     const payload: Record<string, unknown> = {
-      url: url.value.trim(),
+      ...destination.values(),
       label: label.value.trim() || null,
       description: description.value.trim() || null,
       event_types: types.selected(),
-      headers: headers.values(),
+      ...ordering.values(),
     };
+    if (destination.type() === "https") payload.headers = headers.values();
     if (!ctx.session.agent_id) payload.agent_id = agent.value.trim() || null;
     if (retries.value) payload.max_retries = Number(retries.value);
     if (timeout.value) payload.timeout_ms = Number(timeout.value);
@@ -166,6 +172,7 @@ export async function endpointForm(body: HTMLElement, ctx: Ctx, id?: string): Pr
                 "This is the endpoint's signing secret. Store it now: it is shown only once.",
               )
             : publicKeyBox(created),
+          ...[awsRoleCard(created)].filter((c) => c !== null),
           h(
             "a",
             { class: "button primary", href: "#", onclick: link(ctx, `/endpoints/${created.id}`) },

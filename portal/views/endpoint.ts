@@ -4,6 +4,7 @@ import { type Ctx, link } from "../ctx.js";
 import { card, fmtTime, h, hint, notice, pill } from "../dom.js";
 import { attemptsTable } from "./attempts.js";
 import { confirmButton } from "./confirm.js";
+import { awsRoleCard, orderingText, targetText, typeLabel } from "./destination.js";
 import { lifecycleNotices } from "./event-types.js";
 import { healthSection } from "./health.js";
 import { recoverSection } from "./recover.js";
@@ -22,6 +23,8 @@ export async function endpointPage(body: HTMLElement, ctx: Ctx, id: string): Pro
   );
   if (ctx.can("manage_endpoints")) body.append(actions(ep, ctx));
   body.append(await healthSection(ep, ctx), secretSection(ep, ctx));
+  const role = awsRoleCard(ep);
+  if (role) body.append(role);
   if (ctx.can("send_test")) body.append(testSection(ep, ctx, catalog));
   const page = await ctx.api.get<Page<Attempt>>(`/webhook-endpoints/${ep.id}/attempts?limit=20`);
   body.append(card("Recent attempts", {}, attemptsTable(page.data, ctx, { resend: true })));
@@ -37,7 +40,14 @@ function settings(ep: Endpoint): HTMLElement {
     h(
       "tbody",
       {},
-      row("URL", h("code", {}, ep.url)),
+      row(
+        "Type",
+        h("span", { "data-testid": "endpoint-type" }, `${typeLabel(ep.type)} (${ep.type ?? "https"})`),
+      ),
+      ep.type && ep.type !== "https"
+        ? row("Target", h("code", { "data-testid": "endpoint-target" }, targetText(ep)))
+        : row("URL", h("code", {}, ep.url)),
+      ep.role_arn ? row("Role", h("code", {}, ep.role_arn)) : null,
       ep.description ? row("Description", ep.description) : null,
       row("Event types", ep.event_types.length ? ep.event_types.join(", ") : "every event type"),
       row("Agent", ep.agent_id === null ? "every agent" : String(ep.agent_id)),
@@ -48,6 +58,7 @@ function settings(ep: Endpoint): HTMLElement {
         ep.filter ? h("code", { "data-testid": "filter" }, JSON.stringify(ep.filter)) : "none (every event)",
       ),
       ep.filter ? row("Filtered out", `${ep.filtered_count} event(s) did not match the filter`) : null,
+      row("Ordering", h("span", { "data-testid": "endpoint-ordering" }, orderingText(ep))),
       row("Signing", ep.signing_version === "v1a" ? "v1a (ed25519)" : "v1 (HMAC-SHA256)"),
       row(
         "Last verified",

@@ -28,6 +28,9 @@ export async function endpointsPage(body: HTMLElement, ctx: Ctx): Promise<void> 
         {},
         h("a", { href: "#", onclick: link(ctx, `/endpoints/${e.id}`) }, e.label ?? e.url),
         e.label ? h("div", { class: "muted small" }, e.url) : null,
+        e.type && e.type !== "https"
+          ? h("div", { class: "muted small", "data-testid": "type" }, e.type)
+          : null,
       ),
       h("td", {}, pill(e.status)),
       h("td", {}, health(e)),

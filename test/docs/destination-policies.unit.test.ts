@@ -1,11 +1,11 @@
 /**
  * The trust and permission policies docs/destinations.md shows are the text the endpoint view
- * (and so the portal's copy buttons and the CLI) gives: both come from core/endpoints/aws-policies.ts,
+ * (and so the portal's copy buttons and the CLI) gives: both come from core/model/aws-policies.ts,
  * and the documented blocks are checked against it, so they never drift apart.
  */
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { permissionPolicy, policyText, trustPolicy } from "../../core/endpoints/aws-policies.js";
+import { permissionPolicy, policyText, trustPolicy } from "../../core/model/aws-policies.js";
 
 const doc = readFileSync(new URL("../../docs/destinations.md", import.meta.url), "utf8");
 const jsonBlocks = [...doc.matchAll(/```json\n([\s\S]*?)\n```/g)].map((m) => m[1]);

@@ -5,8 +5,15 @@
  * customer pastes into their role.
  */
 import { z } from "@hono/zod-openapi";
-import { type AwsTargetInput, permissionPolicy, trustPolicy } from "../../endpoints/index.js";
-import { type AwsEndpointType, ENDPOINT_TYPES, type EndpointRecord, isAwsType } from "../../model/index.js";
+import type { AwsTargetInput } from "../../endpoints/index.js";
+import {
+  type AwsEndpointType,
+  ENDPOINT_TYPES,
+  type EndpointRecord,
+  isAwsType,
+  permissionPolicy,
+  trustPolicy,
+} from "../../model/index.js";
 
 const roleArn = z.string().min(1).max(2048).openapi({
   description: "The role hookrelay assumes in your account (its trust policy: docs/destinations.md)",

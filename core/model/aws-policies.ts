@@ -6,7 +6,7 @@
  * docs/destinations.md is checked against them (test/docs/destination-policies.unit.test.ts):
  * one source, so the text a customer copies never differs from the documented one.
  */
-import type { AwsDestination, AwsEndpointType } from "../model/index.js";
+import type { AwsDestination, AwsEndpointType } from "./destination.js";
 
 /** An IAM policy document (a type, not an interface: the view's JSON record type takes it). */
 export type PolicyDocument = {
@@ -65,7 +65,7 @@ function targetArn(
 ) {
   if (type === "aws_s3") return `arn:${partition}:s3:::${dest.target}/${dest.prefix ?? ""}*`;
   if (type !== "aws_sqs") return dest.target;
-  // https://sqs.<region>.<domain>/<account>/<name>, checked at creation (aws-rules.ts).
+  // https://sqs.<region>.<domain>/<account>/<name>, checked at creation (core/endpoints/aws-rules.ts).
   const [, host = "", account = "", name = ""] = /^https:\/\/([^/]+)\/(\d+)\/(.+)$/.exec(dest.target) ?? [];
   const region = host.split(".")[1] ?? "";
   return `arn:${partition}:sqs:${region}:${account}:${name}`;
