@@ -22,6 +22,7 @@ import { validationHook } from "./router.js";
 import { agentWebhooksRoutes } from "./routes/agent-webhooks.js";
 import { apiKeysRoutes } from "./routes/api-keys.js";
 import { deliveriesRoutes } from "./routes/deliveries.js";
+import { dlqRoutes } from "./routes/dlq.js";
 import { endpointFilterRoutes, jwksRoutes } from "./routes/endpoint-filters.js";
 import { endpointsRoutes } from "./routes/endpoints.js";
 import { erasuresRoutes } from "./routes/erasures.js";
@@ -170,6 +171,7 @@ export function createApp(deps: Deps, options: AppOptions = {}): OpenAPIHono<Api
   app.route("/v1", organizationsRoutes(deps));
   app.route("/v1", portalSessionsRoutes(deps));
   app.route("/v1", tasksRoutes(deps));
+  app.route("/v1", dlqRoutes(deps));
   app.route("/v1", retentionRoutes(deps));
   app.route("/v1", erasuresRoutes(deps));
   mountProfiles(app, deps, guard);

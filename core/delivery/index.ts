@@ -16,4 +16,5 @@ export { createDeliveryHandler } from "./handler.js";
 export { createMaintenanceHandler, type MaintenanceResult } from "./maintenance.js";
 export { recoverTask, startRecover } from "./recover-task.js";
 export { recoverEndpoint, resendDelivery } from "./recovery.js";
+export { type RedriveRequest, redriveTask, startRedrive } from "./redrive-task.js";
 export { type ReplayRequest, replayTask, startReplay } from "./replay.js";

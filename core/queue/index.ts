@@ -14,5 +14,5 @@ export {
 } from "./memory-queue.js";
 export { SendError, sendAll, sendEach } from "./send.js";
 export { createSqs } from "./sqs.js";
-export { sqsTaskQueue } from "./sqs-queue.js";
+export { type DlqRedrive, redriveDelivery, sqsTaskQueue } from "./sqs-queue.js";
 export { enqueueTasks, enqueueTasksOfMessages } from "./tasks.js";

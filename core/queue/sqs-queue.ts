@@ -3,6 +3,11 @@
  * fauxqs by `SQS_ENDPOINT`, core/config). Queue names map to the URLs of the configuration.
  */
 import { DeleteMessageBatchCommand, type SQSClient } from "@aws-sdk/client-sqs";
+import {
+  type RedriveOptions,
+  type RedriveResult,
+  redriveDeliveryDlq,
+} from "../../packages/client/src/sqs/redrive.js";
 import { changeVisibility } from "../../packages/client/src/sqs/visibility.js";
 import type { Config } from "../config/index.js";
 import type { TaskQueue } from "../model/index.js";
@@ -31,4 +36,19 @@ async function deleteAll(sqs: SQSClient, queueUrl: string, handles: string[]): P
     refused += res.Failed?.length ?? 0;
   }
   return refused;
+}
+
+/** What a redrive of this deployment's delivery DLQ may choose (the queues are the deployment's). */
+export type DlqRedrive = Omit<RedriveOptions, "dlqUrl" | "queueUrl">;
+
+/**
+ * Moves tasks from the delivery DLQ back to the delivery queue with a fresh retry cycle: the
+ * CLI's `dlq redrive` (packages/client/src/sqs/redrive.ts) on the configured queues.
+ */
+export function redriveDelivery(
+  sqs: SQSClient,
+  urls: Config["queues"],
+  opts: DlqRedrive,
+): Promise<RedriveResult> {
+  return redriveDeliveryDlq(sqs, { ...opts, dlqUrl: urls.deliveryDlq, queueUrl: urls.delivery });
 }

@@ -354,6 +354,31 @@ describe("hookrelay CLI", { timeout: 240_000 }, () => {
     expect(noUrls.stderr).toMatch(/(^|\n)error: give --queue-url and --dlq-url/);
   });
 
+  it("dlq redrive --api starts a dlq_redrive task (platform admins only) and --wait follows it", async () => {
+    const tenant = await hookrelay(["dlq", "redrive", "--api"]);
+    expect(tenant.code).toBe(1);
+    expect(lastLine(tenant.stderr)).toMatch(/^error: forbidden \(HTTP 403\)/);
+
+    const platformKey = `sk_test_${randomBytes(24).toString("base64url")}`;
+    await bootstrapOrg(stack.deps, {
+      orgId: stack.config.platformOrgId,
+      name: "platform",
+      apiKey: platformKey,
+    });
+    const asPlatform = { HOOKRELAY_API_KEY: platformKey };
+    const dry = await hookrelay(["dlq", "redrive", "--api", "--dry-run", "--wait", "--json"], asPlatform);
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(JSON.parse(dry.stdout)).toMatchObject({
+      kind: "dlq_redrive",
+      status: "succeeded",
+      params: { dry_run: true },
+    });
+    expect(dry.stderr).toMatch(/\[#+\] 100%/);
+    const started = await hookrelay(["dlq", "redrive", "--api", "--org", orgId, "--max", "5"], asPlatform);
+    expect(started.code, started.stderr).toBe(0);
+    expect(started.stdout).toMatch(/^started task_\w+: hookrelay tasks get task_\w+ --wait\n$/);
+  });
+
   it("dlq redrive: a missing queue or an emulator that is down is one line and exit 3, no stack trace", async () => {
     const missing = await redrive(`${stack.env.SQS_ENDPOINT}/000000000000/no-such-queue`, "--dry-run");
     expect(missing.code).toBe(3);

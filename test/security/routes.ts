@@ -56,7 +56,8 @@ const MEMBER_WRITES = new Set([
 const READ_POSTS = new Set(["POST /v1/webhook-endpoints/{id}/filter/test"]);
 
 /** Routes only the platform operator's admins may call (tenants get 403 whatever their role). */
-export const isPlatformRoute = (r: Route) => r.path.startsWith("/v1/organizations");
+export const isPlatformRoute = (r: Route) =>
+  r.path.startsWith("/v1/organizations") || r.path.startsWith("/v1/dlq/");
 
 /** Reads that are admin business (API keys: who holds which access; an endpoint's secret). */
 const ADMIN_READS = new Set([

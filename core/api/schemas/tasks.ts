@@ -54,3 +54,28 @@ export function toTaskView(t: TaskRecord): z.infer<typeof taskView> {
     finished_at: t.finished_at,
   };
 }
+
+export const redriveBody = z
+  .strictObject({
+    org_id: z
+      .string()
+      .min(1)
+      .max(128)
+      .optional()
+      .openapi({ description: "Only the tasks of this organization" }),
+    endpoint_id: z
+      .string()
+      .min(1)
+      .max(128)
+      .optional()
+      .openapi({ description: "Only the tasks of this endpoint" }),
+    max: z
+      .number()
+      .int()
+      .min(1)
+      .max(10_000_000)
+      .optional()
+      .openapi({ description: "Stop after moving this many (default: every one)" }),
+    dry_run: z.boolean().optional().openapi({ description: "Count what would move; move nothing" }),
+  })
+  .openapi("RedriveDlq", { example: { org_id: "org_123", max: 500 } });

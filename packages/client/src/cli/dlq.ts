@@ -1,13 +1,18 @@
 /**
  * hookrelay dlq redrive: move delivery tasks from the delivery DLQ back to the delivery queue,
- * each with a fresh retry cycle (../sqs/redrive.ts). Talks to SQS, not to the API: it needs
- * the queue URLs (flags, or DELIVERY_QUEUE_URL / DELIVERY_DLQ_URL as the functions have them;
- * `npm start` prints the local ones) and AWS credentials (any, against the local emulator).
+ * each with a fresh retry cycle (../sqs/redrive.ts). Two ways:
+ *
+ * - through the API (`--api`): a platform admin starts a `dlq_redrive` task (POST
+ *   /v1/dlq/redrive), `--wait` follows it with a progress bar; only the API key is needed;
+ * - straight on SQS: the queue URLs (flags, or DELIVERY_QUEUE_URL / DELIVERY_DLQ_URL as the
+ *   functions have them; `npm start` prints the local ones) and AWS credentials (any, against
+ *   the local emulator).
  */
 import { SQSClient } from "@aws-sdk/client-sqs";
-import { ConfigError } from "../client.js";
+import { ConfigError, unwrap } from "../client.js";
 import { type RedriveResult, redriveDeliveryDlq } from "../sqs/redrive.js";
-import { type Command, flag, intFlag, UsageError } from "./command.js";
+import { type Command, type Context, flag, intFlag, UsageError } from "./command.js";
+import { startedTask } from "./tasks.js";
 
 function isLocal(url: URL): boolean {
   return ["127.0.0.1", "localhost", "[::1]"].includes(url.hostname) || url.hostname.endsWith(".localhost");
@@ -44,11 +49,28 @@ function summary(result: RedriveResult, dryRun: boolean): string {
   return `${dryRun ? "would move" : "moved"} ${result.moved} task(s); ${result.left} left in the DLQ${hidden}`;
 }
 
+/** The redrive as a task of the service (platform admins): started, then followed with `--wait`. */
+async function redriveViaApi(ctx: Context): Promise<void> {
+  const max = intFlag(ctx, "max");
+  const org = flag(ctx, "org");
+  const endpoint = flag(ctx, "endpoint");
+  const body = {
+    ...(org && { org_id: org }),
+    ...(endpoint && { endpoint_id: endpoint }),
+    ...(max !== undefined && { max }),
+    ...(ctx.flags["dry-run"] === true && { dry_run: true }),
+  };
+  const started = await unwrap(ctx.client().POST("/v1/dlq/redrive", { body }));
+  await startedTask(ctx, started.task_id);
+}
+
 export const dlqCommands: Record<string, Command> = {
   "dlq redrive": {
     usage:
-      "[--dry-run] [--max N] [--org ORG_ID] [--endpoint EP_ID] [--queue-url URL] [--dlq-url URL] [--sqs-endpoint URL]",
+      "[--dry-run] [--max N] [--org ORG_ID] [--endpoint EP_ID] [--api [--wait] | --queue-url URL --dlq-url URL [--sqs-endpoint URL]]",
     options: {
+      api: { type: "boolean" },
+      wait: { type: "boolean" },
       "dry-run": { type: "boolean" },
       max: { type: "string" },
       org: { type: "string" },
@@ -60,8 +82,13 @@ export const dlqCommands: Record<string, Command> = {
     async run(ctx) {
       const queueUrl = flag(ctx, "queue-url") || process.env.DELIVERY_QUEUE_URL;
       const dlqUrl = flag(ctx, "dlq-url") || process.env.DELIVERY_DLQ_URL;
+      const viaApi =
+        ctx.flags.api === true || (!queueUrl && !dlqUrl && Boolean(process.env.HOOKRELAY_API_KEY));
+      if (viaApi) return redriveViaApi(ctx);
       if (!queueUrl || !dlqUrl) {
-        throw new UsageError("give --queue-url and --dlq-url (or DELIVERY_QUEUE_URL and DELIVERY_DLQ_URL)");
+        throw new UsageError(
+          "give --queue-url and --dlq-url (or DELIVERY_QUEUE_URL and DELIVERY_DLQ_URL), or --api with HOOKRELAY_API_KEY",
+        );
       }
       let dlq: URL;
       try {

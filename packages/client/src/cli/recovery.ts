@@ -3,9 +3,9 @@
  * since a time (a recover task), or a replay task (`--wait` follows a task with a progress bar).
  */
 import { unwrap } from "../client.js";
-import { arg, type Command, type Context, choiceFlag, flag, UsageError } from "./command.js";
+import { arg, type Command, choiceFlag, flag, UsageError } from "./command.js";
 import { details } from "./output.js";
-import { showTask } from "./tasks.js";
+import { startedTask } from "./tasks.js";
 
 export const recoveryCommands: Record<string, Command> = {
   resend: {
@@ -67,12 +67,3 @@ export const recoveryCommands: Record<string, Command> = {
     },
   },
 };
-
-/** A task just started: followed to its end with `--wait`, else its id and how to follow it. */
-async function startedTask(ctx: Context, taskId: string): Promise<void> {
-  if (ctx.flags.wait) return showTask(ctx, taskId);
-  ctx.out.result(
-    { task_id: taskId, status: "queued" },
-    () => `started ${taskId}: hookrelay tasks get ${taskId} --wait`,
-  );
-}

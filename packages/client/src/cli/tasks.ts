@@ -49,6 +49,15 @@ export async function showTask(ctx: Context, id: string): Promise<void> {
   ctx.out.result(task, () => details(task));
 }
 
+/** A task just started: followed to its end with `--wait`, else its id and how to follow it. */
+export async function startedTask(ctx: Context, taskId: string): Promise<void> {
+  if (ctx.flags.wait) return showTask(ctx, taskId);
+  ctx.out.result(
+    { task_id: taskId, status: "queued" },
+    () => `started ${taskId}: hookrelay tasks get ${taskId} --wait`,
+  );
+}
+
 export const tasksCommands: Record<string, Command> = {
   "tasks list": {
     usage: "[--limit N] [--cursor C]",

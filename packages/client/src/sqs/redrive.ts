@@ -39,6 +39,14 @@ export interface RedriveOptions {
    * each message once. Released at the end; only a run that dies keeps them hidden this long.
    */
   holdSeconds?: number;
+  /**
+   * Move only what SQS received at or before this time (epoch ms; default: the run's start). A
+   * redrive task (core/delivery/redrive-task.ts) gives its own start, so its later steps skip
+   * what was dead-lettered again meanwhile, as one run does.
+   */
+  before?: number;
+  /** Set on every moved task: the run of a redrive task that moved it (docs/tasks.md). */
+  claim?: { task_id: string; run: number };
 }
 
 export interface RedriveResult {
@@ -53,7 +61,7 @@ export interface RedriveResult {
 export async function redriveDeliveryDlq(sqs: SQSClient, opts: RedriveOptions): Promise<RedriveResult> {
   const max = opts.max ?? Number.POSITIVE_INFINITY;
   const hold = opts.holdSeconds ?? 30;
-  const startedAt = Date.now();
+  const startedAt = opts.before ?? Date.now();
   let moved = 0;
   const kept: Message[] = [];
   // Messages are held for the whole run; `seen` ends it if one comes back anyway (a long run).
@@ -152,5 +160,5 @@ function movableBody(m: Message, opts: RedriveOptions): string | undefined {
   const task = parsed.data;
   if (opts.orgId && task.org_id !== opts.orgId) return undefined;
   if (opts.endpointId && task.endpoint_id !== opts.endpointId) return undefined;
-  return JSON.stringify({ ...task, attempt_base: 0 });
+  return JSON.stringify({ ...task, attempt_base: 0, ...(opts.claim ? { claim: opts.claim } : {}) });
 }
