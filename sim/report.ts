@@ -136,6 +136,7 @@ export function resultOf(
       dead_lettered: f.dead_lettered,
       healthy_by_hour: f.healthy_by_hour,
       counters: f.counters,
+      maxima: f.maxima,
       baseline_deliveries: base.deliveries,
       engine_steps: f.steps + base.steps,
     },

@@ -46,6 +46,8 @@ export interface RunFigures {
   cost_per_million_usd: number;
   dead_lettered: number;
   counters: Record<string, number>;
+  /** Every model's per-second peaks (KMS requests, table units, API requests, concurrency...). */
+  maxima: Record<string, number>;
   steps: number;
 }
 
@@ -181,6 +183,7 @@ function observe(world: World, seeded: Seeded, spec: RunSpec, t0: number, faulty
       cost_per_million_usd: costPerMillion(m.counters, events),
       dead_lettered: dlq,
       counters: Object.fromEntries([...m.counters].map(([k, v]) => [k, Math.round(v)])),
+      maxima: Object.fromEntries([...m.maxima].map(([k, v]) => [k, Math.round(v)])),
       steps: world.engine.steps,
     };
   };

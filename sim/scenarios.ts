@@ -179,6 +179,17 @@ export const scenarios: Scenario[] = [
     },
   },
   {
+    name: "api-publish",
+    description:
+      "10,000 events/s published over HTTP (POST /v1/events) through API Gateway and the API's reserved concurrency, 10 min (baseline: straight onto the ingest queue)",
+    spec: (faulty, s) => ({
+      seconds: 600 * s.span,
+      drainSeconds: 300,
+      world: { accountConcurrency: ACCOUNT_CONCURRENCY_FOR_TARGET },
+      groups: [{ ...others(10_000, 500, s, 1000), viaApi: faulty }],
+    }),
+  },
+  {
     name: "smoke",
     description: "a few minutes at 200 events/s with one failing endpoint (what npm test runs)",
     spec: (_faulty, s) => ({

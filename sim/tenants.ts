@@ -44,6 +44,12 @@ export interface Group {
    * customer's (sim/aws/customer.ts), accepting this many messages per second at time t.
    */
   awsQueuePerSecond?: (t: number) => number;
+  /**
+   * The group publishes over HTTP (`POST /v1/events`, one event a request) through API Gateway
+   * and the API's reserved concurrency (sim/aws/apigateway.ts); a refused request is sent again
+   * 1-2 s later by the producer (its delay counts from the first try).
+   */
+  viaApi?: boolean;
 }
 
 const CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
@@ -145,7 +151,14 @@ export function publish(world: World, groups: Group[], seconds: number, t0: numb
       const amount = e % 2 === 0 ? 150 : 50;
       world.engine.at(at, () => {
         const data = { sim: { t: world.engine.t, org }, amount, pad };
-        world.sqs.enqueue("ingest", JSON.stringify({ org_id: org, type, data }), 0);
+        const send = () => {
+          if (g.viaApi && !world.api.admit(g.k)) {
+            world.engine.after(1000 + world.engine.random() * 1000, send);
+            return;
+          }
+          world.sqs.enqueue("ingest", JSON.stringify({ org_id: org, type, data }), 0);
+        };
+        send();
       });
       events += g.k;
     }

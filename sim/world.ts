@@ -9,6 +9,7 @@ import type { KMSClient } from "@aws-sdk/client-kms";
 import type { SchedulerClient } from "@aws-sdk/client-scheduler";
 import type { SQSClient } from "@aws-sdk/client-sqs";
 import { createDeps } from "../core/compose.js";
+import { API_RESERVED_CONCURRENCY } from "../core/config/capacity.js";
 import { type Config, functions, loadConfig, queues, table } from "../core/config/index.js";
 import { awsSender } from "../core/delivery/aws/send.js";
 import {
@@ -23,6 +24,7 @@ import { eventBridgeScheduler } from "../core/scheduler/index.js";
 import type { Db } from "../core/store/index.js";
 import { kmsKeyWrapper } from "../core/store/key-wrap.js";
 import { createSecretsAtRest } from "../core/store/secrets-at-rest.js";
+import { ApiGatewayModel } from "./aws/apigateway.js";
 import { CustomerAws } from "./aws/customer.js";
 import { DynamoModel } from "./aws/dynamodb.js";
 import { KmsModel } from "./aws/kms.js";
@@ -54,6 +56,8 @@ export interface WorldSettings {
   accountConcurrency?: number;
   /** The mappings start scaled up (steady state) instead of at 5 concurrent invocations. */
   warm?: boolean;
+  /** The API function's reserved concurrency (default API_RESERVED_CONCURRENCY). */
+  apiReservedConcurrency?: number;
   /**
    * Every invocation of every function runs in one process with one composition root (one set
    * of caches and in-memory breaker windows), as on the local stack (local/handlers.ts).
@@ -74,6 +78,8 @@ export class World {
   readonly dynamo: DynamoModel;
   readonly sqs: SqsModel;
   readonly kms: KmsModel;
+  /** API Gateway and the API's reserved concurrency, for producers publishing over HTTP. */
+  readonly api: ApiGatewayModel;
   readonly scheduler: SchedulerModel;
   readonly receivers: Receivers;
   /** STS and the customers' queues of AWS endpoints (sim/aws/customer.ts). */
@@ -102,6 +108,11 @@ export class World {
     const weightOf = (body: string) => this.cohort.get(bodyTags(body).org ?? "") ?? 1;
     this.sqs = new SqsModel(this.engine, this.meter, weightOf);
     this.kms = new KmsModel(this.engine, this.meter);
+    this.api = new ApiGatewayModel(
+      this.engine,
+      this.meter,
+      settings.apiReservedConcurrency ?? API_RESERVED_CONCURRENCY,
+    );
     this.scheduler = new SchedulerModel(this.engine, this.meter, this.schedulerTargets(), weightOf);
     this.receivers = new Receivers(this.engine, this.meter);
     const envelopeWeight = (body: string) =>
