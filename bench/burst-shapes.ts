@@ -11,6 +11,8 @@ export interface BurstShape {
   label: string;
   /** Events each of the two tenants publishes (fan-out 1: one endpoint each). */
   perTenant: number;
+  /** Tenant a's events when fewer than `perTenant` (the rest of b's follow a's). */
+  otherEvents?: number;
   bad: BurstBad;
   /** Events per second per tenant; all at once when unset. */
   ratePerTenant?: number;
@@ -64,10 +66,13 @@ export const WARM_UP: BurstShape = {
 };
 
 /** Not run by default: the calibration test's shape (test/sim/calibrate.test.ts), small for CPU. */
+// Tenant a publishes 4: fewer than the 5 answers the latency rule needs, so a machine too loaded
+// to answer a's requests within 1 s cannot move a's endpoint to the slow lane too.
 const SMALL: BurstShape = {
   name: "burst-hang-small",
-  label: "2 x 20 at once, b hangs",
+  label: "4 + 20 at once, b hangs",
   perTenant: 20,
+  otherEvents: 4,
   bad: "hang",
   observeSeconds: 45,
 };
@@ -76,4 +81,15 @@ export function burstShape(name: string): BurstShape {
   const s = [...BURST_SHAPES, SMALL].find((x) => x.name === name);
   if (!s) throw new Error(`unknown shape ${name} (${BURST_SHAPES.map((x) => x.name).join(", ")})`);
   return s;
+}
+
+/** The order of publishing: a, b, a, b … while a has events, then b's; each entry a tenant. */
+export function publishOrder(shape: BurstShape): ("a" | "b")[] {
+  const a = shape.otherEvents ?? shape.perTenant;
+  const out: ("a" | "b")[] = [];
+  for (let i = 0; i < Math.max(a, shape.perTenant); i++) {
+    if (i < a) out.push("a");
+    if (i < shape.perTenant) out.push("b");
+  }
+  return out;
 }

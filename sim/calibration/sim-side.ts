@@ -40,22 +40,23 @@ const LOCAL_WORLD: RunSpec["world"] = {
 /** The shape as a run of the simulation; "at once" is 1 ms (both tenants' events interleaved). */
 export function simSpec(shape: BurstShape): RunSpec {
   const seconds = shape.ratePerTenant ? shape.perTenant / shape.ratePerTenant : 0.001;
-  const rate = shape.ratePerTenant ?? shape.perTenant / seconds;
-  const group = {
-    tenants: 1,
-    endpointsPerTenant: 1,
-    ratePerS: rate,
-    k: 1,
-    fanout: 1,
-    healthy: "local",
-  } as const;
+  const rate = (events: number) => shape.ratePerTenant ?? events / seconds;
+  const group = { tenants: 1, endpointsPerTenant: 1, k: 1, fanout: 1, healthy: "local" } as const;
+  const a = shape.otherEvents ?? shape.perTenant;
   return {
     seconds,
     drainSeconds: shape.observeSeconds - seconds,
     world: LOCAL_WORLD,
     groups: [
-      { name: "a", ...group },
-      { name: "b", ...group, atFault: true, behaviour: () => BAD[shape.bad] },
+      // Paced, a publishes its events first in its share of the time (as bench/burst.ts does).
+      { name: "a", ...group, ratePerS: rate(a), ...(shape.ratePerTenant ? { to: a / rate(a) } : {}) },
+      {
+        name: "b",
+        ...group,
+        ratePerS: rate(shape.perTenant),
+        atFault: true,
+        behaviour: () => BAD[shape.bad],
+      },
     ],
   };
 }
