@@ -6,8 +6,7 @@
  */
 import { isDeepStrictEqual } from "node:util";
 import { z } from "@hono/zod-openapi";
-import { MAX_LABEL_LENGTH, MAX_RAW_SECRET_LENGTH, validationError } from "../model/index.js";
-import { eventTypeList } from "./schemas/event-type-list.js";
+import { eventTypeList, MAX_LABEL_LENGTH, MAX_RAW_SECRET_LENGTH, validationError } from "../model/index.js";
 
 const seconds = (min: number, max: number, of: string) =>
   z

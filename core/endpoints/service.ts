@@ -5,11 +5,13 @@
  */
 
 import type { Uses } from "../deps.js";
-import { type AgentId, checkFilter, sameAgent } from "../filters/index.js";
+import { checkFilter, sameAgent } from "../filters/index.js";
 import {
   type CursorKey,
   type EndpointRecord,
+  type EndpointSettingValues,
   type EndpointType,
+  givenSettings,
   isId,
   type KeyMode,
   MAX_RAW_SECRET_LENGTH,
@@ -23,27 +25,25 @@ import { keepRedacted } from "../outbound/index.js";
 import { generateSigningKey } from "../signing/index.js";
 import type { AwsTargetInput } from "./aws-rules.js";
 import { destinationOf, updatedDestination } from "./destination.js";
-import { checkOrdering, type OrderingInput } from "./ordering.js";
+import { checkOrdering } from "./ordering.js";
 import { newEndpointRecord } from "./record.js";
 import { scheduleResume } from "./resume.js";
 import { checkEventTypes, checkHeaders } from "./rules.js";
 import { generateSecret, isValidSecret, secretFromRawKey } from "./secrets.js";
 
-/** What a caller may set; `failing` is never settable: only delivery outcomes set it. */
-export interface EndpointSettings extends Required<OrderingInput> {
-  url: string;
-  label: string | null;
-  description: string | null;
-  event_types: string[];
-  agent_id: AgentId | null;
-  max_retries: number;
-  timeout_ms: number;
-  /** Deliveries per second at most (core/delivery/rate-limit.ts); null = no limit. */
-  rate_limit: number | null;
-  headers: Record<string, string>;
-  status: "active" | "disabled" | "paused";
-  /** A payload filter (docs/filters.md), checked here; null clears it. */
-  filter: unknown;
+/**
+ * What a caller may set: the URL and the endpoint's settings (core/model/endpoint-settings.ts,
+ * their schemas bound them; `failing` is never settable: only delivery outcomes set it).
+ */
+export type EndpointSettings = EndpointSettingValues & { url: string };
+
+/**
+ * The settings with a rule of their own, applied by name below (headers, the catalog, the
+ * filter, ordering); every other setting is stored as given.
+ */
+function plainSettings(input: Partial<EndpointSettings>) {
+  const { headers, event_types, filter, ordering, ordering_key, ...plain } = givenSettings(input);
+  return plain;
 }
 
 export type SigningVersion = EndpointRecord["signing_version"];
@@ -104,14 +104,8 @@ export async function createEndpoint(
       org_id: org,
       ...target,
       secret,
-      label: input.label,
-      description: input.description,
+      ...plainSettings(input),
       event_types: eventTypes,
-      agent_id: input.agent_id,
-      status: input.status,
-      max_retries: input.max_retries,
-      timeout_ms: input.timeout_ms,
-      rate_limit: input.rate_limit,
       headers,
       filter,
       signing_version: version,
@@ -198,16 +192,10 @@ export async function updateEndpoint(
   if (input.event_types !== undefined) {
     set.event_types = await checkEventTypes(deps, org, input.event_types, current.event_types);
   }
-  if (input.label !== undefined) set.label = input.label;
-  if (input.description !== undefined) set.description = input.description;
-  if (input.agent_id !== undefined) set.agent_id = input.agent_id;
-  if (input.max_retries !== undefined) set.max_retries = input.max_retries;
-  if (input.timeout_ms !== undefined) set.timeout_ms = input.timeout_ms;
-  if (input.rate_limit !== undefined) set.rate_limit = input.rate_limit;
+  Object.assign(set, plainSettings(input));
   if (input.filter !== undefined) set.filter = checkFilter(input.filter);
   Object.assign(set, checkOrdering(deps, input, current));
   if (input.status !== undefined) {
-    set.status = input.status;
     // (Re)activating by hand starts health tracking afresh: the caller says the receiver is fixed.
     if (input.status === "active" && current.status !== "active") Object.assign(set, freshHealth);
   }

@@ -48,6 +48,18 @@ export {
   parksDeliveries,
   type RetiredSecret,
 } from "./endpoint.js";
+export {
+  ENDPOINT_SETTING_NAMES,
+  ENDPOINT_SETTINGS,
+  type EndpointSettingName,
+  type EndpointSettingValues,
+  endpointSettingDefaults,
+  endpointSettingInputs,
+  endpointSettingViews,
+  eventTypeList,
+  givenSettings,
+  storedSettings,
+} from "./endpoint-settings.js";
 export { type ErasureRecord, type ErasureStatus, subjectDigest } from "./erasure.js";
 export {
   API_ERROR_CODES,

@@ -8,9 +8,8 @@ import { randomBytes } from "node:crypto";
 import { z } from "@hono/zod-openapi";
 import type { Deps } from "../../deps.js";
 import type { HandledEndpoint } from "../../endpoints/index.js";
-import { MAX_DESCRIPTION_LENGTH, MAX_URL_LENGTH, TIMEOUT_MS } from "../../model/index.js";
+import { eventTypeList, MAX_DESCRIPTION_LENGTH, MAX_URL_LENGTH, TIMEOUT_MS } from "../../model/index.js";
 import { json } from "../router.js";
-import { eventTypeList } from "../schemas/event-type-list.js";
 import { profileEndpoints } from "./endpoints.js";
 import { detailBody, fastApiError, validationErrorBody } from "./fastapi-errors.js";
 import { type ApiProfile, answer, naiveSeconds, profileRoute, profileRouter } from "./kit.js";
@@ -21,7 +20,8 @@ const PATH = "/webhooks/endpoints";
 const createBody = z
   .strictObject({
     url: z.string().min(1).max(MAX_URL_LENGTH).openapi({ description: "HTTPS URL to receive events" }),
-    event_types: eventTypeList.openapi({ description: "Event types to subscribe to (empty = all)" }),
+    // .meta, not .openapi: the schema is core/model's, made before the API's zod extension loads.
+    event_types: eventTypeList.meta({ description: "Event types to subscribe to (empty = all)" }),
     agent_id: z.number().int().min(0).nullable().optional().openapi({
       description: "Only this agent's events (null = all agents)",
     }),

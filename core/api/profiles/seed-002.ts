@@ -8,10 +8,14 @@ import { z } from "@hono/zod-openapi";
 import type { Deps } from "../../deps.js";
 import { endpointsOf, listEndpoints, readSecrets } from "../../endpoints/index.js";
 import { sendTestEvent } from "../../events/index.js";
-import { type EndpointRecord, MAX_DESCRIPTION_LENGTH, MAX_URL_LENGTH } from "../../model/index.js";
+import {
+  type EndpointRecord,
+  eventTypeList,
+  MAX_DESCRIPTION_LENGTH,
+  MAX_URL_LENGTH,
+} from "../../model/index.js";
 import { errorBody, toErrorResponse } from "../errors.js";
 import { createRouter, json, orgOf } from "../router.js";
-import { eventTypeList } from "../schemas/event-type-list.js";
 import { pathId } from "../schemas/params.js";
 import { type ApiProfile, answer, profileRoute } from "./kit.js";
 

@@ -8,9 +8,8 @@
 import { z } from "@hono/zod-openapi";
 import type { Deps } from "../../deps.js";
 import { endpointKeys, type HandledEndpoint } from "../../endpoints/index.js";
-import { MAX_DESCRIPTION_LENGTH, MAX_URL_LENGTH } from "../../model/index.js";
+import { eventTypeList, MAX_DESCRIPTION_LENGTH, MAX_URL_LENGTH } from "../../model/index.js";
 import { json } from "../router.js";
-import { eventTypeList } from "../schemas/event-type-list.js";
 import { pathId } from "../schemas/params.js";
 import { profileEndpoints } from "./endpoints.js";
 import { detailBody, fastApiError, validationErrorBody } from "./fastapi-errors.js";

@@ -4,11 +4,16 @@
  */
 import { z } from "@hono/zod-openapi";
 import { endpointKeys } from "../../endpoints/index.js";
-import { breakerState, type EndpointRecord, isSlow } from "../../model/index.js";
+import {
+  breakerState,
+  type EndpointRecord,
+  endpointSettingViews,
+  isSlow,
+  storedSettings,
+} from "../../model/index.js";
 import { redactHeaders } from "../../outbound/index.js";
 import { aliasesOf, aliasOutput } from "../aliases.js";
 import { awsView, destinationView } from "./endpoint-destinations.js";
-import { orderingOf, orderingView } from "./ordering.js";
 
 export const signingVersion = z.enum(["v1", "v1a"]).openapi({
   description:
@@ -21,15 +26,9 @@ export const endpointView = z
   .object({
     id: z.string().openapi({ example: "ep_01JQ3Z7Y8K4M2N6P9R1S3T5V7W" }),
     ...awsView,
-    label: z.string().nullable(),
-    description: z.string().nullable(),
     url: z.string(),
-    event_types: z.array(z.string()),
-    agent_id: z.union([z.string(), z.number().int()]).nullable(),
-    status: z.enum(["active", "disabled", "failing", "paused"]).openapi({
-      description:
-        "active; disabled (by you or auto-disabled: its events are parked, resumed on re-enable); failing (set after 24 h of failures); paused (by you: nothing is sent or counted as a failure, its events are held and delivered when it is active again)",
-    }),
+    // Every setting (core/model/endpoint-settings.ts): label, event types, retries, ordering, filter …
+    ...endpointSettingViews,
     enabled: z.boolean().openapi({ description: "status is not disabled" }),
     secret_hint: z.string().openapi({
       example: "whsec_…a1b2c3",
@@ -44,22 +43,12 @@ export const endpointView = z
       description:
         "`v1a`: a JWK Set (RFC 7517, OKP/Ed25519) of the keys that sign now, served without authentication",
     }),
-    filter: z.record(z.string(), z.unknown()).nullable().openapi({
-      description: "Payload filter (docs/filters.md); null = every event",
-    }),
     filtered_count: z.number().int().openapi({
       description: "Events that matched the subscription but not the filter, so were not delivered",
     }),
     previous_secret_expires_at: ts.nullable().openapi({
       description: "Until then, the secret before the last rotation also signs deliveries",
     }),
-    max_retries: z.number().int(),
-    timeout_ms: z.number().int(),
-    rate_limit: z.number().int().nullable().openapi({
-      description: "Deliveries per second at most, across every delivery process; null = no limit",
-    }),
-    ...orderingView,
-    headers: z.record(z.string(), z.string()),
     consecutive_failures: z.number().int(),
     last_delivery_at: ts.nullable(),
     last_error: z.string().nullable().openapi({
@@ -122,22 +111,15 @@ export function toEndpointView(
   return {
     id: rec.id,
     ...destinationView(rec, aws.accountId, aws.partition),
-    label: rec.label,
-    description: rec.description,
     url: rec.url,
-    event_types: rec.event_types,
-    agent_id: rec.agent_id,
-    status: rec.status,
+    ...storedSettings(rec),
+    // Stored differently from how they are shown: the filter as JSON text, credential headers redacted.
+    filter: rec.filter ? (JSON.parse(rec.filter) as Record<string, unknown>) : null,
+    headers: shownHeaders(rec.headers ?? {}),
     enabled: rec.status !== "disabled",
     ...endpointKeys(rec, origin),
-    filter: rec.filter ? (JSON.parse(rec.filter) as Record<string, unknown>) : null,
     filtered_count: rec.filtered_count ?? 0,
     previous_secret_expires_at: graceOver ? null : rec.previous_secret_expires_at,
-    max_retries: rec.max_retries,
-    timeout_ms: rec.timeout_ms,
-    rate_limit: rec.rate_limit ?? null,
-    ...orderingOf(rec),
-    headers: shownHeaders(rec.headers ?? {}),
     consecutive_failures: rec.consecutive_failures ?? 0,
     last_delivery_at: rec.last_delivery_at ?? null,
     last_error: rec.last_error ?? null,

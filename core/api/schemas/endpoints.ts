@@ -7,101 +7,28 @@ import { z } from "@hono/zod-openapi";
 import type { CreateEndpointInput, UpdateEndpointInput } from "../../endpoints/index.js";
 import {
   type AwsEndpointType,
-  agentIdInput,
+  endpointSettingInputs,
   isAwsType,
-  MAX_DESCRIPTION_LENGTH,
-  MAX_LABEL_LENGTH,
   MAX_SECRET_LENGTH,
   MAX_URL_LENGTH,
-  RATE_LIMIT,
-  RETRIES,
-  TIMEOUT_MS,
   validationError,
 } from "../../model/index.js";
 import { aliasInput, rawSecretInput, resolveAliases } from "../aliases.js";
 import { awsCreateFields, awsUpdateFields, splitAws } from "./endpoint-destinations.js";
 import { signingVersion } from "./endpoint-view.js";
-import { eventTypeList } from "./event-type-list.js";
-import { orderingInput } from "./ordering.js";
 import { pathId } from "./params.js";
 
-const fields = {
-  url: z.string().min(1).max(MAX_URL_LENGTH).openapi({ example: "https://your-app.com/webhooks/hookrelay" }),
-  label: z
-    .string()
-    .min(1)
-    .max(MAX_LABEL_LENGTH)
-    .nullable()
-    .openapi({ description: `Display name, 1–${MAX_LABEL_LENGTH} chars` }),
-  description: z.string().max(MAX_DESCRIPTION_LENGTH).nullable(),
-  event_types: eventTypeList,
-  // The events' own rule (core/model/message.ts), so a filter can always match some event.
-  agent_id: agentIdInput.nullable().openapi({
-    description:
-      "Deliver only this agent's events; null = every agent. Returned in the JSON type given " +
-      '(an integer stays an integer); `7` and `"7"` are the same agent.',
-  }),
-  // No `default` in request schemas: generated clients would make the field required, and on
-  // PATCH an omitted field is kept, not reset. The defaults are stated in the descriptions.
-  max_retries: z
-    .number()
-    .int()
-    .min(RETRIES.min)
-    .max(RETRIES.max)
-    .openapi({
-      description: `Retries after the first attempt, ${RETRIES.min}–${RETRIES.max}; ${RETRIES.default} when omitted on create, unchanged when omitted on update`,
-      example: RETRIES.default,
-    }),
-  timeout_ms: z
-    .number()
-    .int()
-    .min(TIMEOUT_MS.min)
-    .max(TIMEOUT_MS.max)
-    .openapi({
-      description: `Deadline of a whole attempt in ms, ${TIMEOUT_MS.min}–${TIMEOUT_MS.max}; ${TIMEOUT_MS.default} when omitted on create, unchanged when omitted on update`,
-      example: TIMEOUT_MS.default,
-    }),
-  rate_limit: z
-    .number()
-    .int()
-    .min(RATE_LIMIT.min)
-    .max(RATE_LIMIT.max)
-    .nullable()
-    .openapi({
-      description: `At most this many deliveries per second to this endpoint (${RATE_LIMIT.min}–${RATE_LIMIT.max}), across every delivery process; deliveries over it wait for a later second (no attempt is counted). null = no limit (the default on create); unchanged when omitted on update`,
-      example: 50,
-    }),
-  headers: z.record(z.string(), z.string()).openapi({
-    description: "Custom headers sent with every delivery (no hop-by-hop, signature or content headers)",
-    example: { "x-tenant": "acme" },
-  }),
-  status: z.enum(["active", "disabled", "paused"], {
-    error: "status must be active, disabled or paused (failing is set only by the service)",
-  }),
-  // Not z.record: copying keys into a new object would lose `__proto__`; checkFilter checks it all.
-  filter: z.unknown().openapi({
-    type: ["object", "null"],
-    description:
-      "Payload filter (JSON match on `{ id, type, agent_id, timestamp, data }`, see docs/filters.md); null = every event",
-    example: { data: { amount: { $gte: 100 } } },
-  }),
-};
+const url = z
+  .string()
+  .min(1)
+  .max(MAX_URL_LENGTH)
+  .openapi({ example: "https://your-app.com/webhooks/hookrelay" });
 
-/** Everything but the URL: optional when creating as when updating. Aliases: core/api/aliases.ts. */
-const optionalSettings = {
-  label: fields.label.optional(),
-  description: fields.description.optional(),
-  event_types: fields.event_types.optional(),
-  agent_id: fields.agent_id.optional(),
-  max_retries: fields.max_retries.optional(),
-  timeout_ms: fields.timeout_ms.optional(),
-  rate_limit: fields.rate_limit.optional(),
-  ...orderingInput,
-  headers: fields.headers.optional(),
-  status: fields.status.optional(),
-  filter: fields.filter.optional(),
-  ...aliasInput,
-};
+/**
+ * Everything but the URL, from the endpoint's one contract (core/model/endpoint-settings.ts):
+ * optional when creating as when updating. Aliases: core/api/aliases.ts.
+ */
+const optionalSettings = { ...endpointSettingInputs, ...aliasInput };
 
 const secretInput = {
   secret: z.string().max(MAX_SECRET_LENGTH).optional().openapi({
@@ -116,7 +43,7 @@ const secretInput = {
 const httpsCreate = z
   .strictObject({
     type: z.literal("https").optional().openapi({ description: "`https` (the default): a POST to `url`" }),
-    url: fields.url.optional().openapi({ description: "Required (or its alias `webhook_url`)" }),
+    url: url.optional().openapi({ description: "Required (or its alias `webhook_url`)" }),
     ...optionalSettings,
     ...secretInput,
     ...rawSecretInput,
@@ -157,7 +84,7 @@ export const createEndpointBody = z.union([httpsCreate, awsCreateBody]).openapi(
 });
 
 export const updateEndpointBody = z
-  .strictObject({ url: fields.url.optional(), ...optionalSettings, ...awsUpdateFields })
+  .strictObject({ url: url.optional(), ...optionalSettings, ...awsUpdateFields })
   .openapi("UpdateEndpoint", { example: { status: "disabled" } });
 
 type CreateBody = z.infer<typeof createEndpointBody>;
