@@ -20,8 +20,16 @@ import { type KeyWrapper, open, seal } from "./key-wrap.js";
 import type { Db, SecretsAtRest } from "./table.js";
 
 export const ENCRYPTED_PREFIX = "enc1:";
-/** How long an unwrapped data key stays in memory: one KMS call per organization per 15 min. */
-export const DATA_KEY_CACHE_MS = 15 * 60_000;
+/**
+ * How long an unwrapped data key stays in memory: one KMS call per organization per hour and
+ * process. A data key never changes while its organization exists (deleting the organization
+ * deletes it, and its endpoints with it), so the time bounds only how long a key deleted
+ * elsewhere stays usable in a warm process. Not shorter: every delivery process meets most
+ * organizations, so decrypts are processes x organizations / this time: at 10,000 events/s
+ * (~700 delivery processes, 5,000 organizations) ~970 Decrypt/s with an hour, ~3,900/s with
+ * the former 15 min (40 % of a 10,000/s KMS quota, ~$1.2 per million events; docs/scale.md).
+ */
+export const DATA_KEY_CACHE_MS = 60 * 60_000;
 /**
  * Most data keys one process keeps (32 bytes each, ~200 bytes with the entry: ~2 MB), the
  * least recently used dropped first: a process that meets more organizations keeps decrypting
