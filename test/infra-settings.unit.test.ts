@@ -36,7 +36,7 @@ import { maintenanceEvent } from "../core/delivery/maintenance-event.js";
 import { MAX_DATA_BYTES, RETRIES, STUCK_GRACE_MS } from "../core/model/limits.js";
 import { taskFor } from "../core/model/task.js";
 import { withOwnArn } from "../functions/scheduled.js";
-import { installSst, type Recording, unwrap } from "./support/sst-recorder.js";
+import { deploy, type Recording, unwrap } from "./support/sst-recorder.js";
 
 const DAY = 86_400;
 
@@ -250,31 +250,6 @@ describe("message size", () => {
 // ---- the deployed config itself ---------------------------------------------------------------
 // sst.config.ts and the infra/ modules, run against a recording stand-in of SST's globals
 // (test/support/sst-recorder.ts): what `sst deploy` would create, with the exact args.
-
-interface SstConfig {
-  app(input: { stage: string }): Record<string, unknown>;
-  run(): Promise<Record<string, unknown>>;
-}
-
-/** The resources `run()` creates for `stage`, and its outputs. */
-async function deploy(stage: string, env: Record<string, string> = {}) {
-  const { rec, restore } = installSst(stage);
-  const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
-  Object.assign(process.env, env);
-  try {
-    // A URL, so the type-checker does not follow it into files that need SST's own types.
-    const url = new URL("../sst.config.ts", import.meta.url).href;
-    const config = (await import(/* @vite-ignore */ url)).default as SstConfig;
-    const outputs = unwrap(await config.run()) as Record<string, string>;
-    return { rec, outputs, config };
-  } finally {
-    restore();
-    for (const [k, v] of Object.entries(saved)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
-  }
-}
 
 /** "90 seconds" -> 90. */
 function durationSeconds(d: unknown): number {

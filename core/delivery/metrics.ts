@@ -39,6 +39,9 @@ const names: Record<DeliveryOutcome["kind"], string> = {
   fail: "DeliveryHandlerError",
 };
 
+/** Every kind of outcome (the record above is exhaustive): what test/operational/metric-names checks. */
+export const DELIVERY_OUTCOME_KINDS = Object.keys(names) as DeliveryOutcome["kind"][];
+
 export function publishDeliveryMetrics(outcomes: DeliveryOutcome[]): void {
   if (outcomes.length === 0) return;
   const m = metrics();

@@ -177,3 +177,28 @@ export function installSst(stage: string): { rec: Recording; restore: () => void
     },
   };
 }
+
+export interface SstConfig {
+  app(input: { stage: string }): Record<string, unknown>;
+  run(): Promise<Record<string, unknown>>;
+}
+
+/** The resources sst.config.ts's `run()` creates for `stage` (with `env` set meanwhile), and its outputs. */
+export async function deploy(stage: string, env: Record<string, string> = {}) {
+  const { rec, restore } = installSst(stage);
+  const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
+  Object.assign(process.env, env);
+  try {
+    // A URL, so the type-checker does not follow it into files that need SST's own types.
+    const url = new URL("../../sst.config.ts", import.meta.url).href;
+    const config = (await import(/* @vite-ignore */ url)).default as SstConfig;
+    const outputs = unwrap(await config.run()) as Record<string, string>;
+    return { rec, outputs, config };
+  } finally {
+    restore();
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  }
+}
