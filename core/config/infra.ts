@@ -278,6 +278,12 @@ export const isolation = {
   breakerFailureRate: 0.8,
   /** An endpoint whose median answer takes more than this share of the fast-lane budget moves to the slow lane. */
   slowFraction: 0.5,
+  /**
+   * A task that has been on a queue this long (since SQS's SentTimestamp) is parked in the table
+   * instead of tried, and resumed as a fresh message: half SQS's 14-day retention, so a lane that
+   * stays behind for days loses nothing to retention (PARK_AFTER_QUEUED_SECONDS, policy/retention.ts).
+   */
+  parkAfterQueuedSeconds: 7 * 24 * HOUR,
 } as const;
 
 export const retention = {

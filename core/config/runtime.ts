@@ -9,6 +9,7 @@ import * as z from "zod";
 import { DEFAULT_MAX_ENDPOINTS_PER_ORG, partitionOf } from "../model/index.js";
 import { retrySchedulesPerInstance } from "./capacity.js";
 import { concurrency, isolation, retention, retry } from "./infra.js";
+import { SQS_MAX_RETENTION_SECONDS } from "./sqs-limits.js";
 
 const flag = z
   .enum(["true", "false", "1", "0"])
@@ -102,6 +103,13 @@ const envSchema = z.object({
   FAST_LANE_BUDGET_MS: z.coerce.number().int().positive().default(isolation.fastLaneBudgetMs),
   /** How long an endpoint stays in the slow lane after a slow attempt. */
   SLOW_LANE_SECONDS: z.coerce.number().int().positive().default(isolation.slowLaneSeconds),
+  /** A task on a queue this long is parked in the table and resumed fresh (below SQS's retention). */
+  PARK_AFTER_QUEUED_SECONDS: z.coerce
+    .number()
+    .int()
+    .positive()
+    .max(SQS_MAX_RETENTION_SECONDS - 1)
+    .default(isolation.parkAfterQueuedSeconds),
   /** Waits up to this are held as a visibility timeout; longer ones leave the queue. */
   SHORT_WAIT_SECONDS: z.coerce.number().int().nonnegative().default(isolation.shortWaitSeconds),
   /**
@@ -218,6 +226,7 @@ function isolationOf(e: z.infer<typeof envSchema>): Config["isolation"] {
     slowLaneSeconds: e.SLOW_LANE_SECONDS,
     shortWaitSeconds: e.SHORT_WAIT_SECONDS,
     breakerCooldownMaxSeconds: e.BREAKER_COOLDOWN_MAX_SECONDS,
+    parkAfterQueuedSeconds: e.PARK_AFTER_QUEUED_SECONDS,
   };
 }
 

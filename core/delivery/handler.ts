@@ -20,6 +20,7 @@ import {
   queuedTask,
   taskId,
 } from "../model/index.js";
+import { parkIfAged } from "./aged.js";
 import { type AttemptResult, attemptDelivery } from "./attempt.js";
 import { entryOf, finishBatch, type Processed } from "./finish.js";
 import { earlyWrites } from "./log-writes.js";
@@ -94,6 +95,9 @@ async function processRecord(deps: Deps, record: SQSRecord, opts: Options): Prom
   const { early, ...policy } = opts;
   const ctx: DecideContext = { ...policy, ...counted, now: deps.now(), config: deps.config };
 
+  // Near SQS's retention: parked and resumed as a fresh message (policy/queue-age.ts).
+  const aged = await parkIfAged(deps, record, task, endpoint, ctx);
+  if (aged) return { record, task, endpoint, decision: aged };
   const before = decide(task, endpoint, null, ctx);
   if (before.action.kind !== "send") return { record, task, endpoint, decision: before };
   // The gates a send passes (I/O); what a closed one means is decide's (policy/decide.ts).

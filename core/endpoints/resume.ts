@@ -33,6 +33,8 @@ export type ResumeCause =
   | { kind: "breaker-closed"; openUntil: string }
   /** Its breaker, open until `openUntil` (beyond a re-send's delay), may half-open then (core/delivery/wake.ts). */
   | { kind: "half-open"; openUntil: string }
+  /** Tasks that waited on the queue too long were parked (core/delivery/policy/queue-age.ts). */
+  | { kind: "aged" }
   /** A run left more parked: the next one, `afterSeconds` from now (at once by default). */
   | { kind: "more"; afterSeconds?: number };
 
@@ -57,6 +59,11 @@ export function resumeRun(
     case "half-open": {
       const until = Date.parse(cause.openUntil);
       return { afterSeconds: Math.ceil((until - now.getTime()) / 1000), key: `wake-${until}` };
+    }
+    case "aged": {
+      // One run a minute for an endpoint whatever the number of tasks parked meanwhile.
+      const minute = Math.floor(now.getTime() / 60_000) * 60_000;
+      return { afterSeconds: settled, key: `aged-${minute}` };
     }
     case "more": {
       const after = cause.afterSeconds ?? 0;

@@ -27,6 +27,7 @@ const config: DecideContext["config"] = {
     windowMinRequests: 20,
     breakerFailureRate: 0.8,
     slowFraction: 0.5,
+    parkAfterQueuedSeconds: 604_800,
   },
 };
 const ctx = (over: Partial<DecideContext> = {}): DecideContext => ({

@@ -1,0 +1,47 @@
+/**
+ * The retention guard's I/O (the rule: policy/queue-age.ts): a task that waited on its queue
+ * too long is parked in the table only once a resume of its endpoint is scheduled, so what is
+ * parked always comes back; when the scheduler refuses, the task is tried as usual instead.
+ * One resume per endpoint per minute per process (the run's name dedupes across processes).
+ */
+import type { SQSRecord } from "aws-lambda";
+import type { Deps } from "../deps.js";
+import { scheduleResume } from "../endpoints/index.js";
+import { logger } from "../log/index.js";
+import type { EndpointRecord } from "../model/index.js";
+import type { DecideContext, Decision, Task } from "./policy/decide.js";
+import { parkIfQueuedTooLong } from "./policy/queue-age.js";
+
+const scheduled = new WeakMap<Deps, Map<string, number>>();
+
+export async function parkIfAged(
+  deps: Deps,
+  record: SQSRecord,
+  task: Task,
+  endpoint: EndpointRecord | undefined,
+  ctx: DecideContext,
+): Promise<Decision | undefined> {
+  const sent = Number(record.attributes?.SentTimestamp);
+  if (!endpoint || !Number.isFinite(sent)) return undefined;
+  const parked = parkIfQueuedTooLong(task, { ...ctx, queuedAt: new Date(sent) });
+  if (!parked) return undefined;
+  const minute = Math.floor(ctx.now.getTime() / 60_000);
+  const memo = scheduled.get(deps) ?? new Map<string, number>();
+  scheduled.set(deps, memo);
+  const key = `${endpoint.org_id}/${endpoint.id}`;
+  if (memo.get(key) !== minute) {
+    try {
+      await scheduleResume(deps, endpoint, { kind: "aged" });
+      memo.set(key, minute);
+    } catch (err) {
+      logger.warn("a task queued too long is tried: its resume was not scheduled", {
+        org_id: endpoint.org_id,
+        endpoint_id: endpoint.id,
+        error: (err as Error)?.message,
+      });
+      return undefined;
+    }
+  }
+  logger.warn("task queued too long parked", { org_id: task.org_id, msg_id: task.msg_id });
+  return parked;
+}

@@ -1,0 +1,52 @@
+/**
+ * The retention guard (#25 item 5: "a slow lane that stays behind for 14 days loses messages
+ * silently to SQS retention"): a task received after it waited on its queue longer than
+ * PARK_AFTER_QUEUED_SECONDS is parked in the table, not tried, and a resume sends it again as
+ * a fresh message, which is then delivered. The production delivery and maintenance handlers
+ * on in-memory adapters, a clock the test moves.
+ */
+import { expect, it } from "vitest";
+import { createMemoryContext } from "../../core/compose.js";
+import { createDeliveryHandler, createMaintenanceHandler } from "../../core/delivery/index.js";
+import { QUEUED_TOO_LONG } from "../../core/delivery/policy/queue-age.js";
+import { deliveryOf, enqueue, putMessageOf, taskFor } from "../support/deliveries.js";
+import { putEndpointRecord } from "../support/endpoints.js";
+
+const DAY = 86_400_000;
+
+it("a task that waited on the queue past the guard is parked, then resumed fresh and delivered", async () => {
+  let clock = Date.parse("2026-01-01T00:00:00Z");
+  const ctx = createMemoryContext({ now: () => new Date(clock) });
+  const ep = await putEndpointRecord(ctx.deps, { org_id: "org_behind", url: "https://behind.test/hook" });
+  const t = taskFor(ep);
+  await putMessageOf(ctx.deps, t);
+  await enqueue(ctx.deps, t);
+  const deliver = createDeliveryHandler(ctx.deps);
+  const requests = () => (ctx.destination as { requests: unknown[] }).requests.length;
+
+  clock += 8 * DAY; // the lane was behind for 8 days: past the guard (7), within SQS's 14
+  expect(await ctx.queue.invoke("delivery", deliver)).toBe(1);
+  expect(requests()).toBe(0);
+  expect(await deliveryOf(ctx.deps, t)).toMatchObject({ status: "skipped", last_error: QUEUED_TOO_LONG });
+  expect(ctx.queue.depth("delivery")).toEqual({ visible: 0, inFlight: 0, delayed: 0 });
+
+  clock += 60_000;
+  await ctx.scheduler.fireDue(new Date(clock), createMaintenanceHandler(ctx.deps));
+  const [fresh] = ctx.queue.messages("delivery");
+  expect(fresh?.sentAt).toBe(clock); // a new message: its retention counts from now
+  expect(await ctx.queue.invoke("delivery", deliver)).toBe(1);
+  expect(requests()).toBe(1);
+  expect(await deliveryOf(ctx.deps, t)).toMatchObject({ status: "succeeded" });
+});
+
+it("a task within the guard is tried as usual", async () => {
+  let clock = Date.parse("2026-01-01T00:00:00Z");
+  const ctx = createMemoryContext({ now: () => new Date(clock) });
+  const ep = await putEndpointRecord(ctx.deps, { org_id: "org_ok", url: "https://ok.test/hook" });
+  const t = taskFor(ep);
+  await putMessageOf(ctx.deps, t);
+  await enqueue(ctx.deps, t);
+  clock += 6 * DAY;
+  await ctx.queue.invoke("delivery", createDeliveryHandler(ctx.deps));
+  expect(await deliveryOf(ctx.deps, t)).toMatchObject({ status: "succeeded" });
+});
