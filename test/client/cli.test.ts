@@ -7,6 +7,7 @@ import { randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { policyText } from "../../core/model/aws-policies.js";
 import { bootstrapOrg } from "../../core/orgs/bootstrap.js";
 import { startTask } from "../../core/tasks/index.js";
 import type { LocalStack } from "../../local/stack.js";
@@ -101,6 +102,85 @@ describe("hookrelay CLI", { timeout: 240_000 }, () => {
 
     expect((await hookrelay(["endpoints", "delete", ep.id])).code).toBe(0);
     expect(JSON.parse((await hookrelay(["endpoints", "list", "--json"])).stdout).data).toEqual([]);
+  });
+
+  it("creates an AWS endpoint with strict ordering: the external id and the role's policies once, the type in the list (docs/destinations.md)", async () => {
+    const queue = "https://sqs.us-east-1.amazonaws.com/123456789012/cli-orders";
+    const role = "arn:aws:iam::123456789012:role/hookrelay-delivery";
+    const created = await hookrelay([
+      "endpoints",
+      "create",
+      "--type",
+      "aws_sqs",
+      "--queue-url",
+      queue,
+      "--role-arn",
+      role,
+      "--ordering",
+      "strict",
+      "--ordering-key",
+      "data.customer_id",
+    ]);
+    expect(created.code, created.stderr).toBe(0);
+    const id = /^id\s+(\S+)$/m.exec(created.stdout)![1]!;
+    const view = JSON.parse((await hookrelay(["endpoints", "get", id, "--json"])).stdout);
+    expect(view).toMatchObject({ type: "aws_sqs", queue_url: queue, role_arn: role, ordering: "strict" });
+    expect(view.ordering_key).toBe("data.customer_id");
+    // The human answer: the secret's note, then the external id and both policies, paste-ready.
+    expect(created.stdout).toContain(`external id ${view.external_id}`);
+    expect(created.stdout).toContain(`Give the role this trust policy:\n${policyText(view.trust_policy)}\n`);
+    expect(created.stdout).toContain(`and this permission policy:\n${policyText(view.permission_policy)}`);
+    expect(created.stdout).not.toMatch(/^trust_policy/m);
+
+    const table = await hookrelay(["endpoints", "list"]);
+    expect(table.stdout.split("\n")[0]).toMatch(/^ID\s+STATUS\s+URL\s+TYPE/);
+    expect(table.stdout).toMatch(new RegExp(`${id}\\s+active\\s+${queue.replaceAll(".", "\\.")}\\s+aws_sqs`));
+
+    // Update: ordering off, another queue; the external id stays.
+    const other = "https://sqs.us-east-1.amazonaws.com/123456789012/cli-other";
+    const updated = await hookrelay([
+      "endpoints",
+      "update",
+      id,
+      "--queue-url",
+      other,
+      "--ordering",
+      "none",
+      "--json",
+    ]);
+    expect(updated.code, updated.stderr).toBe(0);
+    expect(JSON.parse(updated.stdout)).toMatchObject({
+      queue_url: other,
+      ordering: "none",
+      ordering_key: null,
+      external_id: view.external_id,
+    });
+    // Usage errors before any request: a key without strict ordering, an https endpoint without a URL.
+    const keyless = await hookrelay([
+      "endpoints",
+      "update",
+      id,
+      "--ordering",
+      "none",
+      "--ordering-key",
+      "data.x",
+    ]);
+    expect(keyless.code).toBe(2);
+    expect((await hookrelay(["endpoints", "create", "--type", "https"])).code).toBe(2);
+    // A role of another shape: the API's 400, nothing created.
+    const bad = await hookrelay([
+      "endpoints",
+      "create",
+      "--type",
+      "aws_sqs",
+      "--queue-url",
+      queue,
+      "--role-arn",
+      "x",
+    ]);
+    expect(bad.code).toBe(1);
+    expect(lastLine(bad.stderr)).toMatch(/^error: (invalid_destination|validation_error) \(HTTP 400\)/);
+    expect((await hookrelay(["endpoints", "delete", id])).code).toBe(0);
   });
 
   it("publishes an event and follows its attempts", async () => {

@@ -11,9 +11,17 @@ import {
   pageQuery,
   UsageError,
 } from "./command.js";
+import {
+  destinationBody,
+  destinationOptions,
+  destinationUsage,
+  rolePolicies,
+  withoutPolicies,
+} from "./destination.js";
 import { details, pageTable } from "./output.js";
 
-const columns = ["id", "status", "url", "event_types", "label", "consecutive_failures"];
+// An AWS endpoint's url is its target (the queue URL, the ARN, s3://bucket/prefix).
+const columns = ["id", "status", "url", "type", "event_types", "label", "consecutive_failures"];
 
 const settings = {
   url: { type: "string" },
@@ -25,6 +33,7 @@ const settings = {
   "timeout-ms": { type: "string" },
   header: { type: "string", multiple: true },
   status: { type: "string" },
+  ...destinationOptions,
 } as const;
 
 /** The body fields the flags give; omitted flags are omitted (on update: kept as they are). */
@@ -44,6 +53,7 @@ function body(ctx: Context) {
     ...(intFlag(ctx, "timeout-ms") !== undefined && { timeout_ms: intFlag(ctx, "timeout-ms") }),
     ...(headers && { headers: Object.fromEntries(headers) }),
     ...(status !== undefined && { status }),
+    ...destinationBody(ctx),
   };
 }
 
@@ -63,18 +73,25 @@ export const endpointsCommands: Record<string, Command> = {
     async run(ctx) {
       const id = arg(ctx, 0, "endpoint id");
       const ep = await unwrap(ctx.client().GET("/v1/webhook-endpoints/{id}", { params: { path: { id } } }));
-      ctx.out.result(ep, () => details(ep));
+      ctx.out.result(ep, () => `${details(withoutPolicies(ep))}${rolePolicies(ep)}`);
     },
   },
   "endpoints create": {
-    usage:
-      "--url URL [--event-type T]… [--label L] [--description D] [--agent-id A] [--max-retries N] [--timeout-ms N] [--header name:value]… [--status active|disabled|paused]",
+    usage: `--url URL | --type aws_… <its target> --role-arn A  [--event-type T]… [--label L] [--description D] [--agent-id A] [--max-retries N] [--timeout-ms N] [--header name:value]… [--status active|disabled|paused] ${destinationUsage}`,
     options: settings,
     async run(ctx) {
       const url = flag(ctx, "url");
-      if (!url) throw new UsageError("missing --url");
-      const ep = await unwrap(ctx.client().POST("/v1/webhook-endpoints", { body: { url, ...body(ctx) } }));
-      ctx.out.result(ep, () => `${details(ep)}\n\nThe secret is shown only now: store it.`);
+      const fields = body(ctx);
+      const https = (flag(ctx, "type") ?? "https") === "https";
+      if (https && !url)
+        throw new UsageError("missing --url (or --type aws_… with its target and --role-arn)");
+      const create = { ...(url !== undefined && { url }), ...fields };
+      // The body is the API's union by `type`; the flags were checked above, the API checks the rest.
+      const ep = await unwrap(ctx.client().POST("/v1/webhook-endpoints", { body: create as never }));
+      ctx.out.result(
+        ep,
+        () => `${details(withoutPolicies(ep))}\n\nThe secret is shown only now: store it.${rolePolicies(ep)}`,
+      );
     },
   },
   "endpoints update": {
@@ -86,9 +103,9 @@ export const endpointsCommands: Record<string, Command> = {
       const patch = { ...(url !== undefined && { url }), ...body(ctx) };
       if (Object.keys(patch).length === 0) throw new UsageError("nothing to update: give at least one flag");
       const ep = await unwrap(
-        ctx.client().PATCH("/v1/webhook-endpoints/{id}", { params: { path: { id } }, body: patch }),
+        ctx.client().PATCH("/v1/webhook-endpoints/{id}", { params: { path: { id } }, body: patch as never }),
       );
-      ctx.out.result(ep, () => details(ep));
+      ctx.out.result(ep, () => details(withoutPolicies(ep)));
     },
   },
   "endpoints delete": {
