@@ -80,7 +80,7 @@ export interface Deps {
   fullRateWindows: Map<string, number>;
   /**
    * This process's share of EventBridge Scheduler's CreateSchedule quota for retries
-   * (core/config/capacity.ts): a retry over it waits on the queue (core/delivery/finish.ts).
+   * (core/config/capacity.ts): a retry over it waits on the queue (core/delivery/execute.ts).
    */
   retrySchedules: RateBudget;
   /** Organizations, their API keys, portal sessions, endpoints, own event types, filter counts. */

@@ -98,7 +98,7 @@ export const RETRY_SCHEDULE_SHARE = 0.4;
  * divided among every delivery invocation that can run at once (both lanes' `maximumConcurrency`).
  * Each process also keeps a burst of as much (core/lib/rate-budget.ts), so all of them together
  * ask for at most twice the share, 80 % of the quota, in any second; a retry over its process's
- * budget waits on the queue instead (core/delivery/finish.ts), never burning an attempt.
+ * budget waits on the queue instead (core/delivery/execute.ts), never burning an attempt.
  */
 export function retrySchedulesPerInstance(
   limits: Pick<ConcurrencyLimits, "deliver" | "deliverSlow">,

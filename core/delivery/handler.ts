@@ -6,33 +6,25 @@
  * Per record: parse the task, look the endpoint up (cached), count the attempt, ask
  * `decide()` whether to send, send, ask `decide()` what the outcome means. The AWS work that
  * follows (writes, health, re-sends, schedules, dead letters, visibility) is done once per
- * batch in finish.ts. The queue's own redrive (maxReceiveCount) remains the safety net for
+ * batch in execute.ts. The queue's own redrive (maxReceiveCount) remains the safety net for
  * crashed invocations.
  */
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
 import { ORDERED_START_BUDGET_MS } from "../config/index.js";
 import type { Deps } from "../deps.js";
 import { logger } from "../log/index.js";
-import {
-  type DeliveryTask,
-  type EndpointRecord,
-  type QueuedTask,
-  queuedTask,
-  taskId,
-} from "../model/index.js";
+import { type DeliveryTask, type QueuedTask, queuedTask, taskId } from "../model/index.js";
 import { parkIfAged } from "./aged.js";
 import { type AttemptResult, attemptDelivery } from "./attempt.js";
-import { entryOf, finishBatch, type Processed } from "./finish.js";
+import { entryOf, finishBatch, type Processed } from "./execute.js";
+import { executeNow, passGates } from "./execute-now.js";
 import { earlyWrites } from "./log-writes.js";
 import { type DeliveryOutcome, publishDeliveryMetrics } from "./metrics.js";
 import { processInOrder } from "./ordered.js";
 import { withBody } from "./pointer.js";
-import { openUntil } from "./policy/breaker.js";
-import type { DecideContext, Decision, Lane, Task } from "./policy/decide.js";
+import type { DecideContext, Lane, Task } from "./policy/decide.js";
+import { type Effect, effectOf, effectsOf, queueEffect } from "./policy/effects.js";
 import { decideInLane as decide } from "./policy/ordered.js";
-import { admit } from "./rate-limit.js";
-import { moveToSlowLane } from "./slow-lane.js";
-import { wakeWhenHalfOpen } from "./wake.js";
 
 export interface DeliveryHandlerOptions {
   /** Which lane this handler serves (default: the shared one). */
@@ -89,30 +81,26 @@ async function processRecord(deps: Deps, record: SQSRecord, opts: Options): Prom
   const task: Task = parsed.task;
   const endpoint = await deps.endpoints.cached(task.org_id, task.endpoint_id);
   const counted = await attemptNumber(deps, task, record);
-  if (counted === "done" || !(await claimed(deps, task))) {
-    return { record, task, decision: { action: { kind: "ack" }, records: {} } };
-  }
+  if (counted === "done" || !(await claimed(deps, task))) return { record, task, effects: [{ kind: "ack" }] };
   const { early, ...policy } = opts;
   const ctx: DecideContext = { ...policy, ...counted, now: deps.now(), config: deps.config };
 
   // Near SQS's retention: parked and resumed as a fresh message (policy/queue-age.ts).
   const aged = await parkIfAged(deps, record, task, endpoint, ctx);
-  if (aged) return { record, task, endpoint, decision: aged };
-  const before = decide(task, endpoint, null, ctx);
-  if (before.action.kind !== "send") return { record, task, endpoint, decision: before };
-  // The gates a send passes (I/O); what a closed one means is decide's (policy/decide.ts).
+  if (aged) return { record, task, endpoint, effects: effectsOf(aged, null) };
+  const before = effectsOf(decide(task, endpoint, null, ctx), null);
+  const send = effectOf(before, "send");
+  if (!send) return { record, task, endpoint, effects: before };
+  // What a closed gate, or a payload gone, means is decide's (policy/decide.ts `gate`).
   const gated = (gate: DecideContext["gate"]): Processed => ({
     record,
     task,
     endpoint,
-    decision: decide(task, endpoint, null, { ...ctx, gate }),
+    effects: effectsOf(decide(task, endpoint, null, { ...ctx, gate }), null),
   });
-  const admission = await admit(deps, endpoint!, ctx.now, ctx.random);
-  if (!admission) return gated("rate-limited");
-  if (before.action.probe && !(await wonProbe(deps, endpoint!, ctx))) {
-    await admission.release(ctx.now, false);
-    return gated("probe-lost");
-  }
+  const gates = await passGates(deps, before, endpoint!, ctx);
+  if ("closed" in gates) return gated(gates.closed);
+  const { admission } = gates;
   // A pointer's body is read back only for the request (pointer.ts): a task parked, deferred
   // or beaten to the probe goes round without it, and without a read.
   const full = await withBody(deps, task);
@@ -125,16 +113,16 @@ async function processRecord(deps: Deps, record: SQSRecord, opts: Options): Prom
     });
     return gated(full.gone);
   }
-  const result = await attemptDelivery(deps, endpoint!, full, ctx.attempt, before.action.timeoutMs).finally(
-    () => admission.release(deps.now(), true),
+  const result = await attemptDelivery(deps, endpoint!, full, ctx.attempt, send.timeoutMs).finally(() =>
+    admission.release(deps.now(), true),
   );
-  const after = decide(full, endpoint, result.outcome, ctx);
-  if (after.records.endpoint === "slow")
-    await moveToSlowLane(deps, endpoint!, ctx.now, "an attempt ran into the shared lane's budget");
+  const after = effectsOf(decide(full, endpoint, result.outcome, ctx), result.outcome);
+  await executeNow(deps, after, endpoint!, ctx.now);
   logOutcome(full, ctx.attempt, result, after);
-  const done: Processed = { record, task: full, endpoint, decision: after, result };
+  const done: Processed = { record, task: full, endpoint, effects: after, result };
   // A success is in the log before a long batch ends (log-writes.ts earlyWrites).
-  const entry = after.records.delivery?.status === "succeeded" ? entryOf(deps, done) : undefined;
+  const entry =
+    effectOf(after, "record_delivery")?.update.status === "succeeded" ? entryOf(deps, done) : undefined;
   if (!entry) return done;
   early.add(entry);
   return { ...done, entry };
@@ -186,17 +174,7 @@ async function claimed(deps: Deps, task: Task): Promise<boolean> {
   return mine;
 }
 
-/** Half-open: one task (in any process) claims the probe; the claim re-arms the breaker. */
-async function wonProbe(deps: Deps, endpoint: EndpointRecord, ctx: DecideContext): Promise<boolean> {
-  const next = openUntil(ctx.now, deps.config.isolation, endpoint).toISOString();
-  const won = await deps.healthStore.claimProbe(endpoint, { seen: endpoint.breaker_open_until!, next });
-  deps.endpoints.invalidate(endpoint.org_id);
-  // Should the probe fail, the breaker stays open until `next`: its wake-up, if it needs one.
-  if (won) await wakeWhenHalfOpen(deps, { ...endpoint, breaker_open_until: next });
-  return won;
-}
-
-function logOutcome(task: DeliveryTask, attempt: number, result: AttemptResult, d: Decision): void {
+function logOutcome(task: DeliveryTask, attempt: number, result: AttemptResult, effects: Effect[]): void {
   if (result.outcome.ok) return;
   logger.info("delivery attempt failed", {
     org_id: task.org_id,
@@ -205,7 +183,7 @@ function logOutcome(task: DeliveryTask, attempt: number, result: AttemptResult, 
     attempt,
     status: result.outcome.status,
     error: result.outcome.error,
-    next: d.action.kind,
+    next: queueEffect(effects)?.kind,
   });
 }
 
@@ -229,14 +207,15 @@ function outcomeOf(p: Processed): DeliveryOutcome {
   if (p.fail) return { kind: "fail" };
   // Not the receiver's doing: a task this service wrote and cannot read (alarmed, docs/operations.md).
   if (p.invalid !== undefined) return { kind: "invalid" };
-  const action = p.decision!.action;
+  const action = queueEffect(p.effects)!;
   const latencyMs = p.result?.outcome.latencyMs;
-  if (action.kind === "dead-letter") return { kind: "dead-lettered", latencyMs };
+  if (action.kind === "dead_letter") return { kind: "dead-lettered", latencyMs };
   if (action.kind === "resend" && action.why === "park") return { kind: "parked" };
   if (action.kind === "resend" && action.why === "rate") return { kind: "rate-limited" };
   if (action.kind === "resend" && action.why === "wait") return { kind: "waiting" };
   if (action.kind === "resend" && action.why === "slow") return { kind: "moved-to-slow-lane", latencyMs };
-  if (!p.result && p.decision!.records.delivery?.status === "skipped") return { kind: "parked" };
+  if (!p.result && effectOf(p.effects, "record_delivery")?.update.status === "skipped")
+    return { kind: "parked" };
   if (!p.result) return { kind: "abandoned" };
   return { kind: p.result.outcome.ok ? "succeeded" : "attempt-failed", latencyMs };
 }

@@ -9,7 +9,8 @@
  * (ORDERED_START_BUDGET_MS, core/config/ordered.ts); the rest go back the same way.
  */
 import type { SQSRecord } from "aws-lambda";
-import type { Processed } from "./finish.js";
+import type { Processed } from "./execute.js";
+import { queueEffect } from "./policy/effects.js";
 
 export async function processInOrder(
   records: SQSRecord[],
@@ -44,6 +45,6 @@ export async function processInOrder(
 function finished(p: Processed): boolean {
   if (p.fail) return false;
   if (p.invalid !== undefined || p.log) return true;
-  const kind = p.decision?.action.kind;
-  return kind === "ack" || kind === "dead-letter";
+  const kind = queueEffect(p.effects)?.kind;
+  return kind === "ack" || kind === "dead_letter";
 }

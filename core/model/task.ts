@@ -20,7 +20,7 @@ export const queuedTask = deliveryTask.extend({
   body: z.string().optional(),
   /**
    * Not to be tried before this time (ISO): a retry waiting on the queue, re-sent with delays of
-   * at most 15 min until then, because the scheduler could not take it (core/delivery/finish.ts).
+   * at most 15 min until then, because the scheduler could not take it (core/delivery/execute.ts).
    */
   due_at: z.string().datetime({ offset: true }).optional(),
   /**

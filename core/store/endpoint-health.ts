@@ -194,7 +194,7 @@ export interface Probe {
 
 /**
  * The health writes the delivery engine makes (core/delivery/health.ts, handler.ts,
- * finish.ts, maintenance.ts), each conditional as described above: false (or undefined)
+ * execute.ts, maintenance.ts), each conditional as described above: false (or undefined)
  * when the endpoint is gone or no longer in the state the write transitions from.
  */
 export interface HealthStore {

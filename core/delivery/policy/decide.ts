@@ -171,7 +171,7 @@ function afterRequest(task: Task, endpoint: EndpointRecord, outcome: Outcome, ct
   }
   const stop = stopOf(outcome);
   if (stop?.kind === "disable") {
-    // Disabled by the executor (finish.ts); the delivery is parked until it is re-enabled.
+    // Disabled by the executor (execute.ts); the delivery is parked until it is re-enabled.
     const delivery = closed("skipped", ctx.attempt, stop.reason, stop.by === "gone" ? 410 : outcome.status);
     return { action: { kind: "ack" }, records: { delivery, attempt: {}, endpoint: "disable" } };
   }

@@ -14,7 +14,7 @@ export const GONE = "410 Gone: the receiver asked to stop; re-enable to resume";
 export const TARGET_DELETED = "the AWS target no longer exists; re-enable once it is back";
 
 export type Stop =
-  /** finish.ts disables the endpoint with GONE or TARGET_DELETED, by the attempt's failure. */
+  /** execute.ts disables the endpoint with GONE or TARGET_DELETED, by the attempt's failure. */
   { kind: "disable"; by: "gone" | "target_deleted"; reason: string } | { kind: "give-up"; reason: string };
 
 export function stopOf(outcome: Pick<SendOutcome, "failure" | "error">): Stop | null {
@@ -39,4 +39,16 @@ export function stopOf(outcome: Pick<SendOutcome, "failure" | "error">): Stop | 
     return { kind: "give-up", reason: `not retried: ${outcome.error ?? "failed"}` };
   }
   return null;
+}
+
+/** How the endpoint is disabled: by whom (its operational event) and its `last_error`. */
+export interface Disable {
+  by: "gone" | "target_deleted";
+  lastError: string;
+}
+
+/** Why a stop disables the endpoint: a 410 Gone, or its AWS target was deleted. */
+export function disableOf(outcome: Pick<SendOutcome, "failure" | "error">): Disable {
+  if (outcome.failure?.kind !== "target-missing") return { by: "gone", lastError: GONE };
+  return { by: "target_deleted", lastError: `${TARGET_DELETED} (${outcome.error ?? "not found"})` };
 }

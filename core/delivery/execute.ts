@@ -1,8 +1,10 @@
 /**
- * The AWS work of one delivery batch, done once after every record was decided:
+ * The one executor of the delivery policy's effects (policy/effects.ts): what a batch's records
+ * were decided to do, carried out once after every record was decided (the effects a record
+ * needs at once, its send's gates and a move to the slow lane, are execute-now.ts's):
  * - delivery-log items (an attempt and the state it leads to are one item): BatchWriteItem;
  * - endpoint health: at most one update per endpoint per batch (which may open its breaker);
- * - 410 Gone: the endpoint disabled;
+ * - `disable` (410 Gone, an AWS target deleted): the endpoint disabled;
  * - re-sends (parked tasks, retries waiting 1-15 min, moves to the slow lane): one
  *   SendMessageBatch per 10, with DelaySeconds, so the wait is not held in flight;
  * - longer waits: a scheduler entry, within this process's share of the quota (else the task
@@ -22,8 +24,9 @@ import type { AttemptResult } from "./attempt.js";
 import { applyHealth, flushHeldHealth, type HealthObservation } from "./health.js";
 import { type LogWrite, writeLog } from "./log-writes.js";
 import { pointerOf, retryEntry } from "./pointer.js";
-import { type Decision, GONE, type Lane, type Resend, type Task } from "./policy/decide.js";
-import { TARGET_DELETED } from "./policy/stop.js";
+import type { Lane, Resend, Task } from "./policy/decide.js";
+import { type Effect, effectOf, type QueueEffect, queueEffect } from "./policy/effects.js";
+import type { Disable } from "./policy/stop.js";
 import { deliveryEntry } from "./records.js";
 
 export interface Processed {
@@ -35,7 +38,8 @@ export interface Processed {
   /** The task as decided on (a pointer, without its body, unless a request was made). */
   task?: Task;
   endpoint?: EndpointRecord;
-  decision?: Decision;
+  /** What the policy decided for it (policy/effects.ts), carried out here. */
+  effects?: Effect[];
   result?: AttemptResult;
   /** A delivery-log entry an earlier batch could not write, carried by this message (log-writes.ts). */
   log?: DeliveryLogEntry;
@@ -52,7 +56,7 @@ const queueOf = (lane: Lane) => QUEUES[lane];
 
 export async function finishBatch(deps: Deps, processed: Processed[], lane: Lane): Promise<string[]> {
   const failures: string[] = processed.filter((p) => p.fail).map((p) => p.record.messageId);
-  const decided = processed.filter((p) => p.decision && p.task);
+  const decided = processed.filter((p) => p.effects && p.task);
   // Records first: a retry held on its message counts its attempt from the delivery record,
   // which must be written before the message can come back.
   failures.push(...(await writeRecords(deps, processed, lane)));
@@ -82,26 +86,27 @@ async function writeRecords(deps: Deps, processed: Processed[], lane: Lane): Pro
  * if one was made. None without a new state (a move to the slow lane is no attempt).
  */
 export function entryOf(deps: Clock, p: Processed): DeliveryLogEntry | undefined {
-  const delivery = p.decision?.records.delivery;
-  if (!delivery || !p.task) return undefined;
-  const logged = p.decision!.records.attempt;
+  const record = effectOf(p.effects, "record_delivery");
+  if (!record || !p.task) return undefined;
+  const logged = record.attempt;
   const attempt =
     logged && p.result ? { ...p.result.record, error: logged.error ?? p.result.record.error } : undefined;
-  return deliveryEntry(deps, p.task, attempt ? { ...delivery, attempt } : delivery);
+  return deliveryEntry(deps, p.task, attempt ? { ...record.update, attempt } : record.update);
 }
 
 async function updateEndpoints(deps: Deps, decided: Processed[]): Promise<void> {
   const byEndpoint = new Map<string, { endpoint: EndpointRecord; observations: HealthObservation[] }>();
   const gone = new Map<string, { e: EndpointRecord; why: Disable }>();
   for (const p of decided) {
-    const { records } = p.decision!;
     if (!p.endpoint || !p.result) continue;
     const key = `${p.endpoint.org_id}/${p.endpoint.id}`;
-    if (records.endpoint === "disable") gone.set(key, { e: p.endpoint, why: disableOf(p.result) });
-    if (!records.health) continue;
+    const disable = effectOf(p.effects, "disable");
+    if (disable) gone.set(key, { e: p.endpoint, why: disable });
+    const health = effectOf(p.effects, "record_health");
+    if (!health) continue;
     const group = byEndpoint.get(key) ?? { endpoint: p.endpoint, observations: [] };
     group.observations.push({
-      ok: records.health.ok,
+      ok: health.ok,
       at: p.result.startedAt,
       error: p.result.outcome.error,
       test: p.task?.trigger === "test",
@@ -129,17 +134,6 @@ async function updateEndpoints(deps: Deps, decided: Processed[]): Promise<void> 
   );
 }
 
-interface Disable {
-  by: "gone" | "target_deleted";
-  lastError: string;
-}
-
-/** Why the decision disables the endpoint: a 410 Gone, or its AWS target was deleted (policy/stop.ts). */
-function disableOf(result: AttemptResult): Disable {
-  if (result.outcome.failure?.kind !== "target-missing") return { by: "gone", lastError: GONE };
-  return { by: "target_deleted", lastError: `${TARGET_DELETED} (${result.outcome.error ?? "not found"})` };
-}
-
 /** Dead letters, re-sends, schedules and visibility changes; returns the ids kept on the queue. */
 async function queueWork(deps: Deps, processed: Processed[], lane: Lane): Promise<string[]> {
   const kept: string[] = [];
@@ -161,10 +155,10 @@ async function queueWork(deps: Deps, processed: Processed[], lane: Lane): Promis
       hold.push({ ...handle(p), seconds: 0 });
       continue;
     }
-    const action = p.decision?.action;
+    const action = queueEffect(p.effects);
     if (!action) continue;
-    if (action.kind === "dead-letter") letters.push(letterOf(p, action.reason, action.attempts));
-    else if (action.kind === "visibility") hold.push({ ...handle(p), seconds: action.seconds });
+    if (action.kind === "dead_letter") letters.push(letterOf(p, action.reason, action.attempts));
+    else if (action.kind === "retry_visibility") hold.push({ ...handle(p), seconds: action.seconds });
     else if (action.kind === "resend") resend(p, action);
     else if (action.kind === "schedule")
       schedules.push(
@@ -250,8 +244,8 @@ function letterOf(p: Processed, reason: string, attempts: number): DeadLetter {
 function emitDeadLettered(deps: Deps, processed: Processed[], notLettered: Set<string>): Promise<void> {
   const now = deps.now();
   const events = processed.flatMap((p) => {
-    const action = p.decision?.action;
-    if (action?.kind !== "dead-letter" || !p.task || notLettered.has(p.record.messageId)) return [];
+    const action = queueEffect(p.effects);
+    if (action?.kind !== "dead_letter" || !p.task || notLettered.has(p.record.messageId)) return [];
     return [messageDeadLettered(p.task, action.reason, action.attempts, p.result?.startedAt ?? now)];
   });
   return emitOperational(deps, events);
@@ -267,7 +261,7 @@ function emitDeadLettered(deps: Deps, processed: Processed[], notLettered: Set<s
 async function scheduleRetry(
   deps: Deps,
   p: Processed,
-  action: Extract<Decision["action"], { kind: "schedule" }>,
+  action: Extract<QueueEffect, { kind: "schedule" }>,
 ): Promise<boolean> {
   if (!deps.retrySchedules.take(deps.now().getTime())) return false;
   try {

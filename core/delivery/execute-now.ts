@@ -1,0 +1,57 @@
+/**
+ * The effects of the delivery policy (policy/effects.ts) a record needs carried out at once,
+ * not with its batch (execute.ts): the gates its send must pass before the request (a slot of
+ * the endpoint's rate window, the half-open probe's claim), and a move of its endpoint to the
+ * slow lane, which the other pollers of this process must see now. The policy says what a
+ * closed gate means (decide.ts `gate`).
+ */
+import type { Deps } from "../deps.js";
+import type { EndpointRecord } from "../model/index.js";
+import { openUntil } from "./policy/breaker.js";
+import type { DecideContext } from "./policy/decide.js";
+import { type Effect, effectOf } from "./policy/effects.js";
+import { type Admission, admit } from "./rate-limit.js";
+import { moveToSlowLane } from "./slow-lane.js";
+import { wakeWhenHalfOpen } from "./wake.js";
+
+/** The gates passed (the slot to release once the request is over), or the one that closed. */
+export type Gates = { admission: Admission } | { closed: NonNullable<DecideContext["gate"]> };
+
+export async function passGates(
+  deps: Deps,
+  effects: readonly Effect[],
+  endpoint: EndpointRecord,
+  ctx: Pick<DecideContext, "now" | "random">,
+): Promise<Gates> {
+  const none: Admission = { release: async () => {} };
+  const admission = effectOf(effects, "rate_limit_write")
+    ? await admit(deps, endpoint, ctx.now, ctx.random)
+    : none;
+  if (!admission) return { closed: "rate-limited" };
+  if (effectOf(effects, "claim_probe") && !(await wonProbe(deps, endpoint, ctx.now))) {
+    await admission.release(ctx.now, false);
+    return { closed: "probe-lost" };
+  }
+  return { admission };
+}
+
+/** Half-open: one task (in any process) claims the probe; the claim re-arms the breaker. */
+async function wonProbe(deps: Deps, endpoint: EndpointRecord, now: Date): Promise<boolean> {
+  const next = openUntil(now, deps.config.isolation, endpoint).toISOString();
+  const won = await deps.healthStore.claimProbe(endpoint, { seen: endpoint.breaker_open_until!, next });
+  deps.endpoints.invalidate(endpoint.org_id);
+  // Should the probe fail, the breaker stays open until `next`: its wake-up, if it needs one.
+  if (won) await wakeWhenHalfOpen(deps, { ...endpoint, breaker_open_until: next });
+  return won;
+}
+
+/** The effects of a record after its request that cannot wait for the batch. */
+export async function executeNow(
+  deps: Deps,
+  effects: readonly Effect[],
+  endpoint: EndpointRecord,
+  now: Date,
+): Promise<void> {
+  const move = effectOf(effects, "move_slow_lane");
+  if (move) await moveToSlowLane(deps, endpoint, now, move.why);
+}

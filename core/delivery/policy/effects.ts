@@ -1,0 +1,97 @@
+/**
+ * The delivery policy's verdict as a list of effects (pure: no I/O, no clock): what the one
+ * executor (core/delivery/execute.ts) carries out for a task, in this order. `decide` says
+ * what a task's situation means (decide.ts, its table in test/delivery/decide.unit.test.ts);
+ * `effectsOf` says what is done about it, so no module below the policy chooses anything.
+ *
+ * Before a request: the gates a send must pass (a slot of the endpoint's rate window, the
+ * half-open probe's claim), then the send. After it, or instead of it: the delivery record
+ * (with the attempt's log item), what the endpoint's health sees, a change of the endpoint
+ * (to the slow lane, disabled), and exactly one queue effect (ack, a short wait on the
+ * message's visibility, a re-send, a schedule, the DLQ).
+ */
+import type { DeliveryUpdate } from "../records.js";
+import type { Action, Decision, Outcome, Resend, Task } from "./decide.js";
+import { type Disable, disableOf } from "./stop.js";
+
+/** What happens to the task's message: one per task. */
+export type QueueEffect =
+  | { kind: "ack" }
+  /** Back on this message after `seconds` (partial batch failure + visibility timeout). */
+  | { kind: "retry_visibility"; seconds: number }
+  /** Acknowledged, and `task` sent to a lane's queue after `delaySeconds`. */
+  | Resend
+  /** Acknowledged, and `task` re-sent by the scheduler at `at`; when it cannot take it, `orWait`. */
+  | { kind: "schedule"; at: Date; task: Task; orWait: Resend }
+  | { kind: "dead_letter"; reason: string; attempts: number };
+
+export type Effect =
+  /** Take a slot of the endpoint's rate window before sending (core/delivery/rate-limit.ts). */
+  | { kind: "rate_limit_write" }
+  /** Claim the half-open breaker's one probe before sending (it re-arms the breaker). */
+  | { kind: "claim_probe" }
+  /** Make the request, waiting at most `timeoutMs`. */
+  | { kind: "send"; timeoutMs: number }
+  /** The delivery's new state; `attempt`: with the attempt's log item (this error instead of the outcome's). */
+  | { kind: "record_delivery"; update: DeliveryUpdate; attempt?: { error?: string } }
+  /** What the endpoint's health sees of the attempt (core/delivery/health.ts). */
+  | { kind: "record_health"; ok: boolean }
+  /** Move the endpoint to the slow lane now (its other tasks must see it at once). */
+  | { kind: "move_slow_lane"; why: string }
+  /** Disable the endpoint (410 Gone, its AWS target deleted). */
+  | ({ kind: "disable" } & Disable)
+  | QueueEffect;
+
+/** Why an attempt cut at the shared lane's budget moves its endpoint. */
+export const CUT_BY_BUDGET = "an attempt ran into the shared lane's budget";
+
+/** The effects of a decision (`outcome`: the request's, when one was made). */
+export function effectsOf(decision: Decision, outcome: Outcome | null): Effect[] {
+  const { action, records } = decision;
+  if (action.kind === "send") {
+    return [
+      { kind: "rate_limit_write" },
+      ...(action.probe ? [{ kind: "claim_probe" } as const] : []),
+      { kind: "send", timeoutMs: action.timeoutMs },
+    ];
+  }
+  const effects: Effect[] = [];
+  if (records.delivery) {
+    effects.push({
+      kind: "record_delivery",
+      update: records.delivery,
+      ...(records.attempt ? { attempt: records.attempt } : {}),
+    });
+  }
+  if (records.health) effects.push({ kind: "record_health", ok: records.health.ok });
+  if (records.endpoint === "slow") effects.push({ kind: "move_slow_lane", why: CUT_BY_BUDGET });
+  if (records.endpoint === "disable" && outcome) effects.push({ kind: "disable", ...disableOf(outcome) });
+  effects.push(queueEffectOf(action));
+  return effects;
+}
+
+function queueEffectOf(action: Exclude<Action, { kind: "send" }>): QueueEffect {
+  switch (action.kind) {
+    case "visibility":
+      return { kind: "retry_visibility", seconds: action.seconds };
+    case "dead-letter":
+      return { kind: "dead_letter", reason: action.reason, attempts: action.attempts };
+    default:
+      return action;
+  }
+}
+
+/** The effect of this kind in the list, if any. */
+export function effectOf<K extends Effect["kind"]>(
+  effects: readonly Effect[] | undefined,
+  kind: K,
+): Extract<Effect, { kind: K }> | undefined {
+  return effects?.find((e): e is Extract<Effect, { kind: K }> => e.kind === kind);
+}
+
+const QUEUE_KINDS = new Set<Effect["kind"]>(["ack", "retry_visibility", "resend", "schedule", "dead_letter"]);
+
+/** The one queue effect of a decided task. */
+export function queueEffect(effects: readonly Effect[] | undefined): QueueEffect | undefined {
+  return effects?.find((e): e is QueueEffect => QUEUE_KINDS.has(e.kind));
+}
