@@ -52,6 +52,7 @@ export function pill(status: string): HTMLElement {
     "active",
     "disabled",
     "failing",
+    "paused",
     "succeeded",
     "failed",
     "pending",

@@ -75,21 +75,26 @@ function settings(ep: Endpoint): HTMLElement {
 
 function actions(ep: Endpoint, ctx: Ctx): HTMLElement {
   const disabled = ep.status === "disabled";
-  return h(
-    "div",
-    { class: "actions" },
-    h("a", { class: "button", href: "#", onclick: link(ctx, `/endpoints/${ep.id}/edit`) }, "Edit"),
+  const paused = ep.status === "paused";
+  const setStatus = (status: Endpoint["status"], label: string) =>
     h(
       "button",
       {
         type: "button",
         onclick: async () => {
-          await ctx.api.patch(`/webhook-endpoints/${ep.id}`, { status: disabled ? "active" : "disabled" });
+          await ctx.api.patch(`/webhook-endpoints/${ep.id}`, { status });
           ctx.rerender();
         },
       },
-      disabled ? "Enable" : "Disable",
-    ),
+      label,
+    );
+  return h(
+    "div",
+    { class: "actions" },
+    h("a", { class: "button", href: "#", onclick: link(ctx, `/endpoints/${ep.id}/edit`) }, "Edit"),
+    // Pause holds what arrives and sends it on resume; disable skips it (docs/delivery.md).
+    paused ? setStatus("active", "Resume") : disabled ? null : setStatus("paused", "Pause"),
+    disabled ? setStatus("active", "Enable") : setStatus("disabled", "Disable"),
     confirmButton(
       "Delete",
       "Delete this endpoint? Delivery stops at once and pending retries are abandoned. This cannot be undone.",

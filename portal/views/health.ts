@@ -9,6 +9,9 @@ import { card, fmtTime, h, svg } from "../dom.js";
 
 function state(ep: Endpoint): string {
   if (ep.status === "disabled") return "Disabled: no deliveries are made until it is enabled again.";
+  if (ep.status === "paused") {
+    return "Paused: nothing is sent and nothing counts as a failure; events are held and delivered when it is resumed.";
+  }
   if (ep.status === "failing") {
     return `Failing since ${fmtTime(ep.failing_since)}: every delivery has failed for a day. It is disabled automatically if failures continue.`;
   }

@@ -199,6 +199,38 @@ describe("a full session", () => {
   }, 180_000);
 });
 
+describe("pause", () => {
+  it("pauses and resumes an endpoint: status paused, held events delivered on resume", async () => {
+    const ep = await api("POST", "/v1/webhook-endpoints", { url: receiver.url, label: "Pausable" });
+    const s = await session();
+    const page = await context.newPage();
+    await page.goto(`${s.url}&page=/endpoints/${ep.body.id}`);
+    await page.getByRole("heading", { name: "Pausable" }).waitFor();
+    await page.getByRole("button", { name: "Pause" }).click();
+    await page.getByRole("button", { name: "Resume" }).waitFor(WAIT);
+    expect(await page.locator(".bar .pill").textContent()).toBe("paused");
+    await expect.poll(() => page.getByTestId("health").textContent(), WAIT).toContain("Paused:");
+    expect((await api("GET", `/v1/webhook-endpoints/${ep.body.id}`)).body.status).toBe("paused");
+    // An event published while paused is held: no request until the endpoint is resumed.
+    const before = receiver.requests.length;
+    const ev = await api("POST", "/v1/events", { type: "webhook.test", data: { paused: true } });
+    expect(ev.status).toBe(202);
+    await expect
+      .poll(async () => (await api("GET", `/v1/events/${ev.body.id}`)).body.deliveries?.[0]?.status, WAIT)
+      .toBe("skipped");
+    expect(receiver.requests.length).toBe(before);
+    await page.getByRole("button", { name: "Resume" }).click();
+    await page.getByRole("button", { name: "Pause" }).waitFor(WAIT);
+    expect(await page.locator(".bar .pill").textContent()).toBe("active");
+    await waitFor(() => receiver.requests.some((r) => r.body.includes(ev.body.id)), {
+      what: "the held event delivered after the resume",
+      timeoutMs: 60_000,
+    });
+    await screenshot(page, "11-resumed-endpoint");
+    await page.close();
+  }, 120_000);
+});
+
 describe("a view-only session", () => {
   it("shows no write control, and the API refuses its writes", async () => {
     const ep = await api("POST", "/v1/webhook-endpoints", { url: receiver.url, label: "Read-only view" });
@@ -209,6 +241,7 @@ describe("a view-only session", () => {
     await page.getByTestId("health").waitFor();
     for (const name of [
       "Edit",
+      "Pause",
       "Disable",
       "Delete",
       "Reveal secret",
