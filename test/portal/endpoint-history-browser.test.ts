@@ -4,53 +4,20 @@
  * (`last_verified_at`, `last_error_at`), and shows the error's text as text: markup in it is
  * never parsed.
  */
-import { randomBytes } from "node:crypto";
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { generateApiKey } from "../../core/auth/keys.js";
-import { bootstrapOrg } from "../../core/orgs/index.js";
-import type { LocalStack } from "../../local/stack.js";
-import type { JsonBody } from "../support/api.js";
-import { launchBrowser } from "../support/browser.js";
-import { startTestLocalStack } from "../support/local-stack.js";
-import { type Receiver, startReceiver } from "../support/receiver.js";
+import { describe, expect, it } from "vitest";
+import { portalHarness } from "../support/portal-harness.js";
 import { waitFor } from "../support/wait.js";
 
-const orgId = `org_history${randomBytes(4).toString("hex")}`;
-const apiKey = generateApiKey("test");
+const h = portalHarness("history");
+const { api } = h;
 const WAIT = { timeout: 30_000 };
 const MARKUP = `<img src=x data-injected="1"> HTTP 500`;
-let stack: LocalStack;
-let browser: Browser;
-let receiver: Receiver;
-
-beforeAll(async () => {
-  stack = await startTestLocalStack({});
-  await bootstrapOrg(stack.deps, { orgId, name: "History", apiKey });
-  receiver = await startReceiver();
-  browser = await launchBrowser();
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await receiver?.close();
-  await stack?.stop();
-});
-
-async function api(method: string, path: string, body?: unknown) {
-  const res = await fetch(`${stack.url}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${apiKey}`, "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, body: (await res.json().catch(() => null)) as JsonBody };
-}
 
 const view = async (id: string) => (await api("GET", `/v1/webhook-endpoints/${id}`)).body;
 
 describe("portal: an endpoint's verification and last error", () => {
   it("shows last_verified_at and last_error_at, and the error as text", { timeout: 180_000 }, async () => {
-    const ep = await api("POST", "/v1/webhook-endpoints", { url: receiver.url, max_retries: 0 });
+    const ep = await api("POST", "/v1/webhook-endpoints", { url: h.receiver.url, max_retries: 0 });
     expect(ep.status).toBe(201);
     const id = ep.body.id as string;
 
@@ -61,18 +28,18 @@ describe("portal: an endpoint's verification and last error", () => {
       what: "last_verified_at",
     });
     // Then a failure: the receiver answers 500.
-    receiver.setPlan([], { status: 500 });
+    h.receiver.setPlan([], { status: 500 });
     expect((await api("POST", "/v1/events", { type: "telephony.complete", data: {} })).status).toBe(202);
     const failedAt = await waitFor(async () => (await view(id)).last_error_at ?? undefined, {
       timeoutMs: 60_000,
       what: "last_error_at",
     });
     // The error's text as a receiver-influenced string with markup in it (written to the table).
-    await stack.deps.endpointStore.patch(orgId, id, { last_error: MARKUP });
+    await h.stack.deps.endpointStore.patch(h.orgId, id, { last_error: MARKUP });
 
     const s = await api("POST", "/v1/portal-sessions", {});
     expect(s.status).toBe(201);
-    const page = await browser.newPage();
+    const page = await h.browser.newPage();
     await page.goto(`${s.body.url as string}&page=/endpoints/${id}`);
     await page.getByTestId("last-verified").waitFor(WAIT);
     const shown = (iso: string) =>

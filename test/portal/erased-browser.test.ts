@@ -5,51 +5,19 @@
  * receiver's response body stored with the attempt.
  */
 import { randomBytes } from "node:crypto";
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { generateApiKey } from "../../core/auth/keys.js";
-import { bootstrapOrg } from "../../core/orgs/index.js";
-import type { LocalStack } from "../../local/stack.js";
-import type { JsonBody } from "../support/api.js";
-import { launchBrowser } from "../support/browser.js";
-import { startTestLocalStack } from "../support/local-stack.js";
-import { type Receiver, startReceiver } from "../support/receiver.js";
+import { describe, expect, it } from "vitest";
+import { portalHarness } from "../support/portal-harness.js";
 import { waitFor } from "../support/wait.js";
 
 const MARK = `mark-${randomBytes(6).toString("hex")}`;
-const orgId = `org_erased${randomBytes(4).toString("hex")}`;
-const apiKey = generateApiKey("test");
+// Echoes the body it got: the attempt log stores the marker in the response body.
+const h = portalHarness("erased", { plan: (req) => ({ status: 200, body: req.body }) });
+const { api } = h;
 const WAIT = { timeout: 30_000 };
-let stack: LocalStack;
-let browser: Browser;
-let receiver: Receiver;
-
-beforeAll(async () => {
-  stack = await startTestLocalStack({});
-  await bootstrapOrg(stack.deps, { orgId, name: "Erased", apiKey });
-  // Echoes the body it got: the attempt log stores the marker in the response body.
-  receiver = await startReceiver({ plan: (req) => ({ status: 200, body: req.body }) });
-  browser = await launchBrowser();
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await receiver?.close();
-  await stack?.stop();
-});
-
-async function api(method: string, path: string, body?: unknown) {
-  const res = await fetch(`${stack.url}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${apiKey}`, "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, body: (await res.json().catch(() => null)) as JsonBody };
-}
 
 describe("portal and erasure", () => {
   it("shows the retention, then nothing of an erased payload", { timeout: 180_000 }, async () => {
-    const ep = await api("POST", "/v1/webhook-endpoints", { url: receiver.url });
+    const ep = await api("POST", "/v1/webhook-endpoints", { url: h.receiver.url });
     expect(ep.status).toBe(201);
     const pub = await api("POST", "/v1/events", {
       type: "telephony.complete",
@@ -64,7 +32,7 @@ describe("portal and erasure", () => {
     const attempt = (await api("GET", `/v1/events/${id}/attempts`)).body.data[0] as { id: string };
     const s = await api("POST", "/v1/portal-sessions", {});
     expect(s.status).toBe(201);
-    const page = await browser.newPage();
+    const page = await h.browser.newPage();
     const url = s.body.url as string;
 
     await page.goto(`${url}&page=/messages/${id}`);
