@@ -7,9 +7,6 @@
  */
 import { ReceiveMessageCommand } from "@aws-sdk/client-sqs";
 import { describe, expect, it } from "vitest";
-import { createDeps } from "../../core/compose.js";
-import { createScheduledHandler } from "../../core/scheduled/index.js";
-import { fireDueSchedules } from "../../core/scheduler/index.js";
 import { queueCounts } from "../../local/queues.js";
 import { createTestOrg, type TestOrg } from "../support/api.js";
 import { enqueue, putMessageOf, taskFor, waitForDelivery } from "../support/deliveries.js";
@@ -17,36 +14,14 @@ import { useHarness } from "../support/delivery.js";
 import { putEndpoint } from "../support/endpoints.js";
 import { interpose } from "../support/faults.js";
 import { waitForEmptyQueue } from "../support/queues.js";
+import { runWithRunner, type TaskRunner, taskRunner } from "../support/tasks.js";
 import { waitFor } from "../support/wait.js";
 
 // One step per run, so the watchdog's run is the one that resumes the killed step.
 const h = useHarness({ TASK_RUN_SECONDS: "0.001" });
 
-/** The scheduled-work function on a clock ahead of the real one (the watchdog needs the lease to end). */
-function runner() {
-  let ahead = 0;
-  const now = () => new Date(Date.now() + ahead);
-  const deps = createDeps(h.stack.config, { now });
-  const handler = createScheduledHandler(deps);
-  return {
-    deps,
-    advance: (ms: number) => {
-      ahead += ms;
-    },
-    fire: () => fireDueSchedules(deps, now(), handler),
-  };
-}
-
-async function runToEnd(r: ReturnType<typeof runner>, org: TestOrg, id: string) {
-  return waitFor(
-    async () => {
-      await r.fire();
-      const t = (await org.request("GET", `/v1/tasks/${id}`)).body;
-      return t.finished_at ? t : undefined;
-    },
-    { what: `task ${id} to end`, timeoutMs: 60_000 },
-  );
-}
+const runner = () => taskRunner(h.stack);
+const runToEnd = (r: TaskRunner, org: TestOrg, id: string) => runWithRunner(r, org, id, 60_000);
 
 /** How many messages a receive finds in the DLQ now (it hides none: visibility 0). */
 async function peekDlq(): Promise<number> {

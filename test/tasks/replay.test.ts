@@ -6,19 +6,16 @@
  * function drops the copies its claims refuse.
  */
 import { describe, expect, it } from "vitest";
-import { createDeps } from "../../core/compose.js";
 import type { Deps } from "../../core/deps.js";
 import { mapLimit } from "../../core/lib/index.js";
 import { newId } from "../../core/model/ids.js";
 import type { DeliveryTask } from "../../core/model/task.js";
-import { createScheduledHandler } from "../../core/scheduled/index.js";
-import { fireDueSchedules } from "../../core/scheduler/index.js";
 import { createTestOrg } from "../support/api.js";
 import { putMessageOf, taskFor } from "../support/deliveries.js";
 import { useHarness } from "../support/delivery.js";
 import { putEndpoint } from "../support/endpoints.js";
-import { interpose } from "../support/faults.js";
 import { waitForEmptyQueue } from "../support/queues.js";
+import { killAtSave, runWithRunner, type TaskRunner, taskRunner } from "../support/tasks.js";
 import { waitFor } from "../support/wait.js";
 
 // One step per run: every page is a run of its own, so a crash can land between two of them.
@@ -53,32 +50,9 @@ async function deliveriesIn(
   return tasks;
 }
 
-/** The scheduled-work function on its own clock (the watchdog needs the lease to end). */
-function runner() {
-  let clock = Date.now();
-  const deps = createDeps(h.stack.config, { now: () => new Date(clock) });
-  const handler = createScheduledHandler(deps);
-  return {
-    deps,
-    advance: (ms: number) => {
-      clock += ms;
-    },
-    fire: () => fireDueSchedules(deps, new Date(clock), handler),
-  };
-}
-
-/** Runs the task to its end: each call of the scheduled function makes the run that is due. */
-async function runToEnd(
-  r: ReturnType<typeof runner>,
-  org: Awaited<ReturnType<typeof createTestOrg>>,
-  id: string,
-) {
-  for (;;) {
-    await r.fire();
-    const t = (await org.request("GET", `/v1/tasks/${id}`)).body;
-    if (t.finished_at) return t;
-  }
-}
+const runner = () => taskRunner(h.stack);
+const runToEnd = (r: TaskRunner, org: Awaited<ReturnType<typeof createTestOrg>>, id: string) =>
+  runWithRunner(r, org, id);
 
 const ids = (requests: { headers: Record<string, unknown> }[]) =>
   requests.map((r) => String(r.headers["webhook-id"]));
@@ -108,11 +82,7 @@ describe("replay as a tracked task", { timeout: 240_000 }, () => {
     });
     await r.fire(); // 200
     // The next run sends its page, then dies before saving it.
-    const crash = interpose(r.deps.db.doc, (call) =>
-      call.command === "UpdateItemCommand" && String(call.input.UpdateExpression).includes("#done = #done")
-        ? Promise.reject(new Error("function killed"))
-        : undefined,
-    );
+    const crash = killAtSave(r);
     await expect(r.fire())
       .rejects.toThrow("function killed")
       .finally(() => crash.restore());
@@ -163,11 +133,7 @@ describe("replay as a tracked task", { timeout: 240_000 }, () => {
       done: 0,
     });
     // The next run sends its page, then dies before saving it.
-    const crash = interpose(r.deps.db.doc, (call) =>
-      call.command === "UpdateItemCommand" && String(call.input.UpdateExpression).includes("#done = #done")
-        ? Promise.reject(new Error("function killed"))
-        : undefined,
-    );
+    const crash = killAtSave(r);
     await expect(r.fire())
       .rejects.toThrow("function killed")
       .finally(() => crash.restore());
