@@ -15,9 +15,12 @@ import { createScheduledHandler } from "../core/scheduled/index.js";
 
 let handle: ReturnType<typeof createScheduledHandler> | undefined;
 
-export function handler(event: unknown, context: Pick<Context, "invokedFunctionArn">) {
+export function handler(
+  event: unknown,
+  context: Pick<Context, "invokedFunctionArn"> & Partial<Pick<Context, "awsRequestId">>,
+) {
   handle ??= createScheduledHandler(createDeps(loadConfig(withOwnArn(process.env, context))));
-  return handle(event);
+  return handle(event, context);
 }
 
 /** The environment with MAINTENANCE_FUNCTION_ARN defaulting to this function's unqualified ARN. */

@@ -15,6 +15,7 @@ import { authMiddleware } from "./auth.js";
 import { docsRoutes } from "./docs.js";
 import type { ApiEnv } from "./env.js";
 import { errorJson, toErrorResponse } from "./errors.js";
+import { requestLogContext } from "./log-context.js";
 import { describeOperationalWebhooks } from "./operational-webhooks.js";
 import { portalScopeMiddleware } from "./portal-scope.js";
 import { mountProfiles, profileAt, profileTags } from "./profiles/index.js";
@@ -133,6 +134,7 @@ function describeApi(app: OpenAPIHono<ApiEnv>): void {
 
 export function createApp(deps: Deps, options: AppOptions = {}): OpenAPIHono<ApiEnv> {
   const app = new OpenAPIHono<ApiEnv>({ defaultHook: validationHook });
+  app.use("*", requestLogContext);
 
   // Under an API profile's paths, errors answer in that profile's shape (docs/seeds.md).
   app.onError((err, c) => profileAt(c.req.path)?.error(err, c) ?? toErrorResponse(err, c));

@@ -44,12 +44,15 @@ export function ok<const S extends 200 | 201 | 202 | 204, Z extends ZodType | un
 }
 
 /**
- * The request's path and query parameters and its JSON body (`optionalBody`: one it may leave
- * out, even with `content-type: application/json`: such a route reads an empty body as `{}`).
+ * The request's path and query parameters, the headers it reads (documented; schemas that
+ * never refuse, so a header the route ignores cannot fail it), and its JSON body
+ * (`optionalBody`: one it may leave out, even with `content-type: application/json`: such a
+ * route reads an empty body as `{}`).
  */
 export interface RequestSpec {
   params?: ZodObject;
   query?: ZodObject;
+  headers?: ZodObject;
   body?: ZodType;
   optionalBody?: ZodType;
 }
@@ -88,7 +91,10 @@ export type RouteOf<M extends Method, P extends string, S extends RouteSpec> = {
   summary: string;
   security?: [];
   middleware?: MiddlewareHandler<ApiEnv>[];
-  request: Part<S["request"], "params"> & Part<S["request"], "query"> & BodyOf<S["request"]>;
+  request: Part<S["request"], "params"> &
+    Part<S["request"], "query"> &
+    Part<S["request"], "headers"> &
+    BodyOf<S["request"]>;
   responses: S["responses"];
 };
 
@@ -102,12 +108,13 @@ function defineRoute<M extends Method, P extends string, S extends RouteSpec>(
 ): RouteOf<M, P, S> {
   const { summary, description } = docs[operationId];
   const { responses } = spec;
-  const { params, query, body, optionalBody } = spec.request ?? {};
+  const { params, query, headers, body, optionalBody } = spec.request ?? {};
   // Every route whose body is optional accepts an empty one, whatever its content-type says.
   const use = [...(optionalBody ? [emptyBodyAsObject] : []), ...(spec.use ?? [])];
   const request: Record<string, unknown> = {};
   if (params) request.params = params;
   if (query) request.query = query;
+  if (headers) request.headers = headers;
   if (body) request.body = { required: true, content: json(body) };
   if (optionalBody) request.body = { required: false, content: json(optionalBody) };
   return createRoute({

@@ -2,12 +2,16 @@
  * One attempt of one task: sign for this moment, POST, and describe it as an AttemptRecord.
  */
 import type { Deps } from "../deps.js";
+import { addLogContext } from "../log/index.js";
 import {
   type AttemptRecord,
+  childSpan,
   type DeliveryTask,
   type EndpointRecord,
+  formatTraceparent,
   isAwsType,
   newId,
+  parseTraceparent,
   type SendOutcome,
 } from "../model/index.js";
 import { requestHeaders } from "./request.js";
@@ -27,10 +31,13 @@ export async function attemptDelivery(
   timeoutMs: number = endpoint.timeout_ms,
 ): Promise<AttemptResult> {
   const startedAt = deps.now();
+  const traceparent = attemptSpan(task);
   const outcome = await deps.destination.send({
     url: endpoint.url,
     body: task.body,
-    headers: requestHeaders(endpoint, task, startedAt, deps.config.serviceName),
+    headers: requestHeaders(endpoint, task, startedAt, deps.config.serviceName, {
+      traceparent: endpoint.send_traceparent === true ? traceparent : undefined,
+    }),
     timeoutMs,
     allowPrivateTargets: deps.config.allowPrivateTargets,
     ...awsTargetOf(endpoint, task),
@@ -51,6 +58,18 @@ export async function attemptDelivery(
     trigger: task.trigger,
   };
   return { outcome, record, startedAt };
+}
+
+/**
+ * This attempt's span of the event's trace (a new span id per attempt), as a `traceparent`,
+ * added to the log context; none for a task written before tracing.
+ */
+function attemptSpan(task: Pick<DeliveryTask, "traceparent">): string | undefined {
+  const parent = parseTraceparent(task.traceparent);
+  if (!parent) return undefined;
+  const span = childSpan(parent);
+  addLogContext({ span_id: span.spanId });
+  return formatTraceparent(span);
 }
 
 /** An AWS endpoint's target for the destination (core/delivery/aws/); nothing for https. */

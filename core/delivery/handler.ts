@@ -9,11 +9,11 @@
  * batch in execute.ts. The queue's own redrive (maxReceiveCount) remains the safety net for
  * crashed invocations.
  */
-import type { SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
 import { ORDERED_START_BUDGET_MS } from "../config/index.js";
 import type { Deps } from "../deps.js";
-import { logger } from "../log/index.js";
-import { type DeliveryTask, type QueuedTask, queuedTask, taskId } from "../model/index.js";
+import { addLogContext, type LogContext, logger, withInvocation, withLogContext } from "../log/index.js";
+import { type DeliveryTask, parseTraceparent, type QueuedTask, queuedTask, taskId } from "../model/index.js";
 import { parkIfAged } from "./aged.js";
 import { type AttemptResult, attemptDelivery } from "./attempt.js";
 import { entryOf, finishBatch, type Processed } from "./execute.js";
@@ -37,36 +37,46 @@ export interface DeliveryHandlerOptions {
 export function createDeliveryHandler(
   deps: Deps,
   options: DeliveryHandlerOptions = {},
-): (event: SQSEvent) => Promise<SQSBatchResponse> {
+): (event: SQSEvent, context?: Pick<Context, "awsRequestId">) => Promise<SQSBatchResponse> {
   const lane = options.lane ?? "fast";
   const random = options.random ?? Math.random;
   // The ordered lane has its own consumer and waits each endpoint's own timeout: no slow lane.
   const slowLane = lane !== "ordered" && deps.config.queues.deliverySlow !== deps.config.queues.delivery;
   const opts = { lane, random, slowLane, maxDelaySeconds: options.maxDelaySeconds };
 
-  return async (event) => {
-    const early = earlyWrites(deps, deps.config.isolation.fastLaneBudgetMs);
-    const run = (record: SQSRecord) =>
+  return (event, context) => withInvocation(context, () => deliverBatch(deps, event, opts));
+}
+
+async function deliverBatch(
+  deps: Deps,
+  event: SQSEvent,
+  opts: Omit<Options, "early">,
+): Promise<SQSBatchResponse> {
+  const lane = opts.lane;
+  const early = earlyWrites(deps, deps.config.isolation.fastLaneBudgetMs);
+  // Each record logs in its own context: its task's ids are added once parsed (processRecord).
+  const run = (record: SQSRecord) =>
+    withLogContext({ sqs_message_id: record.messageId }, () =>
       processRecord(deps, record, { ...opts, early }).catch((err: unknown): Processed => {
         logger.error("delivery record failed unexpectedly", {
           message_id: record.messageId,
           error: (err as Error)?.message,
         });
         return { record, fail: true };
-      });
-    const started = deps.now().getTime();
-    const mayStart = () => deps.now().getTime() - started <= ORDERED_START_BUDGET_MS;
-    const processed =
-      lane === "ordered"
-        ? await processInOrder(event.Records, run, mayStart)
-        : await Promise.all(event.Records.map(run));
-    const written = await early.close();
-    for (const p of processed) p.written = p.entry !== undefined && written.has(p.entry.id);
-    const failures = await finishBatch(deps, processed, lane);
-    // A kept log entry (no task, no request) and a record held behind its group are no delivery outcome.
-    publishDeliveryMetrics(processed.filter((p) => !p.log && !p.behind).map(outcomeOf));
-    return { batchItemFailures: failures.map((itemIdentifier) => ({ itemIdentifier })) };
-  };
+      }),
+    );
+  const started = deps.now().getTime();
+  const mayStart = () => deps.now().getTime() - started <= ORDERED_START_BUDGET_MS;
+  const processed =
+    lane === "ordered"
+      ? await processInOrder(event.Records, run, mayStart)
+      : await Promise.all(event.Records.map(run));
+  const written = await early.close();
+  for (const p of processed) p.written = p.entry !== undefined && written.has(p.entry.id);
+  const failures = await finishBatch(deps, processed, lane);
+  // A kept log entry (no task, no request) and a record held behind its group are no delivery outcome.
+  publishDeliveryMetrics(processed.filter((p) => !p.log && !p.behind).map(outcomeOf));
+  return { batchItemFailures: failures.map((itemIdentifier) => ({ itemIdentifier })) };
 }
 
 type Options = Pick<DecideContext, "lane" | "random" | "slowLane" | "maxDelaySeconds"> & {
@@ -79,8 +89,10 @@ async function processRecord(deps: Deps, record: SQSRecord, opts: Options): Prom
   // A kept delivery-log entry: written with the batch's, no request (log-writes.ts).
   if (parsed.task.log) return { record, log: parsed.task.log };
   const task: Task = parsed.task;
+  addLogContext(taskLogContext(task));
   const endpoint = await deps.endpoints.cached(task.org_id, task.endpoint_id);
   const counted = await attemptNumber(deps, task, record);
+  if (counted !== "done") addLogContext({ attempt: counted.attempt });
   if (counted === "done" || !(await claimed(deps, task))) return { record, task, effects: [{ kind: "ack" }] };
   const { early, ...policy } = opts;
   const ctx: DecideContext = { ...policy, ...counted, now: deps.now(), config: deps.config };
@@ -126,6 +138,16 @@ async function processRecord(deps: Deps, record: SQSRecord, opts: Options): Prom
   if (!entry) return done;
   early.add(entry);
   return { ...done, entry };
+}
+
+/** The ids every log line of a task's processing carries (core/log). */
+function taskLogContext(task: Task): LogContext {
+  return {
+    org_id: task.org_id,
+    msg_id: task.msg_id,
+    endpoint_id: task.endpoint_id,
+    ...(task.traceparent ? { trace_id: parseTraceparent(task.traceparent)?.traceId } : {}),
+  };
 }
 
 function invalidTask(record: SQSRecord, reason: string): Processed {
@@ -175,7 +197,11 @@ async function claimed(deps: Deps, task: Task): Promise<boolean> {
 }
 
 function logOutcome(task: DeliveryTask, attempt: number, result: AttemptResult, effects: Effect[]): void {
-  if (result.outcome.ok) return;
+  if (result.outcome.ok) {
+    // Debug only: a line per delivery at 10,000 events/s is CloudWatch Logs' biggest bill.
+    logger.debug("delivery attempt succeeded", { status: result.outcome.status });
+    return;
+  }
   logger.info("delivery attempt failed", {
     org_id: task.org_id,
     msg_id: task.msg_id,

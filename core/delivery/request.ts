@@ -23,10 +23,13 @@ export function requestHeaders(
   task: Pick<DeliveryTask, "msg_id" | "body">,
   now: Date,
   serviceName: string,
+  /** This attempt's `traceparent`, sent when the endpoint's `send_traceparent` is on (not signed). */
+  trace: { traceparent?: string } = {},
 ): Record<string, string> {
   const timestamp = Math.floor(now.getTime() / 1000);
   return {
     ...unsignedHeaders(endpoint.headers, serviceName),
+    ...(trace.traceparent !== undefined ? { traceparent: trace.traceparent } : {}),
     ...webhookHeaders(task.msg_id, timestamp, task.body, signingSecrets(endpoint, now)),
   };
 }

@@ -24,54 +24,63 @@
  * Organizations exist implicitly here: producers are trusted platform services, so any
  * `org_id` is accepted (an organization without endpoints simply gets no tasks).
  */
-import type { SQSBatchItemFailure, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
+import type { Context, SQSBatchItemFailure, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
 import type { Deps, Uses } from "../deps.js";
 import { type FilterTally, filterTally } from "../filters/index.js";
-import { logger } from "../log/index.js";
+import { logger, withInvocation, withLogContext } from "../log/index.js";
 import { ServiceError, type StoredMessage, validationError } from "../model/index.js";
 import { sendToDlq } from "../queue/index.js";
 import { completeFanout, scheduleFanout, sendUnderLeases } from "./fanout.js";
 import { fanoutCommand } from "./fanout-command.js";
 import { type Claim, claimEvent, type IngestDeps } from "./ingest.js";
 
-export function createIngestHandler(deps: Deps): (event: SQSEvent) => Promise<SQSBatchResponse> {
-  return async (event) => {
-    // One filtered_count write per endpoint per batch, not per event (core/filters/counts.ts).
-    const tally = filterTally(deps);
-    const claims = await Promise.allSettled(event.Records.map((r) => processRecord(deps, r, tally)));
-    await tally.flush();
-    const outcomes: (unknown | undefined)[] = claims.map((c) =>
-      c.status === "rejected" ? c.reason : undefined,
+export function createIngestHandler(
+  deps: Deps,
+): (event: SQSEvent, context?: Pick<Context, "awsRequestId">) => Promise<SQSBatchResponse> {
+  return (event, context) => withInvocation(context, () => ingestBatch(deps, event));
+}
+
+async function ingestBatch(deps: Deps, event: SQSEvent): Promise<SQSBatchResponse> {
+  // One filtered_count write per endpoint per batch, not per event (core/filters/counts.ts).
+  const tally = filterTally(deps);
+  // Each record logs in its own context: claiming it adds its msg_id and trace_id (ingest.ts).
+  const claims = await Promise.allSettled(
+    event.Records.map((r) =>
+      withLogContext({ sqs_message_id: r.messageId }, () => processRecord(deps, r, tally)),
+    ),
+  );
+  await tally.flush();
+  const outcomes: (unknown | undefined)[] = claims.map((c) =>
+    c.status === "rejected" ? c.reason : undefined,
+  );
+  // Events claimed now with targets: this invocation holds their send leases.
+  const toSend: number[] = [];
+  claims.forEach((c, i) => {
+    if (c.status === "fulfilled" && c.value) toSend.push(i);
+  });
+  if (toSend.length > 0) {
+    const sent = await sendUnderLeases(
+      deps,
+      toSend.map((i) => (claims[i] as PromiseFulfilledResult<StoredMessage>).value),
+      { firstPass: true },
     );
-    // Events claimed now with targets: this invocation holds their send leases.
-    const toSend: number[] = [];
-    claims.forEach((c, i) => {
-      if (c.status === "fulfilled" && c.value) toSend.push(i);
+    toSend.forEach((i, k) => {
+      outcomes[i] = sent[k];
     });
-    if (toSend.length > 0) {
-      const sent = await sendUnderLeases(
-        deps,
-        toSend.map((i) => (claims[i] as PromiseFulfilledResult<StoredMessage>).value),
-        { firstPass: true },
-      );
-      toSend.forEach((i, k) => {
-        outcomes[i] = sent[k];
-      });
-    }
-    const batchItemFailures: SQSBatchItemFailure[] = [];
-    outcomes.forEach((reason, i) => {
-      if (reason === undefined) return;
-      const record = event.Records[i]!;
-      const err = reason as Error;
-      logger.error("ingest record failed; SQS will retry it", {
-        sqs_message_id: record.messageId,
-        receive_count: record.attributes.ApproximateReceiveCount,
-        error: { name: err?.name, message: err?.message },
-      });
-      batchItemFailures.push({ itemIdentifier: record.messageId });
+  }
+  const batchItemFailures: SQSBatchItemFailure[] = [];
+  outcomes.forEach((reason, i) => {
+    if (reason === undefined) return;
+    const record = event.Records[i]!;
+    const err = reason as Error;
+    logger.error("ingest record failed; SQS will retry it", {
+      sqs_message_id: record.messageId,
+      receive_count: record.attributes.ApproximateReceiveCount,
+      error: { name: err?.name, message: err?.message },
     });
-    return { batchItemFailures };
-  };
+    batchItemFailures.push({ itemIdentifier: record.messageId });
+  });
+  return { batchItemFailures };
 }
 
 /**
@@ -105,6 +114,8 @@ async function processRecord(
       sqsMessageId: record.messageId,
       sqsSentAt: Number.isFinite(sentAt) && sentAt > 0 ? new Date(sentAt) : undefined,
       tally,
+      // Producers publishing straight to the queue give the trace as a message attribute.
+      traceparent: record.messageAttributes?.traceparent?.stringValue,
     });
   } catch (err) {
     if (err instanceof ServiceError && err.status < 500) {

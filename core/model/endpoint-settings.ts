@@ -137,6 +137,18 @@ export const ENDPOINT_SETTINGS = {
       description: "The event field whose value orders separately; null = one order per endpoint",
     }),
   ),
+  send_traceparent: setting(
+    z.boolean().meta({
+      description:
+        "Each attempt's request carries a W3C `traceparent` header: the event's trace id (the one given at publish, or the one hookrelay started) and a new span id per attempt (docs/tracing.md). Not signed. false when omitted on create, unchanged when omitted on update",
+      example: true,
+    }),
+    false,
+    z.boolean().meta({
+      description:
+        "Each attempt's request carries a W3C `traceparent` (the event's trace, a new span per attempt)",
+    }),
+  ),
   headers: setting(
     z.record(z.string(), z.string()).meta({
       description: "Custom headers sent with every delivery (no hop-by-hop, signature or content headers)",

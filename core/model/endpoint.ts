@@ -84,6 +84,11 @@ export interface EndpointRecord {
   /** Deliveries per second at most, across every delivery process; absent or null = unlimited. */
   rate_limit?: number | null;
   /**
+   * Each attempt's request carries a W3C `traceparent` (the event's trace, the attempt's span;
+   * docs/tracing.md). Absent = false (items written before it, and the default).
+   */
+  send_traceparent?: boolean;
+  /**
    * `strict`: events delivered one at a time in publish order (per `ordering_key` value), through
    * the FIFO queue (core/model/ordering.ts); absent, null or `none` = unordered.
    */

@@ -183,3 +183,12 @@ export {
   type TaskRecord,
   type TaskStatus,
 } from "./task-record.js";
+export {
+  childSpan,
+  formatTraceparent,
+  newSpanId,
+  parseTraceparent,
+  startTrace,
+  TRACEPARENT_LENGTH,
+  type TraceContext,
+} from "./trace.js";

@@ -28,6 +28,12 @@ export interface MessageRecord {
   expires_at?: number;
   /** When the payload was erased (an erasure by subject, or `DELETE /v1/events/{id}/payload`). */
   erased_at?: string;
+  /**
+   * The event's W3C trace context, version 00 (55 characters): the producer's `traceparent`
+   * when it gave a valid one, else a trace ingest started (core/model/trace.ts). Absent on
+   * events stored before tracing.
+   */
+  traceparent?: string;
 }
 
 /** The stored message: the record plus when its fan-out was decided (null while scheduled). */

@@ -38,7 +38,7 @@ export const taskId = (msgId: string, endpointId: string) => `${msgId}:${endpoin
 export function taskFor(
   m: Pick<
     MessageRecord,
-    "org_id" | "id" | "type" | "created_at" | "agent_id" | "data" | "expires_at" | "subject"
+    "org_id" | "id" | "type" | "created_at" | "agent_id" | "data" | "expires_at" | "subject" | "traceparent"
   >,
   endpointId: string,
   trigger: DeliveryTask["trigger"],
@@ -56,5 +56,6 @@ export function taskFor(
     trigger,
     ...(m.expires_at !== undefined ? { expires_at: m.expires_at } : {}),
     ...(m.subject !== undefined ? { erasable: true } : {}),
+    ...(m.traceparent !== undefined ? { traceparent: m.traceparent } : {}),
   };
 }

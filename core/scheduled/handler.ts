@@ -5,6 +5,7 @@
  */
 import { createMaintenanceHandler, type MaintenanceResult } from "../delivery/index.js";
 import type { Deps } from "../deps.js";
+import { withInvocation } from "../log/index.js";
 import { runTask, type TaskKinds, type TaskRunResult, taskRunEvent } from "../tasks/index.js";
 import { TASK_KINDS } from "./kinds.js";
 
@@ -13,13 +14,14 @@ export type ScheduledResult = MaintenanceResult | TaskRunResult;
 export function createScheduledHandler(
   deps: Deps,
   kinds: TaskKinds = TASK_KINDS,
-): (event: unknown) => Promise<ScheduledResult> {
+): (event: unknown, context?: { awsRequestId?: string }) => Promise<ScheduledResult> {
   const maintenance = createMaintenanceHandler(deps);
-  return async (event) => {
-    const run = taskRunEvent.safeParse(typeof event === "string" ? safeJson(event) : event);
-    if (run.success) return runTask(deps, kinds, run.data);
-    return maintenance(event);
-  };
+  return (event, context) =>
+    withInvocation(context, () => {
+      const run = taskRunEvent.safeParse(typeof event === "string" ? safeJson(event) : event);
+      if (run.success) return runTask(deps, kinds, run.data);
+      return maintenance(event);
+    });
 }
 
 function safeJson(text: string): unknown {

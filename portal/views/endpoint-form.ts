@@ -52,12 +52,29 @@ export async function endpointForm(body: HTMLElement, ctx: Ctx, id?: string): Pr
     step: 500,
     value: current?.timeout_ms ?? "",
   });
+  const traceparent = h("input", {
+    name: "send_traceparent",
+    type: "checkbox",
+    checked: current?.send_traceparent === true,
+  });
   const types = typePicker(catalog, current?.event_types ?? []);
   const headers = headerRows(current?.headers ?? {});
   // Custom headers are HTTPS-only: the AWS types carry the signature as attributes, nothing else.
   const headersSet = h("fieldset", {}, h("legend", {}, "Custom headers"), headers.el);
+  // Only an HTTPS request carries a traceparent (docs/tracing.md).
+  const traceSet = h(
+    "label",
+    { class: "field" },
+    h("span", {}, traceparent, " Send traceparent"),
+    h(
+      "small",
+      { class: "muted" },
+      "Each request carries a W3C traceparent header: the event's trace id, a new span id per attempt.",
+    ),
+  );
   destination.onType((t) => {
     headersSet.hidden = t !== "https";
+    traceSet.hidden = t !== "https";
   });
   const filter = h(
     "textarea",
@@ -104,6 +121,7 @@ export async function endpointForm(body: HTMLElement, ctx: Ctx, id?: string): Pr
     ),
     h("div", { class: "row" }, field("Retries", retries), field("Timeout (ms)", timeout)),
     headersSet,
+    traceSet,
     field(
       "Payload filter (JSON)",
       filter,
@@ -142,6 +160,7 @@ export async function endpointForm(body: HTMLElement, ctx: Ctx, id?: string): Pr
       description: description.value.trim() || null,
       event_types: types.selected(),
       ...ordering.values(),
+      send_traceparent: traceparent.checked,
     };
     if (destination.type() === "https") payload.headers = headers.values();
     if (!ctx.session.agent_id) payload.agent_id = agent.value.trim() || null;

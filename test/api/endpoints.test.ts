@@ -317,6 +317,22 @@ describe("numeric limits and other fields", () => {
     expect((await getEndpoint(stack.deps.db, org.orgId, ep.id))?.rate_limit).toBeNull();
   });
 
+  it("send_traceparent: a boolean, false by default; PATCH sets it and keeps it when omitted", async () => {
+    const org = await createTestOrg(stack);
+    for (const send_traceparent of ["true", 1, null]) {
+      await expect400(org, "POST", PATH, { ...valid, send_traceparent }, "validation_error");
+    }
+    expect((await create(org)).send_traceparent).toBe(false);
+    const ep = await create(org, { ...valid, send_traceparent: true });
+    expect(ep.send_traceparent).toBe(true);
+    const kept = await org.request("PATCH", `${PATH}/${ep.id}`, { label: "x" });
+    expect(kept.body.send_traceparent).toBe(true);
+    const off = await org.request("PATCH", `${PATH}/${ep.id}`, { send_traceparent: false });
+    expect(off.body.send_traceparent).toBe(false);
+    expect((await org.request("GET", `${PATH}/${ep.id}`)).body.send_traceparent).toBe(false);
+    expect((await getEndpoint(stack.deps.db, org.orgId, ep.id))?.send_traceparent).toBe(false);
+  });
+
   it("unknown fields are rejected", async () => {
     const org = await createTestOrg(stack);
     const err = await expect400(org, "POST", PATH, { ...valid, is_enabled: true }, "validation_error");

@@ -96,6 +96,11 @@ describe("hookrelay CLI", { timeout: 240_000 }, () => {
     const updated = await hookrelay(["endpoints", "update", ep.id, "--status", "disabled", "--json"]);
     expect(JSON.parse(updated.stdout)).toMatchObject({ id: ep.id, status: "disabled", max_retries: 5 });
 
+    const traced = await hookrelay(["endpoints", "update", ep.id, "--send-traceparent", "true", "--json"]);
+    expect(JSON.parse(traced.stdout)).toMatchObject({ id: ep.id, send_traceparent: true });
+    const bad = await hookrelay(["endpoints", "update", ep.id, "--send-traceparent", "yes"]);
+    expect(bad.code).not.toBe(0);
+
     const table = await hookrelay(["endpoints", "list"]);
     expect(table.stdout.split("\n")[0]).toMatch(/^ID\s+STATUS\s+URL/);
     expect(table.stdout).toContain(`${ep.id}  disabled`);

@@ -106,6 +106,7 @@ describe("a full session", () => {
     await page.getByRole("button", { name: "Add header" }).click();
     await page.getByLabel("Header name").fill("X-Team");
     await page.getByLabel("Header value").fill("blue");
+    await page.getByLabel("Send traceparent").check();
     await page.locator(".type details").first().click();
     // A filter the API refuses: its code and the path it names are shown, nothing is created.
     const filter = page.getByLabel("Payload filter (JSON)");
@@ -133,6 +134,8 @@ describe("a full session", () => {
     const result = page.getByTestId("test-result");
     await expect.poll(() => result.locator("tr[data-attempt]").textContent(), WAIT).toContain("500");
     expect(receiver.requests[0]?.headers["x-team"]).toBe("blue");
+    // "Send traceparent" was checked: the attempt carries the event's trace (docs/tracing.md).
+    expect(receiver.requests[0]?.headers.traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
     await screenshot(page, "04-endpoint-tested");
 
     // Resend: the receiver gets it again and answers 200.

@@ -15,6 +15,7 @@ import {
   eventWithDeliveries,
   publishEventBody,
   publishedEvent,
+  publishHeaders,
   testEndpointParam,
   testEventBody,
   testEventResult,
@@ -25,7 +26,7 @@ const endpoints = routes("Webhook endpoints");
 
 const accepted = ok(202, "Accepted (or a duplicate of an accepted event)", publishedEvent);
 const publish = route.post("/events", "member", "publishEvent", {
-  request: { body: publishEventBody },
+  request: { headers: publishHeaders, body: publishEventBody },
   responses: accepted.errors(400, 403, 409, 413, 415),
 });
 
@@ -52,7 +53,8 @@ export function eventsRoutes(deps: Deps) {
   const app = createRouter();
 
   app.openapi(publish, async (c) => {
-    const res = await ingestEvent(deps, { ...c.req.valid("json"), org_id: orgOf(c) });
+    const { traceparent } = c.req.valid("header");
+    const res = await ingestEvent(deps, { ...c.req.valid("json"), org_id: orgOf(c) }, { traceparent });
     return c.json(res, 202);
   });
   app.openapi(list, async (c) => {

@@ -47,6 +47,18 @@ export const publishEventBody = z
     },
   });
 
+/**
+ * `POST /v1/events` headers: the W3C trace context. Never refused here: an invalid value is
+ * ignored and a new trace started, as the W3C spec tells a receiver (docs/tracing.md).
+ */
+export const publishHeaders = z.object({
+  traceparent: z.string().optional().openapi({
+    description:
+      "W3C Trace Context (`00-{trace-id}-{parent-id}-{flags}`): kept with the event, so its ingest and every delivery attempt log this trace id, and endpoints with `send_traceparent` receive it (a new span id per attempt). An invalid value is ignored and a new trace started, as the W3C spec requires of a receiver; without one hookrelay starts a trace.",
+    example: "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+  }),
+});
+
 export const publishedEvent = z
   .object({
     id: z.string().openapi({ example: "msg_01JQ3Z7Y8K4M2N6P9R1S3T5V7W" }),

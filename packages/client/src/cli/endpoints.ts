@@ -34,6 +34,7 @@ const settings = {
   header: { type: "string", multiple: true },
   status: { type: "string" },
   ...destinationOptions,
+  "send-traceparent": { type: "string" },
 } as const;
 
 /** The body fields the flags give; omitted flags are omitted (on update: kept as they are). */
@@ -44,6 +45,7 @@ function body(ctx: Context) {
     return [h.slice(0, at).trim(), h.slice(at + 1).trim()] as const;
   });
   const status = choiceFlag(ctx, "status", ["active", "disabled", "paused"]);
+  const traceparent = choiceFlag(ctx, "send-traceparent", ["true", "false"]);
   return {
     ...(flag(ctx, "label") !== undefined && { label: flag(ctx, "label") }),
     ...(flag(ctx, "description") !== undefined && { description: flag(ctx, "description") }),
@@ -54,6 +56,7 @@ function body(ctx: Context) {
     ...(headers && { headers: Object.fromEntries(headers) }),
     ...(status !== undefined && { status }),
     ...destinationBody(ctx),
+    ...(traceparent !== undefined && { send_traceparent: traceparent === "true" }),
   };
 }
 
@@ -77,7 +80,7 @@ export const endpointsCommands: Record<string, Command> = {
     },
   },
   "endpoints create": {
-    usage: `--url URL | --type aws_… <its target> --role-arn A  [--event-type T]… [--label L] [--description D] [--agent-id A] [--max-retries N] [--timeout-ms N] [--header name:value]… [--status active|disabled|paused] ${destinationUsage}`,
+    usage: `--url URL | --type aws_… <its target> --role-arn A  [--event-type T]… [--label L] [--description D] [--agent-id A] [--max-retries N] [--timeout-ms N] [--header name:value]… [--status active|disabled|paused] [--send-traceparent true|false] ${destinationUsage}`,
     options: settings,
     async run(ctx) {
       const url = flag(ctx, "url");

@@ -39,4 +39,12 @@ export const deliveryTask = z.object({
    * before sending, so a copy sent again by a resumed run is dropped (docs/tasks.md).
    */
   claim: z.object({ task_id: z.string(), run: z.number().int().positive() }).optional(),
+  /**
+   * The event's W3C trace context (`00-{trace-id}-{parent-id}-{flags}`, kept with the event at
+   * publish): each attempt is a new span of this trace. Absent on tasks written before tracing.
+   */
+  traceparent: z
+    .string()
+    .regex(/^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/)
+    .optional(),
 });
