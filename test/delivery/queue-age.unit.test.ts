@@ -14,39 +14,40 @@ import { putEndpointRecord } from "../support/endpoints.js";
 
 const DAY = 86_400_000;
 
-it("a task that waited on the queue past the guard is parked, then resumed fresh and delivered", async () => {
-  let clock = Date.parse("2026-01-01T00:00:00Z");
-  const ctx = createMemoryContext({ now: () => new Date(clock) });
-  const ep = await putEndpointRecord(ctx.deps, { org_id: "org_behind", url: "https://behind.test/hook" });
+/** One task on the delivery queue at the start of a clock the test moves. */
+async function queued(org: string) {
+  const c = { now: Date.parse("2026-01-01T00:00:00Z") };
+  const ctx = createMemoryContext({ now: () => new Date(c.now) });
+  const ep = await putEndpointRecord(ctx.deps, { org_id: org, url: `https://${org}.test/hook` });
   const t = taskFor(ep);
   await putMessageOf(ctx.deps, t);
   await enqueue(ctx.deps, t);
+  return { c, ctx, t };
+}
+
+it("a task that waited on the queue past the guard is parked, then resumed fresh and delivered", async () => {
+  const { c, ctx, t } = await queued("org_behind");
   const deliver = createDeliveryHandler(ctx.deps);
   const requests = () => (ctx.destination as { requests: unknown[] }).requests.length;
 
-  clock += 8 * DAY; // the lane was behind for 8 days: past the guard (7), within SQS's 14
+  c.now += 8 * DAY; // the lane was behind for 8 days: past the guard (7), within SQS's 14
   expect(await ctx.queue.invoke("delivery", deliver)).toBe(1);
   expect(requests()).toBe(0);
   expect(await deliveryOf(ctx.deps, t)).toMatchObject({ status: "skipped", last_error: QUEUED_TOO_LONG });
   expect(ctx.queue.depth("delivery")).toEqual({ visible: 0, inFlight: 0, delayed: 0 });
 
-  clock += 60_000;
-  await ctx.scheduler.fireDue(new Date(clock), createMaintenanceHandler(ctx.deps));
+  c.now += 60_000;
+  await ctx.scheduler.fireDue(new Date(c.now), createMaintenanceHandler(ctx.deps));
   const [fresh] = ctx.queue.messages("delivery");
-  expect(fresh?.sentAt).toBe(clock); // a new message: its retention counts from now
+  expect(fresh?.sentAt).toBe(c.now); // a new message: its retention counts from now
   expect(await ctx.queue.invoke("delivery", deliver)).toBe(1);
   expect(requests()).toBe(1);
   expect(await deliveryOf(ctx.deps, t)).toMatchObject({ status: "succeeded" });
 });
 
 it("a task within the guard is tried as usual", async () => {
-  let clock = Date.parse("2026-01-01T00:00:00Z");
-  const ctx = createMemoryContext({ now: () => new Date(clock) });
-  const ep = await putEndpointRecord(ctx.deps, { org_id: "org_ok", url: "https://ok.test/hook" });
-  const t = taskFor(ep);
-  await putMessageOf(ctx.deps, t);
-  await enqueue(ctx.deps, t);
-  clock += 6 * DAY;
+  const { c, ctx, t } = await queued("org_ok");
+  c.now += 6 * DAY;
   await ctx.queue.invoke("delivery", createDeliveryHandler(ctx.deps));
   expect(await deliveryOf(ctx.deps, t)).toMatchObject({ status: "succeeded" });
 });
