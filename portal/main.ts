@@ -40,6 +40,7 @@ function header(): HTMLElement {
       {},
       h("a", { href: "#", "data-page": "/endpoints", onclick: navClick }, "Endpoints"),
       h("a", { href: "#", "data-page": "/messages", onclick: navClick }, "Message log"),
+      h("a", { href: "#", "data-page": "/tasks", onclick: navClick }, "Tasks"),
     ),
   );
 }

@@ -5,6 +5,7 @@ import { endpointPage } from "./views/endpoint.js";
 import { endpointForm } from "./views/endpoint-form.js";
 import { endpointsPage } from "./views/endpoints.js";
 import { attemptPage, eventPage, legacyAttemptPage, messagesPage } from "./views/messages.js";
+import { tasksPage } from "./views/tasks.js";
 
 type View = (body: HTMLElement, ctx: Ctx, ...params: string[]) => Promise<void>;
 
@@ -14,6 +15,7 @@ const ROUTES: Array<[RegExp, View]> = [
   [/^\/endpoints\/([\w-]+)\/edit$/, (body, ctx, id) => endpointForm(body, ctx, id)],
   [/^\/endpoints\/([\w-]+)$/, endpointPage],
   [/^\/messages\/?$/, messagesPage],
+  [/^\/tasks\/?$/, tasksPage],
   [/^\/messages\/([\w-]+)$/, eventPage],
   [/^\/messages\/([\w-]+)\/endpoints\/([\w-]+)\/attempts\/([\w-]+)$/, attemptPage],
   [/^\/messages\/([\w-]+)\/attempts\/([\w-]+)$/, legacyAttemptPage],

@@ -164,6 +164,17 @@ describe("a full session", () => {
       .poll(() => page.getByTestId("recover-result").textContent(), WAIT)
       .toMatch(/^[1-9]\d* deliver/);
     await waitFor(() => receiver.requests.length >= 4, { what: "the recovered delivery", timeoutMs: 30_000 });
+    // The recover ran as a task: its progress bar in the card, and a row of the Tasks page.
+    expect(await page.getByTestId("recover-result").locator("progress").count()).toBe(1);
+    await page.getByRole("link", { name: "Tasks", exact: true }).click();
+    await page.getByRole("heading", { name: "Tasks" }).waitFor();
+    const taskRow = page.locator("tr[data-task]").first();
+    await expect
+      .poll(() => taskRow.textContent(), WAIT)
+      .toMatch(/recover.*succeeded.*[1-9]\d* of [1-9]\d* handled/);
+    await screenshot(page, "06-tasks");
+    await page.goBack();
+    await page.getByTestId("health").waitFor();
     // The old secret still signs during the grace period: two v1 signatures.
     expect(String(receiver.requests[3]?.headers["webhook-signature"]).split(" ")).toHaveLength(2);
     await page.reload();
