@@ -112,20 +112,20 @@ describe("hookrelay CLI", { timeout: 240_000 }, () => {
   it("creates an AWS endpoint with strict ordering: the external id and the role's policies once, the type in the list (docs/destinations.md)", async () => {
     const queue = "https://sqs.us-east-1.amazonaws.com/123456789012/cli-orders";
     const role = "arn:aws:iam::123456789012:role/hookrelay-delivery";
-    const created = await hookrelay([
-      "endpoints",
-      "create",
-      "--type",
-      "aws_sqs",
-      "--queue-url",
-      queue,
-      "--role-arn",
-      role,
-      "--ordering",
-      "strict",
-      "--ordering-key",
-      "data.customer_id",
-    ]);
+    // An aws_sqs endpoint on `queue` assuming `roleArn`, with more flags.
+    const createSqs = (roleArn: string, ...more: string[]) =>
+      hookrelay([
+        "endpoints",
+        "create",
+        "--type",
+        "aws_sqs",
+        "--queue-url",
+        queue,
+        "--role-arn",
+        roleArn,
+        ...more,
+      ]);
+    const created = await createSqs(role, "--ordering", "strict", "--ordering-key", "data.customer_id");
     expect(created.code, created.stderr).toBe(0);
     const id = /^id\s+(\S+)$/m.exec(created.stdout)![1]!;
     const view = JSON.parse((await hookrelay(["endpoints", "get", id, "--json"])).stdout);
@@ -173,16 +173,7 @@ describe("hookrelay CLI", { timeout: 240_000 }, () => {
     expect(keyless.code).toBe(2);
     expect((await hookrelay(["endpoints", "create", "--type", "https"])).code).toBe(2);
     // A role of another shape: the API's 400, nothing created.
-    const bad = await hookrelay([
-      "endpoints",
-      "create",
-      "--type",
-      "aws_sqs",
-      "--queue-url",
-      queue,
-      "--role-arn",
-      "x",
-    ]);
+    const bad = await createSqs("x");
     expect(bad.code).toBe(1);
     expect(lastLine(bad.stderr)).toMatch(/^error: (invalid_destination|validation_error) \(HTTP 400\)/);
     expect((await hookrelay(["endpoints", "delete", id])).code).toBe(0);

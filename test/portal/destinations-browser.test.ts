@@ -6,48 +6,29 @@
  * core/model/aws-policies.ts); the endpoint's page shows its type, target, role and ordering;
  * editing keeps the type and changes the ordering; a refused role changes nothing.
  */
-import { randomBytes } from "node:crypto";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { generateApiKey } from "../../core/auth/keys.js";
 import { policyText } from "../../core/model/aws-policies.js";
-import { bootstrapOrg } from "../../core/orgs/bootstrap.js";
-import type { LocalStack } from "../../local/stack.js";
 import type { JsonBody } from "../support/api.js";
-import { launchBrowser, screenshot } from "../support/browser.js";
-import { startTestLocalStack } from "../support/local-stack.js";
+import { screenshot } from "../support/browser.js";
+import { portalHarness } from "../support/portal-harness.js";
 
-let stack: LocalStack;
-let browser: Browser;
+const h = portalHarness("destui");
+const api = h.api;
 let context: BrowserContext;
-const orgId = `org_destui${randomBytes(4).toString("hex")}`;
-const apiKey = generateApiKey("test");
 const problems: string[] = [];
 const QUEUE = "https://sqs.us-east-1.amazonaws.com/123456789012/orders.fifo";
 const ROLE = "arn:aws:iam::123456789012:role/hookrelay-delivery";
 const LABEL = '<img src=x onerror="window.__pwned=1">Orders';
 
+// After the harness's own (registered first): its browser is up.
 beforeAll(async () => {
-  stack = await startTestLocalStack();
-  await bootstrapOrg(stack.deps, { orgId, name: "Acme", apiKey });
-  browser = await launchBrowser();
-  context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-  expect(problems).toEqual([]);
+  context = await h.browser.newContext({ viewport: { width: 1100, height: 900 } });
 });
 
-async function api(method: string, path: string, body?: unknown) {
-  const res = await fetch(`${stack.url}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${apiKey}`, "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, body: (await res.json().catch(() => null)) as JsonBody };
-}
+afterAll(() => {
+  expect(problems).toEqual([]);
+});
 
 async function portalPage(): Promise<Page> {
   const s = await api("POST", "/v1/portal-sessions", { capabilities: ["view", "manage_endpoints"] });
