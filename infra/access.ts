@@ -66,6 +66,12 @@ export function functionPermissions(reach: Reach): PermissionList {
       resources: [operationalBus.arn],
     },
     ...schedulingPermissions(reach.scheduler),
+    {
+      // X-Ray active tracing (infra/functions.ts): Lambda sends the invocation's segments with
+      // the function's role (the AWSXRayDaemonWriteAccess actions; X-Ray has no resource ARNs).
+      actions: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"],
+      resources: ["*"],
+    },
   ];
 }
 

@@ -20,7 +20,24 @@ export function setFunctionDefaults(stage: Stage): void {
     args.architecture ??= "arm64";
     args.logging ??= { retention: stage.isProd ? "3 months" : "1 week", format: "json" };
     args.nodejs ??= bundling();
+    args.transform = { ...args.transform, function: activeTracing(args.transform?.function) };
   });
+}
+
+type FunctionTransform = NonNullable<NonNullable<sst.aws.FunctionArgs["transform"]>["function"]>;
+
+/**
+ * X-Ray active tracing on every function (docs/tracing.md): Lambda records each invocation as a
+ * segment (sampled by X-Ray's rules), with no SDK, layer or collector in the function. Keeps a
+ * function's own transform, if it has one.
+ */
+function activeTracing(own: FunctionTransform | undefined): FunctionTransform {
+  return (args, opts, name) => {
+    if (typeof own === "function") own(args, opts, name);
+    else if (own) Object.assign(args, own);
+    args.tracingConfig = { mode: "Active" };
+    return undefined;
+  };
 }
 
 /**

@@ -273,6 +273,7 @@ interface FunctionArgs {
   memory?: string;
   timeout?: string;
   nodejs?: Record<string, unknown>;
+  transform?: { function?: unknown };
   environment: Record<string, string>;
   permissions: Statement[];
 }
@@ -569,6 +570,20 @@ describe("functions (infra/functions.ts, infra/api.ts, infra/access.ts)", async 
     "IngestQueueSubscriber",
     "Scheduled",
   ];
+
+  it("every function has X-Ray active tracing and may write its segments (docs/tracing.md)", () => {
+    for (const fn of fns) {
+      const lambdaArgs: Record<string, unknown> = { tracingConfig: { mode: "PassThrough" } };
+      const transform = fn.transform?.function as (a: Record<string, unknown>, o: unknown, n: string) => void;
+      transform(lambdaArgs, {}, fn.id);
+      expect(lambdaArgs.tracingConfig, fn.id).toEqual({ mode: "Active" });
+      const xray = fn.permissions.find((s) => s.actions.includes("xray:PutTraceSegments"));
+      expect(xray, fn.id).toEqual({
+        actions: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"],
+        resources: ["*"],
+      });
+    }
+  });
 
   it("six functions: scheduled work, API, ingest, delivery, slow-lane and ordered delivery", () => {
     expect(fns.map((f) => f.id).sort()).toEqual(FUNCTION_IDS);
