@@ -89,11 +89,6 @@ export class Engine {
     this.mathRandom = rng(seed ^ 0x5eed);
   }
 
-  /** Callbacks scheduled and not yet run. */
-  get pending(): number {
-    return this.heap.size;
-  }
-
   /** The virtual wall clock, for `deps.now`. */
   readonly now = (): Date => new Date(SIM_EPOCH_MS + this.t);
   readonly nowMs = (): number => SIM_EPOCH_MS + this.t;
@@ -111,6 +106,26 @@ export class Engine {
   /** A promise that resolves `ms` virtual milliseconds from now. */
   sleep(ms: number): Promise<void> {
     return new Promise((resolve) => this.after(ms, resolve));
+  }
+
+  /**
+   * Runs the clock until `work` settles, a minute of virtual time at a go, and returns its
+   * value. With nothing scheduled, `work` waits on something real (a module the production
+   * code imports lazily resolves through the loader, in real time): it gets a real turn of the
+   * event loop and the clock stays put. Without that turn, awaiting `run()` on an empty heap
+   * only ever queues microtasks, so the loader never answers and the clock spins on (the livelock
+   * that kept `steady-10k` from finishing).
+   */
+  async settle<T>(work: Promise<T>): Promise<T> {
+    let done = false;
+    const out = work.finally(() => {
+      done = true;
+    });
+    while (!done) {
+      if (this.heap.size === 0) await drain();
+      else await this.run(this.t + 60_000);
+    }
+    return out;
   }
 
   /** Runs every callback due up to `until` (virtual ms), then leaves the clock there. */

@@ -77,15 +77,8 @@ export async function runOnce(spec: RunSpec, seed_: number, faulty: boolean): Pr
   const meanK = () => (events > 0 ? events / Math.max(1, world.meter.get("sim_events")) : 1);
   const unhook = hookLogger(world, world.meter, meanK);
   try {
-    const seeding = seed(world, spec.groups, faulty);
-    let seeded: Seeded | undefined;
-    void seeding.then((s) => (seeded = s));
-    // With nothing scheduled, the seeding waits on real work (the KMS SDK's first, lazy import):
-    // give it a real turn of the event loop instead of spinning the clock in microtasks.
-    while (!seeded) {
-      if (world.engine.pending === 0) await new Promise((r) => setImmediate(r));
-      else await world.engine.run(world.engine.t + 60_000);
-    }
+    // The seeding may wait on real work (the KMS SDK's first, lazy import): settle() gives it turns.
+    const seeded: Seeded = await world.engine.settle(seed(world, spec.groups, faulty));
     world.meter.reset();
     const t0 = world.engine.t;
     world.t0 = t0;

@@ -14,7 +14,30 @@ async function drawsDuringRun(seed: number): Promise<number[]> {
   return draws;
 }
 
+/** Work that waits on the real event loop (as a lazy `import()` through the loader does). */
+function realWork(turns: number): Promise<string> {
+  const realSetImmediate = setImmediate;
+  return new Promise((resolve) => {
+    const step = (n: number) => (n === 0 ? resolve("done") : realSetImmediate(() => step(n - 1)));
+    step(turns);
+  });
+}
+
 describe("sim engine", () => {
+  it("settles work that waits on the real event loop without moving the clock (the seeding livelock)", async () => {
+    const engine = new Engine(1);
+    // Before settle(), the seeding awaited run() on an empty heap: microtasks only, so real
+    // work never got a turn and the clock went on 60 s a spin, forever.
+    await expect(engine.settle(realWork(5))).resolves.toBe("done");
+    expect(engine.t).toBe(0);
+  });
+
+  it("settles work that waits on the virtual clock by running it", async () => {
+    const engine = new Engine(1);
+    const work = engine.sleep(90_000).then(() => engine.t);
+    expect(await engine.settle(work)).toBe(90_000);
+  });
+
   it("seeds Math.random while a run lasts, and gives it back after", async () => {
     const real = Math.random;
     expect(await drawsDuringRun(7)).toEqual(await drawsDuringRun(7));
