@@ -69,7 +69,9 @@ export function createDeps(config: Config, overrides: Partial<Deps> = {}): Deps 
   const schedules = overrides.scheduleStore ?? scheduleStore(db);
   const scheduler =
     overrides.scheduler ??
-    (config.scheduler.mode === "local" ? localScheduler(schedules) : eventBridgeScheduler(config, { sqs }));
+    (config.scheduler.mode === "local"
+      ? localScheduler(schedules)
+      : eventBridgeScheduler(config, { queue: taskQueue }));
   return storesOn(db, config, {
     ...overrides,
     sqs,

@@ -20,6 +20,7 @@ import {
 import { sendWebhook } from "../core/delivery/send.js";
 import type { Deps } from "../core/deps.js";
 import { createIngestHandler } from "../core/events/index.js";
+import { sqsTaskQueue } from "../core/queue/index.js";
 import { eventBridgeScheduler } from "../core/scheduler/index.js";
 import type { Db } from "../core/store/index.js";
 import { kmsKeyWrapper } from "../core/store/key-wrap.js";
@@ -184,7 +185,7 @@ export class World {
     const sqs = this.sqs.client as unknown as SQSClient;
     const scheduler = eventBridgeScheduler(this.config, {
       client: this.scheduler.client as unknown as SchedulerClient,
-      sqs,
+      queue: sqsTaskQueue(sqs, this.config.queues),
       now: this.engine.now,
     });
     // The production senders, imported up front: the adapters' lazy `import()` (destination.ts)

@@ -4,13 +4,14 @@
  * - `at()` has minute precision and must not lie in the past: the time is rounded UP to the
  *   next whole minute, so an entry never fires early.
  * - An entry for a queue that is due within a minute is not scheduled at all: it is sent at
- *   once with SQS `DelaySeconds` (exact to the second, and no schedule to pay for).
+ *   once through the task queue port with `DelaySeconds` (exact to the second, and no schedule
+ *   to pay for), as the local and in-memory schedulers fire theirs (fire.ts).
  * - A dead-letter queue receives what the scheduler gave up on after 24 h (it is alarmed).
  */
 import type { SchedulerClient } from "@aws-sdk/client-scheduler";
-import { SendMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import { type Config, clientOptions } from "../config/index.js";
-import type { ScheduleEntry, Scheduler } from "../model/index.js";
+import type { ScheduleEntry, Scheduler, TaskQueue } from "../model/index.js";
+import { sendEntry } from "./fire.js";
 
 const MINUTE_MS = 60_000;
 
@@ -65,7 +66,7 @@ function requiredSettings(config: Config) {
 
 export function eventBridgeScheduler(
   config: Config,
-  deps: { client?: SchedulerClient; sqs?: SQSClient; now?: () => Date } = {},
+  deps: { client?: SchedulerClient; queue?: Pick<TaskQueue, "send">; now?: () => Date } = {},
 ): Scheduler {
   const { group, roleArn, dlqArn, ingestQueueArn, deliveryQueueArn, maintenanceFunctionArn } =
     requiredSettings(config);
@@ -77,19 +78,12 @@ export function eventBridgeScheduler(
   };
   const now = deps.now ?? (() => new Date());
   const arns = { ingest: ingestQueueArn, delivery: deliveryQueueArn, maintenance: maintenanceFunctionArn };
-  const urls = { ingest: config.queues.ingest, delivery: config.queues.delivery };
 
   return {
     async schedule(entry: ScheduleEntry) {
       const wait = entry.at.getTime() - now().getTime();
-      if (entry.target !== "maintenance" && wait < MINUTE_MS && deps.sqs) {
-        await deps.sqs.send(
-          new SendMessageCommand({
-            QueueUrl: urls[entry.target],
-            MessageBody: entry.body,
-            DelaySeconds: Math.max(0, Math.ceil(wait / 1000)),
-          }),
-        );
+      if (entry.target !== "maintenance" && wait < MINUTE_MS && deps.queue) {
+        await sendEntry(deps.queue, { ...entry, target: entry.target }, Math.max(0, Math.ceil(wait / 1000)));
         return;
       }
       const { sdk, client } = await ready();

@@ -14,6 +14,15 @@ export async function fireEntry(
     await runMaintenance(JSON.parse(entry.body));
     return;
   }
+  await sendEntry(queue, { ...entry, target: entry.target }, delaySeconds);
+}
+
+/** Puts a queue entry's body on its queue (after `delaySeconds`); throws when the queue refused it. */
+export async function sendEntry(
+  queue: Pick<TaskQueue, "send">,
+  entry: Pick<ScheduleEntry, "name" | "body"> & { target: Exclude<ScheduleEntry["target"], "maintenance"> },
+  delaySeconds = 0,
+): Promise<void> {
   const report = await queue.send(entry.target, [{ id: entry.name, body: entry.body, delaySeconds }]);
   if (report.failed.length > 0) {
     throw report.error ?? new Error(`the ${entry.target} queue refused schedule ${entry.name}`);

@@ -3,13 +3,13 @@
  * service has no emulator here, so aws-sdk-client-mock stands in for it).
  */
 import { CreateScheduleCommand, SchedulerClient } from "@aws-sdk/client-scheduler";
-import { SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { mockClient } from "aws-sdk-client-mock";
 import { beforeEach, describe, expect, it } from "vitest";
 import { loadConfig } from "../../core/config/runtime.js";
 import { retryEntry } from "../../core/delivery/pointer.js";
 import type { ScheduleEntry } from "../../core/model/schedule.js";
 import { taskFor } from "../../core/model/task.js";
+import type { QueueMessage, TaskQueue } from "../../core/model/task-queue.js";
 import { atExpression, eventBridgeScheduler } from "../../core/scheduler/eventbridge.js";
 
 /** A deployment's variables; the adapter's config below adds the two optional ARNs (the scheduled function starts without its own). */
@@ -31,18 +31,24 @@ const config = loadConfig({
 });
 const now = new Date("2026-03-01T10:00:20.500Z");
 const scheduler = mockClient(SchedulerClient);
-const sqs = mockClient(SQSClient);
+/** The task queue port the adapter sends short waits through: what it was handed, recorded. */
+let sent: { queue: string; messages: QueueMessage[] }[] = [];
+const queue: Pick<TaskQueue, "send"> = {
+  send: async (name, messages) => {
+    sent.push({ queue: name, messages });
+    return { sent: messages.map((m) => m.id), failed: [] };
+  },
+};
 /** Schedules an entry due `ms` after the pinned clock (negative: already due). */
 const scheduleIn = (ms: number, entry: Omit<ScheduleEntry, "at">) =>
   adapter().schedule({ ...entry, at: new Date(now.getTime() + ms) });
 const adapter = () =>
-  eventBridgeScheduler(config, { client: new SchedulerClient({}), sqs: new SQSClient({}), now: () => now });
+  eventBridgeScheduler(config, { client: new SchedulerClient({}), queue, now: () => now });
 
 beforeEach(() => {
   scheduler.reset();
-  sqs.reset();
+  sent = [];
   scheduler.on(CreateScheduleCommand).resolves({});
-  sqs.on(SendMessageCommand).resolves({});
 });
 
 describe("EventBridge Scheduler adapter", () => {
@@ -124,17 +130,14 @@ describe("EventBridge Scheduler adapter", () => {
   it("sends a queue entry due within a minute at once, with DelaySeconds, and schedules nothing", async () => {
     await scheduleIn(42_300, { name: "release-msg_1", target: "ingest", body: '{"release":"msg_1"}' });
     expect(scheduler.commandCalls(CreateScheduleCommand)).toHaveLength(0);
-    expect(sqs.commandCalls(SendMessageCommand).map((c) => c.args[0].input)).toEqual([
-      { QueueUrl: "https://sqs/ingest", MessageBody: '{"release":"msg_1"}', DelaySeconds: 43 },
+    expect(sent).toEqual([
+      { queue: "ingest", messages: [{ id: "release-msg_1", body: '{"release":"msg_1"}', delaySeconds: 43 }] },
     ]);
   });
 
   it("sends an entry already due at once (no at() in the past)", async () => {
     await scheduleIn(-5000, { name: "r", target: "delivery", body: "{}" });
-    expect(sqs.commandCalls(SendMessageCommand)[0]!.args[0].input).toMatchObject({
-      QueueUrl: "https://sqs/delivery",
-      DelaySeconds: 0,
-    });
+    expect(sent).toEqual([{ queue: "delivery", messages: [{ id: "r", body: "{}", delaySeconds: 0 }] }]);
     expect(scheduler.commandCalls(CreateScheduleCommand)).toHaveLength(0);
   });
 
