@@ -4,26 +4,17 @@
  * deployment's defaults, a fixed clock and no jitter.
  */
 import { describe, expect, it } from "vitest";
-import { MEMORY_ENV } from "../../core/compose.js";
-import { loadConfig } from "../../core/config/index.js";
 import { type DecideContext, decide, GONE, type Outcome } from "../../core/delivery/policy/decide.js";
 import { CUT_BY_BUDGET, type Effect, effectsOf } from "../../core/delivery/policy/effects.js";
 import { newEndpointRecord } from "../../core/endpoints/record.js";
 import type { EndpointRecord } from "../../core/model/endpoint.js";
 import type { SendFailure } from "../../core/model/send.js";
 import { taskFor } from "../../core/model/task.js";
+import { deploymentContext } from "../support/decide-context.js";
 
 const now = new Date("2026-01-01T12:00:00Z");
-const config = loadConfig({ ...MEMORY_ENV, RETRY_SCHEDULE: "5,300" });
-const ctx: DecideContext = {
-  now,
-  lane: "fast",
-  attempt: 1,
-  slowLane: true,
-  random: () => 0.5,
-  config: { ...config, retry: { ...config.retry, jitter: 0 } },
-};
-const budget = config.isolation.fastLaneBudgetMs;
+const ctx: DecideContext = deploymentContext(now);
+const budget = ctx.config.isolation.fastLaneBudgetMs;
 const base = newEndpointRecord({ org_id: "org_a", url: "https://example.com/h", secret: "whsec_x" }, now);
 const endpoint = (over: Partial<EndpointRecord> = {}): EndpointRecord => ({ ...base, ...over });
 const task = taskFor(

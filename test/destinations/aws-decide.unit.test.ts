@@ -4,24 +4,14 @@
  * and AWS 5xx retry on the schedule like an HTTP 503.
  */
 import { describe, expect, it } from "vitest";
-import { MEMORY_ENV } from "../../core/compose.js";
-import { loadConfig } from "../../core/config/index.js";
 import { type DecideContext, decide, type Outcome } from "../../core/delivery/policy/decide.js";
 import { newEndpointRecord } from "../../core/endpoints/record.js";
 import { failureMessage, type SendFailure } from "../../core/model/send.js";
 import { taskFor } from "../../core/model/task.js";
+import { deploymentContext } from "../support/decide-context.js";
 
 const now = new Date("2026-01-01T12:00:00Z");
-const config = loadConfig({ ...MEMORY_ENV, RETRY_SCHEDULE: "5,300" });
-const ctx: DecideContext = {
-  now,
-  lane: "fast",
-  attempt: 1,
-  slowLane: true,
-  random: () => 0.5,
-  // The deployment's defaults (jitter aside), not a copy of them.
-  config: { ...config, retry: { ...config.retry, jitter: 0 } },
-};
+const ctx: DecideContext = deploymentContext(now);
 const endpoint = newEndpointRecord(
   { org_id: "org_a", url: "https://sqs.us-east-1.amazonaws.com/1/q", secret: "whsec_x" },
   now,
