@@ -82,9 +82,9 @@ export const dlqCommands: Record<string, Command> = {
     async run(ctx) {
       const queueUrl = flag(ctx, "queue-url") || process.env.DELIVERY_QUEUE_URL;
       const dlqUrl = flag(ctx, "dlq-url") || process.env.DELIVERY_DLQ_URL;
-      const viaApi =
-        ctx.flags.api === true || (!queueUrl && !dlqUrl && Boolean(process.env.HOOKRELAY_API_KEY));
-      if (viaApi) return redriveViaApi(ctx);
+      // The API mode is asked for, never guessed from HOOKRELAY_API_KEY being set: with the URLs
+      // missing, a shell that also holds a key must get the usage error, not a different command.
+      if (ctx.flags.api === true) return redriveViaApi(ctx);
       if (!queueUrl || !dlqUrl) {
         throw new UsageError(
           "give --queue-url and --dlq-url (or DELIVERY_QUEUE_URL and DELIVERY_DLQ_URL), or --api with HOOKRELAY_API_KEY",
