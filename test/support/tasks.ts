@@ -3,13 +3,14 @@
  * task's runs, as the scheduled-work function would) until the task has finished, and
  * returns it as `GET /v1/tasks/{id}` shows it.
  */
+import { expect } from "vitest";
 import { createDeps } from "../../core/compose.js";
 import type { Deps } from "../../core/deps.js";
 import { createScheduledHandler } from "../../core/scheduled/index.js";
 import { fireDueSchedules } from "../../core/scheduler/index.js";
 import type { JsonBody, TestOrg } from "./api.js";
 import { fireSchedules } from "./delivery.js";
-import { interpose } from "./faults.js";
+import { type Fault, interpose } from "./faults.js";
 import type { TestStack } from "./stack.js";
 import { waitFor } from "./wait.js";
 
@@ -60,11 +61,21 @@ export function runWithRunner(
   );
 }
 
-/** The next save of a task's step fails as if the function were killed after the step's work. */
-export function killAtSave(r: TaskRunner) {
-  return interpose(r.deps.db.doc, (call) =>
-    call.command === "UpdateItemCommand" && String(call.input.UpdateExpression).includes("#done = #done")
-      ? Promise.reject(new Error("function killed"))
-      : undefined,
-  );
+/** A step's save, failing as if the function were killed after the step's work. */
+const killSave: Fault = (call) =>
+  call.command === "UpdateItemCommand" && String(call.input.UpdateExpression).includes("#done = #done")
+    ? Promise.reject(new Error("function killed"))
+    : undefined;
+
+/**
+ * One firing of a task's run that does its step, then dies before saving it (the crash the
+ * runner must survive): the firing rejects so, and the table is whole again afterwards.
+ */
+export async function fireKilledAtSave(doc: unknown, fire: () => Promise<unknown>): Promise<void> {
+  const crash = interpose(doc, killSave);
+  try {
+    await expect(fire()).rejects.toThrow("function killed");
+  } finally {
+    crash.restore();
+  }
 }

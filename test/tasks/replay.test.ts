@@ -15,7 +15,7 @@ import { putMessageOf, taskFor } from "../support/deliveries.js";
 import { useHarness } from "../support/delivery.js";
 import { putEndpoint } from "../support/endpoints.js";
 import { waitForEmptyQueue } from "../support/queues.js";
-import { killAtSave, runWithRunner, type TaskRunner, taskRunner } from "../support/tasks.js";
+import { fireKilledAtSave, runWithRunner, type TaskRunner, taskRunner } from "../support/tasks.js";
 import { waitFor } from "../support/wait.js";
 
 // One step per run: every page is a run of its own, so a crash can land between two of them.
@@ -82,10 +82,7 @@ describe("replay as a tracked task", { timeout: 240_000 }, () => {
     });
     await r.fire(); // 200
     // The next run sends its page, then dies before saving it.
-    const crash = killAtSave(r);
-    await expect(r.fire())
-      .rejects.toThrow("function killed")
-      .finally(() => crash.restore());
+    await fireKilledAtSave(r.deps.db.doc, () => r.fire());
     r.advance(130_000); // the lease ends: the watchdog resumes the task
     await runToEnd(r, org, taskId);
     const done = (await org.request("GET", `/v1/tasks/${taskId}`)).body;
@@ -133,10 +130,7 @@ describe("replay as a tracked task", { timeout: 240_000 }, () => {
       done: 0,
     });
     // The next run sends its page, then dies before saving it.
-    const crash = killAtSave(r);
-    await expect(r.fire())
-      .rejects.toThrow("function killed")
-      .finally(() => crash.restore());
+    await fireKilledAtSave(r.deps.db.doc, () => r.fire());
     r.advance(130_000); // the lease ends: the watchdog resumes the task
     await runToEnd(r, org, taskId);
     expect((await org.request("GET", `/v1/tasks/${taskId}`)).body).toMatchObject({

@@ -13,8 +13,8 @@ import { createScheduledHandler } from "../../core/scheduled/index.js";
 import { fireDueSchedules } from "../../core/scheduler/index.js";
 import { startTask, type TaskKind } from "../../core/tasks/index.js";
 import { callApp, createTestOrg } from "../support/api.js";
-import { interpose } from "../support/faults.js";
 import { createTestStack, type TestStack, uniqueOrg } from "../support/stack.js";
+import { fireKilledAtSave } from "../support/tasks.js";
 
 let stack: TestStack;
 let deps: Deps;
@@ -84,16 +84,7 @@ describe("tracked tasks", () => {
     const task = await startTask(deps, { org, kind: "counter", params: { n: 9 } });
     await fire(); // run 1: items 0-2 saved
     // Run 2 does its step (items 3-5 act), then dies before saving it.
-    const crash = interpose(deps.db.doc, (call) =>
-      call.command === "UpdateItemCommand" && String(call.input.UpdateExpression).includes("#done = #done")
-        ? Promise.reject(new Error("function killed"))
-        : undefined,
-    );
-    try {
-      await expect(fire()).rejects.toThrow("function killed");
-    } finally {
-      crash.restore();
-    }
+    await fireKilledAtSave(deps.db.doc, fire);
     expect(await deps.taskStore.get(org, task.id)).toMatchObject({ status: "running", done: 3, run: 2 });
     // Nothing runs it before its lease has ended; the watchdog does, after.
     await runUntilIdle();
