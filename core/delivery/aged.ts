@@ -7,12 +7,16 @@
 import type { SQSRecord } from "aws-lambda";
 import type { Deps } from "../deps.js";
 import { scheduleResume } from "../endpoints/index.js";
+import { type Lru, lru } from "../lib/index.js";
 import { logger } from "../log/index.js";
 import type { EndpointRecord } from "../model/index.js";
 import type { DecideContext, Decision, Task } from "./policy/decide.js";
 import { parkIfQueuedTooLong } from "./policy/queue-age.js";
 
-const scheduled = new WeakMap<Deps, Map<string, number>>();
+// The minute of the last resume each endpoint had scheduled here: bounded like the process's
+// other caches (core/lib/lru.ts); forgetting an endpoint costs one more (deduped) schedule call.
+const scheduled = new WeakMap<Deps, Lru<number>>();
+const MEMO_ENDPOINTS = 10_000;
 
 export async function parkIfAged(
   deps: Deps,
@@ -26,13 +30,13 @@ export async function parkIfAged(
   const parked = parkIfQueuedTooLong(task, { ...ctx, queuedAt: new Date(sent) });
   if (!parked) return undefined;
   const minute = Math.floor(ctx.now.getTime() / 60_000);
-  const memo = scheduled.get(deps) ?? new Map<string, number>();
+  const memo = scheduled.get(deps) ?? lru<number>({ maxEntries: MEMO_ENDPOINTS, maxWeight: MEMO_ENDPOINTS });
   scheduled.set(deps, memo);
   const key = `${endpoint.org_id}/${endpoint.id}`;
   if (memo.get(key) !== minute) {
     try {
       await scheduleResume(deps, endpoint, { kind: "aged" });
-      memo.set(key, minute);
+      memo.set(key, minute, 1);
     } catch (err) {
       logger.warn("a task queued too long is tried: its resume was not scheduled", {
         org_id: endpoint.org_id,
