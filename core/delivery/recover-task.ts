@@ -11,27 +11,21 @@
  * not recovered twice by it. Every delivery task carries the run's claim: a copy sent again
  * after a crash is dropped by the delivery function, so nothing is sent twice within one task.
  */
-import * as z from "zod";
+import type * as z from "zod";
 import type { Deps, Uses } from "../deps.js";
-import { requireEndpoint } from "../endpoints/index.js";
-import { mapLimit } from "../lib/index.js";
-import { type DeliveryTask, type StoredMessage, taskFor, validationError } from "../model/index.js";
+import { type DeliveryTask, type StoredMessage, taskFor } from "../model/index.js";
 import { enqueueTasks } from "../queue/index.js";
-import { startTask, type TaskKind, type TaskStepInput, type TaskStepResult } from "../tasks/index.js";
-import { pendingEntry, requireEnabled } from "./recovery.js";
-import { end, readPage, replayPage } from "./replay.js";
+import type { TaskKind, TaskStepInput, TaskStepResult } from "../tasks/index.js";
+import { pendingEntry } from "./recovery.js";
+import { readPage, replayPage } from "./replay.js";
 import { stuckDeliveries } from "./stuck.js";
+import { countWindow, openWindow, startWindowTask, windowParams } from "./window-task.js";
 
 /** Stuck deliveries one step re-sends at most. */
 const STUCK_PAGE = 200;
 
-export const recoverParams = z.object({
-  endpoint_id: z.string(),
-  since: z.string(),
-  until: z.string(),
-  /** Only events of these types (a type-scoped portal session); absent = every type. */
-  event_types: z.array(z.string()).optional(),
-});
+/** A replay's window without its status: a recover goes through the failed and the skipped. */
+export const recoverParams = windowParams;
 export type RecoverParams = z.infer<typeof recoverParams>;
 
 /** Checks the request and starts the task: 404 without the endpoint, 409 when disabled or paused. */
@@ -42,16 +36,14 @@ export async function startRecover(
   since: string,
   scope: { eventTypes?: readonly string[] } = {},
 ) {
-  const sinceMs = Date.parse(since);
-  if (Number.isNaN(sinceMs)) throw validationError("since must be an ISO 8601 date-time");
-  requireEnabled(await requireEndpoint(deps, org, endpointId));
-  const params: RecoverParams = {
-    endpoint_id: endpointId,
-    since: new Date(sinceMs).toISOString(),
-    until: deps.now().toISOString(),
-    ...(scope.eventTypes ? { event_types: [...scope.eventTypes] } : {}),
-  };
-  return startTask(deps, { org, kind: "recover", params });
+  // The window ends now; a `since` after it starts a task that finds nothing (recoverStep).
+  return startWindowTask(deps, org, endpointId, {
+    kind: "recover",
+    req: { since },
+    scope,
+    extra: {},
+    emptyWindow: "allow",
+  });
 }
 
 /** The recovery index, then the parked index: the partitions phase 1 goes through. */
@@ -64,10 +56,8 @@ function indexPartitions(deps: Deps, org: string, endpointId: string): string[] 
 
 async function recoverStep(deps: Deps, input: TaskStepInput<RecoverParams>): Promise<TaskStepResult> {
   const { org, params } = input;
-  const endpoint = await deps.endpointStore.get(org, params.endpoint_id);
-  if (!endpoint) return end(input, "the endpoint was deleted");
-  if (endpoint.status === "disabled") return end(input, "the endpoint was disabled");
-  const window = { endpointId: params.endpoint_id, since: params.since, until: params.until };
+  const opened = await openWindow(deps, input);
+  if ("ended" in opened) return opened.ended;
   const partitions = indexPartitions(deps, org, params.endpoint_id);
   if (input.total === null) {
     // A `since` after the start finds nothing in the indexes (and no stuck delivery either).
@@ -79,13 +69,12 @@ async function recoverStep(deps: Deps, input: TaskStepInput<RecoverParams>): Pro
         total: 0,
         finished: false,
       };
-    const counts = await mapLimit(partitions, 8, (p) => deps.replaySource.count(p, window));
-    const total = counts.reduce((a, b) => a + b, 0);
+    const total = await countWindow(deps, partitions, opened.window);
     return { cursor: JSON.stringify({ p: 0 }), done: 0, failed: 0, total, finished: false };
   }
   const at = input.cursor ? (JSON.parse(input.cursor) as { p: number }) : { p: 0 };
   if (at.p >= partitions.length) return stuckStep(deps, input);
-  const { items, next } = await readPage(deps, partitions, window, input.cursor);
+  const { items, next } = await readPage(deps, partitions, opened.window, input.cursor);
   const res = await replayPage(deps, input, items, "recover");
   return {
     cursor: JSON.stringify(next),

@@ -14,39 +14,30 @@
  */
 import * as z from "zod";
 import type { Deps, Uses } from "../deps.js";
-import { requireEndpoint } from "../endpoints/index.js";
 import { mapLimit } from "../lib/index.js";
-import {
-  type CursorKey,
-  type DeliveryTask,
-  type StoredMessage,
-  taskFor,
-  validationError,
-} from "../model/index.js";
+import { type CursorKey, type DeliveryTask, type StoredMessage, taskFor } from "../model/index.js";
 import { enqueueTasks } from "../queue/index.js";
-import { startTask, type TaskKind, type TaskStepInput, type TaskStepResult } from "../tasks/index.js";
-import { pendingEntry, requireEnabled } from "./recovery.js";
+import type { TaskKind, TaskStepInput, TaskStepResult } from "../tasks/index.js";
+import { pendingEntry } from "./recovery.js";
+import {
+  countWindow,
+  openWindow,
+  type ReplayWindow,
+  startWindowTask,
+  type WindowRequest,
+  windowParams,
+} from "./window-task.js";
 
 /** Items one step sends at most, and the queries it may make to find them. */
 const PAGE = 200;
 const MAX_READS = 40;
 
-export const replayParams = z.object({
-  endpoint_id: z.string(),
-  since: z.string(),
-  until: z.string(),
-  status: z.enum(["failed", "skipped", "all"]),
-  /** Only events of these types (exact names); absent = every type. */
-  event_types: z.array(z.string()).optional(),
-});
+export const replayParams = windowParams.extend({ status: z.enum(["failed", "skipped", "all"]) });
 export type ReplayParams = z.infer<typeof replayParams>;
 
-export interface ReplayRequest {
-  since: string;
-  until?: string;
+export interface ReplayRequest extends WindowRequest {
   /** Default: `failed`. */
   status?: ReplayParams["status"];
-  event_types?: string[];
 }
 
 /** Checks the request and starts the task; 409 when the endpoint is disabled, 404 when it is not there. */
@@ -57,21 +48,13 @@ export async function startReplay(
   req: ReplayRequest,
   scope: { eventTypes?: readonly string[] } = {},
 ) {
-  requireEnabled(await requireEndpoint(deps, org, endpointId));
-  const until = req.until ?? deps.now().toISOString();
-  if (Date.parse(req.since) >= Date.parse(until)) throw validationError("since must be before until");
-  // A type-scoped portal session replays its own types only.
-  const types = scope.eventTypes
-    ? (req.event_types ?? scope.eventTypes).filter((t) => scope.eventTypes!.includes(t))
-    : req.event_types;
-  const params: ReplayParams = {
-    endpoint_id: endpointId,
-    since: new Date(req.since).toISOString(),
-    until: new Date(until).toISOString(),
-    status: req.status ?? "failed",
-    ...(types ? { event_types: types } : {}),
-  };
-  return startTask(deps, { org, kind: "replay", params });
+  return startWindowTask(deps, org, endpointId, {
+    kind: "replay",
+    req,
+    scope,
+    extra: { status: req.status ?? "failed" },
+    emptyWindow: "refuse",
+  });
 }
 
 interface Cursor {
@@ -84,17 +67,14 @@ export type ReplayItem = Awaited<ReturnType<Deps["replaySource"]["page"]>>["item
 
 async function replayStep(deps: Deps, input: TaskStepInput<ReplayParams>): Promise<TaskStepResult> {
   const { org, params } = input;
-  const endpoint = await deps.endpointStore.get(org, params.endpoint_id);
-  if (!endpoint) return end(input, "the endpoint was deleted");
-  if (endpoint.status === "disabled") return end(input, "the endpoint was disabled");
-  const window = { endpointId: params.endpoint_id, since: params.since, until: params.until };
+  const opened = await openWindow(deps, input);
+  if ("ended" in opened) return opened.ended;
   const partitions = deps.replaySource.partitions(org, params.endpoint_id, params.status);
   if (input.total === null) {
-    const counts = await mapLimit(partitions, 8, (p) => deps.replaySource.count(p, window));
-    const total = counts.reduce((a, b) => a + b, 0);
+    const total = await countWindow(deps, partitions, opened.window);
     return { cursor: JSON.stringify({ p: 0 }), done: 0, failed: 0, total, finished: total === 0 };
   }
-  const { items, next } = await readPage(deps, partitions, window, input.cursor);
+  const { items, next } = await readPage(deps, partitions, opened.window, input.cursor);
   const res = await replayPage(deps, input, items);
   return {
     cursor: JSON.stringify(next),
@@ -111,7 +91,7 @@ async function replayStep(deps: Deps, input: TaskStepInput<ReplayParams>): Promi
 export async function readPage(
   deps: Deps,
   partitions: string[],
-  window: Parameters<Deps["replaySource"]["page"]>[1],
+  window: ReplayWindow,
   cursor: string | null,
 ) {
   let at: Cursor = cursor ? JSON.parse(cursor) : { p: 0 };
@@ -123,10 +103,6 @@ export async function readPage(
     at = page.next ? { p: at.p, start: page.next } : { p: at.p + 1 };
   }
   return { items, next: at };
-}
-
-export function end(input: TaskStepInput<unknown>, reason: string): TaskStepResult {
-  return { cursor: input.cursor, done: 0, failed: 0, finished: true, fatal: reason };
 }
 
 /**
