@@ -5,11 +5,10 @@
 import type { Uses } from "../deps.js";
 import { type EndpointRecord, scheduleName } from "../model/index.js";
 import type { AutoDisableEvent } from "./maintenance-event.js";
+import { disableAt } from "./policy/health.js";
 
 /**
- * The auto-disable timer: `disableAfterDays` after the run of failures began (Svix: "all
- * attempts failing for 5 days"), not after the endpoint became failing, which added
- * `failingAfterHours` to it; never before the endpoint is failing. The timer names the
+ * The auto-disable timer, at the time policy/health.ts `disableAt` gives. The timer names the
  * failing run (`failing_since`), so a newer run or a success makes it a no-op.
  */
 export async function scheduleAutoDisable(
@@ -24,8 +23,7 @@ export async function scheduleAutoDisable(
     endpoint_id: endpoint.id,
     failing_since: failingSince,
   };
-  const due = Date.parse(firstFailureAt) + deps.config.health.disableAfterDays * 86_400_000;
-  const at = new Date(Math.max(Date.parse(failingSince), due));
+  const at = disableAt({ failingSince, firstFailureAt }, deps.config.health);
   await deps.scheduler.schedule({
     name: scheduleName("disable", endpoint.id, String(Math.floor(Date.parse(failingSince) / 1000))),
     at,

@@ -11,16 +11,20 @@
  *   run one more sets `first_failure_at`; when the run has lasted `failingAfterHours` one
  *   more marks the endpoint failing and schedules the auto-disable check.
  * - A test event (`webhook.test`) answered with a 2xx: one write sets `last_verified_at`.
+ *
+ * The thresholds (when to write, when failing, when the breaker opens) are policy/health.ts's;
+ * this module keeps the memo and makes the writes.
  */
 import type { HealthMemo, Uses } from "../deps.js";
 import { logger } from "../log/index.js";
-import { type EndpointRecord, isSlow } from "../model/index.js";
+import type { EndpointRecord } from "../model/index.js";
 import { breakerOpened, emitOperational, endpointFailing, endpointRecovered } from "../operational/index.js";
 import { noticeAccessDenied } from "./access-denied.js";
 import { scheduleAutoDisable } from "./auto-disable.js";
 import { publishBreakerOpened } from "./metrics.js";
-import { openUntil, shouldOpen } from "./policy/breaker.js";
-import { emptyWindow, failureRateTrips, medianTooSlow, observe, succeededWithin } from "./policy/window.js";
+import { openUntil } from "./policy/breaker.js";
+import { becomesFailing, runOpensBreaker, successWrite, unhealthy, windowVerdict } from "./policy/health.js";
+import { emptyWindow, observe } from "./policy/window.js";
 import { retryDelayMs, summarize, weight } from "./policy/write-behind.js";
 import { moveToSlowLane } from "./slow-lane.js";
 import { resumeLater, wakeWhenHalfOpen } from "./wake.js";
@@ -39,9 +43,6 @@ export interface HealthObservation {
   /** How many failed attempts it stands for (a held summary, policy/write-behind.ts); 1 when absent. */
   count?: number;
 }
-
-/** How stale `last_delivery_at` may get before a success refreshes it. */
-export const LAST_DELIVERY_REFRESH_MS = 60_000;
 
 /** What the health writes use of the root. */
 type HealthDeps = Uses<
@@ -65,13 +66,6 @@ function memoOf(deps: HealthDeps, endpoint: EndpointRecord): HealthMemo {
   }
   return memo;
 }
-
-const unhealthy = (e: EndpointRecord) =>
-  e.status === "failing" ||
-  !!e.breaker_open_until ||
-  e.consecutive_failures > 0 ||
-  e.first_failure_at !== null ||
-  e.failing_since !== null;
 
 /**
  * `endpoint` is the (cached) record the batch was delivered with. Never throws and never
@@ -170,16 +164,9 @@ async function applySuccesses(
 ): Promise<void> {
   // The cache may still show the state from before our own reset: trust the memo for that long.
   const cacheMs = deps.config.endpointCacheSeconds * 1000 + 1000;
-  const healedRecently = memo.healedAt !== undefined && now - memo.healedAt < cacheMs;
-  const stored = endpoint.last_delivery_at ? Date.parse(endpoint.last_delivery_at) : 0;
-  const lastKnown = Math.max(stored, memo.lastDeliveryAt ?? 0);
   const latest = Math.max(...successes.map((o) => o.at.getTime()));
-  const stale = latest - lastKnown >= LAST_DELIVERY_REFRESH_MS;
-  // A failure this process recorded since its last reset counts even when the cached record
-  // predates it: otherwise failures between successes (200, 500, 200, 500 …) add up as a "run".
-  const failed = unhealthy(endpoint) || memo.failedSinceHeal === true;
-  if (!((failed && !healedRecently) || stale)) return;
-  const at = new Date(Math.max(latest, lastKnown)).toISOString();
+  const at = successWrite(endpoint, memo, latest, { now, cacheMs });
+  if (at === null) return;
   const written = await deps.healthStore.recordHealthy(endpoint, at);
   if (!written) return;
   if (endpoint.breaker_open_until) {
@@ -220,9 +207,7 @@ async function applyFailures(
     if (!(await deps.healthStore.startFailureRun(endpoint, at))) return; // another writer started it
     firstFailureAt = at;
   }
-  if (updated.status !== "active") return;
-  const failingAfterMs = deps.config.health.failingAfterHours * 3_600_000;
-  if (now - Date.parse(firstFailureAt) < failingAfterMs) return;
+  if (!becomesFailing(updated, firstFailureAt, now, deps.config.health)) return;
 
   const since = new Date(now).toISOString();
   if (!(await deps.healthStore.markFailing(endpoint, { firstFailureAt, since }))) return;
@@ -254,12 +239,13 @@ async function judgeWindow(
     memo.window = observe(memo.window ?? emptyWindow(), seen, s);
   }
   const now = deps.now();
-  if (!endpoint.breaker_open_until && failureRateTrips(memo.window!, now.getTime(), s)) {
+  const verdict = windowVerdict(endpoint, memo.window!, now, s);
+  if (verdict === "open-breaker") {
     const opened = await openBreakerNow(deps, endpoint, "failure rate");
     memo.window = emptyWindow(); // after the write: a throttled one is judged again next batch
     return opened;
   }
-  if (!isSlow(endpoint, now) && medianTooSlow(memo.window!, now.getTime(), s)) {
+  if (verdict === "slow-lane") {
     memo.window = emptyWindow();
     await moveToSlowLane(deps, endpoint, now, "its median answer is near the budget");
   }
@@ -268,11 +254,7 @@ async function judgeWindow(
 
 /** Opens the breaker once the run of failures reaches the threshold (docs/delivery.md). */
 async function maybeOpenBreaker(deps: HealthDeps, updated: EndpointRecord, memo: HealthMemo): Promise<void> {
-  if (!shouldOpen(updated, deps.config.isolation)) return;
-  // Processes add their failures to one counter, and a success resets it only when written:
-  // at thousands of requests a second, an endpoint failing half the time reaches any count.
-  // A success this process saw within the window says the run is no outage (the rate rule judges it).
-  if (succeededWithin(memo.window ?? emptyWindow(), deps.now().getTime(), deps.config.isolation)) return;
+  if (!runOpensBreaker(updated, memo.window, deps.now().getTime(), deps.config.isolation)) return;
   await openBreakerNow(deps, updated, "consecutive failures");
 }
 
