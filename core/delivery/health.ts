@@ -23,7 +23,7 @@ import { noticeAccessDenied } from "./access-denied.js";
 import { scheduleAutoDisable } from "./auto-disable.js";
 import { publishBreakerOpened } from "./metrics.js";
 import { openUntil } from "./policy/breaker.js";
-import { becomesFailing, runOpensBreaker, successWrite, unhealthy, windowVerdict } from "./policy/health.js";
+import { becomesFailing, successWrite, type Trip, windowVerdict } from "./policy/health.js";
 import { emptyWindow, observe } from "./policy/window.js";
 import { retryDelayMs, summarize, weight } from "./policy/write-behind.js";
 import { moveToSlowLane } from "./slow-lane.js";
@@ -83,9 +83,8 @@ export async function applyHealth(
   if (all.length === 0) return;
   const held = heldKeys(deps);
   const key = `${endpoint.org_id}/${endpoint.id}`;
-  if ((memo.retryAt ?? 0) > now && !observations.some((o) => o.ok)) {
-    // Backing off a throttled item: this batch's failures join what is held. A success still
-    // writes: the reset it makes must not wait while other processes keep counting failures.
+  if ((memo.retryAt ?? 0) > now) {
+    // Backing off a throttled item: this batch's health joins what is held.
     memo.held = summarize(all);
     return;
   }
@@ -136,8 +135,7 @@ async function writeHealth(
   now: number,
 ): Promise<void> {
   const successes = all.filter((o) => o.ok);
-  // Opened on the window's failure rate: a success in this same batch must not close it again.
-  const opened = await judgeWindow(deps, endpoint, fresh, memo);
+  const trip = await judgeWindow(deps, endpoint, fresh, memo);
   await noticeAccessDenied(deps, endpoint, all);
 
   const verified = successes.filter((o) => o.test);
@@ -146,12 +144,14 @@ async function writeHealth(
     await deps.healthStore.recordVerified(endpoint, at);
   }
 
-  if (opened) return;
-  if (successes.length > 0) return applySuccesses(deps, endpoint, successes, memo, now);
+  // Tripped by the window's run or rate: a success in this same batch must not close it again.
+  if (successes.length > 0 && !trip) return applySuccesses(deps, endpoint, successes, memo, now);
   memo.healedAt = undefined;
   // The cached record may not show these failures yet: the next success must reset the run.
   memo.failedSinceHeal = true;
-  return applyFailures(deps, endpoint, all, { now, memo });
+  const failures = all.filter((o) => !o.ok);
+  if (failures.length > 0) return applyFailures(deps, endpoint, failures, { now, memo, trip });
+  if (trip) await openBreakerNow(deps, endpoint, { memo, why: trip });
 }
 
 /** At least one success: reset an unhealthy endpoint, or refresh a stale `last_delivery_at`. */
@@ -185,12 +185,16 @@ async function applySuccesses(
   }
 }
 
-/** Only failures: count them, maybe open the breaker, start the run, mark the endpoint failing. */
+/**
+ * Only failures: count them, open the breaker when the window tripped, start the run, mark the
+ * endpoint failing. The shared count is what the API shows; it never opens the breaker itself
+ * (policy/window.ts says why).
+ */
 async function applyFailures(
   deps: HealthDeps,
   endpoint: EndpointRecord,
   observations: HealthObservation[],
-  { now, memo }: { now: number; memo: HealthMemo },
+  { now, memo, trip }: { now: number; memo: HealthMemo; trip: Trip | undefined },
 ): Promise<void> {
   const last = observations.reduce((a, b) => (b.at >= a.at ? b : a));
   const updated = await deps.healthStore.recordFailures(endpoint, {
@@ -199,7 +203,7 @@ async function applyFailures(
     at: last.at.toISOString(),
   });
   if (!updated) return; // deleted meanwhile
-  await maybeOpenBreaker(deps, updated, memo);
+  if (trip) await openBreakerNow(deps, updated, { memo, why: trip });
   let firstFailureAt = updated.first_failure_at;
   if (!firstFailureAt) {
     const earliest = observations.reduce((a, b) => (b.at < a.at ? b : a));
@@ -222,45 +226,41 @@ async function applyFailures(
 }
 
 /**
- * What this process's window of the endpoint's attempts says (policy/window.ts): the breaker
- * opens on a failure rate, the endpoint moves to the slow lane on its median latency. True
- * when it opened the breaker.
+ * What this process's window of the endpoint's attempts says (policy/health.ts): the breaker
+ * opens on a run of failures or a failure rate (returned: the caller opens it once the batch's
+ * failures are counted), the endpoint moves to the slow lane on its median latency.
  */
 async function judgeWindow(
   deps: HealthDeps,
   endpoint: EndpointRecord,
   observations: HealthObservation[],
   memo: HealthMemo,
-): Promise<boolean> {
+): Promise<Trip | undefined> {
   const s = deps.config.isolation;
-  if (observations.length === 0) return false;
+  if (observations.length === 0) return undefined;
   for (const o of observations) {
     const seen = { atMs: o.at.getTime(), ok: o.ok, latencyMs: o.latencyMs ?? 0 };
     memo.window = observe(memo.window ?? emptyWindow(), seen, s);
   }
   const now = deps.now();
   const verdict = windowVerdict(endpoint, memo.window!, now, s);
-  if (verdict === "open-breaker") {
-    const opened = await openBreakerNow(deps, endpoint, "failure rate");
-    memo.window = emptyWindow(); // after the write: a throttled one is judged again next batch
-    return opened;
-  }
   if (verdict === "slow-lane") {
     memo.window = emptyWindow();
     await moveToSlowLane(deps, endpoint, now, "its median answer is near the budget");
+    return undefined;
   }
-  return false;
+  return verdict ?? undefined;
 }
 
-/** Opens the breaker once the run of failures reaches the threshold (docs/delivery.md). */
-async function maybeOpenBreaker(deps: HealthDeps, updated: EndpointRecord, memo: HealthMemo): Promise<void> {
-  if (!runOpensBreaker(updated, memo.window, deps.now().getTime(), deps.config.isolation)) return;
-  await openBreakerNow(deps, updated, "consecutive failures");
-}
-
-async function openBreakerNow(deps: HealthDeps, updated: EndpointRecord, why: string): Promise<boolean> {
+async function openBreakerNow(
+  deps: HealthDeps,
+  updated: EndpointRecord,
+  { memo, why }: { memo: HealthMemo; why: Trip },
+): Promise<void> {
   const until = openUntil(deps.now(), deps.config.isolation, updated).toISOString();
-  if (!(await deps.healthStore.openBreaker(updated, until))) return false;
+  const opened = await deps.healthStore.openBreaker(updated, until);
+  memo.window = emptyWindow(); // after the write: a throttled one is judged again next batch
+  if (!opened) return;
   deps.endpoints.invalidate(updated.org_id);
   await wakeWhenHalfOpen(deps, { ...updated, breaker_open_until: until });
   publishBreakerOpened();
@@ -272,5 +272,4 @@ async function openBreakerNow(deps: HealthDeps, updated: EndpointRecord, why: st
     open_until: until,
   });
   await emitOperational(deps, [breakerOpened(updated, until, deps.now())]);
-  return true;
 }

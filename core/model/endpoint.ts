@@ -143,4 +143,6 @@ export function isSlow(endpoint: IsolationFlags, now: Date): boolean {
  */
 export interface AttemptWindow {
   buckets: { at: number; requests: number; failed: number; slow: number }[];
+  /** Failures in a row, as this process saw them (its last success reset it): the run rule. */
+  run: number;
 }

@@ -65,11 +65,10 @@ describe("breaker over a window", () => {
   });
 });
 
-describe("a run on the shared counter, with a success seen here", () => {
-  it("other processes' failures bring the counter to the threshold; this process saw a success within the window: not cut off", async () => {
+describe("the endpoint's shared consecutive_failures does not open the breaker", () => {
+  it("other processes' failures bring the shared count to the threshold between their successes: not cut off", async () => {
     const cached = await putEndpoint(deps, { org_id: uniqueOrg() });
-    await attempt(cached, true);
-    // Nine failures other processes counted between their own successes (written, not seen here).
+    // Nine failures other processes counted between their own successes (not all written).
     await deps.healthStore.recordFailures(cached, {
       count: 9,
       lastError: "HTTP 500",
@@ -81,14 +80,15 @@ describe("a run on the shared counter, with a success seen here", () => {
     expect(now?.breaker_open_until ?? null).toBeNull();
   });
 
-  it("the same count with no success seen within the window: the breaker opens", async () => {
+  it("ten failures in a row made by this process open it, and the event names the run", async () => {
     const cached = await putEndpoint(deps, { org_id: uniqueOrg() });
-    await deps.healthStore.recordFailures(cached, {
-      count: 9,
-      lastError: "HTTP 500",
-      at: new Date(clock).toISOString(),
-    });
+    for (let i = 0; i < 9; i++) await attempt(cached, false);
+    expect((await endpointNow(deps, cached))?.breaker_open_until ?? null).toBeNull();
     await attempt(cached, false);
-    expect((await endpointNow(deps, cached))?.breaker_open_until ?? null).not.toBeNull();
+    const now = await endpointNow(deps, cached);
+    expect(now?.breaker_open_until ?? null).not.toBeNull();
+    // The batch that opened it was counted too (the run's count, its start).
+    expect(now?.consecutive_failures).toBe(10);
+    expect(now?.first_failure_at).not.toBeNull();
   });
 });

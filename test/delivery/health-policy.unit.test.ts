@@ -8,7 +8,6 @@ import {
   becomesFailing,
   disableAt,
   LAST_DELIVERY_REFRESH_MS,
-  runOpensBreaker,
   successWrite,
   windowVerdict,
 } from "../../core/delivery/policy/health.js";
@@ -25,9 +24,12 @@ const endpoint = (over: Partial<EndpointRecord> = {}): EndpointRecord => ({
   ...over,
 });
 const iso = (ms: number) => new Date(ms).toISOString();
-const windowOf = (ok: boolean, n: number, latencyMs = 10) => {
+/** `n` attempts in order, the i-th `ok(i)`, ending at `now`. */
+const windowOf = (ok: boolean | ((i: number) => boolean), n: number, latencyMs = 10) => {
   let w = emptyWindow();
-  for (let i = 0; i < n; i++) w = observe(w, { atMs: now - i, ok, latencyMs }, isolation);
+  for (let i = 0; i < n; i++) {
+    w = observe(w, { atMs: now - n + i, ok: typeof ok === "boolean" ? ok : ok(i), latencyMs }, isolation);
+  }
   return w;
 };
 
@@ -74,17 +76,20 @@ describe("failing and disabled", () => {
 });
 
 describe("the breaker and the slow lane", () => {
-  it("a run reaching breakerFailures opens it, unless this process saw a success in the window", () => {
-    const run = endpoint({ consecutive_failures: isolation.breakerFailures });
-    expect(runOpensBreaker(run, undefined, now, isolation)).toBe(true);
-    expect(runOpensBreaker(run, windowOf(true, 1), now, isolation)).toBe(false);
-    const short = endpoint({ consecutive_failures: isolation.breakerFailures - 1 });
-    expect(runOpensBreaker(short, undefined, now, isolation)).toBe(false);
+  it("this process's run of breakerFailures failures opens it; the endpoint's shared count does not", () => {
+    const run = windowOf(false, isolation.breakerFailures);
+    expect(windowVerdict(endpoint(), run, new Date(now), isolation)).toBe("consecutive failures");
+    const short = windowOf(false, isolation.breakerFailures - 1);
+    expect(windowVerdict(endpoint(), short, new Date(now), isolation)).toBeNull();
+    // Other processes' failures, added between successes that were not all written.
+    const counted = endpoint({ consecutive_failures: 100 * isolation.breakerFailures });
+    expect(windowVerdict(counted, windowOf(false, 1), new Date(now), isolation)).toBeNull();
   });
 
   it("the window's failure rate opens a closed breaker; a slow median moves the endpoint", () => {
-    const failing = windowOf(false, isolation.windowMinRequests);
-    expect(windowVerdict(endpoint(), failing, new Date(now), isolation)).toBe("open-breaker");
+    // 9 in 10 failing, never breakerFailures in a row.
+    const failing = windowOf((i) => i % 10 === 9, 2 * isolation.windowMinRequests);
+    expect(windowVerdict(endpoint(), failing, new Date(now), isolation)).toBe("failure rate");
     const open = endpoint({ breaker_open_until: iso(now + 60_000) });
     expect(windowVerdict(open, failing, new Date(now), isolation)).toBeNull();
     const slow = windowOf(true, 5, isolation.fastLaneBudgetMs);

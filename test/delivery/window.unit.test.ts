@@ -2,6 +2,7 @@
 import { describe, expect, it } from "vitest";
 import {
   type AttemptWindow,
+  breakerTrip,
   emptyWindow,
   failureRateTrips,
   medianTooSlow,
@@ -12,6 +13,7 @@ const s = {
   windowSeconds: 60,
   windowMinRequests: 20,
   breakerFailureRate: 0.8,
+  breakerFailures: 10,
   slowFraction: 0.5,
   fastLaneBudgetMs: 2_000,
 };
@@ -42,6 +44,25 @@ describe("failure rate", () => {
     const { w } = run(30, () => ({ ok: false }));
     expect(failureRateTrips(w, 3_000, s)).toBe(true);
     expect(failureRateTrips(w, 3_000 + 70_000, s)).toBe(false);
+  });
+});
+
+describe("the breaker's rule: a run of failures as this process saw them, or the rate", () => {
+  it.each([
+    ["10 failures in a row (fewer than the rate's 20)", 10, () => ({ ok: false }), "consecutive failures"],
+    ["9 failures in a row", 9, () => ({ ok: false }), undefined],
+    ["alternating 200/500, 100 attempts", 100, (i: number) => ({ ok: i % 2 === 0 }), undefined],
+    ["9 failures then a success (fewer than 20)", 10, (i: number) => ({ ok: i % 10 === 9 }), undefined],
+    ["9 failures in 10, 30 attempts", 30, (i: number) => ({ ok: i % 10 === 9 }), "failure rate"],
+    ["a success, then 10 failures", 11, (i: number) => ({ ok: i === 0 }), "consecutive failures"],
+  ])("%s: %s", (_what, n, pattern, trip) => {
+    const { w, now } = run(n as number, pattern as (i: number) => { ok: boolean });
+    expect(breakerTrip(w, now, s)).toBe(trip);
+  });
+
+  it("a run outlasts the window: an endpoint tried once a minute is cut off after 10 failures", () => {
+    const { w, now } = run(10, () => ({ ok: false }), 60_000);
+    expect(breakerTrip(w, now, s)).toBe("consecutive failures");
   });
 });
 

@@ -6,20 +6,13 @@
  * future = open (the endpoint's tasks are parked, no request is made); a time in the past =
  * half-open (the next task claims one probe, which closes the breaker on success); what the
  * field means at a time is `breakerState` in core/model/endpoint.ts, which the API's view reads
- * too. It opens when `consecutive_failures` reaches the threshold, a counter the health writes
- * keep anyway, so a healthy endpoint costs no extra write.
+ * too. When it opens is policy/window.ts's `breakerTrip`: each process judges the attempts it
+ * made (a run of failures, or a failure rate over a minute), not the endpoint's shared
+ * `consecutive_failures`, which processes add to between successes that are not all written.
  */
 
 import { type Config, SQS_MAX_DELAY_SECONDS } from "../../config/index.js";
 import type { EndpointRecord } from "../../model/index.js";
-
-/** Should a run of failures (the endpoint after the counter was raised) open the breaker? */
-export function shouldOpen(
-  endpoint: Pick<EndpointRecord, "consecutive_failures" | "breaker_open_until">,
-  isolation: Pick<Config["isolation"], "breakerFailures">,
-): boolean {
-  return !endpoint.breaker_open_until && endpoint.consecutive_failures >= isolation.breakerFailures;
-}
 
 type Cooldown = Pick<Config["isolation"], "breakerCooldownSeconds" | "breakerCooldownMaxSeconds">;
 

@@ -1,20 +1,13 @@
 /**
  * The endpoint's health thresholds (docs/delivery.md, "Failing endpoints" and "Isolation"), as
  * pure functions: when a success must be written, when a run of failures marks the endpoint
- * failing and when its auto-disable falls due, when the breaker opens (on the run of failures,
- * on the window's failure rate) and when the endpoint moves to the slow lane. No I/O and no
+ * failing and when its auto-disable falls due, when the breaker opens (on this process's run
+ * of failures, on the window's failure rate) and when the endpoint moves to the slow lane. No I/O and no
  * clock reads: the caller passes the time. The writes that follow are core/delivery/health.ts's.
  */
 import type { Config } from "../../config/index.js";
 import { type AttemptWindow, type EndpointRecord, isSlow } from "../../model/index.js";
-import { shouldOpen } from "./breaker.js";
-import {
-  emptyWindow,
-  failureRateTrips,
-  medianTooSlow,
-  succeededWithin,
-  type WindowSettings,
-} from "./window.js";
+import { breakerTrip, medianTooSlow, type WindowSettings } from "./window.js";
 
 /** How stale `last_delivery_at` may get before a success refreshes it. */
 export const LAST_DELIVERY_REFRESH_MS = 60_000;
@@ -84,33 +77,23 @@ export function disableAt(
   return new Date(Math.max(Date.parse(run.failingSince), due));
 }
 
-/**
- * The run of failures (the endpoint after its counter was raised) opens the breaker. Processes
- * add their failures to one counter, and a success resets it only when written: at thousands
- * of requests a second, an endpoint failing half the time reaches any count. A success this
- * process saw within the window says the run is no outage (the rate rule judges it).
- */
-export function runOpensBreaker(
-  updated: EndpointRecord,
-  window: AttemptWindow | undefined,
-  now: number,
-  isolation: Pick<Config["isolation"], "breakerFailures"> & WindowSettings,
-): boolean {
-  return shouldOpen(updated, isolation) && !succeededWithin(window ?? emptyWindow(), now, isolation);
-}
+/** Why the breaker opens: this process's run of failures, or its window's failure rate. */
+export type Trip = NonNullable<ReturnType<typeof breakerTrip>>;
 
 /**
  * What this process's window of the endpoint's attempts says (policy/window.ts): the breaker
- * opens on a failure rate (unless open already), the endpoint moves to the slow lane on its
- * median latency (unless there already); null: neither.
+ * opens on a run of failures or a failure rate (unless open already), the endpoint moves to
+ * the slow lane on its median latency (unless there already); null: neither. The endpoint's
+ * shared `consecutive_failures` is not looked at (policy/window.ts says why).
  */
 export function windowVerdict(
   endpoint: EndpointRecord,
   window: AttemptWindow,
   now: Date,
   s: WindowSettings,
-): "open-breaker" | "slow-lane" | null {
-  if (!endpoint.breaker_open_until && failureRateTrips(window, now.getTime(), s)) return "open-breaker";
+): Trip | "slow-lane" | null {
+  const trip = endpoint.breaker_open_until ? undefined : breakerTrip(window, now.getTime(), s);
+  if (trip) return trip;
   if (!isSlow(endpoint, now) && medianTooSlow(window, now.getTime(), s)) return "slow-lane";
   return null;
 }

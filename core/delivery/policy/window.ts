@@ -2,11 +2,15 @@
  * One endpoint's recent attempts as this process saw them, over a sliding window
  * (`isolation.windowSeconds`), and what they mean (docs/delivery.md, "Isolation"):
  *
- * - **failure rate**: the breaker also opens when, over the window, at least `windowMinRequests`
- *   attempts were made and `breakerFailureRate` of them failed (an endpoint that answers a
- *   success now and then is cut off too), while a run of failures needs `breakerFailures` in a
- *   row; an endpoint that never fails twice in a row and fails half the time is never cut off
- *   (50 % is below the rate);
+ * - **breaker**: it opens on a run of `breakerFailures` failures in a row, or when, over the
+ *   window, at least `windowMinRequests` attempts were made and `breakerFailureRate` of them
+ *   failed (an endpoint that answers a success now and then is cut off too); an endpoint that
+ *   never fails twice in a row fails half the time, below the rate, and its run is reset by
+ *   each success: it is never cut off. Both are judged on this process's own attempts, in
+ *   order, not on the endpoint's shared `consecutive_failures`: processes add their failures
+ *   to that counter and a success resets it only when written (once per cache lifetime per
+ *   process, so the happy path costs no write per request), so at thousands of requests a
+ *   second an endpoint failing half the time reaches any count there;
  * - **latency**: an endpoint whose median answer over the window takes more than
  *   `slowFraction` of the shared lane's budget moves to the slow lane, like one whose attempt
  *   ran into the budget: one answering 200 in 1.9 s against a 2 s budget holds the shared lane
@@ -21,14 +25,19 @@ import type { AttemptWindow } from "../../model/index.js";
 
 export type WindowSettings = Pick<
   Config["isolation"],
-  "windowSeconds" | "windowMinRequests" | "breakerFailureRate" | "slowFraction" | "fastLaneBudgetMs"
+  | "windowSeconds"
+  | "windowMinRequests"
+  | "breakerFailureRate"
+  | "breakerFailures"
+  | "slowFraction"
+  | "fastLaneBudgetMs"
 >;
 
 export type { AttemptWindow };
 
 const BUCKET_MS = 10_000;
 
-export const emptyWindow = (): AttemptWindow => ({ buckets: [] });
+export const emptyWindow = (): AttemptWindow => ({ buckets: [], run: 0 });
 
 /** Adds one answered attempt (at `atMs`, taking `latencyMs`); drops buckets older than the window. */
 export function observe(
@@ -47,7 +56,7 @@ export function observe(
   bucket.requests += 1;
   if (!o.ok) bucket.failed += 1;
   if (o.latencyMs > s.slowFraction * s.fastLaneBudgetMs) bucket.slow += 1;
-  return { buckets };
+  return { buckets, run: o.ok ? 0 : w.run + 1 };
 }
 
 function totals(w: AttemptWindow, nowMs: number, s: WindowSettings) {
@@ -64,13 +73,15 @@ export function failureRateTrips(w: AttemptWindow, nowMs: number, s: WindowSetti
   return t.requests >= s.windowMinRequests && t.failed >= s.breakerFailureRate * t.requests;
 }
 
-/**
- * This process saw a success over the window: a run of failures on the shared counter is then
- * interleaving of several processes' failures, not an outage; the failure rate decides instead.
- */
-export function succeededWithin(w: AttemptWindow, nowMs: number, s: WindowSettings): boolean {
-  const t = totals(w, nowMs, s);
-  return t.requests > t.failed;
+/** Why this process's attempts open the breaker (the run first: it needs no minimum), or none. */
+export function breakerTrip(
+  w: AttemptWindow,
+  nowMs: number,
+  s: WindowSettings,
+): "consecutive failures" | "failure rate" | undefined {
+  if (w.run >= s.breakerFailures) return "consecutive failures";
+  if (failureRateTrips(w, nowMs, s)) return "failure rate";
+  return undefined;
 }
 
 /** Most answers over the window (the median) took more than `slowFraction` of the budget. */
