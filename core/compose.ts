@@ -22,7 +22,7 @@ import type { Deps } from "./deps.js";
 import { endpointDirectory } from "./endpoints/index.js";
 import { eventTypeCatalog } from "./event-types/index.js";
 import { rateBudget } from "./lib/index.js";
-import { type Destination, OPERATIONAL_EVENT_TYPES } from "./model/index.js";
+import { type Destination, OPERATIONAL_CATALOG } from "./model/index.js";
 import {
   createSqs,
   type MemoryTaskQueue,
@@ -123,9 +123,7 @@ function storesOn(db: Db, config: Config, o: Partial<Deps> & Ports): Deps {
     // The platform organization's catalog also has the operational event types.
     eventTypes:
       o.eventTypes ??
-      eventTypeCatalog(eventTypes, cache, (org) =>
-        org === config.platformOrgId ? OPERATIONAL_EVENT_TYPES : [],
-      ),
+      eventTypeCatalog(eventTypes, cache, (org) => (org === config.platformOrgId ? OPERATIONAL_CATALOG : [])),
     // Verified keys are kept 10 s per process (core/store/api-key-cache.ts): one read per key, not per request.
     apiKeyStore: o.apiKeyStore ?? cachedKeyLookups(apiKeyStore(db), { now }),
     endpointStore: endpoints,

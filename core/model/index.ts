@@ -136,6 +136,7 @@ export {
   type OperationalEvent,
   type OperationalType,
 } from "./operational.js";
+export { OPERATIONAL_CATALOG, OPERATIONAL_DATA, operationalDataSchema } from "./operational-data.js";
 export {
   dedupId,
   isOrdered,
