@@ -10,7 +10,8 @@ import { scheduleResume } from "../endpoints/index.js";
 import { type Lru, lru } from "../lib/index.js";
 import { logger } from "../log/index.js";
 import type { EndpointRecord } from "../model/index.js";
-import type { DecideContext, Decision, Task } from "./policy/decide.js";
+import type { DecideContext } from "./policy/decide.js";
+import type { Effect, Task } from "./policy/effects.js";
 import { parkIfQueuedTooLong } from "./policy/queue-age.js";
 
 // The minute of the last resume each endpoint had scheduled here: bounded like the process's
@@ -24,7 +25,7 @@ export async function parkIfAged(
   task: Task,
   endpoint: EndpointRecord | undefined,
   ctx: DecideContext,
-): Promise<Decision | undefined> {
+): Promise<Effect[] | undefined> {
   const sent = Number(record.attributes?.SentTimestamp);
   if (!endpoint || !Number.isFinite(sent)) return undefined;
   const parked = parkIfQueuedTooLong(task, { ...ctx, queuedAt: new Date(sent) });

@@ -24,8 +24,15 @@ import type { AttemptResult } from "./attempt.js";
 import { applyHealth, flushHeldHealth, type HealthObservation } from "./health.js";
 import { type LogWrite, writeLog } from "./log-writes.js";
 import { pointerOf, retryEntry } from "./pointer.js";
-import type { Lane, Resend, Task } from "./policy/decide.js";
-import { type Effect, effectOf, type QueueEffect, queueEffect } from "./policy/effects.js";
+import {
+  type Effect,
+  effectOf,
+  type Lane,
+  type QueueEffect,
+  queueEffect,
+  type Resend,
+  type Task,
+} from "./policy/effects.js";
 import type { Disable } from "./policy/stop.js";
 import { deliveryEntry } from "./records.js";
 

@@ -22,8 +22,8 @@ import { earlyWrites } from "./log-writes.js";
 import { type DeliveryOutcome, publishDeliveryMetrics } from "./metrics.js";
 import { processInOrder } from "./ordered.js";
 import { withBody } from "./pointer.js";
-import type { DecideContext, Lane, Task } from "./policy/decide.js";
-import { type Effect, effectOf, effectsOf, queueEffect } from "./policy/effects.js";
+import type { DecideContext } from "./policy/decide.js";
+import { type Effect, effectOf, type Lane, queueEffect, type Task } from "./policy/effects.js";
 import { decideInLane as decide } from "./policy/ordered.js";
 
 export interface DeliveryHandlerOptions {
@@ -99,8 +99,8 @@ async function processRecord(deps: Deps, record: SQSRecord, opts: Options): Prom
 
   // Near SQS's retention: parked and resumed as a fresh message (policy/queue-age.ts).
   const aged = await parkIfAged(deps, record, task, endpoint, ctx);
-  if (aged) return { record, task, endpoint, effects: effectsOf(aged, null) };
-  const before = effectsOf(decide(task, endpoint, null, ctx), null);
+  if (aged) return { record, task, endpoint, effects: aged };
+  const before = decide(task, endpoint, null, ctx);
   const send = effectOf(before, "send");
   if (!send) return { record, task, endpoint, effects: before };
   // What a closed gate, or a payload gone, means is decide's (policy/decide.ts `gate`).
@@ -108,7 +108,7 @@ async function processRecord(deps: Deps, record: SQSRecord, opts: Options): Prom
     record,
     task,
     endpoint,
-    effects: effectsOf(decide(task, endpoint, null, { ...ctx, gate }), null),
+    effects: decide(task, endpoint, null, { ...ctx, gate }),
   });
   const gates = await passGates(deps, before, endpoint!, ctx);
   if ("closed" in gates) return gated(gates.closed);
@@ -128,7 +128,7 @@ async function processRecord(deps: Deps, record: SQSRecord, opts: Options): Prom
   const result = await attemptDelivery(deps, endpoint!, full, ctx.attempt, send.timeoutMs).finally(() =>
     admission.release(deps.now(), true),
   );
-  const after = effectsOf(decide(full, endpoint, result.outcome, ctx), result.outcome);
+  const after = decide(full, endpoint, result.outcome, ctx);
   await executeNow(deps, after, endpoint!, ctx.now);
   logOutcome(full, ctx.attempt, result, after);
   const done: Processed = { record, task: full, endpoint, effects: after, result };

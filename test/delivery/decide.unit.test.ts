@@ -7,6 +7,7 @@ import {
   type Outcome,
   PARKED,
 } from "../../core/delivery/policy/decide.js";
+import { CUT_BY_BUDGET, type Effect, effectOf, queueEffect } from "../../core/delivery/policy/effects.js";
 import { newEndpointRecord } from "../../core/endpoints/record.js";
 import type { EndpointRecord } from "../../core/model/endpoint.js";
 import type { SendFailure } from "../../core/model/send.js";
@@ -60,6 +61,19 @@ const sent = (
   retryAfterSeconds,
 });
 
+/** What becomes of the task: its send (and whether it claims the half-open probe), or its queue effect. */
+function verdict(effects: Effect[]) {
+  const send = effectOf(effects, "send");
+  return send ? { ...send, probe: effectOf(effects, "claim_probe") !== undefined } : queueEffect(effects);
+}
+
+/** The decision's other effects (records, health, the endpoint's change), by kind. */
+function recordsOf(effects: Effect[]): Record<string, object> {
+  const gates = new Set(["rate_limit_write", "claim_probe", "send"]);
+  const rest = effects.filter((e) => e !== queueEffect(effects) && !gates.has(e.kind));
+  return Object.fromEntries(rest.map(({ kind, ...fields }) => [kind, fields]));
+}
+
 /** The typed failure the send would have reported with that status and message. */
 function failureOf(status: number | null, error: string | null): SendFailure | null {
   if (status !== null) return status >= 200 && status < 300 ? null : { kind: "status", status };
@@ -80,7 +94,7 @@ describe("before the request", () => {
       "past max_retries (a redelivery after a crash): dead-lettered, no request",
       endpoint({ max_retries: 2 }),
       { attempt: 4 },
-      { kind: "dead-letter", reason: "retries exhausted", attempts: 3 },
+      { kind: "dead_letter", reason: "retries exhausted", attempts: 3 },
     ],
     [
       "closed breaker, fast lane: send within the lane's budget",
@@ -139,93 +153,99 @@ describe("before the request", () => {
   ];
   for (const [name, ep, over, action] of rows) {
     it(name, () => {
-      expect(decide(task, ep, null, ctx(over)).action).toMatchObject(action as object);
+      expect(verdict(decide(task, ep, null, ctx(over)))).toMatchObject(action as object);
     });
   }
 
   it("records: abandoned and failed deliveries say why; parking and moving write nothing", () => {
-    expect(decide(task, undefined, null, ctx({ attempt: 3 })).records.delivery).toMatchObject({
-      status: "abandoned",
-      attempts: 2,
-      lastError: "endpoint deleted",
+    expect(recordsOf(decide(task, undefined, null, ctx({ attempt: 3 }))).record_delivery).toMatchObject({
+      update: { status: "abandoned", attempts: 2, lastError: "endpoint deleted" },
     });
     // A disabled endpoint's delivery is parked in its record, resumed on re-enable.
-    expect(decide(task, endpoint({ status: "disabled" }), null, ctx({ attempt: 3 })).records).toEqual({
-      delivery: {
-        status: "skipped",
-        attempts: 2,
-        lastStatusCode: null,
-        lastError: PARKED,
-        nextAttemptAt: null,
+    expect(recordsOf(decide(task, endpoint({ status: "disabled" }), null, ctx({ attempt: 3 })))).toEqual({
+      record_delivery: {
+        update: {
+          status: "skipped",
+          attempts: 2,
+          lastStatusCode: null,
+          lastError: PARKED,
+          nextAttemptAt: null,
+        },
       },
     });
-    expect(decide(task, endpoint({ breaker_open_until: later(9) }), null, ctx()).records).toEqual({});
-    expect(decide(task, endpoint({ slow_until: later(9) }), null, ctx()).records).toEqual({});
+    expect(recordsOf(decide(task, endpoint({ breaker_open_until: later(9) }), null, ctx()))).toEqual({});
+    expect(recordsOf(decide(task, endpoint({ slow_until: later(9) }), null, ctx()))).toEqual({});
   });
 
   it("a breaker open longer than a re-send can wait (15 min): parked in the table, acknowledged", () => {
     const d = decide(task, endpoint({ breaker_open_until: later(901) }), null, ctx({ attempt: 4 }));
-    expect(d.action).toEqual({ kind: "ack" });
-    expect(d.records).toEqual({
-      delivery: {
-        status: "skipped",
-        attempts: 3,
-        lastStatusCode: null,
-        lastError: BREAKER_PARKED,
-        nextAttemptAt: null,
+    expect(verdict(d)).toEqual({ kind: "ack" });
+    expect(recordsOf(d)).toEqual({
+      record_delivery: {
+        update: {
+          status: "skipped",
+          attempts: 3,
+          lastStatusCode: null,
+          lastError: BREAKER_PARKED,
+          nextAttemptAt: null,
+        },
       },
     });
     // Within 15 min it still goes round the queue to make the probe.
     const near = decide(task, endpoint({ breaker_open_until: later(850) }), null, ctx({ attempt: 4 }));
-    expect(near.action).toMatchObject({ kind: "resend", why: "park" });
+    expect(verdict(near)).toMatchObject({ kind: "resend", why: "park" });
   });
 
   it("a parked or moved task keeps the attempts made so far", () => {
     const d = decide(task, endpoint({ breaker_open_until: later(9) }), null, ctx({ attempt: 4 }));
-    expect(d.action).toMatchObject({ kind: "resend", task: { ...task, attempt_base: 3 } });
+    expect(verdict(d)).toMatchObject({ kind: "resend", task: { ...task, attempt_base: 3 } });
   });
 });
 
 describe("a task back before it is due (a refused schedule, an early redelivery)", () => {
   it("goes round again, at most 15 min at a time: no request, no record, the attempts kept", () => {
     const d = decide(task, endpoint(), null, ctx({ attempt: 3, notBefore: new Date(later(1500)) }));
-    expect(d.action).toEqual({
+    expect(verdict(d)).toEqual({
       kind: "resend",
       lane: "fast",
       delaySeconds: 900,
       why: "wait",
       task: { ...task, attempt_base: 2, due_at: later(1500) },
     });
-    expect(d.records).toEqual({});
+    expect(recordsOf(d)).toEqual({});
     const last = decide(task, endpoint(), null, ctx({ attempt: 3, notBefore: new Date(later(40)) }));
-    expect(last.action).toMatchObject({ kind: "resend", delaySeconds: 40, why: "wait" });
+    expect(verdict(last)).toMatchObject({ kind: "resend", delaySeconds: 40, why: "wait" });
   });
 
   it("is sent once due (a second early counts as due: queue timers are whole seconds)", () => {
-    expect(decide(task, endpoint(), null, ctx({ notBefore: new Date(later(1)) })).action.kind).toBe("send");
-    expect(decide(task, endpoint(), null, ctx({ notBefore: new Date(later(-60)) })).action.kind).toBe("send");
+    expect(verdict(decide(task, endpoint(), null, ctx({ notBefore: new Date(later(1)) })))?.kind).toBe(
+      "send",
+    );
+    expect(verdict(decide(task, endpoint(), null, ctx({ notBefore: new Date(later(-60)) })))?.kind).toBe(
+      "send",
+    );
   });
 });
 
 describe("a send's gates (what the handler learnt acting on a send)", () => {
   it("a full rate window defers the task to a later window: no record, no attempt counted", () => {
     const d = decide(task, endpoint({ rate_limit: 5 }), null, ctx({ attempt: 3, gate: "rate-limited" }));
-    expect(d.action).toMatchObject({
+    expect(verdict(d)).toMatchObject({
       kind: "resend",
       lane: "fast",
       why: "rate",
       task: { attempt_base: 2, deferrals: 1 },
     });
-    expect(d.records).toEqual({});
+    expect(recordsOf(d)).toEqual({});
   });
 
   it("a lost half-open probe parks the task until the breaker may half-open again", () => {
     const ep = endpoint({ breaker_open_until: later(-1) });
     const d = decide(task, ep, null, ctx({ attempt: 2, gate: "probe-lost" }));
     // Re-armed cooldown 60 s, plus a spread of at most 30 s (random 0.5: 15 s).
-    expect(d.action).toMatchObject({ kind: "resend", lane: "fast", why: "park", delaySeconds: 75 });
-    expect(d.action).toMatchObject({ task: { attempt_base: 1 } });
-    expect(d.records).toEqual({});
+    expect(verdict(d)).toMatchObject({ kind: "resend", lane: "fast", why: "park", delaySeconds: 75 });
+    expect(verdict(d)).toMatchObject({ task: { attempt_base: 1 } });
+    expect(recordsOf(d)).toEqual({});
   });
 
   it.each([
@@ -235,9 +255,11 @@ describe("a send's gates (what the handler learnt acting on a send)", () => {
     "a payload %s ends the delivery so: acknowledged, no request, no attempt counted",
     (gone, why) => {
       const d = decide(task, endpoint(), null, ctx({ attempt: 3, gate: gone }));
-      expect(d.action).toEqual({ kind: "ack" });
-      expect(d.records).toEqual({
-        delivery: { status: gone, attempts: 2, lastStatusCode: null, lastError: why, nextAttemptAt: null },
+      expect(verdict(d)).toEqual({ kind: "ack" });
+      expect(recordsOf(d)).toEqual({
+        record_delivery: {
+          update: { status: gone, attempts: 2, lastStatusCode: null, lastError: why, nextAttemptAt: null },
+        },
       });
     },
   );
@@ -251,15 +273,21 @@ describe("after the request", () => {
       {},
       endpoint(),
       { kind: "ack" },
-      { delivery: { status: "succeeded", attempts: 1 }, attempt: {}, health: { ok: true } },
+      {
+        record_delivery: { update: { status: "succeeded", attempts: 1 }, attempt: {} },
+        record_health: { ok: true },
+      },
     ],
     [
       "5xx, 5 s retry: held on the message (short wait)",
       sent(500),
       {},
       endpoint(),
-      { kind: "visibility", seconds: 5 },
-      { delivery: { status: "retrying", attempts: 1, lastStatusCode: 500 }, health: { ok: false } },
+      { kind: "retry_visibility", seconds: 5 },
+      {
+        record_delivery: { update: { status: "retrying", attempts: 1, lastStatusCode: 500 } },
+        record_health: { ok: false },
+      },
     ],
     [
       "5xx, 5 min retry: re-sent with DelaySeconds (not in flight)",
@@ -267,7 +295,7 @@ describe("after the request", () => {
       { attempt: 2 },
       endpoint(),
       { kind: "resend", lane: "fast", delaySeconds: 300, why: "retry", task: { ...task, attempt_base: 2 } },
-      { delivery: { status: "retrying", attempts: 2 } },
+      { record_delivery: { update: { status: "retrying", attempts: 2 } } },
     ],
     [
       "a retry in the slow lane stays in the slow lane",
@@ -294,7 +322,11 @@ describe("after the request", () => {
           task: { attempt_base: 3, due_at: later(1800) },
         },
       },
-      { delivery: { status: "retrying", nextAttemptAt: new Date(now.getTime() + 1_800_000) } },
+      {
+        record_delivery: {
+          update: { status: "retrying", nextAttemptAt: new Date(now.getTime() + 1_800_000) },
+        },
+      },
     ],
     [
       "Retry-After lengthens a wait within the schedule's bounds",
@@ -309,8 +341,8 @@ describe("after the request", () => {
       sent(500),
       { attempt: 3 },
       endpoint({ max_retries: 2 }),
-      { kind: "dead-letter", attempts: 3 },
-      { delivery: { status: "failed", attempts: 3 }, health: { ok: false } },
+      { kind: "dead_letter", attempts: 3 },
+      { record_delivery: { update: { status: "failed", attempts: 3 } }, record_health: { ok: false } },
     ],
     [
       "410 Gone: parked (skipped), the endpoint disabled",
@@ -318,7 +350,7 @@ describe("after the request", () => {
       {},
       endpoint(),
       { kind: "ack" },
-      { delivery: { status: "skipped", lastStatusCode: 410 }, endpoint: "disable", attempt: {} },
+      { record_delivery: { update: { status: "skipped", lastStatusCode: 410 }, attempt: {} }, disable: {} },
     ],
     [
       "no answer within the fast lane's budget: same attempt in the slow lane, endpoint marked slow",
@@ -327,36 +359,36 @@ describe("after the request", () => {
       endpoint({ timeout_ms: 30_000 }),
       { kind: "resend", lane: "slow", delaySeconds: 0, why: "slow", task: { ...task, attempt_base: 1 } },
       // Not an attempt: no log item, no delivery record, no health (docs/delivery.md).
-      { endpoint: "slow" },
+      { move_slow_lane: { why: CUT_BY_BUDGET } },
     ],
     [
       "a timeout at the endpoint's own (shorter) timeout is a failure",
       sent(null, "timed out after 1000 ms"),
       {},
       endpoint({ timeout_ms: 1000 }),
-      { kind: "visibility" },
-      { health: { ok: false } },
+      { kind: "retry_visibility" },
+      { record_health: { ok: false } },
     ],
     [
       "a timeout in the slow lane is a failure",
       sent(null, "timed out after 30000 ms"),
       { lane: "slow" },
       endpoint({ timeout_ms: 30_000 }),
-      { kind: "visibility" },
-      { health: { ok: false } },
+      { kind: "retry_visibility" },
+      { record_health: { ok: false } },
     ],
   ];
   for (const [name, outcome, over, ep, action, records] of rows) {
     it(name, () => {
       const d = decide(task, ep, outcome, ctx(over));
-      expect(d.action).toMatchObject(action as object);
-      expect(d.records).toMatchObject(records as object);
+      expect(verdict(d)).toMatchObject(action as object);
+      expect(recordsOf(d)).toMatchObject(records as object);
     });
   }
 
   it("a moved request counts neither as a failure nor as a success", () => {
     const d = decide(task, endpoint({ timeout_ms: 30_000 }), sent(null, "timed out after 2000 ms"), ctx());
-    expect(d.records.health).toBeUndefined();
-    expect(d.records.delivery).toBeUndefined();
+    expect(effectOf(d, "record_health")).toBeUndefined();
+    expect(effectOf(d, "record_delivery")).toBeUndefined();
   });
 });

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { type DecideContext, decide, GONE, type Outcome } from "../../core/delivery/policy/decide.js";
-import { CUT_BY_BUDGET, type Effect, effectsOf } from "../../core/delivery/policy/effects.js";
+import { CUT_BY_BUDGET, type Effect } from "../../core/delivery/policy/effects.js";
 import { newEndpointRecord } from "../../core/endpoints/record.js";
 import type { EndpointRecord } from "../../core/model/endpoint.js";
 import type { SendFailure } from "../../core/model/send.js";
@@ -38,7 +38,7 @@ const timedOut: Outcome = {
 };
 const kinds = (effects: Effect[]) => effects.map((e) => e.kind);
 const effects = (ep: EndpointRecord, outcome: Outcome | null, over: Partial<DecideContext> = {}) =>
-  effectsOf(decide(task, ep, outcome, { ...ctx, ...over }), outcome);
+  decide(task, ep, outcome, { ...ctx, ...over });
 
 describe("effects before the request", () => {
   it("a healthy endpoint: its rate window's slot, then the send within the shared lane's budget", () => {

@@ -113,9 +113,10 @@ describe("deferred (pure)", () => {
 
   it("re-sends the task to its lane for a later second, carrying the attempts made, not one more", () => {
     const d = deferred({ ...task, attempt_base: 2 }, { attempt: 3, lane: "slow", random: () => 0 });
-    expect(d.records).toEqual({});
-    expect(d.action).toMatchObject({ kind: "resend", lane: "slow", why: "rate", delaySeconds: 1 });
-    const next = (d.action as { task: typeof task }).task;
+    // Only the re-send: no record.
+    expect(d).toHaveLength(1);
+    expect(d[0]).toMatchObject({ kind: "resend", lane: "slow", why: "rate", delaySeconds: 1 });
+    const next = (d[0] as { task: typeof task }).task;
     expect(next.attempt_base).toBe(2);
     expect(next.deferrals).toBe(1);
   });

@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { type DecideContext, decide, type Outcome } from "../../core/delivery/policy/decide.js";
+import { effectOf, queueEffect } from "../../core/delivery/policy/effects.js";
 import { newEndpointRecord } from "../../core/endpoints/record.js";
 import { failureMessage, type SendFailure } from "../../core/model/send.js";
 import { taskFor } from "../../core/model/task.js";
@@ -32,12 +33,16 @@ const failed = (failure: SendFailure, status: number | null = 400): Outcome => (
 describe("AWS failures in the delivery decision", () => {
   it("access denied: dead-lettered after the first attempt, the attempt and last error recorded", () => {
     const d = decide(task, endpoint, failed({ kind: "access-denied", message: "no" }, 403), ctx);
-    expect(d.action).toEqual({ kind: "dead-letter", reason: "not retried: access denied: no", attempts: 1 });
-    expect(d.records).toMatchObject({
-      delivery: { status: "failed", lastError: "access denied: no" },
-      attempt: {},
-      health: { ok: false },
+    expect(queueEffect(d)).toEqual({
+      kind: "dead_letter",
+      reason: "not retried: access denied: no",
+      attempts: 1,
     });
+    expect(effectOf(d, "record_delivery")).toMatchObject({
+      update: { status: "failed", lastError: "access denied: no" },
+      attempt: {},
+    });
+    expect(effectOf(d, "record_health")).toEqual({ kind: "record_health", ok: false });
   });
 
   it("too large: dead-lettered at once", () => {
@@ -47,16 +52,14 @@ describe("AWS failures in the delivery decision", () => {
       failed({ kind: "too-large", bytes: 300_000, limit: 262_144 }, null),
       ctx,
     );
-    expect(d.action.kind).toBe("dead-letter");
+    expect(queueEffect(d)?.kind).toBe("dead_letter");
   });
 
   it("a deleted target: the endpoint disabled, the delivery parked", () => {
     const d = decide(task, endpoint, failed({ kind: "target-missing", message: "QueueDoesNotExist" }), ctx);
-    expect(d.action).toEqual({ kind: "ack" });
-    expect(d.records).toMatchObject({
-      endpoint: "disable",
-      delivery: { status: "skipped" },
-    });
+    expect(queueEffect(d)).toEqual({ kind: "ack" });
+    expect(effectOf(d, "disable")).toBeDefined();
+    expect(effectOf(d, "record_delivery")).toMatchObject({ update: { status: "skipped" } });
   });
 
   it("throttling and AWS 5xx: retried on the schedule", () => {
@@ -65,16 +68,14 @@ describe("AWS failures in the delivery decision", () => {
       { kind: "aws-error", code: "InternalError", status: 500, message: "x" },
     ] as SendFailure[]) {
       const d = decide(task, endpoint, failed(f), ctx);
-      expect(d.action).toEqual({ kind: "visibility", seconds: 5 });
-      expect(d.records.delivery).toMatchObject({ status: "retrying" });
+      expect(queueEffect(d)).toEqual({ kind: "retry_visibility", seconds: 5 });
+      expect(effectOf(d, "record_delivery")?.update).toMatchObject({ status: "retrying" });
     }
   });
 
   it("a 410 Gone still disables as before", () => {
     const d = decide(task, endpoint, failed({ kind: "status", status: 410 }, 410), ctx);
-    expect(d.records).toMatchObject({
-      endpoint: "disable",
-      delivery: { lastStatusCode: 410 },
-    });
+    expect(effectOf(d, "disable")).toBeDefined();
+    expect(effectOf(d, "record_delivery")?.update).toMatchObject({ lastStatusCode: 410 });
   });
 });

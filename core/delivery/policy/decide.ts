@@ -1,11 +1,11 @@
 /**
  * The delivery decision, as one pure function (no I/O, no clock, no randomness of its own):
- * `decide(task, endpoint, outcome, ctx) → { action, records }`.
+ * `decide(task, endpoint, outcome, ctx) → effects` (effects.ts), which the one executor
+ * carries out (core/delivery/execute.ts, execute-now.ts).
  *
  * Called twice per task: before the request (`outcome` null: send, or not, and how long to
- * wait for it) and after it (what the outcome means). The handler (handler.ts) does what it
- * says: the request, the writes, the queue and scheduler calls. docs/delivery.md explains
- * each rule; test/delivery/decide.unit.test.ts is the table of them.
+ * wait for it) and after it (what the outcome means). docs/delivery.md explains each rule;
+ * test/delivery/decide.unit.test.ts is the table of them.
  *
  * Waits: up to `shortWaitSeconds` a retry is held as the message's visibility timeout;
  * longer ones leave the queue (a re-send with DelaySeconds up to 15 min, beyond that a
@@ -19,23 +19,22 @@ import {
   isSlow,
   type PayloadState,
   parksDeliveries,
-  type QueuedTask,
   type SendOutcome,
 } from "../../model/index.js";
 import type { DeliveryUpdate } from "../records.js";
 import { openUntil, parkDelaySeconds } from "./breaker.js";
 import { BREAKER_PARKED, closed, PARKED, PAYLOAD_GONE } from "./closed.js";
+import {
+  CUT_BY_BUDGET,
+  type Effect,
+  type Lane,
+  type QueueEffect,
+  type Resend,
+  type Task,
+} from "./effects.js";
 import { nextStep } from "./next-step.js";
 import { deferSeconds } from "./rate-limit.js";
-import { stopOf } from "./stop.js";
-
-export type Lane = "fast" | "slow" | "ordered";
-
-/**
- * The task as decided on: its body may not be read back yet (a pointer, pointer.ts), since
- * no decision but a request needs it; the handler reads it only for a request it makes.
- */
-export type Task = Omit<QueuedTask, "log">;
+import { disableOf, stopOf } from "./stop.js";
 
 export interface DecideContext {
   now: Date;
@@ -58,83 +57,45 @@ export interface DecideContext {
   gate?: "rate-limited" | "probe-lost" | Exclude<PayloadState, "available">;
 }
 
-export type Action =
-  /** Before a request only: make it, waiting at most `timeoutMs`; `probe` = the half-open probe. */
-  | { kind: "send"; timeoutMs: number; probe: boolean }
-  | { kind: "ack" }
-  /** Retry on this message after a short wait (partial batch failure + visibility timeout). */
-  | { kind: "visibility"; seconds: number }
-  /** Acknowledge and put `task` on a lane's queue after `delaySeconds` (<= 15 min). */
-  | {
-      kind: "resend";
-      lane: Lane;
-      delaySeconds: number;
-      task: Task;
-      why: "retry" | "park" | "slow" | "rate" | "wait";
-    }
-  /**
-   * Acknowledge and let the scheduler re-send `task` at `at` (waits beyond 15 min); when the
-   * scheduler cannot take it (its quota share, an error), `orWait`: the task waits on the queue.
-   */
-  | { kind: "schedule"; at: Date; task: Task; orWait: Resend }
-  | { kind: "dead-letter"; reason: string; attempts: number };
-
-export type Resend = Extract<Action, { kind: "resend" }>;
-
-export interface Records {
-  /** The delivery record's new state; none = unchanged. */
-  delivery?: DeliveryUpdate;
-  /** Log the attempt (with this error instead of the outcome's, when set). */
-  attempt?: { error?: string };
-  /** What the endpoint's health sees: a success or a failure; none = neither (moved, disabled). */
-  health?: { ok: boolean };
-  /** A change of the endpoint itself. */
-  endpoint?: "disable" | "slow";
-}
-
-export interface Decision {
-  action: Action;
-  records: Records;
-}
-
 export type Outcome = Pick<SendOutcome, "ok" | "status" | "failure" | "error" | "retryAfterSeconds">;
+
+/** The delivery's new state, without an attempt of its own. */
+const recorded = (update: DeliveryUpdate): Effect => ({ kind: "record_delivery", update });
+
+/** The delivery ends with this state, its message acknowledged. */
+const ended = (update: DeliveryUpdate): Effect[] => [recorded(update), { kind: "ack" }];
 
 export function decide(
   task: Task,
   endpoint: EndpointRecord | undefined,
   outcome: Outcome | null,
   ctx: DecideContext,
-): Decision {
-  if (!endpoint) {
-    const abandoned = closed("abandoned", ctx.attempt - 1, "endpoint deleted");
-    return { action: { kind: "ack" }, records: { delivery: abandoned } };
-  }
-  if (parksDeliveries(endpoint.status)) {
-    // Parked, not queued: in the parked index, resumed when set active again; no failure counted.
-    return { action: { kind: "ack" }, records: { delivery: closed("skipped", ctx.attempt - 1, PARKED) } };
-  }
+): Effect[] {
+  if (!endpoint) return ended(closed("abandoned", ctx.attempt - 1, "endpoint deleted"));
+  // Parked, not queued: in the parked index, resumed when set active again; no failure counted.
+  if (parksDeliveries(endpoint.status)) return ended(closed("skipped", ctx.attempt - 1, PARKED));
   return outcome ? afterRequest(task, endpoint, outcome, ctx) : beforeRequest(task, endpoint, ctx);
 }
 
-function beforeRequest(task: Task, endpoint: EndpointRecord, ctx: DecideContext): Decision {
+function beforeRequest(task: Task, endpoint: EndpointRecord, ctx: DecideContext): Effect[] {
   const made = ctx.attempt - 1;
   // Redelivered past the limit (a crash after the last attempt): no further request.
   if (made > endpoint.max_retries) {
-    return {
-      action: { kind: "dead-letter", reason: "retries exhausted", attempts: made },
-      records: { delivery: closed("failed", made, "retries exhausted") },
-    };
+    return [
+      recorded(closed("failed", made, "retries exhausted")),
+      { kind: "dead_letter", reason: "retries exhausted", attempts: made },
+    ];
   }
   if (ctx.notBefore && ctx.notBefore.getTime() > ctx.now.getTime() + DUE_SLACK_MS) {
-    return { action: waitOnQueue({ ...task, attempt_base: made }, ctx.notBefore, ctx), records: {} };
+    return [waitOnQueue({ ...task, attempt_base: made }, ctx.notBefore, ctx)];
   }
   const breaker = breakerState(endpoint, ctx.now);
   if (breaker === "open") return park(task, endpoint.breaker_open_until!, made, ctx);
   if (ctx.lane === "fast" && ctx.slowLane && isSlow(endpoint, ctx.now)) {
-    return resend(task, made, { lane: "slow", delaySeconds: 0, why: "slow" }, {});
+    return [resend(task, made, { lane: "slow", delaySeconds: 0, why: "slow" })];
   }
   if (ctx.gate === "expired" || ctx.gate === "erased") {
-    return { action: { kind: "ack" }, records: { delivery: closed(ctx.gate, made, PAYLOAD_GONE[ctx.gate]) } };
+    return ended(closed(ctx.gate, made, PAYLOAD_GONE[ctx.gate]));
   }
   if (ctx.gate === "rate-limited") return deferred(task, ctx);
   if (ctx.gate === "probe-lost") {
@@ -142,48 +103,48 @@ function beforeRequest(task: Task, endpoint: EndpointRecord, ctx: DecideContext)
   }
   // The shared lane waits at most its budget; the slow lane waits the endpoint's own timeout.
   const budget = ctx.lane === "fast" && ctx.slowLane ? ctx.config.isolation.fastLaneBudgetMs : Infinity;
-  return {
-    action: {
-      kind: "send",
-      timeoutMs: Math.min(endpoint.timeout_ms, budget),
-      probe: breaker === "half-open",
-    },
-    records: {},
-  };
+  // The gates first (execute-now.ts): a slot of the rate window, then, half-open, the probe.
+  return [
+    { kind: "rate_limit_write" },
+    ...(breaker === "half-open" ? [{ kind: "claim_probe" } as const] : []),
+    { kind: "send", timeoutMs: Math.min(endpoint.timeout_ms, budget) },
+  ];
 }
 
-function afterRequest(task: Task, endpoint: EndpointRecord, outcome: Outcome, ctx: DecideContext): Decision {
+function afterRequest(task: Task, endpoint: EndpointRecord, outcome: Outcome, ctx: DecideContext): Effect[] {
   if (outcome.ok) {
-    return {
-      action: { kind: "ack" },
-      records: answered(outcome, ctx, { status: "succeeded", lastError: null, nextAttemptAt: null }),
-    };
+    return [
+      ...answered(outcome, ctx, { status: "succeeded", lastError: null, nextAttemptAt: null }),
+      { kind: "ack" },
+    ];
   }
   if (cutByBudget(endpoint, outcome, ctx)) {
     // Not the endpoint's failure, and not an attempt (no log item, no count, no record): the
     // same attempt again, in the lane that can wait for it (docs/delivery.md, "Slow lane").
-    return resend(
-      task,
-      ctx.attempt - 1,
-      { lane: "slow", delaySeconds: 0, why: "slow" },
-      { endpoint: "slow" },
-    );
+    return [
+      { kind: "move_slow_lane", why: CUT_BY_BUDGET },
+      resend(task, ctx.attempt - 1, { lane: "slow", delaySeconds: 0, why: "slow" }),
+    ];
   }
   const stop = stopOf(outcome);
   if (stop?.kind === "disable") {
     // Disabled by the executor (execute.ts); the delivery is parked until it is re-enabled.
-    const delivery = closed("skipped", ctx.attempt, stop.reason, stop.by === "gone" ? 410 : outcome.status);
-    return { action: { kind: "ack" }, records: { delivery, attempt: {}, endpoint: "disable" } };
+    const update = closed("skipped", ctx.attempt, stop.reason, stop.by === "gone" ? 410 : outcome.status);
+    return [
+      { kind: "record_delivery", update, attempt: {} },
+      { kind: "disable", ...disableOf(outcome) },
+      { kind: "ack" },
+    ];
   }
   if (stop?.kind === "give-up") return giveUp(outcome, ctx, stop.reason);
   return retryOrGiveUp(task, endpoint, outcome, ctx);
 }
 
 /** Dead-lettered with this attempt recorded (replayable). */
-const giveUp = (outcome: Outcome, ctx: DecideContext, reason: string): Decision => ({
-  action: { kind: "dead-letter", reason, attempts: ctx.attempt },
-  records: answered(outcome, ctx, { status: "failed", nextAttemptAt: null }),
-});
+const giveUp = (outcome: Outcome, ctx: DecideContext, reason: string): Effect[] => [
+  ...answered(outcome, ctx, { status: "failed", nextAttemptAt: null }),
+  { kind: "dead_letter", reason, attempts: ctx.attempt },
+];
 
 /**
  * What every answered attempt records: the delivery's new state (its count, the answer, then
@@ -193,16 +154,16 @@ function answered(
   outcome: Outcome,
   ctx: DecideContext,
   next: Pick<DeliveryUpdate, "status" | "nextAttemptAt"> & { lastError?: null },
-): Records {
-  return {
-    delivery: { attempts: ctx.attempt, lastStatusCode: outcome.status, lastError: outcome.error, ...next },
-    attempt: {},
-    health: { ok: outcome.ok },
-  };
+): Effect[] {
+  const update = { attempts: ctx.attempt, lastStatusCode: outcome.status, lastError: outcome.error, ...next };
+  return [
+    { kind: "record_delivery", update, attempt: {} },
+    { kind: "record_health", ok: outcome.ok },
+  ];
 }
 
 /** A failed request: the next attempt waits its delay, or the retries are exhausted. */
-function retryOrGiveUp(task: Task, endpoint: EndpointRecord, outcome: Outcome, ctx: DecideContext): Decision {
+function retryOrGiveUp(task: Task, endpoint: EndpointRecord, outcome: Outcome, ctx: DecideContext): Effect[] {
   const attempt = ctx.attempt;
   const step = nextStep(ctx.config, {
     attempt,
@@ -216,12 +177,12 @@ function retryOrGiveUp(task: Task, endpoint: EndpointRecord, outcome: Outcome, c
   }
   const nextAttemptAt = new Date(ctx.now.getTime() + step.delaySeconds * 1000);
   const records = answered(outcome, ctx, { status: "retrying", nextAttemptAt });
-  return { action: waitAction(task, attempt, step.seconds, nextAttemptAt, ctx), records };
+  return [...records, waitEffect(task, attempt, step.seconds, nextAttemptAt, ctx)];
 }
 
 /** Where a retry waits: on the message (short), re-sent with a delay, or with the scheduler. */
-function waitAction(task: Task, attempt: number, seconds: number, at: Date, ctx: DecideContext): Action {
-  if (seconds <= ctx.config.isolation.shortWaitSeconds) return { kind: "visibility", seconds };
+function waitEffect(task: Task, attempt: number, seconds: number, at: Date, ctx: DecideContext): QueueEffect {
+  if (seconds <= ctx.config.isolation.shortWaitSeconds) return { kind: "retry_visibility", seconds };
   const { due_at: _past, ...rest } = task;
   const next: Task = { ...rest, attempt_base: attempt };
   if (seconds <= (ctx.maxDelaySeconds ?? SQS_MAX_DELAY_SECONDS)) {
@@ -256,13 +217,13 @@ function cutByBudget(endpoint: EndpointRecord, outcome: Outcome, ctx: DecideCont
   );
 }
 
+/** The task, with the attempts made so far, re-sent to a lane: no attempt, no record. */
 function resend(
   task: Task,
   made: number,
   to: { lane: Lane; delaySeconds: number; why: "park" | "slow" },
-  records: Records,
-): Decision {
-  return { action: { kind: "resend", ...to, task: { ...task, attempt_base: made } }, records };
+): Resend {
+  return { kind: "resend", ...to, task: { ...task, attempt_base: made } };
 }
 
 /**
@@ -272,22 +233,21 @@ function resend(
  * costs a write per new task, not a re-send of every task every 15 min; the breaker's wake-up
  * and its closing resume them (core/delivery/health.ts `wakeWhenHalfOpen`, recovery.ts).
  */
-function park(task: Task, until: string, made: number, ctx: DecideContext): Decision {
+function park(task: Task, until: string, made: number, ctx: DecideContext): Effect[] {
   const maxDelayMs = (ctx.maxDelaySeconds ?? SQS_MAX_DELAY_SECONDS) * 1000;
-  if (Date.parse(until) - ctx.now.getTime() > maxDelayMs) {
-    return { action: { kind: "ack" }, records: { delivery: closed("skipped", made, BREAKER_PARKED) } };
-  }
+  if (Date.parse(until) - ctx.now.getTime() > maxDelayMs)
+    return ended(closed("skipped", made, BREAKER_PARKED));
   const delaySeconds = parkDelaySeconds(until, ctx.now, ctx.random);
-  return resend(task, made, { lane: "fast", delaySeconds, why: "park" }, {});
+  return [resend(task, made, { lane: "fast", delaySeconds, why: "park" })];
 }
 
 export { GONE } from "./stop.js";
 export { BREAKER_PARKED, PARKED };
 
 /** The task back on its lane's queue for a later window: not an attempt, no record written. */
-export function deferred(task: Task, ctx: Pick<DecideContext, "attempt" | "lane" | "random">): Decision {
+export function deferred(task: Task, ctx: Pick<DecideContext, "attempt" | "lane" | "random">): Effect[] {
   const deferrals = (task.deferrals ?? 0) + 1;
   const next: Task = { ...task, attempt_base: ctx.attempt - 1, deferrals };
   const delaySeconds = deferSeconds(deferrals - 1, ctx.random);
-  return { action: { kind: "resend", lane: ctx.lane, delaySeconds, task: next, why: "rate" }, records: {} };
+  return [{ kind: "resend", lane: ctx.lane, delaySeconds, task: next, why: "rate" }];
 }

@@ -1,8 +1,8 @@
 /**
- * The delivery policy's verdict as a list of effects (pure: no I/O, no clock): what the one
- * executor (core/delivery/execute.ts) carries out for a task, in this order. `decide` says
- * what a task's situation means (decide.ts, its table in test/delivery/decide.unit.test.ts);
- * `effectsOf` says what is done about it, so no module below the policy chooses anything.
+ * What the delivery policy decides, as a list of effects (pure: no I/O, no clock): `decide`
+ * (decide.ts, its table in test/delivery/decide.unit.test.ts) returns them, and the one
+ * executor (core/delivery/execute.ts, with execute-now.ts for what cannot wait for the batch)
+ * carries them out in this order, so no module below the policy chooses anything.
  *
  * Before a request: the gates a send must pass (a slot of the endpoint's rate window, the
  * half-open probe's claim), then the send. After it, or instead of it: the delivery record
@@ -10,16 +10,32 @@
  * (to the slow lane, disabled), and exactly one queue effect (ack, a short wait on the
  * message's visibility, a re-send, a schedule, the DLQ).
  */
+import type { QueuedTask } from "../../model/index.js";
 import type { DeliveryUpdate } from "../records.js";
-import type { Action, Decision, Outcome, Resend, Task } from "./decide.js";
-import { type Disable, disableOf } from "./stop.js";
+import type { Disable } from "./stop.js";
+
+export type Lane = "fast" | "slow" | "ordered";
+
+/**
+ * The task as decided on: its body may not be read back yet (a pointer, pointer.ts), since
+ * no decision but a request needs it; the handler reads it only for a request it makes.
+ */
+export type Task = Omit<QueuedTask, "log">;
+
+/** Acknowledged, and `task` sent to a lane's queue after `delaySeconds` (<= 15 min). */
+export interface Resend {
+  kind: "resend";
+  lane: Lane;
+  delaySeconds: number;
+  task: Task;
+  why: "retry" | "park" | "slow" | "rate" | "wait";
+}
 
 /** What happens to the task's message: one per task. */
 export type QueueEffect =
   | { kind: "ack" }
   /** Back on this message after `seconds` (partial batch failure + visibility timeout). */
   | { kind: "retry_visibility"; seconds: number }
-  /** Acknowledged, and `task` sent to a lane's queue after `delaySeconds`. */
   | Resend
   /** Acknowledged, and `task` re-sent by the scheduler at `at`; when it cannot take it, `orWait`. */
   | { kind: "schedule"; at: Date; task: Task; orWait: Resend }
@@ -44,42 +60,6 @@ export type Effect =
 
 /** Why an attempt cut at the shared lane's budget moves its endpoint. */
 export const CUT_BY_BUDGET = "an attempt ran into the shared lane's budget";
-
-/** The effects of a decision (`outcome`: the request's, when one was made). */
-export function effectsOf(decision: Decision, outcome: Outcome | null): Effect[] {
-  const { action, records } = decision;
-  if (action.kind === "send") {
-    return [
-      { kind: "rate_limit_write" },
-      ...(action.probe ? [{ kind: "claim_probe" } as const] : []),
-      { kind: "send", timeoutMs: action.timeoutMs },
-    ];
-  }
-  const effects: Effect[] = [];
-  if (records.delivery) {
-    effects.push({
-      kind: "record_delivery",
-      update: records.delivery,
-      ...(records.attempt ? { attempt: records.attempt } : {}),
-    });
-  }
-  if (records.health) effects.push({ kind: "record_health", ok: records.health.ok });
-  if (records.endpoint === "slow") effects.push({ kind: "move_slow_lane", why: CUT_BY_BUDGET });
-  if (records.endpoint === "disable" && outcome) effects.push({ kind: "disable", ...disableOf(outcome) });
-  effects.push(queueEffectOf(action));
-  return effects;
-}
-
-function queueEffectOf(action: Exclude<Action, { kind: "send" }>): QueueEffect {
-  switch (action.kind) {
-    case "visibility":
-      return { kind: "retry_visibility", seconds: action.seconds };
-    case "dead-letter":
-      return { kind: "dead_letter", reason: action.reason, attempts: action.attempts };
-    default:
-      return action;
-  }
-}
 
 /** The effect of this kind in the list, if any. */
 export function effectOf<K extends Effect["kind"]>(

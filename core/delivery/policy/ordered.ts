@@ -5,11 +5,12 @@
  * visibility timeout (12 h).
  */
 import { SQS_MAX_VISIBILITY_SECONDS } from "../../config/index.js";
-import { type DecideContext, type Decision, decide } from "./decide.js";
+import { type DecideContext, decide } from "./decide.js";
+import type { Effect } from "./effects.js";
 
 type Wait = { kind: "resend"; delaySeconds: number } | { kind: "schedule"; at: Date } | { kind: string };
 
-/** The seconds to hold the message instead of a re-send or a schedule; null for any other action. */
+/** The seconds to hold the message instead of a re-send or a schedule; null for any other effect. */
 export function heldSeconds(action: Wait, now: Date): number | null {
   let seconds: number;
   if ("delaySeconds" in action && action.kind === "resend") seconds = action.delaySeconds;
@@ -23,9 +24,12 @@ export function heldSeconds(action: Wait, now: Date): number | null {
  * `decide()` in any lane (fast, slow, ordered: `ctx.lane`); in the ordered lane a re-send or a
  * schedule becomes a hold on the message itself. What the delivery handler calls.
  */
-export function decideInLane(...args: Parameters<typeof decide>): Decision {
-  const d = decide(...args);
+export function decideInLane(...args: Parameters<typeof decide>): Effect[] {
+  const effects = decide(...args);
   const ctx: DecideContext = args[3];
-  const held = ctx.lane === "ordered" ? heldSeconds(d.action, ctx.now) : null;
-  return held === null ? d : { ...d, action: { kind: "visibility", seconds: held } };
+  if (ctx.lane !== "ordered") return effects;
+  return effects.map((e) => {
+    const held = heldSeconds(e, ctx.now);
+    return held === null ? e : { kind: "retry_visibility", seconds: held };
+  });
 }

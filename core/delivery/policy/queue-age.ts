@@ -8,7 +8,7 @@
  * retention counted anew. Pure: the caller passes the message's SentTimestamp.
  */
 import type { Config } from "../../config/index.js";
-import type { Decision, Lane, Task } from "./decide.js";
+import type { Effect, Lane, Task } from "./effects.js";
 
 /** Why a delivery is parked by the retention guard. */
 export const QUEUED_TOO_LONG = "waited on the queue too long; parked and sent again as a fresh message";
@@ -26,7 +26,7 @@ export function parkIfQueuedTooLong(
     queuedAt?: Date;
     config: { isolation: Pick<Config["isolation"], "parkAfterQueuedSeconds"> };
   },
-): Decision | undefined {
+): Effect[] | undefined {
   if (!ctx.queuedAt || ctx.lane === "ordered") return undefined;
   const queuedMs = ctx.now.getTime() - ctx.queuedAt.getTime();
   if (queuedMs <= ctx.config.isolation.parkAfterQueuedSeconds * 1000) return undefined;
@@ -37,5 +37,5 @@ export function parkIfQueuedTooLong(
     lastError: QUEUED_TOO_LONG,
     nextAttemptAt: null,
   };
-  return { action: { kind: "ack" }, records: { delivery } };
+  return [{ kind: "record_delivery", update: delivery }, { kind: "ack" }];
 }
