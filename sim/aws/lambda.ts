@@ -18,7 +18,9 @@
  *   state (caches), as on Lambda.
  * Cohorts: an invocation of records standing for Σk real messages stands for Σk / batchSize
  * real invocations running side by side; it takes that many concurrency units, and if fewer
- * were free it lasts proportionally longer (a fluid model of the same throughput).
+ * were free it takes those and lasts proportionally longer (a fluid model of the same
+ * throughput: it used to hold all its units for the longer time too, which cut a saturated
+ * mapping's throughput and let its concurrency pass its maximum).
  */
 import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
 import { type Engine, SIM_EPOCH_MS } from "../engine.js";
@@ -115,8 +117,10 @@ export class EventSourceMapping {
 
   private async invoke(batch: SimMessage[], free: number): Promise<void> {
     const weight = Math.max(1, batch.reduce((n, m) => n + m.k, 0) / this.settings.batchSize);
-    this.running += weight;
-    this.account.used += weight;
+    // The units free, at most: a cohort never holds more than the mapping (or the account) allows.
+    const held = Math.min(weight, free);
+    this.running += held;
+    this.account.used += held;
     this.meter.max(`concurrency:${this.name}`, this.running);
     this.meter.max("account_concurrency", this.account.used);
     const start = this.engine.t;
@@ -139,18 +143,18 @@ export class EventSourceMapping {
       failed = "all";
     }
     if (this.engine.t > deadline) failed = "all";
-    // Fewer units free than the cohort needs: the same work takes proportionally longer.
-    const stretch = Math.max(1, weight / Math.max(1, free));
-    await this.engine.sleep((this.engine.t - start) * (stretch - 1));
+    // Fewer units free than the cohort needs: the same work takes proportionally longer on
+    // the units it holds (weight × duration conserved, so the throughput is the same).
+    await this.engine.sleep((this.engine.t - start) * (weight / held - 1));
     for (const m of batch) if (failed !== "all" && !failed.has(m.id)) this.queue.delete(m.handle);
     this.meter.count(`invocations:${this.name}`, weight);
     this.meter.count(
       "lambda_gb_seconds",
-      ((this.engine.t - start) / 1000) * (this.settings.memoryMb / 1024) * weight,
+      ((this.engine.t - start) / 1000) * (this.settings.memoryMb / 1024) * held,
     );
     this.idle.push(handler);
-    this.running -= weight;
-    this.account.used -= weight;
+    this.running -= held;
+    this.account.used -= held;
     this.pump();
   }
 
