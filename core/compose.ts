@@ -130,6 +130,7 @@ function storesOn(db: Db, config: Config, o: Partial<Deps> & Ports): Deps {
     endpointHandleStore: o.endpointHandleStore ?? endpointHandleStore(db),
     eventTypeStore: eventTypes,
     filterCountStore: o.filterCountStore ?? filterCountStore(db),
+    filterCounts: o.filterCounts ?? { held: new Map() },
     orgStore: orgs,
     portalSessionStore: o.portalSessionStore ?? portalSessionStore(db),
     taskStore: o.taskStore ?? taskStore(db),

@@ -90,6 +90,8 @@ export interface Deps {
   endpointHandleStore: EndpointHandleStore;
   eventTypeStore: EventTypeStore;
   filterCountStore: FilterCountStore;
+  /** The filter counts this process holds before writing them behind (core/filters/counts.ts). */
+  filterCounts: FilterCountMemo;
   orgStore: OrgStore;
   portalSessionStore: PortalSessionStore;
   /** Tracked tasks and their item claims (core/store/tasks.ts, core/tasks). */
@@ -117,6 +119,24 @@ export interface HealthMemo {
   /** Health writes of the endpoint that failed in a row, and when the held ones are tried again. */
   failedWrites?: number;
   retryAt?: number;
+}
+
+/** One endpoint's filter count as this process holds it (core/filters/counts.ts). */
+export interface HeldCount {
+  org: string;
+  endpointId: string;
+  /** Counted and not written yet. */
+  n: number;
+  /** When this process last wrote (or tried to write) the endpoint's count (ms). */
+  writtenAt?: number;
+  /** Writes of it DynamoDB refused in a row (a throttled partition): they back off. */
+  failedWrites: number;
+}
+
+/** The filter counts this process holds, per endpoint (`org/endpointId`), and its one pending timer. */
+export interface FilterCountMemo {
+  held: Map<string, HeldCount>;
+  timer?: ReturnType<typeof setTimeout>;
 }
 
 /** The parts of the root a service uses: `Uses<"messageStore" | "now">`. */

@@ -81,9 +81,8 @@ function pendingTasks(m: StoredMessage): DeliveryTask[] {
  * Sends the missing tasks of messages whose send lease the caller holds, all together:
  * SendMessageBatch calls of 10 mix the messages' tasks. Then, per message:
  *
- * - every task out: the fan-out is recorded complete (`sent` = `targets`, lease given up),
- *   for all such messages together (store/message-fanout.ts markComplete: one BatchWriteItem per
- *   25 messages);
+ * - every task out: the fan-out is recorded complete (`sent` = `targets`, lease given up), for
+ *   all such messages together (store/message-fanout.ts markComplete: a BatchWriteItem per 25);
  * - some task still refused after the retries: what did go out is appended to `sent` and
  *   the lease is given up (one UpdateItem), and that message alone fails, so its retry
  *   sends only the rest.
@@ -218,6 +217,7 @@ export type FanoutDeps = Uses<
   | "endpoints"
   | "fanoutStore"
   | "filterCountStore"
+  | "filterCounts"
   | "messageStore"
   | "now"
   | "scheduler"

@@ -26,7 +26,7 @@
  */
 import type { Context, SQSBatchItemFailure, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
 import type { Deps, Uses } from "../deps.js";
-import { type FilterTally, filterTally } from "../filters/index.js";
+import { writeFilterCounts } from "../filters/index.js";
 import { logger, withInvocation, withLogContext } from "../log/index.js";
 import { ServiceError, type StoredMessage, validationError } from "../model/index.js";
 import { sendToDlq } from "../queue/index.js";
@@ -41,15 +41,12 @@ export function createIngestHandler(
 }
 
 async function ingestBatch(deps: Deps, event: SQSEvent): Promise<SQSBatchResponse> {
-  // One filtered_count write per endpoint per batch, not per event (core/filters/counts.ts).
-  const tally = filterTally(deps);
   // Each record logs in its own context: claiming it adds its msg_id and trace_id (ingest.ts).
   const claims = await Promise.allSettled(
-    event.Records.map((r) =>
-      withLogContext({ sqs_message_id: r.messageId }, () => processRecord(deps, r, tally)),
-    ),
+    event.Records.map((r) => withLogContext({ sqs_message_id: r.messageId }, () => processRecord(deps, r))),
   );
-  await tally.flush();
+  // The batch's filter counts: each endpoint's written at most once per 5 s per process (core/filters/counts.ts).
+  await writeFilterCounts(deps);
   const outcomes: (unknown | undefined)[] = claims.map((c) =>
     c.status === "rejected" ? c.reason : undefined,
   );
@@ -87,11 +84,7 @@ async function ingestBatch(deps: Deps, event: SQSEvent): Promise<SQSBatchRespons
  * Everything a record needs before its tasks go out. Returns the message when this
  * invocation claimed it with targets to send now; otherwise the record is done.
  */
-async function processRecord(
-  deps: IngestDeps,
-  record: SQSRecord,
-  tally: FilterTally,
-): Promise<StoredMessage | undefined> {
+async function processRecord(deps: IngestDeps, record: SQSRecord): Promise<StoredMessage | undefined> {
   let body: unknown;
   try {
     body = JSON.parse(record.body);
@@ -113,7 +106,7 @@ async function processRecord(
     claim = await claimEvent(deps, withSubjectAttribute(body, record), {
       sqsMessageId: record.messageId,
       sqsSentAt: Number.isFinite(sentAt) && sentAt > 0 ? new Date(sentAt) : undefined,
-      tally,
+      batch: true,
       // Producers publishing straight to the queue give the trace as a message attribute.
       traceparent: record.messageAttributes?.traceparent?.stringValue,
     });

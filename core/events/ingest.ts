@@ -14,7 +14,7 @@
  * With `deliver_at`: the write + one schedule now; a read, a claim and the sends later.
  */
 import type { Uses } from "../deps.js";
-import { countFiltered, type FilterTally } from "../filters/index.js";
+import { countFiltered, type FilterCountDeps } from "../filters/index.js";
 import { addLogContext, logger } from "../log/index.js";
 import {
   type Deprecation,
@@ -50,8 +50,8 @@ export interface IngestOptions {
   sqsSentAt?: Date;
   /** Test events: deliver to exactly these endpoints, whatever their subscriptions. */
   only?: EndpointRecord[];
-  /** The batch's filter counts, written once per endpoint when the batch ends (core/filters/counts.ts). */
-  tally?: FilterTally;
+  /** The caller writes the filter counts when its batch ends (core/filters/counts.ts); else at once. */
+  batch?: boolean;
   /**
    * Mark the fan-out open until this caller has seen it through (core/store/open-fanouts.ts):
    * nothing retries an HTTP publish whose process dies, but the sweep (sweep.ts) finishes it.
@@ -95,7 +95,7 @@ export interface IngestResult {
  * idempotency claim). Throws ServiceError (4xx) for invalid input.
  */
 export async function claimEvent(
-  deps: Uses<"config" | "endpoints" | "eventTypes" | "fanoutStore" | "filterCountStore" | "now">,
+  deps: Uses<"config" | "endpoints" | "eventTypes" | "fanoutStore"> & FilterCountDeps,
   input: unknown,
   opts: IngestOptions = {},
 ): Promise<Claim> {
@@ -148,7 +148,7 @@ export async function claimEvent(
   if (!res.created) return { created: false, org_id: ev.org_id, id: res.msgId, ...note };
   const deliverAt = ev.deliver_at ?? undefined;
   if (res.msgId) return { created: true, m: { ...m, id: res.msgId }, deliverAt, ...note };
-  await countFiltered(deps, m.org_id, matched.filtered, opts.tally);
+  await countFiltered(deps, m.org_id, matched.filtered, opts);
   // Debug only: a line per event at 10,000 events/s is CloudWatch Logs' biggest bill.
   logger.debug("event stored", { targets: m.targets.length, scheduled: deliverAt !== undefined });
   return { created: true, m, deliverAt, ...note };

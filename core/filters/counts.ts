@@ -1,60 +1,106 @@
 /**
- * Counting the events endpoints' filters refused (shown as `filtered_count`). Counted once,
- * by the invocation whose write decided the targets; best effort: a count that fails is
- * logged, never allowed to fail the event's fan-out.
+ * Counting the events endpoints' filters refused (shown as `filtered_count`), written behind.
  *
  * The counter is an `ADD` on the endpoint's item, in its organization's partition (ORG#{org}),
- * which also holds the endpoint's health and breaker writes. One `ADD` per filtered event
- * would put a 5,000 events/s tenant's filtering endpoint at 5,000 writes/s on a partition that
- * takes ~1,000: the ingest handler therefore tallies a whole batch (`filterTally`) and adds
- * each endpoint's count once, at most one write per endpoint per batch of 10 (docs/cost.md,
- * "Per-organization ceiling").
+ * which also takes the endpoint's health and breaker writes and has ~1,000 write units a
+ * second. Written per event, or per ingest batch, it grows with the tenant's traffic: a tenant
+ * at 5,000 events/s with three filtering endpoints put ~4,000 writes/s on that key in the
+ * simulation (docs/scale.md, hot-tenant). So each process holds its counts and writes an
+ * endpoint's at most once per `FILTER_COUNT_SPACING_MS` (the first one at once): per endpoint
+ * at most (processes / 5 s) writes a second, whatever the traffic (~30/s at the ingest
+ * function's 150 instances). What is held is written by the next batch that finds it due, or
+ * by one timer per process; a write DynamoDB refuses is held again with a backoff, never
+ * dropped. The count is therefore eventually exact, about 5 s behind, except for what a
+ * process holds when Lambda retires it (at most its last 5 s of counts: docs/scale.md).
  */
-import type { Uses } from "../deps.js";
+import type { FilterCountMemo, HeldCount, Uses } from "../deps.js";
+import { heldWriteRetryMs } from "../lib/index.js";
 import { logger } from "../log/index.js";
 import type { EndpointRecord } from "../model/index.js";
 
-/** Filtered counts of one batch, per organization and endpoint, written once by `flush`. */
-export interface FilterTally {
-  add(org: string, filtered: readonly EndpointRecord[]): void;
-  /** One `ADD` per endpoint with the batch's count; the tally is empty afterwards. */
-  flush(): Promise<void>;
-}
+/** How often one process writes one endpoint's filter count, at most. */
+export const FILTER_COUNT_SPACING_MS = 5_000;
 
-export function filterTally(deps: Uses<"filterCountStore">): FilterTally {
-  const pending = new Map<string, { org: string; endpointId: string; n: number }>();
-  return {
-    add(org, filtered) {
-      for (const ep of filtered) {
-        const key = `${org}/${ep.id}`;
-        const entry = pending.get(key) ?? { org, endpointId: ep.id, n: 0 };
-        entry.n += 1;
-        pending.set(key, entry);
-      }
-    },
-    async flush() {
-      const entries = [...pending.values()];
-      pending.clear();
-      await Promise.all(entries.map((e) => addCount(deps, e.org, e.endpointId, e.n)));
-    },
-  };
-}
+/** What counting uses: the store, this process's held counts, the clock. */
+export type FilterCountDeps = Uses<"filterCountStore" | "filterCounts" | "now">;
 
-/** Counts one event's filtered endpoints: into `tally` when the caller batches, else at once. */
+/**
+ * Counts one event's filtered endpoints in this process and writes what is due, unless the
+ * caller writes them when its batch ends (`batch`: the ingest handler, `writeFilterCounts`).
+ */
 export async function countFiltered(
-  deps: Uses<"filterCountStore">,
+  deps: FilterCountDeps,
   org: string,
   filtered: readonly EndpointRecord[] = [],
-  tally?: FilterTally,
-) {
-  if (tally) return tally.add(org, filtered);
-  await Promise.all(filtered.map((ep) => addCount(deps, org, ep.id, 1)));
+  { batch = false } = {},
+): Promise<void> {
+  for (const ep of filtered) {
+    const key = `${org}/${ep.id}`;
+    const held = deps.filterCounts.held.get(key) ?? { org, endpointId: ep.id, n: 0, failedWrites: 0 };
+    held.n += 1;
+    deps.filterCounts.held.set(key, held);
+  }
+  if (!batch) await writeFilterCounts(deps);
 }
 
-function addCount(deps: Uses<"filterCountStore">, org: string, endpointId: string, n: number) {
-  return deps.filterCountStore
-    .add(org, endpointId, n)
-    .catch((err: unknown) =>
-      logger.warn("filtered_count not updated", { org_id: org, endpoint_id: endpointId, error: String(err) }),
-    );
+/** How long `held` must still wait before it is written (0: now). Pure. */
+export function filterCountWaitMs(held: HeldCount, now: number): number {
+  if (held.writtenAt === undefined) return 0;
+  const spacing = held.failedWrites > 0 ? heldWriteRetryMs(held.failedWrites) : FILTER_COUNT_SPACING_MS;
+  return Math.max(0, held.writtenAt + spacing - now);
+}
+
+/**
+ * Writes the held counts that are due, forgets the endpoints that no longer constrain
+ * anything, and arms the timer for what is still held. Never throws.
+ */
+export async function writeFilterCounts(deps: FilterCountDeps): Promise<void> {
+  const memo = deps.filterCounts;
+  const now = deps.now().getTime();
+  const due: HeldCount[] = [];
+  for (const [key, held] of memo.held) {
+    const wait = filterCountWaitMs(held, now);
+    if (held.n > 0 && wait === 0) due.push(held);
+    else if (held.n === 0 && wait === 0) memo.held.delete(key);
+  }
+  await Promise.all(due.map((held) => writeOne(deps, held, now)));
+  armTimer(deps, memo);
+}
+
+async function writeOne(deps: FilterCountDeps, held: HeldCount, now: number): Promise<void> {
+  const n = held.n;
+  held.n = 0;
+  held.writtenAt = now;
+  try {
+    await deps.filterCountStore.add(held.org, held.endpointId, n);
+    held.failedWrites = 0;
+  } catch (err) {
+    held.n += n;
+    held.failedWrites += 1;
+    logger.warn("filtered_count write held for retry", {
+      org_id: held.org,
+      endpoint_id: held.endpointId,
+      error: String(err),
+    });
+  }
+}
+
+/**
+ * One timer per process writes what batches left held: a long-lived process (the local stack,
+ * an API process) may get no further batch. On Lambda a frozen process's timer runs when it
+ * is thawed. Unref'd: it never keeps a process alive.
+ */
+function armTimer(deps: FilterCountDeps, memo: FilterCountMemo): void {
+  if (memo.timer !== undefined) return;
+  const now = deps.now().getTime();
+  const waits = [...memo.held.values()].filter((h) => h.n > 0).map((h) => filterCountWaitMs(h, now));
+  if (waits.length === 0) return;
+  memo.timer = setTimeout(
+    () => {
+      memo.timer = undefined;
+      void writeFilterCounts(deps);
+    },
+    Math.max(Math.min(...waits), 100),
+  );
+  memo.timer.unref();
 }

@@ -3,7 +3,13 @@
  * Modules outside the folder import only this index (docs/design.md, "Layers"); what it does not
  * re-export is internal to the folder.
  */
-export { countFiltered, type FilterTally, filterTally } from "./counts.js";
+export {
+  countFiltered,
+  FILTER_COUNT_SPACING_MS,
+  type FilterCountDeps,
+  filterCountWaitMs,
+  writeFilterCounts,
+} from "./counts.js";
 export {
   checkFilter,
   type FilterVerdict,

@@ -1,8 +1,9 @@
 /**
  * Contract of core/lib, the generic helpers every layer may use: the worker pool, the
- * per-organization cache, a bounded LRU map and a token bucket. Modules outside the folder import only this index (docs/design.md,
+ * per-organization cache, a bounded LRU map, a token bucket and the held writes' backoff. Modules outside the folder import only this index (docs/design.md,
  * "Layers"); what it does not re-export is internal to the folder.
  */
+export { heldWriteRetryMs } from "./held-write.js";
 export { type Lru, lru } from "./lru.js";
 export { type OrgCacheOptions, orgCache } from "./org-cache.js";
 export { mapLimit } from "./pool.js";

@@ -5,6 +5,7 @@
  * after a backoff, instead of being logged and lost. Pure: which observations to keep (a
  * bounded summary), and when to try again.
  */
+import { heldWriteRetryMs } from "../../lib/index.js";
 
 /** What the health writes need of one answered attempt (core/delivery/health.ts). */
 export interface Observed {
@@ -42,7 +43,5 @@ export function summarize<O extends Observed>(observations: readonly O[]): O[] {
   ];
 }
 
-/** Waits before a held write is tried again: 1 s, doubling, at most a minute. */
-export function retryDelayMs(failedWrites: number): number {
-  return Math.min(60_000, 1_000 * 2 ** Math.max(0, failedWrites - 1));
-}
+/** Waits before a held write is tried again: 1 s, doubling, at most a minute (core/lib). */
+export const retryDelayMs = heldWriteRetryMs;
