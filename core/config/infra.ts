@@ -85,10 +85,17 @@ export const table = {
   /**
    * Partitions one organization's messages, and one endpoint's delivery log, are spread over
    * (by a hash of the message id). A partition takes ~1,000 write units/s: 16 shards carry
-   * ~16,000 one-unit writes/s per organization (docs/cost.md). Changing it re-homes the
-   * stored items, so it is fixed once a table holds data.
+   * ~16,000 one-unit writes/s per organization (docs/cost.md). It is every organization's
+   * count from the start; an organization's own plan raises it for messages created after a
+   * time (core/store/shard-plan.ts): changing this value would re-home stored items.
    */
   shards: 16,
+  /**
+   * How long after a raise of an organization's shard count its new epoch starts: every
+   * process re-reads the plan within this time (core/store/shard-plans.ts), so all agree
+   * on the shard of every id.
+   */
+  shardRaiseLeadSeconds: 300,
   /**
    * Partitions of the open fan-out markers (OPEN#{n}, core/store/open-fanouts.ts), shared by
    * every organization: each HTTP-published event puts and deletes one marker (2 one-unit

@@ -47,10 +47,15 @@ export async function startRecover(
 }
 
 /** The recovery index, then the parked index: the partitions phase 1 goes through. */
-function indexPartitions(deps: Deps, org: string, endpointId: string): string[] {
+async function indexPartitions(
+  deps: Deps,
+  org: string,
+  endpointId: string,
+  until: string,
+): Promise<string[]> {
   return [
-    ...deps.replaySource.partitions(org, endpointId, "failed"),
-    ...deps.replaySource.partitions(org, endpointId, "skipped"),
+    ...(await deps.replaySource.partitions(org, endpointId, "failed", until)),
+    ...(await deps.replaySource.partitions(org, endpointId, "skipped", until)),
   ];
 }
 
@@ -58,7 +63,7 @@ async function recoverStep(deps: Deps, input: TaskStepInput<RecoverParams>): Pro
   const { org, params } = input;
   const opened = await openWindow(deps, input);
   if ("ended" in opened) return opened.ended;
-  const partitions = indexPartitions(deps, org, params.endpoint_id);
+  const partitions = await indexPartitions(deps, org, params.endpoint_id, params.until);
   if (input.total === null) {
     // A `since` after the start finds nothing in the indexes (and no stuck delivery either).
     if (params.since >= params.until)

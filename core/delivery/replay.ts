@@ -69,7 +69,7 @@ async function replayStep(deps: Deps, input: TaskStepInput<ReplayParams>): Promi
   const { org, params } = input;
   const opened = await openWindow(deps, input);
   if ("ended" in opened) return opened.ended;
-  const partitions = deps.replaySource.partitions(org, params.endpoint_id, params.status);
+  const partitions = await deps.replaySource.partitions(org, params.endpoint_id, params.status, params.until);
   if (input.total === null) {
     const total = await countWindow(deps, partitions, opened.window);
     return { cursor: JSON.stringify({ p: 0 }), done: 0, failed: 0, total, finished: total === 0 };

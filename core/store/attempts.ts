@@ -11,7 +11,9 @@ import { field } from "./fields.js";
 import { getItem } from "./item.js";
 import { keys } from "./keys.js";
 import { queryPages } from "./query.js";
-import { allShards, queryMerged, SHARDS } from "./shards.js";
+import { shardsBelow, shardsUpTo } from "./shard-plan.js";
+import { shardPlanOf } from "./shard-plans.js";
+import { queryMerged } from "./shards.js";
 import type { Db } from "./table.js";
 
 /**
@@ -46,10 +48,11 @@ function toAttempt(item: Record<string, unknown>): AttemptRecord {
 }
 
 /** Attempts of one endpoint: newest event first, each event's attempts newest first. */
-export function attemptsOfEndpoint(db: Db, org: string, endpointId: string, q: AttemptQuery) {
+export async function attemptsOfEndpoint(db: Db, org: string, endpointId: string, q: AttemptQuery) {
+  const plan = await shardPlanOf(db, org);
   return queryAttempts(
     db,
-    allShards().map((s) => keys.logPartition(org, endpointId, s)),
+    (to) => shardsBelow(plan, to).map((s) => keys.logPartition(org, endpointId, s)),
     { scope: keys.endpointAttemptListing(org, endpointId), prefix: "msg_" },
     q,
   );
@@ -64,27 +67,30 @@ export async function attemptsOfMessage(
   endpointIds?: string[],
 ): Promise<AttemptPage> {
   const eps = endpointIds ?? (await endpointsOfMessage(db, org, msgId));
-  const pks = [...new Set(eps)].map((ep) => keys.logOfDelivery(org, ep, msgId).pk);
-  const prefix = keys.logOfDelivery(org, "", msgId).prefix;
-  return queryAttempts(db, pks, { scope: keys.eventAttemptListing(org, msgId), prefix }, q);
+  const plan = await shardPlanOf(db, org);
+  const pks = [...new Set(eps)].map((ep) => keys.logOfDelivery(org, ep, msgId, plan).pk);
+  const prefix = keys.logOfDelivery(org, "", msgId, plan).prefix;
+  return queryAttempts(db, () => pks, { scope: keys.eventAttemptListing(org, msgId), prefix }, q);
 }
 
 /**
- * The items are sorted by sort key; `prefix` limits them to one event's. The cursor is the
+ * The items are sorted by sort key; `prefix` limits them to one event's; `pksBelow` names the
+ * partitions that can hold sort keys below the page's bound. The cursor is the
  * last sort key returned, bound to the listing's `scope` (another listing's cursor is refused).
  */
 async function queryAttempts(
   db: Db,
-  pks: string[],
+  pksBelow: (to: string) => string[],
   { scope, prefix }: { scope: string; prefix: string },
   q: AttemptQuery,
 ): Promise<AttemptPage> {
   const cursor = cursorWithin(q.cursor, { pk: scope }, { sk: prefix });
   const types = typeCondition(q.eventTypes);
+  const to = cursor?.sk ?? `${prefix}\uffff`;
   const { items, next } = await queryMerged(db, {
-    pks,
+    pks: pksBelow(to),
     from: prefix,
-    to: cursor?.sk ?? `${prefix}\uffff`,
+    to,
     limit: q.limit,
     maxRounds: 10,
     filter: {
@@ -108,7 +114,8 @@ async function getAttempt(
   msgId: string,
   attemptId: string,
 ): Promise<AttemptRecord | undefined> {
-  const item = await getItem(db, keys.log(org, endpointId, msgId, attemptId), { consistent: false });
+  const plan = await shardPlanOf(db, org);
+  const item = await getItem(db, keys.log(org, endpointId, msgId, attemptId, plan), { consistent: false });
   return item?.attempt ? toAttempt(item) : undefined;
 }
 
@@ -141,10 +148,11 @@ async function attemptSamples(
 ): Promise<{ samples: AttemptSample[]; truncated: boolean }> {
   const from = `msg_${encodeTime(q.eventsSince.getTime(), 10)}`;
   const types = typeCondition(q.eventTypes);
-  const perShard = Math.ceil(q.maxItems / SHARDS);
+  const all = shardsUpTo(await shardPlanOf(db, org));
+  const perShard = Math.ceil(q.maxItems / all.length);
   let truncated = false;
   const shards = await Promise.all(
-    allShards().map(async (shard) => {
+    all.map(async (shard) => {
       const out: AttemptSample[] = [];
       let read = 0;
       const pages = queryPages(db, () => ({

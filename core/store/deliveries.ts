@@ -27,7 +27,8 @@ import { field } from "./fields.js";
 import { keys, ttlAfter } from "./keys.js";
 import { getMessage } from "./messages.js";
 import { queryPages } from "./query.js";
-import { allShards } from "./shards.js";
+import { type ShardPlan, shardsUpTo } from "./shard-plan.js";
+import { plansOf, shardPlanOf } from "./shard-plans.js";
 import type { Db } from "./table.js";
 
 const RECOVERABLE: ReadonlySet<DeliveryStatus> = new Set(["failed", "abandoned"]);
@@ -39,12 +40,12 @@ const indexPk: Record<RecoveryIndex, (org: string, endpointId: string, shard: nu
   parked: keys.parkedPk,
 };
 
-function indexKeys(record: DeliveryRecord) {
+function indexKeys(record: DeliveryRecord, plan: ShardPlan) {
   // Indexed by when the delivery failed (or was parked), not by when its event was created:
   // `recover since = first_failure_at` must find an event created before its first failure.
   const { org_id, endpoint_id, updated_at, msg_id } = record;
-  if (record.status === "skipped") return keys.parked(org_id, endpoint_id, updated_at, msg_id);
-  if (RECOVERABLE.has(record.status)) return keys.recoverable(org_id, endpoint_id, updated_at, msg_id);
+  if (record.status === "skipped") return keys.parked(org_id, endpoint_id, updated_at, msg_id, plan);
+  if (RECOVERABLE.has(record.status)) return keys.recoverable(org_id, endpoint_id, updated_at, msg_id, plan);
   return {};
 }
 
@@ -54,6 +55,7 @@ function indexKeys(record: DeliveryRecord) {
  */
 export function deliveryItem(
   record: DeliveryRecord,
+  plan: ShardPlan,
   expiresAt: number,
   attempt?: AttemptRecord,
   id?: string,
@@ -61,8 +63,8 @@ export function deliveryItem(
   // Only the ULID part of the id lands in the sort key, so states and attempts interleave by time.
   const itemId = id ?? attempt?.id ?? newId("att", new Date(record.updated_at));
   return {
-    ...keys.log(record.org_id, record.endpoint_id, record.msg_id, itemId),
-    ...indexKeys(record),
+    ...keys.log(record.org_id, record.endpoint_id, record.msg_id, itemId, plan),
+    ...indexKeys(record, plan),
     ...record,
     ...(attempt ? { attempt: attemptFields(attempt) } : {}),
     expires_at: expiresAt,
@@ -118,7 +120,7 @@ export async function deliveriesOfMessage(
 
 /** The latest item of one delivery (its state), or undefined. */
 async function latestItem(db: Db, org: string, msgId: string, endpointId: string) {
-  const range = keys.logOfDelivery(org, endpointId, msgId);
+  const range = keys.logOfDelivery(org, endpointId, msgId, await shardPlanOf(db, org));
   const res = await db.doc.send(
     new QueryCommand({
       TableName: db.table,
@@ -146,7 +148,9 @@ async function recoverableDeliveries(
 ): Promise<{ deliveries: RecoverableRef[]; more: boolean }> {
   const out: RecoverableRef[] = [];
   let more = false;
-  const partitions = indexes.flatMap((i) => allShards().map((shard) => indexPk[i](org, endpointId, shard)));
+  // Indexed by failure time, not id time: every shard of the plan (a message fails after it is created).
+  const shards = shardsUpTo(await shardPlanOf(db, org));
+  const partitions = indexes.flatMap((i) => shards.map((shard) => indexPk[i](org, endpointId, shard)));
   for (const pk of partitions) {
     if (out.length > max) break;
     const pages = queryPages(db, () => ({
@@ -179,7 +183,7 @@ export function refOf(item: Record<string, unknown>, endpointId: string): Recove
 
 /** Takes a recovered delivery's item out of the recovery index (or, `restore`, puts it back). */
 async function setRecoverable(db: Db, org: string, ref: RecoverableRef, restore: boolean) {
-  const index = keys.recoverable(org, ref.endpoint_id, ref.at, ref.msg_id);
+  const index = keys.recoverable(org, ref.endpoint_id, ref.at, ref.msg_id, await shardPlanOf(db, org));
   await db.doc.send(
     new UpdateCommand({
       TableName: db.table,
@@ -227,18 +231,33 @@ export interface DeliveryStore {
 
 /** `retentionSeconds`: how long a log entry is kept after its state's time (TTL). */
 export function deliveryStore(db: Db, { retentionSeconds }: { retentionSeconds: number }): DeliveryStore {
-  const itemOf = (e: DeliveryLogEntry) =>
-    deliveryItem(e.delivery, ttlAfter(new Date(e.delivery.updated_at), retentionSeconds), e.attempt, e.id);
+  const itemsOf = async (entries: DeliveryLogEntry[]) => {
+    const plans = await plansOf(
+      db,
+      entries.map((e) => e.delivery.org_id),
+    );
+    return entries.map((e) =>
+      deliveryItem(
+        e.delivery,
+        plans.get(e.delivery.org_id)!,
+        ttlAfter(new Date(e.delivery.updated_at), retentionSeconds),
+        e.attempt,
+        e.id,
+      ),
+    );
+  };
   return {
     get: async (org, msgId, endpointId) => {
       const item = await latestItem(db, org, msgId, endpointId);
       return item ? toDelivery(item) : undefined;
     },
     ofMessage: (org, msgId, endpointIds) => deliveriesOfMessage(db, org, msgId, endpointIds),
-    write: (entries) => putAll(db, entries.map(itemOf)),
+    write: async (entries) => putAll(db, await itemsOf(entries)),
     writeEach: async (entries) => {
       const keyOf = (i: Record<string, unknown>) => `${String(i.pk)}\u0000${String(i.sk)}`;
-      const items = entries.map(itemOf);
+      // The plans are read first: a read that fails leaves every entry unwritten, as a failed write would.
+      const items = await itemsOf(entries).catch(() => undefined);
+      if (!items) return entries;
       const byKey = new Map(items.map((item, i) => [keyOf(item), entries[i]!]));
       const { left } = await writeAll(db, items);
       return left.flatMap((i) => byKey.get(keyOf(i)) ?? []);

@@ -9,6 +9,7 @@ import type { CursorKey, ErasureRecord, Page } from "../model/index.js";
 import { getItem } from "./item.js";
 import { keys } from "./keys.js";
 import { queryAllWithPrefix, queryPageWithPrefix } from "./query.js";
+import { shardPlanOf } from "./shard-plans.js";
 import type { Db } from "./table.js";
 
 /** One page of a subject's messages (ids), oldest first, from after `cursor` (a msg id). */
@@ -48,7 +49,7 @@ async function eraseMessage(
     const res = await db.doc.send(
       new UpdateCommand({
         TableName: db.table,
-        Key: keys.message(org, msgId),
+        Key: keys.message(org, msgId, await shardPlanOf(db, org)),
         UpdateExpression:
           "SET erased_at = if_not_exists(erased_at, :at) REMOVE #data, subject, gsi2pk, gsi2sk",
         ConditionExpression: "attribute_exists(pk)",
@@ -68,7 +69,7 @@ async function eraseMessage(
 
 /** Removes the stored response body of every attempt of one message at one endpoint; how many. */
 async function eraseResponses(db: Db, org: string, endpointId: string, msgId: string): Promise<number> {
-  const { pk, prefix } = keys.logOfDelivery(org, endpointId, msgId);
+  const { pk, prefix } = keys.logOfDelivery(org, endpointId, msgId, await shardPlanOf(db, org));
   const items = await queryAllWithPrefix(db, pk, prefix, { consistent: true });
   // The attempt's fields are a map on the log item (deliveries.ts attemptFields).
   const withBody = items.filter((i) => {

@@ -24,14 +24,17 @@
  * | local scheduler entry     | SCHEDULE                    | {name}             | GSI1: SCHEDULE_DUE / {dueAt}#{name}          |
  * | open fan-out marker       | OPEN#{0..31}                | {createdAt}#{org}#{msgId} |                                       |
  *
- * `{s}` is the shard of the message id (core/store/shards.ts): one organization's messages and
- * one endpoint's log are spread over `table.shards` partitions. Ids are time-ordered (ULID),
+ * `{s}` is the shard of the message id under the organization's shard plan
+ * (core/store/shard-plan.ts): one organization's messages and one endpoint's log are spread
+ * over `table.shards` partitions, more for ids created after a raise.
+ * | shard plan                | ORG#{org}                   | SHARDS             |                                              | Ids are time-ordered (ULID),
  * so sort keys list oldest first and `ScanIndexForward: false` gives newest first. Every
  * tenant-owned key starts with the organization id, so a query built from an authenticated
  * org can never reach another tenant's items.
  */
 
-import { openFanoutShardOf, shardOf } from "./shards.js";
+import { type ShardPlan, shardOf } from "./shard-plan.js";
+import { openFanoutShardOf } from "./shards.js";
 
 export interface Key {
   pk: string;
@@ -67,7 +70,13 @@ export const keys = {
     sk: itemKey,
   }),
 
-  message: (org: string, msgId: string): Key => ({ pk: `MSG#${org}#${shardOf(msgId)}`, sk: msgId }),
+  /** The organization's shard plan (core/store/shard-plans.ts). */
+  shardPlan: (org: string): Key => ({ pk: `ORG#${org}`, sk: "SHARDS" }),
+
+  message: (org: string, msgId: string, plan: ShardPlan): Key => ({
+    pk: `MSG#${org}#${shardOf(plan, msgId)}`,
+    sk: msgId,
+  }),
   messagePartition: (org: string, shard: number) => `MSG#${org}#${shard}`,
   /** The scope a listing cursor is bound to (a cursor is the last sort key plus this). */
   messageListing: (org: string) => `MSG#${org}`,
@@ -87,22 +96,22 @@ export const keys = {
   idempotency: (org: string, producerId: string): Key => ({ pk: `IDEM#${org}#${producerId}`, sk: "IDEM" }),
 
   /** A delivery-log item; `itemId` is a ULID (an attempt's, or a new one for a state change). */
-  log: (org: string, endpointId: string, msgId: string, itemId: string): Key => ({
-    pk: `LOG#${org}#${endpointId}#${shardOf(msgId)}`,
+  log: (org: string, endpointId: string, msgId: string, itemId: string, plan: ShardPlan): Key => ({
+    pk: `LOG#${org}#${endpointId}#${shardOf(plan, msgId)}`,
     sk: `${msgId}#${itemId.slice(itemId.indexOf("_") + 1)}`,
   }),
   logPartition: (org: string, endpointId: string, shard: number) => `LOG#${org}#${endpointId}#${shard}`,
   /** The partition and sort-key prefix of one message's items at one endpoint. */
-  logOfDelivery: (org: string, endpointId: string, msgId: string) => ({
-    pk: `LOG#${org}#${endpointId}#${shardOf(msgId)}`,
+  logOfDelivery: (org: string, endpointId: string, msgId: string, plan: ShardPlan) => ({
+    pk: `LOG#${org}#${endpointId}#${shardOf(plan, msgId)}`,
     prefix: `${msgId}#`,
   }),
   /**
    * GSI2 keys of a delivery that can be recovered (failed or abandoned), sorted by `at`, when
    * it reached that state (`recover since` compares against it).
    */
-  recoverable: (org: string, endpointId: string, at: string, msgId: string) => ({
-    gsi2pk: `REC#${org}#${endpointId}#${shardOf(msgId)}`,
+  recoverable: (org: string, endpointId: string, at: string, msgId: string, plan: ShardPlan) => ({
+    gsi2pk: `REC#${org}#${endpointId}#${shardOf(plan, msgId)}`,
     gsi2sk: `${at}#${msgId}`,
   }),
   recoverablePk: (org: string, endpointId: string, shard: number) => `REC#${org}#${endpointId}#${shard}`,
@@ -110,8 +119,8 @@ export const keys = {
    * GSI2 keys of a delivery parked while its endpoint is disabled (`skipped`): the same index,
    * its own partitions, so re-enabling the endpoint resumes exactly these.
    */
-  parked: (org: string, endpointId: string, at: string, msgId: string) => ({
-    gsi2pk: `PARK#${org}#${endpointId}#${shardOf(msgId)}`,
+  parked: (org: string, endpointId: string, at: string, msgId: string, plan: ShardPlan) => ({
+    gsi2pk: `PARK#${org}#${endpointId}#${shardOf(plan, msgId)}`,
     gsi2sk: `${at}#${msgId}`,
   }),
   parkedPk: (org: string, endpointId: string, shard: number) => `PARK#${org}#${endpointId}#${shard}`,

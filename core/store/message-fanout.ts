@@ -13,6 +13,7 @@ import { updateReturning } from "./item.js";
 import { keys, ttlAfter } from "./keys.js";
 import { type CreateResult, createMessage, type ExtraItem, messageItem, toMessage } from "./messages.js";
 import { closeFanout, type OpenFanout, openFanoutsBefore } from "./open-fanouts.js";
+import { plansOf, shardPlanOf } from "./shard-plans.js";
 import type { Db } from "./table.js";
 import { failedConditions } from "./transact.js";
 
@@ -34,7 +35,7 @@ export async function markSent(
   await db.doc.send(
     new UpdateCommand({
       TableName: db.table,
-      Key: keys.message(org, msgId),
+      Key: keys.message(org, msgId, await shardPlanOf(db, org)),
       UpdateExpression: `SET sent = list_append(if_not_exists(sent, :empty), :ids)${opts.release ? " REMOVE lease_until" : ""}`,
       ...(opts.release ? { ConditionExpression: "attribute_exists(pk)" } : {}),
       ExpressionAttributeValues: { ":empty": [], ":ids": endpointIds },
@@ -60,9 +61,13 @@ export async function markComplete(
 ): Promise<(unknown | undefined)[]> {
   const errors: (unknown | undefined)[] = done.map(() => undefined);
   const byKey = new Map<string, number>();
+  const plans = await plansOf(
+    db,
+    done.map(({ m }) => m.org_id),
+  );
   const items = done.map(({ m, expiresAt }, i) => {
     byKey.set(`${m.org_id}\u0000${m.id}`, i);
-    return messageItem({ ...m, sent: [...new Set(m.targets)] }, expiresAt);
+    return messageItem({ ...m, sent: [...new Set(m.targets)] }, plans.get(m.org_id)!, expiresAt);
   });
   // A call refused as a whole (throttled past the SDK's retries, one bad item) leaves its
   // messages to be written one by one, so one message's trouble stays its own.
@@ -75,7 +80,7 @@ export async function markComplete(
         await db.doc.send(
           new UpdateCommand({
             TableName: db.table,
-            Key: keys.message(m.org_id, m.id),
+            Key: keys.message(m.org_id, m.id, plans.get(m.org_id)!),
             UpdateExpression: "SET sent = :all REMOVE lease_until",
             ConditionExpression: "attribute_exists(pk)",
             ExpressionAttributeValues: { ":all": [...new Set(m.targets)] },
@@ -106,7 +111,7 @@ async function claimFanout(
 ): Promise<boolean> {
   const update = {
     TableName: db.table,
-    Key: keys.message(org, msgId),
+    Key: keys.message(org, msgId, await shardPlanOf(db, org)),
     UpdateExpression: `SET targets = :t, fanout_at = :f, lease_until = :l${claim.skipped.length ? ", skipped = :s" : ""}`,
     ConditionExpression: "attribute_exists(pk) AND attribute_not_exists(fanout_at)",
     ExpressionAttributeValues: {
@@ -152,7 +157,7 @@ export async function acquireLease(
   untilMs: number,
 ): Promise<StoredMessage | undefined> {
   const item = await updateReturning(db, {
-    Key: keys.message(org, msgId),
+    Key: keys.message(org, msgId, await shardPlanOf(db, org)),
     UpdateExpression: "SET lease_until = :until",
     ConditionExpression: "attribute_exists(pk) AND (attribute_not_exists(lease_until) OR lease_until < :now)",
     ExpressionAttributeValues: { ":until": untilMs, ":now": nowMs },
@@ -165,7 +170,7 @@ export async function releaseLease(db: Db, org: string, msgId: string): Promise<
   await db.doc.send(
     new UpdateCommand({
       TableName: db.table,
-      Key: keys.message(org, msgId),
+      Key: keys.message(org, msgId, await shardPlanOf(db, org)),
       UpdateExpression: "REMOVE lease_until",
       ConditionExpression: "attribute_exists(pk)",
     }),
@@ -230,10 +235,12 @@ export interface FanoutStore {
 }
 
 export function fanoutStore(db: Db, retention: MessageRetention): FanoutStore {
-  const itemsOf = (m: StoredMessage, records: DeliveryRecord[]) =>
-    records.map((r) => deliveryItem(r, messageExpiry(m, retention)));
+  const itemsOf = async (m: StoredMessage, records: DeliveryRecord[]) => {
+    const plan = await shardPlanOf(db, m.org_id);
+    return records.map((r) => deliveryItem(r, plan, messageExpiry(m, retention)));
+  };
   return {
-    create: (m, { now, leaseUntil, skipped, payloadHash, open }) =>
+    create: async (m, { now, leaseUntil, skipped, payloadHash, open }) =>
       createMessage(db, m, {
         expiresAt: messageExpiry(m, retention),
         leaseUntil,
@@ -246,10 +253,10 @@ export function fanoutStore(db: Db, retention: MessageRetention): FanoutStore {
               payloadHash,
             }
           : undefined,
-        extra: itemsOf(m, skipped),
+        extra: await itemsOf(m, skipped),
       }),
     claim: async (m, { skipped, ...claim }) => {
-      const items = itemsOf(m, skipped);
+      const items = await itemsOf(m, skipped);
       const ids = skipped.map((r) => r.endpoint_id);
       const inline = items.slice(0, MAX_EXTRA_IN_TRANSACTION);
       if (!(await claimFanout(db, m.org_id, m.id, { ...claim, skipped: ids }, inline))) return false;

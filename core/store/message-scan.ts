@@ -5,7 +5,9 @@
  */
 import { idTimeBound, type StoredMessage } from "../model/index.js";
 import { keys } from "./keys.js";
-import { allShards, queryMerged } from "./shards.js";
+import { shardsBelow } from "./shard-plan.js";
+import { shardPlanOf } from "./shard-plans.js";
+import { queryMerged } from "./shards.js";
 import type { Db } from "./table.js";
 
 export type MessageHead = Pick<StoredMessage, "id" | "fanout_at">;
@@ -22,10 +24,11 @@ export async function messagesTargeting(
   limit: number,
 ): Promise<{ items: MessageHead[]; more: boolean }> {
   if (window.to.getTime() <= window.from.getTime()) return { items: [], more: false };
+  const to = idTimeBound("msg", window.to);
   const { items, next } = await queryMerged(db, {
-    pks: allShards().map((s) => keys.messagePartition(org, s)),
+    pks: shardsBelow(await shardPlanOf(db, org), to).map((s) => keys.messagePartition(org, s)),
     from: idTimeBound("msg", window.from),
-    to: idTimeBound("msg", window.to),
+    to,
     limit,
     maxRounds: 100,
     filter: {

@@ -18,7 +18,9 @@ import { getItem } from "./item.js";
 import { keys } from "./keys.js";
 import { type MessageHead, messagesTargeting } from "./message-scan.js";
 import { closeFanout, openAmong, openFanout } from "./open-fanouts.js";
-import { allShards, queryMerged } from "./shards.js";
+import { type ShardPlan, shardsBelow } from "./shard-plan.js";
+import { shardPlanOf } from "./shard-plans.js";
+import { queryMerged } from "./shards.js";
 import type { Db } from "./table.js";
 
 /** Items written atomically with the message (delivery records), keys included. */
@@ -53,6 +55,7 @@ export interface CreateOptions {
 
 export function messageItem(
   m: StoredMessage,
+  plan: ShardPlan,
   expiresAt: number,
   leaseUntil?: number,
 ): Record<string, unknown> {
@@ -60,7 +63,7 @@ export function messageItem(
   // A scheduled message has no fanout_at attribute: the fan-out claims it with attribute_not_exists.
   // A subject puts the message in the sparse subject index (GSI2, keys only) erasures query.
   return {
-    ...keys.message(m.org_id, m.id),
+    ...keys.message(m.org_id, m.id, plan),
     ...rest,
     ...(m.subject !== undefined && m.erased_at === undefined
       ? keys.bySubject(m.org_id, subjectDigest(m.subject), m.id)
@@ -96,7 +99,7 @@ export async function createMessage(db: Db, m: StoredMessage, opts: CreateOption
     await db.doc.send(
       new PutCommand({
         TableName: db.table,
-        Item: messageItem(msg, opts.expiresAt, opts.leaseUntil),
+        Item: messageItem(msg, await shardPlanOf(db, msg.org_id), opts.expiresAt, opts.leaseUntil),
         ConditionExpression: "attribute_not_exists(pk)",
       }),
     );
@@ -168,7 +171,7 @@ async function idempotencyClaim(
 }
 
 export async function getMessage(db: Db, org: string, msgId: string): Promise<StoredMessage | undefined> {
-  const item = await getItem(db, keys.message(org, msgId));
+  const item = await getItem(db, keys.message(org, msgId, await shardPlanOf(db, org)));
   return item ? toMessage(item) : undefined;
 }
 
@@ -198,7 +201,7 @@ export async function listMessages(
   const from = opts.after === undefined ? "msg_" : `msg_${encodeTime(opts.after, 10)}`;
   if (to <= from) return { items: [], last: undefined }; // an empty range (DynamoDB refuses it)
   const { items, next } = await queryMerged(db, {
-    pks: allShards().map((s) => keys.messagePartition(org, s)),
+    pks: shardsBelow(await shardPlanOf(db, org), to).map((s) => keys.messagePartition(org, s)),
     from,
     to,
     limit: opts.limit,

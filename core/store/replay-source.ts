@@ -11,7 +11,8 @@ import { QueryCommand, type QueryCommandInput } from "@aws-sdk/lib-dynamodb";
 import { type CursorKey, idTimeBound, type RecoverableRef } from "../model/index.js";
 import { refOf } from "./deliveries.js";
 import { keys } from "./keys.js";
-import { allShards } from "./shards.js";
+import { shardsUpTo } from "./shard-plan.js";
+import { CLOCK_MARGIN_MS, shardPlanOf } from "./shard-plans.js";
 import type { Db } from "./table.js";
 
 export type ReplayStatus = "failed" | "skipped" | "all";
@@ -54,14 +55,28 @@ function queryOf(partition: string, w: ReplayWindow): Input {
   };
 }
 
-function partitions(org: string, endpointId: string, status: ReplayStatus): string[] {
+/**
+ * The partitions of a window ending at `until`: the shards of messages created before it (the
+ * recovery index is sorted by failure time: messages created up to a clock's skew later too).
+ * A raise made after `until` starts later than that, so the list a task started with stays
+ * the list its later steps compute (its cursor is a position in it).
+ */
+async function partitions(
+  db: Db,
+  org: string,
+  endpointId: string,
+  status: ReplayStatus,
+  until: string,
+): Promise<string[]> {
+  const last = Date.parse(until) + (status === "all" ? 0 : CLOCK_MARGIN_MS);
+  const shards = shardsUpTo(await shardPlanOf(db, org), Number.isNaN(last) ? undefined : last);
   const pk =
     status === "all"
       ? (s: number) => keys.messagePartition(org, s)
       : status === "failed"
         ? (s: number) => keys.recoverablePk(org, endpointId, s)
         : (s: number) => keys.parkedPk(org, endpointId, s);
-  return allShards().map(pk);
+  return shards.map(pk);
 }
 
 async function page(
@@ -103,8 +118,8 @@ async function count(db: Db, partition: string, w: ReplayWindow): Promise<number
 
 /** What the replay task reads. */
 export interface ReplaySource {
-  /** The partitions a replay goes through, in order. */
-  partitions(org: string, endpointId: string, status: ReplayStatus): string[];
+  /** The partitions a replay of a window ending at `until` (ISO) goes through, in order. */
+  partitions(org: string, endpointId: string, status: ReplayStatus, until: string): Promise<string[]>;
   /** One page (at most `limit` items read) of a partition from `start`; `next` while more remain. */
   page(
     partition: string,
@@ -118,7 +133,7 @@ export interface ReplaySource {
 
 export function replaySource(db: Db): ReplaySource {
   return {
-    partitions,
+    partitions: (org, endpointId, status, until) => partitions(db, org, endpointId, status, until),
     page: (partition, w, start, limit) => page(db, partition, w, start, limit),
     count: (partition, w) => count(db, partition, w),
   };

@@ -4,36 +4,21 @@
  *
  * A DynamoDB partition takes ~1,000 write units per second, and time-ordered sort keys (our
  * ULIDs) defeat adaptive "split for heat", so a busy organization's writes are spread over
- * `table.shards` partitions chosen by a hash of the message id (docs/cost.md computes the
- * ceiling). A listing queries every shard with the same descending sort-key range and merges:
- * the cursor is the last sort key returned, one string valid in every shard.
+ * partitions chosen by a hash of the message id (docs/cost.md computes the
+ * ceiling), as many as the organization's shard plan says for the id's time
+ * (shard-plan.ts). A listing queries every shard of its range with the same descending
+ * sort-key range and merges: the cursor is the last sort key returned, one string valid in
+ * every shard.
  */
 import { QueryCommand, type QueryCommandInput } from "@aws-sdk/lib-dynamodb";
 import { table } from "../config/index.js";
+import { fnv1a } from "./shard-plan.js";
 import type { Db } from "./table.js";
-
-export const SHARDS: number = table.shards;
-
-/** The shard of an id: FNV-1a (32 bit), stable across processes and releases. */
-export function shardOf(id: string): number {
-  return fnv1a(id) % SHARDS;
-}
 
 /** The partition of an open fan-out's marker (keys.openFanout): `table.openFanoutShards` of them. */
 export function openFanoutShardOf(id: string): number {
   return fnv1a(id) % table.openFanoutShards;
 }
-
-function fnv1a(id: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < id.length; i++) {
-    h ^= id.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
-}
-
-export const allShards = (): number[] => Array.from({ length: SHARDS }, (_, i) => i);
 
 type Item = Record<string, unknown>;
 

@@ -6,6 +6,7 @@ import { SendMessageCommand } from "@aws-sdk/client-sqs";
 import { describe, expect, it } from "vitest";
 import { createMaintenanceHandler } from "../../core/delivery/maintenance.js";
 import { keys } from "../../core/store/keys.js";
+import { BASE_PLAN } from "../../core/store/shard-plan.js";
 import { enqueueFor, rawItem, waitForDelivery } from "../support/deliveries.js";
 import { scheduleEntriesWith, useHarness } from "../support/delivery.js";
 import { deleteEndpointItem, endpointNow, putEndpoint, updateEndpointFields } from "../support/endpoints.js";
@@ -40,7 +41,7 @@ describe.concurrent("delivery lifecycle", () => {
     // A failed delivery is in the sparse recovery index.
     const ref = await h.deps.deliveryStore.recoverableRef(t.org_id, t.msg_id, t.endpoint_id);
     const item = ref && (await rawItem(h.deps, ref.key));
-    expect(item?.gsi2pk).toBe(keys.recoverable(t.org_id, ep.id, t.created_at, t.msg_id).gsi2pk);
+    expect(item?.gsi2pk).toBe(keys.recoverable(t.org_id, ep.id, t.created_at, t.msg_id, BASE_PLAN).gsi2pk);
     // No further attempt can be made: the task's message is deleted from the delivery queue.
     await waitFor(() => h.spy.gone(t.msg_id, h.deps.config.queues.delivery), {
       what: "the task acknowledged",
@@ -83,7 +84,7 @@ describe.concurrent("delivery lifecycle", () => {
     });
     const ref = await h.deps.deliveryStore.recoverableRef(t.org_id, t.msg_id, t.endpoint_id);
     const item = ref && (await rawItem(h.deps, ref.key));
-    expect(item?.gsi2pk).toBe(keys.parked(t.org_id, ep.id, t.created_at, t.msg_id).gsi2pk);
+    expect(item?.gsi2pk).toBe(keys.parked(t.org_id, ep.id, t.created_at, t.msg_id, BASE_PLAN).gsi2pk);
     expect((await endpointNow(h.deps, ep))?.status).toBe("disabled");
   });
 

@@ -20,6 +20,7 @@ import { deliveriesOfMessage, deliveryItem } from "../../core/store/deliveries.j
 import { keys } from "../../core/store/keys.js";
 import { getMessage } from "../../core/store/messages.js";
 import { openFanoutsBefore } from "../../core/store/open-fanouts.js";
+import { BASE_PLAN } from "../../core/store/shard-plan.js";
 import { putEndpoint } from "../support/endpoints.js";
 import { runBatch } from "../support/ingest.js";
 import { type QueueCollector, receiveIds, taskCollector } from "../support/queues.js";
@@ -187,7 +188,9 @@ describe("deliver_at", () => {
     const first = await ingestEvent(deps, event);
     // The delivery engine has long recorded its attempt by then.
     const [task] = await tasks.expect(org, 1);
-    await putAll(deps.db, [deliveryItem(deliveredRecord(task!), Math.floor(Date.now() / 1000) + 3600)]);
+    await putAll(deps.db, [
+      deliveryItem(deliveredRecord(task!), BASE_PLAN, Math.floor(Date.now() / 1000) + 3600),
+    ]);
     clock = new Date(clock.getTime() + 23 * HOUR);
     expect(await ingestEvent(deps, event)).toMatchObject({ id: first.id, duplicate: true });
     clock = new Date(clock.getTime() + 2 * HOUR);

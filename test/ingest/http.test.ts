@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { DeliveryTask } from "../../core/model/task.js";
 import { putAll } from "../../core/store/batch-write.js";
 import { deliveryItem } from "../../core/store/deliveries.js";
+import { BASE_PLAN } from "../../core/store/shard-plan.js";
 import { createTestOrg, type TestOrg } from "../support/api.js";
 import { putEndpoint } from "../support/endpoints.js";
 import { type QueueCollector, taskCollector } from "../support/queues.js";
@@ -76,6 +77,7 @@ describe("POST /v1/events", () => {
           created_at: now,
           updated_at: now,
         },
+        BASE_PLAN,
         Math.floor(Date.now() / 1000) + 3600,
       ),
     ]);
@@ -114,6 +116,7 @@ describe("POST /v1/events", () => {
           created_at: now,
           updated_at: now,
         },
+        BASE_PLAN,
         Math.floor(Date.now() / 1000) + 3600,
       ),
     ]);

@@ -14,6 +14,7 @@ import { taskId } from "../../core/model/task.js";
 import { deliveriesOfMessage } from "../../core/store/deliveries.js";
 import { keys } from "../../core/store/keys.js";
 import { getMessage, listMessages } from "../../core/store/messages.js";
+import { BASE_PLAN } from "../../core/store/shard-plan.js";
 import { publishEvent, publishEvents } from "../../packages/client/src/publish.js";
 import { putEndpoint } from "../support/endpoints.js";
 import { countCalls, failCalls, failEntries } from "../support/faults.js";
@@ -71,7 +72,7 @@ describe("ingest through SQS", () => {
     }
     // Retention: TTL set on the message item.
     const raw = await stack.deps.db.doc.send(
-      new GetCommand({ TableName: stack.deps.db.table, Key: keys.message(org, msgId) }),
+      new GetCommand({ TableName: stack.deps.db.table, Key: keys.message(org, msgId, BASE_PLAN) }),
     );
     const days = (raw.Item!.expires_at - Date.parse(stored!.created_at) / 1000) / 86400;
     expect(days).toBeGreaterThan(29.9);
@@ -182,7 +183,9 @@ describe("ingest through SQS", () => {
       new GetCommand({ TableName: stack.deps.db.table, Key: ref!.key }),
     );
     // Parked: resumed when the endpoint is re-enabled (docs/delivery.md).
-    expect(raw.Item!.gsi2pk).toBe(keys.parked(org, disabled.id, raw.Item!.created_at, msgId).gsi2pk);
+    expect(raw.Item!.gsi2pk).toBe(
+      keys.parked(org, disabled.id, raw.Item!.created_at, msgId, BASE_PLAN).gsi2pk,
+    );
     const stored = await getMessage(stack.deps.db, org, msgId);
     expect(stored!.targets).toEqual([active.id]);
   });
@@ -339,7 +342,7 @@ describe("ingest through SQS", () => {
     expect(db.UpdateItemCommand).toBeUndefined();
     for (const t of got) {
       const raw = await stack.deps.db.doc.send(
-        new GetCommand({ TableName: stack.deps.db.table, Key: keys.message(org, t.msg_id) }),
+        new GetCommand({ TableName: stack.deps.db.table, Key: keys.message(org, t.msg_id, BASE_PLAN) }),
       );
       expect(raw.Item).toMatchObject({ targets: [ep.id], sent: [], data: JSON.parse(t.body).data });
       expect(raw.Item!.expires_at).toBeGreaterThan(Date.now() / 1000 + 29 * 86400);
@@ -389,7 +392,7 @@ describe("ingest through SQS", () => {
     expect(poison.endpoint_id).toBe(a.id);
     // What did go out is recorded and the lease given up, so the retry can proceed at once.
     const raw = await stack.deps.db.doc.send(
-      new GetCommand({ TableName: stack.deps.db.table, Key: keys.message(org, poison.msg_id) }),
+      new GetCommand({ TableName: stack.deps.db.table, Key: keys.message(org, poison.msg_id, BASE_PLAN) }),
     );
     expect(raw.Item!.sent).toEqual([a.id]);
     expect(raw.Item!.lease_until).toBeUndefined();
@@ -432,7 +435,7 @@ describe("ingest through SQS", () => {
     expect(dbCalls().UpdateItemCommand).toBe(6); // 3 lease acquisitions, 3 completion fallbacks
     for (const t of got) {
       const raw = await stack.deps.db.doc.send(
-        new GetCommand({ TableName: stack.deps.db.table, Key: keys.message(org, t.msg_id) }),
+        new GetCommand({ TableName: stack.deps.db.table, Key: keys.message(org, t.msg_id, BASE_PLAN) }),
       );
       expect(raw.Item!.sent).toEqual([ep.id]);
       expect(raw.Item!.lease_until).toBeUndefined();

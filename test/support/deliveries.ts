@@ -3,6 +3,7 @@
  * records, attempts, the message item a task came from.
  */
 import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
+import { ulid } from "ulid";
 import type { Deps } from "../../core/deps.js";
 import type { AttemptRecord, DeliveryRecord } from "../../core/model/delivery.js";
 import type { EndpointRecord } from "../../core/model/endpoint.js";
@@ -12,16 +13,19 @@ import type { DeliveryTask } from "../../core/model/task.js";
 import { enqueueTasks } from "../../core/queue/tasks.js";
 import { attemptsOfEndpoint, attemptsOfMessage } from "../../core/store/attempts.js";
 import { keys } from "../../core/store/keys.js";
+import { shardPlanOf } from "../../core/store/shard-plans.js";
 import { waitFor } from "./wait.js";
 
-/** A fresh event for one endpoint, as fan-out would enqueue it. */
+/** A fresh event for one endpoint (created now, or `at`), as fan-out would enqueue it. */
 export function taskFor(
   ep: Pick<EndpointRecord, "org_id" | "id">,
   data: Record<string, unknown> = { call_id: "c1" },
   type = "call.ended",
+  at?: Date,
 ): DeliveryTask {
-  const created = new Date().toISOString();
-  const id = newId("msg");
+  const created = (at ?? new Date()).toISOString();
+  // An id of a past time, exactly (the monotonic newId would give it the latest time it made).
+  const id = at ? `msg_${ulid(at.getTime())}` : newId("msg");
   return {
     v: 1,
     org_id: ep.org_id,
@@ -65,7 +69,7 @@ export async function putMessageOf(deps: Deps, t: DeliveryTask, targets: string[
     new PutCommand({
       TableName: deps.db.table,
       Item: {
-        ...keys.message(t.org_id, t.msg_id),
+        ...keys.message(t.org_id, t.msg_id, await shardPlanOf(deps.db, t.org_id)),
         org_id: t.org_id,
         id: t.msg_id,
         type: t.event_type,

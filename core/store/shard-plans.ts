@@ -1,0 +1,92 @@
+/**
+ * Each organization's shard plan (shard-plan.ts) as stored, ORG#{org} / SHARDS, and as every
+ * process reads it: once per organization every few minutes, not once per write.
+ *
+ * Why a cached plan is safe: a raise made at time `a` starts at `a + lead` (or later). A plan
+ * read at `f` therefore knows every epoch that can start before `f + lead`, and is trusted
+ * until `f + lead - margin`: the margin covers clock skew between processes and the delay of
+ * an eventually consistent read. Every id a process writes or reads while it trusts the entry
+ * has a time (its own clock, or an older SQS send time) before the next unseen epoch, so it
+ * computes the shard that epoch's writers and readers compute.
+ */
+import { PutCommand } from "@aws-sdk/lib-dynamodb";
+import { table } from "../config/index.js";
+import { type Lru, lru } from "../lib/index.js";
+import { conditionHeld, getItem } from "./item.js";
+import { keys } from "./keys.js";
+import { BASE_PLAN, planOf, raisedPlan, type ShardPlan } from "./shard-plan.js";
+import type { Db } from "./table.js";
+
+/** How long after a raise its epoch starts (and the longest a process trusts a read plan). */
+export const RAISE_LEAD_MS = table.shardRaiseLeadSeconds * 1000;
+/** Clock skew between processes plus the delay of an eventually consistent read, with room to spare. */
+export const CLOCK_MARGIN_MS = 60_000;
+
+interface Cached {
+  plan: ShardPlan;
+  trustedUntil: number;
+}
+
+/** One cache per table (a test's stack and the simulation's processes each have their own Db). */
+const caches = new WeakMap<Db, Lru<Cached>>();
+
+function cacheOf(db: Db): Lru<Cached> {
+  let c = caches.get(db);
+  if (!c) {
+    c = lru<Cached>({ maxEntries: 10_000, maxWeight: 10_000 });
+    caches.set(db, c);
+  }
+  return c;
+}
+
+/** The organization's plan: from this process's cache while it is trusted, else one read (0.5 RCU). */
+export async function shardPlanOf(db: Db, org: string): Promise<ShardPlan> {
+  const cache = cacheOf(db);
+  const now = Date.now();
+  const hit = cache.get(org);
+  if (hit && now < hit.trustedUntil) return hit.plan;
+  const item = await getItem(db, keys.shardPlan(org), { consistent: false });
+  const plan = item ? planOf(item.epochs) : BASE_PLAN;
+  cache.set(org, { plan, trustedUntil: now + RAISE_LEAD_MS - CLOCK_MARGIN_MS }, 1);
+  return plan;
+}
+
+/** The shard plans of the organizations of a batch, each looked up once. */
+export async function plansOf(db: Db, orgs: string[]): Promise<Map<string, ShardPlan>> {
+  const unique = [...new Set(orgs)];
+  const plans = await Promise.all(unique.map((org) => shardPlanOf(db, org)));
+  return new Map(unique.map((org, i) => [org, plans[i]!]));
+}
+
+/**
+ * Appends an epoch of `shards` from `since` (epoch ms) on. `since` must leave every process
+ * time to learn of it (the service passes now + RAISE_LEAD_MS); a test or a table with no
+ * traffic yet may pass an earlier time. Returns the new plan, or undefined when another raise
+ * was stored meanwhile (the caller reads again). Throws RangeError for a count or time the
+ * plan refuses (raisedPlan).
+ */
+export async function raiseShards(
+  db: Db,
+  org: string,
+  shards: number,
+  since: number,
+): Promise<ShardPlan | undefined> {
+  const item = await getItem(db, keys.shardPlan(org));
+  const current = item ? planOf(item.epochs) : BASE_PLAN;
+  const plan = raisedPlan(current, shards, since);
+  const stored = await conditionHeld(
+    db.doc.send(
+      new PutCommand({
+        TableName: db.table,
+        Item: { ...keys.shardPlan(org), epochs: plan, version: plan.length },
+        // Append-only: the write holds only if the plan is still the one it extends.
+        ConditionExpression: item ? "version = :v" : "attribute_not_exists(pk)",
+        ...(item ? { ExpressionAttributeValues: { ":v": current.length } } : {}),
+      }),
+    ),
+  );
+  if (!stored) return undefined;
+  // This process knows at once (the others within their trust window, before `since`).
+  cacheOf(db).set(org, { plan, trustedUntil: Date.now() + RAISE_LEAD_MS - CLOCK_MARGIN_MS }, 1);
+  return plan;
+}

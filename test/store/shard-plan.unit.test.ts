@@ -1,0 +1,62 @@
+/** The shard plan's rules (core/store/shard-plan.ts): which shard an id is in, which shards a read queries. */
+import { ulid } from "ulid";
+import { describe, expect, it } from "vitest";
+import { table } from "../../core/config/index.js";
+import {
+  BASE_PLAN,
+  fnv1a,
+  keyTime,
+  MAX_SHARDS,
+  planOf,
+  raisedPlan,
+  shardOf,
+  shardsBelow,
+  shardsUpTo,
+} from "../../core/store/shard-plan.js";
+
+const T = Date.parse("2026-12-07T06:00:00Z");
+const idAt = (ms: number) => `msg_${ulid(ms)}`;
+const plan = raisedPlan(raisedPlan(BASE_PLAN, 64, T), 128, T + 3_600_000);
+
+describe("shard plan", () => {
+  it("puts an id in a shard of its epoch: the base plan's before the raise, as before plans existed", () => {
+    const ids = Array.from({ length: 500 }, (_, i) => idAt(T - 1 - i * 1000));
+    for (const id of ids) expect(shardOf(plan, id)).toBe(fnv1a(id) % table.shards);
+    const later = Array.from({ length: 500 }, (_, i) => shardOf(plan, idAt(T + i * 1000)));
+    expect(Math.max(...later)).toBe(63);
+    const latest = Array.from({ length: 500 }, (_, i) => shardOf(plan, idAt(T + 3_600_000 + i)));
+    expect(Math.max(...latest)).toBe(127);
+  });
+
+  it("reads every shard an item of the range can be in, and no more", () => {
+    expect(shardsUpTo(plan, T - 1)).toHaveLength(16);
+    expect(shardsUpTo(plan, T)).toHaveLength(64);
+    expect(shardsUpTo(plan)).toHaveLength(128);
+    // A listing bound: an id, an id-time bound, or the open end.
+    expect(shardsBelow(plan, idAt(T - 5))).toHaveLength(16);
+    expect(shardsBelow(plan, `${idAt(T + 10)}#01ABC`)).toHaveLength(64);
+    expect(shardsBelow(plan, "msg_\uffff")).toHaveLength(128);
+    expect(keyTime("msg_\uffff", -1)).toBe(-1);
+    expect(keyTime(idAt(T), 0)).toBe(T);
+  });
+
+  it("only grows: a lower or equal count, too many shards, or an earlier start are refused", () => {
+    expect(() => raisedPlan(plan, 128, T + 7_200_000)).toThrow(RangeError);
+    expect(() => raisedPlan(plan, MAX_SHARDS + 1, T + 7_200_000)).toThrow(RangeError);
+    expect(() => raisedPlan(plan, 200, T + 3_600_000)).toThrow(RangeError);
+    expect(() => raisedPlan(plan, 200.5, T + 7_200_000)).toThrow(RangeError);
+    expect(raisedPlan(plan, 256, T + 7_200_000)).toHaveLength(4);
+  });
+
+  it("reads a malformed stored plan as the base plan (never a crash on the write path)", () => {
+    expect(planOf(undefined)).toBe(BASE_PLAN);
+    expect(
+      planOf([
+        { since: 0, shards: 16 },
+        { since: 10, shards: 8 },
+      ]),
+    ).toBe(BASE_PLAN);
+    expect(planOf([{ since: "x", shards: 16 }])).toBe(BASE_PLAN);
+    expect(planOf(plan)).toEqual(plan);
+  });
+});
