@@ -67,11 +67,13 @@ export interface Receipt {
   endpoint: string;
   msgId: string;
   status: number;
+  /** An ordered endpoint's key value, carried in the event's data (sim/tenants.ts). */
+  key?: string;
 }
 
 /** The receivers of a run: behaviours by name, and what each request saw. */
 export class Receivers {
-  private behaviours = new Map<string, (t: number) => Behaviour>();
+  private behaviours = new Map<string, (t: number, r?: Receipt) => Behaviour>();
   /** Each request as it arrives (status 0), and each answer the sender saw (its status). */
   onRequest?: (r: Receipt, t: number) => void;
 
@@ -80,7 +82,8 @@ export class Receivers {
     private meter: Meter,
   ) {}
 
-  set(name: string, behaviour: Behaviour | ((t: number) => Behaviour)): void {
+  /** A receiver's behaviour, a function of the time and of the request (its event). */
+  set(name: string, behaviour: Behaviour | ((t: number, r?: Receipt) => Behaviour)): void {
     this.behaviours.set(name, typeof behaviour === "string" ? () => behaviour : behaviour);
   }
 
@@ -104,9 +107,9 @@ export class Receivers {
     };
     req.end = (body: Buffer) => {
       const name = url.hostname.replace(/\.sim$/, "");
-      const behaviour = this.behaviours.get(name)?.(this.engine.t) ?? "healthy";
-      const a = answer(behaviour, this.engine.random);
       const receipt = this.receipt(url, body, opts.headers);
+      const behaviour = this.behaviours.get(name)?.(this.engine.t, receipt) ?? "healthy";
+      const a = answer(behaviour, this.engine.random);
       if (receipt) this.onRequest?.(receipt, this.engine.t);
       const timer = Number.isFinite(a.latencyMs)
         ? this.engine.after(a.latencyMs, () => {
@@ -132,11 +135,14 @@ export class Receivers {
   }
 
   private receipt(url: URL, body: Buffer, headers: Record<string, string>): Receipt | undefined {
-    const event = JSON.parse(body.toString("utf8")) as { data?: { sim?: { t: number; org: string } } };
+    const event = JSON.parse(body.toString("utf8")) as {
+      data?: { sim?: { t: number; org: string; key?: string } };
+    };
     const sim = event.data?.sim;
     if (!sim) return undefined;
     this.meter.count("receiver_requests", this.meter.weights.ofOrg(sim.org));
     const endpoint = url.pathname.slice(1);
-    return { publishedAt: sim.t, org: sim.org, endpoint, msgId: headers["webhook-id"] ?? "", status: 0 };
+    const msgId = headers["webhook-id"] ?? "";
+    return { publishedAt: sim.t, org: sim.org, endpoint, msgId, status: 0, key: sim.key };
   }
 }

@@ -71,6 +71,19 @@ export function aimsOf(name: string, f: RunFigures, base: RunFigures): Record<st
     const sts = f.counters.sts_assume_role ?? 0;
     out.sts_calls_per_process = aim(sts <= 100, sts, "<= 100");
   }
+  if (name === "ordered" && f.ordered && base.ordered) {
+    // Order kept per key, every event once, and the keys not held as fast as without the fault.
+    const o = f.ordered;
+    out.order_kept = aim(o.out_of_order === 0, o.out_of_order, 0);
+    out.ordered_all_delivered = aim(
+      o.delivered >= base.ordered.delivered,
+      o.delivered,
+      `>= ${base.ordered.delivered}`,
+    );
+    const others = ratio(o.other_keys.p95_ms, base.ordered.other_keys.p95_ms);
+    out.other_keys_p95 = aim(others <= 2, others, 2);
+    out.others_p95 = aim(p95 <= 2, p95, 2);
+  }
   if (name === "steady-10k") {
     const backlog = f.counters.backlog_end ?? 0;
     const mid = f.counters.backlog_mid ?? 0;
@@ -138,6 +151,7 @@ export function resultOf(
       counters: f.counters,
       maxima: f.maxima,
       baseline_deliveries: base.deliveries,
+      ...(f.ordered ? { ordered: f.ordered, baseline_ordered: base.ordered } : {}),
       engine_steps: f.steps + base.steps,
     },
   };

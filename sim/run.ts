@@ -3,6 +3,7 @@
  * seeds the tenants, publishes, runs the clock, and reads the figures off the models.
  */
 import { logger } from "../core/log/index.js";
+import { OrderCheck, type OrderFigures } from "./order-check.js";
 import { Delays, type Percentiles } from "./stats.js";
 import { type Group, publish, type Seeded, seed } from "./tenants.js";
 import { QUEUE, World, type WorldSettings } from "./world.js";
@@ -20,6 +21,8 @@ export interface RunSpec {
   warmupSeconds?: number;
   /** Applied to the world once seeded (e.g. DynamoDB throttling for a while). */
   arrange?: (world: World, faulty: boolean, t0: number) => void;
+  /** The ordered endpoints' key value whose event the fault holds (its delays apart: sim/order-check.ts). */
+  heldKey?: string;
 }
 
 export interface RunFigures {
@@ -49,6 +52,8 @@ export interface RunFigures {
   /** Every model's per-second peaks (KMS requests, table units, API requests, concurrency...). */
   maxima: Record<string, number>;
   steps: number;
+  /** Ordered endpoints' deliveries: order per key, once each (scenarios with an ordered group). */
+  ordered?: OrderFigures;
 }
 
 /** Log lines that mean a write was given up (counted, not printed). */
@@ -113,6 +118,7 @@ export async function runOnce(spec: RunSpec, seed_: number, faulty: boolean): Pr
 
 function observe(world: World, seeded: Seeded, spec: RunSpec, t0: number, faulty: boolean) {
   const delays = new Delays();
+  const order = spec.groups.some((g) => g.orderedKeys) ? new OrderCheck(spec.heldKey) : undefined;
   const seen = new Set<string>();
   let deliveries = 0;
   let duplicates = 0;
@@ -126,10 +132,12 @@ function observe(world: World, seeded: Seeded, spec: RunSpec, t0: number, faulty
   world.receivers.onRequest = (r, t) => {
     const k = world.cohort.get(r.org) ?? 1;
     if (r.status === 0) {
+      if (r.key !== undefined) order?.request();
       if (bad(r.org) && inFault(t)) badReq.set(hourOf(t), (badReq.get(hourOf(t)) ?? 0) + k);
       return;
     }
     if (r.status < 200 || r.status >= 300) return;
+    if (order && r.key !== undefined) order.add({ ...r, key: r.key }, t);
     const key = `${r.msgId}|${r.endpoint}`;
     if (seen.has(key)) duplicates += k;
     else seen.add(key);
@@ -178,6 +186,7 @@ function observe(world: World, seeded: Seeded, spec: RunSpec, t0: number, faulty
       counters: Object.fromEntries([...m.counters].map(([k, v]) => [k, Math.round(v)])),
       maxima: Object.fromEntries([...m.maxima].map(([k, v]) => [k, Math.round(v)])),
       steps: world.engine.steps,
+      ...(order ? { ordered: order.figures() } : {}),
     };
   };
 }

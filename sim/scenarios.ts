@@ -48,6 +48,23 @@ function single(name: string, rate: number, base: number, s: Scale, b: (t: numbe
   };
 }
 
+/**
+ * The `ordered` scenario's receiver: the first event of key k0 asked for after 30 s is answered
+ * 500 three times, then 200; every other request 200.
+ */
+function failOnce(): NonNullable<Group["behaviour"]> {
+  let held: string | undefined;
+  let failures = 0;
+  return (_i, _j, t, r) => {
+    if (r?.key === "k0" && t >= 30_000 && (held ?? r.msgId) === r.msgId && failures < 3) {
+      held = r.msgId;
+      failures++;
+      return "5xx";
+    }
+    return "healthy";
+  };
+}
+
 export const scenarios: Scenario[] = [
   {
     name: "steady-10k",
@@ -177,6 +194,23 @@ export const scenarios: Scenario[] = [
         ],
       };
     },
+  },
+  {
+    name: "ordered",
+    description:
+      "an ordered endpoint (strict, by key, 10 keys) at 20 events/s whose receiver fails one event of key k0 3 times, 1,000 events/s elsewhere",
+    spec: (_faulty, s) => ({
+      seconds: 1200 * s.span,
+      // The failed event's retries wait 5 s, 5 min and 30 min (the schedule), its key's events
+      // behind it: the drain covers them whatever the span.
+      drainSeconds: 2700,
+      heldKey: "k0",
+      groups: [
+        others(1000, 200, s),
+        // k = 1: order is a property of single events, never of cohorts.
+        { ...single("ordered", 20, 1, s, () => "healthy"), k: 1, orderedKeys: 10, behaviour: failOnce() },
+      ],
+    }),
   },
   {
     name: "api-publish",

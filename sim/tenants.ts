@@ -4,7 +4,7 @@
  * their events on the ingest queue.
  */
 import { newEndpointRecord } from "../core/endpoints/record.js";
-import type { Behaviour } from "./receivers.js";
+import type { Behaviour, Receipt } from "./receivers.js";
 import type { World } from "./world.js";
 
 /** The five event types events use; endpoint j of a tenant subscribes to one of them (fan-out 1-5). */
@@ -27,8 +27,8 @@ export interface Group {
   k: number;
   /** "mix": endpoint j subscribes to type m(j), so an event of a random type reaches 1-5 of them. */
   fanout: "mix" | number;
-  /** The behaviour of endpoint j of tenant i at virtual time t. */
-  behaviour?: (i: number, j: number, t: number) => Behaviour;
+  /** The behaviour of endpoint j of tenant i at virtual time t, for request r. */
+  behaviour?: (i: number, j: number, t: number, r?: Receipt) => Behaviour;
   /** How the endpoints answer without the fault (the baseline): "healthy" by default. */
   healthy?: Behaviour;
   /** Payload filter every endpoint of the group has (it matches half the events). */
@@ -50,7 +50,15 @@ export interface Group {
    * 1-2 s later by the producer (its delay counts from the first try).
    */
   viaApi?: boolean;
+  /**
+   * The group's endpoints are ordered (`ordering: "strict"`, docs/delivery.md) by the key
+   * `data.sim.key`, whose value is one of this many (`k0`, `k1`, … in turn).
+   */
+  orderedKeys?: number;
 }
+
+/** The ordering key of ordered groups' endpoints (a path into the event, core/model/ordering.ts). */
+const ORDERING_KEY = "data.sim.key";
 
 const CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 /** A deterministic id of the production format (`prefix_` + 26 Crockford characters). */
@@ -90,7 +98,9 @@ export async function seed(world: World, groups: Group[], faulty: boolean): Prom
         const name = `g${gi}-${i}-${j}`;
         const behaviour = g.behaviour;
         const healthy = g.healthy ?? "healthy";
-        world.receivers.set(name, (t) => (faulty && behaviour ? behaviour(i, j, t - world.t0) : healthy));
+        world.receivers.set(name, (t, r) =>
+          faulty && behaviour ? behaviour(i, j, t - world.t0, r) : healthy,
+        );
         const aws =
           g.awsQueuePerSecond &&
           awsTarget(world, id, (t) => (faulty ? g.awsQueuePerSecond!(t - world.t0) : Infinity));
@@ -102,6 +112,7 @@ export async function seed(world: World, groups: Group[], faulty: boolean): Prom
             secret: `whsec_${Buffer.alloc(24, n % 251).toString("base64")}`,
             event_types: [g.fanout === "mix" ? mixType(j) : TYPES[0]!],
             filter: g.filter ? JSON.stringify(g.filter) : null,
+            ...(g.orderedKeys ? { ordering: "strict" as const, ordering_key: ORDERING_KEY } : {}),
           },
           world.engine.now(),
         );
@@ -150,7 +161,8 @@ export function publish(world: World, groups: Group[], seconds: number, t0: numb
       const type = types[Math.floor(world.engine.random() * types.length)]!;
       const amount = e % 2 === 0 ? 150 : 50;
       world.engine.at(at, () => {
-        const data = { sim: { t: world.engine.t, org }, amount, pad };
+        const key = g.orderedKeys ? { key: `k${e % g.orderedKeys}` } : {};
+        const data = { sim: { t: world.engine.t, org, ...key }, amount, pad };
         const send = () => {
           if (g.viaApi && !world.api.admit(g.k)) {
             world.engine.after(1000 + world.engine.random() * 1000, send);

@@ -32,7 +32,8 @@ import { KmsModel } from "./aws/kms.js";
 import { Account, EventSourceMapping, type MappingSettings, type SqsHandler } from "./aws/lambda.js";
 import { Meter } from "./aws/meter.js";
 import { SchedulerModel } from "./aws/scheduler.js";
-import { type SimQueue, SqsModel } from "./aws/sqs.js";
+import type { SimQueue } from "./aws/sqs.js";
+import { SqsModel } from "./aws/sqs-api.js";
 import { Engine } from "./engine.js";
 import { Receivers } from "./receivers.js";
 
@@ -42,6 +43,8 @@ export const QUEUE = {
   delivery: "delivery",
   deliveryDlq: "delivery-dlq",
   deliverySlow: "delivery-slow",
+  deliveryOrdered: "delivery-ordered.fifo",
+  deliveryOrderedDlq: "delivery-ordered-dlq.fifo",
 } as const;
 const ARN = (name: string) => `arn:aws:sqs:sim:000000000000:${name}`;
 const MAINTENANCE_ARN = "arn:aws:lambda:sim:000000000000:function:maintenance";
@@ -54,6 +57,7 @@ export interface WorldSettings {
   ingest?: Partial<MappingSettings>;
   deliver?: Partial<MappingSettings>;
   deliverSlow?: Partial<MappingSettings>;
+  deliverOrdered?: Partial<MappingSettings>;
   accountConcurrency?: number;
   /** The mappings start scaled up (steady state) instead of at 5 concurrent invocations. */
   warm?: boolean;
@@ -132,6 +136,7 @@ export class World {
       DELIVERY_QUEUE_URL: QUEUE.delivery,
       DELIVERY_DLQ_URL: QUEUE.deliveryDlq,
       DELIVERY_SLOW_QUEUE_URL: QUEUE.deliverySlow,
+      DELIVERY_ORDERED_QUEUE_URL: QUEUE.deliveryOrdered,
       SCHEDULER_MODE: "eventbridge",
       SCHEDULE_GROUP: "sim",
       SCHEDULER_ROLE_ARN: "arn:aws:iam::000000000000:role/sim",
@@ -156,11 +161,18 @@ export class World {
     q(QUEUE.ingest, queues.ingest).dlq = ingestDlq;
     q(QUEUE.delivery, queues.delivery).dlq = deliveryDlq;
     q(QUEUE.deliverySlow, queues.deliverySlow).dlq = deliveryDlq;
+    // The ordered lane's FIFO queue and its FIFO DLQ, in high-throughput mode (infra/queues.ts).
+    const fifo = (url: string, s: SimQueue["settings"]) =>
+      this.sqs.fifoQueue(url, { ...s, highThroughput: true });
+    fifo(QUEUE.deliveryOrdered, queues.deliveryOrdered).dlq = fifo(QUEUE.deliveryOrderedDlq, {
+      ...queues.deliveryOrdered,
+      maxReceiveCount: Number.POSITIVE_INFINITY,
+    });
     const enqueue = this.sqs.enqueue.bind(this.sqs);
-    this.sqs.enqueue = (url, body, delay, attrs) => {
+    this.sqs.enqueue = (url, body, delay, attrs, fifo) => {
       const tags = bodyTags(body);
       this.onEnqueue?.(url, tags, this.cohort.get(tags.org ?? "") ?? 1);
-      return enqueue(url, body, delay, attrs);
+      return enqueue(url, body, delay, attrs, fifo);
     };
   }
 
@@ -201,7 +213,7 @@ export class World {
     return createDeps(this.config, { db, sqs, scheduler, now: this.engine.now, destination });
   }
 
-  /** The three event source mappings, with the deployment's settings (core/config/infra.ts). */
+  /** The four event source mappings, with the deployment's settings (core/config/infra.ts). */
   start(): void {
     const account = new Account(this.settings.accountConcurrency);
     const mapping = (
@@ -241,6 +253,13 @@ export class World {
       functions.deliverSlow,
       this.settings.deliverSlow,
       made((d) => createDeliveryHandler(d, { lane: "slow", random })),
+    );
+    mapping(
+      "deliver-ordered",
+      QUEUE.deliveryOrdered,
+      functions.deliverOrdered,
+      this.settings.deliverOrdered,
+      made((d) => createDeliveryHandler(d, { lane: "ordered", random })),
     );
   }
 }

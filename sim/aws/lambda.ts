@@ -25,7 +25,7 @@
 import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
 import { type Engine, SIM_EPOCH_MS } from "../engine.js";
 import type { Meter } from "./meter.js";
-import type { SimMessage, SimQueue } from "./sqs.js";
+import type { ModelQueue, SimMessage } from "./sqs.js";
 
 export const ACCOUNT_CONCURRENCY = 1_000;
 const INITIAL_CONCURRENCY = 5;
@@ -62,7 +62,7 @@ export class EventSourceMapping {
     private engine: Engine,
     private meter: Meter,
     private account: Account,
-    private queue: SimQueue,
+    private queue: ModelQueue,
     private settings: MappingSettings,
     private newInstance: () => SqsHandler,
   ) {
@@ -169,6 +169,10 @@ export class EventSourceMapping {
           SentTimestamp: String(SIM_EPOCH_MS + m.sentAt),
           SenderId: "sim",
           ApproximateFirstReceiveTimestamp: String(SIM_EPOCH_MS + (m.firstReceiveAt ?? this.engine.t)),
+          // FIFO queues (sqs-fifo.ts): the record names its group, as Lambda's FIFO records do.
+          ...(m.groupId === undefined
+            ? {}
+            : { MessageGroupId: m.groupId, MessageDeduplicationId: m.dedupId ?? m.id, SequenceNumber: m.id }),
         },
         messageAttributes: {},
         md5OfBody: "",

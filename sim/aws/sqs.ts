@@ -35,9 +35,34 @@ export interface SimMessage {
   state: "waiting" | "inflight" | "gone";
   version: number;
   attributes?: Record<string, unknown>;
+  /** FIFO queues (sqs-fifo.ts): the message group and the deduplication id. */
+  groupId?: string;
+  dedupId?: string;
 }
 
-export class SimQueue {
+export type NewMessage = Omit<SimMessage, "visibleAt" | "receiveCount" | "handle" | "state" | "version">;
+
+/** What the event source (lambda.ts) and the API see of a queue, standard or FIFO. */
+export interface ModelQueue {
+  readonly url: string;
+  /** Told when a message becomes receivable (the event source's poller wakes up). */
+  onVisible?: () => void;
+  /** Nonzero when a receive would return something. */
+  readonly visible: number;
+  /** Real messages receivable now. */
+  readonly visibleWeight: number;
+  readonly oldestVisibleAt: number | undefined;
+  inFlight: number;
+  stored: number;
+  dlq?: ModelQueue;
+  /** False when the queue refuses the message. */
+  put(m: NewMessage, delayMs: number): boolean;
+  receive(max: number, weight?: number): SimMessage[];
+  delete(handle: string): boolean;
+  changeVisibility(handle: string, seconds: number): boolean;
+}
+
+export class SimQueue implements ModelQueue {
   /** Visible messages, oldest first (a message joins when its delay or timeout ends). */
   private ready: SimMessage[] = [];
   private head = 0;
@@ -48,7 +73,7 @@ export class SimQueue {
   stored = 0;
   /** Told when a message becomes visible (the event source's poller wakes up). */
   onVisible?: () => void;
-  dlq?: SimQueue;
+  dlq?: ModelQueue;
 
   constructor(
     readonly url: string,
@@ -82,10 +107,8 @@ export class SimQueue {
     });
   }
 
-  put(
-    m: Omit<SimMessage, "visibleAt" | "receiveCount" | "handle" | "state" | "version">,
-    delayMs: number,
-  ): void {
+  put(m: NewMessage, delayMs: number): boolean {
+    if (m.groupId !== undefined) return false;
     const msg: SimMessage = {
       ...m,
       visibleAt: 0,
@@ -97,6 +120,7 @@ export class SimQueue {
     this.stored += msg.k;
     this.meter.max(`stored:${this.url}`, this.stored);
     this.wait(msg, this.engine.t + delayMs);
+    return true;
   }
 
   /** Messages visible now, at most `max`, up to `weight` real messages in total. */
@@ -178,96 +202,5 @@ export class SimQueue {
       this.wait(m, this.engine.t);
     } else this.hide(m, seconds);
     return true;
-  }
-}
-
-type Input = Record<string, unknown>;
-type Entry = {
-  Id: string;
-  MessageBody?: string;
-  DelaySeconds?: number;
-  ReceiptHandle?: string;
-  VisibilityTimeout?: number;
-  MessageAttributes?: Record<string, unknown>;
-};
-
-export class SqsModel {
-  readonly queues = new Map<string, SimQueue>();
-  private seq = 0;
-
-  constructor(
-    private engine: Engine,
-    private meter: Meter,
-    /** The cohort size of a message body (its organization's). */
-    private weightOf: (body: string) => number,
-  ) {}
-
-  queue(url: string, settings: SimQueue["settings"]): SimQueue {
-    const q = new SimQueue(url, settings, this.engine, this.meter);
-    this.queues.set(url, q);
-    return q;
-  }
-
-  private q(url: unknown): SimQueue {
-    const q = this.queues.get(String(url));
-    if (!q) throw new Error(`no simulated queue ${String(url)}`);
-    return q;
-  }
-
-  /** The SQS client's `send`, as the production queue module calls it. */
-  readonly client = {
-    send: (command: { input: unknown; constructor: { name: string } }) => this.send(command),
-  };
-
-  private bill(bytes: number, k: number): void {
-    this.meter.count("sqs_requests", Math.max(1, Math.ceil(bytes / 65_536)) * k);
-  }
-
-  enqueue(url: string, body: string, delaySeconds = 0, attributes?: Record<string, unknown>): boolean {
-    if (Buffer.byteLength(body) > SQS_MAX_MESSAGE_BYTES) return false;
-    const k = this.weightOf(body);
-    this.bill(body.length, k);
-    const id = `m${(this.seq++).toString(36).padStart(8, "0")}`;
-    this.q(url).put({ id, body, k, sentAt: this.engine.t, attributes }, Math.min(900, delaySeconds) * 1000);
-    return true;
-  }
-
-  async send(command: { input: unknown; constructor: { name: string } }): Promise<unknown> {
-    const input = command.input as Input;
-    await this.engine.sleep(5 + this.engine.random() * 10);
-    switch (command.constructor.name) {
-      case "SendMessageCommand":
-        if (
-          !this.enqueue(String(input.QueueUrl), String(input.MessageBody), Number(input.DelaySeconds ?? 0))
-        ) {
-          throw Object.assign(new Error("message too long"), { name: "InvalidParameterValue" });
-        }
-        return { MessageId: `sim-${this.seq}` };
-      case "SendMessageBatchCommand":
-        return this.each(input, (e) =>
-          this.enqueue(String(input.QueueUrl), e.MessageBody!, e.DelaySeconds ?? 0, e.MessageAttributes),
-        );
-      case "ChangeMessageVisibilityBatchCommand":
-        return this.each(input, (e) =>
-          this.q(input.QueueUrl).changeVisibility(e.ReceiptHandle!, e.VisibilityTimeout!),
-        );
-      case "DeleteMessageBatchCommand":
-        return this.each(input, (e) => this.q(input.QueueUrl).delete(e.ReceiptHandle!));
-      case "DeleteMessageCommand":
-        this.q(input.QueueUrl).delete(String(input.ReceiptHandle));
-        return {};
-      default:
-        throw new Error(`the SQS model has no ${command.constructor.name}`);
-    }
-  }
-
-  private each(input: Input, fn: (e: Entry) => boolean) {
-    const Successful: { Id: string }[] = [];
-    const Failed: { Id: string; Code: string; SenderFault: boolean }[] = [];
-    for (const e of input.Entries as Entry[]) {
-      if (fn(e)) Successful.push({ Id: e.Id });
-      else Failed.push({ Id: e.Id, Code: "Refused", SenderFault: true });
-    }
-    return { Successful, Failed };
   }
 }
