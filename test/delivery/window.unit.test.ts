@@ -48,6 +48,17 @@ describe("failure rate", () => {
 });
 
 describe("the breaker's rule: a run of failures as this process saw them, or the rate", () => {
+  // The rule's reason: an endpoint failing 30 % of the time at 5,000 requests/s starts a run of
+  // 10 about every minute somewhere (0.7 × 0.3^10 × 5,000 ≈ 0.02/s); beside its successes, no cut.
+  it("failing 30 % of the time, a run of 10 among hundreds of successes: not cut off", () => {
+    const { w, now } = run(300, (i) => ({ ok: !(i >= 200 && i < 210) && i % 10 >= 3 }), 150);
+    expect(w.run).toBe(0);
+    const { w: inRun, now: at } = run(210, (i) => ({ ok: !(i >= 200) && i % 10 >= 3 }), 150);
+    expect(inRun.run).toBe(10);
+    expect(breakerTrip(inRun, at, s)).toBeUndefined();
+    expect(breakerTrip(w, now, s)).toBeUndefined();
+  });
+
   it.each([
     ["10 failures in a row (fewer than the rate's 20)", 10, () => ({ ok: false }), "consecutive failures"],
     ["9 failures in a row", 9, () => ({ ok: false }), undefined],
@@ -55,6 +66,15 @@ describe("the breaker's rule: a run of failures as this process saw them, or the
     ["9 failures then a success (fewer than 20)", 10, (i: number) => ({ ok: i % 10 === 9 }), undefined],
     ["9 failures in 10, 30 attempts", 30, (i: number) => ({ ok: i % 10 === 9 }), "failure rate"],
     ["a success, then 10 failures", 11, (i: number) => ({ ok: i === 0 }), "consecutive failures"],
+    // 40 successes, then 10 failures: a run, but a short one beside the minute's successes.
+    ["40 successes then 10 failures", 50, (i: number) => ({ ok: i < 40 }), undefined],
+    ["15 successes then 14 failures", 29, (i: number) => ({ ok: i < 15 }), undefined],
+    [
+      "15 successes then 15 failures (dead: the run outnumbers them)",
+      30,
+      (i: number) => ({ ok: i < 15 }),
+      "consecutive failures",
+    ],
   ])("%s: %s", (_what, n, pattern, trip) => {
     const { w, now } = run(n as number, pattern as (i: number) => { ok: boolean });
     expect(breakerTrip(w, now, s)).toBe(trip);

@@ -2,9 +2,10 @@
  * One endpoint's recent attempts as this process saw them, over a sliding window
  * (`isolation.windowSeconds`), and what they mean (docs/delivery.md, "Isolation"):
  *
- * - **breaker**: it opens on a run of `breakerFailures` failures in a row, or when, over the
- *   window, at least `windowMinRequests` attempts were made and `breakerFailureRate` of them
- *   failed (an endpoint that answers a success now and then is cut off too); an endpoint that
+ * - **breaker**: it opens on a run of `breakerFailures` failures in a row that outnumbers the
+ *   window's successes (`breakerTrip`), or when, over the window, at least `windowMinRequests`
+ *   attempts were made and `breakerFailureRate` of them failed (an endpoint that answers a
+ *   success now and then is cut off too); an endpoint that
  *   never fails twice in a row fails half the time, below the rate, and its run is reset by
  *   each success: it is never cut off. Both are judged on this process's own attempts, in
  *   order, not on the endpoint's shared `consecutive_failures`: processes add their failures
@@ -73,13 +74,21 @@ export function failureRateTrips(w: AttemptWindow, nowMs: number, s: WindowSetti
   return t.requests >= s.windowMinRequests && t.failed >= s.breakerFailureRate * t.requests;
 }
 
-/** Why this process's attempts open the breaker (the run first: it needs no minimum), or none. */
+/**
+ * Why this process's attempts open the breaker, or none. A run of `breakerFailures` failures
+ * counts once it also outnumbers the successes this process saw over the window: at a few
+ * requests a minute the run decides (the rate has too few attempts to judge), at hundreds the
+ * rate does, since there a run of 10 is chance, not an outage (an endpoint failing 30 % of
+ * the time at 5,000 requests/s makes one somewhere about every minute), while an endpoint that dies after
+ * 15 successes is still cut off after 15 failures, not when 80 % of the minute has failed.
+ */
 export function breakerTrip(
   w: AttemptWindow,
   nowMs: number,
   s: WindowSettings,
 ): "consecutive failures" | "failure rate" | undefined {
-  if (w.run >= s.breakerFailures) return "consecutive failures";
+  const t = totals(w, nowMs, s);
+  if (w.run >= s.breakerFailures && w.run >= t.requests - t.failed) return "consecutive failures";
   if (failureRateTrips(w, nowMs, s)) return "failure rate";
   return undefined;
 }
