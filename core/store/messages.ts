@@ -11,7 +11,7 @@ import type { AttributeValue } from "@aws-sdk/client-dynamodb";
 import { PutCommand } from "@aws-sdk/lib-dynamodb";
 import { encodeTime } from "ulid";
 import { type CursorKey, type Page, type StoredMessage, subjectDigest } from "../model/index.js";
-import { putAll } from "./batch-write.js";
+import { isThrottle, putAll } from "./batch-write.js";
 import { isConditionalCheckFailed } from "./conditional.js";
 import { cursorWithin } from "./cursor.js";
 import { getItem } from "./item.js";
@@ -19,7 +19,7 @@ import { keys } from "./keys.js";
 import { type MessageHead, messagesTargeting } from "./message-scan.js";
 import { closeFanout, openAmong, openFanout } from "./open-fanouts.js";
 import { type ShardPlan, shardsBelow } from "./shard-plan.js";
-import { shardPlanOf } from "./shard-plans.js";
+import { growShards, shardPlanOf } from "./shard-plans.js";
 import { queryMerged } from "./shards.js";
 import type { Db } from "./table.js";
 
@@ -104,6 +104,8 @@ export async function createMessage(db: Db, m: StoredMessage, opts: CreateOption
       }),
     );
   } catch (err) {
+    // A shard over its throughput: the rule may raise the organization's shard count.
+    if (isThrottle(err)) await growShards(db, msg.org_id);
     // Another error leaves the marker: the put may have landed, and the sweep finds out.
     if (!isConditionalCheckFailed(err)) throw err;
     // Best effort: a marker left behind names a message that is not this writer's to finish,

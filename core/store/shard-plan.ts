@@ -95,6 +95,22 @@ export function raisedPlan(plan: ShardPlan, shards: number, since: number): Shar
   return [...(plan.length ? plan : BASE_PLAN), { since, shards }];
 }
 
+/** How long after an epoch starts the rule waits before it may raise again: that epoch's effect shows first. */
+export const GROW_SETTLE_MS = 10 * 60_000;
+
+/**
+ * The automatic rule, once DynamoDB refused a write of the organization's messages for
+ * throughput (a shard over its ~1,000 write units/s): twice the shards, from `now + leadMs`
+ * on. Nothing while an epoch is pending or began less than GROW_SETTLE_MS ago (the refused
+ * write may be one of the last under the old count), nor past MAX_SHARDS.
+ */
+export function grownPlan(plan: ShardPlan, now: number, leadMs: number): ShardPlan | undefined {
+  const last = plan[plan.length - 1] ?? BASE_PLAN[0]!;
+  if (last.since > 0 && now < last.since + GROW_SETTLE_MS) return undefined;
+  const shards = Math.min(MAX_SHARDS, last.shards * 2);
+  return shards > last.shards ? raisedPlan(plan, shards, now + leadMs) : undefined;
+}
+
 /** A stored plan as read back (anything malformed is the base plan: never a crash on the write path). */
 export function planOf(stored: unknown): ShardPlan {
   if (!Array.isArray(stored) || stored.length === 0) return BASE_PLAN;

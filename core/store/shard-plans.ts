@@ -12,9 +12,10 @@
 import { PutCommand } from "@aws-sdk/lib-dynamodb";
 import { table } from "../config/index.js";
 import { type Lru, lru } from "../lib/index.js";
+import { logger } from "../log/index.js";
 import { conditionHeld, getItem } from "./item.js";
 import { keys } from "./keys.js";
-import { BASE_PLAN, planOf, raisedPlan, type ShardPlan } from "./shard-plan.js";
+import { BASE_PLAN, grownPlan, planOf, raisedPlan, type ShardPlan } from "./shard-plan.js";
 import type { Db } from "./table.js";
 
 /** How long after a raise its epoch starts (and the longest a process trusts a read plan). */
@@ -89,4 +90,35 @@ export async function raiseShards(
   // This process knows at once (the others within their trust window, before `since`).
   cacheOf(db).set(org, { plan, trustedUntil: Date.now() + RAISE_LEAD_MS - CLOCK_MARGIN_MS }, 1);
   return plan;
+}
+
+/** When this process last tried the rule per organization: every writer of a hot tenant is refused at once. */
+const tried = new WeakMap<Db, Lru<number>>();
+const RETRY_MS = 60_000;
+
+/**
+ * The automatic rule (grownPlan) after a throttled message write: raises the plan at most
+ * once per settle window whichever of the organization's writers gets there first (the
+ * conditional append lets one win), tried at most once a minute per process. Best effort:
+ * never throws (the write that was refused is retried by its caller anyway).
+ */
+export async function growShards(db: Db, org: string): Promise<ShardPlan | undefined> {
+  let memo = tried.get(db);
+  if (!memo) {
+    memo = lru<number>({ maxEntries: 10_000, maxWeight: 10_000 });
+    tried.set(db, memo);
+  }
+  const now = Date.now();
+  if (now < (memo.get(org) ?? Number.NEGATIVE_INFINITY) + RETRY_MS) return undefined;
+  memo.set(org, now, 1);
+  try {
+    const next = grownPlan(await shardPlanOf(db, org), now, RAISE_LEAD_MS)?.at(-1);
+    if (!next) return undefined;
+    const plan = await raiseShards(db, org, next.shards, next.since);
+    if (plan) logger.warn("message shards raised after throttled writes", { org_id: org, ...next });
+    return plan;
+  } catch {
+    // A plan raised meanwhile by another process (RangeError), or the read throttled too.
+    return undefined;
+  }
 }

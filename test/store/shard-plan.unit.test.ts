@@ -5,6 +5,8 @@ import { table } from "../../core/config/index.js";
 import {
   BASE_PLAN,
   fnv1a,
+  GROW_SETTLE_MS,
+  grownPlan,
   keyTime,
   MAX_SHARDS,
   planOf,
@@ -58,5 +60,19 @@ describe("shard plan", () => {
     ).toBe(BASE_PLAN);
     expect(planOf([{ since: "x", shards: 16 }])).toBe(BASE_PLAN);
     expect(planOf(plan)).toEqual(plan);
+  });
+
+  it("the automatic rule doubles the count after a lead, once per settle window, up to the maximum", () => {
+    const lead = 300_000;
+    expect(grownPlan(BASE_PLAN, T, lead)).toEqual([...BASE_PLAN, { since: T + lead, shards: 32 }]);
+    const raised = grownPlan(BASE_PLAN, T, lead)!;
+    // Pending, then just started: nothing more until its effect shows.
+    expect(grownPlan(raised, T + 1_000, lead)).toBeUndefined();
+    expect(grownPlan(raised, T + lead + GROW_SETTLE_MS - 1, lead)).toBeUndefined();
+    expect(grownPlan(raised, T + lead + GROW_SETTLE_MS, lead)?.at(-1)).toEqual({
+      since: T + 2 * lead + GROW_SETTLE_MS,
+      shards: 64,
+    });
+    expect(grownPlan([{ since: 0, shards: MAX_SHARDS }], T, lead)).toBeUndefined();
   });
 });

@@ -5,17 +5,20 @@
  * id, the attempt log, the recovery window, a replay task and an erasure.
  */
 import { describe, expect, it } from "vitest";
+import { createDeps } from "../../core/compose.js";
 import type { Deps } from "../../core/deps.js";
 import { mapLimit } from "../../core/lib/index.js";
 import { newId } from "../../core/model/ids.js";
 import type { DeliveryTask } from "../../core/model/task.js";
 import { keys } from "../../core/store/keys.js";
 import { BASE_PLAN, shardOf } from "../../core/store/shard-plan.js";
-import { raiseShards, shardPlanOf } from "../../core/store/shard-plans.js";
+import { RAISE_LEAD_MS, raiseShards, shardPlanOf } from "../../core/store/shard-plans.js";
 import { createTestOrg, type TestOrg } from "../support/api.js";
 import { putMessageOf, rawItem, taskFor } from "../support/deliveries.js";
 import { useHarness } from "../support/delivery.js";
 import { putEndpoint } from "../support/endpoints.js";
+import { awsError, interpose } from "../support/faults.js";
+import { publishAndProcess } from "../support/ingest.js";
 import { runTaskToEnd } from "../support/tasks.js";
 import { waitFor } from "../support/wait.js";
 
@@ -161,5 +164,39 @@ describe("raising an organization's shard count", { timeout: 240_000 }, () => {
         payload: "erased",
       });
     }
+  });
+
+  it("raises the count by itself after a throttled message write: twice the shards, after the lead, once", async () => {
+    const org = await createTestOrg(h.stack);
+    await putEndpoint(h.deps, { org_id: org.orgId });
+    // A process whose message writes DynamoDB refuses for throughput (after the SDK's retries).
+    const throttled = () => {
+      const deps = createDeps(h.stack.config);
+      interpose(deps.db.doc, (call) =>
+        call.command === "PutItemCommand" &&
+        String((call.input.Item as { pk?: string })?.pk).startsWith("MSG#")
+          ? Promise.reject(awsError("ProvisionedThroughputExceededException"))
+          : undefined,
+      );
+      return deps;
+    };
+    const body = { org_id: org.orgId, type: "telephony.complete", data: { call_id: "c1" } };
+    const startedAt = Date.now();
+    const first = await publishAndProcess(h.stack, [body], throttled());
+    expect(first.response.batchItemFailures).toHaveLength(1);
+    const plan = await rawItem(h.deps, keys.shardPlan(org.orgId));
+    expect(plan?.epochs).toHaveLength(2);
+    const [, epoch] = plan!.epochs as { since: number; shards: number }[];
+    expect(epoch!.shards).toBe(32);
+    expect(epoch!.since).toBeGreaterThanOrEqual(startedAt + RAISE_LEAD_MS);
+    // Another process refused too: the epoch is pending, so no second raise.
+    const second = await publishAndProcess(h.stack, [body], throttled());
+    expect(second.response.batchItemFailures).toHaveLength(1);
+    expect((await rawItem(h.deps, keys.shardPlan(org.orgId)))?.epochs).toEqual(plan!.epochs);
+    // The redelivered event is stored, under the count of its id's time (before the epoch).
+    const retried = await publishAndProcess(h.stack, [body]);
+    expect(retried.response.batchItemFailures).toEqual([]);
+    const listed = await org.request("GET", "/v1/events");
+    expect(listed.body.data).toHaveLength(1);
   });
 });
