@@ -1,11 +1,15 @@
 /**
  * The effects of the delivery policy (policy/effects.ts) a record needs carried out at once,
- * not with its batch (execute.ts): the gates its send must pass before the request (a slot of
- * the endpoint's rate window, the half-open probe's claim), and a move of its endpoint to the
- * slow lane, which the other pollers of this process must see now. The policy says what a
- * closed gate means (decide.ts `gate`).
+ * not with its batch (execute.ts): the retention guard's resume before its task is parked, the
+ * gates its send must pass before the request (a slot of the endpoint's rate window, the
+ * half-open probe's claim), and a move of its endpoint to the slow lane, which the other
+ * pollers of this process must see now. The policy says what a closed gate means (decide.ts
+ * `gate`).
  */
 import type { Deps } from "../deps.js";
+import { scheduleResume } from "../endpoints/index.js";
+import { type Lru, lru } from "../lib/index.js";
+import { logger } from "../log/index.js";
 import type { EndpointRecord } from "../model/index.js";
 import { openUntil } from "./policy/breaker.js";
 import type { DecideContext } from "./policy/decide.js";
@@ -13,6 +17,46 @@ import { type Effect, effectOf } from "./policy/effects.js";
 import { type Admission, admit } from "./rate-limit.js";
 import { moveToSlowLane } from "./slow-lane.js";
 import { wakeWhenHalfOpen } from "./wake.js";
+
+// The minute of the last aged resume each endpoint had scheduled here: bounded like the process's
+// other caches (core/lib/lru.ts); forgetting an endpoint costs one more (deduped) schedule call.
+const agedResumes = new WeakMap<Deps, Lru<number>>();
+const MEMO_ENDPOINTS = 10_000;
+
+/**
+ * The retention guard's resume (policy/queue-age.ts), scheduled before its task is parked so
+ * what is parked always comes back: once per endpoint per minute per process (the run's name
+ * dedupes across processes). False when the scheduler refused: the task is not parked. True
+ * when the effects ask for none.
+ */
+export async function resumeBeforePark(
+  deps: Deps,
+  effects: readonly Effect[],
+  endpoint: EndpointRecord,
+  now: Date,
+): Promise<boolean> {
+  if (!effectOf(effects, "resume_aged")) return true;
+  const minute = Math.floor(now.getTime() / 60_000);
+  const memo =
+    agedResumes.get(deps) ?? lru<number>({ maxEntries: MEMO_ENDPOINTS, maxWeight: MEMO_ENDPOINTS });
+  agedResumes.set(deps, memo);
+  const key = `${endpoint.org_id}/${endpoint.id}`;
+  if (memo.get(key) !== minute) {
+    try {
+      await scheduleResume(deps, endpoint, { kind: "aged" });
+      memo.set(key, minute, 1);
+    } catch (err) {
+      logger.warn("a task queued too long is tried: its resume was not scheduled", {
+        org_id: endpoint.org_id,
+        endpoint_id: endpoint.id,
+        error: (err as Error)?.message,
+      });
+      return false;
+    }
+  }
+  logger.warn("task queued too long parked", { org_id: endpoint.org_id });
+  return true;
+}
 
 /** The gates passed (the slot to release once the request is over), or the one that closed. */
 export type Gates = { admission: Admission } | { closed: NonNullable<DecideContext["gate"]> };

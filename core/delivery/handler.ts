@@ -4,20 +4,27 @@
  * queue, and the slow lane on its own queue with its own concurrency (docs/delivery.md).
  *
  * Per record: parse the task, look the endpoint up (cached), count the attempt, ask
- * `decide()` whether to send, send, ask `decide()` what the outcome means. The AWS work that
- * follows (writes, health, re-sends, schedules, dead letters, visibility) is done once per
- * batch in execute.ts. The queue's own redrive (maxReceiveCount) remains the safety net for
+ * `decide()` whether to send, send, ask `decide()` what the outcome means. Each answer is a
+ * list of effects (policy/effects.ts): what cannot wait (the retention guard's resume, the
+ * send's gates, a move to the slow lane) execute-now.ts carries out at once; the rest (writes,
+ * health, re-sends, schedules, dead letters, visibility) execute.ts does once per batch. The queue's own redrive (maxReceiveCount) remains the safety net for
  * crashed invocations.
  */
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
 import { ORDERED_START_BUDGET_MS } from "../config/index.js";
 import type { Deps } from "../deps.js";
 import { addLogContext, type LogContext, logger, withInvocation, withLogContext } from "../log/index.js";
-import { type DeliveryTask, parseTraceparent, type QueuedTask, queuedTask, taskId } from "../model/index.js";
-import { parkIfAged } from "./aged.js";
+import {
+  type DeliveryTask,
+  type EndpointRecord,
+  parseTraceparent,
+  type QueuedTask,
+  queuedTask,
+  taskId,
+} from "../model/index.js";
 import { type AttemptResult, attemptDelivery } from "./attempt.js";
 import { entryOf, finishBatch, type Processed } from "./execute.js";
-import { executeNow, passGates } from "./execute-now.js";
+import { executeNow, passGates, resumeBeforePark } from "./execute-now.js";
 import { earlyWrites } from "./log-writes.js";
 import { type DeliveryOutcome, publishDeliveryMetrics } from "./metrics.js";
 import { processInOrder } from "./ordered.js";
@@ -95,12 +102,10 @@ async function processRecord(deps: Deps, record: SQSRecord, opts: Options): Prom
   if (counted !== "done") addLogContext({ attempt: counted.attempt });
   if (counted === "done" || !(await claimed(deps, task))) return { record, task, effects: [{ kind: "ack" }] };
   const { early, ...policy } = opts;
-  const ctx: DecideContext = { ...policy, ...counted, now: deps.now(), config: deps.config };
-
-  // Near SQS's retention: parked and resumed as a fresh message (policy/queue-age.ts).
-  const aged = await parkIfAged(deps, record, task, endpoint, ctx);
-  if (aged) return { record, task, endpoint, effects: aged };
-  const before = decide(task, endpoint, null, ctx);
+  const sent = Number(record.attributes?.SentTimestamp);
+  const queuedAt = Number.isFinite(sent) ? new Date(sent) : undefined;
+  const first = { ...policy, ...counted, queuedAt, now: deps.now(), config: deps.config };
+  const { effects: before, ctx } = await decideBefore(deps, task, endpoint, first);
   const send = effectOf(before, "send");
   if (!send) return { record, task, endpoint, effects: before };
   // What a closed gate, or a payload gone, means is decide's (policy/decide.ts `gate`).
@@ -138,6 +143,23 @@ async function processRecord(deps: Deps, record: SQSRecord, opts: Options): Prom
   if (!entry) return done;
   early.add(entry);
   return { ...done, entry };
+}
+
+/**
+ * The decision before a request. A park of the retention guard (policy/queue-age.ts) holds only
+ * once its endpoint's resume is scheduled (execute-now.ts); refused, the task is decided again
+ * without its age, and tried as usual.
+ */
+async function decideBefore(
+  deps: Deps,
+  task: Task,
+  endpoint: EndpointRecord | undefined,
+  ctx: DecideContext,
+): Promise<{ effects: Effect[]; ctx: DecideContext }> {
+  const effects = decide(task, endpoint, null, ctx);
+  if (!endpoint || (await resumeBeforePark(deps, effects, endpoint, ctx.now))) return { effects, ctx };
+  const tried: DecideContext = { ...ctx, queuedAt: undefined };
+  return { effects: decide(task, endpoint, null, tried), ctx: tried };
 }
 
 /** The ids every log line of a task's processing carries (core/log). */

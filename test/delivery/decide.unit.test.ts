@@ -8,6 +8,7 @@ import {
   PARKED,
 } from "../../core/delivery/policy/decide.js";
 import { CUT_BY_BUDGET, type Effect, effectOf, queueEffect } from "../../core/delivery/policy/effects.js";
+import { QUEUED_TOO_LONG } from "../../core/delivery/policy/queue-age.js";
 import { newEndpointRecord } from "../../core/endpoints/record.js";
 import type { EndpointRecord } from "../../core/model/endpoint.js";
 import type { SendFailure } from "../../core/model/send.js";
@@ -199,6 +200,32 @@ describe("before the request", () => {
   it("a parked or moved task keeps the attempts made so far", () => {
     const d = decide(task, endpoint({ breaker_open_until: later(9) }), null, ctx({ attempt: 4 }));
     expect(verdict(d)).toMatchObject({ kind: "resend", task: { ...task, attempt_base: 3 } });
+  });
+});
+
+describe("the retention guard (a task queued past parkAfterQueuedSeconds)", () => {
+  const queuedAt = new Date(now.getTime() - (config.isolation.parkAfterQueuedSeconds + 1) * 1000);
+
+  it("is parked (skipped) once its endpoint's resume is scheduled: no request", () => {
+    const d = decide(task, endpoint(), null, ctx({ attempt: 3, queuedAt }));
+    expect(d.map((e) => e.kind)).toEqual(["resume_aged", "record_delivery", "ack"]);
+    expect(recordsOf(d).record_delivery).toEqual({
+      update: {
+        status: "skipped",
+        attempts: 2,
+        lastStatusCode: null,
+        lastError: QUEUED_TOO_LONG,
+        nextAttemptAt: null,
+      },
+    });
+  });
+
+  it("does not apply within the guard, in the ordered lane, or after a request", () => {
+    const within = new Date(now.getTime() - config.isolation.parkAfterQueuedSeconds * 1000);
+    expect(verdict(decide(task, endpoint(), null, ctx({ queuedAt: within })))?.kind).toBe("send");
+    expect(verdict(decide(task, endpoint(), null, ctx({ queuedAt, lane: "ordered" })))?.kind).toBe("send");
+    expect(verdict(decide(task, endpoint(), sent(200), ctx({ queuedAt })))?.kind).toBe("ack");
+    expect(effectOf(decide(task, endpoint(), sent(200), ctx({ queuedAt })), "resume_aged")).toBeUndefined();
   });
 });
 

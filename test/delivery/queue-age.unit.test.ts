@@ -51,3 +51,18 @@ it("a task within the guard is tried as usual", async () => {
   await ctx.queue.invoke("delivery", createDeliveryHandler(ctx.deps));
   expect(await deliveryOf(ctx.deps, t)).toMatchObject({ status: "succeeded" });
 });
+
+it("a task past the guard whose resume the scheduler refuses is tried as usual, not parked", async () => {
+  const { c, ctx, t } = await queued("org_refused");
+  // The in-memory scheduler cannot fail on demand: this one refuses, as a throttled one would.
+  ctx.deps.scheduler = {
+    ...ctx.deps.scheduler,
+    schedule: async () => {
+      throw new Error("ThrottlingException");
+    },
+  };
+  c.now += 8 * DAY;
+  await ctx.queue.invoke("delivery", createDeliveryHandler(ctx.deps));
+  expect((ctx.destination as { requests: unknown[] }).requests).toHaveLength(1);
+  expect(await deliveryOf(ctx.deps, t)).toMatchObject({ status: "succeeded" });
+});

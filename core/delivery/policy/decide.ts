@@ -33,6 +33,7 @@ import {
   type Task,
 } from "./effects.js";
 import { nextStep } from "./next-step.js";
+import { parkIfQueuedTooLong } from "./queue-age.js";
 import { deferSeconds } from "./rate-limit.js";
 import { disableOf, stopOf } from "./stop.js";
 
@@ -49,6 +50,8 @@ export interface DecideContext {
   maxDelaySeconds?: number;
   /** The attempt is not due before this (the task's `due_at`, or its record's next attempt). */
   notBefore?: Date;
+  /** When the message was put on its queue (SQS's SentTimestamp): the retention guard's input. */
+  queuedAt?: Date;
   /**
    * Before a request, what the handler learnt when it acted on a `send`: the endpoint's rate
    * window was full (the task is deferred), another task won the half-open probe (parked), or
@@ -72,6 +75,9 @@ export function decide(
   ctx: DecideContext,
 ): Effect[] {
   if (!endpoint) return ended(closed("abandoned", ctx.attempt - 1, "endpoint deleted"));
+  // Near SQS's retention: parked and resumed as a fresh message (queue-age.ts).
+  const aged = outcome ? undefined : parkIfQueuedTooLong(ctx);
+  if (aged) return aged;
   // Parked, not queued: in the parked index, resumed when set active again; no failure counted.
   if (parksDeliveries(endpoint.status)) return ended(closed("skipped", ctx.attempt - 1, PARKED));
   return outcome ? afterRequest(task, endpoint, outcome, ctx) : beforeRequest(task, endpoint, ctx);

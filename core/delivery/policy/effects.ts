@@ -4,7 +4,8 @@
  * executor (core/delivery/execute.ts, with execute-now.ts for what cannot wait for the batch)
  * carries them out in this order, so no module below the policy chooses anything.
  *
- * Before a request: the gates a send must pass (a slot of the endpoint's rate window, the
+ * Before a request: the retention guard's resume (a park that would not come back is none),
+ * the gates a send must pass (a slot of the endpoint's rate window, the
  * half-open probe's claim), then the send. After it, or instead of it: the delivery record
  * (with the attempt's log item), what the endpoint's health sees, a change of the endpoint
  * (to the slow lane, disabled), and exactly one queue effect (ack, a short wait on the
@@ -46,6 +47,11 @@ export type Effect =
   | { kind: "rate_limit_write" }
   /** Claim the half-open breaker's one probe before sending (it re-arms the breaker). */
   | { kind: "claim_probe" }
+  /**
+   * Before the retention guard parks the task (policy/queue-age.ts): schedule its endpoint's
+   * resume; refused, the task is decided again without its age (tried as usual).
+   */
+  | { kind: "resume_aged" }
   /** Make the request, waiting at most `timeoutMs`. */
   | { kind: "send"; timeoutMs: number }
   /** The delivery's new state; `attempt`: with the attempt's log item (this error instead of the outcome's). */
