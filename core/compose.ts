@@ -22,7 +22,8 @@ import type { Deps } from "./deps.js";
 import { endpointDirectory } from "./endpoints/index.js";
 import { eventTypeCatalog } from "./event-types/index.js";
 import { rateBudget } from "./lib/index.js";
-import { type Destination, OPERATIONAL_CATALOG } from "./model/index.js";
+import { tracerFor } from "./log/index.js";
+import { type Destination, OPERATIONAL_CATALOG, type Tracer } from "./model/index.js";
 import {
   createSqs,
   type MemoryTaskQueue,
@@ -107,6 +108,7 @@ function storesOn(db: Db, config: Config, o: Partial<Deps> & Ports): Deps {
     destination: o.destination,
     // EventBridge when OPERATIONAL_EVENT_BUS is set (AWS); otherwise a port that does nothing.
     operationalBus: o.operationalBus ?? operationalBus(config),
+    tracer: o.tracer ?? tracerFor({ ...config.tracing, now }),
     now,
     messageStore: o.messageStore ?? messageStore(db),
     deliveryStore:
@@ -163,6 +165,8 @@ export interface MemoryContextOptions {
   destination?: Destination;
   /** EventBridge's minute precision for scheduled entries (default: exact). */
   schedulerPrecision?: "exact" | "minute";
+  /** Where spans go (default: nowhere, as locally); tests record them. */
+  tracer?: Tracer;
 }
 
 export interface MemoryContext {
@@ -190,6 +194,7 @@ export function createMemoryContext(opts: MemoryContextOptions = {}): MemoryCont
     scheduler,
     scheduleStore: scheduleStore(db),
     destination,
+    ...(opts.tracer ? { tracer: opts.tracer } : {}),
   });
   return { deps, db, queue, scheduler, destination };
 }

@@ -17,6 +17,7 @@ import type {
   OperationalBus,
   Scheduler,
   TaskQueue,
+  Tracer,
 } from "./model/index.js";
 import type {
   ApiKeyStore,
@@ -54,6 +55,8 @@ export interface Deps {
   scheduleStore: ScheduleStore;
   /** Where attempts go (core/delivery/destination.ts): HTTP, or memory in tests and the simulation. */
   destination: Destination;
+  /** Spans of events' traces: X-Ray on AWS, nothing locally (core/log/tracer.ts). */
+  tracer: Tracer;
   /** The current time; tests may move it. */
   now: () => Date;
   /** Each organization's endpoints, cached briefly (ingest matching, delivery). */

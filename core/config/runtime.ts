@@ -123,6 +123,13 @@ const envSchema = z.object({
   PLATFORM_ORG_ID: z.string().min(1).default("default"),
   SERVICE_NAME: z.string().default("hookrelay"),
   /**
+   * Where X-Ray's daemon listens: Lambda sets it (active tracing). Unset (the local stack): no
+   * spans are sent (core/log/tracer.ts, docs/tracing.md "Spans").
+   */
+  AWS_XRAY_DAEMON_ADDRESS: z.string().optional(),
+  /** The share of events whose spans are sent to X-Ray, in percent: X-Ray bills each trace. */
+  TRACE_SAMPLE_PERCENT: z.coerce.number().min(0).max(100).default(1),
+  /**
    * The EventBridge bus operational events are also put on (AWS; `sst deploy` creates it).
    * Unset (the local stack): they are only delivered as webhooks.
    */
@@ -195,6 +202,8 @@ export interface Config {
   /** EventBridge bus of operational events; none locally (core/operational). */
   operationalBus?: string;
   serviceName: string;
+  /** Spans of events' traces (docs/tracing.md "Spans"): X-Ray's daemon, and the share sent. */
+  tracing: { xrayDaemonAddress?: string; samplePercent: number };
   portalSecret?: string;
   /** HMAC key of stored API-key hashes (core/auth/keys.ts); SHA-256 alone when unset. */
   apiKeyPepper?: string;
@@ -281,6 +290,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     platformOrgId: e.PLATFORM_ORG_ID,
     operationalBus: e.OPERATIONAL_EVENT_BUS,
     serviceName: e.SERVICE_NAME,
+    tracing: { xrayDaemonAddress: e.AWS_XRAY_DAEMON_ADDRESS, samplePercent: e.TRACE_SAMPLE_PERCENT },
     portalSecret: e.PORTAL_SECRET,
     apiKeyPepper: e.API_KEY_PEPPER,
     portalFrameAncestors: e.PORTAL_FRAME_ANCESTORS,

@@ -2,7 +2,7 @@
  * One attempt of one task: sign for this moment, POST, and describe it as an AttemptRecord.
  */
 import type { Deps } from "../deps.js";
-import { addLogContext } from "../log/index.js";
+import { addLogContext, inSpan } from "../log/index.js";
 import {
   type AttemptRecord,
   childSpan,
@@ -13,6 +13,7 @@ import {
   newId,
   parseTraceparent,
   type SendOutcome,
+  type SpanAnnotations,
 } from "../model/index.js";
 import { requestHeaders } from "./request.js";
 
@@ -31,17 +32,31 @@ export async function attemptDelivery(
   timeoutMs: number = endpoint.timeout_ms,
 ): Promise<AttemptResult> {
   const startedAt = deps.now();
-  const traceparent = attemptSpan(task);
-  const outcome = await deps.destination.send({
-    url: endpoint.url,
-    body: task.body,
-    headers: requestHeaders(endpoint, task, startedAt, deps.config.serviceName, {
-      traceparent: endpoint.send_traceparent === true ? traceparent : undefined,
-    }),
-    timeoutMs,
-    allowPrivateTargets: deps.config.allowPrivateTargets,
-    ...awsTargetOf(endpoint, task),
-  });
+  const span = attemptSpan(task);
+  const traceparent = span && formatTraceparent(span.span);
+  const send = () =>
+    deps.destination.send({
+      url: endpoint.url,
+      body: task.body,
+      headers: requestHeaders(endpoint, task, startedAt, deps.config.serviceName, {
+        traceparent: endpoint.send_traceparent === true ? traceparent : undefined,
+      }),
+      timeoutMs,
+      allowPrivateTargets: deps.config.allowPrivateTargets,
+      ...awsTargetOf(endpoint, task),
+    });
+  // The attempt's span (docs/tracing.md "Spans"): the one whose id the receiver gets as parent.
+  const outcome = span
+    ? await inSpan(
+        deps,
+        { ...span, startedAt, annotations: attemptAnnotations(task, attempt) },
+        send,
+        (o) => ({
+          ...(o.ok ? {} : { error: o.error ?? `HTTP ${o.status}` }),
+          annotations: { ok: o.ok, ...(o.status !== null ? { status_code: o.status } : {}) },
+        }),
+      )
+    : await send();
   const record: AttemptRecord = {
     id: newId("att", startedAt),
     org_id: task.org_id,
@@ -61,15 +76,28 @@ export async function attemptDelivery(
 }
 
 /**
- * This attempt's span of the event's trace (a new span id per attempt), as a `traceparent`,
- * added to the log context; none for a task written before tracing.
+ * This attempt's span of the event's trace (a new span id per attempt, a child of the
+ * producer's span), added to the log context; none for a task written before tracing.
  */
-function attemptSpan(task: Pick<DeliveryTask, "traceparent">): string | undefined {
+function attemptSpan(task: Pick<DeliveryTask, "traceparent">) {
   const parent = parseTraceparent(task.traceparent);
   if (!parent) return undefined;
   const span = childSpan(parent);
   addLogContext({ span_id: span.spanId });
-  return formatTraceparent(span);
+  return { name: "hookrelay.delivery.attempt" as const, span, parentId: parent.spanId };
+}
+
+/** What an attempt's span is searched by (X-Ray annotations). */
+function attemptAnnotations(task: DeliveryTask, attempt: number): SpanAnnotations {
+  return {
+    trace_id: parseTraceparent(task.traceparent)!.traceId,
+    org_id: task.org_id,
+    msg_id: task.msg_id,
+    endpoint_id: task.endpoint_id,
+    event_type: task.event_type,
+    attempt,
+    trigger: task.trigger,
+  };
 }
 
 /** An AWS endpoint's target for the destination (core/delivery/aws/); nothing for https. */

@@ -15,8 +15,9 @@
  */
 import type { Uses } from "../deps.js";
 import { countFiltered, type FilterCountDeps } from "../filters/index.js";
-import { addLogContext, logger } from "../log/index.js";
+import { addLogContext, inSpan, logger } from "../log/index.js";
 import {
+  childSpan,
   type Deprecation,
   type EndpointRecord,
   formatTraceparent,
@@ -25,6 +26,7 @@ import {
   payloadExpiry,
   retentionDays,
   ServiceError,
+  type SpanStart,
   type StoredMessage,
   startTrace,
 } from "../model/index.js";
@@ -42,7 +44,7 @@ import { payloadHash } from "./payload-hash.js";
 import { type ValidEvent, validateEvent } from "./validate.js";
 
 /** Ingest uses every part: validation (catalog, clock), matching (directory), the table, the queue, the scheduler. */
-export type IngestDeps = FanoutDeps & Uses<"eventTypes">;
+export type IngestDeps = FanoutDeps & Uses<"eventTypes" | "tracer">;
 
 export interface IngestOptions {
   /** The SQS message id (and send time): without a producer id, the message id derives from it. */
@@ -94,11 +96,7 @@ export interface IngestResult {
  * Validates an event, decides its targets and stores it with one conditional write (the
  * idempotency claim). Throws ServiceError (4xx) for invalid input.
  */
-export async function claimEvent(
-  deps: Uses<"config" | "endpoints" | "eventTypes" | "fanoutStore"> & FilterCountDeps,
-  input: unknown,
-  opts: IngestOptions = {},
-): Promise<Claim> {
+export async function claimEvent(deps: ClaimDeps, input: unknown, opts: IngestOptions = {}): Promise<Claim> {
   const ev = await validateEvent(deps, input);
   // A deleted organization gets nothing stored (its data is being forgotten): the ingest DLQ
   // keeps the event with this reason. HTTP publishers never get here (their keys are revoked).
@@ -129,6 +127,37 @@ export async function claimEvent(
     traceparent: traceOf(opts.traceparent, now),
   };
   addLogContext({ org_id: m.org_id, msg_id: m.id, trace_id: m.traceparent!.slice(3, 35) });
+  // The ingest's span (docs/tracing.md "Spans"): stored once, its targets chosen.
+  return inSpan(
+    deps,
+    ingestSpan(m, now),
+    () => storeClaim(deps, ev, m, now, opts),
+    (c) => ({ annotations: { created: c.created, targets: c.created ? c.m.targets.length : 0 } }),
+  );
+}
+
+type ClaimDeps = Uses<"config" | "endpoints" | "eventTypes" | "fanoutStore" | "tracer"> & FilterCountDeps;
+
+/** A child span of the producer's, annotated for search. */
+function ingestSpan(m: StoredMessage, startedAt: Date): SpanStart {
+  const parent = parseTraceparent(m.traceparent)!;
+  return {
+    name: "hookrelay.ingest",
+    span: childSpan(parent),
+    parentId: parent.spanId,
+    startedAt,
+    annotations: { trace_id: parent.traceId, org_id: m.org_id, msg_id: m.id, event_type: m.type },
+  };
+}
+
+/** The event's one conditional write, with its targets decided before it. */
+async function storeClaim(
+  deps: ClaimDeps,
+  ev: ValidEvent,
+  m: StoredMessage,
+  now: Date,
+  opts: IngestOptions,
+): Promise<Claim> {
   m.expires_at = payloadExpiry(m, await eventRetention(deps, ev));
   // Targets are decided before the write so that one conditional write stores everything.
   const matched = ev.deliver_at ? { targets: [], skipped: [] } : await selectEndpoints(deps, m, opts.only);

@@ -6,3 +6,4 @@
 export { addLogContext, type LogContext, logContext, withInvocation, withLogContext } from "./context.js";
 export { logger } from "./logger.js";
 export { metrics } from "./metrics.js";
+export { inSpan, noopTracer, tracerFor } from "./tracer.js";

@@ -168,6 +168,7 @@ export {
   type SendOutcome,
   type SendRequest,
 } from "./send.js";
+export type { OpenSpan, SpanAnnotations, SpanEnd, SpanStart, Tracer } from "./span.js";
 export { type DeliveryTask, deliveryTask, type QueuedTask, queuedTask, taskFor, taskId } from "./task.js";
 export type {
   QueueAttribute,
