@@ -1,4 +1,4 @@
-/** One endpoint: settings, actions, health, secret, test events, recent attempts and recovery. */
+/** One endpoint: settings, actions, health, secret, test events, recent attempts, recovery and replay. */
 import { type Attempt, all, type Endpoint, type EventType, type Page } from "../api.js";
 import { type Ctx, link } from "../ctx.js";
 import { card, fmtTime, h, hint, notice, pill } from "../dom.js";
@@ -8,6 +8,7 @@ import { awsRoleCard, orderingText, targetText, typeLabel } from "./destination.
 import { lifecycleNotices } from "./event-types.js";
 import { healthSection } from "./health.js";
 import { recoverSection } from "./recover.js";
+import { replaySection } from "./replay.js";
 import { secretSection } from "./secret.js";
 
 export async function endpointPage(body: HTMLElement, ctx: Ctx, id: string): Promise<void> {
@@ -28,7 +29,7 @@ export async function endpointPage(body: HTMLElement, ctx: Ctx, id: string): Pro
   if (ctx.can("send_test")) body.append(testSection(ep, ctx, catalog));
   const page = await ctx.api.get<Page<Attempt>>(`/webhook-endpoints/${ep.id}/attempts?limit=20`);
   body.append(card("Recent attempts", {}, attemptsTable(page.data, ctx, { resend: true })));
-  if (ctx.can("replay")) body.append(recoverSection(ep, ctx));
+  if (ctx.can("replay")) body.append(recoverSection(ep, ctx), replaySection(ep, ctx));
 }
 
 function settings(ep: Endpoint): HTMLElement {

@@ -1,8 +1,8 @@
 /** Recover: re-send every failed delivery of an endpoint since a time, as a tracked task. */
-import { ApiFailure, type Endpoint } from "../api.js";
+import type { Endpoint } from "../api.js";
 import type { Ctx } from "../ctx.js";
-import { card, h, hint, notice } from "../dom.js";
-import { followTask } from "./task-progress.js";
+import { card, h, hint } from "../dom.js";
+import { taskButton } from "./task-progress.js";
 
 /** A datetime-local input's value for a time (the browser's zone). */
 export function localInput(at: Date): string {
@@ -19,21 +19,13 @@ export function recoverSection(ep: Endpoint, ctx: Ctx): HTMLElement {
     "aria-label": "Since",
   });
   const out = h("div", { "data-testid": "recover-result" });
-  const button = h("button", { type: "button" }, "Recover failed messages");
-  button.addEventListener("click", async () => {
-    button.disabled = true;
-    try {
-      const { task_id } = await ctx.api.post<{ task_id: string }>(`/webhook-endpoints/${ep.id}/recover`, {
+  const start = async () =>
+    (
+      await ctx.api.post<{ task_id: string }>(`/webhook-endpoints/${ep.id}/recover`, {
         since: new Date(since.value).toISOString(),
-      });
-      await followTask(ctx, task_id, out, recoverSummary);
-    } catch (err) {
-      if (!(err instanceof ApiFailure)) throw err;
-      out.replaceChildren(notice("error", err.error.message));
-    } finally {
-      button.disabled = false;
-    }
-  });
+      })
+    ).task_id;
+  const button = taskButton(ctx, "Recover failed messages", out, start, recoverSummary);
   return card(
     "Recover",
     {},

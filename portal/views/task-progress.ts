@@ -2,7 +2,7 @@
  * A tracked task's progress (a recover, a replay): a progress bar and a line, read again every
  * second until the task ends (docs/tasks.md), then what the caller makes of the result.
  */
-import type { Task } from "../api.js";
+import { ApiFailure, type Task } from "../api.js";
 import type { Ctx } from "../ctx.js";
 import { h, notice } from "../dom.js";
 
@@ -61,4 +61,34 @@ export async function followTask(
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     if (!out.isConnected) return undefined;
   }
+}
+
+/**
+ * A button that starts a task (`start` answers its id) and follows it in `out`, with `after`
+ * below the progress (a link to the Tasks page); a refusal of the API shows its message there.
+ */
+export function taskButton(
+  ctx: Ctx,
+  label: string,
+  out: HTMLElement,
+  start: () => Promise<string>,
+  summary: (t: Task) => string,
+  after: () => Node[] = () => [],
+): HTMLButtonElement {
+  const button = h("button", { type: "button" }, label);
+  button.addEventListener("click", async () => {
+    button.disabled = true;
+    try {
+      const id = await start();
+      const progress = h("div", {});
+      out.replaceChildren(progress, ...after());
+      await followTask(ctx, id, progress, summary);
+    } catch (err) {
+      if (!(err instanceof ApiFailure)) throw err;
+      out.replaceChildren(notice("error", err.error.message));
+    } finally {
+      button.disabled = false;
+    }
+  });
+  return button;
 }
