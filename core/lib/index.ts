@@ -5,6 +5,6 @@
  */
 export { heldWriteRetryMs } from "./held-write.js";
 export { type Lru, lru } from "./lru.js";
-export { type OrgCacheOptions, orgCache } from "./org-cache.js";
+export { type OrgCacheOptions, type OrgItemCache, orgCache, orgItemCache } from "./org-cache.js";
 export { mapLimit } from "./pool.js";
 export { type RateBudget, rateBudget } from "./rate-budget.js";

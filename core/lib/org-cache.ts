@@ -62,3 +62,40 @@ export function orgCache<T>(
     },
   };
 }
+
+/** One item per (organization, id) read by key, cached like `orgCache`'s entries. */
+export interface OrgItemCache<T> {
+  get(org: string, id: string): Promise<T>;
+  /** Forget every entry of the organization (after a write in this process). */
+  invalidate(org: string): void;
+}
+
+/**
+ * Items of an organization read one by one (delivery reads its task's endpoint by key), each
+ * kept `ttlMs`. Bounded like `orgCache`: at most `maxEntries` organizations, `maxWeight` items
+ * in total; an organization's items are forgotten together by `invalidate`.
+ */
+export function orgItemCache<T>(
+  load: (org: string, id: string) => Promise<T>,
+  { ttlMs, now, maxEntries = ORG_CACHE_ENTRIES, maxWeight = ORG_CACHE_WEIGHT }: OrgCacheOptions,
+): OrgItemCache<T> {
+  const orgs = lru<Map<string, { at: number; value: Promise<T> }>>({ maxEntries, maxWeight });
+  return {
+    get(org, id) {
+      const at = now().getTime();
+      const items = orgs.get(org) ?? new Map<string, { at: number; value: Promise<T> }>();
+      const hit = items.get(id);
+      if (hit && at - hit.at < ttlMs) return hit.value;
+      const entry = { at, value: load(org, id) };
+      items.set(id, entry);
+      orgs.set(org, items, items.size);
+      entry.value.catch(() => {
+        if (items.get(id) === entry) items.delete(id);
+      });
+      return entry.value;
+    },
+    invalidate(org) {
+      orgs.delete(org);
+    },
+  };
+}

@@ -11,7 +11,7 @@ import type { EventTypeDef } from "./event-type.js";
 export interface EndpointDirectory {
   /** Every endpoint of the organization, cached briefly. */
   list(org: string): Promise<EndpointRecord[]>;
-  /** One endpoint from the cached list; undefined when it is not there. */
+  /** One endpoint, read by its key and cached briefly (delivery); undefined when it does not exist. */
   cached(org: string, id: string): Promise<EndpointRecord | undefined>;
   /** Whether the organization was deleted (cached like the list). */
   deleted(org: string): Promise<boolean>;

@@ -4,7 +4,7 @@
  * the data-key cache drops one key at a time instead of forgetting every key at once.
  */
 import { describe, expect, it } from "vitest";
-import { orgCache } from "../../core/lib/index.js";
+import { orgCache, orgItemCache } from "../../core/lib/index.js";
 
 const now = () => new Date(0);
 
@@ -57,5 +57,28 @@ describe("orgCache bounds", () => {
     await expect(cache.get("a")).rejects.toThrow("boom");
     await expect(cache.get("a")).resolves.toBe(2);
     await expect(cache.get("a")).resolves.toBe(2);
+  });
+});
+
+describe("orgItemCache bounds", () => {
+  it("weighs an organization by its items, keeps the total under maxWeight, and keeps no failed load", async () => {
+    const loads: string[] = [];
+    const cache = orgItemCache(
+      async (org, id) => {
+        loads.push(`${org}/${id}`);
+        if (id === "bad" && loads.filter((l) => l.endsWith("bad")).length === 1) throw new Error("boom");
+        return id;
+      },
+      { ttlMs: 60_000, now, maxEntries: 100, maxWeight: 3 },
+    );
+    await cache.get("a", "1");
+    await cache.get("a", "2");
+    await cache.get("b", "1");
+    await cache.get("b", "2"); // a (2) + b (2) > 3: a goes
+    await cache.get("b", "1");
+    await cache.get("a", "1");
+    await expect(cache.get("c", "bad")).rejects.toThrow("boom");
+    await expect(cache.get("c", "bad")).resolves.toBe("bad");
+    expect(loads).toEqual(["a/1", "a/2", "b/1", "b/2", "a/1", "c/bad", "c/bad"]);
   });
 });
