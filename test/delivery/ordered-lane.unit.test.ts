@@ -4,14 +4,16 @@
  * memory queue's FIFO model (message groups, one group's messages locked while its head is in
  * flight) and a clock moved by hand. A failing head holds its group: nothing behind it is sent
  * while it is retried; once it exhausts its retries it is dead-lettered (visible as failed) and
- * the next of its group proceeds, in publish order.
+ * the next of its group proceeds, in publish order. Each event's trace is kept through it.
  */
 import { describe, expect, it } from "vitest";
 import { createMemoryContext } from "../../core/compose.js";
 import { createDeliveryHandler, memoryDestination } from "../../core/delivery/index.js";
 import { createIngestHandler } from "../../core/events/index.js";
-import type { SendRequest } from "../../core/model/index.js";
+import { logger } from "../../core/log/index.js";
+import { parseTraceparent, type SendRequest } from "../../core/model/index.js";
 import { createTestOrg } from "../support/api.js";
+import { captureOutput } from "../support/capture.js";
 
 const nOf = (r: SendRequest) => (JSON.parse(r.body) as { data: { n: number } }).data.n;
 
@@ -97,5 +99,53 @@ describe("the ordered lane on the memory queue", () => {
     while (await s.next());
     expect(s.sent()).toEqual([1, 1, 1, 2, 3]);
     expect(s.queue.messages("deliveryDlq")).toHaveLength(0);
+  });
+
+  it("keeps each event's trace: every attempt, retries included, carries its publisher's trace id, and its log line", async () => {
+    let failures = 1;
+    const s = orderedStack((n) => n === 1 && failures-- > 0);
+    const org = await s.org();
+    await org.request("POST", "/v1/webhook-endpoints", {
+      url: "https://example.test/hook",
+      ordering: "strict",
+      send_traceparent: true,
+    });
+    const traces = ["4bf92f3577b34da6a3ce929d0e0e4736", "0af7651916cd43dd8448eb211c80319c"];
+    const ids: string[] = [];
+    for (const [i, trace] of traces.entries()) {
+      const res = await org.request(
+        "POST",
+        "/v1/events",
+        { type: "voice.call.ended", data: { n: i + 1 } },
+        { traceparent: `00-${trace}-00f067aa0ba902b7-01` },
+      );
+      ids.push(res.body.id);
+    }
+    const capture = captureOutput({ echo: false });
+    logger.setLogLevel("INFO");
+    try {
+      await s.drain();
+      while (await s.next());
+    } finally {
+      logger.setLogLevel("WARN");
+      capture.stop();
+    }
+    const sent = s.destination.requests.map((r) => [
+      nOf(r),
+      parseTraceparent(r.headers.traceparent)?.traceId,
+    ]);
+    expect(sent).toEqual([
+      [1, traces[0]],
+      [1, traces[0]],
+      [2, traces[1]],
+    ]);
+    // The failed attempt's line (info) names the event's trace.
+    const failed = capture
+      .text()
+      .split("\n")
+      .filter((l) => l.startsWith("{"))
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .find((l) => l.message === "delivery attempt failed");
+    expect(failed).toMatchObject({ trace_id: traces[0], msg_id: ids[0], attempt: 1 });
   });
 });
