@@ -95,9 +95,7 @@ async function writeRecords(deps: Deps, processed: Processed[], lane: Lane): Pro
 export function entryOf(deps: Clock, p: Processed): DeliveryLogEntry | undefined {
   const record = effectOf(p.effects, "record_delivery");
   if (!record || !p.task) return undefined;
-  const logged = record.attempt;
-  const attempt =
-    logged && p.result ? { ...p.result.record, error: logged.error ?? p.result.record.error } : undefined;
+  const attempt = record.attempt && p.result?.record;
   return deliveryEntry(deps, p.task, attempt ? { ...record.update, attempt } : record.update);
 }
 

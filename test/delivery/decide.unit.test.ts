@@ -1,12 +1,7 @@
 /** The delivery decision as a table: one row per rule of docs/delivery.md. */
 import { describe, expect, it } from "vitest";
-import {
-  BREAKER_PARKED,
-  type DecideContext,
-  decide,
-  type Outcome,
-  PARKED,
-} from "../../core/delivery/policy/decide.js";
+import { BREAKER_PARKED, PARKED } from "../../core/delivery/policy/closed.js";
+import { type DecideContext, decide, type Outcome } from "../../core/delivery/policy/decide.js";
 import { CUT_BY_BUDGET, type Effect, effectOf, queueEffect } from "../../core/delivery/policy/effects.js";
 import { QUEUED_TOO_LONG } from "../../core/delivery/policy/queue-age.js";
 import { newEndpointRecord } from "../../core/endpoints/record.js";
@@ -301,7 +296,7 @@ describe("after the request", () => {
       endpoint(),
       { kind: "ack" },
       {
-        record_delivery: { update: { status: "succeeded", attempts: 1 }, attempt: {} },
+        record_delivery: { update: { status: "succeeded", attempts: 1 }, attempt: true },
         record_health: { ok: true },
       },
     ],
@@ -377,7 +372,7 @@ describe("after the request", () => {
       {},
       endpoint(),
       { kind: "ack" },
-      { record_delivery: { update: { status: "skipped", lastStatusCode: 410 }, attempt: {} }, disable: {} },
+      { record_delivery: { update: { status: "skipped", lastStatusCode: 410 }, attempt: true }, disable: {} },
     ],
     [
       "no answer within the fast lane's budget: same attempt in the slow lane, endpoint marked slow",

@@ -4,8 +4,9 @@
  * deployment's defaults, a fixed clock and no jitter.
  */
 import { describe, expect, it } from "vitest";
-import { type DecideContext, decide, GONE, type Outcome } from "../../core/delivery/policy/decide.js";
+import { type DecideContext, decide, type Outcome } from "../../core/delivery/policy/decide.js";
 import { CUT_BY_BUDGET, type Effect } from "../../core/delivery/policy/effects.js";
+import { GONE } from "../../core/delivery/policy/stop.js";
 import { newEndpointRecord } from "../../core/endpoints/record.js";
 import type { EndpointRecord } from "../../core/model/endpoint.js";
 import type { SendFailure } from "../../core/model/send.js";
@@ -73,7 +74,7 @@ describe("effects after the request", () => {
   it("a 2xx: the delivery succeeded with its attempt, health sees a success, acknowledged", () => {
     const list = effects(endpoint(), answered(200));
     expect(kinds(list)).toEqual(["record_delivery", "record_health", "ack"]);
-    expect(list[0]).toMatchObject({ update: { status: "succeeded", attempts: 1 }, attempt: {} });
+    expect(list[0]).toMatchObject({ update: { status: "succeeded", attempts: 1 }, attempt: true });
     expect(list[1]).toEqual({ kind: "record_health", ok: true });
   });
 

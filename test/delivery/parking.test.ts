@@ -6,7 +6,7 @@
  * left, so the two paths converge without sending anything twice.
  */
 import { describe, expect, it } from "vitest";
-import { PARKED } from "../../core/delivery/policy/decide.js";
+import { PARKED } from "../../core/delivery/policy/closed.js";
 import { recoverEndpoint } from "../../core/delivery/recovery.js";
 import { updateEndpoint } from "../../core/endpoints/service.js";
 import { ingestEvent } from "../../core/events/ingest.js";

@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { createMemoryContext } from "../../core/compose.js";
-import { BREAKER_PARKED } from "../../core/delivery/policy/decide.js";
+import { BREAKER_PARKED } from "../../core/delivery/policy/closed.js";
 import {
   anotherPage,
   nextRunAfterSeconds,

@@ -40,7 +40,7 @@ describe("AWS failures in the delivery decision", () => {
     });
     expect(effectOf(d, "record_delivery")).toMatchObject({
       update: { status: "failed", lastError: "access denied: no" },
-      attempt: {},
+      attempt: true,
     });
     expect(effectOf(d, "record_health")).toEqual({ kind: "record_health", ok: false });
   });

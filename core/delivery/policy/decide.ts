@@ -35,7 +35,7 @@ import {
 import { nextStep } from "./next-step.js";
 import { parkIfQueuedTooLong } from "./queue-age.js";
 import { deferSeconds } from "./rate-limit.js";
-import { disableOf, stopOf } from "./stop.js";
+import { stopOf } from "./stop.js";
 
 export interface DecideContext {
   now: Date;
@@ -137,8 +137,8 @@ function afterRequest(task: Task, endpoint: EndpointRecord, outcome: Outcome, ct
     // Disabled by the executor (execute.ts); the delivery is parked until it is re-enabled.
     const update = closed("skipped", ctx.attempt, stop.reason, stop.by === "gone" ? 410 : outcome.status);
     return [
-      { kind: "record_delivery", update, attempt: {} },
-      { kind: "disable", ...disableOf(outcome) },
+      { kind: "record_delivery", update, attempt: true },
+      { kind: "disable", by: stop.by, lastError: stop.lastError },
       { kind: "ack" },
     ];
   }
@@ -163,7 +163,7 @@ function answered(
 ): Effect[] {
   const update = { attempts: ctx.attempt, lastStatusCode: outcome.status, lastError: outcome.error, ...next };
   return [
-    { kind: "record_delivery", update, attempt: {} },
+    { kind: "record_delivery", update, attempt: true },
     { kind: "record_health", ok: outcome.ok },
   ];
 }
@@ -204,7 +204,7 @@ const DUE_SLACK_MS = 1_000;
  * A wait held on the lane's queue until `at`: re-sent with the longest delay SQS allows (or
  * what is left), carrying `due_at`, so each time it comes back early it goes round again.
  */
-export function waitOnQueue(
+function waitOnQueue(
   task: Task,
   at: Date,
   ctx: Pick<DecideContext, "now" | "lane" | "maxDelaySeconds">,
@@ -246,9 +246,6 @@ function park(task: Task, until: string, made: number, ctx: DecideContext): Effe
   const delaySeconds = parkDelaySeconds(until, ctx.now, ctx.random);
   return [resend(task, made, { lane: "fast", delaySeconds, why: "park" })];
 }
-
-export { GONE } from "./stop.js";
-export { BREAKER_PARKED, PARKED };
 
 /** The task back on its lane's queue for a later window: not an attempt, no record written. */
 export function deferred(task: Task, ctx: Pick<DecideContext, "attempt" | "lane" | "random">): Effect[] {

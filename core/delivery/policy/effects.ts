@@ -54,8 +54,8 @@ export type Effect =
   | { kind: "resume_aged" }
   /** Make the request, waiting at most `timeoutMs`. */
   | { kind: "send"; timeoutMs: number }
-  /** The delivery's new state; `attempt`: with the attempt's log item (this error instead of the outcome's). */
-  | { kind: "record_delivery"; update: DeliveryUpdate; attempt?: { error?: string } }
+  /** The delivery's new state; `attempt`: with the log item of the attempt that led to it. */
+  | { kind: "record_delivery"; update: DeliveryUpdate; attempt?: true }
   /** What the endpoint's health sees of the attempt (core/delivery/health.ts). */
   | { kind: "record_health"; ok: boolean }
   /** Move the endpoint to the slow lane now (its other tasks must see it at once). */

@@ -13,7 +13,7 @@ import { breakerTrip, medianTooSlow, type WindowSettings } from "./window.js";
 export const LAST_DELIVERY_REFRESH_MS = 60_000;
 
 /** The endpoint carries something a written success resets. */
-export const unhealthy = (e: EndpointRecord): boolean =>
+const unhealthy = (e: EndpointRecord): boolean =>
   e.status === "failing" ||
   !!e.breaker_open_until ||
   e.consecutive_failures > 0 ||

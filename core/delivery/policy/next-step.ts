@@ -13,10 +13,6 @@ export type NextStep =
   /** `delaySeconds` as the schedule gives it; `seconds`: whole seconds, at least 1 (SQS's unit). */
   { kind: "retry"; delaySeconds: number; seconds: number } | { kind: "exhausted" };
 
-export function retriesLeft(attempt: number, maxRetries: number): boolean {
-  return attempt <= maxRetries;
-}
-
 /** The attempt that just failed, and what bounds the next one. */
 export interface FailedAttempt {
   /** The failed attempt's number (1-based). */
@@ -31,7 +27,7 @@ export interface FailedAttempt {
 
 export function nextStep(config: Pick<Config, "retry">, failed: FailedAttempt): NextStep {
   const { attempt, maxRetries, retryAfterSeconds, random = Math.random } = failed;
-  if (!retriesLeft(attempt, maxRetries)) return { kind: "exhausted" };
+  if (attempt > maxRetries) return { kind: "exhausted" };
   const delaySeconds = nextDelaySeconds(config.retry, attempt, retryAfterSeconds, random);
   // Whole seconds; at least 1 so a retry never comes back instantly.
   return { kind: "retry", delaySeconds, seconds: Math.max(1, Math.ceil(delaySeconds)) };

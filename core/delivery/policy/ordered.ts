@@ -11,7 +11,7 @@ import type { Effect } from "./effects.js";
 type Wait = { kind: "resend"; delaySeconds: number } | { kind: "schedule"; at: Date } | { kind: string };
 
 /** The seconds to hold the message instead of a re-send or a schedule; null for any other effect. */
-export function heldSeconds(action: Wait, now: Date): number | null {
+function heldSeconds(action: Wait, now: Date): number | null {
   let seconds: number;
   if ("delaySeconds" in action && action.kind === "resend") seconds = action.delaySeconds;
   else if ("at" in action && action.kind === "schedule")

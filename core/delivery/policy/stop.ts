@@ -11,11 +11,11 @@ import type { SendOutcome } from "../../model/index.js";
 export const GONE = "410 Gone: the receiver asked to stop; re-enable to resume";
 
 /** Why an endpoint whose AWS target no longer exists is disabled (its `last_error` starts so). */
-export const TARGET_DELETED = "the AWS target no longer exists; re-enable once it is back";
+const TARGET_DELETED = "the AWS target no longer exists; re-enable once it is back";
 
 export type Stop =
-  /** execute.ts disables the endpoint with GONE or TARGET_DELETED, by the attempt's failure. */
-  { kind: "disable"; by: "gone" | "target_deleted"; reason: string } | { kind: "give-up"; reason: string };
+  /** The endpoint disabled (`lastError`: its `last_error`), the delivery parked (`reason`). */
+  ({ kind: "disable"; reason: string } & Disable) | { kind: "give-up"; reason: string };
 
 export function stopOf(outcome: Pick<SendOutcome, "failure" | "error">): Stop | null {
   const f = outcome.failure;
@@ -24,6 +24,7 @@ export function stopOf(outcome: Pick<SendOutcome, "failure" | "error">): Stop | 
     return {
       kind: "disable",
       by: "gone",
+      lastError: GONE,
       reason: "endpoint answered 410 Gone and was disabled; delivered when it is re-enabled",
     };
   }
@@ -32,6 +33,7 @@ export function stopOf(outcome: Pick<SendOutcome, "failure" | "error">): Stop | 
     return {
       kind: "disable",
       by: "target_deleted",
+      lastError: `${TARGET_DELETED} (${outcome.error ?? "not found"})`,
       reason: `${outcome.error}; the endpoint was disabled, delivered when it is re-enabled`,
     };
   }
@@ -45,10 +47,4 @@ export function stopOf(outcome: Pick<SendOutcome, "failure" | "error">): Stop | 
 export interface Disable {
   by: "gone" | "target_deleted";
   lastError: string;
-}
-
-/** Why a stop disables the endpoint: a 410 Gone, or its AWS target was deleted. */
-export function disableOf(outcome: Pick<SendOutcome, "failure" | "error">): Disable {
-  if (outcome.failure?.kind !== "target-missing") return { by: "gone", lastError: GONE };
-  return { by: "target_deleted", lastError: `${TARGET_DELETED} (${outcome.error ?? "not found"})` };
 }
