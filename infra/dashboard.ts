@@ -112,6 +112,7 @@ function deliveryPanels(n: Names): [string, Metric[], string?][] {
         own("DeliveryDeadLettered", "retries exhausted (customers' endpoints)"),
         own("DeliveryParked", "parked (breaker open)"),
         own("DeliveryRateLimited", "held by a rate limit"),
+        own("DeliveryDeferredUnproven", "deferred: new endpoint on trial"),
         own("DeliveryMovedToSlowLane", "moved to the slow lane"),
       ],
     ],

@@ -260,10 +260,7 @@ export const retry = {
   jitter: 0.1,
 } as const;
 
-/**
- * Per-endpoint isolation defaults (docs/delivery.md); each is overridable per deployment by
- * the variable named in core/config/runtime.ts.
- */
+/** Per-endpoint isolation defaults (docs/delivery.md), most overridable by the variables of core/config/runtime.ts. */
 export const isolation = {
   /** Consecutive failed attempts that open a breaker (BREAKER_FAILURES). */
   breakerFailures: 10,
@@ -285,6 +282,8 @@ export const isolation = {
   breakerFailureRate: 0.8,
   /** An endpoint whose median answer takes more than this share of the fast-lane budget moves to the slow lane. */
   slowFraction: 0.5,
+  /** Requests at a time (all processes) the shared lane makes to an endpoint with no recent fast answer (policy/trial.ts). */
+  trialInFlight: 2,
   /**
    * A task that has been on a queue this long (since SQS's SentTimestamp) is parked in the table
    * instead of tried, and resumed as a fresh message: half SQS's 14-day retention, so a lane that

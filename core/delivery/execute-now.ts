@@ -14,8 +14,10 @@ import type { EndpointRecord } from "../model/index.js";
 import { openUntil } from "./policy/breaker.js";
 import type { DecideContext } from "./policy/decide.js";
 import { type Effect, effectOf } from "./policy/effects.js";
+import { triesFirst } from "./policy/trial.js";
 import { type Admission, admit } from "./rate-limit.js";
 import { moveToSlowLane } from "./slow-lane.js";
+import { enterTrial } from "./trial.js";
 import { wakeWhenHalfOpen } from "./wake.js";
 
 // The minute of the last aged resume each endpoint had scheduled here: bounded like the process's
@@ -58,26 +60,39 @@ export async function resumeBeforePark(
   return true;
 }
 
-/** The gates passed (the slot to release once the request is over), or the one that closed. */
+/** The gates passed (the slots to release once the request is over), or the one that closed. */
 export type Gates = { admission: Admission } | { closed: NonNullable<DecideContext["gate"]> };
 
 export async function passGates(
   deps: Deps,
   effects: readonly Effect[],
   endpoint: EndpointRecord,
-  ctx: Pick<DecideContext, "now" | "random">,
+  ctx: Pick<DecideContext, "now" | "random" | "lane" | "slowLane">,
 ): Promise<Gates> {
   const none: Admission = { release: async () => {} };
   const admission = effectOf(effects, "rate_limit_write")
     ? await admit(deps, endpoint, ctx.now, ctx.random)
     : none;
   if (!admission) return { closed: "rate-limited" };
-  if (effectOf(effects, "claim_probe") && !(await wonProbe(deps, endpoint, ctx.now))) {
+  const probe = !!effectOf(effects, "claim_probe");
+  if (probe && !(await wonProbe(deps, endpoint, ctx.now))) {
     await admission.release(ctx.now, false);
     return { closed: "probe-lost" };
   }
-  return { admission };
+  if (!triesFirst(ctx, probe)) return { admission };
+  const trial = await enterTrial(deps, endpoint, effectOf(effects, "send")!.timeoutMs, ctx);
+  if ("refused" in trial) {
+    await admission.release(ctx.now, false);
+    return { closed: trial.refused };
+  }
+  return { admission: both(admission, trial.admission) };
 }
+
+const both = (a: Admission, b: Admission): Admission => ({
+  release: async (done, sent) => {
+    await Promise.all([a.release(done, sent), b.release(done, sent)]);
+  },
+});
 
 /** Half-open: one task (in any process) claims the probe; the claim re-arms the breaker. */
 async function wonProbe(deps: Deps, endpoint: EndpointRecord, now: Date): Promise<boolean> {

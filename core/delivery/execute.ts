@@ -56,6 +56,8 @@ export interface Processed {
   written?: boolean;
   /** Ordered lane: not processed, behind its group's held head; back on the queue at once (ordered.ts). */
   behind?: boolean;
+  /** Its re-send is made already (`resendNow`): the batch only acknowledges it. */
+  resent?: boolean;
 }
 
 const QUEUES = { fast: "delivery", slow: "deliverySlow", ordered: "deliveryOrdered" } as const;
@@ -164,8 +166,9 @@ async function queueWork(deps: Deps, processed: Processed[], lane: Lane): Promis
     if (!action) continue;
     if (action.kind === "dead_letter") letters.push(letterOf(p, action.reason, action.attempts));
     else if (action.kind === "retry_visibility") hold.push({ ...handle(p), seconds: action.seconds });
-    else if (action.kind === "resend") resend(p, action);
-    else if (action.kind === "schedule")
+    else if (action.kind === "resend") {
+      if (!p.resent) resend(p, action);
+    } else if (action.kind === "schedule")
       schedules.push(
         scheduleRetry(deps, p, action).then((scheduled) => scheduled || resend(p, action.orWait)),
       );
@@ -213,6 +216,19 @@ function holdSeconds(deps: Deps, action: Resend): number {
   }
   const left = Math.ceil((Date.parse(action.task.due_at) - deps.now().getTime()) / 1000);
   return Math.min(SQS_MAX_VISIBILITY_SECONDS, Math.max(1, left));
+}
+
+/**
+ * A task turned away by its endpoint's trial (policy/trial.ts) is re-sent at once, not with its
+ * batch: the batch may be held by the very request it was turned away for. Not sent (refused,
+ * an error): the batch re-sends it, or holds it, as any other.
+ */
+export async function resendNow(deps: Deps, p: Processed): Promise<Processed> {
+  const action = queueEffect(p.effects);
+  if (action?.kind !== "resend") return p;
+  const one = { id: p.record.messageId, body: resentBody(action), delaySeconds: action.delaySeconds };
+  const report = await deps.taskQueue.send(queueOf(action.lane), [one]).catch(() => undefined);
+  return report?.sent.length === 1 ? { ...p, resent: true } : p;
 }
 
 /** Re-sends to a lane's queue; a task SQS refused is held on its message instead (a short wait). */

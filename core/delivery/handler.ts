@@ -23,7 +23,7 @@ import {
   taskId,
 } from "../model/index.js";
 import { type AttemptResult, attemptDelivery } from "./attempt.js";
-import { entryOf, finishBatch, type Processed } from "./execute.js";
+import { entryOf, finishBatch, type Processed, resendNow } from "./execute.js";
 import { executeNow, passGates, resumeBeforePark } from "./execute-now.js";
 import { earlyWrites } from "./log-writes.js";
 import { type DeliveryOutcome, publishDeliveryMetrics } from "./metrics.js";
@@ -32,6 +32,7 @@ import { withBody } from "./pointer.js";
 import type { DecideContext } from "./policy/decide.js";
 import { type Effect, effectOf, type Lane, queueEffect, type Task } from "./policy/effects.js";
 import { decideInLane as decide } from "./policy/ordered.js";
+import { noteAnswer } from "./trial.js";
 
 export interface DeliveryHandlerOptions {
   /** Which lane this handler serves (default: the shared one). */
@@ -116,6 +117,7 @@ async function processRecord(deps: Deps, record: SQSRecord, opts: Options): Prom
     effects: decide(task, endpoint, null, { ...ctx, gate }),
   });
   const gates = await passGates(deps, before, endpoint!, ctx);
+  if ("closed" in gates && TURNED_AWAY.has(gates.closed)) return resendNow(deps, gated(gates.closed));
   if ("closed" in gates) return gated(gates.closed);
   const { admission } = gates;
   // A pointer's body is read back only for the request (pointer.ts): a task parked, deferred
@@ -130,9 +132,10 @@ async function processRecord(deps: Deps, record: SQSRecord, opts: Options): Prom
     });
     return gated(full.gone);
   }
-  const result = await attemptDelivery(deps, endpoint!, full, ctx.attempt, send.timeoutMs).finally(() =>
-    admission.release(deps.now(), true),
-  );
+  // Noted before the slots are freed: a poller that takes the freed trial slot finds the endpoint proven.
+  const result = await attemptDelivery(deps, endpoint!, full, ctx.attempt, send.timeoutMs)
+    .then((r) => noteAnswer(deps, endpoint!, r, deps.now()))
+    .finally(() => admission.release(deps.now(), true));
   const after = decide(full, endpoint, result.outcome, ctx);
   await executeNow(deps, after, endpoint!, ctx.now);
   logOutcome(full, ctx.attempt, result, after);
@@ -161,6 +164,9 @@ async function decideBefore(
   const tried: DecideContext = { ...ctx, queuedAt: undefined };
   return { effects: decide(task, endpoint, null, tried), ctx: tried };
 }
+
+/** The trial gate's refusals (policy/trial.ts): re-sent at once, not held with a batch their endpoint may hold. */
+const TURNED_AWAY = new Set<DecideContext["gate"]>(["unproven", "slow-answers"]);
 
 /** The ids every log line of a task's processing carries (core/log). */
 function taskLogContext(task: Task): LogContext {
@@ -260,6 +266,7 @@ function outcomeOf(p: Processed): DeliveryOutcome {
   if (action.kind === "dead_letter") return { kind: "dead-lettered", latencyMs };
   if (action.kind === "resend" && action.why === "park") return { kind: "parked" };
   if (action.kind === "resend" && action.why === "rate") return { kind: "rate-limited" };
+  if (action.kind === "resend" && action.why === "unproven") return { kind: "deferred-unproven" };
   if (action.kind === "resend" && action.why === "wait") return { kind: "waiting" };
   if (action.kind === "resend" && action.why === "slow") return { kind: "moved-to-slow-lane", latencyMs };
   if (!p.result && effectOf(p.effects, "record_delivery")?.update.status === "skipped")

@@ -19,6 +19,7 @@ export interface DeliveryOutcome {
     | "abandoned"
     | "parked"
     | "rate-limited"
+    | "deferred-unproven"
     | "waiting"
     | "moved-to-slow-lane"
     | "fail";
@@ -33,6 +34,8 @@ const names: Record<DeliveryOutcome["kind"], string> = {
   abandoned: "DeliveryAbandoned",
   parked: "DeliveryParked",
   "rate-limited": "DeliveryRateLimited",
+  /** An unproven endpoint's task while its trial requests were in flight (policy/trial.ts): back on the queue, no request. */
+  "deferred-unproven": "DeliveryDeferredUnproven",
   /** A retry that came back before it was due (its schedule refused): back on the queue, no request. */
   waiting: "DeliveryWaiting",
   "moved-to-slow-lane": "DeliveryMovedToSlowLane",

@@ -24,6 +24,7 @@ const config: DecideContext["config"] = {
     windowMinRequests: 20,
     breakerFailureRate: 0.8,
     slowFraction: 0.5,
+    trialInFlight: 2,
     parkAfterQueuedSeconds: 604_800,
   },
 };
@@ -259,6 +260,29 @@ describe("a send's gates (what the handler learnt acting on a send)", () => {
       task: { attempt_base: 2, deferrals: 1 },
     });
     expect(recordsOf(d)).toEqual({});
+  });
+
+  it("an unproven endpoint's trial slots all in flight: the task goes round the queue, at once the first time", () => {
+    const first = decide(task, endpoint(), null, ctx({ attempt: 2, gate: "unproven" }));
+    expect(verdict(first)).toMatchObject({
+      kind: "resend",
+      lane: "fast",
+      why: "unproven",
+      delaySeconds: 0,
+      task: { attempt_base: 1, deferrals: 1 },
+    });
+    expect(recordsOf(first)).toEqual({});
+    // Deferred again (its trial still unanswered): a second at least, as a rate-limited task.
+    const again = decide({ ...task, deferrals: 1 }, endpoint(), null, ctx({ gate: "unproven" }));
+    expect(verdict(again)).toMatchObject({ kind: "resend", lane: "fast", why: "unproven", delaySeconds: 1 });
+  });
+
+  it("an unproven endpoint whose last answer here was slow: the task goes to the slow lane, the endpoint is not moved", () => {
+    const d = decide(task, endpoint(), null, ctx({ attempt: 2, gate: "slow-answers" }));
+    expect(verdict(d)).toMatchObject({ kind: "resend", lane: "slow", why: "slow", delaySeconds: 0 });
+    expect(verdict(d)).toMatchObject({ task: { attempt_base: 1 } });
+    expect(recordsOf(d)).toEqual({});
+    expect(d.some((e) => e.kind === "move_slow_lane")).toBe(false);
   });
 
   it("a lost half-open probe parks the task until the breaker may half-open again", () => {

@@ -30,6 +30,8 @@ export type Reply =
       retryAfter?: string;
       /** Wait this long before answering. */
       delayMs?: number;
+      /** Answer once this settles (a hold the test releases; no timer). */
+      after?: Promise<unknown>;
     }
   /** Answer a 3xx pointing elsewhere. */
   | { redirect: string; status?: 301 | 302 | 303 | 307 | 308 }
@@ -101,7 +103,8 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
         if (reply.retryAfter !== undefined) headers["retry-after"] = reply.retryAfter;
         res.writeHead(reply.status, headers).end(reply.body ?? "");
       };
-      if (reply.delayMs) setTimeout(answer, reply.delayMs);
+      if (reply.after) void reply.after.then(answer);
+      else if (reply.delayMs) setTimeout(answer, reply.delayMs);
       else answer();
     });
   });

@@ -36,6 +36,7 @@ import { nextStep } from "./next-step.js";
 import { parkIfQueuedTooLong } from "./queue-age.js";
 import { deferSeconds } from "./rate-limit.js";
 import { stopOf } from "./stop.js";
+import { type refused, trialDeferSeconds } from "./trial.js";
 
 export interface DecideContext {
   now: Date;
@@ -55,9 +56,10 @@ export interface DecideContext {
   /**
    * Before a request, what the handler learnt when it acted on a `send`: the endpoint's rate
    * window was full (the task is deferred), another task won the half-open probe (parked), or
-   * the event's payload is gone (pointer.ts `withBody`: the delivery ends so, no request).
+   * the event's payload is gone (pointer.ts `withBody`: the delivery ends so, no request), or
+   * the unproven endpoint's trial is taken (policy/trial.ts `refused`).
    */
-  gate?: "rate-limited" | "probe-lost" | Exclude<PayloadState, "available">;
+  gate?: "rate-limited" | "probe-lost" | Exclude<PayloadState, "available"> | ReturnType<typeof refused>;
 }
 
 export type Outcome = Pick<SendOutcome, "ok" | "status" | "failure" | "error" | "retryAfterSeconds">;
@@ -97,13 +99,15 @@ function beforeRequest(task: Task, endpoint: EndpointRecord, ctx: DecideContext)
   }
   const breaker = breakerState(endpoint, ctx.now);
   if (breaker === "open") return park(task, endpoint.breaker_open_until!, made, ctx);
-  if (ctx.lane === "fast" && ctx.slowLane && isSlow(endpoint, ctx.now)) {
+  // Marked slow, or its last answer here was slow and its trial is taken (policy/trial.ts).
+  if ((ctx.lane === "fast" && ctx.slowLane && isSlow(endpoint, ctx.now)) || ctx.gate === "slow-answers") {
     return [resend(task, made, { lane: "slow", delaySeconds: 0, why: "slow" })];
   }
   if (ctx.gate === "expired" || ctx.gate === "erased") {
     return ended(closed(ctx.gate, made, PAYLOAD_GONE[ctx.gate]));
   }
   if (ctx.gate === "rate-limited") return deferred(task, ctx);
+  if (ctx.gate === "unproven") return deferred(task, ctx, "unproven");
   if (ctx.gate === "probe-lost") {
     return park(task, openUntil(ctx.now, ctx.config.isolation, endpoint).toISOString(), made, ctx);
   }
@@ -247,10 +251,12 @@ function park(task: Task, until: string, made: number, ctx: DecideContext): Effe
   return [resend(task, made, { lane: "fast", delaySeconds, why: "park" })];
 }
 
-/** The task back on its lane's queue for a later window: not an attempt, no record written. */
-export function deferred(task: Task, ctx: Pick<DecideContext, "attempt" | "lane" | "random">): Effect[] {
+/** Back on its lane's queue for the rate limit's next window or the trial's end: not an attempt, no record. */
+export function deferred(task: Task, ctx: Ctx, why: "rate" | "unproven" = "rate"): Effect[] {
   const deferrals = (task.deferrals ?? 0) + 1;
   const next: Task = { ...task, attempt_base: ctx.attempt - 1, deferrals };
-  const delaySeconds = deferSeconds(deferrals - 1, ctx.random);
-  return [{ kind: "resend", lane: ctx.lane, delaySeconds, task: next, why: "rate" }];
+  const delaySeconds = (why === "rate" ? deferSeconds : trialDeferSeconds)(deferrals - 1, ctx.random);
+  return [{ kind: "resend", lane: ctx.lane, delaySeconds, task: next, why }];
 }
+
+type Ctx = Pick<DecideContext, "attempt" | "lane" | "random">;

@@ -29,7 +29,7 @@ export interface Resend {
   lane: Lane;
   delaySeconds: number;
   task: Task;
-  why: "retry" | "park" | "slow" | "rate" | "wait";
+  why: "retry" | "park" | "slow" | "rate" | "wait" | "unproven";
 }
 
 /** What happens to the task's message: one per task. */

@@ -1,0 +1,75 @@
+/**
+ * The trial gate (docs/delivery.md, "Unproven endpoints"; issue #25, isolation under a burst):
+ * pure rules, the clock passed in. A batch of the shared lane lasts as long as its slowest
+ * request, and nothing marks an endpoint slow before one of its requests has run into the
+ * budget. A burst to a new endpoint that hangs (or answers just under the budget) would put
+ * one of its tasks in every concurrent batch, and every poller of the shared lane would wait
+ * out the budget at once. So an endpoint this process has no recent fast answer from is
+ * *unproven*: in the shared lane it gets at most `trialInFlight` requests at a time (across
+ * every process); its other tasks make no request and stay off the batch:
+ *
+ * - while nothing is known, they are deferred on the lane's queue (`trialDeferSeconds`: at
+ *   once the first time, so a healthy endpoint's first answer, milliseconds away, costs its
+ *   other tasks one trip round the queue; then 1 s and more, as the rate limit's deferrals);
+ * - when this process's last answer from it was slow, they go to the slow lane (the endpoint
+ *   itself is moved only by the rules that judge more than one answer, policy/window.ts).
+ */
+import type { Config } from "../../config/index.js";
+import type { SendOutcome } from "../../model/index.js";
+import { deferSeconds } from "./rate-limit.js";
+
+type Settings = Pick<Config["isolation"], "fastLaneBudgetMs" | "slowFraction" | "windowSeconds">;
+
+/** This process's last answer from an endpoint (in the shared lane or the slow one). */
+export interface LastAnswer {
+  /** When it came (epoch ms). */
+  atMs: number;
+  /** Whether it came within `slowFraction` of the budget (a timeout never does). */
+  fast: boolean;
+}
+
+/** Whether the gate applies: the shared lane with a slow lane to spare it, not the half-open probe (one request already). */
+export function triesFirst(ctx: { lane: string; slowLane: boolean }, probe: boolean): boolean {
+  return ctx.lane === "fast" && ctx.slowLane && !probe;
+}
+
+/** What an outcome tells of the endpoint's speed: a timeout, or an answer slower than the latency rule's bound, is slow. */
+export function answerOf(
+  outcome: Pick<SendOutcome, "failure" | "latencyMs">,
+  atMs: number,
+  s: Settings,
+): LastAnswer {
+  const fast =
+    outcome.failure?.kind !== "timeout" && outcome.latencyMs <= s.slowFraction * s.fastLaneBudgetMs;
+  return { atMs, fast };
+}
+
+/**
+ * Proven: this process's last answer was fast and within the window, or (no answer seen here)
+ * the endpoint's record shows a delivery within the window and the refresh of `last_delivery_at`
+ * (another process's, health.ts: at most once a minute), so a burst to an endpoint that others
+ * deliver to is not held until every process has seen it answer.
+ */
+export function proven(
+  last: LastAnswer | undefined,
+  lastDeliveryAt: string | null,
+  nowMs: number,
+  s: Settings,
+): boolean {
+  const windowMs = s.windowSeconds * 1000;
+  if (last) return last.fast && last.atMs > nowMs - windowMs;
+  return lastDeliveryAt !== null && Date.parse(lastDeliveryAt) > nowMs - windowMs - LAST_DELIVERY_REFRESH_MS;
+}
+
+/** How stale another process lets `last_delivery_at` get (health.ts LAST_DELIVERY_REFRESH_MS). */
+const LAST_DELIVERY_REFRESH_MS = 60_000;
+
+/** What a task refused by the gate does: waits round the queue, or (the last answer slow) goes to the slow lane. */
+export function refused(last: LastAnswer | undefined): "unproven" | "slow-answers" {
+  return last && !last.fast ? "slow-answers" : "unproven";
+}
+
+/** How long a task the gate refused waits on the queue: at once the first time, then as a rate-limited one. */
+export function trialDeferSeconds(deferrals: number, random: () => number): number {
+  return deferrals === 0 ? 0 : deferSeconds(deferrals - 1, random);
+}

@@ -1,0 +1,81 @@
+/**
+ * The trial gate's I/O (the rules: policy/trial.ts). Per process, in memory: the last answer
+ * each endpoint gave here, noted as soon as its request ends (not with the batch: the other
+ * pollers of this process must see a healthy endpoint's first answer at once). Across
+ * processes: the endpoint's `trialInFlight` trial slots, leased like its rate-limit slots
+ * (core/store/rate-limit.ts, under the endpoint's id + `#trial`), so a burst spread over many
+ * consumer instances still holds at most that many batches on the unproven endpoint.
+ */
+import type { Uses } from "../deps.js";
+import { type Lru, lru } from "../lib/index.js";
+import { logger } from "../log/index.js";
+import type { EndpointRecord, SendOutcome } from "../model/index.js";
+import { answerOf, type LastAnswer, proven, refused } from "./policy/trial.js";
+import type { Admission } from "./rate-limit.js";
+
+type TrialDeps = Uses<"rateLimitStore" | "config">;
+
+// Per root (one per process on AWS): bounded like the process's other caches (core/lib/lru.ts);
+// an endpoint forgotten is unproven again, which costs it one trial.
+const answers = new WeakMap<TrialDeps, Lru<LastAnswer>>();
+const MEMO_ENDPOINTS = 10_000;
+
+function memoOf(deps: TrialDeps): Lru<LastAnswer> {
+  let memo = answers.get(deps);
+  if (!memo) {
+    memo = lru<LastAnswer>({ maxEntries: MEMO_ENDPOINTS, maxWeight: MEMO_ENDPOINTS });
+    answers.set(deps, memo);
+  }
+  return memo;
+}
+
+const keyOf = (e: Pick<EndpointRecord, "org_id" | "id">) => `${e.org_id}/${e.id}`;
+
+/** Notes what a request's outcome tells of the endpoint's speed (every request, either lane); returns the result. */
+export function noteAnswer<R extends { outcome: SendOutcome }>(
+  deps: TrialDeps,
+  endpoint: EndpointRecord,
+  result: R,
+  at: Date,
+): R {
+  memoOf(deps).set(keyOf(endpoint), answerOf(result.outcome, at.getTime(), deps.config.isolation), 1);
+  return result;
+}
+
+/** A lease a trial slot outlasts its request by (as the rate limit's: a crashed sender's request is over by then). */
+const LEASE_MARGIN_MS = 5_000;
+
+/**
+ * Passes a proven endpoint (no write), or leases one of its trial slots until the request's
+ * timeout has passed; refused: what the task does instead (policy/trial.ts `refused`).
+ */
+export async function enterTrial(
+  deps: TrialDeps,
+  endpoint: EndpointRecord,
+  timeoutMs: number,
+  ctx: { now: Date; random: () => number },
+): Promise<{ admission: Admission } | { refused: ReturnType<typeof refused> }> {
+  const at = ctx.now.getTime();
+  const last = memoOf(deps).get(keyOf(endpoint));
+  if (proven(last, endpoint.last_delivery_at, at, deps.config.isolation)) {
+    return { admission: { release: async () => {} } };
+  }
+  const ids = { org: endpoint.org_id, endpointId: `${endpoint.id}#trial` };
+  const taken = await deps.rateLimitStore.take({
+    ...ids,
+    limit: deps.config.isolation.trialInFlight,
+    now: at,
+    until: at + timeoutMs + LEASE_MARGIN_MS,
+    random: ctx.random,
+  });
+  if ("freeAt" in taken) return { refused: refused(last) };
+  return {
+    admission: {
+      // Free at once when the request is over; a release that fails leaves the slot leased until its lease ends.
+      release: (done) =>
+        deps.rateLimitStore
+          .release({ ...ids, taken, freeAt: done.getTime() })
+          .catch((err: unknown) => logger.warn("trial slot not released", { ...ids, error: String(err) })),
+    },
+  };
+}

@@ -1,0 +1,77 @@
+/**
+ * The trial gate on the real delivery path (fauxqs, DynamoDB Local, receivers on 127.0.0.1;
+ * docs/delivery.md, "Unproven endpoints"): a burst to a new endpoint that does not answer
+ * holds at most `trialInFlight` (2) of the shared lane's batches, so another tenant's burst,
+ * interleaved with it in the same batches, is delivered while it hangs. Without the gate every
+ * poller's batch holds one of the hanging endpoint's requests and the other tenant's later
+ * tasks wait for them (the held-out shape of issue #25). Counts and order only: the hanging
+ * endpoint's requests are held until the test releases them, not for a time.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { EndpointRecord } from "../../core/model/endpoint.js";
+import type { DeliveryTask } from "../../core/model/task.js";
+import { enqueue, taskFor, waitForDelivery } from "../support/deliveries.js";
+import { type DeliveryPollers, startDelivery } from "../support/delivery.js";
+import { putEndpoint } from "../support/endpoints.js";
+import { type Receiver, startReceiver } from "../support/receiver.js";
+import { createTestStack, type TestStack } from "../support/stack.js";
+
+let stack: TestStack;
+let pollers: DeliveryPollers;
+const receivers: Receiver[] = [];
+
+beforeAll(async () => {
+  // The test stack's budget (60 s) cuts nothing while b's requests are held; 4 pollers, more
+  // than the trial's 2 slots, each taking batches of 10.
+  stack = await createTestStack({ RETRY_SCHEDULE: "1", ENDPOINT_CACHE_SECONDS: "0" });
+  pollers = startDelivery(stack, { concurrency: 4 });
+});
+
+afterAll(async () => {
+  await pollers?.stop();
+  await Promise.all(receivers.map((r) => r.close()));
+});
+
+const ids = (r: Receiver) => r.requests.map((q) => String(q.headers["webhook-id"]));
+
+describe("trial gate", () => {
+  it("a new endpoint that does not answer holds at most its trial's requests; another tenant's interleaved burst is delivered meanwhile, once each", async () => {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const a = await startReceiver();
+    const b = await startReceiver({ fallback: { status: 200, after: held } });
+    receivers.push(a, b);
+    // Two tenants (putEndpoint: a fresh organization each).
+    const epA = await putEndpoint(stack.deps, { url: a.url });
+    const epB: EndpointRecord = await putEndpoint(stack.deps, { url: b.url, timeout_ms: 90_000 });
+    // b, a, b, a …: 8 batches of 10 for 4 pollers, each batch with 5 of b's tasks.
+    const tasksA: DeliveryTask[] = [];
+    const tasksB: DeliveryTask[] = [];
+    for (let i = 0; i < 40; i++) {
+      tasksB.push(taskFor(epB, { i }));
+      tasksA.push(taskFor(epA, { i }));
+    }
+    const order = tasksB.flatMap((t, i) => [t, tasksA[i]!]);
+    for (let i = 0; i < order.length; i += 10) await enqueue(stack.deps, ...order.slice(i, i + 10));
+
+    // Received: a task's delivery record is written when its batch ends (or the budget's early
+    // write), and two batches are held by b's trial.
+    await a.waitForRequests(40, 45_000);
+    // All of a's 40, each once, while b's first requests were still unanswered: no more of b's
+    // reached its receiver than the trial lets through.
+    expect(new Set(ids(a)).size).toBe(40);
+    expect(a.requests).toHaveLength(40);
+    expect(b.requests.length).toBeGreaterThan(0);
+    expect(b.requests.length).toBeLessThanOrEqual(stack.config.isolation.trialInFlight);
+    expect(b.requests.every((q) => !q.connectionClosed)).toBe(true);
+
+    // Released: b's tasks, deferred meanwhile without a request, are all delivered, once each,
+    // and every delivery is recorded.
+    release();
+    for (const t of [...tasksA, ...tasksB]) await waitForDelivery(stack.deps, t, "succeeded");
+    expect(new Set(ids(b)).size).toBe(40);
+    expect(b.requests).toHaveLength(40);
+  }, 300_000);
+});

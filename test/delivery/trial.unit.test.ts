@@ -1,0 +1,56 @@
+/**
+ * The trial gate's rules (core/delivery/policy/trial.ts): which endpoint is proven, what an
+ * outcome says of its speed, where a refused task goes, how long it waits.
+ */
+import { describe, expect, it } from "vitest";
+import {
+  answerOf,
+  proven,
+  refused,
+  trialDeferSeconds,
+  triesFirst,
+} from "../../core/delivery/policy/trial.js";
+
+const s = { fastLaneBudgetMs: 2000, slowFraction: 0.5, windowSeconds: 60 };
+const now = Date.parse("2026-01-01T12:00:00Z");
+
+describe("the trial gate", () => {
+  it("applies in the shared lane with a slow lane only, and not to the half-open probe", () => {
+    expect(triesFirst({ lane: "fast", slowLane: true }, false)).toBe(true);
+    expect(triesFirst({ lane: "fast", slowLane: true }, true)).toBe(false);
+    expect(triesFirst({ lane: "fast", slowLane: false }, false)).toBe(false);
+    expect(triesFirst({ lane: "slow", slowLane: true }, false)).toBe(false);
+    expect(triesFirst({ lane: "ordered", slowLane: false }, false)).toBe(false);
+  });
+
+  it("an answer within half the budget is fast, whatever its status; a slower one or a timeout is not", () => {
+    expect(answerOf({ failure: null, latencyMs: 1000 }, now, s)).toEqual({ atMs: now, fast: true });
+    expect(answerOf({ failure: { kind: "status", status: 500 }, latencyMs: 5 }, now, s).fast).toBe(true);
+    expect(answerOf({ failure: null, latencyMs: 1900 }, now, s).fast).toBe(false);
+    expect(answerOf({ failure: { kind: "timeout", afterMs: 30 }, latencyMs: 30 }, now, s).fast).toBe(false);
+  });
+
+  it("proven: this process's last answer fast and within the window; else a recent delivery on the record", () => {
+    expect(proven(undefined, null, now, s)).toBe(false);
+    expect(proven({ atMs: now - 1000, fast: true }, null, now, s)).toBe(true);
+    expect(proven({ atMs: now - 61_000, fast: true }, null, now, s)).toBe(false);
+    // Its own slow answer outweighs another process's delivery.
+    expect(proven({ atMs: now - 1000, fast: false }, new Date(now).toISOString(), now, s)).toBe(false);
+    // Another process delivered within the window plus its refresh period (a minute).
+    expect(proven(undefined, new Date(now - 100_000).toISOString(), now, s)).toBe(true);
+    expect(proven(undefined, new Date(now - 130_000).toISOString(), now, s)).toBe(false);
+  });
+
+  it("a refused task waits round the queue, or goes to the slow lane when the last answer here was slow", () => {
+    expect(refused(undefined)).toBe("unproven");
+    expect(refused({ atMs: now, fast: true })).toBe("unproven");
+    expect(refused({ atMs: now, fast: false })).toBe("slow-answers");
+  });
+
+  it("waits at once the first time, then a second or more, the spread doubling (as the rate limit's)", () => {
+    expect(trialDeferSeconds(0, () => 0.99)).toBe(0);
+    expect(trialDeferSeconds(1, () => 0.99)).toBe(1);
+    expect(trialDeferSeconds(2, () => 0.99)).toBe(2);
+    expect(trialDeferSeconds(3, () => 0.99)).toBe(4);
+  });
+});
