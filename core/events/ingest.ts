@@ -130,7 +130,7 @@ export async function claimEvent(deps: ClaimDeps, input: unknown, opts: IngestOp
   // The ingest's span (docs/tracing.md "Spans"): stored once, its targets chosen.
   return inSpan(
     deps,
-    ingestSpan(m, now),
+    ingestSpan(m, now, parseTraceparent(opts.traceparent) === undefined),
     () => storeClaim(deps, ev, m, now, opts),
     (c) => ({ annotations: { created: c.created, targets: c.created ? c.m.targets.length : 0 } }),
   );
@@ -138,13 +138,17 @@ export async function claimEvent(deps: ClaimDeps, input: unknown, opts: IngestOp
 
 type ClaimDeps = Uses<"config" | "endpoints" | "eventTypes" | "fanoutStore" | "tracer"> & FilterCountDeps;
 
-/** A child span of the producer's, annotated for search. */
-function ingestSpan(m: StoredMessage, startedAt: Date): SpanStart {
+/**
+ * A child span of the producer's, annotated for search. When ingest started the trace, the
+ * stored `traceparent`'s span is no producer's: the ingest span is that span, the trace's root,
+ * and the attempts (its children) hang under it.
+ */
+function ingestSpan(m: StoredMessage, startedAt: Date, startedHere: boolean): SpanStart {
   const parent = parseTraceparent(m.traceparent)!;
   return {
     name: "hookrelay.ingest",
-    span: childSpan(parent),
-    parentId: parent.spanId,
+    span: startedHere ? parent : childSpan(parent),
+    ...(startedHere ? {} : { parentId: parent.spanId }),
     startedAt,
     annotations: { trace_id: parent.traceId, org_id: m.org_id, msg_id: m.id, event_type: m.type },
   };

@@ -46,13 +46,13 @@ export function spanSent(trace: TraceContext, percent: number, now: Date): boole
   return age <= MAX_TRACE_AGE_S && age >= -CLOCK_SKEW_S;
 }
 
-/** The segment document of a closed span: a child of the producer's span, annotated for search. */
+/** The segment document of a closed span: a child of its parent span (none: a root), annotated for search. */
 export function segmentDocument(start: SpanStart, end: SpanEnd): Record<string, unknown> {
   return {
     name: start.name,
     id: start.span.spanId,
     trace_id: xrayTraceId(start.span.traceId),
-    parent_id: start.parentId,
+    ...(start.parentId !== undefined ? { parent_id: start.parentId } : {}),
     start_time: start.startedAt.getTime() / 1000,
     end_time: end.endedAt.getTime() / 1000,
     annotations: { ...start.annotations, ...end.annotations },

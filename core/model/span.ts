@@ -13,8 +13,11 @@ export interface SpanStart {
   name: "hookrelay.delivery.attempt" | "hookrelay.ingest";
   /** The span's own context: the event's trace id and flags, this span's id. */
   span: TraceContext;
-  /** The span it is a child of: the producer's span (the event's stored `traceparent`). */
-  parentId: string;
+  /**
+   * The span it is a child of: the producer's (the event's stored `traceparent`), or the ingest
+   * span for an attempt of a trace ingest started; none for that ingest span, the trace's root.
+   */
+  parentId?: string;
   startedAt: Date;
   annotations: SpanAnnotations;
 }

@@ -116,6 +116,30 @@ describe("spans of an event's trace", () => {
     expect(ingests.every((i) => i.parentId === PRODUCER_SPAN && i.span.traceId === TRACE)).toBe(true);
   });
 
+  it("a trace ingest starts (no traceparent, or an invalid one) has the ingest span as its root, the attempts under it", async () => {
+    const s = tracedStack(0);
+    const org = await s.org();
+    await org.request("POST", "/v1/webhook-endpoints", { url: "https://example.test/hook" });
+    const given: Record<string, string>[] = [
+      {},
+      { traceparent: `00-${TRACE.toUpperCase()}-${PRODUCER_SPAN}-01` },
+    ];
+    for (const headers of given)
+      expect(
+        (await org.request("POST", "/v1/events", { type: "voice.call.ended", data: {} }, headers)).status,
+      ).toBe(202);
+    await s.drain();
+    const ingests = s.tracer.spans.filter((x) => x.name === "hookrelay.ingest");
+    const attempts = s.tracer.spans.filter((x) => x.name === "hookrelay.delivery.attempt");
+    expect(ingests).toHaveLength(2);
+    for (const ingest of ingests) {
+      expect(ingest.parentId).toBeUndefined();
+      expect(ingest.span.traceId).not.toBe(TRACE);
+      const attempt = attempts.find((a) => a.annotations.msg_id === ingest.annotations.msg_id);
+      expect(attempt).toMatchObject({ parentId: ingest.span.spanId, span: { traceId: ingest.span.traceId } });
+    }
+  });
+
   it("locally (no X-Ray daemon) the port does nothing", () => {
     expect(createMemoryContext().deps.tracer).toBe(noopTracer);
     expect(tracerFor({ samplePercent: 100, now: () => new Date() })).toBe(noopTracer);

@@ -6,7 +6,13 @@
 import { createSocket } from "node:dgram";
 import type { AddressInfo } from "node:net";
 import { afterAll, describe, expect, it } from "vitest";
-import { daemonUdpAddress, spanSent, xrayTraceId, xrayTracer } from "../../core/log/xray-tracer.js";
+import {
+  daemonUdpAddress,
+  segmentDocument,
+  spanSent,
+  xrayTraceId,
+  xrayTracer,
+} from "../../core/log/xray-tracer.js";
 import { startTrace } from "../../core/model/index.js";
 import { waitFor } from "../support/wait.js";
 
@@ -64,6 +70,15 @@ describe("the X-Ray tracer", () => {
       error: true,
       cause: { exceptions: [{ message: "HTTP 503" }] },
     });
+  });
+
+  it("a root span (the ingest of a trace hookrelay started) has no parent_id", () => {
+    expect(
+      segmentDocument(
+        { name: "hookrelay.ingest", span: inSample, startedAt: now, annotations: {} },
+        { endedAt: now },
+      ),
+    ).not.toHaveProperty("parent_id");
   });
 
   it("sends nothing for a trace outside the sample", async () => {
