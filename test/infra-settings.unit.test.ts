@@ -10,6 +10,7 @@
 import { describe, expect, it } from "vitest";
 import {
   ACCOUNT_CONCURRENCY_FOR_TARGET,
+  API_REQUEST_SECONDS,
   batchSeconds,
   CREATE_SCHEDULE_PER_SECOND,
   concurrencyLimits,
@@ -912,6 +913,12 @@ describe("concurrency sized for the target traffic (core/config/capacity.ts)", (
     // AWS keeps 100 of the account's concurrency unreserved; the scheduled function runs there.
     expect(total + 100).toBeLessThanOrEqual(ACCOUNT_CONCURRENCY_FOR_TARGET);
     expect(concurrency.apiReserved).toBeGreaterThan(0);
+  });
+
+  it("the API's reservation carries the target's events published over HTTP, one a request, with the headroom", () => {
+    const carries = concurrency.apiReserved / API_REQUEST_SECONDS;
+    expect(carries).toBeGreaterThanOrEqual(target.eventsPerSecond * target.headroom);
+    expect(concurrency.apiReserved).toBe(450);
   });
 
   it("deploy-time variables replace the defaults; values AWS would refuse fail the deploy", () => {

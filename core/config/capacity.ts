@@ -68,14 +68,21 @@ export function concurrencyFor(
   return Math.min(MAX_CONCURRENCY_BOUNDS.max, Math.max(MAX_CONCURRENCY_BOUNDS.min, need));
 }
 
+/** One API request's time at AWS latencies: a publish is one conditional PutItem and one SendMessage. */
+export const API_REQUEST_SECONDS = 0.03;
+
 /**
  * The API's reserved concurrency: its share of the account's pool, which no queue consumer
  * can take (consumers scale up by ~300 invocations a minute until their `maximumConcurrency`
- * or the account limit). 100 concurrent requests of ~30 ms carry ~3,000 requests/s. AWS keeps
- * 100 of the account's concurrency unreserved, so an account below 200 (new accounts may start
- * lower) deploys with `API_RESERVED_CONCURRENCY=0` (no reservation).
+ * or the account limit). Sized like a mapping, for the target's events published over HTTP one
+ * a request: 10,000/s × 30 ms × 1.5 = 450, which carries 15,000 requests/s (the `api-publish`
+ * scenario: 100 carried ~3,500 of 10,000 publishes/s, docs/scale.md). AWS keeps 100 of the
+ * account's concurrency unreserved, so an account below 550 (new accounts start lower) deploys
+ * with a smaller `API_RESERVED_CONCURRENCY`, or 0 (no reservation).
  */
-export const API_RESERVED_CONCURRENCY = 100;
+export const API_RESERVED_CONCURRENCY = Math.ceil(
+  target.eventsPerSecond * API_REQUEST_SECONDS * target.headroom,
+);
 
 /**
  * The account's concurrency the defaults need: every mapping at its maximum, the API's

@@ -12,16 +12,17 @@
  *   most that many requests at once; beyond it the invoke is throttled (429 from Lambda, which
  *   API Gateway returns to the caller as 503/500); the API's reservation is
  *   API_RESERVED_CONCURRENCY (core/config/capacity.ts).
- * A request holds one unit of concurrency for `requestMs` (30 ms: the API's publish path, one
- * conditional PutItem and one SendMessage). Cohorts: a simulated request standing for k real
+ * A request holds one unit of concurrency for `requestMs` (API_REQUEST_SECONDS, 30 ms: the API's
+ * publish path, one conditional PutItem and one SendMessage). Cohorts: a simulated request standing for k real
  * ones takes k tokens and k x requestMs of unit-time (a fluid model, like sim/aws/lambda.ts).
  */
+import { API_REQUEST_SECONDS } from "../../core/config/capacity.js";
 import type { Engine } from "../engine.js";
 import type { Meter } from "./meter.js";
 
 export const API_GATEWAY_RPS = 10_000;
 export const API_GATEWAY_BURST = 5_000;
-const REQUEST_MS = 30;
+const REQUEST_MS = API_REQUEST_SECONDS * 1000;
 
 export class ApiGatewayModel {
   private tokens = API_GATEWAY_BURST;
