@@ -1,35 +1,16 @@
 import { configDefaults, defineConfig } from "vitest/config";
 
 /**
- * Three projects (docs/testing.md says which to run when):
+ * Three projects (docs/testing.md says which to run when), each a name rule, no list kept here:
  * - unit: pure tests (`*.unit.test.ts`), no emulator, runs in seconds (`npm run test:unit`);
- * - slow: load, in-flight limits, crashes, real browsers, `npm start` child processes, API fuzzing,
- *   the simulation's runs (child processes, minutes of CPU);
- * - integration: everything else, on DynamoDB Local and fauxqs. A new test file lands here
- *   unless it is named `*.unit.test.ts` or listed in `slow`, since most tests need the emulators.
+ * - slow: `*.slow.test.ts`: load, in-flight limits, crashes, real browsers, `npm start` child
+ *   processes, API fuzzing, the simulation's runs (child processes, minutes of CPU);
+ * - integration: every other `*.test.ts`, on DynamoDB Local and fauxqs (most tests need the emulators).
+ * The tier is in the file's name, so a test stays in the folder of the code it exercises.
  * `npm test` runs all three.
  */
-/** A pure test is named `*.unit.test.ts`: its name, not a list kept here, puts it in the unit project. */
 const unit = ["test/**/*.unit.test.ts"];
-
-const slow = [
-  "test/client/package.test.ts",
-  "test/e2e/clean-clone.test.ts",
-  "test/e2e/docs-offline.test.ts",
-  "test/e2e/in-flight.test.ts",
-  "test/e2e/npm-start.test.ts",
-  "test/e2e/restart.test.ts",
-  "test/delivery/ordered.test.ts",
-  "test/portal/browser.test.ts",
-  "test/portal/endpoint-history-browser.test.ts",
-  "test/portal/erased-browser.test.ts",
-  "test/reliability/function-faults.test.ts",
-  "test/reliability/load.test.ts",
-  "test/security/fuzz.test.ts",
-  "test/security/keep-alive.test.ts",
-  "test/sim/calibrate.test.ts",
-  "test/sim/simulate.test.ts",
-];
+const slow = ["test/**/*.slow.test.ts"];
 
 /** Starts DynamoDB Local and fauxqs, once per run, only when a project that needs them runs. */
 const emulators = ["test/support/global-setup.ts"];

@@ -65,7 +65,7 @@ export const WARM_UP: BurstShape = {
   observeSeconds: 20,
 };
 
-/** Not run by default: the calibration test's shape (test/sim/calibrate.test.ts), small for CPU. */
+/** Not run by default: the calibration test's shape (test/sim/calibrate.slow.test.ts), small for CPU. */
 // Tenant a publishes 4: fewer than the 5 answers the latency rule needs, so a machine too loaded
 // to answer a's requests within 1 s cannot move a's endpoint to the slow lane too.
 const SMALL: BurstShape = {

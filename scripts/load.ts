@@ -1,5 +1,5 @@
 /**
- * The load run shared by test/reliability/load.test.ts (reduced N, in `npm test`) and
+ * The load run shared by test/reliability/load.slow.test.ts (reduced N, in `npm test`) and
  * scripts/soak.ts (`npm run soak`, 10,000 events): N events at fan-out 3 through the whole
  * local stack, published on the ingest queue as producers do, while the receivers answer
  * 500 to a seeded random share of requests.

@@ -1,6 +1,6 @@
 /**
  * The ordered lane on the in-memory queue adapter (no emulator; the whole path on fauxqs is
- * test/delivery/ordered.test.ts): the production ingest and ordered delivery handlers, the
+ * test/delivery/ordered.slow.test.ts): the production ingest and ordered delivery handlers, the
  * memory queue's FIFO model (message groups, one group's messages locked while its head is in
  * flight) and a clock moved by hand. A failing head holds its group: nothing behind it is sent
  * while it is retried; once it exhausts its retries it is dead-lettered (visible as failed) and

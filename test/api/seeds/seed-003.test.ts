@@ -184,7 +184,7 @@ describe("seed 003: /api/v1/agents/{agent_id}/webhooks", () => {
       events: ["event_phone_call_started", "nope"],
     });
     expect(badEvent.body.errors).toEqual({ "events.1": ["The selected events.1 is invalid."] });
-    // A field named __proto__ is a field like any other (found by test/security/fuzz.test.ts: was a 500).
+    // A field named __proto__ is a field like any other (found by test/security/fuzz.slow.test.ts: was a 500).
     const proto = await org.request("POST", PATH, '{"__proto__": true, "name": "x"}');
     expect(proto.status).toBe(422);
     expect(Object.keys(proto.body.errors)).toEqual(["webhook_url", "events", "__proto__"]);

@@ -60,7 +60,7 @@ describe("a clean clone after `npm install`", { timeout: 240_000 }, () => {
     const npm = await run("npm", ["install", "--offline", "--no-audit", "--no-fund"], clone);
     expect(npm.code, npm.out).toBe(0);
 
-    // What test/client/package.test.ts and the client's types need.
+    // What test/client/package.slow.test.ts and the client's types need.
     const generated = readdirSync(join(clone, "packages", "client", "generated")).sort();
     expect(generated).toEqual(["openapi.d.ts", "openapi.json"]);
 
