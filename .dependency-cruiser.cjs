@@ -40,9 +40,9 @@ module.exports = {
       "services-take-stores-from-the-root",
       "Services take the store adapters they use from the composition root (`deps.deliveryStore`, " +
         "`deps.messageStore`, …: the interfaces at the bottom of each core/store module); only the composition " +
-        "root (core/compose.ts), the types it builds (core/deps.ts) and core/store itself import core/store, " +
+        "root (core/compose.ts), the types it builds (core/all-deps.ts) and core/store itself import core/store, " +
         "types included (record types live in core/model).",
-      { path: "^core/", pathNot: ["^core/store/", "^core/(deps|compose)\\.ts$"] },
+      { path: "^core/", pathNot: ["^core/store/", "^core/(all-deps|compose)\\.ts$"] },
       { path: "^core/store/" },
     ),
     rule(
@@ -52,6 +52,15 @@ module.exports = {
         "and scripts/ do.",
       { path: "^core/", pathNot: "^core/compose\\.ts$" },
       { path: "^core/compose\\.ts$" },
+    ),
+    rule(
+      "only-the-root-sees-every-part",
+      "core/all-deps.ts is every part the root builds. Below the root, an entry point lists the parts it is " +
+        "handed (API_PORTS, INGEST_PORTS, DELIVERY_PORTS, SCHEDULED_PORTS: the root picks them, core/compose.ts " +
+        "contextFor) and a service names the ones it uses (`Uses<…>`, core/deps.ts): only the root and core/deps.ts " +
+        "import the whole, so nothing below the root can take it.",
+      { path: "^core/", pathNot: "^core/(compose|deps|all-deps)\\.ts$" },
+      { path: "^core/all-deps\\.ts$" },
     ),
     rule(
       "kernel-imports-only-the-kernel",

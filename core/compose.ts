@@ -1,7 +1,8 @@
 /**
- * The composition root, the top floor of core/: it picks an adapter for every port and builds
- * the `Deps` an entry point is handed (core/deps.ts). Nothing in core/ imports it; the
- * functions, the local stack, tests, the bench and the simulation do.
+ * The composition root, the top floor of core/: it picks an adapter for every port, builds
+ * every part once per process (`Deps`, core/all-deps.ts) and hands each entry point the narrow
+ * context it lists (`contextFor(API_PORTS, deps)`, core/deps.ts). Nothing in core/ imports it;
+ * the functions, the local stack, tests, the bench and the simulation do.
  *
  * - `createDeps(config)`: AWS (Lambda) or the local emulators, by configuration: the table
  *   (DynamoDB / DynamoDB Local), the task queue (SQS / fauxqs), the scheduler (EventBridge /
@@ -10,6 +11,8 @@
  *   tests and the virtual-time simulation): the production stores on an in-memory table, an
  *   in-memory task queue and scheduler, in-memory key wrapping, a recording destination.
  */
+
+import type { Deps } from "./all-deps.js";
 import { type Config, loadConfig } from "./config/index.js";
 import {
   awsDestination,
@@ -18,7 +21,7 @@ import {
   type MemoryDestination,
   memoryDestination,
 } from "./delivery/index.js";
-import type { Deps } from "./deps.js";
+import type { Part, Uses } from "./deps.js";
 import { endpointDirectory } from "./endpoints/index.js";
 import { eventTypeCatalog } from "./event-types/index.js";
 import { rateBudget } from "./lib/index.js";
@@ -81,6 +84,15 @@ export function createDeps(config: Config, overrides: Partial<Deps> = {}): Deps 
     scheduleStore: schedules,
     destination: overrides.destination ?? productionDestination(config, overrides.now),
   });
+}
+
+/**
+ * An entry point's context: only the parts it lists (API_PORTS, INGEST_PORTS, DELIVERY_PORTS,
+ * SCHEDULED_PORTS), so the code below it cannot reach the others, not even by a cast. The parts
+ * are the same objects (one cache, one client per process), only the view is narrow.
+ */
+export function contextFor<K extends Part>(parts: readonly K[], deps: Deps): Uses<K> {
+  return Object.fromEntries(parts.map((part) => [part, deps[part]])) as Uses<K>;
 }
 
 /** HTTPS endpoints over HTTP, AWS ones through their SDK clients (the emulator locally). */

@@ -1,13 +1,13 @@
 /** Lambda entry of the HTTP API (API Gateway HTTP API → Hono). */
 import type { Context } from "aws-lambda";
 import { handle, type LambdaEvent } from "hono/aws-lambda";
-import { createApp } from "../core/api/index.js";
-import { createDeps } from "../core/compose.js";
+import { API_PORTS, createApp } from "../core/api/index.js";
+import { contextFor, createDeps } from "../core/compose.js";
 import { loadConfig } from "../core/config/index.js";
 import { logger } from "../core/log/index.js";
 import { bootstrapOrg } from "../core/orgs/index.js";
 
-const deps = createDeps(loadConfig());
+const deps = contextFor(API_PORTS, createDeps(loadConfig()));
 const serve = handle(createApp(deps));
 
 /** BOOTSTRAP_API_KEY: registers an admin key of the platform organization (idempotent). */

@@ -1,7 +1,7 @@
 /** Lambda entry of the shared delivery lane (SQS-triggered, partial batch responses). */
 
-import { createDeps } from "../core/compose.js";
+import { contextFor, createDeps } from "../core/compose.js";
 import { loadConfig } from "../core/config/index.js";
-import { createDeliveryHandler } from "../core/delivery/index.js";
+import { createDeliveryHandler, DELIVERY_PORTS } from "../core/delivery/index.js";
 
-export const handler = createDeliveryHandler(createDeps(loadConfig()));
+export const handler = createDeliveryHandler(contextFor(DELIVERY_PORTS, createDeps(loadConfig())));

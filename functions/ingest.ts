@@ -1,7 +1,7 @@
 /** Lambda entry of the ingest function (SQS-triggered, partial batch responses). */
 
-import { createDeps } from "../core/compose.js";
+import { contextFor, createDeps } from "../core/compose.js";
 import { loadConfig } from "../core/config/index.js";
-import { createIngestHandler } from "../core/events/index.js";
+import { createIngestHandler, INGEST_PORTS } from "../core/events/index.js";
 
-export const handler = createIngestHandler(createDeps(loadConfig()));
+export const handler = createIngestHandler(contextFor(INGEST_PORTS, createDeps(loadConfig())));

@@ -9,9 +9,9 @@
  * after the function was created. So the dependencies are built on the first invocation.
  */
 import type { Context } from "aws-lambda";
-import { createDeps } from "../core/compose.js";
+import { contextFor, createDeps } from "../core/compose.js";
 import { loadConfig } from "../core/config/index.js";
-import { createScheduledHandler } from "../core/scheduled/index.js";
+import { createScheduledHandler, SCHEDULED_PORTS } from "../core/scheduled/index.js";
 
 let handle: ReturnType<typeof createScheduledHandler> | undefined;
 
@@ -19,7 +19,9 @@ export function handler(
   event: unknown,
   context: Pick<Context, "invokedFunctionArn"> & Partial<Pick<Context, "awsRequestId">>,
 ) {
-  handle ??= createScheduledHandler(createDeps(loadConfig(withOwnArn(process.env, context))));
+  handle ??= createScheduledHandler(
+    contextFor(SCHEDULED_PORTS, createDeps(loadConfig(withOwnArn(process.env, context)))),
+  );
   return handle(event, context);
 }
 

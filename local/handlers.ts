@@ -1,14 +1,16 @@
 /**
  * The functions the local stack runs: exactly the handlers Lambda runs (functions/*.ts
- * build the same ones from the environment).
+ * build the same ones from the environment), each on its own narrow context picked from the
+ * one process's parts (the caches and clients are shared, as they would be in one Lambda).
  */
 import { GetQueueAttributesCommand } from "@aws-sdk/client-sqs";
 import type { OpenAPIHono } from "@hono/zod-openapi";
-import { type ApiEnv, createApp } from "../core/api/index.js";
-import { createDeliveryHandler } from "../core/delivery/index.js";
-import type { Deps } from "../core/deps.js";
-import { createIngestHandler } from "../core/events/index.js";
-import { createScheduledHandler } from "../core/scheduled/index.js";
+import type { Deps } from "../core/all-deps.js";
+import { API_PORTS, type ApiEnv, createApp } from "../core/api/index.js";
+import { contextFor } from "../core/compose.js";
+import { createDeliveryHandler, DELIVERY_PORTS } from "../core/delivery/index.js";
+import { createIngestHandler, INGEST_PORTS } from "../core/events/index.js";
+import { createScheduledHandler, SCHEDULED_PORTS } from "../core/scheduled/index.js";
 import type { SqsHandler } from "./event-source.js";
 
 export interface HandlerSet {
@@ -25,13 +27,15 @@ export interface HandlerSet {
 }
 
 export function localHandlers(deps: Deps): HandlerSet {
-  const maintenance = createScheduledHandler(deps);
+  const maintenance = createScheduledHandler(contextFor(SCHEDULED_PORTS, deps));
+  // One context for the three lanes: one process's memos (core/delivery/execute-now.ts keys its resume memo on it).
+  const delivery = contextFor(DELIVERY_PORTS, deps);
   return {
-    app: (health) => createApp(deps, { health }),
-    ingest: createIngestHandler(deps),
-    deliver: createDeliveryHandler(deps),
-    deliverSlow: createDeliveryHandler(deps, { lane: "slow" }),
-    deliverOrdered: createDeliveryHandler(deps, { lane: "ordered" }),
+    app: (health) => createApp(contextFor(API_PORTS, deps), { health }),
+    ingest: createIngestHandler(contextFor(INGEST_PORTS, deps)),
+    deliver: createDeliveryHandler(delivery),
+    deliverSlow: createDeliveryHandler(delivery, { lane: "slow" }),
+    deliverOrdered: createDeliveryHandler(delivery, { lane: "ordered" }),
     maintenance: async (event) => {
       await maintenance(event);
     },

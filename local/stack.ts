@@ -6,6 +6,7 @@
  * Used by `npm start`, the end-to-end tests and the benchmarks.
  */
 import { join } from "node:path";
+import type { Deps } from "../core/all-deps.js";
 import { createDeps } from "../core/compose.js";
 import {
   type Config,
@@ -15,7 +16,6 @@ import {
   SQS_FIFO,
   SQS_MAX_IN_FLIGHT,
 } from "../core/config/index.js";
-import type { Deps } from "../core/deps.js";
 import { fireDueSchedules } from "../core/scheduler/index.js";
 import { startDynamo } from "./dynamodb.js";
 import { type EventSource, type InFlightStats, startEventSource } from "./event-source.js";

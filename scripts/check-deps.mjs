@@ -70,6 +70,8 @@ const files = {
   "core/orgs/through-index.ts": 'import { thing } from "../model/index.js";\nexport const ok = thing;\n',
   "core/compose.ts": 'import { thing } from "./model/index.js";\nexport const root = thing;\n',
   "core/orgs/built.ts": 'import { root } from "../compose.js";\nexport const built = root;\n',
+  "core/all-deps.ts": "export interface Deps { thing: number }\n",
+  "core/orgs/whole.ts": 'import type { Deps } from "../all-deps.js";\nexport type Whole = Deps;\n',
   "portal/page.ts": 'import type { Part } from "./part.js";\nexport interface Page { part: Part }\n',
   "portal/part.ts": 'import type { Page } from "./page.js";\nexport interface Part { page?: Page }\n',
   "packages/client/src/cli.ts":
@@ -84,6 +86,7 @@ const expected = [
   "production-never-imports-tests", // scripts → test
   "import-a-core-folder-through-its-index", // core/orgs/deep.ts → core/model/thing.ts
   "only-entry-points-import-the-root", // core/orgs/built.ts → core/compose.ts
+  "only-the-root-sees-every-part", // core/orgs/whole.ts → core/all-deps.ts (a type import)
   "no-module-cycles", // portal/page.ts ↔ portal/part.ts, through type imports only
   "the-client-never-imports-server-code", // packages/client → core/model
   "core-takes-the-client-at-its-seams", // core/orgs → packages/client

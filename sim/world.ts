@@ -8,6 +8,7 @@
 import type { KMSClient } from "@aws-sdk/client-kms";
 import type { SchedulerClient } from "@aws-sdk/client-scheduler";
 import type { SQSClient } from "@aws-sdk/client-sqs";
+import type { Deps } from "../core/all-deps.js";
 import { createDeps } from "../core/compose.js";
 import { API_RESERVED_CONCURRENCY } from "../core/config/capacity.js";
 import { type Config, functions, loadConfig, queues, table } from "../core/config/index.js";
@@ -18,7 +19,6 @@ import {
   destinationByType,
 } from "../core/delivery/index.js";
 import { sendWebhook } from "../core/delivery/send.js";
-import type { Deps } from "../core/deps.js";
 import { createIngestHandler } from "../core/events/index.js";
 import { sqsTaskQueue } from "../core/queue/index.js";
 import { eventBridgeScheduler } from "../core/scheduler/index.js";

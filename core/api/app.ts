@@ -7,11 +7,11 @@
 
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
-import type { Deps } from "../deps.js";
 import { MAX_BODY_BYTES, ServiceError } from "../model/index.js";
 import { portalPages } from "../portal/index.js";
 import { tableReadiness } from "../readiness.js";
 import { authMiddleware } from "./auth.js";
+import type { ApiContext } from "./context.js";
 import { docsRoutes } from "./docs.js";
 import type { ApiEnv } from "./env.js";
 import { errorJson, toErrorResponse } from "./errors.js";
@@ -132,7 +132,7 @@ function describeApi(app: OpenAPIHono<ApiEnv>): void {
   }));
 }
 
-export function createApp(deps: Deps, options: AppOptions = {}): OpenAPIHono<ApiEnv> {
+export function createApp(deps: ApiContext, options: AppOptions = {}): OpenAPIHono<ApiEnv> {
   const app = new OpenAPIHono<ApiEnv>({ defaultHook: validationHook });
   app.use("*", requestLogContext);
 

@@ -4,4 +4,5 @@
  * "Layers"); what it does not re-export is internal to the folder.
  */
 export { createApp } from "./app.js";
+export { API_PORTS, type ApiContext } from "./context.js";
 export type { ApiEnv } from "./env.js";

@@ -11,7 +11,7 @@ import { logger } from "../log/index.js";
 import type { EndpointRecord } from "../model/index.js";
 import { emitOperational, endpointAccessDenied } from "../operational/index.js";
 
-type Deps = Uses<"healthStore" | "config" | "taskQueue" | "operationalBus">;
+type DeniedDeps = Uses<"healthStore" | "config" | "taskQueue" | "operationalBus">;
 
 /** What this module reads of a batch's observation (health.ts's HealthObservation). */
 interface Seen {
@@ -22,7 +22,7 @@ interface Seen {
 
 /** `observations` are one batch's attempts to `endpoint`; only the refused ones matter. */
 export async function noticeAccessDenied(
-  deps: Deps,
+  deps: DeniedDeps,
   endpoint: EndpointRecord,
   observations: readonly Seen[],
 ): Promise<void> {

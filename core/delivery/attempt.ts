@@ -1,7 +1,6 @@
 /**
  * One attempt of one task: sign for this moment, POST, and describe it as an AttemptRecord.
  */
-import type { Deps } from "../deps.js";
 import { addLogContext, inSpan } from "../log/index.js";
 import {
   type AttemptRecord,
@@ -15,6 +14,7 @@ import {
   type SendOutcome,
   type SpanAnnotations,
 } from "../model/index.js";
+import type { DeliveryContext } from "./context.js";
 import { requestHeaders } from "./request.js";
 
 export interface AttemptResult {
@@ -24,7 +24,7 @@ export interface AttemptResult {
 }
 
 export async function attemptDelivery(
-  deps: Deps,
+  deps: DeliveryContext,
   endpoint: EndpointRecord,
   task: DeliveryTask,
   attempt: number,

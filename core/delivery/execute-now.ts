@@ -6,11 +6,11 @@
  * pollers of this process must see now. The policy says what a closed gate means (decide.ts
  * `gate`).
  */
-import type { Deps } from "../deps.js";
 import { scheduleResume } from "../endpoints/index.js";
 import { type Lru, lru } from "../lib/index.js";
 import { logger } from "../log/index.js";
 import type { EndpointRecord } from "../model/index.js";
+import type { DeliveryContext } from "./context.js";
 import { openUntil } from "./policy/breaker.js";
 import type { DecideContext } from "./policy/decide.js";
 import { type Effect, effectOf } from "./policy/effects.js";
@@ -22,7 +22,7 @@ import { wakeWhenHalfOpen } from "./wake.js";
 
 // The minute of the last aged resume each endpoint had scheduled here: bounded like the process's
 // other caches (core/lib/lru.ts); forgetting an endpoint costs one more (deduped) schedule call.
-const agedResumes = new WeakMap<Deps, Lru<number>>();
+const agedResumes = new WeakMap<DeliveryContext, Lru<number>>();
 const MEMO_ENDPOINTS = 10_000;
 
 /**
@@ -32,7 +32,7 @@ const MEMO_ENDPOINTS = 10_000;
  * when the effects ask for none.
  */
 export async function resumeBeforePark(
-  deps: Deps,
+  deps: DeliveryContext,
   effects: readonly Effect[],
   endpoint: EndpointRecord,
   now: Date,
@@ -64,7 +64,7 @@ export async function resumeBeforePark(
 export type Gates = { admission: Admission } | { closed: NonNullable<DecideContext["gate"]> };
 
 export async function passGates(
-  deps: Deps,
+  deps: DeliveryContext,
   effects: readonly Effect[],
   endpoint: EndpointRecord,
   ctx: Pick<DecideContext, "now" | "random" | "lane" | "slowLane">,
@@ -95,7 +95,7 @@ const both = (a: Admission, b: Admission): Admission => ({
 });
 
 /** Half-open: one task (in any process) claims the probe; the claim re-arms the breaker. */
-async function wonProbe(deps: Deps, endpoint: EndpointRecord, now: Date): Promise<boolean> {
+async function wonProbe(deps: DeliveryContext, endpoint: EndpointRecord, now: Date): Promise<boolean> {
   const next = openUntil(now, deps.config.isolation, endpoint).toISOString();
   const won = await deps.healthStore.claimProbe(endpoint, { seen: endpoint.breaker_open_until!, next });
   deps.endpoints.invalidate(endpoint.org_id);
@@ -106,7 +106,7 @@ async function wonProbe(deps: Deps, endpoint: EndpointRecord, now: Date): Promis
 
 /** The effects of a record after its request that cannot wait for the batch. */
 export async function executeNow(
-  deps: Deps,
+  deps: DeliveryContext,
   effects: readonly Effect[],
   endpoint: EndpointRecord,
   now: Date,

@@ -15,12 +15,14 @@
  */
 import type { SQSRecord } from "aws-lambda";
 import { SQS_MAX_VISIBILITY_SECONDS } from "../config/index.js";
-import type { Clock, Deps } from "../deps.js";
+import type { Clock } from "../deps.js";
 import { logger } from "../log/index.js";
 import type { DeliveryLogEntry, EndpointRecord } from "../model/index.js";
 import { emitOperational, endpointDisabled, messageDeadLettered } from "../operational/index.js";
 import { type DeadLetter, deadLetter } from "../queue/index.js";
 import type { AttemptResult } from "./attempt.js";
+// The delivery handler's context (context.ts), short: every step of the batch takes it.
+import type { DeliveryContext as Ctx } from "./context.js";
 import { applyHealth, flushHeldHealth, type HealthObservation } from "./health.js";
 import { type LogWrite, writeLog } from "./log-writes.js";
 import { pointerOf, retryEntry } from "./pointer.js";
@@ -63,7 +65,7 @@ export interface Processed {
 const QUEUES = { fast: "delivery", slow: "deliverySlow", ordered: "deliveryOrdered" } as const;
 const queueOf = (lane: Lane) => QUEUES[lane];
 
-export async function finishBatch(deps: Deps, processed: Processed[], lane: Lane): Promise<string[]> {
+export async function finishBatch(deps: Ctx, processed: Processed[], lane: Lane): Promise<string[]> {
   const failures: string[] = processed.filter((p) => p.fail).map((p) => p.record.messageId);
   const decided = processed.filter((p) => p.effects && p.task);
   // Records first: a retry held on its message counts its attempt from the delivery record,
@@ -77,7 +79,7 @@ export async function finishBatch(deps: Deps, processed: Processed[], lane: Lane
 }
 
 /** The batch's delivery-log entries, and the kept ones it carried; returns the ids to keep. */
-async function writeRecords(deps: Deps, processed: Processed[], lane: Lane): Promise<string[]> {
+async function writeRecords(deps: Ctx, processed: Processed[], lane: Lane): Promise<string[]> {
   // One delivery-log entry per decided record: the attempt, if one was made, folded into the
   // delivery's new state (core/store/deliveries.ts).
   const writes: LogWrite[] = [];
@@ -101,7 +103,7 @@ export function entryOf(deps: Clock, p: Processed): DeliveryLogEntry | undefined
   return deliveryEntry(deps, p.task, attempt ? { ...record.update, attempt } : record.update);
 }
 
-async function updateEndpoints(deps: Deps, decided: Processed[]): Promise<void> {
+async function updateEndpoints(deps: Ctx, decided: Processed[]): Promise<void> {
   const byEndpoint = new Map<string, { endpoint: EndpointRecord; observations: HealthObservation[] }>();
   const gone = new Map<string, { e: EndpointRecord; why: Disable }>();
   for (const p of decided) {
@@ -142,7 +144,7 @@ async function updateEndpoints(deps: Deps, decided: Processed[]): Promise<void> 
 }
 
 /** Dead letters, re-sends, schedules and visibility changes; returns the ids kept on the queue. */
-async function queueWork(deps: Deps, processed: Processed[], lane: Lane): Promise<string[]> {
+async function queueWork(deps: Ctx, processed: Processed[], lane: Lane): Promise<string[]> {
   const kept: string[] = [];
   const hold: { receiptHandle: string; seconds: number; id: string }[] = [];
   const letters: DeadLetter[] = [];
@@ -210,7 +212,7 @@ const handle = (p: Processed) => ({ receiptHandle: p.record.receiptHandle, id: p
  * retry waiting until it is due, held until then (within SQS's 12 h): a redelivered message is
  * tried at once, and held shorter its retry would come early.
  */
-function holdSeconds(deps: Deps, action: Resend): number {
+function holdSeconds(deps: Ctx, action: Resend): number {
   if (action.why !== "wait" || !action.task.due_at) {
     return Math.min(action.delaySeconds, deps.config.isolation.shortWaitSeconds);
   }
@@ -223,7 +225,7 @@ function holdSeconds(deps: Deps, action: Resend): number {
  * batch: the batch may be held by the very request it was turned away for. Not sent (refused,
  * an error): the batch re-sends it, or holds it, as any other.
  */
-export async function resendNow(deps: Deps, p: Processed): Promise<Processed> {
+export async function resendNow(deps: Ctx, p: Processed): Promise<Processed> {
   const action = queueEffect(p.effects);
   if (action?.kind !== "resend") return p;
   const one = { id: p.record.messageId, body: resentBody(action), delaySeconds: action.delaySeconds };
@@ -233,7 +235,7 @@ export async function resendNow(deps: Deps, p: Processed): Promise<Processed> {
 
 /** Re-sends to a lane's queue; a task SQS refused is held on its message instead (a short wait). */
 async function resendAll(
-  deps: Deps,
+  deps: Ctx,
   lane: Lane,
   list: { p: Processed; body: string; action: Resend }[],
   hold: { receiptHandle: string; seconds: number; id: string }[],
@@ -262,7 +264,7 @@ function letterOf(p: Processed, reason: string, attempts: number): DeadLetter {
 }
 
 /** `hookrelay.message.dead_lettered` for each delivery that exhausted its retries and is in the DLQ. */
-function emitDeadLettered(deps: Deps, processed: Processed[], notLettered: Set<string>): Promise<void> {
+function emitDeadLettered(deps: Ctx, processed: Processed[], notLettered: Set<string>): Promise<void> {
   const now = deps.now();
   const events = processed.flatMap((p) => {
     const action = queueEffect(p.effects);
@@ -280,7 +282,7 @@ function emitDeadLettered(deps: Deps, processed: Processed[], notLettered: Set<s
  * `waitOnQueue`), so the attempt is made when it is due, not a minute later.
  */
 async function scheduleRetry(
-  deps: Deps,
+  deps: Ctx,
   p: Processed,
   action: Extract<QueueEffect, { kind: "schedule" }>,
 ): Promise<boolean> {

@@ -12,7 +12,6 @@
  */
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
 import { ORDERED_START_BUDGET_MS } from "../config/index.js";
-import type { Deps } from "../deps.js";
 import { addLogContext, type LogContext, logger, withInvocation, withLogContext } from "../log/index.js";
 import {
   type DeliveryTask,
@@ -23,6 +22,7 @@ import {
   taskId,
 } from "../model/index.js";
 import { type AttemptResult, attemptDelivery } from "./attempt.js";
+import type { DeliveryContext } from "./context.js";
 import { entryOf, finishBatch, type Processed, resendNow } from "./execute.js";
 import { executeNow, passGates, resumeBeforePark } from "./execute-now.js";
 import { earlyWrites } from "./log-writes.js";
@@ -43,7 +43,7 @@ export interface DeliveryHandlerOptions {
 }
 
 export function createDeliveryHandler(
-  deps: Deps,
+  deps: DeliveryContext,
   options: DeliveryHandlerOptions = {},
 ): (event: SQSEvent, context?: Pick<Context, "awsRequestId">) => Promise<SQSBatchResponse> {
   const lane = options.lane ?? "fast";
@@ -56,7 +56,7 @@ export function createDeliveryHandler(
 }
 
 async function deliverBatch(
-  deps: Deps,
+  deps: DeliveryContext,
   event: SQSEvent,
   opts: Omit<Options, "early">,
 ): Promise<SQSBatchResponse> {
@@ -91,7 +91,7 @@ type Options = Pick<DecideContext, "lane" | "random" | "slowLane" | "maxDelaySec
   early: ReturnType<typeof earlyWrites>;
 };
 
-async function processRecord(deps: Deps, record: SQSRecord, opts: Options): Promise<Processed> {
+async function processRecord(deps: DeliveryContext, record: SQSRecord, opts: Options): Promise<Processed> {
   const parsed = parseTask(record.body);
   if (!parsed.ok) return invalidTask(record, parsed.reason);
   // A kept delivery-log entry: written with the batch's, no request (log-writes.ts).
@@ -154,7 +154,7 @@ async function processRecord(deps: Deps, record: SQSRecord, opts: Options): Prom
  * without its age, and tried as usual.
  */
 async function decideBefore(
-  deps: Deps,
+  deps: DeliveryContext,
   task: Task,
   endpoint: EndpointRecord | undefined,
   ctx: DecideContext,
@@ -191,7 +191,7 @@ function invalidTask(record: SQSRecord, reason: string): Processed {
  * the record shows succeeded is "done".
  */
 async function attemptNumber(
-  deps: Deps,
+  deps: DeliveryContext,
   task: Task,
   record: SQSRecord,
 ): Promise<Pick<DecideContext, "attempt" | "notBefore"> | "done"> {
@@ -209,7 +209,7 @@ async function attemptNumber(
  * A task sent by a run of a tracked task (a replay) goes on only if its item is that run's:
  * a copy a resumed run sent again after a crash is dropped here (docs/tasks.md, "Exactly once").
  */
-async function claimed(deps: Deps, task: Task): Promise<boolean> {
+async function claimed(deps: DeliveryContext, task: Task): Promise<boolean> {
   if (!task.claim) return true;
   const item = taskId(task.msg_id, task.endpoint_id);
   const mine = await deps.taskStore.claimItem(

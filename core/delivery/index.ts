@@ -5,6 +5,7 @@
  */
 export { attemptDetail, endpointAttempts, endpointStats, eventAttempts } from "./attempt-log.js";
 export type { AwsClientOptions } from "./aws/options.js";
+export { DELIVERY_PORTS, type DeliveryContext } from "./context.js";
 export {
   awsDestination,
   destinationByType,
@@ -13,7 +14,12 @@ export {
   memoryDestination,
 } from "./destination.js";
 export { createDeliveryHandler } from "./handler.js";
-export { createMaintenanceHandler, type MaintenanceResult } from "./maintenance.js";
+export {
+  createMaintenanceHandler,
+  MAINTENANCE_PORTS,
+  type MaintenanceContext,
+  type MaintenanceResult,
+} from "./maintenance.js";
 export { recoverTask, startRecover } from "./recover-task.js";
 export { recoverEndpoint, resendDelivery } from "./recovery.js";
 export { type RedriveRequest, redriveTask, startRedrive } from "./redrive-task.js";

@@ -6,16 +6,37 @@
  * failing since that same time: a success in between (back to active) or a newer failing
  * run (with its own timer) turns this one into a no-op, so stale timers need no cancel.
  */
-import type { Deps } from "../deps.js";
+import type { Parts, Uses } from "../deps.js";
 import { sweepOpenFanouts } from "../events/index.js";
 import { logger } from "../log/index.js";
 import { emitOperational, endpointDisabled } from "../operational/index.js";
 import { maintenanceEvent } from "./maintenance-event.js";
 import { resumeParked } from "./recovery.js";
 
+/** What the maintenance handler is handed (core/compose.ts contextFor; part of SCHEDULED_PORTS). */
+export const MAINTENANCE_PORTS = [
+  "config",
+  "now",
+  "taskQueue",
+  "scheduler",
+  "operationalBus",
+  "endpoints",
+  "endpointStore",
+  "messageStore",
+  "deliveryStore",
+  "fanoutStore",
+  "filterCountStore",
+  "filterCounts",
+  "healthStore",
+] as const satisfies Parts;
+
+export type MaintenanceContext = Uses<(typeof MAINTENANCE_PORTS)[number]>;
+
 export type MaintenanceResult = { done: "disabled" | "unchanged" | "ignored" | "resumed" | "swept" };
 
-export function createMaintenanceHandler(deps: Deps): (event: unknown) => Promise<MaintenanceResult> {
+export function createMaintenanceHandler(
+  deps: MaintenanceContext,
+): (event: unknown) => Promise<MaintenanceResult> {
   return async (event) => {
     const parsed = maintenanceEvent.safeParse(typeof event === "string" ? safeJson(event) : event);
     if (!parsed.success) {

@@ -12,10 +12,10 @@
  * after a crash is dropped by the delivery function, so nothing is sent twice within one task.
  */
 import type * as z from "zod";
-import type { Deps, Uses } from "../deps.js";
+import type { Uses } from "../deps.js";
 import { type DeliveryTask, type StoredMessage, taskFor } from "../model/index.js";
 import { enqueueTasks } from "../queue/index.js";
-import type { TaskKind, TaskStepInput, TaskStepResult } from "../tasks/index.js";
+import type { TaskContext, TaskKind, TaskStepInput, TaskStepResult } from "../tasks/index.js";
 import { pendingEntry } from "./recovery.js";
 import { readPage, replayPage } from "./replay.js";
 import { stuckDeliveries } from "./stuck.js";
@@ -48,7 +48,7 @@ export async function startRecover(
 
 /** The recovery index, then the parked index: the partitions phase 1 goes through. */
 async function indexPartitions(
-  deps: Deps,
+  deps: Uses<"replaySource">,
   org: string,
   endpointId: string,
   until: string,
@@ -59,7 +59,7 @@ async function indexPartitions(
   ];
 }
 
-async function recoverStep(deps: Deps, input: TaskStepInput<RecoverParams>): Promise<TaskStepResult> {
+async function recoverStep(deps: TaskContext, input: TaskStepInput<RecoverParams>): Promise<TaskStepResult> {
   const { org, params } = input;
   const opened = await openWindow(deps, input);
   if ("ended" in opened) return opened.ended;
@@ -95,7 +95,7 @@ async function recoverStep(deps: Deps, input: TaskStepInput<RecoverParams>): Pro
  * Phase 2: the stuck deliveries among the events created since `since`. A re-sent one is
  * pending from then on, so the next step finds the rest; the phase ends when a step finds none.
  */
-async function stuckStep(deps: Deps, input: TaskStepInput<RecoverParams>): Promise<TaskStepResult> {
+async function stuckStep(deps: TaskContext, input: TaskStepInput<RecoverParams>): Promise<TaskStepResult> {
   const { org, taskId, run, params } = input;
   const inScope = (m: StoredMessage) => !params.event_types || params.event_types.includes(m.type);
   const found = await stuckDeliveries(deps, org, params.endpoint_id, new Date(params.since), STUCK_PAGE);

@@ -1,3 +1,8 @@
+/** What resend, recover and resume use (the API, the recover task, maintenance). */
+type RecoveryDeps = Uses<
+  "config" | "now" | "taskQueue" | "scheduler" | "endpointStore" | "messageStore" | "deliveryStore"
+>;
+
 /**
  * Manual recovery: resend one delivery, or re-enqueue every recoverable delivery (failed,
  * skipped, abandoned, or stuck: see stuck.ts) of an endpoint since a time. Both rebuild the task from the stored
@@ -8,7 +13,7 @@
  * written after it: a quick attempt's item still sorts after them, so it stays the
  * delivery's state, and a task SQS refused leaves its delivery recoverable as it was.
  */
-import type { Clock, Deps, Uses } from "../deps.js";
+import type { Clock, Uses } from "../deps.js";
 import { requireEndpoint, scheduleResume } from "../endpoints/index.js";
 import { mapLimit } from "../lib/index.js";
 import { logger } from "../log/index.js";
@@ -77,7 +82,7 @@ function requireAvailable(deps: Clock, m: StoredMessage): void {
 
 /** Sends one message to one endpoint again (a new task with trigger "resend"). */
 export async function resendDelivery(
-  deps: Deps,
+  deps: RecoveryDeps,
   org: string,
   msgId: string,
   endpointId: string,
@@ -135,7 +140,7 @@ export interface RecoverOptions {
  * never recorded).
  */
 export async function recoverEndpoint(
-  deps: Deps,
+  deps: RecoveryDeps,
   org: string,
   endpointId: string,
   since: string,
@@ -193,7 +198,7 @@ export async function recoverEndpoint(
  * deleted by TTL took its delivery records with it: it is only counted.
  */
 async function endWithoutPayload(
-  deps: Deps,
+  deps: RecoveryDeps,
   org: string,
   refs: RecoverableRef[],
   read: (StoredMessage | undefined)[],
@@ -248,7 +253,7 @@ function workFor(deps: Clock, m: StoredMessage, endpointId: string, ref?: Recove
  * it closes (health.ts), so a dead endpoint's wake-up costs a few tasks, not its whole backlog.
  * Returns how many were resumed.
  */
-export async function resumeParked(deps: Deps, org: string, endpointId: string): Promise<number> {
+export async function resumeParked(deps: RecoveryDeps, org: string, endpointId: string): Promise<number> {
   const endpoint = await deps.endpointStore.get(org, endpointId);
   const breaker = endpoint ? breakerState(endpoint, deps.now()) : "closed";
   if (breaker === "open") {

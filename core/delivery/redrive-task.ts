@@ -11,9 +11,15 @@
  * delivery function drops: nothing is delivered twice within one task.
  */
 import * as z from "zod";
-import type { Deps, Uses } from "../deps.js";
+import type { Uses } from "../deps.js";
 import { redriveDelivery } from "../queue/index.js";
-import { startTask, type TaskKind, type TaskStepInput, type TaskStepResult } from "../tasks/index.js";
+import {
+  startTask,
+  type TaskContext,
+  type TaskKind,
+  type TaskStepInput,
+  type TaskStepResult,
+} from "../tasks/index.js";
 
 /** Tasks one step moves at most. */
 const PAGE = 100;
@@ -53,7 +59,7 @@ export function startRedrive(
   return startTask(deps, { org, kind: "dlq_redrive", params });
 }
 
-async function redriveStep(deps: Deps, input: TaskStepInput<RedriveParams>): Promise<TaskStepResult> {
+async function redriveStep(deps: TaskContext, input: TaskStepInput<RedriveParams>): Promise<TaskStepResult> {
   const { params, taskId, run } = input;
   // The cursor is what the task has moved so far (its `max` spans the steps).
   const sofar = Number(input.cursor ?? 0);

@@ -13,11 +13,11 @@
  * A replayed delivery is marked pending and leaves the recovery index, as a recover does.
  */
 import * as z from "zod";
-import type { Deps, Uses } from "../deps.js";
+import type { Uses } from "../deps.js";
 import { mapLimit } from "../lib/index.js";
 import { type CursorKey, type DeliveryTask, type StoredMessage, taskFor } from "../model/index.js";
 import { enqueueTasks } from "../queue/index.js";
-import type { TaskKind, TaskStepInput, TaskStepResult } from "../tasks/index.js";
+import type { TaskContext, TaskKind, TaskStepInput, TaskStepResult } from "../tasks/index.js";
 import { pendingEntry } from "./recovery.js";
 import {
   countWindow,
@@ -63,9 +63,9 @@ interface Cursor {
   start?: CursorKey;
 }
 
-export type ReplayItem = Awaited<ReturnType<Deps["replaySource"]["page"]>>["items"][number];
+export type ReplayItem = Awaited<ReturnType<TaskContext["replaySource"]["page"]>>["items"][number];
 
-async function replayStep(deps: Deps, input: TaskStepInput<ReplayParams>): Promise<TaskStepResult> {
+async function replayStep(deps: TaskContext, input: TaskStepInput<ReplayParams>): Promise<TaskStepResult> {
   const { org, params } = input;
   const opened = await openWindow(deps, input);
   if ("ended" in opened) return opened.ended;
@@ -89,7 +89,7 @@ async function replayStep(deps: Deps, input: TaskStepInput<ReplayParams>): Promi
 
 /** Up to PAGE items from the cursor on, across partitions (most shards of a small replay are empty). */
 export async function readPage(
-  deps: Deps,
+  deps: TaskContext,
   partitions: string[],
   window: ReplayWindow,
   cursor: string | null,
@@ -110,7 +110,7 @@ export async function readPage(
  * `trigger` in the attempt log: `replay`, or `recover` for a recover task (recover-task.ts).
  */
 export async function replayPage(
-  deps: Deps,
+  deps: TaskContext,
   { org, taskId, run, params }: TaskStepInput<Pick<ReplayParams, "endpoint_id" | "event_types">>,
   items: ReplayItem[],
   trigger: "replay" | "recover" = "replay",

@@ -7,7 +7,7 @@
  * counted once).
  */
 import * as z from "zod";
-import type { Deps, Uses } from "../deps.js";
+import type { Uses } from "../deps.js";
 import { requireEndpoint } from "../endpoints/index.js";
 import { mapLimit } from "../lib/index.js";
 import { validationError } from "../model/index.js";
@@ -70,7 +70,7 @@ export async function startWindowTask<K extends string, Extra extends object>(
   return startTask(deps, { org, kind, params });
 }
 
-export type ReplayWindow = Parameters<Deps["replaySource"]["page"]>[1];
+export type ReplayWindow = Parameters<Uses<"replaySource">["replaySource"]["page"]>[1];
 
 /**
  * A step's start: the window, or the task's end when the endpoint was deleted or disabled

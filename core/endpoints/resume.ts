@@ -8,7 +8,7 @@
  * core/delivery, because delivery depends on endpoints and not the other way round.
  */
 import * as z from "zod";
-import type { Deps } from "../deps.js";
+import type { Uses } from "../deps.js";
 import { scheduleName } from "../model/index.js";
 
 /** The maintenance event of a resume (one of core/delivery/maintenance-event.ts). */
@@ -74,7 +74,7 @@ export function resumeRun(
 
 /** Schedules the resume run of the endpoint's parked deliveries for `cause`. */
 export async function scheduleResume(
-  deps: Pick<Deps, "config" | "scheduler" | "now">,
+  deps: Uses<"config" | "scheduler" | "now">,
   endpoint: { org_id: string; id: string },
   cause: ResumeCause,
 ): Promise<void> {

@@ -6,9 +6,8 @@
  * erasure's audit item gets the counts as they grow, and its end.
  */
 import * as z from "zod";
-import type { Deps } from "../deps.js";
 import { ERASURE_STEP } from "../model/index.js";
-import type { TaskKind } from "../tasks/index.js";
+import type { TaskContext, TaskKind } from "../tasks/index.js";
 import { eraseEvent } from "./erase.js";
 
 export const erasureParams = z.object({ erasure_id: z.string(), subject_sha256: z.string() });
@@ -16,7 +15,7 @@ export type ErasureParams = z.infer<typeof erasureParams>;
 
 export const erasureTask: TaskKind<ErasureParams> = {
   params: erasureParams,
-  async step(deps: Deps, { org, params, cursor }) {
+  async step(deps: TaskContext, { org, params, cursor }) {
     const page = await deps.erasureStore.subjectPage(org, params.subject_sha256, {
       limit: ERASURE_STEP,
       after: cursor,

@@ -7,7 +7,7 @@ export { exportCatalog, type ImportResult, importCatalog } from "./catalog-contr
 export { createEventType } from "./custom-types.js";
 export { deleteEventType, updateEventType } from "./event-type-lifecycle.js";
 export { ingestEvent } from "./ingest.js";
-export { createIngestHandler } from "./ingest-handler.js";
+export { createIngestHandler, INGEST_PORTS, type IngestContext } from "./ingest-handler.js";
 export { getEventWithDeliveries, listEvents } from "./query.js";
 export { type SweepResult, sweepOpenFanouts } from "./sweep.js";
 export { sendTestEvent } from "./test-event.js";

@@ -25,7 +25,7 @@
  * `org_id` is accepted (an organization without endpoints simply gets no tasks).
  */
 import type { Context, SQSBatchItemFailure, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
-import type { Deps, Uses } from "../deps.js";
+import type { Parts, Uses } from "../deps.js";
 import { writeFilterCounts } from "../filters/index.js";
 import { logger, withInvocation, withLogContext } from "../log/index.js";
 import { ServiceError, type StoredMessage, validationError } from "../model/index.js";
@@ -34,13 +34,31 @@ import { completeFanout, scheduleFanout, sendUnderLeases } from "./fanout.js";
 import { fanoutCommand } from "./fanout-command.js";
 import { type Claim, claimEvent, type IngestDeps } from "./ingest.js";
 
+/** What the ingest function is handed (core/compose.ts contextFor), listed once. */
+export const INGEST_PORTS = [
+  "config",
+  "now",
+  "tracer",
+  "taskQueue",
+  "scheduler",
+  "endpoints",
+  "eventTypes",
+  "messageStore",
+  "deliveryStore",
+  "fanoutStore",
+  "filterCountStore",
+  "filterCounts",
+] as const satisfies Parts;
+
+export type IngestContext = Uses<(typeof INGEST_PORTS)[number]>;
+
 export function createIngestHandler(
-  deps: Deps,
+  deps: IngestContext,
 ): (event: SQSEvent, context?: Pick<Context, "awsRequestId">) => Promise<SQSBatchResponse> {
   return (event, context) => withInvocation(context, () => ingestBatch(deps, event));
 }
 
-async function ingestBatch(deps: Deps, event: SQSEvent): Promise<SQSBatchResponse> {
+async function ingestBatch(deps: IngestContext, event: SQSEvent): Promise<SQSBatchResponse> {
   // Each record logs in its own context: claiming it adds its msg_id and trace_id (ingest.ts).
   const claims = await Promise.allSettled(
     event.Records.map((r) => withLogContext({ sqs_message_id: r.messageId }, () => processRecord(deps, r))),

@@ -3,5 +3,10 @@
  * kind, and the delivery engine's maintenance). Modules outside the folder import only this
  * index (docs/design.md, "Layers").
  */
-export { createScheduledHandler, type ScheduledResult } from "./handler.js";
+export {
+  createScheduledHandler,
+  SCHEDULED_PORTS,
+  type ScheduledContext,
+  type ScheduledResult,
+} from "./handler.js";
 export { TASK_KINDS } from "./kinds.js";

@@ -5,7 +5,14 @@
  * (runner.ts) does the rest. Modules outside the folder import only this index
  * (docs/design.md, "Layers").
  */
-export type { TaskKind, TaskKinds, TaskStepInput, TaskStepResult } from "./kind.js";
+export {
+  TASK_PORTS,
+  type TaskContext,
+  type TaskKind,
+  type TaskKinds,
+  type TaskStepInput,
+  type TaskStepResult,
+} from "./kind.js";
 export { runScheduleName, scheduleRun, type TaskRunEvent, taskRunEvent } from "./run-event.js";
 export { runTask, type TaskRunResult } from "./runner.js";
 export { cancelTask, getTask, listTasks, type StartTask, startTask } from "./service.js";

@@ -19,7 +19,7 @@
  * };
  */
 import type * as z from "zod";
-import type { Deps } from "../deps.js";
+import type { Parts, Uses } from "../deps.js";
 
 export interface TaskStepInput<P> {
   org: string;
@@ -52,10 +52,30 @@ export interface TaskStepResult {
   commit?: () => Promise<void>;
 }
 
+/**
+ * What a task's steps and its runner are handed (core/compose.ts contextFor; part of
+ * SCHEDULED_PORTS): the union of what the kinds (recover, replay, redrive, erase) use.
+ */
+export const TASK_PORTS = [
+  "config",
+  "now",
+  "sqs",
+  "taskQueue",
+  "scheduler",
+  "endpointStore",
+  "messageStore",
+  "deliveryStore",
+  "taskStore",
+  "replaySource",
+  "erasureStore",
+] as const satisfies Parts;
+
+export type TaskContext = Uses<(typeof TASK_PORTS)[number]>;
+
 export interface TaskKind<P = unknown> {
   /** Checks the stored parameters before the first step of every run. */
   params: z.ZodType<P>;
-  step(deps: Deps, input: TaskStepInput<P>): Promise<TaskStepResult>;
+  step(deps: TaskContext, input: TaskStepInput<P>): Promise<TaskStepResult>;
 }
 
 /** Every kind a runner can run, by name (the `kind` of the task record). */

@@ -11,10 +11,9 @@
  * - A step that throws is retried by a later run (the lease kept for a backoff), and fails the
  *   task after MAX_TASK_STEP_ERRORS in a row.
  */
-import type { Deps } from "../deps.js";
 import { logger } from "../log/index.js";
 import { MAX_TASK_STEP_ERRORS, type TaskRecord } from "../model/index.js";
-import type { TaskKind, TaskKinds, TaskStepResult } from "./kind.js";
+import type { TaskContext, TaskKind, TaskKinds, TaskStepResult } from "./kind.js";
 import { runScheduleName, scheduleRun, type TaskRunEvent } from "./run-event.js";
 
 export type TaskRunResult = { done: "unchanged" | "stopped" | "finished" | "handed_over" | "retrying" };
@@ -22,7 +21,7 @@ export type TaskRunResult = { done: "unchanged" | "stopped" | "finished" | "hand
 /** Seconds after the lease ends that the watchdog fires (so it never finds the lease still held). */
 const WATCHDOG_MARGIN_SECONDS = 5;
 
-export async function runTask(deps: Deps, kinds: TaskKinds, ev: TaskRunEvent): Promise<TaskRunResult> {
+export async function runTask(deps: TaskContext, kinds: TaskKinds, ev: TaskRunEvent): Promise<TaskRunResult> {
   const now = deps.now();
   const leaseUntil = after(now, deps.config.tasks.leaseSeconds);
   const task = await deps.taskStore.claim(ev.org_id, ev.task_id, now, leaseUntil);
@@ -41,7 +40,7 @@ export async function runTask(deps: Deps, kinds: TaskKinds, ev: TaskRunEvent): P
   return result;
 }
 
-async function steps(deps: Deps, kind: TaskKind<unknown>, claimed: TaskRecord, params: unknown) {
+async function steps(deps: TaskContext, kind: TaskKind<unknown>, claimed: TaskRecord, params: unknown) {
   const started = performance.now();
   const task = { ...claimed };
   for (;;) {
@@ -71,7 +70,12 @@ async function steps(deps: Deps, kind: TaskKind<unknown>, claimed: TaskRecord, p
 }
 
 /** Saves a step's progress (and releases the lease when the run ends there); false when the run lost the task. */
-async function save(deps: Deps, task: TaskRecord, step: TaskStepResult, release = false): Promise<boolean> {
+async function save(
+  deps: TaskContext,
+  task: TaskRecord,
+  step: TaskStepResult,
+  release = false,
+): Promise<boolean> {
   const now = deps.now();
   const end = step.fatal ? ("failed" as const) : step.finished ? ("succeeded" as const) : undefined;
   const saved = await deps.taskStore.progress(
@@ -98,7 +102,7 @@ async function save(deps: Deps, task: TaskRecord, step: TaskStepResult, release 
 }
 
 /** A step threw: retried after a backoff by a later run, or the task fails. */
-async function stepFailed(deps: Deps, task: TaskRecord, err: unknown): Promise<TaskRunResult> {
+async function stepFailed(deps: TaskContext, task: TaskRecord, err: unknown): Promise<TaskRunResult> {
   const errors = task.errors + 1;
   const message = err instanceof Error ? err.message : String(err);
   logger.warn("task step failed", { task_id: task.id, org_id: task.org_id, errors, error: message });

@@ -5,8 +5,8 @@
  * seconds: here, the record from before any attempt, every time.
  */
 import { beforeAll, describe, expect, it } from "vitest";
+import type { Deps } from "../../core/all-deps.js";
 import { applyHealth, type HealthObservation } from "../../core/delivery/health.js";
-import type { Deps } from "../../core/deps.js";
 import type { EndpointRecord } from "../../core/model/endpoint.js";
 import { endpointNow, putEndpoint } from "../support/endpoints.js";
 import { createTestStack, type TestStack, uniqueOrg } from "../support/stack.js";

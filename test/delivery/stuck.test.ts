@@ -7,11 +7,11 @@
  */
 import type { SQSRecord } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Deps } from "../../core/all-deps.js";
 import { createDeps } from "../../core/compose.js";
 import { createDeliveryHandler } from "../../core/delivery/handler.js";
 import { deliveryEntry } from "../../core/delivery/records.js";
 import { recoverEndpoint } from "../../core/delivery/recovery.js";
-import type { Deps } from "../../core/deps.js";
 import { ingestEvent } from "../../core/events/ingest.js";
 import { STUCK_GRACE_MS } from "../../core/model/limits.js";
 import type { DeliveryTask } from "../../core/model/task.js";

@@ -6,7 +6,7 @@
  * a refused write is held again: the count ends exact.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import type { Deps } from "../../core/deps.js";
+import type { Deps } from "../../core/all-deps.js";
 import { createIngestHandler } from "../../core/events/ingest-handler.js";
 import { FILTER_COUNT_SPACING_MS, filterCountWaitMs } from "../../core/filters/index.js";
 import type { FilterCountStore } from "../../core/store/filter-counts.js";

@@ -4,8 +4,8 @@
  * never a transient retry; and a permanent store error is not retried as transient either.
  */
 import { beforeAll, describe, expect, it } from "vitest";
+import type { Deps } from "../../core/all-deps.js";
 import { createDeps } from "../../core/compose.js";
-import type { Deps } from "../../core/deps.js";
 import { listMessages } from "../../core/store/messages.js";
 import { createTestOrg } from "../support/api.js";
 import { publishAndProcess } from "../support/ingest.js";

@@ -5,9 +5,9 @@
 import { ReceiveMessageCommand } from "@aws-sdk/client-sqs";
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { beforeAll, describe, expect, it } from "vitest";
+import type { Deps } from "../../core/all-deps.js";
 import { createDeps } from "../../core/compose.js";
 import { createMaintenanceHandler } from "../../core/delivery/maintenance.js";
-import type { Deps } from "../../core/deps.js";
 import { fanoutCommandBody } from "../../core/events/fanout-command.js";
 import { ingestEvent } from "../../core/events/ingest.js";
 import { createIngestHandler } from "../../core/events/ingest-handler.js";

@@ -9,8 +9,8 @@
  */
 import { GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { beforeAll, describe, expect, it } from "vitest";
+import type { Deps } from "../../core/all-deps.js";
 import { createDeps } from "../../core/compose.js";
-import type { Deps } from "../../core/deps.js";
 import { LEASE_MS } from "../../core/events/fanout.js";
 import { ingestEvent } from "../../core/events/ingest.js";
 import { createIngestHandler } from "../../core/events/ingest-handler.js";

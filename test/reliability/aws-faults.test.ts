@@ -16,8 +16,8 @@ import { type Message, type SendMessageBatchCommandInput, SQSClient } from "@aws
 import type { BatchWriteCommandInput } from "@aws-sdk/lib-dynamodb";
 import type { SQSEvent } from "aws-lambda";
 import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFinished } from "vitest";
+import type { Deps } from "../../core/all-deps.js";
 import { createDeliveryHandler } from "../../core/delivery/handler.js";
-import type { Deps } from "../../core/deps.js";
 import { createIngestHandler } from "../../core/events/ingest-handler.js";
 import { logger } from "../../core/log/logger.js";
 import { type DeliveryTask, deliveryTask } from "../../core/model/task.js";

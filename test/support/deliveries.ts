@@ -4,7 +4,7 @@
  */
 import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { ulid } from "ulid";
-import type { Deps } from "../../core/deps.js";
+import type { Deps } from "../../core/all-deps.js";
 import type { AttemptRecord, DeliveryRecord } from "../../core/model/delivery.js";
 import type { EndpointRecord } from "../../core/model/endpoint.js";
 import { newId } from "../../core/model/ids.js";

@@ -6,8 +6,8 @@
  */
 import { QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll } from "vitest";
+import type { Deps } from "../../core/all-deps.js";
 import { createDeliveryHandler, type DeliveryHandlerOptions } from "../../core/delivery/handler.js";
-import type { Deps } from "../../core/deps.js";
 import { createScheduledHandler } from "../../core/scheduled/index.js";
 import { fireDueSchedules } from "../../core/scheduler/local.js";
 import { type EventSource, type EventSourceOptions, startEventSource } from "../../local/event-source.js";

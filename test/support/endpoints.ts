@@ -3,7 +3,7 @@
  * built the way the endpoints service builds them, with the given fields applied last.
  */
 import { DeleteCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import type { Deps } from "../../core/deps.js";
+import type { Deps } from "../../core/all-deps.js";
 import { type NewEndpointFields, newEndpointRecord } from "../../core/endpoints/record.js";
 import { generateSecret } from "../../core/endpoints/secrets.js";
 import type { EndpointRecord } from "../../core/model/endpoint.js";

@@ -5,7 +5,7 @@
 import { type Message, SendMessageBatchCommand } from "@aws-sdk/client-sqs";
 import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
 import { expect } from "vitest";
-import type { Deps } from "../../core/deps.js";
+import type { Deps } from "../../core/all-deps.js";
 import { createIngestHandler } from "../../core/events/ingest-handler.js";
 import { invokeBatch } from "../../local/event-source.js";
 import { receiveIds } from "./queues.js";

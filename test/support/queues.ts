@@ -13,7 +13,7 @@ import {
   SetQueueAttributesCommand,
   type SQSClient,
 } from "@aws-sdk/client-sqs";
-import type { Deps } from "../../core/deps.js";
+import type { Deps } from "../../core/all-deps.js";
 import { type DeliveryTask, deliveryTask } from "../../core/model/task.js";
 import { queueCounts } from "../../local/queues.js";
 import type { TestStack } from "./stack.js";

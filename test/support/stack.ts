@@ -4,9 +4,9 @@
  */
 import { randomBytes } from "node:crypto";
 import { inject } from "vitest";
+import type { Deps } from "../../core/all-deps.js";
 import { createDeps } from "../../core/compose.js";
 import { type Config, loadConfig } from "../../core/config/runtime.js";
-import type { Deps } from "../../core/deps.js";
 import { provision, type StackEnv } from "../../local/provision.js";
 
 export interface TestStack {

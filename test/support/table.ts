@@ -1,7 +1,7 @@
 /** Whole-table snapshots of a test stack, to prove "no partial write". */
 import { createHash } from "node:crypto";
 import { ScanCommand } from "@aws-sdk/lib-dynamodb";
-import type { Deps } from "../../core/deps.js";
+import type { Deps } from "../../core/all-deps.js";
 
 /** Every item of the (test-private) table. */
 export async function scanAll(deps: Deps): Promise<Record<string, unknown>[]> {

@@ -4,8 +4,8 @@
  * returns it as `GET /v1/tasks/{id}` shows it.
  */
 import { expect } from "vitest";
+import type { Deps } from "../../core/all-deps.js";
 import { createDeps } from "../../core/compose.js";
-import type { Deps } from "../../core/deps.js";
 import { createScheduledHandler } from "../../core/scheduled/index.js";
 import { fireDueSchedules } from "../../core/scheduler/index.js";
 import type { JsonBody, TestOrg } from "./api.js";

@@ -6,7 +6,7 @@
  * function drops the copies its claims refuse.
  */
 import { describe, expect, it } from "vitest";
-import type { Deps } from "../../core/deps.js";
+import type { Deps } from "../../core/all-deps.js";
 import { mapLimit } from "../../core/lib/index.js";
 import { newId } from "../../core/model/ids.js";
 import type { DeliveryTask } from "../../core/model/task.js";

@@ -7,8 +7,8 @@
 
 import { beforeAll, describe, expect, it } from "vitest";
 import * as z from "zod";
+import type { Deps } from "../../core/all-deps.js";
 import { createDeps } from "../../core/compose.js";
-import type { Deps } from "../../core/deps.js";
 import { createScheduledHandler } from "../../core/scheduled/index.js";
 import { fireDueSchedules } from "../../core/scheduler/index.js";
 import { startTask, type TaskKind } from "../../core/tasks/index.js";

@@ -5,8 +5,8 @@
  * id, the attempt log, the recovery window, a replay task and an erasure.
  */
 import { describe, expect, it } from "vitest";
+import type { Deps } from "../../core/all-deps.js";
 import { createDeps } from "../../core/compose.js";
-import type { Deps } from "../../core/deps.js";
 import { mapLimit } from "../../core/lib/index.js";
 import { newId } from "../../core/model/ids.js";
 import type { DeliveryTask } from "../../core/model/task.js";

@@ -5,7 +5,6 @@
  * left in each profile is its mapping: its fields in, its view out.
  */
 import type { Context } from "hono";
-import type { Deps } from "../../deps.js";
 import {
   type CreateEndpointInput,
   endpointsOf,
@@ -17,13 +16,14 @@ import {
 } from "../../endpoints/index.js";
 import { sameAgent } from "../../filters/index.js";
 import { notFound } from "../../model/index.js";
+import type { ApiContext } from "../context.js";
 import type { ApiEnv } from "../env.js";
 import { orgOf } from "../router.js";
 
 /** How a page names an endpoint: this API's `ep_…` id, or its integer or UUID handle. */
 export type EndpointRef = { id: string } | { number: number } | { uuid: string };
 
-export function profileEndpoints(deps: Deps, c: Context<ApiEnv>, agent?: string) {
+export function profileEndpoints(deps: ApiContext, c: Context<ApiEnv>, agent?: string) {
   const org = orgOf(c);
   const service = endpointsOf(deps, c.get("principal"), agent);
   const mine = (rec: HandledEndpoint) => agent === undefined || sameAgent(rec.agent_id, agent);

@@ -6,7 +6,7 @@
  */
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { MiddlewareHandler } from "hono";
-import type { Deps } from "../../deps.js";
+import type { ApiContext } from "../context.js";
 import type { ApiEnv } from "../env.js";
 import type { ApiProfile } from "./kit.js";
 import { seed000 } from "./seed-000.js";
@@ -28,7 +28,7 @@ export const profileTags = PROFILES.map((p) => p.tag);
 /** Adds every profile's routes; `guard` is what /v1/* runs first (auth, body limit, portal gate). */
 export function mountProfiles(
   app: OpenAPIHono<ApiEnv>,
-  deps: Deps,
+  deps: ApiContext,
   guard: readonly MiddlewareHandler<ApiEnv>[],
 ): void {
   for (const p of PROFILES) {

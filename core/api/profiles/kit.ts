@@ -10,9 +10,9 @@
 import { createRoute, OpenAPIHono, type RouteConfig } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { ZodError } from "zod";
-import type { Deps } from "../../deps.js";
 import type { Role } from "../../model/index.js";
 import { requireRole } from "../auth.js";
+import type { ApiContext } from "../context.js";
 import type { ApiEnv } from "../env.js";
 import { json } from "../router.js";
 
@@ -31,7 +31,7 @@ export interface ApiProfile {
   prefix: string;
   /** Its OpenAPI tag. */
   tag: { name: string; description: string };
-  routes(deps: Deps): OpenAPIHono<ApiEnv>;
+  routes(deps: ApiContext): OpenAPIHono<ApiEnv>;
   /** Its answer to anything thrown under `prefix` (authentication included). */
   error(err: unknown, c: Context): Response;
 }

@@ -6,9 +6,9 @@
  */
 import { randomBytes } from "node:crypto";
 import { z } from "@hono/zod-openapi";
-import type { Deps } from "../../deps.js";
 import type { HandledEndpoint } from "../../endpoints/index.js";
 import { eventTypeList, MAX_DESCRIPTION_LENGTH, MAX_URL_LENGTH, TIMEOUT_MS } from "../../model/index.js";
+import type { ApiContext } from "../context.js";
 import { json } from "../router.js";
 import { profileEndpoints } from "./endpoints.js";
 import { detailBody, fastApiError, validationErrorBody } from "./fastapi-errors.js";
@@ -146,7 +146,7 @@ function view(rec: HandledEndpoint): z.infer<typeof endpoint> {
   };
 }
 
-function seed000Routes(deps: Deps) {
+function seed000Routes(deps: ApiContext) {
   const app = profileRouter();
   app.openapi(routes.create, async (c) => {
     const body = c.req.valid("json");

@@ -6,9 +6,9 @@
  * route for admin keys. Errors are this API's `{"error": {"code", "message"}}`. docs/seeds.md.
  */
 import { z } from "@hono/zod-openapi";
-import type { Deps } from "../../deps.js";
 import { endpointKeys, type HandledEndpoint } from "../../endpoints/index.js";
 import { MAX_URL_LENGTH, ServiceError } from "../../model/index.js";
+import type { ApiContext } from "../context.js";
 import { errorBody, toErrorResponse } from "../errors.js";
 import { createRouter, json } from "../router.js";
 import { profileEndpoints } from "./endpoints.js";
@@ -154,7 +154,7 @@ const view = (rec: HandledEndpoint): z.infer<typeof endpoint> => ({
   updated_at: rec.updated_at,
 });
 
-function seed001Routes(deps: Deps) {
+function seed001Routes(deps: ApiContext) {
   const app = createRouter();
   app.openapi(routes.list, async (c) => c.json((await profileEndpoints(deps, c).list()).map(view), 200));
   app.openapi(routes.create, async (c) => {

@@ -5,7 +5,6 @@
  * docs/seeds.md, "Migrating from seed 002".
  */
 import { z } from "@hono/zod-openapi";
-import type { Deps } from "../../deps.js";
 import { endpointsOf, listEndpoints, readSecrets } from "../../endpoints/index.js";
 import { sendTestEvent } from "../../events/index.js";
 import {
@@ -14,6 +13,7 @@ import {
   MAX_DESCRIPTION_LENGTH,
   MAX_URL_LENGTH,
 } from "../../model/index.js";
+import type { ApiContext } from "../context.js";
 import { errorBody, toErrorResponse } from "../errors.js";
 import { createRouter, json, orgOf } from "../router.js";
 import { pathId } from "../schemas/params.js";
@@ -132,7 +132,7 @@ const view = (rec: EndpointRecord): z.infer<typeof webhook> => ({
   created_at: rec.created_at,
 });
 
-function seed002Routes(deps: Deps) {
+function seed002Routes(deps: ApiContext) {
   const app = createRouter();
   app.openapi(routes.list, async (c) => {
     const { endpoints } = await listEndpoints(deps, orgOf(c), deps.config.limits.maxEndpointsPerOrg);

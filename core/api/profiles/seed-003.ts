@@ -8,9 +8,9 @@
  * the test event of one webhook, in the same terms. docs/seeds.md.
  */
 import type { Context } from "hono";
-import type { Deps } from "../../deps.js";
 import { sendTestEvent } from "../../events/index.js";
 import { ServiceError } from "../../model/index.js";
+import type { ApiContext } from "../context.js";
 import type { ApiEnv } from "../env.js";
 import { orgOf } from "../router.js";
 import { profileEndpoints } from "./endpoints.js";
@@ -48,7 +48,7 @@ const ok = <T>(message: string, data: T) => ({ success: true as const, message, 
 /** The path's webhook: its UUID (404 when absent or another agent's). */
 const webhookRef = (c: Context) => ({ uuid: c.req.param("webhook_id") ?? "" });
 
-function seed003Routes(deps: Deps) {
+function seed003Routes(deps: ApiContext) {
   const app = profileRouter();
   /** The path's agent's endpoints (404 first when the path's agent is not a UUID). */
   const agents = (c: Context<ApiEnv>) => profileEndpoints(deps, c, agentOf(c));

@@ -6,9 +6,9 @@
  * list, in the same terms. docs/seeds.md.
  */
 import { z } from "@hono/zod-openapi";
-import type { Deps } from "../../deps.js";
 import { endpointKeys, type HandledEndpoint } from "../../endpoints/index.js";
 import { eventTypeList, MAX_DESCRIPTION_LENGTH, MAX_URL_LENGTH } from "../../model/index.js";
+import type { ApiContext } from "../context.js";
 import { json } from "../router.js";
 import { pathId } from "../schemas/params.js";
 import { profileEndpoints } from "./endpoints.js";
@@ -143,7 +143,7 @@ function view(rec: HandledEndpoint): z.infer<typeof endpoint> {
   };
 }
 
-function seed004Routes(deps: Deps) {
+function seed004Routes(deps: ApiContext) {
   const app = profileRouter();
   app.openapi(routes.create, async (c) => {
     const body = c.req.valid("json");

@@ -5,9 +5,9 @@
  * one event type.
  */
 import { z } from "@hono/zod-openapi";
-import type { Deps } from "../../deps.js";
 import { listAgentEndpoints } from "../../endpoints/index.js";
 import { AGENT_ID } from "../../model/index.js";
+import type { ApiContext } from "../context.js";
 import { pageOf } from "../pagination.js";
 import { ok, routes } from "../route-spec.js";
 import { createRouter, orgOf } from "../router.js";
@@ -40,7 +40,7 @@ const list = routes(agentEndpoints.tag).get("/agents/{agent_id}/webhooks", "view
   responses: ok(200, "The agent's endpoints", pageOf(endpointView)).errors(400, 403),
 });
 
-export function agentWebhooksRoutes(deps: Deps) {
+export function agentWebhooksRoutes(deps: ApiContext) {
   const app = createRouter();
   app.openapi(list, async (c) => {
     const eps = await listAgentEndpoints(deps, orgOf(c), c.req.valid("param").agent_id);

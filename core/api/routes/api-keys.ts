@@ -1,6 +1,6 @@
 /** /v1/api-keys: admins create (raw key shown once), list and revoke their organization's keys. */
 import { createApiKey, listKeys, revokeKey } from "../../auth/index.js";
-import type { Deps } from "../../deps.js";
+import type { ApiContext } from "../context.js";
 import { pageBody, pageOf, pageQuery, paginationQuery } from "../pagination.js";
 import { ok, routes } from "../route-spec.js";
 import { createRouter, orgOf } from "../router.js";
@@ -23,7 +23,7 @@ const revoke = route.delete("/api-keys/{id}", "admin", "revokeApiKey", {
   responses: ok(204, "Revoked").errors(403, 404),
 });
 
-export function apiKeysRoutes(deps: Deps) {
+export function apiKeysRoutes(deps: ApiContext) {
   const app = createRouter();
   app.openapi(create, async (c) => {
     const body = c.req.valid("json");

@@ -14,7 +14,7 @@ import {
   startRecover,
   startReplay,
 } from "../../delivery/index.js";
-import type { Deps } from "../../deps.js";
+import type { ApiContext } from "../context.js";
 import { pageBody, pageOf, pageQuery } from "../pagination.js";
 import { ok, routes } from "../route-spec.js";
 import { createRouter, headersShownTo, orgOf, typeScope } from "../router.js";
@@ -74,7 +74,7 @@ const replay = endpoints.post("/webhook-endpoints/{id}/replay", "admin", "replay
   responses: ok(202, "Started", taskCreated).errors(400, 403, 404, 409, 413, 415),
 });
 
-export function deliveriesRoutes(deps: Deps) {
+export function deliveriesRoutes(deps: ApiContext) {
   const app = createRouter();
   const attemptsPage = (q: z.infer<typeof attemptsQuery>) => ({
     ...pageQuery(q),

@@ -4,8 +4,8 @@
  * followed at `GET /v1/tasks/{id}`. Platform admins only: the DLQ holds every tenant's tasks.
  */
 import { startRedrive } from "../../delivery/index.js";
-import type { Deps } from "../../deps.js";
 import { assertPlatformAdmin } from "../../orgs/index.js";
+import type { ApiContext } from "../context.js";
 import { ok, routes } from "../route-spec.js";
 import { createRouter, orgOf } from "../router.js";
 import { redriveBody, taskCreated } from "../schemas/tasks.js";
@@ -17,7 +17,7 @@ const redrive = route.post("/dlq/redrive", "admin", "redriveDlq", {
   responses: ok(202, "Started; follow it at /v1/tasks/{id}", taskCreated).errors(400, 403, 413, 415),
 });
 
-export function dlqRoutes(deps: Deps) {
+export function dlqRoutes(deps: ApiContext) {
   const app = createRouter();
   app.openapi(redrive, async (c) => {
     assertPlatformAdmin(deps, c.get("principal"));

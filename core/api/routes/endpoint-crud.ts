@@ -9,10 +9,10 @@
 
 import type { Context } from "hono";
 import type { ZodObject } from "zod";
-import type { Deps } from "../../deps.js";
 import { endpointsOf } from "../../endpoints/index.js";
 import type { EndpointRecord } from "../../model/index.js";
 import { scopeEndpointInput } from "../../portal/index.js";
+import type { ApiContext } from "../context.js";
 import type { ApiEnv } from "../env.js";
 import { type OperationId, ok, routes } from "../route-spec.js";
 import { createRouter, headersShownTo } from "../router.js";
@@ -48,7 +48,7 @@ export interface EndpointCollection {
  * request came to (it makes a v1a endpoint's `jwks_url` absolute), and whether the caller may
  * read credential headers (else they are redacted).
  */
-export function endpointViewer(deps: Deps, c: Context<ApiEnv>) {
+export function endpointViewer(deps: ApiContext, c: Context<ApiEnv>) {
   const now = deps.now();
   const origin = new URL(c.req.url).origin;
   const shownHeaders = headersShownTo(c);
@@ -82,7 +82,7 @@ function endpointCrudSpecs(at: EndpointCollection) {
 }
 
 /** The create, get, update and delete routes of one endpoint collection, added to `app`. */
-export function endpointCrudRoutes(deps: Deps, at: EndpointCollection, app = createRouter()) {
+export function endpointCrudRoutes(deps: ApiContext, at: EndpointCollection, app = createRouter()) {
   const spec = endpointCrudSpecs(at);
   // Portal sessions: endpoint bodies are pinned to the session's agent and event types.
   app.openapi(spec.create, async (c) => {

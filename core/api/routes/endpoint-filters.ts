@@ -4,9 +4,9 @@
  * endpoint (mounted outside /v1: receivers fetch it without an API key).
  */
 import { z } from "@hono/zod-openapi";
-import type { Deps } from "../../deps.js";
 import { jwksOf, RECENT, requireEndpoint, testFilter } from "../../endpoints/index.js";
 import { agentId, eventTypeString, MAX_ID_LENGTH, MAX_PRODUCER_ID_LENGTH } from "../../model/index.js";
+import type { ApiContext } from "../context.js";
 import { ok, routes } from "../route-spec.js";
 import { createRouter, orgOf } from "../router.js";
 import { endpointIdParam } from "../schemas/endpoints.js";
@@ -80,7 +80,7 @@ const testRoute = route.post("/webhook-endpoints/{id}/filter/test", "viewer", "t
   responses: tested.errors(400, 403, 404, 413, 415),
 });
 
-export function endpointFilterRoutes(deps: Deps) {
+export function endpointFilterRoutes(deps: ApiContext) {
   const app = createRouter();
   app.openapi(testRoute, async (c) => {
     const body = c.req.valid("json");
@@ -107,7 +107,7 @@ const jwksRoute = route.get("/jwks/{org_id}/{endpoint_id}", "public", "getEndpoi
 });
 
 /** Public: mounted at the root, outside the API key middleware. */
-export function jwksRoutes(deps: Deps) {
+export function jwksRoutes(deps: ApiContext) {
   const app = createRouter();
   app.openapi(jwksRoute, async (c) => {
     const { org_id, endpoint_id } = c.req.valid("param");

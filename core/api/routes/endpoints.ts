@@ -3,8 +3,9 @@
  * Create, get, update and delete are defined once for this path and the agent's
  * (endpoint-crud.ts); the list, secret rotation and secret read are this path's own.
  */
-import type { Deps } from "../../deps.js";
+
 import { listEndpoints, readSecrets, rotateSecret } from "../../endpoints/index.js";
+import type { ApiContext } from "../context.js";
 import { pageBody, pageOf, pageQuery, paginationQuery } from "../pagination.js";
 import { ok, routes } from "../route-spec.js";
 import { orgOf } from "../router.js";
@@ -35,7 +36,7 @@ const reveal = route.get("/webhook-endpoints/{id}/secret", "admin", "getEndpoint
   responses: ok(200, "The secret", endpointSecret).errors(403, 404, 409),
 });
 
-export function endpointsRoutes(deps: Deps) {
+export function endpointsRoutes(deps: ApiContext) {
   const app = endpointCrudRoutes(deps, orgEndpoints);
   app.openapi(list, async (c) => {
     const { limit, cursor } = pageQuery(c.req.valid("query"));

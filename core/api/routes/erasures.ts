@@ -4,8 +4,9 @@
  * (`DELETE /v1/events/{id}/payload`, at once). Each is recorded (who, when, what, how many;
  * never the data): `GET /v1/erasures` lists the records. Admin role, the caller's organization.
  */
-import type { Deps } from "../../deps.js";
+
 import { erasePayload, getErasure, listErasures, startErasure } from "../../erasure/index.js";
+import type { ApiContext } from "../context.js";
 import { pageBody, pageOf, pageQuery, paginationQuery } from "../pagination.js";
 import { ok, routes } from "../route-spec.js";
 import { createRouter, orgOf } from "../router.js";
@@ -34,7 +35,7 @@ const erase = route.delete("/events/{id}/payload", "admin", "eraseEventPayload",
   responses: ok(200, "Erased (its record)", erasureView).errors(400, 403, 404),
 });
 
-export function erasuresRoutes(deps: Deps) {
+export function erasuresRoutes(deps: ApiContext) {
   const app = createRouter();
   app.openapi(start, async (c) => {
     const r = await startErasure(deps, c.get("principal"), c.req.valid("json").subject);

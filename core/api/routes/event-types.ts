@@ -1,6 +1,5 @@
 /** /v1/event-types: the organization's catalog (defaults + its own types) and each type's lifecycle. */
 import { z } from "@hono/zod-openapi";
-import type { Deps } from "../../deps.js";
 import { DEFAULT_EVENT_TYPES } from "../../event-types/index.js";
 import {
   createEventType,
@@ -16,6 +15,7 @@ import {
   schemaVersionOf,
   statusOf,
 } from "../../model/index.js";
+import type { ApiContext } from "../context.js";
 import { ok, routes } from "../route-spec.js";
 import { createRouter, orgOf } from "../router.js";
 import {
@@ -90,7 +90,7 @@ export function eventTypeOut(t: EventTypeDef & Partial<Pick<StoredEventType, "cr
   };
 }
 
-export function eventTypesRoutes(deps: Deps) {
+export function eventTypesRoutes(deps: ApiContext) {
   const app = createRouter();
   app.openapi(list, async (c) => {
     const types = await deps.eventTypes.list(orgOf(c));

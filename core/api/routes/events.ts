@@ -2,9 +2,10 @@
  * /v1/events: publish over HTTP (the same service as the ingest queue), list and inspect
  * events; and the endpoint test routes, which send a `webhook.test` event the normal way.
  */
-import type { Deps } from "../../deps.js";
+
 import { getEventWithDeliveries, ingestEvent, listEvents, sendTestEvent } from "../../events/index.js";
 import { validationError } from "../../model/index.js";
+import type { ApiContext } from "../context.js";
 import { pageBody, pageOf, pageQuery } from "../pagination.js";
 import { ok, routes } from "../route-spec.js";
 import { createRouter, orgOf } from "../router.js";
@@ -49,7 +50,7 @@ const testAll = endpoints.post("/webhook-endpoints/test", "member", "sendTestEve
   responses: ok(202, "The test event was enqueued", testEventResult).errors(403),
 });
 
-export function eventsRoutes(deps: Deps) {
+export function eventsRoutes(deps: ApiContext) {
   const app = createRouter();
 
   app.openapi(publish, async (c) => {

@@ -2,7 +2,7 @@
  * /v1/organizations: the platform operator creates tenants (each with a first admin key,
  * returned once) and lists them. Only admins of the platform organization may call these.
  */
-import type { Deps } from "../../deps.js";
+
 import {
   assertPlatformAdmin,
   createOrganization,
@@ -10,6 +10,7 @@ import {
   getOrganization,
   listOrganizations,
 } from "../../orgs/index.js";
+import type { ApiContext } from "../context.js";
 import { pageBody, pageOf, pageQuery, paginationQuery } from "../pagination.js";
 import { ok, routes } from "../route-spec.js";
 import { createRouter } from "../router.js";
@@ -43,7 +44,7 @@ const remove = route.delete("/organizations/{id}", "admin", "deleteOrganization"
   responses: ok(204, "Deleted").errors(403, 404, 409),
 });
 
-export function organizationsRoutes(deps: Deps) {
+export function organizationsRoutes(deps: ApiContext) {
   const app = createRouter();
   app.openapi(create, async (c) => {
     assertPlatformAdmin(deps, c.get("principal"));

@@ -1,6 +1,7 @@
 /** /v1/portal-sessions: create (admin) and revoke customer-portal sessions; `current` for the portal itself. */
-import type { Deps } from "../../deps.js";
+
 import { createSession, currentSession, revokeSession } from "../../portal/index.js";
+import type { ApiContext } from "../context.js";
 import { ok, routes } from "../route-spec.js";
 import { createRouter } from "../router.js";
 import {
@@ -27,7 +28,7 @@ const current = route.get("/portal-sessions/current", "viewer", "getCurrentPorta
   responses: ok(200, "The session", currentPortalSession).errors(403, 404),
 });
 
-export function portalSessionsRoutes(deps: Deps) {
+export function portalSessionsRoutes(deps: ApiContext) {
   const app = createRouter();
   app.openapi(create, async (c) => {
     const body = c.req.valid("json");

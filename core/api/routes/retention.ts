@@ -2,8 +2,9 @@
  * /v1/retention: how long the organization's events keep their payload (docs/data.md). Each
  * event shows its own `expires_at`; event types may set their own retention when created.
  */
-import type { Deps } from "../../deps.js";
+
 import { getRetention, type RetentionView, setRetention } from "../../orgs/index.js";
+import type { ApiContext } from "../context.js";
 import { ok, routes } from "../route-spec.js";
 import { createRouter, orgOf, typeScope } from "../router.js";
 import { retentionView, setRetentionBody } from "../schemas/retention.js";
@@ -25,7 +26,7 @@ function scoped(view: RetentionView, scope: { eventTypes?: readonly string[] }):
   return types ? { ...view, event_types: view.event_types.filter((t) => types.includes(t.name)) } : view;
 }
 
-export function retentionRoutes(deps: Deps) {
+export function retentionRoutes(deps: ApiContext) {
   const app = createRouter();
   app.openapi(get, async (c) => c.json(scoped(await getRetention(deps, orgOf(c)), typeScope(c)), 200));
   app.openapi(put, async (c) => c.json(await setRetention(deps, orgOf(c), c.req.valid("json").days), 200));

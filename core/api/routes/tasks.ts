@@ -3,8 +3,9 @@
  * read one, list them newest first (any role), cancel one (admin). Scoped to the caller's
  * organization: another one's task answers 404.
  */
-import type { Deps } from "../../deps.js";
+
 import { cancelTask, getTask, listTasks } from "../../tasks/index.js";
+import type { ApiContext } from "../context.js";
 import { pageBody, pageOf, pageQuery } from "../pagination.js";
 import { ok, routes } from "../route-spec.js";
 import { createRouter, orgOf } from "../router.js";
@@ -27,7 +28,7 @@ const cancel = route.delete("/tasks/{id}", "admin", "cancelTask", {
   responses: ok(200, "Canceled", taskView).errors(400, 403, 404, 409),
 });
 
-export function tasksRoutes(deps: Deps) {
+export function tasksRoutes(deps: ApiContext) {
   const app = createRouter();
   app.openapi(list, async (c) => {
     const page = await listTasks(deps, orgOf(c), pageQuery(c.req.valid("query")));
