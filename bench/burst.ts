@@ -16,7 +16,7 @@ import type { E2eContext } from "./e2e.js";
 import { noisyOrg } from "./noisy.js";
 import { progress, progressDone } from "./progress.js";
 import type { Arrival } from "./receiver.js";
-import { percentile, pool, round, sleep } from "./stats.js";
+import { type Percentiles, percentiles, pool, round, sleep } from "./stats.js";
 
 export interface BurstResult {
   shape: string;
@@ -24,7 +24,7 @@ export interface BurstResult {
   /** Tenant a's deliveries received (distinct). */
   otherDelivered: number;
   /** Publish → receipt of tenant a's deliveries. */
-  otherLatencyMs: { p50: number; p95: number; p99: number };
+  otherLatencyMs: Percentiles;
   /** Requests that reached the receiver, both tenants (every attempt, answered or not). */
   requests: number;
   /** Seconds from the first publish to tenant a's last delivery. */
@@ -107,11 +107,7 @@ function summarize(shape: BurstShape, arrivals: Arrival[], keyA: string, t0: num
     shape: shape.name,
     label: shape.label,
     otherDelivered: seen.size,
-    otherLatencyMs: {
-      p50: percentile(latencies, 50),
-      p95: percentile(latencies, 95),
-      p99: percentile(latencies, 99),
-    },
+    otherLatencyMs: percentiles(latencies),
     requests: arrivals.length,
     otherSeconds: round((last - t0) / 1000, 2),
   };

@@ -13,7 +13,7 @@ import type { LocalStack } from "../local/stack.js";
 import type { CallCounter, CallSnapshot } from "./calls.js";
 import { progress, progressDone } from "./progress.js";
 import type { BenchReceiver } from "./receiver.js";
-import { percentile, pool, round, sleep } from "./stats.js";
+import { type Percentiles, percentile, percentiles, pool, round, sleep } from "./stats.js";
 
 export const EVENT_TYPE = "voice.call.ended";
 
@@ -48,7 +48,7 @@ export interface E2eResult {
   /** First publish → last receipt. */
   seconds: number;
   deliveriesPerSecond: number;
-  latencyMs: { p50: number; p95: number; p99: number; max: number };
+  latencyMs: Percentiles & { max: number };
   /** Main-process CPU (handlers, SDK, event sources, API) per delivery. */
   cpuMsPerDelivery: number;
   peakRssMb: number;
@@ -211,12 +211,7 @@ export async function runE2e(ctx: E2eContext, opts: E2eOptions): Promise<E2eResu
     publishSeconds: round(publishSeconds, 2),
     seconds: round(seconds, 2),
     deliveriesPerSecond: round(delivered / Math.max(seconds, 0.001), 0),
-    latencyMs: {
-      p50: percentile(latencies, 50),
-      p95: percentile(latencies, 95),
-      p99: percentile(latencies, 99),
-      max: percentile(latencies, 100),
-    },
+    latencyMs: { ...percentiles(latencies), max: percentile(latencies, 100) },
     cpuMsPerDelivery: round((cpu.user + cpu.system) / 1000 / Math.max(delivered, 1), 2),
     peakRssMb: round(peakRss / 2 ** 20, 0),
     dlq: {

@@ -19,7 +19,7 @@ import type { Db } from "../core/store/table.js";
 import { EVENT_TYPE } from "./e2e.js";
 import { progress, progressDone } from "./progress.js";
 import type { BenchReceiver } from "./receiver.js";
-import { percentile, pool, round, sleep } from "./stats.js";
+import { type Percentiles, percentile, percentiles, pool, round, sleep } from "./stats.js";
 
 /** Parallel pollers of the local event sources (local/stack.ts, from core/config/infra.ts). */
 export const DELIVERY_POLLERS = functions.deliver.localConcurrency;
@@ -30,7 +30,7 @@ export interface FloorResult {
   deliveries: number;
   seconds: number;
   deliveriesPerSecond: number;
-  latencyMs?: { p50: number; p95: number; p99: number };
+  latencyMs?: Percentiles;
   concurrency: string;
 }
 
@@ -139,11 +139,7 @@ export async function runQueueFloor(
     deliveries: seen.size,
     seconds: round(seconds, 2),
     deliveriesPerSecond: round(seen.size / Math.max(seconds, 0.001), 0),
-    latencyMs: {
-      p50: percentile(latencies, 50),
-      p95: percentile(latencies, 95),
-      p99: percentile(latencies, 99),
-    },
+    latencyMs: percentiles(latencies),
     concurrency: `${DELIVERY_POLLERS} pollers × batch ${functions.deliver.batchSize}`,
   };
   progressDone(

@@ -13,7 +13,7 @@ import { bootstrapOrg } from "../core/orgs/bootstrap.js";
 import type { E2eContext } from "./e2e.js";
 import { progress, progressDone } from "./progress.js";
 import type { ReceiverMode } from "./receiver.js";
-import { percentile, pool, round, sleep } from "./stats.js";
+import { type Percentiles, percentile, percentiles, pool, round, sleep } from "./stats.js";
 
 const GOOD = "telephony.complete";
 const BAD = "web.complete";
@@ -28,7 +28,7 @@ export interface NoisyResult {
   healthyDelivered: number;
   badRequests: number;
   healthyPerSecond: number;
-  latencyMs: { p50: number; p95: number; p99: number; max: number };
+  latencyMs: Percentiles & { max: number };
   /** Most in-flight (received, not deleted) messages seen per queue, sampled every 100 ms. */
   peakInFlight: Record<string, number>;
 }
@@ -149,12 +149,7 @@ export async function runNoisy(
     healthyDelivered: seen.size,
     badRequests,
     healthyPerSecond: round(seen.size / Math.max((last - t0) / 1000, 0.001), 1),
-    latencyMs: {
-      p50: percentile(latencies, 50),
-      p95: percentile(latencies, 95),
-      p99: percentile(latencies, 99),
-      max: percentile(latencies, 100),
-    },
+    latencyMs: { ...percentiles(latencies), max: percentile(latencies, 100) },
     peakInFlight: peak,
   };
   progressDone(

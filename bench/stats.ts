@@ -4,8 +4,26 @@ import { mapLimit } from "../core/lib/pool.js";
 
 /** Nearest-rank percentile of an unsorted list (0 for an empty one). */
 export function percentile(values: readonly number[], p: number): number {
-  if (values.length === 0) return 0;
-  const sorted = [...values].sort((a, b) => a - b);
+  return atRank(sortedCopy(values), p);
+}
+
+/** The latency figures every benchmark reports. */
+export interface Percentiles {
+  p50: number;
+  p95: number;
+  p99: number;
+}
+
+/** p50, p95 and p99 of an unsorted list, nearest rank as `percentile` (one sort). */
+export function percentiles(values: readonly number[]): Percentiles {
+  const sorted = sortedCopy(values);
+  return { p50: atRank(sorted, 50), p95: atRank(sorted, 95), p99: atRank(sorted, 99) };
+}
+
+const sortedCopy = (values: readonly number[]) => [...values].sort((a, b) => a - b);
+
+function atRank(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return 0;
   const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
   return sorted[rank]!;
 }
