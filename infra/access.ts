@@ -143,5 +143,7 @@ export function functionEnvironment(
     // Read by core/log/metrics.ts: the alarms and the dashboard watch this namespace.
     POWERTOOLS_METRICS_NAMESPACE: stage.metricsNamespace,
     LOG_LEVEL: stage.isProd ? "INFO" : "DEBUG",
+    // The share of events whose spans go to X-Ray (docs/tracing.md "Spans"): `TRACE_SAMPLE_PERCENT=5 sst deploy`.
+    TRACE_SAMPLE_PERCENT: process.env.TRACE_SAMPLE_PERCENT ?? "1",
   };
 }

@@ -583,6 +583,8 @@ describe("functions (infra/functions.ts, infra/api.ts, infra/access.ts)", async 
         actions: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"],
         resources: ["*"],
       });
+      // The spans' sample (core/log/xray-tracer.ts): 1 % unless the deploy says otherwise.
+      expect(fn.environment.TRACE_SAMPLE_PERCENT, fn.id).toBe("1");
     }
   });
 
