@@ -13,7 +13,7 @@ import type { EndpointRecord, SendOutcome } from "../model/index.js";
 import { answerOf, type LastAnswer, proven, refused } from "./policy/trial.js";
 import type { Admission } from "./rate-limit.js";
 
-type TrialDeps = Uses<"rateLimitStore" | "config">;
+type TrialDeps = Uses<"rateLimitStore" | "fullRateWindows" | "config">;
 
 // Per root (one per process on AWS): bounded like the process's other caches (core/lib/lru.ts);
 // an endpoint forgotten is unproven again, which costs it one trial.
@@ -42,6 +42,12 @@ export function noteAnswer<R extends { outcome: SendOutcome }>(
   return result;
 }
 
+/**
+ * How long a process takes busy trial slots for without asking: at most a second (a lease runs
+ * to its request's timeout, but a healthy endpoint's trial ends in milliseconds).
+ */
+const BUSY_MEMO_MS = 1_000;
+
 /** A lease a trial slot outlasts its request by (as the rate limit's: a crashed sender's request is over by then). */
 const LEASE_MARGIN_MS = 5_000;
 
@@ -61,6 +67,10 @@ export async function enterTrial(
     return { admission: { release: async () => {} } };
   }
   const ids = { org: endpoint.org_id, endpointId: `${endpoint.id}#trial` };
+  // A process that found the slots busy asks again only after a while (the rate limit's memo):
+  // a busy endpoint on trial would otherwise put a read and a failed write per task on one item.
+  const busy = `${keyOf(endpoint)}#trial`;
+  if ((deps.fullRateWindows.get(busy) ?? 0) > at) return { refused: refused(last) };
   const taken = await deps.rateLimitStore.take({
     ...ids,
     limit: deps.config.isolation.trialInFlight,
@@ -68,7 +78,11 @@ export async function enterTrial(
     until: at + timeoutMs + LEASE_MARGIN_MS,
     random: ctx.random,
   });
-  if ("freeAt" in taken) return { refused: refused(last) };
+  if ("freeAt" in taken) {
+    deps.fullRateWindows.set(busy, Math.min(taken.freeAt, at + BUSY_MEMO_MS));
+    return { refused: refused(last) };
+  }
+  deps.fullRateWindows.delete(busy);
   return {
     admission: {
       // Free at once when the request is over; a release that fails leaves the slot leased until its lease ends.

@@ -3,6 +3,7 @@
  * outcome says of its speed, where a refused task goes, how long it waits.
  */
 import { describe, expect, it } from "vitest";
+import type { Config } from "../../core/config/index.js";
 import {
   answerOf,
   proven,
@@ -10,6 +11,9 @@ import {
   trialDeferSeconds,
   triesFirst,
 } from "../../core/delivery/policy/trial.js";
+import { enterTrial, noteAnswer } from "../../core/delivery/trial.js";
+import type { EndpointRecord, SendOutcome } from "../../core/model/index.js";
+import type { RateLimitStore } from "../../core/store/index.js";
 
 const s = { fastLaneBudgetMs: 2000, slowFraction: 0.5, windowSeconds: 60 };
 const now = Date.parse("2026-01-01T12:00:00Z");
@@ -52,5 +56,40 @@ describe("the trial gate", () => {
     expect(trialDeferSeconds(1, () => 0.99)).toBe(1);
     expect(trialDeferSeconds(2, () => 0.99)).toBe(2);
     expect(trialDeferSeconds(3, () => 0.99)).toBe(4);
+  });
+});
+
+describe("the trial's slots (core/delivery/trial.ts)", () => {
+  const isolation = { ...s, trialInFlight: 2 };
+  const endpoint = { org_id: "org_1", id: "ep_1", last_delivery_at: null } as EndpointRecord;
+  const busyStore = () => {
+    const takes: number[] = [];
+    const rateLimitStore: RateLimitStore = {
+      take: async (w) => {
+        takes.push(w.now);
+        return { freeAt: w.now + 7_000 };
+      },
+      release: async () => {},
+    };
+    return { takes, deps: { rateLimitStore, fullRateWindows: new Map(), config: { isolation } as Config } };
+  };
+
+  it("a process that found them busy refuses without asking again for a second, then asks", async () => {
+    const { takes, deps } = busyStore();
+    const at = (ms: number) => ({ now: new Date(now + ms), random: () => 0 });
+    for (const ms of [0, 10, 999])
+      expect(await enterTrial(deps, endpoint, 2000, at(ms))).toEqual({ refused: "unproven" });
+    expect(takes).toEqual([now]);
+    await enterTrial(deps, endpoint, 2000, at(1_000));
+    expect(takes).toEqual([now, now + 1_000]);
+  });
+
+  it("a proven endpoint asks nothing; its fast answer noted here proves it", async () => {
+    const { takes, deps } = busyStore();
+    const answered = { outcome: { failure: null, latencyMs: 20 } as SendOutcome };
+    noteAnswer(deps, endpoint, answered, new Date(now));
+    const passed = await enterTrial(deps, endpoint, 2000, { now: new Date(now + 5), random: () => 0 });
+    expect(passed).toHaveProperty("admission");
+    expect(takes).toEqual([]);
   });
 });
