@@ -16,6 +16,7 @@
  */
 import type { Config } from "../../config/index.js";
 import type { SendOutcome } from "../../model/index.js";
+import { LAST_DELIVERY_REFRESH_MS } from "./health.js";
 import { deferSeconds } from "./rate-limit.js";
 
 type Settings = Pick<Config["isolation"], "fastLaneBudgetMs" | "slowFraction" | "windowSeconds">;
@@ -60,9 +61,6 @@ export function proven(
   if (last) return last.fast && last.atMs > nowMs - windowMs;
   return lastDeliveryAt !== null && Date.parse(lastDeliveryAt) > nowMs - windowMs - LAST_DELIVERY_REFRESH_MS;
 }
-
-/** How stale another process lets `last_delivery_at` get (health.ts LAST_DELIVERY_REFRESH_MS). */
-const LAST_DELIVERY_REFRESH_MS = 60_000;
 
 /** What a task refused by the gate does: waits round the queue, or (the last answer slow) goes to the slow lane. */
 export function refused(last: LastAnswer | undefined): "unproven" | "slow-answers" {
