@@ -10,6 +10,7 @@
  * | API key (lookup by hash)  | APIKEY#{sha256}             | APIKEY             |                                              |
  * | webhook endpoint          | ORG#{org}                   | EP#{endpointId}    |                                              |
  * | custom event type         | ORG#{org}                   | ETYPE#{name}       |                                              |
+ * | message shard plan        | ORG#{org}                   | SHARDS             |                                              |
  * | portal session            | ORG#{org}                   | PSESS#{sessionId}  |                                              |
  * | tracked task              | ORG#{org}                   | TASK#{taskId}      |                                              |
  * | task's item claim         | TASKITEM#{org}#{taskId}     | {itemKey}          |                                              |
@@ -26,8 +27,7 @@
  *
  * `{s}` is the shard of the message id under the organization's shard plan
  * (core/store/shard-plan.ts): one organization's messages and one endpoint's log are spread
- * over `table.shards` partitions, more for ids created after a raise.
- * | shard plan                | ORG#{org}                   | SHARDS             |                                              | Ids are time-ordered (ULID),
+ * over `table.shards` partitions, more for ids created after a raise. Ids are time-ordered (ULID),
  * so sort keys list oldest first and `ScanIndexForward: false` gives newest first. Every
  * tenant-owned key starts with the organization id, so a query built from an authenticated
  * org can never reach another tenant's items.
