@@ -7,7 +7,7 @@
  * `gate`).
  */
 import { scheduleResume } from "../endpoints/index.js";
-import { type Lru, lru } from "../lib/index.js";
+import { lruPer } from "../lib/index.js";
 import { logger } from "../log/index.js";
 import type { EndpointRecord } from "../model/index.js";
 import type { DeliveryContext } from "./context.js";
@@ -22,8 +22,11 @@ import { wakeWhenHalfOpen } from "./wake.js";
 
 // The minute of the last aged resume each endpoint had scheduled here: bounded like the process's
 // other caches (core/lib/lru.ts); forgetting an endpoint costs one more (deduped) schedule call.
-const agedResumes = new WeakMap<DeliveryContext, Lru<number>>();
 const MEMO_ENDPOINTS = 10_000;
+const agedResumes = lruPer<DeliveryContext, number>({
+  maxEntries: MEMO_ENDPOINTS,
+  maxWeight: MEMO_ENDPOINTS,
+});
 
 /**
  * The retention guard's resume (policy/queue-age.ts), scheduled before its task is parked so
@@ -39,9 +42,7 @@ export async function resumeBeforePark(
 ): Promise<boolean> {
   if (!effectOf(effects, "resume_aged")) return true;
   const minute = Math.floor(now.getTime() / 60_000);
-  const memo =
-    agedResumes.get(deps) ?? lru<number>({ maxEntries: MEMO_ENDPOINTS, maxWeight: MEMO_ENDPOINTS });
-  agedResumes.set(deps, memo);
+  const memo = agedResumes(deps);
   const key = `${endpoint.org_id}/${endpoint.id}`;
   if (memo.get(key) !== minute) {
     try {

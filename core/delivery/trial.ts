@@ -7,7 +7,7 @@
  * consumer instances still holds at most that many batches on the unproven endpoint.
  */
 import type { Uses } from "../deps.js";
-import { type Lru, lru } from "../lib/index.js";
+import { lruPer } from "../lib/index.js";
 import { logger } from "../log/index.js";
 import type { EndpointRecord, SendOutcome } from "../model/index.js";
 import { answerOf, type LastAnswer, proven, refused } from "./policy/trial.js";
@@ -17,17 +17,8 @@ type TrialDeps = Uses<"rateLimitStore" | "fullRateWindows" | "config">;
 
 // Per root (one per process on AWS): bounded like the process's other caches (core/lib/lru.ts);
 // an endpoint forgotten is unproven again, which costs it one trial.
-const answers = new WeakMap<TrialDeps, Lru<LastAnswer>>();
 const MEMO_ENDPOINTS = 10_000;
-
-function memoOf(deps: TrialDeps): Lru<LastAnswer> {
-  let memo = answers.get(deps);
-  if (!memo) {
-    memo = lru<LastAnswer>({ maxEntries: MEMO_ENDPOINTS, maxWeight: MEMO_ENDPOINTS });
-    answers.set(deps, memo);
-  }
-  return memo;
-}
+const memoOf = lruPer<TrialDeps, LastAnswer>({ maxEntries: MEMO_ENDPOINTS, maxWeight: MEMO_ENDPOINTS });
 
 const keyOf = (e: Pick<EndpointRecord, "org_id" | "id">) => `${e.org_id}/${e.id}`;
 

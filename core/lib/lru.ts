@@ -50,3 +50,23 @@ export function lru<V>(opts: { maxEntries: number; maxWeight: number }): Lru<V> 
     },
   };
 }
+
+/**
+ * One LRU per owner (a composition root's deps, a table's Db), made on first use: stacks built
+ * apart (tests, the bench, the simulation's processes) never share entries, and an owner no
+ * longer referenced takes its LRU with it (a WeakMap, not a module-level map that outlives it).
+ */
+export function lruPer<O extends object, V>(opts: {
+  maxEntries: number;
+  maxWeight: number;
+}): (owner: O) => Lru<V> {
+  const byOwner = new WeakMap<O, Lru<V>>();
+  return (owner) => {
+    let memo = byOwner.get(owner);
+    if (!memo) {
+      memo = lru<V>(opts);
+      byOwner.set(owner, memo);
+    }
+    return memo;
+  };
+}

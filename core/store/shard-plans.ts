@@ -11,7 +11,7 @@
  */
 import { PutCommand } from "@aws-sdk/lib-dynamodb";
 import { table } from "../config/index.js";
-import { type Lru, lru } from "../lib/index.js";
+import { lruPer } from "../lib/index.js";
 import { logger } from "../log/index.js";
 import { conditionHeld, getItem } from "./item.js";
 import { keys } from "./keys.js";
@@ -29,16 +29,7 @@ interface Cached {
 }
 
 /** One cache per table (a test's stack and the simulation's processes each have their own Db). */
-const caches = new WeakMap<Db, Lru<Cached>>();
-
-function cacheOf(db: Db): Lru<Cached> {
-  let c = caches.get(db);
-  if (!c) {
-    c = lru<Cached>({ maxEntries: 10_000, maxWeight: 10_000 });
-    caches.set(db, c);
-  }
-  return c;
-}
+const cacheOf = lruPer<Db, Cached>({ maxEntries: 10_000, maxWeight: 10_000 });
 
 /** The organization's plan: from this process's cache while it is trusted, else one read (0.5 RCU). */
 export async function shardPlanOf(db: Db, org: string): Promise<ShardPlan> {
@@ -93,7 +84,7 @@ export async function raiseShards(
 }
 
 /** When this process last tried the rule per organization: every writer of a hot tenant is refused at once. */
-const tried = new WeakMap<Db, Lru<number>>();
+const triedOf = lruPer<Db, number>({ maxEntries: 10_000, maxWeight: 10_000 });
 const RETRY_MS = 60_000;
 
 /**
@@ -103,11 +94,7 @@ const RETRY_MS = 60_000;
  * never throws (the write that was refused is retried by its caller anyway).
  */
 export async function growShards(db: Db, org: string): Promise<ShardPlan | undefined> {
-  let memo = tried.get(db);
-  if (!memo) {
-    memo = lru<number>({ maxEntries: 10_000, maxWeight: 10_000 });
-    tried.set(db, memo);
-  }
+  const memo = triedOf(db);
   const now = Date.now();
   if (now < (memo.get(org) ?? Number.NEGATIVE_INFINITY) + RETRY_MS) return undefined;
   memo.set(org, now, 1);
