@@ -7,7 +7,7 @@
  */
 import type { SQSClient } from "@aws-sdk/client-sqs";
 import type { Config } from "./config/index.js";
-import type { RateBudget } from "./lib/index.js";
+import type { Memo, RateBudget } from "./lib/index.js";
 import type {
   AttemptWindow,
   Destination,
@@ -79,8 +79,11 @@ export interface Deps {
   rateLimitStore: RateLimitStore;
   /** What this process remembers of its own health writes, per endpoint (core/delivery/health.ts). */
   healthMemos: Map<string, HealthMemo>;
-  /** Endpoints whose rate-limit slots this process saw busy: endpoint key -> epoch ms when one frees (core/delivery/rate-limit.ts). */
-  fullRateWindows: Map<string, number>;
+  /**
+   * Endpoints whose rate-limit (or trial) slots this process saw busy: endpoint key -> epoch ms
+   * when one frees (core/delivery/rate-limit.ts, trial.ts). Bounded: a key forgotten costs one take.
+   */
+  fullRateWindows: Memo<number>;
   /**
    * This process's share of EventBridge Scheduler's CreateSchedule quota for retries
    * (core/config/capacity.ts): a retry over it waits on the queue (core/delivery/execute.ts).

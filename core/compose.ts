@@ -24,7 +24,7 @@ import {
 import type { Part, Uses } from "./deps.js";
 import { endpointDirectory } from "./endpoints/index.js";
 import { eventTypeCatalog } from "./event-types/index.js";
-import { rateBudget } from "./lib/index.js";
+import { lruMemo, rateBudget } from "./lib/index.js";
 import { tracerFor } from "./log/index.js";
 import { type Destination, OPERATIONAL_CATALOG, type Tracer } from "./model/index.js";
 import {
@@ -103,6 +103,9 @@ function productionDestination(config: Config, now: () => Date = () => new Date(
 
 type Ports = Pick<Deps, "sqs" | "taskQueue" | "scheduler" | "scheduleStore" | "destination">;
 
+/** Endpoints a process remembers seeing busy (rate limit, trial), as its other per-endpoint memos. */
+const FULL_RATE_WINDOWS = 10_000;
+
 /** The store adapters and caches on `db` (each replaced by its override, when given). */
 function storesOn(db: Db, config: Config, o: Partial<Deps> & Ports): Deps {
   const now = o.now ?? (() => new Date());
@@ -131,7 +134,8 @@ function storesOn(db: Db, config: Config, o: Partial<Deps> & Ports): Deps {
     rateLimitStore: o.rateLimitStore ?? rateLimitStore(db),
     pingStore: o.pingStore ?? pingStore(db),
     healthMemos: o.healthMemos ?? new Map(),
-    fullRateWindows: o.fullRateWindows ?? new Map(),
+    // Bounded like the process's other memos (core/lib/lru.ts): an endpoint seen busy once is not kept for ever.
+    fullRateWindows: o.fullRateWindows ?? lruMemo(FULL_RATE_WINDOWS),
     retrySchedules: o.retrySchedules ?? rateBudget(config.scheduler.retriesPerSecond),
     endpoints: o.endpoints ?? endpointDirectory(endpoints, orgs, cache),
     // The platform organization's catalog also has the operational event types.

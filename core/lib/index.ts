@@ -4,7 +4,7 @@
  * "Layers"); what it does not re-export is internal to the folder.
  */
 export { heldWriteRetryMs } from "./held-write.js";
-export { type Lru, lru, lruPer } from "./lru.js";
+export { type Lru, lru, lruMemo, lruPer, type Memo } from "./lru.js";
 export { type OrgCacheOptions, type OrgItemCache, orgCache, orgItemCache } from "./org-cache.js";
 export { mapLimit } from "./pool.js";
 export { type RateBudget, rateBudget } from "./rate-budget.js";

@@ -70,3 +70,23 @@ export function lruPer<O extends object, V>(opts: {
     return memo;
   };
 }
+
+/** The part of a Map a per-process memo uses; a Map is one (tests pass their own). */
+export interface Memo<V> {
+  get(key: string): V | undefined;
+  set(key: string, value: V): void;
+  delete(key: string): void;
+}
+
+/**
+ * A memo of at most `maxEntries` keys, the least recently used dropped first: for what a
+ * process may forget at the cost of one more read (a plain Map would keep every key it ever saw).
+ */
+export function lruMemo<V>(maxEntries: number): Memo<V> {
+  const entries = lru<V>({ maxEntries, maxWeight: maxEntries });
+  return {
+    get: (key) => entries.get(key),
+    set: (key, value) => entries.set(key, value, 1),
+    delete: (key) => entries.delete(key),
+  };
+}

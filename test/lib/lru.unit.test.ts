@@ -1,9 +1,9 @@
 /**
- * lruPer: the per-process memos (trial answers, aged resumes, shard plans) are one LRU per owner,
+ * lruPer and lruMemo: the per-process memos (trial answers, aged resumes, shard plans) are one LRU per owner,
  * so stacks built apart never share entries, and each stays bounded.
  */
 import { describe, expect, it } from "vitest";
-import { lruPer } from "../../core/lib/index.js";
+import { lruMemo, lruPer } from "../../core/lib/index.js";
 
 describe("lruPer", () => {
   it("gives each owner its own LRU, the same one each time", () => {
@@ -22,5 +22,19 @@ describe("lruPer", () => {
     for (const k of ["x", "y", "z"]) memoOf(a).set(k, 1, 1);
     expect(memoOf(a).size).toBe(2);
     expect(memoOf(a).get("x")).toBeUndefined();
+  });
+});
+
+describe("lruMemo", () => {
+  it("keeps at most maxEntries keys, the least recently used dropped first", () => {
+    const memo = lruMemo<number>(2);
+    memo.set("a", 1);
+    memo.set("b", 2);
+    expect(memo.get("a")).toBe(1); // a is now the most recently used
+    memo.set("c", 3); // drops b
+    expect(memo.get("b")).toBeUndefined();
+    expect([memo.get("a"), memo.get("c")]).toEqual([1, 3]);
+    memo.delete("a");
+    expect(memo.get("a")).toBeUndefined();
   });
 });
