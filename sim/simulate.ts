@@ -13,7 +13,7 @@ export async function simulate(
   names: string[] | undefined,
   opts: SimulateOptions,
 ): Promise<ScenarioResult[]> {
-  const chosen = names ? names.map(find) : scenarios;
+  const chosen = names ? names.map(find) : scenarios.filter((s) => !s.counterfactual);
   const out: ScenarioResult[] = [];
   for (const s of chosen) {
     const started = performance.now();

@@ -59,6 +59,11 @@ export interface WorldSettings {
   deliverSlow?: Partial<MappingSettings>;
   deliverOrdered?: Partial<MappingSettings>;
   accountConcurrency?: number;
+  /**
+   * Every queue's retention (default: each queue's own, 14 days): a scenario shortens it with the
+   * retention guard's PARK_AFTER_QUEUED_SECONDS to show days of backlog in hours.
+   */
+  retentionSeconds?: number;
   /** The mappings start scaled up (steady state) instead of at 5 concurrent invocations. */
   warm?: boolean;
   /** The API function's reserved concurrency (default API_RESERVED_CONCURRENCY). */
@@ -152,7 +157,9 @@ export class World {
   }
 
   private makeQueues(): void {
-    const q = (url: string, s: SimQueue["settings"]) => this.sqs.queue(url, s);
+    const retention = this.settings.retentionSeconds;
+    const kept = (s: SimQueue["settings"]) => (retention ? { ...s, retentionSeconds: retention } : s);
+    const q = (url: string, s: SimQueue["settings"]) => this.sqs.queue(url, kept(s));
     const ingestDlq = q(QUEUE.ingestDlq, { ...queues.ingest, maxReceiveCount: Number.POSITIVE_INFINITY });
     const deliveryDlq = q(QUEUE.deliveryDlq, {
       ...queues.delivery,
@@ -163,7 +170,7 @@ export class World {
     q(QUEUE.deliverySlow, queues.deliverySlow).dlq = deliveryDlq;
     // The ordered lane's FIFO queue and its FIFO DLQ, in high-throughput mode (infra/queues.ts).
     const fifo = (url: string, s: SimQueue["settings"]) =>
-      this.sqs.fifoQueue(url, { ...s, highThroughput: true });
+      this.sqs.fifoQueue(url, { ...kept(s), highThroughput: true });
     fifo(QUEUE.deliveryOrdered, queues.deliveryOrdered).dlq = fifo(QUEUE.deliveryOrderedDlq, {
       ...queues.deliveryOrdered,
       maxReceiveCount: Number.POSITIVE_INFINITY,
