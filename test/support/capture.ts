@@ -1,4 +1,6 @@
 /** Output capture: what the service logs, to scan it for secrets and content. */
+import { afterAll, beforeAll } from "vitest";
+import { logger } from "../../core/log/index.js";
 
 export interface Capture {
   text(): string;
@@ -43,6 +45,33 @@ export function captureOutput({ echo = true } = {}): Capture {
       });
     },
   };
+}
+
+/**
+ * The whole file's log at DEBUG, captured off the terminal (beforeAll to afterAll, the level put
+ * back to WARN after): for tests that read the ids on the service's log lines.
+ */
+export function useLogCapture(): Pick<Capture, "text"> {
+  let capture: Capture | undefined;
+  beforeAll(() => {
+    logger.setLogLevel("DEBUG");
+    capture = captureOutput({ echo: false });
+  });
+  afterAll(() => {
+    capture?.stop();
+    logger.setLogLevel("WARN");
+  });
+  return { text: () => capture?.text() ?? "" };
+}
+
+/** The JSON log lines captured so far that carry `msg_id`. */
+export function logLinesOf(capture: Pick<Capture, "text">, msgId: string): Record<string, unknown>[] {
+  return capture
+    .text()
+    .split("\n")
+    .filter((l) => l.startsWith("{") && l.includes(msgId))
+    .map((l) => JSON.parse(l) as Record<string, unknown>)
+    .filter((l) => l.msg_id === msgId);
 }
 
 function safeJson(v: unknown): string {

@@ -3,13 +3,12 @@
  * every step"), on the local stack: a recover task, a replay task and a DLQ redrive task each
  * send the failed event again with the publisher's trace id in the receiver's `traceparent`
  * (an endpoint with send_traceparent), a new span id, and the trace id on the attempt's log line.
- * (The ordered lane: test/tracing/ordered-trace.unit.test.ts.)
+ * (The ordered lane: test/delivery/ordered-lane.unit.test.ts.)
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { logger } from "../../core/log/index.js";
+import { describe, expect, it } from "vitest";
 import { parseTraceparent } from "../../core/model/index.js";
 import { createTestOrg, type TestOrg } from "../support/api.js";
-import { type Capture, captureOutput } from "../support/capture.js";
+import { logLinesOf, useLogCapture } from "../support/capture.js";
 import { useHarness } from "../support/delivery.js";
 import type { Receiver } from "../support/receiver.js";
 import { runTaskToEnd } from "../support/tasks.js";
@@ -19,24 +18,11 @@ const h = useHarness();
 const TRACE = "0af7651916cd43dd8448eb211c80319c";
 const PRODUCER_SPAN = "b7ad6b7169203331";
 
-let capture: Capture;
-beforeAll(() => {
-  logger.setLogLevel("DEBUG");
-  capture = captureOutput({ echo: false });
-});
-afterAll(() => {
-  capture.stop();
-  logger.setLogLevel("WARN");
-});
+const capture = useLogCapture();
 
 /** The delivery attempts' log lines of one event. */
 function attemptLines(msgId: string): Record<string, unknown>[] {
-  return capture
-    .text()
-    .split("\n")
-    .filter((l) => l.startsWith("{") && l.includes(msgId))
-    .map((l) => JSON.parse(l) as Record<string, unknown>)
-    .filter((l) => l.msg_id === msgId && String(l.message).startsWith("delivery attempt"));
+  return logLinesOf(capture, msgId).filter((l) => String(l.message).startsWith("delivery attempt"));
 }
 
 /**

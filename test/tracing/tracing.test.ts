@@ -7,11 +7,10 @@
  * and the invocation's request id.
  */
 import { SendMessageCommand } from "@aws-sdk/client-sqs";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { logger } from "../../core/log/index.js";
+import { beforeEach, describe, expect, it } from "vitest";
 import { parseTraceparent } from "../../core/model/index.js";
 import { createTestOrg, type TestOrg } from "../support/api.js";
-import { type Capture, captureOutput } from "../support/capture.js";
+import { logLinesOf as linesOf, useLogCapture } from "../support/capture.js";
 import { useHarness } from "../support/delivery.js";
 import { runBatch } from "../support/ingest.js";
 import { receiveIds } from "../support/queues.js";
@@ -23,16 +22,7 @@ const TRACE = "4bf92f3577b34da6a3ce929d0e0e4736";
 const GIVEN = `00-${TRACE}-00f067aa0ba902b7-01`;
 
 let org: TestOrg;
-let capture: Capture;
-
-beforeAll(() => {
-  logger.setLogLevel("DEBUG");
-  capture = captureOutput({ echo: false });
-});
-afterAll(() => {
-  capture.stop();
-  logger.setLogLevel("WARN");
-});
+const capture = useLogCapture();
 
 async function endpoint(r: Receiver, sendTraceparent?: boolean): Promise<string> {
   const body = {
@@ -58,12 +48,7 @@ async function publish(headers: Record<string, string> = {}): Promise<string> {
 
 /** The JSON log lines captured so far that carry `msg_id`. */
 function logLinesOf(msgId: string): Record<string, unknown>[] {
-  return capture
-    .text()
-    .split("\n")
-    .filter((l) => l.startsWith("{") && l.includes(msgId))
-    .map((l) => JSON.parse(l) as Record<string, unknown>)
-    .filter((l) => l.msg_id === msgId);
+  return linesOf(capture, msgId);
 }
 
 describe("tracing", () => {
