@@ -30,6 +30,7 @@ import { type DeliveryOutcome, publishDeliveryMetrics } from "./metrics.js";
 import { processInOrder } from "./ordered.js";
 import { withBody } from "./pointer.js";
 import type { DecideContext } from "./policy/decide.js";
+import { deliveredAlready } from "./policy/delivered.js";
 import { type Effect, effectOf, type Lane, queueEffect, type Task } from "./policy/effects.js";
 import { decideInLane as decide } from "./policy/ordered.js";
 import { noteAnswer } from "./trial.js";
@@ -151,7 +152,8 @@ async function processRecord(deps: DeliveryContext, record: SQSRecord, opts: Opt
 /**
  * The decision before a request. A park of the retention guard (policy/queue-age.ts) holds only
  * once its endpoint's resume is scheduled (execute-now.ts); refused, the task is decided again
- * without its age, and tried as usual.
+ * without its age, and tried as usual. A copy of a task already delivered is acknowledged, not
+ * parked: its `skipped` record would be newer than the success, and the resume would send it again.
  */
 async function decideBefore(
   deps: DeliveryContext,
@@ -160,7 +162,10 @@ async function decideBefore(
   ctx: DecideContext,
 ): Promise<{ effects: Effect[]; ctx: DecideContext }> {
   const effects = decide(task, endpoint, null, ctx);
-  if (!endpoint || (await resumeBeforePark(deps, effects, endpoint, ctx.now))) return { effects, ctx };
+  if (!endpoint || !effectOf(effects, "resume_aged")) return { effects, ctx };
+  const current = await deps.deliveryStore.get(task.org_id, task.msg_id, task.endpoint_id);
+  if (deliveredAlready(current, task)) return { effects: [{ kind: "ack" }], ctx };
+  if (await resumeBeforePark(deps, effects, endpoint, ctx.now)) return { effects, ctx };
   const tried: DecideContext = { ...ctx, queuedAt: undefined };
   return { effects: decide(task, endpoint, null, tried), ctx: tried };
 }
@@ -199,7 +204,7 @@ async function attemptNumber(
   const notBefore = task.due_at ? new Date(task.due_at) : undefined;
   if (received <= 1) return { attempt: task.attempt_base + 1, notBefore };
   const current = await deps.deliveryStore.get(task.org_id, task.msg_id, task.endpoint_id);
-  if (current?.status === "succeeded" && task.attempt_base < current.attempts) return "done";
+  if (deliveredAlready(current, task)) return "done";
   const made =
     current?.status === "retrying" ? Math.max(task.attempt_base, current.attempts) : task.attempt_base;
   return { attempt: made + 1, notBefore };

@@ -34,6 +34,7 @@ import {
   validationError,
 } from "../model/index.js";
 import { enqueueTasks, SendError } from "../queue/index.js";
+import { liveRecoverable } from "./live-recoverable.js";
 import {
   anotherPage,
   nextRunAfterSeconds,
@@ -151,7 +152,7 @@ export async function recoverEndpoint(
   const endpoint = await requireEndpoint(deps, org, endpointId);
   requireEnabled(endpoint);
   const from = new Date(sinceMs);
-  const { deliveries, more: moreRecoverable } = await deps.deliveryStore.recoverable(org, endpointId, {
+  const { deliveries, more: moreRecoverable } = await liveRecoverable(deps, org, endpointId, {
     since: from.toISOString(),
     max: Math.min(max, MAX_RECOVER_PER_CALL),
     ...(parkedOnly ? { indexes: ["parked"] } : {}),

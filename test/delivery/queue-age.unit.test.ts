@@ -66,3 +66,52 @@ it("a task past the guard whose resume the scheduler refuses is tried as usual, 
   expect((ctx.destination as { requests: unknown[] }).requests).toHaveLength(1);
   expect(await deliveryOf(ctx.deps, t)).toMatchObject({ status: "succeeded" });
 });
+
+/*
+ * Two copies of one task on the queues at once (the simulation's retention-guard scenario: a
+ * task answered 2xx twice about an hour apart, around a park and its resume). The guard's park
+ * is a `skipped` item in the parked index, and a later success is a newer item that does not
+ * take the skipped one out of it: neither order of park and success may send the task again.
+ */
+type Queued = Awaited<ReturnType<typeof queued>>;
+
+/** A minute on: the resumes due run, and what they sent is received. */
+async function resumed(c: Queued["c"], ctx: Queued["ctx"]) {
+  c.now += 60_000;
+  await ctx.scheduler.fireDue(new Date(c.now), createMaintenanceHandler(ctx.deps));
+  await ctx.queue.invoke("delivery", createDeliveryHandler(ctx.deps));
+  return ctx;
+}
+
+/** One request in all, the delivery succeeded, nothing left on the queue. */
+async function expectDeliveredOnceAfterResume(ctx: Queued["ctx"], t: Queued["t"]) {
+  expect((ctx.destination as { requests: unknown[] }).requests).toHaveLength(1);
+  expect(await deliveryOf(ctx.deps, t)).toMatchObject({ status: "succeeded" });
+  expect(ctx.queue.depth("delivery")).toEqual({ visible: 0, inFlight: 0, delayed: 0 });
+}
+
+it("a copy past the guard of a task already delivered is dropped, not parked and resumed again", async () => {
+  const { c, ctx, t } = await queued("org_copy_after");
+  const deliver = createDeliveryHandler(ctx.deps);
+  expect(await ctx.queue.invoke("delivery", deliver)).toBe(1);
+  expect(await deliveryOf(ctx.deps, t)).toMatchObject({ status: "succeeded" });
+
+  await enqueue(ctx.deps, t); // a second copy, received only once the guard's age has passed
+  c.now += 8 * DAY;
+  expect(await ctx.queue.invoke("delivery", deliver)).toBe(1);
+  expect(await deliveryOf(ctx.deps, t)).toMatchObject({ status: "succeeded" });
+  await expectDeliveredOnceAfterResume(await resumed(c, ctx), t);
+});
+
+it("a task parked by the guard and then delivered by another copy is not resumed again", async () => {
+  const { c, ctx, t } = await queued("org_copy_before");
+  const deliver = createDeliveryHandler(ctx.deps);
+  c.now += 8 * DAY;
+  expect(await ctx.queue.invoke("delivery", deliver)).toBe(1);
+  expect(await deliveryOf(ctx.deps, t)).toMatchObject({ status: "skipped", last_error: QUEUED_TOO_LONG });
+
+  await enqueue(ctx.deps, t); // another copy, fresh: delivered before the resume runs
+  expect(await ctx.queue.invoke("delivery", deliver)).toBe(1);
+  expect(await deliveryOf(ctx.deps, t)).toMatchObject({ status: "succeeded" });
+  await expectDeliveredOnceAfterResume(await resumed(c, ctx), t);
+});
