@@ -309,7 +309,8 @@ describe("delivery under transient failures", () => {
   it("a throttled endpoint lookup leaves the record on the queue (no request, no DLQ)", async () => {
     const org = uniqueOrg();
     const { t, ev } = await received(org);
-    failEvery(deps.db.doc, "QueryCommand", throttled);
+    // Delivery reads its task's endpoint by key (core/endpoints/directory.ts): a GetItem.
+    failEvery(deps.db.doc, "GetItemCommand", throttled);
     const before = receiver.requests.length;
     const res = await createDeliveryHandler(deps)(ev);
     expect(res.batchItemFailures.map((f) => f.itemIdentifier)).toEqual([ev.Records[0]!.messageId]);
