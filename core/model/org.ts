@@ -12,6 +12,8 @@ export interface OrgRecord {
   deleted_at?: string;
   /** The organization's payload retention in days (RETENTION_DAYS); the operator's default when absent. */
   retention_days?: number;
+  /** Moved by every write that changes what ingest matches on (core/store/endpoints.ts bumpEndpointsVersion). */
+  endpoints_version?: number;
   /** Set last, when the deletion has revoked, removed and forgotten everything. */
   purged_at?: string;
 }

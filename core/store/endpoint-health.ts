@@ -7,7 +7,7 @@
  * Health writes never touch `updated_at`: that is the endpoint's configuration time.
  */
 import { ACCESS_DENIED, type EndpointRecord } from "../model/index.js";
-import { toEndpoint } from "./endpoints.js";
+import { bumpEndpointsVersion, toEndpoint } from "./endpoints.js";
 import { updateIf, updateReturning } from "./item.js";
 import { type Key, keys } from "./keys.js";
 import type { Db } from "./table.js";
@@ -135,7 +135,9 @@ async function autoDisable(
     ExpressionAttributeNames: { "#status": "status" },
     ExpressionAttributeValues: { ":disabled": "disabled", ":failing": "failing", ":since": failingSince },
   });
-  return item ? toEndpoint(item) : undefined;
+  if (!item) return undefined;
+  await bumpEndpointsVersion(db, org); // ingest parks a disabled endpoint's deliveries
+  return toEndpoint(item);
 }
 
 /** Opens the breaker until `until`, unless it is already open (first writer wins). */
@@ -168,12 +170,14 @@ function markSlow(db: Db, org: string, endpointId: string, until: string) {
 }
 
 /** The receiver asked to stop (410 Gone): disabled with the reason, re-enabled by its owner. */
-function disableGone(db: Db, org: string, endpointId: string, reason: string) {
-  return healthWrite(db, keys.endpoint(org, endpointId), {
+async function disableGone(db: Db, org: string, endpointId: string, reason: string) {
+  const disabled = await healthWrite(db, keys.endpoint(org, endpointId), {
     set: "SET #status = :disabled, last_error = :reason",
     when: ENABLED.when,
     values: { ...ENABLED.values, ":disabled": "disabled", ":reason": reason },
   });
+  if (disabled) await bumpEndpointsVersion(db, org);
+  return disabled;
 }
 
 /** Which endpoint a health write is about. */

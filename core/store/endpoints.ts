@@ -4,6 +4,7 @@
  * `endpoint_count` in the same transaction, which is what makes the per-org limit hold
  * under concurrent creates.
  */
+import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { logger } from "../log/index.js";
 import type { CursorKey, EndpointRecord } from "../model/index.js";
 import { getItem, updateReturning } from "./item.js";
@@ -71,14 +72,23 @@ async function openHeaders(headers: Record<string, string>, open: (sealed: strin
 
 const readable = (recs: (EndpointRecord | undefined)[]) => recs.filter((r) => r !== undefined);
 
-export async function getEndpoint(db: Db, org: string, id: string): Promise<EndpointRecord | undefined> {
-  const item = await getItem(db, keys.endpoint(org, id));
+export async function getEndpoint(
+  db: Db,
+  org: string,
+  id: string,
+  opts: { consistent?: boolean } = {},
+): Promise<EndpointRecord | undefined> {
+  const item = await getItem(db, keys.endpoint(org, id), opts);
   return item ? openEndpoint(db, item) : undefined;
 }
 
 /** Every endpoint of an organization (at most a few dozen: the per-org limit), oldest first. */
-export async function listAllEndpoints(db: Db, org: string): Promise<EndpointRecord[]> {
-  const items = await queryAllWithPrefix(db, keys.org(org).pk, keys.endpointPrefix);
+export async function listAllEndpoints(
+  db: Db,
+  org: string,
+  opts: { consistent?: boolean } = {},
+): Promise<EndpointRecord[]> {
+  const items = await queryAllWithPrefix(db, keys.org(org).pk, keys.endpointPrefix, opts);
   return readable(await Promise.all(items.map((item) => openEndpoint(db, item))));
 }
 
@@ -103,7 +113,8 @@ async function insertEndpoint(db: Db, rec: EndpointRecord, max: number): Promise
       Update: {
         TableName: db.table,
         Key: keys.org(rec.org_id),
-        UpdateExpression: "SET endpoint_count = if_not_exists(endpoint_count, :zero) + :one",
+        UpdateExpression:
+          "SET endpoint_count = if_not_exists(endpoint_count, :zero) + :one ADD endpoints_version :one",
         ConditionExpression:
           "(attribute_not_exists(endpoint_count) OR endpoint_count < :max) AND attribute_not_exists(deleted_at)",
         ExpressionAttributeValues: { ":zero": 0, ":one": 1, ":max": max },
@@ -139,7 +150,8 @@ async function removeEndpoint(db: Db, org: string, id: string): Promise<boolean>
       Update: {
         TableName: db.table,
         Key: keys.org(org),
-        UpdateExpression: "SET endpoint_count = if_not_exists(endpoint_count, :one) - :one",
+        UpdateExpression:
+          "SET endpoint_count = if_not_exists(endpoint_count, :one) - :one ADD endpoints_version :one",
         ExpressionAttributeValues: { ":one": 1 },
       },
     },
@@ -173,15 +185,38 @@ export async function patchEndpoint(
     ExpressionAttributeNames: names,
     ExpressionAttributeValues: values,
   });
-  return item ? openEndpoint(db, item) : undefined;
+  if (!item) return undefined;
+  await bumpEndpointsVersion(db, org);
+  return openEndpoint(db, item);
+}
+
+/**
+ * Moves the organization's `endpoints_version` (on its item, ORG#{org} / ORG), after a write
+ * that changes what ingest matches on (settings, status, an endpoint added or removed: the
+ * latter two in their transaction). Ingest keeps an organization's endpoint list while the
+ * version stays (core/endpoints/directory.ts); a bump that fails throws, so the caller's
+ * request fails and is retried rather than the change going unseen.
+ */
+export async function bumpEndpointsVersion(db: Db, org: string): Promise<void> {
+  await db.doc.send(
+    new UpdateCommand({
+      TableName: db.table,
+      Key: keys.org(org),
+      UpdateExpression: "ADD endpoints_version :one",
+      ExpressionAttributeValues: { ":one": 1 },
+    }),
+  );
 }
 
 /** What the endpoint services and the endpoint directory use of the endpoint items. */
 export interface EndpointStore {
-  /** One endpoint, read now (secrets opened); undefined when it does not exist. */
-  get(org: string, id: string): Promise<EndpointRecord | undefined>;
-  /** Every endpoint of the organization, oldest first. */
-  listAll(org: string): Promise<EndpointRecord[]>;
+  /**
+   * One endpoint, read now (secrets opened); undefined when it does not exist. Strongly
+   * consistent unless `consistent: false` (half the read units: the directory's cached reads).
+   */
+  get(org: string, id: string, opts?: { consistent?: boolean }): Promise<EndpointRecord | undefined>;
+  /** Every endpoint of the organization, oldest first (eventually consistent unless asked). */
+  listAll(org: string, opts?: { consistent?: boolean }): Promise<EndpointRecord[]>;
   list(
     org: string,
     page: { limit: number; cursor?: CursorKey },
@@ -205,8 +240,8 @@ export interface EndpointStore {
 
 export function endpointStore(db: Db): EndpointStore {
   return {
-    get: (org, id) => getEndpoint(db, org, id),
-    listAll: (org) => listAllEndpoints(db, org),
+    get: (org, id, opts) => getEndpoint(db, org, id, opts),
+    listAll: (org, opts) => listAllEndpoints(db, org, opts),
     list: (org, page) =>
       queryPageWithPrefix(db, keys.org(org).pk, keys.endpointPrefix, page, (item) =>
         openEndpoint(db, item),
