@@ -85,7 +85,11 @@ beforeAll(async () => {
     },
   });
   stack = await startTestLocalStack({
-    env: { RETRY_SCHEDULE: "1", ENDPOINT_CACHE_SECONDS: "0" },
+    // The fast lane's budget (2 s) makes an answer a loaded machine delays past 1 s "slow", and
+    // the trial gate (policy/trial.ts) then sends the endpoint's other tasks to the slow lane,
+    // each crash of the batch re-sending them again: duplicates multiply and the wait below runs
+    // out. Lanes are test/delivery/isolation.test.ts's and trial.test.ts's concern, not this one.
+    env: { RETRY_SCHEDULE: "1", ENDPOINT_CACHE_SECONDS: "0", FAST_LANE_BUDGET_MS: "60000" },
     wrap: (h) => ({ ...h, ingest: crashing("ingest", h.ingest), deliver: crashing("deliver", h.deliver) }),
   });
   await setVisibilityTimeout(stack.deps.sqs, stack.config.queues.ingest, 2);
