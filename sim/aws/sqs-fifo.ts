@@ -23,7 +23,7 @@
  */
 import type { Engine } from "../engine.js";
 import type { Meter } from "./meter.js";
-import type { ModelQueue, NewMessage, SimMessage, SimQueue } from "./sqs.js";
+import { leavesOnReceive, type ModelQueue, type NewMessage, type SimMessage, type SimQueue } from "./sqs.js";
 
 export const FIFO_IN_FLIGHT_CAP = 20_000;
 export const FIFO_DEDUP_WINDOW_MS = 5 * 60_000;
@@ -51,7 +51,7 @@ export class FifoQueue implements ModelQueue {
     readonly url: string,
     readonly settings: SimQueue["settings"] & { highThroughput: boolean },
     private engine: Engine,
-    private meter: Meter,
+    readonly meter: Meter,
   ) {}
 
   /** Groups that may be received now (a receive takes one or more of their messages). */
@@ -134,22 +134,8 @@ export class FifoQueue implements ModelQueue {
       for (const m of [...list]) {
         if (out.length >= max || this.inFlight >= FIFO_IN_FLIGHT_CAP) break;
         if (out.length > 0 && taken + m.k > weight) break;
-        if (this.engine.t - m.sentAt > this.settings.retentionSeconds * 1000) {
-          this.drop(m);
-          this.meter.count("lost_to_retention", m.k);
-          continue;
-        }
-        m.receiveCount++;
-        if (m.receiveCount > this.settings.maxReceiveCount && this.dlq) {
-          this.drop(m);
-          this.dlq.put({ ...m, sentAt: this.engine.t }, 0);
-          this.meter.count(`redriven:${this.url}`, m.k);
-          continue;
-        }
-        m.firstReceiveAt ??= this.engine.t;
-        m.state = "inflight";
-        m.handle = `${m.id}:${m.receiveCount}`;
-        this.byHandle.set(m.handle, m);
+        if (leavesOnReceive(m, this.engine.t, this, (gone) => this.drop(gone))) continue;
+        this.byHandle.set(m.handle!, m);
         this.locks.set(group, (this.locks.get(group) ?? 0) + 1);
         this.inFlight += m.k;
         taken += m.k;

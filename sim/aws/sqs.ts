@@ -82,7 +82,7 @@ export class SimQueue implements ModelQueue {
       "visibilityTimeoutSeconds" | "retentionSeconds" | "maxReceiveCount"
     >,
     private engine: Engine,
-    private meter: Meter,
+    readonly meter: Meter,
   ) {}
 
   /** Visible messages now, and since when the oldest of them is visible. */
@@ -136,23 +136,9 @@ export class SimQueue implements ModelQueue {
         this.ready = this.ready.slice(this.head);
         this.head = 0;
       }
-      if (this.engine.t - m.sentAt > this.settings.retentionSeconds * 1000) {
-        this.drop(m);
-        this.meter.count("lost_to_retention", m.k);
-        continue;
-      }
-      m.receiveCount++;
-      if (m.receiveCount > this.settings.maxReceiveCount && this.dlq) {
-        this.drop(m);
-        this.dlq.put({ ...m, sentAt: this.engine.t }, 0);
-        this.meter.count(`redriven:${this.url}`, m.k);
-        continue;
-      }
-      m.firstReceiveAt ??= this.engine.t;
-      m.state = "inflight";
+      if (leavesOnReceive(m, this.engine.t, this, (gone) => this.drop(gone))) continue;
       m.version++;
-      m.handle = `${m.id}:${m.receiveCount}`;
-      this.byHandle.set(m.handle, m);
+      this.byHandle.set(m.handle!, m);
       this.inFlight += m.k;
       this.meter.max(`in_flight:${this.url}`, this.inFlight);
       taken += m.k;
@@ -203,4 +189,41 @@ export class SimQueue implements ModelQueue {
     } else this.hide(m, seconds);
     return true;
   }
+}
+
+/** The queue's part `leavesOnReceive` reads: what a receive does is the same for both queue kinds. */
+interface ReceiveRules {
+  readonly url: string;
+  readonly settings: Pick<QueueSettings, "retentionSeconds" | "maxReceiveCount">;
+  dlq?: ModelQueue;
+  readonly meter: Meter;
+}
+
+/**
+ * What SQS does to a message a receive reaches, for standard and FIFO queues alike: past the
+ * retention period it is gone; past `maxReceiveCount` it moves to the dead-letter queue (true:
+ * the message left the queue). Otherwise it is counted as received and given a handle.
+ */
+export function leavesOnReceive(
+  m: SimMessage,
+  now: number,
+  q: ReceiveRules,
+  drop: (m: SimMessage) => void,
+): boolean {
+  if (now - m.sentAt > q.settings.retentionSeconds * 1000) {
+    drop(m);
+    q.meter.count("lost_to_retention", m.k);
+    return true;
+  }
+  m.receiveCount++;
+  if (m.receiveCount > q.settings.maxReceiveCount && q.dlq) {
+    drop(m);
+    q.dlq.put({ ...m, sentAt: now }, 0);
+    q.meter.count(`redriven:${q.url}`, m.k);
+    return true;
+  }
+  m.firstReceiveAt ??= now;
+  m.state = "inflight";
+  m.handle = `${m.id}:${m.receiveCount}`;
+  return false;
 }
