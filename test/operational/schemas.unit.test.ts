@@ -18,7 +18,7 @@ import {
   endpointFailing,
   endpointRecovered,
   messageDeadLettered,
-} from "../../core/operational/events.js";
+} from "../../core/operational/index.js";
 
 const PLATFORM = "org_platform";
 const { deps } = createMemoryContext({ env: { PLATFORM_ORG_ID: PLATFORM } });
