@@ -58,8 +58,8 @@ export interface Processed {
   written?: boolean;
   /** Ordered lane: not processed, behind its group's held head; back on the queue at once (ordered.ts). */
   behind?: boolean;
-  /** Its re-send is made already (`resendNow`): the batch only acknowledges it. */
-  resent?: boolean;
+  /** Its queue effect is carried out already (an immediate re-send, `resendNow`): the batch only acknowledges it. */
+  queued?: true;
 }
 
 const QUEUES = { fast: "delivery", slow: "deliverySlow", ordered: "deliveryOrdered" } as const;
@@ -164,13 +164,12 @@ async function queueWork(deps: Ctx, processed: Processed[], lane: Lane): Promise
       hold.push({ ...handle(p), seconds: 0 });
       continue;
     }
-    const action = queueEffect(p.effects);
+    const action = p.queued ? undefined : queueEffect(p.effects);
     if (!action) continue;
     if (action.kind === "dead_letter") letters.push(letterOf(p, action.reason, action.attempts));
     else if (action.kind === "retry_visibility") hold.push({ ...handle(p), seconds: action.seconds });
-    else if (action.kind === "resend") {
-      if (!p.resent) resend(p, action);
-    } else if (action.kind === "schedule")
+    else if (action.kind === "resend") resend(p, action);
+    else if (action.kind === "schedule")
       schedules.push(
         scheduleRetry(deps, p, action).then((scheduled) => scheduled || resend(p, action.orWait)),
       );
@@ -221,16 +220,15 @@ function holdSeconds(deps: Ctx, action: Resend): number {
 }
 
 /**
- * A task turned away by its endpoint's trial (policy/trial.ts) is re-sent at once, not with its
- * batch: the batch may be held by the very request it was turned away for. Not sent (refused,
- * an error): the batch re-sends it, or holds it, as any other.
+ * A re-send the policy marks `immediate` (policy/effects.ts) is made at once, not with its
+ * batch. Not sent (refused, an error): the batch re-sends it, or holds it, as any other.
  */
 export async function resendNow(deps: Ctx, p: Processed): Promise<Processed> {
   const action = queueEffect(p.effects);
-  if (action?.kind !== "resend") return p;
+  if (action?.kind !== "resend" || !action.immediate) return p;
   const one = { id: p.record.messageId, body: resentBody(action), delaySeconds: action.delaySeconds };
   const report = await deps.taskQueue.send(queueOf(action.lane), [one]).catch(() => undefined);
-  return report?.sent.length === 1 ? { ...p, resent: true } : p;
+  return report?.sent.length === 1 ? { ...p, queued: true } : p;
 }
 
 /** Re-sends to a lane's queue; a task SQS refused is held on its message instead (a short wait). */

@@ -118,8 +118,8 @@ async function processRecord(deps: DeliveryContext, record: SQSRecord, opts: Opt
     effects: decide(task, endpoint, null, { ...ctx, gate }),
   });
   const gates = await passGates(deps, before, endpoint!, ctx);
-  if ("closed" in gates && TURNED_AWAY.has(gates.closed)) return resendNow(deps, gated(gates.closed));
-  if ("closed" in gates) return gated(gates.closed);
+  // A re-send decide marks immediate (the trial gate's refusals) is made now, not with the batch.
+  if ("closed" in gates) return resendNow(deps, gated(gates.closed));
   const { admission } = gates;
   // A pointer's body is read back only for the request (pointer.ts): a task parked, deferred
   // or beaten to the probe goes round without it, and without a read.
@@ -169,9 +169,6 @@ async function decideBefore(
   const tried: DecideContext = { ...ctx, queuedAt: undefined };
   return { effects: decide(task, endpoint, null, tried), ctx: tried };
 }
-
-/** The trial gate's refusals (policy/trial.ts): re-sent at once, not held with a batch their endpoint may hold. */
-const TURNED_AWAY = new Set<DecideContext["gate"]>(["unproven", "slow-answers"]);
 
 /** The ids every log line of a task's processing carries (core/log). */
 function taskLogContext(task: Task): LogContext {

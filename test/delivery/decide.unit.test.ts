@@ -260,6 +260,7 @@ describe("a send's gates (what the handler learnt acting on a send)", () => {
       task: { attempt_base: 2, deferrals: 1 },
     });
     expect(recordsOf(d)).toEqual({});
+    expect(verdict(d)).not.toHaveProperty("immediate");
   });
 
   it("an unproven endpoint's trial slots all in flight: the task goes round the queue, at once the first time", () => {
@@ -272,6 +273,8 @@ describe("a send's gates (what the handler learnt acting on a send)", () => {
       task: { attempt_base: 1, deferrals: 1 },
     });
     expect(recordsOf(first)).toEqual({});
+    // Re-sent by its record at once, not with the batch its endpoint's trial may hold.
+    expect(verdict(first)).toMatchObject({ immediate: true });
     // Deferred again (its trial still unanswered): a second at least, as a rate-limited task.
     const again = decide({ ...task, deferrals: 1 }, endpoint(), null, ctx({ gate: "unproven" }));
     expect(verdict(again)).toMatchObject({ kind: "resend", lane: "fast", why: "unproven", delaySeconds: 1 });
@@ -283,6 +286,7 @@ describe("a send's gates (what the handler learnt acting on a send)", () => {
     expect(verdict(d)).toMatchObject({ task: { attempt_base: 1 } });
     expect(recordsOf(d)).toEqual({});
     expect(d.some((e) => e.kind === "move_slow_lane")).toBe(false);
+    expect(verdict(d)).toMatchObject({ immediate: true });
   });
 
   it("a lost half-open probe parks the task until the breaker may half-open again", () => {

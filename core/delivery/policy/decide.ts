@@ -99,9 +99,12 @@ function beforeRequest(task: Task, endpoint: EndpointRecord, ctx: DecideContext)
   }
   const breaker = breakerState(endpoint, ctx.now);
   if (breaker === "open") return park(task, endpoint.breaker_open_until!, made, ctx);
-  // Marked slow, or its last answer here was slow and its trial is taken (policy/trial.ts).
-  if ((ctx.lane === "fast" && ctx.slowLane && isSlow(endpoint, ctx.now)) || ctx.gate === "slow-answers") {
+  if (ctx.lane === "fast" && ctx.slowLane && isSlow(endpoint, ctx.now)) {
     return [resend(task, made, { lane: "slow", delaySeconds: 0, why: "slow" })];
+  }
+  // Its last answer here was slow and its trial is taken (policy/trial.ts): turned away at once.
+  if (ctx.gate === "slow-answers") {
+    return [{ ...resend(task, made, { lane: "slow", delaySeconds: 0, why: "slow" }), immediate: true }];
   }
   if (ctx.gate === "expired" || ctx.gate === "erased") {
     return ended(closed(ctx.gate, made, PAYLOAD_GONE[ctx.gate]));
@@ -256,7 +259,9 @@ export function deferred(task: Task, ctx: Ctx, why: "rate" | "unproven" = "rate"
   const deferrals = (task.deferrals ?? 0) + 1;
   const next: Task = { ...task, attempt_base: ctx.attempt - 1, deferrals };
   const delaySeconds = (why === "rate" ? deferSeconds : trialDeferSeconds)(deferrals - 1, ctx.random);
-  return [{ kind: "resend", lane: ctx.lane, delaySeconds, task: next, why }];
+  // Turned away by the trial gate: re-sent at once, not held with a batch its endpoint may hold.
+  const turnedAway = why === "unproven" ? { immediate: true as const } : {};
+  return [{ kind: "resend", lane: ctx.lane, delaySeconds, task: next, why, ...turnedAway }];
 }
 
 type Ctx = Pick<DecideContext, "attempt" | "lane" | "random">;

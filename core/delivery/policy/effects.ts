@@ -30,6 +30,12 @@ export interface Resend {
   delaySeconds: number;
   task: Task;
   why: "retry" | "park" | "slow" | "rate" | "wait" | "unproven";
+  /**
+   * Re-sent by the record at once, not with its batch (execute.ts `resendNow`): a task the
+   * trial gate turned away (trial.ts), whose batch may be held by the very request it was
+   * turned away for.
+   */
+  immediate?: true;
 }
 
 /** What happens to the task's message: one per task. */
