@@ -150,10 +150,10 @@ async function processRecord(deps: DeliveryContext, record: SQSRecord, opts: Opt
 }
 
 /**
- * The decision before a request. A park of the retention guard (policy/queue-age.ts) holds only
- * once its endpoint's resume is scheduled (execute-now.ts); refused, the task is decided again
- * without its age, and tried as usual. A copy of a task already delivered is acknowledged, not
- * parked: its `skipped` record would be newer than the success, and the resume would send it again.
+ * The decision before a request. A task the retention guard (policy/queue-age.ts) would park is
+ * decided again with its delivery's record (a copy of one delivered already is acknowledged:
+ * decide's rule), and its park holds only once its endpoint's resume is scheduled
+ * (execute-now.ts); refused, the task is decided again without its age, and tried as usual.
  */
 async function decideBefore(
   deps: DeliveryContext,
@@ -163,10 +163,11 @@ async function decideBefore(
 ): Promise<{ effects: Effect[]; ctx: DecideContext }> {
   const effects = decide(task, endpoint, null, ctx);
   if (!endpoint || !effectOf(effects, "resume_aged")) return { effects, ctx };
-  const current = await deps.deliveryStore.get(task.org_id, task.msg_id, task.endpoint_id);
-  if (deliveredAlready(current, task)) return { effects: [{ kind: "ack" }], ctx };
-  if (await resumeBeforePark(deps, effects, endpoint, ctx.now)) return { effects, ctx };
-  const tried: DecideContext = { ...ctx, queuedAt: undefined };
+  const delivery = await deps.deliveryStore.get(task.org_id, task.msg_id, task.endpoint_id);
+  const read: DecideContext = { ...ctx, delivery };
+  const parked = decide(task, endpoint, null, read);
+  if (await resumeBeforePark(deps, parked, endpoint, ctx.now)) return { effects: parked, ctx: read };
+  const tried: DecideContext = { ...read, queuedAt: undefined };
   return { effects: decide(task, endpoint, null, tried), ctx: tried };
 }
 

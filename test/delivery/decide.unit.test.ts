@@ -5,6 +5,7 @@ import { type DecideContext, decide, type Outcome } from "../../core/delivery/po
 import { CUT_BY_BUDGET, type Effect, effectOf, queueEffect } from "../../core/delivery/policy/effects.js";
 import { QUEUED_TOO_LONG } from "../../core/delivery/policy/queue-age.js";
 import { newEndpointRecord } from "../../core/endpoints/record.js";
+import type { DeliveryRecord } from "../../core/model/delivery.js";
 import type { EndpointRecord } from "../../core/model/endpoint.js";
 import type { SendFailure } from "../../core/model/send.js";
 import { taskFor } from "../../core/model/task.js";
@@ -214,6 +215,29 @@ describe("the retention guard (a task queued past parkAfterQueuedSeconds)", () =
         nextAttemptAt: null,
       },
     });
+  });
+
+  it("acknowledges a copy of a task its delivery's record shows delivered: not parked, no request", () => {
+    const record = (status: DeliveryRecord["status"], attempts: number): DeliveryRecord => ({
+      org_id: task.org_id,
+      msg_id: task.msg_id,
+      endpoint_id: task.endpoint_id,
+      event_type: task.event_type,
+      status,
+      attempts,
+      last_status_code: status === "succeeded" ? 200 : null,
+      last_error: null,
+      next_attempt_at: null,
+      created_at: now.toISOString(),
+      updated_at: now.toISOString(),
+    });
+    const delivered = decide(task, endpoint(), null, ctx({ queuedAt, delivery: record("succeeded", 1) }));
+    expect(delivered).toEqual([{ kind: "ack" }]);
+    // Not delivered (retrying), or the success is this task's own resend: parked as usual.
+    for (const delivery of [record("retrying", 1), record("succeeded", 0)]) {
+      const d = decide(task, endpoint(), null, ctx({ queuedAt, delivery }));
+      expect(d.map((e) => e.kind)).toEqual(["resume_aged", "record_delivery", "ack"]);
+    }
   });
 
   it("does not apply within the guard, in the ordered lane, or after a request", () => {

@@ -15,6 +15,7 @@
 import { type Config, SQS_MAX_DELAY_SECONDS } from "../../config/index.js";
 import {
   breakerState,
+  type DeliveryRecord,
   type EndpointRecord,
   isSlow,
   type PayloadState,
@@ -24,6 +25,7 @@ import {
 import type { DeliveryUpdate } from "../records.js";
 import { openUntil, parkDelaySeconds } from "./breaker.js";
 import { BREAKER_PARKED, closed, PARKED, PAYLOAD_GONE } from "./closed.js";
+import { deliveredAlready } from "./delivered.js";
 import {
   CUT_BY_BUDGET,
   type Effect,
@@ -54,6 +56,11 @@ export interface DecideContext {
   /** When the message was put on its queue (SQS's SentTimestamp): the retention guard's input. */
   queuedAt?: Date;
   /**
+   * The delivery's record, when the handler read it (only for a task the retention guard would
+   * park: one read, not one per task): a copy of a task delivered already is acknowledged.
+   */
+  delivery?: DeliveryRecord;
+  /**
    * Before a request, what the handler learnt when it acted on a `send`: the endpoint's rate
    * window was full (the task is deferred), another task won the half-open probe (parked), or
    * the event's payload is gone (pointer.ts `withBody`: the delivery ends so, no request), or
@@ -77,9 +84,11 @@ export function decide(
   ctx: DecideContext,
 ): Effect[] {
   if (!endpoint) return ended(closed("abandoned", ctx.attempt - 1, "endpoint deleted"));
-  // Near SQS's retention: parked and resumed as a fresh message (queue-age.ts).
+  // Near SQS's retention: parked and resumed as a fresh message (queue-age.ts). A copy of a task
+  // already delivered is acknowledged, not parked: its `skipped` record would be newer than the
+  // success, and the resume would send it again.
   const aged = outcome ? undefined : parkIfQueuedTooLong(ctx);
-  if (aged) return aged;
+  if (aged) return deliveredAlready(ctx.delivery, task) ? [{ kind: "ack" }] : aged;
   // Parked, not queued: in the parked index, resumed when set active again; no failure counted.
   if (parksDeliveries(endpoint.status)) return ended(closed("skipped", ctx.attempt - 1, PARKED));
   return outcome ? afterRequest(task, endpoint, outcome, ctx) : beforeRequest(task, endpoint, ctx);
