@@ -160,10 +160,14 @@ export function resultOf(
 const fmt = (n: number) =>
   n >= 1e6 ? `${(n / 1e6).toFixed(1)}M` : n >= 1e4 ? `${(n / 1e3).toFixed(0)}k` : String(Math.round(n));
 
-/** The figures table (also written into docs/scale.md by `--write-docs`). */
-export function table(results: ScenarioResult[]): string {
-  const head =
-    "| scenario | k | sim h | wall s | events | deliveries | lost | dup | healthy p95 / base (ms) | max in flight | max WCU/s key | dropped writes | CreateSchedule/s | pending schedules | bad endpoint req+resend /h first→last | $/M | aims failed |";
+/**
+ * The figures table (also written into docs/scale.md by `--write-docs`). Rows tabled from
+ * earlier runs (`--from`) may come from different commits: then a `commit` column says which
+ * main each row ran on.
+ */
+export function table(results: (ScenarioResult & { commit?: string })[]): string {
+  const withCommit = results.some((r) => r.commit);
+  const head = `| scenario |${withCommit ? " commit |" : ""} k | sim h | wall s | events | deliveries | lost | dup | healthy p95 / base (ms) | max in flight | max WCU/s key | dropped writes | CreateSchedule/s | pending schedules | bad endpoint req+resend /h first→last | $/M | aims failed |`;
   const rule = `|${head
     .split("|")
     .slice(1, -1)
@@ -177,6 +181,7 @@ export function table(results: ScenarioResult[]): string {
       .map(([n, a]) => `${n} (${a.value})`);
     return `| ${[
       r.scenario,
+      ...(withCommit ? [r.commit ?? "?"] : []),
       fmt(r.cohort_size),
       (r.simulated_seconds / 3600).toFixed(1),
       r.wall_seconds,

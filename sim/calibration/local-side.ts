@@ -23,7 +23,12 @@ export interface RunningEmulators {
   sqsEndpoint: string;
 }
 
-export async function runLocal(shapes: readonly BurstShape[], running?: RunningEmulators): Promise<Side[]> {
+/** Runs each shape; `onSide` hears each as it is measured (the run takes minutes). */
+export async function runLocal(
+  shapes: readonly BurstShape[],
+  running?: RunningEmulators,
+  onSide: (s: Side) => void = () => {},
+): Promise<Side[]> {
   const emulators = running ? { ...running, stop: async () => {} } : await startEmulators();
   const receiver = await startBenchReceiver();
   const out: Side[] = [];
@@ -42,14 +47,16 @@ export async function runLocal(shapes: readonly BurstShape[], running?: RunningE
           counts = tally.counts();
         });
         if (shape === WARM_UP) continue;
-        out.push({
+        const side: Side = {
           shape: shape.name,
           side: "local stack",
           ...counts!,
           attempts: r.requests,
           other_delivered: r.otherDelivered,
           other: { p50_ms: r.otherLatencyMs.p50, p95_ms: r.otherLatencyMs.p95, p99_ms: r.otherLatencyMs.p99 },
-        });
+        };
+        out.push(side);
+        onSide(side);
       } finally {
         tally.stop();
         producer.destroy();

@@ -20,6 +20,8 @@ export interface Side extends Counts {
   /** Tenant a's deliveries and their publish → receipt delay. */
   other_delivered: number;
   other: { p50_ms: number; p95_ms: number; p99_ms: number };
+  /** The machine's 1-minute load average when the side was measured (the local stack's delays depend on it). */
+  load_average?: number;
 }
 
 const BAD: Record<BurstShape["bad"], Behaviour> = {
