@@ -6,7 +6,7 @@
  * docs/destinations.md is checked against them (test/docs/destination-policies.unit.test.ts):
  * one source, so the text a customer copies never differs from the documented one.
  */
-import type { AwsDestination, AwsEndpointType } from "./destination.js";
+import { type AwsDestination, type AwsEndpointType, awsTypeOf } from "./destinations/index.js";
 
 /** An IAM policy document (a type, not an interface: the view's JSON record type takes it). */
 export type PolicyDocument = {
@@ -37,38 +37,18 @@ export function trustPolicy(
   };
 }
 
-/** What each type does on its target: one action (KMS actions are the customer's to add). */
-const ACTION: Record<AwsEndpointType, string> = {
-  aws_sqs: "sqs:SendMessage",
-  aws_sns: "sns:Publish",
-  aws_eventbridge: "events:PutEvents",
-  aws_s3: "s3:PutObject",
-};
-
 /** The permission policy of the customer's role: its type's one action on its target only. */
 export function permissionPolicy(
   type: AwsEndpointType,
   dest: Pick<AwsDestination, "target" | "prefix">,
   partition: string,
 ): PolicyDocument {
+  // One action (KMS actions are the customer's to add) on the ARN the type names its target by.
+  const t = awsTypeOf(type);
   return {
     Version: "2012-10-17",
-    Statement: [{ Effect: "Allow", Action: ACTION[type], Resource: targetArn(type, dest, partition) }],
+    Statement: [{ Effect: "Allow", Action: t.action, Resource: t.resource(dest, partition) }],
   };
-}
-
-/** The ARN a policy names the target by (a queue is given by its URL, a bucket by its name). */
-function targetArn(
-  type: AwsEndpointType,
-  dest: Pick<AwsDestination, "target" | "prefix">,
-  partition: string,
-) {
-  if (type === "aws_s3") return `arn:${partition}:s3:::${dest.target}/${dest.prefix ?? ""}*`;
-  if (type !== "aws_sqs") return dest.target;
-  // https://sqs.<region>.<domain>/<account>/<name>, checked at creation (core/endpoints/aws-rules.ts).
-  const [, host = "", account = "", name = ""] = /^https:\/\/([^/]+)\/(\d+)\/(.+)$/.exec(dest.target) ?? [];
-  const region = host.split(".")[1] ?? "";
-  return `arn:${partition}:sqs:${region}:${account}:${name}`;
 }
 
 /** The text to paste: what the portal copies and the docs show. */

@@ -3,7 +3,7 @@
  * and delivery (URL, secrets, limits). API bodies and responses live in core/api.
  */
 import * as z from "zod";
-import type { AwsDestination, EndpointType } from "./destination.js";
+import type { AwsDestination, EndpointType } from "./destinations/index.js";
 import type { Ordering } from "./ordering.js";
 
 /**
@@ -35,7 +35,7 @@ export interface EndpointRecord {
   description: string | null;
   /** The HTTPS URL; for an AWS destination, its target's display form (queue URL, ARN, s3://bucket/prefix). */
   url: string;
-  /** Where it delivers (core/model/destination.ts); absent = `https` (every endpoint before the AWS types). */
+  /** Where it delivers (core/model/destinations/); absent = `https` (every endpoint before the AWS types). */
   type?: EndpointType;
   /** The AWS destination of an `aws_*` endpoint: target, role and external id; absent for https. */
   aws?: AwsDestination;

@@ -29,16 +29,24 @@ export {
   type RecoverableRef,
 } from "./delivery.js";
 export {
+  AWS_FIELDS,
+  AWS_TYPES,
   type AwsDestination,
   type AwsEndpointType,
+  type AwsFieldName,
+  type AwsFieldOf,
+  type AwsInputOf,
   type AwsSendTarget,
-  dnsSuffixOf,
+  awsTypeOf,
   ENDPOINT_TYPES,
   type EndpointType,
   isAwsType,
   partitionOf,
-  REGION,
-} from "./destination.js";
+  RefusedTarget,
+  ROLE_FIELD,
+  samePartition,
+  type TypeField,
+} from "./destinations/index.js";
 export {
   type AttemptWindow,
   breakerState,

@@ -5,7 +5,7 @@
  * the attempt log and `last_error` is derived from it (`failureMessage`), so every
  * destination words a failure the same way.
  */
-import type { AwsSendTarget } from "./destination.js";
+import type { AwsSendTarget } from "./destinations/index.js";
 
 export interface SendRequest {
   url: string;

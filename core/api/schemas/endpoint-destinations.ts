@@ -7,92 +7,78 @@
 import { z } from "@hono/zod-openapi";
 import type { AwsTargetInput } from "../../endpoints/index.js";
 import {
+  AWS_FIELDS,
+  AWS_TYPES,
   type AwsEndpointType,
+  type AwsFieldName,
+  type AwsFieldOf,
+  awsTypeOf,
   ENDPOINT_TYPES,
   type EndpointRecord,
   isAwsType,
   permissionPolicy,
+  ROLE_FIELD,
+  type TypeField,
   trustPolicy,
 } from "../../model/index.js";
 
-const roleArn = z.string().min(1).max(2048).openapi({
-  description: "The role hookrelay assumes in your account (its trust policy: docs/destinations.md)",
-  example: "arn:aws:iam::123456789012:role/hookrelay-delivery",
-});
+/** A type's field in a body, from its module (core/model/destinations/). */
+function fieldInput(f: TypeField) {
+  const bounded = f.min === undefined ? z.string().max(f.max) : z.string().min(f.min).max(f.max);
+  const doc = { ...(f.description === undefined ? {} : { description: f.description }), example: f.example };
+  return f.optional ? bounded.optional().openapi(doc) : bounded.openapi(doc);
+}
 
-/** Each AWS type's target fields (given at creation; each may be changed by PATCH). */
-export const awsTargetFields = {
-  aws_sqs: {
-    queue_url: z.string().min(1).max(2048).openapi({
-      description: "The queue's URL (standard or .fifo), in this deployment's partition",
-      example: "https://sqs.us-east-1.amazonaws.com/123456789012/webhooks",
-    }),
-  },
-  aws_sns: {
-    topic_arn: z
-      .string()
-      .min(1)
-      .max(2048)
-      .openapi({ example: "arn:aws:sns:us-east-1:123456789012:webhooks" }),
-  },
-  aws_eventbridge: {
-    event_bus_arn: z
-      .string()
-      .min(1)
-      .max(2048)
-      .openapi({ example: "arn:aws:events:us-east-1:123456789012:event-bus/webhooks" }),
-  },
-  aws_s3: {
-    bucket: z.string().min(3).max(63).openapi({ example: "acme-webhooks" }),
-    prefix: z.string().max(512).optional().openapi({
-      description: "Key prefix; each event is written to `<prefix><event type>/<event id>.json`",
-      example: "hookrelay/",
-    }),
-    region: z.string().max(32).optional().openapi({
-      description: "The bucket's region (default: the deployment's)",
-      example: "us-east-1",
-    }),
-  },
-} as const;
+const roleArn = fieldInput(ROLE_FIELD);
+
+const typeNames = AWS_TYPES.map((t) => `\`${t.type}\``).join(", ");
 
 export const endpointType = z.enum(ENDPOINT_TYPES).openapi({
-  description:
-    "Where it delivers: `https` (a POST to `url`, the default) or into your AWS account by role assumption: " +
-    "`aws_sqs`, `aws_sns`, `aws_eventbridge`, `aws_s3`",
+  description: `Where it delivers: \`https\` (a POST to \`url\`, the default) or into your AWS account by role assumption: ${typeNames}`,
 });
 
-/** The fields of one AWS type's create body: its type, its role and its target. */
+/** The fields of one AWS type's create body: its type, its role and its target fields. */
 export function awsCreateFields<T extends AwsEndpointType>(type: T) {
-  return { type: z.literal(type), role_arn: roleArn, ...awsTargetFields[type] };
+  const own = Object.entries(awsTypeOf(type).fields).map(([name, f]) => [name, fieldInput(f)]);
+  return {
+    type: z.literal(type),
+    role_arn: roleArn,
+    ...(Object.fromEntries(own) as { [F in AwsFieldOf<T>]: z.ZodString | z.ZodOptional<z.ZodString> }),
+  };
 }
 
 /** Update bodies: the type (only the endpoint's own) and any AWS field, checked against the type. */
 export const awsUpdateFields = {
   type: endpointType.optional().openapi({ description: "The endpoint's type; it cannot change" }),
   role_arn: roleArn.optional(),
-  queue_url: awsTargetFields.aws_sqs.queue_url.optional(),
-  topic_arn: awsTargetFields.aws_sns.topic_arn.optional(),
-  event_bus_arn: awsTargetFields.aws_eventbridge.event_bus_arn.optional(),
-  bucket: awsTargetFields.aws_s3.bucket.optional(),
-  prefix: awsTargetFields.aws_s3.prefix,
-  region: awsTargetFields.aws_s3.region,
+  ...(Object.fromEntries(
+    AWS_FIELDS.map(([name, f]) => [name, f.optional ? fieldInput(f) : fieldInput(f).optional()]),
+  ) as { [F in AwsFieldName]: z.ZodOptional<z.ZodString> }),
 };
 
 type AwsFieldsIn = { [K in keyof typeof awsUpdateFields]?: z.infer<(typeof awsUpdateFields)[K]> };
 
 /** Splits a body's AWS fields (for the service) from the rest. */
 export function splitAws<B extends AwsFieldsIn>(body: B) {
-  const { type, role_arn, queue_url, topic_arn, event_bus_arn, bucket, prefix, region, ...rest } = body;
-  const aws: AwsTargetInput = { role_arn, queue_url, topic_arn, event_bus_arn, bucket, prefix, region };
+  const { type, role_arn, ...others } = body;
+  const aws: AwsTargetInput = { role_arn };
+  const rest: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(others)) {
+    if (k in awsUpdateFields) aws[k as AwsFieldName] = v as string | undefined;
+    else rest[k] = v;
+  }
   const any = Object.values(aws).some((v) => v !== undefined);
-  return { type, ...(any ? { aws } : {}), rest };
+  return { type, ...(any ? { aws } : {}), rest: rest as Omit<B, keyof AwsFieldsIn> };
 }
 
 const policyDoc = z.record(z.string(), z.unknown());
 
 export const awsView = {
   type: endpointType,
-  role_arn: z.string().optional().openapi({ description: "AWS types: the role assumed to deliver" }),
+  role_arn: z
+    .string()
+    .optional()
+    .openapi({ description: `AWS types: ${ROLE_FIELD.view}` }),
   external_id: z
     .string()
     .optional()
@@ -102,12 +88,18 @@ export const awsView = {
         "so no other hookrelay customer can make this deployment assume your role. Not a secret.",
       example: "hookrelay-5f0c6e1d2b3a49788f1e2d3c4b5a6978",
     }),
-  queue_url: z.string().optional().openapi({ description: "aws_sqs: the queue" }),
-  topic_arn: z.string().optional().openapi({ description: "aws_sns: the topic" }),
-  event_bus_arn: z.string().optional().openapi({ description: "aws_eventbridge: the bus" }),
-  bucket: z.string().optional().openapi({ description: "aws_s3: the bucket" }),
-  prefix: z.string().optional().openapi({ description: "aws_s3: the key prefix" }),
-  region: z.string().optional().openapi({ description: "aws_s3: the bucket's region" }),
+  ...(Object.fromEntries(
+    AWS_FIELDS.map(([name, f]) => {
+      const types = AWS_TYPES.filter((t) => name in t.fields).map((t) => t.type);
+      return [
+        name,
+        z
+          .string()
+          .optional()
+          .openapi({ description: `${types.join(", ")}: ${f.view}` }),
+      ];
+    }),
+  ) as { [F in AwsFieldName]: z.ZodOptional<z.ZodString> }),
   trust_policy: policyDoc.optional().openapi({
     description:
       "AWS types: the trust policy to give the role (names hookrelay's account and the external id)",
@@ -123,12 +115,8 @@ export function destinationView(rec: EndpointRecord, accountId: string | undefin
   const type = rec.type ?? "https";
   if (!isAwsType(type) || !rec.aws) return { type };
   const a = rec.aws;
-  const target =
-    type === "aws_s3"
-      ? { bucket: a.target, prefix: a.prefix ?? "", region: a.region }
-      : {
-          [{ aws_sqs: "queue_url", aws_sns: "topic_arn", aws_eventbridge: "event_bus_arn" }[type]]: a.target,
-        };
+  const spec = awsTypeOf(type);
+  const target = spec.view?.(a) ?? { [spec.targetField]: a.target };
   return {
     type,
     role_arn: a.role_arn,

@@ -6,6 +6,7 @@
 import { z } from "@hono/zod-openapi";
 import type { CreateEndpointInput, UpdateEndpointInput } from "../../endpoints/index.js";
 import {
+  AWS_TYPES,
   type AwsEndpointType,
   endpointSettingInputs,
   isAwsType,
@@ -56,15 +57,12 @@ const { headers: _headers, webhook_url: _url, ...awsSettings } = optionalSetting
 const awsCreate = <T extends AwsEndpointType>(type: T, name: string) =>
   z.strictObject({ ...awsCreateFields(type), ...awsSettings, ...secretInput }).openapi(name);
 
-/** The AWS types, discriminated by their required `type` (OpenAPI: a discriminator with its mapping). */
-export const awsCreateBody = z
-  .discriminatedUnion("type", [
-    awsCreate("aws_sqs", "CreateSqsEndpoint"),
-    awsCreate("aws_sns", "CreateSnsEndpoint"),
-    awsCreate("aws_eventbridge", "CreateEventBridgeEndpoint"),
-    awsCreate("aws_s3", "CreateS3Endpoint"),
-  ])
-  .openapi("CreateAwsEndpoint");
+/**
+ * The AWS types, one member each in the list's order (core/model/destinations/), discriminated
+ * by their required `type` (OpenAPI: a discriminator with its mapping).
+ */
+const [first, ...others] = AWS_TYPES.map((t) => awsCreate(t.type, t.schemaName));
+export const awsCreateBody = z.discriminatedUnion("type", [first!, ...others]).openapi("CreateAwsEndpoint");
 
 /**
  * An https endpoint (`type` optional, as every body before the AWS types) or an AWS one. Two

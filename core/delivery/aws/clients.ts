@@ -5,22 +5,10 @@
  * service, resolved by the SDK from the region (checked at creation, core/endpoints), or, on
  * the local stack, the emulator from the configuration.
  */
-import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
-import { S3Client } from "@aws-sdk/client-s3";
-import { SNSClient } from "@aws-sdk/client-sns";
-import { SQSClient } from "@aws-sdk/client-sqs";
 import { lru } from "../../lib/index.js";
-import type { AwsEndpointType, AwsSendTarget } from "../../model/index.js";
+import type { AwsSendTarget } from "../../model/index.js";
 import type { AssumedCredentials, AwsClientOptions } from "./options.js";
-
-export type AwsClient = SQSClient | SNSClient | EventBridgeClient | S3Client;
-
-const CLIENTS: Record<AwsEndpointType, new (config: object) => AwsClient> = {
-  aws_sqs: SQSClient,
-  aws_sns: SNSClient,
-  aws_eventbridge: EventBridgeClient,
-  aws_s3: S3Client,
-};
+import { type AwsClient, SDK } from "./sdk.js";
 
 export type CredentialSource = (target: AwsSendTarget) => Promise<AssumedCredentials>;
 
@@ -34,7 +22,7 @@ export function clientCache(options: AwsClientOptions, credentials: CredentialSo
     const key = `${target.type}|${target.endpoint_id}|${target.role_arn}|${target.region}`;
     const cached = clients.get(key);
     if (cached) return cached;
-    const Client = CLIENTS[target.type];
+    const { Client, config } = SDK[target.type];
     const client = new Client({
       region: target.region,
       // One attempt per delivery attempt: the delivery policy owns retries (and sees throttling).
@@ -42,8 +30,7 @@ export function clientCache(options: AwsClientOptions, credentials: CredentialSo
       // The SDK refreshes what the provider gives before `expiration`; the cache dedupes STS calls.
       credentials: () => credentials(target),
       ...(options.emulatorEndpoint ? { endpoint: options.emulatorEndpoint, forcePathStyle: true } : {}),
-      // SQS would otherwise send to the host of the queue URL it is given.
-      ...(target.type === "aws_sqs" ? { useQueueUrlAsEndpoint: false } : {}),
+      ...config,
       ...(options.requestHandler ? { requestHandler: options.requestHandler } : {}),
     });
     clients.set(key, client, 1);

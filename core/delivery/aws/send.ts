@@ -1,11 +1,13 @@
 /**
- * One attempt to an AWS destination: assume the endpoint's role (cached, credentials.ts), put
- * the envelope (put.ts), describe what happened as a `SendOutcome` (errors.ts). Never throws.
+ * One attempt to an AWS destination: assume the endpoint's role (cached, credentials.ts), send
+ * the envelope with the type's SDK command (sdk.ts) on the input its module makes
+ * (core/model/destinations/), describe what happened as a `SendOutcome` (errors.ts). Never throws.
  * On the local stack no role is assumed: the emulator accepts any credentials, and the attempt
  * log says the role was recorded, not enforced.
  */
 import {
   type AwsSendTarget,
+  awsTypeOf,
   failureMessage,
   type SendFailure,
   type SendOutcome,
@@ -15,7 +17,7 @@ import { clientCache } from "./clients.js";
 import { credentialCache } from "./credentials.js";
 import { classifyAwsError } from "./errors.js";
 import type { AssumedCredentials, AwsClientOptions } from "./options.js";
-import { MAX_BYTES, put } from "./put.js";
+import { SDK } from "./sdk.js";
 
 const LOCAL: AssumedCredentials = {
   accessKeyId: "local",
@@ -51,10 +53,10 @@ export function awsSender(options: AwsClientOptions): AwsSender {
       });
       const target = req.aws;
       if (!target) return outcome({ kind: "other", message: "no AWS target" }, null, null);
+      const type = awsTypeOf(target.type);
       const bytes = Buffer.byteLength(req.body);
-      if (bytes > MAX_BYTES[target.type]) {
-        return outcome({ kind: "too-large", bytes, limit: MAX_BYTES[target.type] }, null, null);
-      }
+      if (bytes > type.maxBytes)
+        return outcome({ kind: "too-large", bytes, limit: type.maxBytes }, null, null);
       try {
         await credentials(target);
       } catch (err) {
@@ -64,18 +66,17 @@ export function awsSender(options: AwsClientOptions): AwsSender {
       const deadline = new AbortController();
       const timer = setTimeout(() => deadline.abort(), req.timeoutMs);
       try {
-        const receipt = await put(clientOf(target), target, {
-          body: req.body,
-          headers: req.headers,
-          signal: deadline.signal,
-        });
+        const input = type.input(target, { body: req.body, headers: req.headers });
+        const command = new SDK[target.type].Command(input as never);
+        const output = await clientOf(target).send(command, { abortSignal: deadline.signal });
+        const receipt = type.receipt(output, input);
         const role = local
           ? `role ${target.role_arn} recorded, not assumed (local stack)`
           : `as ${target.role_arn}`;
         return outcome(null, 200, `${receipt}; ${role}`);
       } catch (err) {
         if (deadline.signal.aborted) return outcome({ kind: "timeout", afterMs: req.timeoutMs }, null, null);
-        return outcome(classifyAwsError(err, `${verbOf(target)} ${target.target}`), statusOf(err), null);
+        return outcome(classifyAwsError(err, `${type.verb} ${target.target}`), statusOf(err), null);
       } finally {
         clearTimeout(timer);
       }
@@ -85,16 +86,3 @@ export function awsSender(options: AwsClientOptions): AwsSender {
 
 const statusOf = (err: unknown) =>
   (err as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode ?? null;
-
-function verbOf(target: AwsSendTarget): string {
-  switch (target.type) {
-    case "aws_sqs":
-      return "SendMessage to";
-    case "aws_sns":
-      return "Publish to";
-    case "aws_eventbridge":
-      return "PutEvents on";
-    case "aws_s3":
-      return "PutObject into";
-  }
-}
