@@ -4,10 +4,13 @@
  * local stack, published on the ingest queue as producers do, while the receivers answer
  * 500 to a seeded random share of requests.
  *
- * The accounting at the end, from the receiver's own log, the table and the DLQ:
+ * It waits on a condition: every pair got a 2xx or is dead-lettered, every queue is empty and
+ * every delivery's latest record is final; `timeoutMs` only bounds that wait (`settled` says
+ * whether it was reached). Then the accounting (scripts/load-accounting.ts), from the receiver's
+ * own log, the table and the DLQ:
  * - lost: (event, endpoint) pairs that neither got a 2xx nor are dead-lettered (must be 0);
- * - every request the receivers saw is one attempt in the log (status for status), and every
- *   500 is a failed attempt;
+ * - every answer the receivers gave is one attempt in the log, with that answer or one the
+ *   sender gave up on (its deadline passed: the re-send is a duplicate, same webhook-id);
  * - every failed delivery is in the DLQ, every succeeded one got a 2xx;
  * - nothing is left on the queues.
  */
@@ -21,13 +24,14 @@ import { mapLimit } from "../core/lib/pool.js";
 import { bootstrapOrg } from "../core/orgs/bootstrap.js";
 import { queueCounts, receiveAll } from "../local/queues.js";
 import type { LocalStack } from "../local/stack.js";
+import { type AccountingInput, account, type LogItem, latestOf, type Seen } from "./load-accounting.js";
 
 export interface LoadOptions {
   events: number;
   /** Share of receiver responses that are 500 (0.1 = 10 %). */
   failRate: number;
   seed: number;
-  /** How long to wait for the last delivery before giving up. */
+  /** The bound on the wait for everything to settle (a bound, not an expectation). */
   timeoutMs: number;
   progress?: (line: string) => void;
 }
@@ -43,21 +47,18 @@ export interface LoadReport {
   deadLettered: number;
   attemptsLogged: number;
   failedAttemptsLogged: number;
-  /** Pairs with more than one 2xx (allowed by at-least-once; expected 0 without crashes). */
+  /** Attempts the sender gave up on (no answer logged); the receiver may have answered them. */
+  unansweredAttemptsLogged: number;
+  /** Pairs with more than one 2xx (at-least-once: each from an attempt the sender gave up on). */
   duplicateSuccesses: number;
+  /** Everything settled within `timeoutMs`; when false, the figures are of an unfinished run. */
+  settled: boolean;
   lost: string[];
   /** Problems with the accounting; empty when everything adds up. */
   mismatches: string[];
   publishMs: number;
   drainMs: number;
   deliveriesPerSecond: number;
-}
-
-interface Seen {
-  requests: number;
-  ok: number;
-  failed: number;
-  webhookIds: Set<string>;
 }
 
 /** A fast receiver: answers 500 to `failRate` of requests, records per (event, endpoint). */
@@ -100,8 +101,8 @@ async function startLoadReceiver(failRate: number, seed: number) {
   };
 }
 
-async function scan(stack: LocalStack, prefix: string): Promise<Record<string, unknown>[]> {
-  const items: Record<string, unknown>[] = [];
+async function scan<T = Record<string, unknown>>(stack: LocalStack, prefix: string): Promise<T[]> {
+  const items: T[] = [];
   let start: Record<string, unknown> | undefined;
   do {
     const res = await stack.deps.db.doc.send(
@@ -112,11 +113,20 @@ async function scan(stack: LocalStack, prefix: string): Promise<Record<string, u
         ExclusiveStartKey: start,
       }),
     );
-    items.push(...(res.Items ?? []));
+    items.push(...((res.Items ?? []) as T[]));
     start = res.LastEvaluatedKey;
   } while (start);
   return items;
 }
+
+async function queuesEmpty(stack: LocalStack, urls: string[]): Promise<boolean> {
+  const counts = await Promise.all(urls.map((u) => queueCounts(stack.deps.sqs, u)));
+  return counts.every((q) => q.visible + q.inFlight + q.delayed === 0);
+}
+
+/** Deliveries whose latest log item is final (succeeded or failed). */
+const finalRecords = (log: LogItem[]) =>
+  [...latestOf(log).values()].filter((i) => i.status === "succeeded" || i.status === "failed").length;
 
 export async function runLoad(stack: LocalStack, opts: LoadOptions): Promise<LoadReport> {
   const log = opts.progress ?? (() => {});
@@ -160,11 +170,21 @@ export async function runLoad(stack: LocalStack, opts: LoadOptions): Promise<Loa
     const publishMs = Date.now() - t0;
     log(`published ${opts.events} events in ${publishMs} ms`);
 
-    // Done when every pair has a 2xx or a DLQ message, and the queues are empty.
+    // Done when every pair has a 2xx or a DLQ message, the queues are empty (so no handler is
+    // still writing) and every delivery's latest record is final; the log is read then.
     const pairs = opts.events * endpoints.length;
     const letters = new Map<string, number>();
+    const queueUrls = [
+      ...new Set(
+        Object.entries(stack.config.queues)
+          .filter(([n]) => !/Dlq$/.test(n))
+          .map(([, u]) => u),
+      ),
+    ];
     const deadline = Date.now() + opts.timeoutMs;
     let lastLog = 0;
+    let logItems: LogItem[] = [];
+    let settled = false;
     for (;;) {
       for (const m of await receiveAll(stack.deps.sqs, stack.config.queues.deliveryDlq)) {
         const t = JSON.parse(m.Body ?? "{}") as { msg_id: string; endpoint_id: string };
@@ -173,116 +193,58 @@ export async function runLoad(stack: LocalStack, opts: LoadOptions): Promise<Loa
       }
       let ok = 0;
       for (const s of receiver.seen.values()) if (s.ok > 0) ok++;
-      const settled = ok + letters.size;
+      const done = ok + letters.size;
       if (Date.now() - lastLog > 5000) {
         lastLog = Date.now();
         const c = receiver.counts();
         log(
-          `${settled}/${pairs} settled: ${ok} delivered, ${letters.size} dead-lettered, ${c.requests} requests (${c.responses500} × 500)`,
+          `${done}/${pairs} settled: ${ok} delivered, ${letters.size} dead-lettered, ${c.requests} requests (${c.responses500} × 500)`,
         );
       }
-      if (settled >= pairs) {
-        const queues = await Promise.all(
-          [stack.config.queues.ingest, stack.config.queues.delivery].map((u) =>
-            queueCounts(stack.deps.sqs, u),
-          ),
-        );
-        if (queues.every((q) => q.visible + q.inFlight + q.delayed === 0)) break;
+      if (done >= pairs && (await queuesEmpty(stack, queueUrls))) {
+        logItems = await scan<LogItem>(stack, `LOG#${org}#`);
+        if (finalRecords(logItems) >= pairs) {
+          settled = true;
+          break;
+        }
       }
-      if (Date.now() > deadline) break;
+      if (Date.now() > deadline) {
+        logItems = await scan<LogItem>(stack, `LOG#${org}#`);
+        break;
+      }
       await new Promise((r) => setTimeout(r, 250));
     }
     const drainMs = Date.now() - t0;
-    // The handlers write their records right after the requests: let the last batch land.
-    await new Promise((r) => setTimeout(r, 1500));
 
-    // ---- accounting
-    const mismatches: string[] = [];
-    // The delivery log (core/store/deliveries.ts): a delivery's state is its latest item, and
-    // the items that carry `attempt` are the attempt log.
-    const logItems = (await scan(stack, `LOG#${org}#`)).sort((a, b) =>
-      String(a.sk) < String(b.sk) ? -1 : 1,
-    );
-    const latest = new Map<string, Record<string, unknown>>();
-    for (const item of logItems) latest.set(`${item.msg_id}/${item.endpoint_id}`, item);
-    const deliveries = [...latest.values()];
-    const attempts = logItems.flatMap((i) => {
-      const attempt = i.attempt as { success?: unknown } | undefined;
-      return attempt ? [{ success: attempt.success, msg_id: i.msg_id, endpoint_id: i.endpoint_id }] : [];
-    });
     const messages = await scan(stack, `MSG#${org}#`);
+    const input: AccountingInput = {
+      msgIds: messages.map((m) => String(m.id)),
+      endpoints: endpoints.map((e) => ({ id: e.id, path: String(e.max_retries) })),
+      seen: receiver.seen,
+      log: logItems,
+      letters,
+      receiver: receiver.counts(),
+    };
+    const a = account(input);
     if (messages.length !== opts.events)
-      mismatches.push(`${messages.length} events stored, ${opts.events} published`);
-    const epPath = new Map(endpoints.map((e) => [e.id, String(e.max_retries)]));
-
-    const byPair = new Map<string, { status: string; attempts: number }>();
-    for (const d of deliveries)
-      byPair.set(`${d.msg_id}/${d.endpoint_id}`, { status: String(d.status), attempts: Number(d.attempts) });
-    const attemptsByPair = new Map<string, { ok: number; failed: number }>();
-    for (const a of attempts) {
-      const key = `${a.msg_id}/${a.endpoint_id}`;
-      const c = attemptsByPair.get(key) ?? { ok: 0, failed: 0 };
-      if (a.success) c.ok++;
-      else c.failed++;
-      attemptsByPair.set(key, c);
-    }
-
-    const lost: string[] = [];
-    let succeeded = 0;
-    let failed = 0;
-    let duplicateSuccesses = 0;
-    for (const m of messages) {
-      const msgId = String(m.id);
-      for (const ep of endpoints) {
-        const key = `${msgId}/${ep.id}`;
-        const seen = receiver.seen.get(`${msgId}/${epPath.get(ep.id)}`);
-        const record = byPair.get(key);
-        const logged = attemptsByPair.get(key) ?? { ok: 0, failed: 0 };
-        const dead = letters.get(key) ?? 0;
-        if (!(seen && seen.ok > 0) && dead === 0) lost.push(key);
-        if (seen && seen.ok > 1) duplicateSuccesses++;
-        if (seen && (seen.webhookIds.size !== 1 || !seen.webhookIds.has(msgId))) {
-          mismatches.push(`${key}: webhook-id ${[...seen.webhookIds].join(",")}`);
-        }
-        if (record?.status === "succeeded") succeeded++;
-        else if (record?.status === "failed") failed++;
-        else mismatches.push(`${key}: delivery record ${record?.status ?? "missing"}`);
-        if ((seen?.ok ?? 0) !== logged.ok || (seen?.failed ?? 0) !== logged.failed) {
-          mismatches.push(
-            `${key}: receiver saw ${seen?.ok ?? 0} ok/${seen?.failed ?? 0} failed, log has ${logged.ok}/${logged.failed}`,
-          );
-        }
-        if (record?.status === "failed" && dead === 0) mismatches.push(`${key}: failed but not in the DLQ`);
-        if (record?.status === "succeeded" && dead > 0)
-          mismatches.push(`${key}: succeeded and dead-lettered`);
-        if (record && record.attempts !== logged.ok + logged.failed) {
-          mismatches.push(
-            `${key}: record says ${record.attempts} attempts, log has ${logged.ok + logged.failed}`,
-          );
-        }
-      }
-    }
+      a.mismatches.unshift(`${messages.length} events stored, ${opts.events} published`);
     const c = receiver.counts();
-    const failedAttemptsLogged = attempts.filter((a) => !a.success).length;
-    if (attempts.length !== c.requests)
-      mismatches.push(`${attempts.length} attempts logged, ${c.requests} requests received`);
-    if (failedAttemptsLogged !== c.responses500) {
-      mismatches.push(`${failedAttemptsLogged} failed attempts logged, ${c.responses500} responses were 500`);
-    }
     return {
       events: opts.events,
       endpoints: endpoints.length,
       pairs,
       requests: c.requests,
       responses500: c.responses500,
-      succeeded,
-      failed,
+      succeeded: a.succeeded,
+      failed: a.failed,
       deadLettered: letters.size,
-      attemptsLogged: attempts.length,
-      failedAttemptsLogged,
-      duplicateSuccesses,
-      lost,
-      mismatches,
+      attemptsLogged: a.attemptsLogged,
+      failedAttemptsLogged: a.failedAttemptsLogged,
+      unansweredAttemptsLogged: a.unansweredAttemptsLogged,
+      duplicateSuccesses: a.duplicateSuccesses,
+      settled,
+      lost: a.lost,
+      mismatches: a.mismatches,
       publishMs,
       drainMs,
       deliveriesPerSecond: Math.round((pairs / drainMs) * 1000),

@@ -41,7 +41,7 @@ try {
     timeoutMs: Number(values["timeout-min"]) * 60_000,
     progress: (line) => console.log(`${stamp()} ${line}`),
   });
-  const ok = report.lost.length === 0 && report.mismatches.length === 0;
+  const ok = report.settled && report.lost.length === 0 && report.mismatches.length === 0;
   console.log(`\n${stamp()} soak ${ok ? "PASSED" : "FAILED"}`);
   console.table({
     events: report.events,
@@ -50,6 +50,8 @@ try {
     "responses 500": report.responses500,
     "attempts logged": report.attemptsLogged,
     "failed attempts logged": report.failedAttemptsLogged,
+    "unanswered attempts (sender gave up)": report.unansweredAttemptsLogged,
+    settled: report.settled,
     "deliveries succeeded": report.succeeded,
     "deliveries failed": report.failed,
     "tasks in the DLQ": report.deadLettered,
