@@ -20,10 +20,12 @@ import { moveToSlowLane } from "./slow-lane.js";
 import { enterTrial } from "./trial.js";
 import { wakeWhenHalfOpen } from "./wake.js";
 
-// The minute of the last aged resume each endpoint had scheduled here: bounded like the process's
-// other caches (core/lib/lru.ts); forgetting an endpoint costs one more (deduped) schedule call.
+// The minute of the last aged resume each endpoint had scheduled here: per root, keyed on its
+// `healthMemos` (as health.ts's held keys), so every narrow context the root hands out sees one
+// memo. Bounded like the process's other caches (core/lib/lru.ts); forgetting an endpoint costs
+// one more (deduped) schedule call.
 const MEMO_ENDPOINTS = 10_000;
-const agedResumes = lruPer<DeliveryContext, number>({
+const agedResumes = lruPer<DeliveryContext["healthMemos"], number>({
   maxEntries: MEMO_ENDPOINTS,
   maxWeight: MEMO_ENDPOINTS,
 });
@@ -42,7 +44,7 @@ export async function resumeBeforePark(
 ): Promise<boolean> {
   if (!effectOf(effects, "resume_aged")) return true;
   const minute = Math.floor(now.getTime() / 60_000);
-  const memo = agedResumes(deps);
+  const memo = agedResumes(deps.healthMemos);
   const key = `${endpoint.org_id}/${endpoint.id}`;
   if (memo.get(key) !== minute) {
     try {

@@ -15,10 +15,16 @@ import type { Admission } from "./rate-limit.js";
 
 type TrialDeps = Uses<"rateLimitStore" | "fullRateWindows" | "config">;
 
-// Per root (one per process on AWS): bounded like the process's other caches (core/lib/lru.ts);
-// an endpoint forgotten is unproven again, which costs it one trial.
+// Per root (one per process on AWS), keyed on its `fullRateWindows`, the busy-slot memo this gate
+// shares with the rate limit: every narrow context the root hands out (each lane's, a copy) sees
+// one memo. Bounded like the process's other caches (core/lib/lru.ts); an endpoint forgotten is
+// unproven again, which costs it one trial.
 const MEMO_ENDPOINTS = 10_000;
-const memoOf = lruPer<TrialDeps, LastAnswer>({ maxEntries: MEMO_ENDPOINTS, maxWeight: MEMO_ENDPOINTS });
+const answers = lruPer<TrialDeps["fullRateWindows"], LastAnswer>({
+  maxEntries: MEMO_ENDPOINTS,
+  maxWeight: MEMO_ENDPOINTS,
+});
+const memoOf = (deps: TrialDeps) => answers(deps.fullRateWindows);
 
 const keyOf = (e: Pick<EndpointRecord, "org_id" | "id">) => `${e.org_id}/${e.id}`;
 

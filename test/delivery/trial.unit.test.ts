@@ -92,4 +92,14 @@ describe("the trial's slots (core/delivery/trial.ts)", () => {
     expect(passed).toHaveProperty("admission");
     expect(takes).toEqual([]);
   });
+
+  it("one memo per root: an answer noted through one narrow context proves the endpoint in another", async () => {
+    const { takes, deps } = busyStore();
+    const answered = { outcome: { failure: null, latencyMs: 20 } as SendOutcome };
+    // Each lane's context is a new object holding the root's parts (core/compose.ts contextFor).
+    noteAnswer({ ...deps }, endpoint, answered, new Date(now));
+    const passed = await enterTrial({ ...deps }, endpoint, 2000, { now: new Date(now + 5), random: () => 0 });
+    expect(passed).toHaveProperty("admission");
+    expect(takes).toEqual([]);
+  });
 });
