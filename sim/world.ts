@@ -11,7 +11,7 @@ import type { SQSClient } from "@aws-sdk/client-sqs";
 import type { Deps } from "../core/all-deps.js";
 import { createDeps } from "../core/compose.js";
 import { API_RESERVED_CONCURRENCY } from "../core/config/capacity.js";
-import { type Config, functions, loadConfig, queues, table } from "../core/config/index.js";
+import { type Config, functions, loadConfig, queues } from "../core/config/index.js";
 import { awsSender } from "../core/delivery/aws/send.js";
 import {
   createDeliveryHandler,
@@ -24,7 +24,9 @@ import { sqsTaskQueue } from "../core/queue/index.js";
 import { eventBridgeScheduler } from "../core/scheduler/index.js";
 import type { Db } from "../core/store/index.js";
 import { kmsKeyWrapper } from "../core/store/key-wrap.js";
+import { keys } from "../core/store/keys.js";
 import { createSecretsAtRest } from "../core/store/secrets-at-rest.js";
+import { keyTime, planOf, shardsAt } from "../core/store/shard-plan.js";
 import { ApiGatewayModel } from "./aws/apigateway.js";
 import { CustomerAws } from "./aws/customer.js";
 import { DynamoModel } from "./aws/dynamodb.js";
@@ -112,7 +114,12 @@ export class World {
     this.meter = new Meter(this.engine, {
       ofOrg: (org) => this.cohort.get(org) ?? 1,
       rateOf: (org) => this.rates.get(org) ?? 1,
-      shards: table.shards,
+      // The plan as stored (read off the model's table, not metered), the production rule's count.
+      shardsOf: (org, sk) =>
+        shardsAt(
+          planOf(this.dynamo.table.get({ ...keys.shardPlan(org) })?.epochs),
+          keyTime(sk ?? "", this.engine.nowMs()),
+        ),
     });
     this.dynamo = new DynamoModel(this.engine, this.meter);
     const weightOf = (body: string) => this.cohort.get(bodyTags(body).org ?? "") ?? 1;

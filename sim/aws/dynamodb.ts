@@ -33,8 +33,8 @@ export const PARTITION_RCU_PER_S = 3_000;
 export const TABLE_MAX_WCU_PER_S = 40_000;
 const SDK_ATTEMPTS = 3;
 
-/** The global secondary indexes' partition keys (core/config/infra.ts), written again with the item. */
-const INDEX_PARTITION_KEYS = [...new MemoryTable().indexKeys.values()].map((k) => k.partitionKey);
+/** The global secondary indexes' keys (core/config/infra.ts): the item is written again under them. */
+const INDEX_KEYS = [...new MemoryTable().indexKeys.values()];
 
 class SimError extends Error {
   constructor(
@@ -111,7 +111,10 @@ export class DynamoModel {
     const read: Item[] = [];
     const out = serve(this.table, command, (item) => read.push(item));
     const bytes = read.reduce((n, i) => n + sizeOf(i), 0);
-    if (kind === "Get") this.meter.read(String((input.Key as Item).pk), bytes, input.ConsistentRead === true);
+    if (kind === "Get") {
+      const key = input.Key as Item;
+      this.meter.read(String(key.pk), bytes, input.ConsistentRead === true, String(key.sk));
+    }
     if (kind === "Query")
       this.meter.read(queryPartition(this.table, input).pk, bytes, input.ConsistentRead === true);
     const factor = kind === "TransactWrite" ? 2 : 1;
@@ -123,10 +126,11 @@ export class DynamoModel {
   private metered(key: Item, old: Item | undefined, next: Item | undefined, factor: number): void {
     if (!old && !next) return;
     const units = wcu(Math.max(sizeOf(old), sizeOf(next))) * factor;
-    this.meter.write(String(key.pk), units);
-    for (const ipk of INDEX_PARTITION_KEYS) {
-      const indexed = (next?.[ipk] ?? old?.[ipk]) as string | undefined;
-      if (indexed !== undefined) this.meter.write(indexed, units);
+    this.meter.write(String(key.pk), units, String(key.sk));
+    for (const index of INDEX_KEYS) {
+      const held = next?.[index.partitionKey] !== undefined ? next : old;
+      const indexed = held?.[index.partitionKey] as string | undefined;
+      if (indexed !== undefined) this.meter.write(indexed, units, String(held?.[index.sortKey] ?? ""));
     }
   }
 

@@ -4,18 +4,34 @@
  *
  * Partition load is kept per key per virtual second. A cohort of k messages of one
  * organization publishing r events/s spans k / r seconds, so one simulated write stands for
- * min(k, r) writes in its second on a key all of them share (`ORG#…`, `RATE#…`), that divided
- * by the shards on a key that carries a shard (`MSG#`, `LOG#`, `REC#`, `PARK#`:
- * core/store/keys.ts), and one on a key each real message has its own (`IDEM#`).
+ * m = min(k, r) writes in its second: all m on a key they share (`ORG#…`, `RATE#…`), one on a
+ * key each real message has its own (`IDEM#`), and on a key that carries a shard (`MSG#`,
+ * `LOG#`, `REC#`, `PARK#`: core/store/keys.ts) m spread evenly over the shards the m messages'
+ * ids hash to: all n of the organization's plan at the id's time once m ≥ n (the ids of a
+ * cohort are distinct, their hashes uniform), else m of them from the simulated id's own. Put
+ * on the simulated id's shard alone, a cohort's writes would load one key with what n share.
  */
 import type { Engine } from "../engine.js";
+
+/** Partition keys that carry a shard as their last part (core/store/keys.ts). */
+const SHARDED = /^(MSG|LOG|REC|PARK)#/;
 
 export interface CohortWeights {
   /** How many real items one simulated item of this organization stands for. */
   ofOrg(org: string): number;
   /** The organization's real events per second (a cohort of k spans k / rate seconds). */
   rateOf(org: string): number;
-  shards: number;
+  /**
+   * The organization's shard count for the id time in a sort key (core/store/shard-plan.ts,
+   * the plan stored in the table), or for now when the key holds no id.
+   */
+  shardsOf(org: string, sk: string | undefined): number;
+}
+
+/** The keys a sharded partition key's writes land on, and the share each takes. */
+interface Spread {
+  keys: string[];
+  share: number;
 }
 
 interface Load {
@@ -62,15 +78,29 @@ export class Meter {
     if (v > (this.maxima.get(name) ?? Number.NEGATIVE_INFINITY)) this.maxima.set(name, v);
   }
 
-  /** Real writes (or reads) one simulated call on `pk` stands for, on that one key. */
-  perKey(pk: string): { total: number; onKey: number } {
+  /**
+   * Real writes (or reads) one simulated call on `pk` (sort key `sk`) stands for: `total`, and
+   * the keys they land on with each one's share.
+   */
+  perKey(pk: string, sk?: string): { total: number; on: Spread } {
     const org = pk.split("#")[1] ?? "";
     const k = this.weights.ofOrg(org);
     const perSecond = Math.min(k, Math.max(1, this.weights.rateOf(org)));
-    if (pk.startsWith("IDEM#")) return { total: k, onKey: 1 };
-    if (/^(MSG|LOG|REC|PARK)#/.test(pk))
-      return { total: k, onKey: Math.max(1, perSecond / this.weights.shards) };
-    return { total: k, onKey: perSecond };
+    if (pk.startsWith("IDEM#")) return { total: k, on: { keys: [pk], share: 1 } };
+    if (SHARDED.test(pk)) return { total: k, on: this.spread(pk, sk, org, perSecond) };
+    return { total: k, on: { keys: [pk], share: perSecond } };
+  }
+
+  /** `perSecond` writes of an organization's sharded key, over the shards their ids hash to. */
+  private spread(pk: string, sk: string | undefined, org: string, perSecond: number): Spread {
+    const cut = pk.lastIndexOf("#");
+    const own = Number(pk.slice(cut + 1));
+    const n = this.weights.shardsOf(org, sk);
+    if (!Number.isInteger(own) || n <= 1 || perSecond <= 1) return { keys: [pk], share: perSecond };
+    const width = Math.min(n, Math.round(perSecond));
+    const base = pk.slice(0, cut + 1);
+    const keys = Array.from({ length: width }, (_, i) => `${base}${(own + i) % n}`);
+    return { keys, share: perSecond / width };
   }
 
   private load(pk: string): Load {
@@ -98,25 +128,29 @@ export class Meter {
     return this.load(pk).w;
   }
 
-  write(pk: string, units: number): void {
-    const { total, onKey } = this.perKey(pk);
-    const l = this.load(pk);
-    l.w += units * onKey;
-    if (l.w > this.maxPartitionWcu.value) this.maxPartitionWcu = { value: l.w, key: pk };
-    if (l.w > 1000 && l.overSeconds + 1 > this.maxSecondsOverLimit.value)
-      this.maxSecondsOverLimit = { value: l.overSeconds + 1, key: pk };
+  write(pk: string, units: number, sk?: string): void {
+    const { total, on } = this.perKey(pk, sk);
+    for (const key of on.keys) {
+      const l = this.load(key);
+      l.w += units * on.share;
+      if (l.w > this.maxPartitionWcu.value) this.maxPartitionWcu = { value: l.w, key };
+      if (l.w > 1000 && l.overSeconds + 1 > this.maxSecondsOverLimit.value)
+        this.maxSecondsOverLimit = { value: l.overSeconds + 1, key };
+    }
     const t = this.tableNow();
     t.w += units * total;
     this.max("table_wcu_per_s", t.w);
     this.count("dynamodb_write_units", units * total);
   }
 
-  read(pk: string, bytes: number, consistent: boolean): void {
+  read(pk: string, bytes: number, consistent: boolean, sk?: string): void {
     const units = Math.max(1, Math.ceil(bytes / 4096)) * (consistent ? 1 : 0.5);
-    const { total, onKey } = this.perKey(pk);
-    const l = this.load(pk);
-    l.r += units * onKey;
-    if (l.r > this.maxPartitionRcu.value) this.maxPartitionRcu = { value: l.r, key: pk };
+    const { total, on } = this.perKey(pk, sk);
+    for (const key of on.keys) {
+      const l = this.load(key);
+      l.r += units * on.share;
+      if (l.r > this.maxPartitionRcu.value) this.maxPartitionRcu = { value: l.r, key };
+    }
     const t = this.tableNow();
     t.r += units * total;
     this.max("table_rcu_per_s", t.r);

@@ -18,7 +18,7 @@ const OVERHEAD_MS = 15;
 describe("sim Lambda event source mapping", () => {
   it("a cohort needing more units than are free holds only those, for longer: throughput and maximum kept", async () => {
     const engine = new Engine(1);
-    const meter = new Meter(engine, { ofOrg: () => 100, rateOf: () => 1, shards: 16 });
+    const meter = new Meter(engine, { ofOrg: () => 100, rateOf: () => 1, shardsOf: () => 16 });
     const settings = { visibilityTimeoutSeconds: 60, retentionSeconds: 86_400, maxReceiveCount: 5 };
     const queue = new SimQueue("q", settings, engine, meter);
     // 20 messages standing for 100 real ones each: 10 concurrent invocations each, 200 in all,

@@ -11,7 +11,7 @@ import { Engine } from "../../sim/engine.js";
 
 function fifo(highThroughput = true) {
   const engine = new Engine(1);
-  const meter = new Meter(engine, { ofOrg: () => 1, rateOf: () => 1, shards: 16 });
+  const meter = new Meter(engine, { ofOrg: () => 1, rateOf: () => 1, shardsOf: () => 16 });
   const settings = { visibilityTimeoutSeconds: 30, retentionSeconds: 86_400, maxReceiveCount: 5 };
   const q = new FifoQueue("q.fifo", { ...settings, highThroughput }, engine, meter);
   let n = 0;
