@@ -11,7 +11,7 @@ export interface ClientOptions {
   maxAttempts: number;
 }
 
-export function clientOptions(config: Config, endpoint: string | undefined): ClientOptions {
+export function clientOptions(config: Pick<Config, "region">, endpoint: string | undefined): ClientOptions {
   const options: ClientOptions = { region: config.region, maxAttempts: 3 };
   if (endpoint) {
     options.endpoint = endpoint;

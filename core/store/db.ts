@@ -6,7 +6,10 @@ import { fileKeyWrapper, type KeyWrapper, kmsKeyWrapper } from "./key-wrap.js";
 import { createSecretsAtRest } from "./secrets-at-rest.js";
 import type { Db } from "./table.js";
 
-export function createDb(config: Config): Db {
+/** What the table needs of the configuration (a tool that only reads and writes items passes these alone). */
+export type DbConfig = Pick<Config, "region" | "tableName" | "endpoints" | "secrets">;
+
+export function createDb(config: DbConfig): Db {
   const client = new DynamoDBClient(clientOptions(config, config.endpoints.dynamodb));
   const doc = DynamoDBDocumentClient.from(client, {
     marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
@@ -19,7 +22,7 @@ export function createDb(config: Config): Db {
   return db;
 }
 
-function keyWrapper(config: Config): KeyWrapper {
+function keyWrapper(config: DbConfig): KeyWrapper {
   const { kmsKeyId, keyFile } = config.secrets;
   if (kmsKeyId) {
     return kmsKeyWrapper(kmsKeyId, (sdk) => new sdk.KMSClient({ region: config.region, maxAttempts: 3 }));

@@ -50,6 +50,12 @@ export async function plansOf(db: Db, orgs: string[]): Promise<Map<string, Shard
   return new Map(unique.map((org, i) => [org, plans[i]!]));
 }
 
+/** The organization's plan as stored, read strongly consistent: what an operator's raise extends. */
+export async function storedShardPlan(db: Db, org: string): Promise<ShardPlan> {
+  const item = await getItem(db, keys.shardPlan(org));
+  return item ? planOf(item.epochs) : BASE_PLAN;
+}
+
 /**
  * Appends an epoch of `shards` from `since` (epoch ms) on. `since` must leave every process
  * time to learn of it (the service passes now + RAISE_LEAD_MS); a test or a table with no
