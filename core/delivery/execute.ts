@@ -7,9 +7,9 @@
  * - `disable` (410 Gone, an AWS target deleted): the endpoint disabled;
  * - re-sends (parked tasks, retries waiting 1-15 min, moves to the slow lane): one
  *   SendMessageBatch per 10, with DelaySeconds, so the wait is not held in flight;
- * - longer waits: a scheduler entry, within this process's share of the quota (else the task
- *   waits on the queue, re-sent hop by hop until it is due); exhausted retries and invalid
- *   tasks: the DLQ;
+ * - longer waits: in the table, one scheduler entry per endpoint and due minute (waiting.ts),
+ *   within this process's share of the quota (else the task waits on the queue, re-sent hop by
+ *   hop until it is due); exhausted retries and invalid tasks: the DLQ;
  * - short waits: ChangeMessageVisibilityBatch, the records reported in batchItemFailures.
  * Returns the message ids to report as failures (kept on the queue).
  */
@@ -25,7 +25,7 @@ import type { AttemptResult } from "./attempt.js";
 import type { DeliveryContext as Ctx } from "./context.js";
 import { applyHealth, flushHeldHealth, type HealthObservation } from "./health.js";
 import { type LogWrite, writeLog } from "./log-writes.js";
-import { pointerOf, retryEntry } from "./pointer.js";
+import { pointerOf } from "./pointer.js";
 import {
   type Effect,
   effectOf,
@@ -37,6 +37,7 @@ import {
 } from "./policy/effects.js";
 import type { Disable } from "./policy/stop.js";
 import { deliveryEntry } from "./records.js";
+import { scheduleWaiting, unindexWaiter } from "./waiting.js";
 
 export interface Processed {
   record: SQSRecord;
@@ -100,7 +101,9 @@ export function entryOf(deps: Clock, p: Processed): DeliveryLogEntry | undefined
   const record = effectOf(p.effects, "record_delivery");
   if (!record || !p.task) return undefined;
   const attempt = record.attempt && p.result?.record;
-  return deliveryEntry(deps, p.task, attempt ? { ...record.update, attempt } : record.update);
+  const entry = deliveryEntry(deps, p.task, attempt ? { ...record.update, attempt } : record.update);
+  // A retry beyond what SQS holds waits in the table, indexed by its due time (waiting.ts).
+  return queueEffect(p.effects)?.kind === "schedule" ? { ...entry, waits: true } : entry;
 }
 
 async function updateEndpoints(deps: Ctx, decided: Processed[]): Promise<void> {
@@ -170,9 +173,7 @@ async function queueWork(deps: Ctx, processed: Processed[], lane: Lane): Promise
     else if (action.kind === "retry_visibility") hold.push({ ...handle(p), seconds: action.seconds });
     else if (action.kind === "resend") resend(p, action);
     else if (action.kind === "schedule")
-      schedules.push(
-        scheduleRetry(deps, p, action).then((scheduled) => scheduled || resend(p, action.orWait)),
-      );
+      schedules.push(scheduleRetry(deps, action).then((scheduled) => scheduled || resend(p, action.orWait)));
   }
   const notLettered = await deadLetter(deps, letters);
   kept.push(...notLettered);
@@ -273,26 +274,16 @@ function emitDeadLettered(deps: Ctx, processed: Processed[], notLettered: Set<st
 }
 
 /**
- * The scheduler puts a pointer to the task back on the delivery queue at `at` (pointer.ts),
- * while this process's share of the CreateSchedule quota lasts (`deps.retrySchedules`,
- * core/config/capacity.ts). False when it did not: over the share, or refused (throttled,
- * an error); the caller then lets the task wait on the queue until `at` (decide.ts
- * `waitOnQueue`), so the attempt is made when it is due, not a minute later.
+ * A retry waiting longer than SQS holds it waits in the table (its record, written with the
+ * batch, is indexed so: `entryOf`), resumed by its endpoint's run for its due minute
+ * (waiting.ts). False when that run could not be scheduled: the waiter leaves the index and the
+ * caller lets the task wait on the queue until `at` (decide.ts `waitOnQueue`), never tried early.
  */
 async function scheduleRetry(
   deps: Ctx,
-  p: Processed,
   action: Extract<QueueEffect, { kind: "schedule" }>,
 ): Promise<boolean> {
-  if (!deps.retrySchedules.take(deps.now().getTime())) return false;
-  try {
-    await deps.scheduler.schedule(retryEntry(action.task, action.at));
-    return true;
-  } catch (err) {
-    logger.warn("retry schedule refused; the task waits on the queue instead", {
-      message_id: p.record.messageId,
-      error: (err as Error)?.message,
-    });
-    return false;
-  }
+  if (await scheduleWaiting(deps, action.task, action.at)) return true;
+  await unindexWaiter(deps, action.task);
+  return false;
 }

@@ -2,10 +2,11 @@
  * The events the delivery engine schedules for functions/scheduled.ts (target
  * "maintenance"): the JSON body of the schedule entry is the Lambda event. The auto-disable
  * timer of a failing endpoint, the resumption of a re-enabled endpoint's parked deliveries,
- * and the fan-out sweep (every minute).
+ * the run of an endpoint's retries due in a minute (waiting.ts), and the fan-out sweep (every minute).
  */
 import * as z from "zod";
 import { resumeEvent } from "../endpoints/index.js";
+import { waitingEvent } from "./policy/waiting.js";
 
 export const autoDisableEvent = z.object({
   kind: z.literal("endpoint.auto_disable"),
@@ -22,6 +23,7 @@ export const fanoutSweepEvent = z.object({ kind: z.literal("fanout.sweep") });
 export const maintenanceEvent = z.discriminatedUnion("kind", [
   autoDisableEvent,
   resumeEvent,
+  waitingEvent,
   fanoutSweepEvent,
 ]);
 export type MaintenanceEvent = z.infer<typeof maintenanceEvent>;

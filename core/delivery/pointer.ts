@@ -1,18 +1,15 @@
 /**
- * Retry schedules carry pointers, not payloads (docs/delivery.md): an EventBridge Scheduler
- * entry's input is the task without its body, so no event data or personal data sits in
- * scheduler configuration, and the input stays small whatever the event's size. When the
- * entry fires, the delivery function reads the body back from the stored message.
+ * Tasks as pointers, not payloads (docs/delivery.md): the task without its body, which the
+ * delivery function reads back from the stored message when it makes a request. A task going
+ * round the queue larger than a billing chunk goes so (execute.ts), as do log entries kept on
+ * the queue (log-writes.ts) and retries a scheduler entry of an earlier version still holds.
  */
-import { createHash } from "node:crypto";
 import type { Uses } from "../deps.js";
 import {
   type DeliveryTask,
   type PayloadState,
   payloadState,
   type QueuedTask,
-  type ScheduleEntry,
-  scheduleName,
   webhookBody,
 } from "../model/index.js";
 
@@ -20,19 +17,6 @@ import {
 export function pointerOf(task: Omit<QueuedTask, "log">): Omit<DeliveryTask, "body"> {
   const { body: _body, ...ids } = task;
   return ids;
-}
-
-/** The scheduler entry of a retry at `at`: a pointer, named uniquely per (delivery, attempt). */
-export function retryEntry(task: Omit<QueuedTask, "log">, at: Date): ScheduleEntry {
-  const digest = createHash("sha256")
-    .update(`${task.org_id}\u0000${task.msg_id}\u0000${task.endpoint_id}`)
-    .digest("hex");
-  return {
-    name: scheduleName("retry", String(task.attempt_base), digest.slice(0, 40)),
-    at,
-    target: "delivery",
-    body: JSON.stringify(pointerOf(task)),
-  };
 }
 
 /** Why a task has nothing to send: its payload passed its retention, or was erased. */

@@ -81,6 +81,11 @@ export interface DeliveryLogEntry {
   id: string;
   delivery: DeliveryRecord;
   attempt?: AttemptRecord;
+  /**
+   * A retry waiting in the table until `next_attempt_at` (beyond what SQS holds): the item is
+   * indexed by its endpoint and due time, where its due minute's run finds it (core/delivery/waiting.ts).
+   */
+  waits?: true;
 }
 
 /** A recoverable (failed, abandoned) or parked delivery as the recovery index knows it. */
@@ -91,6 +96,16 @@ export interface RecoverableRef {
   at: string;
   /** The store's key of the item, to take it out of the index (or put it back). */
   key: { pk: string; sk: string };
+}
+
+/** A retry waiting in the table (DeliveryLogEntry `waits`), as its due minute's run resumes it. */
+export interface Waiter {
+  /** Attempts made: the resumed task's `attempt_base`. */
+  attempts: number;
+  /** The last attempt's trigger (the task's). */
+  trigger: string;
+  event_type: string;
+  created_at: string;
 }
 
 /** A page of the attempt log; `last` is where the next page starts. */

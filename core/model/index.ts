@@ -27,6 +27,7 @@ export {
   type EndpointDelivery,
   endpointDelivery,
   type RecoverableRef,
+  type Waiter,
 } from "./delivery.js";
 export {
   AWS_FIELDS,

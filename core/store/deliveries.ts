@@ -21,15 +21,18 @@ import {
   type DeliveryStatus,
   newId,
   type RecoverableRef,
+  type Waiter,
 } from "../model/index.js";
 import { putAll, writeAll } from "./batch-write.js";
 import { field } from "./fields.js";
+import { refOf } from "./index-ref.js";
 import { keys, ttlAfter } from "./keys.js";
 import { getMessage } from "./messages.js";
 import { queryPages } from "./query.js";
 import { type ShardPlan, shardsUpTo } from "./shard-plan.js";
 import { plansOf, shardPlanOf } from "./shard-plans.js";
 import type { Db } from "./table.js";
+import { waiterOf, waitingDue } from "./waiting.js";
 
 const RECOVERABLE: ReadonlySet<DeliveryStatus> = new Set(["failed", "abandoned"]);
 
@@ -40,10 +43,13 @@ const indexPk: Record<RecoveryIndex, (org: string, endpointId: string, shard: nu
   parked: keys.parkedPk,
 };
 
-function indexKeys(record: DeliveryRecord, plan: ShardPlan) {
+function indexKeys(record: DeliveryRecord, plan: ShardPlan, waits: boolean) {
   // Indexed by when the delivery failed (or was parked), not by when its event was created:
   // `recover since = first_failure_at` must find an event created before its first failure.
   const { org_id, endpoint_id, updated_at, msg_id } = record;
+  // A waiting retry by when it is due (core/delivery/waiting.ts).
+  if (waits && record.status === "retrying" && record.next_attempt_at)
+    return keys.waiting(org_id, endpoint_id, record.next_attempt_at, msg_id, plan);
   if (record.status === "skipped") return keys.parked(org_id, endpoint_id, updated_at, msg_id, plan);
   if (RECOVERABLE.has(record.status)) return keys.recoverable(org_id, endpoint_id, updated_at, msg_id, plan);
   return {};
@@ -59,12 +65,13 @@ export function deliveryItem(
   expiresAt: number,
   attempt?: AttemptRecord,
   id?: string,
+  waits = false,
 ): Record<string, unknown> {
   // Only the ULID part of the id lands in the sort key, so states and attempts interleave by time.
   const itemId = id ?? attempt?.id ?? newId("att", new Date(record.updated_at));
   return {
     ...keys.log(record.org_id, record.endpoint_id, record.msg_id, itemId, plan),
-    ...indexKeys(record, plan),
+    ...indexKeys(record, plan, waits),
     ...record,
     ...(attempt ? { attempt: attemptFields(attempt) } : {}),
     expires_at: expiresAt,
@@ -170,17 +177,6 @@ async function recoverableDeliveries(
   return { deliveries: out.slice(0, max), more: more || out.length > max };
 }
 
-export function refOf(item: Record<string, unknown>, endpointId: string): RecoverableRef {
-  const gsi2sk = String(item.gsi2sk);
-  const cut = gsi2sk.lastIndexOf("#");
-  return {
-    msg_id: gsi2sk.slice(cut + 1),
-    endpoint_id: endpointId,
-    at: gsi2sk.slice(0, cut),
-    key: { pk: String(item.pk), sk: String(item.sk) },
-  };
-}
-
 /** Takes a recovered delivery's item out of the recovery index (or, `restore`, puts it back). */
 async function setRecoverable(db: Db, org: string, ref: RecoverableRef, restore: boolean) {
   const index = keys.recoverable(org, ref.endpoint_id, ref.at, ref.msg_id, await shardPlanOf(db, org));
@@ -227,6 +223,14 @@ export interface DeliveryStore {
   recoverableRef(org: string, msgId: string, endpointId: string): Promise<RecoverableRef | undefined>;
   /** Takes a recovered delivery out of the recovery index (or, `restore`, puts it back). */
   setRecoverable(org: string, ref: RecoverableRef, restore: boolean): Promise<void>;
+  /** The endpoint's retries waiting in the table due by `until` (ISO): core/store/waiting.ts. */
+  waitingDue(
+    org: string,
+    endpointId: string,
+    q: { until: string; max: number },
+  ): Promise<{ deliveries: RecoverableRef[]; more: boolean }>;
+  /** The waiting retry `ref` names, while it is its delivery's latest state. */
+  waiter(org: string, ref: RecoverableRef): Promise<Waiter | undefined>;
 }
 
 /** `retentionSeconds`: how long a log entry is kept after its state's time (TTL). */
@@ -243,6 +247,7 @@ export function deliveryStore(db: Db, { retentionSeconds }: { retentionSeconds: 
         ttlAfter(new Date(e.delivery.updated_at), retentionSeconds),
         e.attempt,
         e.id,
+        e.waits === true,
       ),
     );
   };
@@ -269,5 +274,7 @@ export function deliveryStore(db: Db, { retentionSeconds }: { retentionSeconds: 
       return item?.gsi2pk ? refOf(item, endpointId) : undefined;
     },
     setRecoverable: (org, ref, restore) => setRecoverable(db, org, ref, restore),
+    waitingDue: (org, endpointId, q) => waitingDue(db, org, endpointId, q.until, q.max),
+    waiter: async (org, ref) => waiterOf(ref, await latestItem(db, org, ref.msg_id, ref.endpoint_id)),
   };
 }

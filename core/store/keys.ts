@@ -21,6 +21,7 @@
  * | delivery log (attempt or  | LOG#{org}#{endpointId}#{s}  | {msgId}#{ulid}     | GSI2 (sparse, keys only, final failures):    |
  * |  state of msg x endpoint) |                             |                    |  REC#{org}#{endpointId}#{s} / {failedAt}#{msgId}  |
  * |                           |                             |                    |  (parked, endpoint disabled: PARK#… instead)  |
+ * |                           |                             |                    |  (a retry waiting > 15 min: WAIT#…/{dueAt}#…) |
  * | rate slots (8, 10 min)    | RATE#{org}#{endpointId}#{shard} | RATE         |                                              |
  * | local scheduler entry     | SCHEDULE                    | {name}             | GSI1: SCHEDULE_DUE / {dueAt}#{name}          |
  * | open fan-out marker       | OPEN#{0..31}                | {createdAt}#{org}#{msgId} |                                       |
@@ -124,6 +125,16 @@ export const keys = {
     gsi2sk: `${at}#${msgId}`,
   }),
   parkedPk: (org: string, endpointId: string, shard: number) => `PARK#${org}#${endpointId}#${shard}`,
+  /**
+   * GSI2 keys of a retry waiting longer than SQS can hold it (`retrying`, core/delivery/waiting.ts),
+   * sorted by when it is due: the run of its endpoint's due minute reads what is due by then.
+   * Spread over the endpoint log's shards, as its other indexes.
+   */
+  waiting: (org: string, endpointId: string, dueAt: string, msgId: string, plan: ShardPlan) => ({
+    gsi2pk: `WAIT#${org}#${endpointId}#${shardOf(plan, msgId)}`,
+    gsi2sk: `${dueAt}#${msgId}`,
+  }),
+  waitingPk: (org: string, endpointId: string, shard: number) => `WAIT#${org}#${endpointId}#${shard}`,
 
   /**
    * The marker of a fan-out no one has recorded done yet (core/store/open-fanouts.ts), sorted

@@ -9,7 +9,7 @@
  */
 import { QueryCommand, type QueryCommandInput } from "@aws-sdk/lib-dynamodb";
 import { type CursorKey, idTimeBound, type RecoverableRef } from "../model/index.js";
-import { refOf } from "./deliveries.js";
+import { refOf } from "./index-ref.js";
 import { keys } from "./keys.js";
 import { shardsUpTo } from "./shard-plan.js";
 import { CLOCK_MARGIN_MS, shardPlanOf } from "./shard-plans.js";

@@ -1,57 +1,89 @@
-/** Retries longer than a re-send may wait go through the scheduler (own stack: it fires every due entry). */
+/**
+ * Retries longer than a re-send may wait wait in the table, resumed by one scheduler entry per
+ * endpoint and due minute (own stack: it fires every due entry). On DynamoDB Local and the local
+ * scheduler; the same with a moved clock: test/delivery/waiting.unit.test.ts.
+ */
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { pointerOf } from "../../core/delivery/pointer.js";
 import type { DeliveryTask } from "../../core/model/task.js";
-import { attemptsOf, enqueue, putMessageOf, taskFor, waitForDelivery } from "../support/deliveries.js";
+import {
+  attemptsOf,
+  deliveryOf,
+  enqueue,
+  putMessageOf,
+  taskFor,
+  waitForDelivery,
+} from "../support/deliveries.js";
 import { fireSchedules, type Harness, scheduleEntriesWith, startHarness } from "../support/delivery.js";
-import { putEndpoint } from "../support/endpoints.js";
+import { putEndpoint, putEndpointRecord } from "../support/endpoints.js";
 import { type Receiver, startReceiver } from "../support/receiver.js";
 import { waitFor } from "../support/wait.js";
 
 let h: Harness;
 let r: Receiver;
+/** Retries of one endpoint waiting at once. */
+const N = 4;
 
 beforeAll(async () => {
-  // Re-sends wait at most 2 s here (SQS: 15 min): the 3 s delay after attempt 2 goes through the scheduler.
-  h = await startHarness({ RETRY_SCHEDULE: "1,3,1", SHORT_WAIT_SECONDS: "1" }, { maxDelaySeconds: 2 });
-  r = await startReceiver({ plan: [{ status: 500 }, { status: 500 }] });
+  // Re-sends wait at most 2 s here (SQS: 15 min): the 3 s delay after attempt 2 waits in the
+  // table for its endpoint's run (core/delivery/waiting.ts). Failures in a row open no breaker.
+  h = await startHarness(
+    { RETRY_SCHEDULE: "1,3,1", SHORT_WAIT_SECONDS: "1", BREAKER_FAILURES: "1000" },
+    { maxDelaySeconds: 2 },
+  );
+  r = await startReceiver({ plan: Array.from({ length: 2 * N }, () => ({ status: 500 })) });
 });
 afterAll(async () => {
   await h.stop();
   await r.close();
 });
 
-it("hands delays longer than a visibility timeout to the scheduler, keeping the attempt count", async () => {
-  const ep = await putEndpoint(h.deps, { url: r.url });
-  const t = taskFor(ep, { call_id: "c1", caller: "+15550100" });
-  await putMessageOf(h.deps, t);
-  await enqueue(h.deps, t);
-  const [entry] = await waitFor(async () => {
-    const found = await scheduleEntriesWith(h.deps, t.msg_id);
-    return found.length > 0 && found;
-  });
-  expect(entry!.target).toBe("delivery");
-  // A pointer: ids only, no payload (no personal data) in the schedule.
-  expect(JSON.parse(entry!.body)).toEqual({ ...pointerOf(t), attempt_base: 2 });
-  expect(entry!.body).not.toContain("+15550100");
-  const retrying = await waitForDelivery(h.deps, t, "retrying");
-  expect(retrying.attempts).toBe(2);
-  // Stored state: the entry is due when the record says, 3 s (±10 %) after attempt 2 started.
-  expect(Date.parse(entry!.dueAt)).toBe(Date.parse(retrying.next_attempt_at!));
-  const second = (await attemptsOf(h.deps, ep)).find((a) => a.attempt === 2)!;
-  expect(Date.parse(retrying.next_attempt_at!) - Date.parse(second.timestamp)).toBeGreaterThanOrEqual(2700);
-  // The SQS message was acknowledged and not re-sent: nothing comes back until the entry fires.
-  await waitFor(() => h.spy.gone(t.msg_id, h.deps.config.queues.delivery), { what: "the task acknowledged" });
-  expect(r.requests).toHaveLength(2);
+it("long retries of one endpoint wait in the table: one schedule per due minute, each tried with its attempt count", async () => {
+  const ep = await putEndpointRecord(h.deps, { org_id: "org_waits", url: r.url });
+  const tasks = Array.from({ length: N }, (_, i) => taskFor(ep, { call_id: `c${i}`, caller: "+15550100" }));
+  for (const t of tasks) await putMessageOf(h.deps, t);
+  await enqueue(h.deps, ...tasks);
+  const secondFailed = (t: DeliveryTask) =>
+    waitFor(async () => {
+      const d = await deliveryOf(h.deps, t);
+      return d?.status === "retrying" && d.attempts === 2 && d;
+    });
+  const waiting = await Promise.all(tasks.map(secondFailed));
+  // One run per due minute of the endpoint (the N retries fall in one or two), named by it.
+  const minutes = new Set(waiting.map((d) => Math.ceil(Date.parse(d.next_attempt_at!) / 60_000)));
+  const runs = (await scheduleEntriesWith(h.deps, ep.id)).filter((e) => e.name.startsWith("wait-"));
+  expect(runs).toHaveLength(minutes.size);
+  expect(minutes.size).toBeLessThanOrEqual(2);
+  for (const run of runs) {
+    expect(run.target).toBe("maintenance");
+    // The maintenance event names the endpoint only: no payload (no personal data) in the schedule.
+    expect(JSON.parse(run.body)).toEqual({ kind: "endpoint.waiting", org_id: ep.org_id, endpoint_id: ep.id });
+    expect(Date.parse(run.dueAt) % 60_000).toBe(0);
+  }
+  // The SQS messages were acknowledged, not re-sent: nothing comes back until a run resumes them.
+  for (const t of tasks)
+    await waitFor(() => h.spy.gone(t.msg_id, h.deps.config.queues.delivery), {
+      what: "the task acknowledged",
+    });
+  expect(r.requests).toHaveLength(2 * N);
 
-  expect(await fireSchedules(h.deps, new Date(Date.now() + 10_000))).toBe(1);
-  const d = await waitForDelivery(h.deps, t, "succeeded");
-  expect(d.attempts).toBe(3);
-  expect((await attemptsOf(h.deps, ep)).map((a) => a.attempt)).toEqual([1, 2, 3]);
-  // The body was read back from the stored message: the same JSON as the first attempt's
-  // (DynamoDB does not keep the order of a map's keys, so the bytes may differ).
-  expect(JSON.parse(r.requests[2]!.body)).toEqual(JSON.parse(r.requests[0]!.body));
-  expect(r.requests[2]!.headers["webhook-id"]).toBe(t.msg_id);
+  // The local scheduler fires a run at its minute, by then every waiter of it is due.
+  const lastDue = Math.max(...waiting.map((d) => Date.parse(d.next_attempt_at!)));
+  await waitFor(() => Date.now() > lastDue, { what: "the retries due" });
+  expect(await fireSchedules(h.deps, new Date(Date.now() + 61_000))).toBe(runs.length);
+  for (const t of tasks) {
+    const d = await waitForDelivery(h.deps, t, "succeeded");
+    expect(d.attempts).toBe(3);
+  }
+  const byMsg = await attemptsOf(h.deps, ep);
+  for (const t of tasks)
+    expect(byMsg.filter((a) => a.msg_id === t.msg_id).map((a) => a.attempt)).toEqual([1, 2, 3]);
+  // The body was read back from the stored message: the same JSON as the first attempt's.
+  const of = (id: string) => r.requests.filter((q) => q.headers["webhook-id"] === id);
+  for (const t of tasks) {
+    const [first, , third] = of(t.msg_id);
+    expect(JSON.parse(third!.body)).toEqual(JSON.parse(first!.body));
+  }
 });
 
 it("a scheduled retry whose event expired meanwhile ends expired without a request", async () => {

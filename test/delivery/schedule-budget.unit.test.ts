@@ -8,78 +8,8 @@
  * On the production handlers over in-memory adapters, with a clock the test moves.
  */
 import { describe, expect, it } from "vitest";
-import { createMemoryContext } from "../../core/compose.js";
-import { createDeliveryHandler, memoryDestination } from "../../core/delivery/index.js";
-import { createIngestHandler } from "../../core/events/index.js";
-import type { ScheduleEntry } from "../../core/model/index.js";
 import { putEndpointRecord } from "../support/endpoints.js";
-
-/** Attempt 2 fails and waits 20 min (± 10 % jitter): beyond a re-send, so a schedule. */
-const LONG_WAIT_S = 1200;
-
-function stack(env: Record<string, string>, failures: number) {
-  let clock = Date.parse("2026-01-01T00:00:00Z");
-  const calls = new Map<string, number>();
-  const sentAt = new Map<string, number[]>();
-  const destination = memoryDestination((req) => {
-    const n = (calls.get(req.url) ?? 0) + 1;
-    calls.set(req.url, n);
-    sentAt.set(req.url, [...(sentAt.get(req.url) ?? []), clock]);
-    return { status: n <= failures ? 500 : 200 };
-  });
-  const ctx = createMemoryContext({
-    now: () => new Date(clock),
-    destination,
-    env: { RETRY_SCHEDULE: `1,${LONG_WAIT_S},1`, ...env },
-  });
-  const ingest = createIngestHandler(ctx.deps);
-  const deliver = createDeliveryHandler(ctx.deps, { random: () => 0.5 });
-  const scheduled: { at: number; entry: ScheduleEntry }[] = [];
-  const drain = async () => {
-    while ((await ctx.queue.invoke("ingest", ingest)) + (await ctx.queue.invoke("delivery", deliver)) > 0);
-  };
-  return {
-    ...ctx,
-    destination,
-    sentAt,
-    scheduled,
-    /** The scheduler as the test wants it: recording every call, refusing them all when `refuse`. */
-    schedulerRefuses(refuse: boolean) {
-      const real = ctx.scheduler.schedule.bind(ctx.scheduler);
-      ctx.deps.scheduler = {
-        ...ctx.scheduler,
-        schedule: async (entry) => {
-          scheduled.push({ at: clock, entry });
-          if (refuse) throw new Error("ThrottlingException: Rate exceeded");
-          return real(entry);
-        },
-      };
-    },
-    publish: (org: string, n = 1) =>
-      ctx.queue.send(
-        "ingest",
-        Array.from({ length: n }, (_, i) => ({
-          id: `${org}-${i}`,
-          body: JSON.stringify({ org_id: org, type: "telephony.complete", data: { i } }),
-        })),
-      ),
-    /** Runs every queue and due schedule until `until` (virtual ms), jumping from one timer to the next. */
-    async runUntil(until: number) {
-      await drain();
-      for (;;) {
-        const next = Math.min(
-          ctx.queue.nextVisibleAt("delivery") ?? Infinity,
-          ctx.scheduler.nextDueAt() ?? Infinity,
-        );
-        if (next > until) return;
-        clock = next;
-        await ctx.scheduler.fireDue(new Date(clock), async () => ({}));
-        await drain();
-      }
-    },
-    now: () => clock,
-  };
-}
+import { LONG_WAIT_S, retryStack as stack } from "../support/retry-stack.js";
 
 describe("retry schedules", () => {
   it("a refused CreateSchedule burns no retry: the attempt is made when it is due", async () => {

@@ -6,9 +6,8 @@ import { CreateScheduleCommand, SchedulerClient } from "@aws-sdk/client-schedule
 import { mockClient } from "aws-sdk-client-mock";
 import { beforeEach, describe, expect, it } from "vitest";
 import { loadConfig } from "../../core/config/runtime.js";
-import { retryEntry } from "../../core/delivery/pointer.js";
+import { waitingRun } from "../../core/delivery/policy/waiting.js";
 import type { ScheduleEntry } from "../../core/model/schedule.js";
-import { taskFor } from "../../core/model/task.js";
 import type { QueueMessage, TaskQueue } from "../../core/model/task-queue.js";
 import { atExpression, eventBridgeScheduler } from "../../core/scheduler/eventbridge.js";
 
@@ -79,46 +78,22 @@ describe("EventBridge Scheduler adapter", () => {
     ]);
   });
 
-  it("a delivery retry's input is a pointer (ids, no payload), sent to the delivery queue", async () => {
-    const message = {
-      org_id: "org_a",
-      id: "msg_01JQ3Z7Y8K4M2N6P9R1S3T5V7W",
-      type: "call.ended",
-      created_at: "2026-03-01T09:59:00.000Z",
-      agent_id: null,
-      data: { caller: "+15550100", transcript: "x".repeat(200_000) },
-    };
-    const task = { ...taskFor(message, "ep_1", "event"), attempt_base: 3 };
-    await adapter().schedule(retryEntry(task, new Date("2026-03-01T12:00:00.000Z")));
+  it("a retry's wait is its endpoint's run for the due minute: the maintenance function, the endpoint's ids only", async () => {
+    await adapter().schedule(waitingRun("org_a", "ep_1", new Date("2026-03-01T11:59:30.000Z")));
     const [call] = scheduler.commandCalls(CreateScheduleCommand);
     const input = call!.args[0].input;
-    expect(input).toEqual({
-      Name: expect.stringMatching(/^retry-3-[0-9a-f]{40}$/),
-      GroupName: "hookrelay-prod-x",
+    expect(input).toMatchObject({
+      Name: "wait-ep_1-1772366400000",
       ScheduleExpression: "at(2026-03-01T12:00:00)",
-      ScheduleExpressionTimezone: "UTC",
-      FlexibleTimeWindow: { Mode: "OFF" },
       ActionAfterCompletion: "DELETE",
-      Target: {
-        Arn: "arn:aws:sqs:us-east-1:1:delivery",
-        RoleArn: "arn:aws:iam::1:role/scheduler",
-        Input: expect.any(String),
-        RetryPolicy: { MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 86400 },
-        DeadLetterConfig: { Arn: "arn:aws:sqs:us-east-1:1:scheduler-dlq" },
-      },
+      Target: { Arn: "arn:aws:lambda:us-east-1:1:function:scheduled" },
     });
+    // No event data (no personal data) in the schedule, whatever the events waiting.
     expect(JSON.parse(input.Target!.Input!)).toEqual({
-      v: 1,
+      kind: "endpoint.waiting",
       org_id: "org_a",
-      msg_id: "msg_01JQ3Z7Y8K4M2N6P9R1S3T5V7W",
       endpoint_id: "ep_1",
-      event_type: "call.ended",
-      created_at: "2026-03-01T09:59:00.000Z",
-      attempt_base: 3,
-      trigger: "event",
     });
-    // Small whatever the event's size (EventBridge Scheduler inputs are at most 256 KB).
-    expect(input.Target!.Input!.length).toBeLessThan(300);
   });
 
   it("rounds at() up to the next whole minute, never earlier", () => {

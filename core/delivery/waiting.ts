@@ -1,0 +1,196 @@
+/**
+ * Retries waiting longer than SQS holds a message (docs/delivery.md, "Retry schedule"; issue #25,
+ * "Scheduler"). Such a retry is acknowledged and waits in the table: its `retrying` log item,
+ * written with the batch's records (execute.ts), carries the waiting index's keys by endpoint and
+ * due time (core/store/waiting.ts). ONE scheduler entry per endpoint and due minute
+ * (policy/waiting.ts) runs `resumeWaiting`, which puts every waiter of that endpoint due by then
+ * back on the delivery queue as a fresh message with its attempt count, trigger and trace, at the
+ * endpoint's resume pace (policy/resume-pace.ts). Before, each such retry was its own
+ * CreateSchedule: ~1.2k/s and millions pending for one endpoint failing half the time at
+ * 5,000 events/s.
+ *
+ * A run reads everything due by its time, not its minute alone: a run that never came (its
+ * schedule refused or lost, the invocation dropped) is made up by the endpoint's next one, and
+ * `recover` finds a waiter long past due as stuck (stuck.ts).
+ */
+import type { Uses } from "../deps.js";
+import { lruPer, mapLimit } from "../lib/index.js";
+import { logger } from "../log/index.js";
+import {
+  type DeliveryTask,
+  MAX_RECOVER_PER_CALL,
+  payloadState,
+  type QueuedTask,
+  type RecoverableRef,
+  type ScheduleEntry,
+  type StoredMessage,
+  taskFor,
+  taskId,
+  type Waiter,
+} from "../model/index.js";
+import type { DeliveryContext } from "./context.js";
+import type { Task } from "./policy/effects.js";
+import { anotherPage, nextRunAfterSeconds, pageDelaySeconds, resumePerSecond } from "./policy/resume-pace.js";
+import { waitingRun, waitingRunAfter } from "./policy/waiting.js";
+
+// The runs this process has asked for (endpoint and minute): per root, keyed on its
+// `healthMemos` (as execute-now.ts's aged resumes), so every context the root hands out sees one
+// memo; it holds the create itself, so a batch's waiters of one minute, decided together, make
+// one call. Bounded like the process's other caches (core/lib/lru.ts); forgetting one costs one
+// more create, which the run's name dedupes.
+const MEMO_RUNS = 10_000;
+const runsScheduled = lruPer<DeliveryContext["healthMemos"], Promise<boolean>>({
+  maxEntries: MEMO_RUNS,
+  maxWeight: MEMO_RUNS,
+});
+
+/**
+ * Makes sure the run of the task's endpoint for the minute `at` falls in is scheduled: asked once
+ * per endpoint and minute per process, within this process's share of the CreateSchedule quota
+ * (`deps.retrySchedules`). False when it could not be (over the share, refused): the caller
+ * takes the waiter out of the index (`unindexWaiter`) and lets the task wait on the queue.
+ */
+export function scheduleWaiting(deps: DeliveryContext, task: Task, at: Date): Promise<boolean> {
+  const run = waitingRun(task.org_id, task.endpoint_id, at);
+  const memo = runsScheduled(deps.healthMemos);
+  const key = `${task.org_id}/${run.name}`;
+  let asked = memo.get(key);
+  if (!asked) {
+    asked = askFor(deps, task, run);
+    memo.set(key, asked, 1);
+    // Not made: the next waiter of that minute asks again.
+    void asked.then((made) => made || memo.delete(key));
+  }
+  return asked;
+}
+
+async function askFor(deps: DeliveryContext, task: Task, run: ScheduleEntry): Promise<boolean> {
+  if (!deps.retrySchedules.take(deps.now().getTime())) return false;
+  try {
+    await deps.scheduler.schedule(run);
+    return true;
+  } catch (err) {
+    logger.warn("waiting run refused; the retry waits on the queue instead", {
+      org_id: task.org_id,
+      endpoint_id: task.endpoint_id,
+      error: (err as Error)?.message,
+    });
+    return false;
+  }
+}
+
+/**
+ * Takes a just-written waiter out of the waiting index (its run could not be scheduled, so it
+ * waits on the queue): no run may send it a second time. Never throws; left in, a run could.
+ */
+export async function unindexWaiter(deps: Uses<"deliveryStore">, task: Task): Promise<void> {
+  try {
+    const ref = await deps.deliveryStore.recoverableRef(task.org_id, task.msg_id, task.endpoint_id);
+    if (ref) await deps.deliveryStore.setRecoverable(task.org_id, ref, false);
+  } catch (err) {
+    logger.warn("waiter left in the waiting index", { msg_id: task.msg_id, error: (err as Error)?.message });
+  }
+}
+
+type RunDeps = Uses<
+  "config" | "now" | "taskQueue" | "scheduler" | "endpointStore" | "messageStore" | "deliveryStore"
+>;
+
+/**
+ * The run of an endpoint's waiters: page after page of those due by now, for up to half a minute,
+ * each page delayed so they arrive at the endpoint's resume pace, and a next run when more are due
+ * (policy/resume-pace.ts). Nothing for a deleted endpoint (its waiters go with their items'
+ * retention); a disabled, paused or broken endpoint's waiters are sent as any task, and the
+ * delivery parks them. Returns how many were resumed.
+ */
+export async function resumeWaiting(deps: RunDeps, org: string, endpointId: string): Promise<number> {
+  const endpoint = await deps.endpointStore.get(org, endpointId);
+  if (!endpoint) return 0;
+  const perSecond = resumePerSecond(endpoint);
+  const started = deps.now().getTime();
+  let sent = 0;
+  let more = true;
+  while (more) {
+    const until = deps.now().toISOString();
+    const page = await deps.deliveryStore.waitingDue(org, endpointId, { until, max: MAX_RECOVER_PER_CALL });
+    const done = await resumePage(deps, org, page.deliveries, pageDelaySeconds(sent, perSecond));
+    sent += done.sent;
+    more = page.more;
+    const elapsedMs = deps.now().getTime() - started;
+    // A page that moved nothing (its sends refused) is left for the next run.
+    if (done.sent + done.stale === 0 || !anotherPage({ more, elapsedMs, sent, perSecond })) break;
+  }
+  if (more) {
+    const afterSeconds = nextRunAfterSeconds(sent, perSecond);
+    await deps.scheduler.schedule(waitingRunAfter(org, endpointId, deps.now(), afterSeconds));
+  }
+  logger.info("waiting retries resumed", { org_id: org, endpoint_id: endpointId, count: sent });
+  return sent;
+}
+
+/**
+ * One page of waiters back on the delivery queue (after `delaySeconds`): each only while its item
+ * is still the delivery's latest state (a stale one leaves the index), as a task carrying the
+ * attempts made; each sent one leaves the index. What SQS refused stays for the next page or run.
+ */
+async function resumePage(
+  deps: RunDeps,
+  org: string,
+  refs: RecoverableRef[],
+  delaySeconds: number,
+): Promise<{ sent: number; stale: number }> {
+  const now = deps.now();
+  const found = await mapLimit(refs, 16, async (ref) => {
+    const waiter = await deps.deliveryStore.waiter(org, ref);
+    if (!waiter) {
+      await deps.deliveryStore.setRecoverable(org, ref, false);
+      return undefined;
+    }
+    const m = await deps.messageStore.get(org, ref.msg_id);
+    const available = m && payloadState(m, now) === "available" ? m : undefined;
+    return { ref, task: waitingTask(org, ref, waiter, available) };
+  });
+  const live = found.filter((w) => w !== undefined);
+  if (live.length === 0) return { sent: 0, stale: refs.length };
+  const delay = delaySeconds > 0 ? { delaySeconds } : {};
+  const report = await deps.taskQueue.send(
+    "delivery",
+    live.map((w) => ({
+      id: taskId(w.ref.msg_id, w.ref.endpoint_id),
+      body: JSON.stringify(w.task),
+      ...delay,
+    })),
+  );
+  const sent = new Set(report.sent);
+  const out = live.filter((w) => sent.has(taskId(w.ref.msg_id, w.ref.endpoint_id)));
+  await mapLimit(out, 16, (w) => deps.deliveryStore.setRecoverable(org, w.ref, false));
+  return { sent: out.length, stale: refs.length - live.length };
+}
+
+const TRIGGERS = new Set<string>(["event", "resend", "recover", "test", "replay"]);
+
+/**
+ * The task a waiter resumes as: built from its stored event (body, retention, trace), its
+ * attempts made as `attempt_base`. An event whose payload is gone (expired, erased, deleted by
+ * its TTL) goes as a pointer without a body: the delivery reads it, finds it gone and ends the
+ * delivery so (pointer.ts `withBody`).
+ */
+function waitingTask(
+  org: string,
+  ref: RecoverableRef,
+  waiter: Waiter,
+  m: StoredMessage | undefined,
+): QueuedTask {
+  const trigger = (TRIGGERS.has(waiter.trigger) ? waiter.trigger : "event") as DeliveryTask["trigger"];
+  if (m) return { ...taskFor(m, ref.endpoint_id, trigger), attempt_base: waiter.attempts };
+  return {
+    v: 1,
+    org_id: org,
+    msg_id: ref.msg_id,
+    endpoint_id: ref.endpoint_id,
+    event_type: waiter.event_type,
+    created_at: waiter.created_at,
+    attempt_base: waiter.attempts,
+    trigger,
+  };
+}
