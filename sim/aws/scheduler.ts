@@ -74,7 +74,10 @@ export class SchedulerModel {
     if (command.constructor.name !== "CreateScheduleCommand")
       throw new Error(`the scheduler model has no ${command.constructor.name}`);
     const target = input.Target as { Arn: string; Input: string };
-    const k = this.weightOf(target.Input);
+    // A queue target carries a task or an event: a cohort's k. A function target is a maintenance
+    // event about one endpoint (a resume, a waiting run, an auto-disable timer), and a cohort's
+    // k messages share their endpoint (sim/world.ts): one schedule, whatever k.
+    const k = target.Arn.includes(":sqs:") ? this.weightOf(target.Input) : 1;
     const sec = this.now();
     sec.asked += k;
     this.meter.max("create_schedule_asked_per_s", sec.asked);
