@@ -1,79 +1,50 @@
 /**
  * Where an endpoint delivers (docs/destinations.md): the type picker and each type's fields in
  * the endpoint form, its ordering, and an AWS endpoint's role: the external id and the trust and
- * permission policies the customer gives it, each with a copy button. The policies are the
- * endpoint view's own (core/endpoints/aws-policies.ts builds them), shown as text nodes.
+ * permission policies the customer gives it, each with a copy button. The types, their labels
+ * and their fields are the server's list (core/model/destinations/): a type added there appears
+ * here with no edit. The policies are the endpoint view's own (core/model/aws-policies.ts builds
+ * them), shown as text nodes.
  */
 import { policyText } from "../../core/model/aws-policies.js";
+import { AWS_FIELDS, AWS_TYPES, ROLE_FIELD, TYPE_LABELS } from "../../core/model/destinations/index.js";
 import type { Endpoint, EndpointType } from "../api.js";
 import { card, h, hint } from "../dom.js";
 
 type Field = (label: string, input: HTMLElement, hint?: string) => HTMLElement;
 
-const TYPES: [EndpointType, string][] = [
-  ["https", "HTTPS: a POST to your endpoint"],
-  ["aws_sqs", "Amazon SQS queue"],
-  ["aws_sns", "Amazon SNS topic"],
-  ["aws_eventbridge", "Amazon EventBridge bus"],
-  ["aws_s3", "Amazon S3 bucket"],
-];
+const TYPES = Object.entries(TYPE_LABELS) as [EndpointType, string][];
 
-export const typeLabel = (t: EndpointType | undefined) =>
-  TYPES.find(([k]) => k === (t ?? "https"))?.[1] ?? String(t);
+export const typeLabel = (t: EndpointType | undefined) => TYPE_LABELS[t ?? "https"] ?? String(t);
+
+/** Every field of the form: the HTTPS URL, each AWS type's fields, the role; in the body's names. */
+const FIELDS: Record<string, { label: string; hint: string; placeholder: string }> = {
+  url: { label: "URL", hint: "Where deliveries are POSTed; https only.", placeholder: "https://" },
+  ...Object.fromEntries(AWS_FIELDS),
+  role_arn: ROLE_FIELD,
+};
+
+/** Each type's fields. */
+const OWN: Record<string, string[]> = {
+  https: ["url"],
+  ...Object.fromEntries(AWS_TYPES.map((t) => [t.type, [...Object.keys(t.fields), "role_arn"]])),
+};
 
 /** The type picker and each type's fields; only the chosen type's are shown and sent. */
 export function destinationFields(field: Field, current?: Endpoint) {
   const text = (name: string, value: string | undefined, placeholder: string, type = "text") =>
     h("input", { name, type, value: value ?? "", placeholder, spellcheck: false });
-  const inputs = {
-    url: text("url", current?.type === "https" || !current?.type ? current?.url : "", "https://", "url"),
-    queue_url: text(
-      "queue_url",
-      current?.queue_url,
-      "https://sqs.us-east-1.amazonaws.com/123456789012/webhooks",
-    ),
-    topic_arn: text("topic_arn", current?.topic_arn, "arn:aws:sns:us-east-1:123456789012:webhooks"),
-    event_bus_arn: text(
-      "event_bus_arn",
-      current?.event_bus_arn,
-      "arn:aws:events:us-east-1:123456789012:event-bus/webhooks",
-    ),
-    bucket: text("bucket", current?.bucket, "acme-webhooks"),
-    prefix: text("prefix", current?.prefix, "hookrelay/"),
-    region: text("region", current?.region, "us-east-1 (default: the service's)"),
-    role_arn: text("role_arn", current?.role_arn, "arn:aws:iam::123456789012:role/hookrelay-delivery"),
-  };
-  // Each type's fields, in the body's names.
-  const own: Record<EndpointType, (keyof typeof inputs)[]> = {
-    https: ["url"],
-    aws_sqs: ["queue_url", "role_arn"],
-    aws_sns: ["topic_arn", "role_arn"],
-    aws_eventbridge: ["event_bus_arn", "role_arn"],
-    aws_s3: ["bucket", "prefix", "region", "role_arn"],
-  };
-  const labels: Record<keyof typeof inputs, [string, string]> = {
-    url: ["URL", "Where deliveries are POSTed; https only."],
-    // "URL" names the HTTPS field alone (a label that contains it would match it too).
-    queue_url: ["Queue", "Its https://sqs… address: a standard or .fifo queue in your account."],
-    topic_arn: ["Topic ARN", "A standard or .fifo topic in your account."],
-    event_bus_arn: [
-      "Event bus ARN",
-      "Events arrive with source hookrelay and the event type as detail-type.",
-    ],
-    bucket: ["Bucket", "Each event is written to <prefix><event type>/<event id>.json."],
-    prefix: ["Key prefix", "Optional."],
-    region: ["Bucket region", "Optional."],
-    role_arn: [
-      "Role ARN",
-      "The role hookrelay assumes in your account; its policies are shown once created.",
-    ],
-  };
+  const shown = current as Record<string, unknown> | undefined;
+  const inputs = Object.fromEntries(
+    Object.entries(FIELDS).map(([name, f]) => {
+      if (name !== "url") return [name, text(name, shown?.[name] as string | undefined, f.placeholder)];
+      const url = current?.type === "https" || !current?.type ? current?.url : "";
+      return [name, text(name, url, f.placeholder, "url")];
+    }),
+  ) as Record<string, HTMLInputElement>;
   const rows = Object.fromEntries(
-    (Object.keys(inputs) as (keyof typeof inputs)[]).map((k) => [
-      k,
-      field(labels[k][0], inputs[k], labels[k][1]),
-    ]),
-  ) as Record<keyof typeof inputs, HTMLElement>;
+    Object.entries(inputs).map(([k, input]) => [k, field(FIELDS[k]!.label, input, FIELDS[k]!.hint)]),
+  ) as Record<string, HTMLElement>;
   // The type is chosen at creation; it cannot change (the API refuses it).
   const select = h(
     "select",
@@ -85,7 +56,7 @@ export function destinationFields(field: Field, current?: Endpoint) {
   const type = () => select.value as EndpointType;
   const listeners: ((t: EndpointType) => void)[] = [];
   const show = () => {
-    for (const [k, row] of Object.entries(rows)) row.hidden = !own[type()].includes(k as keyof typeof inputs);
+    for (const [k, row] of Object.entries(rows)) row.hidden = !OWN[type()]?.includes(k);
     for (const l of listeners) l(type());
   };
   select.addEventListener("change", show);
@@ -112,8 +83,8 @@ export function destinationFields(field: Field, current?: Endpoint) {
     values(): Record<string, unknown> {
       const out: Record<string, unknown> = {};
       if (!current) out.type = type();
-      for (const k of own[type()]) {
-        const v = inputs[k].value.trim();
+      for (const k of OWN[type()] ?? []) {
+        const v = inputs[k]!.value.trim();
         if (v || k === "url") out[k] = v;
       }
       return out;
@@ -173,11 +144,12 @@ export function orderingText(ep: Endpoint): string {
     : "strict: one at a time in publish order";
 }
 
-/** An AWS endpoint's target in words: the queue URL, the ARN, or s3://bucket/prefix. */
+/**
+ * An AWS endpoint's target in words: its `url`, which the server makes the target's (the queue
+ * URL, the ARN, s3://bucket/prefix), and the region a type shows (aws_s3).
+ */
 export function targetText(ep: Endpoint): string {
-  if (ep.type === "aws_s3")
-    return `s3://${ep.bucket ?? ""}/${ep.prefix ?? ""}${ep.region ? ` (${ep.region})` : ""}`;
-  return ep.queue_url ?? ep.topic_arn ?? ep.event_bus_arn ?? ep.url;
+  return `${ep.url}${ep.region ? ` (${ep.region})` : ""}`;
 }
 
 /** The external id and the two policies to give the role, each with a copy button. */

@@ -3,37 +3,49 @@
  * (docs/delivery.md, "Ordered delivery"), and what `endpoints create` prints of an AWS
  * endpoint: its external id and the two policies its role needs, as the view gives them.
  */
+import { DESTINATION_FIELDS, ENDPOINT_TYPES } from "../../generated/destinations.js";
 import { type Context, choiceFlag, flag, UsageError } from "./command.js";
 import { safe } from "./output.js";
 
-export const ENDPOINT_TYPES = ["https", "aws_sqs", "aws_sns", "aws_eventbridge", "aws_s3"] as const;
+export { ENDPOINT_TYPES };
+
+// Each AWS type's own body fields, made from the OpenAPI document by `npm run generate`
+// (scripts/openapi-destinations.ts): a type the server adds needs no edit here.
+const members = Object.values(DESTINATION_FIELDS);
+/** Body field → its flag (`queue_url` → `--queue-url`), for every AWS type's fields. */
+const AWS_FIELDS = Object.fromEntries(
+  members.flatMap((m) => m.map((f) => [f.name.replaceAll("_", "-"), f.name] as const)),
+);
+/** The fields every AWS type takes (the role). */
+const common = new Set(
+  Object.values(AWS_FIELDS).filter((name) => members.every((m) => m.some((f) => f.name === name))),
+);
+
+const flagText = (f: { name: string; required: boolean }) => {
+  const text = `--${f.name.replaceAll("_", "-")} ${f.name.split("_").at(-1)!.charAt(0).toUpperCase()}`;
+  return f.required ? text : `[${text}]`;
+};
 
 export const destinationOptions = {
   type: { type: "string" },
-  "queue-url": { type: "string" },
-  "topic-arn": { type: "string" },
-  "event-bus-arn": { type: "string" },
-  bucket: { type: "string" },
-  prefix: { type: "string" },
-  region: { type: "string" },
-  "role-arn": { type: "string" },
+  ...Object.fromEntries(Object.keys(AWS_FIELDS).map((name) => [name, { type: "string" } as const])),
   ordering: { type: "string" },
   "ordering-key": { type: "string" },
 } as const;
 
-export const destinationUsage =
-  "[--type https|aws_sqs|aws_sns|aws_eventbridge|aws_s3] [--queue-url U | --topic-arn A | --event-bus-arn A | --bucket B [--prefix P] [--region R]] [--role-arn A] [--ordering none|strict] [--ordering-key PATH]";
-
-/** Flag → body field, for the AWS ones (each type takes its own; the API refuses the others). */
-const AWS_FIELDS = {
-  "queue-url": "queue_url",
-  "topic-arn": "topic_arn",
-  "event-bus-arn": "event_bus_arn",
-  bucket: "bucket",
-  prefix: "prefix",
-  region: "region",
-  "role-arn": "role_arn",
-} as const;
+export const destinationUsage = [
+  `[--type ${ENDPOINT_TYPES.join("|")}]`,
+  `[${members
+    .map((m) =>
+      m
+        .filter((f) => !common.has(f.name))
+        .map(flagText)
+        .join(" "),
+    )
+    .join(" | ")}]`,
+  ...[...common].map((name) => `[${flagText({ name, required: true })}]`),
+  "[--ordering none|strict] [--ordering-key PATH]",
+].join(" ");
 
 /** The body fields these flags give; omitted flags are omitted. */
 export function destinationBody(ctx: Context) {
