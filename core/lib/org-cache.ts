@@ -73,7 +73,8 @@ export interface OrgItemCache<T> {
 /**
  * Items of an organization read one by one (delivery reads its task's endpoint by key), each
  * kept `ttlMs`. Bounded like `orgCache`: at most `maxEntries` organizations, `maxWeight` items
- * in total; an organization's items are forgotten together by `invalidate`.
+ * in total (a failed load is not kept, nor counted); an organization's items are forgotten
+ * together by `invalidate`.
  */
 export function orgItemCache<T>(
   load: (org: string, id: string) => Promise<T>,
@@ -90,7 +91,13 @@ export function orgItemCache<T>(
       items.set(id, entry);
       orgs.set(org, items, items.size);
       entry.value.catch(() => {
-        if (items.get(id) === entry) items.delete(id);
+        if (items.get(id) !== entry) return;
+        items.delete(id);
+        // The organization weighs what it keeps: a failed load gives its weight back (and an
+        // organization left with nothing holds no place), unless it was dropped meanwhile.
+        if (orgs.get(org) !== items) return;
+        if (items.size === 0) orgs.delete(org);
+        else orgs.set(org, items, items.size);
       });
       return entry.value;
     },

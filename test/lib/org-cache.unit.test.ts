@@ -82,3 +82,43 @@ describe("orgItemCache bounds", () => {
     expect(loads).toEqual(["a/1", "a/2", "b/1", "b/2", "a/1", "c/bad", "c/bad"]);
   });
 });
+
+describe("orgItemCache after a failed load", () => {
+  it("weighs the organization by the items it keeps: failed loads free their weight", async () => {
+    const loads: string[] = [];
+    const cache = orgItemCache(
+      async (org, id) => {
+        loads.push(`${org}/${id}`);
+        if (id.startsWith("bad")) throw new Error("boom");
+        return id;
+      },
+      { ttlMs: 60_000, now, maxEntries: 100, maxWeight: 2 },
+    );
+    await cache.get("a", "1");
+    await expect(cache.get("a", "bad1")).rejects.toThrow("boom");
+    await expect(cache.get("a", "bad2")).rejects.toThrow("boom");
+    // a keeps one item (weight 1, not the 2 it weighed while a load was out), b one: within 2,
+    // so a's item is not dropped.
+    await cache.get("b", "1");
+    await cache.get("a", "1");
+    expect(loads).toEqual(["a/1", "a/bad1", "a/bad2", "b/1"]);
+  });
+
+  it("forgets an organization none of whose loads succeeded", async () => {
+    const loads: string[] = [];
+    const cache = orgItemCache(
+      async (org, id) => {
+        loads.push(`${org}/${id}`);
+        if (org === "gone") throw new Error("boom");
+        return id;
+      },
+      { ttlMs: 60_000, now, maxEntries: 2, maxWeight: 100 },
+    );
+    await cache.get("a", "1");
+    await expect(cache.get("gone", "1")).rejects.toThrow("boom");
+    // Two organizations at most: the failed one holds no place, so b does not push a out.
+    await cache.get("b", "1");
+    await cache.get("a", "1");
+    expect(loads).toEqual(["a/1", "gone/1", "b/1"]);
+  });
+});
