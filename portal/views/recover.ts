@@ -2,7 +2,7 @@
 import type { Endpoint } from "../api.js";
 import type { Ctx } from "../ctx.js";
 import { card, h, hint } from "../dom.js";
-import { taskButton } from "./task-progress.js";
+import { isoOf, taskButton } from "./task-progress.js";
 
 /** A datetime-local input's value for a time (the browser's zone). */
 export function localInput(at: Date): string {
@@ -22,7 +22,7 @@ export function recoverSection(ep: Endpoint, ctx: Ctx): HTMLElement {
   const start = async () =>
     (
       await ctx.api.post<{ task_id: string }>(`/webhook-endpoints/${ep.id}/recover`, {
-        since: new Date(since.value).toISOString(),
+        since: isoOf(since, "Since"),
       })
     ).task_id;
   const button = taskButton(ctx, "Recover failed messages", out, start, recoverSummary);

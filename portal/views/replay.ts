@@ -8,7 +8,7 @@ import type { Endpoint } from "../api.js";
 import { type Ctx, link } from "../ctx.js";
 import { card, h, hint } from "../dom.js";
 import { localInput } from "./recover.js";
-import { taskButton } from "./task-progress.js";
+import { isoOf, taskButton } from "./task-progress.js";
 
 const STATUSES = [
   ["failed", "Failed and abandoned deliveries"],
@@ -34,8 +34,8 @@ export function replaySection(ep: Endpoint, ctx: Ctx): HTMLElement {
   const start = async () =>
     (
       await ctx.api.post<{ task_id: string }>(`/webhook-endpoints/${ep.id}/replay`, {
-        since: new Date(since.value).toISOString(),
-        ...(until.value ? { until: new Date(until.value).toISOString() } : {}),
+        since: isoOf(since, "Replay since"),
+        ...(until.value ? { until: isoOf(until, "Replay until") } : {}),
         status: status.value,
       })
     ).task_id;

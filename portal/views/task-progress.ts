@@ -63,9 +63,20 @@ export async function followTask(
   }
 }
 
+/** A form value the task cannot start with (an empty time): shown as the API's refusals are, nothing sent. */
+export class InputProblem extends Error {}
+
+/** A datetime-local input's value as an ISO time; empty or invalid: an `InputProblem` naming the field. */
+export function isoOf(input: HTMLInputElement, what: string): string {
+  const at = new Date(input.value);
+  if (Number.isNaN(at.getTime())) throw new InputProblem(`Choose a date and time for "${what}".`);
+  return at.toISOString();
+}
+
 /**
  * A button that starts a task (`start` answers its id) and follows it in `out`, with `after`
- * below the progress (a link to the Tasks page); a refusal of the API shows its message there.
+ * below the progress (a link to the Tasks page); a refusal of the API, or of the form
+ * (`InputProblem`), shows its message there.
  */
 export function taskButton(
   ctx: Ctx,
@@ -84,8 +95,9 @@ export function taskButton(
       out.replaceChildren(progress, ...after());
       await followTask(ctx, id, progress, summary);
     } catch (err) {
-      if (!(err instanceof ApiFailure)) throw err;
-      out.replaceChildren(notice("error", err.error.message));
+      if (err instanceof InputProblem) out.replaceChildren(notice("error", err.message));
+      else if (err instanceof ApiFailure) out.replaceChildren(notice("error", err.error.message));
+      else throw err;
     } finally {
       button.disabled = false;
     }

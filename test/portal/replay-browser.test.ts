@@ -3,7 +3,8 @@
  * status start a replay task (POST /v1/webhook-endpoints/{id}/replay), its progress shows in the
  * card until it ends, the card links to the Tasks page, where its row has succeeded; the
  * receiver gets the failed events again. A window the API refuses shows its error and starts
- * nothing.
+ * nothing; so does an empty "since", in the Replay card and the Recover card (it threw a
+ * RangeError before).
  */
 import { describe, expect, it } from "vitest";
 import { screenshot } from "../support/browser.js";
@@ -76,6 +77,34 @@ describe("portal: Replay", () => {
     await expect
       .poll(() => page.locator("tr[data-task]").first().textContent(), WAIT)
       .toMatch(/replay.*succeeded.*2 of 2 handled/);
+    await page.close();
+  });
+
+  it("an empty 'since' shows a notice in the Replay and Recover cards and starts nothing", {
+    timeout: 120_000,
+  }, async () => {
+    const ep = await api("POST", "/v1/webhook-endpoints", { url: h.receiver.url });
+    expect(ep.status).toBe(201);
+    const before = (await api("GET", "/v1/tasks")).body.data.length;
+    const s = await api("POST", "/v1/portal-sessions", {});
+    const page = await h.browser.newPage();
+    const errors: string[] = [];
+    page.on("pageerror", (err) => errors.push(err.message));
+    await page.goto(`${s.body.url}&page=/endpoints/${ep.body.id}`);
+    await page.getByRole("heading", { name: "Replay" }).waitFor(WAIT);
+
+    await page.getByLabel("Replay since").fill("");
+    await page.getByRole("button", { name: "Replay", exact: true }).click();
+    await expect
+      .poll(() => page.getByTestId("replay-result").textContent(), WAIT)
+      .toMatch(/Choose a date and time for "Replay since"/);
+    await page.getByLabel("Since", { exact: true }).fill("");
+    await page.getByRole("button", { name: "Recover failed messages" }).click();
+    await expect
+      .poll(() => page.getByTestId("recover-result").textContent(), WAIT)
+      .toMatch(/Choose a date and time for "Since"/);
+    expect(errors).toEqual([]);
+    expect((await api("GET", "/v1/tasks")).body.data).toHaveLength(before);
     await page.close();
   });
 });
