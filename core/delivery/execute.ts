@@ -19,7 +19,7 @@ import type { Clock } from "../deps.js";
 import { logger } from "../log/index.js";
 import type { DeliveryLogEntry, EndpointRecord } from "../model/index.js";
 import { emitOperational, endpointDisabled, messageDeadLettered } from "../operational/index.js";
-import { type DeadLetter, deadLetter } from "../queue/index.js";
+import { type DeadLetter, deadLetter, taskMessage } from "../queue/index.js";
 import type { AttemptResult } from "./attempt.js";
 // The delivery handler's context (context.ts), short: every step of the batch takes it.
 import type { DeliveryContext as Ctx } from "./context.js";
@@ -227,7 +227,7 @@ function holdSeconds(deps: Ctx, action: Resend): number {
 export async function resendNow(deps: Ctx, p: Processed): Promise<Processed> {
   const action = queueEffect(p.effects);
   if (action?.kind !== "resend" || !action.immediate) return p;
-  const one = { id: p.record.messageId, body: resentBody(action), delaySeconds: action.delaySeconds };
+  const one = taskMessage(p.record.messageId, action.task, resentBody(action), action.delaySeconds);
   const report = await deps.taskQueue.send(queueOf(action.lane), [one]).catch(() => undefined);
   return report?.sent.length === 1 ? { ...p, queued: true } : p;
 }
@@ -242,7 +242,7 @@ async function resendAll(
   const byId = new Map(list.map((r) => [r.p.record.messageId, r]));
   const report = await deps.taskQueue.send(
     queueOf(lane),
-    list.map((r) => ({ id: r.p.record.messageId, body: r.body, delaySeconds: r.action.delaySeconds })),
+    list.map((r) => taskMessage(r.p.record.messageId, r.action.task, r.body, r.action.delaySeconds)),
   );
   for (const id of report.failed) {
     const r = byId.get(id)!;

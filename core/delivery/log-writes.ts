@@ -14,6 +14,7 @@
 import type { Uses } from "../deps.js";
 import { logger } from "../log/index.js";
 import type { DeliveryLogEntry, QueuedTask, QueueName } from "../model/index.js";
+import { taskMessage } from "../queue/index.js";
 import { pointerOf } from "./pointer.js";
 
 export type LogWrite =
@@ -38,7 +39,7 @@ export async function writeLog(
   if (fresh.length === 0) return again;
   const report = await deps.taskQueue.send(
     queue,
-    fresh.map((w) => ({ id: w.entry.id, body: JSON.stringify({ ...pointerOf(w.task), log: w.entry }) })),
+    fresh.map((w) => taskMessage(w.entry.id, w.task, JSON.stringify({ ...pointerOf(w.task), log: w.entry }))),
   );
   logger.warn("delivery-log entries not written; kept on the queue", { entries: report.sent.length });
   if (report.failed.length > 0) {

@@ -28,6 +28,7 @@ import {
   taskId,
   type Waiter,
 } from "../model/index.js";
+import { taskMessage } from "../queue/index.js";
 import type { DeliveryContext } from "./context.js";
 import type { Task } from "./policy/effects.js";
 import { anotherPage, nextRunAfterSeconds, pageDelaySeconds, resumePerSecond } from "./policy/resume-pace.js";
@@ -152,14 +153,13 @@ async function resumePage(
   });
   const live = found.filter((w) => w !== undefined);
   if (live.length === 0) return { sent: 0, stale: refs.length };
-  const delay = delaySeconds > 0 ? { delaySeconds } : {};
+  const delay = delaySeconds > 0 ? delaySeconds : undefined;
   const report = await deps.taskQueue.send(
     "delivery",
-    live.map((w) => ({
-      id: taskId(w.ref.msg_id, w.ref.endpoint_id),
-      body: JSON.stringify(w.task),
-      ...delay,
-    })),
+    // Its endpoint stays the task's fair-queue tenant (core/queue/tasks.ts).
+    live.map((w) =>
+      taskMessage(taskId(w.ref.msg_id, w.ref.endpoint_id), w.task, JSON.stringify(w.task), delay),
+    ),
   );
   const sent = new Set(report.sent);
   const out = live.filter((w) => sent.has(taskId(w.ref.msg_id, w.ref.endpoint_id)));

@@ -28,6 +28,11 @@ export interface QueueMessage {
   delaySeconds?: number;
   /** FIFO queues: the message group (delivered in order, one at a time) and the deduplication id. */
   fifo?: { groupId: string; dedupId: string };
+  /**
+   * Standard queues: the message's tenant for SQS fair queues, sent as its `MessageGroupId`
+   * (no order, no lock; docs/delivery.md, "Isolation"). A FIFO message's group wins.
+   */
+  tenant?: string;
 }
 
 export interface QueueSendReport {

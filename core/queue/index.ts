@@ -15,4 +15,4 @@ export {
 export { SendError, sendAll, sendEach } from "./send.js";
 export { createSqs } from "./sqs.js";
 export { type DlqRedrive, redriveDelivery, sqsTaskQueue } from "./sqs-queue.js";
-export { enqueueTasks, enqueueTasksOfMessages } from "./tasks.js";
+export { enqueueTasks, enqueueTasksOfMessages, taskMessage } from "./tasks.js";

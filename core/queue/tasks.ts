@@ -9,6 +9,21 @@ import {
 } from "../model/index.js";
 import { sendAllVia } from "./send.js";
 
+/**
+ * A delivery task's message on a lane's queue. Its endpoint is its fair-queue tenant (`tenant`,
+ * SQS `MessageGroupId`): when one endpoint's tasks hold a disproportionate share of the messages
+ * in flight (a flapping endpoint's retries), SQS hands the consumers the other endpoints' tasks
+ * first (docs/delivery.md, "Isolation").
+ */
+export function taskMessage(
+  id: string,
+  task: Pick<DeliveryTask, "endpoint_id">,
+  body: string,
+  delaySeconds?: number,
+): QueueMessage {
+  return { id, body, tenant: task.endpoint_id, ...(delaySeconds === undefined ? {} : { delaySeconds }) };
+}
+
 /** What enqueueing needs: the task queue. */
 export interface TaskQueueDeps {
   taskQueue: Pick<TaskQueue, "send">;
@@ -24,11 +39,12 @@ export async function enqueueTasks(
   delaySeconds = 0,
 ): Promise<string[]> {
   const byId = new Map(tasks.map((t) => [taskId(t.msg_id, t.endpoint_id), t]));
-  const delay = delaySeconds > 0 ? { delaySeconds } : {};
   const sent = await sendAllVia(
     deps.taskQueue,
     "delivery",
-    [...byId].map(([id, t]) => ({ id, body: JSON.stringify(t), ...delay })),
+    [...byId].map(([id, t]) =>
+      taskMessage(id, t, JSON.stringify(t), delaySeconds > 0 ? delaySeconds : undefined),
+    ),
   );
   return sent.map((id) => byId.get(id)!.endpoint_id);
 }
@@ -50,7 +66,7 @@ export async function enqueueTasksOfMessages(
   for (const [id, t] of byId) {
     const groupId = groupOf(t);
     const body = JSON.stringify(t);
-    if (groupId === undefined) shared.push({ id, body });
+    if (groupId === undefined) shared.push(taskMessage(id, t, body));
     else ordered.push({ id, body, fifo: { groupId, dedupId: dedupId(id) } });
   }
   if (ordered.length === 0) return deps.taskQueue.send("delivery", shared);

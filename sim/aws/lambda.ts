@@ -26,6 +26,7 @@ import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
 import { type Engine, SIM_EPOCH_MS } from "../engine.js";
 import type { Meter } from "./meter.js";
 import type { ModelQueue, SimMessage } from "./sqs.js";
+import { FifoQueue } from "./sqs-fifo.js";
 
 export const ACCOUNT_CONCURRENCY = 1_000;
 const INITIAL_CONCURRENCY = 5;
@@ -169,10 +170,12 @@ export class EventSourceMapping {
           SentTimestamp: String(SIM_EPOCH_MS + m.sentAt),
           SenderId: "sim",
           ApproximateFirstReceiveTimestamp: String(SIM_EPOCH_MS + (m.firstReceiveAt ?? this.engine.t)),
-          // FIFO queues (sqs-fifo.ts): the record names its group, as Lambda's FIFO records do.
-          ...(m.groupId === undefined
+          // The record names its group, as Lambda's FIFO records do (sqs-fifo.ts); a standard
+          // queue's names its fair-queue tenant only.
+          ...(m.groupId === undefined ? {} : { MessageGroupId: m.groupId }),
+          ...(m.groupId === undefined || !(this.queue instanceof FifoQueue)
             ? {}
-            : { MessageGroupId: m.groupId, MessageDeduplicationId: m.dedupId ?? m.id, SequenceNumber: m.id }),
+            : { MessageDeduplicationId: m.dedupId ?? m.id, SequenceNumber: m.id }),
         },
         messageAttributes: {},
         md5OfBody: "",

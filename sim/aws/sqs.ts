@@ -12,12 +12,15 @@
  * - retention (the queue's setting, at most 14 days): an older message is deleted unseen;
  * - redrive: a message received more than `maxReceiveCount` times moves to the DLQ;
  * - every request bills per 64 KB chunk of its payload ("SQS pricing").
- * Latency: 5-15 ms per call. Receive order is by visible time (standard queues promise no
- * order; "best-effort ordering").
+ * - fair queues: messages carrying a `MessageGroupId` (the tenant) are received quiet tenants
+ *   first when one tenant holds a disproportionate share of those in flight (sqs-fair.ts).
+ * Latency: 5-15 ms per call. Receive order is otherwise by visible time (standard queues
+ * promise no order; "best-effort ordering").
  */
 import type { QueueSettings } from "../../core/config/index.js";
 import type { Engine } from "../engine.js";
 import type { Meter } from "./meter.js";
+import { FairReady } from "./sqs-fair.js";
 
 export const SQS_IN_FLIGHT_CAP = 120_000;
 export const SQS_MAX_MESSAGE_BYTES = 1_048_576;
@@ -35,7 +38,7 @@ export interface SimMessage {
   state: "waiting" | "inflight" | "gone";
   version: number;
   attributes?: Record<string, unknown>;
-  /** FIFO queues (sqs-fifo.ts): the message group and the deduplication id. */
+  /** The message group: a FIFO queue's (sqs-fifo.ts), or a standard queue's fair-queue tenant. */
   groupId?: string;
   dedupId?: string;
 }
@@ -63,9 +66,8 @@ export interface ModelQueue {
 }
 
 export class SimQueue implements ModelQueue {
-  /** Visible messages, oldest first (a message joins when its delay or timeout ends). */
-  private ready: SimMessage[] = [];
-  private head = 0;
+  /** Visible messages, in the order a receive takes them (a message joins when its delay or timeout ends). */
+  private ready = new FairReady();
   readonly byHandle = new Map<string, SimMessage>();
   /** Real messages received and not yet deleted (what the cap counts). */
   inFlight = 0;
@@ -87,12 +89,12 @@ export class SimQueue implements ModelQueue {
 
   /** Visible messages now, and since when the oldest of them is visible. */
   get visible(): number {
-    return this.ready.length - this.head;
+    return this.ready.count;
   }
   /** Real messages visible now. */
   visibleWeight = 0;
   get oldestVisibleAt(): number | undefined {
-    return this.ready[this.head]?.visibleAt;
+    return this.ready.oldestVisibleAt;
   }
 
   private wait(m: SimMessage, at: number): void {
@@ -108,7 +110,6 @@ export class SimQueue implements ModelQueue {
   }
 
   put(m: NewMessage, delayMs: number): boolean {
-    if (m.groupId !== undefined) return false;
     const msg: SimMessage = {
       ...m,
       visibleAt: 0,
@@ -119,6 +120,7 @@ export class SimQueue implements ModelQueue {
     };
     this.stored += msg.k;
     this.meter.max(`stored:${this.url}`, this.stored);
+    this.ready.sent(msg, this.engine.t);
     this.wait(msg, this.engine.t + delayMs);
     return true;
   }
@@ -127,19 +129,16 @@ export class SimQueue implements ModelQueue {
   receive(max: number, weight = Number.POSITIVE_INFINITY): SimMessage[] {
     const out: SimMessage[] = [];
     let taken = 0;
-    while (out.length < max && this.inFlight < SQS_IN_FLIGHT_CAP && this.head < this.ready.length) {
-      const m = this.ready[this.head]!;
-      if (out.length > 0 && taken + m.k > weight) break;
-      this.head++;
+    while (out.length < max && this.inFlight < SQS_IN_FLIGHT_CAP) {
+      const m = this.ready.next(this.engine.t);
+      if (m === undefined || (out.length > 0 && taken + m.k > weight)) break;
+      this.ready.take();
       this.visibleWeight -= m.k;
-      if (this.head > 4096 && this.head * 2 > this.ready.length) {
-        this.ready = this.ready.slice(this.head);
-        this.head = 0;
-      }
       if (leavesOnReceive(m, this.engine.t, this, (gone) => this.drop(gone))) continue;
       m.version++;
       this.byHandle.set(m.handle!, m);
       this.inFlight += m.k;
+      this.ready.flying(m, m.k);
       this.meter.max(`in_flight:${this.url}`, this.inFlight);
       taken += m.k;
       out.push(m);
@@ -162,7 +161,10 @@ export class SimQueue implements ModelQueue {
   }
 
   private release(m: SimMessage): void {
-    if (m.state === "inflight") this.inFlight -= m.k;
+    if (m.state === "inflight") {
+      this.inFlight -= m.k;
+      this.ready.flying(m, -m.k);
+    }
     this.byHandle.delete(m.handle);
   }
 

@@ -17,6 +17,7 @@ interface Entry {
   VisibilityTimeout?: number;
   MessageBody?: string;
   DelaySeconds?: number;
+  MessageGroupId?: string;
 }
 
 interface Call {
@@ -38,12 +39,14 @@ export interface SqsSpy {
    * was deleted, and no copy was sent to that queue since: nothing is left to attempt.
    */
   gone(text: string, queueUrl: string): boolean;
+  /** The `MessageGroupId` (fair-queue tenant) of each message sent to `queueUrl` whose body contains `text`. */
+  groups(text: string, queueUrl: string): (string | undefined)[];
 }
 
 export function spySqs(client: SQSClient): SqsSpy {
   const bodies = new Map<string, string>(); // receipt handle -> body
   const received: { queueUrl: string; handle: string; body: string; seq: number }[] = [];
-  const sent: { queueUrl: string; body: string; seq: number }[] = [];
+  const sent: { queueUrl: string; body: string; seq: number; group?: string }[] = [];
   let seq = 0;
   const deleted = new Set<string>();
   const waits: { body: string; seconds: number }[] = [];
@@ -83,7 +86,8 @@ export function spySqs(client: SQSClient): SqsSpy {
       case "SendMessageBatchCommand": {
         const entries = command === "SendMessageCommand" ? [input] : ok(input.Entries ?? []);
         for (const e of entries) {
-          sent.push({ queueUrl: input.QueueUrl ?? "", body: e.MessageBody ?? "", seq: ++seq });
+          const group = e.MessageGroupId;
+          sent.push({ queueUrl: input.QueueUrl ?? "", body: e.MessageBody ?? "", seq: ++seq, group });
           if (e.DelaySeconds) waits.push({ body: e.MessageBody ?? "", seconds: e.DelaySeconds });
         }
         break;
@@ -105,5 +109,7 @@ export function spySqs(client: SQSClient): SqsSpy {
       if (!last || !deleted.has(last.handle)) return false;
       return !sent.some((s) => s.seq > last.seq && s.queueUrl === queueUrl && s.body.includes(text));
     },
+    groups: (text, queueUrl) =>
+      sent.filter((s) => s.queueUrl === queueUrl && s.body.includes(text)).map((s) => s.group),
   };
 }

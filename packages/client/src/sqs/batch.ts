@@ -19,6 +19,8 @@ export interface OutgoingMessage {
   delaySeconds?: number;
   /** FIFO queues: the message group and the deduplication id (no `delaySeconds` there). */
   fifo?: { groupId: string; dedupId: string };
+  /** Standard queues: the tenant SQS fair queues share the consumers between (`MessageGroupId`). */
+  tenant?: string;
 }
 
 export class SendError extends Error {
@@ -94,7 +96,7 @@ export async function sendChunk(sqs: SQSClient, queueUrl: string, chunk: Outgoin
       MessageBody: m.body,
       MessageAttributes: m.attributes,
       DelaySeconds: m.delaySeconds,
-      MessageGroupId: m.fifo?.groupId,
+      MessageGroupId: m.fifo?.groupId ?? m.tenant,
       MessageDeduplicationId: m.fifo?.dedupId,
     }));
     const res = await sqs.send(new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: entries }));
