@@ -93,7 +93,7 @@ export function aimsOf(name: string, f: RunFigures, base: RunFigures): Record<st
       `<= max(1.5 x ${mid}, 20000)`,
     );
   }
-  if (name === "hot-tenant") {
+  if (name.startsWith("hot-tenant")) {
     out.partition_over_limit_seconds = aim(
       f.max_seconds_over_partition_limit <= 5,
       f.max_seconds_over_partition_limit,

@@ -7,6 +7,7 @@
  */
 import { burstShape } from "../bench/burst-shapes.js";
 import { ACCOUNT_CONCURRENCY_FOR_TARGET } from "../core/config/capacity.js";
+import { RAISE_LEAD_MS, raiseShards } from "../core/store/shard-plans.js";
 import { simSpec } from "./calibration/sim-side.js";
 import type { Behaviour } from "./receivers.js";
 import type { RunSpec } from "./run.js";
@@ -85,6 +86,28 @@ function behindPastRetention(s: Scale, guarded: boolean): RunSpec {
       env: { PARK_AFTER_QUEUED_SECONDS: String(guarded ? RETENTION / 2 : 13 * DAY) },
     },
     groups: [others(100, 200, s, 20), single("behind", 4, 16, s, () => "slow")],
+  };
+}
+
+/**
+ * A tenant's launch at 5,000 events/s of 3.5 KB (4 write units a message: ~1,250 WCU/s on each
+ * of 16 shards), 6 min after the operator raised its shard count to `raisedTo` with
+ * raiseShards, the store function scripts/raise-shards.ts calls (effective RAISE_LEAD_MS after
+ * the raise); without `raisedTo`, the automatic rule alone (a throttled message write doubles
+ * the count). The lead and the launch are not scaled by the span: the traffic after them is.
+ */
+function hotLaunch(faulty: boolean, s: Scale, raisedTo?: number): RunSpec {
+  const launch = RAISE_LEAD_MS / 1000 + 60;
+  const hot = { ...single("hot4k", 5000, 200, s, () => "healthy"), from: launch, payloadBytes: 3500 };
+  return {
+    seconds: launch + 840 * s.span,
+    drainSeconds: 300,
+    faultFrom: launch,
+    groups: [others(1000, 200, s), ...(faulty ? [hot] : [])],
+    arrange: (world) => {
+      if (faulty && raisedTo)
+        void raiseShards(world.admin.db, "org_hot4k_0", raisedTo, world.engine.nowMs() + RAISE_LEAD_MS);
+    },
   };
 }
 
@@ -279,5 +302,17 @@ export const scenarios: Scenario[] = [
       "the local stack's settings: 2 tenants x 100 events at once, one endpoint hanging (baseline: both healthy)",
     // The calibration's shape as `--calibrate` runs it (sim/calibration/sim-side.ts).
     spec: () => simSpec(burstShape("burst-hang")),
+  },
+  {
+    name: "hot-tenant-4k",
+    description:
+      "one tenant at 5,000 events/s of 3.5 KB (issue #25: beyond 16 shards) from minute 6, its shards raised to 64 by the operator at minute 0 (scripts/raise-shards.ts), 200 tenants at 1,000 events/s (baseline: without it)",
+    spec: (faulty, s) => hotLaunch(faulty, s, 64),
+  },
+  {
+    name: "hot-tenant-4k-unraised",
+    counterfactual: true,
+    description: "hot-tenant-4k without the operator's raise: 16 shards and the automatic rule alone",
+    spec: (faulty, s) => hotLaunch(faulty, s),
   },
 ];

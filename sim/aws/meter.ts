@@ -133,8 +133,13 @@ export class Meter {
     for (const key of on.keys) {
       const l = this.load(key);
       l.w += units * on.share;
+      // Per kind of key too (`MSG`, `LOG`, `ORG`…): the busiest key overall may be a cohort's upper bound.
+      const kind = key.slice(0, key.indexOf("#"));
+      this.max(`partition_wcu:${kind}`, l.w);
       if (l.w > this.maxPartitionWcu.value) this.maxPartitionWcu = { value: l.w, key };
-      if (l.w > 1000 && l.overSeconds + 1 > this.maxSecondsOverLimit.value)
+      if (l.w <= 1000) continue;
+      this.max(`seconds_over_limit:${kind}`, l.overSeconds + 1);
+      if (l.overSeconds + 1 > this.maxSecondsOverLimit.value)
         this.maxSecondsOverLimit = { value: l.overSeconds + 1, key };
     }
     const t = this.tableNow();
