@@ -77,8 +77,11 @@ export interface Deps {
   pingStore: PingStore;
   /** The shared per-endpoint rate-limit windows (core/store/rate-limit.ts). */
   rateLimitStore: RateLimitStore;
-  /** What this process remembers of its own health writes, per endpoint (core/delivery/health.ts). */
-  healthMemos: Map<string, HealthMemo>;
+  /**
+   * What this process remembers of its own health writes, per endpoint (core/delivery/health.ts).
+   * Bounded (core/compose.ts): a memo holding health not yet written is never dropped.
+   */
+  healthMemos: Memo<HealthMemo>;
   /**
    * Endpoints whose rate-limit (or trial) slots this process saw busy: endpoint key -> epoch ms
    * when one frees (core/delivery/rate-limit.ts, trial.ts). Bounded: a key forgotten costs one take.

@@ -105,6 +105,12 @@ type Ports = Pick<Deps, "sqs" | "taskQueue" | "scheduler" | "scheduleStore" | "d
 
 /** Endpoints a process remembers seeing busy (rate limit, trial), as its other per-endpoint memos. */
 const FULL_RATE_WINDOWS = 10_000;
+/**
+ * Endpoints whose health writes a process remembers (core/delivery/health.ts). Forgetting one
+ * costs at most a `last_delivery_at` refresh its cached record already makes needless, and
+ * its window's last minute of attempts (policy/window.ts); held health is kept (above).
+ */
+const HEALTH_MEMOS = 10_000;
 
 /** The store adapters and caches on `db` (each replaced by its override, when given). */
 function storesOn(db: Db, config: Config, o: Partial<Deps> & Ports): Deps {
@@ -133,7 +139,8 @@ function storesOn(db: Db, config: Config, o: Partial<Deps> & Ports): Deps {
     healthStore: o.healthStore ?? healthStore(db),
     rateLimitStore: o.rateLimitStore ?? rateLimitStore(db),
     pingStore: o.pingStore ?? pingStore(db),
-    healthMemos: o.healthMemos ?? new Map(),
+    // Bounded like the other memos; a memo holding health not yet written is never dropped.
+    healthMemos: o.healthMemos ?? lruMemo(HEALTH_MEMOS, (m) => m.held !== undefined),
     // Bounded like the process's other memos (core/lib/lru.ts): an endpoint seen busy once is not kept for ever.
     fullRateWindows: o.fullRateWindows ?? lruMemo(FULL_RATE_WINDOWS),
     retrySchedules: o.retrySchedules ?? rateBudget(config.scheduler.retriesPerSecond),

@@ -100,6 +100,9 @@ export async function applyHealth(
     memo.failedWrites = (memo.failedWrites ?? 0) + 1;
     memo.retryAt = now + retryDelayMs(memo.failedWrites);
     held.add(key);
+    // Held now, so kept (the bounded memo never drops one that holds): back in, should the
+    // memo have been dropped while the write was out.
+    if (deps.healthMemos.get(key) !== memo) deps.healthMemos.set(key, memo);
     logger.warn("endpoint health write held for retry", {
       org_id: endpoint.org_id,
       endpoint_id: endpoint.id,

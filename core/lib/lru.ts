@@ -14,7 +14,18 @@ export interface Lru<V> {
   readonly weight: number;
 }
 
-export function lru<V>(opts: { maxEntries: number; maxWeight: number }): Lru<V> {
+export interface LruOptions<V> {
+  maxEntries: number;
+  maxWeight: number;
+  /**
+   * An entry this says to keep is never evicted (checked when an eviction reaches it, so a value
+   * changed in place counts): what must not be lost (health not yet written), at the price of
+   * the bounds, which then hold for the other entries only.
+   */
+  keep?: (value: V) => boolean;
+}
+
+export function lru<V>(opts: LruOptions<V>): Lru<V> {
   const entries = new Map<string, { value: V; weight: number }>();
   let total = 0;
   const drop = (key: string) => {
@@ -36,9 +47,10 @@ export function lru<V>(opts: { maxEntries: number; maxWeight: number }): Lru<V> 
       if (weight > opts.maxWeight) return;
       entries.set(key, { value, weight });
       total += weight;
-      for (const oldest of entries.keys()) {
+      for (const [oldest, e] of entries) {
         if (entries.size <= opts.maxEntries && total <= opts.maxWeight) break;
-        drop(oldest);
+        // The entry just set stays (as it always did): its caller is about to use it.
+        if (oldest !== key && !opts.keep?.(e.value)) drop(oldest);
       }
     },
     delete: drop,
@@ -81,9 +93,10 @@ export interface Memo<V> {
 /**
  * A memo of at most `maxEntries` keys, the least recently used dropped first: for what a
  * process may forget at the cost of one more read (a plain Map would keep every key it ever saw).
+ * `keep`: values never dropped (`LruOptions`).
  */
-export function lruMemo<V>(maxEntries: number): Memo<V> {
-  const entries = lru<V>({ maxEntries, maxWeight: maxEntries });
+export function lruMemo<V>(maxEntries: number, keep?: (value: V) => boolean): Memo<V> {
+  const entries = lru<V>({ maxEntries, maxWeight: maxEntries, keep });
   return {
     get: (key) => entries.get(key),
     set: (key, value) => entries.set(key, value, 1),

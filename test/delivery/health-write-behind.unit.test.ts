@@ -8,6 +8,8 @@ import { expect, it } from "vitest";
 import { createMemoryContext } from "../../core/compose.js";
 import { applyHealth, flushHeldHealth, type HealthObservation } from "../../core/delivery/health.js";
 import { retryDelayMs, summarize } from "../../core/delivery/policy/write-behind.js";
+import type { HealthMemo } from "../../core/deps.js";
+import { lruMemo } from "../../core/lib/index.js";
 import { putEndpointRecord } from "../support/endpoints.js";
 
 const throttled = () =>
@@ -76,4 +78,16 @@ it("summarizes what is held in at most three observations that write the same", 
     [true, 3, false],
     [true, 2, true],
   ]);
+});
+
+it("held health stays in the root's bounded memo while other endpoints' memos come and go", async () => {
+  const t = await throttledEndpoint(1);
+  const deps = { ...t.deps, healthMemos: lruMemo<HealthMemo>(2, (m) => m.held !== undefined) };
+  await applyHealth(deps, t.ep, t.fail(3)); // throttled: held
+  // Other endpoints' successes fill the memo past its bound (their writes need none).
+  for (const id of ["ep_x", "ep_y", "ep_z"])
+    await applyHealth(deps, { ...t.ep, id }, [{ ok: true, at: new Date(0), error: null }]);
+  t.tick(retryDelayMs(1));
+  await flushHeldHealth(deps, new Set());
+  expect((await t.stored()).consecutive_failures).toBe(3);
 });

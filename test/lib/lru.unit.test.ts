@@ -37,4 +37,20 @@ describe("lruMemo", () => {
     memo.delete("a");
     expect(memo.get("a")).toBeUndefined();
   });
+
+  it("never drops a value `keep` holds on to, even the least recently used: the others go", () => {
+    const memo = lruMemo<{ held?: true }>(2, (v) => v.held === true);
+    const a: { held?: true } = {};
+    memo.set("a", a);
+    a.held = true; // changed in place after it was set, as a health memo is
+    memo.set("b", {});
+    memo.set("c", {}); // drops b, not a (older, but held)
+    memo.set("d", {}); // drops c
+    expect(memo.get("a")).toBe(a);
+    expect([memo.get("b"), memo.get("c")]).toEqual([undefined, undefined]);
+    expect(memo.get("d")).toEqual({});
+    delete a.held;
+    memo.set("e", {}); // a no longer held: the least recently used again
+    expect(memo.get("a")).toBeUndefined();
+  });
 });
