@@ -2,8 +2,8 @@
  * Deleting an organization (platform admins only, DELETE /v1/organizations/{id}): its API keys
  * and portal sessions stop working, its endpoints are removed (tasks still in flight end
  * `abandoned`), and its data key is deleted, so every signing secret stored for it is unreadable
- * from then on, in the table and in every backup (docs/security.md). Events, deliveries and
- * attempts expire with their retention. The organization's item stays as a tombstone: its id is
+ * from then on, in the table and in every backup (docs/security.md), and so is its message shard
+ * plan (core/store/shard-plans.ts). Events, deliveries and attempts expire with their retention. The organization's item stays as a tombstone: its id is
  * never created again, so no new tenant inherits what is left.
  *
  * The tombstone is written first: from then on nothing can be added to the organization (every
@@ -37,5 +37,7 @@ export async function deleteOrganization(
   for (const ep of ids.endpoints) await deps.endpointStore.remove(id, ep);
   deps.endpoints.invalidate(id);
   await deps.orgStore.forgetSecrets(id);
+  // Its message shard plan too (nothing of it is written by shard again): no item of it outlives it.
+  await deps.orgStore.forgetShardPlan(id);
   await deps.orgStore.markPurged(id, at);
 }

@@ -4,6 +4,7 @@ import { cursorWithin } from "./cursor.js";
 import { getItem, putIfAbsent, updateExisting, updateIf } from "./item.js";
 import { keys } from "./keys.js";
 import { queryAllWithPrefix, queryFilledPage } from "./query.js";
+import { deleteShardPlan } from "./shard-plans.js";
 import type { Db } from "./table.js";
 
 /** Creates the organization unless it exists; never touches an existing one's counter. */
@@ -119,6 +120,8 @@ export interface OrgStore {
   credentialIds(org: string): ReturnType<typeof credentialIdsOf>;
   /** Deletes the organization's data key: every secret stored for it becomes unreadable. */
   forgetSecrets(org: string): Promise<void>;
+  /** Deletes the organization's message shard plan (ORG#{org} / SHARDS, shard-plans.ts). */
+  forgetShardPlan(org: string): Promise<void>;
 }
 
 export function orgStore(db: Db): OrgStore {
@@ -131,5 +134,6 @@ export function orgStore(db: Db): OrgStore {
     setRetention: (org, days) => setOrgRetention(db, org, days),
     credentialIds: (org) => credentialIdsOf(db, org),
     forgetSecrets: (org) => db.secrets.forgetOrganization(org),
+    forgetShardPlan: (org) => deleteShardPlan(db, org),
   };
 }

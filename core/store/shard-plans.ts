@@ -9,7 +9,7 @@
  * has a time (its own clock, or an older SQS send time) before the next unseen epoch, so it
  * computes the shard that epoch's writers and readers compute.
  */
-import { PutCommand } from "@aws-sdk/lib-dynamodb";
+import { DeleteCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { table } from "../config/index.js";
 import { lruPer } from "../lib/index.js";
 import { logger } from "../log/index.js";
@@ -87,6 +87,15 @@ export async function raiseShards(
   // This process knows at once (the others within their trust window, before `since`).
   cacheOf(db).set(org, { plan, trustedUntil: Date.now() + RAISE_LEAD_MS - CLOCK_MARGIN_MS }, 1);
   return plan;
+}
+
+/**
+ * Deletes the organization's plan, with the organization (core/orgs/delete.ts): nothing of it is
+ * written or read by shard again, and what is left expires with its retention.
+ */
+export async function deleteShardPlan(db: Db, org: string): Promise<void> {
+  await db.doc.send(new DeleteCommand({ TableName: db.table, Key: keys.shardPlan(org) }));
+  cacheOf(db).delete(org);
 }
 
 /** When this process last tried the rule per organization: every writer of a hot tenant is refused at once. */

@@ -10,6 +10,7 @@ import { claimEvent } from "../../core/events/ingest.js";
 import type { ServiceError } from "../../core/model/index.js";
 import { bootstrapOrg, deleteOrganization } from "../../core/orgs/index.js";
 import { keys } from "../../core/store/keys.js";
+import { raiseShards } from "../../core/store/shard-plans.js";
 import { callApp, createTestOrg, type TestOrg } from "../support/api.js";
 import { createTestStack, type TestStack } from "../support/stack.js";
 
@@ -122,6 +123,18 @@ describe("a deleted organization", () => {
     );
     expect(dataKey.Item).toBeUndefined();
     expect((await platform.request("DELETE", `/v1/organizations/${id}`)).status).toBe(404);
+  });
+
+  it("takes its message shard plan (ORG#{org} / SHARDS) with it", async () => {
+    const { id } = await newTenant("sharded");
+    expect(await raiseShards(stack.deps.db, id, 32, Date.now())).toBeDefined();
+    const plan = () =>
+      stack.deps.db.doc.send(
+        new GetCommand({ TableName: stack.deps.db.table, Key: keys.shardPlan(id), ConsistentRead: true }),
+      );
+    expect((await plan()).Item).toBeDefined();
+    expect((await platform.request("DELETE", `/v1/organizations/${id}`)).status).toBe(204);
+    expect((await plan()).Item).toBeUndefined();
   });
 
   it("never answers 500 for an endpoint sealed under a forgotten key: 404 and skipped", async () => {
