@@ -119,10 +119,16 @@ function heldKeys(deps: HealthDeps): Set<string> {
   return keys;
 }
 
-/** Writes the health held for endpoints this batch did not reach, once their backoff is over. */
+/**
+ * Writes the health held for endpoints this batch did not reach, once their backoff is over.
+ * A key whose memo is gone or holds nothing any more is forgotten here, so the set stays as
+ * small as what is held.
+ */
 export async function flushHeldHealth(deps: HealthDeps, except: ReadonlySet<string>): Promise<void> {
   const now = deps.now().getTime();
-  const due = [...heldKeys(deps)]
+  const keys = heldKeys(deps);
+  for (const key of keys) if (!deps.healthMemos.get(key)?.held) keys.delete(key);
+  const due = [...keys]
     .filter((key) => !except.has(key))
     .map((key) => deps.healthMemos.get(key))
     .filter((m) => m?.held && m.heldEndpoint && (m.retryAt ?? 0) <= now);
