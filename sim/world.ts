@@ -101,6 +101,8 @@ export class World {
   readonly cohort = new Map<string, number>();
   /** Each organization's real events per second. */
   readonly rates = new Map<string, number>();
+  /** The cohort interval (ms): the longest k / rate of a group with cohorts (in-flight.ts). */
+  cohortIntervalMs = 0;
   /** When the scenario's clock starts (virtual ms; the seeding runs before it). */
   t0 = 0;
   /** Called for every message put on a queue (re-sends included). */
@@ -120,6 +122,7 @@ export class World {
           planOf(this.dynamo.table.get({ ...keys.shardPlan(org) })?.epochs),
           keyTime(sk ?? "", this.engine.nowMs()),
         ),
+      intervalMs: () => this.cohortIntervalMs,
     });
     this.dynamo = new DynamoModel(this.engine, this.meter);
     const weightOf = (body: string) => this.cohort.get(bodyTags(body).org ?? "") ?? 1;

@@ -17,10 +17,14 @@
  *   mapping starts warm (a service already scaled up); each instance has its own per-process
  *   state (caches), as on Lambda.
  * Cohorts: an invocation of records standing for Σk real messages stands for Σk / batchSize
- * real invocations running side by side; it takes that many concurrency units, and if fewer
- * were free it takes those and lasts proportionally longer (a fluid model of the same
- * throughput: it used to hold all its units for the longer time too, which cut a saturated
- * mapping's throughput and let its concurrency pass its maximum).
+ * real invocations; it takes that many concurrency units, and if fewer are free it takes those
+ * and keeps them proportionally longer (a fluid model of the same throughput: it used to hold
+ * all its units for the longer time too, which cut a saturated mapping's throughput and let its
+ * concurrency pass its maximum). The records' outcome (deleted, or left for their retry) is
+ * applied when one real invocation ends, never later because of k: the real messages wait
+ * visible for a free unit, each in flight for one invocation (it used to come at the end of
+ * the longer time, past the queue's visibility timeout for large cohorts: the batch came back
+ * and was delivered again, dead-endpoint-3d's 42 M duplicates).
  */
 import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
 import { type Engine, SIM_EPOCH_MS } from "../engine.js";
@@ -144,18 +148,31 @@ export class EventSourceMapping {
       failed = "all";
     }
     if (this.engine.t > deadline) failed = "all";
-    // Fewer units free than the cohort needs: the same work takes proportionally longer on
-    // the units it holds (weight × duration conserved, so the throughput is the same).
-    await this.engine.sleep((this.engine.t - start) * (weight / held - 1));
+    // The records' fate is the real invocation's, at its real end: k real messages are
+    // received a batch at a time as units free up, each in flight for one invocation, so no
+    // record stays in flight past its visibility timeout (or its function's) because of k.
     for (const m of batch) if (failed !== "all" && !failed.has(m.id)) this.queue.delete(m.handle);
-    this.meter.count(`invocations:${this.name}`, weight);
-    this.meter.count(
-      "lambda_gb_seconds",
-      ((this.engine.t - start) / 1000) * (this.settings.memoryMb / 1024) * held,
-    );
     this.idle.push(handler);
-    this.running -= held;
-    this.account.used -= held;
+    const real = this.engine.t - start;
+    this.meter.count(`invocations:${this.name}`, weight);
+    this.meter.count("lambda_gb_seconds", (real / 1000) * (this.settings.memoryMb / 1024) * weight);
+    // The rest of the cohort's work, (weight - held) × real unit-ms, is done as its real
+    // messages arrive, one cohort interval apart: spread over the interval on the units that
+    // takes (its traffic's real concurrency), or on the units held for longer when that is more
+    // than they are. Taken in one block, it held every unit of the mapping while others waited.
+    const rest = (weight - held) * real;
+    if (rest > 0) {
+      const interval = this.meter.weights.intervalMs?.() ?? 0;
+      const keep = interval > 0 ? Math.min(held, rest / interval) : held;
+      this.release(held - keep);
+      await this.engine.sleep(rest / keep);
+      this.release(keep);
+    } else this.release(held);
+  }
+
+  private release(units: number): void {
+    this.running -= units;
+    this.account.used -= units;
     this.pump();
   }
 

@@ -26,6 +26,11 @@ export interface CohortWeights {
    * the plan stored in the table), or for now when the key holds no id.
    */
   shardsOf(org: string, sk: string | undefined): number;
+  /**
+   * The cohort interval (ms): the longest time between two simulated events of one group
+   * (k / its rate), over which in-flight counts are averaged (in-flight.ts); 0 without cohorts.
+   */
+  intervalMs?: () => number;
 }
 
 /** The keys a sharded partition key's writes land on, and the share each takes. */

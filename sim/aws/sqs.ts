@@ -19,6 +19,7 @@
  */
 import type { QueueSettings } from "../../core/config/index.js";
 import type { Engine } from "../engine.js";
+import { InFlightGauge } from "./in-flight.js";
 import type { Meter } from "./meter.js";
 import { FairReady } from "./sqs-fair.js";
 
@@ -69,8 +70,8 @@ export class SimQueue implements ModelQueue {
   /** Visible messages, in the order a receive takes them (a message joins when its delay or timeout ends). */
   private ready = new FairReady();
   readonly byHandle = new Map<string, SimMessage>();
-  /** Real messages received and not yet deleted (what the cap counts). */
-  inFlight = 0;
+  /** Real messages received and not yet deleted, as cohorts let them be read (in-flight.ts). */
+  private gauge: InFlightGauge;
   /** Real messages stored (visible, delayed or in flight). */
   stored = 0;
   /** Told when a message becomes visible (the event source's poller wakes up). */
@@ -85,7 +86,18 @@ export class SimQueue implements ModelQueue {
     >,
     private engine: Engine,
     readonly meter: Meter,
-  ) {}
+  ) {
+    this.gauge = new InFlightGauge(
+      engine,
+      () => meter.weights.intervalMs?.() ?? 0,
+      (average) => meter.max(`in_flight:${url}`, average),
+    );
+  }
+
+  /** Real messages in flight (what the cap counts): the average over the last cohort interval. */
+  get inFlight(): number {
+    return this.gauge.average;
+  }
 
   /** Visible messages now, and since when the oldest of them is visible. */
   get visible(): number {
@@ -129,7 +141,8 @@ export class SimQueue implements ModelQueue {
   receive(max: number, weight = Number.POSITIVE_INFINITY): SimMessage[] {
     const out: SimMessage[] = [];
     let taken = 0;
-    while (out.length < max && this.inFlight < SQS_IN_FLIGHT_CAP) {
+    const atCap = () => this.gauge.average >= SQS_IN_FLIGHT_CAP;
+    while (out.length < max && !atCap()) {
       const m = this.ready.next(this.engine.t);
       if (m === undefined || (out.length > 0 && taken + m.k > weight)) break;
       this.ready.take();
@@ -137,15 +150,15 @@ export class SimQueue implements ModelQueue {
       if (leavesOnReceive(m, this.engine.t, this, (gone) => this.drop(gone))) continue;
       m.version++;
       this.byHandle.set(m.handle!, m);
-      this.inFlight += m.k;
+      this.gauge.add(m.k);
       this.ready.flying(m, m.k);
-      this.meter.max(`in_flight:${this.url}`, this.inFlight);
+      this.meter.max(`in_flight_instant:${this.url}`, this.gauge.now);
       taken += m.k;
       out.push(m);
       // Back after the visibility timeout unless deleted or changed first.
       this.hide(m, this.settings.visibilityTimeoutSeconds);
     }
-    if (this.inFlight >= SQS_IN_FLIGHT_CAP) this.meter.count(`receives_at_cap:${this.url}`);
+    if (atCap()) this.meter.count(`receives_at_cap:${this.url}`);
     return out;
   }
 
@@ -162,7 +175,7 @@ export class SimQueue implements ModelQueue {
 
   private release(m: SimMessage): void {
     if (m.state === "inflight") {
-      this.inFlight -= m.k;
+      this.gauge.add(-m.k);
       this.ready.flying(m, -m.k);
     }
     this.byHandle.delete(m.handle);

@@ -3,7 +3,10 @@
  * stands for more concurrent invocations than are free takes the free units and lasts longer,
  * so a saturated mapping keeps its throughput and never passes its maximum concurrency. It
  * used to take every unit it stood for *and* last longer: the hot-tenant scenario's delivery
- * mapping then fell behind at a load it carries (others' p95 351 ms -> 43 s).
+ * mapping then fell behind at a load it carries (others' p95 351 ms -> 43 s). The records'
+ * outcome is the real invocation's, at its real end: applied at the end of the longer time, a
+ * large cohort's batch outlived its visibility timeout, came back and was delivered again
+ * (dead-endpoint-3d's 42 M duplicates).
  */
 import { describe, expect, it } from "vitest";
 import { Account, EventSourceMapping } from "../../sim/aws/lambda.js";
@@ -44,5 +47,95 @@ describe("sim Lambda event source mapping", () => {
     // Units × duration billed is the work done, however the units were found.
     const gbSeconds = (200 * (HANDLER_MS + OVERHEAD_MS)) / 1000;
     expect(meter.get("lambda_gb_seconds")).toBeCloseTo(gbSeconds, 6);
+  });
+
+  it("a cohort larger than the free units is done at one real invocation's end, not received again", async () => {
+    const engine = new Engine(1);
+    const meter = new Meter(engine, { ofOrg: () => 1, rateOf: () => 1, shardsOf: () => 16 });
+    const settings = { visibilityTimeoutSeconds: 60, retentionSeconds: 86_400, maxReceiveCount: 5 };
+    const queue = new SimQueue("q", settings, engine, meter);
+    // 1,000,000 real messages: 100,000 invocations' work on 10 units, 10,000 × 115 ms = 1,150 s,
+    // far past the 60 s visibility timeout.
+    queue.put({ id: "big", body: "{}", k: 1_000_000, sentAt: 0 }, 0);
+    queue.put({ id: "next", body: "{}", k: 10, sentAt: 0 }, 1_000);
+    const calls: { id: string; at: number }[] = [];
+    const mappingSettings = {
+      batchSize: 10,
+      batchWindowSeconds: 0,
+      maxConcurrency: 10,
+      warm: true,
+      timeoutSeconds: 900,
+      memoryMb: 1024,
+    };
+    new EventSourceMapping(
+      "fn",
+      engine,
+      meter,
+      new Account(),
+      queue,
+      mappingSettings,
+      () => async (event) => {
+        for (const r of event.Records) calls.push({ id: r.messageId, at: engine.t });
+        await engine.sleep(HANDLER_MS);
+        return { batchItemFailures: [] };
+      },
+    );
+
+    await engine.run(500);
+    // Deleted when the real invocation ended: never back after its visibility timeout.
+    expect(queue.stored).toBe(10);
+    await engine.run(2_000_000);
+    expect(calls.map((c) => c.id)).toEqual(["big", "next"]);
+    // The mapping's 10 units carried the cohort's work first: its throughput is kept.
+    const work = (100_000 * (HANDLER_MS + OVERHEAD_MS)) / 10;
+    expect(calls[1]!.at).toBeGreaterThanOrEqual(work);
+    expect(meter.maxima.get("concurrency:fn")).toBeLessThanOrEqual(10);
+    expect(meter.get("lambda_gb_seconds")).toBeCloseTo((100_001 * (HANDLER_MS + OVERHEAD_MS)) / 1000, 6);
+  });
+
+  it("the rest of a cohort's work is spread over the cohort interval: a message behind it is not held up", async () => {
+    const engine = new Engine(1);
+    // Cohorts 2,000 s apart: the cohort's 100,000 invocations × 115 ms take 5.75 units for that long.
+    const meter = new Meter(engine, {
+      ofOrg: () => 1,
+      rateOf: () => 1,
+      shardsOf: () => 16,
+      intervalMs: () => 2_000_000,
+    });
+    const settings = { visibilityTimeoutSeconds: 60, retentionSeconds: 86_400, maxReceiveCount: 5 };
+    const queue = new SimQueue("q", settings, engine, meter);
+    queue.put({ id: "big", body: "{}", k: 1_000_000, sentAt: 0 }, 0);
+    queue.put({ id: "next", body: "{}", k: 10, sentAt: 0 }, 1_000);
+    const calls: { id: string; at: number }[] = [];
+    const mappingSettings = {
+      batchSize: 10,
+      batchWindowSeconds: 0,
+      maxConcurrency: 10,
+      warm: true,
+      timeoutSeconds: 900,
+      memoryMb: 1024,
+    };
+    new EventSourceMapping(
+      "fn",
+      engine,
+      meter,
+      new Account(),
+      queue,
+      mappingSettings,
+      () => async (event) => {
+        for (const r of event.Records) calls.push({ id: r.messageId, at: engine.t });
+        await engine.sleep(HANDLER_MS);
+        return { batchItemFailures: [] };
+      },
+    );
+
+    await engine.run(3_000_000);
+    // Each invocation starts after the model's fixed overhead.
+    expect(calls).toEqual([
+      { id: "big", at: OVERHEAD_MS },
+      { id: "next", at: 1_000 + OVERHEAD_MS },
+    ]);
+    expect(meter.maxima.get("concurrency:fn")).toBeLessThanOrEqual(10);
+    expect(meter.get("lambda_gb_seconds")).toBeCloseTo((100_001 * (HANDLER_MS + OVERHEAD_MS)) / 1000, 6);
   });
 });
