@@ -67,7 +67,7 @@ import {
 } from "./store/index.js";
 
 export function createDeps(config: Config, overrides: Partial<Deps> = {}): Deps {
-  const db = overrides.db ?? createDb(config);
+  const db = overrides.db ?? createDb(config, overrides.now);
   const sqs = overrides.sqs ?? createSqs(config);
   const taskQueue = overrides.taskQueue ?? sqsTaskQueue(sqs, config.queues);
   const schedules = overrides.scheduleStore ?? scheduleStore(db);

@@ -208,7 +208,7 @@ export class World {
 
   /** One Lambda instance's composition root: its own caches, the shared models. */
   instance(): Deps {
-    const db = { doc: this.dynamo.doc, table: this.config.tableName } as unknown as Db;
+    const db = { doc: this.dynamo.doc, table: this.config.tableName, now: this.engine.now } as unknown as Db;
     const wrapper = kmsKeyWrapper(this.config.secrets.kmsKeyId!, this.kms.client as unknown as KMSClient);
     db.secrets = createSecretsAtRest(db, () => wrapper, this.engine.nowMs);
     const sqs = this.sqs.client as unknown as SQSClient;

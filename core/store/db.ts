@@ -9,12 +9,12 @@ import type { Db } from "./table.js";
 /** What the table needs of the configuration (a tool that only reads and writes items passes these alone). */
 export type DbConfig = Pick<Config, "region" | "tableName" | "endpoints" | "secrets">;
 
-export function createDb(config: DbConfig): Db {
+export function createDb(config: DbConfig, now: () => Date = () => new Date()): Db {
   const client = new DynamoDBClient(clientOptions(config, config.endpoints.dynamodb));
   const doc = DynamoDBDocumentClient.from(client, {
     marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
   });
-  const db = { doc, table: config.tableName } as Db;
+  const db = { doc, table: config.tableName, now } as Db;
   let wrapper: KeyWrapper | undefined;
   // Built on first use: tools that never touch a secret (the redrive script) need no key.
   const wrapperOf = () => (wrapper ??= keyWrapper(config));

@@ -55,7 +55,7 @@ export function createMemoryDb(now: () => number = Date.now): MemoryDb {
     return serve(memory, command);
   };
   const doc = { send } as unknown as DynamoDBDocumentClient;
-  const db = { doc, table: "memory", memory, calls } as MemoryDb;
+  const db = { doc, table: "memory", memory, calls, now: () => new Date(now()) } as MemoryDb;
   const wrapper = memoryKeyWrapper();
   db.secrets = createSecretsAtRest(db, () => wrapper, now);
   return db;

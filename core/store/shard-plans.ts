@@ -7,7 +7,8 @@
  * until `f + lead - margin`: the margin covers clock skew between processes and the delay of
  * an eventually consistent read. Every id a process writes or reads while it trusts the entry
  * has a time (its own clock, or an older SQS send time) before the next unseen epoch, so it
- * computes the shard that epoch's writers and readers compute.
+ * computes the shard that epoch's writers and readers compute. Every time here is the root's
+ * clock (`db.now`, core/compose.ts), as everywhere else: virtual in the simulation and in tests.
  */
 import { DeleteCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { table } from "../config/index.js";
@@ -34,7 +35,7 @@ const cacheOf = lruPer<Db, Cached>({ maxEntries: 10_000, maxWeight: 10_000 });
 /** The organization's plan: from this process's cache while it is trusted, else one read (0.5 RCU). */
 export async function shardPlanOf(db: Db, org: string): Promise<ShardPlan> {
   const cache = cacheOf(db);
-  const now = Date.now();
+  const now = db.now().getTime();
   const hit = cache.get(org);
   if (hit && now < hit.trustedUntil) return hit.plan;
   const item = await getItem(db, keys.shardPlan(org), { consistent: false });
@@ -85,7 +86,7 @@ export async function raiseShards(
   );
   if (!stored) return undefined;
   // This process knows at once (the others within their trust window, before `since`).
-  cacheOf(db).set(org, { plan, trustedUntil: Date.now() + RAISE_LEAD_MS - CLOCK_MARGIN_MS }, 1);
+  cacheOf(db).set(org, { plan, trustedUntil: db.now().getTime() + RAISE_LEAD_MS - CLOCK_MARGIN_MS }, 1);
   return plan;
 }
 
@@ -110,7 +111,7 @@ const RETRY_MS = 60_000;
  */
 export async function growShards(db: Db, org: string): Promise<ShardPlan | undefined> {
   const memo = triedOf(db);
-  const now = Date.now();
+  const now = db.now().getTime();
   if (now < (memo.get(org) ?? Number.NEGATIVE_INFINITY) + RETRY_MS) return undefined;
   memo.set(org, now, 1);
   try {

@@ -11,6 +11,11 @@ export interface Db {
   table: string;
   /** Encrypts what the stores keep of signing secrets (core/store/secrets-at-rest.ts). */
   secrets: SecretsAtRest;
+  /**
+   * The root's clock (`deps.now`, core/compose.ts), for what the stores keep of their own
+   * (the shard plans' trust windows, shard-plans.ts): virtual in the simulation and in tests.
+   */
+  now: () => Date;
 }
 
 export interface SecretsAtRest {
