@@ -83,17 +83,29 @@ describe("orgItemCache bounds", () => {
   });
 });
 
+/** An item cache whose loads are recorded (`org/id`) and fail where `fails` says. */
+function recordedItems(
+  fails: (org: string, id: string) => boolean,
+  bounds: { maxEntries: number; maxWeight: number },
+) {
+  const loads: string[] = [];
+  const cache = orgItemCache(
+    async (org, id) => {
+      loads.push(`${org}/${id}`);
+      if (fails(org, id)) throw new Error("boom");
+      return id;
+    },
+    { ttlMs: 60_000, now, ...bounds },
+  );
+  return { loads, cache };
+}
+
 describe("orgItemCache after a failed load", () => {
   it("weighs the organization by the items it keeps: failed loads free their weight", async () => {
-    const loads: string[] = [];
-    const cache = orgItemCache(
-      async (org, id) => {
-        loads.push(`${org}/${id}`);
-        if (id.startsWith("bad")) throw new Error("boom");
-        return id;
-      },
-      { ttlMs: 60_000, now, maxEntries: 100, maxWeight: 2 },
-    );
+    const { loads, cache } = recordedItems((_, id) => id.startsWith("bad"), {
+      maxEntries: 100,
+      maxWeight: 2,
+    });
     await cache.get("a", "1");
     await expect(cache.get("a", "bad1")).rejects.toThrow("boom");
     await expect(cache.get("a", "bad2")).rejects.toThrow("boom");
@@ -105,15 +117,7 @@ describe("orgItemCache after a failed load", () => {
   });
 
   it("forgets an organization none of whose loads succeeded", async () => {
-    const loads: string[] = [];
-    const cache = orgItemCache(
-      async (org, id) => {
-        loads.push(`${org}/${id}`);
-        if (org === "gone") throw new Error("boom");
-        return id;
-      },
-      { ttlMs: 60_000, now, maxEntries: 2, maxWeight: 100 },
-    );
+    const { loads, cache } = recordedItems((org) => org === "gone", { maxEntries: 2, maxWeight: 100 });
     await cache.get("a", "1");
     await expect(cache.get("gone", "1")).rejects.toThrow("boom");
     // Two organizations at most: the failed one holds no place, so b does not push a out.
