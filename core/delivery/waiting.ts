@@ -32,7 +32,7 @@ import { taskMessage } from "../queue/index.js";
 import type { DeliveryContext } from "./context.js";
 import type { Task } from "./policy/effects.js";
 import { anotherPage, nextRunAfterSeconds, pageDelaySeconds, resumePerSecond } from "./policy/resume-pace.js";
-import { waitingRun, waitingRunAfter } from "./policy/waiting.js";
+import { waiterDelaySeconds, waitingHorizon, waitingRun, waitingRunAfter } from "./policy/waiting.js";
 
 // The runs this process has asked for (endpoint and minute): per root, keyed on its
 // `healthMemos` (as execute-now.ts's aged resumes), so every context the root hands out sees one
@@ -98,9 +98,9 @@ type RunDeps = Uses<
 >;
 
 /**
- * The run of an endpoint's waiters: page after page of those due by now, for up to half a minute,
- * each page delayed so they arrive at the endpoint's resume pace, and a next run when more are due
- * (policy/resume-pace.ts). Nothing for a deleted endpoint (its waiters go with their items'
+ * The run of an endpoint's waiters: page after page of those due within its minute (and any
+ * overdue), for up to half a minute, each sent with the delay left until it is due, or later to
+ * keep the endpoint's resume pace, and a next run when more are due (policy/resume-pace.ts). Nothing for a deleted endpoint (its waiters go with their items'
  * retention); a disabled, paused or broken endpoint's waiters are sent as any task, and the
  * delivery parks them. Returns how many were resumed.
  */
@@ -112,7 +112,7 @@ export async function resumeWaiting(deps: RunDeps, org: string, endpointId: stri
   let sent = 0;
   let more = true;
   while (more) {
-    const until = deps.now().toISOString();
+    const until = waitingHorizon(deps.now()).toISOString();
     const page = await deps.deliveryStore.waitingDue(org, endpointId, { until, max: MAX_RECOVER_PER_CALL });
     const done = await resumePage(deps, org, page.deliveries, pageDelaySeconds(sent, perSecond));
     sent += done.sent;
@@ -130,7 +130,8 @@ export async function resumeWaiting(deps: RunDeps, org: string, endpointId: stri
 }
 
 /**
- * One page of waiters back on the delivery queue (after `delaySeconds`): each only while its item
+ * One page of waiters back on the delivery queue, each when it is due (not before the page's
+ * `delaySeconds`, the resume pace): each only while its item
  * is still the delivery's latest state (a stale one leaves the index), as a task carrying the
  * attempts made; each sent one leaves the index. What SQS refused stays for the next page or run.
  */
@@ -153,12 +154,16 @@ async function resumePage(
   });
   const live = found.filter((w) => w !== undefined);
   if (live.length === 0) return { sent: 0, stale: refs.length };
-  const delay = delaySeconds > 0 ? delaySeconds : undefined;
   const report = await deps.taskQueue.send(
     "delivery",
     // Its endpoint stays the task's fair-queue tenant (core/queue/tasks.ts).
     live.map((w) =>
-      taskMessage(taskId(w.ref.msg_id, w.ref.endpoint_id), w.task, JSON.stringify(w.task), delay),
+      taskMessage(
+        taskId(w.ref.msg_id, w.ref.endpoint_id),
+        w.task,
+        JSON.stringify(w.task),
+        waiterDelaySeconds(w.ref.at, now, delaySeconds),
+      ),
     ),
   );
   const sent = new Set(report.sent);
@@ -171,7 +176,7 @@ const TRIGGERS = new Set<string>(["event", "resend", "recover", "test", "replay"
 
 /**
  * The task a waiter resumes as: built from its stored event (body, retention, trace), its
- * attempts made as `attempt_base`. An event whose payload is gone (expired, erased, deleted by
+ * attempts made as `attempt_base`, its due time as `due_at` (never tried before it: decide.ts). An event whose payload is gone (expired, erased, deleted by
  * its TTL) goes as a pointer without a body: the delivery reads it, finds it gone and ends the
  * delivery so (pointer.ts `withBody`).
  */
@@ -182,7 +187,7 @@ function waitingTask(
   m: StoredMessage | undefined,
 ): QueuedTask {
   const trigger = (TRIGGERS.has(waiter.trigger) ? waiter.trigger : "event") as DeliveryTask["trigger"];
-  if (m) return { ...taskFor(m, ref.endpoint_id, trigger), attempt_base: waiter.attempts };
+  if (m) return { ...taskFor(m, ref.endpoint_id, trigger), attempt_base: waiter.attempts, due_at: ref.at };
   return {
     v: 1,
     org_id: org,
@@ -192,5 +197,6 @@ function waitingTask(
     created_at: waiter.created_at,
     attempt_base: waiter.attempts,
     trigger,
+    due_at: ref.at,
   };
 }

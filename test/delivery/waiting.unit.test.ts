@@ -6,7 +6,7 @@
  * moves; the same on DynamoDB Local: test/delivery/engine-scheduler.test.ts.
  */
 import { describe, expect, it } from "vitest";
-import { waitingRun } from "../../core/delivery/policy/waiting.js";
+import { waiterDelaySeconds, waitingRun } from "../../core/delivery/policy/waiting.js";
 import { recoverEndpoint, resendDelivery } from "../../core/delivery/recovery.js";
 import type { ScheduleEntry } from "../../core/model/index.js";
 import { putEndpointRecord } from "../support/endpoints.js";
@@ -18,16 +18,24 @@ const isRun = (e: ScheduleEntry) => e.name.startsWith("wait-");
 const NO_BREAKER = { BREAKER_FAILURES: "1000" };
 const N = 8;
 
-describe("waitingRun (pure)", () => {
-  it("is the next whole minute, named by the endpoint and that minute", () => {
+describe("waitingRun, waiterDelaySeconds (pure)", () => {
+  it("the run is at the start of the due minute, named by the endpoint and that minute", () => {
     const a = waitingRun("org_1", "ep_1", new Date("2026-01-01T00:20:00.001Z"));
-    const b = waitingRun("org_1", "ep_1", new Date("2026-01-01T00:20:59.000Z"));
-    expect(a.at.toISOString()).toBe("2026-01-01T00:21:00.000Z");
+    const b = waitingRun("org_1", "ep_1", new Date("2026-01-01T00:20:59.999Z"));
+    expect(a.at.toISOString()).toBe("2026-01-01T00:20:00.000Z");
     expect(b).toEqual(a);
-    // A time on the minute is that minute: never early, at most a minute late.
-    expect(waitingRun("org_1", "ep_1", new Date("2026-01-01T00:21:00.000Z"))).toEqual(a);
-    expect(waitingRun("org_1", "ep_1", new Date("2026-01-01T00:21:00.001Z")).name).not.toBe(a.name);
+    expect(waitingRun("org_1", "ep_1", new Date("2026-01-01T00:20:00.000Z"))).toEqual(a);
+    expect(waitingRun("org_1", "ep_1", new Date("2026-01-01T00:21:00.000Z")).name).not.toBe(a.name);
     expect(waitingRun("org_1", "ep_2", new Date("2026-01-01T00:20:30.000Z")).name).not.toBe(a.name);
+    expect(JSON.parse(a.body)).toEqual({ kind: "endpoint.waiting", org_id: "org_1", endpoint_id: "ep_1" });
+  });
+
+  it("a waiter is sent with what is left until it is due, or the pace's delay, within 15 min", () => {
+    const now = new Date("2026-01-01T00:20:00.000Z");
+    expect(waiterDelaySeconds("2026-01-01T00:20:42.300Z", now, 0)).toBe(43);
+    expect(waiterDelaySeconds("2026-01-01T00:19:00.000Z", now, 0)).toBe(0);
+    expect(waiterDelaySeconds("2026-01-01T00:20:05.000Z", now, 30)).toBe(30);
+    expect(waiterDelaySeconds("2026-01-01T00:20:05.000Z", now, 5_000)).toBe(900);
   });
 });
 
@@ -49,13 +57,13 @@ describe("retries waiting in the table", () => {
         attempts: 3,
       });
     }
-    // The third attempts came when due, within the scheduler's minute, never before.
+    // The third attempts came when due (to the second), though the run came at the minute's start.
     const times = s.sentAt.get(ep.url)!;
     expect(times).toHaveLength(3 * N);
     const second = times[N]!;
     for (const t of times.slice(2 * N)) {
       expect((t - second) / 1000).toBeGreaterThanOrEqual(LONG_WAIT_S);
-      expect((t - second) / 1000).toBeLessThan(LONG_WAIT_S + 61);
+      expect((t - second) / 1000).toBeLessThanOrEqual(LONG_WAIT_S + 1);
     }
   });
 

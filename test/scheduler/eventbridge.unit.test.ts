@@ -83,8 +83,8 @@ describe("EventBridge Scheduler adapter", () => {
     const [call] = scheduler.commandCalls(CreateScheduleCommand);
     const input = call!.args[0].input;
     expect(input).toMatchObject({
-      Name: "wait-ep_1-1772366400000",
-      ScheduleExpression: "at(2026-03-01T12:00:00)",
+      Name: "wait-ep_1-1772366340000",
+      ScheduleExpression: "at(2026-03-01T11:59:00)",
       ActionAfterCompletion: "DELETE",
       Target: { Arn: "arn:aws:lambda:us-east-1:1:function:scheduled" },
     });

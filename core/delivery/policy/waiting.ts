@@ -5,6 +5,7 @@
  * instead of a CreateSchedule per retry. Pure.
  */
 import * as z from "zod";
+import { SQS_MAX_DELAY_SECONDS } from "../../config/index.js";
 import { type ScheduleEntry, scheduleName } from "../../model/index.js";
 
 /** The maintenance event of a waiting run (one of core/delivery/maintenance-event.ts). */
@@ -32,14 +33,30 @@ function runEntry(org: string, endpointId: string, key: string, at: Date): Sched
 }
 
 /**
- * The run that resumes an endpoint's waiters due at `at`: at the next whole minute (EventBridge
- * Scheduler's `at()` precision, so a waiter is resumed at most a minute after it is due, never
- * before), named by the endpoint and that minute, so every waiter of the minute, in any
- * process, asks for the same entry, and a create retried after a timeout is the same one.
+ * The run that resumes an endpoint's waiters due at `at`: at the start of that minute (EventBridge
+ * Scheduler's `at()` has minute precision), named by the endpoint and the minute, so every waiter
+ * of the minute, in any process, asks for the same entry, and a create retried after a timeout
+ * is the same one. The run sends each waiter with the delay left until it is due
+ * (`waiterDelaySeconds`), so the minute costs no lateness and the waiters arrive spread as they
+ * fell due, not all at once.
  */
 export function waitingRun(org: string, endpointId: string, at: Date): ScheduleEntry {
-  const minute = Math.ceil(at.getTime() / MINUTE_MS) * MINUTE_MS;
+  const minute = Math.floor(at.getTime() / MINUTE_MS) * MINUTE_MS;
   return runEntry(org, endpointId, String(minute), new Date(minute));
+}
+
+/** How far ahead a run reads its endpoint's waiters: its minute (and whatever is overdue). */
+export function waitingHorizon(now: Date): Date {
+  return new Date(now.getTime() + MINUTE_MS);
+}
+
+/**
+ * The SQS delay a waiter due at `due` is sent with: what is left until it is due, or the resume
+ * pace's page delay when that is longer (policy/resume-pace.ts), within SQS's 15 min.
+ */
+export function waiterDelaySeconds(due: string, now: Date, pageDelaySeconds: number): number {
+  const left = Math.ceil((Date.parse(due) - now.getTime()) / 1000);
+  return Math.min(SQS_MAX_DELAY_SECONDS, Math.max(0, left, pageDelaySeconds));
 }
 
 /** The run that goes on with what one run left (more due than its pace let it resume), `afterSeconds` from `now`. */
