@@ -30,7 +30,7 @@ import { type DeliveryOutcome, publishDeliveryMetrics } from "./metrics.js";
 import { processInOrder } from "./ordered.js";
 import { withBody } from "./pointer.js";
 import type { DecideContext } from "./policy/decide.js";
-import { deliveredAlready } from "./policy/delivered.js";
+import { deliveredAlready, movedPast } from "./policy/delivered.js";
 import { type Effect, effectOf, type Lane, queueEffect, type Task } from "./policy/effects.js";
 import { decideInLane as decide } from "./policy/ordered.js";
 import { noteAnswer } from "./trial.js";
@@ -191,7 +191,7 @@ function invalidTask(record: SQSRecord, reason: string): Processed {
  * the queue). A first receive: one after those the task carries. A redelivery
  * (ApproximateReceiveCount > 1, which also rises on throttled or crashed invocations) is
  * counted from the delivery's own record, so no retry is burnt without a request; a delivery
- * the record shows succeeded is "done".
+ * the record shows succeeded is "done", as is a waited retry whose attempt a copy made already.
  */
 async function attemptNumber(
   deps: DeliveryContext,
@@ -200,7 +200,12 @@ async function attemptNumber(
 ): Promise<Pick<DecideContext, "attempt" | "notBefore"> | "done"> {
   const received = Number(record.attributes.ApproximateReceiveCount) || 1;
   const notBefore = task.due_at ? new Date(task.due_at) : undefined;
-  if (received <= 1) return { attempt: task.attempt_base + 1, notBefore };
+  if (received <= 1 && !task.due_at) return { attempt: task.attempt_base + 1, notBefore };
+  if (received <= 1) {
+    // A retry that waited may have a second copy (policy/delivered.ts `movedPast`): one read.
+    const current = await deps.deliveryStore.get(task.org_id, task.msg_id, task.endpoint_id);
+    return movedPast(current, task) ? "done" : { attempt: task.attempt_base + 1, notBefore };
+  }
   const current = await deps.deliveryStore.get(task.org_id, task.msg_id, task.endpoint_id);
   if (deliveredAlready(current, task)) return "done";
   const made =

@@ -168,7 +168,16 @@ async function resumePage(
   );
   const sent = new Set(report.sent);
   const out = live.filter((w) => sent.has(taskId(w.ref.msg_id, w.ref.endpoint_id)));
-  await mapLimit(out, 16, (w) => deps.deliveryStore.setRecoverable(org, w.ref, false));
+  // A waiter left in the index (the write refused) may be sent again by a later run: that copy
+  // is acknowledged without a request once this one made its attempt (handler.ts, `movedPast`).
+  await mapLimit(out, 16, (w) =>
+    deps.deliveryStore.setRecoverable(org, w.ref, false).catch((err: unknown) => {
+      logger.warn("resumed waiter left in the waiting index", {
+        msg_id: w.ref.msg_id,
+        error: (err as Error)?.message,
+      });
+    }),
+  );
   return { sent: out.length, stale: refs.length - live.length };
 }
 

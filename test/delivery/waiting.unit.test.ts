@@ -116,6 +116,31 @@ describe("retries waiting in the table", () => {
     expect(s.sentAt.get(ep.url)).toHaveLength(3);
   });
 
+  it("a second copy of a resumed waiter (its run retried after it sent) makes no second request", async () => {
+    // Attempt 3 fails too, and its retry waits 30 s on its message: the copy comes meanwhile.
+    const s = retryStack({ ...NO_BREAKER, RETRY_SCHEDULE: `1,${LONG_WAIT_S},30` }, 3);
+    const sent: string[] = [];
+    const send = s.queue.send.bind(s.queue);
+    s.queue.send = (name, messages, opts) => {
+      for (const m of messages) if (m.body.includes('"due_at"')) sent.push(m.body);
+      return send(name, messages, opts);
+    };
+    const ep = await putEndpointRecord(s.deps, { org_id: "org_copy", url: "https://copy.test/hook" });
+    await s.publish(ep.org_id);
+    await s.runUntil(s.now() + (LONG_WAIT_S + 15) * 1000);
+    expect(sent).toHaveLength(1);
+    expect(s.sentAt.get(ep.url)).toHaveLength(3);
+    await send("delivery", [{ id: "copy", body: sent[0]! }]);
+    await s.runUntil(s.now() + 2 * HOUR_MS);
+
+    const msgId = s.destination.requests[0]!.headers["webhook-id"]!;
+    expect(await s.deps.deliveryStore.get(ep.org_id, msgId, ep.id)).toMatchObject({
+      status: "succeeded",
+      attempts: 4,
+    });
+    expect(s.sentAt.get(ep.url)).toHaveLength(4);
+  });
+
   it("a waiter whose delivery moved on (a resend) is not sent again by its run", async () => {
     const s = retryStack(NO_BREAKER, 2);
     const ep = await putEndpointRecord(s.deps, { org_id: "org_moved", url: "https://moved.test/hook" });
