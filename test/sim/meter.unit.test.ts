@@ -8,8 +8,10 @@
 import { ulid } from "ulid";
 import { describe, expect, it } from "vitest";
 import { keyTime, type ShardPlan, shardOf, shardsAt } from "../../core/store/shard-plan.js";
+import { RAISE_LEAD_MS, raiseShards } from "../../core/store/shard-plans.js";
 import { Meter } from "../../sim/aws/meter.js";
 import { Engine, SIM_EPOCH_MS } from "../../sim/engine.js";
+import { World } from "../../sim/world.js";
 
 /** A hot tenant (k real events per simulated one at `rate`/s) under `plan`, one cool one at k = 1. */
 function meterFor(plan: ShardPlan, k = 200, rate = 5000) {
@@ -80,5 +82,14 @@ describe("sim meter: a cohort's writes on sharded keys", () => {
     expect(meter.partitionLoad("ORG#org_hot")).toBe(200);
     meter.write("IDEM#org_hot#p1", 1);
     expect(meter.partitionLoad("IDEM#org_hot#p1")).toBe(1);
+  });
+
+  it("the world counts the organization's plan as the production code stored it", async () => {
+    const world = new World({ seed: 1 });
+    const since = world.engine.nowMs() + RAISE_LEAD_MS;
+    await world.engine.settle(raiseShards(world.admin.db, "org_hot", 64, since));
+    expect(world.meter.weights.shardsOf("org_hot", idAt(since - 1))).toBe(16);
+    expect(world.meter.weights.shardsOf("org_hot", `${idAt(since)}#att`)).toBe(64);
+    expect(world.meter.weights.shardsOf("org_cool", idAt(since))).toBe(16);
   });
 });
