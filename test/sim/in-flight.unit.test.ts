@@ -5,23 +5,10 @@
  * over the interval; the instantaneous sum stays as an upper bound.
  */
 import { describe, expect, it } from "vitest";
-import { Meter } from "../../sim/aws/meter.js";
-import { SimQueue, SQS_IN_FLIGHT_CAP } from "../../sim/aws/sqs.js";
-import { Engine } from "../../sim/engine.js";
+import { SQS_IN_FLIGHT_CAP } from "../../sim/aws/sqs.js";
+import { simQueue as queueWith } from "../support/sim-queue.js";
 
 const INTERVAL_MS = 200_000;
-
-function queueWith(intervalMs: number) {
-  const engine = new Engine(1);
-  const meter = new Meter(engine, {
-    ofOrg: () => 1,
-    rateOf: () => 1,
-    shardsOf: () => 16,
-    intervalMs: () => intervalMs,
-  });
-  const settings = { visibilityTimeoutSeconds: 60, retentionSeconds: 86_400, maxReceiveCount: 5 };
-  return { engine, meter, queue: new SimQueue("q", settings, engine, meter) };
-}
 
 describe("sim SQS in flight under cohorts", () => {
   it("a cohort of 1,000,000 in flight 5 s of a 200 s interval counts 25,000, and the cap stays open", async () => {

@@ -13,6 +13,7 @@ import { Account, EventSourceMapping } from "../../sim/aws/lambda.js";
 import { Meter } from "../../sim/aws/meter.js";
 import { SimQueue } from "../../sim/aws/sqs.js";
 import { Engine } from "../../sim/engine.js";
+import { simQueue } from "../support/sim-queue.js";
 
 const HANDLER_MS = 100;
 /** The model's fixed cost of an invocation (sim/aws/lambda.ts INVOKE_OVERHEAD_MS). */
@@ -50,37 +51,9 @@ describe("sim Lambda event source mapping", () => {
   });
 
   it("a cohort larger than the free units is done at one real invocation's end, not received again", async () => {
-    const engine = new Engine(1);
-    const meter = new Meter(engine, { ofOrg: () => 1, rateOf: () => 1, shardsOf: () => 16 });
-    const settings = { visibilityTimeoutSeconds: 60, retentionSeconds: 86_400, maxReceiveCount: 5 };
-    const queue = new SimQueue("q", settings, engine, meter);
     // 1,000,000 real messages: 100,000 invocations' work on 10 units, 10,000 × 115 ms = 1,150 s,
     // far past the 60 s visibility timeout.
-    queue.put({ id: "big", body: "{}", k: 1_000_000, sentAt: 0 }, 0);
-    queue.put({ id: "next", body: "{}", k: 10, sentAt: 0 }, 1_000);
-    const calls: { id: string; at: number }[] = [];
-    const mappingSettings = {
-      batchSize: 10,
-      batchWindowSeconds: 0,
-      maxConcurrency: 10,
-      warm: true,
-      timeoutSeconds: 900,
-      memoryMb: 1024,
-    };
-    new EventSourceMapping(
-      "fn",
-      engine,
-      meter,
-      new Account(),
-      queue,
-      mappingSettings,
-      () => async (event) => {
-        for (const r of event.Records) calls.push({ id: r.messageId, at: engine.t });
-        await engine.sleep(HANDLER_MS);
-        return { batchItemFailures: [] };
-      },
-    );
-
+    const { engine, meter, queue, calls } = bigCohortThenOne(0);
     await engine.run(500);
     // Deleted when the real invocation ended: never back after its visibility timeout.
     expect(queue.stored).toBe(10);
@@ -94,41 +67,8 @@ describe("sim Lambda event source mapping", () => {
   });
 
   it("the rest of a cohort's work is spread over the cohort interval: a message behind it is not held up", async () => {
-    const engine = new Engine(1);
     // Cohorts 2,000 s apart: the cohort's 100,000 invocations × 115 ms take 5.75 units for that long.
-    const meter = new Meter(engine, {
-      ofOrg: () => 1,
-      rateOf: () => 1,
-      shardsOf: () => 16,
-      intervalMs: () => 2_000_000,
-    });
-    const settings = { visibilityTimeoutSeconds: 60, retentionSeconds: 86_400, maxReceiveCount: 5 };
-    const queue = new SimQueue("q", settings, engine, meter);
-    queue.put({ id: "big", body: "{}", k: 1_000_000, sentAt: 0 }, 0);
-    queue.put({ id: "next", body: "{}", k: 10, sentAt: 0 }, 1_000);
-    const calls: { id: string; at: number }[] = [];
-    const mappingSettings = {
-      batchSize: 10,
-      batchWindowSeconds: 0,
-      maxConcurrency: 10,
-      warm: true,
-      timeoutSeconds: 900,
-      memoryMb: 1024,
-    };
-    new EventSourceMapping(
-      "fn",
-      engine,
-      meter,
-      new Account(),
-      queue,
-      mappingSettings,
-      () => async (event) => {
-        for (const r of event.Records) calls.push({ id: r.messageId, at: engine.t });
-        await engine.sleep(HANDLER_MS);
-        return { batchItemFailures: [] };
-      },
-    );
-
+    const { engine, meter, calls } = bigCohortThenOne(2_000_000);
     await engine.run(3_000_000);
     // Each invocation starts after the model's fixed overhead.
     expect(calls).toEqual([
@@ -139,3 +79,28 @@ describe("sim Lambda event source mapping", () => {
     expect(meter.get("lambda_gb_seconds")).toBeCloseTo((100_001 * (HANDLER_MS + OVERHEAD_MS)) / 1000, 6);
   });
 });
+
+/**
+ * A cohort of 1,000,000 at 0 and a message of 10 at 1 s on a warm mapping of 10 units, cohorts
+ * `intervalMs` apart (0: no interval); `calls` records when the handler saw each record.
+ */
+function bigCohortThenOne(intervalMs: number) {
+  const { engine, meter, queue } = simQueue(intervalMs);
+  queue.put({ id: "big", body: "{}", k: 1_000_000, sentAt: 0 }, 0);
+  queue.put({ id: "next", body: "{}", k: 10, sentAt: 0 }, 1_000);
+  const calls: { id: string; at: number }[] = [];
+  const mapping = {
+    batchSize: 10,
+    batchWindowSeconds: 0,
+    maxConcurrency: 10,
+    warm: true,
+    timeoutSeconds: 900,
+    memoryMb: 1024,
+  };
+  new EventSourceMapping("fn", engine, meter, new Account(), queue, mapping, () => async (event) => {
+    for (const r of event.Records) calls.push({ id: r.messageId, at: engine.t });
+    await engine.sleep(HANDLER_MS);
+    return { batchItemFailures: [] };
+  });
+  return { engine, meter, queue, calls };
+}
