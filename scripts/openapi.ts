@@ -1,6 +1,7 @@
 /**
  * Writes the API's OpenAPI document, the TypeScript types generated from it (openapi-typescript,
- * default options) and the CLI's destination flags (openapi-destinations.ts) into
+ * default options) and the CLI's destination and endpoint-setting flags (openapi-destinations.ts,
+ * openapi-endpoint-settings.ts) into
  * packages/client/generated/, for `npm run check` (Redocly lint, then a
  * type check of the client against the types) and for the client package. Nothing is contacted:
  * the app is built on placeholder configuration and asked for /openapi.json.
@@ -11,7 +12,9 @@ import openapiTS, { astToString } from "openapi-typescript";
 import { createApp } from "../core/api/app.js";
 import { createDeps } from "../core/compose.js";
 import { loadConfig } from "../core/config/runtime.js";
+import { ENDPOINT_SETTING_NAMES } from "../core/model/endpoint-settings.js";
 import { destinationFlags, destinationFlagsModule } from "./openapi-destinations.js";
+import { endpointSettingFlags, endpointSettingFlagsModule } from "./openapi-endpoint-settings.js";
 
 /** The document as `npm start` serves it (its `servers` entry is the local API). */
 export async function openApiDocument(): Promise<Record<string, unknown>> {
@@ -44,5 +47,8 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   );
   // The CLI's destination flags (packages/client/src/cli/destination.ts).
   writeFileSync(`${dir}destinations.ts`, destinationFlagsModule(destinationFlags(doc)));
-  console.log(`wrote ${dir}openapi.json, openapi.d.ts and destinations.ts`);
+  // The CLI's endpoint-setting flags (packages/client/src/cli/settings.ts).
+  const settings = endpointSettingFlags(doc, ENDPOINT_SETTING_NAMES);
+  writeFileSync(`${dir}endpoint-settings.ts`, endpointSettingFlagsModule(settings));
+  console.log(`wrote ${dir}openapi.json, openapi.d.ts, destinations.ts and endpoint-settings.ts`);
 }

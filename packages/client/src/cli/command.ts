@@ -1,4 +1,5 @@
 /** What every CLI command is: a usage line, its own flags, and a run function. */
+import { closeSync, openSync, readSync } from "node:fs";
 import type { HookrelayClient } from "../client.js";
 import type { Output } from "./output.js";
 
@@ -13,6 +14,8 @@ export interface Context {
 
 export interface Command {
   usage: string;
+  /** More lines `--help` prints after the usage line (each flag's meaning and bounds). */
+  help?: readonly string[];
   options?: Record<string, { type: "string" | "boolean"; multiple?: boolean; short?: string }>;
   run(ctx: Context): Promise<void>;
 }
@@ -53,15 +56,56 @@ export function intFlag(ctx: Context, name: string): number | undefined {
 /** A JSON object flag (`--data '{"a":1}'`). */
 export function jsonFlag(ctx: Context, name: string): Record<string, unknown> | undefined {
   const v = flag(ctx, name);
-  if (v === undefined) return undefined;
+  return v === undefined ? undefined : jsonObject(name, v);
+}
+
+/** `text` as a JSON object, or a usage error saying why not (`source`: the file it came from). */
+function jsonObject(name: string, text: string, source?: string): Record<string, unknown> {
+  let why: string;
   try {
-    const parsed: unknown = JSON.parse(v);
+    const parsed: unknown = JSON.parse(text);
     if (parsed && typeof parsed === "object" && !Array.isArray(parsed))
       return parsed as Record<string, unknown>;
-  } catch {
-    // reported below
+    why = `got ${Array.isArray(parsed) ? "an array" : JSON.stringify(parsed)}`;
+  } catch (err) {
+    why = (err as Error).message;
   }
-  throw new UsageError(`--${name} must be a JSON object`);
+  throw new UsageError(`--${name} must be a JSON object${source ? ` (${source})` : ""}: ${why}`);
+}
+
+/**
+ * The most a flag's `@file` is read: far above any body field's own bound (a filter is at most
+ * 8 KB of JSON, which the API checks), and so a wrong path (a log, /dev/zero) is refused before
+ * it fills the memory.
+ */
+export const MAX_FLAG_FILE_BYTES = 1024 * 1024;
+
+/** A JSON object flag given as text or as `@file` (a JSON text never starts with `@`). */
+export function jsonFileFlag(ctx: Context, name: string): Record<string, unknown> | undefined {
+  const v = flag(ctx, name);
+  if (v === undefined) return undefined;
+  if (!v.startsWith("@")) return jsonObject(name, v);
+  const path = v.slice(1);
+  const buf = Buffer.alloc(MAX_FLAG_FILE_BYTES + 1);
+  let length = 0;
+  try {
+    const fd = openSync(path, "r");
+    try {
+      let n: number;
+      do {
+        n = readSync(fd, buf, length, buf.length - length, null);
+        length += n;
+      } while (n > 0 && length < buf.length);
+    } finally {
+      closeSync(fd);
+    }
+  } catch (err) {
+    const why = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+    throw new UsageError(`--${name}: cannot read ${path} (${why})`);
+  }
+  if (length > MAX_FLAG_FILE_BYTES)
+    throw new UsageError(`--${name}: ${path} is over ${MAX_FLAG_FILE_BYTES} bytes`);
+  return jsonObject(name, buf.toString("utf8", 0, length), path);
 }
 
 /** The flags of every list command, and the query they make. */

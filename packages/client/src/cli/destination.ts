@@ -1,10 +1,10 @@
 /**
- * The endpoint flags of where it delivers (docs/destinations.md) and how it orders
- * (docs/delivery.md, "Ordered delivery"), and what `endpoints create` prints of an AWS
- * endpoint: its external id and the two policies its role needs, as the view gives them.
+ * The endpoint flags of where it delivers (docs/destinations.md), and what `endpoints create`
+ * prints of an AWS endpoint: its external id and the two policies its role needs, as the view
+ * gives them. (How it orders is a setting: settings.ts.)
  */
 import { DESTINATION_FIELDS, ENDPOINT_TYPES } from "../../generated/destinations.js";
-import { type Context, choiceFlag, flag, UsageError } from "./command.js";
+import { type Context, choiceFlag, flag } from "./command.js";
 import { safe } from "./output.js";
 
 export { ENDPOINT_TYPES };
@@ -29,8 +29,6 @@ const flagText = (f: { name: string; required: boolean }) => {
 export const destinationOptions = {
   type: { type: "string" },
   ...Object.fromEntries(Object.keys(AWS_FIELDS).map((name) => [name, { type: "string" } as const])),
-  ordering: { type: "string" },
-  "ordering-key": { type: "string" },
 } as const;
 
 export const destinationUsage = [
@@ -44,7 +42,6 @@ export const destinationUsage = [
     )
     .join(" | ")}]`,
   ...[...common].map((name) => `[${flagText({ name, required: true })}]`),
-  "[--ordering none|strict] [--ordering-key PATH]",
 ].join(" ");
 
 /** The body fields these flags give; omitted flags are omitted. */
@@ -56,12 +53,6 @@ export function destinationBody(ctx: Context) {
     const v = flag(ctx, name);
     if (v !== undefined) out[field] = v;
   }
-  const ordering = choiceFlag(ctx, "ordering", ["none", "strict"] as const);
-  const key = flag(ctx, "ordering-key");
-  if (key !== undefined && ordering === "none")
-    throw new UsageError("--ordering-key needs --ordering strict");
-  if (ordering !== undefined) out.ordering = ordering;
-  if (key !== undefined) out.ordering_key = key;
   return out;
 }
 

@@ -1,16 +1,6 @@
 /** hookrelay endpoints list|get|create|update|delete */
 import { unwrap } from "../client.js";
-import {
-  arg,
-  type Command,
-  type Context,
-  choiceFlag,
-  flag,
-  intFlag,
-  pageOptions,
-  pageQuery,
-  UsageError,
-} from "./command.js";
+import { arg, type Command, type Context, flag, pageOptions, pageQuery, UsageError } from "./command.js";
 import {
   destinationBody,
   destinationOptions,
@@ -19,45 +9,23 @@ import {
   withoutPolicies,
 } from "./destination.js";
 import { details, pageTable } from "./output.js";
+import { settingOptions, settingsBody, settingsHelp, settingsUsage } from "./settings.js";
 
 // An AWS endpoint's url is its target (the queue URL, the ARN, s3://bucket/prefix).
 const columns = ["id", "status", "url", "type", "event_types", "label", "consecutive_failures"];
 
-const settings = {
-  url: { type: "string" },
-  label: { type: "string" },
-  description: { type: "string" },
-  "event-type": { type: "string", multiple: true },
-  "agent-id": { type: "string" },
-  "max-retries": { type: "string" },
-  "timeout-ms": { type: "string" },
-  header: { type: "string", multiple: true },
-  status: { type: "string" },
-  ...destinationOptions,
-  "send-traceparent": { type: "string" },
-} as const;
+const options = { url: { type: "string" }, ...settingOptions, ...destinationOptions } as const;
+// A setting whose flag a destination flag already has would be shadowed without a word.
+const twice = Object.keys(settingOptions).filter((name) => name === "url" || name in destinationOptions);
+if (twice.length > 0) throw new Error(`endpoint flags named twice: ${twice.join(", ")}`);
 
 /** The body fields the flags give; omitted flags are omitted (on update: kept as they are). */
 function body(ctx: Context) {
-  const headers = (ctx.flags.header as string[] | undefined)?.map((h) => {
-    const at = h.indexOf(":");
-    if (at < 1) throw new UsageError(`--header must be name:value, got ${h}`);
-    return [h.slice(0, at).trim(), h.slice(at + 1).trim()] as const;
-  });
-  const status = choiceFlag(ctx, "status", ["active", "disabled", "paused"]);
-  const traceparent = choiceFlag(ctx, "send-traceparent", ["true", "false"]);
-  return {
-    ...(flag(ctx, "label") !== undefined && { label: flag(ctx, "label") }),
-    ...(flag(ctx, "description") !== undefined && { description: flag(ctx, "description") }),
-    ...(ctx.flags["event-type"] !== undefined && { event_types: ctx.flags["event-type"] as string[] }),
-    ...(flag(ctx, "agent-id") !== undefined && { agent_id: flag(ctx, "agent-id") }),
-    ...(intFlag(ctx, "max-retries") !== undefined && { max_retries: intFlag(ctx, "max-retries") }),
-    ...(intFlag(ctx, "timeout-ms") !== undefined && { timeout_ms: intFlag(ctx, "timeout-ms") }),
-    ...(headers && { headers: Object.fromEntries(headers) }),
-    ...(status !== undefined && { status }),
-    ...destinationBody(ctx),
-    ...(traceparent !== undefined && { send_traceparent: traceparent === "true" }),
-  };
+  const fields = { ...settingsBody(ctx), ...destinationBody(ctx) };
+  // The one rule between two flags the CLI checks itself; the API checks every other.
+  if (typeof fields.ordering_key === "string" && fields.ordering === "none")
+    throw new UsageError("--ordering-key needs --ordering strict");
+  return fields;
 }
 
 export const endpointsCommands: Record<string, Command> = {
@@ -80,8 +48,9 @@ export const endpointsCommands: Record<string, Command> = {
     },
   },
   "endpoints create": {
-    usage: `--url URL | --type aws_… <its target> --role-arn A  [--event-type T]… [--label L] [--description D] [--agent-id A] [--max-retries N] [--timeout-ms N] [--header name:value]… [--status active|disabled|paused] [--send-traceparent true|false] ${destinationUsage}`,
-    options: settings,
+    usage: `--url URL | --type aws_… <its target> --role-arn A  ${settingsUsage} ${destinationUsage}`,
+    help: settingsHelp,
+    options,
     async run(ctx) {
       const url = flag(ctx, "url");
       const fields = body(ctx);
@@ -99,7 +68,8 @@ export const endpointsCommands: Record<string, Command> = {
   },
   "endpoints update": {
     usage: "<endpoint_id> [--url URL] [--status active|disabled|paused] [… the flags of create]",
-    options: settings,
+    help: settingsHelp,
+    options,
     async run(ctx) {
       const id = arg(ctx, 0, "endpoint id");
       const url = flag(ctx, "url");

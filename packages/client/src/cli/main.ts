@@ -93,7 +93,8 @@ export async function main(argv: string[]): Promise<number> {
   }
   const values = parsed.values as Record<string, string | boolean | string[] | undefined>;
   if (values.help) {
-    process.stdout.write(`usage: hookrelay ${found.name} ${command.usage}\n`);
+    const help = command.help ? `\n${command.help.join("\n")}\n` : "";
+    process.stdout.write(`usage: hookrelay ${found.name} ${command.usage}\n${help}`);
     return 0;
   }
   const out = output(Boolean(values.json));
