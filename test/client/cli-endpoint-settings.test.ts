@@ -5,34 +5,22 @@
  * `filter` from text or `@file`), `--no-<flag>` for null, and what is refused before anything
  * is sent (exit code 2) or by the API (exit code 1).
  */
-import { execFile } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { bootstrapOrg } from "../../core/orgs/bootstrap.js";
 import type { LocalStack } from "../../local/stack.js";
-import { startTestLocalStack } from "../support/local-stack.js";
+import { runCli, startCliStack } from "../support/cli.js";
 import { type Receiver, startReceiver } from "../support/receiver.js";
 
-const bin = fileURLToPath(new URL("../../node_modules/.bin/hookrelay", import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), "hookrelay-cli-settings-"));
 let stack: LocalStack;
 let receiver: Receiver;
 let env: Record<string, string>;
 
 beforeAll(async () => {
-  stack = await startTestLocalStack({});
+  ({ stack, env } = await startCliStack("cliset"));
   receiver = await startReceiver({ fallback: { status: 204 } });
-  const apiKey = `sk_test_${randomBytes(24).toString("base64url")}`;
-  await bootstrapOrg(stack.deps, {
-    orgId: `org_cliset${randomBytes(4).toString("hex")}`,
-    name: "cli",
-    apiKey,
-  });
-  env = { HOOKRELAY_URL: stack.url, HOOKRELAY_API_KEY: apiKey };
 });
 
 afterAll(async () => {
@@ -41,13 +29,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function hookrelay(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [bin, ...args], { env: { ...process.env, ...env } }, (err, stdout, stderr) => {
-      resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
+const hookrelay = (args: string[]) => runCli(args, env);
 
 /** The endpoint as the API shows it now. */
 const view = async (id: string) => JSON.parse((await hookrelay(["endpoints", "get", id, "--json"])).stdout);

@@ -2,31 +2,19 @@
  * `hookrelay event-types` lifecycle and contract commands as a user runs them (fresh processes
  * against the local stack): create, deprecate, export to a file, import it back, archive, get.
  */
-import { execFile } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { bootstrapOrg } from "../../core/orgs/bootstrap.js";
 import type { LocalStack } from "../../local/stack.js";
-import { startTestLocalStack } from "../support/local-stack.js";
+import { runCli, startCliStack } from "../support/cli.js";
 
-const bin = fileURLToPath(new URL("../../node_modules/.bin/hookrelay", import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), "hookrelay-cli-catalog-"));
 let stack: LocalStack;
 let env: Record<string, string>;
 
 beforeAll(async () => {
-  stack = await startTestLocalStack({});
-  const apiKey = `sk_test_${randomBytes(24).toString("base64url")}`;
-  await bootstrapOrg(stack.deps, {
-    orgId: `org_clicat${randomBytes(4).toString("hex")}`,
-    name: "cli",
-    apiKey,
-  });
-  env = { HOOKRELAY_URL: stack.url, HOOKRELAY_API_KEY: apiKey };
+  ({ stack, env } = await startCliStack("clicat"));
 });
 
 afterAll(async () => {
@@ -34,13 +22,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function hookrelay(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [bin, ...args], { env: { ...process.env, ...env } }, (err, stdout, stderr) => {
-      resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
+const hookrelay = (args: string[]) => runCli(args, env);
 
 describe("hookrelay event-types", { timeout: 240_000 }, () => {
   it("deprecates, exports the catalog to a file, imports it back, archives", async () => {
