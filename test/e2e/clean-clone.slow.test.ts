@@ -61,9 +61,11 @@ describe("a clean clone after `npm install`", { timeout: 240_000 }, () => {
     expect(npm.code, npm.out).toBe(0);
 
     // What test/client/package.slow.test.ts, the client's types and the CLI need (the CLI reads
-    // tables `npm run generate` derives from the document, e.g. destinations.ts).
+    // tables `npm run generate` derives from the document: destinations.ts, endpoint-settings.ts).
     const generated = readdirSync(join(clone, "packages", "client", "generated"));
-    expect(generated).toEqual(expect.arrayContaining(["destinations.ts", "openapi.d.ts", "openapi.json"]));
+    expect(generated).toEqual(
+      expect.arrayContaining(["destinations.ts", "endpoint-settings.ts", "openapi.d.ts", "openapi.json"]),
+    );
 
     // Plain Node, no TypeScript loader, no source condition: the package's entry points resolve.
     const imports = await run(
@@ -82,5 +84,9 @@ describe("a clean clone after `npm install`", { timeout: 240_000 }, () => {
     const help = await run("npx", ["--offline", "hookrelay", "--help"], clone);
     expect(help.code, help.out).toBe(0);
     expect(help.out).toMatch(/^usage: hookrelay <command>/);
+    // The endpoint-setting flags come from the generated table (packages/client/src/cli/settings.ts).
+    const create = await run("npx", ["--offline", "hookrelay", "endpoints", "create", "--help"], clone);
+    expect(create.code, create.out).toBe(0);
+    expect(create.out).toContain("--rate-limit N  (1–500; --no-rate-limit sends null)");
   });
 });
