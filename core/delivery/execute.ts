@@ -284,6 +284,6 @@ async function scheduleRetry(
   action: Extract<QueueEffect, { kind: "schedule" }>,
 ): Promise<boolean> {
   if (await scheduleWaiting(deps, action.task, action.at)) return true;
-  await unindexWaiter(deps, action.task);
+  await unindexWaiter(deps, action.task, action.at);
   return false;
 }

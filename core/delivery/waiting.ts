@@ -84,10 +84,12 @@ async function askFor(deps: DeliveryContext, task: Task, run: ScheduleEntry): Pr
  * Takes a just-written waiter out of the waiting index (its run could not be scheduled, so it
  * waits on the queue): no run may send it a second time. Never throws; left in, a run could.
  */
-export async function unindexWaiter(deps: Uses<"deliveryStore">, task: Task): Promise<void> {
+export async function unindexWaiter(deps: Uses<"deliveryStore">, task: Task, at: Date): Promise<void> {
   try {
     const ref = await deps.deliveryStore.recoverableRef(task.org_id, task.msg_id, task.endpoint_id);
-    if (ref) await deps.deliveryStore.setRecoverable(task.org_id, ref, false);
+    // Only the waiter itself: its record may not be written yet (kept on the queue, log-writes.ts),
+    // and the latest item then is another one, whose own index stays.
+    if (ref?.at === at.toISOString()) await deps.deliveryStore.setRecoverable(task.org_id, ref, false);
   } catch (err) {
     logger.warn("waiter left in the waiting index", { msg_id: task.msg_id, error: (err as Error)?.message });
   }

@@ -141,6 +141,25 @@ describe("retries waiting in the table", () => {
     expect(s.sentAt.get(ep.url)).toHaveLength(4);
   });
 
+  it("a waiter whose run was refused leaves the index, and waits on the queue instead", async () => {
+    const s = retryStack(NO_BREAKER, 2);
+    s.schedulerRefuses(true);
+    const ep = await putEndpointRecord(s.deps, { org_id: "org_refused", url: "https://refused.test/hook" });
+    await s.publish(ep.org_id);
+    await s.runUntil(s.now() + 60_000);
+    const msgId = s.destination.requests[0]!.headers["webhook-id"]!;
+    expect(await s.deps.deliveryStore.get(ep.org_id, msgId, ep.id)).toMatchObject({ attempts: 2 });
+    const ahead = new Date(s.now() + 2 * HOUR_MS).toISOString();
+    expect(
+      (await s.deps.deliveryStore.waitingDue(ep.org_id, ep.id, { until: ahead, max: 10 })).deliveries,
+    ).toEqual([]);
+    await s.runUntil(s.now() + 2 * HOUR_MS);
+    expect(await s.deps.deliveryStore.get(ep.org_id, msgId, ep.id)).toMatchObject({
+      status: "succeeded",
+      attempts: 3,
+    });
+  });
+
   it("a waiter whose delivery moved on (a resend) is not sent again by its run", async () => {
     const s = retryStack(NO_BREAKER, 2);
     const ep = await putEndpointRecord(s.deps, { org_id: "org_moved", url: "https://moved.test/hook" });
