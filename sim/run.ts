@@ -158,7 +158,9 @@ function observe(world: World, seeded: Seeded, spec: RunSpec, t0: number, faulty
     );
     const perHour = (map: Map<number, number>) => ({ first: map.get(0) ?? 0, last: map.get(hours - 1) ?? 0 });
     const inFlight: Record<string, number> = {};
-    for (const url of world.sqs.queues.keys()) inFlight[url] = m.maxima.get(`in_flight:${url}`) ?? 0;
+    // Averaged over the cohort interval (sim/aws/in-flight.ts): whole messages, as tabled.
+    for (const url of world.sqs.queues.keys())
+      inFlight[url] = Math.round(m.maxima.get(`in_flight:${url}`) ?? 0);
     const dlq = world.sqs.queues.get(QUEUE.deliveryDlq)!.stored;
     return {
       simulated_seconds: Math.round((world.engine.t - t0) / 1000),
