@@ -8,7 +8,8 @@ import { describe, expect, it } from "vitest";
 import { simulate } from "./cli.js";
 
 /**
- * The figures a cohort must not move: delays, deliveries per event. Per-hour totals
+ * The figures a cohort must not move: delays, deliveries per event, losses and duplicates
+ * (a model artefact of large cohorts once sent 42 M duplicates: sim/aws/lambda.ts). Per-hour totals
  * depend on the span; per-second maxima (in flight, partition units) are not compared: work
  * done once per batch or per instance (health writes, cache misses) is weighted as if it were
  * per event, an over-estimate docs/scale.md ("Cohorts") states.
@@ -22,6 +23,8 @@ function figures(r: Record<string, unknown>): Record<string, number> {
     baseline_p50: p("baseline_healthy").p50_ms!,
     baseline_p95: p("baseline_healthy").p95_ms!,
     delivered_per_event: (r.deliveries as number) / (r.events as number),
+    lost: r.lost as number,
+    duplicates: r.duplicates as number,
   };
 }
 
