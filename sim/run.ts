@@ -116,16 +116,30 @@ export async function runOnce(spec: RunSpec, seed_: number, faulty: boolean): Pr
   }
 }
 
+/** What the receivers and the queues saw in a run, as observe() counts it. */
+interface Seen {
+  delays: Delays;
+  order?: OrderCheck;
+  deliveries: number;
+  duplicates: number;
+  /** Requests to, and tasks re-sent for, the faulty tenants' endpoints, per hour of the fault. */
+  badReq: Map<number, number>;
+  badResend: Map<number, number>;
+}
+
 function observe(world: World, seeded: Seeded, spec: RunSpec, t0: number, faulty: boolean) {
-  const delays = new Delays();
-  const order = spec.groups.some((g) => g.orderedKeys) ? new OrderCheck(spec.heldKey) : undefined;
-  const seen = new Set<string>();
-  let deliveries = 0;
-  let duplicates = 0;
+  const seen: Seen = {
+    delays: new Delays(),
+    order: spec.groups.some((g) => g.orderedKeys) ? new OrderCheck(spec.heldKey) : undefined,
+    deliveries: 0,
+    duplicates: 0,
+    badReq: new Map(),
+    badResend: new Map(),
+  };
+  const { delays, order, badReq, badResend } = seen;
+  const delivered = new Set<string>();
   const faultFrom = t0 + (spec.faultFrom ?? 0) * 1000;
   const faultTo = t0 + (spec.faultTo ?? spec.seconds) * 1000;
-  const badReq = new Map<number, number>();
-  const badResend = new Map<number, number>();
   const hourOf = (t: number) => Math.floor((t - faultFrom) / 3_600_000);
   const inFault = (t: number) => faulty && t >= faultFrom && t < faultTo;
   const bad = (org: string) => seeded.faultyOrgs.has(org);
@@ -139,9 +153,9 @@ function observe(world: World, seeded: Seeded, spec: RunSpec, t0: number, faulty
     if (r.status < 200 || r.status >= 300) return;
     if (order && r.key !== undefined) order.add({ ...r, key: r.key }, t);
     const key = `${r.msgId}|${r.endpoint}`;
-    if (seen.has(key)) duplicates += k;
-    else seen.add(key);
-    deliveries += k;
+    if (delivered.has(key)) seen.duplicates += k;
+    else delivered.add(key);
+    seen.deliveries += k;
     if (!bad(r.org) && r.publishedAt >= t0 + (spec.warmupSeconds ?? 0) * 1000)
       delays.add(t - r.publishedAt, k, Math.floor((t - t0) / 3_600_000));
   };
@@ -150,46 +164,54 @@ function observe(world: World, seeded: Seeded, spec: RunSpec, t0: number, faulty
     const h = hourOf(world.engine.t);
     badResend.set(h, (badResend.get(h) ?? 0) + k);
   };
-  return (events: number): RunFigures => {
-    const m = world.meter;
-    const hours = Math.max(
-      1,
-      Math.ceil((Math.min(faultTo, t0 + spec.seconds * 1000) - faultFrom) / 3_600_000),
-    );
-    const perHour = (map: Map<number, number>) => ({ first: map.get(0) ?? 0, last: map.get(hours - 1) ?? 0 });
-    const inFlight: Record<string, number> = {};
-    // Averaged over the cohort interval (sim/aws/in-flight.ts): whole messages, as tabled.
-    for (const url of world.sqs.queues.keys())
-      inFlight[url] = Math.round(m.maxima.get(`in_flight:${url}`) ?? 0);
-    const dlq = world.sqs.queues.get(QUEUE.deliveryDlq)!.stored;
-    return {
-      simulated_seconds: Math.round((world.engine.t - t0) / 1000),
-      events,
-      deliveries,
-      lost: m.get("lost_to_retention") + m.get("async_invocations_dropped"),
-      duplicates,
-      healthy: delays.percentiles(),
-      healthy_deliveries: delays.count,
-      healthy_by_hour: delays.hours().map((hour) => ({ hour, ...delays.percentiles(hour) })),
-      max_in_flight: inFlight,
-      max_partition_wcu_per_s: Math.round(m.maxPartitionWcu.value),
-      max_partition_wcu_key: m.maxPartitionWcu.key,
-      max_partition_rcu_per_s: Math.round(m.maxPartitionRcu.value),
-      max_seconds_over_partition_limit: m.maxSecondsOverLimit.value,
-      throttled_writes_dropped: Math.round(m.get("throttled_writes_dropped")),
-      // What the service asked for (the quota refuses what is over 5,000/s).
-      max_create_schedule_per_s: m.maxima.get("create_schedule_asked_per_s") ?? 0,
-      pending_schedules_max: m.maxima.get("pending_schedules") ?? 0,
-      bad_endpoint_requests_per_hour: perHour(badReq),
-      bad_endpoint_resends_per_hour: perHour(badResend),
-      lost_to_retention: m.get("lost_to_retention"),
-      cost_per_million_usd: costPerMillion(m.counters, events),
-      dead_lettered: dlq,
-      counters: Object.fromEntries([...m.counters].map(([k, v]) => [k, Math.round(v)])),
-      maxima: Object.fromEntries([...m.maxima].map(([k, v]) => [k, Math.round(v)])),
-      steps: world.engine.steps,
-      ...(order ? { ordered: order.figures() } : {}),
-    };
+  return (events: number) => figuresOf(world, spec, t0, [faultFrom, faultTo], seen, events);
+}
+
+/** The run's figures, read off the models and what observe() saw, once the clock has run. */
+function figuresOf(
+  world: World,
+  spec: RunSpec,
+  t0: number,
+  [faultFrom, faultTo]: [number, number],
+  seen: Seen,
+  events: number,
+): RunFigures {
+  const m = world.meter;
+  const { delays, order } = seen;
+  const hours = Math.max(1, Math.ceil((Math.min(faultTo, t0 + spec.seconds * 1000) - faultFrom) / 3_600_000));
+  const perHour = (map: Map<number, number>) => ({ first: map.get(0) ?? 0, last: map.get(hours - 1) ?? 0 });
+  const inFlight: Record<string, number> = {};
+  // Averaged over the cohort interval (sim/aws/in-flight.ts): whole messages, as tabled.
+  for (const url of world.sqs.queues.keys())
+    inFlight[url] = Math.round(m.maxima.get(`in_flight:${url}`) ?? 0);
+  const dlq = world.sqs.queues.get(QUEUE.deliveryDlq)!.stored;
+  return {
+    simulated_seconds: Math.round((world.engine.t - t0) / 1000),
+    events,
+    deliveries: seen.deliveries,
+    lost: m.get("lost_to_retention") + m.get("async_invocations_dropped"),
+    duplicates: seen.duplicates,
+    healthy: delays.percentiles(),
+    healthy_deliveries: delays.count,
+    healthy_by_hour: delays.hours().map((hour) => ({ hour, ...delays.percentiles(hour) })),
+    max_in_flight: inFlight,
+    max_partition_wcu_per_s: Math.round(m.maxPartitionWcu.value),
+    max_partition_wcu_key: m.maxPartitionWcu.key,
+    max_partition_rcu_per_s: Math.round(m.maxPartitionRcu.value),
+    max_seconds_over_partition_limit: m.maxSecondsOverLimit.value,
+    throttled_writes_dropped: Math.round(m.get("throttled_writes_dropped")),
+    // What the service asked for (the quota refuses what is over 5,000/s).
+    max_create_schedule_per_s: m.maxima.get("create_schedule_asked_per_s") ?? 0,
+    pending_schedules_max: m.maxima.get("pending_schedules") ?? 0,
+    bad_endpoint_requests_per_hour: perHour(seen.badReq),
+    bad_endpoint_resends_per_hour: perHour(seen.badResend),
+    lost_to_retention: m.get("lost_to_retention"),
+    cost_per_million_usd: costPerMillion(m.counters, events),
+    dead_lettered: dlq,
+    counters: Object.fromEntries([...m.counters].map(([k, v]) => [k, Math.round(v)])),
+    maxima: Object.fromEntries([...m.maxima].map(([k, v]) => [k, Math.round(v)])),
+    steps: world.engine.steps,
+    ...(order ? { ordered: order.figures() } : {}),
   };
 }
 
