@@ -15,6 +15,7 @@
  */
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
+import { ServiceError } from "../core/model/index.js";
 import { createDb } from "../core/store/db.js";
 import { orgStore } from "../core/store/orgs.js";
 import { MAX_SHARDS, type ShardPlan } from "../core/store/shard-plan.js";
@@ -82,6 +83,8 @@ export async function raiseOrgShards(
       plan = await raiseShards(db, org, shards, now + RAISE_LEAD_MS);
     } catch (err) {
       if (err instanceof RangeError) throw new Refused(err.message);
+      // Deleted since it was read above: the store refuses to bring its plan back.
+      if (err instanceof ServiceError && err.status === 404) throw new Refused(`no organization ${org}`);
       throw err;
     }
     if (plan)

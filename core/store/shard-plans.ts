@@ -10,14 +10,17 @@
  * computes the shard that epoch's writers and readers compute. Every time here is the root's
  * clock (`db.now`, core/compose.ts), as everywhere else: virtual in the simulation and in tests.
  */
-import { DeleteCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
+import { DeleteCommand } from "@aws-sdk/lib-dynamodb";
 import { table } from "../config/index.js";
 import { lruPer } from "../lib/index.js";
 import { logger } from "../log/index.js";
-import { conditionHeld, getItem } from "./item.js";
+import { notFound } from "../model/index.js";
+import { getItem } from "./item.js";
 import { keys } from "./keys.js";
+import { orgNotDeleted } from "./org-tombstone.js";
 import { BASE_PLAN, grownPlan, planOf, raisedPlan, type ShardPlan } from "./shard-plan.js";
 import type { Db } from "./table.js";
+import { failedConditions, type TransactItems, transact } from "./transact.js";
 
 /** How long after a raise its epoch starts (and the longest a process trusts a read plan). */
 export const RAISE_LEAD_MS = table.shardRaiseLeadSeconds * 1000;
@@ -62,7 +65,7 @@ export async function storedShardPlan(db: Db, org: string): Promise<ShardPlan> {
  * time to learn of it (the service passes now + RAISE_LEAD_MS); a test or a table with no
  * traffic yet may pass an earlier time. Returns the new plan, or undefined when another raise
  * was stored meanwhile (the caller reads again). Throws RangeError for a count or time the
- * plan refuses (raisedPlan).
+ * plan refuses (raisedPlan), and 404 `organization` when the organization is deleted.
  */
 export async function raiseShards(
   db: Db,
@@ -73,21 +76,39 @@ export async function raiseShards(
   const item = await getItem(db, keys.shardPlan(org));
   const current = item ? planOf(item.epochs) : BASE_PLAN;
   const plan = raisedPlan(current, shards, since);
-  const stored = await conditionHeld(
-    db.doc.send(
-      new PutCommand({
-        TableName: db.table,
-        Item: { ...keys.shardPlan(org), epochs: plan, version: plan.length },
-        // Append-only: the write holds only if the plan is still the one it extends.
-        ConditionExpression: item ? "version = :v" : "attribute_not_exists(pk)",
-        ...(item ? { ExpressionAttributeValues: { ":v": current.length } } : {}),
-      }),
-    ),
-  );
+  const stored = await putUnlessOrgDeleted(db, org, {
+    Item: { ...keys.shardPlan(org), epochs: plan, version: plan.length },
+    // Append-only: the write holds only if the plan is still the one it extends.
+    ConditionExpression: item ? "version = :v" : "attribute_not_exists(pk)",
+    ...(item ? { ExpressionAttributeValues: { ":v": current.length } } : {}),
+  });
   if (!stored) return undefined;
   // This process knows at once (the others within their trust window, before `since`).
   cacheOf(db).set(org, { plan, trustedUntil: db.now().getTime() + RAISE_LEAD_MS - CLOCK_MARGIN_MS }, 1);
   return plan;
+}
+
+/**
+ * The plan's conditional put, in one transaction with the organization's tombstone check
+ * (org-tombstone.ts): a raise in flight when the organization is deleted (the automatic rule
+ * after a throttled write, or scripts/raise-shards.ts) either commits before the tombstone, and
+ * the deletion then deletes the plan, or is refused, and never brings back the plan the
+ * deletion removed. False when the put's own condition failed.
+ */
+async function putUnlessOrgDeleted(
+  db: Db,
+  org: string,
+  put: Omit<NonNullable<TransactItems[number]["Put"]>, "TableName">,
+): Promise<boolean> {
+  try {
+    await transact(db, () => [{ Put: { TableName: db.table, ...put } }, orgNotDeleted(db, org)]);
+    return true;
+  } catch (err) {
+    const failed = failedConditions(err);
+    if (failed.includes(1)) throw notFound("organization");
+    if (failed.includes(0)) return false;
+    throw err;
+  }
 }
 
 /**
@@ -121,7 +142,8 @@ export async function growShards(db: Db, org: string): Promise<ShardPlan | undef
     if (plan) logger.warn("message shards raised after throttled writes", { org_id: org, ...next });
     return plan;
   } catch {
-    // A plan raised meanwhile by another process (RangeError), or the read throttled too.
+    // A plan raised meanwhile by another process (RangeError), the read throttled too, or the
+    // organization deleted meanwhile (404: its plan stays deleted).
     return undefined;
   }
 }

@@ -2,13 +2,25 @@
  * scripts/raise-shards.ts on DynamoDB Local: an operator raises an organization's message
  * shard count ahead of a launch through the production store function (raiseShards), from
  * RAISE_LEAD_MS after the raise on; a lower count, an unknown organization and bad arguments
- * are refused and change nothing; the same count again is a no-op.
+ * are refused and change nothing; the same count again is a no-op. A deleted organization's
+ * plan stays deleted: neither the script nor the automatic rule writes it again, even when the
+ * deletion lands between their read of the organization and their write.
  */
 import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { GetCommand, PutCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 import { beforeAll, describe, expect, it } from "vitest";
+import { deleteOrganization } from "../../core/orgs/index.js";
+import { keys } from "../../core/store/keys.js";
 import { BASE_PLAN, MAX_SHARDS } from "../../core/store/shard-plan.js";
-import { RAISE_LEAD_MS, shardPlanOf, storedShardPlan } from "../../core/store/shard-plans.js";
+import {
+  growShards,
+  RAISE_LEAD_MS,
+  raiseShards,
+  shardPlanOf,
+  storedShardPlan,
+} from "../../core/store/shard-plans.js";
+import type { Db } from "../../core/store/table.js";
 import { parseRaiseArgs, Refused, raiseOrgShards, UsageError } from "../../scripts/raise-shards.js";
 import { createTestStack, type TestStack, uniqueOrg } from "../support/stack.js";
 
@@ -103,5 +115,43 @@ describe("scripts/raise-shards.ts", { timeout: 120_000 }, () => {
     // A later raise starts after the pending one (an epoch starts after the last one).
     const second = await raiseOrgShards(db, org, 128, Date.now() + 1);
     expect(second.plan.map((e) => e.shards)).toEqual([16, 32, 128]);
+  });
+
+  it("writes nothing for a deleted organization, even when the deletion lands during the raise", async () => {
+    const db = stack.deps.db;
+    const planItem = async (org: string) =>
+      (
+        await db.doc.send(
+          new GetCommand({ TableName: db.table, Key: keys.shardPlan(org), ConsistentRead: true }),
+        )
+      ).Item;
+    const deleted = await newOrg();
+    await deleteOrganization(stack.deps, deleted);
+    const script = await run(["--org", deleted, "--shards", "64"]);
+    expect(script.code).toBe(1);
+    expect(script.stderr).toContain(`no organization ${deleted}`);
+    // A write already in flight: the automatic rule after a throttled message write, a raise.
+    expect(await growShards(db, deleted)).toBeUndefined();
+    await expect(raiseShards(db, deleted, 32, Date.now())).rejects.toMatchObject({ status: 404 });
+    expect(await planItem(deleted)).toBeUndefined();
+
+    // The script read the organization before the DELETE, whose steps all run before its write.
+    const org = await newOrg();
+    let deleting: Promise<void> | undefined;
+    const late: Db = {
+      ...db,
+      doc: {
+        send: async (command: unknown) => {
+          if (command instanceof PutCommand || command instanceof TransactWriteCommand) {
+            deleting ??= deleteOrganization(stack.deps, org);
+            await deleting;
+          }
+          return db.doc.send(command as GetCommand);
+        },
+      } as unknown as Db["doc"],
+    };
+    await expect(raiseOrgShards(late, org, 64, Date.now())).rejects.toThrow(`no organization ${org}`);
+    expect(deleting).toBeDefined();
+    expect(await planItem(org)).toBeUndefined();
   });
 });
