@@ -51,9 +51,16 @@ class InjectedCrash extends Error {}
 function crashing(which: "ingest" | "deliver", handler: SqsHandler): SqsHandler {
   return async (event: SQSEvent) => {
     const p = plan[which];
-    const mode = !armed
-      ? undefined
-      : (p.forced.shift() ?? (random() < p.rate ? MODES[Math.floor(random() * 3)] : undefined));
+    // A message crashed on every receive reaches its DLQ after maxReceiveCount (ingest: 5), by
+    // design, and waits there for a redrive (test/tasks/redrive.test.ts), so this test's count
+    // of deliveries would miss it. A loaded machine makes more, smaller batches, so one message
+    // can meet 5 random crashes (likely what stopped a full suite at 145 of 210 after the 10 min
+    // bound). Crashes hit a message's first two receives only.
+    const late = event.Records.some((r) => Number(r.attributes.ApproximateReceiveCount) > 2);
+    const mode =
+      !armed || late
+        ? undefined
+        : (p.forced.shift() ?? (random() < p.rate ? MODES[Math.floor(random() * 3)] : undefined));
     if (!mode) return handler(event);
     p.seen[mode]++;
     if (mode === "before") throw new InjectedCrash(`${which}: crash before processing`);
