@@ -46,7 +46,11 @@ function worstHour(f: RunFigures, base: Percentiles, q: "p95_ms" | "p99_ms"): nu
   return Math.max(0, ...f.healthy_by_hour.map((h) => ratio(h[q], base[q])));
 }
 
-/** The dead endpoint's aims: the others' delays every hour, and its work not growing with time. */
+/**
+ * The dead endpoint's aims: the others' delays every hour, its work not growing with time, and
+ * its backlog seen through by the end of the run: every delivery delivered or ended by its
+ * policy (dead-lettered, expired), none left parked, retrying or pending (sim/backlog.ts).
+ */
 function deadEndpointAims(f: RunFigures, base: RunFigures): Record<string, Aim> {
   const w95 = worstHour(f, base.healthy, "p95_ms");
   const w99 = worstHour(f, base.healthy, "p99_ms");
@@ -56,6 +60,7 @@ function deadEndpointAims(f: RunFigures, base: RunFigures): Record<string, Aim> 
     others_p95_every_hour: aim(w95 <= 2, w95, 2),
     others_p99_every_hour: aim(w99 <= 3, w99, 3),
     dead_endpoint_work_does_not_grow: aim(last <= first, `${last} last hour`, `<= ${first} first hour`),
+    dead_endpoint_backlog_cleared: aim(f.backlog_left.total === 0, f.backlog_left.total, 0),
   };
 }
 
@@ -154,6 +159,7 @@ export function resultOf(
       max_seconds_over_partition_limit: f.max_seconds_over_partition_limit,
       bad_endpoint_resends_per_hour: f.bad_endpoint_resends_per_hour,
       dead_lettered: f.dead_lettered,
+      backlog_left: f.backlog_left,
       healthy_by_hour: f.healthy_by_hour,
       counters: f.counters,
       maxima: f.maxima,

@@ -3,6 +3,7 @@
  * seeds the tenants, publishes, runs the clock, and reads the figures off the models.
  */
 import { logger } from "../core/log/index.js";
+import { type BacklogLeft, backlogLeft } from "./backlog.js";
 import { OrderCheck, type OrderFigures } from "./order-check.js";
 import { Delays, type Percentiles } from "./stats.js";
 import { type Group, publish, type Seeded, seed } from "./tenants.js";
@@ -48,6 +49,8 @@ export interface RunFigures {
   lost_to_retention: number;
   cost_per_million_usd: number;
   dead_lettered: number;
+  /** The faulty tenants' deliveries not delivered nor ended by their policy when the run ends (backlog.ts). */
+  backlog_left: BacklogLeft;
   counters: Record<string, number>;
   /** Every model's per-second peaks (KMS requests, table units, API requests, concurrency...). */
   maxima: Record<string, number>;
@@ -164,7 +167,10 @@ function observe(world: World, seeded: Seeded, spec: RunSpec, t0: number, faulty
     const h = hourOf(world.engine.t);
     badResend.set(h, (badResend.get(h) ?? 0) + k);
   };
-  return (events: number) => figuresOf(world, spec, t0, [faultFrom, faultTo], seen, events);
+  return (events: number) => ({
+    ...figuresOf(world, spec, t0, [faultFrom, faultTo], seen, events),
+    backlog_left: backlogLeft(world.dynamo.table, seeded.faultyOrgs, (org) => world.cohort.get(org) ?? 1),
+  });
 }
 
 /** The run's figures, read off the models and what observe() saw, once the clock has run. */
@@ -175,7 +181,7 @@ function figuresOf(
   [faultFrom, faultTo]: [number, number],
   seen: Seen,
   events: number,
-): RunFigures {
+): Omit<RunFigures, "backlog_left"> {
   const m = world.meter;
   const { delays, order } = seen;
   const hours = Math.max(1, Math.ceil((Math.min(faultTo, t0 + spec.seconds * 1000) - faultFrom) / 3_600_000));
