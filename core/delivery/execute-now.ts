@@ -6,8 +6,7 @@
  * pollers of this process must see now. The policy says what a closed gate means (decide.ts
  * `gate`).
  */
-import { scheduleResume } from "../endpoints/index.js";
-import { lruPer } from "../lib/index.js";
+import { scheduled, scheduleOnce, scheduleResume } from "../endpoints/index.js";
 import { logger } from "../log/index.js";
 import type { EndpointRecord } from "../model/index.js";
 import type { DeliveryContext } from "./context.js";
@@ -20,15 +19,10 @@ import { moveToSlowLane } from "./slow-lane.js";
 import { enterTrial } from "./trial.js";
 import { wakeWhenHalfOpen } from "./wake.js";
 
-// The minute of the last aged resume each endpoint had scheduled here: per root, keyed on its
-// `healthMemos` (as health.ts's held keys), so every narrow context the root hands out sees one
-// memo. Bounded like the process's other caches (core/lib/lru.ts); forgetting an endpoint costs
-// one more (deduped) schedule call.
+// The aged resumes this process has asked for (endpoint and minute): one ask each (core/endpoints
+// schedule-once.ts).
 const MEMO_ENDPOINTS = 10_000;
-const agedResumes = lruPer<DeliveryContext["healthMemos"], number>({
-  maxEntries: MEMO_ENDPOINTS,
-  maxWeight: MEMO_ENDPOINTS,
-});
+const resumeOnce = scheduleOnce<DeliveryContext["healthMemos"]>(MEMO_ENDPOINTS);
 
 /**
  * The retention guard's resume (policy/queue-age.ts), scheduled before its task is parked so
@@ -44,23 +38,15 @@ export async function resumeBeforePark(
 ): Promise<boolean> {
   if (!effectOf(effects, "resume_aged")) return true;
   const minute = Math.floor(now.getTime() / 60_000);
-  const memo = agedResumes(deps.healthMemos);
-  const key = `${endpoint.org_id}/${endpoint.id}`;
-  if (memo.get(key) !== minute) {
-    try {
-      await scheduleResume(deps, endpoint, { kind: "aged" });
-      memo.set(key, minute, 1);
-    } catch (err) {
-      logger.warn("a task queued too long is tried: its resume was not scheduled", {
-        org_id: endpoint.org_id,
-        endpoint_id: endpoint.id,
-        error: (err as Error)?.message,
-      });
-      return false;
-    }
-  }
-  logger.warn("task queued too long parked", { org_id: endpoint.org_id });
-  return true;
+  const resumed = await resumeOnce(deps.healthMemos, `${endpoint.org_id}/${endpoint.id}/${minute}`, () =>
+    scheduled(
+      () => scheduleResume(deps, endpoint, { kind: "aged" }),
+      "a task queued too long is tried: its resume was not scheduled",
+      { org_id: endpoint.org_id, endpoint_id: endpoint.id },
+    ),
+  );
+  if (resumed) logger.warn("task queued too long parked", { org_id: endpoint.org_id });
+  return resumed;
 }
 
 /** The gates passed (the slots to release once the request is over), or the one that closed. */

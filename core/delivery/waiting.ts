@@ -14,7 +14,8 @@
  * `recover` finds a waiter long past due as stuck (stuck.ts).
  */
 import type { Uses } from "../deps.js";
-import { lruPer, mapLimit } from "../lib/index.js";
+import { scheduled, scheduleOnce } from "../endpoints/index.js";
+import { mapLimit } from "../lib/index.js";
 import { logger } from "../log/index.js";
 import {
   type DeliveryTask,
@@ -22,7 +23,6 @@ import {
   payloadState,
   type QueuedTask,
   type RecoverableRef,
-  type ScheduleEntry,
   type StoredMessage,
   taskFor,
   taskId,
@@ -34,16 +34,10 @@ import type { Task } from "./policy/effects.js";
 import { anotherPage, nextRunAfterSeconds, pageDelaySeconds, resumePerSecond } from "./policy/resume-pace.js";
 import { waiterDelaySeconds, waitingHorizon, waitingRun, waitingRunAfter } from "./policy/waiting.js";
 
-// The runs this process has asked for (endpoint and minute): per root, keyed on its
-// `healthMemos` (as execute-now.ts's aged resumes), so every context the root hands out sees one
-// memo; it holds the create itself, so a batch's waiters of one minute, decided together, make
-// one call. Bounded like the process's other caches (core/lib/lru.ts); forgetting one costs one
-// more create, which the run's name dedupes.
+// The runs this process has asked for (endpoint and minute): one ask each (core/endpoints
+// schedule-once.ts), so a batch's waiters of one minute, decided together, make one call.
 const MEMO_RUNS = 10_000;
-const runsScheduled = lruPer<DeliveryContext["healthMemos"], Promise<boolean>>({
-  maxEntries: MEMO_RUNS,
-  maxWeight: MEMO_RUNS,
-});
+const runOnce = scheduleOnce<DeliveryContext["healthMemos"]>(MEMO_RUNS);
 
 /**
  * Makes sure the run of the task's endpoint for the minute `at` falls in is scheduled: asked once
@@ -53,31 +47,17 @@ const runsScheduled = lruPer<DeliveryContext["healthMemos"], Promise<boolean>>({
  */
 export function scheduleWaiting(deps: DeliveryContext, task: Task, at: Date): Promise<boolean> {
   const run = waitingRun(task.org_id, task.endpoint_id, at);
-  const memo = runsScheduled(deps.healthMemos);
-  const key = `${task.org_id}/${run.name}`;
-  let asked = memo.get(key);
-  if (!asked) {
-    asked = askFor(deps, task, run);
-    memo.set(key, asked, 1);
-    // Not made: the next waiter of that minute asks again.
-    void asked.then((made) => made || memo.delete(key));
-  }
-  return asked;
-}
-
-async function askFor(deps: DeliveryContext, task: Task, run: ScheduleEntry): Promise<boolean> {
-  if (!deps.retrySchedules.take(deps.now().getTime())) return false;
-  try {
-    await deps.scheduler.schedule(run);
-    return true;
-  } catch (err) {
-    logger.warn("waiting run refused; the retry waits on the queue instead", {
-      org_id: task.org_id,
-      endpoint_id: task.endpoint_id,
-      error: (err as Error)?.message,
-    });
-    return false;
-  }
+  return runOnce(deps.healthMemos, `${task.org_id}/${run.name}`, async () => {
+    if (!deps.retrySchedules.take(deps.now().getTime())) return false;
+    return scheduled(
+      () => deps.scheduler.schedule(run),
+      "waiting run refused; the retry waits on the queue instead",
+      {
+        org_id: task.org_id,
+        endpoint_id: task.endpoint_id,
+      },
+    );
+  });
 }
 
 /**

@@ -15,6 +15,7 @@ export {
 } from "./handles.js";
 export { endpointKeys, jwksOf } from "./public-keys.js";
 export { type ResumeCause, resumeEvent, scheduleResume } from "./resume.js";
+export { scheduled, scheduleOnce } from "./schedule-once.js";
 export { readSecrets } from "./secret-read.js";
 export {
   type CreateEndpointInput,
