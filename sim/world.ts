@@ -56,6 +56,8 @@ export interface WorldSettings {
   seed: number;
   /** Environment overrides (core/config/runtime.ts names), e.g. BREAKER_FAILURES. */
   env?: Record<string, string>;
+  /** The deployment's isolation settings (core/config/infra.ts) that have no variable, overridden. */
+  isolation?: Partial<Config["isolation"]>;
   ingest?: Partial<MappingSettings>;
   deliver?: Partial<MappingSettings>;
   deliverSlow?: Partial<MappingSettings>;
@@ -162,6 +164,7 @@ export class World {
       ALLOW_PRIVATE_TARGETS: "true",
       ...settings.env,
     });
+    Object.assign(this.config.isolation, settings.isolation);
     this.makeQueues();
     this.admin = this.instance();
   }

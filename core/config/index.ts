@@ -8,6 +8,7 @@ export { clientOptions } from "./aws.js";
 export {
   fanoutSweep,
   functions,
+  isolation,
   type QueueSettings,
   queues,
   SQS_FIFO,

@@ -290,6 +290,7 @@ export const isolation = {
    * stays behind for days loses nothing to retention (PARK_AFTER_QUEUED_SECONDS, policy/retention.ts).
    */
   parkAfterQueuedSeconds: 7 * 24 * HOUR,
+  resumePerSecond: 1_000, // parked deliveries re-enqueued a second per endpoint at most (policy/resume-pace.ts)
 } as const;
 
 export const retention = {

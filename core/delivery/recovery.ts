@@ -39,7 +39,7 @@ import {
   anotherPage,
   nextRunAfterSeconds,
   pageDelaySeconds,
-  RESUME_PER_SECOND,
+  pageSize,
   resumePerSecond,
 } from "./policy/resume-pace.js";
 import { deliveryEntry } from "./records.js";
@@ -261,8 +261,8 @@ export async function resumeParked(deps: RecoveryDeps, org: string, endpointId: 
     await wakeWhenHalfOpen(deps, endpoint!);
     return 0;
   }
-  const max = breaker === "half-open" ? PROBE_PAGE : MAX_RECOVER_PER_CALL;
-  const perSecond = endpoint ? resumePerSecond(endpoint) : RESUME_PER_SECOND;
+  const perSecond = resumePerSecond(endpoint ?? { rate_limit: null }, deps.config.isolation.resumePerSecond);
+  const max = pageSize(breaker === "half-open" ? PROBE_PAGE : MAX_RECOVER_PER_CALL, perSecond);
   const started = deps.now().getTime();
   let sent = 0;
   let more = true;

@@ -2,6 +2,7 @@
  * Scenarios of misbehaving endpoints: dead for days, flapping, slow, a throttled AWS queue, an
  * ordered endpoint failing one event.
  */
+import { isolation } from "../../core/config/index.js";
 import type { Group } from "../tenants.js";
 import { DAY, HOUR, others, type Scenario, single } from "./shape.js";
 
@@ -24,17 +25,24 @@ function failOnce(): NonNullable<Group["behaviour"]> {
 
 export const deadEndpoint3d: Scenario = {
   name: "dead-endpoint-3d",
-  description: "one endpoint receiving 5,000 events/s is dead for 3 days, then recovers (6 h observed after)",
+  description:
+    "one endpoint receiving 5,000 events/s is dead for 3 days, then recovers (6 h observed after, then until its backlog has resumed)",
   spec: (_faulty, s) => {
     const outage = 3 * DAY * s.span;
+    const dead = single("dead", 5000, 1_000_000, s, (t) => (t < outage * 1000 ? "5xx" : "healthy"));
+    // The parked backlog (5,000/s for the outage) resumes at the deployment's pace, 1,000/s: five
+    // outages after the recovery (15 days at full span), begun within the breaker's longest
+    // cooldown (1 h, not scaled) and the scheduler's minutes: the run goes on until then.
+    const resumed = (dead.ratePerS * outage) / isolation.resumePerSecond + 2 * HOUR;
     return {
       seconds: outage + 6 * HOUR * s.span,
+      drainSeconds: Math.max(0, resumed - 6 * HOUR * s.span),
       faultFrom: 0,
       faultTo: outage,
-      groups: [
-        others(1000, 50_000, s),
-        single("dead", 5000, 1_000_000, s, (t) => (t < outage * 1000 ? "5xx" : "healthy")),
-      ],
+      groups: [others(1000, 50_000, s), dead],
+      // The pace counts re-enqueued deliveries, and one simulated delivery of the dead endpoint
+      // stands for k: per simulated delivery it is k times slower (docs/scale.md, "Cohorts").
+      world: { isolation: { resumePerSecond: isolation.resumePerSecond / dead.k } },
     };
   },
 };

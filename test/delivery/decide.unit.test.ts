@@ -27,6 +27,7 @@ const config: DecideContext["config"] = {
     slowFraction: 0.5,
     trialInFlight: 2,
     parkAfterQueuedSeconds: 604_800,
+    resumePerSecond: 1000,
   },
 };
 const ctx = (over: Partial<DecideContext> = {}): DecideContext => ({

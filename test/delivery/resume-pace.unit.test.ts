@@ -11,6 +11,7 @@ import { BREAKER_PARKED } from "../../core/delivery/policy/closed.js";
 import {
   anotherPage,
   nextRunAfterSeconds,
+  pageSize,
   RESUME_PER_SECOND,
   RESUME_RUN_BUDGET_MS,
 } from "../../core/delivery/policy/resume-pace.js";
@@ -73,4 +74,25 @@ describe("resuming a parked backlog", () => {
     expect(nextRunAfterSeconds(30_000, 1_000)).toBe(0);
     expect(nextRunAfterSeconds(300_000, 1_000)).toBe(240);
   });
+
+  it("follows the deployment's pace (isolation.resumePerSecond), raised or lowered", async () => {
+    const raised = await parkedBacklog(2_500);
+    Object.assign(raised.ctx.deps.config.isolation, { resumePerSecond: 2_000 });
+    expect(await resumeParked(raised.ctx.deps, raised.ep.org_id, raised.ep.id)).toBe(2_500);
+    expect(raised.delays()).toEqual({ 0: 2_000, 1: 500 });
+    // Under one a second, a page is one delivery (a page of more would arrive at once).
+    const slow = await parkedBacklog(5);
+    Object.assign(slow.ctx.deps.config.isolation, { resumePerSecond: 0.5 });
+    expect(await resumeParked(slow.ctx.deps, slow.ep.org_id, slow.ep.id)).toBe(5);
+    expect(slow.delays()).toEqual({ 0: 1, 2: 1, 4: 1, 6: 1, 8: 1 });
+    // Slower than one per SQS's 15 min of delay: one a run, the next when it has arrived.
+    const slowest = await parkedBacklog(3);
+    Object.assign(slowest.ctx.deps.config.isolation, { resumePerSecond: 0.001 });
+    expect(await resumeParked(slowest.ctx.deps, slowest.ep.org_id, slowest.ep.id)).toBe(1);
+    expect(slowest.delays()).toEqual({ 0: 1 });
+    const [next] = slowest.ctx.scheduler.entries();
+    expect(next!.at.getTime() - Date.parse("2026-01-04T00:00:00Z")).toBe(940_000);
+    expect(pageSize(1_000, 0.001)).toBe(1);
+    expect(pageSize(1_000, 1)).toBe(1_000);
+  }, 60_000);
 });

@@ -7,19 +7,36 @@
  * that took thousands. The rate bounds what one endpoint's backlog adds to the shared lane,
  * so the other tenants do not queue behind it. Pure.
  */
-import { SQS_MAX_DELAY_SECONDS } from "../../config/index.js";
+import { isolation, SQS_MAX_DELAY_SECONDS } from "../../config/index.js";
 import type { EndpointRecord } from "../../model/index.js";
 
-/** Re-enqueued per second at most for an endpoint without a rate limit of its own. */
-export const RESUME_PER_SECOND = 1_000;
+/**
+ * Re-enqueued per second at most for an endpoint without a rate limit of its own: the
+ * deployment's `isolation.resumePerSecond` (core/config/infra.ts) is the one a run uses.
+ */
+export const RESUME_PER_SECOND = isolation.resumePerSecond;
 
 /** How long one run keeps re-enqueueing pages (the scheduled function's timeout is 60 s). */
 export const RESUME_RUN_BUDGET_MS = 30_000;
 
-/** The rate one endpoint's parked deliveries go back on the queue: its own limit, if lower. */
-export function resumePerSecond(endpoint: Pick<EndpointRecord, "rate_limit">): number {
-  const own = endpoint.rate_limit ?? Number.POSITIVE_INFINITY;
-  return Math.max(1, Math.min(RESUME_PER_SECOND, own));
+/**
+ * The rate one endpoint's parked deliveries go back on the queue: `ceiling` (the deployment's
+ * pace), or its own limit if lower.
+ */
+export function resumePerSecond(
+  endpoint: Pick<EndpointRecord, "rate_limit">,
+  ceiling: number = RESUME_PER_SECOND,
+): number {
+  const own = Math.max(1, endpoint.rate_limit ?? Number.POSITIVE_INFINITY);
+  return Math.min(ceiling, own);
+}
+
+/**
+ * The most one page re-enqueues: `max`, or one delivery at a pace under one a second, where a
+ * page of more would arrive at once (its deliveries share the page's delay).
+ */
+export function pageSize(max: number, perSecond: number): number {
+  return perSecond < 1 ? 1 : max;
 }
 
 /** The SQS delay of the page after `sent` deliveries of this run: they arrive at `perSecond`. */
