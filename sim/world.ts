@@ -36,6 +36,7 @@ import { Meter } from "./aws/meter.js";
 import { SchedulerModel } from "./aws/scheduler.js";
 import type { SimQueue } from "./aws/sqs.js";
 import { SqsModel } from "./aws/sqs-api.js";
+import { LocalMachine } from "./calibration/local-machine.js";
 import { Engine } from "./engine.js";
 import { Receivers } from "./receivers.js";
 
@@ -77,6 +78,11 @@ export interface WorldSettings {
    * of caches and in-memory breaker windows), as on the local stack (local/handlers.ts).
    */
   oneProcess?: boolean;
+  /**
+   * Every call and invocation takes the local stack's CPU: one Node process and the emulators
+   * on this machine's cores (the calibration only, sim/calibration/local-machine.ts).
+   */
+  localMachine?: boolean;
 }
 
 /** A message body's organization and endpoint (ingest messages and delivery tasks both carry org_id). */
@@ -110,11 +116,14 @@ export class World {
   /** Called for every message put on a queue (re-sends included). */
   onEnqueue?: (url: string, tags: { org?: string; endpoint?: string }, k: number) => void;
   private maintenance?: (event: unknown) => Promise<unknown>;
+  /** The local stack's compute, when the world stands for it (the calibration). */
+  private readonly machine?: LocalMachine;
   /** The composition root the seeding and the checks use (not a Lambda instance's). */
   readonly admin: Deps;
 
   constructor(readonly settings: WorldSettings) {
     this.engine = new Engine(settings.seed);
+    if (settings.localMachine) this.machine = new LocalMachine(this.engine);
     this.meter = new Meter(this.engine, {
       ofOrg: (org) => this.cohort.get(org) ?? 1,
       rateOf: (org) => this.rates.get(org) ?? 1,
@@ -211,10 +220,11 @@ export class World {
 
   /** One Lambda instance's composition root: its own caches, the shared models. */
   instance(): Deps {
-    const db = { doc: this.dynamo.doc, table: this.config.tableName, now: this.engine.now } as unknown as Db;
+    const doc = this.machine?.client(this.dynamo.doc, "dynamodb") ?? this.dynamo.doc;
+    const db = { doc, table: this.config.tableName, now: this.engine.now } as unknown as Db;
     const wrapper = kmsKeyWrapper(this.config.secrets.kmsKeyId!, this.kms.client as unknown as KMSClient);
     db.secrets = createSecretsAtRest(db, () => wrapper, this.engine.nowMs);
-    const sqs = this.sqs.client as unknown as SQSClient;
+    const sqs = (this.machine?.client(this.sqs.client, "fauxqs") ?? this.sqs.client) as unknown as SQSClient;
     const scheduler = eventBridgeScheduler(this.config, {
       client: this.scheduler.client as unknown as SchedulerClient,
       queue: sqsTaskQueue(sqs, this.config.queues),
@@ -249,7 +259,7 @@ export class World {
         this.meter,
         account,
         this.sqs.queues.get(url)!,
-        { ...base, warm: this.settings.warm, ...over },
+        { ...base, warm: this.settings.warm, ...over, pollerCalls: this.machine?.pollerCalls },
         make,
       );
     // One process: each function's handler is built once, on the one composition root.

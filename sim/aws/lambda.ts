@@ -46,6 +46,11 @@ export interface MappingSettings {
   warm?: boolean;
   timeoutSeconds: number;
   memoryMb: number;
+  /**
+   * The poller's own calls around each invocation, when they take time: the local stack's
+   * (the calibration's local machine, sim/calibration/local-machine.ts); none on Lambda.
+   */
+  pollerCalls?: (phase: "before" | "after") => Promise<void>;
 }
 
 export type SqsHandler = (event: SQSEvent) => Promise<SQSBatchResponse | undefined>;
@@ -139,6 +144,8 @@ export class EventSourceMapping {
       }
     }
     await this.engine.sleep(INVOKE_OVERHEAD_MS);
+    // Not even a microtask turn without it: the order of same-time events stays as it was.
+    if (this.settings.pollerCalls) await this.settings.pollerCalls("before");
     const deadline = start + this.settings.timeoutSeconds * 1000;
     let failed: Set<string> | "all";
     try {
@@ -148,6 +155,7 @@ export class EventSourceMapping {
       failed = "all";
     }
     if (this.engine.t > deadline) failed = "all";
+    if (this.settings.pollerCalls) await this.settings.pollerCalls("after");
     // The records' fate is the real invocation's, at its real end: k real messages are
     // received a batch at a time as units free up, each in flight for one invocation, so no
     // record stays in flight past its visibility timeout (or its function's) because of k.

@@ -4,7 +4,8 @@
  * (functions.*.localConcurrency), always up (no scale-up from 5, no cold start), no batching
  * window (a local poller's receive returns what is there), one process for every function
  * (one set of caches and breaker windows, local/handlers.ts), receivers answering at once
- * (the benchmark receiver on 127.0.0.1).
+ * (the benchmark receiver on 127.0.0.1), and the local stack's compute: every call's CPU work
+ * in that one process and the emulators, on this machine's 2 cores (local-machine.ts).
  */
 import type { BurstShape } from "../../bench/burst-shapes.js";
 import { functions } from "../../core/config/index.js";
@@ -34,6 +35,7 @@ const BAD: Record<BurstShape["bad"], Behaviour> = {
 const LOCAL_WORLD: RunSpec["world"] = {
   warm: true,
   oneProcess: true,
+  localMachine: true,
   ingest: { maxConcurrency: functions.ingest.localConcurrency, batchWindowSeconds: 0 },
   deliver: { maxConcurrency: functions.deliver.localConcurrency, batchWindowSeconds: 0 },
   deliverSlow: { maxConcurrency: functions.deliverSlow.localConcurrency, batchWindowSeconds: 0 },

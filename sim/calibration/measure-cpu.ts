@@ -1,0 +1,137 @@
+/**
+ * `npx tsx sim/calibration/measure-cpu.ts [SHAPE…]` (default: burst-healthy three times): the CPU
+ * the local stack's processes spend per call on a calibration shape, the constants of the
+ * calibration's local machine (local-machine.ts). Each shape runs as `--calibrate` runs it (a
+ * fresh stack on shared emulators, after the warm-ups); from the first publish to tenant a's last
+ * delivery it reads this process's CPU (`process.cpuUsage`: the handlers, the pollers and their
+ * SDK clients), DynamoDB Local's and fauxqs's (user + sys from /proc/PID/stat), and the calls
+ * the stack's DynamoDB and SQS clients made, and prints one JSON line per shape. Only a shape
+ * whose busy part ends with tenant a's last delivery (every healthy one) gives per-call figures.
+ */
+import { randomBytes } from "node:crypto";
+import { readdirSync, readFileSync } from "node:fs";
+import { loadavg } from "node:os";
+import { SQSClient } from "@aws-sdk/client-sqs";
+import { runBurst } from "../../bench/burst.js";
+import { type BurstShape, burstShape } from "../../bench/burst-shapes.js";
+import { CallCounter } from "../../bench/calls.js";
+import { startEmulators } from "../../bench/emulators.js";
+import { startBenchReceiver } from "../../bench/receiver.js";
+import { clientOptions } from "../../core/config/aws.js";
+import { startLocalStack } from "../../local/stack.js";
+import { WARM_UPS } from "./local-side.js";
+
+/** A process's CPU time (user + sys, ms) from /proc/PID/stat (clock ticks of 10 ms). */
+function cpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/** The pid of this process's child running `comm` (DynamoDB Local's `java`). */
+function childNamed(comm: string): number {
+  for (const d of readdirSync("/proc")) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, "utf8");
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      if (ppid === process.pid && stat.includes(`(${comm})`)) return Number(d);
+    } catch {}
+  }
+  throw new Error(`no child process ${comm}`);
+}
+
+type Send = (command: { constructor: { name: string } }, ...rest: unknown[]) => Promise<unknown>;
+
+/** Records when each call of `client` was made (its `send`). */
+function timeCalls(client: { send: Send }, into: number[]): void {
+  const send = client.send.bind(client);
+  client.send = (command, ...rest) => {
+    into.push(Date.now());
+    return send(command, ...rest);
+  };
+}
+
+interface Reading {
+  at: number;
+  node: number;
+  dynamodb: number;
+  fauxqs: number;
+}
+
+async function measure(
+  shape: BurstShape,
+  emulators: Awaited<ReturnType<typeof startEmulators>>,
+  receiver: Awaited<ReturnType<typeof startBenchReceiver>>,
+  java: number,
+) {
+  const stack = await startLocalStack({
+    port: 0,
+    emulators: { ...emulators, suffix: `cpu-${randomBytes(3).toString("hex")}` },
+  });
+  const producer = new SQSClient(clientOptions(stack.config, stack.config.endpoints.sqs));
+  const read = (): Reading => {
+    const u = process.cpuUsage();
+    const node = (u.user + u.system) / 1000;
+    return { at: Date.now(), node, dynamodb: cpuMs(java), fauxqs: cpuMs(emulators.sqsPid) };
+  };
+  const dynamodbCalls: number[] = [];
+  const sqsCalls: number[] = [];
+  let first: Reading | undefined;
+  const publish = producer.send.bind(producer) as Send;
+  (producer as unknown as { send: Send }).send = (command, ...rest) => {
+    first ??= read();
+    return publish(command, ...rest);
+  };
+  timeCalls(stack.deps.db.doc as unknown as { send: Send }, dynamodbCalls);
+  timeCalls(stack.deps.sqs as unknown as { send: Send }, sqsCalls);
+  // Read often, to take the reading at tenant a's last delivery (known only afterwards).
+  const readings: Reading[] = [];
+  const timer = setInterval(() => readings.push(read()), 50);
+  try {
+    const ctx = { stack, receiver, counter: new CallCounter(), producer, admin: producer };
+    const r = await runBurst(ctx, shape, "other");
+    readings.push(read());
+    const start = first!;
+    const end = readings.find((x) => x.at >= start.at + r.otherSeconds * 1000) ?? readings.at(-1)!;
+    const within = (calls: number[]) => calls.filter((t) => t >= start.at && t <= end.at).length;
+    return {
+      shape: shape.name,
+      busy_ms: end.at - start.at,
+      ...perCall(start, end, within(dynamodbCalls), within(sqsCalls)),
+    };
+  } finally {
+    clearInterval(timer);
+    producer.destroy();
+    await stack.stop();
+  }
+}
+
+function perCall(start: Reading, end: Reading, dynamodbCalls: number, sqsCalls: number) {
+  const ms = (k: keyof Reading) => Math.round(end[k] - start[k]);
+  const per = (v: number, n: number) => Math.round((v / Math.max(1, n)) * 100) / 100;
+  return {
+    node_ms: ms("node"),
+    dynamodb_local_ms: ms("dynamodb"),
+    fauxqs_ms: ms("fauxqs"),
+    dynamodb_calls: dynamodbCalls,
+    sqs_calls: sqsCalls,
+    node_ms_per_call: per(ms("node"), dynamodbCalls + sqsCalls),
+    dynamodb_local_ms_per_call: per(ms("dynamodb"), dynamodbCalls),
+    fauxqs_ms_per_call: per(ms("fauxqs"), sqsCalls),
+    load_average: Number(loadavg()[0]!.toFixed(1)),
+  };
+}
+
+const shapes = process.argv.slice(2);
+const emulators = await startEmulators();
+const receiver = await startBenchReceiver();
+try {
+  const java = childNamed("java");
+  for (const shape of WARM_UPS) await measure(shape, emulators, receiver, java);
+  for (const name of shapes.length ? shapes : ["burst-healthy", "burst-healthy", "burst-healthy"])
+    process.stdout.write(`${JSON.stringify(await measure(burstShape(name), emulators, receiver, java))}\n`);
+} finally {
+  await receiver.stop();
+  await emulators.stop();
+}
