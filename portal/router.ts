@@ -1,10 +1,11 @@
 /** Pages by path (the fragment's `page`): one function per screen, each rendering into `body`. */
 import { type Ctx, link } from "./ctx.js";
 import { h } from "./dom.js";
+import { attemptPage, legacyAttemptPage } from "./views/attempt-page.js";
 import { endpointPage } from "./views/endpoint.js";
 import { endpointForm } from "./views/endpoint-form.js";
 import { endpointsPage } from "./views/endpoints.js";
-import { attemptPage, eventPage, legacyAttemptPage, messagesPage } from "./views/messages.js";
+import { eventPage, messagesPage } from "./views/messages.js";
 import { tasksPage } from "./views/tasks.js";
 
 type View = (body: HTMLElement, ctx: Ctx, ...params: string[]) => Promise<void>;

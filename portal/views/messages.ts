@@ -1,15 +1,7 @@
-/** The message log (filter by type, delivery status and time), an event's detail and an attempt's detail. */
-import {
-  type Attempt,
-  type AttemptDetail,
-  all,
-  type EventDetail,
-  type EventItem,
-  type EventType,
-  type Page,
-} from "../api.js";
+/** The message log (filter by type, delivery status and time) and an event's detail; an attempt's: attempt-page.ts. */
+import { type Attempt, all, type EventDetail, type EventItem, type EventType, type Page } from "../api.js";
 import { type Ctx, link } from "../ctx.js";
-import { card, fmtTime, h, notice, pill, pretty } from "../dom.js";
+import { card, fmtTime, h, pill, pretty } from "../dom.js";
 import { attemptsTable, resendButton } from "./attempts.js";
 
 const STATUSES = [
@@ -27,6 +19,26 @@ const filters = { type: "", status: "", since: "", until: "" };
 
 export async function messagesPage(body: HTMLElement, ctx: Ctx): Promise<void> {
   const catalog = await all<EventType>(ctx.api, "/event-types");
+  const tbody = h("tbody", {});
+  const more = h("button", { type: "button" }, "Load more");
+  body.append(
+    h("h1", {}, "Message log"),
+    filterForm(ctx, catalog),
+    h(
+      "table",
+      { class: "list" },
+      h("thead", {}, h("tr", {}, ...["Time", "Event", "Type", "Deliveries"].map((t) => h("th", {}, t)))),
+      tbody,
+    ),
+    more,
+  );
+  const loadPage = pager(ctx, tbody, more);
+  more.addEventListener("click", () => void loadPage());
+  await loadPage();
+}
+
+/** The log's filters (type, delivery status, time), kept across renders; submitted, the page renders again. */
+function filterForm(ctx: Ctx, catalog: EventType[]): HTMLFormElement {
   const type = h(
     "select",
     { name: "type", "aria-label": "Event type" },
@@ -52,8 +64,6 @@ export async function messagesPage(body: HTMLElement, ctx: Ctx): Promise<void> {
   });
   const apply = h("button", { type: "submit" }, "Filter");
   const form = h("form", { class: "filters row" }, type, status, since, until, apply);
-  const tbody = h("tbody", {});
-  const more = h("button", { type: "button" }, "Load more");
   form.addEventListener("submit", (e) => {
     e.preventDefault();
     Object.assign(filters, {
@@ -64,21 +74,15 @@ export async function messagesPage(body: HTMLElement, ctx: Ctx): Promise<void> {
     });
     ctx.rerender();
   });
-  body.append(
-    h("h1", {}, "Message log"),
-    form,
-    h(
-      "table",
-      { class: "list" },
-      h("thead", {}, h("tr", {}, ...["Time", "Event", "Type", "Deliveries"].map((t) => h("th", {}, t)))),
-      tbody,
-    ),
-    more,
-  );
+  return form;
+}
+
+/** Loads the next page of the log into `tbody` at each call; `more` shows while there is one. */
+function pager(ctx: Ctx, tbody: HTMLElement, more: HTMLButtonElement): () => Promise<void> {
   let cursor: string | undefined;
   // Filters are query parameters: the API pages through the log (docs/recovery.md). A status
   // page may come back empty with a cursor (the API examines at most 200 events per call).
-  const loadPage = async () => {
+  return async () => {
     more.disabled = true;
     let added = 0;
     for (let calls = 0; calls < 5 && added === 0; calls++) {
@@ -100,8 +104,6 @@ export async function messagesPage(body: HTMLElement, ctx: Ctx): Promise<void> {
     if (!tbody.childElementCount && !cursor)
       tbody.append(h("tr", {}, h("td", { colspan: 4, class: "empty" }, "No messages match.")));
   };
-  more.addEventListener("click", () => void loadPage());
-  await loadPage();
 }
 
 function eventRow(d: EventDetail, ctx: Ctx): HTMLElement {
@@ -135,7 +137,7 @@ async function mapLimit<T, R>(items: T[], n: number, fn: (x: T) => Promise<R>): 
 }
 
 /** What stands where a payload was (docs/data.md): nothing of it is kept or rebuilt. */
-const PAYLOAD_GONE: Record<string, string> = {
+export const PAYLOAD_GONE: Record<string, string> = {
   available: "",
   expired: "(the payload passed its retention and was deleted)",
   erased: "(the payload was erased)",
@@ -205,77 +207,4 @@ export async function eventPage(body: HTMLElement, ctx: Ctx, id: string): Promis
     ),
     card("Attempts", {}, attemptsTable(attempts.data, ctx, { resend: false })),
   );
-}
-
-/** An older deep link without the endpoint: found through the event's attempts. */
-export async function legacyAttemptPage(body: HTMLElement, ctx: Ctx, msgId: string, attemptId: string) {
-  const attempts = await all<Attempt>(ctx.api, `/events/${msgId}/attempts`);
-  const a = attempts.find((x) => x.id === attemptId);
-  if (!a) throw new Error("attempt not found");
-  return attemptPage(body, ctx, msgId, a.endpoint_id, attemptId);
-}
-
-export async function attemptPage(
-  body: HTMLElement,
-  ctx: Ctx,
-  msgId: string,
-  endpointId: string,
-  attemptId: string,
-): Promise<void> {
-  const a = await ctx.api.get<AttemptDetail>(
-    `/events/${msgId}/endpoints/${endpointId}/attempts/${attemptId}`,
-  );
-  const row = (label: string, value: Node | string, testid?: string) =>
-    h("tr", {}, h("th", {}, label), h("td", testid ? { "data-testid": testid } : {}, value));
-  body.append(
-    h("p", {}, h("a", { href: "#", onclick: link(ctx, `/messages/${msgId}`) }, "← Event ", msgId)),
-    h("div", { class: "bar" }, h("h1", {}, `Attempt #${a.attempt}`), pill(a.status)),
-    h(
-      "table",
-      { class: "kv" },
-      h(
-        "tbody",
-        {},
-        row(
-          "Endpoint",
-          h("a", { href: "#", onclick: link(ctx, `/endpoints/${a.endpoint_id}`) }, a.request.url),
-        ),
-        row("Time", fmtTime(a.timestamp)),
-        row("Response status", a.status_code === null ? "no response" : String(a.status_code), "status-code"),
-        row("Latency", `${a.latency_ms} ms`, "latency"),
-        row("Error", a.error ?? "none", "error"),
-        row("Trigger", a.trigger),
-      ),
-    ),
-    card(
-      "Request sent",
-      { "data-testid": "request" },
-      h(
-        "p",
-        { class: "small muted" },
-        "Rebuilt from the stored event: the same headers and body bytes as sent, except the signature's value, which is not stored.",
-      ),
-      a.request.settings_changed_since
-        ? notice(
-            "info",
-            "The endpoint was edited after this attempt: its URL and custom headers may have differed then.",
-          )
-        : null,
-      h(
-        "pre",
-        { "data-testid": "request-headers" },
-        [`POST ${a.request.url}`, ...Object.entries(a.request.headers).map(([k, v]) => `${k}: ${v}`)].join(
-          "\n",
-        ),
-      ),
-      h("pre", { "data-testid": "request-body" }, a.request.body ?? PAYLOAD_GONE[a.request.payload]),
-    ),
-    card(
-      "Response body (first 4 KiB)",
-      {},
-      h("pre", { "data-testid": "response-body" }, a.response_body ?? "(empty)"),
-    ),
-  );
-  if (ctx.can("replay"))
-    body.append(h("div", { class: "actions" }, resendButton(ctx, a.msg_id, a.endpoint_id)));
 }

@@ -53,49 +53,49 @@ export function secretSection(ep: Endpoint, ctx: Ctx): HTMLElement {
   const actions = h("div", { class: "actions" });
   if (ep.signing_version === "v1a") out.append(publicKeyBox(ep));
   // A v1a private key never leaves the service (the API answers 409): nothing to reveal.
-  if (ctx.can("reveal_secret") && ep.signing_version !== "v1a") {
-    actions.append(
-      h(
-        "button",
-        {
-          type: "button",
-          onclick: async () => {
-            const { secret } = await ctx.api.get<{ secret: string }>(`/webhook-endpoints/${ep.id}/secret`);
-            clear(out);
-            out.append(secretBox(secret, "The current signing secret:"));
-          },
-        },
-        "Reveal secret",
-      ),
-    );
-  }
-  if (ctx.can("rotate_secret")) {
-    const explain =
-      grace > 0
-        ? `A new secret is created now. For the next ${grace} hours every delivery carries two signatures, one with the old secret and one with the new, so your receiver keeps verifying while you switch it over.`
-        : "A new secret is created now and the old one stops signing at once: update your receiver immediately.";
-    actions.append(
-      confirmButton("Rotate secret", explain, "Rotate now", async () => {
-        const rotated = await ctx.api.post<Endpoint & { secret?: string }>(
-          `/webhook-endpoints/${ep.id}/rotate-secret`,
-        );
-        clear(out);
-        const until = rotated.previous_secret_expires_at;
-        out.append(
-          rotated.secret
-            ? secretBox(rotated.secret, "The new signing secret. Store it now: it is shown only once.")
-            : publicKeyBox(rotated),
-          h(
-            "p",
-            { class: "muted" },
-            until
-              ? `The old secret keeps signing until ${fmtTime(until)}.`
-              : "The old secret no longer signs.",
-          ),
-        );
-      }),
-    );
-  }
+  if (ctx.can("reveal_secret") && ep.signing_version !== "v1a") actions.append(revealButton(ep, ctx, out));
+  if (ctx.can("rotate_secret")) actions.append(rotateButton(ep, ctx, out, grace));
   if (actions.childElementCount) section.append(actions);
   return section;
+}
+
+/** Reveal: the current secret, shown in `out`. */
+function revealButton(ep: Endpoint, ctx: Ctx, out: HTMLElement): HTMLElement {
+  return h(
+    "button",
+    {
+      type: "button",
+      onclick: async () => {
+        const { secret } = await ctx.api.get<{ secret: string }>(`/webhook-endpoints/${ep.id}/secret`);
+        clear(out);
+        out.append(secretBox(secret, "The current signing secret:"));
+      },
+    },
+    "Reveal secret",
+  );
+}
+
+/** Rotate, once confirmed with the grace period explained: the new secret (or key) shown in `out`. */
+function rotateButton(ep: Endpoint, ctx: Ctx, out: HTMLElement, grace: number): HTMLElement {
+  const explain =
+    grace > 0
+      ? `A new secret is created now. For the next ${grace} hours every delivery carries two signatures, one with the old secret and one with the new, so your receiver keeps verifying while you switch it over.`
+      : "A new secret is created now and the old one stops signing at once: update your receiver immediately.";
+  return confirmButton("Rotate secret", explain, "Rotate now", async () => {
+    const rotated = await ctx.api.post<Endpoint & { secret?: string }>(
+      `/webhook-endpoints/${ep.id}/rotate-secret`,
+    );
+    clear(out);
+    const until = rotated.previous_secret_expires_at;
+    out.append(
+      rotated.secret
+        ? secretBox(rotated.secret, "The new signing secret. Store it now: it is shown only once.")
+        : publicKeyBox(rotated),
+      h(
+        "p",
+        { class: "muted" },
+        until ? `The old secret keeps signing until ${fmtTime(until)}.` : "The old secret no longer signs.",
+      ),
+    );
+  });
 }
