@@ -61,6 +61,8 @@ export interface LoadReport {
   deliveriesPerSecond: number;
 }
 
+type LoadReceiver = Awaited<ReturnType<typeof startLoadReceiver>>;
+
 /** A fast receiver: answers 500 to `failRate` of requests, records per (event, endpoint). */
 async function startLoadReceiver(failRate: number, seed: number) {
   const random = rng(seed);
@@ -134,86 +136,13 @@ export async function runLoad(stack: LocalStack, opts: LoadOptions): Promise<Loa
   const org = `org_load${opts.seed.toString(36)}${Date.now().toString(36)}`;
   try {
     await bootstrapOrg(stack.deps, { orgId: org, name: "load" });
-    // Three endpoints, three retry budgets: failures end as retries (5), a short retry run
-    // (2) or straight in the DLQ (0).
-    const endpoints = [];
-    for (const max_retries of [5, 2, 0]) {
-      const { endpoint } = await createEndpoint(stack.deps, org, {
-        url: `${receiver.url}/${max_retries}`,
-        max_retries,
-        timeout_ms: 5000,
-      });
-      endpoints.push(endpoint);
-    }
-
-    // Publish on the ingest queue, 10 per SendMessageBatch, a few calls at a time.
+    const endpoints = await loadEndpoints(stack, org, receiver.url);
     const t0 = Date.now();
-    const batches: number[][] = [];
-    for (let i = 0; i < opts.events; i += 10)
-      batches.push(Array.from({ length: Math.min(10, opts.events - i) }, (_, j) => i + j));
-    await mapLimit(batches, 4, (batch) =>
-      stack.deps.sqs.send(
-        new SendMessageBatchCommand({
-          QueueUrl: stack.config.queues.ingest,
-          Entries: batch.map((n) => ({
-            Id: String(n),
-            MessageBody: JSON.stringify({
-              org_id: org,
-              type: "voice.call.ended",
-              id: `load-${n}`,
-              data: { n, call_id: `call_${n}` },
-            }),
-          })),
-        }),
-      ),
-    );
+    await publish(stack, org, opts.events);
     const publishMs = Date.now() - t0;
     log(`published ${opts.events} events in ${publishMs} ms`);
-
-    // Done when every pair has a 2xx or a DLQ message, the queues are empty (so no handler is
-    // still writing) and every delivery's latest record is final; the log is read then.
     const pairs = opts.events * endpoints.length;
-    const letters = new Map<string, number>();
-    const queueUrls = [
-      ...new Set(
-        Object.entries(stack.config.queues)
-          .filter(([n]) => !/Dlq$/.test(n))
-          .map(([, u]) => u),
-      ),
-    ];
-    const deadline = Date.now() + opts.timeoutMs;
-    let lastLog = 0;
-    let logItems: LogItem[] = [];
-    let settled = false;
-    for (;;) {
-      for (const m of await receiveAll(stack.deps.sqs, stack.config.queues.deliveryDlq)) {
-        const t = JSON.parse(m.Body ?? "{}") as { msg_id: string; endpoint_id: string };
-        const key = `${t.msg_id}/${t.endpoint_id}`;
-        letters.set(key, (letters.get(key) ?? 0) + 1);
-      }
-      let ok = 0;
-      for (const s of receiver.seen.values()) if (s.ok > 0) ok++;
-      const done = ok + letters.size;
-      if (Date.now() - lastLog > 5000) {
-        lastLog = Date.now();
-        const c = receiver.counts();
-        log(
-          `${done}/${pairs} settled: ${ok} delivered, ${letters.size} dead-lettered, ${c.requests} requests (${c.responses500} × 500)`,
-        );
-      }
-      if (done >= pairs && (await queuesEmpty(stack, queueUrls))) {
-        logItems = await scan<LogItem>(stack, `LOG#${org}#`);
-        if (finalRecords(logItems) >= pairs) {
-          settled = true;
-          break;
-        }
-      }
-      if (Date.now() > deadline) {
-        logItems = await scan<LogItem>(stack, `LOG#${org}#`);
-        break;
-      }
-      await new Promise((r) => setTimeout(r, 250));
-    }
+    const { letters, logItems, settled } = await waitSettled(stack, org, receiver, pairs, opts);
     const drainMs = Date.now() - t0;
 
     const messages = await scan(stack, `MSG#${org}#`);
@@ -251,5 +180,94 @@ export async function runLoad(stack: LocalStack, opts: LoadOptions): Promise<Loa
     };
   } finally {
     await receiver.close();
+  }
+}
+
+/**
+ * Three endpoints, three retry budgets: failures end as retries (5), a short retry run (2) or
+ * straight in the DLQ (0). Each answers on its own path of the receiver (its budget).
+ */
+async function loadEndpoints(stack: LocalStack, org: string, receiverUrl: string) {
+  const endpoints = [];
+  for (const max_retries of [5, 2, 0]) {
+    const { endpoint } = await createEndpoint(stack.deps, org, {
+      url: `${receiverUrl}/${max_retries}`,
+      max_retries,
+      timeout_ms: 5000,
+    });
+    endpoints.push(endpoint);
+  }
+  return endpoints;
+}
+
+/** Publishes on the ingest queue, 10 per SendMessageBatch, a few calls at a time. */
+async function publish(stack: LocalStack, org: string, events: number): Promise<void> {
+  const batches: number[][] = [];
+  for (let i = 0; i < events; i += 10)
+    batches.push(Array.from({ length: Math.min(10, events - i) }, (_, j) => i + j));
+  await mapLimit(batches, 4, (batch) =>
+    stack.deps.sqs.send(
+      new SendMessageBatchCommand({
+        QueueUrl: stack.config.queues.ingest,
+        Entries: batch.map((n) => ({
+          Id: String(n),
+          MessageBody: JSON.stringify({
+            org_id: org,
+            type: "voice.call.ended",
+            id: `load-${n}`,
+            data: { n, call_id: `call_${n}` },
+          }),
+        })),
+      }),
+    ),
+  );
+}
+
+/**
+ * Done when every pair has a 2xx or a DLQ message, the queues are empty (so no handler is
+ * still writing) and every delivery's latest record is final; the log is read then, or at
+ * `opts.timeoutMs` (not settled).
+ */
+async function waitSettled(
+  stack: LocalStack,
+  org: string,
+  receiver: Pick<LoadReceiver, "seen" | "counts">,
+  pairs: number,
+  opts: LoadOptions,
+): Promise<{ letters: Map<string, number>; logItems: LogItem[]; settled: boolean }> {
+  const log = opts.progress ?? (() => {});
+  const letters = new Map<string, number>();
+  const queueUrls = [
+    ...new Set(
+      Object.entries(stack.config.queues)
+        .filter(([n]) => !/Dlq$/.test(n))
+        .map(([, u]) => u),
+    ),
+  ];
+  const deadline = Date.now() + opts.timeoutMs;
+  let lastLog = 0;
+  for (;;) {
+    for (const m of await receiveAll(stack.deps.sqs, stack.config.queues.deliveryDlq)) {
+      const t = JSON.parse(m.Body ?? "{}") as { msg_id: string; endpoint_id: string };
+      const key = `${t.msg_id}/${t.endpoint_id}`;
+      letters.set(key, (letters.get(key) ?? 0) + 1);
+    }
+    let ok = 0;
+    for (const s of receiver.seen.values()) if (s.ok > 0) ok++;
+    const done = ok + letters.size;
+    if (Date.now() - lastLog > 5000) {
+      lastLog = Date.now();
+      const c = receiver.counts();
+      log(
+        `${done}/${pairs} settled: ${ok} delivered, ${letters.size} dead-lettered, ${c.requests} requests (${c.responses500} × 500)`,
+      );
+    }
+    if (done >= pairs && (await queuesEmpty(stack, queueUrls))) {
+      const logItems = await scan<LogItem>(stack, `LOG#${org}#`);
+      if (finalRecords(logItems) >= pairs) return { letters, logItems, settled: true };
+    }
+    if (Date.now() > deadline)
+      return { letters, logItems: await scan<LogItem>(stack, `LOG#${org}#`), settled: false };
+    await new Promise((r) => setTimeout(r, 250));
   }
 }
