@@ -14,6 +14,7 @@ import { EventEmitter } from "node:events";
 import http from "node:http";
 import https from "node:https";
 import { Readable } from "node:stream";
+import { type BatchTail, tailKey } from "./aws/batch-tail.js";
 import type { Meter } from "./aws/meter.js";
 import type { Engine } from "./engine.js";
 
@@ -76,6 +77,8 @@ export class Receivers {
   private behaviours = new Map<string, (t: number, r?: Receipt) => Behaviour>();
   /** Each request as it arrives (status 0), and each answer the sender saw (its status). */
   onRequest?: (r: Receipt, t: number) => void;
+  /** A cohort's request also draws its real batch-mates' answers (sim/aws/batch-tail.ts). */
+  tail?: BatchTail;
 
   constructor(
     private engine: Engine,
@@ -111,6 +114,13 @@ export class Receivers {
       const behaviour = this.behaviours.get(name)?.(this.engine.t, receipt) ?? "healthy";
       const a = answer(behaviour, this.engine.random);
       if (receipt) this.onRequest?.(receipt, this.engine.t);
+      if (receipt)
+        this.tail?.requested(
+          tailKey(receipt.msgId, receipt.endpoint),
+          this.engine.t,
+          a.latencyMs,
+          (random) => answer(behaviour, random).latencyMs,
+        );
       const timer = Number.isFinite(a.latencyMs)
         ? this.engine.after(a.latencyMs, () => {
             opts.signal?.removeEventListener("abort", onAbort);

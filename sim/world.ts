@@ -28,6 +28,7 @@ import { keys } from "../core/store/keys.js";
 import { createSecretsAtRest } from "../core/store/secrets-at-rest.js";
 import { keyTime, planOf, shardsAt } from "../core/store/shard-plan.js";
 import { ApiGatewayModel } from "./aws/apigateway.js";
+import { BatchTail, deliveryTail } from "./aws/batch-tail.js";
 import { CustomerAws } from "./aws/customer.js";
 import { DynamoModel } from "./aws/dynamodb.js";
 import { KmsModel } from "./aws/kms.js";
@@ -146,6 +147,7 @@ export class World {
     );
     this.scheduler = new SchedulerModel(this.engine, this.meter, this.schedulerTargets(), weightOf);
     this.receivers = new Receivers(this.engine, this.meter);
+    this.receivers.tail = new BatchTail(settings.seed);
     const envelopeWeight = (body: string) =>
       this.cohort.get((JSON.parse(body) as { data?: { sim?: { org?: string } } }).data?.sim?.org ?? "") ?? 1;
     this.customerAws = new CustomerAws(
@@ -252,6 +254,7 @@ export class World {
       base: MappingSettings,
       over: Partial<MappingSettings> | undefined,
       make: () => SqsHandler,
+      tail?: ReturnType<typeof deliveryTail>,
     ) =>
       new EventSourceMapping(
         name,
@@ -261,7 +264,11 @@ export class World {
         this.sqs.queues.get(url)!,
         { ...base, warm: this.settings.warm, ...over, pollerCalls: this.machine?.pollerCalls },
         make,
+        tail,
       );
+    // The delivery lanes' batches end after their real batch-mates' answers (sim/aws/batch-tail.ts);
+    // the ordered lane sends a batch's records one after another: its time is theirs, no tail.
+    const tail = this.receivers.tail && deliveryTail(this.receivers.tail);
     // One process: each function's handler is built once, on the one composition root.
     const shared = this.settings.oneProcess ? this.instance() : undefined;
     const made = <T>(make: (deps: Deps) => T) => {
@@ -276,6 +283,7 @@ export class World {
       functions.deliver,
       this.settings.deliver,
       made((d) => createDeliveryHandler(d, { random })),
+      tail,
     );
     mapping(
       "deliver-slow",
@@ -283,6 +291,7 @@ export class World {
       functions.deliverSlow,
       this.settings.deliverSlow,
       made((d) => createDeliveryHandler(d, { lane: "slow", random })),
+      tail,
     );
     mapping(
       "deliver-ordered",

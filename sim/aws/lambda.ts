@@ -24,7 +24,9 @@
  * applied when one real invocation ends, never later because of k: the real messages wait
  * visible for a free unit, each in flight for one invocation (it used to come at the end of
  * the longer time, past the queue's visibility timeout for large cohorts: the batch came back
- * and was delivered again, dead-endpoint-3d's 42 M duplicates).
+ * and was delivered again, dead-endpoint-3d's 42 M duplicates). A real invocation holds a full
+ * batch of real records and ends after its slowest request: a mapping given a `tail` draws
+ * those (sim/aws/batch-tail.ts), so a cohort's units are held as long as a full batch's would be.
  */
 import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
 import { type Engine, SIM_EPOCH_MS } from "../engine.js";
@@ -55,6 +57,13 @@ export interface MappingSettings {
 
 export type SqsHandler = (event: SQSEvent) => Promise<SQSBatchResponse | undefined>;
 
+/** A real batch's requests beyond the simulated ones (sim/aws/batch-tail.ts), by record. */
+export interface Tail {
+  open(batch: SimMessage[], draws: number): void;
+  /** The handler returned: the ms its real batches wait longer. */
+  close(batch: SimMessage[]): number;
+}
+
 /** The region's concurrency, shared by every function. */
 export class Account {
   used = 0;
@@ -75,6 +84,7 @@ export class EventSourceMapping {
     private queue: ModelQueue,
     private settings: MappingSettings,
     private newInstance: () => SqsHandler,
+    private tail?: Tail,
   ) {
     queue.onVisible = () => this.pumpSoon(this.engine.t);
     if (settings.warm) this.allowed = settings.maxConcurrency;
@@ -126,7 +136,8 @@ export class EventSourceMapping {
   }
 
   private async invoke(batch: SimMessage[], free: number): Promise<void> {
-    const weight = Math.max(1, batch.reduce((n, m) => n + m.k, 0) / this.settings.batchSize);
+    const real = batch.reduce((n, m) => n + m.k, 0);
+    const weight = Math.max(1, real / this.settings.batchSize);
     // The units free, at most: a cohort never holds more than the mapping (or the account) allows.
     const held = Math.min(weight, free);
     this.running += held;
@@ -147,6 +158,10 @@ export class EventSourceMapping {
     // Not even a microtask turn without it: the order of same-time events stays as it was.
     if (this.settings.pollerCalls) await this.settings.pollerCalls("before");
     const deadline = start + this.settings.timeoutSeconds * 1000;
+    // Each record stands for this many of a real invocation's (its batch full of real records).
+    const draws = Math.ceil(Math.min(this.settings.batchSize, real) / batch.length);
+    const tail = draws > 1 ? this.tail : undefined;
+    tail?.open(batch, draws);
     let failed: Set<string> | "all";
     try {
       const res = await handler(this.event(batch));
@@ -154,6 +169,8 @@ export class EventSourceMapping {
     } catch {
       failed = "all";
     }
+    const lag = tail?.close(batch) ?? 0;
+    if (lag > 0) await this.engine.sleep(Math.min(lag, Math.max(0, deadline - this.engine.t)));
     if (this.engine.t > deadline) failed = "all";
     if (this.settings.pollerCalls) await this.settings.pollerCalls("after");
     // The records' fate is the real invocation's, at its real end: k real messages are
@@ -161,14 +178,14 @@ export class EventSourceMapping {
     // record stays in flight past its visibility timeout (or its function's) because of k.
     for (const m of batch) if (failed !== "all" && !failed.has(m.id)) this.queue.delete(m.handle);
     this.idle.push(handler);
-    const real = this.engine.t - start;
+    const took = this.engine.t - start;
     this.meter.count(`invocations:${this.name}`, weight);
-    this.meter.count("lambda_gb_seconds", (real / 1000) * (this.settings.memoryMb / 1024) * weight);
+    this.meter.count("lambda_gb_seconds", (took / 1000) * (this.settings.memoryMb / 1024) * weight);
     // The rest of the cohort's work, (weight - held) × real unit-ms, is done as its real
     // messages arrive, one cohort interval apart: spread over the interval on the units that
     // takes (its traffic's real concurrency), or on the units held for longer when that is more
     // than they are. Taken in one block, it held every unit of the mapping while others waited.
-    const rest = (weight - held) * real;
+    const rest = (weight - held) * took;
     if (rest > 0) {
       const interval = this.meter.weights.intervalMs?.() ?? 0;
       const keep = interval > 0 ? Math.min(held, rest / interval) : held;
