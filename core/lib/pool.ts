@@ -1,7 +1,8 @@
 /**
  * The one worker pool: runs `fn` over `items` with at most `limit` calls in flight and
  * returns the results in the items' order. Used wherever one call fans out to many AWS
- * requests (recovery's reads, SQS batch sends) and by the bench and load scripts.
+ * requests (recovery's reads, SQS batch sends), by the bench and load scripts, and by the
+ * portal's message log (portal/views/messages.ts: no imports here, so the browser bundle takes it).
  *
  * A dozen lines rather than a dependency (p-map, p-limit): every Lambda bundle carries it,
  * and nothing here needs cancellation or per-item timeouts. A rejection of `fn` rejects the

@@ -1,4 +1,6 @@
 /** The message log (filter by type, delivery status and time) and an event's detail; an attempt's: attempt-page.ts. */
+
+import { mapLimit } from "../../core/lib/pool.js";
 import { type Attempt, all, type EventDetail, type EventItem, type EventType, type Page } from "../api.js";
 import { type Ctx, link } from "../ctx.js";
 import { card, fmtTime, h, pill, pretty } from "../dom.js";
@@ -121,19 +123,6 @@ function eventRow(d: EventDetail, ctx: Ctx): HTMLElement {
         : [h("span", { class: "muted" }, "no endpoints")]),
     ),
   );
-}
-
-async function mapLimit<T, R>(items: T[], n: number, fn: (x: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(n, items.length) }, worker));
-  return out;
 }
 
 /** What stands where a payload was (docs/data.md): nothing of it is kept or rebuilt. */
