@@ -188,25 +188,25 @@ function invalidTask(record: SQSRecord, reason: string): Processed {
 
 /**
  * The attempt this receive makes, and when it is due (the task's `due_at`: a retry waiting on
- * the queue). A first receive: one after those the task carries. A redelivery
+ * the queue). A first receive: one after those the task carries, unless it is a copy its
+ * delivery moved past (policy/delivered.ts `movedPast`: a retry that waited, or a task a
+ * resend, recover or resume re-enqueued), which is "done". A redelivery
  * (ApproximateReceiveCount > 1, which also rises on throttled or crashed invocations) is
  * counted from the delivery's own record, so no retry is burnt without a request; a delivery
- * the record shows succeeded is "done", as is a waited retry whose attempt a copy made already.
+ * the record shows succeeded is "done". One read at most, none for a first fan-out's task.
  */
 async function attemptNumber(
   deps: DeliveryContext,
   task: Task,
   record: SQSRecord,
 ): Promise<Pick<DecideContext, "attempt" | "notBefore"> | "done"> {
-  const received = Number(record.attributes.ApproximateReceiveCount) || 1;
+  const first = (Number(record.attributes.ApproximateReceiveCount) || 1) <= 1;
   const notBefore = task.due_at ? new Date(task.due_at) : undefined;
-  if (received <= 1 && !task.due_at) return { attempt: task.attempt_base + 1, notBefore };
-  if (received <= 1) {
-    // A retry that waited may have a second copy (policy/delivered.ts `movedPast`): one read.
-    const current = await deps.deliveryStore.get(task.org_id, task.msg_id, task.endpoint_id);
-    return movedPast(current, task) ? "done" : { attempt: task.attempt_base + 1, notBefore };
-  }
-  const current = await deps.deliveryStore.get(task.org_id, task.msg_id, task.endpoint_id);
+  const next = { attempt: task.attempt_base + 1, notBefore };
+  if (first && !task.due_at && !task.pending_entry) return next;
+  const latest = await deps.deliveryStore.latest(task.org_id, task.msg_id, task.endpoint_id);
+  if (first) return movedPast(latest, task) ? "done" : next;
+  const current = latest?.record;
   if (deliveredAlready(current, task)) return "done";
   const made =
     current?.status === "retrying" ? Math.max(task.attempt_base, current.attempts) : task.attempt_base;

@@ -1,7 +1,7 @@
 /**
  * Scheduled work of the delivery engine (functions/scheduled.ts): the fan-out sweep every
  * minute (core/events/sweep.ts), resuming a re-enabled endpoint's parked deliveries
- * (recovery.ts; a failed run schedules the next: resume-fallback.ts), resuming an endpoint's
+ * (resume-run.ts; a failed run schedules the next: resume-fallback.ts), resuming an endpoint's
  * retries due in a minute (waiting.ts), and the auto-disable timer set when an
  * endpoint became failing. The timer disables the endpoint only if it is still
  * failing since that same time: a success in between (back to active) or a newer failing

@@ -16,7 +16,7 @@ import type { Uses } from "../deps.js";
 import { type DeliveryTask, type StoredMessage, taskFor } from "../model/index.js";
 import { enqueueTasks } from "../queue/index.js";
 import type { TaskContext, TaskKind, TaskStepInput, TaskStepResult } from "../tasks/index.js";
-import { pendingEntry } from "./recovery.js";
+import { withPending } from "./pending.js";
 import { readPage, replayPage } from "./replay.js";
 import { stuckDeliveries } from "./stuck.js";
 import { countWindow, openWindow, startWindowTask, windowParams } from "./window-task.js";
@@ -99,12 +99,16 @@ async function stuckStep(deps: TaskContext, input: TaskStepInput<RecoverParams>)
   const { org, taskId, run, params } = input;
   const inScope = (m: StoredMessage) => !params.event_types || params.event_types.includes(m.type);
   const found = await stuckDeliveries(deps, org, params.endpoint_id, new Date(params.since), STUCK_PAGE);
-  const tasks: DeliveryTask[] = found.messages
+  // Each `pending` id taken before the enqueue, the entry written after it (pending.ts).
+  const work = found.messages
     .filter(inScope)
-    .map((m) => ({ ...taskFor(m, params.endpoint_id, "recover"), claim: { task_id: taskId, run } }));
+    .map((m) =>
+      withPending(deps, { ...taskFor(m, params.endpoint_id, "recover"), claim: { task_id: taskId, run } }),
+    );
+  const tasks: DeliveryTask[] = work.map((w) => w.task);
   if (tasks.length > 0) {
     await enqueueTasks(deps, tasks);
-    await deps.deliveryStore.write(tasks.map((t) => pendingEntry(deps, t)));
+    await deps.deliveryStore.write(work.map((w) => w.pending));
   }
   return {
     cursor: input.cursor,

@@ -1,5 +1,5 @@
 /** What resend, recover and resume use (the API, the recover task, maintenance). */
-type RecoveryDeps = Uses<
+export type RecoveryDeps = Uses<
   "config" | "now" | "taskQueue" | "scheduler" | "endpointStore" | "messageStore" | "deliveryStore"
 >;
 
@@ -11,14 +11,15 @@ type RecoveryDeps = Uses<
  *
  * The `pending` items are built (their time-ordered ids taken) before the enqueue and
  * written after it: a quick attempt's item still sorts after them, so it stays the
- * delivery's state, and a task SQS refused leaves its delivery recoverable as it was.
+ * delivery's state, and a task SQS refused leaves its delivery recoverable as it was. Each task
+ * carries its `pending` id (pending.ts): two runs that read the same delivery before either
+ * took it out of the index (two recovers, a recover and a resume) both enqueue it, and the
+ * copy the delivery has moved past is acknowledged without a request (policy/delivered.ts).
  */
 import type { Clock, Uses } from "../deps.js";
-import { requireEndpoint, scheduleResume } from "../endpoints/index.js";
+import { requireEndpoint } from "../endpoints/index.js";
 import { mapLimit } from "../lib/index.js";
-import { logger } from "../log/index.js";
 import {
-  breakerState,
   conflict,
   type DeliveryLogEntry,
   type DeliveryTask,
@@ -27,7 +28,6 @@ import {
   notFound,
   payloadState,
   type RecoverableRef,
-  ServiceError,
   type StoredMessage,
   taskFor,
   taskId,
@@ -35,26 +35,9 @@ import {
 } from "../model/index.js";
 import { enqueueTasks, SendError } from "../queue/index.js";
 import { liveRecoverable } from "./live-recoverable.js";
-import {
-  anotherPage,
-  nextRunAfterSeconds,
-  pageDelaySeconds,
-  pageSize,
-  resumePerSecond,
-} from "./policy/resume-pace.js";
+import { withPending } from "./pending.js";
 import { deliveryEntry } from "./records.js";
 import { stuckDeliveries } from "./stuck.js";
-import { wakeWhenHalfOpen } from "./wake.js";
-
-export function pendingEntry(deps: Clock, task: DeliveryTask): DeliveryLogEntry {
-  return deliveryEntry(deps, task, {
-    status: "pending",
-    attempts: 0,
-    lastStatusCode: null,
-    lastError: null,
-    nextAttemptAt: null,
-  });
-}
 
 export function requireEnabled(endpoint: EndpointRecord): void {
   if (endpoint.status === "paused") {
@@ -100,8 +83,7 @@ export async function resendDelivery(
     (await deps.deliveryStore.get(org, msgId, endpointId)) !== undefined;
   if (!known) throw notFound("delivery");
   requireEnabled(endpoint);
-  const task = taskFor(message, endpointId, "resend");
-  const pending = pendingEntry(deps, task);
+  const { task, pending } = withPending(deps, taskFor(message, endpointId, "resend"));
   const ref = await deps.deliveryStore.recoverableRef(org, msgId, endpointId);
   await enqueueTasks(deps, [task]);
   await deps.deliveryStore.write([pending]);
@@ -240,58 +222,8 @@ interface Work {
 }
 
 function workFor(deps: Clock, m: StoredMessage, endpointId: string, ref?: RecoverableRef): Work {
-  const task = taskFor(m, endpointId, "recover");
-  return { ...(ref ? { ref } : {}), task, pending: pendingEntry(deps, task) };
+  return { ...(ref ? { ref } : {}), ...withPending(deps, taskFor(m, endpointId, "recover")) };
 }
-
-/**
- * Resumes the deliveries parked while the endpoint was disabled (maintenance, after a
- * re-enable: resume.ts) or while its breaker stayed open (decide.ts `park`): page after page
- * for up to half a minute, each page delayed so they arrive at the endpoint's resume pace, the
- * next run scheduled for when they have (policy/resume-pace.ts). Nothing when the endpoint is
- * gone, disabled again, or its breaker is open (its wake-up comes when it may half-open); a
- * half-open breaker gets one page of a few, one of which makes the probe: the rest follow when
- * it closes (health.ts), so a dead endpoint's wake-up costs a few tasks, not its whole backlog.
- * Returns how many were resumed.
- */
-export async function resumeParked(deps: RecoveryDeps, org: string, endpointId: string): Promise<number> {
-  const endpoint = await deps.endpointStore.get(org, endpointId);
-  const breaker = endpoint ? breakerState(endpoint, deps.now()) : "closed";
-  if (breaker === "open") {
-    await wakeWhenHalfOpen(deps, endpoint!);
-    return 0;
-  }
-  const perSecond = resumePerSecond(endpoint ?? { rate_limit: null }, deps.config.isolation.resumePerSecond);
-  const max = pageSize(breaker === "half-open" ? PROBE_PAGE : MAX_RECOVER_PER_CALL, perSecond);
-  const started = deps.now().getTime();
-  let sent = 0;
-  let more = true;
-  do {
-    const delaySeconds = pageDelaySeconds(sent, perSecond);
-    let res: RecoverResult;
-    try {
-      const options = { parkedOnly: true, max, delaySeconds };
-      res = await recoverEndpoint(deps, org, endpointId, new Date(0).toISOString(), options);
-    } catch (err) {
-      if (err instanceof ServiceError && err.status < 500) return sent; // deleted or disabled again
-      throw err;
-    }
-    sent += res.count;
-    more = res.more;
-    if (breaker === "half-open") more = false; // the rest follow the probe's success
-    const elapsedMs = deps.now().getTime() - started;
-    if (!anotherPage({ more, elapsedMs, sent, perSecond })) break;
-  } while (more);
-  if (more) {
-    const afterSeconds = nextRunAfterSeconds(sent, perSecond);
-    await scheduleResume(deps, { org_id: org, id: endpointId }, { kind: "more", afterSeconds });
-  }
-  logger.info("parked deliveries resumed", { org_id: org, endpoint_id: endpointId, count: sent });
-  return sent;
-}
-
-/** Parked deliveries a wake-up of a half-open breaker re-enqueues: one probe, and spares. */
-const PROBE_PAGE = 10;
 
 async function outOfIndex(deps: Uses<"deliveryStore">, org: string, ref: RecoverableRef): Promise<void> {
   await deps.deliveryStore.setRecoverable(org, ref, false);

@@ -18,7 +18,7 @@ import { mapLimit } from "../lib/index.js";
 import { type CursorKey, type DeliveryTask, type StoredMessage, taskFor } from "../model/index.js";
 import { enqueueTasks } from "../queue/index.js";
 import type { TaskContext, TaskKind, TaskStepInput, TaskStepResult } from "../tasks/index.js";
-import { pendingEntry } from "./recovery.js";
+import { withPending } from "./pending.js";
 import {
   countWindow,
   openWindow,
@@ -124,7 +124,8 @@ export async function replayPage(
       ...taskFor(m, params.endpoint_id, trigger),
       claim: { task_id: taskId, run },
     };
-    return [{ item, task }];
+    // Its `pending` id taken before the enqueue, the entry written after it (pending.ts).
+    return [{ item, ...withPending(deps, task) }];
   });
   const expired = messages.filter((m) => !m).length;
   const outOfScope = items.length - expired - work.length;
@@ -135,7 +136,7 @@ export async function replayPage(
       deps,
       work.map((w) => w.task),
     );
-    await deps.deliveryStore.write(work.map((w) => pendingEntry(deps, w.task)));
+    await deps.deliveryStore.write(work.map((w) => w.pending));
   }
   // Out of the recovery index once the step is saved (a repeat of the step must find them).
   const commit = async () => {

@@ -12,14 +12,14 @@
 import type { Uses } from "../deps.js";
 import { scheduleResume } from "../endpoints/index.js";
 import { logger } from "../log/index.js";
-import { resumeParked } from "./recovery.js";
+import { resumeParked } from "./resume-run.js";
 
 /** The next run after a failed one: EventBridge Scheduler's precision is a minute. */
 export const RESUME_RETRY_SECONDS = 60;
 
 type ResumeDeps = Parameters<typeof resumeParked>[0] & Uses<"scheduler" | "config" | "now">;
 
-/** resumeParked (recovery.ts), or, when it throws, the next run scheduled: how many were resumed. */
+/** resumeParked (resume-run.ts), or, when it throws, the next run scheduled: how many were resumed. */
 export async function resumeParkedOrRetry(
   deps: ResumeDeps,
   org: string,

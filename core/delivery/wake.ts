@@ -2,7 +2,7 @@
  * Waking parked deliveries (docs/delivery.md, "A long outage leaves the queue"): a breaker
  * open longer than a re-send can wait parks its endpoint's tasks in the table
  * (policy/decide.ts `park`), so no task on the queue comes back to make the probe, and its
- * closing must resume what was parked. Both are a resume run (recovery.ts `resumeParked`).
+ * closing must resume what was parked. Both are a resume run (resume-run.ts `resumeParked`).
  */
 import { SQS_MAX_DELAY_SECONDS } from "../config/index.js";
 import type { Uses } from "../deps.js";
@@ -13,7 +13,7 @@ import type { EndpointRecord } from "../model/index.js";
 /**
  * A breaker open longer than a re-send can wait parks its endpoint's tasks in the table
  * (decide.ts `park`), so no task on the queue comes back to make the probe: one wake-up is
- * scheduled for when it may half-open (a resume run, recovery.ts `resumeParked`, which lets a
+ * scheduled for when it may half-open (a resume run, resume-run.ts `resumeParked`, which lets a
  * few parked tasks through). Called by whoever set that time (opened the breaker, or won a
  * probe and re-armed it); the name is the time, so one schedule per cooldown per endpoint.
  */

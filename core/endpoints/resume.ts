@@ -3,7 +3,7 @@
  * endpoints", "Paused endpoints", "A long outage leaves the queue"): re-enabling or unpausing
  * the endpoint (the endpoints service), its breaker closing or about to half-open
  * (core/delivery/health.ts, wake.ts) call `scheduleResume` with their `ResumeCause`, and the maintenance function
- * (core/delivery/maintenance.ts) re-enqueues what is parked (core/delivery/recovery.ts
+ * (core/delivery/maintenance.ts) re-enqueues what is parked (core/delivery/resume-run.ts
  * `resumeParked`), paced (core/delivery/policy/resume-pace.ts), scheduling itself again while more remain. Here, not in
  * core/delivery, because delivery depends on endpoints and not the other way round.
  */
@@ -24,7 +24,7 @@ const MARGIN_SECONDS = 2;
 
 /**
  * Why an endpoint's parked deliveries resume: every reason a delivery is parked ends in one
- * resume run (core/delivery/recovery.ts `resumeParked`), scheduled here.
+ * resume run (core/delivery/resume-run.ts `resumeParked`, one at a time per endpoint), scheduled here.
  */
 export type ResumeCause =
   /** It left a status that parks (`parksDeliveries`: re-enabled, or set active after a pause). */

@@ -88,6 +88,19 @@ export interface DeliveryLogEntry {
   waits?: true;
 }
 
+/**
+ * A delivery's state (its latest log entry) and that entry's place among the delivery's
+ * entries: `entry` is the time-ordered part of its id (the ULID the item's sort key ends in,
+ * `entryOrder`), so entries compare as strings in the order they were decided.
+ */
+export interface LatestDelivery {
+  record: DeliveryRecord;
+  entry: string;
+}
+
+/** The time-ordered part of a log entry's id (`att_{ulid}` → `{ulid}`), as its item's sort key keeps it. */
+export const entryOrder = (id: string): string => id.slice(id.indexOf("_") + 1);
+
 /** A recoverable (failed, abandoned) or parked delivery as the recovery index knows it. */
 export interface RecoverableRef {
   msg_id: string;

@@ -26,6 +26,8 @@ export {
   deliveryStatus,
   type EndpointDelivery,
   endpointDelivery,
+  entryOrder,
+  type LatestDelivery,
   type RecoverableRef,
   type Waiter,
 } from "./delivery.js";

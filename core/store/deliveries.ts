@@ -19,6 +19,7 @@ import {
   type DeliveryLogEntry,
   type DeliveryRecord,
   type DeliveryStatus,
+  type LatestDelivery,
   newId,
   type RecoverableRef,
   type Waiter,
@@ -201,6 +202,8 @@ export async function endpointsOfMessage(db: Db, org: string, msgId: string): Pr
 export interface DeliveryStore {
   /** A delivery's state: its latest log entry (a consistent read), or undefined. */
   get(org: string, msgId: string, endpointId: string): Promise<DeliveryRecord | undefined>;
+  /** The same read, with the latest entry's place (a task's copy check: core/delivery/policy/delivered.ts). */
+  latest(org: string, msgId: string, endpointId: string): Promise<LatestDelivery | undefined>;
   /** The states of a message's deliveries, in `endpointIds` order (default: its targets and skipped). */
   ofMessage(org: string, msgId: string, endpointIds?: string[]): Promise<DeliveryRecord[]>;
   /**
@@ -255,6 +258,12 @@ export function deliveryStore(db: Db, { retentionSeconds }: { retentionSeconds: 
     get: async (org, msgId, endpointId) => {
       const item = await latestItem(db, org, msgId, endpointId);
       return item ? toDelivery(item) : undefined;
+    },
+    latest: async (org, msgId, endpointId) => {
+      const item = await latestItem(db, org, msgId, endpointId);
+      if (!item) return undefined;
+      const sk = field.str(item, "sk");
+      return { record: toDelivery(item), entry: sk.slice(sk.lastIndexOf("#") + 1) };
     },
     ofMessage: (org, msgId, endpointIds) => deliveriesOfMessage(db, org, msgId, endpointIds),
     write: async (entries) => putAll(db, await itemsOf(entries)),

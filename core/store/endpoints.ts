@@ -10,6 +10,7 @@ import type { CursorKey, EndpointRecord } from "../model/index.js";
 import { getItem, updateReturning } from "./item.js";
 import { keys } from "./keys.js";
 import { queryAllWithPrefix, queryPageWithPrefix } from "./query.js";
+import { type ResumeLease, releaseResumeLease, takeResumeLease } from "./resume-lease.js";
 import { type RotationWrite, rotateSealed } from "./rotation.js";
 import { SecretUnreadableError } from "./secrets-at-rest.js";
 import type { Db } from "./table.js";
@@ -236,6 +237,9 @@ export interface EndpointStore {
     id: string,
     next: RotationWrite,
   ): Promise<EndpointRecord | { full: string } | undefined>;
+  /** One resume run at a time per endpoint (core/store/resume-lease.ts): true, or when the holder's lease ends. */
+  takeResumeLease(lease: ResumeLease, at: { now: number; until: number }): Promise<true | { until: number }>;
+  releaseResumeLease(lease: ResumeLease, now: number): Promise<void>;
 }
 
 export function endpointStore(db: Db): EndpointStore {
@@ -253,5 +257,7 @@ export function endpointStore(db: Db): EndpointStore {
       const rotated = await rotateSealed(db, org, id, next);
       return rotated && "item" in rotated ? openEndpoint(db, rotated.item) : rotated;
     },
+    takeResumeLease: (lease, at) => takeResumeLease(db, lease, at),
+    releaseResumeLease: (lease, now) => releaseResumeLease(db, lease, now),
   };
 }

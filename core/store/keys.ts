@@ -23,6 +23,7 @@
  * |                           |                             |                    |  (parked, endpoint disabled: PARK#… instead)  |
  * |                           |                             |                    |  (a retry waiting > 15 min: WAIT#…/{dueAt}#…) |
  * | rate slots (8, 10 min)    | RATE#{org}#{endpointId}#{shard} | RATE         |                                              |
+ * | resume lease (TTL)        | RESUME#{org}#{endpointId}   | LEASE              |                                              |
  * | local scheduler entry     | SCHEDULE                    | {name}             | GSI1: SCHEDULE_DUE / {dueAt}#{name}          |
  * | open fan-out marker       | OPEN#{0..31}                | {createdAt}#{org}#{msgId} |                                       |
  *
@@ -151,6 +152,9 @@ export const keys = {
     pk: `RATE#${org}#${endpointId}#${shard}`,
     sk: "RATE",
   }),
+
+  /** The lease of an endpoint's resume run (core/store/resume-lease.ts). */
+  resumeLease: (org: string, endpointId: string): Key => ({ pk: `RESUME#${org}#${endpointId}`, sk: "LEASE" }),
 
   schedule: (name: string): Key => ({ pk: "SCHEDULE", sk: name }),
   scheduleDue: (dueAt: string, name: string) => ({ gsi1pk: "SCHEDULE_DUE", gsi1sk: `${dueAt}#${name}` }),

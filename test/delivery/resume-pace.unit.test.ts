@@ -16,7 +16,7 @@ import {
   RESUME_RUN_BUDGET_MS,
 } from "../../core/delivery/policy/resume-pace.js";
 import { deliveryEntry } from "../../core/delivery/records.js";
-import { resumeParked } from "../../core/delivery/recovery.js";
+import { resumeParked } from "../../core/delivery/resume-run.js";
 import { putMessageOf, taskFor } from "../support/deliveries.js";
 import { putEndpointRecord } from "../support/endpoints.js";
 

@@ -253,7 +253,7 @@ function resend(
  * half-open, while that fits a re-send's delay (15 min: about the outage's first hour). Beyond,
  * parked in the table (`skipped`, the parked index, as for a disabled endpoint): a long outage
  * costs a write per new task, not a re-send of every task every 15 min; the breaker's wake-up
- * and its closing resume them (core/delivery/health.ts `wakeWhenHalfOpen`, recovery.ts).
+ * and its closing resume them (core/delivery/health.ts `wakeWhenHalfOpen`, resume-run.ts).
  */
 function park(task: Task, until: string, made: number, ctx: DecideContext): Effect[] {
   const maxDelayMs = (ctx.maxDelaySeconds ?? SQS_MAX_DELAY_SECONDS) * 1000;

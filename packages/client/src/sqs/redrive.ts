@@ -157,7 +157,8 @@ function movableBody(m: Message, opts: RedriveOptions): string | undefined {
   }
   const parsed = deliveryTask.safeParse(json);
   if (!parsed.success) return undefined;
-  const task = parsed.data;
+  // A redrive is a new send of its own: not a copy of the recover that once enqueued it.
+  const { pending_entry: _recovered, ...task } = parsed.data;
   if (opts.orgId && task.org_id !== opts.orgId) return undefined;
   if (opts.endpointId && task.endpoint_id !== opts.endpointId) return undefined;
   return JSON.stringify({ ...task, attempt_base: 0, ...(opts.claim ? { claim: opts.claim } : {}) });

@@ -40,6 +40,13 @@ export const deliveryTask = z.object({
    */
   claim: z.object({ task_id: z.string(), run: z.number().int().positive() }).optional(),
   /**
+   * Re-enqueued by a resend, a recover or a resume: the id of the `pending` log entry that run
+   * wrote for it. On its first receive the delivery function acknowledges the task without a
+   * request when the delivery has moved past that entry (a newer run re-enqueued it, or another
+   * copy made the attempt): two runs racing send once (core/delivery/policy/delivered.ts).
+   */
+  pending_entry: z.string().optional(),
+  /**
    * The event's W3C trace context (`00-{trace-id}-{parent-id}-{flags}`, kept with the event at
    * publish): each attempt is a new span of this trace. Absent on tasks written before tracing.
    */

@@ -1,0 +1,185 @@
+/**
+ * A parked delivery resumed by two runs at once is sent once (issue #25: dead-endpoint-3d sent
+ * 27 M deliveries twice after the endpoint recovered). Two resume runs of one endpoint (a
+ * wake-up and a breaker-closed run, different schedule names) both read the same page of the
+ * parked index before either took it out, and both enqueued it. Now one run holds the
+ * endpoint's lease at a time (core/delivery/resume-run.ts), a run that finds it held leaves a
+ * run for after it, and every re-enqueued task carries its `pending` entry's id, so a copy a
+ * racing recover enqueued too is acknowledged without a request (policy/delivered.ts).
+ *
+ * Real parts: DynamoDB Local, fauxqs, a receiver on 127.0.0.1. The runs race with the delivery
+ * pollers stopped, so what is enqueued is all there when delivery starts; the receiver counts
+ * requests per webhook-id.
+ */
+import { afterAll, describe, expect, it } from "vitest";
+import type { Deps } from "../../core/all-deps.js";
+import { BREAKER_PARKED } from "../../core/delivery/policy/closed.js";
+import { deliveryEntry } from "../../core/delivery/records.js";
+import { recoverEndpoint } from "../../core/delivery/recovery.js";
+import { RESUME_LEASE_MS, resumeParked } from "../../core/delivery/resume-run.js";
+import type { EndpointRecord } from "../../core/model/endpoint.js";
+import type { DeliveryTask } from "../../core/model/task.js";
+import { deliveryOf, putMessageOf, taskFor, waitForDelivery } from "../support/deliveries.js";
+import { fireSchedules, scheduleEntriesWith, startDelivery } from "../support/delivery.js";
+import { putEndpoint } from "../support/endpoints.js";
+import { waitForEmptyQueue } from "../support/queues.js";
+import { type Receiver, startReceiver } from "../support/receiver.js";
+import { createTestStack, type TestStack } from "../support/stack.js";
+
+const receivers: Receiver[] = [];
+afterAll(async () => {
+  await Promise.all(receivers.map((r) => r.close()));
+});
+
+interface Parked {
+  /** A stack of the test's own (its own queues: pollers stopped by another test cannot hold its messages). */
+  stack: TestStack;
+  ep: EndpointRecord;
+  r: Receiver;
+  tasks: DeliveryTask[];
+}
+
+async function endpointWithParked(n: number): Promise<Parked> {
+  const stack = await createTestStack({ RETRY_SCHEDULE: "1", ENDPOINT_CACHE_SECONDS: "0" });
+  const r = await startReceiver();
+  receivers.push(r);
+  const ep = await putEndpoint(stack.deps, { url: r.url });
+  const tasks: DeliveryTask[] = [];
+  for (let i = 0; i < n; i++) {
+    const t = taskFor(ep, { i });
+    await putMessageOf(stack.deps, t);
+    const parked = {
+      status: "skipped",
+      attempts: 3,
+      lastStatusCode: 503,
+      lastError: BREAKER_PARKED,
+    } as const;
+    await stack.deps.deliveryStore.write([deliveryEntry(stack.deps, t, { ...parked, nextAttemptAt: null })]);
+    tasks.push(t);
+  }
+  return { stack, ep, r, tasks };
+}
+
+/**
+ * Starts delivery (once the runs have raced), waits for every task to succeed, then runs
+ * `after` (e.g. the schedules left), waits for the queues to drain, and stops it.
+ */
+async function deliverAll({ stack, tasks }: Parked, after: () => Promise<unknown> = async () => {}) {
+  const pollers = startDelivery(stack);
+  try {
+    for (const t of tasks) await waitForDelivery(stack.deps, t, "succeeded");
+    await after();
+    await waitForEmptyQueue(stack.deps.sqs, stack.config.queues.delivery);
+    await waitForEmptyQueue(stack.deps.sqs, stack.config.queues.deliverySlow);
+  } finally {
+    await pollers.stop();
+  }
+}
+
+/** Requests per webhook-id at the receiver. */
+function requestsPerEvent(r: Receiver): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const q of r.requests) {
+    const id = String(q.headers["webhook-id"]);
+    counts.set(id, (counts.get(id) ?? 0) + 1);
+  }
+  return counts;
+}
+
+const sentOnce = (tasks: DeliveryTask[]) => new Map(tasks.map((t) => [t.msg_id, 1]));
+const EPOCH = new Date(0).toISOString();
+const afterLease = () => new Date(Date.now() + RESUME_LEASE_MS + 60_000);
+
+/**
+ * The stack's parts, but a run on them stops after its enqueue, before it writes its `pending`
+ * entries (and takes the deliveries out of the index), until `go()`: the interleaving in which
+ * a second run reads the same parked page, made certain instead of left to timing.
+ */
+function pausedBeforePending(stack: TestStack) {
+  let reached!: () => void;
+  let go!: () => void;
+  const atPending = new Promise<void>((res) => (reached = res));
+  const gate = new Promise<void>((res) => (go = res));
+  const store = stack.deps.deliveryStore;
+  const deps: Deps = {
+    ...stack.deps,
+    deliveryStore: {
+      ...store,
+      write: async (entries) => {
+        if (entries.some((e) => e.delivery.status === "pending")) {
+          reached();
+          await gate;
+        }
+        return store.write(entries);
+      },
+    },
+  };
+  return { deps, atPending, go };
+}
+
+/** The endpoint's resume lease, taken at `now` by another run (`holder`). */
+async function leaseTakenBy({ stack, ep }: Parked, holder: string, now: number) {
+  const lease = { org: ep.org_id, endpointId: ep.id, holder };
+  expect(await stack.deps.endpointStore.takeResumeLease(lease, { now, until: now + RESUME_LEASE_MS })).toBe(
+    true,
+  );
+  return lease;
+}
+
+describe("a parked delivery resumed by racing runs", () => {
+  it("two resume runs of one endpoint at once send each parked delivery exactly once", async () => {
+    const parked = await endpointWithParked(12);
+    const { stack, ep, r, tasks } = parked;
+    const first = pausedBeforePending(stack);
+    const running = resumeParked(first.deps, ep.org_id, ep.id);
+    await first.atPending;
+    // The first has enqueued the page and not yet taken it out of the index: this one is refused.
+    expect(await resumeParked(stack.deps, ep.org_id, ep.id)).toBe(0);
+    first.go();
+    expect(await running).toBe(12);
+    // The run left for after the lease finds nothing parked: nothing more is sent.
+    await deliverAll(parked, async () => expect(await fireSchedules(stack.deps, afterLease())).toBe(1));
+    expect(requestsPerEvent(r)).toEqual(sentOnce(tasks));
+  }, 120_000);
+
+  it("a recover racing a resume sends each delivery once", async () => {
+    const parked = await endpointWithParked(12);
+    const { stack, ep, r, tasks } = parked;
+    const recover = pausedBeforePending(stack);
+    const recovering = recoverEndpoint(recover.deps, ep.org_id, ep.id, EPOCH);
+    await recover.atPending;
+    // Both read the page before either took it out of the index: each delivery is enqueued twice.
+    expect(await resumeParked(stack.deps, ep.org_id, ep.id)).toBe(12);
+    recover.go();
+    expect((await recovering).count).toBe(12);
+    await deliverAll(parked);
+    expect(requestsPerEvent(r)).toEqual(sentOnce(tasks));
+  }, 120_000);
+
+  it("a run that finds the lease held leaves nothing parked for good: a run after the lease resumes it", async () => {
+    const parked = await endpointWithParked(5);
+    const { stack, ep, r, tasks } = parked;
+    const now = Date.now();
+    const holder = await leaseTakenBy(parked, "another-run", now);
+
+    expect(await resumeParked(stack.deps, ep.org_id, ep.id)).toBe(0);
+    for (const t of tasks) expect(await deliveryOf(stack.deps, t)).toMatchObject({ status: "skipped" });
+    const [next] = await scheduleEntriesWith(stack.deps, ep.id);
+    expect(Date.parse(next!.dueAt)).toBeGreaterThanOrEqual(now + RESUME_LEASE_MS - 1_000);
+
+    // The holder ends (its run over); the run left for after its lease resumes everything.
+    await stack.deps.endpointStore.releaseResumeLease(holder, Date.now());
+    expect(await fireSchedules(stack.deps, afterLease())).toBeGreaterThanOrEqual(1);
+    await deliverAll(parked);
+    expect(requestsPerEvent(r)).toEqual(sentOnce(tasks));
+  }, 120_000);
+
+  it("the lease of a run that died halfway simply ends: the next run takes it", async () => {
+    const parked = await endpointWithParked(3);
+    const { stack, ep, r, tasks } = parked;
+    await leaseTakenBy(parked, "crashed-run", Date.now() - RESUME_LEASE_MS - 1_000);
+    expect(await resumeParked(stack.deps, ep.org_id, ep.id)).toBe(3);
+    await deliverAll(parked);
+    expect(requestsPerEvent(r)).toEqual(sentOnce(tasks));
+  }, 120_000);
+});
