@@ -37,6 +37,7 @@ import { Meter } from "./aws/meter.js";
 import { SchedulerModel } from "./aws/scheduler.js";
 import type { SimQueue } from "./aws/sqs.js";
 import { SqsModel } from "./aws/sqs-api.js";
+import { bodyTags } from "./body-tags.js";
 import { LocalMachine } from "./calibration/local-machine.js";
 import { Engine } from "./engine.js";
 import { Receivers } from "./receivers.js";
@@ -84,13 +85,6 @@ export interface WorldSettings {
    * on this machine's cores (the calibration only, sim/calibration/local-machine.ts).
    */
   localMachine?: boolean;
-}
-
-/** A message body's organization and endpoint (ingest messages and delivery tasks both carry org_id). */
-export function bodyTags(body: string): { org?: string; endpoint?: string } {
-  const org = /"org_id":"([^"]+)"/.exec(body)?.[1];
-  const endpoint = /"endpoint_id":"([^"]+)"/.exec(body)?.[1];
-  return { org, endpoint };
 }
 
 export class World {
