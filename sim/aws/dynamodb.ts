@@ -5,16 +5,30 @@
  * AWS adds on top: latency, what each call costs where it lands, and throttling.
  *
  * Documented quotas and behaviours modelled (DynamoDB Developer Guide):
- * - a partition key value takes ~1,000 write units/s and ~3,000 read units/s ("Partitions and
- *   data distribution", "Burst and adaptive capacity"); beyond it, requests are throttled;
+ * - a partition serves at most 1,000 write units/s and 3,000 read units/s ("Partitions and
+ *   data distribution"; "Service, account, and table quotas": per-partition throughput);
+ *   beyond it the request is throttled. The limit is hard: burst capacity (up to 300 s of
+ *   unused capacity) is a provisioned-mode reserve, and on-demand keeps no credit beyond the
+ *   partition's limit; adaptive capacity ("Burst and adaptive capacity") moves throughput to
+ *   a hot partition and isolates hot items in partitions of their own ("split for heat"), but
+ *   never above 1,000 WCU / 3,000 RCU for one item key. The model holds the limit per
+ *   partition key value (sim/aws/meter.ts), the item collection on one partition: a key
+ *   is served up to its limit in each second, no more, and the rest of the second's calls on
+ *   it are throttled (the last call served may pass the limit by less than its own units,
+ *   which the key then owes the next second). Reads of a cohort are metered, not throttled
+ *   (what they read is cached per process: k times a simulated miss is an upper bound);
  * - 1 write unit per 1 KB written (the larger of the item before and after an update), 1 read
  *   unit per 4 KB read strongly, half eventually consistent; a transaction bills 2x; every
- *   global secondary index that holds the item is written again ("Read/write capacity mode");
- * - a throttled single-item call is retried by the SDK (standard mode: 3 attempts, backoff
- *   base 500 ms for throttling, capped 20 s) and then throws
+ *   global secondary index that holds the item is written again ("Read/write capacity mode"),
+ *   and an index partition at its limit throttles the table's write ("Global secondary
+ *   indexes: throttling", back-pressure);
+ * - a throttled call is retried by the SDK (production's clients: standard mode, 3 attempts,
+ *   core/config/aws.ts; the installed @smithy/core's delay for a throttling error: a random
+ *   share of min(20 s, 1 s x 2^retries)) and then throws
  *   ProvisionedThroughputExceededException; BatchWriteItem returns throttled items as
- *   UnprocessedItems instead ("BatchWriteItem");
- * - an on-demand table's default maximum: 40,000 write and 40,000 read units/s ("Quotas").
+ *   UnprocessedItems, and throws when none of its items could be written ("BatchWriteItem");
+ * - an on-demand table's default maximum: 40,000 write and 40,000 read units/s ("Quotas"),
+ *   metered here, not enforced (docs/scale.md: the quota plan raises it).
  * Latency: 3-8 ms per call (single-digit milliseconds, the service's published figure).
  * Item size is approximated by its JSON length (names plus values), close to DynamoDB's rule.
  */
@@ -22,14 +36,13 @@ import { serve } from "../../core/store/memory-db.js";
 import { clean, queryPartition } from "../../core/store/memory-query.js";
 import { MemoryTable } from "../../core/store/memory-table.js";
 import type { Engine } from "../engine.js";
-import type { Meter } from "./meter.js";
+import { type Meter, PARTITION_RCU_PER_S, PARTITION_WCU_PER_S } from "./meter.js";
 
 type Item = Record<string, unknown>;
 type Input = Record<string, unknown>;
 type Command = { input: unknown; constructor: { name: string } };
 
-export const PARTITION_WCU_PER_S = 1_000;
-export const PARTITION_RCU_PER_S = 3_000;
+export { PARTITION_RCU_PER_S, PARTITION_WCU_PER_S };
 export const TABLE_MAX_WCU_PER_S = 40_000;
 const SDK_ATTEMPTS = 3;
 
@@ -58,6 +71,8 @@ export interface DynamoFaults {
 export class DynamoModel {
   readonly table = new MemoryTable();
   faults: DynamoFaults = {};
+  /** Whether partitions throttle at their limits (lifted while a world is seeded: sim/tenants.ts). */
+  limits = true;
 
   constructor(
     private engine: Engine,
@@ -72,25 +87,52 @@ export class DynamoModel {
     const kind = command.constructor.name.replace(/Command$/, "");
     for (let attempt = 1; ; attempt++) {
       await this.engine.sleep(3 + this.engine.random() * 5);
-      const throttled = this.throttles(kind, input);
-      if (kind === "BatchWrite") return this.batchWrite(input, throttled);
-      if (!throttled) return this.apply(command, kind, input);
+      let refused: string | undefined;
+      if (kind === "BatchWrite") {
+        const out = this.batchWrite(input);
+        if (typeof out !== "string") return out;
+        refused = out;
+      } else {
+        refused = this.refusal(kind, input);
+        if (refused === undefined) return this.apply(command, kind, input);
+      }
       this.meter.count("dynamodb_throttled_requests");
+      // By the kind of key that refused it (`ORG`, `MSG`…; `fault`: throttle-storm's injection).
+      this.meter.count(`dynamodb_throttled:${refused}`);
       if (attempt >= SDK_ATTEMPTS) {
         throw new SimError("ProvisionedThroughputExceededException", "throttled (simulated)", {
           $retryable: { throttling: true },
         });
       }
-      await this.engine.sleep(this.engine.random() * Math.min(20_000, 500 * 2 ** attempt));
+      await this.engine.sleep(this.engine.random() * Math.min(20_000, 1_000 * 2 ** (attempt - 1)));
     }
   }
 
-  /** Whether this call is throttled: its partition over its limit, or an injected fault. */
-  private throttles(kind: string, input: Input): boolean {
-    if (kind === "Get" || kind === "Query") return false;
-    if (this.faulted()) return true;
-    const pk = (input.Key as Item | undefined)?.pk ?? (input.Item as Item | undefined)?.pk;
-    return typeof pk === "string" && this.overLimit(pk);
+  /**
+   * Why this call is throttled, if it is: the kind of a partition key it lands on that is at its
+   * limit, or "fault" (an injected throttle).
+   */
+  private refusal(kind: string, input: Input): string | undefined {
+    if (!this.limits) return undefined;
+    if (kind === "Get") return this.full(String((input.Key as Item).pk), "r");
+    if (kind === "Query") return this.full(queryPartition(this.table, input).pk, "r");
+    const keys = writtenKeys(kind, input);
+    if (keys.length === 0) return undefined;
+    if (this.faulted()) return "fault";
+    for (const key of keys) {
+      const full = this.unwritable(key);
+      if (full) return full;
+    }
+    return undefined;
+  }
+
+  /** The kind of `pk` (`ORG`, `MSG`…) if it has no room left this second, else undefined. */
+  private full(pk: string, unit: "w" | "r", sk?: string): string | undefined {
+    // A cohort's read is metered, not throttled: what an organization's shared keys are read
+    // for (its item, its endpoints, its shard plan) is cached per process, so k times one
+    // simulated miss is an upper bound on the real reads, not the count the limit applies to.
+    if (unit === "r" && this.meter.perKey(pk, sk).on.share > 1) return undefined;
+    return this.meter.hasRoom(pk, unit, sk) ? undefined : `${pk.split("#")[0]}${unit === "r" ? ":read" : ""}`;
   }
 
   private faulted(): boolean {
@@ -98,10 +140,24 @@ export class DynamoModel {
     return p > 0 && this.engine.random() < p;
   }
 
-  /** A partition over its write limit refuses the share of its load above the limit. */
-  private overLimit(pk: string): boolean {
-    const load = this.meter.partitionLoad(pk);
-    return load > PARTITION_WCU_PER_S && this.engine.random() < 1 - PARTITION_WCU_PER_S / load;
+  /**
+   * The kind of a full partition a write of `key` (a put's whole item) lands on: its own, or an
+   * index partition of the item as stored or as put (an update's new index values are known
+   * only once applied); undefined when all have room.
+   */
+  private unwritable(key: Item): string | undefined {
+    const own = this.full(String(key.pk), "w", String(key.sk));
+    if (own) return own;
+    const old = this.table.get(key);
+    for (const index of INDEX_KEYS) {
+      for (const held of [old, key]) {
+        const indexed = held?.[index.partitionKey];
+        const full =
+          typeof indexed === "string" && this.full(indexed, "w", String(held?.[index.sortKey] ?? ""));
+        if (full) return full;
+      }
+    }
+    return undefined;
   }
 
   /** Serves the call from the table, then meters what it read and wrote (nothing if it was refused). */
@@ -134,16 +190,21 @@ export class DynamoModel {
     }
   }
 
-  /** Throttled items come back as UnprocessedItems, as BatchWriteItem does; the rest are written. */
-  private batchWrite(input: Input, throttled: boolean) {
+  /**
+   * Throttled items come back as UnprocessedItems, as BatchWriteItem does, the rest are
+   * written; when none of them could be, the call is throttled: why, as `refusal` says.
+   */
+  private batchWrite(input: Input): string | { UnprocessedItems?: Record<string, unknown[]> } {
     const unprocessed: Record<string, unknown[]> = {};
+    let written = 0;
+    let why = "";
     for (const [table, reqs] of Object.entries(input.RequestItems as Record<string, Item[]>)) {
       for (const r of reqs) {
         const put = r.PutRequest as { Item: Item } | undefined;
         const key = put ? put.Item : (r.DeleteRequest as { Key: Item }).Key;
-        const over = this.overLimit(String(key.pk));
-        const fault = this.faulted();
-        if (throttled || over || fault) {
+        const refused = this.limits ? (this.faulted() ? "fault" : this.unwritable(key)) : undefined;
+        if (refused) {
+          why = refused;
           this.meter.count("dynamodb_throttled_items");
           unprocessed[table] ??= [];
           unprocessed[table].push(r);
@@ -153,8 +214,10 @@ export class DynamoModel {
         if (put) this.table.put(clean(put.Item));
         else this.table.delete(key);
         this.metered(key, old, this.table.get(key), 1);
+        written++;
       }
     }
+    if (written === 0 && why) return why;
     return Object.keys(unprocessed).length ? { UnprocessedItems: unprocessed } : {};
   }
 }

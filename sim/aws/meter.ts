@@ -13,6 +13,10 @@
  */
 import type { Engine } from "../engine.js";
 
+/** A partition's limits per second (sim/aws/dynamodb.ts cites them). */
+export const PARTITION_WCU_PER_S = 1_000;
+export const PARTITION_RCU_PER_S = 3_000;
+
 /** Partition keys that carry a shard as their last part (core/store/keys.ts). */
 const SHARDED = /^(MSG|LOG|REC|PARK)#/;
 
@@ -41,8 +45,12 @@ interface Spread {
 
 interface Load {
   sec: number;
+  /** Units served in second `sec`. */
   w: number;
   r: number;
+  /** Units served above the limit before `sec`, which this second's limit pays first. */
+  owedW: number;
+  owedR: number;
   overSeconds: number;
 }
 
@@ -112,14 +120,30 @@ export class Meter {
     const sec = Math.floor(this.engine.t / 1000);
     let l = this.loads.get(pk);
     if (!l) {
-      l = { sec, w: 0, r: 0, overSeconds: 0 };
+      l = { sec, w: 0, r: 0, owedW: 0, owedR: 0, overSeconds: 0 };
       this.loads.set(pk, l);
     }
     if (l.sec !== sec) {
-      l.overSeconds = l.w > 1000 && l.sec === sec - 1 ? l.overSeconds + 1 : 0;
+      const gone = sec - l.sec;
+      l.overSeconds = l.w > PARTITION_WCU_PER_S && gone === 1 ? l.overSeconds + 1 : 0;
+      // A call served past the limit (a cohort's, or one larger than what was left) is paid by
+      // the seconds after it: over any span the key serves its limit per second, never more.
+      l.owedW = Math.max(0, l.owedW + l.w - PARTITION_WCU_PER_S * gone);
+      l.owedR = Math.max(0, l.owedR + l.r - PARTITION_RCU_PER_S * gone);
       Object.assign(l, { sec, w: 0, r: 0 });
     }
     return l;
+  }
+
+  /**
+   * Whether a write ("w") or read ("r") on `pk` (sort key `sk`) is served: every key it lands
+   * on (a cohort's shards, as `perKey` spreads it) has some of this second's limit left.
+   */
+  hasRoom(pk: string, unit: "w" | "r", sk?: string): boolean {
+    return this.perKey(pk, sk).on.keys.every((key) => {
+      const l = this.load(key);
+      return unit === "w" ? l.owedW + l.w < PARTITION_WCU_PER_S : l.owedR + l.r < PARTITION_RCU_PER_S;
+    });
   }
 
   private tableNow() {
@@ -142,7 +166,7 @@ export class Meter {
       const kind = key.slice(0, key.indexOf("#"));
       this.max(`partition_wcu:${kind}`, l.w);
       if (l.w > this.maxPartitionWcu.value) this.maxPartitionWcu = { value: l.w, key };
-      if (l.w <= 1000) continue;
+      if (l.w <= PARTITION_WCU_PER_S) continue;
       this.max(`seconds_over_limit:${kind}`, l.overSeconds + 1);
       if (l.overSeconds + 1 > this.maxSecondsOverLimit.value)
         this.maxSecondsOverLimit = { value: l.overSeconds + 1, key };
