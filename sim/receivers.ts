@@ -77,12 +77,12 @@ export class Receivers {
   private behaviours = new Map<string, (t: number, r?: Receipt) => Behaviour>();
   /** Each request as it arrives (status 0), and each answer the sender saw (its status). */
   onRequest?: (r: Receipt, t: number) => void;
-  /** A cohort's request also draws its real batch-mates' answers (sim/aws/batch-tail.ts). */
-  tail?: BatchTail;
 
   constructor(
     private engine: Engine,
     private meter: Meter,
+    /** A cohort's request also draws its real batch-mates' answers (sim/aws/batch-tail.ts). */
+    readonly tail?: BatchTail,
   ) {}
 
   /** A receiver's behaviour, a function of the time and of the request (its event). */

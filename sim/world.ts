@@ -140,8 +140,7 @@ export class World {
       settings.apiReservedConcurrency ?? API_RESERVED_CONCURRENCY,
     );
     this.scheduler = new SchedulerModel(this.engine, this.meter, this.schedulerTargets(), weightOf);
-    this.receivers = new Receivers(this.engine, this.meter);
-    this.receivers.tail = new BatchTail(settings.seed);
+    this.receivers = new Receivers(this.engine, this.meter, new BatchTail(settings.seed));
     const envelopeWeight = (body: string) =>
       this.cohort.get((JSON.parse(body) as { data?: { sim?: { org?: string } } }).data?.sim?.org ?? "") ?? 1;
     this.customerAws = new CustomerAws(
@@ -248,7 +247,6 @@ export class World {
       base: MappingSettings,
       over: Partial<MappingSettings> | undefined,
       make: () => SqsHandler,
-      tail?: ReturnType<typeof deliveryTail>,
     ) =>
       new EventSourceMapping(
         name,
@@ -258,10 +256,8 @@ export class World {
         this.sqs.queues.get(url)!,
         { ...base, warm: this.settings.warm, ...over, pollerCalls: this.machine?.pollerCalls },
         make,
-        tail,
       );
-    // The delivery lanes' batches end after their real batch-mates' answers (sim/aws/batch-tail.ts);
-    // the ordered lane sends a batch's records one after another: its time is theirs, no tail.
+    // The ordered lane sends its records one after another: no batch tail (sim/aws/batch-tail.ts).
     const tail = this.receivers.tail && deliveryTail(this.receivers.tail);
     // One process: each function's handler is built once, on the one composition root.
     const shared = this.settings.oneProcess ? this.instance() : undefined;
@@ -275,17 +271,15 @@ export class World {
       "deliver",
       QUEUE.delivery,
       functions.deliver,
-      this.settings.deliver,
+      { tail, ...this.settings.deliver },
       made((d) => createDeliveryHandler(d, { random })),
-      tail,
     );
     mapping(
       "deliver-slow",
       QUEUE.deliverySlow,
       functions.deliverSlow,
-      this.settings.deliverSlow,
+      { tail, ...this.settings.deliverSlow },
       made((d) => createDeliveryHandler(d, { lane: "slow", random })),
-      tail,
     );
     mapping(
       "deliver-ordered",

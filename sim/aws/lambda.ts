@@ -53,6 +53,8 @@ export interface MappingSettings {
    * (the calibration's local machine, sim/calibration/local-machine.ts); none on Lambda.
    */
   pollerCalls?: (phase: "before" | "after") => Promise<void>;
+  /** The real batch's requests beyond the simulated ones (the delivery lanes': sim/aws/batch-tail.ts). */
+  tail?: Tail;
 }
 
 export type SqsHandler = (event: SQSEvent) => Promise<SQSBatchResponse | undefined>;
@@ -84,7 +86,6 @@ export class EventSourceMapping {
     private queue: ModelQueue,
     private settings: MappingSettings,
     private newInstance: () => SqsHandler,
-    private tail?: Tail,
   ) {
     queue.onVisible = () => this.pumpSoon(this.engine.t);
     if (settings.warm) this.allowed = settings.maxConcurrency;
@@ -160,7 +161,7 @@ export class EventSourceMapping {
     const deadline = start + this.settings.timeoutSeconds * 1000;
     // Each record stands for this many of a real invocation's (its batch full of real records).
     const draws = Math.ceil(Math.min(this.settings.batchSize, real) / batch.length);
-    const tail = draws > 1 ? this.tail : undefined;
+    const tail = draws > 1 ? this.settings.tail : undefined;
     tail?.open(batch, draws);
     let failed: Set<string> | "all";
     try {

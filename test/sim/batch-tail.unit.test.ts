@@ -72,6 +72,7 @@ async function run(records: { id: string; k: number }[]) {
     warm: true,
     timeoutSeconds: 900,
     memoryMb: 1024,
+    tail,
   };
   const handler = () => async (event: { Records: { messageId: string }[] }) => {
     await Promise.all(
@@ -83,7 +84,7 @@ async function run(records: { id: string; k: number }[]) {
     );
     return { batchItemFailures: [] };
   };
-  new EventSourceMapping("fn", engine, meter, new Account(), queue, settings, handler, tail);
+  new EventSourceMapping("fn", engine, meter, new Account(), queue, settings, handler);
   let deletedAt = -1;
   engine.at(0, function poll() {
     if (queue.stored === 0 && deletedAt < 0) deletedAt = engine.t;
