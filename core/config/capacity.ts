@@ -14,8 +14,12 @@
 /** The traffic the defaults are sized for. */
 export const target = {
   eventsPerSecond: 10_000,
-  /** Endpoints per event, on average (a mix of 1 to 5 endpoints, most events going to one or two). */
-  meanFanout: 2,
+  /**
+   * Endpoints per event, on average: the `steady-10k` scenario's mix of 1 to 5 (docs/scale.md),
+   * 107.4 M deliveries of 36.0 M events, 2.98. Sized for 2 before, which left the delivery
+   * lane no headroom at that mix (the simulation at k 400: backlog growing, p95 5 s).
+   */
+  meanFanout: 3,
   /** Share of deliveries whose endpoint is in the slow lane (slow or timing out, 1 %). */
   slowShare: 0.01,
   /**
@@ -43,7 +47,14 @@ export const target = {
  */
 export const batchSeconds = { ingest: 0.1, deliver: 0.25, deliverSlow: 8, deliverOrdered: 3.33 } as const;
 
-/** Lambda's bounds on an SQS event source's `maximumConcurrency`. */
+/**
+ * Lambda's bounds on an SQS event source's `maximumConcurrency`. The delivery lane's need at
+ * the target (29,700 deliveries/s × 0.25 s ÷ 10 × 1.5 = 1,114) is above the maximum: it gets
+ * 1,000, which carries 40,000 deliveries/s at 0.25 s a batch (1.35× its rate). The simulation's
+ * receivers (median 80 ms) make a full batch 0.34-0.36 s (docs/scale.md, Cohorts), where 1,000
+ * carries ~29,000/s: at the target's fan-out the lane is then at its capacity, and what frees it
+ * is a larger batch, not more concurrency (docs/scale.md, Quota plan).
+ */
 export const MAX_CONCURRENCY_BOUNDS = { min: 2, max: 1_000 } as const;
 
 /** Records per second each consumer must carry at the target. */
@@ -85,11 +96,12 @@ export const API_RESERVED_CONCURRENCY = Math.ceil(
 );
 
 /**
- * The account's concurrency the defaults need: every mapping at its maximum, the API's
- * reservation and room for the scheduled-work function. Lambda's default is 1,000 per region:
- * request this quota before sending 10,000 events/s (docs/scale.md).
+ * The account's concurrency the defaults need: every mapping at its maximum (ingest 150,
+ * delivery 1,000, slow lane 360, ordered lane 150), the API's reservation (450): 2,110, plus the
+ * 100 AWS keeps unreserved, where the scheduled-work function runs: 2,210. Lambda's default is
+ * 1,000 per region: request this quota before sending 10,000 events/s (docs/scale.md).
  */
-export const ACCOUNT_CONCURRENCY_FOR_TARGET = 2_000;
+export const ACCOUNT_CONCURRENCY_FOR_TARGET = 2_500;
 
 /** EventBridge Scheduler's `CreateSchedule` quota, requests per second per Region (not adjustable upwards here). */
 export const CREATE_SCHEDULE_PER_SECOND = 5_000;

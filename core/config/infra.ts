@@ -182,7 +182,7 @@ export const functions = {
     memoryMb: 1024,
     batchSize: BATCH,
     batchWindowSeconds: 1,
-    // 19,800 deliveries/s × 0.25 s per batch ÷ 10 × 1.5 = 743.
+    // 29,700 deliveries/s × 0.25 s per batch ÷ 10 × 1.5 = 1,114: Lambda's maximum, 1,000 (capacity.ts).
     maxConcurrency: concurrencyFor(rates.deliver, BATCH, batchSeconds.deliver),
     waitTimeSeconds: 1,
     localConcurrency: 8,
@@ -195,7 +195,7 @@ export const functions = {
     memoryMb: 1024,
     batchSize: BATCH,
     batchWindowSeconds: 0,
-    // 200 deliveries/s × 8 s per batch ÷ 10 × 1.5 = 240 (2,400 slow requests at once).
+    // 300 deliveries/s × 8 s per batch ÷ 10 × 1.5 = 360 (3,600 slow requests at once).
     maxConcurrency: concurrencyFor(rates.deliverSlow, BATCH, batchSeconds.deliverSlow),
     waitTimeSeconds: 1,
     localConcurrency: 4,

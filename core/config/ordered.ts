@@ -50,7 +50,7 @@ export const orderedConsumer = {
   memoryMb: 1024,
   batchSize: BATCH,
   batchWindowSeconds: 0,
-  // 200 deliveries/s × 3.33 s per batch ÷ 10 × 1.5 = 100.
+  // 300 deliveries/s × 3.33 s per batch ÷ 10 × 1.5 = 150.
   maxConcurrency: concurrencyFor(targetRates().deliverOrdered, BATCH, batchSeconds.deliverOrdered),
   waitTimeSeconds: 1,
   localConcurrency: 4,
