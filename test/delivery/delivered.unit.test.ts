@@ -41,6 +41,11 @@ describe("a first receive is a copy its delivery moved past", () => {
     ["no record", undefined, false],
     ["its own pending entry", latest(same, "pending", 0), false],
     ["its pending not written yet (an older state is the latest)", latest(older, "skipped", 3), false],
+    [
+      "its pending not written yet, an older success the latest (a resend)",
+      latest(older, "succeeded", 3),
+      false,
+    ],
     ["another run's older pending: this one's is not written yet", latest(older, "pending", 0), false],
     ["another run's newer pending: that run's task sends", latest(newer, "pending", 0), true],
     ["a newer attempt by another copy, failed", latest(newer, "retrying", 1), true],

@@ -5,7 +5,8 @@
  * parked index before either took it out, and both enqueued it. Now one run holds the
  * endpoint's lease at a time (core/delivery/resume-run.ts), a run that finds it held leaves a
  * run for after it, and every re-enqueued task carries its `pending` entry's id, so a copy a
- * racing recover enqueued too is acknowledged without a request (policy/delivered.ts).
+ * racing recover enqueued too is acknowledged without a request (policy/delivered.ts), while a
+ * task received before its own run wrote that entry is sent (a resend of a delivered event).
  *
  * Real parts: DynamoDB Local, fauxqs, a receiver on 127.0.0.1. The runs race with the delivery
  * pollers stopped, so what is enqueued is all there when delivery starts; the receiver counts
@@ -15,7 +16,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import type { Deps } from "../../core/all-deps.js";
 import { BREAKER_PARKED } from "../../core/delivery/policy/closed.js";
 import { deliveryEntry } from "../../core/delivery/records.js";
-import { recoverEndpoint } from "../../core/delivery/recovery.js";
+import { recoverEndpoint, resendDelivery } from "../../core/delivery/recovery.js";
 import { RESUME_LEASE_MS, resumeParked } from "../../core/delivery/resume-run.js";
 import type { EndpointRecord } from "../../core/model/endpoint.js";
 import type { DeliveryTask } from "../../core/model/task.js";
@@ -181,5 +182,30 @@ describe("a parked delivery resumed by racing runs", () => {
     expect(await resumeParked(stack.deps, ep.org_id, ep.id)).toBe(3);
     await deliverAll(parked);
     expect(requestsPerEvent(r)).toEqual(sentOnce(tasks));
+  }, 120_000);
+});
+
+describe("a re-enqueued task whose run has not written its pending entry yet", () => {
+  it("a resend of a delivery that succeeded is sent: the success is older than the resend", async () => {
+    const parked = await endpointWithParked(0);
+    const { stack, ep, r } = parked;
+    const t = taskFor(ep, { i: "resent" });
+    await putMessageOf(stack.deps, t);
+    const ok = { status: "succeeded", attempts: 1, lastStatusCode: 200, lastError: null } as const;
+    await stack.deps.deliveryStore.write([deliveryEntry(stack.deps, t, { ...ok, nextAttemptAt: null })]);
+    // The resend has enqueued its task and not yet written its `pending` entry (pending.ts):
+    // the task's first receive finds the old success as the latest entry.
+    const resend = pausedBeforePending(stack);
+    const resending = resendDelivery(resend.deps, ep.org_id, t.msg_id, ep.id);
+    await resend.atPending;
+    const pollers = startDelivery(stack);
+    try {
+      await waitForEmptyQueue(stack.deps.sqs, stack.config.queues.delivery);
+    } finally {
+      await pollers.stop();
+    }
+    resend.go();
+    await resending;
+    expect(requestsPerEvent(r)).toEqual(new Map([[t.msg_id, 1]]));
   }, 120_000);
 });

@@ -10,7 +10,8 @@ import type { Task } from "./effects.js";
  * Whether a task's delivery already succeeded: its latest record is a success made by more
  * attempts than the task carries, so the task is a copy of one already answered 2xx (a
  * redelivery, or a second copy on the queues), not a new send. A resend or resume writes its
- * `pending` record when it enqueues, so its own task is never taken for a copy.
+ * `pending` record once it has enqueued, so a redelivery of its task finds that record; its
+ * first receive may come before it (`movedPast` sends it).
  */
 export function deliveredAlready(
   current: DeliveryRecord | undefined,
@@ -31,8 +32,10 @@ export function deliveredAlready(
  *   run's task is the one to send: two recovers, or a recover racing a resume) or records more
  *   attempts than the task carries (another copy made the attempt).
  * A task's own line never looks so: each attempt it makes is carried on as its `attempt_base`,
- * and only a run that enqueued a task writes a `pending` entry. Its own `pending` not written
- * yet (written after the enqueue: recovery.ts) is not a newer entry, so the task is sent.
+ * and only a run that enqueued a task writes a `pending` entry. A re-enqueued task whose latest
+ * entry is its own `pending`, or older (its `pending` is written after the enqueue: pending.ts),
+ * is sent whatever that entry says: its run sends again what it found, a success included (a
+ * resend or a replay of a delivered event).
  */
 export function movedPast(
   latest: LatestDelivery | undefined,
@@ -40,9 +43,10 @@ export function movedPast(
 ): boolean {
   if (!latest) return false;
   const { record } = latest;
+  const mine = task.pending_entry === undefined ? undefined : entryOrder(task.pending_entry);
+  if (mine !== undefined && latest.entry <= mine) return false;
   if (deliveredAlready(record, task)) return true;
   const moreAttempts = record.attempts > task.attempt_base;
   if (task.due_at !== undefined && record.status === "retrying" && moreAttempts) return true;
-  if (task.pending_entry === undefined || latest.entry <= entryOrder(task.pending_entry)) return false;
-  return record.status === "pending" || moreAttempts;
+  return mine !== undefined && (record.status === "pending" || moreAttempts);
 }
