@@ -11,8 +11,8 @@ import { logger } from "../log/index.js";
 /**
  * A memo of the schedules asked for, per owner (a composition root's `healthMemos`, so every
  * context the root hands out sees one memo) and key (the endpoint and its minute). It holds the
- * ask itself, so a batch's tasks decided together make one call; an ask that came back false is
- * forgotten, and the next task asks again. Bounded like the process's other caches
+ * ask itself, so a batch's tasks decided together make one call; an ask that came back false (or
+ * threw) is forgotten, and the next task asks again. Bounded like the process's other caches
  * (core/lib/lru.ts): forgetting one costs one more call, which the name dedupes.
  */
 export function scheduleOnce<O extends object>(
@@ -25,7 +25,12 @@ export function scheduleOnce<O extends object>(
     if (!asked) {
       asked = ask();
       memo.set(key, asked, 1);
-      void asked.then((made) => made || memo.delete(key));
+      // An ask that threw is forgotten too (its callers get the error): kept, every later task
+      // would get that error, and the derived promise's rejection would go unhandled.
+      void asked.then(
+        (made) => made || memo.delete(key),
+        () => memo.delete(key),
+      );
     }
     return asked;
   };

@@ -42,6 +42,16 @@ describe("scheduleOnce", () => {
     expect(await second).toBe(true);
   });
 
+  it("forgets an ask that threw: its caller gets the error, the next one asks again", async () => {
+    const once = scheduleOnce<object>(10);
+    const owner = {};
+    const threw = once(owner, "k", async () => {
+      throw new Error("ThrottlingException");
+    });
+    await expect(threw).rejects.toThrow("ThrottlingException");
+    expect(await once(owner, "k", async () => true)).toBe(true);
+  });
+
   it("is bounded: past maxEntries the oldest key is asked again", async () => {
     const once = scheduleOnce<object>(2);
     const owner = {};
