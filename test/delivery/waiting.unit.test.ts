@@ -175,7 +175,9 @@ describe("retries waiting in the table", () => {
   });
 
   it("a waiter whose event was erased ends erased without a request; a deleted endpoint's run sends nothing", async () => {
-    const s = retryStack(NO_BREAKER, 2);
+    // Both waiters ask for their runs in one second: the default budget (1.47/s since 8aaa898
+    // raised the delivery lanes' concurrency; schedule-budget.unit tests it) keeps one on the queue.
+    const s = retryStack({ ...NO_BREAKER, RETRY_SCHEDULES_PER_SECOND: "10" }, 2);
     const ep = await putEndpointRecord(s.deps, { org_id: "org_erased", url: "https://erased.test/hook" });
     const gone = await putEndpointRecord(s.deps, { org_id: "org_gone", url: "https://gone.test/hook" });
     await s.publish(ep.org_id, 1, { subject: "user-1" });
