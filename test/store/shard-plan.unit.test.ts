@@ -24,10 +24,14 @@ describe("shard plan", () => {
   it("puts an id in a shard of its epoch: the base plan's before the raise, as before plans existed", () => {
     const ids = Array.from({ length: 500 }, (_, i) => idAt(T - 1 - i * 1000));
     for (const id of ids) expect(shardOf(plan, id)).toBe(fnv1a(id) % table.shards);
+    // Each epoch's ids spread over all its shards, the upper half included: a range, not the
+    // top shard exactly (500 random ids miss shard 127 one run in 50: (127/128)^500).
     const later = Array.from({ length: 500 }, (_, i) => shardOf(plan, idAt(T + i * 1000)));
-    expect(Math.max(...later)).toBe(63);
+    expect(Math.max(...later)).toBeLessThanOrEqual(63);
+    expect(Math.max(...later)).toBeGreaterThan(31);
     const latest = Array.from({ length: 500 }, (_, i) => shardOf(plan, idAt(T + 3_600_000 + i)));
-    expect(Math.max(...latest)).toBe(127);
+    expect(Math.max(...latest)).toBeLessThanOrEqual(127);
+    expect(Math.max(...latest)).toBeGreaterThan(63);
   });
 
   it("reads every shard an item of the range can be in, and no more", () => {
