@@ -8,8 +8,8 @@
  * get a fast-lane request before the first one hits the budget, how the moved tasks fall into
  * the slow lane's first batches, and so whether ten failures in a row come before or after the
  * first retries (which then wait 5 min instead of being parked), depend on how fast this
- * machine fans out and moves them, which the simulation does not model (docs/scale.md,
- * "Calibration", says what each side showed).
+ * machine fans out and moves them, to the millisecond: the simulation models this machine's
+ * CPU when idle, not its load (docs/scale.md, "Calibration", says what each side showed).
  *
  * A child process, as the simulation's other runs: the engine makes `setTimeout` virtual while
  * it runs, which must never reach the test runner's own timers.
