@@ -2,11 +2,13 @@
 import { randomBytes } from "node:crypto";
 import { CreateQueueCommand, SendMessageBatchCommand, SendMessageCommand } from "@aws-sdk/client-sqs";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { withPending } from "../../core/delivery/pending.js";
 import { queueCounts } from "../../local/queues.js";
 import { redriveDeliveryDlq } from "../../packages/client/src/sqs/redrive.js";
-import { enqueue, taskFor, waitForDelivery } from "../support/deliveries.js";
+import { deliveryOf, enqueue, taskFor, waitForDelivery } from "../support/deliveries.js";
 import { type Harness, startHarness } from "../support/delivery.js";
 import { putEndpoint } from "../support/endpoints.js";
+import { waitForEmptyQueue } from "../support/queues.js";
 import { type Receiver, startReceiver } from "../support/receiver.js";
 import { waitFor } from "../support/wait.js";
 
@@ -63,6 +65,33 @@ it("moves dead-lettered tasks back with a fresh retry cycle; a dry run or a filt
     left: 1,
     hidden: 0,
   });
+});
+
+it("a recovered task dead-lettered again is sent by the redrive: the recover's pending entry is dropped", async () => {
+  let up = false;
+  const rr = await startReceiver({ plan: () => (up ? { status: 200 } : { status: 500 }) });
+  try {
+    const ep = await putEndpoint(h.deps, { url: rr.url, max_retries: 0 });
+    // As a recover enqueues it (core/delivery/pending.ts): the task carries its `pending` entry's id.
+    const { task, pending } = withPending(h.deps, taskFor(ep));
+    await enqueue(h.deps, task);
+    await h.deps.deliveryStore.write([pending]);
+    await waitForDelivery(h.deps, task, "failed");
+    const opts = { dlqUrl: h.deps.config.queues.deliveryDlq, queueUrl: h.deps.config.queues.delivery };
+    const mine = { ...opts, endpointId: ep.id };
+    await waitFor(async () => (await redriveDeliveryDlq(h.deps.sqs, { ...mine, dryRun: true })).moved === 1, {
+      what: "the task in the DLQ",
+    });
+    // Kept, the id would make the task a copy of that recover (its failure is a newer entry
+    // with more attempts: policy/delivered.ts) and it would be acknowledged without a request.
+    up = true;
+    expect((await redriveDeliveryDlq(h.deps.sqs, mine)).moved).toBe(1);
+    await waitForEmptyQueue(h.deps.sqs, opts.queueUrl);
+    expect(await deliveryOf(h.deps, task)).toMatchObject({ status: "succeeded", attempts: 1 });
+    expect(rr.requests).toHaveLength(2);
+  } finally {
+    await rr.close();
+  }
 });
 
 it("moves each dead letter once: a task dead-lettered again while the run goes on stays for the next run", async () => {
