@@ -1,9 +1,10 @@
 /**
  * Contract of core/lib, the generic helpers every layer may use: the worker pool, the
- * per-organization cache, a bounded LRU map, a token bucket and the held writes' backoff. Modules outside the folder import only this index (docs/design.md,
+ * per-organization cache, a bounded LRU map, a bounded cache of shared loads, a token bucket and the held writes' backoff. Modules outside the folder import only this index (docs/design.md,
  * "Layers"); what it does not re-export is internal to the folder.
  */
 export { heldWriteRetryMs } from "./held-write.js";
+export { type Loads, type LoadsOptions, loads, loadsPer } from "./loads.js";
 export { type Lru, lru, lruMemo, lruPer, type Memo } from "./lru.js";
 export { type OrgCacheOptions, type OrgItemCache, orgCache, orgItemCache } from "./org-cache.js";
 export { mapLimit } from "./pool.js";

@@ -12,7 +12,7 @@
  * bound the endpoint and data-key caches use too), so a flood of distinct keys cannot grow the
  * process's memory (~10,000 x ~1 KB).
  */
-import { lru } from "../lib/index.js";
+import { loads } from "../lib/index.js";
 import type { ApiKeyLookup, ApiKeyStore } from "./api-keys.js";
 
 /** How long a verified key is trusted without reading it again. */
@@ -26,18 +26,16 @@ export function cachedKeyLookups(
 ): ApiKeyStore {
   const ttlMs = opts.ttlMs ?? KEY_CACHE_SECONDS * 1000;
   const max = opts.maxEntries ?? KEY_CACHE_ENTRIES;
-  const entries = lru<{ at: number; lookup: ApiKeyLookup }>({ maxEntries: max, maxWeight: max });
+  // Concurrent requests of one key share one lookup (core/lib/loads.ts); only live keys stay.
+  const entries = loads<ApiKeyLookup | undefined>({
+    maxEntries: max,
+    ttlMs,
+    keep: (lookup) => lookup !== undefined && !lookup.revoked_at,
+  });
   return {
     ...store,
-    async getByHash(hash) {
-      const at = opts.now().getTime();
-      const hit = entries.get(hash);
-      if (hit && at - hit.at < ttlMs) return hit.lookup;
-      entries.delete(hash);
-      const lookup = await store.getByHash(hash);
-      if (!lookup || lookup.revoked_at) return lookup;
-      entries.set(hash, { at, lookup }, 1);
-      return lookup;
+    getByHash(hash) {
+      return entries.get(hash, opts.now().getTime(), () => store.getByHash(hash));
     },
     async revoke(rec, at) {
       entries.delete(rec.key_hash);

@@ -14,7 +14,7 @@
  * Threat model: docs/security.md.
  */
 
-import { lru } from "../lib/index.js";
+import { loads } from "../lib/index.js";
 import { deleteDataKey, getDataKey, putDataKeyIfAbsent } from "./data-keys.js";
 import { type KeyWrapper, open, seal } from "./key-wrap.js";
 import type { Db, SecretsAtRest } from "./table.js";
@@ -44,10 +44,8 @@ export function createSecretsAtRest(
   wrapper: () => KeyWrapper,
   now = () => Date.now(),
 ): SecretsAtRest {
-  const cache = lru<{ key: Promise<Buffer>; at: number }>({
-    maxEntries: MAX_CACHED_KEYS,
-    maxWeight: MAX_CACHED_KEYS,
-  });
+  // Concurrent misses of one organization share one read and unwrap (core/lib/loads.ts).
+  const cache = loads<Buffer>({ maxEntries: MAX_CACHED_KEYS, ttlMs: DATA_KEY_CACHE_MS });
 
   async function loadOrCreate(org: string, create: boolean): Promise<Buffer> {
     const stored = await getDataKey(db, org);
@@ -60,14 +58,7 @@ export function createSecretsAtRest(
   }
 
   function dataKey(org: string, create: boolean): Promise<Buffer> {
-    const hit = cache.get(org);
-    if (hit && now() - hit.at < DATA_KEY_CACHE_MS) return hit.key;
-    const entry = { key: loadOrCreate(org, create), at: now() };
-    cache.set(org, entry, 1);
-    entry.key.catch(() => {
-      if (cache.get(org) === entry) cache.delete(org);
-    });
-    return entry.key;
+    return cache.get(org, now(), () => loadOrCreate(org, create));
   }
 
   return {

@@ -12,7 +12,7 @@
  */
 import { DeleteCommand } from "@aws-sdk/lib-dynamodb";
 import { table } from "../config/index.js";
-import { lruPer } from "../lib/index.js";
+import { loadsPer, lruPer } from "../lib/index.js";
 import { logger } from "../log/index.js";
 import { notFound } from "../model/index.js";
 import { getItem } from "./item.js";
@@ -27,24 +27,19 @@ export const RAISE_LEAD_MS = table.shardRaiseLeadSeconds * 1000;
 /** Clock skew between processes plus the delay of an eventually consistent read, with room to spare. */
 export const CLOCK_MARGIN_MS = 60_000;
 
-interface Cached {
-  plan: ShardPlan;
-  trustedUntil: number;
-}
-
-/** One cache per table (a test's stack and the simulation's processes each have their own Db). */
-const cacheOf = lruPer<Db, Cached>({ maxEntries: 10_000, maxWeight: 10_000 });
+/**
+ * One cache per table (a test's stack and the simulation's processes each have their own Db).
+ * A plan is trusted from when its read started; the writes of a cold batch that miss together
+ * share one read (core/lib/loads.ts), not one each before the first answers.
+ */
+const cacheOf = loadsPer<Db, ShardPlan>({ maxEntries: 10_000, ttlMs: RAISE_LEAD_MS - CLOCK_MARGIN_MS });
 
 /** The organization's plan: from this process's cache while it is trusted, else one read (0.5 RCU). */
-export async function shardPlanOf(db: Db, org: string): Promise<ShardPlan> {
-  const cache = cacheOf(db);
-  const now = db.now().getTime();
-  const hit = cache.get(org);
-  if (hit && now < hit.trustedUntil) return hit.plan;
-  const item = await getItem(db, keys.shardPlan(org), { consistent: false });
-  const plan = item ? planOf(item.epochs) : BASE_PLAN;
-  cache.set(org, { plan, trustedUntil: now + RAISE_LEAD_MS - CLOCK_MARGIN_MS }, 1);
-  return plan;
+export function shardPlanOf(db: Db, org: string): Promise<ShardPlan> {
+  return cacheOf(db).get(org, db.now().getTime(), async () => {
+    const item = await getItem(db, keys.shardPlan(org), { consistent: false });
+    return item ? planOf(item.epochs) : BASE_PLAN;
+  });
 }
 
 /** The shard plans of the organizations of a batch, each looked up once. */
@@ -84,7 +79,7 @@ export async function raiseShards(
   });
   if (!stored) return undefined;
   // This process knows at once (the others within their trust window, before `since`).
-  cacheOf(db).set(org, { plan, trustedUntil: db.now().getTime() + RAISE_LEAD_MS - CLOCK_MARGIN_MS }, 1);
+  cacheOf(db).set(org, db.now().getTime(), plan);
   return plan;
 }
 
