@@ -26,6 +26,16 @@ const answers = lruPer<TrialDeps["fullRateWindows"], LastAnswer>({
 });
 const memoOf = (deps: TrialDeps) => answers(deps.fullRateWindows);
 
+// The takes of trial slots this process has in flight, per endpoint (same owner and bound): once
+// it waits on `trialInFlight` of them, no other take of its own can win a slot they have not, so
+// its other tasks are refused without a call (10 tasks of a cold batch at once made 10 reads and
+// 18 failed leases for 2 slots). Takes in flight only, not leases held: a lease never released
+// (a crashed request) would otherwise refuse the endpoint here for good.
+const takes = lruPer<TrialDeps["fullRateWindows"], number>({
+  maxEntries: MEMO_ENDPOINTS,
+  maxWeight: MEMO_ENDPOINTS,
+});
+
 const keyOf = (e: Pick<EndpointRecord, "org_id" | "id">) => `${e.org_id}/${e.id}`;
 
 /** Notes what a request's outcome tells of the endpoint's speed (every request, either lane); returns the result. */
@@ -68,13 +78,24 @@ export async function enterTrial(
   // a busy endpoint on trial would otherwise put a read and a failed write per task on one item.
   const busy = `${keyOf(endpoint)}#trial`;
   if ((deps.fullRateWindows.get(busy) ?? 0) > at) return { refused: refused(last) };
-  const taken = await deps.rateLimitStore.take({
-    ...ids,
-    limit: deps.config.isolation.trialInFlight,
-    now: at,
-    until: at + timeoutMs + LEASE_MARGIN_MS,
-    random: ctx.random,
-  });
+  const pending = takes(deps.fullRateWindows);
+  const inFlight = pending.get(busy) ?? 0;
+  if (inFlight >= deps.config.isolation.trialInFlight) return { refused: refused(last) };
+  pending.set(busy, inFlight + 1, 1);
+  let taken: Awaited<ReturnType<TrialDeps["rateLimitStore"]["take"]>>;
+  try {
+    taken = await deps.rateLimitStore.take({
+      ...ids,
+      limit: deps.config.isolation.trialInFlight,
+      now: at,
+      until: at + timeoutMs + LEASE_MARGIN_MS,
+      random: ctx.random,
+    });
+  } finally {
+    const left = (pending.get(busy) ?? 1) - 1;
+    if (left > 0) pending.set(busy, left, 1);
+    else pending.delete(busy);
+  }
   if ("freeAt" in taken) {
     deps.fullRateWindows.set(busy, Math.min(taken.freeAt, at + BUSY_MEMO_MS));
     return { refused: refused(last) };

@@ -3,6 +3,7 @@
  * outcome says of its speed, where a refused task goes, how long it waits.
  */
 import { describe, expect, it } from "vitest";
+import { createMemoryContext } from "../../core/compose.js";
 import type { Config } from "../../core/config/index.js";
 import {
   answerOf,
@@ -101,5 +102,23 @@ describe("the trial's slots (core/delivery/trial.ts)", () => {
     const passed = await enterTrial({ ...deps }, endpoint, 2000, { now: new Date(now + 5), random: () => 0 });
     expect(passed).toHaveProperty("admission");
     expect(takes).toEqual([]);
+  });
+
+  it("concurrent tasks of a cold batch: once trialInFlight takes are in flight here, the others are refused without a call", async () => {
+    const { db, deps } = createMemoryContext({ now: () => new Date(now) });
+    const calls = () => (db.calls.GetCommand ?? 0) + (db.calls.UpdateCommand ?? 0);
+    const ctx = { now: new Date(now), random: () => 0 };
+    const entered = await Promise.all(
+      Array.from({ length: 10 }, () => enterTrial(deps, endpoint, 2000, ctx)),
+    );
+    expect(entered.filter((e) => "admission" in e)).toHaveLength(2);
+    expect(entered.filter((e) => "refused" in e)).toHaveLength(8);
+    // Two reads and at most two failed leases besides the two won (10 reads and 18 failed leases before).
+    expect(db.calls.GetCommand).toBe(2);
+    expect(calls()).toBeLessThanOrEqual(6);
+    // The takes answered: the next task asks the store again (and finds the slots busy).
+    const before = calls();
+    expect(await enterTrial(deps, endpoint, 2000, ctx)).toEqual({ refused: "unproven" });
+    expect(calls()).toBeGreaterThan(before);
   });
 });
