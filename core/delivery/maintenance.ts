@@ -1,8 +1,8 @@
 /**
  * Scheduled work of the delivery engine (functions/scheduled.ts): the fan-out sweep every
  * minute (core/events/sweep.ts), resuming a re-enabled endpoint's parked deliveries
- * (resume-run.ts; a failed run schedules the next: resume-fallback.ts), resuming an endpoint's
- * retries due in a minute (waiting.ts), and the auto-disable timer set when an
+ * (resume-run.ts), resuming an endpoint's retries due in a minute (waiting.ts) (either run,
+ * failing, schedules its next: run-fallback.ts), and the auto-disable timer set when an
  * endpoint became failing. The timer disables the endpoint only if it is still
  * failing since that same time: a success in between (back to active) or a newer failing
  * run (with its own timer) turns this one into a no-op, so stale timers need no cancel.
@@ -12,8 +12,7 @@ import { sweepOpenFanouts } from "../events/index.js";
 import { logger } from "../log/index.js";
 import { emitOperational, endpointDisabled } from "../operational/index.js";
 import { maintenanceEvent } from "./maintenance-event.js";
-import { resumeParkedOrRetry } from "./resume-fallback.js";
-import { resumeWaiting } from "./waiting.js";
+import { endpointRunOrRetry } from "./run-fallback.js";
 
 /** What the maintenance handler is handed (core/compose.ts contextFor; part of SCHEDULED_PORTS). */
 export const MAINTENANCE_PORTS = [
@@ -50,12 +49,8 @@ export function createMaintenanceHandler(
       await sweepOpenFanouts(deps);
       return { done: "swept" };
     }
-    if (e.kind === "endpoint.waiting") {
-      const n = await resumeWaiting(deps, e.org_id, e.endpoint_id);
-      return { done: n > 0 ? "resumed" : "unchanged" };
-    }
-    if (e.kind === "endpoint.resume") {
-      const n = await resumeParkedOrRetry(deps, e.org_id, e.endpoint_id);
+    if (e.kind === "endpoint.waiting" || e.kind === "endpoint.resume") {
+      const n = await endpointRunOrRetry(deps, e);
       return { done: n > 0 ? "resumed" : "unchanged" };
     }
     const ep = { org_id: e.org_id, id: e.endpoint_id };

@@ -28,7 +28,7 @@ import {
   taskId,
   type Waiter,
 } from "../model/index.js";
-import { taskMessage } from "../queue/index.js";
+import { SendError, taskMessage } from "../queue/index.js";
 import type { DeliveryContext } from "./context.js";
 import type { Task } from "./policy/effects.js";
 import { anotherPage, nextRunAfterSeconds, pageDelaySeconds, resumePerSecond } from "./policy/resume-pace.js";
@@ -93,12 +93,14 @@ export async function resumeWaiting(deps: RunDeps, org: string, endpointId: stri
   const started = deps.now().getTime();
   let sent = 0;
   let more = true;
+  let refused: unknown;
   while (more) {
     const until = waitingHorizon(deps.now()).toISOString();
     const page = await deps.deliveryStore.waitingDue(org, endpointId, { until, max: MAX_RECOVER_PER_CALL });
     const done = await resumePage(deps, org, page.deliveries, pageDelaySeconds(sent, perSecond));
     sent += done.sent;
     more = page.more;
+    refused = done.refused;
     const elapsedMs = deps.now().getTime() - started;
     // A page that moved nothing (its sends refused) is left for the next run.
     if (done.sent + done.stale === 0 || !anotherPage({ more, elapsedMs, sent, perSecond })) break;
@@ -106,6 +108,10 @@ export async function resumeWaiting(deps: RunDeps, org: string, endpointId: stri
   if (more) {
     const afterSeconds = nextRunAfterSeconds(sent, perSecond);
     await deps.scheduler.schedule(waitingRunAfter(org, endpointId, deps.now(), afterSeconds));
+  } else if (refused !== undefined) {
+    // What SQS refused on the last page has no next page nor, maybe, a next run: failing, the
+    // run has its next scheduled (run-fallback.ts).
+    throw refused;
   }
   logger.info("waiting retries resumed", { org_id: org, endpoint_id: endpointId, count: sent });
   return sent;
@@ -115,14 +121,15 @@ export async function resumeWaiting(deps: RunDeps, org: string, endpointId: stri
  * One page of waiters back on the delivery queue, each when it is due (not before the page's
  * `delaySeconds`, the resume pace): each only while its item
  * is still the delivery's latest state (a stale one leaves the index), as a task carrying the
- * attempts made; each sent one leaves the index. What SQS refused stays for the next page or run.
+ * attempts made; each sent one leaves the index. What SQS refused stays for the next page or
+ * run (`refused`: the error).
  */
 async function resumePage(
   deps: RunDeps,
   org: string,
   refs: RecoverableRef[],
   delaySeconds: number,
-): Promise<{ sent: number; stale: number }> {
+): Promise<{ sent: number; stale: number; refused?: unknown }> {
   const now = deps.now();
   const found = await mapLimit(refs, 16, async (ref) => {
     const waiter = await deps.deliveryStore.waiter(org, ref);
@@ -160,7 +167,9 @@ async function resumePage(
       });
     }),
   );
-  return { sent: out.length, stale: refs.length - live.length };
+  const stale = refs.length - live.length;
+  if (out.length === live.length) return { sent: out.length, stale };
+  return { sent: out.length, stale, refused: report.error ?? new SendError(report.failed, report.sent) };
 }
 
 const TRIGGERS = new Set<string>(["event", "resend", "recover", "test", "replay"]);
