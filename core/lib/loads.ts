@@ -7,7 +7,7 @@
  * load started (what was read then may have changed since). Bounded like the process's other
  * caches (lru.ts): at most `maxEntries` keys, the least recently used dropped first.
  */
-import { lru } from "./lru.js";
+import { lru, perOwner } from "./lru.js";
 
 export interface Loads<V> {
   /** The fresh value (or the load in flight) of `key` at `now` (epoch ms), else `load()`, shared. */
@@ -60,13 +60,5 @@ export function loads<V>({ maxEntries, ttlMs, keep = () => true }: LoadsOptions<
  * apart never share entries, and an owner no longer referenced takes its cache with it.
  */
 export function loadsPer<O extends object, V>(opts: LoadsOptions<V>): (owner: O) => Loads<V> {
-  const byOwner = new WeakMap<O, Loads<V>>();
-  return (owner) => {
-    let cache = byOwner.get(owner);
-    if (!cache) {
-      cache = loads<V>(opts);
-      byOwner.set(owner, cache);
-    }
-    return cache;
-  };
+  return perOwner<O, Loads<V>>(() => loads<V>(opts));
 }

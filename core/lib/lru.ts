@@ -72,14 +72,19 @@ export function lruPer<O extends object, V>(opts: {
   maxEntries: number;
   maxWeight: number;
 }): (owner: O) => Lru<V> {
-  const byOwner = new WeakMap<O, Lru<V>>();
+  return perOwner<O, Lru<V>>(() => lru<V>(opts));
+}
+
+/** One `make()` per owner, made on first use and gone with its owner (a WeakMap): `lruPer`, `loadsPer`. */
+export function perOwner<O extends object, T>(make: () => T): (owner: O) => T {
+  const byOwner = new WeakMap<O, T>();
   return (owner) => {
-    let memo = byOwner.get(owner);
-    if (!memo) {
-      memo = lru<V>(opts);
-      byOwner.set(owner, memo);
+    let made = byOwner.get(owner);
+    if (made === undefined) {
+      made = make();
+      byOwner.set(owner, made);
     }
-    return memo;
+    return made;
   };
 }
 
