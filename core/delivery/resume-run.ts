@@ -8,7 +8,8 @@
  * page of the parked index before either takes it out, so both enqueued it: the receiver got
  * the delivery twice (issue #25, dead-endpoint-3d after recovery: 27 M duplicates at k 0.1).
  * A run that finds the lease held does not drop its cause: it schedules a run for when the
- * lease ends. The lease outlasts any run (the scheduled function's timeout), so a run that
+ * lease ends. A holder that schedules a next run records its time on the lease (its cover), and
+ * a run due before it, other than that one, does nothing: that run reads the index after it. The lease outlasts any run (the scheduled function's timeout), so a run that
  * died halfway needs no cleanup: what it did not take out of the index is still parked there
  * and the next run resumes it. What the lease cannot order (a manual recover racing a run) the
  * tasks' copy check settles (pending.ts, policy/delivered.ts).
@@ -42,10 +43,17 @@ const PROBE_PAGE = 10;
  * gone, disabled again, or its breaker is open (its wake-up comes when it may half-open); a
  * half-open breaker gets one page of a few, one of which makes the probe: the rest follow when
  * it closes (health.ts), so a dead endpoint's wake-up costs a few tasks, not its whole backlog.
- * Nothing either while another run holds the endpoint's lease: a run follows when it ends.
- * Returns how many were resumed.
+ * Nothing either while another run holds the endpoint's lease (a run follows when it ends), or
+ * when a run of the endpoint is scheduled after now (the lease's cover) and this is not it:
+ * that run reads what this one would have. `scheduledAt`: the time this run was scheduled for,
+ * when another run scheduled it. Returns how many were resumed.
  */
-export async function resumeParked(deps: RecoveryDeps, org: string, endpointId: string): Promise<number> {
+export async function resumeParked(
+  deps: RecoveryDeps,
+  org: string,
+  endpointId: string,
+  scheduledAt?: number,
+): Promise<number> {
   const endpoint = await deps.endpointStore.get(org, endpointId);
   const breaker = endpoint ? breakerState(endpoint, deps.now()) : "closed";
   if (breaker === "open") {
@@ -55,15 +63,10 @@ export async function resumeParked(deps: RecoveryDeps, org: string, endpointId: 
   const target = { org_id: org, id: endpointId };
   const lease = { org, endpointId, holder: randomUUID() };
   const now = deps.now().getTime();
-  const taken = await deps.endpointStore.takeResumeLease(lease, { now, until: now + RESUME_LEASE_MS });
+  const until = now + RESUME_LEASE_MS;
+  const taken = await deps.endpointStore.takeResumeLease(lease, { now, until, run: scheduledAt });
   if (taken !== true) {
-    // The holder may have read the index before this run's cause parked anything: a run after it.
-    const afterSeconds = Math.max(0, Math.ceil((taken.until - now) / 1000));
-    await scheduleResume(deps, target, { kind: "more", afterSeconds });
-    logger.info("resume run deferred: another run holds the endpoint", {
-      endpoint_id: endpointId,
-      afterSeconds,
-    });
+    await refused(deps, target, now, taken);
     return 0;
   }
   let run: { sent: number; nextAfterSeconds?: number };
@@ -76,10 +79,43 @@ export async function resumeParked(deps: RecoveryDeps, org: string, endpointId: 
       .catch((err: unknown) => logger.warn("resume lease not released", { error: (err as Error)?.message }));
   }
   if (run.nextAfterSeconds !== undefined) {
-    await scheduleResume(deps, target, { kind: "more", afterSeconds: run.nextAfterSeconds });
+    const next = await scheduleResume(deps, target, { kind: "more", afterSeconds: run.nextAfterSeconds });
+    // Only once it is scheduled: a cover without its run would strand what it covers. Not
+    // written (a crash, a refusal), a second chain may start and merges at its next run.
+    await deps.endpointStore
+      .coverResumeLease(lease, next)
+      .catch((err: unknown) => logger.warn("resume cover not written", { error: (err as Error)?.message }));
   }
   logger.info("parked deliveries resumed", { org_id: org, endpoint_id: endpointId, count: run.sent });
   return run.sent;
+}
+
+/**
+ * A run that did not get the lease. Covered (a run scheduled after now will read the index
+ * anyway): nothing, so two causes keep one chain of runs, not one each (issue #25,
+ * dead-endpoint-3d: CreateSchedule/s 1 -> 2, the pace up to 2x). Held: the holder may have read
+ * the index before this run's cause parked anything, and whether it has a next run is known
+ * only when it ends: a run for when its lease ends (covered by then, that one does nothing).
+ */
+async function refused(
+  deps: RecoveryDeps,
+  target: { org_id: string; id: string },
+  now: number,
+  why: { until: number } | { covered: number },
+): Promise<void> {
+  if ("covered" in why) {
+    logger.info("resume run merged: a scheduled run covers it", {
+      endpoint_id: target.id,
+      next_at: why.covered,
+    });
+    return;
+  }
+  const afterSeconds = Math.max(0, Math.ceil((why.until - now) / 1000));
+  await scheduleResume(deps, target, { kind: "more", afterSeconds });
+  logger.info("resume run deferred: another run holds the endpoint", {
+    endpoint_id: target.id,
+    afterSeconds,
+  });
 }
 
 /** The run's pages; `nextAfterSeconds` when more remain parked for a next run. */

@@ -33,7 +33,8 @@ export type EndpointRunEvent = Extract<MaintenanceEvent, { kind: "endpoint.resum
 /** Each kind: its run (how many it resumed), and how its next run is scheduled. */
 const RUNS = {
   "endpoint.resume": {
-    run: (deps: RunDeps, e: EndpointRunEvent) => resumeParked(deps, e.org_id, e.endpoint_id),
+    run: (deps: RunDeps, e: EndpointRunEvent) =>
+      resumeParked(deps, e.org_id, e.endpoint_id, e.kind === "endpoint.resume" ? e.at : undefined),
     next: (deps: RunDeps, e: EndpointRunEvent, afterSeconds: number) =>
       scheduleResume(deps, { org_id: e.org_id, id: e.endpoint_id }, { kind: "more", afterSeconds }),
   },

@@ -16,6 +16,8 @@ export const resumeEvent = z.object({
   kind: z.literal("endpoint.resume"),
   org_id: z.string(),
   endpoint_id: z.string(),
+  /** When the run was scheduled for (epoch ms): how a run knows it is the one a lease's cover names. */
+  at: z.number().optional(),
 });
 export type ResumeEvent = z.infer<typeof resumeEvent>;
 
@@ -72,19 +74,23 @@ export function resumeRun(
   }
 }
 
-/** Schedules the resume run of the endpoint's parked deliveries for `cause`. */
+/** Schedules the resume run of the endpoint's parked deliveries for `cause`: when it is due (epoch ms). */
 export async function scheduleResume(
   deps: Uses<"config" | "scheduler" | "now">,
   endpoint: { org_id: string; id: string },
   cause: ResumeCause,
-): Promise<void> {
+): Promise<number> {
   const now = deps.now();
   const run = resumeRun(cause, now, deps.config.endpointCacheSeconds);
+  const at = now.getTime() + run.afterSeconds * 1000;
   const event: ResumeEvent = { kind: "endpoint.resume", org_id: endpoint.org_id, endpoint_id: endpoint.id };
+  // A run that goes on with another's work may be the one that run's cover names (resume-run.ts).
+  if (cause.kind === "more") event.at = at;
   await deps.scheduler.schedule({
     name: scheduleName("resume", endpoint.id, run.key),
-    at: new Date(now.getTime() + run.afterSeconds * 1000),
+    at: new Date(at),
     target: "maintenance",
     body: JSON.stringify(event),
   });
+  return at;
 }

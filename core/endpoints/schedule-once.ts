@@ -38,7 +38,7 @@ export function scheduleOnce<O extends object>(
 
 /** True once `schedule` is done; false when it threw, logged as `refused` with the endpoint. */
 export async function scheduled(
-  schedule: () => Promise<void>,
+  schedule: () => Promise<unknown>,
   refused: string,
   endpoint: { org_id: string; endpoint_id: string },
 ): Promise<boolean> {

@@ -10,7 +10,13 @@ import type { CursorKey, EndpointRecord } from "../model/index.js";
 import { getItem, updateReturning } from "./item.js";
 import { keys } from "./keys.js";
 import { queryAllWithPrefix, queryPageWithPrefix } from "./query.js";
-import { type ResumeLease, releaseResumeLease, takeResumeLease } from "./resume-lease.js";
+import {
+  coverResumeLease,
+  type LeaseRefused,
+  type ResumeLease,
+  releaseResumeLease,
+  takeResumeLease,
+} from "./resume-lease.js";
 import { type RotationWrite, rotateSealed } from "./rotation.js";
 import { SecretUnreadableError } from "./secrets-at-rest.js";
 import type { Db } from "./table.js";
@@ -237,9 +243,14 @@ export interface EndpointStore {
     id: string,
     next: RotationWrite,
   ): Promise<EndpointRecord | { full: string } | undefined>;
-  /** One resume run at a time per endpoint (core/store/resume-lease.ts): true, or when the holder's lease ends. */
-  takeResumeLease(lease: ResumeLease, at: { now: number; until: number }): Promise<true | { until: number }>;
+  /** One resume run at a time per endpoint (core/store/resume-lease.ts): true, or why not. */
+  takeResumeLease(
+    lease: ResumeLease,
+    at: { now: number; until: number; run?: number },
+  ): Promise<true | LeaseRefused>;
   releaseResumeLease(lease: ResumeLease, now: number): Promise<void>;
+  /** The holder's next run (epoch ms) covers the runs due before it. */
+  coverResumeLease(lease: ResumeLease, at: number): Promise<void>;
 }
 
 export function endpointStore(db: Db): EndpointStore {
@@ -259,5 +270,6 @@ export function endpointStore(db: Db): EndpointStore {
     },
     takeResumeLease: (lease, at) => takeResumeLease(db, lease, at),
     releaseResumeLease: (lease, now) => releaseResumeLease(db, lease, now),
+    coverResumeLease: (lease, at) => coverResumeLease(db, lease, at),
   };
 }

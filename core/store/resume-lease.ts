@@ -1,9 +1,12 @@
 /**
  * The lease of an endpoint's resume run (core/delivery/resume-run.ts): one small item per
- * endpoint (RESUME#{org}#{endpointId} / LEASE) holding who runs and until when (epoch ms).
- * Taking it is one conditional UpdateItem (free, or its lease over), so two runs of one
- * endpoint never read the same page of parked deliveries; a holder that crashed needs no
- * cleanup: its lease simply ends. The item expires (TTL) a while after its last lease.
+ * endpoint (RESUME#{org}#{endpointId} / LEASE) holding who runs and until when (epoch ms), and
+ * the time of the next run the last holder scheduled (`next_at`, its cover). Taking it is one
+ * conditional UpdateItem (free, and no other run's cover ahead), so two runs of one endpoint
+ * never read the same page of parked deliveries, and a run whose cause a scheduled run will
+ * see anyway does not start a second chain of runs. A holder that crashed needs no cleanup:
+ * its lease simply ends, and its cover was never written (it is written after its next run
+ * was scheduled) or has passed. The item expires (TTL) a while after its last lease.
  */
 import { getItem, updateIf } from "./item.js";
 import { keys } from "./keys.js";
@@ -19,28 +22,41 @@ export interface ResumeLease {
   holder: string;
 }
 
-/** Takes the lease until `until` if it is free at `now`; else when the holder's lease ends. */
+/** Why a run did not get the lease: another holds it until `until`, or a run at `covered` will come. */
+export type LeaseRefused = { until: number } | { covered: number };
+
+/**
+ * Takes the lease until `until` if it is free at `now` and no run of another chain is due
+ * after `now` (the cover); `run` is the taker's own scheduled time, when it is the run the
+ * cover names. Taking it clears the cover: the holder writes its own when it ends.
+ */
 export async function takeResumeLease(
   db: Db,
   lease: ResumeLease,
-  { now, until }: { now: number; until: number },
-): Promise<true | { until: number }> {
+  { now, until, run }: { now: number; until: number; run?: number },
+): Promise<true | LeaseRefused> {
   const key = keys.resumeLease(lease.org, lease.endpointId);
   const taken = await updateIf(db, {
     Key: key,
-    UpdateExpression: "SET lease_until = :until, holder = :holder, expires_at = :ttl",
-    ConditionExpression: "attribute_not_exists(lease_until) OR lease_until <= :now",
+    UpdateExpression: "SET lease_until = :until, holder = :holder, expires_at = :ttl REMOVE next_at",
+    ConditionExpression:
+      "(attribute_not_exists(lease_until) OR lease_until <= :now) AND " +
+      "(attribute_not_exists(next_at) OR next_at <= :now OR next_at = :run)",
     ExpressionAttributeValues: {
       ":until": until,
       ":holder": lease.holder,
       ":now": now,
+      ":run": run ?? -1,
       ":ttl": Math.ceil(until / 1000) + KEEP_SECONDS,
     },
   });
   if (taken) return true;
   const item = await getItem(db, key);
-  // Freed between the two calls: the caller may try again at once.
-  return { until: Number(item?.lease_until ?? now) };
+  const held = Number(item?.lease_until ?? now);
+  if (held > now) return { until: held };
+  const next = Number(item?.next_at ?? now);
+  // Freed between the two calls (until: now): the caller may try again at once.
+  return next > now ? { covered: next } : { until: now };
 }
 
 /** Ends the lease at `now`, unless it ran out and another run holds it. */
@@ -50,5 +66,22 @@ export async function releaseResumeLease(db: Db, lease: ResumeLease, now: number
     UpdateExpression: "SET lease_until = :now",
     ConditionExpression: "holder = :holder",
     ExpressionAttributeValues: { ":now": now, ":holder": lease.holder },
+  });
+}
+
+/**
+ * Records the next run the holder scheduled after its lease (`at`, epoch ms) as the cover,
+ * unless another run took the lease since (that run, or the next one it schedules, covers).
+ */
+export async function coverResumeLease(db: Db, lease: ResumeLease, at: number): Promise<void> {
+  await updateIf(db, {
+    Key: keys.resumeLease(lease.org, lease.endpointId),
+    UpdateExpression: "SET next_at = :at, expires_at = :ttl",
+    ConditionExpression: "holder = :holder",
+    ExpressionAttributeValues: {
+      ":at": at,
+      ":holder": lease.holder,
+      ":ttl": Math.ceil(at / 1000) + KEEP_SECONDS,
+    },
   });
 }

@@ -175,6 +175,44 @@ describe("a parked delivery resumed by racing runs", () => {
     expect(requestsPerEvent(r)).toEqual(sentOnce(tasks));
   }, 120_000);
 
+  it("two causes keep one chain of runs: a run covered by the holder's next run schedules nothing", async () => {
+    const parked = await endpointWithParked(3);
+    const { stack, ep, r, tasks } = parked;
+    // One delivery a run, the next run 940 s later (policy/resume-pace.ts): a chain of runs.
+    const config = stack.deps.config;
+    const slow: Deps = {
+      ...stack.deps,
+      config: { ...config, isolation: { ...config.isolation, resumePerSecond: 0.001 } },
+    };
+    const runs = () => scheduleEntriesWith(stack.deps, ep.id);
+    const first = pausedBeforePending({ ...stack, deps: slow });
+    const running = resumeParked(first.deps, ep.org_id, ep.id);
+    await first.atPending;
+    // A second cause while the first runs: refused, a run for when the lease ends.
+    expect(await resumeParked(slow, ep.org_id, ep.id)).toBe(0);
+    first.go();
+    expect(await running).toBe(1);
+    expect(await runs()).toHaveLength(2);
+    // A third cause after it: the first's next run covers it.
+    expect(await resumeParked(slow, ep.org_id, ep.id)).toBe(0);
+    expect(await runs()).toHaveLength(2);
+    // The run for the lease's end comes before the first's next run: covered, it ends the second chain.
+    expect(await fireSchedules(slow, new Date(Date.now() + RESUME_LEASE_MS + 5_000))).toBe(1);
+    expect(await runs()).toHaveLength(1);
+    // One run at a time from here until nothing is parked.
+    let fired = 0;
+    for (let n = 1; n > 0; fired += n) {
+      n = await fireSchedules(slow, new Date(Date.now() + 3_600_000));
+      expect(n).toBeLessThanOrEqual(1);
+      expect((await runs()).length).toBeLessThanOrEqual(1);
+    }
+    expect(fired).toBeLessThanOrEqual(3);
+    await deliverAll(parked);
+    expect(requestsPerEvent(r)).toEqual(sentOnce(tasks));
+    const left = await recoverEndpoint(stack.deps, ep.org_id, ep.id, EPOCH, { parkedOnly: true, max: 10 });
+    expect(left.count).toBe(0);
+  }, 120_000);
+
   it("the lease of a run that died halfway simply ends: the next run takes it", async () => {
     const parked = await endpointWithParked(3);
     const { stack, ep, r, tasks } = parked;
