@@ -23,6 +23,9 @@ import {
 } from "@aws-sdk/client-sqs";
 import type { SQSBatchResponse, SQSEvent, SQSMessageAttributes, SQSRecord } from "aws-lambda";
 
+/** Most messages one ReceiveMessage returns, and most entries of one DeleteMessageBatch. */
+const SQS_BATCH_MAX = 10;
+
 export type SqsHandler = (event: SQSEvent) => Promise<SQSBatchResponse | undefined>;
 
 export interface EventSourceOptions {
@@ -30,6 +33,7 @@ export interface EventSourceOptions {
   queueUrl: string;
   queueArn: string;
   handler: SqsHandler;
+  /** Records per invocation; above 10, gathered from several receives as Lambda does. */
   batchSize: number;
   /** Parallel pollers, like Lambda's concurrent invocations. */
   concurrency: number;
@@ -124,17 +128,31 @@ async function receive(opts: EventSourceOptions, signal: AbortSignal, state: Pol
     return [];
   }
   try {
-    const res = await opts.sqs.send(
-      new ReceiveMessageCommand({
-        QueueUrl: opts.queueUrl,
-        MaxNumberOfMessages: room,
-        WaitTimeSeconds: opts.waitTimeSeconds,
-        MessageSystemAttributeNames: ["All"],
-        MessageAttributeNames: ["All"],
-      }),
-      { abortSignal: signal },
-    );
-    return res.Messages ?? [];
+    // Lambda's poller fills a batch above 10 from several receives of at most 10 (SQS's limit):
+    // the first long-polls, the rest take what is visible now, and a short answer ends the batch.
+    const batch: Message[] = [];
+    while (batch.length < room) {
+      const want = Math.min(SQS_BATCH_MAX, room - batch.length);
+      const res = await opts.sqs
+        .send(
+          new ReceiveMessageCommand({
+            QueueUrl: opts.queueUrl,
+            MaxNumberOfMessages: want,
+            WaitTimeSeconds: batch.length === 0 ? opts.waitTimeSeconds : 0,
+            MessageSystemAttributeNames: ["All"],
+            MessageAttributeNames: ["All"],
+          }),
+          { abortSignal: signal },
+        )
+        .catch((err: unknown) => {
+          // Records already received are invoked, not held until their visibility timeout.
+          if (batch.length === 0) throw err;
+          return { Messages: [] };
+        });
+      batch.push(...(res.Messages ?? []));
+      if ((res.Messages?.length ?? 0) < want) break;
+    }
+    return batch;
   } finally {
     if (opts.inFlightCap !== undefined) state.reserved -= room;
   }
@@ -158,12 +176,20 @@ export async function invokeBatch(opts: EventSourceOptions, messages: Message[])
   const failed = new Set(failures.map((f) => f.itemIdentifier));
   const done = messages.filter((m) => !failed.has(m.MessageId!));
   if (done.length === 0) return;
-  await opts.sqs.send(
-    new DeleteMessageBatchCommand({
-      QueueUrl: opts.queueUrl,
-      Entries: done.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })),
-    }),
-  );
+  // DeleteMessageBatch takes at most 10 entries, as Lambda's poller does for a larger batch.
+  const deletes: Promise<unknown>[] = [];
+  for (let i = 0; i < done.length; i += SQS_BATCH_MAX) {
+    const chunk = done.slice(i, i + SQS_BATCH_MAX);
+    deletes.push(
+      opts.sqs.send(
+        new DeleteMessageBatchCommand({
+          QueueUrl: opts.queueUrl,
+          Entries: chunk.map((m, j) => ({ Id: String(j), ReceiptHandle: m.ReceiptHandle! })),
+        }),
+      ),
+    );
+  }
+  await Promise.all(deletes);
 }
 
 function toRecord(m: Message, queueArn: string, region: string): SQSRecord {

@@ -117,6 +117,27 @@ describe("event-source emulation", () => {
     await waitFor(async () => (await visibleCount(q.url)) === 0, { what: "deletion" });
   });
 
+  it("fills a batch above 10 from several receives, as Lambda's poller does, and deletes it all", async () => {
+    const q = await queue();
+    const bodies = Array.from({ length: 25 }, (_, i) => `m-${i}`);
+    for (let i = 0; i < bodies.length; i += 10) await send(q.url, bodies.slice(i, i + 10));
+    const sizes: number[] = [];
+    const seen = new Set<string>();
+    run(
+      q,
+      async (event) => {
+        sizes.push(event.Records.length);
+        for (const r of event.Records) seen.add(r.body);
+        return { batchItemFailures: [] };
+      },
+      20,
+    );
+    await waitFor(() => seen.size === 25, { what: "every record" });
+    // Every message was visible before the first receive: 20 (10 + 10), then the 5 left.
+    expect(sizes).toEqual([20, 5]);
+    await waitFor(async () => (await visibleCount(q.url)) === 0, { what: "deletion" });
+  });
+
   it("deletes the records that succeeded and leaves those in batchItemFailures", async () => {
     const q = await queue();
     await send(q.url, ["ok-1", "fail", "ok-2"]);
