@@ -23,6 +23,8 @@ import { type Percentiles, percentile, percentiles, pool, round, sleep } from ".
 
 /** Parallel pollers of the local event sources (local/stack.ts, from core/config/infra.ts). */
 export const DELIVERY_POLLERS = functions.deliver.localConcurrency;
+/** Messages one receive takes: the delivery batch, at most SQS's 10 a ReceiveMessage. */
+const RECEIVE = Math.min(10, functions.deliver.batchSize);
 export const INGEST_POLLERS = functions.ingest.localConcurrency;
 
 export interface FloorResult {
@@ -92,7 +94,7 @@ export async function runQueueFloor(
         res = await sqs.send(
           new ReceiveMessageCommand({
             QueueUrl: queueUrl,
-            MaxNumberOfMessages: functions.deliver.batchSize,
+            MaxNumberOfMessages: RECEIVE,
             WaitTimeSeconds: functions.deliver.waitTimeSeconds,
           }),
           { abortSignal: stop.signal },
@@ -140,7 +142,7 @@ export async function runQueueFloor(
     seconds: round(seconds, 2),
     deliveriesPerSecond: round(seen.size / Math.max(seconds, 0.001), 0),
     latencyMs: percentiles(latencies),
-    concurrency: `${DELIVERY_POLLERS} pollers × batch ${functions.deliver.batchSize}`,
+    concurrency: `${DELIVERY_POLLERS} pollers × batch ${RECEIVE}`,
   };
   progressDone(
     `[floor: SQS loop] ${result.deliveries} in ${result.seconds} s: ${result.deliveriesPerSecond}/s`,
@@ -150,7 +152,7 @@ export async function runQueueFloor(
 
 /** (b): POSTs only, as many in flight as (a) can have. */
 export async function runPostFloor(receiver: BenchReceiver, deliveries: number): Promise<FloorResult> {
-  const inFlight = DELIVERY_POLLERS * functions.deliver.batchSize;
+  const inFlight = DELIVERY_POLLERS * RECEIVE;
   const url = `${receiver.url}/raw`;
   const agent = new Agent({ keepAliveTimeout: 10_000 });
   const seqs = Array.from({ length: deliveries }, (_, i) => i);

@@ -33,27 +33,38 @@ export const target = {
 } as const;
 
 /**
- * Wall time of one batch of 10 records, in seconds, at AWS latencies (same region):
+ * The delivery lane's records per invocation. A standard queue's event source takes up to
+ * 10,000 once `maximumBatchingWindowInSeconds` is at least 1 ("when you set BatchSize to a value
+ * greater than 10, you must set MaximumBatchingWindowInSeconds to at least 1",
+ * https://docs.aws.amazon.com/lambda/latest/api/API_CreateEventSourceMapping.html). The records
+ * are sent concurrently, so 20 take about the time of 10: at the target's fan-out 3, 1,000
+ * invocations of 10 were the lane's whole capacity (docs/scale.md, steady-10k), 20 a batch
+ * leave it headroom. The function timeout and the memory cover 20 requests at once: each is
+ * bounded by its endpoint timeout and its response-size cap (docs/delivery.md).
+ */
+export const DELIVERY_BATCH = 20;
+
+/**
+ * Wall time of one full batch, in seconds, at AWS latencies (same region):
  * - ingest: one conditional PutItem per event (~10 ms, concurrent), SendMessageBatch of the
  *   tasks (~20 ms per 10, concurrent), one BatchWriteItem of the completions (~15 ms), the
  *   endpoint directory and the catalog from cache, plus the poller's hand-over: ~0.1 s;
- * - delivery: the records are sent concurrently, so a batch waits for its slowest receiver
- *   (p50 ~100 ms, the slowest of 10 ~200 ms, at most the 2 s fast-lane budget) plus the
- *   delivery-log BatchWriteItem and the health writes (~50 ms): ~0.25 s;
+ * - delivery, a batch of 20 (DELIVERY_BATCH): the records are sent concurrently, so a
+ *   batch waits for its slowest receiver (p50 ~100 ms, the slowest of 20 ~250 ms, at most the
+ *   2 s fast-lane budget) plus the delivery-log BatchWriteItems and the health writes (~70 ms);
+ *   sized at 0.38 s, what a full batch of 20 of the simulation's receivers takes (docs/scale.md);
  * - slow lane: endpoints that answer in seconds; sized at 8 s per batch;
  * - ordered lane: a batch may hold 10 records of one group, sent one after another, each waiting
  *   for its receiver (~0.25 s) and for the writes and the delete its group waits on (~0.08 s):
  *   ~3.33 s.
  */
-export const batchSeconds = { ingest: 0.1, deliver: 0.25, deliverSlow: 8, deliverOrdered: 3.33 } as const;
+export const batchSeconds = { ingest: 0.1, deliver: 0.38, deliverSlow: 8, deliverOrdered: 3.33 } as const;
 
 /**
- * Lambda's bounds on an SQS event source's `maximumConcurrency`. The delivery lane's need at
- * the target (29,700 deliveries/s × 0.25 s ÷ 10 × 1.5 = 1,114) is above the maximum: it gets
- * 1,000, which carries 40,000 deliveries/s at 0.25 s a batch (1.35× its rate). The simulation's
- * receivers (median 80 ms) make a full batch 0.34-0.36 s (docs/scale.md, Cohorts), where 1,000
- * carries ~29,000/s: at the target's fan-out the lane is then at its capacity, and what frees it
- * is a larger batch, not more concurrency (docs/scale.md, Quota plan).
+ * Lambda's bounds on an SQS event source's `maximumConcurrency`. In batches of 10 the delivery
+ * lane needed more than the maximum at the target, and 1,000 carried ~29,000 deliveries/s at the
+ * simulation's 0.35 s a batch: no headroom (docs/scale.md, steady-10k). In batches of 20 it
+ * needs 29,700 × 0.38 s ÷ 20 × 1.5 = 847, which carries 44,600/s.
  */
 export const MAX_CONCURRENCY_BOUNDS = { min: 2, max: 1_000 } as const;
 
@@ -97,8 +108,8 @@ export const API_RESERVED_CONCURRENCY = Math.ceil(
 
 /**
  * The account's concurrency the defaults need: every mapping at its maximum (ingest 150,
- * delivery 1,000, slow lane 360, ordered lane 150), the API's reservation (450): 2,110, plus the
- * 100 AWS keeps unreserved, where the scheduled-work function runs: 2,210. Lambda's default is
+ * delivery 847, slow lane 360, ordered lane 150), the API's reservation (450): 1,957, plus the
+ * 100 AWS keeps unreserved, where the scheduled-work function runs: 2,057. Lambda's default is
  * 1,000 per region: request this quota before sending 10,000 events/s (docs/scale.md).
  */
 export const ACCOUNT_CONCURRENCY_FOR_TARGET = 2_500;

@@ -15,6 +15,7 @@ import {
   batchSeconds,
   type ConcurrencyLimits,
   concurrencyFor,
+  DELIVERY_BATCH,
   targetRates,
 } from "./capacity.js";
 import { orderedConsumer, orderedQueue } from "./ordered.js";
@@ -171,19 +172,18 @@ export const functions = {
     waitTimeSeconds: 1,
     localConcurrency: 4,
   },
-  // Records of a batch are sent concurrently, so the longest endpoint timeout plus 10 s covers
-  // one batch with room for the writes that follow.
+  // Records of a batch are sent concurrently: the longest endpoint timeout plus 10 s covers one.
   // Batching window 1 s: below ~10 tasks per second per poller, the event source waits up to
-  // 1 s (unbilled) to fill a batch, so one invocation's wall time carries up to 10 concurrent
-  // I/O-bound requests instead of one: compute per delivery drops up to 10x for at most 1 s of
+  // 1 s (unbilled) to fill a batch, so one invocation's wall time carries up to 20 concurrent
+  // I/O-bound requests instead of one: compute per delivery drops up to 20x for at most 1 s of
   // added latency, and none once the queue holds full batches (docs/cost.md).
   deliver: {
     timeoutSeconds: TIMEOUT_MS.max / 1000 + 10,
     memoryMb: 1024,
-    batchSize: BATCH,
+    batchSize: DELIVERY_BATCH,
     batchWindowSeconds: 1,
-    // 29,700 deliveries/s × 0.25 s per batch ÷ 10 × 1.5 = 1,114: Lambda's maximum, 1,000 (capacity.ts).
-    maxConcurrency: concurrencyFor(rates.deliver, BATCH, batchSeconds.deliver),
+    // 29,700 deliveries/s × 0.38 s per batch ÷ 20 × 1.5 = 847 (capacity.ts).
+    maxConcurrency: concurrencyFor(rates.deliver, DELIVERY_BATCH, batchSeconds.deliver),
     waitTimeSeconds: 1,
     localConcurrency: 8,
   },
