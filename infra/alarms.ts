@@ -275,4 +275,15 @@ function deliveryAlarms(alarm: Alarm, stage: Stage): void {
     evaluationPeriods: 3,
     datapointsToAlarm: 3,
   });
+  // A failed endpoint run schedules its next (core/delivery/run-fallback.ts) instead of reaching
+  // the scheduler DLQ: one now and then is a throttle that passed; every 5 min for an hour is not.
+  alarm("ScheduledRunsFailing", {
+    alarmDescription: "Scheduled endpoint runs (resume, waiting retries) failed and retried for 1 h",
+    namespace: stage.metricsNamespace,
+    metricName: "ScheduledRunRetried",
+    dimensions: { service: $app.name },
+    statistic: "Sum",
+    evaluationPeriods: 12,
+    datapointsToAlarm: 12,
+  });
 }

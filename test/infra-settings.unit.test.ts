@@ -807,6 +807,14 @@ describe("alarms (infra/alarms.ts): only the service's own failures page", async
       metricName: "DeliveryHandlerError",
       datapointsToAlarm: 3,
     });
+    expect(alarm("ScheduledRunsFailing")).toMatchObject({
+      namespace: "hookrelay/dev",
+      metricName: "ScheduledRunRetried",
+      statistic: "Sum",
+      threshold: 0,
+      evaluationPeriods: 12,
+      datapointsToAlarm: 12,
+    });
   });
 
   it("every function publishes its metrics in the stage's namespace, under the service the alarms watch", () => {
@@ -817,8 +825,9 @@ describe("alarms (infra/alarms.ts): only the service's own failures page", async
   });
 
   it("no other alarms than those above", () => {
-    // DLQs 3, functions 6 x 2, queues 3 x 2, table and indexes 3 x 2, scheduler 4, API 2, delivery 2.
-    expect(alarms.size).toBe(3 + 12 + 6 + 6 + 4 + 2 + 2);
+    // DLQs 3, functions 6 x 2, queues 3 x 2, table and indexes 3 x 2, scheduler 4, API 2,
+    // delivery 2, scheduled endpoint runs 1.
+    expect(alarms.size).toBe(3 + 12 + 6 + 6 + 4 + 2 + 2 + 1);
   });
 });
 

@@ -57,6 +57,17 @@ export function publishDeliveryMetrics(outcomes: DeliveryOutcome[]): void {
   m.publishStoredMetrics();
 }
 
+/**
+ * A scheduled endpoint run failed and scheduled its next run instead of failing its invocation
+ * (run-fallback.ts): it never reaches the scheduler DLQ, so this metric is what pages when it
+ * keeps failing (alarm `ScheduledRunsFailing`, infra/alarms.ts).
+ */
+export function publishScheduledRunRetried(): void {
+  const m = metrics();
+  m.addMetric("ScheduledRunRetried", MetricUnit.Count, 1);
+  m.publishStoredMetrics();
+}
+
 /** An endpoint's circuit breaker opened (its deliveries are parked until a probe succeeds). */
 export function publishBreakerOpened(): void {
   const m = metrics();

@@ -10,12 +10,15 @@
  * kind instead of failing the invocation; what the run re-enqueued before it failed is out of
  * its index, the rest is still there for the next run (each reads everything due by then).
  * Only when that schedule is refused too does the invocation fail, and Lambda's retries are
- * the fallback.
+ * the fallback. A run that fails every time would retry every minute without end and never
+ * reach the DLQ's alarm: each retry publishes `ScheduledRunRetried`, and an hour of them in a
+ * row pages (`ScheduledRunsFailing`, infra/alarms.ts; docs/operations.md).
  */
 import type { Uses } from "../deps.js";
 import { scheduleResume } from "../endpoints/index.js";
 import { logger } from "../log/index.js";
 import type { MaintenanceEvent } from "./maintenance-event.js";
+import { publishScheduledRunRetried } from "./metrics.js";
 import { waitingRunAfter } from "./policy/waiting.js";
 import { resumeParked } from "./resume-run.js";
 import { resumeWaiting } from "./waiting.js";
@@ -64,6 +67,7 @@ export async function endpointRunOrRetry(deps: RunDeps, e: EndpointRunEvent): Pr
       after_seconds: RUN_RETRY_SECONDS,
       error,
     });
+    publishScheduledRunRetried();
     return 0;
   }
 }

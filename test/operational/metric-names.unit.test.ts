@@ -10,6 +10,7 @@ import {
   DELIVERY_OUTCOME_KINDS,
   publishBreakerOpened,
   publishDeliveryMetrics,
+  publishScheduledRunRetried,
 } from "../../core/delivery/metrics.js";
 import { metrics } from "../../core/log/index.js";
 import { deploy, unwrap } from "../support/sst-recorder.js";
@@ -22,6 +23,7 @@ function emittedNames(): Set<string> {
   try {
     publishDeliveryMetrics(DELIVERY_OUTCOME_KINDS.map((kind) => ({ kind, latencyMs: 5 })));
     publishBreakerOpened();
+    publishScheduledRunRetried();
     return new Set(add.mock.calls.map(([name]) => name));
   } finally {
     add.mockRestore();
@@ -36,8 +38,8 @@ describe("metric names: alarms and dashboard against what the code emits", async
   const emitted = emittedNames();
   afterAll(() => vi.restoreAllMocks());
 
-  it("the code emits one metric per outcome, the latency and the breaker's", () => {
-    expect(emitted.size).toBe(DELIVERY_OUTCOME_KINDS.length + 2);
+  it("the code emits one metric per outcome, the latency, the breaker's and the retried runs'", () => {
+    expect(emitted.size).toBe(DELIVERY_OUTCOME_KINDS.length + 3);
     expect(emitted).toContain("DeliveryDeadLettered");
   });
 
