@@ -105,6 +105,7 @@ async function refused(
 ): Promise<void> {
   if ("covered" in why) {
     logger.info("resume run merged: a scheduled run covers it", {
+      org_id: target.org_id,
       endpoint_id: target.id,
       next_at: why.covered,
     });
@@ -113,8 +114,9 @@ async function refused(
   const afterSeconds = Math.max(0, Math.ceil((why.until - now) / 1000));
   await scheduleResume(deps, target, { kind: "more", afterSeconds });
   logger.info("resume run deferred: another run holds the endpoint", {
+    org_id: target.org_id,
     endpoint_id: target.id,
-    afterSeconds,
+    after_seconds: afterSeconds,
   });
 }
 

@@ -89,7 +89,7 @@ type RunDeps = Uses<
 export async function resumeWaiting(deps: RunDeps, org: string, endpointId: string): Promise<number> {
   const endpoint = await deps.endpointStore.get(org, endpointId);
   if (!endpoint) return 0;
-  const perSecond = resumePerSecond(endpoint);
+  const perSecond = resumePerSecond(endpoint, deps.config.isolation.resumePerSecond);
   const started = deps.now().getTime();
   let sent = 0;
   let more = true;
