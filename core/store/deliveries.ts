@@ -254,17 +254,16 @@ export function deliveryStore(db: Db, { retentionSeconds }: { retentionSeconds: 
       ),
     );
   };
+  const latest: DeliveryStore["latest"] = async (org, msgId, endpointId) => {
+    const item = await latestItem(db, org, msgId, endpointId);
+    if (!item) return undefined;
+    const sk = field.str(item, "sk");
+    return { record: toDelivery(item), entry: sk.slice(sk.lastIndexOf("#") + 1) };
+  };
   return {
-    get: async (org, msgId, endpointId) => {
-      const item = await latestItem(db, org, msgId, endpointId);
-      return item ? toDelivery(item) : undefined;
-    },
-    latest: async (org, msgId, endpointId) => {
-      const item = await latestItem(db, org, msgId, endpointId);
-      if (!item) return undefined;
-      const sk = field.str(item, "sk");
-      return { record: toDelivery(item), entry: sk.slice(sk.lastIndexOf("#") + 1) };
-    },
+    // One read of the latest entry for both: `get` is `latest` without the entry's place.
+    get: async (org, msgId, endpointId) => (await latest(org, msgId, endpointId))?.record,
+    latest,
     ofMessage: (org, msgId, endpointIds) => deliveriesOfMessage(db, org, msgId, endpointIds),
     write: async (entries) => putAll(db, await itemsOf(entries)),
     writeEach: async (entries) => {
