@@ -10,7 +10,9 @@
  * key is looked up every time, so a key created elsewhere works at once); at most
  * {@link KEY_CACHE_ENTRIES} entries, the least recently used dropped first (core/lib/lru.ts, the
  * bound the endpoint and data-key caches use too), so a flood of distinct keys cannot grow the
- * process's memory (~10,000 x ~1 KB).
+ * process's memory (~10,000 x ~1 KB). A lookup in flight holds no place among the verified keys
+ * (core/lib/loads.ts keeps its loads in flight apart, in their own bound of as many): a flood
+ * of unknown keys costs its own reads, not the verified keys' places.
  */
 import { loads } from "../lib/index.js";
 import type { ApiKeyLookup, ApiKeyStore } from "./api-keys.js";

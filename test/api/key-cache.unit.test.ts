@@ -1,7 +1,8 @@
 /**
  * The verified-key cache (core/store/api-key-cache.ts): one read per key per 10 s and process,
  * not one per request; revocation honoured at once in the revoking process and within the
- * TTL elsewhere; unknown keys never kept; bounded memory.
+ * TTL elsewhere; unknown keys never kept; bounded memory; a flood of unknown keys does not
+ * push the verified ones out.
  */
 import { describe, expect, it } from "vitest";
 import { authenticate } from "../../core/auth/api-keys.js";
@@ -41,11 +42,11 @@ function memoryStore() {
   return store;
 }
 
-function setup() {
+function setup(maxEntries = 3) {
   const mem = memoryStore();
   let t = Date.parse("2026-06-01T00:00:00.000Z");
   const clock = { advance: (s: number) => (t += s * 1000), now: () => new Date(t) };
-  const apiKeyStore = cachedKeyLookups(mem as unknown as ApiKeyStore, { now: clock.now, maxEntries: 3 });
+  const apiKeyStore = cachedKeyLookups(mem as unknown as ApiKeyStore, { now: clock.now, maxEntries });
   return { mem, clock, deps: { apiKeyStore, config } };
 }
 
@@ -101,5 +102,23 @@ describe("verified-key cache", () => {
     expect(mem.reads).toBe(4);
     await authenticate(deps, raws[0]!); // dropped: read again
     expect(mem.reads).toBe(5);
+  });
+
+  it("a flood of unknown keys, one by one and all at once, leaves the verified keys cached", async () => {
+    const { mem, deps } = setup(100);
+    const good = Array.from({ length: 100 }, (_, i) => `sk_test_good${String(i).padStart(28, "0")}`);
+    for (const raw of good) {
+      mem.add(raw);
+      await authenticate(deps, raw);
+    }
+    expect(mem.reads).toBe(100);
+    const bad = (i: number) => `sk_live_bad${String(i).padStart(29, "0")}`;
+    for (let i = 0; i < 1_000; i++)
+      await expect(authenticate(deps, bad(i))).rejects.toMatchObject({ status: 401 });
+    const flood = Array.from({ length: 1_000 }, (_, i) => authenticate(deps, bad(1_000 + i)));
+    for (const got of await Promise.allSettled(flood)) expect(got).toMatchObject({ status: "rejected" });
+    expect(mem.reads).toBe(2_100); // each unknown key read (none kept) ...
+    for (const raw of good) await expect(authenticate(deps, raw)).resolves.toMatchObject({ orgId: "org_a" });
+    expect(mem.reads).toBe(2_100); // ... and every verified key still served without a read
   });
 });

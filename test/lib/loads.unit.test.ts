@@ -1,7 +1,8 @@
 /**
  * core/lib/loads.ts: concurrent misses of one key share one load; a failed load is not kept
  * (its waiters see the error, the next get loads again); a value is fresh for ttlMs from when
- * its load started; at most maxEntries keys are kept.
+ * its load started; at most maxEntries keys are kept, and loads in flight (at most maxInFlight)
+ * never push a kept value out.
  */
 import { expect, it } from "vitest";
 import { loads } from "../../core/lib/index.js";
@@ -81,4 +82,39 @@ it("keeps at most maxEntries keys, the least recently used dropped first; a set 
   g.fail(new Error("late"));
   await expect(failing).rejects.toThrow("late");
   expect(await cache.get("y", 0, g.load)).toBe(8);
+});
+
+it("loads in flight take no place of the kept values, and are bounded apart", async () => {
+  const cache = loads<string | undefined>({
+    maxEntries: 5,
+    maxInFlight: 10,
+    ttlMs: 1_000,
+    keep: (v) => v !== undefined,
+  });
+  for (let i = 0; i < 5; i++) await cache.get(`good${i}`, 0, async () => `v${i}`);
+  const g = gate<string | undefined>();
+  const flood = Array.from({ length: 1_000 }, (_, i) => cache.get(`bad${i}`, 1, g.load));
+  expect(g.calls).toBe(1_000);
+  expect(cache.inFlight).toBe(10);
+  expect(cache.size).toBe(5);
+  for (let i = 0; i < 1_000; i++) g.answer(undefined);
+  expect(await Promise.all(flood)).toEqual(Array(1_000).fill(undefined));
+  expect(cache.inFlight).toBe(0);
+  expect(cache.size).toBe(5);
+  let calls = 0;
+  for (let i = 0; i < 5; i++) expect(await cache.get(`good${i}`, 2, async () => `${++calls}`)).toBe(`v${i}`);
+  expect(calls).toBe(0);
+
+  // A load the bound displaced still answers its callers, but is not kept (it may be older
+  // than a delete its key had meanwhile); the one that displaced it is.
+  const small = loads<number>({ maxEntries: 5, maxInFlight: 1, ttlMs: 1_000 });
+  const h = gate<number>();
+  const first = small.get("a", 0, h.load);
+  const second = small.get("b", 0, h.load);
+  h.answer(1);
+  h.answer(2);
+  expect([await first, await second]).toEqual([1, 2]);
+  expect(small.size).toBe(1);
+  expect(await small.get("b", 0, h.load)).toBe(2);
+  expect(h.calls).toBe(2);
 });
