@@ -7,12 +7,17 @@
  * re-enable, aged tasks: different schedule names), and two runs at once both read the same
  * page of the parked index before either takes it out, so both enqueued it: the receiver got
  * the delivery twice (issue #25, dead-endpoint-3d after recovery: 27 M duplicates at k 0.1).
- * A run that finds the lease held does not drop its cause: it schedules a run for when the
- * lease ends. A holder that schedules a next run records its time on the lease (its cover), and
- * a run due before it, other than that one, does nothing: that run reads the index after it. The lease outlasts any run (the scheduled function's timeout), so a run that
- * died halfway needs no cleanup: what it did not take out of the index is still parked there
- * and the next run resumes it. What the lease cannot order (a manual recover racing a run) the
- * tasks' copy check settles (pending.ts, policy/delivered.ts).
+ * A run that finds the lease held does not drop its cause: it asks the holder, which, as it
+ * ends, covers it with its next run (one it schedules anyway when more remain, else one for the
+ * ask). A holder that schedules a next run records its time on the lease (its cover), and a run
+ * due before it, other than that one, does nothing: that run reads the index after it. The
+ * lease outlasts any run (the scheduled function's timeout), so a run that died halfway needs
+ * no cleanup: what it did not take out of the index is still parked there and the next run
+ * resumes it (the dead run's own retry: a run that throws schedules its next, run-fallback.ts;
+ * one killed at its timeout is invoked again by Lambda a minute later, after its lease; only a
+ * run failing three times reaches the scheduler DLQ and its alarm, asked or not). What the
+ * lease cannot order (a manual recover racing a run) the tasks' copy check settles
+ * (pending.ts, policy/delivered.ts).
  */
 import { randomUUID } from "node:crypto";
 import { functions } from "../config/index.js";
@@ -32,6 +37,15 @@ import { wakeWhenHalfOpen } from "./wake.js";
 /** Longer than any run: the scheduled function's timeout, and a margin for the clocks of two processes. */
 export const RESUME_LEASE_MS = (functions.scheduled.timeoutSeconds + 10) * 1000;
 
+/**
+ * A refused run asks the holder only while more than this is left of its lease. Less is left
+ * when the run may be the holder's own retry (a run that throws schedules its next a minute
+ * later, run-fallback.ts, before a lease of 70 s ends): its holder may never end (its release
+ * failed too), and a run for when the lease ends is then what resumes the index. The margin
+ * covers two processes' clocks as the lease's does.
+ */
+export const ASK_BEFORE_END_MS = RESUME_LEASE_MS - 60_000 + 10_000;
+
 /** Parked deliveries a wake-up of a half-open breaker re-enqueues: one probe, and spares. */
 const PROBE_PAGE = 10;
 
@@ -43,7 +57,8 @@ const PROBE_PAGE = 10;
  * gone, disabled again, or its breaker is open (its wake-up comes when it may half-open); a
  * half-open breaker gets one page of a few, one of which makes the probe: the rest follow when
  * it closes (health.ts), so a dead endpoint's wake-up costs a few tasks, not its whole backlog.
- * Nothing either while another run holds the endpoint's lease (a run follows when it ends), or
+ * Nothing either while another run holds the endpoint's lease (it asks the holder, whose next
+ * run covers it), or
  * when a run of the endpoint is scheduled after now (the lease's cover) and this is not it:
  * that run reads what this one would have. `scheduledAt`: the time this run was scheduled for,
  * when another run scheduled it. Returns how many were resumed.
@@ -69,17 +84,24 @@ export async function resumeParked(
     await refused(deps, target, now, taken);
     return 0;
   }
-  let run: { sent: number; nextAfterSeconds?: number };
+  let run: Pages;
+  let released: Released = "unknown";
   try {
     run = await resumePages(deps, target, endpoint, breaker === "half-open");
   } finally {
-    // Before the next run is asked for, so it finds the lease free; kept, it ends by itself.
-    await deps.endpointStore
-      .releaseResumeLease(lease, deps.now().getTime())
-      .catch((err: unknown) => logger.warn("resume lease not released", { error: (err as Error)?.message }));
+    // Before the next run is asked for, so it finds the lease free.
+    released = await deps.endpointStore.releaseResumeLease(lease, deps.now().getTime()).then(
+      (r) => (r.asked ? "asked" : "quiet"),
+      (err: unknown) => {
+        logger.warn("resume lease not released", { error: (err as Error)?.message });
+        return "unknown" as const;
+      },
+    );
   }
-  if (run.nextAfterSeconds !== undefined) {
-    const next = await scheduleResume(deps, target, { kind: "more", afterSeconds: run.nextAfterSeconds });
+  const leaseLeftSeconds = Math.ceil((until - deps.now().getTime()) / 1000);
+  const afterSeconds = nextRunAfter(run, released, leaseLeftSeconds);
+  if (afterSeconds !== undefined) {
+    const next = await scheduleResume(deps, target, { kind: "more", afterSeconds });
     // Only once it is scheduled: a cover without its run would strand what it covers. Not
     // written (a crash, a refusal), a second chain may start and merges at its next run.
     await deps.endpointStore
@@ -90,43 +112,67 @@ export async function resumeParked(
   return run.sent;
 }
 
+/** What a run's pages did: how many it sent, whether more remain, when they will have arrived. */
+interface Pages {
+  sent: number;
+  more: boolean;
+  /** When a next run may start without outpacing this one's pages (policy/resume-pace.ts). */
+  nextAfterSeconds: number;
+}
+
+/** Whether a refused run asked the holder as it ended (`unknown`: its release failed). */
+type Released = "asked" | "quiet" | "unknown";
+
+/**
+ * When the holder's next run comes (seconds from now), if any: when more remain or a refused
+ * run asked (its cause may have parked after this run's last read), as this run's pages arrive.
+ * Not released, the lease ends by itself and whether one asked is unknown: a run after the
+ * lease (one before it would be refused, and its ask would wait on a holder that never ends). Pure.
+ */
+export function nextRunAfter(run: Pages, released: Released, leaseLeftSeconds: number): number | undefined {
+  if (released === "unknown") return Math.max(run.nextAfterSeconds, leaseLeftSeconds);
+  return run.more || released === "asked" ? run.nextAfterSeconds : undefined;
+}
+
 /**
  * A run that did not get the lease. Covered (a run scheduled after now will read the index
  * anyway): nothing, so two causes keep one chain of runs, not one each (issue #25,
  * dead-endpoint-3d: CreateSchedule/s 1 -> 2, the pace up to 2x). Held: the holder may have read
  * the index before this run's cause parked anything, and whether it has a next run is known
- * only when it ends: a run for when its lease ends (covered by then, that one does nothing).
+ * only when it ends: asked, the holder covers it then (`nextRunAfter`), so this run schedules
+ * nothing either. When the holder ended meanwhile (the ask refused) or its lease is near its
+ * end (`ASK_BEFORE_END_MS`): a run for when its lease ends (covered by then by the holder's
+ * next run, or the lease is free).
  */
 async function refused(
   deps: RecoveryDeps,
   target: { org_id: string; id: string },
   now: number,
-  why: { until: number } | { covered: number },
+  why: { until: number; holder?: string } | { covered: number },
 ): Promise<void> {
+  const log = { org_id: target.org_id, endpoint_id: target.id };
   if ("covered" in why) {
-    logger.info("resume run merged: a scheduled run covers it", {
-      org_id: target.org_id,
-      endpoint_id: target.id,
-      next_at: why.covered,
-    });
+    logger.info("resume run merged: a scheduled run covers it", { ...log, next_at: why.covered });
+    return;
+  }
+  const holder = { org: target.org_id, endpointId: target.id, holder: why.holder ?? "" };
+  const ask = why.holder !== undefined && why.until - now > ASK_BEFORE_END_MS;
+  if (ask && (await deps.endpointStore.askResumeLease(holder))) {
+    logger.info("resume run merged: the holder covers it as it ends", log);
     return;
   }
   const afterSeconds = Math.max(0, Math.ceil((why.until - now) / 1000));
   await scheduleResume(deps, target, { kind: "more", afterSeconds });
-  logger.info("resume run deferred: another run holds the endpoint", {
-    org_id: target.org_id,
-    endpoint_id: target.id,
-    after_seconds: afterSeconds,
-  });
+  logger.info("resume run deferred: another run holds the endpoint", { ...log, after_seconds: afterSeconds });
 }
 
-/** The run's pages; `nextAfterSeconds` when more remain parked for a next run. */
+/** The run's pages: how many, whether more remain parked, when a next run may start. */
 async function resumePages(
   deps: RecoveryDeps,
   { org_id: org, id: endpointId }: { org_id: string; id: string },
   endpoint: EndpointRecord | undefined,
   halfOpen: boolean,
-): Promise<{ sent: number; nextAfterSeconds?: number }> {
+): Promise<Pages> {
   const perSecond = resumePerSecond(endpoint ?? { rate_limit: null }, deps.config.isolation.resumePerSecond);
   const max = pageSize(halfOpen ? PROBE_PAGE : MAX_RECOVER_PER_CALL, perSecond);
   const started = deps.now().getTime();
@@ -139,7 +185,8 @@ async function resumePages(
       const options = { parkedOnly: true, max, delaySeconds };
       res = await recoverEndpoint(deps, org, endpointId, new Date(0).toISOString(), options);
     } catch (err) {
-      if (err instanceof ServiceError && err.status < 500) return { sent }; // deleted or disabled again
+      // Deleted or disabled again: nothing more for now.
+      if (err instanceof ServiceError && err.status < 500) return { sent, more: false, nextAfterSeconds: 0 };
       throw err;
     }
     sent += res.count;
@@ -148,5 +195,5 @@ async function resumePages(
     const elapsedMs = deps.now().getTime() - started;
     if (!anotherPage({ more, elapsedMs, sent, perSecond })) break;
   } while (more);
-  return more ? { sent, nextAfterSeconds: nextRunAfterSeconds(sent, perSecond) } : { sent };
+  return { sent, more, nextAfterSeconds: nextRunAfterSeconds(sent, perSecond) };
 }

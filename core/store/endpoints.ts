@@ -11,6 +11,7 @@ import { getItem, updateReturning } from "./item.js";
 import { keys } from "./keys.js";
 import { queryAllWithPrefix, queryPageWithPrefix } from "./query.js";
 import {
+  askResumeLease,
   coverResumeLease,
   type LeaseRefused,
   type ResumeLease,
@@ -248,7 +249,10 @@ export interface EndpointStore {
     lease: ResumeLease,
     at: { now: number; until: number; run?: number },
   ): Promise<true | LeaseRefused>;
-  releaseResumeLease(lease: ResumeLease, now: number): Promise<void>;
+  /** Ends the holder's lease; `asked`: a run refused meanwhile asked it to cover its cause. */
+  releaseResumeLease(lease: ResumeLease, now: number): Promise<{ asked: boolean }>;
+  /** Asks the running holder to cover a refused run: false when it has ended. */
+  askResumeLease(lease: ResumeLease): Promise<boolean>;
   /** The holder's next run (epoch ms) covers the runs due before it. */
   coverResumeLease(lease: ResumeLease, at: number): Promise<void>;
 }
@@ -270,6 +274,7 @@ export function endpointStore(db: Db): EndpointStore {
     },
     takeResumeLease: (lease, at) => takeResumeLease(db, lease, at),
     releaseResumeLease: (lease, now) => releaseResumeLease(db, lease, now),
+    askResumeLease: (lease) => askResumeLease(db, lease),
     coverResumeLease: (lease, at) => coverResumeLease(db, lease, at),
   };
 }

@@ -4,11 +4,13 @@
  * the time of the next run the last holder scheduled (`next_at`, its cover). Taking it is one
  * conditional UpdateItem (free, and no other run's cover ahead), so two runs of one endpoint
  * never read the same page of parked deliveries, and a run whose cause a scheduled run will
- * see anyway does not start a second chain of runs. A holder that crashed needs no cleanup:
+ * see anyway does not start a second chain of runs. A run refused while the lease is held asks
+ * the holder (`asked`) instead of scheduling a run of its own: the holder learns of it as it
+ * ends (`ended`), and covers it with its next run. A holder that crashed needs no cleanup:
  * its lease simply ends, and its cover was never written (it is written after its next run
  * was scheduled) or has passed. The item expires (TTL) a while after its last lease.
  */
-import { getItem, updateIf } from "./item.js";
+import { getItem, updateIf, updateReturning } from "./item.js";
 import { keys } from "./keys.js";
 import type { Db } from "./table.js";
 
@@ -22,8 +24,11 @@ export interface ResumeLease {
   holder: string;
 }
 
-/** Why a run did not get the lease: another holds it until `until`, or a run at `covered` will come. */
-export type LeaseRefused = { until: number } | { covered: number };
+/**
+ * Why a run did not get the lease: `holder` holds it until `until` (no holder: it was freed
+ * meanwhile, the caller may try again), or a run at `covered` will come.
+ */
+export type LeaseRefused = { until: number; holder?: string } | { covered: number };
 
 /**
  * Takes the lease until `until` if it is free at `now` and no run of another chain is due
@@ -38,7 +43,8 @@ export async function takeResumeLease(
   const key = keys.resumeLease(lease.org, lease.endpointId);
   const taken = await updateIf(db, {
     Key: key,
-    UpdateExpression: "SET lease_until = :until, holder = :holder, expires_at = :ttl REMOVE next_at",
+    UpdateExpression:
+      "SET lease_until = :until, holder = :holder, expires_at = :ttl REMOVE next_at, asked, ended",
     ConditionExpression:
       "(attribute_not_exists(lease_until) OR lease_until <= :now) AND " +
       "(attribute_not_exists(next_at) OR next_at <= :now OR next_at = :run)",
@@ -53,19 +59,42 @@ export async function takeResumeLease(
   if (taken) return true;
   const item = await getItem(db, key);
   const held = Number(item?.lease_until ?? now);
-  if (held > now) return { until: held };
+  if (held > now) return { until: held, holder: String(item?.holder) };
   const next = Number(item?.next_at ?? now);
   // Freed between the two calls (until: now): the caller may try again at once.
   return next > now ? { covered: next } : { until: now };
 }
 
-/** Ends the lease at `now`, unless it ran out and another run holds it. */
-export async function releaseResumeLease(db: Db, lease: ResumeLease, now: number): Promise<void> {
-  await updateIf(db, {
+/**
+ * Ends the lease at `now`, unless it ran out and another run holds it (then that run answers
+ * what was asked). `asked`: whether a run refused meanwhile asked this holder to cover it.
+ */
+export async function releaseResumeLease(
+  db: Db,
+  lease: ResumeLease,
+  now: number,
+): Promise<{ asked: boolean }> {
+  const item = await updateReturning(db, {
     Key: keys.resumeLease(lease.org, lease.endpointId),
-    UpdateExpression: "SET lease_until = :now",
+    UpdateExpression: "SET lease_until = :now, ended = :true",
     ConditionExpression: "holder = :holder",
-    ExpressionAttributeValues: { ":now": now, ":holder": lease.holder },
+    ExpressionAttributeValues: { ":now": now, ":holder": lease.holder, ":true": true },
+  });
+  return { asked: item?.asked === true };
+}
+
+/**
+ * Asks the holder, while it runs, to cover a refused run's cause with a run after it ends: true
+ * when the holder will see the ask (it has not ended; its release reads the ask atomically),
+ * false when it has ended or another took the lease (the caller schedules a run itself). A
+ * holder's end, not a clock, decides: two processes' clocks may disagree on when a lease ends.
+ */
+export function askResumeLease(db: Db, lease: ResumeLease): Promise<boolean> {
+  return updateIf(db, {
+    Key: keys.resumeLease(lease.org, lease.endpointId),
+    UpdateExpression: "SET asked = :true",
+    ConditionExpression: "holder = :holder AND attribute_not_exists(ended)",
+    ExpressionAttributeValues: { ":holder": lease.holder, ":true": true },
   });
 }
 

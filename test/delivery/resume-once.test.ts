@@ -3,8 +3,10 @@
  * 27 M deliveries twice after the endpoint recovered). Two resume runs of one endpoint (a
  * wake-up and a breaker-closed run, different schedule names) both read the same page of the
  * parked index before either took it out, and both enqueued it. Now one run holds the
- * endpoint's lease at a time (core/delivery/resume-run.ts), a run that finds it held leaves a
- * run for after it, and every re-enqueued task carries its `pending` entry's id, so a copy a
+ * endpoint's lease at a time (core/delivery/resume-run.ts), a run that finds it held asks the
+ * holder to cover it with its next run (or, near the lease's end, leaves a run for after it; the
+ * schedules made are counted on the in-memory scheduler), and every re-enqueued task carries its
+ * `pending` entry's id, so a copy a
  * racing recover enqueued too is acknowledged without a request (policy/delivered.ts), while a
  * task received before its own run wrote that entry is sent (a resend of a delivered event).
  *
@@ -17,9 +19,12 @@ import type { Deps } from "../../core/all-deps.js";
 import { BREAKER_PARKED } from "../../core/delivery/policy/closed.js";
 import { deliveryEntry } from "../../core/delivery/records.js";
 import { recoverEndpoint, resendDelivery } from "../../core/delivery/recovery.js";
-import { RESUME_LEASE_MS, resumeParked } from "../../core/delivery/resume-run.js";
+import { ASK_BEFORE_END_MS, RESUME_LEASE_MS, resumeParked } from "../../core/delivery/resume-run.js";
 import type { EndpointRecord } from "../../core/model/endpoint.js";
+import type { ScheduleEntry } from "../../core/model/schedule.js";
 import type { DeliveryTask } from "../../core/model/task.js";
+import { createScheduledHandler } from "../../core/scheduled/index.js";
+import { memoryScheduler } from "../../core/scheduler/memory.js";
 import { deliveryOf, putMessageOf, taskFor, waitForDelivery } from "../support/deliveries.js";
 import { fireSchedules, scheduleEntriesWith, startDelivery } from "../support/delivery.js";
 import { putEndpoint } from "../support/endpoints.js";
@@ -46,8 +51,14 @@ async function endpointWithParked(n: number): Promise<Parked> {
   receivers.push(r);
   const ep = await putEndpoint(stack.deps, { url: r.url });
   const tasks: DeliveryTask[] = [];
+  await park({ stack, ep, r, tasks }, n);
+  return { stack, ep, r, tasks };
+}
+
+/** Parks `n` more deliveries of the endpoint (as its open breaker would). */
+async function park({ stack, ep, tasks }: Parked, n: number) {
   for (let i = 0; i < n; i++) {
-    const t = taskFor(ep, { i });
+    const t = taskFor(ep, { i: tasks.length });
     await putMessageOf(stack.deps, t);
     const parked = {
       status: "skipped",
@@ -58,7 +69,27 @@ async function endpointWithParked(n: number): Promise<Parked> {
     await stack.deps.deliveryStore.write([deliveryEntry(stack.deps, t, { ...parked, nextAttemptAt: null })]);
     tasks.push(t);
   }
-  return { stack, ep, r, tasks };
+}
+
+/**
+ * The stack's parts on the in-memory scheduler (core/scheduler/memory.ts), which counts the
+ * schedules made (`made`); `fire` runs what is due by `at` on `deps`.
+ */
+function countingSchedules(deps: Deps) {
+  const mem = memoryScheduler(deps.taskQueue);
+  const made: ScheduleEntry[] = [];
+  const counted: Deps = {
+    ...deps,
+    scheduler: {
+      ...mem,
+      schedule: (e) => {
+        made.push(e);
+        return mem.schedule(e);
+      },
+    },
+  };
+  const fire = (on: Deps, at: Date) => mem.fireDue(at, createScheduledHandler(on));
+  return { deps: counted, made, fire, pending: () => mem.entries().length };
 }
 
 /**
@@ -138,7 +169,7 @@ describe("a parked delivery resumed by racing runs", () => {
     expect(await resumeParked(stack.deps, ep.org_id, ep.id)).toBe(0);
     first.go();
     expect(await running).toBe(12);
-    // The run left for after the lease finds nothing parked: nothing more is sent.
+    // The run the first left for the refused one's ask finds nothing parked: nothing more is sent.
     await deliverAll(parked, async () => expect(await fireSchedules(stack.deps, afterLease())).toBe(1));
     expect(requestsPerEvent(r)).toEqual(sentOnce(tasks));
   }, 120_000);
@@ -157,16 +188,17 @@ describe("a parked delivery resumed by racing runs", () => {
     expect(requestsPerEvent(r)).toEqual(sentOnce(tasks));
   }, 120_000);
 
-  it("a run that finds the lease held leaves nothing parked for good: a run after the lease resumes it", async () => {
+  it("a run that finds the lease near its end (it may be the holder's own retry) leaves a run for after it", async () => {
     const parked = await endpointWithParked(5);
     const { stack, ep, r, tasks } = parked;
     const now = Date.now();
-    const holder = await leaseTakenBy(parked, "another-run", now);
+    const taken = now - RESUME_LEASE_MS + ASK_BEFORE_END_MS - 1_000;
+    const holder = await leaseTakenBy(parked, "another-run", taken);
 
     expect(await resumeParked(stack.deps, ep.org_id, ep.id)).toBe(0);
     for (const t of tasks) expect(await deliveryOf(stack.deps, t)).toMatchObject({ status: "skipped" });
     const [next] = await scheduleEntriesWith(stack.deps, ep.id);
-    expect(Date.parse(next!.dueAt)).toBeGreaterThanOrEqual(now + RESUME_LEASE_MS - 1_000);
+    expect(Date.parse(next!.dueAt)).toBeGreaterThanOrEqual(taken + RESUME_LEASE_MS - 1_000);
 
     // The holder ends (its run over); the run left for after its lease resumes everything.
     await stack.deps.endpointStore.releaseResumeLease(holder, Date.now());
@@ -175,42 +207,79 @@ describe("a parked delivery resumed by racing runs", () => {
     expect(requestsPerEvent(r)).toEqual(sentOnce(tasks));
   }, 120_000);
 
-  it("two causes keep one chain of runs: a run covered by the holder's next run schedules nothing", async () => {
+  it("two causes keep one chain of runs: a run refused while the holder runs, or covered by its next run, schedules nothing", async () => {
     const parked = await endpointWithParked(3);
     const { stack, ep, r, tasks } = parked;
     // One delivery a run, the next run 940 s later (policy/resume-pace.ts): a chain of runs.
     const config = stack.deps.config;
+    const sched = countingSchedules(stack.deps);
     const slow: Deps = {
-      ...stack.deps,
+      ...sched.deps,
       config: { ...config, isolation: { ...config.isolation, resumePerSecond: 0.001 } },
     };
-    const runs = () => scheduleEntriesWith(stack.deps, ep.id);
     const first = pausedBeforePending({ ...stack, deps: slow });
     const running = resumeParked(first.deps, ep.org_id, ep.id);
     await first.atPending;
-    // A second cause while the first runs: refused, a run for when the lease ends.
+    // A second cause while the first runs: refused, it asks the holder and schedules nothing.
     expect(await resumeParked(slow, ep.org_id, ep.id)).toBe(0);
+    expect(sched.made).toHaveLength(0);
     first.go();
     expect(await running).toBe(1);
-    expect(await runs()).toHaveLength(2);
+    // The first's next run (more remain) is the one schedule, and covers the second cause.
+    expect(sched.made).toHaveLength(1);
     // A third cause after it: the first's next run covers it.
     expect(await resumeParked(slow, ep.org_id, ep.id)).toBe(0);
-    expect(await runs()).toHaveLength(2);
-    // The run for the lease's end comes before the first's next run: covered, it ends the second chain.
-    expect(await fireSchedules(slow, new Date(Date.now() + RESUME_LEASE_MS + 5_000))).toBe(1);
-    expect(await runs()).toHaveLength(1);
+    expect(sched.made).toHaveLength(1);
     // One run at a time from here until nothing is parked.
     let fired = 0;
     for (let n = 1; n > 0; fired += n) {
-      n = await fireSchedules(slow, new Date(Date.now() + 3_600_000));
+      n = await sched.fire(slow, new Date(Date.now() + 3_600_000));
       expect(n).toBeLessThanOrEqual(1);
-      expect((await runs()).length).toBeLessThanOrEqual(1);
+      expect(sched.pending()).toBeLessThanOrEqual(1);
     }
-    expect(fired).toBeLessThanOrEqual(3);
+    // The first's chain only: each run with more left schedules the next, the last none.
+    expect(fired).toBe(2);
+    expect(sched.made).toHaveLength(2);
     await deliverAll(parked);
     expect(requestsPerEvent(r)).toEqual(sentOnce(tasks));
     const left = await recoverEndpoint(stack.deps, ep.org_id, ep.id, EPOCH, { parkedOnly: true, max: 10 });
     expect(left.count).toBe(0);
+  }, 120_000);
+
+  it("a holder that ends with nothing more after a refused run asked schedules the run that resumes what was parked meanwhile", async () => {
+    const parked = await endpointWithParked(3);
+    const { stack, ep, r, tasks } = parked;
+    const sched = countingSchedules(stack.deps);
+    const first = pausedBeforePending({ ...stack, deps: sched.deps });
+    const running = resumeParked(first.deps, ep.org_id, ep.id);
+    await first.atPending;
+    // The first has read its page (all three): two more park, and their cause is refused.
+    await park(parked, 2);
+    expect(await resumeParked(sched.deps, ep.org_id, ep.id)).toBe(0);
+    expect(sched.made).toHaveLength(0);
+    first.go();
+    expect(await running).toBe(3);
+    // Nothing more at its read, but asked: the one run that answers the refused cause.
+    expect(sched.made).toHaveLength(1);
+    expect(await sched.fire(sched.deps, new Date(Date.now() + 60_000))).toBe(1);
+    expect(sched.made).toHaveLength(1);
+    await deliverAll(parked);
+    expect(requestsPerEvent(r)).toEqual(sentOnce(tasks));
+    const left = await recoverEndpoint(stack.deps, ep.org_id, ep.id, EPOCH, { parkedOnly: true, max: 10 });
+    expect(left.count).toBe(0);
+  }, 120_000);
+
+  it("the ask reaches a holder only while it runs: after its release, the refused run schedules its own", async () => {
+    const parked = await endpointWithParked(0);
+    const store = parked.stack.deps.endpointStore;
+    const now = Date.now();
+    const holder = await leaseTakenBy(parked, "holder", now);
+    expect(await store.askResumeLease(holder)).toBe(true);
+    expect(await store.releaseResumeLease(holder, now + 1)).toEqual({ asked: true });
+    expect(await store.askResumeLease(holder)).toBe(false);
+    // The next holder starts with no ask.
+    const next = await leaseTakenBy(parked, "next", now + 2);
+    expect(await store.releaseResumeLease(next, now + 3)).toEqual({ asked: false });
   }, 120_000);
 
   it("the lease of a run that died halfway simply ends: the next run takes it", async () => {
