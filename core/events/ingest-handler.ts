@@ -18,6 +18,9 @@
  *   the record is acknowledged, so it never blocks or repeats the batch;
  * - so is an item DynamoDB refuses (ValidationException), dead-lettered as
  *   `unprocessable_event`: retrying it could never succeed;
+ * - a message write DynamoDB refuses for throughput (the organization over its shards'
+ *   capacity) is made once, not waited out, and the event goes back on the queue as a delayed
+ *   copy (defer.ts): the batch's other records, other tenants' among them, never wait for it;
  * - anything else (DynamoDB/SQS errors) is transient: the record is reported in
  *   `batchItemFailures` and SQS delivers it again after the visibility timeout.
  *
@@ -28,8 +31,15 @@ import type { Context, SQSBatchItemFailure, SQSBatchResponse, SQSEvent, SQSRecor
 import type { Parts, Uses } from "../deps.js";
 import { writeFilterCounts } from "../filters/index.js";
 import { logger, withInvocation, withLogContext } from "../log/index.js";
-import { ServiceError, type StoredMessage, validationError } from "../model/index.js";
+import {
+  type QueueMessage,
+  ServiceError,
+  type StoredMessage,
+  validationError,
+  WriteThrottled,
+} from "../model/index.js";
 import { sendToDlq } from "../queue/index.js";
+import { deferCopy, deferredRecord, type IngestRecord } from "./defer.js";
 import { completeFanout, scheduleFanout, sendUnderLeases } from "./fanout.js";
 import { fanoutCommand } from "./fanout-command.js";
 import { type Claim, claimEvent, type IngestDeps } from "./ingest.js";
@@ -59,15 +69,21 @@ export function createIngestHandler(
 }
 
 async function ingestBatch(deps: IngestContext, event: SQSEvent): Promise<SQSBatchResponse> {
+  const records = event.Records.map(ingestRecordOf);
   // Each record logs in its own context: claiming it adds its msg_id and trace_id (ingest.ts).
   const claims = await Promise.allSettled(
-    event.Records.map((r) => withLogContext({ sqs_message_id: r.messageId }, () => processRecord(deps, r))),
+    event.Records.map((r, i) =>
+      withLogContext({ sqs_message_id: r.messageId }, () => processRecord(deps, records[i]!)),
+    ),
   );
   // The batch's filter counts: each endpoint's written at most once per 5 s per process (core/filters/counts.ts).
   await writeFilterCounts(deps);
   const outcomes: (unknown | undefined)[] = claims.map((c) =>
     c.status === "rejected" ? c.reason : undefined,
   );
+  // Events whose message write was refused for throughput go back on the queue, delayed (defer.ts).
+  for (const [i, deferred] of await deferThrottled(deps, records, outcomes))
+    if (deferred) outcomes[i] = undefined;
   // Events claimed now with targets: this invocation holds their send leases.
   const toSend: number[] = [];
   claims.forEach((c, i) => {
@@ -98,11 +114,59 @@ async function ingestBatch(deps: IngestContext, event: SQSEvent): Promise<SQSBat
   return { batchItemFailures };
 }
 
+/** The record as ingest reads it: its own fields, or those of the event a deferred copy carries. */
+function ingestRecordOf(record: SQSRecord): IngestRecord {
+  // Only deferCopy's own serialization is a copy (cheap to tell before parsing anything).
+  if (record.body.startsWith('{"hookrelay":"deferred"')) {
+    try {
+      const copy = deferredRecord(JSON.parse(record.body));
+      if (copy) return copy;
+    } catch {}
+  }
+  const sentAt = Number(record.attributes.SentTimestamp);
+  return {
+    messageId: record.messageId,
+    sentAt: Number.isFinite(sentAt) && sentAt > 0 ? new Date(sentAt) : undefined,
+    body: record.body,
+    // Producers publishing straight to the queue give the trace as a message attribute.
+    traceparent: record.messageAttributes?.traceparent?.stringValue,
+    subject: record.messageAttributes?.subject?.stringValue,
+    deferrals: 0,
+  };
+}
+
+/**
+ * Sends a delayed copy of each record whose message write was refused for throughput
+ * (defer.ts), but for those deferred MAX_DEFERRALS times already. Returns, by record index,
+ * whether its copy is on the queue (the record is then acknowledged).
+ */
+async function deferThrottled(
+  deps: Uses<"taskQueue">,
+  records: IngestRecord[],
+  outcomes: (unknown | undefined)[],
+): Promise<Map<number, boolean>> {
+  const copies = new Map<number, QueueMessage>();
+  outcomes.forEach((reason, i) => {
+    const copy = reason instanceof WriteThrottled ? deferCopy(String(i), records[i]!) : undefined;
+    if (copy) copies.set(i, copy);
+  });
+  if (copies.size === 0) return new Map();
+  const { sent } = await deps.taskQueue.send("ingest", [...copies.values()]);
+  const done = new Set(sent);
+  const orgs = new Set([...copies.values()].map((c) => c.tenant));
+  logger.warn("ingest records deferred after throttled message writes", {
+    deferred: done.size,
+    not_sent: copies.size - done.size,
+    org_ids: [...orgs].slice(0, 10),
+  });
+  return new Map([...copies.keys()].map((i) => [i, done.has(String(i))]));
+}
+
 /**
  * Everything a record needs before its tasks go out. Returns the message when this
  * invocation claimed it with targets to send now; otherwise the record is done.
  */
-async function processRecord(deps: IngestDeps, record: SQSRecord): Promise<StoredMessage | undefined> {
+async function processRecord(deps: IngestDeps, record: IngestRecord): Promise<StoredMessage | undefined> {
   let body: unknown;
   try {
     body = JSON.parse(record.body);
@@ -120,13 +184,13 @@ async function processRecord(deps: IngestDeps, record: SQSRecord): Promise<Store
   }
   let claim: Claim;
   try {
-    const sentAt = Number(record.attributes.SentTimestamp);
     claim = await claimEvent(deps, withSubjectAttribute(body, record), {
       sqsMessageId: record.messageId,
-      sqsSentAt: Number.isFinite(sentAt) && sentAt > 0 ? new Date(sentAt) : undefined,
+      sqsSentAt: record.sentAt,
       batch: true,
-      // Producers publishing straight to the queue give the trace as a message attribute.
-      traceparent: record.messageAttributes?.traceparent?.stringValue,
+      traceparent: record.traceparent,
+      // A refused message write throws at once: the batch does not wait for it (deferThrottled).
+      throttledOnce: true,
     });
   } catch (err) {
     if (err instanceof ServiceError && err.status < 500) {
@@ -159,8 +223,8 @@ async function processRecord(deps: IngestDeps, record: SQSRecord): Promise<Store
  * subject there instead of in the body. The body's own `subject` must then agree (a 400 for the
  * DLQ otherwise); the event's schema bounds it either way.
  */
-function withSubjectAttribute(body: unknown, record: SQSRecord): unknown {
-  const attr = record.messageAttributes?.subject?.stringValue;
+function withSubjectAttribute(body: unknown, record: IngestRecord): unknown {
+  const attr = record.subject;
   if (attr === undefined || body === null || typeof body !== "object" || Array.isArray(body)) return body;
   const own = (body as { subject?: unknown }).subject;
   if (own !== undefined && own !== attr) {
@@ -190,7 +254,7 @@ interface Rejection {
 
 async function deadLetter(
   deps: Uses<"taskQueue">,
-  record: SQSRecord,
+  record: IngestRecord,
   body: unknown,
   { code, message, details }: Rejection,
 ): Promise<void> {

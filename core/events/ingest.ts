@@ -65,6 +65,11 @@ export interface IngestOptions {
    * the event when valid; otherwise (absent or invalid, which is ignored) ingest starts a trace.
    */
   traceparent?: string;
+  /**
+   * The ingest function: a throttled message write throws at once instead of waiting out the
+   * SDK's backoff; the handler defers the record on its queue (defer.ts).
+   */
+  throttledOnce?: boolean;
 }
 
 /** What claiming an event found. */
@@ -175,6 +180,7 @@ async function storeClaim(
     skipped: skippedRecords(m, matched, deps.now()),
     payloadHash: payloadHash(m),
     open: opts.open === true && (m.targets.length > 0 || Boolean(ev.deliver_at)),
+    throttledOnce: opts.throttledOnce,
   });
   if (!res.created && res.reason === "conflict") throw idempotencyConflict(ev.producer_id!, res.msgId);
   const note = ev.deprecation ? { deprecation: ev.deprecation } : {};

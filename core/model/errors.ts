@@ -91,3 +91,18 @@ export const notFound = (what: string) => new ServiceError(404, "not_found", `${
 export const conflict = (code: ApiErrorCode, message: string) => new ServiceError(409, code, message);
 
 export const payloadTooLarge = (message: string) => new ServiceError(413, "payload_too_large", message);
+
+/**
+ * DynamoDB refused an organization's write for throughput, and its caller asked to hear of it
+ * at once rather than wait out the SDK's retries (core/store/throttle-retries.ts): the ingest
+ * function defers the record on its queue (core/events/defer.ts).
+ */
+export class WriteThrottled extends Error {
+  constructor(
+    readonly org: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`DynamoDB refused a write of organization ${org} for throughput`, options);
+    this.name = "WriteThrottled";
+  }
+}

@@ -80,6 +80,7 @@ export {
   payloadTooLarge,
   ServiceError,
   validationError,
+  WriteThrottled,
 } from "./errors.js";
 export {
   type Deprecation,

@@ -5,12 +5,16 @@ import { type Config, ConfigError, clientOptions } from "../config/index.js";
 import { fileKeyWrapper, type KeyWrapper, kmsKeyWrapper } from "./key-wrap.js";
 import { createSecretsAtRest } from "./secrets-at-rest.js";
 import type { Db } from "./table.js";
+import { throttleAwareRetries } from "./throttle-retries.js";
 
 /** What the table needs of the configuration (a tool that only reads and writes items passes these alone). */
 export type DbConfig = Pick<Config, "region" | "tableName" | "endpoints" | "secrets">;
 
 export function createDb(config: DbConfig, now: () => Date = () => new Date()): Db {
-  const client = new DynamoDBClient(clientOptions(config, config.endpoints.dynamodb));
+  const options = clientOptions(config, config.endpoints.dynamodb);
+  // The SDK's default retry strategy for these options, from a client that never sends.
+  const sdkDefault = new DynamoDBClient(options).config.retryStrategy;
+  const client = new DynamoDBClient({ ...options, retryStrategy: throttleAwareRetries(sdkDefault) });
   const doc = DynamoDBDocumentClient.from(client, {
     marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
   });

@@ -210,7 +210,15 @@ export interface FanoutStore {
    */
   create(
     m: StoredMessage,
-    opts: { now: Date; leaseUntil?: number; skipped: DeliveryRecord[]; payloadHash: string; open?: boolean },
+    opts: {
+      now: Date;
+      leaseUntil?: number;
+      skipped: DeliveryRecord[];
+      payloadHash: string;
+      open?: boolean;
+      /** A throttled message write throws at once (CreateOptions.throttledOnce). */
+      throttledOnce?: boolean;
+    },
   ): Promise<CreateResult>;
   /** Deletes the open fan-out marker of `m` (core/store/open-fanouts.ts): its fan-out is seen through. */
   close(m: Pick<StoredMessage, "org_id" | "id" | "created_at">): Promise<void>;
@@ -240,11 +248,12 @@ export function fanoutStore(db: Db, retention: MessageRetention): FanoutStore {
     return records.map((r) => deliveryItem(r, plan, messageExpiry(m, retention)));
   };
   return {
-    create: async (m, { now, leaseUntil, skipped, payloadHash, open }) =>
+    create: async (m, { now, leaseUntil, skipped, payloadHash, open, throttledOnce }) =>
       createMessage(db, m, {
         expiresAt: messageExpiry(m, retention),
         leaseUntil,
         open,
+        throttledOnce,
         idempotency: m.producer_id
           ? {
               producerId: m.producer_id,

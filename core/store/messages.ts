@@ -10,7 +10,13 @@
 import type { AttributeValue } from "@aws-sdk/client-dynamodb";
 import { PutCommand } from "@aws-sdk/lib-dynamodb";
 import { encodeTime } from "ulid";
-import { type CursorKey, type Page, type StoredMessage, subjectDigest } from "../model/index.js";
+import {
+  type CursorKey,
+  type Page,
+  type StoredMessage,
+  subjectDigest,
+  WriteThrottled,
+} from "../model/index.js";
 import { isThrottle, putAll } from "./batch-write.js";
 import { isConditionalCheckFailed } from "./conditional.js";
 import { cursorWithin } from "./cursor.js";
@@ -22,6 +28,7 @@ import { type ShardPlan, shardsBelow } from "./shard-plan.js";
 import { growShards, shardPlanOf } from "./shard-plans.js";
 import { queryMerged } from "./shards.js";
 import type { Db } from "./table.js";
+import { withoutThrottleRetries } from "./throttle-retries.js";
 
 /** Items written atomically with the message (delivery records), keys included. */
 export type ExtraItem = Record<string, unknown>;
@@ -51,6 +58,11 @@ export interface CreateOptions {
    * would finish the fan-out if it died (an HTTP publish), so the sweep must be able to.
    */
   open?: boolean;
+  /**
+   * A throttled message write is not retried by the SDK: it throws at once, for a caller that
+   * waits elsewhere (the ingest function defers the record on its queue, core/events/defer.ts).
+   */
+  throttledOnce?: boolean;
 }
 
 export function messageItem(
@@ -95,17 +107,19 @@ export async function createMessage(db: Db, m: StoredMessage, opts: CreateOption
     }
   }
   if (opts.open) await openFanout(db, msg, opts.expiresAt);
-  try {
-    await db.doc.send(
-      new PutCommand({
-        TableName: db.table,
-        Item: messageItem(msg, await shardPlanOf(db, msg.org_id), opts.expiresAt, opts.leaseUntil),
-        ConditionExpression: "attribute_not_exists(pk)",
-      }),
+  const item = messageItem(msg, await shardPlanOf(db, msg.org_id), opts.expiresAt, opts.leaseUntil);
+  const put = () =>
+    db.doc.send(
+      new PutCommand({ TableName: db.table, Item: item, ConditionExpression: "attribute_not_exists(pk)" }),
     );
+  try {
+    await (opts.throttledOnce ? withoutThrottleRetries(put) : put());
   } catch (err) {
     // A shard over its throughput: the rule may raise the organization's shard count.
-    if (isThrottle(err)) await growShards(db, msg.org_id);
+    if (isThrottle(err)) {
+      await growShards(db, msg.org_id);
+      if (opts.throttledOnce) throw new WriteThrottled(msg.org_id, { cause: err });
+    }
     // Another error leaves the marker: the put may have landed, and the sweep finds out.
     if (!isConditionalCheckFailed(err)) throw err;
     // Best effort: a marker left behind names a message that is not this writer's to finish,

@@ -24,7 +24,8 @@
  *   indexes: throttling", back-pressure);
  * - a throttled call is retried by the SDK (production's clients: standard mode, 3 attempts,
  *   core/config/aws.ts; the installed @smithy/core's delay for a throttling error: a random
- *   share of min(20 s, 1 s x 2^retries)) and then throws
+ *   share of min(20 s, 1 s x 2^retries); none inside core/store/throttle-retries.ts's
+ *   `withoutThrottleRetries`, as production's client) and then throws
  *   ProvisionedThroughputExceededException; BatchWriteItem returns throttled items as
  *   UnprocessedItems, and throws when none of its items could be written ("BatchWriteItem");
  * - an on-demand table's default maximum: 40,000 write and 40,000 read units/s ("Quotas"),
@@ -35,6 +36,7 @@
 import { serve } from "../../core/store/memory-db.js";
 import { clean, queryPartition } from "../../core/store/memory-query.js";
 import { MemoryTable } from "../../core/store/memory-table.js";
+import { throttleRetriesOff } from "../../core/store/throttle-retries.js";
 import type { Engine } from "../engine.js";
 import { type Meter, PARTITION_RCU_PER_S, PARTITION_WCU_PER_S } from "./meter.js";
 
@@ -85,6 +87,8 @@ export class DynamoModel {
   async send(command: Command): Promise<unknown> {
     const input = command.input as Input;
     const kind = command.constructor.name.replace(/Command$/, "");
+    // A call its caller makes without throttle retries (core/store/throttle-retries.ts) is tried once.
+    const attempts = throttleRetriesOff() ? 1 : SDK_ATTEMPTS;
     for (let attempt = 1; ; attempt++) {
       await this.engine.sleep(3 + this.engine.random() * 5);
       let refused: string | undefined;
@@ -99,7 +103,7 @@ export class DynamoModel {
       this.meter.count("dynamodb_throttled_requests");
       // By the kind of key that refused it (`ORG`, `MSG`…; `fault`: throttle-storm's injection).
       this.meter.count(`dynamodb_throttled:${refused}`);
-      if (attempt >= SDK_ATTEMPTS) {
+      if (attempt >= attempts) {
         throw new SimError("ProvisionedThroughputExceededException", "throttled (simulated)", {
           $retryable: { throttling: true },
         });

@@ -26,6 +26,7 @@ import { attemptsOfMessage } from "../../core/store/attempts.js";
 import { deliveryOf, enqueue, taskFor } from "../support/deliveries.js";
 import { putEndpoint } from "../support/endpoints.js";
 import { interpose } from "../support/faults.js";
+import { runBatch } from "../support/ingest.js";
 import { receiveAll, receiveWhere } from "../support/queues.js";
 import { type Receiver, startReceiver } from "../support/receiver.js";
 import { sqsEvent } from "../support/sqs-event.js";
@@ -149,7 +150,7 @@ describe("ingest under transient failures", () => {
   const event = (org: string, n: number) =>
     JSON.stringify({ org_id: org, type: "voice.call.ended", data: { n } });
 
-  it("a throttled write makes the record a batch item failure; its retry stores and fans out everything", async () => {
+  it("a throttled message write defers the record: acknowledged, its delayed copy stores and fans out everything", async () => {
     const org = uniqueOrg();
     const eps = await Promise.all(
       [1, 2, 3].map(() => putEndpoint(deps, { org_id: org, max_retries: 0, url: receiver.url })),
@@ -176,13 +177,13 @@ describe("ingest under transient failures", () => {
     const ev = sqsEvent([event(org, 1)]);
     const first = await handler(ev);
     expect(failures).toBe(1);
-    expect(first.batchItemFailures.map((f) => f.itemIdentifier)).toEqual([ev.Records[0]!.messageId]);
-    // SQS hands the same record back (receive count 2); the table answers again.
-    const retry = await handler({
-      Records: [
-        { ...ev.Records[0]!, attributes: { ...ev.Records[0]!.attributes, ApproximateReceiveCount: "2" } },
-      ],
-    });
+    // The refused message write (the first write of an event without a producer id) defers the
+    // event (core/events/defer.ts): the record is acknowledged and a delayed copy of it goes on
+    // the ingest queue, which SQS hands to the function like any record; the table answers then.
+    expect(first.batchItemFailures).toEqual([]);
+    const copies = await receiveWhere(deps.sqs, stack.config.queues.ingest, (m) => m.Body!.includes(org));
+    expect(JSON.parse(copies[0]!.Body!)).toMatchObject({ hookrelay: "deferred", org_id: org, deferrals: 1 });
+    const retry = await runBatch(stack, copies, deps);
     expect(retry.batchItemFailures).toEqual([]);
     const tasks = await tasksOnQueue(org);
     expect(new Set(tasks.map((t) => t.endpoint_id))).toEqual(new Set(eps.map((e) => e.id)));
