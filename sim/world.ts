@@ -129,6 +129,7 @@ export class World {
           keyTime(sk ?? "", this.engine.nowMs()),
         ),
       intervalMs: () => this.cohortIntervalMs,
+      batchSize: () => ({ ...functions.deliver, ...settings.deliver }).batchSize,
     });
     this.dynamo = new DynamoModel(this.engine, this.meter);
     const weightOf = (body: string) => this.cohort.get(bodyTags(body).org ?? "") ?? 1;
