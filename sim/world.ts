@@ -112,7 +112,7 @@ export class World {
   onEnqueue?: (url: string, tags: { org?: string; endpoint?: string }, k: number) => void;
   private maintenance?: (event: unknown) => Promise<unknown>;
   /** The local stack's compute, when the world stands for it (the calibration). */
-  private readonly machine?: LocalMachine;
+  readonly machine?: LocalMachine;
   /** The composition root the seeding and the checks use (not a Lambda instance's). */
   readonly admin: Deps;
 
