@@ -248,16 +248,20 @@ export class World {
       base: MappingSettings,
       over: Partial<MappingSettings> | undefined,
       make: () => SqsHandler,
-    ) =>
-      new EventSourceMapping(
+    ) => {
+      const settings = { ...base, warm: this.settings.warm, ...over };
+      const pollerCalls = this.machine?.pollers(url, settings.maxConcurrency);
+      const queue = this.sqs.queues.get(url)!;
+      return new EventSourceMapping(
         name,
         this.engine,
         this.meter,
         account,
-        this.sqs.queues.get(url)!,
-        { ...base, warm: this.settings.warm, ...over, pollerCalls: this.machine?.pollerCalls },
+        queue,
+        { ...settings, pollerCalls },
         make,
       );
+    };
     // The ordered lane sends its records one after another: no batch tail (sim/aws/batch-tail.ts).
     const tail = this.receivers.tail && deliveryTail(this.receivers.tail);
     // One process: each function's handler is built once, on the one composition root.
