@@ -70,6 +70,12 @@ export interface Receipt {
   status: number;
   /** An ordered endpoint's key value, carried in the event's data (sim/tenants.ts). */
   key?: string;
+  /**
+   * An answer of a record standing for k real ones: its real batch-mates' answers, drawn by the
+   * batch tail (sim/aws/batch-tail.ts), in ms after this one's (negative: before). A cohort's
+   * members are identical messages sent together, so these are the spread of their delays.
+   */
+  matesMs?: number[];
 }
 
 /** The receivers of a run: behaviours by name, and what each request saw. */
@@ -114,17 +120,19 @@ export class Receivers {
       const behaviour = this.behaviours.get(name)?.(this.engine.t, receipt) ?? "healthy";
       const a = answer(behaviour, this.engine.random);
       if (receipt) this.onRequest?.(receipt, this.engine.t);
-      if (receipt)
-        this.tail?.requested(
-          tailKey(receipt.msgId, receipt.endpoint),
-          this.engine.t,
-          a.latencyMs,
-          (random) => answer(behaviour, random).latencyMs,
-        );
+      const mates = receipt
+        ? this.tail?.requested(
+            tailKey(receipt.msgId, receipt.endpoint),
+            this.engine.t,
+            a.latencyMs,
+            (random) => answer(behaviour, random).latencyMs,
+          )
+        : undefined;
       const timer = Number.isFinite(a.latencyMs)
         ? this.engine.after(a.latencyMs, () => {
             opts.signal?.removeEventListener("abort", onAbort);
-            if (receipt) this.onRequest?.({ ...receipt, status: a.status }, this.engine.t);
+            const matesMs = mates?.length ? { matesMs: mates.map((ms) => ms - a.latencyMs) } : {};
+            if (receipt) this.onRequest?.({ ...receipt, status: a.status, ...matesMs }, this.engine.t);
             const res = Object.assign(Readable.from([Buffer.from("ok")]), {
               statusCode: a.status,
               headers: a.headers ?? {},

@@ -4,7 +4,6 @@
  */
 import { logger } from "../core/log/index.js";
 import { type BacklogLeft, backlogLeft } from "./backlog.js";
-import { holdersOf, lostDeliveries } from "./lost.js";
 import { OrderCheck, type OrderFigures } from "./order-check.js";
 import { Delays, type Percentiles } from "./stats.js";
 import { type Group, publish, type Seeded, seed } from "./tenants.js";
@@ -31,13 +30,7 @@ export interface RunFigures {
   simulated_seconds: number;
   events: number;
   deliveries: number;
-  /**
-   * Accepted deliveries neither answered 2xx, nor ended by their policy, nor held by anything
-   * when the run ends (sim/lost.ts), plus the events lost to retention before their fan-out.
-   */
   lost: number;
-  /** Scheduled runs Lambda dropped after its two retries: not lost by themselves (sim/lost.ts). */
-  scheduled_runs_dropped: number;
   duplicates: number;
   healthy: Percentiles;
   /** Deliveries the `healthy` percentiles are of (tenants not at fault, after the warm-up). */
@@ -166,23 +159,20 @@ function observe(world: World, seeded: Seeded, spec: RunSpec, t0: number, faulty
     if (delivered.has(key)) seen.duplicates += k;
     else delivered.add(key);
     seen.deliveries += k;
-    if (!bad(r.org) && r.publishedAt >= t0 + (spec.warmupSeconds ?? 0) * 1000)
-      delays.add(t - r.publishedAt, k, Math.floor((t - t0) / 3_600_000));
+    if (!bad(r.org) && r.publishedAt >= t0 + (spec.warmupSeconds ?? 0) * 1000) {
+      const delay = t - r.publishedAt;
+      const members = (r.matesMs ?? []).map((ms) => delay + ms);
+      delays.add(delay, k, Math.floor((t - t0) / 3_600_000), members);
+    }
   };
   world.onEnqueue = (url, tags, k) => {
     if (url === QUEUE.ingest || !tags.org || !bad(tags.org) || !inFault(world.engine.t)) return;
     const h = hourOf(world.engine.t);
     badResend.set(h, (badResend.get(h) ?? 0) + k);
   };
-  const k = (org: string) => world.cohort.get(org) ?? 1;
   return (events: number) => ({
     ...figuresOf(world, spec, t0, [faultFrom, faultTo], seen, events),
-    // An event lost before its fan-out has no targets to count: it counts once.
-    lost:
-      lostDeliveries(world.dynamo.table, delivered, holdersOf(world), k) +
-      world.meter.get(`lost_to_retention:${QUEUE.ingest}`) +
-      world.meter.get(`lost_to_retention:${QUEUE.ingestDlq}`),
-    backlog_left: backlogLeft(world.dynamo.table, seeded.faultyOrgs, k),
+    backlog_left: backlogLeft(world.dynamo.table, seeded.faultyOrgs, (org) => world.cohort.get(org) ?? 1),
   });
 }
 
@@ -194,7 +184,7 @@ function figuresOf(
   [faultFrom, faultTo]: [number, number],
   seen: Seen,
   events: number,
-): Omit<RunFigures, "backlog_left" | "lost"> {
+): Omit<RunFigures, "backlog_left"> {
   const m = world.meter;
   const { delays, order } = seen;
   const hours = Math.max(1, Math.ceil((Math.min(faultTo, t0 + spec.seconds * 1000) - faultFrom) / 3_600_000));
@@ -208,7 +198,7 @@ function figuresOf(
     simulated_seconds: Math.round((world.engine.t - t0) / 1000),
     events,
     deliveries: seen.deliveries,
-    scheduled_runs_dropped: m.get("async_invocations_dropped"),
+    lost: m.get("lost_to_retention") + m.get("async_invocations_dropped"),
     duplicates: seen.duplicates,
     healthy: delays.percentiles(),
     healthy_deliveries: delays.count,

@@ -9,15 +9,28 @@ export class Delays {
   private d: number[] = [];
   private w: number[] = [];
   private h: number[] = [];
+  private n = 0;
 
-  add(delayMs: number, weight: number, hour: number): void {
-    this.d.push(delayMs);
-    this.w.push(weight);
-    this.h.push(hour);
+  /**
+   * A delivery standing for `weight` real ones, delivered after `delayMs`; `othersMs`, when
+   * known, are delays of the real ones it stands for beside its own (its cohort's members'
+   * answers), which share the weight. One draw for k members made the percentiles those of a
+   * k-times smaller sample: steady-10k's p99 of 429 simulated deliveries moved 16 % between
+   * two cohort sizes with the same distribution.
+   */
+  add(delayMs: number, weight: number, hour: number, othersMs: number[] = []): void {
+    const each = weight / (1 + othersMs.length);
+    for (const d of [delayMs, ...othersMs]) {
+      this.d.push(d);
+      this.w.push(each);
+      this.h.push(hour);
+    }
+    this.n++;
   }
 
+  /** Deliveries added (simulated ones, each with its members). */
   get count(): number {
-    return this.d.length;
+    return this.n;
   }
 
   percentiles(hour?: number): Percentiles {

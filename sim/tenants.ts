@@ -162,10 +162,11 @@ export function publish(world: World, groups: Group[], seconds: number, t0: numb
     const count = Math.floor((to - from) * perMs);
     const pad = "x".repeat(g.payloadBytes ?? 900);
     const types = g.fanout === "mix" ? TYPES : [TYPES[0]!];
+    const draw = typeDraw(types, world.engine.random);
     for (let e = 0; e < count; e++) {
       const at = t0 + from + e / perMs;
       const org = `org_${g.name}_${e % g.tenants}`;
-      const type = types[Math.floor(world.engine.random() * types.length)]!;
+      const type = draw();
       const amount = e % 2 === 0 ? 150 : 50;
       world.engine.at(at, () => {
         const key = g.orderedKeys ? { key: `k${e % g.orderedKeys}` } : {};
@@ -183,4 +184,21 @@ export function publish(world: World, groups: Group[], seconds: number, t0: numb
     }
   });
   return events;
+}
+
+/**
+ * Each event's type, at random but every type once in each run of `types.length` events (one
+ * draw an event, among the types its run has not had): a group's deliveries per event (its
+ * fan-out, 1-5 with the mix) then vary little from one second to the next, as they do for
+ * thousands of real events a second. Drawn independently, a cohort's one draw stood for k
+ * events: at k = 4,000, steady-10k's 2.5 cohorts a second made the delivery lane's load swing
+ * by ±20 % over a couple of seconds, and its records waited for units (p99 200 ms more than at
+ * k = 400).
+ */
+export function typeDraw(types: string[], random: () => number): () => string {
+  let left: string[] = [];
+  return () => {
+    if (left.length === 0) left = [...types];
+    return left.splice(Math.floor(random() * left.length), 1)[0]!;
+  };
 }

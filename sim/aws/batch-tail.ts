@@ -41,18 +41,20 @@ export class BatchTail {
 
   /**
    * Record `key`'s request, sent at `t`, was answered in `ownMs`: its real batch-mates' answers
-   * are drawn by `latency` (the receiver's behaviour). A request that never answers is cut by
+   * are drawn by `latency` (the receiver's behaviour), and returned (ms, those that answer): the
+   * delays of the cohort's other members (sim/stats.ts). A request that never answers is cut by
    * the sender's deadline, which the handler waits for anyway: it and such draws add nothing.
    */
-  requested(key: string, t: number, ownMs: number, latency: (random: () => number) => number): void {
+  requested(key: string, t: number, ownMs: number, latency: (random: () => number) => number): number[] {
     const d = this.draws.get(key);
-    if (d === undefined || !Number.isFinite(ownMs)) return;
-    let slowest = ownMs;
+    if (d === undefined || !Number.isFinite(ownMs)) return [];
+    const mates: number[] = [];
     for (let i = 1; i < d; i++) {
       const ms = latency(this.random);
-      if (Number.isFinite(ms)) slowest = Math.max(slowest, ms);
+      if (Number.isFinite(ms)) mates.push(ms);
     }
-    this.answers.set(key, { own: t + ownMs, slowest: t + slowest });
+    this.answers.set(key, { own: t + ownMs, slowest: t + Math.max(ownMs, ...mates) });
+    return mates;
   }
 
   /**

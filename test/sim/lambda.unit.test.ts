@@ -6,7 +6,9 @@
  * mapping then fell behind at a load it carries (others' p95 351 ms -> 43 s). The records'
  * outcome is the real invocation's, at its real end: applied at the end of the longer time, a
  * large cohort's batch outlived its visibility timeout, came back and was delivered again
- * (dead-endpoint-3d's 42 M duplicates).
+ * (dead-endpoint-3d's 42 M duplicates). A cohort's invocations start over the cohort interval,
+ * as its real messages arrive: taken at once, they made a mapping's use lumpy as k grew
+ * (steady-10k's records waited for units at k 4,000 and not at k 400).
  */
 import { describe, expect, it } from "vitest";
 import { Account, EventSourceMapping } from "../../sim/aws/lambda.js";
@@ -77,6 +79,29 @@ describe("sim Lambda event source mapping", () => {
     ]);
     expect(meter.maxima.get("concurrency:fn")).toBeLessThanOrEqual(10);
     expect(meter.get("lambda_gb_seconds")).toBeCloseTo((100_001 * (HANDLER_MS + OVERHEAD_MS)) / 1000, 6);
+  });
+
+  it("a cohort's invocations are spread over the cohort interval: a stream of cohorts holds its mean concurrency, not blocks of k", async () => {
+    // A cohort of 1,000 every second (the interval) stands for 100 invocations × 115 ms a
+    // second: 11.5 units at a time. Taking its 100 units at once, each cohort held them all.
+    const { engine, meter, queue } = simQueue(1_000);
+    for (let i = 0; i < 20; i++) queue.put({ id: `c${i}`, body: "{}", k: 1_000, sentAt: 0 }, i * 1_000);
+    const mapping = {
+      batchSize: 10,
+      batchWindowSeconds: 0,
+      maxConcurrency: 200,
+      warm: true,
+      timeoutSeconds: 900,
+      memoryMb: 1024,
+    };
+    new EventSourceMapping("fn", engine, meter, new Account(), queue, mapping, () => async () => {
+      await engine.sleep(HANDLER_MS);
+      return { batchItemFailures: [] };
+    });
+    await engine.run(60_000);
+    expect(queue.stored).toBe(0);
+    expect(meter.maxima.get("concurrency:fn")).toBeLessThanOrEqual(2 * 11.5);
+    expect(meter.get("lambda_gb_seconds")).toBeCloseTo((20 * 100 * (HANDLER_MS + OVERHEAD_MS)) / 1000, 6);
   });
 });
 

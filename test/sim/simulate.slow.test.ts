@@ -70,7 +70,7 @@ describe("npm run simulate", () => {
     // over ten times fewer events in the shorter run (measured: 62 % apart; docs/scale.md).
   }, 1_200_000);
 
-  it("steady-10k: k 4,000 and k 400 (a span 10 times shorter) load the delivery lane alike per delivery", async () => {
+  it("steady-10k: k 4,000 and k 400 (a span 10 times shorter) give the same delays and load the delivery lane alike per delivery", async () => {
     const [big, small] = await Promise.all([
       simulate("--scenario", "steady-10k", "--span", "0.02"),
       simulate("--scenario", "steady-10k", "--span", "0.002", "--k", "0.1"),
@@ -84,9 +84,11 @@ describe("npm run simulate", () => {
     };
     const a: Record<string, number> = { lane: lane(big), ...figures(big) };
     const b: Record<string, number> = { lane: lane(small), ...figures(small) };
-    // Not the delays: they are 22-33 % apart (p95 580 ms over 72 s against 437 ms over 7 s, in
-    // batches of 20; docs/scale.md "Cohorts" says what is and is not known of why).
-    for (const name of ["lane", "delivered_per_event", "lost", "duplicates"] as const) {
+    // The delays too (0-2.4 % apart): they were 22-33 % apart while a cohort took its units in
+    // one block, drew one event type and one answer for its k members (docs/scale.md, Cohorts).
+    // Seed 1: on seed 2 the p99s are 17.6 % apart, records of a few of the ~430 simulated
+    // deliveries waiting while the lane's units peak (7.5 % with the lane unbounded).
+    for (const name of Object.keys(a)) {
       expect({ name, ratio: Math.abs(b[name]! - a[name]!) / Math.max(1, a[name]!) }).toEqual({
         name,
         ratio: expect.toSatisfy((x: number) => x <= 0.1),
