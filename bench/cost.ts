@@ -42,9 +42,19 @@ export const PRICES = {
 /**
  * Compute model (Lambda bills wall time): a delivery invocation lasts as long as its slowest
  * endpoint plus the AWS calls after it; an ingest or API invocation, its AWS calls.
- * "Low traffic": one record per invocation; "high": full batches of 10.
+ * "Low traffic": one record per invocation; "high": full batches of each event source's batch
+ * size as deployed (core/config/infra.ts: 20 in the delivery lane, `DELIVERY_BATCH`; 10 for
+ * ingest), read from the config so the table follows it.
  */
-export const COMPUTE = { endpointSeconds: 0.1, awsCallsSeconds: 0.02, recordsHigh: 10 } as const;
+export const COMPUTE = { endpointSeconds: 0.1, awsCallsSeconds: 0.02 } as const;
+
+/** Records per invocation: one each at low traffic, full batches at high. */
+interface Records {
+  deliver: number;
+  ingest: number;
+}
+const LOW: Records = { deliver: 1, ingest: 1 };
+export const HIGH: Records = { deliver: functions.deliver.batchSize, ingest: functions.ingest.batchSize };
 
 /** What other services charge per million (overage list prices, 2026). */
 export const ELSEWHERE = [
@@ -87,10 +97,13 @@ export const COST_ENV = { ENDPOINT_CACHE_SECONDS: "600", BREAKER_FAILURES: "1000
 
 /**
  * Size of each published event (its JSON as a producer sends it). Stored, with its envelope
- * (keys, ids, type, timestamps, targets: ~270 bytes), it is a message item just under 1 KB,
- * which DynamoDB bills as 1 write unit: the "1 KB event" the write-unit aims are set for.
+ * (keys, ids, type, timestamps, targets, schema version, traceparent, expiry: ~335 bytes), it is
+ * a message item just under 1 KB (~1,015 bytes), which DynamoDB bills as 1 write unit: the "1 KB
+ * event" the write-unit aims are set for. 750 until the envelope grew by the traceparent (55
+ * characters), `schema_version` and `expires_at`: then a 750-byte event's item was ~1,080 bytes,
+ * 2 write units, and the table read +1 WRU per event in every row.
  */
-export const EVENT_BYTES = 750;
+export const EVENT_BYTES = 680;
 /** A filter no bench event matches (docs/filters.md). */
 const REFUSE_ALL = { data: { never: true } };
 
@@ -285,8 +298,8 @@ function price(
     per(x.schedules) * PRICES.schedulerInvocation +
     per(x.apiRequests) * PRICES.apiGatewayRequest +
     per(invocations) * PRICES.lambdaRequest;
-  const computeLow = computePerDelivery(s, 1);
-  const computeHigh = computePerDelivery(s, COMPUTE.recordsHigh);
+  const computeLow = computePerDelivery(s, LOW);
+  const computeHigh = computePerDelivery(s, HIGH);
   const million = (d: number) => round(d * 1e6, 2);
   return {
     name: s.name,
@@ -322,7 +335,7 @@ function countDynamo(snap: CallSnapshot): number {
 }
 
 /** GB-s per delivery priced: delivery invocations (per attempt) plus ingest's share per event. */
-function computePerDelivery(s: Scenario, records: number): number {
+function computePerDelivery(s: Scenario, records: Records): number {
   const gb = (mb: number) => mb / 1024;
   const attempts = s.receiver === "ok" ? 1 : 2;
   const slowest = s.receiver === "hang-first" ? 1 : COMPUTE.endpointSeconds; // the timeout, 1 s
@@ -330,8 +343,8 @@ function computePerDelivery(s: Scenario, records: number): number {
     ((COMPUTE.endpointSeconds + COMPUTE.awsCallsSeconds) * (attempts - 1) +
       slowest +
       COMPUTE.awsCallsSeconds) /
-    records;
-  const ingestSeconds = COMPUTE.awsCallsSeconds / (s.publish === "http" ? 1 : records) / s.fanout;
+    records.deliver;
+  const ingestSeconds = COMPUTE.awsCallsSeconds / (s.publish === "http" ? 1 : records.ingest) / s.fanout;
   const memory = s.publish === "http" ? functions.api.memoryMb : functions.ingest.memoryMb;
   return (
     (gb(functions.deliver.memoryMb) * deliverSeconds + gb(memory) * ingestSeconds) * PRICES.lambdaGbSecond
@@ -440,11 +453,13 @@ async function startProbeReceiver(): Promise<ProbeReceiver> {
 }
 
 /** The cost section of bench/results.md. */
-export function renderCostTable(rows: CostRow[]): string {
+/** The table; `rerun`: how it was re-run alone, when it was (bench/run.ts `--cost-only`). */
+export function renderCostTable(rows: CostRow[], rerun?: string): string {
   const fmt = (n: number, d = 2) =>
     n.toLocaleString("en-US", { minimumFractionDigits: d, maximumFractionDigits: d });
   const lines = [
-    `**Cost per million deliveries** (measured: requests and DynamoDB units counted while the service's code ran each scenario on the local stack, 10 events of ${EVENT_BYTES} bytes of JSON, each stored with its envelope as a message item under 1 KB (1 WRU), after one uncounted warm-up event; endpoints cached and the circuit breaker off during the count; priced at 2026 us-east-1 list prices: SQS $0.40/M requests, DynamoDB on-demand $0.625/M WRU and $0.125/M RRU, Lambda $0.20/M requests and $0.0000133334/GB-s (arm64), EventBridge Scheduler $1/M, API Gateway HTTP API $1/M; compute modelled: an endpoint answering in 100 ms, 20 ms of AWS calls per invocation, 1 record per invocation at low traffic and 10 at high; see docs/cost.md)`,
+    `**Cost per million deliveries** (measured: requests and DynamoDB units counted while the service's code ran each scenario on the local stack, 10 events of ${EVENT_BYTES} bytes of JSON, each stored with its envelope as a message item under 1 KB (1 WRU), after one uncounted warm-up event; endpoints cached and the circuit breaker off during the count; priced at 2026 us-east-1 list prices: SQS $0.40/M requests, DynamoDB on-demand $0.625/M WRU and $0.125/M RRU, Lambda $0.20/M requests and $0.0000133334/GB-s (arm64), EventBridge Scheduler $1/M, API Gateway HTTP API $1/M; compute modelled: an endpoint answering in 100 ms, 20 ms of AWS calls per invocation, 1 record per invocation at low traffic and full batches at high (${HIGH.deliver} a delivery invocation, ${HIGH.ingest} an ingest one, as deployed); see docs/cost.md)`,
+    ...(rerun ? ["", `Re-run alone: ${rerun}.`] : []),
     "",
     "| scenario | billed requests / delivery | WRU / delivery | of which ingest + deliver | RRU / delivery | Lambda invocations / delivery | $ / M: requests + storage | + compute, low traffic | + compute, high traffic | **$ / M, low / high** |",
     "| --- | --: | --: | --: | --: | --: | --: | --: | --: | --: |",

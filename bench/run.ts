@@ -4,7 +4,7 @@
  *   npm run bench                     # 2,000 events
  *   npm run bench -- --events 500     # or BENCH_EVENTS=500
  *   npm run bench -- --skip-cold-start
- *   npm run bench -- --noisy-only       # or --burst-only: only those runs, merged into the last results
+ *   npm run bench -- --noisy-only       # or --burst-only, --cost-only: only those runs, merged into the last results
  *
  * Prints a progress line while it runs and, at the end, markdown tables; writes
  * bench/results.json and bench/results.md (linked from docs/benchmarks.md).
@@ -53,7 +53,9 @@ const skipColdStart = process.argv.includes("--skip-cold-start");
 const noisyOnly = process.argv.includes("--noisy-only");
 /** Only the burst-isolation runs (bench/burst.ts), merged likewise. */
 const burstOnly = process.argv.includes("--burst-only");
-const partial = noisyOnly || burstOnly;
+/** Only the cost table (bench/cost.ts, docs/cost.md), merged likewise. */
+const costOnly = process.argv.includes("--cost-only");
+const partial = noisyOnly || burstOnly || costOnly;
 const started = Date.now();
 
 const results: Results = {
@@ -105,11 +107,22 @@ try {
   if (partial) {
     if (noisyOnly) await runAllNoisy(ctx);
     if (burstOnly) results.burst = await runAllBurst(ctx, !noisyOnly);
+    if (costOnly) {
+      // On the stack's tables and queues with its pollers stopped, as in a full run (below).
+      const env = stack.env;
+      await stack.stop();
+      stack = undefined;
+      results.cost = await runCostTable(
+        createDeps(loadConfig({ ...process.env, ...env, ...COST_ENV })),
+        admin,
+      );
+    }
     const previous = JSON.parse(readFileSync(new URL("./results.json", import.meta.url), "utf8")) as Results;
     Object.assign(results, {
       ...previous,
       ...(noisyOnly ? { noisy: results.noisy } : {}),
       ...(burstOnly ? { burst: results.burst } : {}),
+      ...(costOnly ? { cost: results.cost } : {}),
     });
     producer.destroy();
     admin.destroy();
@@ -192,13 +205,23 @@ async function runAllNoisy(ctx: E2eContext): Promise<void> {
     results.noisy.push(await runNoisy(ctx, bad, pace));
 }
 
-results.loadAverage.end = round(loadavg()[0]!, 1);
-results.durationSeconds = round((Date.now() - started) / 1000, 0);
-progressDone(`done in ${results.durationSeconds} s`);
+const seconds = round((Date.now() - started) / 1000, 0);
+const loadAtEnd = round(loadavg()[0]!, 1);
+// A partial run keeps the header of the full run it merges into, and stamps its own part.
+if (!partial) {
+  results.durationSeconds = seconds;
+  results.loadAverage.end = loadAtEnd;
+}
+if (costOnly) {
+  const when = new Date().toISOString().slice(0, 16).replace("T", " ");
+  results.costRun = `npm run bench -- --cost-only (${when} UTC, ${seconds} s, load average ${loadAtEnd} at the end)`;
+}
+progressDone(`done in ${seconds} s`);
 results.aims = evaluateAims(results);
-const table = `${renderTable(results)}\n\n${results.cost ? renderCostTable(results.cost) : ""}`;
+const table = `${renderTable(results)}\n\n${results.cost ? renderCostTable(results.cost, results.costRun) : ""}`;
 writeFileSync(new URL("./results.json", import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
 writeFileSync(new URL("./results.md", import.meta.url), `${table}\n`);
-if (results.burst?.length)
+// Only when this run made the burst runs: a partial run of other parts keeps the doc's stamp.
+if (results.burst?.length && (!partial || burstOnly))
   writeBurstDoc(results.burst, burstOnly ? "npm run bench -- --burst-only" : results.command);
 process.stdout.write(`\n${table}\n`);

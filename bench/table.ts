@@ -31,6 +31,8 @@ export interface Results {
   burst?: BurstResult[];
   maxRssMb?: number;
   cost?: CostRow[];
+  /** When the cost table was re-run alone (`--cost-only`): what, when, the load at its end. */
+  costRun?: string;
   aims?: Aim[];
 }
 

@@ -22,7 +22,7 @@ export interface BacklogLeft {
 }
 
 /** The statuses a delivery ends in (core/model/delivery.ts): nothing more is owed for it. */
-const FINAL = new Set(["succeeded", "failed", "abandoned", "expired", "erased"]);
+export const FINAL = new Set(["succeeded", "failed", "abandoned", "expired", "erased"]);
 
 export function backlogLeft(table: MemoryTable, orgs: Set<string>, k: (org: string) => number): BacklogLeft {
   const out: BacklogLeft = { parked: 0, retrying: 0, pending: 0, unrecorded: 0, total: 0 };

@@ -83,8 +83,8 @@ const close = (sim: number, local: number) => Math.abs(sim - local) <= Math.max(
 
 export function calibrationTable(sides: Side[]): string {
   const head = [
-    "| shape | side | deliveries | attempts | failed attempts | slow-lane moves | breaker opens | parked | dead letters | other tenant p50 / p95 / p99 (ms) |",
-    "| --- | --- | --: | --: | --: | --: | --: | --: | --: | --: |",
+    "| shape | side | deliveries | attempts | failed attempts | slow-lane moves | breaker opens | parked | dead letters | trial deferrals | other tenant p50 / p95 / p99 (ms) |",
+    "| --- | --- | --: | --: | --: | --: | --: | --: | --: | --: | --: |",
   ];
   const rows: string[] = [];
   for (const shape of new Set(sides.map((s) => s.shape))) {
@@ -97,7 +97,11 @@ export function calibrationTable(sides: Side[]): string {
       const p = (k: keyof Side["other"]) =>
         `${s.other[k]}${other && !close(s.other[k], other.other[k]) ? " ≠" : ""}`;
       const counts = COUNTS.map((k) => `${s[k]}${mark(k)}`).join(" | ");
-      rows.push(`| ${shape} | ${s.side} | ${counts} | ${p("p50_ms")} / ${p("p95_ms")} / ${p("p99_ms")} |`);
+      // Older runs' JSON has no trial deferrals.
+      const deferrals = s.trial_deferrals ?? "–";
+      rows.push(
+        `| ${shape} | ${s.side} | ${counts} | ${deferrals} | ${p("p50_ms")} / ${p("p95_ms")} / ${p("p99_ms")} |`,
+      );
     }
   }
   return [...head, ...rows].join("\n");

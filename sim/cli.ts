@@ -51,7 +51,11 @@ const results = values.from
       scale: { k: Number(values.k), span: Number(values.span) },
       onResult: (r) => {
         if (values.json) process.stdout.write(`${JSON.stringify(r)}\n`);
-        else process.stderr.write(`${r.scenario}: done in ${r.wall_seconds} s\n`);
+        // The table has no room for dropped runs (their aim shows there when it fails).
+        else
+          process.stderr.write(
+            `${r.scenario}: done in ${r.wall_seconds} s, lost ${r.lost}, scheduled runs dropped ${r.scheduled_runs_dropped}\n`,
+          );
       },
     });
 if (!values.json) process.stdout.write(`${table(results)}\n`);

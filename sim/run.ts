@@ -4,6 +4,7 @@
  */
 import { logger } from "../core/log/index.js";
 import { type BacklogLeft, backlogLeft } from "./backlog.js";
+import { holdersOf, lostDeliveries } from "./lost.js";
 import { OrderCheck, type OrderFigures } from "./order-check.js";
 import { Delays, type Percentiles } from "./stats.js";
 import { type Group, publish, type Seeded, seed } from "./tenants.js";
@@ -30,7 +31,13 @@ export interface RunFigures {
   simulated_seconds: number;
   events: number;
   deliveries: number;
+  /**
+   * Accepted deliveries neither answered 2xx, nor ended by their policy, nor held by anything
+   * when the run ends (sim/lost.ts), plus the events lost to retention before their fan-out.
+   */
   lost: number;
+  /** Scheduled runs Lambda dropped after its two retries: not lost by themselves (sim/lost.ts). */
+  scheduled_runs_dropped: number;
   duplicates: number;
   healthy: Percentiles;
   /** Deliveries the `healthy` percentiles are of (tenants not at fault, after the warm-up). */
@@ -170,9 +177,15 @@ function observe(world: World, seeded: Seeded, spec: RunSpec, t0: number, faulty
     const h = hourOf(world.engine.t);
     badResend.set(h, (badResend.get(h) ?? 0) + k);
   };
+  const k = (org: string) => world.cohort.get(org) ?? 1;
   return (events: number) => ({
     ...figuresOf(world, spec, t0, [faultFrom, faultTo], seen, events),
-    backlog_left: backlogLeft(world.dynamo.table, seeded.faultyOrgs, (org) => world.cohort.get(org) ?? 1),
+    // An event lost before its fan-out has no targets to count: it counts once.
+    lost:
+      lostDeliveries(world.dynamo.table, delivered, holdersOf(world), k) +
+      world.meter.get(`lost_to_retention:${QUEUE.ingest}`) +
+      world.meter.get(`lost_to_retention:${QUEUE.ingestDlq}`),
+    backlog_left: backlogLeft(world.dynamo.table, seeded.faultyOrgs, k),
   });
 }
 
@@ -184,7 +197,7 @@ function figuresOf(
   [faultFrom, faultTo]: [number, number],
   seen: Seen,
   events: number,
-): Omit<RunFigures, "backlog_left"> {
+): Omit<RunFigures, "backlog_left" | "lost"> {
   const m = world.meter;
   const { delays, order } = seen;
   const hours = Math.max(1, Math.ceil((Math.min(faultTo, t0 + spec.seconds * 1000) - faultFrom) / 3_600_000));
@@ -198,7 +211,7 @@ function figuresOf(
     simulated_seconds: Math.round((world.engine.t - t0) / 1000),
     events,
     deliveries: seen.deliveries,
-    lost: m.get("lost_to_retention") + m.get("async_invocations_dropped"),
+    scheduled_runs_dropped: m.get("async_invocations_dropped"),
     duplicates: seen.duplicates,
     healthy: delays.percentiles(),
     healthy_deliveries: delays.count,

@@ -112,7 +112,7 @@ export class World {
   onEnqueue?: (url: string, tags: { org?: string; endpoint?: string }, k: number) => void;
   private maintenance?: (event: unknown) => Promise<unknown>;
   /** The local stack's compute, when the world stands for it (the calibration). */
-  private readonly machine?: LocalMachine;
+  readonly machine?: LocalMachine;
   /** The composition root the seeding and the checks use (not a Lambda instance's). */
   readonly admin: Deps;
 
@@ -129,6 +129,7 @@ export class World {
           keyTime(sk ?? "", this.engine.nowMs()),
         ),
       intervalMs: () => this.cohortIntervalMs,
+      batchSize: () => ({ ...functions.deliver, ...settings.deliver }).batchSize,
     });
     this.dynamo = new DynamoModel(this.engine, this.meter);
     const weightOf = (body: string) => this.cohort.get(bodyTags(body).org ?? "") ?? 1;
@@ -247,16 +248,20 @@ export class World {
       base: MappingSettings,
       over: Partial<MappingSettings> | undefined,
       make: () => SqsHandler,
-    ) =>
-      new EventSourceMapping(
+    ) => {
+      const settings = { ...base, warm: this.settings.warm, ...over };
+      const pollerCalls = this.machine?.pollers(url, settings.maxConcurrency);
+      const queue = this.sqs.queues.get(url)!;
+      return new EventSourceMapping(
         name,
         this.engine,
         this.meter,
         account,
-        this.sqs.queues.get(url)!,
-        { ...base, warm: this.settings.warm, ...over, pollerCalls: this.machine?.pollerCalls },
+        queue,
+        { ...settings, pollerCalls },
         make,
       );
+    };
     // The ordered lane sends its records one after another: no batch tail (sim/aws/batch-tail.ts).
     const tail = this.receivers.tail && deliveryTail(this.receivers.tail);
     // One process: each function's handler is built once, on the one composition root.

@@ -81,24 +81,27 @@ async function ingestBatch(deps: IngestContext, event: SQSEvent): Promise<SQSBat
   const outcomes: (unknown | undefined)[] = claims.map((c) =>
     c.status === "rejected" ? c.reason : undefined,
   );
-  // Events whose message write was refused for throughput go back on the queue, delayed (defer.ts).
-  for (const [i, deferred] of await deferThrottled(deps, records, outcomes))
-    if (deferred) outcomes[i] = undefined;
   // Events claimed now with targets: this invocation holds their send leases.
   const toSend: number[] = [];
   claims.forEach((c, i) => {
     if (c.status === "fulfilled" && c.value) toSend.push(i);
   });
-  if (toSend.length > 0) {
-    const sent = await sendUnderLeases(
-      deps,
-      toSend.map((i) => (claims[i] as PromiseFulfilledResult<StoredMessage>).value),
-      { firstPass: true },
-    );
-    toSend.forEach((i, k) => {
-      outcomes[i] = sent[k];
-    });
-  }
+  // Their tasks go out while the events whose message write was refused for throughput go back
+  // on the queue, delayed (defer.ts): neither waits for the other.
+  const [sent, deferred] = await Promise.all([
+    toSend.length > 0
+      ? sendUnderLeases(
+          deps,
+          toSend.map((i) => (claims[i] as PromiseFulfilledResult<StoredMessage>).value),
+          { firstPass: true },
+        )
+      : [],
+    deferThrottled(deps, records, outcomes),
+  ]);
+  toSend.forEach((i, k) => {
+    outcomes[i] = sent[k];
+  });
+  for (const [i, done] of deferred) if (done) outcomes[i] = undefined;
   const batchItemFailures: SQSBatchItemFailure[] = [];
   outcomes.forEach((reason, i) => {
     if (reason === undefined) return;

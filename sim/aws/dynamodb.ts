@@ -20,7 +20,9 @@
  * - 1 write unit per 1 KB written (the larger of the item before and after an update), 1 read
  *   unit per 4 KB read strongly, half eventually consistent; a transaction bills 2x; every
  *   global secondary index that holds the item is written again ("Read/write capacity mode"),
- *   and an index partition at its limit throttles the table's write ("Global secondary
+ *   by the size of its index entry, the projected attributes ("Provisioned throughput
+ *   considerations for global secondary indexes": a keys-only entry is the keys alone), and
+ *   an index partition at its limit throttles the table's write ("Global secondary
  *   indexes: throttling", back-pressure);
  * - a throttled call is retried by the SDK (production's clients: standard mode, 3 attempts,
  *   core/config/aws.ts; the installed @smithy/core's delay for a throttling error: a random
@@ -182,7 +184,11 @@ export class DynamoModel {
     return out;
   }
 
-  /** A write's units on its partition and on each index partition that holds the item. */
+  /**
+   * A write's units on its partition and on each index partition that holds the item: an index
+   * entry costs by its own size, the projected attributes (a keys-only index's entry holds the
+   * table's and the index's keys only: GSI2's, 1 unit however large the log item).
+   */
   private metered(key: Item, old: Item | undefined, next: Item | undefined, factor: number): void {
     if (!old && !next) return;
     const units = wcu(Math.max(sizeOf(old), sizeOf(next))) * factor;
@@ -190,7 +196,10 @@ export class DynamoModel {
     for (const index of INDEX_KEYS) {
       const held = next?.[index.partitionKey] !== undefined ? next : old;
       const indexed = held?.[index.partitionKey] as string | undefined;
-      if (indexed !== undefined) this.meter.write(indexed, units, String(held?.[index.sortKey] ?? ""));
+      if (indexed === undefined) continue;
+      const entry = { pk: key.pk, sk: key.sk, i: indexed, s: held?.[index.sortKey] };
+      const own = index.keysOnly ? wcu(sizeOf(entry)) * factor : units;
+      this.meter.write(indexed, own, String(held?.[index.sortKey] ?? ""));
     }
   }
 

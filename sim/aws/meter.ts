@@ -4,12 +4,30 @@
  *
  * Partition load is kept per key per virtual second. A cohort of k messages of one
  * organization publishing r events/s spans k / r seconds, so one simulated write stands for
- * m = min(k, r) writes in its second: all m on a key they share (`ORG#…`, `RATE#…`), one on a
- * key each real message has its own (`IDEM#`), and on a key that carries a shard (`MSG#`,
- * `LOG#`, `REC#`, `PARK#`: core/store/keys.ts) m spread evenly over the shards the m messages'
- * ids hash to: all n of the organization's plan at the id's time once m ≥ n (the ids of a
- * cohort are distinct, their hashes uniform), else m of them from the simulated id's own. Put
- * on the simulated id's shard alone, a cohort's writes would load one key with what n share.
+ * m = min(k, r) writes in its second when production writes it per message. On which keys, and
+ * how many, follows how production makes the write (core/store/keys.ts names the keys):
+ * - per message, on a key the messages share (`RATE#…`, an endpoint's rate slots, one lease a
+ *   request): all m on it;
+ * - per message, on a key each message has its own (`IDEM#`): one;
+ * - per message, on a key that carries a shard (`MSG#`, `LOG#`, and the delivery log's index
+ *   keys `REC#`, `PARK#`, `WAIT#`): m spread evenly over the shards the m messages' ids hash
+ *   to: all n of the organization's plan at the id's time once m ≥ n (the ids of a cohort are
+ *   distinct, their hashes uniform), else m of them from the simulated id's own. Put on the
+ *   simulated id's shard alone, a cohort's writes would load one key with what n share;
+ * - per batch, on the organization's items (`ORG#…`: an endpoint's health and breaker,
+ *   core/delivery/health.ts `applyHealth`, once per endpoint per delivery batch; the rarer
+ *   writes there, filter counts once per endpoint per process per 5 s, core/filters/counts.ts,
+ *   data keys and shard plans once per process, are bounded by it): m / B, the batches of B
+ *   (the delivery mapping's size) that m tasks fill. An upper bound for the per-process ones;
+ *   a lower one only while the endpoint's tasks are spread thinner than one batch each;
+ * - per process or per run, where the sim makes each real call itself: an endpoint's trial
+ *   slots (`RATE#…#trial#…`, core/delivery/trial.ts: a process takes at most `trialInFlight`
+ *   slots at a time and asks busy slots again after a second; a lease writes nothing while the
+ *   slots are held; the sim runs that gate in each simulated process) and an endpoint's resume
+ *   lease (`RESUME#…`, core/store/resume-lease.ts: a few writes per scheduled run, and a
+ *   scheduled function's run is one real run, sim/aws/scheduler.ts): one real call, not k.
+ * The table's totals (cost) count every simulated write k times, an upper bound as a cohort's
+ * reads are.
  */
 import type { Engine } from "../engine.js";
 
@@ -18,7 +36,12 @@ export const PARTITION_WCU_PER_S = 1_000;
 export const PARTITION_RCU_PER_S = 3_000;
 
 /** Partition keys that carry a shard as their last part (core/store/keys.ts). */
-const SHARDED = /^(MSG|LOG|REC|PARK)#/;
+const SHARDED = /^(MSG|LOG|REC|PARK|WAIT)#/;
+/**
+ * Keys one simulated call on is one real call: an endpoint's trial slots (core/store/keys.ts
+ * `rateSlots` under the endpoint's id + `#trial`) and its resume lease (`resumeLease`).
+ */
+const ONE_REAL_CALL = /^(RATE#[^#]+#[^#]+#trial#\d+|RESUME#.*)$/;
 
 export interface CohortWeights {
   /** How many real items one simulated item of this organization stands for. */
@@ -35,6 +58,8 @@ export interface CohortWeights {
    * (k / its rate), over which in-flight counts are averaged (in-flight.ts); 0 without cohorts.
    */
   intervalMs?: () => number;
+  /** The delivery mapping's batch size: a per-batch write stands for m / B real ones (1 when absent). */
+  batchSize?: () => number;
 }
 
 /** The keys a sharded partition key's writes land on, and the share each takes. */
@@ -99,8 +124,12 @@ export class Meter {
     const org = pk.split("#")[1] ?? "";
     const k = this.weights.ofOrg(org);
     const perSecond = Math.min(k, Math.max(1, this.weights.rateOf(org)));
-    if (pk.startsWith("IDEM#")) return { total: k, on: { keys: [pk], share: 1 } };
+    if (pk.startsWith("IDEM#") || ONE_REAL_CALL.test(pk)) return { total: k, on: { keys: [pk], share: 1 } };
     if (SHARDED.test(pk)) return { total: k, on: this.spread(pk, sk, org, perSecond) };
+    if (pk.startsWith("ORG#")) {
+      const batches = Math.max(1, perSecond / Math.max(1, this.weights.batchSize?.() ?? 1));
+      return { total: k, on: { keys: [pk], share: batches } };
+    }
     return { total: k, on: { keys: [pk], share: perSecond } };
   }
 

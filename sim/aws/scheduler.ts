@@ -101,6 +101,11 @@ export class SchedulerModel {
     return { ScheduleArn: `arn:sim:schedule/${name}` };
   }
 
+  /** The bodies pending schedules will send to a queue (tasks, fan-out commands): what they hold. */
+  *queued(): Iterable<string> {
+    for (const s of this.schedules.values()) if (s.arn.includes(":sqs:")) yield s.input;
+  }
+
   private forget(s: Schedule): void {
     if (this.schedules.get(s.name) === s) {
       this.schedules.delete(s.name);

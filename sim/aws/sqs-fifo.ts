@@ -105,6 +105,10 @@ export class FifoQueue implements ModelQueue {
     return true;
   }
 
+  *messages(): Iterable<SimMessage> {
+    for (const list of this.groups.values()) yield* list;
+  }
+
   /** The ids sent more than 5 minutes ago, oldest first (a Map keeps insertion order). */
   private forgetOldIds(): void {
     for (const [id, at] of this.dedup) {

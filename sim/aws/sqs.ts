@@ -61,6 +61,8 @@ export interface ModelQueue {
   dlq?: ModelQueue;
   /** False when the queue refuses the message. */
   put(m: NewMessage, delayMs: number): boolean;
+  /** The messages stored (visible, delayed or in flight): what the queue still holds. */
+  messages(): Iterable<SimMessage>;
   receive(max: number, weight?: number): SimMessage[];
   delete(handle: string): boolean;
   changeVisibility(handle: string, seconds: number): boolean;
@@ -70,6 +72,8 @@ export class SimQueue implements ModelQueue {
   /** Visible messages, in the order a receive takes them (a message joins when its delay or timeout ends). */
   private ready = new FairReady();
   readonly byHandle = new Map<string, SimMessage>();
+  /** Every message stored, whatever its state (the run's end reads what is still held: sim/lost.ts). */
+  private readonly held = new Set<SimMessage>();
   /** Real messages received and not yet deleted, as cohorts let them be read (in-flight.ts). */
   private gauge: InFlightGauge;
   /** Real messages stored (visible, delayed or in flight). */
@@ -131,10 +135,15 @@ export class SimQueue implements ModelQueue {
       version: 0,
     };
     this.stored += msg.k;
+    this.held.add(msg);
     this.meter.max(`stored:${this.url}`, this.stored);
     this.ready.sent(msg, this.engine.t);
     this.wait(msg, this.engine.t + delayMs);
     return true;
+  }
+
+  messages(): Iterable<SimMessage> {
+    return this.held;
   }
 
   /** Messages visible now, at most `max`, up to `weight` real messages in total. */
@@ -186,6 +195,7 @@ export class SimQueue implements ModelQueue {
     m.state = "gone";
     m.version++;
     this.stored -= m.k;
+    this.held.delete(m);
   }
 
   delete(handle: string): boolean {
@@ -228,6 +238,7 @@ export function leavesOnReceive(
   if (now - m.sentAt > q.settings.retentionSeconds * 1000) {
     drop(m);
     q.meter.count("lost_to_retention", m.k);
+    q.meter.count(`lost_to_retention:${q.url}`, m.k);
     return true;
   }
   m.receiveCount++;

@@ -14,8 +14,12 @@
  * Constants: CPU time (user + sys) per call, measured on this machine (AMD EPYC, 2 cores) by
  * `npx tsx sim/calibration/measure-cpu.ts` (the calibration's shapes on the local stack, each
  * process's CPU from /proc over the busy part of the shape, divided by the calls the stack made
- * in it; docs/scale.md "Calibration" gives the figures). Not modelled: the receiver's process
- * (0.25 ms per request), the pollers' empty long polls, and the event publisher's own calls.
+ * in it; docs/scale.md "Calibration" gives the figures).
+ *
+ * The local pollers' own calls (local/event-source.ts) are the machine's too: each invocation's
+ * three, and the empty polls of the pollers a put wakes for nothing (fauxqs wakes every waiting
+ * receive of the queue). Not modelled: the receiver's process (0.25 ms per request) and an idle
+ * poller's long poll ending empty after its 1 s.
  */
 import type { Engine } from "../engine.js";
 
@@ -33,11 +37,18 @@ export const DYNAMODB_LOCAL_MS_PER_CALL = 2.6;
 /** fauxqs (its own Node process in the calibration), per SQS call: 0.30-0.42 ms. */
 export const FAUXQS_MS_PER_CALL = 0.35;
 /**
- * The local poller's SDK calls per invocation (local/event-source.ts): GetQueueAttributes (the
- * in-flight cap's count) and ReceiveMessage before the handler, DeleteMessageBatch after it.
+ * A local poller's SDK calls per invocation (local/event-source.ts), all charged when its
+ * handler returns: DeleteMessageBatch, then GetQueueAttributes (the in-flight cap's count) and
+ * ReceiveMessage for its next batch. A busy poller makes those two before it can take more
+ * (its unit stays held); an idle one made them before the messages came, its long poll waiting.
  */
-export const POLLER_CALLS_BEFORE = 2;
-export const POLLER_CALLS_AFTER = 1;
+export const POLLER_CALLS = 3;
+/**
+ * fauxqs answers every receive waiting on a queue when a message is put on it (its store's
+ * `notifyWaiters`, fauxqs 2.4.1 dist/sqs/sqsStore.js); the first takes up to 10, the others
+ * find nothing, return empty and poll again: GetQueueAttributes and ReceiveMessage each.
+ */
+export const EMPTY_POLL_CALLS = 2;
 
 type Lane = "node" | "dynamodb" | "fauxqs";
 type Command = { input: unknown; constructor: { name: string } };
@@ -48,6 +59,8 @@ export class LocalMachine {
   private cores: number[] = Array.from({ length: MACHINE_CORES }, () => 0);
   /** When the Node process's event loop is next free. */
   private loopFree = 0;
+  /** Each queue's local pollers, and how many are running an invocation. */
+  private queues = new Map<string, { count: number; busy: number }>();
 
   constructor(private engine: Engine) {}
 
@@ -69,16 +82,57 @@ export class LocalMachine {
     return this.engine.sleep(end - now);
   }
 
-  /** The local poller's own SQS calls before an invocation's handler, or after it. */
-  readonly pollerCalls = async (phase: "before" | "after"): Promise<void> => {
-    const calls = phase === "before" ? POLLER_CALLS_BEFORE : POLLER_CALLS_AFTER;
-    for (let i = 0; i < calls; i++) await this.call("fauxqs", FAUXQS_MS_PER_CALL, async () => undefined);
-  };
+  /**
+   * The local pollers of one queue (`count` of them): the event source mapping's hook around
+   * each invocation (sim/aws/lambda.ts `pollerCalls`), which also tells which pollers are idle.
+   */
+  pollers(queue: string, count: number): (phase: "before" | "after") => Promise<void> {
+    const p = { count, busy: 0 };
+    this.queues.set(queue, p);
+    return async (phase) => {
+      if (phase === "before") {
+        p.busy++;
+        return;
+      }
+      for (let i = 0; i < POLLER_CALLS; i++)
+        await this.call("fauxqs", FAUXQS_MS_PER_CALL, async () => undefined);
+      p.busy--;
+    };
+  }
+
+  /** A message put on a queue (not delayed) wakes its idle pollers: all but one poll again. */
+  private wake(command: Command): void {
+    const name = command.constructor.name;
+    if (name !== "SendMessageBatchCommand" && name !== "SendMessageCommand") return;
+    const input = command.input as {
+      QueueUrl?: string;
+      DelaySeconds?: number;
+      Entries?: { DelaySeconds?: number }[];
+    };
+    const visible = input.Entries ? input.Entries.some((e) => !e.DelaySeconds) : !input.DelaySeconds;
+    const p = this.queues.get(String(input.QueueUrl));
+    if (!visible || !p) return;
+    // Polling again, a woken poller is not waiting: a message put meanwhile does not wake it.
+    const empty = Math.max(0, p.count - p.busy - 1);
+    for (let i = 0; i < empty; i++) {
+      p.busy++;
+      void (async () => {
+        for (let c = 0; c < EMPTY_POLL_CALLS; c++)
+          await this.call("fauxqs", FAUXQS_MS_PER_CALL, async () => undefined);
+        p.busy--;
+      })();
+    }
+  }
 
   /** A client whose calls take the machine's CPU: the Node process's, then the emulator's. */
   client<T extends Client>(inner: T, emulator: "dynamodb" | "fauxqs"): T {
     const ms = emulator === "dynamodb" ? DYNAMODB_LOCAL_MS_PER_CALL : FAUXQS_MS_PER_CALL;
-    return { ...inner, send: (command: Command) => this.call(emulator, ms, () => inner.send(command)) };
+    const send = async (command: Command) => {
+      const out = await this.call(emulator, ms, () => inner.send(command));
+      if (emulator === "fauxqs") this.wake(command);
+      return out;
+    };
+    return { ...inner, send };
   }
 
   private async call<R>(emulator: Lane, ms: number, answer: () => Promise<R>): Promise<R> {

@@ -4,13 +4,15 @@
  * (functions.*.localConcurrency), always up (no scale-up from 5, no cold start), no batching
  * window (a local poller's receive returns what is there), one process for every function
  * (one set of caches and breaker windows, local/handlers.ts), receivers answering at once
- * (the benchmark receiver on 127.0.0.1), and the local stack's compute: every call's CPU work
- * in that one process and the emulators, on this machine's 2 cores (local-machine.ts).
+ * (the benchmark receiver on 127.0.0.1), the local stack's compute: every call's CPU work
+ * in that one process and the emulators, on this machine's 2 cores (local-machine.ts), and
+ * the benchmark's publisher: 10 events per SendMessageBatch, 4 at a time (publisher.ts).
  */
 import type { BurstShape } from "../../bench/burst-shapes.js";
 import { functions } from "../../core/config/index.js";
 import type { Behaviour } from "../receivers.js";
 import { type RunSpec, runOnce } from "../run.js";
+import { publishShape } from "./publisher.js";
 import { type Counts, tallyMetrics } from "./tally.js";
 
 export interface Side extends Counts {
@@ -41,26 +43,22 @@ const LOCAL_WORLD: RunSpec["world"] = {
   deliverSlow: { maxConcurrency: functions.deliverSlow.localConcurrency, batchWindowSeconds: 0 },
 };
 
-/** The shape as a run of the simulation; "at once" is 1 ms (both tenants' events interleaved). */
+/**
+ * The shape as a run of the simulation: tenants a and b (one endpoint each), their events
+ * published as the benchmark publishes them (publisher.ts), not by the groups (`to: 0`).
+ */
 export function simSpec(shape: BurstShape): RunSpec {
   const seconds = shape.ratePerTenant ? shape.perTenant / shape.ratePerTenant : 0.001;
-  const rate = (events: number) => shape.ratePerTenant ?? events / seconds;
-  const group = { tenants: 1, endpointsPerTenant: 1, k: 1, fanout: 1, healthy: "local" } as const;
-  const a = shape.otherEvents ?? shape.perTenant;
+  const group = { tenants: 1, endpointsPerTenant: 1, k: 1, fanout: 1, healthy: "local", to: 0 } as const;
+  const ratePerS = shape.ratePerTenant ?? shape.perTenant / seconds;
   return {
     seconds,
     drainSeconds: shape.observeSeconds - seconds,
     world: LOCAL_WORLD,
+    arrange: (world, _faulty, t0) => publishShape(world, shape, t0),
     groups: [
-      // Paced, a publishes its events first in its share of the time (as bench/burst.ts does).
-      { name: "a", ...group, ratePerS: rate(a), ...(shape.ratePerTenant ? { to: a / rate(a) } : {}) },
-      {
-        name: "b",
-        ...group,
-        ratePerS: rate(shape.perTenant),
-        atFault: true,
-        behaviour: () => BAD[shape.bad],
-      },
+      { name: "a", ...group, ratePerS },
+      { name: "b", ...group, ratePerS, atFault: true, behaviour: () => BAD[shape.bad] },
     ],
   };
 }

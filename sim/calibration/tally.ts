@@ -13,6 +13,10 @@ const COUNTED = {
   EndpointBreakerOpened: "breaker_opens",
   DeliveryParked: "parked",
   DeliveryDeadLettered: "dead_letters",
+  // Not a count the design decides: how often the trial gate (core/delivery/trial.ts) turned an
+  // unproven endpoint's task away, which depends on the millisecond race that gives the local
+  // stack's tail (docs/scale.md, "Calibration"). Shown beside the counts, not compared.
+  DeliveryDeferredUnproven: "trial_deferrals",
 } as const;
 
 export type Counted = (typeof COUNTED)[keyof typeof COUNTED];

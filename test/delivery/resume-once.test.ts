@@ -108,6 +108,15 @@ async function deliverAll({ stack, tasks }: Parked, after: () => Promise<unknown
   }
 }
 
+/** Delivers everything; then each parked delivery was sent once, and none is left parked. */
+async function deliveredOnceNoneLeft(parked: Parked) {
+  const { stack, ep, r, tasks } = parked;
+  await deliverAll(parked);
+  expect(requestsPerEvent(r)).toEqual(sentOnce(tasks));
+  const left = await recoverEndpoint(stack.deps, ep.org_id, ep.id, EPOCH, { parkedOnly: true, max: 10 });
+  expect(left.count).toBe(0);
+}
+
 /** Requests per webhook-id at the receiver. */
 function requestsPerEvent(r: Receiver): Map<string, number> {
   const counts = new Map<string, number>();
@@ -209,7 +218,7 @@ describe("a parked delivery resumed by racing runs", () => {
 
   it("two causes keep one chain of runs: a run refused while the holder runs, or covered by its next run, schedules nothing", async () => {
     const parked = await endpointWithParked(3);
-    const { stack, ep, r, tasks } = parked;
+    const { stack, ep } = parked;
     // One delivery a run, the next run 940 s later (policy/resume-pace.ts): a chain of runs.
     const config = stack.deps.config;
     const sched = countingSchedules(stack.deps);
@@ -240,15 +249,12 @@ describe("a parked delivery resumed by racing runs", () => {
     // The first's chain only: each run with more left schedules the next, the last none.
     expect(fired).toBe(2);
     expect(sched.made).toHaveLength(2);
-    await deliverAll(parked);
-    expect(requestsPerEvent(r)).toEqual(sentOnce(tasks));
-    const left = await recoverEndpoint(stack.deps, ep.org_id, ep.id, EPOCH, { parkedOnly: true, max: 10 });
-    expect(left.count).toBe(0);
+    await deliveredOnceNoneLeft(parked);
   }, 120_000);
 
   it("a holder that ends with nothing more after a refused run asked schedules the run that resumes what was parked meanwhile", async () => {
     const parked = await endpointWithParked(3);
-    const { stack, ep, r, tasks } = parked;
+    const { stack, ep } = parked;
     const sched = countingSchedules(stack.deps);
     const first = pausedBeforePending({ ...stack, deps: sched.deps });
     const running = resumeParked(first.deps, ep.org_id, ep.id);
@@ -263,13 +269,10 @@ describe("a parked delivery resumed by racing runs", () => {
     expect(sched.made).toHaveLength(1);
     expect(await sched.fire(sched.deps, new Date(Date.now() + 60_000))).toBe(1);
     expect(sched.made).toHaveLength(1);
-    await deliverAll(parked);
-    expect(requestsPerEvent(r)).toEqual(sentOnce(tasks));
-    const left = await recoverEndpoint(stack.deps, ep.org_id, ep.id, EPOCH, { parkedOnly: true, max: 10 });
-    expect(left.count).toBe(0);
+    await deliveredOnceNoneLeft(parked);
   }, 120_000);
 
-  it("the ask reaches a holder only while it runs: after its release, the refused run schedules its own", async () => {
+  it("the ask reaches a holder only while it runs: after its release it is refused (the refused run then schedules its own)", async () => {
     const parked = await endpointWithParked(0);
     const store = parked.stack.deps.endpointStore;
     const now = Date.now();

@@ -71,6 +71,7 @@ describe("dead-endpoint-3d's aims", () => {
   const figures = (left: number): RunFigures =>
     ({
       lost: 0,
+      scheduled_runs_dropped: 0,
       duplicates: 0,
       throttled_writes_dropped: 0,
       lost_to_retention: 0,

@@ -8,6 +8,7 @@
  */
 import { BatchWriteCommand, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { describe, expect, it } from "vitest";
+import { keys } from "../../core/store/keys.js";
 import { DynamoModel } from "../../sim/aws/dynamodb.js";
 import { Meter, PARTITION_RCU_PER_S, PARTITION_WCU_PER_S } from "../../sim/aws/meter.js";
 import { Engine } from "../../sim/engine.js";
@@ -143,6 +144,41 @@ describe("sim DynamoDB: a partition key throttles at its limit", () => {
     expect(served.length).toBeGreaterThanOrEqual(4);
     expect(served.length).toBeLessThanOrEqual(5);
     for (let i = 1; i < served.length; i++) expect(served[i]! - served[i - 1]!).toBeGreaterThanOrEqual(5);
+  });
+
+  it("a write on an endpoint's trial slots or resume lease counts once (per process, per run), its rate slots k times", async () => {
+    // dead-endpoint-3d at --k 0.1: 708 trial-slot writes refused when one counted 5,000 times,
+    // 546 resume-lease writes when a scheduled run's lease counted 5,000 times.
+    const trial = keys.rateSlots("org_hot", "ep_dead#trial", 0).pk;
+    const outcomes = await offer(model(5000, 5000), 25, 4, () => put(trial, 0));
+    expect(servedPerSecond(outcomes, 4)).toEqual([25, 25, 25, 25]);
+    const lease = keys.resumeLease("org_hot", "ep_dead").pk;
+    const leases = await offer(model(5000, 5000), 25, 4, () => put(lease, 0));
+    expect(servedPerSecond(leases, 4)).toEqual([25, 25, 25, 25]);
+    const rate = keys.rateSlots("org_hot", "ep_dead", 0).pk;
+    const spaced = await offer(model(5000, 5000), 25, 4, () => put(rate, 0));
+    expect(spaced.filter((o) => o.served !== undefined).length).toBeLessThan(5);
+  });
+
+  it("an index entry costs its own size: a keys-only GSI2 entry of a 3 KB item is 1 unit", async () => {
+    const m = model();
+    const big = "x".repeat(2900);
+    const item = {
+      pk: "LOG#org_a#ep_1#0",
+      sk: "msg_1#a",
+      big,
+      gsi2pk: "WAIT#org_a#ep_1#0",
+      gsi2sk: "t#msg_1",
+    };
+    await m.engine.settle(m.db.send(new PutCommand({ TableName: TABLE, Item: item })));
+    const peak = (kind: string) => m.meter.maxima.get(`partition_wcu:${kind}`);
+    expect(peak("LOG")).toBe(3);
+    expect(peak("WAIT")).toBe(1);
+    expect(m.meter.get("dynamodb_write_units")).toBe(3 + 1);
+    // GSI1 projects every attribute: its entry costs what the item does.
+    const all = { pk: "ORG#org_b", sk: "ORG", big, gsi1pk: "ORGS", gsi1sk: "t#org_b" };
+    await m.engine.settle(m.db.send(new PutCommand({ TableName: TABLE, Item: all })));
+    expect(m.meter.get("dynamodb_write_units")).toBe(3 + 1 + 3 + 3);
   });
 
   it("BatchWriteItem returns throttled items as UnprocessedItems, and throws when none was written", async () => {

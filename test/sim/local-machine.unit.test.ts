@@ -6,9 +6,12 @@
 import { describe, expect, it } from "vitest";
 import {
   DYNAMODB_LOCAL_MS_PER_CALL,
+  EMPTY_POLL_CALLS,
+  FAUXQS_MS_PER_CALL,
   LocalMachine,
   MACHINE_CORES,
   NODE_MS_PER_CALL,
+  POLLER_CALLS,
 } from "../../sim/calibration/local-machine.js";
 import { Engine } from "../../sim/engine.js";
 
@@ -68,5 +71,51 @@ describe("sim local machine", () => {
     void client.send({ input: {}, constructor: { name: "PutCommand" } }).catch(DONE(engine, failed));
     await engine.run(1_000);
     expect(failed).toEqual([NODE_MS_PER_CALL + DYNAMODB_LOCAL_MS_PER_CALL]);
+  });
+
+  it("a local poller's own calls come when its handler returns, one after another", async () => {
+    const engine = new Engine(1);
+    const machine = new LocalMachine(engine);
+    const hook = machine.pollers("delivery", 8);
+    const ends: number[] = [];
+    await hook("before");
+    void hook("after").then(DONE(engine, ends));
+    await engine.run(1_000);
+    // DeleteMessageBatch, GetQueueAttributes, ReceiveMessage: each its Node work, then fauxqs's.
+    expect(POLLER_CALLS).toBe(3);
+    expect(ends[0]).toBeCloseTo(POLLER_CALLS * (NODE_MS_PER_CALL + FAUXQS_MS_PER_CALL));
+  });
+
+  it("a message put wakes the queue's idle pollers: all but one poll again, and are busy meanwhile", async () => {
+    const engine = new Engine(1);
+    const machine = new LocalMachine(engine);
+    machine.pollers("delivery", 8);
+    const calls: string[] = [];
+    const run = machine.run.bind(machine);
+    machine.run = (lane, ms) => {
+      calls.push(lane);
+      return run(lane, ms);
+    };
+    const sqs = machine.client({ send: async (_c: unknown) => ({}) }, "fauxqs");
+    const batch = (delay: number) => ({
+      input: { QueueUrl: "delivery", Entries: [{ Id: "0", DelaySeconds: delay }] },
+      constructor: { name: "SendMessageBatchCommand" },
+    });
+    // Delayed: nobody is woken, the send is the only call.
+    void sqs.send(batch(1));
+    await engine.run(100);
+    expect(calls).toEqual(["node", "fauxqs"]);
+    // Visible: 7 of the 8 idle pollers poll again (the eighth takes the message), 2 calls each;
+    // a second put while they poll wakes none.
+    calls.length = 0;
+    void sqs.send(batch(0));
+    void sqs.send(batch(0));
+    await engine.run(200);
+    expect(calls.filter((l) => l === "node")).toHaveLength(2 + 7 * EMPTY_POLL_CALLS);
+    // Done polling, they wait again: the next put wakes them again.
+    calls.length = 0;
+    void sqs.send(batch(0));
+    await engine.run(300);
+    expect(calls.filter((l) => l === "node")).toHaveLength(1 + 7 * EMPTY_POLL_CALLS);
   });
 });

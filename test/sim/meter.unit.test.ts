@@ -14,12 +14,13 @@ import { Engine, SIM_EPOCH_MS } from "../../sim/engine.js";
 import { World } from "../../sim/world.js";
 
 /** A hot tenant (k real events per simulated one at `rate`/s) under `plan`, one cool one at k = 1. */
-function meterFor(plan: ShardPlan, k = 200, rate = 5000) {
+function meterFor(plan: ShardPlan, k = 200, rate = 5000, batchSize?: number) {
   const engine = new Engine(1);
   const meter = new Meter(engine, {
     ofOrg: (org) => (org === "org_hot" ? k : 1),
     rateOf: (org) => (org === "org_hot" ? rate : 1),
     shardsOf: (_org, sk) => shardsAt(plan, keyTime(sk ?? "", engine.nowMs())),
+    ...(batchSize ? { batchSize: () => batchSize } : {}),
   });
   return { engine, meter };
 }
@@ -82,6 +83,31 @@ describe("sim meter: a cohort's writes on sharded keys", () => {
     expect(meter.partitionLoad("ORG#org_hot")).toBe(200);
     meter.write("IDEM#org_hot#p1", 1);
     expect(meter.partitionLoad("IDEM#org_hot#p1")).toBe(1);
+  });
+
+  it("a retry waiting in the table (WAIT#, sharded as the log) spreads as the log's index keys do", () => {
+    // dead-endpoint-3d at --k 0.1: 5,000 WCU/s on one WAIT# key, where the 5,000 retries a
+    // second hash over the endpoint's 16 shards.
+    const plan: ShardPlan = [{ since: 0, shards: 16 }];
+    const { meter } = meterFor(plan, 100_000, 5000);
+    const id = idAt(SIM_EPOCH_MS);
+    meter.write(`WAIT#org_hot#ep_1#${shardOf(plan, id)}`, 1, `2026-01-01T00:00:00.000Z#${id}`);
+    expect(loadOf(meter, "WAIT#org_hot#ep_1", 16)).toEqual(Array(16).fill(312.5));
+  });
+
+  it("the organization's items are written per batch: a cohort's write stands for m / B", () => {
+    // applyHealth writes an endpoint's health once per delivery batch: 5,000 tasks a second
+    // in batches of 20 make 250 writes, not 5,000 (dead-endpoint-3d's ORG# refusals).
+    const plan: ShardPlan = [{ since: 0, shards: 16 }];
+    const { meter } = meterFor(plan, 100_000, 5000, 20);
+    meter.write("ORG#org_hot", 1, "EP#ep_1");
+    expect(meter.partitionLoad("ORG#org_hot")).toBe(250);
+    // Fewer tasks a second than a batch holds: one write, as one batch makes.
+    const few = meterFor(plan, 200, 5, 20).meter;
+    few.write("ORG#org_hot", 1, "EP#ep_1");
+    expect(few.partitionLoad("ORG#org_hot")).toBe(1);
+    // The table's total (cost) still counts the simulated write k times.
+    expect(meter.get("dynamodb_write_units")).toBe(100_000);
   });
 
   it("the world counts the organization's plan as the production code stored it", async () => {
