@@ -134,6 +134,9 @@ export class World {
     this.dynamo = new DynamoModel(this.engine, this.meter);
     const weightOf = (body: string) => this.cohort.get(bodyTags(body).org ?? "") ?? 1;
     this.sqs = new SqsModel(this.engine, this.meter, weightOf);
+    // The local stack's emulators answer on 127.0.0.1 when their CPU work is done, without AWS's
+    // network latency (sim/calibration/local-machine.ts).
+    if (this.machine) this.dynamo.latency = this.sqs.latency = false;
     this.kms = new KmsModel(this.engine, this.meter);
     this.api = new ApiGatewayModel(
       this.engine,

@@ -77,6 +77,8 @@ export class DynamoModel {
   faults: DynamoFaults = {};
   /** Whether partitions throttle at their limits (lifted while a world is seeded: sim/tenants.ts). */
   limits = true;
+  /** AWS's latency per call; off for the calibration's local machine (sim/calibration/local-machine.ts). */
+  latency = true;
 
   constructor(
     private engine: Engine,
@@ -92,7 +94,8 @@ export class DynamoModel {
     // A call its caller makes without throttle retries (core/store/throttle-retries.ts) is tried once.
     const attempts = throttleRetriesOff() ? 1 : SDK_ATTEMPTS;
     for (let attempt = 1; ; attempt++) {
-      await this.engine.sleep(3 + this.engine.random() * 5);
+      const ms = 3 + this.engine.random() * 5;
+      await this.engine.sleep(this.latency ? ms : 0);
       let refused: string | undefined;
       if (kind === "BatchWrite") {
         const out = this.batchWrite(input);

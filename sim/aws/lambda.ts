@@ -57,6 +57,8 @@ export interface MappingSettings {
    * (the calibration's local machine, sim/calibration/local-machine.ts); none on Lambda.
    */
   pollerCalls?: (phase: "before" | "after") => Promise<void>;
+  /** Lambda's own time per invocation (15 ms); the local stack's pollers call the handler in-process: 0. */
+  invokeOverheadMs?: number;
   /** The real batch's requests beyond the simulated ones (the delivery lanes': sim/aws/batch-tail.ts). */
   tail?: Tail;
 }
@@ -164,7 +166,7 @@ export class EventSourceMapping {
         await this.engine.sleep(COLD_START_MS);
       }
     }
-    await this.engine.sleep(INVOKE_OVERHEAD_MS);
+    await this.engine.sleep(this.settings.invokeOverheadMs ?? INVOKE_OVERHEAD_MS);
     // Not even a microtask turn without it: the order of same-time events stays as it was.
     if (this.settings.pollerCalls) await this.settings.pollerCalls("before");
     const deadline = start + this.settings.timeoutSeconds * 1000;

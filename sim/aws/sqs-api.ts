@@ -31,6 +31,8 @@ type Entry = {
 export class SqsModel {
   readonly queues = new Map<string, ModelQueue>();
   private seq = 0;
+  /** AWS's latency per call; off for the calibration's local machine (sim/calibration/local-machine.ts). */
+  latency = true;
 
   constructor(
     private engine: Engine,
@@ -84,7 +86,8 @@ export class SqsModel {
 
   async send(command: { input: unknown; constructor: { name: string } }): Promise<unknown> {
     const input = command.input as Input;
-    await this.engine.sleep(5 + this.engine.random() * 10);
+    const ms = 5 + this.engine.random() * 10;
+    await this.engine.sleep(this.latency ? ms : 0);
     const name = command.constructor.name;
     const q = this.queues.get(String(input.QueueUrl));
     if (q instanceof FifoQueue && !q.admit(ACTIONS[name] ?? "send")) {

@@ -6,8 +6,11 @@
  *
  * The model: each process's work is a constant CPU time per call, queued FIFO on the machine's
  * cores; the Node process's work also waits for its one event loop. A call's answer comes when
- * its emulator's CPU work is done or after the model's own latency, whichever is later (an idle
- * machine answers as the models do). Work is reserved when it is asked for, in order, on the
+ * its emulator's CPU work is done, or after the model's own latency if that is later: the
+ * calibration's world turns the models' AWS latencies off (sim/world.ts), since the emulators
+ * answer on 127.0.0.1 in about their CPU time (a put one at a time: 2.0-2.5 ms, of which
+ * 0.6 ms the Node process's and 0.75-1.05 ms the JVM's, warm; fauxqs's GetQueueAttributes
+ * 1.5 ms, its median during a burst at load 5-9). Work is reserved when it is asked for, in order, on the
  * core it can start on first (never moved later to fill a gap): deterministic, on the virtual
  * clock, never the sim's own time.
  *

@@ -2,7 +2,8 @@
  * The simulation's side of a calibration shape (bench/burst.ts): the same two tenants and
  * endpoints, with the local stack's settings — each event source at its local concurrency
  * (functions.*.localConcurrency), always up (no scale-up from 5, no cold start), no batching
- * window (a local poller's receive returns what is there), one process for every function
+ * window (a local poller's receive returns what is there) and no invocation overhead (it calls
+ * the handler in-process), one process for every function
  * (one set of caches and breaker windows, local/handlers.ts), receivers answering at once
  * (the benchmark receiver on 127.0.0.1), the local stack's compute: every call's CPU work
  * in that one process and the emulators, on this machine's 2 cores (local-machine.ts), and
@@ -33,14 +34,20 @@ const BAD: Record<BurstShape["bad"], Behaviour> = {
   "under-budget": "under-budget",
 };
 
+/**
+ * A local poller (local/event-source.ts): no batching window (its receive returns what is
+ * there) and no invocation overhead (it calls the handler in this process).
+ */
+const LOCAL_POLLER = { batchWindowSeconds: 0, invokeOverheadMs: 0 };
+
 /** The local stack's settings (local/stack.ts) in the simulation's terms. */
 const LOCAL_WORLD: RunSpec["world"] = {
   warm: true,
   oneProcess: true,
   localMachine: true,
-  ingest: { maxConcurrency: functions.ingest.localConcurrency, batchWindowSeconds: 0 },
-  deliver: { maxConcurrency: functions.deliver.localConcurrency, batchWindowSeconds: 0 },
-  deliverSlow: { maxConcurrency: functions.deliverSlow.localConcurrency, batchWindowSeconds: 0 },
+  ingest: { maxConcurrency: functions.ingest.localConcurrency, ...LOCAL_POLLER },
+  deliver: { maxConcurrency: functions.deliver.localConcurrency, ...LOCAL_POLLER },
+  deliverSlow: { maxConcurrency: functions.deliverSlow.localConcurrency, ...LOCAL_POLLER },
 };
 
 /**

@@ -4,6 +4,7 @@
  * its emulator's work is done and no sooner than the model's own latency. On the virtual clock.
  */
 import { describe, expect, it } from "vitest";
+import { burstShape } from "../../bench/burst-shapes.js";
 import {
   DYNAMODB_LOCAL_MS_PER_CALL,
   EMPTY_POLL_CALLS,
@@ -13,7 +14,9 @@ import {
   NODE_MS_PER_CALL,
   POLLER_CALLS,
 } from "../../sim/calibration/local-machine.js";
+import { simSpec } from "../../sim/calibration/sim-side.js";
 import { Engine } from "../../sim/engine.js";
+import { World } from "../../sim/world.js";
 
 const DONE = (engine: Engine, ends: number[]) => () => ends.push(engine.t);
 
@@ -117,5 +120,14 @@ describe("sim local machine", () => {
     void sqs.send(batch(0));
     await engine.run(300);
     expect(calls.filter((l) => l === "node")).toHaveLength(1 + 7 * EMPTY_POLL_CALLS);
+  });
+
+  it("the calibration's world: no AWS latency on the emulators' calls, no Lambda overhead per invocation", () => {
+    const local = new World({ seed: 1, localMachine: true });
+    expect([local.dynamo.latency, local.sqs.latency]).toEqual([false, false]);
+    const aws = new World({ seed: 1 });
+    expect([aws.dynamo.latency, aws.sqs.latency]).toEqual([true, true]);
+    const { world } = simSpec(burstShape("burst-healthy"));
+    for (const m of [world?.ingest, world?.deliver, world?.deliverSlow]) expect(m?.invokeOverheadMs).toBe(0);
   });
 });
