@@ -7,6 +7,9 @@
  * SDK clients), DynamoDB Local's and fauxqs's (user + sys from /proc/PID/stat), and the calls
  * the stack's DynamoDB and SQS clients made, and prints one JSON line per shape. Only a shape
  * whose busy part ends with tenant a's last delivery (every healthy one) gives per-call figures.
+ * Where the CPU goes, per thread (/proc/PID/task): DynamoDB Local's JIT compiler, request
+ * (Jetty) and SQLite threads, the Node process's main thread and V8's workers (docs/scale.md,
+ * "Calibration": half of DynamoDB Local's per-call figure was its JIT still compiling).
  */
 import { randomBytes } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
@@ -26,6 +29,31 @@ function cpuMs(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
   const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/** Threads by name: a JVM's JIT compiler, Jetty's request pool, sqlite4java's one queue; Node's. */
+const THREADS: [string, RegExp][] = [
+  ["compiler", /CompilerThre/],
+  ["requests", /^qtp/],
+  ["sqlite", /^SQLiteQueue/],
+  ["gc", /^GC Thread|^G1 |^VM Thread/],
+  ["main", /^MainThread$|^node$/],
+  ["v8_workers", /^V8Worker/],
+];
+
+/** A process's CPU time (ms) by thread group (`THREADS`, else "other"), from /proc/PID/task. */
+function threadsMs(pid: number): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8");
+      const comm = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+      const group = THREADS.find(([, re]) => re.test(comm))?.[0] ?? "other";
+      const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      out[group] = (out[group] ?? 0) + (Number(f[11]) + Number(f[12])) * 10;
+    } catch {} // a thread that ended meanwhile
+  }
+  return out;
 }
 
 /** The pid of this process's child running `comm` (DynamoDB Local's `java`). */
@@ -57,6 +85,8 @@ interface Reading {
   node: number;
   dynamodb: number;
   fauxqs: number;
+  nodeThreads: Record<string, number>;
+  dynamodbThreads: Record<string, number>;
 }
 
 async function measure(
@@ -73,7 +103,8 @@ async function measure(
   const read = (): Reading => {
     const u = process.cpuUsage();
     const node = (u.user + u.system) / 1000;
-    return { at: Date.now(), node, dynamodb: cpuMs(java), fauxqs: cpuMs(emulators.sqsPid) };
+    const threads = { nodeThreads: threadsMs(process.pid), dynamodbThreads: threadsMs(java) };
+    return { at: Date.now(), node, dynamodb: cpuMs(java), fauxqs: cpuMs(emulators.sqsPid), ...threads };
   };
   const dynamodbCalls: number[] = [];
   const sqsCalls: number[] = [];
@@ -108,7 +139,9 @@ async function measure(
 }
 
 function perCall(start: Reading, end: Reading, dynamodbCalls: number, sqsCalls: number) {
-  const ms = (k: keyof Reading) => Math.round(end[k] - start[k]);
+  const ms = (k: "node" | "dynamodb" | "fauxqs") => Math.round(end[k] - start[k]);
+  const threads = (k: "nodeThreads" | "dynamodbThreads") =>
+    Object.fromEntries(Object.keys(end[k]).map((g) => [g, end[k][g]! - (start[k][g] ?? 0)]));
   const per = (v: number, n: number) => Math.round((v / Math.max(1, n)) * 100) / 100;
   return {
     node_ms: ms("node"),
@@ -119,6 +152,8 @@ function perCall(start: Reading, end: Reading, dynamodbCalls: number, sqsCalls: 
     node_ms_per_call: per(ms("node"), dynamodbCalls + sqsCalls),
     dynamodb_local_ms_per_call: per(ms("dynamodb"), dynamodbCalls),
     fauxqs_ms_per_call: per(ms("fauxqs"), sqsCalls),
+    node_threads_ms: threads("nodeThreads"),
+    dynamodb_local_threads_ms: threads("dynamodbThreads"),
     load_average: Number(loadavg()[0]!.toFixed(1)),
   };
 }
