@@ -21,6 +21,22 @@ const HANDLER_MS = 100;
 /** The model's fixed cost of an invocation (sim/aws/lambda.ts INVOKE_OVERHEAD_MS). */
 const OVERHEAD_MS = 15;
 
+/** A mapping already scaled up to `maxConcurrency` units, batches of 10, no window. */
+const warm = (maxConcurrency: number) => ({
+  batchSize: 10,
+  batchWindowSeconds: 0,
+  maxConcurrency,
+  warm: true,
+  timeoutSeconds: 900,
+  memoryMb: 1024,
+});
+
+/** Its function: each invocation takes HANDLER_MS and succeeds. */
+const sleeps = (engine: Engine) => () => async () => {
+  await engine.sleep(HANDLER_MS);
+  return { batchItemFailures: [] };
+};
+
 describe("sim Lambda event source mapping", () => {
   it("a cohort needing more units than are free holds only those, for longer: throughput and maximum kept", async () => {
     const engine = new Engine(1);
@@ -30,18 +46,7 @@ describe("sim Lambda event source mapping", () => {
     // 20 messages standing for 100 real ones each: 10 concurrent invocations each, 200 in all,
     // on a mapping allowed 15: the second invocation finds 5 free.
     for (let i = 0; i < 20; i++) queue.put({ id: `m${i}`, body: "{}", k: 100, sentAt: 0 }, 0);
-    const mappingSettings = {
-      batchSize: 10,
-      batchWindowSeconds: 0,
-      maxConcurrency: 15,
-      warm: true,
-      timeoutSeconds: 900,
-      memoryMb: 1024,
-    };
-    new EventSourceMapping("fn", engine, meter, new Account(), queue, mappingSettings, () => async () => {
-      await engine.sleep(HANDLER_MS);
-      return { batchItemFailures: [] };
-    });
+    new EventSourceMapping("fn", engine, meter, new Account(), queue, warm(15), sleeps(engine));
 
     // The work is 200 units × 115 ms; at 15 units it takes at least 1.53 s.
     await engine.run(10_000);
@@ -86,18 +91,7 @@ describe("sim Lambda event source mapping", () => {
     // second: 11.5 units at a time. Taking its 100 units at once, each cohort held them all.
     const { engine, meter, queue } = simQueue(1_000);
     for (let i = 0; i < 20; i++) queue.put({ id: `c${i}`, body: "{}", k: 1_000, sentAt: 0 }, i * 1_000);
-    const mapping = {
-      batchSize: 10,
-      batchWindowSeconds: 0,
-      maxConcurrency: 200,
-      warm: true,
-      timeoutSeconds: 900,
-      memoryMb: 1024,
-    };
-    new EventSourceMapping("fn", engine, meter, new Account(), queue, mapping, () => async () => {
-      await engine.sleep(HANDLER_MS);
-      return { batchItemFailures: [] };
-    });
+    new EventSourceMapping("fn", engine, meter, new Account(), queue, warm(200), sleeps(engine));
     await engine.run(60_000);
     expect(queue.stored).toBe(0);
     expect(meter.maxima.get("concurrency:fn")).toBeLessThanOrEqual(2 * 11.5);
@@ -114,15 +108,7 @@ function bigCohortThenOne(intervalMs: number) {
   queue.put({ id: "big", body: "{}", k: 1_000_000, sentAt: 0 }, 0);
   queue.put({ id: "next", body: "{}", k: 10, sentAt: 0 }, 1_000);
   const calls: { id: string; at: number }[] = [];
-  const mapping = {
-    batchSize: 10,
-    batchWindowSeconds: 0,
-    maxConcurrency: 10,
-    warm: true,
-    timeoutSeconds: 900,
-    memoryMb: 1024,
-  };
-  new EventSourceMapping("fn", engine, meter, new Account(), queue, mapping, () => async (event) => {
+  new EventSourceMapping("fn", engine, meter, new Account(), queue, warm(10), () => async (event) => {
     for (const r of event.Records) calls.push({ id: r.messageId, at: engine.t });
     await engine.sleep(HANDLER_MS);
     return { batchItemFailures: [] };
