@@ -32,7 +32,13 @@ import { SendError, taskMessage } from "../queue/index.js";
 import type { DeliveryContext } from "./context.js";
 import type { Task } from "./policy/effects.js";
 import { anotherPage, nextRunAfterSeconds, pageDelaySeconds, resumePerSecond } from "./policy/resume-pace.js";
-import { waiterDelaySeconds, waitingHorizon, waitingRun, waitingRunAfter } from "./policy/waiting.js";
+import {
+  WAITER_LEASE_MS,
+  waiterDelaySeconds,
+  waitingHorizon,
+  waitingRun,
+  waitingRunAfter,
+} from "./policy/waiting.js";
 
 // The runs this process has asked for (endpoint and minute): one ask each (core/endpoints
 // schedule-once.ts), so a batch's waiters of one minute, decided together, make one call.
@@ -91,20 +97,27 @@ export async function resumeWaiting(deps: RunDeps, org: string, endpointId: stri
   if (!endpoint) return 0;
   const perSecond = resumePerSecond(endpoint, deps.config.isolation.resumePerSecond);
   const started = deps.now().getTime();
+  // What this run sent (at most its pages' worth): a page that reads one again (its removal
+  // failed, or the index, read eventually consistent, has not caught up) skips it unread.
+  const seen = new Set<string>();
   let sent = 0;
   let more = true;
   let refused: unknown;
+  let leftClaimed = false;
   while (more) {
     const until = waitingHorizon(deps.now()).toISOString();
     const page = await deps.deliveryStore.waitingDue(org, endpointId, { until, max: MAX_RECOVER_PER_CALL });
-    const done = await resumePage(deps, org, page.deliveries, pageDelaySeconds(sent, perSecond));
+    const done = await resumePage(deps, org, page.deliveries, pageDelaySeconds(sent, perSecond), seen);
     sent += done.sent;
     more = page.more;
     refused = done.refused;
+    leftClaimed ||= done.leftClaimed;
     const elapsedMs = deps.now().getTime() - started;
     // A page that moved nothing (its sends refused) is left for the next run.
     if (done.sent + done.stale === 0 || !anotherPage({ more, elapsedMs, sent, perSecond })) break;
   }
+  // A waiter claimed, refused and not released is due again when its claim ends: a run then.
+  if (leftClaimed) await deps.scheduler.schedule(waitingRunAfter(org, endpointId, deps.now(), LEASE_S));
   if (more) {
     const afterSeconds = nextRunAfterSeconds(sent, perSecond);
     await deps.scheduler.schedule(waitingRunAfter(org, endpointId, deps.now(), afterSeconds));
@@ -117,59 +130,117 @@ export async function resumeWaiting(deps: RunDeps, org: string, endpointId: stri
   return sent;
 }
 
+const LEASE_S = WAITER_LEASE_MS / 1000;
+
+/** A waiter as a page found it: claimed with its task, out of the index, or left there. */
+type Taken =
+  | { kind: "claimed"; ref: RecoverableRef; task: QueuedTask }
+  | { kind: "moved" }
+  | { kind: "left"; error?: unknown };
+
 /**
  * One page of waiters back on the delivery queue, each when it is due (not before the page's
- * `delaySeconds`, the resume pace): each only while its item
- * is still the delivery's latest state (a stale one leaves the index), as a task carrying the
- * attempts made; each sent one leaves the index. What SQS refused stays for the next page or
- * run (`refused`: the error).
+ * `delaySeconds`, the resume pace). Each is claimed first (`take`) and only its claimer sends
+ * it: a waiter left in the index (its removal throttled) was sent again by the next run or
+ * the same run's next page, and the two copies, both reading its `retrying` record before
+ * either wrote, both passed the copy check (policy/delivered.ts `movedPast`). Each sent one
+ * leaves the index; a failed removal leaves it claimed until its lease ends (WAITER_LEASE_MS),
+ * when its copy was due. What SQS refused is released for the next page or run (`refused`: the
+ * error); what could not be released waits for its lease to end (`leftClaimed`).
  */
 async function resumePage(
   deps: RunDeps,
   org: string,
   refs: RecoverableRef[],
   delaySeconds: number,
-): Promise<{ sent: number; stale: number; refused?: unknown }> {
+  seen: Set<string>,
+): Promise<{ sent: number; stale: number; refused?: unknown; leftClaimed: boolean }> {
   const now = deps.now();
-  const found = await mapLimit(refs, 16, async (ref) => {
-    const waiter = await deps.deliveryStore.waiter(org, ref);
-    if (!waiter) {
-      await deps.deliveryStore.setRecoverable(org, ref, false);
-      return undefined;
-    }
-    const m = await deps.messageStore.get(org, ref.msg_id);
-    const available = m && payloadState(m, now) === "available" ? m : undefined;
-    return { ref, task: waitingTask(org, ref, waiter, available) };
-  });
-  const live = found.filter((w) => w !== undefined);
-  if (live.length === 0) return { sent: 0, stale: refs.length };
+  const claim = { until: new Date(now.getTime() + WAITER_LEASE_MS).toISOString(), now: now.toISOString() };
+  const taken = await mapLimit(refs, 16, (ref) => take(deps, org, ref, { now, claim, seen }));
+  const live = taken.flatMap((w) => (w.kind === "claimed" ? [w] : []));
+  const stale = taken.filter((w) => w.kind === "moved").length;
+  // A claim that failed (throttled): the waiter stays due, for the next page or run.
+  const unclaimed = taken.find((w) => w.kind === "left" && w.error !== undefined);
+  const failed = unclaimed?.kind === "left" ? unclaimed.error : undefined;
+  if (live.length === 0) return { sent: 0, stale, refused: failed, leftClaimed: false };
+  const key = (w: { ref: RecoverableRef }) => taskId(w.ref.msg_id, w.ref.endpoint_id);
   const report = await deps.taskQueue.send(
     "delivery",
     // Its endpoint stays the task's fair-queue tenant (core/queue/tasks.ts).
     live.map((w) =>
-      taskMessage(
-        taskId(w.ref.msg_id, w.ref.endpoint_id),
-        w.task,
-        JSON.stringify(w.task),
-        waiterDelaySeconds(w.ref.at, now, delaySeconds),
-      ),
+      taskMessage(key(w), w.task, JSON.stringify(w.task), waiterDelaySeconds(w.ref.at, now, delaySeconds)),
     ),
   );
-  const sent = new Set(report.sent);
-  const out = live.filter((w) => sent.has(taskId(w.ref.msg_id, w.ref.endpoint_id)));
-  // A waiter left in the index (the write refused) may be sent again by a later run: that copy
-  // is acknowledged without a request once this one made its attempt (handler.ts, `movedPast`).
-  await mapLimit(out, 16, (w) =>
-    deps.deliveryStore.setRecoverable(org, w.ref, false).catch((err: unknown) => {
-      logger.warn("resumed waiter left in the waiting index", {
-        msg_id: w.ref.msg_id,
-        error: (err as Error)?.message,
-      });
-    }),
+  const ok = new Set(report.sent);
+  const out = live.filter((w) => ok.has(key(w)));
+  for (const w of out) seen.add(key(w));
+  await mapLimit(out, 16, (w) => unindex(deps, org, w.ref, "resumed waiter left in the waiting index"));
+  const back = live.filter((w) => !ok.has(key(w)));
+  const kept = await mapLimit(back, 16, (w) =>
+    deps.deliveryStore.releaseWaiter(org, w.ref, claim.until).then(
+      () => false,
+      (err: unknown) => {
+        logger.warn("refused waiter left claimed", { msg_id: w.ref.msg_id, error: (err as Error)?.message });
+        return true;
+      },
+    ),
   );
-  const stale = refs.length - live.length;
-  if (out.length === live.length) return { sent: out.length, stale };
-  return { sent: out.length, stale, refused: report.error ?? new SendError(report.failed, report.sent) };
+  const leftClaimed = kept.some((k) => k);
+  if (back.length === 0) return { sent: out.length, stale, refused: failed, leftClaimed };
+  return {
+    sent: out.length,
+    stale,
+    refused: report.error ?? new SendError(report.failed, report.sent),
+    leftClaimed,
+  };
+}
+
+/**
+ * A page's waiter, claimed, unless: this run sent it already, or another run's claim holds it
+ * (left: its claimer sends it); its item is no longer the delivery's latest state (stale: it
+ * leaves the index); it moved since the page read it (another run's claim, or its removal).
+ * Its event is read before the claim, so nothing but the send comes between a claim and its end.
+ */
+async function take(
+  deps: RunDeps,
+  org: string,
+  ref: RecoverableRef,
+  run: { now: Date; claim: { until: string; now: string }; seen: Set<string> },
+): Promise<Taken> {
+  if (run.seen.has(taskId(ref.msg_id, ref.endpoint_id))) return { kind: "left" };
+  const waiter = await deps.deliveryStore.waiter(org, ref);
+  if (!waiter) {
+    await unindex(deps, org, ref, "stale waiter left in the waiting index");
+    return { kind: "moved" };
+  }
+  if (waiter.claimed_until !== undefined && waiter.claimed_until > run.claim.now) return { kind: "left" };
+  const m = await deps.messageStore.get(org, ref.msg_id);
+  const available = m && payloadState(m, run.now) === "available" ? m : undefined;
+  let mine: boolean;
+  try {
+    mine = await deps.deliveryStore.claimWaiter(org, ref, run.claim);
+  } catch (error) {
+    logger.warn("waiter not claimed; left for the next run", {
+      msg_id: ref.msg_id,
+      error: (error as Error)?.message,
+    });
+    return { kind: "left", error };
+  }
+  if (!mine) return { kind: "moved" };
+  return { kind: "claimed", ref, task: waitingTask(org, ref, waiter, available) };
+}
+
+/**
+ * Takes a waiter out of the index; a failure is logged (`what`), never thrown: a stale waiter
+ * left there is found stale again by the next run, a claimed one skipped until its lease ends.
+ */
+async function unindex(deps: RunDeps, org: string, ref: RecoverableRef, what: string): Promise<void> {
+  try {
+    await deps.deliveryStore.setRecoverable(org, ref, false);
+  } catch (err) {
+    logger.warn(what, { msg_id: ref.msg_id, error: (err as Error)?.message });
+  }
 }
 
 const TRIGGERS = new Set<string>(["event", "resend", "recover", "test", "replay"]);

@@ -119,6 +119,8 @@ export interface Waiter {
   trigger: string;
   event_type: string;
   created_at: string;
+  /** Until when a run holds it (core/store/waiting.ts `claimWaiter`), if one claimed it. */
+  claimed_until?: string;
 }
 
 /** A page of the attempt log; `last` is where the next page starts. */

@@ -33,7 +33,7 @@ import { queryPages } from "./query.js";
 import { type ShardPlan, shardsUpTo } from "./shard-plan.js";
 import { plansOf, shardPlanOf } from "./shard-plans.js";
 import type { Db } from "./table.js";
-import { waiterOf, waitingDue } from "./waiting.js";
+import { claimWaiter, releaseWaiter, waiterOf, waitingDue } from "./waiting.js";
 
 const RECOVERABLE: ReadonlySet<DeliveryStatus> = new Set(["failed", "abandoned"]);
 
@@ -234,6 +234,10 @@ export interface DeliveryStore {
   ): Promise<{ deliveries: RecoverableRef[]; more: boolean }>;
   /** The waiting retry `ref` names, while it is its delivery's latest state. */
   waiter(org: string, ref: RecoverableRef): Promise<Waiter | undefined>;
+  /** Claims a waiter for a run until `until` while no other claim runs at `now`: core/store/waiting.ts. */
+  claimWaiter(org: string, ref: RecoverableRef, claim: { until: string; now: string }): Promise<boolean>;
+  /** Ends a run's claim (its `until`) before its time. */
+  releaseWaiter(org: string, ref: RecoverableRef, until: string): Promise<void>;
 }
 
 /** `retentionSeconds`: how long a log entry is kept after its state's time (TTL). */
@@ -284,5 +288,7 @@ export function deliveryStore(db: Db, { retentionSeconds }: { retentionSeconds: 
     setRecoverable: (org, ref, restore) => setRecoverable(db, org, ref, restore),
     waitingDue: (org, endpointId, q) => waitingDue(db, org, endpointId, q.until, q.max),
     waiter: async (org, ref) => waiterOf(ref, await latestItem(db, org, ref.msg_id, ref.endpoint_id)),
+    claimWaiter: (org, ref, claim) => claimWaiter(db, org, ref, claim),
+    releaseWaiter: (_org, ref, until) => releaseWaiter(db, ref, until),
   };
 }

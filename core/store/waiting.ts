@@ -2,10 +2,12 @@
  * Retries waiting in the table (core/delivery/waiting.ts): a `retrying` log item whose wait is
  * longer than SQS holds a message carries the sparse GSI2 keys WAIT#{org}#{endpointId}#{s} /
  * {dueAt}#{msgId} (keys.ts), so the run of its endpoint's due minute reads, shard by shard,
- * every waiter due by then, and a run that never came is made up by the next one.
+ * every waiter due by then, and a run that never came is made up by the next one. A run claims a
+ * waiter before it sends it (`claimWaiter`).
  */
-import { QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { RecoverableRef, Waiter } from "../model/index.js";
+import { isConditionalCheckFailed } from "./conditional.js";
 import { field } from "./fields.js";
 import { refOf } from "./index-ref.js";
 import { keys } from "./keys.js";
@@ -56,10 +58,71 @@ export function waiterOf(
 ): Waiter | undefined {
   if (!latest || latest.sk !== ref.key.sk || latest.status !== "retrying") return undefined;
   const attempt = latest.attempt as { trigger?: unknown } | undefined;
+  const claimed = field.strOrNull(latest, "claimed_until");
   return {
     attempts: field.num(latest, "attempts"),
     event_type: field.str(latest, "event_type"),
     created_at: field.str(latest, "created_at"),
     trigger: typeof attempt?.trigger === "string" ? attempt.trigger : "event",
+    ...(claimed ? { claimed_until: claimed } : {}),
   };
+}
+
+/**
+ * Claims a waiter for a run until `until` (ISO), only while its index entry is still where `ref`
+ * read it and no other run's claim runs at `now`: true when this run holds it. The claim is an
+ * attribute of the item (`claimed_until`), not its index sort key: moving the sort key past the
+ * lease is two index writes per claim (the entry deleted and put again) on the endpoint's
+ * `WAIT#` partitions, which its runs already load (dead-endpoint-3d at --k 0.1: 5,710 index
+ * writes throttled instead of 61, 576 runs failed), where an attribute the keys-only index does
+ * not hold is one write of the item alone. A claimed waiter stays in the runs' reads only until
+ * its claimer takes it out of the index after the send, i.e. a failed removal (rare); a run
+ * that reads one sees the claim on the item (`waiterOf`) and skips it, with no write.
+ */
+export async function claimWaiter(
+  db: Db,
+  org: string,
+  ref: RecoverableRef,
+  claim: { until: string; now: string },
+): Promise<boolean> {
+  const index = keys.waiting(org, ref.endpoint_id, ref.at, ref.msg_id, await shardPlanOf(db, org));
+  try {
+    await db.doc.send(
+      new UpdateCommand({
+        TableName: db.table,
+        Key: ref.key,
+        UpdateExpression: "SET claimed_until = :until",
+        ConditionExpression:
+          "gsi2pk = :pk AND gsi2sk = :sk AND (attribute_not_exists(claimed_until) OR claimed_until <= :now)",
+        ExpressionAttributeValues: {
+          ":pk": index.gsi2pk,
+          ":sk": index.gsi2sk,
+          ":until": claim.until,
+          ":now": claim.now,
+        },
+      }),
+    );
+    return true;
+  } catch (err) {
+    if (isConditionalCheckFailed(err)) return false;
+    throw err;
+  }
+}
+
+/** Ends a run's claim (`until`, as it claimed) early: the waiter is due again for any run. */
+export async function releaseWaiter(db: Db, ref: RecoverableRef, until: string): Promise<void> {
+  try {
+    await db.doc.send(
+      new UpdateCommand({
+        TableName: db.table,
+        Key: ref.key,
+        UpdateExpression: "REMOVE claimed_until",
+        ConditionExpression: "claimed_until = :until",
+        ExpressionAttributeValues: { ":until": until },
+      }),
+    );
+  } catch (err) {
+    // Not this run's claim any more (its lease ended and another run claimed it): nothing to end.
+    if (!isConditionalCheckFailed(err)) throw err;
+  }
 }

@@ -25,8 +25,14 @@ import type { ScheduleEntry } from "../../core/model/schedule.js";
 import type { DeliveryTask } from "../../core/model/task.js";
 import { createScheduledHandler } from "../../core/scheduled/index.js";
 import { memoryScheduler } from "../../core/scheduler/memory.js";
-import { deliveryOf, putMessageOf, taskFor, waitForDelivery } from "../support/deliveries.js";
-import { fireSchedules, scheduleEntriesWith, startDelivery } from "../support/delivery.js";
+import { deliveryOf, putMessageOf, taskFor } from "../support/deliveries.js";
+import {
+  deliverAll,
+  fireSchedules,
+  requestsPerEvent,
+  scheduleEntriesWith,
+  startDelivery,
+} from "../support/delivery.js";
 import { putEndpoint } from "../support/endpoints.js";
 import { waitForEmptyQueue } from "../support/queues.js";
 import { type Receiver, startReceiver } from "../support/receiver.js";
@@ -92,22 +98,6 @@ function countingSchedules(deps: Deps) {
   return { deps: counted, made, fire, pending: () => mem.entries().length };
 }
 
-/**
- * Starts delivery (once the runs have raced), waits for every task to succeed, then runs
- * `after` (e.g. the schedules left), waits for the queues to drain, and stops it.
- */
-async function deliverAll({ stack, tasks }: Parked, after: () => Promise<unknown> = async () => {}) {
-  const pollers = startDelivery(stack);
-  try {
-    for (const t of tasks) await waitForDelivery(stack.deps, t, "succeeded");
-    await after();
-    await waitForEmptyQueue(stack.deps.sqs, stack.config.queues.delivery);
-    await waitForEmptyQueue(stack.deps.sqs, stack.config.queues.deliverySlow);
-  } finally {
-    await pollers.stop();
-  }
-}
-
 /** Delivers everything; then each parked delivery was sent once, and none is left parked. */
 async function deliveredOnceNoneLeft(parked: Parked) {
   const { stack, ep, r, tasks } = parked;
@@ -115,16 +105,6 @@ async function deliveredOnceNoneLeft(parked: Parked) {
   expect(requestsPerEvent(r)).toEqual(sentOnce(tasks));
   const left = await recoverEndpoint(stack.deps, ep.org_id, ep.id, EPOCH, { parkedOnly: true, max: 10 });
   expect(left.count).toBe(0);
-}
-
-/** Requests per webhook-id at the receiver. */
-function requestsPerEvent(r: Receiver): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const q of r.requests) {
-    const id = String(q.headers["webhook-id"]);
-    counts.set(id, (counts.get(id) ?? 0) + 1);
-  }
-  return counts;
 }
 
 const sentOnce = (tasks: DeliveryTask[]) => new Map(tasks.map((t) => [t.msg_id, 1]));

@@ -2,15 +2,18 @@
  * The delivery function behind the Lambda SQS event-source emulation, on a test stack: both
  * lanes polled as Lambda would (the shared lane and the slow lane, each with its own
  * handler), and a per-file harness that starts and stops them with the file's receivers.
- * Plus the local scheduler's entries, fired in-process.
+ * Plus the local scheduler's entries, fired in-process, and what a receiver got of a run's tasks.
  */
 import { QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll } from "vitest";
 import type { Deps } from "../../core/all-deps.js";
 import { createDeliveryHandler, type DeliveryHandlerOptions } from "../../core/delivery/handler.js";
+import type { DeliveryTask } from "../../core/model/task.js";
 import { createScheduledHandler } from "../../core/scheduled/index.js";
 import { fireDueSchedules } from "../../core/scheduler/local.js";
 import { type EventSource, type EventSourceOptions, startEventSource } from "../../local/event-source.js";
+import { waitForDelivery } from "./deliveries.js";
+import { waitForEmptyQueue } from "./queues.js";
 import { type Receiver, type ReceiverOptions, startReceiver } from "./receiver.js";
 import { type SqsSpy, spySqs } from "./sqs-spy.js";
 import { createTestStack, type TestStack } from "./stack.js";
@@ -131,4 +134,34 @@ export function fireSchedules(deps: Deps, at: Date) {
   return fireDueSchedules(deps, at, async (e) => {
     await maintenance(e);
   });
+}
+
+/**
+ * Starts delivery on what runs enqueued (with the pollers stopped, so every copy is on the
+ * queue), waits for every task to succeed, then runs `after` (e.g. the schedules left), waits
+ * for the queues to drain, and stops it.
+ */
+export async function deliverAll(
+  { stack, tasks }: { stack: TestStack; tasks: DeliveryTask[] },
+  after: () => Promise<unknown> = async () => {},
+) {
+  const pollers = startDelivery(stack);
+  try {
+    for (const t of tasks) await waitForDelivery(stack.deps, t, "succeeded");
+    await after();
+    await waitForEmptyQueue(stack.deps.sqs, stack.config.queues.delivery);
+    await waitForEmptyQueue(stack.deps.sqs, stack.config.queues.deliverySlow);
+  } finally {
+    await pollers.stop();
+  }
+}
+
+/** Requests per webhook-id at the receiver. */
+export function requestsPerEvent(r: Receiver): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const q of r.requests) {
+    const id = String(q.headers["webhook-id"]);
+    counts.set(id, (counts.get(id) ?? 0) + 1);
+  }
+  return counts;
 }

@@ -51,6 +51,16 @@ export function waitingHorizon(now: Date): Date {
 }
 
 /**
+ * How long a run's claim on a waiter holds (core/store/waiting.ts `claimWaiter`): SQS's longest
+ * delay, the most a run's send of it waits before it is due on the queue. A waiter sent whose
+ * removal from the index failed is skipped by every run until then, when its copy is due (and,
+ * once that copy made its attempt, a later one is acknowledged without a request:
+ * policy/delivered.ts `movedPast`); one claimed and neither sent nor released (its run died)
+ * waits that long more, for the endpoint's next run.
+ */
+export const WAITER_LEASE_MS = SQS_MAX_DELAY_SECONDS * 1000;
+
+/**
  * The SQS delay a waiter due at `due` is sent with: what is left until it is due, or the resume
  * pace's page delay when that is longer (policy/resume-pace.ts), within SQS's 15 min.
  */
