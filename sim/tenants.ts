@@ -87,6 +87,7 @@ export async function seed(world: World, groups: Group[], faulty: boolean): Prom
   const jobs: (() => Promise<void>)[] = [];
   groups.forEach((g, gi) => {
     if (g.k > 1) world.cohortIntervalMs = Math.max(world.cohortIntervalMs, (g.k / g.ratePerS) * 1000);
+    world.meter.laneRate += g.ratePerS;
     for (let i = 0; i < g.tenants; i++) {
       const org = `org_${g.name}_${i}`;
       world.cohort.set(org, g.k);

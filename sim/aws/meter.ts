@@ -15,11 +15,17 @@
  *   distinct, their hashes uniform), else m of them from the simulated id's own. Put on the
  *   simulated id's shard alone, a cohort's writes would load one key with what n share;
  * - per batch, on the organization's items (`ORG#…`: an endpoint's health and breaker,
- *   core/delivery/health.ts `applyHealth`, once per endpoint per delivery batch; the rarer
- *   writes there, filter counts once per endpoint per process per 5 s, core/filters/counts.ts,
- *   data keys and shard plans once per process, are bounded by it): m / B, the batches of B
- *   (the delivery mapping's size) that m tasks fill. An upper bound for the per-process ones;
- *   a lower one only while the endpoint's tasks are spread thinner than one batch each;
+ *   core/delivery/health.ts `applyHealth`, once per endpoint per delivery batch that saw it
+ *   fail; the rarer writes there, a healthy endpoint's `last_delivery_at` once a minute per
+ *   process, filter counts once per endpoint per process per 5 s, core/filters/counts.ts,
+ *   data keys and shard plans once per process, are bounded by it): one per real batch that
+ *   carries the organization's tasks. The lane's batches interleave tenants (a fair queue
+ *   serves every group), so a batch of B holds B × r / L of them, r the organization's rate
+ *   and L the lane's (`laneRate`): m tasks fill m / B × min(B, L / r) batches, not m / B,
+ *   which holds only for an organization that has the lane to itself (at 5,000 events/s of
+ *   a 10,000/s lane: 500 a second, not 250). L counts events, not tasks (fan-out is not
+ *   known here), and r the organization's, not one endpoint's: a lower bound for a
+ *   per-batch write, an upper bound for the per-process ones;
  * - per process or per run, where the sim makes each real call itself: an endpoint's trial
  *   slots (`RATE#…#trial#…`, core/delivery/trial.ts: a process takes at most `trialInFlight`
  *   slots at a time and asks busy slots again after a second; a lease writes nothing while the
@@ -89,6 +95,9 @@ export class Meter {
   /** The longest run of consecutive seconds one key spent over its write limit. */
   maxSecondsOverLimit = { value: 0, key: "" };
 
+  /** Every organization's real events per second together: the delivery lane's (sim/tenants.ts adds each group's). */
+  laneRate = 0;
+
   constructor(
     private engine: Engine,
     readonly weights: CohortWeights,
@@ -126,11 +135,16 @@ export class Meter {
     const perSecond = Math.min(k, Math.max(1, this.weights.rateOf(org)));
     if (pk.startsWith("IDEM#") || ONE_REAL_CALL.test(pk)) return { total: k, on: { keys: [pk], share: 1 } };
     if (SHARDED.test(pk)) return { total: k, on: this.spread(pk, sk, org, perSecond) };
-    if (pk.startsWith("ORG#")) {
-      const batches = Math.max(1, perSecond / Math.max(1, this.weights.batchSize?.() ?? 1));
-      return { total: k, on: { keys: [pk], share: batches } };
-    }
+    if (pk.startsWith("ORG#")) return { total: k, on: { keys: [pk], share: this.batchesOf(org, perSecond) } };
     return { total: k, on: { keys: [pk], share: perSecond } };
+  }
+
+  /** The real batches `perSecond` tasks of `org` fill, the lane's other tenants interleaved. */
+  private batchesOf(org: string, perSecond: number): number {
+    const size = Math.max(1, this.weights.batchSize?.() ?? 1);
+    const rate = Math.max(1, this.weights.rateOf(org));
+    const ofLane = Math.max(1, (this.laneRate || rate) / rate);
+    return Math.max(1, (perSecond / size) * Math.min(size, ofLane));
   }
 
   /** `perSecond` writes of an organization's sharded key, over the shards their ids hash to. */

@@ -14,7 +14,7 @@ import { Engine, SIM_EPOCH_MS } from "../../sim/engine.js";
 import { World } from "../../sim/world.js";
 
 /** A hot tenant (k real events per simulated one at `rate`/s) under `plan`, one cool one at k = 1. */
-function meterFor(plan: ShardPlan, k = 200, rate = 5000, batchSize?: number) {
+function meterFor(plan: ShardPlan, k = 200, rate = 5000, batchSize?: number, laneRate?: number) {
   const engine = new Engine(1);
   const meter = new Meter(engine, {
     ofOrg: (org) => (org === "org_hot" ? k : 1),
@@ -22,6 +22,7 @@ function meterFor(plan: ShardPlan, k = 200, rate = 5000, batchSize?: number) {
     shardsOf: (_org, sk) => shardsAt(plan, keyTime(sk ?? "", engine.nowMs())),
     ...(batchSize ? { batchSize: () => batchSize } : {}),
   });
+  if (laneRate) meter.laneRate = laneRate;
   return { engine, meter };
 }
 
@@ -108,6 +109,22 @@ describe("sim meter: a cohort's writes on sharded keys", () => {
     expect(few.partitionLoad("ORG#org_hot")).toBe(1);
     // The table's total (cost) still counts the simulated write k times.
     expect(meter.get("dynamodb_write_units")).toBe(100_000);
+  });
+
+  it("the lane's batches interleave tenants: half a 10,000/s lane fills 500 batches a second, not 250", () => {
+    // A fair queue serves every group: a batch of 20 holds 10 of the tenant's tasks, not 20
+    // (issue #25 review: m / B assumed a batch of one tenant's).
+    const plan: ShardPlan = [{ since: 0, shards: 16 }];
+    const half = meterFor(plan, 100_000, 5000, 20, 10_000).meter;
+    half.write("ORG#org_hot", 1, "EP#ep_1");
+    expect(half.partitionLoad("ORG#org_hot")).toBe(500);
+    // A tenant with the lane to itself fills full batches; a small one's tasks each take one.
+    const alone = meterFor(plan, 100_000, 5000, 20, 5000).meter;
+    alone.write("ORG#org_hot", 1, "EP#ep_1");
+    expect(alone.partitionLoad("ORG#org_hot")).toBe(250);
+    const small = meterFor(plan, 100_000, 100, 20, 10_000).meter;
+    small.write("ORG#org_hot", 1, "EP#ep_1");
+    expect(small.partitionLoad("ORG#org_hot")).toBe(100);
   });
 
   it("the world counts the organization's plan as the production code stored it", async () => {
