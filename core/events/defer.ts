@@ -11,7 +11,11 @@
  * for every tenant; each would also spend one of its 5 receives (the DLQ after). A delayed
  * message is neither in flight nor received, and the copy starts a count of its own.
  *
- * What the copy keeps: the original body untouched (a later dead letter carries it), the
+ * What the copy keeps: the original body untouched (a later dead letter carries it), unless
+ * the copy would then pass SQS's message size: the body is escaped inside the copy's JSON, and
+ * a body SQS took at up to 1 MiB (whitespace, `\u002f`-style escapes: up to 7/6 of it escaped)
+ * is then sent compact, re-serialized (what ingest stores is the parsed event either way, and a
+ * claimed event's serialized data is at most MAX_DATA_BYTES, so the copy fits); the
  * attributes ingest reads (`traceparent`, `subject`), and the original SQS message id and send
  * time, from which a producer's event without an `id` takes its message id (message-id.ts): the
  * original and its copies are one event, stored once whichever claim wins. The copy's
@@ -20,6 +24,7 @@
  * error does (the queue's own retries, then the DLQ): a tenant is deferred for at least ~40 min.
  */
 import * as z from "zod";
+import { SQS_MAX_MESSAGE_BYTES } from "../config/index.js";
 import { MAX_ID_LENGTH, MAX_SUBJECT_LENGTH, type QueueMessage } from "../model/index.js";
 
 /** How many times one event is deferred before it fails like any transient error. */
@@ -99,7 +104,19 @@ export function deferCopy(
   const delaySeconds = deferDelaySeconds(r.deferrals + 1, random);
   if (delaySeconds === undefined) return undefined;
   const org = orgOf(r.body);
-  return { id, body: deferredBody(r, org), delaySeconds, ...(org ? { tenant: org } : {}) };
+  let body = deferredBody(r, org);
+  // Too large for the queue (the copy escapes the body): the event compact, as ingest parses it.
+  if (Buffer.byteLength(body, "utf8") > SQS_MAX_MESSAGE_BYTES) body = deferredBody(compacted(r), org);
+  return { id, body, delaySeconds, ...(org ? { tenant: org } : {}) };
+}
+
+/** `r` with its body re-serialized without whitespace or needless escapes (it parsed: it was claimed). */
+function compacted(r: IngestRecord): IngestRecord {
+  try {
+    return { ...r, body: JSON.stringify(JSON.parse(r.body)) };
+  } catch {
+    return r;
+  }
 }
 
 function deferredBody(r: IngestRecord, org: string | undefined): string {

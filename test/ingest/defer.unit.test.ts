@@ -3,6 +3,7 @@
  * delays, the bound, and the copy that keeps the event's identity.
  */
 import { describe, expect, it } from "vitest";
+import { SQS_MAX_MESSAGE_BYTES } from "../../core/config/index.js";
 import {
   deferCopy,
   deferDelaySeconds,
@@ -57,6 +58,22 @@ describe("deferCopy and deferredRecord", () => {
     expect(again.deferrals).toBe(5);
     expect(again.messageId).toBe("5f1c0b9e-sqs-id");
     expect(deferCopy("0", record({ deferrals: MAX_DEFERRALS }))).toBeUndefined();
+  });
+
+  it("a body SQS took near its 1 MiB whose escaped copy would not fit is sent compact: the same event", () => {
+    // Each `\u002f` (6 bytes) is escaped to 7 in the copy: 1,000,000 bytes became 1,166,000,
+    // which SQS refuses (1 MiB), so the record failed to the DLQ instead of being deferred.
+    const data = { s: "/".repeat(166_000) };
+    const body = `{ "org_id": "org_hot", "type": "t.x", "data": {"s": "${"\\u002f".repeat(166_000)}"} }`;
+    expect(JSON.parse(body).data).toEqual(data);
+    const copy = deferCopy("0", record({ body }))!;
+    expect(Buffer.byteLength(copy.body)).toBeLessThanOrEqual(SQS_MAX_MESSAGE_BYTES);
+    const again = deferredRecord(JSON.parse(copy.body))!;
+    expect(JSON.parse(again.body)).toEqual({ org_id: "org_hot", type: "t.x", data });
+    expect(copy.tenant).toBe("org_hot");
+    // A body that fits is kept byte for byte.
+    const small = deferCopy("0", record())!;
+    expect(deferredRecord(JSON.parse(small.body))?.body).toBe(record().body);
   });
 
   it("a body without an organization gets no tenant", () => {
