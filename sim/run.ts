@@ -23,6 +23,8 @@ export interface RunSpec {
   warmupSeconds?: number;
   /** Applied to the world once seeded (e.g. DynamoDB throttling for a while). */
   arrange?: (world: World, faulty: boolean, t0: number) => void;
+  /** Events `arrange` publishes itself, beside the groups' (the calibration's publisher): counted in `events`. */
+  arrangedEvents?: number;
   /** The ordered endpoints' key value whose event the fault holds (its delays apart: sim/order-check.ts). */
   heldKey?: string;
 }
@@ -100,13 +102,13 @@ export async function runOnce(spec: RunSpec, seed_: number, faulty: boolean): Pr
     const figures = observe(world, seeded, spec, t0, faulty);
     world.start();
     spec.arrange?.(world, faulty, t0);
-    events = publish(world, spec.groups, spec.seconds, t0);
+    events = (spec.arrangedEvents ?? 0) + publish(world, spec.groups, spec.seconds, t0);
     world.meter.count(
       "sim_events",
       spec.groups.reduce(
         (n, g) =>
           n + Math.floor(((Math.min(spec.seconds, g.to ?? spec.seconds) - (g.from ?? 0)) * g.ratePerS) / g.k),
-        0,
+        spec.arrangedEvents ?? 0,
       ),
     );
     // Messages waiting to be received (not the delayed ones): the backlog the consumers are behind.

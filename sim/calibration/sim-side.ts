@@ -9,7 +9,7 @@
  * in that one process and the emulators, on this machine's 2 cores (local-machine.ts), and
  * the benchmark's publisher: 10 events per SendMessageBatch, 4 at a time (publisher.ts).
  */
-import type { BurstShape } from "../../bench/burst-shapes.js";
+import { type BurstShape, publishOrder } from "../../bench/burst-shapes.js";
 import { functions } from "../../core/config/index.js";
 import type { Behaviour } from "../receivers.js";
 import { type RunSpec, runOnce } from "../run.js";
@@ -63,6 +63,7 @@ export function simSpec(shape: BurstShape): RunSpec {
     drainSeconds: shape.observeSeconds - seconds,
     world: LOCAL_WORLD,
     arrange: (world, _faulty, t0) => publishShape(world, shape, t0),
+    arrangedEvents: publishOrder(shape).length,
     groups: [
       { name: "a", ...group, ratePerS },
       { name: "b", ...group, ratePerS, atFault: true, behaviour: () => BAD[shape.bad] },

@@ -7,6 +7,7 @@
 import { describe, expect, it } from "vitest";
 import { burstShape } from "../../bench/burst-shapes.js";
 import { publishShape } from "../../sim/calibration/publisher.js";
+import { simSpec } from "../../sim/calibration/sim-side.js";
 import { World } from "../../sim/world.js";
 
 /** The ingest queue's messages as the SQS model receives them: when, whose, sent when. */
@@ -42,5 +43,12 @@ describe("sim calibration publisher", () => {
     const sent = [...new Set(got.map((m) => m.sentAt))];
     expect(sent).toEqual(Array.from({ length: 20 }, (_, i) => i * 500));
     expect(got.filter((m) => m.sentAt === 500 && m.org === "org_a_0")).toHaveLength(5);
+  });
+
+  it("the run counts the events the publisher sends (its `events`, the cost per million's divisor)", async () => {
+    for (const name of ["burst-healthy", "paced"]) {
+      const got = await publish(name, 20_000);
+      expect(simSpec(burstShape(name)).arrangedEvents).toBe(got.length);
+    }
   });
 });
