@@ -5,11 +5,11 @@
  * every waiter due by then, and a run that never came is made up by the next one. A run claims a
  * waiter before it sends it (`claimWaiter`).
  */
-import { QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { QueryCommand } from "@aws-sdk/lib-dynamodb";
 import type { RecoverableRef, Waiter } from "../model/index.js";
-import { isConditionalCheckFailed } from "./conditional.js";
 import { field } from "./fields.js";
 import { refOf } from "./index-ref.js";
+import { updateIf } from "./item.js";
 import { keys } from "./keys.js";
 import { shardsUpTo } from "./shard-plan.js";
 import { shardPlanOf } from "./shard-plans.js";
@@ -86,43 +86,29 @@ export async function claimWaiter(
   claim: { until: string; now: string },
 ): Promise<boolean> {
   const index = keys.waiting(org, ref.endpoint_id, ref.at, ref.msg_id, await shardPlanOf(db, org));
-  try {
-    await db.doc.send(
-      new UpdateCommand({
-        TableName: db.table,
-        Key: ref.key,
-        UpdateExpression: "SET claimed_until = :until",
-        ConditionExpression:
-          "gsi2pk = :pk AND gsi2sk = :sk AND (attribute_not_exists(claimed_until) OR claimed_until <= :now)",
-        ExpressionAttributeValues: {
-          ":pk": index.gsi2pk,
-          ":sk": index.gsi2sk,
-          ":until": claim.until,
-          ":now": claim.now,
-        },
-      }),
-    );
-    return true;
-  } catch (err) {
-    if (isConditionalCheckFailed(err)) return false;
-    throw err;
-  }
+  return updateIf(db, {
+    Key: ref.key,
+    UpdateExpression: "SET claimed_until = :until",
+    ConditionExpression:
+      "gsi2pk = :pk AND gsi2sk = :sk AND (attribute_not_exists(claimed_until) OR claimed_until <= :now)",
+    ExpressionAttributeValues: {
+      ":pk": index.gsi2pk,
+      ":sk": index.gsi2sk,
+      ":until": claim.until,
+      ":now": claim.now,
+    },
+  });
 }
 
-/** Ends a run's claim (`until`, as it claimed) early: the waiter is due again for any run. */
+/**
+ * Ends a run's claim (`until`, as it claimed) early: the waiter is due again for any run. A
+ * claim no longer this run's (its lease ended and another run claimed it) is left as it is.
+ */
 export async function releaseWaiter(db: Db, ref: RecoverableRef, until: string): Promise<void> {
-  try {
-    await db.doc.send(
-      new UpdateCommand({
-        TableName: db.table,
-        Key: ref.key,
-        UpdateExpression: "REMOVE claimed_until",
-        ConditionExpression: "claimed_until = :until",
-        ExpressionAttributeValues: { ":until": until },
-      }),
-    );
-  } catch (err) {
-    // Not this run's claim any more (its lease ended and another run claimed it): nothing to end.
-    if (!isConditionalCheckFailed(err)) throw err;
-  }
+  await updateIf(db, {
+    Key: ref.key,
+    UpdateExpression: "REMOVE claimed_until",
+    ConditionExpression: "claimed_until = :until",
+    ExpressionAttributeValues: { ":until": until },
+  });
 }
