@@ -10,6 +10,7 @@
  * conditional UpdateItem (free at or before now), atomic across every delivery process; the
  * items expire ten minutes after their last write (TTL), longer than any lease.
  */
+import { isThrottle } from "./batch-write.js";
 import { getItem, updateIf } from "./item.js";
 import { keys } from "./keys.js";
 import type { Db } from "./table.js";
@@ -63,11 +64,37 @@ export interface TakenSlot {
 }
 
 /**
+ * How long a process takes an endpoint's slots for busy after DynamoDB throttled a read or a
+ * lease of them (the SDK's retries spent): a partition's limits are per second.
+ */
+const THROTTLED_MS = 1_000;
+
+/**
+ * Takes a free slot (takeFreeSlot); a slot item DynamoDB throttles is refused as busy for
+ * THROTTLED_MS. A throttled call is not applied, so no slot was leased: the caller defers the
+ * task as for busy slots (no request, no attempt) rather than failing its record, which would
+ * hold it for the queue's visibility timeout, count a receive towards the dead-letter queue and
+ * keep any slot its caller took before (the rate limit's, ahead of the trial's) until its lease
+ * ends. Seen in the simulation's throttle-storm (issue #25): a trial slot's lease throttled.
+ */
+async function takeSlot(
+  db: Db,
+  w: { org: string; endpointId: string; limit: number; now: number; until: number; random: () => number },
+): Promise<TakenSlot | { freeAt: number }> {
+  try {
+    return await takeFreeSlot(db, w);
+  } catch (err) {
+    if (isThrottle(err)) return { freeAt: w.now + THROTTLED_MS };
+    throw err;
+  }
+}
+
+/**
  * Takes a free slot of the endpoint's `limit` until `until`: reads one item (chosen at
  * random, so concurrent processes spread over the items) and tries two of its free slots, then
  * one more item. Refused: when the earliest slot seen is free again (for the caller's memo).
  */
-async function takeSlot(
+async function takeFreeSlot(
   db: Db,
   w: { org: string; endpointId: string; limit: number; now: number; until: number; random: () => number },
 ): Promise<TakenSlot | { freeAt: number }> {

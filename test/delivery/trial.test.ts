@@ -8,12 +8,16 @@
  * endpoint's requests are held until the test releases them, not for a time.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createDeps } from "../../core/compose.js";
+import { createDeliveryHandler } from "../../core/delivery/handler.js";
 import type { EndpointRecord } from "../../core/model/endpoint.js";
 import type { DeliveryTask } from "../../core/model/task.js";
-import { enqueue, taskFor, waitForDelivery } from "../support/deliveries.js";
+import { attemptsOf, enqueue, taskFor, waitForDelivery } from "../support/deliveries.js";
 import { type DeliveryPollers, startDelivery } from "../support/delivery.js";
 import { putEndpoint } from "../support/endpoints.js";
+import { awsError, interpose } from "../support/faults.js";
 import { type Receiver, startReceiver } from "../support/receiver.js";
+import { sqsEvent } from "../support/sqs-event.js";
 import { createTestStack, type TestStack } from "../support/stack.js";
 
 let stack: TestStack;
@@ -74,4 +78,26 @@ describe("trial gate", () => {
     expect(new Set(ids(b)).size).toBe(40);
     expect(b.requests).toHaveLength(40);
   }, 300_000);
+
+  it("a trial slot's lease DynamoDB throttles defers the task as for busy slots: its record is not failed, no request, no attempt burnt", async () => {
+    const r = await startReceiver();
+    receivers.push(r);
+    const ep = await putEndpoint(stack.deps, { url: r.url });
+    const task = taskFor(ep);
+    // One process of its own (its own clients and memos) whose trial slot leases are throttled,
+    // as the SDK throws once its retries are spent; the file's pollers deliver the re-sent task.
+    const throttled = createDeps(stack.config);
+    const trialLeases = interpose(throttled.db.doc, ({ command, input }) =>
+      command === "UpdateItemCommand" && String((input.Key as { pk?: string })?.pk).includes("#trial")
+        ? Promise.reject(awsError("ProvisionedThroughputExceededException"))
+        : undefined,
+    );
+    const res = await createDeliveryHandler(throttled)(sqsEvent([{ body: task }]));
+    trialLeases.restore();
+    expect(res.batchItemFailures).toEqual([]);
+    expect(r.requests).toHaveLength(0);
+    expect((await waitForDelivery(stack.deps, task, "succeeded")).attempts).toBe(1);
+    expect(r.requests).toHaveLength(1);
+    expect((await attemptsOf(stack.deps, ep)).map((a) => a.attempt)).toEqual([1]);
+  }, 120_000);
 });
