@@ -38,7 +38,7 @@ import { SchedulerModel } from "./aws/scheduler.js";
 import type { SimQueue } from "./aws/sqs.js";
 import { SqsModel } from "./aws/sqs-api.js";
 import { bodyTags } from "./body-tags.js";
-import { LocalMachine } from "./calibration/local-machine.js";
+import { LocalMachine, onLoop } from "./calibration/local-machine.js";
 import { Engine } from "./engine.js";
 import { Receivers } from "./receivers.js";
 
@@ -238,7 +238,7 @@ export class World {
       requestHandler: this.customerAws.requestHandler as never,
       ownCredentials: { accessKeyId: "sim", secretAccessKey: "sim" },
     });
-    const destination = destinationByType({ send: (req) => sendWebhook(req) }, aws);
+    const destination = destinationByType({ send: onLoop(this.machine, sendWebhook) }, aws);
     return createDeps(this.config, { db, sqs, scheduler, now: this.engine.now, destination });
   }
 

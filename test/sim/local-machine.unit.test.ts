@@ -12,6 +12,7 @@ import {
   LocalMachine,
   MACHINE_CORES,
   NODE_MS_PER_CALL,
+  onLoop,
   POLLER_CALLS,
 } from "../../sim/calibration/local-machine.js";
 import { simSpec } from "../../sim/calibration/sim-side.js";
@@ -120,6 +121,22 @@ describe("sim local machine", () => {
     void sqs.send(batch(0));
     await engine.run(300);
     expect(calls.filter((l) => l === "node")).toHaveLength(1 + 7 * EMPTY_POLL_CALLS);
+  });
+
+  it("a webhook's answer is read when the event loop is free, its error too; off the machine at once", async () => {
+    const engine = new Engine(1);
+    const machine = new LocalMachine(engine);
+    const ends: number[] = [];
+    void machine.run("node", 30);
+    // The receiver answers after 5 ms; the process reads it after the 30 ms of work queued before.
+    void onLoop(machine, (ms: number) => engine.sleep(ms))(5).then(DONE(engine, ends));
+    const failing = onLoop(machine, async (_: number) => {
+      throw new Error("reset");
+    });
+    void failing(0).catch(DONE(engine, ends));
+    void onLoop(undefined, (ms: number) => engine.sleep(ms))(5).then(DONE(engine, ends));
+    await engine.run(1_000);
+    expect(ends).toEqual([5, 30, 30]);
   });
 
   it("the calibration's world: no AWS latency on the emulators' calls, no Lambda overhead per invocation", () => {
