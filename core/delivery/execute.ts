@@ -25,6 +25,7 @@ import type { AttemptResult } from "./attempt.js";
 import type { DeliveryContext as Ctx } from "./context.js";
 import { applyHealth, flushHeldHealth, type HealthObservation } from "./health.js";
 import { type LogWrite, writeLog } from "./log-writes.js";
+import { parkOf, writeParks } from "./park-writes.js";
 import { pointerOf } from "./pointer.js";
 import {
   type Effect,
@@ -71,10 +72,15 @@ export async function finishBatch(deps: Ctx, processed: Processed[], lane: Lane)
   const decided = processed.filter((p) => p.effects && p.task);
   // Records first: a retry held on its message counts its attempt from the delivery record,
   // which must be written before the message can come back.
-  failures.push(...(await writeRecords(deps, processed, lane)));
+  // A park is written once; refused, its task is re-sent instead of acknowledged (park-writes.ts).
+  const [kept, queued] = await Promise.all([
+    writeRecords(deps, processed, lane),
+    writeParks(deps, processed, (p) => entryOf(deps, p)),
+  ]);
+  failures.push(...kept);
   await Promise.all([
     updateEndpoints(deps, decided),
-    queueWork(deps, processed, lane).then((kept) => failures.push(...kept)),
+    queueWork(deps, queued, lane).then((held) => failures.push(...held)),
   ]);
   return [...new Set(failures)];
 }
@@ -86,7 +92,7 @@ async function writeRecords(deps: Ctx, processed: Processed[], lane: Lane): Prom
   const writes: LogWrite[] = [];
   for (const p of processed) {
     if (p.log) writes.push({ entry: p.log, kept: p.record.messageId });
-    const entry = p.written ? undefined : (p.entry ?? entryOf(deps, p));
+    const entry = p.written || parkOf(p) ? undefined : (p.entry ?? entryOf(deps, p));
     if (entry) writes.push({ entry, task: p.task! });
   }
   // A kept entry is no task of a group: the ordered lane keeps it on the shared queue.

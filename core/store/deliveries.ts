@@ -33,6 +33,7 @@ import { queryPages } from "./query.js";
 import { type ShardPlan, shardsUpTo } from "./shard-plan.js";
 import { plansOf, shardPlanOf } from "./shard-plans.js";
 import type { Db } from "./table.js";
+import { withoutThrottleRetries } from "./throttle-retries.js";
 import { claimWaiter, releaseWaiter, waiterOf, waitingDue } from "./waiting.js";
 
 const RECOVERABLE: ReadonlySet<DeliveryStatus> = new Set(["failed", "abandoned"]);
@@ -214,8 +215,9 @@ export interface DeliveryStore {
   /**
    * Writes log entries like `write`, throttles retried with backoff, and never throws: returns
    * the entries that could still not be written (the delivery engine keeps them on the queue).
+   * `once`: one call per 25, a throttle not retried (the caller has a better place to wait).
    */
-  writeEach(entries: DeliveryLogEntry[]): Promise<DeliveryLogEntry[]>;
+  writeEach(entries: DeliveryLogEntry[], opts?: { once?: boolean }): Promise<DeliveryLogEntry[]>;
   /** The endpoint's recoverable and parked deliveries (or `indexes` alone) since `since` (ISO). */
   recoverable(
     org: string,
@@ -270,13 +272,15 @@ export function deliveryStore(db: Db, { retentionSeconds }: { retentionSeconds: 
     latest,
     ofMessage: (org, msgId, endpointIds) => deliveriesOfMessage(db, org, msgId, endpointIds),
     write: async (entries) => putAll(db, await itemsOf(entries)),
-    writeEach: async (entries) => {
+    writeEach: async (entries, { once = false } = {}) => {
       const keyOf = (i: Record<string, unknown>) => `${String(i.pk)}\u0000${String(i.sk)}`;
       // The plans are read first: a read that fails leaves every entry unwritten, as a failed write would.
       const items = await itemsOf(entries).catch(() => undefined);
       if (!items) return entries;
       const byKey = new Map(items.map((item, i) => [keyOf(item), entries[i]!]));
-      const { left } = await writeAll(db, items);
+      const { left } = await (once
+        ? withoutThrottleRetries(() => writeAll(db, items, 0))
+        : writeAll(db, items));
       return left.flatMap((i) => byKey.get(keyOf(i)) ?? []);
     },
     recoverable: (org, endpointId, q) =>

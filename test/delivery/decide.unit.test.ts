@@ -188,6 +188,14 @@ describe("before the request", () => {
           lastError: BREAKER_PARKED,
           nextAttemptAt: null,
         },
+        // Its write refused, re-sent delayed (not held in flight) instead of acknowledged: park-writes.ts.
+        orResend: {
+          kind: "resend",
+          lane: "fast",
+          why: "park",
+          task: { ...task, attempt_base: 3 },
+          delaySeconds: 31,
+        },
       },
     });
     // Within 15 min it still goes round the queue to make the probe.

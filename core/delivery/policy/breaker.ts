@@ -55,3 +55,15 @@ export function parkDelaySeconds(until: string, now: Date, random: () => number)
   const spread = Math.ceil(random() * Math.min(30, Math.max(1, wait / 2)));
   return Math.min(SQS_MAX_DELAY_SECONDS, Math.max(1, wait) + spread);
 }
+
+/** The spread over which parks DynamoDB refused come back (a minute): the log's shards take them paced. */
+export const REFUSED_PARK_SPREAD_SECONDS = 60;
+
+/**
+ * How long a task whose park write was refused waits on the queue (delayed, so not in flight
+ * against SQS's cap) before it is decided again: spread, so the refused part of a wave does not
+ * return as one wave.
+ */
+export function refusedParkDelaySeconds(random: () => number): number {
+  return 1 + Math.floor(random() * REFUSED_PARK_SPREAD_SECONDS);
+}

@@ -23,7 +23,7 @@ import {
   type SendOutcome,
 } from "../../model/index.js";
 import type { DeliveryUpdate } from "../records.js";
-import { openUntil, parkDelaySeconds } from "./breaker.js";
+import { openUntil, parkDelaySeconds, refusedParkDelaySeconds } from "./breaker.js";
 import { BREAKER_PARKED, closed, PARKED, PAYLOAD_GONE } from "./closed.js";
 import { deliveredAlready } from "./delivered.js";
 import {
@@ -257,8 +257,19 @@ function resend(
  */
 function park(task: Task, until: string, made: number, ctx: DecideContext): Effect[] {
   const maxDelayMs = (ctx.maxDelaySeconds ?? SQS_MAX_DELAY_SECONDS) * 1000;
-  if (Date.parse(until) - ctx.now.getTime() > maxDelayMs)
-    return ended(closed("skipped", made, BREAKER_PARKED));
+  if (Date.parse(until) - ctx.now.getTime() > maxDelayMs) {
+    // Refused (its log shards over their capacity: the backlog re-sent while the breaker was
+    // young comes back at once), it is parked later from the queue, not held in flight.
+    const orResend = resend(task, made, {
+      lane: "fast",
+      delaySeconds: refusedParkDelaySeconds(ctx.random),
+      why: "park",
+    });
+    return [
+      { kind: "record_delivery", update: closed("skipped", made, BREAKER_PARKED), orResend },
+      { kind: "ack" },
+    ];
+  }
   const delaySeconds = parkDelaySeconds(until, ctx.now, ctx.random);
   return [resend(task, made, { lane: "fast", delaySeconds, why: "park" })];
 }

@@ -60,8 +60,12 @@ export type Effect =
   | { kind: "resume_aged" }
   /** Make the request, waiting at most `timeoutMs`. */
   | { kind: "send"; timeoutMs: number }
-  /** The delivery's new state; `attempt`: with the log item of the attempt that led to it. */
-  | { kind: "record_delivery"; update: DeliveryUpdate; attempt?: true }
+  /**
+   * The delivery's new state; `attempt`: with the log item of the attempt that led to it.
+   * `orResend`: written once, a throttled write not retried; refused, the task is re-sent so
+   * instead of acknowledged (a park: core/delivery/park-writes.ts).
+   */
+  | { kind: "record_delivery"; update: DeliveryUpdate; attempt?: true; orResend?: Resend }
   /** What the endpoint's health sees of the attempt (core/delivery/health.ts). */
   | { kind: "record_health"; ok: boolean }
   /** Move the endpoint to the slow lane now (its other tasks must see it at once). */
