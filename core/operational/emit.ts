@@ -36,9 +36,12 @@ export function ingestMessageOf(platformOrgId: string, e: OperationalEvent): Ing
 export async function emitOperational(deps: EmitDeps, events: readonly OperationalEvent[]): Promise<void> {
   const wanted = events.filter((e) => !aboutAnOperationalEvent(e));
   if (wanted.length === 0) return;
+  // The platform organization is their fair-queue tenant, as a producer's organization is
+  // its events' (packages/client/src/publish.ts).
   const messages = wanted.map((e, i) => ({
     id: String(i),
     body: JSON.stringify(ingestMessageOf(deps.config.platformOrgId, e)),
+    tenant: deps.config.platformOrgId,
   }));
   const failed = (what: string) => (err: unknown) => {
     logger.error(what, {

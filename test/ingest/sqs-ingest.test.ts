@@ -21,6 +21,7 @@ import { countCalls, failCalls, failEntries } from "../support/faults.js";
 import { publishAndProcess, runBatch } from "../support/ingest.js";
 import { type DeadLetter, dlqCollector, type QueueCollector, taskCollector } from "../support/queues.js";
 import { sqsEvent } from "../support/sqs-event.js";
+import { spySqs } from "../support/sqs-spy.js";
 import { createTestStack, type TestStack, uniqueOrg } from "../support/stack.js";
 
 let stack: TestStack;
@@ -79,9 +80,10 @@ describe("ingest through SQS", () => {
     expect(days).toBeLessThan(30.1);
   });
 
-  it("publishes with the producer helper (single and batch)", async () => {
+  it("publishes with the producer helper (single and batch), each message its organization's fair-queue tenant", async () => {
     const org = uniqueOrg();
     await putEndpoint(stack.deps, { org_id: org });
+    const spy = spySqs(stack.deps.sqs);
     const one = await publishEvent(stack.deps.sqs, stack.config.queues.ingest, {
       org_id: org,
       type: "web.complete",
@@ -110,6 +112,8 @@ describe("ingest through SQS", () => {
     );
     const messages = res.Messages ?? [];
     expect(messages).toHaveLength(3);
+    // Each was sent with its org_id as MessageGroupId, which fauxqs takes on a standard queue.
+    expect(spy.groups(org, stack.config.queues.ingest)).toEqual([org, org, org]);
     await runBatch(stack, messages);
     const got = await tasks.expect(org, 3);
     expect(got.map((t) => JSON.parse(t.body).data.n).sort()).toEqual([1, 2, 3]);

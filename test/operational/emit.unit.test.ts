@@ -9,6 +9,7 @@ import { mockClient } from "aws-sdk-client-mock";
 import { beforeEach, describe, expect, it } from "vitest";
 import { loadConfig } from "../../core/config/runtime.js";
 import { ingestMessage } from "../../core/model/client.js";
+import type { QueueMessage, QueueName, TaskQueue } from "../../core/model/task-queue.js";
 import { emitOperational, ingestMessageOf } from "../../core/operational/emit.js";
 import { endpointFailing, messageDeadLettered } from "../../core/operational/events.js";
 import { operationalBus } from "../../core/queue/event-bus.js";
@@ -63,6 +64,21 @@ describe("emitOperational", () => {
     expect(ingestMessage.safeParse(body).success).toBe(true);
     // No bus configured (the local stack): nothing is put.
     expect(ebMock.commandCalls(PutEventsCommand)).toHaveLength(0);
+  });
+
+  it("names the platform organization as each message's fair-queue tenant (MessageGroupId), as a producer's organization", async () => {
+    const run = { firstFailureAt: "2026-03-01T09:00:00.000Z", since: "2026-03-01T10:00:00.000Z" };
+    const deps = depsWith();
+    const sent: QueueMessage[] = [];
+    const taskQueue = {
+      ...deps.taskQueue,
+      send: (name: QueueName, messages: QueueMessage[]) => {
+        sent.push(...messages);
+        return queue.send(name, messages);
+      },
+    } as TaskQueue;
+    await emitOperational({ ...deps, taskQueue }, [endpointFailing(ep, run), endpointFailing(ep, run)]);
+    expect(sent.map((m) => m.tenant)).toEqual(["org_platform", "org_platform"]);
   });
 
   it("an occurrence emitted again (a retried batch) carries the same payload: ingest takes it as a duplicate, never a conflict", async () => {

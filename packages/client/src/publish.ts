@@ -13,10 +13,15 @@
  * The message is checked against the same zod schema the ingest function uses, so a
  * malformed event fails here, in the producer, instead of landing in the ingest DLQ.
  * Whether `type` is in the organization's catalog is only known to the service.
+ *
+ * Each message carries its organization as its `MessageGroupId`: on a standard queue that makes
+ * it an SQS fair queue (docs/scale.md, "Fair queues"), so one organization's burst does not hold
+ * back the others' events on the shared ingest queue; the service's own sends to that queue
+ * (deferred copies, core/events/defer.ts; operational events) use the same tenant.
  */
 import { SendMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import type * as z from "zod";
-import { sendAll } from "./sqs/batch.js";
+import { groupIdOf, sendAll } from "./sqs/batch.js";
 import { ingestMessage } from "./sqs/ingest-message.js";
 
 /** What producers pass: `agent_id` may be a number, `deliver_at` an ISO string or a Date. */
@@ -24,10 +29,11 @@ export type PublishableEvent = Omit<z.input<typeof ingestMessage>, "deliver_at">
   deliver_at?: string | Date;
 };
 
-function toBody(event: PublishableEvent): string {
+/** The checked message's body and its fair-queue tenant (its organization). */
+function toMessage(event: PublishableEvent): { body: string; tenant: string } {
   const deliverAt = event.deliver_at instanceof Date ? event.deliver_at.toISOString() : event.deliver_at;
   const message = ingestMessage.parse({ ...event, deliver_at: deliverAt });
-  return JSON.stringify(message);
+  return { body: JSON.stringify(message), tenant: message.org_id };
 }
 
 /** Publishes one event; returns the SQS message id. Throws on an invalid event. */
@@ -36,7 +42,10 @@ export async function publishEvent(
   queueUrl: string,
   event: PublishableEvent,
 ): Promise<string> {
-  const res = await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: toBody(event) }));
+  const { body, tenant } = toMessage(event);
+  const res = await sqs.send(
+    new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: body, MessageGroupId: groupIdOf(tenant) }),
+  );
   return res.MessageId ?? "";
 }
 
@@ -49,6 +58,6 @@ export async function publishEvents(
   queueUrl: string,
   events: readonly PublishableEvent[],
 ): Promise<void> {
-  const messages = events.map((e, i) => ({ id: String(i), body: toBody(e) }));
+  const messages = events.map((e, i) => ({ id: String(i), ...toMessage(e) }));
   await sendAll(sqs, queueUrl, messages);
 }

@@ -4,6 +4,7 @@
  * the client package (its producer helper and `hookrelay dlq redrive` use it) and imported by the
  * server's queue adapter (core/queue/send.ts): the client never imports server code.
  */
+import { createHash } from "node:crypto";
 import {
   type MessageAttributeValue,
   SendMessageBatchCommand,
@@ -30,6 +31,18 @@ export class SendError extends Error {
   ) {
     super(`SQS refused ${failedIds.length} message(s) after retries`);
   }
+}
+
+/** What SQS takes as a `MessageGroupId`: 1-128 ASCII letters, digits and punctuation. */
+const GROUP_ID = /^[!-~]{1,128}$/;
+
+/**
+ * A tenant as a `MessageGroupId`: itself when SQS takes it, else its SHA-256 (hex), so an
+ * organization id with a space or a non-ASCII letter (ids are any 1-64 characters) is still one
+ * fair-queue tenant instead of a send SQS refuses.
+ */
+export function groupIdOf(tenant: string): string {
+  return GROUP_ID.test(tenant) ? tenant : createHash("sha256").update(tenant).digest("hex");
 }
 
 /** SendMessageBatch takes at most 10 entries and 1 MiB of bodies and attributes per call. */
@@ -96,7 +109,7 @@ export async function sendChunk(sqs: SQSClient, queueUrl: string, chunk: Outgoin
       MessageBody: m.body,
       MessageAttributes: m.attributes,
       DelaySeconds: m.delaySeconds,
-      MessageGroupId: m.fifo?.groupId ?? m.tenant,
+      MessageGroupId: m.fifo?.groupId ?? (m.tenant === undefined ? undefined : groupIdOf(m.tenant)),
       MessageDeduplicationId: m.fifo?.dedupId,
     }));
     const res = await sqs.send(new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: entries }));
