@@ -25,6 +25,7 @@
  */
 import * as z from "zod";
 import { SQS_MAX_MESSAGE_BYTES } from "../config/index.js";
+import { doubling, spreadSeconds } from "../lib/index.js";
 import { MAX_ID_LENGTH, MAX_SUBJECT_LENGTH, type QueueMessage } from "../model/index.js";
 
 /** How many times one event is deferred before it fails like any transient error. */
@@ -40,8 +41,9 @@ const MAX_DELAY_SECONDS = 900;
  */
 export function deferDelaySeconds(n: number, random: () => number = Math.random): number | undefined {
   if (!Number.isInteger(n) || n < 1 || n > MAX_DEFERRALS) return undefined;
-  const top = Math.min(MAX_DELAY_SECONDS, FIRST_DELAY_SECONDS * 2 ** (n - 1));
-  return Math.max(1, Math.round(top * (0.5 + random() / 2)));
+  const top = doubling(FIRST_DELAY_SECONDS, n - 1, MAX_DELAY_SECONDS);
+  // Its upper half [top/2, top], to the nearest second.
+  return spreadSeconds(top / 2 + 0.5, top / 2, random);
 }
 
 /**

@@ -1,3 +1,5 @@
+import { doubling } from "./backoff.js";
+
 /**
  * How long a write held in a process after DynamoDB refused it (throttled: a hot partition)
  * waits before it is tried again: 1 s, doubling, at most a minute. Shared by the writes kept
@@ -5,5 +7,5 @@
  * filter counts (core/filters/counts.ts).
  */
 export function heldWriteRetryMs(failedWrites: number): number {
-  return Math.min(60_000, 1_000 * 2 ** Math.max(0, failedWrites - 1));
+  return doubling(1_000, Math.max(0, failedWrites - 1), 60_000);
 }

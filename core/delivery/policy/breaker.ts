@@ -12,6 +12,7 @@
  */
 
 import { type Config, SQS_MAX_DELAY_SECONDS } from "../../config/index.js";
+import { spreadSeconds } from "../../lib/index.js";
 import type { EndpointRecord } from "../../model/index.js";
 
 type Cooldown = Pick<Config["isolation"], "breakerCooldownSeconds" | "breakerCooldownMaxSeconds">;
@@ -65,5 +66,5 @@ export const REFUSED_PARK_SPREAD_SECONDS = 60;
  * return as one wave.
  */
 export function refusedParkDelaySeconds(random: () => number): number {
-  return 1 + Math.floor(random() * REFUSED_PARK_SPREAD_SECONDS);
+  return spreadSeconds(1, REFUSED_PARK_SPREAD_SECONDS, random);
 }

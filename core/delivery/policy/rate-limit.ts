@@ -4,6 +4,8 @@
  * no attempt counted (`deferred`, decide.ts). Whether a window is full is asked in
  * core/delivery/rate-limit.ts.
  */
+import { doubling, spreadSeconds } from "../../lib/index.js";
+
 /** The longest spread added to a deferred task's wait (seconds), however often it was deferred. */
 const MAX_SPREAD_SECONDS = 30;
 
@@ -13,6 +15,5 @@ const MAX_SPREAD_SECONDS = 30;
  * back all in the same second.
  */
 export function deferSeconds(deferrals: number, random: () => number): number {
-  const spread = Math.min(MAX_SPREAD_SECONDS, 2 ** Math.min(deferrals, 5));
-  return 1 + Math.floor(random() * spread);
+  return spreadSeconds(1, doubling(1, deferrals, MAX_SPREAD_SECONDS), random);
 }
