@@ -7,7 +7,7 @@
  * `gate`).
  */
 import { scheduled, scheduleOnce, scheduleResume } from "../endpoints/index.js";
-import { logger } from "../log/index.js";
+import { logSummary } from "../log/index.js";
 import type { EndpointRecord } from "../model/index.js";
 import type { DeliveryContext } from "./context.js";
 import { openUntil } from "./policy/breaker.js";
@@ -23,6 +23,9 @@ import { wakeWhenHalfOpen } from "./wake.js";
 // schedule-once.ts).
 const MEMO_ENDPOINTS = 10_000;
 const resumeOnce = scheduleOnce<DeliveryContext["healthMemos"]>(MEMO_ENDPOINTS);
+// One line a minute per process with the count (core/log/summary.ts): every task of a backlog
+// past the guard's age is one, thousands a second behind a long outage; `DeliveryParked` counts them.
+const agedLog = logSummary("task queued too long parked");
 
 /**
  * The retention guard's resume (policy/queue-age.ts), scheduled before its task is parked so
@@ -45,7 +48,7 @@ export async function resumeBeforePark(
       { org_id: endpoint.org_id, endpoint_id: endpoint.id },
     ),
   );
-  if (resumed) logger.warn("task queued too long parked", { org_id: endpoint.org_id });
+  if (resumed) agedLog.add({ tasks: 1 }, [endpoint.org_id]);
   return resumed;
 }
 

@@ -31,15 +31,10 @@ import type { Context, SQSBatchItemFailure, SQSBatchResponse, SQSEvent, SQSRecor
 import type { Parts, Uses } from "../deps.js";
 import { writeFilterCounts } from "../filters/index.js";
 import { logger, withInvocation, withLogContext } from "../log/index.js";
-import {
-  type QueueMessage,
-  ServiceError,
-  type StoredMessage,
-  validationError,
-  WriteThrottled,
-} from "../model/index.js";
+import { ServiceError, type StoredMessage, validationError } from "../model/index.js";
 import { sendToDlq } from "../queue/index.js";
-import { deferCopy, deferredRecord, type IngestRecord } from "./defer.js";
+import { deferredRecord, type IngestRecord } from "./defer.js";
+import { deferThrottled } from "./defer-send.js";
 import { completeFanout, scheduleFanout, sendUnderLeases } from "./fanout.js";
 import { fanoutCommand } from "./fanout-command.js";
 import { type Claim, claimEvent, type IngestDeps } from "./ingest.js";
@@ -136,33 +131,6 @@ function ingestRecordOf(record: SQSRecord): IngestRecord {
     subject: record.messageAttributes?.subject?.stringValue,
     deferrals: 0,
   };
-}
-
-/**
- * Sends a delayed copy of each record whose message write was refused for throughput
- * (defer.ts), but for those deferred MAX_DEFERRALS times already. Returns, by record index,
- * whether its copy is on the queue (the record is then acknowledged).
- */
-async function deferThrottled(
-  deps: Uses<"taskQueue">,
-  records: IngestRecord[],
-  outcomes: (unknown | undefined)[],
-): Promise<Map<number, boolean>> {
-  const copies = new Map<number, QueueMessage>();
-  outcomes.forEach((reason, i) => {
-    const copy = reason instanceof WriteThrottled ? deferCopy(String(i), records[i]!) : undefined;
-    if (copy) copies.set(i, copy);
-  });
-  if (copies.size === 0) return new Map();
-  const { sent } = await deps.taskQueue.send("ingest", [...copies.values()]);
-  const done = new Set(sent);
-  const orgs = new Set([...copies.values()].map((c) => c.tenant));
-  logger.warn("ingest records deferred after throttled message writes", {
-    deferred: done.size,
-    not_sent: copies.size - done.size,
-    org_ids: [...orgs].slice(0, 10),
-  });
-  return new Map([...copies.keys()].map((i) => [i, done.has(String(i))]));
 }
 
 /**

@@ -6,4 +6,5 @@
 export { addLogContext, type LogContext, logContext, withInvocation, withLogContext } from "./context.js";
 export { logger } from "./logger.js";
 export { metrics } from "./metrics.js";
+export { type LogSummary, logSummary } from "./summary.js";
 export { inSpan, noopTracer, tracerFor } from "./tracer.js";

@@ -8,9 +8,10 @@
 
 import { ProvisionedThroughputExceededException } from "@aws-sdk/client-dynamodb";
 import type { Message } from "@aws-sdk/client-sqs";
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { createIngestHandler } from "../../core/events/ingest-handler.js";
 import { logger } from "../../core/log/logger.js";
+import { metrics } from "../../core/log/metrics.js";
 import type { DeliveryTask } from "../../core/model/task.js";
 import { listMessages } from "../../core/store/messages.js";
 import { putEndpoint } from "../support/endpoints.js";
@@ -31,7 +32,20 @@ beforeAll(async () => {
 });
 afterEach(() => {
   for (const f of faults.splice(0)) f.restore();
+  vi.restoreAllMocks();
 });
+
+/** The sum of each metric the code added, and the warnings it logged, by message. */
+function watchMetricsAndWarnings() {
+  const added = vi.spyOn(metrics(), "addMetric");
+  const warned = vi.spyOn(logger, "warn");
+  return {
+    sum: (name: string) =>
+      added.mock.calls.filter(([n]) => n === name).reduce((total, [, , value]) => total + value, 0),
+    warnings: (message: string) => warned.mock.calls.filter(([m]) => m === message).length,
+  };
+}
+const DEFERRED_LINE = "ingest records deferred after throttled message writes";
 
 interface Refusals {
   /** Message writes of the hot tenant refused so far. */
@@ -104,6 +118,7 @@ describe("a tenant whose message writes DynamoDB refuses", () => {
     await putEndpoint(stack.deps, { org_id: quiet });
     const refusals = throttleMessagesOf(hot);
     const deferrals = undelayedCopies();
+    const watch = watchMetricsAndWarnings();
 
     // One batch, the tenants interleaved; one hot event carries a producer id (its key is
     // claimed before the message write is refused: the copy takes the key over).
@@ -136,6 +151,11 @@ describe("a tenant whose message writes DynamoDB refuses", () => {
       expect(d.delaySeconds).toBeGreaterThanOrEqual(3);
       expect(d.delaySeconds).toBeLessThanOrEqual(5);
     }
+    // Counted as a metric; logged as a summary (core/log/summary.ts): this process's first
+    // deferral at once, then at most a line a minute, not one per batch or record.
+    expect(watch.sum("IngestDeferred")).toBe(3);
+    expect(watch.sum("IngestDeferralNotSent")).toBe(0);
+    expect(watch.warnings(DEFERRED_LINE)).toBe(1);
 
     // Still refused: the copies are deferred again, longer.
     const again = await runBatch(stack, await copiesOf(hot, 3));
@@ -146,6 +166,8 @@ describe("a tenant whose message writes DynamoDB refuses", () => {
       true,
       true,
     ]);
+    expect(watch.sum("IngestDeferred")).toBe(6);
+    expect(watch.warnings(DEFERRED_LINE)).toBeLessThanOrEqual(2);
 
     // The table takes the writes again: every event is stored and fanned out, once.
     refusals.on = false;

@@ -12,6 +12,7 @@ import {
   publishDeliveryMetrics,
   publishScheduledRunRetried,
 } from "../../core/delivery/metrics.js";
+import { publishIngestDeferred } from "../../core/events/defer-send.js";
 import { metrics } from "../../core/log/index.js";
 import { deploy, unwrap } from "../support/sst-recorder.js";
 
@@ -24,6 +25,7 @@ function emittedNames(): Set<string> {
     publishDeliveryMetrics(DELIVERY_OUTCOME_KINDS.map((kind) => ({ kind, latencyMs: 5 })));
     publishBreakerOpened();
     publishScheduledRunRetried();
+    publishIngestDeferred(1, 1);
     return new Set(add.mock.calls.map(([name]) => name));
   } finally {
     add.mockRestore();
@@ -38,8 +40,8 @@ describe("metric names: alarms and dashboard against what the code emits", async
   const emitted = emittedNames();
   afterAll(() => vi.restoreAllMocks());
 
-  it("the code emits one metric per outcome, the latency, the breaker's and the retried runs'", () => {
-    expect(emitted.size).toBe(DELIVERY_OUTCOME_KINDS.length + 3);
+  it("the code emits one metric per outcome, the latency, the breaker's, the retried runs' and ingest's deferrals", () => {
+    expect(emitted.size).toBe(DELIVERY_OUTCOME_KINDS.length + 5);
     expect(emitted).toContain("DeliveryDeadLettered");
   });
 
