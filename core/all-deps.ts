@@ -121,13 +121,15 @@ export interface HealthMemo {
   failedSinceHeal?: boolean;
   /** The endpoint's recent attempts as this process saw them (core/delivery/policy/window.ts). */
   window?: AttemptWindow;
-  /** Observations a throttled health write could not write yet, summarized (policy/write-behind.ts). */
+  /** Observations not written yet (refused, or failures spaced), summarized (policy/write-behind.ts). */
   held?: { ok: boolean; at: Date; error: string | null; test?: boolean; count?: number }[];
   /** The record they were seen with, for a retry when no batch of the endpoint comes. */
   heldEndpoint?: EndpointRecord;
   /** Health writes of the endpoint that failed in a row, and when the held ones are tried again. */
   failedWrites?: number;
   retryAt?: number;
+  /** When this process last wrote the endpoint's failures: spaced (policy/write-behind.ts). */
+  failuresWrittenAt?: number;
 }
 
 /** One endpoint's filter count as this process holds it (core/filters/counts.ts). */

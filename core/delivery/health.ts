@@ -7,13 +7,19 @@
  *   costs no per-record write).
  * - Success on an unhealthy endpoint: one write resets the counters and returns a failing
  *   endpoint to active.
- * - Failures: one write adds the batch's count to `consecutive_failures`; at the start of a
- *   run one more sets `first_failure_at`; when the run has lasted `failingAfterHours` one
- *   more marks the endpoint failing and schedules the auto-disable check.
+ * - Failures: one write adds what this process counted to `consecutive_failures`, at most
+ *   once per `FAILURE_WRITE_SPACING_MS` (5 s) per endpoint, the first at once (the rest held
+ *   meanwhile: policy/write-behind.ts says why and what that delays); at the start of a run
+ *   one more sets `first_failure_at`; when the run has lasted `failingAfterHours` one more
+ *   marks the endpoint failing and schedules the auto-disable check.
  * - A test event (`webhook.test`) answered with a 2xx: one write sets `last_verified_at`.
+ * - The breaker and the slow lane are judged on every outcome as it is seen (this process's
+ *   window), whether its write is made or held; the breaker's opening is written at once.
  *
- * The thresholds (when to write, when failing, when the breaker opens) are policy/health.ts's;
- * this module keeps the memo and makes the writes.
+ * The writes are tried once when throttled (`healthStore.triedOnce`): a refused one is held
+ * and written later, never waited out with the batch nor dropped. The thresholds (when to
+ * write, when failing, when the breaker opens) are policy/health.ts's; this module makes the
+ * writes, health-held.ts keeps the memos.
  */
 import type { HealthMemo, Uses } from "../deps.js";
 import { logger } from "../log/index.js";
@@ -21,11 +27,12 @@ import type { EndpointRecord } from "../model/index.js";
 import { breakerOpened, emitOperational, endpointFailing, endpointRecovered } from "../operational/index.js";
 import { noticeAccessDenied } from "./access-denied.js";
 import { scheduleAutoDisable } from "./auto-disable.js";
+import { dueHeld, hold, memoOf, release } from "./health-held.js";
 import { publishBreakerOpened } from "./metrics.js";
 import { openUntil } from "./policy/breaker.js";
 import { becomesFailing, successWrite, type Trip, windowVerdict } from "./policy/health.js";
 import { emptyWindow, observe } from "./policy/window.js";
-import { retryDelayMs, summarize, weight } from "./policy/write-behind.js";
+import { retryDelayMs, weight, writeDueAt } from "./policy/write-behind.js";
 import { moveToSlowLane } from "./slow-lane.js";
 import { resumeLater, wakeWhenHalfOpen } from "./wake.js";
 
@@ -56,21 +63,11 @@ type HealthDeps = Uses<
   | "operationalBus"
 >;
 
-/** This process's memo of the endpoint's health writes (the root's `healthMemos`). */
-function memoOf(deps: HealthDeps, endpoint: EndpointRecord): HealthMemo {
-  const key = `${endpoint.org_id}/${endpoint.id}`;
-  let memo = deps.healthMemos.get(key);
-  if (!memo) {
-    memo = {};
-    deps.healthMemos.set(key, memo);
-  }
-  return memo;
-}
-
 /**
  * `endpoint` is the (cached) record the batch was delivered with. Never throws and never
- * drops: what could not be written (throttled) is held in the memo and written with the
- * endpoint's next batch, or by `flushHeldHealth`, after a backoff (policy/write-behind.ts).
+ * drops: what is not written now (a refused write, or failures within the spacing) is held in
+ * the memo and written with the endpoint's next batch, by `flushHeldHealth`, or by the
+ * process's timer, once due (policy/write-behind.ts).
  */
 export async function applyHealth(
   deps: HealthDeps,
@@ -81,28 +78,23 @@ export async function applyHealth(
   const now = deps.now().getTime();
   const all = [...(memo.held ?? []), ...observations];
   if (all.length === 0) return;
-  const held = heldKeys(deps);
-  const key = `${endpoint.org_id}/${endpoint.id}`;
-  if ((memo.retryAt ?? 0) > now) {
-    // Backing off a throttled item: this batch's health joins what is held.
-    memo.held = summarize(all);
-    return;
-  }
-  memo.held = undefined;
-  held.delete(key);
+  // Taken before any wait, so a batch or the timer running meanwhile cannot write them twice.
+  release(deps, endpoint, memo);
+  const written = { failures: false };
   try {
-    // Each observation enters the window once: held ones were judged when first seen.
-    await writeHealth(deps, endpoint, observations, all, memo, now);
+    // Each outcome enters the window once, when seen, whether its write is made or held (held
+    // ones were judged then): the breaker and the slow lane never wait for a write.
+    const trip = await judgeWindow(deps, endpoint, observations, memo);
+    if (!trip && writeDueAt(memo, all) > now) return hold(deps, endpoint, { memo, all }, flushLater(deps));
+    // Tried once: a refused write is held and made later, not waited out with the batch.
+    await deps.healthStore.triedOnce(() => writeHealth(deps, endpoint, all, { memo, now, trip, written }));
     memo.failedWrites = 0;
   } catch (err) {
-    memo.held = summarize(all);
-    memo.heldEndpoint = endpoint;
     memo.failedWrites = (memo.failedWrites ?? 0) + 1;
     memo.retryAt = now + retryDelayMs(memo.failedWrites);
-    held.add(key);
-    // Held now, so kept (the bounded memo never drops one that holds): back in, should the
-    // memo have been dropped while the write was out.
-    if (deps.healthMemos.get(key) !== memo) deps.healthMemos.set(key, memo);
+    // Counts written are not held again; what follows them (the run's start, the failing mark,
+    // the breaker) is judged again with the next failures.
+    if (!written.failures) hold(deps, endpoint, { memo, all }, flushLater(deps));
     logger.warn("endpoint health write held for retry", {
       org_id: endpoint.org_id,
       endpoint_id: endpoint.id,
@@ -111,40 +103,29 @@ export async function applyHealth(
   }
 }
 
-/** Per root (its `healthMemos`): the keys of memos holding health not yet written. */
-const holding = new WeakMap<HealthDeps["healthMemos"], Set<string>>();
-function heldKeys(deps: HealthDeps): Set<string> {
-  const keys = holding.get(deps.healthMemos) ?? new Set<string>();
-  holding.set(deps.healthMemos, keys);
-  return keys;
+const flushLater = (deps: HealthDeps) => () => flushHeldHealth(deps, new Set());
+
+/** Writes the health held for endpoints this batch did not reach, once due. */
+export async function flushHeldHealth(deps: HealthDeps, except: ReadonlySet<string>): Promise<void> {
+  await Promise.all(dueHeld(deps, except).map((m) => applyHealth(deps, m.heldEndpoint!, [])));
 }
 
-/**
- * Writes the health held for endpoints this batch did not reach, once their backoff is over.
- * A key whose memo is gone or holds nothing any more is forgotten here, so the set stays as
- * small as what is held.
- */
-export async function flushHeldHealth(deps: HealthDeps, except: ReadonlySet<string>): Promise<void> {
-  const now = deps.now().getTime();
-  const keys = heldKeys(deps);
-  for (const key of keys) if (!deps.healthMemos.get(key)?.held) keys.delete(key);
-  const due = [...keys]
-    .filter((key) => !except.has(key))
-    .map((key) => deps.healthMemos.get(key))
-    .filter((m) => m?.held && m.heldEndpoint && (m.retryAt ?? 0) <= now);
-  await Promise.all(due.map((m) => applyHealth(deps, m!.heldEndpoint!, [])));
+/** What a write of held and fresh health knows: the window's verdict, and what was written. */
+interface Writing {
+  memo: HealthMemo;
+  now: number;
+  trip: Trip | undefined;
+  /** Set once the failures are counted in the table: they must not be held again. */
+  written: { failures: boolean };
 }
 
 async function writeHealth(
   deps: HealthDeps,
   endpoint: EndpointRecord,
-  fresh: HealthObservation[],
   all: HealthObservation[],
-  memo: HealthMemo,
-  now: number,
+  { memo, now, trip, written }: Writing,
 ): Promise<void> {
   const successes = all.filter((o) => o.ok);
-  const trip = await judgeWindow(deps, endpoint, fresh, memo);
   await noticeAccessDenied(deps, endpoint, all);
 
   const verified = successes.filter((o) => o.test);
@@ -159,7 +140,7 @@ async function writeHealth(
   // The cached record may not show these failures yet: the next success must reset the run.
   memo.failedSinceHeal = true;
   const failures = all.filter((o) => !o.ok);
-  if (failures.length > 0) return applyFailures(deps, endpoint, failures, { now, memo, trip });
+  if (failures.length > 0) return applyFailures(deps, endpoint, failures, { now, memo, trip, written });
   if (trip) await openBreakerNow(deps, endpoint, { memo, why: trip });
 }
 
@@ -203,7 +184,7 @@ async function applyFailures(
   deps: HealthDeps,
   endpoint: EndpointRecord,
   observations: HealthObservation[],
-  { now, memo, trip }: { now: number; memo: HealthMemo; trip: Trip | undefined },
+  { now, memo, trip, written }: Writing,
 ): Promise<void> {
   const last = observations.reduce((a, b) => (b.at >= a.at ? b : a));
   const updated = await deps.healthStore.recordFailures(endpoint, {
@@ -211,6 +192,8 @@ async function applyFailures(
     lastError: last.error ?? "delivery failed",
     at: last.at.toISOString(),
   });
+  written.failures = true;
+  memo.failuresWrittenAt = now;
   if (!updated) return; // deleted meanwhile
   if (trip) await openBreakerNow(deps, updated, { memo, why: trip });
   let firstFailureAt = updated.first_failure_at;

@@ -11,6 +11,7 @@ import { bumpEndpointsVersion, toEndpoint } from "./endpoints.js";
 import { updateIf, updateReturning } from "./item.js";
 import { type Key, keys } from "./keys.js";
 import type { Db } from "./table.js";
+import { withoutThrottleRetries } from "./throttle-retries.js";
 
 /**
  * A write of health fields, conditional on the endpoint existing and on `when` (the state it
@@ -216,6 +217,12 @@ export interface HealthStore {
   claimProbe(ep: EndpointRef, probe: Probe): Promise<boolean>;
   markSlow(ep: EndpointRef, until: string): Promise<boolean>;
   disableGone(ep: EndpointRef, reason: string): Promise<boolean>;
+  /**
+   * Runs `writes` with their DynamoDB calls given up at their first throttle
+   * (throttle-retries.ts): for a caller that holds what is refused and writes it later
+   * (core/delivery/health.ts), instead of waiting out the SDK's backoff.
+   */
+  triedOnce<T>(writes: () => Promise<T>): Promise<T>;
 }
 
 export function healthStore(db: Db): HealthStore {
@@ -231,5 +238,6 @@ export function healthStore(db: Db): HealthStore {
     claimProbe: (ep, probe) => claimProbe(db, ep, probe),
     markSlow: (ep, until) => markSlow(db, ep.org_id, ep.id, until),
     disableGone: (ep, reason) => disableGone(db, ep.org_id, ep.id, reason),
+    triedOnce: withoutThrottleRetries,
   };
 }

@@ -1,9 +1,11 @@
 /**
  * Health writes are written behind, never dropped (docs/delivery.md, "Health writes"): what a
- * batch saw of an endpoint and could not write (the endpoint's item throttled, a hot
- * partition) stays in this process's memo and goes with the endpoint's next write, retried
- * after a backoff, instead of being logged and lost. Pure: which observations to keep (a
- * bounded summary), and when to try again.
+ * batch saw of an endpoint and did not write stays in this process's memo and goes with the
+ * endpoint's next write, instead of being logged and lost. Two reasons to hold: the write was
+ * refused (the endpoint's item throttled, a hot partition: retried after a backoff), or it
+ * only counts failures and this process wrote the endpoint's failures less than
+ * `FAILURE_WRITE_SPACING_MS` ago. Pure: which observations to keep (a bounded summary), and
+ * when to write them.
  */
 import { heldWriteRetryMs } from "../../lib/index.js";
 
@@ -45,3 +47,39 @@ export function summarize<O extends Observed>(observations: readonly O[]): O[] {
 
 /** Waits before a held write is tried again: 1 s, doubling, at most a minute (core/lib). */
 export const retryDelayMs = heldWriteRetryMs;
+
+/**
+ * How often one process writes one endpoint's failure counts, at most (the first at once).
+ * A dead endpoint in nearly every batch of the shared lane made one write per batch on its
+ * organization's `ORG#` partition, ~1,500 a second at the delivery lane's 847 invocations of
+ * 0.38 s (core/config/capacity.ts), over the partition's 1,000 write units; spaced, at most
+ * one per process per 5 s: ~240 a second with both lanes' 1,207 invocations, whatever the
+ * traffic. The delay this adds is bounded by the spacing (and, for counts a process holds
+ * when it gets no batch, by its timer: core/delivery/health.ts), and it delays nothing that
+ * decides: the breaker and the slow lane are judged on every outcome at once from this
+ * process's window (policy/window.ts), a run's start is the earliest failure's own time, and
+ * a run becomes failing after hours (`failingAfterHours`). What it delays is the shared
+ * `consecutive_failures`, `last_error` and the failing mark by at most that.
+ */
+export const FAILURE_WRITE_SPACING_MS = 5_000;
+
+/** When this process last wrote (or was refused) the endpoint's health. */
+export interface WriteTimes {
+  /** A refused write is tried again from then on (`retryDelayMs`). */
+  retryAt?: number;
+  /** When this process last wrote the endpoint's failures (ms). */
+  failuresWrittenAt?: number;
+}
+
+/**
+ * From when `observations` (what is held and what a batch saw) may be written: at once unless
+ * a refused write is backing off; failures alone also wait for the spacing. A success is not
+ * spaced: it resets the run, closes the breaker, returns a failing endpoint to active (and
+ * health.ts's `successWrite` already writes a healthy endpoint's successes once a minute).
+ */
+export function writeDueAt(w: WriteTimes, observations: readonly Observed[]): number {
+  const backoff = w.retryAt ?? 0;
+  if (observations.some((o) => o.ok)) return backoff;
+  const spaced = w.failuresWrittenAt === undefined ? 0 : w.failuresWrittenAt + FAILURE_WRITE_SPACING_MS;
+  return Math.max(backoff, spaced);
+}

@@ -1,0 +1,102 @@
+/**
+ * This process's health memos and what they hold (core/delivery/health.ts writes, this module
+ * keeps the books): the memo of each endpoint, the keys of those holding health not written
+ * yet, which of them are due (policy/write-behind.ts), and the one timer per process that
+ * writes what no batch does.
+ */
+import type { HealthMemo, Uses } from "../deps.js";
+import type { EndpointRecord } from "../model/index.js";
+import { type Observed, summarize, writeDueAt } from "./policy/write-behind.js";
+
+type HeldDeps = Uses<"healthMemos" | "now">;
+
+export const keyOf = (endpoint: Pick<EndpointRecord, "org_id" | "id">) => `${endpoint.org_id}/${endpoint.id}`;
+
+/** This process's memo of the endpoint's health writes (the root's `healthMemos`). */
+export function memoOf(deps: HeldDeps, endpoint: EndpointRecord): HealthMemo {
+  const key = keyOf(endpoint);
+  let memo = deps.healthMemos.get(key);
+  if (!memo) {
+    memo = {};
+    deps.healthMemos.set(key, memo);
+  }
+  return memo;
+}
+
+/** Per root (its `healthMemos`): the keys of memos holding health not yet written, and the timer. */
+interface Held {
+  keys: Set<string>;
+  timer?: unknown;
+}
+const holding = new WeakMap<HeldDeps["healthMemos"], Held>();
+function heldOf(deps: HeldDeps): Held {
+  const held = holding.get(deps.healthMemos) ?? { keys: new Set<string>() };
+  holding.set(deps.healthMemos, held);
+  return held;
+}
+
+/**
+ * `all` (what was held, and the batch's) is held, summarized, until due, with whatever another
+ * batch held meanwhile; `flush` writes it if no batch does.
+ */
+export function hold(
+  deps: HeldDeps,
+  endpoint: EndpointRecord,
+  { memo, all }: { memo: HealthMemo; all: NonNullable<HealthMemo["held"]> },
+  flush: () => Promise<void>,
+): void {
+  const key = keyOf(endpoint);
+  memo.held = summarize([...(memo.held ?? []), ...all]);
+  memo.heldEndpoint = endpoint;
+  heldOf(deps).keys.add(key);
+  // Held now, so kept (the bounded memo never drops one that holds): back in, should the memo
+  // have been dropped while a write was out.
+  if (deps.healthMemos.get(key) !== memo) deps.healthMemos.set(key, memo);
+  armFlush(deps, flush);
+}
+
+/** What the endpoint's memo held is taken by a write (or held again by `hold`). */
+export function release(deps: HeldDeps, endpoint: EndpointRecord, memo: HealthMemo): void {
+  memo.held = undefined;
+  heldOf(deps).keys.delete(keyOf(endpoint));
+}
+
+/**
+ * The memos holding health that is due, but for the endpoints in `except` (a batch's own). A
+ * key whose memo is gone or holds nothing any more is forgotten here, so the set stays as
+ * small as what is held.
+ */
+export function dueHeld(deps: HeldDeps, except: ReadonlySet<string>): HealthMemo[] {
+  const now = deps.now().getTime();
+  const { keys } = heldOf(deps);
+  for (const key of keys) if (!deps.healthMemos.get(key)?.held) keys.delete(key);
+  return [...keys]
+    .filter((key) => !except.has(key))
+    .map((key) => deps.healthMemos.get(key)!)
+    .filter((m) => m.heldEndpoint && writeDueAt(m, m.held as Observed[]) <= now);
+}
+
+/**
+ * One timer per process writes what is held once it is due when no batch does: the last
+ * failures before an endpoint's traffic stops, or a process that gets no further batch (the
+ * local stack; on Lambda a frozen process's timer runs when it is thawed). So the spacing
+ * (policy/write-behind.ts) bounds how late a count is written while the process lives.
+ * Unref'd: it never keeps a process alive.
+ */
+function armFlush(deps: HeldDeps, flush: () => Promise<void>): void {
+  const held = heldOf(deps);
+  if (held.timer !== undefined) return;
+  const now = deps.now().getTime();
+  const memos = [...held.keys].map((key) => deps.healthMemos.get(key)).filter((m) => m?.held);
+  if (memos.length === 0) return;
+  const wait = Math.min(...memos.map((m) => writeDueAt(m!, m!.held!) - now));
+  const timer = setTimeout(
+    () => {
+      held.timer = undefined;
+      void flush().then(() => armFlush(deps, flush));
+    },
+    Math.max(wait, 100),
+  );
+  timer.unref();
+  held.timer = timer;
+}
