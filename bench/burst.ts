@@ -34,7 +34,8 @@ export interface BurstResult {
 /**
  * One shape on a running local stack. `until: "other"` returns once tenant a has everything
  * (the benchmark); `"observe"` waits out `observeSeconds` (the calibration reads its counts
- * then). Tenant b's endpoint is deleted afterwards, so its retries do not reach the next run.
+ * then), or until `settled` says nothing more can happen. Tenant b's endpoint is deleted
+ * afterwards, so its retries do not reach the next run.
  */
 export async function runBurst(
   ctx: E2eContext,
@@ -42,6 +43,8 @@ export async function runBurst(
   until: "other" | "observe",
   /** Called when the observation ends, before tenant b's endpoint is deleted. */
   observed?: () => void,
+  /** With "observe": the counts are final now (every task delivered, none failed). */
+  settled?: () => boolean,
 ): Promise<BurstResult> {
   const a = await noisyOrg(ctx, "a");
   const b = await noisyOrg(ctx, "b");
@@ -78,7 +81,7 @@ export async function runBurst(
   for (;;) {
     const { ok } = await ctx.receiver.count();
     progress(`[${shape.name}] ${ok}/${expected} delivered`);
-    const done = until === "other" ? ok >= expected : Date.now() >= end;
+    const done = until === "other" ? ok >= expected : Date.now() >= end || settled?.() === true;
     if (done || Date.now() > deadline) break;
     await sleep(200);
   }

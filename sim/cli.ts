@@ -24,8 +24,19 @@ const { readRecorded } = await import("./recorded.js");
 if (values.calibrate) {
   const { calibrate, tableFrom } = await import("./calibrate.js");
   const o = { seed: Number(values.seed), json: values.json, writeDocs: values["write-docs"] };
+  const runs = Number(values.runs);
+  if (!Number.isInteger(runs) || runs < 1) {
+    process.stderr.write(`--runs takes a whole number ≥ 1, not ${values.runs}\n`);
+    process.exit(2);
+  }
   if (values.from) tableFrom(readRecorded(values.from), o);
-  else await calibrate({ ...o, shapes: values.shape?.split(","), emulators: running(values.emulators) });
+  else
+    await calibrate({
+      ...o,
+      runs,
+      shapes: values.shape?.split(","),
+      emulators: running(values.emulators),
+    });
   process.exit(0);
 }
 

@@ -49,6 +49,12 @@ export const OPTIONS = {
     arg: "NAME[,NAME…]",
     help: "with --calibrate: only these shapes (bench/burst-shapes.ts)",
   },
+  runs: {
+    type: "string",
+    default: "1",
+    arg: "N",
+    help: "with --calibrate: each shape N times per side (the simulation on seeds seed … seed + N - 1); the table compares the medians",
+  },
   emulators: {
     type: "string",
     arg: "DYNAMODB_URL,SQS_URL",

@@ -26,6 +26,10 @@ export interface Side extends Counts {
   other: { p50_ms: number; p95_ms: number; p99_ms: number };
   /** The machine's 1-minute load average when the side was measured (the local stack's delays depend on it). */
   load_average?: number;
+  /** Which of the `--runs` this side is (1, 2, …); older JSON has one run and no number. */
+  run?: number;
+  /** The simulation's seed (each run its own). */
+  seed?: number;
 }
 
 const BAD: Record<BurstShape["bad"], Behaviour> = {
@@ -79,6 +83,7 @@ export async function runSim(shape: BurstShape, seed: number): Promise<Side> {
     return {
       shape: shape.name,
       side: "simulation",
+      seed,
       ...c,
       attempts: f.counters.receiver_requests ?? 0,
       other_delivered: f.healthy_deliveries,
