@@ -72,7 +72,8 @@ export function earlyWrites(deps: Uses<"deliveryStore">, afterMs: number) {
     const now = waiting;
     waiting = [];
     flushing = flushing.then(async () => {
-      const left = new Set((await deps.deliveryStore.writeEach(now).catch(() => now)).map((e) => e.id));
+      // writeEach never throws: what it could not write comes back, and is left to the batch.
+      const left = new Set((await deps.deliveryStore.writeEach(now)).map((e) => e.id));
       for (const e of now) if (!left.has(e.id)) written.add(e.id);
     });
   };

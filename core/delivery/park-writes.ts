@@ -43,12 +43,11 @@ export async function writeParks<P extends Decided>(
     return entry ? [{ p, entry }] : [];
   });
   if (parks.length === 0) return processed;
-  const refused = await deps.deliveryStore
-    .writeEach(
-      parks.map((w) => w.entry),
-      { once: true },
-    )
-    .catch(() => parks.map((w) => w.entry));
+  // writeEach never throws: whatever failed (a throttle, a 5xx, the shard plans' read) is returned.
+  const refused = await deps.deliveryStore.writeEach(
+    parks.map((w) => w.entry),
+    { once: true },
+  );
   if (refused.length === 0) return processed;
   const ids = new Set(refused.map((e) => e.id));
   const again = new Set(parks.filter((w) => ids.has(w.entry.id)).map((w) => w.p));

@@ -14,6 +14,7 @@ import { DeleteMessageCommand, type SendMessageBatchCommandInput } from "@aws-sd
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDeliveryHandler } from "../../core/delivery/handler.js";
 import { BREAKER_PARKED } from "../../core/delivery/policy/closed.js";
+import { deliveryEntry } from "../../core/delivery/records.js";
 import { deliveryOf, putMessageOf, taskFor } from "../support/deliveries.js";
 import { putEndpoint } from "../support/endpoints.js";
 import { awsError, interpose } from "../support/faults.js";
@@ -92,5 +93,35 @@ describe("a park write DynamoDB refuses", () => {
       delayed: 0,
     });
     expect(r.requests).toHaveLength(0);
+  }, 60_000);
+});
+
+// park-writes.ts and log-writes.ts' early writes take what `writeEach` returns as refused, with
+// no catch of their own: a failure of any kind must come back as entries, never as a throw.
+describe("writeEach, written once", () => {
+  it("never throws: entries a 5xx or a failed read of the shard plans left unwritten are returned", async () => {
+    const ep = await putEndpoint(stack.deps, { org_id: uniqueOrg(), url: r.url });
+    const entries = [0, 1].map((i) =>
+      deliveryEntry(stack.deps, taskFor(ep, { i }), {
+        status: "skipped",
+        attempts: 0,
+        lastStatusCode: null,
+        lastError: BREAKER_PARKED,
+        nextAttemptAt: null,
+      }),
+    );
+    for (const failing of ["GetItemCommand", "BatchWriteItemCommand"]) {
+      const db = interpose(stack.deps.db.doc, ({ command }) =>
+        command === failing ? Promise.reject(awsError("InternalError")) : undefined,
+      );
+      try {
+        const left = await stack.deps.deliveryStore.writeEach(entries, { once: true });
+        expect(left.map((e) => e.id)).toEqual(entries.map((e) => e.id));
+      } finally {
+        db.restore();
+      }
+    }
+    // And what is written is not returned.
+    expect(await stack.deps.deliveryStore.writeEach(entries, { once: true })).toEqual([]);
   }, 60_000);
 });
