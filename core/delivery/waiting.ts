@@ -104,6 +104,7 @@ export async function resumeWaiting(deps: RunDeps, org: string, endpointId: stri
   let more = true;
   let refused: unknown;
   let leftClaimed = false;
+  let busy = false;
   while (more) {
     const until = waitingHorizon(deps.now()).toISOString();
     const page = await deps.deliveryStore.waitingDue(org, endpointId, { until, max: MAX_RECOVER_PER_CALL });
@@ -112,13 +113,15 @@ export async function resumeWaiting(deps: RunDeps, org: string, endpointId: stri
     more = page.more;
     refused = done.refused;
     leftClaimed ||= done.leftClaimed;
+    busy ||= done.busy;
     const elapsedMs = deps.now().getTime() - started;
     // A page that moved nothing (its sends refused) is left for the next run.
     if (done.sent + done.stale === 0 || !anotherPage({ more, elapsedMs, sent, perSecond })) break;
   }
   // A waiter claimed, refused and not released is due again when its claim ends: a run then.
   if (leftClaimed) await deps.scheduler.schedule(waitingRunAfter(org, endpointId, deps.now(), LEASE_S));
-  if (more) {
+  // A waiter whose claim DynamoDB throttled is still due, and nothing else may read it again.
+  if (more || busy) {
     const afterSeconds = nextRunAfterSeconds(sent, perSecond);
     await deps.scheduler.schedule(waitingRunAfter(org, endpointId, deps.now(), afterSeconds));
   } else if (refused !== undefined) {
@@ -132,11 +135,11 @@ export async function resumeWaiting(deps: RunDeps, org: string, endpointId: stri
 
 const LEASE_S = WAITER_LEASE_MS / 1000;
 
-/** A waiter as a page found it: claimed with its task, out of the index, or left there. */
+/** A waiter as a page found it: claimed with its task, out of the index, or left there (`busy`: its claim throttled). */
 type Taken =
   | { kind: "claimed"; ref: RecoverableRef; task: QueuedTask }
   | { kind: "moved" }
-  | { kind: "left"; error?: unknown };
+  | { kind: "left"; error?: unknown; busy?: true };
 
 /**
  * One page of waiters back on the delivery queue, each when it is due (not before the page's
@@ -146,7 +149,8 @@ type Taken =
  * either wrote, both passed the copy check (policy/delivered.ts `movedPast`). Each sent one
  * leaves the index; a failed removal leaves it claimed until its lease ends (WAITER_LEASE_MS),
  * when its copy was due. What SQS refused is released for the next page or run (`refused`: the
- * error); what could not be released waits for its lease to end (`leftClaimed`).
+ * error); what could not be released waits for its lease to end (`leftClaimed`); a claim
+ * DynamoDB throttled took nothing, and the waiter waits for the next run (`busy`).
  */
 async function resumePage(
   deps: RunDeps,
@@ -154,16 +158,17 @@ async function resumePage(
   refs: RecoverableRef[],
   delaySeconds: number,
   seen: Set<string>,
-): Promise<{ sent: number; stale: number; refused?: unknown; leftClaimed: boolean }> {
+): Promise<{ sent: number; stale: number; refused?: unknown; leftClaimed: boolean; busy: boolean }> {
   const now = deps.now();
   const claim = { until: new Date(now.getTime() + WAITER_LEASE_MS).toISOString(), now: now.toISOString() };
   const taken = await mapLimit(refs, 16, (ref) => take(deps, org, ref, { now, claim, seen }));
   const live = taken.flatMap((w) => (w.kind === "claimed" ? [w] : []));
   const stale = taken.filter((w) => w.kind === "moved").length;
-  // A claim that failed (throttled): the waiter stays due, for the next page or run.
+  // A claim that failed (a 5xx; throttled, it is `busy`): the waiter stays due, for the next page or run.
   const unclaimed = taken.find((w) => w.kind === "left" && w.error !== undefined);
   const failed = unclaimed?.kind === "left" ? unclaimed.error : undefined;
-  if (live.length === 0) return { sent: 0, stale, refused: failed, leftClaimed: false };
+  const busy = taken.some((w) => w.kind === "left" && w.busy === true);
+  if (live.length === 0) return { sent: 0, stale, refused: failed, leftClaimed: false, busy };
   const key = (w: { ref: RecoverableRef }) => taskId(w.ref.msg_id, w.ref.endpoint_id);
   const report = await deps.taskQueue.send(
     "delivery",
@@ -187,12 +192,13 @@ async function resumePage(
     ),
   );
   const leftClaimed = kept.some((k) => k);
-  if (back.length === 0) return { sent: out.length, stale, refused: failed, leftClaimed };
+  if (back.length === 0) return { sent: out.length, stale, refused: failed, leftClaimed, busy };
   return {
     sent: out.length,
     stale,
     refused: report.error ?? new SendError(report.failed, report.sent),
     leftClaimed,
+    busy,
   };
 }
 
@@ -217,7 +223,7 @@ async function take(
   if (waiter.claimed_until !== undefined && waiter.claimed_until > run.claim.now) return { kind: "left" };
   const m = await deps.messageStore.get(org, ref.msg_id);
   const available = m && payloadState(m, run.now) === "available" ? m : undefined;
-  let mine: boolean;
+  let mine: boolean | "busy";
   try {
     mine = await deps.deliveryStore.claimWaiter(org, ref, run.claim);
   } catch (error) {
@@ -227,6 +233,7 @@ async function take(
     });
     return { kind: "left", error };
   }
+  if (mine === "busy") return { kind: "left", busy: true };
   if (!mine) return { kind: "moved" };
   return { kind: "claimed", ref, task: waitingTask(org, ref, waiter, available) };
 }

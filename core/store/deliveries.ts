@@ -34,7 +34,7 @@ import { type ShardPlan, shardsUpTo } from "./shard-plan.js";
 import { plansOf, shardPlanOf } from "./shard-plans.js";
 import type { Db } from "./table.js";
 import { withoutThrottleRetries } from "./throttle-retries.js";
-import { claimWaiter, releaseWaiter, waiterOf, waitingDue } from "./waiting.js";
+import { claimWaiter, releaseWaiter, type WaiterClaim, waiterOf, waitingDue } from "./waiting.js";
 
 const RECOVERABLE: ReadonlySet<DeliveryStatus> = new Set(["failed", "abandoned"]);
 
@@ -237,7 +237,7 @@ export interface DeliveryStore {
   /** The waiting retry `ref` names, while it is its delivery's latest state. */
   waiter(org: string, ref: RecoverableRef): Promise<Waiter | undefined>;
   /** Claims a waiter for a run until `until` while no other claim runs at `now`: core/store/waiting.ts. */
-  claimWaiter(org: string, ref: RecoverableRef, claim: { until: string; now: string }): Promise<boolean>;
+  claimWaiter(org: string, ref: RecoverableRef, claim: WaiterClaim): Promise<boolean | "busy">;
   /** Ends a run's claim (its `until`) before its time. */
   releaseWaiter(org: string, ref: RecoverableRef, until: string): Promise<void>;
 }

@@ -2,7 +2,7 @@
  * One item by its key: the reads and conditional writes every store makes, written once.
  * A conditional write answers false (or undefined) when DynamoDB refused it on its condition
  * (the item is there already, gone, or not in the state the write expects); every other
- * failure is thrown.
+ * failure is thrown, but by a take (`busyIfThrottled`).
  */
 import {
   GetCommand,
@@ -12,6 +12,7 @@ import {
   type UpdateCommandInput,
   type UpdateCommandOutput,
 } from "@aws-sdk/lib-dynamodb";
+import { isThrottle } from "./batch-write.js";
 import { isConditionalCheckFailed } from "./conditional.js";
 import type { Key } from "./keys.js";
 import type { Db } from "./table.js";
@@ -89,4 +90,28 @@ export async function updateReturning(db: Db, update: Update): Promise<Item | un
     throw err;
   }
   return res.Attributes;
+}
+
+/** How long a throttled take reads as busy: a partition's limits are per second. */
+export const THROTTLED_MS = 1_000;
+
+/**
+ * A take (of a rate-limit slot, a waiter's claim, a resume run's lease: its reads and its
+ * conditional write) that DynamoDB throttled past the SDK's retries answers `busy()`, as if
+ * another process held what it takes, instead of throwing: a throttled call is not applied, so
+ * nothing was taken, and each caller already has its path for "held, try later" (the task
+ * deferred, the waiter left to a next run, the run scheduled after the lease). Thrown, the
+ * throttle failed a delivery's record (held for the visibility timeout, a receive counted
+ * towards the DLQ) or a whole scheduled run (retried by run-fallback.ts as a failure, which
+ * pages after an hour). At this level, not `updateIf`'s: a take's reads are throttled as its
+ * write is, and what the caller does instead is the take's own answer (issue #25, the
+ * simulation's throttle-storm and dead-endpoint-3d).
+ */
+export async function busyIfThrottled<T, B>(take: () => Promise<T>, busy: () => B): Promise<T | B> {
+  try {
+    return await take();
+  } catch (err) {
+    if (isThrottle(err)) return busy();
+    throw err;
+  }
 }

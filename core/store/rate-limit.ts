@@ -10,8 +10,7 @@
  * conditional UpdateItem (free at or before now), atomic across every delivery process; the
  * items expire ten minutes after their last write (TTL), longer than any lease.
  */
-import { isThrottle } from "./batch-write.js";
-import { getItem, updateIf } from "./item.js";
+import { busyIfThrottled, getItem, THROTTLED_MS, updateIf } from "./item.js";
 import { keys } from "./keys.js";
 import type { Db } from "./table.js";
 
@@ -64,29 +63,20 @@ export interface TakenSlot {
 }
 
 /**
- * How long a process takes an endpoint's slots for busy after DynamoDB throttled a read or a
- * lease of them (the SDK's retries spent): a partition's limits are per second.
+ * Takes a free slot (takeFreeSlot); a slot item DynamoDB throttles is busy for THROTTLED_MS
+ * (item.ts `busyIfThrottled`): the caller defers the task as for busy slots (no request, no
+ * attempt) rather than failing its record, which would keep any slot its caller took before
+ * (the rate limit's, ahead of the trial's) until its lease ends. Seen in the simulation's
+ * throttle-storm (issue #25): a trial slot's lease throttled.
  */
-const THROTTLED_MS = 1_000;
-
-/**
- * Takes a free slot (takeFreeSlot); a slot item DynamoDB throttles is refused as busy for
- * THROTTLED_MS. A throttled call is not applied, so no slot was leased: the caller defers the
- * task as for busy slots (no request, no attempt) rather than failing its record, which would
- * hold it for the queue's visibility timeout, count a receive towards the dead-letter queue and
- * keep any slot its caller took before (the rate limit's, ahead of the trial's) until its lease
- * ends. Seen in the simulation's throttle-storm (issue #25): a trial slot's lease throttled.
- */
-async function takeSlot(
+function takeSlot(
   db: Db,
   w: { org: string; endpointId: string; limit: number; now: number; until: number; random: () => number },
 ): Promise<TakenSlot | { freeAt: number }> {
-  try {
-    return await takeFreeSlot(db, w);
-  } catch (err) {
-    if (isThrottle(err)) return { freeAt: w.now + THROTTLED_MS };
-    throw err;
-  }
+  return busyIfThrottled(
+    () => takeFreeSlot(db, w),
+    () => ({ freeAt: w.now + THROTTLED_MS }),
+  );
 }
 
 /**

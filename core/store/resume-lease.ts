@@ -10,7 +10,7 @@
  * its lease simply ends, and its cover was never written (it is written after its next run
  * was scheduled) or has passed. The item expires (TTL) a while after its last lease.
  */
-import { getItem, updateIf, updateReturning } from "./item.js";
+import { busyIfThrottled, getItem, THROTTLED_MS, updateIf, updateReturning } from "./item.js";
 import { keys } from "./keys.js";
 import type { Db } from "./table.js";
 
@@ -26,7 +26,8 @@ export interface ResumeLease {
 
 /**
  * Why a run did not get the lease: `holder` holds it until `until` (no holder: it was freed
- * meanwhile, the caller may try again), or a run at `covered` will come.
+ * meanwhile, the caller may try again, or DynamoDB throttled the take: busy for THROTTLED_MS,
+ * item.ts `busyIfThrottled`), or a run at `covered` will come.
  */
 export type LeaseRefused = { until: number; holder?: string } | { covered: number };
 
@@ -35,7 +36,19 @@ export type LeaseRefused = { until: number; holder?: string } | { covered: numbe
  * after `now` (the cover); `run` is the taker's own scheduled time, when it is the run the
  * cover names. Taking it clears the cover: the holder writes its own when it ends.
  */
-export async function takeResumeLease(
+export function takeResumeLease(
+  db: Db,
+  lease: ResumeLease,
+  at: { now: number; until: number; run?: number },
+): Promise<true | LeaseRefused> {
+  return busyIfThrottled(
+    () => takeOrSee(db, lease, at),
+    () => ({ until: at.now + THROTTLED_MS }),
+  );
+}
+
+/** The lease taken, or why not (a second read: who holds it, or the cover). */
+async function takeOrSee(
   db: Db,
   lease: ResumeLease,
   { now, until, run }: { now: number; until: number; run?: number },
@@ -86,16 +99,20 @@ export async function releaseResumeLease(
 /**
  * Asks the holder, while it runs, to cover a refused run's cause with a run after it ends: true
  * when the holder will see the ask (it has not ended; its release reads the ask atomically),
- * false when it has ended or another took the lease (the caller schedules a run itself). A
+ * false when it has ended, another took the lease, or the ask was throttled (the caller
+ * schedules a run itself). A
  * holder's end, not a clock, decides: two processes' clocks may disagree on when a lease ends.
  */
 export function askResumeLease(db: Db, lease: ResumeLease): Promise<boolean> {
-  return updateIf(db, {
-    Key: keys.resumeLease(lease.org, lease.endpointId),
-    UpdateExpression: "SET asked = :true",
-    ConditionExpression: "holder = :holder AND attribute_not_exists(ended)",
-    ExpressionAttributeValues: { ":holder": lease.holder, ":true": true },
-  });
+  const ask = () =>
+    updateIf(db, {
+      Key: keys.resumeLease(lease.org, lease.endpointId),
+      UpdateExpression: "SET asked = :true",
+      ConditionExpression: "holder = :holder AND attribute_not_exists(ended)",
+      ExpressionAttributeValues: { ":holder": lease.holder, ":true": true },
+    });
+  // Throttled: not asked, so the caller schedules its own run, as when the holder has ended.
+  return busyIfThrottled(ask, () => false);
 }
 
 /**

@@ -9,7 +9,7 @@ import { QueryCommand } from "@aws-sdk/lib-dynamodb";
 import type { RecoverableRef, Waiter } from "../model/index.js";
 import { field } from "./fields.js";
 import { refOf } from "./index-ref.js";
-import { updateIf } from "./item.js";
+import { busyIfThrottled, updateIf } from "./item.js";
 import { keys } from "./keys.js";
 import { shardsUpTo } from "./shard-plan.js";
 import { shardPlanOf } from "./shard-plans.js";
@@ -68,6 +68,9 @@ export function waiterOf(
   };
 }
 
+/** A run's claim: held until `until`, taken at `now` (ISO). */
+export type WaiterClaim = { until: string; now: string };
+
 /**
  * Claims a waiter for a run until `until` (ISO), only while its index entry is still where `ref`
  * read it and no other run's claim runs at `now`: true when this run holds it. The claim is an
@@ -77,14 +80,22 @@ export function waiterOf(
  * writes throttled instead of 61, 576 runs failed), where an attribute the keys-only index does
  * not hold is one write of the item alone. A claimed waiter stays in the runs' reads only until
  * its claimer takes it out of the index after the send, i.e. a failed removal (rare); a run
- * that reads one sees the claim on the item (`waiterOf`) and skips it, with no write.
+ * that reads one sees the claim on the item (`waiterOf`) and skips it, with no write. `busy`:
+ * DynamoDB throttled the claim (item.ts `busyIfThrottled`), nothing claimed: a later run takes it.
  */
-export async function claimWaiter(
+export function claimWaiter(
   db: Db,
   org: string,
   ref: RecoverableRef,
-  claim: { until: string; now: string },
-): Promise<boolean> {
+  claim: WaiterClaim,
+): Promise<boolean | "busy"> {
+  return busyIfThrottled(
+    () => claimIfDue(db, org, ref, claim),
+    () => "busy" as const,
+  );
+}
+
+async function claimIfDue(db: Db, org: string, ref: RecoverableRef, claim: WaiterClaim): Promise<boolean> {
   const index = keys.waiting(org, ref.endpoint_id, ref.at, ref.msg_id, await shardPlanOf(db, org));
   return updateIf(db, {
     Key: ref.key,

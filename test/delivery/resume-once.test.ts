@@ -34,6 +34,7 @@ import {
   startDelivery,
 } from "../support/delivery.js";
 import { putEndpoint } from "../support/endpoints.js";
+import { awsError, type Call, interpose } from "../support/faults.js";
 import { waitForEmptyQueue } from "../support/queues.js";
 import { type Receiver, startReceiver } from "../support/receiver.js";
 import { createTestStack, type TestStack } from "../support/stack.js";
@@ -272,6 +273,40 @@ describe("a parked delivery resumed by racing runs", () => {
     expect(await resumeParked(stack.deps, ep.org_id, ep.id)).toBe(3);
     await deliverAll(parked);
     expect(requestsPerEvent(r)).toEqual(sentOnce(tasks));
+  }, 120_000);
+});
+
+/** Throttles the UpdateItem calls whose expression starts with `expression` (past the SDK's retries). */
+function throttleUpdates({ stack }: Parked, expression: string) {
+  return interpose(stack.deps.db.doc, (call: Call) =>
+    call.command === "UpdateItemCommand" && String(call.input.UpdateExpression).startsWith(expression)
+      ? Promise.reject(awsError("ProvisionedThroughputExceededException", "injected throttle"))
+      : undefined,
+  );
+}
+
+// A throttled take is busy, not a failure (core/store/item.ts `busyIfThrottled`).
+describe("a resume lease DynamoDB throttles", () => {
+  it("a run whose take is throttled fails nothing: it schedules the run that resumes each parked delivery once", async () => {
+    const parked = await endpointWithParked(3);
+    const { stack, ep, tasks } = parked;
+    const takes = throttleUpdates(parked, "SET lease_until = :until, holder");
+    expect(await resumeParked(stack.deps, ep.org_id, ep.id)).toBe(0);
+    takes.restore();
+    for (const t of tasks) expect(await deliveryOf(stack.deps, t)).toMatchObject({ status: "skipped" });
+    expect(await scheduleEntriesWith(stack.deps, ep.id)).toHaveLength(1);
+    expect(await fireSchedules(stack.deps, new Date(Date.now() + 120_000))).toBe(1);
+    await deliveredOnceNoneLeft(parked);
+  }, 120_000);
+
+  it("a throttled ask is no ask: false, so the refused run schedules its own", async () => {
+    const parked = await endpointWithParked(0);
+    const store = parked.stack.deps.endpointStore;
+    const holder = await leaseTakenBy(parked, "holder", Date.now());
+    const asks = throttleUpdates(parked, "SET asked");
+    expect(await store.askResumeLease(holder)).toBe(false);
+    asks.restore();
+    expect(await store.releaseResumeLease(holder, Date.now())).toEqual({ asked: false });
   }, 120_000);
 });
 

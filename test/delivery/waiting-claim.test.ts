@@ -215,3 +215,27 @@ describe("a waiter claimed, refused by SQS and not released", () => {
     expect(w.enqueued).toEqual(once(tasks, taskKey));
   }, 120_000);
 });
+
+// A throttled take is busy, not a failure (core/store/item.ts `busyIfThrottled`).
+describe("a waiter whose claim DynamoDB throttles", () => {
+  it("fails nothing: the run sends the others and schedules the run that sends it, each once", async () => {
+    const w = await endpointWithWaiters(3);
+    const { stack, ep, r, tasks, deps } = w;
+    let claims = 0;
+    const throttle = interpose(stack.deps.db.doc, (call) =>
+      call.command === "UpdateItemCommand" &&
+      String(call.input.UpdateExpression).startsWith("SET claimed_until") &&
+      claims++ === 0
+        ? Promise.reject(awsError("ProvisionedThroughputExceededException", "injected throttle"))
+        : undefined,
+    );
+    expect(await resumeWaiting(deps, ep.org_id, ep.id)).toBe(2);
+    throttle.restore();
+    expect(claims).toBe(3);
+    expect(await scheduleEntriesWith(stack.deps, ep.id)).toHaveLength(1);
+    expect(await fireSchedules(deps, new Date(Date.now() + 120_000))).toBe(1);
+    expect(w.enqueued).toEqual(once(tasks, taskKey));
+    await deliverAll(w);
+    expect(requestsPerEvent(r)).toEqual(once(tasks));
+  }, 120_000);
+});
