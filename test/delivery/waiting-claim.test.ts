@@ -112,18 +112,23 @@ const once = (tasks: DeliveryTask[], id: (t: DeliveryTask) => string = (t) => t.
   new Map(tasks.map((t) => [id(t), 1]));
 const taskKey = (t: DeliveryTask) => `${t.msg_id}:${t.endpoint_id}`;
 
+/** Each waiter was enqueued once, and once delivered the receiver got each event once. */
+async function enqueuedAndSentOnce(w: Awaited<ReturnType<typeof endpointWithWaiters>>) {
+  expect(w.enqueued).toEqual(once(w.tasks, taskKey));
+  await deliverAll(w);
+  expect(requestsPerEvent(w.r)).toEqual(once(w.tasks));
+}
+
 describe("a waiter whose removal from the waiting index is throttled", () => {
   it("is sent once across two runs, and a run after its lease finds it stale and removes it", async () => {
     const w = await endpointWithWaiters(3);
-    const { stack, ep, r, tasks, deps } = w;
+    const { stack, ep, tasks, deps } = w;
     const throttled = throttleRemovals(stack, (_sk, n) => n === 1);
     expect(await resumeWaiting(deps, ep.org_id, ep.id)).toBe(3);
     expect(throttled).toHaveLength(1);
     // The next minute's run reads the throttled one, still in the index, and finds it claimed.
     expect(await resumeWaiting(deps, ep.org_id, ep.id)).toBe(0);
-    expect(w.enqueued).toEqual(once(tasks, taskKey));
-    await deliverAll(w);
-    expect(requestsPerEvent(r)).toEqual(once(tasks));
+    await enqueuedAndSentOnce(w);
 
     // Its lease over, the waiter is due again, but its copy made the attempt: it leaves the index.
     const later = { ...deps, now: () => new Date(Date.now() + WAITER_LEASE_MS + 60_000) };
@@ -137,15 +142,13 @@ describe("a waiter whose removal from the waiting index is throttled", () => {
 
   it("is sent once across two pages of one run", async () => {
     const w = await endpointWithWaiters(5, true);
-    const { stack, ep, r, tasks, deps } = w;
+    const { stack, ep, deps } = w;
     // Pages of two: the first sends two, the next reads the throttled one again, and one more.
     smallPages(stack, 2);
     const throttled = throttleRemovals(stack, (_sk, n) => n === 1);
     expect(await resumeWaiting(deps, ep.org_id, ep.id)).toBe(5);
     expect(throttled).toHaveLength(1);
-    expect(w.enqueued).toEqual(once(tasks, taskKey));
-    await deliverAll(w);
-    expect(requestsPerEvent(r)).toEqual(once(tasks));
+    await enqueuedAndSentOnce(w);
   }, 120_000);
 });
 
@@ -177,15 +180,13 @@ describe("a stale waiter whose removal is throttled", () => {
 describe("two runs of one endpoint at once", () => {
   it("send each waiter once: only the run that claims it sends it", async () => {
     const w = await endpointWithWaiters(6);
-    const { ep, r, tasks, deps } = w;
+    const { ep, deps } = w;
     const [a, b] = await Promise.all([
       resumeWaiting(deps, ep.org_id, ep.id),
       resumeWaiting(deps, ep.org_id, ep.id),
     ]);
     expect(a + b).toBe(6);
-    expect(w.enqueued).toEqual(once(tasks, taskKey));
-    await deliverAll(w);
-    expect(requestsPerEvent(r)).toEqual(once(tasks));
+    await enqueuedAndSentOnce(w);
   }, 120_000);
 });
 
@@ -220,7 +221,7 @@ describe("a waiter claimed, refused by SQS and not released", () => {
 describe("a waiter whose claim DynamoDB throttles", () => {
   it("fails nothing: the run sends the others and schedules the run that sends it, each once", async () => {
     const w = await endpointWithWaiters(3);
-    const { stack, ep, r, tasks, deps } = w;
+    const { stack, ep, deps } = w;
     let claims = 0;
     const throttle = interpose(stack.deps.db.doc, (call) =>
       call.command === "UpdateItemCommand" &&
@@ -234,8 +235,6 @@ describe("a waiter whose claim DynamoDB throttles", () => {
     expect(claims).toBe(3);
     expect(await scheduleEntriesWith(stack.deps, ep.id)).toHaveLength(1);
     expect(await fireSchedules(deps, new Date(Date.now() + 120_000))).toBe(1);
-    expect(w.enqueued).toEqual(once(tasks, taskKey));
-    await deliverAll(w);
-    expect(requestsPerEvent(r)).toEqual(once(tasks));
+    await enqueuedAndSentOnce(w);
   }, 120_000);
 });
