@@ -18,12 +18,12 @@
  *   which the key then owes the next second). Reads of a cohort are metered, not throttled
  *   (what they read is cached per process: k times a simulated miss is an upper bound);
  * - 1 write unit per 1 KB written (the larger of the item before and after an update), 1 read
- *   unit per 4 KB read strongly, half eventually consistent; a transaction bills 2x; every
- *   global secondary index that holds the item is written again ("Read/write capacity mode"),
- *   by the size of its index entry, the projected attributes ("Provisioned throughput
- *   considerations for global secondary indexes": a keys-only entry is the keys alone), and
- *   an index partition at its limit throttles the table's write ("Global secondary
- *   indexes: throttling", back-pressure);
+ *   unit per 4 KB read strongly, half eventually consistent; a transaction bills 2x; a global
+ *   secondary index is written again when the item's entry in it changes (an index key, or a
+ *   projected attribute: sim/aws/dynamodb-index.ts cites the rule), by the size of its index
+ *   entry, the projected attributes ("Provisioned throughput considerations for global
+ *   secondary indexes": a keys-only entry is the keys alone), and an index partition at its
+ *   limit throttles the table's write ("Global secondary indexes: throttling", back-pressure);
  * - a throttled call is retried by the SDK (production's clients: standard mode, 3 attempts,
  *   core/config/aws.ts; the installed @smithy/core's delay for a throttling error: a random
  *   share of min(20 s, 1 s x 2^retries); none inside core/store/throttle-retries.ts's
@@ -40,6 +40,7 @@ import { clean, queryPartition } from "../../core/store/memory-query.js";
 import { MemoryTable } from "../../core/store/memory-table.js";
 import { throttleRetriesOff } from "../../core/store/throttle-retries.js";
 import type { Engine } from "../engine.js";
+import { indexWrites, updateTouches } from "./dynamodb-index.js";
 import { type Meter, PARTITION_RCU_PER_S, PARTITION_WCU_PER_S } from "./meter.js";
 
 type Item = Record<string, unknown>;
@@ -125,11 +126,11 @@ export class DynamoModel {
     if (!this.limits) return undefined;
     if (kind === "Get") return this.full(String((input.Key as Item).pk), "r");
     if (kind === "Query") return this.full(queryPartition(this.table, input).pk, "r");
-    const keys = writtenKeys(kind, input);
-    if (keys.length === 0) return undefined;
+    const writes = writtenKeys(kind, input);
+    if (writes.length === 0) return undefined;
     if (this.faulted()) return "fault";
-    for (const key of keys) {
-      const full = this.unwritable(key);
+    for (const write of writes) {
+      const full = this.unwritable(write);
       if (full) return full;
     }
     return undefined;
@@ -152,13 +153,16 @@ export class DynamoModel {
   /**
    * The kind of a full partition a write of `key` (a put's whole item) lands on: its own, or an
    * index partition of the item as stored or as put (an update's new index values are known
-   * only once applied); undefined when all have room.
+   * only once applied; an update that cannot change the item's entry in an index, an
+   * attribute a keys-only index does not project, writes nothing there); undefined when all
+   * have room.
    */
-  private unwritable(key: Item): string | undefined {
+  private unwritable({ key, update }: Written): string | undefined {
     const own = this.full(String(key.pk), "w", String(key.sk));
     if (own) return own;
     const old = this.table.get(key);
     for (const index of INDEX_KEYS) {
+      if (update && !updateTouches(index, update)) continue;
       for (const held of [old, key]) {
         const indexed = held?.[index.partitionKey];
         const full =
@@ -171,7 +175,7 @@ export class DynamoModel {
 
   /** Serves the call from the table, then meters what it read and wrote (nothing if it was refused). */
   private apply(command: Command, kind: string, input: Input): unknown {
-    const keys = writtenKeys(kind, input);
+    const keys = writtenKeys(kind, input).map((w) => w.key);
     const before = keys.map((k) => this.table.get(k));
     const read: Item[] = [];
     const out = serve(this.table, command, (item) => read.push(item));
@@ -188,21 +192,21 @@ export class DynamoModel {
   }
 
   /**
-   * A write's units on its partition and on each index partition that holds the item: an index
-   * entry costs by its own size, the projected attributes (a keys-only index's entry holds the
-   * table's and the index's keys only: GSI2's, 1 unit however large the log item).
+   * A write's units on its partition and on each index partition whose entry of the item it
+   * changes (dynamodb-index.ts): an index entry costs by its own size, the projected attributes
+   * (a keys-only index's entry holds the table's and the index's keys only: GSI2's, 1 unit
+   * however large the log item).
    */
   private metered(key: Item, old: Item | undefined, next: Item | undefined, factor: number): void {
     if (!old && !next) return;
     const units = wcu(Math.max(sizeOf(old), sizeOf(next))) * factor;
     this.meter.write(String(key.pk), units, String(key.sk));
     for (const index of INDEX_KEYS) {
-      const held = next?.[index.partitionKey] !== undefined ? next : old;
-      const indexed = held?.[index.partitionKey] as string | undefined;
-      if (indexed === undefined) continue;
-      const entry = { pk: key.pk, sk: key.sk, i: indexed, s: held?.[index.sortKey] };
-      const own = index.keysOnly ? wcu(sizeOf(entry)) * factor : units;
-      this.meter.write(indexed, own, String(held?.[index.sortKey] ?? ""));
+      for (const w of indexWrites(index, old, next)) {
+        const entry = { pk: key.pk, sk: key.sk, i: w.pk, s: w.sk };
+        const own = index.keysOnly ? wcu(sizeOf(entry)) * factor : units;
+        this.meter.write(w.pk, own, w.sk);
+      }
     }
   }
 
@@ -218,7 +222,7 @@ export class DynamoModel {
       for (const r of reqs) {
         const put = r.PutRequest as { Item: Item } | undefined;
         const key = put ? put.Item : (r.DeleteRequest as { Key: Item }).Key;
-        const refused = this.limits ? (this.faulted() ? "fault" : this.unwritable(key)) : undefined;
+        const refused = this.limits ? (this.faulted() ? "fault" : this.unwritable({ key })) : undefined;
         if (refused) {
           why = refused;
           this.meter.count("dynamodb_throttled_items");
@@ -238,12 +242,21 @@ export class DynamoModel {
   }
 }
 
-/** The keys a single-item write or a transaction writes (a condition check writes nothing). */
-function writtenKeys(kind: string, input: Input): Item[] {
-  if (kind === "Put") return [input.Item as Item];
-  if (kind === "Update" || kind === "Delete") return [input.Key as Item];
+/** A write of one item: its key (a put's whole item), and an update's own input. */
+interface Written {
+  key: Item;
+  update?: Input;
+}
+
+/** The items a single-item write or a transaction writes (a condition check writes nothing). */
+function writtenKeys(kind: string, input: Input): Written[] {
+  if (kind === "Put") return [{ key: input.Item as Item }];
+  if (kind === "Update") return [{ key: input.Key as Item, update: input }];
+  if (kind === "Delete") return [{ key: input.Key as Item }];
   if (kind !== "TransactWrite") return [];
-  return (input.TransactItems as Record<string, Input>[]).flatMap((t) =>
-    t.Put ? [t.Put.Item as Item] : t.Update || t.Delete ? [(t.Update ?? t.Delete)!.Key as Item] : [],
-  );
+  return (input.TransactItems as Record<string, Input>[]).flatMap((t): Written[] => {
+    if (t.Put) return [{ key: t.Put.Item as Item }];
+    if (t.Update) return [{ key: t.Update.Key as Item, update: t.Update }];
+    return t.Delete ? [{ key: t.Delete.Key as Item }] : [];
+  });
 }

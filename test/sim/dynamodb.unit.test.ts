@@ -6,7 +6,7 @@
  * share of the load *served so far in the second* above the limit, so served writes kept
  * raising the bar (served² ≈ 2,000 × offered − 10⁶).
  */
-import { BatchWriteCommand, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
+import { BatchWriteCommand, GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { describe, expect, it } from "vitest";
 import { keys } from "../../core/store/keys.js";
 import { DynamoModel } from "../../sim/aws/dynamodb.js";
@@ -179,6 +179,64 @@ describe("sim DynamoDB: a partition key throttles at its limit", () => {
     const all = { pk: "ORG#org_b", sk: "ORG", big, gsi1pk: "ORGS", gsi1sk: "t#org_b" };
     await m.engine.settle(m.db.send(new PutCommand({ TableName: TABLE, Item: all })));
     expect(m.meter.get("dynamodb_write_units")).toBe(3 + 1 + 3 + 3);
+  });
+
+  it("an index is written only when the item's entry in it changes (AWS: GSI writes)", async () => {
+    const m = model();
+    const key = { pk: "LOG#org_a#ep_1#0", sk: "msg_1#a" };
+    const units = async (command: { input: unknown; constructor: { name: string } }) => {
+      const before = m.meter.get("dynamodb_write_units");
+      await m.engine.settle(m.db.send(command));
+      return m.meter.get("dynamodb_write_units") - before;
+    };
+    const update = (expression: string, values?: Record<string, unknown>) =>
+      new UpdateCommand({
+        TableName: TABLE,
+        Key: key,
+        UpdateExpression: expression,
+        ...(values ? { ExpressionAttributeValues: values } : {}),
+      });
+    const wait = { gsi2pk: "WAIT#org_a#ep_1#0", gsi2sk: "t#msg_1" };
+    // Enters the keys-only GSI2: the item and one index put.
+    expect(await units(new PutCommand({ TableName: TABLE, Item: { ...key, ...wait } }))).toBe(1 + 1);
+    // An attribute GSI2 does not project: the item only (it was billed 1 + 1).
+    expect(await units(update("SET claimed_until = :t", { ":t": "x" }))).toBe(1);
+    // Its index key moves (WAIT# to PARK#): a delete and a put in the index.
+    const park = { ":p": "PARK#org_a#ep_1#0", ":s": "t#msg_1" };
+    expect(await units(update("SET gsi2pk = :p, gsi2sk = :s", park))).toBe(1 + 2);
+    // Leaves the index: one delete.
+    expect(await units(update("REMOVE gsi2pk, gsi2sk"))).toBe(1 + 1);
+    // Neither before nor after: none.
+    expect(await units(update("SET claimed_until = :t", { ":t": "y" }))).toBe(1);
+    // GSI1 projects every attribute: a changed one is an index write, the same value none.
+    const org = { pk: "ORG#org_b", sk: "ORG", gsi1pk: "ORGS", gsi1sk: "t#org_b", v: 1 };
+    await units(new PutCommand({ TableName: TABLE, Item: org }));
+    const bump = (v: number) =>
+      new UpdateCommand({
+        TableName: TABLE,
+        Key: { pk: org.pk, sk: org.sk },
+        UpdateExpression: "SET v = :v",
+        ExpressionAttributeValues: { ":v": v },
+      });
+    expect(await units(bump(2))).toBe(1 + 1);
+    expect(await units(bump(2))).toBe(1);
+  });
+
+  it("a keys-only index partition at its limit does not refuse an update its entry does not see", async () => {
+    const m = model();
+    const key = { pk: "LOG#org_a#ep_1#0", sk: "msg_1#a" };
+    const wait = { gsi2pk: "WAIT#org_a#ep_1#0", gsi2sk: "t#msg_1" };
+    await m.engine.settle(m.db.send(new PutCommand({ TableName: TABLE, Item: { ...key, ...wait } })));
+    const refused = () => m.meter.get("dynamodb_throttled:WAIT");
+    const full = () => m.meter.write(wait.gsi2pk, PARTITION_WCU_PER_S, wait.gsi2sk);
+    full();
+    const claim = { UpdateExpression: "SET claimed_until = :t", ExpressionAttributeValues: { ":t": "x" } };
+    await m.engine.settle(m.db.send(new UpdateCommand({ TableName: TABLE, Key: key, ...claim })));
+    expect(refused()).toBe(0);
+    full();
+    const leave = { UpdateExpression: "REMOVE gsi2pk, gsi2sk" };
+    await m.engine.settle(m.db.send(new UpdateCommand({ TableName: TABLE, Key: key, ...leave })));
+    expect(refused()).toBeGreaterThanOrEqual(1);
   });
 
   it("BatchWriteItem returns throttled items as UnprocessedItems, and throws when none was written", async () => {
