@@ -253,7 +253,7 @@ export class World {
       make: () => SqsHandler,
     ) => {
       const settings = { ...base, warm: this.settings.warm, ...over };
-      const pollerCalls = this.machine?.pollers(url, settings.maxConcurrency);
+      const pollerCalls = this.machine?.pollers(url, settings.maxConcurrency, settings.batchSize);
       const queue = this.sqs.queues.get(url)!;
       return new EventSourceMapping(
         name,

@@ -56,7 +56,7 @@ export interface MappingSettings {
    * The poller's own calls around each invocation, when they take time: the local stack's
    * (the calibration's local machine, sim/calibration/local-machine.ts); none on Lambda.
    */
-  pollerCalls?: (phase: "before" | "after") => Promise<void>;
+  pollerCalls?: (phase: "before" | "after", records: number) => Promise<void>;
   /** Lambda's own time per invocation (15 ms); the local stack's pollers call the handler in-process: 0. */
   invokeOverheadMs?: number;
   /** The real batch's requests beyond the simulated ones (the delivery lanes': sim/aws/batch-tail.ts). */
@@ -168,7 +168,7 @@ export class EventSourceMapping {
     }
     await this.engine.sleep(this.settings.invokeOverheadMs ?? INVOKE_OVERHEAD_MS);
     // Not even a microtask turn without it: the order of same-time events stays as it was.
-    if (this.settings.pollerCalls) await this.settings.pollerCalls("before");
+    if (this.settings.pollerCalls) await this.settings.pollerCalls("before", batch.length);
     const deadline = start + this.settings.timeoutSeconds * 1000;
     // Each record stands for this many of a real invocation's (its batch full of real records).
     const draws = Math.ceil(Math.min(this.settings.batchSize, real) / batch.length);
@@ -184,7 +184,7 @@ export class EventSourceMapping {
     const lag = tail?.close(batch) ?? 0;
     if (lag > 0) await this.engine.sleep(Math.min(lag, Math.max(0, deadline - this.engine.t)));
     if (this.engine.t > deadline) failed = "all";
-    if (this.settings.pollerCalls) await this.settings.pollerCalls("after");
+    if (this.settings.pollerCalls) await this.settings.pollerCalls("after", batch.length);
     // The records' fate is the real invocation's, at its real end: k real messages are
     // received a batch at a time as units free up, each in flight for one invocation, so no
     // record stays in flight past its visibility timeout (or its function's) because of k.

@@ -6,7 +6,8 @@
  *
  * The model: each process's work is a constant CPU time per call, queued FIFO on the machine's
  * cores; the Node process's work also waits for its one event loop. A call's answer comes when
- * its emulator's CPU work is done, or after the model's own latency if that is later: the
+ * its emulator's CPU work is done, or after the model's own latency if that is later, and the
+ * process reads it when its event loop is free (the work queued there meanwhile first): the
  * calibration's world turns the models' AWS latencies off (sim/world.ts), since the emulators
  * answer on 127.0.0.1 in about their CPU time (a put one at a time: 2.0-2.5 ms, of which
  * 0.6 ms the Node process's and 0.75-1.05 ms the JVM's, warm; fauxqs's GetQueueAttributes
@@ -20,9 +21,12 @@
  * in it; docs/scale.md "Calibration" gives the figures).
  *
  * The local pollers' own calls (local/event-source.ts) are the machine's too: each invocation's
- * three, and the empty polls of the pollers a put wakes for nothing (fauxqs wakes every waiting
- * receive of the queue). Not modelled: the receiver's process (0.25 ms per request) and an idle
- * poller's long poll ending empty after its 1 s.
+ * three, a batch's further receives above 10 (the delivery lane's batches of 20), and the empty
+ * polls of the pollers a put wakes for nothing (fauxqs wakes every waiting receive of the
+ * queue). Not modelled (docs/scale.md "Calibration", paced): the receiver's process (0.25 ms per
+ * request), an idle poller's long poll ending empty after its 1 s (the slow and ordered lanes'
+ * eight pollers in step, about 16 calls a second), fauxqs's 20 ms timer, which makes a delayed
+ * message visible up to 20 ms after its time, and the local scheduler's query every second.
  */
 import type { Engine } from "../engine.js";
 
@@ -52,6 +56,23 @@ export const POLLER_CALLS = 3;
  * find nothing, return empty and poll again: GetQueueAttributes and ReceiveMessage each.
  */
 export const EMPTY_POLL_CALLS = 2;
+
+/** Most messages one ReceiveMessage returns (SQS's limit, local/event-source.ts SQS_BATCH_MAX). */
+const RECEIVE_MAX = 10;
+
+/**
+ * The receives a local poller makes for a batch of `records`, beyond its first (the long poll
+ * that was waiting, charged with the previous batch): above 10 (batchSize 20, the delivery
+ * lane's) it fills the batch from receives of at most 10, each taking what is visible then, and
+ * a short answer ends the batch (local/event-source.ts receive()). So 10 records taken by a
+ * poller of 20 cost a second receive that comes back empty, before the handler starts.
+ */
+export function moreReceives(records: number, batchSize: number): number {
+  if (batchSize <= RECEIVE_MAX) return 0;
+  const receives =
+    records >= batchSize ? Math.ceil(batchSize / RECEIVE_MAX) : Math.floor(records / RECEIVE_MAX) + 1;
+  return receives - 1;
+}
 
 type Lane = "node" | "dynamodb" | "fauxqs";
 type Command = { input: unknown; constructor: { name: string } };
@@ -89,12 +110,19 @@ export class LocalMachine {
    * The local pollers of one queue (`count` of them): the event source mapping's hook around
    * each invocation (sim/aws/lambda.ts `pollerCalls`), which also tells which pollers are idle.
    */
-  pollers(queue: string, count: number): (phase: "before" | "after") => Promise<void> {
+  pollers(
+    queue: string,
+    count: number,
+    batchSize = RECEIVE_MAX,
+  ): (phase: "before" | "after", records: number) => Promise<void> {
     const p = { count, busy: 0 };
     this.queues.set(queue, p);
-    return async (phase) => {
+    return async (phase, records) => {
       if (phase === "before") {
         p.busy++;
+        // Its batch's further receives, before the handler starts (moreReceives).
+        for (let i = 0; i < moreReceives(records, batchSize); i++)
+          await this.call("fauxqs", FAUXQS_MS_PER_CALL, async () => undefined);
         return;
       }
       for (let i = 0; i < POLLER_CALLS; i++)
@@ -141,9 +169,10 @@ export class LocalMachine {
   private async call<R>(emulator: Lane, ms: number, answer: () => Promise<R>): Promise<R> {
     await this.run("node", NODE_MS_PER_CALL);
     const out = answer();
-    // The answer (or the error) no sooner than the emulator's CPU work is done.
-    out.catch(() => {});
-    await this.run(emulator, ms);
+    // The answer (or the error) no sooner than the emulator's CPU work is done, and read on the
+    // one event loop after the work queued there meanwhile (as a webhook's answer, onLoop).
+    await Promise.allSettled([out, this.run(emulator, ms)]);
+    await this.run("node", 0);
     return out;
   }
 }

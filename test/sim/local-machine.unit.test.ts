@@ -11,6 +11,7 @@ import {
   FAUXQS_MS_PER_CALL,
   LocalMachine,
   MACHINE_CORES,
+  moreReceives,
   NODE_MS_PER_CALL,
   onLoop,
   POLLER_CALLS,
@@ -82,12 +83,49 @@ describe("sim local machine", () => {
     const machine = new LocalMachine(engine);
     const hook = machine.pollers("delivery", 8);
     const ends: number[] = [];
-    await hook("before");
-    void hook("after").then(DONE(engine, ends));
+    await hook("before", 5);
+    void hook("after", 5).then(DONE(engine, ends));
     await engine.run(1_000);
     // DeleteMessageBatch, GetQueueAttributes, ReceiveMessage: each its Node work, then fauxqs's.
     expect(POLLER_CALLS).toBe(3);
     expect(ends[0]).toBeCloseTo(POLLER_CALLS * (NODE_MS_PER_CALL + FAUXQS_MS_PER_CALL));
+  });
+
+  it("a poller of 20 fills its batch from receives of 10: a full first receive costs another before the handler", async () => {
+    // local/event-source.ts receive(): a short answer ends the batch; a full one asks again.
+    expect([0, 5, 9, 10, 15, 19, 20].map((n) => moreReceives(n, 20))).toEqual([0, 0, 0, 1, 1, 1, 1]);
+    expect(moreReceives(10, 10)).toBe(0);
+    const engine = new Engine(1);
+    const machine = new LocalMachine(engine);
+    const hook = machine.pollers("delivery", 8, 20);
+    const lanes: string[] = [];
+    const run = machine.run.bind(machine);
+    machine.run = (lane, ms) => {
+      lanes.push(lane);
+      return run(lane, ms);
+    };
+    // 4 records: no further receive; 10: one (its Node work, fauxqs's, the answer read).
+    await hook("before", 4);
+    expect(lanes).toEqual([]);
+    const started: number[] = [];
+    void hook("before", 10).then(DONE(engine, started));
+    await engine.run(1_000);
+    expect(lanes).toEqual(["node", "fauxqs", "node"]);
+    expect(started).toEqual([NODE_MS_PER_CALL + FAUXQS_MS_PER_CALL]);
+  });
+
+  it("a call's answer is read when the event loop is free: work queued meanwhile goes first", async () => {
+    const engine = new Engine(1);
+    const machine = new LocalMachine(engine);
+    const sqs = machine.client({ send: async (_c: unknown) => ({}) }, "fauxqs");
+    const answered: number[] = [];
+    void sqs.send({ input: {}, constructor: { name: "ReceiveMessageCommand" } }).then(DONE(engine, answered));
+    // Asked after the call's own Node work, before its answer: 7 woken pollers' calls.
+    void engine.sleep(NODE_MS_PER_CALL).then(() => {
+      for (let i = 0; i < 7; i++) void machine.run("node", NODE_MS_PER_CALL);
+    });
+    await engine.run(1_000);
+    expect(answered).toEqual([NODE_MS_PER_CALL + 7 * NODE_MS_PER_CALL]);
   });
 
   it("a message put wakes the queue's idle pollers: all but one poll again, and are busy meanwhile", async () => {
@@ -108,19 +146,20 @@ describe("sim local machine", () => {
     // Delayed: nobody is woken, the send is the only call.
     void sqs.send(batch(1));
     await engine.run(100);
-    expect(calls).toEqual(["node", "fauxqs"]);
+    // (Each call: its Node work, the emulator's, then its answer read on the event loop.)
+    expect(calls).toEqual(["node", "fauxqs", "node"]);
     // Visible: 7 of the 8 idle pollers poll again (the eighth takes the message), 2 calls each;
     // a second put while they poll wakes none.
     calls.length = 0;
     void sqs.send(batch(0));
     void sqs.send(batch(0));
     await engine.run(200);
-    expect(calls.filter((l) => l === "node")).toHaveLength(2 + 7 * EMPTY_POLL_CALLS);
+    expect(calls.filter((l) => l === "node")).toHaveLength(2 * (2 + 7 * EMPTY_POLL_CALLS));
     // Done polling, they wait again: the next put wakes them again.
     calls.length = 0;
     void sqs.send(batch(0));
     await engine.run(300);
-    expect(calls.filter((l) => l === "node")).toHaveLength(1 + 7 * EMPTY_POLL_CALLS);
+    expect(calls.filter((l) => l === "node")).toHaveLength(2 * (1 + 7 * EMPTY_POLL_CALLS));
   });
 
   it("a webhook's answer is read when the event loop is free, its error too; off the machine at once", async () => {

@@ -1,0 +1,275 @@
+/**
+ * `npx tsx sim/calibration/trace-phases.ts [--sim] [SHAPE…]` (default: paced twice): where the
+ * publish → receipt delay goes, phase by phase, on the local stack or (`--sim`) in the
+ * simulation. Local: each shape runs as `--calibrate` runs it (a fresh stack on shared
+ * emulators, after the warm-ups); the stack's SQS client is timed (every SendMessageBatch's
+ * call, every ReceiveMessage answer with fauxqs's SentTimestamp and
+ * ApproximateFirstReceiveTimestamp of each message) and joined with the receiver's arrivals by
+ * event. Simulation: the same shape (sim-side.ts), the records each invocation gets and the
+ * requests the receivers see, on the virtual clock. One JSON line per shape: each phase's
+ * p50 / p95 (ms) over both tenants' deliveries, and the calls started within the ingest phase
+ * (its handler's answer read → its tasks' send) and the delivery phase (→ the request's
+ * arrival), by name, per delivery (the simulation's also by the machine's lane, its pollers'
+ * own calls included). Phase 7 ends locally when the poller reads its first receive's answer,
+ * in the simulation when the handler starts (after the batch's further receives): compare 7 + 8.
+ */
+import { randomBytes } from "node:crypto";
+import { loadavg } from "node:os";
+import type { Message } from "@aws-sdk/client-sqs";
+import { SQSClient } from "@aws-sdk/client-sqs";
+import type { SQSEvent } from "aws-lambda";
+import { runBurst } from "../../bench/burst.js";
+import { type BurstShape, burstShape } from "../../bench/burst-shapes.js";
+import { CallCounter } from "../../bench/calls.js";
+import { startEmulators } from "../../bench/emulators.js";
+import { type Arrival, startBenchReceiver } from "../../bench/receiver.js";
+import { percentiles } from "../../bench/stats.js";
+import { clientOptions } from "../../core/config/aws.js";
+import { startLocalStack } from "../../local/stack.js";
+import { EventSourceMapping } from "../aws/lambda.js";
+import { SIM_EPOCH_MS } from "../engine.js";
+import { runOnce } from "../run.js";
+import type { World } from "../world.js";
+import { WARM_UPS } from "./local-side.js";
+import { simSpec } from "./sim-side.js";
+
+type Command = { input: Record<string, unknown>; constructor: { name: string } };
+type Send = (command: Command, ...rest: unknown[]) => Promise<unknown>;
+
+/** One message seen on a queue: when it was sent (call start), put, taken, and read by the poller. */
+interface Seen {
+  queue: string;
+  body: string;
+  callAt?: number;
+  sentTs?: number;
+  firstReceiveTs?: number;
+  answerAt?: number;
+  receiveCount?: number;
+}
+
+function wrapSqs(client: { send: Send }, into: Seen[], calls: { name: string; at: number; ms: number }[]) {
+  const send = client.send.bind(client);
+  client.send = async (command, ...rest) => {
+    const at = Date.now();
+    const name = command.constructor.name;
+    const out = (await send(command, ...rest)) as { Messages?: Message[] };
+    const end = Date.now();
+    calls.push({ name, at, ms: end - at });
+    const queue = String(command.input.QueueUrl ?? "")
+      .split("/")
+      .at(-1)!;
+    if (name === "SendMessageBatchCommand")
+      for (const e of command.input.Entries as { MessageBody: string }[])
+        into.push({ queue, body: e.MessageBody, callAt: at });
+    if (name === "ReceiveMessageCommand")
+      for (const m of out.Messages ?? [])
+        into.push({
+          queue,
+          body: m.Body ?? "",
+          sentTs: Number(m.Attributes?.SentTimestamp),
+          firstReceiveTs: Number(m.Attributes?.ApproximateFirstReceiveTimestamp),
+          answerAt: end,
+          receiveCount: Number(m.Attributes?.ApproximateReceiveCount),
+        });
+    return out;
+  };
+}
+
+/** Records each call's name and start on `calls` (the clock given). */
+function wrapCalls(
+  client: { send: Send },
+  calls: { name: string; at: number; ms: number }[],
+  now: () => number,
+) {
+  const send = client.send.bind(client);
+  client.send = (command, ...rest) => {
+    calls.push({ name: command.constructor.name, at: now(), ms: 0 });
+    return send(command, ...rest);
+  };
+}
+
+async function trace(
+  shape: BurstShape,
+  emulators: Awaited<ReturnType<typeof startEmulators>>,
+  receiver: Awaited<ReturnType<typeof startBenchReceiver>>,
+  report: boolean,
+) {
+  const stack = await startLocalStack({
+    port: 0,
+    emulators: { ...emulators, suffix: `trace-${randomBytes(3).toString("hex")}` },
+  });
+  const producer = new SQSClient(clientOptions(stack.config, stack.config.endpoints.sqs));
+  const seen: Seen[] = [];
+  const calls: { name: string; at: number; ms: number }[] = [];
+  wrapSqs(stack.deps.sqs as unknown as { send: Send }, seen, calls);
+  wrapSqs(producer as unknown as { send: Send }, seen, []);
+  wrapCalls(stack.deps.db.doc as unknown as { send: Send }, calls, () => Date.now());
+  let arrivals: Arrival[] = [];
+  const rx = {
+    ...receiver,
+    take: async () => {
+      const r = await receiver.take();
+      arrivals = r.arrivals;
+      return r;
+    },
+  };
+  try {
+    const ctx = { stack, receiver: rx, counter: new CallCounter(), producer, admin: producer };
+    await runBurst(ctx, shape, "other");
+    if (!report) return undefined;
+    const hits = arrivals.filter((a) => a.status < 300);
+    const load_average = loadavg()[0]!.toFixed(1);
+    return { shape: shape.name, side: "local stack", ...phases(seen, hits, calls), load_average };
+  } finally {
+    producer.destroy();
+    await stack.stop();
+  }
+}
+
+/** The event's seq in a message body: an ingest message carries the event, a task its body escaped. */
+const seqOf = (body: string) => body.match(/\\?"seq\\?":(\d+)/)?.[1];
+
+type Hit = Pick<Arrival, "id" | "at" | "sentAt">;
+
+/** The simulation's side: the records each invocation got, the tasks sent, the requests. */
+async function traceSim(shape: BurstShape) {
+  const seen: Seen[] = [];
+  const arrivals: Hit[] = [];
+  const calls: { name: string; at: number; ms: number }[] = [];
+  const proto = EventSourceMapping.prototype as unknown as {
+    event(this: { engine: { t: number }; queue: { url: string } }, batch: unknown[]): SQSEvent;
+  };
+  const event = proto.event;
+  proto.event = function (batch) {
+    const e = event.call(this, batch);
+    for (const r of e.Records)
+      seen.push({
+        queue: this.queue.url,
+        body: r.body,
+        sentTs: Number(r.attributes.SentTimestamp) - SIM_EPOCH_MS,
+        firstReceiveTs: Number(r.attributes.ApproximateFirstReceiveTimestamp) - SIM_EPOCH_MS,
+        answerAt: this.engine.t,
+      });
+    return e;
+  };
+  const spec = simSpec(shape);
+  const arrange = spec.arrange!;
+  spec.arrange = (world: World, faulty, t0) => {
+    wrapCalls(world.dynamo.doc as unknown as { send: Send }, calls, () => world.engine.t);
+    wrapCalls(world.sqs.client as unknown as { send: Send }, calls, () => world.engine.t);
+    const machine = world.machine as unknown as { call(lane: string, ...rest: unknown[]): Promise<unknown> };
+    const call = machine.call.bind(machine);
+    machine.call = (lane, ...rest) => {
+      calls.push({ name: `machine:${lane}`, at: world.engine.t, ms: 0 });
+      return call(lane, ...rest);
+    };
+    const client = world.sqs.client as unknown as { send: Send };
+    const send = client.send.bind(client);
+    client.send = (command, ...rest) => {
+      if (command.constructor.name === "SendMessageBatchCommand")
+        for (const e of command.input.Entries as { MessageBody: string }[])
+          seen.push({ queue: String(command.input.QueueUrl), body: e.MessageBody, callAt: world.engine.t });
+      return send(command, ...rest);
+    };
+    let observe: World["receivers"]["onRequest"];
+    Object.defineProperty(world.receivers, "onRequest", {
+      get: () => (r: Parameters<NonNullable<typeof observe>>[0], t: number) => {
+        if (r.status === 0) arrivals.push({ id: r.msgId, at: t, sentAt: r.publishedAt });
+        observe?.(r, t);
+      },
+      set: (f) => {
+        observe = f;
+      },
+    });
+    arrange(world, faulty, t0);
+  };
+  try {
+    await runOnce(spec, 1, true);
+  } finally {
+    proto.event = event;
+  }
+  return { shape: shape.name, side: "simulation", ...phases(seen, arrivals, calls) };
+}
+
+/** Calls started within each window (a phase of one delivery), by name: the mean over windows. */
+function perWindow(calls: { name: string; at: number }[], windows: [number, number][]) {
+  const out: Record<string, number> = {};
+  for (const [from, to] of windows)
+    for (const c of calls) if (c.at >= from && c.at < to) out[c.name] = (out[c.name] ?? 0) + 1;
+  const n = Math.max(1, windows.length);
+  return Object.fromEntries(Object.entries(out).map(([k, v]) => [k, Math.round((v / n) * 10) / 10]));
+}
+
+function phases(seen: Seen[], arrivals: Hit[], calls: { name: string; at: number; ms: number }[]) {
+  const queues = [...new Set(seen.map((s) => s.queue))];
+  const out: Record<string, number[]> = {};
+  const add = (k: string, v: number | undefined) => {
+    if (v === undefined || Number.isNaN(v)) return;
+    out[k] ??= [];
+    out[k].push(Math.round(v * 10) / 10);
+  };
+  const ingest = queues.find((q) => /ingest/i.test(q));
+  const deliver = queues.find((q) => /deliver/i.test(q) && !/slow|dlq/i.test(q));
+  const windows = { ingest: [] as [number, number][], deliver: [] as [number, number][] };
+  for (const a of arrivals) {
+    const taskSends = seen.filter(
+      (s) => s.queue === deliver && s.callAt !== undefined && s.body.includes(a.id),
+    );
+    const taskRecvs = seen.filter(
+      (s) => s.queue === deliver && s.answerAt !== undefined && s.body.includes(a.id),
+    );
+    const tSend = taskSends[0];
+    const tRecv = taskRecvs.at(-1);
+    const seq = tRecv && seqOf(tRecv.body);
+    const inRecv = seen.find((s) => s.queue === ingest && s.answerAt !== undefined && seqOf(s.body) === seq);
+    add("total", a.at - a.sentAt);
+    add("1 publish call → put on ingest queue", inRecv && inRecv.sentTs! - a.sentAt);
+    add("2 ingest queue wait (put → taken)", inRecv && inRecv.firstReceiveTs! - inRecv.sentTs!);
+    add("3 taken → poller reads answer", inRecv && inRecv.answerAt! - inRecv.firstReceiveTs!);
+    add("4 ingest handler → task send call", inRecv && tSend && tSend.callAt! - inRecv.answerAt!);
+    add(
+      "5 task send call → put on delivery queue",
+      tSend && tRecv && taskSends.length === 1 ? tRecv.sentTs! - tSend.callAt! : undefined,
+    );
+    add("6 delivery queue wait (put → taken)", tRecv && tRecv.firstReceiveTs! - tRecv.sentTs!);
+    add("7 taken → poller reads answer", tRecv && tRecv.answerAt! - tRecv.firstReceiveTs!);
+    add("8 delivery handler → request arrives", tRecv && a.at - tRecv.answerAt!);
+    add("task sends (re-sent by the trial gate)", taskSends.length);
+    if (inRecv && tSend) windows.ingest.push([inRecv.answerAt!, tSend.callAt!]);
+    if (tRecv) windows.deliver.push([tRecv.answerAt!, a.at]);
+  }
+  const byName: Record<string, number[]> = {};
+  for (const c of calls) {
+    byName[c.name] ??= [];
+    byName[c.name]!.push(c.ms);
+  }
+  const p = (v: number[]) => {
+    const q = percentiles(v);
+    return `${q.p50} / ${q.p95} (n ${v.length})`;
+  };
+  return {
+    queues,
+    calls_in_ingest_phase: perWindow(calls, windows.ingest),
+    calls_in_delivery_phase: perWindow(calls, windows.deliver),
+    phases: Object.fromEntries(Object.entries(out).map(([k, v]) => [k, p(v)])),
+    sqs_call_ms: Object.fromEntries(Object.entries(byName).map(([k, v]) => [k, p(v)])),
+  };
+}
+
+const args = process.argv.slice(2);
+const names = args.filter((a) => a !== "--sim");
+if (args.includes("--sim")) {
+  for (const name of names.length ? names : ["paced"])
+    process.stdout.write(`${JSON.stringify(await traceSim(burstShape(name)))}\n`);
+  process.exit(0);
+}
+const emulators = await startEmulators();
+const receiver = await startBenchReceiver();
+try {
+  for (const shape of WARM_UPS) await trace(shape, emulators, receiver, false);
+  for (const name of names.length ? names : ["paced", "paced"])
+    process.stdout.write(`${JSON.stringify(await trace(burstShape(name), emulators, receiver, true))}\n`);
+} finally {
+  await receiver.stop();
+  await emulators.stop();
+}
