@@ -5,6 +5,7 @@
  * indexes of the items whose condition failed.
  */
 import { TransactWriteCommand, type TransactWriteCommandInput } from "@aws-sdk/lib-dynamodb";
+import { doubling } from "../lib/index.js";
 import type { Db } from "./table.js";
 
 export type TransactItems = NonNullable<TransactWriteCommandInput["TransactItems"]>;
@@ -32,7 +33,7 @@ export async function transact(db: Db, items: () => TransactItems): Promise<void
         (errorName(err) === "TransactionCanceledException" &&
           reasonsOf(err).some((r) => r.Code === "TransactionConflict"));
       if (!conflict || attempt >= 12) throw err;
-      await sleep(Math.min(500, 10 * 2 ** attempt) * (0.5 + Math.random()));
+      await sleep(doubling(10, attempt, 500) * (0.5 + Math.random()));
     }
   }
 }
