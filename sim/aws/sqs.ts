@@ -42,6 +42,8 @@ export interface SimMessage {
   /** The message group: a FIFO queue's (sqs-fifo.ts), or a standard queue's fair-queue tenant. */
   groupId?: string;
   dedupId?: string;
+  /** Real messages of it the in-flight count holds while it is in flight (k, or less: `shareInFlight`). */
+  counted?: number;
 }
 
 export type NewMessage = Omit<SimMessage, "visibleAt" | "receiveCount" | "handle" | "state" | "version">;
@@ -64,6 +66,8 @@ export interface ModelQueue {
   /** The messages stored (visible, delayed or in flight): what the queue still holds. */
   messages(): Iterable<SimMessage>;
   receive(max: number, weight?: number): SimMessage[];
+  /** Counts only `share` of these messages, just received, in flight (SimQueue.shareInFlight). */
+  shareInFlight?(batch: SimMessage[], share: number): void;
   delete(handle: string): boolean;
   changeVisibility(handle: string, seconds: number): boolean;
 }
@@ -159,6 +163,7 @@ export class SimQueue implements ModelQueue {
       if (leavesOnReceive(m, this.engine.t, this, (gone) => this.drop(gone))) continue;
       m.version++;
       this.byHandle.set(m.handle!, m);
+      m.counted = m.k;
       this.gauge.add(m.k);
       this.ready.flying(m, m.k);
       this.meter.max(`in_flight_instant:${this.url}`, this.gauge.now);
@@ -169,6 +174,22 @@ export class SimQueue implements ModelQueue {
     }
     if (atCap()) this.meter.count(`receives_at_cap:${this.url}`);
     return out;
+  }
+
+  /**
+   * Counts `share` (0-1) of these messages, just received, in flight: a cohort the event source
+   * received with fewer units free than its real invocations need (sim/aws/lambda.ts). Its k
+   * real messages are then received as those units free up, over longer than the cohort
+   * interval the gauge averages over, so fewer are in flight at a time; on AWS the rest wait
+   * visible in the queue, since the pollers receive only the batches the mapping can invoke.
+   */
+  shareInFlight(batch: SimMessage[], share: number): void {
+    for (const m of batch) {
+      if (m.state !== "inflight" || m.counted === undefined) continue;
+      const counted = m.k * Math.min(1, Math.max(0, share));
+      this.gauge.add(counted - m.counted);
+      m.counted = counted;
+    }
   }
 
   private hide(m: SimMessage, seconds: number): void {
@@ -184,7 +205,8 @@ export class SimQueue implements ModelQueue {
 
   private release(m: SimMessage): void {
     if (m.state === "inflight") {
-      this.gauge.add(-m.k);
+      this.gauge.add(-(m.counted ?? m.k));
+      m.counted = undefined;
       this.ready.flying(m, -m.k);
     }
     this.byHandle.delete(m.handle);

@@ -97,6 +97,26 @@ describe("sim Lambda event source mapping", () => {
     expect(meter.maxima.get("concurrency:fn")).toBeLessThanOrEqual(2 * 11.5);
     expect(meter.get("lambda_gb_seconds")).toBeCloseTo((20 * 100 * (HANDLER_MS + OVERHEAD_MS)) / 1000, 6);
   });
+
+  it("a backlog of cohorts needing more units than the mapping has counts in flight what its units hold, not k·w / interval", async () => {
+    // Cohorts of 10,000 stand for 1,000 invocations × 115 ms each: 115 units over the 1 s
+    // interval, on a mapping of 10. On AWS its pollers read only what 10 units invoke: 10
+    // batches of 10 real messages in flight at a time, the rest visible. Counted k for the
+    // 115 ms of its first invocation, a cohort read 1,150 (dead-endpoint-3d after recovery:
+    // 61,744 in flight on a delivery mapping that holds 847 batches of 20).
+    const { engine, meter, queue } = simQueue(1_000);
+    // One message first, so the mapping knows an invocation's time.
+    queue.put({ id: "first", body: "{}", k: 1, sentAt: 0 }, 0);
+    for (let i = 0; i < 3; i++) queue.put({ id: `c${i}`, body: "{}", k: 10_000, sentAt: 0 }, 1_000);
+    new EventSourceMapping("fn", engine, meter, new Account(), queue, warm(10), sleeps(engine));
+    await engine.run(60_000);
+    expect(queue.stored).toBe(0);
+    expect(meter.maxima.get("in_flight_instant:q")).toBe(10_000);
+    const held = 10 * 10;
+    expect(meter.maxima.get("in_flight:q")).toBeGreaterThan(0.9 * held);
+    expect(meter.maxima.get("in_flight:q")).toBeLessThanOrEqual(held + 1e-6);
+    expect(Math.abs(queue.inFlight)).toBeLessThan(1e-6);
+  });
 });
 
 /**
