@@ -18,18 +18,26 @@ import { putEndpoint } from "../support/endpoints.js";
 import { awsError, interpose } from "../support/faults.js";
 import { type Receiver, startReceiver } from "../support/receiver.js";
 import { sqsEvent } from "../support/sqs-event.js";
+import { type SqsSpy, spySqs } from "../support/sqs-spy.js";
 import { createTestStack, type TestStack } from "../support/stack.js";
+import { waitFor } from "../support/wait.js";
 
 let stack: TestStack;
 let pollers: DeliveryPollers;
+let spy: SqsSpy;
 const receivers: Receiver[] = [];
 
 beforeAll(async () => {
   // The test stack's budget (60 s) cuts nothing while b's requests are held; 4 pollers, more
   // than the trial's 2 slots, each taking batches of 10.
   stack = await createTestStack({ RETRY_SCHEDULE: "1", ENDPOINT_CACHE_SECONDS: "0" });
+  spy = spySqs(stack.deps.sqs);
   pollers = startDelivery(stack, { concurrency: 4 });
 });
+
+/** How often each task was sent to the shared lane's queue: 1, or more when it went round it. */
+const sends = (tasks: DeliveryTask[]) =>
+  tasks.map((t) => spy.groups(t.msg_id, stack.config.queues.delivery).length);
 
 afterAll(async () => {
   await pollers?.stop();
@@ -61,8 +69,14 @@ describe("trial gate", () => {
     for (let i = 0; i < order.length; i += 10) await enqueue(stack.deps, ...order.slice(i, i + 10));
 
     // Received: a task's delivery record is written when its batch ends (or the budget's early
-    // write), and two batches are held by b's trial.
+    // write), and two batches are held by b's trial. b's other tasks waited here for its answer
+    // only until a quarter of the budget from the trial's start (policy/trial.ts trialWaitMs),
+    // then left their batches round the queue, b's requests still held.
     await a.waitForRequests(40, 45_000);
+    await waitFor(() => sends(tasksB).filter((n) => n > 1).length >= 40 - b.requests.length, {
+      timeoutMs: 45_000,
+      what: "b's refused tasks sent round the queue",
+    });
     // All of a's 40, each once, while b's first requests were still unanswered: no more of b's
     // reached its receiver than the trial lets through.
     expect(new Set(ids(a)).size).toBe(40);
@@ -78,6 +92,23 @@ describe("trial gate", () => {
     expect(new Set(ids(b)).size).toBe(40);
     expect(b.requests).toHaveLength(40);
   }, 300_000);
+
+  it("a healthy new endpoint's burst: the tasks its trial refused wait here for the answer, none goes round the queue (none waits a deferral's second)", async () => {
+    const r = await startReceiver();
+    receivers.push(r);
+    // A timeout no loaded machine reaches: the 38 waiting tasks' requests go out together.
+    const ep = await putEndpoint(stack.deps, { url: r.url, timeout_ms: 30_000 });
+    // 4 batches of 10 at once: each batch's tasks reach the gate together, 2 of them take the
+    // trial's slots and 38 are refused while the trial is in flight.
+    const tasks = Array.from({ length: 40 }, (_, i) => taskFor(ep, { i }));
+    for (let i = 0; i < tasks.length; i += 10) await enqueue(stack.deps, ...tasks.slice(i, i + 10));
+    for (const t of tasks) expect((await waitForDelivery(stack.deps, t, "succeeded")).attempts).toBe(1);
+    // Before, each refused task was re-sent at once, and one back before the answer waited 1 s more.
+    expect(sends(tasks)).toEqual(tasks.map(() => 1));
+    expect(tasks.flatMap((t) => spy.waits(t.msg_id))).toEqual([]);
+    expect(new Set(ids(r)).size).toBe(40);
+    expect(r.requests).toHaveLength(40);
+  }, 120_000);
 
   it("a trial slot's lease DynamoDB throttles defers the task as for busy slots: its record is not failed, no request, no attempt burnt", async () => {
     const r = await startReceiver();

@@ -2,7 +2,7 @@
  * The trial gate's rules (core/delivery/policy/trial.ts): which endpoint is proven, what an
  * outcome says of its speed, where a refused task goes, how long it waits.
  */
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { createMemoryContext } from "../../core/compose.js";
 import type { Config } from "../../core/config/index.js";
 import {
@@ -10,6 +10,7 @@ import {
   proven,
   refused,
   trialDeferSeconds,
+  trialWaitMs,
   triesFirst,
 } from "../../core/delivery/policy/trial.js";
 import { enterTrial, noteAnswer } from "../../core/delivery/trial.js";
@@ -72,7 +73,13 @@ describe("the trial's slots (core/delivery/trial.ts)", () => {
       },
       release: async () => {},
     };
-    return { takes, deps: { rateLimitStore, fullRateWindows: new Map(), config: { isolation } as Config } };
+    const deps = {
+      rateLimitStore,
+      fullRateWindows: new Map(),
+      config: { isolation } as Config,
+      now: () => new Date(now),
+    };
+    return { takes, deps };
   };
 
   it("a process that found them busy refuses without asking again for a second, then asks", async () => {
@@ -105,7 +112,8 @@ describe("the trial's slots (core/delivery/trial.ts)", () => {
   });
 
   it("concurrent tasks of a cold batch: once trialInFlight takes are in flight here, the others are refused without a call", async () => {
-    const { db, deps } = createMemoryContext({ now: () => new Date(now) });
+    // The clock past the trial's wait (trialWaitMs): refused at once.
+    const { db, deps } = createMemoryContext({ now: () => new Date(now + 500) });
     const calls = () => (db.calls.GetCommand ?? 0) + (db.calls.UpdateCommand ?? 0);
     const ctx = { now: new Date(now), random: () => 0 };
     const entered = await Promise.all(
@@ -120,5 +128,64 @@ describe("the trial's slots (core/delivery/trial.ts)", () => {
     const before = calls();
     expect(await enterTrial(deps, endpoint, 2000, ctx)).toEqual({ refused: "unproven" });
     expect(calls()).toBeGreaterThan(before);
+  });
+
+  describe("a task refused while this process's own trial is in flight", () => {
+    // Two tasks take the trial's slots (their requests not over); the clock is the test's.
+    const onTrial = async (clock: { ms: number }) => {
+      const { deps } = createMemoryContext({ now: () => new Date(clock.ms) });
+      const ctx = { now: new Date(now), random: () => 0 };
+      const taken = await Promise.all([0, 1].map(() => enterTrial(deps, endpoint, 2000, ctx)));
+      expect(taken.every((e) => "admission" in e)).toBe(true);
+      const third = enterTrial(deps, endpoint, 2000, { ...ctx, now: new Date(clock.ms) });
+      let settled: unknown;
+      void third.then((e) => {
+        settled = e;
+      });
+      return { deps, third, settled: () => settled };
+    };
+    const answer = (latencyMs: number) => ({ outcome: { failure: null, latencyMs } as SendOutcome });
+
+    afterEach(() => {
+      vi.useRealTimers();
+    });
+
+    it("waits for its answer, and passes when it was fast", async () => {
+      vi.useFakeTimers();
+      const trial = await onTrial({ ms: now + 100 });
+      await vi.advanceTimersByTimeAsync(0);
+      expect(trial.settled()).toBeUndefined();
+      noteAnswer(trial.deps, endpoint, answer(20), new Date(now + 150));
+      expect(await trial.third).toHaveProperty("admission");
+    });
+
+    it("goes to the slow lane when the answer was slow", async () => {
+      vi.useFakeTimers();
+      const trial = await onTrial({ ms: now + 100 });
+      await vi.advanceTimersByTimeAsync(0);
+      expect(trial.settled()).toBeUndefined();
+      noteAnswer(trial.deps, endpoint, answer(1900), new Date(now + 1_900));
+      expect(await trial.third).toEqual({ refused: "slow-answers" });
+    });
+
+    it("waits no longer than a quarter of the budget from the trial's start, then is refused (a hanging endpoint holds its batch that long once)", async () => {
+      vi.useFakeTimers();
+      const trial = await onTrial({ ms: now + 200 });
+      await vi.advanceTimersByTimeAsync(299);
+      expect(trial.settled()).toBeUndefined();
+      await vi.advanceTimersByTimeAsync(1);
+      expect(trial.settled()).toEqual({ refused: "unproven" });
+      // Looked at after that: refused at once.
+      const late = await onTrial({ ms: now + 500 });
+      await vi.advanceTimersByTimeAsync(0);
+      expect(late.settled()).toEqual({ refused: "unproven" });
+    });
+  });
+
+  it("trialWaitMs: what is left of a quarter of the budget since the trial began", () => {
+    expect(trialWaitMs(now, now, s)).toBe(500);
+    expect(trialWaitMs(now, now + 200, s)).toBe(300);
+    expect(trialWaitMs(now, now + 500, s)).toBe(0);
+    expect(trialWaitMs(now, now + 5_000, s)).toBe(0);
   });
 });

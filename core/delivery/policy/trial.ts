@@ -8,9 +8,12 @@
  * *unproven*: in the shared lane it gets at most `trialInFlight` requests at a time (across
  * every process); its other tasks make no request and stay off the batch:
  *
+ * - while this process's own trial of it is young (`trialWaitMs`), they wait here for its
+ *   answer: a healthy endpoint's, milliseconds away, lets them through at once, where a trip
+ *   round the queue came back before it (a receive waiting on the queue takes a re-sent task
+ *   at once) and was refused again, waiting a whole second;
  * - while nothing is known, they are deferred on the lane's queue (`trialDeferSeconds`: at
- *   once the first time, so a healthy endpoint's first answer, milliseconds away, costs its
- *   other tasks one trip round the queue; then 1 s and more, as the rate limit's deferrals);
+ *   once the first time, then 1 s and more, as the rate limit's deferrals);
  * - when this process's last answer from it was slow, they go to the slow lane (the endpoint
  *   itself is moved only by the rules that judge more than one answer, policy/window.ts).
  */
@@ -65,6 +68,20 @@ export function proven(
 /** What a task refused by the gate does: waits round the queue, or (the last answer slow) goes to the slow lane. */
 export function refused(last: LastAnswer | undefined): "unproven" | "slow-answers" {
   return last && !last.fast ? "slow-answers" : "unproven";
+}
+
+/**
+ * How far into this process's own trial of an endpoint (begun at `sinceMs`) a task it refused
+ * waits here for the trial's answer, as a fraction of the shared lane's budget. The wait counts
+ * from the trial's start, not the task's look: an endpoint that hangs holds the batches of its
+ * refused tasks once, until then, not that long again per batch (the gate's isolation: issue
+ * #25's held-out burst); a healthy endpoint answers well within it.
+ */
+export const TRIAL_WAIT_FRACTION = 0.25;
+
+/** How long a task refused during this process's own trial (begun at `sinceMs`) waits here for its answer (ms, 0: not at all). */
+export function trialWaitMs(sinceMs: number, nowMs: number, s: Pick<Settings, "fastLaneBudgetMs">): number {
+  return Math.max(0, sinceMs + TRIAL_WAIT_FRACTION * s.fastLaneBudgetMs - nowMs);
 }
 
 /** How long a task the gate refused waits on the queue: at once the first time, then as a rate-limited one. */
