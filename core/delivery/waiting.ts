@@ -33,11 +33,12 @@ import type { DeliveryContext } from "./context.js";
 import type { Task } from "./policy/effects.js";
 import { anotherPage, nextRunAfterSeconds, pageDelaySeconds, resumePerSecond } from "./policy/resume-pace.js";
 import {
-  WAITER_LEASE_MS,
   waiterDelaySeconds,
+  waiterLeaseMs,
   waitingHorizon,
   waitingRun,
   waitingRunAfter,
+  waitingRunAfterClaim,
 } from "./policy/waiting.js";
 
 // The runs this process has asked for (endpoint and minute): one ask each (core/endpoints
@@ -103,7 +104,8 @@ export async function resumeWaiting(deps: RunDeps, org: string, endpointId: stri
   let sent = 0;
   let more = true;
   let refused: unknown;
-  let leftClaimed = false;
+  // The latest claim this run met and left (another run's, or its own not released).
+  let claimedUntil: string | undefined;
   let busy = false;
   while (more) {
     const until = waitingHorizon(deps.now()).toISOString();
@@ -112,14 +114,15 @@ export async function resumeWaiting(deps: RunDeps, org: string, endpointId: stri
     sent += done.sent;
     more = page.more;
     refused = done.refused;
-    leftClaimed ||= done.leftClaimed;
+    claimedUntil = latest(claimedUntil, done.claimedUntil);
     busy ||= done.busy;
     const elapsedMs = deps.now().getTime() - started;
     // A page that moved nothing (its sends refused) is left for the next run.
     if (done.sent + done.stale === 0 || !anotherPage({ more, elapsedMs, sent, perSecond })) break;
   }
-  // A waiter claimed, refused and not released is due again when its claim ends: a run then.
-  if (leftClaimed) await deps.scheduler.schedule(waitingRunAfter(org, endpointId, deps.now(), LEASE_S));
+  // A claimed waiter left (its claimer died, or this run could not release it) is due again
+  // when its claim ends: a run then, one entry for every run that met it.
+  if (claimedUntil) await deps.scheduler.schedule(waitingRunAfterClaim(org, endpointId, claimedUntil));
   // A waiter whose claim DynamoDB throttled is still due, and nothing else may read it again.
   if (more || busy) {
     const afterSeconds = nextRunAfterSeconds(sent, perSecond);
@@ -133,13 +136,17 @@ export async function resumeWaiting(deps: RunDeps, org: string, endpointId: stri
   return sent;
 }
 
-const LEASE_S = WAITER_LEASE_MS / 1000;
+const latest = (a: string | undefined, b: string | undefined) => (a === undefined || (b ?? "") > a ? b : a);
 
-/** A waiter as a page found it: claimed with its task, out of the index, or left there (`busy`: its claim throttled). */
+/**
+ * A waiter as a page found it: claimed (until `until`) with its task and the delay it is sent
+ * with, out of the index, or left there (`busy`: its claim throttled; `claimedUntil`: another
+ * run's claim holds it).
+ */
 type Taken =
-  | { kind: "claimed"; ref: RecoverableRef; task: QueuedTask }
+  | { kind: "claimed"; ref: RecoverableRef; task: QueuedTask; delaySeconds: number; until: string }
   | { kind: "moved" }
-  | { kind: "left"; error?: unknown; busy?: true };
+  | { kind: "left"; error?: unknown; busy?: true; claimedUntil?: string };
 
 /**
  * One page of waiters back on the delivery queue, each when it is due (not before the page's
@@ -147,10 +154,11 @@ type Taken =
  * it: a waiter left in the index (its removal throttled) was sent again by the next run or
  * the same run's next page, and the two copies, both reading its `retrying` record before
  * either wrote, both passed the copy check (policy/delivered.ts `movedPast`). Each sent one
- * leaves the index; a failed removal leaves it claimed until its lease ends (WAITER_LEASE_MS),
- * when its copy was due. What SQS refused is released for the next page or run (`refused`: the
- * error); what could not be released waits for its lease to end (`leftClaimed`); a claim
- * DynamoDB throttled took nothing, and the waiter waits for the next run (`busy`).
+ * leaves the index; a failed removal leaves it claimed until its lease ends (its delay and
+ * a margin: policy/waiting.ts `waiterLeaseMs`), by when its copy made its attempt. What SQS
+ * refused is released for the next page or run (`refused`: the error); what could not be
+ * released, and another run's claim met here, is due when its claim ends (`claimedUntil`); a
+ * claim DynamoDB throttled took nothing, and the waiter waits for the next run (`busy`).
  */
 async function resumePage(
   deps: RunDeps,
@@ -158,24 +166,22 @@ async function resumePage(
   refs: RecoverableRef[],
   delaySeconds: number,
   seen: Set<string>,
-): Promise<{ sent: number; stale: number; refused?: unknown; leftClaimed: boolean; busy: boolean }> {
+): Promise<{ sent: number; stale: number; refused?: unknown; claimedUntil?: string; busy: boolean }> {
   const now = deps.now();
-  const claim = { until: new Date(now.getTime() + WAITER_LEASE_MS).toISOString(), now: now.toISOString() };
-  const taken = await mapLimit(refs, 16, (ref) => take(deps, org, ref, { now, claim, seen }));
+  const taken = await mapLimit(refs, 16, (ref) => take(deps, org, ref, { now, delaySeconds, seen }));
   const live = taken.flatMap((w) => (w.kind === "claimed" ? [w] : []));
   const stale = taken.filter((w) => w.kind === "moved").length;
+  const left = taken.flatMap((w) => (w.kind === "left" ? [w] : []));
   // A claim that failed (a 5xx; throttled, it is `busy`): the waiter stays due, for the next page or run.
-  const unclaimed = taken.find((w) => w.kind === "left" && w.error !== undefined);
-  const failed = unclaimed?.kind === "left" ? unclaimed.error : undefined;
-  const busy = taken.some((w) => w.kind === "left" && w.busy === true);
-  if (live.length === 0) return { sent: 0, stale, refused: failed, leftClaimed: false, busy };
+  const failed = left.find((w) => w.error !== undefined)?.error;
+  const busy = left.some((w) => w.busy === true);
+  const others = left.reduce<string | undefined>((at, w) => latest(at, w.claimedUntil), undefined);
+  if (live.length === 0) return { sent: 0, stale, refused: failed, claimedUntil: others, busy };
   const key = (w: { ref: RecoverableRef }) => taskId(w.ref.msg_id, w.ref.endpoint_id);
   const report = await deps.taskQueue.send(
     "delivery",
     // Its endpoint stays the task's fair-queue tenant (core/queue/tasks.ts).
-    live.map((w) =>
-      taskMessage(key(w), w.task, JSON.stringify(w.task), waiterDelaySeconds(w.ref.at, now, delaySeconds)),
-    ),
+    live.map((w) => taskMessage(key(w), w.task, JSON.stringify(w.task), w.delaySeconds)),
   );
   const ok = new Set(report.sent);
   const out = live.filter((w) => ok.has(key(w)));
@@ -183,21 +189,21 @@ async function resumePage(
   await mapLimit(out, 16, (w) => unindex(deps, org, w.ref, "resumed waiter left in the waiting index"));
   const back = live.filter((w) => !ok.has(key(w)));
   const kept = await mapLimit(back, 16, (w) =>
-    deps.deliveryStore.releaseWaiter(org, w.ref, claim.until).then(
-      () => false,
+    deps.deliveryStore.releaseWaiter(org, w.ref, w.until).then(
+      () => undefined,
       (err: unknown) => {
         logger.warn("refused waiter left claimed", { msg_id: w.ref.msg_id, error: (err as Error)?.message });
-        return true;
+        return w.until;
       },
     ),
   );
-  const leftClaimed = kept.some((k) => k);
-  if (back.length === 0) return { sent: out.length, stale, refused: failed, leftClaimed, busy };
+  const claimedUntil = kept.reduce<string | undefined>((at, until) => latest(at, until), others);
+  if (back.length === 0) return { sent: out.length, stale, refused: failed, claimedUntil, busy };
   return {
     sent: out.length,
     stale,
     refused: report.error ?? new SendError(report.failed, report.sent),
-    leftClaimed,
+    claimedUntil,
     busy,
   };
 }
@@ -212,7 +218,7 @@ async function take(
   deps: RunDeps,
   org: string,
   ref: RecoverableRef,
-  run: { now: Date; claim: { until: string; now: string }; seen: Set<string> },
+  run: { now: Date; delaySeconds: number; seen: Set<string> },
 ): Promise<Taken> {
   if (run.seen.has(taskId(ref.msg_id, ref.endpoint_id))) return { kind: "left" };
   const waiter = await deps.deliveryStore.waiter(org, ref);
@@ -220,12 +226,18 @@ async function take(
     await unindex(deps, org, ref, "stale waiter left in the waiting index");
     return { kind: "moved" };
   }
-  if (waiter.claimed_until !== undefined && waiter.claimed_until > run.claim.now) return { kind: "left" };
+  const now = run.now.toISOString();
+  if (waiter.claimed_until !== undefined && waiter.claimed_until > now) {
+    return { kind: "left", claimedUntil: waiter.claimed_until };
+  }
+  // Sent with this delay, so claimed for it and the margin (policy/waiting.ts `waiterLeaseMs`).
+  const delaySeconds = waiterDelaySeconds(ref.at, run.now, run.delaySeconds);
+  const claim = { until: new Date(run.now.getTime() + waiterLeaseMs(delaySeconds)).toISOString(), now };
   const m = await deps.messageStore.get(org, ref.msg_id);
   const available = m && payloadState(m, run.now) === "available" ? m : undefined;
   let mine: boolean | "busy";
   try {
-    mine = await deps.deliveryStore.claimWaiter(org, ref, run.claim);
+    mine = await deps.deliveryStore.claimWaiter(org, ref, claim);
   } catch (error) {
     logger.warn("waiter not claimed; left for the next run", {
       msg_id: ref.msg_id,
@@ -235,7 +247,13 @@ async function take(
   }
   if (mine === "busy") return { kind: "left", busy: true };
   if (!mine) return { kind: "moved" };
-  return { kind: "claimed", ref, task: waitingTask(org, ref, waiter, available) };
+  return {
+    kind: "claimed",
+    ref,
+    task: waitingTask(org, ref, waiter, available),
+    delaySeconds,
+    until: claim.until,
+  };
 }
 
 /**

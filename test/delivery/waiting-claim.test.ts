@@ -15,7 +15,7 @@
  */
 import { afterAll, describe, expect, it } from "vitest";
 import type { Deps } from "../../core/all-deps.js";
-import { WAITER_LEASE_MS } from "../../core/delivery/policy/waiting.js";
+import { WAITER_LEASE_MS, waiterLeaseMs } from "../../core/delivery/policy/waiting.js";
 import { deliveryEntry } from "../../core/delivery/records.js";
 import { resumeWaiting } from "../../core/delivery/waiting.js";
 import type { EndpointRecord } from "../../core/model/endpoint.js";
@@ -204,12 +204,16 @@ describe("a waiter claimed, refused by SQS and not released", () => {
     const before = Date.now();
     await expect(resumeWaiting(deps, ep.org_id, ep.id)).rejects.toThrow();
     refused.restore();
+    // Overdue, they were to be sent at once: claimed for the lease's margin, not 15 min.
+    const lease = waiterLeaseMs(0);
     const runs = await scheduleEntriesWith(stack.deps, ep.id);
     expect(runs).toHaveLength(1);
-    expect(Date.parse(runs[0]!.dueAt)).toBeGreaterThanOrEqual(before + WAITER_LEASE_MS - 1_000);
-    // Claimed, they are no run's until then.
+    expect(Date.parse(runs[0]!.dueAt)).toBeGreaterThanOrEqual(before + lease - 1_000);
+    expect(Date.parse(runs[0]!.dueAt)).toBeLessThanOrEqual(Date.now() + lease + 60_000);
+    // Claimed, they are no run's until then; a run that meets them asks for that same run.
     expect(await resumeWaiting(deps, ep.org_id, ep.id)).toBe(0);
     expect(w.enqueued.size).toBe(0);
+    expect(await scheduleEntriesWith(stack.deps, ep.id)).toEqual(runs);
 
     const later = { ...deps, now: () => new Date(Date.now() + WAITER_LEASE_MS + 60_000) };
     expect(await fireSchedules(later, later.now())).toBe(1);
@@ -235,6 +239,34 @@ describe("a waiter whose claim DynamoDB throttles", () => {
     expect(claims).toBe(3);
     expect(await scheduleEntriesWith(stack.deps, ep.id)).toHaveLength(1);
     expect(await fireSchedules(deps, new Date(Date.now() + 120_000))).toBe(1);
+    await enqueuedAndSentOnce(w);
+  }, 120_000);
+});
+
+describe("waiters claimed by a run that died before sending them", () => {
+  it("are due when the claim ends, about 5 min for waiters due now; the next run that meets them schedules the run for then, which sends each once", async () => {
+    const w = await endpointWithWaiters(3);
+    const { stack, ep, deps } = w;
+    // The dead run's claims, as claimWaiter made them: then nothing (no send, no release).
+    const now = new Date();
+    const claim = { until: new Date(now.getTime() + waiterLeaseMs(0)).toISOString(), now: now.toISOString() };
+    const due = await stack.deps.deliveryStore.waitingDue(ep.org_id, ep.id, { until: claim.now, max: 10 });
+    expect(due.deliveries).toHaveLength(3);
+    for (const ref of due.deliveries) {
+      expect(await stack.deps.deliveryStore.claimWaiter(ep.org_id, ref, claim)).toBe(true);
+    }
+
+    // Lambda's retry of the dead run, or the endpoint's next run: it leaves them to their
+    // claimer until the claim ends, and schedules the run for then.
+    expect(await resumeWaiting(deps, ep.org_id, ep.id)).toBe(0);
+    expect(w.enqueued.size).toBe(0);
+    const runs = await scheduleEntriesWith(stack.deps, ep.id);
+    expect(runs).toHaveLength(1);
+    expect(Date.parse(runs[0]!.dueAt)).toBeGreaterThanOrEqual(Date.parse(claim.until));
+    expect(Date.parse(runs[0]!.dueAt)).toBeLessThanOrEqual(Date.parse(claim.until) + 60_000);
+
+    const later = { ...deps, now: () => new Date(Date.parse(runs[0]!.dueAt) + 1_000) };
+    expect(await fireSchedules(later, later.now())).toBe(1);
     await enqueuedAndSentOnce(w);
   }, 120_000);
 });

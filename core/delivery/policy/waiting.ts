@@ -51,14 +51,43 @@ export function waitingHorizon(now: Date): Date {
 }
 
 /**
- * How long a run's claim on a waiter holds (core/store/waiting.ts `claimWaiter`): SQS's longest
- * delay, the most a run's send of it waits before it is due on the queue. A waiter sent whose
- * removal from the index failed is skipped by every run until then, when its copy is due (and,
- * once that copy made its attempt, a later one is acknowledged without a request:
- * policy/delivered.ts `movedPast`); one claimed and neither sent nor released (its run died)
- * waits that long more, for the endpoint's next run.
+ * What a run's claim on a waiter (core/store/waiting.ts `claimWaiter`) covers beyond the delay
+ * its copy is sent with: the claim keeps every other run from sending a second copy until the
+ * first made its attempt (then the waiter is stale, and a later copy is acknowledged without a
+ * request: policy/delivered.ts `movedPast`). That takes the run's own time to the send (the
+ * scheduled function's timeout, 60 s), the copy's delay, then its receipt (the lanes keep no
+ * backlog at the sizing target: docs/scale.md `steady-10k`) and attempt (the delivery
+ * function's timeout, 130 s): 5 min holds them with room. Not covered, and not
+ * needed: a delivery invocation that dies mid-attempt, whose copy comes back after the
+ * queue's 15 min visibility timeout; a second copy sent meanwhile makes its attempt first, and
+ * the first is then acknowledged without a request.
  */
-export const WAITER_LEASE_MS = SQS_MAX_DELAY_SECONDS * 1000;
+export const WAITER_LEASE_MARGIN_MS = 5 * MINUTE_MS;
+
+/**
+ * How long a run's claim on a waiter sent with `delaySeconds` holds: that delay and the margin
+ * above. Sized per waiter, not for SQS's longest delay: a waiter due now (most: its run comes
+ * at its minute) claimed by a run that then died (nothing sent, nothing released) is due
+ * again after ~5 min instead of 15, while a copy sent 15 min ahead keeps its margin too (a
+ * fixed 15 min lease ended as that copy fell due). Pure.
+ */
+export function waiterLeaseMs(delaySeconds: number): number {
+  return delaySeconds * 1000 + WAITER_LEASE_MARGIN_MS;
+}
+
+/** The longest claim: a copy sent with SQS's longest delay. */
+export const WAITER_LEASE_MS = waiterLeaseMs(SQS_MAX_DELAY_SECONDS);
+
+/**
+ * The run that takes up a waiter whose claim ends at `claimedUntil` (one this run met and left:
+ * another run's, maybe a run that died, or its own, not released): at the start of the minute
+ * after, named by that minute as the endpoint's regular runs are, so every run that meets the
+ * claim asks for the same entry. Without it a waiter claimed by a run that died waited for the
+ * endpoint's next waiter, or a `recover`.
+ */
+export function waitingRunAfterClaim(org: string, endpointId: string, claimedUntil: string): ScheduleEntry {
+  return waitingRun(org, endpointId, new Date(Date.parse(claimedUntil) + MINUTE_MS));
+}
 
 /**
  * The SQS delay a waiter due at `due` is sent with: what is left until it is due, or the resume
