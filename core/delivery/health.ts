@@ -194,12 +194,20 @@ async function applyFailures(
   });
   written.failures = true;
   memo.failuresWrittenAt = now;
-  if (!updated) return; // deleted meanwhile
+  // Deleted, or a later success was written meanwhile: nothing to count, but this process's
+  // window still opens the breaker (a no-op on a deleted endpoint).
+  if (!updated) {
+    if (trip) await openBreakerNow(deps, endpoint, { memo, why: trip });
+    return;
+  }
   if (trip) await openBreakerNow(deps, updated, { memo, why: trip });
   let firstFailureAt = updated.first_failure_at;
   if (!firstFailureAt) {
+    // The run starts after the last success written: held failures may predate it.
     const earliest = observations.reduce((a, b) => (b.at < a.at ? b : a));
-    const at = earliest.at.toISOString();
+    const after = (o: HealthObservation) =>
+      !updated.last_delivery_at || o.at.toISOString() > updated.last_delivery_at;
+    const at = (after(earliest) ? earliest : last).at.toISOString();
     if (!(await deps.healthStore.startFailureRun(endpoint, at))) return; // another writer started it
     firstFailureAt = at;
   }

@@ -60,7 +60,13 @@ function recordVerified(db: Db, org: string, endpointId: string, at: string) {
   });
 }
 
-/** Failures: the counter grows atomically; returns the endpoint after the write (undefined if deleted). */
+/**
+ * Failures: the counter grows atomically; returns the endpoint after the write (undefined if
+ * deleted, or if a success as late as the latest failure, `at`, was written meanwhile: the
+ * failures ended before it, so they are no run any more). A process writes the failures it
+ * held (core/delivery/health.ts, spaced) up to seconds after they happened, when another
+ * process's success may have reset the run since.
+ */
 async function recordFailures(
   db: Db,
   ep: EndpointRef,
@@ -69,8 +75,9 @@ async function recordFailures(
   const item = await updateReturning(db, {
     Key: keys.endpoint(ep.org_id, ep.id),
     UpdateExpression: "SET last_error = :e, last_error_at = :at ADD consecutive_failures :n",
-    ConditionExpression: "attribute_exists(pk)",
-    ExpressionAttributeValues: { ":e": lastError, ":at": at, ":n": count },
+    ConditionExpression:
+      "attribute_exists(pk) AND (attribute_not_exists(last_delivery_at) OR last_delivery_at = :null OR last_delivery_at < :at)",
+    ExpressionAttributeValues: { ":e": lastError, ":at": at, ":n": count, ":null": null },
   });
   return item ? toEndpoint(item) : undefined;
 }

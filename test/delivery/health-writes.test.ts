@@ -119,4 +119,50 @@ describe("failure counts written behind", () => {
     expect(now?.consecutive_failures).toBe(5);
     expect(now?.first_failure_at).toBe(new Date(clock - retryDelayMs(2) - retryDelayMs(1)).toISOString());
   });
+  it("failures held by one process are not counted after another process's later success reset the run", async () => {
+    const ep = await putEndpoint(deps, { org_id: uniqueOrg() });
+    // Two processes (their own memos) on one table.
+    const b: Deps = { ...deps, healthMemos: new Map() };
+    clock += 1_000;
+    await applyHealth(deps, ep, [fail()]); // written at once
+    clock += 1_000;
+    await applyHealth(deps, ep, [fail()]); // held: within the spacing
+    clock += 1_000;
+    const seenByB = (await endpointNow(deps, ep))!;
+    expect(seenByB.consecutive_failures).toBe(1);
+    await applyHealth(b, seenByB, [{ ok: true, at: new Date(clock), error: null, latencyMs: 5 }]);
+    expect((await endpointNow(deps, ep))?.consecutive_failures).toBe(0);
+
+    // The held failure predates that success: it is not part of a run of failures any more.
+    clock += FAILURE_WRITE_SPACING_MS;
+    await flushHeldHealth(deps, new Set());
+    const now = await endpointNow(deps, ep);
+    expect(now?.consecutive_failures).toBe(0);
+    expect(now?.first_failure_at).toBeNull();
+    expect(now?.last_delivery_at).toBe(new Date(clock - FAILURE_WRITE_SPACING_MS).toISOString());
+
+    // A failure after the success starts a run from its own time.
+    clock += FAILURE_WRITE_SPACING_MS;
+    await applyHealth(deps, ep, [fail()]);
+    const after = await endpointNow(deps, ep);
+    expect(after?.consecutive_failures).toBe(1);
+    expect(after?.first_failure_at).toBe(new Date(clock).toISOString());
+  });
+  it("a run's start written with held failures is never before another process's later success", async () => {
+    const ep = await putEndpoint(deps, { org_id: uniqueOrg() });
+    const b: Deps = { ...deps, healthMemos: new Map() };
+    clock += 1_000;
+    await applyHealth(deps, ep, [fail()]);
+    clock += 1_000;
+    await applyHealth(deps, ep, [fail()]); // held
+    clock += 1_000;
+    await applyHealth(b, (await endpointNow(deps, ep))!, [{ ok: true, at: new Date(clock), error: null }]);
+    const success = new Date(clock).toISOString();
+    // The held failure (before the success) goes with a later one: the run starts with the later.
+    clock += FAILURE_WRITE_SPACING_MS;
+    await applyHealth(deps, ep, [fail()]);
+    const now = await endpointNow(deps, ep);
+    expect((now?.first_failure_at ?? "") > success).toBe(true);
+    expect(now?.first_failure_at).toBe(new Date(clock).toISOString());
+  });
 });
