@@ -26,7 +26,9 @@ export function memoOf(deps: HeldDeps, endpoint: EndpointRecord): HealthMemo {
 /** Per root (its `healthMemos`): the keys of memos holding health not yet written, and the timer. */
 interface Held {
   keys: Set<string>;
-  timer?: unknown;
+  timer?: ReturnType<typeof setTimeout>;
+  /** When the timer fires (ms). */
+  at?: number;
 }
 const holding = new WeakMap<HeldDeps["healthMemos"], Held>();
 function heldOf(deps: HeldDeps): Held {
@@ -85,18 +87,19 @@ export function dueHeld(deps: HeldDeps, except: ReadonlySet<string>): HealthMemo
  */
 function armFlush(deps: HeldDeps, flush: () => Promise<void>): void {
   const held = heldOf(deps);
-  if (held.timer !== undefined) return;
   const now = deps.now().getTime();
   const memos = [...held.keys].map((key) => deps.healthMemos.get(key)).filter((m) => m?.held);
   if (memos.length === 0) return;
-  const wait = Math.min(...memos.map((m) => writeDueAt(m!, m!.held!) - now));
-  const timer = setTimeout(
-    () => {
-      held.timer = undefined;
-      void flush().then(() => armFlush(deps, flush));
-    },
-    Math.max(wait, 100),
-  );
+  const wait = Math.max(Math.min(...memos.map((m) => writeDueAt(m!, m!.held!) - now)), 100);
+  // Armed for later than this is due (another endpoint's write backing off up to a minute, or
+  // its spacing ending later): armed again, so the spacing still bounds the delay.
+  if (held.timer !== undefined && (held.at ?? 0) <= now + wait) return;
+  clearTimeout(held.timer);
+  const timer = setTimeout(() => {
+    held.timer = undefined;
+    void flush().then(() => armFlush(deps, flush));
+  }, wait);
   timer.unref();
   held.timer = timer;
+  held.at = now + wait;
 }
