@@ -41,6 +41,23 @@ export function settled(shape: BurstShape, c: Counts): boolean {
   return shape.bad !== "hang" && c.failed_attempts === 0 && c.deliveries === tasks;
 }
 
+/**
+ * A fresh local stack for one shape on shared emulators (its own table and queues, named by
+ * `tag` and a random suffix) and the producer's SQS client; `stop` ends both.
+ */
+export async function shapeStack(emulators: RunningEmulators, tag: string) {
+  const stack = await startLocalStack({
+    port: 0,
+    emulators: { ...emulators, suffix: `${tag}-${randomBytes(3).toString("hex")}` },
+  });
+  const producer = new SQSClient(clientOptions(stack.config, stack.config.endpoints.sqs));
+  const stop = async () => {
+    producer.destroy();
+    await stack.stop();
+  };
+  return { stack, producer, stop };
+}
+
 /** Emulators already running (the test harness's), instead of starting a pair. */
 export interface RunningEmulators {
   dynamodbEndpoint: string;
@@ -59,11 +76,7 @@ export async function runLocal(
   try {
     for (const shape of [...WARM_UPS, ...shapes]) {
       const warmUp = WARM_UPS.includes(shape);
-      const stack = await startLocalStack({
-        port: 0,
-        emulators: { ...emulators, suffix: `cal-${randomBytes(3).toString("hex")}` },
-      });
-      const producer = new SQSClient(clientOptions(stack.config, stack.config.endpoints.sqs));
+      const { stack, producer, stop } = await shapeStack(emulators, "cal");
       const tally = tallyMetrics();
       try {
         let counts: Counts | undefined;
@@ -90,8 +103,7 @@ export async function runLocal(
         onSide(side);
       } finally {
         tally.stop();
-        producer.destroy();
-        await stack.stop();
+        await stop();
       }
     }
   } finally {

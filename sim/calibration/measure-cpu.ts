@@ -11,18 +11,14 @@
  * (Jetty) and SQLite threads, the Node process's main thread and V8's workers (docs/scale.md,
  * "Calibration": half of DynamoDB Local's per-call figure was its JIT still compiling).
  */
-import { randomBytes } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { loadavg } from "node:os";
-import { SQSClient } from "@aws-sdk/client-sqs";
 import { runBurst } from "../../bench/burst.js";
 import { type BurstShape, burstShape } from "../../bench/burst-shapes.js";
 import { CallCounter } from "../../bench/calls.js";
 import { startEmulators } from "../../bench/emulators.js";
 import { startBenchReceiver } from "../../bench/receiver.js";
-import { clientOptions } from "../../core/config/aws.js";
-import { startLocalStack } from "../../local/stack.js";
-import { WARM_UPS } from "./local-side.js";
+import { shapeStack, WARM_UPS } from "./local-side.js";
 
 /** A process's CPU time (user + sys, ms) from /proc/PID/stat (clock ticks of 10 ms). */
 function cpuMs(pid: number): number {
@@ -95,11 +91,7 @@ async function measure(
   receiver: Awaited<ReturnType<typeof startBenchReceiver>>,
   java: number,
 ) {
-  const stack = await startLocalStack({
-    port: 0,
-    emulators: { ...emulators, suffix: `cpu-${randomBytes(3).toString("hex")}` },
-  });
-  const producer = new SQSClient(clientOptions(stack.config, stack.config.endpoints.sqs));
+  const { stack, producer, stop } = await shapeStack(emulators, "cpu");
   const read = (): Reading => {
     const u = process.cpuUsage();
     const node = (u.user + u.system) / 1000;
@@ -133,8 +125,7 @@ async function measure(
     };
   } finally {
     clearInterval(timer);
-    producer.destroy();
-    await stack.stop();
+    await stop();
   }
 }
 

@@ -13,10 +13,8 @@
  * own calls included). Phase 7 ends locally when the poller reads its first receive's answer,
  * in the simulation when the handler starts (after the batch's further receives): compare 7 + 8.
  */
-import { randomBytes } from "node:crypto";
 import { loadavg } from "node:os";
 import type { Message } from "@aws-sdk/client-sqs";
-import { SQSClient } from "@aws-sdk/client-sqs";
 import type { SQSEvent } from "aws-lambda";
 import { runBurst } from "../../bench/burst.js";
 import { type BurstShape, burstShape } from "../../bench/burst-shapes.js";
@@ -24,13 +22,11 @@ import { CallCounter } from "../../bench/calls.js";
 import { startEmulators } from "../../bench/emulators.js";
 import { type Arrival, startBenchReceiver } from "../../bench/receiver.js";
 import { percentiles } from "../../bench/stats.js";
-import { clientOptions } from "../../core/config/aws.js";
-import { startLocalStack } from "../../local/stack.js";
 import { EventSourceMapping } from "../aws/lambda.js";
 import { SIM_EPOCH_MS } from "../engine.js";
 import { runOnce } from "../run.js";
 import type { World } from "../world.js";
-import { WARM_UPS } from "./local-side.js";
+import { shapeStack, WARM_UPS } from "./local-side.js";
 import { simSpec } from "./sim-side.js";
 
 type Command = { input: Record<string, unknown>; constructor: { name: string } };
@@ -94,11 +90,7 @@ async function trace(
   receiver: Awaited<ReturnType<typeof startBenchReceiver>>,
   report: boolean,
 ) {
-  const stack = await startLocalStack({
-    port: 0,
-    emulators: { ...emulators, suffix: `trace-${randomBytes(3).toString("hex")}` },
-  });
-  const producer = new SQSClient(clientOptions(stack.config, stack.config.endpoints.sqs));
+  const { stack, producer, stop } = await shapeStack(emulators, "trace");
   const seen: Seen[] = [];
   const calls: { name: string; at: number; ms: number }[] = [];
   wrapSqs(stack.deps.sqs as unknown as { send: Send }, seen, calls);
@@ -121,8 +113,7 @@ async function trace(
     const load_average = loadavg()[0]!.toFixed(1);
     return { shape: shape.name, side: "local stack", ...phases(seen, hits, calls), load_average };
   } finally {
-    producer.destroy();
-    await stack.stop();
+    await stop();
   }
 }
 
