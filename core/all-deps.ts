@@ -122,7 +122,14 @@ export interface HealthMemo {
   /** The endpoint's recent attempts as this process saw them (core/delivery/policy/window.ts). */
   window?: AttemptWindow;
   /** Observations not written yet (refused, or failures spaced), summarized (policy/write-behind.ts). */
-  held?: { ok: boolean; at: Date; error: string | null; test?: boolean; count?: number }[];
+  held?: {
+    ok: boolean;
+    at: Date;
+    error: string | null;
+    test?: boolean;
+    count?: number;
+    accessDenied?: boolean;
+  }[];
   /** The record they were seen with, for a retry when no batch of the endpoint comes. */
   heldEndpoint?: EndpointRecord;
   /** Health writes of the endpoint that failed in a row, and when the held ones are tried again. */

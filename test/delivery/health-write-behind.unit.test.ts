@@ -7,7 +7,11 @@
 import { expect, it } from "vitest";
 import { createMemoryContext } from "../../core/compose.js";
 import { applyHealth, flushHeldHealth, type HealthObservation } from "../../core/delivery/health.js";
-import { retryDelayMs, summarize } from "../../core/delivery/policy/write-behind.js";
+import {
+  FAILURE_WRITE_SPACING_MS,
+  retryDelayMs,
+  summarize,
+} from "../../core/delivery/policy/write-behind.js";
 import type { HealthMemo } from "../../core/deps.js";
 import { lruMemo } from "../../core/lib/index.js";
 import { putEndpointRecord } from "../support/endpoints.js";
@@ -90,4 +94,34 @@ it("held health stays in the root's bounded memo while other endpoints' memos co
   t.tick(retryDelayMs(1));
   await flushHeldHealth(deps, new Set());
   expect((await t.stored()).consecutive_failures).toBe(3);
+});
+
+it("an access refusal held between failures of other kinds is still noticed when the summary is written", async () => {
+  let clock = Date.parse("2026-01-01T00:00:00Z");
+  const ctx = createMemoryContext({ now: () => new Date(clock) });
+  const ep = await putEndpointRecord(ctx.deps, { org_id: "org_denied", url: "https://denied.test/hook" });
+  const refusals: string[] = [];
+  const store = ctx.deps.healthStore;
+  const healthStore = {
+    ...store,
+    enterAccessDenied: (...a: Parameters<typeof store.enterAccessDenied>) => {
+      refusals.push(a[1].lastError);
+      return store.enterAccessDenied(...a);
+    },
+  };
+  const deps = { ...ctx.deps, healthStore };
+  const seen = (error: string, accessDenied?: boolean): HealthObservation[] => [
+    { ok: false, at: new Date(clock), error, ...(accessDenied ? { accessDenied } : {}) },
+  ];
+  await applyHealth(deps, ep, seen("HTTP 500")); // written at once
+  for (const [error, denied] of [["HTTP 500"], ["AccessDenied: role", true], ["timeout"]] as const) {
+    clock += 1_000;
+    await applyHealth(deps, ep, seen(error, denied)); // held within the spacing, summarized
+  }
+  clock += FAILURE_WRITE_SPACING_MS;
+  await flushHeldHealth(deps, new Set());
+  expect(refusals).toEqual(["AccessDenied: role"]);
+  const stored = (await ctx.deps.endpointStore.get(ep.org_id, ep.id))!;
+  expect(stored.consecutive_failures).toBe(4);
+  expect(stored.last_error).toBe("timeout");
 });

@@ -16,6 +16,8 @@ export interface Observed {
   test?: boolean;
   /** How many failed attempts this one stands for (a summary of several); 1 when absent. */
   count?: number;
+  /** An AWS destination refused access (core/delivery/access-denied.ts reads the latest). */
+  accessDenied?: boolean;
 }
 
 /** How many attempts an observation stands for. */
@@ -24,8 +26,9 @@ export const weight = (o: Pick<Observed, "count">): number => o.count ?? 1;
 /**
  * A bounded summary that the health writes treat as the same as `observations`: with a
  * success, only the successes matter (the latest, and the latest test event's, which sets
- * `last_verified_at`); with failures only, their count, the earliest (the run's start) and the
- * latest (its error). At most three observations, whatever the number of batches held.
+ * `last_verified_at`); with failures only, their count, the earliest (the run's start), the
+ * latest (its error) and the latest access refusal (the access-denied state, entered on it).
+ * At most three observations, whatever the number of batches held.
  */
 export function summarize<O extends Observed>(observations: readonly O[]): O[] {
   if (observations.length <= 2) return [...observations];
@@ -38,10 +41,18 @@ export function summarize<O extends Observed>(observations: readonly O[]): O[] {
   }
   const earliest = observations.reduce((a, b) => (b.at < a.at ? b : a));
   const last = latest(observations);
+  const refusals = observations.filter((o) => o.accessDenied);
+  const refused = refusals.length > 0 ? latest(refusals) : undefined;
   const total = observations.reduce((n, o) => n + weight(o), 0);
+  if (!refused || refused === earliest || refused === last)
+    return [
+      { ...earliest, count: 1 },
+      { ...last, count: total - 1 },
+    ];
   return [
     { ...earliest, count: 1 },
-    { ...last, count: total - 1 },
+    { ...refused, count: 1 },
+    { ...last, count: total - 2 },
   ];
 }
 
