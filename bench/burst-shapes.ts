@@ -66,13 +66,17 @@ export const WARM_UP: BurstShape = {
 };
 
 /** Not run by default: the calibration test's shape (test/sim/calibrate.slow.test.ts), small for CPU. */
-// Tenant a publishes 4: fewer than the 5 answers the latency rule needs, so a machine too loaded
-// to answer a's requests within 1 s cannot move a's endpoint to the slow lane too.
+// Tenant a publishes 2, as many as its endpoint's trial slots (isolation.trialInFlight), so a
+// machine too loaded to answer a's requests within 1 s moves none of a's tasks to the slow lane:
+// fewer than the 5 answers the latency rule needs (a's endpoint is not moved), and none refused
+// by the trial gate, which sends a task it refused to the slow lane on one slow answer
+// (policy/trial.ts). With 4, at load 16-27, a's 2 refused tasks read a slow first answer now and
+// then (since a38882e they wait for it): 21 moves against the simulation's 20.
 const SMALL: BurstShape = {
   name: "burst-hang-small",
-  label: "4 + 20 at once, b hangs",
+  label: "2 + 20 at once, b hangs",
   perTenant: 20,
-  otherEvents: 4,
+  otherEvents: 2,
   bad: "hang",
   observeSeconds: 45,
 };

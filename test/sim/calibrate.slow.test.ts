@@ -32,7 +32,7 @@ interface Side {
 }
 
 describe("npm run simulate -- --calibrate", () => {
-  it("4 + 20 events at once, one endpoint hanging: the local stack and the simulation count the same", async () => {
+  it("2 + 20 events at once, one endpoint hanging: the local stack and the simulation count the same", async () => {
     const emulators = `${inject("dynamodbEndpoint")},${inject("sqsEndpoint")}`;
     const args = ["tsx", "sim/cli.ts", "--calibrate", "--json", "--shape", "burst-hang-small"];
     const { stdout } = await run("npx", [...args, "--emulators", emulators], {
@@ -52,16 +52,17 @@ describe("npm run simulate -- --calibrate", () => {
       dead_letters: s.dead_letters,
       other_delivered: s.other_delivered,
     });
-    // What the design decides: the other tenant gets its 4 (fewer than the latency rule's 5
-    // answers, so a starved machine cannot move its endpoint too); each of the hanging
+    // What the design decides: the other tenant gets its 2 (its trial's 2 slots, none refused by
+    // the gate, and fewer than the latency rule's 5 answers: a starved machine moves none of its
+    // tasks, bench/burst-shapes.ts); each of the hanging
     // endpoint's 20 tasks moves to the slow lane once; its breaker opens once; nothing is dead-lettered
     // within the observation (its retries are far from exhausted).
     const expected = {
-      deliveries: 4,
+      deliveries: 2,
       slow_lane_moves: 20,
       breaker_opens: 1,
       dead_letters: 0,
-      other_delivered: 4,
+      other_delivered: 2,
     };
     expect(counts(local)).toEqual(expected);
     expect(counts(sim)).toEqual(expected);
@@ -69,11 +70,11 @@ describe("npm run simulate -- --calibrate", () => {
     // the observation (the cooldown is 60 s); those whose retry was already set wait 5 min.
     for (const s of [local, sim]) expect(s.parked).toBeGreaterThan(0);
     for (const s of [local, sim]) expect(s.parked).toBeLessThanOrEqual(20);
-    // The other tenant's 4, then per task of the hanging endpoint at most one fast-lane request
+    // The other tenant's 2, then per task of the hanging endpoint at most one fast-lane request
     // (cut at the budget) and, in the slow lane, its attempt and the retry 5 s later: the next
     // retry waits 5 min (core/config/infra.ts retry.scheduleSeconds), beyond the observation,
     // and once the breaker is open none is made.
-    for (const s of [local, sim]) expect(s.attempts).toBeGreaterThan(4);
-    for (const s of [local, sim]) expect(s.attempts).toBeLessThanOrEqual(4 + 20 * 3);
+    for (const s of [local, sim]) expect(s.attempts).toBeGreaterThan(2);
+    for (const s of [local, sim]) expect(s.attempts).toBeLessThanOrEqual(2 + 20 * 3);
   }, 600_000);
 });
