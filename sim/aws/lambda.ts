@@ -33,7 +33,6 @@
 import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
 import { type Engine, SIM_EPOCH_MS } from "../engine.js";
 import type { Meter } from "./meter.js";
-import { QueueWaits } from "./queue-wait.js";
 import type { ModelQueue, SimMessage } from "./sqs.js";
 import { FifoQueue } from "./sqs-fifo.js";
 
@@ -68,8 +67,7 @@ export type SqsHandler = (event: SQSEvent) => Promise<SQSBatchResponse | undefin
 
 /** A real batch's requests beyond the simulated ones (sim/aws/batch-tail.ts), by record. */
 export interface Tail {
-  /** `members`: each record's cohort members' waits for a unit, its own first (queue-wait.ts). */
-  open(batch: SimMessage[], draws: number, members: number[][]): void;
+  open(batch: SimMessage[], draws: number): void;
   /** The handler returned: the ms its real batches wait longer. */
   close(batch: SimMessage[]): number;
 }
@@ -87,10 +85,6 @@ export class EventSourceMapping {
   private pumpAt: number | undefined;
   /** A real invocation's time (ms), averaged over the last ones: what a cohort's units are sized on. */
   private tookMs = 0;
-  /** What messages waited for a unit: a cohort's members' waits are read off it (queue-wait.ts). */
-  readonly waits = new QueueWaits();
-  /** Since when no unit is free (a message arriving meanwhile waits for one). */
-  private fullSince: number | undefined;
 
   constructor(
     readonly name: string,
@@ -154,9 +148,6 @@ export class EventSourceMapping {
     const interval = this.meter.weights.intervalMs?.() ?? 0;
     const held = this.hold(batch, weight, free, interval);
     const start = this.engine.t;
-    // Each record stands for this many of a real invocation's (its batch full of real records).
-    const draws = Math.ceil(Math.min(this.settings.batchSize, real) / batch.length);
-    const members = this.membersOf(batch, draws, interval);
     let handler = this.idle.pop();
     if (!handler) {
       handler = this.newInstance();
@@ -170,8 +161,10 @@ export class EventSourceMapping {
     // Not even a microtask turn without it: the order of same-time events stays as it was.
     if (this.settings.pollerCalls) await this.settings.pollerCalls("before", batch.length);
     const deadline = start + this.settings.timeoutSeconds * 1000;
-    const tail = real > batch.length ? this.settings.tail : undefined;
-    tail?.open(batch, draws, members);
+    // Each record stands for this many of a real invocation's (its batch full of real records).
+    const draws = Math.ceil(Math.min(this.settings.batchSize, real) / batch.length);
+    const tail = draws > 1 ? this.settings.tail : undefined;
+    tail?.open(batch, draws);
     let failed: Set<string> | "all";
     try {
       const res = await handler(this.event(batch));
@@ -233,15 +226,6 @@ export class EventSourceMapping {
     this.take(-keep);
   }
 
-  /** Logs the batch's waits for a unit; returns its records' cohort members' (queue-wait.ts), if cohorts. */
-  private membersOf(batch: SimMessage[], draws: number, interval: number): number[][] {
-    const t = this.engine.t;
-    if (interval <= 0) return [];
-    const oldest = this.queue.oldestVisibleAt ?? t;
-    for (const m of batch) this.waits.received(m.readyAt ?? t, t, oldest, interval);
-    return batch.map((m) => this.waits.members(m.readyAt ?? t, t, m.k, draws, interval));
-  }
-
   /** Units this mapping may still take: its allowed concurrency, within the account's. */
   private free(): number {
     return (
@@ -253,15 +237,6 @@ export class EventSourceMapping {
   private take(units: number): void {
     this.running += units;
     this.account.used += units;
-    // A message arriving while no unit is free waits for one, even with none visible before it.
-    const full = this.free() < 1;
-    if (full && this.fullSince === undefined) this.fullSince = this.engine.t;
-    if (!full && this.fullSince !== undefined) {
-      const t = this.engine.t;
-      const interval = this.meter.weights.intervalMs?.() ?? 0;
-      if (interval > 0) this.waits.received(this.fullSince, t, this.queue.oldestVisibleAt ?? t, interval);
-      this.fullSince = undefined;
-    }
     if (units < 0) this.pump();
     else {
       this.meter.max(`concurrency:${this.name}`, this.running);

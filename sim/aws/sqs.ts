@@ -33,8 +33,6 @@ export interface SimMessage {
   k: number;
   sentAt: number;
   visibleAt: number;
-  /** When it last became receivable (what its event source's wait counts from: queue-wait.ts). */
-  readyAt?: number;
   receiveCount: number;
   firstReceiveAt?: number;
   handle: string;
@@ -125,7 +123,6 @@ export class SimQueue implements ModelQueue {
     m.state = "waiting";
     this.engine.at(at, () => {
       if (m.version !== v || m.state !== "waiting") return;
-      m.readyAt = at;
       this.ready.push(m);
       this.visibleWeight += m.k;
       this.onVisible?.();
