@@ -26,8 +26,7 @@ export interface LogSummary {
 }
 
 /** A summary of the warning `message`; `now` is the clock (epoch ms). */
-export function logSummary(message: string, opts: { everyMs?: number; now?: () => number } = {}): LogSummary {
-  const everyMs = opts.everyMs ?? SUMMARY_EVERY_MS;
+export function logSummary(message: string, opts: { now?: () => number } = {}): LogSummary {
   const now = opts.now ?? Date.now;
   let counts: Record<string, number> = {};
   let samples = new Set<string>();
@@ -37,7 +36,7 @@ export function logSummary(message: string, opts: { everyMs?: number; now?: () =
       for (const [field, n] of Object.entries(more)) counts[field] = (counts[field] ?? 0) + n;
       for (const v of values) if (v !== undefined && samples.size < SUMMARY_SAMPLES) samples.add(v);
       const t = now();
-      if (lastAt !== undefined && t - lastAt < everyMs) return;
+      if (lastAt !== undefined && t - lastAt < SUMMARY_EVERY_MS) return;
       logger.warn(message, {
         ...counts,
         samples: [...samples],
