@@ -14,6 +14,7 @@ import type {
   EndpointDirectory,
   EndpointRecord,
   EventTypeCatalog,
+  HealthObservation,
   OperationalBus,
   Scheduler,
   TaskQueue,
@@ -122,14 +123,7 @@ export interface HealthMemo {
   /** The endpoint's recent attempts as this process saw them (core/delivery/policy/window.ts). */
   window?: AttemptWindow;
   /** Observations not written yet (refused, or failures spaced), summarized (policy/write-behind.ts). */
-  held?: {
-    ok: boolean;
-    at: Date;
-    error: string | null;
-    test?: boolean;
-    count?: number;
-    accessDenied?: boolean;
-  }[];
+  held?: HealthObservation[];
   /** The record they were seen with, for a retry when no batch of the endpoint comes. */
   heldEndpoint?: EndpointRecord;
   /** Health writes of the endpoint that failed in a row, and when the held ones are tried again. */

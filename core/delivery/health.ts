@@ -23,7 +23,7 @@
  */
 import type { HealthMemo, Uses } from "../deps.js";
 import { logger } from "../log/index.js";
-import type { EndpointRecord } from "../model/index.js";
+import type { EndpointRecord, HealthObservation } from "../model/index.js";
 import { breakerOpened, emitOperational, endpointFailing, endpointRecovered } from "../operational/index.js";
 import { noticeAccessDenied } from "./access-denied.js";
 import { scheduleAutoDisable } from "./auto-disable.js";
@@ -36,20 +36,7 @@ import { retryDelayMs, weight, writeDueAt } from "./policy/write-behind.js";
 import { moveToSlowLane } from "./slow-lane.js";
 import { resumeLater, wakeWhenHalfOpen } from "./wake.js";
 
-export interface HealthObservation {
-  ok: boolean;
-  /** When the attempt started. */
-  at: Date;
-  error: string | null;
-  /** The attempt delivered a test event (`webhook.test`): a 2xx sets `last_verified_at`. */
-  test?: boolean;
-  /** How long the endpoint took to answer (or to time out). */
-  latencyMs?: number;
-  /** An AWS destination refused the role or the call (access-denied.ts). */
-  accessDenied?: boolean;
-  /** How many failed attempts it stands for (a held summary, policy/write-behind.ts); 1 when absent. */
-  count?: number;
-}
+export type { HealthObservation };
 
 /** What the health writes use of the root. */
 type HealthDeps = Uses<

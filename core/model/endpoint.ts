@@ -146,3 +146,23 @@ export interface AttemptWindow {
   /** Failures in a row, as this process saw them (its last success reset it): the run rule. */
   run: number;
 }
+
+/**
+ * What one answered attempt tells the endpoint's health writes (core/delivery/health.ts), and
+ * what a process holds of them, summarized, until written (core/deps.ts `HealthMemo.held`,
+ * core/delivery/policy/write-behind.ts). Here for the same reason as AttemptWindow.
+ */
+export interface HealthObservation {
+  ok: boolean;
+  /** When the attempt started. */
+  at: Date;
+  error: string | null;
+  /** The attempt delivered a test event (`webhook.test`): a 2xx sets `last_verified_at`. */
+  test?: boolean;
+  /** How long the endpoint took to answer (or to time out). */
+  latencyMs?: number;
+  /** An AWS destination refused the role or the call (core/delivery/access-denied.ts). */
+  accessDenied?: boolean;
+  /** How many failed attempts it stands for (a held summary); 1 when absent. */
+  count?: number;
+}

@@ -55,6 +55,7 @@ export {
   breakerState,
   type EndpointHandles,
   type EndpointRecord,
+  type HealthObservation,
   isSlow,
   parksDeliveries,
   type RetiredSecret,
