@@ -140,7 +140,7 @@ const latest = (a: string | undefined, b: string | undefined) => (a === undefine
 
 /**
  * A waiter as a page found it: claimed (until `until`) with its task and the delay it is sent
- * with, out of the index, or left there (`busy`: its claim throttled; `claimedUntil`: another
+ * with, out of the index, or left there (`busy`: its take throttled; `claimedUntil`: another
  * run's claim holds it).
  */
 type Taken =
@@ -158,7 +158,7 @@ type Taken =
  * a margin: policy/waiting.ts `waiterLeaseMs`), by when its copy made its attempt. What SQS
  * refused is released for the next page or run (`refused`: the error); what could not be
  * released, and another run's claim met here, is due when its claim ends (`claimedUntil`); a
- * claim DynamoDB throttled took nothing, and the waiter waits for the next run (`busy`).
+ * take DynamoDB throttled took nothing, and the waiter waits for the next run (`busy`).
  */
 async function resumePage(
   deps: RunDeps,
@@ -172,7 +172,7 @@ async function resumePage(
   const live = taken.flatMap((w) => (w.kind === "claimed" ? [w] : []));
   const stale = taken.filter((w) => w.kind === "moved").length;
   const left = taken.flatMap((w) => (w.kind === "left" ? [w] : []));
-  // A claim that failed (a 5xx; throttled, it is `busy`): the waiter stays due, for the next page or run.
+  // A take that failed (a 5xx; throttled, it is `busy`): the waiter stays due, for the next page or run.
   const failed = left.find((w) => w.error !== undefined)?.error;
   const busy = left.some((w) => w.busy === true);
   const others = left.reduce<string | undefined>((at, w) => latest(at, w.claimedUntil), undefined);
@@ -213,15 +213,28 @@ async function resumePage(
  * (left: its claimer sends it); its item is no longer the delivery's latest state (stale: it
  * leaves the index); it moved since the page read it (another run's claim, or its removal).
  * Its event is read before the claim, so nothing but the send comes between a claim and its end.
+ * Never throws: a read or claim that failed leaves the waiter due (`busy` when throttled:
+ * core/store/item.ts `busyIfThrottled`), and the page's others are sent (thrown, the page's
+ * other calls went on claiming waiters that no one sent until their claims ended).
  */
-async function take(
-  deps: RunDeps,
-  org: string,
-  ref: RecoverableRef,
-  run: { now: Date; delaySeconds: number; seen: Set<string> },
-): Promise<Taken> {
+async function take(deps: RunDeps, org: string, ref: RecoverableRef, run: Run): Promise<Taken> {
   if (run.seen.has(taskId(ref.msg_id, ref.endpoint_id))) return { kind: "left" };
+  try {
+    return await readAndClaim(deps, org, ref, run);
+  } catch (error) {
+    logger.warn("waiter not claimed; left for the next run", {
+      msg_id: ref.msg_id,
+      error: (error as Error)?.message,
+    });
+    return { kind: "left", error };
+  }
+}
+
+type Run = { now: Date; delaySeconds: number; seen: Set<string> };
+
+async function readAndClaim(deps: RunDeps, org: string, ref: RecoverableRef, run: Run): Promise<Taken> {
   const waiter = await deps.deliveryStore.waiter(org, ref);
+  if (waiter === "busy") return { kind: "left", busy: true };
   if (!waiter) {
     await unindex(deps, org, ref, "stale waiter left in the waiting index");
     return { kind: "moved" };
@@ -235,25 +248,11 @@ async function take(
   const claim = { until: new Date(run.now.getTime() + waiterLeaseMs(delaySeconds)).toISOString(), now };
   const m = await deps.messageStore.get(org, ref.msg_id);
   const available = m && payloadState(m, run.now) === "available" ? m : undefined;
-  let mine: boolean | "busy";
-  try {
-    mine = await deps.deliveryStore.claimWaiter(org, ref, claim);
-  } catch (error) {
-    logger.warn("waiter not claimed; left for the next run", {
-      msg_id: ref.msg_id,
-      error: (error as Error)?.message,
-    });
-    return { kind: "left", error };
-  }
+  const mine = await deps.deliveryStore.claimWaiter(org, ref, claim);
   if (mine === "busy") return { kind: "left", busy: true };
   if (!mine) return { kind: "moved" };
-  return {
-    kind: "claimed",
-    ref,
-    task: waitingTask(org, ref, waiter, available),
-    delaySeconds,
-    until: claim.until,
-  };
+  const task = waitingTask(org, ref, waiter, available);
+  return { kind: "claimed", ref, task, delaySeconds, until: claim.until };
 }
 
 /**

@@ -234,8 +234,8 @@ export interface DeliveryStore {
     endpointId: string,
     q: { until: string; max: number },
   ): Promise<{ deliveries: RecoverableRef[]; more: boolean }>;
-  /** The waiting retry `ref` names, while it is its delivery's latest state. */
-  waiter(org: string, ref: RecoverableRef): Promise<Waiter | undefined>;
+  /** The waiting retry `ref` names, while it is its delivery's latest state (`busy`: throttled). */
+  waiter(org: string, ref: RecoverableRef): Promise<Waiter | undefined | "busy">;
   /** Claims a waiter for a run until `until` while no other claim runs at `now`: core/store/waiting.ts. */
   claimWaiter(org: string, ref: RecoverableRef, claim: WaiterClaim): Promise<boolean | "busy">;
   /** Ends a run's claim (its `until`) before its time. */
@@ -291,7 +291,7 @@ export function deliveryStore(db: Db, { retentionSeconds }: { retentionSeconds: 
     },
     setRecoverable: (org, ref, restore) => setRecoverable(db, org, ref, restore),
     waitingDue: (org, endpointId, q) => waitingDue(db, org, endpointId, q.until, q.max),
-    waiter: async (org, ref) => waiterOf(ref, await latestItem(db, org, ref.msg_id, ref.endpoint_id)),
+    waiter: (org, ref) => waiterOf(ref, () => latestItem(db, org, ref.msg_id, ref.endpoint_id)),
     claimWaiter: (org, ref, claim) => claimWaiter(db, org, ref, claim),
     releaseWaiter: (_org, ref, until) => releaseWaiter(db, ref, until),
   };

@@ -50,12 +50,21 @@ export async function waitingDue(
 
 /**
  * The waiter `ref` names, while its item is still the delivery's latest state (a later attempt,
- * a recover or a resend made it stale); `latest` is the delivery's latest item (a consistent read).
+ * a recover or a resend made it stale); `read` reads the delivery's latest item (consistent).
+ * `busy`: the read was throttled. It is a run's take of the waiter as its claim is
+ * (`claimWaiter`), and answers as the claim does (item.ts `busyIfThrottled`).
  */
 export function waiterOf(
   ref: RecoverableRef,
-  latest: Record<string, unknown> | undefined,
-): Waiter | undefined {
+  read: () => Promise<Record<string, unknown> | undefined>,
+): Promise<Waiter | undefined | "busy"> {
+  return busyIfThrottled(
+    async () => waiterIn(ref, await read()),
+    () => "busy" as const,
+  );
+}
+
+function waiterIn(ref: RecoverableRef, latest: Record<string, unknown> | undefined): Waiter | undefined {
   if (!latest || latest.sk !== ref.key.sk || latest.status !== "retrying") return undefined;
   const attempt = latest.attempt as { trigger?: unknown } | undefined;
   const claimed = field.strOrNull(latest, "claimed_until");

@@ -243,6 +243,50 @@ describe("a waiter whose claim DynamoDB throttles", () => {
   }, 120_000);
 });
 
+/** Fails the first read of the waiter item (its delivery's latest log item) with `error`. */
+function failWaiterRead(stack: TestStack, error: Error) {
+  let reads = 0;
+  return interpose(stack.deps.db.doc, (call) => {
+    const values = call.input.ExpressionAttributeValues as Record<string, unknown> | undefined;
+    const read = call.command === "QueryCommand" && String(values?.[":pk"]).startsWith("LOG#");
+    return read && call.input.Limit === 1 && reads++ === 0 ? Promise.reject(error) : undefined;
+  });
+}
+
+// The take's reads before its claim are the take's too: a page's other waiters are not left
+// claimed and unsent by one of them (mapLimit rejects, its other calls go on claiming).
+describe("a waiter whose read before its claim fails", () => {
+  it("throttled, is busy: the run sends the others and schedules the run that sends it, each once", async () => {
+    const w = await endpointWithWaiters(3);
+    const { stack, ep, deps } = w;
+    const throttle = failWaiterRead(stack, awsError("ProvisionedThroughputExceededException", "injected"));
+    expect(await resumeWaiting(deps, ep.org_id, ep.id)).toBe(2);
+    throttle.restore();
+    expect(await scheduleEntriesWith(stack.deps, ep.id)).toHaveLength(1);
+    expect(await fireSchedules(deps, new Date(Date.now() + 120_000))).toBe(1);
+    await enqueuedAndSentOnce(w);
+  }, 120_000);
+
+  it("failed otherwise (its event's read, a 5xx), fails the run only after the others are sent", async () => {
+    const w = await endpointWithWaiters(3);
+    const { stack, ep, tasks, deps } = w;
+    let reads = 0;
+    const failed = interpose(stack.deps.db.doc, (call) =>
+      call.command === "GetItemCommand" &&
+      String((call.input.Key as { pk: string }).pk).startsWith("MSG#") &&
+      reads++ === 0
+        ? Promise.reject(awsError("InternalError", "injected 5xx"))
+        : undefined,
+    );
+    await expect(resumeWaiting(deps, ep.org_id, ep.id)).rejects.toThrow();
+    failed.restore();
+    expect([...w.enqueued.values()]).toEqual([1, 1]);
+    // Not claimed: the run-fallback's next run sends it, a minute later (not the claim's 5 min).
+    expect(await resumeWaiting(deps, ep.org_id, ep.id)).toBe(1);
+    expect(w.enqueued).toEqual(once(tasks, taskKey));
+  }, 120_000);
+});
+
 describe("waiters claimed by a run that died before sending them", () => {
   it("are due when the claim ends, about 5 min for waiters due now; the next run that meets them schedules the run for then, which sends each once", async () => {
     const w = await endpointWithWaiters(3);
