@@ -13,13 +13,17 @@ const sha256 = (s: string) => createHash("sha256").update(s).digest("hex");
 
 describe("groupIdOf", () => {
   it("keeps an id SQS takes as a MessageGroupId", () => {
-    for (const id of ["org_123", "ep_01HX", "a", "Org-1.2:3/4@x!~", "x".repeat(128)]) {
+    // AWS's list for MessageGroupId: a-z, A-Z, 0-9 and !"#$%&'()*+,-./:;<=>?@[\]^_`{|}~ (all 32
+    // ASCII punctuation marks), 1-128 of them.
+    const punctuation = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~";
+    expect(punctuation).toHaveLength(32);
+    for (const id of ["org_123", "ep_01HX", "a", "Org-1.2:3/4@x!~", "x".repeat(128), punctuation, "azAZ09"]) {
       expect(groupIdOf(id)).toBe(id);
     }
   });
 
   it("sends one SQS would refuse (space, non-ASCII, control, too long) as its SHA-256, the same for the same id", () => {
-    for (const id of ["org 1", "orgé", "org\t1", "x".repeat(129), ""]) {
+    for (const id of ["org 1", "orgé", "org\t1", "org\x7f", "x".repeat(129), ""]) {
       expect(groupIdOf(id)).toBe(sha256(id));
       expect(groupIdOf(id)).toMatch(/^[0-9a-f]{64}$/);
     }
