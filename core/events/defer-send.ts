@@ -1,8 +1,10 @@
 /**
  * Sending the deferred copies of a batch's refused records (defer.ts), counted as metrics and
- * logged as a summary (core/log/summary.ts), not a line per batch: a tenant over its shards has
+ * logged as a summary (core/log/summary.ts), not a warning per batch: a tenant over its shards has
  * ~1,000 events a second deferred (docs/scale.md, `hot-tenant-4k`), which were up to a warning
- * per ingest batch, and the line said no more than the count does.
+ * per ingest batch, and the line said no more than the count does. The metrics themselves are
+ * one EMF record per batch that deferred (as each delivery batch's are, core/delivery/metrics.ts):
+ * the summary saves the warning, not that record.
  *
  * Metrics (EMF, namespace `hookrelay/<stage>`): `IngestDeferred`, the copies on the queue (their
  * records acknowledged); `IngestDeferralNotSent`, those SQS refused (their records fail and
