@@ -16,6 +16,7 @@ import {
   SQS_FIFO,
   SQS_MAX_IN_FLIGHT,
 } from "../core/config/index.js";
+import { writeAllHeldHealth } from "../core/delivery/index.js";
 import { fireDueSchedules } from "../core/scheduler/index.js";
 import { startDynamo } from "./dynamodb.js";
 import { type EventSource, type InFlightStats, startEventSource } from "./event-source.js";
@@ -75,6 +76,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const env = { ...(await provision(emulators)), ...localSettings(options.dataDir), ...options.env };
     const config = loadConfig({ ...process.env, ...env });
     const deps = createDeps(config);
+    // After the pollers' last batches (stops run in reverse), before DynamoDB stops: the health
+    // counts the process holds behind their spacing are written, not lost (core/delivery/health.ts).
+    stops.push(() => writeAllHeldHealth(deps));
     const handlers = (options.wrap ?? ((h) => h))(localHandlers(deps));
     const inFlightCap = options.inFlightCap ?? SQS_MAX_IN_FLIGHT;
 

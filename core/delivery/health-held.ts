@@ -64,18 +64,30 @@ export function release(deps: HeldDeps, endpoint: EndpointRecord, memo: HealthMe
 }
 
 /**
- * The memos holding health that is due, but for the endpoints in `except` (a batch's own). A
- * key whose memo is gone or holds nothing any more is forgotten here, so the set stays as
- * small as what is held.
+ * The memos holding health that is due by `by` (ms; now by default), but for the endpoints in
+ * `except` (a batch's own). A key whose memo is gone or holds nothing any more is forgotten
+ * here, so the set stays as small as what is held.
  */
-export function dueHeld(deps: HeldDeps, except: ReadonlySet<string>): HealthMemo[] {
-  const now = deps.now().getTime();
+export function dueHeld(
+  deps: HeldDeps,
+  except: ReadonlySet<string>,
+  by = deps.now().getTime(),
+): HealthMemo[] {
   const { keys } = heldOf(deps);
   for (const key of keys) if (!deps.healthMemos.get(key)?.held) keys.delete(key);
   return [...keys]
     .filter((key) => !except.has(key))
     .map((key) => deps.healthMemos.get(key)!)
-    .filter((m) => m.heldEndpoint && writeDueAt(m, m.held as Observed[]) <= now);
+    .filter((m) => m.heldEndpoint && writeDueAt(m, m.held as Observed[]) <= by);
+}
+
+/**
+ * The root stops holding (its process stops, after its last write of what it held): its timer
+ * is cleared, so it neither writes to a stopped stack nor keeps that stack reachable.
+ */
+export function stopHolding(deps: HeldDeps): void {
+  clearTimeout(holding.get(deps.healthMemos)?.timer);
+  holding.delete(deps.healthMemos);
 }
 
 /**

@@ -27,7 +27,7 @@ import type { EndpointRecord, HealthObservation } from "../model/index.js";
 import { breakerOpened, emitOperational, endpointFailing, endpointRecovered } from "../operational/index.js";
 import { noticeAccessDenied } from "./access-denied.js";
 import { scheduleAutoDisable } from "./auto-disable.js";
-import { dueHeld, hold, memoOf, release } from "./health-held.js";
+import { dueHeld, hold, memoOf, release, stopHolding } from "./health-held.js";
 import { publishBreakerOpened } from "./metrics.js";
 import { openUntil } from "./policy/breaker.js";
 import { becomesFailing, successWrite, type Trip, windowVerdict } from "./policy/health.js";
@@ -54,12 +54,14 @@ type HealthDeps = Uses<
  * `endpoint` is the (cached) record the batch was delivered with. Never throws and never
  * drops: what is not written now (a refused write, or failures within the spacing) is held in
  * the memo and written with the endpoint's next batch, by `flushHeldHealth`, or by the
- * process's timer, once due (policy/write-behind.ts).
+ * process's timer, once due (policy/write-behind.ts). `due`: written now whatever the spacing
+ * or a refused write's backoff (a stopping process, `writeAllHeldHealth`).
  */
 export async function applyHealth(
   deps: HealthDeps,
   endpoint: EndpointRecord,
   observations: HealthObservation[],
+  { due = false }: { due?: boolean } = {},
 ): Promise<void> {
   const memo = memoOf(deps, endpoint);
   const now = deps.now().getTime();
@@ -72,7 +74,8 @@ export async function applyHealth(
     // Each outcome enters the window once, when seen, whether its write is made or held (held
     // ones were judged then): the breaker and the slow lane never wait for a write.
     const trip = await judgeWindow(deps, endpoint, observations, memo);
-    if (!trip && writeDueAt(memo, all) > now) return hold(deps, endpoint, { memo, all }, flushLater(deps));
+    if (!trip && !due && writeDueAt(memo, all) > now)
+      return hold(deps, endpoint, { memo, all }, flushLater(deps));
     // Tried once: a refused write is held and made later, not waited out with the batch.
     await deps.healthStore.triedOnce(() => writeHealth(deps, endpoint, all, { memo, now, trip, written }));
     memo.failedWrites = 0;
@@ -95,6 +98,19 @@ const flushLater = (deps: HealthDeps) => () => flushHeldHealth(deps, new Set());
 /** Writes the health held for endpoints this batch did not reach, once due. */
 export async function flushHeldHealth(deps: HealthDeps, except: ReadonlySet<string>): Promise<void> {
   await Promise.all(dueHeld(deps, except).map((m) => applyHealth(deps, m.heldEndpoint!, [])));
+}
+
+/**
+ * A process that stops (the local stack's stop, after its pollers' last batches) writes all it
+ * holds at once, due or not, and stops its timer: else its last counts (up to 5 s of them, a
+ * minute's behind a refused write) would be lost, and the timer would try them on a stopped
+ * stack. A write refused now is lost, logged. Lambda gives a function no such stop: there a
+ * retired process loses what it holds (docs/delivery.md, "Health writes").
+ */
+export async function writeAllHeldHealth(deps: HealthDeps): Promise<void> {
+  const held = dueHeld(deps, new Set(), Number.POSITIVE_INFINITY);
+  await Promise.all(held.map((m) => applyHealth(deps, m.heldEndpoint!, [], { due: true })));
+  stopHolding(deps);
 }
 
 /** What a write of held and fresh health knows: the window's verdict, and what was written. */

@@ -14,6 +14,7 @@ export {
   memoryDestination,
 } from "./destination.js";
 export { createDeliveryHandler } from "./handler.js";
+export { writeAllHeldHealth } from "./health.js";
 export {
   createMaintenanceHandler,
   MAINTENANCE_PORTS,

@@ -1,0 +1,39 @@
+/**
+ * `npm start`'s stop (local/stack.ts): the endpoint health a process holds behind its spacing
+ * (core/delivery/health-held.ts: failures written at most once per 5 s) is written before
+ * DynamoDB stops, not lost with the process. The whole local stack on the shared emulators,
+ * its health writes on DynamoDB Local.
+ */
+import { afterEach, expect, it } from "vitest";
+import { contextFor } from "../../core/compose.js";
+import { applyHealth } from "../../core/delivery/health.js";
+import { DELIVERY_PORTS } from "../../core/delivery/index.js";
+import type { LocalStack } from "../../local/stack.js";
+import { putEndpoint } from "../support/endpoints.js";
+import { startTestLocalStack } from "../support/local-stack.js";
+
+let stack: LocalStack | undefined;
+afterEach(async () => {
+  await stack?.stop();
+  stack = undefined;
+});
+
+it("writes the failure counts it holds when it stops", async () => {
+  stack = await startTestLocalStack();
+  const { deps } = stack;
+  const ep = await putEndpoint(deps);
+  // The delivery functions' context: the same per-process memos as the stack's handlers.
+  const delivery = contextFor(DELIVERY_PORTS, deps);
+  const fail = (error: string) => [{ ok: false, at: new Date(), error }];
+  await applyHealth(delivery, ep, fail("HTTP 500")); // written at once
+  await applyHealth(delivery, ep, [...fail("HTTP 502"), ...fail("HTTP 503")]); // held: within 5 s
+  const count = async () => (await deps.endpointStore.get(ep.org_id, ep.id))?.consecutive_failures;
+  expect(await count()).toBe(1);
+
+  await stack.stop();
+  stack = undefined;
+  // The emulators are shared: the table outlives the stack.
+  const after = await deps.endpointStore.get(ep.org_id, ep.id);
+  expect(after?.consecutive_failures).toBe(3);
+  expect(after?.last_error).toBe("HTTP 503");
+});
