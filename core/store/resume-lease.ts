@@ -71,6 +71,9 @@ async function takeOrSee(
   });
   if (taken) return true;
   const item = await getItem(db, key);
+  // Its own (a holder is one run's): the take was applied and its answer lost, and the SDK's
+  // retry was refused on the lease it had taken. Read as held, the run asked itself and ended.
+  if (item?.holder === lease.holder) return true;
   const held = Number(item?.lease_until ?? now);
   if (held > now) return { until: held, holder: String(item?.holder) };
   const next = Number(item?.next_at ?? now);

@@ -310,6 +310,26 @@ describe("a resume lease DynamoDB throttles", () => {
   }, 120_000);
 });
 
+// A take applied whose answer was lost (a timeout, a 5xx after the write): the SDK retries it,
+// and the retry is refused on the condition the first made true (the lease is held: by it).
+describe("a resume lease taken whose answer was lost", () => {
+  it("the run that took it knows it as its own and resumes each parked delivery once", async () => {
+    const parked = await endpointWithParked(3);
+    const { stack, ep } = parked;
+    let takes = 0;
+    const retried = interpose(stack.deps.db.doc, async (call: Call) => {
+      const take = String(call.input.UpdateExpression).startsWith("SET lease_until = :until, holder");
+      if (call.command !== "UpdateItemCommand" || !take || takes++ > 0) return undefined;
+      await call.send(); // applied, its answer lost
+      return call.send(); // the SDK's retry: ConditionalCheckFailedException
+    });
+    expect(await resumeParked(stack.deps, ep.org_id, ep.id)).toBe(3);
+    retried.restore();
+    expect(takes).toBe(1);
+    await deliveredOnceNoneLeft(parked);
+  }, 120_000);
+});
+
 describe("a re-enqueued task whose run has not written its pending entry yet", () => {
   it("a resend of a delivery that succeeded is sent: the success is older than the resend", async () => {
     const parked = await endpointWithParked(0);
