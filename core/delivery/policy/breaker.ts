@@ -49,7 +49,11 @@ export function openUntil(
 
 /**
  * How long a parked task waits before it looks again: until the breaker may half-open, plus
- * a spread so a parked backlog does not return all at once; within SQS's 15 min delay.
+ * a spread so a parked backlog does not return all at once; within SQS's 15 min delay. The
+ * spread (random × half the wait, at most 30 s) rounds up, not through core/lib's
+ * `spreadSeconds` (1 + random × width, rounded down): the two differ where random × width is
+ * whole, e.g. 15 s against 16 s at random 0.5 (the draw decide.unit pins), so folding would
+ * move the pinned park delays by a second.
  */
 export function parkDelaySeconds(until: string, now: Date, random: () => number): number {
   const wait = Math.ceil((Date.parse(until) - now.getTime()) / 1000);
