@@ -197,13 +197,10 @@ async function applyFailures(
   });
   written.failures = true;
   memo.failuresWrittenAt = now;
-  // Deleted, or a later success was written meanwhile: nothing to count, but this process's
-  // window still opens the breaker (a no-op on a deleted endpoint).
-  if (!updated) {
-    if (trip) await openBreakerNow(deps, endpoint, { memo, why: trip });
-    return;
-  }
-  if (trip) await openBreakerNow(deps, updated, { memo, why: trip });
+  // Not updated (deleted, or a later success was written meanwhile): nothing more to count, but
+  // this process's window still opens the breaker (a no-op on a deleted endpoint).
+  if (trip) await openBreakerNow(deps, updated ?? endpoint, { memo, why: trip });
+  if (!updated) return;
   let firstFailureAt = updated.first_failure_at;
   if (!firstFailureAt) {
     // The run starts after the last success written: held failures may predate it.
