@@ -24,6 +24,7 @@ import type { AttemptResult } from "./attempt.js";
 // The delivery handler's context (context.ts), short: every step of the batch takes it.
 import type { DeliveryContext as Ctx } from "./context.js";
 import { applyHealth, flushHeldHealth, type HealthObservation } from "./health.js";
+import { keyOf } from "./health-held.js";
 import { type LogWrite, writeLog } from "./log-writes.js";
 import { parkOf, writeParks } from "./park-writes.js";
 import { pointerOf } from "./pointer.js";
@@ -117,7 +118,8 @@ async function updateEndpoints(deps: Ctx, decided: Processed[]): Promise<void> {
   const gone = new Map<string, { e: EndpointRecord; why: Disable }>();
   for (const p of decided) {
     if (!p.endpoint || !p.result) continue;
-    const key = `${p.endpoint.org_id}/${p.endpoint.id}`;
+    // The held memos' key: the batch's own endpoints are left out of `flushHeldHealth` by it.
+    const key = keyOf(p.endpoint);
     const disable = effectOf(p.effects, "disable");
     if (disable) gone.set(key, { e: p.endpoint, why: disable });
     const health = effectOf(p.effects, "record_health");
