@@ -39,7 +39,7 @@ export async function deferThrottled(
 ): Promise<Map<number, boolean>> {
   const copies = new Map<number, QueueMessage>();
   outcomes.forEach((reason, i) => {
-    const copy = reason instanceof WriteThrottled ? deferCopy(String(i), records[i]!) : undefined;
+    const copy = reason instanceof WriteThrottled ? deferCopy(String(i), records[i]!, reason.org) : undefined;
     if (copy) copies.set(i, copy);
   });
   if (copies.size === 0) return new Map();

@@ -54,7 +54,7 @@ export function deferDelaySeconds(n: number, random: () => number = Math.random)
 export const deferredEvent = z.strictObject({
   hookrelay: z.literal("deferred"),
   v: z.literal(1),
-  /** The event's organization, when its body named one: the copy's fair-queue tenant. */
+  /** The organization whose message write was refused: the copy's fair-queue tenant (a producer's copy may omit it). */
   org_id: z.string().min(1).max(MAX_ID_LENGTH).optional(),
   /** The first record's SQS message id and send time (epoch ms): the event's derived id. */
   sqs_message_id: z.string().min(1).max(128),
@@ -96,20 +96,22 @@ export function deferredRecord(parsed: unknown): IngestRecord | undefined {
 
 /**
  * The delayed copy of `r` for its next deferral, as a queue message (`id` is the caller's),
- * or undefined when it was deferred MAX_DEFERRALS times already.
+ * or undefined when it was deferred MAX_DEFERRALS times already. `org` is the organization
+ * whose message write was refused (WriteThrottled's): the copy's fair-queue tenant, taken from
+ * the refusal rather than parsed again out of the body.
  */
 export function deferCopy(
   id: string,
   r: IngestRecord,
+  org: string,
   random: () => number = Math.random,
 ): QueueMessage | undefined {
   const delaySeconds = deferDelaySeconds(r.deferrals + 1, random);
   if (delaySeconds === undefined) return undefined;
-  const org = orgOf(r.body);
   let body = deferredBody(r, org);
   // Too large for the queue (the copy escapes the body): the event compact, as ingest parses it.
   if (Buffer.byteLength(body, "utf8") > SQS_MAX_MESSAGE_BYTES) body = deferredBody(compacted(r), org);
-  return { id, body, delaySeconds, ...(org ? { tenant: org } : {}) };
+  return { id, body, delaySeconds, tenant: org };
 }
 
 /** `r` with its body re-serialized without whitespace or needless escapes (it parsed: it was claimed). */
@@ -121,11 +123,11 @@ function compacted(r: IngestRecord): IngestRecord {
   }
 }
 
-function deferredBody(r: IngestRecord, org: string | undefined): string {
+function deferredBody(r: IngestRecord, org: string): string {
   const copy: DeferredEvent = {
     hookrelay: "deferred",
     v: 1,
-    ...(org ? { org_id: org } : {}),
+    org_id: org,
     sqs_message_id: r.messageId,
     sent_at: r.sentAt?.getTime() ?? 0,
     deferrals: r.deferrals + 1,
@@ -134,14 +136,4 @@ function deferredBody(r: IngestRecord, org: string | undefined): string {
     body: r.body,
   };
   return JSON.stringify(copy);
-}
-
-/** The organization a producer's body names (it was claimed, so it parsed), bounded as ids are. */
-function orgOf(body: string): string | undefined {
-  try {
-    const org = (JSON.parse(body) as { org_id?: unknown })?.org_id;
-    return typeof org === "string" && org.length > 0 && org.length <= MAX_ID_LENGTH ? org : undefined;
-  } catch {
-    return undefined;
-  }
 }

@@ -47,17 +47,19 @@ describe("deferCopy and deferredRecord", () => {
       traceparent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
       subject: "u1",
     });
-    const copy = deferCopy("7", r, () => 1)!;
+    const copy = deferCopy("7", r, "org_hot", () => 1)!;
     expect(copy).toMatchObject({ id: "7", delaySeconds: 5, tenant: "org_hot" });
     expect(copy.body.startsWith('{"hookrelay":"deferred"')).toBe(true);
     expect(deferredRecord(JSON.parse(copy.body))).toEqual({ ...r, deferrals: 1 });
   });
 
   it("a copy of a copy counts on, and the last one has no copy", () => {
-    const again = deferredRecord(JSON.parse(deferCopy("0", record({ deferrals: 4 }), () => 0)!.body))!;
+    const again = deferredRecord(
+      JSON.parse(deferCopy("0", record({ deferrals: 4 }), "org_hot", () => 0)!.body),
+    )!;
     expect(again.deferrals).toBe(5);
     expect(again.messageId).toBe("5f1c0b9e-sqs-id");
-    expect(deferCopy("0", record({ deferrals: MAX_DEFERRALS }))).toBeUndefined();
+    expect(deferCopy("0", record({ deferrals: MAX_DEFERRALS }), "org_hot")).toBeUndefined();
   });
 
   it("a body SQS took near its 1 MiB whose escaped copy would not fit is sent compact: the same event", () => {
@@ -66,24 +68,24 @@ describe("deferCopy and deferredRecord", () => {
     const data = { s: "/".repeat(166_000) };
     const body = `{ "org_id": "org_hot", "type": "t.x", "data": {"s": "${"\\u002f".repeat(166_000)}"} }`;
     expect(JSON.parse(body).data).toEqual(data);
-    const copy = deferCopy("0", record({ body }))!;
+    const copy = deferCopy("0", record({ body }), "org_hot")!;
     expect(Buffer.byteLength(copy.body)).toBeLessThanOrEqual(SQS_MAX_MESSAGE_BYTES);
     const again = deferredRecord(JSON.parse(copy.body))!;
     expect(JSON.parse(again.body)).toEqual({ org_id: "org_hot", type: "t.x", data });
     expect(copy.tenant).toBe("org_hot");
     // A body that fits is kept byte for byte.
-    const small = deferCopy("0", record())!;
+    const small = deferCopy("0", record(), "org_hot")!;
     expect(deferredRecord(JSON.parse(small.body))?.body).toBe(record().body);
   });
 
-  it("a body without an organization gets no tenant", () => {
-    const copy = deferCopy("0", record({ body: "[1,2]" }))!;
-    expect(copy.tenant).toBeUndefined();
+  it("the tenant is the refused write's organization: the body is not read for it", () => {
+    const copy = deferCopy("0", record({ body: "[1,2]" }), "org_hot")!;
+    expect(copy.tenant).toBe("org_hot");
     expect(deferredRecord(JSON.parse(copy.body))?.body).toBe("[1,2]");
   });
 
   it("anything else is not a copy: producers' events, fan-out commands, extra or missing fields", () => {
-    const good = JSON.parse(deferCopy("0", record())!.body);
+    const good = JSON.parse(deferCopy("0", record(), "org_hot")!.body);
     for (const body of [
       { org_id: "o", type: "t", data: {} },
       { hookrelay: "fanout", v: 1, org_id: "o", msg_id: "msg_01ARZ3NDEKTSV4RRFFQ69G5FAV" },
