@@ -94,21 +94,20 @@ export class SqsModel {
       // The SDK's own retries of a throttled call are not modelled: the caller sees the error.
       throw Object.assign(new Error("Rate exceeded"), { name: "ThrottlingException", $retryable: {} });
     }
+    // A SendMessage's input has a batch entry's fields: both keep the group, attributes and delay.
+    const put = (e: Entry) =>
+      this.enqueue(String(input.QueueUrl), String(e.MessageBody), e.DelaySeconds ?? 0, e.MessageAttributes, {
+        groupId: e.MessageGroupId,
+        dedupId: e.MessageDeduplicationId,
+      });
     switch (name) {
       case "SendMessageCommand":
-        if (
-          !this.enqueue(String(input.QueueUrl), String(input.MessageBody), Number(input.DelaySeconds ?? 0))
-        ) {
+        if (!put(input as Entry)) {
           throw Object.assign(new Error("message too long"), { name: "InvalidParameterValue" });
         }
         return { MessageId: `sim-${this.seq}` };
       case "SendMessageBatchCommand":
-        return this.each(input, (e) =>
-          this.enqueue(String(input.QueueUrl), e.MessageBody!, e.DelaySeconds ?? 0, e.MessageAttributes, {
-            groupId: e.MessageGroupId,
-            dedupId: e.MessageDeduplicationId,
-          }),
-        );
+        return this.each(input, put);
       case "ChangeMessageVisibilityBatchCommand":
         return this.each(input, (e) =>
           this.q(input.QueueUrl).changeVisibility(e.ReceiptHandle!, e.VisibilityTimeout!),
