@@ -2,7 +2,7 @@
  * The trial gate's rules (core/delivery/policy/trial.ts): which endpoint is proven, what an
  * outcome says of its speed, where a refused task goes, how long it waits.
  */
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { createMemoryContext } from "../../core/compose.js";
 import type { Config } from "../../core/config/index.js";
 import {
@@ -144,32 +144,35 @@ describe("the trial's slots (core/delivery/trial.ts)", () => {
       });
       return { deps, third, settled: () => settled };
     };
+    /** A third task looked at 100 ms into the trial, still waiting for its answer. */
+    const waiting = async () => {
+      const trial = await onTrial({ ms: now + 100 });
+      await vi.advanceTimersByTimeAsync(0);
+      expect(trial.settled()).toBeUndefined();
+      return trial;
+    };
     const answer = (latencyMs: number) => ({ outcome: { failure: null, latencyMs } as SendOutcome });
 
+    beforeEach(() => {
+      vi.useFakeTimers();
+    });
     afterEach(() => {
       vi.useRealTimers();
     });
 
     it("waits for its answer, and passes when it was fast", async () => {
-      vi.useFakeTimers();
-      const trial = await onTrial({ ms: now + 100 });
-      await vi.advanceTimersByTimeAsync(0);
-      expect(trial.settled()).toBeUndefined();
+      const trial = await waiting();
       noteAnswer(trial.deps, endpoint, answer(20), new Date(now + 150));
       expect(await trial.third).toHaveProperty("admission");
     });
 
     it("goes to the slow lane when the answer was slow", async () => {
-      vi.useFakeTimers();
-      const trial = await onTrial({ ms: now + 100 });
-      await vi.advanceTimersByTimeAsync(0);
-      expect(trial.settled()).toBeUndefined();
+      const trial = await waiting();
       noteAnswer(trial.deps, endpoint, answer(1900), new Date(now + 1_900));
       expect(await trial.third).toEqual({ refused: "slow-answers" });
     });
 
     it("waits no longer than a quarter of the budget from the trial's start, then is refused (a hanging endpoint holds its batch that long once)", async () => {
-      vi.useFakeTimers();
       const trial = await onTrial({ ms: now + 200 });
       await vi.advanceTimersByTimeAsync(299);
       expect(trial.settled()).toBeUndefined();
