@@ -3,7 +3,9 @@
  * endpoint store, secrets sealed under a KMS-wrapped data key), and the producers that publish
  * their events on the ingest queue.
  */
+
 import { newEndpointRecord } from "../core/endpoints/record.js";
+import { groupIdOf } from "../packages/client/src/sqs/batch.js";
 import type { Behaviour, Receipt } from "./receivers.js";
 import type { World } from "./world.js";
 
@@ -177,7 +179,10 @@ export function publish(world: World, groups: Group[], seconds: number, t0: numb
             world.engine.after(1000 + world.engine.random() * 1000, send);
             return;
           }
-          world.sqs.enqueue("ingest", JSON.stringify({ org_id: org, type, data }), 0);
+          // As producers publish (packages/client publishEvent): the organization is the
+          // message's group, so the ingest queue is a fair queue per organization (sqs-fair.ts).
+          const body = JSON.stringify({ org_id: org, type, data });
+          world.sqs.enqueue("ingest", body, 0, undefined, { groupId: groupIdOf(org) });
         };
         send();
       });

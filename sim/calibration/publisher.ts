@@ -1,7 +1,8 @@
 /**
  * The calibration's publisher in the simulation: tenant a's and b's events as bench/burst.ts
  * publishes them on the local stack — in `publishOrder` (a, b, a, b …), 10 per
- * SendMessageBatch, 4 batches at a time (its `pool`), a paced shape's batch at its time — each
+ * SendMessageBatch through the producers' `publishEvents` (each event's organization its
+ * `MessageGroupId`), 4 batches at a time (its `pool`), a paced shape's batch at its time — each
  * send one of the Node process's SDK calls on the local machine (local-machine.ts). An event's
  * delay counts from its batch's send, as the benchmark's `sent_at` does.
  *
@@ -13,9 +14,10 @@
  * tasks in that batch: whether they come back before its trial has answered is what gives the
  * local stack's tail (docs/scale.md, "Calibration").
  */
-import { SendMessageBatchCommand } from "@aws-sdk/client-sqs";
+import type { SQSClient } from "@aws-sdk/client-sqs";
 import { type BurstShape, publishOrder } from "../../bench/burst-shapes.js";
 import { mapLimit } from "../../core/lib/pool.js";
+import { publishEvents } from "../../packages/client/src/publish.js";
 import { TYPES } from "../tenants.js";
 import { QUEUE, type World } from "../world.js";
 
@@ -31,15 +33,16 @@ export function publishShape(world: World, shape: BurstShape, t0: number): void 
     order.slice(i * PER_BATCH, (i + 1) * PER_BATCH).map((_, j) => i * PER_BATCH + j),
   );
   const rate = shape.ratePerTenant ? shape.ratePerTenant * 2 : undefined;
-  const sqs = world.machine?.client(world.sqs.client, "fauxqs") ?? world.sqs.client;
+  const sqs = (world.machine?.client(world.sqs.client, "fauxqs") ?? world.sqs.client) as unknown as SQSClient;
   void mapLimit(batches, SENDERS, async (batch) => {
     if (rate) await world.engine.sleep(Math.max(0, t0 + (batch[0]! / rate) * 1000 - world.engine.t));
     const sentAt = world.engine.t;
-    const Entries = batch.map((seq, i) => {
+    const events = batch.map((seq) => {
       const org = `org_${order[seq]}_0`;
-      const data = { seq, sim: { t: sentAt, org } };
-      return { Id: String(i), MessageBody: JSON.stringify({ org_id: org, type: TYPES[0], data }) };
+      return { org_id: org, type: TYPES[0]!, data: { seq, sim: { t: sentAt, org } } };
     });
-    await sqs.send(new SendMessageBatchCommand({ QueueUrl: QUEUE.ingest, Entries }));
+    // The benchmark's producer call (packages/client publishEvents): one SendMessageBatch, each
+    // event with its organization as MessageGroupId.
+    await publishEvents(sqs, QUEUE.ingest, events);
   });
 }
