@@ -19,15 +19,13 @@ import type { IndexKeys } from "../../core/store/memory-table.js";
 
 type Item = Record<string, unknown>;
 
-/** One index write: the item's entry as written (or deleted), on the index partition `pk`. */
+/** One index write: the item's entry written (or deleted) under the index keys `pk`, `sk`. */
 export interface IndexWrite {
   pk: string;
   sk: string;
-  /** The item the entry is made from (before the write for a delete). */
-  item: Item;
 }
 
-const entryKeys = (index: IndexKeys, item: Item | undefined) => {
+const entryKeys = (index: IndexKeys, item: Item | undefined): IndexWrite | undefined => {
   const pk = item?.[index.partitionKey];
   const sk = item?.[index.sortKey];
   return typeof pk === "string" && typeof sk === "string" ? { pk, sk } : undefined;
@@ -45,10 +43,9 @@ export function indexWrites(index: IndexKeys, old: Item | undefined, next: Item 
   const before = entryKeys(index, old);
   const after = entryKeys(index, next);
   if (before && after && before.pk === after.pk && before.sk === after.sk) {
-    const projected = !index.keysOnly && changed(old!, next!);
-    return projected ? [{ ...after, item: next! }] : [];
+    return !index.keysOnly && changed(old!, next!) ? [after] : [];
   }
-  return [...(before ? [{ ...before, item: old! }] : []), ...(after ? [{ ...after, item: next! }] : [])];
+  return [before, after].filter((w) => w !== undefined);
 }
 
 /**
