@@ -7,7 +7,7 @@
  */
 import type { SQSClient } from "@aws-sdk/client-sqs";
 import type { Config } from "./config/index.js";
-import type { Memo, RateBudget } from "./lib/index.js";
+import type { HeldTimer, Memo, RateBudget } from "./lib/index.js";
 import type {
   AttemptWindow,
   Destination,
@@ -146,7 +146,6 @@ export interface HeldCount {
 }
 
 /** The filter counts this process holds, per endpoint (`org/endpointId`), and its one pending timer. */
-export interface FilterCountMemo {
+export interface FilterCountMemo extends HeldTimer {
   held: Map<string, HeldCount>;
-  timer?: ReturnType<typeof setTimeout>;
 }

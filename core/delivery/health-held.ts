@@ -5,6 +5,7 @@
  * writes what no batch does.
  */
 import type { HealthMemo, Uses } from "../deps.js";
+import { armHeldTimer, type HeldTimer } from "../lib/index.js";
 import type { EndpointRecord } from "../model/index.js";
 import { type Observed, summarize, writeDueAt } from "./policy/write-behind.js";
 
@@ -24,11 +25,8 @@ export function memoOf(deps: HeldDeps, endpoint: EndpointRecord): HealthMemo {
 }
 
 /** Per root (its `healthMemos`): the keys of memos holding health not yet written, and the timer. */
-interface Held {
+interface Held extends HeldTimer {
   keys: Set<string>;
-  timer?: ReturnType<typeof setTimeout>;
-  /** When the timer fires (ms). */
-  at?: number;
 }
 const holding = new WeakMap<HeldDeps["healthMemos"], Held>();
 function heldOf(deps: HeldDeps): Held {
@@ -91,27 +89,15 @@ export function stopHolding(deps: HeldDeps): void {
 }
 
 /**
- * One timer per process writes what is held once it is due when no batch does: the last
- * failures before an endpoint's traffic stops, or a process that gets no further batch (the
- * local stack; on Lambda a frozen process's timer runs when it is thawed). So the spacing
- * (policy/write-behind.ts) bounds how late a count is written while the process lives.
- * Unref'd: it never keeps a process alive.
+ * One timer per process writes what is held once it is due when no batch does (core/lib
+ * `armHeldTimer`, as the filter counts'): so the spacing (policy/write-behind.ts) bounds how
+ * late a count is written while the process lives.
  */
 function armFlush(deps: HeldDeps, flush: () => Promise<void>): void {
   const held = heldOf(deps);
   const now = deps.now().getTime();
   const memos = [...held.keys].map((key) => deps.healthMemos.get(key)).filter((m) => m?.held);
   if (memos.length === 0) return;
-  const wait = Math.max(Math.min(...memos.map((m) => writeDueAt(m!, m!.held!) - now)), 100);
-  // Armed for later than this is due (another endpoint's write backing off up to a minute, or
-  // its spacing ending later): armed again, so the spacing still bounds the delay.
-  if (held.timer !== undefined && (held.at ?? 0) <= now + wait) return;
-  clearTimeout(held.timer);
-  const timer = setTimeout(() => {
-    held.timer = undefined;
-    void flush().then(() => armFlush(deps, flush));
-  }, wait);
-  timer.unref();
-  held.timer = timer;
-  held.at = now + wait;
+  const wait = Math.min(...memos.map((m) => writeDueAt(m!, m!.held!) - now));
+  armHeldTimer(held, now, wait, () => void flush().then(() => armFlush(deps, flush)));
 }

@@ -14,7 +14,7 @@
  * process holds when Lambda retires it (at most its last 5 s of counts: docs/scale.md).
  */
 import type { FilterCountMemo, HeldCount, Uses } from "../deps.js";
-import { heldWriteRetryMs } from "../lib/index.js";
+import { armHeldTimer, heldWriteRetryMs } from "../lib/index.js";
 import { logger } from "../log/index.js";
 import type { EndpointRecord } from "../model/index.js";
 
@@ -86,21 +86,14 @@ async function writeOne(deps: FilterCountDeps, held: HeldCount, now: number): Pr
 }
 
 /**
- * One timer per process writes what batches left held: a long-lived process (the local stack,
- * an API process) may get no further batch. On Lambda a frozen process's timer runs when it
- * is thawed. Unref'd: it never keeps a process alive.
+ * One timer per process writes what batches left held (core/lib `armHeldTimer`, as the health
+ * writes'): a long-lived process (the local stack, an API process) may get no further batch,
+ * and a count due before the timer's time (another endpoint's write backing off up to a
+ * minute) re-arms it.
  */
 function armTimer(deps: FilterCountDeps, memo: FilterCountMemo): void {
-  if (memo.timer !== undefined) return;
   const now = deps.now().getTime();
   const waits = [...memo.held.values()].filter((h) => h.n > 0).map((h) => filterCountWaitMs(h, now));
   if (waits.length === 0) return;
-  memo.timer = setTimeout(
-    () => {
-      memo.timer = undefined;
-      void writeFilterCounts(deps);
-    },
-    Math.max(Math.min(...waits), 100),
-  );
-  memo.timer.unref();
+  armHeldTimer(memo, now, Math.min(...waits), () => void writeFilterCounts(deps));
 }

@@ -1,12 +1,12 @@
 /**
  * Contract of core/lib, the generic helpers every layer may use: the worker pool, the
  * per-organization cache, a bounded LRU map, a bounded cache of shared loads, a token bucket,
- * and the backoff and spread of what is tried again (backoff.ts, held-write.ts). Modules
- * outside the folder import only this index (docs/design.md, "Layers"); what it does not
- * re-export is internal to the folder.
+ * the backoff and spread of what is tried again (backoff.ts), and the retry and the one timer
+ * of the writes a process holds (held-write.ts). Modules outside the folder import only this
+ * index (docs/design.md, "Layers"); what it does not re-export is internal to the folder.
  */
 export { doubling, spreadSeconds } from "./backoff.js";
-export { heldWriteRetryMs } from "./held-write.js";
+export { armHeldTimer, type HeldTimer, heldWriteRetryMs } from "./held-write.js";
 export { type Loads, type LoadsOptions, loads, loadsPer } from "./loads.js";
 export { type Lru, lru, lruMemo, lruPer, type Memo } from "./lru.js";
 export { type OrgCacheOptions, type OrgItemCache, orgCache, orgItemCache } from "./org-cache.js";
