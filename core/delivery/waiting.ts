@@ -89,9 +89,10 @@ type RunDeps = Uses<
 /**
  * The run of an endpoint's waiters: page after page of those due within its minute (and any
  * overdue), for up to half a minute, each sent with the delay left until it is due, or later to
- * keep the endpoint's resume pace, and a next run when more are due (policy/resume-pace.ts). Nothing for a deleted endpoint (its waiters go with their items'
- * retention); a disabled, paused or broken endpoint's waiters are sent as any task, and the
- * delivery parks them. Returns how many were resumed.
+ * keep the endpoint's resume pace, and a next run when more are due (policy/resume-pace.ts).
+ * Nothing for a deleted endpoint (its waiters go with their items' retention); a disabled,
+ * paused or broken endpoint's waiters are sent as any task, the delivery parks them. Returns
+ * how many were resumed.
  */
 export async function resumeWaiting(deps: RunDeps, org: string, endpointId: string): Promise<number> {
   const endpoint = await deps.endpointStore.get(org, endpointId);
@@ -120,10 +121,10 @@ export async function resumeWaiting(deps: RunDeps, org: string, endpointId: stri
     // A page that moved nothing (its sends refused) is left for the next run.
     if (done.sent + done.stale === 0 || !anotherPage({ more, elapsedMs, sent, perSecond })) break;
   }
-  // A claimed waiter left (its claimer died, or this run could not release it) is due again
-  // when its claim ends: a run then, one entry for every run that met it.
+  // A claimed waiter left (its claimer died, or this run could not release it or lost its
+  // claim's answer) is due again when its claim ends: a run then, one entry for every run that met it.
   if (claimedUntil) await deps.scheduler.schedule(waitingRunAfterClaim(org, endpointId, claimedUntil));
-  // A waiter whose claim DynamoDB throttled is still due, and nothing else may read it again.
+  // A waiter whose take DynamoDB throttled is still due, and nothing else may read it again.
   if (more || busy) {
     const afterSeconds = nextRunAfterSeconds(sent, perSecond);
     await deps.scheduler.schedule(waitingRunAfter(org, endpointId, deps.now(), afterSeconds));
@@ -140,8 +141,7 @@ const latest = (a: string | undefined, b: string | undefined) => (a === undefine
 
 /**
  * A waiter as a page found it: claimed (until `until`) with its task and the delay it is sent
- * with, out of the index, or left there (`busy`: its take throttled; `claimedUntil`: another
- * run's claim holds it).
+ * with, out of the index, or left there (`busy`: its take throttled; `claimedUntil`: claimed).
  */
 type Taken =
   | { kind: "claimed"; ref: RecoverableRef; task: QueuedTask; delaySeconds: number; until: string }
@@ -198,34 +198,25 @@ async function resumePage(
     ),
   );
   const claimedUntil = kept.reduce<string | undefined>((at, until) => latest(at, until), others);
-  if (back.length === 0) return { sent: out.length, stale, refused: failed, claimedUntil, busy };
-  return {
-    sent: out.length,
-    stale,
-    refused: report.error ?? new SendError(report.failed, report.sent),
-    claimedUntil,
-    busy,
-  };
+  const refused = back.length === 0 ? failed : (report.error ?? new SendError(report.failed, report.sent));
+  return { sent: out.length, stale, refused, claimedUntil, busy };
 }
 
 /**
- * A page's waiter, claimed, unless: this run sent it already, or another run's claim holds it
- * (left: its claimer sends it); its item is no longer the delivery's latest state (stale: it
- * leaves the index); it moved since the page read it (another run's claim, or its removal).
- * Its event is read before the claim, so nothing but the send comes between a claim and its end.
- * Never throws: a read or claim that failed leaves the waiter due (`busy` when throttled:
- * core/store/item.ts `busyIfThrottled`), and the page's others are sent (thrown, the page's
- * other calls went on claiming waiters that no one sent until their claims ended).
+ * A page's waiter, claimed, unless: this run sent it already, or a claim holds it (left: due
+ * when it ends); its item is no longer the delivery's latest state (stale: it leaves the
+ * index); it moved since the page read it. Its event is read before the claim, so nothing but
+ * the send comes between a claim and its end. Never throws: a failed read or claim leaves the
+ * waiter due (`busy` when throttled, item.ts `busyIfThrottled`), the page's others are sent
+ * (thrown, the page's other calls went on claiming waiters no one sent until their claims ended).
  */
 async function take(deps: RunDeps, org: string, ref: RecoverableRef, run: Run): Promise<Taken> {
   if (run.seen.has(taskId(ref.msg_id, ref.endpoint_id))) return { kind: "left" };
   try {
     return await readAndClaim(deps, org, ref, run);
   } catch (error) {
-    logger.warn("waiter not claimed; left for the next run", {
-      msg_id: ref.msg_id,
-      error: (error as Error)?.message,
-    });
+    const message = (error as Error)?.message;
+    logger.warn("waiter not claimed; left for the next run", { msg_id: ref.msg_id, error: message });
     return { kind: "left", error };
   }
 }
@@ -250,9 +241,20 @@ async function readAndClaim(deps: RunDeps, org: string, ref: RecoverableRef, run
   const available = m && payloadState(m, run.now) === "available" ? m : undefined;
   const mine = await deps.deliveryStore.claimWaiter(org, ref, claim);
   if (mine === "busy") return { kind: "left", busy: true };
-  if (!mine) return { kind: "moved" };
+  if (!mine) return refusedClaim(deps, org, ref, now);
   const task = waitingTask(org, ref, waiter, available);
   return { kind: "claimed", ref, task, delaySeconds, until: claim.until };
+}
+
+/**
+ * A claim refused: the waiter moved, or is claimed, by another run or by this one (applied, its
+ * answer lost, the SDK's retry refused on it): left as one met claimed, due when the claim ends.
+ */
+async function refusedClaim(deps: RunDeps, org: string, ref: RecoverableRef, now: string): Promise<Taken> {
+  const again = await deps.deliveryStore.waiter(org, ref);
+  if (again === "busy") return { kind: "left", busy: true };
+  const until = again?.claimed_until;
+  return until !== undefined && until > now ? { kind: "left", claimedUntil: until } : { kind: "moved" };
 }
 
 /**

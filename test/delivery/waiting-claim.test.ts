@@ -287,6 +287,30 @@ describe("a waiter whose read before its claim fails", () => {
   }, 120_000);
 });
 
+// A claim applied whose answer was lost (a timeout, a 5xx after the write): the SDK retries it,
+// and the retry is refused on the claim the first made.
+describe("a waiter claimed whose claim's answer was lost", () => {
+  it("is left claimed, and the run schedules the run for its claim's end, which sends it once", async () => {
+    const w = await endpointWithWaiters(3);
+    const { stack, ep, deps } = w;
+    let claims = 0;
+    const retried = interpose(stack.deps.db.doc, async (call) => {
+      const claim = String(call.input.UpdateExpression).startsWith("SET claimed_until");
+      if (call.command !== "UpdateItemCommand" || !claim || claims++ > 0) return undefined;
+      await call.send(); // applied, its answer lost
+      return call.send(); // the SDK's retry: ConditionalCheckFailedException
+    });
+    expect(await resumeWaiting(deps, ep.org_id, ep.id)).toBe(2);
+    retried.restore();
+    const runs = await scheduleEntriesWith(stack.deps, ep.id);
+    expect(runs).toHaveLength(1);
+    expect(Date.parse(runs[0]!.dueAt)).toBeGreaterThanOrEqual(Date.now() + waiterLeaseMs(0) - 60_000);
+    const later = { ...deps, now: () => new Date(Date.parse(runs[0]!.dueAt) + 1_000) };
+    expect(await fireSchedules(later, later.now())).toBe(1);
+    await enqueuedAndSentOnce(w);
+  }, 120_000);
+});
+
 describe("waiters claimed by a run that died before sending them", () => {
   it("are due when the claim ends, about 5 min for waiters due now; the next run that meets them schedules the run for then, which sends each once", async () => {
     const w = await endpointWithWaiters(3);
