@@ -9,7 +9,7 @@
  * Each caller keeps its own constants: ingest's deferred copies (core/events/defer.ts), tasks
  * refused by a rate limit or the trial gate (core/delivery/policy/rate-limit.ts, trial.ts), park
  * writes refused (policy/breaker.ts), writes held in a process (held-write.ts), transactions
- * that conflicted (core/store/transact.ts).
+ * that conflicted (core/store/transact.ts), batch writes left unprocessed (core/store/batch-write.ts).
  */
 
 /** The `n`-th (from 0) wait of a doubling series: `first` × 2^n, at most `max`. */

@@ -5,11 +5,13 @@
  * items cost N/25 requests, not N.
  */
 import { BatchWriteCommand } from "@aws-sdk/lib-dynamodb";
-import { mapLimit } from "../lib/index.js";
+import { doubling, mapLimit } from "../lib/index.js";
 import type { Db } from "./table.js";
 
 const BATCH = 25;
 const RETRIES = 5;
+/** A retry's wait: 50 ms doubling (core/lib/backoff.ts) to the fifth's 800 ms, plus up to 25 ms at random. */
+const retryWaitMs = (attempt: number) => doubling(25, attempt, 800) + Math.random() * 25;
 
 export class UnprocessedError extends Error {
   constructor(readonly unprocessed: number) {
@@ -60,7 +62,7 @@ async function putChunk(db: Db, chunk: Item[], retries: number): Promise<BatchWr
   const left = () => pending.map((p) => p.PutRequest.Item);
   for (let attempt = 0; pending.length > 0; attempt++) {
     if (attempt > retries) return { left: left() };
-    if (attempt > 0) await new Promise((r) => setTimeout(r, 25 * 2 ** attempt + Math.random() * 25));
+    if (attempt > 0) await new Promise((r) => setTimeout(r, retryWaitMs(attempt)));
     try {
       const res = await db.doc.send(new BatchWriteCommand({ RequestItems: { [db.table]: pending } }));
       pending = (res.UnprocessedItems?.[db.table] ?? []) as PutRequest[];
