@@ -1,5 +1,6 @@
 /**
- * `npx tsx sim/calibration/trace-phases.ts [--sim] [SHAPE…]` (default: paced twice): where the
+ * `npx tsx sim/calibration/trace-phases.ts [--sim [--seed N]] [--batches] [SHAPE…]` (default:
+ * paced twice; `--batches`: which tasks each receive took, trace-batches.ts): where the
  * publish → receipt delay goes, phase by phase, on the local stack or (`--sim`) in the
  * simulation. Local: each shape runs as `--calibrate` runs it (a fresh stack on shared
  * emulators, after the warm-ups); the stack's SQS client is timed (every SendMessageBatch's
@@ -28,26 +29,27 @@ import { runOnce } from "../run.js";
 import type { World } from "../world.js";
 import { shapeStack, WARM_UPS } from "./local-side.js";
 import { simSpec } from "./sim-side.js";
+import { batches, type SeenMessage } from "./trace-batches.js";
 
 type Command = { input: Record<string, unknown>; constructor: { name: string } };
 type Send = (command: Command, ...rest: unknown[]) => Promise<unknown>;
 
 /** One message seen on a queue: when it was sent (call start), put, taken, and read by the poller. */
-interface Seen {
-  queue: string;
-  body: string;
-  callAt?: number;
+interface Seen extends SeenMessage {
   sentTs?: number;
   firstReceiveTs?: number;
-  answerAt?: number;
   receiveCount?: number;
 }
+
+const batchesToo = process.argv.includes("--batches");
+let callIds = 0;
 
 function wrapSqs(client: { send: Send }, into: Seen[], calls: { name: string; at: number; ms: number }[]) {
   const send = client.send.bind(client);
   client.send = async (command, ...rest) => {
     const at = Date.now();
     const name = command.constructor.name;
+    const call = ++callIds;
     const out = (await send(command, ...rest)) as { Messages?: Message[] };
     const end = Date.now();
     calls.push({ name, at, ms: end - at });
@@ -56,7 +58,7 @@ function wrapSqs(client: { send: Send }, into: Seen[], calls: { name: string; at
       .at(-1)!;
     if (name === "SendMessageBatchCommand")
       for (const e of command.input.Entries as { MessageBody: string }[])
-        into.push({ queue, body: e.MessageBody, callAt: at });
+        into.push({ queue, body: e.MessageBody, callAt: at, call });
     if (name === "ReceiveMessageCommand")
       for (const m of out.Messages ?? [])
         into.push({
@@ -65,6 +67,8 @@ function wrapSqs(client: { send: Send }, into: Seen[], calls: { name: string; at
           sentTs: Number(m.Attributes?.SentTimestamp),
           firstReceiveTs: Number(m.Attributes?.ApproximateFirstReceiveTimestamp),
           answerAt: end,
+          call,
+          more: command.input.WaitTimeSeconds === 0,
           receiveCount: Number(m.Attributes?.ApproximateReceiveCount),
         });
     return out;
@@ -107,9 +111,10 @@ async function trace(
   };
   try {
     const ctx = { stack, receiver: rx, counter: new CallCounter(), producer, admin: producer };
-    await runBurst(ctx, shape, "other");
+    // The batches' trace of a hanging endpoint waits out the shape, for its slow lane's rounds.
+    await runBurst(ctx, shape, batchesToo && shape.bad === "hang" ? "observe" : "other");
     if (!report) return undefined;
-    const hits = arrivals.filter((a) => a.status < 300);
+    const hits = arrivals.map((h) => ({ ...h, a: h.seq % 2 === 0, ok: h.status < 300 }));
     const load_average = loadavg()[0]!.toFixed(1);
     return { shape: shape.name, side: "local stack", ...phases(seen, hits, calls), load_average };
   } finally {
@@ -120,19 +125,18 @@ async function trace(
 /** The event's seq in a message body: an ingest message carries the event, a task its body escaped. */
 const seqOf = (body: string) => body.match(/\\?"seq\\?":(\d+)/)?.[1];
 
-type Hit = Pick<Arrival, "id" | "at" | "sentAt">;
+/** A request that reached a receiver; `a`: tenant a's. */
+type Hit = Pick<Arrival, "id" | "at" | "sentAt"> & { a?: boolean; ok?: boolean };
 
-/** The simulation's side: the records each invocation got, the tasks sent, the requests. */
-async function traceSim(shape: BurstShape) {
-  const seen: Seen[] = [];
-  const arrivals: Hit[] = [];
-  const calls: { name: string; at: number; ms: number }[] = [];
+/** Records each simulated invocation's records on `seen` (one call id each); returns the undo. */
+function recordInvocations(seen: Seen[]): () => void {
   const proto = EventSourceMapping.prototype as unknown as {
     event(this: { engine: { t: number }; queue: { url: string } }, batch: unknown[]): SQSEvent;
   };
   const event = proto.event;
   proto.event = function (batch) {
     const e = event.call(this, batch);
+    const call = ++callIds;
     for (const r of e.Records)
       seen.push({
         queue: this.queue.url,
@@ -140,9 +144,21 @@ async function traceSim(shape: BurstShape) {
         sentTs: Number(r.attributes.SentTimestamp) - SIM_EPOCH_MS,
         firstReceiveTs: Number(r.attributes.ApproximateFirstReceiveTimestamp) - SIM_EPOCH_MS,
         answerAt: this.engine.t,
+        call,
       });
     return e;
   };
+  return () => {
+    proto.event = event;
+  };
+}
+
+/** The simulation's side: the records each invocation got, the tasks sent, the requests. */
+async function traceSim(shape: BurstShape, seed: number) {
+  const seen: Seen[] = [];
+  const arrivals: Hit[] = [];
+  const calls: { name: string; at: number; ms: number }[] = [];
+  const restore = recordInvocations(seen);
   const spec = simSpec(shape);
   const arrange = spec.arrange!;
   spec.arrange = (world: World, faulty, t0) => {
@@ -157,15 +173,22 @@ async function traceSim(shape: BurstShape) {
     const client = world.sqs.client as unknown as { send: Send };
     const send = client.send.bind(client);
     client.send = (command, ...rest) => {
+      const call = ++callIds;
       if (command.constructor.name === "SendMessageBatchCommand")
         for (const e of command.input.Entries as { MessageBody: string }[])
-          seen.push({ queue: String(command.input.QueueUrl), body: e.MessageBody, callAt: world.engine.t });
+          seen.push({
+            queue: String(command.input.QueueUrl),
+            body: e.MessageBody,
+            callAt: world.engine.t,
+            call,
+          });
       return send(command, ...rest);
     };
     let observe: World["receivers"]["onRequest"];
     Object.defineProperty(world.receivers, "onRequest", {
       get: () => (r: Parameters<NonNullable<typeof observe>>[0], t: number) => {
-        if (r.status === 0) arrivals.push({ id: r.msgId, at: t, sentAt: r.publishedAt });
+        if (r.status === 0)
+          arrivals.push({ id: r.msgId, at: t, sentAt: r.publishedAt, a: r.org === "org_a_0" });
         observe?.(r, t);
       },
       set: (f) => {
@@ -175,9 +198,9 @@ async function traceSim(shape: BurstShape) {
     arrange(world, faulty, t0);
   };
   try {
-    await runOnce(spec, 1, true);
+    await runOnce(spec, seed, true);
   } finally {
-    proto.event = event;
+    restore();
   }
   return { shape: shape.name, side: "simulation", ...phases(seen, arrivals, calls) };
 }
@@ -191,8 +214,9 @@ function perWindow(calls: { name: string; at: number }[], windows: [number, numb
   return Object.fromEntries(Object.entries(out).map(([k, v]) => [k, Math.round((v / n) * 10) / 10]));
 }
 
-function phases(seen: Seen[], arrivals: Hit[], calls: { name: string; at: number; ms: number }[]) {
+function phases(seen: Seen[], requests: Hit[], calls: { name: string; at: number; ms: number }[]) {
   const queues = [...new Set(seen.map((s) => s.queue))];
+  const arrivals = requests.filter((r) => r.ok !== false);
   const out: Record<string, number[]> = {};
   const add = (k: string, v: number | undefined) => {
     if (v === undefined || Number.isNaN(v)) return;
@@ -201,6 +225,7 @@ function phases(seen: Seen[], arrivals: Hit[], calls: { name: string; at: number
   };
   const ingest = queues.find((q) => /ingest/i.test(q));
   const deliver = queues.find((q) => /deliver/i.test(q) && !/slow|dlq/i.test(q));
+  const slow = queues.find((q) => /slow/i.test(q) && !/dlq/i.test(q));
   const windows = { ingest: [] as [number, number][], deliver: [] as [number, number][] };
   for (const a of arrivals) {
     const taskSends = seen.filter(
@@ -238,7 +263,10 @@ function phases(seen: Seen[], arrivals: Hit[], calls: { name: string; at: number
     const q = percentiles(v);
     return `${q.p50} / ${q.p95} (n ${v.length})`;
   };
+  const aDelays = arrivals.filter((a) => a.a).map((a) => a.at - a.sentAt);
+  const bRequests = requests.filter((r) => !r.a).map((r) => r.at);
   return {
+    ...(batchesToo ? { batches: batches(seen, aDelays, bRequests, { ingest, deliver, slow }) } : {}),
     queues,
     calls_in_ingest_phase: perWindow(calls, windows.ingest),
     calls_in_delivery_phase: perWindow(calls, windows.deliver),
@@ -248,10 +276,12 @@ function phases(seen: Seen[], arrivals: Hit[], calls: { name: string; at: number
 }
 
 const args = process.argv.slice(2);
-const names = args.filter((a) => a !== "--sim");
+const seedAt = args.indexOf("--seed");
+const seed = seedAt >= 0 ? Number(args.splice(seedAt, 2)[1]) : 1;
+const names = args.filter((a) => !a.startsWith("--"));
 if (args.includes("--sim")) {
   for (const name of names.length ? names : ["paced"])
-    process.stdout.write(`${JSON.stringify(await traceSim(burstShape(name)))}\n`);
+    process.stdout.write(`${JSON.stringify(await traceSim(burstShape(name), seed))}\n`);
   process.exit(0);
 }
 const emulators = await startEmulators();
