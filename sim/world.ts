@@ -253,15 +253,15 @@ export class World {
       make: () => SqsHandler,
     ) => {
       const settings = { ...base, warm: this.settings.warm, ...over };
-      const pollerCalls = this.machine?.pollers(url, settings.maxConcurrency, settings.batchSize);
       const queue = this.sqs.queues.get(url)!;
+      const local = this.machine?.eventSource(url, settings, () => queue.onVisible?.());
       return new EventSourceMapping(
         name,
         this.engine,
         this.meter,
         account,
         queue,
-        { ...settings, pollerCalls },
+        { ...settings, ...local },
         make,
       );
     };

@@ -54,9 +54,18 @@ export interface MappingSettings {
   memoryMb: number;
   /**
    * The poller's own calls around each invocation, when they take time: the local stack's
-   * (the calibration's local machine, sim/calibration/local-machine.ts); none on Lambda.
+   * (the calibration's local machine, sim/calibration/local-machine.ts); none on Lambda. Before
+   * the handler, `more(max)` takes up to `max` more visible records into the batch (a further
+   * receive) and says how many.
    */
-  pollerCalls?: (phase: "before" | "after", records: number) => Promise<void>;
+  pollerCalls?: (phase: "before" | "after", records: number, more?: (max: number) => number) => Promise<void>;
+  /**
+   * The local pollers' receives (the calibration's local machine): the most records a poller's
+   * first receive takes (the rest of its batch from further receives, `more` above, each taking
+   * what is visible then), and how many free units are not waiting on a receive now (polling
+   * again after the emulator woke them for nothing). Unset on Lambda: a whole batch at once.
+   */
+  localReceive?: { max: number; repolling(): number };
   /** Lambda's own time per invocation (15 ms); the local stack's pollers call the handler in-process: 0. */
   invokeOverheadMs?: number;
   /** The real batch's requests beyond the simulated ones (the delivery lanes': sim/aws/batch-tail.ts). */
@@ -125,7 +134,7 @@ export class EventSourceMapping {
   private pump(): void {
     const { batchSize, batchWindowSeconds } = this.settings;
     for (;;) {
-      const free = this.free();
+      const free = this.free() - (this.settings.localReceive?.repolling() ?? 0);
       if (free < 1 || this.queue.visible === 0) {
         if (free < 1 && this.queue.visible > 0) this.meter.count(`throttled_polls:${this.name}`);
         return;
@@ -136,7 +145,10 @@ export class EventSourceMapping {
         this.pumpSoon(oldest + batchWindowSeconds * 1000);
         return;
       }
-      const batch = this.queue.receive(batchSize, free * batchSize);
+      const batch = this.queue.receive(
+        Math.min(batchSize, this.settings.localReceive?.max ?? batchSize),
+        free * batchSize,
+      );
       if (batch.length === 0) return;
       void this.invoke(batch, free);
     }
@@ -159,7 +171,12 @@ export class EventSourceMapping {
     }
     await this.engine.sleep(this.settings.invokeOverheadMs ?? INVOKE_OVERHEAD_MS);
     // Not even a microtask turn without it: the order of same-time events stays as it was.
-    if (this.settings.pollerCalls) await this.settings.pollerCalls("before", batch.length);
+    const more = (max: number) => {
+      const got = this.queue.receive(max, max);
+      batch.push(...got);
+      return got.length;
+    };
+    if (this.settings.pollerCalls) await this.settings.pollerCalls("before", batch.length, more);
     const deadline = start + this.settings.timeoutSeconds * 1000;
     // Each record stands for this many of a real invocation's (its batch full of real records).
     const draws = Math.ceil(Math.min(this.settings.batchSize, real) / batch.length);

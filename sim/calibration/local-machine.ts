@@ -23,7 +23,10 @@
  * The local pollers' own calls (local/event-source.ts) are the machine's too: each invocation's
  * three, a batch's further receives above 10 (the delivery lane's batches of 20), and the empty
  * polls of the pollers a put wakes for nothing (fauxqs wakes every waiting receive of the
- * queue). Not modelled (docs/scale.md "Calibration", paced): the receiver's process (0.25 ms per
+ * queue when the message is put). And their receives (`eventSource`): at most 10 records each,
+ * a batch of 20's further receive taking what is visible when it reaches fauxqs, and a put while
+ * the woken pollers poll again waits for the next receive (burst-hang's and burst-1.9s's p50,
+ * docs/scale.md "Calibration"). Not modelled (docs/scale.md "Calibration", paced): the receiver's process (0.25 ms per
  * request), an idle poller's long poll ending empty after its 1 s (the slow and ordered lanes'
  * eight pollers in step, about 16 calls a second), fauxqs's 20 ms timer, which makes a delayed
  * message visible up to 20 ms after its time, and the local scheduler's query every second.
@@ -52,29 +55,24 @@ export const FAUXQS_MS_PER_CALL = 0.35;
 export const POLLER_CALLS = 3;
 /**
  * fauxqs answers every receive waiting on a queue when a message is put on it (its store's
- * `notifyWaiters`, fauxqs 2.4.1 dist/sqs/sqsStore.js); the first takes up to 10, the others
- * find nothing, return empty and poll again: GetQueueAttributes and ReceiveMessage each.
+ * `notifyWaiters`, fauxqs 2.4.1 dist/sqs/sqsStore.js, called by its enqueue); the first takes up
+ * to 10, the others find nothing, return empty and poll again: GetQueueAttributes and
+ * ReceiveMessage each. Meanwhile none waits: a message put then stays until a receive comes.
  */
 export const EMPTY_POLL_CALLS = 2;
 
 /** Most messages one ReceiveMessage returns (SQS's limit, local/event-source.ts SQS_BATCH_MAX). */
 const RECEIVE_MAX = 10;
 
-/**
- * The receives a local poller makes for a batch of `records`, beyond its first (the long poll
- * that was waiting, charged with the previous batch): above 10 (batchSize 20, the delivery
- * lane's) it fills the batch from receives of at most 10, each taking what is visible then, and
- * a short answer ends the batch (local/event-source.ts receive()). So 10 records taken by a
- * poller of 20 cost a second receive that comes back empty, before the handler starts.
- */
-export function moreReceives(records: number, batchSize: number): number {
-  if (batchSize <= RECEIVE_MAX) return 0;
-  const receives =
-    records >= batchSize ? Math.ceil(batchSize / RECEIVE_MAX) : Math.floor(records / RECEIVE_MAX) + 1;
-  return receives - 1;
-}
-
 type Lane = "node" | "dynamodb" | "fauxqs";
+/** One queue's local pollers: how many, how many are not waiting on a long poll, and of those how many poll again. */
+interface Pollers {
+  count: number;
+  busy: number;
+  repolling: number;
+  /** A poller is waiting on its long poll again: it takes what is visible. */
+  waiting?: () => void;
+}
 type Command = { input: unknown; constructor: { name: string } };
 type Client = { send(command: Command): Promise<unknown> };
 
@@ -84,7 +82,7 @@ export class LocalMachine {
   /** When the Node process's event loop is next free. */
   private loopFree = 0;
   /** Each queue's local pollers, and how many are running an invocation. */
-  private queues = new Map<string, { count: number; busy: number }>();
+  private queues = new Map<string, Pollers>();
 
   constructor(private engine: Engine) {}
 
@@ -114,21 +112,40 @@ export class LocalMachine {
     queue: string,
     count: number,
     batchSize = RECEIVE_MAX,
-  ): (phase: "before" | "after", records: number) => Promise<void> {
-    const p = { count, busy: 0 };
+  ): (phase: "before" | "after", records: number, more?: (max: number) => number) => Promise<void> {
+    const p: Pollers = { count, busy: 0, repolling: 0 };
     this.queues.set(queue, p);
-    return async (phase, records) => {
+    return async (phase, records, more = () => 0) => {
       if (phase === "before") {
         p.busy++;
-        // Its batch's further receives, before the handler starts (moreReceives).
-        for (let i = 0; i < moreReceives(records, batchSize); i++)
-          await this.call("fauxqs", FAUXQS_MS_PER_CALL, async () => undefined);
+        // Its batch's further receives, before the handler starts (local/event-source.ts
+        // receive()): above 10 (the delivery lane's batches of 20) a full receive asks again,
+        // taking what is visible when it reaches fauxqs (`more`: a send put meanwhile is in it),
+        // and a short answer ends the batch. 10 records, nothing more put: one empty receive.
+        let last = records;
+        for (let n = records; last === RECEIVE_MAX && n < batchSize; n += last)
+          last = await this.call("fauxqs", FAUXQS_MS_PER_CALL, async () =>
+            more(Math.min(RECEIVE_MAX, batchSize - n)),
+          );
         return;
       }
       for (let i = 0; i < POLLER_CALLS; i++)
         await this.call("fauxqs", FAUXQS_MS_PER_CALL, async () => undefined);
       p.busy--;
     };
+  }
+
+  /**
+   * A queue's local pollers as its event source sees them (sim/aws/lambda.ts `pollerCalls`,
+   * `localReceive`): their calls around each invocation (`pollers`), at most 10 records a
+   * receive, and the pollers polling again after a wake for nothing, not waiting meanwhile: a
+   * message put then waits for a receive. `waiting` hears each come back to its long poll.
+   */
+  eventSource(queue: string, settings: { maxConcurrency: number; batchSize: number }, waiting: () => void) {
+    const pollerCalls = this.pollers(queue, settings.maxConcurrency, settings.batchSize);
+    const p = this.queues.get(queue)!;
+    p.waiting = waiting;
+    return { pollerCalls, localReceive: { max: RECEIVE_MAX, repolling: () => p.repolling } };
   }
 
   /** A message put on a queue (not delayed) wakes its idle pollers: all but one poll again. */
@@ -147,10 +164,13 @@ export class LocalMachine {
     const empty = Math.max(0, p.count - p.busy - 1);
     for (let i = 0; i < empty; i++) {
       p.busy++;
+      p.repolling++;
       void (async () => {
         for (let c = 0; c < EMPTY_POLL_CALLS; c++)
           await this.call("fauxqs", FAUXQS_MS_PER_CALL, async () => undefined);
         p.busy--;
+        p.repolling--;
+        p.waiting?.();
       })();
     }
   }
@@ -159,9 +179,13 @@ export class LocalMachine {
   client<T extends Client>(inner: T, emulator: "dynamodb" | "fauxqs"): T {
     const ms = emulator === "dynamodb" ? DYNAMODB_LOCAL_MS_PER_CALL : FAUXQS_MS_PER_CALL;
     const send = async (command: Command) => {
-      const out = await this.call(emulator, ms, () => inner.send(command));
-      if (emulator === "fauxqs") this.wake(command);
-      return out;
+      // fauxqs wakes the waiting receives when the message is put (its enqueue's notifyWaiters),
+      // not when the sender reads its answer.
+      return this.call(emulator, ms, () => {
+        const out = inner.send(command);
+        if (emulator === "fauxqs") this.wake(command);
+        return out;
+      });
     };
     return { ...inner, send };
   }

@@ -11,7 +11,6 @@ import {
   FAUXQS_MS_PER_CALL,
   LocalMachine,
   MACHINE_CORES,
-  moreReceives,
   NODE_MS_PER_CALL,
   onLoop,
   POLLER_CALLS,
@@ -93,8 +92,6 @@ describe("sim local machine", () => {
 
   it("a poller of 20 fills its batch from receives of 10: a full first receive costs another before the handler", async () => {
     // local/event-source.ts receive(): a short answer ends the batch; a full one asks again.
-    expect([0, 5, 9, 10, 15, 19, 20].map((n) => moreReceives(n, 20))).toEqual([0, 0, 0, 1, 1, 1, 1]);
-    expect(moreReceives(10, 10)).toBe(0);
     const engine = new Engine(1);
     const machine = new LocalMachine(engine);
     const hook = machine.pollers("delivery", 8, 20);
@@ -112,6 +109,16 @@ describe("sim local machine", () => {
     await engine.run(1_000);
     expect(lanes).toEqual(["node", "fauxqs", "node"]);
     expect(started).toEqual([NODE_MS_PER_CALL + FAUXQS_MS_PER_CALL]);
+    // The further receive takes what is visible when it reaches fauxqs (after its Node work): a
+    // send put meanwhile fills the batch to 20, and a poller of 10 never asks again.
+    const asked: [number, number][] = [];
+    const more = (max: number) => (asked.push([engine.t, max]), 10);
+    void hook("before", 10, more);
+    await engine.run(2_000);
+    expect(asked).toEqual([[1_000 + NODE_MS_PER_CALL, 10]]);
+    void machine.pollers("ingest", 4)("before", 10, more);
+    await engine.run(3_000);
+    expect(asked).toHaveLength(1);
   });
 
   it("a call's answer is read when the event loop is free: work queued meanwhile goes first", async () => {
@@ -131,7 +138,9 @@ describe("sim local machine", () => {
   it("a message put wakes the queue's idle pollers: all but one poll again, and are busy meanwhile", async () => {
     const engine = new Engine(1);
     const machine = new LocalMachine(engine);
-    machine.pollers("delivery", 8);
+    const waiting: number[] = [];
+    const settings = { maxConcurrency: 8, batchSize: 20 };
+    const local = machine.eventSource("delivery", settings, DONE(engine, waiting)).localReceive;
     const calls: string[] = [];
     const run = machine.run.bind(machine);
     machine.run = (lane, ms) => {
@@ -153,9 +162,14 @@ describe("sim local machine", () => {
     calls.length = 0;
     void sqs.send(batch(0));
     void sqs.send(batch(0));
+    // Woken when the message is put (fauxqs's enqueue), before the sender reads its answer: the
+    // event source sees them polling again, not waiting, from then on.
+    await engine.run(100 + NODE_MS_PER_CALL + FAUXQS_MS_PER_CALL / 2);
+    expect(local.repolling()).toBe(7);
     await engine.run(200);
     expect(calls.filter((l) => l === "node")).toHaveLength(2 * (2 + 7 * EMPTY_POLL_CALLS));
-    // Done polling, they wait again: the next put wakes them again.
+    expect([local.repolling(), waiting.length, local.max]).toEqual([0, 7, 10]);
+    // Done polling, they wait again (each told to the event source): the next put wakes them.
     calls.length = 0;
     void sqs.send(batch(0));
     await engine.run(300);
