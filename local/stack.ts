@@ -17,6 +17,7 @@ import {
   SQS_MAX_IN_FLIGHT,
 } from "../core/config/index.js";
 import { writeAllHeldHealth } from "../core/delivery/index.js";
+import { writeAllFilterCounts } from "../core/filters/index.js";
 import { fireDueSchedules } from "../core/scheduler/index.js";
 import { startDynamo } from "./dynamodb.js";
 import { type EventSource, type InFlightStats, startEventSource } from "./event-source.js";
@@ -77,8 +78,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const config = loadConfig({ ...process.env, ...env });
     const deps = createDeps(config);
     // After the pollers' last batches (stops run in reverse), before DynamoDB stops: the health
-    // counts the process holds behind their spacing are written, not lost (core/delivery/health.ts).
-    stops.push(() => writeAllHeldHealth(deps));
+    // and filter counts the process holds behind their spacing are written, not lost
+    // (core/delivery/health.ts, core/filters/counts.ts).
+    stops.push(async () => {
+      await Promise.all([writeAllHeldHealth(deps), writeAllFilterCounts(deps)]);
+    });
     const handlers = (options.wrap ?? ((h) => h))(localHandlers(deps));
     const inFlightCap = options.inFlightCap ?? SQS_MAX_IN_FLIGHT;
 

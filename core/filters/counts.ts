@@ -11,7 +11,8 @@
  * function's 150 instances). What is held is written by the next batch that finds it due, or
  * by one timer per process; a write DynamoDB refuses is held again with a backoff, never
  * dropped. The count is therefore eventually exact, about 5 s behind, except for what a
- * process holds when Lambda retires it (at most its last 5 s of counts: docs/scale.md).
+ * process holds when Lambda retires it (at most its last 5 s of counts: docs/scale.md); the
+ * local stack writes what it holds when it stops (`writeAllFilterCounts`).
  */
 import type { FilterCountMemo, HeldCount, Uses } from "../deps.js";
 import { armHeldTimer, heldWriteRetryMs } from "../lib/index.js";
@@ -51,20 +52,32 @@ export function filterCountWaitMs(held: HeldCount, now: number): number {
 }
 
 /**
- * Writes the held counts that are due, forgets the endpoints that no longer constrain
- * anything, and arms the timer for what is still held. Never throws.
+ * Writes the held counts that are due (`all`: every one, due or not), forgets the endpoints
+ * that no longer constrain anything, and arms the timer for what is still held. Never throws.
  */
-export async function writeFilterCounts(deps: FilterCountDeps): Promise<void> {
+export async function writeFilterCounts(deps: FilterCountDeps, { all = false } = {}): Promise<void> {
   const memo = deps.filterCounts;
   const now = deps.now().getTime();
   const due: HeldCount[] = [];
   for (const [key, held] of memo.held) {
     const wait = filterCountWaitMs(held, now);
-    if (held.n > 0 && wait === 0) due.push(held);
+    if (held.n > 0 && (all || wait === 0)) due.push(held);
     else if (held.n === 0 && wait === 0) memo.held.delete(key);
   }
   await Promise.all(due.map((held) => writeOne(deps, held, now)));
   armTimer(deps, memo);
+}
+
+/**
+ * A process that stops (the local stack's stop, after its pollers' last batches) writes every
+ * count it holds at once, due or not, and clears its timer: else its last counts (up to 5 s of
+ * them) would be lost, and the timer would try them on a stopped stack. A write refused now is
+ * lost, logged. Lambda gives a function no such stop (above).
+ */
+export async function writeAllFilterCounts(deps: FilterCountDeps): Promise<void> {
+  await writeFilterCounts(deps, { all: true });
+  clearTimeout(deps.filterCounts.timer);
+  deps.filterCounts.timer = undefined;
 }
 
 async function writeOne(deps: FilterCountDeps, held: HeldCount, now: number): Promise<void> {

@@ -8,6 +8,7 @@ export {
   FILTER_COUNT_SPACING_MS,
   type FilterCountDeps,
   filterCountWaitMs,
+  writeAllFilterCounts,
   writeFilterCounts,
 } from "./counts.js";
 export {

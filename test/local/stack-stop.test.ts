@@ -1,13 +1,15 @@
 /**
- * `npm start`'s stop (local/stack.ts): the endpoint health a process holds behind its spacing
- * (core/delivery/health-held.ts: failures written at most once per 5 s) is written before
- * DynamoDB stops, not lost with the process. The whole local stack on the shared emulators,
- * its health writes on DynamoDB Local.
+ * `npm start`'s stop (local/stack.ts): what a process holds behind a 5 s spacing, the endpoint
+ * health (core/delivery/health-held.ts) and the filter counts (core/filters/counts.ts), is
+ * written before DynamoDB stops, not lost with the process. The whole local stack on the
+ * shared emulators, its writes on DynamoDB Local.
  */
 import { afterEach, expect, it } from "vitest";
 import { contextFor } from "../../core/compose.js";
 import { applyHealth } from "../../core/delivery/health.js";
 import { DELIVERY_PORTS } from "../../core/delivery/index.js";
+import { INGEST_PORTS } from "../../core/events/index.js";
+import { countFiltered } from "../../core/filters/index.js";
 import type { LocalStack } from "../../local/stack.js";
 import { putEndpoint } from "../support/endpoints.js";
 import { startTestLocalStack } from "../support/local-stack.js";
@@ -36,4 +38,20 @@ it("writes the failure counts it holds when it stops", async () => {
   const after = await deps.endpointStore.get(ep.org_id, ep.id);
   expect(after?.consecutive_failures).toBe(3);
   expect(after?.last_error).toBe("HTTP 503");
+});
+
+it("writes the filter counts it holds when it stops", async () => {
+  stack = await startTestLocalStack();
+  const { deps } = stack;
+  const ep = await putEndpoint(deps);
+  // The ingest function's context: the same per-process counts as the stack's handler.
+  const ingest = contextFor(INGEST_PORTS, deps);
+  await countFiltered(ingest, ep.org_id, [ep]); // written at once
+  await countFiltered(ingest, ep.org_id, [ep, ep]); // held: within 5 s
+  const count = async () => (await deps.endpointStore.get(ep.org_id, ep.id))?.filtered_count;
+  expect(await count()).toBe(1);
+
+  await stack.stop();
+  stack = undefined;
+  expect(await count()).toBe(3);
 });
