@@ -29,6 +29,7 @@ import {
   nextRunAfterSeconds,
   pageDelaySeconds,
   pageSize,
+  RUN_RETRY_SECONDS,
   resumePerSecond,
 } from "./policy/resume-pace.js";
 import { type RecoverResult, type RecoveryDeps, recoverEndpoint } from "./recovery.js";
@@ -44,7 +45,7 @@ export const RESUME_LEASE_MS = (functions.scheduled.timeoutSeconds + 10) * 1000;
  * failed too), and a run for when the lease ends is then what resumes the index. The margin
  * covers two processes' clocks as the lease's does.
  */
-export const ASK_BEFORE_END_MS = RESUME_LEASE_MS - 60_000 + 10_000;
+export const ASK_BEFORE_END_MS = RESUME_LEASE_MS - RUN_RETRY_SECONDS * 1000 + 10_000;
 
 /** Parked deliveries a wake-up of a half-open breaker re-enqueues: one probe, and spares. */
 const PROBE_PAGE = 10;

@@ -19,12 +19,10 @@ import { scheduleResume } from "../endpoints/index.js";
 import { logger } from "../log/index.js";
 import type { MaintenanceEvent } from "./maintenance-event.js";
 import { publishScheduledRunRetried } from "./metrics.js";
+import { RUN_RETRY_SECONDS } from "./policy/resume-pace.js";
 import { waitingRunAfter } from "./policy/waiting.js";
 import { resumeParked } from "./resume-run.js";
 import { resumeWaiting } from "./waiting.js";
-
-/** The next run after a failed one: EventBridge Scheduler's precision is a minute. */
-export const RUN_RETRY_SECONDS = 60;
 
 type RunDeps = Parameters<typeof resumeParked>[0] &
   Parameters<typeof resumeWaiting>[0] &

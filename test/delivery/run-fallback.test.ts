@@ -10,8 +10,8 @@
 import { describe, expect, it } from "vitest";
 import { createMaintenanceHandler } from "../../core/delivery/maintenance.js";
 import { BREAKER_PARKED } from "../../core/delivery/policy/closed.js";
+import { RUN_RETRY_SECONDS } from "../../core/delivery/policy/resume-pace.js";
 import { deliveryEntry } from "../../core/delivery/records.js";
-import { RUN_RETRY_SECONDS } from "../../core/delivery/run-fallback.js";
 import { deliveryOf, putMessageOf, taskFor, waitForDelivery } from "../support/deliveries.js";
 import { fireSchedules, scheduleEntriesWith, useHarness } from "../support/delivery.js";
 import { putEndpoint } from "../support/endpoints.js";

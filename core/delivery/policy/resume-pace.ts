@@ -59,6 +59,12 @@ export function anotherPage(p: {
   );
 }
 
+/**
+ * The next run after a failed one (run-fallback.ts): EventBridge Scheduler's precision is a
+ * minute. Here, not there, so resume-run.ts, which run-fallback.ts imports, reads it too.
+ */
+export const RUN_RETRY_SECONDS = 60;
+
 /** When the next run starts: as this run's last page arrives, less the scheduler's minute of precision. */
 export function nextRunAfterSeconds(sent: number, perSecond: number): number {
   return Math.max(0, Math.ceil(sent / perSecond) - 60);
