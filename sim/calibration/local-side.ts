@@ -43,19 +43,43 @@ export function settled(shape: BurstShape, c: Counts): boolean {
 
 /**
  * A fresh local stack for one shape on shared emulators (its own table and queues, named by
- * `tag` and a random suffix) and the producer's SQS client; `stop` ends both.
+ * `tag` and a random suffix), the producer's SQS client and bench/burst.ts's context over them
+ * and `receiver`; `stop` ends the stack and the client.
  */
-export async function shapeStack(emulators: RunningEmulators, tag: string) {
+export async function shapeStack(emulators: RunningEmulators, tag: string, receiver: BenchReceiver) {
   const stack = await startLocalStack({
     port: 0,
     emulators: { ...emulators, suffix: `${tag}-${randomBytes(3).toString("hex")}` },
   });
   const producer = new SQSClient(clientOptions(stack.config, stack.config.endpoints.sqs));
+  const ctx = { stack, receiver, counter: new CallCounter(), producer, admin: producer };
   const stop = async () => {
     producer.destroy();
     await stack.stop();
   };
-  return { stack, producer, stop };
+  return { stack, producer, ctx, stop };
+}
+
+type BenchReceiver = Awaited<ReturnType<typeof startBenchReceiver>>;
+
+/** The emulators and the benchmark receiver a run's shapes share, each shape on its own stack. */
+export interface Rig<E extends RunningEmulators = RunningEmulators> {
+  emulators: E;
+  receiver: BenchReceiver;
+}
+
+/** Runs `fn` on `emulators` and a benchmark receiver of its own, then stops both. */
+export async function withRig<E extends RunningEmulators & { stop(): Promise<void> }, T>(
+  emulators: E,
+  fn: (rig: Rig<E>) => Promise<T>,
+): Promise<T> {
+  const receiver = await startBenchReceiver();
+  try {
+    return await fn({ emulators, receiver });
+  } finally {
+    await receiver.stop();
+    await emulators.stop();
+  }
 }
 
 /** Emulators already running (the test harness's), instead of starting a pair. */
@@ -71,44 +95,45 @@ export async function runLocal(
   onSide: (s: Side) => void = () => {},
 ): Promise<Side[]> {
   const emulators = running ? { ...running, stop: async () => {} } : await startEmulators();
-  const receiver = await startBenchReceiver();
-  const out: Side[] = [];
-  try {
+  return withRig(emulators, async (rig) => {
+    const out: Side[] = [];
     for (const shape of [...WARM_UPS, ...shapes]) {
-      const warmUp = WARM_UPS.includes(shape);
-      const { stack, producer, stop } = await shapeStack(emulators, "cal");
-      const tally = tallyMetrics();
-      try {
-        let counts: Counts | undefined;
-        const ctx = { stack, receiver, counter: new CallCounter(), producer, admin: producer };
-        const r = await runBurst(
-          ctx,
-          shape,
-          warmUp ? "other" : "observe",
-          () => {
-            counts = tally.counts();
-          },
-          () => settled(shape, tally.counts()),
-        );
-        if (warmUp) continue;
-        const side: Side = {
-          shape: shape.name,
-          side: "local stack",
-          ...counts!,
-          attempts: r.requests,
-          other_delivered: r.otherDelivered,
-          other: { p50_ms: r.otherLatencyMs.p50, p95_ms: r.otherLatencyMs.p95, p99_ms: r.otherLatencyMs.p99 },
-        };
-        out.push(side);
-        onSide(side);
-      } finally {
-        tally.stop();
-        await stop();
-      }
+      const side = await localSide(shape, rig);
+      if (!side) continue;
+      out.push(side);
+      onSide(side);
     }
+    return out;
+  });
+}
+
+/** One shape on a fresh stack; a warm-up's run is not measured (undefined). */
+async function localSide(shape: BurstShape, { emulators, receiver }: Rig): Promise<Side | undefined> {
+  const warmUp = WARM_UPS.includes(shape);
+  const { ctx, stop } = await shapeStack(emulators, "cal", receiver);
+  const tally = tallyMetrics();
+  try {
+    let counts: Counts | undefined;
+    const r = await runBurst(
+      ctx,
+      shape,
+      warmUp ? "other" : "observe",
+      () => {
+        counts = tally.counts();
+      },
+      () => settled(shape, tally.counts()),
+    );
+    if (warmUp) return undefined;
+    return {
+      shape: shape.name,
+      side: "local stack",
+      ...counts!,
+      attempts: r.requests,
+      other_delivered: r.otherDelivered,
+      other: { p50_ms: r.otherLatencyMs.p50, p95_ms: r.otherLatencyMs.p95, p99_ms: r.otherLatencyMs.p99 },
+    };
   } finally {
-    await receiver.stop();
-    await emulators.stop();
+    tally.stop();
+    await stop();
   }
-  return out;
 }

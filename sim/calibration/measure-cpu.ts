@@ -15,10 +15,10 @@ import { readdirSync, readFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { runBurst } from "../../bench/burst.js";
 import { type BurstShape, burstShape } from "../../bench/burst-shapes.js";
-import { CallCounter } from "../../bench/calls.js";
 import { startEmulators } from "../../bench/emulators.js";
-import { startBenchReceiver } from "../../bench/receiver.js";
-import { shapeStack, WARM_UPS } from "./local-side.js";
+import { type Rig, shapeStack, WARM_UPS, withRig } from "./local-side.js";
+
+type Emulators = Awaited<ReturnType<typeof startEmulators>>;
 
 /** A process's CPU time (user + sys, ms) from /proc/PID/stat (clock ticks of 10 ms). */
 function cpuMs(pid: number): number {
@@ -85,13 +85,8 @@ interface Reading {
   dynamodbThreads: Record<string, number>;
 }
 
-async function measure(
-  shape: BurstShape,
-  emulators: Awaited<ReturnType<typeof startEmulators>>,
-  receiver: Awaited<ReturnType<typeof startBenchReceiver>>,
-  java: number,
-) {
-  const { stack, producer, stop } = await shapeStack(emulators, "cpu");
+async function measure(shape: BurstShape, { emulators, receiver }: Rig<Emulators>, java: number) {
+  const { stack, producer, ctx, stop } = await shapeStack(emulators, "cpu", receiver);
   const read = (): Reading => {
     const u = process.cpuUsage();
     const node = (u.user + u.system) / 1000;
@@ -112,7 +107,6 @@ async function measure(
   const readings: Reading[] = [];
   const timer = setInterval(() => readings.push(read()), 50);
   try {
-    const ctx = { stack, receiver, counter: new CallCounter(), producer, admin: producer };
     const r = await runBurst(ctx, shape, "other");
     readings.push(read());
     const start = first!;
@@ -150,14 +144,9 @@ function perCall(start: Reading, end: Reading, dynamodbCalls: number, sqsCalls: 
 }
 
 const shapes = process.argv.slice(2);
-const emulators = await startEmulators();
-const receiver = await startBenchReceiver();
-try {
+await withRig(await startEmulators(), async (rig) => {
   const java = childNamed("java");
-  for (const shape of WARM_UPS) await measure(shape, emulators, receiver, java);
+  for (const shape of WARM_UPS) await measure(shape, rig, java);
   for (const name of shapes.length ? shapes : ["burst-healthy", "burst-healthy", "burst-healthy"])
-    process.stdout.write(`${JSON.stringify(await measure(burstShape(name), emulators, receiver, java))}\n`);
-} finally {
-  await receiver.stop();
-  await emulators.stop();
-}
+    process.stdout.write(`${JSON.stringify(await measure(burstShape(name), rig, java))}\n`);
+});

@@ -19,15 +19,14 @@ import type { Message } from "@aws-sdk/client-sqs";
 import type { SQSEvent } from "aws-lambda";
 import { runBurst } from "../../bench/burst.js";
 import { type BurstShape, burstShape } from "../../bench/burst-shapes.js";
-import { CallCounter } from "../../bench/calls.js";
 import { startEmulators } from "../../bench/emulators.js";
-import { type Arrival, startBenchReceiver } from "../../bench/receiver.js";
+import type { Arrival } from "../../bench/receiver.js";
 import { percentiles } from "../../bench/stats.js";
 import { EventSourceMapping } from "../aws/lambda.js";
 import { SIM_EPOCH_MS } from "../engine.js";
 import { runOnce } from "../run.js";
 import type { World } from "../world.js";
-import { shapeStack, WARM_UPS } from "./local-side.js";
+import { type Rig, shapeStack, WARM_UPS, withRig } from "./local-side.js";
 import { simSpec } from "./sim-side.js";
 import { batches, type SeenMessage } from "./trace-batches.js";
 
@@ -88,18 +87,7 @@ function wrapCalls(
   };
 }
 
-async function trace(
-  shape: BurstShape,
-  emulators: Awaited<ReturnType<typeof startEmulators>>,
-  receiver: Awaited<ReturnType<typeof startBenchReceiver>>,
-  report: boolean,
-) {
-  const { stack, producer, stop } = await shapeStack(emulators, "trace");
-  const seen: Seen[] = [];
-  const calls: { name: string; at: number; ms: number }[] = [];
-  wrapSqs(stack.deps.sqs as unknown as { send: Send }, seen, calls);
-  wrapSqs(producer as unknown as { send: Send }, seen, []);
-  wrapCalls(stack.deps.db.doc as unknown as { send: Send }, calls, () => Date.now());
+async function trace(shape: BurstShape, { emulators, receiver }: Rig, report: boolean) {
   let arrivals: Arrival[] = [];
   const rx = {
     ...receiver,
@@ -109,8 +97,13 @@ async function trace(
       return r;
     },
   };
+  const { stack, producer, ctx, stop } = await shapeStack(emulators, "trace", rx);
+  const seen: Seen[] = [];
+  const calls: { name: string; at: number; ms: number }[] = [];
+  wrapSqs(stack.deps.sqs as unknown as { send: Send }, seen, calls);
+  wrapSqs(producer as unknown as { send: Send }, seen, []);
+  wrapCalls(stack.deps.db.doc as unknown as { send: Send }, calls, () => Date.now());
   try {
-    const ctx = { stack, receiver: rx, counter: new CallCounter(), producer, admin: producer };
     // The batches' trace of a hanging endpoint waits out the shape, for its slow lane's rounds.
     await runBurst(ctx, shape, batchesToo && shape.bad === "hang" ? "observe" : "other");
     if (!report) return undefined;
@@ -284,13 +277,8 @@ if (args.includes("--sim")) {
     process.stdout.write(`${JSON.stringify(await traceSim(burstShape(name), seed))}\n`);
   process.exit(0);
 }
-const emulators = await startEmulators();
-const receiver = await startBenchReceiver();
-try {
-  for (const shape of WARM_UPS) await trace(shape, emulators, receiver, false);
+await withRig(await startEmulators(), async (rig) => {
+  for (const shape of WARM_UPS) await trace(shape, rig, false);
   for (const name of names.length ? names : ["paced", "paced"])
-    process.stdout.write(`${JSON.stringify(await trace(burstShape(name), emulators, receiver, true))}\n`);
-} finally {
-  await receiver.stop();
-  await emulators.stop();
-}
+    process.stdout.write(`${JSON.stringify(await trace(burstShape(name), rig, true))}\n`);
+});
