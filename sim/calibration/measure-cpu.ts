@@ -17,6 +17,7 @@ import { runBurst } from "../../bench/burst.js";
 import { type BurstShape, burstShape } from "../../bench/burst-shapes.js";
 import { startEmulators } from "../../bench/emulators.js";
 import { type Rig, shapeStack, WARM_UPS, withRig } from "./local-side.js";
+import { beforeSend } from "./spy.js";
 
 type Emulators = Awaited<ReturnType<typeof startEmulators>>;
 
@@ -65,17 +66,6 @@ function childNamed(comm: string): number {
   throw new Error(`no child process ${comm}`);
 }
 
-type Send = (command: { constructor: { name: string } }, ...rest: unknown[]) => Promise<unknown>;
-
-/** Records when each call of `client` was made (its `send`). */
-function timeCalls(client: { send: Send }, into: number[]): void {
-  const send = client.send.bind(client);
-  client.send = (command, ...rest) => {
-    into.push(Date.now());
-    return send(command, ...rest);
-  };
-}
-
 interface Reading {
   at: number;
   node: number;
@@ -96,13 +86,11 @@ async function measure(shape: BurstShape, { emulators, receiver }: Rig<Emulators
   const dynamodbCalls: number[] = [];
   const sqsCalls: number[] = [];
   let first: Reading | undefined;
-  const publish = producer.send.bind(producer) as Send;
-  (producer as unknown as { send: Send }).send = (command, ...rest) => {
+  beforeSend(producer, () => {
     first ??= read();
-    return publish(command, ...rest);
-  };
-  timeCalls(stack.deps.db.doc as unknown as { send: Send }, dynamodbCalls);
-  timeCalls(stack.deps.sqs as unknown as { send: Send }, sqsCalls);
+  });
+  beforeSend(stack.deps.db.doc, () => dynamodbCalls.push(Date.now()));
+  beforeSend(stack.deps.sqs, () => sqsCalls.push(Date.now()));
   // Read often, to take the reading at tenant a's last delivery (known only afterwards).
   const readings: Reading[] = [];
   const timer = setInterval(() => readings.push(read()), 50);

@@ -28,10 +28,8 @@ import { runOnce } from "../run.js";
 import type { World } from "../world.js";
 import { type Rig, shapeStack, WARM_UPS, withRig } from "./local-side.js";
 import { simSpec } from "./sim-side.js";
+import { beforeSend, type Send } from "./spy.js";
 import { batches, type SeenMessage } from "./trace-batches.js";
-
-type Command = { input: Record<string, unknown>; constructor: { name: string } };
-type Send = (command: Command, ...rest: unknown[]) => Promise<unknown>;
 
 /** One message seen on a queue: when it was sent (call start), put, taken, and read by the poller. */
 interface Seen extends SeenMessage {
@@ -75,16 +73,8 @@ function wrapSqs(client: { send: Send }, into: Seen[], calls: { name: string; at
 }
 
 /** Records each call's name and start on `calls` (the clock given). */
-function wrapCalls(
-  client: { send: Send },
-  calls: { name: string; at: number; ms: number }[],
-  now: () => number,
-) {
-  const send = client.send.bind(client);
-  client.send = (command, ...rest) => {
-    calls.push({ name: command.constructor.name, at: now(), ms: 0 });
-    return send(command, ...rest);
-  };
+function wrapCalls(client: unknown, calls: { name: string; at: number; ms: number }[], now: () => number) {
+  beforeSend(client, (command) => calls.push({ name: command.constructor.name, at: now(), ms: 0 }));
 }
 
 async function trace(shape: BurstShape, { emulators, receiver }: Rig, report: boolean) {
@@ -102,7 +92,7 @@ async function trace(shape: BurstShape, { emulators, receiver }: Rig, report: bo
   const calls: { name: string; at: number; ms: number }[] = [];
   wrapSqs(stack.deps.sqs as unknown as { send: Send }, seen, calls);
   wrapSqs(producer as unknown as { send: Send }, seen, []);
-  wrapCalls(stack.deps.db.doc as unknown as { send: Send }, calls, () => Date.now());
+  wrapCalls(stack.deps.db.doc, calls, () => Date.now());
   try {
     // The batches' trace of a hanging endpoint waits out the shape, for its slow lane's rounds.
     await runBurst(ctx, shape, batchesToo && shape.bad === "hang" ? "observe" : "other");
@@ -155,17 +145,15 @@ async function traceSim(shape: BurstShape, seed: number) {
   const spec = simSpec(shape);
   const arrange = spec.arrange!;
   spec.arrange = (world: World, faulty, t0) => {
-    wrapCalls(world.dynamo.doc as unknown as { send: Send }, calls, () => world.engine.t);
-    wrapCalls(world.sqs.client as unknown as { send: Send }, calls, () => world.engine.t);
+    wrapCalls(world.dynamo.doc, calls, () => world.engine.t);
+    wrapCalls(world.sqs.client, calls, () => world.engine.t);
     const machine = world.machine as unknown as { call(lane: string, ...rest: unknown[]): Promise<unknown> };
     const call = machine.call.bind(machine);
     machine.call = (lane, ...rest) => {
       calls.push({ name: `machine:${lane}`, at: world.engine.t, ms: 0 });
       return call(lane, ...rest);
     };
-    const client = world.sqs.client as unknown as { send: Send };
-    const send = client.send.bind(client);
-    client.send = (command, ...rest) => {
+    beforeSend(world.sqs.client, (command) => {
       const call = ++callIds;
       if (command.constructor.name === "SendMessageBatchCommand")
         for (const e of command.input.Entries as { MessageBody: string }[])
@@ -175,8 +163,7 @@ async function traceSim(shape: BurstShape, seed: number) {
             callAt: world.engine.t,
             call,
           });
-      return send(command, ...rest);
-    };
+    });
     let observe: World["receivers"]["onRequest"];
     Object.defineProperty(world.receivers, "onRequest", {
       get: () => (r: Parameters<NonNullable<typeof observe>>[0], t: number) => {
