@@ -24,9 +24,12 @@ it("writes the failure counts it holds when it stops", async () => {
   stack = await startTestLocalStack();
   const { deps } = stack;
   const ep = await putEndpoint(deps);
-  // The delivery functions' context: the same per-process memos as the stack's handlers.
-  const delivery = contextFor(DELIVERY_PORTS, deps);
-  const fail = (error: string) => [{ ok: false, at: new Date(), error }];
+  // The delivery functions' context: the same per-process memos as the stack's handlers, on a
+  // clock that stands still, so the second batch is within the spacing however loaded the
+  // machine, and only the stop can write it.
+  const at = new Date();
+  const delivery = { ...contextFor(DELIVERY_PORTS, deps), now: () => at };
+  const fail = (error: string) => [{ ok: false, at, error }];
   await applyHealth(delivery, ep, fail("HTTP 500")); // written at once
   await applyHealth(delivery, ep, [...fail("HTTP 502"), ...fail("HTTP 503")]); // held: within 5 s
   const count = async () => (await deps.endpointStore.get(ep.org_id, ep.id))?.consecutive_failures;
@@ -44,8 +47,10 @@ it("writes the filter counts it holds when it stops", async () => {
   stack = await startTestLocalStack();
   const { deps } = stack;
   const ep = await putEndpoint(deps);
-  // The ingest function's context: the same per-process counts as the stack's handler.
-  const ingest = contextFor(INGEST_PORTS, deps);
+  // The ingest function's context: the same per-process counts as the stack's handler, on a
+  // clock that stands still (as above).
+  const at = new Date();
+  const ingest = { ...contextFor(INGEST_PORTS, deps), now: () => at };
   await countFiltered(ingest, ep.org_id, [ep]); // written at once
   await countFiltered(ingest, ep.org_id, [ep, ep]); // held: within 5 s
   const count = async () => (await deps.endpointStore.get(ep.org_id, ep.id))?.filtered_count;
