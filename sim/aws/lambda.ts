@@ -105,6 +105,9 @@ export class EventSourceMapping {
     private newInstance: () => SqsHandler,
   ) {
     queue.onVisible = () => this.pumpSoon(this.engine.t);
+    // What its invocations hold at most (units × batch size): the in-flight count's processing
+    // part never reads more (sim/aws/in-flight.ts).
+    queue.processingCap = () => Math.floor(this.allowed) * settings.batchSize;
     if (settings.warm) this.allowed = settings.maxConcurrency;
     this.scaleTick();
   }
@@ -159,6 +162,7 @@ export class EventSourceMapping {
     const weight = Math.max(1, real / this.settings.batchSize);
     const interval = this.meter.weights.intervalMs?.() ?? 0;
     const held = this.hold(batch, weight, free, interval);
+    const handles = batch.map((m) => m.handle);
     const start = this.engine.t;
     let handler = this.idle.pop();
     if (!handler) {
@@ -197,6 +201,7 @@ export class EventSourceMapping {
     // received a batch at a time as units free up, each in flight for one invocation, so no
     // record stays in flight past its visibility timeout (or its function's) because of k.
     for (const m of batch) if (failed !== "all" && !failed.has(m.id)) this.queue.delete(m.handle);
+    this.queue.ended?.(handles);
     this.idle.push(handler);
     const took = this.engine.t - start;
     this.tookMs = this.tookMs === 0 ? took : this.tookMs + TOOK_WEIGHT * (took - this.tookMs);

@@ -44,6 +44,8 @@ export interface SimMessage {
   dedupId?: string;
   /** Real messages of it the in-flight count holds while it is in flight (k, or less: `shareInFlight`). */
   counted?: number;
+  /** In flight in an invocation (the count's processing part, in-flight.ts), not hidden since. */
+  processing?: boolean;
 }
 
 export type NewMessage = Omit<SimMessage, "visibleAt" | "receiveCount" | "handle" | "state" | "version">;
@@ -68,6 +70,10 @@ export interface ModelQueue {
   receive(max: number, weight?: number): SimMessage[];
   /** Counts only `share` of these messages, just received, in flight (SimQueue.shareInFlight). */
   shareInFlight?(batch: SimMessage[], share: number): void;
+  /** The most real messages its event source's invocations hold at a time (units × batch size). */
+  processingCap?: () => number;
+  /** The invocation of these receipts ended: those not deleted wait for their visibility timeout. */
+  ended?(handles: string[]): void;
   delete(handle: string): boolean;
   changeVisibility(handle: string, seconds: number): boolean;
 }
@@ -85,6 +91,7 @@ export class SimQueue implements ModelQueue {
   /** Told when a message becomes visible (the event source's poller wakes up). */
   onVisible?: () => void;
   dlq?: ModelQueue;
+  processingCap?: () => number;
 
   constructor(
     readonly url: string,
@@ -99,6 +106,7 @@ export class SimQueue implements ModelQueue {
       engine,
       () => meter.weights.intervalMs?.() ?? 0,
       (average) => meter.max(`in_flight:${url}`, average),
+      () => this.processingCap?.() ?? Number.POSITIVE_INFINITY,
     );
   }
 
@@ -164,7 +172,8 @@ export class SimQueue implements ModelQueue {
       m.version++;
       this.byHandle.set(m.handle!, m);
       m.counted = m.k;
-      this.gauge.add(m.k);
+      m.processing = true;
+      this.gauge.add(m.k, true);
       this.ready.flying(m, m.k);
       this.meter.max(`in_flight_instant:${this.url}`, this.gauge.now);
       taken += m.k;
@@ -187,9 +196,20 @@ export class SimQueue implements ModelQueue {
     for (const m of batch) {
       if (m.state !== "inflight" || m.counted === undefined) continue;
       const counted = m.k * Math.min(1, Math.max(0, share));
-      this.gauge.add(counted - m.counted);
+      this.gauge.add(counted - m.counted, m.processing);
       m.counted = counted;
     }
+  }
+
+  ended(handles: string[]): void {
+    for (const handle of handles) this.settle(this.byHandle.get(handle));
+  }
+
+  /** A message in flight leaves its invocation: still in flight, no longer in processing. */
+  private settle(m: SimMessage | undefined): void {
+    if (m?.state !== "inflight" || !m.processing) return;
+    this.gauge.settle(m.counted ?? m.k);
+    m.processing = false;
   }
 
   private hide(m: SimMessage, seconds: number): void {
@@ -205,8 +225,9 @@ export class SimQueue implements ModelQueue {
 
   private release(m: SimMessage): void {
     if (m.state === "inflight") {
-      this.gauge.add(-(m.counted ?? m.k));
+      this.gauge.add(-(m.counted ?? m.k), m.processing);
       m.counted = undefined;
+      m.processing = false;
       this.ready.flying(m, -m.k);
     }
     this.byHandle.delete(m.handle);
@@ -230,6 +251,7 @@ export class SimQueue implements ModelQueue {
   changeVisibility(handle: string, seconds: number): boolean {
     const m = this.byHandle.get(handle);
     if (m?.state !== "inflight") return false;
+    this.settle(m);
     if (seconds === 0) {
       this.release(m);
       this.wait(m, this.engine.t);

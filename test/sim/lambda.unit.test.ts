@@ -117,6 +117,28 @@ describe("sim Lambda event source mapping", () => {
     expect(meter.maxima.get("in_flight:q")).toBeLessThanOrEqual(held + 1e-6);
     expect(Math.abs(queue.inFlight)).toBeLessThan(1e-6);
   });
+
+  it("invocations outlasting the time their units were sized on count in processing no more than the units hold", async () => {
+    // Units are sized on the invocations' time so far (115 ms here); these take 5 s. Cohorts of
+    // 1,000 a second stand for 100 invocations each, 500 units at a time at 5 s: the mapping has
+    // 40, whose batches of 10 hold at most 400 real messages. Counted k for 5 s, the cohorts
+    // read 3,478 (flapping --k 0.5 at full span: 74,381 in flight, 50,672 of it in processing,
+    // on a delivery mapping that holds 847 batches of 20, 16,940).
+    const { engine, meter, queue } = simQueue(1_000);
+    queue.put({ id: "first", body: "{}", k: 1, sentAt: 0 }, 0);
+    for (let i = 0; i < 10; i++) queue.put({ id: `c${i}`, body: "{}", k: 1_000, sentAt: 0 }, 1_000 * (i + 1));
+    new EventSourceMapping("fn", engine, meter, new Account(), queue, warm(40), () => async (event) => {
+      await engine.sleep(event.Records[0]!.messageId === "first" ? HANDLER_MS : 5_000);
+      return { batchItemFailures: [] };
+    });
+    await engine.run(120_000);
+    expect(queue.stored).toBe(0);
+    expect(meter.maxima.get("in_flight_instant:q")).toBeGreaterThanOrEqual(4_000);
+    // 3,478 before: the units' 400 is the bound, reached.
+    expect(meter.maxima.get("in_flight:q")).toBeGreaterThan(0.9 * 40 * 10);
+    expect(meter.maxima.get("in_flight:q")).toBeLessThanOrEqual(40 * 10 + 1e-6);
+    expect(Math.abs(queue.inFlight)).toBeLessThan(1e-6);
+  });
 });
 
 /**
