@@ -62,6 +62,16 @@ export interface TakenSlot {
   lease: number;
 }
 
+/** A take: one of the endpoint's `limit` slots, free at `now`, until `until`. */
+type SlotWanted = {
+  org: string;
+  endpointId: string;
+  limit: number;
+  now: number;
+  until: number;
+  random: () => number;
+};
+
 /**
  * Takes a free slot (takeFreeSlot); a slot item DynamoDB throttles is busy for THROTTLED_MS
  * (item.ts `busyIfThrottled`): the caller defers the task as for busy slots (no request, no
@@ -69,10 +79,7 @@ export interface TakenSlot {
  * (the rate limit's, ahead of the trial's) until its lease ends. Seen in the simulation's
  * throttle-storm (issue #25): a trial slot's lease throttled.
  */
-function takeSlot(
-  db: Db,
-  w: { org: string; endpointId: string; limit: number; now: number; until: number; random: () => number },
-): Promise<TakenSlot | { freeAt: number }> {
+function takeSlot(db: Db, w: SlotWanted): Promise<TakenSlot | { freeAt: number }> {
   return busyIfThrottled(
     () => takeFreeSlot(db, w),
     () => ({ freeAt: w.now + THROTTLED_MS }),
@@ -84,10 +91,7 @@ function takeSlot(
  * random, so concurrent processes spread over the items) and tries two of its free slots, then
  * one more item. Refused: when the earliest slot seen is free again (for the caller's memo).
  */
-async function takeFreeSlot(
-  db: Db,
-  w: { org: string; endpointId: string; limit: number; now: number; until: number; random: () => number },
-): Promise<TakenSlot | { freeAt: number }> {
+async function takeFreeSlot(db: Db, w: SlotWanted): Promise<TakenSlot | { freeAt: number }> {
   const shards = Math.ceil(w.limit / SLOTS_PER_ITEM);
   const first = Math.floor(w.random() * shards);
   let earliest = Number.POSITIVE_INFINITY;
@@ -117,14 +121,7 @@ const refOf = (org: string, endpointId: string, slot: number): RateSlotRef => ({
 /** The shared rate-limit slots (core/delivery/rate-limit.ts). */
 export interface RateLimitStore {
   /** Takes one of the endpoint's `limit` slots, free at `now`, until `until`. */
-  take(w: {
-    org: string;
-    endpointId: string;
-    limit: number;
-    now: number;
-    until: number;
-    random: () => number;
-  }): Promise<TakenSlot | { freeAt: number }>;
+  take(w: SlotWanted): Promise<TakenSlot | { freeAt: number }>;
   /** Frees a taken slot at `freeAt` (nothing if its lease ran out and another process took it). */
   release(w: { org: string; endpointId: string; taken: TakenSlot; freeAt: number }): Promise<void>;
 }
