@@ -52,7 +52,7 @@ export function hold(
   // Held now, so kept (the bounded memo never drops one that holds): back in, should the memo
   // have been dropped while a write was out.
   if (deps.healthMemos.get(key) !== memo) deps.healthMemos.set(key, memo);
-  armFlush(deps, flush);
+  armFlush(deps, flush, writeDueAt(memo, memo.held));
 }
 
 /** What the endpoint's memo held is taken by a write (or held again by `hold`). */
@@ -91,13 +91,24 @@ export function stopHolding(deps: HeldDeps): void {
 /**
  * One timer per process writes what is held once it is due when no batch does (core/lib
  * `armHeldTimer`, as the filter counts'): so the spacing (policy/write-behind.ts) bounds how
- * late a count is written while the process lives.
+ * late a count is written while the process lives. A hold arms it for its own due time
+ * (`dueAt`; armed already for no later, it stays): the timer is then never later than the
+ * earliest held, without a look at every held memo per hold. Once it fires and has written
+ * what was due, it looks at them all, for the earliest still held.
  */
-function armFlush(deps: HeldDeps, flush: () => Promise<void>): void {
+function armFlush(deps: HeldDeps, flush: () => Promise<void>, dueAt?: number): void {
   const held = heldOf(deps);
+  const due = dueAt ?? earliestDue(deps, held);
+  if (due === undefined) return;
   const now = deps.now().getTime();
-  const memos = [...held.keys].map((key) => deps.healthMemos.get(key)).filter((m) => m?.held);
-  if (memos.length === 0) return;
-  const wait = Math.min(...memos.map((m) => writeDueAt(m!, m!.held!) - now));
-  armHeldTimer(held, now, wait, () => void flush().then(() => armFlush(deps, flush)));
+  armHeldTimer(held, now, due - now, () => void flush().then(() => armFlush(deps, flush)));
+}
+
+function earliestDue(deps: HeldDeps, held: Held): number | undefined {
+  let earliest: number | undefined;
+  for (const key of held.keys) {
+    const m = deps.healthMemos.get(key);
+    if (m?.held) earliest = Math.min(earliest ?? Number.POSITIVE_INFINITY, writeDueAt(m, m.held));
+  }
+  return earliest;
 }
