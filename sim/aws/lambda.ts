@@ -62,8 +62,9 @@ export interface MappingSettings {
   /**
    * The local pollers' receives (the calibration's local machine): the most records a poller's
    * first receive takes (the rest of its batch from further receives, `more` above, each taking
-   * what is visible then), and how many free units are not waiting on a receive now (polling
-   * again after the emulator woke them for nothing). Unset on Lambda: a whole batch at once.
+   * what is visible then), and how many of its `maxConcurrency` pollers are not waiting on a
+   * receive now (polling again after the emulator woke them for nothing). Unset on Lambda: a
+   * whole batch at once.
    */
   localReceive?: { max: number; repolling(): number };
   /** Lambda's own time per invocation (15 ms); the local stack's pollers call the handler in-process: 0. */
@@ -137,7 +138,10 @@ export class EventSourceMapping {
   private pump(): void {
     const { batchSize, batchWindowSeconds } = this.settings;
     for (;;) {
-      const free = this.free() - (this.settings.localReceive?.repolling() ?? 0);
+      const local = this.settings.localReceive;
+      // Of the local pollers, those waiting on a receive now (not running, not polling again).
+      const waiting = local ? this.settings.maxConcurrency - this.running - local.repolling() : Infinity;
+      const free = Math.min(this.free(), waiting);
       if (free < 1 || this.queue.visible === 0) {
         if (free < 1 && this.queue.visible > 0) this.meter.count(`throttled_polls:${this.name}`);
         return;

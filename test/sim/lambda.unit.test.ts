@@ -139,6 +139,28 @@ describe("sim Lambda event source mapping", () => {
     expect(meter.maxima.get("in_flight:q")).toBeLessThanOrEqual(40 * 10 + 1e-6);
     expect(Math.abs(queue.inFlight)).toBeLessThan(1e-6);
   });
+
+  it("local pollers: one not running nor polling again takes a put at once, though Lambda's model scaled the mapping down", async () => {
+    // The calibration's local pollers (sim/calibration/local-machine.ts) are always all there;
+    // 7 of 8 polling again after an empty wake leave one waiting. Lambda's idle scale-down (to 5
+    // units) is not a count of waiting pollers: subtracted from it, the put waited for them.
+    const engine = new Engine(1);
+    const meter = new Meter(engine, { ofOrg: () => 100, rateOf: () => 1, shardsOf: () => 16 });
+    const settings = { visibilityTimeoutSeconds: 60, retentionSeconds: 86_400, maxReceiveCount: 5 };
+    const queue = new SimQueue("q", settings, engine, meter);
+    const started: number[] = [];
+    const localReceive = { max: 10, repolling: () => 7 };
+    const handler = () => async () => {
+      started.push(engine.t);
+      return { batchItemFailures: [] };
+    };
+    const mapping = { ...warm(8), invokeOverheadMs: 0, localReceive };
+    new EventSourceMapping("fn", engine, meter, new Account(), queue, mapping, handler);
+    await engine.run(2_000);
+    queue.put({ id: "m", body: "{}", k: 1, sentAt: 2_000 }, 0);
+    await engine.run(3_000);
+    expect(started).toEqual([2_000]);
+  });
 });
 
 /**
