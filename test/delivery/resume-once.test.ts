@@ -34,7 +34,7 @@ import {
   startDelivery,
 } from "../support/delivery.js";
 import { putEndpoint } from "../support/endpoints.js";
-import { awsError, type Call, interpose } from "../support/faults.js";
+import { answerLost, awsError, type Call, interpose } from "../support/faults.js";
 import { waitForEmptyQueue } from "../support/queues.js";
 import { type Receiver, startReceiver } from "../support/receiver.js";
 import { createTestStack, type TestStack } from "../support/stack.js";
@@ -276,6 +276,10 @@ describe("a parked delivery resumed by racing runs", () => {
   }, 120_000);
 });
 
+const isTake = (call: Call) =>
+  call.command === "UpdateItemCommand" &&
+  String(call.input.UpdateExpression).startsWith("SET lease_until = :until, holder");
+
 /** Throttles the UpdateItem calls whose expression starts with `expression` (past the SDK's retries). */
 function throttleUpdates({ stack }: Parked, expression: string) {
   return interpose(stack.deps.db.doc, (call: Call) =>
@@ -316,16 +320,10 @@ describe("a resume lease taken whose answer was lost", () => {
   it("the run that took it knows it as its own and resumes each parked delivery once", async () => {
     const parked = await endpointWithParked(3);
     const { stack, ep } = parked;
-    let takes = 0;
-    const retried = interpose(stack.deps.db.doc, async (call: Call) => {
-      const take = String(call.input.UpdateExpression).startsWith("SET lease_until = :until, holder");
-      if (call.command !== "UpdateItemCommand" || !take || takes++ > 0) return undefined;
-      await call.send(); // applied, its answer lost
-      return call.send(); // the SDK's retry: ConditionalCheckFailedException
-    });
+    const retried = answerLost(stack.deps.db.doc, isTake);
     expect(await resumeParked(stack.deps, ep.org_id, ep.id)).toBe(3);
     retried.restore();
-    expect(takes).toBe(1);
+    expect(retried.count()).toBe(1);
     await deliveredOnceNoneLeft(parked);
   }, 120_000);
 });

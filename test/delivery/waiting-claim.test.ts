@@ -26,7 +26,7 @@ import { captureOutput } from "../support/capture.js";
 import { putMessageOf, taskFor } from "../support/deliveries.js";
 import { deliverAll, fireSchedules, requestsPerEvent, scheduleEntriesWith } from "../support/delivery.js";
 import { putEndpoint } from "../support/endpoints.js";
-import { awsError, type Call, failCalls, interpose } from "../support/faults.js";
+import { answerLost, awsError, type Call, failCalls, interpose } from "../support/faults.js";
 import { type Receiver, startReceiver } from "../support/receiver.js";
 import { createTestStack, type TestStack } from "../support/stack.js";
 
@@ -82,6 +82,8 @@ async function endpointWithWaiters(n: number, oneShard = false): Promise<Waiting
   return { stack, ep, r, tasks, deps, enqueued };
 }
 
+const isClaim = (call: Call) =>
+  call.command === "UpdateItemCommand" && String(call.input.UpdateExpression).startsWith("SET claimed_until");
 const isRemoval = (call: Call) =>
   call.command === "UpdateItemCommand" && String(call.input.UpdateExpression).startsWith("REMOVE gsi2pk");
 
@@ -228,9 +230,7 @@ describe("a waiter whose claim DynamoDB throttles", () => {
     const { stack, ep, deps } = w;
     let claims = 0;
     const throttle = interpose(stack.deps.db.doc, (call) =>
-      call.command === "UpdateItemCommand" &&
-      String(call.input.UpdateExpression).startsWith("SET claimed_until") &&
-      claims++ === 0
+      isClaim(call) && claims++ === 0
         ? Promise.reject(awsError("ProvisionedThroughputExceededException", "injected throttle"))
         : undefined,
     );
@@ -293,13 +293,7 @@ describe("a waiter claimed whose claim's answer was lost", () => {
   it("is left claimed, and the run schedules the run for its claim's end, which sends it once", async () => {
     const w = await endpointWithWaiters(3);
     const { stack, ep, deps } = w;
-    let claims = 0;
-    const retried = interpose(stack.deps.db.doc, async (call) => {
-      const claim = String(call.input.UpdateExpression).startsWith("SET claimed_until");
-      if (call.command !== "UpdateItemCommand" || !claim || claims++ > 0) return undefined;
-      await call.send(); // applied, its answer lost
-      return call.send(); // the SDK's retry: ConditionalCheckFailedException
-    });
+    const retried = answerLost(stack.deps.db.doc, isClaim);
     expect(await resumeWaiting(deps, ep.org_id, ep.id)).toBe(2);
     retried.restore();
     const runs = await scheduleEntriesWith(stack.deps, ep.id);

@@ -58,6 +58,21 @@ export function awsError(name = "InternalError", message = `injected ${name}`): 
   return Object.assign(new Error(message), { name, $fault: "server" });
 }
 
+/**
+ * The first call `matches` picks is applied and its answer lost (a timeout, a 5xx after the
+ * write): the SDK's retry is sent, and its answer (a conditional write refused on what the
+ * first wrote) is the call's. `count()`: how many calls matched.
+ */
+export function answerLost(client: unknown, matches: (call: Call) => boolean) {
+  let n = 0;
+  const handle = interpose(client, async (call) => {
+    if (!matches(call) || n++ > 0) return undefined;
+    await call.send();
+    return call.send();
+  });
+  return { ...handle, count: () => n };
+}
+
 /** Fails the n-th call (1-based) of `command` when `shouldFail(n)`. */
 export function failCalls(client: unknown, command: string, shouldFail: (n: number) => boolean) {
   let n = 0;
