@@ -27,6 +27,11 @@ export function memoOf(deps: HeldDeps, endpoint: EndpointRecord): HealthMemo {
 /** Per root (its `healthMemos`): the keys of memos holding health not yet written, and the timer. */
 interface Held extends HeldTimer {
   keys: Set<string>;
+  /**
+   * No memo held here is due before this (ms): a bound each hold lowers to its own due time and
+   * the timer's look sets (`armFlush`), so a batch finds nothing due without a look at them all.
+   */
+  earliest?: number;
 }
 const holding = new WeakMap<HeldDeps["healthMemos"], Held>();
 function heldOf(deps: HeldDeps): Held {
@@ -63,15 +68,17 @@ export function release(deps: HeldDeps, endpoint: EndpointRecord, memo: HealthMe
 
 /**
  * The memos holding health that is due by `by` (ms; now by default), but for the endpoints in
- * `except` (a batch's own). A key whose memo is gone or holds nothing any more is forgotten
- * here, so the set stays as small as what is held.
+ * `except` (a batch's own): none, without a look, while the bound `earliest` is later. A key
+ * whose memo is gone or holds nothing any more is forgotten here, so the set stays as small as
+ * what is held.
  */
 export function dueHeld(
   deps: HeldDeps,
   except: ReadonlySet<string>,
   by = deps.now().getTime(),
 ): HealthMemo[] {
-  const { keys } = heldOf(deps);
+  const { keys, earliest } = heldOf(deps);
+  if (earliest === undefined || earliest > by) return [];
   for (const key of keys) if (!deps.healthMemos.get(key)?.held) keys.delete(key);
   return [...keys]
     .filter((key) => !except.has(key))
@@ -98,7 +105,8 @@ export function stopHolding(deps: HeldDeps): void {
  */
 function armFlush(deps: HeldDeps, flush: () => Promise<void>, dueAt?: number): void {
   const held = heldOf(deps);
-  const due = dueAt ?? earliestDue(deps, held);
+  held.earliest = dueAt === undefined ? earliestDue(deps, held) : Math.min(held.earliest ?? dueAt, dueAt);
+  const due = dueAt ?? held.earliest;
   if (due === undefined) return;
   const now = deps.now().getTime();
   armHeldTimer(held, now, due - now, () => void flush().then(() => armFlush(deps, flush)));
