@@ -8,6 +8,7 @@ import { afterEach, expect, it } from "vitest";
 import { contextFor } from "../../core/compose.js";
 import { applyHealth } from "../../core/delivery/health.js";
 import { DELIVERY_PORTS } from "../../core/delivery/index.js";
+import type { Part } from "../../core/deps.js";
 import { INGEST_PORTS } from "../../core/events/index.js";
 import { countFiltered } from "../../core/filters/index.js";
 import type { LocalStack } from "../../local/stack.js";
@@ -20,23 +21,32 @@ afterEach(async () => {
   stack = undefined;
 });
 
-it("writes the failure counts it holds when it stops", async () => {
+/**
+ * A stack, an endpoint, and a function's context on the stack's per-process memos (as its
+ * handlers have) on a clock that stands still: a second write is within the 5 s spacing
+ * however loaded the machine, and only the stop can make it.
+ */
+async function started<K extends Part>(ports: readonly K[]) {
   stack = await startTestLocalStack();
   const { deps } = stack;
-  const ep = await putEndpoint(deps);
-  // The delivery functions' context: the same per-process memos as the stack's handlers, on a
-  // clock that stands still, so the second batch is within the spacing however loaded the
-  // machine, and only the stop can write it.
   const at = new Date();
-  const delivery = { ...contextFor(DELIVERY_PORTS, deps), now: () => at };
+  return { deps, ep: await putEndpoint(deps), at, ctx: { ...contextFor(ports, deps), now: () => at } };
+}
+
+async function stop(): Promise<void> {
+  await stack?.stop();
+  stack = undefined;
+}
+
+it("writes the failure counts it holds when it stops", async () => {
+  const { deps, ep, at, ctx } = await started(DELIVERY_PORTS);
   const fail = (error: string) => [{ ok: false, at, error }];
-  await applyHealth(delivery, ep, fail("HTTP 500")); // written at once
-  await applyHealth(delivery, ep, [...fail("HTTP 502"), ...fail("HTTP 503")]); // held: within 5 s
+  await applyHealth(ctx, ep, fail("HTTP 500")); // written at once
+  await applyHealth(ctx, ep, [...fail("HTTP 502"), ...fail("HTTP 503")]); // held: within 5 s
   const count = async () => (await deps.endpointStore.get(ep.org_id, ep.id))?.consecutive_failures;
   expect(await count()).toBe(1);
 
-  await stack.stop();
-  stack = undefined;
+  await stop();
   // The emulators are shared: the table outlives the stack.
   const after = await deps.endpointStore.get(ep.org_id, ep.id);
   expect(after?.consecutive_failures).toBe(3);
@@ -44,19 +54,12 @@ it("writes the failure counts it holds when it stops", async () => {
 });
 
 it("writes the filter counts it holds when it stops", async () => {
-  stack = await startTestLocalStack();
-  const { deps } = stack;
-  const ep = await putEndpoint(deps);
-  // The ingest function's context: the same per-process counts as the stack's handler, on a
-  // clock that stands still (as above).
-  const at = new Date();
-  const ingest = { ...contextFor(INGEST_PORTS, deps), now: () => at };
-  await countFiltered(ingest, ep.org_id, [ep]); // written at once
-  await countFiltered(ingest, ep.org_id, [ep, ep]); // held: within 5 s
+  const { deps, ep, ctx } = await started(INGEST_PORTS);
+  await countFiltered(ctx, ep.org_id, [ep]); // written at once
+  await countFiltered(ctx, ep.org_id, [ep, ep]); // held: within 5 s
   const count = async () => (await deps.endpointStore.get(ep.org_id, ep.id))?.filtered_count;
   expect(await count()).toBe(1);
 
-  await stack.stop();
-  stack = undefined;
+  await stop();
   expect(await count()).toBe(3);
 });
