@@ -112,7 +112,10 @@ describe("sim local machine", () => {
     // The further receive takes what is visible when it reaches fauxqs (after its Node work): a
     // send put meanwhile fills the batch to 20, and a poller of 10 never asks again.
     const asked: [number, number][] = [];
-    const more = (max: number) => (asked.push([engine.t, max]), 10);
+    const more = (max: number) => {
+      asked.push([engine.t, max]);
+      return 10;
+    };
     void hook("before", 10, more);
     await engine.run(2_000);
     expect(asked).toEqual([[1_000 + NODE_MS_PER_CALL, 10]]);
