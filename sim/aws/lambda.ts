@@ -24,15 +24,14 @@
  * pass its maximum; and to take them all at once, docs/scale.md "Cohorts"). The records'
  * outcome (deleted, or left for their retry) is applied when one real invocation ends, never
  * later because of k: the real messages wait visible for a free unit, each in flight for one
- * invocation (it used to come at the end of the longer time, past the queue's visibility
- * timeout for large cohorts: the batch came back and was delivered again, dead-endpoint-3d's
- * 42 M duplicates). A real invocation holds a full batch of real records and ends after its
- * slowest request: a mapping given a `tail` draws those (sim/aws/batch-tail.ts), so a cohort's
- * units are held as long as a full batch's would be.
+ * invocation (at the longer time's end, dead-endpoint-3d's batches came back: 42 M duplicates).
+ * A real invocation holds a full batch of real records and ends after its slowest request: a
+ * mapping given a `tail` draws those (batch-tail.ts), so units are held as long as a full batch's.
  */
 import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
 import { type Engine, SIM_EPOCH_MS } from "../engine.js";
 import type { Meter } from "./meter.js";
+import { QueueWaits } from "./queue-wait.js";
 import type { ModelQueue, SimMessage } from "./sqs.js";
 import { FifoQueue } from "./sqs-fifo.js";
 
@@ -75,9 +74,9 @@ export interface MappingSettings {
 
 export type SqsHandler = (event: SQSEvent) => Promise<SQSBatchResponse | undefined>;
 
-/** A real batch's requests beyond the simulated ones (sim/aws/batch-tail.ts), by record. */
+/** A real batch's requests beyond the simulated ones (batch-tail.ts), by record; `members`: queue-wait.ts. */
 export interface Tail {
-  open(batch: SimMessage[], draws: number): void;
+  open(batch: SimMessage[], draws: number, members: number[][]): void;
   /** The handler returned: the ms its real batches wait longer. */
   close(batch: SimMessage[]): number;
 }
@@ -95,6 +94,7 @@ export class EventSourceMapping {
   private pumpAt: number | undefined;
   /** A real invocation's time (ms), averaged over the last ones: what a cohort's units are sized on. */
   private tookMs = 0;
+  readonly waits: QueueWaits; // what messages waited for a unit: members' waits (queue-wait.ts)
 
   constructor(
     readonly name: string,
@@ -106,9 +106,8 @@ export class EventSourceMapping {
     private newInstance: () => SqsHandler,
   ) {
     queue.onVisible = () => this.pumpSoon(this.engine.t);
-    // What its invocations hold at most (units × batch size): the in-flight count's processing
-    // part never reads more (sim/aws/in-flight.ts).
-    queue.processingCap = () => Math.floor(this.allowed) * settings.batchSize;
+    this.waits = new QueueWaits(queue, settings.batchWindowSeconds * 1000);
+    queue.processingCap = () => Math.floor(this.allowed) * settings.batchSize; // in-flight.ts
     if (settings.warm) this.allowed = settings.maxConcurrency;
     this.scaleTick();
   }
@@ -168,6 +167,9 @@ export class EventSourceMapping {
     const held = this.hold(batch, weight, free, interval);
     const handles = batch.map((m) => m.handle);
     const start = this.engine.t;
+    // Each record stands for this many of a real invocation's (its batch full of real records).
+    const draws = Math.ceil(Math.min(this.settings.batchSize, real) / batch.length);
+    const members = this.waits.batch(batch, start, draws, interval);
     let handler = this.idle.pop();
     if (!handler) {
       handler = this.newInstance();
@@ -186,10 +188,8 @@ export class EventSourceMapping {
     };
     if (this.settings.pollerCalls) await this.settings.pollerCalls("before", batch.length, more);
     const deadline = start + this.settings.timeoutSeconds * 1000;
-    // Each record stands for this many of a real invocation's (its batch full of real records).
-    const draws = Math.ceil(Math.min(this.settings.batchSize, real) / batch.length);
-    const tail = draws > 1 ? this.settings.tail : undefined;
-    tail?.open(batch, draws);
+    const tail = real > batch.length ? this.settings.tail : undefined;
+    tail?.open(batch, draws, members);
     let failed: Set<string> | "all";
     try {
       const res = await handler(this.event(batch));
@@ -263,6 +263,7 @@ export class EventSourceMapping {
   private take(units: number): void {
     this.running += units;
     this.account.used += units;
+    this.waits.unitsFree(this.free() >= 1, this.engine.t, this.meter.weights.intervalMs?.() ?? 0);
     if (units < 0) this.pump();
     else {
       this.meter.max(`concurrency:${this.name}`, this.running);

@@ -33,6 +33,8 @@ export interface SimMessage {
   k: number;
   sentAt: number;
   visibleAt: number;
+  /** When it last became receivable (what its event source's wait counts from: queue-wait.ts). */
+  readyAt?: number;
   receiveCount: number;
   firstReceiveAt?: number;
   handle: string;
@@ -42,9 +44,8 @@ export interface SimMessage {
   /** The message group: a FIFO queue's (sqs-fifo.ts), or a standard queue's fair-queue tenant. */
   groupId?: string;
   dedupId?: string;
-  /** Real messages of it the in-flight count holds while it is in flight (k, or less: `shareInFlight`). */
+  /** In flight: the real messages of it counted (k, or less: `shareInFlight`); in an invocation (in-flight.ts). */
   counted?: number;
-  /** In flight in an invocation (the count's processing part, in-flight.ts), not hidden since. */
   processing?: boolean;
 }
 
@@ -131,6 +132,7 @@ export class SimQueue implements ModelQueue {
     m.state = "waiting";
     this.engine.at(at, () => {
       if (m.version !== v || m.state !== "waiting") return;
+      m.readyAt = at;
       this.ready.push(m);
       this.visibleWeight += m.k;
       this.onVisible?.();
@@ -186,11 +188,10 @@ export class SimQueue implements ModelQueue {
   }
 
   /**
-   * Counts `share` (0-1) of these messages, just received, in flight: a cohort the event source
-   * received with fewer units free than its real invocations need (sim/aws/lambda.ts). Its k
-   * real messages are then received as those units free up, over longer than the cohort
-   * interval the gauge averages over, so fewer are in flight at a time; on AWS the rest wait
-   * visible in the queue, since the pollers receive only the batches the mapping can invoke.
+   * Counts `share` (0-1) of these messages, just received, in flight: a cohort received with
+   * fewer units free than its real invocations need (sim/aws/lambda.ts), whose k real messages
+   * are received as those units free up; on AWS the rest wait visible (the pollers receive only
+   * the batches the mapping can invoke).
    */
   shareInFlight(batch: SimMessage[], share: number): void {
     for (const m of batch) {
