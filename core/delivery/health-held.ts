@@ -5,7 +5,7 @@
  * writes what no batch does.
  */
 import type { HealthMemo, Uses } from "../deps.js";
-import { armHeldTimer, type HeldTimer } from "../lib/index.js";
+import { armHeldTimer, disarmHeldTimer, type HeldTimer } from "../lib/index.js";
 import type { EndpointRecord } from "../model/index.js";
 import { type Observed, summarize, writeDueAt } from "./policy/write-behind.js";
 
@@ -91,7 +91,8 @@ export function dueHeld(
  * is cleared, so it neither writes to a stopped stack nor keeps that stack reachable.
  */
 export function stopHolding(deps: HeldDeps): void {
-  clearTimeout(holding.get(deps.healthMemos)?.timer);
+  const held = holding.get(deps.healthMemos);
+  if (held) disarmHeldTimer(held);
   holding.delete(deps.healthMemos);
 }
 

@@ -15,7 +15,7 @@
  * local stack writes what it holds when it stops (`writeAllFilterCounts`).
  */
 import type { FilterCountMemo, HeldCount, Uses } from "../deps.js";
-import { armHeldTimer, heldWriteRetryMs } from "../lib/index.js";
+import { armHeldTimer, disarmHeldTimer, heldWriteRetryMs } from "../lib/index.js";
 import { logger } from "../log/index.js";
 import type { EndpointRecord } from "../model/index.js";
 
@@ -76,8 +76,7 @@ export async function writeFilterCounts(deps: FilterCountDeps, { all = false } =
  */
 export async function writeAllFilterCounts(deps: FilterCountDeps): Promise<void> {
   await writeFilterCounts(deps, { all: true });
-  clearTimeout(deps.filterCounts.timer);
-  deps.filterCounts.timer = undefined;
+  disarmHeldTimer(deps.filterCounts);
 }
 
 async function writeOne(deps: FilterCountDeps, held: HeldCount, now: number): Promise<void> {

@@ -35,3 +35,10 @@ export function armHeldTimer(state: HeldTimer, nowMs: number, waitMs: number, fi
   state.timer.unref();
   state.at = nowMs + wait;
 }
+
+/** The timer cleared (its process stops after a last write of what it held): it fires no more. */
+export function disarmHeldTimer(state: HeldTimer): void {
+  clearTimeout(state.timer);
+  state.timer = undefined;
+  state.at = undefined;
+}

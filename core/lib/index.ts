@@ -6,7 +6,7 @@
  * index (docs/design.md, "Layers"); what it does not re-export is internal to the folder.
  */
 export { doubling, spreadSeconds } from "./backoff.js";
-export { armHeldTimer, type HeldTimer, heldWriteRetryMs } from "./held-write.js";
+export { armHeldTimer, disarmHeldTimer, type HeldTimer, heldWriteRetryMs } from "./held-write.js";
 export { type Loads, type LoadsOptions, loads, loadsPer } from "./loads.js";
 export { type Lru, lru, lruMemo, lruPer, type Memo } from "./lru.js";
 export { type OrgCacheOptions, type OrgItemCache, orgCache, orgItemCache } from "./org-cache.js";
