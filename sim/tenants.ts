@@ -6,6 +6,7 @@
 
 import { newEndpointRecord } from "../core/endpoints/record.js";
 import { groupIdOf } from "../packages/client/src/sqs/batch.js";
+import { toMessage } from "../packages/client/src/sqs/publish-message.js";
 import type { Behaviour, Receipt } from "./receivers.js";
 import type { World } from "./world.js";
 
@@ -179,10 +180,11 @@ export function publish(world: World, groups: Group[], seconds: number, t0: numb
             world.engine.after(1000 + world.engine.random() * 1000, send);
             return;
           }
-          // As producers publish (packages/client publishEvent): the organization is the
-          // message's group, so the ingest queue is a fair queue per organization (sqs-fair.ts).
-          const body = JSON.stringify({ org_id: org, type, data });
-          world.sqs.enqueue("ingest", body, 0, undefined, { groupId: groupIdOf(org) });
+          // The producers' own message (packages/client publishEvent: checked body, and the
+          // organization as the message's group, so the ingest queue is a fair queue per
+          // organization, sqs-fair.ts), without the SDK call path.
+          const { body, tenant } = toMessage({ org_id: org, type, data });
+          world.sqs.enqueue("ingest", body, 0, undefined, { groupId: groupIdOf(tenant) });
         };
         send();
       });

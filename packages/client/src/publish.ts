@@ -20,21 +20,10 @@
  * (deferred copies, core/events/defer.ts; operational events) use the same tenant.
  */
 import { SendMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
-import type * as z from "zod";
 import { groupIdOf, sendAll } from "./sqs/batch.js";
-import { ingestMessage } from "./sqs/ingest-message.js";
+import { type PublishableEvent, toMessage } from "./sqs/publish-message.js";
 
-/** What producers pass: `agent_id` may be a number, `deliver_at` an ISO string or a Date. */
-export type PublishableEvent = Omit<z.input<typeof ingestMessage>, "deliver_at"> & {
-  deliver_at?: string | Date;
-};
-
-/** The checked message's body and its fair-queue tenant (its organization). */
-function toMessage(event: PublishableEvent): { body: string; tenant: string } {
-  const deliverAt = event.deliver_at instanceof Date ? event.deliver_at.toISOString() : event.deliver_at;
-  const message = ingestMessage.parse({ ...event, deliver_at: deliverAt });
-  return { body: JSON.stringify(message), tenant: message.org_id };
-}
+export type { PublishableEvent };
 
 /** Publishes one event; returns the SQS message id. Throws on an invalid event. */
 export async function publishEvent(
