@@ -15,7 +15,8 @@
  */
 import { afterAll, describe, expect, it } from "vitest";
 import type { Deps } from "../../core/all-deps.js";
-import { WAITER_LEASE_MS, waiterLeaseMs } from "../../core/delivery/policy/waiting.js";
+import { SQS_MAX_DELAY_SECONDS } from "../../core/config/index.js";
+import { waiterLeaseMs } from "../../core/delivery/policy/waiting.js";
 import { deliveryEntry } from "../../core/delivery/records.js";
 import { resumeWaiting } from "../../core/delivery/waiting.js";
 import type { EndpointRecord } from "../../core/model/endpoint.js";
@@ -31,6 +32,9 @@ import { type Receiver, startReceiver } from "../support/receiver.js";
 import { createTestStack, type TestStack } from "../support/stack.js";
 
 const receivers: Receiver[] = [];
+/** The longest claim a run takes: on a copy sent with SQS's longest delay (the most production passes). */
+const LONGEST_LEASE_MS = waiterLeaseMs(SQS_MAX_DELAY_SECONDS);
+
 afterAll(async () => {
   await Promise.all(receivers.map((r) => r.close()));
 });
@@ -133,9 +137,9 @@ describe("a waiter whose removal from the waiting index is throttled", () => {
     await enqueuedAndSentOnce(w);
 
     // Its lease over, the waiter is due again, but its copy made the attempt: it leaves the index.
-    const later = { ...deps, now: () => new Date(Date.now() + WAITER_LEASE_MS + 60_000) };
+    const later = { ...deps, now: () => new Date(Date.now() + LONGEST_LEASE_MS + 60_000) };
     expect(await resumeWaiting(later, ep.org_id, ep.id)).toBe(0);
-    const ahead = new Date(Date.now() + 2 * WAITER_LEASE_MS).toISOString();
+    const ahead = new Date(Date.now() + 2 * LONGEST_LEASE_MS).toISOString();
     expect(
       (await stack.deps.deliveryStore.waitingDue(ep.org_id, ep.id, { until: ahead, max: 10 })).deliveries,
     ).toEqual([]);
@@ -217,7 +221,7 @@ describe("a waiter claimed, refused by SQS and not released", () => {
     expect(w.enqueued.size).toBe(0);
     expect(await scheduleEntriesWith(stack.deps, ep.id)).toEqual(runs);
 
-    const later = { ...deps, now: () => new Date(Date.now() + WAITER_LEASE_MS + 60_000) };
+    const later = { ...deps, now: () => new Date(Date.now() + LONGEST_LEASE_MS + 60_000) };
     expect(await fireSchedules(later, later.now())).toBe(1);
     expect(w.enqueued).toEqual(once(tasks, taskKey));
   }, 120_000);

@@ -75,9 +75,6 @@ export function waiterLeaseMs(delaySeconds: number): number {
   return delaySeconds * 1000 + WAITER_LEASE_MARGIN_MS;
 }
 
-/** The longest claim: a copy sent with SQS's longest delay. */
-export const WAITER_LEASE_MS = waiterLeaseMs(SQS_MAX_DELAY_SECONDS);
-
 /**
  * The run that takes up a waiter whose claim ends at `claimedUntil` (one this run met and left:
  * another run's, maybe a run that died, or its own, not released): at the start of the minute
