@@ -4,6 +4,7 @@
  * (the item is there already, gone, or not in the state the write expects); every other
  * failure is thrown, but by a take (`busyIfThrottled`).
  */
+import type { AttributeValue } from "@aws-sdk/client-dynamodb";
 import {
   GetCommand,
   type GetCommandOutput,
@@ -60,6 +61,26 @@ export function putIfAbsent(db: Db, item: Record<string, unknown>): Promise<bool
 /** An UpdateItem; false when its condition failed. */
 export function updateIf(db: Db, update: Update): Promise<boolean> {
   return conditionHeld(db.doc.send(new UpdateCommand({ TableName: db.table, ...update })));
+}
+
+/**
+ * An UpdateItem: true, or when its condition failed the item DynamoDB found (in its own
+ * attribute form, as the refusal carries it: no second call to read it; undefined: none).
+ */
+export async function updateOrFound(
+  db: Db,
+  update: Update,
+): Promise<true | { found: Record<string, AttributeValue> | undefined }> {
+  try {
+    await db.doc.send(
+      new UpdateCommand({ TableName: db.table, ...update, ReturnValuesOnConditionCheckFailure: "ALL_OLD" }),
+    );
+    return true;
+  } catch (err) {
+    if (isConditionalCheckFailed(err))
+      return { found: (err as { Item?: Record<string, AttributeValue> }).Item };
+    throw err;
+  }
 }
 
 /**

@@ -5,12 +5,14 @@
  * later: every request on a slot reaches the receiver at least a second after the previous one.
  *
  * Slots live SLOTS_PER_ITEM to an item (RATE#{org}#{endpointId}#{shard} / RATE, attributes
- * `s0`…`s7`), so every read and write stays under 1 KB (1 WCU, 0.5 RCU) and one endpoint's
- * items share its load: at 500/s, 63 items of about 16 writes/s each. Taking a slot is one
- * conditional UpdateItem (free at or before now), atomic across every delivery process; the
- * items expire ten minutes after their last write (TTL), longer than any lease.
+ * `s0`…`s7`, and `h0`…`h7` while leased: the take holding it), so every read and write stays
+ * under 1 KB (1 WCU, 0.5 RCU) and one endpoint's items share its load: at 500/s, 63 items of
+ * about 16 writes/s each. Taking a slot is one conditional UpdateItem (free at or before now),
+ * atomic across every delivery process; the items expire ten minutes after their last write
+ * (TTL), longer than any lease.
  */
-import { busyIfThrottled, getItem, THROTTLED_MS, updateIf } from "./item.js";
+import { randomBytes } from "node:crypto";
+import { busyIfThrottled, getItem, THROTTLED_MS, updateIf, updateOrFound } from "./item.js";
 import { keys } from "./keys.js";
 import type { Db } from "./table.js";
 
@@ -27,6 +29,9 @@ interface RateSlotRef {
 }
 
 const slotName = (slot: number) => `s${slot}`;
+const holderName = (slot: number) => `h${slot}`;
+/** A take's own mark on the slot it leases (48 random bits: two takes never share one). */
+const newHolder = () => randomBytes(6).toString("base64url");
 
 /** When each slot of a shard is free again (epoch ms; 0 for a slot never used). */
 async function readShard(db: Db, org: string, endpointId: string, shard: number): Promise<number[]> {
@@ -34,24 +39,36 @@ async function readShard(db: Db, org: string, endpointId: string, shard: number)
   return Array.from({ length: SLOTS_PER_ITEM }, (_, i) => Number(item?.[slotName(i)] ?? 0));
 }
 
-/** Leases the slot until `until` if it is free at `now`; false when another process holds it. */
-function leaseSlot(db: Db, ref: RateSlotRef, now: number, until: number): Promise<boolean> {
-  return updateIf(db, {
+/**
+ * Leases the slot until `until` for `holder` if it is free at `now`; false when another take
+ * holds it. Refused on its own holder, it holds it: the write was applied and its answer lost (a
+ * timeout, a 5xx after the write), and the SDK's retry found the slot leased, by this take. Read
+ * as busy, that slot was lost to the endpoint until its lease ended (up to its timeout + 5 s).
+ * The refusal carries the item (no read on the hot path, where a refused lease is a race lost).
+ */
+async function leaseSlot(db: Db, ref: RateSlotRef, w: SlotWanted, holder: string): Promise<boolean> {
+  const leased = await updateOrFound(db, {
     Key: keys.rateSlots(ref.org, ref.endpointId, ref.shard),
-    UpdateExpression: "SET #s = :until, expires_at = :ttl",
+    UpdateExpression: "SET #s = :until, #h = :holder, expires_at = :ttl",
     ConditionExpression: "attribute_not_exists(#s) OR #s <= :now",
-    ExpressionAttributeNames: { "#s": slotName(ref.slot) },
-    ExpressionAttributeValues: { ":until": until, ":now": now, ":ttl": Math.ceil(now / 1000) + KEEP_SECONDS },
+    ExpressionAttributeNames: { "#s": slotName(ref.slot), "#h": holderName(ref.slot) },
+    ExpressionAttributeValues: {
+      ":until": w.until,
+      ":holder": holder,
+      ":now": w.now,
+      ":ttl": Math.ceil(w.now / 1000) + KEEP_SECONDS,
+    },
   });
+  return leased === true || leased.found?.[holderName(ref.slot)]?.S === holder;
 }
 
 /** Sets a leased slot free at `freeAt`, unless its lease ran out and another process took it. */
 async function releaseSlot(db: Db, ref: RateSlotRef, lease: number, freeAt: number): Promise<void> {
   await updateIf(db, {
     Key: keys.rateSlots(ref.org, ref.endpointId, ref.shard),
-    UpdateExpression: "SET #s = :free",
+    UpdateExpression: "SET #s = :free REMOVE #h",
     ConditionExpression: "#s = :lease",
-    ExpressionAttributeNames: { "#s": slotName(ref.slot) },
+    ExpressionAttributeNames: { "#s": slotName(ref.slot), "#h": holderName(ref.slot) },
     ExpressionAttributeValues: { ":free": freeAt, ":lease": lease },
   });
 }
@@ -94,6 +111,7 @@ function takeSlot(db: Db, w: SlotWanted): Promise<TakenSlot | { freeAt: number }
 async function takeFreeSlot(db: Db, w: SlotWanted): Promise<TakenSlot | { freeAt: number }> {
   const shards = Math.ceil(w.limit / SLOTS_PER_ITEM);
   const first = Math.floor(w.random() * shards);
+  const holder = newHolder();
   let earliest = Number.POSITIVE_INFINITY;
   for (let k = 0; k < Math.min(2, shards); k++) {
     const shard = (first + k) % shards;
@@ -104,8 +122,7 @@ async function takeFreeSlot(db: Db, w: SlotWanted): Promise<TakenSlot | { freeAt
     const start = Math.floor(w.random() * free.length);
     for (const i of [free[start], free[(start + 1) % free.length]].slice(0, Math.min(2, free.length))) {
       const ref = { org: w.org, endpointId: w.endpointId, shard, slot: i! };
-      if (await leaseSlot(db, ref, w.now, w.until))
-        return { slot: shard * SLOTS_PER_ITEM + i!, lease: w.until };
+      if (await leaseSlot(db, ref, w, holder)) return { slot: shard * SLOTS_PER_ITEM + i!, lease: w.until };
     }
   }
   return { freeAt: Number.isFinite(earliest) ? earliest : w.now };

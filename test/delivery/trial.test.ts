@@ -10,12 +10,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDeps } from "../../core/compose.js";
 import { createDeliveryHandler } from "../../core/delivery/handler.js";
+import { enterTrial } from "../../core/delivery/trial.js";
 import type { EndpointRecord } from "../../core/model/endpoint.js";
 import type { DeliveryTask } from "../../core/model/task.js";
+import { rateLimitStore } from "../../core/store/rate-limit.js";
 import { attemptsOf, enqueue, taskFor, waitForDelivery } from "../support/deliveries.js";
 import { type DeliveryPollers, startDelivery } from "../support/delivery.js";
 import { putEndpoint } from "../support/endpoints.js";
-import { awsError, interpose } from "../support/faults.js";
+import { answerLost, awsError, interpose } from "../support/faults.js";
 import { type Receiver, startReceiver } from "../support/receiver.js";
 import { sqsEvent } from "../support/sqs-event.js";
 import { type SqsSpy, spySqs } from "../support/sqs-spy.js";
@@ -130,5 +132,35 @@ describe("trial gate", () => {
     expect((await waitForDelivery(stack.deps, task, "succeeded")).attempts).toBe(1);
     expect(r.requests).toHaveLength(1);
     expect((await attemptsOf(stack.deps, ep)).map((a) => a.attempt)).toEqual([1]);
+  }, 120_000);
+
+  it("a trial slot's lease whose answer was lost is the take's own: released with its request, both slots are free again", async () => {
+    const r = await startReceiver();
+    receivers.push(r);
+    const ep = await putEndpoint(stack.deps, { url: r.url });
+    // One process of its own: its first trial lease applied, its answer lost, the SDK's retry refused.
+    const deps = createDeps(stack.config);
+    const lost = answerLost(
+      deps.db.doc,
+      ({ command, input }) =>
+        command === "UpdateItemCommand" &&
+        String((input.Key as { pk?: string })?.pk).includes(`#${ep.id}#trial#`) &&
+        String(input.UpdateExpression).startsWith("SET #s = :until"),
+    );
+    const now = new Date();
+    const entered = await enterTrial(deps, ep, ep.timeout_ms, { now, random: () => 0 });
+    lost.restore();
+    expect(lost.count()).toBe(1);
+    if (!("admission" in entered)) throw new Error(`refused: ${JSON.stringify(entered)}`);
+    await entered.admission.release(new Date(now.getTime() + 100), true);
+    // Before: the take went on to the second slot and the first stayed leased by no one until the
+    // request's timeout + 5 s: the endpoint's next takes found one slot of its two.
+    const slots = rateLimitStore(stack.deps.db);
+    const w = { org: ep.org_id, endpointId: `${ep.id}#trial`, limit: stack.config.isolation.trialInFlight };
+    const at = now.getTime() + 100;
+    const takes = [];
+    for (let i = 0; i < w.limit; i++)
+      takes.push(await slots.take({ ...w, now: at, until: at + 10_000, random: () => 0 }));
+    expect(takes.map((t) => ("slot" in t ? t.slot : "refused")).sort()).toEqual([0, 1]);
   }, 120_000);
 });
