@@ -4,6 +4,7 @@
  * (the item is there already, gone, or not in the state the write expects); every other
  * failure is thrown, but by a take (`busyIfThrottled`).
  */
+import { randomBytes } from "node:crypto";
 import type { AttributeValue } from "@aws-sdk/client-dynamodb";
 import {
   GetCommand,
@@ -112,6 +113,13 @@ export async function updateReturning(db: Db, update: Update): Promise<Item | un
   }
   return res.Attributes;
 }
+
+/**
+ * A take's own mark, written with what it takes (48 random bits: two takes never share one).
+ * A take applied whose answer was lost (a timeout, a 5xx after the write) is retried by the SDK,
+ * and the retry is refused on what the first took: the mark found there tells it is its own.
+ */
+export const newHolder = (): string => randomBytes(6).toString("base64url");
 
 /** How long a throttled take reads as busy: a partition's limits are per second. */
 export const THROTTLED_MS = 1_000;

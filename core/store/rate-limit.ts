@@ -11,8 +11,7 @@
  * atomic across every delivery process; the items expire ten minutes after their last write
  * (TTL), longer than any lease.
  */
-import { randomBytes } from "node:crypto";
-import { busyIfThrottled, getItem, THROTTLED_MS, updateIf, updateOrFound } from "./item.js";
+import { busyIfThrottled, getItem, newHolder, THROTTLED_MS, updateIf, updateOrFound } from "./item.js";
 import { keys } from "./keys.js";
 import type { Db } from "./table.js";
 
@@ -30,8 +29,6 @@ interface RateSlotRef {
 
 const slotName = (slot: number) => `s${slot}`;
 const holderName = (slot: number) => `h${slot}`;
-/** A take's own mark on the slot it leases (48 random bits: two takes never share one). */
-const newHolder = () => randomBytes(6).toString("base64url");
 
 /** When each slot of a shard is free again (epoch ms; 0 for a slot never used). */
 async function readShard(db: Db, org: string, endpointId: string, shard: number): Promise<number[]> {

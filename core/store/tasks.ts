@@ -7,7 +7,7 @@
  */
 import type { CursorKey, Page, TaskRecord, TaskStatus } from "../model/index.js";
 import { cursorWithin } from "./cursor.js";
-import { getItem, putIfAbsent, updateIf, updateReturning } from "./item.js";
+import { getItem, newHolder, putIfAbsent, updateIf, updateReturning } from "./item.js";
 import { keys, ttlAfter } from "./keys.js";
 import { putNewUnlessOrgDeleted } from "./org-tombstone.js";
 import { queryFilledPage, tableKeyOf } from "./query.js";
@@ -21,7 +21,7 @@ const CLAIM_DAYS = 14;
 const ACTIVE = { ":queued": "queued", ":running": "running" };
 
 function toRecord(item: Record<string, unknown>): TaskRecord {
-  const { pk: _pk, sk: _sk, expires_at: _ttl, ...rest } = item;
+  const { pk: _pk, sk: _sk, expires_at: _ttl, claim_id: _claim, ...rest } = item;
   return { started_at: null, finished_at: null, ...rest } as unknown as TaskRecord;
 }
 
@@ -59,14 +59,18 @@ async function listTasks(
 
 /**
  * Takes the task for a new run: it must be queued or running, and no other run's lease may
- * still hold it. Answers the task as claimed (its `run` one higher), or undefined.
+ * still hold it. Answers the task as claimed (its `run` one higher), or undefined. A claim
+ * refused on its own mark (`claim_id`) is this run's: applied, its answer lost and the SDK's
+ * retry refused on it. Read as another run's, the run ended before scheduling its watchdog, and
+ * the task stayed running with no run to come. One read on a refusal only.
  */
 async function claimTask(db: Db, org: string, id: string, now: Date, leaseUntil: Date) {
+  const claim = newHolder();
   const item = await updateReturning(db, {
     Key: keys.task(org, id),
     UpdateExpression:
       "SET #status = :running, #run = #run + :one, lease_until = :lease, updated_at = :now, " +
-      "started_at = if_not_exists(started_at, :now)",
+      "started_at = if_not_exists(started_at, :now), claim_id = :claim",
     ConditionExpression: "attribute_exists(pk) AND #status IN (:queued, :running) AND lease_until <= :now",
     ExpressionAttributeNames: { "#status": "status", "#run": "run" },
     ExpressionAttributeValues: {
@@ -74,9 +78,12 @@ async function claimTask(db: Db, org: string, id: string, now: Date, leaseUntil:
       ":one": 1,
       ":lease": leaseUntil.toISOString(),
       ":now": now.toISOString(),
+      ":claim": claim,
     },
   });
-  return item ? toRecord(item) : undefined;
+  if (item) return toRecord(item);
+  const found = await getItem(db, keys.task(org, id));
+  return found?.claim_id === claim ? toRecord(found) : undefined;
 }
 
 /** What a run writes after a step (counts are increments); false once the run no longer holds the task. */

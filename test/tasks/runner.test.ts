@@ -13,6 +13,7 @@ import { createScheduledHandler } from "../../core/scheduled/index.js";
 import { fireDueSchedules } from "../../core/scheduler/index.js";
 import { startTask, type TaskKind } from "../../core/tasks/index.js";
 import { callApp, createTestOrg } from "../support/api.js";
+import { answerLost } from "../support/faults.js";
 import { createTestStack, type TestStack, uniqueOrg } from "../support/stack.js";
 import { fireKilledAtSave } from "../support/tasks.js";
 
@@ -94,6 +95,27 @@ describe("tracked tasks", () => {
     expect(await deps.taskStore.get(org, task.id)).toMatchObject({ status: "succeeded", done: 9 });
     // Items 3-5 were acted by run 2; run 3 repeated the step and its claims were refused.
     expect([...Array(9).keys()].map((i) => acted.get(`${task.id}/${i}`))).toEqual(Array(9).fill(1));
+  });
+
+  it("a run whose claim was applied and its answer lost (the SDK's retry refused on it) runs the task: it is not left held with no run to come", async () => {
+    const org = uniqueOrg();
+    const task = await startTask(deps, { org, kind: "counter", params: { n: 6 } });
+    const lost = answerLost(
+      deps.db.doc,
+      ({ command, input }) =>
+        command === "UpdateItemCommand" &&
+        String(input.UpdateExpression).startsWith("SET #status = :running"),
+    );
+    await fire();
+    lost.restore();
+    expect(lost.count()).toBe(1);
+    // Before: the run read the task as another run's and ended, with no watchdog scheduled: the
+    // task stayed running with nothing due for it, past its lease too.
+    await runUntilIdle();
+    clock += 130_000;
+    await runUntilIdle();
+    expect(await deps.taskStore.get(org, task.id)).toMatchObject({ status: "succeeded", done: 6 });
+    expect([...Array(6).keys()].map((i) => acted.get(`${task.id}/${i}`))).toEqual(Array(6).fill(1));
   });
 
   it("stops a canceled task; a second cancel is a 409", async () => {
