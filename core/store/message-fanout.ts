@@ -9,7 +9,7 @@ import type { DeliveryRecord, StoredMessage } from "../model/index.js";
 import { putAll, writeAll } from "./batch-write.js";
 import { isConditionalCheckFailed } from "./conditional.js";
 import { deliveryItem } from "./deliveries.js";
-import { updateReturning } from "./item.js";
+import { getItem, newHolder, updateReturning } from "./item.js";
 import { keys, ttlAfter } from "./keys.js";
 import { type CreateResult, createMessage, type ExtraItem, messageItem, toMessage } from "./messages.js";
 import { closeFanout, type OpenFanout, openFanoutsBefore } from "./open-fanouts.js";
@@ -147,7 +147,9 @@ async function claimFanout(
  * holds it from the start; a duplicate or redelivery that finds the fan-out incomplete
  * takes it only once it has lapsed or been released, so two concurrent copies of one event
  * never both send. Returns the message as it is now (fresh `sent`), or undefined when
- * someone else holds the lease.
+ * someone else holds the lease. Refused on its own mark (`lease_by`), the lease is this
+ * call's: applied, its answer lost, the SDK's retry refused on it (read as held, the tasks
+ * waited for a second lease check). One read on a refusal only.
  */
 export async function acquireLease(
   db: Db,
@@ -156,13 +158,17 @@ export async function acquireLease(
   nowMs: number,
   untilMs: number,
 ): Promise<StoredMessage | undefined> {
+  const key = keys.message(org, msgId, await shardPlanOf(db, org));
+  const mark = newHolder();
   const item = await updateReturning(db, {
-    Key: keys.message(org, msgId, await shardPlanOf(db, org)),
-    UpdateExpression: "SET lease_until = :until",
+    Key: key,
+    UpdateExpression: "SET lease_until = :until, lease_by = :by",
     ConditionExpression: "attribute_exists(pk) AND (attribute_not_exists(lease_until) OR lease_until < :now)",
-    ExpressionAttributeValues: { ":until": untilMs, ":now": nowMs },
+    ExpressionAttributeValues: { ":until": untilMs, ":by": mark, ":now": nowMs },
   });
-  return item ? toMessage(item) : undefined;
+  if (item) return toMessage(item);
+  const found = await getItem(db, key);
+  return found?.lease_by === mark ? toMessage(found) : undefined;
 }
 
 /** Gives the lease up after a failed send, so a retry can complete the fan-out at once. */

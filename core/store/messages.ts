@@ -87,7 +87,7 @@ export function messageItem(
 }
 
 export function toMessage(item: Record<string, unknown>): StoredMessage {
-  const { pk: _pk, sk: _sk, gsi2pk: _g, gsi2sk: _gs, lease_until: _l, ...rest } = item;
+  const { pk: _pk, sk: _sk, gsi2pk: _g, gsi2sk: _gs, lease_until: _l, lease_by: _b, ...rest } = item;
   const m = rest as unknown as StoredMessage;
   return { ...m, fanout_at: m.fanout_at ?? null, targets: m.targets ?? [], sent: m.sent ?? [] };
 }

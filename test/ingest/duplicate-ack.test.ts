@@ -19,7 +19,7 @@ import { keys } from "../../core/store/keys.js";
 import { getMessage } from "../../core/store/messages.js";
 import { createTestOrg } from "../support/api.js";
 import { putEndpoint } from "../support/endpoints.js";
-import { failCalls } from "../support/faults.js";
+import { answerLost, failCalls } from "../support/faults.js";
 import { type QueueCollector, taskCollector } from "../support/queues.js";
 import { sqsEvent } from "../support/sqs-event.js";
 import { createTestStack, type TestStack } from "../support/stack.js";
@@ -87,5 +87,43 @@ describe("a duplicate of an event whose first request died before enqueuing", ()
     const [task] = await tasks.expect(org.orgId, 1);
     expect(task).toMatchObject({ msg_id: msgId });
     expect(await tasks.settled(org.orgId)).toHaveLength(1);
+  });
+});
+
+// A lease applied whose answer was lost (a timeout, a 5xx after the write): the SDK retries it,
+// and the retry is refused on the lease the first took.
+describe("a send lease taken whose answer was lost", () => {
+  it("is the taker's own: the fan-out check that took it sends the tasks, and schedules no further check", async () => {
+    const org = await createTestOrg(stack);
+    await putEndpoint(stack.deps, { org_id: org.orgId });
+    const event = { id: "order-10.paid", type: "web.complete", data: { n: 1 } };
+    await expect(
+      ingestEvent(
+        crashingAfterStore(() => new Date()),
+        { ...event, org_id: org.orgId },
+      ),
+    ).rejects.toThrow();
+    const retry = await org.request("POST", "/v1/events", event);
+    const msgId = retry.body.id as string;
+    const [check] = await leaseChecks(msgId);
+    const due = Date.parse(check!.due_at);
+
+    const later = createDeps(stack.config, { now: () => new Date(due) });
+    const lost = answerLost(
+      later.db.doc,
+      ({ command, input }) =>
+        command === "UpdateItemCommand" &&
+        String(input.UpdateExpression).startsWith("SET lease_until = :until"),
+    );
+    const handled = await createIngestHandler(later)(
+      sqsEvent([{ id: `check-${msgId}`, body: JSON.parse(check!.body) }]),
+    );
+    lost.restore();
+    expect(lost.count()).toBe(1);
+    expect(handled.batchItemFailures).toEqual([]);
+    // Before: refused on its own lease, it scheduled another check for after it and sent nothing.
+    const [task] = await tasks.expect(org.orgId, 1);
+    expect(task).toMatchObject({ msg_id: msgId });
+    expect(await leaseChecks(msgId)).toHaveLength(1);
   });
 });
