@@ -47,15 +47,3 @@ export function indexWrites(index: IndexKeys, old: Item | undefined, next: Item 
   }
   return [before, after].filter((w) => w !== undefined);
 }
-
-/**
- * Whether an update (its expression and names) may change the item's entry in `index`, so that
- * a full index partition refuses it before it is applied: any update for an index that projects
- * every attribute, only one naming an index key for a keys-only index.
- */
-export function updateTouches(index: IndexKeys, update: Record<string, unknown>): boolean {
-  if (!index.keysOnly) return true;
-  const names = Object.values((update.ExpressionAttributeNames ?? {}) as Record<string, string>);
-  const words = String(update.UpdateExpression ?? "").split(/[^A-Za-z0-9_]+/);
-  return [index.partitionKey, index.sortKey].some((k) => words.includes(k) || names.includes(k));
-}

@@ -36,11 +36,13 @@
  * Item size is approximated by its JSON length (names plus values), close to DynamoDB's rule.
  */
 import { serve } from "../../core/store/memory-db.js";
+import { applyUpdate } from "../../core/store/memory-evaluate.js";
+import { parseUpdate } from "../../core/store/memory-expression.js";
 import { clean, queryPartition } from "../../core/store/memory-query.js";
 import { MemoryTable } from "../../core/store/memory-table.js";
 import { throttleRetriesOff } from "../../core/store/throttle-retries.js";
 import type { Engine } from "../engine.js";
-import { indexWrites, updateTouches } from "./dynamodb-index.js";
+import { indexWrites } from "./dynamodb-index.js";
 import { type Meter, PARTITION_RCU_PER_S, PARTITION_WCU_PER_S } from "./meter.js";
 
 type Item = Record<string, unknown>;
@@ -151,22 +153,19 @@ export class DynamoModel {
   }
 
   /**
-   * The kind of a full partition a write of `key` (a put's whole item) lands on: its own, or an
-   * index partition of the item as stored or as put (an update's new index values are known
-   * only once applied; an update that cannot change the item's entry in an index, an
-   * attribute a keys-only index does not project, writes nothing there); undefined when all
-   * have room.
+   * The kind of a full partition the write lands on: its own, or an index partition it writes
+   * (dynamodb-index.ts: only where the item's entry changes, the partitions the write is billed
+   * on), judged on the item as the write would leave it; undefined when all have room.
    */
-  private unwritable({ key, update }: Written): string | undefined {
+  private unwritable(write: Written): string | undefined {
+    const { key } = write;
     const own = this.full(String(key.pk), "w", String(key.sk));
     if (own) return own;
     const old = this.table.get(key);
+    const next = afterWrite(old, write);
     for (const index of INDEX_KEYS) {
-      if (update && !updateTouches(index, update)) continue;
-      for (const held of [old, key]) {
-        const indexed = held?.[index.partitionKey];
-        const full =
-          typeof indexed === "string" && this.full(indexed, "w", String(held?.[index.sortKey] ?? ""));
+      for (const w of indexWrites(index, old, next)) {
+        const full = this.full(w.pk, "w", w.sk);
         if (full) return full;
       }
     }
@@ -222,7 +221,8 @@ export class DynamoModel {
       for (const r of reqs) {
         const put = r.PutRequest as { Item: Item } | undefined;
         const key = put ? put.Item : (r.DeleteRequest as { Key: Item }).Key;
-        const refused = this.limits ? (this.faulted() ? "fault" : this.unwritable({ key })) : undefined;
+        const write = put ? { key } : { key, deletes: true };
+        const refused = this.limits ? (this.faulted() ? "fault" : this.unwritable(write)) : undefined;
         if (refused) {
           why = refused;
           this.meter.count("dynamodb_throttled_items");
@@ -242,21 +242,40 @@ export class DynamoModel {
   }
 }
 
-/** A write of one item: its key (a put's whole item), and an update's own input. */
+/** A write of one item: its key (a put's whole item), an update's own input, or a delete. */
 interface Written {
   key: Item;
   update?: Input;
+  deletes?: boolean;
+}
+
+/**
+ * The item as `write` would leave it (undefined: deleted), before the table serves it: an
+ * update applied to a copy, as the in-memory table applies it (its condition not evaluated: a
+ * write is refused before it). An expression the table refuses leaves the item as it is.
+ */
+function afterWrite(old: Item | undefined, { key, update, deletes }: Written): Item | undefined {
+  if (deletes) return undefined;
+  if (!update) return key;
+  try {
+    const names = update.ExpressionAttributeNames as Record<string, string> | undefined;
+    const actions = parseUpdate(String(update.UpdateExpression ?? ""), names);
+    const values = clean((update.ExpressionAttributeValues ?? {}) as Item);
+    return applyUpdate(old ?? { pk: key.pk, sk: key.sk }, actions, values);
+  } catch {
+    return old;
+  }
 }
 
 /** The items a single-item write or a transaction writes (a condition check writes nothing). */
 function writtenKeys(kind: string, input: Input): Written[] {
   if (kind === "Put") return [{ key: input.Item as Item }];
   if (kind === "Update") return [{ key: input.Key as Item, update: input }];
-  if (kind === "Delete") return [{ key: input.Key as Item }];
+  if (kind === "Delete") return [{ key: input.Key as Item, deletes: true }];
   if (kind !== "TransactWrite") return [];
   return (input.TransactItems as Record<string, Input>[]).flatMap((t): Written[] => {
     if (t.Put) return [{ key: t.Put.Item as Item }];
     if (t.Update) return [{ key: t.Update.Key as Item, update: t.Update }];
-    return t.Delete ? [{ key: t.Delete.Key as Item }] : [];
+    return t.Delete ? [{ key: t.Delete.Key as Item, deletes: true }] : [];
   });
 }

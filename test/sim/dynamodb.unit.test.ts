@@ -6,7 +6,13 @@
  * share of the load *served so far in the second* above the limit, so served writes kept
  * raising the bar (served² ≈ 2,000 × offered − 10⁶).
  */
-import { BatchWriteCommand, GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import {
+  BatchWriteCommand,
+  GetCommand,
+  PutCommand,
+  UpdateCommand,
+  type UpdateCommandInput,
+} from "@aws-sdk/lib-dynamodb";
 import { describe, expect, it } from "vitest";
 import { keys } from "../../core/store/keys.js";
 import { DynamoModel } from "../../sim/aws/dynamodb.js";
@@ -237,6 +243,55 @@ describe("sim DynamoDB: a partition key throttles at its limit", () => {
     const leave = { UpdateExpression: "REMOVE gsi2pk, gsi2sk" };
     await m.engine.settle(m.db.send(new UpdateCommand({ TableName: TABLE, Key: key, ...leave })));
     expect(refused()).toBeGreaterThanOrEqual(1);
+  });
+
+  it("a full index partition refuses exactly the writes that change the item's entry in it", async () => {
+    const m = model();
+    const key = { pk: "LOG#org_a#ep_1#0", sk: "msg_1#a" };
+    const wait = { gsi2pk: "WAIT#org_a#ep_1#0", gsi2sk: "t#msg_1" };
+    const org = { pk: "ORG#org_b", sk: "ORG", gsi1pk: "ORGS", gsi1sk: "t#org_b", v: 1 };
+    for (const item of [{ ...key, ...wait }, org])
+      await m.engine.settle(m.db.send(new PutCommand({ TableName: TABLE, Item: item })));
+    /** Whether the write is refused (at least once) with the index partition `pk`, `sk` full. */
+    const refusedWith = async (pk: string, sk: string, command: PutCommand | UpdateCommand) => {
+      const before = m.meter.get("dynamodb_throttled_requests");
+      await m.engine.settle(m.engine.sleep(1000 - (m.engine.t % 1000)));
+      m.meter.write(pk, PARTITION_WCU_PER_S, sk);
+      await m.engine.settle(m.db.send(command).catch(() => undefined));
+      return m.meter.get("dynamodb_throttled_requests") > before;
+    };
+    const update = (input: Omit<UpdateCommandInput, "TableName" | "Key">, k: typeof key = key) =>
+      new UpdateCommand({ TableName: TABLE, Key: k, ...input });
+    const setKeys = (p: string) => ({
+      UpdateExpression: "SET gsi2pk = :p, gsi2sk = :s",
+      ExpressionAttributeValues: { ":p": p, ":s": wait.gsi2sk },
+    });
+    // The keys-only GSI2: a key named only in the condition, or set to the value it has, changes
+    // no entry; nor does a put of the item with its keys as they are. Each was refused before:
+    // an update's names (its condition's too) were taken for what it sets, a put for a move.
+    const claim = update({
+      UpdateExpression: "SET claimed_until = :t",
+      ConditionExpression: "#k = :p",
+      ExpressionAttributeNames: { "#k": "gsi2pk" },
+      ExpressionAttributeValues: { ":t": "x", ":p": wait.gsi2pk },
+    });
+    expect(await refusedWith(wait.gsi2pk, wait.gsi2sk, claim)).toBe(false);
+    expect(await refusedWith(wait.gsi2pk, wait.gsi2sk, update(setKeys(wait.gsi2pk)))).toBe(false);
+    const again = new PutCommand({ TableName: TABLE, Item: { ...key, ...wait, n: 1 } });
+    expect(await refusedWith(wait.gsi2pk, wait.gsi2sk, again)).toBe(false);
+    // GSI1 projects every attribute: an update that changes nothing is not refused (it was),
+    // one that changes an attribute is.
+    const bump = (v: number) =>
+      update(
+        { UpdateExpression: "SET v = :v", ExpressionAttributeValues: { ":v": v } },
+        { pk: org.pk, sk: org.sk },
+      );
+    expect(await refusedWith("ORGS", org.gsi1sk, bump(1))).toBe(false);
+    expect(await refusedWith("ORGS", org.gsi1sk, bump(2))).toBe(true);
+    // An update that moves the entry to a full partition is refused there (it was not: an
+    // update's new index keys were not judged).
+    const park = "PARK#org_a#ep_1#0";
+    expect(await refusedWith(park, wait.gsi2sk, update(setKeys(park)))).toBe(true);
   });
 
   it("BatchWriteItem returns throttled items as UnprocessedItems, and throws when none was written", async () => {
