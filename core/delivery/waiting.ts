@@ -121,8 +121,8 @@ export async function resumeWaiting(deps: RunDeps, org: string, endpointId: stri
     // A page that moved nothing (its sends refused) is left for the next run.
     if (done.sent + done.stale === 0 || !anotherPage({ more, elapsedMs, sent, perSecond })) break;
   }
-  // A claimed waiter left (its claimer died, or this run could not release it or lost its
-  // claim's answer) is due again when its claim ends: a run then, one entry for every run that met it.
+  // A claimed waiter left (its claimer died, or this run could not release it) is due again
+  // when its claim ends: a run then, one entry for every run that met it.
   if (claimedUntil) await deps.scheduler.schedule(waitingRunAfterClaim(org, endpointId, claimedUntil));
   // A waiter whose take DynamoDB throttled is still due, and nothing else may read it again.
   if (more || busy) {
@@ -247,8 +247,8 @@ async function readAndClaim(deps: RunDeps, org: string, ref: RecoverableRef, run
 }
 
 /**
- * A claim refused: the waiter moved, or is claimed, by another run or by this one (applied, its
- * answer lost, the SDK's retry refused on it): left as one met claimed, due when the claim ends.
+ * A claim refused: the waiter moved, or is claimed by another run (a claim of this run's whose
+ * answer was lost is its own: core/store/waiting.ts): left as one met claimed, due when the claim ends.
  */
 async function refusedClaim(deps: RunDeps, org: string, ref: RecoverableRef, now: string): Promise<Taken> {
   const again = await deps.deliveryStore.waiter(org, ref);

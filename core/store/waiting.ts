@@ -9,7 +9,7 @@ import { QueryCommand } from "@aws-sdk/lib-dynamodb";
 import type { RecoverableRef, Waiter } from "../model/index.js";
 import { field } from "./fields.js";
 import { refOf } from "./index-ref.js";
-import { busyIfThrottled, updateIf } from "./item.js";
+import { busyIfThrottled, newHolder, updateIf, updateOrFound } from "./item.js";
 import { keys } from "./keys.js";
 import { shardsUpTo } from "./shard-plan.js";
 import { shardPlanOf } from "./shard-plans.js";
@@ -91,6 +91,10 @@ export type WaiterClaim = { until: string; now: string };
  * its claimer takes it out of the index after the send, i.e. a failed removal (rare); a run
  * that reads one sees the claim on the item (`waiterOf`) and skips it, with no write. `busy`:
  * DynamoDB throttled the claim (item.ts `busyIfThrottled`), nothing claimed: a later run takes it.
+ * A claim writes a mark of its own (`claimed_by`, left by a release: the next claim overwrites
+ * it): refused on it, the claim is this run's (applied, its answer lost, the SDK's retry refused
+ * on it), where the run left the waiter claimed and sent it from a run scheduled for the claim's
+ * end, 5 min on. The refusal carries the item (`updateOrFound`): no read.
  */
 export function claimWaiter(
   db: Db,
@@ -106,18 +110,21 @@ export function claimWaiter(
 
 async function claimIfDue(db: Db, org: string, ref: RecoverableRef, claim: WaiterClaim): Promise<boolean> {
   const index = keys.waiting(org, ref.endpoint_id, ref.at, ref.msg_id, await shardPlanOf(db, org));
-  return updateIf(db, {
+  const mark = newHolder();
+  const claimed = await updateOrFound(db, {
     Key: ref.key,
-    UpdateExpression: "SET claimed_until = :until",
+    UpdateExpression: "SET claimed_until = :until, claimed_by = :by",
     ConditionExpression:
       "gsi2pk = :pk AND gsi2sk = :sk AND (attribute_not_exists(claimed_until) OR claimed_until <= :now)",
     ExpressionAttributeValues: {
       ":pk": index.gsi2pk,
       ":sk": index.gsi2sk,
       ":until": claim.until,
+      ":by": mark,
       ":now": claim.now,
     },
   });
+  return claimed === true || claimed.found?.claimed_by?.S === mark;
 }
 
 /**
