@@ -100,45 +100,48 @@ describe("rate_limit", () => {
 // A lease applied whose answer was lost (a timeout, a 5xx after the write): the SDK retries it,
 // and the retry is refused on the lease the first took (the slot is held: by this take).
 describe("a slot lease whose answer was lost", () => {
-  /** The first lease on the endpoint's slots: applied, its answer lost, the retry refused. */
-  const leaseOf = (endpointId: string) => (call: Call) =>
-    call.command === "UpdateItemCommand" &&
-    String(call.input.UpdateExpression).startsWith("SET #s = :until") &&
-    String((call.input.Key as { pk?: string }).pk).includes(`#${endpointId}#`);
-
-  it("is the take's own: the slot is taken, not read as busy, and set free by its release", async () => {
-    const store = rateLimitStore(h.deps.db);
-    const t0 = 2_000_000;
-    const w = { org: "org_rl", endpointId: `ep_lost_${Date.now()}`, limit: 1, random: () => 0 };
-    const lost = answerLost(h.deps.db.doc, leaseOf(w.endpointId));
-    const taken = await store.take({ ...w, now: t0, until: t0 + 15_000 });
+  const t0 = 2_000_000;
+  const store = () => rateLimitStore(h.deps.db);
+  /** A fresh endpoint's `limit` slots, and its first take at t0, whose lease's answer is lost. */
+  async function firstTakeLost(limit: number) {
+    const w = { org: "org_rl", endpointId: `ep_lost${limit}_${Date.now()}`, limit, random: () => 0 };
+    const onSlots = (call: Call) =>
+      String((call.input.Key as { pk?: string }).pk).includes(`#${w.endpointId}#`);
+    const lost = answerLost(
+      h.deps.db.doc,
+      (call) =>
+        call.command === "UpdateItemCommand" &&
+        String(call.input.UpdateExpression).startsWith("SET #s = :until") &&
+        onSlots(call),
+    );
+    const taken = await store().take({ ...w, now: t0, until: t0 + 15_000 });
     lost.restore();
     expect(lost.count()).toBe(1);
+    return { w, taken, onSlots };
+  }
+
+  it("is the take's own: the slot is taken, not read as busy, and set free by its release", async () => {
+    const { w, taken } = await firstTakeLost(1);
     // Before: refused on its own lease ({ freeAt: t0 + 15000 }), the one slot lost for 15 s.
     expect(taken).toEqual({ slot: 0, lease: t0 + 15_000 });
-    await store.release({ ...w, taken: taken as { slot: number; lease: number }, freeAt: t0 + 1_300 });
-    expect(await store.take({ ...w, now: t0 + 1_300, until: t0 + 20_000 })).toMatchObject({ slot: 0 });
+    await store().release({ ...w, taken: taken as { slot: number; lease: number }, freeAt: t0 + 1_300 });
+    expect(await store().take({ ...w, now: t0 + 1_300, until: t0 + 20_000 })).toMatchObject({ slot: 0 });
   });
 
   it("of two slots: the take holds the one it leased, and leaves the other free for the next take", async () => {
-    const store = rateLimitStore(h.deps.db);
-    const t0 = 2_000_000;
-    const w = { org: "org_rl", endpointId: `ep_lost2_${Date.now()}`, limit: 2, random: () => 0 };
-    const lost = answerLost(h.deps.db.doc, leaseOf(w.endpointId));
-    const first = await store.take({ ...w, now: t0, until: t0 + 15_000 });
-    lost.restore();
+    const { w, taken, onSlots } = await firstTakeLost(2);
     // Before: it went on to slot 1, slot 0 leased by no one until t0 + 15000, the next take refused.
-    expect(first).toEqual({ slot: 0, lease: t0 + 15_000 });
-    expect(await store.take({ ...w, now: t0, until: t0 + 15_000 })).toEqual({ slot: 1, lease: t0 + 15_000 });
-    expect(await store.take({ ...w, now: t0, until: t0 + 15_000 })).toEqual({ freeAt: t0 + 15_000 });
-    // A take that read both slots free (a read older than the leases) is refused on the other takes' holders.
+    expect(taken).toEqual({ slot: 0, lease: t0 + 15_000 });
+    expect(await store().take({ ...w, now: t0, until: t0 + 15_000 })).toEqual({
+      slot: 1,
+      lease: t0 + 15_000,
+    });
+    expect(await store().take({ ...w, now: t0, until: t0 + 15_000 })).toEqual({ freeAt: t0 + 15_000 });
+    // A take that read both slots free (a read older than the leases) is refused on the other takes' marks.
     const stale = interpose(h.deps.db.doc, (call) =>
-      call.command === "GetItemCommand" &&
-      String((call.input.Key as { pk?: string }).pk).includes(w.endpointId)
-        ? {}
-        : undefined,
+      call.command === "GetItemCommand" && onSlots(call) ? {} : undefined,
     );
-    const late = await store.take({ ...w, now: t0, until: t0 + 15_000 });
+    const late = await store().take({ ...w, now: t0, until: t0 + 15_000 });
     stale.restore();
     expect(late).toEqual({ freeAt: t0 });
   });
