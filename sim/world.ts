@@ -254,7 +254,7 @@ export class World {
     ) => {
       const settings = { ...base, warm: this.settings.warm, ...over };
       const queue = this.sqs.queues.get(url)!;
-      const local = this.machine?.eventSource(url, settings, () => queue.onVisible?.());
+      const local = this.machine?.eventSource(url, settings, queue);
       return new EventSourceMapping(
         name,
         this.engine,

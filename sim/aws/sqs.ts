@@ -1,22 +1,20 @@
 /**
- * SQS standard queues, as the production code and the Lambda event source see them: a
- * stand-in for the SQS client's `send(command)` plus the receive the event source makes.
+ * SQS standard queues, as the production code and the Lambda event source see them: a stand-in for
+ * the SQS client's `send(command)` plus the receive the event source makes.
  *
  * Documented quotas and behaviours modelled (Amazon SQS Developer Guide, "Quotas"):
  * - visibility timeout: a received message is hidden for the queue's timeout, or what
  *   ChangeMessageVisibility sets (0-43,200 s), then comes back with its receive count + 1;
  * - `DelaySeconds` 0-900 per message: a delayed message is neither visible nor in flight;
- * - ~120,000 in-flight messages per standard queue: beyond it a (long-polling) receive
- *   returns nothing, without an error;
+ * - ~120,000 in-flight messages per standard queue: beyond it a (long-polling) receive returns nothing;
  * - messages up to 1 MiB (body plus attributes); larger entries fail in SendMessageBatch;
  * - retention (the queue's setting, at most 14 days): an older message is deleted unseen;
  * - redrive: a message received more than `maxReceiveCount` times moves to the DLQ;
  * - every request bills per 64 KB chunk of its payload ("SQS pricing").
- * - fair queues: messages carrying a `MessageGroupId` (the tenant) are received quiet tenants
- *   first when one tenant holds a disproportionate share of those in flight (sqs-fair.ts).
- * Latency: 5-15 ms per call. Receive order is otherwise by visible time (standard queues
- * promise no order; "best-effort ordering").
- */
+ * - fair queues: messages carrying a `MessageGroupId` (the tenant) are received quiet tenants first
+ *   when one tenant holds a disproportionate share of those in flight (sqs-fair.ts).
+ * Latency: 5-15 ms per call. Receive order is otherwise by visible time (standard queues promise no
+ * order; "best-effort ordering"). */
 import type { QueueSettings } from "../../core/config/index.js";
 import type { Engine } from "../engine.js";
 import { InFlightGauge } from "./in-flight.js";
@@ -56,6 +54,9 @@ export interface ModelQueue {
   readonly url: string;
   /** Told when a message becomes receivable (the event source's poller wakes up). */
   onVisible?: () => void;
+  /** When a message whose delay or visibility timeout ends at `at` is receivable: then on SQS; the
+   * calibration's fauxqs looks on a 20 ms timer (sim/calibration/local-machine.ts `revealAt`). */
+  revealAt?: (at: number) => number;
   /** Nonzero when a receive would return something. */
   readonly visible: number;
   /** Real messages receivable now. */
@@ -91,6 +92,7 @@ export class SimQueue implements ModelQueue {
   stored = 0;
   /** Told when a message becomes visible (the event source's poller wakes up). */
   onVisible?: () => void;
+  revealAt?: (at: number) => number;
   dlq?: ModelQueue;
   processingCap?: () => number;
 
@@ -126,12 +128,15 @@ export class SimQueue implements ModelQueue {
     return this.ready.oldestVisibleAt;
   }
 
-  private wait(m: SimMessage, at: number): void {
+  /** `timed`: its delay or visibility timeout ends at `at` (receivable then, or at `revealAt`'s answer). */
+  private wait(m: SimMessage, at: number, timed = false): void {
     const v = ++m.version;
     m.visibleAt = at;
     m.state = "waiting";
     this.engine.at(at, () => {
       if (m.version !== v || m.state !== "waiting") return;
+      const shown = timed && this.revealAt ? this.revealAt(at) : at;
+      if (shown > at) return this.wait(m, shown);
       m.readyAt = at;
       this.ready.push(m);
       this.visibleWeight += m.k;
@@ -152,7 +157,7 @@ export class SimQueue implements ModelQueue {
     this.held.add(msg);
     this.meter.max(`stored:${this.url}`, this.stored);
     this.ready.sent(msg, this.engine.t);
-    this.wait(msg, this.engine.t + delayMs);
+    this.wait(msg, this.engine.t + delayMs, delayMs > 0);
     return true;
   }
 
@@ -187,12 +192,9 @@ export class SimQueue implements ModelQueue {
     return out;
   }
 
-  /**
-   * Counts `share` (0-1) of these messages, just received, in flight: a cohort received with
-   * fewer units free than its real invocations need (sim/aws/lambda.ts), whose k real messages
-   * are received as those units free up; on AWS the rest wait visible (the pollers receive only
-   * the batches the mapping can invoke).
-   */
+  /** Counts `share` (0-1) of these messages, just received, in flight: a cohort received with fewer units
+   * free than its real invocations need (sim/aws/lambda.ts), whose k real messages are received as those
+   * units free up; on AWS the rest wait visible (the pollers receive only the batches the mapping invokes). */
   shareInFlight(batch: SimMessage[], share: number): void {
     for (const m of batch) {
       if (m.state !== "inflight" || m.counted === undefined) continue;
@@ -220,7 +222,7 @@ export class SimQueue implements ModelQueue {
     this.engine.at(at, () => {
       if (m.version !== v || m.state !== "inflight") return;
       this.release(m);
-      this.wait(m, at);
+      this.wait(m, at, true);
     });
   }
 
@@ -269,11 +271,9 @@ interface ReceiveRules {
   readonly meter: Meter;
 }
 
-/**
- * What SQS does to a message a receive reaches, for standard and FIFO queues alike: past the
- * retention period it is gone; past `maxReceiveCount` it moves to the dead-letter queue (true:
- * the message left the queue). Otherwise it is counted as received and given a handle.
- */
+/** What SQS does to a message a receive reaches, for standard and FIFO queues alike: past the retention
+ * period it is gone; past `maxReceiveCount` it moves to the dead-letter queue (true: the message left
+ * the queue). Otherwise it is counted as received and given a handle. */
 export function leavesOnReceive(
   m: SimMessage,
   now: number,

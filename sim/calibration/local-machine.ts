@@ -26,10 +26,11 @@
  * queue when the message is put). And their receives (`eventSource`): at most 10 records each,
  * a batch of 20's further receive taking what is visible when it reaches fauxqs, and a put while
  * the woken pollers poll again waits for the next receive (burst-hang's and burst-1.9s's p50,
- * docs/scale.md "Calibration"). Not modelled (docs/scale.md "Calibration", paced): the receiver's process (0.25 ms per
- * request), an idle poller's long poll ending empty after its 1 s (the slow and ordered lanes'
- * eight pollers in step, about 16 calls a second), fauxqs's 20 ms timer, which makes a delayed
- * message visible up to 20 ms after its time, and the local scheduler's query every second.
+ * docs/scale.md "Calibration"); a delay or visibility timeout that ends is seen at fauxqs's next
+ * 20 ms look (`revealAt`: burst-hang's attempts). Not modelled (docs/scale.md "Calibration",
+ * paced): the receiver's process (0.25 ms per request), an idle poller's long poll ending empty
+ * after its 1 s (the slow and ordered lanes' eight pollers in step, about 16 calls a second), and
+ * the local scheduler's query every second.
  */
 import type { Engine } from "../engine.js";
 
@@ -63,6 +64,15 @@ export const EMPTY_POLL_CALLS = 2;
 
 /** Most messages one ReceiveMessage returns (SQS's limit, local/event-source.ts SQS_BATCH_MAX). */
 const RECEIVE_MAX = 10;
+/**
+ * fauxqs makes a message whose delay or visibility timeout is over receivable only when it looks
+ * (its store's `processTimers`): at a receive's dequeue, and every 20 ms while a receive waits
+ * (`startPollTimerIfNeeded`: `setInterval(…, 20)`, started by the first receive to wait, stopped
+ * when none waits; fauxqs 2.4.1 dist/sqs/sqsStore.js). The messages due since its last look come
+ * back together and wake every waiting receive: the trial gate's 1 s deferrals return in clumps
+ * of up to 10 a receive (burst-hang's moves to the slow lane, docs/scale.md "Calibration").
+ */
+export const FAUXQS_TIMER_MS = 20;
 
 type Lane = "node" | "dynamodb" | "fauxqs";
 /** One queue's local pollers: how many, how many are not waiting on a long poll, and of those how many poll again. */
@@ -72,6 +82,10 @@ interface Pollers {
   repolling: number;
   /** A poller is waiting on its long poll again: it takes what is visible. */
   waiting?: () => void;
+  /** When fauxqs's timer started (a receive began to wait when none did); unset while none waits. */
+  timerFrom?: number;
+  /** The timer's next look that shows messages, and how many it shows. */
+  look?: { at: number; shown: number };
 }
 type Command = { input: unknown; constructor: { name: string } };
 type Client = { send(command: Command): Promise<unknown> };
@@ -113,11 +127,13 @@ export class LocalMachine {
     count: number,
     batchSize = RECEIVE_MAX,
   ): (phase: "before" | "after", records: number, more?: (max: number) => number) => Promise<void> {
-    const p: Pollers = { count, busy: 0, repolling: 0 };
+    // Their long polls start waiting with the stack, and fauxqs's timer with them.
+    const p: Pollers = { count, busy: 0, repolling: 0, timerFrom: this.engine.t };
     this.queues.set(queue, p);
     return async (phase, records, more = () => 0) => {
       if (phase === "before") {
         p.busy++;
+        if (p.busy >= p.count) p.timerFrom = undefined; // none waits: fauxqs's timer stops
         // Its batch's further receives, before the handler starts (local/event-source.ts
         // receive()): above 10 (the delivery lane's batches of 20) a full receive asks again,
         // taking what is visible when it reaches fauxqs (`more`: a send put meanwhile is in it),
@@ -131,20 +147,54 @@ export class LocalMachine {
       }
       for (let i = 0; i < POLLER_CALLS; i++)
         await this.call("fauxqs", FAUXQS_MS_PER_CALL, async () => undefined);
-      p.busy--;
+      this.backToWait(p);
     };
+  }
+
+  /** A poller ends its invocation or its poll for nothing: it waits on its long poll (or takes what is there). */
+  private backToWait(p: Pollers): void {
+    p.busy--;
+    p.timerFrom ??= this.engine.t;
+  }
+
+  /**
+   * When a message of the queue whose delay or timeout ends at `at` is receivable (SimQueue
+   * `revealAt`): at once when no receive waits (the next receive's own look finds it), else at
+   * the timer's next look, which wakes every waiting poller: as many as the messages shown fill
+   * (10 each) take them, the others poll again. Decided when its delay ends.
+   */
+  private revealAt(p: Pollers, at: number): number {
+    if (p.timerFrom === undefined || p.busy >= p.count) return at;
+    const look = p.timerFrom + Math.ceil((at - p.timerFrom) / FAUXQS_TIMER_MS) * FAUXQS_TIMER_MS;
+    if (p.look?.at === look) p.look.shown++;
+    else {
+      const shown = { at: look, shown: 1 };
+      p.look = shown;
+      // Before the messages it shows are visible (scheduled first): the pump finds the takers only.
+      this.engine.at(look, () => {
+        this.repoll(p, p.count - p.busy - Math.ceil(shown.shown / RECEIVE_MAX));
+        p.timerFrom = undefined;
+      });
+    }
+    return look;
   }
 
   /**
    * A queue's local pollers as its event source sees them (sim/aws/lambda.ts `pollerCalls`,
    * `localReceive`): their calls around each invocation (`pollers`), at most 10 records a
    * receive, and the pollers polling again after a wake for nothing, not waiting meanwhile: a
-   * message put then waits for a receive. `waiting` hears each come back to its long poll.
+   * message put then waits for a receive. The queue's `onVisible` hears each come back to its
+   * long poll; its `revealAt` is set to fauxqs's looks.
    */
-  eventSource(queue: string, settings: { maxConcurrency: number; batchSize: number }, waiting: () => void) {
-    const pollerCalls = this.pollers(queue, settings.maxConcurrency, settings.batchSize);
-    const p = this.queues.get(queue)!;
-    p.waiting = waiting;
+  eventSource(
+    url: string,
+    settings: { maxConcurrency: number; batchSize: number },
+    queue: { onVisible?: () => void; revealAt?: (at: number) => number },
+  ) {
+    const pollerCalls = this.pollers(url, settings.maxConcurrency, settings.batchSize);
+    const p = this.queues.get(url)!;
+    p.waiting = () => queue.onVisible?.();
+    queue.revealAt = (at: number) => this.revealAt(p, at);
     return { pollerCalls, localReceive: { max: RECEIVE_MAX, repolling: () => p.repolling } };
   }
 
@@ -160,16 +210,20 @@ export class LocalMachine {
     const visible = input.Entries ? input.Entries.some((e) => !e.DelaySeconds) : !input.DelaySeconds;
     const p = this.queues.get(String(input.QueueUrl));
     if (!visible || !p) return;
-    // Polling again, a woken poller is not waiting: a message put meanwhile does not wake it.
-    const empty = Math.max(0, p.count - p.busy - 1);
-    for (let i = 0; i < empty; i++) {
+    this.repoll(p, p.count - p.busy - 1);
+    p.timerFrom = undefined; // every waiting receive answered: fauxqs's timer stops
+  }
+
+  /** `n` waiting pollers woken for nothing poll again; not waiting meanwhile: a message put then does not wake them. */
+  private repoll(p: Pollers, n: number): void {
+    for (let i = 0; i < n; i++) {
       p.busy++;
       p.repolling++;
       void (async () => {
         for (let c = 0; c < EMPTY_POLL_CALLS; c++)
           await this.call("fauxqs", FAUXQS_MS_PER_CALL, async () => undefined);
-        p.busy--;
         p.repolling--;
+        this.backToWait(p);
         p.waiting?.();
       })();
     }

@@ -4,8 +4,9 @@
  * its event's seq (bench/burst-shapes.ts `publishOrder`: a, b, a, b …, so a's seqs are even).
  * Lines: the ingest queue's receives (`t n`), the task sends (`t aN bN`), the delivery queue's
  * receives (`t aN bN`, `+` a further receive of a batch above 10 locally, `↻N` tasks received
- * before), tenant a's deliveries (how many by 300 / 500 / 700 ms, and the p50); then, over the
- * whole run in s, the slow lane's receives (`t n`) and b's requests (`t×n`): burst-hang's attempts.
+ * before), tenant a's deliveries (how many by 300 / 500 / 700 ms, and the p50); then the delivery
+ * receives while b's tasks move (2-5 s) and, over the whole run, the sends to the slow lane and its
+ * receives (`t n`, ms) and b's requests (`t×n`, by 0.1 s): burst-hang's attempts.
  */
 import { percentiles } from "../../bench/stats.js";
 
@@ -74,8 +75,14 @@ export function batches(
     delivery_receives: receives,
     a_by_300_500_700_ms: [300, 500, 700].map((ms) => sorted.filter((d) => d <= ms).length).join(" / "),
     a_p50_ms: Math.round(percentiles(aDelays).p50),
-    // The slow lane's receives and b's requests, over the whole run (s): burst-hang's attempts.
-    slow_receives: group(slow, "answerAt").map((ms) => `${sec(ms[0]!.answerAt!)} ${ms.length}`),
+    // The slow lane's receives (ms) and b's requests (s), over the whole run: burst-hang's attempts.
+    slow_receives: group(slow, "answerAt").map((ms) => `${at(ms[0]!.answerAt!)} ${ms.length}`),
+    // The sends to the slow lane (moves, then parks; ms, tasks): what its receives find.
+    slow_sends: group(slow, "callAt").map((ms) => `${at(ms[0]!.callAt!)} ${ms.length}`),
+    // The delivery queue's receives while b's tasks move (2-5 s): the trial gate's deferrals back.
+    moving_delivery_receives: group(deliver, "answerAt")
+      .filter((ms) => at(ms[0]!.answerAt!) > 2000 && at(ms[0]!.answerAt!) < 5000)
+      .map((ms) => `${at(ms[0]!.answerAt!)}${ms[0]!.more ? "+" : ""} ${ab(ms)}`),
     b_requests: [...new Set(bRequests.map(sec))].map(
       (t) => `${t}×${bRequests.filter((b) => sec(b) === t).length}`,
     ),

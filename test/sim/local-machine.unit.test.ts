@@ -5,10 +5,13 @@
  */
 import { describe, expect, it } from "vitest";
 import { burstShape } from "../../bench/burst-shapes.js";
+import { Meter } from "../../sim/aws/meter.js";
+import { SimQueue } from "../../sim/aws/sqs.js";
 import {
   DYNAMODB_LOCAL_MS_PER_CALL,
   EMPTY_POLL_CALLS,
   FAUXQS_MS_PER_CALL,
+  FAUXQS_TIMER_MS,
   LocalMachine,
   MACHINE_CORES,
   NODE_MS_PER_CALL,
@@ -143,7 +146,9 @@ describe("sim local machine", () => {
     const machine = new LocalMachine(engine);
     const waiting: number[] = [];
     const settings = { maxConcurrency: 8, batchSize: 20 };
-    const local = machine.eventSource("delivery", settings, DONE(engine, waiting)).localReceive;
+    const local = machine.eventSource("delivery", settings, {
+      onVisible: DONE(engine, waiting),
+    }).localReceive;
     const calls: string[] = [];
     const run = machine.run.bind(machine);
     machine.run = (lane, ms) => {
@@ -202,5 +207,57 @@ describe("sim local machine", () => {
     expect([aws.dynamo.latency, aws.sqs.latency]).toEqual([true, true]);
     const { world } = simSpec(burstShape("burst-healthy"));
     for (const m of [world?.ingest, world?.deliver, world?.deliverSlow]) expect(m?.invokeOverheadMs).toBe(0);
+  });
+
+  it("a delay that ends is seen at fauxqs's next 20 ms look while a poller waits, at once when none does", async () => {
+    expect(FAUXQS_TIMER_MS).toBe(20);
+    const engine = new Engine(1);
+    const machine = new LocalMachine(engine);
+    const settings = { maxConcurrency: 8, batchSize: 20 };
+    const queue: { revealAt?: (at: number) => number } = {};
+    const { localReceive, pollerCalls } = machine.eventSource("delivery", settings, queue);
+    const revealAt = queue.revealAt!;
+    // The pollers wait from the start, fauxqs's timer with them: it looks at 20, 40, … ms.
+    await engine.run(1_005);
+    const shown = Array.from({ length: 12 }, () => revealAt(1_005));
+    expect(shown).toEqual(Array(12).fill(1_020));
+    expect(revealAt(1_005 - 5)).toBe(1_000); // due on a look: seen then
+    // The look wakes every waiting poller: 12 messages fill 2 receives, the other 6 poll again.
+    await engine.run(1_020);
+    expect(localReceive.repolling()).toBe(6);
+    // Back from polling, they restart the timer: its looks are 20 ms from then.
+    await engine.run(1_100);
+    expect(localReceive.repolling()).toBe(0);
+    const back = revealAt(1_100) - FAUXQS_TIMER_MS;
+    expect(back).toBeGreaterThan(1_020);
+    expect(revealAt(1_100)).toBe(back + FAUXQS_TIMER_MS);
+    // Every poller busy: no receive waits, no timer; the next receive's own look finds it.
+    for (let i = 0; i < 8; i++) void pollerCalls("before", 1);
+    await engine.run(1_200);
+    expect(revealAt(1_200)).toBe(1_200);
+  });
+
+  it("the queue model asks revealAt only when a delay or a visibility timeout ends", async () => {
+    const engine = new Engine(1);
+    const meter = new Meter(engine, { ofOrg: () => 1, rateOf: () => 1, shardsOf: () => 16 });
+    const settings = { visibilityTimeoutSeconds: 1, retentionSeconds: 86_400, maxReceiveCount: 5 };
+    const q = new SimQueue("q", settings, engine, meter);
+    const asked: number[] = [];
+    q.revealAt = (at) => {
+      asked.push(at);
+      return at + 15;
+    };
+    const seen: number[] = [];
+    q.onVisible = () => seen.push(engine.t);
+    q.put({ id: "now", body: "", k: 1, sentAt: 0 }, 0);
+    q.put({ id: "delayed", body: "", k: 1, sentAt: 0 }, 500);
+    await engine.run(100);
+    expect(q.receive(10).map((m) => m.id)).toEqual(["now"]);
+    await engine.run(2_000);
+    // The delayed one at 500 + 15; the one received at 100 back after its 1 s timeout, + 15.
+    expect([asked, seen]).toEqual([
+      [500, 1_100],
+      [0, 515, 1_115],
+    ]);
   });
 });
