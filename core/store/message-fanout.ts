@@ -100,7 +100,10 @@ function indexOf(byKey: Map<string, number>, item: Record<string, unknown>): num
 
 /**
  * Claims the fan-out of a scheduled message: sets its targets once. Returns false when
- * another invocation claimed it first (the caller then re-reads the message).
+ * another invocation claimed it first (the caller then re-reads the message). Refused on its
+ * own mark (`lease_by`, as acquireLease), the claim is this call's: applied, its answer lost,
+ * the SDK's retry refused on it (read as another's, it waited for a lease check). One read
+ * on a refusal.
  */
 async function claimFanout(
   db: Db,
@@ -109,15 +112,17 @@ async function claimFanout(
   claim: { targets: string[]; skipped: string[]; fanoutAt: string; leaseUntil: number },
   extra: ExtraItem[] = [],
 ): Promise<boolean> {
+  const mark = newHolder();
   const update = {
     TableName: db.table,
     Key: keys.message(org, msgId, await shardPlanOf(db, org)),
-    UpdateExpression: `SET targets = :t, fanout_at = :f, lease_until = :l${claim.skipped.length ? ", skipped = :s" : ""}`,
+    UpdateExpression: `SET targets = :t, fanout_at = :f, lease_until = :l, lease_by = :by${claim.skipped.length ? ", skipped = :s" : ""}`,
     ConditionExpression: "attribute_exists(pk) AND attribute_not_exists(fanout_at)",
     ExpressionAttributeValues: {
       ":t": claim.targets,
       ":f": claim.fanoutAt,
       ":l": claim.leaseUntil,
+      ":by": mark,
       ...(claim.skipped.length ? { ":s": claim.skipped } : {}),
     },
   };
@@ -137,7 +142,8 @@ async function claimFanout(
     return true;
   } catch (err) {
     // The claim's own condition failed (alone, or as the transaction's first item).
-    if (isConditionalCheckFailed(err) || failedConditions(err)[0] === 0) return false;
+    if (isConditionalCheckFailed(err) || failedConditions(err)[0] === 0)
+      return (await getItem(db, update.Key))?.lease_by === mark;
     throw err;
   }
 }

@@ -22,6 +22,7 @@ import { getMessage } from "../../core/store/messages.js";
 import { openFanoutsBefore } from "../../core/store/open-fanouts.js";
 import { BASE_PLAN } from "../../core/store/shard-plan.js";
 import { putEndpoint } from "../support/endpoints.js";
+import { answerLost } from "../support/faults.js";
 import { runBatch } from "../support/ingest.js";
 import { type QueueCollector, receiveIds, taskCollector } from "../support/queues.js";
 import { sqsEvent } from "../support/sqs-event.js";
@@ -245,6 +246,33 @@ describe("deliver_at", () => {
     expect(fired.batchItemFailures).toEqual([]);
     const all = await tasks.expect(org, 2);
     expect(all.map((t) => t.msg_id).sort()).toEqual([later, soon].sort());
+  });
+
+  it("a fan-out claim applied whose answer was lost (the SDK's retry refused on it) is the command's own: it sends the tasks at once", async () => {
+    const org = uniqueOrg();
+    await putEndpoint(deps, { org_id: org });
+    const at = new Date(clock.getTime() + 2 * HOUR);
+    const res = await ingestEvent(deps, {
+      org_id: org,
+      type: "telephony.complete",
+      data: {},
+      deliver_at: at.toISOString(),
+    });
+    clock = new Date(at.getTime() + 1000);
+    const lost = answerLost(
+      deps.db.doc,
+      ({ command, input }) =>
+        command === "UpdateItemCommand" && String(input.UpdateExpression).startsWith("SET targets = :t"),
+    );
+    const handled = await createIngestHandler(deps)(
+      sqsEvent([{ id: `due-${res.id}`, body: fanoutCommandBody(org, res.id) }]),
+    );
+    lost.restore();
+    expect(lost.count()).toBe(1);
+    expect(handled.batchItemFailures).toEqual([]);
+    // Before: refused on its own claim, then on the lease the claim set: a lease check 35 s on, nothing sent.
+    const [task] = await tasks.expect(org, 1);
+    expect(task).toMatchObject({ msg_id: res.id });
   });
 });
 
