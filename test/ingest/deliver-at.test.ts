@@ -89,6 +89,15 @@ function deliveredRecord(t: DeliveryTask) {
   };
 }
 
+/** A new organization with one endpoint, and an event of `type` for `ahead` ms from the clock. */
+async function scheduledEvent(ahead: number, type: string) {
+  const org = uniqueOrg();
+  await putEndpoint(deps, { org_id: org });
+  const at = new Date(clock.getTime() + ahead);
+  const res = await ingestEvent(deps, { org_id: org, type, data: {}, deliver_at: at.toISOString() });
+  return { org, at, res };
+}
+
 describe("deliver_at", () => {
   it("stores the message now and fans out when the schedule fires", async () => {
     const org = uniqueOrg();
@@ -134,15 +143,7 @@ describe("deliver_at", () => {
   });
 
   it("re-schedules a fan-out command that arrives early instead of obeying it", async () => {
-    const org = uniqueOrg();
-    await putEndpoint(deps, { org_id: org });
-    const at = new Date(clock.getTime() + 5 * HOUR);
-    const res = await ingestEvent(deps, {
-      org_id: org,
-      type: "web.tool",
-      data: {},
-      deliver_at: at.toISOString(),
-    });
+    const { org, at, res } = await scheduledEvent(5 * HOUR, "web.tool");
     // As if the schedule had fired (entries are deleted after firing).
     await deps.scheduler.cancel(scheduleName("fanout", res.id));
     // Forged (or clock-skewed) command before the time: no tasks; the schedule is there again.
@@ -249,15 +250,7 @@ describe("deliver_at", () => {
   });
 
   it("a fan-out claim applied whose answer was lost (the SDK's retry refused on it) is the command's own: it sends the tasks at once", async () => {
-    const org = uniqueOrg();
-    await putEndpoint(deps, { org_id: org });
-    const at = new Date(clock.getTime() + 2 * HOUR);
-    const res = await ingestEvent(deps, {
-      org_id: org,
-      type: "telephony.complete",
-      data: {},
-      deliver_at: at.toISOString(),
-    });
+    const { org, at, res } = await scheduledEvent(2 * HOUR, "telephony.complete");
     clock = new Date(at.getTime() + 1000);
     const lost = answerLost(
       deps.db.doc,
