@@ -1,5 +1,5 @@
 /**
- * `npx tsx sim/calibration/measure-cpu.ts [SHAPE…]` (default: burst-healthy three times): the CPU
+ * `npx tsx sim/calibration/measure-cpu.ts [--rounds N] [--timeline] [SHAPE…]` (default: burst-healthy three times): the CPU
  * the local stack's processes spend per call on a calibration shape, the constants of the
  * calibration's local machine (local-machine.ts). Each shape runs as `--calibrate` runs it (a
  * fresh stack on shared emulators, after the warm-ups); from the first publish to tenant a's last
@@ -10,12 +10,18 @@
  * Where the CPU goes, per thread (/proc/PID/task): DynamoDB Local's JIT compiler, request
  * (Jetty) and SQLite threads, the Node process's main thread and V8's workers (docs/scale.md,
  * "Calibration": half of DynamoDB Local's per-call figure was its JIT still compiling).
+ * `--rounds N`: the calibration's shapes in its order (all four, N rounds, on one JVM, as
+ * `--calibrate --runs N`), each line with its round: the JITs' share falls over the rounds
+ * (local-machine.ts cpuOfRound).
+ * `--timeline`: when that CPU is spent (cpu-timeline.ts): each group's CPU from the first publish
+ * to tenant a's p50, to its p95, to its last delivery, and in the 2 s after.
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { runBurst } from "../../bench/burst.js";
-import { type BurstShape, burstShape } from "../../bench/burst-shapes.js";
+import { BURST_SHAPES, type BurstShape, burstShape } from "../../bench/burst-shapes.js";
 import { startEmulators } from "../../bench/emulators.js";
+import { cpuBetween, sampleThreads } from "./cpu-timeline.js";
 import { type Rig, shapeStack, WARM_UPS, withRig } from "./local-side.js";
 import { beforeSend } from "./spy.js";
 
@@ -75,7 +81,12 @@ interface Reading {
   dynamodbThreads: Record<string, number>;
 }
 
-async function measure(shape: BurstShape, { emulators, receiver }: Rig<Emulators>, java: number) {
+async function measure(
+  shape: BurstShape,
+  { emulators, receiver }: Rig<Emulators>,
+  java: number,
+  timeline = false,
+) {
   const { stack, producer, ctx, stop } = await shapeStack(emulators, "cpu", receiver);
   const read = (): Reading => {
     const u = process.cpuUsage();
@@ -94,16 +105,29 @@ async function measure(shape: BurstShape, { emulators, receiver }: Rig<Emulators
   // Read often, to take the reading at tenant a's last delivery (known only afterwards).
   const readings: Reading[] = [];
   const timer = setInterval(() => readings.push(read()), 50);
+  const procs = { node: process.pid, dynamodb: java, fauxqs: emulators.sqsPid };
+  const sampler = timeline ? sampleThreads(procs, THREADS) : undefined;
   try {
     const r = await runBurst(ctx, shape, "other");
     readings.push(read());
     const start = first!;
+    const at = (ms: number) => start.at + ms;
+    const { p50, p95 } = r.otherLatencyMs;
+    const marks = [at(0), at(p50), at(p95), at(r.otherSeconds * 1000), at(r.otherSeconds * 1000 + 2000)];
+    if (sampler) await new Promise((done) => setTimeout(done, marks[4]! - Date.now()));
+    const cpu =
+      sampler &&
+      cpuBetween(
+        (await sampler.stop()).filter(([t]) => t >= marks[0]! - 20),
+        marks,
+      );
     const end = readings.find((x) => x.at >= start.at + r.otherSeconds * 1000) ?? readings.at(-1)!;
     const within = (calls: number[]) => calls.filter((t) => t >= start.at && t <= end.at).length;
     return {
       shape: shape.name,
       busy_ms: end.at - start.at,
       ...perCall(start, end, within(dynamodbCalls), within(sqsCalls)),
+      ...(cpu && { other_ms: r.otherLatencyMs, timeline: cpu.slice(0, -1) }),
     };
   } finally {
     clearInterval(timer);
@@ -131,10 +155,18 @@ function perCall(start: Reading, end: Reading, dynamodbCalls: number, sqsCalls: 
   };
 }
 
-const shapes = process.argv.slice(2);
+const args = process.argv.slice(2);
+const timeline = args.includes("--timeline");
+const rounds = args.includes("--rounds") ? Number(args[args.indexOf("--rounds") + 1]) : 0;
+const named = args.filter((a, i) => !a.startsWith("--") && args[i - 1] !== "--rounds");
+const shapes = rounds
+  ? Array.from({ length: rounds }, (_, r) => BURST_SHAPES.map((s) => ({ name: s.name, round: r + 1 }))).flat()
+  : (named.length ? named : ["burst-healthy", "burst-healthy", "burst-healthy"]).map((name) => ({ name }));
 await withRig(await startEmulators(), async (rig) => {
   const java = childNamed("java");
   for (const shape of WARM_UPS) await measure(shape, rig, java);
-  for (const name of shapes.length ? shapes : ["burst-healthy", "burst-healthy", "burst-healthy"])
-    process.stdout.write(`${JSON.stringify(await measure(burstShape(name), rig, java))}\n`);
+  for (const { name, ...round } of shapes)
+    process.stdout.write(
+      `${JSON.stringify({ ...round, ...(await measure(burstShape(name), rig, java, timeline)) })}\n`,
+    );
 });
