@@ -41,8 +41,9 @@ export async function calibrate(o: CalibrateOptions): Promise<Side[]> {
   // The shapes in turn, N rounds of them: a change of the machine's load spreads over every
   // shape rather than falling on one shape's runs.
   const rounds = Array.from({ length: o.runs }, (_, r) => r);
-  // The simulation first, one shape at a time: its clock is virtual only while it runs.
-  for (const r of rounds) for (const shape of shapes) done(await runSim(shape, o.seed + r));
+  // The simulation first, one shape at a time: its clock is virtual only while it runs. Its run r
+  // stands for the local stack's round r + 1 (a JVM as warm, sim/calibration/local-machine.ts).
+  for (const r of rounds) for (const shape of shapes) done(await runSim(shape, o.seed + r, r + 1));
   await runLocal(
     rounds.flatMap(() => shapes),
     o.emulators,

@@ -38,7 +38,7 @@ import { SchedulerModel } from "./aws/scheduler.js";
 import type { SimQueue } from "./aws/sqs.js";
 import { SqsModel } from "./aws/sqs-api.js";
 import { bodyTags } from "./body-tags.js";
-import { LocalMachine, onLoop } from "./calibration/local-machine.js";
+import { cpuOf, LocalMachine, onLoop } from "./calibration/local-machine.js";
 import { Engine } from "./engine.js";
 import { Receivers } from "./receivers.js";
 
@@ -82,9 +82,9 @@ export interface WorldSettings {
   oneProcess?: boolean;
   /**
    * Every call and invocation takes the local stack's CPU: one Node process and the emulators
-   * on this machine's cores (the calibration only, sim/calibration/local-machine.ts).
+   * on this machine's cores (the calibration only, sim/calibration/local-machine.ts, `round`: cpuOf).
    */
-  localMachine?: boolean;
+  localMachine?: boolean | { round: number };
 }
 
 export class World {
@@ -118,7 +118,7 @@ export class World {
 
   constructor(readonly settings: WorldSettings) {
     this.engine = new Engine(settings.seed);
-    if (settings.localMachine) this.machine = new LocalMachine(this.engine);
+    if (settings.localMachine) this.machine = new LocalMachine(this.engine, cpuOf(settings.localMachine));
     this.meter = new Meter(this.engine, {
       ofOrg: (org) => this.cohort.get(org) ?? 1,
       rateOf: (org) => this.rates.get(org) ?? 1,

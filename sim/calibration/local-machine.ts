@@ -4,8 +4,9 @@
  * time, while the local stack runs every function in one Node process (one event loop) beside
  * DynamoDB Local's JVM and fauxqs, on this machine's 2 cores. A burst there is CPU-bound.
  *
- * The model: each process's work is a constant CPU time per call, queued FIFO on the machine's
- * cores; the Node process's work also waits for its one event loop. A call's answer comes when
+ * The model: each process's threads' work is a constant CPU time per call (`CallCpu`, as warm as
+ * the run's round has made the JITs), queued FIFO on the machine's cores; the Node process's main
+ * thread's also waits for its one event loop, and the call waits for none of the threads beside. A call's answer comes when
  * its emulator's CPU work is done, or after the model's own latency if that is later, and the
  * process reads it when its event loop is free (the work queued there meanwhile first): the
  * calibration's world turns the models' AWS latencies off (sim/world.ts), since the emulators
@@ -15,10 +16,10 @@
  * core it can start on first (never moved later to fill a gap): deterministic, on the virtual
  * clock, never the sim's own time.
  *
- * Constants: CPU time (user + sys) per call, measured on this machine (AMD EPYC, 2 cores) by
- * `npx tsx sim/calibration/measure-cpu.ts` (the calibration's shapes on the local stack, each
- * process's CPU from /proc over the busy part of the shape, divided by the calls the stack made
- * in it; docs/scale.md "Calibration" gives the figures).
+ * Constants (call-cpu.ts): CPU time (user + sys) per call, measured on this machine (AMD EPYC, 2 cores) by
+ * `npx tsx sim/calibration/measure-cpu.ts --rounds N` (the calibration's shapes on the local
+ * stack, each thread's CPU from /proc over the busy part of the shape, divided by the calls the
+ * stack made in it; docs/scale.md "Calibration" gives the figures).
  *
  * The local pollers' own calls (local/event-source.ts) are the machine's too: each invocation's
  * three, a batch's further receives above 10 (the delivery lane's batches of 20), and the empty
@@ -33,20 +34,13 @@
  * the local scheduler's query every second.
  */
 import type { Engine } from "../engine.js";
+import { type CallCpu, CPU_WARM } from "./call-cpu.js";
+
+/** The world's setting's CPU per call (sim/world.ts constructs the machine from it). */
+export { cpuOf } from "./call-cpu.js";
 
 /** `nproc` of the machine the calibration runs on. */
 export const MACHINE_CORES = 2;
-/*
- * CPU per call: the medians of ten burst-healthy runs after the warm-ups (measure-cpu.ts and the
- * probe it was made from, 12:27-12:40 UTC on 2026-12-07, load average 8-18 from the other
- * sessions on the machine; the spread is the load's).
- */
-/** The Node process, per AWS SDK call its code makes (serializing, signing, parsing): 0.91-1.28 ms. */
-export const NODE_MS_PER_CALL = 1;
-/** DynamoDB Local's JVM, per DynamoDB call: 2.07-3.20 ms. */
-export const DYNAMODB_LOCAL_MS_PER_CALL = 2.6;
-/** fauxqs (its own Node process in the calibration), per SQS call: 0.30-0.42 ms. */
-export const FAUXQS_MS_PER_CALL = 0.35;
 /**
  * A local poller's SDK calls per invocation (local/event-source.ts), all charged when its
  * handler returns: DeleteMessageBatch, then GetQueueAttributes (the in-flight cap's count) and
@@ -74,7 +68,8 @@ const RECEIVE_MAX = 10;
  */
 export const FAUXQS_TIMER_MS = 20;
 
-type Lane = "node" | "dynamodb" | "fauxqs";
+/** "beside": work no call waits for (V8's workers, the JVM's compiler), on a core. */
+type Lane = "node" | "dynamodb" | "fauxqs" | "beside";
 /** One queue's local pollers: how many, how many are not waiting on a long poll, and of those how many poll again. */
 interface Pollers {
   count: number;
@@ -98,7 +93,10 @@ export class LocalMachine {
   /** Each queue's local pollers, and how many are running an invocation. */
   private queues = new Map<string, Pollers>();
 
-  constructor(private engine: Engine) {}
+  constructor(
+    private engine: Engine,
+    readonly cpu: CallCpu = CPU_WARM,
+  ) {}
 
   /** Resolves when `ms` of the lane's CPU work, queued now, is done. */
   run(lane: Lane, ms: number): Promise<void> {
@@ -140,13 +138,10 @@ export class LocalMachine {
         // and a short answer ends the batch. 10 records, nothing more put: one empty receive.
         let last = records;
         for (let n = records; last === RECEIVE_MAX && n < batchSize; n += last)
-          last = await this.call("fauxqs", FAUXQS_MS_PER_CALL, async () =>
-            more(Math.min(RECEIVE_MAX, batchSize - n)),
-          );
+          last = await this.call("fauxqs", async () => more(Math.min(RECEIVE_MAX, batchSize - n)));
         return;
       }
-      for (let i = 0; i < POLLER_CALLS; i++)
-        await this.call("fauxqs", FAUXQS_MS_PER_CALL, async () => undefined);
+      for (let i = 0; i < POLLER_CALLS; i++) await this.call("fauxqs", async () => undefined);
       this.backToWait(p);
     };
   }
@@ -220,8 +215,7 @@ export class LocalMachine {
       p.busy++;
       p.repolling++;
       void (async () => {
-        for (let c = 0; c < EMPTY_POLL_CALLS; c++)
-          await this.call("fauxqs", FAUXQS_MS_PER_CALL, async () => undefined);
+        for (let c = 0; c < EMPTY_POLL_CALLS; c++) await this.call("fauxqs", async () => undefined);
         p.repolling--;
         this.backToWait(p);
         p.waiting?.();
@@ -231,11 +225,10 @@ export class LocalMachine {
 
   /** A client whose calls take the machine's CPU: the Node process's, then the emulator's. */
   client<T extends Client>(inner: T, emulator: "dynamodb" | "fauxqs"): T {
-    const ms = emulator === "dynamodb" ? DYNAMODB_LOCAL_MS_PER_CALL : FAUXQS_MS_PER_CALL;
     const send = async (command: Command) => {
       // fauxqs wakes the waiting receives when the message is put (its enqueue's notifyWaiters),
       // not when the sender reads its answer.
-      return this.call(emulator, ms, () => {
+      return this.call(emulator, () => {
         const out = inner.send(command);
         if (emulator === "fauxqs") this.wake(command);
         return out;
@@ -244,12 +237,16 @@ export class LocalMachine {
     return { ...inner, send };
   }
 
-  private async call<R>(emulator: Lane, ms: number, answer: () => Promise<R>): Promise<R> {
-    await this.run("node", NODE_MS_PER_CALL);
+  private async call<R>(emulator: "dynamodb" | "fauxqs", answer: () => Promise<R>): Promise<R> {
+    const cpu = this.cpu;
+    await this.run("node", cpu.nodeLoop);
     const out = answer();
-    // The answer (or the error) no sooner than the emulator's CPU work is done, and read on the
-    // one event loop after the work queued there meanwhile (as a webhook's answer, onLoop).
-    await Promise.allSettled([out, this.run(emulator, ms)]);
+    // The answer (or the error) no sooner than the emulator's CPU work on the call's path is
+    // done, and read on the one event loop after the work queued there meanwhile (as a webhook's
+    // answer, onLoop). The threads no call waits for take a core meanwhile, reserved after it.
+    const done = this.run(emulator, emulator === "dynamodb" ? cpu.dynamodb : cpu.fauxqs);
+    void this.run("beside", cpu.nodeWorkers + (emulator === "dynamodb" ? cpu.dynamodbJit : 0));
+    await Promise.allSettled([out, done]);
     await this.run("node", 0);
     return out;
   }
@@ -262,7 +259,7 @@ export class LocalMachine {
  * request to the benchmark receiver, which answers at once, took 217-296 ms from its send to the
  * gate's note of its answer, a third of its trial (806 ms from the gate's first look); in the
  * simulation it took 1 ms. No CPU is charged for the request here: the process's CPU over a
- * burst, requests included, is in NODE_MS_PER_CALL (divided by the SDK calls).
+ * burst, requests included, is in CallCpu.nodeLoop (divided by the SDK calls).
  */
 export function onLoop<A, R>(machine: LocalMachine | undefined, send: (a: A) => Promise<R>) {
   // Off the machine, the sender as it was called before (no extra turn of the microtask queue).

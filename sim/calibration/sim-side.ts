@@ -56,16 +56,18 @@ const LOCAL_WORLD: RunSpec["world"] = {
 
 /**
  * The shape as a run of the simulation: tenants a and b (one endpoint each), their events
- * published as the benchmark publishes them (publisher.ts), not by the groups (`to: 0`).
+ * published as the benchmark publishes them (publisher.ts), not by the groups (`to: 0`); as the
+ * local stack's `round`-th run of it (its JITs' warmth, local-machine.ts cpuOfRound; by default
+ * a JVM past its first two rounds).
  */
-export function simSpec(shape: BurstShape): RunSpec {
+export function simSpec(shape: BurstShape, round?: number): RunSpec {
   const seconds = shape.ratePerTenant ? shape.perTenant / shape.ratePerTenant : 0.001;
   const group = { tenants: 1, endpointsPerTenant: 1, k: 1, fanout: 1, healthy: "local", to: 0 } as const;
   const ratePerS = shape.ratePerTenant ?? shape.perTenant / seconds;
   return {
     seconds,
     drainSeconds: shape.observeSeconds - seconds,
-    world: LOCAL_WORLD,
+    world: round === undefined ? LOCAL_WORLD : { ...LOCAL_WORLD, localMachine: { round } },
     arrange: (world, _faulty, t0) => publishShape(world, shape, t0),
     arrangedEvents: publishOrder(shape).length,
     groups: [
@@ -75,10 +77,10 @@ export function simSpec(shape: BurstShape): RunSpec {
   };
 }
 
-export async function runSim(shape: BurstShape, seed: number): Promise<Side> {
+export async function runSim(shape: BurstShape, seed: number, round?: number): Promise<Side> {
   const tally = tallyMetrics();
   try {
-    const f = await runOnce(simSpec(shape), seed, true);
+    const f = await runOnce(simSpec(shape, round), seed, true);
     const c = tally.counts();
     return {
       shape: shape.name,

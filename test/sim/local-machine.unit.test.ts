@@ -7,14 +7,12 @@ import { describe, expect, it } from "vitest";
 import { burstShape } from "../../bench/burst-shapes.js";
 import { Meter } from "../../sim/aws/meter.js";
 import { SimQueue } from "../../sim/aws/sqs.js";
+import { CPU_WARM } from "../../sim/calibration/call-cpu.js";
 import {
-  DYNAMODB_LOCAL_MS_PER_CALL,
   EMPTY_POLL_CALLS,
-  FAUXQS_MS_PER_CALL,
   FAUXQS_TIMER_MS,
   LocalMachine,
   MACHINE_CORES,
-  NODE_MS_PER_CALL,
   onLoop,
   POLLER_CALLS,
 } from "../../sim/calibration/local-machine.js";
@@ -22,6 +20,10 @@ import { simSpec } from "../../sim/calibration/sim-side.js";
 import { Engine } from "../../sim/engine.js";
 import { World } from "../../sim/world.js";
 
+// A machine's CPU per call by default (a JVM past its first two rounds).
+const NODE_MS_PER_CALL = CPU_WARM.nodeLoop;
+const DYNAMODB_LOCAL_MS_PER_CALL = CPU_WARM.dynamodb;
+const FAUXQS_MS_PER_CALL = CPU_WARM.fauxqs;
 const DONE = (engine: Engine, ends: number[]) => () => ends.push(engine.t);
 
 describe("sim local machine", () => {
@@ -69,6 +71,26 @@ describe("sim local machine", () => {
     expect(last).toBeGreaterThanOrEqual((40 * DYNAMODB_LOCAL_MS_PER_CALL) / MACHINE_CORES);
   });
 
+  it("the threads no call waits for (V8's workers, the JVM's compiler) take a core, not the call's path", async () => {
+    const engine = new Engine(1);
+    const cpu = { nodeLoop: 1, nodeWorkers: 0.5, dynamodb: 2, dynamodbJit: 4, fauxqs: 0.5 };
+    const machine = new LocalMachine(engine, cpu);
+    const db = machine.client({ send: async (_c: unknown) => ({}) }, "dynamodb");
+    const get = { input: {}, constructor: { name: "GetCommand" } };
+    const answered: number[] = [];
+    void db.send(get).then(DONE(engine, answered));
+    await engine.run(100);
+    // The loop's 1 ms, then the JVM's 2 ms on the path; the 4.5 ms beside on the other core.
+    expect(answered).toEqual([3]);
+    // Both cores busy until 5.5 ms: the next call's emulator work waits for the one free first.
+    const next: number[] = [];
+    void db.send(get).then(DONE(engine, next));
+    void db.send(get).then(DONE(engine, next));
+    await engine.run(200);
+    expect(next).toHaveLength(2);
+    expect(Math.max(...next) - 100).toBeGreaterThan(2 * cpu.nodeLoop + cpu.dynamodb);
+  });
+
   it("an error answers no sooner than the emulator's work", async () => {
     const engine = new Engine(1);
     const machine = new LocalMachine(engine);
@@ -110,7 +132,7 @@ describe("sim local machine", () => {
     const started: number[] = [];
     void hook("before", 10).then(DONE(engine, started));
     await engine.run(1_000);
-    expect(lanes).toEqual(["node", "fauxqs", "node"]);
+    expect(lanes).toEqual(["node", "fauxqs", "beside", "node"]);
     expect(started).toEqual([NODE_MS_PER_CALL + FAUXQS_MS_PER_CALL]);
     // The further receive takes what is visible when it reaches fauxqs (after its Node work): a
     // send put meanwhile fills the batch to 20, and a poller of 10 never asks again.
@@ -129,7 +151,8 @@ describe("sim local machine", () => {
 
   it("a call's answer is read when the event loop is free: work queued meanwhile goes first", async () => {
     const engine = new Engine(1);
-    const machine = new LocalMachine(engine);
+    // Nothing beside the calls, so the loop's work alone sets the time.
+    const machine = new LocalMachine(engine, { ...CPU_WARM, nodeWorkers: 0, dynamodbJit: 0 });
     const sqs = machine.client({ send: async (_c: unknown) => ({}) }, "fauxqs");
     const answered: number[] = [];
     void sqs.send({ input: {}, constructor: { name: "ReceiveMessageCommand" } }).then(DONE(engine, answered));
@@ -163,8 +186,8 @@ describe("sim local machine", () => {
     // Delayed: nobody is woken, the send is the only call.
     void sqs.send(batch(1));
     await engine.run(100);
-    // (Each call: its Node work, the emulator's, then its answer read on the event loop.)
-    expect(calls).toEqual(["node", "fauxqs", "node"]);
+    // (Each call: its Node work, the emulator's, V8's workers' beside, then its answer read on the event loop.)
+    expect(calls).toEqual(["node", "fauxqs", "beside", "node"]);
     // Visible: 7 of the 8 idle pollers poll again (the eighth takes the message), 2 calls each;
     // a second put while they poll wakes none.
     calls.length = 0;
