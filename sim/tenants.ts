@@ -80,6 +80,10 @@ function mixType(j: number): string {
 
 export interface Seeded {
   orgs: string[];
+  /**
+   * The tenants at fault (`atFault` groups), in the baseline too, where their endpoints answer
+   * as healthy ones: `healthy` and `baseline_healthy` are both the other tenants' delays.
+   */
   faultyOrgs: Set<string>;
   endpointOrg: Map<string, string>;
 }
@@ -96,7 +100,7 @@ export async function seed(world: World, groups: Group[], faulty: boolean): Prom
       world.cohort.set(org, g.k);
       world.rates.set(org, g.ratePerS / g.tenants);
       out.orgs.push(org);
-      if (faulty && g.atFault) out.faultyOrgs.add(org);
+      if (g.atFault) out.faultyOrgs.add(org);
       for (let j = 0; j < g.endpointsPerTenant; j++) {
         const id = simId("ep", ++n);
         out.endpointOrg.set(id, org);
