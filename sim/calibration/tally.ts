@@ -22,14 +22,18 @@ const COUNTED = {
 export type Counted = (typeof COUNTED)[keyof typeof COUNTED];
 export type Counts = Record<Counted, number>;
 
-/** Counts the metrics published from now until `stop()`. */
-export function tallyMetrics(): { counts(): Counts; stop(): void } {
+/** Counts the metrics published from now until `stop()`; `seen` hears each as it comes. */
+export function tallyMetrics(seen?: (counted: Counted, value: number) => void): {
+  counts(): Counts;
+  stop(): void;
+} {
   const m = metrics();
   const saved = m.addMetric;
   const counts = Object.fromEntries(Object.values(COUNTED).map((n) => [n, 0])) as Counts;
   m.addMetric = ((name: string, unit: Parameters<typeof saved>[1], value: number) => {
     const counted = COUNTED[name as keyof typeof COUNTED];
     if (counted) counts[counted] += value;
+    if (counted) seen?.(counted, value);
     return saved.call(m, name, unit, value);
   }) as typeof saved;
   const stop = () => {

@@ -6,7 +6,8 @@
  * receives (`t aN bN`, `+` a further receive of a batch above 10 locally, `↻N` tasks received
  * before), tenant a's deliveries (how many by 300 / 500 / 700 ms, and the p50); then the delivery
  * receives while b's tasks move (2-5 s) and, over the whole run, the sends to the slow lane and its
- * receives (`t n`, ms) and b's requests (`t×n`, by 0.1 s): burst-hang's attempts.
+ * receives (`t n`, ms), b's requests (`t×n`, by 0.1 s), and the failed attempts and the breaker's
+ * opening as counted (ms): burst-hang's attempts.
  */
 import { percentiles } from "../../bench/stats.js";
 
@@ -45,6 +46,7 @@ export function batches(
   aDelays: number[],
   bRequests: number[],
   queues: { ingest?: string; deliver?: string; slow?: string },
+  outcomes: { at: number; what: string }[] = [],
 ) {
   const { ingest, deliver, slow } = queues;
   const t0 = Math.min(
@@ -86,5 +88,7 @@ export function batches(
     b_requests: [...new Set(bRequests.map(sec))].map(
       (t) => `${t}×${bRequests.filter((b) => sec(b) === t).length}`,
     ),
+    // Failed attempts and the breaker's opening (ms) as counted: when it opened after which failure.
+    outcomes: outcomes.map((o) => `${at(o.at)} ${o.what}`),
   };
 }

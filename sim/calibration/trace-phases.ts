@@ -29,6 +29,7 @@ import type { World } from "../world.js";
 import { type Rig, shapeStack, WARM_UPS, withRig } from "./local-side.js";
 import { simSpec } from "./sim-side.js";
 import { beforeSend, type Send } from "./spy.js";
+import { tallyMetrics } from "./tally.js";
 import { batches, type SeenMessage } from "./trace-batches.js";
 
 /** One message seen on a queue: when it was sent (call start), put, taken, and read by the poller. */
@@ -40,6 +41,15 @@ interface Seen extends SeenMessage {
 
 const batchesToo = process.argv.includes("--batches");
 let callIds = 0;
+/** Failed attempts and breaker openings as the production code counts them (tally.ts), on `now`'s clock. */
+const outcomes: { at: number; what: string }[] = [];
+function watchOutcomes(now: () => number) {
+  outcomes.length = 0;
+  return tallyMetrics((counted, n) => {
+    if (counted === "failed_attempts") outcomes.push({ at: now(), what: `fail×${n}` });
+    if (counted === "breaker_opens") outcomes.push({ at: now(), what: "open" });
+  });
+}
 
 function wrapSqs(client: { send: Send }, into: Seen[], calls: { name: string; at: number; ms: number }[]) {
   const send = client.send.bind(client);
@@ -93,6 +103,7 @@ async function trace(shape: BurstShape, { emulators, receiver }: Rig, report: bo
   wrapSqs(stack.deps.sqs as unknown as { send: Send }, seen, calls);
   wrapSqs(producer as unknown as { send: Send }, seen, []);
   wrapCalls(stack.deps.db.doc, calls, () => Date.now());
+  const watch = watchOutcomes(() => Date.now());
   try {
     // The batches' trace of a hanging endpoint waits out the shape, for its slow lane's rounds.
     await runBurst(ctx, shape, batchesToo && shape.bad === "hang" ? "observe" : "other");
@@ -101,6 +112,7 @@ async function trace(shape: BurstShape, { emulators, receiver }: Rig, report: bo
     const load_average = loadavg()[0]!.toFixed(1);
     return { shape: shape.name, side: "local stack", ...phases(seen, hits, calls), load_average };
   } finally {
+    watch.stop();
     await stop();
   }
 }
@@ -144,7 +156,9 @@ async function traceSim(shape: BurstShape, seed: number) {
   const restore = recordInvocations(seen);
   const spec = simSpec(shape);
   const arrange = spec.arrange!;
+  let watch: ReturnType<typeof watchOutcomes> | undefined;
   spec.arrange = (world: World, faulty, t0) => {
+    watch = watchOutcomes(() => world.engine.t);
     wrapCalls(world.dynamo.doc, calls, () => world.engine.t);
     wrapCalls(world.sqs.client, calls, () => world.engine.t);
     const machine = world.machine as unknown as { call(lane: string, ...rest: unknown[]): Promise<unknown> };
@@ -180,6 +194,7 @@ async function traceSim(shape: BurstShape, seed: number) {
   try {
     await runOnce(spec, seed, true);
   } finally {
+    watch?.stop();
     restore();
   }
   return { shape: shape.name, side: "simulation", ...phases(seen, arrivals, calls) };
@@ -235,10 +250,7 @@ function phases(seen: Seen[], requests: Hit[], calls: { name: string; at: number
     if (tRecv) windows.deliver.push([tRecv.answerAt!, a.at]);
   }
   const byName: Record<string, number[]> = {};
-  for (const c of calls) {
-    byName[c.name] ??= [];
-    byName[c.name]!.push(c.ms);
-  }
+  for (const c of calls) byName[c.name] = [...(byName[c.name] ?? []), c.ms];
   const p = (v: number[]) => {
     const q = percentiles(v);
     return `${q.p50} / ${q.p95} (n ${v.length})`;
@@ -246,7 +258,9 @@ function phases(seen: Seen[], requests: Hit[], calls: { name: string; at: number
   const aDelays = arrivals.filter((a) => a.a).map((a) => a.at - a.sentAt);
   const bRequests = requests.filter((r) => !r.a).map((r) => r.at);
   return {
-    ...(batchesToo ? { batches: batches(seen, aDelays, bRequests, { ingest, deliver, slow }) } : {}),
+    ...(batchesToo
+      ? { batches: batches(seen, aDelays, bRequests, { ingest, deliver, slow }, outcomes) }
+      : {}),
     queues,
     calls_in_ingest_phase: perWindow(calls, windows.ingest),
     calls_in_delivery_phase: perWindow(calls, windows.deliver),
