@@ -121,6 +121,16 @@ export async function updateReturning(db: Db, update: Update): Promise<Item | un
  */
 export const newHolder = (): string => randomBytes(6).toString("base64url");
 
+/**
+ * A take whose `update` writes its mark (`mark`, newHolder) in `attr` beside what it takes: true
+ * when applied, or refused on that mark (applied, its answer lost, the SDK's retry refused on
+ * it). The refusal carries the item (updateOrFound): no read.
+ */
+export async function takeMarked(db: Db, attr: string, mark: string, update: Update): Promise<boolean> {
+  const taken = await updateOrFound(db, update);
+  return taken === true || taken.found?.[attr]?.S === mark;
+}
+
 /** How long a throttled take reads as busy: a partition's limits are per second. */
 export const THROTTLED_MS = 1_000;
 

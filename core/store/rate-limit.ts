@@ -11,7 +11,7 @@
  * atomic across every delivery process; the items expire ten minutes after their last write
  * (TTL), longer than any lease.
  */
-import { busyIfThrottled, getItem, newHolder, THROTTLED_MS, updateIf, updateOrFound } from "./item.js";
+import { busyIfThrottled, getItem, newHolder, THROTTLED_MS, takeMarked, updateIf } from "./item.js";
 import { keys } from "./keys.js";
 import type { Db } from "./table.js";
 
@@ -43,8 +43,8 @@ async function readShard(db: Db, org: string, endpointId: string, shard: number)
  * as busy, that slot was lost to the endpoint until its lease ended (up to its timeout + 5 s).
  * The refusal carries the item (no read on the hot path, where a refused lease is a race lost).
  */
-async function leaseSlot(db: Db, ref: RateSlotRef, w: SlotWanted, holder: string): Promise<boolean> {
-  const leased = await updateOrFound(db, {
+function leaseSlot(db: Db, ref: RateSlotRef, w: SlotWanted, holder: string): Promise<boolean> {
+  return takeMarked(db, holderName(ref.slot), holder, {
     Key: keys.rateSlots(ref.org, ref.endpointId, ref.shard),
     UpdateExpression: "SET #s = :until, #h = :holder, expires_at = :ttl",
     ConditionExpression: "attribute_not_exists(#s) OR #s <= :now",
@@ -56,7 +56,6 @@ async function leaseSlot(db: Db, ref: RateSlotRef, w: SlotWanted, holder: string
       ":ttl": Math.ceil(w.now / 1000) + KEEP_SECONDS,
     },
   });
-  return leased === true || leased.found?.[holderName(ref.slot)]?.S === holder;
 }
 
 /** Sets a leased slot free at `freeAt`, unless its lease ran out and another process took it. */

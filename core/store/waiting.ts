@@ -9,7 +9,7 @@ import { QueryCommand } from "@aws-sdk/lib-dynamodb";
 import type { RecoverableRef, Waiter } from "../model/index.js";
 import { field } from "./fields.js";
 import { refOf } from "./index-ref.js";
-import { busyIfThrottled, newHolder, updateIf, updateOrFound } from "./item.js";
+import { busyIfThrottled, newHolder, takeMarked, updateIf } from "./item.js";
 import { keys } from "./keys.js";
 import { shardsUpTo } from "./shard-plan.js";
 import { shardPlanOf } from "./shard-plans.js";
@@ -111,7 +111,7 @@ export function claimWaiter(
 async function claimIfDue(db: Db, org: string, ref: RecoverableRef, claim: WaiterClaim): Promise<boolean> {
   const index = keys.waiting(org, ref.endpoint_id, ref.at, ref.msg_id, await shardPlanOf(db, org));
   const mark = newHolder();
-  const claimed = await updateOrFound(db, {
+  return takeMarked(db, "claimed_by", mark, {
     Key: ref.key,
     UpdateExpression: "SET claimed_until = :until, claimed_by = :by",
     ConditionExpression:
@@ -124,7 +124,6 @@ async function claimIfDue(db: Db, org: string, ref: RecoverableRef, claim: Waite
       ":now": claim.now,
     },
   });
-  return claimed === true || claimed.found?.claimed_by?.S === mark;
 }
 
 /**
