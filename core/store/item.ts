@@ -131,6 +131,26 @@ export async function takeMarked(db: Db, attr: string, mark: string, update: Upd
   return taken === true || taken.found?.[attr]?.S === mark;
 }
 
+/**
+ * The item a take writing its mark (`mark` in `attr`) holds: as `update` wrote it, or, refused,
+ * as read once when it carries that mark (applied, its answer lost, the SDK's retry refused on
+ * it); else undefined.
+ */
+export async function takeMarkedReturning(
+  db: Db,
+  attr: string,
+  mark: string,
+  update: Update & { Key: Key },
+): Promise<Item | undefined> {
+  return (await updateReturning(db, update)) ?? markedItem(db, update.Key, attr, mark);
+}
+
+/** The item under `key` when it carries `mark` in `attr` (a refused take's own), read once. */
+export async function markedItem(db: Db, key: Key, attr: string, mark: string): Promise<Item | undefined> {
+  const found = await getItem(db, key);
+  return found?.[attr] === mark ? found : undefined;
+}
+
 /** How long a throttled take reads as busy: a partition's limits are per second. */
 export const THROTTLED_MS = 1_000;
 

@@ -9,7 +9,7 @@ import type { DeliveryRecord, StoredMessage } from "../model/index.js";
 import { putAll, writeAll } from "./batch-write.js";
 import { isConditionalCheckFailed } from "./conditional.js";
 import { deliveryItem } from "./deliveries.js";
-import { getItem, newHolder, updateReturning } from "./item.js";
+import { markedItem, newHolder, takeMarkedReturning } from "./item.js";
 import { keys, ttlAfter } from "./keys.js";
 import { type CreateResult, createMessage, type ExtraItem, messageItem, toMessage } from "./messages.js";
 import { closeFanout, type OpenFanout, openFanoutsBefore } from "./open-fanouts.js";
@@ -143,7 +143,7 @@ async function claimFanout(
   } catch (err) {
     // The claim's own condition failed (alone, or as the transaction's first item).
     if (isConditionalCheckFailed(err) || failedConditions(err)[0] === 0)
-      return (await getItem(db, update.Key))?.lease_by === mark;
+      return (await markedItem(db, update.Key, "lease_by", mark)) !== undefined;
     throw err;
   }
 }
@@ -166,15 +166,13 @@ export async function acquireLease(
 ): Promise<StoredMessage | undefined> {
   const key = keys.message(org, msgId, await shardPlanOf(db, org));
   const mark = newHolder();
-  const item = await updateReturning(db, {
+  const item = await takeMarkedReturning(db, "lease_by", mark, {
     Key: key,
     UpdateExpression: "SET lease_until = :until, lease_by = :by",
     ConditionExpression: "attribute_exists(pk) AND (attribute_not_exists(lease_until) OR lease_until < :now)",
     ExpressionAttributeValues: { ":until": untilMs, ":by": mark, ":now": nowMs },
   });
-  if (item) return toMessage(item);
-  const found = await getItem(db, key);
-  return found?.lease_by === mark ? toMessage(found) : undefined;
+  return item ? toMessage(item) : undefined;
 }
 
 /** Gives the lease up after a failed send, so a retry can complete the fan-out at once. */

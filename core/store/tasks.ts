@@ -7,7 +7,7 @@
  */
 import type { CursorKey, Page, TaskRecord, TaskStatus } from "../model/index.js";
 import { cursorWithin } from "./cursor.js";
-import { getItem, newHolder, putIfAbsent, updateIf, updateReturning } from "./item.js";
+import { getItem, newHolder, putIfAbsent, takeMarkedReturning, updateIf, updateReturning } from "./item.js";
 import { keys, ttlAfter } from "./keys.js";
 import { putNewUnlessOrgDeleted } from "./org-tombstone.js";
 import { queryFilledPage, tableKeyOf } from "./query.js";
@@ -66,7 +66,7 @@ async function listTasks(
  */
 async function claimTask(db: Db, org: string, id: string, now: Date, leaseUntil: Date) {
   const claim = newHolder();
-  const item = await updateReturning(db, {
+  const item = await takeMarkedReturning(db, "claim_id", claim, {
     Key: keys.task(org, id),
     UpdateExpression:
       "SET #status = :running, #run = #run + :one, lease_until = :lease, updated_at = :now, " +
@@ -81,9 +81,7 @@ async function claimTask(db: Db, org: string, id: string, now: Date, leaseUntil:
       ":claim": claim,
     },
   });
-  if (item) return toRecord(item);
-  const found = await getItem(db, keys.task(org, id));
-  return found?.claim_id === claim ? toRecord(found) : undefined;
+  return item ? toRecord(item) : undefined;
 }
 
 /** What a run writes after a step (counts are increments); false once the run no longer holds the task. */
