@@ -5,7 +5,7 @@
  */
 import { PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { describe, expect, it } from "vitest";
-import { putIfAbsent, updateIf } from "../../core/store/item.js";
+import { putIfAbsent, takeMarked, updateIf, updateOrFound } from "../../core/store/item.js";
 import { createMemoryDb } from "../../core/store/memory-db.js";
 import { holds } from "../../core/store/memory-evaluate.js";
 import { parseCondition } from "../../core/store/memory-expression.js";
@@ -45,6 +45,32 @@ describe("in-memory table", () => {
       name: "ConditionalCheckFailedException",
       Item: { msg_id: { S: "m1" } },
     });
+  });
+
+  it("carries the item as it was on an update's refusal only: a take finds its own mark there, not another's", async () => {
+    const d = db();
+    const lease = (mark: string, now: number) =>
+      takeMarked(d, "h", mark, {
+        Key: { pk: "R", sk: "1" },
+        UpdateExpression: "SET s = :until, h = :mark",
+        ConditionExpression: "attribute_not_exists(s) OR s <= :now",
+        ExpressionAttributeValues: { ":until": now + 10, ":mark": mark, ":now": now },
+      });
+    expect(await lease("m1", 0)).toBe(true);
+    // The same take's retry, refused on what it wrote: its own.
+    expect(await lease("m1", 5)).toBe(true);
+    // Another take, refused on m1's live lease: not its own.
+    expect(await lease("m2", 5)).toBe(false);
+    // The lease lapsed: a new take holds it, over the stale mark.
+    expect(await lease("m3", 10)).toBe(true);
+    expect(d.memory.get({ pk: "R", sk: "1" })).toEqual({ pk: "R", sk: "1", s: 20, h: "m3" });
+    const refused = updateOrFound(d, {
+      Key: { pk: "R", sk: "2" },
+      UpdateExpression: "SET s = :one",
+      ConditionExpression: "attribute_exists(pk)",
+      ExpressionAttributeValues: { ":one": 1 },
+    });
+    expect(await refused).toEqual({ found: undefined });
   });
 
   it("cancels a whole transaction when one condition fails, with the reasons", async () => {
