@@ -56,7 +56,11 @@ export class CustomerAws {
       const xml = `<AssumeRoleResponse><AssumeRoleResult><Credentials><AccessKeyId>ASIASIM</AccessKeyId><SecretAccessKey>s</SecretAccessKey><SessionToken>t</SessionToken><Expiration>${exp}</Expiration></Credentials></AssumeRoleResult></AssumeRoleResponse>`;
       return { latencyMs: 40, response: () => wire(200, xml, "text/xml") };
     }
-    const input = JSON.parse(String(req.body ?? "{}")) as { QueueUrl: string; MessageBody: string };
+    // The SDK's JSON protocol hands the body over as bytes (a Uint8Array that warns when used as
+    // a string): decoded as such.
+    const body: unknown = req.body;
+    const text = body instanceof Uint8Array ? new TextDecoder().decode(body) : String(body ?? "{}");
+    const input = JSON.parse(text) as { QueueUrl: string; MessageBody: string };
     const queue = input.QueueUrl.slice(input.QueueUrl.lastIndexOf("/") + 1);
     const k = this.weightOf(input.MessageBody);
     if (!this.admit(queue, k)) {
