@@ -113,6 +113,7 @@ function deliveryPanels(n: Names): [string, Metric[], string?][] {
         own("DeliveryParked", "parked (breaker open)"),
         own("DeliveryRateLimited", "held by a rate limit"),
         own("DeliveryDeferredUnproven", "deferred: new endpoint on trial"),
+        own("DeliveryDeferredSlowCap", "deferred: failing endpoint's slow-lane cap"),
         own("DeliveryMovedToSlowLane", "moved to the slow lane"),
       ],
     ],

@@ -2,7 +2,7 @@
  * The effects of the delivery policy (policy/effects.ts) a record needs carried out at once,
  * not with its batch (execute.ts): the retention guard's resume before its task is parked, the
  * gates its send must pass before the request (a slot of the endpoint's rate window, the
- * half-open probe's claim), and a move of its endpoint to the slow lane, which the other
+ * half-open probe's claim, the slow lane's cap on a failing endpoint), and a move of its endpoint to the slow lane, which the other
  * pollers of this process must see now. The policy says what a closed gate means (decide.ts
  * `gate`).
  */
@@ -15,6 +15,7 @@ import type { DecideContext } from "./policy/decide.js";
 import { type Effect, effectOf } from "./policy/effects.js";
 import { triesFirst } from "./policy/trial.js";
 import { type Admission, admit } from "./rate-limit.js";
+import { enterSlowCap } from "./slow-cap.js";
 import { moveToSlowLane } from "./slow-lane.js";
 import { enterTrial } from "./trial.js";
 import { wakeWhenHalfOpen } from "./wake.js";
@@ -61,12 +62,32 @@ export async function passGates(
   endpoint: EndpointRecord,
   ctx: Pick<DecideContext, "now" | "random" | "lane" | "slowLane">,
 ): Promise<Gates> {
+  const probe = !!effectOf(effects, "claim_probe");
+  // First, and without a wait: the slow lane's cap on a failing endpoint (policy/slow-cap.ts).
+  const cap = enterSlowCap(deps, endpoint, ctx, probe);
+  if (!cap) return { closed: "slow-cap" };
+  try {
+    const gates = await passOthers(deps, effects, endpoint, ctx, probe);
+    if ("closed" in gates) await cap.release(ctx.now, false);
+    return "closed" in gates ? gates : { admission: both(cap, gates.admission) };
+  } catch (err) {
+    await cap.release(ctx.now, false);
+    throw err;
+  }
+}
+
+async function passOthers(
+  deps: DeliveryContext,
+  effects: readonly Effect[],
+  endpoint: EndpointRecord,
+  ctx: Pick<DecideContext, "now" | "random" | "lane" | "slowLane">,
+  probe: boolean,
+): Promise<Gates> {
   const none: Admission = { release: async () => {} };
   const admission = effectOf(effects, "rate_limit_write")
     ? await admit(deps, endpoint, ctx.now, ctx.random)
     : none;
   if (!admission) return { closed: "rate-limited" };
-  const probe = !!effectOf(effects, "claim_probe");
   if (probe && !(await wonProbe(deps, endpoint, ctx.now))) {
     await admission.release(ctx.now, false);
     return { closed: "probe-lost" };

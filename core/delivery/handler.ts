@@ -29,10 +29,11 @@ import { earlyWrites } from "./log-writes.js";
 import { type DeliveryOutcome, publishDeliveryMetrics } from "./metrics.js";
 import { processInOrder } from "./ordered.js";
 import { withBody } from "./pointer.js";
-import type { DecideContext } from "./policy/decide.js";
+import { cutByBudget, type DecideContext } from "./policy/decide.js";
 import { deliveredAlready, movedPast } from "./policy/delivered.js";
 import { type Effect, effectOf, type Lane, queueEffect, type Task } from "./policy/effects.js";
 import { decideInLane as decide } from "./policy/ordered.js";
+import { noteFlight } from "./slow-cap.js";
 import { noteAnswer } from "./trial.js";
 
 export interface DeliveryHandlerOptions {
@@ -136,6 +137,7 @@ async function processRecord(deps: DeliveryContext, record: SQSRecord, opts: Opt
   // Noted before the slots are freed: a poller that takes the freed trial slot finds the endpoint proven.
   const result = await attemptDelivery(deps, endpoint!, full, ctx.attempt, send.timeoutMs)
     .then((r) => noteAnswer(deps, endpoint!, r, deps.now()))
+    .then((r) => noteFlight(deps, endpoint!, r, !cutByBudget(endpoint!, r.outcome, ctx)))
     .finally(() => admission.release(deps.now(), true));
   const after = decide(full, endpoint, result.outcome, ctx);
   await executeNow(deps, after, endpoint!, ctx.now);
@@ -275,6 +277,7 @@ function outcomeOf(p: Processed): DeliveryOutcome {
   if (action.kind === "resend" && action.why === "park") return { kind: "parked" };
   if (action.kind === "resend" && action.why === "rate") return { kind: "rate-limited" };
   if (action.kind === "resend" && action.why === "unproven") return { kind: "deferred-unproven" };
+  if (action.kind === "resend" && action.why === "slow-cap") return { kind: "deferred-slow-cap" };
   if (action.kind === "resend" && action.why === "wait") return { kind: "waiting" };
   if (action.kind === "resend" && action.why === "slow") return { kind: "moved-to-slow-lane", latencyMs };
   if (!p.result && effectOf(p.effects, "record_delivery")?.update.status === "skipped")

@@ -20,6 +20,7 @@ export interface DeliveryOutcome {
     | "parked"
     | "rate-limited"
     | "deferred-unproven"
+    | "deferred-slow-cap"
     | "waiting"
     | "moved-to-slow-lane"
     | "fail";
@@ -36,6 +37,8 @@ const names: Record<DeliveryOutcome["kind"], string> = {
   "rate-limited": "DeliveryRateLimited",
   /** An unproven endpoint's task while its trial requests were in flight (policy/trial.ts): back on the queue, no request. */
   "deferred-unproven": "DeliveryDeferredUnproven",
+  /** A failing endpoint's slow-lane task while its cap was reached (policy/slow-cap.ts): back on the queue, no request. */
+  "deferred-slow-cap": "DeliveryDeferredSlowCap",
   /** A retry that came back before it was due (its schedule refused): back on the queue, no request. */
   waiting: "DeliveryWaiting",
   "moved-to-slow-lane": "DeliveryMovedToSlowLane",

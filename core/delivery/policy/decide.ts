@@ -64,9 +64,15 @@ export interface DecideContext {
    * Before a request, what the handler learnt when it acted on a `send`: the endpoint's rate
    * window was full (the task is deferred), another task won the half-open probe (parked), or
    * the event's payload is gone (pointer.ts `withBody`: the delivery ends so, no request), or
-   * the unproven endpoint's trial is taken (policy/trial.ts `refused`).
+   * the unproven endpoint's trial is taken (policy/trial.ts `refused`), or the slow lane's cap on
+   * a failing endpoint is reached (policy/slow-cap.ts: deferred as a rate-limited task).
    */
-  gate?: "rate-limited" | "probe-lost" | Exclude<PayloadState, "available"> | ReturnType<typeof refused>;
+  gate?:
+    | "rate-limited"
+    | "probe-lost"
+    | "slow-cap"
+    | Exclude<PayloadState, "available">
+    | ReturnType<typeof refused>;
 }
 
 export type Outcome = Pick<SendOutcome, "ok" | "status" | "failure" | "error" | "retryAfterSeconds">;
@@ -120,6 +126,7 @@ function beforeRequest(task: Task, endpoint: EndpointRecord, ctx: DecideContext)
   }
   if (ctx.gate === "rate-limited") return deferred(task, ctx);
   if (ctx.gate === "unproven") return deferred(task, ctx, "unproven");
+  if (ctx.gate === "slow-cap") return deferred(task, ctx, "slow-cap");
   if (ctx.gate === "probe-lost") {
     return park(task, openUntil(ctx.now, ctx.config.isolation, endpoint).toISOString(), made, ctx);
   }
@@ -232,7 +239,7 @@ function waitOnQueue(
 }
 
 /** A request the fast lane cut at its budget, shorter than the endpoint's own timeout. */
-function cutByBudget(endpoint: EndpointRecord, outcome: Outcome, ctx: DecideContext): boolean {
+export function cutByBudget(endpoint: EndpointRecord, outcome: Outcome, ctx: DecideContext): boolean {
   const budget = ctx.config.isolation.fastLaneBudgetMs;
   return (
     ctx.lane === "fast" && ctx.slowLane && budget < endpoint.timeout_ms && outcome.failure?.kind === "timeout"
@@ -274,11 +281,11 @@ function park(task: Task, until: string, made: number, ctx: DecideContext): Effe
   return [resend(task, made, { lane: "fast", delaySeconds, why: "park" })];
 }
 
-/** Back on its lane's queue for the rate limit's next window or the trial's end: not an attempt, no record. */
-export function deferred(task: Task, ctx: Ctx, why: "rate" | "unproven" = "rate"): Effect[] {
+/** Back on its lane's queue for the rate limit's next window, the trial's end or the slow cap's: not an attempt, no record. */
+export function deferred(task: Task, ctx: Ctx, why: "rate" | "unproven" | "slow-cap" = "rate"): Effect[] {
   const deferrals = (task.deferrals ?? 0) + 1;
   const next: Task = { ...task, attempt_base: ctx.attempt - 1, deferrals };
-  const delaySeconds = (why === "rate" ? deferSeconds : trialDeferSeconds)(deferrals - 1, ctx.random);
+  const delaySeconds = (why === "unproven" ? trialDeferSeconds : deferSeconds)(deferrals - 1, ctx.random);
   // Turned away by the trial gate: re-sent at once, not held with a batch its endpoint may hold.
   const turnedAway = why === "unproven" ? { immediate: true as const } : {};
   return [{ kind: "resend", lane: ctx.lane, delaySeconds, task: next, why, ...turnedAway }];

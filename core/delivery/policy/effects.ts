@@ -29,7 +29,7 @@ export interface Resend {
   lane: Lane;
   delaySeconds: number;
   task: Task;
-  why: "retry" | "park" | "slow" | "rate" | "wait" | "unproven";
+  why: "retry" | "park" | "slow" | "rate" | "wait" | "unproven" | "slow-cap";
   /**
    * Re-sent by the record at once, not with its batch (execute.ts `resendNow`): a task the
    * trial gate turned away (trial.ts), whose batch may be held by the very request it was
