@@ -109,11 +109,10 @@ export async function claimEvent(deps: ClaimDeps, input: unknown, opts: IngestOp
     throw new ServiceError(404, "organization_deleted", `organization ${ev.org_id} was deleted`);
   }
   const now = deps.now();
-  const id = ev.producer_id
-    ? newId("msg", now)
-    : opts.sqsMessageId
-      ? messageIdFromSqs(opts.sqsMessageId, opts.sqsSentAt ?? now)
-      : newId("msg", now);
+  // Without a producer id, an SQS record's message id derives from the record's (its redelivery
+  // finds the message); any other id is new, this call's own.
+  const sqsId = ev.producer_id ? undefined : opts.sqsMessageId;
+  const id = sqsId ? messageIdFromSqs(sqsId, opts.sqsSentAt ?? now) : newId("msg", now);
 
   const m: StoredMessage = {
     org_id: ev.org_id,
@@ -136,7 +135,7 @@ export async function claimEvent(deps: ClaimDeps, input: unknown, opts: IngestOp
   return inSpan(
     deps,
     ingestSpan(m, now, parseTraceparent(opts.traceparent) === undefined),
-    () => storeClaim(deps, ev, m, now, opts),
+    () => storeClaim(deps, ev, m, now, { ...opts, newId: !sqsId }),
     (c) => ({ annotations: { created: c.created, targets: c.created ? c.m.targets.length : 0 } }),
   );
 }
@@ -165,7 +164,7 @@ async function storeClaim(
   ev: ValidEvent,
   m: StoredMessage,
   now: Date,
-  opts: IngestOptions,
+  opts: IngestOptions & { newId: boolean },
 ): Promise<Claim> {
   m.expires_at = payloadExpiry(m, await eventRetention(deps, ev));
   // Targets are decided before the write so that one conditional write stores everything.
@@ -181,6 +180,7 @@ async function storeClaim(
     payloadHash: payloadHash(m),
     open: opts.open === true && (m.targets.length > 0 || Boolean(ev.deliver_at)),
     throttledOnce: opts.throttledOnce,
+    newId: opts.newId,
   });
   if (!res.created && res.reason === "conflict") throw idempotencyConflict(ev.producer_id!, res.msgId);
   const note = ev.deprecation ? { deprecation: ev.deprecation } : {};

@@ -78,11 +78,14 @@ export async function updateOrFound(
     );
     return true;
   } catch (err) {
-    if (isConditionalCheckFailed(err))
-      return { found: (err as { Item?: Record<string, AttributeValue> }).Item };
+    if (isConditionalCheckFailed(err)) return { found: refusedOn(err) };
     throw err;
   }
 }
+
+/** The item a write that asked ALL_OLD on refusal was refused on (undefined: none). */
+export const refusedOn = (err: unknown): Record<string, AttributeValue> | undefined =>
+  (err as { Item?: Record<string, AttributeValue> }).Item;
 
 /**
  * An UpdateItem of an item that must exist (a late write must not bring a deleted item back

@@ -226,8 +226,9 @@ export interface FanoutStore {
       skipped: DeliveryRecord[];
       payloadHash: string;
       open?: boolean;
-      /** A throttled message write throws at once (CreateOptions.throttledOnce). */
+      /** A throttled write throws at once; the id is this call's own (CreateOptions, messages.ts). */
       throttledOnce?: boolean;
+      newId?: boolean;
     },
   ): Promise<CreateResult>;
   /** Deletes the open fan-out marker of `m` (core/store/open-fanouts.ts): its fan-out is seen through. */
@@ -258,12 +259,10 @@ export function fanoutStore(db: Db, retention: MessageRetention): FanoutStore {
     return records.map((r) => deliveryItem(r, plan, messageExpiry(m, retention)));
   };
   return {
-    create: async (m, { now, leaseUntil, skipped, payloadHash, open, throttledOnce }) =>
+    create: async (m, { now, skipped, payloadHash, ...put }) =>
       createMessage(db, m, {
+        ...put, // leaseUntil, open, throttledOnce, newId
         expiresAt: messageExpiry(m, retention),
-        leaseUntil,
-        open,
-        throttledOnce,
         idempotency: m.producer_id
           ? {
               producerId: m.producer_id,

@@ -20,7 +20,7 @@ import {
 import { isThrottle, putAll } from "./batch-write.js";
 import { isConditionalCheckFailed } from "./conditional.js";
 import { cursorWithin } from "./cursor.js";
-import { getItem } from "./item.js";
+import { getItem, newHolder, refusedOn } from "./item.js";
 import { keys } from "./keys.js";
 import { type MessageHead, messagesTargeting } from "./message-scan.js";
 import { closeFanout, openAmong, openFanout } from "./open-fanouts.js";
@@ -63,6 +63,11 @@ export interface CreateOptions {
    * waits elsewhere (the ingest function defers the record on its queue, core/events/defer.ts).
    */
   throttledOnce?: boolean;
+  /**
+   * The message id was made for this call (a new ULID; not derived from an SQS message id): the
+   * one write of it with no mark (createMessage tells its own write from another's by the mark).
+   */
+  newId?: boolean;
 }
 
 export function messageItem(
@@ -107,10 +112,23 @@ export async function createMessage(db: Db, m: StoredMessage, opts: CreateOption
     }
   }
   if (opts.open) await openFanout(db, msg, opts.expiresAt);
-  const item = messageItem(msg, await shardPlanOf(db, msg.org_id), opts.expiresAt, opts.leaseUntil);
+  // A put applied whose answer was lost (a timeout, a 5xx after the write) is retried by the SDK
+  // and refused on itself: read as another copy's, the publish answered `duplicate` and its tasks
+  // waited for the lease check. The refusal's item tells: a new id's call alone writes it with no
+  // mark; every other writer (an SQS record's id, a producer id's taken over) writes `lease_by`.
+  const mark = opts.newId && msg.id === m.id ? undefined : newHolder();
+  const item = {
+    ...messageItem(msg, await shardPlanOf(db, msg.org_id), opts.expiresAt, opts.leaseUntil),
+    ...(mark ? { lease_by: mark } : {}),
+  };
   const put = () =>
     db.doc.send(
-      new PutCommand({ TableName: db.table, Item: item, ConditionExpression: "attribute_not_exists(pk)" }),
+      new PutCommand({
+        TableName: db.table,
+        Item: item,
+        ConditionExpression: "attribute_not_exists(pk)",
+        ReturnValuesOnConditionCheckFailure: "ALL_OLD",
+      }),
     );
   try {
     await (opts.throttledOnce ? withoutThrottleRetries(put) : put());
@@ -122,10 +140,13 @@ export async function createMessage(db: Db, m: StoredMessage, opts: CreateOption
     }
     // Another error leaves the marker: the put may have landed, and the sweep finds out.
     if (!isConditionalCheckFailed(err)) throw err;
-    // Best effort: a marker left behind names a message that is not this writer's to finish,
-    // which the sweep finds complete, or completes (at least once).
-    if (opts.open) await closeFanout(db, msg).catch(() => undefined);
-    return { created: false, reason: msg.id === m.id ? "exists" : "duplicate", msgId: msg.id };
+    const found = refusedOn(err);
+    if (found === undefined || stringAttr(found, "lease_by") !== mark) {
+      // Best effort: a marker left behind names a message that is not this writer's to finish,
+      // which the sweep finds complete, or completes (at least once).
+      if (opts.open) await closeFanout(db, msg).catch(() => undefined);
+      return { created: false, reason: msg.id === m.id ? "exists" : "duplicate", msgId: msg.id };
+    }
   }
   // (A copy that took over an earlier id leaves the skipped records out: theirs keys name its own id.)
   const extra = msg.id === m.id ? (opts.extra ?? []) : [];
@@ -161,10 +182,11 @@ async function claimIdempotencyKey(
     return undefined;
   } catch (err) {
     if (!isConditionalCheckFailed(err)) throw err;
-    const old = (err as { Item?: Record<string, AttributeValue> }).Item;
-    if (stringAttr(old, "msg_id")) {
-      return { msgId: stringAttr(old, "msg_id")!, payloadHash: stringAttr(old, "payload_hash") };
-    }
+    const old = refusedOn(err);
+    const msgId = stringAttr(old, "msg_id");
+    // This call's own new id: its claim, applied with its answer lost (the SDK's retry refused on it).
+    if (msgId === m.id) return undefined;
+    if (msgId) return { msgId, payloadHash: stringAttr(old, "payload_hash") };
     const first = await idempotencyClaim(db, m.org_id, idem.producerId);
     if (!first) throw err;
     return first;

@@ -7,7 +7,7 @@
  * The crash is injected in the enqueue adapter (and the lease release after it), the one
  * place the emulators cannot fail on demand.
  */
-import { GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Deps } from "../../core/all-deps.js";
 import { createDeps } from "../../core/compose.js";
@@ -20,6 +20,7 @@ import { getMessage } from "../../core/store/messages.js";
 import { createTestOrg } from "../support/api.js";
 import { putEndpoint } from "../support/endpoints.js";
 import { answerLost, failCalls } from "../support/faults.js";
+import { leaseChecks } from "../support/ingest.js";
 import { type QueueCollector, taskCollector } from "../support/queues.js";
 import { sqsEvent } from "../support/sqs-event.js";
 import { createTestStack, type TestStack } from "../support/stack.js";
@@ -37,18 +38,6 @@ function crashingAfterStore(now: () => Date): Deps {
   failCalls(deps.sqs, "SendMessageBatchCommand", () => true);
   failCalls(deps.db.doc, "UpdateItemCommand", () => true);
   return deps;
-}
-
-/** The lease checks scheduled for a message (local scheduler entries). */
-async function leaseChecks(msgId: string) {
-  const res = await stack.deps.db.doc.send(
-    new QueryCommand({
-      TableName: stack.deps.db.table,
-      KeyConditionExpression: "pk = :pk AND begins_with(sk, :name)",
-      ExpressionAttributeValues: { ":pk": "SCHEDULE", ":name": `fanout-${msgId}-lease` },
-    }),
-  );
-  return (res.Items ?? []) as { target: string; body: string; due_at: string }[];
 }
 
 describe("a duplicate of an event whose first request died before enqueuing", () => {
@@ -73,7 +62,7 @@ describe("a duplicate of an event whose first request died before enqueuing", ()
     expect(await tasks.settled(org.orgId)).toHaveLength(0);
 
     // The acknowledgement is backed by a fan-out check due after the lease.
-    const [check] = await leaseChecks(msgId);
+    const [check] = await leaseChecks(stack, msgId);
     expect(check).toMatchObject({ target: "ingest" });
     const due = Date.parse(check!.due_at);
     expect(due).toBeGreaterThan(Date.now() + LEASE_MS - 60_000);
@@ -105,7 +94,7 @@ describe("a send lease taken whose answer was lost", () => {
     ).rejects.toThrow();
     const retry = await org.request("POST", "/v1/events", event);
     const msgId = retry.body.id as string;
-    const [check] = await leaseChecks(msgId);
+    const [check] = await leaseChecks(stack, msgId);
     const due = Date.parse(check!.due_at);
 
     const later = createDeps(stack.config, { now: () => new Date(due) });
@@ -124,6 +113,6 @@ describe("a send lease taken whose answer was lost", () => {
     // Before: refused on its own lease, it scheduled another check for after it and sent nothing.
     const [task] = await tasks.expect(org.orgId, 1);
     expect(task).toMatchObject({ msg_id: msgId });
-    expect(await leaseChecks(msgId)).toHaveLength(1);
+    expect(await leaseChecks(stack, msgId)).toHaveLength(1);
   });
 });

@@ -3,6 +3,7 @@
  * received back, and run as one batch by the event-source emulation.
  */
 import { type Message, SendMessageBatchCommand } from "@aws-sdk/client-sqs";
+import { QueryCommand } from "@aws-sdk/lib-dynamodb";
 import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
 import { expect } from "vitest";
 import type { Deps } from "../../core/all-deps.js";
@@ -58,4 +59,16 @@ export async function runBatch(stack: TestStack, messages: Message[], deps: Deps
     messages,
   );
   return response;
+}
+
+/** The send lease checks scheduled for a message (local scheduler entries). */
+export async function leaseChecks(stack: TestStack, msgId: string) {
+  const res = await stack.deps.db.doc.send(
+    new QueryCommand({
+      TableName: stack.deps.db.table,
+      KeyConditionExpression: "pk = :pk AND begins_with(sk, :name)",
+      ExpressionAttributeValues: { ":pk": "SCHEDULE", ":name": `fanout-${msgId}-lease` },
+    }),
+  );
+  return (res.Items ?? []) as { target: string; body: string; due_at: string }[];
 }
