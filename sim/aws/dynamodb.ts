@@ -17,6 +17,9 @@
  *   it are throttled (the last call served may pass the limit by less than its own units,
  *   which the key then owes the next second). Reads of a cohort are metered, not throttled
  *   (what they read is cached per process: k times a simulated miss is an upper bound);
+ * - a conditional write whose condition is false still consumes write capacity, by the size of
+ *   the item as it is (1 unit when there is none) ("Read and write operations": conditional
+ *   writes), so refused takes and claims load their key like the writes they stand for;
  * - 1 write unit per 1 KB written (the larger of the item before and after an update), 1 read
  *   unit per 4 KB read strongly, half eventually consistent; a transaction bills 2x; a global
  *   secondary index is written again when the item's entry in it changes (an index key, or a
@@ -177,7 +180,15 @@ export class DynamoModel {
     const keys = writtenKeys(kind, input).map((w) => w.key);
     const before = keys.map((k) => this.table.get(k));
     const read: Item[] = [];
-    const out = serve(this.table, command, (item) => read.push(item));
+    let out: unknown;
+    try {
+      out = serve(this.table, command, (item) => read.push(item));
+    } catch (err) {
+      // A single-item write refused on its condition is billed by the item as it is.
+      if ((err as Error).name === "ConditionalCheckFailedException" && keys.length === 1)
+        this.meter.write(String(keys[0]!.pk), wcu(sizeOf(before[0])), String(keys[0]!.sk));
+      throw err;
+    }
     const bytes = read.reduce((n, i) => n + sizeOf(i), 0);
     if (kind === "Get") {
       const key = input.Key as Item;

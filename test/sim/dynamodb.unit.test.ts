@@ -187,6 +187,27 @@ describe("sim DynamoDB: a partition key throttles at its limit", () => {
     expect(m.meter.get("dynamodb_write_units")).toBe(3 + 1 + 3 + 3);
   });
 
+  it("a conditional write refused on its condition still costs units: the item's as it is, 1 for none (AWS)", async () => {
+    const m = model();
+    const units = async (command: { input: unknown; constructor: { name: string } }) => {
+      const before = m.meter.get("dynamodb_write_units");
+      await m.engine.settle(m.db.send(command).catch((e: Error) => e.name));
+      return m.meter.get("dynamodb_write_units") - before;
+    };
+    const key = { pk: "MSG#org_a#msg_1", sk: "MSG" };
+    const absent = new UpdateCommand({
+      TableName: TABLE,
+      Key: key,
+      UpdateExpression: "SET n = :n",
+      ConditionExpression: "attribute_exists(pk)",
+      ExpressionAttributeValues: { ":n": 1 },
+    });
+    expect(await units(absent)).toBe(1);
+    expect(await units(new PutCommand({ TableName: TABLE, Item: { ...key, big: "x".repeat(2900) } }))).toBe(3);
+    const taken = new PutCommand({ TableName: TABLE, Item: key, ConditionExpression: "attribute_not_exists(pk)" });
+    expect(await units(taken)).toBe(3);
+  });
+
   it("an index is written only when the item's entry in it changes (AWS: GSI writes)", async () => {
     const m = model();
     const key = { pk: "LOG#org_a#ep_1#0", sk: "msg_1#a" };
