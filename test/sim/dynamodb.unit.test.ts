@@ -203,8 +203,14 @@ describe("sim DynamoDB: a partition key throttles at its limit", () => {
       ExpressionAttributeValues: { ":n": 1 },
     });
     expect(await units(absent)).toBe(1);
-    expect(await units(new PutCommand({ TableName: TABLE, Item: { ...key, big: "x".repeat(2900) } }))).toBe(3);
-    const taken = new PutCommand({ TableName: TABLE, Item: key, ConditionExpression: "attribute_not_exists(pk)" });
+    expect(await units(new PutCommand({ TableName: TABLE, Item: { ...key, big: "x".repeat(2900) } }))).toBe(
+      3,
+    );
+    const taken = new PutCommand({
+      TableName: TABLE,
+      Item: key,
+      ConditionExpression: "attribute_not_exists(pk)",
+    });
     expect(await units(taken)).toBe(3);
   });
 
