@@ -7,6 +7,7 @@
 import type { Uses } from "../deps.js";
 import { lruPer } from "../lib/index.js";
 import type { EndpointRecord, SendOutcome } from "../model/index.js";
+import { keyOf } from "./health-held.js";
 import { answered, capped, type Flight, noFlight } from "./policy/slow-cap.js";
 import type { Admission } from "./rate-limit.js";
 
@@ -20,8 +21,6 @@ const flights = lruPer<CapDeps["fullRateWindows"], Flight>({
   maxEntries: MEMO_ENDPOINTS,
   maxWeight: MEMO_ENDPOINTS,
 });
-
-const keyOf = (e: Pick<EndpointRecord, "org_id" | "id">) => `${e.org_id}/${e.id}`;
 
 function flightOf(deps: CapDeps, endpoint: EndpointRecord): Flight {
   const memo = flights(deps.fullRateWindows);

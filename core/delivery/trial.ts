@@ -10,6 +10,7 @@ import type { Uses } from "../deps.js";
 import { lruPer } from "../lib/index.js";
 import { logger } from "../log/index.js";
 import type { EndpointRecord, SendOutcome } from "../model/index.js";
+import { keyOf } from "./health-held.js";
 import { answerOf, type LastAnswer, proven, refused, trialWaitMs } from "./policy/trial.js";
 import type { Admission } from "./rate-limit.js";
 
@@ -52,8 +53,6 @@ const trials = lruPer<TrialDeps["fullRateWindows"], Trial>({
   maxEntries: MEMO_ENDPOINTS,
   maxWeight: MEMO_ENDPOINTS,
 });
-
-const keyOf = (e: Pick<EndpointRecord, "org_id" | "id">) => `${e.org_id}/${e.id}`;
 
 function begin(deps: TrialDeps, key: string, at: number): Trial {
   const found = trials(deps.fullRateWindows).get(key);
