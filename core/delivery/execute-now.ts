@@ -14,7 +14,7 @@ import { openUntil } from "./policy/breaker.js";
 import type { DecideContext } from "./policy/decide.js";
 import { type Effect, effectOf } from "./policy/effects.js";
 import { triesFirst } from "./policy/trial.js";
-import { type Admission, admit } from "./rate-limit.js";
+import { type Admission, admit, noAdmission } from "./rate-limit.js";
 import { enterSlowCap } from "./slow-cap.js";
 import { moveToSlowLane } from "./slow-lane.js";
 import { enterTrial } from "./trial.js";
@@ -83,10 +83,9 @@ async function passOthers(
   ctx: Pick<DecideContext, "now" | "random" | "lane" | "slowLane">,
   probe: boolean,
 ): Promise<Gates> {
-  const none: Admission = { release: async () => {} };
   const admission = effectOf(effects, "rate_limit_write")
     ? await admit(deps, endpoint, ctx.now, ctx.random)
-    : none;
+    : noAdmission;
   if (!admission) return { closed: "rate-limited" };
   if (probe && !(await wonProbe(deps, endpoint, ctx.now))) {
     await admission.release(ctx.now, false);

@@ -29,7 +29,8 @@ export interface Admission {
   release(done: Date, sent: boolean): Promise<void>;
 }
 
-const unlimited: Admission = { release: async () => {} };
+/** A place that holds nothing: no limit, or a gate passed without a slot. */
+export const noAdmission: Admission = { release: async () => {} };
 
 /**
  * A slot for one more delivery to the endpoint now (always, without a `rate_limit`), or
@@ -43,7 +44,7 @@ export async function admit(
   random: () => number = Math.random,
 ): Promise<Admission | null> {
   const limit = endpoint.rate_limit;
-  if (!limit) return unlimited;
+  if (!limit) return noAdmission;
   const key = `${endpoint.org_id}/${endpoint.id}`;
   const at = now.getTime();
   if ((deps.fullRateWindows.get(key) ?? 0) > at) return null;

@@ -9,7 +9,7 @@ import { lruPer } from "../lib/index.js";
 import type { EndpointRecord, SendOutcome } from "../model/index.js";
 import { keyOf } from "./health-held.js";
 import { answered, capped, type Flight, noFlight } from "./policy/slow-cap.js";
-import type { Admission } from "./rate-limit.js";
+import { type Admission, noAdmission } from "./rate-limit.js";
 
 type CapDeps = Uses<"fullRateWindows" | "config" | "now">;
 
@@ -31,8 +31,6 @@ function flightOf(deps: CapDeps, endpoint: EndpointRecord): Flight {
   return made;
 }
 
-const free: Admission = { release: async () => {} };
-
 /**
  * A slot for a slow-lane request to the endpoint (freed when the request is over), or none:
  * the cap is reached. Taken and counted without a wait between, so the batch's concurrent
@@ -45,7 +43,7 @@ export function enterSlowCap(
   ctx: { lane: string; now: Date },
   probe: boolean,
 ): Admission | undefined {
-  if (ctx.lane !== "slow" || probe) return free;
+  if (ctx.lane !== "slow" || probe) return noAdmission;
   const flight = flightOf(deps, endpoint);
   if (capped(flight, ctx.now.getTime(), deps.config.isolation)) return undefined;
   flight.inFlight++;

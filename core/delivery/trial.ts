@@ -12,7 +12,7 @@ import { logger } from "../log/index.js";
 import type { EndpointRecord, SendOutcome } from "../model/index.js";
 import { keyOf } from "./health-held.js";
 import { answerOf, type LastAnswer, proven, refused, trialWaitMs } from "./policy/trial.js";
-import type { Admission } from "./rate-limit.js";
+import { type Admission, noAdmission } from "./rate-limit.js";
 
 type TrialDeps = Uses<"rateLimitStore" | "fullRateWindows" | "config" | "now">;
 
@@ -105,7 +105,7 @@ const BUSY_MEMO_MS = 1_000;
 const LEASE_MARGIN_MS = 5_000;
 
 type Entered = { admission: Admission } | { refused: ReturnType<typeof refused> };
-const passed: Entered = { admission: { release: async () => {} } };
+const passed: Entered = { admission: noAdmission };
 
 /**
  * Passes a proven endpoint (no write), or leases one of its trial slots until the request's
