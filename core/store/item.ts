@@ -131,8 +131,18 @@ export const newHolder = (): string => randomBytes(6).toString("base64url");
  */
 export async function takeMarked(db: Db, attr: string, mark: string, update: Update): Promise<boolean> {
   const taken = await updateOrFound(db, update);
-  return taken === true || taken.found?.[attr]?.S === mark;
+  return taken === true || hasMark(taken.found, attr, mark);
 }
+
+/**
+ * Whether an item a refusal carried (refusedOn, updateOrFound) holds `mark` in `attr`: the take's
+ * own (`mark` undefined: a write that leaves none, so an item with none is its own).
+ */
+export const hasMark = (
+  found: Record<string, AttributeValue> | undefined,
+  attr: string,
+  mark: string | undefined,
+): boolean => found !== undefined && found[attr]?.S === mark;
 
 /**
  * The item a take writing its mark (`mark` in `attr`) holds: as `update` wrote it, or, refused,

@@ -20,7 +20,7 @@ import {
 import { isThrottle, putAll } from "./batch-write.js";
 import { isConditionalCheckFailed } from "./conditional.js";
 import { cursorWithin } from "./cursor.js";
-import { getItem, newHolder, refusedOn } from "./item.js";
+import { getItem, hasMark, newHolder, refusedOn } from "./item.js";
 import { keys } from "./keys.js";
 import { type MessageHead, messagesTargeting } from "./message-scan.js";
 import { closeFanout, openAmong, openFanout } from "./open-fanouts.js";
@@ -140,8 +140,7 @@ export async function createMessage(db: Db, m: StoredMessage, opts: CreateOption
     }
     // Another error leaves the marker: the put may have landed, and the sweep finds out.
     if (!isConditionalCheckFailed(err)) throw err;
-    const found = refusedOn(err);
-    if (found === undefined || stringAttr(found, "lease_by") !== mark) {
+    if (!hasMark(refusedOn(err), "lease_by", mark)) {
       // Best effort: a marker left behind names a message that is not this writer's to finish,
       // which the sweep finds complete, or completes (at least once).
       if (opts.open) await closeFanout(db, msg).catch(() => undefined);
